@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sl_commit.h — the router's control-plane state and its atomic commit:
+ * configuration lines → candidate configuration → validation → RIB/leak
+ * engine → FIB changes. Plain C, no DPDK; used by sluiced and by the offline
+ * `sluicectl --offline`.
+ *
+ * A transaction is all or nothing: on any error (syntax, value, reference,
+ * leak collision) the running configuration and every RIB table are exactly
+ * as before, and no FIB change is produced.
+ */
+#ifndef SL_COMMIT_H
+#define SL_COMMIT_H
+
+#include "sl_rib.h"
+#include "sl_types.h"
+
+struct sl_conf;
+struct sl_router;
+
+struct sl_router *sl_router_new(void); /* NULL, errno=ENOMEM */
+void sl_router_free(struct sl_router *r);
+
+/* Log FIB changes of successful commits (the daemon turns this on). */
+void sl_router_fib_log(struct sl_router *r, bool on);
+
+enum sl_apply_flags {
+	SL_APPLY_SAVE = 1 << 0, /* a `save` line was seen: write the running config */
+	SL_APPLY_IFACES = 1 << 1, /* interface configuration changed */
+};
+
+/*
+ * Apply `text` (set/delete/comment lines, `configure`/`commit`/`exit`/`save`
+ * accepted) as one transaction. Errors carry the line numbers of `text`.
+ * Returns 0 (and *flags, may be NULL) or a negative errno (-EINVAL: errors
+ * in *errs; nothing changed).
+ */
+int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *errs,
+	unsigned *flags);
+
+/* Read a file and apply it as one transaction. -errno on I/O errors. */
+int sl_router_load_file(struct sl_router *r, const char *path, struct sl_errors *errs);
+
+/* Render the running configuration as canonical `set` lines. */
+int sl_router_render(const struct sl_router *r, FILE *out);
+
+struct sl_conf *sl_router_conf(struct sl_router *r);
+struct sl_rib *sl_router_rib(struct sl_router *r);
+const struct sl_rib *sl_router_rib_const(const struct sl_router *r);
+
+/* FIB changes of the commits since the last clear (see sl_rib_changes). */
+size_t sl_router_changes(const struct sl_router *r, const struct sl_fib_change **out);
+void sl_router_changes_clear(struct sl_router *r);
+
+#define SL_IFACE_ADDR_MAX 16
+
+/* One configured (sub)interface, as the forwarding plane needs it. */
+struct sl_iface_state {
+	char ifname[SL_NAME_MAX]; /* "eth1" or "eth1.100" */
+	char port[SL_NAME_MAX]; /* "eth1": DPDK port 1 */
+	uint32_t port_id; /* N of ethN */
+	uint16_t vlan; /* 0: untagged */
+	char vrf[SL_NAME_MAX]; /* SL_VRF_DEFAULT when unset */
+	uint32_t vrf_id;
+	bool up; /* not `disable`d */
+	uint32_t mtu; /* 0: default (1500) */
+	char description[128];
+	struct sl_prefix addrs[SL_IFACE_ADDR_MAX]; /* host bits set */
+	size_t n_addrs;
+};
+
+/* Configured interfaces in name order. cb returns non-zero to stop. */
+void sl_router_iface_foreach(const struct sl_router *r,
+	int (*cb)(const struct sl_iface_state *ifs, void *ctx), void *ctx);
+/* 0 or -ENOENT */
+int sl_router_iface_get(const struct sl_router *r, const char *ifname, struct sl_iface_state *out);
+
+#endif

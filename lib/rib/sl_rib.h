@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sl_rib.h — per-VRF routing tables and the route-leaking engine.
+ * Plain C, no DPDK: the forwarding plane consumes the list of FIB changes
+ * this layer emits and never reads configuration.
+ *
+ * Inputs are declarative: each setter states the desired state of one object
+ * (a VRF, an interface, the static next hops of one prefix, a VRF's BGP/leak
+ * settings, one prefix-list or route-map) and the RIB re-derives exactly the
+ * routes that depend on it — connected routes, static routes, cross-VRF
+ * static routes, route-target (VPN) and `import vrf` leaks — incrementally.
+ * Calling a setter again with the previous state restores every table
+ * exactly (the commit layer relies on this to roll a failed commit back).
+ *
+ * Leak rules:
+ *  - a leaked route (static-leak, vpn-import, vrf-import) is never exported
+ *    again, so A->B->C->A cannot loop, and a VRF never imports its own routes;
+ *  - a VPN/vrf-import candidate whose prefix equals or lies inside a connected
+ *    prefix of the importing VRF is refused and listed as a collision; the
+ *    commit layer fails the commit while any collision exists;
+ *  - a cross-VRF static `next-hop A vrf V` is active only while A resolves
+ *    in V; `interface IFACE vrf V` and imported routes forward by continuing
+ *    the lookup in the exporting VRF (SL_NH_VRF).
+ *
+ * Best path among a prefix's candidates: lowest distance, then highest
+ * local-preference, then lowest metric, then source order (enum below), then
+ * origin VRF name, then next hop — deterministic.
+ *
+ * Default distances: connected/local 0, static 1, vpn-import and vrf-import 20.
+ *
+ * Errors: functions return 0 or a negative errno (-EINVAL bad argument,
+ * -ENOENT unknown VRF/interface, -EEXIST duplicate, -ENOMEM).
+ */
+#ifndef SL_RIB_H
+#define SL_RIB_H
+
+#include <stdio.h>
+
+#include "sl_policy.h"
+#include "sl_types.h"
+
+#define SL_VRF_DEFAULT "default" /* always present, id 0, table 254 */
+#define SL_VRF_MAX 1024 /* VRF ids are dense in [0, SL_VRF_MAX) */
+
+struct sl_rib;
+
+enum sl_rt_source {
+	SL_SRC_CONNECTED = 0, /* C: network of an interface address */
+	SL_SRC_LOCAL, /* L: the interface address itself, /32 */
+	SL_SRC_STATIC, /* S: static route in its own VRF */
+	SL_SRC_STATIC_LEAK, /* S: static route with `vrf V` (cross-VRF) */
+	SL_SRC_VPN_IMPORT, /* B: imported by route-target from the VPN table */
+	SL_SRC_VRF_IMPORT, /* B: imported with `import vrf NAME` */
+	SL_SRC__COUNT
+};
+
+enum sl_nh_type {
+	SL_NH_CONNECTED = 0, /* destination is on-link on ifname */
+	SL_NH_GATEWAY, /* forward to gw on ifname */
+	SL_NH_LOCAL, /* addressed to the router (ifname owns it) */
+	SL_NH_BLACKHOLE, /* drop silently */
+	SL_NH_VRF, /* continue the lookup in VRF vrf_id (leak redirect) */
+};
+
+/* A forwarding next hop, as the FIB installs it. */
+struct sl_nh {
+	enum sl_nh_type type;
+	uint32_t gw; /* SL_NH_GATEWAY */
+	char ifname[SL_NAME_MAX]; /* CONNECTED, GATEWAY, LOCAL: e.g. "eth1", "eth0.100" */
+	uint32_t vrf_id; /* SL_NH_VRF: where the lookup continues */
+};
+
+/* ---- inputs ---------------------------------------------------------- */
+
+struct sl_rib *sl_rib_new(void); /* NULL, errno=ENOMEM */
+void sl_rib_free(struct sl_rib *rib);
+
+/* The policy store route-maps and prefix-lists are looked up in. */
+const struct sl_policy_db *sl_rib_policy(const struct sl_rib *rib);
+
+int sl_rib_vrf_add(struct sl_rib *rib, const char *name, uint32_t table);
+/* Remove a VRF and everything derived from it (its leaks into others too).
+ * Interfaces still bound to it must have been moved or deleted first:
+ * -EBUSY otherwise. The default VRF cannot be removed (-EPERM). */
+int sl_rib_vrf_del(struct sl_rib *rib, const char *name);
+
+/*
+ * Desired state of one (sub)interface: its VRF ("" or NULL = default), whether
+ * it is up (admin enabled), and its addresses (host bits set, e.g. 10.1.0.1/24).
+ * Derives C and L routes. -ENOENT if the VRF does not exist.
+ */
+int sl_rib_iface_set(struct sl_rib *rib, const char *ifname, const char *vrf, bool up,
+	const struct sl_prefix *addrs, size_t n_addrs);
+int sl_rib_iface_del(struct sl_rib *rib, const char *ifname);
+
+enum sl_static_type {
+	SL_STATIC_GATEWAY, /* next-hop A [vrf V] */
+	SL_STATIC_INTERFACE, /* interface IFACE [vrf V] */
+	SL_STATIC_BLACKHOLE, /* blackhole */
+};
+
+struct sl_static_nh {
+	enum sl_static_type type;
+	uint32_t gw;
+	char ifname[SL_NAME_MAX];
+	char vrf[SL_NAME_MAX]; /* "" = the route's own VRF */
+	uint8_t distance; /* 1..255 */
+};
+
+/* Replace every static next hop of (vrf, prefix); n = 0 removes the route.
+ * prefix must have no host bits (-EINVAL). */
+int sl_rib_static_set(struct sl_rib *rib, const char *vrf, struct sl_prefix prefix,
+	const struct sl_static_nh *nhs, size_t n);
+
+/* Leak settings of one VRF (VyOS `protocols bgp address-family ipv4-unicast`). */
+struct sl_rib_bgp {
+	bool enabled; /* a bgp node exists for the VRF */
+	uint32_t asn;
+	bool has_rd;
+	struct sl_rt rd;
+	struct sl_rt *rt_import;
+	size_t n_rt_import;
+	struct sl_rt *rt_export;
+	size_t n_rt_export;
+	char (*import_vrf)[SL_NAME_MAX]; /* `import vrf NAME` */
+	size_t n_import_vrf;
+	char rmap_import[SL_NAME_MAX]; /* "" = none (permit all) */
+	char rmap_export[SL_NAME_MAX];
+	/* which of the VRF's own routes are exported; both false = connected and
+	 * static (the default until a `redistribute` line exists) */
+	bool redist_connected;
+	bool redist_static;
+};
+
+/* Replace a VRF's leak settings (deep copy). NULL or !enabled disables. */
+int sl_rib_vrf_bgp_set(struct sl_rib *rib, const char *vrf, const struct sl_rib_bgp *bgp);
+
+/* Replace or (pl/rm NULL) remove a policy object by name and re-derive every
+ * leak that uses it, directly or through a route-map. */
+int sl_rib_plist_set(struct sl_rib *rib, const char *name, const struct sl_plist *pl);
+int sl_rib_rmap_set(struct sl_rib *rib, const char *name, const struct sl_rmap *rm);
+
+/* ---- collisions (the guide's overlapping-addresses problem) --------- */
+
+struct sl_rib_collision {
+	char importer[SL_NAME_MAX]; /* VRF that would receive the route */
+	struct sl_prefix leaked; /* the leaked prefix */
+	char origin[SL_NAME_MAX]; /* VRF it comes from */
+	struct sl_prefix connected; /* importer's connected prefix it hits */
+};
+
+/* Current collisions (refused leaks). Returns the count; *out valid until the
+ * next setter call. */
+size_t sl_rib_collisions(const struct sl_rib *rib, const struct sl_rib_collision **out);
+
+/* ---- FIB changes ----------------------------------------------------- */
+
+enum sl_fib_op {
+	SL_FIB_VRF_ADD, /* vrf_id, vrf_name, table */
+	SL_FIB_VRF_DEL, /* vrf_id */
+	SL_FIB_ROUTE_SET, /* vrf_id, prefix, nh: add or replace */
+	SL_FIB_ROUTE_DEL, /* vrf_id, prefix */
+};
+
+struct sl_fib_change {
+	enum sl_fib_op op;
+	uint32_t vrf_id;
+	uint32_t table;
+	char vrf_name[SL_NAME_MAX];
+	struct sl_prefix prefix;
+	struct sl_nh nh;
+};
+
+/*
+ * Log of FIB changes since the last clear, in an order that can be applied
+ * one by one (a VRF is added before its routes, deleted after them). Only
+ * selected (best, active) routes reach the FIB. Logging is off by default.
+ */
+void sl_rib_change_log(struct sl_rib *rib, bool on);
+size_t sl_rib_changes(const struct sl_rib *rib, const struct sl_fib_change **out);
+void sl_rib_changes_clear(struct sl_rib *rib);
+
+/* ---- reading (show, audit, tests) ------------------------------------ */
+
+struct sl_route {
+	struct sl_prefix prefix;
+	enum sl_rt_source source;
+	uint8_t distance;
+	uint32_t metric;
+	uint32_t local_pref;
+	bool active; /* resolvable (a cross-VRF next-hop may not be) */
+	bool selected; /* the best active candidate: installed in the FIB */
+	struct sl_nh nh; /* what the FIB installs */
+	/* Leaked routes: where the route came from and, for display, its next
+	 * hop there ("is directly connected, eth2 (vrf SHARED)"). */
+	char origin_vrf[SL_NAME_MAX]; /* "" for non-leaked */
+	struct sl_nh origin_nh;
+	/* Audit: the policy that admitted a leaked route ("" = none applied). */
+	char rmap[SL_NAME_MAX];
+	uint32_t rmap_seq;
+	/* Static routes as configured (for display of inactive ones). */
+	uint32_t cfg_gw;
+	char cfg_vrf[SL_NAME_MAX];
+};
+
+struct sl_vrf_info {
+	uint32_t id;
+	uint32_t table;
+	char name[SL_NAME_MAX];
+	size_t n_routes[SL_SRC__COUNT]; /* candidates by source */
+	size_t n_selected;
+};
+
+/* VRFs in name order ("default" first). cb returns non-zero to stop. */
+void sl_rib_vrf_foreach(const struct sl_rib *rib,
+	int (*cb)(const struct sl_vrf_info *vrf, void *ctx), void *ctx);
+/* 0 or -ENOENT */
+int sl_rib_vrf_info(const struct sl_rib *rib, const char *name, struct sl_vrf_info *out);
+/* VRF name of an id, NULL if unused. */
+const char *sl_rib_vrf_name(const struct sl_rib *rib, uint32_t vrf_id);
+
+/* Every candidate of a VRF, prefixes in sl_prefix_cmp order, candidates of
+ * one prefix selected first. -ENOENT for an unknown VRF. */
+int sl_rib_route_foreach(const struct sl_rib *rib, const char *vrf,
+	int (*cb)(const struct sl_route *r, void *ctx), void *ctx);
+
+/* Candidates of exactly `prefix` (exact=true) or of the longest prefix that
+ * contains `prefix` and has a selected route (exact=false, e.g. an address as /32). */
+int sl_rib_route_lookup(const struct sl_rib *rib, const char *vrf, struct sl_prefix prefix,
+	bool exact, int (*cb)(const struct sl_route *r, void *ctx), void *ctx);
+
+/* A route in the VPN table: one VRF's export of one prefix. */
+struct sl_vpn_route {
+	struct sl_rt rd;
+	bool has_rd;
+	char origin_vrf[SL_NAME_MAX];
+	struct sl_prefix prefix;
+	struct sl_nh origin_nh;
+	uint32_t metric;
+	uint32_t local_pref;
+	const struct sl_rt *rts; /* export route-targets */
+	size_t n_rts;
+	size_t n_importers; /* VRFs that imported it */
+};
+
+/* VPN routes ordered by RD, then prefix. */
+void sl_rib_vpn_foreach(const struct sl_rib *rib,
+	int (*cb)(const struct sl_vpn_route *r, void *ctx), void *ctx);
+
+/* Canonical dump of every table, the VPN table and the collisions: two RIBs
+ * with equal dumps are equal (the property tests compare dumps). */
+void sl_rib_dump(const struct sl_rib *rib, FILE *out);
+
+#endif

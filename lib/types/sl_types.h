@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sl_types.h — value types shared by every sluice layer: IPv4 prefixes,
+ * route distinguishers / route targets, and located error lists.
+ * Plain C, no DPDK. Addresses are held in host byte order.
+ */
+#ifndef SL_TYPES_H
+#define SL_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SL_NAME_MAX 64 /* VRF, interface, policy and ruleset names, with the NUL */
+#define SL_PREFIX_STR 19 /* "255.255.255.255/32" + NUL */
+#define SL_RT_STR 32
+
+/* An IPv4 address with a prefix length. addr is host order. */
+struct sl_prefix {
+	uint32_t addr;
+	uint8_t len;
+};
+
+static inline uint32_t sl_mask(uint8_t len)
+{
+	return len == 0 ? 0 : 0xffffffffu << (32 - len);
+}
+
+/* True when a contains b (a is shorter or equal and b's network lies in a). */
+static inline bool sl_prefix_contains(struct sl_prefix a, struct sl_prefix b)
+{
+	return a.len <= b.len && ((a.addr ^ b.addr) & sl_mask(a.len)) == 0;
+}
+
+static inline bool sl_prefix_eq(struct sl_prefix a, struct sl_prefix b)
+{
+	return a.len == b.len && a.addr == b.addr;
+}
+
+/* Order: by address, then shorter first (the order `show ip route` uses). */
+int sl_prefix_cmp(struct sl_prefix a, struct sl_prefix b);
+
+/*
+ * Parse dotted-quad "A.B.C.D". Returns 0 or -EINVAL (leading zeros, empty
+ * octets, octets > 255, trailing garbage are all refused).
+ */
+int sl_addr_parse(const char *s, uint32_t *addr);
+
+/* Format into buf (at least 16 bytes); returns buf. */
+char *sl_addr_fmt(uint32_t addr, char *buf);
+
+/*
+ * Parse "A.B.C.D/L". Returns 0, -EINVAL for a malformed string or a length
+ * over 32, or -EDOM when host bits are set and allow_host_bits is false
+ * (the prefix is still filled in, host bits kept).
+ */
+int sl_prefix_parse(const char *s, struct sl_prefix *p, bool allow_host_bits);
+
+/* Format "A.B.C.D/L" into buf (at least SL_PREFIX_STR bytes); returns buf. */
+char *sl_prefix_fmt(struct sl_prefix p, char *buf);
+
+/* The network of an interface address: host bits cleared. */
+static inline struct sl_prefix sl_prefix_network(struct sl_prefix p)
+{
+	struct sl_prefix n = {p.addr & sl_mask(p.len), p.len};
+	return n;
+}
+
+/*
+ * Route distinguisher / route target, in the three RFC 4364 forms:
+ *   type 0: ASN(2 bytes):NN(4 bytes)   type 1: A.B.C.D:NN(2 bytes)
+ *   type 2: ASN(4 bytes):NN(2 bytes)
+ * Two values are the same community when type, admin and assigned match.
+ */
+struct sl_rt {
+	uint8_t type;
+	uint32_t admin;
+	uint32_t assigned;
+};
+
+/* Parse "ASN:NN" or "A.B.C.D:NN". Returns 0 or -EINVAL (or -ERANGE when a
+ * field is out of range for its form). */
+int sl_rt_parse(const char *s, struct sl_rt *rt);
+char *sl_rt_fmt(struct sl_rt rt, char *buf); /* buf >= SL_RT_STR */
+int sl_rt_cmp(struct sl_rt a, struct sl_rt b);
+static inline bool sl_rt_eq(struct sl_rt a, struct sl_rt b)
+{
+	return sl_rt_cmp(a, b) == 0;
+}
+
+/* Parse an unsigned decimal in [min, max]; no sign, no leading garbage.
+ * Returns 0, -EINVAL (not a number) or -ERANGE. */
+int sl_u32_parse(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+
+/*
+ * A located error: line 0 means "not tied to one line" (e.g. a cross-VRF
+ * collision found while the whole transaction is evaluated).
+ */
+struct sl_error {
+	unsigned line;
+	char msg[320];
+};
+
+struct sl_errors {
+	struct sl_error *v;
+	size_t n, cap;
+};
+
+/* Append a formatted error; on allocation failure the error is counted in
+ * a final "(more errors)" entry rather than lost silently. */
+void sl_errors_add(struct sl_errors *e, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sl_errors_clear(struct sl_errors *e);
+void sl_errors_free(struct sl_errors *e);
+
+#endif
