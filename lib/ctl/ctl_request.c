@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The control socket's request/reply encoding, with jansson. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ctl_request.h"
+
+bool ctl_request_complete(const char *buf, size_t len)
+{
+	json_error_t jerr;
+	json_t *v = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, &jerr);
+	if (v != NULL) {
+		json_decref(v);
+		return true;
+	}
+	/* Anything but "more input needed" is complete enough to be refused. */
+	return json_error_code(&jerr) != json_error_premature_end_of_input;
+}
+
+void ctl_parsed_free(struct ctl_parsed *p)
+{
+	if (p->argv != NULL)
+		for (int i = 0; i < p->argc; i++)
+			free(p->argv[i]);
+	free(p->argv);
+	free(p->input);
+	memset(p, 0, sizeof(*p));
+}
+
+int ctl_request_parse(const char *buf, size_t len, struct ctl_parsed *p, char *msg, size_t msg_size)
+{
+	memset(p, 0, sizeof(*p));
+	json_error_t jerr;
+	json_t *req = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, &jerr);
+	if (req == NULL) {
+		snprintf(msg, msg_size, "malformed request at byte %d: %s", jerr.position,
+			jerr.text);
+		return -EINVAL;
+	}
+	int rc = -EINVAL;
+	json_t *argv = json_object_get(req, "argv");
+	json_t *json = json_object_get(req, "json");
+	json_t *input = json_object_get(req, "input");
+	if (!json_is_object(req)) {
+		snprintf(msg, msg_size, "malformed request: expected a JSON object {\"argv\": [...]}");
+		goto out;
+	}
+	if (!json_is_array(argv) || json_array_size(argv) == 0) {
+		snprintf(msg, msg_size, "malformed request: \"argv\" must be a non-empty array of strings");
+		goto out;
+	}
+	if (json != NULL && !json_is_boolean(json)) {
+		snprintf(msg, msg_size, "malformed request: \"json\" must be true or false");
+		goto out;
+	}
+	if (input != NULL && !json_is_string(input)) {
+		snprintf(msg, msg_size, "malformed request: \"input\" must be a string");
+		goto out;
+	}
+	p->argv = calloc(json_array_size(argv) + 1, sizeof(*p->argv));
+	if (p->argv == NULL)
+		goto nomem;
+	size_t i;
+	json_t *word;
+	json_array_foreach(argv, i, word) {
+		if (!json_is_string(word)) {
+			snprintf(msg, msg_size,
+				"malformed request: \"argv\"[%zu] must be a string", i);
+			goto out;
+		}
+		p->argv[i] = strdup(json_string_value(word));
+		if (p->argv[i] == NULL)
+			goto nomem;
+		p->argc++;
+	}
+	p->json = json_is_true(json);
+	p->input = strdup(input != NULL ? json_string_value(input) : "");
+	if (p->input == NULL)
+		goto nomem;
+	rc = 0;
+	goto out;
+nomem:
+	snprintf(msg, msg_size, "out of memory");
+out:
+	if (rc < 0)
+		ctl_parsed_free(p);
+	json_decref(req);
+	return rc;
+}
+
+/* json_stringn refuses invalid UTF-8: make a copy with such bytes replaced. */
+static json_t *string_utf8(const char *s, size_t len)
+{
+	json_t *v = json_stringn(s, len);
+	if (v != NULL)
+		return v;
+	char *copy = malloc(len + 1);
+	if (copy == NULL)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		copy[i] = (unsigned char)s[i] < 0x80 && s[i] != '\0' ? s[i] : '?';
+	v = json_stringn(copy, len);
+	free(copy);
+	return v;
+}
+
+char *ctl_reply_encode(int status, const char *out, size_t out_len, const char *err,
+	size_t err_len, size_t *len)
+{
+	json_t *reply = json_object();
+	if (reply == NULL)
+		return NULL;
+	json_object_set_new(reply, "status", json_integer(status));
+	json_object_set_new(reply, "output", string_utf8(out, out_len));
+	json_object_set_new(reply, "errors", string_utf8(err, err_len));
+	char *text = json_dumps(reply, JSON_COMPACT);
+	json_decref(reply);
+	if (text == NULL)
+		return NULL;
+	size_t n = strlen(text);
+	char *framed = realloc(text, n + 2);
+	if (framed == NULL) {
+		free(text);
+		return NULL;
+	}
+	framed[n] = '\n';
+	framed[n + 1] = '\0';
+	*len = n + 1;
+	return framed;
+}

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sl_ctl.h — sluiced's control socket: a unix-socket server polled from the
+ * control thread, and the dispatch of CLI commands to the files that
+ * implement them. Plain C (jansson), no DPDK, so it is unit-testable.
+ *
+ * Wire protocol (one request per connection, UTF-8 JSON):
+ *   client → server: one JSON object
+ *       {"argv": ["show","ip","route","vrf","A"], "json": false, "input": "set ...\n"}
+ *     "argv" (required, non-empty array of strings) is the command;
+ *     "json" (optional bool, default false) asks for JSON output;
+ *     "input" (optional string) is the command's input (e.g. `configure`'s lines).
+ *     The request ends with the client's shutdown(SHUT_WR) or with a newline
+ *     after the closing brace, whichever comes first.
+ *   server → client: one JSON object, a newline, then the server closes:
+ *       {"status": 0, "output": "...", "errors": "..."}
+ *     status is the command's exit status (0 ok, 1 failed, 2 usage error).
+ * A request over SL_CTL_REQUEST_MAX bytes, malformed JSON, a wrong field
+ * type, or a request not complete within the request timeout (default 5 s)
+ * gets {"status": 2, "errors": "..."} (best effort) and is closed. The
+ * server never blocks: sockets are non-blocking and replies that do not fit
+ * in the socket buffer are flushed on later polls (dropped if the client
+ * stops reading for the same timeout).
+ */
+#ifndef SL_CTL_H
+#define SL_CTL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define SL_CTL_SOCKET_DEFAULT "/run/sluice/sluiced.sock"
+#define SL_CTL_SOCKET_MODE 0660
+#define SL_CTL_REQUEST_MAX (1024 * 1024) /* bytes */
+#define SL_CTL_TIMEOUT_MS 5000 /* a request must be complete within this */
+#define SL_CTL_CLIENTS_MAX 64 /* connections served at once; more get "busy" */
+
+/* Exit statuses used in replies. */
+enum { SL_CTL_OK = 0, SL_CTL_FAILED = 1, SL_CTL_USAGE = 2 };
+
+/*
+ * A command handler. argv[0..argc) is the full command (argv[0] is the first
+ * word, e.g. "show"); input is "" when the request had none. Write output to
+ * out and diagnostics to err. Returns the exit status (0, 1, 2; a negative
+ * value is reported as 1), or SL_CTL_DEFERRED after sl_ctl_defer().
+ * Handlers run on the thread that calls sl_ctl_server_poll().
+ */
+typedef int (*sl_ctl_handler_fn)(int argc, char **argv, bool json, const char *input, FILE *out,
+	FILE *err, void *ctx);
+
+#define SL_CTL_DEFERRED (-10000)
+
+/* Lists extra commands for `help` (the default handler's, e.g. sl_show_help). */
+typedef void (*sl_ctl_help_fn)(FILE *out, void *ctx);
+
+/*
+ * Register `words` (space-separated, e.g. "show interfaces") → handler.
+ * Dispatch picks the registration matching the most leading words of argv.
+ * Returns 0, -EINVAL (empty words or NULL handler), -EEXIST, -ENOMEM.
+ * The registry is process-wide; register before polling.
+ */
+int sl_ctl_register(const char *words, sl_ctl_handler_fn fn, void *ctx);
+/* Remove a registration: 0 or -ENOENT. */
+int sl_ctl_unregister(const char *words);
+/* Remove every registration and the default handler. */
+void sl_ctl_unregister_all(void);
+
+/*
+ * The handler for `show …` commands no registration matches (the daemon
+ * calls sl_show_exec there); help (may be NULL) lists them for `help`.
+ */
+void sl_ctl_set_default(sl_ctl_handler_fn fn, sl_ctl_help_fn help, void *ctx);
+
+/*
+ * Run one command through the registry, as the server does for a request.
+ * `help` is built in. An unknown command prints a message naming it on err
+ * and returns SL_CTL_USAGE.
+ */
+int sl_ctl_dispatch(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err);
+
+/*
+ * Deferred replies: a handler whose answer needs the control loop to keep
+ * running (e.g. `ping`, whose echo replies arrive on the slow path) calls
+ * sl_ctl_defer() and returns SL_CTL_DEFERRED. The connection stays open; the
+ * daemon writes to sl_ctl_request_out()/_err() later and calls
+ * sl_ctl_request_finish(), which sends the reply and frees the request.
+ * Deferred requests are not subject to the request timeout. If the server
+ * is closed first, the request is finished with status 1.
+ */
+struct sl_ctl_request;
+/* Only valid inside a handler called by the server; NULL (errno=EPERM) otherwise. */
+struct sl_ctl_request *sl_ctl_defer(void);
+FILE *sl_ctl_request_out(struct sl_ctl_request *req);
+FILE *sl_ctl_request_err(struct sl_ctl_request *req);
+void sl_ctl_request_finish(struct sl_ctl_request *req, int status);
+
+struct sl_ctl_server;
+
+/*
+ * Listen on `path` (NULL: SL_CTL_SOCKET_DEFAULT) with permissions `mode`.
+ * The parent directory is created (0755) when missing; a stale socket file
+ * is removed, but a socket another process still answers on is not
+ * (errno=EADDRINUSE). NULL with errno on failure.
+ */
+struct sl_ctl_server *sl_ctl_server_open(const char *path, mode_t mode);
+
+/* Change the request timeout (tests use a short one). */
+void sl_ctl_server_set_timeout(struct sl_ctl_server *srv, int timeout_ms);
+
+/*
+ * A file descriptor that becomes readable when sl_ctl_server_poll() has
+ * work, for daemons that multiplex it into their own loop.
+ */
+int sl_ctl_server_fd(const struct sl_ctl_server *srv);
+
+/*
+ * Accept connections, read requests, run complete ones, flush replies and
+ * drop expired clients. Waits at most timeout_ms (0: do not wait, -1 is
+ * treated as "until the next deadline or event"). Returns the number of
+ * requests answered in this call, or a negative errno if polling failed.
+ */
+int sl_ctl_server_poll(struct sl_ctl_server *srv, int timeout_ms);
+
+/* Close every connection (deferred requests get status 1), unlink the socket. */
+void sl_ctl_server_close(struct sl_ctl_server *srv);
+
+#endif

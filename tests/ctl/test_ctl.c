@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lib/ctl: real unix-socket round trips against a server polled in a thread,
+ * and the dispatch rules (longest word prefix, default show handler, help).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "sl_ctl.h"
+
+static char sock_dir[64];
+static char sock_path[128];
+static struct sl_ctl_server *srv;
+static pthread_t srv_thread;
+static volatile int srv_stop;
+
+/* A request deferred by the "slow" handler, finished by the server thread. */
+static struct sl_ctl_request *slow_req;
+static int slow_polls;
+
+static void *server_loop(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&srv_stop, __ATOMIC_ACQUIRE)) {
+		sl_ctl_server_poll(srv, 10);
+		if (slow_req != NULL && ++slow_polls >= 3) {
+			fprintf(sl_ctl_request_out(slow_req), "finished later\n");
+			sl_ctl_request_finish(slow_req, 0);
+			slow_req = NULL;
+		}
+	}
+	return NULL;
+}
+
+static int h_echo(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
+	void *ctx)
+{
+	(void)err;
+	fprintf(out, "%s", (const char *)ctx);
+	for (int i = 0; i < argc; i++)
+		fprintf(out, " %s", argv[i]);
+	fprintf(out, "|%s|%s", json ? "json" : "text", input);
+	return 0;
+}
+
+static int h_fail(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
+	void *ctx)
+{
+	(void)argc, (void)argv, (void)json, (void)input, (void)out, (void)ctx;
+	fprintf(err, "it failed\n");
+	return -EIO; /* negative errno → status 1 */
+}
+
+static int h_slow(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
+	void *ctx)
+{
+	(void)argc, (void)argv, (void)json, (void)input, (void)out, (void)err, (void)ctx;
+	slow_polls = 0;
+	slow_req = sl_ctl_defer();
+	return slow_req != NULL ? SL_CTL_DEFERRED : 1;
+}
+
+static int h_default(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
+	void *ctx)
+{
+	(void)json, (void)input, (void)err, (void)ctx;
+	fprintf(out, "default:%d:%s", argc, argv[argc - 1]);
+	return 0;
+}
+
+static void default_help(FILE *out, void *ctx)
+{
+	(void)ctx;
+	fprintf(out, "  show ip route [vrf NAME]\n");
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(sock_dir, "/tmp/sl-ctl-test-XXXXXX");
+	if (mkdtemp(sock_dir) == NULL)
+		return -1;
+	/* A subdirectory that does not exist yet: open must create it. */
+	snprintf(sock_path, sizeof(sock_path), "%s/run/sluice/test.sock", sock_dir);
+	sl_ctl_unregister_all();
+	if (sl_ctl_register("echo", h_echo, "E") < 0 || sl_ctl_register("show", h_echo, "S") < 0 ||
+		sl_ctl_register("show  interfaces", h_echo, "I") < 0 ||
+		sl_ctl_register("fail", h_fail, NULL) < 0 || sl_ctl_register("slow", h_slow, NULL) < 0)
+		return -1;
+	srv = sl_ctl_server_open(sock_path, 0660);
+	if (srv == NULL)
+		return -1;
+	sl_ctl_server_set_timeout(srv, 300);
+	srv_stop = 0;
+	return pthread_create(&srv_thread, NULL, server_loop, NULL) == 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	__atomic_store_n(&srv_stop, 1, __ATOMIC_RELEASE);
+	pthread_join(srv_thread, NULL);
+	sl_ctl_server_close(srv);
+	sl_ctl_unregister_all();
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", sock_dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int client_connect(void)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	strcpy(addr.sun_path, sock_path);
+	assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	struct timeval tv = {.tv_sec = 20};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+/* Send everything it takes; a server that replied early may refuse the rest. */
+static void client_send(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Read the reply to EOF and decode it; returns the status, output/errors copied. */
+static int client_reply(int fd, char **output, char **errors)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	for (;;) {
+		if (cap - len < 1024) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		ssize_t n = recv(fd, buf + len, cap - len, 0);
+		assert_true(n >= 0); /* a timeout here means the server never replied */
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	json_error_t jerr;
+	json_t *reply = json_loadb(buf, len, 0, &jerr);
+	free(buf);
+	assert_non_null(reply);
+	assert_true(json_is_integer(json_object_get(reply, "status")));
+	int status = (int)json_integer_value(json_object_get(reply, "status"));
+	const char *o = json_string_value(json_object_get(reply, "output"));
+	const char *e = json_string_value(json_object_get(reply, "errors"));
+	assert_non_null(o);
+	assert_non_null(e);
+	*output = strdup(o);
+	*errors = strdup(e);
+	json_decref(reply);
+	return status;
+}
+
+static int request(const char *text, bool shut, char **output, char **errors)
+{
+	int fd = client_connect();
+	client_send(fd, text, strlen(text));
+	if (shut)
+		shutdown(fd, SHUT_WR);
+	return client_reply(fd, output, errors);
+}
+
+static void expect(const char *text, bool shut, int status, const char *output,
+	const char *errors_substr)
+{
+	char *o, *e;
+	assert_int_equal(request(text, shut, &o, &e), status);
+	if (output != NULL)
+		assert_string_equal(o, output);
+	if (errors_substr != NULL && strstr(e, errors_substr) == NULL)
+		fail_msg("errors '%s' lack '%s'", e, errors_substr);
+	free(o);
+	free(e);
+}
+
+static void test_socket_created(void **state)
+{
+	(void)state;
+	struct stat st;
+	assert_int_equal(stat(sock_path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0660);
+	/* A live server's socket is not taken over. */
+	errno = 0;
+	assert_null(sl_ctl_server_open(sock_path, 0660));
+	assert_int_equal(errno, EADDRINUSE);
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	expect("{\"argv\": [\"echo\", \"a\", \"b\"], \"input\": \"set x\\n\"}", true, 0,
+		"E echo a b|text|set x\n", NULL);
+	expect("{\"argv\": [\"echo\"], \"json\": true}", true, 0, "E echo|json|", NULL);
+	/* Newline-terminated, without shutdown(SHUT_WR). */
+	expect("{\"argv\": [\"echo\", \"nl\"]}\n", false, 0, "E echo nl|text|", NULL);
+	/* A pretty-printed object, raw newlines inside, ended by a final newline. */
+	expect("{\n \"argv\": [\n  \"echo\"\n ]\n}\n", false, 0, "E echo|text|", NULL);
+	/* UTF-8 passes through both ways. */
+	expect("{\"argv\": [\"echo\", \"caf\\u00e9\"]}", true, 0, "E echo caf\xc3\xa9|text|",
+		NULL);
+}
+
+static void test_dispatch_longest_prefix(void **state)
+{
+	(void)state;
+	expect("{\"argv\": [\"show\", \"interfaces\", \"eth0\"]}", true, 0,
+		"I show interfaces eth0|text|", NULL);
+	expect("{\"argv\": [\"show\", \"interfacesX\"]}", true, 0, "S show interfacesX|text|",
+		NULL);
+	expect("{\"argv\": [\"show\"]}", true, 0, "S show|text|", NULL);
+	expect("{\"argv\": [\"fail\"]}", true, 1, "", "it failed");
+}
+
+static void test_unknown_and_help(void **state)
+{
+	(void)state;
+	expect("{\"argv\": [\"frobnicate\", \"now\"]}", true, 2, "",
+		"unknown command 'frobnicate'");
+	char *o, *e;
+	assert_int_equal(request("{\"argv\": [\"help\"]}", true, &o, &e), 0);
+	assert_non_null(strstr(o, "  show interfaces\n"));
+	assert_non_null(strstr(o, "  echo\n"));
+	assert_true(strstr(o, "  echo\n") < strstr(o, "  show\n")); /* sorted */
+	free(o);
+	free(e);
+}
+
+static void test_default_show_handler(void **state)
+{
+	(void)state;
+	assert_int_equal(sl_ctl_unregister("show"), 0);
+	assert_int_equal(sl_ctl_unregister("show"), -ENOENT);
+	sl_ctl_set_default(h_default, default_help, NULL);
+	expect("{\"argv\": [\"show\", \"ip\", \"route\"]}", true, 0, "default:3:route", NULL);
+	/* Registered words still win over the default. */
+	expect("{\"argv\": [\"show\", \"interfaces\"]}", true, 0, "I show interfaces|text|",
+		NULL);
+	/* The default only takes `show`. */
+	expect("{\"argv\": [\"ping\", \"1.2.3.4\"]}", true, 2, "", "unknown command 'ping'");
+	char *o, *e;
+	assert_int_equal(request("{\"argv\": [\"help\"]}", true, &o, &e), 0);
+	assert_non_null(strstr(o, "show ip route [vrf NAME]"));
+	free(o);
+	free(e);
+	assert_int_equal(sl_ctl_register("show", h_echo, "S"), 0);
+}
+
+static void test_malformed(void **state)
+{
+	(void)state;
+	expect("this is not json at all", true, 2, "", "malformed request");
+	expect("{\"argv\": [\"echo\"", true, 2, "", "malformed request");
+	expect("[\"echo\"]", true, 2, "", "expected a JSON object");
+	expect("{\"argv\": []}", true, 2, "", "non-empty array");
+	expect("{\"argv\": \"echo\"}", true, 2, "", "non-empty array");
+	expect("{\"argv\": [\"echo\", 7]}", true, 2, "", "\"argv\"[1] must be a string");
+	expect("{\"argv\": [\"echo\"], \"json\": \"yes\"}", true, 2, "", "\"json\"");
+	expect("{\"argv\": [\"echo\"], \"input\": 5}", true, 2, "", "\"input\"");
+	expect("", true, 2, "", "empty request");
+	/* Garbage ended by a newline is refused without waiting for EOF. */
+	expect("}}}\n", false, 2, "", "malformed request");
+	/* Invalid UTF-8 in a request is malformed JSON for jansson. */
+	expect("{\"argv\": [\"echo\", \"\xff\"]}", true, 2, "", "malformed request");
+	/* The server is still fine afterwards. */
+	expect("{\"argv\": [\"echo\"]}", true, 0, "E echo|text|", NULL);
+}
+
+static void test_oversized(void **state)
+{
+	(void)state;
+	size_t big = SL_CTL_REQUEST_MAX + 512 * 1024;
+	char *text = malloc(big + 64);
+	assert_non_null(text);
+	strcpy(text, "{\"argv\": [\"echo\"], \"input\": \"");
+	size_t len = strlen(text);
+	memset(text + len, 'x', big);
+	strcpy(text + len + big, "\"}");
+	expect(text, true, 2, "", "request larger than 1048576 bytes");
+	/* Just under the limit is accepted. */
+	size_t ok = SL_CTL_REQUEST_MAX - 100;
+	memset(text + len, 'y', ok);
+	strcpy(text + len + ok, "\"}");
+	char *o, *e;
+	assert_int_equal(request(text, true, &o, &e), 0);
+	assert_int_equal(strlen(o), strlen("E echo|text|") + ok);
+	free(o);
+	free(e);
+	free(text);
+}
+
+static void test_half_sent_times_out(void **state)
+{
+	(void)state;
+	/* Another client keeps being served while one stalls. */
+	int stalled = client_connect();
+	client_send(stalled, "{\"argv\": [\"ec", 13);
+	expect("{\"argv\": [\"echo\"]}", true, 0, "E echo|text|", NULL);
+	char *o, *e;
+	assert_int_equal(client_reply(stalled, &o, &e), 2);
+	assert_non_null(strstr(e, "request not complete within 300 ms"));
+	free(o);
+	free(e);
+	/* A client that connects and sends nothing is dropped the same way. */
+	int silent = client_connect();
+	assert_int_equal(client_reply(silent, &o, &e), 2);
+	free(o);
+	free(e);
+}
+
+static void test_several_clients(void **state)
+{
+	(void)state;
+	enum { N = 12 };
+	int fds[N];
+	char text[N][64];
+	for (int i = 0; i < N; i++) {
+		fds[i] = client_connect();
+		snprintf(text[i], sizeof(text[i]), "{\"argv\": [\"echo\", \"c%d\"]}", i);
+		client_send(fds[i], text[i], 10); /* half of each request first */
+	}
+	for (int i = N - 1; i >= 0; i--) {
+		client_send(fds[i], text[i] + 10, strlen(text[i]) - 10);
+		shutdown(fds[i], SHUT_WR);
+	}
+	for (int i = 0; i < N; i++) {
+		char *o, *e, want[64];
+		assert_int_equal(client_reply(fds[i], &o, &e), 0);
+		snprintf(want, sizeof(want), "E echo c%d|text|", i);
+		assert_string_equal(o, want);
+		free(o);
+		free(e);
+	}
+}
+
+static void test_deferred_reply(void **state)
+{
+	(void)state;
+	expect("{\"argv\": [\"slow\"]}", true, 0, "finished later\n", NULL);
+	/* A client that leaves before its deferred reply: the finish is discarded. */
+	int fd = client_connect();
+	client_send(fd, "{\"argv\": [\"slow\"]}\n", 19);
+	close(fd);
+	for (int i = 0; i < 200 && __atomic_load_n(&slow_req, __ATOMIC_ACQUIRE) == NULL; i++)
+		usleep(1000);
+	expect("{\"argv\": [\"echo\"]}", true, 0, "E echo|text|", NULL);
+	/* Outside a handler there is nothing to defer. */
+	errno = 0;
+	assert_null(sl_ctl_defer());
+	assert_int_equal(errno, EPERM);
+}
+
+static void test_register_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(sl_ctl_register("echo", h_echo, NULL), -EEXIST);
+	assert_int_equal(sl_ctl_register("  ", h_echo, NULL), -EINVAL);
+	assert_int_equal(sl_ctl_register("x", NULL, NULL), -EINVAL);
+	char *argv[] = {"echo", "direct", NULL};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	assert_int_equal(sl_ctl_dispatch(2, argv, false, NULL, out, stderr), 0);
+	fclose(out);
+	assert_string_equal(buf, "E echo direct|text|");
+	free(buf);
+}
+
+static void test_stale_socket_removed(void **state)
+{
+	(void)state;
+	char path[160];
+	snprintf(path, sizeof(path), "%s/stale.sock", sock_dir);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	strcpy(addr.sun_path, path);
+	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	close(fd); /* the file stays: a crashed daemon's socket */
+	struct sl_ctl_server *s = sl_ctl_server_open(path, 0600);
+	assert_non_null(s);
+	sl_ctl_server_close(s);
+	assert_int_equal(access(path, F_OK), -1);
+	/* A regular file in the way is not deleted. */
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	errno = 0;
+	assert_null(sl_ctl_server_open(path, 0600));
+	assert_int_equal(errno, EEXIST);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_socket_created),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_dispatch_longest_prefix),
+		cmocka_unit_test(test_unknown_and_help),
+		cmocka_unit_test(test_default_show_handler),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_oversized),
+		cmocka_unit_test(test_half_sent_times_out),
+		cmocka_unit_test(test_several_clients),
+		cmocka_unit_test(test_deferred_reply),
+		cmocka_unit_test(test_register_errors),
+		cmocka_unit_test(test_stale_socket_removed),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
