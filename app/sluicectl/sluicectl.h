@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Private to sluicectl: the three ways it runs. */
+#ifndef SLUICECTL_H
+#define SLUICECTL_H
+
+#include <stdbool.h>
+
+/* Exit statuses (also the daemon's reply statuses). */
+enum { EXIT_OK = 0, EXIT_CONFIG = 1, EXIT_USAGE = 2 };
+
+/* Load file as one transaction, then `check` or a show command. */
+int offline_run(const char *file, int argc, char **argv, bool json);
+
+/*
+ * Send argv (and input, may be NULL) to the daemon at socket; print the
+ * reply's output on stdout and errors on stderr. Returns the reply status,
+ * or EXIT_CONFIG with a message when the daemon cannot be reached.
+ */
+int client_run(const char *socket, int argc, char **argv, bool json, const char *input);
+
+/* Read a whole file ("-" = stdin) into a malloc'ed string; NULL + errno. */
+char *file_slurp(const char *path);
+
+/* The interactive prompt (libedit), when stdin is a terminal. */
+int interactive_run(const char *socket, bool json);
+
+#endif

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Built without libedit: no interactive prompt. */
+#include <stdio.h>
+
+#include "sluicectl.h"
+
+int interactive_run(const char *socket, bool json)
+{
+	(void)socket, (void)json;
+	fprintf(stderr, "sluicectl: built without libedit: give a COMMAND (see --help)\n");
+	return EXIT_USAGE;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* `sluicectl --offline FILE …`: the control plane without the daemon. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sl_commit.h"
+#include "sl_show.h"
+#include "sluicectl.h"
+
+static void errors_print(const char *file, const struct sl_errors *errs)
+{
+	for (size_t i = 0; i < errs->n; i++) {
+		if (errs->v[i].line > 0)
+			fprintf(stderr, "%s:%u: %s\n", file, errs->v[i].line, errs->v[i].msg);
+		else
+			fprintf(stderr, "%s: %s\n", file, errs->v[i].msg);
+	}
+}
+
+int offline_run(const char *file, int argc, char **argv, bool json)
+{
+	bool check = strcmp(argv[0], "check") == 0;
+	if (check && argc > 1) {
+		fprintf(stderr, "sluicectl: 'check' takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	if (!check && strcmp(argv[0], "show") != 0) {
+		fprintf(stderr, "sluicectl: offline mode answers 'check' and 'show ...', not '%s' "
+				"(the running daemon answers the others: drop --offline)\n", argv[0]);
+		return EXIT_USAGE;
+	}
+	struct sl_router *r = sl_router_new();
+	if (r == NULL) {
+		fprintf(stderr, "sluicectl: %s\n", strerror(errno));
+		return EXIT_CONFIG;
+	}
+	struct sl_errors errs = {0};
+	int status = EXIT_OK;
+	int rc = sl_router_load_file(r, file, &errs);
+	if (rc < 0) {
+		if (errs.n > 0)
+			errors_print(file, &errs);
+		else
+			fprintf(stderr, "%s: %s\n", file, strerror(-rc));
+		status = EXIT_CONFIG;
+	} else if (check) {
+		printf("%s: configuration OK\n", file);
+	} else {
+		rc = sl_show_exec(r, argc, argv, json, stdout, stderr);
+		if (rc == -ENOENT) {
+			fprintf(stderr, "sluicectl: unknown command '");
+			for (int i = 0; i < argc; i++)
+				fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
+			fprintf(stderr, "'; offline commands are:\n");
+			sl_show_help(stderr);
+			status = EXIT_USAGE;
+		} else if (rc == -EINVAL) {
+			status = EXIT_USAGE;
+		} else if (rc < 0) {
+			fprintf(stderr, "sluicectl: %s\n", strerror(-rc));
+			status = EXIT_CONFIG;
+		}
+	}
+	sl_errors_free(&errs);
+	sl_router_free(r);
+	if (fflush(stdout) != 0 && status == EXIT_OK)
+		status = EXIT_CONFIG;
+	return status;
+}
