@@ -45,12 +45,18 @@ int sl_router_load_file(struct sl_router *r, const char *path, struct sl_errors 
 int sl_router_render(const struct sl_router *r, FILE *out);
 
 struct sl_conf *sl_router_conf(struct sl_router *r);
+const struct sl_conf *sl_router_conf_const(const struct sl_router *r);
 struct sl_rib *sl_router_rib(struct sl_router *r);
 const struct sl_rib *sl_router_rib_const(const struct sl_router *r);
 
 /* FIB changes of the commits since the last clear (see sl_rib_changes). */
 size_t sl_router_changes(const struct sl_router *r, const struct sl_fib_change **out);
 void sl_router_changes_clear(struct sl_router *r);
+
+/* A VRF's leak settings as configured (RD, RTs, import vrf, route-maps).
+ * 0 (release with sl_router_vrf_bgp_free) or -ENOENT for an unknown VRF. */
+int sl_router_vrf_bgp(const struct sl_router *r, const char *vrf, struct sl_rib_bgp *out);
+void sl_router_vrf_bgp_free(struct sl_rib_bgp *b);
 
 #define SL_IFACE_ADDR_MAX 16
 

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The router's control-plane state and its all-or-nothing commit. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commit_priv.h"
+
+struct sl_router *sl_router_new(void)
+{
+	struct sl_router *r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return NULL;
+	r->conf = sl_conf_new();
+	r->rib = sl_rib_new();
+	if (r->conf == NULL || r->rib == NULL) {
+		sl_router_free(r);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return r;
+}
+
+void sl_router_free(struct sl_router *r)
+{
+	if (r == NULL)
+		return;
+	sl_conf_free(r->conf);
+	sl_rib_free(r->rib);
+	free(r->changes);
+	free(r->ifaces);
+	free(r);
+}
+
+void sl_router_fib_log(struct sl_router *r, bool on)
+{
+	r->fib_log = on;
+	sl_rib_change_log(r->rib, on);
+}
+
+struct sl_conf *sl_router_conf(struct sl_router *r)
+{
+	return r->conf;
+}
+
+const struct sl_conf *sl_router_conf_const(const struct sl_router *r)
+{
+	return r->conf;
+}
+
+struct sl_rib *sl_router_rib(struct sl_router *r)
+{
+	return r->rib;
+}
+
+const struct sl_rib *sl_router_rib_const(const struct sl_router *r)
+{
+	return r->rib;
+}
+
+/* Move the RIB's change log behind the changes not yet taken. */
+static int take_rib_changes(struct sl_router *r)
+{
+	const struct sl_fib_change *c;
+	size_t n = sl_rib_changes(r->rib, &c);
+
+	if (n > r->cap_changes - r->n_changes) {
+		size_t cap = r->n_changes + n;
+		void *v = realloc(r->changes, cap * sizeof(*r->changes));
+		if (v == NULL)
+			return -ENOMEM;
+		r->changes = v;
+		r->cap_changes = cap;
+	}
+	memcpy(r->changes + r->n_changes, c, n * sizeof(*c));
+	r->n_changes += n;
+	sl_rib_changes_clear(r->rib);
+	return 0;
+}
+
+size_t sl_router_changes(const struct sl_router *r, const struct sl_fib_change **out)
+{
+	*out = r->changes;
+	return r->n_changes;
+}
+
+void sl_router_changes_clear(struct sl_router *r)
+{
+	r->n_changes = 0;
+}
+
+/* A collision (overlapping addresses) fails the commit: name both VRFs and prefixes. */
+static void collision_errors(struct sl_router *r, struct sl_errors *errs)
+{
+	const struct sl_rib_collision *c;
+	size_t n = sl_rib_collisions(r->rib, &c);
+
+	for (size_t i = 0; i < n; i++) {
+		char l[SL_PREFIX_STR], k[SL_PREFIX_STR];
+		sl_errors_add(errs, 0,
+			"leak collision: route %s from vrf %s would be leaked into vrf %s, where it "
+			"overlaps connected %s (overlapping addresses cannot be leaked: renumber, "
+			"or filter it with a prefix-list)",
+			sl_prefix_fmt(c[i].leaked, l), c[i].origin, c[i].importer,
+			sl_prefix_fmt(c[i].connected, k));
+	}
+}
+
+int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *errs,
+	unsigned *flags)
+{
+	bool save = false;
+	size_t before = errs->n;
+	int rc;
+
+	if (flags)
+		*flags = 0;
+	rc = sl_conf_begin(r->conf);
+	if (rc < 0) {
+		sl_errors_add(errs, 0, "another configuration transaction is open");
+		return rc;
+	}
+	rc = sl_conf_exec_text(r->conf, text, 1, errs, &save);
+	if (rc == 0)
+		rc = sl_conf_validate(r->conf, errs);
+	if (rc < 0) {
+		sl_conf_abort(r->conf);
+		return errs->n > before ? -EINVAL : rc;
+	}
+
+	rc = commit_sync(r, errs);
+	if (rc == 0 && sl_rib_collisions(r->rib, &(const struct sl_rib_collision *){NULL}) > 0) {
+		collision_errors(r, errs);
+		rc = -EINVAL;
+	}
+	if (rc == 0)
+		rc = sl_conf_commit(r->conf, errs);
+	if (rc < 0) {
+		/* roll back: the conf first, then the RIB re-derived from it */
+		struct sl_errors ignored = {0};
+		sl_conf_abort(r->conf);
+		commit_sync(r, &ignored);
+		sl_errors_free(&ignored);
+		sl_rib_changes_clear(r->rib);
+		return errs->n > before ? -EINVAL : rc;
+	}
+
+	if (r->fib_log && take_rib_changes(r) < 0) {
+		sl_errors_add(errs, 0, "out of memory recording FIB changes");
+		return -ENOMEM;
+	}
+	if (flags) {
+		size_t n = sl_conf_change_count(r->conf);
+		for (size_t i = 0; i < n; i++) {
+			const char *const *t;
+			size_t nt;
+			unsigned line;
+			if (sl_conf_change_get(r->conf, i, &t, &nt, &line) == 0 && nt > 0 &&
+				strcmp(t[0], "interfaces") == 0)
+				*flags |= SL_APPLY_IFACES;
+		}
+		if (save)
+			*flags |= SL_APPLY_SAVE;
+	}
+	return 0;
+}
+
+int sl_router_load_file(struct sl_router *r, const char *path, struct sl_errors *errs)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (f == NULL) {
+		sl_errors_add(errs, 0, "cannot open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	FILE *mem = open_memstream(&text, &len);
+	if (mem == NULL) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	char buf[65536];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, got, mem);
+	bool read_err = ferror(f);
+	fclose(f);
+	fclose(mem);
+	if (read_err) {
+		free(text);
+		sl_errors_add(errs, 0, "cannot read %s", path);
+		return -EIO;
+	}
+	rc = sl_router_apply(r, text, errs, NULL);
+	free(text);
+	return rc;
+}
+
+int sl_router_render(const struct sl_router *r, FILE *out)
+{
+	return sl_conf_render(r->conf, out);
+}
+
+int sl_router_iface_get(const struct sl_router *r, const char *ifname, struct sl_iface_state *out)
+{
+	return commit_iface_read(r, ifname, out);
+}
+
+static int ifname_cmp(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	/* ethN by number, then vifs by VLAN number */
+	unsigned long px = strtoul(x + 3, NULL, 10), py = strtoul(y + 3, NULL, 10);
+	if (px != py)
+		return px < py ? -1 : 1;
+	const char *dx = strchr(x, '.'), *dy = strchr(y, '.');
+	unsigned long vx = dx ? strtoul(dx + 1, NULL, 10) + 1 : 0;
+	unsigned long vy = dy ? strtoul(dy + 1, NULL, 10) + 1 : 0;
+	return vx < vy ? -1 : vx > vy;
+}
+
+void sl_router_iface_foreach(const struct sl_router *r,
+	int (*cb)(const struct sl_iface_state *ifs, void *ctx), void *ctx)
+{
+	const struct sl_conf_node *eths = sl_conf_findv(r->conf, "interfaces", "ethernet", NULL);
+	const struct sl_conf_node *e, *v, *vifs;
+	size_t cur = 0, n = 0, cap = 0;
+	char **names = NULL;
+
+	while (eths && (e = sl_conf_child_next(eths, &cur)) != NULL) {
+		size_t vc = 0;
+		vifs = sl_conf_child(e, "vif");
+		size_t need = n + 1 + (vifs ? sl_conf_child_count(vifs) : 0);
+		if (need > cap) {
+			cap = need * 2;
+			char **g = realloc(names, cap * sizeof(*names));
+			if (g == NULL)
+				goto out;
+			names = g;
+		}
+		names[n++] = strdup(sl_conf_node_name(e));
+		while (vifs && (v = sl_conf_child_next(vifs, &vc)) != NULL) {
+			char buf[SL_NAME_MAX * 2];
+			snprintf(buf, sizeof(buf), "%s.%s", sl_conf_node_name(e), sl_conf_node_name(v));
+			names[n++] = strdup(buf);
+		}
+	}
+	if (n > 0)
+		qsort(names, n, sizeof(*names), ifname_cmp);
+	for (size_t i = 0; i < n; i++) {
+		struct sl_iface_state ifs;
+		if (names[i] && commit_iface_read(r, names[i], &ifs) == 0 && cb(&ifs, ctx) != 0)
+			break;
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int sl_router_vrf_bgp(const struct sl_router *r, const char *vrf, struct sl_rib_bgp *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (strcmp(vrf, SL_VRF_DEFAULT) != 0 &&
+		sl_conf_findv(r->conf, "vrf", "name", vrf, NULL) == NULL)
+		return -ENOENT;
+	return commit_bgp_read(r->conf, vrf, out);
+}
+
+void sl_router_vrf_bgp_free(struct sl_rib_bgp *b)
+{
+	commit_bgp_free(b);
+}

@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * conf → RIB: re-derive exactly what a transaction's changed paths touched.
+ * The RIB setters are declarative, so running this after an abort (the conf
+ * being back to its old state) restores the RIB: that is the rollback.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commit_priv.h"
+
+#define STATIC_NH_MAX 32
+
+/* A set of names, small (VRFs, interfaces, policies touched by one commit). */
+struct name_set {
+	char (*v)[SL_NAME_MAX];
+	size_t n, cap;
+};
+
+static bool set_has(const struct name_set *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int set_add(struct name_set *s, const char *name)
+{
+	if (set_has(s, name))
+		return 0;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		void *v = realloc(s->v, cap * SL_NAME_MAX);
+		if (v == NULL)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	snprintf(s->v[s->n++], SL_NAME_MAX, "%s", name);
+	return 0;
+}
+
+static void set_free(struct name_set *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+struct sync {
+	struct sl_router *r;
+	struct sl_errors *errs;
+	unsigned line; /* line of the path being handled, for errors */
+	struct name_set vrfs_full; /* VRFs whose statics and bgp are re-derived whole */
+	struct name_set vrfs_bgp;
+	struct name_set vrfs_del;
+	struct name_set ifaces; /* ethN: re-derive it and its vifs; "*": all */
+	struct name_set vifs;
+	struct name_set plists, rmaps; /* "*": all */
+	bool all_vrfs, all_ifaces, default_statics_full;
+	/* individual static routes: (vrf, prefix) */
+	struct {
+		char vrf[SL_NAME_MAX];
+		struct sl_prefix p;
+		unsigned line;
+	} *statics;
+	size_t n_statics, cap_statics;
+};
+
+static int add_static(struct sync *s, const char *vrf, const char *prefix, unsigned line)
+{
+	struct sl_prefix p;
+	if (sl_prefix_parse(prefix, &p, false) < 0)
+		return 0; /* the parser refused it already */
+	if (s->n_statics == s->cap_statics) {
+		size_t cap = s->cap_statics ? s->cap_statics * 2 : 64;
+		void *v = realloc(s->statics, cap * sizeof(*s->statics));
+		if (v == NULL)
+			return -ENOMEM;
+		s->statics = v;
+		s->cap_statics = cap;
+	}
+	snprintf(s->statics[s->n_statics].vrf, SL_NAME_MAX, "%s", vrf);
+	s->statics[s->n_statics].p = p;
+	s->statics[s->n_statics++].line = line;
+	return 0;
+}
+
+#define TOK(i) (n > (i) ? t[i] : NULL)
+#define IS(i, w) (n > (i) && strcmp(t[i], (w)) == 0)
+
+/* Sort one changed path into the sync plan. */
+static int classify(struct sync *s, const char *const *t, size_t n, unsigned line)
+{
+	if (IS(0, "vrf")) {
+		if (n < 3)
+			return s->all_vrfs = true, 0;
+		if (n == 3)
+			return set_add(&s->vrfs_full, t[2]);
+		if (IS(3, "protocols") && IS(4, "bgp"))
+			return set_add(&s->vrfs_bgp, t[2]);
+		if (IS(3, "protocols") && IS(4, "static") && IS(5, "route") && n >= 7)
+			return add_static(s, t[2], t[6], line);
+		if (IS(3, "protocols"))
+			return set_add(&s->vrfs_full, t[2]);
+		return 0; /* table, description, leak-firewall: nothing for the RIB */
+	}
+	if (IS(0, "protocols")) {
+		if (IS(1, "static") && IS(2, "route") && n >= 4)
+			return add_static(s, SL_VRF_DEFAULT, t[3], line);
+		s->default_statics_full = true;
+		return 0;
+	}
+	if (IS(0, "interfaces")) {
+		if (n < 3)
+			return s->all_ifaces = true, 0;
+		if (n >= 5 && IS(3, "vif")) {
+			char ifname[SL_NAME_MAX];
+			snprintf(ifname, sizeof(ifname), "%s.%s", t[2], t[4]);
+			return set_add(&s->vifs, ifname);
+		}
+		return set_add(&s->ifaces, t[2]);
+	}
+	if (IS(0, "policy")) {
+		bool pl = IS(1, "prefix-list"), rm = IS(1, "route-map");
+		if (n < 3) {
+			int rc = (pl || n == 1) ? set_add(&s->plists, "*") : 0;
+			return rc ? rc : (rm || n == 1) ? set_add(&s->rmaps, "*") : 0;
+		}
+		return set_add(pl ? &s->plists : &s->rmaps, t[2]);
+	}
+	(void)TOK(0);
+	return 0; /* firewall: enforced by the forwarding plane, not the RIB */
+}
+
+static int collect_vrf(const struct sl_vrf_info *vi, void *arg)
+{
+	return set_add(arg, vi->name);
+}
+
+static void conf_names(const struct sl_conf *conf, struct name_set *out, const char *a,
+	const char *b)
+{
+	const struct sl_conf_node *n = sl_conf_findv(conf, a, b, NULL), *c;
+	size_t cur = 0;
+	while (n && (c = sl_conf_child_next(n, &cur)) != NULL)
+		set_add(out, sl_conf_node_name(c));
+}
+
+static void report(struct sync *s, int rc, const char *what, const char *name)
+{
+	if (rc < 0)
+		sl_errors_add(s->errs, s->line, "%s %s: %s", what, name, strerror(-rc));
+}
+
+/* ---- VRFs ---- */
+
+static void sync_vrf_presence(struct sync *s)
+{
+	struct sl_rib *rib = s->r->rib;
+	struct name_set names = {0};
+	struct sl_vrf_info vi;
+
+	if (s->all_vrfs) {
+		conf_names(s->r->conf, &names, "vrf", "name");
+		sl_rib_vrf_foreach(rib, collect_vrf, &names);
+	}
+	for (size_t i = 0; i < s->vrfs_full.n; i++)
+		set_add(&names, s->vrfs_full.v[i]);
+	for (size_t i = 0; i < names.n; i++) {
+		const char *v = names.v[i];
+		bool in_conf = sl_conf_findv(s->r->conf, "vrf", "name", v, NULL) != NULL;
+		bool in_rib = sl_rib_vrf_info(rib, v, &vi) == 0;
+		if (strcmp(v, SL_VRF_DEFAULT) == 0)
+			continue;
+		set_add(&s->vrfs_full, v);
+		if (in_conf && !in_rib)
+			report(s, sl_rib_vrf_add(rib, v, commit_vrf_table(s->r->conf, v)), "vrf", v);
+		else if (!in_conf && in_rib)
+			set_add(&s->vrfs_del, v);
+	}
+	set_free(&names);
+}
+
+/* ---- policies ---- */
+
+static int collect_plist(const struct sl_plist *pl, void *arg)
+{
+	return set_add(arg, pl->name);
+}
+
+static int collect_rmap(const struct sl_rmap *rm, void *arg)
+{
+	return set_add(arg, rm->name);
+}
+
+static void sync_policies(struct sync *s, bool deletions)
+{
+	struct name_set pl = {0}, rm = {0};
+
+	for (size_t i = 0; i < s->plists.n; i++) {
+		if (strcmp(s->plists.v[i], "*") == 0) {
+			conf_names(s->r->conf, &pl, "policy", "prefix-list");
+			sl_policy_plist_foreach(sl_rib_policy(s->r->rib), collect_plist, &pl);
+		}
+		set_add(&pl, s->plists.v[i]);
+	}
+	for (size_t i = 0; i < s->rmaps.n; i++) {
+		if (strcmp(s->rmaps.v[i], "*") == 0) {
+			conf_names(s->r->conf, &rm, "policy", "route-map");
+			sl_policy_rmap_foreach(sl_rib_policy(s->r->rib), collect_rmap, &rm);
+		}
+		set_add(&rm, s->rmaps.v[i]);
+	}
+	for (size_t i = 0; i < pl.n; i++) {
+		struct sl_plist p;
+		const char *name = pl.v[i];
+		if (strcmp(name, "*") == 0)
+			continue;
+		int rc = commit_plist_read(s->r->conf, name, &p);
+		if (rc == 0 && !deletions)
+			report(s, sl_rib_plist_set(s->r->rib, name, &p), "prefix-list", name);
+		else if (rc == -ENOENT && deletions &&
+			sl_policy_plist_find(sl_rib_policy(s->r->rib), name) != NULL)
+			report(s, sl_rib_plist_set(s->r->rib, name, NULL), "prefix-list", name);
+		free(p.rules);
+	}
+	for (size_t i = 0; i < rm.n; i++) {
+		struct sl_rmap m;
+		const char *name = rm.v[i];
+		if (strcmp(name, "*") == 0)
+			continue;
+		int rc = commit_rmap_read(s->r->conf, name, &m);
+		if (rc == 0 && !deletions)
+			report(s, sl_rib_rmap_set(s->r->rib, name, &m), "route-map", name);
+		else if (rc == -ENOENT && deletions &&
+			sl_policy_rmap_find(sl_rib_policy(s->r->rib), name) != NULL)
+			report(s, sl_rib_rmap_set(s->r->rib, name, NULL), "route-map", name);
+		free(m.rules);
+	}
+	set_free(&pl);
+	set_free(&rm);
+}
+
+/* ---- interfaces ---- */
+
+static void known_add(struct sl_router *r, const char *ifname)
+{
+	for (size_t i = 0; i < r->n_ifaces; i++)
+		if (strcmp(r->ifaces[i], ifname) == 0)
+			return;
+	if (r->n_ifaces == r->cap_ifaces) {
+		size_t cap = r->cap_ifaces ? r->cap_ifaces * 2 : 16;
+		void *v = realloc(r->ifaces, cap * SL_NAME_MAX);
+		if (v == NULL)
+			return;
+		r->ifaces = v;
+		r->cap_ifaces = cap;
+	}
+	snprintf(r->ifaces[r->n_ifaces++], SL_NAME_MAX, "%s", ifname);
+}
+
+static void known_del(struct sl_router *r, const char *ifname)
+{
+	for (size_t i = 0; i < r->n_ifaces; i++)
+		if (strcmp(r->ifaces[i], ifname) == 0) {
+			memmove(r->ifaces[i], r->ifaces[r->n_ifaces - 1], SL_NAME_MAX);
+			r->n_ifaces--;
+			return;
+		}
+}
+
+static void sync_one_iface(struct sync *s, const char *ifname)
+{
+	struct sl_iface_state ifs;
+
+	if (commit_iface_read(s->r, ifname, &ifs) == 0) {
+		report(s, sl_rib_iface_set(s->r->rib, ifname, ifs.vrf, ifs.up, ifs.addrs, ifs.n_addrs),
+			"interface", ifname);
+		known_add(s->r, ifname);
+	} else {
+		int rc = sl_rib_iface_del(s->r->rib, ifname);
+		if (rc != -ENOENT)
+			report(s, rc, "interface", ifname);
+		known_del(s->r, ifname);
+	}
+}
+
+static void sync_ifaces(struct sync *s)
+{
+	struct sl_router *r = s->r;
+	struct name_set names = {0};
+
+	if (s->all_ifaces) {
+		conf_names(r->conf, &s->ifaces, "interfaces", "ethernet");
+		for (size_t i = 0; i < r->n_ifaces; i++)
+			set_add(&names, r->ifaces[i]);
+	}
+	for (size_t i = 0; i < s->ifaces.n; i++) {
+		const char *eth = s->ifaces.v[i];
+		size_t len = strlen(eth);
+		const struct sl_conf_node *vifs, *c;
+		size_t cur = 0;
+
+		set_add(&names, eth);
+		/* the parent's state (disable) and existence govern its vifs */
+		vifs = sl_conf_findv(r->conf, "interfaces", "ethernet", eth, "vif", NULL);
+		while (vifs && (c = sl_conf_child_next(vifs, &cur)) != NULL) {
+			char ifname[SL_NAME_MAX];
+			snprintf(ifname, sizeof(ifname), "%s.%s", eth, sl_conf_node_name(c));
+			set_add(&names, ifname);
+		}
+		for (size_t k = 0; k < r->n_ifaces; k++)
+			if (strncmp(r->ifaces[k], eth, len) == 0 && r->ifaces[k][len] == '.')
+				set_add(&names, r->ifaces[k]);
+	}
+	for (size_t i = 0; i < s->vifs.n; i++)
+		set_add(&names, s->vifs.v[i]);
+	for (size_t i = 0; i < names.n; i++)
+		sync_one_iface(s, names.v[i]);
+	set_free(&names);
+}
+
+/* ---- static routes ---- */
+
+static void sync_one_static(struct sync *s, const char *vrf, struct sl_prefix p)
+{
+	const struct sl_conf_node *root = commit_static_root(s->r->conf, vrf), *route = NULL;
+	struct sl_static_nh nhs[STATIC_NH_MAX];
+	char ps[SL_PREFIX_STR];
+	int n = 0;
+
+	if (root != NULL)
+		route = sl_conf_child(root, sl_prefix_fmt(p, ps));
+	if (route != NULL && (n = commit_static_read(route, nhs, STATIC_NH_MAX)) < 0)
+		n = 0;
+	int rc = sl_rib_static_set(s->r->rib, vrf, p, nhs, (size_t)n);
+	if (rc < 0 && !(rc == -ENOENT && n == 0))
+		sl_errors_add(s->errs, s->line, "static route %s in vrf %s: %s",
+			sl_prefix_fmt(p, ps), vrf, strerror(-rc));
+}
+
+struct prefix_list {
+	struct sl_prefix *v;
+	size_t n, cap;
+};
+
+static int collect_static(const struct sl_route *rt, void *arg)
+{
+	struct prefix_list *l = arg;
+	if (rt->source != SL_SRC_STATIC && rt->source != SL_SRC_STATIC_LEAK)
+		return 0;
+	if (l->n > 0 && sl_prefix_eq(l->v[l->n - 1], rt->prefix))
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		void *v = realloc(l->v, cap * sizeof(*l->v));
+		if (v == NULL)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = rt->prefix;
+	return 0;
+}
+
+/* Every static route of a VRF: the RIB's (to drop deleted ones) and the conf's. */
+static void sync_vrf_statics(struct sync *s, const char *vrf)
+{
+	struct prefix_list old = {0};
+	const struct sl_conf_node *root, *c;
+	struct sl_prefix p;
+	size_t cur = 0;
+
+	sl_rib_route_foreach(s->r->rib, vrf, collect_static, &old);
+	root = commit_static_root(s->r->conf, vrf);
+	for (size_t i = 0; i < old.n; i++) {
+		char ps[SL_PREFIX_STR];
+		if (root == NULL || sl_conf_child(root, sl_prefix_fmt(old.v[i], ps)) == NULL)
+			sync_one_static(s, vrf, old.v[i]);
+	}
+	while (root && (c = sl_conf_child_next(root, &cur)) != NULL)
+		if (sl_prefix_parse(sl_conf_node_name(c), &p, false) == 0)
+			sync_one_static(s, vrf, p);
+	free(old.v);
+}
+
+static void sync_statics(struct sync *s)
+{
+	for (size_t i = 0; i < s->vrfs_full.n; i++)
+		if (!set_has(&s->vrfs_del, s->vrfs_full.v[i]))
+			sync_vrf_statics(s, s->vrfs_full.v[i]);
+	if (s->default_statics_full)
+		sync_vrf_statics(s, SL_VRF_DEFAULT);
+	for (size_t i = 0; i < s->n_statics; i++) {
+		const char *vrf = s->statics[i].vrf;
+		bool is_default = strcmp(vrf, SL_VRF_DEFAULT) == 0;
+		if (is_default ? s->default_statics_full :
+				 set_has(&s->vrfs_full, vrf) || set_has(&s->vrfs_del, vrf))
+			continue; /* already re-derived whole */
+		s->line = s->statics[i].line;
+		sync_one_static(s, vrf, s->statics[i].p);
+	}
+}
+
+/* ---- leak settings ---- */
+
+static void sync_bgp(struct sync *s)
+{
+	struct name_set names = {0};
+	for (size_t i = 0; i < s->vrfs_full.n; i++)
+		set_add(&names, s->vrfs_full.v[i]);
+	for (size_t i = 0; i < s->vrfs_bgp.n; i++)
+		set_add(&names, s->vrfs_bgp.v[i]);
+	for (size_t i = 0; i < names.n; i++) {
+		struct sl_rib_bgp b;
+		const char *vrf = names.v[i];
+		if (set_has(&s->vrfs_del, vrf))
+			continue;
+		if (commit_bgp_read(s->r->conf, vrf, &b) < 0) {
+			sl_errors_add(s->errs, 0, "vrf %s: out of memory reading leak settings", vrf);
+			continue;
+		}
+		report(s, sl_rib_vrf_bgp_set(s->r->rib, vrf, &b), "bgp of vrf", vrf);
+		commit_bgp_free(&b);
+	}
+	set_free(&names);
+}
+
+int commit_sync(struct sl_router *r, struct sl_errors *errs)
+{
+	struct sync s = {.r = r, .errs = errs};
+	size_t n = sl_conf_change_count(r->conf);
+	size_t before = errs->n;
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *const *t;
+		size_t nt;
+		unsigned line;
+		if (sl_conf_change_get(r->conf, i, &t, &nt, &line) == 0)
+			rc = classify(&s, t, nt, line);
+	}
+	if (rc == 0) {
+		/* order: VRFs and policies exist before anything refers to them;
+		 * they go away after nothing does */
+		sync_vrf_presence(&s);
+		sync_policies(&s, false);
+		sync_ifaces(&s);
+		sync_statics(&s);
+		sync_bgp(&s);
+		sync_policies(&s, true);
+		for (size_t i = 0; i < s.vrfs_del.n; i++)
+			report(&s, sl_rib_vrf_del(r->rib, s.vrfs_del.v[i]), "vrf", s.vrfs_del.v[i]);
+	}
+	set_free(&s.vrfs_full);
+	set_free(&s.vrfs_bgp);
+	set_free(&s.vrfs_del);
+	set_free(&s.ifaces);
+	set_free(&s.vifs);
+	set_free(&s.plists);
+	set_free(&s.rmaps);
+	free(s.statics);
+	if (rc < 0)
+		return rc;
+	return errs->n > before ? -EINVAL : 0;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Private to lib/show: command self-registration and shared formatting. */
+#ifndef SHOW_PRIV_H
+#define SHOW_PRIV_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "sl_show.h"
+
+struct show_ctx {
+	const struct sl_router *r;
+	const struct sl_rib *rib;
+	bool json;
+	FILE *out;
+	FILE *err;
+};
+
+/*
+ * A show command: `words` are the fixed words after "show" ("ip route");
+ * handler gets the remaining arguments. Returns 0, or -EINVAL after printing
+ * a usage message to ctx->err.
+ */
+struct show_cmd {
+	const char *words;
+	const char *usage;
+	int (*handler)(struct show_ctx *ctx, int argc, char **argv);
+	struct show_cmd *next;
+};
+
+void show_register(struct show_cmd *cmd);
+
+#define SHOW_REGISTER(cmd)                                                                         \
+	static void __attribute__((constructor)) show_register_##cmd(void)                        \
+	{                                                                                          \
+		show_register(&cmd);                                                               \
+	}
+
+/* Print a JSON value to ctx->out (indented) and release it. */
+void show_json_emit(struct show_ctx *ctx, json_t *v);
+
+/* "is directly connected, eth2", "via 10.100.0.1, eth3", "unreachable (blackhole)" ... */
+void show_nh_text(const struct sl_rib *rib, const struct sl_nh *nh, char *buf, size_t len);
+json_t *show_nh_json(const struct sl_rib *rib, const struct sl_nh *nh);
+
+const char *show_source_name(enum sl_rt_source s); /* "connected", "static", "bgp" ... */
+char show_source_code(enum sl_rt_source s); /* 'C', 'L', 'S', 'B' */
+
+#endif

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* show ip route [vrf NAME|all] [ADDRESS|PREFIX] — FRR-style table or JSON. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "show_priv.h"
+
+static const char legend[] =
+	"Codes: C - connected, L - local, S - static, B - BGP (route-target / vrf import),\n"
+	"       > - selected route, * - FIB route, i - inactive (next hop unresolved)\n"
+	"       (vrf X) - leaked: forwarding continues in VRF X\n";
+
+/* One candidate in FRR's one-line form:
+ *   B>* 10.100.0.0/24 [20/0] is directly connected, eth2 (vrf SHARED) */
+static void route_line(struct show_ctx *ctx, const struct sl_route *rt)
+{
+	char p[SL_PREFIX_STR], nh[96], dm[32] = "";
+	bool leaked = rt->origin_vrf[0] != '\0';
+
+	if (leaked)
+		show_nh_text(ctx->rib, &rt->origin_nh, nh, sizeof(nh));
+	else
+		show_nh_text(ctx->rib, &rt->nh, nh, sizeof(nh));
+	if (!rt->active && rt->cfg_gw != 0) {
+		char a[16];
+		snprintf(nh, sizeof(nh), "via %s", sl_addr_fmt(rt->cfg_gw, a));
+	}
+	if (rt->source != SL_SRC_CONNECTED && rt->source != SL_SRC_LOCAL)
+		snprintf(dm, sizeof(dm), " [%u/%u]", rt->distance, rt->metric);
+	fprintf(ctx->out, "%c%c%c %s%s %s", show_source_code(rt->source), rt->selected ? '>' : ' ',
+		rt->selected ? '*' : ' ', sl_prefix_fmt(rt->prefix, p), dm, nh);
+	if (leaked)
+		fprintf(ctx->out, " (vrf %s)", rt->origin_vrf);
+	else if (rt->cfg_vrf[0] != '\0')
+		fprintf(ctx->out, " (vrf %s)", rt->cfg_vrf);
+	if (!rt->active)
+		fprintf(ctx->out, " inactive");
+	fputc('\n', ctx->out);
+}
+
+static json_t *route_json(struct show_ctx *ctx, const struct sl_route *rt)
+{
+	char p[SL_PREFIX_STR];
+	json_t *o = json_pack("{s:s, s:s, s:b, s:b, s:b, s:i, s:I, s:I, s:o}", "prefix",
+		sl_prefix_fmt(rt->prefix, p), "protocol", show_source_name(rt->source), "selected",
+		rt->selected, "installed", rt->selected, "active", rt->active, "distance",
+		rt->distance, "metric", (json_int_t)rt->metric, "localPref",
+		(json_int_t)rt->local_pref, "nexthop", show_nh_json(ctx->rib, &rt->nh));
+	if (o == NULL)
+		return NULL;
+	if (rt->origin_vrf[0] != '\0') {
+		json_object_set_new(o, "originVrf", json_string(rt->origin_vrf));
+		json_object_set_new(o, "originNexthop", show_nh_json(ctx->rib, &rt->origin_nh));
+	} else if (rt->cfg_vrf[0] != '\0') {
+		json_object_set_new(o, "nexthopVrf", json_string(rt->cfg_vrf));
+	}
+	if (rt->rmap[0] != '\0') {
+		json_object_set_new(o, "routeMap", json_string(rt->rmap));
+		json_object_set_new(o, "routeMapRule", json_integer(rt->rmap_seq));
+	}
+	return o;
+}
+
+struct route_walk {
+	struct show_ctx *ctx;
+	json_t *arr;
+	bool detail;
+	const char *vrf;
+};
+
+static int route_cb(const struct sl_route *rt, void *arg)
+{
+	struct route_walk *w = arg;
+
+	if (w->arr != NULL) {
+		json_array_append_new(w->arr, route_json(w->ctx, rt));
+	} else if (w->detail) {
+		char p[SL_PREFIX_STR], nh[96];
+		struct show_ctx *ctx = w->ctx;
+		const struct sl_nh *shown = rt->origin_vrf[0] ? &rt->origin_nh : &rt->nh;
+		show_nh_text(ctx->rib, shown, nh, sizeof(nh));
+		fprintf(ctx->out, "Routing entry for %s\n", sl_prefix_fmt(rt->prefix, p));
+		fprintf(ctx->out, "  Known via \"%s\", distance %u, metric %u, local-pref %u, vrf %s%s%s\n",
+			show_source_name(rt->source), rt->distance, rt->metric, rt->local_pref, w->vrf,
+			rt->selected ? ", best" : "", rt->active ? "" : ", inactive");
+		fprintf(ctx->out, "  %c %s", rt->selected ? '*' : ' ', nh);
+		if (rt->origin_vrf[0])
+			fprintf(ctx->out, " (vrf %s)", rt->origin_vrf);
+		fputc('\n', ctx->out);
+		if (rt->origin_vrf[0])
+			fprintf(ctx->out, "    leaked from vrf %s%s%s\n", rt->origin_vrf,
+				rt->rmap[0] ? ", admitted by route-map " : "", rt->rmap);
+	} else {
+		route_line(w->ctx, rt);
+	}
+	return 0;
+}
+
+/* Show one VRF's table (or the entries matching `match`). */
+static int show_vrf_routes(struct show_ctx *ctx, const char *vrf, const struct sl_prefix *match,
+	bool exact, json_t *jall)
+{
+	struct route_walk w = {.ctx = ctx, .detail = match != NULL, .vrf = vrf};
+	int rc;
+
+	if (jall != NULL)
+		w.arr = json_array();
+	else if (match == NULL)
+		fprintf(ctx->out, "\nVRF %s:\n", vrf);
+	if (match != NULL)
+		rc = sl_rib_route_lookup(ctx->rib, vrf, *match, exact, route_cb, &w);
+	else
+		rc = sl_rib_route_foreach(ctx->rib, vrf, route_cb, &w);
+	if (rc == -ENOENT && match != NULL && jall == NULL) {
+		char p[SL_PREFIX_STR];
+		fprintf(ctx->out, "%% Network not in table: %s (vrf %s)\n", sl_prefix_fmt(*match, p),
+			vrf);
+	}
+	if (jall != NULL)
+		json_object_set_new(jall, vrf, w.arr);
+	return rc == -ENOENT && match != NULL ? 0 : rc;
+}
+
+struct vrf_names {
+	char (*v)[SL_NAME_MAX];
+	size_t n;
+};
+
+static int collect_vrf(const struct sl_vrf_info *vi, void *arg)
+{
+	struct vrf_names *names = arg;
+	if (names->n < SL_VRF_MAX)
+		snprintf(names->v[names->n++], SL_NAME_MAX, "%s", vi->name);
+	return 0;
+}
+
+static int cmd_ip_route(struct show_ctx *ctx, int argc, char **argv)
+{
+	const char *vrf = SL_VRF_DEFAULT;
+	struct sl_prefix match;
+	bool have_match = false, exact = false, all = false;
+	struct sl_vrf_info vi;
+	int i = 0, rc = 0;
+
+	if (i < argc && strcmp(argv[i], "vrf") == 0) {
+		if (i + 1 >= argc) {
+			fprintf(ctx->err, "show ip route vrf: missing VRF name (or 'all')\n");
+			return -EINVAL;
+		}
+		vrf = argv[i + 1];
+		all = strcmp(vrf, "all") == 0;
+		i += 2;
+	}
+	if (i < argc) {
+		if (strchr(argv[i], '/') != NULL) {
+			if (sl_prefix_parse(argv[i], &match, true) < 0) {
+				fprintf(ctx->err, "show ip route: '%s' is not a prefix (A.B.C.D/L)\n",
+					argv[i]);
+				return -EINVAL;
+			}
+			match = sl_prefix_network(match);
+			exact = true;
+		} else {
+			if (sl_addr_parse(argv[i], &match.addr) < 0) {
+				fprintf(ctx->err,
+					"show ip route: '%s' is not an address or prefix (A.B.C.D or A.B.C.D/L)\n",
+					argv[i]);
+				return -EINVAL;
+			}
+			match.len = 32;
+		}
+		have_match = true;
+		i++;
+	}
+	if (i < argc) {
+		fprintf(ctx->err, "show ip route: unexpected '%s' (usage: show ip route [vrf NAME|all] [ADDRESS|PREFIX])\n",
+			argv[i]);
+		return -EINVAL;
+	}
+	if (!all && sl_rib_vrf_info(ctx->rib, vrf, &vi) < 0) {
+		fprintf(ctx->err, "show ip route: vrf '%s' is not defined\n", vrf);
+		return -EINVAL;
+	}
+
+	json_t *jall = ctx->json ? json_object() : NULL;
+	if (!ctx->json && !have_match)
+		fputs(legend, ctx->out);
+	if (all) {
+		struct vrf_names names = {.v = calloc(SL_VRF_MAX, SL_NAME_MAX)};
+		if (names.v == NULL) {
+			json_decref(jall);
+			return -ENOMEM;
+		}
+		sl_rib_vrf_foreach(ctx->rib, collect_vrf, &names);
+		for (size_t k = 0; k < names.n && rc == 0; k++)
+			rc = show_vrf_routes(ctx, names.v[k], have_match ? &match : NULL, exact, jall);
+		free(names.v);
+	} else {
+		rc = show_vrf_routes(ctx, vrf, have_match ? &match : NULL, exact, jall);
+	}
+	if (jall != NULL)
+		show_json_emit(ctx, jall);
+	return rc;
+}
+
+static struct show_cmd show_ip_route = {
+	.words = "ip route",
+	.usage = "[vrf NAME|all] [ADDRESS|PREFIX]",
+	.handler = cmd_ip_route,
+};
+SHOW_REGISTER(show_ip_route)

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install every Debian 12 package sluice builds, tests and demos with, and
+# reserve hugepages. Idempotent; quiet when everything is already there.
+set -euo pipefail
+
+PKGS=(
+	build-essential pkg-config meson ninja-build clang libclang-rt-14-dev clang-format
+	dpdk dpdk-dev libdpdk-dev libnuma-dev libpcap-dev libcmocka-dev python3-pyelftools
+	libjansson-dev libedit-dev
+	iproute2 iputils-ping traceroute tcpdump netcat-openbsd procps
+	python3-pytest python3-scapy
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "setup-deps: run as root (apt-get and hugepages need it)" >&2
+	exit 1
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "setup-deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+"$(dirname "$0")/hugepages.sh"

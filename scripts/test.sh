@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The one command that passes sluice's tests on a fresh Debian 12 machine (as root):
+# installs dependencies, reserves hugepages, then
+#   1. a --werror build with gcc: every unit test and every dts/ end-to-end suite (meson test);
+#   2. an ASan+UBSan build: the unit tests again, failing on any sanitizer report;
+#   3. clang: a --werror build, and the config parser's libFuzzer target for 60 s;
+#   4. the clang-format check.
+# SLUICE_QUICK=1 skips 3 (for a fast local loop).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+
+"$top/scripts/setup-deps.sh"
+
+step() { printf '\n==== %s ====\n' "$*"; }
+
+step "gcc --werror build, unit and dts suites"
+rm -rf build-test
+meson setup build-test --werror -Dfuzz=false >/dev/null
+ninja -C build-test
+meson test -C build-test --print-errorlogs --num-processes 2
+
+step "ASan+UBSan build, unit suites"
+rm -rf build-asan
+meson setup build-asan --werror -Db_sanitize=address,undefined -Db_lundef=false -Ddts=false >/dev/null
+ninja -C build-asan
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	meson test -C build-asan --suite unit --print-errorlogs --num-processes 2
+
+if [ "${SLUICE_QUICK:-0}" != 1 ]; then
+	step "clang --werror build and parser fuzzing (60 s)"
+	rm -rf build-clang
+	CC=clang meson setup build-clang --werror -Dfuzz=true -Ddts=false >/dev/null
+	ninja -C build-clang
+	fuzzer=build-clang/tests/conf/fuzz/fuzz_conf
+	if [ -x "$fuzzer" ]; then
+		mkdir -p build-clang/fuzz-corpus
+		seeds=()
+		[ -d tests/conf/fuzz/corpus ] && seeds+=(tests/conf/fuzz/corpus)
+		"$fuzzer" -max_total_time=60 -rss_limit_mb=2048 -print_final_stats=1 \
+			build-clang/fuzz-corpus "${seeds[@]}" >build-clang/fuzz.log 2>&1 ||
+			{ tail -n 40 build-clang/fuzz.log; echo "fuzzer found a crash" >&2; exit 1; }
+		tail -n 12 build-clang/fuzz.log
+	else
+		echo "fuzz target not built (clang without libFuzzer?)" >&2
+		exit 1
+	fi
+fi
+
+step "clang-format check"
+git ls-files -z -- '*.c' '*.h' | xargs -0 clang-format --dry-run --Werror
+echo "clang-format: clean"
