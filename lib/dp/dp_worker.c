@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* dp_worker.c — the worker lcore loop, tx/punt flushing, shared state and counters. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf_dyn.h>
+
+#include "sl_dp.h"
+
+const char *const sl_dp_drop_names[SL_DP_DROP__COUNT] = {
+#define SL_DP_X(e, s) [SL_DP_DROP_##e] = s,
+	SL_DP_DROPS(SL_DP_X)
+#undef SL_DP_X
+};
+
+const char *const sl_dp_punt_names[SL_DP_PUNT__COUNT] = {
+	[SL_DP_PUNT_ARP] = "arp",
+	[SL_DP_PUNT_LOCAL] = "local",
+	[SL_DP_PUNT_TTL] = "ttl_expired",
+	[SL_DP_PUNT_NO_ROUTE] = "no_route",
+	[SL_DP_PUNT_UNRESOLVED] = "unresolved",
+};
+
+int sl_dp_meta_offset = -1;
+
+int sl_dp_meta_register(void)
+{
+	static const struct rte_mbuf_dynfield desc = {
+		.name = "sluice_dp_meta",
+		.size = sizeof(struct sl_dp_meta),
+		.align = __alignof__(struct sl_dp_meta),
+	};
+	int off = rte_mbuf_dynfield_register(&desc);
+	if (off < 0)
+		return -rte_errno;
+	sl_dp_meta_offset = off;
+	return 0;
+}
+
+struct sl_dp *sl_dp_new(struct sl_fib *fib, unsigned punt_size, int socket_id)
+{
+	int rc = sl_dp_meta_register();
+	if (rc < 0) {
+		errno = -rc;
+		return NULL;
+	}
+	struct sl_dp *dp = rte_zmalloc_socket("sl_dp", sizeof(*dp), RTE_CACHE_LINE_SIZE, socket_id);
+	if (dp == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	static unsigned instance;
+	char name[RTE_RING_NAMESIZE];
+	snprintf(name, sizeof(name), "sl_punt%u", instance++);
+	dp->punt = rte_ring_create(name, punt_size, socket_id, RING_F_SC_DEQ);
+	if (dp->punt == NULL) {
+		errno = rte_errno;
+		rte_free(dp);
+		return NULL;
+	}
+	dp->fib = fib;
+	return dp;
+}
+
+void sl_dp_free(struct sl_dp *dp)
+{
+	if (dp == NULL)
+		return;
+	struct rte_mbuf *m;
+	while (rte_ring_dequeue(dp->punt, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	rte_ring_free(dp->punt);
+	rte_free(dp);
+}
+
+void sl_dp_flush(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t txq, struct sl_dp_out *out)
+{
+	uint32_t ports = out->tx_ports;
+	while (ports != 0) {
+		uint16_t port = (uint16_t)__builtin_ctz(ports);
+		ports &= ports - 1;
+		uint16_t n = out->n_tx[port];
+		uint16_t sent = rte_eth_tx_burst(port, txq, out->tx[port], n);
+		c->tx += sent;
+		if (unlikely(sent < n)) {
+			c->dropped[SL_DP_DROP_TX_FULL] += n - sent;
+			rte_pktmbuf_free_bulk(&out->tx[port][sent], n - sent);
+		}
+		out->n_tx[port] = 0;
+	}
+	out->tx_ports = 0;
+	if (out->n_punt > 0) {
+		unsigned q = rte_ring_mp_enqueue_burst(dp->punt, (void **)out->punt, out->n_punt, NULL);
+		if (unlikely(q < out->n_punt)) {
+			c->dropped[SL_DP_DROP_PUNT_FULL] += out->n_punt - q;
+			rte_pktmbuf_free_bulk(&out->punt[q], out->n_punt - q);
+		}
+		out->n_punt = 0;
+	}
+	if (out->n_drop > 0) {
+		rte_pktmbuf_free_bulk(out->drop, out->n_drop);
+		out->n_drop = 0;
+	}
+}
+
+int sl_dp_worker_main(void *arg)
+{
+	struct sl_dp_worker *w = arg;
+	struct sl_dp *dp = w->dp;
+	struct sl_dp_counters *c = &dp->counters[w->lcore_id];
+	struct sl_dp_out *out = rte_zmalloc("sl_dp_out", sizeof(*out), RTE_CACHE_LINE_SIZE);
+	struct rte_mbuf *pkts[SL_DP_BURST];
+	if (out == NULL)
+		return -ENOMEM;
+	if (sl_fib_reader_register(dp->fib, w->lcore_id) < 0) {
+		rte_free(out);
+		return -EINVAL;
+	}
+	while (!dp->stop) {
+		for (uint16_t q = 0; q < w->n_rxq; q++) {
+			uint16_t port = w->rxq[q].port;
+			uint16_t n = rte_eth_rx_burst(port, w->rxq[q].queue, pkts, SL_DP_BURST);
+			if (n == 0)
+				continue;
+			sl_dp_process(dp, c, port, pkts, n, out);
+			sl_dp_flush(dp, c, w->txq, out);
+		}
+		sl_fib_reader_quiescent(dp->fib, w->lcore_id);
+	}
+	sl_fib_reader_unregister(dp->fib, w->lcore_id);
+	rte_free(out);
+	return 0;
+}
+
+static void counters_add(struct sl_dp_counters *s, const struct sl_dp_counters *c, int sign)
+{
+	const uint64_t *src = (const uint64_t *)c;
+	uint64_t *dst = (uint64_t *)s;
+	size_t n = offsetof(struct sl_dp_counters, dropped) / 8 + SL_DP_DROP__COUNT;
+	for (size_t i = 0; i < n; i++)
+		dst[i] += sign > 0 ? src[i] : -src[i];
+}
+
+void sl_dp_counters_sum(const struct sl_dp *dp, struct sl_dp_counters *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned l = 0; l < RTE_MAX_LCORE; l++)
+		counters_add(sum, &dp->counters[l], 1);
+	counters_add(sum, &dp->cleared, -1);
+}
+
+void sl_dp_counters_clear(struct sl_dp *dp)
+{
+	struct sl_dp_counters now;
+	memset(&dp->cleared, 0, sizeof(dp->cleared));
+	sl_dp_counters_sum(dp, &now);
+	dp->cleared = now;
+}

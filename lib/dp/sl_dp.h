@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sl_dp.h — the forwarding worker: run to completion per burst,
+ *   rx → parse (Ethernet, 802.1Q, IPv4 sanity) → VRF of the ingress interface
+ *   → bulk LPM lookup → leaked packets looked up again as a burst in the
+ *   target VRF (one redirect at most) → TTL−1 with incremental checksum →
+ *   neighbour MAC, L2 rewrite (VLAN push/pop) → tx per port,
+ * and the punt ring to the control thread (ARP, to-router, TTL expired, no
+ * route, unresolved neighbour). No locks, no allocation, no logging per packet;
+ * every drop is counted by reason in per-lcore, cache-aligned counters.
+ *
+ * Punted mbufs carry struct sl_dp_meta in a dynamic mbuf field (sl_dp_meta()).
+ */
+#ifndef SL_DP_H
+#define SL_DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_ring.h>
+
+#include "sl_fib.h"
+
+#define SL_DP_BURST 32
+#define SL_DP_RXQ_MAX 64 /* rx queues polled by one worker */
+
+/* Drop reasons: names in sl_dp_drop_names[] (show, telemetry, --stats-period). */
+#define SL_DP_DROPS(X)                                                                             \
+	X(NO_ROUTE, "no_route")             /* punted too: ICMP unreachable */                     \
+	X(TTL_EXPIRED, "ttl_expired")       /* punted too: ICMP time exceeded */                   \
+	X(LEAK_LOOP, "leak_loop")           /* a second VRF redirect */                            \
+	X(BLACKHOLE, "blackhole")                                                                  \
+	X(BAD_CHECKSUM, "bad_checksum")                                                            \
+	X(BAD_HEADER, "bad_header")         /* version, IHL < 5, total length < IHL */            \
+	X(TRUNCATED, "truncated")           /* shorter than its headers or total length */         \
+	X(NOT_IPV4, "not_ipv4")                                                                    \
+	X(NO_IFACE, "no_iface")             /* (port, VLAN) not configured or disabled */          \
+	X(IFACE_DOWN, "iface_down")         /* egress interface disabled or missing */             \
+	X(NO_HEADROOM, "no_headroom")       /* cannot push a VLAN tag */                           \
+	X(PUNT_FULL, "punt_full")                                                                  \
+	X(TX_FULL, "tx_full")
+
+enum sl_dp_drop {
+#define SL_DP_X(e, s) SL_DP_DROP_##e,
+	SL_DP_DROPS(SL_DP_X)
+#undef SL_DP_X
+	SL_DP_DROP__COUNT
+};
+extern const char *const sl_dp_drop_names[SL_DP_DROP__COUNT];
+
+enum sl_dp_punt {
+	SL_DP_PUNT_ARP = 0,
+	SL_DP_PUNT_LOCAL, /* addressed to the router */
+	SL_DP_PUNT_TTL, /* TTL would expire: time exceeded */
+	SL_DP_PUNT_NO_ROUTE, /* destination unreachable */
+	SL_DP_PUNT_UNRESOLVED, /* forwarded, TTL already decremented, neighbour unknown */
+	SL_DP_PUNT__COUNT
+};
+extern const char *const sl_dp_punt_names[SL_DP_PUNT__COUNT];
+
+/* Metadata of a punted packet. The mbuf data still starts at the received
+ * Ethernet header (l2_len bytes, VLAN tag included when it was in the frame). */
+struct sl_dp_meta {
+	uint32_t nh_ip; /* UNRESOLVED: the neighbour to resolve (host order) */
+	uint16_t in_oif; /* ingress interface */
+	uint16_t out_oif; /* UNRESOLVED: egress interface */
+	uint32_t vrf_id; /* ingress VRF */
+	uint8_t reason; /* enum sl_dp_punt */
+	uint8_t l2_len;
+};
+
+/* Per-lcore counters: each lcore writes only its own cache lines. */
+struct sl_dp_counters {
+	uint64_t rx;
+	uint64_t tx;
+	uint64_t forwarded;
+	uint64_t leaked; /* forwarded or punted after a redirect */
+	uint64_t punted[SL_DP_PUNT__COUNT];
+	uint64_t dropped[SL_DP_DROP__COUNT];
+} __rte_cache_aligned;
+
+/* Shared datapath state. */
+struct sl_dp {
+	struct sl_fib *fib;
+	struct rte_ring *punt; /* multi-producer (workers), single consumer (control) */
+	volatile bool stop;
+	struct sl_dp_counters counters[RTE_MAX_LCORE];
+	struct sl_dp_counters cleared; /* sum at the last clear: workers never reset theirs */
+};
+
+/* Dynamic-field offset of struct sl_dp_meta; valid after sl_dp_init. */
+extern int sl_dp_meta_offset;
+
+static inline struct sl_dp_meta *sl_dp_meta(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, sl_dp_meta_offset, struct sl_dp_meta *);
+}
+
+/* Register the metadata field; 0 or a negative errno. Idempotent. */
+int sl_dp_meta_register(void);
+
+/* Allocate the shared state and the punt ring (punt_size: power of 2). NULL, errno. */
+struct sl_dp *sl_dp_new(struct sl_fib *fib, unsigned punt_size, int socket_id);
+void sl_dp_free(struct sl_dp *dp);
+
+/* Where the packets of one burst go; filled by sl_dp_process. */
+struct sl_dp_out {
+	uint16_t n_tx[SL_FIB_PORT_MAX];
+	uint16_t n_punt, n_drop;
+	uint32_t tx_ports; /* bitmap of ports with n_tx > 0 */
+	struct rte_mbuf *punt[SL_DP_BURST];
+	struct rte_mbuf *drop[SL_DP_BURST];
+	struct rte_mbuf *tx[SL_FIB_PORT_MAX][SL_DP_BURST];
+};
+
+/*
+ * The per-burst pipeline without I/O: classify pkts[0..n) received on
+ * in_port into out (whose counts must be zero on entry), updating c.
+ * n <= SL_DP_BURST. The caller's thread must be an RCU reader of dp->fib.
+ */
+void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
+	struct rte_mbuf **pkts, uint16_t n, struct sl_dp_out *out);
+
+/* Send what sl_dp_process sorted: tx on queue txq, enqueue punts, free drops. */
+void sl_dp_flush(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t txq, struct sl_dp_out *out);
+
+/*
+ * Rewrite the L2 header for egress on ifc: strip the cur_l2_len bytes in front
+ * of the IP header, push Ethernet (+802.1Q when ifc->vlan) with dst from the
+ * l2 word and src = ifc->mac. 0 or -ENOSPC (no headroom).
+ */
+int sl_dp_l2_write(struct rte_mbuf *m, uint16_t cur_l2_len, const struct sl_fib_iface *ifc,
+	uint64_t dst_l2);
+
+/* A worker: the rx queues it polls and the tx queue it owns on every port. */
+struct sl_dp_rxq {
+	uint16_t port;
+	uint16_t queue;
+};
+
+struct sl_dp_worker {
+	struct sl_dp *dp;
+	unsigned lcore_id; /* also its RCU thread id */
+	uint16_t txq;
+	uint16_t n_rxq;
+	struct sl_dp_rxq rxq[SL_DP_RXQ_MAX];
+};
+
+/* lcore entry point (arg: struct sl_dp_worker *): polls until dp->stop. */
+int sl_dp_worker_main(void *arg);
+
+/* Sum of every lcore's counters since the last clear (clear only snapshots). */
+void sl_dp_counters_sum(const struct sl_dp *dp, struct sl_dp_counters *sum);
+void sl_dp_counters_clear(struct sl_dp *dp);
+
+#endif

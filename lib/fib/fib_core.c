@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fib_core.c — creation of the FIB, its QSBR (the only one in the process) and readers. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "fib_priv.h"
+
+RTE_LOG_REGISTER(sl_fib_logtype, sluice.fib, INFO);
+
+static void fib_config_defaults(struct sl_fib_config *c)
+{
+	if (c->max_rules == 0)
+		c->max_rules = 65536;
+	if (c->number_tbl8s == 0)
+		c->number_tbl8s = 1024;
+	if (c->neigh_max == 0)
+		c->neigh_max = 4096;
+	if (c->max_readers == 0)
+		c->max_readers = RTE_MAX_LCORE;
+}
+
+size_t sl_fib_vrf_bytes(const struct sl_fib_config *cfg)
+{
+	struct sl_fib_config c = *cfg;
+	fib_config_defaults(&c);
+	/* tbl24 (2^24 x 4 B) + tbl8 groups (256 x 4 B each) + rules (8 B each) */
+	return ((size_t)1 << 24) * 4 + (size_t)c.number_tbl8s * 256 * 4 + (size_t)c.max_rules * 8;
+}
+
+static int fib_neigh_create(struct sl_fib *fib)
+{
+	static unsigned instance;
+	char name[RTE_HASH_NAMESIZE];
+	snprintf(name, sizeof(name), "sl_neigh%u", instance++);
+	struct rte_hash_parameters p = {
+		.name = name,
+		.entries = fib->priv->cfg.neigh_max,
+		.key_len = sizeof(struct sl_fib_neigh_key),
+		.socket_id = fib->priv->cfg.socket_id,
+		/* readers never lock; the single writer needs no writer lock */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+	};
+	fib->neigh = rte_hash_create(&p);
+	if (fib->neigh == NULL)
+		return -(rte_errno ? rte_errno : ENOMEM);
+	struct rte_hash_rcu_config rc = {
+		.v = fib->qsbr,
+		.mode = RTE_HASH_QSBR_MODE_DQ,
+	};
+	if (rte_hash_rcu_qsbr_add(fib->neigh, &rc) != 0)
+		return -(rte_errno ? rte_errno : EINVAL);
+	return 0;
+}
+
+struct sl_fib *sl_fib_new(const struct sl_fib_config *cfg)
+{
+	struct sl_fib_config c = cfg ? *cfg : (struct sl_fib_config){.socket_id = SOCKET_ID_ANY};
+	fib_config_defaults(&c);
+	struct sl_fib *fib = rte_zmalloc("sl_fib", sizeof(*fib), RTE_CACHE_LINE_SIZE);
+	if (fib == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	int rc = -ENOMEM;
+	fib->priv = calloc(1, sizeof(*fib->priv));
+	if (fib->priv == NULL)
+		goto fail;
+	fib->priv->cfg = c;
+	size_t qsz = rte_rcu_qsbr_get_memsize(c.max_readers);
+	fib->qsbr = rte_zmalloc("sl_qsbr", qsz, RTE_CACHE_LINE_SIZE);
+	if (fib->qsbr == NULL)
+		goto fail;
+	if (rte_rcu_qsbr_init(fib->qsbr, c.max_readers) != 0) {
+		rc = -EINVAL;
+		goto fail;
+	}
+	fib->ifmap = rte_zmalloc("sl_ifmap", sizeof(*fib->ifmap), RTE_CACHE_LINE_SIZE);
+	if (fib->ifmap == NULL)
+		goto fail;
+	rc = fib_nh_init(fib);
+	if (rc < 0)
+		goto fail;
+	rc = fib_neigh_create(fib);
+	if (rc < 0)
+		goto fail;
+	return fib;
+fail:
+	sl_fib_free(fib);
+	errno = -rc;
+	return NULL;
+}
+
+void sl_fib_free(struct sl_fib *fib)
+{
+	if (fib == NULL)
+		return;
+	for (uint32_t v = 0; v < SL_VRF_MAX; v++)
+		if (fib->lpm[v] != NULL)
+			rte_lpm_free(fib->lpm[v]);
+	if (fib->neigh != NULL)
+		rte_hash_free(fib->neigh);
+	if (fib->priv != NULL)
+		fib_nh_fini(fib);
+	rte_free(fib->ifmap);
+	rte_free(fib->qsbr);
+	free(fib->priv);
+	rte_free(fib);
+}
+
+int sl_fib_reader_register(struct sl_fib *fib, unsigned thread_id)
+{
+	if (thread_id >= fib->priv->cfg.max_readers)
+		return -EINVAL;
+	if (rte_rcu_qsbr_thread_register(fib->qsbr, thread_id) != 0)
+		return -EINVAL;
+	rte_rcu_qsbr_thread_online(fib->qsbr, thread_id);
+	return 0;
+}
+
+void sl_fib_reader_unregister(struct sl_fib *fib, unsigned thread_id)
+{
+	rte_rcu_qsbr_thread_offline(fib->qsbr, thread_id);
+	rte_rcu_qsbr_thread_unregister(fib->qsbr, thread_id);
+}
+
+void fib_synchronize(struct sl_fib *fib)
+{
+	rte_rcu_qsbr_synchronize(fib->qsbr, RTE_QSBR_THRID_INVALID);
+}
+
+void sl_fib_stats_get(const struct sl_fib *fib, struct sl_fib_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	for (uint32_t v = 0; v < SL_VRF_MAX; v++)
+		st->vrfs += fib->lpm[v] != NULL;
+	for (uint32_t i = 0; i < fib->priv->nh_used; i++)
+		st->nh_used += fib->priv->nh_refcnt[i] != 0 &&
+			       !(fib->priv->nh_refcnt[i] & FIB_NH_RETIRED);
+	st->nh_capacity = fib->priv->nh_cap;
+	st->neighbours = (uint32_t)rte_hash_count(fib->neigh);
+	st->bytes_per_vrf = sl_fib_vrf_bytes(&fib->priv->cfg);
+}

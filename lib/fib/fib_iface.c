@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fib_iface.c — the interface map ((port, VLAN) → interface → VRF) and the neighbour table. */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "fib_priv.h"
+
+static int slot_find(const struct sl_fib_ifmap *m, const char *name)
+{
+	for (uint16_t i = 0; i < m->n_ifs; i++)
+		if (strcmp(m->ifs[i].name, name) == 0)
+			return i;
+	return -ENOENT;
+}
+
+int sl_fib_iface_index(const struct sl_fib *fib, const char *name)
+{
+	return slot_find(fib->ifmap, name);
+}
+
+int fib_iface_slot(struct sl_fib *fib, const char *name)
+{
+	struct sl_fib_ifmap *m = fib->ifmap;
+	int i = slot_find(m, name);
+	if (i >= 0)
+		return i;
+	if (m->n_ifs == SL_FIB_IFACE_MAX)
+		return -ENOSPC;
+	/* A new slot is not present and not in vif[]: readers never reach it,
+	 * so it is filled in place; n_ifs is only read by the writer. */
+	struct sl_fib_iface *f = &m->ifs[m->n_ifs];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	return m->n_ifs++;
+}
+
+int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (confs[i].port >= SL_FIB_PORT_MAX || confs[i].vlan > 4095 ||
+			confs[i].vrf_id >= SL_VRF_MAX || confs[i].n_addrs > SL_FIB_IFACE_ADDRS)
+			return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		int rc = fib_iface_slot(fib, confs[i].name);
+		if (rc < 0)
+			return rc;
+	}
+	const struct sl_fib_ifmap *old = fib->ifmap;
+	struct sl_fib_ifmap *m = rte_zmalloc("sl_ifmap", sizeof(*m), RTE_CACHE_LINE_SIZE);
+	if (m == NULL)
+		return -ENOMEM;
+	m->n_ifs = old->n_ifs;
+	for (uint16_t i = 0; i < m->n_ifs; i++) {
+		memset(&m->ifs[i], 0, sizeof(m->ifs[i]));
+		memcpy(m->ifs[i].name, old->ifs[i].name, sizeof(m->ifs[i].name));
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct sl_fib_iface_conf *c = &confs[i];
+		int oif = slot_find(m, c->name);
+		struct sl_fib_iface *f = &m->ifs[oif];
+		f->port = c->port;
+		f->vlan = c->vlan;
+		f->vrf_id = c->vrf_id;
+		f->mac = c->mac;
+		f->up = c->up;
+		f->present = 1;
+		f->mtu = c->mtu ? c->mtu : 1500;
+		f->n_addrs = (uint32_t)c->n_addrs;
+		memcpy(f->addrs, c->addrs, c->n_addrs * sizeof(c->addrs[0]));
+		if (c->up)
+			m->vif[c->port][c->vlan] = (uint16_t)(oif + 1);
+	}
+	if (memcmp(m, old, sizeof(*m)) == 0) {
+		rte_free(m);
+		return 0;
+	}
+	__atomic_store_n(&fib->ifmap, m, __ATOMIC_RELEASE);
+	fib_synchronize(fib);
+	rte_free((void *)(uintptr_t)old);
+	return 0;
+}
+
+int sl_fib_neigh_set(struct sl_fib *fib, uint16_t oif, uint32_t ip,
+	const struct rte_ether_addr *mac)
+{
+	struct sl_fib_neigh_key k = {.ip = ip, .oif = oif, .zero = 0};
+	uint64_t l2 = 0;
+	if (mac != NULL) {
+		l2 = sl_fib_mac_to_l2(mac);
+		/* LF mode: an existing key's data is replaced atomically */
+		int rc = rte_hash_add_key_data(fib->neigh, &k, (void *)(uintptr_t)l2);
+		if (rc < 0)
+			return rc;
+	} else {
+		(void)rte_hash_del_key(fib->neigh, &k); /* freed after a grace period (DQ) */
+	}
+	fib_nh_neigh_update(fib, oif, ip, l2);
+	return 0;
+}

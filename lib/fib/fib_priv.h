@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fib_priv.h — the writer's private state of struct sl_fib. */
+#ifndef SL_FIB_PRIV_H
+#define SL_FIB_PRIV_H
+
+#include <rte_log.h>
+
+#include "sl_fib.h"
+
+extern int sl_fib_logtype;
+#define FIB_LOG(level, fmt, ...)                                                                   \
+	rte_log(RTE_LOG_##level, sl_fib_logtype, "fib: " fmt "\n", ##__VA_ARGS__)
+
+struct sl_fib_priv {
+	struct sl_fib_config cfg;
+	uint32_t lpm_generation; /* makes rte_lpm names unique across VRF re-adds */
+	/* next hops: the published array has nh_cap entries; refcnt is writer-only */
+	uint32_t nh_cap;
+	uint32_t nh_used; /* highest index in use + 1 */
+	uint32_t *nh_refcnt; /* 0: free; FIB_NH_RETIRED: waiting for a grace period */
+	uint32_t nh_retired;
+	uint32_t neighbours;
+};
+
+/* Wait until no reader can still hold what was unpublished before the call. */
+void fib_synchronize(struct sl_fib *fib);
+
+/* Next-hop table (fib_nh.c). */
+int fib_nh_init(struct sl_fib *fib);
+void fib_nh_fini(struct sl_fib *fib);
+/* Find or create the entry for a RIB next hop; takes a reference. */
+int fib_nh_get(struct sl_fib *fib, const struct sl_nh *nh, uint32_t *index);
+#define FIB_NH_RETIRED (1u << 31)
+void fib_nh_put(struct sl_fib *fib, uint32_t index);
+/* After a grace period, make retired entries reusable (no-op when none). */
+void fib_nh_reclaim(struct sl_fib *fib);
+/* Update the cached MAC of gateway entries through (oif, ip). */
+void fib_nh_neigh_update(struct sl_fib *fib, uint16_t oif, uint32_t ip, uint64_t l2);
+
+/* Interface slot by name, created (not present) when missing: oif or -ENOSPC. */
+int fib_iface_slot(struct sl_fib *fib, const char *name);
+
+#endif

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fib_routes.c — applying RIB changes: per-VRF rte_lpm tables and their routes. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+
+#include "fib_priv.h"
+
+static int vrf_add(struct sl_fib *fib, uint32_t vrf_id)
+{
+	struct sl_fib_priv *p = fib->priv;
+	if (fib->lpm[vrf_id] != NULL)
+		return 0; /* a re-add (rename, table change) keeps the routes */
+	char name[RTE_LPM_NAMESIZE];
+	snprintf(name, sizeof(name), "sl_v%u_g%u", vrf_id, p->lpm_generation++);
+	struct rte_lpm_config lc = {
+		.max_rules = p->cfg.max_rules,
+		.number_tbl8s = p->cfg.number_tbl8s,
+	};
+	struct rte_lpm *lpm = rte_lpm_create(name, p->cfg.socket_id, &lc);
+	if (lpm == NULL) {
+		FIB_LOG(ERR, "cannot create the table of VRF %u (%zu bytes): %s", vrf_id,
+			sl_fib_vrf_bytes(&p->cfg), rte_strerror(rte_errno));
+		return -(rte_errno ? rte_errno : ENOMEM);
+	}
+	/* tbl8 groups freed by deletes are reused only after readers moved on */
+	struct rte_lpm_rcu_config rc = {.v = fib->qsbr, .mode = RTE_LPM_QSBR_MODE_DQ};
+	if (rte_lpm_rcu_qsbr_add(lpm, &rc) != 0) { /* returns 1 on error */
+		rte_lpm_free(lpm);
+		return -EINVAL;
+	}
+	__atomic_store_n(&fib->dflt[vrf_id], 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&fib->lpm[vrf_id], lpm, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void vrf_del(struct sl_fib *fib, uint32_t vrf_id, struct rte_lpm **garbage, size_t *n)
+{
+	struct rte_lpm *lpm = fib->lpm[vrf_id];
+	if (lpm == NULL)
+		return;
+	uint32_t d = fib->dflt[vrf_id];
+	__atomic_store_n(&fib->lpm[vrf_id], NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&fib->dflt[vrf_id], 0, __ATOMIC_RELAXED);
+	if ((d & RTE_LPM_LOOKUP_SUCCESS) && !sl_fib_val_is_redirect(d & SL_FIB_VAL_MASK))
+		fib_nh_put(fib, d & SL_FIB_VAL_MASK);
+	/* The RIB deletes a VRF's routes before the VRF; references of routes
+	 * still present would only keep next-hop slots busy. */
+	garbage[(*n)++] = lpm;
+}
+
+static int value_of(struct sl_fib *fib, const struct sl_nh *nh, uint32_t *val)
+{
+	if (nh->type == SL_NH_VRF) {
+		if (nh->vrf_id >= SL_VRF_MAX)
+			return -EINVAL;
+		*val = sl_fib_val_redirect(nh->vrf_id);
+		return 0;
+	}
+	return fib_nh_get(fib, nh, val);
+}
+
+static void value_put(struct sl_fib *fib, uint32_t val)
+{
+	if (!sl_fib_val_is_redirect(val))
+		fib_nh_put(fib, val);
+}
+
+static int route_set(struct sl_fib *fib, const struct sl_fib_change *c)
+{
+	struct rte_lpm *lpm = fib->lpm[c->vrf_id];
+	if (lpm == NULL)
+		return -ENOENT;
+	uint32_t val, old;
+	int rc = value_of(fib, &c->nh, &val);
+	if (rc < 0)
+		return rc;
+	uint32_t addr = c->prefix.addr & sl_mask(c->prefix.len);
+	if (c->prefix.len == 0) {
+		old = fib->dflt[c->vrf_id];
+		__atomic_store_n(&fib->dflt[c->vrf_id], val | RTE_LPM_LOOKUP_SUCCESS,
+			__ATOMIC_RELEASE);
+		if (old & RTE_LPM_LOOKUP_SUCCESS)
+			value_put(fib, old & SL_FIB_VAL_MASK);
+		return 0;
+	}
+	int present = rte_lpm_is_rule_present(lpm, addr, c->prefix.len, &old);
+	rc = rte_lpm_add(lpm, addr, c->prefix.len, val);
+	if (rc < 0) {
+		value_put(fib, val);
+		return rc;
+	}
+	if (present == 1)
+		value_put(fib, old);
+	return 0;
+}
+
+static int route_del(struct sl_fib *fib, const struct sl_fib_change *c)
+{
+	struct rte_lpm *lpm = fib->lpm[c->vrf_id];
+	if (lpm == NULL)
+		return -ENOENT;
+	uint32_t addr = c->prefix.addr & sl_mask(c->prefix.len), old;
+	if (c->prefix.len == 0) {
+		old = fib->dflt[c->vrf_id];
+		if (!(old & RTE_LPM_LOOKUP_SUCCESS))
+			return -ENOENT;
+		__atomic_store_n(&fib->dflt[c->vrf_id], 0, __ATOMIC_RELEASE);
+		value_put(fib, old & SL_FIB_VAL_MASK);
+		return 0;
+	}
+	if (rte_lpm_is_rule_present(lpm, addr, c->prefix.len, &old) != 1)
+		return -ENOENT;
+	int rc = rte_lpm_delete(lpm, addr, c->prefix.len);
+	if (rc < 0)
+		return rc;
+	value_put(fib, old);
+	return 0;
+}
+
+int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t n,
+	struct sl_fib_apply_result *res)
+{
+	struct sl_fib_apply_result r = {0};
+	struct rte_lpm *garbage[SL_VRF_MAX];
+	size_t n_garbage = 0;
+	int first = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct sl_fib_change *c = &changes[i];
+		int rc;
+		if (c->vrf_id >= SL_VRF_MAX) {
+			rc = -EINVAL;
+		} else {
+			switch (c->op) {
+			case SL_FIB_VRF_ADD:
+				rc = vrf_add(fib, c->vrf_id);
+				r.vrfs_added += rc == 0;
+				break;
+			case SL_FIB_VRF_DEL:
+				if (n_garbage == SL_VRF_MAX) {
+					fib_synchronize(fib);
+					for (size_t g = 0; g < n_garbage; g++)
+						rte_lpm_free(garbage[g]);
+					n_garbage = 0;
+				}
+				vrf_del(fib, c->vrf_id, garbage, &n_garbage);
+				rc = 0;
+				r.vrfs_deleted++;
+				break;
+			case SL_FIB_ROUTE_SET:
+				rc = route_set(fib, c);
+				r.routes_set += rc == 0;
+				break;
+			case SL_FIB_ROUTE_DEL:
+				rc = route_del(fib, c);
+				r.routes_deleted += rc == 0;
+				break;
+			default:
+				rc = -EINVAL;
+			}
+		}
+		if (rc < 0) {
+			char pfx[SL_PREFIX_STR];
+			FIB_LOG(WARNING, "change %zu (op %d, vrf %u, %s) failed: %s", i, (int)c->op,
+				c->vrf_id, sl_prefix_fmt(c->prefix, pfx), strerror(-rc));
+			r.failed++;
+			if (first == 0)
+				first = rc;
+		} else {
+			r.applied++;
+		}
+	}
+	if (n_garbage > 0 || fib->priv->nh_retired > 0) {
+		fib_synchronize(fib);
+		for (size_t g = 0; g < n_garbage; g++)
+			rte_lpm_free(garbage[g]);
+		fib_nh_reclaim(fib); /* its synchronize returns at once now */
+	}
+	if (res != NULL)
+		*res = r;
+	return first;
+}
+
+static int lookup_one(const struct sl_fib *fib, uint32_t vrf_id, uint32_t ip, uint32_t *val)
+{
+	struct rte_lpm *lpm = fib->lpm[vrf_id];
+	if (lpm == NULL)
+		return -ENOENT;
+	if (rte_lpm_lookup(lpm, ip, val) == 0)
+		return 0;
+	uint32_t d = fib->dflt[vrf_id];
+	if (!(d & RTE_LPM_LOOKUP_SUCCESS))
+		return -ENOENT;
+	*val = d & SL_FIB_VAL_MASK;
+	return 0;
+}
+
+int sl_fib_lookup(const struct sl_fib *fib, uint32_t vrf_id, uint32_t ip, uint32_t *nh_index,
+	uint32_t *final_vrf)
+{
+	uint32_t val;
+	if (vrf_id >= SL_VRF_MAX)
+		return -EINVAL;
+	int rc = lookup_one(fib, vrf_id, ip, &val);
+	if (rc < 0)
+		return rc;
+	if (sl_fib_val_is_redirect(val)) {
+		vrf_id = sl_fib_val_vrf(val);
+		if (vrf_id >= SL_VRF_MAX)
+			return -EINVAL;
+		rc = lookup_one(fib, vrf_id, ip, &val);
+		if (rc < 0)
+			return rc;
+		if (sl_fib_val_is_redirect(val))
+			return -ELOOP;
+	}
+	*nh_index = val;
+	if (final_vrf != NULL)
+		*final_vrf = vrf_id;
+	return 0;
+}

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sl_fib.h — the forwarding tables the workers read: one rte_lpm per VRF, a
+ * next-hop (adjacency) table, the interface map (port, VLAN) → interface →
+ * VRF, and the neighbour table (interface, IPv4) → MAC. It also owns the one
+ * rte_rcu_qsbr of the process.
+ *
+ * Concurrency contract: exactly one writer thread (the control thread) calls
+ * every non-const function below; any number of registered reader lcores read
+ * through the inline sl_fib_* accessors without locks. Readers report a
+ * quiescent state once per loop (sl_fib_reader_quiescent) and must not hold a
+ * pointer obtained from an accessor across it. The writer publishes structural
+ * changes (a VRF's table, the interface map, a grown next-hop array) with an
+ * atomic pointer store and frees the old object only after
+ * rte_rcu_qsbr_synchronize; route changes go to the live rte_lpm, whose tbl8
+ * groups are recycled through rte_lpm_rcu_qsbr_add's defer queue.
+ *
+ * ===================== 24-bit LPM next-hop value encoding ===================
+ *   bit 23 set   : SL_FIB_VAL_REDIRECT | vrf_id  — continue the lookup in VRF
+ *                  vrf_id (a leak). The datapath follows at most one redirect
+ *                  per packet; a second one is dropped as `leak_loop`.
+ *   bit 23 clear : index into the next-hop table (struct sl_fib_nh).
+ *                  Index SL_FIB_NH_BLACKHOLE (0) is always a blackhole entry.
+ * ===========================================================================
+ *
+ * Errors: 0 or a negative errno; constructors NULL with errno set.
+ */
+#ifndef SL_FIB_H
+#define SL_FIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_hash.h>
+#include <rte_lpm.h>
+#include <rte_rcu_qsbr.h>
+
+#include "sl_rib.h"
+
+#define SL_FIB_VAL_REDIRECT (1u << 23)
+#define SL_FIB_VAL_MASK 0x00ffffffu
+#define SL_FIB_NH_BLACKHOLE 0u
+#define SL_FIB_NH_MAX (1u << 22) /* next-hop indexes stay below the redirect bit */
+
+#define SL_FIB_PORT_MAX 16 /* DPDK ports (eth0..eth15) */
+#define SL_FIB_IFACE_MAX 256 /* (sub)interfaces, ever named */
+#define SL_FIB_OIF_NONE 0xffff
+#define SL_FIB_IFACE_ADDRS 8
+
+static inline bool sl_fib_val_is_redirect(uint32_t v)
+{
+	return (v & SL_FIB_VAL_REDIRECT) != 0;
+}
+
+static inline uint32_t sl_fib_val_redirect(uint32_t vrf_id)
+{
+	return SL_FIB_VAL_REDIRECT | vrf_id;
+}
+
+static inline uint32_t sl_fib_val_vrf(uint32_t v)
+{
+	return v & (SL_FIB_VAL_REDIRECT - 1);
+}
+
+enum sl_fib_nh_type {
+	SL_FIB_NH_T_BLACKHOLE = 0,
+	SL_FIB_NH_T_LOCAL, /* to the router: punt */
+	SL_FIB_NH_T_CONNECTED, /* on-link: neighbour = the packet's destination */
+	SL_FIB_NH_T_GATEWAY, /* neighbour = gw, its MAC cached in l2 */
+};
+
+/* l2 word: destination MAC in the low 48 bits (byte 0 of the MAC in the
+ * lowest byte, i.e. memcpy order on little endian) and a valid bit. Written
+ * with one atomic 64-bit store so readers never see a torn MAC. */
+#define SL_FIB_L2_VALID (1ull << 63)
+
+struct sl_fib_nh {
+	uint64_t l2; /* GATEWAY: resolved MAC of gw | SL_FIB_L2_VALID, else 0 */
+	uint32_t gw; /* host order; GATEWAY only */
+	uint16_t oif; /* egress interface (LOCAL: the interface owning the address) */
+	uint8_t type; /* enum sl_fib_nh_type */
+	uint8_t pad;
+};
+
+/* One (sub)interface as the datapath needs it. */
+struct sl_fib_iface {
+	uint16_t port;
+	uint16_t vlan; /* 0: untagged */
+	uint32_t vrf_id;
+	struct rte_ether_addr mac; /* source MAC on egress (the port's) */
+	uint8_t up; /* configured, enabled and its port exists */
+	uint8_t present;
+	uint32_t mtu;
+	uint32_t n_addrs;
+	struct sl_prefix addrs[SL_FIB_IFACE_ADDRS]; /* host order, host bits set */
+	char name[SL_NAME_MAX];
+};
+
+/* The published interface map. vif[port][vlan] = oif + 1 (0: none). */
+struct sl_fib_ifmap {
+	uint16_t vif[SL_FIB_PORT_MAX][4096];
+	struct sl_fib_iface ifs[SL_FIB_IFACE_MAX];
+	uint16_t n_ifs; /* slots used (never shrinks: names keep their oif) */
+};
+
+/* Neighbour table key. */
+struct sl_fib_neigh_key {
+	uint32_t ip; /* host order */
+	uint16_t oif;
+	uint16_t zero;
+};
+
+struct sl_fib_config {
+	uint32_t max_rules; /* per VRF; 0: 65536 */
+	uint32_t number_tbl8s; /* per VRF; 0: 1024 */
+	uint32_t neigh_max; /* 0: 4096 */
+	uint32_t max_readers; /* reader thread ids are in [0, max_readers); 0: RTE_MAX_LCORE */
+	int socket_id; /* SOCKET_ID_ANY allowed */
+};
+
+/* Hot, reader-visible part first; the writer's state is private. */
+struct sl_fib {
+	struct rte_lpm *lpm[SL_VRF_MAX]; /* atomically published; NULL: no such VRF */
+	/* rte_lpm has no depth 0: each VRF's default route lives here, as
+	 * value | RTE_LPM_LOOKUP_SUCCESS (0: none), consulted on a miss */
+	uint32_t dflt[SL_VRF_MAX];
+	struct sl_fib_nh *nh; /* atomically published */
+	struct sl_fib_ifmap *ifmap; /* atomically published */
+	struct rte_hash *neigh; /* lock-free readers; data = l2 word */
+	struct rte_rcu_qsbr *qsbr;
+	struct sl_fib_priv *priv;
+};
+
+struct sl_fib *sl_fib_new(const struct sl_fib_config *cfg); /* NULL, errno */
+void sl_fib_free(struct sl_fib *fib);
+
+/* Bytes one VRF's rte_lpm occupies with this config (tbl24 dominates: 64 MiB). */
+size_t sl_fib_vrf_bytes(const struct sl_fib_config *cfg);
+
+/* ---- readers (worker lcores) ----------------------------------------- */
+
+/* Register thread_id (< max_readers) and put it online. 0 or -EINVAL. */
+int sl_fib_reader_register(struct sl_fib *fib, unsigned thread_id);
+/* Offline and unregister; call before the thread stops. */
+void sl_fib_reader_unregister(struct sl_fib *fib, unsigned thread_id);
+
+static inline void sl_fib_reader_quiescent(struct sl_fib *fib, unsigned thread_id)
+{
+	rte_rcu_qsbr_quiescent(fib->qsbr, thread_id);
+}
+
+static inline struct rte_lpm *sl_fib_lpm(const struct sl_fib *fib, uint32_t vrf_id)
+{
+	return __atomic_load_n(&fib->lpm[vrf_id], __ATOMIC_ACQUIRE);
+}
+
+/* Default-route result for a miss in vrf_id: value | RTE_LPM_LOOKUP_SUCCESS or 0. */
+static inline uint32_t sl_fib_default(const struct sl_fib *fib, uint32_t vrf_id)
+{
+	return __atomic_load_n(&fib->dflt[vrf_id], __ATOMIC_RELAXED);
+}
+
+static inline const struct sl_fib_nh *sl_fib_nh_table(const struct sl_fib *fib)
+{
+	return __atomic_load_n(&fib->nh, __ATOMIC_ACQUIRE);
+}
+
+static inline const struct sl_fib_ifmap *sl_fib_ifmap(const struct sl_fib *fib)
+{
+	return __atomic_load_n(&fib->ifmap, __ATOMIC_ACQUIRE);
+}
+
+static inline uint64_t sl_fib_nh_l2(const struct sl_fib_nh *nh)
+{
+	return __atomic_load_n(&nh->l2, __ATOMIC_RELAXED);
+}
+
+/* Neighbour lookup: the l2 word (SL_FIB_L2_VALID set) or 0 when unresolved. */
+static inline uint64_t sl_fib_neigh_lookup(const struct sl_fib *fib, uint16_t oif, uint32_t ip)
+{
+	struct sl_fib_neigh_key k = {.ip = ip, .oif = oif, .zero = 0};
+	void *data;
+	if (rte_hash_lookup_data(fib->neigh, &k, &data) < 0)
+		return 0;
+	return (uint64_t)(uintptr_t)data;
+}
+
+static inline void sl_fib_l2_to_mac(uint64_t l2, struct rte_ether_addr *mac)
+{
+	for (int i = 0; i < RTE_ETHER_ADDR_LEN; i++)
+		mac->addr_bytes[i] = (uint8_t)(l2 >> (8 * i));
+}
+
+static inline uint64_t sl_fib_mac_to_l2(const struct rte_ether_addr *mac)
+{
+	uint64_t l2 = SL_FIB_L2_VALID;
+	for (int i = 0; i < RTE_ETHER_ADDR_LEN; i++)
+		l2 |= (uint64_t)mac->addr_bytes[i] << (8 * i);
+	return l2;
+}
+
+/* ---- writer (control thread) ----------------------------------------- */
+
+struct sl_fib_apply_result {
+	size_t applied;
+	size_t failed; /* e.g. -ENOSPC: table full; the first error is returned */
+	size_t vrfs_added, vrfs_deleted, routes_set, routes_deleted;
+};
+
+/*
+ * Apply RIB changes in order. VRF_ADD creates the VRF's rte_lpm (reusing it
+ * if present), VRF_DEL unpublishes and frees it after a grace period;
+ * ROUTE_SET/DEL touch only that prefix. A route whose interface is not known
+ * yet names an interface slot that later sl_fib_iface_sync calls fill in.
+ * Returns 0 or the first error (the other changes are still applied).
+ */
+int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t n,
+	struct sl_fib_apply_result *res);
+
+/* Desired state of one (sub)interface for sl_fib_iface_sync. */
+struct sl_fib_iface_conf {
+	char name[SL_NAME_MAX];
+	uint16_t port;
+	uint16_t vlan;
+	uint32_t vrf_id;
+	struct rte_ether_addr mac;
+	bool up;
+	uint32_t mtu;
+	size_t n_addrs;
+	struct sl_prefix addrs[SL_FIB_IFACE_ADDRS];
+};
+
+/*
+ * Replace the whole interface set (interfaces absent from `confs` become not
+ * present). Publishes a new map only if something changed. 0, -EINVAL (port
+ * >= SL_FIB_PORT_MAX, vlan > 4095, vrf_id >= SL_VRF_MAX), -ENOSPC, -ENOMEM.
+ */
+int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs, size_t n);
+
+/* oif of an interface name, or -ENOENT. */
+int sl_fib_iface_index(const struct sl_fib *fib, const char *name);
+
+/* Set (mac != NULL) or invalidate (mac == NULL) a neighbour; updates the
+ * cached MAC of every gateway next hop through (oif, ip). 0, -ENOSPC. */
+int sl_fib_neigh_set(struct sl_fib *fib, uint16_t oif, uint32_t ip,
+	const struct rte_ether_addr *mac);
+
+/*
+ * Control-thread lookup, following at most one redirect like the datapath:
+ * *nh_index gets the next-hop index, *final_vrf the VRF that answered.
+ * 0, -ENOENT (no route), -ELOOP (second redirect).
+ */
+int sl_fib_lookup(const struct sl_fib *fib, uint32_t vrf_id, uint32_t ip, uint32_t *nh_index,
+	uint32_t *final_vrf);
+
+/* Counts for show/telemetry. */
+struct sl_fib_stats {
+	uint32_t vrfs;
+	uint32_t nh_used, nh_capacity;
+	uint32_t neighbours;
+	size_t bytes_per_vrf;
+};
+void sl_fib_stats_get(const struct sl_fib *fib, struct sl_fib_stats *st);
+
+#endif

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* test_fib.c — change application, LPM value encoding, neighbours, interface map. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+
+#include "fib_test_eal.h"
+#include "sl_fib.h"
+
+static struct sl_fib *fib;
+
+static struct sl_prefix pfx(const char *s)
+{
+	struct sl_prefix p;
+	assert_int_equal(sl_prefix_parse(s, &p, true), 0);
+	return p;
+}
+
+static uint32_t ip(const char *s)
+{
+	uint32_t a;
+	assert_int_equal(sl_addr_parse(s, &a), 0);
+	return a;
+}
+
+static struct sl_fib_change vrf_add(uint32_t id)
+{
+	struct sl_fib_change c = {.op = SL_FIB_VRF_ADD, .vrf_id = id};
+	snprintf(c.vrf_name, sizeof(c.vrf_name), "V%u", id);
+	return c;
+}
+
+static struct sl_fib_change route(uint32_t vrf, const char *p, enum sl_nh_type t,
+	const char *ifname, const char *gw, uint32_t to_vrf)
+{
+	struct sl_fib_change c = {.op = SL_FIB_ROUTE_SET, .vrf_id = vrf, .prefix = pfx(p)};
+	c.nh.type = t;
+	if (ifname)
+		snprintf(c.nh.ifname, sizeof(c.nh.ifname), "%s", ifname);
+	if (gw)
+		c.nh.gw = ip(gw);
+	c.nh.vrf_id = to_vrf;
+	return c;
+}
+
+static struct sl_fib_change route_del(uint32_t vrf, const char *p)
+{
+	return (struct sl_fib_change){.op = SL_FIB_ROUTE_DEL, .vrf_id = vrf, .prefix = pfx(p)};
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	struct sl_fib_config cfg = {.max_rules = 1024, .number_tbl8s = 64,
+		.socket_id = SOCKET_ID_ANY};
+	fib = sl_fib_new(&cfg);
+	return fib == NULL ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sl_fib_free(fib);
+	fib = NULL;
+	return 0;
+}
+
+static const struct sl_fib_nh *lookup_nh(uint32_t vrf, const char *addr, uint32_t *final_vrf)
+{
+	uint32_t idx;
+	int rc = sl_fib_lookup(fib, vrf, ip(addr), &idx, final_vrf);
+	if (rc < 0)
+		return NULL;
+	return &sl_fib_nh_table(fib)[idx];
+}
+
+static void test_encoding(void **state)
+{
+	(void)state;
+	for (uint32_t v = 0; v < SL_VRF_MAX; v += 97) {
+		uint32_t val = sl_fib_val_redirect(v);
+		assert_true(sl_fib_val_is_redirect(val));
+		assert_int_equal(sl_fib_val_vrf(val), v);
+		assert_true(val <= SL_FIB_VAL_MASK); /* fits in rte_lpm's 24 bits */
+	}
+	assert_false(sl_fib_val_is_redirect(SL_FIB_NH_MAX - 1));
+	assert_false(sl_fib_val_is_redirect(SL_FIB_NH_BLACKHOLE));
+}
+
+static void test_routes_and_leak(void **state)
+{
+	(void)state;
+	struct sl_fib_change ch[] = {
+		vrf_add(0),
+		vrf_add(1),
+		route(1, "10.1.0.0/24", SL_NH_CONNECTED, "eth0", NULL, 0),
+		route(1, "10.1.0.1/32", SL_NH_LOCAL, "eth0", NULL, 0),
+		route(1, "10.100.0.0/24", SL_NH_VRF, NULL, NULL, 0),
+		route(1, "192.0.2.0/24", SL_NH_BLACKHOLE, NULL, NULL, 0),
+		route(0, "10.100.0.0/24", SL_NH_CONNECTED, "eth1", NULL, 0),
+		route(0, "0.0.0.0/0", SL_NH_GATEWAY, "eth1", "10.100.0.254", 0),
+	};
+	struct sl_fib_apply_result r;
+	assert_int_equal(sl_fib_apply(fib, ch, sizeof(ch) / sizeof(ch[0]), &r), 0);
+	assert_int_equal(r.applied, 8);
+	assert_int_equal(r.vrfs_added, 2);
+	int eth0 = sl_fib_iface_index(fib, "eth0"), eth1 = sl_fib_iface_index(fib, "eth1");
+	assert_true(eth0 >= 0 && eth1 >= 0 && eth0 != eth1);
+
+	uint32_t fv;
+	const struct sl_fib_nh *nh = lookup_nh(1, "10.1.0.77", &fv);
+	assert_non_null(nh);
+	assert_int_equal(nh->type, SL_FIB_NH_T_CONNECTED);
+	assert_int_equal(nh->oif, eth0);
+	assert_int_equal(fv, 1);
+	nh = lookup_nh(1, "10.1.0.1", &fv);
+	assert_int_equal(nh->type, SL_FIB_NH_T_LOCAL);
+	/* leak: continue in VRF 0 */
+	nh = lookup_nh(1, "10.100.0.9", &fv);
+	assert_non_null(nh);
+	assert_int_equal(nh->type, SL_FIB_NH_T_CONNECTED);
+	assert_int_equal(nh->oif, eth1);
+	assert_int_equal(fv, 0);
+	nh = lookup_nh(1, "192.0.2.55", &fv);
+	assert_int_equal(nh->type, SL_FIB_NH_T_BLACKHOLE);
+	/* VRF 1 has no default route: isolated */
+	assert_null(lookup_nh(1, "8.8.8.8", NULL));
+	/* VRF 0's default route (depth 0 lives outside rte_lpm) */
+	nh = lookup_nh(0, "8.8.8.8", &fv);
+	assert_non_null(nh);
+	assert_int_equal(nh->type, SL_FIB_NH_T_GATEWAY);
+	assert_int_equal(nh->gw, ip("10.100.0.254"));
+
+	/* replace, then delete: the old next hop is released */
+	struct sl_fib_stats st0, st1;
+	sl_fib_stats_get(fib, &st0);
+	struct sl_fib_change rep[] = {route(1, "10.1.0.0/24", SL_NH_GATEWAY, "eth0", "10.1.0.254", 0)};
+	assert_int_equal(sl_fib_apply(fib, rep, 1, NULL), 0);
+	nh = lookup_nh(1, "10.1.0.77", NULL);
+	assert_int_equal(nh->type, SL_FIB_NH_T_GATEWAY);
+	sl_fib_stats_get(fib, &st1);
+	assert_int_equal(st1.nh_used, st0.nh_used); /* connected eth0 gone, gw eth0 added */
+	struct sl_fib_change del[] = {route_del(1, "10.1.0.0/24"), route_del(0, "0.0.0.0/0")};
+	assert_int_equal(sl_fib_apply(fib, del, 2, NULL), 0);
+	assert_null(lookup_nh(1, "10.1.0.77", NULL));
+	assert_null(lookup_nh(0, "8.8.8.8", NULL));
+	sl_fib_stats_get(fib, &st1);
+	assert_int_equal(st1.nh_used, st0.nh_used - 2);
+	/* deleting what is not there is reported, other changes still apply */
+	struct sl_fib_change bad[] = {route_del(1, "10.9.0.0/16"),
+		route(1, "10.9.0.0/16", SL_NH_BLACKHOLE, NULL, NULL, 0), route(7, "1.0.0.0/8",
+		SL_NH_BLACKHOLE, NULL, NULL, 0)};
+	assert_int_equal(sl_fib_apply(fib, bad, 3, &r), -ENOENT);
+	assert_int_equal(r.failed, 2);
+	assert_int_equal(r.applied, 1);
+	assert_non_null(lookup_nh(1, "10.9.1.1", NULL));
+}
+
+static void test_redirect_loop(void **state)
+{
+	(void)state;
+	struct sl_fib_change ch[] = {
+		vrf_add(1), vrf_add(2),
+		route(1, "0.0.0.0/0", SL_NH_VRF, NULL, NULL, 2),
+		route(2, "0.0.0.0/0", SL_NH_VRF, NULL, NULL, 1),
+		route(2, "10.2.0.0/16", SL_NH_CONNECTED, "eth2", NULL, 0),
+	};
+	assert_int_equal(sl_fib_apply(fib, ch, 5, NULL), 0);
+	uint32_t idx;
+	assert_int_equal(sl_fib_lookup(fib, 1, ip("9.9.9.9"), &idx, NULL), -ELOOP);
+	assert_int_equal(sl_fib_lookup(fib, 1, ip("10.2.3.4"), &idx, NULL), 0);
+	/* a redirect to a VRF id out of range is refused */
+	struct sl_fib_change bad = route(1, "10.3.0.0/16", SL_NH_VRF, NULL, NULL, SL_VRF_MAX);
+	assert_int_equal(sl_fib_apply(fib, &bad, 1, NULL), -EINVAL);
+}
+
+static void test_vrf_delete_and_readd(void **state)
+{
+	(void)state;
+	struct sl_fib_change ch[] = {vrf_add(3), route(3, "10.3.0.0/16", SL_NH_BLACKHOLE, NULL,
+		NULL, 0)};
+	assert_int_equal(sl_fib_apply(fib, ch, 2, NULL), 0);
+	struct rte_lpm *before = sl_fib_lpm(fib, 3);
+	assert_non_null(before);
+	/* re-adding an existing VRF keeps its table and routes */
+	assert_int_equal(sl_fib_apply(fib, ch, 1, NULL), 0);
+	assert_ptr_equal(sl_fib_lpm(fib, 3), before);
+	assert_non_null(lookup_nh(3, "10.3.1.1", NULL));
+	struct sl_fib_change del[] = {route_del(3, "10.3.0.0/16"),
+		{.op = SL_FIB_VRF_DEL, .vrf_id = 3}, vrf_add(3)};
+	assert_int_equal(sl_fib_apply(fib, del, 3, NULL), 0);
+	assert_non_null(sl_fib_lpm(fib, 3));
+	assert_null(lookup_nh(3, "10.3.1.1", NULL));
+	struct sl_fib_change gone = {.op = SL_FIB_VRF_DEL, .vrf_id = 3};
+	assert_int_equal(sl_fib_apply(fib, &gone, 1, NULL), 0);
+	assert_null(sl_fib_lpm(fib, 3));
+	assert_int_equal(sl_fib_apply(fib, &ch[1], 1, NULL), -ENOENT);
+}
+
+static void test_neighbours(void **state)
+{
+	(void)state;
+	struct sl_fib_change ch[] = {vrf_add(0),
+		route(0, "10.200.0.0/16", SL_NH_GATEWAY, "eth1", "10.100.0.7", 0)};
+	assert_int_equal(sl_fib_apply(fib, ch, 2, NULL), 0);
+	int eth1 = sl_fib_iface_index(fib, "eth1");
+	const struct sl_fib_nh *nh = lookup_nh(0, "10.200.1.1", NULL);
+	assert_int_equal(sl_fib_nh_l2(nh) & SL_FIB_L2_VALID, 0);
+	struct rte_ether_addr mac = {{0x02, 0x11, 0x22, 0x33, 0x44, 0x55}}, got;
+	assert_int_equal(sl_fib_neigh_set(fib, (uint16_t)eth1, ip("10.100.0.7"), &mac), 0);
+	/* the gateway's cached MAC follows the neighbour table */
+	uint64_t l2 = sl_fib_nh_l2(nh);
+	assert_true(l2 & SL_FIB_L2_VALID);
+	sl_fib_l2_to_mac(l2, &got);
+	assert_memory_equal(&got, &mac, sizeof(mac));
+	assert_int_equal(sl_fib_neigh_lookup(fib, (uint16_t)eth1, ip("10.100.0.7")), l2);
+	assert_int_equal(sl_fib_neigh_lookup(fib, (uint16_t)eth1, ip("10.100.0.8")), 0);
+	/* a gateway route created after resolution starts resolved */
+	struct sl_fib_change more = route(0, "10.201.0.0/16", SL_NH_GATEWAY, "eth1", "10.100.0.7", 0);
+	assert_int_equal(sl_fib_apply(fib, &more, 1, NULL), 0);
+	assert_true(sl_fib_nh_l2(lookup_nh(0, "10.201.0.1", NULL)) & SL_FIB_L2_VALID);
+	assert_int_equal(sl_fib_neigh_set(fib, (uint16_t)eth1, ip("10.100.0.7"), NULL), 0);
+	assert_int_equal(sl_fib_nh_l2(nh), 0);
+	assert_int_equal(sl_fib_neigh_lookup(fib, (uint16_t)eth1, ip("10.100.0.7")), 0);
+}
+
+static void test_iface_map(void **state)
+{
+	(void)state;
+	struct sl_fib_iface_conf c[2] = {
+		{.name = "eth0", .port = 0, .vlan = 0, .vrf_id = 1, .up = true},
+		{.name = "eth0.100", .port = 0, .vlan = 100, .vrf_id = 2, .up = true},
+	};
+	assert_int_equal(sl_fib_iface_sync(fib, c, 2), 0);
+	const struct sl_fib_ifmap *m = sl_fib_ifmap(fib);
+	int eth0 = sl_fib_iface_index(fib, "eth0"), vif = sl_fib_iface_index(fib, "eth0.100");
+	assert_int_equal(m->vif[0][0], eth0 + 1);
+	assert_int_equal(m->vif[0][100], vif + 1);
+	assert_int_equal(m->ifs[vif].vrf_id, 2);
+	/* an unchanged set publishes nothing */
+	assert_int_equal(sl_fib_iface_sync(fib, c, 2), 0);
+	assert_ptr_equal(sl_fib_ifmap(fib), m);
+	/* disabling and removing: no longer an ingress, the name keeps its index */
+	c[1].up = false;
+	assert_int_equal(sl_fib_iface_sync(fib, c, 2), 0);
+	assert_int_equal(sl_fib_ifmap(fib)->vif[0][100], 0);
+	assert_int_equal(sl_fib_iface_sync(fib, c, 1), 0);
+	assert_int_equal(sl_fib_iface_index(fib, "eth0.100"), vif);
+	assert_int_equal(sl_fib_ifmap(fib)->ifs[vif].present, 0);
+	c[0].vlan = 4096;
+	assert_int_equal(sl_fib_iface_sync(fib, c, 1), -EINVAL);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	if (sl_test_eal_init("fib", "0") < 0) {
+		fprintf(stderr, "%s: cannot start the EAL\n", argv[0]);
+		return 1;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_encoding),
+		cmocka_unit_test_setup_teardown(test_routes_and_leak, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_redirect_loop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vrf_delete_and_readd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_neighbours, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_iface_map, setup, teardown),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rte_eal_cleanup();
+	return rc;
+}
