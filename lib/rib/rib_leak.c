@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The leak engine: what a VRF exports (its best non-leaked route of each
+ * prefix, through its export route-map), who imports from whom (route
+ * targets and `import vrf`, recomputed as a small graph whenever leak
+ * settings change), and the marking of exactly the entries a change of
+ * settings or policy can affect. The per-prefix import itself is computed in
+ * rib_entry.c from the origins' exports.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rib_priv.h"
+
+bool rib_bgp_on(const struct rib_vrf *vrf)
+{
+	return vrf->bgp.enabled;
+}
+
+bool rib_connected_covering(const struct sl_rib *rib, const struct rib_vrf *vrf,
+	struct sl_prefix p, struct sl_prefix *out)
+{
+	bool found = false;
+	(void)rib;
+	for (size_t i = 0; i < vrf->n_ifaces; i++) {
+		const struct rib_iface *ifc = vrf->ifaces[i];
+		if (!ifc->up)
+			continue;
+		for (size_t k = 0; k < ifc->n_addrs; k++) {
+			struct sl_prefix net = sl_prefix_network(ifc->addrs[k]);
+			if (sl_prefix_contains(net, p) && (!found || net.len > out->len)) {
+				*out = net;
+				found = true;
+			}
+		}
+	}
+	return found;
+}
+
+bool rib_export_compute(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entry *e,
+	struct rib_export *out)
+{
+	bool all = !vrf->bgp.redist_connected && !vrf->bgp.redist_static;
+	const struct rib_cand *best = NULL;
+	struct sl_route_attrs attrs;
+
+	if (!rib_bgp_on(vrf))
+		return false;
+	/* candidates are sorted best first: the first exportable one is the best */
+	for (size_t i = 0; i < e->n_cands && best == NULL; i++) {
+		const struct rib_cand *c = &e->cands[i];
+		if (!c->active)
+			break;
+		if ((c->source == SL_SRC_CONNECTED && (all || vrf->bgp.redist_connected)) ||
+			(c->source == SL_SRC_STATIC && (all || vrf->bgp.redist_static)))
+			best = c;
+	}
+	if (best == NULL)
+		return false;
+	memset(out, 0, sizeof(*out));
+	attrs.local_pref = best->local_pref;
+	attrs.metric = best->metric;
+	if (vrf->bgp.rmap_export[0]) {
+		struct sl_prefix p = {e->addr, e->len};
+		const struct sl_rmap *rm = sl_policy_rmap_find(rib->policy, vrf->bgp.rmap_export);
+		struct sl_policy_verdict v = sl_rmap_eval(rib->policy, rm, p, &attrs);
+		if (v.action != SL_ACTION_PERMIT)
+			return false;
+		out->rmap = rib_name_find(rib, vrf->bgp.rmap_export);
+		out->rmap_seq = v.seq;
+	}
+	out->nh = best->nh;
+	out->local_pref = attrs.local_pref;
+	out->metric = attrs.metric;
+	return true;
+}
+
+void rib_mark_all(struct sl_rib *rib, struct rib_vrf *vrf)
+{
+	for (size_t i = 0; i < vrf->routes.cap; i++)
+		if (vrf->routes.slots[i])
+			rib_mark(rib, vrf->routes.slots[i]);
+}
+
+/* Mark importer's entries of every prefix origin exports within `within`. */
+void rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_vrf *importer,
+	struct sl_prefix within)
+{
+	for (size_t i = 0; i < origin->routes.cap; i++) {
+		struct rib_entry *e = origin->routes.slots[i];
+		struct sl_prefix p;
+		if (e == NULL || e->exp == NULL)
+			continue;
+		p.addr = e->addr;
+		p.len = e->len;
+		if (sl_prefix_contains(within, p))
+			rib_mark_prefix(rib, importer, p);
+	}
+}
+
+/* Re-derive every import of vrf: its current leaked entries and every
+ * prefix its origins export. */
+void rib_mark_imports(struct sl_rib *rib, struct rib_vrf *vrf)
+{
+	struct sl_prefix all = {0, 0};
+	for (size_t i = 0; i < vrf->routes.cap; i++) {
+		struct rib_entry *e = vrf->routes.slots[i];
+		if (e == NULL)
+			continue;
+		bool leaked = (e->flags & ENTRY_COLLIDED) != 0;
+		for (size_t k = 0; k < e->n_cands && !leaked; k++)
+			leaked = e->cands[k].source == SL_SRC_VPN_IMPORT ||
+				e->cands[k].source == SL_SRC_VRF_IMPORT;
+		if (leaked)
+			rib_mark(rib, e);
+	}
+	for (size_t i = 0; i < vrf->n_origins; i++)
+		rib_mark_exports_of(rib, rib->vrfs[vrf->origins[i].vrf_id], vrf, all);
+}
+
+static bool rts_intersect(const struct sl_rt *a, size_t na, const struct sl_rt *b, size_t nb)
+{
+	for (size_t i = 0; i < na; i++)
+		for (size_t k = 0; k < nb; k++)
+			if (sl_rt_eq(a[i], b[k]))
+				return true;
+	return false;
+}
+
+static bool imports_vrf(const struct sl_rib *rib, const struct rib_vrf *x, const struct rib_vrf *o)
+{
+	const char *name = rib_name(rib, o->name);
+	for (size_t i = 0; i < x->bgp.n_import_vrf; i++)
+		if (strcmp(x->bgp.import_vrf[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Origins of x, ordered by VRF id then source. */
+static int origins_compute(const struct sl_rib *rib, const struct rib_vrf *x, struct rib_origin **out,
+	size_t *n_out)
+{
+	struct rib_origin *v = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	if (!rib_bgp_on(x))
+		return 0;
+	for (size_t id = 0; id < SL_VRF_MAX; id++) {
+		const struct rib_vrf *o = rib->vrfs[id];
+		uint8_t src[2];
+		size_t k = 0;
+		if (o == NULL || o == x || !rib_bgp_on(o))
+			continue;
+		if (rts_intersect(x->bgp.rt_import, x->bgp.n_rt_import, o->bgp.rt_export,
+			    o->bgp.n_rt_export))
+			src[k++] = SL_SRC_VPN_IMPORT;
+		if (imports_vrf(rib, x, o))
+			src[k++] = SL_SRC_VRF_IMPORT;
+		for (size_t j = 0; j < k; j++) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 4;
+				struct rib_origin *nv = realloc(v, cap * sizeof(*nv));
+				if (nv == NULL) {
+					free(v);
+					return -ENOMEM;
+				}
+				v = nv;
+			}
+			v[n].vrf_id = (uint16_t)id;
+			v[n].source = src[j];
+			n++;
+		}
+	}
+	*out = v;
+	*n_out = n;
+	return 0;
+}
+
+static int importer_add(struct rib_vrf *o, uint16_t x)
+{
+	for (size_t i = 0; i < o->n_importers; i++)
+		if (o->importers[i] == x)
+			return 0;
+	uint16_t *v = realloc(o->importers, (o->n_importers + 1) * sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	o->importers = v;
+	o->importers[o->n_importers++] = x;
+	return 0;
+}
+
+/*
+ * Recompute who imports from whom. A VRF whose origins changed, or whose
+ * import settings changed (reimport), re-derives all its imports. The
+ * importer lists are rebuilt so later export changes reach the new set.
+ */
+int rib_leak_graph_update(struct sl_rib *rib, const struct sl_rib_bgp *old_settings,
+	uint16_t changed_vrf)
+{
+	int rc = 0;
+
+	for (size_t id = 0; id < SL_VRF_MAX; id++) {
+		struct rib_vrf *x = rib->vrfs[id];
+		struct rib_origin *v;
+		size_t n;
+		bool reimport;
+
+		if (x == NULL)
+			continue;
+		if (origins_compute(rib, x, &v, &n) < 0) {
+			rc = -ENOMEM;
+			continue;
+		}
+		reimport = n != x->n_origins || (n && memcmp(v, x->origins, n * sizeof(*v)) != 0);
+		if (old_settings && id == changed_vrf &&
+			(old_settings->enabled != x->bgp.enabled ||
+				strcmp(old_settings->rmap_import, x->bgp.rmap_import) != 0))
+			reimport = true;
+		free(x->origins);
+		x->origins = v;
+		x->n_origins = n;
+		if (reimport)
+			rib_mark_imports(rib, x);
+	}
+	for (size_t id = 0; id < SL_VRF_MAX; id++)
+		if (rib->vrfs[id])
+			rib->vrfs[id]->n_importers = 0;
+	for (size_t id = 0; id < SL_VRF_MAX; id++) {
+		struct rib_vrf *x = rib->vrfs[id];
+		if (x == NULL)
+			continue;
+		for (size_t i = 0; i < x->n_origins; i++)
+			if (importer_add(rib->vrfs[x->origins[i].vrf_id], (uint16_t)id) < 0)
+				rc = -ENOMEM;
+	}
+	return rc;
+}
+
+void rib_bgp_free(struct sl_rib_bgp *b)
+{
+	free(b->rt_import);
+	free(b->rt_export);
+	free(b->import_vrf);
+	memset(b, 0, sizeof(*b));
+}
+
+static int bgp_copy(struct sl_rib_bgp *dst, const struct sl_rib_bgp *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	if (src == NULL || !src->enabled)
+		return 0;
+	*dst = *src;
+	dst->rt_import = NULL;
+	dst->rt_export = NULL;
+	dst->import_vrf = NULL;
+	dst->rmap_import[SL_NAME_MAX - 1] = '\0';
+	dst->rmap_export[SL_NAME_MAX - 1] = '\0';
+	if (src->n_rt_import &&
+		(dst->rt_import = malloc(src->n_rt_import * sizeof(struct sl_rt))) == NULL)
+		goto nomem;
+	if (src->n_rt_export &&
+		(dst->rt_export = malloc(src->n_rt_export * sizeof(struct sl_rt))) == NULL)
+		goto nomem;
+	if (src->n_import_vrf &&
+		(dst->import_vrf = malloc(src->n_import_vrf * SL_NAME_MAX)) == NULL)
+		goto nomem;
+	if (src->n_rt_import)
+		memcpy(dst->rt_import, src->rt_import, src->n_rt_import * sizeof(struct sl_rt));
+	if (src->n_rt_export)
+		memcpy(dst->rt_export, src->rt_export, src->n_rt_export * sizeof(struct sl_rt));
+	if (src->n_import_vrf)
+		memcpy(dst->import_vrf, src->import_vrf, src->n_import_vrf * SL_NAME_MAX);
+	return 0;
+nomem:
+	rib_bgp_free(dst);
+	return -ENOMEM;
+}
+
+int rib_vrf_bgp_apply(struct sl_rib *rib, struct rib_vrf *vrf, const struct sl_rib_bgp *bgp)
+{
+	struct sl_rib_bgp old = vrf->bgp, nb;
+	bool export_changed;
+	int rc;
+
+	if (bgp && bgp->enabled &&
+		((bgp->n_rt_import && !bgp->rt_import) || (bgp->n_rt_export && !bgp->rt_export) ||
+			(bgp->n_import_vrf && !bgp->import_vrf)))
+		return -EINVAL;
+	if ((rc = bgp_copy(&nb, bgp)) < 0)
+		return rc;
+	if (nb.rmap_import[0] && rib_name_intern(rib, nb.rmap_import) == RIB_NAME_NOMEM)
+		return -ENOMEM;
+	if (nb.rmap_export[0] && rib_name_intern(rib, nb.rmap_export) == RIB_NAME_NOMEM)
+		return -ENOMEM;
+	vrf->bgp = nb;
+	export_changed = old.enabled != nb.enabled || strcmp(old.rmap_export, nb.rmap_export) != 0 ||
+		old.redist_connected != nb.redist_connected || old.redist_static != nb.redist_static;
+	if (export_changed)
+		rib_mark_all(rib, vrf);
+	rc = rib_leak_graph_update(rib, &old, vrf->id);
+	rib_bgp_free(&old);
+	return rc;
+}
+
+int sl_rib_vrf_bgp_set(struct sl_rib *rib, const char *vrf_name, const struct sl_rib_bgp *bgp)
+{
+	struct rib_vrf *vrf;
+	int rc, r;
+
+	if (rib == NULL)
+		return -EINVAL;
+	if ((vrf = rib_vrf_by_name(rib, vrf_name)) == NULL)
+		return -ENOENT;
+	rc = rib_vrf_bgp_apply(rib, vrf, bgp);
+	r = rib_settle(rib);
+	return rc < 0 ? rc : r;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Refused leaks (collisions, kept sorted) and the FIB change log. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rib_priv.h"
+
+static int collision_cmp(const struct sl_rib_collision *a, const struct sl_rib_collision *b)
+{
+	int c = strcmp(a->importer, b->importer);
+	if (c || (c = sl_prefix_cmp(a->leaked, b->leaked)) || (c = strcmp(a->origin, b->origin)))
+		return c;
+	return sl_prefix_cmp(a->connected, b->connected);
+}
+
+void rib_collisions_clear(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix p)
+{
+	const char *name = rib_name(rib, vrf->name);
+	size_t k = 0;
+	for (size_t i = 0; i < rib->n_collisions; i++) {
+		struct sl_rib_collision *c = &rib->collisions[i];
+		if (strcmp(c->importer, name) == 0 && sl_prefix_eq(c->leaked, p))
+			continue;
+		rib->collisions[k++] = *c;
+	}
+	rib->n_collisions = k;
+}
+
+int rib_collision_add(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix p,
+	name_id origin, struct sl_prefix connected)
+{
+	struct sl_rib_collision c;
+	size_t i;
+
+	memset(&c, 0, sizeof(c));
+	memcpy(c.importer, rib_name(rib, vrf->name), SL_NAME_MAX);
+	memcpy(c.origin, rib_name(rib, origin), SL_NAME_MAX);
+	c.leaked = p;
+	c.connected = connected;
+	if (rib->n_collisions == rib->cap_collisions) {
+		size_t cap = rib->cap_collisions ? rib->cap_collisions * 2 : 8;
+		struct sl_rib_collision *v = realloc(rib->collisions, cap * sizeof(*v));
+		if (v == NULL)
+			return -ENOMEM;
+		rib->collisions = v;
+		rib->cap_collisions = cap;
+	}
+	for (i = rib->n_collisions; i > 0 && collision_cmp(&rib->collisions[i - 1], &c) > 0; i--)
+		;
+	memmove(&rib->collisions[i + 1], &rib->collisions[i],
+		(rib->n_collisions - i) * sizeof(c));
+	rib->collisions[i] = c;
+	rib->n_collisions++;
+	return 0;
+}
+
+size_t sl_rib_collisions(const struct sl_rib *rib, const struct sl_rib_collision **out)
+{
+	*out = rib->collisions;
+	return rib->n_collisions;
+}
+
+static struct sl_fib_change *log_append(struct sl_rib *rib)
+{
+	if (rib->n_log == rib->cap_log) {
+		size_t cap = rib->cap_log ? rib->cap_log * 2 : 64;
+		struct sl_fib_change *v = realloc(rib->log, cap * sizeof(*v));
+		if (v == NULL)
+			return NULL; /* the log is best effort; the RIB stays right */
+		rib->log = v;
+		rib->cap_log = cap;
+	}
+	struct sl_fib_change *c = &rib->log[rib->n_log++];
+	memset(c, 0, sizeof(*c));
+	return c;
+}
+
+static void log_vrf_fields(const struct sl_rib *rib, struct sl_fib_change *c,
+	const struct rib_vrf *vrf)
+{
+	c->vrf_id = vrf->id;
+	c->table = vrf->table;
+	memcpy(c->vrf_name, rib_name(rib, vrf->name), SL_NAME_MAX);
+}
+
+void rib_log_route(struct sl_rib *rib, const struct rib_vrf *vrf, struct sl_prefix p,
+	const struct rib_cand *selected)
+{
+	struct sl_fib_change *c;
+	if (!rib->log_on || (c = log_append(rib)) == NULL)
+		return;
+	c->op = selected ? SL_FIB_ROUTE_SET : SL_FIB_ROUTE_DEL;
+	log_vrf_fields(rib, c, vrf);
+	c->prefix = p;
+	if (selected)
+		rib_nh_export(rib, &selected->nh, &c->nh);
+}
+
+void rib_log_vrf(struct sl_rib *rib, enum sl_fib_op op, const struct rib_vrf *vrf)
+{
+	struct sl_fib_change *c;
+	if (!rib->log_on || (c = log_append(rib)) == NULL)
+		return;
+	c->op = op;
+	log_vrf_fields(rib, c, vrf);
+}
+
+void sl_rib_change_log(struct sl_rib *rib, bool on)
+{
+	rib->log_on = on;
+}
+
+size_t sl_rib_changes(const struct sl_rib *rib, const struct sl_fib_change **out)
+{
+	*out = rib->log;
+	return rib->n_log;
+}
+
+void sl_rib_changes_clear(struct sl_rib *rib)
+{
+	rib->n_log = 0;
+}

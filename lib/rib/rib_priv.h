@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * rib_priv.h — internals of lib/rib, shared by its .c files only.
+ *
+ * Model: every (VRF, prefix) that has anything — a candidate route, static
+ * configuration, an export to the VPN table or a refused leak — has one
+ * struct rib_entry in its VRF's hash table. The entry's derived state
+ * (candidates, selection, export, collisions) is a pure function of the
+ * inputs and of other entries' derived state, recomputed by
+ * rib_entry_recompute(). Setters mark the entries their change can affect;
+ * rib_settle() recomputes marked entries until nothing changes, and each
+ * recompute marks the entries that depend on what it changed (importers of
+ * an export, statics whose gateway lies in the prefix). Because the fixpoint
+ * is unique, re-applying a previous input restores the previous tables.
+ *
+ * Names (VRFs, interfaces, route-maps) are interned into small ids so a
+ * candidate is ~44 bytes; ids never appear in the dump (names do), so
+ * dumps do not depend on history.
+ */
+#ifndef RIB_PRIV_H
+#define RIB_PRIV_H
+
+#include "sl_rib.h"
+
+#define RIB_RESOLVE_DEPTH_MAX 4 /* recursive next-hop resolution bound */
+#define RIB_LOCAL_PREF_DEFAULT 100
+#define RIB_LEAK_DISTANCE 20
+
+typedef uint16_t name_id; /* 0 = "" */
+
+/* A next hop with its names interned; vrf is a VRF *name* (stable across
+ * delete/re-add, canonical in dumps). */
+struct rib_nh {
+	uint32_t gw;
+	name_id ifname;
+	name_id vrf;
+	uint8_t type; /* enum sl_nh_type */
+	uint8_t pad_[3]; /* explicit: structs are compared with memcmp */
+};
+
+struct rib_cand {
+	uint8_t source; /* enum sl_rt_source */
+	uint8_t distance;
+	uint8_t active;
+	uint8_t depth; /* resolution depth of a gateway static (1 = via connected) */
+	struct rib_nh nh;
+	struct rib_nh origin_nh;
+	name_id origin_vrf;
+	name_id rmap;
+	name_id cfg_vrf;
+	uint16_t pad_;
+	uint32_t rmap_seq;
+	uint32_t metric;
+	uint32_t local_pref;
+	uint32_t cfg_gw;
+};
+
+struct rib_static_cfg {
+	uint8_t type; /* enum sl_static_type */
+	uint8_t distance;
+	name_id ifname;
+	name_id vrf; /* 0 = own VRF */
+	uint32_t gw;
+};
+
+/* What a VRF exports for one prefix (after its export route-map). */
+struct rib_export {
+	struct rib_nh nh;
+	uint32_t metric;
+	uint32_t local_pref;
+	name_id rmap;
+	uint16_t pad_;
+	uint32_t rmap_seq;
+};
+
+enum {
+	ENTRY_DIRTY = 1,
+	ENTRY_COLLIDED = 2, /* has records in rib->collisions */
+};
+
+struct rib_entry {
+	uint32_t addr;
+	uint8_t len;
+	uint8_t flags;
+	uint8_t n_cands;
+	uint8_t n_statics;
+	uint16_t vrf_id;
+	struct rib_cand *cands; /* sorted, best first; cands[0] selected if active */
+	struct rib_static_cfg *statics;
+	struct rib_export *exp; /* NULL: not exported */
+	struct rib_entry *next_dirty;
+};
+
+/* Open-addressing hash table (linear probing) of entries by prefix. */
+struct rib_table {
+	struct rib_entry **slots;
+	size_t cap; /* power of two */
+	size_t n;
+	uint32_t len_count[33]; /* entries per prefix length, to skip in longest match */
+};
+
+struct rib_iface {
+	name_id name;
+	uint16_t vrf_id;
+	bool up;
+	struct sl_prefix *addrs;
+	size_t n_addrs;
+};
+
+/* An origin a VRF imports from. */
+struct rib_origin {
+	uint16_t vrf_id;
+	uint8_t source; /* SL_SRC_VPN_IMPORT or SL_SRC_VRF_IMPORT */
+};
+
+struct rib_vrf {
+	uint16_t id;
+	name_id name;
+	uint32_t table;
+	struct rib_table routes;
+	struct rib_iface **ifaces; /* bound interfaces */
+	size_t n_ifaces;
+	/* leak settings (deep copy) */
+	struct sl_rib_bgp bgp;
+	/* derived import graph */
+	struct rib_origin *origins;
+	size_t n_origins;
+	uint16_t *importers; /* VRFs importing from this one (either kind, unique) */
+	size_t n_importers;
+	size_t n_routes[SL_SRC__COUNT];
+	size_t n_selected;
+};
+
+/* A static whose gateway is resolved in some VRF: sorted by (gw, entry). */
+struct rib_gw_watch {
+	uint32_t gw;
+	struct rib_entry *dep;
+};
+
+struct rib_watch_vec {
+	struct rib_gw_watch *v;
+	size_t n, cap;
+};
+
+struct rib_dep_vec {
+	struct rib_entry **v;
+	size_t n, cap;
+};
+
+struct sl_rib {
+	struct sl_policy_db *policy;
+	struct rib_vrf *vrfs[SL_VRF_MAX];
+	/* interned names */
+	char (*names)[SL_NAME_MAX];
+	size_t n_names, cap_names;
+	name_id *name_index; /* hash of names, 0 = empty */
+	size_t name_index_cap;
+	uint16_t *name_vrf; /* by name id: VRF id + 1, 0 = no such VRF */
+	size_t cap_name_vrf;
+	/* interfaces, unsorted */
+	struct rib_iface **ifaces;
+	size_t n_ifaces, cap_ifaces;
+	/* dependencies, indexed by name id */
+	struct rib_watch_vec *gw_watch; /* by VRF name: statics resolving a gateway there */
+	struct rib_dep_vec *if_watch; /* by interface name: statics using the interface */
+	size_t cap_watch;
+	/* work queue */
+	struct rib_entry *dirty_head, *dirty_tail;
+	/* collisions, kept sorted */
+	struct sl_rib_collision *collisions;
+	size_t n_collisions, cap_collisions;
+	/* FIB change log */
+	bool log_on;
+	struct sl_fib_change *log;
+	size_t n_log, cap_log;
+	/* scratch for recompute */
+	struct rib_cand *scratch;
+	size_t cap_scratch;
+};
+
+/* names (rib_names.c) */
+name_id rib_name_intern(struct sl_rib *rib, const char *name); /* 0 on "" or NULL; -1 cast on ENOMEM */
+name_id rib_name_find(const struct sl_rib *rib, const char *name); /* 0 when never interned */
+static inline const char *rib_name(const struct sl_rib *rib, name_id id)
+{
+	return rib->names[id];
+}
+#define RIB_NAME_NOMEM ((name_id)0xffff)
+struct rib_vrf *rib_vrf_by_name(const struct sl_rib *rib, const char *name);
+struct rib_vrf *rib_vrf_by_name_id(const struct sl_rib *rib, name_id id);
+
+/* table (rib_table.c) */
+int rib_table_init(struct rib_table *t);
+void rib_table_fini(struct rib_table *t);
+struct rib_entry *rib_table_find(const struct rib_table *t, uint32_t addr, uint8_t len);
+int rib_table_insert(struct rib_table *t, struct rib_entry *e);
+void rib_table_remove(struct rib_table *t, struct rib_entry *e);
+/* Entries sorted in sl_prefix_cmp order; caller frees. NULL with *n 0 when empty. */
+struct rib_entry **rib_table_sorted(const struct rib_table *t, size_t *n);
+
+/* entries and the work queue (rib_entry.c) */
+struct rib_entry *rib_entry_get(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix p);
+void rib_mark(struct sl_rib *rib, struct rib_entry *e);
+int rib_mark_prefix(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix p);
+int rib_settle(struct sl_rib *rib);
+bool rib_entry_empty(const struct rib_entry *e);
+void rib_entry_free(struct rib_entry *e);
+int rib_cand_cmp(const struct sl_rib *rib, const struct rib_cand *a, const struct rib_cand *b);
+void rib_nh_export(const struct sl_rib *rib, const struct rib_nh *in, struct sl_nh *out);
+
+/* dependencies (rib_static.c) */
+int rib_static_watch(struct sl_rib *rib, struct rib_entry *e);
+void rib_static_unwatch(struct sl_rib *rib, struct rib_entry *e);
+void rib_gw_watch_fire(struct sl_rib *rib, name_id vrf_name, struct sl_prefix p);
+void rib_if_watch_fire(struct sl_rib *rib, name_id ifname);
+size_t rib_static_cands(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entry *e,
+	bool own_connected, name_id own_connected_if, struct rib_cand *out);
+
+/* leaks (rib_leak.c) */
+int rib_leak_graph_update(struct sl_rib *rib, const struct sl_rib_bgp *old_settings,
+	uint16_t changed_vrf);
+bool rib_export_compute(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entry *e,
+	struct rib_export *out);
+void rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_vrf *importer,
+	struct sl_prefix within);
+void rib_mark_all(struct sl_rib *rib, struct rib_vrf *vrf);
+void rib_mark_imports(struct sl_rib *rib, struct rib_vrf *vrf);
+bool rib_bgp_on(const struct rib_vrf *vrf);
+void rib_bgp_free(struct sl_rib_bgp *b);
+/* Replace vrf's leak settings and mark what they affect (no settle). */
+int rib_vrf_bgp_apply(struct sl_rib *rib, struct rib_vrf *vrf, const struct sl_rib_bgp *bgp);
+/* Longest connected prefix of vrf containing p (up interfaces), false if none. */
+bool rib_connected_covering(const struct sl_rib *rib, const struct rib_vrf *vrf,
+	struct sl_prefix p, struct sl_prefix *out);
+
+/* collisions and FIB log (rib_log.c) */
+void rib_collisions_clear(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix p);
+int rib_collision_add(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix p,
+	name_id origin, struct sl_prefix connected);
+void rib_log_route(struct sl_rib *rib, const struct rib_vrf *vrf, struct sl_prefix p,
+	const struct rib_cand *selected);
+void rib_log_vrf(struct sl_rib *rib, enum sl_fib_op op, const struct rib_vrf *vrf);
+
+#endif

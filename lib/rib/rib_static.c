@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Static routes: their configuration, next-hop resolution and the
+ * dependencies that make resolution incremental. A gateway static registers
+ * (gw, entry) under the name of the VRF it resolves in; any change of a
+ * selected route there whose prefix contains gw re-marks the entry. An
+ * interface static registers under the interface name.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rib_priv.h"
+
+static int watch_reserve(struct sl_rib *rib, name_id id)
+{
+	if (id < rib->cap_watch)
+		return 0;
+	size_t cap = rib->cap_watch ? rib->cap_watch : 16;
+	while (cap <= id)
+		cap *= 2;
+	struct rib_watch_vec *g = realloc(rib->gw_watch, cap * sizeof(*g));
+	if (g == NULL)
+		return -ENOMEM;
+	rib->gw_watch = g;
+	struct rib_dep_vec *d = realloc(rib->if_watch, cap * sizeof(*d));
+	if (d == NULL)
+		return -ENOMEM;
+	rib->if_watch = d;
+	memset(&g[rib->cap_watch], 0, (cap - rib->cap_watch) * sizeof(*g));
+	memset(&d[rib->cap_watch], 0, (cap - rib->cap_watch) * sizeof(*d));
+	rib->cap_watch = cap;
+	return 0;
+}
+
+static int gw_cmp(uint32_t gw, const struct rib_entry *dep, const struct rib_gw_watch *w)
+{
+	if (gw != w->gw)
+		return gw < w->gw ? -1 : 1;
+	if (dep != w->dep)
+		return (uintptr_t)dep < (uintptr_t)w->dep ? -1 : 1;
+	return 0;
+}
+
+/* First index whose (gw, dep) >= the key. */
+static size_t gw_lower(const struct rib_watch_vec *w, uint32_t gw, const struct rib_entry *dep)
+{
+	size_t lo = 0, hi = w->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (gw_cmp(gw, dep, &w->v[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int gw_watch_add(struct sl_rib *rib, name_id vrf, uint32_t gw, struct rib_entry *dep)
+{
+	struct rib_watch_vec *w;
+	size_t i;
+
+	if (watch_reserve(rib, vrf) < 0)
+		return -ENOMEM;
+	w = &rib->gw_watch[vrf];
+	i = gw_lower(w, gw, dep);
+	if (i < w->n && gw_cmp(gw, dep, &w->v[i]) == 0)
+		return 0;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 8;
+		struct rib_gw_watch *v = realloc(w->v, cap * sizeof(*v));
+		if (v == NULL)
+			return -ENOMEM;
+		w->v = v;
+		w->cap = cap;
+	}
+	memmove(&w->v[i + 1], &w->v[i], (w->n - i) * sizeof(*w->v));
+	w->v[i].gw = gw;
+	w->v[i].dep = dep;
+	w->n++;
+	return 0;
+}
+
+static void gw_watch_del(struct sl_rib *rib, name_id vrf, uint32_t gw, struct rib_entry *dep)
+{
+	struct rib_watch_vec *w;
+	size_t i;
+
+	if (vrf >= rib->cap_watch)
+		return;
+	w = &rib->gw_watch[vrf];
+	i = gw_lower(w, gw, dep);
+	if (i < w->n && gw_cmp(gw, dep, &w->v[i]) == 0) {
+		memmove(&w->v[i], &w->v[i + 1], (w->n - i - 1) * sizeof(*w->v));
+		w->n--;
+	}
+}
+
+static int if_watch_add(struct sl_rib *rib, name_id ifname, struct rib_entry *dep)
+{
+	struct rib_dep_vec *d;
+
+	if (watch_reserve(rib, ifname) < 0)
+		return -ENOMEM;
+	d = &rib->if_watch[ifname];
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i] == dep)
+			return 0;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 8;
+		struct rib_entry **v = realloc(d->v, cap * sizeof(*v));
+		if (v == NULL)
+			return -ENOMEM;
+		d->v = v;
+		d->cap = cap;
+	}
+	d->v[d->n++] = dep;
+	return 0;
+}
+
+static void if_watch_del(struct sl_rib *rib, name_id ifname, struct rib_entry *dep)
+{
+	struct rib_dep_vec *d;
+
+	if (ifname >= rib->cap_watch)
+		return;
+	d = &rib->if_watch[ifname];
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->v[i] == dep) {
+			d->v[i] = d->v[--d->n];
+			return;
+		}
+	}
+}
+
+static name_id resolve_vrf_name(const struct sl_rib *rib, const struct rib_entry *e,
+	const struct rib_static_cfg *s)
+{
+	return s->vrf ? s->vrf : rib->vrfs[e->vrf_id]->name;
+}
+
+int rib_static_watch(struct sl_rib *rib, struct rib_entry *e)
+{
+	for (size_t i = 0; i < e->n_statics; i++) {
+		const struct rib_static_cfg *s = &e->statics[i];
+		int rc = 0;
+		if (s->type == SL_STATIC_GATEWAY)
+			rc = gw_watch_add(rib, resolve_vrf_name(rib, e, s), s->gw, e);
+		else if (s->type == SL_STATIC_INTERFACE)
+			rc = if_watch_add(rib, s->ifname, e);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+void rib_static_unwatch(struct sl_rib *rib, struct rib_entry *e)
+{
+	for (size_t i = 0; i < e->n_statics; i++) {
+		const struct rib_static_cfg *s = &e->statics[i];
+		if (s->type == SL_STATIC_GATEWAY)
+			gw_watch_del(rib, resolve_vrf_name(rib, e, s), s->gw, e);
+		else if (s->type == SL_STATIC_INTERFACE)
+			if_watch_del(rib, s->ifname, e);
+	}
+}
+
+void rib_gw_watch_fire(struct sl_rib *rib, name_id vrf_name, struct sl_prefix p)
+{
+	struct rib_watch_vec *w;
+	uint32_t first = p.addr & sl_mask(p.len), last = first | ~sl_mask(p.len);
+
+	if (vrf_name >= rib->cap_watch)
+		return;
+	w = &rib->gw_watch[vrf_name];
+	for (size_t i = gw_lower(w, first, NULL); i < w->n && w->v[i].gw <= last; i++)
+		rib_mark(rib, w->v[i].dep);
+}
+
+void rib_if_watch_fire(struct sl_rib *rib, name_id ifname)
+{
+	if (ifname >= rib->cap_watch)
+		return;
+	struct rib_dep_vec *d = &rib->if_watch[ifname];
+	for (size_t i = 0; i < d->n; i++)
+		rib_mark(rib, d->v[i]);
+}
+
+static const struct rib_iface *iface_find(const struct sl_rib *rib, name_id name)
+{
+	for (size_t i = 0; i < rib->n_ifaces; i++)
+		if (rib->ifaces[i]->name == name)
+			return rib->ifaces[i];
+	return NULL;
+}
+
+/*
+ * Resolve gateway gw in VRF target by longest match: through a connected
+ * route (or an interface static) the next hop is gw on that interface;
+ * through a resolved gateway static it is that static's next hop, one level
+ * deeper (bounded, so mutually recursive statics settle as unresolved).
+ * self is the entry of the static being resolved when target is its own
+ * VRF: a route never resolves through itself, only through its own
+ * prefix's connected route.
+ */
+static bool resolve_gw(const struct rib_vrf *target, uint32_t gw, const struct rib_entry *self,
+	bool own_connected, name_id own_if, struct rib_nh *nh, uint8_t *depth)
+{
+	for (int len = 32; len >= 0; len--) {
+		const struct rib_entry *x;
+		const struct rib_cand *c;
+		if (target->routes.len_count[len] == 0)
+			continue;
+		x = rib_table_find(&target->routes, gw & sl_mask((uint8_t)len), (uint8_t)len);
+		if (x == NULL)
+			continue;
+		if (x == self) {
+			if (!own_connected)
+				continue;
+			nh->type = SL_NH_GATEWAY;
+			nh->gw = gw;
+			nh->ifname = own_if;
+			*depth = 1;
+			return true;
+		}
+		if (x->n_cands == 0 || !x->cands[0].active)
+			continue;
+		c = &x->cands[0];
+		if (c->source == SL_SRC_CONNECTED ||
+			(c->source == SL_SRC_STATIC && c->nh.type == SL_NH_CONNECTED)) {
+			nh->type = SL_NH_GATEWAY;
+			nh->gw = gw;
+			nh->ifname = c->nh.ifname;
+			*depth = 1;
+			return true;
+		}
+		if (c->source == SL_SRC_STATIC && c->nh.type == SL_NH_GATEWAY &&
+			c->depth < RIB_RESOLVE_DEPTH_MAX) {
+			*nh = c->nh;
+			*depth = (uint8_t)(c->depth + 1);
+			return true;
+		}
+		return false;
+	}
+	return false;
+}
+
+size_t rib_static_cands(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entry *e,
+	bool own_connected, name_id own_if, struct rib_cand *out)
+{
+	struct sl_prefix p = {e->addr, e->len}, conn;
+	size_t n = 0;
+
+	for (size_t i = 0; i < e->n_statics; i++) {
+		const struct rib_static_cfg *s = &e->statics[i];
+		bool leak = s->vrf != 0;
+		struct rib_vrf *target = leak ? rib_vrf_by_name_id(rib, s->vrf) : vrf;
+		struct rib_cand *c = &out[n];
+		const struct rib_iface *ifc;
+
+		memset(c, 0, sizeof(*c));
+		c->source = leak ? SL_SRC_STATIC_LEAK : SL_SRC_STATIC;
+		c->distance = s->distance;
+		c->local_pref = RIB_LOCAL_PREF_DEFAULT;
+		c->cfg_vrf = s->vrf;
+		if (leak)
+			c->origin_vrf = s->vrf;
+		switch (s->type) {
+		case SL_STATIC_BLACKHOLE:
+			c->nh.type = SL_NH_BLACKHOLE;
+			c->active = 1;
+			break;
+		case SL_STATIC_INTERFACE:
+			ifc = iface_find(rib, s->ifname);
+			c->active = target && ifc && ifc->up && ifc->vrf_id == target->id;
+			if (leak) {
+				c->nh.type = SL_NH_VRF;
+				c->nh.vrf = s->vrf;
+				c->origin_nh.type = SL_NH_CONNECTED;
+				c->origin_nh.ifname = s->ifname;
+			} else {
+				c->nh.type = SL_NH_CONNECTED;
+				c->nh.ifname = s->ifname;
+			}
+			break;
+		case SL_STATIC_GATEWAY:
+			c->cfg_gw = s->gw;
+			c->nh.type = SL_NH_GATEWAY;
+			c->nh.gw = s->gw;
+			c->active = target && resolve_gw(target, s->gw, leak ? NULL : e,
+						      own_connected, own_if, &c->nh, &c->depth);
+			if (leak)
+				c->origin_nh = c->nh;
+			break;
+		}
+		if (leak && rib_connected_covering(rib, vrf, p, &conn)) {
+			/* would capture part of a local subnet: refused */
+			if (rib_collision_add(rib, vrf, p, s->vrf, conn) == 0)
+				e->flags |= ENTRY_COLLIDED;
+			continue;
+		}
+		n++;
+	}
+	return n;
+}
+
+static int cfg_from_nh(struct sl_rib *rib, const struct rib_vrf *vrf, const struct sl_static_nh *in,
+	struct rib_static_cfg *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = (uint8_t)in->type;
+	out->distance = in->distance ? in->distance : 1;
+	if (in->type != SL_STATIC_BLACKHOLE && in->vrf[0] && strcmp(in->vrf, rib_name(rib, vrf->name)) != 0) {
+		out->vrf = rib_name_intern(rib, in->vrf);
+		if (out->vrf == RIB_NAME_NOMEM)
+			return -ENOMEM;
+	}
+	switch (in->type) {
+	case SL_STATIC_GATEWAY:
+		out->gw = in->gw;
+		break;
+	case SL_STATIC_INTERFACE:
+		if (in->ifname[0] == '\0')
+			return -EINVAL;
+		out->ifname = rib_name_intern(rib, in->ifname);
+		if (out->ifname == RIB_NAME_NOMEM)
+			return -ENOMEM;
+		break;
+	case SL_STATIC_BLACKHOLE:
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int sl_rib_static_set(struct sl_rib *rib, const char *vrf_name, struct sl_prefix prefix,
+	const struct sl_static_nh *nhs, size_t n)
+{
+	struct rib_vrf *vrf;
+	struct rib_static_cfg *cfg = NULL;
+	struct rib_entry *e;
+	int rc;
+
+	if (rib == NULL || prefix.len > 32 || (n && nhs == NULL) || n > 255 ||
+		(prefix.addr & ~sl_mask(prefix.len)) != 0)
+		return -EINVAL;
+	vrf = rib_vrf_by_name(rib, vrf_name);
+	if (vrf == NULL)
+		return -ENOENT;
+	if (n) {
+		cfg = calloc(n, sizeof(*cfg));
+		if (cfg == NULL)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			if ((rc = cfg_from_nh(rib, vrf, &nhs[i], &cfg[i])) < 0) {
+				free(cfg);
+				return rc;
+			}
+		}
+	}
+	e = n ? rib_entry_get(rib, vrf, prefix) : rib_table_find(&vrf->routes, prefix.addr, prefix.len);
+	if (e == NULL) {
+		free(cfg);
+		return n ? -ENOMEM : 0;
+	}
+	rib_static_unwatch(rib, e);
+	free(e->statics);
+	e->statics = cfg;
+	e->n_statics = (uint8_t)n;
+	rc = rib_static_watch(rib, e);
+	rib_mark(rib, e);
+	int r = rib_settle(rib);
+	return rc < 0 ? rc : r;
+}
