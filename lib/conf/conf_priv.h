@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Private to lib/conf: schema, value types, tree nodes, transaction state. */
+#ifndef CONF_PRIV_H
+#define CONF_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sl_conf.h"
+
+/* ---- value types (conf_types.c) ---- */
+
+/* What a reference-typed value names; the referee must exist at validation. */
+enum conf_ref {
+	CONF_REF_NONE,
+	CONF_REF_VRF,
+	CONF_REF_IFACE,
+	CONF_REF_PREFIX_LIST,
+	CONF_REF_ROUTE_MAP,
+	CONF_REF_RULESET,
+};
+
+struct conf_type;
+/* Check s; on success write the canonical spelling to out (size outsz) and
+ * return 0; else write the reason to out and return -EINVAL. */
+typedef int (*conf_parse_fn)(const struct conf_type *t, const char *s, char *out, size_t outsz);
+/* Natural order of two canonical values of this type. */
+typedef int (*conf_cmp_fn)(const char *a, const char *b);
+
+struct conf_type {
+	const char *valid; /* what is valid, for errors: "1..255", "an IPv4 prefix A.B.C.D/L" */
+	conf_parse_fn parse;
+	conf_cmp_fn cmp;
+	uint32_t min, max; /* numbers */
+	uint32_t except_lo, except_hi; /* numbers: refused sub-range when except_hi != 0 */
+	const char *const *words; /* enums (NULL-terminated) */
+	enum conf_ref ref;
+};
+
+extern const struct conf_type conf_t_ipv4, conf_t_prefix, conf_t_ifaddr, conf_t_rt,
+	conf_t_vrf_name, conf_t_vrf_ref, conf_t_policy_name, conf_t_prefix_list_ref,
+	conf_t_route_map_ref, conf_t_ruleset_ref, conf_t_ethernet, conf_t_iface_ref, conf_t_text,
+	conf_t_ports, conf_t_fw_protocol, conf_t_permit_deny, conf_t_fw_action, conf_t_fw_state,
+	conf_t_u8, conf_t_ge_le, conf_t_distance, conf_t_u32_any, conf_t_rule_policy,
+	conf_t_vlan, conf_t_mtu, conf_t_vif_mtu, conf_t_table, conf_t_asn, conf_t_fw_rule;
+
+/* ---- schema (conf_schema.c + conf_schema_*.c) ---- */
+
+enum conf_kind {
+	CONF_CONTAINER, /* keyword with keyword children; removed when empty */
+	CONF_TAG, /* keyword whose children are values, each with `children` below it */
+	CONF_LEAF, /* keyword with one value (a new one replaces it) */
+	CONF_MULTI, /* keyword with several values */
+	CONF_FLAG, /* valueless keyword (may still have optional children: blackhole) */
+};
+
+/* Which object check validates a node (conf_validate.c). */
+enum conf_obj {
+	CONF_OBJ_NONE,
+	CONF_OBJ_ETHERNET, /* interfaces ethernet ETH (tag value) */
+	CONF_OBJ_VIF, /* ... vif V */
+	CONF_OBJ_VRF, /* vrf name V */
+	CONF_OBJ_VRF_PART, /* a keyword under vrf name V (table, bgp, ...) */
+	CONF_OBJ_ROUTE, /* static route P */
+	CONF_OBJ_PREFIX_LIST,
+	CONF_OBJ_ROUTE_MAP,
+	CONF_OBJ_RULESET,
+};
+
+struct conf_schema {
+	const char *name; /* the keyword */
+	enum conf_kind kind;
+	const struct conf_type *type; /* TAG, LEAF, MULTI: the value type */
+	const struct conf_schema *const *children; /* NULL-terminated, in render order */
+	enum conf_obj obj; /* object granularity: set on the node (or its tag values) */
+	bool split_spaces; /* MULTI: "a b" is two values */
+};
+
+/* Root-level registration (self-registration from each area's file). */
+void conf_schema_register(const struct conf_schema *node, int order);
+#define CONF_SCHEMA_REGISTER(node, order)                                              \
+	__attribute__((constructor)) static void conf_schema_register_##node(void)   \
+	{                                                                              \
+		conf_schema_register(&node, order);                                    \
+	}
+
+/* The root's children as one schema node (built lazily from registrations). */
+const struct conf_schema *conf_schema_root(void);
+const struct conf_schema *conf_schema_child(const struct conf_schema *parent, const char *name);
+/* ", "-separated sorted list of keyword children into buf. */
+void conf_schema_valid_list(const struct conf_schema *parent, char *buf, size_t size);
+int conf_schema_index(const struct conf_schema *parent, const struct conf_schema *child);
+
+/* Shared by the default VRF and each VRF (conf_schema_protocols.c). */
+extern const struct conf_schema conf_s_static;
+
+/* ---- tree (conf_tree.c) ---- */
+
+struct conf_children {
+	struct sl_conf_node **slot; /* open addressing, linear probing; NULL = empty */
+	uint32_t cap, n;
+};
+
+struct sl_conf_node {
+	struct sl_conf_node *parent;
+	/* For a keyword node: its schema. For a value node: the schema of the
+	 * keyword above it (TAG, LEAF or MULTI). */
+	const struct conf_schema *schema;
+	struct conf_children kids;
+	/* reference index membership (value nodes of a CONF_REF_* type) */
+	struct sl_conf_node *ref_prev, *ref_next;
+	uint32_t hash;
+	bool is_value;
+	char name[];
+};
+
+uint32_t conf_hash(const char *s);
+struct sl_conf_node *conf_node_new(const char *name, const struct conf_schema *schema,
+	bool is_value);
+struct sl_conf_node *conf_node_child(const struct sl_conf_node *n, const char *name);
+int conf_node_attach(struct sl_conf_node *parent, struct sl_conf_node *child);
+void conf_node_detach(struct sl_conf_node *child);
+void conf_node_free_tree(struct sl_conf_node *n);
+/* Schema of the children of n (NULL: n takes no keyword children). */
+const struct conf_schema *conf_node_child_schema_parent(const struct sl_conf_node *n);
+/* "a b c" path of n into buf. */
+void conf_node_path(const struct sl_conf_node *n, char *buf, size_t size);
+/* Depth-first walk (children unordered). */
+int conf_node_cmp_canonical(const struct sl_conf_node *a, const struct sl_conf_node *b);
+
+/* ---- reference index (conf_refs.c): referee key → list of referrer value nodes ---- */
+
+struct conf_refs {
+	struct conf_ref_head **slot;
+	uint32_t cap, n;
+};
+struct conf_ref_head {
+	enum conf_ref kind;
+	struct sl_conf_node *first;
+	char name[];
+};
+int conf_refs_add_tree(struct conf_refs *r, struct sl_conf_node *n);
+void conf_refs_del_tree(struct conf_refs *r, struct sl_conf_node *n);
+struct conf_ref_head *conf_refs_get(const struct conf_refs *r, enum conf_ref kind,
+	const char *name);
+void conf_refs_free(struct conf_refs *r);
+
+/* ---- the configuration and its transaction ---- */
+
+enum conf_undo_op { CONF_UNDO_CREATED, CONF_UNDO_REMOVED };
+struct conf_undo {
+	enum conf_undo_op op;
+	struct sl_conf_node *node;
+	struct sl_conf_node *parent; /* REMOVED: where to reattach */
+};
+
+struct conf_change {
+	char **tok;
+	size_t ntok;
+	unsigned line;
+	uint32_t hash;
+};
+
+struct sl_conf {
+	struct sl_conf_node *root;
+	struct conf_refs refs;
+	bool in_txn, failed, validated;
+	struct conf_undo *undo;
+	size_t nundo, capundo;
+	struct conf_change *chg;
+	size_t nchg, capchg;
+	uint32_t *chg_set; /* hash set of indexes+1 into chg */
+	uint32_t chg_set_cap;
+};
+
+int conf_txn_created(struct sl_conf *c, struct sl_conf_node *n);
+int conf_txn_remove(struct sl_conf *c, struct sl_conf_node *n);
+int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned line);
+void conf_changes_clear(struct sl_conf *c);
+
+/* Lexer (conf_lex.c): split a line into tokens. Returns the count, or -EINVAL
+ * with the reason in err. Tokens point into buf (a copy of the line). */
+#define CONF_MAX_TOKENS 64
+int conf_lex(const char *line, char *buf, size_t bufsz, char **tok, int maxtok, char *err,
+	size_t errsz);
+
+int conf_validate_all(struct sl_conf *c, struct sl_errors *errs);
+
+#endif

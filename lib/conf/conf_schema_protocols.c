@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Schema: static routes, shared by the default VRF (`protocols static`, registered
+ * here) and every VRF (`vrf name V protocols static`, conf_schema_vrf.c).
+ */
+#include "conf_priv.h"
+
+#define KIDS(...) ((const struct conf_schema *const[]){__VA_ARGS__, NULL})
+
+static const struct conf_schema s_distance = {"distance", CONF_LEAF, &conf_t_distance};
+static const struct conf_schema s_vrf = {"vrf", CONF_LEAF, &conf_t_vrf_ref};
+
+static const struct conf_schema s_next_hop = {"next-hop", CONF_TAG, &conf_t_ipv4,
+	KIDS(&s_distance, &s_vrf)};
+static const struct conf_schema s_interface = {"interface", CONF_TAG, &conf_t_iface_ref,
+	KIDS(&s_distance, &s_vrf)};
+/* a presence node: `route P blackhole` is complete; distance optional */
+static const struct conf_schema s_blackhole = {"blackhole", CONF_FLAG, NULL, KIDS(&s_distance)};
+
+static const struct conf_schema s_route = {"route", CONF_TAG, &conf_t_prefix,
+	KIDS(&s_blackhole, &s_interface, &s_next_hop), CONF_OBJ_ROUTE};
+
+const struct conf_schema conf_s_static = {"static", CONF_CONTAINER, NULL, KIDS(&s_route)};
+
+static const struct conf_schema s_protocols = {"protocols", CONF_CONTAINER, NULL,
+	KIDS(&conf_s_static)};
+
+CONF_SCHEMA_REGISTER(s_protocols, 40)

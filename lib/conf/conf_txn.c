@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Transactions: lines change the live tree and every change is logged so that
+ * abort restores the tree exactly. The changed paths of the transaction are
+ * recorded at object granularity (see sl_conf.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf_priv.h"
+
+struct sl_conf *sl_conf_new(void)
+{
+	struct sl_conf *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->root = conf_node_new("", conf_schema_root(), false);
+	if (c->root == NULL) {
+		free(c);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return c;
+}
+
+static void undo_drop(struct sl_conf *c)
+{
+	/* removed subtrees are now garbage; created nodes belong to the tree */
+	for (size_t i = 0; i < c->nundo; i++)
+		if (c->undo[i].op == CONF_UNDO_REMOVED)
+			conf_node_free_tree(c->undo[i].node);
+	c->nundo = 0;
+}
+
+void conf_changes_clear(struct sl_conf *c)
+{
+	for (size_t i = 0; i < c->nchg; i++) {
+		for (size_t j = 0; j < c->chg[i].ntok; j++)
+			free(c->chg[i].tok[j]);
+		free(c->chg[i].tok);
+	}
+	c->nchg = 0;
+	if (c->chg_set)
+		memset(c->chg_set, 0, c->chg_set_cap * sizeof(*c->chg_set));
+}
+
+void sl_conf_free(struct sl_conf *c)
+{
+	if (c == NULL)
+		return;
+	undo_drop(c);
+	free(c->undo);
+	conf_changes_clear(c);
+	free(c->chg);
+	free(c->chg_set);
+	conf_node_free_tree(c->root);
+	conf_refs_free(&c->refs);
+	free(c);
+}
+
+bool sl_conf_in_transaction(const struct sl_conf *c)
+{
+	return c->in_txn;
+}
+
+int sl_conf_begin(struct sl_conf *c)
+{
+	if (c->in_txn)
+		return -EBUSY;
+	conf_changes_clear(c);
+	c->in_txn = true;
+	c->failed = false;
+	c->validated = true; /* an empty transaction has nothing to check */
+	return 0;
+}
+
+static int undo_push(struct sl_conf *c, enum conf_undo_op op, struct sl_conf_node *n,
+	struct sl_conf_node *parent)
+{
+	if (c->nundo == c->capundo) {
+		size_t cap = c->capundo ? c->capundo * 2 : 256;
+		struct conf_undo *u = realloc(c->undo, cap * sizeof(*u));
+		if (u == NULL)
+			return -ENOMEM;
+		c->undo = u;
+		c->capundo = cap;
+	}
+	c->undo[c->nundo++] = (struct conf_undo){op, n, parent};
+	return 0;
+}
+
+int conf_txn_created(struct sl_conf *c, struct sl_conf_node *n)
+{
+	return undo_push(c, CONF_UNDO_CREATED, n, n->parent);
+}
+
+int conf_txn_remove(struct sl_conf *c, struct sl_conf_node *n)
+{
+	int rc = undo_push(c, CONF_UNDO_REMOVED, n, n->parent);
+
+	if (rc < 0)
+		return rc;
+	conf_refs_del_tree(&c->refs, n);
+	conf_node_detach(n);
+	return 0;
+}
+
+int sl_conf_abort(struct sl_conf *c)
+{
+	if (!c->in_txn)
+		return -EBUSY;
+	while (c->nundo > 0) {
+		struct conf_undo *u = &c->undo[--c->nundo];
+		if (u->op == CONF_UNDO_CREATED) {
+			conf_refs_del_tree(&c->refs, u->node);
+			conf_node_detach(u->node);
+			conf_node_free_tree(u->node);
+		} else {
+			/* reattaching into a table that just shrank may allocate; on
+			 * failure the subtree is lost rather than the tree corrupted */
+			if (conf_node_attach(u->parent, u->node) == 0)
+				conf_refs_add_tree(&c->refs, u->node);
+			else
+				conf_node_free_tree(u->node);
+		}
+	}
+	c->in_txn = false;
+	c->failed = false;
+	return 0;
+}
+
+int sl_conf_commit(struct sl_conf *c, struct sl_errors *errs)
+{
+	if (!c->in_txn)
+		return -EBUSY;
+	if (!c->failed && !c->validated && sl_conf_validate(c, errs) < 0)
+		return -EINVAL;
+	if (c->failed)
+		return -EINVAL;
+	undo_drop(c);
+	c->in_txn = false;
+	return 0;
+}
+
+int sl_conf_validate(struct sl_conf *c, struct sl_errors *errs)
+{
+	int rc;
+
+	if (!c->in_txn)
+		return -EBUSY;
+	rc = conf_validate_all(c, errs);
+	if (rc < 0)
+		c->failed = true;
+	c->validated = true;
+	return c->failed ? -EINVAL : 0;
+}
+
+/* ---- changed paths ---- */
+
+static uint32_t path_hash(char *const *tok, size_t n)
+{
+	uint32_t h = 0;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h * 31u) ^ conf_hash(tok[i]);
+	return h;
+}
+
+static bool path_eq(const struct conf_change *a, char *const *tok, size_t n)
+{
+	if (a->ntok != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(a->tok[i], tok[i]) != 0)
+			return false;
+	return true;
+}
+
+static int chg_set_grow(struct sl_conf *c)
+{
+	uint32_t cap = c->chg_set_cap ? c->chg_set_cap * 2 : 64;
+	uint32_t *set = calloc(cap, sizeof(*set));
+
+	if (set == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->nchg; i++) {
+		uint32_t j = c->chg[i].hash & (cap - 1);
+		while (set[j])
+			j = (j + 1) & (cap - 1);
+		set[j] = (uint32_t)i + 1;
+	}
+	free(c->chg_set);
+	c->chg_set = set;
+	c->chg_set_cap = cap;
+	return 0;
+}
+
+int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned line)
+{
+	char *tok[CONF_MAX_TOKENS];
+	size_t depth = 0, k;
+	uint32_t h, j;
+
+	for (const struct sl_conf_node *p = n; p && p->parent && depth < CONF_MAX_TOKENS; p = p->parent)
+		tok[depth++] = (char *)p->name;
+	for (size_t i = 0; i < depth / 2; i++) {
+		char *t = tok[i];
+		tok[i] = tok[depth - 1 - i];
+		tok[depth - 1 - i] = t;
+	}
+	h = path_hash(tok, depth);
+	if ((c->nchg + 1) * 2 > c->chg_set_cap && chg_set_grow(c) < 0)
+		return -ENOMEM;
+	for (j = h & (c->chg_set_cap - 1); c->chg_set[j]; j = (j + 1) & (c->chg_set_cap - 1))
+		if (c->chg[c->chg_set[j] - 1].hash == h && path_eq(&c->chg[c->chg_set[j] - 1], tok, depth))
+			return 0; /* already recorded, keeps its first line */
+	if (c->nchg == c->capchg) {
+		size_t cap = c->capchg ? c->capchg * 2 : 16;
+		struct conf_change *v = realloc(c->chg, cap * sizeof(*v));
+		if (v == NULL)
+			return -ENOMEM;
+		c->chg = v;
+		c->capchg = cap;
+	}
+	struct conf_change *chg = &c->chg[c->nchg];
+	chg->tok = calloc(depth ? depth : 1, sizeof(char *));
+	if (chg->tok == NULL)
+		return -ENOMEM;
+	for (k = 0; k < depth; k++) {
+		chg->tok[k] = strdup(tok[k]);
+		if (chg->tok[k] == NULL) {
+			while (k-- > 0)
+				free(chg->tok[k]);
+			free(chg->tok);
+			return -ENOMEM;
+		}
+	}
+	chg->ntok = depth;
+	chg->line = line;
+	chg->hash = h;
+	c->chg_set[j] = (uint32_t)++c->nchg;
+	return 0;
+}
+
+size_t sl_conf_change_count(const struct sl_conf *c)
+{
+	return c->nchg;
+}
+
+int sl_conf_change_get(const struct sl_conf *c, size_t i, const char *const **tokens,
+	size_t *ntokens, unsigned *line)
+{
+	if (i >= c->nchg)
+		return -ERANGE;
+	*tokens = (const char *const *)c->chg[i].tok;
+	*ntokens = c->chg[i].ntok;
+	if (line)
+		*line = c->chg[i].line;
+	return 0;
+}

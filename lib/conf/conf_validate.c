@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Semantic checks at the end of a transaction. Only the objects the
+ * transaction touched are checked (and, through the reference index, who
+ * refers to what was deleted or changed), so a one-line change in a
+ * million-route configuration costs microseconds.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf_priv.h"
+
+#define PATH_LEN 1024
+
+struct vctx {
+	struct sl_conf *c;
+	struct sl_errors *errs;
+	size_t nerr;
+};
+
+#define ERR(v, line, ...)                                       \
+	do {                                                    \
+		sl_errors_add((v)->errs, line, __VA_ARGS__);    \
+		(v)->nerr++;                                    \
+	} while (0)
+
+static const char *ref_word(enum conf_ref kind)
+{
+	switch (kind) {
+	case CONF_REF_VRF:
+		return "vrf";
+	case CONF_REF_IFACE:
+		return "interface";
+	case CONF_REF_PREFIX_LIST:
+		return "prefix-list";
+	case CONF_REF_ROUTE_MAP:
+		return "route-map";
+	case CONF_REF_RULESET:
+		return "firewall ruleset";
+	case CONF_REF_NONE:
+		break;
+	}
+	return "object";
+}
+
+/* The node a reference names, NULL when it is not configured. */
+static const struct sl_conf_node *referee(const struct sl_conf *c, enum conf_ref kind,
+	const char *name)
+{
+	char eth[SL_NAME_MAX];
+	const char *dot;
+
+	switch (kind) {
+	case CONF_REF_VRF:
+		return sl_conf_findv(c, "vrf", "name", name, NULL);
+	case CONF_REF_IFACE:
+		dot = strchr(name, '.');
+		if (dot == NULL)
+			return sl_conf_findv(c, "interfaces", "ethernet", name, NULL);
+		snprintf(eth, sizeof(eth), "%.*s", (int)(dot - name), name);
+		return sl_conf_findv(c, "interfaces", "ethernet", eth, "vif", dot + 1, NULL);
+	case CONF_REF_PREFIX_LIST:
+		return sl_conf_findv(c, "policy", "prefix-list", name, NULL);
+	case CONF_REF_ROUTE_MAP:
+		return sl_conf_findv(c, "policy", "route-map", name, NULL);
+	case CONF_REF_RULESET:
+		return sl_conf_findv(c, "firewall", "ipv4", "name", name, NULL);
+	case CONF_REF_NONE:
+		break;
+	}
+	return NULL;
+}
+
+/* Path of the referee of (kind, name), for matching against deleted paths. */
+static int referee_path(enum conf_ref kind, const char *name, const char **tok, char *eth,
+	size_t ethsz)
+{
+	const char *dot;
+
+	switch (kind) {
+	case CONF_REF_VRF:
+		tok[0] = "vrf", tok[1] = "name", tok[2] = name;
+		return 3;
+	case CONF_REF_IFACE:
+		tok[0] = "interfaces", tok[1] = "ethernet";
+		dot = strchr(name, '.');
+		if (dot == NULL) {
+			tok[2] = name;
+			return 3;
+		}
+		snprintf(eth, ethsz, "%.*s", (int)(dot - name), name);
+		tok[2] = eth, tok[3] = "vif", tok[4] = dot + 1;
+		return 5;
+	case CONF_REF_PREFIX_LIST:
+	case CONF_REF_ROUTE_MAP:
+		tok[0] = "policy", tok[1] = kind == CONF_REF_PREFIX_LIST ? "prefix-list" : "route-map";
+		tok[2] = name;
+		return 3;
+	case CONF_REF_RULESET:
+		tok[0] = "firewall", tok[1] = "ipv4", tok[2] = "name", tok[3] = name;
+		return 4;
+	case CONF_REF_NONE:
+		break;
+	}
+	return 0;
+}
+
+static bool is_object(const struct sl_conf_node *n)
+{
+	if (n->schema->obj == CONF_OBJ_NONE || n->parent == NULL)
+		return false;
+	return n->schema->kind == CONF_TAG ? n->is_value : !n->is_value;
+}
+
+static const char *vrf_of_route(const struct sl_conf_node *route)
+{
+	/* vrf name V protocols static route P, or protocols static route P */
+	const struct sl_conf_node *up = route->parent->parent->parent->parent;
+	return up && up->parent && up->is_value ? up->name : NULL;
+}
+
+/* The VRF an interface or vif belongs to (NULL: the default VRF). */
+static const char *iface_vrf(const struct sl_conf_node *iface)
+{
+	return sl_conf_leaf_value(iface, "vrf");
+}
+
+static bool same_vrf(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+/* `interface IFACE [vrf V]` under a static route: IFACE must be in V, or in
+ * the route's own VRF when there is no `vrf`. */
+static void check_route_iface(struct vctx *v, const struct sl_conf_node *route,
+	const struct sl_conf_node *ifval, unsigned line)
+{
+	const struct sl_conf_node *iface = referee(v->c, CONF_REF_IFACE, ifval->name);
+	const char *want = sl_conf_leaf_value(ifval, "vrf");
+	const char *own = vrf_of_route(route);
+	const char *have;
+	char path[PATH_LEN];
+
+	if (iface == NULL)
+		return; /* reported as an undefined reference */
+	if (want == NULL)
+		want = own;
+	have = iface_vrf(iface);
+	if (same_vrf(want, have))
+		return;
+	conf_node_path(ifval, path, sizeof(path));
+	ERR(v, line, "interface '%s' is in vrf %s, not in vrf %s (at '%s'; valid: an interface of "
+		"vrf %s, or add 'vrf %s' to reach it across VRFs)", ifval->name,
+		have ? have : "default", want ? want : "default", path, want ? want : "default",
+		have ? have : "default");
+}
+
+static void check_route(struct vctx *v, const struct sl_conf_node *route, unsigned line)
+{
+	const struct sl_conf_node *ifs = sl_conf_child(route, "interface");
+	char path[PATH_LEN];
+	size_t cur = 0;
+	const struct sl_conf_node *i;
+
+	if (!sl_conf_has(route, "next-hop") && !ifs && !sl_conf_has(route, "blackhole")) {
+		conf_node_path(route, path, sizeof(path));
+		ERR(v, line, "static route '%s' has no next-hop, interface or blackhole (at '%s')",
+			route->name, path);
+	}
+	while ((i = sl_conf_child_next(ifs, &cur)) != NULL)
+		check_route_iface(v, route, i, line);
+}
+
+static void check_table(struct vctx *v, const struct sl_conf_node *vrf, unsigned line)
+{
+	const char *table = sl_conf_leaf_value(vrf, "table");
+	const struct sl_conf_node *other;
+	size_t cur = 0;
+
+	if (table == NULL)
+		return;
+	while ((other = sl_conf_child_next(vrf->parent, &cur)) != NULL) {
+		const char *t = sl_conf_leaf_value(other, "table");
+		if (other != vrf && t && strcmp(t, table) == 0)
+			ERR(v, line, "table %s of vrf %s is already used by vrf %s (valid: a table id "
+				"no other VRF uses)", table, vrf->name, other->name);
+	}
+}
+
+static void check_bgp(struct vctx *v, const struct sl_conf_node *vrf,
+	const struct sl_conf_node *bgp, unsigned line)
+{
+	const struct sl_conf_node *af = sl_conf_child(bgp, "address-family");
+	const struct sl_conf_node *imp;
+
+	if (af && !sl_conf_has(bgp, "system-as"))
+		ERR(v, line, "vrf %s: bgp address-family needs 'protocols bgp system-as' (valid: "
+			"system-as 1..4294967295)", vrf->name);
+	imp = sl_conf_child(sl_conf_child(sl_conf_child(af, "ipv4-unicast"), "import"), "vrf");
+	if (sl_conf_child(imp, vrf->name))
+		ERR(v, line, "vrf %s: 'import vrf %s' imports the VRF into itself (valid: another "
+			"VRF)", vrf->name, vrf->name);
+}
+
+static void check_leak_firewall(struct vctx *v, const struct sl_conf_node *vrf,
+	const struct sl_conf_node *lf, unsigned line)
+{
+	const struct sl_conf_node *to = sl_conf_child(lf, "to");
+
+	if (sl_conf_child(to, vrf->name))
+		ERR(v, line, "vrf %s: 'leak-firewall to %s' names the VRF itself (valid: another VRF)",
+			vrf->name, vrf->name);
+}
+
+static void check_prefix_list(struct vctx *v, const struct sl_conf_node *pl, unsigned line)
+{
+	const struct sl_conf_node *rules = sl_conf_child(pl, "rule"), *r;
+	size_t cur = 0;
+
+	while ((r = sl_conf_child_next(rules, &cur)) != NULL) {
+		const char *ge = sl_conf_leaf_value(r, "ge"), *le = sl_conf_leaf_value(r, "le");
+		const char *prefix = sl_conf_leaf_value(r, "prefix");
+		struct sl_prefix p;
+		unsigned g = ge ? (unsigned)atoi(ge) : 0, l = le ? (unsigned)atoi(le) : 0;
+
+		if ((ge || le) && prefix == NULL) {
+			ERR(v, line, "prefix-list %s rule %s: %s without a prefix (valid: set 'prefix' "
+				"too)", pl->name, r->name, ge ? "ge" : "le");
+			continue;
+		}
+		if (prefix == NULL || sl_prefix_parse(prefix, &p, true) < 0)
+			continue;
+		if (ge && g <= p.len)
+			ERR(v, line, "prefix-list %s rule %s: ge %s must be greater than the prefix "
+				"length %u (valid: %u < ge <= le <= 32)", pl->name, r->name, ge, p.len, p.len);
+		else if (le && l <= p.len)
+			ERR(v, line, "prefix-list %s rule %s: le %s must be greater than the prefix "
+				"length %u (valid: %u < ge <= le <= 32)", pl->name, r->name, le, p.len, p.len);
+		else if (ge && le && g > l)
+			ERR(v, line, "prefix-list %s rule %s: ge %s is greater than le %s (valid: "
+				"%u < ge <= le <= 32)", pl->name, r->name, ge, le, p.len);
+	}
+}
+
+static void check_ruleset(struct vctx *v, const struct sl_conf_node *rs, unsigned line)
+{
+	const struct sl_conf_node *rules = sl_conf_child(rs, "rule"), *r;
+	size_t cur = 0;
+
+	while ((r = sl_conf_child_next(rules, &cur)) != NULL) {
+		const char *proto = sl_conf_leaf_value(r, "protocol");
+		bool ports = sl_conf_has(sl_conf_child(r, "source"), "port") ||
+			     sl_conf_has(sl_conf_child(r, "destination"), "port");
+		bool l4 = proto && (strcmp(proto, "tcp") == 0 || strcmp(proto, "udp") == 0 ||
+					   strcmp(proto, "6") == 0 || strcmp(proto, "17") == 0);
+		bool icmp = proto && (strcmp(proto, "icmp") == 0 || strcmp(proto, "1") == 0);
+
+		if (ports && !l4)
+			ERR(v, line, "firewall ipv4 name %s rule %s: a port needs 'protocol tcp' or "
+				"'protocol udp' (protocol is %s)", rs->name, r->name, proto ? proto : "unset");
+		if (sl_conf_has(r, "icmp") && !icmp)
+			ERR(v, line, "firewall ipv4 name %s rule %s: 'icmp type' needs 'protocol icmp' "
+				"(protocol is %s)", rs->name, r->name, proto ? proto : "unset");
+	}
+}
+
+/* Routes that use this interface may no longer match its VRF. */
+static void check_iface_users(struct vctx *v, const struct sl_conf_node *iface, unsigned line)
+{
+	char name[SL_NAME_MAX];
+	const struct conf_ref_head *h;
+
+	if (iface->schema->obj == CONF_OBJ_VIF)
+		snprintf(name, sizeof(name), "%s.%s", iface->parent->parent->name, iface->name);
+	else
+		snprintf(name, sizeof(name), "%s", iface->name);
+	h = conf_refs_get(&v->c->refs, CONF_REF_IFACE, name);
+	for (const struct sl_conf_node *u = h ? h->first : NULL; u; u = u->ref_next)
+		if (!strcmp(u->schema->name, "interface") && u->schema->kind == CONF_TAG)
+			check_route_iface(v, u->parent->parent, u, line);
+}
+
+static void check_specific(struct vctx *v, const struct sl_conf_node *n, unsigned line)
+{
+	switch (n->schema->obj) {
+	case CONF_OBJ_ETHERNET:
+	case CONF_OBJ_VIF:
+		check_iface_users(v, n, line);
+		break;
+	case CONF_OBJ_VRF_PART:
+		if (!strcmp(n->name, "table"))
+			check_table(v, n->parent, line);
+		else if (!strcmp(n->name, "bgp"))
+			check_bgp(v, n->parent->parent, n, line);
+		else if (!strcmp(n->name, "leak-firewall"))
+			check_leak_firewall(v, n->parent, n, line);
+		break;
+	case CONF_OBJ_ROUTE:
+		check_route(v, n, line);
+		break;
+	case CONF_OBJ_PREFIX_LIST:
+		check_prefix_list(v, n, line);
+		break;
+	case CONF_OBJ_RULESET:
+		check_ruleset(v, n, line);
+		break;
+	case CONF_OBJ_VRF:
+	case CONF_OBJ_ROUTE_MAP:
+	case CONF_OBJ_NONE:
+		break;
+	}
+}
+
+static void check_tree(struct vctx *v, const struct sl_conf_node *n, unsigned line)
+{
+	if (is_object(n))
+		check_specific(v, n, line);
+	if (n->is_value && n->schema->type && n->schema->type->ref != CONF_REF_NONE &&
+		referee(v->c, n->schema->type->ref, n->name) == NULL) {
+		char path[PATH_LEN];
+		conf_node_path(n->parent, path, sizeof(path));
+		ERR(v, line, "%s '%s' is not defined (referenced by '%s')",
+			ref_word(n->schema->type->ref), n->name, path);
+	}
+	for (uint32_t i = 0; i < n->kids.cap; i++)
+		if (n->kids.slot[i])
+			check_tree(v, n->kids.slot[i], line);
+}
+
+/* A path was deleted (or lost part of itself): whatever it held that others
+ * still refer to is an error naming the referrer. */
+static void check_deleted(struct vctx *v, const struct conf_change *chg)
+{
+	const struct conf_refs *r = &v->c->refs;
+
+	if (chg->ntok > 5)
+		return; /* deeper than any referee (routes, rules, leaves) */
+	for (uint32_t i = 0; i < r->cap; i++) {
+		const struct conf_ref_head *h = r->slot[i];
+		const char *tok[5];
+		char eth[SL_NAME_MAX], path[PATH_LEN], what[PATH_LEN];
+		int n;
+		size_t k;
+
+		if (h == NULL || h->first == NULL)
+			continue;
+		n = referee_path(h->kind, h->name, tok, eth, sizeof(eth));
+		if ((size_t)n < chg->ntok)
+			continue;
+		for (k = 0; k < chg->ntok && strcmp(tok[k], chg->tok[k]) == 0; k++)
+			;
+		if (k < chg->ntok || referee(v->c, h->kind, h->name) != NULL)
+			continue;
+		conf_node_path(h->first->parent, path, sizeof(path));
+		snprintf(what, sizeof(what), "%s %s", ref_word(h->kind), h->name);
+		ERR(v, chg->line, "cannot delete %s: still referenced by '%s %s' (delete that first)",
+			what, path, h->name);
+	}
+}
+
+int conf_validate_all(struct sl_conf *c, struct sl_errors *errs)
+{
+	struct vctx v = {c, errs, 0};
+
+	for (size_t i = 0; i < c->nchg; i++) {
+		const struct conf_change *chg = &c->chg[i];
+		const struct sl_conf_node *n = sl_conf_find(c, (const char *const *)chg->tok, chg->ntok);
+		const struct sl_conf_node *obj = NULL;
+
+		if (n == NULL) {
+			check_deleted(&v, chg);
+			continue;
+		}
+		for (const struct sl_conf_node *p = n; p && p->parent && !obj; p = p->parent)
+			if (is_object(p))
+				obj = p;
+		/* a path above any object (e.g. [vrf]) may also have lost referees */
+		if (obj == NULL)
+			check_deleted(&v, chg);
+		check_tree(&v, obj ? obj : n, chg->line);
+		/* interfaces and vifs that changed or vanished under this path */
+		if (obj && (obj->schema->obj == CONF_OBJ_ETHERNET))
+			check_deleted(&v, chg);
+	}
+	return v.nerr ? -EINVAL : 0;
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sl_conf.h — the VyOS-style configuration tree (plain C, no DPDK).
+ *
+ * The configuration is a generic tree of tokens. Every `set` line is a path:
+ * `set interfaces ethernet eth1 address 10.1.0.1/24` makes the nodes
+ * interfaces → ethernet → eth1 → address → 10.1.0.1/24. A schema (registered
+ * per area in conf_schema_*.c) says what each position may hold: a keyword,
+ * a tag value (a name: `vrf name X`, `route P`, `rule 10`), a single leaf
+ * value (`table 10`: setting another replaces it), a multi leaf value
+ * (`address`, route-targets, `import vrf`, `state`) or a valueless leaf
+ * (`disable`, `blackhole`). Values are the last tokens: they are children of
+ * their leaf node, so `sl_conf_leaf_value(vrf, "table")` reads "10".
+ *
+ * Transactions: sl_conf_begin(), then sl_conf_exec() per line (changes go to
+ * the live tree and are recorded in an undo log), then sl_conf_validate()
+ * (semantic checks, incremental) and sl_conf_commit() or sl_conf_abort().
+ * Abort restores the tree exactly (its rendering is byte-identical).
+ * Reading the tree is allowed at any time, also inside a transaction (the
+ * tree then shows the candidate).
+ *
+ * Changed paths (what the commit layer re-derives): each line that changes
+ * the tree records ONE path, deduplicated over the transaction, kept with
+ * the first line number that touched it. A recorded path P means "the subtree
+ * at P may have changed: P may have been created, deleted or modified". The
+ * path is cut at "object" granularity — objects are:
+ *   interfaces ethernet ETH                       interfaces ethernet ETH vif V
+ *   vrf name V                                    vrf name V table
+ *   vrf name V description                        vrf name V leak-firewall
+ *   vrf name V protocols bgp
+ *   vrf name V protocols static route P           protocols static route P
+ *   policy prefix-list N                          policy route-map N
+ *   firewall ipv4 name N
+ * Rule: for `set`, with H the highest node the line created, the recorded
+ * path is the shallowest object on the line's path at or below H, else the
+ * deepest object above H, else H itself. For `delete`, with D the node the
+ * line names, it is the deepest object at or above D, else D (empty parents
+ * pruned by a delete are not recorded). Consequences:
+ *  - a one-route change records only [.. static route P] (also when it is the
+ *    VRF's first or last route);
+ *  - an RT/RD/import change records [vrf name V protocols bgp];
+ *  - `delete vrf name V` or a new VRF records [vrf name V] (the whole VRF,
+ *    routes included, must be re-derived); `delete vrf` records [vrf];
+ *  - a `set` that changes nothing (value already present) records nothing;
+ *  - replacing a single value (`table 10` → `table 20`) records [.. table].
+ * Changed paths stay readable after commit/abort until the next begin.
+ *
+ * Validation (sl_conf_validate) checks only what the transaction touched plus
+ * references to and from it: undefined VRFs / interfaces / prefix-lists /
+ * route-maps / firewall rulesets, deletion of a referenced object (the error
+ * names the referrer), duplicate table ids, `import vrf` of itself, prefix-list
+ * ge/le (FRR: len < ge <= le <= 32), a static route with no next-hop /
+ * interface / blackhole, `interface IFACE` of a static route (IFACE must be
+ * configured and belong to the route's `vrf V`, or without it to the route's
+ * own VRF; an interface or vif without `vrf` is in the default VRF), and a
+ * bgp address-family without `system-as` (refused: an error).
+ *
+ * Errors go to struct sl_errors (sl_types.h): line = the line number given
+ * to sl_conf_exec (for validation errors: the first line that touched the
+ * offending object), msg = the offending token, where, and what is valid,
+ * e.g. "unknown node 'adress' after 'interfaces ethernet eth1' (valid:
+ * address, description, disable, mtu, vif, vrf)". Messages never start with
+ * "line N:" — the caller prints that from .line.
+ *
+ * Value rules worth knowing: route / prefix-list / firewall prefixes refuse
+ * host bits; interface addresses allow them but refuse /0, 0.0.0.0,
+ * multicast/reserved (>= 224.0.0.0) and, for lengths <= 30, the network and
+ * broadcast addresses. Numbers have no leading zeros. RD/RT values are stored
+ * normalised (sl_rt_fmt). A quoted route-target value with spaces
+ * ("65000:1 65000:2") is split into separate values.
+ */
+#ifndef SL_CONF_H
+#define SL_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sl_types.h"
+
+struct sl_conf;
+struct sl_conf_node;
+
+/* An empty configuration; NULL with errno ENOMEM. */
+struct sl_conf *sl_conf_new(void);
+/* Frees everything (an open transaction is dropped, i.e. its changes stay). */
+void sl_conf_free(struct sl_conf *conf);
+
+/* Open a transaction; -EBUSY if one is open. Clears the previous changed paths. */
+int sl_conf_begin(struct sl_conf *conf);
+
+/* What a line was: the non-config keywords are reported, not acted upon. */
+enum sl_conf_line {
+	SL_CONF_LINE_EMPTY, /* blank or comment */
+	SL_CONF_LINE_SET,
+	SL_CONF_LINE_DELETE,
+	SL_CONF_LINE_CONFIGURE,
+	SL_CONF_LINE_COMMIT,
+	SL_CONF_LINE_EXIT,
+	SL_CONF_LINE_SAVE,
+};
+
+/*
+ * Execute one line inside the open transaction. `kind` (may be NULL) says
+ * what the line was. Returns 0, -EINVAL (syntax/schema/value error, appended
+ * to errs with `lineno`; the tree is unchanged by this line), -EBUSY when no
+ * transaction is open, -ENOMEM. A failed line marks the transaction failed:
+ * sl_conf_commit() then refuses it.
+ */
+int sl_conf_exec(struct sl_conf *conf, const char *line, unsigned lineno, struct sl_errors *errs,
+	enum sl_conf_line *kind);
+
+/*
+ * Execute every line of `text` (lines numbered from first_lineno), going on
+ * after errors so that all are reported. *saw_save (may be NULL) is set when
+ * a `save` line was seen. `commit`/`configure`/`exit` lines are accepted and
+ * ignored (the whole text is one transaction). Returns 0 or -EINVAL / -EBUSY.
+ */
+int sl_conf_exec_text(struct sl_conf *conf, const char *text, unsigned first_lineno,
+	struct sl_errors *errs, bool *saw_save);
+
+/* Semantic checks of the open transaction. Returns 0 or -EINVAL (errors
+ * appended); -EBUSY when no transaction is open. */
+int sl_conf_validate(struct sl_conf *conf, struct sl_errors *errs);
+
+/* Make the transaction's changes permanent. Validates first when the
+ * transaction changed since the last sl_conf_validate(). Returns 0, -EINVAL
+ * when any line or check failed (errors appended; the transaction stays open:
+ * abort it), -EBUSY when no transaction is open. */
+int sl_conf_commit(struct sl_conf *conf, struct sl_errors *errs);
+
+/* Undo every change of the open transaction; -EBUSY when none is open. */
+int sl_conf_abort(struct sl_conf *conf);
+
+bool sl_conf_in_transaction(const struct sl_conf *conf);
+
+/* Changed paths of the current (or last) transaction, in first-touch order. */
+size_t sl_conf_change_count(const struct sl_conf *conf);
+/* Path i: *tokens points to ntokens strings owned by conf (valid until the
+ * next begin); *line the first line that touched it. -ERANGE past the end. */
+int sl_conf_change_get(const struct sl_conf *conf, size_t i, const char *const **tokens,
+	size_t *ntokens, unsigned *line);
+
+/* ---- Reading the tree. Node pointers stay valid until the node is removed
+ * (by a line, or by an abort of the transaction that created it). ---- */
+
+const struct sl_conf_node *sl_conf_root(const struct sl_conf *conf);
+/* Node at path (n tokens from the root); NULL when absent. */
+const struct sl_conf_node *sl_conf_find(const struct sl_conf *conf, const char *const *path,
+	size_t n);
+/* Same, path given as NULL-terminated arguments: sl_conf_findv(c, "vrf", "name", "A", NULL). */
+const struct sl_conf_node *sl_conf_findv(const struct sl_conf *conf, ...)
+	__attribute__((sentinel));
+/* Child by name, O(1). NULL when absent. */
+const struct sl_conf_node *sl_conf_child(const struct sl_conf_node *node, const char *name);
+const char *sl_conf_node_name(const struct sl_conf_node *node);
+const struct sl_conf_node *sl_conf_node_parent(const struct sl_conf_node *node);
+size_t sl_conf_child_count(const struct sl_conf_node *node);
+/* Unordered, fast iteration: start with *cursor = 0; NULL at the end. Do not
+ * change the tree while iterating. */
+const struct sl_conf_node *sl_conf_child_next(const struct sl_conf_node *node, size_t *cursor);
+/* Children in canonical order (keywords in schema order, values naturally:
+ * numbers numerically, addresses/prefixes by address then length, names by
+ * strcmp). *out is malloc'ed (free it); 0 or -ENOMEM. */
+int sl_conf_children_sorted(const struct sl_conf_node *node, const struct sl_conf_node ***out,
+	size_t *n);
+/* The single value of leaf `leaf` under node ("table" → "10"); NULL if unset. */
+const char *sl_conf_leaf_value(const struct sl_conf_node *node, const char *leaf);
+/* True when child `name` exists (valueless leaves: "disable", "blackhole"). */
+bool sl_conf_has(const struct sl_conf_node *node, const char *name);
+/* The values of multi leaf `leaf` under node, sorted canonically: *out is a
+ * malloc'ed array of n strings owned by the tree (free only the array).
+ * n = 0 and *out = NULL when unset. 0 or -ENOMEM. */
+int sl_conf_leaf_values(const struct sl_conf_node *node, const char *leaf, const char ***out,
+	size_t *n);
+
+/* Render the tree as `set` lines in canonical order; loading them gives the
+ * identical tree. 0 or -EIO. */
+int sl_conf_render(const struct sl_conf *conf, FILE *out);
+/* Same, into a malloc'ed string (free it); NULL with errno on failure. */
+char *sl_conf_render_str(const struct sl_conf *conf);
+
+/* Syntax/schema check of one line without a transaction or any change
+ * (references are not checked). 0 or -EINVAL with the error appended. */
+int sl_conf_check_line(const char *line, unsigned lineno, struct sl_errors *errs);
+
+#endif
