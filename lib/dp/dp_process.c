@@ -164,7 +164,7 @@ static inline uint16_t ttl_decrement(struct rte_ipv4_hdr *ip)
 }
 
 int sl_dp_l2_write(struct rte_mbuf *m, uint16_t cur_l2_len, const struct sl_fib_iface *ifc,
-	uint64_t dst_l2)
+	uint64_t dst_l2, uint16_t ether_type)
 {
 	uint16_t want = ifc->vlan ? RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN : RTE_ETHER_HDR_LEN;
 	if (cur_l2_len > want) {
@@ -180,9 +180,9 @@ int sl_dp_l2_write(struct rte_mbuf *m, uint16_t cur_l2_len, const struct sl_fib_
 		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
 		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
 		vh->vlan_tci = rte_cpu_to_be_16(ifc->vlan);
-		vh->eth_proto = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+		vh->eth_proto = rte_cpu_to_be_16(ether_type);
 	} else {
-		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+		eth->ether_type = rte_cpu_to_be_16(ether_type);
 	}
 	m->l2_len = want;
 	m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
@@ -268,7 +268,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 			sl_dp_meta(m)->nh_ip = nh_ip;
 			continue;
 		}
-		if (unlikely(sl_dp_l2_write(m, b.l2_len[k], ofc, l2) < 0)) {
+		if (unlikely(sl_dp_l2_write(m, b.l2_len[k], ofc, l2, RTE_ETHER_TYPE_IPV4) < 0)) {
 			drop(c, out, m, SL_DP_DROP_NO_HEADROOM);
 			continue;
 		}

@@ -85,7 +85,7 @@ void sl_dp_flush(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t txq, struc
 		uint16_t port = (uint16_t)__builtin_ctz(ports);
 		ports &= ports - 1;
 		uint16_t n = out->n_tx[port];
-		uint16_t sent = rte_eth_tx_burst(port, txq, out->tx[port], n);
+		uint16_t sent = txq < dp->n_txq[port] ? rte_eth_tx_burst(port, txq, out->tx[port], n) : 0;
 		c->tx += sent;
 		if (unlikely(sent < n)) {
 			c->dropped[SL_DP_DROP_TX_FULL] += n - sent;

@@ -86,6 +86,8 @@ struct sl_dp {
 	struct sl_fib *fib;
 	struct rte_ring *punt; /* multi-producer (workers), single consumer (control) */
 	volatile bool stop;
+	/* tx queues each port has: a worker whose queue is beyond drops (tx_full) */
+	uint16_t n_txq[SL_FIB_PORT_MAX];
 	struct sl_dp_counters counters[RTE_MAX_LCORE];
 	struct sl_dp_counters cleared; /* sum at the last clear: workers never reset theirs */
 };
@@ -127,12 +129,13 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 void sl_dp_flush(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t txq, struct sl_dp_out *out);
 
 /*
- * Rewrite the L2 header for egress on ifc: strip the cur_l2_len bytes in front
- * of the IP header, push Ethernet (+802.1Q when ifc->vlan) with dst from the
- * l2 word and src = ifc->mac. 0 or -ENOSPC (no headroom).
+ * Rewrite the L2 header for egress on ifc: replace the cur_l2_len bytes in
+ * front of the L3 header by Ethernet (+802.1Q when ifc->vlan) with dst from
+ * the l2 word, src = ifc->mac and ether_type (host order) inside.
+ * 0 or -ENOSPC (no headroom).
  */
 int sl_dp_l2_write(struct rte_mbuf *m, uint16_t cur_l2_len, const struct sl_fib_iface *ifc,
-	uint64_t dst_l2);
+	uint64_t dst_l2, uint16_t ether_type);
 
 /* A worker: the rx queues it polls and the tx queue it owns on every port. */
 struct sl_dp_rxq {

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* sluiced.h — the daemon's private state, shared by its files (one concern each). */
+#ifndef SLUICED_H
+#define SLUICED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_ether.h>
+#include <rte_log.h>
+#include <rte_mempool.h>
+
+#include "sl_commit.h"
+#include "sl_ctl.h"
+#include "sl_dp.h"
+#include "sl_fib.h"
+
+extern int sluiced_logtype;
+#define SD_LOG(level, fmt, ...)                                                                    \
+	rte_log(RTE_LOG_##level, sluiced_logtype, "sluiced: " fmt "\n", ##__VA_ARGS__)
+
+#define SD_NEIGH_MAX 1024
+#define SD_HOLD_MAX 4 /* packets held per unresolved neighbour */
+#define SD_PING_MAX 8 /* concurrent ping/traceroute sessions */
+
+enum sd_neigh_state { SD_NB_FREE = 0, SD_NB_INCOMPLETE, SD_NB_REACHABLE, SD_NB_STALE };
+
+struct sd_neigh {
+	uint8_t state;
+	uint8_t probes; /* requests sent without an answer */
+	uint8_t n_hold;
+	uint16_t oif;
+	uint32_t ip;
+	struct rte_ether_addr mac;
+	uint64_t next_tsc; /* next probe (INCOMPLETE/STALE) or expiry (REACHABLE) */
+	struct rte_mbuf *hold[SD_HOLD_MAX]; /* data at the IP header */
+};
+
+struct sd_ping; /* sluiced_ping.c */
+
+struct sd_port {
+	bool tap;
+	uint16_t n_rxq, n_txq;
+	struct rte_ether_addr mac;
+	char name[64];
+};
+
+struct sd {
+	/* options */
+	const char *config_path;
+	const char *socket_path;
+	unsigned stats_period;
+	unsigned n_mbufs; /* 0: sized from the queues */
+	struct sl_fib_config fib_cfg;
+
+	struct sl_router *router;
+	struct sl_fib *fib;
+	struct sl_dp *dp;
+	struct rte_mempool *pool;
+	struct sl_ctl_server *ctl;
+
+	uint16_t n_ports;
+	struct sd_port ports[SL_FIB_PORT_MAX];
+	unsigned n_workers; /* 0: the main lcore polls too */
+	struct sl_dp_worker workers[RTE_MAX_LCORE];
+	uint16_t ctl_txq; /* the control thread's tx queue on every port */
+
+	uint64_t hz;
+	uint64_t unreach_tokens, unreach_last_tsc; /* ICMP unreachable rate limit */
+	uint64_t slow_drops;
+
+	struct sd_neigh neigh[SD_NEIGH_MAX];
+	struct sd_ping *pings[SD_PING_MAX];
+	uint16_t ping_ident;
+};
+
+extern struct sd sd;
+
+/* sluiced_ports.c */
+int sd_ports_init(struct sd *s); /* configure and start every probed port */
+void sd_ports_stop(struct sd *s);
+void sd_stats_print(struct sd *s, double seconds);
+
+/* sluiced_sync.c: running configuration → FIB */
+int sd_sync(struct sd *s);
+
+/* sluiced_slow.c: the punt path */
+unsigned sd_slow_poll(struct sd *s);
+void sd_neigh_timers(struct sd *s);
+void sd_neigh_flush_all(struct sd *s);
+/* Route and send an IP packet (data at the IP header) from the router in vrf_id. */
+int sd_ip_output(struct sd *s, struct rte_mbuf *m, uint32_t vrf_id);
+/* First address of an interface (0: none) and of the egress towards dst in vrf_id. */
+uint32_t sd_iface_addr(const struct sd *s, uint16_t oif);
+int sd_route_src(struct sd *s, uint32_t vrf_id, uint32_t dst, uint32_t *src);
+void sd_tx_ctl(struct sd *s, uint16_t port, struct rte_mbuf *m);
+void sd_arp_show(struct sd *s, FILE *out, const char *vrf, bool json);
+uint16_t sd_ip_cksum(const void *hdr, size_t len);
+
+/* sluiced_ping.c: router-originated echo requests */
+int sd_ping_start(struct sd *s, struct sl_ctl_request *req, uint32_t vrf_id, uint32_t dst,
+	unsigned count, bool traceroute);
+/* An ICMP message for the router (data at the IP header); true if consumed. */
+bool sd_ping_input(struct sd *s, struct rte_mbuf *m);
+void sd_ping_poll(struct sd *s);
+void sd_ping_abort_all(struct sd *s);
+
+/* sluiced_cmds.c */
+int sd_cmds_register(struct sd *s);
+
+#endif

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* sluiced_cmds.c — the daemon's control-socket commands. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_ethdev.h>
+
+#include "sl_show.h"
+#include "sluiced.h"
+
+static int usage(FILE *err, const char *u)
+{
+	fprintf(err, "usage: %s\n", u);
+	return SL_CTL_USAGE;
+}
+
+static int save_config(struct sd *s, FILE *err)
+{
+	if (s->config_path == NULL) {
+		fprintf(err, "save: sluiced was started without --config FILE: nowhere to save\n");
+		return SL_CTL_FAILED;
+	}
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", s->config_path);
+	FILE *f = fopen(tmp, "w");
+	if (f == NULL) {
+		fprintf(err, "save: %s: %s\n", tmp, strerror(errno));
+		return SL_CTL_FAILED;
+	}
+	int rc = sl_router_render(s->router, f);
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, s->config_path) != 0)
+		rc = -errno;
+	if (rc < 0) {
+		unlink(tmp);
+		fprintf(err, "save: %s: %s\n", s->config_path, strerror(-rc));
+		return SL_CTL_FAILED;
+	}
+	return SL_CTL_OK;
+}
+
+static int cmd_configure(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
+	void *ctx)
+{
+	(void)argc, (void)argv, (void)json, (void)out;
+	struct sd *s = ctx;
+	struct sl_errors errs = {0};
+	unsigned flags = 0;
+	int rc = sl_router_apply(s->router, input, &errs, &flags);
+	if (rc < 0) {
+		for (size_t i = 0; i < errs.n; i++)
+			fprintf(err, "%u: %s\n", errs.v[i].line, errs.v[i].msg);
+		if (errs.n == 0)
+			fprintf(err, "configure: %s\n", strerror(-rc));
+		sl_errors_free(&errs);
+		return SL_CTL_FAILED;
+	}
+	sl_errors_free(&errs);
+	rc = sd_sync(s);
+	if (rc < 0) {
+		fprintf(err, "configure: committed, but the FIB refused some changes: %s\n",
+			strerror(-rc));
+		return SL_CTL_FAILED;
+	}
+	if (flags & SL_APPLY_SAVE)
+		return save_config(s, err);
+	return SL_CTL_OK;
+}
+
+static int cmd_save(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
+	void *ctx)
+{
+	(void)argc, (void)argv, (void)json, (void)input, (void)out;
+	return save_config(ctx, err);
+}
+
+static int cmd_show_interfaces(int argc, char **argv, bool json, const char *input, FILE *out,
+	FILE *err, void *ctx)
+{
+	(void)argc, (void)argv, (void)input, (void)err;
+	struct sd *s = ctx;
+	const struct sl_fib_ifmap *m = sl_fib_ifmap(s->fib);
+	const struct sl_rib *rib = sl_router_rib_const(s->router);
+	if (json)
+		fprintf(out, "[");
+	else
+		fprintf(out, "%-12s %-6s %-18s %-14s %-20s %12s %12s %10s\n", "Interface", "State",
+			"MAC", "VRF", "Addresses", "RX-packets", "TX-packets", "Drops");
+	bool first = true;
+	for (uint16_t i = 0; i < m->n_ifs; i++) {
+		const struct sl_fib_iface *f = &m->ifs[i];
+		if (!f->present)
+			continue;
+		struct rte_eth_stats st = {0};
+		struct rte_eth_link link = {0};
+		rte_eth_stats_get(f->port, &st);
+		rte_eth_link_get_nowait(f->port, &link);
+		/* net_tap reports no link once its kernel side moved to another
+		 * namespace: the state shown is the configured one, link apart */
+		const char *state = f->up ? "up" : "down";
+		const char *lnk = link.link_status ? "up" : "down";
+		char mac[RTE_ETHER_ADDR_FMT_SIZE], addrs[256] = "", p[SL_PREFIX_STR];
+		rte_ether_format_addr(mac, sizeof(mac), &f->mac);
+		for (uint32_t a = 0; a < f->n_addrs; a++) {
+			size_t l = strlen(addrs);
+			snprintf(addrs + l, sizeof(addrs) - l, json ? "%s\"%s\"" : "%s%s", a ? "," : "",
+				sl_prefix_fmt(f->addrs[a], p));
+		}
+		const char *vrf = sl_rib_vrf_name(rib, f->vrf_id);
+		uint64_t drops = st.imissed + st.ierrors + st.oerrors;
+		if (json)
+			fprintf(out,
+				"%s{\"name\":\"%s\",\"port\":%u,\"vlan\":%u,\"state\":\"%s\",\"link\":\"%s\","
+				"\"mac\":\"%s\",\"vrf\":\"%s\",\"addresses\":[%s],\"rx_packets\":%" PRIu64
+				",\"tx_packets\":%" PRIu64 ",\"rx_bytes\":%" PRIu64 ",\"tx_bytes\":%" PRIu64
+				",\"drops\":%" PRIu64 "}",
+				first ? "" : ",", f->name, f->port, f->vlan, state, lnk, mac, vrf ? vrf : "",
+				addrs, st.ipackets, st.opackets, st.ibytes, st.obytes, drops);
+		else
+			fprintf(out, "%-12s %-6s %-18s %-14s %-20s %12" PRIu64 " %12" PRIu64 " %10" PRIu64 "\n",
+				f->name, state, mac, vrf ? vrf : "?", addrs[0] ? addrs : "-", st.ipackets,
+				st.opackets, drops);
+		first = false;
+	}
+	if (json)
+		fprintf(out, "]\n");
+	else
+		fprintf(out, "(counters are per port; a port's vifs share them)\n");
+	return SL_CTL_OK;
+}
+
+static int cmd_show_dataplane(int argc, char **argv, bool json, const char *input, FILE *out,
+	FILE *err, void *ctx)
+{
+	(void)argc, (void)argv, (void)input, (void)err;
+	struct sd *s = ctx;
+	struct sl_dp_counters c;
+	sl_dp_counters_sum(s->dp, &c);
+	struct sl_fib_stats fs;
+	sl_fib_stats_get(s->fib, &fs);
+	if (json) {
+		fprintf(out, "{\"rx\":%" PRIu64 ",\"tx\":%" PRIu64 ",\"forwarded\":%" PRIu64
+			     ",\"leaked\":%" PRIu64 ",\"slow_path_drops\":%" PRIu64 ",\"punted\":{",
+			c.rx, c.tx, c.forwarded, c.leaked, s->slow_drops);
+		for (int i = 0; i < SL_DP_PUNT__COUNT; i++)
+			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", sl_dp_punt_names[i], c.punted[i]);
+		fprintf(out, "},\"dropped\":{");
+		for (int i = 0; i < SL_DP_DROP__COUNT; i++)
+			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", sl_dp_drop_names[i], c.dropped[i]);
+		fprintf(out, "},\"fib\":{\"vrfs\":%u,\"next_hops\":%u,\"neighbours\":%u,"
+			     "\"bytes_per_vrf\":%zu}}\n",
+			fs.vrfs, fs.nh_used, fs.neighbours, fs.bytes_per_vrf);
+		return SL_CTL_OK;
+	}
+	fprintf(out, "workers: %u\nrx %" PRIu64 "  tx %" PRIu64 "  forwarded %" PRIu64 "  leaked %" PRIu64
+		     "\n",
+		s->n_workers, c.rx, c.tx, c.forwarded, c.leaked);
+	fprintf(out, "punted:");
+	for (int i = 0; i < SL_DP_PUNT__COUNT; i++)
+		fprintf(out, " %s=%" PRIu64, sl_dp_punt_names[i], c.punted[i]);
+	fprintf(out, "\ndropped:");
+	for (int i = 0; i < SL_DP_DROP__COUNT; i++)
+		fprintf(out, " %s=%" PRIu64, sl_dp_drop_names[i], c.dropped[i]);
+	fprintf(out, "\nslow path drops: %" PRIu64 "\n", s->slow_drops);
+	fprintf(out, "fib: %u VRF tables (%zu MiB each), %u next hops, %u neighbours\n", fs.vrfs,
+		fs.bytes_per_vrf >> 20, fs.nh_used, fs.neighbours);
+	return SL_CTL_OK;
+}
+
+static int cmd_show_arp(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
+	void *ctx)
+{
+	(void)input;
+	const char *vrf = NULL;
+	if (argc == 4 && strcmp(argv[2], "vrf") == 0)
+		vrf = argv[3];
+	else if (argc != 2)
+		return usage(err, "show arp [vrf NAME]");
+	if (vrf != NULL) {
+		struct sl_vrf_info vi;
+		if (sl_rib_vrf_info(sl_router_rib_const(((struct sd *)ctx)->router), vrf, &vi) < 0) {
+			fprintf(err, "show arp: no VRF named '%s'\n", vrf);
+			return SL_CTL_FAILED;
+		}
+	}
+	sd_arp_show(ctx, out, vrf, json);
+	return SL_CTL_OK;
+}
+
+static int cmd_clear_counters(int argc, char **argv, bool json, const char *input, FILE *out,
+	FILE *err, void *ctx)
+{
+	(void)argc, (void)argv, (void)json, (void)input, (void)out, (void)err;
+	struct sd *s = ctx;
+	sl_dp_counters_clear(s->dp);
+	s->slow_drops = 0;
+	for (uint16_t p = 0; p < s->n_ports; p++)
+		rte_eth_stats_reset(p);
+	return SL_CTL_OK;
+}
+
+/* ping ADDR vrf NAME [count N] / traceroute ADDR vrf NAME */
+static int cmd_ping(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
+	void *ctx)
+{
+	(void)json, (void)input, (void)out;
+	struct sd *s = ctx;
+	bool trace = strcmp(argv[0], "traceroute") == 0;
+	const char *u = trace ? "traceroute ADDR vrf NAME" : "ping ADDR vrf NAME [count N]";
+	uint32_t dst, count = 3;
+	if (argc < 4 || strcmp(argv[2], "vrf") != 0)
+		return usage(err, u);
+	if (sl_addr_parse(argv[1], &dst) < 0) {
+		fprintf(err, "%s: '%s' is not an IPv4 address\n", argv[0], argv[1]);
+		return SL_CTL_USAGE;
+	}
+	if (!trace && argc == 6 && strcmp(argv[4], "count") == 0) {
+		if (sl_u32_parse(argv[5], 1, 100, &count) < 0) {
+			fprintf(err, "ping: count '%s' is not a number in [1, 100]\n", argv[5]);
+			return SL_CTL_USAGE;
+		}
+	} else if (argc != 4) {
+		return usage(err, u);
+	}
+	struct sl_vrf_info vi;
+	if (sl_rib_vrf_info(sl_router_rib_const(s->router), argv[3], &vi) < 0) {
+		fprintf(err, "%s: no VRF named '%s'\n", argv[0], argv[3]);
+		return SL_CTL_FAILED;
+	}
+	uint32_t src;
+	int rc = sd_route_src(s, vi.id, dst, &src);
+	if (rc < 0) {
+		fprintf(err, "%s: %s: %s in vrf %s\n", argv[0], argv[1],
+			rc == -EADDRNOTAVAIL ? "no source address on the egress interface"
+					     : "no route",
+			argv[3]);
+		return SL_CTL_FAILED;
+	}
+	struct sl_ctl_request *req = sl_ctl_defer();
+	if (req == NULL)
+		return SL_CTL_FAILED;
+	rc = sd_ping_start(s, req, vi.id, dst, count, trace);
+	if (rc < 0) {
+		fprintf(sl_ctl_request_err(req), "%s: %s\n", argv[0],
+			rc == -EBUSY ? "too many sessions running, try again" : strerror(-rc));
+		sl_ctl_request_finish(req, SL_CTL_FAILED);
+	}
+	return SL_CTL_DEFERRED;
+}
+
+static int cmd_show_default(int argc, char **argv, bool json, const char *input, FILE *out,
+	FILE *err, void *ctx)
+{
+	(void)input;
+	struct sd *s = ctx;
+	int rc = sl_show_exec(s->router, argc, argv, json, out, err);
+	if (rc == -ENOENT) {
+		fprintf(err, "unknown command: %s %s\n", argv[0], argc > 1 ? argv[1] : "");
+		return SL_CTL_USAGE;
+	}
+	return rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
+}
+
+static void help_default(FILE *out, void *ctx)
+{
+	(void)ctx;
+	sl_show_help(out);
+}
+
+int sd_cmds_register(struct sd *s)
+{
+	static const struct {
+		const char *words;
+		sl_ctl_handler_fn fn;
+	} cmds[] = {
+		{"configure", cmd_configure},
+		{"save", cmd_save},
+		{"show interfaces", cmd_show_interfaces},
+		{"show arp", cmd_show_arp},
+		{"show dataplane", cmd_show_dataplane},
+		{"clear counters", cmd_clear_counters},
+		{"ping", cmd_ping},
+		{"traceroute", cmd_ping},
+	};
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		int rc = sl_ctl_register(cmds[i].words, cmds[i].fn, s);
+		if (rc < 0)
+			return rc;
+	}
+	sl_ctl_set_default(cmd_show_default, help_default, s);
+	return 0;
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* sluiced_ports.c — every probed ethdev: queues, mempool, start, link, stats. */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "sluiced.h"
+
+#define RX_DESC 1024
+#define TX_DESC 1024
+
+static unsigned pool_size(struct sd *s, unsigned nw)
+{
+	if (s->n_mbufs != 0)
+		return s->n_mbufs;
+	unsigned n = 0;
+	for (uint16_t p = 0; p < s->n_ports; p++)
+		n += nw * RX_DESC + (nw + 1) * TX_DESC;
+	/* punt ring, hold queues, per-lcore caches and bursts in flight */
+	n += 4096 + 1024 + rte_lcore_count() * (256 + 2 * SL_DP_BURST);
+	return n;
+}
+
+static int port_init(struct sd *s, uint16_t port, unsigned nw)
+{
+	struct sd_port *sp = &s->ports[port];
+	struct rte_eth_dev_info info;
+	int rc = rte_eth_dev_info_get(port, &info);
+	if (rc < 0)
+		return rc;
+	rte_eth_dev_get_name_by_port(port, sp->name);
+	sp->tap = strncmp(info.driver_name, "net_tap", 7) == 0;
+	sp->n_rxq = (uint16_t)RTE_MIN(nw, info.max_rx_queues);
+	sp->n_txq = (uint16_t)RTE_MIN(nw + 1, info.max_tx_queues);
+	if (sp->n_rxq == 0 || sp->n_txq == 0)
+		return -ENOTSUP;
+	/* net_tap wants as many rx as tx queues; the extra rx queue is polled by
+	 * the workers too, since the kernel may steer packets to any queue */
+	if (sp->tap)
+		sp->n_rxq = sp->n_txq = (uint16_t)RTE_MIN(sp->n_txq, info.max_rx_queues);
+	struct rte_eth_conf conf = {0};
+	if (sp->n_rxq > 1 && info.flow_type_rss_offloads != 0) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
+	}
+	rc = rte_eth_dev_configure(port, sp->n_rxq, sp->n_txq, &conf);
+	if (rc < 0)
+		return rc;
+	uint16_t nrx = RX_DESC, ntx = TX_DESC;
+	rte_eth_dev_adjust_nb_rx_tx_desc(port, &nrx, &ntx);
+	int socket = rte_eth_dev_socket_id(port);
+	for (uint16_t q = 0; q < sp->n_rxq; q++) {
+		rc = rte_eth_rx_queue_setup(port, q, nrx, socket, NULL, s->pool);
+		if (rc < 0)
+			return rc;
+	}
+	for (uint16_t q = 0; q < sp->n_txq; q++) {
+		rc = rte_eth_tx_queue_setup(port, q, ntx, socket, NULL);
+		if (rc < 0)
+			return rc;
+	}
+	rc = rte_eth_dev_start(port);
+	if (rc < 0)
+		return rc;
+	rte_eth_macaddr_get(port, &sp->mac);
+	(void)rte_eth_promiscuous_enable(port); /* not every vdev supports it */
+	if (sp->tap)
+		(void)rte_eth_dev_set_link_up(port);
+	s->dp->n_txq[port] = sp->n_txq;
+	return 0;
+}
+
+int sd_ports_init(struct sd *s)
+{
+	unsigned nw = s->n_workers ? s->n_workers : 1;
+	unsigned n = pool_size(s, nw);
+	s->pool = rte_pktmbuf_pool_create("sl_mbufs", n, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+		(int)rte_socket_id());
+	if (s->pool == NULL) {
+		fprintf(stderr, "sluiced: cannot allocate %u packet buffers (%u MiB): %s; "
+				"give more memory (-m) or fewer --mbufs\n",
+			n, (unsigned)((size_t)n * (RTE_MBUF_DEFAULT_BUF_SIZE + 256) >> 20),
+			rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	for (uint16_t p = 0; p < s->n_ports; p++) {
+		int rc = port_init(s, p, nw);
+		if (rc < 0) {
+			fprintf(stderr, "sluiced: cannot start port %u (eth%u, %s): %s\n", p, p,
+				s->ports[p].name, strerror(-rc));
+			return rc;
+		}
+		char mac[RTE_ETHER_ADDR_FMT_SIZE];
+		rte_ether_format_addr(mac, sizeof(mac), &s->ports[p].mac);
+		SD_LOG(INFO, "eth%u: %s, %s, %u rx / %u tx queues", p, s->ports[p].name, mac,
+			s->ports[p].n_rxq, s->ports[p].n_txq);
+	}
+	return 0;
+}
+
+void sd_ports_stop(struct sd *s)
+{
+	for (uint16_t p = 0; p < s->n_ports; p++) {
+		(void)rte_eth_dev_stop(p);
+		(void)rte_eth_dev_close(p);
+	}
+}
+
+/* testpmd-like periodic report: per-port packets and rates, then drops by reason. */
+void sd_stats_print(struct sd *s, double seconds)
+{
+	static uint64_t last_rx[SL_FIB_PORT_MAX], last_tx[SL_FIB_PORT_MAX];
+	printf("\n  ######## sluiced stats (%.1f s) ########\n", seconds);
+	for (uint16_t p = 0; p < s->n_ports; p++) {
+		struct rte_eth_stats st;
+		if (rte_eth_stats_get(p, &st) < 0)
+			continue;
+		double rx_pps = (double)(st.ipackets - last_rx[p]) / seconds;
+		double tx_pps = (double)(st.opackets - last_tx[p]) / seconds;
+		last_rx[p] = st.ipackets;
+		last_tx[p] = st.opackets;
+		printf("  eth%-2u RX-packets: %-12" PRIu64 " RX-missed: %-10" PRIu64
+		       " RX-errors: %-8" PRIu64 " Rx-pps: %12.0f\n",
+			p, st.ipackets, st.imissed, st.ierrors, rx_pps);
+		printf("        TX-packets: %-12" PRIu64 " TX-errors: %-10" PRIu64
+		       "                     Tx-pps: %12.0f\n",
+			st.opackets, st.oerrors, tx_pps);
+	}
+	struct sl_dp_counters c;
+	sl_dp_counters_sum(s->dp, &c);
+	printf("  forwarded: %" PRIu64 "  leaked: %" PRIu64 "  punted:", c.forwarded, c.leaked);
+	for (int i = 0; i < SL_DP_PUNT__COUNT; i++)
+		if (c.punted[i])
+			printf(" %s=%" PRIu64, sl_dp_punt_names[i], c.punted[i]);
+	printf("\n  drops:");
+	for (int i = 0; i < SL_DP_DROP__COUNT; i++)
+		if (c.dropped[i])
+			printf(" %s=%" PRIu64, sl_dp_drop_names[i], c.dropped[i]);
+	printf("\n  ########################################\n");
+	fflush(stdout);
+}
