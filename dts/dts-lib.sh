@@ -76,14 +76,10 @@ check() {
 check_not() {
 	local what=$1
 	shift
-	DTS_CHECKS=$((DTS_CHECKS + 1))
-	if "$@"; then
-		echo "FAIL: $what"
-		DTS_FAILS=$((DTS_FAILS + 1))
-	else
-		echo "PASS: $what"
-	fi
+	check "$what" dts_not "$@"
 }
+
+dts_not() { ! "$@"; }
 
 # Output of a command matches an extended regex.
 output_matches() {

@@ -53,14 +53,15 @@ topo_in() {
 
 topo_ctl() { "$SLUICECTL" -s "$TOPO_SOCK" "$@"; }
 
-# Hugepages when a hugetlbfs is mounted with free pages, otherwise --no-huge.
+# Hugepages when a hugetlbfs is mounted with 1 GiB free (six VRF tables of
+# 64 MiB, mbufs), otherwise --no-huge.
 topo_mem_args() {
 	local free
 	free=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)
-	if mount | grep -q 'type hugetlbfs' && [ "$free" -ge 256 ]; then
-		echo "--socket-mem 512"
+	if mount | grep -q 'type hugetlbfs' && [ "$free" -ge 512 ]; then
+		echo ""
 	else
-		echo "--no-huge -m 1024"
+		echo "--no-huge -m 1536"
 	fi
 }
 
