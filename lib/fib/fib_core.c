@@ -2,6 +2,7 @@
 /* fib_core.c — creation of the FIB, its QSBR (the only one in the process) and readers. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_errno.h>
@@ -80,7 +81,7 @@ struct sl_fib *sl_fib_new(const struct sl_fib_config *cfg)
 		rc = -EINVAL;
 		goto fail;
 	}
-	fib->ifmap = rte_zmalloc("sl_ifmap", sizeof(*fib->ifmap), RTE_CACHE_LINE_SIZE);
+	fib->ifmap = fib_zalloc(sizeof(*fib->ifmap));
 	if (fib->ifmap == NULL)
 		goto fail;
 	rc = fib_nh_init(fib);
@@ -107,7 +108,7 @@ void sl_fib_free(struct sl_fib *fib)
 		rte_hash_free(fib->neigh);
 	if (fib->priv != NULL)
 		fib_nh_fini(fib);
-	rte_free(fib->ifmap);
+	fib_release(fib->ifmap);
 	rte_free(fib->qsbr);
 	free(fib->priv);
 	rte_free(fib);
@@ -127,6 +128,20 @@ void sl_fib_reader_unregister(struct sl_fib *fib, unsigned thread_id)
 {
 	rte_rcu_qsbr_thread_offline(fib->qsbr, thread_id);
 	rte_rcu_qsbr_thread_unregister(fib->qsbr, thread_id);
+}
+
+void *fib_zalloc(size_t size)
+{
+	size_t rounded = (size + RTE_CACHE_LINE_SIZE - 1) & ~(size_t)(RTE_CACHE_LINE_SIZE - 1);
+	void *p = aligned_alloc(RTE_CACHE_LINE_SIZE, rounded);
+	if (p != NULL)
+		memset(p, 0, rounded);
+	return p;
+}
+
+void fib_release(void *p)
+{
+	free(p);
 }
 
 void fib_synchronize(struct sl_fib *fib)

@@ -48,7 +48,7 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 			return rc;
 	}
 	const struct sl_fib_ifmap *old = fib->ifmap;
-	struct sl_fib_ifmap *m = rte_zmalloc("sl_ifmap", sizeof(*m), RTE_CACHE_LINE_SIZE);
+	struct sl_fib_ifmap *m = fib_zalloc(sizeof(*m));
 	if (m == NULL)
 		return -ENOMEM;
 	m->n_ifs = old->n_ifs;
@@ -73,12 +73,12 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 			m->vif[c->port][c->vlan] = (uint16_t)(oif + 1);
 	}
 	if (memcmp(m, old, sizeof(*m)) == 0) {
-		rte_free(m);
+		fib_release(m);
 		return 0;
 	}
 	__atomic_store_n(&fib->ifmap, m, __ATOMIC_RELEASE);
 	fib_synchronize(fib);
-	rte_free((void *)(uintptr_t)old);
+	fib_release((void *)(uintptr_t)old);
 	return 0;
 }
 

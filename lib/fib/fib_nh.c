@@ -18,7 +18,7 @@
 int fib_nh_init(struct sl_fib *fib)
 {
 	struct sl_fib_priv *p = fib->priv;
-	fib->nh = rte_zmalloc("sl_nh", NH_INITIAL * sizeof(struct sl_fib_nh), RTE_CACHE_LINE_SIZE);
+	fib->nh = fib_zalloc(NH_INITIAL * sizeof(struct sl_fib_nh));
 	p->nh_refcnt = calloc(NH_INITIAL, sizeof(uint32_t));
 	if (fib->nh == NULL || p->nh_refcnt == NULL)
 		return -ENOMEM;
@@ -33,7 +33,7 @@ int fib_nh_init(struct sl_fib *fib)
 
 void fib_nh_fini(struct sl_fib *fib)
 {
-	rte_free(fib->nh);
+	fib_release(fib->nh);
 	fib->nh = NULL;
 	free(fib->priv->nh_refcnt);
 	fib->priv->nh_refcnt = NULL;
@@ -45,10 +45,10 @@ static int nh_grow(struct sl_fib *fib)
 	uint32_t cap = p->nh_cap * 2;
 	if (cap > SL_FIB_NH_MAX)
 		return -ENOSPC;
-	struct sl_fib_nh *n = rte_zmalloc("sl_nh", cap * sizeof(*n), RTE_CACHE_LINE_SIZE);
+	struct sl_fib_nh *n = fib_zalloc(cap * sizeof(*n));
 	uint32_t *rc = calloc(cap, sizeof(*rc));
 	if (n == NULL || rc == NULL) {
-		rte_free(n);
+		fib_release(n);
 		free(rc);
 		return -ENOMEM;
 	}
@@ -57,7 +57,7 @@ static int nh_grow(struct sl_fib *fib)
 	struct sl_fib_nh *old = fib->nh;
 	__atomic_store_n(&fib->nh, n, __ATOMIC_RELEASE);
 	fib_synchronize(fib);
-	rte_free(old);
+	fib_release(old);
 	free(p->nh_refcnt);
 	p->nh_refcnt = rc;
 	p->nh_cap = cap;

@@ -22,6 +22,11 @@ struct sl_fib_priv {
 	uint32_t neighbours;
 };
 
+/* Objects readers reach through published pointers (next hops, interface
+ * map) live on the C heap, so that ASan sees a use after an early free. */
+void *fib_zalloc(size_t size);
+void fib_release(void *p);
+
 /* Wait until no reader can still hold what was unpublished before the call. */
 void fib_synchronize(struct sl_fib *fib);
 
