@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_dp.c — the per-burst pipeline on crafted mbufs: parse and sanity
+ * drops, VRF by (port, VLAN), leak redirect, TTL and checksum, L2 rewrite
+ * with VLAN push/pop, and every punt reason with its metadata.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "../fib/fib_test_eal.h"
+#include "sl_dp.h"
+
+static struct rte_mempool *pool;
+static struct sl_fib *fib;
+static struct sl_dp *dp;
+static struct sl_dp_counters cnt;
+static struct sl_dp_out out;
+static const struct rte_ether_addr mac0 = {{0x02, 0, 0, 0, 0, 0x10}}, mac1 = {{0x02, 0, 0, 0, 0, 0x11}};
+static const struct rte_ether_addr host_mac = {{0x02, 0xaa, 0, 0, 0, 0x0a}};
+static int oif_eth1, oif_vif;
+
+static uint32_t A(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
+{
+	return a << 24 | b << 16 | c << 8 | d;
+}
+
+enum { VRF_DEFAULT = 0, VRF_A = 1, VRF_SHARED = 2, VRF_B = 3 };
+
+static struct sl_fib_change route(uint32_t vrf, uint32_t addr, uint8_t len, enum sl_nh_type t,
+	const char *ifn, uint32_t gw_or_vrf)
+{
+	struct sl_fib_change c = {.op = SL_FIB_ROUTE_SET, .vrf_id = vrf, .prefix = {addr, len}};
+	c.nh.type = t;
+	if (ifn)
+		snprintf(c.nh.ifname, sizeof(c.nh.ifname), "%s", ifn);
+	if (t == SL_NH_VRF)
+		c.nh.vrf_id = gw_or_vrf;
+	else
+		c.nh.gw = gw_or_vrf;
+	return c;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	pool = rte_pktmbuf_pool_create("test_dp", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+		SOCKET_ID_ANY);
+	fib = sl_fib_new(&(struct sl_fib_config){.max_rules = 256, .number_tbl8s = 32,
+		.socket_id = SOCKET_ID_ANY});
+	if (pool == NULL || fib == NULL)
+		return -1;
+	dp = sl_dp_new(fib, 256, SOCKET_ID_ANY);
+	if (dp == NULL)
+		return -1;
+	/* eth0 untagged: VRF A; eth0.100: VRF B; eth1: SHARED */
+	struct sl_fib_iface_conf ifc[3] = {
+		{.name = "eth0", .port = 0, .vrf_id = VRF_A, .mac = mac0, .up = true, .n_addrs = 1,
+			.addrs = {{A(10, 1, 0, 1), 24}}},
+		{.name = "eth0.100", .port = 0, .vlan = 100, .vrf_id = VRF_B, .mac = mac0,
+			.up = true, .n_addrs = 1, .addrs = {{A(10, 2, 0, 1), 24}}},
+		{.name = "eth1", .port = 1, .vrf_id = VRF_SHARED, .mac = mac1, .up = true,
+			.n_addrs = 1, .addrs = {{A(10, 100, 0, 1), 24}}},
+	};
+	struct sl_fib_change ch[] = {
+		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_A},
+		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_SHARED},
+		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_B},
+		route(VRF_A, A(10, 1, 0, 0), 24, SL_NH_CONNECTED, "eth0", 0),
+		route(VRF_A, A(10, 1, 0, 1), 32, SL_NH_LOCAL, "eth0", 0),
+		route(VRF_A, A(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
+		route(VRF_A, A(10, 200, 0, 0), 16, SL_NH_VRF, NULL, VRF_B),
+		route(VRF_A, A(192, 0, 2, 0), 24, SL_NH_BLACKHOLE, NULL, 0),
+		route(VRF_B, A(10, 2, 0, 0), 24, SL_NH_CONNECTED, "eth0.100", 0),
+		route(VRF_B, A(10, 200, 0, 0), 16, SL_NH_VRF, NULL, VRF_A), /* loop back */
+		route(VRF_B, A(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
+		route(VRF_SHARED, A(10, 100, 0, 0), 24, SL_NH_CONNECTED, "eth1", 0),
+		route(VRF_SHARED, A(10, 1, 0, 0), 24, SL_NH_VRF, NULL, VRF_A),
+		route(VRF_SHARED, 0, 0, SL_NH_GATEWAY, "eth1", A(10, 100, 0, 254)),
+	};
+	if (sl_fib_iface_sync(fib, ifc, 3) < 0 ||
+		sl_fib_apply(fib, ch, sizeof(ch) / sizeof(ch[0]), NULL) < 0)
+		return -1;
+	oif_eth1 = sl_fib_iface_index(fib, "eth1");
+	oif_vif = sl_fib_iface_index(fib, "eth0.100");
+	sl_fib_neigh_set(fib, (uint16_t)oif_eth1, A(10, 100, 0, 10), &host_mac);
+	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), A(10, 1, 0, 10), &host_mac);
+	sl_fib_neigh_set(fib, (uint16_t)oif_vif, A(10, 2, 0, 10), &host_mac);
+	/* the test thread reads the FIB like a worker */
+	return sl_fib_reader_register(fib, rte_lcore_id());
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sl_fib_reader_unregister(fib, rte_lcore_id());
+	sl_dp_free(dp);
+	sl_fib_free(fib);
+	rte_mempool_free(pool);
+	return 0;
+}
+
+static int reset(void **state)
+{
+	(void)state;
+	memset(&cnt, 0, sizeof(cnt));
+	memset(&out, 0, sizeof(out));
+	return 0;
+}
+
+struct pkt_spec {
+	uint16_t vlan; /* 0: untagged */
+	uint16_t ether_type;
+	uint32_t src, dst;
+	uint8_t ttl;
+	uint8_t version_ihl;
+	int16_t total_delta; /* added to the true total length */
+	bool bad_cksum;
+	uint16_t frame_len; /* 0: full; else truncate the frame to this */
+};
+
+static struct rte_mbuf *craft(const struct pkt_spec *s)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	assert_non_null(m);
+	uint16_t l2 = s->vlan ? 18 : 14, payload = 32;
+	uint16_t len = l2 + 20 + payload;
+	uint8_t *b = (uint8_t *)rte_pktmbuf_append(m, len);
+	assert_non_null(b);
+	memset(b, 0xab, len);
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)b;
+	eth->dst_addr = mac0;
+	eth->src_addr = host_mac;
+	uint16_t et = s->ether_type ? s->ether_type : RTE_ETHER_TYPE_IPV4;
+	if (s->vlan) {
+		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
+		vh->vlan_tci = rte_cpu_to_be_16(s->vlan);
+		vh->eth_proto = rte_cpu_to_be_16(et);
+	} else {
+		eth->ether_type = rte_cpu_to_be_16(et);
+	}
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(b + l2);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = s->version_ihl ? s->version_ihl : RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + payload + s->total_delta));
+	ip->time_to_live = s->ttl ? s->ttl : 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = rte_cpu_to_be_32(s->src ? s->src : A(10, 1, 0, 10));
+	ip->dst_addr = rte_cpu_to_be_32(s->dst);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	if (s->bad_cksum)
+		ip->hdr_checksum ^= 0x5555;
+	if (s->frame_len)
+		rte_pktmbuf_trim(m, len - s->frame_len);
+	return m;
+}
+
+static void run(uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	sl_dp_process(dp, &cnt, port, pkts, n, &out);
+	/* the pipeline accounts for every packet exactly once */
+	unsigned tx = 0;
+	for (int p = 0; p < SL_FIB_PORT_MAX; p++)
+		tx += out.n_tx[p];
+	assert_int_equal(tx + out.n_punt + out.n_drop, n);
+}
+
+static void free_out(void)
+{
+	for (int p = 0; p < SL_FIB_PORT_MAX; p++)
+		rte_pktmbuf_free_bulk(out.tx[p], out.n_tx[p]);
+	rte_pktmbuf_free_bulk(out.punt, out.n_punt);
+	rte_pktmbuf_free_bulk(out.drop, out.n_drop);
+}
+
+static const struct rte_ipv4_hdr *ip_of(struct rte_mbuf *m, uint16_t l2)
+{
+	return rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l2);
+}
+
+static void test_leak_forward(void **state)
+{
+	(void)state;
+	struct rte_mbuf *m = craft(&(struct pkt_spec){.dst = A(10, 100, 0, 10), .ttl = 9});
+	run(0, &m, 1);
+	assert_int_equal(out.n_tx[1], 1);
+	assert_int_equal(cnt.forwarded, 1);
+	assert_int_equal(cnt.leaked, 1);
+	struct rte_mbuf *o = out.tx[1][0];
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(o, const struct rte_ether_hdr *);
+	assert_memory_equal(&eth->dst_addr, &host_mac, 6);
+	assert_memory_equal(&eth->src_addr, &mac1, 6);
+	assert_int_equal(rte_be_to_cpu_16(eth->ether_type), RTE_ETHER_TYPE_IPV4);
+	const struct rte_ipv4_hdr *ip = ip_of(o, 14);
+	assert_int_equal(ip->time_to_live, 8);
+	/* the incremental update leaves a valid header checksum */
+	assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+	assert_int_equal(o->pkt_len, 14 + 20 + 32);
+	free_out();
+}
+
+static void test_checksum_all_ttls(void **state)
+{
+	(void)state;
+	/* the carry case of the incremental checksum, over every TTL */
+	for (unsigned ttl = 2; ttl <= 255; ttl++) {
+		reset(NULL);
+		struct rte_mbuf *m = craft(&(struct pkt_spec){.dst = A(10, 1, 0, 10), .ttl = (uint8_t)ttl,
+			.src = A(10, 1, 0, ttl)});
+		run(0, &m, 1);
+		assert_int_equal(out.n_tx[0], 1);
+		const struct rte_ipv4_hdr *ip = ip_of(out.tx[0][0], 14);
+		assert_int_equal(ip->time_to_live, ttl - 1);
+		assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+		free_out();
+	}
+}
+
+static void test_vlan_push_pop(void **state)
+{
+	(void)state;
+	/* tagged on eth0.100 (VRF B): leaked to SHARED (tag popped) and back out on the vif */
+	struct rte_mbuf *pk[2] = {
+		craft(&(struct pkt_spec){.vlan = 100, .src = A(10, 2, 0, 10), .dst = A(10, 100, 0, 10)}),
+		craft(&(struct pkt_spec){.vlan = 100, .src = A(10, 2, 0, 10), .dst = A(10, 2, 0, 10)}),
+	};
+	run(0, pk, 2);
+	assert_int_equal(cnt.forwarded, 2);
+	assert_int_equal(out.n_tx[1], 1); /* popped onto eth1 */
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(out.tx[1][0], const struct rte_ether_hdr *);
+	assert_int_equal(rte_be_to_cpu_16(eth->ether_type), RTE_ETHER_TYPE_IPV4);
+	assert_int_equal(out.tx[1][0]->pkt_len, 14 + 52);
+	assert_int_equal(out.n_tx[0], 1); /* back out tagged on eth0.100 */
+	eth = rte_pktmbuf_mtod(out.tx[0][0], const struct rte_ether_hdr *);
+	assert_int_equal(rte_be_to_cpu_16(eth->ether_type), RTE_ETHER_TYPE_VLAN);
+	const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eth + 1);
+	assert_int_equal(rte_be_to_cpu_16(vh->vlan_tci) & 0xfff, 100);
+	assert_int_equal(rte_be_to_cpu_16(vh->eth_proto), RTE_ETHER_TYPE_IPV4);
+	free_out();
+	/* untagged from SHARED towards the vif's subnet is not leaked: no route punt,
+	 * while SHARED → VRF A → untagged eth0 is */
+	reset(NULL);
+	struct rte_mbuf *m = craft(&(struct pkt_spec){.src = A(10, 100, 0, 10), .dst = A(10, 1, 0, 10)});
+	run(1, &m, 1);
+	assert_int_equal(out.n_tx[0], 1);
+	eth = rte_pktmbuf_mtod(out.tx[0][0], const struct rte_ether_hdr *);
+	assert_memory_equal(&eth->src_addr, &mac0, 6);
+	assert_int_equal(rte_be_to_cpu_16(eth->ether_type), RTE_ETHER_TYPE_IPV4);
+	free_out();
+}
+
+static void test_malformed_drops(void **state)
+{
+	(void)state;
+	uint32_t d = A(10, 100, 0, 10);
+	struct rte_mbuf *pk[] = {
+		craft(&(struct pkt_spec){.dst = d, .bad_cksum = true}),
+		craft(&(struct pkt_spec){.dst = d, .version_ihl = 0x44}),
+		craft(&(struct pkt_spec){.dst = d, .version_ihl = 0x65}),
+		craft(&(struct pkt_spec){.dst = d, .total_delta = 40}),
+		craft(&(struct pkt_spec){.dst = d, .frame_len = 10}),
+		craft(&(struct pkt_spec){.dst = d, .frame_len = 14 + 12}),
+		craft(&(struct pkt_spec){.dst = d, .ether_type = RTE_ETHER_TYPE_IPV6}),
+		craft(&(struct pkt_spec){.dst = d, .vlan = 999}),
+		craft(&(struct pkt_spec){.dst = A(192, 0, 2, 1)}),
+		craft(&(struct pkt_spec){.dst = A(10, 200, 1, 1)}),
+		craft(&(struct pkt_spec){.dst = d}), /* and one good packet in the same burst */
+	};
+	uint16_t n = sizeof(pk) / sizeof(pk[0]);
+	run(0, pk, n);
+	assert_int_equal(cnt.dropped[SL_DP_DROP_BAD_CHECKSUM], 1);
+	assert_int_equal(cnt.dropped[SL_DP_DROP_BAD_HEADER], 2);
+	assert_int_equal(cnt.dropped[SL_DP_DROP_TRUNCATED], 3);
+	assert_int_equal(cnt.dropped[SL_DP_DROP_NOT_IPV4], 1);
+	assert_int_equal(cnt.dropped[SL_DP_DROP_NO_IFACE], 1);
+	assert_int_equal(cnt.dropped[SL_DP_DROP_BLACKHOLE], 1);
+	assert_int_equal(cnt.dropped[SL_DP_DROP_LEAK_LOOP], 1);
+	assert_int_equal(out.n_drop, 10);
+	assert_int_equal(out.n_tx[1], 1);
+	assert_int_equal(cnt.rx, n);
+	free_out();
+}
+
+static void test_punts(void **state)
+{
+	(void)state;
+	struct rte_mbuf *pk[] = {
+		craft(&(struct pkt_spec){.ether_type = RTE_ETHER_TYPE_ARP}),
+		craft(&(struct pkt_spec){.dst = A(10, 1, 0, 1)}),
+		craft(&(struct pkt_spec){.dst = A(10, 100, 0, 10), .ttl = 1}),
+		craft(&(struct pkt_spec){.dst = A(8, 8, 8, 8)}),
+		craft(&(struct pkt_spec){.dst = A(10, 100, 0, 77), .ttl = 5}),
+		craft(&(struct pkt_spec){.dst = A(10, 1, 0, 1), .ttl = 1}), /* local wins over TTL */
+	};
+	uint16_t n = sizeof(pk) / sizeof(pk[0]);
+	run(0, pk, n);
+	assert_int_equal(out.n_punt, n);
+	uint8_t want[] = {SL_DP_PUNT_ARP, SL_DP_PUNT_LOCAL, SL_DP_PUNT_TTL, SL_DP_PUNT_NO_ROUTE,
+		SL_DP_PUNT_UNRESOLVED, SL_DP_PUNT_LOCAL};
+	int oif0 = sl_fib_iface_index(fib, "eth0");
+	for (uint16_t i = 0; i < n; i++) {
+		const struct sl_dp_meta *meta = sl_dp_meta(out.punt[i]);
+		assert_int_equal(meta->reason, want[i]);
+		assert_int_equal(meta->in_oif, oif0);
+		assert_int_equal(meta->vrf_id, VRF_A);
+		assert_int_equal(meta->l2_len, 14);
+	}
+	const struct sl_dp_meta *u = sl_dp_meta(out.punt[4]);
+	assert_int_equal(u->out_oif, oif_eth1);
+	assert_int_equal(u->nh_ip, A(10, 100, 0, 77));
+	assert_int_equal(ip_of(out.punt[4], 14)->time_to_live, 4);
+	assert_int_equal(ip_of(out.punt[2], 14)->time_to_live, 1); /* untouched for the ICMP quote */
+	assert_int_equal(cnt.dropped[SL_DP_DROP_TTL_EXPIRED], 1);
+	assert_int_equal(cnt.dropped[SL_DP_DROP_NO_ROUTE], 1);
+	assert_int_equal(cnt.punted[SL_DP_PUNT_LOCAL], 2);
+	free_out();
+}
+
+static void test_default_route_gateway(void **state)
+{
+	(void)state;
+	/* SHARED's default route → gateway 10.100.0.254, unresolved until ARP answers */
+	struct rte_mbuf *m = craft(&(struct pkt_spec){.src = A(10, 100, 0, 10), .dst = A(1, 2, 3, 4)});
+	run(1, &m, 1);
+	assert_int_equal(out.n_punt, 1);
+	assert_int_equal(sl_dp_meta(out.punt[0])->nh_ip, A(10, 100, 0, 254));
+	free_out();
+	reset(NULL);
+	sl_fib_neigh_set(fib, (uint16_t)oif_eth1, A(10, 100, 0, 254), &host_mac);
+	m = craft(&(struct pkt_spec){.src = A(10, 100, 0, 10), .dst = A(1, 2, 3, 4)});
+	run(1, &m, 1);
+	assert_int_equal(out.n_tx[1], 1);
+	free_out();
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	if (sl_test_eal_init("dp", "0") < 0) {
+		fprintf(stderr, "%s: cannot start the EAL\n", argv[0]);
+		return 1;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_leak_forward, reset),
+		cmocka_unit_test_setup(test_checksum_all_ttls, reset),
+		cmocka_unit_test_setup(test_vlan_push_pop, reset),
+		cmocka_unit_test_setup(test_malformed_drops, reset),
+		cmocka_unit_test_setup(test_punts, reset),
+		cmocka_unit_test_setup(test_default_route_gateway, reset),
+	};
+	int rc = cmocka_run_group_tests(tests, setup, teardown);
+	rte_eal_cleanup();
+	return rc;
+}
