@@ -63,15 +63,16 @@ static int resolve(char **tok, int ntok, bool is_set, struct plan *p, unsigned l
 		const char *t = tok[i];
 		const struct conf_schema *kw = NULL;
 
-		path_text(p, p->n, path, sizeof(path));
+		/* the path so far, for messages only: built lazily */
+#define PATH() (path_text(p, p->n, path, sizeof(path)), path)
 		if (done) {
 			sl_errors_add(errs, line, "unexpected '%s' after '%s' (the path is complete)", t,
-				path);
+				PATH());
 			return -EINVAL;
 		}
 		if (strlen(t) >= VAL_MAX) {
 			sl_errors_add(errs, line, "token too long after '%s' (at most %d characters)",
-				path, VAL_MAX - 1);
+				PATH(), VAL_MAX - 1);
 			return -EINVAL;
 		}
 		/* a leaf with keyword children (rd vpn export) takes the keyword first */
@@ -82,40 +83,40 @@ static int resolve(char **tok, int ntok, bool is_set, struct plan *p, unsigned l
 			if (!split && val_of->type->parse(val_of->type, t, canon, sizeof(canon)) < 0) {
 				if (is_set) {
 					sl_errors_add(errs, line, "%s: %s (after '%s'; valid: %s)", t, canon,
-						path, val_of->type->valid);
+						PATH(), val_of->type->valid);
 					return -EINVAL;
 				}
-				snprintf(canon, sizeof(canon), "%s", t);
+				conf_strlcpy(canon, t, sizeof(canon));
 			}
 			if (split) {
 				/* "65000:1 65000:2" → separate values, each checked */
 				char *save = NULL, *w, copy[VAL_MAX];
-				snprintf(copy, sizeof(copy), "%s", t);
+				conf_strlcpy(copy, t, sizeof(copy));
 				bool first = true;
 				for (w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
 					if (val_of->type->parse(val_of->type, w, canon, sizeof(canon)) < 0) {
 						sl_errors_add(errs, line, "%s: %s (after '%s'; valid: %s)", w,
-							canon, path, val_of->type->valid);
+							canon, PATH(), val_of->type->valid);
 						return -EINVAL;
 					}
 					if (first) {
-						snprintf(p->st[p->n].name, VAL_MAX, "%s", canon);
+						conf_strlcpy(p->st[p->n].name, canon, VAL_MAX);
 						first = false;
 					} else if (p->nextra < CONF_MAX_TOKENS) {
-						snprintf(p->extra[p->nextra++], VAL_MAX, "%s", canon);
+						conf_strlcpy(p->extra[p->nextra++], canon, VAL_MAX);
 					} else {
 						sl_errors_add(errs, line, "too many values after '%s' (at most %d)",
-							path, CONF_MAX_TOKENS + 1);
+							PATH(), CONF_MAX_TOKENS + 1);
 						return -EINVAL;
 					}
 				}
 				if (first) {
-					sl_errors_add(errs, line, "missing value after '%s' (valid: %s)", path,
+					sl_errors_add(errs, line, "missing value after '%s' (valid: %s)", PATH(),
 						val_of->type->valid);
 					return -EINVAL;
 				}
 			} else {
-				snprintf(p->st[p->n].name, VAL_MAX, "%s", canon);
+				conf_strlcpy(p->st[p->n].name, canon, VAL_MAX);
 			}
 			p->st[p->n].schema = val_of;
 			p->st[p->n].is_value = true;
@@ -135,16 +136,16 @@ static int resolve(char **tok, int ntok, bool is_set, struct plan *p, unsigned l
 			conf_schema_valid_list(parent, list, sizeof(list));
 			if (parent == NULL || list[0] == '\0')
 				sl_errors_add(errs, line, "unexpected '%s' after '%s' (the path is complete)",
-					t, path);
+					t, PATH());
 			else
 				sl_errors_add(errs, line, "unknown node '%s' after '%s' (valid: %s)", t,
-					p->n ? path : (is_set ? "set" : "delete"), list);
+					p->n ? PATH() : (is_set ? "set" : "delete"), list);
 			return -EINVAL;
 		}
 		val_of = NULL;
 		p->st[p->n].schema = kw;
 		p->st[p->n].is_value = false;
-		snprintf(p->st[p->n].name, VAL_MAX, "%s", kw->name);
+		conf_strlcpy(p->st[p->n].name, kw->name, VAL_MAX);
 		p->n++;
 		last = kw;
 		last_is_value = false;
@@ -170,6 +171,7 @@ static int resolve(char **tok, int ntok, bool is_set, struct plan *p, unsigned l
 			list);
 		return -EINVAL;
 	}
+#undef PATH
 	if (!is_set || last_is_value || done)
 		return 0;
 	path_text(p, p->n, path, sizeof(path));

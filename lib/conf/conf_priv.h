@@ -7,7 +7,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include "sl_conf.h"
+
+/* Bounded copy without printf machinery (hot in the line parser). */
+static inline void conf_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
 
 /* ---- value types (conf_types.c) ---- */
 
@@ -27,11 +40,14 @@ struct conf_type;
 typedef int (*conf_parse_fn)(const struct conf_type *t, const char *s, char *out, size_t outsz);
 /* Natural order of two canonical values of this type. */
 typedef int (*conf_cmp_fn)(const char *a, const char *b);
+/* Optional: a 64-bit key with the same order as cmp (fast sorting of big lists). */
+typedef uint64_t (*conf_key_fn)(const char *s);
 
 struct conf_type {
 	const char *valid; /* what is valid, for errors: "1..255", "an IPv4 prefix A.B.C.D/L" */
 	conf_parse_fn parse;
 	conf_cmp_fn cmp;
+	conf_key_fn key;
 	uint32_t min, max; /* numbers */
 	uint32_t except_lo, except_hi; /* numbers: refused sub-range when except_hi != 0 */
 	const char *const *words; /* enums (NULL-terminated) */
@@ -178,6 +194,8 @@ int conf_txn_created(struct sl_conf *c, struct sl_conf_node *n);
 int conf_txn_remove(struct sl_conf *c, struct sl_conf_node *n);
 int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned line);
 void conf_changes_clear(struct sl_conf *c);
+/* True when n's own path is a recorded changed path. */
+bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n);
 
 /* Lexer (conf_lex.c): split a line into tokens. Returns the count, or -EINVAL
  * with the reason in err. Tokens point into buf (a copy of the line). */

@@ -236,6 +236,41 @@ static int cmp_nodes(const void *a, const void *b)
 		*(const struct sl_conf_node *const *)b);
 }
 
+struct keyed {
+	uint64_t key;
+	const struct sl_conf_node *node;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Big lists are values of one type (routes, rules): sort them by a
+ * precomputed key instead of parsing both sides of every comparison. */
+static int sort_by_key(const struct sl_conf_node **v, size_t n)
+{
+	const struct conf_type *t = v[0]->schema->type;
+	struct keyed *k;
+
+	if (!v[0]->is_value || t == NULL || t->key == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!v[i]->is_value || v[i]->schema->type != t)
+			return -1;
+	k = malloc(n * sizeof(*k));
+	if (k == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct keyed){t->key(v[i]->name), v[i]};
+	qsort(k, n, sizeof(*k), cmp_keyed);
+	for (size_t i = 0; i < n; i++)
+		v[i] = k[i].node;
+	free(k);
+	return 0;
+}
+
 int sl_conf_children_sorted(const struct sl_conf_node *node, const struct sl_conf_node ***out,
 	size_t *n)
 {
@@ -252,6 +287,11 @@ int sl_conf_children_sorted(const struct sl_conf_node *node, const struct sl_con
 		return -ENOMEM;
 	while ((c = sl_conf_child_next(node, &cursor)) != NULL)
 		v[i++] = c;
+	if (i > 64 && sort_by_key(v, i) == 0) {
+		*out = v;
+		*n = i;
+		return 0;
+	}
 	qsort(v, i, sizeof(*v), cmp_nodes);
 	*out = v;
 	*n = i;

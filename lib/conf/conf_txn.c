@@ -32,18 +32,31 @@ static void undo_drop(struct sl_conf *c)
 		if (c->undo[i].op == CONF_UNDO_REMOVED)
 			conf_node_free_tree(c->undo[i].node);
 	c->nundo = 0;
+	if (c->capundo > 4096) {
+		free(c->undo);
+		c->undo = NULL;
+		c->capundo = 0;
+	}
 }
 
 void conf_changes_clear(struct sl_conf *c)
 {
-	for (size_t i = 0; i < c->nchg; i++) {
-		for (size_t j = 0; j < c->chg[i].ntok; j++)
-			free(c->chg[i].tok[j]);
-		free(c->chg[i].tok);
-	}
+	for (size_t i = 0; i < c->nchg; i++)
+		free(c->chg[i].tok); /* one block: pointers, then the strings */
 	c->nchg = 0;
-	if (c->chg_set)
+	/* a big load left a big set: drop it rather than clear it on every begin */
+	if (c->chg_set_cap > 1024) {
+		free(c->chg_set);
+		c->chg_set = NULL;
+		c->chg_set_cap = 0;
+	} else if (c->chg_set) {
 		memset(c->chg_set, 0, c->chg_set_cap * sizeof(*c->chg_set));
+	}
+	if (c->capchg > 1024) {
+		free(c->chg);
+		c->chg = NULL;
+		c->capchg = 0;
+	}
 }
 
 void sl_conf_free(struct sl_conf *c)
@@ -225,23 +238,46 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 		c->capchg = cap;
 	}
 	struct conf_change *chg = &c->chg[c->nchg];
-	chg->tok = calloc(depth ? depth : 1, sizeof(char *));
+	size_t bytes = (depth ? depth : 1) * sizeof(char *);
+	for (k = 0; k < depth; k++)
+		bytes += strlen(tok[k]) + 1;
+	chg->tok = malloc(bytes);
 	if (chg->tok == NULL)
 		return -ENOMEM;
+	char *str = (char *)(chg->tok + (depth ? depth : 1));
 	for (k = 0; k < depth; k++) {
-		chg->tok[k] = strdup(tok[k]);
-		if (chg->tok[k] == NULL) {
-			while (k-- > 0)
-				free(chg->tok[k]);
-			free(chg->tok);
-			return -ENOMEM;
-		}
+		size_t len = strlen(tok[k]) + 1;
+		memcpy(str, tok[k], len);
+		chg->tok[k] = str;
+		str += len;
 	}
 	chg->ntok = depth;
 	chg->line = line;
 	chg->hash = h;
 	c->chg_set[j] = (uint32_t)++c->nchg;
 	return 0;
+}
+
+bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n)
+{
+	char *tok[CONF_MAX_TOKENS];
+	size_t depth = 0;
+	uint32_t h, j;
+
+	if (c->chg_set_cap == 0)
+		return false;
+	for (const struct sl_conf_node *p = n; p && p->parent && depth < CONF_MAX_TOKENS; p = p->parent)
+		tok[depth++] = (char *)p->name;
+	for (size_t i = 0; i < depth / 2; i++) {
+		char *t = tok[i];
+		tok[i] = tok[depth - 1 - i];
+		tok[depth - 1 - i] = t;
+	}
+	h = path_hash(tok, depth);
+	for (j = h & (c->chg_set_cap - 1); c->chg_set[j]; j = (j + 1) & (c->chg_set_cap - 1))
+		if (c->chg[c->chg_set[j] - 1].hash == h && path_eq(&c->chg[c->chg_set[j] - 1], tok, depth))
+			return true;
+	return false;
 }
 
 size_t sl_conf_change_count(const struct sl_conf *c)

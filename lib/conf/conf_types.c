@@ -15,7 +15,7 @@
 
 static int ok_copy(const char *s, char *out, size_t outsz)
 {
-	snprintf(out, outsz, "%s", s);
+	conf_strlcpy(out, s, outsz);
 	return 0;
 }
 
@@ -72,6 +72,21 @@ static int cmp_iface(const char *a, const char *b)
 		return 0;
 	}
 	return strcmp(a, b);
+}
+
+static uint64_t key_num(const char *s)
+{
+	return strtoull(s, NULL, 10);
+}
+
+static uint64_t key_prefixish(const char *s)
+{
+	struct sl_prefix p = {0, 32};
+	uint32_t a = 0;
+
+	if (strchr(s, '/') ? sl_prefix_parse(s, &p, true) : sl_addr_parse(s, &a) ? -1 : (p.addr = a, 0))
+		return 0;
+	return ((uint64_t)p.addr << 6) | p.len;
 }
 
 /* ---- parsers ---- */
@@ -287,7 +302,7 @@ static int parse_ports(const struct conf_type *t, const char *s, char *out, size
 /* ---- the types ---- */
 
 #define NUM(var, lo, hi, what) \
-	const struct conf_type var = {.valid = what, .parse = parse_u32, .cmp = cmp_num, .min = lo, .max = hi}
+	const struct conf_type var = {.valid = what, .parse = parse_u32, .cmp = cmp_num, .key = key_num, .min = lo, .max = hi}
 
 NUM(conf_t_u8, 0, 255, "0..255");
 NUM(conf_t_ge_le, 0, 32, "0..32");
@@ -300,15 +315,15 @@ NUM(conf_t_mtu, 68, 9000, "68..9000");
 NUM(conf_t_vif_mtu, 68, 9000, "68..9000");
 NUM(conf_t_asn, 1, 4294967295u, "1..4294967295");
 const struct conf_type conf_t_table = {.valid = "1..4294967295 except 253-255",
-	.parse = parse_u32, .cmp = cmp_num, .min = 1, .max = 4294967295u, .except_lo = 253,
+	.parse = parse_u32, .cmp = cmp_num, .key = key_num, .min = 1, .max = 4294967295u, .except_lo = 253,
 	.except_hi = 255};
 
 const struct conf_type conf_t_ipv4 = {.valid = "an IPv4 address A.B.C.D", .parse = parse_ipv4,
-	.cmp = cmp_prefixish};
+	.cmp = cmp_prefixish, .key = key_prefixish};
 const struct conf_type conf_t_prefix = {.valid = "an IPv4 prefix A.B.C.D/L without host bits",
-	.parse = parse_prefix, .cmp = cmp_prefixish};
+	.parse = parse_prefix, .cmp = cmp_prefixish, .key = key_prefixish};
 const struct conf_type conf_t_ifaddr = {.valid = "a unicast address with length A.B.C.D/1..32",
-	.parse = parse_ifaddr, .cmp = cmp_prefixish};
+	.parse = parse_ifaddr, .cmp = cmp_prefixish, .key = key_prefixish};
 const struct conf_type conf_t_rt = {.valid = "ASN:NN or A.B.C.D:NN", .parse = parse_rt,
 	.cmp = cmp_rt};
 

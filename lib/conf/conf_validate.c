@@ -313,10 +313,15 @@ static void check_specific(struct vctx *v, const struct sl_conf_node *n, unsigne
 	}
 }
 
-static void check_tree(struct vctx *v, const struct sl_conf_node *n, unsigned line)
+static void check_tree(struct vctx *v, const struct sl_conf_node *n, unsigned line, bool top)
 {
-	if (is_object(n))
+	if (is_object(n)) {
+		/* a nested object with its own changed path is checked on its own,
+		 * with its own line (a new VRF loaded with a million routes) */
+		if (!top && conf_change_has_node(v->c, n))
+			return;
 		check_specific(v, n, line);
+	}
 	if (n->is_value && n->schema->type && n->schema->type->ref != CONF_REF_NONE &&
 		referee(v->c, n->schema->type->ref, n->name) == NULL) {
 		char path[PATH_LEN];
@@ -326,7 +331,7 @@ static void check_tree(struct vctx *v, const struct sl_conf_node *n, unsigned li
 	}
 	for (uint32_t i = 0; i < n->kids.cap; i++)
 		if (n->kids.slot[i])
-			check_tree(v, n->kids.slot[i], line);
+			check_tree(v, n->kids.slot[i], line, false);
 }
 
 /* A path was deleted (or lost part of itself): whatever it held that others
@@ -379,7 +384,7 @@ int conf_validate_all(struct sl_conf *c, struct sl_errors *errs)
 		/* a path above any object (e.g. [vrf]) may also have lost referees */
 		if (obj == NULL)
 			check_deleted(&v, chg);
-		check_tree(&v, obj ? obj : n, chg->line);
+		check_tree(&v, obj ? obj : n, chg->line, true);
 		/* interfaces and vifs that changed or vanished under this path */
 		if (obj && (obj->schema->obj == CONF_OBJ_ETHERNET))
 			check_deleted(&v, chg);

@@ -62,6 +62,28 @@
  * address, description, disable, mtu, vif, vrf)". Messages never start with
  * "line N:" — the caller prints that from .line.
  *
+ * Reading the configuration (e.g. lib/commit re-deriving a changed route):
+ *   vrf = sl_conf_findv(c, "vrf", "name", "CUSTOMER-A", NULL);
+ *   sl_conf_leaf_value(vrf, "table")                          → "10" or NULL
+ *   routes = sl_conf_findv(c, "vrf", "name", V, "protocols", "static", "route", NULL);
+ *   for each child r of routes (sl_conf_child_next, unordered):
+ *     sl_conf_node_name(r)                                    → "10.100.0.0/16"
+ *     children of sl_conf_child(r, "next-hop") are addresses; under each,
+ *       sl_conf_leaf_value(nh, "distance"), sl_conf_leaf_value(nh, "vrf");
+ *     children of sl_conf_child(r, "interface") are "ethN"/"ethN.V", same leaves;
+ *     sl_conf_child(r, "blackhole") (with an optional "distance" leaf).
+ *   The default VRF's routes: sl_conf_findv(c, "protocols", "static", "route", NULL).
+ *   af = sl_conf_findv(c, "vrf", "name", V, "protocols", "bgp", "address-family",
+ *                      "ipv4-unicast", NULL);
+ *   RD: sl_conf_leaf_value(af, "rd") or, VyOS spelling, the "export" leaf under
+ *   sl_conf_child(sl_conf_child(af, "rd"), "vpn"); RTs: sl_conf_leaf_values() of
+ *   "import"/"export"/"both" under sl_conf_child(af, "route-target") and under its
+ *   "vpn" child; sl_conf_leaf_values(sl_conf_child(af, "import"), "vrf") for
+ *   `import vrf`; flags with sl_conf_has() ("import" → "vpn", "redistribute" →
+ *   "connected"). An interface or vif belongs to the VRF of its "vrf" leaf, or to
+ *   the default VRF without one (a vif does not inherit its parent's VRF); as
+ *   "vrf" is a single-valued leaf, an interface can never be in two VRFs.
+ *
  * Value rules worth knowing: route / prefix-list / firewall prefixes refuse
  * host bits; interface addresses allow them but refuse /0, 0.0.0.0,
  * multicast/reserved (>= 224.0.0.0) and, for lengths <= 30, the network and
