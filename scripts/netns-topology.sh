@@ -146,7 +146,10 @@ topo_hosts_up() {
 	topo_tap_move 3 sw
 	local sw
 	sw=$(topo_ns sw)
-	ip -n "$sw" link add br0 type bridge
+	# net_tap gives the kernel side the DPDK port's own MAC: a bridge holding
+	# it would take frames for the router as its own. Give both other MACs.
+	ip -n "$sw" link set "${TOPO_T}3" address 02:00:00:00:03:fe
+	ip -n "$sw" link add br0 address 02:00:00:00:03:fd type bridge
 	ip -n "$sw" link set "${TOPO_T}3" master br0
 	for h in dns ntp; do
 		topo_ns_new "$h"
@@ -205,16 +208,17 @@ topo_in_echos() {
 # EXPECTED maps "src>dst" to 1 (reachable) or 0; missing keys mean 0.
 topo_matrix() {
 	local -n expected=$1
-	local tmp src dst key got want mark bad=0
+	local tmp src dst key got want mark bad=0 pids=()
 	tmp=$(mktemp -d)
 	for src in "${TOPO_HOSTS[@]}"; do
 		for dst in "${TOPO_HOSTS[@]}"; do
 			topo_matrix_skip "$src" "$dst" && continue
 			(topo_ping "$src" "${TOPO_ADDR[$dst]}" 3 && echo 1 >"$tmp/$src-$dst" ||
 				echo 0 >"$tmp/$src-$dst") &
+			pids+=($!)
 		done
 	done
-	wait
+	wait "${pids[@]}" # not a bare wait: sluiced is a child too
 	printf '%-6s' 'from\to'
 	for dst in "${TOPO_HOSTS[@]}"; do printf ' %-14s' "$dst ${TOPO_ADDR[$dst]}"; done
 	printf '\n'
