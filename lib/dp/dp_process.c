@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* dp_process.c — the per-burst forwarding pipeline (no I/O: testable on crafted mbufs). */
+#include <string.h>
+
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -41,6 +43,21 @@ static inline void punt(struct sl_dp_counters *c, struct sl_dp_out *out, struct 
 	meta->nh_ip = 0;
 	c->punted[why]++;
 	out->punt[out->n_punt++] = m;
+}
+
+/* IPv4 header checksum check, 32 bits at a time (ones' complement sums are
+ * byte-order independent): rte_raw_cksum's 16-bit loop cost ~15 cycles. */
+static inline bool ip_cksum_ok(const struct rte_ipv4_hdr *ip, unsigned ihl)
+{
+	const unaligned_uint32_t *w = (const unaligned_uint32_t *)(const void *)ip;
+	uint64_t sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+	for (unsigned i = 5; i < ihl; i++)
+		sum += w[i];
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
 }
 
 /* Parse one frame; returns true when it joins the burst to be looked up. */
@@ -100,7 +117,7 @@ static inline bool parse(const struct sl_fib_ifmap *ifm, struct sl_dp_counters *
 	}
 	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-		(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || rte_raw_cksum(ip, ihl * 4u) != 0xffff)) {
+		(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip_cksum_ok(ip, ihl))) {
 		drop(c, out, m, SL_DP_DROP_BAD_CHECKSUM);
 		return false;
 	}
@@ -174,7 +191,11 @@ int sl_dp_l2_write(struct rte_mbuf *m, uint16_t cur_l2_len, const struct sl_fib_
 			return -ENOSPC;
 	}
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	memcpy(&eth->dst_addr, &dst_l2, RTE_ETHER_ADDR_LEN); /* the l2 word is in memcpy order */
+#else
 	sl_fib_l2_to_mac(dst_l2, &eth->dst_addr);
+#endif
 	rte_ether_addr_copy(&ifc->mac, &eth->src_addr);
 	if (ifc->vlan) {
 		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
