@@ -48,8 +48,8 @@ static void path_text(const struct plan *p, int upto, char *buf, size_t size)
 
 /* Resolve tokens against the schema. strict_values: values must parse (set);
  * otherwise an unparsable value is kept as given (delete: it cannot exist). */
-static int resolve(char **tok, int ntok, bool is_set, struct plan *p, unsigned line,
-	struct sl_errors *errs)
+static int resolve(
+	char **tok, int ntok, bool is_set, struct plan *p, unsigned line, struct sl_errors *errs)
 {
 	const struct conf_schema *parent = conf_schema_root(); /* whose children are keywords */
 	const struct conf_schema *val_of = NULL; /* keyword expecting a value next */
@@ -66,13 +66,14 @@ static int resolve(char **tok, int ntok, bool is_set, struct plan *p, unsigned l
 		/* the path so far, for messages only: built lazily */
 #define PATH() (path_text(p, p->n, path, sizeof(path)), path)
 		if (done) {
-			sl_errors_add(errs, line, "unexpected '%s' after '%s' (the path is complete)", t,
-				PATH());
+			sl_errors_add(errs, line,
+				"unexpected '%s' after '%s' (the path is complete)", t, PATH());
 			return -EINVAL;
 		}
 		if (strlen(t) >= VAL_MAX) {
-			sl_errors_add(errs, line, "token too long after '%s' (at most %d characters)",
-				PATH(), VAL_MAX - 1);
+			sl_errors_add(errs, line,
+				"token too long after '%s' (at most %d characters)", PATH(),
+				VAL_MAX - 1);
 			return -EINVAL;
 		}
 		/* a leaf with keyword children (rd vpn export) takes the keyword first */
@@ -80,10 +81,11 @@ static int resolve(char **tok, int ntok, bool is_set, struct plan *p, unsigned l
 			kw = conf_schema_child(val_of, t);
 		if (val_of && kw == NULL) {
 			bool split = val_of->split_spaces && strpbrk(t, " \t");
-			if (!split && val_of->type->parse(val_of->type, t, canon, sizeof(canon)) < 0) {
+			if (!split &&
+				val_of->type->parse(val_of->type, t, canon, sizeof(canon)) < 0) {
 				if (is_set) {
-					sl_errors_add(errs, line, "%s: %s (after '%s'; valid: %s)", t, canon,
-						PATH(), val_of->type->valid);
+					sl_errors_add(errs, line, "%s: %s (after '%s'; valid: %s)",
+						t, canon, PATH(), val_of->type->valid);
 					return -EINVAL;
 				}
 				conf_strlcpy(canon, t, sizeof(canon));
@@ -93,10 +95,13 @@ static int resolve(char **tok, int ntok, bool is_set, struct plan *p, unsigned l
 				char *save = NULL, *w, copy[VAL_MAX];
 				conf_strlcpy(copy, t, sizeof(copy));
 				bool first = true;
-				for (w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-					if (val_of->type->parse(val_of->type, w, canon, sizeof(canon)) < 0) {
-						sl_errors_add(errs, line, "%s: %s (after '%s'; valid: %s)", w,
-							canon, PATH(), val_of->type->valid);
+				for (w = strtok_r(copy, " \t", &save); w;
+					w = strtok_r(NULL, " \t", &save)) {
+					if (val_of->type->parse(
+						    val_of->type, w, canon, sizeof(canon)) < 0) {
+						sl_errors_add(errs, line,
+							"%s: %s (after '%s'; valid: %s)", w, canon,
+							PATH(), val_of->type->valid);
 						return -EINVAL;
 					}
 					if (first) {
@@ -105,13 +110,15 @@ static int resolve(char **tok, int ntok, bool is_set, struct plan *p, unsigned l
 					} else if (p->nextra < CONF_MAX_TOKENS) {
 						conf_strlcpy(p->extra[p->nextra++], canon, VAL_MAX);
 					} else {
-						sl_errors_add(errs, line, "too many values after '%s' (at most %d)",
+						sl_errors_add(errs, line,
+							"too many values after '%s' (at most %d)",
 							PATH(), CONF_MAX_TOKENS + 1);
 						return -EINVAL;
 					}
 				}
 				if (first) {
-					sl_errors_add(errs, line, "missing value after '%s' (valid: %s)", PATH(),
+					sl_errors_add(errs, line,
+						"missing value after '%s' (valid: %s)", PATH(),
 						val_of->type->valid);
 					return -EINVAL;
 				}
@@ -135,10 +142,12 @@ static int resolve(char **tok, int ntok, bool is_set, struct plan *p, unsigned l
 		if (kw == NULL) {
 			conf_schema_valid_list(parent, list, sizeof(list));
 			if (parent == NULL || list[0] == '\0')
-				sl_errors_add(errs, line, "unexpected '%s' after '%s' (the path is complete)",
-					t, PATH());
+				sl_errors_add(errs, line,
+					"unexpected '%s' after '%s' (the path is complete)", t,
+					PATH());
 			else
-				sl_errors_add(errs, line, "unknown node '%s' after '%s' (valid: %s)", t,
+				sl_errors_add(errs, line,
+					"unknown node '%s' after '%s' (valid: %s)", t,
 					p->n ? PATH() : (is_set ? "set" : "delete"), list);
 			return -EINVAL;
 		}
@@ -167,8 +176,8 @@ static int resolve(char **tok, int ntok, bool is_set, struct plan *p, unsigned l
 	}
 	if (p->n == 0) {
 		conf_schema_valid_list(conf_schema_root(), list, sizeof(list));
-		sl_errors_add(errs, line, "'%s' needs a path (valid: %s)", is_set ? "set" : "delete",
-			list);
+		sl_errors_add(errs, line, "'%s' needs a path (valid: %s)",
+			is_set ? "set" : "delete", list);
 		return -EINVAL;
 	}
 #undef PATH
@@ -193,8 +202,8 @@ static int resolve(char **tok, int ntok, bool is_set, struct plan *p, unsigned l
  * Empty containers created or pruned on the way carry no meaning, so the
  * shallowest object between h and leaf wins, then the deepest one above h.
  */
-static const struct sl_conf_node *record_point(const struct sl_conf_node *h,
-	const struct sl_conf_node *leaf)
+static const struct sl_conf_node *record_point(
+	const struct sl_conf_node *h, const struct sl_conf_node *leaf)
 {
 	const struct sl_conf_node *below = NULL;
 
@@ -226,7 +235,8 @@ static int set_one(struct sl_conf *c, const struct plan *p, const char *last_val
 			/* single-valued: the new value replaces the old one */
 			struct sl_conf_node *old;
 			size_t cursor = 0;
-			while ((old = (struct sl_conf_node *)sl_conf_child_next(node, &cursor)) != NULL) {
+			while ((old = (struct sl_conf_node *)sl_conf_child_next(node, &cursor)) !=
+				NULL) {
 				if (!old->is_value)
 					continue;
 				if ((rc = conf_txn_remove(c, old)) < 0)
@@ -277,14 +287,16 @@ static int delete_one(struct sl_conf *c, const struct plan *p, const char *last_
 	int rc;
 
 	for (int i = 0; i < p->n && node; i++)
-		node = conf_node_child(node, (i == p->n - 1 && last_value) ? last_value : p->st[i].name);
+		node = conf_node_child(
+			node, (i == p->n - 1 && last_value) ? last_value : p->st[i].name);
 	if (node == NULL) {
 		path_text(p, p->n, path, sizeof(path));
 		if (last_value) {
 			size_t off = strlen(path);
 			char *sp = strrchr(path, ' ');
 			off = sp ? (size_t)(sp - path) : 0;
-			snprintf(path + off, sizeof(path) - off, "%s%s", off ? " " : "", last_value);
+			snprintf(
+				path + off, sizeof(path) - off, "%s%s", off ? " " : "", last_value);
 		}
 		sl_errors_add(errs, line, "nothing to delete: '%s' is not configured", path);
 		return -EINVAL;
@@ -357,7 +369,8 @@ int sl_conf_exec(struct sl_conf *c, const char *line, unsigned lineno, struct sl
 			break;
 	if (ci == sizeof(commands) / sizeof(commands[0])) {
 		sl_errors_add(errs, lineno,
-			"unknown command '%s' (valid: set, delete, configure, commit, exit, save)", tok[0]);
+			"unknown command '%s' (valid: set, delete, configure, commit, exit, save)",
+			tok[0]);
 		rc = -EINVAL;
 		goto out;
 	}

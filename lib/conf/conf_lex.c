@@ -15,8 +15,8 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
-int conf_lex(const char *line, char *buf, size_t bufsz, char **tok, int maxtok, char *err,
-	size_t errsz)
+int conf_lex(
+	const char *line, char *buf, size_t bufsz, char **tok, int maxtok, char *err, size_t errsz)
 {
 	const char *p = line;
 	char *o = buf, *end = buf + bufsz;

@@ -54,12 +54,12 @@ struct conf_type {
 	enum conf_ref ref;
 };
 
-extern const struct conf_type conf_t_ipv4, conf_t_prefix, conf_t_ifaddr, conf_t_rt,
-	conf_t_vrf_name, conf_t_vrf_ref, conf_t_policy_name, conf_t_prefix_list_ref,
-	conf_t_route_map_ref, conf_t_ruleset_ref, conf_t_ethernet, conf_t_iface_ref, conf_t_text,
-	conf_t_ports, conf_t_fw_protocol, conf_t_permit_deny, conf_t_fw_action, conf_t_fw_state,
-	conf_t_u8, conf_t_ge_le, conf_t_distance, conf_t_u32_any, conf_t_rule_policy,
-	conf_t_vlan, conf_t_mtu, conf_t_vif_mtu, conf_t_table, conf_t_asn, conf_t_fw_rule;
+extern const struct conf_type conf_t_ipv4, conf_t_prefix, conf_t_ifaddr, conf_t_rt, conf_t_vrf_name,
+	conf_t_vrf_ref, conf_t_policy_name, conf_t_prefix_list_ref, conf_t_route_map_ref,
+	conf_t_ruleset_ref, conf_t_ethernet, conf_t_iface_ref, conf_t_text, conf_t_ports,
+	conf_t_fw_protocol, conf_t_permit_deny, conf_t_fw_action, conf_t_fw_state, conf_t_u8,
+	conf_t_ge_le, conf_t_distance, conf_t_u32_any, conf_t_rule_policy, conf_t_vlan, conf_t_mtu,
+	conf_t_vif_mtu, conf_t_table, conf_t_asn, conf_t_fw_rule;
 
 /* ---- schema (conf_schema.c + conf_schema_*.c) ---- */
 
@@ -93,12 +93,15 @@ struct conf_schema {
 	bool split_spaces; /* MULTI: "a b" is two values */
 };
 
+/* A NULL-terminated children list, written in place in a schema initializer. */
+#define CONF_KIDS(...) ((const struct conf_schema *const[]){__VA_ARGS__, NULL})
+
 /* Root-level registration (self-registration from each area's file). */
 void conf_schema_register(const struct conf_schema *node, int order);
-#define CONF_SCHEMA_REGISTER(node, order)                                              \
-	__attribute__((constructor)) static void conf_schema_register_##node(void)   \
-	{                                                                              \
-		conf_schema_register(&node, order);                                    \
+#define CONF_SCHEMA_REGISTER(node, order)                                          \
+	__attribute__((constructor)) static void conf_schema_register_##node(void) \
+	{                                                                          \
+		conf_schema_register(&node, order);                                \
 	}
 
 /* The root's children as one schema node (built lazily from registrations). */
@@ -110,6 +113,8 @@ int conf_schema_index(const struct conf_schema *parent, const struct conf_schema
 
 /* Shared by the default VRF and each VRF (conf_schema_protocols.c). */
 extern const struct conf_schema conf_s_static;
+/* vrf name V protocols bgp (conf_schema_bgp.c), placed by conf_schema_vrf.c. */
+extern const struct conf_schema conf_s_bgp;
 
 /* ---- tree (conf_tree.c) ---- */
 
@@ -132,8 +137,8 @@ struct sl_conf_node {
 };
 
 uint32_t conf_hash(const char *s);
-struct sl_conf_node *conf_node_new(const char *name, const struct conf_schema *schema,
-	bool is_value);
+struct sl_conf_node *conf_node_new(
+	const char *name, const struct conf_schema *schema, bool is_value);
 struct sl_conf_node *conf_node_child(const struct sl_conf_node *n, const char *name);
 int conf_node_attach(struct sl_conf_node *parent, struct sl_conf_node *child);
 void conf_node_detach(struct sl_conf_node *child);
@@ -158,8 +163,8 @@ struct conf_ref_head {
 };
 int conf_refs_add_tree(struct conf_refs *r, struct sl_conf_node *n);
 void conf_refs_del_tree(struct conf_refs *r, struct sl_conf_node *n);
-struct conf_ref_head *conf_refs_get(const struct conf_refs *r, enum conf_ref kind,
-	const char *name);
+struct conf_ref_head *conf_refs_get(
+	const struct conf_refs *r, enum conf_ref kind, const char *name);
 void conf_refs_free(struct conf_refs *r);
 
 /* ---- the configuration and its transaction ---- */
@@ -200,8 +205,8 @@ bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n)
 /* Lexer (conf_lex.c): split a line into tokens. Returns the count, or -EINVAL
  * with the reason in err. Tokens point into buf (a copy of the line). */
 #define CONF_MAX_TOKENS 64
-int conf_lex(const char *line, char *buf, size_t bufsz, char **tok, int maxtok, char *err,
-	size_t errsz);
+int conf_lex(
+	const char *line, char *buf, size_t bufsz, char **tok, int maxtok, char *err, size_t errsz);
 
 int conf_validate_all(struct sl_conf *c, struct sl_errors *errs);
 

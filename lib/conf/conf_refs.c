@@ -15,8 +15,8 @@ static uint32_t key_hash(enum conf_ref kind, const char *name)
 	return conf_hash(name) ^ ((uint32_t)kind * 0x9e3779b9u);
 }
 
-static struct conf_ref_head **find_slot(const struct conf_refs *r, enum conf_ref kind,
-	const char *name)
+static struct conf_ref_head **find_slot(
+	const struct conf_refs *r, enum conf_ref kind, const char *name)
 {
 	uint32_t mask = r->cap - 1;
 
@@ -27,8 +27,7 @@ static struct conf_ref_head **find_slot(const struct conf_refs *r, enum conf_ref
 	}
 }
 
-struct conf_ref_head *conf_refs_get(const struct conf_refs *r, enum conf_ref kind,
-	const char *name)
+struct conf_ref_head *conf_refs_get(const struct conf_refs *r, enum conf_ref kind, const char *name)
 {
 	if (r->cap == 0)
 		return NULL;

@@ -6,46 +6,46 @@
  */
 #include "conf_priv.h"
 
-#define KIDS(...) ((const struct conf_schema *const[]){__VA_ARGS__, NULL})
-
-#define RT_MULTI(var, word) \
-	static const struct conf_schema var = {word, CONF_MULTI, &conf_t_rt, NULL, CONF_OBJ_NONE, true}
+#define RT_MULTI(var, word)                     \
+	static const struct conf_schema var = { \
+		word, CONF_MULTI, &conf_t_rt, NULL, CONF_OBJ_NONE, true}
 
 RT_MULTI(s_rt_both, "both");
 RT_MULTI(s_rt_export, "export");
 RT_MULTI(s_rt_import, "import");
-static const struct conf_schema s_rt_vpn = {"vpn", CONF_CONTAINER, NULL,
-	KIDS(&s_rt_both, &s_rt_export, &s_rt_import)};
+static const struct conf_schema s_rt_vpn = {
+	"vpn", CONF_CONTAINER, NULL, CONF_KIDS(&s_rt_both, &s_rt_export, &s_rt_import)};
 static const struct conf_schema s_route_target = {"route-target", CONF_CONTAINER, NULL,
-	KIDS(&s_rt_both, &s_rt_export, &s_rt_import, &s_rt_vpn)};
+	CONF_KIDS(&s_rt_both, &s_rt_export, &s_rt_import, &s_rt_vpn)};
 
 static const struct conf_schema s_rd_export = {"export", CONF_LEAF, &conf_t_rt};
-static const struct conf_schema s_rd_vpn = {"vpn", CONF_CONTAINER, NULL, KIDS(&s_rd_export)};
+static const struct conf_schema s_rd_vpn = {"vpn", CONF_CONTAINER, NULL, CONF_KIDS(&s_rd_export)};
 /* `rd RD` and `rd vpn export RD`: a leaf that also has a keyword child */
-static const struct conf_schema s_rd = {"rd", CONF_LEAF, &conf_t_rt, KIDS(&s_rd_vpn)};
+static const struct conf_schema s_rd = {"rd", CONF_LEAF, &conf_t_rt, CONF_KIDS(&s_rd_vpn)};
 
 static const struct conf_schema s_vpn_flag = {"vpn", CONF_FLAG};
 static const struct conf_schema s_import_vrf = {"vrf", CONF_MULTI, &conf_t_vrf_ref};
-static const struct conf_schema s_import = {"import", CONF_CONTAINER, NULL,
-	KIDS(&s_import_vrf, &s_vpn_flag)};
-static const struct conf_schema s_export = {"export", CONF_CONTAINER, NULL, KIDS(&s_vpn_flag)};
+static const struct conf_schema s_import = {
+	"import", CONF_CONTAINER, NULL, CONF_KIDS(&s_import_vrf, &s_vpn_flag)};
+static const struct conf_schema s_export = {"export", CONF_CONTAINER, NULL, CONF_KIDS(&s_vpn_flag)};
 
 static const struct conf_schema s_rm_export = {"export", CONF_LEAF, &conf_t_route_map_ref};
 static const struct conf_schema s_rm_import = {"import", CONF_LEAF, &conf_t_route_map_ref};
-static const struct conf_schema s_rm_vpn = {"vpn", CONF_CONTAINER, NULL,
-	KIDS(&s_rm_export, &s_rm_import)};
-static const struct conf_schema s_route_map = {"route-map", CONF_CONTAINER, NULL, KIDS(&s_rm_vpn)};
+static const struct conf_schema s_rm_vpn = {
+	"vpn", CONF_CONTAINER, NULL, CONF_KIDS(&s_rm_export, &s_rm_import)};
+static const struct conf_schema s_route_map = {
+	"route-map", CONF_CONTAINER, NULL, CONF_KIDS(&s_rm_vpn)};
 
 static const struct conf_schema s_connected = {"connected", CONF_FLAG};
 static const struct conf_schema s_static = {"static", CONF_FLAG};
-static const struct conf_schema s_redistribute = {"redistribute", CONF_CONTAINER, NULL,
-	KIDS(&s_connected, &s_static)};
+static const struct conf_schema s_redistribute = {
+	"redistribute", CONF_CONTAINER, NULL, CONF_KIDS(&s_connected, &s_static)};
 
 static const struct conf_schema s_ipv4_unicast = {"ipv4-unicast", CONF_CONTAINER, NULL,
-	KIDS(&s_export, &s_import, &s_rd, &s_redistribute, &s_route_map, &s_route_target)};
-static const struct conf_schema s_address_family = {"address-family", CONF_CONTAINER, NULL,
-	KIDS(&s_ipv4_unicast)};
+	CONF_KIDS(&s_export, &s_import, &s_rd, &s_redistribute, &s_route_map, &s_route_target)};
+static const struct conf_schema s_address_family = {
+	"address-family", CONF_CONTAINER, NULL, CONF_KIDS(&s_ipv4_unicast)};
 static const struct conf_schema s_system_as = {"system-as", CONF_LEAF, &conf_t_asn};
 
-const struct conf_schema conf_s_bgp = {"bgp", CONF_CONTAINER, NULL,
-	KIDS(&s_address_family, &s_system_as), CONF_OBJ_VRF_PART};
+const struct conf_schema conf_s_bgp = {
+	"bgp", CONF_CONTAINER, NULL, CONF_KIDS(&s_address_family, &s_system_as), CONF_OBJ_VRF_PART};

@@ -2,8 +2,6 @@
 /* Schema: interfaces ethernet ethN {address, vrf, description, disable, mtu, vif V {...}} */
 #include "conf_priv.h"
 
-#define KIDS(...) ((const struct conf_schema *const[]){__VA_ARGS__, NULL})
-
 static const struct conf_schema s_address = {"address", CONF_MULTI, &conf_t_ifaddr};
 static const struct conf_schema s_vrf = {"vrf", CONF_LEAF, &conf_t_vrf_ref};
 static const struct conf_schema s_description = {"description", CONF_LEAF, &conf_t_text};
@@ -11,12 +9,13 @@ static const struct conf_schema s_disable = {"disable", CONF_FLAG};
 static const struct conf_schema s_mtu = {"mtu", CONF_LEAF, &conf_t_mtu};
 
 static const struct conf_schema s_vif = {"vif", CONF_TAG, &conf_t_vlan,
-	KIDS(&s_address, &s_description, &s_disable, &s_mtu, &s_vrf), CONF_OBJ_VIF};
+	CONF_KIDS(&s_address, &s_description, &s_disable, &s_mtu, &s_vrf), CONF_OBJ_VIF};
 
 static const struct conf_schema s_ethernet = {"ethernet", CONF_TAG, &conf_t_ethernet,
-	KIDS(&s_address, &s_description, &s_disable, &s_mtu, &s_vif, &s_vrf), CONF_OBJ_ETHERNET};
+	CONF_KIDS(&s_address, &s_description, &s_disable, &s_mtu, &s_vif, &s_vrf),
+	CONF_OBJ_ETHERNET};
 
-static const struct conf_schema s_interfaces = {"interfaces", CONF_CONTAINER, NULL,
-	KIDS(&s_ethernet)};
+static const struct conf_schema s_interfaces = {
+	"interfaces", CONF_CONTAINER, NULL, CONF_KIDS(&s_ethernet)};
 
 CONF_SCHEMA_REGISTER(s_interfaces, 20)

@@ -2,8 +2,6 @@
 /* Schema: policy prefix-list NAME rule N {...}, policy route-map NAME rule N {...} */
 #include "conf_priv.h"
 
-#define KIDS(...) ((const struct conf_schema *const[]){__VA_ARGS__, NULL})
-
 static const struct conf_schema s_action = {"action", CONF_LEAF, &conf_t_permit_deny};
 static const struct conf_schema s_description = {"description", CONF_LEAF, &conf_t_text};
 
@@ -11,24 +9,25 @@ static const struct conf_schema s_ge = {"ge", CONF_LEAF, &conf_t_ge_le};
 static const struct conf_schema s_le = {"le", CONF_LEAF, &conf_t_ge_le};
 static const struct conf_schema s_prefix = {"prefix", CONF_LEAF, &conf_t_prefix};
 static const struct conf_schema s_pl_rule = {"rule", CONF_TAG, &conf_t_rule_policy,
-	KIDS(&s_action, &s_description, &s_ge, &s_le, &s_prefix)};
+	CONF_KIDS(&s_action, &s_description, &s_ge, &s_le, &s_prefix)};
 static const struct conf_schema s_prefix_list = {"prefix-list", CONF_TAG, &conf_t_policy_name,
-	KIDS(&s_description, &s_pl_rule), CONF_OBJ_PREFIX_LIST};
+	CONF_KIDS(&s_description, &s_pl_rule), CONF_OBJ_PREFIX_LIST};
 
 static const struct conf_schema s_match_pl = {"prefix-list", CONF_LEAF, &conf_t_prefix_list_ref};
-static const struct conf_schema s_match_addr = {"address", CONF_CONTAINER, NULL, KIDS(&s_match_pl)};
-static const struct conf_schema s_match_ip = {"ip", CONF_CONTAINER, NULL, KIDS(&s_match_addr)};
-static const struct conf_schema s_match = {"match", CONF_CONTAINER, NULL, KIDS(&s_match_ip)};
+static const struct conf_schema s_match_addr = {
+	"address", CONF_CONTAINER, NULL, CONF_KIDS(&s_match_pl)};
+static const struct conf_schema s_match_ip = {"ip", CONF_CONTAINER, NULL, CONF_KIDS(&s_match_addr)};
+static const struct conf_schema s_match = {"match", CONF_CONTAINER, NULL, CONF_KIDS(&s_match_ip)};
 static const struct conf_schema s_local_pref = {"local-preference", CONF_LEAF, &conf_t_u32_any};
 static const struct conf_schema s_metric = {"metric", CONF_LEAF, &conf_t_u32_any};
-static const struct conf_schema s_set = {"set", CONF_CONTAINER, NULL,
-	KIDS(&s_local_pref, &s_metric)};
+static const struct conf_schema s_set = {
+	"set", CONF_CONTAINER, NULL, CONF_KIDS(&s_local_pref, &s_metric)};
 static const struct conf_schema s_rm_rule = {"rule", CONF_TAG, &conf_t_rule_policy,
-	KIDS(&s_action, &s_description, &s_match, &s_set)};
+	CONF_KIDS(&s_action, &s_description, &s_match, &s_set)};
 static const struct conf_schema s_route_map = {"route-map", CONF_TAG, &conf_t_policy_name,
-	KIDS(&s_description, &s_rm_rule), CONF_OBJ_ROUTE_MAP};
+	CONF_KIDS(&s_description, &s_rm_rule), CONF_OBJ_ROUTE_MAP};
 
-static const struct conf_schema s_policy = {"policy", CONF_CONTAINER, NULL,
-	KIDS(&s_prefix_list, &s_route_map)};
+static const struct conf_schema s_policy = {
+	"policy", CONF_CONTAINER, NULL, CONF_KIDS(&s_prefix_list, &s_route_map)};
 
 CONF_SCHEMA_REGISTER(s_policy, 30)

@@ -5,24 +5,23 @@
  */
 #include "conf_priv.h"
 
-#define KIDS(...) ((const struct conf_schema *const[]){__VA_ARGS__, NULL})
-
 static const struct conf_schema s_distance = {"distance", CONF_LEAF, &conf_t_distance};
 static const struct conf_schema s_vrf = {"vrf", CONF_LEAF, &conf_t_vrf_ref};
 
-static const struct conf_schema s_next_hop = {"next-hop", CONF_TAG, &conf_t_ipv4,
-	KIDS(&s_distance, &s_vrf)};
-static const struct conf_schema s_interface = {"interface", CONF_TAG, &conf_t_iface_ref,
-	KIDS(&s_distance, &s_vrf)};
+static const struct conf_schema s_next_hop = {
+	"next-hop", CONF_TAG, &conf_t_ipv4, CONF_KIDS(&s_distance, &s_vrf)};
+static const struct conf_schema s_interface = {
+	"interface", CONF_TAG, &conf_t_iface_ref, CONF_KIDS(&s_distance, &s_vrf)};
 /* a presence node: `route P blackhole` is complete; distance optional */
-static const struct conf_schema s_blackhole = {"blackhole", CONF_FLAG, NULL, KIDS(&s_distance)};
+static const struct conf_schema s_blackhole = {
+	"blackhole", CONF_FLAG, NULL, CONF_KIDS(&s_distance)};
 
 static const struct conf_schema s_route = {"route", CONF_TAG, &conf_t_prefix,
-	KIDS(&s_blackhole, &s_interface, &s_next_hop), CONF_OBJ_ROUTE};
+	CONF_KIDS(&s_blackhole, &s_interface, &s_next_hop), CONF_OBJ_ROUTE};
 
-const struct conf_schema conf_s_static = {"static", CONF_CONTAINER, NULL, KIDS(&s_route)};
+const struct conf_schema conf_s_static = {"static", CONF_CONTAINER, NULL, CONF_KIDS(&s_route)};
 
-static const struct conf_schema s_protocols = {"protocols", CONF_CONTAINER, NULL,
-	KIDS(&conf_s_static)};
+static const struct conf_schema s_protocols = {
+	"protocols", CONF_CONTAINER, NULL, CONF_KIDS(&conf_s_static)};
 
 CONF_SCHEMA_REGISTER(s_protocols, 40)

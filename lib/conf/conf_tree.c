@@ -23,8 +23,8 @@ uint32_t conf_hash(const char *s)
 	return h;
 }
 
-struct sl_conf_node *conf_node_new(const char *name, const struct conf_schema *schema,
-	bool is_value)
+struct sl_conf_node *conf_node_new(
+	const char *name, const struct conf_schema *schema, bool is_value)
 {
 	size_t len = strlen(name);
 	struct sl_conf_node *n = calloc(1, sizeof(*n) + len + 1);
@@ -150,8 +150,8 @@ void conf_node_path(const struct sl_conf_node *n, char *buf, size_t size)
 	for (; n && n->parent && depth < CONF_MAX_TOKENS; n = n->parent)
 		chain[depth++] = n;
 	while (depth-- > 0 && off < size)
-		off += (size_t)snprintf(buf + off, size - off, "%s%s", off ? " " : "",
-			chain[depth]->name);
+		off += (size_t)snprintf(
+			buf + off, size - off, "%s%s", off ? " " : "", chain[depth]->name);
 }
 
 int conf_node_cmp_canonical(const struct sl_conf_node *a, const struct sl_conf_node *b)
@@ -175,8 +175,8 @@ const struct sl_conf_node *sl_conf_root(const struct sl_conf *conf)
 	return conf->root;
 }
 
-const struct sl_conf_node *sl_conf_find(const struct sl_conf *conf, const char *const *path,
-	size_t n)
+const struct sl_conf_node *sl_conf_find(
+	const struct sl_conf *conf, const char *const *path, size_t n)
 {
 	const struct sl_conf_node *node = conf->root;
 
@@ -232,8 +232,8 @@ const struct sl_conf_node *sl_conf_child_next(const struct sl_conf_node *node, s
 
 static int cmp_nodes(const void *a, const void *b)
 {
-	return conf_node_cmp_canonical(*(const struct sl_conf_node *const *)a,
-		*(const struct sl_conf_node *const *)b);
+	return conf_node_cmp_canonical(
+		*(const struct sl_conf_node *const *)a, *(const struct sl_conf_node *const *)b);
 }
 
 struct keyed {
@@ -271,8 +271,8 @@ static int sort_by_key(const struct sl_conf_node **v, size_t n)
 	return 0;
 }
 
-int sl_conf_children_sorted(const struct sl_conf_node *node, const struct sl_conf_node ***out,
-	size_t *n)
+int sl_conf_children_sorted(
+	const struct sl_conf_node *node, const struct sl_conf_node ***out, size_t *n)
 {
 	const struct sl_conf_node **v;
 	size_t cursor = 0, i = 0;
@@ -315,8 +315,8 @@ bool sl_conf_has(const struct sl_conf_node *node, const char *name)
 	return conf_node_child(node, name) != NULL;
 }
 
-int sl_conf_leaf_values(const struct sl_conf_node *node, const char *leaf, const char ***out,
-	size_t *n)
+int sl_conf_leaf_values(
+	const struct sl_conf_node *node, const char *leaf, const char ***out, size_t *n)
 {
 	const struct sl_conf_node **kids;
 	size_t nk, j = 0;

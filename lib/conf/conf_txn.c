@@ -216,7 +216,8 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 	size_t depth = 0, k;
 	uint32_t h, j;
 
-	for (const struct sl_conf_node *p = n; p && p->parent && depth < CONF_MAX_TOKENS; p = p->parent)
+	for (const struct sl_conf_node *p = n; p && p->parent && depth < CONF_MAX_TOKENS;
+		p = p->parent)
 		tok[depth++] = (char *)p->name;
 	for (size_t i = 0; i < depth / 2; i++) {
 		char *t = tok[i];
@@ -227,7 +228,8 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 	if ((c->nchg + 1) * 2 > c->chg_set_cap && chg_set_grow(c) < 0)
 		return -ENOMEM;
 	for (j = h & (c->chg_set_cap - 1); c->chg_set[j]; j = (j + 1) & (c->chg_set_cap - 1))
-		if (c->chg[c->chg_set[j] - 1].hash == h && path_eq(&c->chg[c->chg_set[j] - 1], tok, depth))
+		if (c->chg[c->chg_set[j] - 1].hash == h &&
+			path_eq(&c->chg[c->chg_set[j] - 1], tok, depth))
 			return 0; /* already recorded, keeps its first line */
 	if (c->nchg == c->capchg) {
 		size_t cap = c->capchg ? c->capchg * 2 : 16;
@@ -266,7 +268,8 @@ bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n)
 
 	if (c->chg_set_cap == 0)
 		return false;
-	for (const struct sl_conf_node *p = n; p && p->parent && depth < CONF_MAX_TOKENS; p = p->parent)
+	for (const struct sl_conf_node *p = n; p && p->parent && depth < CONF_MAX_TOKENS;
+		p = p->parent)
 		tok[depth++] = (char *)p->name;
 	for (size_t i = 0; i < depth / 2; i++) {
 		char *t = tok[i];
@@ -275,7 +278,8 @@ bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n)
 	}
 	h = path_hash(tok, depth);
 	for (j = h & (c->chg_set_cap - 1); c->chg_set[j]; j = (j + 1) & (c->chg_set_cap - 1))
-		if (c->chg[c->chg_set[j] - 1].hash == h && path_eq(&c->chg[c->chg_set[j] - 1], tok, depth))
+		if (c->chg[c->chg_set[j] - 1].hash == h &&
+			path_eq(&c->chg[c->chg_set[j] - 1], tok, depth))
 			return true;
 	return false;
 }

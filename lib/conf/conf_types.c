@@ -7,10 +7,10 @@
 
 #include "conf_priv.h"
 
-#define FAIL(...)                                      \
-	do {                                           \
-		snprintf(out, outsz, __VA_ARGS__);     \
-		return -EINVAL;                        \
+#define FAIL(...)                                  \
+	do {                                       \
+		snprintf(out, outsz, __VA_ARGS__); \
+		return -EINVAL;                    \
 	} while (0)
 
 static int ok_copy(const char *s, char *out, size_t outsz)
@@ -40,9 +40,13 @@ static int cmp_prefixish(const char *a, const char *b)
 	struct sl_prefix pa = {0, 32}, pb = {0, 32};
 	uint32_t x;
 
-	if (strchr(a, '/') ? sl_prefix_parse(a, &pa, true) : sl_addr_parse(a, &x) ? -1 : (pa.addr = x, 0))
+	if (strchr(a, '/')	       ? sl_prefix_parse(a, &pa, true)
+		: sl_addr_parse(a, &x) ? -1
+				       : (pa.addr = x, 0))
 		return strcmp(a, b);
-	if (strchr(b, '/') ? sl_prefix_parse(b, &pb, true) : sl_addr_parse(b, &x) ? -1 : (pb.addr = x, 0))
+	if (strchr(b, '/')	       ? sl_prefix_parse(b, &pb, true)
+		: sl_addr_parse(b, &x) ? -1
+				       : (pb.addr = x, 0))
 		return strcmp(a, b);
 	return sl_prefix_cmp(pa, pb);
 }
@@ -84,7 +88,9 @@ static uint64_t key_prefixish(const char *s)
 	struct sl_prefix p = {0, 32};
 	uint32_t a = 0;
 
-	if (strchr(s, '/') ? sl_prefix_parse(s, &p, true) : sl_addr_parse(s, &a) ? -1 : (p.addr = a, 0))
+	if (strchr(s, '/')	       ? sl_prefix_parse(s, &p, true)
+		: sl_addr_parse(s, &a) ? -1
+				       : (p.addr = a, 0))
 		return 0;
 	return ((uint64_t)p.addr << 6) | p.len;
 }
@@ -166,7 +172,8 @@ static bool name_chars_ok(const char *s, bool dot)
 {
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-			    (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || (dot && *s == '.')))
+			    (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
+			    (dot && *s == '.')))
 			return false;
 	return true;
 }
@@ -216,7 +223,8 @@ static int iface_check(const char *s, bool allow_vif)
 		return -1;
 	if (dot == NULL)
 		return 0;
-	if (!allow_vif || (dot[1] == '0' && dot[2] != '\0') || sl_u32_parse(dot + 1, 0, 4094, &v) < 0)
+	if (!allow_vif || (dot[1] == '0' && dot[2] != '\0') ||
+		sl_u32_parse(dot + 1, 0, 4094, &v) < 0)
 		return -1;
 	return 0;
 }
@@ -301,8 +309,13 @@ static int parse_ports(const struct conf_type *t, const char *s, char *out, size
 
 /* ---- the types ---- */
 
-#define NUM(var, lo, hi, what) \
-	const struct conf_type var = {.valid = what, .parse = parse_u32, .cmp = cmp_num, .key = key_num, .min = lo, .max = hi}
+#define NUM(var, lo, hi, what)                       \
+	const struct conf_type var = {.valid = what, \
+		.parse = parse_u32,                  \
+		.cmp = cmp_num,                      \
+		.key = key_num,                      \
+		.min = lo,                           \
+		.max = hi}
 
 NUM(conf_t_u8, 0, 255, "0..255");
 NUM(conf_t_ge_le, 0, 32, "0..32");
@@ -315,52 +328,79 @@ NUM(conf_t_mtu, 68, 9000, "68..9000");
 NUM(conf_t_vif_mtu, 68, 9000, "68..9000");
 NUM(conf_t_asn, 1, 4294967295u, "1..4294967295");
 const struct conf_type conf_t_table = {.valid = "1..4294967295 except 253-255",
-	.parse = parse_u32, .cmp = cmp_num, .key = key_num, .min = 1, .max = 4294967295u, .except_lo = 253,
+	.parse = parse_u32,
+	.cmp = cmp_num,
+	.key = key_num,
+	.min = 1,
+	.max = 4294967295u,
+	.except_lo = 253,
 	.except_hi = 255};
 
-const struct conf_type conf_t_ipv4 = {.valid = "an IPv4 address A.B.C.D", .parse = parse_ipv4,
-	.cmp = cmp_prefixish, .key = key_prefixish};
+const struct conf_type conf_t_ipv4 = {.valid = "an IPv4 address A.B.C.D",
+	.parse = parse_ipv4,
+	.cmp = cmp_prefixish,
+	.key = key_prefixish};
 const struct conf_type conf_t_prefix = {.valid = "an IPv4 prefix A.B.C.D/L without host bits",
-	.parse = parse_prefix, .cmp = cmp_prefixish, .key = key_prefixish};
+	.parse = parse_prefix,
+	.cmp = cmp_prefixish,
+	.key = key_prefixish};
 const struct conf_type conf_t_ifaddr = {.valid = "a unicast address with length A.B.C.D/1..32",
-	.parse = parse_ifaddr, .cmp = cmp_prefixish, .key = key_prefixish};
-const struct conf_type conf_t_rt = {.valid = "ASN:NN or A.B.C.D:NN", .parse = parse_rt,
-	.cmp = cmp_rt};
+	.parse = parse_ifaddr,
+	.cmp = cmp_prefixish,
+	.key = key_prefixish};
+const struct conf_type conf_t_rt = {
+	.valid = "ASN:NN or A.B.C.D:NN", .parse = parse_rt, .cmp = cmp_rt};
 
 #define VRF_NAME_VALID "1..15 letters, digits, '-' or '_', not default/main/local/unspec"
-const struct conf_type conf_t_vrf_name = {.valid = VRF_NAME_VALID, .parse = parse_vrf_name,
-	.cmp = cmp_str};
+const struct conf_type conf_t_vrf_name = {
+	.valid = VRF_NAME_VALID, .parse = parse_vrf_name, .cmp = cmp_str};
 const struct conf_type conf_t_vrf_ref = {.valid = "a VRF name (" VRF_NAME_VALID ")",
-	.parse = parse_vrf_name, .cmp = cmp_str, .ref = CONF_REF_VRF};
+	.parse = parse_vrf_name,
+	.cmp = cmp_str,
+	.ref = CONF_REF_VRF};
 
 #define POLICY_NAME_VALID "1..63 letters, digits, '-', '_' or '.'"
-const struct conf_type conf_t_policy_name = {.valid = POLICY_NAME_VALID,
-	.parse = parse_policy_name, .cmp = cmp_str};
-const struct conf_type conf_t_prefix_list_ref = {.valid = "a prefix-list name (" POLICY_NAME_VALID ")",
-	.parse = parse_policy_name, .cmp = cmp_str, .ref = CONF_REF_PREFIX_LIST};
+const struct conf_type conf_t_policy_name = {
+	.valid = POLICY_NAME_VALID, .parse = parse_policy_name, .cmp = cmp_str};
+const struct conf_type conf_t_prefix_list_ref = {
+	.valid = "a prefix-list name (" POLICY_NAME_VALID ")",
+	.parse = parse_policy_name,
+	.cmp = cmp_str,
+	.ref = CONF_REF_PREFIX_LIST};
 const struct conf_type conf_t_route_map_ref = {.valid = "a route-map name (" POLICY_NAME_VALID ")",
-	.parse = parse_policy_name, .cmp = cmp_str, .ref = CONF_REF_ROUTE_MAP};
-const struct conf_type conf_t_ruleset_ref = {.valid = "a firewall ruleset name (" POLICY_NAME_VALID ")",
-	.parse = parse_policy_name, .cmp = cmp_str, .ref = CONF_REF_RULESET};
+	.parse = parse_policy_name,
+	.cmp = cmp_str,
+	.ref = CONF_REF_ROUTE_MAP};
+const struct conf_type conf_t_ruleset_ref = {
+	.valid = "a firewall ruleset name (" POLICY_NAME_VALID ")",
+	.parse = parse_policy_name,
+	.cmp = cmp_str,
+	.ref = CONF_REF_RULESET};
 
-const struct conf_type conf_t_ethernet = {.valid = "ethN, N 0..1023", .parse = parse_ethernet,
-	.cmp = cmp_iface};
+const struct conf_type conf_t_ethernet = {
+	.valid = "ethN, N 0..1023", .parse = parse_ethernet, .cmp = cmp_iface};
 const struct conf_type conf_t_iface_ref = {.valid = "ethN or ethN.VLAN (N 0..1023, VLAN 0..4094)",
-	.parse = parse_iface_ref, .cmp = cmp_iface, .ref = CONF_REF_IFACE};
-const struct conf_type conf_t_text = {.valid = "printable text up to 255 characters",
-	.parse = parse_text, .cmp = cmp_str};
-const struct conf_type conf_t_ports = {.valid = "ports 1..65535: N, N-M or a comma list",
-	.parse = parse_ports, .cmp = cmp_str};
+	.parse = parse_iface_ref,
+	.cmp = cmp_iface,
+	.ref = CONF_REF_IFACE};
+const struct conf_type conf_t_text = {
+	.valid = "printable text up to 255 characters", .parse = parse_text, .cmp = cmp_str};
+const struct conf_type conf_t_ports = {
+	.valid = "ports 1..65535: N, N-M or a comma list", .parse = parse_ports, .cmp = cmp_str};
 
 static const char *const w_fw_protocol[] = {"all", "icmp", "tcp", "udp", NULL};
 const struct conf_type conf_t_fw_protocol = {.valid = "tcp, udp, icmp, all or 0..255",
-	.parse = parse_fw_protocol, .cmp = cmp_str, .words = w_fw_protocol};
+	.parse = parse_fw_protocol,
+	.cmp = cmp_str,
+	.words = w_fw_protocol};
 static const char *const w_permit_deny[] = {"permit", "deny", NULL};
-const struct conf_type conf_t_permit_deny = {.valid = "permit, deny", .parse = parse_enum,
-	.cmp = cmp_str, .words = w_permit_deny};
+const struct conf_type conf_t_permit_deny = {
+	.valid = "permit, deny", .parse = parse_enum, .cmp = cmp_str, .words = w_permit_deny};
 static const char *const w_fw_action[] = {"accept", "drop", "reject", NULL};
-const struct conf_type conf_t_fw_action = {.valid = "accept, drop, reject", .parse = parse_enum,
-	.cmp = cmp_str, .words = w_fw_action};
+const struct conf_type conf_t_fw_action = {
+	.valid = "accept, drop, reject", .parse = parse_enum, .cmp = cmp_str, .words = w_fw_action};
 static const char *const w_fw_state[] = {"established", "invalid", "new", "related", NULL};
 const struct conf_type conf_t_fw_state = {.valid = "established, invalid, new, related",
-	.parse = parse_enum, .cmp = cmp_str, .words = w_fw_state};
+	.parse = parse_enum,
+	.cmp = cmp_str,
+	.words = w_fw_state};

@@ -20,10 +20,10 @@ struct vctx {
 	size_t nerr;
 };
 
-#define ERR(v, line, ...)                                       \
-	do {                                                    \
-		sl_errors_add((v)->errs, line, __VA_ARGS__);    \
-		(v)->nerr++;                                    \
+#define ERR(v, line, ...)                                    \
+	do {                                                 \
+		sl_errors_add((v)->errs, line, __VA_ARGS__); \
+		(v)->nerr++;                                 \
 	} while (0)
 
 static const char *ref_word(enum conf_ref kind)
@@ -46,8 +46,8 @@ static const char *ref_word(enum conf_ref kind)
 }
 
 /* The node a reference names, NULL when it is not configured. */
-static const struct sl_conf_node *referee(const struct sl_conf *c, enum conf_ref kind,
-	const char *name)
+static const struct sl_conf_node *referee(
+	const struct sl_conf *c, enum conf_ref kind, const char *name)
 {
 	char eth[SL_NAME_MAX];
 	const char *dot;
@@ -74,8 +74,8 @@ static const struct sl_conf_node *referee(const struct sl_conf *c, enum conf_ref
 }
 
 /* Path of the referee of (kind, name), for matching against deleted paths. */
-static int referee_path(enum conf_ref kind, const char *name, const char **tok, char *eth,
-	size_t ethsz)
+static int referee_path(
+	enum conf_ref kind, const char *name, const char **tok, char *eth, size_t ethsz)
 {
 	const char *dot;
 
@@ -95,7 +95,8 @@ static int referee_path(enum conf_ref kind, const char *name, const char **tok, 
 		return 5;
 	case CONF_REF_PREFIX_LIST:
 	case CONF_REF_ROUTE_MAP:
-		tok[0] = "policy", tok[1] = kind == CONF_REF_PREFIX_LIST ? "prefix-list" : "route-map";
+		tok[0] = "policy",
+		tok[1] = kind == CONF_REF_PREFIX_LIST ? "prefix-list" : "route-map";
 		tok[2] = name;
 		return 3;
 	case CONF_REF_RULESET:
@@ -151,10 +152,11 @@ static void check_route_iface(struct vctx *v, const struct sl_conf_node *route,
 	if (same_vrf(want, have))
 		return;
 	conf_node_path(ifval, path, sizeof(path));
-	ERR(v, line, "interface '%s' is in vrf %s, not in vrf %s (at '%s'; valid: an interface of "
-		"vrf %s, or add 'vrf %s' to reach it across VRFs)", ifval->name,
-		have ? have : "default", want ? want : "default", path, want ? want : "default",
-		have ? have : "default");
+	ERR(v, line,
+		"interface '%s' is in vrf %s, not in vrf %s (at '%s'; valid: an interface of "
+		"vrf %s, or add 'vrf %s' to reach it across VRFs)",
+		ifval->name, have ? have : "default", want ? want : "default", path,
+		want ? want : "default", have ? have : "default");
 }
 
 static void check_route(struct vctx *v, const struct sl_conf_node *route, unsigned line)
@@ -184,8 +186,10 @@ static void check_table(struct vctx *v, const struct sl_conf_node *vrf, unsigned
 	while ((other = sl_conf_child_next(vrf->parent, &cur)) != NULL) {
 		const char *t = sl_conf_leaf_value(other, "table");
 		if (other != vrf && t && strcmp(t, table) == 0)
-			ERR(v, line, "table %s of vrf %s is already used by vrf %s (valid: a table id "
-				"no other VRF uses)", table, vrf->name, other->name);
+			ERR(v, line,
+				"table %s of vrf %s is already used by vrf %s (valid: a table id "
+				"no other VRF uses)",
+				table, vrf->name, other->name);
 	}
 }
 
@@ -196,12 +200,16 @@ static void check_bgp(struct vctx *v, const struct sl_conf_node *vrf,
 	const struct sl_conf_node *imp;
 
 	if (af && !sl_conf_has(bgp, "system-as"))
-		ERR(v, line, "vrf %s: bgp address-family needs 'protocols bgp system-as' (valid: "
-			"system-as 1..4294967295)", vrf->name);
+		ERR(v, line,
+			"vrf %s: bgp address-family needs 'protocols bgp system-as' (valid: "
+			"system-as 1..4294967295)",
+			vrf->name);
 	imp = sl_conf_child(sl_conf_child(sl_conf_child(af, "ipv4-unicast"), "import"), "vrf");
 	if (sl_conf_child(imp, vrf->name))
-		ERR(v, line, "vrf %s: 'import vrf %s' imports the VRF into itself (valid: another "
-			"VRF)", vrf->name, vrf->name);
+		ERR(v, line,
+			"vrf %s: 'import vrf %s' imports the VRF into itself (valid: another "
+			"VRF)",
+			vrf->name, vrf->name);
 }
 
 static void check_leak_firewall(struct vctx *v, const struct sl_conf_node *vrf,
@@ -210,7 +218,8 @@ static void check_leak_firewall(struct vctx *v, const struct sl_conf_node *vrf,
 	const struct sl_conf_node *to = sl_conf_child(lf, "to");
 
 	if (sl_conf_child(to, vrf->name))
-		ERR(v, line, "vrf %s: 'leak-firewall to %s' names the VRF itself (valid: another VRF)",
+		ERR(v, line,
+			"vrf %s: 'leak-firewall to %s' names the VRF itself (valid: another VRF)",
 			vrf->name, vrf->name);
 }
 
@@ -226,21 +235,29 @@ static void check_prefix_list(struct vctx *v, const struct sl_conf_node *pl, uns
 		unsigned g = ge ? (unsigned)atoi(ge) : 0, l = le ? (unsigned)atoi(le) : 0;
 
 		if ((ge || le) && prefix == NULL) {
-			ERR(v, line, "prefix-list %s rule %s: %s without a prefix (valid: set 'prefix' "
-				"too)", pl->name, r->name, ge ? "ge" : "le");
+			ERR(v, line,
+				"prefix-list %s rule %s: %s without a prefix (valid: set 'prefix' "
+				"too)",
+				pl->name, r->name, ge ? "ge" : "le");
 			continue;
 		}
 		if (prefix == NULL || sl_prefix_parse(prefix, &p, true) < 0)
 			continue;
 		if (ge && g <= p.len)
-			ERR(v, line, "prefix-list %s rule %s: ge %s must be greater than the prefix "
-				"length %u (valid: %u < ge <= le <= 32)", pl->name, r->name, ge, p.len, p.len);
+			ERR(v, line,
+				"prefix-list %s rule %s: ge %s must be greater than the prefix "
+				"length %u (valid: %u < ge <= le <= 32)",
+				pl->name, r->name, ge, p.len, p.len);
 		else if (le && l <= p.len)
-			ERR(v, line, "prefix-list %s rule %s: le %s must be greater than the prefix "
-				"length %u (valid: %u < ge <= le <= 32)", pl->name, r->name, le, p.len, p.len);
+			ERR(v, line,
+				"prefix-list %s rule %s: le %s must be greater than the prefix "
+				"length %u (valid: %u < ge <= le <= 32)",
+				pl->name, r->name, le, p.len, p.len);
 		else if (ge && le && g > l)
-			ERR(v, line, "prefix-list %s rule %s: ge %s is greater than le %s (valid: "
-				"%u < ge <= le <= 32)", pl->name, r->name, ge, le, p.len);
+			ERR(v, line,
+				"prefix-list %s rule %s: ge %s is greater than le %s (valid: "
+				"%u < ge <= le <= 32)",
+				pl->name, r->name, ge, le, p.len);
 	}
 }
 
@@ -258,11 +275,15 @@ static void check_ruleset(struct vctx *v, const struct sl_conf_node *rs, unsigne
 		bool icmp = proto && (strcmp(proto, "icmp") == 0 || strcmp(proto, "1") == 0);
 
 		if (ports && !l4)
-			ERR(v, line, "firewall ipv4 name %s rule %s: a port needs 'protocol tcp' or "
-				"'protocol udp' (protocol is %s)", rs->name, r->name, proto ? proto : "unset");
+			ERR(v, line,
+				"firewall ipv4 name %s rule %s: a port needs 'protocol tcp' or "
+				"'protocol udp' (protocol is %s)",
+				rs->name, r->name, proto ? proto : "unset");
 		if (sl_conf_has(r, "icmp") && !icmp)
-			ERR(v, line, "firewall ipv4 name %s rule %s: 'icmp type' needs 'protocol icmp' "
-				"(protocol is %s)", rs->name, r->name, proto ? proto : "unset");
+			ERR(v, line,
+				"firewall ipv4 name %s rule %s: 'icmp type' needs 'protocol icmp' "
+				"(protocol is %s)",
+				rs->name, r->name, proto ? proto : "unset");
 	}
 }
 
@@ -360,8 +381,9 @@ static void check_deleted(struct vctx *v, const struct conf_change *chg)
 			continue;
 		conf_node_path(h->first->parent, path, sizeof(path));
 		snprintf(what, sizeof(what), "%s %s", ref_word(h->kind), h->name);
-		ERR(v, chg->line, "cannot delete %s: still referenced by '%s %s' (delete that first)",
-			what, path, h->name);
+		ERR(v, chg->line,
+			"cannot delete %s: still referenced by '%s %s' (delete that first)", what,
+			path, h->name);
 	}
 }
 
@@ -371,7 +393,8 @@ int conf_validate_all(struct sl_conf *c, struct sl_errors *errs)
 
 	for (size_t i = 0; i < c->nchg; i++) {
 		const struct conf_change *chg = &c->chg[i];
-		const struct sl_conf_node *n = sl_conf_find(c, (const char *const *)chg->tok, chg->ntok);
+		const struct sl_conf_node *n =
+			sl_conf_find(c, (const char *const *)chg->tok, chg->ntok);
 		const struct sl_conf_node *obj = NULL;
 
 		if (n == NULL) {

@@ -168,11 +168,10 @@ int sl_conf_change_get(const struct sl_conf *conf, size_t i, const char *const *
 
 const struct sl_conf_node *sl_conf_root(const struct sl_conf *conf);
 /* Node at path (n tokens from the root); NULL when absent. */
-const struct sl_conf_node *sl_conf_find(const struct sl_conf *conf, const char *const *path,
-	size_t n);
+const struct sl_conf_node *sl_conf_find(
+	const struct sl_conf *conf, const char *const *path, size_t n);
 /* Same, path given as NULL-terminated arguments: sl_conf_findv(c, "vrf", "name", "A", NULL). */
-const struct sl_conf_node *sl_conf_findv(const struct sl_conf *conf, ...)
-	__attribute__((sentinel));
+const struct sl_conf_node *sl_conf_findv(const struct sl_conf *conf, ...) __attribute__((sentinel));
 /* Child by name, O(1). NULL when absent. */
 const struct sl_conf_node *sl_conf_child(const struct sl_conf_node *node, const char *name);
 const char *sl_conf_node_name(const struct sl_conf_node *node);
@@ -184,8 +183,8 @@ const struct sl_conf_node *sl_conf_child_next(const struct sl_conf_node *node, s
 /* Children in canonical order (keywords in schema order, values naturally:
  * numbers numerically, addresses/prefixes by address then length, names by
  * strcmp). *out is malloc'ed (free it); 0 or -ENOMEM. */
-int sl_conf_children_sorted(const struct sl_conf_node *node, const struct sl_conf_node ***out,
-	size_t *n);
+int sl_conf_children_sorted(
+	const struct sl_conf_node *node, const struct sl_conf_node ***out, size_t *n);
 /* The single value of leaf `leaf` under node ("table" → "10"); NULL if unset. */
 const char *sl_conf_leaf_value(const struct sl_conf_node *node, const char *leaf);
 /* True when child `name` exists (valueless leaves: "disable", "blackhole"). */
@@ -193,8 +192,8 @@ bool sl_conf_has(const struct sl_conf_node *node, const char *name);
 /* The values of multi leaf `leaf` under node, sorted canonically: *out is a
  * malloc'ed array of n strings owned by the tree (free only the array).
  * n = 0 and *out = NULL when unset. 0 or -ENOMEM. */
-int sl_conf_leaf_values(const struct sl_conf_node *node, const char *leaf, const char ***out,
-	size_t *n);
+int sl_conf_leaf_values(
+	const struct sl_conf_node *node, const char *leaf, const char ***out, size_t *n);
 
 /* Render the tree as `set` lines in canonical order; loading them gives the
  * identical tree. 0 or -EIO. */

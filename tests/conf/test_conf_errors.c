@@ -31,7 +31,8 @@ static const char base[] =
 	"set vrf name SHARED protocols static route 10.7.0.0/24 interface eth3.7\n"
 	"set vrf name CUSTOMER-A leak-firewall to SHARED name FW\n"
 	"set vrf name CUSTOMER-A protocols bgp system-as 65000\n"
-	"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-map vpn import RM\n";
+	"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-map vpn import "
+	"RM\n";
 
 #define BGP_AF "set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast "
 #define ROUTE_A "set vrf name CUSTOMER-A protocols static route "
@@ -46,23 +47,28 @@ struct bad {
 static const struct bad bad[] = {
 	/* unknown paths, with what is valid */
 	{"set interfaces ethernet eth1 adress 10.1.0.1/24", 1,
-		"unknown node 'adress' after 'interfaces ethernet eth1' (valid: address, description, "
+		"unknown node 'adress' after 'interfaces ethernet eth1' (valid: address, "
+		"description, "
 		"disable, mtu, vif, vrf)"},
 	{"set vlan 10", 1,
-		"unknown node 'vlan' after 'set' (valid: firewall, interfaces, policy, protocols, vrf)"},
+		"unknown node 'vlan' after 'set' (valid: firewall, interfaces, policy, protocols, "
+		"vrf)"},
 	{"set policy route-map RM rule 10 set weight 5", 1,
-		"unknown node 'weight' after 'policy route-map RM rule 10 set' (valid: local-preference, "
+		"unknown node 'weight' after 'policy route-map RM rule 10 set' (valid: "
+		"local-preference, "
 		"metric)"},
 	{BGP_AF "route-target import-export 65000:1", 1, "unknown node 'import-export'"},
 	{"set vrf name CUSTOMER-A protocols bgp address-family ipv6-unicast", 1,
-		"unknown node 'ipv6-unicast' after 'vrf name CUSTOMER-A protocols bgp address-family' "
+		"unknown node 'ipv6-unicast' after 'vrf name CUSTOMER-A protocols bgp "
+		"address-family' "
 		"(valid: ipv4-unicast)"},
 	{"set protocols ospf area 0", 1, "unknown node 'ospf' after 'protocols' (valid: static)"},
 	{"delete vrf name CUSTOMER-A tabel", 1, "unknown node 'tabel' after 'vrf name CUSTOMER-A'"},
 	{"frobnicate vrf", 1, "unknown command 'frobnicate' (valid: set, delete"},
 	{"\n\nshow vrf", 3, "unknown command 'show'"},
 	/* bad values */
-	{ROUTE_A "10.1.0.1/24 blackhole", 1, "host bits set in 10.1.0.1/24 (did you mean 10.1.0.0/24?)"},
+	{ROUTE_A "10.1.0.1/24 blackhole", 1,
+		"host bits set in 10.1.0.1/24 (did you mean 10.1.0.0/24?)"},
 	{"set protocols static route 10.0.0.1/8 blackhole", 1,
 		"host bits set in 10.0.0.1/8 (did you mean 10.0.0.0/8?)"},
 	{"set policy prefix-list PL rule 20 prefix 10.100.0.10/16", 1,
@@ -70,17 +76,21 @@ static const struct bad bad[] = {
 	{ROUTE_A "10.0.0.0/33 blackhole", 1, "10.0.0.0/33: not an IPv4 prefix"},
 	{ROUTE_A "10.0.0.0 blackhole", 1, "10.0.0.0: not an IPv4 prefix"},
 	{"set protocols static route 10.0.0.0/8 next-hop 256.1.1.1", 1,
-		"256.1.1.1: not an IPv4 address (after 'protocols static route 10.0.0.0/8 next-hop'; "
+		"256.1.1.1: not an IPv4 address (after 'protocols static route 10.0.0.0/8 "
+		"next-hop'; "
 		"valid: an IPv4 address A.B.C.D)"},
-	{"set protocols static route 10.0.0.0/8 next-hop 10.01.0.1", 1, "10.01.0.1: not an IPv4 address"},
+	{"set protocols static route 10.0.0.0/8 next-hop 10.01.0.1", 1,
+		"10.01.0.1: not an IPv4 address"},
 	{"set interfaces ethernet eth1 address 256.1.1.1/24", 1,
 		"256.1.1.1/24: not an IPv4 address with prefix length"},
-	{"set interfaces ethernet eth1 address 10.1.0.1", 1, "10.1.0.1: not an IPv4 address with prefix length"},
+	{"set interfaces ethernet eth1 address 10.1.0.1", 1,
+		"10.1.0.1: not an IPv4 address with prefix length"},
 	{"set interfaces ethernet eth1 address 10.1.0.0/24", 1,
 		"10.1.0.0/24 is the network address of its subnet"},
 	{"set interfaces ethernet eth1 address 10.1.0.255/24", 1,
 		"10.1.0.255/24 is the broadcast address of its subnet"},
-	{"set interfaces ethernet eth1 address 10.1.0.1/0", 1, "a /0 interface address is not allowed"},
+	{"set interfaces ethernet eth1 address 10.1.0.1/0", 1,
+		"a /0 interface address is not allowed"},
 	{"set interfaces ethernet eth1 address 224.0.0.1/24", 1, "not a unicast host address"},
 	{BGP_AF "rd 65000", 1, "65000: not a route distinguisher/target (after"},
 	{BGP_AF "rd 1.2.3.4:70000", 1, "1.2.3.4:70000: not a route distinguisher/target"},
@@ -89,74 +99,109 @@ static const struct bad bad[] = {
 	{BGP_AF "route-target vpn export '65000:1 bogus'", 1,
 		"bogus: not a route distinguisher/target"},
 	{"set vrf name CUSTOMER-A table 0", 1,
-		"0: out of range (after 'vrf name CUSTOMER-A table'; valid: 1..4294967295 except 253-255)"},
+		"0: out of range (after 'vrf name CUSTOMER-A table'; valid: 1..4294967295 except "
+		"253-255)"},
 	{"set vrf name CUSTOMER-A table 254", 1, "254: out of range"},
 	{"set vrf name CUSTOMER-A table 4294967296", 1, "4294967296: out of range"},
 	{"set vrf name CUSTOMER-A table 010", 1, "010: leading zero in number"},
 	{"set vrf name CUSTOMER-A table ten", 1, "ten: not a number"},
 	{"set vrf name CUSTOMER-A protocols bgp system-as 0", 1, "0: out of range"},
-	{"set interfaces ethernet eth1 mtu 67", 1, "67: out of range (after 'interfaces ethernet eth1 mtu'; valid: 68..9000)"},
+	{"set interfaces ethernet eth1 mtu 67", 1,
+		"67: out of range (after 'interfaces ethernet eth1 mtu'; valid: 68..9000)"},
 	{"set interfaces ethernet eth1 mtu 9001", 1, "9001: out of range"},
-	{"set interfaces ethernet eth1 vif 4095 disable", 1, "4095: out of range (after 'interfaces ethernet eth1 vif'; valid: 0..4094)"},
+	{"set interfaces ethernet eth1 vif 4095 disable", 1,
+		"4095: out of range (after 'interfaces ethernet eth1 vif'; valid: 0..4094)"},
 	{"set interfaces ethernet eth1024 disable", 1, "eth1024: not an ethernet interface name"},
-	{"set interfaces ethernet ens3 disable", 1, "ens3: not an ethernet interface name (after 'interfaces ethernet'; valid: ethN, N 0..1023)"},
+	{"set interfaces ethernet ens3 disable", 1,
+		"ens3: not an ethernet interface name (after 'interfaces ethernet'; valid: ethN, N "
+		"0..1023)"},
 	{"set interfaces ethernet eth1.5 disable", 1, "eth1.5: not an ethernet interface name"},
-	{"set protocols static route 10.9.0.0/16 interface eth1.4095", 1, "eth1.4095: not an interface name"},
-	{"set protocols static route 10.9.0.0/16 next-hop 10.0.0.1 distance 0", 1, "0: out of range (after 'protocols static route 10.9.0.0/16 next-hop 10.0.0.1 distance'; valid: 1..255)"},
+	{"set protocols static route 10.9.0.0/16 interface eth1.4095", 1,
+		"eth1.4095: not an interface name"},
+	{"set protocols static route 10.9.0.0/16 next-hop 10.0.0.1 distance 0", 1,
+		"0: out of range (after 'protocols static route 10.9.0.0/16 next-hop 10.0.0.1 "
+		"distance'; valid: 1..255)"},
 	{"set vrf name default table 30", 1, "default: reserved VRF name"},
 	{"set vrf name THIS-NAME-IS-LONG table 30", 1, "THIS-NAME-IS-LONG: not a VRF name"},
 	{"set vrf name bad!name table 30", 1, "bad!name: not a VRF name"},
-	{"set policy prefix-list bad/name rule 10 action permit", 1, "bad/name: not a valid name (after 'policy prefix-list'; valid: 1..63 letters"},
-	{"set policy prefix-list PL rule 0 action permit", 1, "0: out of range (after 'policy prefix-list PL rule'; valid: 1..65535)"},
-	{"set policy prefix-list PL rule 10 action allow", 1, "allow: not one of the allowed words (after 'policy prefix-list PL rule 10 action'; valid: permit, deny)"},
+	{"set policy prefix-list bad/name rule 10 action permit", 1,
+		"bad/name: not a valid name (after 'policy prefix-list'; valid: 1..63 letters"},
+	{"set policy prefix-list PL rule 0 action permit", 1,
+		"0: out of range (after 'policy prefix-list PL rule'; valid: 1..65535)"},
+	{"set policy prefix-list PL rule 10 action allow", 1,
+		"allow: not one of the allowed words (after 'policy prefix-list PL rule 10 "
+		"action'; valid: permit, deny)"},
 	{"set policy prefix-list PL rule 10 ge 33", 1, "33: out of range"},
 	{"set policy route-map RM rule 10 set local-preference -1", 1, "-1: not a number"},
-	{FW_RULE "action allow", 1, "allow: not one of the allowed words (after 'firewall ipv4 name FW rule 10 action'; valid: accept, drop, reject)"},
+	{FW_RULE "action allow", 1,
+		"allow: not one of the allowed words (after 'firewall ipv4 name FW rule 10 "
+		"action'; valid: accept, drop, reject)"},
 	{"set firewall ipv4 name FW rule 1000000 action accept", 1, "1000000: out of range"},
-	{FW_RULE "protocol 256", 1, "256: not a protocol (after 'firewall ipv4 name FW rule 10 protocol'; valid: tcp, udp, icmp, all or 0..255)"},
+	{FW_RULE "protocol 256", 1,
+		"256: not a protocol (after 'firewall ipv4 name FW rule 10 protocol'; valid: tcp, "
+		"udp, icmp, all or 0..255)"},
 	{FW_RULE "protocol gre", 1, "gre: not a protocol"},
 	{FW_RULE "destination port 0", 1, "'0' is not a port 1..65535"},
 	{FW_RULE "destination port 80-20", 1, "port range 80-20 is reversed"},
 	{FW_RULE "source port 65536", 1, "'65536' is not a port 1..65535"},
 	{FW_RULE "source port 80,,90", 1, "not a port list"},
-	{FW_RULE "state bogus", 1, "bogus: not one of the allowed words (after 'firewall ipv4 name FW rule 10 state'; valid: established, invalid, new, related)"},
+	{FW_RULE "state bogus", 1,
+		"bogus: not one of the allowed words (after 'firewall ipv4 name FW rule 10 state'; "
+		"valid: established, invalid, new, related)"},
 	{FW_RULE "icmp type 300", 1, "300: out of range"},
 	{"set firewall ipv4 name FW default-action permit", 1, "valid: accept, drop, reject"},
-	{"set interfaces ethernet eth1 description 'a\"b'\"c'd\"", 1, "text with both kinds of quotes"},
+	{"set interfaces ethernet eth1 description 'a\"b'\"c'd\"", 1,
+		"text with both kinds of quotes"},
 	/* syntax: quotes, missing values, extra tokens */
 	{"set interfaces ethernet eth1 description 'unterminated", 1, "unterminated single quote"},
 	{"set interfaces ethernet eth1 description \"unterminated", 1, "unterminated double quote"},
-	{"set vrf name CUSTOMER-A table", 1, "missing value after 'vrf name CUSTOMER-A table' (valid: 1..4294967295 except 253-255)"},
+	{"set vrf name CUSTOMER-A table", 1,
+		"missing value after 'vrf name CUSTOMER-A table' (valid: 1..4294967295 except "
+		"253-255)"},
 	{"set vrf name", 1, "missing value after 'vrf name' (valid: 1..15 letters"},
 	{"set vrf", 1, "incomplete path 'vrf' (continue with one of: name)"},
-	{"set vrf name CUSTOMER-A protocols", 1, "incomplete path 'vrf name CUSTOMER-A protocols' (continue with one of: bgp, static)"},
+	{"set vrf name CUSTOMER-A protocols", 1,
+		"incomplete path 'vrf name CUSTOMER-A protocols' (continue with one of: bgp, "
+		"static)"},
 	{"set", 1, "'set' needs a path (valid: firewall, interfaces"},
 	{"delete", 1, "'delete' needs a path"},
 	{BGP_AF "route-target import ' '", 1, "missing value after"},
-	{"set vrf name CUSTOMER-A table 10 20", 1, "unexpected '20' after 'vrf name CUSTOMER-A table 10' (the path is complete)"},
-	{"set interfaces ethernet eth1 disable now", 1, "unexpected 'now' after 'interfaces ethernet eth1 disable'"},
+	{"set vrf name CUSTOMER-A table 10 20", 1,
+		"unexpected '20' after 'vrf name CUSTOMER-A table 10' (the path is complete)"},
+	{"set interfaces ethernet eth1 disable now", 1,
+		"unexpected 'now' after 'interfaces ethernet eth1 disable'"},
 	{"commit now", 1, "unexpected 'now' after 'commit'"},
 	{"delete vrf name NOPE", 1, "nothing to delete: 'vrf name NOPE' is not configured"},
-	{"delete interfaces ethernet eth1 address 10.9.9.9/24", 1, "nothing to delete: 'interfaces ethernet eth1 address 10.9.9.9/24' is not configured"},
-	{"delete interfaces ethernet eth1 mtu", 1, "nothing to delete: 'interfaces ethernet eth1 mtu'"},
+	{"delete interfaces ethernet eth1 address 10.9.9.9/24", 1,
+		"nothing to delete: 'interfaces ethernet eth1 address 10.9.9.9/24' is not "
+		"configured"},
+	{"delete interfaces ethernet eth1 mtu", 1,
+		"nothing to delete: 'interfaces ethernet eth1 mtu'"},
 	/* references to undefined objects */
 	{"set interfaces ethernet eth3 vrf CUSTOMER-C", 1,
 		"vrf 'CUSTOMER-C' is not defined (referenced by 'interfaces ethernet eth3 vrf')"},
 	{"set interfaces ethernet eth1 vif 10 vrf NOPE", 1,
 		"vrf 'NOPE' is not defined (referenced by 'interfaces ethernet eth1 vif 10 vrf')"},
 	{"\n" ROUTE_A "10.9.0.0/16 next-hop 10.100.0.1 vrf NOPE", 2,
-		"vrf 'NOPE' is not defined (referenced by 'vrf name CUSTOMER-A protocols static route "
+		"vrf 'NOPE' is not defined (referenced by 'vrf name CUSTOMER-A protocols static "
+		"route "
 		"10.9.0.0/16 next-hop 10.100.0.1 vrf')"},
 	{ROUTE_A "10.9.0.0/16 interface eth9", 1,
-		"interface 'eth9' is not defined (referenced by 'vrf name CUSTOMER-A protocols static "
+		"interface 'eth9' is not defined (referenced by 'vrf name CUSTOMER-A protocols "
+		"static "
 		"route 10.9.0.0/16 interface')"},
-	{"set protocols static route 10.9.0.0/16 interface eth1.5", 1, "interface 'eth1.5' is not defined"},
-	{BGP_AF "import vrf NOPE", 1, "vrf 'NOPE' is not defined (referenced by 'vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast import vrf')"},
+	{"set protocols static route 10.9.0.0/16 interface eth1.5", 1,
+		"interface 'eth1.5' is not defined"},
+	{BGP_AF "import vrf NOPE", 1,
+		"vrf 'NOPE' is not defined (referenced by 'vrf name CUSTOMER-A protocols bgp "
+		"address-family ipv4-unicast import vrf')"},
 	{BGP_AF "route-map vpn export NOPE", 1, "route-map 'NOPE' is not defined"},
 	{"set policy route-map RM2 rule 10 match ip address prefix-list NOPE", 1,
-		"prefix-list 'NOPE' is not defined (referenced by 'policy route-map RM2 rule 10 match ip "
+		"prefix-list 'NOPE' is not defined (referenced by 'policy route-map RM2 rule 10 "
+		"match ip "
 		"address prefix-list')"},
-	{"set vrf name SHARED leak-firewall to CUSTOMER-A name NOPE", 1, "firewall ruleset 'NOPE' is not defined"},
+	{"set vrf name SHARED leak-firewall to CUSTOMER-A name NOPE", 1,
+		"firewall ruleset 'NOPE' is not defined"},
 	{"set vrf name SHARED leak-firewall to GHOST name FW", 1, "vrf 'GHOST' is not defined"},
 	/* interfaces in the wrong VRF */
 	{ROUTE_A "10.9.0.0/16 interface eth2", 1,
@@ -166,43 +211,68 @@ static const struct bad bad[] = {
 	{ROUTE_A "10.9.0.0/16 interface eth1 vrf SHARED", 1,
 		"interface 'eth1' is in vrf CUSTOMER-A, not in vrf SHARED"},
 	{"set interfaces ethernet eth1 vrf SHARED", 1,
-		"interface 'eth1' is in vrf SHARED, not in vrf CUSTOMER-A (at 'vrf name SHARED protocols "
+		"interface 'eth1' is in vrf SHARED, not in vrf CUSTOMER-A (at 'vrf name SHARED "
+		"protocols "
 		"static route 10.1.0.0/24 interface eth1'"},
-	{"delete interfaces ethernet eth3 vif 7 vrf", 1, "interface 'eth3.7' is in vrf default, not in vrf SHARED"},
+	{"delete interfaces ethernet eth3 vif 7 vrf", 1,
+		"interface 'eth3.7' is in vrf default, not in vrf SHARED"},
 	/* duplicates and self references */
-	{"set vrf name SHARED table 10", 1, "table 10 of vrf SHARED is already used by vrf CUSTOMER-A"},
+	{"set vrf name SHARED table 10", 1,
+		"table 10 of vrf SHARED is already used by vrf CUSTOMER-A"},
 	{"set vrf name NEW table 20", 1, "table 20 of vrf NEW is already used by vrf SHARED"},
 	{"set vrf name X table 50\nset vrf name Y table 50", 1, "is already used by vrf"},
-	{BGP_AF "import vrf CUSTOMER-A", 1, "vrf CUSTOMER-A: 'import vrf CUSTOMER-A' imports the VRF into itself"},
-	{"set vrf name SHARED leak-firewall to SHARED name FW", 1, "'leak-firewall to SHARED' names the VRF itself"},
+	{BGP_AF "import vrf CUSTOMER-A", 1,
+		"vrf CUSTOMER-A: 'import vrf CUSTOMER-A' imports the VRF into itself"},
+	{"set vrf name SHARED leak-firewall to SHARED name FW", 1,
+		"'leak-firewall to SHARED' names the VRF itself"},
 	/* ge/le */
-	{"set policy prefix-list P2 rule 10 prefix 10.0.0.0/16\nset policy prefix-list P2 rule 10 ge 8", 1,
-		"prefix-list P2 rule 10: ge 8 must be greater than the prefix length 16 (valid: 16 < ge <= le <= 32)"},
-	{"set policy prefix-list P2 rule 10 prefix 10.0.0.0/16\nset policy prefix-list P2 rule 10 le 16", 1,
-		"le 16 must be greater than the prefix length 16"},
-	{"set policy prefix-list P2 rule 10 prefix 10.0.0.0/16\nset policy prefix-list P2 rule 10 ge 24\n"
-	 "set policy prefix-list P2 rule 10 le 20", 1, "ge 24 is greater than le 20"},
-	{"set policy prefix-list P2 rule 10 ge 24", 1, "prefix-list P2 rule 10: ge without a prefix"},
-	{"set policy prefix-list PL rule 10 le 8", 1, "prefix-list PL rule 10: le 8 must be greater than the prefix length 16"},
+	{"set policy prefix-list P2 rule 10 prefix 10.0.0.0/16\nset policy prefix-list P2 rule 10 "
+	 "ge 8",
+		1,
+		"prefix-list P2 rule 10: ge 8 must be greater than the prefix length 16 (valid: 16 "
+		"< ge <= le <= 32)"},
+	{"set policy prefix-list P2 rule 10 prefix 10.0.0.0/16\nset policy prefix-list P2 rule 10 "
+	 "le 16",
+		1, "le 16 must be greater than the prefix length 16"},
+	{"set policy prefix-list P2 rule 10 prefix 10.0.0.0/16\nset policy prefix-list P2 rule 10 "
+	 "ge 24\n"
+	 "set policy prefix-list P2 rule 10 le 20",
+		1, "ge 24 is greater than le 20"},
+	{"set policy prefix-list P2 rule 10 ge 24", 1,
+		"prefix-list P2 rule 10: ge without a prefix"},
+	{"set policy prefix-list PL rule 10 le 8", 1,
+		"prefix-list PL rule 10: le 8 must be greater than the prefix length 16"},
 	/* deleting what is referenced */
 	{"delete vrf name CUSTOMER-A", 1, "cannot delete vrf CUSTOMER-A: still referenced by '"},
 	{"delete vrf", 1, "cannot delete vrf "},
 	{"delete policy prefix-list PL", 1,
-		"cannot delete prefix-list PL: still referenced by 'policy route-map RM rule 10 match ip "
+		"cannot delete prefix-list PL: still referenced by 'policy route-map RM rule 10 "
+		"match ip "
 		"address prefix-list PL'"},
-	{"delete policy route-map RM", 1, "cannot delete route-map RM: still referenced by 'vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-map vpn import RM'"},
-	{"delete firewall ipv4 name FW", 1, "cannot delete firewall ruleset FW: still referenced by 'vrf name CUSTOMER-A leak-firewall to SHARED name FW'"},
-	{"delete interfaces ethernet eth1", 1, "cannot delete interface eth1: still referenced by 'vrf name SHARED protocols static route 10.1.0.0/24 interface eth1'"},
-	{"delete interfaces ethernet eth3 vif 7", 1, "cannot delete interface eth3.7: still referenced by"},
+	{"delete policy route-map RM", 1,
+		"cannot delete route-map RM: still referenced by 'vrf name CUSTOMER-A protocols "
+		"bgp address-family ipv4-unicast route-map vpn import RM'"},
+	{"delete firewall ipv4 name FW", 1,
+		"cannot delete firewall ruleset FW: still referenced by 'vrf name CUSTOMER-A "
+		"leak-firewall to SHARED name FW'"},
+	{"delete interfaces ethernet eth1", 1,
+		"cannot delete interface eth1: still referenced by 'vrf name SHARED protocols "
+		"static route 10.1.0.0/24 interface eth1'"},
+	{"delete interfaces ethernet eth3 vif 7", 1,
+		"cannot delete interface eth3.7: still referenced by"},
 	{"set vrf name Z table 99\ndelete vrf name SHARED", 2, "cannot delete vrf SHARED"},
 	/* incomplete objects */
 	{"set vrf name NEWV protocols static route 10.0.0.0/8", 1,
 		"static route '10.0.0.0/8' has no next-hop, interface or blackhole"},
 	{"set vrf name NEWV protocols bgp address-family ipv4-unicast rd 65000:1", 1,
 		"vrf NEWV: bgp address-family needs 'protocols bgp system-as'"},
-	{"delete vrf name CUSTOMER-A protocols bgp system-as", 1, "vrf CUSTOMER-A: bgp address-family needs"},
-	{FW_RULE "destination port 53", 1, "firewall ipv4 name FW rule 10: a port needs 'protocol tcp' or 'protocol udp' (protocol is unset)"},
-	{FW_RULE "protocol tcp\n" FW_RULE "icmp type 8", 1, "'icmp type' needs 'protocol icmp' (protocol is tcp)"},
+	{"delete vrf name CUSTOMER-A protocols bgp system-as", 1,
+		"vrf CUSTOMER-A: bgp address-family needs"},
+	{FW_RULE "destination port 53", 1,
+		"firewall ipv4 name FW rule 10: a port needs 'protocol tcp' or 'protocol udp' "
+		"(protocol is unset)"},
+	{FW_RULE "protocol tcp\n" FW_RULE "icmp type 8", 1,
+		"'icmp type' needs 'protocol icmp' (protocol is tcp)"},
 	/* the bad line anywhere: later good lines do not hide it */
 	{"set vrf name OK table 77\nset vrf name OK tabel 78\nset vrf name OK description fine", 2,
 		"unknown node 'tabel' after 'vrf name OK'"},
@@ -254,7 +324,8 @@ static void test_atomicity(void **state)
 		"set interfaces ethernet eth3 address 192.0.2.9/24",
 		"set interfaces ethernet eth3 description 'moved # here'",
 		"delete vrf name SHARED protocols static route 10.1.0.0/24",
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target import '1:1 1:2'",
+		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "
+		"import '1:1 1:2'",
 		"delete policy route-map RM rule 10 match",
 		"set policy prefix-list PL rule 20 action deny",
 		"delete vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-map",
@@ -262,7 +333,7 @@ static void test_atomicity(void **state)
 		"set firewall ipv4 name FW rule 5 action accept",
 	};
 	static const char *const bad_lines[] = {
-		"set vrf name NEW table 300000000000",   /* exec error */
+		"set vrf name NEW table 300000000000", /* exec error */
 		"set interfaces ethernet eth5 vrf GHOST", /* validation error */
 	};
 	const size_t ngood = sizeof(good) / sizeof(good[0]);
@@ -302,7 +373,8 @@ static void test_atomicity(void **state)
 					sl_conf_exec(c, good[i], line++, &e, NULL);
 			}
 			assert_int_equal(sl_conf_commit(c, &e), -EINVAL);
-			assert_true(conf_errors_have(&e, (unsigned)pos + 1, b ? "GHOST" : "out of range"));
+			assert_true(conf_errors_have(
+				&e, (unsigned)pos + 1, b ? "GHOST" : "out of range"));
 			assert_int_equal(sl_conf_abort(c), 0);
 			after = sl_conf_render_str(c);
 			assert_string_equal(before, after);

@@ -25,8 +25,8 @@ static uint32_t rnd(uint32_t n)
 	return (uint32_t)((rng_state * 2685821657736338717ull) >> 32) % n;
 }
 
-static const char *const descriptions[] = {"plain", "'two words'", "\"it's # fine\"",
-	"'say \"hi\"'", "x-y_z"};
+static const char *const descriptions[] = {
+	"plain", "'two words'", "\"it's # fine\"", "'say \"hi\"'", "x-y_z"};
 
 /* One random line: mostly `set`, sometimes a `delete` of part of a rendered line. */
 static void random_line(char *buf, size_t size, const char *rendered)
@@ -51,29 +51,38 @@ static void random_line(char *buf, size_t size, const char *rendered)
 			k + 1, e + 100, k);
 		break;
 	case 5:
-		snprintf(buf, size, "set vrf name V%u protocols static route 172.16.%u.0/24 next-hop 10.0.0.%u",
+		snprintf(buf, size,
+			"set vrf name V%u protocols static route 172.16.%u.0/24 next-hop 10.0.0.%u",
 			v, a, a + 1);
 		break;
 	case 6:
-		snprintf(buf, size, "set vrf name V%u protocols static route 172.16.%u.0/24 blackhole distance %u",
+		snprintf(buf, size,
+			"set vrf name V%u protocols static route 172.16.%u.0/24 blackhole distance "
+			"%u",
 			v, a, a + 1);
 		break;
 	case 7:
-		snprintf(buf, size, "set vrf name V%u protocols static route 172.17.%u.0/24 next-hop 10.0.0.1 vrf V%u",
+		snprintf(buf, size,
+			"set vrf name V%u protocols static route 172.17.%u.0/24 next-hop 10.0.0.1 "
+			"vrf V%u",
 			v, a, v2);
 		break;
 	case 8:
-		snprintf(buf, size, "set protocols static route 192.168.%u.0/24 next-hop 10.9.9.%u", a, a + 1);
+		snprintf(buf, size, "set protocols static route 192.168.%u.0/24 next-hop 10.9.9.%u",
+			a, a + 1);
 		break;
 	case 9:
 		snprintf(buf, size, "set vrf name V%u protocols bgp system-as %u", v, 65000 + a);
 		break;
 	case 10:
-		snprintf(buf, size, "set vrf name V%u protocols bgp address-family ipv4-unicast "
-				    "route-target %s '65000:%u 65000:%u'", v, rnd(2) ? "import" : "export", a, k);
+		snprintf(buf, size,
+			"set vrf name V%u protocols bgp address-family ipv4-unicast "
+			"route-target %s '65000:%u 65000:%u'",
+			v, rnd(2) ? "import" : "export", a, k);
 		break;
 	case 11:
-		snprintf(buf, size, "set vrf name V%u protocols bgp address-family ipv4-unicast import vrf V%u",
+		snprintf(buf, size,
+			"set vrf name V%u protocols bgp address-family ipv4-unicast import vrf V%u",
 			v, v2);
 		break;
 	case 12:
@@ -178,7 +187,8 @@ static void check_diff_covered(struct sl_conf *c, const char *a, const char *b)
 				covered = k == cn || k == nt;
 			}
 			if (!covered)
-				print_error("changed line not covered by a changed path: %.*s\n", (int)len, p);
+				print_error("changed line not covered by a changed path: %.*s\n",
+					(int)len, p);
 			assert_true(covered);
 		}
 		p = e + 1;
@@ -254,8 +264,8 @@ static void test_random_transactions(void **state)
 		free(before);
 		before = after;
 	}
-	print_message("%zu transactions committed, %zu refused; final config %zu bytes\n", committed,
-		aborted, strlen(before));
+	print_message("%zu transactions committed, %zu refused; final config %zu bytes\n",
+		committed, aborted, strlen(before));
 	assert_true(committed > 300 && aborted > 100);
 	assert_true(strlen(before) > 1000);
 	free(before);
@@ -279,8 +289,8 @@ static void test_scale_200k_routes(void **state)
 	assert_int_equal(sl_conf_begin(c), 0);
 	for (uint32_t i = 0; i < SCALE_ROUTES; i++) {
 		snprintf(line, sizeof(line),
-			"set vrf name BIG protocols static route %u.%u.%u.0/24 next-hop 192.0.2.%u", 11 + (i >> 16),
-			(i >> 8) & 255, i & 255, 1 + i % 200);
+			"set vrf name BIG protocols static route %u.%u.%u.0/24 next-hop 192.0.2.%u",
+			11 + (i >> 16), (i >> 8) & 255, i & 255, 1 + i % 200);
 		assert_int_equal(sl_conf_exec(c, line, i + 1, &e, NULL), 0);
 	}
 	assert_int_equal(sl_conf_commit(c, &e), 0);
@@ -288,26 +298,39 @@ static void test_scale_200k_routes(void **state)
 	assert_int_equal(sl_conf_child_count(routes), SCALE_ROUTES);
 
 	/* one-line changes: add, change, delete one route */
-	assert_int_equal(conf_load(c, "set vrf name BIG protocols static route 9.9.9.0/24 blackhole\n", &e), 0);
+	assert_int_equal(
+		conf_load(c, "set vrf name BIG protocols static route 9.9.9.0/24 blackhole\n", &e),
+		0);
 	assert_int_equal(sl_conf_child_count(routes), SCALE_ROUTES + 1);
 	assert_int_equal(sl_conf_change_count(c), 1);
-	assert_int_equal(conf_load(c, "set vrf name BIG protocols static route 11.0.5.0/24 next-hop "
-				   "192.0.2.6 distance 7\n", &e), 0);
+	assert_int_equal(conf_load(c,
+				 "set vrf name BIG protocols static route 11.0.5.0/24 next-hop "
+				 "192.0.2.6 distance 7\n",
+				 &e),
+		0);
 	assert_int_equal(sl_conf_change_count(c), 1);
 	assert_int_equal(sl_conf_change_get(c, 0, &tok, &nt, NULL), 0);
 	assert_int_equal(nt, 7);
 	assert_string_equal(tok[6], "11.0.5.0/24");
-	assert_string_equal(sl_conf_leaf_value(sl_conf_findv(c, "vrf", "name", "BIG", "protocols",
-			"static", "route", "11.0.5.0/24", "next-hop", "192.0.2.6", NULL), "distance"), "7");
-	assert_int_equal(conf_load(c, "delete vrf name BIG protocols static route 11.0.6.0/24\n", &e), 0);
+	assert_string_equal(
+		sl_conf_leaf_value(sl_conf_findv(c, "vrf", "name", "BIG", "protocols", "static",
+					   "route", "11.0.5.0/24", "next-hop", "192.0.2.6", NULL),
+			"distance"),
+		"7");
+	assert_int_equal(
+		conf_load(c, "delete vrf name BIG protocols static route 11.0.6.0/24\n", &e), 0);
 	assert_int_equal(sl_conf_child_count(routes), SCALE_ROUTES);
 	assert_null(sl_conf_child(routes, "11.0.6.0/24"));
 	/* a refused one-line change in the big config leaves it as it was */
-	assert_int_equal(conf_load(c, "set vrf name BIG protocols static route 11.0.7.0/24 next-hop "
-				   "192.0.2.8 vrf NOPE\n", &e), -EINVAL);
+	assert_int_equal(conf_load(c,
+				 "set vrf name BIG protocols static route 11.0.7.0/24 next-hop "
+				 "192.0.2.8 vrf NOPE\n",
+				 &e),
+		-EINVAL);
 	assert_true(conf_errors_have(&e, 1, "vrf 'NOPE' is not defined"));
 	assert_null(sl_conf_child(sl_conf_findv(c, "vrf", "name", "BIG", "protocols", "static",
-				      "route", "11.0.7.0/24", "next-hop", "192.0.2.8", NULL), "vrf"));
+					  "route", "11.0.7.0/24", "next-hop", "192.0.2.8", NULL),
+		"vrf"));
 	/* deleting the VRF removes everything under it */
 	assert_int_equal(conf_load(c, "delete vrf name BIG\n", &e), 0);
 	assert_null(sl_conf_findv(c, "vrf", NULL));

@@ -15,14 +15,13 @@
 #include "conf_test_util.h"
 
 /* "VRFs, interfaces, addresses" — the base every other pattern builds on */
-static const char seed_base[] =
-	"set vrf name CUSTOMER-A table 10\n"
-	"set vrf name SHARED table 20\n"
-	"set interfaces ethernet eth1 vrf CUSTOMER-A\n"
-	"set interfaces ethernet eth2 vrf SHARED\n"
-	"set interfaces ethernet eth1 address 10.1.0.1/24\n"
-	"set interfaces ethernet eth2 address 10.100.0.1/24\n"
-	"commit\n";
+static const char seed_base[] = "set vrf name CUSTOMER-A table 10\n"
+				"set vrf name SHARED table 20\n"
+				"set interfaces ethernet eth1 vrf CUSTOMER-A\n"
+				"set interfaces ethernet eth2 vrf SHARED\n"
+				"set interfaces ethernet eth1 address 10.1.0.1/24\n"
+				"set interfaces ethernet eth2 address 10.100.0.1/24\n"
+				"commit\n";
 
 struct pattern {
 	const char *name;
@@ -35,28 +34,37 @@ static const struct pattern patterns[] = {
 	{"static leak with policy objects", NULL,
 		"set policy prefix-list SHARED-SERVICES rule 10 prefix 10.100.0.0/16\n"
 		"set policy prefix-list SHARED-SERVICES rule 10 action permit\n"
-		"set policy route-map IMPORT-SHARED rule 10 match ip address prefix-list SHARED-SERVICES\n"
+		"set policy route-map IMPORT-SHARED rule 10 match ip address prefix-list "
+		"SHARED-SERVICES\n"
 		"set policy route-map IMPORT-SHARED rule 10 action permit\n"
-		"set vrf name CUSTOMER-A protocols static route 10.100.0.0/16 interface eth2 vrf SHARED\n"
+		"set vrf name CUSTOMER-A protocols static route 10.100.0.0/16 interface eth2 vrf "
+		"SHARED\n"
 		"commit\n"},
 	{"route targets", NULL,
 		"set vrf name CUSTOMER-A protocols bgp system-as 65000\n"
 		"set vrf name SHARED protocols bgp system-as 65000\n"
 		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast rd 65000:10\n"
 		"set vrf name SHARED protocols bgp address-family ipv4-unicast rd 65000:20\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target import 65000:20\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target export 65000:10\n"
-		"set vrf name SHARED protocols bgp address-family ipv4-unicast route-target export 65000:20\n"
+		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "
+		"import 65000:20\n"
+		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "
+		"export 65000:10\n"
+		"set vrf name SHARED protocols bgp address-family ipv4-unicast route-target export "
+		"65000:20\n"
 		"commit\n"},
 	{"route targets, symmetric", NULL,
 		"set vrf name CUSTOMER-A protocols bgp system-as 65000\n"
 		"set vrf name SHARED protocols bgp system-as 65000\n"
 		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast rd 65000:10\n"
 		"set vrf name SHARED protocols bgp address-family ipv4-unicast rd 65000:20\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target import 65000:20\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target export 65000:10\n"
-		"set vrf name SHARED protocols bgp address-family ipv4-unicast route-target export 65000:20\n"
-		"set vrf name SHARED protocols bgp address-family ipv4-unicast route-target import 65000:10\n"
+		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "
+		"import 65000:20\n"
+		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "
+		"export 65000:10\n"
+		"set vrf name SHARED protocols bgp address-family ipv4-unicast route-target export "
+		"65000:20\n"
+		"set vrf name SHARED protocols bgp address-family ipv4-unicast route-target import "
+		"65000:10\n"
 		"commit\n"},
 	{"selective leaking and modified attributes", NULL,
 		"set policy prefix-list DNS-ONLY rule 10 prefix 10.100.0.10/32\n"
@@ -70,20 +78,27 @@ static const struct pattern patterns[] = {
 		"set vrf name SHARED protocols bgp system-as 65000\n"
 		"set policy route-map IMPORT-DNS rule 10 action permit\n"
 		"set policy route-map EXPORT-ALL rule 10 action permit\n",
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-map vpn import IMPORT-DNS\n"
-		"set vrf name SHARED protocols bgp address-family ipv4-unicast route-map vpn export EXPORT-ALL\n"},
+		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-map vpn "
+		"import IMPORT-DNS\n"
+		"set vrf name SHARED protocols bgp address-family ipv4-unicast route-map vpn "
+		"export EXPORT-ALL\n"},
 	{"bidirectional static leaking", NULL,
-		"set vrf name SHARED protocols static route 10.1.0.0/24 interface eth1 vrf CUSTOMER-A\n"
-		"set vrf name CUSTOMER-A protocols static route 10.100.0.0/24 interface eth2 vrf SHARED\n"},
+		"set vrf name SHARED protocols static route 10.1.0.0/24 interface eth1 vrf "
+		"CUSTOMER-A\n"
+		"set vrf name CUSTOMER-A protocols static route 10.100.0.0/24 interface eth2 vrf "
+		"SHARED\n"},
 	{"internet gateway", NULL,
 		"set vrf name INTERNET protocols static route 0.0.0.0/0 next-hop 203.0.113.1\n"
-		"set vrf name CUSTOMER-A protocols static route 0.0.0.0/0 next-hop 10.100.0.1 vrf INTERNET\n"},
+		"set vrf name CUSTOMER-A protocols static route 0.0.0.0/0 next-hop 10.100.0.1 vrf "
+		"INTERNET\n"},
 	{"management (asymmetric)",
 		/* the seed's management pattern has eth2 in CUSTOMER-B */
 		"set vrf name CUSTOMER-B table 30\n"
 		"set interfaces ethernet eth2 vrf CUSTOMER-B\n",
-		"set vrf name MGMT protocols static route 10.1.0.0/16 interface eth1 vrf CUSTOMER-A\n"
-		"set vrf name MGMT protocols static route 10.2.0.0/16 interface eth2 vrf CUSTOMER-B\n"},
+		"set vrf name MGMT protocols static route 10.1.0.0/16 interface eth1 vrf "
+		"CUSTOMER-A\n"
+		"set vrf name MGMT protocols static route 10.2.0.0/16 interface eth2 vrf "
+		"CUSTOMER-B\n"},
 	{"strict prefix lists", NULL,
 		"set policy prefix-list SHARED-ONLY rule 10 prefix 10.100.0.0/24\n"
 		"set policy prefix-list SHARED-ONLY rule 10 action permit\n"
@@ -109,22 +124,33 @@ static const struct pattern patterns[] = {
 		"set interfaces ethernet eth4 disable\n"
 		"set vrf name CUSTOMER-A description 'Customer A'\n"
 		"set vrf name CUSTOMER-A protocols static route 10.50.0.0/16 interface eth3.100\n"
-		"set vrf name CUSTOMER-A protocols static route 10.51.0.0/16 interface eth1 distance 20\n"
+		"set vrf name CUSTOMER-A protocols static route 10.51.0.0/16 interface eth1 "
+		"distance 20\n"
 		"set vrf name CUSTOMER-A protocols static route 10.52.0.0/16 blackhole\n"
-		"set vrf name CUSTOMER-A protocols static route 10.53.0.0/16 blackhole distance 250\n"
-		"set vrf name CUSTOMER-A protocols static route 10.54.0.0/16 next-hop 10.1.0.254 distance 5\n"
+		"set vrf name CUSTOMER-A protocols static route 10.53.0.0/16 blackhole distance "
+		"250\n"
+		"set vrf name CUSTOMER-A protocols static route 10.54.0.0/16 next-hop 10.1.0.254 "
+		"distance 5\n"
 		"set vrf name CUSTOMER-A leak-firewall to SHARED name SHARED-TO-CUSTOMER\n"
 		"set vrf name CUSTOMER-A protocols bgp system-as 4200000000\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast rd vpn export 192.0.2.1:10\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target vpn import '65000:20 65000:21'\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target vpn export 65000:10\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target vpn both 65000:99\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target both 65000:98\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast import vrf SHARED\n"
+		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast rd vpn export "
+		"192.0.2.1:10\n"
+		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "
+		"vpn import '65000:20 65000:21'\n"
+		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "
+		"vpn export 65000:10\n"
+		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "
+		"vpn both 65000:99\n"
+		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "
+		"both 65000:98\n"
+		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast import vrf "
+		"SHARED\n"
 		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast import vpn\n"
 		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast export vpn\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast redistribute connected\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast redistribute static\n"
+		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast redistribute "
+		"connected\n"
+		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast redistribute "
+		"static\n"
 		"set protocols static route 192.0.2.128/25 next-hop 192.0.2.2\n"
 		"set protocols static route 198.18.0.0/15 interface eth3\n"
 		"set policy prefix-list ANY-24 description 'anything up to /24'\n"
@@ -143,8 +169,10 @@ static const struct pattern patterns[] = {
 		"set firewall ipv4 name SHARED-TO-CUSTOMER rule 20 protocol tcp\n"
 		"set firewall ipv4 name SHARED-TO-CUSTOMER rule 20 source address 10.1.0.0/24\n"
 		"set firewall ipv4 name SHARED-TO-CUSTOMER rule 20 source port 1024-65535\n"
-		"set firewall ipv4 name SHARED-TO-CUSTOMER rule 20 destination address 10.100.0.0/24\n"
-		"set firewall ipv4 name SHARED-TO-CUSTOMER rule 20 destination port 22,80,443,8000-8080\n"
+		"set firewall ipv4 name SHARED-TO-CUSTOMER rule 20 destination address "
+		"10.100.0.0/24\n"
+		"set firewall ipv4 name SHARED-TO-CUSTOMER rule 20 destination port "
+		"22,80,443,8000-8080\n"
 		"set firewall ipv4 name SHARED-TO-CUSTOMER rule 20 state established\n"
 		"set firewall ipv4 name SHARED-TO-CUSTOMER rule 20 state related\n"
 		"set firewall ipv4 name SHARED-TO-CUSTOMER rule 20 description 'no ssh'\n"
@@ -219,7 +247,8 @@ static void test_seed_all_in_one_file(void **state)
 		if (patterns[i].prereq && strstr(patterns[i].prereq, "CUSTOMER-B"))
 			continue; /* moves eth2 out of SHARED */
 		if (patterns[i].prereq)
-			assert_int_equal(sl_conf_exec_text(c, patterns[i].prereq, 100, &e, NULL), 0);
+			assert_int_equal(
+				sl_conf_exec_text(c, patterns[i].prereq, 100, &e, NULL), 0);
 		assert_int_equal(sl_conf_exec_text(c, patterns[i].text, 200, &e, &saw_save), 0);
 	}
 	assert_true(saw_save);
@@ -332,8 +361,8 @@ static void test_read_api(void **state)
 }
 
 /* The recorded changed paths, as the commit layer reads them. */
-static void expect_changes(struct sl_conf *c, const char *const *want, const unsigned *lines,
-	size_t n)
+static void expect_changes(
+	struct sl_conf *c, const char *const *want, const unsigned *lines, size_t n)
 {
 	assert_int_equal(sl_conf_change_count(c), n);
 	for (size_t i = 0; i < n; i++) {
@@ -362,19 +391,23 @@ static void test_changed_paths(void **state)
 	(void)state;
 	assert_load(c, seed_base);
 	assert_int_equal(sl_conf_begin(c), 0);
-	assert_int_equal(sl_conf_exec_text(c,
-				 "set vrf name CUSTOMER-A protocols static route 10.9.0.0/16 next-hop 10.1.0.9\n"
-				 "set vrf name CUSTOMER-A protocols static route 10.9.0.0/16 next-hop 10.1.0.9 distance 5\n"
-				 "set vrf name CUSTOMER-A table 10\n" /* no change: nothing recorded */
-				 "set vrf name SHARED table 21\n"
-				 "set vrf name CUSTOMER-A protocols bgp system-as 65000\n"
-				 "set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast rd 65000:1\n"
-				 "set vrf name NEW protocols static route 10.0.0.0/8 blackhole\n"
-				 "delete interfaces ethernet eth2 address 10.100.0.1/24\n"
-				 "set policy prefix-list PL rule 10 action permit\n"
-				 "# comment\n"
-				 "set protocols static route 10.0.0.0/8 blackhole\n",
-				 1, &e, NULL),
+	assert_int_equal(
+		sl_conf_exec_text(c,
+			"set vrf name CUSTOMER-A protocols static route 10.9.0.0/16 next-hop "
+			"10.1.0.9\n"
+			"set vrf name CUSTOMER-A protocols static route 10.9.0.0/16 next-hop "
+			"10.1.0.9 distance 5\n"
+			"set vrf name CUSTOMER-A table 10\n" /* no change: nothing recorded */
+			"set vrf name SHARED table 21\n"
+			"set vrf name CUSTOMER-A protocols bgp system-as 65000\n"
+			"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast rd "
+			"65000:1\n"
+			"set vrf name NEW protocols static route 10.0.0.0/8 blackhole\n"
+			"delete interfaces ethernet eth2 address 10.100.0.1/24\n"
+			"set policy prefix-list PL rule 10 action permit\n"
+			"# comment\n"
+			"set protocols static route 10.0.0.0/8 blackhole\n",
+			1, &e, NULL),
 		0);
 	static const char *const want[] = {
 		"vrf name CUSTOMER-A protocols static route 10.9.0.0/16",
