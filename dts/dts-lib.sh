@@ -59,15 +59,17 @@ dts_warm() {
 	done
 }
 
-# check "description" COMMAND… — PASS when the command succeeds.
+# check "description" COMMAND… — PASS when the command succeeds. The
+# command's output is shown only when the check fails.
 check() {
-	local what=$1
+	local what=$1 out
 	shift
 	DTS_CHECKS=$((DTS_CHECKS + 1))
-	if "$@"; then
+	if out=$("$@" 2>&1); then
 		echo "PASS: $what"
 	else
 		echo "FAIL: $what"
+		[ -n "$out" ] && sed 's/^/  | /' <<<"$out" | head -n 40
 		DTS_FAILS=$((DTS_FAILS + 1))
 	fi
 }
@@ -89,8 +91,8 @@ output_matches() {
 	if grep -Eq -- "$re" <<<"$out"; then
 		return 0
 	fi
-	printf '  expected /%s/ in the output of: %s\n' "$re" "$*"
-	sed 's/^/  | /' <<<"$out" | head -n 20
+	printf 'expected /%s/ in the output of: %s\n' "$re" "$*"
+	printf '%s\n' "$out"
 	return 1
 }
 
