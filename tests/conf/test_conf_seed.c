@@ -23,6 +23,19 @@ static const char seed_base[] = "set vrf name CUSTOMER-A table 10\n"
 				"set interfaces ethernet eth2 address 10.100.0.1/24\n"
 				"commit\n";
 
+/* "Leaking with BGP route targets"; the symmetric variant adds one line */
+#define SEED_RT                                                                              \
+	"set vrf name CUSTOMER-A protocols bgp system-as 65000\n"                            \
+	"set vrf name SHARED protocols bgp system-as 65000\n"                                \
+	"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast rd 65000:10\n"    \
+	"set vrf name SHARED protocols bgp address-family ipv4-unicast rd 65000:20\n"        \
+	"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "    \
+	"import 65000:20\n"                                                                  \
+	"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "    \
+	"export 65000:10\n"                                                                  \
+	"set vrf name SHARED protocols bgp address-family ipv4-unicast route-target export " \
+	"65000:20\n"
+
 struct pattern {
 	const char *name;
 	const char *prereq; /* loaded (after the base) before the pattern, when the seed
@@ -40,31 +53,11 @@ static const struct pattern patterns[] = {
 		"set vrf name CUSTOMER-A protocols static route 10.100.0.0/16 interface eth2 vrf "
 		"SHARED\n"
 		"commit\n"},
-	{"route targets", NULL,
-		"set vrf name CUSTOMER-A protocols bgp system-as 65000\n"
-		"set vrf name SHARED protocols bgp system-as 65000\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast rd 65000:10\n"
-		"set vrf name SHARED protocols bgp address-family ipv4-unicast rd 65000:20\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "
-		"import 65000:20\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "
-		"export 65000:10\n"
-		"set vrf name SHARED protocols bgp address-family ipv4-unicast route-target export "
-		"65000:20\n"
-		"commit\n"},
+	{"route targets", NULL, SEED_RT "commit\n"},
 	{"route targets, symmetric", NULL,
-		"set vrf name CUSTOMER-A protocols bgp system-as 65000\n"
-		"set vrf name SHARED protocols bgp system-as 65000\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast rd 65000:10\n"
-		"set vrf name SHARED protocols bgp address-family ipv4-unicast rd 65000:20\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "
-		"import 65000:20\n"
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "
-		"export 65000:10\n"
-		"set vrf name SHARED protocols bgp address-family ipv4-unicast route-target export "
-		"65000:20\n"
-		"set vrf name SHARED protocols bgp address-family ipv4-unicast route-target import "
-		"65000:10\n"
+		SEED_RT
+		"set vrf name SHARED protocols bgp address-family ipv4-unicast route-target "
+		"import 65000:10\n"
 		"commit\n"},
 	{"selective leaking and modified attributes", NULL,
 		"set policy prefix-list DNS-ONLY rule 10 prefix 10.100.0.10/32\n"
