@@ -324,8 +324,7 @@ static void test_atomicity(void **state)
 		"set interfaces ethernet eth3 address 192.0.2.9/24",
 		"set interfaces ethernet eth3 description 'moved # here'",
 		"delete vrf name SHARED protocols static route 10.1.0.0/24",
-		"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-target "
-		"import '1:1 1:2'",
+		BGP_AF "route-target import '1:1 1:2'",
 		"delete policy route-map RM rule 10 match",
 		"set policy prefix-list PL rule 20 action deny",
 		"delete vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast route-map",
