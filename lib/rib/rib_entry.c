@@ -299,8 +299,10 @@ static int entry_recompute(struct sl_rib *rib, struct rib_entry *e)
 		free(e->cands);
 		e->cands = v;
 		e->n_cands = (uint8_t)n;
-		if (sel_changed)
-			rib_gw_watch_fire(rib, vrf->name, p);
+		/* statics resolving through this prefix look at its own routes,
+		 * selected or not */
+		(void)sel_changed;
+		rib_gw_watch_fire(rib, vrf->name, p);
 	}
 
 	if (rib_export_compute(rib, vrf, e, &exp))

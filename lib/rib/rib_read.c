@@ -303,14 +303,44 @@ static void cand_dump(const struct sl_rib *rib, const struct rib_entry *e, size_
 	fputc('\n', out);
 }
 
+static void pub_nh_dump(const struct sl_rib *rib, const struct sl_nh *nh, FILE *out)
+{
+	char gw[16];
+	const char *v;
+	switch (nh->type) {
+	case SL_NH_CONNECTED:
+		fprintf(out, "connected %s", nh->ifname);
+		break;
+	case SL_NH_GATEWAY:
+		fprintf(out, "via %s %s", sl_addr_fmt(nh->gw, gw), nh->ifname);
+		break;
+	case SL_NH_LOCAL:
+		fprintf(out, "local %s", nh->ifname);
+		break;
+	case SL_NH_BLACKHOLE:
+		fprintf(out, "blackhole");
+		break;
+	case SL_NH_VRF:
+		v = sl_rib_vrf_name(rib, nh->vrf_id);
+		fprintf(out, "vrf %s", v ? v : "?");
+		break;
+	}
+}
+
+struct vpn_dump_ctx {
+	const struct sl_rib *rib;
+	FILE *out;
+};
+
 static int vpn_dump_cb(const struct sl_vpn_route *r, void *ctx)
 {
-	FILE *out = ctx;
-	char rd[SL_RT_STR], p[SL_PREFIX_STR], gw[16];
-	fprintf(out, "  rd %s %s from %s lp %" PRIu32 " metric %" PRIu32 " nh %d %s %s",
+	struct vpn_dump_ctx *d = ctx;
+	FILE *out = d->out;
+	char rd[SL_RT_STR], p[SL_PREFIX_STR];
+	fprintf(out, "  rd %s %s from %s lp %" PRIu32 " metric %" PRIu32 " nh ",
 		r->has_rd ? sl_rt_fmt(r->rd, rd) : "-", sl_prefix_fmt(r->prefix, p), r->origin_vrf,
-		r->local_pref, r->metric, (int)r->origin_nh.type, sl_addr_fmt(r->origin_nh.gw, gw),
-		r->origin_nh.ifname);
+		r->local_pref, r->metric);
+	pub_nh_dump(d->rib, &r->origin_nh, out);
 	fprintf(out, " rt");
 	for (size_t i = 0; i < r->n_rts; i++)
 		fprintf(out, " %s", sl_rt_fmt(r->rts[i], rd));
@@ -336,7 +366,8 @@ void sl_rib_dump(const struct sl_rib *rib, FILE *out)
 	}
 	free(vrfs);
 	fprintf(out, "vpn\n");
-	sl_rib_vpn_foreach(rib, vpn_dump_cb, out);
+	struct vpn_dump_ctx d = {rib, out};
+	sl_rib_vpn_foreach(rib, vpn_dump_cb, &d);
 	fprintf(out, "collisions\n");
 	for (size_t i = 0; i < rib->n_collisions; i++) {
 		const struct sl_rib_collision *c = &rib->collisions[i];

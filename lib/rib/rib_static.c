@@ -195,21 +195,60 @@ static const struct rib_iface *iface_find(const struct sl_rib *rib, name_id name
 	return NULL;
 }
 
+/* The own-VRF static of entry x that resolution uses: the best by
+ * configuration alone (distance, type, gateway, interface), so which route a
+ * gateway resolves through never depends on whether routes are active. */
+static const struct rib_static_cfg *resolving_static(const struct sl_rib *rib,
+	const struct rib_entry *x)
+{
+	const struct rib_static_cfg *best = NULL;
+	for (size_t i = 0; i < x->n_statics; i++) {
+		const struct rib_static_cfg *s = &x->statics[i];
+		if (s->vrf != 0)
+			continue;
+		if (best == NULL || s->distance < best->distance ||
+			(s->distance == best->distance &&
+				(s->type < best->type ||
+					(s->type == best->type &&
+						(s->gw < best->gw ||
+							(s->gw == best->gw &&
+								strcmp(rib_name(rib, s->ifname),
+									rib_name(rib, best->ifname)) < 0))))))
+			best = s;
+	}
+	return best;
+}
+
+/* Does entry x hold routes of the VRF itself (connected, local, static)?
+ * Only those take part in resolution; leaked routes never do. */
+static bool has_own_routes(const struct rib_entry *x)
+{
+	for (size_t i = 0; i < x->n_cands; i++)
+		if (x->cands[i].source == SL_SRC_CONNECTED || x->cands[i].source == SL_SRC_LOCAL ||
+			x->cands[i].source == SL_SRC_STATIC)
+			return true;
+	return false;
+}
+
 /*
- * Resolve gateway gw in VRF target by longest match: through a connected
- * route (or an interface static) the next hop is gw on that interface;
+ * Resolve gateway gw in VRF target by longest match over the entries that
+ * hold the VRF's own routes (connected, local, static): through a connected
+ * route (or an up interface static) the next hop is gw on that interface;
  * through a resolved gateway static it is that static's next hop, one level
- * deeper (bounded, so mutually recursive statics settle as unresolved).
+ * deeper. The static used is chosen by configuration, not by activity, so
+ * the "resolves through" relation is fixed and any cycle in it settles as
+ * unresolved once the depth bound is passed (no oscillation, one fixpoint).
  * self is the entry of the static being resolved when target is its own
- * VRF: a route never resolves through itself, only through its own
- * prefix's connected route.
+ * VRF: a route never resolves through itself, only through its own prefix's
+ * connected route.
  */
-static bool resolve_gw(const struct rib_vrf *target, uint32_t gw, const struct rib_entry *self,
-	bool own_connected, name_id own_if, struct rib_nh *nh, uint8_t *depth)
+static bool resolve_gw(const struct sl_rib *rib, const struct rib_vrf *target, uint32_t gw,
+	const struct rib_entry *self, bool own_connected, name_id own_if, struct rib_nh *nh,
+	uint8_t *depth)
 {
 	for (int len = 32; len >= 0; len--) {
 		const struct rib_entry *x;
-		const struct rib_cand *c;
+		const struct rib_static_cfg *s;
 		if (target->routes.len_count[len] == 0)
 			continue;
 		x = rib_table_find(&target->routes, gw & sl_mask((uint8_t)len), (uint8_t)len);
@@ -224,22 +263,38 @@ static bool resolve_gw(const struct rib_vrf *target, uint32_t gw, const struct r
 			*depth = 1;
 			return true;
 		}
-		if (x->n_cands == 0 || !x->cands[0].active)
+		if (!has_own_routes(x))
 			continue;
-		c = &x->cands[0];
-		if (c->source == SL_SRC_CONNECTED ||
-			(c->source == SL_SRC_STATIC && c->nh.type == SL_NH_CONNECTED)) {
-			nh->type = SL_NH_GATEWAY;
-			nh->gw = gw;
-			nh->ifname = c->nh.ifname;
-			*depth = 1;
-			return true;
+		for (size_t i = 0; i < x->n_cands; i++) {
+			if (x->cands[i].source == SL_SRC_CONNECTED) {
+				nh->type = SL_NH_GATEWAY;
+				nh->gw = gw;
+				nh->ifname = x->cands[i].nh.ifname;
+				*depth = 1;
+				return true;
+			}
 		}
-		if (c->source == SL_SRC_STATIC && c->nh.type == SL_NH_GATEWAY &&
-			c->depth < RIB_RESOLVE_DEPTH_MAX) {
-			*nh = c->nh;
-			*depth = (uint8_t)(c->depth + 1);
-			return true;
+		s = resolving_static(rib, x);
+		if (s == NULL || s->type == SL_STATIC_BLACKHOLE)
+			return false; /* a local address, or a blackhole */
+		for (size_t i = 0; i < x->n_cands; i++) {
+			const struct rib_cand *c = &x->cands[i];
+			if (c->source != SL_SRC_STATIC || !c->active)
+				continue;
+			if (s->type == SL_STATIC_INTERFACE && c->nh.type == SL_NH_CONNECTED &&
+				c->nh.ifname == s->ifname) {
+				nh->type = SL_NH_GATEWAY;
+				nh->gw = gw;
+				nh->ifname = s->ifname;
+				*depth = 1;
+				return true;
+			}
+			if (s->type == SL_STATIC_GATEWAY && c->nh.type == SL_NH_GATEWAY &&
+				c->cfg_gw == s->gw && c->depth < RIB_RESOLVE_DEPTH_MAX) {
+				*nh = c->nh;
+				*depth = (uint8_t)(c->depth + 1);
+				return true;
+			}
 		}
 		return false;
 	}
@@ -288,7 +343,7 @@ size_t rib_static_cands(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entr
 			c->cfg_gw = s->gw;
 			c->nh.type = SL_NH_GATEWAY;
 			c->nh.gw = s->gw;
-			c->active = target && resolve_gw(target, s->gw, leak ? NULL : e,
+			c->active = target && resolve_gw(rib, target, s->gw, leak ? NULL : e,
 						      own_connected, own_if, &c->nh, &c->depth);
 			if (leak)
 				c->origin_nh = c->nh;

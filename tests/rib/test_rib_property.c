@@ -1,0 +1,510 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Leak-lifecycle property test. Each of SEQUENCES seeded sequences builds a
+ * random desired state over a few VRFs, interfaces, statics, route targets,
+ * `import vrf`s, prefix-lists and route-maps, then keeps changing one object
+ * at a time through the setters:
+ *  - a probe changes an object and changes it back: the dump must equal the
+ *    dump before (every table, the VPN table, the collisions);
+ *  - a kept change evolves the state;
+ * and at the end the incremental RIB's dump must equal the dump of RIBs
+ * rebuilt from scratch from the final desired state, in two different
+ * orders. The seed of a failing sequence is printed (rerun one with
+ * RIB_PROP_SEED=n).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rib_test_util.h"
+
+#define SEQUENCES 1000
+#define STEPS 14
+#define NV 4 /* default + 3 */
+#define NI 4
+#define NP 9
+#define NPL 2
+#define NRM 3
+
+static const char *const VRF[NV] = {"default", "RED", "BLUE", "GREEN"};
+static const char *const IFN[NI] = {"eth1", "eth2", "eth3", "eth4"};
+static const char *const ADDRS[] = {"10.1.0.1/24", "10.2.0.1/24", "10.0.0.1/8", "10.100.0.1/24",
+	"192.168.1.1/24", "10.1.0.2/24", "172.16.0.1/12"};
+static const char *const PFX[NP] = {"0.0.0.0/0", "10.0.0.0/8", "10.1.0.0/24", "10.1.0.0/16",
+	"10.100.0.0/24", "10.100.0.10/32", "172.16.0.0/12", "192.168.1.0/24", "10.3.0.0/24"};
+static const char *const GWS[] = {"10.1.0.5", "10.100.0.5", "192.168.1.254", "10.3.0.1",
+	"172.16.0.1", "10.0.5.5"};
+static const char *const RTS[] = {"65000:1", "65000:2", "65000:3"};
+static const char *const RMAPS[] = {"", "RM1", "RM2", "RM3"}; /* RM3 may stay undefined */
+static const char *const PLISTS[] = {"", "PL1", "PL2", "PLX"}; /* PLX is never defined */
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+struct st_iface {
+	bool exists, up;
+	int vrf, n, addr[2];
+};
+struct st_static {
+	int n;
+	struct sl_static_nh nh[2];
+};
+struct st_bgp {
+	bool enabled, has_rd, rc, rs;
+	unsigned imp, exp, ivrf; /* bit masks over RTS / VRF */
+	int rmi, rme;
+};
+struct st_plist {
+	bool exists;
+	int n;
+	struct sl_plist_rule r[3];
+};
+struct st_rmap {
+	bool exists;
+	int n;
+	struct sl_rmap_rule r[2];
+};
+struct state {
+	bool vrf[NV];
+	struct st_iface ifc[NI];
+	struct st_static st[NV][NP];
+	struct st_bgp bgp[NV];
+	struct st_plist pl[NPL];
+	struct st_rmap rm[NRM];
+};
+
+static uint64_t rng;
+static unsigned rnd(unsigned n)
+{
+	rng ^= rng << 13; /* xorshift64 */
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+static unsigned long cur_seed;
+static int cur_step;
+
+static void check_rc(int rc, const char *what)
+{
+	if (rc != 0) {
+		print_error("seed %lu step %d: %s returned %d\n", cur_seed, cur_step, what, rc);
+		fail();
+	}
+}
+
+/* ---- applying one object of the desired state ---- */
+
+static void apply_iface(struct sl_rib *rib, const struct state *s, int i)
+{
+	const struct st_iface *f = &s->ifc[i];
+	if (!f->exists) {
+		int rc = sl_rib_iface_del(rib, IFN[i]);
+		check_rc(rc == -ENOENT ? 0 : rc, "iface_del");
+		return;
+	}
+	struct sl_prefix a[2];
+	for (int k = 0; k < f->n; k++)
+		a[k] = tp(ADDRS[f->addr[k]]);
+	check_rc(sl_rib_iface_set(rib, IFN[i], VRF[f->vrf], f->up, a, (size_t)f->n), "iface_set");
+}
+
+static void apply_static(struct sl_rib *rib, const struct state *s, int v, int p)
+{
+	const struct st_static *st = &s->st[v][p];
+	check_rc(sl_rib_static_set(rib, VRF[v], tp(PFX[p]), st->nh, (size_t)st->n), "static_set");
+}
+
+static void apply_bgp(struct sl_rib *rib, const struct state *s, int v)
+{
+	const struct st_bgp *b = &s->bgp[v];
+	char imp[64] = "", exp[64] = "", ivrf[128] = "", rd[32];
+	if (!b->enabled) {
+		check_rc(t_bgp_set(rib, VRF[v], NULL), "bgp_set off");
+		return;
+	}
+	for (unsigned k = 0; k < N(RTS); k++) {
+		if (b->imp & (1u << k))
+			snprintf(imp + strlen(imp), sizeof(imp) - strlen(imp), "%s%s", imp[0] ? "," : "", RTS[k]);
+		if (b->exp & (1u << k))
+			snprintf(exp + strlen(exp), sizeof(exp) - strlen(exp), "%s%s", exp[0] ? "," : "", RTS[k]);
+	}
+	for (int k = 0; k < NV; k++)
+		if (b->ivrf & (1u << k))
+			snprintf(ivrf + strlen(ivrf), sizeof(ivrf) - strlen(ivrf), "%s%s", ivrf[0] ? "," : "", VRF[k]);
+	snprintf(rd, sizeof(rd), "65000:%d", 100 + v);
+	struct t_bgp tb = {b->has_rd ? rd : NULL, imp, exp, ivrf, RMAPS[b->rmi], RMAPS[b->rme], b->rc, b->rs};
+	check_rc(t_bgp_set(rib, VRF[v], &tb), "bgp_set");
+}
+
+static void apply_plist(struct sl_rib *rib, const struct state *s, int i)
+{
+	struct sl_plist pl = {"", (struct sl_plist_rule *)s->pl[i].r, (size_t)s->pl[i].n};
+	check_rc(sl_rib_plist_set(rib, PLISTS[i + 1], s->pl[i].exists ? &pl : NULL), "plist_set");
+}
+
+static void apply_rmap(struct sl_rib *rib, const struct state *s, int i)
+{
+	struct sl_rmap rm = {"", (struct sl_rmap_rule *)s->rm[i].r, (size_t)s->rm[i].n};
+	check_rc(sl_rib_rmap_set(rib, RMAPS[i + 1], s->rm[i].exists ? &rm : NULL), "rmap_set");
+}
+
+/* (Re)create VRF v with everything it owns; or delete it. */
+static void apply_vrf(struct sl_rib *rib, const struct state *s, int v)
+{
+	if (!s->vrf[v]) {
+		check_rc(sl_rib_vrf_del(rib, VRF[v]), "vrf_del");
+		return;
+	}
+	check_rc(sl_rib_vrf_add(rib, VRF[v], 100u + (unsigned)v), "vrf_add");
+	for (int p = 0; p < NP; p++)
+		if (s->st[v][p].n)
+			apply_static(rib, s, v, p);
+	apply_bgp(rib, s, v);
+}
+
+static struct sl_rib *rebuild(const struct state *s, bool policy_last)
+{
+	struct sl_rib *rib = sl_rib_new();
+	assert_non_null(rib);
+	if (!policy_last) {
+		for (int i = 0; i < NPL; i++)
+			apply_plist(rib, s, i);
+		for (int i = 0; i < NRM; i++)
+			apply_rmap(rib, s, i);
+	}
+	for (int v = NV - 1; v >= 1; v--)
+		if (s->vrf[v])
+			check_rc(sl_rib_vrf_add(rib, VRF[v], 100u + (unsigned)v), "vrf_add");
+	if (policy_last) {
+		for (int v = 0; v < NV; v++)
+			if (s->vrf[v])
+				apply_bgp(rib, s, v);
+		for (int v = NV - 1; v >= 0; v--)
+			for (int p = 0; p < NP; p++)
+				if (s->vrf[v] && s->st[v][p].n)
+					apply_static(rib, s, v, p);
+		for (int i = 0; i < NI; i++)
+			if (s->ifc[i].exists)
+				apply_iface(rib, s, i);
+		for (int i = NRM - 1; i >= 0; i--)
+			apply_rmap(rib, s, i);
+		for (int i = 0; i < NPL; i++)
+			apply_plist(rib, s, i);
+	} else {
+		for (int i = NI - 1; i >= 0; i--)
+			if (s->ifc[i].exists)
+				apply_iface(rib, s, i);
+		for (int v = 0; v < NV; v++)
+			for (int p = 0; p < NP; p++)
+				if (s->vrf[v] && s->st[v][p].n)
+					apply_static(rib, s, v, p);
+		for (int v = NV - 1; v >= 0; v--)
+			if (s->vrf[v])
+				apply_bgp(rib, s, v);
+	}
+	return rib;
+}
+
+/* ---- random values ---- */
+
+static int existing_vrf(const struct state *s)
+{
+	int v;
+	do
+		v = (int)rnd(NV);
+	while (!s->vrf[v]);
+	return v;
+}
+
+static void rand_iface(const struct state *s, struct st_iface *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->exists = rnd(6) != 0;
+	f->vrf = existing_vrf(s);
+	f->up = rnd(5) != 0;
+	f->n = (int)rnd(3);
+	for (int k = 0; k < f->n; k++)
+		f->addr[k] = (int)rnd(N(ADDRS));
+}
+
+static void rand_static(struct st_static *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->n = (int)rnd(3);
+	for (int k = 0; k < st->n; k++) {
+		static const uint8_t dist[] = {1, 1, 5, 30};
+		const char *vrf = rnd(2) ? "" : VRF[rnd(NV)];
+		switch (rnd(5)) {
+		case 0:
+		case 1:
+			st->nh[k] = t_gw(GWS[rnd(N(GWS))], vrf);
+			break;
+		case 2:
+		case 3:
+			st->nh[k] = t_if(IFN[rnd(NI)], vrf);
+			break;
+		default:
+			st->nh[k] = t_bh();
+		}
+		st->nh[k].distance = dist[rnd(4)];
+	}
+}
+
+static void rand_bgp(struct st_bgp *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->enabled = rnd(4) != 0;
+	b->has_rd = rnd(3) != 0;
+	b->imp = rnd(8);
+	b->exp = rnd(8);
+	b->ivrf = rnd(4) == 0 ? rnd(1u << NV) : 0;
+	b->rmi = rnd(3) == 0 ? (int)rnd(4) : 0;
+	b->rme = rnd(4) == 0 ? (int)rnd(4) : 0;
+	b->rc = rnd(4) == 0;
+	b->rs = rnd(4) == 0;
+}
+
+static void rand_plist(struct st_plist *pl)
+{
+	memset(pl, 0, sizeof(*pl));
+	pl->exists = rnd(4) != 0;
+	pl->n = 1 + (int)rnd(3);
+	for (int k = 0; k < pl->n; k++) {
+		struct sl_plist_rule *r = &pl->r[k];
+		r->seq = 10u * (unsigned)(k + 1);
+		r->has_prefix = rnd(4) != 0;
+		if (r->has_prefix) {
+			r->prefix = tp(PFX[rnd(NP)]);
+			r->ge = rnd(3) == 0 ? (uint8_t)(r->prefix.len + rnd((unsigned)(33 - r->prefix.len))) : 0;
+			r->le = rnd(3) == 0 ? 32 : 0;
+		}
+		r->action = rnd(3) ? SL_ACTION_PERMIT : SL_ACTION_DENY;
+	}
+}
+
+static void rand_rmap(struct st_rmap *rm)
+{
+	memset(rm, 0, sizeof(*rm));
+	rm->exists = rnd(4) != 0;
+	rm->n = 1 + (int)rnd(2);
+	for (int k = 0; k < rm->n; k++) {
+		struct sl_rmap_rule *r = &rm->r[k];
+		r->seq = 10u * (unsigned)(k + 1);
+		r->action = rnd(3) ? SL_ACTION_PERMIT : SL_ACTION_DENY;
+		snprintf(r->match_plist, SL_NAME_MAX, "%s", PLISTS[rnd(4)]);
+		r->set_local_pref = rnd(2);
+		r->local_pref = rnd(2) ? 50 : 200;
+		r->set_metric = rnd(3) == 0;
+		r->metric = 5;
+	}
+}
+
+/* ---- one mutation: change one object of *s, apply it ---- */
+
+enum obj { O_IFACE, O_STATIC, O_BGP, O_PLIST, O_RMAP, O_VRF, O__COUNT };
+
+struct mutation {
+	enum obj kind;
+	int a, b;
+};
+
+static bool vrf_has_iface(const struct state *s, int v)
+{
+	for (int i = 0; i < NI; i++)
+		if (s->ifc[i].exists && s->ifc[i].vrf == v)
+			return true;
+	return false;
+}
+
+/* Pick an object and give it a new random value in *s. false: not possible. */
+static bool mutate(struct state *s, struct mutation *m)
+{
+	static const enum obj weights[] = {O_IFACE, O_IFACE, O_STATIC, O_STATIC, O_STATIC, O_BGP,
+		O_BGP, O_BGP, O_PLIST, O_RMAP, O_RMAP, O_VRF};
+	m->kind = weights[rnd(N(weights))];
+	switch (m->kind) {
+	case O_IFACE:
+		m->a = (int)rnd(NI);
+		rand_iface(s, &s->ifc[m->a]);
+		return true;
+	case O_STATIC:
+		m->a = existing_vrf(s);
+		m->b = (int)rnd(NP);
+		rand_static(&s->st[m->a][m->b]);
+		return true;
+	case O_BGP:
+		m->a = existing_vrf(s);
+		rand_bgp(&s->bgp[m->a]);
+		return true;
+	case O_PLIST:
+		m->a = (int)rnd(NPL);
+		rand_plist(&s->pl[m->a]);
+		return true;
+	case O_RMAP:
+		m->a = (int)rnd(NRM);
+		rand_rmap(&s->rm[m->a]);
+		return true;
+	case O_VRF:
+		m->a = 1 + (int)rnd(NV - 1);
+		if (s->vrf[m->a] && vrf_has_iface(s, m->a))
+			return false;
+		s->vrf[m->a] = !s->vrf[m->a];
+		/* a deleted VRF loses what it owned; a new one starts empty */
+		memset(s->st[m->a], 0, sizeof(s->st[m->a]));
+		memset(&s->bgp[m->a], 0, sizeof(s->bgp[m->a]));
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void apply(struct sl_rib *rib, const struct state *s, const struct mutation *m)
+{
+	switch (m->kind) {
+	case O_IFACE:
+		apply_iface(rib, s, m->a);
+		break;
+	case O_STATIC:
+		apply_static(rib, s, m->a, m->b);
+		break;
+	case O_BGP:
+		apply_bgp(rib, s, m->a);
+		break;
+	case O_PLIST:
+		apply_plist(rib, s, m->a);
+		break;
+	case O_RMAP:
+		apply_rmap(rib, s, m->a);
+		break;
+	case O_VRF:
+		apply_vrf(rib, s, m->a);
+		break;
+	default:
+		break;
+	}
+}
+
+static const char *const KIND[] = {"iface", "static", "bgp", "plist", "rmap", "vrf"};
+
+static void compare(const char *want, const char *got, const char *what, const struct mutation *m)
+{
+	if (strcmp(want, got) == 0)
+		return;
+	print_error("seed %lu step %d: %s differs (mutation %s %d %d)\n--- expected\n%s--- got\n%s",
+		cur_seed, cur_step, what, KIND[m->kind], m->a, m->b, want, got);
+	fail();
+}
+
+/* How often the final states exercised each feature: the generator must
+ * reach leaks, collisions and unresolved statics, or the test proves little. */
+static struct {
+	size_t vpn, vrf_import, static_leak, inactive, collisions, vpn_rows;
+} cov;
+
+static void coverage_count(const char *dump)
+{
+	char *copy = strdup(dump), *save = NULL;
+	int section = 0; /* 0 tables, 1 vpn, 2 collisions */
+	assert_non_null(copy);
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (strcmp(l, "vpn") == 0)
+			section = 1;
+		else if (strcmp(l, "collisions") == 0)
+			section = 2;
+		else if (section == 1)
+			cov.vpn_rows++;
+		else if (section == 2)
+			cov.collisions++;
+		else {
+			cov.vpn += strstr(l, " vpn-import ") != NULL;
+			cov.vrf_import += strstr(l, " vrf-import ") != NULL;
+			cov.static_leak += strstr(l, " static-leak ") != NULL;
+			cov.inactive += strstr(l, "    static") != NULL;
+		}
+	}
+	free(copy);
+}
+
+static void run_sequence(unsigned long seed)
+{
+	struct state s, saved;
+	struct sl_rib *rib = sl_rib_new();
+	struct mutation m = {O__COUNT, 0, 0};
+
+	cur_seed = seed;
+	rng = 0x9e3779b97f4a7c15ull ^ (seed * 0xbf58476d1ce4e5b9ull);
+	if (rng == 0)
+		rng = 1;
+	memset(&s, 0, sizeof(s));
+	for (int v = 0; v < NV; v++)
+		s.vrf[v] = true;
+	for (int v = 1; v < NV; v++)
+		check_rc(sl_rib_vrf_add(rib, VRF[v], 100u + (unsigned)v), "vrf_add");
+	/* build up a random initial state */
+	for (cur_step = -20; cur_step < 0; cur_step++) {
+		if (mutate(&s, &m))
+			apply(rib, &s, &m);
+	}
+	for (cur_step = 0; cur_step < STEPS; cur_step++) {
+		char *before = t_dump(rib);
+		saved = s;
+		if (!mutate(&s, &m)) {
+			free(before);
+			continue;
+		}
+		apply(rib, &s, &m);
+		if (rnd(3) != 0) {
+			/* probe: change back */
+			s = saved;
+			apply(rib, &s, &m);
+			char *after = t_dump(rib);
+			compare(before, after, "dump after change and inverse", &m);
+			free(after);
+		}
+		free(before);
+	}
+	char *inc = t_dump(rib);
+	coverage_count(inc);
+	if (getenv("RIB_PROP_DUMP"))
+		fputs(inc, stderr);
+	for (int order = 0; order < 2; order++) {
+		struct sl_rib *fresh = rebuild(&s, order == 1);
+		char *scratch = t_dump(fresh);
+		compare(scratch, inc, order ? "incremental vs rebuild (policy last)" :
+					      "incremental vs rebuild", &m);
+		free(scratch);
+		sl_rib_free(fresh);
+	}
+	free(inc);
+	sl_rib_free(rib);
+}
+
+static void test_leak_lifecycle(void **state)
+{
+	(void)state;
+	const char *one = getenv("RIB_PROP_SEED");
+	if (one) {
+		run_sequence(strtoul(one, NULL, 10));
+		return;
+	}
+	for (unsigned long seed = 1; seed <= SEQUENCES; seed++)
+		run_sequence(seed);
+	print_message("coverage over %d sequences: %zu vpn-import, %zu vrf-import, %zu static-leak, "
+		      "%zu inactive statics, %zu vpn rows, %zu collisions\n",
+		SEQUENCES, cov.vpn, cov.vrf_import, cov.static_leak, cov.inactive, cov.vpn_rows,
+		cov.collisions);
+	assert_true(cov.vpn > SEQUENCES / 10 && cov.vrf_import > 0 && cov.static_leak > 0);
+	assert_true(cov.inactive > 0 && cov.collisions > 0 && cov.vpn_rows > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_leak_lifecycle),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
