@@ -64,6 +64,7 @@ static json_t *route_json(struct show_ctx *ctx, const struct sl_route *rt)
 
 struct route_walk {
 	struct show_ctx *ctx;
+	size_t count;
 	json_t *arr;
 	bool detail;
 	const char *vrf;
@@ -73,6 +74,7 @@ static int route_cb(const struct sl_route *rt, void *arg)
 {
 	struct route_walk *w = arg;
 
+	w->count++;
 	if (w->arr != NULL) {
 		json_array_append_new(w->arr, route_json(w->ctx, rt));
 	} else if (w->detail) {
@@ -112,7 +114,7 @@ static int show_vrf_routes(struct show_ctx *ctx, const char *vrf, const struct s
 		rc = sl_rib_route_lookup(ctx->rib, vrf, *match, exact, route_cb, &w);
 	else
 		rc = sl_rib_route_foreach(ctx->rib, vrf, route_cb, &w);
-	if (rc == -ENOENT && match != NULL && jall == NULL) {
+	if ((rc == -ENOENT || w.count == 0) && match != NULL && jall == NULL) {
 		char p[SL_PREFIX_STR];
 		fprintf(ctx->out, "%% Network not in table: %s (vrf %s)\n", sl_prefix_fmt(*match, p),
 			vrf);

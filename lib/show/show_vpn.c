@@ -38,6 +38,7 @@ static int vpn_cb(const struct sl_vpn_route *v, void *arg)
 		return 0;
 	if (v->has_rd)
 		sl_rt_fmt(v->rd, rd);
+	sl_prefix_fmt(v->prefix, p);
 	w->count++;
 	if (w->arr != NULL) {
 		json_t *jr = json_array();
@@ -47,7 +48,7 @@ static int vpn_cb(const struct sl_vpn_route *v, void *arg)
 		}
 		json_array_append_new(w->arr,
 			json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:o, s:I}", "rd", rd, "vrf",
-				v->origin_vrf, "prefix", sl_prefix_fmt(v->prefix, p), "nexthop",
+				v->origin_vrf, "prefix", p, "nexthop",
 				show_nh_json(ctx->rib, &v->origin_nh), "metric",
 				(json_int_t)v->metric, "localPref", (json_int_t)v->local_pref,
 				"routeTargets", jr, "importedBy", (json_int_t)v->n_importers));

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Helpers shared by the lib/commit tests: apply text, snapshot state. */
+#ifndef COMMIT_TEST_UTIL_H
+#define COMMIT_TEST_UTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_commit.h"
+#include "sl_conf.h"
+#include "sl_show.h"
+
+/* Rendering of the running configuration followed by the RIB dump: two
+ * routers in the same state give the same snapshot. Caller frees. */
+static inline char *snapshot(const struct sl_router *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	sl_router_render(r, f);
+	fputs("----\n", f);
+	sl_rib_dump(sl_router_rib_const(r), f);
+	fclose(f);
+	return buf;
+}
+
+/* Apply text; returns the apply result, errors joined into *msgs (caller frees). */
+static inline int apply(struct sl_router *r, const char *text, char **msgs)
+{
+	struct sl_errors e = {0};
+	int rc = sl_router_apply(r, text, &e, NULL);
+	if (msgs != NULL) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		for (size_t i = 0; i < e.n; i++)
+			fprintf(f, "%u: %s\n", e.v[i].line, e.v[i].msg);
+		fclose(f);
+		*msgs = buf;
+	}
+	sl_errors_free(&e);
+	return rc;
+}
+
+/* Run a show command (words separated by spaces) into a string. */
+static inline char *show(const struct sl_router *r, const char *cmd)
+{
+	char *words = strdup(cmd), *argv[16], *save;
+	int argc = 0;
+	for (char *w = strtok_r(words, " ", &save); w && argc < 16; w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int rc = sl_show_exec(r, argc, argv, false, f, stderr);
+	fclose(f);
+	free(words);
+	if (rc != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+#endif
