@@ -142,8 +142,9 @@ static int cmd_show_dataplane(int argc, char **argv, bool json, const char *inpu
 	sl_fib_stats_get(s->fib, &fs);
 	if (json) {
 		fprintf(out, "{\"rx\":%" PRIu64 ",\"tx\":%" PRIu64 ",\"forwarded\":%" PRIu64
-			     ",\"leaked\":%" PRIu64 ",\"slow_path_drops\":%" PRIu64 ",\"punted\":{",
-			c.rx, c.tx, c.forwarded, c.leaked, s->slow_drops);
+			     ",\"leaked\":%" PRIu64 ",\"work_cycles\":%" PRIu64
+			     ",\"slow_path_drops\":%" PRIu64 ",\"punted\":{",
+			c.rx, c.tx, c.forwarded, c.leaked, c.work_cycles, s->slow_drops);
 		for (int i = 0; i < SL_DP_PUNT__COUNT; i++)
 			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", sl_dp_punt_names[i], c.punted[i]);
 		fprintf(out, "},\"dropped\":{");
@@ -155,8 +156,9 @@ static int cmd_show_dataplane(int argc, char **argv, bool json, const char *inpu
 		return SL_CTL_OK;
 	}
 	fprintf(out, "workers: %u\nrx %" PRIu64 "  tx %" PRIu64 "  forwarded %" PRIu64 "  leaked %" PRIu64
-		     "\n",
-		s->n_workers, c.rx, c.tx, c.forwarded, c.leaked);
+		     "  work %.1f cycles/packet\n",
+		s->n_workers, c.rx, c.tx, c.forwarded, c.leaked,
+		c.rx ? (double)c.work_cycles / (double)c.rx : 0.0);
 	fprintf(out, "punted:");
 	for (int i = 0; i < SL_DP_PUNT__COUNT; i++)
 		fprintf(out, " %s=%" PRIu64, sl_dp_punt_names[i], c.punted[i]);

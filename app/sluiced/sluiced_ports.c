@@ -131,7 +131,11 @@ void sd_stats_print(struct sd *s, double seconds)
 	}
 	struct sl_dp_counters c;
 	sl_dp_counters_sum(s->dp, &c);
-	printf("  forwarded: %" PRIu64 "  leaked: %" PRIu64 "  punted:", c.forwarded, c.leaked);
+	static struct sl_dp_counters last;
+	uint64_t drx = c.rx - last.rx, dwork = c.work_cycles - last.work_cycles;
+	last = c;
+	printf("  forwarded: %" PRIu64 "  leaked: %" PRIu64 "  work: %.1f cycles/pkt  punted:",
+		c.forwarded, c.leaked, drx ? (double)dwork / (double)drx : 0.0);
 	for (int i = 0; i < SL_DP_PUNT__COUNT; i++)
 		if (c.punted[i])
 			printf(" %s=%" PRIu64, sl_dp_punt_names[i], c.punted[i]);

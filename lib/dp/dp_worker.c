@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -127,8 +128,10 @@ int sl_dp_worker_main(void *arg)
 			uint16_t n = rte_eth_rx_burst(port, w->rxq[q].queue, pkts, SL_DP_BURST);
 			if (n == 0)
 				continue;
+			uint64_t t0 = rte_rdtsc();
 			sl_dp_process(dp, c, port, pkts, n, out);
 			sl_dp_flush(dp, c, w->txq, out);
+			c->work_cycles += rte_rdtsc() - t0;
 		}
 		sl_fib_reader_quiescent(dp->fib, w->lcore_id);
 	}
