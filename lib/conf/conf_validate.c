@@ -328,6 +328,13 @@ static void check_specific(struct vctx *v, const struct sl_conf_node *n, unsigne
 		check_ruleset(v, n, line);
 		break;
 	case CONF_OBJ_VRF:
+		/* as in VyOS: the kernel table id is what makes a VRF */
+		if (!sl_conf_has(n, "table"))
+			ERR(v, line,
+				"vrf %s has no table (valid: set 'vrf name %s table N', N "
+				"1..4294967295 except 253-255, unique)",
+				n->name, n->name);
+		break;
 	case CONF_OBJ_ROUTE_MAP:
 	case CONF_OBJ_NONE:
 		break;
@@ -399,6 +406,16 @@ int conf_validate_all(struct sl_conf *c, struct sl_errors *errs)
 
 		if (n == NULL) {
 			check_deleted(&v, chg);
+			/* what held the deleted part may now be incomplete (a VRF without
+			 * its table) */
+			n = sl_conf_find(c, (const char *const *)chg->tok, chg->ntok - 1);
+			for (size_t k = chg->ntok - 1; n == NULL && k > 0; k--)
+				n = sl_conf_find(c, (const char *const *)chg->tok, k - 1);
+			for (; n && n->parent; n = n->parent)
+				if (is_object(n)) {
+					check_specific(&v, n, chg->line);
+					break;
+				}
 			continue;
 		}
 		for (const struct sl_conf_node *p = n; p && p->parent && !obj; p = p->parent)

@@ -53,7 +53,8 @@
  * interface / blackhole, `interface IFACE` of a static route (IFACE must be
  * configured and belong to the route's `vrf V`, or without it to the route's
  * own VRF; an interface or vif without `vrf` is in the default VRF), and a
- * bgp address-family without `system-as` (refused: an error).
+ * bgp address-family without `system-as` (refused: an error), and a VRF
+ * without `table` (refused, as in VyOS: every VRF needs its table id).
  *
  * Errors go to struct sl_errors (sl_types.h): line = the line number given
  * to sl_conf_exec (for validation errors: the first line that touched the

@@ -262,6 +262,10 @@ static const struct bad bad[] = {
 		"cannot delete interface eth3.7: still referenced by"},
 	{"set vrf name Z table 99\ndelete vrf name SHARED", 2, "cannot delete vrf SHARED"},
 	/* incomplete objects */
+	{"set vrf name NEWV protocols static route 10.0.0.0/8 blackhole", 1,
+		"vrf NEWV has no table (valid: set 'vrf name NEWV table N'"},
+	{"set vrf name Z description 'no table yet'", 1, "vrf Z has no table"},
+	{"\ndelete vrf name SHARED table", 2, "vrf SHARED has no table"},
 	{"set vrf name NEWV protocols static route 10.0.0.0/8", 1,
 		"static route '10.0.0.0/8' has no next-hop, interface or blackhole"},
 	{"set vrf name NEWV protocols bgp address-family ipv4-unicast rd 65000:1", 1,

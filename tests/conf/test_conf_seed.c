@@ -80,13 +80,16 @@ static const struct pattern patterns[] = {
 		"CUSTOMER-A\n"
 		"set vrf name CUSTOMER-A protocols static route 10.100.0.0/24 interface eth2 vrf "
 		"SHARED\n"},
-	{"internet gateway", NULL,
+	{"internet gateway",
+		/* the seed names the VRF without its (mandatory) table */
+		"set vrf name INTERNET table 40\n",
 		"set vrf name INTERNET protocols static route 0.0.0.0/0 next-hop 203.0.113.1\n"
 		"set vrf name CUSTOMER-A protocols static route 0.0.0.0/0 next-hop 10.100.0.1 vrf "
 		"INTERNET\n"},
 	{"management (asymmetric)",
 		/* the seed's management pattern has eth2 in CUSTOMER-B */
 		"set vrf name CUSTOMER-B table 30\n"
+		"set vrf name MGMT table 50\n"
 		"set interfaces ethernet eth2 vrf CUSTOMER-B\n",
 		"set vrf name MGMT protocols static route 10.1.0.0/16 interface eth1 vrf "
 		"CUSTOMER-A\n"
@@ -398,7 +401,7 @@ static void test_changed_paths(void **state)
 			"set vrf name NEW protocols static route 10.0.0.0/8 blackhole\n"
 			"delete interfaces ethernet eth2 address 10.100.0.1/24\n"
 			"set policy prefix-list PL rule 10 action permit\n"
-			"# comment\n"
+			"set vrf name NEW table 30 # a VRF needs its table\n"
 			"set protocols static route 10.0.0.0/8 blackhole\n",
 			1, &e, NULL),
 		0);
@@ -409,15 +412,16 @@ static void test_changed_paths(void **state)
 		"vrf name NEW",
 		"interfaces ethernet eth2",
 		"policy prefix-list PL",
+		"vrf name NEW table",
 		"protocols static route 10.0.0.0/8",
 	};
-	static const unsigned lines[] = {1, 4, 5, 7, 8, 9, 11};
-	expect_changes(c, want, lines, 7);
+	static const unsigned lines[] = {1, 4, 5, 7, 8, 9, 10, 11};
+	expect_changes(c, want, lines, 8);
 	assert_int_equal(sl_conf_commit(c, &e), 0);
 	/* still readable after commit */
 	assert_int_equal(sl_conf_change_get(c, 3, &tok, &nt, NULL), 0);
 	assert_int_equal(nt, 3);
-	assert_int_equal(sl_conf_change_get(c, 7, &tok, &nt, NULL), -ERANGE);
+	assert_int_equal(sl_conf_change_get(c, 8, &tok, &nt, NULL), -ERANGE);
 
 	assert_int_equal(sl_conf_begin(c), 0);
 	assert_int_equal(sl_conf_exec_text(c,
