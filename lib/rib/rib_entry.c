@@ -181,8 +181,8 @@ static size_t import_cands(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_e
 	if (!rib_bgp_on(vrf) || vrf->n_origins == 0)
 		return 0;
 	if (vrf->bgp.rmap_import[0]) {
-		rm = sl_policy_rmap_find(rib->policy, vrf->bgp.rmap_import);
-		rm_name = rib_name_find(rib, vrf->bgp.rmap_import);
+		rm = vrf->rmap_import;
+		rm_name = vrf->rmap_import_name;
 	}
 	for (size_t i = 0; i < vrf->n_origins; i++) {
 		struct rib_vrf *o = rib->vrfs[vrf->origins[i].vrf_id];
@@ -281,22 +281,24 @@ static int entry_recompute(struct sl_rib *rib, struct rib_entry *e)
 			(old_sel && memcmp(old_sel, new_sel, sizeof(*old_sel)) != 0);
 		bool nh_changed = (old_sel == NULL) != (new_sel == NULL) ||
 			(old_sel && memcmp(&old_sel->nh, &new_sel->nh, sizeof(old_sel->nh)) != 0);
-		struct rib_cand *v = NULL;
+		struct rib_cand *v = e->cands;
 
-		if (n) {
-			v = malloc(n * sizeof(*v));
-			if (v == NULL)
-				return -ENOMEM;
-			memcpy(v, rib->scratch, n * sizeof(*v));
-		}
 		for (size_t i = 0; i < e->n_cands; i++)
 			vrf->n_routes[e->cands[i].source]--;
 		for (size_t i = 0; i < n; i++)
-			vrf->n_routes[v[i].source]++;
+			vrf->n_routes[rib->scratch[i].source]++;
 		vrf->n_selected += (new_sel != NULL) - (old_sel != NULL);
+		/* old_sel points into e->cands: log before overwriting it */
 		if (nh_changed)
-			rib_log_route(rib, vrf, p, new_sel ? &v[0] : NULL);
-		free(e->cands);
+			rib_log_route(rib, vrf, p, new_sel);
+		if (n != e->n_cands) {
+			v = NULL;
+			if (n && (v = malloc(n * sizeof(*v))) == NULL)
+				return -ENOMEM;
+			free(e->cands);
+		}
+		if (n)
+			memcpy(v, rib->scratch, n * sizeof(*v));
 		e->cands = v;
 		e->n_cands = (uint8_t)n;
 		/* statics resolving through this prefix look at its own routes,

@@ -13,6 +13,14 @@
 
 #include "rib_priv.h"
 
+void rib_vrf_policy_refresh(struct sl_rib *rib, struct rib_vrf *vrf)
+{
+	vrf->rmap_import = sl_policy_rmap_find(rib->policy, vrf->bgp.rmap_import);
+	vrf->rmap_export = sl_policy_rmap_find(rib->policy, vrf->bgp.rmap_export);
+	vrf->rmap_import_name = rib_name_find(rib, vrf->bgp.rmap_import);
+	vrf->rmap_export_name = rib_name_find(rib, vrf->bgp.rmap_export);
+}
+
 bool rib_bgp_on(const struct rib_vrf *vrf)
 {
 	return vrf->bgp.enabled;
@@ -63,11 +71,10 @@ bool rib_export_compute(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entr
 	attrs.metric = best->metric;
 	if (vrf->bgp.rmap_export[0]) {
 		struct sl_prefix p = {e->addr, e->len};
-		const struct sl_rmap *rm = sl_policy_rmap_find(rib->policy, vrf->bgp.rmap_export);
-		struct sl_policy_verdict v = sl_rmap_eval(rib->policy, rm, p, &attrs);
+		struct sl_policy_verdict v = sl_rmap_eval(rib->policy, vrf->rmap_export, p, &attrs);
 		if (v.action != SL_ACTION_PERMIT)
 			return false;
-		out->rmap = rib_name_find(rib, vrf->bgp.rmap_export);
+		out->rmap = vrf->rmap_export_name;
 		out->rmap_seq = v.seq;
 	}
 	out->nh = best->nh;
@@ -99,24 +106,27 @@ void rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_
 	}
 }
 
-/* Re-derive every import of vrf: its current leaked entries and every
- * prefix its origins export. */
-void rib_mark_imports(struct sl_rib *rib, struct rib_vrf *vrf)
+/*
+ * Re-derive every import of vrf. Settled imports (and refused ones) mirror
+ * exactly the exports of the VRF's origins, so marking the prefixes its
+ * current origins — and the origins it had before, passed as old — export
+ * covers them all without scanning the importer's own table.
+ */
+void rib_mark_imports(struct sl_rib *rib, struct rib_vrf *vrf, const struct rib_origin *old,
+	size_t n_old)
 {
 	struct sl_prefix all = {0, 0};
-	for (size_t i = 0; i < vrf->routes.cap; i++) {
-		struct rib_entry *e = vrf->routes.slots[i];
-		if (e == NULL)
-			continue;
-		bool leaked = (e->flags & ENTRY_COLLIDED) != 0;
-		for (size_t k = 0; k < e->n_cands && !leaked; k++)
-			leaked = e->cands[k].source == SL_SRC_VPN_IMPORT ||
-				e->cands[k].source == SL_SRC_VRF_IMPORT;
-		if (leaked)
-			rib_mark(rib, e);
+	for (size_t i = 0; i < n_old; i++) {
+		struct rib_vrf *o = rib->vrfs[old[i].vrf_id];
+		bool current = false;
+		for (size_t k = 0; k < vrf->n_origins && !current; k++)
+			current = vrf->origins[k].vrf_id == old[i].vrf_id;
+		if (o && !current)
+			rib_mark_exports_of(rib, o, vrf, all);
 	}
 	for (size_t i = 0; i < vrf->n_origins; i++)
-		rib_mark_exports_of(rib, rib->vrfs[vrf->origins[i].vrf_id], vrf, all);
+		if (i == 0 || vrf->origins[i].vrf_id != vrf->origins[i - 1].vrf_id)
+			rib_mark_exports_of(rib, rib->vrfs[vrf->origins[i].vrf_id], vrf, all);
 }
 
 static bool rts_intersect(const struct sl_rt *a, size_t na, const struct sl_rt *b, size_t nb)
@@ -219,11 +229,13 @@ int rib_leak_graph_update(struct sl_rib *rib, const struct sl_rib_bgp *old_setti
 			(old_settings->enabled != x->bgp.enabled ||
 				strcmp(old_settings->rmap_import, x->bgp.rmap_import) != 0))
 			reimport = true;
-		free(x->origins);
+		struct rib_origin *was = x->origins;
+		size_t n_was = x->n_origins;
 		x->origins = v;
 		x->n_origins = n;
 		if (reimport)
-			rib_mark_imports(rib, x);
+			rib_mark_imports(rib, x, was, n_was);
+		free(was);
 	}
 	for (size_t id = 0; id < SL_VRF_MAX; id++)
 		if (rib->vrfs[id])
@@ -296,6 +308,7 @@ int rib_vrf_bgp_apply(struct sl_rib *rib, struct rib_vrf *vrf, const struct sl_r
 	if (nb.rmap_export[0] && rib_name_intern(rib, nb.rmap_export) == RIB_NAME_NOMEM)
 		return -ENOMEM;
 	vrf->bgp = nb;
+	rib_vrf_policy_refresh(rib, vrf);
 	export_changed = old.enabled != nb.enabled || strcmp(old.rmap_export, nb.rmap_export) != 0 ||
 		old.redist_connected != nb.redist_connected || old.redist_static != nb.redist_static;
 	if (export_changed)

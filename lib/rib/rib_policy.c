@@ -44,12 +44,16 @@ static int rederive_users(struct sl_rib *rib, char (*rmaps)[SL_NAME_MAX], size_t
 {
 	for (size_t id = 0; id < SL_VRF_MAX; id++) {
 		struct rib_vrf *vrf = rib->vrfs[id];
-		if (vrf == NULL || !rib_bgp_on(vrf))
+		if (vrf == NULL)
+			continue;
+		/* route-map pointers change with any policy set/del */
+		rib_vrf_policy_refresh(rib, vrf);
+		if (!rib_bgp_on(vrf))
 			continue;
 		if (in_list(vrf->bgp.rmap_export, rmaps, n))
 			rib_mark_all(rib, vrf);
 		if (in_list(vrf->bgp.rmap_import, rmaps, n))
-			rib_mark_imports(rib, vrf);
+			rib_mark_imports(rib, vrf, NULL, 0);
 	}
 	return rib_settle(rib);
 }

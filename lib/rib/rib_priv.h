@@ -122,6 +122,10 @@ struct rib_vrf {
 	size_t n_ifaces;
 	/* leak settings (deep copy) */
 	struct sl_rib_bgp bgp;
+	/* its route-maps resolved in the policy store (refreshed on every
+	 * policy or settings change; NULL = undefined) */
+	const struct sl_rmap *rmap_import, *rmap_export;
+	name_id rmap_import_name, rmap_export_name;
 	/* derived import graph */
 	struct rib_origin *origins;
 	size_t n_origins;
@@ -224,8 +228,10 @@ bool rib_export_compute(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entr
 void rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_vrf *importer,
 	struct sl_prefix within);
 void rib_mark_all(struct sl_rib *rib, struct rib_vrf *vrf);
-void rib_mark_imports(struct sl_rib *rib, struct rib_vrf *vrf);
+void rib_mark_imports(struct sl_rib *rib, struct rib_vrf *vrf, const struct rib_origin *old,
+	size_t n_old);
 bool rib_bgp_on(const struct rib_vrf *vrf);
+void rib_vrf_policy_refresh(struct sl_rib *rib, struct rib_vrf *vrf);
 void rib_bgp_free(struct sl_rib_bgp *b);
 /* Replace vrf's leak settings and mark what they affect (no settle). */
 int rib_vrf_bgp_apply(struct sl_rib *rib, struct rib_vrf *vrf, const struct sl_rib_bgp *bgp);
