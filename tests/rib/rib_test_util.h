@@ -36,7 +36,7 @@ static inline struct sl_rt trt(const char *s)
 }
 
 /* Interface with up to 4 addresses, NULL-terminated. */
-static inline int t_iface(struct sl_rib *rib, const char *ifname, const char *vrf, bool up, ...)
+static inline int t_iface(struct sl_rib *rib, const char *ifname, const char *vrf, int up, ...)
 {
 	struct sl_prefix a[4];
 	size_t n = 0;
@@ -46,7 +46,7 @@ static inline int t_iface(struct sl_rib *rib, const char *ifname, const char *vr
 	while (n < 4 && (s = va_arg(ap, const char *)) != NULL)
 		a[n++] = tp(s);
 	va_end(ap);
-	return sl_rib_iface_set(rib, ifname, vrf, up, a, n);
+	return sl_rib_iface_set(rib, ifname, vrf, up != 0, a, n);
 }
 
 static inline struct sl_static_nh t_gw(const char *gw, const char *vrf)
