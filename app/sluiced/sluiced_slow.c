@@ -106,8 +106,7 @@ static void neigh_drop_held(struct sd *s, struct sd_neigh *n)
 static void neigh_free(struct sd *s, struct sd_neigh *n)
 {
 	neigh_drop_held(s, n);
-	if (n->state == SD_NB_REACHABLE || n->state == SD_NB_STALE)
-		sl_fib_neigh_set(s->fib, n->oif, n->ip, NULL);
+	sl_fib_neigh_set(s->fib, n->oif, n->ip, NULL);
 	n->state = SD_NB_FREE;
 }
 
@@ -196,6 +195,7 @@ static void neigh_output(struct sd *s, uint16_t oif, uint32_t nh_ip, struct rte_
 			rte_pktmbuf_free(m);
 			return;
 		}
+		sl_fib_neigh_pending(s->fib, oif, nh_ip);
 		neigh_probe(s, n);
 	}
 	if (n->n_hold == SD_HOLD_MAX) { /* keep the newest */

@@ -286,6 +286,10 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 		uint32_t nh_ip = nh->type == SL_FIB_NH_T_GATEWAY ? nh->gw : b.dst[k];
 		uint64_t l2 = nh->type == SL_FIB_NH_T_GATEWAY ? sl_fib_nh_l2(nh)
 							      : sl_fib_neigh_lookup(fib, nh->oif, nh_ip);
+		if (unlikely(l2 & SL_FIB_L2_PENDING)) {
+			drop(c, out, m, SL_DP_DROP_NEIGH_PENDING);
+			continue;
+		}
 		ttl_decrement(ip);
 		if (unlikely(!(l2 & SL_FIB_L2_VALID))) {
 			punt(c, out, m, SL_DP_PUNT_UNRESOLVED, in_oif, in_vrf, b.l2_len[k]);

@@ -39,6 +39,7 @@
 	X(NO_IFACE, "no_iface")             /* (port, VLAN) not configured or disabled */          \
 	X(IFACE_DOWN, "iface_down")         /* egress interface disabled or missing */             \
 	X(NO_HEADROOM, "no_headroom")       /* cannot push a VLAN tag */                           \
+	X(NEIGH_PENDING, "neigh_pending")   /* next hop being resolved (first packets are held) */ \
 	X(PUNT_FULL, "punt_full")                                                                  \
 	X(TX_FULL, "tx_full")
 

@@ -90,6 +90,10 @@ struct sl_fib *sl_fib_new(const struct sl_fib_config *cfg)
 	rc = fib_neigh_create(fib);
 	if (rc < 0)
 		goto fail;
+	/* the default VRF always exists: the RIB never announces it */
+	rc = fib_vrf_add(fib, 0);
+	if (rc < 0)
+		goto fail;
 	return fib;
 fail:
 	sl_fib_free(fib);

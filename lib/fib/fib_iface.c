@@ -99,3 +99,13 @@ int sl_fib_neigh_set(struct sl_fib *fib, uint16_t oif, uint32_t ip,
 	fib_nh_neigh_update(fib, oif, ip, l2);
 	return 0;
 }
+
+int sl_fib_neigh_pending(struct sl_fib *fib, uint16_t oif, uint32_t ip)
+{
+	struct sl_fib_neigh_key k = {.ip = ip, .oif = oif, .zero = 0};
+	int rc = rte_hash_add_key_data(fib->neigh, &k, (void *)(uintptr_t)SL_FIB_L2_PENDING);
+	if (rc < 0)
+		return rc;
+	fib_nh_neigh_update(fib, oif, ip, SL_FIB_L2_PENDING);
+	return 0;
+}

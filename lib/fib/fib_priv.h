@@ -30,6 +30,9 @@ void fib_release(void *p);
 /* Wait until no reader can still hold what was unpublished before the call. */
 void fib_synchronize(struct sl_fib *fib);
 
+/* Create (and publish) a VRF's table; 0 if it exists. */
+int fib_vrf_add(struct sl_fib *fib, uint32_t vrf_id);
+
 /* Next-hop table (fib_nh.c). */
 int fib_nh_init(struct sl_fib *fib);
 void fib_nh_fini(struct sl_fib *fib);

@@ -8,7 +8,7 @@
 
 #include "fib_priv.h"
 
-static int vrf_add(struct sl_fib *fib, uint32_t vrf_id)
+int fib_vrf_add(struct sl_fib *fib, uint32_t vrf_id)
 {
 	struct sl_fib_priv *p = fib->priv;
 	if (fib->lpm[vrf_id] != NULL)
@@ -135,7 +135,7 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 		} else {
 			switch (c->op) {
 			case SL_FIB_VRF_ADD:
-				rc = vrf_add(fib, c->vrf_id);
+				rc = fib_vrf_add(fib, c->vrf_id);
 				r.vrfs_added += rc == 0;
 				break;
 			case SL_FIB_VRF_DEL:
@@ -161,10 +161,12 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 				rc = -EINVAL;
 			}
 		}
-		if (rc < 0) {
+		if (rc < 0 && r.failed < 8) {
 			char pfx[SL_PREFIX_STR];
 			FIB_LOG(WARNING, "change %zu (op %d, vrf %u, %s) failed: %s", i, (int)c->op,
 				c->vrf_id, sl_prefix_fmt(c->prefix, pfx), strerror(-rc));
+		}
+		if (rc < 0) {
 			r.failed++;
 			if (first == 0)
 				first = rc;

@@ -75,6 +75,9 @@ enum sl_fib_nh_type {
  * lowest byte, i.e. memcpy order on little endian) and a valid bit. Written
  * with one atomic 64-bit store so readers never see a torn MAC. */
 #define SL_FIB_L2_VALID (1ull << 63)
+/* Resolution in progress: workers drop (neigh_pending) instead of flooding
+ * the punt ring with packets the hold queue could not keep anyway. */
+#define SL_FIB_L2_PENDING (1ull << 62)
 
 struct sl_fib_nh {
 	uint64_t l2; /* GATEWAY: resolved MAC of gw | SL_FIB_L2_VALID, else 0 */
@@ -133,7 +136,9 @@ struct sl_fib {
 	struct sl_fib_priv *priv;
 };
 
-struct sl_fib *sl_fib_new(const struct sl_fib_config *cfg); /* NULL, errno */
+/* The FIB starts with the default VRF's table (id 0), which the RIB never
+ * announces. NULL with errno (ENOMEM: not even one VRF table fits). */
+struct sl_fib *sl_fib_new(const struct sl_fib_config *cfg);
 void sl_fib_free(struct sl_fib *fib);
 
 /* Bytes one VRF's rte_lpm occupies with this config (tbl24 dominates: 64 MiB). */
@@ -177,7 +182,8 @@ static inline uint64_t sl_fib_nh_l2(const struct sl_fib_nh *nh)
 	return __atomic_load_n(&nh->l2, __ATOMIC_RELAXED);
 }
 
-/* Neighbour lookup: the l2 word (SL_FIB_L2_VALID set) or 0 when unresolved. */
+/* Neighbour lookup: the l2 word (SL_FIB_L2_VALID set when resolved,
+ * SL_FIB_L2_PENDING while being resolved) or 0 when unknown. */
 static inline uint64_t sl_fib_neigh_lookup(const struct sl_fib *fib, uint16_t oif, uint32_t ip)
 {
 	struct sl_fib_neigh_key k = {.ip = ip, .oif = oif, .zero = 0};
@@ -242,10 +248,12 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 /* oif of an interface name, or -ENOENT. */
 int sl_fib_iface_index(const struct sl_fib *fib, const char *name);
 
-/* Set (mac != NULL) or invalidate (mac == NULL) a neighbour; updates the
+/* Set (mac != NULL) or forget (mac == NULL) a neighbour; updates the
  * cached MAC of every gateway next hop through (oif, ip). 0, -ENOSPC. */
 int sl_fib_neigh_set(struct sl_fib *fib, uint16_t oif, uint32_t ip,
 	const struct rte_ether_addr *mac);
+/* Mark a neighbour as being resolved (SL_FIB_L2_PENDING). 0, -ENOSPC. */
+int sl_fib_neigh_pending(struct sl_fib *fib, uint16_t oif, uint32_t ip);
 
 /*
  * Control-thread lookup, following at most one redirect like the datapath:

@@ -334,6 +334,14 @@ static void test_default_route_gateway(void **state)
 	assert_int_equal(out.n_punt, 1);
 	assert_int_equal(sl_dp_meta(out.punt[0])->nh_ip, A(10, 100, 0, 254));
 	free_out();
+	/* while the control thread resolves it, further packets are dropped, not punted */
+	reset(NULL);
+	assert_int_equal(sl_fib_neigh_pending(fib, (uint16_t)oif_eth1, A(10, 100, 0, 254)), 0);
+	m = craft(&(struct pkt_spec){.src = A(10, 100, 0, 10), .dst = A(1, 2, 3, 4)});
+	run(1, &m, 1);
+	assert_int_equal(out.n_punt, 0);
+	assert_int_equal(cnt.dropped[SL_DP_DROP_NEIGH_PENDING], 1);
+	free_out();
 	reset(NULL);
 	sl_fib_neigh_set(fib, (uint16_t)oif_eth1, A(10, 100, 0, 254), &host_mac);
 	m = craft(&(struct pkt_spec){.src = A(10, 100, 0, 10), .dst = A(1, 2, 3, 4)});
