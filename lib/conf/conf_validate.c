@@ -204,7 +204,16 @@ static void check_bgp(struct vctx *v, const struct sl_conf_node *vrf,
 			"vrf %s: bgp address-family needs 'protocols bgp system-as' (valid: "
 			"system-as 1..4294967295)",
 			vrf->name);
-	imp = sl_conf_child(sl_conf_child(sl_conf_child(af, "ipv4-unicast"), "import"), "vrf");
+	const struct sl_conf_node *uni = sl_conf_child(af, "ipv4-unicast");
+	const char *rd = sl_conf_leaf_value(uni, "rd");
+	const char *rd_vpn =
+		sl_conf_leaf_value(sl_conf_child(sl_conf_child(uni, "rd"), "vpn"), "export");
+	if (rd && rd_vpn)
+		ERR(v, line,
+			"vrf %s: both 'rd %s' and 'rd vpn export %s' are set (valid: one of the "
+			"two spellings)",
+			vrf->name, rd, rd_vpn);
+	imp = sl_conf_child(sl_conf_child(uni, "import"), "vrf");
 	if (sl_conf_child(imp, vrf->name))
 		ERR(v, line,
 			"vrf %s: 'import vrf %s' imports the VRF into itself (valid: another "

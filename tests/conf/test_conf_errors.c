@@ -261,6 +261,8 @@ static const struct bad bad[] = {
 	{"delete interfaces ethernet eth3 vif 7", 1,
 		"cannot delete interface eth3.7: still referenced by"},
 	{"set vrf name Z table 99\ndelete vrf name SHARED", 2, "cannot delete vrf SHARED"},
+	{BGP_AF "rd 65000:1\n" BGP_AF "rd vpn export 65000:2", 1,
+		"vrf CUSTOMER-A: both 'rd 65000:1' and 'rd vpn export 65000:2' are set"},
 	/* incomplete objects */
 	{"set vrf name NEWV protocols static route 10.0.0.0/8 blackhole", 1,
 		"vrf NEWV has no table (valid: set 'vrf name NEWV table N'"},
