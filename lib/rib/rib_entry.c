@@ -33,14 +33,32 @@ struct rib_entry *rib_entry_get(struct sl_rib *rib, struct rib_vrf *vrf, struct 
 void rib_entry_free(struct rib_entry *e)
 {
 	free(e->cands);
-	free(e->statics);
-	free(e->exp);
+	if (e->n_statics > 1)
+		free(e->st.many);
 	free(e);
+}
+
+int rib_entry_statics_set(struct rib_entry *e, const struct rib_static_cfg *cfg, size_t n)
+{
+	struct rib_static_cfg *many = NULL;
+	if (n > 1) {
+		if ((many = malloc(n * sizeof(*many))) == NULL)
+			return -ENOMEM;
+		memcpy(many, cfg, n * sizeof(*many));
+	}
+	if (e->n_statics > 1)
+		free(e->st.many);
+	if (n == 1)
+		e->st.one = cfg[0];
+	else
+		e->st.many = many;
+	e->n_statics = (uint8_t)n;
+	return 0;
 }
 
 bool rib_entry_empty(const struct rib_entry *e)
 {
-	return e->n_cands == 0 && e->n_statics == 0 && e->exp == NULL && e->flags == 0;
+	return e->n_cands == 0 && e->n_statics == 0 && e->flags == 0;
 }
 
 void rib_mark(struct sl_rib *rib, struct rib_entry *e)
@@ -189,14 +207,15 @@ static size_t import_cands(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_e
 		struct rib_entry *oe = rib_table_find(&o->routes, p.addr, p.len);
 		struct sl_route_attrs attrs;
 		struct rib_cand *c;
-		if (oe == NULL || oe->exp == NULL)
+		const struct rib_export *ox = oe ? rib_entry_exp(oe) : NULL;
+		if (ox == NULL)
 			continue;
-		attrs.local_pref = oe->exp->local_pref;
-		attrs.metric = oe->exp->metric;
+		attrs.local_pref = ox->local_pref;
+		attrs.metric = ox->metric;
 		c = &out[n];
 		memset(c, 0, sizeof(*c));
-		c->rmap = oe->exp->rmap;
-		c->rmap_seq = oe->exp->rmap_seq;
+		c->rmap = ox->rmap;
+		c->rmap_seq = ox->rmap_seq;
 		if (vrf->bgp.rmap_import[0]) {
 			/* an undefined route-map admits nothing */
 			struct sl_policy_verdict v = sl_rmap_eval(rib->policy, rm, p, &attrs);
@@ -218,7 +237,7 @@ static size_t import_cands(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_e
 		c->nh.type = SL_NH_VRF;
 		c->nh.vrf = o->name;
 		c->origin_vrf = o->name;
-		c->origin_nh = oe->exp->nh;
+		c->origin_nh = ox->nh;
 		n++;
 	}
 	return n;
@@ -309,14 +328,13 @@ static int entry_recompute(struct sl_rib *rib, struct rib_entry *e)
 
 	if (rib_export_compute(rib, vrf, e, &exp))
 		new_exp = &exp;
-	if (!export_eq(e->exp, new_exp)) {
-		if (new_exp && e->exp == NULL && (e->exp = malloc(sizeof(*e->exp))) == NULL)
-			rc = -ENOMEM;
-		else if (new_exp)
-			*e->exp = exp;
-		else {
-			free(e->exp);
-			e->exp = NULL;
+	if (!export_eq(rib_entry_exp(e), new_exp)) {
+		if (new_exp) {
+			e->exp = exp;
+			e->flags |= ENTRY_EXPORTED;
+		} else {
+			memset(&e->exp, 0, sizeof(e->exp));
+			e->flags &= (uint8_t)~ENTRY_EXPORTED;
 		}
 		for (size_t i = 0; i < vrf->n_importers; i++)
 			if (rib_mark_prefix(rib, rib->vrfs[vrf->importers[i]], p) < 0)

@@ -97,7 +97,7 @@ void rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_
 	for (size_t i = 0; i < origin->routes.cap; i++) {
 		struct rib_entry *e = origin->routes.slots[i];
 		struct sl_prefix p;
-		if (e == NULL || e->exp == NULL)
+		if (e == NULL || !(e->flags & ENTRY_EXPORTED))
 			continue;
 		p.addr = e->addr;
 		p.len = e->len;

@@ -76,8 +76,11 @@ struct rib_export {
 enum {
 	ENTRY_DIRTY = 1,
 	ENTRY_COLLIDED = 2, /* has records in rib->collisions */
+	ENTRY_EXPORTED = 4, /* exp is valid */
 };
 
+/* ~72 bytes: the export and a single static are held inline because most
+ * prefixes have one static and, in an exporting VRF, an export. */
 struct rib_entry {
 	uint32_t addr;
 	uint8_t len;
@@ -85,11 +88,27 @@ struct rib_entry {
 	uint8_t n_cands;
 	uint8_t n_statics;
 	uint16_t vrf_id;
+	struct rib_export exp; /* valid with ENTRY_EXPORTED */
+	union {
+		struct rib_static_cfg one; /* n_statics == 1 */
+		struct rib_static_cfg *many; /* n_statics > 1 */
+	} st;
 	struct rib_cand *cands; /* sorted, best first; cands[0] selected if active */
-	struct rib_static_cfg *statics;
-	struct rib_export *exp; /* NULL: not exported */
 	struct rib_entry *next_dirty;
 };
+
+static inline const struct rib_export *rib_entry_exp(const struct rib_entry *e)
+{
+	return (e->flags & ENTRY_EXPORTED) ? &e->exp : NULL;
+}
+
+static inline const struct rib_static_cfg *rib_entry_statics(const struct rib_entry *e)
+{
+	return e->n_statics > 1 ? e->st.many : &e->st.one;
+}
+
+/* Replace the statics of e with a copy of cfg[0..n). 0 or -ENOMEM. */
+int rib_entry_statics_set(struct rib_entry *e, const struct rib_static_cfg *cfg, size_t n);
 
 /* Open-addressing hash table (linear probing) of entries by prefix. */
 struct rib_table {

@@ -211,7 +211,7 @@ void sl_rib_vpn_foreach(const struct sl_rib *rib,
 			continue;
 		for (size_t i = 0; i < vrf->routes.cap; i++) {
 			const struct rib_entry *e = vrf->routes.slots[i];
-			if (e == NULL || e->exp == NULL)
+			if (e == NULL || !(e->flags & ENTRY_EXPORTED))
 				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 64;
@@ -240,9 +240,9 @@ void sl_rib_vpn_foreach(const struct sl_rib *rib,
 		memcpy(r.origin_vrf, rib_name(rib, vrf->name), SL_NAME_MAX);
 		r.prefix.addr = e->addr;
 		r.prefix.len = e->len;
-		rib_nh_export(rib, &e->exp->nh, &r.origin_nh);
-		r.metric = e->exp->metric;
-		r.local_pref = e->exp->local_pref;
+		rib_nh_export(rib, &e->exp.nh, &r.origin_nh);
+		r.metric = e->exp.metric;
+		r.local_pref = e->exp.local_pref;
 		r.rts = vrf->bgp.rt_export;
 		r.n_rts = vrf->bgp.n_rt_export;
 		r.n_importers = count_importers(rib, vrf, e);

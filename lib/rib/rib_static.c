@@ -143,7 +143,7 @@ static name_id resolve_vrf_name(const struct sl_rib *rib, const struct rib_entry
 int rib_static_watch(struct sl_rib *rib, struct rib_entry *e)
 {
 	for (size_t i = 0; i < e->n_statics; i++) {
-		const struct rib_static_cfg *s = &e->statics[i];
+		const struct rib_static_cfg *s = &rib_entry_statics(e)[i];
 		int rc = 0;
 		if (s->type == SL_STATIC_GATEWAY)
 			rc = gw_watch_add(rib, resolve_vrf_name(rib, e, s), s->gw, e);
@@ -158,7 +158,7 @@ int rib_static_watch(struct sl_rib *rib, struct rib_entry *e)
 void rib_static_unwatch(struct sl_rib *rib, struct rib_entry *e)
 {
 	for (size_t i = 0; i < e->n_statics; i++) {
-		const struct rib_static_cfg *s = &e->statics[i];
+		const struct rib_static_cfg *s = &rib_entry_statics(e)[i];
 		if (s->type == SL_STATIC_GATEWAY)
 			gw_watch_del(rib, resolve_vrf_name(rib, e, s), s->gw, e);
 		else if (s->type == SL_STATIC_INTERFACE)
@@ -203,7 +203,7 @@ static const struct rib_static_cfg *resolving_static(const struct sl_rib *rib,
 {
 	const struct rib_static_cfg *best = NULL;
 	for (size_t i = 0; i < x->n_statics; i++) {
-		const struct rib_static_cfg *s = &x->statics[i];
+		const struct rib_static_cfg *s = &rib_entry_statics(x)[i];
 		if (s->vrf != 0)
 			continue;
 		if (best == NULL || s->distance < best->distance ||
@@ -308,7 +308,7 @@ size_t rib_static_cands(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entr
 	size_t n = 0;
 
 	for (size_t i = 0; i < e->n_statics; i++) {
-		const struct rib_static_cfg *s = &e->statics[i];
+		const struct rib_static_cfg *s = &rib_entry_statics(e)[i];
 		bool leak = s->vrf != 0;
 		struct rib_vrf *target = leak ? rib_vrf_by_name_id(rib, s->vrf) : vrf;
 		struct rib_cand *c = &out[n];
@@ -421,10 +421,10 @@ int sl_rib_static_set(struct sl_rib *rib, const char *vrf_name, struct sl_prefix
 		return n ? -ENOMEM : 0;
 	}
 	rib_static_unwatch(rib, e);
-	free(e->statics);
-	e->statics = cfg;
-	e->n_statics = (uint8_t)n;
-	rc = rib_static_watch(rib, e);
+	rc = rib_entry_statics_set(e, cfg, n);
+	free(cfg);
+	if (rc == 0)
+		rc = rib_static_watch(rib, e);
 	rib_mark(rib, e);
 	int r = rib_settle(rib);
 	return rc < 0 ? rc : r;

@@ -162,9 +162,7 @@ int sl_rib_vrf_del(struct sl_rib *rib, const char *name)
 		if (e == NULL || e->n_statics == 0)
 			continue;
 		rib_static_unwatch(rib, e);
-		free(e->statics);
-		e->statics = NULL;
-		e->n_statics = 0;
+		rib_entry_statics_set(e, NULL, 0);
 		rib_mark(rib, e);
 	}
 	int r = rib_settle(rib);
