@@ -9,7 +9,9 @@
  *  - a kept change evolves the state;
  * and at the end the incremental RIB's dump must equal the dump of RIBs
  * rebuilt from scratch from the final desired state, in two different
- * orders. The seed of a failing sequence is printed (rerun one with
+ * orders, and replaying the FIB change log from the start must give
+ * exactly the selected routes (a VRF added before its routes, deleted
+ * after them). The seed of a failing sequence is printed (rerun one with
  * RIB_PROP_SEED=n).
  */
 #include <errno.h>
@@ -86,6 +88,7 @@ static unsigned rnd(unsigned n)
 }
 
 static unsigned long cur_seed;
+static const struct sl_rib *sl_rib_prop_current; /* for the vrf_foreach callback */
 static int cur_step;
 
 static void check_rc(int rc, const char *what)
@@ -429,6 +432,127 @@ static void coverage_count(const char *dump)
 	free(copy);
 }
 
+/* ---- FIB log replay ---- */
+
+struct fib_row {
+	uint32_t vrf_id;
+	struct sl_prefix prefix;
+	struct sl_nh nh;
+};
+
+struct shadow_fib {
+	bool vrf[SL_VRF_MAX];
+	struct fib_row *rows;
+	size_t n;
+};
+
+static struct fib_row *shadow_find(struct shadow_fib *f, uint32_t vrf, struct sl_prefix p)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].vrf_id == vrf && sl_prefix_eq(f->rows[i].prefix, p))
+			return &f->rows[i];
+	return NULL;
+}
+
+static void replay_fail(const char *why)
+{
+	print_error("seed %lu: FIB log replay: %s\n", cur_seed, why);
+	fail();
+}
+
+static void shadow_apply(struct shadow_fib *f, const struct sl_fib_change *c)
+{
+	struct fib_row *r;
+	switch (c->op) {
+	case SL_FIB_VRF_ADD:
+		if (f->vrf[c->vrf_id])
+			replay_fail("VRF_ADD of a present VRF");
+		f->vrf[c->vrf_id] = true;
+		break;
+	case SL_FIB_VRF_DEL:
+		for (size_t i = 0; i < f->n; i++)
+			if (f->rows[i].vrf_id == c->vrf_id)
+				replay_fail("VRF_DEL while the VRF still has routes");
+		f->vrf[c->vrf_id] = false;
+		break;
+	case SL_FIB_ROUTE_SET:
+		if (!f->vrf[c->vrf_id])
+			replay_fail("ROUTE_SET in an absent VRF");
+		if ((r = shadow_find(f, c->vrf_id, c->prefix)) == NULL) {
+			f->rows = realloc(f->rows, (f->n + 1) * sizeof(*f->rows));
+			assert_non_null(f->rows);
+			r = &f->rows[f->n++];
+			r->vrf_id = c->vrf_id;
+			r->prefix = c->prefix;
+		}
+		r->nh = c->nh;
+		break;
+	case SL_FIB_ROUTE_DEL:
+		if ((r = shadow_find(f, c->vrf_id, c->prefix)) == NULL)
+			replay_fail("ROUTE_DEL of an absent route");
+		*r = f->rows[--f->n];
+		break;
+	}
+}
+
+struct selected_ctx {
+	struct shadow_fib *f;
+	uint32_t vrf_id;
+	size_t n;
+};
+
+static int check_selected(const struct sl_route *r, void *ctx)
+{
+	struct selected_ctx *s = ctx;
+	if (!r->selected)
+		return 0;
+	struct fib_row *row = shadow_find(s->f, s->vrf_id, r->prefix);
+	if (row == NULL || row->nh.type != r->nh.type || row->nh.gw != r->nh.gw ||
+		row->nh.vrf_id != r->nh.vrf_id || strcmp(row->nh.ifname, r->nh.ifname) != 0) {
+		char p[SL_PREFIX_STR];
+		print_error("seed %lu: FIB log replay: vrf %u %s %s\n", cur_seed, s->vrf_id,
+			sl_prefix_fmt(r->prefix, p), row ? "has another next hop" : "is missing");
+		fail();
+	}
+	s->n++;
+	return 0;
+}
+
+static int check_vrf(const struct sl_vrf_info *v, void *ctx)
+{
+	struct selected_ctx *s = ctx;
+	if (!s->f->vrf[v->id])
+		replay_fail("a VRF is missing");
+	s->vrf_id = v->id;
+	assert_int_equal(sl_rib_route_foreach(sl_rib_prop_current, v->name, check_selected, s), 0);
+	return 0;
+}
+
+static void check_fib_log(const struct sl_rib *rib)
+{
+	struct shadow_fib f;
+	const struct sl_fib_change *c;
+	size_t n = sl_rib_changes(rib, &c);
+	memset(&f, 0, sizeof(f));
+	f.vrf[0] = true; /* the default VRF exists before logging starts */
+	for (size_t i = 0; i < n; i++)
+		shadow_apply(&f, &c[i]);
+	struct selected_ctx s = {&f, 0, 0};
+	sl_rib_prop_current = rib;
+	sl_rib_vrf_foreach(rib, check_vrf, &s);
+	if (s.n != f.n)
+		replay_fail("the log installs routes that are not selected");
+	size_t vrfs = 0;
+	for (size_t i = 0; i < SL_VRF_MAX; i++)
+		vrfs += f.vrf[i];
+	struct sl_vrf_info info;
+	for (int v = 0; v < NV; v++)
+		vrfs -= sl_rib_vrf_info(rib, VRF[v], &info) == 0;
+	if (vrfs != 0)
+		replay_fail("the log leaves a deleted VRF behind");
+	free(f.rows);
+}
+
 static void run_sequence(unsigned long seed)
 {
 	struct state s, saved;
@@ -442,6 +566,7 @@ static void run_sequence(unsigned long seed)
 	memset(&s, 0, sizeof(s));
 	for (int v = 0; v < NV; v++)
 		s.vrf[v] = true;
+	sl_rib_change_log(rib, true);
 	for (int v = 1; v < NV; v++)
 		check_rc(sl_rib_vrf_add(rib, VRF[v], 100u + (unsigned)v), "vrf_add");
 	/* build up a random initial state */
@@ -467,6 +592,7 @@ static void run_sequence(unsigned long seed)
 		}
 		free(before);
 	}
+	check_fib_log(rib);
 	char *inc = t_dump(rib);
 	coverage_count(inc);
 	if (getenv("RIB_PROP_DUMP"))
