@@ -121,13 +121,15 @@ static void *vec_take(struct named_vec *vec, const char *name)
 
 static int cmp_plist_rule(const void *a, const void *b)
 {
-	uint32_t x = ((const struct sl_plist_rule *)a)->seq, y = ((const struct sl_plist_rule *)b)->seq;
+	uint32_t x = ((const struct sl_plist_rule *)a)->seq,
+		 y = ((const struct sl_plist_rule *)b)->seq;
 	return x < y ? -1 : x > y;
 }
 
 static int cmp_rmap_rule(const void *a, const void *b)
 {
-	uint32_t x = ((const struct sl_rmap_rule *)a)->seq, y = ((const struct sl_rmap_rule *)b)->seq;
+	uint32_t x = ((const struct sl_rmap_rule *)a)->seq,
+		 y = ((const struct sl_rmap_rule *)b)->seq;
 	return x < y ? -1 : x > y;
 }
 
@@ -233,8 +235,8 @@ const struct sl_rmap *sl_policy_rmap_find(const struct sl_policy_db *db, const c
 	return found ? db->rmaps.v[i] : NULL;
 }
 
-void sl_policy_plist_foreach(const struct sl_policy_db *db,
-	int (*cb)(const struct sl_plist *pl, void *ctx), void *ctx)
+void sl_policy_plist_foreach(
+	const struct sl_policy_db *db, int (*cb)(const struct sl_plist *pl, void *ctx), void *ctx)
 {
 	if (db == NULL)
 		return;
@@ -243,8 +245,8 @@ void sl_policy_plist_foreach(const struct sl_policy_db *db,
 			return;
 }
 
-void sl_policy_rmap_foreach(const struct sl_policy_db *db,
-	int (*cb)(const struct sl_rmap *rm, void *ctx), void *ctx)
+void sl_policy_rmap_foreach(
+	const struct sl_policy_db *db, int (*cb)(const struct sl_rmap *rm, void *ctx), void *ctx)
 {
 	if (db == NULL)
 		return;

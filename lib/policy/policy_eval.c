@@ -51,7 +51,8 @@ struct sl_policy_verdict sl_rmap_eval(const struct sl_policy_db *db, const struc
 	for (size_t i = 0; i < rm->n_rules; i++) {
 		const struct sl_rmap_rule *r = &rm->rules[i];
 		if (r->match_plist[0] != '\0') {
-			const struct sl_plist *pl = db ? sl_policy_plist_find(db, r->match_plist) : NULL;
+			const struct sl_plist *pl =
+				db ? sl_policy_plist_find(db, r->match_plist) : NULL;
 			/* an undefined prefix-list matches nothing */
 			if (pl == NULL || sl_plist_eval(pl, p).action != SL_ACTION_PERMIT)
 				continue;

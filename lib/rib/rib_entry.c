@@ -104,8 +104,8 @@ int rib_cand_cmp(const struct sl_rib *rib, const struct rib_cand *a, const struc
 {
 	int c;
 	if ((c = cmp_u32(b->active, a->active)) || (c = cmp_u32(a->distance, b->distance)) ||
-		(c = cmp_u32(b->local_pref, a->local_pref)) || (c = cmp_u32(a->metric, b->metric)) ||
-		(c = cmp_u32(a->source, b->source)))
+		(c = cmp_u32(b->local_pref, a->local_pref)) ||
+		(c = cmp_u32(a->metric, b->metric)) || (c = cmp_u32(a->source, b->source)))
 		return c;
 	if ((c = strcmp(rib_name(rib, a->origin_vrf), rib_name(rib, b->origin_vrf))))
 		return c;
@@ -168,8 +168,8 @@ static size_t connected_cands(const struct rib_vrf *vrf, struct sl_prefix p, str
 				c->nh.type = SL_NH_CONNECTED;
 				c->nh.ifname = ifc->name;
 				/* resolve gateways via the first interface by name: deterministic */
-				if (!*own_connected ||
-					strcmp(rib_name(rib, ifc->name), rib_name(rib, *own_if)) < 0)
+				if (!*own_connected || strcmp(rib_name(rib, ifc->name),
+							       rib_name(rib, *own_if)) < 0)
 					*own_if = ifc->name;
 				*own_connected = true;
 			}
@@ -188,8 +188,8 @@ static size_t connected_cands(const struct rib_vrf *vrf, struct sl_prefix p, str
 }
 
 /* Leaked candidates of p from the VRFs this one imports from. */
-static size_t import_cands(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entry *e,
-	struct rib_cand *out)
+static size_t import_cands(
+	struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entry *e, struct rib_cand *out)
 {
 	struct sl_prefix p = {e->addr, e->len}, conn;
 	const struct sl_rmap *rm = NULL;
@@ -297,8 +297,9 @@ static int entry_recompute(struct sl_rib *rib, struct rib_entry *e)
 		const struct rib_cand *old_sel = selected_of(e->cands, e->n_cands);
 		const struct rib_cand *new_sel = selected_of(rib->scratch, n);
 		bool sel_changed = (old_sel == NULL) != (new_sel == NULL) ||
-			(old_sel && memcmp(old_sel, new_sel, sizeof(*old_sel)) != 0);
-		bool nh_changed = (old_sel == NULL) != (new_sel == NULL) ||
+				   (old_sel && memcmp(old_sel, new_sel, sizeof(*old_sel)) != 0);
+		bool nh_changed =
+			(old_sel == NULL) != (new_sel == NULL) ||
 			(old_sel && memcmp(&old_sel->nh, &new_sel->nh, sizeof(old_sel->nh)) != 0);
 		struct rib_cand *v = e->cands;
 

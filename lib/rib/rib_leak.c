@@ -26,8 +26,8 @@ bool rib_bgp_on(const struct rib_vrf *vrf)
 	return vrf->bgp.enabled;
 }
 
-bool rib_connected_covering(const struct sl_rib *rib, const struct rib_vrf *vrf,
-	struct sl_prefix p, struct sl_prefix *out)
+bool rib_connected_covering(const struct sl_rib *rib, const struct rib_vrf *vrf, struct sl_prefix p,
+	struct sl_prefix *out)
 {
 	bool found = false;
 	(void)rib;
@@ -46,8 +46,8 @@ bool rib_connected_covering(const struct sl_rib *rib, const struct rib_vrf *vrf,
 	return found;
 }
 
-bool rib_export_compute(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entry *e,
-	struct rib_export *out)
+bool rib_export_compute(
+	struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entry *e, struct rib_export *out)
 {
 	bool all = !vrf->bgp.redist_connected && !vrf->bgp.redist_static;
 	const struct rib_cand *best = NULL;
@@ -112,8 +112,8 @@ void rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_
  * current origins — and the origins it had before, passed as old — export
  * covers them all without scanning the importer's own table.
  */
-void rib_mark_imports(struct sl_rib *rib, struct rib_vrf *vrf, const struct rib_origin *old,
-	size_t n_old)
+void rib_mark_imports(
+	struct sl_rib *rib, struct rib_vrf *vrf, const struct rib_origin *old, size_t n_old)
 {
 	struct sl_prefix all = {0, 0};
 	for (size_t i = 0; i < n_old; i++) {
@@ -148,8 +148,8 @@ static bool imports_vrf(const struct sl_rib *rib, const struct rib_vrf *x, const
 }
 
 /* Origins of x, ordered by VRF id then source. */
-static int origins_compute(const struct sl_rib *rib, const struct rib_vrf *x, struct rib_origin **out,
-	size_t *n_out)
+static int origins_compute(
+	const struct sl_rib *rib, const struct rib_vrf *x, struct rib_origin **out, size_t *n_out)
 {
 	struct rib_origin *v = NULL;
 	size_t n = 0, cap = 0;
@@ -207,8 +207,8 @@ static int importer_add(struct rib_vrf *o, uint16_t x)
  * import settings changed (reimport), re-derives all its imports. The
  * importer lists are rebuilt so later export changes reach the new set.
  */
-int rib_leak_graph_update(struct sl_rib *rib, const struct sl_rib_bgp *old_settings,
-	uint16_t changed_vrf)
+int rib_leak_graph_update(
+	struct sl_rib *rib, const struct sl_rib_bgp *old_settings, uint16_t changed_vrf)
 {
 	int rc = 0;
 
@@ -309,8 +309,10 @@ int rib_vrf_bgp_apply(struct sl_rib *rib, struct rib_vrf *vrf, const struct sl_r
 		return -ENOMEM;
 	vrf->bgp = nb;
 	rib_vrf_policy_refresh(rib, vrf);
-	export_changed = old.enabled != nb.enabled || strcmp(old.rmap_export, nb.rmap_export) != 0 ||
-		old.redist_connected != nb.redist_connected || old.redist_static != nb.redist_static;
+	export_changed = old.enabled != nb.enabled ||
+			 strcmp(old.rmap_export, nb.rmap_export) != 0 ||
+			 old.redist_connected != nb.redist_connected ||
+			 old.redist_static != nb.redist_static;
 	if (export_changed)
 		rib_mark_all(rib, vrf);
 	rc = rib_leak_graph_update(rib, &old, vrf->id);

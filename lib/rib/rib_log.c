@@ -27,8 +27,8 @@ void rib_collisions_clear(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_pre
 	rib->n_collisions = k;
 }
 
-int rib_collision_add(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix p,
-	name_id origin, struct sl_prefix connected)
+int rib_collision_add(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix p, name_id origin,
+	struct sl_prefix connected)
 {
 	struct sl_rib_collision c;
 	size_t i;
@@ -48,8 +48,7 @@ int rib_collision_add(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix 
 	}
 	for (i = rib->n_collisions; i > 0 && collision_cmp(&rib->collisions[i - 1], &c) > 0; i--)
 		;
-	memmove(&rib->collisions[i + 1], &rib->collisions[i],
-		(rib->n_collisions - i) * sizeof(c));
+	memmove(&rib->collisions[i + 1], &rib->collisions[i], (rib->n_collisions - i) * sizeof(c));
 	rib->collisions[i] = c;
 	rib->n_collisions++;
 	return 0;
@@ -76,8 +75,8 @@ static struct sl_fib_change *log_append(struct sl_rib *rib)
 	return c;
 }
 
-static void log_vrf_fields(const struct sl_rib *rib, struct sl_fib_change *c,
-	const struct rib_vrf *vrf)
+static void log_vrf_fields(
+	const struct sl_rib *rib, struct sl_fib_change *c, const struct rib_vrf *vrf)
 {
 	c->vrf_id = vrf->id;
 	c->table = vrf->table;

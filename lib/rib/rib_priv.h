@@ -202,7 +202,8 @@ struct sl_rib {
 };
 
 /* names (rib_names.c) */
-name_id rib_name_intern(struct sl_rib *rib, const char *name); /* 0 on "" or NULL; -1 cast on ENOMEM */
+name_id rib_name_intern(
+	struct sl_rib *rib, const char *name); /* 0 on "" or NULL; -1 cast on ENOMEM */
 name_id rib_name_find(const struct sl_rib *rib, const char *name); /* 0 when never interned */
 static inline const char *rib_name(const struct sl_rib *rib, name_id id)
 {
@@ -240,28 +241,28 @@ size_t rib_static_cands(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entr
 	bool own_connected, name_id own_connected_if, struct rib_cand *out);
 
 /* leaks (rib_leak.c) */
-int rib_leak_graph_update(struct sl_rib *rib, const struct sl_rib_bgp *old_settings,
-	uint16_t changed_vrf);
-bool rib_export_compute(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entry *e,
-	struct rib_export *out);
+int rib_leak_graph_update(
+	struct sl_rib *rib, const struct sl_rib_bgp *old_settings, uint16_t changed_vrf);
+bool rib_export_compute(
+	struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entry *e, struct rib_export *out);
 void rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_vrf *importer,
 	struct sl_prefix within);
 void rib_mark_all(struct sl_rib *rib, struct rib_vrf *vrf);
-void rib_mark_imports(struct sl_rib *rib, struct rib_vrf *vrf, const struct rib_origin *old,
-	size_t n_old);
+void rib_mark_imports(
+	struct sl_rib *rib, struct rib_vrf *vrf, const struct rib_origin *old, size_t n_old);
 bool rib_bgp_on(const struct rib_vrf *vrf);
 void rib_vrf_policy_refresh(struct sl_rib *rib, struct rib_vrf *vrf);
 void rib_bgp_free(struct sl_rib_bgp *b);
 /* Replace vrf's leak settings and mark what they affect (no settle). */
 int rib_vrf_bgp_apply(struct sl_rib *rib, struct rib_vrf *vrf, const struct sl_rib_bgp *bgp);
 /* Longest connected prefix of vrf containing p (up interfaces), false if none. */
-bool rib_connected_covering(const struct sl_rib *rib, const struct rib_vrf *vrf,
-	struct sl_prefix p, struct sl_prefix *out);
+bool rib_connected_covering(const struct sl_rib *rib, const struct rib_vrf *vrf, struct sl_prefix p,
+	struct sl_prefix *out);
 
 /* collisions and FIB log (rib_log.c) */
 void rib_collisions_clear(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix p);
-int rib_collision_add(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix p,
-	name_id origin, struct sl_prefix connected);
+int rib_collision_add(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix p, name_id origin,
+	struct sl_prefix connected);
 void rib_log_route(struct sl_rib *rib, const struct rib_vrf *vrf, struct sl_prefix p,
 	const struct rib_cand *selected);
 void rib_log_vrf(struct sl_rib *rib, enum sl_fib_op op, const struct rib_vrf *vrf);

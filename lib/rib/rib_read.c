@@ -7,8 +7,8 @@
 
 #include "rib_priv.h"
 
-static void vrf_info_fill(const struct sl_rib *rib, const struct rib_vrf *vrf,
-	struct sl_vrf_info *out)
+static void vrf_info_fill(
+	const struct sl_rib *rib, const struct rib_vrf *vrf, struct sl_vrf_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->id = vrf->id;
@@ -44,8 +44,8 @@ static struct rib_vrf **vrfs_sorted(const struct sl_rib *rib, size_t *n)
 	return v;
 }
 
-void sl_rib_vrf_foreach(const struct sl_rib *rib,
-	int (*cb)(const struct sl_vrf_info *vrf, void *ctx), void *ctx)
+void sl_rib_vrf_foreach(
+	const struct sl_rib *rib, int (*cb)(const struct sl_vrf_info *vrf, void *ctx), void *ctx)
 {
 	size_t n;
 	struct rib_vrf **v = vrfs_sorted(rib, &n);
@@ -74,8 +74,8 @@ const char *sl_rib_vrf_name(const struct sl_rib *rib, uint32_t vrf_id)
 	return rib_name(rib, rib->vrfs[vrf_id]->name);
 }
 
-static void route_fill(const struct sl_rib *rib, const struct rib_entry *e, size_t i,
-	struct sl_route *r)
+static void route_fill(
+	const struct sl_rib *rib, const struct rib_entry *e, size_t i, struct sl_route *r)
 {
 	const struct rib_cand *c = &e->cands[i];
 	memset(r, 0, sizeof(*r));
@@ -182,15 +182,16 @@ static bool in_vpn_table(const struct rib_vrf *vrf)
 	return rib_bgp_on(vrf) && vrf->bgp.n_rt_export > 0;
 }
 
-static size_t count_importers(const struct sl_rib *rib, const struct rib_vrf *o,
-	const struct rib_entry *oe)
+static size_t count_importers(
+	const struct sl_rib *rib, const struct rib_vrf *o, const struct rib_entry *oe)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < o->n_importers; i++) {
 		const struct rib_vrf *x = rib->vrfs[o->importers[i]];
 		const struct rib_entry *e = rib_table_find(&x->routes, oe->addr, oe->len);
 		for (size_t k = 0; e && k < e->n_cands; k++) {
-			if (e->cands[k].source == SL_SRC_VPN_IMPORT && e->cands[k].origin_vrf == o->name) {
+			if (e->cands[k].source == SL_SRC_VPN_IMPORT &&
+				e->cands[k].origin_vrf == o->name) {
 				n++;
 				break;
 			}
@@ -199,8 +200,8 @@ static size_t count_importers(const struct sl_rib *rib, const struct rib_vrf *o,
 	return n;
 }
 
-void sl_rib_vpn_foreach(const struct sl_rib *rib,
-	int (*cb)(const struct sl_vpn_route *r, void *ctx), void *ctx)
+void sl_rib_vpn_foreach(
+	const struct sl_rib *rib, int (*cb)(const struct sl_vpn_route *r, void *ctx), void *ctx)
 {
 	struct vpn_item *items = NULL;
 	size_t n = 0, cap = 0;

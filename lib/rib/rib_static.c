@@ -134,8 +134,8 @@ static void if_watch_del(struct sl_rib *rib, name_id ifname, struct rib_entry *d
 	}
 }
 
-static name_id resolve_vrf_name(const struct sl_rib *rib, const struct rib_entry *e,
-	const struct rib_static_cfg *s)
+static name_id resolve_vrf_name(
+	const struct sl_rib *rib, const struct rib_entry *e, const struct rib_static_cfg *s)
 {
 	return s->vrf ? s->vrf : rib->vrfs[e->vrf_id]->name;
 }
@@ -198,8 +198,8 @@ static const struct rib_iface *iface_find(const struct sl_rib *rib, name_id name
 /* The own-VRF static of entry x that resolution uses: the best by
  * configuration alone (distance, type, gateway, interface), so which route a
  * gateway resolves through never depends on whether routes are active. */
-static const struct rib_static_cfg *resolving_static(const struct sl_rib *rib,
-	const struct rib_entry *x)
+static const struct rib_static_cfg *resolving_static(
+	const struct sl_rib *rib, const struct rib_entry *x)
 {
 	const struct rib_static_cfg *best = NULL;
 	for (size_t i = 0; i < x->n_statics; i++) {
@@ -213,7 +213,9 @@ static const struct rib_static_cfg *resolving_static(const struct sl_rib *rib,
 						(s->gw < best->gw ||
 							(s->gw == best->gw &&
 								strcmp(rib_name(rib, s->ifname),
-									rib_name(rib, best->ifname)) < 0))))))
+									rib_name(rib,
+										best->ifname)) <
+									0))))))
 			best = s;
 	}
 	return best;
@@ -366,7 +368,8 @@ static int cfg_from_nh(struct sl_rib *rib, const struct rib_vrf *vrf, const stru
 	memset(out, 0, sizeof(*out));
 	out->type = (uint8_t)in->type;
 	out->distance = in->distance ? in->distance : 1;
-	if (in->type != SL_STATIC_BLACKHOLE && in->vrf[0] && strcmp(in->vrf, rib_name(rib, vrf->name)) != 0) {
+	if (in->type != SL_STATIC_BLACKHOLE && in->vrf[0] &&
+		strcmp(in->vrf, rib_name(rib, vrf->name)) != 0) {
 		out->vrf = rib_name_intern(rib, in->vrf);
 		if (out->vrf == RIB_NAME_NOMEM)
 			return -ENOMEM;
@@ -415,7 +418,8 @@ int sl_rib_static_set(struct sl_rib *rib, const char *vrf_name, struct sl_prefix
 			}
 		}
 	}
-	e = n ? rib_entry_get(rib, vrf, prefix) : rib_table_find(&vrf->routes, prefix.addr, prefix.len);
+	e = n ? rib_entry_get(rib, vrf, prefix)
+	      : rib_table_find(&vrf->routes, prefix.addr, prefix.len);
 	if (e == NULL) {
 		free(cfg);
 		return n ? -ENOMEM : 0;

@@ -93,7 +93,8 @@ void rib_table_remove(struct rib_table *t, struct rib_entry *e)
 
 static int cmp_entry(const void *a, const void *b)
 {
-	const struct rib_entry *x = *(struct rib_entry *const *)a, *y = *(struct rib_entry *const *)b;
+	const struct rib_entry *x = *(struct rib_entry *const *)a,
+			       *y = *(struct rib_entry *const *)b;
 	struct sl_prefix p = {x->addr, x->len}, q = {y->addr, y->len};
 	return sl_prefix_cmp(p, q);
 }

@@ -245,8 +245,8 @@ static void mark_inside(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefi
 		rib_mark_exports_of(rib, rib->vrfs[vrf->origins[i].vrf_id], vrf, c);
 }
 
-static void mark_collision_scope(struct sl_rib *rib, const struct rib_iface *ifc,
-	struct rib_vrf *a, struct rib_vrf *b)
+static void mark_collision_scope(
+	struct sl_rib *rib, const struct rib_iface *ifc, struct rib_vrf *a, struct rib_vrf *b)
 {
 	if (!ifc->up)
 		return;

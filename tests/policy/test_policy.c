@@ -17,8 +17,8 @@ static struct sl_prefix pfx(const char *s)
 	return p;
 }
 
-static struct sl_plist_rule prule(uint32_t seq, const char *prefix, uint8_t ge, uint8_t le,
-	enum sl_action a)
+static struct sl_plist_rule prule(
+	uint32_t seq, const char *prefix, uint8_t ge, uint8_t le, enum sl_action a)
 {
 	struct sl_plist_rule r = {.seq = seq, .ge = ge, .le = le, .action = a};
 	if (prefix) {
@@ -79,13 +79,15 @@ static void test_plist_ge_le(void **state)
 	struct sl_plist_rule ge[] = {prule(10, "10.0.0.0/8", 24, 0, SL_ACTION_PERMIT)};
 	struct sl_plist pge = {"GE", ge, 1};
 	assert_int_equal(plist_action(&pge, "10.1.2.0/24"), SL_ACTION_PERMIT);
-	assert_int_equal(plist_action(&pge, "10.1.2.3/32"), SL_ACTION_PERMIT); /* le defaults to 32 */
+	assert_int_equal(
+		plist_action(&pge, "10.1.2.3/32"), SL_ACTION_PERMIT); /* le defaults to 32 */
 	assert_int_equal(plist_action(&pge, "10.1.0.0/16"), SL_ACTION_DENY);
 	assert_int_equal(plist_action(&pge, "11.1.2.0/24"), SL_ACTION_DENY);
 
 	struct sl_plist_rule le[] = {prule(10, "10.0.0.0/8", 0, 16, SL_ACTION_PERMIT)};
 	struct sl_plist ple = {"LE", le, 1};
-	assert_int_equal(plist_action(&ple, "10.0.0.0/8"), SL_ACTION_PERMIT); /* ge defaults to len */
+	assert_int_equal(
+		plist_action(&ple, "10.0.0.0/8"), SL_ACTION_PERMIT); /* ge defaults to len */
 	assert_int_equal(plist_action(&ple, "10.1.0.0/16"), SL_ACTION_PERMIT);
 	assert_int_equal(plist_action(&ple, "10.1.2.0/24"), SL_ACTION_DENY);
 	assert_int_equal(plist_action(&ple, "0.0.0.0/0"), SL_ACTION_DENY);
@@ -136,8 +138,11 @@ static void test_rmap_match_and_set(void **state)
 	(void)state;
 	struct sl_policy_db *db = db_with_dns();
 	struct sl_rmap_rule rules[] = {
-		{.seq = 10, .action = SL_ACTION_PERMIT, .match_plist = "DNS-ONLY",
-			.set_local_pref = true, .local_pref = 200},
+		{.seq = 10,
+			.action = SL_ACTION_PERMIT,
+			.match_plist = "DNS-ONLY",
+			.set_local_pref = true,
+			.local_pref = 200},
 		{.seq = 20, .action = SL_ACTION_PERMIT, .set_metric = true, .metric = 7},
 	};
 	struct sl_rmap rm = {"R", rules, 2};
@@ -229,7 +234,8 @@ static void test_db_store(void **state)
 	assert_non_null(sl_policy_rmap_find(db, "M"));
 	/* an empty route-map denies everything */
 	struct sl_route_attrs at = {100, 0};
-	assert_int_equal(sl_rmap_eval(db, sl_policy_rmap_find(db, "M"), pfx("10.0.0.0/8"), &at).action,
+	assert_int_equal(
+		sl_rmap_eval(db, sl_policy_rmap_find(db, "M"), pfx("10.0.0.0/8"), &at).action,
 		SL_ACTION_DENY);
 	assert_int_equal(sl_policy_rmap_del(db, "M"), 0);
 	assert_int_equal(sl_policy_rmap_del(db, "M"), -ENOENT);

@@ -70,8 +70,8 @@ static inline struct sl_static_nh t_bh(void)
 	return nh;
 }
 
-static inline int t_static1(struct sl_rib *rib, const char *vrf, const char *prefix,
-	struct sl_static_nh nh)
+static inline int t_static1(
+	struct sl_rib *rib, const char *vrf, const char *prefix, struct sl_static_nh nh)
 {
 	return sl_rib_static_set(rib, vrf, tp(prefix), &nh, 1);
 }
@@ -175,10 +175,12 @@ static inline int t_render_cb(const struct sl_route *r, void *ctx)
 		snprintf(extra, sizeof(extra), " (vrf %s: %s)", r->origin_vrf, onh);
 	}
 	if (r->local_pref != 100)
-		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " lp %u", r->local_pref);
-	t->len += (size_t)snprintf(t->buf + t->len, sizeof(t->buf) - t->len, "%s%c%c%c %s [%u/%u] %s%s",
-		t->len ? "\n" : "", codes[r->source], r->selected ? '>' : ' ', r->active ? '*' : ' ',
-		sl_prefix_fmt(r->prefix, p), r->distance, r->metric, nh, extra);
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " lp %u",
+			r->local_pref);
+	t->len += (size_t)snprintf(t->buf + t->len, sizeof(t->buf) - t->len,
+		"%s%c%c%c %s [%u/%u] %s%s", t->len ? "\n" : "", codes[r->source],
+		r->selected ? '>' : ' ', r->active ? '*' : ' ', sl_prefix_fmt(r->prefix, p),
+		r->distance, r->metric, nh, extra);
 	return 0;
 }
 

@@ -108,8 +108,10 @@ static void test_static_shared_services(void **state)
 	sl_rib_free(rib);
 }
 
-static const struct t_bgp A_RT = {"65000:10", "65000:20", "65000:10", NULL, NULL, NULL, false, false};
-static const struct t_bgp SHARED_RT = {"65000:20", NULL, "65000:20", NULL, NULL, NULL, false, false};
+static const struct t_bgp A_RT = {
+	"65000:10", "65000:20", "65000:10", NULL, NULL, NULL, false, false};
+static const struct t_bgp SHARED_RT = {
+	"65000:20", NULL, "65000:20", NULL, NULL, NULL, false, false};
 
 struct vpn_rows {
 	char text[2048];
@@ -176,17 +178,17 @@ static void test_route_target_shared_services(void **state)
 
 static void set_plist1(struct sl_rib *rib, const char *name, const char *prefix)
 {
-	struct sl_plist_rule r = {.seq = 10, .has_prefix = true, .prefix = tp(prefix),
-		.action = SL_ACTION_PERMIT};
+	struct sl_plist_rule r = {
+		.seq = 10, .has_prefix = true, .prefix = tp(prefix), .action = SL_ACTION_PERMIT};
 	struct sl_plist pl = {"", &r, 1};
 	assert_int_equal(sl_rib_plist_set(rib, name, &pl), 0);
 }
 
-static void set_rmap(struct sl_rib *rib, const char *name, const char *plist, bool set_lp,
-	uint32_t lp)
+static void set_rmap(
+	struct sl_rib *rib, const char *name, const char *plist, bool set_lp, uint32_t lp)
 {
-	struct sl_rmap_rule r = {.seq = 10, .action = SL_ACTION_PERMIT, .set_local_pref = set_lp,
-		.local_pref = lp};
+	struct sl_rmap_rule r = {
+		.seq = 10, .action = SL_ACTION_PERMIT, .set_local_pref = set_lp, .local_pref = lp};
 	snprintf(r.match_plist, SL_NAME_MAX, "%s", plist ? plist : "");
 	struct sl_rmap rm = {"", &r, 1};
 	assert_int_equal(sl_rib_rmap_set(rib, name, &rm), 0);
@@ -233,8 +235,9 @@ static void test_dns_only_import_route_map(void **state)
 		"L>* 10.1.0.1/32 [0/0] local eth1\n"
 		"V>* 10.100.0.10/32 [20/0] vrf SHARED (vrf SHARED: via 10.100.0.254 eth2)");
 	struct audit au = {"", 0, 0};
-	assert_int_equal(sl_rib_route_lookup(rib, "CUSTOMER-A", tp("10.100.0.10/32"), false,
-				 audit_cb, &au), 0);
+	assert_int_equal(
+		sl_rib_route_lookup(rib, "CUSTOMER-A", tp("10.100.0.10/32"), false, audit_cb, &au),
+		0);
 	assert_int_equal(au.n, 1);
 	assert_string_equal(au.rmap, "IMPORT-DNS");
 	assert_int_equal(au.seq, 10);
@@ -316,7 +319,8 @@ static void test_internet_gateway(void **state)
 	assert_int_equal(sl_rib_vrf_add(rib, "INTERNET", 30), 0);
 	assert_int_equal(t_iface(rib, "eth1", "CUSTOMER-A", true, "10.1.0.1/24", NULL), 0);
 	assert_int_equal(t_static1(rib, "INTERNET", "0.0.0.0/0", t_gw("203.0.113.1", NULL)), 0);
-	assert_int_equal(t_static1(rib, "CUSTOMER-A", "0.0.0.0/0", t_gw("10.100.0.1", "INTERNET")), 0);
+	assert_int_equal(
+		t_static1(rib, "CUSTOMER-A", "0.0.0.0/0", t_gw("10.100.0.1", "INTERNET")), 0);
 	/* nothing resolves yet: both inactive */
 	assert_string_equal(t_table(rib, "INTERNET"), "S   0.0.0.0/0 [1/0] via 203.0.113.1");
 	assert_string_equal(t_table(rib, "CUSTOMER-A"),
@@ -325,20 +329,19 @@ static void test_internet_gateway(void **state)
 		"L>* 10.1.0.1/32 [0/0] local eth1");
 	assert_int_equal(t_iface(rib, "eth4", "INTERNET", true, "203.0.113.2/24", NULL), 0);
 	assert_int_equal(t_iface(rib, "eth3", "INTERNET", true, "10.100.0.2/24", NULL), 0);
-	assert_string_equal(t_table(rib, "INTERNET"),
-		"S>* 0.0.0.0/0 [1/0] via 203.0.113.1 eth4\n"
-		"C>* 10.100.0.0/24 [0/0] dc eth3\n"
-		"L>* 10.100.0.2/32 [0/0] local eth3\n"
-		"C>* 203.0.113.0/24 [0/0] dc eth4\n"
-		"L>* 203.0.113.2/32 [0/0] local eth4");
+	assert_string_equal(t_table(rib, "INTERNET"), "S>* 0.0.0.0/0 [1/0] via 203.0.113.1 eth4\n"
+						      "C>* 10.100.0.0/24 [0/0] dc eth3\n"
+						      "L>* 10.100.0.2/32 [0/0] local eth3\n"
+						      "C>* 203.0.113.0/24 [0/0] dc eth4\n"
+						      "L>* 203.0.113.2/32 [0/0] local eth4");
 	assert_string_equal(t_table(rib, "CUSTOMER-A"),
 		"X>* 0.0.0.0/0 [1/0] via 10.100.0.1 eth3 (vrf INTERNET: via 10.100.0.1 eth3)\n"
 		"C>* 10.1.0.0/24 [0/0] dc eth1\n"
 		"L>* 10.1.0.1/32 [0/0] local eth1");
 	/* an address in A's own subnet still matches the connected route */
 	struct audit au = {"", 0, 0};
-	assert_int_equal(sl_rib_route_lookup(rib, "CUSTOMER-A", tp("8.8.8.8/32"), false, audit_cb,
-				 &au), 0);
+	assert_int_equal(
+		sl_rib_route_lookup(rib, "CUSTOMER-A", tp("8.8.8.8/32"), false, audit_cb, &au), 0);
 	assert_int_equal(au.n, 1);
 	/* the transit subnet goes away: 10.100.0.1 now resolves recursively
 	 * through INTERNET's own default route */
@@ -359,9 +362,8 @@ static void test_internet_gateway(void **state)
 		"X   0.0.0.0/0 [1/0] via 10.100.0.1 (vrf INTERNET: via 10.100.0.1)\n"
 		"C>* 10.1.0.0/24 [0/0] dc eth1\n"
 		"L>* 10.1.0.1/32 [0/0] local eth1");
-	assert_string_equal(t_table(rib, "INTERNET"),
-		"S   0.0.0.0/0 [1/0] via 203.0.113.1\n"
-		"S   10.100.0.0/24 [1/0] via 203.0.113.9");
+	assert_string_equal(t_table(rib, "INTERNET"), "S   0.0.0.0/0 [1/0] via 203.0.113.1\n"
+						      "S   10.100.0.0/24 [1/0] via 203.0.113.9");
 	sl_rib_free(rib);
 }
 
@@ -390,8 +392,9 @@ static void test_management_asymmetric(void **state)
 		"C>* 10.2.0.0/24 [0/0] dc eth2\nL>* 10.2.0.1/32 [0/0] local eth2");
 	/* the missing return path: no route to MGMT in A */
 	struct audit au = {"", 0, 0};
-	assert_int_equal(sl_rib_route_lookup(rib, "CUSTOMER-A", tp("192.168.0.10/32"), false,
-				 audit_cb, &au), 0);
+	assert_int_equal(
+		sl_rib_route_lookup(rib, "CUSTOMER-A", tp("192.168.0.10/32"), false, audit_cb, &au),
+		0);
 	assert_int_equal(au.n, 0);
 	sl_rib_free(rib);
 }
@@ -412,15 +415,18 @@ static void loop_check(struct sl_rib *rib, char code)
 	char exp[512];
 	snprintf(exp, sizeof(exp),
 		"C>* 10.0.1.0/24 [0/0] dc ea\nL>* 10.0.1.1/32 [0/0] local ea\n"
-		"%c>* 10.0.3.0/24 [20/0] vrf C (vrf C: dc ec)", code);
+		"%c>* 10.0.3.0/24 [20/0] vrf C (vrf C: dc ec)",
+		code);
 	assert_string_equal(t_table(rib, "A"), exp);
 	snprintf(exp, sizeof(exp),
 		"%c>* 10.0.1.0/24 [20/0] vrf A (vrf A: dc ea)\n"
-		"C>* 10.0.2.0/24 [0/0] dc eb\nL>* 10.0.2.1/32 [0/0] local eb", code);
+		"C>* 10.0.2.0/24 [0/0] dc eb\nL>* 10.0.2.1/32 [0/0] local eb",
+		code);
 	assert_string_equal(t_table(rib, "B"), exp);
 	snprintf(exp, sizeof(exp),
 		"%c>* 10.0.2.0/24 [20/0] vrf B (vrf B: dc eb)\n"
-		"C>* 10.0.3.0/24 [0/0] dc ec\nL>* 10.0.3.1/32 [0/0] local ec", code);
+		"C>* 10.0.3.0/24 [0/0] dc ec\nL>* 10.0.3.1/32 [0/0] local ec",
+		code);
 	assert_string_equal(t_table(rib, "C"), exp);
 }
 
@@ -453,8 +459,8 @@ static void test_no_re_leak_loop_import_vrf(void **state)
 	loop_check(rib, 'I');
 	/* only a VRF with bgp imports or exports */
 	assert_int_equal(t_bgp_set(rib, "C", NULL), 0);
-	assert_string_equal(t_table(rib, "A"),
-		"C>* 10.0.1.0/24 [0/0] dc ea\nL>* 10.0.1.1/32 [0/0] local ea");
+	assert_string_equal(
+		t_table(rib, "A"), "C>* 10.0.1.0/24 [0/0] dc ea\nL>* 10.0.1.1/32 [0/0] local ea");
 	assert_string_equal(t_table(rib, "B"),
 		"I>* 10.0.1.0/24 [20/0] vrf A (vrf A: dc ea)\n"
 		"C>* 10.0.2.0/24 [0/0] dc eb\nL>* 10.0.2.1/32 [0/0] local eb");
@@ -501,7 +507,8 @@ static void test_collisions(void **state)
 		"C>* 10.0.0.0/8 [0/0] dc eth1\n"
 		"L>* 10.0.0.1/32 [0/0] local eth1");
 	/* a static cross-VRF route inside a local subnet collides too */
-	assert_int_equal(t_static1(rib, "CUSTOMER-A", "10.7.0.0/16", t_if("eth2", "CUSTOMER-B")), 0);
+	assert_int_equal(
+		t_static1(rib, "CUSTOMER-A", "10.7.0.0/16", t_if("eth2", "CUSTOMER-B")), 0);
 	assert_string_equal(collisions_text(rib),
 		"CUSTOMER-A 10.0.0.0/8 <- CUSTOMER-B hits 10.0.0.0/8;"
 		"CUSTOMER-A 10.5.0.0/16 <- CUSTOMER-B hits 10.0.0.0/8;"

@@ -39,8 +39,8 @@ static const char *const ADDRS[] = {"10.1.0.1/24", "10.2.0.1/24", "10.0.0.1/8", 
 	"192.168.1.1/24", "10.1.0.2/24", "172.16.0.1/12"};
 static const char *const PFX[NP] = {"0.0.0.0/0", "10.0.0.0/8", "10.1.0.0/24", "10.1.0.0/16",
 	"10.100.0.0/24", "10.100.0.10/32", "172.16.0.0/12", "192.168.1.0/24", "10.3.0.0/24"};
-static const char *const GWS[] = {"10.1.0.5", "10.100.0.5", "192.168.1.254", "10.3.0.1",
-	"172.16.0.1", "10.0.5.5"};
+static const char *const GWS[] = {
+	"10.1.0.5", "10.100.0.5", "192.168.1.254", "10.3.0.1", "172.16.0.1", "10.0.5.5"};
 static const char *const RTS[] = {"65000:1", "65000:2", "65000:3"};
 static const char *const RMAPS[] = {"", "RM1", "RM2", "RM3"}; /* RM3 may stay undefined */
 static const char *const PLISTS[] = {"", "PL1", "PL2", "PLX"}; /* PLX is never defined */
@@ -131,15 +131,19 @@ static void apply_bgp(struct sl_rib *rib, const struct state *s, int v)
 	}
 	for (unsigned k = 0; k < N(RTS); k++) {
 		if (b->imp & (1u << k))
-			snprintf(imp + strlen(imp), sizeof(imp) - strlen(imp), "%s%s", imp[0] ? "," : "", RTS[k]);
+			snprintf(imp + strlen(imp), sizeof(imp) - strlen(imp), "%s%s",
+				imp[0] ? "," : "", RTS[k]);
 		if (b->exp & (1u << k))
-			snprintf(exp + strlen(exp), sizeof(exp) - strlen(exp), "%s%s", exp[0] ? "," : "", RTS[k]);
+			snprintf(exp + strlen(exp), sizeof(exp) - strlen(exp), "%s%s",
+				exp[0] ? "," : "", RTS[k]);
 	}
 	for (int k = 0; k < NV; k++)
 		if (b->ivrf & (1u << k))
-			snprintf(ivrf + strlen(ivrf), sizeof(ivrf) - strlen(ivrf), "%s%s", ivrf[0] ? "," : "", VRF[k]);
+			snprintf(ivrf + strlen(ivrf), sizeof(ivrf) - strlen(ivrf), "%s%s",
+				ivrf[0] ? "," : "", VRF[k]);
 	snprintf(rd, sizeof(rd), "65000:%d", 100 + v);
-	struct t_bgp tb = {b->has_rd ? rd : NULL, imp, exp, ivrf, RMAPS[b->rmi], RMAPS[b->rme], b->rc, b->rs};
+	struct t_bgp tb = {
+		b->has_rd ? rd : NULL, imp, exp, ivrf, RMAPS[b->rmi], RMAPS[b->rme], b->rc, b->rs};
 	check_rc(t_bgp_set(rib, VRF[v], &tb), "bgp_set");
 }
 
@@ -282,7 +286,9 @@ static void rand_plist(struct st_plist *pl)
 		r->has_prefix = rnd(4) != 0;
 		if (r->has_prefix) {
 			r->prefix = tp(PFX[rnd(NP)]);
-			r->ge = rnd(3) == 0 ? (uint8_t)(r->prefix.len + rnd((unsigned)(33 - r->prefix.len))) : 0;
+			r->ge = rnd(3) == 0 ? (uint8_t)(r->prefix.len +
+							rnd((unsigned)(33 - r->prefix.len)))
+					    : 0;
 			r->le = rnd(3) == 0 ? 32 : 0;
 		}
 		r->action = rnd(3) ? SL_ACTION_PERMIT : SL_ACTION_DENY;
@@ -600,8 +606,9 @@ static void run_sequence(unsigned long seed)
 	for (int order = 0; order < 2; order++) {
 		struct sl_rib *fresh = rebuild(&s, order == 1);
 		char *scratch = t_dump(fresh);
-		compare(scratch, inc, order ? "incremental vs rebuild (policy last)" :
-					      "incremental vs rebuild", &m);
+		compare(scratch, inc,
+			order ? "incremental vs rebuild (policy last)" : "incremental vs rebuild",
+			&m);
 		free(scratch);
 		sl_rib_free(fresh);
 	}
@@ -619,8 +626,9 @@ static void test_leak_lifecycle(void **state)
 	}
 	for (unsigned long seed = 1; seed <= SEQUENCES; seed++)
 		run_sequence(seed);
-	print_message("coverage over %d sequences: %zu vpn-import, %zu vrf-import, %zu static-leak, "
-		      "%zu inactive statics, %zu vpn rows, %zu collisions\n",
+	print_message(
+		"coverage over %d sequences: %zu vpn-import, %zu vrf-import, %zu static-leak, "
+		"%zu inactive statics, %zu vpn rows, %zu collisions\n",
 		SEQUENCES, cov.vpn, cov.vrf_import, cov.static_leak, cov.inactive, cov.vpn_rows,
 		cov.collisions);
 	assert_true(cov.vpn > SEQUENCES / 10 && cov.vrf_import > 0 && cov.static_leak > 0);
