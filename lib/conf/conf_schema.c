@@ -17,6 +17,10 @@ void conf_schema_register(const struct conf_schema *node, int order)
 {
 	int i;
 
+	/* the same object linked in twice (archive in archive) registers once */
+	for (i = 0; i < root_n; i++)
+		if (root_kids[i] == node || strcmp(root_kids[i]->name, node->name) == 0)
+			return;
 	if (root_n == ROOT_MAX) {
 		fprintf(stderr, "sl_conf: too many schema areas, '%s' dropped\n", node->name);
 		return;
