@@ -198,24 +198,25 @@ static const struct rib_iface *iface_find(const struct sl_rib *rib, name_id name
 /* The own-VRF static of entry x that resolution uses: the best by
  * configuration alone (distance, type, gateway, interface), so which route a
  * gateway resolves through never depends on whether routes are active. */
+static int static_cfg_cmp(
+	const struct sl_rib *rib, const struct rib_static_cfg *a, const struct rib_static_cfg *b)
+{
+	if (a->distance != b->distance)
+		return a->distance < b->distance ? -1 : 1;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->gw != b->gw)
+		return a->gw < b->gw ? -1 : 1;
+	return strcmp(rib_name(rib, a->ifname), rib_name(rib, b->ifname));
+}
+
 static const struct rib_static_cfg *resolving_static(
 	const struct sl_rib *rib, const struct rib_entry *x)
 {
 	const struct rib_static_cfg *best = NULL;
 	for (size_t i = 0; i < x->n_statics; i++) {
 		const struct rib_static_cfg *s = &rib_entry_statics(x)[i];
-		if (s->vrf != 0)
-			continue;
-		if (best == NULL || s->distance < best->distance ||
-			(s->distance == best->distance &&
-				(s->type < best->type ||
-					(s->type == best->type &&
-						(s->gw < best->gw ||
-							(s->gw == best->gw &&
-								strcmp(rib_name(rib, s->ifname),
-									rib_name(rib,
-										best->ifname)) <
-									0))))))
+		if (s->vrf == 0 && (best == NULL || static_cfg_cmp(rib, s, best) < 0))
 			best = s;
 	}
 	return best;
