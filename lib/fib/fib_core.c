@@ -73,6 +73,9 @@ struct sl_fib *sl_fib_new(const struct sl_fib_config *cfg)
 	if (fib->priv == NULL)
 		goto fail;
 	fib->priv->cfg = c;
+	fib->priv->routes = fib_route_map_new();
+	if (fib->priv->routes == NULL)
+		goto fail;
 	size_t qsz = rte_rcu_qsbr_get_memsize(c.max_readers);
 	fib->qsbr = rte_zmalloc("sl_qsbr", qsz, RTE_CACHE_LINE_SIZE);
 	if (fib->qsbr == NULL)
@@ -110,8 +113,10 @@ void sl_fib_free(struct sl_fib *fib)
 			rte_lpm_free(fib->lpm[v]);
 	if (fib->neigh != NULL)
 		rte_hash_free(fib->neigh);
-	if (fib->priv != NULL)
+	if (fib->priv != NULL) {
 		fib_nh_fini(fib);
+		fib_route_map_free(fib->priv->routes);
+	}
 	fib_release(fib->ifmap);
 	rte_free(fib->qsbr);
 	free(fib->priv);

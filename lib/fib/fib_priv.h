@@ -20,6 +20,7 @@ struct sl_fib_priv {
 	uint32_t *nh_refcnt; /* 0: free; FIB_NH_RETIRED: waiting for a grace period */
 	uint32_t nh_retired;
 	uint32_t neighbours;
+	struct fib_route_map *routes;
 };
 
 /* Objects readers reach through published pointers (next hops, interface
@@ -29,6 +30,19 @@ void fib_release(void *p);
 
 /* Wait until no reader can still hold what was unpublished before the call. */
 void fib_synchronize(struct sl_fib *fib);
+
+/* (VRF, prefix) → LPM value of every installed route (fib_route_map.c). */
+struct fib_route_map;
+struct fib_route_map *fib_route_map_new(void);
+void fib_route_map_free(struct fib_route_map *m);
+bool fib_route_map_get(const struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint8_t len,
+	uint32_t *val);
+int fib_route_map_set(struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint8_t len,
+	uint32_t val);
+void fib_route_map_del(struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint8_t len);
+/* Forget every route of a VRF, calling release on each value. */
+void fib_route_map_del_vrf(struct fib_route_map *m, uint32_t vrf,
+	void (*release)(struct sl_fib *fib, uint32_t val), struct sl_fib *fib);
 
 /* Create (and publish) a VRF's table; 0 if it exists. */
 int fib_vrf_add(struct sl_fib *fib, uint32_t vrf_id);

@@ -36,6 +36,8 @@ int fib_vrf_add(struct sl_fib *fib, uint32_t vrf_id)
 	return 0;
 }
 
+static void value_put(struct sl_fib *fib, uint32_t val);
+
 static void vrf_del(struct sl_fib *fib, uint32_t vrf_id, struct rte_lpm **garbage, size_t *n)
 {
 	struct rte_lpm *lpm = fib->lpm[vrf_id];
@@ -46,8 +48,9 @@ static void vrf_del(struct sl_fib *fib, uint32_t vrf_id, struct rte_lpm **garbag
 	__atomic_store_n(&fib->dflt[vrf_id], 0, __ATOMIC_RELAXED);
 	if ((d & RTE_LPM_LOOKUP_SUCCESS) && !sl_fib_val_is_redirect(d & SL_FIB_VAL_MASK))
 		fib_nh_put(fib, d & SL_FIB_VAL_MASK);
-	/* The RIB deletes a VRF's routes before the VRF; references of routes
-	 * still present would only keep next-hop slots busy. */
+	/* The RIB deletes a VRF's routes before the VRF; any left release their
+	 * next hops here (a full scan, only when routes remain). */
+	fib_route_map_del_vrf(fib->priv->routes, vrf_id, value_put, fib);
 	garbage[(*n)++] = lpm;
 }
 
@@ -86,13 +89,23 @@ static int route_set(struct sl_fib *fib, const struct sl_fib_change *c)
 			value_put(fib, old & SL_FIB_VAL_MASK);
 		return 0;
 	}
-	int present = rte_lpm_is_rule_present(lpm, addr, c->prefix.len, &old);
-	rc = rte_lpm_add(lpm, addr, c->prefix.len, val);
+	bool present = fib_route_map_get(fib->priv->routes, c->vrf_id, addr, c->prefix.len, &old);
+	if (present && old == val) { /* same next hop: nothing to write */
+		value_put(fib, val);
+		return 0;
+	}
+	rc = fib_route_map_set(fib->priv->routes, c->vrf_id, addr, c->prefix.len, val);
+	if (rc == 0)
+		rc = rte_lpm_add(lpm, addr, c->prefix.len, val);
 	if (rc < 0) {
+		if (present)
+			fib_route_map_set(fib->priv->routes, c->vrf_id, addr, c->prefix.len, old);
+		else
+			fib_route_map_del(fib->priv->routes, c->vrf_id, addr, c->prefix.len);
 		value_put(fib, val);
 		return rc;
 	}
-	if (present == 1)
+	if (present)
 		value_put(fib, old);
 	return 0;
 }
@@ -111,11 +124,12 @@ static int route_del(struct sl_fib *fib, const struct sl_fib_change *c)
 		value_put(fib, old & SL_FIB_VAL_MASK);
 		return 0;
 	}
-	if (rte_lpm_is_rule_present(lpm, addr, c->prefix.len, &old) != 1)
+	if (!fib_route_map_get(fib->priv->routes, c->vrf_id, addr, c->prefix.len, &old))
 		return -ENOENT;
 	int rc = rte_lpm_delete(lpm, addr, c->prefix.len);
 	if (rc < 0)
 		return rc;
+	fib_route_map_del(fib->priv->routes, c->vrf_id, addr, c->prefix.len);
 	value_put(fib, old);
 	return 0;
 }

@@ -138,6 +138,12 @@ static void test_routes_and_leak(void **state)
 	assert_int_equal(nh->type, SL_FIB_NH_T_GATEWAY);
 	assert_int_equal(nh->gw, ip("10.100.0.254"));
 
+	/* setting the same next hop again changes nothing */
+	struct sl_fib_stats same0, same1;
+	sl_fib_stats_get(fib, &same0);
+	assert_int_equal(sl_fib_apply(fib, &ch[2], 1, NULL), 0);
+	sl_fib_stats_get(fib, &same1);
+	assert_int_equal(same1.nh_used, same0.nh_used);
 	/* replace, then delete: the old next hop is released */
 	struct sl_fib_stats st0, st1;
 	sl_fib_stats_get(fib, &st0);
@@ -198,9 +204,18 @@ static void test_vrf_delete_and_readd(void **state)
 	assert_int_equal(sl_fib_apply(fib, del, 3, NULL), 0);
 	assert_non_null(sl_fib_lpm(fib, 3));
 	assert_null(lookup_nh(3, "10.3.1.1", NULL));
+	/* a VRF deleted with routes left releases their next hops */
+	struct sl_fib_stats st0, st1;
+	sl_fib_stats_get(fib, &st0);
+	struct sl_fib_change gw = route(3, "10.4.0.0/16", SL_NH_GATEWAY, "eth3", "10.3.0.1", 0);
+	assert_int_equal(sl_fib_apply(fib, &gw, 1, NULL), 0);
+	sl_fib_stats_get(fib, &st1);
+	assert_int_equal(st1.nh_used, st0.nh_used + 1);
 	struct sl_fib_change gone = {.op = SL_FIB_VRF_DEL, .vrf_id = 3};
 	assert_int_equal(sl_fib_apply(fib, &gone, 1, NULL), 0);
 	assert_null(sl_fib_lpm(fib, 3));
+	sl_fib_stats_get(fib, &st1);
+	assert_int_equal(st1.nh_used, st0.nh_used);
 	assert_int_equal(sl_fib_apply(fib, &ch[1], 1, NULL), -ENOENT);
 }
 
