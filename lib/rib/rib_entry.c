@@ -358,6 +358,12 @@ int rib_settle(struct sl_rib *rib)
 			rib->dirty_tail = NULL;
 		e->flags &= (uint8_t)~ENTRY_DIRTY;
 		e->next_dirty = NULL;
+		/* big re-derivations walk cold entries: fetch the next ones early */
+		if (rib->dirty_head) {
+			__builtin_prefetch(rib->dirty_head->cands);
+			if (rib->dirty_head->next_dirty)
+				__builtin_prefetch(rib->dirty_head->next_dirty);
+		}
 		int r = entry_recompute(rib, e);
 		if (r < 0)
 			rc = r;

@@ -90,10 +90,16 @@ void rib_mark_all(struct sl_rib *rib, struct rib_vrf *vrf)
 			rib_mark(rib, vrf->routes.slots[i]);
 }
 
-/* Mark importer's entries of every prefix origin exports within `within`. */
+/* Mark importer's entries of every prefix origin exports within `within`.
+ * Looking prefixes up in a big importer table is bound by cache misses, so
+ * the slots of the next few prefixes are prefetched while one is marked. */
 void rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_vrf *importer,
 	struct sl_prefix within)
 {
+	enum { AHEAD = 8 };
+	struct sl_prefix ring[AHEAD];
+	size_t queued = 0;
+
 	for (size_t i = 0; i < origin->routes.cap; i++) {
 		struct rib_entry *e = origin->routes.slots[i];
 		struct sl_prefix p;
@@ -101,9 +107,15 @@ void rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_
 			continue;
 		p.addr = e->addr;
 		p.len = e->len;
-		if (sl_prefix_contains(within, p))
-			rib_mark_prefix(rib, importer, p);
+		if (!sl_prefix_contains(within, p))
+			continue;
+		if (queued >= AHEAD)
+			rib_mark_prefix(rib, importer, ring[queued % AHEAD]);
+		rib_table_prefetch(&importer->routes, p.addr, p.len);
+		ring[queued++ % AHEAD] = p;
 	}
+	for (size_t k = queued > AHEAD ? queued - AHEAD : 0; k < queued; k++)
+		rib_mark_prefix(rib, importer, ring[k % AHEAD]);
 }
 
 /*

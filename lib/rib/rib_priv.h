@@ -218,6 +218,8 @@ int rib_table_init(struct rib_table *t);
 void rib_table_fini(struct rib_table *t);
 struct rib_entry *rib_table_find(const struct rib_table *t, uint32_t addr, uint8_t len);
 int rib_table_insert(struct rib_table *t, struct rib_entry *e);
+/* Hint that (addr, len) will be looked up soon. */
+void rib_table_prefetch(const struct rib_table *t, uint32_t addr, uint8_t len);
 void rib_table_remove(struct rib_table *t, struct rib_entry *e);
 /* Entries sorted in sl_prefix_cmp order; caller frees. NULL with *n 0 when empty. */
 struct rib_entry **rib_table_sorted(const struct rib_table *t, size_t *n);

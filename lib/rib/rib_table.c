@@ -37,6 +37,11 @@ struct rib_entry *rib_table_find(const struct rib_table *t, uint32_t addr, uint8
 	}
 }
 
+void rib_table_prefetch(const struct rib_table *t, uint32_t addr, uint8_t len)
+{
+	__builtin_prefetch(&t->slots[slot_of(addr, len, t->cap - 1)]);
+}
+
 static void place(struct rib_entry **slots, size_t mask, struct rib_entry *e)
 {
 	size_t i = slot_of(e->addr, e->len, mask);
