@@ -53,8 +53,10 @@
  * interface / blackhole, `interface IFACE` of a static route (IFACE must be
  * configured and belong to the route's `vrf V`, or without it to the route's
  * own VRF; an interface or vif without `vrf` is in the default VRF), and a
- * bgp address-family without `system-as` (refused: an error), and a VRF
- * without `table` (refused, as in VyOS: every VRF needs its table id).
+ * bgp address-family without `system-as` (refused: an error), both `rd` and
+ * `rd vpn export` in one VRF (refused), a VRF without `table` (refused, as in
+ * VyOS: every VRF needs its table id), firewall ports without protocol
+ * tcp/udp and `icmp type` without protocol icmp.
  *
  * Errors go to struct sl_errors (sl_types.h): line = the line number given
  * to sl_conf_exec (for validation errors: the first line that touched the
@@ -76,7 +78,8 @@
  *   The default VRF's routes: sl_conf_findv(c, "protocols", "static", "route", NULL).
  *   af = sl_conf_findv(c, "vrf", "name", V, "protocols", "bgp", "address-family",
  *                      "ipv4-unicast", NULL);
- *   RD: sl_conf_leaf_value(af, "rd") or, VyOS spelling, the "export" leaf under
+ *   RD: sl_conf_leaf_value(af, "rd") (it skips the keyword child "vpn") or, VyOS
+ *   spelling, the "export" leaf under
  *   sl_conf_child(sl_conf_child(af, "rd"), "vpn"); RTs: sl_conf_leaf_values() of
  *   "import"/"export"/"both" under sl_conf_child(af, "route-target") and under its
  *   "vpn" child; sl_conf_leaf_values(sl_conf_child(af, "import"), "vrf") for
@@ -87,8 +90,8 @@
  *
  * Value rules worth knowing: route / prefix-list / firewall prefixes refuse
  * host bits; interface addresses allow them but refuse /0, 0.0.0.0,
- * multicast/reserved (>= 224.0.0.0) and, for lengths <= 30, the network and
- * broadcast addresses. Numbers have no leading zeros. RD/RT values are stored
+ * 127.0.0.0/8, multicast/reserved (>= 224.0.0.0) and, for lengths <= 30, the
+ * network and broadcast addresses (/31 and /32 are fine). Numbers have no leading zeros. RD/RT values are stored
  * normalised (sl_rt_fmt). A quoted route-target value with spaces
  * ("65000:1 65000:2") is split into separate values.
  */
