@@ -173,6 +173,8 @@ static void test_route_target_shared_services(void **state)
 	assert_int_equal(t_bgp_set(rib, "SHARED", NULL), 0);
 	assert_string_equal(t_table(rib, "CUSTOMER-A"), A_CONNECTED);
 	assert_string_equal(t_table(rib, "SHARED"), SHARED_CONNECTED);
+	/* the default VRF takes no part */
+	assert_string_equal(t_table(rib, "default"), "");
 	sl_rib_free(rib);
 }
 
@@ -251,6 +253,8 @@ static void test_dns_only_import_route_map(void **state)
 	/* removing the route-map: an undefined route-map admits nothing */
 	assert_int_equal(sl_rib_rmap_set(rib, "IMPORT-DNS", NULL), 0);
 	assert_string_equal(t_table(rib, "CUSTOMER-A"), A_CONNECTED);
+	/* the default VRF takes no part */
+	assert_string_equal(t_table(rib, "default"), "");
 	sl_rib_free(rib);
 }
 
@@ -302,6 +306,8 @@ static void test_backup_local_pref(void **state)
 		"L>* 10.1.0.1/32 [0/0] local eth1\n"
 		"V>* 10.100.0.0/24 [20/0] vrf SHARED (vrf SHARED: dc eth2) lp 70\n"
 		"V>* 10.200.0.0/24 [20/0] vrf SHARED-DR (vrf SHARED-DR: dc eth3) lp 70");
+	/* the default VRF takes no part */
+	assert_string_equal(t_table(rib, "default"), "");
 	sl_rib_free(rib);
 }
 
@@ -364,6 +370,8 @@ static void test_internet_gateway(void **state)
 		"L>* 10.1.0.1/32 [0/0] local eth1");
 	assert_string_equal(t_table(rib, "INTERNET"), "S   0.0.0.0/0 [1/0] via 203.0.113.1\n"
 						      "S   10.100.0.0/24 [1/0] via 203.0.113.9");
+	/* the default VRF takes no part */
+	assert_string_equal(t_table(rib, "default"), "");
 	sl_rib_free(rib);
 }
 
@@ -396,6 +404,8 @@ static void test_management_asymmetric(void **state)
 		sl_rib_route_lookup(rib, "CUSTOMER-A", tp("192.168.0.10/32"), false, audit_cb, &au),
 		0);
 	assert_int_equal(au.n, 0);
+	/* the default VRF takes no part */
+	assert_string_equal(t_table(rib, "default"), "");
 	sl_rib_free(rib);
 }
 
@@ -639,6 +649,57 @@ static void test_vrf_delete_removes_leaks(void **state)
 	sl_rib_free(rib);
 }
 
+/* Recursive resolution in one VRF: bounded depth, and mutually recursive
+ * statics settle as unresolved instead of oscillating. */
+static void test_recursive_resolution(void **state)
+{
+	(void)state;
+	struct sl_rib *rib = sl_rib_new();
+	assert_int_equal(t_iface(rib, "eth1", NULL, true, "10.0.0.1/24", NULL), 0);
+	assert_int_equal(t_static1(rib, NULL, "20.0.0.0/24", t_gw("10.0.0.2", NULL)), 0);
+	assert_int_equal(t_static1(rib, NULL, "30.0.0.0/24", t_gw("20.0.0.1", NULL)), 0);
+	assert_int_equal(t_static1(rib, NULL, "40.0.0.0/24", t_gw("30.0.0.1", NULL)), 0);
+	assert_int_equal(t_static1(rib, NULL, "50.0.0.0/24", t_gw("40.0.0.1", NULL)), 0);
+	assert_int_equal(t_static1(rib, NULL, "60.0.0.0/24", t_gw("50.0.0.1", NULL)), 0);
+	/* a gateway that is the router's own address does not resolve */
+	assert_int_equal(t_static1(rib, NULL, "70.0.0.0/24", t_gw("10.0.0.1", NULL)), 0);
+	assert_string_equal(t_table(rib, "default"), "C>* 10.0.0.0/24 [0/0] dc eth1\n"
+						     "L>* 10.0.0.1/32 [0/0] local eth1\n"
+						     "S>* 20.0.0.0/24 [1/0] via 10.0.0.2 eth1\n"
+						     "S>* 30.0.0.0/24 [1/0] via 10.0.0.2 eth1\n"
+						     "S>* 40.0.0.0/24 [1/0] via 10.0.0.2 eth1\n"
+						     "S>* 50.0.0.0/24 [1/0] via 10.0.0.2 eth1\n"
+						     "S   60.0.0.0/24 [1/0] via 50.0.0.1\n"
+						     "S   70.0.0.0/24 [1/0] via 10.0.0.1");
+	/* a cycle: 80/8 via 90.0.0.1 and 90/8 via 80.0.0.1, each shadowing the
+	 * default route both could otherwise use */
+	assert_int_equal(t_static1(rib, NULL, "0.0.0.0/0", t_gw("10.0.0.254", NULL)), 0);
+	assert_int_equal(t_static1(rib, NULL, "80.0.0.0/8", t_gw("90.0.0.1", NULL)), 0);
+	assert_int_equal(t_static1(rib, NULL, "90.0.0.0/8", t_gw("80.0.0.1", NULL)), 0);
+	struct audit au = {"", 0, 0};
+	assert_int_equal(sl_rib_route_lookup(rib, NULL, tp("80.0.0.0/8"), true, audit_cb, &au), 0);
+	assert_int_equal(au.n, 1);
+	assert_string_equal(t_table(rib, "default"), "S>* 0.0.0.0/0 [1/0] via 10.0.0.254 eth1\n"
+						     "C>* 10.0.0.0/24 [0/0] dc eth1\n"
+						     "L>* 10.0.0.1/32 [0/0] local eth1\n"
+						     "S>* 20.0.0.0/24 [1/0] via 10.0.0.2 eth1\n"
+						     "S>* 30.0.0.0/24 [1/0] via 10.0.0.2 eth1\n"
+						     "S>* 40.0.0.0/24 [1/0] via 10.0.0.2 eth1\n"
+						     "S>* 50.0.0.0/24 [1/0] via 10.0.0.2 eth1\n"
+						     "S   60.0.0.0/24 [1/0] via 50.0.0.1\n"
+						     "S   70.0.0.0/24 [1/0] via 10.0.0.1\n"
+						     "S   80.0.0.0/8 [1/0] via 90.0.0.1\n"
+						     "S   90.0.0.0/8 [1/0] via 80.0.0.1");
+	/* breaking the cycle resolves both */
+	assert_int_equal(t_static1(rib, NULL, "90.0.0.0/8", t_gw("10.0.0.9", NULL)), 0);
+	assert_int_equal(
+		sl_rib_route_lookup(rib, NULL, tp("80.1.2.3/32"), false, audit_cb, &au), 0);
+	assert_string_equal(strstr(t_table(rib, "default"), "S>* 80.0.0.0/8"),
+		"S>* 80.0.0.0/8 [1/0] via 10.0.0.9 eth1\n"
+		"S>* 90.0.0.0/8 [1/0] via 10.0.0.9 eth1");
+	sl_rib_free(rib);
+}
+
 /* Redistribute lines restrict the exported kinds; local /32s never leave. */
 static void test_redistribute_kinds(void **state)
 {
@@ -679,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_fib_change_log),
 		cmocka_unit_test(test_vrf_delete_removes_leaks),
 		cmocka_unit_test(test_redistribute_kinds),
+		cmocka_unit_test(test_recursive_resolution),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
