@@ -142,6 +142,20 @@ int sl_rib_vrf_add(struct sl_rib *rib, const char *name, uint32_t table)
 	return 0;
 }
 
+int sl_rib_vrf_table_set(struct sl_rib *rib, const char *name, uint32_t table)
+{
+	struct rib_vrf *vrf;
+
+	if (rib == NULL || name == NULL)
+		return -EINVAL;
+	if ((vrf = rib_vrf_by_name(rib, name)) == NULL)
+		return -ENOENT;
+	if (vrf->id == 0)
+		return table == vrf->table ? 0 : -EPERM;
+	vrf->table = table;
+	return 0;
+}
+
 int sl_rib_vrf_del(struct sl_rib *rib, const char *name)
 {
 	struct rib_vrf *vrf;

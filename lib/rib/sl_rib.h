@@ -79,6 +79,10 @@ void sl_rib_free(struct sl_rib *rib);
 const struct sl_policy_db *sl_rib_policy(const struct sl_rib *rib);
 
 int sl_rib_vrf_add(struct sl_rib *rib, const char *name, uint32_t table);
+/* Change an existing VRF's table id (informational for the FIB: routes and
+ * VRF ids are unchanged and nothing is logged). -ENOENT unknown VRF, -EPERM
+ * for the default VRF (its table is 254). */
+int sl_rib_vrf_table_set(struct sl_rib *rib, const char *name, uint32_t table);
 /* Remove a VRF and everything derived from it (its leaks into others too).
  * Interfaces still bound to it must have been moved or deleted first:
  * -EBUSY otherwise. The default VRF cannot be removed (-EPERM). */

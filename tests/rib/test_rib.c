@@ -58,6 +58,11 @@ static void test_default_vrf_and_basics(void **state)
 	assert_int_equal(sl_rib_vrf_info(rib, "GREEN", &info), 0);
 	assert_int_equal(info.id, 1);
 	assert_null(sl_rib_vrf_name(rib, 7));
+	assert_int_equal(sl_rib_vrf_table_set(rib, "GREEN", 42), 0);
+	assert_int_equal(sl_rib_vrf_info(rib, "GREEN", &info), 0);
+	assert_int_equal(info.table, 42);
+	assert_int_equal(sl_rib_vrf_table_set(rib, "default", 7), -EPERM);
+	assert_int_equal(sl_rib_vrf_table_set(rib, "NOPE", 7), -ENOENT);
 	assert_string_equal(sl_rib_vrf_name(rib, 2), "BLUE");
 	/* interface in the default VRF, down interfaces derive nothing */
 	assert_int_equal(t_iface(rib, "eth0", NULL, true, "192.0.2.1/24", NULL), 0);
