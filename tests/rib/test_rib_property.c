@@ -26,7 +26,7 @@
 #include "rib_test_util.h"
 
 #define SEQUENCES 1000
-#define STEPS 14
+#define STEPS 24
 #define NV 4 /* default + 3 */
 #define NI 4
 #define NP 9
