@@ -55,6 +55,7 @@ struct sync {
 	struct name_set vrfs_full; /* VRFs whose statics and bgp are re-derived whole */
 	struct name_set vrfs_bgp;
 	struct name_set vrfs_del;
+	struct name_set vrfs_table; /* table id may have changed */
 	struct name_set ifaces; /* ethN: re-derive it and its vifs; "*": all */
 	struct name_set vifs;
 	struct name_set plists, rmaps; /* "*": all */
@@ -104,7 +105,9 @@ static int classify(struct sync *s, const char *const *t, size_t n, unsigned lin
 			return add_static(s, t[2], t[6], line);
 		if (IS(3, "protocols"))
 			return set_add(&s->vrfs_full, t[2]);
-		return 0; /* table, description, leak-firewall: nothing for the RIB */
+		if (IS(3, "table"))
+			return set_add(&s->vrfs_table, t[2]);
+		return 0; /* description, leak-firewall: nothing for the RIB */
 	}
 	if (IS(0, "protocols")) {
 		if (IS(1, "static") && IS(2, "route") && n >= 4)
@@ -179,6 +182,14 @@ static void sync_vrf_presence(struct sync *s)
 			report(s, sl_rib_vrf_add(rib, v, commit_vrf_table(s->r->conf, v)), "vrf", v);
 		else if (!in_conf && in_rib)
 			set_add(&s->vrfs_del, v);
+		else if (in_conf)
+			set_add(&s->vrfs_table, v);
+	}
+	for (size_t i = 0; i < s->vrfs_table.n; i++) {
+		const char *v = s->vrfs_table.v[i];
+		uint32_t table = commit_vrf_table(s->r->conf, v);
+		if (table != 0 && sl_rib_vrf_info(rib, v, &vi) == 0 && vi.table != table)
+			report(s, sl_rib_vrf_table_set(rib, v, table), "table of vrf", v);
 	}
 	set_free(&names);
 }
@@ -457,6 +468,7 @@ int commit_sync(struct sl_router *r, struct sl_errors *errs)
 	set_free(&s.vrfs_full);
 	set_free(&s.vrfs_bgp);
 	set_free(&s.vrfs_del);
+	set_free(&s.vrfs_table);
 	set_free(&s.ifaces);
 	set_free(&s.vifs);
 	set_free(&s.plists);

@@ -65,7 +65,7 @@ static void random_change(unsigned *s, char *line, size_t ll, char *obj, size_t 
 	const char *X = vrfs[x], *Y = vrfs[y];
 	const char *af = "protocols bgp address-family ipv4-unicast";
 
-	switch (rnd(s, 10)) {
+	switch (rnd(s, 11)) {
 	case 0: /* static route: gateway, maybe in another VRF */
 	case 1: {
 		const char *p = prefixes[rnd(s, 7)];
@@ -122,6 +122,10 @@ static void random_change(unsigned *s, char *line, size_t ll, char *obj, size_t 
 	case 8:
 		snprintf(obj, ol, "interfaces ethernet %s", vrf_iface[x]);
 		snprintf(line, ll, "%s %s disable", rnd(s, 2) ? "set" : "delete", obj);
+		break;
+	case 9: /* table ids (a duplicate is refused) */
+		snprintf(obj, ol, "vrf name %s table", X);
+		snprintf(line, ll, "set %s %u", obj, 10 + rnd(s, 4) + 20 * rnd(s, 2));
 		break;
 	default:
 		snprintf(obj, ol, "vrf name %s %s redistribute", X, af);
