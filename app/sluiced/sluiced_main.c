@@ -314,6 +314,8 @@ out_ports:
 out:
 	sl_dp_free(sd.dp);
 	sl_fib_free(sd.fib);
+	/* free what lives in hugepages so that their files go with it */
+	rte_mempool_free(sd.pool);
 	if (sd.router != NULL)
 		sl_router_free(sd.router);
 	rte_eal_cleanup();
