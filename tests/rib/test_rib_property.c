@@ -624,14 +624,17 @@ static void test_leak_lifecycle(void **state)
 		run_sequence(strtoul(one, NULL, 10));
 		return;
 	}
-	for (unsigned long seed = 1; seed <= SEQUENCES; seed++)
+	/* RIB_PROP_COUNT=n runs more sequences when hunting for a failure */
+	const char *count = getenv("RIB_PROP_COUNT");
+	unsigned long n = count ? strtoul(count, NULL, 10) : SEQUENCES;
+	for (unsigned long seed = 1; seed <= n; seed++)
 		run_sequence(seed);
 	print_message(
 		"coverage over %d sequences: %zu vpn-import, %zu vrf-import, %zu static-leak, "
 		"%zu inactive statics, %zu vpn rows, %zu collisions\n",
-		SEQUENCES, cov.vpn, cov.vrf_import, cov.static_leak, cov.inactive, cov.vpn_rows,
+		(int)n, cov.vpn, cov.vrf_import, cov.static_leak, cov.inactive, cov.vpn_rows,
 		cov.collisions);
-	assert_true(cov.vpn > SEQUENCES / 10 && cov.vrf_import > 0 && cov.static_leak > 0);
+	assert_true(cov.vpn > n / 10 && cov.vrf_import > 0 && cov.static_leak > 0);
 	assert_true(cov.inactive > 0 && cov.collisions > 0 && cov.vpn_rows > 0);
 }
 
