@@ -98,7 +98,8 @@ static void collision_errors(struct sl_router *r, struct sl_errors *errs)
 	for (size_t i = 0; i < n; i++) {
 		char l[SL_PREFIX_STR], k[SL_PREFIX_STR];
 		sl_errors_add(errs, 0,
-			"leak collision: route %s from vrf %s would be leaked into vrf %s, where it "
+			"leak collision: route %s from vrf %s would be leaked into vrf %s, where "
+			"it "
 			"overlaps connected %s (overlapping addresses cannot be leaked: renumber, "
 			"or filter it with a prefix-list)",
 			sl_prefix_fmt(c[i].leaked, l), c[i].origin, c[i].importer,
@@ -106,8 +107,7 @@ static void collision_errors(struct sl_router *r, struct sl_errors *errs)
 	}
 }
 
-int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *errs,
-	unsigned *flags)
+int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *errs, unsigned *flags)
 {
 	bool save = false;
 	size_t before = errs->n;
@@ -243,7 +243,8 @@ void sl_router_iface_foreach(const struct sl_router *r,
 		names[n++] = strdup(sl_conf_node_name(e));
 		while (vifs && (v = sl_conf_child_next(vifs, &vc)) != NULL) {
 			char buf[SL_NAME_MAX * 2];
-			snprintf(buf, sizeof(buf), "%s.%s", sl_conf_node_name(e), sl_conf_node_name(v));
+			snprintf(buf, sizeof(buf), "%s.%s", sl_conf_node_name(e),
+				sl_conf_node_name(v));
 			names[n++] = strdup(buf);
 		}
 	}

@@ -65,7 +65,7 @@ struct sync {
 		char vrf[SL_NAME_MAX];
 		struct sl_prefix p;
 		unsigned line;
-	} *statics;
+	} * statics;
 	size_t n_statics, cap_statics;
 };
 
@@ -142,8 +142,8 @@ static int collect_vrf(const struct sl_vrf_info *vi, void *arg)
 	return set_add(arg, vi->name);
 }
 
-static void conf_names(const struct sl_conf *conf, struct name_set *out, const char *a,
-	const char *b)
+static void conf_names(
+	const struct sl_conf *conf, struct name_set *out, const char *a, const char *b)
 {
 	const struct sl_conf_node *n = sl_conf_findv(conf, a, b, NULL), *c;
 	size_t cur = 0;
@@ -179,7 +179,8 @@ static void sync_vrf_presence(struct sync *s)
 			continue;
 		set_add(&s->vrfs_full, v);
 		if (in_conf && !in_rib)
-			report(s, sl_rib_vrf_add(rib, v, commit_vrf_table(s->r->conf, v)), "vrf", v);
+			report(s, sl_rib_vrf_add(rib, v, commit_vrf_table(s->r->conf, v)), "vrf",
+				v);
 		else if (!in_conf && in_rib)
 			set_add(&s->vrfs_del, v);
 		else if (in_conf)
@@ -233,7 +234,7 @@ static void sync_policies(struct sync *s, bool deletions)
 		if (rc == 0 && !deletions)
 			report(s, sl_rib_plist_set(s->r->rib, name, &p), "prefix-list", name);
 		else if (rc == -ENOENT && deletions &&
-			sl_policy_plist_find(sl_rib_policy(s->r->rib), name) != NULL)
+			 sl_policy_plist_find(sl_rib_policy(s->r->rib), name) != NULL)
 			report(s, sl_rib_plist_set(s->r->rib, name, NULL), "prefix-list", name);
 		free(p.rules);
 	}
@@ -246,7 +247,7 @@ static void sync_policies(struct sync *s, bool deletions)
 		if (rc == 0 && !deletions)
 			report(s, sl_rib_rmap_set(s->r->rib, name, &m), "route-map", name);
 		else if (rc == -ENOENT && deletions &&
-			sl_policy_rmap_find(sl_rib_policy(s->r->rib), name) != NULL)
+			 sl_policy_rmap_find(sl_rib_policy(s->r->rib), name) != NULL)
 			report(s, sl_rib_rmap_set(s->r->rib, name, NULL), "route-map", name);
 		free(m.rules);
 	}
@@ -287,7 +288,9 @@ static void sync_one_iface(struct sync *s, const char *ifname)
 	struct sl_iface_state ifs;
 
 	if (commit_iface_read(s->r, ifname, &ifs) == 0) {
-		report(s, sl_rib_iface_set(s->r->rib, ifname, ifs.vrf, ifs.up, ifs.addrs, ifs.n_addrs),
+		report(s,
+			sl_rib_iface_set(
+				s->r->rib, ifname, ifs.vrf, ifs.up, ifs.addrs, ifs.n_addrs),
 			"interface", ifname);
 		known_add(s->r, ifname);
 	} else {
@@ -407,8 +410,8 @@ static void sync_statics(struct sync *s)
 	for (size_t i = 0; i < s->n_statics; i++) {
 		const char *vrf = s->statics[i].vrf;
 		bool is_default = strcmp(vrf, SL_VRF_DEFAULT) == 0;
-		if (is_default ? s->default_statics_full :
-				 set_has(&s->vrfs_full, vrf) || set_has(&s->vrfs_del, vrf))
+		if (is_default ? s->default_statics_full
+			       : set_has(&s->vrfs_full, vrf) || set_has(&s->vrfs_del, vrf))
 			continue; /* already re-derived whole */
 		s->line = s->statics[i].line;
 		sync_one_static(s, vrf, s->statics[i].p);
@@ -430,7 +433,8 @@ static void sync_bgp(struct sync *s)
 		if (set_has(&s->vrfs_del, vrf))
 			continue;
 		if (commit_bgp_read(s->r->conf, vrf, &b) < 0) {
-			sl_errors_add(s->errs, 0, "vrf %s: out of memory reading leak settings", vrf);
+			sl_errors_add(
+				s->errs, 0, "vrf %s: out of memory reading leak settings", vrf);
 			continue;
 		}
 		report(s, sl_rib_vrf_bgp_set(s->r->rib, vrf, &b), "bgp of vrf", vrf);

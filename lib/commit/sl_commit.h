@@ -35,8 +35,7 @@ enum sl_apply_flags {
  * Returns 0 (and *flags, may be NULL) or a negative errno (-EINVAL: errors
  * in *errs; nothing changed).
  */
-int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *errs,
-	unsigned *flags);
+int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *errs, unsigned *flags);
 
 /* Read a file and apply it as one transaction. -errno on I/O errors. */
 int sl_router_load_file(struct sl_router *r, const char *path, struct sl_errors *errs);

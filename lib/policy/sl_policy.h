@@ -99,9 +99,9 @@ struct sl_policy_verdict sl_rmap_eval(const struct sl_policy_db *db, const struc
 	struct sl_prefix p, struct sl_route_attrs *attrs);
 
 /* Iterate names in sorted order (for show). cb returns non-zero to stop. */
-void sl_policy_plist_foreach(const struct sl_policy_db *db,
-	int (*cb)(const struct sl_plist *pl, void *ctx), void *ctx);
-void sl_policy_rmap_foreach(const struct sl_policy_db *db,
-	int (*cb)(const struct sl_rmap *rm, void *ctx), void *ctx);
+void sl_policy_plist_foreach(
+	const struct sl_policy_db *db, int (*cb)(const struct sl_plist *pl, void *ctx), void *ctx);
+void sl_policy_rmap_foreach(
+	const struct sl_policy_db *db, int (*cb)(const struct sl_rmap *rm, void *ctx), void *ctx);
 
 #endif

@@ -86,8 +86,9 @@ static void bindings(struct show_ctx *ctx, const char *ruleset, json_t *arr)
 				continue;
 			any = true;
 			if (arr)
-				json_array_append_new(arr, json_pack("{s:s, s:s}", "from",
-					sl_conf_node_name(v), "to", sl_conf_node_name(t)));
+				json_array_append_new(
+					arr, json_pack("{s:s, s:s}", "from", sl_conf_node_name(v),
+						     "to", sl_conf_node_name(t)));
 			else
 				fprintf(ctx->out, "Leak point: from vrf %s to vrf %s\n",
 					sl_conf_node_name(v), sl_conf_node_name(t));
@@ -127,7 +128,8 @@ static int cmd_firewall(struct show_ctx *ctx, int argc, char **argv)
 			break;
 		json_t *jr = arr ? json_array() : NULL, *jb = arr ? json_array() : NULL;
 		if (!arr) {
-			fprintf(ctx->out, "Ruleset Information\n\n---------------------------------\n");
+			fprintf(ctx->out,
+				"Ruleset Information\n\n---------------------------------\n");
 			fprintf(ctx->out, "ipv4 Firewall \"%s\"\n\n", name);
 			fprintf(ctx->out, "%-8s %-8s %-9s %s\n", "Rule", "Action", "Protocol",
 				"Conditions");
@@ -140,21 +142,26 @@ static int cmd_firewall(struct show_ctx *ctx, int argc, char **argv)
 			const char *proto = sl_conf_leaf_value(rules[k], "protocol");
 			rule_conditions(rules[k], cond, sizeof(cond));
 			if (jr)
-				json_array_append_new(jr, json_pack("{s:s, s:s, s:s, s:s}", "rule",
-					sl_conf_node_name(rules[k]), "action", act ? act : "-",
-					"protocol", proto ? proto : "all", "conditions", cond));
+				json_array_append_new(
+					jr, json_pack("{s:s, s:s, s:s, s:s}", "rule",
+						    sl_conf_node_name(rules[k]), "action",
+						    act ? act : "-", "protocol",
+						    proto ? proto : "all", "conditions", cond));
 			else
-				fprintf(ctx->out, "%-8s %-8s %-9s %s\n", sl_conf_node_name(rules[k]),
-					act ? act : "-", proto ? proto : "all", cond);
+				fprintf(ctx->out, "%-8s %-8s %-9s %s\n",
+					sl_conf_node_name(rules[k]), act ? act : "-",
+					proto ? proto : "all", cond);
 		}
 		free(rules);
 		rules = NULL;
 		if (!arr)
-			fprintf(ctx->out, "%-8s %-8s %-9s\n\n", "default", dflt ? dflt : "drop", "all");
+			fprintf(ctx->out, "%-8s %-8s %-9s\n\n", "default", dflt ? dflt : "drop",
+				"all");
 		bindings(ctx, name, jb);
 		if (arr)
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:o}", "name", name,
-				"defaultAction", dflt ? dflt : "drop", "rules", jr, "leakPoints", jb));
+			json_array_append_new(arr,
+				json_pack("{s:s, s:s, s:o, s:o}", "name", name, "defaultAction",
+					dflt ? dflt : "drop", "rules", jr, "leakPoints", jb));
 		else
 			fputc('\n', ctx->out);
 	}

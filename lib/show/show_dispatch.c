@@ -32,8 +32,7 @@ static int match_words(const struct show_cmd *cmd, int argc, char **argv)
 	return n;
 }
 
-int sl_show_exec(const struct sl_router *r, int argc, char **argv, bool json, FILE *out,
-	FILE *err)
+int sl_show_exec(const struct sl_router *r, int argc, char **argv, bool json, FILE *out, FILE *err)
 {
 	const struct show_cmd *best = NULL;
 	int best_n = -1;

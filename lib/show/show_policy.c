@@ -7,7 +7,9 @@
 
 static const char *action_name(enum sl_action a)
 {
-	return a == SL_ACTION_PERMIT ? "permit" : a == SL_ACTION_DENY ? "deny" : "(no action: deny)";
+	return a == SL_ACTION_PERMIT ? "permit"
+	       : a == SL_ACTION_DENY ? "deny"
+				     : "(no action: deny)";
 }
 
 struct policy_walk {
@@ -40,7 +42,8 @@ static int plist_cb(const struct sl_plist *pl, void *arg)
 				json_object_set_new(jr, "le", json_integer(r->le));
 			json_array_append_new(rules, jr);
 		}
-		json_array_append_new(w->arr, json_pack("{s:s, s:o}", "name", pl->name, "rules", rules));
+		json_array_append_new(
+			w->arr, json_pack("{s:s, s:o}", "name", pl->name, "rules", rules));
 		return 0;
 	}
 	fprintf(o, "ip prefix-list %s: %zu entries\n", pl->name, pl->n_rules);
@@ -74,14 +77,17 @@ static int rmap_cb(const struct sl_rmap *rm, void *arg)
 			json_t *jr = json_pack("{s:I, s:s}", "rule", (json_int_t)r->seq, "action",
 				action_name(r->action));
 			if (r->match_plist[0])
-				json_object_set_new(jr, "matchPrefixList", json_string(r->match_plist));
+				json_object_set_new(
+					jr, "matchPrefixList", json_string(r->match_plist));
 			if (r->set_local_pref)
-				json_object_set_new(jr, "setLocalPreference", json_integer(r->local_pref));
+				json_object_set_new(
+					jr, "setLocalPreference", json_integer(r->local_pref));
 			if (r->set_metric)
 				json_object_set_new(jr, "setMetric", json_integer(r->metric));
 			json_array_append_new(rules, jr);
 		}
-		json_array_append_new(w->arr, json_pack("{s:s, s:o}", "name", rm->name, "rules", rules));
+		json_array_append_new(
+			w->arr, json_pack("{s:s, s:o}", "name", rm->name, "rules", rules));
 		return 0;
 	}
 	fprintf(o, "route-map: %s\n", rm->name);
@@ -111,7 +117,8 @@ static int cmd_policy(struct show_ctx *ctx, int argc, char **argv)
 
 	if (argc < 1 || argc > 2 ||
 		(strcmp(argv[0], "prefix-list") != 0 && strcmp(argv[0], "route-map") != 0)) {
-		fprintf(ctx->err, "usage: show policy prefix-list [NAME] | show policy route-map [NAME]\n");
+		fprintf(ctx->err,
+			"usage: show policy prefix-list [NAME] | show policy route-map [NAME]\n");
 		return -EINVAL;
 	}
 	plist = strcmp(argv[0], "prefix-list") == 0;

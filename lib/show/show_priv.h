@@ -30,10 +30,10 @@ struct show_cmd {
 
 void show_register(struct show_cmd *cmd);
 
-#define SHOW_REGISTER(cmd)                                                                         \
-	static void __attribute__((constructor)) show_register_##cmd(void)                        \
-	{                                                                                          \
-		show_register(&cmd);                                                               \
+#define SHOW_REGISTER(cmd)                                                 \
+	static void __attribute__((constructor)) show_register_##cmd(void) \
+	{                                                                  \
+		show_register(&cmd);                                       \
 	}
 
 /* Print a JSON value to ctx->out (indented) and release it. */

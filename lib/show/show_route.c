@@ -83,9 +83,10 @@ static int route_cb(const struct sl_route *rt, void *arg)
 		const struct sl_nh *shown = rt->origin_vrf[0] ? &rt->origin_nh : &rt->nh;
 		show_nh_text(ctx->rib, shown, nh, sizeof(nh));
 		fprintf(ctx->out, "Routing entry for %s\n", sl_prefix_fmt(rt->prefix, p));
-		fprintf(ctx->out, "  Known via \"%s\", distance %u, metric %u, local-pref %u, vrf %s%s%s\n",
-			show_source_name(rt->source), rt->distance, rt->metric, rt->local_pref, w->vrf,
-			rt->selected ? ", best" : "", rt->active ? "" : ", inactive");
+		fprintf(ctx->out,
+			"  Known via \"%s\", distance %u, metric %u, local-pref %u, vrf %s%s%s\n",
+			show_source_name(rt->source), rt->distance, rt->metric, rt->local_pref,
+			w->vrf, rt->selected ? ", best" : "", rt->active ? "" : ", inactive");
 		fprintf(ctx->out, "  %c %s", rt->selected ? '*' : ' ', nh);
 		if (rt->origin_vrf[0])
 			fprintf(ctx->out, " (vrf %s)", rt->origin_vrf);
@@ -116,8 +117,8 @@ static int show_vrf_routes(struct show_ctx *ctx, const char *vrf, const struct s
 		rc = sl_rib_route_foreach(ctx->rib, vrf, route_cb, &w);
 	if ((rc == -ENOENT || w.count == 0) && match != NULL && jall == NULL) {
 		char p[SL_PREFIX_STR];
-		fprintf(ctx->out, "%% Network not in table: %s (vrf %s)\n", sl_prefix_fmt(*match, p),
-			vrf);
+		fprintf(ctx->out, "%% Network not in table: %s (vrf %s)\n",
+			sl_prefix_fmt(*match, p), vrf);
 	}
 	if (jall != NULL)
 		json_object_set_new(jall, vrf, w.arr);
@@ -157,7 +158,8 @@ static int cmd_ip_route(struct show_ctx *ctx, int argc, char **argv)
 	if (i < argc) {
 		if (strchr(argv[i], '/') != NULL) {
 			if (sl_prefix_parse(argv[i], &match, true) < 0) {
-				fprintf(ctx->err, "show ip route: '%s' is not a prefix (A.B.C.D/L)\n",
+				fprintf(ctx->err,
+					"show ip route: '%s' is not a prefix (A.B.C.D/L)\n",
 					argv[i]);
 				return -EINVAL;
 			}
@@ -166,7 +168,8 @@ static int cmd_ip_route(struct show_ctx *ctx, int argc, char **argv)
 		} else {
 			if (sl_addr_parse(argv[i], &match.addr) < 0) {
 				fprintf(ctx->err,
-					"show ip route: '%s' is not an address or prefix (A.B.C.D or A.B.C.D/L)\n",
+					"show ip route: '%s' is not an address or prefix (A.B.C.D "
+					"or A.B.C.D/L)\n",
 					argv[i]);
 				return -EINVAL;
 			}
@@ -176,7 +179,9 @@ static int cmd_ip_route(struct show_ctx *ctx, int argc, char **argv)
 		i++;
 	}
 	if (i < argc) {
-		fprintf(ctx->err, "show ip route: unexpected '%s' (usage: show ip route [vrf NAME|all] [ADDRESS|PREFIX])\n",
+		fprintf(ctx->err,
+			"show ip route: unexpected '%s' (usage: show ip route [vrf NAME|all] "
+			"[ADDRESS|PREFIX])\n",
 			argv[i]);
 		return -EINVAL;
 	}
@@ -196,7 +201,8 @@ static int cmd_ip_route(struct show_ctx *ctx, int argc, char **argv)
 		}
 		sl_rib_vrf_foreach(ctx->rib, collect_vrf, &names);
 		for (size_t k = 0; k < names.n && rc == 0; k++)
-			rc = show_vrf_routes(ctx, names.v[k], have_match ? &match : NULL, exact, jall);
+			rc = show_vrf_routes(
+				ctx, names.v[k], have_match ? &match : NULL, exact, jall);
 		free(names.v);
 	} else {
 		rc = show_vrf_routes(ctx, vrf, have_match ? &match : NULL, exact, jall);

@@ -22,8 +22,8 @@ static void rts_text(const struct sl_rt *rts, size_t n, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? " " : "",
-			sl_rt_fmt(rts[i], one));
+		off += (size_t)snprintf(
+			buf + off, len - off, "%s%s", i ? " " : "", sl_rt_fmt(rts[i], one));
 	if (n == 0)
 		snprintf(buf, len, "-");
 }
@@ -71,7 +71,9 @@ static int vpn_table(struct show_ctx *ctx, const char *rd_filter)
 
 	if (rd_filter != NULL) {
 		if (sl_rt_parse(rd_filter, &w.rd) < 0) {
-			fprintf(ctx->err, "show bgp ipv4 vpn rd: '%s' is not a route distinguisher (ASN:NN or A.B.C.D:NN)\n",
+			fprintf(ctx->err,
+				"show bgp ipv4 vpn rd: '%s' is not a route distinguisher (ASN:NN "
+				"or A.B.C.D:NN)\n",
 				rd_filter);
 			return -EINVAL;
 		}
@@ -152,7 +154,9 @@ static int summary_cb(const struct sl_vrf_info *vi, void *arg)
 		sl_rt_fmt(b.rd, rd);
 		for (size_t i = 0; i < w->n_rds; i++)
 			if (sl_rt_eq(w->rds[i], b.rd)) {
-				fprintf(ctx->err, "warning: RD %s is used by vrf %s and vrf %s (RDs must be unique)\n",
+				fprintf(ctx->err,
+					"warning: RD %s is used by vrf %s and vrf %s (RDs must be "
+					"unique)\n",
 					rd, w->rd_vrf[i], vi->name);
 				w->dup++;
 			}
@@ -163,10 +167,11 @@ static int summary_cb(const struct sl_vrf_info *vi, void *arg)
 	rts_text(b.rt_export, b.n_rt_export, exp, sizeof(exp));
 	size_t imported = vi->n_routes[SL_SRC_VPN_IMPORT] + vi->n_routes[SL_SRC_VRF_IMPORT];
 	if (w->arr != NULL)
-		json_array_append_new(w->arr,
-			json_pack("{s:s, s:I, s:s, s:I, s:I, s:s, s:s}", "vrf", vi->name, "as",
-				(json_int_t)b.asn, "rd", rd, "exported", (json_int_t)exported,
-				"imported", (json_int_t)imported, "rtImport", imp, "rtExport", exp));
+		json_array_append_new(
+			w->arr, json_pack("{s:s, s:I, s:s, s:I, s:I, s:s, s:s}", "vrf", vi->name,
+					"as", (json_int_t)b.asn, "rd", rd, "exported",
+					(json_int_t)exported, "imported", (json_int_t)imported,
+					"rtImport", imp, "rtExport", exp));
 	else
 		fprintf(ctx->out, "%-16s %-10u %-16s %8zu %8zu  %-20s %s\n", vi->name, b.asn, rd,
 			exported, imported, imp, exp);

@@ -13,8 +13,8 @@ static void rt_list(const struct sl_rt *v, size_t n, char *buf, size_t len)
 	char one[SL_RT_STR];
 	snprintf(buf, len, "-");
 	for (size_t i = 0; i < n && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? " " : "",
-			sl_rt_fmt(v[i], one));
+		off += (size_t)snprintf(
+			buf + off, len - off, "%s%s", i ? " " : "", sl_rt_fmt(v[i], one));
 }
 
 static json_t *rt_json(const struct sl_rt *v, size_t n)
@@ -82,12 +82,13 @@ static int vrf_detail(struct show_ctx *ctx, const struct sl_vrf_info *vi, json_t
 			json_object_set_new(counts, show_source_name(s),
 				json_integer((json_int_t)vi->n_routes[s]));
 		json_array_append_new(arr,
-			json_pack("{s:s, s:I, s:I, s:s, s:o, s:b, s:I, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:I}",
+			json_pack("{s:s, s:I, s:I, s:s, s:o, s:b, s:I, s:s, s:o, s:o, s:o, s:s, "
+				  "s:s, s:o, s:I}",
 				"name", vi->name, "id", (json_int_t)vi->id, "table",
 				(json_int_t)vrf_table(ctx, vi), "description", desc ? desc : "",
-				"interfaces", w.arr, "bgp", b.enabled, "as", (json_int_t)b.asn, "rd",
-				rd, "rtImport", rt_json(b.rt_import, b.n_rt_import), "rtExport",
-				rt_json(b.rt_export, b.n_rt_export), "importVrf", iv,
+				"interfaces", w.arr, "bgp", b.enabled, "as", (json_int_t)b.asn,
+				"rd", rd, "rtImport", rt_json(b.rt_import, b.n_rt_import),
+				"rtExport", rt_json(b.rt_export, b.n_rt_export), "importVrf", iv,
 				"routeMapImport", b.rmap_import, "routeMapExport", b.rmap_export,
 				"routesBySource", counts, "selectedRoutes",
 				(json_int_t)vi->n_selected));
@@ -110,10 +111,13 @@ static int vrf_detail(struct show_ctx *ctx, const struct sl_vrf_info *vi, json_t
 			fprintf(o, "  Route-map vpn export: %s\n",
 				b.rmap_export[0] ? b.rmap_export : "- (all permitted)");
 		} else {
-			fprintf(o, "  BGP:                 not configured (no route-target leaking)\n");
+			fprintf(o, "  BGP:                 not configured (no route-target "
+				   "leaking)\n");
 		}
-		fprintf(o, "  Routes:              %zu selected; connected %zu, local %zu, static %zu, "
-			   "static-leak %zu, vpn-import %zu, vrf-import %zu\n",
+		fprintf(o,
+			"  Routes:              %zu selected; connected %zu, local %zu, static "
+			"%zu, "
+			"static-leak %zu, vpn-import %zu, vrf-import %zu\n",
 			vi->n_selected, vi->n_routes[SL_SRC_CONNECTED], vi->n_routes[SL_SRC_LOCAL],
 			vi->n_routes[SL_SRC_STATIC], vi->n_routes[SL_SRC_STATIC_LEAK],
 			vi->n_routes[SL_SRC_VPN_IMPORT], vi->n_routes[SL_SRC_VRF_IMPORT]);
@@ -165,7 +169,8 @@ static int cmd_vrf(struct show_ctx *ctx, int argc, char **argv)
 		sl_rib_vrf_foreach(ctx->rib, list_cb, &w);
 	}
 	if (w.arr)
-		show_json_emit(ctx, argc == 1 ? json_incref(json_array_get(w.arr, 0)) : json_incref(w.arr));
+		show_json_emit(ctx,
+			argc == 1 ? json_incref(json_array_get(w.arr, 0)) : json_incref(w.arr));
 	json_decref(w.arr);
 	return 0;
 }

@@ -18,8 +18,7 @@
  * Returns 0 on success, -ENOENT when the command is not one of lib/show's
  * (the daemon then tries its own), -EINVAL on a bad argument (message on err).
  */
-int sl_show_exec(const struct sl_router *r, int argc, char **argv, bool json, FILE *out,
-	FILE *err);
+int sl_show_exec(const struct sl_router *r, int argc, char **argv, bool json, FILE *out, FILE *err);
 
 /* One line per command lib/show knows, for `help` and completion. */
 void sl_show_help(FILE *out);

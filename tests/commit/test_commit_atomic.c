@@ -73,7 +73,8 @@ static void test_bad_line_anywhere(void **state)
 			char want[16];
 			snprintf(want, sizeof(want), "%zu: ", pos + 1);
 			if (strstr(msgs, want) == NULL)
-				fail_msg("bad line %zu at %zu: errors do not name it:\n%s", b, pos, msgs);
+				fail_msg("bad line %zu at %zu: errors do not name it:\n%s", b, pos,
+					msgs);
 			free(msgs);
 			char *after = snapshot(r);
 			assert_string_equal(before, after);
@@ -90,7 +91,8 @@ static void test_bad_line_anywhere(void **state)
 	assert_int_equal(apply(r, text, &msgs), 0);
 	free(msgs);
 	char *a = show(r, "show ip route vrf NEW");
-	assert_non_null(strstr(a, "S>* 10.100.0.0/24 [1/0] is directly connected, eth3 (vrf SHARED)"));
+	assert_non_null(
+		strstr(a, "S>* 10.100.0.0/24 [1/0] is directly connected, eth3 (vrf SHARED)"));
 	free(a);
 	free(before);
 	sl_router_free(r);

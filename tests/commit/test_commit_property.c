@@ -91,7 +91,8 @@ static void random_change(unsigned *s, char *line, size_t ll, char *obj, size_t 
 	case 3: {
 		const char *dir = rnd(s, 2) ? "import" : "export";
 		snprintf(obj, ol, "vrf name %s %s route-target", X, af);
-		snprintf(line, ll, "%s %s %s %s", rnd(s, 3) ? "set" : "delete", obj, dir, rts[rnd(s, 4)]);
+		snprintf(line, ll, "%s %s %s %s", rnd(s, 3) ? "set" : "delete", obj, dir,
+			rts[rnd(s, 4)]);
 		break;
 	}
 	case 4:
@@ -113,8 +114,8 @@ static void random_change(unsigned *s, char *line, size_t ll, char *obj, size_t 
 		}
 		break;
 	case 7: { /* addresses (may collide with leaked routes: then refused) */
-		static const char *addrs[] = {"10.100.5.1/24", "10.7.1.1/24", "10.9.9.1/24",
-			"172.16.1.1/16"};
+		static const char *addrs[] = {
+			"10.100.5.1/24", "10.7.1.1/24", "10.9.9.1/24", "172.16.1.1/16"};
 		snprintf(obj, ol, "interfaces ethernet %s address", vrf_iface[x]);
 		snprintf(line, ll, "%s %s %s", rnd(s, 2) ? "set" : "delete", obj, addrs[rnd(s, 4)]);
 		break;
@@ -179,26 +180,29 @@ static void run_sequence(unsigned seed, size_t *accepted, size_t *refused)
 			if (getenv("SLUICE_VERBOSE"))
 				fprintf(stderr, "refused: %s -> %s", line, msgs);
 			if (strcmp(before, after) != 0)
-				fail_msg("seed %u step %u: refused '%s' changed the state", seed, i, line);
+				fail_msg("seed %u step %u: refused '%s' changed the state", seed, i,
+					line);
 		} else {
 			(*accepted)++;
 			/* change, inverse: every table as before */
 			char *inv = inverse(r, cfg, obj);
 			char *m2;
 			if (apply(r, inv, &m2) != 0)
-				fail_msg("seed %u step %u: inverse of '%s' refused:\n%s\n%s", seed, i,
-					line, inv, m2);
+				fail_msg("seed %u step %u: inverse of '%s' refused:\n%s\n%s", seed,
+					i, line, inv, m2);
 			free(m2);
 			char *restored = snapshot(r);
 			if (strcmp(before, restored) != 0)
-				fail_msg("seed %u step %u: '%s' then its inverse did not restore the "
+				fail_msg("seed %u step %u: '%s' then its inverse did not restore "
+					 "the "
 					 "state:\n--- before\n%s\n--- after\n%s",
 					seed, i, line, before, restored);
 			free(restored);
 			free(inv);
 			/* keep the change for the rest of the sequence */
 			if (apply(r, text, &m2) != 0)
-				fail_msg("seed %u step %u: '%s' refused the second time", seed, i, line);
+				fail_msg("seed %u step %u: '%s' refused the second time", seed, i,
+					line);
 			free(m2);
 		}
 		free(msgs);
@@ -214,7 +218,8 @@ static void run_sequence(unsigned seed, size_t *accepted, size_t *refused)
 	free(msgs);
 	char *a = snapshot(r), *b = snapshot(fresh);
 	if (strcmp(a, b) != 0)
-		fail_msg("seed %u: incremental state differs from a rebuild:\n--- incremental\n%s\n--- "
+		fail_msg("seed %u: incremental state differs from a rebuild:\n--- "
+			 "incremental\n%s\n--- "
 			 "rebuild\n%s",
 			seed, a, b);
 	free(a);

@@ -60,11 +60,11 @@ static void check_example(const char *name)
 	sl_router_free(r);
 }
 
-#define EXAMPLE(n, file)                                                                           \
-	static void test_##n(void **state)                                                         \
-	{                                                                                          \
-		(void)state;                                                                       \
-		check_example(file);                                                               \
+#define EXAMPLE(n, file)                   \
+	static void test_##n(void **state) \
+	{                                  \
+		(void)state;               \
+		check_example(file);       \
 	}
 EXAMPLE(static_shared, "static-shared-services")
 EXAMPLE(rt_shared, "rt-shared-services")
@@ -98,12 +98,18 @@ static void test_no_releak_loop_rt(void **state)
 		"set vrf name A protocols bgp system-as 65000\n"
 		"set vrf name B protocols bgp system-as 65000\n"
 		"set vrf name C protocols bgp system-as 65000\n"
-		"set vrf name A protocols bgp address-family ipv4-unicast route-target export 65000:1\n"
-		"set vrf name B protocols bgp address-family ipv4-unicast route-target import 65000:1\n"
-		"set vrf name B protocols bgp address-family ipv4-unicast route-target export 65000:2\n"
-		"set vrf name C protocols bgp address-family ipv4-unicast route-target import 65000:2\n"
-		"set vrf name C protocols bgp address-family ipv4-unicast route-target export 65000:3\n"
-		"set vrf name A protocols bgp address-family ipv4-unicast route-target import 65000:3\n",
+		"set vrf name A protocols bgp address-family ipv4-unicast route-target export "
+		"65000:1\n"
+		"set vrf name B protocols bgp address-family ipv4-unicast route-target import "
+		"65000:1\n"
+		"set vrf name B protocols bgp address-family ipv4-unicast route-target export "
+		"65000:2\n"
+		"set vrf name C protocols bgp address-family ipv4-unicast route-target import "
+		"65000:2\n"
+		"set vrf name C protocols bgp address-family ipv4-unicast route-target export "
+		"65000:3\n"
+		"set vrf name A protocols bgp address-family ipv4-unicast route-target import "
+		"65000:3\n",
 		&msgs);
 	assert_string_equal(msgs, "");
 	assert_int_equal(rc, 0);
@@ -128,14 +134,15 @@ static void test_no_releak_loop_import_vrf(void **state)
 	struct sl_router *r = sl_router_new();
 	(void)state;
 	assert_int_equal(apply(r, base, NULL), 0);
-	assert_int_equal(apply(r,
-				 "set vrf name A protocols bgp system-as 65000\n"
-				 "set vrf name B protocols bgp system-as 65000\n"
-				 "set vrf name C protocols bgp system-as 65000\n"
-				 "set vrf name B protocols bgp address-family ipv4-unicast import vrf A\n"
-				 "set vrf name C protocols bgp address-family ipv4-unicast import vrf B\n"
-				 "set vrf name A protocols bgp address-family ipv4-unicast import vrf C\n",
-				 NULL),
+	assert_int_equal(
+		apply(r,
+			"set vrf name A protocols bgp system-as 65000\n"
+			"set vrf name B protocols bgp system-as 65000\n"
+			"set vrf name C protocols bgp system-as 65000\n"
+			"set vrf name B protocols bgp address-family ipv4-unicast import vrf A\n"
+			"set vrf name C protocols bgp address-family ipv4-unicast import vrf B\n"
+			"set vrf name A protocols bgp address-family ipv4-unicast import vrf C\n",
+			NULL),
 		0);
 	char *b = show(r, "show ip route vrf B");
 	assert_non_null(strstr(b, "10.1.0.0/24"));
@@ -159,12 +166,14 @@ static void test_collision_fails_commit(void **state)
 				 "set interfaces ethernet eth2 address 10.1.0.1/24\n"
 				 "set vrf name A protocols bgp system-as 65000\n"
 				 "set vrf name B protocols bgp system-as 65000\n"
-				 "set vrf name B protocols bgp address-family ipv4-unicast route-target export 65000:2\n",
+				 "set vrf name B protocols bgp address-family ipv4-unicast "
+				 "route-target export 65000:2\n",
 				 NULL),
 		0);
 	char *before = snapshot(r);
 	int rc = apply(r,
-		"set vrf name A protocols bgp address-family ipv4-unicast route-target import 65000:2\n",
+		"set vrf name A protocols bgp address-family ipv4-unicast route-target import "
+		"65000:2\n",
 		&msgs);
 	assert_int_equal(rc, -EINVAL);
 	assert_non_null(strstr(msgs, "10.1.0.0/24"));
@@ -180,7 +189,8 @@ static void test_collision_fails_commit(void **state)
 	rc = apply(r,
 		"set vrf name B protocols static route 0.0.0.0/0 blackhole\n"
 		"set vrf name B protocols bgp address-family ipv4-unicast redistribute static\n"
-		"set vrf name A protocols bgp address-family ipv4-unicast route-target import 65000:2\n",
+		"set vrf name A protocols bgp address-family ipv4-unicast route-target import "
+		"65000:2\n",
 		&msgs);
 	assert_string_equal(msgs, "");
 	assert_int_equal(rc, 0);
@@ -206,7 +216,8 @@ static void test_return_path_visible(void **state)
 	assert_non_null(strstr(out, "Network not in table: 10.1.0.0/24"));
 	free(out);
 	assert_int_equal(apply(r,
-				 "set vrf name SHARED protocols bgp address-family ipv4-unicast route-target import 65000:10\n",
+				 "set vrf name SHARED protocols bgp address-family ipv4-unicast "
+				 "route-target import 65000:10\n",
 				 NULL),
 		0);
 	out = show(r, "show ip route vrf SHARED 10.1.0.0/24");
@@ -223,7 +234,11 @@ static void test_nexthop_vrf_resolution(void **state)
 	struct sl_router *r = sl_router_new();
 	(void)state;
 	assert_int_equal(apply(r, base, NULL), 0);
-	assert_int_equal(apply(r, "set vrf name A protocols static route 0.0.0.0/0 next-hop 10.9.0.1 vrf B\n", NULL), 0);
+	assert_int_equal(
+		apply(r,
+			"set vrf name A protocols static route 0.0.0.0/0 next-hop 10.9.0.1 vrf B\n",
+			NULL),
+		0);
 	char *a = show(r, "show ip route vrf A");
 	assert_non_null(strstr(a, "S   0.0.0.0/0 [1/0] via 10.9.0.1 (vrf B) inactive"));
 	free(a);
@@ -231,7 +246,8 @@ static void test_nexthop_vrf_resolution(void **state)
 	a = show(r, "show ip route vrf A");
 	assert_non_null(strstr(a, "S>* 0.0.0.0/0 [1/0] via 10.9.0.1, eth2 (vrf B)"));
 	free(a);
-	assert_int_equal(apply(r, "delete interfaces ethernet eth2 address 10.9.0.2/24\n", NULL), 0);
+	assert_int_equal(
+		apply(r, "delete interfaces ethernet eth2 address 10.9.0.2/24\n", NULL), 0);
 	a = show(r, "show ip route vrf A");
 	assert_non_null(strstr(a, "inactive"));
 	free(a);
@@ -257,12 +273,17 @@ static void test_fib_changes_only_on_success(void **state)
 			assert_true(seen);
 		}
 	sl_router_changes_clear(r);
-	assert_int_not_equal(apply(r, "set vrf name A protocols static route 10.50.0.0/16 blackhole\n"
-				      "set vrf name A protocols static route 10.60.0.0/16 next-hop 1.2.3.4 vrf NOPE\n",
-				     NULL),
+	assert_int_not_equal(
+		apply(r,
+			"set vrf name A protocols static route 10.50.0.0/16 blackhole\n"
+			"set vrf name A protocols static route 10.60.0.0/16 next-hop 1.2.3.4 vrf "
+			"NOPE\n",
+			NULL),
 		0);
 	assert_int_equal(sl_router_changes(r, &c), 0);
-	assert_int_equal(apply(r, "set vrf name A protocols static route 10.50.0.0/16 blackhole\n", NULL), 0);
+	assert_int_equal(
+		apply(r, "set vrf name A protocols static route 10.50.0.0/16 blackhole\n", NULL),
+		0);
 	assert_int_equal(sl_router_changes(r, &c), 1);
 	assert_int_equal(c[0].op, SL_FIB_ROUTE_SET);
 	assert_int_equal(c[0].nh.type, SL_NH_BLACKHOLE);
