@@ -22,6 +22,7 @@ struct dp_burst {
 	uint16_t in_oif[SL_DP_BURST];
 	uint8_t l2_len[SL_DP_BURST];
 	uint8_t leaked[SL_DP_BURST];
+	uint8_t denied[SL_DP_BURST];
 };
 
 static inline void drop(struct sl_dp_counters *c, struct sl_dp_out *out, struct rte_mbuf *m,
@@ -134,6 +135,7 @@ static inline bool parse(const struct sl_fib_ifmap *ifm, struct sl_dp_counters *
 	b->in_oif[k] = oif;
 	b->l2_len[k] = l2_len;
 	b->leaked[k] = 0;
+	b->denied[k] = 0;
 	return true;
 }
 
@@ -213,6 +215,33 @@ int sl_dp_l2_write(struct rte_mbuf *m, uint16_t cur_l2_len, const struct sl_fib_
 	return 0;
 }
 
+/* Hand the leaked packets that will be forwarded to the leak-point filter. */
+static void leak_filter(const struct sl_dp_leak_filter *lf, const struct sl_fib_ifmap *ifm,
+	struct dp_burst *b, struct rte_mbuf **pkts, const uint16_t *redir, uint16_t n_redir)
+{
+	struct rte_mbuf *fp[SL_DP_BURST];
+	const uint8_t *l3[SL_DP_BURST];
+	uint32_t from[SL_DP_BURST], to[SL_DP_BURST];
+	uint8_t deny[SL_DP_BURST];
+	uint16_t idx[SL_DP_BURST], n = 0;
+	for (uint16_t r = 0; r < n_redir; r++) {
+		uint16_t k = redir[r];
+		if (b->val[k] == VAL_MISS || sl_fib_val_is_redirect(b->val[k]))
+			continue;
+		fp[n] = pkts[b->slot[k]];
+		l3[n] = rte_pktmbuf_mtod_offset(fp[n], const uint8_t *, b->l2_len[k]);
+		from[n] = ifm->ifs[b->in_oif[k]].vrf_id;
+		to[n] = b->vrf[k];
+		deny[n] = 0;
+		idx[n++] = k;
+	}
+	if (n == 0)
+		return;
+	lf->fn(lf->ctx, fp, l3, from, to, n, deny);
+	for (uint16_t i = 0; i < n; i++)
+		b->denied[idx[i]] = deny[i];
+}
+
 void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	struct rte_mbuf **pkts, uint16_t n, struct sl_dp_out *out)
 {
@@ -243,8 +272,12 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 			redir[n_redir++] = k;
 		}
 	}
-	if (n_redir > 0)
+	if (n_redir > 0) {
 		lookup(fib, &b, redir, n_redir);
+		const struct sl_dp_leak_filter *lf = __atomic_load_n(&dp->leak_filter, __ATOMIC_ACQUIRE);
+		if (lf != NULL)
+			leak_filter(lf, ifm, &b, pkts, redir, n_redir);
+	}
 
 	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
 	for (uint16_t k = 0; k < b.n; k++) {
@@ -260,6 +293,10 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 		}
 		if (unlikely(sl_fib_val_is_redirect(val))) {
 			drop(c, out, m, SL_DP_DROP_LEAK_LOOP);
+			continue;
+		}
+		if (unlikely(b.denied[k])) {
+			drop(c, out, m, SL_DP_DROP_LEAK_DENIED);
 			continue;
 		}
 		const struct sl_fib_nh *nh = &nht[val];

@@ -2,6 +2,7 @@
 /* dp_worker.c — the worker lcore loop, tx/punt flushing, shared state and counters. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -68,10 +69,28 @@ struct sl_dp *sl_dp_new(struct sl_fib *fib, unsigned punt_size, int socket_id)
 	return dp;
 }
 
+int sl_dp_set_leak_filter(struct sl_dp *dp, sl_dp_leak_filter_fn fn, void *ctx)
+{
+	struct sl_dp_leak_filter *nf = NULL;
+	if (fn != NULL) {
+		nf = malloc(sizeof(*nf));
+		if (nf == NULL)
+			return -ENOMEM;
+		nf->fn = fn;
+		nf->ctx = ctx;
+	}
+	struct sl_dp_leak_filter *old = dp->leak_filter;
+	__atomic_store_n(&dp->leak_filter, nf, __ATOMIC_RELEASE);
+	sl_fib_synchronize(dp->fib);
+	free(old);
+	return 0;
+}
+
 void sl_dp_free(struct sl_dp *dp)
 {
 	if (dp == NULL)
 		return;
+	free(dp->leak_filter);
 	struct rte_mbuf *m;
 	while (rte_ring_dequeue(dp->punt, (void **)&m) == 0)
 		rte_pktmbuf_free(m);

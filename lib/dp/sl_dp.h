@@ -39,6 +39,7 @@
 	X(NO_IFACE, "no_iface")             /* (port, VLAN) not configured or disabled */          \
 	X(IFACE_DOWN, "iface_down")         /* egress interface disabled or missing */             \
 	X(NO_HEADROOM, "no_headroom")       /* cannot push a VLAN tag */                           \
+	X(LEAK_DENIED, "leak_denied")       /* refused by the leak-point filter */                 \
 	X(NEIGH_PENDING, "neigh_pending")   /* next hop being resolved (first packets are held) */ \
 	X(PUNT_FULL, "punt_full")                                                                  \
 	X(TX_FULL, "tx_full")
@@ -85,10 +86,26 @@ struct sl_dp_counters {
 	uint64_t dropped[SL_DP_DROP__COUNT];
 } __rte_cache_aligned;
 
+/*
+ * Leak-point filter (the firewall's hook): called on a worker once per burst
+ * with the packets that crossed from VRF from_vrf[i] into to_vrf[i] and are
+ * about to be forwarded (or delivered to the router); l3[i] points at each IPv4 header. Set deny[i] to
+ * drop one (counted as leak_denied). Must not block or allocate; whatever it
+ * reads is published under the FIB's QSBR (see sl_fib_synchronize).
+ */
+typedef void (*sl_dp_leak_filter_fn)(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
+	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny);
+
+struct sl_dp_leak_filter {
+	sl_dp_leak_filter_fn fn;
+	void *ctx;
+};
+
 /* Shared datapath state. */
 struct sl_dp {
 	struct sl_fib *fib;
 	struct rte_ring *punt; /* multi-producer (workers), single consumer (control) */
+	struct sl_dp_leak_filter *leak_filter; /* atomically published; NULL: none */
 	volatile bool stop;
 	/* tx queues each port has: a worker whose queue is beyond drops (tx_full) */
 	uint16_t n_txq[SL_FIB_PORT_MAX];
@@ -110,6 +127,13 @@ int sl_dp_meta_register(void);
 /* Allocate the shared state and the punt ring (punt_size: power of 2). NULL, errno. */
 struct sl_dp *sl_dp_new(struct sl_fib *fib, unsigned punt_size, int socket_id);
 void sl_dp_free(struct sl_dp *dp);
+
+/*
+ * Install (fn != NULL) or remove the leak-point filter. Control thread only
+ * (never an online reader: it waits for the readers); returns after a grace period, so the previous filter's ctx may be freed
+ * then. 0 or -ENOMEM.
+ */
+int sl_dp_set_leak_filter(struct sl_dp *dp, sl_dp_leak_filter_fn fn, void *ctx);
 
 /* Where the packets of one burst go; filled by sl_dp_process. */
 struct sl_dp_out {

@@ -158,6 +158,11 @@ void fib_synchronize(struct sl_fib *fib)
 	rte_rcu_qsbr_synchronize(fib->qsbr, RTE_QSBR_THRID_INVALID);
 }
 
+void sl_fib_synchronize(struct sl_fib *fib)
+{
+	fib_synchronize(fib);
+}
+
 void sl_fib_stats_get(const struct sl_fib *fib, struct sl_fib_stats *st)
 {
 	memset(st, 0, sizeof(*st));

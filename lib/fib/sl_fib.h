@@ -209,6 +209,11 @@ static inline uint64_t sl_fib_mac_to_l2(const struct rte_ether_addr *mac)
 
 /* ---- writer (control thread) ----------------------------------------- */
 
+/* Wait for a grace period of every reader of the process's QSBR: objects a
+ * writer unpublished before the call can then be freed. Other modules that
+ * publish to workers (e.g. a firewall's rte_acl contexts) use this too. */
+void sl_fib_synchronize(struct sl_fib *fib);
+
 struct sl_fib_apply_result {
 	size_t applied;
 	size_t failed; /* e.g. -ENOSPC: table full; the first error is returned */

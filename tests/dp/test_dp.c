@@ -350,6 +350,57 @@ static void test_default_route_gateway(void **state)
 	free_out();
 }
 
+static unsigned filter_calls, filter_pkts;
+
+/* Denies leaked packets to 10.100.0.10 and checks what the hook is given. */
+static void deny_dns(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
+	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny)
+{
+	(void)pkts;
+	assert_ptr_equal(ctx, &filter_calls);
+	filter_calls++;
+	for (uint16_t i = 0; i < n; i++) {
+		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)l3[i];
+		assert_int_equal(from_vrf[i], VRF_A);
+		assert_int_equal(to_vrf[i], VRF_SHARED);
+		deny[i] = rte_be_to_cpu_32(ip->dst_addr) == A(10, 100, 0, 10);
+		filter_pkts++;
+	}
+}
+
+/* The test thread is a reader: it must be offline while it waits for a grace period. */
+static void set_filter(sl_dp_leak_filter_fn fn, void *ctx)
+{
+	rte_rcu_qsbr_thread_offline(fib->qsbr, rte_lcore_id());
+	assert_int_equal(sl_dp_set_leak_filter(dp, fn, ctx), 0);
+	rte_rcu_qsbr_thread_online(fib->qsbr, rte_lcore_id());
+}
+
+static void test_leak_filter(void **state)
+{
+	(void)state;
+	set_filter(deny_dns, &filter_calls);
+	struct rte_mbuf *pk[] = {
+		craft(&(struct pkt_spec){.dst = A(10, 100, 0, 10)}), /* leaked, denied */
+		craft(&(struct pkt_spec){.dst = A(10, 100, 0, 11)}), /* leaked, allowed (unresolved) */
+		craft(&(struct pkt_spec){.dst = A(10, 1, 0, 10)}),   /* not leaked: not filtered */
+	};
+	run(0, pk, 3);
+	assert_int_equal(filter_calls, 1);
+	assert_int_equal(filter_pkts, 2);
+	assert_int_equal(cnt.dropped[SL_DP_DROP_LEAK_DENIED], 1);
+	assert_int_equal(out.n_tx[0], 1);
+	assert_int_equal(out.n_punt, 1);
+	free_out();
+	set_filter(NULL, NULL);
+	reset(NULL);
+	struct rte_mbuf *m = craft(&(struct pkt_spec){.dst = A(10, 100, 0, 10)});
+	run(0, &m, 1);
+	assert_int_equal(out.n_tx[1], 1);
+	assert_int_equal(filter_calls, 1);
+	free_out();
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -364,6 +415,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup(test_malformed_drops, reset),
 		cmocka_unit_test_setup(test_punts, reset),
 		cmocka_unit_test_setup(test_default_route_gateway, reset),
+		cmocka_unit_test_setup(test_leak_filter, reset),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 	rte_eal_cleanup();
