@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * show leak [vrf NAME] — per VRF, the leaked routes it holds (from whom, by
+ * which mechanism, admitted by which rule) and the leaks it refused, and why.
+ * show leak matrix      — VRF x VRF: who reaches whom, the return path, the
+ *                         firewall bound to the leak point.
+ * The audit itself is lib/audit; this file only formats it.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "show_priv.h"
+#include "sl_audit.h"
+
+static const char leak_legend[] =
+	"Leak audit: received = leaked routes the VRF holds; refused = leaks it was offered\n"
+	"(or would get) and does not hold, with the reason.\n";
+
+static const char *received_state(const struct sl_leak *l)
+{
+	if (!l->active)
+		return "  [inactive: next hop unresolved]";
+	if (!l->selected)
+		return "  [not selected: a better route for the prefix exists]";
+	return "";
+}
+
+static void vrf_text(struct show_ctx *ctx, const char *vrf, const struct sl_leak_audit *a)
+{
+	size_t n_recv = 0, n_ref = 0;
+	char p[SL_PREFIX_STR], text[512];
+
+	for (size_t i = 0; i < a->n_received; i++)
+		n_recv += strcmp(a->received[i].vrf, vrf) == 0;
+	for (size_t i = 0; i < a->n_refused; i++)
+		n_ref += strcmp(a->refused[i].vrf, vrf) == 0;
+	fprintf(ctx->out, "\nVRF %s: %zu received, %zu refused\n", vrf, n_recv, n_ref);
+	if (n_recv > 0)
+		fprintf(ctx->out, "  Received:\n");
+	for (size_t i = 0; i < a->n_received; i++) {
+		const struct sl_leak *l = &a->received[i];
+		if (strcmp(l->vrf, vrf) != 0)
+			continue;
+		sl_leak_policy_text(l, text, sizeof(text));
+		fprintf(ctx->out, "    %-18s from %-12s by %-34s admitted by %s%s\n",
+			sl_prefix_fmt(l->prefix, p), l->origin, l->detail, text, received_state(l));
+	}
+	if (n_ref > 0)
+		fprintf(ctx->out, "  Refused:\n");
+	for (size_t i = 0; i < a->n_refused; i++) {
+		const struct sl_leak_refused *f = &a->refused[i];
+		if (strcmp(f->vrf, vrf) != 0)
+			continue;
+		sl_leak_refusal_text(f, text, sizeof(text));
+		fprintf(ctx->out, "    %-18s from %-12s by %-34s %s\n", sl_prefix_fmt(f->prefix, p),
+			f->origin, f->detail, text);
+	}
+}
+
+static json_t *received_json(const struct sl_leak *l)
+{
+	char p[SL_PREFIX_STR], text[256];
+	sl_leak_policy_text(l, text, sizeof(text));
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:i, s:I, s:I}", "prefix",
+		sl_prefix_fmt(l->prefix, p), "from", l->origin, "mechanism",
+		sl_leak_mech_name(l->mech), "detail", l->detail, "policy", text, "active",
+		l->active, "selected", l->selected, "distance", l->distance, "localPref",
+		(json_int_t)l->local_pref, "metric", (json_int_t)l->metric);
+	if (o != NULL && l->rmap[0] != '\0') {
+		json_object_set_new(o, "routeMap", json_string(l->rmap));
+		json_object_set_new(o, "routeMapRule", json_integer(l->rmap_seq));
+		json_object_set_new(o, "routeMapOf", json_string(l->rmap_export ? "export" : "import"));
+	}
+	return o;
+}
+
+static json_t *refused_json(const struct sl_leak_refused *f)
+{
+	char p[SL_PREFIX_STR], text[512];
+	sl_leak_refusal_text(f, text, sizeof(text));
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "prefix",
+		sl_prefix_fmt(f->prefix, p), "from", f->origin, "mechanism",
+		sl_leak_mech_name(f->mech), "detail", f->detail, "reason",
+		sl_leak_refusal_key(f->reason), "text", text);
+	if (o == NULL)
+		return NULL;
+	switch (f->reason) {
+	case SL_REFUSED_RMAP_DENY:
+	case SL_REFUSED_RMAP_IMPLICIT:
+	case SL_REFUSED_EXPORT_RMAP:
+		json_object_set_new(o, "routeMap", json_string(f->rmap));
+		json_object_set_new(o, "routeMapRule", json_integer(f->rmap_seq));
+		if (f->rmap_seq == 0)
+			json_object_set_new(o, "prefixLists", json_string(f->plists));
+		break;
+	case SL_REFUSED_RE_LEAK:
+		json_object_set_new(o, "leakedFrom", json_string(f->via));
+		break;
+	case SL_REFUSED_COLLISION:
+		json_object_set_new(o, "connected", json_string(sl_prefix_fmt(f->connected, p)));
+		break;
+	default:
+		break;
+	}
+	return o;
+}
+
+static json_t *vrf_json(const char *vrf, const struct sl_leak_audit *a)
+{
+	json_t *recv = json_array(), *ref = json_array();
+	for (size_t i = 0; i < a->n_received; i++)
+		if (strcmp(a->received[i].vrf, vrf) == 0)
+			json_array_append_new(recv, received_json(&a->received[i]));
+	for (size_t i = 0; i < a->n_refused; i++)
+		if (strcmp(a->refused[i].vrf, vrf) == 0)
+			json_array_append_new(ref, refused_json(&a->refused[i]));
+	return json_pack("{s:s, s:o, s:o}", "name", vrf, "received", recv, "refused", ref);
+}
+
+struct vrf_walk {
+	struct show_ctx *ctx;
+	const struct sl_leak_audit *a;
+	json_t *arr;
+};
+
+static int vrf_cb(const struct sl_vrf_info *vi, void *arg)
+{
+	struct vrf_walk *w = arg;
+	bool any = false;
+	for (size_t i = 0; i < w->a->n_received && !any; i++)
+		any = strcmp(w->a->received[i].vrf, vi->name) == 0;
+	for (size_t i = 0; i < w->a->n_refused && !any; i++)
+		any = strcmp(w->a->refused[i].vrf, vi->name) == 0;
+	/* the always-present default VRF only when it takes part */
+	if (!any && strcmp(vi->name, SL_VRF_DEFAULT) == 0)
+		return 0;
+	if (w->arr != NULL)
+		json_array_append_new(w->arr, vrf_json(vi->name, w->a));
+	else
+		vrf_text(w->ctx, vi->name, w->a);
+	return 0;
+}
+
+static int cmd_leak(struct show_ctx *ctx, int argc, char **argv)
+{
+	const char *vrf = NULL;
+	struct sl_leak_audit a;
+	int rc;
+
+	if (argc == 2 && strcmp(argv[0], "vrf") == 0) {
+		vrf = argv[1];
+	} else if (argc != 0) {
+		fprintf(ctx->err, "show leak: unexpected '%s' (usage: show leak [vrf NAME] | show "
+				  "leak matrix)\n",
+			argv[0]);
+		return -EINVAL;
+	}
+	rc = sl_leak_audit(ctx->r, vrf, &a);
+	if (rc == -ENOENT) {
+		fprintf(ctx->err, "show leak: vrf '%s' is not defined\n", vrf);
+		sl_leak_audit_free(&a);
+		return -EINVAL;
+	}
+	if (rc < 0) {
+		sl_leak_audit_free(&a);
+		return rc;
+	}
+	struct vrf_walk w = {.ctx = ctx, .a = &a, .arr = ctx->json ? json_array() : NULL};
+	if (!ctx->json)
+		fputs(leak_legend, ctx->out);
+	if (vrf != NULL) {
+		if (w.arr != NULL)
+			json_array_append_new(w.arr, vrf_json(vrf, &a));
+		else
+			vrf_text(ctx, vrf, &a);
+	} else {
+		sl_rib_vrf_foreach(ctx->rib, vrf_cb, &w);
+	}
+	if (w.arr != NULL)
+		show_json_emit(ctx, json_pack("{s:o}", "vrfs", w.arr));
+	sl_leak_audit_free(&a);
+	return 0;
+}
+
+static struct show_cmd show_leak = {
+	.words = "leak",
+	.usage = "[vrf NAME]",
+	.handler = cmd_leak,
+};
+SHOW_REGISTER(show_leak)
+
+/* ---- show leak matrix ---- */
+
+static const char *return_key(enum sl_return_path r)
+{
+	switch (r) {
+	case SL_RETURN_FULL:
+		return "full";
+	case SL_RETURN_PARTIAL:
+		return "partial";
+	case SL_RETURN_NONE:
+		return "none";
+	default:
+		return "n/a";
+	}
+}
+
+static void cell_code(const struct sl_leak_reach *c, char *buf, size_t len)
+{
+	const char *reach = "-";
+	if (c->n_prefixes > 0) {
+		switch (c->ret) {
+		case SL_RETURN_FULL:
+			reach = "R";
+			break;
+		case SL_RETURN_PARTIAL:
+			reach = "p";
+			break;
+		default:
+			reach = "r";
+		}
+	}
+	snprintf(buf, len, "%s%s", reach, c->firewall[0] ? "+fw" : "");
+}
+
+static void gap_text(const char *to, const struct sl_return_gap *g, char *buf, size_t len)
+{
+	char s[SL_PREFIX_STR], r[SL_PREFIX_STR];
+	sl_prefix_fmt(g->source, s);
+	if (!g->has_route)
+		snprintf(buf, len, "%s: %s has no route for it", s, to);
+	else if (strcmp(g->leads_to, to) == 0)
+		snprintf(buf, len, "%s: %s's %s stays in %s", s, to, sl_prefix_fmt(g->route, r), to);
+	else
+		snprintf(buf, len, "%s: %s's %s leads into %s", s, to, sl_prefix_fmt(g->route, r),
+			g->leads_to);
+}
+
+/* A column holds its VRF name or a cell code ("r+fw"), whichever is wider. */
+static int column_width(const char *vrf)
+{
+	return strlen(vrf) > 5 ? (int)strlen(vrf) : 5;
+}
+
+static void matrix_text(struct show_ctx *ctx, const struct sl_leak_matrix *m)
+{
+	size_t w = strlen("FROM \\ TO");
+	char code[8], p[SL_PREFIX_STR], gap[256];
+
+	for (size_t i = 0; i < m->n_vrfs; i++)
+		if (strlen(m->vrfs[i]) > w)
+			w = strlen(m->vrfs[i]);
+	fprintf(ctx->out,
+		"Leak matrix: can FROM (row) reach TO (column) through a leaked route?\n"
+		"  R reaches, with a return path   p reaches, partial return path\n"
+		"  r reaches, no return path       - no leak     . same VRF\n"
+		"  +fw a firewall ruleset is bound to the FROM->TO leak point (bound, not enforced)\n\n");
+	fprintf(ctx->out, "%-*s", (int)w + 2, "FROM \\ TO");
+	for (size_t y = 0; y < m->n_vrfs; y++)
+		fprintf(ctx->out, " %-*s", y + 1 < m->n_vrfs ? column_width(m->vrfs[y]) : 0,
+			m->vrfs[y]);
+	fputc('\n', ctx->out);
+	for (size_t x = 0; x < m->n_vrfs; x++) {
+		fprintf(ctx->out, "%-*s", (int)w + 2, m->vrfs[x]);
+		for (size_t y = 0; y < m->n_vrfs; y++) {
+			if (x == y)
+				snprintf(code, sizeof(code), ".");
+			else
+				cell_code(sl_leak_matrix_cell(m, x, y), code, sizeof(code));
+			fprintf(ctx->out, " %-*s", y + 1 < m->n_vrfs ? column_width(m->vrfs[y]) : 0,
+				code);
+		}
+		fputc('\n', ctx->out);
+	}
+	for (size_t x = 0; x < m->n_vrfs; x++) {
+		for (size_t y = 0; y < m->n_vrfs; y++) {
+			const struct sl_leak_reach *c = sl_leak_matrix_cell(m, x, y);
+			if (x == y || (c->n_prefixes == 0 && c->firewall[0] == '\0'))
+				continue;
+			fprintf(ctx->out, "\n%s -> %s:", m->vrfs[x], m->vrfs[y]);
+			if (c->n_prefixes == 0)
+				fprintf(ctx->out, " no leaked route");
+			for (size_t i = 0; i < c->n_prefixes; i++)
+				fprintf(ctx->out, "%s %s", i ? "," : "", sl_prefix_fmt(c->prefixes[i], p));
+			fputc('\n', ctx->out);
+			if (c->n_prefixes > 0) {
+				switch (c->ret) {
+				case SL_RETURN_FULL:
+					fprintf(ctx->out, "  return path: yes (%s routes every connected "
+							  "prefix of %s back into it)\n",
+						m->vrfs[y], m->vrfs[x]);
+					break;
+				case SL_RETURN_NA:
+					fprintf(ctx->out, "  return path: n/a (%s has no connected prefix)\n",
+						m->vrfs[x]);
+					break;
+				default:
+					fprintf(ctx->out, "  return path: %s\n",
+						c->ret == SL_RETURN_NONE ? "no" : "partial");
+				}
+				for (size_t i = 0; i < c->n_gaps; i++) {
+					gap_text(m->vrfs[y], &c->gaps[i], gap, sizeof(gap));
+					fprintf(ctx->out, "    %s\n", gap);
+				}
+			}
+			if (c->firewall[0])
+				fprintf(ctx->out, "  firewall: %s bound, not enforced (issue 5)\n",
+					c->firewall);
+			else
+				fprintf(ctx->out, "  firewall: none (unguarded)\n");
+		}
+	}
+}
+
+static json_t *matrix_json(const struct sl_leak_matrix *m)
+{
+	json_t *vrfs = json_array(), *leaks = json_array();
+	char p[SL_PREFIX_STR];
+
+	for (size_t i = 0; i < m->n_vrfs; i++)
+		json_array_append_new(vrfs, json_string(m->vrfs[i]));
+	for (size_t x = 0; x < m->n_vrfs; x++) {
+		for (size_t y = 0; y < m->n_vrfs; y++) {
+			const struct sl_leak_reach *c = sl_leak_matrix_cell(m, x, y);
+			if (x == y || (c->n_prefixes == 0 && c->firewall[0] == '\0'))
+				continue;
+			json_t *pfx = json_array(), *gaps = json_array(), *fw = json_null();
+			for (size_t i = 0; i < c->n_prefixes; i++)
+				json_array_append_new(pfx, json_string(sl_prefix_fmt(c->prefixes[i], p)));
+			for (size_t i = 0; i < c->n_gaps; i++) {
+				const struct sl_return_gap *g = &c->gaps[i];
+				json_t *jg = json_pack("{s:s}", "source", sl_prefix_fmt(g->source, p));
+				json_object_set_new(jg, "route",
+					g->has_route ? json_string(sl_prefix_fmt(g->route, p)) :
+						       json_null());
+				json_object_set_new(jg, "leadsTo",
+					g->has_route ? json_string(g->leads_to) : json_null());
+				json_array_append_new(gaps, jg);
+			}
+			if (c->firewall[0]) {
+				json_decref(fw);
+				fw = json_pack("{s:s, s:b}", "ruleset", c->firewall, "enforced", 0);
+			}
+			json_array_append_new(leaks,
+				json_pack("{s:s, s:s, s:b, s:o, s:s, s:o, s:o}", "from", m->vrfs[x],
+					"to", m->vrfs[y], "reaches", c->n_prefixes > 0, "prefixes", pfx,
+					"returnPath", return_key(c->ret), "returnGaps", gaps, "firewall",
+					fw));
+		}
+	}
+	return json_pack("{s:o, s:o}", "vrfs", vrfs, "leaks", leaks);
+}
+
+static int cmd_leak_matrix(struct show_ctx *ctx, int argc, char **argv)
+{
+	struct sl_leak_matrix m;
+	int rc;
+
+	if (argc != 0) {
+		fprintf(ctx->err, "show leak matrix: unexpected '%s' (it takes no arguments)\n",
+			argv[0]);
+		return -EINVAL;
+	}
+	if ((rc = sl_leak_matrix(ctx->r, &m)) < 0) {
+		sl_leak_matrix_free(&m);
+		return rc;
+	}
+	if (ctx->json)
+		show_json_emit(ctx, matrix_json(&m));
+	else
+		matrix_text(ctx, &m);
+	sl_leak_matrix_free(&m);
+	return 0;
+}
+
+static struct show_cmd show_leak_matrix = {
+	.words = "leak matrix",
+	.usage = "",
+	.handler = cmd_leak_matrix,
+};
+SHOW_REGISTER(show_leak_matrix)
