@@ -103,8 +103,19 @@ static void neigh_drop_held(struct sd *s, struct sd_neigh *n)
 	n->n_hold = 0;
 }
 
+static void icmp_error(struct sd *s, const struct rte_ipv4_hdr *orig, uint16_t in_oif,
+	uint32_t vrf_id, uint8_t type, uint8_t code);
+static bool unreach_allowed(struct sd *s);
+
 static void neigh_free(struct sd *s, struct sd_neigh *n)
 {
+	/* resolution failed: forwarded packets held get host-unreachable (RFC 1812) */
+	for (unsigned i = 0; n->state == SD_NB_INCOMPLETE && i < n->n_hold; i++) {
+		const struct sl_dp_meta *meta = sl_dp_meta(n->hold[i]);
+		if (meta->in_oif != SL_FIB_OIF_NONE && unreach_allowed(s))
+			icmp_error(s, rte_pktmbuf_mtod(n->hold[i], const struct rte_ipv4_hdr *),
+				meta->in_oif, meta->vrf_id, ICMP_DEST_UNREACH, 1);
+	}
 	neigh_drop_held(s, n);
 	sl_fib_neigh_set(s->fib, n->oif, n->ip, NULL);
 	n->state = SD_NB_FREE;
@@ -317,6 +328,7 @@ int sd_ip_output(struct sd *s, struct rte_mbuf *m, uint32_t vrf_id)
 		rte_pktmbuf_free(m);
 		return rc;
 	}
+	sl_dp_meta(m)->in_oif = SL_FIB_OIF_NONE; /* originated here: no ICMP errors about it */
 	neigh_output(s, nh->oif, nh->type == SL_FIB_NH_T_GATEWAY ? nh->gw : dst, m);
 	return 0;
 }
