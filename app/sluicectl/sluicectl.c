@@ -21,6 +21,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: sluicectl [--json] --offline FILE check\n"
 		"       sluicectl [--json] --offline FILE show ...\n"
+		"       sluicectl [-s SOCKET | --offline FILE] [--json] check-leaks EXPECTED\n"
 		"       sluicectl [-s SOCKET] [--json] COMMAND ...   (e.g. show ip route vrf NAME,\n"
 		"                 show interfaces, ping ADDR vrf NAME, clear counters, help)\n"
 		"       sluicectl [-s SOCKET] configure [FILE|-]\n"
@@ -158,5 +159,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd_argv[0], "configure") == 0)
 		return configure_run(socket, cmd_argc, cmd_argv, json);
+	if (strcmp(cmd_argv[0], "check-leaks") == 0)
+		return check_leaks_live(socket, cmd_argc, cmd_argv, json);
 	return client_run(socket, cmd_argc, cmd_argv, json, NULL);
 }

@@ -24,4 +24,10 @@ char *file_slurp(const char *path);
 /* The interactive prompt (libedit), when stdin is a terminal. */
 int interactive_run(const char *socket, bool json);
 
+/* `check-leaks FILE` against a loaded router or the daemon (sluicectl_check_leaks.c):
+ * 0 the leaks are as expected, 1 they differ, 2 usage or a bad FILE. */
+struct sl_router;
+int check_leaks_offline(const struct sl_router *r, int argc, char **argv, bool json);
+int check_leaks_live(const char *socket, int argc, char **argv, bool json);
+
 #endif

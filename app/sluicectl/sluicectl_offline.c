@@ -21,13 +21,15 @@ static void errors_print(const char *file, const struct sl_errors *errs)
 int offline_run(const char *file, int argc, char **argv, bool json)
 {
 	bool check = strcmp(argv[0], "check") == 0;
+	bool check_leaks = strcmp(argv[0], "check-leaks") == 0;
 	if (check && argc > 1) {
 		fprintf(stderr, "sluicectl: 'check' takes no arguments\n");
 		return EXIT_USAGE;
 	}
-	if (!check && strcmp(argv[0], "show") != 0) {
-		fprintf(stderr, "sluicectl: offline mode answers 'check' and 'show ...', not '%s' "
-				"(the running daemon answers the others: drop --offline)\n", argv[0]);
+	if (!check && !check_leaks && strcmp(argv[0], "show") != 0) {
+		fprintf(stderr, "sluicectl: offline mode answers 'check', 'check-leaks FILE' and "
+				"'show ...', not '%s' (the running daemon answers the others: drop "
+				"--offline)\n", argv[0]);
 		return EXIT_USAGE;
 	}
 	struct sl_router *r = sl_router_new();
@@ -46,6 +48,8 @@ int offline_run(const char *file, int argc, char **argv, bool json)
 		status = EXIT_CONFIG;
 	} else if (check) {
 		printf("%s: configuration OK\n", file);
+	} else if (check_leaks) {
+		status = check_leaks_offline(r, argc, argv, json);
 	} else {
 		rc = sl_show_exec(r, argc, argv, json, stdout, stderr);
 		if (rc == -ENOENT) {

@@ -27,8 +27,7 @@ static bool name_ok(const char *s)
 }
 
 /* Parse one line's tokens; 0, 1 (blank), or -EINVAL with the error added. */
-static int parse_line(char *line, unsigned lineno, struct sl_leak_expect *e,
-	struct sl_errors *errs)
+static int parse_line(char *line, unsigned lineno, struct sl_leak_expect *e, struct sl_errors *errs)
 {
 	char *tok[6], *save;
 	size_t n = 0;
@@ -57,8 +56,8 @@ static int parse_line(char *line, unsigned lineno, struct sl_leak_expect *e,
 		return -EINVAL;
 	}
 	if (strcmp(tok[1], "<-") != 0) {
-		sl_errors_add(errs, lineno, "expected '<-' after '%s', got '%s' (format: " FORMAT
-			")", tok[0], tok[1]);
+		sl_errors_add(errs, lineno,
+			"expected '<-' after '%s', got '%s' (format: " FORMAT ")", tok[0], tok[1]);
 		return -EINVAL;
 	}
 	if (!name_ok(tok[2])) {
@@ -74,19 +73,22 @@ static int parse_line(char *line, unsigned lineno, struct sl_leak_expect *e,
 	} else {
 		int rc = sl_prefix_parse(tok[3], &e->prefix, false);
 		if (rc == -EDOM) {
-			sl_errors_add(errs, lineno, "'%s' has host bits set (valid: a network, e.g. %s)",
-				tok[3], sl_prefix_fmt(sl_prefix_network(e->prefix), (char[SL_PREFIX_STR]){0}));
+			sl_errors_add(errs, lineno,
+				"'%s' has host bits set (valid: a network, e.g. %s)", tok[3],
+				sl_prefix_fmt(
+					sl_prefix_network(e->prefix), (char[SL_PREFIX_STR]){0}));
 			return -EINVAL;
 		}
 		if (rc < 0) {
-			sl_errors_add(errs, lineno, "'%s' is not a prefix (valid: A.B.C.D/L or '*')",
-				tok[3]);
+			sl_errors_add(errs, lineno,
+				"'%s' is not a prefix (valid: A.B.C.D/L or '*')", tok[3]);
 			return -EINVAL;
 		}
 	}
 	if (n == 5) {
 		if (strcmp(tok[4], "orlonger") != 0 || e->any_prefix) {
-			sl_errors_add(errs, lineno, "unexpected '%s' after '%s' (valid: 'orlonger' after a prefix)",
+			sl_errors_add(errs, lineno,
+				"unexpected '%s' after '%s' (valid: 'orlonger' after a prefix)",
 				tok[4], tok[3]);
 			return -EINVAL;
 		}
@@ -95,8 +97,7 @@ static int parse_line(char *line, unsigned lineno, struct sl_leak_expect *e,
 	return 0;
 }
 
-int sl_leak_expect_parse(const char *text, struct sl_leak_expectations *out,
-	struct sl_errors *errs)
+int sl_leak_expect_parse(const char *text, struct sl_leak_expectations *out, struct sl_errors *errs)
 {
 	size_t cap = 0;
 	unsigned lineno = 0;
@@ -137,8 +138,8 @@ void sl_leak_expect_free(struct sl_leak_expectations *e)
 	memset(e, 0, sizeof(*e));
 }
 
-bool sl_leak_expect_matches(const struct sl_leak_expect *e, const char *vrf, const char *origin,
-	struct sl_prefix p)
+bool sl_leak_expect_matches(
+	const struct sl_leak_expect *e, const char *vrf, const char *origin, struct sl_prefix p)
 {
 	if (strcmp(e->vrf, "*") != 0 && strcmp(e->vrf, vrf) != 0)
 		return false;
@@ -204,9 +205,9 @@ int sl_leak_check(const struct sl_leak_expectations *exp, const struct sl_leak *
 		m->expect = exp->v[k];
 		m->inactive = false;
 		for (size_t i = 0; i < n && !m->inactive; i++)
-			m->inactive = !leaks[i].active &&
-				      sl_leak_expect_matches(&exp->v[k], leaks[i].vrf,
-					      leaks[i].origin, leaks[i].prefix);
+			m->inactive =
+				!leaks[i].active && sl_leak_expect_matches(&exp->v[k], leaks[i].vrf,
+							    leaks[i].origin, leaks[i].prefix);
 	}
 	rc = 0;
 out:

@@ -122,7 +122,8 @@ static bool connected_covering(const struct audit_vrf *x, struct sl_prefix p, st
 	bool found = false;
 	for (size_t i = 0; i < x->n_routes; i++) {
 		const struct sl_route *c = &x->routes[i];
-		if (c->source != SL_SRC_CONNECTED || !c->active || !sl_prefix_contains(c->prefix, p))
+		if (c->source != SL_SRC_CONNECTED || !c->active ||
+			!sl_prefix_contains(c->prefix, p))
 			continue;
 		if (!found || c->prefix.len > out->len) {
 			*out = c->prefix;
@@ -133,8 +134,8 @@ static bool connected_covering(const struct audit_vrf *x, struct sl_prefix p, st
 }
 
 /* Offers of origin o that x does not get by mechanism m, and why. */
-static int refusals_from(struct audit_build *b, struct audit_vrf *x, struct audit_vrf *o,
-	enum sl_leak_mech m)
+static int refusals_from(
+	struct audit_build *b, struct audit_vrf *x, struct audit_vrf *o, enum sl_leak_mech m)
 {
 	const struct sl_rmap *rm = NULL;
 	char detail[SL_LEAK_DETAIL_MAX], plists[SL_LEAK_DETAIL_MAX] = "";
@@ -168,7 +169,8 @@ static int refusals_from(struct audit_build *b, struct audit_vrf *x, struct audi
 			}
 		} else if (x->bgp.rmap_import[0] != '\0') {
 			struct sl_route_attrs attrs = of->attrs;
-			struct sl_policy_verdict vd = sl_rmap_eval(b->s->db, rm, of->prefix, &attrs);
+			struct sl_policy_verdict vd =
+				sl_rmap_eval(b->s->db, rm, of->prefix, &attrs);
 			if (vd.action != SL_ACTION_PERMIT) {
 				enum sl_leak_refusal why =
 					vd.seq ? SL_REFUSED_RMAP_DENY : SL_REFUSED_RMAP_IMPLICIT;
@@ -182,7 +184,8 @@ static int refusals_from(struct audit_build *b, struct audit_vrf *x, struct audi
 			}
 		}
 		if (f == NULL && connected_covering(x, of->prefix, &conn)) {
-			if ((f = new_refused(b, x, o->name, of->prefix, SL_REFUSED_COLLISION)) == NULL)
+			if ((f = new_refused(b, x, o->name, of->prefix, SL_REFUSED_COLLISION)) ==
+				NULL)
 				return -ENOMEM;
 			f->connected = conn;
 		}
@@ -200,8 +203,8 @@ static int refusals_own(struct audit_build *b, struct audit_vrf *x)
 	char rts[SL_LEAK_DETAIL_MAX - 16];
 	int rc;
 
-	audit_rt_common(x->bgp.rt_import, x->bgp.n_rt_import, x->bgp.rt_export,
-		x->bgp.n_rt_export, rts, sizeof(rts));
+	audit_rt_common(x->bgp.rt_import, x->bgp.n_rt_import, x->bgp.rt_export, x->bgp.n_rt_export,
+		rts, sizeof(rts));
 	if (rts[0] == '\0')
 		return 0;
 	if ((rc = audit_vrf_offers(b->s, x)) < 0)
@@ -269,7 +272,8 @@ static int audit_one(struct audit_build *b, struct audit_vrf *x)
 			/* the RIB's rule: both sides need leak settings */
 			if (!o->bgp.enabled)
 				continue;
-			if (rts_meet(&x->bgp, &o->bgp) && (rc = refusals_from(b, x, o, SL_LEAK_RT)) < 0)
+			if (rts_meet(&x->bgp, &o->bgp) &&
+				(rc = refusals_from(b, x, o, SL_LEAK_RT)) < 0)
 				return rc;
 			if (imports_vrf(&x->bgp, o->name) &&
 				(rc = refusals_from(b, x, o, SL_LEAK_IMPORT_VRF)) < 0)

@@ -92,8 +92,8 @@ static void firewall_bindings(const struct sl_router *r, struct sl_leak_matrix *
 			int y = index_of(m, sl_conf_node_name(t));
 			const char *rs = sl_conf_leaf_value(t, "name");
 			if (y >= 0 && rs != NULL)
-				snprintf(m->cells[x * m->n_vrfs + (size_t)y].firewall, SL_NAME_MAX, "%s",
-					rs);
+				snprintf(m->cells[x * m->n_vrfs + (size_t)y].firewall, SL_NAME_MAX,
+					"%s", rs);
 		}
 	}
 }

@@ -57,8 +57,8 @@ static inline bool audit_source_leaked(enum sl_rt_source s)
 }
 
 /* The route-targets both sets hold, "65000:20 65000:21" ("" when none). */
-void audit_rt_common(const struct sl_rt *a, size_t na, const struct sl_rt *b, size_t nb,
-	char *buf, size_t len);
+void audit_rt_common(
+	const struct sl_rt *a, size_t na, const struct sl_rt *b, size_t nb, char *buf, size_t len);
 /* The prefix-lists route-map rm matches on, "A, B" (unique, rule order). */
 void audit_rmap_plists(const struct sl_rmap *rm, char *buf, size_t len);
 

@@ -170,7 +170,8 @@ int audit_vrf_offers(struct audit_state *s, struct audit_vrf *v)
 	if (v->bgp.enabled) {
 		for (size_t i = 0; i < v->n_routes;) {
 			size_t k = i + 1;
-			while (k < v->n_routes && sl_prefix_eq(v->routes[k].prefix, v->routes[i].prefix))
+			while (k < v->n_routes &&
+				sl_prefix_eq(v->routes[k].prefix, v->routes[i].prefix))
 				k++;
 			struct audit_offer o;
 			if (offer_of(s, v, &v->routes[i], k - i, &o)) {
@@ -185,8 +186,8 @@ int audit_vrf_offers(struct audit_state *s, struct audit_vrf *v)
 	return 0;
 }
 
-void audit_rt_common(const struct sl_rt *a, size_t na, const struct sl_rt *b, size_t nb,
-	char *buf, size_t len)
+void audit_rt_common(
+	const struct sl_rt *a, size_t na, const struct sl_rt *b, size_t nb, char *buf, size_t len)
 {
 	size_t off = 0;
 	buf[0] = '\0';
@@ -195,8 +196,8 @@ void audit_rt_common(const struct sl_rt *a, size_t na, const struct sl_rt *b, si
 			char one[SL_RT_STR];
 			if (!sl_rt_eq(a[i], b[k]) || off >= len)
 				continue;
-			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? " " : "",
-				sl_rt_fmt(a[i], one));
+			off += (size_t)snprintf(
+				buf + off, len - off, "%s%s", off ? " " : "", sl_rt_fmt(a[i], one));
 			break;
 		}
 	}

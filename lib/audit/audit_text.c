@@ -100,7 +100,8 @@ void sl_leak_refusal_text(const struct sl_leak_refused *f, char *buf, size_t len
 		break;
 	case SL_REFUSED_EXPORT_RMAP:
 		if (f->rmap_seq != 0) {
-			snprintf(buf, len, "not exported: %s's export route-map %s rule %u denies it",
+			snprintf(buf, len,
+				"not exported: %s's export route-map %s rule %u denies it",
 				f->origin, f->rmap, f->rmap_seq);
 		} else {
 			implicit_text(f, tail, sizeof(tail));

@@ -188,11 +188,11 @@ struct sl_leak_expectations {
 
 /* Parse text; 0, or -EINVAL with every bad line in errs (line, token, what is
  * valid), or -ENOMEM. Release with sl_leak_expect_free (also after an error). */
-int sl_leak_expect_parse(const char *text, struct sl_leak_expectations *out,
-	struct sl_errors *errs);
+int sl_leak_expect_parse(
+	const char *text, struct sl_leak_expectations *out, struct sl_errors *errs);
 void sl_leak_expect_free(struct sl_leak_expectations *e);
-bool sl_leak_expect_matches(const struct sl_leak_expect *e, const char *vrf,
-	const char *origin, struct sl_prefix p);
+bool sl_leak_expect_matches(
+	const struct sl_leak_expect *e, const char *vrf, const char *origin, struct sl_prefix p);
 
 struct sl_leak_missing {
 	struct sl_leak_expect expect;

@@ -69,7 +69,8 @@ static json_t *received_json(const struct sl_leak *l)
 	if (o != NULL && l->rmap[0] != '\0') {
 		json_object_set_new(o, "routeMap", json_string(l->rmap));
 		json_object_set_new(o, "routeMapRule", json_integer(l->rmap_seq));
-		json_object_set_new(o, "routeMapOf", json_string(l->rmap_export ? "export" : "import"));
+		json_object_set_new(
+			o, "routeMapOf", json_string(l->rmap_export ? "export" : "import"));
 	}
 	return o;
 }
@@ -78,10 +79,10 @@ static json_t *refused_json(const struct sl_leak_refused *f)
 {
 	char p[SL_PREFIX_STR], text[512];
 	sl_leak_refusal_text(f, text, sizeof(text));
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "prefix",
-		sl_prefix_fmt(f->prefix, p), "from", f->origin, "mechanism",
-		sl_leak_mech_name(f->mech), "detail", f->detail, "reason",
-		sl_leak_refusal_key(f->reason), "text", text);
+	json_t *o =
+		json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "prefix", sl_prefix_fmt(f->prefix, p),
+			"from", f->origin, "mechanism", sl_leak_mech_name(f->mech), "detail",
+			f->detail, "reason", sl_leak_refusal_key(f->reason), "text", text);
 	if (o == NULL)
 		return NULL;
 	switch (f->reason) {
@@ -150,8 +151,9 @@ static int cmd_leak(struct show_ctx *ctx, int argc, char **argv)
 	if (argc == 2 && strcmp(argv[0], "vrf") == 0) {
 		vrf = argv[1];
 	} else if (argc != 0) {
-		fprintf(ctx->err, "show leak: unexpected '%s' (usage: show leak [vrf NAME] | show "
-				  "leak matrix)\n",
+		fprintf(ctx->err,
+			"show leak: unexpected '%s' (usage: show leak [vrf NAME] | show "
+			"leak matrix)\n",
 			argv[0]);
 		return -EINVAL;
 	}
@@ -230,7 +232,8 @@ static void gap_text(const char *to, const struct sl_return_gap *g, char *buf, s
 	if (!g->has_route)
 		snprintf(buf, len, "%s: %s has no route for it", s, to);
 	else if (strcmp(g->leads_to, to) == 0)
-		snprintf(buf, len, "%s: %s's %s stays in %s", s, to, sl_prefix_fmt(g->route, r), to);
+		snprintf(
+			buf, len, "%s: %s's %s stays in %s", s, to, sl_prefix_fmt(g->route, r), to);
 	else
 		snprintf(buf, len, "%s: %s's %s leads into %s", s, to, sl_prefix_fmt(g->route, r),
 			g->leads_to);
@@ -250,11 +253,11 @@ static void matrix_text(struct show_ctx *ctx, const struct sl_leak_matrix *m)
 	for (size_t i = 0; i < m->n_vrfs; i++)
 		if (strlen(m->vrfs[i]) > w)
 			w = strlen(m->vrfs[i]);
-	fprintf(ctx->out,
-		"Leak matrix: can FROM (row) reach TO (column) through a leaked route?\n"
-		"  R reaches, with a return path   p reaches, partial return path\n"
-		"  r reaches, no return path       - no leak     . same VRF\n"
-		"  +fw a firewall ruleset is bound to the FROM->TO leak point (bound, not enforced)\n\n");
+	fprintf(ctx->out, "Leak matrix: can FROM (row) reach TO (column) through a leaked route?\n"
+			  "  R reaches, with a return path   p reaches, partial return path\n"
+			  "  r reaches, no return path       - no leak     . same VRF\n"
+			  "  +fw a firewall ruleset is bound to the FROM->TO leak point (bound, "
+			  "not enforced)\n\n");
 	fprintf(ctx->out, "%-*s", (int)w + 2, "FROM \\ TO");
 	for (size_t y = 0; y < m->n_vrfs; y++)
 		fprintf(ctx->out, " %-*s", y + 1 < m->n_vrfs ? column_width(m->vrfs[y]) : 0,
@@ -281,17 +284,20 @@ static void matrix_text(struct show_ctx *ctx, const struct sl_leak_matrix *m)
 			if (c->n_prefixes == 0)
 				fprintf(ctx->out, " no leaked route");
 			for (size_t i = 0; i < c->n_prefixes; i++)
-				fprintf(ctx->out, "%s %s", i ? "," : "", sl_prefix_fmt(c->prefixes[i], p));
+				fprintf(ctx->out, "%s %s", i ? "," : "",
+					sl_prefix_fmt(c->prefixes[i], p));
 			fputc('\n', ctx->out);
 			if (c->n_prefixes > 0) {
 				switch (c->ret) {
 				case SL_RETURN_FULL:
-					fprintf(ctx->out, "  return path: yes (%s routes every connected "
-							  "prefix of %s back into it)\n",
+					fprintf(ctx->out,
+						"  return path: yes (%s routes every connected "
+						"prefix of %s back into it)\n",
 						m->vrfs[y], m->vrfs[x]);
 					break;
 				case SL_RETURN_NA:
-					fprintf(ctx->out, "  return path: n/a (%s has no connected prefix)\n",
+					fprintf(ctx->out,
+						"  return path: n/a (%s has no connected prefix)\n",
 						m->vrfs[x]);
 					break;
 				default:
@@ -326,13 +332,15 @@ static json_t *matrix_json(const struct sl_leak_matrix *m)
 				continue;
 			json_t *pfx = json_array(), *gaps = json_array(), *fw = json_null();
 			for (size_t i = 0; i < c->n_prefixes; i++)
-				json_array_append_new(pfx, json_string(sl_prefix_fmt(c->prefixes[i], p)));
+				json_array_append_new(
+					pfx, json_string(sl_prefix_fmt(c->prefixes[i], p)));
 			for (size_t i = 0; i < c->n_gaps; i++) {
 				const struct sl_return_gap *g = &c->gaps[i];
-				json_t *jg = json_pack("{s:s}", "source", sl_prefix_fmt(g->source, p));
+				json_t *jg =
+					json_pack("{s:s}", "source", sl_prefix_fmt(g->source, p));
 				json_object_set_new(jg, "route",
-					g->has_route ? json_string(sl_prefix_fmt(g->route, p)) :
-						       json_null());
+					g->has_route ? json_string(sl_prefix_fmt(g->route, p))
+						     : json_null());
 				json_object_set_new(jg, "leadsTo",
 					g->has_route ? json_string(g->leads_to) : json_null());
 				json_array_append_new(gaps, jg);
@@ -343,9 +351,9 @@ static json_t *matrix_json(const struct sl_leak_matrix *m)
 			}
 			json_array_append_new(leaks,
 				json_pack("{s:s, s:s, s:b, s:o, s:s, s:o, s:o}", "from", m->vrfs[x],
-					"to", m->vrfs[y], "reaches", c->n_prefixes > 0, "prefixes", pfx,
-					"returnPath", return_key(c->ret), "returnGaps", gaps, "firewall",
-					fw));
+					"to", m->vrfs[y], "reaches", c->n_prefixes > 0, "prefixes",
+					pfx, "returnPath", return_key(c->ret), "returnGaps", gaps,
+					"firewall", fw));
 		}
 	}
 	return json_pack("{s:o, s:o}", "vrfs", vrfs, "leaks", leaks);
