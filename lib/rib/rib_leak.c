@@ -91,31 +91,61 @@ void rib_mark_all(struct sl_rib *rib, struct rib_vrf *vrf)
 }
 
 /* Mark importer's entries of every prefix origin exports within `within`.
- * Looking prefixes up in a big importer table is bound by cache misses, so
- * the slots of the next few prefixes are prefetched while one is marked. */
+ * Looking prefixes up in a big importer table is bound by cache misses (a
+ * route-map change re-derives tens of thousands of imports), so the lookups
+ * are software-pipelined: the key slot of prefix i+2D, the entry pointer of
+ * prefix i+D and the entry of prefix i are fetched while prefix i is marked. */
 void rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_vrf *importer,
 	struct sl_prefix within)
 {
-	enum { AHEAD = 8 };
-	struct sl_prefix ring[AHEAD];
-	size_t queued = 0;
+	enum { D = 6, RING = 4 * D };
+	struct sl_prefix ring[RING];
+	long slot[RING];
+	const struct rib_table *t = &importer->routes;
+	size_t in = 0, out = 0, i = 0;
+	bool scanning = true;
 
-	for (size_t i = 0; i < origin->routes.cap; i++) {
-		struct rib_entry *e = origin->routes.slots[i];
-		struct sl_prefix p;
-		if (e == NULL || !(e->flags & ENTRY_EXPORTED))
+	while (scanning || out < in) {
+		/* stage 0: next exported prefix of the origin, prefetch its key slot */
+		while (scanning && in - out < 2 * D) {
+			struct rib_entry *e = NULL;
+			while (i < origin->routes.cap && e == NULL) {
+				e = origin->routes.slots[i++];
+				if (e != NULL &&
+					(!(e->flags & ENTRY_EXPORTED) ||
+						!sl_prefix_contains(within,
+							(struct sl_prefix){e->addr, e->len})))
+					e = NULL;
+			}
+			if (e == NULL) {
+				scanning = false;
+				break;
+			}
+			ring[in % RING] = (struct sl_prefix){e->addr, e->len};
+			slot[in % RING] = -2; /* not looked up yet */
+			rib_table_prefetch(t, e->addr, e->len);
+			in++;
+		}
+		/* stage 1: look up prefix out+D (its key slot is in cache by now) */
+		size_t k = out + D;
+		if (k < in && slot[k % RING] == -2) {
+			slot[k % RING] =
+				rib_table_find_slot(t, ring[k % RING].addr, ring[k % RING].len);
+			if (slot[k % RING] >= 0)
+				__builtin_prefetch(t->slots[slot[k % RING]]);
+		}
+		if (out >= in)
 			continue;
-		p.addr = e->addr;
-		p.len = e->len;
-		if (!sl_prefix_contains(within, p))
-			continue;
-		if (queued >= AHEAD)
-			rib_mark_prefix(rib, importer, ring[queued % AHEAD]);
-		rib_table_prefetch(&importer->routes, p.addr, p.len);
-		ring[queued++ % AHEAD] = p;
+		/* stage 2: mark prefix out */
+		long s = slot[out % RING];
+		if (s == -2)
+			s = rib_table_find_slot(t, ring[out % RING].addr, ring[out % RING].len);
+		if (s >= 0)
+			rib_mark(rib, t->slots[s]);
+		else
+			rib_mark_prefix(rib, importer, ring[out % RING]);
+		out++;
 	}
-	for (size_t k = queued > AHEAD ? queued - AHEAD : 0; k < queued; k++)
-		rib_mark_prefix(rib, importer, ring[k % AHEAD]);
 }
 
 /*

@@ -113,6 +113,9 @@ int rib_entry_statics_set(struct rib_entry *e, const struct rib_static_cfg *cfg,
 /* Open-addressing hash table (linear probing) of entries by prefix. */
 struct rib_table {
 	struct rib_entry **slots;
+	/* keys[i] = rib_table_key() of slots[i], 0 when empty: probes compare
+	 * these contiguous keys instead of chasing one pointer per probe */
+	uint64_t *keys;
 	size_t cap; /* power of two */
 	size_t n;
 	uint32_t len_count[33]; /* entries per prefix length, to skip in longest match */
@@ -218,6 +221,8 @@ int rib_table_init(struct rib_table *t);
 void rib_table_fini(struct rib_table *t);
 struct rib_entry *rib_table_find(const struct rib_table *t, uint32_t addr, uint8_t len);
 int rib_table_insert(struct rib_table *t, struct rib_entry *e);
+/* Slot index of (addr, len), or -1: reads only the key array. */
+long rib_table_find_slot(const struct rib_table *t, uint32_t addr, uint8_t len);
 /* Hint that (addr, len) will be looked up soon. */
 void rib_table_prefetch(const struct rib_table *t, uint32_t addr, uint8_t len);
 void rib_table_remove(struct rib_table *t, struct rib_entry *e);
