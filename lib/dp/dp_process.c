@@ -140,7 +140,7 @@ static inline bool parse(const struct sl_fib_ifmap *ifm, struct sl_dp_counters *
 }
 
 /* Look up idx[0..n) of b, each in b->vrf[]; same-VRF runs go through one bulk call. */
-static inline void lookup(const struct sl_fib *fib, struct dp_burst *b, const uint16_t *idx,
+static __rte_always_inline void lookup(const struct sl_fib *fib, struct dp_burst *b, const uint16_t *idx,
 	uint16_t n)
 {
 	uint32_t ips[SL_DP_BURST], hops[SL_DP_BURST];
@@ -179,14 +179,16 @@ static inline uint16_t ttl_decrement(struct rte_ipv4_hdr *ip)
 	/* RFC 1624: TTL is the high byte of its 16-bit word, so the checksum
 	 * rises by 0x0100 (ones' complement, end-around carry). */
 	ip->time_to_live--;
-	uint32_t sum = (uint32_t)rte_be_to_cpu_16(ip->hdr_checksum) + 0x0100;
+	/* ones' complement sums do not depend on byte order: 0x0100 in network
+	 * order is RTE_BE16(0x0100) in the raw field */
+	uint32_t sum = (uint32_t)ip->hdr_checksum + RTE_BE16(0x0100);
 	sum = (sum & 0xffff) + (sum >> 16);
-	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)sum);
+	ip->hdr_checksum = (rte_be16_t)sum;
 	return 0;
 }
 
-int sl_dp_l2_write(struct rte_mbuf *m, uint16_t cur_l2_len, const struct sl_fib_iface *ifc,
-	uint64_t dst_l2, uint16_t ether_type)
+static __rte_always_inline int l2_write(struct rte_mbuf *m, uint16_t cur_l2_len,
+	const struct sl_fib_iface *ifc, uint64_t dst_l2, uint16_t ether_type)
 {
 	uint16_t want = ifc->vlan ? RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN : RTE_ETHER_HDR_LEN;
 	if (cur_l2_len > want) {
@@ -213,6 +215,12 @@ int sl_dp_l2_write(struct rte_mbuf *m, uint16_t cur_l2_len, const struct sl_fib_
 	m->l2_len = want;
 	m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
 	return 0;
+}
+
+int sl_dp_l2_write(struct rte_mbuf *m, uint16_t cur_l2_len, const struct sl_fib_iface *ifc,
+	uint64_t dst_l2, uint16_t ether_type)
+{
+	return l2_write(m, cur_l2_len, ifc, dst_l2, ether_type);
 }
 
 /* Hand the leaked packets that will be forwarded to the leak-point filter. */
@@ -334,7 +342,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 			sl_dp_meta(m)->nh_ip = nh_ip;
 			continue;
 		}
-		if (unlikely(sl_dp_l2_write(m, b.l2_len[k], ofc, l2, RTE_ETHER_TYPE_IPV4) < 0)) {
+		if (unlikely(l2_write(m, b.l2_len[k], ofc, l2, RTE_ETHER_TYPE_IPV4) < 0)) {
 			drop(c, out, m, SL_DP_DROP_NO_HEADROOM);
 			continue;
 		}
