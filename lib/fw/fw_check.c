@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fw_check.c — the datapath side: per burst, parse the crossing packets'
+ * L4, look their flows up in one bulk rte_hash call, classify the guarded
+ * ones in one rte_acl_classify call, then count, track and refresh.
+ * No locks for tracked flows, no allocation, no logging.
+ */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+#include <rte_prefetch.h>
+
+#include "fw_priv.h"
+
+/* How a packet's state is derived. */
+enum pkt_kind {
+	K_UNGUARDED, /* the VRF pair has no binding: passes, untracked */
+	K_INVALID, /* fragment or truncated: state invalid, no lookup */
+	K_TCP,
+	K_UDP,
+	K_OTHER, /* other protocols: tracked by addresses */
+	K_ICMP_QUERY, /* echo/timestamp/info/mask request: opens a flow */
+	K_ICMP_REPLY, /* ... their replies: established or invalid */
+	K_ICMP_ERROR, /* quotes a packet: related or invalid */
+	K_ICMP_OTHER, /* other types: new, untracked */
+};
+
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_ACK 0x10
+
+struct pkt {
+	struct fw_acl_key acl;
+	struct fw_ct_key ck;
+	uint8_t kind;
+	uint8_t from_lo; /* the packet's source is endpoint lo of ck */
+	uint8_t tcp_flags;
+	uint8_t state;
+	uint16_t bind;
+	uint16_t ip_len;
+	int32_t pos; /* conntrack position or < 0 */
+};
+
+static inline uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Canonical key of the flow between (va, aa, pa) and (vb, ab, pb); returns
+ * 1 when a is the lo endpoint. */
+static inline uint8_t ct_key_make(struct fw_ct_key *k, uint8_t proto, uint32_t va, uint32_t aa,
+	uint16_t pa, uint32_t vb, uint32_t ab, uint16_t pb)
+{
+	bool a_lo = va != vb ? va < vb : aa != ab ? aa < ab : pa <= pb;
+	memset(k, 0, sizeof(*k));
+	k->proto = proto;
+	k->vrf[0] = (uint16_t)(a_lo ? va : vb);
+	k->vrf[1] = (uint16_t)(a_lo ? vb : va);
+	k->addr[0] = a_lo ? aa : ab;
+	k->addr[1] = a_lo ? ab : aa;
+	k->port[0] = a_lo ? pa : pb;
+	k->port[1] = a_lo ? pb : pa;
+	return a_lo;
+}
+
+static inline bool icmp_is_query(uint8_t t)
+{
+	return t == 8 || t == 13 || t == 15 || t == 17;
+}
+
+static inline bool icmp_is_reply(uint8_t t)
+{
+	return t == 0 || t == 14 || t == 16 || t == 18;
+}
+
+static inline bool icmp_is_error(uint8_t t)
+{
+	return t == 3 || t == 4 || t == 5 || t == 11 || t == 12;
+}
+
+/* The flow an ICMP error quotes: inner packet went from the error's
+ * destination side (to_vrf) to its source side (from_vrf). */
+static inline bool icmp_inner_key(struct pkt *p, const uint8_t *inner, uint32_t avail,
+	uint32_t from_vrf, uint32_t to_vrf)
+{
+	if (avail < 20 || (inner[0] >> 4) != 4)
+		return false;
+	uint32_t ihl = (inner[0] & 0x0fu) * 4;
+	if (ihl < 20 || avail < ihl + 8)
+		return false;
+	uint8_t proto = inner[9];
+	const uint8_t *l4 = inner + ihl;
+	uint16_t sp = 0, dp = 0;
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
+		sp = rd16(l4);
+		dp = rd16(l4 + 2);
+	} else if (proto == IPPROTO_ICMP) {
+		if (!icmp_is_query(l4[0]) && !icmp_is_reply(l4[0]))
+			return false;
+		sp = dp = rd16(l4 + 4);
+	}
+	ct_key_make(&p->ck, proto, to_vrf, rd32(inner + 12), sp, from_vrf, rd32(inner + 16), dp);
+	return true;
+}
+
+/* Build the ACL key and the conntrack key of one crossing packet. */
+static inline void pkt_parse(struct pkt *p, const uint8_t *ip, uint16_t avail_len,
+	uint32_t from_vrf, uint32_t to_vrf)
+{
+	uint32_t ihl = (ip[0] & 0x0fu) * 4;
+	uint16_t total = rd16(ip + 2);
+	uint32_t avail = RTE_MIN((uint32_t)avail_len, (uint32_t)total);
+	uint8_t proto = ip[9];
+	const uint8_t *l4 = ip + ihl;
+	uint32_t l4len = avail > ihl ? avail - ihl : 0;
+	uint32_t src = rd32(ip + 12), dst = rd32(ip + 16);
+	uint16_t sp = 0, dp = 0;
+
+	p->ip_len = total;
+	p->acl.proto = proto;
+	memcpy(&p->acl.src, ip + 12, 4); /* rte_acl wants network order */
+	memcpy(&p->acl.dst, ip + 16, 4);
+	p->acl.sport = p->acl.dport = 0;
+	p->tcp_flags = 0;
+	if (rd16(ip + 6) & 0x1fff) { /* non-first fragment: no L4 header */
+		p->kind = K_INVALID;
+		return;
+	}
+	switch (proto) {
+	case IPPROTO_TCP:
+		if (l4len < 20) {
+			p->kind = K_INVALID;
+			return;
+		}
+		p->kind = K_TCP;
+		p->tcp_flags = l4[13];
+		sp = rd16(l4);
+		dp = rd16(l4 + 2);
+		break;
+	case IPPROTO_UDP:
+		if (l4len < 8) {
+			p->kind = K_INVALID;
+			return;
+		}
+		p->kind = K_UDP;
+		sp = rd16(l4);
+		dp = rd16(l4 + 2);
+		break;
+	case IPPROTO_ICMP:
+		if (l4len < 8) {
+			p->kind = K_INVALID;
+			return;
+		}
+		/* type and code take the port slots of the ACL key */
+		memcpy(&p->acl.sport, &(uint16_t){rte_cpu_to_be_16(l4[0])}, 2);
+		memcpy(&p->acl.dport, &(uint16_t){rte_cpu_to_be_16(l4[1])}, 2);
+		if (icmp_is_query(l4[0]) || icmp_is_reply(l4[0])) {
+			p->kind = icmp_is_query(l4[0]) ? K_ICMP_QUERY : K_ICMP_REPLY;
+			uint16_t id = rd16(l4 + 4);
+			p->from_lo = ct_key_make(&p->ck, proto, from_vrf, src, id, to_vrf, dst, id);
+		} else if (icmp_is_error(l4[0])) {
+			p->kind = icmp_inner_key(p, l4 + 8, l4len - 8, from_vrf, to_vrf) ? K_ICMP_ERROR
+											  : K_INVALID;
+		} else {
+			p->kind = K_ICMP_OTHER;
+		}
+		return;
+	default:
+		p->kind = K_OTHER;
+		break;
+	}
+	p->acl.sport = rte_cpu_to_be_16(sp);
+	p->acl.dport = rte_cpu_to_be_16(dp);
+	p->from_lo = ct_key_make(&p->ck, proto, from_vrf, src, sp, to_vrf, dst, dp);
+}
+
+static inline bool kind_looks_up(uint8_t kind)
+{
+	return kind == K_TCP || kind == K_UDP || kind == K_OTHER || kind == K_ICMP_QUERY ||
+	       kind == K_ICMP_REPLY || kind == K_ICMP_ERROR;
+}
+
+static inline bool tcp_pure_syn(uint8_t f)
+{
+	return (f & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN;
+}
+
+static inline bool st_closing(uint32_t st)
+{
+	return (st & CT_RST) || (st & (CT_FIN_ORIG | CT_FIN_REPLY)) == (CT_FIN_ORIG | CT_FIN_REPLY);
+}
+
+/* Whether the packet's source opened the flow of entry status st. */
+static inline bool from_orig(const struct pkt *p, uint32_t st)
+{
+	return (p->from_lo != 0) == ((st & CT_ORIG_HI) == 0);
+}
+
+/* The packet's state from its lookup result. */
+static inline uint8_t pkt_state(struct sl_fw *fw, struct pkt *p)
+{
+	uint32_t st = 0;
+	if (p->pos >= 0) {
+		const struct fw_ct_entry *e = &fw->ct_entries[p->pos];
+		if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) == CT_LIVE)
+			st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
+		else
+			p->pos = -1; /* being created or deleted: as if absent */
+	}
+	bool hit = p->pos >= 0;
+	switch (p->kind) {
+	case K_INVALID:
+		return SL_FW_ST_INVALID;
+	case K_ICMP_OTHER:
+		return SL_FW_ST_NEW;
+	case K_ICMP_REPLY:
+		return hit ? SL_FW_ST_ESTABLISHED : SL_FW_ST_INVALID;
+	case K_ICMP_ERROR:
+		return hit ? SL_FW_ST_RELATED : SL_FW_ST_INVALID;
+	case K_TCP:
+		if (!hit)
+			return tcp_pure_syn(p->tcp_flags) ? SL_FW_ST_NEW : SL_FW_ST_INVALID;
+		if (st_closing(st) && tcp_pure_syn(p->tcp_flags))
+			return SL_FW_ST_NEW; /* a new connection on an old tuple */
+		break;
+	default:
+		if (!hit)
+			return SL_FW_ST_NEW;
+		break;
+	}
+	return (!from_orig(p, st) || (st & CT_REPLIED)) ? SL_FW_ST_ESTABLISHED : SL_FW_ST_NEW;
+}
+
+/* Track a new flow accepted in state new; false when the table is full. */
+static inline bool ct_create(struct sl_fw *fw, struct fw_lstats *ls, struct pkt *p, uint64_t now)
+{
+	if (__atomic_fetch_add(&fw->ct_count, 1, __ATOMIC_RELAXED) >= fw->ct_max)
+		goto full;
+	int32_t pos = rte_hash_add_key(fw->ct, &p->ck);
+	if (pos < 0)
+		goto full;
+	struct fw_ct_entry *e = &fw->ct_entries[pos];
+	uint8_t expect = CT_FREE;
+	if (!__atomic_compare_exchange_n(&e->claim, &expect, CT_INIT, false, __ATOMIC_ACQ_REL,
+		    __ATOMIC_RELAXED)) {
+		/* another worker (or an earlier packet of this burst) made it */
+		__atomic_fetch_sub(&fw->ct_count, 1, __ATOMIC_RELAXED);
+		return true;
+	}
+	e->key = p->ck;
+	e->created = now;
+	__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->status, p->from_lo ? 0u : CT_ORIG_HI, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->claim, CT_LIVE, __ATOMIC_RELEASE);
+	ls->ct_created++;
+	return true;
+full:
+	__atomic_fetch_sub(&fw->ct_count, 1, __ATOMIC_RELAXED);
+	ls->ct_full++;
+	return false;
+}
+
+/* An accepted packet of a tracked flow: refresh and advance its status. */
+static inline void ct_refresh(struct sl_fw *fw, const struct pkt *p, uint64_t now)
+{
+	struct fw_ct_entry *e = &fw->ct_entries[p->pos];
+	uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
+	uint64_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
+
+	/* write only when stale: the line is shared by the flow's two workers */
+	if ((int64_t)(now - seen) > (int64_t)fw->refresh_tsc)
+		__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
+	if (p->kind == K_TCP && st_closing(st) && tcp_pure_syn(p->tcp_flags)) {
+		__atomic_store_n(&e->status, p->from_lo ? 0u : CT_ORIG_HI, __ATOMIC_RELAXED);
+		__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
+		return;
+	}
+	bool orig = from_orig(p, st);
+	uint32_t add = 0;
+	if (!orig)
+		add |= CT_REPLIED;
+	if (p->kind == K_TCP) {
+		if (p->tcp_flags & TCP_FIN)
+			add |= orig ? CT_FIN_ORIG : CT_FIN_REPLY;
+		if (p->tcp_flags & TCP_RST)
+			add |= CT_RST;
+	}
+	if ((st & add) != add)
+		__atomic_fetch_or(&e->status, add, __ATOMIC_RELAXED);
+}
+
+void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uint8_t *const *l3,
+	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
+	uint8_t *verdict)
+{
+	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
+	struct pkt pk[SL_FW_BURST];
+	const void *keys[SL_FW_BURST];
+	const uint8_t *acl_in[SL_FW_BURST];
+	uint32_t results[SL_FW_BURST];
+	int32_t positions[SL_FW_BURST];
+	uint16_t look[SL_FW_BURST], cls[SL_FW_BURST], n_look = 0, n_cls = 0;
+
+	if (lcore >= fw->n_lcores)
+		lcore = fw->n_lcores - 1; /* non-worker callers share the last slot */
+	struct fw_lstats *ls = &fw->lstats[lcore];
+	n = RTE_MIN(n, (uint16_t)SL_FW_BURST);
+	ls->checked += n;
+
+	/* 1. bindings and parsing */
+	for (uint16_t i = 0; i < n; i++) {
+		struct pkt *p = &pk[i];
+		uint32_t f = from_vrf[i], t = to_vrf[i];
+		verdict[i] = SL_FW_ACCEPT;
+		p->bind = (s && f < s->bind_dim && t < s->bind_dim) ? s->bind[f * s->bind_dim + t]
+								       : 0;
+		p->pos = -1;
+		if (!(p->bind & FW_BIND_TRACK)) {
+			p->kind = K_UNGUARDED;
+			ls->unguarded++;
+			continue;
+		}
+		pkt_parse(p, l3[i], l3_len[i], f, t);
+		if (kind_looks_up(p->kind)) {
+			keys[n_look] = &p->ck;
+			look[n_look++] = i;
+		}
+	}
+	if (s == NULL)
+		return; /* no firewall: nothing is guarded */
+
+	/* 2. conntrack: one bulk lookup */
+	if (n_look > 0) {
+		rte_hash_lookup_bulk(fw->ct, keys, n_look, positions);
+		for (uint16_t j = 0; j < n_look; j++)
+			pk[look[j]].pos = positions[j];
+	}
+
+	/* 3. states; classify the guarded packets in one call */
+	for (uint16_t i = 0; i < n; i++) {
+		struct pkt *p = &pk[i];
+		if (p->kind == K_UNGUARDED)
+			continue;
+		p->state = pkt_state(fw, p);
+		if (p->bind & FW_BIND_RS_MASK) {
+			p->acl.ruleset = rte_cpu_to_be_16((uint16_t)((p->bind & FW_BIND_RS_MASK) - 1));
+			p->acl.state = rte_cpu_to_be_16(p->state);
+			acl_in[n_cls] = (const uint8_t *)&p->acl;
+			cls[n_cls++] = i;
+		}
+	}
+	if (n_cls > 0) {
+		if (s->acl != NULL)
+			rte_acl_classify(s->acl, acl_in, results, n_cls, 1);
+		else
+			memset(results, 0, sizeof(results[0]) * n_cls);
+		struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
+		for (uint16_t j = 0; j < n_cls; j++) {
+			struct pkt *p = &pk[cls[j]];
+			uint32_t slot = results[j]
+						? results[j] - 1
+						: s->rulesets[(p->bind & FW_BIND_RS_MASK) - 1].default_slot;
+			verdict[cls[j]] = s->slots[slot].action;
+			cnt[slot].packets++;
+			cnt[slot].bytes += p->ip_len;
+		}
+		ls->classified += n_cls;
+	}
+
+	/* 4. track and refresh what passes */
+	for (uint16_t i = 0; i < n; i++) {
+		struct pkt *p = &pk[i];
+		if (p->kind == K_UNGUARDED)
+			continue;
+		if (verdict[i] == SL_FW_ACCEPT) {
+			if (p->state == SL_FW_ST_RELATED) {
+				ls->ct_related++;
+			} else if (p->pos >= 0) {
+				ls->ct_hits++;
+				ct_refresh(fw, p, now);
+			} else if (p->state == SL_FW_ST_NEW && p->kind != K_ICMP_OTHER &&
+				   !ct_create(fw, ls, p, now)) {
+				verdict[i] = SL_FW_DROP; /* conntrack_full */
+			}
+		}
+		if (p->bind & FW_BIND_RS_MASK) {
+			ls->accepted += verdict[i] == SL_FW_ACCEPT;
+			ls->dropped += verdict[i] == SL_FW_DROP;
+			ls->rejected += verdict[i] == SL_FW_REJECT;
+		}
+	}
+}
+
+void sl_fw_leak_filter(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
+	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny)
+{
+	struct sl_fw *fw = ctx;
+	uint16_t len[SL_FW_BURST];
+	uint64_t now = rte_rdtsc();
+	unsigned lcore = rte_lcore_id();
+
+	for (uint16_t off = 0; off < n; off += SL_FW_BURST) {
+		uint16_t m = RTE_MIN((uint16_t)(n - off), (uint16_t)SL_FW_BURST);
+		for (uint16_t i = 0; i < m; i++) {
+			const struct rte_mbuf *mb = pkts[off + i];
+			uintptr_t start = (uintptr_t)rte_pktmbuf_mtod(mb, const uint8_t *);
+			uintptr_t at = (uintptr_t)l3[off + i];
+			len[i] = (uint16_t)(mb->data_len - (at - start));
+		}
+		sl_fw_check_burst(fw, lcore, now, l3 + off, len, from_vrf + off, to_vrf + off, m,
+			deny + off);
+	}
+}

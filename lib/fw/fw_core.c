@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fw_core.c — the firewall object: creation, publishing a compiled set, counters, stats. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "fw_priv.h"
+
+struct sl_fw *sl_fw_new(const struct sl_fw_config *cfg)
+{
+	struct sl_fw *fw;
+	int rc;
+
+	if (cfg == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	fw = rte_zmalloc_socket("slfw", sizeof(*fw), RTE_CACHE_LINE_SIZE, cfg->socket_id);
+	if (fw == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	fw->socket_id = cfg->socket_id;
+	fw->qsbr = cfg->qsbr;
+	fw->n_lcores = cfg->n_lcores ? cfg->n_lcores : RTE_MAX_LCORE;
+	fw->tsc_hz = cfg->tsc_hz ? cfg->tsc_hz : rte_get_tsc_hz();
+	fw->lstats = rte_zmalloc_socket("slfw_lstats", sizeof(*fw->lstats) * fw->n_lcores,
+		RTE_CACHE_LINE_SIZE, cfg->socket_id);
+	if (fw->lstats == NULL) {
+		rte_free(fw);
+		errno = ENOMEM;
+		return NULL;
+	}
+	rc = fw_ct_init(fw, cfg);
+	if (rc < 0) {
+		fw_ct_fini(fw);
+		rte_free(fw->lstats);
+		rte_free(fw);
+		errno = -rc;
+		return NULL;
+	}
+	return fw;
+}
+
+void fw_set_destroy(struct sl_fw_set *s)
+{
+	if (s == NULL)
+		return;
+	rte_acl_free(s->acl);
+	free(s->bind);
+	free(s->rulesets);
+	free(s->slots);
+	rte_free(s->counts);
+	free(s->base);
+	free(s);
+}
+
+void sl_fw_set_free(struct sl_fw_set *set)
+{
+	fw_set_destroy(set);
+}
+
+void sl_fw_free(struct sl_fw *fw)
+{
+	if (fw == NULL)
+		return;
+	fw_set_destroy(fw->active);
+	fw_ct_fini(fw);
+	rte_free(fw->lstats);
+	rte_free(fw);
+}
+
+/* Total of slot over the lcores, plus its base. */
+static struct fw_count slot_total(const struct sl_fw_set *s, uint32_t slot)
+{
+	struct fw_count t = s->base[slot];
+	for (uint32_t l = 0; l < s->n_lcores; l++) {
+		const struct fw_count *c = &s->counts[(size_t)l * s->slot_stride + slot];
+		t.packets += __atomic_load_n(&c->packets, __ATOMIC_RELAXED);
+		t.bytes += __atomic_load_n(&c->bytes, __ATOMIC_RELAXED);
+	}
+	return t;
+}
+
+static int slot_find(const struct sl_fw_set *s, const char *name, uint32_t number)
+{
+	for (uint32_t i = 0; i < s->n_rulesets; i++) {
+		const struct fw_ruleset *rs = &s->rulesets[i];
+		if (strcmp(rs->name, name) != 0)
+			continue;
+		if (number == 0)
+			return (int)rs->default_slot;
+		for (uint32_t k = 0; k < rs->n_rules; k++)
+			if (s->slots[rs->first_slot + k].number == number)
+				return (int)(rs->first_slot + k);
+		return -ENOENT;
+	}
+	return -ENOENT;
+}
+
+/* Counters survive a rebuild for every (ruleset, rule number) that remains. */
+static void counters_carry(const struct sl_fw_set *old, struct sl_fw_set *cur)
+{
+	for (uint32_t i = 0; i < cur->n_slots; i++) {
+		const struct fw_slot *sl = &cur->slots[i];
+		int o = slot_find(old, cur->rulesets[sl->ruleset].name, sl->number);
+		if (o >= 0)
+			cur->base[i] = slot_total(old, (uint32_t)o);
+	}
+}
+
+int sl_fw_publish(struct sl_fw *fw, struct sl_fw_set *set)
+{
+	struct sl_fw_set *old;
+
+	if (fw == NULL)
+		return -EINVAL;
+	old = __atomic_exchange_n(&fw->active, set, __ATOMIC_ACQ_REL);
+	if (fw->qsbr != NULL)
+		rte_rcu_qsbr_synchronize(fw->qsbr, RTE_QSBR_THRID_INVALID);
+	if (old != NULL && set != NULL)
+		counters_carry(old, set);
+	fw_set_destroy(old);
+	return 0;
+}
+
+int sl_fw_rule_counters(const struct sl_fw *fw, const char *name, uint32_t number,
+	uint64_t *packets, uint64_t *bytes)
+{
+	const struct sl_fw_set *s = fw ? fw->active : NULL;
+	if (s == NULL || name == NULL)
+		return -ENOENT;
+	int slot = slot_find(s, name, number);
+	if (slot < 0)
+		return slot;
+	struct fw_count t = slot_total(s, (uint32_t)slot);
+	if (packets)
+		*packets = t.packets;
+	if (bytes)
+		*bytes = t.bytes;
+	return 0;
+}
+
+static void lstats_sum(const struct sl_fw *fw, struct fw_lstats *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (uint32_t l = 0; l < fw->n_lcores; l++) {
+		const struct fw_lstats *x = &fw->lstats[l];
+		sum->checked += x->checked;
+		sum->classified += x->classified;
+		sum->accepted += x->accepted;
+		sum->dropped += x->dropped;
+		sum->rejected += x->rejected;
+		sum->unguarded += x->unguarded;
+		sum->ct_created += x->ct_created;
+		sum->ct_hits += x->ct_hits;
+		sum->ct_related += x->ct_related;
+		sum->ct_full += x->ct_full;
+	}
+}
+
+void sl_fw_counters_clear(struct sl_fw *fw)
+{
+	struct sl_fw_set *s = fw->active;
+	if (s != NULL) {
+		for (uint32_t i = 0; i < s->n_slots; i++) {
+			struct fw_count zero = {0, 0}, t;
+			s->base[i] = zero;
+			t = slot_total(s, i);
+			/* base = −(per-lcore sum): unsigned wrap-around gives 0 totals */
+			s->base[i].packets = 0 - t.packets;
+			s->base[i].bytes = 0 - t.bytes;
+		}
+	}
+	lstats_sum(fw, &fw->lstats_cleared);
+	fw->ct_expired_cleared = fw->ct_expired;
+}
+
+void sl_fw_stats_get(const struct sl_fw *fw, struct sl_fw_stats *st)
+{
+	struct fw_lstats sum;
+	const struct fw_lstats *c = &fw->lstats_cleared;
+	const struct sl_fw_set *s = fw->active;
+
+	memset(st, 0, sizeof(*st));
+	lstats_sum(fw, &sum);
+	st->checked = sum.checked - c->checked;
+	st->classified = sum.classified - c->classified;
+	st->accepted = sum.accepted - c->accepted;
+	st->dropped = sum.dropped - c->dropped;
+	st->rejected = sum.rejected - c->rejected;
+	st->unguarded = sum.unguarded - c->unguarded;
+	st->ct_created = sum.ct_created - c->ct_created;
+	st->ct_hits = sum.ct_hits - c->ct_hits;
+	st->ct_related = sum.ct_related - c->ct_related;
+	st->ct_full = sum.ct_full - c->ct_full;
+	st->ct_expired = fw->ct_expired - fw->ct_expired_cleared;
+	st->ct_entries = __atomic_load_n(&fw->ct_count, __ATOMIC_RELAXED) - fw->n_dead;
+	st->ct_max = fw->ct_max;
+	if (s != NULL) {
+		st->rulesets = s->n_rulesets;
+		st->rules = s->n_slots - s->n_rulesets;
+		st->acl_rules = s->n_acl_rules;
+	}
+	st->build_ns = fw->build_ns;
+}
+
+const char *sl_fw_binding(const struct sl_fw *fw, uint32_t from_vrf, uint32_t to_vrf)
+{
+	const struct sl_fw_set *s = fw ? fw->active : NULL;
+	if (s == NULL || from_vrf >= s->bind_dim || to_vrf >= s->bind_dim)
+		return NULL;
+	uint16_t b = s->bind[from_vrf * s->bind_dim + to_vrf] & FW_BIND_RS_MASK;
+	return b ? s->rulesets[b - 1].name : NULL;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fw_priv.h — lib/fw internals: the compiled set, the conntrack table, counters. */
+#ifndef SL_FW_PRIV_H
+#define SL_FW_PRIV_H
+
+#include <netinet/in.h>
+
+#include <rte_acl.h>
+#include <rte_common.h>
+#include <rte_hash.h>
+
+#include "sl_fw.h"
+
+/* ---- ACL input: one key per packet, built from its headers ------------
+ * rte_acl reads inputs in network byte order, 4 bytes per input_index; the
+ * first field must be one byte. ICMP type/code take the port slots. */
+struct fw_acl_key {
+	uint8_t proto;
+	uint8_t pad[3];
+	uint32_t src; /* network order */
+	uint32_t dst;
+	uint16_t sport; /* ICMP: type */
+	uint16_t dport; /* ICMP: code */
+	uint16_t ruleset; /* index in the set, network order */
+	uint16_t state; /* enum sl_fw_state, network order */
+};
+
+enum {
+	FW_F_PROTO,
+	FW_F_SRC,
+	FW_F_DST,
+	FW_F_SPORT,
+	FW_F_DPORT,
+	FW_F_RULESET,
+	FW_F_STATE,
+	FW_F__COUNT
+};
+
+RTE_ACL_RULE_DEF(fw_acl_rule, FW_F__COUNT);
+
+/* bind[] cell: ruleset index + 1 in the low bits (0: unguarded), and
+ * FW_BIND_TRACK when either direction of the VRF pair has a ruleset. */
+#define FW_BIND_RS_MASK 0x3fffu
+#define FW_BIND_TRACK 0x8000u
+#define FW_RULESETS_MAX FW_BIND_RS_MASK
+
+/* One counter slot: a compiled rule, or a ruleset's default action. */
+struct fw_slot {
+	uint32_t ruleset; /* index */
+	uint32_t number; /* rule number; 0: default action */
+	uint8_t action; /* enum sl_fw_verdict */
+};
+
+struct fw_ruleset {
+	char name[SL_NAME_MAX];
+	uint8_t default_action;
+	uint32_t default_slot;
+	uint32_t first_slot, n_rules; /* its compiled rules, by number */
+};
+
+struct fw_count {
+	uint64_t packets, bytes;
+};
+
+/* The compiled, published state. Read-only once published (counters aside). */
+struct sl_fw_set {
+	struct rte_acl_ctx *acl; /* NULL: no enabled rule anywhere */
+	uint16_t *bind; /* [from * bind_dim + to] */
+	uint32_t bind_dim;
+	struct fw_ruleset *rulesets;
+	uint32_t n_rulesets;
+	struct fw_slot *slots;
+	uint32_t n_slots;
+	uint32_t n_acl_rules;
+	/* per-lcore counters: counts[lcore * slot_stride + slot] */
+	struct fw_count *counts;
+	uint32_t slot_stride; /* n_slots rounded up to a cache line of counts */
+	uint32_t n_lcores;
+	struct fw_count *base; /* control side: carried over / cleared offsets */
+};
+
+/* ---- conntrack ---------------------------------------------------------
+ * Key: the two endpoints (vrf, addr, port) in canonical order (lo < hi), so
+ * both directions of a flow find the same entry. */
+struct fw_ct_key {
+	uint32_t addr[2]; /* host order */
+	uint16_t port[2];
+	uint16_t vrf[2];
+	uint8_t proto;
+	uint8_t pad[3];
+};
+
+/* status bits */
+#define CT_ORIG_HI (1u << 0) /* the flow was opened by endpoint hi */
+#define CT_REPLIED (1u << 1)
+#define CT_FIN_ORIG (1u << 2)
+#define CT_FIN_REPLY (1u << 3)
+#define CT_RST (1u << 4)
+
+/* claim: who owns the slot */
+enum { CT_FREE = 0, CT_INIT, CT_LIVE, CT_DEAD };
+
+struct fw_ct_entry {
+	uint64_t last_seen; /* TSC; relaxed atomics: written by any worker */
+	uint64_t created;
+	uint32_t status; /* CT_* bits, atomic */
+	uint8_t claim; /* CT_FREE..CT_DEAD, atomic */
+	struct fw_ct_key key;
+} __rte_cache_aligned;
+
+/* Per-lcore statistics (each lcore writes its own line). */
+struct fw_lstats {
+	uint64_t checked, classified, accepted, dropped, rejected, unguarded;
+	uint64_t ct_created, ct_hits, ct_related, ct_full;
+} __rte_cache_aligned;
+
+struct sl_fw {
+	struct sl_fw_set *active; /* atomically published */
+	struct rte_hash *ct;
+	struct fw_ct_entry *ct_entries; /* [hash position] */
+	uint32_t ct_slots; /* positions the hash may return */
+	uint32_t ct_max;
+	uint32_t ct_count; /* live + initialising + dead entries, atomic */
+	uint64_t tmo[8]; /* timeouts in TSC units, by enum fw_tmo */
+	uint64_t tsc_hz;
+	uint64_t refresh_tsc; /* last_seen is rewritten only when older than this */
+	struct rte_rcu_qsbr *qsbr;
+	int socket_id;
+	uint32_t n_lcores;
+	struct fw_lstats *lstats; /* [n_lcores] */
+	struct fw_lstats lstats_cleared;
+	/* sweeper (control thread) */
+	uint32_t sweep_cursor;
+	uint32_t *dead; /* positions deleted, waiting for a grace period */
+	uint32_t n_dead, dead_cap;
+	uint64_t dead_token;
+	uint64_t ct_expired, ct_expired_cleared;
+	uint64_t build_ns;
+	uint32_t acl_gen; /* rte_acl context names must be unique */
+};
+
+enum fw_tmo { TMO_TCP_SYN, TMO_TCP_EST, TMO_TCP_CLOSE, TMO_UDP, TMO_UDP_STREAM, TMO_ICMP, TMO_OTHER };
+
+/* fw_ct.c */
+int fw_ct_init(struct sl_fw *fw, const struct sl_fw_config *cfg);
+void fw_ct_fini(struct sl_fw *fw);
+uint64_t fw_ct_timeout(const struct sl_fw *fw, const struct fw_ct_entry *e);
+const char *fw_ct_state_name(const struct fw_ct_entry *e);
+
+/* fw_core.c */
+void fw_set_destroy(struct sl_fw_set *s);
+
+#endif

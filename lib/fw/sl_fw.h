@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sl_fw.h — the firewall at leak points: rulesets bound to a direction
+ * between two VRFs ("from CUSTOMER-A to SHARED"), compiled to one rte_acl
+ * context, and stateful connection tracking of the flows that cross VRFs.
+ *
+ * Semantics. A packet whose forwarding crosses from VRF X into VRF Y (a leak
+ * redirect or a cross-VRF static route) is checked against the ruleset bound
+ * to X→Y (`set vrf name X leak-firewall to Y name RS`). The first enabled
+ * rule in rule-number order that matches decides; no match → the ruleset's
+ * default-action (drop when unset). No binding on X→Y: the packet passes
+ * unclassified. Packets that stay in their VRF never reach this module.
+ *
+ * States (rule `state ...`, one-hot, see enum sl_fw_state):
+ *   new          no tracked flow: a TCP SYN (no ACK/RST/FIN), any UDP packet,
+ *                an ICMP query (echo, timestamp, info, mask request), any other
+ *                protocol; also later packets of a flow in its original
+ *                direction until a reply has been seen;
+ *   established  a tracked flow in its reply direction, or in either direction
+ *                once a reply was seen;
+ *   related      an ICMP error (unreachable, source quench, redirect, time
+ *                exceeded, parameter problem) quoting a tracked flow;
+ *   invalid      anything else: TCP without SYN and without a flow, an ICMP
+ *                reply or error for no flow, a truncated L4 header, a
+ *                non-first fragment (ports unknown; not reassembled).
+ * A flow is tracked when a packet in state new is accepted (by a rule, the
+ * default action, or because its direction has no binding) and the pair
+ * {X, Y} has a binding in at least one direction: only leak-crossing flows
+ * that some ruleset may ask about cost a table entry. When the table holds
+ * ct_max flows, a new flow is dropped (SL_FW_DROP) and counted as
+ * conntrack_full; tracked flows are unaffected.
+ *
+ * Concurrency contract. One control thread calls the non-datapath functions.
+ * Workers call sl_fw_check_burst (or the sl_fw_leak_filter adapter) between
+ * two quiescent-state reports on the QSBR given in sl_fw_config (sluiced:
+ * the FIB's); they never lock for a packet of a tracked flow. The compiled
+ * set is published by an atomic pointer store and the old one is freed after
+ * a grace period. The conntrack table is one rte_hash shared by the workers
+ * with lock-free readers (RW_CONCURRENCY_LF); flow creation (once per flow)
+ * and the sweeper's deletions go through rte_hash's writer lock
+ * (MULTI_WRITER_ADD): per-lcore tables would need a lookup in every
+ * worker's table for each reply, which may arrive on another worker. Entries
+ * carry their last-seen TSC; sl_fw_ct_sweep (control thread) deletes expired
+ * ones and frees their slots only after a grace period.
+ *
+ * Errors: 0 or a negative errno; constructors NULL with errno set.
+ */
+#ifndef SL_FW_H
+#define SL_FW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+
+#include "sl_types.h"
+
+struct sl_conf;
+struct sl_fw;
+struct sl_fw_set;
+
+#define SL_FW_BURST 64 /* packets per sl_fw_check_burst call, at most */
+
+/* Verdicts (also what the sl_fw_leak_filter adapter writes to deny[]). */
+enum sl_fw_verdict {
+	SL_FW_ACCEPT = 0,
+	SL_FW_DROP = 1,
+	SL_FW_REJECT = 2, /* drop and answer: ICMP 3/13, TCP RST for TCP (slow path) */
+};
+
+/* Connection states, one bit each (a rule's `state` values are a set). */
+enum sl_fw_state {
+	SL_FW_ST_NEW = 1,
+	SL_FW_ST_ESTABLISHED = 2,
+	SL_FW_ST_RELATED = 4,
+	SL_FW_ST_INVALID = 8,
+};
+
+/* Idle timeouts of tracked flows, in seconds; 0 fields take the defaults. */
+struct sl_fw_timeouts {
+	uint32_t tcp_syn; /* no reply yet: 30 */
+	uint32_t tcp_established; /* 7200 */
+	uint32_t tcp_close; /* FIN seen both ways or RST: 10 */
+	uint32_t udp; /* no reply yet: 30 */
+	uint32_t udp_stream; /* replied: 180 */
+	uint32_t icmp; /* 30 */
+	uint32_t other; /* other protocols: 600 */
+};
+
+struct sl_fw_config {
+	uint32_t ct_max; /* tracked flows at most; 0: 65536 */
+	uint32_t n_lcores; /* workers' lcore ids are < n_lcores; 0: RTE_MAX_LCORE */
+	uint64_t tsc_hz; /* units of `now`; 0: rte_get_tsc_hz() */
+	int socket_id; /* SOCKET_ID_ANY allowed */
+	struct rte_rcu_qsbr *qsbr; /* the workers' QSBR; NULL: no concurrent readers (tests) */
+	struct sl_fw_timeouts timeouts;
+};
+
+/* Needs EAL. NULL with errno (EINVAL, ENOMEM, EEXIST...). */
+struct sl_fw *sl_fw_new(const struct sl_fw_config *cfg);
+/* Frees everything; no worker may be inside sl_fw_check_burst. */
+void sl_fw_free(struct sl_fw *fw);
+
+/* ---- compile and publish (control thread) ---------------------------- */
+
+/* VRF name → id (>= 0), or a negative errno when the VRF does not exist. */
+typedef int (*sl_fw_vrf_resolve_fn)(const char *vrf_name, void *ctx);
+
+/*
+ * Compile every `firewall ipv4 name` ruleset of conf and every
+ * `vrf name X leak-firewall to Y name RS` binding into a set ready to
+ * publish. Problems that do not stop the build (a rule without action is
+ * skipped; a binding naming an unknown VRF or ruleset is ignored) are
+ * appended to warn (may be NULL) with line 0. NULL with errno: ENOMEM,
+ * E2BIG (a rule's port lists expand to more than 4096 ACL rules), or the
+ * rte_acl build's error.
+ */
+struct sl_fw_set *sl_fw_build(struct sl_fw *fw, const struct sl_conf *conf,
+	sl_fw_vrf_resolve_fn resolve, void *resolve_ctx, struct sl_errors *warn);
+/* Free a set that was never published. */
+void sl_fw_set_free(struct sl_fw_set *set);
+
+/*
+ * Make set the one the workers use (takes ownership; NULL: no firewall),
+ * wait for a grace period, carry the old set's counters over to the rules
+ * that keep their (ruleset, rule number), and free the old set.
+ */
+int sl_fw_publish(struct sl_fw *fw, struct sl_fw_set *set);
+
+/* True when the last transaction of conf touched a ruleset, a binding or a
+ * VRF (whose id a binding may use): the set should be rebuilt. */
+bool sl_fw_conf_changed(const struct sl_conf *conf);
+
+/*
+ * Expire idle flows: examine up to `budget` table slots from where the last
+ * call stopped, delete the expired ones, and release the slots deleted by an
+ * earlier call whose grace period has ended. Never blocks. Returns the
+ * number of flows deleted by this call.
+ */
+unsigned sl_fw_ct_sweep(struct sl_fw *fw, uint64_t now, uint32_t budget);
+/* Delete every tracked flow (waits for a grace period). */
+void sl_fw_ct_flush(struct sl_fw *fw);
+
+/* ---- datapath (worker lcores) ----------------------------------------- */
+
+/*
+ * Decide packets l3[0..n) (n <= SL_FW_BURST), each an IPv4 header with
+ * l3_len[i] contiguous bytes (header validated by the caller), forwarded
+ * from VRF from_vrf[i] into VRF to_vrf[i] != from_vrf[i]. verdict[i] gets an
+ * enum sl_fw_verdict. lcore < n_lcores (its counters); now is a TSC value
+ * read once per burst. Tracks new flows and refreshes tracked ones.
+ */
+void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uint8_t *const *l3,
+	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
+	uint8_t *verdict);
+
+/*
+ * Adapter with the shape of lib/dp's leak-point filter hook (ctx: the
+ * struct sl_fw): reads rte_lcore_id() and the TSC, splits bursts over
+ * SL_FW_BURST, writes enum sl_fw_verdict values to deny[].
+ */
+void sl_fw_leak_filter(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
+	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny);
+
+/* ---- slow path --------------------------------------------------------- */
+
+/*
+ * The TCP RST answering the TCP segment ip (len bytes from its IPv4 header),
+ * as if sent by its destination: IPv4 (TTL 64) + TCP header with checksums,
+ * written to out. Returns its length, -EINVAL when ip is not a TCP segment
+ * with a full header or is itself a RST, -ENOSPC when outsz is too small.
+ */
+int sl_fw_tcp_rst(const uint8_t *ip, size_t len, uint8_t *out, size_t outsz);
+
+/* ---- reading (show, telemetry) ----------------------------------------- */
+
+struct sl_fw_stats {
+	uint64_t checked; /* crossing packets seen by sl_fw_check_burst */
+	uint64_t classified; /* ... with a ruleset bound to their direction */
+	uint64_t accepted, dropped, rejected; /* verdicts of classified packets */
+	uint64_t unguarded; /* crossing packets with no binding on their direction */
+	uint64_t ct_created, ct_hits, ct_related;
+	uint64_t ct_full; /* new flows dropped: table full (conntrack_full) */
+	uint64_t ct_expired; /* deleted by the sweeper */
+	uint32_t ct_entries, ct_max;
+	uint32_t rulesets, rules, acl_rules; /* of the published set */
+	uint64_t build_ns; /* duration of the last sl_fw_build */
+};
+void sl_fw_stats_get(const struct sl_fw *fw, struct sl_fw_stats *st);
+
+/*
+ * Packets and bytes (IPv4 total length) decided by rule `number` of ruleset
+ * `name` (number 0: its default action), summed over the lcores, since the
+ * last clear. 0, or -ENOENT (no such ruleset/rule in the published set;
+ * disabled rules are not compiled).
+ */
+int sl_fw_rule_counters(const struct sl_fw *fw, const char *name, uint32_t number,
+	uint64_t *packets, uint64_t *bytes);
+/* Zero every rule counter and the stats (workers keep counting). */
+void sl_fw_counters_clear(struct sl_fw *fw);
+
+/* The ruleset bound to from_vrf → to_vrf in the published set, or NULL. The
+ * string stays valid until the next sl_fw_publish. */
+const char *sl_fw_binding(const struct sl_fw *fw, uint32_t from_vrf, uint32_t to_vrf);
+
+/* One tracked flow; index 0 is the side that opened it. */
+struct sl_fw_ct_flow {
+	uint8_t proto;
+	uint32_t vrf[2];
+	uint32_t addr[2]; /* host order */
+	uint16_t port[2]; /* ICMP queries: the identifier on both sides */
+	bool replied;
+	const char *state; /* "SYN_SENT", "ESTABLISHED", "CLOSING", "UNREPLIED", "REPLIED" */
+	uint32_t age_s, expires_s;
+};
+
+/*
+ * Call cb for each tracked flow (vrf_id: only flows with a side in that VRF;
+ * UINT32_MAX: all), at most max of them; cb returns non-zero to stop.
+ * Returns the number of flows passed to cb.
+ */
+size_t sl_fw_ct_foreach(const struct sl_fw *fw, uint64_t now, uint32_t vrf_id, size_t max,
+	int (*cb)(const struct sl_fw_ct_flow *flow, void *ctx), void *ctx);
+
+#endif

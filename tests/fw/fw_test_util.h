@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fw_test_util.h — private EAL, configurations and crafted IPv4 packets for lib/fw tests. */
+#ifndef SL_FW_TEST_UTIL_H
+#define SL_FW_TEST_UTIL_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+
+#include "sl_conf.h"
+#include "sl_fw.h"
+
+/* --no-huge keeps tests off the hugepages; a per-process prefix lets tests run in parallel. */
+static inline int fwt_eal_init(const char *name, const char *lcores)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "--file-prefix=sl-test-%s-%d", name, (int)getpid());
+	char *argv[] = {(char *)name, "-l", (char *)lcores, "--no-huge", "-m", "512", prefix,
+		"--no-pci", "--log-level=5", "--no-telemetry", NULL};
+	return rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv);
+}
+
+/* VRF names of the tests and their ids. */
+static const char *const fwt_vrfs[] = {"default", "CUST-A", "SHARED", "CUST-B", "MGMT", NULL};
+enum { V_DEF = 0, V_A = 1, V_S = 2, V_B = 3, V_M = 4 };
+
+static inline int fwt_resolve(const char *name, void *ctx)
+{
+	(void)ctx;
+	for (int i = 0; fwt_vrfs[i]; i++)
+		if (!strcmp(fwt_vrfs[i], name))
+			return i;
+	return -ENOENT;
+}
+
+/* A committed configuration: the test VRFs plus `text`. NULL on any error (printed). */
+static inline struct sl_conf *fwt_conf(const char *text)
+{
+	static const char vrfs[] = "set vrf name CUST-A table 10\n"
+				   "set vrf name SHARED table 20\n"
+				   "set vrf name CUST-B table 30\n"
+				   "set vrf name MGMT table 40\n";
+	struct sl_conf *c = sl_conf_new();
+	struct sl_errors errs = {0};
+	if (c == NULL || sl_conf_begin(c) < 0)
+		return NULL;
+	if (sl_conf_exec_text(c, vrfs, 1, &errs, NULL) < 0 ||
+		sl_conf_exec_text(c, text, 100, &errs, NULL) < 0 || sl_conf_commit(c, &errs) < 0) {
+		for (size_t i = 0; i < errs.n; i++)
+			fprintf(stderr, "conf line %u: %s\n", errs.v[i].line, errs.v[i].msg);
+		sl_errors_free(&errs);
+		sl_conf_free(c);
+		return NULL;
+	}
+	sl_errors_free(&errs);
+	return c;
+}
+
+/* Build and publish `text`'s firewall on fw; 0 or a negative errno. */
+static inline int fwt_load(struct sl_fw *fw, const char *text)
+{
+	struct sl_conf *c = fwt_conf(text);
+	if (c == NULL)
+		return -EINVAL;
+	struct sl_errors warn = {0};
+	struct sl_fw_set *s = sl_fw_build(fw, c, fwt_resolve, NULL, &warn);
+	for (size_t i = 0; i < warn.n; i++)
+		fprintf(stderr, "fw warning: %s\n", warn.v[i].msg);
+	sl_errors_free(&warn);
+	sl_conf_free(c);
+	if (s == NULL)
+		return -errno;
+	return sl_fw_publish(fw, s);
+}
+
+static inline uint32_t fwt_ip(const char *s)
+{
+	uint32_t a = 0;
+	sl_addr_parse(s, &a);
+	return a;
+}
+
+/* A crafted IPv4 packet (no L2), at most 128 bytes. */
+struct fwt_pkt {
+	uint8_t b[128];
+	uint16_t len;
+};
+
+static inline void fwt_w16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void fwt_w32(uint8_t *p, uint32_t v)
+{
+	fwt_w16(p, (uint16_t)(v >> 16));
+	fwt_w16(p + 2, (uint16_t)v);
+}
+
+/* IPv4 header + l4len bytes of L4 (zeroed); returns the L4 pointer. */
+static inline uint8_t *fwt_ip4(struct fwt_pkt *p, uint8_t proto, const char *src, const char *dst,
+	uint16_t l4len)
+{
+	memset(p, 0, sizeof(*p));
+	p->len = (uint16_t)(20 + l4len);
+	p->b[0] = 0x45;
+	fwt_w16(p->b + 2, p->len);
+	p->b[8] = 64;
+	p->b[9] = proto;
+	fwt_w32(p->b + 12, fwt_ip(src));
+	fwt_w32(p->b + 16, fwt_ip(dst));
+	return p->b + 20;
+}
+
+static inline struct fwt_pkt fwt_udp(const char *src, uint16_t sp, const char *dst, uint16_t dp)
+{
+	struct fwt_pkt p;
+	uint8_t *u = fwt_ip4(&p, 17, src, dst, 8 + 12);
+	fwt_w16(u, sp);
+	fwt_w16(u + 2, dp);
+	fwt_w16(u + 4, 8 + 12);
+	return p;
+}
+
+#define FWT_SYN 0x02
+#define FWT_ACK 0x10
+#define FWT_FIN 0x01
+#define FWT_RST 0x04
+
+static inline struct fwt_pkt fwt_tcp(const char *src, uint16_t sp, const char *dst, uint16_t dp,
+	uint8_t flags)
+{
+	struct fwt_pkt p;
+	uint8_t *t = fwt_ip4(&p, 6, src, dst, 20);
+	fwt_w16(t, sp);
+	fwt_w16(t + 2, dp);
+	fwt_w32(t + 4, 1000);
+	fwt_w32(t + 8, 2000);
+	t[12] = 5 << 4;
+	t[13] = flags;
+	return p;
+}
+
+static inline struct fwt_pkt fwt_icmp(const char *src, const char *dst, uint8_t type, uint8_t code,
+	uint16_t id)
+{
+	struct fwt_pkt p;
+	uint8_t *ic = fwt_ip4(&p, 1, src, dst, 8 + 16);
+	ic[0] = type;
+	ic[1] = code;
+	fwt_w16(ic + 4, id);
+	return p;
+}
+
+/* An ICMP error (type/code) from src to dst quoting packet q's header and 8 bytes. */
+static inline struct fwt_pkt fwt_icmp_error(const char *src, const char *dst, uint8_t type,
+	uint8_t code, const struct fwt_pkt *q)
+{
+	struct fwt_pkt p;
+	uint8_t *ic = fwt_ip4(&p, 1, src, dst, 8 + 28);
+	ic[0] = type;
+	ic[1] = code;
+	memcpy(ic + 8, q->b, 28);
+	return p;
+}
+
+/* The verdict for one packet from VRF `from` to VRF `to`. */
+static inline int fwt_check(struct sl_fw *fw, uint64_t now, const struct fwt_pkt *p, uint32_t from,
+	uint32_t to)
+{
+	const uint8_t *l3 = p->b;
+	uint8_t v = 0xff;
+	sl_fw_check_burst(fw, 0, now, &l3, &p->len, &from, &to, 1, &v);
+	return v;
+}
+
+#endif
