@@ -53,7 +53,6 @@ static int add_received(struct audit_build *b, const struct audit_vrf *x, const 
 	struct sl_leak_audit *a = b->out;
 	struct audit_vrf *o;
 	struct sl_leak *l;
-	int rc;
 
 	if (audit_grow(&a->received, &b->cap_received, a->n_received, sizeof(*l)) < 0)
 		return -ENOMEM;
@@ -89,8 +88,7 @@ static int add_received(struct audit_build *b, const struct audit_vrf *x, const 
 		o = audit_vrf_find(b->s, rt->origin_vrf);
 		if (o == NULL)
 			break;
-		if ((rc = audit_vrf_load(b->s, o)) < 0)
-			return rc;
+		audit_vrf_load_bgp(b->s, o);
 		mech_detail(l->mech, x, o, l->detail, sizeof(l->detail));
 		break;
 	default:
@@ -267,8 +265,7 @@ static int audit_one(struct audit_build *b, struct audit_vrf *x)
 			struct audit_vrf *o = &b->s->vrfs[i];
 			if (o == x)
 				continue;
-			if ((rc = audit_vrf_load(b->s, o)) < 0)
-				return rc;
+			audit_vrf_load_bgp(b->s, o);
 			/* the RIB's rule: both sides need leak settings */
 			if (!o->bgp.enabled)
 				continue;
@@ -282,6 +279,7 @@ static int audit_one(struct audit_build *b, struct audit_vrf *x)
 		if ((rc = refusals_own(b, x)) < 0)
 			return rc;
 	}
+	audit_vrf_release(x);
 	return refusals_collisions(b, x, first_refused);
 }
 

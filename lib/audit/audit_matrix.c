@@ -110,10 +110,10 @@ int sl_leak_matrix(const struct sl_router *r, struct sl_leak_matrix *m)
 	if (m->vrfs == NULL)
 		goto nomem;
 	for (size_t i = 0; i < s.n_vrfs; i++) {
-		if ((rc = audit_vrf_load(&s, &s.vrfs[i])) < 0)
-			goto out;
+		struct sl_vrf_info vi;
 		/* the default VRF is always there; show it only when it is used */
-		if (strcmp(s.vrfs[i].name, SL_VRF_DEFAULT) == 0 && s.vrfs[i].n_routes == 0)
+		if (strcmp(s.vrfs[i].name, SL_VRF_DEFAULT) == 0 &&
+			sl_rib_vrf_info(s.rib, s.vrfs[i].name, &vi) == 0 && vi.n_selected == 0)
 			continue;
 		memcpy(m->vrfs[m->n_vrfs++], s.vrfs[i].name, SL_NAME_MAX);
 	}
@@ -122,8 +122,10 @@ int sl_leak_matrix(const struct sl_router *r, struct sl_leak_matrix *m)
 	if (m->cells == NULL)
 		goto nomem;
 	for (size_t x = 0; x < m->n_vrfs; x++) {
-		const struct audit_vrf *from = audit_vrf_find(&s, m->vrfs[x]);
+		struct audit_vrf *from = audit_vrf_find(&s, m->vrfs[x]);
 		size_t caps[SL_VRF_MAX] = {0};
+		if ((rc = audit_vrf_load(&s, from)) < 0)
+			goto out;
 		for (size_t i = 0; i < from->n_routes; i++) {
 			const struct sl_route *rt = &from->routes[i];
 			int y;
@@ -139,6 +141,7 @@ int sl_leak_matrix(const struct sl_router *r, struct sl_leak_matrix *m)
 			if (c->n_prefixes > 0 && (rc = return_path(&s, from, m->vrfs[y], c)) < 0)
 				goto out;
 		}
+		audit_vrf_release(from);
 	}
 	firewall_bindings(r, m);
 	rc = 0;

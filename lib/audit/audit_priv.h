@@ -21,8 +21,9 @@ struct audit_offer {
 
 struct audit_vrf {
 	char name[SL_NAME_MAX];
-	bool loaded;
-	bool has_bgp; /* leak settings read (bgp.enabled says whether it leaks) */
+	bool loaded; /* routes read */
+	bool bgp_loaded;
+	bool has_bgp; /* leak settings exist (bgp.enabled says whether it leaks) */
 	struct sl_rib_bgp bgp;
 	struct sl_route *routes; /* every candidate, in sl_rib_route_foreach order */
 	size_t n_routes;
@@ -42,8 +43,12 @@ struct audit_state {
 int audit_state_init(struct audit_state *s, const struct sl_router *r);
 void audit_state_free(struct audit_state *s);
 struct audit_vrf *audit_vrf_find(struct audit_state *s, const char *name);
-/* Read the VRF's candidates and leak settings once. 0 or -ENOMEM. */
+/* Read the VRF's leak settings once. */
+void audit_vrf_load_bgp(struct audit_state *s, struct audit_vrf *v);
+/* Read the VRF's candidates (and leak settings) once. 0 or -ENOMEM. */
 int audit_vrf_load(struct audit_state *s, struct audit_vrf *v);
+/* Drop the candidates (big tables are held one at a time); offers stay. */
+void audit_vrf_release(struct audit_vrf *v);
 /* Compute v's export offers once (loads v). 0 or -ENOMEM. */
 int audit_vrf_offers(struct audit_state *s, struct audit_vrf *v);
 

@@ -84,24 +84,42 @@ static int collect_route(const struct sl_route *rt, void *arg)
 	return 0;
 }
 
+void audit_vrf_load_bgp(struct audit_state *s, struct audit_vrf *v)
+{
+	if (v->bgp_loaded)
+		return;
+	/* the default VRF has no `vrf name` node: no leak settings, which is fine */
+	v->has_bgp = sl_router_vrf_bgp(s->r, v->name, &v->bgp) == 0;
+	if (!v->has_bgp)
+		memset(&v->bgp, 0, sizeof(v->bgp));
+	v->bgp_loaded = true;
+}
+
 int audit_vrf_load(struct audit_state *s, struct audit_vrf *v)
 {
 	struct route_collect c = {.v = v};
 	int rc;
 
+	audit_vrf_load_bgp(s, v);
 	if (v->loaded)
 		return 0;
 	rc = sl_rib_route_foreach(s->rib, v->name, collect_route, &c);
 	if (rc == 0)
 		rc = c.rc;
-	if (rc < 0)
+	if (rc < 0) {
+		audit_vrf_release(v);
 		return rc;
-	/* the default VRF has no `vrf name` node: no leak settings, which is fine */
-	v->has_bgp = sl_router_vrf_bgp(s->r, v->name, &v->bgp) == 0;
-	if (!v->has_bgp)
-		memset(&v->bgp, 0, sizeof(v->bgp));
+	}
 	v->loaded = true;
 	return 0;
+}
+
+void audit_vrf_release(struct audit_vrf *v)
+{
+	free(v->routes);
+	v->routes = NULL;
+	v->n_routes = 0;
+	v->loaded = false;
 }
 
 /*
@@ -160,6 +178,7 @@ static bool offer_of(struct audit_state *s, const struct audit_vrf *v, const str
 
 int audit_vrf_offers(struct audit_state *s, struct audit_vrf *v)
 {
+	bool was_loaded = v->loaded;
 	size_t cap = 0;
 	int rc;
 
@@ -183,6 +202,8 @@ int audit_vrf_offers(struct audit_state *s, struct audit_vrf *v)
 		}
 	}
 	v->offers_done = true;
+	if (!was_loaded)
+		audit_vrf_release(v);
 	return 0;
 }
 
