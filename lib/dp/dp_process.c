@@ -46,6 +46,28 @@ static inline void punt(struct sl_dp_counters *c, struct sl_dp_out *out, struct 
 	out->punt[out->n_punt++] = m;
 }
 
+/* One more packet redirected from VRF `from` into VRF `to` (leaked packets
+ * only): a short linear probe in this lcore's own table, no atomics. */
+_Static_assert(SL_DP_LEAK_SLOTS == 64, "leak_count hashes to 6 bits");
+static inline void leak_count(struct sl_dp_counters *c, uint32_t from, uint32_t to)
+{
+	uint32_t key = SL_DP_LEAK_KEY(from, to);
+	uint32_t h = (key * 0x9e3779b1u) >> 26; /* 6 bits: SL_DP_LEAK_SLOTS */
+	for (uint32_t i = 0; i < SL_DP_LEAK_PROBE; i++) {
+		struct sl_dp_leak_slot *s = &c->leak[(h + i) & (SL_DP_LEAK_SLOTS - 1)];
+		if (likely(s->key == key)) {
+			s->packets++;
+			return;
+		}
+		if (s->key == 0) {
+			s->packets = 1;
+			__atomic_store_n(&s->key, key, __ATOMIC_RELEASE); /* a plain store on x86 */
+			return;
+		}
+	}
+	c->leak_other++;
+}
+
 /* IPv4 header checksum check, 32 bits at a time (ones' complement sums are
  * byte-order independent): rte_raw_cksum's 16-bit loop cost ~15 cycles. */
 static inline bool ip_cksum_ok(const struct rte_ipv4_hdr *ip, unsigned ihl)
@@ -128,6 +150,7 @@ static inline bool parse(const struct sl_fib_ifmap *ifm, struct sl_dp_counters *
 	/* Ethernet padding past the IP total length is not forwarded */
 	if (m->pkt_len > (uint32_t)l2_len + total)
 		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - l2_len - total));
+	c->vrf_ipv4_rx[vrf < SL_DP_VRF_STATS ? vrf : SL_DP_VRF_STATS]++;
 	uint16_t k = b->n++;
 	b->slot[k] = slot;
 	b->vrf[k] = vrf;
@@ -275,6 +298,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	/* Leaks: gather the redirected packets and look them up again as a burst. */
 	for (uint16_t k = 0; k < b.n; k++) {
 		if (b.val[k] != VAL_MISS && sl_fib_val_is_redirect(b.val[k])) {
+			leak_count(c, b.vrf[k], sl_fib_val_vrf(b.val[k]));
 			b.vrf[k] = sl_fib_val_vrf(b.val[k]);
 			b.leaked[k] = 1;
 			redir[n_redir++] = k;
@@ -350,5 +374,6 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 		out->tx[port][out->n_tx[port]++] = m;
 		out->tx_ports |= 1u << port;
 		c->forwarded++;
+		c->vrf_forwarded[in_vrf < SL_DP_VRF_STATS ? in_vrf : SL_DP_VRF_STATS]++;
 	}
 }

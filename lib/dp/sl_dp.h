@@ -73,6 +73,22 @@ struct sl_dp_meta {
 	uint8_t l2_len;
 };
 
+#define SL_DP_VRF_STATS 256
+#define SL_DP_LEAK_SLOTS 64 /* power of 2 */
+#define SL_DP_LEAK_PROBE 8
+/* Key of a leak direction: VRF ids < 2^15, never 0 (0 marks a free slot). */
+#define SL_DP_LEAK_KEY(from, to) (0x80000000u | (uint32_t)(from) << 15 | (uint32_t)(to))
+#define SL_DP_LEAK_FROM(key) (((key) >> 15) & 0x7fffu)
+#define SL_DP_LEAK_TO(key) ((key) & 0x7fffu)
+
+/* Packets redirected from one VRF's FIB into another's (one leak direction).
+ * The owning lcore writes packets, then publishes key (release). */
+struct sl_dp_leak_slot {
+	uint32_t key; /* 0: free */
+	uint32_t pad;
+	uint64_t packets;
+};
+
 /* Per-lcore counters: each lcore writes only its own cache lines. */
 struct sl_dp_counters {
 	uint64_t rx;
@@ -84,6 +100,16 @@ struct sl_dp_counters {
 	uint64_t work_cycles;
 	uint64_t punted[SL_DP_PUNT__COUNT];
 	uint64_t dropped[SL_DP_DROP__COUNT];
+	/* Telemetry (lib/tele sums these itself; sl_dp_counters_sum/clear leave
+	 * them alone: they only grow). Bounded so that a lcore's counters stay a
+	 * few KiB: VRF ids >= SL_DP_VRF_STATS share the last slot, and leak
+	 * directions live in a small open-addressed table (a dense VRF x VRF
+	 * matrix would be 8 MiB per lcore); a direction that finds no slot within
+	 * SL_DP_LEAK_PROBE probes counts in leak_other. */
+	uint64_t vrf_ipv4_rx[SL_DP_VRF_STATS + 1]; /* IPv4 packets looked up, by ingress VRF */
+	uint64_t vrf_forwarded[SL_DP_VRF_STATS + 1]; /* sent to a port, by ingress VRF */
+	struct sl_dp_leak_slot leak[SL_DP_LEAK_SLOTS]; /* redirects, by (from, to) */
+	uint64_t leak_other;
 } __rte_cache_aligned;
 
 /*
