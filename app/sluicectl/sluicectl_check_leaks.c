@@ -181,67 +181,6 @@ out:
 	return text;
 }
 
-static int mech_parse(const char *s, enum sl_leak_mech *m)
-{
-	for (int i = SL_LEAK_STATIC; i <= SL_LEAK_IMPORT_VRF; i++) {
-		if (strcmp(s, sl_leak_mech_name((enum sl_leak_mech)i)) == 0) {
-			*m = (enum sl_leak_mech)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-/* Rebuild the received leaks from `show leak --json` (lib/show/show_leak.c). */
-static int leaks_from_json(const char *text, struct sl_leak **out, size_t *n)
-{
-	json_error_t jerr;
-	json_t *root = json_loads(text, 0, &jerr), *vrf, *r;
-	size_t i, k, cap = 0;
-
-	*out = NULL;
-	*n = 0;
-	json_array_foreach(json_object_get(root, "vrfs"), i, vrf)
-	{
-		const char *name = json_string_value(json_object_get(vrf, "name"));
-		json_array_foreach(json_object_get(vrf, "received"), k, r)
-		{
-			const char *prefix = json_string_value(json_object_get(r, "prefix"));
-			const char *from = json_string_value(json_object_get(r, "from"));
-			const char *mech = json_string_value(json_object_get(r, "mechanism"));
-			const char *detail = json_string_value(json_object_get(r, "detail"));
-			struct sl_leak l = {0};
-			if (name == NULL || prefix == NULL || from == NULL || mech == NULL ||
-				sl_prefix_parse(prefix, &l.prefix, false) < 0 ||
-				mech_parse(mech, &l.mech) < 0)
-				goto bad;
-			snprintf(l.vrf, sizeof(l.vrf), "%s", name);
-			snprintf(l.origin, sizeof(l.origin), "%s", from);
-			snprintf(l.detail, sizeof(l.detail), "%s", detail ? detail : "");
-			l.active = json_is_true(json_object_get(r, "active"));
-			l.selected = json_is_true(json_object_get(r, "selected"));
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 64;
-				struct sl_leak *v = realloc(*out, cap * sizeof(*v));
-				if (v == NULL)
-					goto bad;
-				*out = v;
-			}
-			(*out)[(*n)++] = l;
-		}
-	}
-	if (root == NULL || !json_is_array(json_object_get(root, "vrfs")))
-		goto bad;
-	json_decref(root);
-	return 0;
-bad:
-	json_decref(root);
-	free(*out);
-	*out = NULL;
-	*n = 0;
-	return -EINVAL;
-}
-
 int check_leaks_live(const char *socket, int argc, char **argv, bool json)
 {
 	struct sl_leak_expectations exp;
@@ -255,7 +194,7 @@ int check_leaks_live(const char *socket, int argc, char **argv, bool json)
 		return status;
 	}
 	text = daemon_leaks_json(socket, &status);
-	if (text != NULL && leaks_from_json(text, &leaks, &n) < 0) {
+	if (text != NULL && sl_leak_received_from_json(text, &leaks, &n) < 0) {
 		fprintf(stderr, "sluicectl: check-leaks: the daemon's 'show leak --json' reply is "
 				"not the expected JSON (is sluiced older than sluicectl?)\n");
 		status = EXIT_CONFIG;

@@ -110,6 +110,14 @@ void sl_leak_audit_free(struct sl_leak_audit *a);
 
 /* "static", "route-target", "import vrf" */
 const char *sl_leak_mech_name(enum sl_leak_mech m);
+
+/*
+ * The received leaks of a `show leak --json` reply (lib/show), as the audit
+ * gave them: how `sluicectl check-leaks` reads a running daemon's state.
+ * Fills vrf, origin, prefix, mech, detail, active, selected. 0 (*out malloc'ed,
+ * free it) or -EINVAL (not that JSON) / -ENOMEM.
+ */
+int sl_leak_received_from_json(const char *text, struct sl_leak **out, size_t *n);
 /* Stable keys for JSON: "route-map-deny", "route-map-implicit-deny", ... */
 const char *sl_leak_refusal_key(enum sl_leak_refusal r);
 /* The policy that admitted a leak: "route-map IMPORT-DNS rule 10",

@@ -407,6 +407,58 @@ static void test_unknown_vrf(void **state)
 	sl_router_free(r);
 }
 
+/* `sluicectl check-leaks` reads a daemon's `show leak --json`: the reply must
+ * give back exactly the audit's received leaks, on every example config. */
+static void test_json_round_trip(void **state)
+{
+	(void)state;
+	static const char *confs[] = {"backup-local-preference.conf", "demo-shared-services.conf",
+		"dns-only.conf", "internet-gateway.conf", "management.conf",
+		"rt-shared-services.conf", "rt-symmetric.conf", "static-bidirectional.conf",
+		"static-shared-services.conf"};
+	size_t total = 0;
+	for (size_t c = 0; c < sizeof(confs) / sizeof(confs[0]); c++) {
+		struct sl_router *r = load(confs[c], NULL);
+		struct sl_leak_audit a;
+		struct sl_leak *back;
+		size_t n;
+		char *argv[] = {"show", "leak"};
+		char *out = show(r, true, 2, argv);
+
+		audit(r, NULL, &a);
+		assert_int_equal(sl_leak_received_from_json(out, &back, &n), 0);
+		assert_int_equal(n, a.n_received);
+		for (size_t i = 0; i < n; i++) {
+			const struct sl_leak *x = &a.received[i], *y = &back[i];
+			assert_string_equal(x->vrf, y->vrf);
+			assert_string_equal(x->origin, y->origin);
+			assert_true(sl_prefix_eq(x->prefix, y->prefix));
+			assert_int_equal(x->mech, y->mech);
+			assert_string_equal(x->detail, y->detail);
+			assert_int_equal(x->active, y->active);
+			assert_int_equal(x->selected, y->selected);
+		}
+		total += n;
+		free(back);
+		free(out);
+		sl_leak_audit_free(&a);
+		sl_router_free(r);
+	}
+	/* leaks per example, in the order above (show leak on each) */
+	assert_int_equal(total, 2 + 8 + 2 + 2 + 2 + 1 + 2 + 2 + 2);
+
+	struct sl_leak *back = (struct sl_leak *)1;
+	size_t n = 1;
+	assert_int_equal(sl_leak_received_from_json("{\"routes\": []}", &back, &n), -EINVAL);
+	assert_null(back);
+	assert_int_equal(n, 0);
+	assert_int_equal(sl_leak_received_from_json(
+				 "{\"vrfs\": [{\"name\": \"A\", \"received\": [{\"prefix\": "
+				 "\"10.0.0.0/33\", \"from\": \"B\", \"mechanism\": \"static\"}]}]}",
+				 &back, &n),
+		-EINVAL);
+}
+
 /* ---- matrix ---- */
 
 static int vrf_index(const struct sl_leak_matrix *m, const char *name)
@@ -721,6 +773,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_static_and_backup),
 		cmocka_unit_test(test_collision),
 		cmocka_unit_test(test_unknown_vrf),
+		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_matrix_management),
 		cmocka_unit_test(test_matrix_return_paths),
 		cmocka_unit_test(test_matrix_firewall),
