@@ -151,7 +151,11 @@ static int refusals_from(
 		struct sl_leak_refused *f = NULL;
 		struct sl_prefix conn;
 
-		if (!of->exported) {
+		if (of->exported && !o->bgp.enabled) {
+			if ((f = new_refused(
+				     b, x, o->name, of->prefix, SL_REFUSED_ORIGIN_NO_BGP)) == NULL)
+				return -ENOMEM;
+		} else if (!of->exported) {
 			if ((f = new_refused(b, x, o->name, of->prefix, of->reason)) == NULL)
 				return -ENOMEM;
 			f->kind = of->kind;
@@ -266,9 +270,14 @@ static int audit_one(struct audit_build *b, struct audit_vrf *x)
 			if (o == x)
 				continue;
 			audit_vrf_load_bgp(b->s, o);
-			/* the RIB's rule: both sides need leak settings */
-			if (!o->bgp.enabled)
+			/* the RIB's rule: both sides need leak settings; an `import vrf` of a
+			 * VRF without them is a silent no-op the audit must show */
+			if (!o->bgp.enabled) {
+				if (imports_vrf(&x->bgp, o->name) &&
+					(rc = refusals_from(b, x, o, SL_LEAK_IMPORT_VRF)) < 0)
+					return rc;
 				continue;
+			}
 			if (rts_meet(&x->bgp, &o->bgp) &&
 				(rc = refusals_from(b, x, o, SL_LEAK_RT)) < 0)
 				return rc;

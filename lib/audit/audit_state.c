@@ -186,20 +186,19 @@ int audit_vrf_offers(struct audit_state *s, struct audit_vrf *v)
 		return 0;
 	if ((rc = audit_vrf_load(s, v)) < 0)
 		return rc;
-	if (v->bgp.enabled) {
-		for (size_t i = 0; i < v->n_routes;) {
-			size_t k = i + 1;
-			while (k < v->n_routes &&
-				sl_prefix_eq(v->routes[k].prefix, v->routes[i].prefix))
-				k++;
-			struct audit_offer o;
-			if (offer_of(s, v, &v->routes[i], k - i, &o)) {
-				if (audit_grow(&v->offers, &cap, v->n_offers, sizeof(o)) < 0)
-					return -ENOMEM;
-				v->offers[v->n_offers++] = o;
-			}
-			i = k;
+	/* a VRF without bgp settings exports nothing; its offers say what it would
+	 * export with them (the audit names the missing settings) */
+	for (size_t i = 0; i < v->n_routes;) {
+		size_t k = i + 1;
+		struct audit_offer o;
+		while (k < v->n_routes && sl_prefix_eq(v->routes[k].prefix, v->routes[i].prefix))
+			k++;
+		if (offer_of(s, v, &v->routes[i], k - i, &o)) {
+			if (audit_grow(&v->offers, &cap, v->n_offers, sizeof(o)) < 0)
+				return -ENOMEM;
+			v->offers[v->n_offers++] = o;
 		}
+		i = k;
 	}
 	v->offers_done = true;
 	if (!was_loaded)

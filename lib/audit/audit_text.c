@@ -35,6 +35,8 @@ const char *sl_leak_refusal_key(enum sl_leak_refusal r)
 		return "own-route";
 	case SL_REFUSED_COLLISION:
 		return "collision";
+	case SL_REFUSED_ORIGIN_NO_BGP:
+		return "origin-without-bgp";
 	}
 	return "unknown";
 }
@@ -124,6 +126,12 @@ void sl_leak_refusal_text(const struct sl_leak_refused *f, char *buf, size_t len
 		break;
 	case SL_REFUSED_COLLISION:
 		snprintf(buf, len, "collision with connected %s", sl_prefix_fmt(f->connected, p));
+		break;
+	case SL_REFUSED_ORIGIN_NO_BGP:
+		snprintf(buf, len,
+			"not exported: %s has no bgp settings (import vrf needs `protocols bgp` in "
+			"both VRFs)",
+			f->origin);
 		break;
 	default:
 		snprintf(buf, len, "refused");

@@ -69,6 +69,7 @@ enum sl_leak_refusal {
 	SL_REFUSED_RE_LEAK, /* the origin holds it as a leaked route: never exported again */
 	SL_REFUSED_OWN_ROUTE, /* the VRF's own export: a VRF never imports its own routes */
 	SL_REFUSED_COLLISION, /* equals or lies inside a connected prefix of the importer */
+	SL_REFUSED_ORIGIN_NO_BGP, /* `import vrf O` but O has no bgp settings: O exports nothing */
 };
 
 struct sl_leak_refused {

@@ -274,6 +274,44 @@ static void test_not_redistributed(void **state)
 	sl_router_free(r);
 }
 
+/* `import vrf` of a VRF without bgp settings imports nothing: the audit says why */
+static void test_import_vrf_without_bgp(void **state)
+{
+	(void)state;
+	struct sl_router *r =
+		load("management.conf", "set vrf name MGMT protocols bgp system-as 65000\n"
+					"set vrf name MGMT protocols bgp address-family "
+					"ipv4-unicast import vrf CUSTOMER-A\n");
+	struct sl_leak_audit a;
+	char text[256];
+
+	audit(r, "MGMT", &a);
+	assert_int_equal(count_received(&a, "MGMT"), 2); /* the two static leaks only */
+	assert_int_equal(a.n_refused, 1);
+	const struct sl_leak_refused *f = refused(&a, "MGMT", "10.1.0.0/24", "CUSTOMER-A");
+	assert_non_null(f);
+	assert_int_equal(f->reason, SL_REFUSED_ORIGIN_NO_BGP);
+	assert_int_equal(f->mech, SL_LEAK_IMPORT_VRF);
+	sl_leak_refusal_text(f, text, sizeof(text));
+	assert_string_equal(text, "not exported: CUSTOMER-A has no bgp settings (import vrf needs "
+				  "`protocols bgp` in both VRFs)");
+	sl_leak_audit_free(&a);
+	sl_router_free(r);
+
+	/* with bgp settings in CUSTOMER-A the same line leaks the subnet */
+	r = load("management.conf", "set vrf name MGMT protocols bgp system-as 65000\n"
+				    "set vrf name MGMT protocols bgp address-family ipv4-unicast "
+				    "import vrf CUSTOMER-A\n"
+				    "set vrf name CUSTOMER-A protocols bgp system-as 65000\n");
+	audit(r, "MGMT", &a);
+	assert_int_equal(a.n_refused, 0);
+	const struct sl_leak *l = received(&a, "MGMT", "10.1.0.0/24", "CUSTOMER-A");
+	assert_non_null(l);
+	assert_int_equal(l->mech, SL_LEAK_IMPORT_VRF);
+	sl_leak_audit_free(&a);
+	sl_router_free(r);
+}
+
 /* an explicit deny rule on import, an export route-map with no matching rule */
 static void test_route_map_denials(void **state)
 {
@@ -770,6 +808,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_own_route),
 		cmocka_unit_test(test_not_redistributed),
 		cmocka_unit_test(test_route_map_denials),
+		cmocka_unit_test(test_import_vrf_without_bgp),
 		cmocka_unit_test(test_static_and_backup),
 		cmocka_unit_test(test_collision),
 		cmocka_unit_test(test_unknown_vrf),
