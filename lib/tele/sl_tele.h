@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sl_tele.h — sluiced's /sluice/... commands on the DPDK telemetry socket
+ * (`dpdk-telemetry.py -f FILE_PREFIX`), next to DPDK's own /ethdev/... ones:
+ *
+ *   /sluice/info                      version, uptime, lcores, ports and their VRFs
+ *   /sluice/vrf/list[,OFFSET]         VRFs with route and packet counts
+ *   /sluice/vrf/info,NAME             table, RD, RTs, routes by source, counters
+ *   /sluice/route/list,VRF[,OFFSET]   a VRF's routes, SL_TELE_ROUTE_PAGE per reply
+ *   /sluice/route/lookup,VRF,ADDR     what the RIB and the live FIB do for ADDR
+ *   /sluice/leak/list[,OFFSET]        every leaked route: from, to, mechanism, policy
+ *   /sluice/stats                     per-VRF and per-leak-direction packets, drops
+ *
+ * DPDK 22.11's telemetry cannot put objects in arrays, caps a dict at 256
+ * entries and silently truncates a reply beyond 16 KiB: lists of records are
+ * therefore objects keyed by position ("0", "1", ...) and paged, each page
+ * saying total, offset, count and next_offset (absent on the last page).
+ *
+ * Telemetry callbacks run on DPDK's telemetry threads while the control thread
+ * changes the RIB: every query is handed to the control thread, which answers
+ * it from sl_tele_poll() between its other tasks (the querying thread waits up
+ * to 2 s). Nothing is read concurrently with a commit.
+ *
+ * Counters are per-lcore (struct sl_dp_counters) and summed on read.
+ */
+#ifndef SL_TELE_H
+#define SL_TELE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sl_commit.h"
+#include "sl_dp.h"
+#include "sl_fib.h"
+
+#define SL_TELE_ROUTE_PAGE 40 /* routes per /sluice/route/list reply (~200 B each) */
+#define SL_TELE_LEAK_PAGE 40 /* leaks per /sluice/leak/list reply */
+#define SL_TELE_VRF_PAGE 64 /* VRFs per /sluice/vrf/list reply */
+#define SL_TELE_STATS_MAX 64 /* VRFs and leak directions per /sluice/stats reply */
+
+/* What the commands read; owned by the caller, alive until sl_tele_stop. */
+struct sl_tele_src {
+	struct sl_router *router;
+	struct sl_dp *dp;
+	struct sl_fib *fib;
+};
+
+/* Register every /sluice/... command (once per process). 0 or a negative errno. */
+int sl_tele_init(const struct sl_tele_src *src);
+
+/* Control thread: answer the pending query, if any. Returns the number answered. */
+unsigned sl_tele_poll(void);
+
+/* Queries get an error from now on (before the sources are freed). Idempotent. */
+void sl_tele_stop(void);
+
+/* ---- counters summed over lcores (used by the commands; unit-tested) ---- */
+
+struct sl_tele_leak_dir {
+	uint32_t from, to; /* VRF ids */
+	uint64_t packets; /* redirected from `from`'s FIB into `to`'s */
+};
+
+#define SL_TELE_DIRS_MAX 1024
+
+struct sl_tele_counts {
+	uint64_t vrf_ipv4_rx[SL_DP_VRF_STATS + 1]; /* [SL_DP_VRF_STATS]: ids beyond */
+	uint64_t vrf_forwarded[SL_DP_VRF_STATS + 1];
+	struct sl_tele_leak_dir dirs[SL_TELE_DIRS_MAX]; /* by (from, to) */
+	size_t n_dirs;
+	uint64_t leak_other; /* directions no lcore table (or dirs[]) had room for */
+};
+
+/* Sum n per-lcore counter blocks into *out (which is overwritten). */
+void sl_tele_counts_sum(const struct sl_dp_counters *per_lcore, size_t n, struct sl_tele_counts *out);
+
+/* Packets of one direction (0 if never seen). */
+uint64_t sl_tele_leak_packets(const struct sl_tele_counts *c, uint32_t from, uint32_t to);
+
+#endif

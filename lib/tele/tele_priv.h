@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* tele_priv.h — shared by the lib/tele files: the hand-over to the control
+ * thread, parameter parsing and small JSON-building helpers. */
+#ifndef TELE_PRIV_H
+#define TELE_PRIV_H
+
+#include <stdbool.h>
+
+#include <rte_telemetry.h>
+
+#include "sl_tele.h"
+
+#define TELE_ARGS_MAX 4
+#define TELE_ARG_LEN 64
+
+/* A command's body, run on the control thread: args are the comma-separated
+ * parameters. Returns 0 (d filled) or a negative errno (null reply). */
+typedef int (*tele_fn)(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsigned n_args,
+	struct rte_tel_data *d);
+
+/* From a telemetry callback: run fn on the control thread and wait for it. */
+int tele_call(tele_fn fn, const char *params, struct rte_tel_data *d);
+
+/* Register the commands of each file (called by sl_tele_init). */
+int tele_vrf_register(void);
+int tele_route_register(void);
+int tele_leak_register(void);
+int tele_stats_register(void);
+
+/* d becomes {"error": message}: wrong parameters are answered, not nulled. */
+int tele_error(struct rte_tel_data *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A paging OFFSET parameter ("" = 0); false when malformed. */
+bool tele_offset(const char *s, uint32_t *offset);
+
+/* A new dict container (NULL when out of memory). */
+struct rte_tel_data *tele_dict(void);
+
+/* Add child to parent under the position key "i" (child freed with parent). */
+int tele_add_indexed(struct rte_tel_data *parent, size_t i, struct rte_tel_data *child);
+
+/* Page bookkeeping: total, offset, count and next_offset when more remain. */
+void tele_page_info(struct rte_tel_data *d, size_t total, size_t offset, size_t count);
+
+/* Route helpers shared by route and vrf views. */
+const char *tele_source_name(enum sl_rt_source s);
+/* "connected eth3", "via 203.0.113.1 eth4", "local eth1", "blackhole", "vrf SHARED" */
+void tele_nh_text(const struct sl_rib *rib, const struct sl_nh *nh, char *buf, size_t len);
+
+/* Counters summed over every lcore (heap, caller frees); NULL when out of memory. */
+struct sl_tele_counts *tele_counts(const struct sl_dp *dp);
+
+#endif

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* tele_stats.c — per-lcore counters summed on read, and /sluice/stats. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tele_priv.h"
+
+static void dir_add(struct sl_tele_counts *out, uint32_t from, uint32_t to, uint64_t packets)
+{
+	for (size_t i = 0; i < out->n_dirs; i++) {
+		if (out->dirs[i].from == from && out->dirs[i].to == to) {
+			out->dirs[i].packets += packets;
+			return;
+		}
+	}
+	if (out->n_dirs == SL_TELE_DIRS_MAX) {
+		out->leak_other += packets;
+		return;
+	}
+	out->dirs[out->n_dirs++] = (struct sl_tele_leak_dir){from, to, packets};
+}
+
+static int dir_cmp(const void *a, const void *b)
+{
+	const struct sl_tele_leak_dir *x = a, *y = b;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return x->to < y->to ? -1 : x->to > y->to;
+}
+
+void sl_tele_counts_sum(const struct sl_dp_counters *per_lcore, size_t n, struct sl_tele_counts *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t l = 0; l < n; l++) {
+		const struct sl_dp_counters *c = &per_lcore[l];
+		for (unsigned v = 0; v <= SL_DP_VRF_STATS; v++) {
+			out->vrf_ipv4_rx[v] += c->vrf_ipv4_rx[v];
+			out->vrf_forwarded[v] += c->vrf_forwarded[v];
+		}
+		out->leak_other += c->leak_other;
+		for (unsigned s = 0; s < SL_DP_LEAK_SLOTS; s++) {
+			/* key published after packets by the owning lcore */
+			uint32_t key = __atomic_load_n(&c->leak[s].key, __ATOMIC_ACQUIRE);
+			if (key != 0)
+				dir_add(out, SL_DP_LEAK_FROM(key), SL_DP_LEAK_TO(key),
+					c->leak[s].packets);
+		}
+	}
+	qsort(out->dirs, out->n_dirs, sizeof(out->dirs[0]), dir_cmp);
+}
+
+uint64_t sl_tele_leak_packets(const struct sl_tele_counts *c, uint32_t from, uint32_t to)
+{
+	for (size_t i = 0; i < c->n_dirs; i++)
+		if (c->dirs[i].from == from && c->dirs[i].to == to)
+			return c->dirs[i].packets;
+	return 0;
+}
+
+static const char *vrf_name(const struct sl_rib *rib, uint32_t id)
+{
+	const char *n = sl_rib_vrf_name(rib, id);
+	return n ? n : "(deleted)";
+}
+
+static int stats(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsigned n_args,
+	struct rte_tel_data *d)
+{
+	(void)args;
+	if (n_args != 0)
+		return tele_error(d, "/sluice/stats takes no parameter");
+	const struct sl_rib *rib = sl_router_rib_const(src->router);
+	struct sl_tele_counts *c = tele_counts(src->dp);
+	struct sl_dp_counters sum;
+	struct rte_tel_data *vrfs = tele_dict(), *leaks = tele_dict(), *drops = tele_dict(),
+			    *punts = tele_dict();
+	if (c == NULL || vrfs == NULL || leaks == NULL || drops == NULL || punts == NULL) {
+		free(c);
+		rte_tel_data_free(vrfs);
+		rte_tel_data_free(leaks);
+		rte_tel_data_free(drops);
+		rte_tel_data_free(punts);
+		return -ENOMEM;
+	}
+	sl_dp_counters_sum(src->dp, &sum);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "rx", sum.rx);
+	rte_tel_data_add_dict_u64(d, "tx", sum.tx);
+	rte_tel_data_add_dict_u64(d, "forwarded", sum.forwarded);
+	rte_tel_data_add_dict_u64(d, "leaked", sum.leaked);
+	for (int i = 0; i < SL_DP_DROP__COUNT; i++)
+		rte_tel_data_add_dict_u64(drops, sl_dp_drop_names[i], sum.dropped[i]);
+	for (int i = 0; i < SL_DP_PUNT__COUNT; i++)
+		rte_tel_data_add_dict_u64(punts, sl_dp_punt_names[i], sum.punted[i]);
+	rte_tel_data_add_dict_container(d, "drops", drops, 0);
+	rte_tel_data_add_dict_container(d, "punts", punts, 0);
+
+	/* VRFs that saw packets, in id order (bounded: the rest are counted) */
+	size_t n = 0, omitted = 0;
+	for (uint32_t id = 0; id <= SL_DP_VRF_STATS; id++) {
+		if (c->vrf_ipv4_rx[id] == 0 && c->vrf_forwarded[id] == 0)
+			continue;
+		if (n == SL_TELE_STATS_MAX) {
+			omitted++;
+			continue;
+		}
+		struct rte_tel_data *e = tele_dict();
+		if (e == NULL)
+			break;
+		if (id < SL_DP_VRF_STATS) {
+			rte_tel_data_add_dict_string(e, "vrf", vrf_name(rib, id));
+			rte_tel_data_add_dict_u64(e, "id", id);
+		} else {
+			rte_tel_data_add_dict_string(e, "vrf", "(ids >= 256)");
+		}
+		rte_tel_data_add_dict_u64(e, "ipv4_rx", c->vrf_ipv4_rx[id]);
+		rte_tel_data_add_dict_u64(e, "forwarded", c->vrf_forwarded[id]);
+		tele_add_indexed(vrfs, n++, e);
+	}
+	rte_tel_data_add_dict_container(d, "vrfs", vrfs, 0);
+	rte_tel_data_add_dict_u64(d, "vrfs_omitted", omitted);
+
+	n = 0;
+	omitted = 0;
+	for (size_t i = 0; i < c->n_dirs; i++) {
+		if (n == SL_TELE_STATS_MAX) {
+			omitted++;
+			continue;
+		}
+		struct rte_tel_data *e = tele_dict();
+		if (e == NULL)
+			break;
+		rte_tel_data_add_dict_string(e, "from", vrf_name(rib, c->dirs[i].from));
+		rte_tel_data_add_dict_string(e, "to", vrf_name(rib, c->dirs[i].to));
+		rte_tel_data_add_dict_u64(e, "packets", c->dirs[i].packets);
+		tele_add_indexed(leaks, n++, e);
+	}
+	rte_tel_data_add_dict_container(d, "leaks", leaks, 0);
+	rte_tel_data_add_dict_u64(d, "leaks_omitted", omitted);
+	rte_tel_data_add_dict_u64(d, "leak_other", c->leak_other);
+	free(c);
+	return 0;
+}
+
+static int stats_cb(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	return tele_call(stats, params, d);
+}
+
+int tele_stats_register(void)
+{
+	return rte_telemetry_register_cmd("/sluice/stats", stats_cb,
+		"Packets per VRF and per leak direction, drops and punts by reason. No parameters");
+}
