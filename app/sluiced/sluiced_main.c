@@ -19,6 +19,7 @@
 #include <rte_lcore.h>
 #include <rte_pdump.h>
 
+#include "sl_tele.h"
 #include "sluiced.h"
 
 RTE_LOG_REGISTER(sluiced_logtype, sluice.daemon, INFO);
@@ -165,7 +166,7 @@ static void control_loop(struct sd *s)
 	while (!stop_signal) {
 		if (out != NULL)
 			poll_inline(s, out);
-		unsigned slow = sd_slow_poll(s);
+		unsigned slow = sd_slow_poll(s) + sl_tele_poll();
 		/* sleep in the socket poll only when there is nothing to forward */
 		int wait_ms = (slow > 0 || out != NULL) ? 0 : 1;
 		if (s->ctl != NULL)
@@ -288,6 +289,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sluiced: cannot register the control commands\n");
 		goto out_ports;
 	}
+	struct sl_tele_src tele = {.router = sd.router, .dp = sd.dp, .fib = sd.fib};
+	if (sl_tele_init(&tele) < 0)
+		SD_LOG(WARNING, "telemetry commands /sluice/... unavailable");
 	assign_queues(&sd);
 	for (unsigned i = 0; i < sd.n_workers; i++)
 		rte_eal_remote_launch(sl_dp_worker_main, &sd.workers[i], sd.workers[i].lcore_id);
@@ -305,6 +309,7 @@ int main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 	rc = 0;
 out_ports:
+	sl_tele_stop();
 	sd_ping_abort_all(&sd);
 	if (sd.ctl != NULL)
 		sl_ctl_server_close(sd.ctl);
