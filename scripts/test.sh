@@ -13,16 +13,22 @@ top=$PWD
 "$top/scripts/setup-deps.sh"
 
 step() { printf '\n==== %s ====\n' "$*"; }
+# meson setup quietly, but show why when it fails
+setup() {
+	local dir=$1
+	shift
+	rm -rf "$dir"
+	meson setup "$dir" "$@" >"$top/.setup-$dir.log" 2>&1 || { cat "$top/.setup-$dir.log"; exit 1; }
+	rm -f "$top/.setup-$dir.log"
+}
 
 step "gcc --werror build, unit and dts suites"
-rm -rf build-test
-meson setup build-test --werror -Dfuzz=false >/dev/null
+setup build-test --werror -Dfuzz=false
 ninja -C build-test
 meson test -C build-test --print-errorlogs --num-processes 2
 
 step "ASan+UBSan build, unit suites"
-rm -rf build-asan
-meson setup build-asan --werror -Db_sanitize=address,undefined -Db_lundef=false -Ddts=false >/dev/null
+setup build-asan --werror -Db_sanitize=address,undefined -Db_lundef=false -Ddts=false
 ninja -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -30,8 +36,10 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 
 if [ "${SLUICE_QUICK:-0}" != 1 ]; then
 	step "clang --werror build and parser fuzzing (60 s)"
-	rm -rf build-clang
-	CC=clang meson setup build-clang --werror -Dfuzz=true -Ddts=false >/dev/null
+	CC=clang
+	export CC
+	setup build-clang --werror -Dfuzz=true -Ddts=false
+	unset CC
 	ninja -C build-clang
 	fuzzer=build-clang/tests/conf/fuzz/fuzz_conf
 	if [ -x "$fuzzer" ]; then
