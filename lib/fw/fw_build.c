@@ -338,7 +338,8 @@ static int rulesets_build(struct sl_fw_set *s, const struct sl_conf *conf, struc
 	if (sl_conf_children_sorted(names, &sets, &n_sets) < 0)
 		return -ENOMEM;
 	/* names sort naturally in conf; the set needs strcmp order for lookups */
-	qsort(sets, n_sets, sizeof(*sets), cmp_name);
+	if (n_sets > 1)
+		qsort(sets, n_sets, sizeof(*sets), cmp_name);
 	if (n_sets > FW_RULESETS_MAX) {
 		free(sets);
 		return -E2BIG;
@@ -362,7 +363,8 @@ static int rulesets_build(struct sl_fw_set *s, const struct sl_conf *conf, struc
 			rc = -ENOMEM;
 			break;
 		}
-		qsort(rules, n_rules, sizeof(*rules), cmp_number);
+		if (n_rules > 1)
+			qsort(rules, n_rules, sizeof(*rules), cmp_number);
 		for (size_t k = 0; k < n_rules && rc == 0; k++) {
 			struct rule_spec r;
 			if (sl_conf_has(rules[k], "disable"))

@@ -109,22 +109,34 @@ const char *fw_ct_state_name(const struct fw_ct_entry *e)
 	return (st & CT_REPLIED) ? "REPLIED" : "UNREPLIED";
 }
 
-/* Release the slots of deleted flows once no reader can hold them. */
+/* Release the slots of the pending batch once no reader can hold them;
+ * flows deleted since then wait for the next batch. */
 static void dead_release(struct sl_fw *fw, bool wait)
 {
-	if (fw->n_dead == 0)
+	if (fw->n_pending == 0)
 		return;
-	if (fw->qsbr != NULL) {
-		if (rte_rcu_qsbr_check(fw->qsbr, fw->dead_token, wait) != 1)
-			return;
-	}
-	for (uint32_t i = 0; i < fw->n_dead; i++) {
+	if (fw->qsbr != NULL && rte_rcu_qsbr_check(fw->qsbr, fw->dead_token, wait) != 1)
+		return;
+	for (uint32_t i = 0; i < fw->n_pending; i++) {
 		uint32_t pos = fw->dead[i];
 		__atomic_store_n(&fw->ct_entries[pos].claim, CT_FREE, __ATOMIC_RELEASE);
 		rte_hash_free_key_with_position(fw->ct, (int32_t)pos);
 	}
-	__atomic_fetch_sub(&fw->ct_count, fw->n_dead, __ATOMIC_RELAXED);
-	fw->n_dead = 0;
+	__atomic_fetch_sub(&fw->ct_count, fw->n_pending, __ATOMIC_RELAXED);
+	memmove(fw->dead, fw->dead + fw->n_pending,
+		(fw->n_dead - fw->n_pending) * sizeof(*fw->dead));
+	fw->n_dead -= fw->n_pending;
+	fw->n_pending = 0;
+}
+
+/* Start a grace period for every deleted flow not yet in one. */
+static void dead_batch(struct sl_fw *fw)
+{
+	if (fw->n_pending > 0 || fw->n_dead == 0)
+		return;
+	fw->n_pending = fw->n_dead;
+	if (fw->qsbr != NULL)
+		fw->dead_token = rte_rcu_qsbr_start(fw->qsbr);
 }
 
 /* Unlink a live entry; its slot is released after a grace period. */
@@ -141,8 +153,6 @@ unsigned sl_fw_ct_sweep(struct sl_fw *fw, uint64_t now, uint32_t budget)
 	unsigned deleted = 0;
 
 	dead_release(fw, false);
-	if (fw->n_dead > 0)
-		return 0; /* one batch in its grace period at a time */
 	budget = RTE_MIN(budget, fw->ct_slots);
 	for (uint32_t i = 0; i < budget; i++) {
 		uint32_t pos = fw->sweep_cursor;
@@ -157,10 +167,10 @@ unsigned sl_fw_ct_sweep(struct sl_fw *fw, uint64_t now, uint32_t budget)
 		entry_kill(fw, pos);
 		deleted++;
 	}
-	if (fw->n_dead > 0 && fw->qsbr != NULL)
-		fw->dead_token = rte_rcu_qsbr_start(fw->qsbr);
 	fw->ct_expired += deleted;
+	dead_batch(fw);
 	dead_release(fw, false);
+	dead_batch(fw);
 	return deleted;
 }
 
@@ -170,8 +180,7 @@ void sl_fw_ct_flush(struct sl_fw *fw)
 	for (uint32_t pos = 0; pos < fw->ct_slots; pos++)
 		if (__atomic_load_n(&fw->ct_entries[pos].claim, __ATOMIC_ACQUIRE) == CT_LIVE)
 			entry_kill(fw, pos);
-	if (fw->n_dead > 0 && fw->qsbr != NULL)
-		fw->dead_token = rte_rcu_qsbr_start(fw->qsbr);
+	dead_batch(fw);
 	dead_release(fw, true);
 }
 

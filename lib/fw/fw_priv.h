@@ -87,8 +87,8 @@ struct fw_ct_key {
 	uint16_t port[2];
 	uint16_t vrf[2];
 	uint8_t proto;
-	uint8_t pad[3];
-};
+	uint8_t pad[7];
+} __rte_aligned(8); /* rte_hash_crc reads 8 bytes at a time */
 
 /* status bits */
 #define CT_ORIG_HI (1u << 0) /* the flow was opened by endpoint hi */
@@ -133,6 +133,7 @@ struct sl_fw {
 	uint32_t sweep_cursor;
 	uint32_t *dead; /* positions deleted, waiting for a grace period */
 	uint32_t n_dead, dead_cap;
+	uint32_t n_pending; /* dead[0..n_pending) are covered by dead_token */
 	uint64_t dead_token;
 	uint64_t ct_expired, ct_expired_cleared;
 	uint64_t build_ns;
