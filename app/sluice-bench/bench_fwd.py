@@ -1,0 +1,547 @@
+#!/usr/bin/python3
+"""Forwarding benchmark driver (run through scripts/bench.sh).
+
+One worker lcore (lcore 1), the control side on lcore 0, one net_pcap port
+replaying a 4,096-frame pcap (tx without a target: frames are dropped after
+tx). Measured, interleaved rep by rep, each figure the median of the reps:
+
+  (a) io floor   dpdk-testpmd --forward-mode=io on the base scenario's pcap
+  (b) sluiced    1 base (1 VRF x 1M routes), 2 vrfs (64 VRFs on vifs), 3 leak
+                 (base + 30 % of the packets through a leak), 4 firewall (not
+                 available yet), 5 base while a commit is applied every 100 ms
+  (c) lookup     sluice-bench-lpm: raw rte_lpm_lookup_bulk over the same
+                 destinations in tables of the same routes
+
+Rates come from the DPDK telemetry socket (/ethdev/stats,0 ipackets sampled
+twice, --seconds apart) for testpmd and sluiced alike; cycles/packet =
+TSC Hz / packets per second (the worker polls at 100 %). sluiced's idle
+instances are SIGSTOPped while another one (or testpmd) measures, so every
+instance loads its routes once and the reps still interleave.
+"""
+import argparse
+import ctypes
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+TELEMETRY_DIR = "/var/run/dpdk"
+
+
+def die_with_parent():
+    """Children (possibly SIGSTOPped) are killed if this driver dies."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def on_signal(sig, _frame):
+    raise SystemExit("bench_fwd.py: signal %d" % sig)
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+class Telemetry:
+    """DPDK telemetry v2 client (one connection, SOCK_SEQPACKET)."""
+
+    def __init__(self, prefix, timeout):
+        path = os.path.join(TELEMETRY_DIR, prefix, "dpdk_telemetry.v2")
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+                self.s.connect(path)
+                break
+            except OSError:
+                self.s.close()
+                if time.monotonic() > deadline:
+                    raise RuntimeError("no telemetry socket at %s" % path)
+                time.sleep(0.2)
+        json.loads(self.s.recv(16384).decode())  # greeting
+
+    def query(self, cmd):
+        self.s.send(cmd.encode())
+        return json.loads(self.s.recv(65536).decode())
+
+    def rx_packets(self):
+        t = time.monotonic()
+        st = self.query("/ethdev/stats,0")["/ethdev/stats"]
+        return t, st["ipackets"], st
+
+    def close(self):
+        self.s.close()
+
+
+def ctl(sock, argv, json_out=False, data=None, timeout=600):
+    """One request on sluiced's control socket (doc/operations.md)."""
+    req = {"argv": argv, "json": json_out}
+    if data is not None:
+        req["input"] = data
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect(sock)
+    s.sendall((json.dumps(req) + "\n").encode())
+    s.shutdown(socket.SHUT_WR)
+    buf = b""
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        buf += b
+    s.close()
+    rep = json.loads(buf.decode())
+    if rep.get("status", 1) != 0:
+        raise RuntimeError("sluiced %s: %s" % (" ".join(argv), rep.get("errors", "").strip()))
+    return rep.get("output", "")
+
+
+def dataplane(sock):
+    return json.loads(ctl(sock, ["show", "dataplane"], json_out=True))
+
+
+def rate(tel, seconds):
+    t0, p0, _ = tel.rx_packets()
+    time.sleep(seconds)
+    t1, p1, st = tel.rx_packets()
+    return (p1 - p0) / (t1 - t0), st
+
+
+def hugepage_bytes(prefix):
+    total = 0
+    for d in ("/dev/hugepages",):
+        try:
+            for f in os.listdir(d):
+                if f.startswith(prefix + "map_"):
+                    total += os.stat(os.path.join(d, f)).st_blocks * 512
+        except OSError:
+            pass
+    return total
+
+
+def rss_bytes(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+class Sluiced:
+    def __init__(self, a, name, sdir, tbl8s, rules):
+        self.name = name
+        self.dir = sdir
+        self.prefix = "slbench-%s-%d" % (name, os.getpid())
+        self.sock = os.path.join(a.run_dir, "%s.sock" % name)
+        self.logf = open(os.path.join(a.run_dir, "%s.log" % name), "w")
+        cmd = [a.sluiced, "-l", "0,1", "--no-pci", "--file-prefix", self.prefix,
+               "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % os.path.join(sdir, "traffic.pcap"),
+               "--", "--config", os.path.join(sdir, "sluiced.conf"), "--socket", self.sock,
+               "--mbufs", str(a.mbufs), "--lpm-rules", str(rules), "--lpm-tbl8s", str(tbl8s)]
+        self.cmd = cmd
+        log("start %s: %s" % (name, " ".join(cmd)))
+        self.t_start = time.monotonic()
+        self.p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.logf,
+                                  stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
+        self.tel = None
+        self.load_s = None
+        self.stopped = False
+
+    def wait_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.p.poll() is not None:
+                raise RuntimeError("sluiced %s exited (%d): see %s" % (
+                    self.name, self.p.returncode, self.logf.name))
+            try:
+                with open(self.logf.name) as f:
+                    if "sluiced: ready" in f.read():
+                        self.load_s = time.monotonic() - self.t_start
+                        self.tel = Telemetry(self.prefix, 30)
+                        return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError("sluiced %s not ready after %d s" % (self.name, timeout))
+
+    def pause(self):
+        if not self.stopped:
+            os.kill(self.p.pid, signal.SIGSTOP)
+            self.stopped = True
+
+    def resume(self):
+        if self.stopped:
+            os.kill(self.p.pid, signal.SIGCONT)
+            self.stopped = False
+
+    def stop(self):
+        self.resume()
+        if self.tel:
+            self.tel.close()
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGINT)
+            try:
+                self.p.wait(60)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        self.logf.close()
+        for f in os.listdir("/dev/hugepages") if os.path.isdir("/dev/hugepages") else []:
+            if f.startswith(self.prefix + "map_"):
+                try:
+                    os.unlink(os.path.join("/dev/hugepages", f))
+                except OSError:
+                    pass
+
+
+def testpmd_rep(a, pcap, rep):
+    prefix = "slbench-pmd-%d-%d" % (os.getpid(), rep)
+    cmd = [a.testpmd, "-l", "0,1", "--no-pci", "--file-prefix", prefix,
+           "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap, "--",
+           "--forward-mode=io", "--port-topology=loop", "--nb-cores=1",
+           "--total-num-mbufs=%d" % a.mbufs, "--auto-start", "--stats-period=1"]
+    logf = open(os.path.join(a.run_dir, "testpmd-%d.log" % rep), "w")
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
+                         preexec_fn=die_with_parent)
+    try:
+        tel = Telemetry(prefix, 60)
+        time.sleep(a.warmup)
+        pps, _ = rate(tel, a.seconds)
+        tel.close()
+    finally:
+        p.send_signal(signal.SIGINT)
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+        logf.close()
+    return {"pps": pps, "command": " ".join(cmd)}
+
+
+def sluiced_rep(a, s):
+    s.resume()
+    time.sleep(a.warmup)
+    d0 = dataplane(s.sock)
+    pps, _ = rate(s.tel, a.seconds)
+    d1 = dataplane(s.sock)
+    s.pause()
+    rx = d1["rx"] - d0["rx"]
+    fwd = d1["forwarded"] - d0["forwarded"]
+    return {
+        "pps": pps,
+        "work_cycles_per_packet": (d1["work_cycles"] - d0["work_cycles"]) / rx if rx else None,
+        "rx": rx, "forwarded": fwd, "leaked": d1["leaked"] - d0["leaked"],
+        "punted": sum(d1["punted"].values()) - sum(d0["punted"].values()),
+        "dropped": {k: d1["dropped"][k] - d0["dropped"][k] for k in d1["dropped"]
+                    if d1["dropped"][k] != d0["dropped"][k]},
+    }
+
+
+def commit_scenario(a, s, hz):
+    """Scenario 5: a commit every 100 ms while forwarding. Loss from the
+    worker's own counters; stall from telemetry rx samples every ~2 ms: the
+    longest stretch in which rx advanced by less than 10 % of the median
+    sample-rate (a stall in the worker stops rx, the pcap port has no ring
+    that could hide it)."""
+    s.resume()
+    time.sleep(a.warmup)
+    stop = threading.Event()
+    lat = []
+    errors = []
+    route = "vrf name BENCH protocols static route 198.18.0.0/15"
+
+    def committer():
+        nxt = time.monotonic()
+        k = 0
+        while not stop.is_set():
+            line = ("set %s next-hop 10.0.0.2\n" % route) if k % 2 == 0 else ("delete %s\n" % route)
+            t0 = time.monotonic()
+            try:
+                ctl(s.sock, ["configure"], data=line, timeout=30)
+            except Exception as e:  # noqa: BLE001 - recorded, reported
+                errors.append(str(e))
+            lat.append(time.monotonic() - t0)
+            k += 1
+            nxt += a.commit_interval
+            time.sleep(max(0.0, nxt - time.monotonic()))
+
+    d0 = dataplane(s.sock)
+    samples = []
+    th = threading.Thread(target=committer)
+    th.start()
+    t_end = time.monotonic() + a.commit_seconds
+    while time.monotonic() < t_end:
+        t, p, _ = s.tel.rx_packets()
+        samples.append((t, p))
+        time.sleep(0.002)
+    stop.set()
+    th.join()
+    time.sleep(0.2)
+    d1 = dataplane(s.sock)
+    s.pause()
+    rates = [(p1 - p0) / (t1 - t0) for (t0, p0), (t1, p1) in zip(samples, samples[1:]) if t1 > t0]
+    med = statistics.median(rates) if rates else 0
+    longest = cur = 0.0
+    gap_max = 0.0
+    for (t0, p0), (t1, p1) in zip(samples, samples[1:]):
+        gap_max = max(gap_max, t1 - t0)
+        if med and (p1 - p0) < 0.1 * med * (t1 - t0):
+            cur += t1 - t0
+            longest = max(longest, cur)
+        else:
+            cur = 0.0
+    # the worst sample window expressed as packets missing at the median rate
+    missing = max(((med * (t1 - t0) - (p1 - p0)) / med for (t0, p0), (t1, p1)
+                   in zip(samples, samples[1:])), default=0.0) if med else 0.0
+    rx = d1["rx"] - d0["rx"]
+    fwd = d1["forwarded"] - d0["forwarded"]
+    arp = d1["punted"]["arp"] - d0["punted"]["arp"]
+    drops = {k: d1["dropped"][k] - d0["dropped"][k] for k in d1["dropped"]}
+    # Every packet the worker did not forward is counted by reason: lost =
+    # drops + punts other than the pcap's own ARP frames. (rx - forwarded - arp
+    # is the same up to the burst in flight while the counters were read.)
+    other_punts = sum(d1["punted"].values()) - sum(d0["punted"].values()) - arp
+    lost = sum(drops.values()) + other_punts
+    return {
+        "commits": len(lat), "commit_errors": errors[:3], "commit_interval_s": a.commit_interval,
+        "commit_latency_ms_median": statistics.median(lat) * 1e3 if lat else None,
+        "commit_latency_ms_max": max(lat) * 1e3 if lat else None,
+        "rx": rx, "forwarded": fwd, "arp_punted": arp,
+        "lost": lost, "rx_minus_forwarded_minus_arp": rx - fwd - arp,
+        "dropped": {k: v for k, v in drops.items() if v},
+        "pps_median": med,
+        "samples": len(samples), "sample_gap_ms_max": gap_max * 1e3,
+        "stall_ms_longest_zero_rx": longest * 1e3,
+        "stall_ms_worst_window_deficit": missing * 1e3,
+    }
+
+
+def lpm_floor(a, sdir, tbl8s, leak_vrf=None):
+    cmd = [a.lpm, "-l", "1", "--no-pci", "--file-prefix", "slbench-lpm-%d" % os.getpid(), "--",
+           "--routes", os.path.join(sdir, "routes.txt"), "--pcap", os.path.join(sdir, "traffic.pcap"),
+           "--tbl8s", str(tbl8s), "--passes", str(a.lpm_passes), "--reps", str(a.reps)]
+    if leak_vrf is not None:
+        cmd += ["--leak-vrf", str(leak_vrf)]
+    log("lookup floor: " + " ".join(cmd))
+    out = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=True)
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r["command"] = " ".join(cmd)
+    return r
+
+
+def med(vals):
+    vals = [v for v in vals if v is not None]
+    return statistics.median(vals) if vals else None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True, help="dir with base/, leak/, vrfs/ from gen-bench.py")
+    ap.add_argument("--scenarios", default="base,vrfs,leak,commit")
+    ap.add_argument("--sluiced", required=True)
+    ap.add_argument("--lpm", required=True)
+    ap.add_argument("--testpmd", default="dpdk-testpmd")
+    ap.add_argument("--run-dir", required=True)
+    ap.add_argument("--json", required=True)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--warmup", type=float, default=1.0)
+    ap.add_argument("--mbufs", type=int, default=16384)
+    ap.add_argument("--commit-seconds", type=float, default=10.0)
+    ap.add_argument("--commit-interval", type=float, default=0.1)
+    ap.add_argument("--lpm-passes", type=int, default=300)
+    ap.add_argument("--load-timeout", type=int, default=1800)
+    a = ap.parse_args()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+    os.makedirs(a.run_dir, exist_ok=True)
+    # Keep this driver (and its children's non-EAL threads) off the worker's core.
+    try:
+        os.sched_setaffinity(0, {0})
+    except OSError:
+        pass
+    want = [x for x in a.scenarios.split(",") if x]
+    info = {}
+    for sc in ("base", "vrfs", "leak"):
+        p = os.path.join(a.data, sc, "info.json")
+        if os.path.exists(p):
+            with open(p) as f:
+                info[sc] = json.load(f)
+    tbl8s = {sc: max(256, 1 << (int(i["tbl8_groups_max"] * 1.25) - 1).bit_length())
+             for sc, i in info.items()}
+    rules = {sc: max(i["routes_per_vrf"]) + 1024 for sc, i in info.items()}
+
+    result = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+              "machine": machine(), "reps": a.reps, "seconds": a.seconds,
+              "inputs": info, "scenarios": {}}
+    inst = {}
+    try:
+        # Load one instance at a time (loading is the control plane's job and
+        # would steal the worker's core from a measuring neighbour), pause it.
+        for sc in ("base", "vrfs", "leak"):
+            if sc in want or (sc == "base" and "commit" in want):
+                s = Sluiced(a, sc, os.path.join(a.data, sc), tbl8s[sc], rules[sc])
+                s.wait_ready(a.load_timeout)
+                log("%s ready in %.1f s" % (sc, s.load_s))
+                inst[sc] = s
+                s.pause()
+        hz = None
+        floor_runs, runs = [], {sc: [] for sc in inst}
+        for rep in range(a.reps):
+            log("rep %d/%d: testpmd io" % (rep + 1, a.reps))
+            floor_runs.append(testpmd_rep(a, os.path.join(a.data, "base", "traffic.pcap"), rep))
+            for sc, s in inst.items():
+                if sc not in want:
+                    continue
+                log("rep %d/%d: sluiced %s" % (rep + 1, a.reps, sc))
+                runs[sc].append(sluiced_rep(a, s))
+        lookups = {}
+        for sc in inst:
+            if sc in want:
+                lookups[sc] = lpm_floor(a, os.path.join(a.data, sc), tbl8s[sc],
+                                        1 if sc == "leak" else None)
+                hz = lookups[sc]["tsc_hz"]
+        if hz is None:
+            hz = machine()["tsc_hz"]
+        floor_pps = med([r["pps"] for r in floor_runs])
+        floor_cpp = hz / floor_pps
+        result["tsc_hz"] = hz
+        result["io_floor"] = {"mpps": floor_pps / 1e6, "cycles_per_packet": floor_cpp,
+                              "reps_mpps": [r["pps"] / 1e6 for r in floor_runs],
+                              "command": floor_runs[0]["command"]}
+        for sc, rs in runs.items():
+            if not rs:
+                continue
+            s = inst[sc]
+            pps = med([r["pps"] for r in rs])
+            cpp = hz / pps
+            s.resume()  # a paused sluiced answers nothing
+            dp = dataplane(s.sock)
+            s.pause()
+            i = info[sc]
+            entry = {
+                "mpps": pps / 1e6, "cycles_per_packet": cpp,
+                "work_cycles_per_packet": cpp - floor_cpp,
+                "worker_counter_work_cycles_per_packet": med([r["work_cycles_per_packet"] for r in rs]),
+                "reps_mpps": [r["pps"] / 1e6 for r in rs],
+                "reps": rs,
+                "vrfs": i["vrfs"], "routes_per_vrf": i["routes_per_vrf"][0],
+                "load_seconds": s.load_s,
+                "lpm_bytes_per_vrf": dp["fib"]["bytes_per_vrf"],
+                "hugepage_bytes": hugepage_bytes(s.prefix),
+                "rss_bytes": rss_bytes(s.p.pid),
+                "command": " ".join(s.cmd),
+                "lookup_floor": lookups.get(sc),
+            }
+            if sc == "leak":
+                entry["leaked_share"] = i["leaked_packets"] / i["packets"]
+            result["scenarios"][sc] = entry
+        result["scenarios"]["firewall"] = {"available": False,
+                                           "note": "not available: lib/fw does not exist yet"}
+        if "commit" in want and "base" in inst:
+            log("scenario 5: commits every %.0f ms for %.0f s" % (a.commit_interval * 1e3,
+                                                                 a.commit_seconds))
+            result["scenarios"]["commit"] = commit_scenario(a, inst["base"], hz)
+    finally:
+        for s in inst.values():
+            s.stop()
+        cleanup_files()
+    with open(a.json, "w") as f:
+        json.dump(result, f, indent=1)
+        f.write("\n")
+    summary(result)
+
+
+def cleanup_files():
+    """Hugepage files and runtime dirs of every DPDK process this run started."""
+    tag = "-%d" % os.getpid()
+    for d in ("/dev/hugepages", TELEMETRY_DIR):
+        try:
+            names = os.listdir(d)
+        except OSError:
+            continue
+        for f in names:
+            if f.startswith("slbench-") and tag in f:
+                path = os.path.join(d, f)
+                try:
+                    if os.path.isdir(path):
+                        for g in os.listdir(path):
+                            os.unlink(os.path.join(path, g))
+                        os.rmdir(path)
+                    else:
+                        os.unlink(path)
+                except OSError:
+                    pass
+
+
+def machine():
+    hz = None
+    model = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name") and not model:
+                model = line.split(":", 1)[1].strip()
+            if line.startswith("cpu MHz") and hz is None:
+                hz = float(line.split(":", 1)[1]) * 1e6
+    return {"cpu": model, "cpus": os.cpu_count(), "tsc_hz": hz,
+            "virtual": "hypervisor" in open("/proc/cpuinfo").read(),
+            "kernel": os.uname().release}
+
+
+def summary(r):
+    p = print
+    m = r["machine"]
+    p("\n  ---------------------- sluice forwarding benchmark ----------------------")
+    p("  %s, %d cpus%s, TSC %.3f GHz, %s; median of %d reps x %.0f s" % (
+        m["cpu"], m["cpus"], " (VM)" if m["virtual"] else "", r["tsc_hz"] / 1e9, r["date"],
+        r["reps"], r["seconds"]))
+    f = r["io_floor"]
+    p("  %-34s %8s %10s %10s %12s" % ("", "Mpps", "cyc/pkt", "work", "MiB/VRF"))
+    p("  %-34s %8.2f %10.1f %10s %12s" % ("(a) testpmd io floor", f["mpps"], f["cycles_per_packet"],
+                                          "-", "-"))
+    names = {"base": "(b1) 1 VRF x %s routes", "vrfs": "(b2) %s VRFs x %s routes",
+             "leak": "(b3) b1 + %s %% leaked"}
+    for sc in ("base", "vrfs", "leak"):
+        e = r["scenarios"].get(sc)
+        if e is None:
+            continue
+        if sc == "base":
+            label = names[sc] % format(e["routes_per_vrf"], ",")
+        elif sc == "vrfs":
+            label = names[sc] % (e["vrfs"], format(e["routes_per_vrf"], ","))
+        else:
+            label = names[sc] % round(e["leaked_share"] * 100)
+        p("  %-34s %8.2f %10.1f %10.1f %12.1f" % (label, e["mpps"], e["cycles_per_packet"],
+                                                e["work_cycles_per_packet"],
+                                                e["lpm_bytes_per_vrf"] / 2**20))
+    p("  %-34s %s" % ("(b4) b3 + 100-rule leak firewall", "not available"))
+    c = r["scenarios"].get("commit")
+    if c:
+        p("  %-34s %d commits, lost %d of %d, longest stall %.2f ms (worst window %.2f ms)" % (
+            "(b5) b1 + commit every 100 ms", c["commits"], c["lost"], c["rx"],
+            c["stall_ms_longest_zero_rx"], c["stall_ms_worst_window_deficit"]))
+    for sc in ("base", "vrfs", "leak"):
+        e = r["scenarios"].get(sc)
+        if e and e.get("lookup_floor"):
+            lf = e["lookup_floor"]
+            p("  (c) lookup floor %-16s bulk %.1f cyc/pkt, single %.1f cyc/pkt%s" % (
+                sc, lf["bulk_cycles_per_packet"], lf["single_cycles_per_packet"],
+                " (+ 2nd lookup of %d/%d)" % (lf["second_lookups_per_pass"], lf["lookups_per_pass"])
+                if lf["second_lookups_per_pass"] else ""))
+    p("  work = sluiced cycles/packet - io floor cycles/packet (cycles = TSC Hz / pps)")
+    p("  ------------------------------------------------------------------------\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,259 @@
+#!/usr/bin/python3
+"""Deterministic inputs for the forwarding benchmark (scripts/bench.sh).
+
+    gen-bench.py --out DIR --scenario {base,leak,vrfs} [--routes N] [--vrfs V]
+                 [--leak-pct P] [--packets K] [--seed S]
+
+writes into DIR:
+  sluiced.conf  the router configuration (VyOS `set` lines) for sluiced on ONE
+                port (eth0 = DPDK port 0, a net_pcap port)
+  routes.txt    `VRF-INDEX PREFIX/LEN` per line, the FIB the packets are
+                looked up in (read by sluice-bench-lpm, the lookup floor)
+  traffic.pcap  K frames of 64 bytes (Ethernet + IPv4 + UDP; 802.1Q-tagged
+                in the vrfs scenario) whose destinations all hit a route,
+                preceded by one ARP request per gateway (the gateways announce
+                themselves, so sluiced learns their MACs from the replayed pcap)
+  info.json     what was generated (counts, prefix-length histogram, tbl8 groups)
+
+Scenarios:
+  base   1 VRF (BENCH) x N routes (default 1,000,000), BGP-like lengths
+  leak   base + VRF PEER on eth0 vif 100 with its own routes inside
+         100.64.0.0/10, leaked into BENCH by one static interface leak;
+         P % (default 30) of the packets go to PEER's routes (second lookup)
+  vrfs   V VRFs (default 64) on vifs 10.. of eth0, N routes each (default 16,000)
+
+Only the Python standard library; the same arguments give the same bytes.
+"""
+import argparse
+import ipaddress
+import json
+import os
+import random
+import struct
+import sys
+
+ETH_MAC_GW = "02:00:00:00:%02x:%02x"  # gateway MACs: vrf index, gateway index
+ROUTER_MAC = "02:70:63:61:70:00"      # net_pcap's port 0 MAC ("\x02pcap" + 0)
+SRC_IP = 0x0A0000FE                  # 10.0.0.254: every packet's source
+PEER_NET = 0x64400000                # 100.64.0.0/10: PEER's address space
+PEER_LEN = 10
+VIF_BASE = 10                        # vrfs scenario: VLAN of VRF i = 10 + i
+LEAK_VLAN = 100
+GATEWAYS = 4                         # base: next hops the routes are spread over
+
+
+def mac_bytes(s):
+    return bytes(int(x, 16) for x in s.split(":"))
+
+
+def excluded(addr):
+    """Space kept out of the generated tables (private, CGN, loopback, ...)."""
+    first = addr >> 24
+    return (first in (0, 10, 127) or first >= 224 or
+            (addr >> (32 - PEER_LEN)) == (PEER_NET >> (32 - PEER_LEN)))
+
+
+def prefix_len(rng):
+    """BGP-like mix: 65 % /24, 25 % /16-/23, 5 % /8-/15, 5 % longer than /24."""
+    r = rng.random()
+    if r < 0.65:
+        return 24
+    if r < 0.90:
+        return rng.randint(16, 23)
+    if r < 0.95:
+        return rng.randint(8, 15)
+    return rng.choice((25, 26, 27, 28, 29, 30, 32))
+
+
+def gen_routes(rng, n, space=None):
+    """n distinct (addr, len) prefixes; inside space=(net, len) when given."""
+    seen = set()
+    out = []
+    while len(out) < n:
+        ln = prefix_len(rng)
+        if space is not None:
+            net, sl = space
+            ln = max(ln, sl + 2)
+            addr = net | rng.getrandbits(32 - sl)
+        else:
+            addr = rng.getrandbits(32)
+            if excluded(addr):
+                continue
+        addr &= (0xFFFFFFFF << (32 - ln)) & 0xFFFFFFFF
+        if (addr, ln) in seen:
+            continue
+        seen.add((addr, ln))
+        out.append((addr, ln))
+    return out
+
+
+def tbl8_groups(routes):
+    """rte_lpm tbl8 groups the routes longer than /24 need (one per /24)."""
+    return len({a >> 8 for a, ln in routes if ln > 24})
+
+
+def ip_str(a):
+    return str(ipaddress.IPv4Address(a))
+
+
+def csum16(data):
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def frame_udp(dst_mac, src_mac, vlan, src, dst, ident, size=64):
+    l2 = dst_mac + src_mac
+    if vlan:
+        l2 += struct.pack("!HH", 0x8100, vlan)
+    l2 += struct.pack("!H", 0x0800)
+    ip_len = size - len(l2)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, ip_len, ident & 0xFFFF, 0, 64, 17, 0,
+                     struct.pack("!I", src), struct.pack("!I", dst))
+    ip = ip[:10] + struct.pack("!H", csum16(ip)) + ip[12:]
+    udp_len = ip_len - 20
+    udp = struct.pack("!HHHH", 1024 + (ident & 0x3FF), 9, udp_len, 0)
+    return l2 + ip + udp + bytes(udp_len - 8)
+
+
+def frame_arp_request(src_mac, vlan, sip, tip, size=64):
+    """Who-has tip tell sip: the router learns sip's MAC (it owns tip)."""
+    l2 = b"\xff" * 6 + src_mac
+    if vlan:
+        l2 += struct.pack("!HH", 0x8100, vlan)
+    l2 += struct.pack("!H", 0x0806)
+    arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, src_mac, struct.pack("!I", sip),
+                      b"\0" * 6, struct.pack("!I", tip))
+    f = l2 + arp
+    return f + bytes(max(0, size - len(f)))
+
+
+def write_pcap(path, frames):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for i, fr in enumerate(frames):
+            f.write(struct.pack("<IIII", i // 1000000, i % 1000000, len(fr), len(fr)))
+            f.write(fr)
+
+
+def host_in(rng, addr, ln):
+    """A destination inside addr/ln (not the network address for short prefixes)."""
+    if ln >= 31:
+        return addr | rng.getrandbits(32 - ln) if ln == 31 else addr
+    return addr | rng.randint(1, (1 << (32 - ln)) - 2)
+
+
+class Vrf:
+    def __init__(self, name, table, vlan, net, routes, n_gw):
+        self.name, self.table, self.vlan = name, table, vlan
+        self.net = net  # the interface's /24: router .1, gateways .2 ..
+        self.routes = routes
+        self.gws = [net + 2 + i for i in range(n_gw)]
+
+    @property
+    def ifname(self):
+        return "eth0.%d" % self.vlan if self.vlan else "eth0"
+
+
+def config_lines(vrfs, leak):
+    out = ["# generated by scripts/gen-bench.py: do not edit"]
+    for v in vrfs:
+        out.append("set vrf name %s table %d" % (v.name, v.table))
+    for v in vrfs:
+        base = ("set interfaces ethernet eth0 vif %d" % v.vlan if v.vlan
+                else "set interfaces ethernet eth0")
+        out.append("%s vrf %s" % (base, v.name))
+        out.append("%s address %s/24" % (base, ip_str(v.net + 1)))
+    for v in vrfs:
+        pre = "set vrf name %s protocols static route" % v.name
+        for i, (a, ln) in enumerate(v.routes):
+            out.append("%s %s/%d next-hop %s" % (pre, ip_str(a), ln, ip_str(v.gws[i % len(v.gws)])))
+    if leak is not None:
+        frm, to = leak
+        out.append("set vrf name %s protocols static route %s/%d interface %s vrf %s" % (
+            frm.name, ip_str(PEER_NET), PEER_LEN, to.ifname, to.name))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--scenario", choices=("base", "leak", "vrfs"), required=True)
+    ap.add_argument("--routes", type=int)
+    ap.add_argument("--vrfs", type=int, default=64)
+    ap.add_argument("--leak-pct", type=float, default=30.0)
+    ap.add_argument("--peer-routes", type=int, default=16000)
+    ap.add_argument("--packets", type=int, default=4096)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    rng = random.Random(a.seed)
+    os.makedirs(a.out, exist_ok=True)
+
+    vrfs, leak = [], None
+    if a.scenario in ("base", "leak"):
+        n = a.routes if a.routes is not None else 1000000
+        vrfs.append(Vrf("BENCH", 100, 0, 0x0A000000, gen_routes(rng, n), GATEWAYS))
+        if a.scenario == "leak":
+            peer = Vrf("PEER", 101, LEAK_VLAN, 0x0A010000,
+                       gen_routes(rng, a.peer_routes, (PEER_NET, PEER_LEN)), 1)
+            vrfs.append(peer)
+            leak = (vrfs[0], peer)
+    else:
+        n = a.routes if a.routes is not None else 16000
+        if not 1 <= a.vrfs <= 200:
+            sys.exit("gen-bench.py: --vrfs must be in [1, 200]")
+        for i in range(a.vrfs):
+            vrfs.append(Vrf("V%03d" % i, 200 + i, VIF_BASE + i, 0x0A020000 + (i << 8),
+                            gen_routes(rng, n), 1))
+
+    with open(os.path.join(a.out, "sluiced.conf"), "w") as f:
+        f.write("\n".join(config_lines(vrfs, leak)) + "\n")
+    with open(os.path.join(a.out, "routes.txt"), "w") as f:
+        for vi, v in enumerate(vrfs):
+            for addr, ln in v.routes:
+                f.write("%d %s/%d\n" % (vi, ip_str(addr), ln))
+
+    router = mac_bytes(ROUTER_MAC)
+    frames = []
+    for vi, v in enumerate(vrfs):
+        for gi, gw in enumerate(v.gws):
+            frames.append(frame_arp_request(mac_bytes(ETH_MAC_GW % (vi, gi)), v.vlan, gw,
+                                            v.net + 1))
+    n_arp = len(frames)
+    if a.packets <= n_arp:
+        sys.exit("gen-bench.py: --packets must exceed the %d ARP frames" % n_arp)
+    leaked = 0
+    for i in range(a.packets - n_arp):
+        if a.scenario == "leak" and rng.random() * 100 < a.leak_pct:
+            v, ingress = vrfs[1], vrfs[0]
+            leaked += 1
+        elif a.scenario == "vrfs":
+            v = ingress = vrfs[rng.randrange(len(vrfs))]
+        else:
+            v = ingress = vrfs[0]
+        addr, ln = v.routes[rng.randrange(len(v.routes))]
+        frames.append(frame_udp(router, mac_bytes("02:00:00:00:ff:fe"), ingress.vlan, SRC_IP,
+                                host_in(rng, addr, ln), i))
+    write_pcap(os.path.join(a.out, "traffic.pcap"), frames)
+
+    hist = {}
+    for v in vrfs:
+        for _, ln in v.routes:
+            hist[ln] = hist.get(ln, 0) + 1
+    info = {
+        "scenario": a.scenario, "seed": a.seed, "vrfs": len(vrfs),
+        "routes_per_vrf": [len(v.routes) for v in vrfs],
+        "routes_total": sum(len(v.routes) for v in vrfs),
+        "tbl8_groups_max": max(tbl8_groups(v.routes) for v in vrfs),
+        "prefix_lengths": {str(k): hist[k] for k in sorted(hist)},
+        "packets": len(frames), "arp_frames": n_arp, "leaked_packets": leaked,
+        "frame_bytes": 64,
+    }
+    with open(os.path.join(a.out, "info.json"), "w") as f:
+        json.dump(info, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""Smoke test of the forwarding benchmark: scripts/bench.sh --quick (2,000
+routes, 4 VRFs, one 1-second rep) must run end to end and write well-formed
+JSON with every section. No figure is checked beyond being a positive number:
+timings never decide a test. Exit 0 pass, 1 fail, 77 skip (no root, no
+dpdk-testpmd, sluiced not built)."""
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def positive(obj, path):
+    v = obj
+    for k in path.split("."):
+        if not isinstance(v, dict) or k not in v:
+            fail("bench.json has no %s" % path)
+        v = v[k]
+    if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v) or v <= 0:
+        fail("bench.json %s = %r, expected a positive number" % (path, v))
+    return v
+
+
+def main():
+    if os.geteuid() != 0:
+        print("SKIP: needs root (hugepages, DPDK)")
+        return 77
+    if shutil.which("dpdk-testpmd") is None:
+        print("SKIP: dpdk-testpmd not installed")
+        return 77
+    out = tempfile.mkdtemp(prefix="sluice-bench-smoke-")
+    try:
+        p = subprocess.run([os.path.join(TOP, "scripts/bench.sh"), "--quick", "--out", out],
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=540)
+        if p.returncode == 77:
+            print("SKIP: " + p.stderr.strip().splitlines()[-1] if p.stderr.strip() else "SKIP")
+            return 77
+        if p.returncode != 0:
+            sys.stdout.write(p.stdout[-3000:])
+            sys.stdout.write(p.stderr[-3000:])
+            fail("bench.sh --quick exited %d" % p.returncode)
+        try:
+            with open(os.path.join(out, "bench.json")) as f:
+                r = json.load(f)
+        except (OSError, ValueError) as e:
+            fail("bench.json unreadable: %s" % e)
+        positive(r, "tsc_hz")
+        positive(r, "io_floor.mpps")
+        positive(r, "io_floor.cycles_per_packet")
+        for sc in ("base", "vrfs", "leak"):
+            positive(r, "scenarios.%s.mpps" % sc)
+            positive(r, "scenarios.%s.cycles_per_packet" % sc)
+            positive(r, "scenarios.%s.lpm_bytes_per_vrf" % sc)
+            positive(r, "scenarios.%s.lookup_floor.bulk_cycles_per_packet" % sc)
+            e = r["scenarios"][sc]
+            if not isinstance(e.get("work_cycles_per_packet"), (int, float)):
+                fail("scenarios.%s.work_cycles_per_packet missing" % sc)
+            if e["reps"][0]["forwarded"] <= 0:
+                fail("sluiced forwarded nothing in %s: %r" % (sc, e["reps"][0]))
+        if r["scenarios"]["vrfs"]["vrfs"] != 4:
+            fail("vrfs scenario has %r VRFs, expected 4" % r["scenarios"]["vrfs"]["vrfs"])
+        if r["scenarios"]["leak"]["reps"][0]["leaked"] <= 0:
+            fail("no packet was leaked in the leak scenario")
+        if r["scenarios"]["firewall"].get("available") is not False:
+            fail("firewall slot should say not available")
+        c = r["scenarios"].get("commit")
+        if c is None or c["commits"] < 1 or not isinstance(c["lost"], int):
+            fail("commit scenario incomplete: %r" % c)
+        if c["commit_errors"]:
+            fail("commits failed: %r" % c["commit_errors"])
+        if "sluice forwarding benchmark" not in p.stdout:
+            fail("no summary printed")
+        print("PASS: bench.sh --quick wrote %s" % os.path.join(out, "bench.json"))
+        return 0
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
