@@ -46,8 +46,8 @@ static inline void punt(struct sl_dp_counters *c, struct sl_dp_out *out, struct 
 	out->punt[out->n_punt++] = m;
 }
 
-/* One more packet redirected from VRF `from` into VRF `to` (leaked packets
- * only): a short linear probe in this lcore's own table, no atomics. */
+/* One more packet that entered in VRF `from` and left through an interface
+ * of VRF `to`: a short linear probe in this lcore's own table, no atomics. */
 _Static_assert(SL_DP_LEAK_SLOTS == 64, "leak_count hashes to 6 bits");
 static inline void leak_count(struct sl_dp_counters *c, uint32_t from, uint32_t to)
 {
@@ -298,7 +298,6 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	/* Leaks: gather the redirected packets and look them up again as a burst. */
 	for (uint16_t k = 0; k < b.n; k++) {
 		if (b.val[k] != VAL_MISS && sl_fib_val_is_redirect(b.val[k])) {
-			leak_count(c, b.vrf[k], sl_fib_val_vrf(b.val[k]));
 			b.vrf[k] = sl_fib_val_vrf(b.val[k]);
 			b.leaked[k] = 1;
 			redir[n_redir++] = k;
@@ -375,5 +374,9 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 		out->tx_ports |= 1u << port;
 		c->forwarded++;
 		c->vrf_forwarded[in_vrf < SL_DP_VRF_STATS ? in_vrf : SL_DP_VRF_STATS]++;
+		/* a crossing: out of an interface of another VRF (by a redirect, or
+		 * by a static next hop resolved in another VRF) */
+		if (ofc->vrf_id != in_vrf)
+			leak_count(c, in_vrf, ofc->vrf_id);
 	}
 }

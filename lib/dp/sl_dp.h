@@ -81,7 +81,7 @@ struct sl_dp_meta {
 #define SL_DP_LEAK_FROM(key) (((key) >> 15) & 0x7fffu)
 #define SL_DP_LEAK_TO(key) ((key) & 0x7fffu)
 
-/* Packets redirected from one VRF's FIB into another's (one leak direction).
+/* Packets forwarded from one VRF into another (one leak direction).
  * The owning lcore writes packets, then publishes key (release). */
 struct sl_dp_leak_slot {
 	uint32_t key; /* 0: free */
@@ -108,7 +108,8 @@ struct sl_dp_counters {
 	 * SL_DP_LEAK_PROBE probes counts in leak_other. */
 	uint64_t vrf_ipv4_rx[SL_DP_VRF_STATS + 1]; /* IPv4 packets looked up, by ingress VRF */
 	uint64_t vrf_forwarded[SL_DP_VRF_STATS + 1]; /* sent to a port, by ingress VRF */
-	struct sl_dp_leak_slot leak[SL_DP_LEAK_SLOTS]; /* redirects, by (from, to) */
+	/* forwarded packets that crossed: by (ingress VRF, egress interface's VRF) */
+	struct sl_dp_leak_slot leak[SL_DP_LEAK_SLOTS];
 	uint64_t leak_other;
 } __rte_cache_aligned;
 
