@@ -246,23 +246,32 @@ int sl_dp_l2_write(struct rte_mbuf *m, uint16_t cur_l2_len, const struct sl_fib_
 	return l2_write(m, cur_l2_len, ifc, dst_l2, ether_type);
 }
 
-/* Hand the leaked packets that will be forwarded to the leak-point filter. */
+/* Hand the packets that cross VRFs to the leak-point filter: those whose
+ * egress interface (after a redirect, or through a cross-VRF static next
+ * hop) is in another VRF than their ingress interface. */
 static void leak_filter(const struct sl_dp_leak_filter *lf, const struct sl_fib_ifmap *ifm,
-	struct dp_burst *b, struct rte_mbuf **pkts, const uint16_t *redir, uint16_t n_redir)
+	const struct sl_fib_nh *nht, struct dp_burst *b, struct rte_mbuf **pkts)
 {
 	struct rte_mbuf *fp[SL_DP_BURST];
 	const uint8_t *l3[SL_DP_BURST];
 	uint32_t from[SL_DP_BURST], to[SL_DP_BURST];
 	uint8_t deny[SL_DP_BURST];
 	uint16_t idx[SL_DP_BURST], n = 0;
-	for (uint16_t r = 0; r < n_redir; r++) {
-		uint16_t k = redir[r];
-		if (b->val[k] == VAL_MISS || sl_fib_val_is_redirect(b->val[k]))
+	for (uint16_t k = 0; k < b->n; k++) {
+		uint32_t val = b->val[k];
+		if (val == VAL_MISS || sl_fib_val_is_redirect(val))
+			continue;
+		const struct sl_fib_nh *nh = &nht[val];
+		if (nh->type < SL_FIB_NH_T_CONNECTED || nh->oif >= SL_FIB_IFACE_MAX)
+			continue;
+		uint32_t in_vrf = ifm->ifs[b->in_oif[k]].vrf_id;
+		uint32_t out_vrf = ifm->ifs[nh->oif].vrf_id;
+		if (out_vrf == in_vrf)
 			continue;
 		fp[n] = pkts[b->slot[k]];
 		l3[n] = rte_pktmbuf_mtod_offset(fp[n], const uint8_t *, b->l2_len[k]);
-		from[n] = ifm->ifs[b->in_oif[k]].vrf_id;
-		to[n] = b->vrf[k];
+		from[n] = in_vrf;
+		to[n] = out_vrf;
 		deny[n] = 0;
 		idx[n++] = k;
 	}
@@ -303,14 +312,14 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 			redir[n_redir++] = k;
 		}
 	}
-	if (n_redir > 0) {
+	if (n_redir > 0)
 		lookup(fib, &b, redir, n_redir);
-		const struct sl_dp_leak_filter *lf = __atomic_load_n(&dp->leak_filter, __ATOMIC_ACQUIRE);
-		if (lf != NULL)
-			leak_filter(lf, ifm, &b, pkts, redir, n_redir);
-	}
 
 	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
+	/* installed only while some leak direction is guarded */
+	const struct sl_dp_leak_filter *lf = __atomic_load_n(&dp->leak_filter, __ATOMIC_ACQUIRE);
+	if (lf != NULL)
+		leak_filter(lf, ifm, nht, &b, pkts);
 	for (uint16_t k = 0; k < b.n; k++) {
 		struct rte_mbuf *m = pkts[b.slot[k]];
 		uint32_t val = b.val[k];
@@ -327,7 +336,12 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 			continue;
 		}
 		if (unlikely(b.denied[k])) {
-			drop(c, out, m, SL_DP_DROP_LEAK_DENIED);
+			if (b.denied[k] == SL_DP_DENY_REJECT) { /* the slow path answers */
+				c->dropped[SL_DP_DROP_LEAK_DENIED]++;
+				punt(c, out, m, SL_DP_PUNT_REJECT, in_oif, in_vrf, b.l2_len[k]);
+			} else {
+				drop(c, out, m, SL_DP_DROP_LEAK_DENIED);
+			}
 			continue;
 		}
 		const struct sl_fib_nh *nh = &nht[val];

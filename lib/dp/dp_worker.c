@@ -26,6 +26,7 @@ const char *const sl_dp_punt_names[SL_DP_PUNT__COUNT] = {
 	[SL_DP_PUNT_TTL] = "ttl_expired",
 	[SL_DP_PUNT_NO_ROUTE] = "no_route",
 	[SL_DP_PUNT_UNRESOLVED] = "unresolved",
+	[SL_DP_PUNT_REJECT] = "fw_reject",
 };
 
 int sl_dp_meta_offset = -1;

@@ -58,6 +58,7 @@ enum sl_dp_punt {
 	SL_DP_PUNT_TTL, /* TTL would expire: time exceeded */
 	SL_DP_PUNT_NO_ROUTE, /* destination unreachable */
 	SL_DP_PUNT_UNRESOLVED, /* forwarded, TTL already decremented, neighbour unknown */
+	SL_DP_PUNT_REJECT, /* refused by a leak-point `reject` rule: answer ICMP 3/13 or TCP RST */
 	SL_DP_PUNT__COUNT
 };
 extern const char *const sl_dp_punt_names[SL_DP_PUNT__COUNT];
@@ -115,11 +116,16 @@ struct sl_dp_counters {
 
 /*
  * Leak-point filter (the firewall's hook): called on a worker once per burst
- * with the packets that crossed from VRF from_vrf[i] into to_vrf[i] and are
- * about to be forwarded (or delivered to the router); l3[i] points at each IPv4 header. Set deny[i] to
- * drop one (counted as leak_denied). Must not block or allocate; whatever it
- * reads is published under the FIB's QSBR (see sl_fib_synchronize).
+ * with the packets that are about to be forwarded from VRF from_vrf[i] into
+ * VRF to_vrf[i] (the VRF of the egress interface: after a leak redirect or
+ * through a cross-VRF static next hop); l3[i] points at each IPv4 header.
+ * Set deny[i] to SL_DP_DENY_DROP to drop one (counted as leak_denied) or to
+ * SL_DP_DENY_REJECT to drop it and punt it (SL_DP_PUNT_REJECT) so that the
+ * slow path answers. Must not block or allocate; whatever it reads is
+ * published under the FIB's QSBR (see sl_fib_synchronize).
  */
+#define SL_DP_DENY_DROP 1
+#define SL_DP_DENY_REJECT 2
 typedef void (*sl_dp_leak_filter_fn)(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
 	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny);
 
