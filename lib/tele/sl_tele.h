@@ -58,7 +58,7 @@ void sl_tele_stop(void);
 
 struct sl_tele_leak_dir {
 	uint32_t from, to; /* VRF ids */
-	uint64_t packets; /* redirected from `from`'s FIB into `to`'s */
+	uint64_t packets; /* forwarded: in on a `from` interface, out on a `to` one */
 };
 
 #define SL_TELE_DIRS_MAX 1024

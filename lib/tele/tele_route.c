@@ -93,9 +93,10 @@ static void append(char *dst, size_t cap, const char *a, const char *b, const ch
 
 /* What the RIB decides, following leak redirects like the datapath does
  * (one at most: a second is the datapath's leak_loop drop). */
-static void rib_path(const struct sl_rib *rib, const char *vrf, uint32_t addr,
+static void rib_path(const struct sl_router *router, const char *vrf, uint32_t addr,
 	struct rte_tel_data *d)
 {
+	const struct sl_rib *rib = sl_router_rib_const(router);
 	struct rte_tel_data *steps = tele_dict();
 	char path[RTE_TEL_MAX_STRING_LEN] = "", buf[96], pfx[24];
 	const char *result = "no_route";
@@ -115,6 +116,9 @@ static void rib_path(const struct sl_rib *rib, const char *vrf, uint32_t addr,
 		sl_prefix_fmt(b.r.prefix, pfx);
 		append(path, sizeof(path), sep, cur, " ", pfx);
 		append(path, sizeof(path), " ", b.r.nh.type == SL_NH_VRF ? "redirect" : buf, "", "");
+		/* a next hop resolved in another VRF: leaked without a redirect */
+		if (b.r.nh.type != SL_NH_VRF && b.r.origin_vrf[0] != '\0')
+			append(path, sizeof(path), " (leaked from ", b.r.origin_vrf, ")", "");
 		if (steps != NULL) {
 			struct rte_tel_data *s = tele_dict();
 			if (s != NULL) {
@@ -122,6 +126,8 @@ static void rib_path(const struct sl_rib *rib, const char *vrf, uint32_t addr,
 				rte_tel_data_add_dict_string(s, "prefix", pfx);
 				rte_tel_data_add_dict_string(s, "source", tele_source_name(b.r.source));
 				rte_tel_data_add_dict_string(s, "next_hop", buf);
+				if (b.r.origin_vrf[0] != '\0')
+					rte_tel_data_add_dict_string(s, "origin_vrf", b.r.origin_vrf);
 				if (b.r.rmap[0] != '\0') {
 					snprintf(buf, sizeof(buf), "route-map %s rule %u", b.r.rmap,
 						b.r.rmap_seq);
@@ -135,6 +141,10 @@ static void rib_path(const struct sl_rib *rib, const char *vrf, uint32_t addr,
 		if (b.r.nh.type != SL_NH_VRF) {
 			tele_nh_text(rib, &b.r.nh, buf, sizeof(buf));
 			rte_tel_data_add_dict_string(d, "next_hop", buf);
+			struct sl_iface_state ifs;
+			if (b.r.nh.ifname[0] != '\0' &&
+				sl_router_iface_get(router, b.r.nh.ifname, &ifs) == 0)
+				rte_tel_data_add_dict_string(d, "egress_vrf", ifs.vrf);
 			result = b.r.nh.type == SL_NH_LOCAL       ? "local"
 				: b.r.nh.type == SL_NH_BLACKHOLE ? "blackhole"
 								 : "forward";
@@ -193,6 +203,10 @@ static void fib_path(const struct sl_tele_src *src, uint32_t vrf_id, uint32_t ad
 		snprintf(buf, sizeof(buf), "via %s %s", sl_addr_fmt(nh->gw, a), ifname);
 	}
 	rte_tel_data_add_dict_string(d, "next_hop", buf);
+	if (nh->type >= SL_FIB_NH_T_CONNECTED && nh->oif < SL_FIB_IFACE_MAX) {
+		const char *ev = sl_rib_vrf_name(rib, ifm->ifs[nh->oif].vrf_id);
+		rte_tel_data_add_dict_string(d, "egress_vrf", ev ? ev : "?");
+	}
 	rte_tel_data_add_dict_string(d, "result", result);
 }
 
@@ -217,7 +231,7 @@ static int route_lookup(const struct sl_tele_src *src, char args[][TELE_ARG_LEN]
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "vrf", v.name);
 	rte_tel_data_add_dict_string(d, "address", args[1]);
-	rib_path(rib, v.name, addr, r);
+	rib_path(src->router, v.name, addr, r);
 	fib_path(src, v.id, addr, f);
 	rte_tel_data_add_dict_container(d, "rib", r, 0);
 	rte_tel_data_add_dict_container(d, "fib", f, 0);

@@ -171,7 +171,7 @@ static int vrf_info(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], un
 			if (c->dirs[i].to == v.id)
 				in += c->dirs[i].packets;
 		}
-		/* packets whose lookup in this VRF continued in another one, and back */
+		/* forwarded packets that entered here and left in another VRF, and back */
 		rte_tel_data_add_dict_u64(pk, "leaked_out", out);
 		rte_tel_data_add_dict_u64(pk, "leaked_in", in);
 		rte_tel_data_add_dict_container(d, "packets", pk, 0);

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# dts: sluiced's /sluice/... telemetry commands, queried with DPDK's
+# dpdk-telemetry.py against the shared-services topology
+# (config/demo-shared-services.conf): every command answers valid JSON with
+# the expected content, /ethdev/... still works, paging holds a large table,
+# and after a known number of pings has crossed each leak the per-VRF and
+# per-leak-direction counters moved by exactly that many packets.
+. "$(dirname "$0")/dts-lib.sh"
+TELEMETRY=${DPDK_TELEMETRY:-$(command -v dpdk-telemetry.py || echo /usr/bin/dpdk-telemetry.py)}
+PY=/usr/bin/python3
+dts_init tl
+[ -x "$TELEMETRY" ] || dts_skip "no dpdk-telemetry.py (Debian package dpdk)"
+[ -x "$PY" ] || dts_skip "no $PY"
+dts_start "$DTS_TOP/config/demo-shared-services.conf"
+
+# tele CMD… — one JSON reply line per command (dpdk-telemetry.py reads stdin).
+tele() { printf '%s\n' "$@" | "$TELEMETRY" -f "$TOPO_P"; }
+
+# tele_ok "description" CMD PYTHON_EXPR — PASS when EXPR is true, r being the
+# command's reply value ({"CMD": r}); f(), vrf(), leak() help (see TELE_PY).
+TELE_PY='
+import json, sys
+def load(path):
+    with open(path) as fh:
+        return list(json.loads(fh.readline()).values())[0]
+def vrf(stats, name):
+    return next((v for v in stats["vrfs"].values() if v["vrf"] == name),
+                {"ipv4_rx": 0, "forwarded": 0})
+def leak(stats, a, b):
+    return next((d["packets"] for d in stats["leaks"].values()
+                 if d["from"] == a and d["to"] == b), 0)
+def rows(r, key):
+    return list(r[key].values())
+def leaks_from(stats, a):
+    return sum(d["packets"] for d in stats["leaks"].values() if d["from"] == a)
+'
+tele_ok() {
+	local what=$1 cmd=$2 expr=$3 tmp
+	tmp=$(mktemp "$TOPO_RUN/reply.XXXXXX")
+	tele "$cmd" >"$tmp"
+	check "$what" "$PY" -c "$TELE_PY
+r = load(sys.argv[1])
+ok = ($expr)
+if not ok:
+    print('false:', sys.argv[2]); print(json.dumps(r, indent=1)[:3000]); sys.exit(1)
+" "$tmp" "$expr"
+	rm -f "$tmp"
+}
+
+# stats_delta "description" BEFORE AFTER PYTHON_EXPR — b and a are the two
+# /sluice/stats snapshots (files).
+stats_delta() {
+	local what=$1 before=$2 after=$3 expr=$4
+	check "$what" "$PY" -c "$TELE_PY
+b = load(sys.argv[1]); a = load(sys.argv[2])
+ok = ($expr)
+if not ok:
+    print('false:', sys.argv[3]); print('before', json.dumps(b)); print('after', json.dumps(a)); sys.exit(1)
+" "$before" "$after" "$expr"
+}
+
+snap() { tele /sluice/stats >"$TOPO_RUN/$1.json"; }
+
+# ping_exact HOST DST N — N echo requests, every reply back (exact counts).
+ping_exact() {
+	topo_in "$1" ping -n -q -c "$3" -i 0.01 -W 2 "$2" | grep -q " $3 received"
+}
+
+echo "---- every command answers"
+tele_ok "/sluice/info: version, uptime, one worker lcore, 5 ports" /sluice/info \
+	'r["version"] and r["uptime_s"] >= 0 and r["worker_lcores"] == [1] and len(r["ports"]) == 5'
+tele_ok "/sluice/info: ports carry their interfaces' VRFs" /sluice/info \
+	'[rows(r["ports"]["eth%d" % i], "interfaces")[0]["vrf"] for i in range(5)] == ["MGMT", "CUSTOMER-A", "CUSTOMER-B", "SHARED", "INTERNET"] and r["ports"]["eth3"]["driver"] == "net_tap"'
+tele_ok "/ethdev/list still works" /ethdev/list 'r == [0, 1, 2, 3, 4]'
+tele_ok "/ethdev/stats,1 still works" /ethdev/stats,1 '"ipackets" in r and r["ipackets"] > 0'
+tele_ok "/sluice/vrf/list: the six VRFs with ids and tables" /sluice/vrf/list \
+	'r["total"] == 6 and "next_offset" not in r and sorted((v["name"], v["table"]) for v in rows(r, "vrfs")) == [("CUSTOMER-A", 10), ("CUSTOMER-B", 11), ("INTERNET", 30), ("MGMT", 99), ("SHARED", 20), ("default", 254)]'
+tele_ok "/sluice/vrf/info,SHARED: table, interface, routes by source" /sluice/vrf/info,SHARED \
+	'r["table"] == 20 and r["interfaces"] == ["eth3"] and r["routes_by_source"] == {"connected": 1, "local": 1, "static": 0, "static_leak": 2, "vpn_import": 0, "vrf_import": 0} and r["selected"] == 4 and r["bgp"] == 0'
+tele_ok "/sluice/vrf/info,NOPE: an error naming the VRF" /sluice/vrf/info,NOPE \
+	'"NOPE" in r["error"]'
+tele_ok "/sluice/route/list,CUSTOMER-A: four routes, the SHARED leak among them" \
+	/sluice/route/list,CUSTOMER-A \
+	'r["total"] == 4 and r["count"] == 4 and any(x["prefix"] == "10.100.0.0/24" and x["source"] == "static_leak" and x["next_hop"] == "vrf SHARED" and x["origin_vrf"] == "SHARED" for x in rows(r, "routes"))'
+tele_ok "/sluice/route/lookup a -> dns: CUSTOMER-A redirect -> SHARED connected eth3 (RIB)" \
+	/sluice/route/lookup,CUSTOMER-A,10.100.0.10 \
+	'r["rib"]["result"] == "forward" and r["rib"]["resolved_vrf"] == "SHARED" and r["rib"]["next_hop"] == "connected eth3" and r["rib"]["path"] == "CUSTOMER-A 10.100.0.0/24 redirect -> SHARED 10.100.0.0/24 connected eth3" and len(r["rib"]["steps"]) == 2'
+tele_ok "/sluice/route/lookup a -> dns: the live FIB agrees" \
+	/sluice/route/lookup,CUSTOMER-A,10.100.0.10 \
+	'r["fib"] == dict(r["fib"], result="forward", resolved_vrf="SHARED", redirected=1, next_hop="connected eth3", egress_vrf="SHARED")'
+tele_ok "/sluice/route/lookup a -> internet: CUSTOMER-A's default via 203.0.113.1 eth4, out into INTERNET" \
+	/sluice/route/lookup,CUSTOMER-A,198.51.100.1 \
+	'r["rib"]["resolved_vrf"] == "CUSTOMER-A" and r["rib"]["egress_vrf"] == "INTERNET" and r["rib"]["path"] == "CUSTOMER-A 0.0.0.0/0 via 203.0.113.1 eth4 (leaked from INTERNET)" and r["fib"]["next_hop"] == "via 203.0.113.1 eth4" and r["fib"]["egress_vrf"] == "INTERNET" and r["fib"]["redirected"] == 0'
+tele_ok "/sluice/route/lookup b -> a: no route in RIB and FIB" \
+	/sluice/route/lookup,CUSTOMER-B,10.1.0.10 \
+	'r["rib"]["result"] == "no_route" and r["fib"]["result"] == "no_route"'
+tele_ok "/sluice/route/lookup to the router: local" /sluice/route/lookup,SHARED,10.100.0.1 \
+	'r["rib"]["result"] == "local" and r["fib"]["result"] == "local" and r["fib"]["redirected"] == 0'
+tele_ok "/sluice/route/lookup,CUSTOMER-A,10.1.0: an error naming the address" \
+	/sluice/route/lookup,CUSTOMER-A,10.1.0 '"10.1.0" in r["error"]'
+tele_ok "/sluice/leak/list: the eight static leaks with mechanism and policy" /sluice/leak/list \
+	'r["total"] == 8 and r["refused"] == 0 and all(x["mechanism"] == "static" and x["policy"] == "no route-map" for x in rows(r, "leaks")) and sorted((x["from"], x["to"], x["prefix"]) for x in rows(r, "leaks")) == sorted([("SHARED", "CUSTOMER-A", "10.100.0.0/24"), ("SHARED", "CUSTOMER-B", "10.100.0.0/24"), ("CUSTOMER-A", "SHARED", "10.1.0.0/24"), ("CUSTOMER-B", "SHARED", "10.2.0.0/24"), ("INTERNET", "CUSTOMER-A", "0.0.0.0/0"), ("CUSTOMER-A", "INTERNET", "10.1.0.0/24"), ("CUSTOMER-A", "MGMT", "10.1.0.0/16"), ("CUSTOMER-B", "MGMT", "10.2.0.0/16")])'
+tele_ok "/sluice/stats: drops and punts by every reason" /sluice/stats \
+	'len(r["drops"]) == 15 and "leak_denied" in r["drops"] and "arp" in r["punts"] and r["leak_other"] == 0'
+
+echo "---- counters after known traffic (exact: the hosts send nothing else)"
+# Neighbours resolved both ways first: held or pending packets would blur counts.
+for pair in "a 10.100.0.10" "b 10.100.0.20" "a 198.51.100.1"; do
+	read -r h d <<<"$pair"
+	topo_in "$h" ping -n -q -c 2 -W 2 "$d" >/dev/null 2>&1 || true
+done
+snap s0
+check "a -> dns: 50 pings, 50 replies" ping_exact a 10.100.0.10 50
+check "b -> ntp: 30 pings, 30 replies" ping_exact b 10.100.0.20 30
+check "a -> internet: 20 pings, 20 replies" ping_exact a 198.51.100.1 20
+topo_in b ping -n -q -c 5 -i 0.05 -W 1 10.1.0.10 >/dev/null 2>&1 # isolated: no route
+snap s1
+S0=$TOPO_RUN/s0.json S1=$TOPO_RUN/s1.json
+stats_delta "CUSTOMER-A -> SHARED crossings +50, SHARED -> CUSTOMER-A +50" "$S0" "$S1" \
+	'leak(a, "CUSTOMER-A", "SHARED") - leak(b, "CUSTOMER-A", "SHARED") == 50 and leak(a, "SHARED", "CUSTOMER-A") - leak(b, "SHARED", "CUSTOMER-A") == 50'
+stats_delta "CUSTOMER-B -> SHARED crossings +30 and back +30" "$S0" "$S1" \
+	'leak(a, "CUSTOMER-B", "SHARED") - leak(b, "CUSTOMER-B", "SHARED") == 30 and leak(a, "SHARED", "CUSTOMER-B") - leak(b, "SHARED", "CUSTOMER-B") == 30'
+stats_delta "CUSTOMER-A -> INTERNET crossings +20 and back +20" "$S0" "$S1" \
+	'leak(a, "CUSTOMER-A", "INTERNET") - leak(b, "CUSTOMER-A", "INTERNET") == 20 and leak(a, "INTERNET", "CUSTOMER-A") - leak(b, "INTERNET", "CUSTOMER-A") == 20'
+stats_delta "no crossing between the customers or into MGMT" "$S0" "$S1" \
+	'all(leak(a, x, y) == leak(b, x, y) for x, y in [("CUSTOMER-A", "CUSTOMER-B"), ("CUSTOMER-B", "CUSTOMER-A"), ("CUSTOMER-A", "MGMT"), ("CUSTOMER-B", "MGMT"), ("MGMT", "CUSTOMER-A")])'
+stats_delta "per-VRF IPv4 rx: CUSTOMER-A +70, CUSTOMER-B +35, SHARED +80, INTERNET +20" "$S0" "$S1" \
+	'[vrf(a, n)["ipv4_rx"] - vrf(b, n)["ipv4_rx"] for n in ("CUSTOMER-A", "CUSTOMER-B", "SHARED", "INTERNET", "MGMT")] == [70, 35, 80, 20, 0]'
+stats_delta "per-VRF forwarded: CUSTOMER-B +30 (its 5 isolated pings are not)" "$S0" "$S1" \
+	'[vrf(a, n)["forwarded"] - vrf(b, n)["forwarded"] for n in ("CUSTOMER-A", "CUSTOMER-B", "SHARED", "INTERNET")] == [70, 30, 80, 20]'
+stats_delta "drops by reason: no_route +5 (b -> a), nothing else dropped" "$S0" "$S1" \
+	'{k: a["drops"][k] - b["drops"][k] for k in a["drops"] if a["drops"][k] != b["drops"][k]} == {"no_route": 5}'
+# a -> internet leaves by CUSTOMER-A's own next hop 203.0.113.1 (resolved in
+# INTERNET): a crossing, but no FIB redirect ("leaked" counts redirects).
+stats_delta "totals: forwarded +200, crossings +200, redirected (leaked) +180" "$S0" "$S1" \
+	'a["forwarded"] - b["forwarded"] == 200 and sum(leak(a, d["from"], d["to"]) - leak(b, d["from"], d["to"]) for d in a["leaks"].values()) == 200 and a["leaked"] - b["leaked"] == 180'
+tele_ok "/sluice/vrf/info,CUSTOMER-A: packets agree with /sluice/stats" /sluice/vrf/info,CUSTOMER-A \
+	'r["packets"]["leaked_out"] == leaks_from(load("'"$S1"'"), "CUSTOMER-A") and r["packets"]["ipv4_rx"] == vrf(load("'"$S1"'"), "CUSTOMER-A")["ipv4_rx"]'
+tele_ok "/sluice/leak/list: the SHARED leak into CUSTOMER-A carried the a -> dns packets" \
+	/sluice/leak/list \
+	'next(x for x in rows(r, "leaks") if x["to"] == "CUSTOMER-A" and x["prefix"] == "10.100.0.0/24")["direction_packets"] == leak(load("'"$S1"'"), "CUSTOMER-A", "SHARED") >= 50'
+tele_ok "/sluice/vrf/list: counters match /sluice/stats" /sluice/vrf/list \
+	'all(v["ipv4_rx"] == vrf(load("'"$S1"'"), v["name"])["ipv4_rx"] for v in rows(r, "vrfs"))'
+
+echo "---- paging: 100 more routes in MGMT"
+{
+	for i in $(seq 0 99); do
+		echo "set vrf name MGMT protocols static route 172.16.$i.0/24 blackhole"
+	done
+} >"$TOPO_RUN/many.conf"
+check "configure 100 blackhole routes in MGMT" topo_ctl configure "$TOPO_RUN/many.conf"
+pages=$TOPO_RUN/pages.txt
+: >"$pages"
+off=0
+for _ in 1 2 3 4 5 6; do
+	tele "/sluice/route/list,MGMT,$off" >>"$pages"
+	off=$("$PY" -c "$TELE_PY
+import json
+r = list(json.loads(open(sys.argv[1]).readlines()[-1]).values())[0]
+print(r.get('next_offset', 'end'))" "$pages")
+	[ "$off" = end ] && break
+done
+check "route/list,MGMT pages: 104 routes in pages of 40, each page whole, no repeats" "$PY" -c "
+import json, sys
+pages = [list(json.loads(l).values())[0] for l in open(sys.argv[1])]
+got = [x['prefix'] for p in pages for x in p['routes'].values()]
+print([(p['offset'], p['count'], p.get('next_offset')) for p in pages])
+sys.exit(not ([p['count'] for p in pages] == [40, 40, 24] and all(p['total'] == 104 for p in pages)
+    and len(got) == 104 and len(set(got)) == 104 and '172.16.99.0/24' in got))
+" "$pages"
+tele_ok "route/list beyond the end: empty page" /sluice/route/list,MGMT,500 \
+	'r["count"] == 0 and r["total"] == 104 and r["routes"] == {}'
+tele_ok "route/list with a bad offset: an error" /sluice/route/list,MGMT,x \
+	'"usage" in r["error"]'
+
+dts_finish
