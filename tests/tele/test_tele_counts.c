@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_tele_counts.c — the telemetry counters: what the datapath counts per
+ * ingress VRF and per leak direction (crafted packets through sl_dp_process),
+ * and how lib/tele sums the per-lcore blocks (merged directions, the shared
+ * slot of VRF ids >= SL_DP_VRF_STATS, overflow into leak_other).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "../fib/fib_test_eal.h"
+#include "sl_dp.h"
+#include "sl_tele.h"
+
+enum { VRF_A = 1, VRF_SHARED = 2, VRF_FAR = 300 /* beyond SL_DP_VRF_STATS */ };
+
+static struct rte_mempool *pool;
+static struct sl_fib *fib;
+static struct sl_dp *dp;
+static struct sl_dp_counters cnt;
+static struct sl_dp_out out;
+static const struct rte_ether_addr mac0 = {{0x02, 0, 0, 0, 0, 0x10}}, mac1 = {{0x02, 0, 0, 0, 0, 0x11}};
+static const struct rte_ether_addr host_mac = {{0x02, 0xaa, 0, 0, 0, 0x0a}};
+
+static uint32_t A(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
+{
+	return a << 24 | b << 16 | c << 8 | d;
+}
+
+static struct sl_fib_change route(uint32_t vrf, uint32_t addr, uint8_t len, enum sl_nh_type t,
+	const char *ifn, uint32_t to_vrf)
+{
+	struct sl_fib_change c = {.op = SL_FIB_ROUTE_SET, .vrf_id = vrf, .prefix = {addr, len}};
+	c.nh.type = t;
+	if (ifn)
+		snprintf(c.nh.ifname, sizeof(c.nh.ifname), "%s", ifn);
+	c.nh.vrf_id = to_vrf;
+	return c;
+}
+
+/* eth0: VRF A (10.1.0.0/24), eth0.300: VRF 300 (10.3.0.0/24), eth1: SHARED
+ * (10.100.0.0/24); A and VRF 300 reach SHARED by a redirect, SHARED reaches
+ * A back; A blackholes 192.0.2.0/24. */
+static int setup(void **state)
+{
+	(void)state;
+	pool = rte_pktmbuf_pool_create("test_tele", 511, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+		SOCKET_ID_ANY);
+	fib = sl_fib_new(&(struct sl_fib_config){.max_rules = 64, .number_tbl8s = 16,
+		.socket_id = SOCKET_ID_ANY});
+	if (pool == NULL || fib == NULL)
+		return -1;
+	dp = sl_dp_new(fib, 256, SOCKET_ID_ANY);
+	if (dp == NULL)
+		return -1;
+	struct sl_fib_iface_conf ifc[3] = {
+		{.name = "eth0", .port = 0, .vrf_id = VRF_A, .mac = mac0, .up = true},
+		{.name = "eth0.300", .port = 0, .vlan = 300, .vrf_id = VRF_FAR, .mac = mac0,
+			.up = true},
+		{.name = "eth1", .port = 1, .vrf_id = VRF_SHARED, .mac = mac1, .up = true},
+	};
+	struct sl_fib_change ch[] = {
+		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_A},
+		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_SHARED},
+		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_FAR},
+		route(VRF_A, A(10, 1, 0, 0), 24, SL_NH_CONNECTED, "eth0", 0),
+		route(VRF_A, A(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
+		route(VRF_A, A(192, 0, 2, 0), 24, SL_NH_BLACKHOLE, NULL, 0),
+		route(VRF_FAR, A(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
+		route(VRF_SHARED, A(10, 100, 0, 0), 24, SL_NH_CONNECTED, "eth1", 0),
+		route(VRF_SHARED, A(10, 1, 0, 0), 24, SL_NH_VRF, NULL, VRF_A),
+	};
+	if (sl_fib_iface_sync(fib, ifc, 3) < 0 ||
+		sl_fib_apply(fib, ch, sizeof(ch) / sizeof(ch[0]), NULL) < 0)
+		return -1;
+	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth1"), A(10, 100, 0, 10),
+		&host_mac);
+	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), A(10, 1, 0, 10),
+		&host_mac);
+	return sl_fib_reader_register(fib, rte_lcore_id());
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sl_fib_reader_unregister(fib, rte_lcore_id());
+	sl_dp_free(dp);
+	sl_fib_free(fib);
+	rte_mempool_free(pool);
+	return 0;
+}
+
+/* An IPv4 (or, arp=true, ARP) frame to dst, tagged with vlan when non-zero. */
+static struct rte_mbuf *craft(uint32_t dst, uint16_t vlan, bool arp)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	assert_non_null(m);
+	uint16_t l2 = vlan ? 18 : 14, len = l2 + 20 + 32;
+	uint8_t *b = (uint8_t *)rte_pktmbuf_append(m, len);
+	assert_non_null(b);
+	memset(b, 0, len);
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)b;
+	eth->dst_addr = mac0;
+	eth->src_addr = host_mac;
+	uint16_t et = arp ? RTE_ETHER_TYPE_ARP : RTE_ETHER_TYPE_IPV4;
+	if (vlan) {
+		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
+		vh->vlan_tci = rte_cpu_to_be_16(vlan);
+		vh->eth_proto = rte_cpu_to_be_16(et);
+	} else {
+		eth->ether_type = rte_cpu_to_be_16(et);
+	}
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(b + l2);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(20 + 32);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = rte_cpu_to_be_32(A(10, 9, 9, 9));
+	ip->dst_addr = rte_cpu_to_be_32(dst);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return m;
+}
+
+/* n copies of one packet through the pipeline, as one burst, then freed. */
+static void send_burst(uint16_t port, uint32_t dst, uint16_t vlan, bool arp, uint16_t n)
+{
+	struct rte_mbuf *pkts[SL_DP_BURST];
+	assert_true(n <= SL_DP_BURST);
+	for (uint16_t i = 0; i < n; i++)
+		pkts[i] = craft(dst, vlan, arp);
+	memset(&out, 0, sizeof(out));
+	sl_dp_process(dp, &cnt, port, pkts, n, &out);
+	for (int p = 0; p < SL_FIB_PORT_MAX; p++)
+		rte_pktmbuf_free_bulk(out.tx[p], out.n_tx[p]);
+	rte_pktmbuf_free_bulk(out.punt, out.n_punt);
+	rte_pktmbuf_free_bulk(out.drop, out.n_drop);
+}
+
+static void test_datapath_counts(void **state)
+{
+	(void)state;
+	memset(&cnt, 0, sizeof(cnt));
+	send_burst(0, A(10, 100, 0, 10), 0, false, 5); /* A -> SHARED, redirected */
+	send_burst(1, A(10, 1, 0, 10), 0, false, 3); /* SHARED -> A, redirected */
+	send_burst(0, A(192, 0, 2, 1), 0, false, 2); /* A: blackholed */
+	send_burst(0, A(10, 1, 0, 10), 0, false, 4); /* A -> A: no crossing */
+	send_burst(0, A(10, 1, 0, 1), 0, true, 1); /* ARP: not IPv4, not counted */
+	send_burst(0, A(10, 100, 0, 10), 300, false, 6); /* VRF 300 -> SHARED */
+
+	assert_int_equal(cnt.vrf_ipv4_rx[VRF_A], 5 + 2 + 4);
+	assert_int_equal(cnt.vrf_forwarded[VRF_A], 5 + 4);
+	assert_int_equal(cnt.vrf_ipv4_rx[VRF_SHARED], 3);
+	assert_int_equal(cnt.vrf_forwarded[VRF_SHARED], 3);
+	assert_int_equal(cnt.vrf_ipv4_rx[SL_DP_VRF_STATS], 6); /* VRF 300: the shared slot */
+	assert_int_equal(cnt.vrf_forwarded[SL_DP_VRF_STATS], 6);
+	assert_int_equal(cnt.leak_other, 0);
+
+	struct sl_tele_counts *t = malloc(sizeof(*t));
+	assert_non_null(t);
+	sl_tele_counts_sum(&cnt, 1, t);
+	assert_int_equal(t->n_dirs, 3);
+	assert_int_equal(sl_tele_leak_packets(t, VRF_A, VRF_SHARED), 5);
+	assert_int_equal(sl_tele_leak_packets(t, VRF_SHARED, VRF_A), 3);
+	assert_int_equal(sl_tele_leak_packets(t, VRF_FAR, VRF_SHARED), 6);
+	assert_int_equal(sl_tele_leak_packets(t, VRF_A, VRF_A), 0);
+	assert_int_equal(t->vrf_ipv4_rx[VRF_A], 11);
+	/* sorted by (from, to) */
+	assert_int_equal(t->dirs[0].from, VRF_A);
+	assert_int_equal(t->dirs[2].from, VRF_FAR);
+	free(t);
+}
+
+static void put_dir(struct sl_dp_counters *c, unsigned slot, uint32_t from, uint32_t to,
+	uint64_t packets)
+{
+	c->leak[slot].key = SL_DP_LEAK_KEY(from, to);
+	c->leak[slot].packets = packets;
+}
+
+static void test_sum_merges_lcores(void **state)
+{
+	(void)state;
+	struct sl_dp_counters *lc = calloc(3, sizeof(*lc));
+	struct sl_tele_counts *t = malloc(sizeof(*t));
+	assert_non_null(lc);
+	assert_non_null(t);
+	lc[0].vrf_ipv4_rx[7] = 10;
+	lc[2].vrf_ipv4_rx[7] = 5;
+	lc[1].vrf_forwarded[SL_DP_VRF_STATS] = 4;
+	put_dir(&lc[0], 3, 7, 9, 100); /* the same direction on two lcores, other slots */
+	put_dir(&lc[2], 40, 7, 9, 23);
+	put_dir(&lc[1], 0, 1023, 0, 2); /* the largest VRF id survives the key */
+	lc[1].leak_other = 6;
+	sl_tele_counts_sum(lc, 3, t);
+	assert_int_equal(t->vrf_ipv4_rx[7], 15);
+	assert_int_equal(t->vrf_forwarded[SL_DP_VRF_STATS], 4);
+	assert_int_equal(t->n_dirs, 2);
+	assert_int_equal(sl_tele_leak_packets(t, 7, 9), 123);
+	assert_int_equal(sl_tele_leak_packets(t, 9, 7), 0);
+	assert_int_equal(sl_tele_leak_packets(t, 1023, 0), 2);
+	assert_int_equal(t->leak_other, 6);
+	free(lc);
+	free(t);
+}
+
+/* More distinct directions than the summary holds: the rest is counted, not lost. */
+static void test_sum_overflow(void **state)
+{
+	(void)state;
+	size_t n_lcores = SL_TELE_DIRS_MAX / SL_DP_LEAK_SLOTS + 1;
+	struct sl_dp_counters *lc = calloc(n_lcores, sizeof(*lc));
+	struct sl_tele_counts *t = malloc(sizeof(*t));
+	assert_non_null(lc);
+	assert_non_null(t);
+	uint64_t total = 0;
+	for (size_t l = 0; l < n_lcores; l++) {
+		for (unsigned s = 0; s < SL_DP_LEAK_SLOTS; s++) {
+			put_dir(&lc[l], s, (uint32_t)l, s, 1 + s);
+			total += 1 + s;
+		}
+	}
+	sl_tele_counts_sum(lc, n_lcores, t);
+	assert_int_equal(t->n_dirs, SL_TELE_DIRS_MAX);
+	uint64_t seen = t->leak_other;
+	for (size_t i = 0; i < t->n_dirs; i++)
+		seen += t->dirs[i].packets;
+	assert_int_equal(seen, total);
+	assert_true(t->leak_other > 0);
+	free(lc);
+	free(t);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	if (sl_test_eal_init("tele", "0") < 0) {
+		fprintf(stderr, "%s: cannot start the EAL\n", argv[0]);
+		return 1;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_datapath_counts),
+		cmocka_unit_test(test_sum_merges_lcores),
+		cmocka_unit_test(test_sum_overflow),
+	};
+	int rc = cmocka_run_group_tests(tests, setup, teardown);
+	rte_eal_cleanup();
+	return rc;
+}
