@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# sluicectl's contract without a daemon: exit statuses (0 ok, 1 configuration
+# errors, 2 usage), `FILE:LINE: message`, --json output, and the live client
+# against a missing socket.  Usage: test_sluicectl.sh SLUICECTL SOURCE_ROOT
+set -u
+ctl=$1
+top=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+
+expect() { # expect STATUS DESCRIPTION COMMAND…
+	local want=$1 what=$2 got
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" = "$want" ]; then
+		echo "ok: $what"
+	else
+		echo "FAIL: $what: exit $got, want $want"
+		sed 's/^/  out| /' "$tmp/out" | head -5
+		sed 's/^/  err| /' "$tmp/err" | head -5
+		fails=$((fails + 1))
+	fi
+}
+
+grep_out() { # grep_out FILE(out|err) REGEX DESCRIPTION
+	if grep -Eq -- "$2" "$tmp/$1"; then
+		echo "ok: $3"
+	else
+		echo "FAIL: $3: /$2/ not in std$1:"
+		sed 's/^/  | /' "$tmp/$1" | head -10
+		fails=$((fails + 1))
+	fi
+}
+
+demo=$top/config/demo-shared-services.conf
+expect 0 "check a valid file" "$ctl" --offline "$demo" check
+grep_out out 'configuration OK' "check says OK"
+expect 0 "show ip route vrf CUSTOMER-A" "$ctl" --offline "$demo" show ip route vrf CUSTOMER-A
+grep_out out '10\.100\.0\.0/24 .*vrf SHARED' "the leaked route names its VRF"
+expect 0 "--json before --offline" "$ctl" --json --offline "$demo" show ip route vrf CUSTOMER-A
+if /usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/out" 2>/dev/null; then
+	echo "ok: --json output parses"
+else
+	echo "FAIL: --json output is not JSON"
+	fails=$((fails + 1))
+fi
+expect 0 "--json after --offline FILE" "$ctl" --offline "$demo" --json show vrf
+expect 0 "--offline=FILE form" "$ctl" --offline="$demo" check
+
+printf 'set vrf name A table 10\n\nset vrf name B table 256x\nset nonsense here\n' >"$tmp/bad.conf"
+expect 1 "a file with errors" "$ctl" --offline "$tmp/bad.conf" check
+grep_out err "^$tmp/bad.conf:3: " "errors are FILE:LINE: message"
+grep_out err "^$tmp/bad.conf:4: " "every error line is reported"
+expect 1 "a missing file" "$ctl" --offline "$tmp/none.conf" check
+grep_out err "^$tmp/none.conf: " "I/O errors are FILE: message"
+
+expect 2 "no command after --offline FILE" "$ctl" --offline "$demo"
+expect 2 "an unknown offline command" "$ctl" --offline "$demo" frobnicate
+expect 2 "an unknown show command" "$ctl" --offline "$demo" show frobnicate
+expect 2 "check with arguments" "$ctl" --offline "$demo" check extra
+expect 2 "an unknown option" "$ctl" --frobnicate show vrf
+expect 2 "-s without a value" "$ctl" -s
+expect 0 "--help" "$ctl" --help
+expect 2 "no command and stdin not a terminal" "$ctl" </dev/null
+expect 1 "live, no daemon at the socket" "$ctl" -s "$tmp/none.sock" show interfaces
+grep_out err 'cannot reach sluiced at' "a missing daemon is named"
+expect 2 "configure with two files" "$ctl" -s "$tmp/none.sock" configure a b
+expect 1 "configure with a missing file" "$ctl" -s "$tmp/none.sock" configure "$tmp/none.conf"
+
+echo "$fails failure(s)"
+[ "$fails" = 0 ]
