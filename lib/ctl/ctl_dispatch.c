@@ -145,8 +145,10 @@ static int help_print(FILE *out)
 	for (size_t i = 0; i < n_commands; i++)
 		fprintf(out, "  %s\n", texts[i]);
 	free(texts);
-	if (default_help != NULL)
+	if (default_help != NULL) {
+		fprintf(out, "State (show) commands:\n");
 		default_help(out, default_ctx);
+	}
 	return SL_CTL_OK;
 }
 
