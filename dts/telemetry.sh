@@ -139,6 +139,9 @@ tele_ok "/sluice/vrf/info,CUSTOMER-A: packets agree with /sluice/stats" /sluice/
 tele_ok "/sluice/leak/list: the SHARED leak into CUSTOMER-A carried the a -> dns packets" \
 	/sluice/leak/list \
 	'next(x for x in rows(r, "leaks") if x["to"] == "CUSTOMER-A" and x["prefix"] == "10.100.0.0/24")["direction_packets"] == leak(load("'"$S1"'"), "CUSTOMER-A", "SHARED") >= 50'
+tele_ok "/sluice/firewall/stats: directions as in /sluice/stats (or: no firewall)" \
+	/sluice/firewall/stats \
+	'("firewall" in r["error"]) if "error" in r else (next(x["packets"] for x in rows(r, "directions") if x["from"] == "CUSTOMER-A" and x["to"] == "SHARED") == leak(load("'"$S1"'"), "CUSTOMER-A", "SHARED") and r["dropped"] == 0)'
 tele_ok "/sluice/vrf/list: counters match /sluice/stats" /sluice/vrf/list \
 	'all(v["ipv4_rx"] == vrf(load("'"$S1"'"), v["name"])["ipv4_rx"] for v in rows(r, "vrfs"))'
 

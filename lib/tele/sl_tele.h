@@ -10,6 +10,7 @@
  *   /sluice/route/lookup,VRF,ADDR     what the RIB and the live FIB do for ADDR
  *   /sluice/leak/list[,OFFSET]        every leaked route: from, to, mechanism, policy
  *   /sluice/stats                     per-VRF and per-leak-direction packets, drops
+ *   /sluice/firewall/stats            firewall verdicts, conntrack, ruleset per direction
  *
  * DPDK 22.11's telemetry cannot put objects in arrays, caps a dict at 256
  * entries and silently truncates a reply beyond 16 KiB: lists of records are
@@ -33,6 +34,8 @@
 #include "sl_dp.h"
 #include "sl_fib.h"
 
+struct sl_fw;
+
 #define SL_TELE_ROUTE_PAGE 40 /* routes per /sluice/route/list reply (~200 B each) */
 #define SL_TELE_LEAK_PAGE 40 /* leaks per /sluice/leak/list reply */
 #define SL_TELE_VRF_PAGE 64 /* VRFs per /sluice/vrf/list reply */
@@ -43,6 +46,7 @@ struct sl_tele_src {
 	struct sl_router *router;
 	struct sl_dp *dp;
 	struct sl_fib *fib;
+	struct sl_fw *fw; /* NULL: /sluice/firewall/stats answers an error */
 };
 
 /* Register every /sluice/... command (once per process). 0 or a negative errno. */

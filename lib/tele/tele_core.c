@@ -310,11 +310,7 @@ static int info(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsign
 	return 0;
 }
 
-static int info_cb(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	(void)cmd;
-	return tele_call(info, params, d);
-}
+TELE_CB(info_cb, info)
 
 int sl_tele_init(const struct sl_tele_src *src)
 {
@@ -339,5 +335,7 @@ int sl_tele_init(const struct sl_tele_src *src)
 		rc = tele_leak_register();
 	if (rc == 0)
 		rc = tele_stats_register();
+	if (rc == 0)
+		rc = tele_fw_register();
 	return rc < 0 ? rc : 0;
 }

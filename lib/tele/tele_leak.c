@@ -70,11 +70,7 @@ static int leak_list(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], u
 	return 0;
 }
 
-static int leak_list_cb(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	(void)cmd;
-	return tele_call(leak_list, params, d);
-}
+TELE_CB(leak_list_cb, leak_list)
 
 int tele_leak_register(void)
 {

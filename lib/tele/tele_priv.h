@@ -21,11 +21,20 @@ typedef int (*tele_fn)(const struct sl_tele_src *src, char args[][TELE_ARG_LEN],
 /* From a telemetry callback: run fn on the control thread and wait for it. */
 int tele_call(tele_fn fn, const char *params, struct rte_tel_data *d);
 
+/* Define telemetry callback `cb` that hands its query to the body `fn`. */
+#define TELE_CB(cb, fn)                                                                            \
+	static int cb(const char *cmd, const char *params, struct rte_tel_data *d)                 \
+	{                                                                                          \
+		(void)cmd;                                                                         \
+		return tele_call(fn, params, d);                                                   \
+	}
+
 /* Register the commands of each file (called by sl_tele_init). */
 int tele_vrf_register(void);
 int tele_route_register(void);
 int tele_leak_register(void);
 int tele_stats_register(void);
+int tele_fw_register(void);
 
 /* d becomes {"error": message}: wrong parameters are answered, not nulled. */
 int tele_error(struct rte_tel_data *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

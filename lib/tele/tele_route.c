@@ -238,17 +238,9 @@ static int route_lookup(const struct sl_tele_src *src, char args[][TELE_ARG_LEN]
 	return 0;
 }
 
-static int route_list_cb(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	(void)cmd;
-	return tele_call(route_list, params, d);
-}
+TELE_CB(route_list_cb, route_list)
 
-static int route_lookup_cb(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	(void)cmd;
-	return tele_call(route_lookup, params, d);
-}
+TELE_CB(route_lookup_cb, route_lookup)
 
 int tele_route_register(void)
 {

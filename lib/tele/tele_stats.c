@@ -143,11 +143,7 @@ static int stats(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsig
 	return 0;
 }
 
-static int stats_cb(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	(void)cmd;
-	return tele_call(stats, params, d);
-}
+TELE_CB(stats_cb, stats)
 
 int tele_stats_register(void)
 {

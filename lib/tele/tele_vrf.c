@@ -180,17 +180,9 @@ static int vrf_info(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], un
 	return 0;
 }
 
-static int vrf_list_cb(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	(void)cmd;
-	return tele_call(vrf_list, params, d);
-}
+TELE_CB(vrf_list_cb, vrf_list)
 
-static int vrf_info_cb(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	(void)cmd;
-	return tele_call(vrf_info, params, d);
-}
+TELE_CB(vrf_info_cb, vrf_info)
 
 int tele_vrf_register(void)
 {
