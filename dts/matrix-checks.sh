@@ -68,4 +68,8 @@ only CUSTOMER-A <-> internet, MGMT one-way ($surprises surprises)" test $surpris
 	check "show arp vrf CUSTOMER-A knows 10.1.0.10" output_matches '10\.1\.0\.10' \
 		topo_ctl show arp vrf CUSTOMER-A
 	check_not "an unknown command fails" topo_ctl frobnicate
+
+	echo "---- control socket under abuse (malformed, oversized, half-sent, 40 clients)"
+	check "control socket abuse" /usr/bin/python3 "$DTS_DIR/ctl_abuse.py" "$TOPO_SOCK"
+	check "sluiced survived it" topo_ctl show vrf
 }

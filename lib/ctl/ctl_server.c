@@ -26,6 +26,7 @@ enum client_state {
 	CLIENT_READING,
 	CLIENT_DEFERRED, /* a handler holds the request; waiting for finish */
 	CLIENT_WRITING,
+	CLIENT_DRAINING, /* reply sent; discarding input until EOF (see client_flush) */
 };
 
 struct ctl_client {
@@ -111,7 +112,34 @@ static void client_flush(struct ctl_client *c)
 		}
 		c->reply_off += (size_t)n;
 	}
-	client_free(c);
+	if (c->peer_shut) {
+		client_free(c);
+		return;
+	}
+	/* Closing with unread input makes the kernel reset the connection, and
+	 * the client would lose the reply (an oversized or early-refused request):
+	 * signal EOF and discard what still comes, until EOF or the timeout. */
+	shutdown(c->fd, SHUT_WR);
+	c->state = CLIENT_DRAINING;
+	c->deadline_ms = now_ms() + (uint64_t)c->srv->timeout_ms;
+	if (set_events(c, EPOLLIN | EPOLLRDHUP) < 0)
+		client_free(c);
+}
+
+static void client_drain(struct ctl_client *c)
+{
+	char sink[16384];
+	for (;;) {
+		ssize_t n = recv(c->fd, sink, sizeof(sink), MSG_DONTWAIT);
+		if (n > 0)
+			continue;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		client_free(c); /* EOF or error: done */
+		return;
+	}
 }
 
 static void client_reply(struct ctl_client *c, char *reply, size_t len)
@@ -347,6 +375,9 @@ static void client_event(struct ctl_client *c, uint32_t events)
 			client_free(c);
 		else if (events & EPOLLOUT)
 			client_flush(c);
+		break;
+	case CLIENT_DRAINING:
+		client_drain(c);
 		break;
 	}
 }
