@@ -155,6 +155,8 @@ def counters(sock):
 
 
 def main():
+    # meson's timeout sends SIGTERM: unwind through the finally that stops sluiced.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     work = tempfile.mkdtemp(prefix="sluice-dts-pcap-")
     prefix = f"sl-dts-pcap-{os.getpid()}"
     sock = os.path.join(work, "sluiced.sock")

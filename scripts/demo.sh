@@ -40,7 +40,7 @@ matrix() {
 	echo "worse: they match CUSTOMER-A's leaked internet default and go to the upstream."
 	echo "A route back (e.g. CUSTOMER-B: 10.99.0.0/24 interface eth0 vrf MGMT) makes it two-way."
 	if [ $rc = 0 ]; then
-		echo "All $((${#TOPO_HOSTS[@]} * (${#TOPO_HOSTS[@]} - 1) - 2)) pairs as expected."
+		echo "All $((${#TOPO_HOSTS[@]} * (${#TOPO_HOSTS[@]} - 1) - 2)) pairs as expected (a mismatch would read e.g. ✗ want ✓!)."
 	else
 		echo "$rc pair(s) NOT as expected: ${TOPO_SURPRISES[*]}"
 	fi

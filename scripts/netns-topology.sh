@@ -234,7 +234,7 @@ topo_matrix() {
 			want=${expected[$key]:-0}
 			mark=$([ "$got" = 1 ] && echo '✓' || echo '✗')
 			if [ "$got" != "$want" ]; then
-				mark="$mark UNEXPECTED"
+				mark="$mark want $([ "$want" = 1 ] && echo '✓' || echo '✗')!"
 				bad=$((bad + 1))
 				TOPO_SURPRISES+=("$key got $got want $want")
 			fi
