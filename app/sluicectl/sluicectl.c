@@ -22,7 +22,8 @@ static void usage(FILE *out)
 		"usage: sluicectl [--json] --offline FILE check\n"
 		"       sluicectl [--json] --offline FILE show ...\n"
 		"       sluicectl [-s SOCKET | --offline FILE] [--json] check-leaks EXPECTED\n"
-		"       sluicectl [-s SOCKET] [--json] COMMAND ...   (e.g. show ip route vrf NAME,\n"
+		"       sluicectl [-s SOCKET] [--json] COMMAND ...   (e.g. show ip route vrf "
+		"NAME,\n"
 		"                 show interfaces, ping ADDR vrf NAME, clear counters, help)\n"
 		"       sluicectl [-s SOCKET] configure [FILE|-]\n"
 		"       sluicectl [-s SOCKET]                        (interactive prompt)\n"
@@ -76,8 +77,10 @@ char *file_slurp(const char *path)
 static int configure_run(const char *socket, int argc, char **argv, bool json)
 {
 	if (argc > 2) {
-		fprintf(stderr, "sluicectl: configure takes at most one FILE (or -), got %d "
-				"arguments\n", argc - 1);
+		fprintf(stderr,
+			"sluicectl: configure takes at most one FILE (or -), got %d "
+			"arguments\n",
+			argc - 1);
 		return EXIT_USAGE;
 	}
 	const char *path = argc == 2 ? argv[1] : "-";

@@ -89,8 +89,9 @@ int client_run(const char *socket_path, int argc, char **argv, bool json, const 
 	}
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		fprintf(stderr, "sluicectl: cannot reach sluiced at %s: %s (is it running? "
-				"-s PATH selects another socket; --offline FILE works without it)\n",
+		fprintf(stderr,
+			"sluicectl: cannot reach sluiced at %s: %s (is it running? "
+			"-s PATH selects another socket; --offline FILE works without it)\n",
 			socket_path, strerror(errno));
 		if (fd >= 0)
 			close(fd);

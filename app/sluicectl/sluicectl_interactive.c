@@ -55,7 +55,8 @@ int interactive_run(const char *socket, bool json)
 	bool configuring = false;
 	int status = EXIT_OK;
 	printf("sluicectl: connected to %s; 'help' lists commands, 'configure' edits, "
-	       "Ctrl-D quits\n", socket);
+	       "Ctrl-D quits\n",
+		socket);
 	for (;;) {
 		char *line = readline(configuring ? "sluice# " : "sluice> ");
 		if (line == NULL)

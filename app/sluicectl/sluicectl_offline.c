@@ -27,9 +27,11 @@ int offline_run(const char *file, int argc, char **argv, bool json)
 		return EXIT_USAGE;
 	}
 	if (!check && !check_leaks && strcmp(argv[0], "show") != 0) {
-		fprintf(stderr, "sluicectl: offline mode answers 'check', 'check-leaks FILE' and "
-				"'show ...', not '%s' (the running daemon answers the others: drop "
-				"--offline)\n", argv[0]);
+		fprintf(stderr,
+			"sluicectl: offline mode answers 'check', 'check-leaks FILE' and "
+			"'show ...', not '%s' (the running daemon answers the others: drop "
+			"--offline)\n",
+			argv[0]);
 		return EXIT_USAGE;
 	}
 	struct sl_router *r = sl_router_new();

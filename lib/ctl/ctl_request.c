@@ -46,11 +46,13 @@ int ctl_request_parse(const char *buf, size_t len, struct ctl_parsed *p, char *m
 	json_t *json = json_object_get(req, "json");
 	json_t *input = json_object_get(req, "input");
 	if (!json_is_object(req)) {
-		snprintf(msg, msg_size, "malformed request: expected a JSON object {\"argv\": [...]}");
+		snprintf(msg, msg_size,
+			"malformed request: expected a JSON object {\"argv\": [...]}");
 		goto out;
 	}
 	if (!json_is_array(argv) || json_array_size(argv) == 0) {
-		snprintf(msg, msg_size, "malformed request: \"argv\" must be a non-empty array of strings");
+		snprintf(msg, msg_size,
+			"malformed request: \"argv\" must be a non-empty array of strings");
 		goto out;
 	}
 	if (json != NULL && !json_is_boolean(json)) {
@@ -66,10 +68,11 @@ int ctl_request_parse(const char *buf, size_t len, struct ctl_parsed *p, char *m
 		goto nomem;
 	size_t i;
 	json_t *word;
-	json_array_foreach(argv, i, word) {
+	json_array_foreach(argv, i, word)
+	{
 		if (!json_is_string(word)) {
-			snprintf(msg, msg_size,
-				"malformed request: \"argv\"[%zu] must be a string", i);
+			snprintf(msg, msg_size, "malformed request: \"argv\"[%zu] must be a string",
+				i);
 			goto out;
 		}
 		p->argv[i] = strdup(json_string_value(word));
@@ -108,8 +111,8 @@ static json_t *string_utf8(const char *s, size_t len)
 	return v;
 }
 
-char *ctl_reply_encode(int status, const char *out, size_t out_len, const char *err,
-	size_t err_len, size_t *len)
+char *ctl_reply_encode(
+	int status, const char *out, size_t out_len, const char *err, size_t err_len, size_t *len)
 {
 	json_t *reply = json_object();
 	if (reply == NULL)

@@ -17,12 +17,13 @@ struct ctl_parsed {
 bool ctl_request_complete(const char *buf, size_t len);
 
 /* Parse a request. 0, or -EINVAL with a message for the client in msg. */
-int ctl_request_parse(const char *buf, size_t len, struct ctl_parsed *p, char *msg, size_t msg_size);
+int ctl_request_parse(
+	const char *buf, size_t len, struct ctl_parsed *p, char *msg, size_t msg_size);
 void ctl_parsed_free(struct ctl_parsed *p);
 
 /* Encode {"status","output","errors"} + "\n" (invalid UTF-8 bytes become '?').
  * Returns a malloc'ed string and its length, or NULL. */
-char *ctl_reply_encode(int status, const char *out, size_t out_len, const char *err,
-	size_t err_len, size_t *len);
+char *ctl_reply_encode(
+	int status, const char *out, size_t out_len, const char *err, size_t err_len, size_t *len);
 
 #endif

@@ -407,8 +407,8 @@ static void server_accept(struct sl_ctl_server *srv)
 		srv->clients = c;
 		srv->n_clients++;
 		if (srv->n_clients > SL_CTL_CLIENTS_MAX)
-			client_error_final(c, SL_CTL_FAILED,
-				"server busy: too many control connections");
+			client_error_final(
+				c, SL_CTL_FAILED, "server busy: too many control connections");
 	}
 }
 

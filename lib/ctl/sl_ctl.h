@@ -45,8 +45,8 @@ enum { SL_CTL_OK = 0, SL_CTL_FAILED = 1, SL_CTL_USAGE = 2 };
  * value is reported as 1), or SL_CTL_DEFERRED after sl_ctl_defer().
  * Handlers run on the thread that calls sl_ctl_server_poll().
  */
-typedef int (*sl_ctl_handler_fn)(int argc, char **argv, bool json, const char *input, FILE *out,
-	FILE *err, void *ctx);
+typedef int (*sl_ctl_handler_fn)(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
 
 #define SL_CTL_DEFERRED (-10000)
 

@@ -46,8 +46,8 @@ static void *server_loop(void *arg)
 	return NULL;
 }
 
-static int h_echo(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
-	void *ctx)
+static int h_echo(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)err;
 	fprintf(out, "%s", (const char *)ctx);
@@ -57,16 +57,16 @@ static int h_echo(int argc, char **argv, bool json, const char *input, FILE *out
 	return 0;
 }
 
-static int h_fail(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
-	void *ctx)
+static int h_fail(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)argc, (void)argv, (void)json, (void)input, (void)out, (void)ctx;
 	fprintf(err, "it failed\n");
 	return -EIO; /* negative errno → status 1 */
 }
 
-static int h_slow(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
-	void *ctx)
+static int h_slow(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)argc, (void)argv, (void)json, (void)input, (void)out, (void)err, (void)ctx;
 	slow_polls = 0;
@@ -74,8 +74,8 @@ static int h_slow(int argc, char **argv, bool json, const char *input, FILE *out
 	return slow_req != NULL ? SL_CTL_DEFERRED : 1;
 }
 
-static int h_default(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
-	void *ctx)
+static int h_default(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)json, (void)input, (void)err, (void)ctx;
 	fprintf(out, "default:%d:%s", argc, argv[argc - 1]);
@@ -99,7 +99,8 @@ static int setup(void **state)
 	sl_ctl_unregister_all();
 	if (sl_ctl_register("echo", h_echo, "E") < 0 || sl_ctl_register("show", h_echo, "S") < 0 ||
 		sl_ctl_register("show  interfaces", h_echo, "I") < 0 ||
-		sl_ctl_register("fail", h_fail, NULL) < 0 || sl_ctl_register("slow", h_slow, NULL) < 0)
+		sl_ctl_register("fail", h_fail, NULL) < 0 ||
+		sl_ctl_register("slow", h_slow, NULL) < 0)
 		return -1;
 	srv = sl_ctl_server_open(sock_path, 0660);
 	if (srv == NULL)
@@ -189,8 +190,8 @@ static int request(const char *text, bool shut, char **output, char **errors)
 	return client_reply(fd, output, errors);
 }
 
-static void expect(const char *text, bool shut, int status, const char *output,
-	const char *errors_substr)
+static void expect(
+	const char *text, bool shut, int status, const char *output, const char *errors_substr)
 {
 	char *o, *e;
 	assert_int_equal(request(text, shut, &o, &e), status);
@@ -226,8 +227,7 @@ static void test_round_trip(void **state)
 	/* A pretty-printed object, raw newlines inside, ended by a final newline. */
 	expect("{\n \"argv\": [\n  \"echo\"\n ]\n}\n", false, 0, "E echo|text|", NULL);
 	/* UTF-8 passes through both ways. */
-	expect("{\"argv\": [\"echo\", \"caf\\u00e9\"]}", true, 0, "E echo caf\xc3\xa9|text|",
-		NULL);
+	expect("{\"argv\": [\"echo\", \"caf\\u00e9\"]}", true, 0, "E echo caf\xc3\xa9|text|", NULL);
 }
 
 static void test_dispatch_longest_prefix(void **state)
@@ -263,8 +263,7 @@ static void test_default_show_handler(void **state)
 	sl_ctl_set_default(h_default, default_help, NULL);
 	expect("{\"argv\": [\"show\", \"ip\", \"route\"]}", true, 0, "default:3:route", NULL);
 	/* Registered words still win over the default. */
-	expect("{\"argv\": [\"show\", \"interfaces\"]}", true, 0, "I show interfaces|text|",
-		NULL);
+	expect("{\"argv\": [\"show\", \"interfaces\"]}", true, 0, "I show interfaces|text|", NULL);
 	/* The default only takes `show`. */
 	expect("{\"argv\": [\"ping\", \"1.2.3.4\"]}", true, 2, "", "unknown command 'ping'");
 	char *o, *e;
