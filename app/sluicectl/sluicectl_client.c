@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -98,6 +99,10 @@ int client_run(const char *socket_path, int argc, char **argv, bool json, const 
 		free(text);
 		return EXIT_CONFIG;
 	}
+	/* A wedged daemon must not hang scripts forever; the slowest command
+	 * (traceroute: 30 hops x 3 probes x 1 s) is well inside this. */
+	struct timeval reply_timeout = {.tv_sec = 300};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &reply_timeout, sizeof(reply_timeout));
 	/* The server may answer early (oversized request): still read its reply. */
 	send_all(fd, text, strlen(text));
 	free(text);
