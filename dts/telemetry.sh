@@ -145,6 +145,28 @@ tele_ok "/sluice/firewall/stats: directions as in /sluice/stats (or: no firewall
 tele_ok "/sluice/vrf/list: counters match /sluice/stats" /sluice/vrf/list \
 	'all(v["ipv4_rx"] == vrf(load("'"$S1"'"), v["name"])["ipv4_rx"] for v in rows(r, "vrfs"))'
 
+echo "---- concurrent clients (each query is handed to the control thread)"
+conc=$TOPO_RUN/conc
+mkdir -p "$conc"
+cpids=()
+for c in 1 2 3 4; do
+	(for _ in $(seq 1 15); do echo /sluice/stats; echo /sluice/leak/list; done |
+		"$TELEMETRY" -f "$TOPO_P" >"$conc/$c.out") &
+	cpids+=($!)
+done
+topo_in a ping -n -q -c 100 -i 0.01 -W 1 10.100.0.10 >/dev/null 2>&1
+wait "${cpids[@]}"
+check "4 clients x 30 queries during traffic: every reply whole and non-null" "$PY" -c "
+import json, sys, glob
+n = 0
+for f in glob.glob(sys.argv[1] + '/*.out'):
+    for line in open(f):
+        v = list(json.loads(line).values())[0]
+        assert v is not None and ('total' in v or 'rx' in v), line[:200]
+        n += 1
+print(n); sys.exit(n != 120)
+" "$conc"
+
 echo "---- paging: 100 more routes in MGMT"
 {
 	for i in $(seq 0 99); do
