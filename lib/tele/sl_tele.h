@@ -36,10 +36,11 @@
 
 struct sl_fw;
 
-#define SL_TELE_ROUTE_PAGE 40 /* routes per /sluice/route/list reply (~200 B each) */
-#define SL_TELE_LEAK_PAGE 40 /* leaks per /sluice/leak/list reply */
-#define SL_TELE_VRF_PAGE 64 /* VRFs per /sluice/vrf/list reply */
-#define SL_TELE_STATS_MAX 64 /* VRFs and leak directions per /sluice/stats reply */
+/* Page sizes: a reply stays under telemetry's 16 KiB with 63-character names. */
+#define SL_TELE_ROUTE_PAGE 32 /* routes per /sluice/route/list reply (<= ~300 B each) */
+#define SL_TELE_LEAK_PAGE 16 /* leaks per /sluice/leak/list reply (<= ~660 B each) */
+#define SL_TELE_VRF_PAGE 48 /* VRFs per /sluice/vrf/list reply (<= ~220 B each) */
+#define SL_TELE_STATS_MAX 32 /* VRFs and leak directions per /sluice/stats reply */
 
 /* What the commands read; owned by the caller, alive until sl_tele_stop. */
 struct sl_tele_src {
