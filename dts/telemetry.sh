@@ -98,6 +98,9 @@ tele_ok "/sluice/route/lookup to the router: local" /sluice/route/lookup,SHARED,
 	'r["rib"]["result"] == "local" and r["fib"]["result"] == "local" and r["fib"]["redirected"] == 0'
 tele_ok "/sluice/route/lookup,CUSTOMER-A,10.1.0: an error naming the address" \
 	/sluice/route/lookup,CUSTOMER-A,10.1.0 '"10.1.0" in r["error"]'
+tele_ok "/sluice/route/lookup with five parameters: an error" /sluice/route/lookup,A,B,C,D,E \
+	'"parameters" in r["error"]'
+tele_ok "/sluice/info,x: an error" /sluice/info,x '"no parameter" in r["error"]'
 tele_ok "/sluice/leak/list: the eight static leaks with mechanism and policy" /sluice/leak/list \
 	'r["total"] == 8 and r["refused"] == 0 and all(x["mechanism"] == "static" and x["policy"] == "no route-map" for x in rows(r, "leaks")) and sorted((x["from"], x["to"], x["prefix"]) for x in rows(r, "leaks")) == sorted([("SHARED", "CUSTOMER-A", "10.100.0.0/24"), ("SHARED", "CUSTOMER-B", "10.100.0.0/24"), ("CUSTOMER-A", "SHARED", "10.1.0.0/24"), ("CUSTOMER-B", "SHARED", "10.2.0.0/24"), ("INTERNET", "CUSTOMER-A", "0.0.0.0/0"), ("CUSTOMER-A", "INTERNET", "10.1.0.0/24"), ("CUSTOMER-A", "MGMT", "10.1.0.0/16"), ("CUSTOMER-B", "MGMT", "10.2.0.0/16")])'
 tele_ok "/sluice/stats: drops and punts by every reason" /sluice/stats \
