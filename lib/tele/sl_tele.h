@@ -77,7 +77,8 @@ struct sl_tele_counts {
 };
 
 /* Sum n per-lcore counter blocks into *out (which is overwritten). */
-void sl_tele_counts_sum(const struct sl_dp_counters *per_lcore, size_t n, struct sl_tele_counts *out);
+void sl_tele_counts_sum(
+	const struct sl_dp_counters *per_lcore, size_t n, struct sl_tele_counts *out);
 
 /* Packets of one direction (0 if never seen). */
 uint64_t sl_tele_leak_packets(const struct sl_tele_counts *c, uint32_t from, uint32_t to);

@@ -71,7 +71,8 @@ int tele_call(tele_fn fn, const char *params, struct rte_tel_data *d)
 {
 	struct tele_req req = {.fn = fn, .d = d};
 	if (split_args(params, &req) < 0)
-		return tele_error(d, "too many or too long parameters (at most %d of %d characters)",
+		return tele_error(d,
+			"too many or too long parameters (at most %d of %d characters)",
 			TELE_ARGS_MAX, TELE_ARG_LEN - 1);
 	struct timespec ts;
 	deadline(&ts);

@@ -56,8 +56,8 @@ static int leak_list(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], u
 		 * in the origin; counted per direction, not per prefix */
 		uint32_t to_id, from_id;
 		if (vrf_id(rib, l->vrf, &to_id) == 0 && vrf_id(rib, l->origin, &from_id) == 0)
-			rte_tel_data_add_dict_u64(e, "direction_packets",
-				sl_tele_leak_packets(c, to_id, from_id));
+			rte_tel_data_add_dict_u64(
+				e, "direction_packets", sl_tele_leak_packets(c, to_id, from_id));
 		if (tele_add_indexed(list, i, e) == 0)
 			n++;
 	}

@@ -22,11 +22,11 @@ typedef int (*tele_fn)(const struct sl_tele_src *src, char args[][TELE_ARG_LEN],
 int tele_call(tele_fn fn, const char *params, struct rte_tel_data *d);
 
 /* Define telemetry callback `cb` that hands its query to the body `fn`. */
-#define TELE_CB(cb, fn)                                                                            \
-	static int cb(const char *cmd, const char *params, struct rte_tel_data *d)                 \
-	{                                                                                          \
-		(void)cmd;                                                                         \
-		return tele_call(fn, params, d);                                                   \
+#define TELE_CB(cb, fn)                                                            \
+	static int cb(const char *cmd, const char *params, struct rte_tel_data *d) \
+	{                                                                          \
+		(void)cmd;                                                         \
+		return tele_call(fn, params, d);                                   \
 	}
 
 /* Register the commands of each file (called by sl_tele_init). */

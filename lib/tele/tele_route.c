@@ -76,8 +76,8 @@ static int take_selected(const struct sl_route *r, void *ctx)
 }
 
 /* Append to a bounded string (the path is a summary: truncation is fine). */
-static void append(char *dst, size_t cap, const char *a, const char *b, const char *c,
-	const char *e)
+static void append(
+	char *dst, size_t cap, const char *a, const char *b, const char *c, const char *e)
 {
 	const char *parts[] = {a, b, c, e};
 	size_t used = strlen(dst);
@@ -93,8 +93,8 @@ static void append(char *dst, size_t cap, const char *a, const char *b, const ch
 
 /* What the RIB decides, following leak redirects like the datapath does
  * (one at most: a second is the datapath's leak_loop drop). */
-static void rib_path(const struct sl_router *router, const char *vrf, uint32_t addr,
-	struct rte_tel_data *d)
+static void rib_path(
+	const struct sl_router *router, const char *vrf, uint32_t addr, struct rte_tel_data *d)
 {
 	const struct sl_rib *rib = sl_router_rib_const(router);
 	struct rte_tel_data *steps = tele_dict();
@@ -115,7 +115,8 @@ static void rib_path(const struct sl_router *router, const char *vrf, uint32_t a
 		tele_nh_text(rib, &b.r.nh, buf, sizeof(buf));
 		sl_prefix_fmt(b.r.prefix, pfx);
 		append(path, sizeof(path), sep, cur, " ", pfx);
-		append(path, sizeof(path), " ", b.r.nh.type == SL_NH_VRF ? "redirect" : buf, "", "");
+		append(path, sizeof(path), " ", b.r.nh.type == SL_NH_VRF ? "redirect" : buf, "",
+			"");
 		/* a next hop resolved in another VRF: leaked without a redirect */
 		if (b.r.nh.type != SL_NH_VRF && b.r.origin_vrf[0] != '\0')
 			append(path, sizeof(path), " (leaked from ", b.r.origin_vrf, ")", "");
@@ -124,10 +125,12 @@ static void rib_path(const struct sl_router *router, const char *vrf, uint32_t a
 			if (s != NULL) {
 				rte_tel_data_add_dict_string(s, "vrf", cur);
 				rte_tel_data_add_dict_string(s, "prefix", pfx);
-				rte_tel_data_add_dict_string(s, "source", tele_source_name(b.r.source));
+				rte_tel_data_add_dict_string(
+					s, "source", tele_source_name(b.r.source));
 				rte_tel_data_add_dict_string(s, "next_hop", buf);
 				if (b.r.origin_vrf[0] != '\0')
-					rte_tel_data_add_dict_string(s, "origin_vrf", b.r.origin_vrf);
+					rte_tel_data_add_dict_string(
+						s, "origin_vrf", b.r.origin_vrf);
 				if (b.r.rmap[0] != '\0') {
 					snprintf(buf, sizeof(buf), "route-map %s rule %u", b.r.rmap,
 						b.r.rmap_seq);
@@ -145,9 +148,9 @@ static void rib_path(const struct sl_router *router, const char *vrf, uint32_t a
 			if (b.r.nh.ifname[0] != '\0' &&
 				sl_router_iface_get(router, b.r.nh.ifname, &ifs) == 0)
 				rte_tel_data_add_dict_string(d, "egress_vrf", ifs.vrf);
-			result = b.r.nh.type == SL_NH_LOCAL       ? "local"
-				: b.r.nh.type == SL_NH_BLACKHOLE ? "blackhole"
-								 : "forward";
+			result = b.r.nh.type == SL_NH_LOCAL	  ? "local"
+				 : b.r.nh.type == SL_NH_BLACKHOLE ? "blackhole"
+								  : "forward";
 			break;
 		}
 		const char *next = sl_rib_vrf_name(rib, b.r.nh.vrf_id);
@@ -164,8 +167,8 @@ static void rib_path(const struct sl_router *router, const char *vrf, uint32_t a
 }
 
 /* What the live FIB (the tables the workers read) returns. */
-static void fib_path(const struct sl_tele_src *src, uint32_t vrf_id, uint32_t addr,
-	struct rte_tel_data *d)
+static void fib_path(
+	const struct sl_tele_src *src, uint32_t vrf_id, uint32_t addr, struct rte_tel_data *d)
 {
 	const struct sl_rib *rib = sl_router_rib_const(src->router);
 	uint32_t nh_index = 0, final_vrf = vrf_id;
@@ -245,9 +248,11 @@ TELE_CB(route_lookup_cb, route_lookup)
 int tele_route_register(void)
 {
 	int rc = rte_telemetry_register_cmd("/sluice/route/list", route_list_cb,
-		"A VRF's routes (every candidate, selected first). Parameters: VRF[,OFFSET] (paged)");
+		"A VRF's routes (every candidate, selected first). Parameters: VRF[,OFFSET] "
+		"(paged)");
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/sluice/route/lookup", route_lookup_cb,
-			"Where ADDR goes from VRF, in the RIB and the live FIB. Parameters: VRF,ADDR");
+			"Where ADDR goes from VRF, in the RIB and the live FIB. Parameters: "
+			"VRF,ADDR");
 	return rc;
 }

@@ -29,7 +29,8 @@ static int dir_cmp(const void *a, const void *b)
 	return x->to < y->to ? -1 : x->to > y->to;
 }
 
-void sl_tele_counts_sum(const struct sl_dp_counters *per_lcore, size_t n, struct sl_tele_counts *out)
+void sl_tele_counts_sum(
+	const struct sl_dp_counters *per_lcore, size_t n, struct sl_tele_counts *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (size_t l = 0; l < n; l++) {

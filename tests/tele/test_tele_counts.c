@@ -29,7 +29,8 @@ static struct sl_fib *fib;
 static struct sl_dp *dp;
 static struct sl_dp_counters cnt;
 static struct sl_dp_out out;
-static const struct rte_ether_addr mac0 = {{0x02, 0, 0, 0, 0, 0x10}}, mac1 = {{0x02, 0, 0, 0, 0, 0x11}};
+static const struct rte_ether_addr mac0 = {{0x02, 0, 0, 0, 0, 0x10}},
+				   mac1 = {{0x02, 0, 0, 0, 0, 0x11}};
 static const struct rte_ether_addr host_mac = {{0x02, 0xaa, 0, 0, 0, 0x0a}};
 
 static uint32_t A(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
@@ -54,10 +55,10 @@ static struct sl_fib_change route(uint32_t vrf, uint32_t addr, uint8_t len, enum
 static int setup(void **state)
 {
 	(void)state;
-	pool = rte_pktmbuf_pool_create("test_tele", 511, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-		SOCKET_ID_ANY);
-	fib = sl_fib_new(&(struct sl_fib_config){.max_rules = 64, .number_tbl8s = 16,
-		.socket_id = SOCKET_ID_ANY});
+	pool = rte_pktmbuf_pool_create(
+		"test_tele", 511, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	fib = sl_fib_new(&(struct sl_fib_config){
+		.max_rules = 64, .number_tbl8s = 16, .socket_id = SOCKET_ID_ANY});
 	if (pool == NULL || fib == NULL)
 		return -1;
 	dp = sl_dp_new(fib, 256, SOCKET_ID_ANY);
@@ -65,7 +66,11 @@ static int setup(void **state)
 		return -1;
 	struct sl_fib_iface_conf ifc[3] = {
 		{.name = "eth0", .port = 0, .vrf_id = VRF_A, .mac = mac0, .up = true},
-		{.name = "eth0.300", .port = 0, .vlan = 300, .vrf_id = VRF_FAR, .mac = mac0,
+		{.name = "eth0.300",
+			.port = 0,
+			.vlan = 300,
+			.vrf_id = VRF_FAR,
+			.mac = mac0,
 			.up = true},
 		{.name = "eth1", .port = 1, .vrf_id = VRF_SHARED, .mac = mac1, .up = true},
 	};
@@ -83,10 +88,10 @@ static int setup(void **state)
 	if (sl_fib_iface_sync(fib, ifc, 3) < 0 ||
 		sl_fib_apply(fib, ch, sizeof(ch) / sizeof(ch[0]), NULL) < 0)
 		return -1;
-	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth1"), A(10, 100, 0, 10),
-		&host_mac);
-	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), A(10, 1, 0, 10),
-		&host_mac);
+	sl_fib_neigh_set(
+		fib, (uint16_t)sl_fib_iface_index(fib, "eth1"), A(10, 100, 0, 10), &host_mac);
+	sl_fib_neigh_set(
+		fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), A(10, 1, 0, 10), &host_mac);
 	return sl_fib_reader_register(fib, rte_lcore_id());
 }
 
@@ -181,8 +186,8 @@ static void test_datapath_counts(void **state)
 	free(t);
 }
 
-static void put_dir(struct sl_dp_counters *c, unsigned slot, uint32_t from, uint32_t to,
-	uint64_t packets)
+static void put_dir(
+	struct sl_dp_counters *c, unsigned slot, uint32_t from, uint32_t to, uint64_t packets)
 {
 	c->leak[slot].key = SL_DP_LEAK_KEY(from, to);
 	c->leak[slot].packets = packets;
