@@ -204,7 +204,7 @@ def main():
         if not 1 <= a.vrfs <= 200:
             sys.exit("gen-bench.py: --vrfs must be in [1, 200]")
         for i in range(a.vrfs):
-            vrfs.append(Vrf("V%03d" % i, 200 + i, VIF_BASE + i, 0x0A020000 + (i << 8),
+            vrfs.append(Vrf("V%03d" % i, 1000 + i, VIF_BASE + i, 0x0A020000 + (i << 8),
                             gen_routes(rng, n), 1))
 
     with open(os.path.join(a.out, "sluiced.conf"), "w") as f:

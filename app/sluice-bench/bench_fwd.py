@@ -107,11 +107,16 @@ def dataplane(sock):
     return json.loads(ctl(sock, ["show", "dataplane"], json_out=True))
 
 
-def rate(tel, seconds):
+def rate(tel, seconds, task):
+    """Packets per second of wall time and per second of the worker's CPU time."""
+    c0 = oncpu_ns(task)
     t0, p0, _ = tel.rx_packets()
     time.sleep(seconds)
     t1, p1, st = tel.rx_packets()
-    return (p1 - p0) / (t1 - t0), st
+    c1 = oncpu_ns(task)
+    wall = (p1 - p0) / (t1 - t0)
+    cpu = (p1 - p0) / ((c1 - c0) / 1e9) if task and c1 > c0 else wall
+    return {"pps_wall": wall, "pps": cpu, "cpu_share": (c1 - c0) / 1e9 / (t1 - t0) if task else None}
 
 
 def hugepage_bytes(prefix):
@@ -137,6 +142,31 @@ def rss_bytes(pid):
     return 0
 
 
+def worker_task(pid):
+    """/proc path of the EAL worker thread of lcore 1 (rte-worker-1)."""
+    try:
+        for t in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/comm" % (pid, t)) as f:
+                if f.read().strip().endswith("worker-1"):
+                    return "/proc/%d/task/%s" % (pid, t)
+    except OSError:
+        pass
+    return None
+
+
+def oncpu_ns(task):
+    """Time the thread ran on a CPU, from schedstat. The machine is shared:
+    cycles/packet counts only the worker's own CPU time (TSC Hz x on-CPU
+    seconds / packets), so time other threads took on its CPU is not billed."""
+    if task is None:
+        return 0
+    try:
+        with open(task + "/schedstat") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 class Sluiced:
     def __init__(self, a, name, sdir, tbl8s, rules):
         self.name = name
@@ -154,6 +184,7 @@ class Sluiced:
         self.p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.logf,
                                   stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
         self.tel = None
+        self.task = None
         self.load_s = None
         self.stopped = False
 
@@ -168,6 +199,7 @@ class Sluiced:
                     if "sluiced: ready" in f.read():
                         self.load_s = time.monotonic() - self.t_start
                         self.tel = Telemetry(self.prefix, 30)
+                        self.task = worker_task(self.p.pid)
                         return
             except OSError:
                 pass
@@ -216,7 +248,7 @@ def testpmd_rep(a, pcap, rep):
     try:
         tel = Telemetry(prefix, 60)
         time.sleep(a.warmup)
-        pps, _ = rate(tel, a.seconds)
+        r = rate(tel, a.seconds, worker_task(p.pid))
         tel.close()
     finally:
         p.send_signal(signal.SIGINT)
@@ -226,20 +258,21 @@ def testpmd_rep(a, pcap, rep):
             p.kill()
             p.wait()
         logf.close()
-    return {"pps": pps, "command": " ".join(cmd)}
+    r["command"] = " ".join(cmd)
+    return r
 
 
 def sluiced_rep(a, s):
     s.resume()
     time.sleep(a.warmup)
     d0 = dataplane(s.sock)
-    pps, _ = rate(s.tel, a.seconds)
+    r = rate(s.tel, a.seconds, s.task)
     d1 = dataplane(s.sock)
     s.pause()
     rx = d1["rx"] - d0["rx"]
     fwd = d1["forwarded"] - d0["forwarded"]
     return {
-        "pps": pps,
+        "pps": r["pps"], "pps_wall": r["pps_wall"], "cpu_share": r["cpu_share"],
         "work_cycles_per_packet": (d1["work_cycles"] - d0["work_cycles"]) / rx if rx else None,
         "rx": rx, "forwarded": fwd, "leaked": d1["leaked"] - d0["leaked"],
         "punted": sum(d1["punted"].values()) - sum(d0["punted"].values()),
@@ -248,7 +281,7 @@ def sluiced_rep(a, s):
     }
 
 
-def commit_scenario(a, s, hz):
+def commit_scenario(a, s):
     """Scenario 5: a commit every 100 ms while forwarding. Loss from the
     worker's own counters; stall from telemetry rx samples every ~2 ms: the
     longest stretch in which rx advanced by less than 10 % of the median
@@ -281,9 +314,11 @@ def commit_scenario(a, s, hz):
     th = threading.Thread(target=committer)
     th.start()
     t_end = time.monotonic() + a.commit_seconds
+    delays = []
     while time.monotonic() < t_end:
         t, p, _ = s.tel.rx_packets()
         samples.append((t, p))
+        delays.append(oncpu_ns(s.task))
         time.sleep(0.002)
     stop.set()
     th.join()
@@ -292,15 +327,23 @@ def commit_scenario(a, s, hz):
     s.pause()
     rates = [(p1 - p0) / (t1 - t0) for (t0, p0), (t1, p1) in zip(samples, samples[1:]) if t1 > t0]
     med = statistics.median(rates) if rates else 0
-    longest = cur = 0.0
+    # A stall the kernel caused (another thread ran on the worker's CPU) is
+    # time the worker was off CPU (schedstat, tick resolution); sluice's own
+    # stall is the on-CPU time of the worker within the stretch without rx.
+    longest = cur = cur_pre = longest_pre = 0.0
+    longest_own = cur_own = 0.0
     gap_max = 0.0
-    for (t0, p0), (t1, p1) in zip(samples, samples[1:]):
+    for k, ((t0, p0), (t1, p1)) in enumerate(zip(samples, samples[1:])):
         gap_max = max(gap_max, t1 - t0)
         if med and (p1 - p0) < 0.1 * med * (t1 - t0):
             cur += t1 - t0
-            longest = max(longest, cur)
+            cur_own += (delays[k + 1] - delays[k]) / 1e9
+            cur_pre = max(0.0, cur - cur_own)
+            if cur > longest:
+                longest, longest_pre = cur, cur_pre
+            longest_own = max(longest_own, min(cur, cur_own))
         else:
-            cur = 0.0
+            cur = cur_own = 0.0
     # the worst sample window expressed as packets missing at the median rate
     missing = max(((med * (t1 - t0) - (p1 - p0)) / med for (t0, p0), (t1, p1)
                    in zip(samples, samples[1:])), default=0.0) if med else 0.0
@@ -323,6 +366,10 @@ def commit_scenario(a, s, hz):
         "pps_median": med,
         "samples": len(samples), "sample_gap_ms_max": gap_max * 1e3,
         "stall_ms_longest_zero_rx": longest * 1e3,
+        "stall_ms_longest_zero_rx_preempted": longest_pre * 1e3,
+        "stall_ms_longest_on_cpu": longest_own * 1e3,
+        "worker_cpu_share": (delays[-1] - delays[0]) / 1e9 / (samples[-1][0] - samples[0][0])
+        if len(samples) > 1 else None,
         "stall_ms_worst_window_deficit": missing * 1e3,
     }
 
@@ -396,7 +443,6 @@ def main():
                 log("%s ready in %.1f s" % (sc, s.load_s))
                 inst[sc] = s
                 s.pause()
-        hz = None
         floor_runs, runs = [], {sc: [] for sc in inst}
         for rep in range(a.reps):
             log("rep %d/%d: testpmd io" % (rep + 1, a.reps))
@@ -406,57 +452,68 @@ def main():
                     continue
                 log("rep %d/%d: sluiced %s" % (rep + 1, a.reps, sc))
                 runs[sc].append(sluiced_rep(a, s))
-        lookups = {}
-        for sc in inst:
-            if sc in want:
-                lookups[sc] = lpm_floor(a, os.path.join(a.data, sc), tbl8s[sc],
-                                        1 if sc == "leak" else None)
-                hz = lookups[sc]["tsc_hz"]
-        if hz is None:
-            hz = machine()["tsc_hz"]
-        floor_pps = med([r["pps"] for r in floor_runs])
-        floor_cpp = hz / floor_pps
-        result["tsc_hz"] = hz
-        result["io_floor"] = {"mpps": floor_pps / 1e6, "cycles_per_packet": floor_cpp,
-                              "reps_mpps": [r["pps"] / 1e6 for r in floor_runs],
-                              "command": floor_runs[0]["command"]}
-        for sc, rs in runs.items():
-            if not rs:
-                continue
-            s = inst[sc]
-            pps = med([r["pps"] for r in rs])
-            cpp = hz / pps
+        mem = {}
+        for sc, s in inst.items():
             s.resume()  # a paused sluiced answers nothing
-            dp = dataplane(s.sock)
+            mem[sc] = {"lpm_bytes_per_vrf": dataplane(s.sock)["fib"]["bytes_per_vrf"],
+                       "hugepage_bytes": hugepage_bytes(s.prefix), "rss_bytes": rss_bytes(s.p.pid)}
             s.pause()
-            i = info[sc]
-            entry = {
-                "mpps": pps / 1e6, "cycles_per_packet": cpp,
-                "work_cycles_per_packet": cpp - floor_cpp,
-                "worker_counter_work_cycles_per_packet": med([r["work_cycles_per_packet"] for r in rs]),
-                "reps_mpps": [r["pps"] / 1e6 for r in rs],
-                "reps": rs,
-                "vrfs": i["vrfs"], "routes_per_vrf": i["routes_per_vrf"][0],
-                "load_seconds": s.load_s,
-                "lpm_bytes_per_vrf": dp["fib"]["bytes_per_vrf"],
-                "hugepage_bytes": hugepage_bytes(s.prefix),
-                "rss_bytes": rss_bytes(s.p.pid),
-                "command": " ".join(s.cmd),
-                "lookup_floor": lookups.get(sc),
-            }
-            if sc == "leak":
-                entry["leaked_share"] = i["leaked_packets"] / i["packets"]
-            result["scenarios"][sc] = entry
-        result["scenarios"]["firewall"] = {"available": False,
-                                           "note": "not available: lib/fw does not exist yet"}
         if "commit" in want and "base" in inst:
             log("scenario 5: commits every %.0f ms for %.0f s" % (a.commit_interval * 1e3,
                                                                  a.commit_seconds))
-            result["scenarios"]["commit"] = commit_scenario(a, inst["base"], hz)
+            result["scenarios"]["commit"] = commit_scenario(a, inst["base"])
     finally:
         for s in inst.values():
             s.stop()
         cleanup_files()
+    # The lookup floors last: their tables need the hugepages sluiced held.
+    lookups, hz = {}, None
+    for sc in inst:
+        if sc in want:
+            try:
+                lookups[sc] = lpm_floor(a, os.path.join(a.data, sc), tbl8s[sc],
+                                        1 if sc == "leak" else None)
+                hz = lookups[sc]["tsc_hz"]
+            except (subprocess.CalledProcessError, ValueError, IndexError) as e:
+                lookups[sc] = {"error": str(e)}
+            cleanup_files()
+    if hz is None:
+        hz = machine()["tsc_hz"]
+    floor_pps = med([r["pps"] for r in floor_runs])
+    floor_cpp = hz / floor_pps
+    result["tsc_hz"] = hz
+    result["io_floor"] = {"mpps": floor_pps / 1e6, "cycles_per_packet": floor_cpp,
+                          "mpps_wall": med([r["pps_wall"] for r in floor_runs]) / 1e6,
+                          "cpu_share": med([r["cpu_share"] for r in floor_runs]),
+                          "reps_mpps": [r["pps"] / 1e6 for r in floor_runs],
+                          "command": floor_runs[0]["command"]}
+    for sc, rs in runs.items():
+        if not rs:
+            continue
+        s = inst[sc]
+        pps = med([r["pps"] for r in rs])
+        cpp = hz / pps
+        i = info[sc]
+        entry = {
+            "mpps": pps / 1e6, "cycles_per_packet": cpp,
+            "mpps_wall": med([r["pps_wall"] for r in rs]) / 1e6,
+            "cpu_share": med([r["cpu_share"] for r in rs]),
+            "work_cycles_per_packet": cpp - floor_cpp,
+            "worker_counter_work_cycles_per_packet": med([r["work_cycles_per_packet"] for r in rs]),
+            "reps_mpps": [r["pps"] / 1e6 for r in rs],
+            "reps": rs,
+            "vrfs": i["vrfs"], "routes_per_vrf": i["routes_per_vrf"][0],
+            "load_seconds": s.load_s,
+            "command": " ".join(s.cmd),
+            "lookup_floor": lookups.get(sc),
+        }
+        entry.update(mem[sc])
+        if sc == "leak":
+            entry["leaked_share"] = i["leaked_packets"] / i["packets"]
+        result["scenarios"][sc] = entry
+    result["scenarios"]["firewall"] = {
+        "available": False,
+        "note": "not available: lib/fw exists but the datapath does not call it yet"}
     with open(a.json, "w") as f:
         json.dump(result, f, indent=1)
         f.write("\n")
@@ -507,6 +564,7 @@ def summary(r):
         m["cpu"], m["cpus"], " (VM)" if m["virtual"] else "", r["tsc_hz"] / 1e9, r["date"],
         r["reps"], r["seconds"]))
     f = r["io_floor"]
+    p("  cycles = TSC Hz x the worker thread's on-CPU time / packets (the machine is shared)")
     p("  %-34s %8s %10s %10s %12s" % ("", "Mpps", "cyc/pkt", "work", "MiB/VRF"))
     p("  %-34s %8.2f %10.1f %10s %12s" % ("(a) testpmd io floor", f["mpps"], f["cycles_per_packet"],
                                           "-", "-"))
@@ -528,18 +586,21 @@ def summary(r):
     p("  %-34s %s" % ("(b4) b3 + 100-rule leak firewall", "not available"))
     c = r["scenarios"].get("commit")
     if c:
-        p("  %-34s %d commits, lost %d of %d, longest stall %.2f ms (worst window %.2f ms)" % (
-            "(b5) b1 + commit every 100 ms", c["commits"], c["lost"], c["rx"],
-            c["stall_ms_longest_zero_rx"], c["stall_ms_worst_window_deficit"]))
+        p("  %-34s %d commits, lost %d of %d packets" % (
+            "(b5) b1 + commit every 100 ms", c["commits"], c["lost"], c["rx"]))
+        p("  %-34s longest rx stall %.2f ms, of which the worker was preempted %.2f ms;"
+          " longest on CPU %.2f ms" % ("", c["stall_ms_longest_zero_rx"],
+                                         c["stall_ms_longest_zero_rx_preempted"],
+                                         c["stall_ms_longest_on_cpu"]))
     for sc in ("base", "vrfs", "leak"):
         e = r["scenarios"].get(sc)
-        if e and e.get("lookup_floor"):
+        if e and e.get("lookup_floor") and "error" not in e["lookup_floor"]:
             lf = e["lookup_floor"]
             p("  (c) lookup floor %-16s bulk %.1f cyc/pkt, single %.1f cyc/pkt%s" % (
                 sc, lf["bulk_cycles_per_packet"], lf["single_cycles_per_packet"],
                 " (+ 2nd lookup of %d/%d)" % (lf["second_lookups_per_pass"], lf["lookups_per_pass"])
                 if lf["second_lookups_per_pass"] else ""))
-    p("  work = sluiced cycles/packet - io floor cycles/packet (cycles = TSC Hz / pps)")
+    p("  Mpps = packets per second of the worker's CPU time; work = sluiced - io floor cycles/packet")
     p("  ------------------------------------------------------------------------\n")
 
 
