@@ -59,6 +59,9 @@ struct sd {
 	struct sl_dp *dp;
 	struct rte_mempool *pool;
 	struct sl_ctl_server *ctl;
+	struct sl_fw *fw; /* sluiced_fw.c */
+	bool fw_hooked; /* the datapath calls the firewall */
+	uint32_t ct_max; /* --conntrack-max; 0: lib/fw's default */
 
 	uint16_t n_ports;
 	struct sd_port ports[SL_FIB_PORT_MAX];
@@ -105,6 +108,17 @@ int sd_ping_start(struct sd *s, struct sl_ctl_request *req, uint32_t vrf_id, uin
 bool sd_ping_input(struct sd *s, struct rte_mbuf *m);
 void sd_ping_poll(struct sd *s);
 void sd_ping_abort_all(struct sd *s);
+
+/* sluiced_fw.c: firewall at leak points */
+struct sl_fw;
+int sd_fw_init(struct sd *s);
+void sd_fw_fini(struct sd *s);
+/* Rebuild and publish after a commit that touched rulesets, bindings or VRFs (or force). */
+int sd_fw_sync(struct sd *s, bool force);
+void sd_fw_timers(struct sd *s); /* conntrack sweeper */
+/* TCP RST answering a rejected segment (data at its IP header), routed in vrf_id. */
+void sd_fw_tcp_reset(struct sd *s, const void *ip, size_t len, uint32_t vrf_id);
+int sd_fw_cmds_register(struct sd *s);
 
 /* sluiced_cmds.c */
 int sd_cmds_register(struct sd *s);

@@ -6,6 +6,7 @@
 
 #include <rte_ethdev.h>
 
+#include "sl_fw.h"
 #include "sl_show.h"
 #include "sluiced.h"
 
@@ -61,6 +62,13 @@ static int cmd_configure(int argc, char **argv, bool json, const char *input, FI
 	rc = sd_sync(s);
 	if (rc < 0) {
 		fprintf(err, "configure: committed, but the FIB refused some changes: %s\n",
+			strerror(-rc));
+		return SL_CTL_FAILED;
+	}
+	rc = sd_fw_sync(s, false);
+	if (rc < 0) {
+		fprintf(err, "configure: committed, but the firewall rulesets could not be "
+			     "compiled (%s): the previous ones stay in force\n",
 			strerror(-rc));
 		return SL_CTL_FAILED;
 	}
@@ -197,6 +205,8 @@ static int cmd_clear_counters(int argc, char **argv, bool json, const char *inpu
 	(void)argc, (void)argv, (void)json, (void)input, (void)out, (void)err;
 	struct sd *s = ctx;
 	sl_dp_counters_clear(s->dp);
+	if (s->fw != NULL)
+		sl_fw_counters_clear(s->fw);
 	s->slow_drops = 0;
 	for (uint16_t p = 0; p < s->n_ports; p++)
 		rte_eth_stats_reset(p);

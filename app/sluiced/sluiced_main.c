@@ -36,13 +36,14 @@ static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 		"usage: %s [EAL options] -- [--config FILE] [--socket PATH] [--stats-period SEC]\n"
-		"                         [--mbufs N] [--lpm-rules N] [--lpm-tbl8s N]\n"
+		"                         [--mbufs N] [--lpm-rules N] [--lpm-tbl8s N] [--conntrack-max N]\n"
 		"  --config FILE       load FILE at start; `save` writes the running config there\n"
 		"  --socket PATH       control socket (default %s)\n"
 		"  --stats-period SEC  print per-port rates and drops every SEC seconds\n"
 		"  --mbufs N           packet buffers in the pool (default: sized from the queues)\n"
 		"  --lpm-rules N       routes per VRF table (default 65536)\n"
 		"  --lpm-tbl8s N       tbl8 groups per VRF table (default 1024)\n"
+		"  --conntrack-max N   flows tracked at leak points (default 65536)\n"
 		"DPDK port N is interface ethN in the configuration.\n",
 		prog, SL_CTL_SOCKET_DEFAULT);
 }
@@ -65,6 +66,7 @@ static int parse_args(int argc, char **argv)
 		{"mbufs", required_argument, NULL, 'm'},
 		{"lpm-rules", required_argument, NULL, 'r'},
 		{"lpm-tbl8s", required_argument, NULL, 't'},
+		{"conntrack-max", required_argument, NULL, 'k'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -98,6 +100,11 @@ static int parse_args(int argc, char **argv)
 			if (parse_u32("--lpm-tbl8s", optarg, 16, 1u << 24, &v) < 0)
 				return -EINVAL;
 			sd.fib_cfg.number_tbl8s = v;
+			break;
+		case 'k':
+			if (parse_u32("--conntrack-max", optarg, 1, 1u << 24, &v) < 0)
+				return -EINVAL;
+			sd.ct_max = v;
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
@@ -177,6 +184,7 @@ static void control_loop(struct sd *s)
 		if (now >= next_timers) {
 			sd_neigh_timers(s);
 			sd_ping_poll(s);
+			sd_fw_timers(s);
 			next_timers = now + s->hz / 100;
 		}
 		if (s->stats_period > 0 && now >= next_stats) {
@@ -276,6 +284,12 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out_ports;
 	}
+	if ((rc = sd_fw_init(&sd)) < 0) {
+		fprintf(stderr, "sluiced: cannot set up the leak-point firewall: %s\n",
+			strerror(-rc));
+		rc = 1;
+		goto out_ports;
+	}
 	if (rte_pdump_init() < 0)
 		SD_LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: %s",
 			rte_strerror(rte_errno));
@@ -285,7 +299,7 @@ int main(int argc, char **argv)
 			sd.socket_path ? sd.socket_path : SL_CTL_SOCKET_DEFAULT, strerror(errno));
 		goto out_ports;
 	}
-	if (sd_cmds_register(&sd) < 0) {
+	if (sd_cmds_register(&sd) < 0 || sd_fw_cmds_register(&sd) < 0) {
 		fprintf(stderr, "sluiced: cannot register the control commands\n");
 		goto out_ports;
 	}
@@ -317,6 +331,7 @@ out_ports:
 	sd_neigh_flush_all(&sd);
 	rte_pdump_uninit();
 out:
+	sd_fw_fini(&sd);
 	sl_dp_free(sd.dp);
 	sl_fib_free(sd.fib);
 	/* free what lives in hugepages so that their files go with it */

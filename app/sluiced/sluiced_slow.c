@@ -466,6 +466,14 @@ unsigned sd_slow_poll(struct sd *s)
 			if (unreach_allowed(s))
 				icmp_error(s, ip, meta.in_oif, meta.vrf_id, ICMP_DEST_UNREACH, 0);
 			break;
+		case SL_DP_PUNT_REJECT: /* a leak-point `reject`: RST for TCP, else 3/13 */
+			if (!unreach_allowed(s))
+				break;
+			if (ip->next_proto_id == IPPROTO_TCP)
+				sd_fw_tcp_reset(s, ip, rte_pktmbuf_data_len(m), meta.vrf_id);
+			else
+				icmp_error(s, ip, meta.in_oif, meta.vrf_id, ICMP_DEST_UNREACH, 13);
+			break;
 		case SL_DP_PUNT_UNRESOLVED:
 			neigh_output(s, meta.out_oif, meta.nh_ip, m);
 			continue;

@@ -449,6 +449,7 @@ static int bindings_build(struct sl_fw_set *s, const struct sl_conf *conf,
 			return -ENOMEM;
 		}
 		s->bind_dim = dim;
+		s->n_bindings = (uint32_t)n;
 		for (size_t i = 0; i < n; i++) {
 			s->bind[b[i].from * dim + b[i].to] |= (uint16_t)(b[i].rs + 1) | FW_BIND_TRACK;
 			s->bind[b[i].to * dim + b[i].from] |= FW_BIND_TRACK;

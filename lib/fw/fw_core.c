@@ -205,6 +205,7 @@ void sl_fw_stats_get(const struct sl_fw *fw, struct sl_fw_stats *st)
 		st->rulesets = s->n_rulesets;
 		st->rules = s->n_slots - s->n_rulesets;
 		st->acl_rules = s->n_acl_rules;
+		st->bindings = s->n_bindings;
 	}
 	st->build_ns = fw->build_ns;
 }

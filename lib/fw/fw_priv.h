@@ -67,6 +67,7 @@ struct sl_fw_set {
 	struct rte_acl_ctx *acl; /* NULL: no enabled rule anywhere */
 	uint16_t *bind; /* [from * bind_dim + to] */
 	uint32_t bind_dim;
+	uint32_t n_bindings;
 	struct fw_ruleset *rulesets;
 	uint32_t n_rulesets;
 	struct fw_slot *slots;

@@ -185,7 +185,7 @@ struct sl_fw_stats {
 	uint64_t ct_full; /* new flows dropped: table full (conntrack_full) */
 	uint64_t ct_expired; /* deleted by the sweeper */
 	uint32_t ct_entries, ct_max;
-	uint32_t rulesets, rules, acl_rules; /* of the published set */
+	uint32_t rulesets, rules, acl_rules, bindings; /* of the published set */
 	uint64_t build_ns; /* duration of the last sl_fw_build */
 };
 void sl_fw_stats_get(const struct sl_fw *fw, struct sl_fw_stats *st);
