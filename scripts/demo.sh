@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The sluice demo (needs root): builds sluiced if needed, starts it on five
+# The sluice demo (needs root): installs missing Debian packages, reserves
+# hugepages, builds sluiced if needed, starts it on five
 # net_tap ports with config/demo-shared-services.conf, moves each tap into a
 # network namespace holding a Linux host (the seed's shared-services topology,
 # see scripts/netns-topology.sh), prints the reachability matrix it measured,
@@ -64,12 +65,15 @@ start) ;;
 	;;
 esac
 
-if [ ! -x "$SLUICED" ] || [ ! -x "$SLUICECTL" ]; then
-	echo "== building sluice in $SLUICE_BUILD"
-	[ -d "$SLUICE_BUILD" ] || meson setup "$SLUICE_BUILD" "$top" >/dev/null
-	ninja -C "$SLUICE_BUILD"
+# Debian packages and hugepages (idempotent, quiet when all is there).
+"$top/scripts/setup-deps.sh"
+echo "== building sluice in $SLUICE_BUILD"
+[ -d "$SLUICE_BUILD" ] || meson setup "$SLUICE_BUILD" "$top" >/dev/null
+mkdir -p "$TOPO_RUN"
+if ! ninja -C "$SLUICE_BUILD" >"$TOPO_RUN/build.log" 2>&1; then
+	tail -n 30 "$TOPO_RUN/build.log" >&2
+	exit 1
 fi
-"$top/scripts/hugepages.sh" 512 || true
 
 topo_down # a previous demo, if any
 echo "== checking $config"
