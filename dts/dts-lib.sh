@@ -16,6 +16,7 @@ DTS_CHECKS=0
 
 dts_skip() {
 	echo "SKIP: $*"
+	[ -n "${TOPO_RUN:-}" ] && rmdir "$TOPO_RUN" 2>/dev/null
 	exit 77
 }
 
