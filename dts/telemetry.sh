@@ -148,6 +148,33 @@ tele_ok "/sluice/firewall/stats: directions as in /sluice/stats (or: no firewall
 tele_ok "/sluice/vrf/list: counters match /sluice/stats" /sluice/vrf/list \
 	'all(v["ipv4_rx"] == vrf(load("'"$S1"'"), v["name"])["ipv4_rx"] for v in rows(r, "vrfs"))'
 
+echo "---- firewall at a leak point: /sluice/firewall/stats and leak_denied"
+cat >"$TOPO_RUN/fw.conf" <<'CONF'
+set firewall ipv4 name B-TO-SHARED rule 10 action accept
+set firewall ipv4 name B-TO-SHARED rule 10 destination address 10.100.0.10/32
+set firewall ipv4 name B-TO-SHARED default-action drop
+set vrf name CUSTOMER-B leak-firewall to SHARED name B-TO-SHARED
+CONF
+if tele /sluice/firewall/stats | grep -q '"error"'; then
+	echo "SKIP: this sluiced has no firewall"
+else
+	check "configure B-TO-SHARED on the CUSTOMER-B -> SHARED leak" \
+		topo_ctl configure "$TOPO_RUN/fw.conf"
+	snap f0
+	tele /sluice/firewall/stats >"$TOPO_RUN/fw0.json"
+	check "b -> dns: 10 pings accepted" ping_exact b 10.100.0.10 10
+	check_not "b -> ntp: 10 pings dropped" \
+		topo_in b ping -n -q -c 10 -i 0.01 -W 1 10.100.0.20
+	snap f1
+	tele /sluice/firewall/stats >"$TOPO_RUN/fw1.json"
+	stats_delta "firewall: accepted +10, dropped +10, the direction bound to B-TO-SHARED" \
+		"$TOPO_RUN/fw0.json" "$TOPO_RUN/fw1.json" \
+		'a["accepted"] - b["accepted"] == 10 and a["dropped"] - b["dropped"] == 10 and a["rejected"] == b["rejected"] and [x["ruleset"] for x in rows(a, "directions") if x["from"] == "CUSTOMER-B" and x["to"] == "SHARED"] == ["B-TO-SHARED"]'
+	stats_delta "stats: leak_denied +10, CUSTOMER-B -> SHARED crossings +10 (the accepted ones)" \
+		"$TOPO_RUN/f0.json" "$TOPO_RUN/f1.json" \
+		'a["drops"]["leak_denied"] - b["drops"]["leak_denied"] == 10 and leak(a, "CUSTOMER-B", "SHARED") - leak(b, "CUSTOMER-B", "SHARED") == 10 and leak(a, "SHARED", "CUSTOMER-B") - leak(b, "SHARED", "CUSTOMER-B") == 10 and vrf(a, "CUSTOMER-B")["ipv4_rx"] - vrf(b, "CUSTOMER-B")["ipv4_rx"] == 20'
+fi
+
 echo "---- concurrent clients (each query is handed to the control thread)"
 conc=$TOPO_RUN/conc
 mkdir -p "$conc"
