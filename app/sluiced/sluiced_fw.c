@@ -40,8 +40,8 @@ int sd_fw_sync(struct sd *s, bool force)
 
 	if (s->fw == NULL || (!force && !sl_fw_conf_changed(conf)))
 		return 0;
-	struct sl_fw_set *set =
-		sl_fw_build(s->fw, conf, resolve_vrf, (void *)sl_router_rib_const(s->router), &warn);
+	struct sl_fw_set *set = sl_fw_build(
+		s->fw, conf, resolve_vrf, (void *)sl_router_rib_const(s->router), &warn);
 	for (size_t i = 0; i < warn.n; i++)
 		SD_LOG(WARNING, "firewall: %s", warn.v[i].msg);
 	sl_errors_free(&warn);
@@ -56,10 +56,11 @@ int sd_fw_sync(struct sd *s, bool force)
 	sl_fw_stats_get(s->fw, &st);
 	bool want = st.bindings > 0; /* no guarded direction: the workers skip the hook */
 	if (want != s->fw_hooked) {
-		int rc = sl_dp_set_leak_filter(s->dp, want ? sl_fw_leak_filter : NULL,
-			want ? s->fw : NULL);
+		int rc = sl_dp_set_leak_filter(
+			s->dp, want ? sl_fw_leak_filter : NULL, want ? s->fw : NULL);
 		if (rc < 0) {
-			SD_LOG(ERR, "firewall: cannot install the leak-point hook: %s", strerror(-rc));
+			SD_LOG(ERR, "firewall: cannot install the leak-point hook: %s",
+				strerror(-rc));
 			return rc;
 		}
 		s->fw_hooked = want;
@@ -153,9 +154,9 @@ static void bindings_of(const struct sl_conf *conf, const char *ruleset, json_t 
 		while (to && (t = sl_conf_child_next(to, &tc)) != NULL) {
 			const char *name = sl_conf_leaf_value(t, "name");
 			if (name != NULL && strcmp(name, ruleset) == 0)
-				json_array_append_new(arr, json_pack("{s:s, s:s}", "from",
-								  sl_conf_node_name(v), "to",
-								  sl_conf_node_name(t)));
+				json_array_append_new(
+					arr, json_pack("{s:s, s:s}", "from", sl_conf_node_name(v),
+						     "to", sl_conf_node_name(t)));
 		}
 	}
 }
@@ -180,13 +181,14 @@ static json_t *ruleset_json(struct sd *s, const struct sl_conf_node *rs)
 		bool disabled = sl_conf_has(rules[k], "disable");
 		conditions(rules[k], cond, sizeof(cond));
 		/* a disabled rule (or one without action) is not compiled: no counters */
-		bool active = sl_fw_rule_counters(s->fw, name, (uint32_t)strtoul(num, NULL, 10), &p,
-				      &b) == 0;
-		json_array_append_new(jr,
-			json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:I, s:I}", "rule", num, "action",
-				act ? act : "-", "protocol", proto ? proto : "all", "conditions", cond,
-				"disabled", disabled, "enforced", active, "packets",
-				(json_int_t)(active ? p : 0), "bytes", (json_int_t)(active ? b : 0)));
+		bool active = sl_fw_rule_counters(
+				      s->fw, name, (uint32_t)strtoul(num, NULL, 10), &p, &b) == 0;
+		json_array_append_new(
+			jr, json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:I, s:I}", "rule", num,
+				    "action", act ? act : "-", "protocol", proto ? proto : "all",
+				    "conditions", cond, "disabled", disabled, "enforced", active,
+				    "packets", (json_int_t)(active ? p : 0), "bytes",
+				    (json_int_t)(active ? b : 0)));
 	}
 	free(rules);
 	p = b = 0;
@@ -236,8 +238,8 @@ static void ruleset_text(FILE *out, json_t *rs)
 			json_string_value(json_object_get(r, "protocol")), pk, by,
 			json_string_value(json_object_get(r, "conditions")),
 			json_is_true(json_object_get(r, "disabled")) ? " (disabled)"
-			: enforced				      ? ""
-								      : " (not enforced)");
+			: enforced				     ? ""
+								     : " (not enforced)");
 	}
 	fprintf(out, "%-8s %-8s %-9s %12" JSON_INTEGER_FORMAT " %14" JSON_INTEGER_FORMAT "\n\n",
 		"default", json_string_value(json_object_get(rs, "defaultAction")), "all",
@@ -246,8 +248,7 @@ static void ruleset_text(FILE *out, json_t *rs)
 	json_t *lp = json_object_get(rs, "leakPoints");
 	if (json_array_size(lp) == 0)
 		fprintf(out, "Leak point: not bound to any leak direction\n");
-	json_array_foreach(lp, i, r)
-	fprintf(out, "Leak point: from vrf %s to vrf %s\n",
+	json_array_foreach(lp, i, r) fprintf(out, "Leak point: from vrf %s to vrf %s\n",
 		json_string_value(json_object_get(r, "from")),
 		json_string_value(json_object_get(r, "to")));
 	fputc('\n', out);
@@ -260,8 +261,8 @@ static void emit(FILE *out, json_t *j)
 	json_decref(j);
 }
 
-static int cmd_show_firewall(int argc, char **argv, bool json, const char *input, FILE *out,
-	FILE *err, void *ctx)
+static int cmd_show_firewall(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)input;
 	struct sd *s = ctx;
@@ -293,17 +294,17 @@ static int cmd_show_firewall(int argc, char **argv, bool json, const char *input
 	}
 	size_t i;
 	json_t *rs;
-	json_array_foreach(arr, i, rs)
-	ruleset_text(out, rs);
+	json_array_foreach(arr, i, rs) ruleset_text(out, rs);
 	if (json_array_size(arr) == 0)
 		fprintf(out, "No firewall rulesets are configured.\n");
 	json_decref(arr);
 	if (only == NULL) {
 		json_t *sm = summary_json(s);
 		fprintf(out,
-			"Leak-crossing packets: %" JSON_INTEGER_FORMAT " classified (%" JSON_INTEGER_FORMAT
-			" accepted, %" JSON_INTEGER_FORMAT " dropped, %" JSON_INTEGER_FORMAT
-			" rejected), %" JSON_INTEGER_FORMAT " unguarded\n"
+			"Leak-crossing packets: %" JSON_INTEGER_FORMAT
+			" classified (%" JSON_INTEGER_FORMAT " accepted, %" JSON_INTEGER_FORMAT
+			" dropped, %" JSON_INTEGER_FORMAT " rejected), %" JSON_INTEGER_FORMAT
+			" unguarded\n"
 			"Connection tracking: %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT
 			" flows, %" JSON_INTEGER_FORMAT " new flows dropped (conntrack_full)\n",
 			json_integer_value(json_object_get(sm, "classified")),
@@ -441,8 +442,8 @@ static int show_leak_points(struct sd *s, bool json, FILE *out)
 	return SL_CTL_OK;
 }
 
-static int cmd_show_leak_points(int argc, char **argv, bool json, const char *input, FILE *out,
-	FILE *err, void *ctx)
+static int cmd_show_leak_points(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)argv, (void)input;
 	if (argc != 3) {
@@ -482,16 +483,16 @@ static int ct_cb(const struct sl_fw_ct_flow *f, void *ctx)
 	const char *v1 = sl_rib_vrf_name(c->rib, f->vrf[1]);
 	json_array_append_new(c->arr,
 		json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:s, s:b, s:i, s:i}", "protocol",
-			proto_name(f->proto, pb), "source", sl_addr_fmt(f->addr[0], a0), "sourceVrf",
-			v0 ? v0 : "?", "sourcePort", f->port[0], "destination",
+			proto_name(f->proto, pb), "source", sl_addr_fmt(f->addr[0], a0),
+			"sourceVrf", v0 ? v0 : "?", "sourcePort", f->port[0], "destination",
 			sl_addr_fmt(f->addr[1], a1), "destinationVrf", v1 ? v1 : "?",
 			"destinationPort", f->port[1], "state", f->state, "replied", f->replied,
 			"ageSeconds", (int)f->age_s, "expiresSeconds", (int)f->expires_s));
 	return 0;
 }
 
-static int cmd_show_conntrack(int argc, char **argv, bool json, const char *input, FILE *out,
-	FILE *err, void *ctx)
+static int cmd_show_conntrack(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)input;
 	struct sd *s = ctx;
@@ -540,8 +541,9 @@ static int cmd_show_conntrack(int argc, char **argv, bool json, const char *inpu
 			json_string_value(json_object_get(f, "state")),
 			(int)json_integer_value(json_object_get(f, "expiresSeconds")));
 	}
-	fprintf(out, "%zu flow(s) shown%s; %u of %u tracked; %" PRIu64
-		     " new flows dropped (conntrack_full)\n",
+	fprintf(out,
+		"%zu flow(s) shown%s; %u of %u tracked; %" PRIu64
+		" new flows dropped (conntrack_full)\n",
 		shown, truncated ? " (output limited)" : "", st.ct_entries, st.ct_max, st.ct_full);
 	json_decref(c.arr);
 	return SL_CTL_OK;

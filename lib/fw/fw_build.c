@@ -113,8 +113,8 @@ static const char *leaf2(const struct sl_conf_node *n, const char *a, const char
 }
 
 /* Read one rule node. 0, -ENOENT (no action: skipped), -EINVAL/-E2BIG (warned). */
-static int rule_read(const struct sl_conf_node *rn, struct rule_spec *r, const char *rs,
-	struct sl_errors *warn)
+static int rule_read(
+	const struct sl_conf_node *rn, struct rule_spec *r, const char *rs, struct sl_errors *warn)
 {
 	const char *v;
 	int rc;
@@ -180,14 +180,16 @@ static int rule_read(const struct sl_conf_node *rn, struct rule_spec *r, const c
 bad_ports:
 	if (warn)
 		sl_errors_add(warn, 0,
-			"firewall ipv4 name %s rule %u: port list '%s' %s; the rule is not enforced",
-			rs, r->number, v, rc == -E2BIG ? "has too many items (at most 64)" : "is invalid");
+			"firewall ipv4 name %s rule %u: port list '%s' %s; the rule is not "
+			"enforced",
+			rs, r->number, v,
+			rc == -E2BIG ? "has too many items (at most 64)" : "is invalid");
 	return rc;
 }
 
 /* Expand one rule into ACL rules: sport ranges × dport ranges × states. */
-static int rule_expand(const struct rule_spec *r, uint32_t rs_index, uint32_t slot,
-	struct acl_rules *out)
+static int rule_expand(
+	const struct rule_spec *r, uint32_t rs_index, uint32_t slot, struct acl_rules *out)
 {
 	uint16_t st[4];
 	unsigned n_st = 0;
@@ -231,21 +233,41 @@ static int rule_expand(const struct rule_spec *r, uint32_t rs_index, uint32_t sl
 }
 
 static const struct rte_acl_field_def fw_acl_fields[FW_F__COUNT] = {
-	[FW_F_PROTO] = {.type = RTE_ACL_FIELD_TYPE_BITMASK, .size = 1, .field_index = FW_F_PROTO,
-		.input_index = 0, .offset = offsetof(struct fw_acl_key, proto)},
-	[FW_F_SRC] = {.type = RTE_ACL_FIELD_TYPE_MASK, .size = 4, .field_index = FW_F_SRC,
-		.input_index = 1, .offset = offsetof(struct fw_acl_key, src)},
-	[FW_F_DST] = {.type = RTE_ACL_FIELD_TYPE_MASK, .size = 4, .field_index = FW_F_DST,
-		.input_index = 2, .offset = offsetof(struct fw_acl_key, dst)},
-	[FW_F_SPORT] = {.type = RTE_ACL_FIELD_TYPE_RANGE, .size = 2, .field_index = FW_F_SPORT,
-		.input_index = 3, .offset = offsetof(struct fw_acl_key, sport)},
-	[FW_F_DPORT] = {.type = RTE_ACL_FIELD_TYPE_RANGE, .size = 2, .field_index = FW_F_DPORT,
-		.input_index = 3, .offset = offsetof(struct fw_acl_key, dport)},
-	[FW_F_RULESET] = {.type = RTE_ACL_FIELD_TYPE_BITMASK, .size = 2,
-		.field_index = FW_F_RULESET, .input_index = 4,
+	[FW_F_PROTO] = {.type = RTE_ACL_FIELD_TYPE_BITMASK,
+		.size = 1,
+		.field_index = FW_F_PROTO,
+		.input_index = 0,
+		.offset = offsetof(struct fw_acl_key, proto)},
+	[FW_F_SRC] = {.type = RTE_ACL_FIELD_TYPE_MASK,
+		.size = 4,
+		.field_index = FW_F_SRC,
+		.input_index = 1,
+		.offset = offsetof(struct fw_acl_key, src)},
+	[FW_F_DST] = {.type = RTE_ACL_FIELD_TYPE_MASK,
+		.size = 4,
+		.field_index = FW_F_DST,
+		.input_index = 2,
+		.offset = offsetof(struct fw_acl_key, dst)},
+	[FW_F_SPORT] = {.type = RTE_ACL_FIELD_TYPE_RANGE,
+		.size = 2,
+		.field_index = FW_F_SPORT,
+		.input_index = 3,
+		.offset = offsetof(struct fw_acl_key, sport)},
+	[FW_F_DPORT] = {.type = RTE_ACL_FIELD_TYPE_RANGE,
+		.size = 2,
+		.field_index = FW_F_DPORT,
+		.input_index = 3,
+		.offset = offsetof(struct fw_acl_key, dport)},
+	[FW_F_RULESET] = {.type = RTE_ACL_FIELD_TYPE_BITMASK,
+		.size = 2,
+		.field_index = FW_F_RULESET,
+		.input_index = 4,
 		.offset = offsetof(struct fw_acl_key, ruleset)},
-	[FW_F_STATE] = {.type = RTE_ACL_FIELD_TYPE_BITMASK, .size = 2, .field_index = FW_F_STATE,
-		.input_index = 4, .offset = offsetof(struct fw_acl_key, state)},
+	[FW_F_STATE] = {.type = RTE_ACL_FIELD_TYPE_BITMASK,
+		.size = 2,
+		.field_index = FW_F_STATE,
+		.input_index = 4,
+		.offset = offsetof(struct fw_acl_key, state)},
 };
 
 static int acl_compile(struct sl_fw *fw, struct sl_fw_set *s, const struct acl_rules *rules)
@@ -316,10 +338,10 @@ static int cmp_name(const void *a, const void *b)
 
 static int cmp_number(const void *a, const void *b)
 {
-	unsigned long x = strtoul(sl_conf_node_name(*(const struct sl_conf_node *const *)a), NULL,
-		10);
-	unsigned long y = strtoul(sl_conf_node_name(*(const struct sl_conf_node *const *)b), NULL,
-		10);
+	unsigned long x =
+		strtoul(sl_conf_node_name(*(const struct sl_conf_node *const *)a), NULL, 10);
+	unsigned long y =
+		strtoul(sl_conf_node_name(*(const struct sl_conf_node *const *)b), NULL, 10);
 	return x < y ? -1 : x > y;
 }
 
@@ -383,7 +405,8 @@ static int rulesets_build(struct sl_fw_set *s, const struct sl_conf *conf, struc
 				rc = rule_expand(&r, (uint32_t)i, slot, acl);
 			if (rc == -E2BIG && warn)
 				sl_errors_add(warn, 0,
-					"firewall ipv4 name %s rule %u: port lists and states expand "
+					"firewall ipv4 name %s rule %u: port lists and states "
+					"expand "
 					"to more than %d classifier rules",
 					rs->name, r.number, ACL_RULES_PER_RULE_MAX);
 		}
@@ -421,12 +444,14 @@ static int bindings_build(struct sl_fw_set *s, const struct sl_conf *conf,
 			int from_id = resolve(sl_conf_node_name(v), rctx);
 			int to_id = resolve(sl_conf_node_name(t), rctx);
 			int rs = rs_name ? ruleset_find(s, rs_name) : -ENOENT;
-			if (from_id < 0 || to_id < 0 || rs < 0 || from_id >= 65536 || to_id >= 65536) {
+			if (from_id < 0 || to_id < 0 || rs < 0 || from_id >= 65536 ||
+				to_id >= 65536) {
 				if (warn)
 					sl_errors_add(warn, 0,
 						"vrf %s leak-firewall to %s: %s; not enforced",
 						sl_conf_node_name(v), sl_conf_node_name(t),
-						rs < 0 ? "no such firewall ruleset" : "unknown VRF");
+						rs < 0 ? "no such firewall ruleset"
+						       : "unknown VRF");
 				continue;
 			}
 			if (n == cap) {
@@ -451,7 +476,8 @@ static int bindings_build(struct sl_fw_set *s, const struct sl_conf *conf,
 		s->bind_dim = dim;
 		s->n_bindings = (uint32_t)n;
 		for (size_t i = 0; i < n; i++) {
-			s->bind[b[i].from * dim + b[i].to] |= (uint16_t)(b[i].rs + 1) | FW_BIND_TRACK;
+			s->bind[b[i].from * dim + b[i].to] |=
+				(uint16_t)(b[i].rs + 1) | FW_BIND_TRACK;
 			s->bind[b[i].to * dim + b[i].from] |= FW_BIND_TRACK;
 		}
 	}

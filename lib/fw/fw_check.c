@@ -88,8 +88,8 @@ static inline bool icmp_is_error(uint8_t t)
 
 /* The flow an ICMP error quotes: inner packet went from the error's
  * destination side (to_vrf) to its source side (from_vrf). */
-static inline bool icmp_inner_key(struct pkt *p, const uint8_t *inner, uint32_t avail,
-	uint32_t from_vrf, uint32_t to_vrf)
+static inline bool icmp_inner_key(
+	struct pkt *p, const uint8_t *inner, uint32_t avail, uint32_t from_vrf, uint32_t to_vrf)
 {
 	if (avail < 20 || (inner[0] >> 4) != 4)
 		return false;
@@ -112,8 +112,8 @@ static inline bool icmp_inner_key(struct pkt *p, const uint8_t *inner, uint32_t 
 }
 
 /* Build the ACL key and the conntrack key of one crossing packet. */
-static inline void pkt_parse(struct pkt *p, const uint8_t *ip, uint16_t avail_len,
-	uint32_t from_vrf, uint32_t to_vrf)
+static inline void pkt_parse(
+	struct pkt *p, const uint8_t *ip, uint16_t avail_len, uint32_t from_vrf, uint32_t to_vrf)
 {
 	uint32_t ihl = (ip[0] & 0x0fu) * 4;
 	uint16_t total = rd16(ip + 2);
@@ -167,8 +167,9 @@ static inline void pkt_parse(struct pkt *p, const uint8_t *ip, uint16_t avail_le
 			uint16_t id = rd16(l4 + 4);
 			p->from_lo = ct_key_make(&p->ck, proto, from_vrf, src, id, to_vrf, dst, id);
 		} else if (icmp_is_error(l4[0])) {
-			p->kind = icmp_inner_key(p, l4 + 8, l4len - 8, from_vrf, to_vrf) ? K_ICMP_ERROR
-											  : K_INVALID;
+			p->kind = icmp_inner_key(p, l4 + 8, l4len - 8, from_vrf, to_vrf)
+					  ? K_ICMP_ERROR
+					  : K_INVALID;
 		} else {
 			p->kind = K_ICMP_OTHER;
 		}
@@ -249,8 +250,8 @@ static inline bool ct_create(struct sl_fw *fw, struct fw_lstats *ls, struct pkt 
 		goto full;
 	struct fw_ct_entry *e = &fw->ct_entries[pos];
 	uint8_t expect = CT_FREE;
-	if (!__atomic_compare_exchange_n(&e->claim, &expect, CT_INIT, false, __ATOMIC_ACQ_REL,
-		    __ATOMIC_RELAXED)) {
+	if (!__atomic_compare_exchange_n(
+		    &e->claim, &expect, CT_INIT, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 		/* another worker (or an earlier packet of this burst) made it */
 		__atomic_fetch_sub(&fw->ct_count, 1, __ATOMIC_RELAXED);
 		return true;
@@ -321,7 +322,7 @@ void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uin
 		uint32_t f = from_vrf[i], t = to_vrf[i];
 		verdict[i] = SL_FW_ACCEPT;
 		p->bind = (s && f < s->bind_dim && t < s->bind_dim) ? s->bind[f * s->bind_dim + t]
-								       : 0;
+								    : 0;
 		p->pos = -1;
 		if (!(p->bind & FW_BIND_TRACK)) {
 			p->kind = K_UNGUARDED;
@@ -351,7 +352,8 @@ void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uin
 			continue;
 		p->state = pkt_state(fw, p);
 		if (p->bind & FW_BIND_RS_MASK) {
-			p->acl.ruleset = rte_cpu_to_be_16((uint16_t)((p->bind & FW_BIND_RS_MASK) - 1));
+			p->acl.ruleset =
+				rte_cpu_to_be_16((uint16_t)((p->bind & FW_BIND_RS_MASK) - 1));
 			p->acl.state = rte_cpu_to_be_16(p->state);
 			acl_in[n_cls] = (const uint8_t *)&p->acl;
 			cls[n_cls++] = i;
@@ -365,9 +367,10 @@ void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uin
 		struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
 		for (uint16_t j = 0; j < n_cls; j++) {
 			struct pkt *p = &pk[cls[j]];
-			uint32_t slot = results[j]
-						? results[j] - 1
-						: s->rulesets[(p->bind & FW_BIND_RS_MASK) - 1].default_slot;
+			uint32_t slot =
+				results[j]
+					? results[j] - 1
+					: s->rulesets[(p->bind & FW_BIND_RS_MASK) - 1].default_slot;
 			verdict[cls[j]] = s->slots[slot].action;
 			cnt[slot].packets++;
 			cnt[slot].bytes += p->ip_len;
@@ -415,7 +418,7 @@ void sl_fw_leak_filter(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
 			uintptr_t at = (uintptr_t)l3[off + i];
 			len[i] = (uint16_t)(mb->data_len - (at - start));
 		}
-		sl_fw_check_burst(fw, lcore, now, l3 + off, len, from_vrf + off, to_vrf + off, m,
-			deny + off);
+		sl_fw_check_burst(
+			fw, lcore, now, l3 + off, len, from_vrf + off, to_vrf + off, m, deny + off);
 	}
 }

@@ -141,7 +141,15 @@ struct sl_fw {
 	uint32_t acl_gen; /* rte_acl context names must be unique */
 };
 
-enum fw_tmo { TMO_TCP_SYN, TMO_TCP_EST, TMO_TCP_CLOSE, TMO_UDP, TMO_UDP_STREAM, TMO_ICMP, TMO_OTHER };
+enum fw_tmo {
+	TMO_TCP_SYN,
+	TMO_TCP_EST,
+	TMO_TCP_CLOSE,
+	TMO_UDP,
+	TMO_UDP_STREAM,
+	TMO_ICMP,
+	TMO_OTHER
+};
 
 /* fw_ct.c */
 int fw_ct_init(struct sl_fw *fw, const struct sl_fw_config *cfg);

@@ -74,7 +74,8 @@ int sl_fw_tcp_rst(const uint8_t *ip, size_t len, uint8_t *out, size_t outsz)
 		memcpy(t + 4, tcp + 8, 4);
 		t[13] = 0x04;
 	} else {
-		uint32_t ack = rd32(tcp + 4) + (uint32_t)payload + !!(flags & 0x02) + !!(flags & 0x01);
+		uint32_t ack =
+			rd32(tcp + 4) + (uint32_t)payload + !!(flags & 0x02) + !!(flags & 0x01);
 		wr32(t + 8, ack);
 		t[13] = 0x04 | 0x10;
 	}

@@ -102,8 +102,8 @@ static inline void fwt_w32(uint8_t *p, uint32_t v)
 }
 
 /* IPv4 header + l4len bytes of L4 (zeroed); returns the L4 pointer. */
-static inline uint8_t *fwt_ip4(struct fwt_pkt *p, uint8_t proto, const char *src, const char *dst,
-	uint16_t l4len)
+static inline uint8_t *fwt_ip4(
+	struct fwt_pkt *p, uint8_t proto, const char *src, const char *dst, uint16_t l4len)
 {
 	memset(p, 0, sizeof(*p));
 	p->len = (uint16_t)(20 + l4len);
@@ -131,8 +131,8 @@ static inline struct fwt_pkt fwt_udp(const char *src, uint16_t sp, const char *d
 #define FWT_FIN 0x01
 #define FWT_RST 0x04
 
-static inline struct fwt_pkt fwt_tcp(const char *src, uint16_t sp, const char *dst, uint16_t dp,
-	uint8_t flags)
+static inline struct fwt_pkt fwt_tcp(
+	const char *src, uint16_t sp, const char *dst, uint16_t dp, uint8_t flags)
 {
 	struct fwt_pkt p;
 	uint8_t *t = fwt_ip4(&p, 6, src, dst, 20);
@@ -145,8 +145,8 @@ static inline struct fwt_pkt fwt_tcp(const char *src, uint16_t sp, const char *d
 	return p;
 }
 
-static inline struct fwt_pkt fwt_icmp(const char *src, const char *dst, uint8_t type, uint8_t code,
-	uint16_t id)
+static inline struct fwt_pkt fwt_icmp(
+	const char *src, const char *dst, uint8_t type, uint8_t code, uint16_t id)
 {
 	struct fwt_pkt p;
 	uint8_t *ic = fwt_ip4(&p, 1, src, dst, 8 + 16);
@@ -157,8 +157,8 @@ static inline struct fwt_pkt fwt_icmp(const char *src, const char *dst, uint8_t 
 }
 
 /* An ICMP error (type/code) from src to dst quoting packet q's header and 8 bytes. */
-static inline struct fwt_pkt fwt_icmp_error(const char *src, const char *dst, uint8_t type,
-	uint8_t code, const struct fwt_pkt *q)
+static inline struct fwt_pkt fwt_icmp_error(
+	const char *src, const char *dst, uint8_t type, uint8_t code, const struct fwt_pkt *q)
 {
 	struct fwt_pkt p;
 	uint8_t *ic = fwt_ip4(&p, 1, src, dst, 8 + 28);
@@ -169,8 +169,8 @@ static inline struct fwt_pkt fwt_icmp_error(const char *src, const char *dst, ui
 }
 
 /* The verdict for one packet from VRF `from` to VRF `to`. */
-static inline int fwt_check(struct sl_fw *fw, uint64_t now, const struct fwt_pkt *p, uint32_t from,
-	uint32_t to)
+static inline int fwt_check(
+	struct sl_fw *fw, uint64_t now, const struct fwt_pkt *p, uint32_t from, uint32_t to)
 {
 	const uint8_t *l3 = p->b;
 	uint8_t v = 0xff;

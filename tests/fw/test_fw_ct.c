@@ -33,8 +33,7 @@ static const char policy[] = "set firewall ipv4 name OUT rule 10 action accept\n
 
 static struct sl_fw *fw_new(uint32_t ct_max)
 {
-	struct sl_fw_config cfg = {
-		.ct_max = ct_max, .n_lcores = 2, .tsc_hz = 1, .socket_id = -1};
+	struct sl_fw_config cfg = {.ct_max = ct_max, .n_lcores = 2, .tsc_hz = 1, .socket_id = -1};
 	struct sl_fw *fw = sl_fw_new(&cfg);
 	assert_non_null(fw);
 	assert_int_equal(fwt_load(fw, policy), 0);

@@ -77,8 +77,8 @@ static void offline(bool off)
 static int setup(void **state)
 {
 	(void)state;
-	pool = rte_pktmbuf_pool_create("test_fw_dp", 511, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-		SOCKET_ID_ANY);
+	pool = rte_pktmbuf_pool_create(
+		"test_fw_dp", 511, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	fib = sl_fib_new(&(struct sl_fib_config){
 		.max_rules = 64, .number_tbl8s = 16, .socket_id = SOCKET_ID_ANY});
 	if (pool == NULL || fib == NULL || sl_dp_meta_register() < 0)
@@ -87,11 +87,26 @@ static int setup(void **state)
 	if (dp == NULL)
 		return -1;
 	struct sl_fib_iface_conf ifc[3] = {
-		{.name = "eth0", .port = 0, .vrf_id = VA, .mac = mac[0], .up = true, .n_addrs = 1,
+		{.name = "eth0",
+			.port = 0,
+			.vrf_id = VA,
+			.mac = mac[0],
+			.up = true,
+			.n_addrs = 1,
 			.addrs = {{A4(10, 1, 0, 1), 24}}},
-		{.name = "eth1", .port = 1, .vrf_id = VS, .mac = mac[1], .up = true, .n_addrs = 1,
+		{.name = "eth1",
+			.port = 1,
+			.vrf_id = VS,
+			.mac = mac[1],
+			.up = true,
+			.n_addrs = 1,
 			.addrs = {{A4(10, 100, 0, 1), 24}}},
-		{.name = "eth2", .port = 2, .vrf_id = VI, .mac = mac[2], .up = true, .n_addrs = 1,
+		{.name = "eth2",
+			.port = 2,
+			.vrf_id = VI,
+			.mac = mac[2],
+			.up = true,
+			.n_addrs = 1,
 			.addrs = {{A4(203, 0, 113, 2), 24}}},
 	};
 	struct sl_fib_change ch[] = {
@@ -113,8 +128,10 @@ static int setup(void **state)
 	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), A4(10, 1, 0, 11), &host);
 	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth1"), A4(10, 100, 0, 10), &host);
 	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth2"), A4(203, 0, 113, 1), &host);
-	struct sl_fw_config cfg = {.ct_max = 1024, .n_lcores = RTE_MAX_LCORE,
-		.socket_id = SOCKET_ID_ANY, .qsbr = fib->qsbr};
+	struct sl_fw_config cfg = {.ct_max = 1024,
+		.n_lcores = RTE_MAX_LCORE,
+		.socket_id = SOCKET_ID_ANY,
+		.qsbr = fib->qsbr};
 	fw = sl_fw_new(&cfg);
 	if (fw == NULL || fwt_load(fw, policy) < 0 ||
 		sl_dp_set_leak_filter(dp, sl_fw_leak_filter, fw) < 0)

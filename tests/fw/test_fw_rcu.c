@@ -51,8 +51,8 @@ struct worker {
 	uint64_t bursts, wrong, wrong_at[32];
 };
 
-static void put(struct fwt_pkt *p, const uint8_t **l3, uint16_t *len, uint32_t *from,
-	uint32_t *to, uint16_t i, uint32_t f, uint32_t t)
+static void put(struct fwt_pkt *p, const uint8_t **l3, uint16_t *len, uint32_t *from, uint32_t *to,
+	uint16_t i, uint32_t f, uint32_t t)
 {
 	l3[i] = p->b;
 	len[i] = p->len;
@@ -188,9 +188,8 @@ static void test_rcu_stress(void **state)
 	struct sl_fw_stats st;
 	sl_fw_stats_get(fw, &st);
 	printf("bursts %lu, flows created %lu, expired %lu, live %u, full %lu, wrong %lu\n",
-		(unsigned long)w.bursts, (unsigned long)st.ct_created,
-		(unsigned long)st.ct_expired, st.ct_entries, (unsigned long)st.ct_full,
-		(unsigned long)w.wrong);
+		(unsigned long)w.bursts, (unsigned long)st.ct_created, (unsigned long)st.ct_expired,
+		st.ct_entries, (unsigned long)st.ct_full, (unsigned long)w.wrong);
 	for (int i = 0; i < 32; i++)
 		if (w.wrong_at[i])
 			printf("slot %d: %lu wrong\n", i, (unsigned long)w.wrong_at[i]);

@@ -33,9 +33,10 @@ static void test_dns_only(void **state)
 {
 	(void)state;
 	struct sl_fw *fw = fw_new();
-	assert_int_equal(fwt_load(fw, "set firewall ipv4 name RS rule 10 action accept\n"
-				      "set firewall ipv4 name RS rule 10 protocol udp\n"
-				      "set firewall ipv4 name RS rule 10 destination port 53\n" BIND_A_S),
+	assert_int_equal(
+		fwt_load(fw, "set firewall ipv4 name RS rule 10 action accept\n"
+			     "set firewall ipv4 name RS rule 10 protocol udp\n"
+			     "set firewall ipv4 name RS rule 10 destination port 53\n" BIND_A_S),
 		0);
 	struct fwt_pkt dns = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
 	struct fwt_pkt dns54 = fwt_udp("10.1.0.2", 40001, "10.100.0.10", 54);
@@ -70,7 +71,8 @@ static void test_unbound_directions_pass(void **state)
 {
 	(void)state;
 	struct sl_fw *fw = fw_new();
-	assert_int_equal(fwt_load(fw, "set firewall ipv4 name RS default-action drop\n" BIND_A_S), 0);
+	assert_int_equal(
+		fwt_load(fw, "set firewall ipv4 name RS default-action drop\n" BIND_A_S), 0);
 	struct fwt_pkt a = fwt_udp("10.1.0.2", 1, "10.100.0.10", 53);
 	struct fwt_pkt b = fwt_udp("10.2.0.2", 1, "10.100.0.10", 53);
 	assert_int_equal(fwt_check(fw, 1, &a, V_A, V_S), SL_FW_DROP);
@@ -97,7 +99,8 @@ static void test_port_ranges_and_lists(void **state)
 	assert_int_equal(
 		fwt_load(fw, "set firewall ipv4 name RS rule 10 action accept\n"
 			     "set firewall ipv4 name RS rule 10 protocol tcp\n"
-			     "set firewall ipv4 name RS rule 10 destination port 1000-2000,3000,4000-4001\n"
+			     "set firewall ipv4 name RS rule 10 destination port "
+			     "1000-2000,3000,4000-4001\n"
 			     "set firewall ipv4 name RS rule 20 action accept\n"
 			     "set firewall ipv4 name RS rule 20 protocol udp\n"
 			     "set firewall ipv4 name RS rule 20 source port 123\n" BIND_A_S),
@@ -110,8 +113,8 @@ static void test_port_ranges_and_lists(void **state)
 		{3001, SL_FW_DROP}, {4000, SL_FW_ACCEPT}, {4001, SL_FW_ACCEPT}, {4002, SL_FW_DROP},
 		{65535, SL_FW_DROP}};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct fwt_pkt p = fwt_tcp("10.1.0.2", (uint16_t)(20000 + i), "10.100.0.10",
-			cases[i].port, FWT_SYN);
+		struct fwt_pkt p = fwt_tcp(
+			"10.1.0.2", (uint16_t)(20000 + i), "10.100.0.10", cases[i].port, FWT_SYN);
 		assert_int_equal(fwt_check(fw, 1, &p, V_A, V_S), cases[i].verdict);
 		/* the same port over UDP is not rule 10's */
 		struct fwt_pkt u = fwt_udp("10.1.0.2", 5, "10.100.0.10", cases[i].port);
@@ -130,10 +133,11 @@ static void test_prefixes(void **state)
 {
 	(void)state;
 	struct sl_fw *fw = fw_new();
-	assert_int_equal(fwt_load(fw, "set firewall ipv4 name RS rule 10 action accept\n"
-				      "set firewall ipv4 name RS rule 10 source address 10.1.0.0/24\n"
-				      "set firewall ipv4 name RS rule 10 destination address "
-				      "10.100.0.10/32\n" BIND_A_S),
+	assert_int_equal(
+		fwt_load(fw, "set firewall ipv4 name RS rule 10 action accept\n"
+			     "set firewall ipv4 name RS rule 10 source address 10.1.0.0/24\n"
+			     "set firewall ipv4 name RS rule 10 destination address "
+			     "10.100.0.10/32\n" BIND_A_S),
 		0);
 	struct fwt_pkt ok = fwt_udp("10.1.0.255", 1, "10.100.0.10", 7);
 	struct fwt_pkt bad_src = fwt_udp("10.1.1.2", 1, "10.100.0.10", 7);
@@ -185,15 +189,16 @@ static void test_rule_order(void **state)
 {
 	(void)state;
 	struct sl_fw *fw = fw_new();
-	assert_int_equal(fwt_load(fw, "set firewall ipv4 name RS default-action accept\n"
-				      "set firewall ipv4 name RS rule 100 action accept\n"
-				      "set firewall ipv4 name RS rule 100 protocol udp\n"
-				      "set firewall ipv4 name RS rule 20 action drop\n"
-				      "set firewall ipv4 name RS rule 20 protocol udp\n"
-				      "set firewall ipv4 name RS rule 20 destination port 53\n"
-				      "set firewall ipv4 name RS rule 5 action reject\n"
-				      "set firewall ipv4 name RS rule 5 protocol udp\n"
-				      "set firewall ipv4 name RS rule 5 destination port 5353\n" BIND_A_S),
+	assert_int_equal(
+		fwt_load(fw, "set firewall ipv4 name RS default-action accept\n"
+			     "set firewall ipv4 name RS rule 100 action accept\n"
+			     "set firewall ipv4 name RS rule 100 protocol udp\n"
+			     "set firewall ipv4 name RS rule 20 action drop\n"
+			     "set firewall ipv4 name RS rule 20 protocol udp\n"
+			     "set firewall ipv4 name RS rule 20 destination port 53\n"
+			     "set firewall ipv4 name RS rule 5 action reject\n"
+			     "set firewall ipv4 name RS rule 5 protocol udp\n"
+			     "set firewall ipv4 name RS rule 5 destination port 5353\n" BIND_A_S),
 		0);
 	struct fwt_pkt p53 = fwt_udp("10.1.0.2", 1, "10.100.0.10", 53);
 	struct fwt_pkt p5353 = fwt_udp("10.1.0.2", 1, "10.100.0.10", 5353);
@@ -394,7 +399,8 @@ static void test_burst_mix(void **state)
 	uint8_t v[SL_FW_BURST];
 	for (int i = 0; i < SL_FW_BURST; i++) {
 		p[i] = i % 2 ? fwt_udp("10.9.0.1", (uint16_t)(1000 + i), "10.100.0.10", 53)
-			     : fwt_tcp("10.9.0.1", (uint16_t)(1000 + i), "10.100.0.10", 80, FWT_SYN);
+			     : fwt_tcp("10.9.0.1", (uint16_t)(1000 + i), "10.100.0.10", 80,
+				       FWT_SYN);
 		l3[i] = p[i].b;
 		len[i] = p[i].len;
 		from[i] = (uint32_t)(i % 3 == 0 ? V_A : i % 3 == 1 ? V_B : V_M);
@@ -403,7 +409,7 @@ static void test_burst_mix(void **state)
 	sl_fw_check_burst(fw, 2, 1, l3, len, from, to, SL_FW_BURST, v);
 	for (int i = 0; i < SL_FW_BURST; i++) {
 		bool udp = i % 2;
-		int want = from[i] == V_A ? (udp ? SL_FW_ACCEPT : SL_FW_DROP)
+		int want = from[i] == V_A   ? (udp ? SL_FW_ACCEPT : SL_FW_DROP)
 			   : from[i] == V_B ? (udp ? SL_FW_DROP : SL_FW_ACCEPT)
 					    : SL_FW_ACCEPT;
 		assert_int_equal(v[i], want);
