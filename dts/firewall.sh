@@ -131,6 +131,19 @@ check "the tracked DNS flow is unaffected by the full table" \
 check "show firewall reports conntrack_full" output_matches \
 	"[1-9][0-9]* new flows dropped \(conntrack_full\)" topo_ctl show firewall
 
+# 7. --json answers parse and say the same
+jcheck() { topo_ctl --json "$@" | "$PY" -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if $JQ else 1)"; }
+JQ="any(l['from']=='CUSTOMER-B' and l['to']=='SHARED' and not l['guarded'] for l in d['leakPoints'])" \
+	check "show firewall leak-points --json" jcheck show firewall leak-points
+JQ="d['entries'] == $CT_MAX and len(d['flows']) == $CT_MAX and d['conntrackFull'] >= 4" \
+	check "show conntrack --json: the full table, every flow listed" jcheck show conntrack
+JQ="all(f['sourceVrf']=='CUSTOMER-A' or f['destinationVrf']=='CUSTOMER-A' for f in d['flows'])" \
+	check "show conntrack vrf CUSTOMER-A --json" jcheck show conntrack vrf CUSTOMER-A
+JQ="d['rulesets'][0]['name']=='SHARED-TO-CUSTOMER' and d['rulesets'][0]['leakPoints']==[{'from':'CUSTOMER-A','to':'SHARED'}]" \
+	check "show firewall SHARED-TO-CUSTOMER --json: bindings" jcheck show firewall SHARED-TO-CUSTOMER
+check_not "show conntrack vrf NOPE fails" topo_ctl show conntrack vrf NOPE
+check_not "show firewall NOPE fails" topo_ctl show firewall NOPE
+
 echo "---- show firewall"
 topo_ctl show firewall
 echo "---- show firewall leak-points"
