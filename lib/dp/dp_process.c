@@ -43,6 +43,9 @@ static inline void punt(struct sl_dp_counters *c, struct sl_dp_out *out, struct 
 	meta->out_oif = SL_FIB_OIF_NONE;
 	meta->nh_ip = 0;
 	c->punted[why]++;
+	/* per VRF: what happened to the IPv4 packets it looked up (ARP is not one) */
+	if (why != SL_DP_PUNT_ARP)
+		c->vrf_punted[vrf_id < SL_DP_VRF_STATS ? vrf_id : SL_DP_VRF_STATS]++;
 	out->punt[out->n_punt++] = m;
 }
 

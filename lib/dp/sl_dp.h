@@ -109,6 +109,7 @@ struct sl_dp_counters {
 	 * SL_DP_LEAK_PROBE probes counts in leak_other. */
 	uint64_t vrf_ipv4_rx[SL_DP_VRF_STATS + 1]; /* IPv4 packets looked up, by ingress VRF */
 	uint64_t vrf_forwarded[SL_DP_VRF_STATS + 1]; /* sent to a port, by ingress VRF */
+	uint64_t vrf_punted[SL_DP_VRF_STATS + 1]; /* to the control thread (not ARP), by ingress VRF */
 	/* forwarded packets that crossed: by (ingress VRF, egress interface's VRF) */
 	struct sl_dp_leak_slot leak[SL_DP_LEAK_SLOTS];
 	uint64_t leak_other;
