@@ -25,7 +25,7 @@ def load(path):
         return list(json.loads(fh.readline()).values())[0]
 def vrf(stats, name):
     return next((v for v in stats["vrfs"].values() if v["vrf"] == name),
-                {"ipv4_rx": 0, "forwarded": 0})
+                {"ipv4_rx": 0, "forwarded": 0, "punted": 0, "dropped": 0})
 def leak(stats, a, b):
     return next((d["packets"] for d in stats["leaks"].values()
                  if d["from"] == a and d["to"] == b), 0)
@@ -131,6 +131,9 @@ stats_delta "per-VRF IPv4 rx: CUSTOMER-A +70, CUSTOMER-B +35, SHARED +80, INTERN
 	'[vrf(a, n)["ipv4_rx"] - vrf(b, n)["ipv4_rx"] for n in ("CUSTOMER-A", "CUSTOMER-B", "SHARED", "INTERNET", "MGMT")] == [70, 35, 80, 20, 0]'
 stats_delta "per-VRF forwarded: CUSTOMER-B +30 (its 5 isolated pings are not)" "$S0" "$S1" \
 	'[vrf(a, n)["forwarded"] - vrf(b, n)["forwarded"] for n in ("CUSTOMER-A", "CUSTOMER-B", "SHARED", "INTERNET")] == [70, 30, 80, 20]'
+stats_delta "per-VRF punted/dropped: CUSTOMER-B punted +5 (no route: ICMP unreachable), none dropped" \
+	"$S0" "$S1" \
+	'[(vrf(a, n)["punted"] - vrf(b, n)["punted"], vrf(a, n)["dropped"] - vrf(b, n)["dropped"]) for n in ("CUSTOMER-A", "CUSTOMER-B", "SHARED", "INTERNET")] == [(0, 0), (5, 0), (0, 0), (0, 0)]'
 stats_delta "drops by reason: no_route +5 (b -> a), nothing else dropped" "$S0" "$S1" \
 	'{k: a["drops"][k] - b["drops"][k] for k in a["drops"] if a["drops"][k] != b["drops"][k]} == {"no_route": 5}'
 # a -> internet leaves by CUSTOMER-A's own next hop 203.0.113.1 (resolved in
@@ -172,7 +175,7 @@ else
 		'a["accepted"] - b["accepted"] == 10 and a["dropped"] - b["dropped"] == 10 and a["rejected"] == b["rejected"] and [x["ruleset"] for x in rows(a, "directions") if x["from"] == "CUSTOMER-B" and x["to"] == "SHARED"] == ["B-TO-SHARED"]'
 	stats_delta "stats: leak_denied +10, CUSTOMER-B -> SHARED crossings +10 (the accepted ones)" \
 		"$TOPO_RUN/f0.json" "$TOPO_RUN/f1.json" \
-		'a["drops"]["leak_denied"] - b["drops"]["leak_denied"] == 10 and leak(a, "CUSTOMER-B", "SHARED") - leak(b, "CUSTOMER-B", "SHARED") == 10 and leak(a, "SHARED", "CUSTOMER-B") - leak(b, "SHARED", "CUSTOMER-B") == 10 and vrf(a, "CUSTOMER-B")["ipv4_rx"] - vrf(b, "CUSTOMER-B")["ipv4_rx"] == 20'
+		'a["drops"]["leak_denied"] - b["drops"]["leak_denied"] == 10 and leak(a, "CUSTOMER-B", "SHARED") - leak(b, "CUSTOMER-B", "SHARED") == 10 and leak(a, "SHARED", "CUSTOMER-B") - leak(b, "SHARED", "CUSTOMER-B") == 10 and vrf(a, "CUSTOMER-B")["ipv4_rx"] - vrf(b, "CUSTOMER-B")["ipv4_rx"] == 20 and vrf(a, "CUSTOMER-B")["dropped"] - vrf(b, "CUSTOMER-B")["dropped"] == 10'
 fi
 
 echo "---- concurrent clients (each query is handed to the control thread)"

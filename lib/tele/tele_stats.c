@@ -38,6 +38,7 @@ void sl_tele_counts_sum(
 		for (unsigned v = 0; v <= SL_DP_VRF_STATS; v++) {
 			out->vrf_ipv4_rx[v] += c->vrf_ipv4_rx[v];
 			out->vrf_forwarded[v] += c->vrf_forwarded[v];
+			out->vrf_punted[v] += c->vrf_punted[v];
 		}
 		out->leak_other += c->leak_other;
 		for (unsigned s = 0; s < SL_DP_LEAK_SLOTS; s++) {
@@ -115,8 +116,7 @@ static int stats(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsig
 		} else {
 			rte_tel_data_add_dict_string(e, "vrf", "(ids >= 256)");
 		}
-		rte_tel_data_add_dict_u64(e, "ipv4_rx", c->vrf_ipv4_rx[id]);
-		rte_tel_data_add_dict_u64(e, "forwarded", c->vrf_forwarded[id]);
+		tele_vrf_packets(e, c, id);
 		tele_add_indexed(vrfs, n++, e);
 	}
 	rte_tel_data_add_dict_container(d, "vrfs", vrfs, 0);

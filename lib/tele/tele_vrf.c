@@ -12,15 +12,16 @@ static uint64_t vrf_slot(const uint64_t *v, uint32_t id)
 	return v[id < SL_DP_VRF_STATS ? id : SL_DP_VRF_STATS];
 }
 
-/* Packet counters of one VRF. Ids beyond SL_DP_VRF_STATS share a slot:
- * flagged so that nobody mistakes the shared sum for this VRF's own. */
-static void vrf_counters(struct rte_tel_data *e, const struct sl_tele_counts *c, uint32_t id)
+void tele_vrf_packets(struct rte_tel_data *e, const struct sl_tele_counts *c, uint32_t id)
 {
-	uint64_t rx = vrf_slot(c->vrf_ipv4_rx, id), fwd = vrf_slot(c->vrf_forwarded, id);
+	uint64_t rx = vrf_slot(c->vrf_ipv4_rx, id), fwd = vrf_slot(c->vrf_forwarded, id),
+		 punted = vrf_slot(c->vrf_punted, id);
 	rte_tel_data_add_dict_u64(e, "ipv4_rx", rx);
 	rte_tel_data_add_dict_u64(e, "forwarded", fwd);
-	/* punted to the router or dropped (drops by reason: /sluice/stats) */
-	rte_tel_data_add_dict_u64(e, "not_forwarded", rx >= fwd ? rx - fwd : 0);
+	rte_tel_data_add_dict_u64(e, "punted", punted);
+	/* every looked-up packet is forwarded, punted or dropped exactly once;
+	 * reads race the workers a little, hence the guard */
+	rte_tel_data_add_dict_u64(e, "dropped", rx >= fwd + punted ? rx - fwd - punted : 0);
 	if (id >= SL_DP_VRF_STATS)
 		rte_tel_data_add_dict_int(e, "counters_shared", 1);
 }
@@ -49,7 +50,7 @@ static int vrf_entry(const struct sl_vrf_info *v, void *ctx)
 	rte_tel_data_add_dict_u64(e, "table", v->table);
 	rte_tel_data_add_dict_u64(e, "routes", routes);
 	rte_tel_data_add_dict_u64(e, "selected", v->n_selected);
-	vrf_counters(e, w->c, v->id);
+	tele_vrf_packets(e, w->c, v->id);
 	if (tele_add_indexed(w->list, i, e) == 0)
 		w->n++;
 	return 0;
@@ -163,7 +164,7 @@ static int vrf_info(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], un
 	rte_tel_data_add_dict_u64(d, "selected", v.n_selected);
 	struct rte_tel_data *pk = tele_dict();
 	if (pk != NULL) {
-		vrf_counters(pk, c, v.id);
+		tele_vrf_packets(pk, c, v.id);
 		uint64_t out = 0, in = 0;
 		for (size_t i = 0; i < c->n_dirs; i++) {
 			if (c->dirs[i].from == v.id)

@@ -81,6 +81,7 @@ static int setup(void **state)
 		route(VRF_A, A(10, 1, 0, 0), 24, SL_NH_CONNECTED, "eth0", 0),
 		route(VRF_A, A(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
 		route(VRF_A, A(192, 0, 2, 0), 24, SL_NH_BLACKHOLE, NULL, 0),
+		route(VRF_A, A(10, 1, 0, 1), 32, SL_NH_LOCAL, "eth0", 0),
 		route(VRF_FAR, A(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
 		route(VRF_SHARED, A(10, 100, 0, 0), 24, SL_NH_CONNECTED, "eth1", 0),
 		route(VRF_SHARED, A(10, 1, 0, 0), 24, SL_NH_VRF, NULL, VRF_A),
@@ -162,13 +163,19 @@ static void test_datapath_counts(void **state)
 	send_burst(0, A(10, 1, 0, 10), 0, false, 4); /* A -> A: no crossing */
 	send_burst(0, A(10, 1, 0, 1), 0, true, 1); /* ARP: not IPv4, not counted */
 	send_burst(0, A(10, 100, 0, 10), 300, false, 6); /* VRF 300 -> SHARED */
+	send_burst(0, A(10, 1, 0, 1), 0, false, 3); /* A: to the router, punted */
+	send_burst(0, A(10, 9, 0, 1), 300, false, 2); /* VRF 300: no route, punted */
 
-	assert_int_equal(cnt.vrf_ipv4_rx[VRF_A], 5 + 2 + 4);
+	assert_int_equal(cnt.vrf_ipv4_rx[VRF_A], 5 + 2 + 4 + 3);
 	assert_int_equal(cnt.vrf_forwarded[VRF_A], 5 + 4);
+	assert_int_equal(cnt.vrf_punted[VRF_A], 3); /* the ARP punt is not counted */
+	assert_int_equal(cnt.punted[SL_DP_PUNT_ARP], 1);
 	assert_int_equal(cnt.vrf_ipv4_rx[VRF_SHARED], 3);
 	assert_int_equal(cnt.vrf_forwarded[VRF_SHARED], 3);
-	assert_int_equal(cnt.vrf_ipv4_rx[SL_DP_VRF_STATS], 6); /* VRF 300: the shared slot */
+	assert_int_equal(cnt.vrf_punted[VRF_SHARED], 0);
+	assert_int_equal(cnt.vrf_ipv4_rx[SL_DP_VRF_STATS], 6 + 2); /* VRF 300: the shared slot */
 	assert_int_equal(cnt.vrf_forwarded[SL_DP_VRF_STATS], 6);
+	assert_int_equal(cnt.vrf_punted[SL_DP_VRF_STATS], 2);
 	assert_int_equal(cnt.leak_other, 0);
 
 	struct sl_tele_counts *t = malloc(sizeof(*t));
@@ -179,7 +186,8 @@ static void test_datapath_counts(void **state)
 	assert_int_equal(sl_tele_leak_packets(t, VRF_SHARED, VRF_A), 3);
 	assert_int_equal(sl_tele_leak_packets(t, VRF_FAR, VRF_SHARED), 6);
 	assert_int_equal(sl_tele_leak_packets(t, VRF_A, VRF_A), 0);
-	assert_int_equal(t->vrf_ipv4_rx[VRF_A], 11);
+	assert_int_equal(t->vrf_ipv4_rx[VRF_A], 14);
+	assert_int_equal(t->vrf_punted[VRF_A], 3);
 	/* sorted by (from, to) */
 	assert_int_equal(t->dirs[0].from, VRF_A);
 	assert_int_equal(t->dirs[2].from, VRF_FAR);
@@ -203,6 +211,8 @@ static void test_sum_merges_lcores(void **state)
 	lc[0].vrf_ipv4_rx[7] = 10;
 	lc[2].vrf_ipv4_rx[7] = 5;
 	lc[1].vrf_forwarded[SL_DP_VRF_STATS] = 4;
+	lc[0].vrf_punted[7] = 2;
+	lc[1].vrf_punted[7] = 1;
 	put_dir(&lc[0], 3, 7, 9, 100); /* the same direction on two lcores, other slots */
 	put_dir(&lc[2], 40, 7, 9, 23);
 	put_dir(&lc[1], 0, 1023, 0, 2); /* the largest VRF id survives the key */
@@ -210,6 +220,7 @@ static void test_sum_merges_lcores(void **state)
 	sl_tele_counts_sum(lc, 3, t);
 	assert_int_equal(t->vrf_ipv4_rx[7], 15);
 	assert_int_equal(t->vrf_forwarded[SL_DP_VRF_STATS], 4);
+	assert_int_equal(t->vrf_punted[7], 3);
 	assert_int_equal(t->n_dirs, 2);
 	assert_int_equal(sl_tele_leak_packets(t, 7, 9), 123);
 	assert_int_equal(sl_tele_leak_packets(t, 9, 7), 0);
