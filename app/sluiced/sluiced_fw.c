@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <rte_cycles.h>
+#include <rte_lcore.h>
 
 #include "sl_conf.h"
 #include "sl_fw.h"
@@ -72,9 +73,14 @@ int sd_fw_sync(struct sd *s, bool force)
 
 int sd_fw_init(struct sd *s)
 {
+	unsigned lcore, max_id = 0;
+	RTE_LCORE_FOREACH(lcore)
+	{
+		max_id = RTE_MAX(max_id, lcore);
+	}
 	struct sl_fw_config cfg = {
 		.ct_max = s->ct_max,
-		.n_lcores = RTE_MAX_LCORE,
+		.n_lcores = max_id + 1, /* per-lcore counters for the lcores in use only */
 		.socket_id = (int)rte_socket_id(),
 		.qsbr = s->fib->qsbr,
 	};
