@@ -324,9 +324,9 @@ void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uin
 		p->bind = (s && f < s->bind_dim && t < s->bind_dim) ? s->bind[f * s->bind_dim + t]
 								    : 0;
 		p->pos = -1;
+		ls->unguarded += !(p->bind & FW_BIND_RS_MASK);
 		if (!(p->bind & FW_BIND_TRACK)) {
 			p->kind = K_UNGUARDED;
-			ls->unguarded++;
 			continue;
 		}
 		pkt_parse(p, l3[i], l3_len[i], f, t);

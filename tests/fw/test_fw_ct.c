@@ -261,6 +261,10 @@ static void test_tracked_pairs(void **state)
 	struct fwt_pkt q = fwt_udp("10.2.0.2", 1, "10.100.0.10", 53);
 	assert_int_equal(fwt_check(fw, 0, &q, V_B, V_S), SL_FW_ACCEPT);
 	assert_int_equal(entries(fw), 1);
+	struct sl_fw_stats st;
+	sl_fw_stats_get(fw, &st);
+	assert_int_equal(st.unguarded, 2); /* the ping (tracked) and CUST-B's query */
+	assert_int_equal(st.classified, 2);
 	sl_fw_free(fw);
 }
 
