@@ -79,6 +79,9 @@ check "counters: rules 20 and 30 rejected" \
 	test "$(rule_packets SHARED-TO-CUSTOMER 20)" -ge 1 -a "$(rule_packets SHARED-TO-CUSTOMER 30)" -ge 1
 check "the slow path counted the reject punts" output_matches "fw_reject" topo_ctl show dataplane
 
+check "traceroute across the guarded leak still shows the router as hop 1" output_matches \
+	"^ *1 +10\.1\.0\.1 " topo_in a traceroute -n -m 1 -q 1 -w 2 "$DNS"
+
 # 4. SHARED → CUSTOMER-A only as replies
 topo_in a "$PY" "$PEER" listen-udp "$A" 7000 3 >"$TOPO_RUN/unsolicited.out" &
 lpid=$!

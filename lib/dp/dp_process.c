@@ -273,6 +273,9 @@ static void leak_filter(const struct sl_dp_leak_filter *lf, const struct sl_fib_
 			continue;
 		fp[n] = pkts[b->slot[k]];
 		l3[n] = rte_pktmbuf_mtod_offset(fp[n], const uint8_t *, b->l2_len[k]);
+		/* TTL expiry comes first, as in Linux: traceroute's router hop answers */
+		if (((const struct rte_ipv4_hdr *)l3[n])->time_to_live <= 1)
+			continue;
 		from[n] = in_vrf;
 		to[n] = out_vrf;
 		deny[n] = 0;

@@ -250,6 +250,26 @@ static void test_cross_vrf_gateway_classified(void **state)
 	free_out();
 }
 
+/* A packet whose TTL expires at the router is answered (time exceeded) before
+ * any leak-point decision, as Linux does: traceroute shows the router hop. */
+static void test_ttl_expiry_before_firewall(void **state)
+{
+	(void)state;
+	struct fwt_pkt probe = fwt_udp("10.1.0.10", 40007, "10.100.0.10", 33434);
+	probe.b[8] = 1; /* TTL */
+	uint64_t c0 = checked();
+	run(0, &probe);
+	assert_int_equal(checked(), c0);
+	assert_int_equal(cnt.punted[SL_DP_PUNT_TTL], 1);
+	assert_int_equal(cnt.dropped[SL_DP_DROP_LEAK_DENIED], 0);
+	free_out();
+	probe.b[8] = 2; /* forwarded: the firewall drops it */
+	run(0, &probe);
+	assert_int_equal(checked(), c0 + 1);
+	assert_int_equal(cnt.dropped[SL_DP_DROP_LEAK_DENIED], 1);
+	free_out();
+}
+
 static void test_same_vrf_not_classified(void **state)
 {
 	(void)state;
@@ -288,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_leak_redirect_classified),
 		cmocka_unit_test(test_reject_is_punted),
 		cmocka_unit_test(test_cross_vrf_gateway_classified),
+		cmocka_unit_test(test_ttl_expiry_before_firewall),
 		cmocka_unit_test(test_same_vrf_not_classified),
 		cmocka_unit_test(test_no_filter_everything_passes),
 	};
