@@ -60,12 +60,14 @@ static int cmd_configure(int argc, char **argv, bool json, const char *input, FI
 	}
 	sl_errors_free(&errs);
 	rc = sd_sync(s);
+	/* the firewall follows the committed configuration whatever the FIB said */
+	int frc = sd_fw_sync(s, false);
 	if (rc < 0) {
 		fprintf(err, "configure: committed, but the FIB refused some changes: %s\n",
 			strerror(-rc));
 		return SL_CTL_FAILED;
 	}
-	rc = sd_fw_sync(s, false);
+	rc = frc;
 	if (rc < 0) {
 		fprintf(err, "configure: committed, but the firewall rulesets could not be "
 			     "compiled (%s): the previous ones stay in force\n",
