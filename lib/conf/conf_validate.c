@@ -283,6 +283,11 @@ static void check_ruleset(struct vctx *v, const struct sl_conf_node *rs, unsigne
 					   strcmp(proto, "6") == 0 || strcmp(proto, "17") == 0);
 		bool icmp = proto && (strcmp(proto, "icmp") == 0 || strcmp(proto, "1") == 0);
 
+		if (sl_conf_leaf_value(r, "action") == NULL)
+			ERR(v, line,
+				"firewall ipv4 name %s rule %s: no 'action' (valid: accept, drop, "
+				"reject; as on VyOS, every rule needs one)",
+				rs->name, r->name);
 		if (ports && !l4)
 			ERR(v, line,
 				"firewall ipv4 name %s rule %s: a port needs 'protocol tcp' or "

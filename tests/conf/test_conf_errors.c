@@ -277,6 +277,7 @@ static const struct bad bad[] = {
 	{FW_RULE "destination port 53", 1,
 		"firewall ipv4 name FW rule 10: a port needs 'protocol tcp' or 'protocol udp' "
 		"(protocol is unset)"},
+	{FW_RULE "protocol udp", 1, "firewall ipv4 name FW rule 10: no 'action'"},
 	{FW_RULE "protocol tcp\n" FW_RULE "icmp type 8", 1,
 		"'icmp type' needs 'protocol icmp' (protocol is tcp)"},
 	/* the bad line anywhere: later good lines do not hide it */
