@@ -378,8 +378,8 @@ def lpm_floor(a, sdir, tbl8s, leak_vrf=None):
     cmd = [a.lpm, "-l", "1", "--no-pci", "--file-prefix", "slbench-lpm-%d" % os.getpid(), "--",
            "--routes", os.path.join(sdir, "routes.txt"), "--pcap", os.path.join(sdir, "traffic.pcap"),
            "--tbl8s", str(tbl8s), "--passes", str(a.lpm_passes), "--reps", str(a.reps)]
-    if leak_vrf is not None:
-        cmd += ["--leak-vrf", str(leak_vrf)]
+    if leak_vrf is not None:  # gen-bench.py's leak: PEER's space, redirected from BENCH
+        cmd += ["--leak-vrf", str(leak_vrf), "--leak-prefix", "100.64.0.0/10"]
     log("lookup floor: " + " ".join(cmd))
     out = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=True)
     r = json.loads(out.stdout.strip().splitlines()[-1])

@@ -5,14 +5,18 @@
  * benchmark's pcap, in tables built from the same routes sluiced gets.
  *
  *   sluice-bench-lpm [EAL options] -- --routes FILE --pcap FILE
- *                    [--tbl8s N] [--leak-vrf I] [--passes N] [--reps N]
+ *                    [--tbl8s N] [--leak-vrf I --leak-prefix A.B.C.D/LEN]
+ *                    [--passes N] [--reps N]
  *
  * routes FILE: `VRF-INDEX PREFIX/LEN` lines (scripts/gen-bench.py). A frame's
  * VRF is 0, or VLAN - 10 when 802.1Q-tagged (the vrfs scenario's vifs).
  * Destinations are grouped by VRF and looked up in bursts of 32, so this is
- * the cost of the lookups alone. With --leak-vrf I, the destinations that
- * miss in their own VRF are looked up again as bursts in VRF I: the floor of
- * a leak (the second bulk lookup). Prints one JSON object on stdout.
+ * the cost of the lookups alone. With --leak-vrf I --leak-prefix P, P is
+ * added to VRF 0 as a redirect (like sluiced's leak route) and the
+ * destinations that hit it are looked up again as bursts in VRF I: the floor
+ * of a leak (the second bulk lookup). Time is the thread's CPU time
+ * (CLOCK_THREAD_CPUTIME_ID) in TSC cycles, so other threads on a shared CPU
+ * are not billed. Prints one JSON object on stdout.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -29,6 +34,7 @@
 #define BURST 32
 #define VRF_MAX 256
 #define VLAN_BASE 10
+#define REDIRECT 0xffffffu /* next hop of the leak prefix: look up again */
 
 struct vrf_dsts {
 	uint32_t *ip; /* host order */
@@ -39,6 +45,8 @@ static struct {
 	const char *routes, *pcap;
 	uint32_t tbl8s;
 	int leak_vrf;
+	uint32_t leak_ip;
+	uint8_t leak_len;
 	unsigned passes, reps;
 } opt = {.tbl8s = 65536, .leak_vrf = -1, .passes = 500, .reps = 5};
 
@@ -121,6 +129,17 @@ static int load_routes(void)
 		}
 	}
 	fclose(f);
+	if (opt.leak_len > 0) {
+		if (lpm[0] == NULL) {
+			fprintf(stderr, "sluice-bench-lpm: --leak-prefix needs routes in VRF 0\n");
+			return -EINVAL;
+		}
+		int rc = rte_lpm_add(lpm[0], opt.leak_ip, opt.leak_len, REDIRECT);
+		if (rc < 0) {
+			fprintf(stderr, "sluice-bench-lpm: rte_lpm_add (leak prefix): %s\n", strerror(-rc));
+			return rc;
+		}
+	}
 	return 0;
 }
 
@@ -193,10 +212,10 @@ static uint64_t pass_bulk(uint64_t *hits, uint64_t *second)
 			rte_lpm_lookup_bulk(lpm[v], &d->ip[i], hops, k);
 			unsigned m = 0;
 			for (unsigned j = 0; j < k; j++) {
-				if (hops[j] & RTE_LPM_LOOKUP_SUCCESS)
-					(*hits)++;
-				else
+				if ((hops[j] & 0xffffff) == REDIRECT && opt.leak_vrf >= 0)
 					miss_ip[m++] = d->ip[i + j];
+				else if (hops[j] & RTE_LPM_LOOKUP_SUCCESS)
+					(*hits)++;
 			}
 			if (m > 0 && opt.leak_vrf >= 0) {
 				rte_lpm_lookup_bulk(lpm[opt.leak_vrf], miss_ip, miss_hop, m);
@@ -219,10 +238,11 @@ static uint64_t pass_single(uint64_t *sink)
 			continue;
 		for (uint32_t i = 0; i < d->n; i++) {
 			uint32_t hop;
-			if (rte_lpm_lookup(lpm[v], d->ip[i], &hop) == 0)
+			if (rte_lpm_lookup(lpm[v], d->ip[i], &hop) == 0) {
+				if (hop == REDIRECT && opt.leak_vrf >= 0)
+					rte_lpm_lookup(lpm[opt.leak_vrf], d->ip[i], &hop);
 				*sink += hop;
-			else if (opt.leak_vrf >= 0 && rte_lpm_lookup(lpm[opt.leak_vrf], d->ip[i], &hop) == 0)
-				*sink += hop;
+			}
 		}
 		n += d->n;
 	}
@@ -235,6 +255,15 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The calling thread's CPU time in TSC cycles. */
+static uint64_t cpu_cycles(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)((double)ts.tv_sec * (double)rte_get_tsc_hz() +
+			  (double)ts.tv_nsec * (double)rte_get_tsc_hz() / 1e9);
+}
+
 static void measure(struct result *r)
 {
 	double bulk[64], single[64];
@@ -243,19 +272,19 @@ static void measure(struct result *r)
 		uint64_t n = 0, hits = 0, second = 0;
 		pass_bulk(&hits, &second); /* warm the caches the same way every rep */
 		hits = second = 0;
-		uint64_t t0 = rte_rdtsc_precise();
+		uint64_t t0 = cpu_cycles();
 		for (unsigned p = 0; p < opt.passes; p++)
 			n += pass_bulk(&hits, &second);
-		uint64_t t1 = rte_rdtsc_precise();
+		uint64_t t1 = cpu_cycles();
 		bulk[rep] = (double)(t1 - t0) / (double)n;
 		r->lookups = n / opt.passes;
 		r->hits = hits / opt.passes;
 		r->second = second / opt.passes;
 		n = 0;
-		t0 = rte_rdtsc_precise();
+		t0 = cpu_cycles();
 		for (unsigned p = 0; p < opt.passes; p++)
 			n += pass_single(&sink);
-		t1 = rte_rdtsc_precise();
+		t1 = cpu_cycles();
 		single[rep] = (double)(t1 - t0) / (double)n;
 	}
 	qsort(bulk, opt.reps, sizeof(double), cmp_double);
@@ -271,6 +300,7 @@ static int parse_args(int argc, char **argv)
 		{"pcap", required_argument, NULL, 'p'},
 		{"tbl8s", required_argument, NULL, 't'},
 		{"leak-vrf", required_argument, NULL, 'l'},
+		{"leak-prefix", required_argument, NULL, 'P'},
 		{"passes", required_argument, NULL, 'n'},
 		{"reps", required_argument, NULL, 'k'},
 		{NULL, 0, NULL, 0},
@@ -280,7 +310,7 @@ static int parse_args(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		char *end = NULL;
 		unsigned long v = 0;
-		if (c != 'r' && c != 'p' && c != '?') {
+		if (c != 'r' && c != 'p' && c != 'P' && c != '?') {
 			errno = 0;
 			v = strtoul(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || end == optarg || v > (1ul << 24)) {
@@ -306,6 +336,18 @@ static int parse_args(int argc, char **argv)
 			}
 			opt.leak_vrf = (int)v;
 			break;
+		case 'P': {
+			unsigned a, b2, c2, d2, len;
+			if (sscanf(optarg, "%u.%u.%u.%u/%u", &a, &b2, &c2, &d2, &len) != 5 || a > 255 ||
+				b2 > 255 || c2 > 255 || d2 > 255 || len < 1 || len > 32) {
+				fprintf(stderr, "sluice-bench-lpm: --leak-prefix '%s': expected A.B.C.D/LEN\n",
+					optarg);
+				return -EINVAL;
+			}
+			opt.leak_ip = a << 24 | b2 << 16 | c2 << 8 | d2;
+			opt.leak_len = (uint8_t)len;
+			break;
+		}
 		case 'n':
 			opt.passes = v ? (unsigned)v : 1;
 			break;
@@ -318,7 +360,8 @@ static int parse_args(int argc, char **argv)
 	}
 	if (opt.routes == NULL || opt.pcap == NULL) {
 		fprintf(stderr, "usage: sluice-bench-lpm [EAL options] -- --routes FILE --pcap FILE "
-				"[--tbl8s N] [--leak-vrf I] [--passes N] [--reps N]\n");
+				"[--tbl8s N] [--leak-vrf I --leak-prefix A.B.C.D/LEN] [--passes N] "
+				"[--reps N]\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -340,6 +383,10 @@ int main(int argc, char **argv)
 	}
 	if (load_routes() < 0 || load_pcap() < 0)
 		goto out;
+	if ((opt.leak_vrf >= 0) != (opt.leak_len > 0)) {
+		fprintf(stderr, "sluice-bench-lpm: --leak-vrf and --leak-prefix go together\n");
+		goto out;
+	}
 	if (opt.leak_vrf >= 0 && lpm[opt.leak_vrf] == NULL) {
 		fprintf(stderr, "sluice-bench-lpm: --leak-vrf %d has no routes in %s\n", opt.leak_vrf,
 			opt.routes);
