@@ -152,8 +152,8 @@ struct sl_leak_reach {
 	enum sl_return_path ret;
 	struct sl_return_gap *gaps;
 	size_t n_gaps;
-	/* `set vrf name FROM leak-firewall to TO name R`: R, or "" when unbound.
-	 * Bound rulesets are not enforced by the forwarding plane yet (issue 5). */
+	/* `set vrf name FROM leak-firewall to TO name R`: R, or "" when unbound
+	 * (sluiced enforces R on every packet crossing from FROM into TO). */
 	char firewall[SL_NAME_MAX];
 };
 

@@ -256,8 +256,7 @@ static void matrix_text(struct show_ctx *ctx, const struct sl_leak_matrix *m)
 	fprintf(ctx->out, "Leak matrix: can FROM (row) reach TO (column) through a leaked route?\n"
 			  "  R reaches, with a return path   p reaches, partial return path\n"
 			  "  r reaches, no return path       - no leak     . same VRF\n"
-			  "  +fw a firewall ruleset is bound to the FROM->TO leak point (bound, "
-			  "not enforced)\n\n");
+			  "  +fw the FROM->TO leak point is guarded by a firewall ruleset\n\n");
 	fprintf(ctx->out, "%-*s", (int)w + 2, "FROM \\ TO");
 	for (size_t y = 0; y < m->n_vrfs; y++)
 		fprintf(ctx->out, " %-*s", y + 1 < m->n_vrfs ? column_width(m->vrfs[y]) : 0,
@@ -310,7 +309,7 @@ static void matrix_text(struct show_ctx *ctx, const struct sl_leak_matrix *m)
 				}
 			}
 			if (c->firewall[0])
-				fprintf(ctx->out, "  firewall: %s bound, not enforced (issue 5)\n",
+				fprintf(ctx->out, "  firewall: guarded by ruleset %s\n",
 					c->firewall);
 			else
 				fprintf(ctx->out, "  firewall: none (unguarded)\n");

@@ -601,7 +601,7 @@ static void test_matrix_firewall(void **state)
 
 	char *argv[] = {"show", "leak", "matrix"};
 	char *out = show(r, false, 3, argv);
-	assert_non_null(strstr(out, "firewall: SHARED-TO-CUSTOMER bound, not enforced"));
+	assert_non_null(strstr(out, "firewall: guarded by ruleset SHARED-TO-CUSTOMER"));
 	assert_non_null(strstr(out, "firewall: none (unguarded)"));
 	free(out);
 	out = show(r, true, 3, argv);
