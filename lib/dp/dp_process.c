@@ -16,13 +16,13 @@
 struct dp_burst {
 	uint16_t n;
 	uint16_t slot[SL_DP_BURST]; /* index in pkts[] */
-	uint32_t vrf[SL_DP_BURST];
+	uint32_t vrf[SL_DP_BURST]; /* VRF to look up in (the ingress VRF, then a redirect's) */
+	uint32_t in_vrf[SL_DP_BURST];
 	uint32_t dst[SL_DP_BURST]; /* host order */
 	uint32_t val[SL_DP_BURST]; /* LPM value or VAL_MISS */
 	uint16_t in_oif[SL_DP_BURST];
 	uint8_t l2_len[SL_DP_BURST];
-	uint8_t leaked[SL_DP_BURST];
-	uint8_t denied[SL_DP_BURST];
+	uint8_t denied[SL_DP_BURST]; /* set only while a leak filter is installed */
 };
 
 static inline void drop(struct sl_dp_counters *c, struct sl_dp_out *out, struct rte_mbuf *m,
@@ -49,26 +49,27 @@ static inline void punt(struct sl_dp_counters *c, struct sl_dp_out *out, struct 
 	out->punt[out->n_punt++] = m;
 }
 
-/* One more packet that entered in VRF `from` and left through an interface
+/* More packets that entered in VRF `from` and left through an interface
  * of VRF `to`: a short linear probe in this lcore's own table, no atomics. */
 _Static_assert(SL_DP_LEAK_SLOTS == 64, "leak_count hashes to 6 bits");
-static inline void leak_count(struct sl_dp_counters *c, uint32_t from, uint32_t to)
+static inline void leak_count(struct sl_dp_counters *c, uint32_t from, uint32_t to,
+	uint32_t packets)
 {
 	uint32_t key = SL_DP_LEAK_KEY(from, to);
 	uint32_t h = (key * 0x9e3779b1u) >> 26; /* 6 bits: SL_DP_LEAK_SLOTS */
 	for (uint32_t i = 0; i < SL_DP_LEAK_PROBE; i++) {
 		struct sl_dp_leak_slot *s = &c->leak[(h + i) & (SL_DP_LEAK_SLOTS - 1)];
 		if (likely(s->key == key)) {
-			s->packets++;
+			s->packets += packets;
 			return;
 		}
 		if (s->key == 0) {
-			s->packets = 1;
+			s->packets = packets;
 			__atomic_store_n(&s->key, key, __ATOMIC_RELEASE); /* a plain store on x86 */
 			return;
 		}
 	}
-	c->leak_other++;
+	c->leak_other += packets;
 }
 
 /* IPv4 header checksum check, 32 bits at a time (ones' complement sums are
@@ -89,8 +90,9 @@ static inline bool ip_cksum_ok(const struct rte_ipv4_hdr *ip, unsigned ihl)
 	return sum == 0xffff;
 }
 
-/* Parse one frame; returns true when it joins the burst to be looked up. */
-static inline bool parse(const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c,
+/* Parse one frame, every case and drop reason; returns true when it joins
+ * the burst to be looked up. The caller counts vrf_ipv4_rx for the burst. */
+static __rte_noinline bool parse_slow(const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c,
 	struct sl_dp_out *out, uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b,
 	uint16_t slot)
 {
@@ -153,51 +155,126 @@ static inline bool parse(const struct sl_fib_ifmap *ifm, struct sl_dp_counters *
 	/* Ethernet padding past the IP total length is not forwarded */
 	if (m->pkt_len > (uint32_t)l2_len + total)
 		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - l2_len - total));
-	c->vrf_ipv4_rx[vrf < SL_DP_VRF_STATS ? vrf : SL_DP_VRF_STATS]++;
 	uint16_t k = b->n++;
 	b->slot[k] = slot;
 	b->vrf[k] = vrf;
+	b->in_vrf[k] = vrf;
 	b->dst[k] = rte_be_to_cpu_32(ip->dst_addr);
 	b->in_oif[k] = oif;
 	b->l2_len[k] = l2_len;
-	b->leaked[k] = 0;
-	b->denied[k] = 0;
 	return true;
 }
 
-/* Look up idx[0..n) of b, each in b->vrf[]; same-VRF runs go through one bulk call. */
-static __rte_always_inline void lookup(const struct sl_fib *fib, struct dp_burst *b, const uint16_t *idx,
-	uint16_t n)
+/* IPv4 header checksum of a 20-byte header: five loads and the fold. */
+static inline bool ip_cksum5_ok(const uint8_t *ip)
 {
-	uint32_t ips[SL_DP_BURST], hops[SL_DP_BURST];
-	uint16_t grp[SL_DP_BURST];
-	uint32_t done = 0; /* bitmap over positions in idx */
-	for (uint16_t i = 0; i < n; i++) {
-		if (done & (1u << i))
-			continue;
-		uint32_t vrf = b->vrf[idx[i]];
-		uint16_t g = 0;
-		for (uint16_t j = i; j < n; j++) {
-			if (!(done & (1u << j)) && b->vrf[idx[j]] == vrf) {
-				done |= 1u << j;
-				grp[g] = idx[j];
-				ips[g++] = b->dst[idx[j]];
-			}
-		}
-		struct rte_lpm *lpm = vrf < SL_VRF_MAX ? sl_fib_lpm(fib, vrf) : NULL;
-		if (unlikely(lpm == NULL)) {
-			for (uint16_t j = 0; j < g; j++)
-				b->val[grp[j]] = VAL_MISS;
-			continue;
-		}
-		rte_lpm_lookup_bulk(lpm, ips, hops, g);
-		for (uint16_t j = 0; j < g; j++) {
-			uint32_t h = hops[j];
-			if (unlikely(!(h & RTE_LPM_LOOKUP_SUCCESS)))
-				h = sl_fib_default(fib, vrf);
-			b->val[grp[j]] = (h & RTE_LPM_LOOKUP_SUCCESS) ? (h & SL_FIB_VAL_MASK) : VAL_MISS;
-		}
+	uint32_t w[5];
+	memcpy(w, ip, sizeof(w));
+	uint64_t sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/*
+ * The usual frame in one pass and one decision: Ethernet or one 802.1Q tag,
+ * IPv4 without options, lengths consistent, no padding, checksum good (or
+ * computed here). Anything else — ARP, drops, VLAN-stripped offload,
+ * options, padding — goes through parse_slow, which tells the reasons apart.
+ */
+static __rte_always_inline void parse(const uint16_t *vif_of_vlan, const struct sl_fib_ifmap *ifm,
+	struct sl_dp_counters *c, struct sl_dp_out *out, uint16_t in_port, struct rte_mbuf *m,
+	struct dp_burst *b, uint16_t slot)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t type, vlan = 0;
+	unsigned l2_len = RTE_ETHER_HDR_LEN;
+	const uint64_t slow_flags = RTE_MBUF_F_RX_VLAN_STRIPPED;
+	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + sizeof(struct rte_ipv4_hdr) ||
+		    vif_of_vlan == NULL || (m->ol_flags & slow_flags)))
+		goto slow;
+	memcpy(&type, d + 12, sizeof(type));
+	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
+		uint16_t tci;
+		memcpy(&tci, d + 14, sizeof(tci));
+		memcpy(&type, d + 16, sizeof(type));
+		vlan = rte_be_to_cpu_16(tci) & 0xfff;
+		l2_len += RTE_VLAN_HLEN;
 	}
+	const uint8_t *ip = d + l2_len;
+	uint16_t total_be;
+	memcpy(&total_be, ip + 2, sizeof(total_be));
+	uint32_t total = rte_be_to_cpu_16(total_be);
+	uint16_t vif = vif_of_vlan[vlan];
+	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	if (unlikely(type != RTE_BE16(RTE_ETHER_TYPE_IPV4) || vif == 0 || ip[0] != 0x45 ||
+		    total < sizeof(struct rte_ipv4_hdr) || m->pkt_len != l2_len + total))
+		goto slow;
+	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+		unlikely(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip_cksum5_ok(ip)))
+		goto slow;
+	uint16_t oif = vif - 1;
+	uint32_t vrf = ifm->ifs[oif].vrf_id;
+	uint32_t dst;
+	memcpy(&dst, ip + 16, sizeof(dst));
+	uint16_t k = b->n++;
+	b->slot[k] = slot;
+	b->vrf[k] = vrf;
+	b->in_vrf[k] = vrf;
+	b->dst[k] = rte_be_to_cpu_32(dst);
+	b->in_oif[k] = oif;
+	b->l2_len[k] = (uint8_t)l2_len;
+	return;
+slow:
+	parse_slow(ifm, c, out, in_port, m, b, slot);
+}
+
+/* Look up ips[0..n) in one VRF into vals[] (LPM value or VAL_MISS), four at
+ * a time with rte_lpm_lookupx4 (its default value is the VRF's default route). */
+static __rte_always_inline void lookup_vrf(const struct sl_fib *fib, uint32_t vrf,
+	const uint32_t *ips, uint32_t *vals, uint16_t n)
+{
+	struct rte_lpm *lpm = vrf < SL_VRF_MAX ? sl_fib_lpm(fib, vrf) : NULL;
+	uint16_t i = 0;
+	if (unlikely(lpm == NULL)) {
+		for (; i < n; i++)
+			vals[i] = VAL_MISS;
+		return;
+	}
+	uint32_t dflt = sl_fib_default(fib, vrf);
+	uint32_t defv = (dflt & RTE_LPM_LOOKUP_SUCCESS) ? (dflt & SL_FIB_VAL_MASK) : VAL_MISS;
+	for (; i + 4 <= n; i += 4) {
+		xmm_t x;
+		memcpy(&x, &ips[i], sizeof(x));
+		rte_lpm_lookupx4(lpm, x, &vals[i], defv);
+	}
+	for (; i < n; i++) {
+		uint32_t h;
+		vals[i] = rte_lpm_lookup(lpm, ips[i], &h) == 0 ? h : defv;
+	}
+}
+
+/* Look up idx[0..n) of b, each in b->vrf[]: one run of lookupx4 when they
+ * share a VRF (the usual burst), else one lookup each. */
+static __rte_always_inline void lookup(const struct sl_fib *fib, struct dp_burst *b,
+	const uint16_t *idx, uint16_t n)
+{
+	uint32_t vrf0 = b->vrf[idx[0]], mixed = 0;
+	for (uint16_t i = 1; i < n; i++)
+		mixed |= b->vrf[idx[i]] ^ vrf0;
+	if (likely(mixed == 0)) {
+		uint32_t ips[SL_DP_BURST], vals[SL_DP_BURST];
+		for (uint16_t i = 0; i < n; i++)
+			ips[i] = b->dst[idx[i]];
+		lookup_vrf(fib, vrf0, ips, vals, n);
+		for (uint16_t i = 0; i < n; i++)
+			b->val[idx[i]] = vals[i];
+		return;
+	}
+	for (uint16_t i = 0; i < n; i++)
+		lookup_vrf(fib, b->vrf[idx[i]], &b->dst[idx[i]], &b->val[idx[i]], 1);
 }
 
 static inline uint16_t ttl_decrement(struct rte_ipv4_hdr *ip)
@@ -288,13 +365,166 @@ static void leak_filter(const struct sl_dp_leak_filter *lf, const struct sl_fib_
 		b->denied[idx[i]] = deny[i];
 }
 
+static inline uint32_t vrf_stat(uint32_t vrf)
+{
+	return vrf < SL_DP_VRF_STATS ? vrf : SL_DP_VRF_STATS;
+}
+
+/* Every outcome of one looked-up packet, each check in order: the fast loop
+ * below hands over whatever is not a resolved gateway on an up interface. */
+static __rte_noinline void forward_slow(const struct sl_fib *fib, const struct sl_fib_ifmap *ifm,
+	const struct sl_fib_nh *nht, struct sl_dp_counters *c, struct sl_dp_out *out,
+	const struct dp_burst *b, bool filtered, uint16_t k, struct rte_mbuf *m)
+{
+	uint32_t val = b->val[k];
+	uint16_t in_oif = b->in_oif[k];
+	uint32_t in_vrf = b->in_vrf[k];
+	if (unlikely(val == VAL_MISS)) {
+		c->dropped[SL_DP_DROP_NO_ROUTE]++;
+		punt(c, out, m, SL_DP_PUNT_NO_ROUTE, in_oif, in_vrf, b->l2_len[k]);
+		return;
+	}
+	if (unlikely(sl_fib_val_is_redirect(val))) {
+		drop(c, out, m, SL_DP_DROP_LEAK_LOOP);
+		return;
+	}
+	if (filtered && b->denied[k]) {
+		if (b->denied[k] == SL_DP_DENY_REJECT) { /* the slow path answers */
+			c->dropped[SL_DP_DROP_LEAK_DENIED]++;
+			punt(c, out, m, SL_DP_PUNT_REJECT, in_oif, in_vrf, b->l2_len[k]);
+		} else {
+			drop(c, out, m, SL_DP_DROP_LEAK_DENIED);
+		}
+		return;
+	}
+	const struct sl_fib_nh *nh = &nht[val];
+	if (unlikely(nh->type < SL_FIB_NH_T_CONNECTED)) {
+		if (nh->type == SL_FIB_NH_T_LOCAL)
+			punt(c, out, m, SL_DP_PUNT_LOCAL, in_oif, in_vrf, b->l2_len[k]);
+		else
+			drop(c, out, m, SL_DP_DROP_BLACKHOLE);
+		return;
+	}
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, b->l2_len[k]);
+	if (unlikely(ip->time_to_live <= 1)) {
+		c->dropped[SL_DP_DROP_TTL_EXPIRED]++;
+		punt(c, out, m, SL_DP_PUNT_TTL, in_oif, in_vrf, b->l2_len[k]);
+		return;
+	}
+	const struct sl_fib_iface *ofc = &ifm->ifs[nh->oif];
+	if (unlikely(nh->oif >= SL_FIB_IFACE_MAX || !ofc->up || ofc->port >= SL_FIB_PORT_MAX)) {
+		drop(c, out, m, SL_DP_DROP_IFACE_DOWN);
+		return;
+	}
+	uint32_t nh_ip = nh->type == SL_FIB_NH_T_GATEWAY ? nh->gw : b->dst[k];
+	uint64_t l2 = nh->type == SL_FIB_NH_T_GATEWAY ? sl_fib_nh_l2(nh)
+						      : sl_fib_neigh_lookup(fib, nh->oif, nh_ip);
+	if (unlikely(l2 & SL_FIB_L2_PENDING)) {
+		drop(c, out, m, SL_DP_DROP_NEIGH_PENDING);
+		return;
+	}
+	ttl_decrement(ip);
+	if (unlikely(!(l2 & SL_FIB_L2_VALID))) {
+		punt(c, out, m, SL_DP_PUNT_UNRESOLVED, in_oif, in_vrf, b->l2_len[k]);
+		sl_dp_meta(m)->out_oif = nh->oif;
+		sl_dp_meta(m)->nh_ip = nh_ip;
+		return;
+	}
+	if (unlikely(l2_write(m, b->l2_len[k], ofc, l2, RTE_ETHER_TYPE_IPV4) < 0)) {
+		drop(c, out, m, SL_DP_DROP_NO_HEADROOM);
+		return;
+	}
+	uint16_t port = ofc->port;
+	out->tx[port][out->n_tx[port]++] = m;
+	out->tx_ports |= 1u << port;
+	c->forwarded++;
+	c->vrf_forwarded[vrf_stat(in_vrf)]++;
+	if (ofc->vrf_id != in_vrf)
+		leak_count(c, in_vrf, ofc->vrf_id, 1);
+}
+
+/*
+ * What the fast loop needs of one next hop, worked out once per burst: a
+ * resolved gateway on an up interface with a valid port (ok), and the L2
+ * header to write — dst MAC, src MAC, ether type or 802.1Q tag — as words.
+ * Read under the burst's QSBR section, like the next hop itself.
+ */
+#define EGRESS_CACHE 8 /* power of 2: direct-mapped by next-hop index */
+struct egress {
+	uint32_t val; /* next-hop index, or VAL_MISS: empty */
+	uint8_t ok;
+	uint8_t l2_len; /* 14 or 18 */
+	uint16_t port;
+	uint32_t vrf_id; /* of the egress interface */
+	uint64_t w0, w1; /* header bytes 0-7 and 6-13 */
+	uint32_t w2; /* 802.1Q: tag and inner ether type, bytes 14-17 */
+};
+
+static __rte_noinline void egress_fill(const struct sl_fib_ifmap *ifm,
+	const struct sl_fib_nh *nht, uint32_t val, struct egress *e)
+{
+	const struct sl_fib_nh *nh = &nht[val];
+	e->val = val;
+	e->ok = 0;
+	if (nh->type != SL_FIB_NH_T_GATEWAY || nh->oif >= SL_FIB_IFACE_MAX)
+		return;
+	const struct sl_fib_iface *ofc = &ifm->ifs[nh->oif];
+	uint64_t l2 = sl_fib_nh_l2(nh);
+	if (!ofc->up || ofc->port >= SL_FIB_PORT_MAX ||
+		(l2 & (SL_FIB_L2_VALID | SL_FIB_L2_PENDING)) != SL_FIB_L2_VALID)
+		return;
+	uint8_t h[24] = {0};
+	sl_fib_l2_to_mac(l2, (struct rte_ether_addr *)&h[0]);
+	memcpy(&h[6], &ofc->mac, RTE_ETHER_ADDR_LEN);
+	uint16_t type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	e->l2_len = RTE_ETHER_HDR_LEN;
+	if (ofc->vlan) {
+		uint16_t tpid = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+		uint16_t tci = rte_cpu_to_be_16(ofc->vlan);
+		memcpy(&h[12], &tpid, 2);
+		memcpy(&h[14], &tci, 2);
+		memcpy(&h[16], &type, 2);
+		e->l2_len += RTE_VLAN_HLEN;
+	} else {
+		memcpy(&h[12], &type, 2);
+	}
+	memcpy(&e->w0, &h[0], 8);
+	memcpy(&e->w1, &h[6], 8);
+	memcpy(&e->w2, &h[14], 4);
+	e->port = ofc->port;
+	e->vrf_id = ofc->vrf_id;
+	e->ok = 1;
+}
+
+/* Write e's header in front of the IPv4 header of a packet received with
+ * cur_l2_len bytes of L2 (a tag pushed or popped moves data_off; the caller
+ * checked the headroom). Same result as l2_write. */
+static __rte_always_inline void egress_write(struct rte_mbuf *m, unsigned cur_l2_len,
+	const struct egress *e)
+{
+	if (e->l2_len != cur_l2_len) {
+		int16_t grow = (int16_t)(e->l2_len - cur_l2_len);
+		m->data_off -= grow;
+		m->data_len += grow;
+		m->pkt_len += grow;
+	}
+	uint8_t *h = rte_pktmbuf_mtod(m, uint8_t *);
+	memcpy(h, &e->w0, 8);
+	memcpy(h + 6, &e->w1, 8);
+	if (e->l2_len != RTE_ETHER_HDR_LEN)
+		memcpy(h + 14, &e->w2, 4);
+	m->l2_len = e->l2_len;
+	m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
+}
+
 void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	struct rte_mbuf **pkts, uint16_t n, struct sl_dp_out *out)
 {
 	const struct sl_fib *fib = dp->fib;
 	const struct sl_fib_ifmap *ifm = sl_fib_ifmap(fib);
+	const uint16_t *vif_of_vlan = in_port < SL_FIB_PORT_MAX ? ifm->vif[in_port] : NULL;
 	struct dp_burst b;
-	uint16_t idx[SL_DP_BURST], redir[SL_DP_BURST], n_redir = 0;
+	uint16_t redir[SL_DP_BURST], n_redir = 0;
 
 	c->rx += n;
 	b.n = 0;
@@ -303,100 +533,94 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	for (uint16_t i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++)
-		parse(ifm, c, out, in_port, pkts[i], &b, i);
+		parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b, i);
 	if (b.n == 0)
 		return;
-	for (uint16_t k = 0; k < b.n; k++)
-		idx[k] = k;
-	lookup(fib, &b, idx, b.n);
+
+	/* per-VRF counters once per burst when the burst has one ingress VRF */
+	uint32_t vrf0 = b.in_vrf[0], mixed = 0;
+	for (uint16_t k = 1; k < b.n; k++)
+		mixed |= b.in_vrf[k] ^ vrf0;
+	if (likely(mixed == 0)) {
+		c->vrf_ipv4_rx[vrf_stat(vrf0)] += b.n;
+		lookup_vrf(fib, vrf0, b.dst, b.val, b.n);
+	} else {
+		for (uint16_t k = 0; k < b.n; k++)
+			c->vrf_ipv4_rx[vrf_stat(b.in_vrf[k])]++;
+		uint16_t idx[SL_DP_BURST];
+		for (uint16_t k = 0; k < b.n; k++)
+			idx[k] = k;
+		lookup(fib, &b, idx, b.n);
+	}
 
 	/* Leaks: gather the redirected packets and look them up again as a burst. */
 	for (uint16_t k = 0; k < b.n; k++) {
-		if (b.val[k] != VAL_MISS && sl_fib_val_is_redirect(b.val[k])) {
-			b.vrf[k] = sl_fib_val_vrf(b.val[k]);
-			b.leaked[k] = 1;
-			redir[n_redir++] = k;
-		}
+		redir[n_redir] = k;
+		n_redir += b.val[k] != VAL_MISS && sl_fib_val_is_redirect(b.val[k]);
 	}
-	if (n_redir > 0)
+	if (n_redir > 0) {
+		for (uint16_t i = 0; i < n_redir; i++)
+			b.vrf[redir[i]] = sl_fib_val_vrf(b.val[redir[i]]);
 		lookup(fib, &b, redir, n_redir);
+		c->leaked += n_redir; /* forwarded or not */
+	}
 
 	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
 	/* installed only while some leak direction is guarded */
 	const struct sl_dp_leak_filter *lf = __atomic_load_n(&dp->leak_filter, __ATOMIC_ACQUIRE);
-	if (lf != NULL)
+	bool filtered = lf != NULL;
+	if (filtered) {
+		memset(b.denied, 0, b.n);
 		leak_filter(lf, ifm, nht, &b, pkts);
+	}
+
+	/* The usual packet: a resolved gateway on an up interface. Counters are
+	 * summed in locals; crossings are counted per run of one direction. */
+	struct egress eg[EGRESS_CACHE];
+	for (unsigned i = 0; i < EGRESS_CACHE; i++)
+		eg[i].val = VAL_MISS;
+	uint32_t n_fwd = 0, cross_from = 0, cross_to = 0, n_cross = 0;
 	for (uint16_t k = 0; k < b.n; k++) {
 		struct rte_mbuf *m = pkts[b.slot[k]];
 		uint32_t val = b.val[k];
-		uint16_t in_oif = b.in_oif[k];
-		uint32_t in_vrf = ifm->ifs[in_oif].vrf_id;
-		c->leaked += b.leaked[k];
-		if (unlikely(val == VAL_MISS)) {
-			c->dropped[SL_DP_DROP_NO_ROUTE]++;
-			punt(c, out, m, SL_DP_PUNT_NO_ROUTE, in_oif, in_vrf, b.l2_len[k]);
-			continue;
-		}
-		if (unlikely(sl_fib_val_is_redirect(val))) {
-			drop(c, out, m, SL_DP_DROP_LEAK_LOOP);
-			continue;
-		}
-		if (unlikely(b.denied[k])) {
-			if (b.denied[k] == SL_DP_DENY_REJECT) { /* the slow path answers */
-				c->dropped[SL_DP_DROP_LEAK_DENIED]++;
-				punt(c, out, m, SL_DP_PUNT_REJECT, in_oif, in_vrf, b.l2_len[k]);
-			} else {
-				drop(c, out, m, SL_DP_DROP_LEAK_DENIED);
-			}
-			continue;
-		}
-		const struct sl_fib_nh *nh = &nht[val];
-		if (unlikely(nh->type < SL_FIB_NH_T_CONNECTED)) {
-			if (nh->type == SL_FIB_NH_T_LOCAL)
-				punt(c, out, m, SL_DP_PUNT_LOCAL, in_oif, in_vrf, b.l2_len[k]);
-			else
-				drop(c, out, m, SL_DP_DROP_BLACKHOLE);
-			continue;
-		}
-		struct rte_ipv4_hdr *ip =
-			rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, b.l2_len[k]);
-		if (unlikely(ip->time_to_live <= 1)) {
-			c->dropped[SL_DP_DROP_TTL_EXPIRED]++;
-			punt(c, out, m, SL_DP_PUNT_TTL, in_oif, in_vrf, b.l2_len[k]);
-			continue;
-		}
-		const struct sl_fib_iface *ofc = &ifm->ifs[nh->oif];
-		if (unlikely(nh->oif >= SL_FIB_IFACE_MAX || !ofc->up ||
-			     ofc->port >= SL_FIB_PORT_MAX)) {
-			drop(c, out, m, SL_DP_DROP_IFACE_DOWN);
-			continue;
-		}
-		uint32_t nh_ip = nh->type == SL_FIB_NH_T_GATEWAY ? nh->gw : b.dst[k];
-		uint64_t l2 = nh->type == SL_FIB_NH_T_GATEWAY ? sl_fib_nh_l2(nh)
-							      : sl_fib_neigh_lookup(fib, nh->oif, nh_ip);
-		if (unlikely(l2 & SL_FIB_L2_PENDING)) {
-			drop(c, out, m, SL_DP_DROP_NEIGH_PENDING);
-			continue;
-		}
+		unsigned l2_len = b.l2_len[k];
+		if (unlikely(sl_fib_val_is_redirect(val) || (filtered && b.denied[k])))
+			goto slow;
+		struct egress *e = &eg[val & (EGRESS_CACHE - 1)];
+		if (unlikely(e->val != val))
+			egress_fill(ifm, nht, val, e);
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2_len);
+		if (unlikely(!e->ok || ip->time_to_live <= 1 ||
+			    (e->l2_len > l2_len && m->data_off < e->l2_len - l2_len)))
+			goto slow;
 		ttl_decrement(ip);
-		if (unlikely(!(l2 & SL_FIB_L2_VALID))) {
-			punt(c, out, m, SL_DP_PUNT_UNRESOLVED, in_oif, in_vrf, b.l2_len[k]);
-			sl_dp_meta(m)->out_oif = nh->oif;
-			sl_dp_meta(m)->nh_ip = nh_ip;
-			continue;
-		}
-		if (unlikely(l2_write(m, b.l2_len[k], ofc, l2, RTE_ETHER_TYPE_IPV4) < 0)) {
-			drop(c, out, m, SL_DP_DROP_NO_HEADROOM);
-			continue;
-		}
-		uint16_t port = ofc->port;
+		egress_write(m, l2_len, e);
+		uint16_t port = e->port;
 		out->tx[port][out->n_tx[port]++] = m;
 		out->tx_ports |= 1u << port;
-		c->forwarded++;
-		c->vrf_forwarded[in_vrf < SL_DP_VRF_STATS ? in_vrf : SL_DP_VRF_STATS]++;
+		n_fwd++;
+		uint32_t in_vrf = b.in_vrf[k];
+		if (unlikely(mixed != 0))
+			c->vrf_forwarded[vrf_stat(in_vrf)]++;
 		/* a crossing: out of an interface of another VRF (by a redirect, or
 		 * by a static next hop resolved in another VRF) */
-		if (ofc->vrf_id != in_vrf)
-			leak_count(c, in_vrf, ofc->vrf_id);
+		if (e->vrf_id != in_vrf) {
+			if (cross_from != in_vrf || cross_to != e->vrf_id) {
+				if (n_cross > 0)
+					leak_count(c, cross_from, cross_to, n_cross);
+				cross_from = in_vrf;
+				cross_to = e->vrf_id;
+				n_cross = 0;
+			}
+			n_cross++;
+		}
+		continue;
+slow:
+		forward_slow(fib, ifm, nht, c, out, &b, filtered, k, m);
 	}
+	c->forwarded += n_fwd;
+	if (likely(mixed == 0))
+		c->vrf_forwarded[vrf_stat(vrf0)] += n_fwd;
+	if (n_cross > 0)
+		leak_count(c, cross_from, cross_to, n_cross);
 }
