@@ -354,14 +354,17 @@ def commit_scenario(a, s):
     # Every packet the worker did not forward is counted by reason: lost =
     # drops + punts other than the pcap's own ARP frames. (rx - forwarded - arp
     # is the same up to the burst in flight while the counters were read.)
+    # punt_full is kept apart: with only the pcap's ARP frames punted it counts
+    # ARP frames the control thread did not take in time, not forwarded traffic.
     other_punts = sum(d1["punted"].values()) - sum(d0["punted"].values()) - arp
-    lost = sum(drops.values()) + other_punts
+    lost = sum(v for k, v in drops.items() if k != "punt_full") + other_punts
     return {
         "commits": len(lat), "commit_errors": errors[:3], "commit_interval_s": a.commit_interval,
         "commit_latency_ms_median": statistics.median(lat) * 1e3 if lat else None,
         "commit_latency_ms_max": max(lat) * 1e3 if lat else None,
         "rx": rx, "forwarded": fwd, "arp_punted": arp,
         "lost": lost, "rx_minus_forwarded_minus_arp": rx - fwd - arp,
+        "punt_ring_full": drops.get("punt_full", 0),
         "dropped": {k: v for k, v in drops.items() if v},
         "pps_median": med,
         "samples": len(samples), "sample_gap_ms_max": gap_max * 1e3,
@@ -586,8 +589,10 @@ def summary(r):
     p("  %-34s %s" % ("(b4) b3 + 100-rule leak firewall", "not available"))
     c = r["scenarios"].get("commit")
     if c:
-        p("  %-34s %d commits, lost %d of %d packets" % (
-            "(b5) b1 + commit every 100 ms", c["commits"], c["lost"], c["rx"]))
+        p("  %-34s %d commits (max %.0f ms), lost %d of %d packets, %d punts dropped"
+          " (punt ring full)" % ("(b5) b1 + commit every 100 ms", c["commits"],
+                                 c["commit_latency_ms_max"] or 0, c["lost"], c["rx"],
+                                 c["punt_ring_full"]))
         p("  %-34s longest rx stall %.2f ms, of which the worker was preempted %.2f ms;"
           " longest on CPU %.2f ms" % ("", c["stall_ms_longest_zero_rx"],
                                          c["stall_ms_longest_zero_rx_preempted"],
