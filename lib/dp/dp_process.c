@@ -15,7 +15,7 @@
 /* Packets of a burst still being forwarded, struct-of-arrays for bulk lookups. */
 struct dp_burst {
 	uint16_t n;
-	uint16_t slot[SL_DP_BURST]; /* index in pkts[] */
+	struct rte_mbuf *m[SL_DP_BURST];
 	uint32_t vrf[SL_DP_BURST]; /* VRF to look up in (the ingress VRF, then a redirect's) */
 	uint32_t in_vrf[SL_DP_BURST];
 	uint32_t dst[SL_DP_BURST]; /* host order */
@@ -93,8 +93,7 @@ static inline bool ip_cksum_ok(const struct rte_ipv4_hdr *ip, unsigned ihl)
 /* Parse one frame, every case and drop reason; returns true when it joins
  * the burst to be looked up. The caller counts vrf_ipv4_rx for the burst. */
 static __rte_noinline bool parse_slow(const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c,
-	struct sl_dp_out *out, uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b,
-	uint16_t slot)
+	struct sl_dp_out *out, uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b)
 {
 	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN)) {
 		drop(c, out, m, SL_DP_DROP_TRUNCATED);
@@ -156,7 +155,7 @@ static __rte_noinline bool parse_slow(const struct sl_fib_ifmap *ifm, struct sl_
 	if (m->pkt_len > (uint32_t)l2_len + total)
 		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - l2_len - total));
 	uint16_t k = b->n++;
-	b->slot[k] = slot;
+	b->m[k] = m;
 	b->vrf[k] = vrf;
 	b->in_vrf[k] = vrf;
 	b->dst[k] = rte_be_to_cpu_32(ip->dst_addr);
@@ -171,11 +170,11 @@ static inline bool ip_cksum5_ok(const uint8_t *ip)
 	uint32_t w[5];
 	memcpy(w, ip, sizeof(w));
 	uint64_t sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return sum == 0xffff;
+	uint32_t lo = (uint32_t)sum, s32 = lo + (uint32_t)(sum >> 32);
+	s32 += s32 < lo; /* end-around carry */
+	uint32_t s16 = (s32 & 0xffff) + (s32 >> 16);
+	s16 = (s16 & 0xffff) + (s16 >> 16);
+	return s16 == 0xffff;
 }
 
 /*
@@ -186,7 +185,7 @@ static inline bool ip_cksum5_ok(const uint8_t *ip)
  */
 static __rte_always_inline void parse(const uint16_t *vif_of_vlan, const struct sl_fib_ifmap *ifm,
 	struct sl_dp_counters *c, struct sl_dp_out *out, uint16_t in_port, struct rte_mbuf *m,
-	struct dp_burst *b, uint16_t slot)
+	struct dp_burst *b)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint16_t type, vlan = 0;
@@ -220,7 +219,7 @@ static __rte_always_inline void parse(const uint16_t *vif_of_vlan, const struct 
 	uint32_t dst;
 	memcpy(&dst, ip + 16, sizeof(dst));
 	uint16_t k = b->n++;
-	b->slot[k] = slot;
+	b->m[k] = m;
 	b->vrf[k] = vrf;
 	b->in_vrf[k] = vrf;
 	b->dst[k] = rte_be_to_cpu_32(dst);
@@ -228,7 +227,7 @@ static __rte_always_inline void parse(const uint16_t *vif_of_vlan, const struct 
 	b->l2_len[k] = (uint8_t)l2_len;
 	return;
 slow:
-	parse_slow(ifm, c, out, in_port, m, b, slot);
+	parse_slow(ifm, c, out, in_port, m, b);
 }
 
 /* Look up ips[0..n) in one VRF into vals[] (LPM value or VAL_MISS), four at
@@ -330,7 +329,7 @@ int sl_dp_l2_write(struct rte_mbuf *m, uint16_t cur_l2_len, const struct sl_fib_
  * egress interface (after a redirect, or through a cross-VRF static next
  * hop) is in another VRF than their ingress interface. */
 static void leak_filter(const struct sl_dp_leak_filter *lf, const struct sl_fib_ifmap *ifm,
-	const struct sl_fib_nh *nht, struct dp_burst *b, struct rte_mbuf **pkts)
+	const struct sl_fib_nh *nht, struct dp_burst *b)
 {
 	struct rte_mbuf *fp[SL_DP_BURST];
 	const uint8_t *l3[SL_DP_BURST];
@@ -348,7 +347,7 @@ static void leak_filter(const struct sl_dp_leak_filter *lf, const struct sl_fib_
 		uint32_t out_vrf = ifm->ifs[nh->oif].vrf_id;
 		if (out_vrf == in_vrf)
 			continue;
-		fp[n] = pkts[b->slot[k]];
+		fp[n] = b->m[k];
 		l3[n] = rte_pktmbuf_mtod_offset(fp[n], const uint8_t *, b->l2_len[k]);
 		/* TTL expiry comes first, as in Linux: traceroute's router hop answers */
 		if (((const struct rte_ipv4_hdr *)l3[n])->time_to_live <= 1)
@@ -449,7 +448,7 @@ static __rte_noinline void forward_slow(const struct sl_fib *fib, const struct s
  * header to write — dst MAC, src MAC, ether type or 802.1Q tag — as words.
  * Read under the burst's QSBR section, like the next hop itself.
  */
-#define EGRESS_CACHE 8 /* power of 2: direct-mapped by next-hop index */
+#define EGRESS_CACHE 16 /* power of 2: direct-mapped by next-hop index */
 struct egress {
 	uint32_t val; /* next-hop index, or VAL_MISS: empty */
 	uint8_t ok;
@@ -473,6 +472,18 @@ static __rte_noinline void egress_fill(const struct sl_fib_ifmap *ifm,
 	if (!ofc->up || ofc->port >= SL_FIB_PORT_MAX ||
 		(l2 & (SL_FIB_L2_VALID | SL_FIB_L2_PENDING)) != SL_FIB_L2_VALID)
 		return;
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	/* the l2 word is in memcpy order; the 8 bytes at ofc->mac are the MAC
+	 * and two more bytes of struct sl_fib_iface, masked off */
+	uint64_t src;
+	memcpy(&src, &ofc->mac, sizeof(src));
+	src &= 0xffffffffffffull;
+	e->w0 = (l2 & 0xffffffffffffull) | src << 48;
+	e->l2_len = ofc->vlan ? RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN : RTE_ETHER_HDR_LEN;
+	e->w1 = src | (uint64_t)(ofc->vlan ? RTE_BE16(RTE_ETHER_TYPE_VLAN)
+					   : RTE_BE16(RTE_ETHER_TYPE_IPV4)) << 48;
+	e->w2 = (uint32_t)rte_cpu_to_be_16(ofc->vlan) | (uint32_t)RTE_BE16(RTE_ETHER_TYPE_IPV4) << 16;
+#else
 	uint8_t h[24] = {0};
 	sl_fib_l2_to_mac(l2, (struct rte_ether_addr *)&h[0]);
 	memcpy(&h[6], &ofc->mac, RTE_ETHER_ADDR_LEN);
@@ -491,6 +502,7 @@ static __rte_noinline void egress_fill(const struct sl_fib_ifmap *ifm,
 	memcpy(&e->w0, &h[0], 8);
 	memcpy(&e->w1, &h[6], 8);
 	memcpy(&e->w2, &h[14], 4);
+#endif
 	e->port = ofc->port;
 	e->vrf_id = ofc->vrf_id;
 	e->ok = 1;
@@ -533,7 +545,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	for (uint16_t i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++)
-		parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b, i);
+		parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b);
 	if (b.n == 0)
 		return;
 
@@ -554,7 +566,10 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	}
 
 	/* Leaks: gather the redirected packets and look them up again as a burst. */
-	for (uint16_t k = 0; k < b.n; k++) {
+	uint32_t any = 0;
+	for (uint16_t k = 0; k < b.n; k++)
+		any |= b.val[k];
+	for (uint16_t k = 0; sl_fib_val_is_redirect(any) && k < b.n; k++) {
 		redir[n_redir] = k;
 		n_redir += b.val[k] != VAL_MISS && sl_fib_val_is_redirect(b.val[k]);
 	}
@@ -571,7 +586,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	bool filtered = lf != NULL;
 	if (filtered) {
 		memset(b.denied, 0, b.n);
-		leak_filter(lf, ifm, nht, &b, pkts);
+		leak_filter(lf, ifm, nht, &b);
 	}
 
 	/* The usual packet: a resolved gateway on an up interface. Counters are
@@ -581,7 +596,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 		eg[i].val = VAL_MISS;
 	uint32_t n_fwd = 0, cross_from = 0, cross_to = 0, n_cross = 0;
 	for (uint16_t k = 0; k < b.n; k++) {
-		struct rte_mbuf *m = pkts[b.slot[k]];
+		struct rte_mbuf *m = b.m[k];
 		uint32_t val = b.val[k];
 		unsigned l2_len = b.l2_len[k];
 		if (unlikely(sl_fib_val_is_redirect(val) || (filtered && b.denied[k])))
