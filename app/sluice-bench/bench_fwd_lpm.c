@@ -86,8 +86,8 @@ static int load_routes(void)
 		while (fgets(line, sizeof(line), f) != NULL) {
 			lineno++;
 			if (sscanf(line, "%u %u.%u.%u.%u/%u", &vrf, &a, &b, &c, &d, &len) != 6 ||
-				vrf >= VRF_MAX || a > 255 || b > 255 || c > 255 || d > 255 || len < 1 ||
-				len > 32) {
+				vrf >= VRF_MAX || a > 255 || b > 255 || c > 255 || d > 255 ||
+				len < 1 || len > 32) {
 				fprintf(stderr,
 					"sluice-bench-lpm: %s:%u: expected `VRF PREFIX/LEN` "
 					"(VRF < %d, LEN 1..32)\n",
@@ -102,8 +102,8 @@ static int load_routes(void)
 			uint32_t ip = a << 24 | b << 16 | c << 8 | d;
 			int rc = rte_lpm_add(lpm[vrf], ip, (uint8_t)len, lineno & 0xffffff);
 			if (rc < 0) {
-				fprintf(stderr, "sluice-bench-lpm: %s:%u: rte_lpm_add: %s\n", opt.routes,
-					lineno, strerror(-rc));
+				fprintf(stderr, "sluice-bench-lpm: %s:%u: rte_lpm_add: %s\n",
+					opt.routes, lineno, strerror(-rc));
 				fclose(f);
 				return rc;
 			}
@@ -120,7 +120,8 @@ static int load_routes(void)
 				};
 				lpm[v] = rte_lpm_create(name, SOCKET_ID_ANY, &cfg);
 				if (lpm[v] == NULL) {
-					fprintf(stderr, "sluice-bench-lpm: rte_lpm_create (VRF %u): %s\n",
+					fprintf(stderr,
+						"sluice-bench-lpm: rte_lpm_create (VRF %u): %s\n",
 						v, rte_strerror(rte_errno));
 					fclose(f);
 					return -ENOMEM;
@@ -136,7 +137,8 @@ static int load_routes(void)
 		}
 		int rc = rte_lpm_add(lpm[0], opt.leak_ip, opt.leak_len, REDIRECT);
 		if (rc < 0) {
-			fprintf(stderr, "sluice-bench-lpm: rte_lpm_add (leak prefix): %s\n", strerror(-rc));
+			fprintf(stderr, "sluice-bench-lpm: rte_lpm_add (leak prefix): %s\n",
+				strerror(-rc));
 			return rc;
 		}
 	}
@@ -181,8 +183,8 @@ static int load_pcap(void)
 		off += 2;
 		if (type != 0x0800 || incl < off + 20 || vrf >= VRF_MAX)
 			continue;
-		uint32_t dst = (uint32_t)fr[off + 16] << 24 | fr[off + 17] << 16 | fr[off + 18] << 8 |
-			       fr[off + 19];
+		uint32_t dst = (uint32_t)fr[off + 16] << 24 | fr[off + 17] << 16 |
+			       fr[off + 18] << 8 | fr[off + 19];
 		if (push(&dsts[vrf], dst) < 0) {
 			fclose(f);
 			return -ENOMEM;
@@ -314,7 +316,8 @@ static int parse_args(int argc, char **argv)
 			errno = 0;
 			v = strtoul(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || end == optarg || v > (1ul << 24)) {
-				fprintf(stderr, "sluice-bench-lpm: '%s' is not a number in [0, %lu]\n",
+				fprintf(stderr,
+					"sluice-bench-lpm: '%s' is not a number in [0, %lu]\n",
 					optarg, 1ul << 24);
 				return -EINVAL;
 			}
@@ -331,16 +334,20 @@ static int parse_args(int argc, char **argv)
 			break;
 		case 'l':
 			if (v >= VRF_MAX) {
-				fprintf(stderr, "sluice-bench-lpm: --leak-vrf must be < %d\n", VRF_MAX);
+				fprintf(stderr, "sluice-bench-lpm: --leak-vrf must be < %d\n",
+					VRF_MAX);
 				return -EINVAL;
 			}
 			opt.leak_vrf = (int)v;
 			break;
 		case 'P': {
 			unsigned a, b2, c2, d2, len;
-			if (sscanf(optarg, "%u.%u.%u.%u/%u", &a, &b2, &c2, &d2, &len) != 5 || a > 255 ||
-				b2 > 255 || c2 > 255 || d2 > 255 || len < 1 || len > 32) {
-				fprintf(stderr, "sluice-bench-lpm: --leak-prefix '%s': expected A.B.C.D/LEN\n",
+			if (sscanf(optarg, "%u.%u.%u.%u/%u", &a, &b2, &c2, &d2, &len) != 5 ||
+				a > 255 || b2 > 255 || c2 > 255 || d2 > 255 || len < 1 ||
+				len > 32) {
+				fprintf(stderr,
+					"sluice-bench-lpm: --leak-prefix '%s': expected "
+					"A.B.C.D/LEN\n",
 					optarg);
 				return -EINVAL;
 			}
@@ -359,9 +366,10 @@ static int parse_args(int argc, char **argv)
 		}
 	}
 	if (opt.routes == NULL || opt.pcap == NULL) {
-		fprintf(stderr, "usage: sluice-bench-lpm [EAL options] -- --routes FILE --pcap FILE "
-				"[--tbl8s N] [--leak-vrf I --leak-prefix A.B.C.D/LEN] [--passes N] "
-				"[--reps N]\n");
+		fprintf(stderr,
+			"usage: sluice-bench-lpm [EAL options] -- --routes FILE --pcap FILE "
+			"[--tbl8s N] [--leak-vrf I --leak-prefix A.B.C.D/LEN] [--passes N] "
+			"[--reps N]\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -388,8 +396,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (opt.leak_vrf >= 0 && lpm[opt.leak_vrf] == NULL) {
-		fprintf(stderr, "sluice-bench-lpm: --leak-vrf %d has no routes in %s\n", opt.leak_vrf,
-			opt.routes);
+		fprintf(stderr, "sluice-bench-lpm: --leak-vrf %d has no routes in %s\n",
+			opt.leak_vrf, opt.routes);
 		goto out;
 	}
 	unsigned vrfs = 0;

@@ -17,7 +17,7 @@
 #include "sl_fib.h"
 
 extern int sluiced_logtype;
-#define SD_LOG(level, fmt, ...)                                                                    \
+#define SD_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, sluiced_logtype, "sluiced: " fmt "\n", ##__VA_ARGS__)
 
 #define SD_NEIGH_MAX 1024

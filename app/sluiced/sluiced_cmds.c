@@ -42,8 +42,8 @@ static int save_config(struct sd *s, FILE *err)
 	return SL_CTL_OK;
 }
 
-static int cmd_configure(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
-	void *ctx)
+static int cmd_configure(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)argc, (void)argv, (void)json, (void)out;
 	struct sd *s = ctx;
@@ -69,8 +69,9 @@ static int cmd_configure(int argc, char **argv, bool json, const char *input, FI
 	}
 	rc = frc;
 	if (rc < 0) {
-		fprintf(err, "configure: committed, but the firewall rulesets could not be "
-			     "compiled (%s): the previous ones stay in force\n",
+		fprintf(err,
+			"configure: committed, but the firewall rulesets could not be "
+			"compiled (%s): the previous ones stay in force\n",
 			strerror(-rc));
 		return SL_CTL_FAILED;
 	}
@@ -79,15 +80,15 @@ static int cmd_configure(int argc, char **argv, bool json, const char *input, FI
 	return SL_CTL_OK;
 }
 
-static int cmd_save(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
-	void *ctx)
+static int cmd_save(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)argc, (void)argv, (void)json, (void)input, (void)out;
 	return save_config(ctx, err);
 }
 
-static int cmd_show_interfaces(int argc, char **argv, bool json, const char *input, FILE *out,
-	FILE *err, void *ctx)
+static int cmd_show_interfaces(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)argc, (void)argv, (void)input, (void)err;
 	struct sd *s = ctx;
@@ -115,23 +116,27 @@ static int cmd_show_interfaces(int argc, char **argv, bool json, const char *inp
 		rte_ether_format_addr(mac, sizeof(mac), &f->mac);
 		for (uint32_t a = 0; a < f->n_addrs; a++) {
 			size_t l = strlen(addrs);
-			snprintf(addrs + l, sizeof(addrs) - l, json ? "%s\"%s\"" : "%s%s", a ? "," : "",
-				sl_prefix_fmt(f->addrs[a], p));
+			snprintf(addrs + l, sizeof(addrs) - l, json ? "%s\"%s\"" : "%s%s",
+				a ? "," : "", sl_prefix_fmt(f->addrs[a], p));
 		}
 		const char *vrf = sl_rib_vrf_name(rib, f->vrf_id);
 		uint64_t drops = st.imissed + st.ierrors + st.oerrors;
 		if (json)
 			fprintf(out,
-				"%s{\"name\":\"%s\",\"port\":%u,\"vlan\":%u,\"state\":\"%s\",\"link\":\"%s\","
-				"\"mac\":\"%s\",\"vrf\":\"%s\",\"addresses\":[%s],\"rx_packets\":%" PRIu64
-				",\"tx_packets\":%" PRIu64 ",\"rx_bytes\":%" PRIu64 ",\"tx_bytes\":%" PRIu64
-				",\"drops\":%" PRIu64 "}",
-				first ? "" : ",", f->name, f->port, f->vlan, state, lnk, mac, vrf ? vrf : "",
-				addrs, st.ipackets, st.opackets, st.ibytes, st.obytes, drops);
+				"%s{\"name\":\"%s\",\"port\":%u,\"vlan\":%u,\"state\":\"%s\","
+				"\"link\":\"%s\","
+				"\"mac\":\"%s\",\"vrf\":\"%s\",\"addresses\":[%s],\"rx_packets\":"
+				"%" PRIu64 ",\"tx_packets\":%" PRIu64 ",\"rx_bytes\":%" PRIu64
+				",\"tx_bytes\":%" PRIu64 ",\"drops\":%" PRIu64 "}",
+				first ? "" : ",", f->name, f->port, f->vlan, state, lnk, mac,
+				vrf ? vrf : "", addrs, st.ipackets, st.opackets, st.ibytes,
+				st.obytes, drops);
 		else
-			fprintf(out, "%-12s %-6s %-18s %-14s %-20s %12" PRIu64 " %12" PRIu64 " %10" PRIu64 "\n",
-				f->name, state, mac, vrf ? vrf : "?", addrs[0] ? addrs : "-", st.ipackets,
-				st.opackets, drops);
+			fprintf(out,
+				"%-12s %-6s %-18s %-14s %-20s %12" PRIu64 " %12" PRIu64
+				" %10" PRIu64 "\n",
+				f->name, state, mac, vrf ? vrf : "?", addrs[0] ? addrs : "-",
+				st.ipackets, st.opackets, drops);
 		first = false;
 	}
 	if (json)
@@ -141,8 +146,8 @@ static int cmd_show_interfaces(int argc, char **argv, bool json, const char *inp
 	return SL_CTL_OK;
 }
 
-static int cmd_show_dataplane(int argc, char **argv, bool json, const char *input, FILE *out,
-	FILE *err, void *ctx)
+static int cmd_show_dataplane(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)argc, (void)argv, (void)input, (void)err;
 	struct sd *s = ctx;
@@ -151,22 +156,27 @@ static int cmd_show_dataplane(int argc, char **argv, bool json, const char *inpu
 	struct sl_fib_stats fs;
 	sl_fib_stats_get(s->fib, &fs);
 	if (json) {
-		fprintf(out, "{\"rx\":%" PRIu64 ",\"tx\":%" PRIu64 ",\"forwarded\":%" PRIu64
-			     ",\"leaked\":%" PRIu64 ",\"work_cycles\":%" PRIu64
-			     ",\"slow_path_drops\":%" PRIu64 ",\"punted\":{",
+		fprintf(out,
+			"{\"rx\":%" PRIu64 ",\"tx\":%" PRIu64 ",\"forwarded\":%" PRIu64
+			",\"leaked\":%" PRIu64 ",\"work_cycles\":%" PRIu64
+			",\"slow_path_drops\":%" PRIu64 ",\"punted\":{",
 			c.rx, c.tx, c.forwarded, c.leaked, c.work_cycles, s->slow_drops);
 		for (int i = 0; i < SL_DP_PUNT__COUNT; i++)
-			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", sl_dp_punt_names[i], c.punted[i]);
+			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", sl_dp_punt_names[i],
+				c.punted[i]);
 		fprintf(out, "},\"dropped\":{");
 		for (int i = 0; i < SL_DP_DROP__COUNT; i++)
-			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", sl_dp_drop_names[i], c.dropped[i]);
-		fprintf(out, "},\"fib\":{\"vrfs\":%u,\"next_hops\":%u,\"neighbours\":%u,"
-			     "\"bytes_per_vrf\":%zu}}\n",
+			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", sl_dp_drop_names[i],
+				c.dropped[i]);
+		fprintf(out,
+			"},\"fib\":{\"vrfs\":%u,\"next_hops\":%u,\"neighbours\":%u,"
+			"\"bytes_per_vrf\":%zu}}\n",
 			fs.vrfs, fs.nh_used, fs.neighbours, fs.bytes_per_vrf);
 		return SL_CTL_OK;
 	}
-	fprintf(out, "workers: %u\nrx %" PRIu64 "  tx %" PRIu64 "  forwarded %" PRIu64 "  leaked %" PRIu64
-		     "  work %.1f cycles/packet\n",
+	fprintf(out,
+		"workers: %u\nrx %" PRIu64 "  tx %" PRIu64 "  forwarded %" PRIu64
+		"  leaked %" PRIu64 "  work %.1f cycles/packet\n",
 		s->n_workers, c.rx, c.tx, c.forwarded, c.leaked,
 		c.rx ? (double)c.work_cycles / (double)c.rx : 0.0);
 	fprintf(out, "punted:");
@@ -181,8 +191,8 @@ static int cmd_show_dataplane(int argc, char **argv, bool json, const char *inpu
 	return SL_CTL_OK;
 }
 
-static int cmd_show_arp(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
-	void *ctx)
+static int cmd_show_arp(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)input;
 	const char *vrf = NULL;
@@ -192,7 +202,8 @@ static int cmd_show_arp(int argc, char **argv, bool json, const char *input, FIL
 		return usage(err, "show arp [vrf NAME]");
 	if (vrf != NULL) {
 		struct sl_vrf_info vi;
-		if (sl_rib_vrf_info(sl_router_rib_const(((struct sd *)ctx)->router), vrf, &vi) < 0) {
+		if (sl_rib_vrf_info(sl_router_rib_const(((struct sd *)ctx)->router), vrf, &vi) <
+			0) {
 			fprintf(err, "show arp: no VRF named '%s'\n", vrf);
 			return SL_CTL_FAILED;
 		}
@@ -201,8 +212,8 @@ static int cmd_show_arp(int argc, char **argv, bool json, const char *input, FIL
 	return SL_CTL_OK;
 }
 
-static int cmd_clear_counters(int argc, char **argv, bool json, const char *input, FILE *out,
-	FILE *err, void *ctx)
+static int cmd_clear_counters(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)argc, (void)argv, (void)json, (void)input, (void)out, (void)err;
 	struct sd *s = ctx;
@@ -216,8 +227,8 @@ static int cmd_clear_counters(int argc, char **argv, bool json, const char *inpu
 }
 
 /* ping ADDR vrf NAME [count N] / traceroute ADDR vrf NAME */
-static int cmd_ping(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err,
-	void *ctx)
+static int cmd_ping(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)json, (void)input, (void)out;
 	struct sd *s = ctx;
@@ -264,8 +275,8 @@ static int cmd_ping(int argc, char **argv, bool json, const char *input, FILE *o
 	return SL_CTL_DEFERRED;
 }
 
-static int cmd_show_default(int argc, char **argv, bool json, const char *input, FILE *out,
-	FILE *err, void *ctx)
+static int cmd_show_default(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)input;
 	struct sd *s = ctx;

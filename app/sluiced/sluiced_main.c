@@ -36,11 +36,13 @@ static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 		"usage: %s [EAL options] -- [--config FILE] [--socket PATH] [--stats-period SEC]\n"
-		"                         [--mbufs N] [--lpm-rules N] [--lpm-tbl8s N] [--conntrack-max N]\n"
+		"                         [--mbufs N] [--lpm-rules N] [--lpm-tbl8s N] "
+		"[--conntrack-max N]\n"
 		"  --config FILE       load FILE at start; `save` writes the running config there\n"
 		"  --socket PATH       control socket (default %s)\n"
 		"  --stats-period SEC  print per-port rates and drops every SEC seconds\n"
-		"  --mbufs N           packet buffers in the pool (default: sized from the queues)\n"
+		"  --mbufs N           packet buffers in the pool (default: sized from the "
+		"queues)\n"
 		"  --lpm-rules N       routes per VRF table (default 65536)\n"
 		"  --lpm-tbl8s N       tbl8 groups per VRF table (default 1024)\n"
 		"  --conntrack-max N   flows tracked at leak points (default 65536)\n"
@@ -51,7 +53,8 @@ static void usage(FILE *f, const char *prog)
 static int parse_u32(const char *opt, const char *v, uint32_t min, uint32_t max, uint32_t *out)
 {
 	if (sl_u32_parse(v, min, max, out) < 0) {
-		fprintf(stderr, "sluiced: %s: '%s' is not a number in [%u, %u]\n", opt, v, min, max);
+		fprintf(stderr, "sluiced: %s: '%s' is not a number in [%u, %u]\n", opt, v, min,
+			max);
 		return -EINVAL;
 	}
 	return 0;
@@ -203,7 +206,8 @@ int main(int argc, char **argv)
 {
 	int n = rte_eal_init(argc, argv);
 	if (n < 0) {
-		fprintf(stderr, "sluiced: cannot initialise DPDK (EAL): %s\n", rte_strerror(rte_errno));
+		fprintf(stderr, "sluiced: cannot initialise DPDK (EAL): %s\n",
+			rte_strerror(rte_errno));
 		return 1;
 	}
 	argv[n] = argv[0];
@@ -278,8 +282,9 @@ int main(int argc, char **argv)
 	if (sd_ports_init(&sd) < 0)
 		goto out;
 	if ((rc = sd_sync(&sd)) < 0) {
-		fprintf(stderr, "sluiced: cannot install the configuration in the FIB: %s "
-				"(memory: %zu MiB per VRF table)\n",
+		fprintf(stderr,
+			"sluiced: cannot install the configuration in the FIB: %s "
+			"(memory: %zu MiB per VRF table)\n",
 			strerror(-rc), sl_fib_vrf_bytes(&sd.fib_cfg) >> 20);
 		rc = 1;
 		goto out_ports;

@@ -77,11 +77,12 @@ int sd_ports_init(struct sd *s)
 {
 	unsigned nw = s->n_workers ? s->n_workers : 1;
 	unsigned n = pool_size(s, nw);
-	s->pool = rte_pktmbuf_pool_create("sl_mbufs", n, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-		(int)rte_socket_id());
+	s->pool = rte_pktmbuf_pool_create(
+		"sl_mbufs", n, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (s->pool == NULL) {
-		fprintf(stderr, "sluiced: cannot allocate %u packet buffers (%u MiB): %s; "
-				"give more memory (-m) or fewer --mbufs\n",
+		fprintf(stderr,
+			"sluiced: cannot allocate %u packet buffers (%u MiB): %s; "
+			"give more memory (-m) or fewer --mbufs\n",
 			n, (unsigned)((size_t)n * (RTE_MBUF_DEFAULT_BUF_SIZE + 256) >> 20),
 			rte_strerror(rte_errno));
 		return -ENOMEM;

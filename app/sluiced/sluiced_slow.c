@@ -74,7 +74,8 @@ static bool iface_on_link(const struct sl_fib_iface *f, uint32_t ip)
 static struct sd_neigh *neigh_find(struct sd *s, uint16_t oif, uint32_t ip)
 {
 	for (unsigned i = 0; i < SD_NEIGH_MAX; i++)
-		if (s->neigh[i].state != SD_NB_FREE && s->neigh[i].oif == oif && s->neigh[i].ip == ip)
+		if (s->neigh[i].state != SD_NB_FREE && s->neigh[i].oif == oif &&
+			s->neigh[i].ip == ip)
 			return &s->neigh[i];
 	return NULL;
 }
@@ -218,8 +219,8 @@ static void neigh_output(struct sd *s, uint16_t oif, uint32_t nh_ip, struct rte_
 	n->hold[n->n_hold++] = m;
 }
 
-static void neigh_learn(struct sd *s, uint16_t oif, uint32_t ip, const struct rte_ether_addr *mac,
-	bool create)
+static void neigh_learn(
+	struct sd *s, uint16_t oif, uint32_t ip, const struct rte_ether_addr *mac, bool create)
 {
 	struct sd_neigh *n = neigh_find(s, oif, ip);
 	if (n == NULL) {
@@ -239,7 +240,8 @@ static void neigh_learn(struct sd *s, uint16_t oif, uint32_t ip, const struct rt
 	const struct sl_fib_iface *f = iface(s, oif);
 	for (unsigned i = 0; i < n->n_hold; i++) {
 		struct rte_mbuf *m = n->hold[i];
-		if (f == NULL || sl_dp_l2_write(m, 0, f, sl_fib_mac_to_l2(mac), RTE_ETHER_TYPE_IPV4) < 0) {
+		if (f == NULL ||
+			sl_dp_l2_write(m, 0, f, sl_fib_mac_to_l2(mac), RTE_ETHER_TYPE_IPV4) < 0) {
 			rte_pktmbuf_free(m);
 			continue;
 		}
@@ -272,7 +274,8 @@ static void arp_input(struct sd *s, struct rte_mbuf *m, const struct sl_dp_meta 
 	const struct sl_fib_iface *f = iface(s, meta->in_oif);
 	if (f == NULL || m->data_len < meta->l2_len + sizeof(struct rte_arp_hdr))
 		return;
-	const struct rte_arp_hdr *a = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, meta->l2_len);
+	const struct rte_arp_hdr *a =
+		rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, meta->l2_len);
 	if (a->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
 		a->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) || a->arp_hlen != 6 ||
 		a->arp_plen != 4)
@@ -351,8 +354,10 @@ static void icmp_error(struct sd *s, const struct rte_ipv4_hdr *orig, uint16_t i
 		return;
 	size_t ihl = (orig->version_ihl & 0xf) * 4u;
 	if (orig->next_proto_id == IPPROTO_ICMP) {
-		const struct rte_icmp_hdr *oi = (const struct rte_icmp_hdr *)((const uint8_t *)orig + ihl);
-		if (oi->icmp_type != RTE_IP_ICMP_ECHO_REQUEST && oi->icmp_type != RTE_IP_ICMP_ECHO_REPLY)
+		const struct rte_icmp_hdr *oi =
+			(const struct rte_icmp_hdr *)((const uint8_t *)orig + ihl);
+		if (oi->icmp_type != RTE_IP_ICMP_ECHO_REQUEST &&
+			oi->icmp_type != RTE_IP_ICMP_ECHO_REPLY)
 			return; /* never an error about an error */
 	}
 	uint32_t src = sd_iface_addr(s, in_oif);
@@ -412,7 +417,8 @@ static void local_input(struct sd *s, struct rte_mbuf *m, const struct sl_dp_met
 		return;
 	}
 	if (ip->next_proto_id != IPPROTO_ICMP || total < ihl + sizeof(struct rte_icmp_hdr) ||
-		(rte_be_to_cpu_16(ip->fragment_offset) & (RTE_IPV4_HDR_OFFSET_MASK | RTE_IPV4_HDR_MF_FLAG))) {
+		(rte_be_to_cpu_16(ip->fragment_offset) &
+			(RTE_IPV4_HDR_OFFSET_MASK | RTE_IPV4_HDR_MF_FLAG))) {
 		rte_pktmbuf_free(m);
 		return;
 	}

@@ -169,8 +169,8 @@ void sl_fib_stats_get(const struct sl_fib *fib, struct sl_fib_stats *st)
 	for (uint32_t v = 0; v < SL_VRF_MAX; v++)
 		st->vrfs += fib->lpm[v] != NULL;
 	for (uint32_t i = 0; i < fib->priv->nh_used; i++)
-		st->nh_used += fib->priv->nh_refcnt[i] != 0 &&
-			       !(fib->priv->nh_refcnt[i] & FIB_NH_RETIRED);
+		st->nh_used +=
+			fib->priv->nh_refcnt[i] != 0 && !(fib->priv->nh_refcnt[i] & FIB_NH_RETIRED);
 	st->nh_capacity = fib->priv->nh_cap;
 	st->neighbours = (uint32_t)rte_hash_count(fib->neigh);
 	st->bytes_per_vrf = sl_fib_vrf_bytes(&fib->priv->cfg);

@@ -82,8 +82,8 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 	return 0;
 }
 
-int sl_fib_neigh_set(struct sl_fib *fib, uint16_t oif, uint32_t ip,
-	const struct rte_ether_addr *mac)
+int sl_fib_neigh_set(
+	struct sl_fib *fib, uint16_t oif, uint32_t ip, const struct rte_ether_addr *mac)
 {
 	struct sl_fib_neigh_key k = {.ip = ip, .oif = oif, .zero = 0};
 	uint64_t l2 = 0;

@@ -24,8 +24,8 @@ int fib_nh_init(struct sl_fib *fib)
 		return -ENOMEM;
 	p->nh_cap = NH_INITIAL;
 	/* index 0: the permanent blackhole entry */
-	fib->nh[SL_FIB_NH_BLACKHOLE] = (struct sl_fib_nh){.type = SL_FIB_NH_T_BLACKHOLE,
-		.oif = SL_FIB_OIF_NONE};
+	fib->nh[SL_FIB_NH_BLACKHOLE] =
+		(struct sl_fib_nh){.type = SL_FIB_NH_T_BLACKHOLE, .oif = SL_FIB_OIF_NONE};
 	p->nh_refcnt[SL_FIB_NH_BLACKHOLE] = 1;
 	p->nh_used = 1;
 	return 0;
@@ -170,8 +170,8 @@ void fib_nh_neigh_update(struct sl_fib *fib, uint16_t oif, uint32_t ip, uint64_t
 	struct sl_fib_priv *p = fib->priv;
 	for (uint32_t i = 1; i < p->nh_used; i++) {
 		struct sl_fib_nh *e = &fib->nh[i];
-		if (p->nh_refcnt[i] != 0 && !(p->nh_refcnt[i] & FIB_NH_RETIRED) && e->type == SL_FIB_NH_T_GATEWAY && e->oif == oif &&
-			e->gw == ip)
+		if (p->nh_refcnt[i] != 0 && !(p->nh_refcnt[i] & FIB_NH_RETIRED) &&
+			e->type == SL_FIB_NH_T_GATEWAY && e->oif == oif && e->gw == ip)
 			__atomic_store_n(&e->l2, l2, __ATOMIC_RELAXED);
 	}
 }

@@ -8,7 +8,7 @@
 #include "sl_fib.h"
 
 extern int sl_fib_logtype;
-#define FIB_LOG(level, fmt, ...)                                                                   \
+#define FIB_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, sl_fib_logtype, "fib: " fmt "\n", ##__VA_ARGS__)
 
 struct sl_fib_priv {
@@ -35,10 +35,10 @@ void fib_synchronize(struct sl_fib *fib);
 struct fib_route_map;
 struct fib_route_map *fib_route_map_new(void);
 void fib_route_map_free(struct fib_route_map *m);
-bool fib_route_map_get(const struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint8_t len,
-	uint32_t *val);
-int fib_route_map_set(struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint8_t len,
-	uint32_t val);
+bool fib_route_map_get(
+	const struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint8_t len, uint32_t *val);
+int fib_route_map_set(
+	struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint8_t len, uint32_t val);
 void fib_route_map_del(struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint8_t len);
 /* Forget every route of a VRF, calling release on each value. */
 void fib_route_map_del_vrf(struct fib_route_map *m, uint32_t vrf,

@@ -95,8 +95,8 @@ static int grow(struct fib_route_map *m)
 	return 0;
 }
 
-bool fib_route_map_get(const struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint8_t len,
-	uint32_t *val)
+bool fib_route_map_get(
+	const struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint8_t len, uint32_t *val)
 {
 	const struct route_slot *s = find(m, vrf, addr, len, NULL);
 	if (s == NULL)
@@ -105,8 +105,8 @@ bool fib_route_map_get(const struct fib_route_map *m, uint32_t vrf, uint32_t add
 	return true;
 }
 
-int fib_route_map_set(struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint8_t len,
-	uint32_t val)
+int fib_route_map_set(
+	struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint8_t len, uint32_t val)
 {
 	if ((m->used + m->tombs + 1) * 2 > m->cap) {
 		int rc = grow(m);
@@ -121,7 +121,8 @@ int fib_route_map_set(struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint
 	}
 	if (free_slot->tomb)
 		m->tombs--;
-	*free_slot = (struct route_slot){.vrf_plus1 = vrf + 1, .addr = addr, .len = len, .val = val};
+	*free_slot =
+		(struct route_slot){.vrf_plus1 = vrf + 1, .addr = addr, .len = len, .val = val};
 	m->used++;
 	return 0;
 }

@@ -83,8 +83,8 @@ static int route_set(struct sl_fib *fib, const struct sl_fib_change *c)
 	uint32_t addr = c->prefix.addr & sl_mask(c->prefix.len);
 	if (c->prefix.len == 0) {
 		old = fib->dflt[c->vrf_id];
-		__atomic_store_n(&fib->dflt[c->vrf_id], val | RTE_LPM_LOOKUP_SUCCESS,
-			__ATOMIC_RELEASE);
+		__atomic_store_n(
+			&fib->dflt[c->vrf_id], val | RTE_LPM_LOOKUP_SUCCESS, __ATOMIC_RELEASE);
 		if (old & RTE_LPM_LOOKUP_SUCCESS)
 			value_put(fib, old & SL_FIB_VAL_MASK);
 		return 0;

@@ -255,8 +255,8 @@ int sl_fib_iface_index(const struct sl_fib *fib, const char *name);
 
 /* Set (mac != NULL) or forget (mac == NULL) a neighbour; updates the
  * cached MAC of every gateway next hop through (oif, ip). 0, -ENOSPC. */
-int sl_fib_neigh_set(struct sl_fib *fib, uint16_t oif, uint32_t ip,
-	const struct rte_ether_addr *mac);
+int sl_fib_neigh_set(
+	struct sl_fib *fib, uint16_t oif, uint32_t ip, const struct rte_ether_addr *mac);
 /* Mark a neighbour as being resolved (SL_FIB_L2_PENDING). 0, -ENOSPC. */
 int sl_fib_neigh_pending(struct sl_fib *fib, uint16_t oif, uint32_t ip);
 

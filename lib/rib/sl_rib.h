@@ -216,8 +216,8 @@ struct sl_vrf_info {
 };
 
 /* VRFs in name order ("default" first). cb returns non-zero to stop. */
-void sl_rib_vrf_foreach(const struct sl_rib *rib,
-	int (*cb)(const struct sl_vrf_info *vrf, void *ctx), void *ctx);
+void sl_rib_vrf_foreach(
+	const struct sl_rib *rib, int (*cb)(const struct sl_vrf_info *vrf, void *ctx), void *ctx);
 /* 0 or -ENOENT */
 int sl_rib_vrf_info(const struct sl_rib *rib, const char *name, struct sl_vrf_info *out);
 /* VRF name of an id, NULL if unused. */
@@ -248,8 +248,8 @@ struct sl_vpn_route {
 };
 
 /* VPN routes ordered by RD, then prefix. */
-void sl_rib_vpn_foreach(const struct sl_rib *rib,
-	int (*cb)(const struct sl_vpn_route *r, void *ctx), void *ctx);
+void sl_rib_vpn_foreach(
+	const struct sl_rib *rib, int (*cb)(const struct sl_vpn_route *r, void *ctx), void *ctx);
 
 /* Canonical dump of every table, the VPN table and the collisions: two RIBs
  * with equal dumps are equal (the property tests compare dumps). */

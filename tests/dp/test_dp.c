@@ -24,7 +24,8 @@ static struct sl_fib *fib;
 static struct sl_dp *dp;
 static struct sl_dp_counters cnt;
 static struct sl_dp_out out;
-static const struct rte_ether_addr mac0 = {{0x02, 0, 0, 0, 0, 0x10}}, mac1 = {{0x02, 0, 0, 0, 0, 0x11}};
+static const struct rte_ether_addr mac0 = {{0x02, 0, 0, 0, 0, 0x10}},
+				   mac1 = {{0x02, 0, 0, 0, 0, 0x11}};
 static const struct rte_ether_addr host_mac = {{0x02, 0xaa, 0, 0, 0, 0x0a}};
 static int oif_eth1, oif_vif;
 
@@ -52,10 +53,10 @@ static struct sl_fib_change route(uint32_t vrf, uint32_t addr, uint8_t len, enum
 static int setup(void **state)
 {
 	(void)state;
-	pool = rte_pktmbuf_pool_create("test_dp", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-		SOCKET_ID_ANY);
-	fib = sl_fib_new(&(struct sl_fib_config){.max_rules = 256, .number_tbl8s = 32,
-		.socket_id = SOCKET_ID_ANY});
+	pool = rte_pktmbuf_pool_create(
+		"test_dp", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	fib = sl_fib_new(&(struct sl_fib_config){
+		.max_rules = 256, .number_tbl8s = 32, .socket_id = SOCKET_ID_ANY});
 	if (pool == NULL || fib == NULL)
 		return -1;
 	dp = sl_dp_new(fib, 256, SOCKET_ID_ANY);
@@ -63,12 +64,28 @@ static int setup(void **state)
 		return -1;
 	/* eth0 untagged: VRF A; eth0.100: VRF B; eth1: SHARED */
 	struct sl_fib_iface_conf ifc[3] = {
-		{.name = "eth0", .port = 0, .vrf_id = VRF_A, .mac = mac0, .up = true, .n_addrs = 1,
+		{.name = "eth0",
+			.port = 0,
+			.vrf_id = VRF_A,
+			.mac = mac0,
+			.up = true,
+			.n_addrs = 1,
 			.addrs = {{A(10, 1, 0, 1), 24}}},
-		{.name = "eth0.100", .port = 0, .vlan = 100, .vrf_id = VRF_B, .mac = mac0,
-			.up = true, .n_addrs = 1, .addrs = {{A(10, 2, 0, 1), 24}}},
-		{.name = "eth1", .port = 1, .vrf_id = VRF_SHARED, .mac = mac1, .up = true,
-			.n_addrs = 1, .addrs = {{A(10, 100, 0, 1), 24}}},
+		{.name = "eth0.100",
+			.port = 0,
+			.vlan = 100,
+			.vrf_id = VRF_B,
+			.mac = mac0,
+			.up = true,
+			.n_addrs = 1,
+			.addrs = {{A(10, 2, 0, 1), 24}}},
+		{.name = "eth1",
+			.port = 1,
+			.vrf_id = VRF_SHARED,
+			.mac = mac1,
+			.up = true,
+			.n_addrs = 1,
+			.addrs = {{A(10, 100, 0, 1), 24}}},
 	};
 	struct sl_fib_change ch[] = {
 		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_A},
@@ -92,7 +109,8 @@ static int setup(void **state)
 	oif_eth1 = sl_fib_iface_index(fib, "eth1");
 	oif_vif = sl_fib_iface_index(fib, "eth0.100");
 	sl_fib_neigh_set(fib, (uint16_t)oif_eth1, A(10, 100, 0, 10), &host_mac);
-	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), A(10, 1, 0, 10), &host_mac);
+	sl_fib_neigh_set(
+		fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), A(10, 1, 0, 10), &host_mac);
 	sl_fib_neigh_set(fib, (uint16_t)oif_vif, A(10, 2, 0, 10), &host_mac);
 	/* the test thread reads the FIB like a worker */
 	return sl_fib_reader_register(fib, rte_lcore_id());
@@ -214,8 +232,8 @@ static void test_checksum_all_ttls(void **state)
 	/* the carry case of the incremental checksum, over every TTL */
 	for (unsigned ttl = 2; ttl <= 255; ttl++) {
 		reset(NULL);
-		struct rte_mbuf *m = craft(&(struct pkt_spec){.dst = A(10, 1, 0, 10), .ttl = (uint8_t)ttl,
-			.src = A(10, 1, 0, ttl)});
+		struct rte_mbuf *m = craft(&(struct pkt_spec){
+			.dst = A(10, 1, 0, 10), .ttl = (uint8_t)ttl, .src = A(10, 1, 0, ttl)});
 		run(0, &m, 1);
 		assert_int_equal(out.n_tx[0], 1);
 		const struct rte_ipv4_hdr *ip = ip_of(out.tx[0][0], 14);
@@ -230,13 +248,16 @@ static void test_vlan_push_pop(void **state)
 	(void)state;
 	/* tagged on eth0.100 (VRF B): leaked to SHARED (tag popped) and back out on the vif */
 	struct rte_mbuf *pk[2] = {
-		craft(&(struct pkt_spec){.vlan = 100, .src = A(10, 2, 0, 10), .dst = A(10, 100, 0, 10)}),
-		craft(&(struct pkt_spec){.vlan = 100, .src = A(10, 2, 0, 10), .dst = A(10, 2, 0, 10)}),
+		craft(&(struct pkt_spec){
+			.vlan = 100, .src = A(10, 2, 0, 10), .dst = A(10, 100, 0, 10)}),
+		craft(&(struct pkt_spec){
+			.vlan = 100, .src = A(10, 2, 0, 10), .dst = A(10, 2, 0, 10)}),
 	};
 	run(0, pk, 2);
 	assert_int_equal(cnt.forwarded, 2);
 	assert_int_equal(out.n_tx[1], 1); /* popped onto eth1 */
-	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(out.tx[1][0], const struct rte_ether_hdr *);
+	const struct rte_ether_hdr *eth =
+		rte_pktmbuf_mtod(out.tx[1][0], const struct rte_ether_hdr *);
 	assert_int_equal(rte_be_to_cpu_16(eth->ether_type), RTE_ETHER_TYPE_IPV4);
 	assert_int_equal(out.tx[1][0]->pkt_len, 14 + 52);
 	assert_int_equal(out.n_tx[0], 1); /* back out tagged on eth0.100 */
@@ -249,7 +270,8 @@ static void test_vlan_push_pop(void **state)
 	/* untagged from SHARED towards the vif's subnet is not leaked: no route punt,
 	 * while SHARED → VRF A → untagged eth0 is */
 	reset(NULL);
-	struct rte_mbuf *m = craft(&(struct pkt_spec){.src = A(10, 100, 0, 10), .dst = A(10, 1, 0, 10)});
+	struct rte_mbuf *m =
+		craft(&(struct pkt_spec){.src = A(10, 100, 0, 10), .dst = A(10, 1, 0, 10)});
 	run(1, &m, 1);
 	assert_int_equal(out.n_tx[0], 1);
 	eth = rte_pktmbuf_mtod(out.tx[0][0], const struct rte_ether_hdr *);
@@ -299,7 +321,8 @@ static void test_punts(void **state)
 		craft(&(struct pkt_spec){.dst = A(10, 100, 0, 10), .ttl = 1}),
 		craft(&(struct pkt_spec){.dst = A(8, 8, 8, 8)}),
 		craft(&(struct pkt_spec){.dst = A(10, 100, 0, 77), .ttl = 5}),
-		craft(&(struct pkt_spec){.dst = A(10, 1, 0, 1), .ttl = 1}), /* local wins over TTL */
+		craft(&(struct pkt_spec){
+			.dst = A(10, 1, 0, 1), .ttl = 1}), /* local wins over TTL */
 	};
 	uint16_t n = sizeof(pk) / sizeof(pk[0]);
 	run(0, pk, n);
@@ -318,7 +341,8 @@ static void test_punts(void **state)
 	assert_int_equal(u->out_oif, oif_eth1);
 	assert_int_equal(u->nh_ip, A(10, 100, 0, 77));
 	assert_int_equal(ip_of(out.punt[4], 14)->time_to_live, 4);
-	assert_int_equal(ip_of(out.punt[2], 14)->time_to_live, 1); /* untouched for the ICMP quote */
+	assert_int_equal(
+		ip_of(out.punt[2], 14)->time_to_live, 1); /* untouched for the ICMP quote */
 	assert_int_equal(cnt.dropped[SL_DP_DROP_TTL_EXPIRED], 1);
 	assert_int_equal(cnt.dropped[SL_DP_DROP_NO_ROUTE], 1);
 	assert_int_equal(cnt.punted[SL_DP_PUNT_LOCAL], 2);
@@ -329,7 +353,8 @@ static void test_default_route_gateway(void **state)
 {
 	(void)state;
 	/* SHARED's default route → gateway 10.100.0.254, unresolved until ARP answers */
-	struct rte_mbuf *m = craft(&(struct pkt_spec){.src = A(10, 100, 0, 10), .dst = A(1, 2, 3, 4)});
+	struct rte_mbuf *m =
+		craft(&(struct pkt_spec){.src = A(10, 100, 0, 10), .dst = A(1, 2, 3, 4)});
 	run(1, &m, 1);
 	assert_int_equal(out.n_punt, 1);
 	assert_int_equal(sl_dp_meta(out.punt[0])->nh_ip, A(10, 100, 0, 254));
@@ -382,8 +407,9 @@ static void test_leak_filter(void **state)
 	set_filter(deny_dns, &filter_calls);
 	struct rte_mbuf *pk[] = {
 		craft(&(struct pkt_spec){.dst = A(10, 100, 0, 10)}), /* leaked, denied */
-		craft(&(struct pkt_spec){.dst = A(10, 100, 0, 11)}), /* leaked, allowed (unresolved) */
-		craft(&(struct pkt_spec){.dst = A(10, 1, 0, 10)}),   /* not leaked: not filtered */
+		craft(&(struct pkt_spec){
+			.dst = A(10, 100, 0, 11)}), /* leaked, allowed (unresolved) */
+		craft(&(struct pkt_spec){.dst = A(10, 1, 0, 10)}), /* not leaked: not filtered */
 	};
 	run(0, pk, 3);
 	assert_int_equal(filter_calls, 1);

@@ -58,8 +58,8 @@ static struct sl_fib_change route_del(uint32_t vrf, const char *p)
 static int setup(void **state)
 {
 	(void)state;
-	struct sl_fib_config cfg = {.max_rules = 1024, .number_tbl8s = 64,
-		.socket_id = SOCKET_ID_ANY};
+	struct sl_fib_config cfg = {
+		.max_rules = 1024, .number_tbl8s = 64, .socket_id = SOCKET_ID_ANY};
 	fib = sl_fib_new(&cfg);
 	return fib == NULL ? -1 : 0;
 }
@@ -147,7 +147,8 @@ static void test_routes_and_leak(void **state)
 	/* replace, then delete: the old next hop is released */
 	struct sl_fib_stats st0, st1;
 	sl_fib_stats_get(fib, &st0);
-	struct sl_fib_change rep[] = {route(1, "10.1.0.0/24", SL_NH_GATEWAY, "eth0", "10.1.0.254", 0)};
+	struct sl_fib_change rep[] = {
+		route(1, "10.1.0.0/24", SL_NH_GATEWAY, "eth0", "10.1.0.254", 0)};
 	assert_int_equal(sl_fib_apply(fib, rep, 1, NULL), 0);
 	nh = lookup_nh(1, "10.1.0.77", NULL);
 	assert_int_equal(nh->type, SL_FIB_NH_T_GATEWAY);
@@ -161,8 +162,8 @@ static void test_routes_and_leak(void **state)
 	assert_int_equal(st1.nh_used, st0.nh_used - 2);
 	/* deleting what is not there is reported, other changes still apply */
 	struct sl_fib_change bad[] = {route_del(1, "10.9.0.0/16"),
-		route(1, "10.9.0.0/16", SL_NH_BLACKHOLE, NULL, NULL, 0), route(7, "1.0.0.0/8",
-		SL_NH_BLACKHOLE, NULL, NULL, 0)};
+		route(1, "10.9.0.0/16", SL_NH_BLACKHOLE, NULL, NULL, 0),
+		route(7, "1.0.0.0/8", SL_NH_BLACKHOLE, NULL, NULL, 0)};
 	assert_int_equal(sl_fib_apply(fib, bad, 3, &r), -ENOENT);
 	assert_int_equal(r.failed, 2);
 	assert_int_equal(r.applied, 1);
@@ -173,7 +174,8 @@ static void test_redirect_loop(void **state)
 {
 	(void)state;
 	struct sl_fib_change ch[] = {
-		vrf_add(1), vrf_add(2),
+		vrf_add(1),
+		vrf_add(2),
 		route(1, "0.0.0.0/0", SL_NH_VRF, NULL, NULL, 2),
 		route(2, "0.0.0.0/0", SL_NH_VRF, NULL, NULL, 1),
 		route(2, "10.2.0.0/16", SL_NH_CONNECTED, "eth2", NULL, 0),
@@ -190,8 +192,8 @@ static void test_redirect_loop(void **state)
 static void test_vrf_delete_and_readd(void **state)
 {
 	(void)state;
-	struct sl_fib_change ch[] = {vrf_add(3), route(3, "10.3.0.0/16", SL_NH_BLACKHOLE, NULL,
-		NULL, 0)};
+	struct sl_fib_change ch[] = {
+		vrf_add(3), route(3, "10.3.0.0/16", SL_NH_BLACKHOLE, NULL, NULL, 0)};
 	assert_int_equal(sl_fib_apply(fib, ch, 2, NULL), 0);
 	struct rte_lpm *before = sl_fib_lpm(fib, 3);
 	assert_non_null(before);
@@ -199,8 +201,8 @@ static void test_vrf_delete_and_readd(void **state)
 	assert_int_equal(sl_fib_apply(fib, ch, 1, NULL), 0);
 	assert_ptr_equal(sl_fib_lpm(fib, 3), before);
 	assert_non_null(lookup_nh(3, "10.3.1.1", NULL));
-	struct sl_fib_change del[] = {route_del(3, "10.3.0.0/16"),
-		{.op = SL_FIB_VRF_DEL, .vrf_id = 3}, vrf_add(3)};
+	struct sl_fib_change del[] = {
+		route_del(3, "10.3.0.0/16"), {.op = SL_FIB_VRF_DEL, .vrf_id = 3}, vrf_add(3)};
 	assert_int_equal(sl_fib_apply(fib, del, 3, NULL), 0);
 	assert_non_null(sl_fib_lpm(fib, 3));
 	assert_null(lookup_nh(3, "10.3.1.1", NULL));
@@ -222,8 +224,8 @@ static void test_vrf_delete_and_readd(void **state)
 static void test_neighbours(void **state)
 {
 	(void)state;
-	struct sl_fib_change ch[] = {vrf_add(0),
-		route(0, "10.200.0.0/16", SL_NH_GATEWAY, "eth1", "10.100.0.7", 0)};
+	struct sl_fib_change ch[] = {
+		vrf_add(0), route(0, "10.200.0.0/16", SL_NH_GATEWAY, "eth1", "10.100.0.7", 0)};
 	assert_int_equal(sl_fib_apply(fib, ch, 2, NULL), 0);
 	int eth1 = sl_fib_iface_index(fib, "eth1");
 	const struct sl_fib_nh *nh = lookup_nh(0, "10.200.1.1", NULL);
@@ -238,7 +240,8 @@ static void test_neighbours(void **state)
 	assert_int_equal(sl_fib_neigh_lookup(fib, (uint16_t)eth1, ip("10.100.0.7")), l2);
 	assert_int_equal(sl_fib_neigh_lookup(fib, (uint16_t)eth1, ip("10.100.0.8")), 0);
 	/* a gateway route created after resolution starts resolved */
-	struct sl_fib_change more = route(0, "10.201.0.0/16", SL_NH_GATEWAY, "eth1", "10.100.0.7", 0);
+	struct sl_fib_change more =
+		route(0, "10.201.0.0/16", SL_NH_GATEWAY, "eth1", "10.100.0.7", 0);
 	assert_int_equal(sl_fib_apply(fib, &more, 1, NULL), 0);
 	assert_true(sl_fib_nh_l2(lookup_nh(0, "10.201.0.1", NULL)) & SL_FIB_L2_VALID);
 	assert_int_equal(sl_fib_neigh_set(fib, (uint16_t)eth1, ip("10.100.0.7"), NULL), 0);

@@ -103,8 +103,8 @@ static int reader(void *arg)
 	return 0;
 }
 
-static struct sl_fib_change gw_route(uint32_t vrf, uint32_t addr, uint8_t len, const char *ifn,
-	uint32_t gw)
+static struct sl_fib_change gw_route(
+	uint32_t vrf, uint32_t addr, uint8_t len, const char *ifn, uint32_t gw)
 {
 	struct sl_fib_change c = {.op = SL_FIB_ROUTE_SET, .vrf_id = vrf, .prefix = {addr, len}};
 	c.nh.type = SL_NH_GATEWAY;
@@ -131,8 +131,8 @@ static void vrf2_down(void)
 {
 	struct sl_fib_change ch[CHURN + 1];
 	for (uint32_t k = 0; k < CHURN; k++)
-		ch[k] = (struct sl_fib_change){.op = SL_FIB_ROUTE_DEL, .vrf_id = 2,
-			.prefix = {A(20, k, 0, 0), 16}};
+		ch[k] = (struct sl_fib_change){
+			.op = SL_FIB_ROUTE_DEL, .vrf_id = 2, .prefix = {A(20, k, 0, 0), 16}};
 	ch[CHURN] = (struct sl_fib_change){.op = SL_FIB_VRF_DEL, .vrf_id = 2};
 	assert_int_equal(sl_fib_apply(fib, ch, CHURN + 1, NULL), 0);
 }
@@ -140,8 +140,8 @@ static void vrf2_down(void)
 static void test_rcu_stress(void **state)
 {
 	(void)state;
-	struct sl_fib_config cfg = {.max_rules = 4096, .number_tbl8s = 256,
-		.socket_id = SOCKET_ID_ANY};
+	struct sl_fib_config cfg = {
+		.max_rules = 4096, .number_tbl8s = 256, .socket_id = SOCKET_ID_ANY};
 	fib = sl_fib_new(&cfg);
 	assert_non_null(fib);
 	struct sl_fib_iface_conf ifc[2] = {
@@ -151,8 +151,8 @@ static void test_rcu_stress(void **state)
 	assert_int_equal(sl_fib_iface_sync(fib, ifc, 2), 0);
 	apply1((struct sl_fib_change){.op = SL_FIB_VRF_ADD, .vrf_id = 1});
 	apply1(gw_route(1, A(10, 0, 0, 0), 8, "eth1", A(10, 0, 0, 1)));
-	struct sl_fib_change leak = {.op = SL_FIB_ROUTE_SET, .vrf_id = 1,
-		.prefix = {A(20, 0, 0, 0), 8}};
+	struct sl_fib_change leak = {
+		.op = SL_FIB_ROUTE_SET, .vrf_id = 1, .prefix = {A(20, 0, 0, 0), 8}};
 	leak.nh.type = SL_NH_VRF;
 	leak.nh.vrf_id = 2;
 	apply1(leak);
@@ -174,7 +174,8 @@ static void test_rcu_stress(void **state)
 			uint32_t k = (uint32_t)rand() % CHURN;
 			int what = rand() % 3;
 			if (what == 2)
-				ch[n++] = (struct sl_fib_change){.op = SL_FIB_ROUTE_DEL, .vrf_id = 1,
+				ch[n++] = (struct sl_fib_change){.op = SL_FIB_ROUTE_DEL,
+					.vrf_id = 1,
 					.prefix = {A(10, k, 0, 0), 16}};
 			else
 				ch[n++] = gw_route(1, A(10, k, 0, 0), 16, "eth1",
