@@ -25,8 +25,8 @@ struct dp_burst {
 	uint8_t denied[SL_DP_BURST]; /* set only while a leak filter is installed */
 };
 
-static inline void drop(struct sl_dp_counters *c, struct sl_dp_out *out, struct rte_mbuf *m,
-	enum sl_dp_drop why)
+static inline void drop(
+	struct sl_dp_counters *c, struct sl_dp_out *out, struct rte_mbuf *m, enum sl_dp_drop why)
 {
 	c->dropped[why]++;
 	out->drop[out->n_drop++] = m;
@@ -52,8 +52,8 @@ static inline void punt(struct sl_dp_counters *c, struct sl_dp_out *out, struct 
 /* More packets that entered in VRF `from` and left through an interface
  * of VRF `to`: a short linear probe in this lcore's own table, no atomics. */
 _Static_assert(SL_DP_LEAK_SLOTS == 64, "leak_count hashes to 6 bits");
-static inline void leak_count(struct sl_dp_counters *c, uint32_t from, uint32_t to,
-	uint32_t packets)
+static inline void leak_count(
+	struct sl_dp_counters *c, uint32_t from, uint32_t to, uint32_t packets)
 {
 	uint32_t key = SL_DP_LEAK_KEY(from, to);
 	uint32_t h = (key * 0x9e3779b1u) >> 26; /* 6 bits: SL_DP_LEAK_SLOTS */
@@ -191,7 +191,8 @@ static __rte_always_inline void parse(const uint16_t *vif_of_vlan, const struct 
 	uint16_t type, vlan = 0;
 	unsigned l2_len = RTE_ETHER_HDR_LEN;
 	const uint64_t slow_flags = RTE_MBUF_F_RX_VLAN_STRIPPED;
-	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + sizeof(struct rte_ipv4_hdr) ||
+	if (unlikely(
+		    m->data_len < RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + sizeof(struct rte_ipv4_hdr) ||
 		    vif_of_vlan == NULL || (m->ol_flags & slow_flags)))
 		goto slow;
 	memcpy(&type, d + 12, sizeof(type));
@@ -209,7 +210,7 @@ static __rte_always_inline void parse(const uint16_t *vif_of_vlan, const struct 
 	uint16_t vif = vif_of_vlan[vlan];
 	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	if (unlikely(type != RTE_BE16(RTE_ETHER_TYPE_IPV4) || vif == 0 || ip[0] != 0x45 ||
-		    total < sizeof(struct rte_ipv4_hdr) || m->pkt_len != l2_len + total))
+		     total < sizeof(struct rte_ipv4_hdr) || m->pkt_len != l2_len + total))
 		goto slow;
 	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
 		unlikely(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip_cksum5_ok(ip)))
@@ -232,8 +233,8 @@ slow:
 
 /* Look up ips[0..n) in one VRF into vals[] (LPM value or VAL_MISS), four at
  * a time with rte_lpm_lookupx4 (its default value is the VRF's default route). */
-static __rte_always_inline void lookup_vrf(const struct sl_fib *fib, uint32_t vrf,
-	const uint32_t *ips, uint32_t *vals, uint16_t n)
+static __rte_always_inline void lookup_vrf(
+	const struct sl_fib *fib, uint32_t vrf, const uint32_t *ips, uint32_t *vals, uint16_t n)
 {
 	struct rte_lpm *lpm = vrf < SL_VRF_MAX ? sl_fib_lpm(fib, vrf) : NULL;
 	uint16_t i = 0;
@@ -257,8 +258,8 @@ static __rte_always_inline void lookup_vrf(const struct sl_fib *fib, uint32_t vr
 
 /* Look up idx[0..n) of b, each in b->vrf[]: one run of lookupx4 when they
  * share a VRF (the usual burst), else one lookup each. */
-static __rte_always_inline void lookup(const struct sl_fib *fib, struct dp_burst *b,
-	const uint16_t *idx, uint16_t n)
+static __rte_always_inline void lookup(
+	const struct sl_fib *fib, struct dp_burst *b, const uint16_t *idx, uint16_t n)
 {
 	uint32_t vrf0 = b->vrf[idx[0]], mixed = 0;
 	for (uint16_t i = 1; i < n; i++)
@@ -459,8 +460,8 @@ struct egress {
 	uint32_t w2; /* 802.1Q: tag and inner ether type, bytes 14-17 */
 };
 
-static __rte_noinline void egress_fill(const struct sl_fib_ifmap *ifm,
-	const struct sl_fib_nh *nht, uint32_t val, struct egress *e)
+static __rte_noinline void egress_fill(
+	const struct sl_fib_ifmap *ifm, const struct sl_fib_nh *nht, uint32_t val, struct egress *e)
 {
 	const struct sl_fib_nh *nh = &nht[val];
 	e->val = val;
@@ -481,8 +482,10 @@ static __rte_noinline void egress_fill(const struct sl_fib_ifmap *ifm,
 	e->w0 = (l2 & 0xffffffffffffull) | src << 48;
 	e->l2_len = ofc->vlan ? RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN : RTE_ETHER_HDR_LEN;
 	e->w1 = src | (uint64_t)(ofc->vlan ? RTE_BE16(RTE_ETHER_TYPE_VLAN)
-					   : RTE_BE16(RTE_ETHER_TYPE_IPV4)) << 48;
-	e->w2 = (uint32_t)rte_cpu_to_be_16(ofc->vlan) | (uint32_t)RTE_BE16(RTE_ETHER_TYPE_IPV4) << 16;
+					   : RTE_BE16(RTE_ETHER_TYPE_IPV4))
+			      << 48;
+	e->w2 = (uint32_t)rte_cpu_to_be_16(ofc->vlan) | (uint32_t)RTE_BE16(RTE_ETHER_TYPE_IPV4)
+								<< 16;
 #else
 	uint8_t h[24] = {0};
 	sl_fib_l2_to_mac(l2, (struct rte_ether_addr *)&h[0]);
@@ -511,8 +514,8 @@ static __rte_noinline void egress_fill(const struct sl_fib_ifmap *ifm,
 /* Write e's header in front of the IPv4 header of a packet received with
  * cur_l2_len bytes of L2 (a tag pushed or popped moves data_off; the caller
  * checked the headroom). Same result as l2_write. */
-static __rte_always_inline void egress_write(struct rte_mbuf *m, unsigned cur_l2_len,
-	const struct egress *e)
+static __rte_always_inline void egress_write(
+	struct rte_mbuf *m, unsigned cur_l2_len, const struct egress *e)
 {
 	if (e->l2_len != cur_l2_len) {
 		int16_t grow = (int16_t)(e->l2_len - cur_l2_len);
@@ -606,7 +609,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 			egress_fill(ifm, nht, val, e);
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2_len);
 		if (unlikely(!e->ok || ip->time_to_live <= 1 ||
-			    (e->l2_len > l2_len && m->data_off < e->l2_len - l2_len)))
+			     (e->l2_len > l2_len && m->data_off < e->l2_len - l2_len)))
 			goto slow;
 		ttl_decrement(ip);
 		egress_write(m, l2_len, e);
@@ -630,7 +633,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 			n_cross++;
 		}
 		continue;
-slow:
+	slow:
 		forward_slow(fib, ifm, nht, c, out, &b, filtered, k, m);
 	}
 	c->forwarded += n_fwd;

@@ -106,7 +106,8 @@ void sl_dp_flush(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t txq, struc
 		uint16_t port = (uint16_t)__builtin_ctz(ports);
 		ports &= ports - 1;
 		uint16_t n = out->n_tx[port];
-		uint16_t sent = txq < dp->n_txq[port] ? rte_eth_tx_burst(port, txq, out->tx[port], n) : 0;
+		uint16_t sent =
+			txq < dp->n_txq[port] ? rte_eth_tx_burst(port, txq, out->tx[port], n) : 0;
 		c->tx += sent;
 		if (unlikely(sent < n)) {
 			c->dropped[SL_DP_DROP_TX_FULL] += n - sent;
@@ -116,7 +117,8 @@ void sl_dp_flush(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t txq, struc
 	}
 	out->tx_ports = 0;
 	if (out->n_punt > 0) {
-		unsigned q = rte_ring_mp_enqueue_burst(dp->punt, (void **)out->punt, out->n_punt, NULL);
+		unsigned q =
+			rte_ring_mp_enqueue_burst(dp->punt, (void **)out->punt, out->n_punt, NULL);
 		if (unlikely(q < out->n_punt)) {
 			c->dropped[SL_DP_DROP_PUNT_FULL] += out->n_punt - q;
 			rte_pktmbuf_free_bulk(&out->punt[q], out->n_punt - q);

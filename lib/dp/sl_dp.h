@@ -27,28 +27,28 @@
 #define SL_DP_RXQ_MAX 64 /* rx queues polled by one worker */
 
 /* Drop reasons: names in sl_dp_drop_names[] (show, telemetry, --stats-period). */
-#define SL_DP_DROPS(X)                                                                             \
-	X(NO_ROUTE, "no_route")             /* punted too: ICMP unreachable */                     \
-	X(TTL_EXPIRED, "ttl_expired")       /* punted too: ICMP time exceeded */                   \
-	X(LEAK_LOOP, "leak_loop")           /* a second VRF redirect */                            \
-	X(BLACKHOLE, "blackhole")                                                                  \
-	X(BAD_CHECKSUM, "bad_checksum")                                                            \
-	X(BAD_HEADER, "bad_header")         /* version, IHL < 5, total length < IHL */            \
-	X(TRUNCATED, "truncated")           /* shorter than its headers or total length */         \
-	X(NOT_IPV4, "not_ipv4")                                                                    \
-	X(NO_IFACE, "no_iface")             /* (port, VLAN) not configured or disabled */          \
-	X(IFACE_DOWN, "iface_down")         /* egress interface disabled or missing */             \
-	X(NO_HEADROOM, "no_headroom")       /* cannot push a VLAN tag */                           \
-	X(LEAK_DENIED, "leak_denied")       /* refused by the leak-point filter */                 \
-	X(NEIGH_PENDING, "neigh_pending")   /* next hop being resolved (first packets are held) */ \
-	X(PUNT_FULL, "punt_full")                                                                  \
+#define SL_DP_DROPS(X)                                                                           \
+	X(NO_ROUTE, "no_route") /* punted too: ICMP unreachable */                               \
+	X(TTL_EXPIRED, "ttl_expired") /* punted too: ICMP time exceeded */                       \
+	X(LEAK_LOOP, "leak_loop") /* a second VRF redirect */                                    \
+	X(BLACKHOLE, "blackhole")                                                                \
+	X(BAD_CHECKSUM, "bad_checksum")                                                          \
+	X(BAD_HEADER, "bad_header") /* version, IHL < 5, total length < IHL */                   \
+	X(TRUNCATED, "truncated") /* shorter than its headers or total length */                 \
+	X(NOT_IPV4, "not_ipv4")                                                                  \
+	X(NO_IFACE, "no_iface") /* (port, VLAN) not configured or disabled */                    \
+	X(IFACE_DOWN, "iface_down") /* egress interface disabled or missing */                   \
+	X(NO_HEADROOM, "no_headroom") /* cannot push a VLAN tag */                               \
+	X(LEAK_DENIED, "leak_denied") /* refused by the leak-point filter */                     \
+	X(NEIGH_PENDING, "neigh_pending") /* next hop being resolved (first packets are held) */ \
+	X(PUNT_FULL, "punt_full")                                                                \
 	X(TX_FULL, "tx_full")
 
 enum sl_dp_drop {
 #define SL_DP_X(e, s) SL_DP_DROP_##e,
 	SL_DP_DROPS(SL_DP_X)
 #undef SL_DP_X
-	SL_DP_DROP__COUNT
+		SL_DP_DROP__COUNT
 };
 extern const char *const sl_dp_drop_names[SL_DP_DROP__COUNT];
 
@@ -80,7 +80,7 @@ struct sl_dp_meta {
 /* Key of a leak direction: VRF ids < 2^15, never 0 (0 marks a free slot). */
 #define SL_DP_LEAK_KEY(from, to) (0x80000000u | (uint32_t)(from) << 15 | (uint32_t)(to))
 #define SL_DP_LEAK_FROM(key) (((key) >> 15) & 0x7fffu)
-#define SL_DP_LEAK_TO(key) ((key) & 0x7fffu)
+#define SL_DP_LEAK_TO(key) ((key)&0x7fffu)
 
 /* Packets forwarded from one VRF into another (one leak direction).
  * The owning lcore writes packets, then publishes key (release). */
@@ -109,7 +109,8 @@ struct sl_dp_counters {
 	 * SL_DP_LEAK_PROBE probes counts in leak_other. */
 	uint64_t vrf_ipv4_rx[SL_DP_VRF_STATS + 1]; /* IPv4 packets looked up, by ingress VRF */
 	uint64_t vrf_forwarded[SL_DP_VRF_STATS + 1]; /* sent to a port, by ingress VRF */
-	uint64_t vrf_punted[SL_DP_VRF_STATS + 1]; /* to the control thread (not ARP), by ingress VRF */
+	uint64_t vrf_punted[SL_DP_VRF_STATS +
+			    1]; /* to the control thread (not ARP), by ingress VRF */
 	/* forwarded packets that crossed: by (ingress VRF, egress interface's VRF) */
 	struct sl_dp_leak_slot leak[SL_DP_LEAK_SLOTS];
 	uint64_t leak_other;
