@@ -29,26 +29,7 @@ static const struct rte_ether_addr mac0 = {{0x02, 0, 0, 0, 0, 0x10}},
 static const struct rte_ether_addr host_mac = {{0x02, 0xaa, 0, 0, 0, 0x0a}};
 static int oif_eth1, oif_vif;
 
-static uint32_t A(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
-{
-	return a << 24 | b << 16 | c << 8 | d;
-}
-
 enum { VRF_DEFAULT = 0, VRF_A = 1, VRF_SHARED = 2, VRF_B = 3 };
-
-static struct sl_fib_change route(uint32_t vrf, uint32_t addr, uint8_t len, enum sl_nh_type t,
-	const char *ifn, uint32_t gw_or_vrf)
-{
-	struct sl_fib_change c = {.op = SL_FIB_ROUTE_SET, .vrf_id = vrf, .prefix = {addr, len}};
-	c.nh.type = t;
-	if (ifn)
-		snprintf(c.nh.ifname, sizeof(c.nh.ifname), "%s", ifn);
-	if (t == SL_NH_VRF)
-		c.nh.vrf_id = gw_or_vrf;
-	else
-		c.nh.gw = gw_or_vrf;
-	return c;
-}
 
 static int setup(void **state)
 {
@@ -70,7 +51,7 @@ static int setup(void **state)
 			.mac = mac0,
 			.up = true,
 			.n_addrs = 1,
-			.addrs = {{A(10, 1, 0, 1), 24}}},
+			.addrs = {{sl_test_ip4(10, 1, 0, 1), 24}}},
 		{.name = "eth0.100",
 			.port = 0,
 			.vlan = 100,
@@ -78,40 +59,43 @@ static int setup(void **state)
 			.mac = mac0,
 			.up = true,
 			.n_addrs = 1,
-			.addrs = {{A(10, 2, 0, 1), 24}}},
+			.addrs = {{sl_test_ip4(10, 2, 0, 1), 24}}},
 		{.name = "eth1",
 			.port = 1,
 			.vrf_id = VRF_SHARED,
 			.mac = mac1,
 			.up = true,
 			.n_addrs = 1,
-			.addrs = {{A(10, 100, 0, 1), 24}}},
+			.addrs = {{sl_test_ip4(10, 100, 0, 1), 24}}},
 	};
 	struct sl_fib_change ch[] = {
 		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_A},
 		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_SHARED},
 		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_B},
-		route(VRF_A, A(10, 1, 0, 0), 24, SL_NH_CONNECTED, "eth0", 0),
-		route(VRF_A, A(10, 1, 0, 1), 32, SL_NH_LOCAL, "eth0", 0),
-		route(VRF_A, A(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
-		route(VRF_A, A(10, 200, 0, 0), 16, SL_NH_VRF, NULL, VRF_B),
-		route(VRF_A, A(192, 0, 2, 0), 24, SL_NH_BLACKHOLE, NULL, 0),
-		route(VRF_B, A(10, 2, 0, 0), 24, SL_NH_CONNECTED, "eth0.100", 0),
-		route(VRF_B, A(10, 200, 0, 0), 16, SL_NH_VRF, NULL, VRF_A), /* loop back */
-		route(VRF_B, A(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
-		route(VRF_SHARED, A(10, 100, 0, 0), 24, SL_NH_CONNECTED, "eth1", 0),
-		route(VRF_SHARED, A(10, 1, 0, 0), 24, SL_NH_VRF, NULL, VRF_A),
-		route(VRF_SHARED, 0, 0, SL_NH_GATEWAY, "eth1", A(10, 100, 0, 254)),
+		sl_test_route(VRF_A, sl_test_ip4(10, 1, 0, 0), 24, SL_NH_CONNECTED, "eth0", 0),
+		sl_test_route(VRF_A, sl_test_ip4(10, 1, 0, 1), 32, SL_NH_LOCAL, "eth0", 0),
+		sl_test_route(VRF_A, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
+		sl_test_route(VRF_A, sl_test_ip4(10, 200, 0, 0), 16, SL_NH_VRF, NULL, VRF_B),
+		sl_test_route(VRF_A, sl_test_ip4(192, 0, 2, 0), 24, SL_NH_BLACKHOLE, NULL, 0),
+		sl_test_route(VRF_B, sl_test_ip4(10, 2, 0, 0), 24, SL_NH_CONNECTED, "eth0.100", 0),
+		sl_test_route(VRF_B, sl_test_ip4(10, 200, 0, 0), 16, SL_NH_VRF, NULL,
+			VRF_A), /* loop back */
+		sl_test_route(VRF_B, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
+		sl_test_route(
+			VRF_SHARED, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_CONNECTED, "eth1", 0),
+		sl_test_route(VRF_SHARED, sl_test_ip4(10, 1, 0, 0), 24, SL_NH_VRF, NULL, VRF_A),
+		sl_test_route(
+			VRF_SHARED, 0, 0, SL_NH_GATEWAY, "eth1", sl_test_ip4(10, 100, 0, 254)),
 	};
 	if (sl_fib_iface_sync(fib, ifc, 3) < 0 ||
 		sl_fib_apply(fib, ch, sizeof(ch) / sizeof(ch[0]), NULL) < 0)
 		return -1;
 	oif_eth1 = sl_fib_iface_index(fib, "eth1");
 	oif_vif = sl_fib_iface_index(fib, "eth0.100");
-	sl_fib_neigh_set(fib, (uint16_t)oif_eth1, A(10, 100, 0, 10), &host_mac);
-	sl_fib_neigh_set(
-		fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), A(10, 1, 0, 10), &host_mac);
-	sl_fib_neigh_set(fib, (uint16_t)oif_vif, A(10, 2, 0, 10), &host_mac);
+	sl_fib_neigh_set(fib, (uint16_t)oif_eth1, sl_test_ip4(10, 100, 0, 10), &host_mac);
+	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), sl_test_ip4(10, 1, 0, 10),
+		&host_mac);
+	sl_fib_neigh_set(fib, (uint16_t)oif_vif, sl_test_ip4(10, 2, 0, 10), &host_mac);
 	/* the test thread reads the FIB like a worker */
 	return sl_fib_reader_register(fib, rte_lcore_id());
 }
@@ -172,7 +156,7 @@ static struct rte_mbuf *craft(const struct pkt_spec *s)
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + payload + s->total_delta));
 	ip->time_to_live = s->ttl ? s->ttl : 64;
 	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(s->src ? s->src : A(10, 1, 0, 10));
+	ip->src_addr = rte_cpu_to_be_32(s->src ? s->src : sl_test_ip4(10, 1, 0, 10));
 	ip->dst_addr = rte_cpu_to_be_32(s->dst);
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	if (s->bad_cksum)
@@ -208,7 +192,8 @@ static const struct rte_ipv4_hdr *ip_of(struct rte_mbuf *m, uint16_t l2)
 static void test_leak_forward(void **state)
 {
 	(void)state;
-	struct rte_mbuf *m = craft(&(struct pkt_spec){.dst = A(10, 100, 0, 10), .ttl = 9});
+	struct rte_mbuf *m =
+		craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 100, 0, 10), .ttl = 9});
 	run(0, &m, 1);
 	assert_int_equal(out.n_tx[1], 1);
 	assert_int_equal(cnt.forwarded, 1);
@@ -232,8 +217,9 @@ static void test_checksum_all_ttls(void **state)
 	/* the carry case of the incremental checksum, over every TTL */
 	for (unsigned ttl = 2; ttl <= 255; ttl++) {
 		reset(NULL);
-		struct rte_mbuf *m = craft(&(struct pkt_spec){
-			.dst = A(10, 1, 0, 10), .ttl = (uint8_t)ttl, .src = A(10, 1, 0, ttl)});
+		struct rte_mbuf *m = craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 1, 0, 10),
+			.ttl = (uint8_t)ttl,
+			.src = sl_test_ip4(10, 1, 0, ttl)});
 		run(0, &m, 1);
 		assert_int_equal(out.n_tx[0], 1);
 		const struct rte_ipv4_hdr *ip = ip_of(out.tx[0][0], 14);
@@ -248,10 +234,12 @@ static void test_vlan_push_pop(void **state)
 	(void)state;
 	/* tagged on eth0.100 (VRF B): leaked to SHARED (tag popped) and back out on the vif */
 	struct rte_mbuf *pk[2] = {
-		craft(&(struct pkt_spec){
-			.vlan = 100, .src = A(10, 2, 0, 10), .dst = A(10, 100, 0, 10)}),
-		craft(&(struct pkt_spec){
-			.vlan = 100, .src = A(10, 2, 0, 10), .dst = A(10, 2, 0, 10)}),
+		craft(&(struct pkt_spec){.vlan = 100,
+			.src = sl_test_ip4(10, 2, 0, 10),
+			.dst = sl_test_ip4(10, 100, 0, 10)}),
+		craft(&(struct pkt_spec){.vlan = 100,
+			.src = sl_test_ip4(10, 2, 0, 10),
+			.dst = sl_test_ip4(10, 2, 0, 10)}),
 	};
 	run(0, pk, 2);
 	assert_int_equal(cnt.forwarded, 2);
@@ -270,8 +258,8 @@ static void test_vlan_push_pop(void **state)
 	/* untagged from SHARED towards the vif's subnet is not leaked: no route punt,
 	 * while SHARED → VRF A → untagged eth0 is */
 	reset(NULL);
-	struct rte_mbuf *m =
-		craft(&(struct pkt_spec){.src = A(10, 100, 0, 10), .dst = A(10, 1, 0, 10)});
+	struct rte_mbuf *m = craft(&(struct pkt_spec){
+		.src = sl_test_ip4(10, 100, 0, 10), .dst = sl_test_ip4(10, 1, 0, 10)});
 	run(1, &m, 1);
 	assert_int_equal(out.n_tx[0], 1);
 	eth = rte_pktmbuf_mtod(out.tx[0][0], const struct rte_ether_hdr *);
@@ -283,7 +271,7 @@ static void test_vlan_push_pop(void **state)
 static void test_malformed_drops(void **state)
 {
 	(void)state;
-	uint32_t d = A(10, 100, 0, 10);
+	uint32_t d = sl_test_ip4(10, 100, 0, 10);
 	struct rte_mbuf *pk[] = {
 		craft(&(struct pkt_spec){.dst = d, .bad_cksum = true}),
 		craft(&(struct pkt_spec){.dst = d, .version_ihl = 0x44}),
@@ -293,8 +281,8 @@ static void test_malformed_drops(void **state)
 		craft(&(struct pkt_spec){.dst = d, .frame_len = 14 + 12}),
 		craft(&(struct pkt_spec){.dst = d, .ether_type = RTE_ETHER_TYPE_IPV6}),
 		craft(&(struct pkt_spec){.dst = d, .vlan = 999}),
-		craft(&(struct pkt_spec){.dst = A(192, 0, 2, 1)}),
-		craft(&(struct pkt_spec){.dst = A(10, 200, 1, 1)}),
+		craft(&(struct pkt_spec){.dst = sl_test_ip4(192, 0, 2, 1)}),
+		craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 200, 1, 1)}),
 		craft(&(struct pkt_spec){.dst = d}), /* and one good packet in the same burst */
 	};
 	uint16_t n = sizeof(pk) / sizeof(pk[0]);
@@ -317,12 +305,12 @@ static void test_punts(void **state)
 	(void)state;
 	struct rte_mbuf *pk[] = {
 		craft(&(struct pkt_spec){.ether_type = RTE_ETHER_TYPE_ARP}),
-		craft(&(struct pkt_spec){.dst = A(10, 1, 0, 1)}),
-		craft(&(struct pkt_spec){.dst = A(10, 100, 0, 10), .ttl = 1}),
-		craft(&(struct pkt_spec){.dst = A(8, 8, 8, 8)}),
-		craft(&(struct pkt_spec){.dst = A(10, 100, 0, 77), .ttl = 5}),
+		craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 1, 0, 1)}),
+		craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 100, 0, 10), .ttl = 1}),
+		craft(&(struct pkt_spec){.dst = sl_test_ip4(8, 8, 8, 8)}),
+		craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 100, 0, 77), .ttl = 5}),
 		craft(&(struct pkt_spec){
-			.dst = A(10, 1, 0, 1), .ttl = 1}), /* local wins over TTL */
+			.dst = sl_test_ip4(10, 1, 0, 1), .ttl = 1}), /* local wins over TTL */
 	};
 	uint16_t n = sizeof(pk) / sizeof(pk[0]);
 	run(0, pk, n);
@@ -339,7 +327,7 @@ static void test_punts(void **state)
 	}
 	const struct sl_dp_meta *u = sl_dp_meta(out.punt[4]);
 	assert_int_equal(u->out_oif, oif_eth1);
-	assert_int_equal(u->nh_ip, A(10, 100, 0, 77));
+	assert_int_equal(u->nh_ip, sl_test_ip4(10, 100, 0, 77));
 	assert_int_equal(ip_of(out.punt[4], 14)->time_to_live, 4);
 	assert_int_equal(
 		ip_of(out.punt[2], 14)->time_to_live, 1); /* untouched for the ICMP quote */
@@ -353,23 +341,26 @@ static void test_default_route_gateway(void **state)
 {
 	(void)state;
 	/* SHARED's default route → gateway 10.100.0.254, unresolved until ARP answers */
-	struct rte_mbuf *m =
-		craft(&(struct pkt_spec){.src = A(10, 100, 0, 10), .dst = A(1, 2, 3, 4)});
+	struct rte_mbuf *m = craft(&(struct pkt_spec){
+		.src = sl_test_ip4(10, 100, 0, 10), .dst = sl_test_ip4(1, 2, 3, 4)});
 	run(1, &m, 1);
 	assert_int_equal(out.n_punt, 1);
-	assert_int_equal(sl_dp_meta(out.punt[0])->nh_ip, A(10, 100, 0, 254));
+	assert_int_equal(sl_dp_meta(out.punt[0])->nh_ip, sl_test_ip4(10, 100, 0, 254));
 	free_out();
 	/* while the control thread resolves it, further packets are dropped, not punted */
 	reset(NULL);
-	assert_int_equal(sl_fib_neigh_pending(fib, (uint16_t)oif_eth1, A(10, 100, 0, 254)), 0);
-	m = craft(&(struct pkt_spec){.src = A(10, 100, 0, 10), .dst = A(1, 2, 3, 4)});
+	assert_int_equal(
+		sl_fib_neigh_pending(fib, (uint16_t)oif_eth1, sl_test_ip4(10, 100, 0, 254)), 0);
+	m = craft(&(struct pkt_spec){
+		.src = sl_test_ip4(10, 100, 0, 10), .dst = sl_test_ip4(1, 2, 3, 4)});
 	run(1, &m, 1);
 	assert_int_equal(out.n_punt, 0);
 	assert_int_equal(cnt.dropped[SL_DP_DROP_NEIGH_PENDING], 1);
 	free_out();
 	reset(NULL);
-	sl_fib_neigh_set(fib, (uint16_t)oif_eth1, A(10, 100, 0, 254), &host_mac);
-	m = craft(&(struct pkt_spec){.src = A(10, 100, 0, 10), .dst = A(1, 2, 3, 4)});
+	sl_fib_neigh_set(fib, (uint16_t)oif_eth1, sl_test_ip4(10, 100, 0, 254), &host_mac);
+	m = craft(&(struct pkt_spec){
+		.src = sl_test_ip4(10, 100, 0, 10), .dst = sl_test_ip4(1, 2, 3, 4)});
 	run(1, &m, 1);
 	assert_int_equal(out.n_tx[1], 1);
 	free_out();
@@ -388,7 +379,7 @@ static void deny_dns(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
 		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)l3[i];
 		assert_int_equal(from_vrf[i], VRF_A);
 		assert_int_equal(to_vrf[i], VRF_SHARED);
-		deny[i] = rte_be_to_cpu_32(ip->dst_addr) == A(10, 100, 0, 10);
+		deny[i] = rte_be_to_cpu_32(ip->dst_addr) == sl_test_ip4(10, 100, 0, 10);
 		filter_pkts++;
 	}
 }
@@ -406,10 +397,11 @@ static void test_leak_filter(void **state)
 	(void)state;
 	set_filter(deny_dns, &filter_calls);
 	struct rte_mbuf *pk[] = {
-		craft(&(struct pkt_spec){.dst = A(10, 100, 0, 10)}), /* leaked, denied */
+		craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 100, 0, 10)}), /* leaked, denied */
 		craft(&(struct pkt_spec){
-			.dst = A(10, 100, 0, 11)}), /* leaked, allowed (unresolved) */
-		craft(&(struct pkt_spec){.dst = A(10, 1, 0, 10)}), /* not leaked: not filtered */
+			.dst = sl_test_ip4(10, 100, 0, 11)}), /* leaked, allowed (unresolved) */
+		craft(&(struct pkt_spec){
+			.dst = sl_test_ip4(10, 1, 0, 10)}), /* not leaked: not filtered */
 	};
 	run(0, pk, 3);
 	assert_int_equal(filter_calls, 1);
@@ -420,7 +412,7 @@ static void test_leak_filter(void **state)
 	free_out();
 	set_filter(NULL, NULL);
 	reset(NULL);
-	struct rte_mbuf *m = craft(&(struct pkt_spec){.dst = A(10, 100, 0, 10)});
+	struct rte_mbuf *m = craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 100, 0, 10)});
 	run(0, &m, 1);
 	assert_int_equal(out.n_tx[1], 1);
 	assert_int_equal(filter_calls, 1);

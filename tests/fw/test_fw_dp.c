@@ -17,13 +17,9 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include "../fib/fib_test_eal.h"
 #include "fw_test_util.h"
 #include "sl_dp.h"
-
-static uint32_t A4(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
-{
-	return a << 24 | b << 16 | c << 8 | d;
-}
 
 /* VRF ids as fwt_resolve gives them: CUST-B plays the internet VRF here. */
 enum { VA = V_A, VS = V_S, VI = V_B };
@@ -37,20 +33,6 @@ static struct sl_dp_out out;
 static const struct rte_ether_addr mac[3] = {
 	{{0x02, 0, 0, 0, 0, 0x10}}, {{0x02, 0, 0, 0, 0, 0x11}}, {{0x02, 0, 0, 0, 0, 0x12}}};
 static const struct rte_ether_addr host = {{0x02, 0xaa, 0, 0, 0, 0x0a}};
-
-static struct sl_fib_change route(uint32_t vrf, uint32_t addr, uint8_t len, enum sl_nh_type t,
-	const char *ifn, uint32_t gw_or_vrf)
-{
-	struct sl_fib_change c = {.op = SL_FIB_ROUTE_SET, .vrf_id = vrf, .prefix = {addr, len}};
-	c.nh.type = t;
-	if (ifn)
-		snprintf(c.nh.ifname, sizeof(c.nh.ifname), "%s", ifn);
-	if (t == SL_NH_VRF)
-		c.nh.vrf_id = gw_or_vrf;
-	else
-		c.nh.gw = gw_or_vrf;
-	return c;
-}
 
 static const char policy[] = "set firewall ipv4 name OUT rule 10 action accept\n"
 			     "set firewall ipv4 name OUT rule 10 protocol udp\n"
@@ -93,41 +75,47 @@ static int setup(void **state)
 			.mac = mac[0],
 			.up = true,
 			.n_addrs = 1,
-			.addrs = {{A4(10, 1, 0, 1), 24}}},
+			.addrs = {{sl_test_ip4(10, 1, 0, 1), 24}}},
 		{.name = "eth1",
 			.port = 1,
 			.vrf_id = VS,
 			.mac = mac[1],
 			.up = true,
 			.n_addrs = 1,
-			.addrs = {{A4(10, 100, 0, 1), 24}}},
+			.addrs = {{sl_test_ip4(10, 100, 0, 1), 24}}},
 		{.name = "eth2",
 			.port = 2,
 			.vrf_id = VI,
 			.mac = mac[2],
 			.up = true,
 			.n_addrs = 1,
-			.addrs = {{A4(203, 0, 113, 2), 24}}},
+			.addrs = {{sl_test_ip4(203, 0, 113, 2), 24}}},
 	};
 	struct sl_fib_change ch[] = {
 		{.op = SL_FIB_VRF_ADD, .vrf_id = VA},
 		{.op = SL_FIB_VRF_ADD, .vrf_id = VS},
 		{.op = SL_FIB_VRF_ADD, .vrf_id = VI},
-		route(VA, A4(10, 1, 0, 0), 24, SL_NH_CONNECTED, "eth0", 0),
-		route(VA, A4(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VS), /* leak redirect */
+		sl_test_route(VA, sl_test_ip4(10, 1, 0, 0), 24, SL_NH_CONNECTED, "eth0", 0),
+		sl_test_route(VA, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_VRF, NULL,
+			VS), /* leak redirect */
 		/* cross-VRF gateway static: a next hop in VI, no redirect */
-		route(VA, A4(8, 0, 0, 0), 8, SL_NH_GATEWAY, "eth2", A4(203, 0, 113, 1)),
-		route(VS, A4(10, 100, 0, 0), 24, SL_NH_CONNECTED, "eth1", 0),
-		route(VS, A4(10, 1, 0, 0), 24, SL_NH_VRF, NULL, VA),
-		route(VI, A4(203, 0, 113, 0), 24, SL_NH_CONNECTED, "eth2", 0),
+		sl_test_route(VA, sl_test_ip4(8, 0, 0, 0), 8, SL_NH_GATEWAY, "eth2",
+			sl_test_ip4(203, 0, 113, 1)),
+		sl_test_route(VS, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_CONNECTED, "eth1", 0),
+		sl_test_route(VS, sl_test_ip4(10, 1, 0, 0), 24, SL_NH_VRF, NULL, VA),
+		sl_test_route(VI, sl_test_ip4(203, 0, 113, 0), 24, SL_NH_CONNECTED, "eth2", 0),
 	};
 	if (sl_fib_iface_sync(fib, ifc, 3) < 0 ||
 		sl_fib_apply(fib, ch, sizeof(ch) / sizeof(ch[0]), NULL) < 0)
 		return -1;
-	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), A4(10, 1, 0, 10), &host);
-	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), A4(10, 1, 0, 11), &host);
-	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth1"), A4(10, 100, 0, 10), &host);
-	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth2"), A4(203, 0, 113, 1), &host);
+	sl_fib_neigh_set(
+		fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), sl_test_ip4(10, 1, 0, 10), &host);
+	sl_fib_neigh_set(
+		fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), sl_test_ip4(10, 1, 0, 11), &host);
+	sl_fib_neigh_set(
+		fib, (uint16_t)sl_fib_iface_index(fib, "eth1"), sl_test_ip4(10, 100, 0, 10), &host);
+	sl_fib_neigh_set(
+		fib, (uint16_t)sl_fib_iface_index(fib, "eth2"), sl_test_ip4(203, 0, 113, 1), &host);
 	struct sl_fw_config cfg = {.ct_max = 1024,
 		.n_lcores = RTE_MAX_LCORE,
 		.socket_id = SOCKET_ID_ANY,

@@ -33,22 +33,6 @@ static const struct rte_ether_addr mac0 = {{0x02, 0, 0, 0, 0, 0x10}},
 				   mac1 = {{0x02, 0, 0, 0, 0, 0x11}};
 static const struct rte_ether_addr host_mac = {{0x02, 0xaa, 0, 0, 0, 0x0a}};
 
-static uint32_t A(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
-{
-	return a << 24 | b << 16 | c << 8 | d;
-}
-
-static struct sl_fib_change route(uint32_t vrf, uint32_t addr, uint8_t len, enum sl_nh_type t,
-	const char *ifn, uint32_t to_vrf)
-{
-	struct sl_fib_change c = {.op = SL_FIB_ROUTE_SET, .vrf_id = vrf, .prefix = {addr, len}};
-	c.nh.type = t;
-	if (ifn)
-		snprintf(c.nh.ifname, sizeof(c.nh.ifname), "%s", ifn);
-	c.nh.vrf_id = to_vrf;
-	return c;
-}
-
 /* eth0: VRF A (10.1.0.0/24), eth0.300: VRF 300 (10.3.0.0/24), eth1: SHARED
  * (10.100.0.0/24); A and VRF 300 reach SHARED by a redirect, SHARED reaches
  * A back; A blackholes 192.0.2.0/24. */
@@ -78,21 +62,22 @@ static int setup(void **state)
 		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_A},
 		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_SHARED},
 		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_FAR},
-		route(VRF_A, A(10, 1, 0, 0), 24, SL_NH_CONNECTED, "eth0", 0),
-		route(VRF_A, A(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
-		route(VRF_A, A(192, 0, 2, 0), 24, SL_NH_BLACKHOLE, NULL, 0),
-		route(VRF_A, A(10, 1, 0, 1), 32, SL_NH_LOCAL, "eth0", 0),
-		route(VRF_FAR, A(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
-		route(VRF_SHARED, A(10, 100, 0, 0), 24, SL_NH_CONNECTED, "eth1", 0),
-		route(VRF_SHARED, A(10, 1, 0, 0), 24, SL_NH_VRF, NULL, VRF_A),
+		sl_test_route(VRF_A, sl_test_ip4(10, 1, 0, 0), 24, SL_NH_CONNECTED, "eth0", 0),
+		sl_test_route(VRF_A, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
+		sl_test_route(VRF_A, sl_test_ip4(192, 0, 2, 0), 24, SL_NH_BLACKHOLE, NULL, 0),
+		sl_test_route(VRF_A, sl_test_ip4(10, 1, 0, 1), 32, SL_NH_LOCAL, "eth0", 0),
+		sl_test_route(VRF_FAR, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
+		sl_test_route(
+			VRF_SHARED, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_CONNECTED, "eth1", 0),
+		sl_test_route(VRF_SHARED, sl_test_ip4(10, 1, 0, 0), 24, SL_NH_VRF, NULL, VRF_A),
 	};
 	if (sl_fib_iface_sync(fib, ifc, 3) < 0 ||
 		sl_fib_apply(fib, ch, sizeof(ch) / sizeof(ch[0]), NULL) < 0)
 		return -1;
-	sl_fib_neigh_set(
-		fib, (uint16_t)sl_fib_iface_index(fib, "eth1"), A(10, 100, 0, 10), &host_mac);
-	sl_fib_neigh_set(
-		fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), A(10, 1, 0, 10), &host_mac);
+	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth1"),
+		sl_test_ip4(10, 100, 0, 10), &host_mac);
+	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), sl_test_ip4(10, 1, 0, 10),
+		&host_mac);
 	return sl_fib_reader_register(fib, rte_lcore_id());
 }
 
@@ -132,7 +117,7 @@ static struct rte_mbuf *craft(uint32_t dst, uint16_t vlan, bool arp)
 	ip->total_length = rte_cpu_to_be_16(20 + 32);
 	ip->time_to_live = 64;
 	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(A(10, 9, 9, 9));
+	ip->src_addr = rte_cpu_to_be_32(sl_test_ip4(10, 9, 9, 9));
 	ip->dst_addr = rte_cpu_to_be_32(dst);
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	return m;
@@ -157,14 +142,14 @@ static void test_datapath_counts(void **state)
 {
 	(void)state;
 	memset(&cnt, 0, sizeof(cnt));
-	send_burst(0, A(10, 100, 0, 10), 0, false, 5); /* A -> SHARED, redirected */
-	send_burst(1, A(10, 1, 0, 10), 0, false, 3); /* SHARED -> A, redirected */
-	send_burst(0, A(192, 0, 2, 1), 0, false, 2); /* A: blackholed */
-	send_burst(0, A(10, 1, 0, 10), 0, false, 4); /* A -> A: no crossing */
-	send_burst(0, A(10, 1, 0, 1), 0, true, 1); /* ARP: not IPv4, not counted */
-	send_burst(0, A(10, 100, 0, 10), 300, false, 6); /* VRF 300 -> SHARED */
-	send_burst(0, A(10, 1, 0, 1), 0, false, 3); /* A: to the router, punted */
-	send_burst(0, A(10, 9, 0, 1), 300, false, 2); /* VRF 300: no route, punted */
+	send_burst(0, sl_test_ip4(10, 100, 0, 10), 0, false, 5); /* A -> SHARED, redirected */
+	send_burst(1, sl_test_ip4(10, 1, 0, 10), 0, false, 3); /* SHARED -> A, redirected */
+	send_burst(0, sl_test_ip4(192, 0, 2, 1), 0, false, 2); /* A: blackholed */
+	send_burst(0, sl_test_ip4(10, 1, 0, 10), 0, false, 4); /* A -> A: no crossing */
+	send_burst(0, sl_test_ip4(10, 1, 0, 1), 0, true, 1); /* ARP: not IPv4, not counted */
+	send_burst(0, sl_test_ip4(10, 100, 0, 10), 300, false, 6); /* VRF 300 -> SHARED */
+	send_burst(0, sl_test_ip4(10, 1, 0, 1), 0, false, 3); /* A: to the router, punted */
+	send_burst(0, sl_test_ip4(10, 9, 0, 1), 300, false, 2); /* VRF 300: no route, punted */
 
 	assert_int_equal(cnt.vrf_ipv4_rx[VRF_A], 5 + 2 + 4 + 3);
 	assert_int_equal(cnt.vrf_forwarded[VRF_A], 5 + 4);
