@@ -88,7 +88,6 @@ static int add_static(struct sync *s, const char *vrf, const char *prefix, unsig
 	return 0;
 }
 
-#define TOK(i) (n > (i) ? t[i] : NULL)
 #define IS(i, w) (n > (i) && strcmp(t[i], (w)) == 0)
 
 /* Sort one changed path into the sync plan. */
@@ -133,7 +132,6 @@ static int classify(struct sync *s, const char *const *t, size_t n, unsigned lin
 		}
 		return set_add(pl ? &s->plists : &s->rmaps, t[2]);
 	}
-	(void)TOK(0);
 	return 0; /* firewall: enforced by the forwarding plane, not the RIB */
 }
 
