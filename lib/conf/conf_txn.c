@@ -191,6 +191,22 @@ static bool path_eq(const struct conf_change *a, char *const *tok, size_t n)
 	return true;
 }
 
+/* The tokens from the root down to n (n's own name last); returns how many. */
+static size_t node_path(const struct sl_conf_node *n, char *tok[CONF_MAX_TOKENS])
+{
+	size_t depth = 0;
+
+	for (const struct sl_conf_node *p = n; p && p->parent && depth < CONF_MAX_TOKENS;
+		p = p->parent)
+		tok[depth++] = (char *)p->name;
+	for (size_t i = 0; i < depth / 2; i++) {
+		char *t = tok[i];
+		tok[i] = tok[depth - 1 - i];
+		tok[depth - 1 - i] = t;
+	}
+	return depth;
+}
+
 static int chg_set_grow(struct sl_conf *c)
 {
 	uint32_t cap = c->chg_set_cap ? c->chg_set_cap * 2 : 64;
@@ -216,14 +232,7 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 	size_t depth = 0, k;
 	uint32_t h, j;
 
-	for (const struct sl_conf_node *p = n; p && p->parent && depth < CONF_MAX_TOKENS;
-		p = p->parent)
-		tok[depth++] = (char *)p->name;
-	for (size_t i = 0; i < depth / 2; i++) {
-		char *t = tok[i];
-		tok[i] = tok[depth - 1 - i];
-		tok[depth - 1 - i] = t;
-	}
+	depth = node_path(n, tok);
 	h = path_hash(tok, depth);
 	if ((c->nchg + 1) * 2 > c->chg_set_cap && chg_set_grow(c) < 0)
 		return -ENOMEM;
@@ -268,14 +277,7 @@ bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n)
 
 	if (c->chg_set_cap == 0)
 		return false;
-	for (const struct sl_conf_node *p = n; p && p->parent && depth < CONF_MAX_TOKENS;
-		p = p->parent)
-		tok[depth++] = (char *)p->name;
-	for (size_t i = 0; i < depth / 2; i++) {
-		char *t = tok[i];
-		tok[i] = tok[depth - 1 - i];
-		tok[depth - 1 - i] = t;
-	}
+	depth = node_path(n, tok);
 	h = path_hash(tok, depth);
 	for (j = h & (c->chg_set_cap - 1); c->chg_set[j]; j = (j + 1) & (c->chg_set_cap - 1))
 		if (c->chg[c->chg_set[j] - 1].hash == h &&
