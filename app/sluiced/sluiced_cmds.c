@@ -155,6 +155,8 @@ static int cmd_show_dataplane(
 	sl_dp_counters_sum(s->dp, &c);
 	struct sl_fib_stats fs;
 	sl_fib_stats_get(s->fib, &fs);
+	struct sl_dp_stalls st;
+	sl_dp_stalls_get(s->dp, &st);
 	if (json) {
 		fprintf(out,
 			"{\"rx\":%" PRIu64 ",\"tx\":%" PRIu64 ",\"forwarded\":%" PRIu64
@@ -169,7 +171,12 @@ static int cmd_show_dataplane(
 			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", sl_dp_drop_names[i],
 				c.dropped[i]);
 		fprintf(out,
-			"},\"fib\":{\"vrfs\":%u,\"next_hops\":%u,\"neighbours\":%u,"
+			"},\"stalls\":{\"max_loop_us\":%.1f,\"max_on_cpu_us\":%.1f,"
+			"\"gaps_over_1ms\":%" PRIu64 ",\"on_cpu_over_1ms\":%" PRIu64 "}",
+			(double)st.max_gap_ns / 1e3, (double)st.max_on_cpu_ns / 1e3,
+			st.gaps_over_1ms, st.on_cpu_over_1ms);
+		fprintf(out,
+			",\"fib\":{\"vrfs\":%u,\"next_hops\":%u,\"neighbours\":%u,"
 			"\"bytes_per_vrf\":%zu}}\n",
 			fs.vrfs, fs.nh_used, fs.neighbours, fs.bytes_per_vrf);
 		return SL_CTL_OK;
@@ -186,6 +193,11 @@ static int cmd_show_dataplane(
 	for (int i = 0; i < SL_DP_DROP__COUNT; i++)
 		fprintf(out, " %s=%" PRIu64, sl_dp_drop_names[i], c.dropped[i]);
 	fprintf(out, "\nslow path drops: %" PRIu64 "\n", s->slow_drops);
+	fprintf(out,
+		"worker loop gaps: longest %.1f us (%.1f us of it on CPU); over 1 ms: %" PRIu64
+		" (%" PRIu64 " on CPU)\n",
+		(double)st.max_gap_ns / 1e3, (double)st.max_on_cpu_ns / 1e3, st.gaps_over_1ms,
+		st.on_cpu_over_1ms);
 	fprintf(out, "fib: %u VRF tables (%zu MiB each), %u next hops, %u neighbours\n", fs.vrfs,
 		fs.bytes_per_vrf >> 20, fs.nh_used, fs.neighbours);
 	return SL_CTL_OK;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
@@ -131,6 +132,15 @@ void sl_dp_flush(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t txq, struc
 	}
 }
 
+static uint64_t thread_cpu_ns(void *ctx)
+{
+	(void)ctx;
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 int sl_dp_worker_main(void *arg)
 {
 	struct sl_dp_worker *w = arg;
@@ -144,6 +154,8 @@ int sl_dp_worker_main(void *arg)
 		rte_free(out);
 		return -EINVAL;
 	}
+	struct sl_dp_stall_clock stall;
+	sl_dp_stall_start(&stall, dp, rte_get_tsc_hz(), rte_rdtsc(), thread_cpu_ns, NULL);
 	while (!dp->stop) {
 		for (uint16_t q = 0; q < w->n_rxq; q++) {
 			uint16_t port = w->rxq[q].port;
@@ -156,6 +168,7 @@ int sl_dp_worker_main(void *arg)
 			c->work_cycles += rte_rdtsc() - t0;
 		}
 		sl_fib_reader_quiescent(dp->fib, w->lcore_id);
+		sl_dp_stall_tick(&stall, dp, &c->stalls, rte_rdtsc());
 	}
 	sl_fib_reader_unregister(dp->fib, w->lcore_id);
 	rte_free(out);
@@ -185,4 +198,6 @@ void sl_dp_counters_clear(struct sl_dp *dp)
 	memset(&dp->cleared, 0, sizeof(dp->cleared));
 	sl_dp_counters_sum(dp, &now);
 	dp->cleared = now;
+	/* stalls are maxima, not sums: each worker zeroes its own on seeing this */
+	__atomic_fetch_add(&dp->clear_gen, 1, __ATOMIC_RELEASE);
 }

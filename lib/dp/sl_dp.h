@@ -90,6 +90,21 @@ struct sl_dp_leak_slot {
 	uint64_t packets;
 };
 
+/*
+ * Gaps between two ends of a worker's poll loop, since the last clear. A gap
+ * is wall-clock (TSC); its on-CPU part excludes the time the kernel ran
+ * something else on the worker's CPU (measured from the thread's CPU clock,
+ * read every SL_DP_STALL_SAMPLE_US): only that part is sluice's own stall.
+ */
+#define SL_DP_STALL_SAMPLE_US 250
+#define SL_DP_STALL_FLOOR_US 10 /* shorter gaps are not recorded */
+struct sl_dp_stalls {
+	uint64_t max_gap_ns; /* longest loop gap, wall clock */
+	uint64_t max_on_cpu_ns; /* longest gap less the time off CPU */
+	uint64_t gaps_over_1ms; /* wall clock */
+	uint64_t on_cpu_over_1ms; /* stalls of sluice's own over 1 ms */
+};
+
 /* Per-lcore counters: each lcore writes only its own cache lines. */
 struct sl_dp_counters {
 	uint64_t rx;
@@ -114,6 +129,7 @@ struct sl_dp_counters {
 	/* forwarded packets that crossed: by (ingress VRF, egress interface's VRF) */
 	struct sl_dp_leak_slot leak[SL_DP_LEAK_SLOTS];
 	uint64_t leak_other;
+	struct sl_dp_stalls stalls; /* reset by the worker itself (sl_dp::clear_gen) */
 } __rte_cache_aligned;
 
 /*
@@ -146,6 +162,7 @@ struct sl_dp {
 	uint16_t n_txq[SL_FIB_PORT_MAX];
 	struct sl_dp_counters counters[RTE_MAX_LCORE];
 	struct sl_dp_counters cleared; /* sum at the last clear: workers never reset theirs */
+	uint32_t clear_gen; /* bumped by a clear: workers then zero their stalls */
 };
 
 /* Dynamic-field offset of struct sl_dp_meta; valid after sl_dp_init. */
@@ -220,5 +237,36 @@ int sl_dp_worker_main(void *arg);
 /* Sum of every lcore's counters since the last clear (clear only snapshots). */
 void sl_dp_counters_sum(const struct sl_dp *dp, struct sl_dp_counters *sum);
 void sl_dp_counters_clear(struct sl_dp *dp);
+
+/* Every worker's stalls: the longest gaps and the summed counts. */
+void sl_dp_stalls_get(const struct sl_dp *dp, struct sl_dp_stalls *st);
+
+/*
+ * Stall accounting of one worker loop (sl_dp_worker_main calls it once per
+ * loop; exposed for tests): now_tsc is the loop's end, cpu_ns(ctx) the
+ * thread's CPU clock, read only every SL_DP_STALL_SAMPLE_US.
+ */
+struct sl_dp_stall_clock {
+	uint64_t hz, floor_cycles, sample_cycles;
+	uint64_t last_tsc, sample_tsc, sample_cpu_ns;
+	uint32_t gen;
+	uint64_t (*cpu_ns)(void *ctx);
+	void *ctx;
+};
+void sl_dp_stall_start(struct sl_dp_stall_clock *k, const struct sl_dp *dp, uint64_t hz,
+	uint64_t now_tsc, uint64_t (*cpu_ns)(void *ctx), void *ctx);
+void sl_dp_stall_slow(struct sl_dp_stall_clock *k, const struct sl_dp *dp, struct sl_dp_stalls *st,
+	uint64_t now_tsc);
+
+static inline void sl_dp_stall_tick(struct sl_dp_stall_clock *k, const struct sl_dp *dp,
+	struct sl_dp_stalls *st, uint64_t now_tsc)
+{
+	/* the usual loop: two compares; a gap over the floor (10 us) or the
+	 * sample period reads the CPU clock */
+	if (unlikely(now_tsc - k->last_tsc > k->floor_cycles ||
+		     now_tsc - k->sample_tsc >= k->sample_cycles))
+		sl_dp_stall_slow(k, dp, st, now_tsc);
+	k->last_tsc = now_tsc;
+}
 
 #endif
