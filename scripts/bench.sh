@@ -7,18 +7,22 @@
 # default build-bench-release), generates the seeded inputs (scripts/gen-bench.py),
 # reserves hugepages, then measures on one worker lcore, interleaved rep by rep:
 #   (a) dpdk-testpmd io floor, (b) sluiced scenarios base / vrfs / leak / firewall
-#   (not available) / commit, (c) the raw rte_lpm lookup floor.
+#   (leak + a 100-rule ruleset on the leaked direction) / commit, (c) the raw
+#   rte_lpm lookup floor.
 # Prints a summary and writes DIR/bench.json (default DIR: BUILD/bench-out).
-# --quick: tiny tables (smoke test: 2,000 routes, 4 VRFs, 1 rep of 1 s).
+# --quick: tiny tables (smoke test: 2,000 routes, 4 VRFs, 1 rep of 1 s); without
+#   --scenarios it runs base,vrfs,leak,commit (add firewall explicitly).
 # Environment: SLUICE_BENCH_VRFS (default 64), SLUICE_BENCH_ROUTES (1000000),
 #   SLUICE_BENCH_VRF_ROUTES (16000), SLUICE_BENCH_SEED (1), TESTPMD (dpdk-testpmd),
-#   SLUICE_BENCH_NO_BUILD=1 (use the binaries already in $SLUICE_BENCH_BUILD).
+#   SLUICE_BENCH_NO_BUILD=1 (use the binaries already in $SLUICE_BENCH_BUILD),
+#   SLUICE_BENCH_FW_RULES (100), SLUICE_BENCH_FW_STATEFUL=1 (the firewall
+#   scenario's ruleset opens with a `state established/related` rule).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${SLUICE_BENCH_BUILD:-$top/build-bench-release}
 out=""
-scenarios=base,vrfs,leak,commit
+scenarios=""
 reps=3
 seconds=3
 quick=0
@@ -27,6 +31,8 @@ vrfs=${SLUICE_BENCH_VRFS:-64}
 routes=${SLUICE_BENCH_ROUTES:-1000000}
 vrf_routes=${SLUICE_BENCH_VRF_ROUTES:-16000}
 seed=${SLUICE_BENCH_SEED:-1}
+fw_rules=${SLUICE_BENCH_FW_RULES:-100}
+fw_stateful=${SLUICE_BENCH_FW_STATEFUL:-0}
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -35,7 +41,7 @@ while [ $# -gt 0 ]; do
 	--reps) reps=$2; shift ;;
 	--seconds) seconds=$2; shift ;;
 	--out) out=$2; shift ;;
-	-h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,20p' "$0"; exit 0 ;;
 	*) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -43,7 +49,9 @@ done
 out=${out:-$build/bench-out}
 if [ "$quick" = 1 ]; then
 	routes=2000 vrf_routes=500 vrfs=4 reps=1 seconds=1 commit_seconds=1
+	scenarios=${scenarios:-base,vrfs,leak,commit}
 fi
+scenarios=${scenarios:-base,vrfs,leak,firewall,commit}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "bench.sh: needs root (hugepages, DPDK)" >&2
@@ -81,6 +89,11 @@ gen() { # scenario args...: regenerate only when the arguments changed
 gen base --routes "$routes" --seed "$seed"
 case ,$scenarios, in *,vrfs,*) gen vrfs --routes "$vrf_routes" --vrfs "$vrfs" --seed "$seed" ;; esac
 case ,$scenarios, in *,leak,*) gen leak --routes "$routes" --seed "$seed" ;; esac
+case ,$scenarios, in *,firewall,*)
+	gen fw --routes "$routes" --seed "$seed" --fw-rules "$fw_rules" \
+		$([ "$fw_stateful" = 1 ] && echo --fw-stateful)
+	;;
+esac
 
 # Hugepages: 64 MiB tbl24 + tbl8s per VRF table, for every loaded instance
 # (they stay loaded, paused, between reps) plus mbufs and slack.
@@ -88,10 +101,10 @@ need_mb=$(/usr/bin/python3 - "$data" "$scenarios" <<'EOF'
 import json, os, sys
 data, want = sys.argv[1], sys.argv[2].split(",")
 mb = 256  # testpmd, lookup floor, slack
-for sc in ("base", "vrfs", "leak"):
+for sc, d in (("base", "base"), ("vrfs", "vrfs"), ("leak", "leak"), ("firewall", "fw")):
     if sc not in want and not (sc == "base" and "commit" in want):
         continue
-    i = json.load(open(os.path.join(data, sc, "info.json")))
+    i = json.load(open(os.path.join(data, d, "info.json")))
     t8 = max(256, 1 << (int(i["tbl8_groups_max"] * 1.25) - 1).bit_length())
     mb += i["vrfs"] * (64 + t8 // 1024 + max(i["routes_per_vrf"]) * 8 // 2**20 + 1) + 64
 print(mb)

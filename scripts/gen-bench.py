@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Deterministic inputs for the forwarding benchmark (scripts/bench.sh).
 
-    gen-bench.py --out DIR --scenario {base,leak,vrfs} [--routes N] [--vrfs V]
-                 [--leak-pct P] [--packets K] [--seed S]
+    gen-bench.py --out DIR --scenario {base,leak,fw,vrfs} [--routes N] [--vrfs V]
+                 [--leak-pct P] [--packets K] [--seed S] [--fw-rules R] [--fw-stateful]
 
 writes into DIR:
   sluiced.conf  the router configuration (VyOS `set` lines) for sluiced on ONE
@@ -20,6 +20,16 @@ Scenarios:
   leak   base + VRF PEER on eth0 vif 100 with its own routes inside
          100.64.0.0/10, leaked into BENCH by one static interface leak;
          P % (default 30) of the packets go to PEER's routes (second lookup)
+  fw     leak (the same routes and the same pcap, byte for byte) + an R-rule
+         (default 100) VyOS firewall ruleset BENCH-TO-PEER bound on the leaked
+         direction (`set vrf name BENCH leak-firewall to PEER name BENCH-TO-PEER`):
+         R - 1 rules that the benchmark packets do not match (other protocols,
+         sources, ports, ICMP types), in a random order, and the last rule
+         (number 10 x R) that accepts them (UDP to 100.64.0.0/10 port 9);
+         default-action drop. Every leaked packet is classified against the whole
+         ruleset and forwarded. Without state rules the pair is not tracked;
+         --fw-stateful prepends rule 1 `state established` + `state related`
+         accept (a stateful ruleset: every leaked packet also pays conntrack)
   vrfs   V VRFs (default 64) on vifs 10.. of eth0, N routes each (default 16,000)
 
 Only the Python standard library; the same arguments give the same bytes.
@@ -176,25 +186,89 @@ def config_lines(vrfs, leak):
     return out
 
 
+FW_RULESET = "BENCH-TO-PEER"
+FW_MATCH_PORT = 9  # the benchmark packets' UDP destination port (frame_udp)
+
+
+def fw_rules(rng, n_rules, stateful):
+    """A realistic leak-point ruleset: n_rules - 1 rules that do not match the
+    benchmark packets (UDP from 10.0.0.254, ports 1024-2047 -> 100.64.0.0/10
+    port 9), then the one that accepts them. Returns `set` lines."""
+    pre = "set firewall ipv4 name %s" % FW_RULESET
+    out = ["%s default-action drop" % pre]
+    if stateful:
+        out += ["%s rule 1 action accept" % pre, "%s rule 1 state established" % pre,
+                "%s rule 1 state related" % pre]
+    services_tcp = (22, 25, 80, 110, 143, 443, 465, 587, 993, 995, 3306, 5432, 6379, 8080, 8443)
+    services_udp = (53, 67, 69, 123, 161, 162, 500, 514, 1812, 4500, 5060)
+    # sources that never hold 10.0.0.254: other customers, bogons, documentation space
+    other_src = ("192.168.%d.0/24", "172.16.%d.0/24", "198.51.100.%d/32", "203.0.113.%d/32",
+                 "10.%d.0.0/16")
+    for k in range(1, n_rules):
+        num = 10 * k
+        r = "%s rule %d" % (pre, num)
+        kind = rng.choice(("tcp", "tcp", "tcp", "udp", "udp", "icmp", "proto", "src"))
+        dst = "100.%d.%d.0/24" % (rng.randint(64, 127), rng.randrange(256))
+        if kind == "tcp":
+            out += ["%s action %s" % (r, rng.choice(("accept", "accept", "drop", "reject"))),
+                    "%s protocol tcp" % r, "%s destination address %s" % (r, dst)]
+            if rng.random() < 0.3:
+                out.append("%s destination port %s" % (r, ",".join(
+                    str(p) for p in rng.sample(services_tcp, rng.randint(2, 4)))))
+            else:
+                out.append("%s destination port %d" % (r, rng.choice(services_tcp)))
+        elif kind == "udp":
+            # UDP, but never towards port 9, or from a source port outside 1024-2047
+            out += ["%s action %s" % (r, rng.choice(("accept", "drop"))), "%s protocol udp" % r]
+            if rng.random() < 0.5:
+                out.append("%s destination port %d" % (r, rng.choice(services_udp)))
+                out.append("%s destination address %s" % (r, dst))
+            else:
+                lo = rng.randint(10, 60000)
+                out.append("%s destination port %d-%d" % (r, lo, lo + rng.randint(0, 500)))
+                out.append("%s source port %d" % (r, rng.choice((53, 123, 500, 4500))))
+        elif kind == "icmp":
+            out += ["%s action %s" % (r, rng.choice(("accept", "drop"))),
+                    "%s protocol icmp" % r,
+                    "%s icmp type %d" % (r, rng.choice((0, 3, 8, 11, 13)))]
+            if rng.random() < 0.5:
+                out.append("%s destination address %s" % (r, dst))
+        elif kind == "proto":
+            out += ["%s action drop" % r,
+                    "%s protocol %d" % (r, rng.choice((2, 41, 47, 50, 51, 89, 132)))]
+        else:  # any protocol from somewhere else
+            out += ["%s action %s" % (r, rng.choice(("drop", "reject"))),
+                    "%s source address %s" % (r, rng.choice(other_src) % rng.randint(1, 254))]
+    r = "%s rule %d" % (pre, 10 * n_rules)
+    out += ["%s action accept" % r, "%s protocol udp" % r,
+            "%s destination address %s/%d" % (r, ip_str(PEER_NET), PEER_LEN),
+            "%s destination port %d" % (r, FW_MATCH_PORT),
+            "set vrf name BENCH leak-firewall to PEER name %s" % FW_RULESET]
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True)
-    ap.add_argument("--scenario", choices=("base", "leak", "vrfs"), required=True)
+    ap.add_argument("--scenario", choices=("base", "leak", "fw", "vrfs"), required=True)
     ap.add_argument("--routes", type=int)
     ap.add_argument("--vrfs", type=int, default=64)
     ap.add_argument("--leak-pct", type=float, default=30.0)
     ap.add_argument("--peer-routes", type=int, default=16000)
     ap.add_argument("--packets", type=int, default=4096)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--fw-rules", type=int, default=100)
+    ap.add_argument("--fw-stateful", action="store_true")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     os.makedirs(a.out, exist_ok=True)
 
     vrfs, leak = [], None
-    if a.scenario in ("base", "leak"):
+    leaky = a.scenario in ("leak", "fw")
+    if a.scenario in ("base", "leak", "fw"):
         n = a.routes if a.routes is not None else 1000000
         vrfs.append(Vrf("BENCH", 100, 0, 0x0A000000, gen_routes(rng, n), GATEWAYS))
-        if a.scenario == "leak":
+        if leaky:
             peer = Vrf("PEER", 101, LEAK_VLAN, 0x0A010000,
                        gen_routes(rng, a.peer_routes, (PEER_NET, PEER_LEN)), 1)
             vrfs.append(peer)
@@ -208,7 +282,13 @@ def main():
                             gen_routes(rng, n), 1))
 
     with open(os.path.join(a.out, "sluiced.conf"), "w") as f:
-        f.write("\n".join(config_lines(vrfs, leak)) + "\n")
+        lines = config_lines(vrfs, leak)
+        if a.scenario == "fw":
+            if a.fw_rules < 1:
+                sys.exit("gen-bench.py: --fw-rules must be at least 1")
+            # its own generator: the routes and the pcap stay identical to leak's
+            lines += fw_rules(random.Random(a.seed * 1000003 + 4), a.fw_rules, a.fw_stateful)
+        f.write("\n".join(lines) + "\n")
     with open(os.path.join(a.out, "routes.txt"), "w") as f:
         for vi, v in enumerate(vrfs):
             for addr, ln in v.routes:
@@ -225,7 +305,7 @@ def main():
         sys.exit("gen-bench.py: --packets must exceed the %d ARP frames" % n_arp)
     leaked = 0
     for i in range(a.packets - n_arp):
-        if a.scenario == "leak" and rng.random() * 100 < a.leak_pct:
+        if leaky and rng.random() * 100 < a.leak_pct:
             v, ingress = vrfs[1], vrfs[0]
             leaked += 1
         elif a.scenario == "vrfs":
@@ -250,6 +330,10 @@ def main():
         "packets": len(frames), "arp_frames": n_arp, "leaked_packets": leaked,
         "frame_bytes": 64,
     }
+    if a.scenario == "fw":
+        info["firewall"] = {"ruleset": FW_RULESET, "rules": a.fw_rules + (1 if a.fw_stateful else 0),
+                            "matching_rule": 10 * a.fw_rules, "stateful": a.fw_stateful,
+                            "binding": "BENCH -> PEER"}
     with open(os.path.join(a.out, "info.json"), "w") as f:
         json.dump(info, f, indent=1)
         f.write("\n")

@@ -7,8 +7,10 @@ tx). Measured, interleaved rep by rep, each figure the median of the reps:
 
   (a) io floor   dpdk-testpmd --forward-mode=io on the base scenario's pcap
   (b) sluiced    1 base (1 VRF x 1M routes), 2 vrfs (64 VRFs on vifs), 3 leak
-                 (base + 30 % of the packets through a leak), 4 firewall (not
-                 available yet), 5 base while a commit is applied every 100 ms
+                 (base + 30 % of the packets through a leak), 4 firewall (leak +
+                 a 100-rule ruleset bound on the leaked direction, every leaked
+                 packet classified and accepted), 5 base while a commit is
+                 applied every 100 ms
   (c) lookup     sluice-bench-lpm: raw rte_lpm_lookup_bulk over the same
                  destinations in tables of the same routes
 
@@ -31,6 +33,9 @@ import threading
 import time
 
 TELEMETRY_DIR = "/var/run/dpdk"
+# scenario name (--scenarios, JSON) -> gen-bench.py data directory
+DATA_DIR = {"base": "base", "vrfs": "vrfs", "leak": "leak", "firewall": "fw"}
+LOADED = ("base", "vrfs", "leak", "firewall")  # scenarios with their own sluiced instance
 
 
 def die_with_parent():
@@ -105,6 +110,11 @@ def ctl(sock, argv, json_out=False, data=None, timeout=600):
 
 def dataplane(sock):
     return json.loads(ctl(sock, ["show", "dataplane"], json_out=True))
+
+
+def firewall_summary(sock):
+    """`show firewall` summary (classified, accepted, dropped, conntrack...)."""
+    return json.loads(ctl(sock, ["show", "firewall"], json_out=True))["summary"]
 
 
 def rate(tel, seconds, task):
@@ -265,20 +275,31 @@ def testpmd_rep(a, pcap, rep):
 def sluiced_rep(a, s):
     s.resume()
     time.sleep(a.warmup)
+    fw0 = firewall_summary(s.sock) if s.name == "firewall" else None
     d0 = dataplane(s.sock)
     r = rate(s.tel, a.seconds, s.task)
     d1 = dataplane(s.sock)
+    fw1 = firewall_summary(s.sock) if s.name == "firewall" else None
     s.pause()
     rx = d1["rx"] - d0["rx"]
     fwd = d1["forwarded"] - d0["forwarded"]
-    return {
+    extra = {}
+    if fw1 is not None:
+        # the leaked packets must have been classified and accepted, not dropped
+        extra["firewall"] = {k: fw1[k] - fw0[k] for k in (
+            "classified", "accepted", "dropped", "rejected", "unguarded", "conntrackCreated")}
+        extra["firewall"]["conntrackEntries"] = fw1["conntrackEntries"]
+    return dict(extra, **{
         "pps": r["pps"], "pps_wall": r["pps_wall"], "cpu_share": r["cpu_share"],
         "work_cycles_per_packet": (d1["work_cycles"] - d0["work_cycles"]) / rx if rx else None,
         "rx": rx, "forwarded": fwd, "leaked": d1["leaked"] - d0["leaked"],
         "punted": sum(d1["punted"].values()) - sum(d0["punted"].values()),
         "dropped": {k: d1["dropped"][k] - d0["dropped"][k] for k in d1["dropped"]
                     if d1["dropped"][k] != d0["dropped"][k]},
-    }
+    })
+
+
+STALL_FIELDS = ("max_loop_us", "max_on_cpu_us", "gaps_over_1ms", "on_cpu_over_1ms")
 
 
 def commit_scenario(a, s):
@@ -309,6 +330,9 @@ def commit_scenario(a, s):
             nxt += a.commit_interval
             time.sleep(max(0.0, nxt - time.monotonic()))
 
+    # The worker's own stall counter (show dataplane "stalls") covers the
+    # commit phase only: cleared right before it. Older sluiced: no "stalls".
+    ctl(s.sock, ["clear", "counters"])
     d0 = dataplane(s.sock)
     samples = []
     th = threading.Thread(target=committer)
@@ -358,7 +382,14 @@ def commit_scenario(a, s):
     # ARP frames the control thread did not take in time, not forwarded traffic.
     other_punts = sum(d1["punted"].values()) - sum(d0["punted"].values()) - arp
     lost = sum(v for k, v in drops.items() if k != "punt_full") + other_punts
+    st = d1.get("stalls")
+    if isinstance(st, dict):
+        stalls = {k: st.get(k) for k in STALL_FIELDS}
+    else:
+        stalls = {"available": False,
+                  "note": "sluiced's show dataplane has no stalls object (older binary)"}
     return {
+        "worker_stalls": stalls,
         "commits": len(lat), "commit_errors": errors[:3], "commit_interval_s": a.commit_interval,
         "commit_latency_ms_median": statistics.median(lat) * 1e3 if lat else None,
         "commit_latency_ms_max": max(lat) * 1e3 if lat else None,
@@ -398,7 +429,7 @@ def med(vals):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True, help="dir with base/, leak/, vrfs/ from gen-bench.py")
-    ap.add_argument("--scenarios", default="base,vrfs,leak,commit")
+    ap.add_argument("--scenarios", default="base,vrfs,leak,firewall,commit")
     ap.add_argument("--sluiced", required=True)
     ap.add_argument("--lpm", required=True)
     ap.add_argument("--testpmd", default="dpdk-testpmd")
@@ -423,9 +454,9 @@ def main():
         pass
     want = [x for x in a.scenarios.split(",") if x]
     info = {}
-    for sc in ("base", "vrfs", "leak"):
-        p = os.path.join(a.data, sc, "info.json")
-        if os.path.exists(p):
+    for sc in LOADED:
+        p = os.path.join(a.data, DATA_DIR[sc], "info.json")
+        if os.path.exists(p) and (sc in want or sc == "base"):
             with open(p) as f:
                 info[sc] = json.load(f)
     tbl8s = {sc: max(256, 1 << (int(i["tbl8_groups_max"] * 1.25) - 1).bit_length())
@@ -439,9 +470,9 @@ def main():
     try:
         # Load one instance at a time (loading is the control plane's job and
         # would steal the worker's core from a measuring neighbour), pause it.
-        for sc in ("base", "vrfs", "leak"):
+        for sc in LOADED:
             if sc in want or (sc == "base" and "commit" in want):
-                s = Sluiced(a, sc, os.path.join(a.data, sc), tbl8s[sc], rules[sc])
+                s = Sluiced(a, sc, os.path.join(a.data, DATA_DIR[sc]), tbl8s[sc], rules[sc])
                 s.wait_ready(a.load_timeout)
                 log("%s ready in %.1f s" % (sc, s.load_s))
                 inst[sc] = s
@@ -472,10 +503,12 @@ def main():
     # The lookup floors last: their tables need the hugepages sluiced held.
     lookups, hz = {}, None
     for sc in inst:
+        if sc == "firewall" and "leak" in inst:
+            continue  # the same tables and destinations as leak: its floor applies
         if sc in want:
             try:
-                lookups[sc] = lpm_floor(a, os.path.join(a.data, sc), tbl8s[sc],
-                                        1 if sc == "leak" else None)
+                lookups[sc] = lpm_floor(a, os.path.join(a.data, DATA_DIR[sc]), tbl8s[sc],
+                                        1 if sc in ("leak", "firewall") else None)
                 hz = lookups[sc]["tsc_hz"]
             except (subprocess.CalledProcessError, ValueError, IndexError) as e:
                 lookups[sc] = {"error": str(e)}
@@ -490,6 +523,8 @@ def main():
                           "cpu_share": med([r["cpu_share"] for r in floor_runs]),
                           "reps_mpps": [r["pps"] / 1e6 for r in floor_runs],
                           "command": floor_runs[0]["command"]}
+    if "firewall" in inst and "leak" in lookups:
+        lookups["firewall"] = lookups["leak"]
     for sc, rs in runs.items():
         if not rs:
             continue
@@ -511,16 +546,45 @@ def main():
             "lookup_floor": lookups.get(sc),
         }
         entry.update(mem[sc])
-        if sc == "leak":
+        if sc in ("leak", "firewall"):
             entry["leaked_share"] = i["leaked_packets"] / i["packets"]
+        if sc == "firewall":
+            entry["available"] = True
+            entry["ruleset"] = i.get("firewall")
+            entry["firewall_counters"] = {k: sum(r["firewall"][k] for r in rs)
+                                          for k in rs[0]["firewall"] if k != "conntrackEntries"}
+            entry["firewall_counters"]["conntrackEntries"] = rs[-1]["firewall"]["conntrackEntries"]
         result["scenarios"][sc] = entry
-    result["scenarios"]["firewall"] = {
-        "available": False,
-        "note": "not available: lib/fw exists but the datapath does not call it yet"}
+    if "firewall" not in result["scenarios"]:
+        result["scenarios"]["firewall"] = {
+            "available": False,
+            "note": "not run: add firewall to --scenarios (scripts/bench.sh runs it by default)"}
+    result["leak_costs"] = leak_costs(result["scenarios"])
     with open(a.json, "w") as f:
         json.dump(result, f, indent=1)
         f.write("\n")
     summary(result)
+
+
+def leak_costs(scs):
+    """Per leaked packet: what a leak, and a leak through the firewall, add to
+    a native packet ((bX - b1) / leaked share), and the firewall alone
+    ((b4 - b3) / leaked share); a leaked packet's work = b1 + that."""
+    b1 = scs.get("base")
+    out = {}
+    for sc, tag in (("leak", "b3"), ("firewall", "b4")):
+        e = scs.get(sc)
+        if not b1 or "work_cycles_per_packet" not in b1 or not e or not e.get("available", True) or "work_cycles_per_packet" not in e:
+            continue
+        share = e["leaked_share"]
+        extra = (e["work_cycles_per_packet"] - b1["work_cycles_per_packet"]) / share
+        out["%s_minus_b1_per_leaked_packet" % tag] = extra
+        out["%s_leaked_packet_work" % tag] = b1["work_cycles_per_packet"] + extra
+    l3, l4 = scs.get("leak"), scs.get("firewall")
+    if l3 and l4 and l4.get("available") and "work_cycles_per_packet" in l3:
+        out["b4_minus_b3_per_leaked_packet"] = (
+            (l4["work_cycles_per_packet"] - l3["work_cycles_per_packet"]) / l4["leaked_share"])
+    return out
 
 
 def cleanup_files():
@@ -572,8 +636,8 @@ def summary(r):
     p("  %-34s %8.2f %10.1f %10s %12s" % ("(a) testpmd io floor", f["mpps"], f["cycles_per_packet"],
                                           "-", "-"))
     names = {"base": "(b1) 1 VRF x %s routes", "vrfs": "(b2) %s VRFs x %s routes",
-             "leak": "(b3) b1 + %s %% leaked"}
-    for sc in ("base", "vrfs", "leak"):
+             "leak": "(b3) b1 + %s %% leaked", "firewall": "(b4) b3 + %d-rule leak firewall"}
+    for sc in LOADED:
         e = r["scenarios"].get(sc)
         if e is None:
             continue
@@ -581,12 +645,27 @@ def summary(r):
             label = names[sc] % format(e["routes_per_vrf"], ",")
         elif sc == "vrfs":
             label = names[sc] % (e["vrfs"], format(e["routes_per_vrf"], ","))
-        else:
+        elif sc == "leak":
             label = names[sc] % round(e["leaked_share"] * 100)
+        elif not e.get("available"):
+            p("  %-34s %s" % ("(b4) b3 + 100-rule leak firewall", "not run"))
+            continue
+        else:
+            label = names[sc] % ((e.get("ruleset") or {}).get("rules") or 0)
         p("  %-34s %8.2f %10.1f %10.1f %12.1f" % (label, e["mpps"], e["cycles_per_packet"],
                                                 e["work_cycles_per_packet"],
                                                 e["lpm_bytes_per_vrf"] / 2**20))
-    p("  %-34s %s" % ("(b4) b3 + 100-rule leak firewall", "not available"))
+    lc = r.get("leak_costs") or {}
+    for tag, what in (("b3", "leak"), ("b4", "leak + firewall")):
+        if "%s_minus_b1_per_leaked_packet" % tag in lc:
+            p("  %-34s +%.1f cycles over a native packet; a leaked packet's work %.1f" % (
+                "(%s) per leaked packet (%s)" % (tag, what),
+                lc["%s_minus_b1_per_leaked_packet" % tag], lc["%s_leaked_packet_work" % tag]))
+    if "b4_minus_b3_per_leaked_packet" in lc:
+        fc = r["scenarios"]["firewall"]["firewall_counters"]
+        p("  %-34s +%.1f cycles per leaked packet (classified %d, accepted %d, dropped %d)" % (
+            "(b4 - b3) the firewall alone", lc["b4_minus_b3_per_leaked_packet"],
+            fc["classified"], fc["accepted"], fc["dropped"]))
     c = r["scenarios"].get("commit")
     if c:
         p("  %-34s %d commits (max %.0f ms), lost %d of %d packets, %d punts dropped"
@@ -597,7 +676,16 @@ def summary(r):
           " longest on CPU %.2f ms" % ("", c["stall_ms_longest_zero_rx"],
                                          c["stall_ms_longest_zero_rx_preempted"],
                                          c["stall_ms_longest_on_cpu"]))
-    for sc in ("base", "vrfs", "leak"):
+        ws = c.get("worker_stalls") or {}
+        if ws.get("available", True) and ws.get("max_loop_us") is not None:
+            p("  %-34s worker counter: longest loop gap %.0f us (on CPU %.0f us),"
+              " gaps > 1 ms: %s (on CPU: %s)" % ("", ws["max_loop_us"], ws["max_on_cpu_us"] or 0,
+                                                 ws["gaps_over_1ms"], ws["on_cpu_over_1ms"]))
+        else:
+            p("  %-34s worker stall counter: not available in this sluiced" % "")
+    for sc in LOADED:
+        if sc == "firewall" and "leak" in r["scenarios"]:
+            continue  # the same floor as leak
         e = r["scenarios"].get(sc)
         if e and e.get("lookup_floor") and "error" not in e["lookup_floor"]:
             lf = e["lookup_floor"]

@@ -403,6 +403,8 @@ static int rulesets_build(struct sl_fw_set *s, const struct sl_conf *conf, struc
 			rc = slot_push(s, &slot_cap, &sl);
 			if (rc == 0)
 				rc = rule_expand(&r, (uint32_t)i, slot, acl);
+			if (r.states != 0)
+				rs->uses_state = true;
 			if (rc == -E2BIG && warn)
 				sl_errors_add(warn, 0,
 					"firewall ipv4 name %s rule %u: port lists and states "
@@ -476,9 +478,12 @@ static int bindings_build(struct sl_fw_set *s, const struct sl_conf *conf,
 		s->bind_dim = dim;
 		s->n_bindings = (uint32_t)n;
 		for (size_t i = 0; i < n; i++) {
-			s->bind[b[i].from * dim + b[i].to] |=
-				(uint16_t)(b[i].rs + 1) | FW_BIND_TRACK;
-			s->bind[b[i].to * dim + b[i].from] |= FW_BIND_TRACK;
+			s->bind[b[i].from * dim + b[i].to] |= (uint16_t)(b[i].rs + 1);
+			/* conntrack only matters to rules that match on state */
+			if (s->rulesets[b[i].rs].uses_state) {
+				s->bind[b[i].from * dim + b[i].to] |= FW_BIND_TRACK;
+				s->bind[b[i].to * dim + b[i].from] |= FW_BIND_TRACK;
+			}
 		}
 	}
 	free(b);

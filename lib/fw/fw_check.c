@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * fw_check.c — the datapath side: per burst, parse the crossing packets'
- * L4, look their flows up in one bulk rte_hash call, classify the guarded
- * ones in one rte_acl_classify call, then count, track and refresh.
+ * fw_check.c — the datapath side: per burst, build the ACL keys of the
+ * guarded crossing packets; for the packets of tracked pairs (a ruleset on
+ * the pair matches on state) also parse the L4 state and look their flows up
+ * in one bulk rte_hash call; classify every guarded packet in one
+ * rte_acl_classify call, then count, track and refresh.
  * No locks for tracked flows, no allocation, no logging.
  */
 #include <string.h>
@@ -44,23 +46,29 @@ struct pkt {
 	int32_t pos; /* conntrack position or < 0 */
 };
 
+/* Network-order loads (one load and a byte swap, any alignment). */
 static inline uint16_t rd16(const uint8_t *p)
 {
-	return (uint16_t)(p[0] << 8 | p[1]);
+	uint16_t v;
+	memcpy(&v, p, sizeof(v));
+	return rte_be_to_cpu_16(v);
 }
 
 static inline uint32_t rd32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	uint32_t v;
+	memcpy(&v, p, sizeof(v));
+	return rte_be_to_cpu_32(v);
 }
 
 /* Canonical key of the flow between (va, aa, pa) and (vb, ab, pb); returns
- * 1 when a is the lo endpoint. */
+ * 1 when a is the lo endpoint. Every byte is written: rte_hash compares keys
+ * whole, padding included. */
 static inline uint8_t ct_key_make(struct fw_ct_key *k, uint8_t proto, uint32_t va, uint32_t aa,
 	uint16_t pa, uint32_t vb, uint32_t ab, uint16_t pb)
 {
 	bool a_lo = va != vb ? va < vb : aa != ab ? aa < ab : pa <= pb;
-	memset(k, 0, sizeof(*k));
+	memset(k->pad, 0, sizeof(k->pad));
 	k->proto = proto;
 	k->vrf[0] = (uint16_t)(a_lo ? va : vb);
 	k->vrf[1] = (uint16_t)(a_lo ? vb : va);
@@ -109,6 +117,41 @@ static inline bool icmp_inner_key(
 	}
 	ct_key_make(&p->ck, proto, to_vrf, rd32(inner + 12), sp, from_vrf, rd32(inner + 16), dp);
 	return true;
+}
+
+/*
+ * The ACL key of a guarded packet of an untracked pair, straight from its
+ * headers (the fields of pkt_parse, no conntrack key, no state: no rule of
+ * the pair's rulesets matches on state, so the field is a don't-care).
+ * Ports stay in network order, as rte_acl reads them. Returns the IPv4 total
+ * length (the rule's byte counter).
+ */
+static inline uint16_t acl_key_make(struct fw_acl_key *k, const uint8_t *ip, uint16_t avail_len)
+{
+	uint32_t ihl = (ip[0] & 0x0fu) * 4;
+	uint16_t total = rd16(ip + 2);
+	uint32_t avail = RTE_MIN((uint32_t)avail_len, (uint32_t)total);
+	uint32_t l4len = avail > ihl ? avail - ihl : 0;
+	uint8_t proto = ip[9];
+	const uint8_t *l4 = ip + ihl;
+	uint16_t frag;
+	uint32_t ports = 0;
+
+	k->proto = proto;
+	memcpy(&k->src, ip + 12, 8); /* src and dst, network order */
+	memcpy(&frag, ip + 6, sizeof(frag));
+	if (likely((frag & RTE_BE16(0x1fff)) == 0)) { /* non-first fragments: no ports */
+		if ((proto == IPPROTO_UDP && l4len >= 8) || (proto == IPPROTO_TCP && l4len >= 20)) {
+			memcpy(&ports, l4, 4);
+		} else if (proto == IPPROTO_ICMP && l4len >= 8) {
+			/* type and code take the port slots, each as a 16-bit value */
+			const uint8_t tc[4] = {0, l4[0], 0, l4[1]};
+			memcpy(&ports, tc, 4);
+		}
+	}
+	memcpy(&k->sport, &ports, 4);
+	k->state = 0;
+	return total;
 }
 
 /* Build the ACL key and the conntrack key of one crossing packet. */
@@ -298,9 +341,10 @@ static inline void ct_refresh(struct sl_fw *fw, const struct pkt *p, uint64_t no
 		__atomic_fetch_or(&e->status, add, __ATOMIC_RELAXED);
 }
 
-void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uint8_t *const *l3,
-	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
-	uint8_t *verdict)
+/* now_valid false: read the TSC only if some packet is tracked. */
+static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, bool now_valid,
+	const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
+	const uint32_t *to_vrf, uint16_t n, uint8_t *verdict)
 {
 	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
 	struct pkt pk[SL_FW_BURST];
@@ -308,57 +352,70 @@ void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uin
 	const uint8_t *acl_in[SL_FW_BURST];
 	uint32_t results[SL_FW_BURST];
 	int32_t positions[SL_FW_BURST];
-	uint16_t look[SL_FW_BURST], cls[SL_FW_BURST], n_look = 0, n_cls = 0;
+	uint16_t look[SL_FW_BURST], cls[SL_FW_BURST], trk[SL_FW_BURST];
+	uint16_t n_look = 0, n_cls = 0, n_trk = 0, n_unguarded = 0;
 
 	if (lcore >= fw->n_lcores)
 		lcore = fw->n_lcores - 1; /* non-worker callers share the last slot */
 	struct fw_lstats *ls = &fw->lstats[lcore];
 	n = RTE_MIN(n, (uint16_t)SL_FW_BURST);
 	ls->checked += n;
+	const uint32_t dim = s != NULL ? s->bind_dim : 0;
 
-	/* 1. bindings and parsing */
+	/* 1. bindings; ACL keys of untracked pairs; parsing of tracked ones */
 	for (uint16_t i = 0; i < n; i++) {
-		struct pkt *p = &pk[i];
 		uint32_t f = from_vrf[i], t = to_vrf[i];
+		uint16_t bind = (f < dim && t < dim) ? s->bind[f * dim + t] : 0;
+		uint16_t rs = bind & FW_BIND_RS_MASK;
 		verdict[i] = SL_FW_ACCEPT;
-		p->bind = (s && f < s->bind_dim && t < s->bind_dim) ? s->bind[f * s->bind_dim + t]
-								    : 0;
-		p->pos = -1;
-		ls->unguarded += !(p->bind & FW_BIND_RS_MASK);
-		if (!(p->bind & FW_BIND_TRACK)) {
-			p->kind = K_UNGUARDED;
+		n_unguarded += rs == 0;
+		struct pkt *p = &pk[i];
+		p->bind = bind;
+		if (likely(!(bind & FW_BIND_TRACK))) {
+			if (rs == 0)
+				continue; /* unguarded and untracked: passes */
+			p->ip_len = acl_key_make(&p->acl, l3[i], l3_len[i]);
+			p->acl.ruleset = rte_cpu_to_be_16((uint16_t)(rs - 1));
+			acl_in[n_cls] = (const uint8_t *)&p->acl;
+			cls[n_cls++] = i;
 			continue;
 		}
+		p->pos = -1;
+		trk[n_trk++] = i;
 		pkt_parse(p, l3[i], l3_len[i], f, t);
 		if (kind_looks_up(p->kind)) {
 			keys[n_look] = &p->ck;
 			look[n_look++] = i;
 		}
 	}
-	if (s == NULL)
-		return; /* no firewall: nothing is guarded */
+	ls->unguarded += n_unguarded;
 
-	/* 2. conntrack: one bulk lookup */
-	if (n_look > 0) {
-		rte_hash_lookup_bulk(fw->ct, keys, n_look, positions);
-		for (uint16_t j = 0; j < n_look; j++)
-			pk[look[j]].pos = positions[j];
-	}
-
-	/* 3. states; classify the guarded packets in one call */
-	for (uint16_t i = 0; i < n; i++) {
-		struct pkt *p = &pk[i];
-		if (p->kind == K_UNGUARDED)
-			continue;
-		p->state = pkt_state(fw, p);
-		if (p->bind & FW_BIND_RS_MASK) {
-			p->acl.ruleset =
-				rte_cpu_to_be_16((uint16_t)((p->bind & FW_BIND_RS_MASK) - 1));
-			p->acl.state = rte_cpu_to_be_16(p->state);
-			acl_in[n_cls] = (const uint8_t *)&p->acl;
-			cls[n_cls++] = i;
+	if (n_trk > 0) {
+		if (!now_valid)
+			now = rte_rdtsc();
+		/* 2. conntrack: one bulk lookup */
+		if (n_look > 0) {
+			rte_hash_lookup_bulk(fw->ct, keys, n_look, positions);
+			for (uint16_t j = 0; j < n_look; j++)
+				pk[look[j]].pos = positions[j];
+		}
+		/* 3. states of the tracked packets; the guarded ones join the classification */
+		for (uint16_t j = 0; j < n_trk; j++) {
+			struct pkt *p = &pk[trk[j]];
+			p->state = pkt_state(fw, p);
+			if (p->bind & FW_BIND_RS_MASK) {
+				p->acl.ruleset = rte_cpu_to_be_16(
+					(uint16_t)((p->bind & FW_BIND_RS_MASK) - 1));
+				p->acl.state = rte_cpu_to_be_16(p->state);
+				acl_in[n_cls] = (const uint8_t *)&p->acl;
+				cls[n_cls++] = trk[j];
+			}
 		}
 	}
+	if (n_cls == 0 && n_trk == 0)
+		return;
+
+	/* 4. classify every guarded packet in one call */
 	if (n_cls > 0) {
 		if (s->acl != NULL)
 			rte_acl_classify(s->acl, acl_in, results, n_cls, 1);
@@ -366,7 +423,7 @@ void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uin
 			memset(results, 0, sizeof(results[0]) * n_cls);
 		struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
 		for (uint16_t j = 0; j < n_cls; j++) {
-			struct pkt *p = &pk[cls[j]];
+			const struct pkt *p = &pk[cls[j]];
 			uint32_t slot =
 				results[j]
 					? results[j] - 1
@@ -375,31 +432,43 @@ void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uin
 			cnt[slot].packets++;
 			cnt[slot].bytes += p->ip_len;
 		}
-		ls->classified += n_cls;
 	}
 
-	/* 4. track and refresh what passes */
-	for (uint16_t i = 0; i < n; i++) {
+	/* 5. track and refresh what passes */
+	for (uint16_t j = 0; j < n_trk; j++) {
+		uint16_t i = trk[j];
 		struct pkt *p = &pk[i];
-		if (p->kind == K_UNGUARDED)
+		if (verdict[i] != SL_FW_ACCEPT)
 			continue;
-		if (verdict[i] == SL_FW_ACCEPT) {
-			if (p->state == SL_FW_ST_RELATED) {
-				ls->ct_related++;
-			} else if (p->pos >= 0) {
-				ls->ct_hits++;
-				ct_refresh(fw, p, now);
-			} else if (p->state == SL_FW_ST_NEW && p->kind != K_ICMP_OTHER &&
-				   !ct_create(fw, ls, p, now)) {
-				verdict[i] = SL_FW_DROP; /* conntrack_full */
-			}
-		}
-		if (p->bind & FW_BIND_RS_MASK) {
-			ls->accepted += verdict[i] == SL_FW_ACCEPT;
-			ls->dropped += verdict[i] == SL_FW_DROP;
-			ls->rejected += verdict[i] == SL_FW_REJECT;
+		if (p->state == SL_FW_ST_RELATED) {
+			ls->ct_related++;
+		} else if (p->pos >= 0) {
+			ls->ct_hits++;
+			ct_refresh(fw, p, now);
+		} else if (p->state == SL_FW_ST_NEW && p->kind != K_ICMP_OTHER &&
+			   !ct_create(fw, ls, p, now)) {
+			verdict[i] = SL_FW_DROP; /* conntrack_full */
 		}
 	}
+
+	/* verdicts of the classified packets, after conntrack_full drops */
+	uint32_t acc = 0, drop = 0;
+	for (uint16_t j = 0; j < n_cls; j++) {
+		uint8_t v = verdict[cls[j]];
+		acc += v == SL_FW_ACCEPT;
+		drop += v == SL_FW_DROP;
+	}
+	ls->classified += n_cls;
+	ls->accepted += acc;
+	ls->dropped += drop;
+	ls->rejected += n_cls - acc - drop;
+}
+
+void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uint8_t *const *l3,
+	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
+	uint8_t *verdict)
+{
+	check_burst(fw, lcore, now, true, l3, l3_len, from_vrf, to_vrf, n, verdict);
 }
 
 void sl_fw_leak_filter(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
@@ -407,7 +476,6 @@ void sl_fw_leak_filter(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
 {
 	struct sl_fw *fw = ctx;
 	uint16_t len[SL_FW_BURST];
-	uint64_t now = rte_rdtsc();
 	unsigned lcore = rte_lcore_id();
 
 	for (uint16_t off = 0; off < n; off += SL_FW_BURST) {
@@ -418,7 +486,8 @@ void sl_fw_leak_filter(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
 			uintptr_t at = (uintptr_t)l3[off + i];
 			len[i] = (uint16_t)(mb->data_len - (at - start));
 		}
-		sl_fw_check_burst(
-			fw, lcore, now, l3 + off, len, from_vrf + off, to_vrf + off, m, deny + off);
+		/* the TSC is read only when some packet is tracked */
+		check_burst(fw, lcore, 0, false, l3 + off, len, from_vrf + off, to_vrf + off, m,
+			deny + off);
 	}
 }

@@ -39,7 +39,9 @@ enum {
 RTE_ACL_RULE_DEF(fw_acl_rule, FW_F__COUNT);
 
 /* bind[] cell: ruleset index + 1 in the low bits (0: unguarded), and
- * FW_BIND_TRACK when either direction of the VRF pair has a ruleset. */
+ * FW_BIND_TRACK when a ruleset bound on either direction of the VRF pair has
+ * a rule matching `state`: only then can conntrack change a verdict, so only
+ * then do the pair's packets pay for a conntrack lookup. */
 #define FW_BIND_RS_MASK 0x3fffu
 #define FW_BIND_TRACK 0x8000u
 #define FW_RULESETS_MAX FW_BIND_RS_MASK
@@ -54,6 +56,7 @@ struct fw_slot {
 struct fw_ruleset {
 	char name[SL_NAME_MAX];
 	uint8_t default_action;
+	bool uses_state; /* some compiled rule matches on state: its pairs are tracked */
 	uint32_t default_slot;
 	uint32_t first_slot, n_rules; /* its compiled rules, by number */
 };
