@@ -270,7 +270,15 @@ static const struct rte_acl_field_def fw_acl_fields[FW_F__COUNT] = {
 		.offset = offsetof(struct fw_acl_key, state)},
 };
 
-static int acl_compile(struct sl_fw *fw, struct sl_fw_set *s, const struct acl_rules *rules)
+/*
+ * One rte_acl context per ruleset. A ruleset without state rules is compiled
+ * without the last input word (ruleset index and state): a classification
+ * walks the trie one byte at a time, so 13 bytes instead of 17 make it about
+ * a fifth cheaper. Rules keep the 7-field layout (rule_size); only the first
+ * num_fields are read.
+ */
+static int acl_compile(
+	struct sl_fw *fw, struct fw_ruleset *rs, const struct acl_rules *rules, uint32_t *n_acl)
 {
 	char name[RTE_ACL_NAMESIZE];
 	struct rte_acl_param prm = {
@@ -278,7 +286,8 @@ static int acl_compile(struct sl_fw *fw, struct sl_fw_set *s, const struct acl_r
 		.rule_size = RTE_ACL_RULE_SZ(FW_F__COUNT),
 		.max_rule_num = (uint32_t)rules->n,
 	};
-	struct rte_acl_config cfg = {.num_categories = 1, .num_fields = FW_F__COUNT};
+	uint32_t n_fields = rs->uses_state ? FW_F__COUNT : FW_F_RULESET;
+	struct rte_acl_config cfg = {.num_categories = 1, .num_fields = n_fields};
 	int rc;
 
 	if (rules->n == 0)
@@ -286,17 +295,17 @@ static int acl_compile(struct sl_fw *fw, struct sl_fw_set *s, const struct acl_r
 	/* rte_acl_create hands back an existing context of the same name */
 	snprintf(name, sizeof(name), "slfw%p-%u", (void *)fw, fw->acl_gen++);
 	prm.name = name;
-	s->acl = rte_acl_create(&prm);
-	if (s->acl == NULL)
+	rs->acl = rte_acl_create(&prm);
+	if (rs->acl == NULL)
 		return rte_errno ? -rte_errno : -ENOMEM;
-	rc = rte_acl_add_rules(s->acl, (const struct rte_acl_rule *)rules->v, (uint32_t)rules->n);
+	rc = rte_acl_add_rules(rs->acl, (const struct rte_acl_rule *)rules->v, (uint32_t)rules->n);
 	if (rc < 0)
 		return rc;
-	memcpy(cfg.defs, fw_acl_fields, sizeof(fw_acl_fields));
-	rc = rte_acl_build(s->acl, &cfg);
+	memcpy(cfg.defs, fw_acl_fields, sizeof(fw_acl_fields[0]) * n_fields);
+	rc = rte_acl_build(rs->acl, &cfg);
 	if (rc < 0)
 		return rc;
-	s->n_acl_rules = (uint32_t)rules->n;
+	*n_acl += (uint32_t)rules->n;
 	return 0;
 }
 
@@ -345,10 +354,11 @@ static int cmp_number(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Rulesets, their rules and slots, and the ACL rules. */
-static int rulesets_build(struct sl_fw_set *s, const struct sl_conf *conf, struct acl_rules *acl,
-	struct sl_errors *warn)
+/* Rulesets, their rules and slots, and their compiled ACL contexts. */
+static int rulesets_build(
+	struct sl_fw *fw, struct sl_fw_set *s, const struct sl_conf *conf, struct sl_errors *warn)
 {
+	struct acl_rules acl_buf = {0}, *acl = &acl_buf;
 	const struct sl_conf_node *names = sl_conf_findv(conf, "firewall", "ipv4", "name", NULL);
 	const struct sl_conf_node **sets = NULL;
 	size_t n_sets = 0;
@@ -387,6 +397,7 @@ static int rulesets_build(struct sl_fw_set *s, const struct sl_conf *conf, struc
 		}
 		if (n_rules > 1)
 			qsort(rules, n_rules, sizeof(*rules), cmp_number);
+		acl->n = 0;
 		for (size_t k = 0; k < n_rules && rc == 0; k++) {
 			struct rule_spec r;
 			if (sl_conf_has(rules[k], "disable"))
@@ -414,7 +425,10 @@ static int rulesets_build(struct sl_fw_set *s, const struct sl_conf *conf, struc
 		}
 		free(rules);
 		rs->n_rules = s->n_slots - rs->first_slot;
+		if (rc == 0)
+			rc = acl_compile(fw, rs, acl, &s->n_acl_rules);
 	}
+	free(acl_buf.v);
 	/* default-action slots after every rule's */
 	for (uint32_t i = 0; i < s->n_rulesets && rc == 0; i++) {
 		struct fw_slot sl = {i, 0, s->rulesets[i].default_action};
@@ -505,7 +519,6 @@ static int counters_alloc(struct sl_fw *fw, struct sl_fw_set *s)
 struct sl_fw_set *sl_fw_build(struct sl_fw *fw, const struct sl_conf *conf,
 	sl_fw_vrf_resolve_fn resolve, void *resolve_ctx, struct sl_errors *warn)
 {
-	struct acl_rules acl = {0};
 	struct timespec t0, t1;
 	int rc;
 
@@ -519,14 +532,11 @@ struct sl_fw_set *sl_fw_build(struct sl_fw *fw, const struct sl_conf *conf,
 		errno = ENOMEM;
 		return NULL;
 	}
-	rc = rulesets_build(s, conf, &acl, warn);
+	rc = rulesets_build(fw, s, conf, warn);
 	if (rc == 0)
 		rc = bindings_build(s, conf, resolve, resolve_ctx, warn);
 	if (rc == 0)
-		rc = acl_compile(fw, s, &acl);
-	if (rc == 0)
 		rc = counters_alloc(fw, s);
-	free(acl.v);
 	if (rc < 0) {
 		fw_set_destroy(s);
 		errno = -rc;

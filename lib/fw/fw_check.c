@@ -341,6 +341,42 @@ static inline void ct_refresh(struct sl_fw *fw, const struct pkt *p, uint64_t no
 		__atomic_fetch_or(&e->status, add, __ATOMIC_RELAXED);
 }
 
+/* Classify n keys of one ruleset (index + 1); results 0: no rule matched. */
+static inline void classify_ruleset(const struct sl_fw_set *s, uint16_t rs,
+	const uint8_t **acl_in, uint32_t *results, uint16_t n)
+{
+	const struct rte_acl_ctx *ctx = s->rulesets[rs - 1].acl;
+	if (ctx != NULL)
+		rte_acl_classify(ctx, acl_in, results, n, 1);
+	else
+		memset(results, 0, sizeof(results[0]) * n);
+}
+
+/* A burst whose guarded packets go through several rulesets: one call each. */
+static __rte_noinline void classify_mixed(const struct sl_fw_set *s, const uint16_t *cls_rs,
+	const uint8_t **acl_in, uint32_t *results, uint16_t n)
+{
+	const uint8_t *in[SL_FW_BURST];
+	uint32_t res[SL_FW_BURST];
+	uint16_t at[SL_FW_BURST];
+	uint8_t done[SL_FW_BURST] = {0};
+	for (uint16_t j = 0; j < n; j++) {
+		if (done[j])
+			continue;
+		uint16_t m = 0;
+		for (uint16_t k = j; k < n; k++) {
+			if (done[k] || cls_rs[k] != cls_rs[j])
+				continue;
+			done[k] = 1;
+			in[m] = acl_in[k];
+			at[m++] = k;
+		}
+		classify_ruleset(s, cls_rs[j], in, res, m);
+		for (uint16_t i = 0; i < m; i++)
+			results[at[i]] = res[i];
+	}
+}
+
 /* now_valid false: read the TSC only if some packet is tracked. */
 static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, bool now_valid,
 	const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
@@ -352,7 +388,7 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	const uint8_t *acl_in[SL_FW_BURST];
 	uint32_t results[SL_FW_BURST];
 	int32_t positions[SL_FW_BURST];
-	uint16_t look[SL_FW_BURST], cls[SL_FW_BURST], trk[SL_FW_BURST];
+	uint16_t look[SL_FW_BURST], cls[SL_FW_BURST], cls_rs[SL_FW_BURST], trk[SL_FW_BURST];
 	uint16_t n_look = 0, n_cls = 0, n_trk = 0, n_unguarded = 0;
 
 	if (lcore >= fw->n_lcores)
@@ -377,6 +413,7 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 			p->ip_len = acl_key_make(&p->acl, l3[i], l3_len[i]);
 			p->acl.ruleset = rte_cpu_to_be_16((uint16_t)(rs - 1));
 			acl_in[n_cls] = (const uint8_t *)&p->acl;
+			cls_rs[n_cls] = rs;
 			cls[n_cls++] = i;
 			continue;
 		}
@@ -403,11 +440,12 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 		for (uint16_t j = 0; j < n_trk; j++) {
 			struct pkt *p = &pk[trk[j]];
 			p->state = pkt_state(fw, p);
-			if (p->bind & FW_BIND_RS_MASK) {
-				p->acl.ruleset = rte_cpu_to_be_16(
-					(uint16_t)((p->bind & FW_BIND_RS_MASK) - 1));
+			uint16_t rs = p->bind & FW_BIND_RS_MASK;
+			if (rs != 0) {
+				p->acl.ruleset = rte_cpu_to_be_16((uint16_t)(rs - 1));
 				p->acl.state = rte_cpu_to_be_16(p->state);
 				acl_in[n_cls] = (const uint8_t *)&p->acl;
+				cls_rs[n_cls] = rs;
 				cls[n_cls++] = trk[j];
 			}
 		}
@@ -415,19 +453,20 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	if (n_cls == 0 && n_trk == 0)
 		return;
 
-	/* 4. classify every guarded packet in one call */
+	/* 4. classify the guarded packets: one call per ruleset (one, usually) */
 	if (n_cls > 0) {
-		if (s->acl != NULL)
-			rte_acl_classify(s->acl, acl_in, results, n_cls, 1);
+		uint16_t same = 1;
+		while (same < n_cls && cls_rs[same] == cls_rs[0])
+			same++;
+		if (likely(same == n_cls))
+			classify_ruleset(s, cls_rs[0], acl_in, results, n_cls);
 		else
-			memset(results, 0, sizeof(results[0]) * n_cls);
+			classify_mixed(s, cls_rs, acl_in, results, n_cls);
 		struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
 		for (uint16_t j = 0; j < n_cls; j++) {
 			const struct pkt *p = &pk[cls[j]];
 			uint32_t slot =
-				results[j]
-					? results[j] - 1
-					: s->rulesets[(p->bind & FW_BIND_RS_MASK) - 1].default_slot;
+				results[j] ? results[j] - 1 : s->rulesets[cls_rs[j] - 1].default_slot;
 			verdict[cls[j]] = s->slots[slot].action;
 			cnt[slot].packets++;
 			cnt[slot].bytes += p->ip_len;

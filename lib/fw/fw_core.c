@@ -50,7 +50,8 @@ void fw_set_destroy(struct sl_fw_set *s)
 {
 	if (s == NULL)
 		return;
-	rte_acl_free(s->acl);
+	for (uint32_t i = 0; s->rulesets != NULL && i < s->n_rulesets; i++)
+		rte_acl_free(s->rulesets[i].acl);
 	free(s->bind);
 	free(s->rulesets);
 	free(s->slots);

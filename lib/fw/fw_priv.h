@@ -57,6 +57,7 @@ struct fw_ruleset {
 	char name[SL_NAME_MAX];
 	uint8_t default_action;
 	bool uses_state; /* some compiled rule matches on state: its pairs are tracked */
+	struct rte_acl_ctx *acl; /* its compiled rules; NULL: none */
 	uint32_t default_slot;
 	uint32_t first_slot, n_rules; /* its compiled rules, by number */
 };
@@ -67,7 +68,6 @@ struct fw_count {
 
 /* The compiled, published state. Read-only once published (counters aside). */
 struct sl_fw_set {
-	struct rte_acl_ctx *acl; /* NULL: no enabled rule anywhere */
 	uint16_t *bind; /* [from * bind_dim + to] */
 	uint32_t bind_dim;
 	uint32_t n_bindings;

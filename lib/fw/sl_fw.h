@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sl_fw.h — the firewall at leak points: rulesets bound to a direction
- * between two VRFs ("from CUSTOMER-A to SHARED"), compiled to one rte_acl
- * context, and stateful connection tracking of the flows that cross VRFs.
+ * between two VRFs ("from CUSTOMER-A to SHARED"), each ruleset compiled to its
+ * own rte_acl context, and stateful connection tracking of the flows that
+ * cross VRFs.
  *
  * Semantics. A packet whose forwarding crosses from VRF X into VRF Y (a leak
  * redirect or a cross-VRF static route) is checked against the ruleset bound
@@ -24,11 +25,18 @@
  *                reply or error for no flow, a truncated L4 header, a
  *                non-first fragment (ports unknown; not reassembled).
  * A flow is tracked when a packet in state new is accepted (by a rule, the
- * default action, or because its direction has no binding) and the pair
- * {X, Y} has a binding in at least one direction: only leak-crossing flows
- * that some ruleset may ask about cost a table entry. When the table holds
- * ct_max flows, a new flow is dropped (SL_FW_DROP) and counted as
- * conntrack_full; tracked flows are unaffected.
+ * default action, or because its direction has no binding) and a ruleset
+ * bound on either direction of the pair {X, Y} has a rule matching `state`:
+ * only then can a state change a verdict, so only then do the pair's packets
+ * pay for a conntrack lookup and its flows for a table entry. The flows of a
+ * pair whose bound rulesets are stateless are not tracked: they do not
+ * appear in sl_fw_ct_foreach (`show conntrack`) nor in the ct_* statistics,
+ * and a full table does not drop them; their verdicts are those the same
+ * rules give on a tracked pair. Adding a state rule to such a ruleset tracks
+ * the pair from the next publish on (flows already open are then new or,
+ * for TCP without SYN, invalid). When the table holds ct_max flows, a new
+ * flow is dropped (SL_FW_DROP) and counted as conntrack_full; tracked flows
+ * are unaffected.
  *
  * Concurrency contract. One control thread calls the non-datapath functions.
  * Workers call sl_fw_check_burst (or the sl_fw_leak_filter adapter) between

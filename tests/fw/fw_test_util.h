@@ -126,6 +126,14 @@ static inline struct fwt_pkt fwt_udp(const char *src, uint16_t sp, const char *d
 	return p;
 }
 
+/* Another protocol (GRE...): an IPv4 header and 8 zero bytes. */
+static inline struct fwt_pkt fwt_ip4_pkt(uint8_t proto, const char *src, const char *dst)
+{
+	struct fwt_pkt p;
+	fwt_ip4(&p, proto, src, dst, 8);
+	return p;
+}
+
 #define FWT_SYN 0x02
 #define FWT_ACK 0x10
 #define FWT_FIN 0x01
