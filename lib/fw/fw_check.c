@@ -341,13 +341,41 @@ static inline void ct_refresh(struct sl_fw *fw, const struct pkt *p, uint64_t no
 		__atomic_fetch_or(&e->status, add, __ATOMIC_RELAXED);
 }
 
+/*
+ * rte_acl's vector classifiers walk the trie for groups of 8 keys at once,
+ * and a group costs about as much however few of its lanes are used: on the
+ * build machine (AVX-512, 100 rules) 8 keys ~360 cycles, 10 keys ~650 (two
+ * rounds), while the scalar walk does 2 keys in ~125. So whole groups of 8
+ * go to the default (vector) classifier and a tail of up to 4 keys, or a
+ * burst of fewer than 8, to the scalar one: 10 keys ~490 cycles instead of
+ * ~650. A crossing burst is small: ~10 packets when 30 % of 32 leak.
+ */
+#define ACL_GROUP 8
+#define ACL_SCALAR_TAIL 4
+
+static inline void acl_run(const struct rte_acl_ctx *ctx, const uint8_t **in, uint32_t *res,
+	uint16_t n)
+{
+	uint16_t tail = n % ACL_GROUP;
+	if (n < ACL_GROUP) {
+		rte_acl_classify_alg(ctx, in, res, n, 1, RTE_ACL_CLASSIFY_SCALAR);
+	} else if (tail > ACL_SCALAR_TAIL) {
+		rte_acl_classify(ctx, in, res, n, 1);
+	} else {
+		rte_acl_classify(ctx, in, res, n - tail, 1);
+		if (tail > 0)
+			rte_acl_classify_alg(ctx, in + n - tail, res + n - tail, tail, 1,
+				RTE_ACL_CLASSIFY_SCALAR);
+	}
+}
+
 /* Classify n keys of one ruleset (index + 1); results 0: no rule matched. */
 static inline void classify_ruleset(const struct sl_fw_set *s, uint16_t rs,
 	const uint8_t **acl_in, uint32_t *results, uint16_t n)
 {
 	const struct rte_acl_ctx *ctx = s->rulesets[rs - 1].acl;
 	if (ctx != NULL)
-		rte_acl_classify(ctx, acl_in, results, n, 1);
+		acl_run(ctx, acl_in, results, n);
 	else
 		memset(results, 0, sizeof(results[0]) * n);
 }
@@ -462,15 +490,31 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 			classify_ruleset(s, cls_rs[0], acl_in, results, n_cls);
 		else
 			classify_mixed(s, cls_rs, acl_in, results, n_cls);
+		/* counters summed over runs of one slot (usually the whole burst):
+		 * increments of one memory word would wait on each other */
 		struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
+		uint32_t run_slot = UINT32_MAX, run_pkts = 0;
+		uint64_t run_bytes = 0;
+		uint8_t action = 0;
 		for (uint16_t j = 0; j < n_cls; j++) {
-			const struct pkt *p = &pk[cls[j]];
 			uint32_t slot =
 				results[j] ? results[j] - 1 : s->rulesets[cls_rs[j] - 1].default_slot;
-			verdict[cls[j]] = s->slots[slot].action;
-			cnt[slot].packets++;
-			cnt[slot].bytes += p->ip_len;
+			if (slot != run_slot) {
+				if (run_pkts > 0) {
+					cnt[run_slot].packets += run_pkts;
+					cnt[run_slot].bytes += run_bytes;
+				}
+				run_slot = slot;
+				run_pkts = 0;
+				run_bytes = 0;
+				action = s->slots[slot].action;
+			}
+			verdict[cls[j]] = action;
+			run_pkts++;
+			run_bytes += pk[cls[j]].ip_len;
 		}
+		cnt[run_slot].packets += run_pkts;
+		cnt[run_slot].bytes += run_bytes;
 	}
 
 	/* 5. track and refresh what passes */
