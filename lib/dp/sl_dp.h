@@ -111,8 +111,9 @@ struct sl_dp_counters {
 	uint64_t tx;
 	uint64_t forwarded;
 	uint64_t leaked; /* forwarded or punted after a redirect */
-	/* TSC cycles the worker spent in sl_dp_process + sl_dp_flush (read once
-	 * per burst): work/rx = sluice's cycles per packet beyond rx itself */
+	/* TSC cycles the worker spent in sl_dp_process + sl_dp_flush, estimated
+	 * from one burst in 16 (a TSC read is not free): work/rx = sluice's
+	 * cycles per packet beyond rx itself */
 	uint64_t work_cycles;
 	uint64_t punted[SL_DP_PUNT__COUNT];
 	uint64_t dropped[SL_DP_DROP__COUNT];

@@ -77,6 +77,7 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 		return 0;
 	}
 	__atomic_store_n(&fib->ifmap, m, __ATOMIC_RELEASE);
+	fib_egress_refresh_all(fib); /* ports, MACs, tags, up/down, VRFs */
 	fib_synchronize(fib);
 	fib_release((void *)(uintptr_t)old);
 	return 0;

@@ -23,11 +23,15 @@ int fib_nh_init(struct sl_fib *fib)
 	if (fib->nh == NULL || p->nh_refcnt == NULL)
 		return -ENOMEM;
 	p->nh_cap = NH_INITIAL;
+	int rc = fib_egress_init(fib, NH_INITIAL);
+	if (rc < 0)
+		return rc;
 	/* index 0: the permanent blackhole entry */
 	fib->nh[SL_FIB_NH_BLACKHOLE] =
 		(struct sl_fib_nh){.type = SL_FIB_NH_T_BLACKHOLE, .oif = SL_FIB_OIF_NONE};
 	p->nh_refcnt[SL_FIB_NH_BLACKHOLE] = 1;
 	p->nh_used = 1;
+	fib_egress_set_unreachable(fib, SL_FIB_NH_BLACKHOLE);
 	return 0;
 }
 
@@ -35,6 +39,7 @@ void fib_nh_fini(struct sl_fib *fib)
 {
 	fib_release(fib->nh);
 	fib->nh = NULL;
+	fib_egress_fini(fib);
 	free(fib->priv->nh_refcnt);
 	fib->priv->nh_refcnt = NULL;
 }
@@ -51,6 +56,12 @@ static int nh_grow(struct sl_fib *fib)
 		fib_release(n);
 		free(rc);
 		return -ENOMEM;
+	}
+	int err = fib_egress_grow(fib, p->nh_cap, cap);
+	if (err < 0) {
+		fib_release(n);
+		free(rc);
+		return err;
 	}
 	memcpy(n, fib->nh, p->nh_cap * sizeof(*n));
 	memcpy(rc, p->nh_refcnt, p->nh_cap * sizeof(*rc));
@@ -133,6 +144,7 @@ int fib_nh_get(struct sl_fib *fib, const struct sl_nh *in, uint32_t *index)
 		want.l2 = sl_fib_neigh_lookup(fib, want.oif, want.gw);
 	/* an unused slot is unreachable from the LPM: a plain write is safe */
 	fib->nh[free_slot] = want;
+	fib_egress_set_unreachable(fib, free_slot);
 	p->nh_refcnt[free_slot] = 1;
 	*index = free_slot;
 	return 0;
@@ -171,7 +183,9 @@ void fib_nh_neigh_update(struct sl_fib *fib, uint16_t oif, uint32_t ip, uint64_t
 	for (uint32_t i = 1; i < p->nh_used; i++) {
 		struct sl_fib_nh *e = &fib->nh[i];
 		if (p->nh_refcnt[i] != 0 && !(p->nh_refcnt[i] & FIB_NH_RETIRED) &&
-			e->type == SL_FIB_NH_T_GATEWAY && e->oif == oif && e->gw == ip)
+			e->type == SL_FIB_NH_T_GATEWAY && e->oif == oif && e->gw == ip) {
 			__atomic_store_n(&e->l2, l2, __ATOMIC_RELAXED);
+			fib_egress_refresh(fib, i);
+		}
 	}
 }

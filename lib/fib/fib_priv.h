@@ -19,6 +19,7 @@ struct sl_fib_priv {
 	uint32_t nh_used; /* highest index in use + 1 */
 	uint32_t *nh_refcnt; /* 0: free; FIB_NH_RETIRED: waiting for a grace period */
 	uint32_t nh_retired;
+	uint64_t *eg_token; /* [nh]: QSBR token of the last egress flip, 0: none */
 	uint32_t neighbours;
 	struct fib_route_map *routes;
 };
@@ -58,6 +59,18 @@ void fib_nh_put(struct sl_fib *fib, uint32_t index);
 void fib_nh_reclaim(struct sl_fib *fib);
 /* Update the cached MAC of gateway entries through (oif, ip). */
 void fib_nh_neigh_update(struct sl_fib *fib, uint16_t oif, uint32_t ip, uint64_t l2);
+
+/* Egress records (fib_egress.c), sized like the next-hop array. */
+int fib_egress_init(struct sl_fib *fib, uint32_t cap);
+void fib_egress_fini(struct sl_fib *fib);
+/* Publish arrays for new_cap next hops (after the nh array grew). */
+int fib_egress_grow(struct sl_fib *fib, uint32_t old_cap, uint32_t new_cap);
+/* A slot readers cannot reach yet: write its record in place. */
+void fib_egress_set_unreachable(struct sl_fib *fib, uint32_t index);
+/* Recompute one next hop's record (flip when it changed). */
+void fib_egress_refresh(struct sl_fib *fib, uint32_t index);
+/* ... every next hop in use (the interface map changed). */
+void fib_egress_refresh_all(struct sl_fib *fib);
 
 /* Interface slot by name, created (not present) when missing: oif or -ENOSPC. */
 int fib_iface_slot(struct sl_fib *fib, const char *name);

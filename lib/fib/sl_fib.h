@@ -87,6 +87,27 @@ struct sl_fib_nh {
 	uint8_t pad;
 };
 
+/*
+ * A next hop's egress, ready for the fast path: the L2 header to write in
+ * front of the IPv4 header (dst MAC, src MAC, then the ether type or an
+ * 802.1Q tag and the inner type, as the bytes 0-7, 6-13 and 14-17), the
+ * egress port and the egress interface's VRF. l2_len 0: not ready (not a
+ * resolved gateway on an up interface): use the next hop itself.
+ *
+ * The writer keeps two records per next hop and flips `sel` (kept in the
+ * first record) after writing the other one; it writes a record again only
+ * after a grace period, so a reader that loaded sel reads one whole record.
+ */
+struct sl_fib_egress {
+	uint64_t w0, w1;
+	uint32_t w2;
+	uint32_t vrf_id;
+	uint16_t port;
+	uint8_t l2_len; /* 14, 18; 0: not ready */
+	uint8_t sel; /* in record 0 of a pair: which record is live */
+	uint32_t pad;
+};
+
 /* One (sub)interface as the datapath needs it. */
 struct sl_fib_iface {
 	uint16_t port;
@@ -130,6 +151,7 @@ struct sl_fib {
 	 * value | RTE_LPM_LOOKUP_SUCCESS (0: none), consulted on a miss */
 	uint32_t dflt[SL_VRF_MAX];
 	struct sl_fib_nh *nh; /* atomically published */
+	struct sl_fib_egress *egress; /* 2 per next hop; published with nh */
 	struct sl_fib_ifmap *ifmap; /* atomically published */
 	struct rte_hash *neigh; /* lock-free readers; data = l2 word */
 	struct rte_rcu_qsbr *qsbr;
@@ -170,6 +192,19 @@ static inline uint32_t sl_fib_default(const struct sl_fib *fib, uint32_t vrf_id)
 static inline const struct sl_fib_nh *sl_fib_nh_table(const struct sl_fib *fib)
 {
 	return __atomic_load_n(&fib->nh, __ATOMIC_ACQUIRE);
+}
+
+static inline const struct sl_fib_egress *sl_fib_egress_table(const struct sl_fib *fib)
+{
+	return __atomic_load_n(&fib->egress, __ATOMIC_ACQUIRE);
+}
+
+/* The live egress record of next hop nh_index. */
+static inline const struct sl_fib_egress *sl_fib_egress_of(
+	const struct sl_fib_egress *t, uint32_t nh_index)
+{
+	const struct sl_fib_egress *pair = &t[2 * (size_t)nh_index];
+	return pair + (__atomic_load_n(&pair->sel, __ATOMIC_ACQUIRE) & 1);
 }
 
 static inline const struct sl_fib_ifmap *sl_fib_ifmap(const struct sl_fib *fib)

@@ -268,6 +268,46 @@ static void test_vlan_push_pop(void **state)
 	free_out();
 }
 
+/* The header checksum check against the ones' complement sum itself, over
+ * random headers and random corruptions of the checksum field (some of them
+ * none, some the other representation of zero). */
+static void test_checksum_check_random(void **state)
+{
+	(void)state;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	unsigned good = 0, bad = 0;
+	for (int i = 0; i < 3000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		struct rte_mbuf *m = craft(&(struct pkt_spec){.src = (uint32_t)x,
+			.dst = sl_test_ip4(10, 100, 0, 10),
+			.ttl = (uint8_t)(2 + (x >> 32) % 250)});
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+		ip->packet_id = (uint16_t)(x >> 40);
+		ip->type_of_service = (uint8_t)(x >> 56);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		switch ((x >> 20) % 4) {
+		case 0:
+			break;
+		case 1: /* 0x0000 and 0xffff are the same number */
+			ip->hdr_checksum = ip->hdr_checksum == 0 ? 0xffff : ip->hdr_checksum;
+			break;
+		default:
+			ip->hdr_checksum ^= (uint16_t)(1u << ((x >> 24) % 16));
+			break;
+		}
+		bool ok = rte_raw_cksum(ip, 20) == 0xffff;
+		good += ok;
+		bad += !ok;
+		reset(NULL);
+		run(0, &m, 1);
+		assert_int_equal(out.n_tx[1], ok ? 1 : 0);
+		assert_int_equal(cnt.dropped[SL_DP_DROP_BAD_CHECKSUM], ok ? 0 : 1);
+		free_out();
+	}
+	assert_true(good > 1000 && bad > 1000); /* both kinds were exercised */
+}
+
 static void test_malformed_drops(void **state)
 {
 	(void)state;
@@ -318,19 +358,26 @@ static void test_punts(void **state)
 	uint8_t want[] = {SL_DP_PUNT_ARP, SL_DP_PUNT_LOCAL, SL_DP_PUNT_TTL, SL_DP_PUNT_NO_ROUTE,
 		SL_DP_PUNT_UNRESOLVED, SL_DP_PUNT_LOCAL};
 	int oif0 = sl_fib_iface_index(fib, "eth0");
+	/* punts need not keep the burst's order (leaked packets are forwarded
+	 * after the others): find each input among them */
+	struct rte_mbuf *got[RTE_DIM(pk)];
 	for (uint16_t i = 0; i < n; i++) {
-		const struct sl_dp_meta *meta = sl_dp_meta(out.punt[i]);
+		got[i] = NULL;
+		for (uint16_t j = 0; j < out.n_punt; j++)
+			if (out.punt[j] == pk[i])
+				got[i] = out.punt[j];
+		assert_non_null(got[i]);
+		const struct sl_dp_meta *meta = sl_dp_meta(got[i]);
 		assert_int_equal(meta->reason, want[i]);
 		assert_int_equal(meta->in_oif, oif0);
 		assert_int_equal(meta->vrf_id, VRF_A);
 		assert_int_equal(meta->l2_len, 14);
 	}
-	const struct sl_dp_meta *u = sl_dp_meta(out.punt[4]);
+	const struct sl_dp_meta *u = sl_dp_meta(got[4]);
 	assert_int_equal(u->out_oif, oif_eth1);
 	assert_int_equal(u->nh_ip, sl_test_ip4(10, 100, 0, 77));
-	assert_int_equal(ip_of(out.punt[4], 14)->time_to_live, 4);
-	assert_int_equal(
-		ip_of(out.punt[2], 14)->time_to_live, 1); /* untouched for the ICMP quote */
+	assert_int_equal(ip_of(got[4], 14)->time_to_live, 4);
+	assert_int_equal(ip_of(got[2], 14)->time_to_live, 1); /* untouched for the ICMP quote */
 	assert_int_equal(cnt.dropped[SL_DP_DROP_TTL_EXPIRED], 1);
 	assert_int_equal(cnt.dropped[SL_DP_DROP_NO_ROUTE], 1);
 	assert_int_equal(cnt.punted[SL_DP_PUNT_LOCAL], 2);
@@ -430,6 +477,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup(test_leak_forward, reset),
 		cmocka_unit_test_setup(test_checksum_all_ttls, reset),
 		cmocka_unit_test_setup(test_vlan_push_pop, reset),
+		cmocka_unit_test_setup(test_checksum_check_random, reset),
 		cmocka_unit_test_setup(test_malformed_drops, reset),
 		cmocka_unit_test_setup(test_punts, reset),
 		cmocka_unit_test_setup(test_default_route_gateway, reset),

@@ -276,6 +276,99 @@ static void test_iface_map(void **state)
 	assert_int_equal(sl_fib_iface_sync(fib, c, 1), -EINVAL);
 }
 
+/* The live egress record of the next hop `addr` resolves to in VRF 0. */
+static const struct sl_fib_egress *egress_for(const char *addr)
+{
+	uint32_t idx;
+	assert_int_equal(sl_fib_lookup(fib, 0, ip(addr), &idx, NULL), 0);
+	return sl_fib_egress_of(sl_fib_egress_table(fib), idx);
+}
+
+static void egress_header(const struct sl_fib_egress *e, uint8_t h[18])
+{
+	memcpy(h, &e->w0, 8);
+	memcpy(h + 6, &e->w1, 8);
+	memcpy(h + 14, &e->w2, 4);
+}
+
+static void test_egress_records(void **state)
+{
+	(void)state;
+	struct sl_fib_iface_conf c[2] = {
+		{.name = "eth1",
+			.port = 1,
+			.vrf_id = 0,
+			.up = true,
+			.mac = {{0x02, 0, 0, 0, 0, 0x01}}},
+		{.name = "eth1.20",
+			.port = 1,
+			.vlan = 20,
+			.vrf_id = 0,
+			.up = true,
+			.mac = {{0x02, 0, 0, 0, 0, 0x01}}},
+	};
+	assert_int_equal(sl_fib_iface_sync(fib, c, 2), 0);
+	struct sl_fib_change ch[] = {vrf_add(0),
+		route(0, "10.200.0.0/16", SL_NH_GATEWAY, "eth1", "10.100.0.7", 0),
+		route(0, "10.210.0.0/16", SL_NH_GATEWAY, "eth1.20", "10.120.0.9", 0),
+		route(0, "10.220.0.0/16", SL_NH_CONNECTED, "eth1", NULL, 0)};
+	assert_int_equal(sl_fib_apply(fib, ch, 4, NULL), 0);
+	/* not ready until the gateway resolves; connected routes never are */
+	assert_int_equal(egress_for("10.200.1.1")->l2_len, 0);
+	assert_int_equal(egress_for("10.220.1.1")->l2_len, 0);
+	int eth1 = sl_fib_iface_index(fib, "eth1"), vif = sl_fib_iface_index(fib, "eth1.20");
+	struct rte_ether_addr gw = {{0x02, 0x11, 0x22, 0x33, 0x44, 0x55}};
+	assert_int_equal(sl_fib_neigh_set(fib, (uint16_t)eth1, ip("10.100.0.7"), &gw), 0);
+	assert_int_equal(sl_fib_neigh_pending(fib, (uint16_t)vif, ip("10.120.0.9")), 0);
+	assert_int_equal(egress_for("10.210.1.1")->l2_len, 0); /* pending is not ready */
+	assert_int_equal(sl_fib_neigh_set(fib, (uint16_t)vif, ip("10.120.0.9"), &gw), 0);
+
+	const struct sl_fib_egress *e = egress_for("10.200.1.1");
+	uint8_t h[18];
+	const uint8_t plain[14] = {
+		0x02, 0x11, 0x22, 0x33, 0x44, 0x55, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00};
+	assert_int_equal(e->l2_len, 14);
+	assert_int_equal(e->port, 1);
+	assert_int_equal(e->vrf_id, 0);
+	egress_header(e, h);
+	assert_memory_equal(h, plain, 14);
+	e = egress_for("10.210.1.1");
+	const uint8_t tagged[18] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55, 0x02, 0, 0, 0, 0, 0x01,
+		0x81, 0x00, 0x00, 20, 0x08, 0x00};
+	assert_int_equal(e->l2_len, 18);
+	egress_header(e, h);
+	assert_memory_equal(h, tagged, 18);
+
+	/* the interface goes down and up: twice flipped, same record again */
+	c[0].up = false;
+	assert_int_equal(sl_fib_iface_sync(fib, c, 2), 0);
+	assert_int_equal(egress_for("10.200.1.1")->l2_len, 0);
+	assert_int_equal(egress_for("10.210.1.1")->l2_len, 18);
+	c[0].up = true;
+	c[0].mac.addr_bytes[5] = 0x09; /* and takes another MAC */
+	assert_int_equal(sl_fib_iface_sync(fib, c, 2), 0);
+	egress_header(egress_for("10.200.1.1"), h);
+	assert_int_equal(h[11], 0x09);
+	assert_int_equal(egress_for("10.200.1.1")->l2_len, 14);
+
+	/* hundreds of next hops grow the arrays: records are carried over */
+	for (int i = 0; i < 300; i++) {
+		char p[32], g[32];
+		snprintf(p, sizeof(p), "10.%d.%d.0/24", 50 + i / 256, i % 256);
+		snprintf(g, sizeof(g), "10.100.%d.%d", 1 + i / 200, 1 + i % 200);
+		struct sl_fib_change r = route(0, p, SL_NH_GATEWAY, "eth1", g, 0);
+		assert_int_equal(sl_fib_apply(fib, &r, 1, NULL), 0);
+	}
+	e = egress_for("10.200.1.1");
+	assert_int_equal(e->l2_len, 14);
+	egress_header(e, h);
+	assert_memory_equal(h, gw.addr_bytes, 6);
+
+	/* a forgotten neighbour: not ready */
+	assert_int_equal(sl_fib_neigh_set(fib, (uint16_t)eth1, ip("10.100.0.7"), NULL), 0);
+	assert_int_equal(egress_for("10.200.1.1")->l2_len, 0);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -290,6 +383,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_vrf_delete_and_readd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_neighbours, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iface_map, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_egress_records, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();
