@@ -7,6 +7,7 @@
 #include <rte_ip.h>
 #include <rte_lpm.h>
 #include <rte_prefetch.h>
+#include <rte_vect.h>
 
 #include "sl_dp.h"
 
@@ -235,9 +236,24 @@ slow:
 	parse_slow(ifm, c, out, in_port, m, b);
 }
 
+/* Bit i set when vals[i] is a redirect (a miss, all ones, is not). */
+static __rte_always_inline uint32_t redirect_bits4(const uint32_t *vals)
+{
+#ifdef RTE_ARCH_X86
+	__m128i v = _mm_loadu_si128((const __m128i *)vals);
+	__m128i r = _mm_cmpeq_epi32(_mm_srli_epi32(v, 23), _mm_set1_epi32(1));
+	return (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(r));
+#else
+	uint32_t m = 0;
+	for (int i = 0; i < 4; i++)
+		m |= (uint32_t)((vals[i] >> 23) == 1) << i;
+	return m;
+#endif
+}
+
 /* Look up ips[0..n) in one VRF into vals[] (LPM value or VAL_MISS), four at
  * a time with rte_lpm_lookupx4 (its default value is the VRF's default
- * route). Returns the OR of the values: whether any may be a redirect. */
+ * route). Returns which of them are redirects, as bits. */
 static __rte_always_inline uint32_t lookup_vrf(
 	const struct sl_fib *fib, uint32_t vrf, const uint32_t *ips, uint32_t *vals, uint16_t n)
 {
@@ -246,23 +262,23 @@ static __rte_always_inline uint32_t lookup_vrf(
 	if (unlikely(lpm == NULL)) {
 		for (; i < n; i++)
 			vals[i] = VAL_MISS;
-		return VAL_MISS;
+		return 0;
 	}
 	uint32_t dflt = sl_fib_default(fib, vrf);
 	uint32_t defv = (dflt & RTE_LPM_LOOKUP_SUCCESS) ? (dflt & SL_FIB_VAL_MASK) : VAL_MISS;
-	uint32_t any = 0;
+	uint32_t redirects = 0;
 	for (; i + 4 <= n; i += 4) {
 		xmm_t x;
 		memcpy(&x, &ips[i], sizeof(x));
 		rte_lpm_lookupx4(lpm, x, &vals[i], defv);
-		any |= vals[i] | vals[i + 1] | vals[i + 2] | vals[i + 3];
+		redirects |= redirect_bits4(&vals[i]) << i;
 	}
 	for (; i < n; i++) {
 		uint32_t h;
 		vals[i] = rte_lpm_lookup(lpm, ips[i], &h) == 0 ? h : defv;
-		any |= vals[i];
+		redirects |= (uint32_t)((vals[i] >> 23) == 1) << i;
 	}
-	return any;
+	return redirects;
 }
 
 /* Look up idx[0..n) of b, each in b->vrf[]: one run of lookupx4 when they
@@ -528,6 +544,27 @@ slow:
 	forward_slow(fib, ifm, nht, c, out, b, filtered, k, m);
 }
 
+/* Forward the whole burst: the packets the first lookup resolved, by the
+ * bits of the rest, then the redirected ones (each run down one path). */
+static __rte_always_inline void forward_all(const struct sl_fib *fib,
+	const struct sl_fib_ifmap *ifm, const struct sl_fib_nh *nht,
+	const struct sl_fib_egress *egt, struct sl_dp_counters *c, struct sl_dp_out *out,
+	const struct dp_burst *b, bool filtered, bool mixed, uint32_t redirects,
+	const uint16_t *redir, uint16_t n_redir, struct fwd_sums *sum)
+{
+	if (likely(n_redir == 0)) {
+		for (uint16_t k = 0; k < b->n; k++)
+			forward_one(fib, ifm, nht, egt, c, out, b, filtered, mixed, k, sum);
+		return;
+	}
+	uint32_t all = b->n == 32 ? ~0u : (1u << b->n) - 1;
+	for (uint32_t r = all & ~redirects; r != 0; r &= r - 1)
+		forward_one(fib, ifm, nht, egt, c, out, b, filtered, mixed,
+			(uint16_t)__builtin_ctz(r), sum);
+	for (uint16_t i = 0; i < n_redir; i++)
+		forward_one(fib, ifm, nht, egt, c, out, b, filtered, mixed, redir[i], sum);
+}
+
 /* The redirected packets redir[0..n) of b: look them up again, in the VRF
  * each redirect names — nearly always one VRF per burst: then as one run of
  * lookupx4, padded to a multiple of 4 (no scalar tail of a varying length). */
@@ -538,13 +575,13 @@ static __rte_always_inline void redirect_lookup(const struct sl_fib *fib, struct
 	uint32_t vrf0 = sl_fib_val_vrf(b->val[redir[0]]), mixed = 0;
 	for (uint16_t i = 0; i < n; i++) {
 		uint16_t k = redir[i];
-		uint32_t v = sl_fib_val_vrf(b->val[k]);
-		b->vrf[k] = v;
-		mixed |= v ^ vrf0;
+		mixed |= sl_fib_val_vrf(b->val[k]) ^ vrf0;
 		ips[i] = b->dst[k];
 	}
 	c->leaked += n; /* forwarded or not */
 	if (unlikely(mixed != 0)) {
+		for (uint16_t i = 0; i < n; i++)
+			b->vrf[redir[i]] = sl_fib_val_vrf(b->val[redir[i]]);
 		lookup(fib, b, redir, n);
 		return;
 	}
@@ -579,12 +616,12 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 		return;
 
 	/* per-VRF counters once per burst when the burst has one ingress VRF */
-	uint32_t vrf0 = b.in_vrf[0], mixed = 0, any = 0;
+	uint32_t vrf0 = b.in_vrf[0], mixed = 0, redirects = 0;
 	for (uint16_t k = 1; k < b.n; k++)
 		mixed |= b.in_vrf[k] ^ vrf0;
 	if (likely(mixed == 0)) {
 		c->vrf_ipv4_rx[vrf_stat(vrf0)] += b.n;
-		any = lookup_vrf(fib, vrf0, b.dst, b.val, b.n);
+		redirects = lookup_vrf(fib, vrf0, b.dst, b.val, b.n);
 	} else {
 		for (uint16_t k = 0; k < b.n; k++)
 			c->vrf_ipv4_rx[vrf_stat(b.in_vrf[k])]++;
@@ -595,25 +632,18 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 		}
 		lookup(fib, &b, idx, b.n);
 		for (uint16_t k = 0; k < b.n; k++)
-			any |= b.val[k];
+			redirects |= (uint32_t)((b.val[k] >> 23) == 1) << k;
 	}
 
-	/* Leaks: split the burst, without branches, into what the first lookup
-	 * resolved and what it redirected, and look the latter up again as one
-	 * burst. Each list then runs down one path: interleaved, every leaked
-	 * packet cost a mispredicted branch or three. */
-	uint16_t nat[SL_DP_BURST], n_nat = 0;
-	if (sl_fib_val_is_redirect(any)) {
-		for (uint16_t k = 0; k < b.n; k++) {
-			bool r = (b.val[k] >> 23) == 1; /* a redirect; a miss (all ones) is not */
-			nat[n_nat] = k;
-			redir[n_redir] = k;
-			n_nat += !r;
-			n_redir += r;
-		}
-		if (n_redir > 0)
-			redirect_lookup(fib, c, &b, redir, n_redir);
-	}
+	/* Leaks: the redirected packets, as a list, looked up again as one burst.
+	 * The others are then forwarded by walking the bits of the rest, and the
+	 * leaked ones after them: each run goes down one path (interleaved, every
+	 * leaked packet cost a mispredicted branch or three). */
+	_Static_assert(SL_DP_BURST <= 32, "one bit per packet of a burst");
+	for (uint32_t r = redirects; r != 0; r &= r - 1)
+		redir[n_redir++] = (uint16_t)__builtin_ctz(r);
+	if (n_redir > 0)
+		redirect_lookup(fib, c, &b, redir, n_redir);
 
 	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
 	const struct sl_fib_egress *egt = sl_fib_egress_table(fib);
@@ -627,15 +657,13 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	}
 	struct fwd_sums sum = {0};
 	bool mx = mixed != 0;
-	if (likely(n_redir == 0)) {
-		for (uint16_t k = 0; k < b.n; k++)
-			forward_one(fib, ifm, nht, egt, c, out, &b, filtered, mx, k, &sum);
-	} else {
-		for (uint16_t i = 0; i < n_nat; i++)
-			forward_one(fib, ifm, nht, egt, c, out, &b, filtered, mx, nat[i], &sum);
-		for (uint16_t i = 0; i < n_redir; i++)
-			forward_one(fib, ifm, nht, egt, c, out, &b, filtered, mx, redir[i], &sum);
-	}
+	/* the usual burst (one ingress VRF, no filter) with both tests compiled out */
+	if (likely(!mx && !filtered))
+		forward_all(fib, ifm, nht, egt, c, out, &b, false, false, redirects, redir, n_redir,
+			&sum);
+	else
+		forward_all(fib, ifm, nht, egt, c, out, &b, filtered, mx, redirects, redir, n_redir,
+			&sum);
 	out->tx_ports |= sum.ports;
 	c->forwarded += sum.n_fwd;
 	if (likely(!mx))
