@@ -353,8 +353,8 @@ static inline void ct_refresh(struct sl_fw *fw, const struct pkt *p, uint64_t no
 #define ACL_GROUP 8
 #define ACL_SCALAR_TAIL 4
 
-static inline void acl_run(const struct rte_acl_ctx *ctx, const uint8_t **in, uint32_t *res,
-	uint16_t n)
+static inline void acl_run(
+	const struct rte_acl_ctx *ctx, const uint8_t **in, uint32_t *res, uint16_t n)
 {
 	uint16_t tail = n % ACL_GROUP;
 	if (n < ACL_GROUP) {
@@ -370,8 +370,8 @@ static inline void acl_run(const struct rte_acl_ctx *ctx, const uint8_t **in, ui
 }
 
 /* Classify n keys of one ruleset (index + 1); results 0: no rule matched. */
-static inline void classify_ruleset(const struct sl_fw_set *s, uint16_t rs,
-	const uint8_t **acl_in, uint32_t *results, uint16_t n)
+static inline void classify_ruleset(const struct sl_fw_set *s, uint16_t rs, const uint8_t **acl_in,
+	uint32_t *results, uint16_t n)
 {
 	const struct rte_acl_ctx *ctx = s->rulesets[rs - 1].acl;
 	if (ctx != NULL)
@@ -497,8 +497,8 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 		uint64_t run_bytes = 0;
 		uint8_t action = 0;
 		for (uint16_t j = 0; j < n_cls; j++) {
-			uint32_t slot =
-				results[j] ? results[j] - 1 : s->rulesets[cls_rs[j] - 1].default_slot;
+			uint32_t slot = results[j] ? results[j] - 1
+						   : s->rulesets[cls_rs[j] - 1].default_slot;
 			if (slot != run_slot) {
 				if (run_pkts > 0) {
 					cnt[run_slot].packets += run_pkts;

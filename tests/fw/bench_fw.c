@@ -124,8 +124,9 @@ static double run_burst(struct sl_fw *fw, struct fwt_pkt *p, uint32_t from, uint
 static void row(const char *name, const char *rules, struct sl_fw *fw, struct fwt_pkt *p,
 	uint32_t from, uint32_t to)
 {
-	printf("%-10s %6s %14.1f %14.1f %14.1f\n", name, rules, run_burst(fw, p, from, to, BURST, 32),
-		run_burst(fw, p, from, to, FLOWS, 32), run_burst(fw, p, from, to, FLOWS, 10));
+	printf("%-10s %6s %14.1f %14.1f %14.1f\n", name, rules,
+		run_burst(fw, p, from, to, BURST, 32), run_burst(fw, p, from, to, FLOWS, 32),
+		run_burst(fw, p, from, to, FLOWS, 10));
 }
 
 int main(void)
