@@ -21,6 +21,7 @@ struct dp_burst {
 	uint32_t in_vrf[SL_DP_BURST];
 	uint32_t dst[SL_DP_BURST]; /* host order */
 	uint32_t val[SL_DP_BURST]; /* LPM value or VAL_MISS */
+	uint8_t *ip[SL_DP_BURST]; /* the IPv4 header */
 	uint16_t in_oif[SL_DP_BURST];
 	uint8_t l2_len[SL_DP_BURST];
 	uint8_t denied[SL_DP_BURST]; /* set only while a leak filter is installed */
@@ -157,6 +158,7 @@ static __rte_noinline bool parse_slow(const struct sl_fib_ifmap *ifm, struct sl_
 		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - l2_len - total));
 	uint16_t k = b->n++;
 	b->m[k] = m;
+	b->ip[k] = (uint8_t *)ip;
 	b->in_vrf[k] = vrf;
 	b->dst[k] = rte_be_to_cpu_32(ip->dst_addr);
 	b->in_oif[k] = oif;
@@ -165,7 +167,8 @@ static __rte_noinline bool parse_slow(const struct sl_fib_ifmap *ifm, struct sl_
 }
 
 /*
- * IPv4 header checksum of a 20-byte header. The ones' complement sum of the
+ * IPv4 header checksum of a 20-byte header (version and IHL already seen to
+ * be 0x45). The ones' complement sum of the
  * ten 16-bit words is 0xffff exactly when their plain sum is a non-zero
  * multiple of 65535 (2^16 = 1 mod 65535); summing five 32-bit words in host
  * order keeps that (each is hi + lo mod 65535, and a byte swap multiplies by
@@ -177,7 +180,10 @@ static inline bool ip_cksum5_ok(const uint8_t *ip)
 	uint32_t w[5];
 	memcpy(w, ip, sizeof(w));
 	uint64_t sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
-	return sum % 0xffff == 0 && sum != 0;
+	/* 2^16 = 1 mod 65535: folding keeps the residue and leaves < 2^19 for
+	 * a 32-bit modulo; the sum is not 0 (the caller saw version 4) */
+	uint32_t x = (uint32_t)(sum >> 16) + (uint32_t)(sum & 0xffff);
+	return x % 0xffff == 0;
 }
 
 /*
@@ -227,6 +233,7 @@ static __rte_always_inline void parse(const uint16_t *vif_of_vlan, const struct 
 	memcpy(&dst, ip + 16, sizeof(dst));
 	uint16_t k = b->n++;
 	b->m[k] = m;
+	b->ip[k] = (uint8_t *)(uintptr_t)ip;
 	b->in_vrf[k] = vrf; /* b->vrf[] is filled where a lookup needs it */
 	b->dst[k] = rte_be_to_cpu_32(dst);
 	b->in_oif[k] = oif;
@@ -468,20 +475,11 @@ static __rte_noinline void forward_slow(const struct sl_fib *fib, const struct s
 		leak_count(c, in_vrf, ofc->vrf_id, 1);
 }
 
-/* Write e's header in front of the IPv4 header of a packet received with
- * cur_l2_len bytes of L2 (a tag pushed or popped moves data_off; the caller
- * checked the headroom). Same bytes as l2_write; m->l2_len and the rx VLAN
- * flags are left alone: nothing on the way out reads them. */
-static __rte_always_inline void egress_write(
-	struct rte_mbuf *m, unsigned cur_l2_len, const struct sl_fib_egress *e)
+/* Write e's header at h, in front of the IPv4 header (same bytes as
+ * l2_write); m->l2_len and the rx VLAN flags are left alone: nothing on the
+ * way out reads them. */
+static __rte_always_inline void egress_write(uint8_t *h, const struct sl_fib_egress *e)
 {
-	if (e->l2_len != cur_l2_len) {
-		int16_t grow = (int16_t)(e->l2_len - cur_l2_len);
-		m->data_off -= grow;
-		m->data_len += grow;
-		m->pkt_len += grow;
-	}
-	uint8_t *h = rte_pktmbuf_mtod(m, uint8_t *);
 	memcpy(h, &e->w0, 8);
 	memcpy(h + 6, &e->w1, 8);
 	if (e->l2_len != RTE_ETHER_HDR_LEN)
@@ -491,7 +489,6 @@ static __rte_always_inline void egress_write(
 /* What the forwarding loop sums over a burst before touching the counters. */
 struct fwd_sums {
 	uint32_t n_fwd;
-	uint32_t ports; /* tx_ports bits */
 	uint32_t cross_from, cross_to, n_cross; /* the current run of one crossing */
 };
 
@@ -508,21 +505,26 @@ static __rte_always_inline void forward_one(const struct sl_fib *fib,
 {
 	struct rte_mbuf *m = b->m[k];
 	uint32_t val = b->val[k];
-	unsigned l2_len = b->l2_len[k];
 	/* one compare for a miss (VAL_MISS) and a redirect: both have bit 23 */
 	if (unlikely(val >= SL_FIB_VAL_REDIRECT || (filtered && b->denied[k])))
 		goto slow;
 	const struct sl_fib_egress *e = sl_fib_egress_of(egt, val);
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2_len);
-	/* one branch: ready, TTL left, headroom for a pushed tag */
-	int room = (int)m->data_off - ((int)e->l2_len - (int)l2_len);
-	if (unlikely((e->l2_len == 0) | (ip->time_to_live <= 1) | (room < 0)))
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b->ip[k];
+	if (unlikely((e->l2_len == 0) | (ip->time_to_live <= 1)))
 		goto slow;
+	unsigned l2_len = b->l2_len[k];
+	if (e->l2_len != l2_len) { /* a tag pushed or popped: data_off moves */
+		int grow = (int)e->l2_len - (int)l2_len;
+		if (unlikely(grow > (int)m->data_off))
+			goto slow; /* no headroom: counted there */
+		m->data_off -= grow;
+		m->data_len += grow;
+		m->pkt_len += grow;
+	}
 	ttl_decrement(ip);
-	egress_write(m, l2_len, e);
+	egress_write((uint8_t *)ip - e->l2_len, e);
 	uint16_t port = e->port;
 	out->tx[port][out->n_tx[port]++] = m;
-	sum->ports |= 1u << port;
 	sum->n_fwd++;
 	uint32_t in_vrf = b->in_vrf[k];
 	if (unlikely(mixed))
@@ -553,8 +555,9 @@ static __rte_always_inline void forward_all(const struct sl_fib *fib,
 	const uint16_t *redir, uint16_t n_redir, struct fwd_sums *sum)
 {
 	if (likely(n_redir == 0)) {
-		for (uint16_t k = 0; k < b->n; k++)
-			forward_one(fib, ifm, nht, egt, c, out, b, filtered, mixed, k, sum);
+		for (unsigned k = 0; k < b->n; k++)
+			forward_one(
+				fib, ifm, nht, egt, c, out, b, filtered, mixed, (uint16_t)k, sum);
 		return;
 	}
 	uint32_t all = b->n == 32 ? ~0u : (1u << b->n) - 1;
@@ -604,10 +607,10 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	b.n = 0;
 	/* headers of a whole burst in flight at once: with many mbufs cycling
 	 * the data is rarely in cache, and one-ahead prefetch left stalls */
-	for (uint16_t i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	if (likely(vif_of_vlan != NULL))
-		for (uint16_t i = 0; i < n; i++)
+		for (unsigned i = 0; i < n; i++)
 			parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b);
 	else
 		for (uint16_t i = 0; i < n; i++)
@@ -664,7 +667,10 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	else
 		forward_all(fib, ifm, nht, egt, c, out, &b, filtered, mx, redirects, redir, n_redir,
 			&sum);
-	out->tx_ports |= sum.ports;
+	uint32_t ports = 0; /* cheaper once per burst than once per packet */
+	for (unsigned p = 0; p < SL_FIB_PORT_MAX; p++)
+		ports |= (uint32_t)(out->n_tx[p] != 0) << p;
+	out->tx_ports = ports;
 	c->forwarded += sum.n_fwd;
 	if (likely(!mx))
 		c->vrf_forwarded[vrf_stat(vrf0)] += sum.n_fwd;

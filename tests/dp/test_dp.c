@@ -308,6 +308,52 @@ static void test_checksum_check_random(void **state)
 	assert_true(good > 1000 && bad > 1000); /* both kinds were exercised */
 }
 
+/* Move a frame's data to data_off = off (less headroom than a tag needs). */
+static void set_headroom(struct rte_mbuf *m, uint16_t off)
+{
+	uint8_t *from = rte_pktmbuf_mtod(m, uint8_t *);
+	memmove((uint8_t *)m->buf_addr + off, from, m->data_len);
+	m->data_off = off;
+}
+
+/* A tag pushed on the fast path (a gateway on the vif, reached by a leak)
+ * needs 4 bytes of headroom: exactly 4 is enough, 2 is a counted drop. */
+static void test_vlan_push_headroom(void **state)
+{
+	(void)state;
+	struct sl_fib_change ch[] = {
+		sl_test_route(VRF_B, sl_test_ip4(10, 77, 0, 0), 16, SL_NH_GATEWAY, "eth0.100",
+			sl_test_ip4(10, 2, 0, 10)),
+		sl_test_route(VRF_A, sl_test_ip4(10, 77, 0, 0), 16, SL_NH_VRF, NULL, VRF_B),
+	};
+	assert_int_equal(sl_fib_apply(fib, ch, 2, NULL), 0);
+	struct rte_mbuf *pk[2] = {
+		craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 77, 1, 1)}),
+		craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 77, 1, 2)}),
+	};
+	set_headroom(pk[0], 2);
+	set_headroom(pk[1], 4);
+	run(0, pk, 2);
+	assert_int_equal(cnt.dropped[SL_DP_DROP_NO_HEADROOM], 1);
+	assert_int_equal(out.n_drop, 1);
+	assert_ptr_equal(out.drop[0], pk[0]);
+	assert_int_equal(out.n_tx[0], 1);
+	struct rte_mbuf *o = out.tx[0][0];
+	assert_ptr_equal(o, pk[1]);
+	assert_int_equal(o->data_off, 0);
+	assert_int_equal(o->pkt_len, 18 + 52);
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(o, const struct rte_ether_hdr *);
+	assert_memory_equal(&eth->dst_addr, &host_mac, 6);
+	assert_memory_equal(&eth->src_addr, &mac0, 6);
+	assert_int_equal(rte_be_to_cpu_16(eth->ether_type), RTE_ETHER_TYPE_VLAN);
+	const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eth + 1);
+	assert_int_equal(rte_be_to_cpu_16(vh->vlan_tci) & 0xfff, 100);
+	assert_int_equal(rte_be_to_cpu_16(vh->eth_proto), RTE_ETHER_TYPE_IPV4);
+	assert_int_equal(ip_of(o, 18)->time_to_live, 63);
+	assert_int_equal(rte_raw_cksum(ip_of(o, 18), 20), 0xffff);
+	free_out();
+}
+
 static void test_malformed_drops(void **state)
 {
 	(void)state;
@@ -478,6 +524,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup(test_checksum_all_ttls, reset),
 		cmocka_unit_test_setup(test_vlan_push_pop, reset),
 		cmocka_unit_test_setup(test_checksum_check_random, reset),
+		cmocka_unit_test_setup(test_vlan_push_headroom, reset),
 		cmocka_unit_test_setup(test_malformed_drops, reset),
 		cmocka_unit_test_setup(test_punts, reset),
 		cmocka_unit_test_setup(test_default_route_gateway, reset),
