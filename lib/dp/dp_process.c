@@ -551,8 +551,8 @@ slow:
 static __rte_always_inline void forward_all(const struct sl_fib *fib,
 	const struct sl_fib_ifmap *ifm, const struct sl_fib_nh *nht,
 	const struct sl_fib_egress *egt, struct sl_dp_counters *c, struct sl_dp_out *out,
-	const struct dp_burst *b, bool filtered, bool mixed, uint32_t redirects,
-	const uint16_t *redir, uint16_t n_redir, struct fwd_sums *sum)
+	struct dp_burst *b, bool filtered, bool mixed, uint32_t redirects, const uint16_t *redir,
+	const uint32_t *rvals, uint16_t n_redir, struct fwd_sums *sum)
 {
 	if (likely(n_redir == 0)) {
 		for (unsigned k = 0; k < b->n; k++)
@@ -564,34 +564,31 @@ static __rte_always_inline void forward_all(const struct sl_fib *fib,
 	for (uint32_t r = all & ~redirects; r != 0; r &= r - 1)
 		forward_one(fib, ifm, nht, egt, c, out, b, filtered, mixed,
 			(uint16_t)__builtin_ctz(r), sum);
-	for (uint16_t i = 0; i < n_redir; i++)
+	for (uint16_t i = 0; i < n_redir; i++) {
+		b->val[redir[i]] = rvals[i]; /* the second lookup's result */
 		forward_one(fib, ifm, nht, egt, c, out, b, filtered, mixed, redir[i], sum);
+	}
 }
 
-/* The redirected packets redir[0..n) of b: look them up again, in the VRF
- * each redirect names — nearly always one VRF per burst: then as one run of
+/* The redirected packets redir[0..n) of b, their destinations gathered in
+ * ips[]: look them up again into rvals[], in the VRF each redirect names —
+ * nearly always one VRF per burst (mixed == 0): then as one run of
  * lookupx4, padded to a multiple of 4 (no scalar tail of a varying length). */
 static __rte_always_inline void redirect_lookup(const struct sl_fib *fib, struct sl_dp_counters *c,
-	struct dp_burst *b, const uint16_t *redir, uint16_t n)
+	struct dp_burst *b, const uint16_t *redir, uint16_t n, uint32_t *ips, uint32_t vrf,
+	uint32_t mixed, uint32_t *rvals)
 {
-	uint32_t ips[SL_DP_BURST + 3], vals[SL_DP_BURST + 3];
-	uint32_t vrf0 = sl_fib_val_vrf(b->val[redir[0]]), mixed = 0;
-	for (uint16_t i = 0; i < n; i++) {
-		uint16_t k = redir[i];
-		mixed |= sl_fib_val_vrf(b->val[k]) ^ vrf0;
-		ips[i] = b->dst[k];
-	}
 	c->leaked += n; /* forwarded or not */
 	if (unlikely(mixed != 0)) {
 		for (uint16_t i = 0; i < n; i++)
 			b->vrf[redir[i]] = sl_fib_val_vrf(b->val[redir[i]]);
 		lookup(fib, b, redir, n);
+		for (uint16_t i = 0; i < n; i++)
+			rvals[i] = b->val[redir[i]];
 		return;
 	}
 	ips[n] = ips[n + 1] = ips[n + 2] = ips[n - 1];
-	lookup_vrf(fib, vrf0, ips, vals, (uint16_t)((n + 3) & ~3u));
-	for (uint16_t i = 0; i < n; i++)
-		b->val[redir[i]] = vals[i];
+	lookup_vrf(fib, vrf, ips, rvals, (uint16_t)((n + 3) & ~3u));
 }
 
 void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
@@ -643,10 +640,16 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	 * leaked ones after them: each run goes down one path (interleaved, every
 	 * leaked packet cost a mispredicted branch or three). */
 	_Static_assert(SL_DP_BURST <= 32, "one bit per packet of a burst");
-	for (uint32_t r = redirects; r != 0; r &= r - 1)
-		redir[n_redir++] = (uint16_t)__builtin_ctz(r);
+	uint32_t ips[SL_DP_BURST + 3], rvals[SL_DP_BURST + 3];
+	uint32_t rvrf = redirects ? sl_fib_val_vrf(b.val[__builtin_ctz(redirects)]) : 0, rmixed = 0;
+	for (uint32_t r = redirects; r != 0; r &= r - 1) {
+		uint16_t k = (uint16_t)__builtin_ctz(r);
+		rmixed |= sl_fib_val_vrf(b.val[k]) ^ rvrf;
+		ips[n_redir] = b.dst[k];
+		redir[n_redir++] = k;
+	}
 	if (n_redir > 0)
-		redirect_lookup(fib, c, &b, redir, n_redir);
+		redirect_lookup(fib, c, &b, redir, n_redir, ips, rvrf, rmixed, rvals);
 
 	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
 	const struct sl_fib_egress *egt = sl_fib_egress_table(fib);
@@ -655,6 +658,8 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	const struct sl_dp_leak_filter *lf = __atomic_load_n(&dp->leak_filter, __ATOMIC_ACQUIRE);
 	bool filtered = lf != NULL;
 	if (unlikely(filtered)) {
+		for (uint16_t i = 0; i < n_redir; i++)
+			b.val[redir[i]] = rvals[i];
 		memset(b.denied, 0, b.n);
 		leak_filter(lf, ifm, nht, &b);
 	}
@@ -662,11 +667,11 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	bool mx = mixed != 0;
 	/* the usual burst (one ingress VRF, no filter) with both tests compiled out */
 	if (likely(!mx && !filtered))
-		forward_all(fib, ifm, nht, egt, c, out, &b, false, false, redirects, redir, n_redir,
-			&sum);
+		forward_all(fib, ifm, nht, egt, c, out, &b, false, false, redirects, redir, rvals,
+			n_redir, &sum);
 	else
-		forward_all(fib, ifm, nht, egt, c, out, &b, filtered, mx, redirects, redir, n_redir,
-			&sum);
+		forward_all(fib, ifm, nht, egt, c, out, &b, filtered, mx, redirects, redir, rvals,
+			n_redir, &sum);
 	uint32_t ports = 0; /* cheaper once per burst than once per packet */
 	for (unsigned p = 0; p < SL_FIB_PORT_MAX; p++)
 		ports |= (uint32_t)(out->n_tx[p] != 0) << p;
