@@ -362,7 +362,7 @@ int sl_dp_l2_write(struct rte_mbuf *m, uint16_t cur_l2_len, const struct sl_fib_
  * egress interface (after a redirect, or through a cross-VRF static next
  * hop) is in another VRF than their ingress interface. */
 static void leak_filter(const struct sl_dp_leak_filter *lf, const struct sl_fib_ifmap *ifm,
-	const struct sl_fib_nh *nht, struct dp_burst *b)
+	const struct sl_fib_nh *nht, const struct sl_fib_egress *egt, struct dp_burst *b)
 {
 	struct rte_mbuf *fp[SL_DP_BURST];
 	const uint8_t *l3[SL_DP_BURST];
@@ -371,20 +371,27 @@ static void leak_filter(const struct sl_dp_leak_filter *lf, const struct sl_fib_
 	uint16_t idx[SL_DP_BURST], n = 0;
 	for (uint16_t k = 0; k < b->n; k++) {
 		uint32_t val = b->val[k];
-		if (val == VAL_MISS || sl_fib_val_is_redirect(val))
+		if (val >= SL_FIB_VAL_REDIRECT) /* a miss or a second redirect */
 			continue;
-		const struct sl_fib_nh *nh = &nht[val];
-		if (nh->type < SL_FIB_NH_T_CONNECTED || nh->oif >= SL_FIB_IFACE_MAX)
-			continue;
-		uint32_t in_vrf = ifm->ifs[b->in_oif[k]].vrf_id;
-		uint32_t out_vrf = ifm->ifs[nh->oif].vrf_id;
+		/* the egress VRF from the ready record; else from the next hop */
+		const struct sl_fib_egress *e = sl_fib_egress_of(egt, val);
+		uint32_t out_vrf;
+		if (likely(e->l2_len != 0)) {
+			out_vrf = e->vrf_id;
+		} else {
+			const struct sl_fib_nh *nh = &nht[val];
+			if (nh->type < SL_FIB_NH_T_CONNECTED || nh->oif >= SL_FIB_IFACE_MAX)
+				continue;
+			out_vrf = ifm->ifs[nh->oif].vrf_id;
+		}
+		uint32_t in_vrf = b->in_vrf[k];
 		if (out_vrf == in_vrf)
 			continue;
-		fp[n] = b->m[k];
-		l3[n] = rte_pktmbuf_mtod_offset(fp[n], const uint8_t *, b->l2_len[k]);
 		/* TTL expiry comes first, as in Linux: traceroute's router hop answers */
-		if (((const struct rte_ipv4_hdr *)l3[n])->time_to_live <= 1)
+		if (((const struct rte_ipv4_hdr *)b->ip[k])->time_to_live <= 1)
 			continue;
+		fp[n] = b->m[k];
+		l3[n] = b->ip[k];
 		from[n] = in_vrf;
 		to[n] = out_vrf;
 		deny[n] = 0;
@@ -661,7 +668,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 		for (uint16_t i = 0; i < n_redir; i++)
 			b.val[redir[i]] = rvals[i];
 		memset(b.denied, 0, b.n);
-		leak_filter(lf, ifm, nht, &b);
+		leak_filter(lf, ifm, nht, egt, &b);
 	}
 	struct fwd_sums sum = {0};
 	bool mx = mixed != 0;
