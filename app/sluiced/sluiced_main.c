@@ -206,8 +206,11 @@ int main(int argc, char **argv)
 {
 	int n = rte_eal_init(argc, argv);
 	if (n < 0) {
+		/* some EAL failures leave rte_errno at 0: the usual cause then */
 		fprintf(stderr, "sluiced: cannot initialise DPDK (EAL): %s\n",
-			rte_strerror(rte_errno));
+			rte_errno ? rte_strerror(rte_errno)
+				  : "see the EAL messages above (is another process "
+				    "using the same --file-prefix? are hugepages reserved?)");
 		return 1;
 	}
 	argv[n] = argv[0];
