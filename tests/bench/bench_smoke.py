@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Smoke test of the forwarding benchmark: scripts/bench.sh --quick (2,000
-routes, 4 VRFs, one 1-second rep) must run end to end and write well-formed
-JSON with every section. No figure is checked beyond being a positive number:
+routes, 4 VRFs, one 1-second rep) over every scenario (base, vrfs, leak,
+firewall, commit) must run end to end and write well-formed JSON with every
+section. No figure is checked beyond being a positive number:
 timings never decide a test. Exit 0 pass, 1 fail, 77 skip (no root, no
 dpdk-testpmd, sluiced not built)."""
 import json
@@ -41,7 +42,8 @@ def main():
         return 77
     out = tempfile.mkdtemp(prefix="sluice-bench-smoke-")
     try:
-        p = subprocess.run([os.path.join(TOP, "scripts/bench.sh"), "--quick", "--out", out],
+        p = subprocess.run([os.path.join(TOP, "scripts/bench.sh"), "--quick", "--out", out,
+                            "--scenarios", "base,vrfs,leak,firewall,commit"],
                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=540)
         if p.returncode == 77:
             print("SKIP: " + p.stderr.strip().splitlines()[-1] if p.stderr.strip() else "SKIP")
@@ -58,7 +60,7 @@ def main():
         positive(r, "tsc_hz")
         positive(r, "io_floor.mpps")
         positive(r, "io_floor.cycles_per_packet")
-        for sc in ("base", "vrfs", "leak"):
+        for sc in ("base", "vrfs", "leak", "firewall"):
             positive(r, "scenarios.%s.mpps" % sc)
             positive(r, "scenarios.%s.cycles_per_packet" % sc)
             positive(r, "scenarios.%s.lpm_bytes_per_vrf" % sc)
@@ -72,13 +74,22 @@ def main():
             fail("vrfs scenario has %r VRFs, expected 4" % r["scenarios"]["vrfs"]["vrfs"])
         if r["scenarios"]["leak"]["reps"][0]["leaked"] <= 0:
             fail("no packet was leaked in the leak scenario")
-        if r["scenarios"]["firewall"].get("available") is not False:
-            fail("firewall slot should say not available")
+        fw = r["scenarios"]["firewall"]
+        if fw.get("available") is not True:
+            fail("firewall scenario not run: %r" % fw.get("available"))
+        fc = fw.get("firewall_counters") or {}
+        if not isinstance(fc.get("classified"), int) or fc["classified"] <= 0:
+            fail("no packet went through the leak firewall: %r" % fc)
+        if fc["classified"] != fc.get("accepted", 0) + fc.get("dropped", 0) + fc.get("rejected", 0):
+            fail("firewall verdicts do not add up: %r" % fc)
         c = r["scenarios"].get("commit")
         if c is None or c["commits"] < 1 or not isinstance(c["lost"], int):
             fail("commit scenario incomplete: %r" % c)
         if c["commit_errors"]:
             fail("commits failed: %r" % c["commit_errors"])
+        st = c.get("worker_stalls")
+        if not isinstance(st, dict) or not isinstance(st.get("max_on_cpu_us"), (int, float)):
+            fail("commit scenario has no worker stall counter: %r" % st)
         if "sluice forwarding benchmark" not in p.stdout:
             fail("no summary printed")
         print("PASS: bench.sh --quick wrote %s" % os.path.join(out, "bench.json"))
