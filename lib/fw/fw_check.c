@@ -150,7 +150,6 @@ static inline uint16_t acl_key_make(struct fw_acl_key *k, const uint8_t *ip, uin
 		}
 	}
 	memcpy(&k->sport, &ports, 4);
-	k->state = 0;
 	return total;
 }
 
@@ -369,19 +368,31 @@ static inline void acl_run(
 	}
 }
 
-/* Classify n keys of one ruleset (index + 1); results 0: no rule matched. */
-static inline void classify_ruleset(const struct sl_fw_set *s, uint16_t rs, const uint8_t **acl_in,
+/* A packet's classifier context: ruleset index + 1, shifted, and the state's
+ * bit number when the ruleset has state rules (0 otherwise). */
+static inline uint16_t ctx_key(uint16_t rs, uint32_t state_bit)
+{
+	return (uint16_t)(rs << 2 | state_bit);
+}
+
+static inline const struct fw_ruleset *ctx_ruleset(const struct sl_fw_set *s, uint16_t key)
+{
+	return &s->rulesets[(key >> 2) - 1];
+}
+
+/* Classify n keys of one context; results 0: no rule matched. */
+static inline void classify_ctx(const struct sl_fw_set *s, uint16_t key, const uint8_t **acl_in,
 	uint32_t *results, uint16_t n)
 {
-	const struct rte_acl_ctx *ctx = s->rulesets[rs - 1].acl;
+	const struct rte_acl_ctx *ctx = ctx_ruleset(s, key)->acl[key & 3];
 	if (ctx != NULL)
 		acl_run(ctx, acl_in, results, n);
 	else
 		memset(results, 0, sizeof(results[0]) * n);
 }
 
-/* A burst whose guarded packets go through several rulesets: one call each. */
-static __rte_noinline void classify_mixed(const struct sl_fw_set *s, const uint16_t *cls_rs,
+/* A burst whose guarded packets need several contexts: one call each. */
+static __rte_noinline void classify_mixed(const struct sl_fw_set *s, const uint16_t *cls_ctx,
 	const uint8_t **acl_in, uint32_t *results, uint16_t n)
 {
 	const uint8_t *in[SL_FW_BURST];
@@ -393,13 +404,13 @@ static __rte_noinline void classify_mixed(const struct sl_fw_set *s, const uint1
 			continue;
 		uint16_t m = 0;
 		for (uint16_t k = j; k < n; k++) {
-			if (done[k] || cls_rs[k] != cls_rs[j])
+			if (done[k] || cls_ctx[k] != cls_ctx[j])
 				continue;
 			done[k] = 1;
 			in[m] = acl_in[k];
 			at[m++] = k;
 		}
-		classify_ruleset(s, cls_rs[j], in, res, m);
+		classify_ctx(s, cls_ctx[j], in, res, m);
 		for (uint16_t i = 0; i < m; i++)
 			results[at[i]] = res[i];
 	}
@@ -416,7 +427,7 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	const uint8_t *acl_in[SL_FW_BURST];
 	uint32_t results[SL_FW_BURST];
 	int32_t positions[SL_FW_BURST];
-	uint16_t look[SL_FW_BURST], cls[SL_FW_BURST], cls_rs[SL_FW_BURST], trk[SL_FW_BURST];
+	uint16_t look[SL_FW_BURST], cls[SL_FW_BURST], cls_ctx[SL_FW_BURST], trk[SL_FW_BURST];
 	uint16_t n_look = 0, n_cls = 0, n_trk = 0, n_unguarded = 0;
 
 	if (lcore >= fw->n_lcores)
@@ -439,9 +450,8 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 			if (rs == 0)
 				continue; /* unguarded and untracked: passes */
 			p->ip_len = acl_key_make(&p->acl, l3[i], l3_len[i]);
-			p->acl.ruleset = rte_cpu_to_be_16((uint16_t)(rs - 1));
 			acl_in[n_cls] = (const uint8_t *)&p->acl;
-			cls_rs[n_cls] = rs;
+			cls_ctx[n_cls] = ctx_key(rs, 0);
 			cls[n_cls++] = i;
 			continue;
 		}
@@ -470,10 +480,12 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 			p->state = pkt_state(fw, p);
 			uint16_t rs = p->bind & FW_BIND_RS_MASK;
 			if (rs != 0) {
-				p->acl.ruleset = rte_cpu_to_be_16((uint16_t)(rs - 1));
-				p->acl.state = rte_cpu_to_be_16(p->state);
+				/* a stateless ruleset on a tracked pair has one context */
+				uint32_t bit = s->rulesets[rs - 1].uses_state
+						       ? (uint32_t)__builtin_ctz(p->state)
+						       : 0;
 				acl_in[n_cls] = (const uint8_t *)&p->acl;
-				cls_rs[n_cls] = rs;
+				cls_ctx[n_cls] = ctx_key(rs, bit);
 				cls[n_cls++] = trk[j];
 			}
 		}
@@ -484,12 +496,12 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	/* 4. classify the guarded packets: one call per ruleset (one, usually) */
 	if (n_cls > 0) {
 		uint16_t same = 1;
-		while (same < n_cls && cls_rs[same] == cls_rs[0])
+		while (same < n_cls && cls_ctx[same] == cls_ctx[0])
 			same++;
 		if (likely(same == n_cls))
-			classify_ruleset(s, cls_rs[0], acl_in, results, n_cls);
+			classify_ctx(s, cls_ctx[0], acl_in, results, n_cls);
 		else
-			classify_mixed(s, cls_rs, acl_in, results, n_cls);
+			classify_mixed(s, cls_ctx, acl_in, results, n_cls);
 		/* counters summed over runs of one slot (usually the whole burst):
 		 * increments of one memory word would wait on each other */
 		struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
@@ -498,7 +510,7 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 		uint8_t action = 0;
 		for (uint16_t j = 0; j < n_cls; j++) {
 			uint32_t slot = results[j] ? results[j] - 1
-						   : s->rulesets[cls_rs[j] - 1].default_slot;
+						   : ctx_ruleset(s, cls_ctx[j])->default_slot;
 			if (slot != run_slot) {
 				if (run_pkts > 0) {
 					cnt[run_slot].packets += run_pkts;

@@ -51,7 +51,8 @@ void fw_set_destroy(struct sl_fw_set *s)
 	if (s == NULL)
 		return;
 	for (uint32_t i = 0; s->rulesets != NULL && i < s->n_rulesets; i++)
-		rte_acl_free(s->rulesets[i].acl);
+		for (unsigned k = 0; k < FW_STATES; k++)
+			rte_acl_free(s->rulesets[i].acl[k]);
 	free(s->bind);
 	free(s->rulesets);
 	free(s->slots);

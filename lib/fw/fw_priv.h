@@ -13,7 +13,9 @@
 
 /* ---- ACL input: one key per packet, built from its headers ------------
  * rte_acl reads inputs in network byte order, 4 bytes per input_index; the
- * first field must be one byte. ICMP type/code take the port slots. */
+ * first field must be one byte. ICMP type/code take the port slots. The
+ * contexts walk only the first five fields: the ruleset and the state select
+ * the context (the rules still carry them, for the build). */
 struct fw_acl_key {
 	uint8_t proto;
 	uint8_t pad[3];
@@ -38,6 +40,8 @@ enum {
 
 RTE_ACL_RULE_DEF(fw_acl_rule, FW_F__COUNT);
 
+#define FW_STATES 4 /* enum sl_fw_state bits */
+
 /* bind[] cell: ruleset index + 1 in the low bits (0: unguarded), and
  * FW_BIND_TRACK when a ruleset bound on either direction of the VRF pair has
  * a rule matching `state`: only then can conntrack change a verdict, so only
@@ -57,7 +61,10 @@ struct fw_ruleset {
 	char name[SL_NAME_MAX];
 	uint8_t default_action;
 	bool uses_state; /* some compiled rule matches on state: its pairs are tracked */
-	struct rte_acl_ctx *acl; /* its compiled rules; NULL: none */
+	/* compiled rules: [0] when !uses_state; else one context per state,
+	 * indexed by the state's bit number (new 0, established 1, related 2,
+	 * invalid 3). NULL: no rule. */
+	struct rte_acl_ctx *acl[FW_STATES];
 	uint32_t default_slot;
 	uint32_t first_slot, n_rules; /* its compiled rules, by number */
 };

@@ -2,8 +2,9 @@
 /* Which VRF pairs are tracked: only those with a bound ruleset (either
  * direction) that matches on state. A stateless binding tracks nothing and
  * decides exactly as the same rules on a tracked pair; adding one state rule
- * makes the pair tracked. Bursts mixing rulesets (one rte_acl context each)
- * decide as packet-by-packet checks. Time is simulated: tsc_hz = 1. */
+ * makes the pair tracked. Bursts mixing rulesets (rte_acl contexts per ruleset
+ * and state) decide as packet-by-packet checks; a stateful ruleset's rules
+ * keep their order across its per-state contexts. Time is simulated. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -208,6 +209,42 @@ static void test_mixed_burst(void **state)
 	sl_fw_free(single);
 }
 
+/* A stateful ruleset is compiled once per state; a rule without state sits
+ * in every one, and the first matching rule by number still wins. */
+static void test_rules_across_states(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = fw_load("set firewall ipv4 name OUT rule 5 action accept\n"
+				   "set firewall ipv4 name OUT rule 5 state established\n"
+				   "set firewall ipv4 name OUT rule 10 action drop\n"
+				   "set firewall ipv4 name OUT rule 10 protocol udp\n"
+				   "set firewall ipv4 name OUT rule 20 action accept\n"
+				   "set firewall ipv4 name OUT rule 20 state new\n"
+				   "set firewall ipv4 name OUT rule 30 action reject\n"
+				   "set firewall ipv4 name OUT rule 30 state invalid\n"
+				   "set firewall ipv4 name OUT rule 30 state related\n"
+				   "set vrf name CUST-A leak-firewall to SHARED name OUT\n",
+		NULL);
+	struct fwt_pkt udp = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
+	struct fwt_pkt syn = fwt_tcp("10.1.0.2", 5000, "10.100.0.10", 22, FWT_SYN);
+	struct fwt_pkt stray = fwt_tcp("10.1.0.2", 5001, "10.100.0.10", 22, FWT_ACK);
+	struct fwt_pkt synack = fwt_tcp("10.100.0.10", 22, "10.1.0.2", 5000, FWT_SYN | FWT_ACK);
+	struct fwt_pkt ack = fwt_tcp("10.1.0.2", 5000, "10.100.0.10", 22, FWT_ACK);
+	assert_int_equal(fwt_check(fw, 10, &udp, V_A, V_S), SL_FW_DROP); /* new: rule 10 first */
+	assert_int_equal(fwt_check(fw, 10, &syn, V_A, V_S), SL_FW_ACCEPT); /* new: rule 20 */
+	assert_int_equal(fwt_check(fw, 10, &stray, V_A, V_S), SL_FW_REJECT); /* invalid: 30 */
+	assert_int_equal(fwt_check(fw, 11, &synack, V_S, V_A), SL_FW_ACCEPT); /* unguarded */
+	assert_int_equal(fwt_check(fw, 12, &ack, V_A, V_S), SL_FW_ACCEPT); /* established: 5 */
+	static const uint32_t rules[] = {5, 10, 20, 30};
+	for (unsigned i = 0; i < 4; i++) {
+		uint64_t pk = 0;
+		assert_int_equal(sl_fw_rule_counters(fw, "OUT", rules[i], &pk, NULL), 0);
+		assert_int_equal(pk, 1);
+	}
+	assert_int_equal(stats(fw).ct_entries, 1);
+	sl_fw_free(fw);
+}
+
 int main(void)
 {
 	if (fwt_eal_init("fw-stateless", "0") < 0) {
@@ -218,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_stateless_binding_tracks_nothing),
 		cmocka_unit_test(test_state_rule_makes_pair_tracked),
 		cmocka_unit_test(test_mixed_burst),
+		cmocka_unit_test(test_rules_across_states),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();
