@@ -226,7 +226,7 @@ int main(int argc, char **argv)
 		"dpb", FRAMES * 2, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	struct sl_fib *fib =
 		sl_fib_new(&(struct sl_fib_config){.max_rules = routes + PEER_ROUTES + 16,
-			.number_tbl8s = 8192,
+			.number_tbl8s = routes / 10 + 4096, /* 5 % of routes are longer than /24 */
 			.socket_id = SOCKET_ID_ANY});
 	struct sl_dp *dp = fib ? sl_dp_new(fib, 1024, SOCKET_ID_ANY) : NULL;
 	struct sl_dp_out *out = calloc(1, sizeof(*out));
