@@ -306,29 +306,63 @@ static int acl_ctx_make(
 
 /*
  * The contexts of one ruleset: a stateless one has a single context; one
- * with state rules has one per state (new, established, related, invalid),
- * each with the rules that match that state or any (the worker knows a
- * tracked packet's state before classifying it). tmp: scratch buffer.
+ * with state rules has one per state that some rule names (the worker knows
+ * a tracked packet's state before classifying it), each with the rules of
+ * that state or of any, and the states no rule names share one context of
+ * the any-state rules. tmp: scratch buffer. (An rte_acl build costs ~0.2 ms
+ * however small: contexts are not multiplied beyond need.)
  */
 static int acl_compile(struct sl_fw *fw, struct fw_ruleset *rs, const struct acl_rules *rules,
-	struct acl_rules *tmp, uint32_t *n_acl)
+	struct acl_rules *tmp)
 {
-	*n_acl += (uint32_t)rules->n;
 	if (!rs->uses_state)
 		return acl_ctx_make(fw, &rs->acl[0], rules->v, rules->n);
+	uint16_t named = 0;
+	for (size_t i = 0; i < rules->n; i++)
+		named |= rules->v[i].field[FW_F_STATE].value.u16;
+	struct rte_acl_ctx *shared = NULL;
+	bool shared_made = false;
 	for (unsigned k = 0; k < FW_STATES; k++) {
+		uint16_t bit = (uint16_t)(1u << k);
+		if (!(named & bit) && shared_made) {
+			rs->acl[k] = shared;
+			continue;
+		}
 		tmp->n = 0;
 		for (size_t i = 0; i < rules->n; i++) {
 			uint16_t st = rules->v[i].field[FW_F_STATE].value.u16;
-			int rc = (st == 0 || st == 1u << k) ? acl_rules_push(tmp, &rules->v[i]) : 0;
+			int rc = (st == 0 || st == bit) ? acl_rules_push(tmp, &rules->v[i]) : 0;
 			if (rc < 0)
 				return rc;
 		}
 		int rc = acl_ctx_make(fw, &rs->acl[k], tmp->v, tmp->n);
 		if (rc < 0)
 			return rc;
+		if (!(named & bit)) {
+			shared = rs->acl[k];
+			shared_made = true;
+		}
 	}
 	return 0;
+}
+
+/* Whether some `vrf name X leak-firewall to Y name RS` names ruleset rs: the
+ * others are never consulted and are not compiled. */
+static bool ruleset_bound(const struct sl_conf *conf, const char *rs)
+{
+	const struct sl_conf_node *vrfs = sl_conf_findv(conf, "vrf", "name", NULL), *v, *t;
+	size_t cur = 0;
+	while (vrfs && (v = sl_conf_child_next(vrfs, &cur)) != NULL) {
+		const struct sl_conf_node *to = sl_conf_child(v, "leak-firewall");
+		size_t tc = 0;
+		to = to ? sl_conf_child(to, "to") : NULL;
+		while (to && (t = sl_conf_child_next(to, &tc)) != NULL) {
+			const char *name = sl_conf_leaf_value(t, "name");
+			if (name != NULL && strcmp(name, rs) == 0)
+				return true;
+		}
+	}
+	return false;
 }
 
 static int slot_push(struct sl_fw_set *s, uint32_t *cap, const struct fw_slot *sl)
@@ -447,8 +481,9 @@ static int rulesets_build(
 		}
 		free(rules);
 		rs->n_rules = s->n_slots - rs->first_slot;
-		if (rc == 0)
-			rc = acl_compile(fw, rs, acl, &tmp, &s->n_acl_rules);
+		s->n_acl_rules += (uint32_t)acl->n;
+		if (rc == 0 && ruleset_bound(conf, rs->name))
+			rc = acl_compile(fw, rs, acl, &tmp);
 	}
 	free(acl_buf.v);
 	free(tmp.v);

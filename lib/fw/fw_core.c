@@ -50,9 +50,16 @@ void fw_set_destroy(struct sl_fw_set *s)
 {
 	if (s == NULL)
 		return;
-	for (uint32_t i = 0; s->rulesets != NULL && i < s->n_rulesets; i++)
-		for (unsigned k = 0; k < FW_STATES; k++)
-			rte_acl_free(s->rulesets[i].acl[k]);
+	for (uint32_t i = 0; s->rulesets != NULL && i < s->n_rulesets; i++) {
+		struct rte_acl_ctx **acl = s->rulesets[i].acl;
+		for (unsigned k = 0; k < FW_STATES; k++) {
+			bool shared = false; /* states no rule names share one context */
+			for (unsigned j = 0; j < k; j++)
+				shared |= acl[j] == acl[k];
+			if (!shared)
+				rte_acl_free(acl[k]);
+		}
+	}
 	free(s->bind);
 	free(s->rulesets);
 	free(s->slots);

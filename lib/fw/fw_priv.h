@@ -63,7 +63,8 @@ struct fw_ruleset {
 	bool uses_state; /* some compiled rule matches on state: its pairs are tracked */
 	/* compiled rules: [0] when !uses_state; else one context per state,
 	 * indexed by the state's bit number (new 0, established 1, related 2,
-	 * invalid 3). NULL: no rule. */
+	 * invalid 3), the states no rule names sharing one. NULL: no rule, or
+	 * the ruleset is bound nowhere (not compiled). */
 	struct rte_acl_ctx *acl[FW_STATES];
 	uint32_t default_slot;
 	uint32_t first_slot, n_rules; /* its compiled rules, by number */

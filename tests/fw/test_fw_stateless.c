@@ -245,6 +245,48 @@ static void test_rules_across_states(void **state)
 	sl_fw_free(fw);
 }
 
+/* States no rule names share one context (here new, related and invalid);
+ * a ruleset bound nowhere is not compiled, and is enforced once bound. */
+static void test_shared_context_and_late_binding(void **state)
+{
+	(void)state;
+	static const char rs[] = "set firewall ipv4 name OUT rule 5 action accept\n"
+				 "set firewall ipv4 name OUT rule 5 state established\n"
+				 "set firewall ipv4 name OUT rule 10 action drop\n"
+				 "set firewall ipv4 name OUT rule 10 protocol udp\n"
+				 "set firewall ipv4 name OUT default-action accept\n";
+	struct sl_fw *fw = fw_load(rs, NULL);
+	struct fwt_pkt udp = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
+	/* defined, bound nowhere: the pair is unguarded */
+	assert_int_equal(fwt_check(fw, 10, &udp, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(stats(fw).unguarded, 1);
+	assert_int_equal(stats(fw).classified, 0);
+	assert_int_equal(fwt_load(fw, "set vrf name CUST-A leak-firewall to SHARED name OUT\n"
+				      "set firewall ipv4 name OUT rule 5 action accept\n"
+				      "set firewall ipv4 name OUT rule 5 state established\n"
+				      "set firewall ipv4 name OUT rule 10 action drop\n"
+				      "set firewall ipv4 name OUT rule 10 protocol udp\n"
+				      "set firewall ipv4 name OUT default-action accept\n"),
+		0);
+	struct fwt_pkt syn = fwt_tcp("10.1.0.2", 5000, "10.100.0.10", 22, FWT_SYN);
+	struct fwt_pkt stray = fwt_tcp("10.1.0.2", 5001, "10.100.0.10", 22, FWT_ACK);
+	struct fwt_pkt synack = fwt_tcp("10.100.0.10", 22, "10.1.0.2", 5000, FWT_SYN | FWT_ACK);
+	struct fwt_pkt ack = fwt_tcp("10.1.0.2", 5000, "10.100.0.10", 22, FWT_ACK);
+	assert_int_equal(fwt_check(fw, 10, &udp, V_A, V_S), SL_FW_DROP); /* new: rule 10 */
+	assert_int_equal(fwt_check(fw, 10, &syn, V_A, V_S), SL_FW_ACCEPT); /* new: default */
+	assert_int_equal(fwt_check(fw, 10, &stray, V_A, V_S), SL_FW_ACCEPT); /* invalid: default */
+	assert_int_equal(fwt_check(fw, 11, &synack, V_S, V_A), SL_FW_ACCEPT);
+	assert_int_equal(fwt_check(fw, 12, &ack, V_A, V_S), SL_FW_ACCEPT); /* established: 5 */
+	uint64_t p5 = 0, p10 = 0, p0 = 0;
+	assert_int_equal(sl_fw_rule_counters(fw, "OUT", 5, &p5, NULL), 0);
+	assert_int_equal(sl_fw_rule_counters(fw, "OUT", 10, &p10, NULL), 0);
+	assert_int_equal(sl_fw_rule_counters(fw, "OUT", 0, &p0, NULL), 0);
+	assert_int_equal(p5, 1);
+	assert_int_equal(p10, 1);
+	assert_int_equal(p0, 2);
+	sl_fw_free(fw);
+}
+
 int main(void)
 {
 	if (fwt_eal_init("fw-stateless", "0") < 0) {
@@ -256,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_state_rule_makes_pair_tracked),
 		cmocka_unit_test(test_mixed_burst),
 		cmocka_unit_test(test_rules_across_states),
+		cmocka_unit_test(test_shared_context_and_late_binding),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();
