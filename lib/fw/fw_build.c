@@ -346,21 +346,49 @@ static int acl_compile(struct sl_fw *fw, struct fw_ruleset *rs, const struct acl
 	return 0;
 }
 
-/* Whether some `vrf name X leak-firewall to Y name RS` names ruleset rs: the
- * others are never consulted and are not compiled. */
+/* A walk over every `vrf name FROM leak-firewall to TO` node of a conf. */
+struct bind_walk {
+	const struct sl_conf_node *vrfs, *from, *tos;
+	size_t vrf_cur, to_cur;
+};
+
+static void bind_walk_init(struct bind_walk *w, const struct sl_conf *conf)
+{
+	memset(w, 0, sizeof(*w));
+	w->vrfs = sl_conf_findv(conf, "vrf", "name", NULL);
+}
+
+/* The next binding: the FROM vrf node and the TO node (leaf `name`: the
+ * ruleset); false at the end. */
+static bool bind_walk_next(
+	struct bind_walk *w, const struct sl_conf_node **from, const struct sl_conf_node **to)
+{
+	for (;;) {
+		const struct sl_conf_node *t;
+		if (w->tos != NULL && (t = sl_conf_child_next(w->tos, &w->to_cur)) != NULL) {
+			*from = w->from;
+			*to = t;
+			return true;
+		}
+		if (w->vrfs == NULL || (w->from = sl_conf_child_next(w->vrfs, &w->vrf_cur)) == NULL)
+			return false;
+		const struct sl_conf_node *lf = sl_conf_child(w->from, "leak-firewall");
+		w->tos = lf ? sl_conf_child(lf, "to") : NULL;
+		w->to_cur = 0;
+	}
+}
+
+/* Whether some binding names ruleset rs: the others are never consulted and
+ * are not compiled. */
 static bool ruleset_bound(const struct sl_conf *conf, const char *rs)
 {
-	const struct sl_conf_node *vrfs = sl_conf_findv(conf, "vrf", "name", NULL), *v, *t;
-	size_t cur = 0;
-	while (vrfs && (v = sl_conf_child_next(vrfs, &cur)) != NULL) {
-		const struct sl_conf_node *to = sl_conf_child(v, "leak-firewall");
-		size_t tc = 0;
-		to = to ? sl_conf_child(to, "to") : NULL;
-		while (to && (t = sl_conf_child_next(to, &tc)) != NULL) {
-			const char *name = sl_conf_leaf_value(t, "name");
-			if (name != NULL && strcmp(name, rs) == 0)
-				return true;
-		}
+	struct bind_walk w;
+	const struct sl_conf_node *v, *t;
+	bind_walk_init(&w, conf);
+	while (bind_walk_next(&w, &v, &t)) {
+		const char *name = sl_conf_leaf_value(t, "name");
+		if (name != NULL && strcmp(name, rs) == 0)
+			return true;
 	}
 	return false;
 }
@@ -504,42 +532,37 @@ struct binding {
 static int bindings_build(struct sl_fw_set *s, const struct sl_conf *conf,
 	sl_fw_vrf_resolve_fn resolve, void *rctx, struct sl_errors *warn)
 {
-	const struct sl_conf_node *vrfs = sl_conf_findv(conf, "vrf", "name", NULL), *v, *t;
+	const struct sl_conf_node *v, *t;
 	struct binding *b = NULL;
-	size_t n = 0, cap = 0, cur = 0;
+	size_t n = 0, cap = 0;
 	uint32_t dim = 0;
+	struct bind_walk w;
 
-	while (vrfs && (v = sl_conf_child_next(vrfs, &cur)) != NULL) {
-		const struct sl_conf_node *to = sl_conf_child(v, "leak-firewall");
-		size_t tc = 0;
-		to = to ? sl_conf_child(to, "to") : NULL;
-		while (to && (t = sl_conf_child_next(to, &tc)) != NULL) {
-			const char *rs_name = sl_conf_leaf_value(t, "name");
-			int from_id = resolve(sl_conf_node_name(v), rctx);
-			int to_id = resolve(sl_conf_node_name(t), rctx);
-			int rs = rs_name ? ruleset_find(s, rs_name) : -ENOENT;
-			if (from_id < 0 || to_id < 0 || rs < 0 || from_id >= 65536 ||
-				to_id >= 65536) {
-				if (warn)
-					sl_errors_add(warn, 0,
-						"vrf %s leak-firewall to %s: %s; not enforced",
-						sl_conf_node_name(v), sl_conf_node_name(t),
-						rs < 0 ? "no such firewall ruleset"
-						       : "unknown VRF");
-				continue;
-			}
-			if (n == cap) {
-				cap = cap ? cap * 2 : 16;
-				struct binding *nb = realloc(b, cap * sizeof(*b));
-				if (nb == NULL) {
-					free(b);
-					return -ENOMEM;
-				}
-				b = nb;
-			}
-			b[n++] = (struct binding){(uint32_t)from_id, (uint32_t)to_id, (uint32_t)rs};
-			dim = RTE_MAX(dim, (uint32_t)RTE_MAX(from_id, to_id) + 1);
+	bind_walk_init(&w, conf);
+	while (bind_walk_next(&w, &v, &t)) {
+		const char *rs_name = sl_conf_leaf_value(t, "name");
+		int from_id = resolve(sl_conf_node_name(v), rctx);
+		int to_id = resolve(sl_conf_node_name(t), rctx);
+		int rs = rs_name ? ruleset_find(s, rs_name) : -ENOENT;
+		if (from_id < 0 || to_id < 0 || rs < 0 || from_id >= 65536 || to_id >= 65536) {
+			if (warn)
+				sl_errors_add(warn, 0,
+					"vrf %s leak-firewall to %s: %s; not enforced",
+					sl_conf_node_name(v), sl_conf_node_name(t),
+					rs < 0 ? "no such firewall ruleset" : "unknown VRF");
+			continue;
 		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct binding *nb = realloc(b, cap * sizeof(*b));
+			if (nb == NULL) {
+				free(b);
+				return -ENOMEM;
+			}
+			b = nb;
+		}
+		b[n++] = (struct binding){(uint32_t)from_id, (uint32_t)to_id, (uint32_t)rs};
+		dim = RTE_MAX(dim, (uint32_t)RTE_MAX(from_id, to_id) + 1);
 	}
 	if (n > 0) {
 		s->bind = calloc((size_t)dim * dim, sizeof(*s->bind));
