@@ -92,14 +92,15 @@ static inline bool ip_cksum_ok(const struct rte_ipv4_hdr *ip, unsigned ihl)
 	return sum == 0xffff;
 }
 
-/* Parse one frame, every case and drop reason; returns true when it joins
- * the burst to be looked up. The caller counts vrf_ipv4_rx for the burst. */
-static __rte_noinline bool parse_slow(const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c,
-	struct sl_dp_out *out, uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b)
+/* Parse one frame, every case and drop reason; it joins the burst as entry
+ * k when it is to be looked up. Returns the burst's new length (k or k + 1).
+ * The caller counts vrf_ipv4_rx for the burst. */
+static __rte_noinline unsigned parse_slow(const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c,
+	struct sl_dp_out *out, uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k)
 {
 	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN)) {
 		drop(c, out, m, SL_DP_DROP_TRUNCATED);
-		return false;
+		return k;
 	}
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	uint16_t type = eth->ether_type;
@@ -110,7 +111,7 @@ static __rte_noinline bool parse_slow(const struct sl_fib_ifmap *ifm, struct sl_
 	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
 		if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)) {
 			drop(c, out, m, SL_DP_DROP_TRUNCATED);
-			return false;
+			return k;
 		}
 		const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eth + 1);
 		vlan = rte_be_to_cpu_16(vh->vlan_tci) & 0xfff;
@@ -120,50 +121,49 @@ static __rte_noinline bool parse_slow(const struct sl_fib_ifmap *ifm, struct sl_
 	uint16_t vif = in_port < SL_FIB_PORT_MAX ? ifm->vif[in_port][vlan] : 0;
 	if (unlikely(vif == 0)) {
 		drop(c, out, m, SL_DP_DROP_NO_IFACE);
-		return false;
+		return k;
 	}
 	uint16_t oif = vif - 1;
 	uint32_t vrf = ifm->ifs[oif].vrf_id;
 	if (type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
 		punt(c, out, m, SL_DP_PUNT_ARP, oif, vrf, l2_len);
-		return false;
+		return k;
 	}
 	if (unlikely(type != RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
 		drop(c, out, m, SL_DP_DROP_NOT_IPV4);
-		return false;
+		return k;
 	}
 	if (unlikely(m->data_len < l2_len + sizeof(struct rte_ipv4_hdr))) {
 		drop(c, out, m, SL_DP_DROP_TRUNCATED);
-		return false;
+		return k;
 	}
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2_len);
 	uint8_t ihl = ip->version_ihl & 0x0f;
 	uint16_t total = rte_be_to_cpu_16(ip->total_length);
 	if (unlikely((ip->version_ihl >> 4) != 4 || ihl < 5 || total < ihl * 4u)) {
 		drop(c, out, m, SL_DP_DROP_BAD_HEADER);
-		return false;
+		return k;
 	}
 	if (unlikely(m->data_len < l2_len + ihl * 4u || m->pkt_len < (uint32_t)l2_len + total)) {
 		drop(c, out, m, SL_DP_DROP_TRUNCATED);
-		return false;
+		return k;
 	}
 	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
 		(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip_cksum_ok(ip, ihl))) {
 		drop(c, out, m, SL_DP_DROP_BAD_CHECKSUM);
-		return false;
+		return k;
 	}
 	/* Ethernet padding past the IP total length is not forwarded */
 	if (m->pkt_len > (uint32_t)l2_len + total)
 		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - l2_len - total));
-	uint16_t k = b->n++;
 	b->m[k] = m;
 	b->ip[k] = (uint8_t *)ip;
 	b->in_vrf[k] = vrf;
 	b->dst[k] = rte_be_to_cpu_32(ip->dst_addr);
 	b->in_oif[k] = oif;
 	b->l2_len[k] = l2_len;
-	return true;
+	return k + 1;
 }
 
 /*
@@ -180,10 +180,12 @@ static inline bool ip_cksum5_ok(const uint8_t *ip)
 	uint32_t w[5];
 	memcpy(w, ip, sizeof(w));
 	uint64_t sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
-	/* 2^16 = 1 mod 65535: folding keeps the residue and leaves < 2^19 for
-	 * a 32-bit modulo; the sum is not 0 (the caller saw version 4) */
+	/* 2^16 = 1 mod 65535: each fold keeps the residue. The first leaves
+	 * x < 2^19, the second 0 < y <= 0xffff + 7 (the sum is not 0: the
+	 * caller saw version 4), where the only multiple of 65535 is 0xffff. */
 	uint32_t x = (uint32_t)(sum >> 16) + (uint32_t)(sum & 0xffff);
-	return x % 0xffff == 0;
+	uint32_t y = (x >> 16) + (x & 0xffff);
+	return y == 0xffff;
 }
 
 /*
@@ -192,9 +194,9 @@ static inline bool ip_cksum5_ok(const uint8_t *ip)
  * computed here). Anything else — ARP, drops, VLAN-stripped offload,
  * options, padding — goes through parse_slow, which tells the reasons apart.
  */
-static __rte_always_inline void parse(const uint16_t *vif_of_vlan, const struct sl_fib_ifmap *ifm,
-	struct sl_dp_counters *c, struct sl_dp_out *out, uint16_t in_port, struct rte_mbuf *m,
-	struct dp_burst *b)
+static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
+	const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c, struct sl_dp_out *out,
+	uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint16_t type, vlan = 0;
@@ -231,16 +233,15 @@ static __rte_always_inline void parse(const uint16_t *vif_of_vlan, const struct 
 	uint32_t vrf = ifm->ifs[oif].vrf_id;
 	uint32_t dst;
 	memcpy(&dst, ip + 16, sizeof(dst));
-	uint16_t k = b->n++;
 	b->m[k] = m;
 	b->ip[k] = (uint8_t *)(uintptr_t)ip;
 	b->in_vrf[k] = vrf; /* b->vrf[] is filled where a lookup needs it */
 	b->dst[k] = rte_be_to_cpu_32(dst);
 	b->in_oif[k] = oif;
 	b->l2_len[k] = (uint8_t)l2_len;
-	return;
+	return k + 1;
 slow:
-	parse_slow(ifm, c, out, in_port, m, b);
+	return parse_slow(ifm, c, out, in_port, m, b, k);
 }
 
 /* Bit i set when vals[i] is a redirect (a miss, all ones, is not). */
@@ -613,12 +614,14 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	 * the data is rarely in cache, and one-ahead prefetch left stalls */
 	for (unsigned i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	unsigned nb = 0; /* in a register, not in b */
 	if (likely(vif_of_vlan != NULL))
 		for (unsigned i = 0; i < n; i++)
-			parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b);
+			nb = parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b, nb);
 	else
-		for (uint16_t i = 0; i < n; i++)
-			parse_slow(ifm, c, out, in_port, pkts[i], &b);
+		for (unsigned i = 0; i < n; i++)
+			nb = parse_slow(ifm, c, out, in_port, pkts[i], &b, nb);
+	b.n = (uint16_t)nb;
 	if (b.n == 0)
 		return;
 
