@@ -151,6 +151,20 @@ tele_ok "/sluice/firewall/stats: directions as in /sluice/stats (or: no firewall
 tele_ok "/sluice/vrf/list: counters match /sluice/stats" /sluice/vrf/list \
 	'all(v["ipv4_rx"] == vrf(load("'"$S1"'"), v["name"])["ipv4_rx"] for v in rows(r, "vrfs"))'
 
+echo "---- clear counters: the per-VRF and per-direction counters start again"
+check "clear counters" topo_ctl clear counters
+tele_ok "after the clear: CUSTOMER-A's forwarded and its crossings into SHARED read 0" /sluice/stats \
+	'vrf(r, "CUSTOMER-A")["forwarded"] == 0 and leak(r, "CUSTOMER-A", "SHARED") == 0 and leak(r, "SHARED", "CUSTOMER-A") == 0'
+check "a -> dns: 10 pings after the clear" ping_exact a 10.100.0.10 10
+tele_ok "then counted from zero: CUSTOMER-A forwarded 10, crossings 10 each way" /sluice/stats \
+	'vrf(r, "CUSTOMER-A")["forwarded"] == 10 and leak(r, "CUSTOMER-A", "SHARED") == 10 and leak(r, "SHARED", "CUSTOMER-A") == 10'
+topo_ctl --json show firewall leak-points >"$TOPO_RUN/lp.json"
+check "show firewall leak-points counts from the clear too: CUSTOMER-A -> SHARED 10" "$PY" -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+n = [x['packets'] for x in d['leakPoints'] if x['from'] == 'CUSTOMER-A' and x['to'] == 'SHARED']
+sys.exit(0 if n == [10] else 1)" "$TOPO_RUN/lp.json"
+
 echo "---- firewall at a leak point: /sluice/firewall/stats and leak_denied"
 cat >"$TOPO_RUN/fw.conf" <<'CONF'
 set firewall ipv4 name B-TO-SHARED rule 10 action accept

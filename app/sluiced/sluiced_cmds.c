@@ -8,6 +8,7 @@
 
 #include "sl_fw.h"
 #include "sl_show.h"
+#include "sl_tele.h"
 #include "sluiced.h"
 
 static int usage(FILE *err, const char *u)
@@ -227,9 +228,13 @@ static int cmd_show_arp(
 static int cmd_clear_counters(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
-	(void)argc, (void)argv, (void)json, (void)input, (void)out, (void)err;
+	(void)argc, (void)argv, (void)json, (void)input, (void)out;
 	struct sd *s = ctx;
 	sl_dp_counters_clear(s->dp);
+	if (sl_tele_clear() < 0) {
+		fprintf(err, "clear counters: out of memory (per-VRF counters not cleared)\n");
+		return SL_CTL_FAILED;
+	}
 	if (s->fw != NULL)
 		sl_fw_counters_clear(s->fw);
 	s->slow_drops = 0;

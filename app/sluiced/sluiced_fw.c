@@ -18,6 +18,7 @@
 
 #include "sl_conf.h"
 #include "sl_fw.h"
+#include "sl_tele.h"
 #include "sluiced.h"
 
 _Static_assert(SL_FW_DROP == SL_DP_DENY_DROP && SL_FW_REJECT == SL_DP_DENY_REJECT,
@@ -385,18 +386,12 @@ static int cmp_dir(const void *a, const void *b, void *ctx)
 	return c ? c : strcmp(sl_rib_vrf_name(rib, x->to), sl_rib_vrf_name(rib, y->to));
 }
 
-/* Packets the workers forwarded from one VRF into another (lib/dp's per-lcore
- * leak counters; directions that found no slot are not included). */
-static uint64_t leak_packets(const struct sl_dp *dp, uint32_t from, uint32_t to)
+/* Packets the workers forwarded from one VRF into another since the last
+ * `clear counters` (lib/tele's sums of lib/dp's per-lcore leak counters;
+ * directions that found no slot are not included). */
+static uint64_t leak_packets(const struct sl_tele_counts *c, uint32_t from, uint32_t to)
 {
-	uint32_t key = SL_DP_LEAK_KEY(from, to);
-	uint64_t n = 0;
-	for (unsigned l = 0; l < RTE_MAX_LCORE; l++)
-		for (unsigned i = 0; i < SL_DP_LEAK_SLOTS; i++)
-			if (__atomic_load_n(&dp->counters[l].leak[i].key, __ATOMIC_ACQUIRE) == key)
-				n += __atomic_load_n(
-					&dp->counters[l].leak[i].packets, __ATOMIC_RELAXED);
-	return n;
+	return c != NULL ? sl_tele_leak_packets(c, from, to) : 0;
 }
 
 static int show_leak_points(struct sd *s, bool json, FILE *out)
@@ -425,6 +420,7 @@ static int show_leak_points(struct sd *s, bool json, FILE *out)
 		qsort_r(w.v, w.n, sizeof(*w.v), cmp_dir, (void *)rib);
 	json_t *arr = json_array();
 	size_t unguarded = 0;
+	struct sl_tele_counts *counts = sl_tele_counts_now();
 	for (size_t i = 0; i < w.n; i++) {
 		const char *rs = sl_fw_binding(s->fw, w.v[i].from, w.v[i].to);
 		unguarded += rs == NULL && w.v[i].prefixes > 0;
@@ -434,8 +430,9 @@ static int show_leak_points(struct sd *s, bool json, FILE *out)
 				     sl_rib_vrf_name(rib, w.v[i].to), "prefixes",
 				     (json_int_t)w.v[i].prefixes, "ruleset", rs, "guarded",
 				     rs != NULL, "packets",
-				     (json_int_t)leak_packets(s->dp, w.v[i].from, w.v[i].to)));
+				     (json_int_t)leak_packets(counts, w.v[i].from, w.v[i].to)));
 	}
+	free(counts);
 	free(w.v);
 	if (json) {
 		emit(out, json_pack("{s:o, s:I}", "leakPoints", arr, "unguarded",

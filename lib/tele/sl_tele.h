@@ -84,4 +84,18 @@ void sl_tele_counts_sum(
 /* Packets of one direction (0 if never seen). */
 uint64_t sl_tele_leak_packets(const struct sl_tele_counts *c, uint32_t from, uint32_t to);
 
+/* c -= base, counter by counter and direction by direction (what has been
+ * counted since base was taken; workers only ever add). */
+void sl_tele_counts_sub(struct sl_tele_counts *c, const struct sl_tele_counts *base);
+
+/* `clear counters`: the per-VRF and per-direction counters of the queries
+ * start again from zero (the workers' blocks are not touched: a snapshot is
+ * taken and subtracted). Control thread; 0 or -ENOMEM. */
+int sl_tele_clear(void);
+
+/* The counters as the queries see them (since the last clear), for other
+ * control-thread readers such as `show firewall leak-points`; malloc'd (free
+ * it), NULL before sl_tele_init or without memory. */
+struct sl_tele_counts *sl_tele_counts_now(void);
+
 #endif

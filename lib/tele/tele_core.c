@@ -39,6 +39,7 @@ static struct {
 	bool registered;
 	struct sl_tele_src src;
 	struct timespec start;
+	struct sl_tele_counts *base; /* counts at the last clear; NULL: none */
 } T = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 /* Split "a,b,c" into at most TELE_ARGS_MAX arguments; -E2BIG if longer. */
@@ -228,9 +229,30 @@ void tele_nh_text(const struct sl_rib *rib, const struct sl_nh *nh, char *buf, s
 struct sl_tele_counts *tele_counts(const struct sl_dp *dp)
 {
 	struct sl_tele_counts *c = malloc(sizeof(*c));
-	if (c != NULL)
+	if (c != NULL) {
 		sl_tele_counts_sum(dp->counters, RTE_MAX_LCORE, c);
+		if (T.base != NULL)
+			sl_tele_counts_sub(c, T.base);
+	}
 	return c;
+}
+
+struct sl_tele_counts *sl_tele_counts_now(void)
+{
+	return T.src.dp != NULL ? tele_counts(T.src.dp) : NULL;
+}
+
+int sl_tele_clear(void)
+{
+	if (T.src.dp == NULL)
+		return 0; /* not initialised: nothing counted yet */
+	struct sl_tele_counts *now = malloc(sizeof(*now));
+	if (now == NULL)
+		return -ENOMEM;
+	sl_tele_counts_sum(T.src.dp->counters, RTE_MAX_LCORE, now);
+	free(T.base);
+	T.base = now;
+	return 0;
 }
 
 /* ---- /sluice/info ------------------------------------------------------- */

@@ -52,6 +52,34 @@ void sl_tele_counts_sum(
 	qsort(out->dirs, out->n_dirs, sizeof(out->dirs[0]), dir_cmp);
 }
 
+static uint64_t sub_sat(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+void sl_tele_counts_sub(struct sl_tele_counts *c, const struct sl_tele_counts *base)
+{
+	for (unsigned v = 0; v <= SL_DP_VRF_STATS; v++) {
+		c->vrf_ipv4_rx[v] = sub_sat(c->vrf_ipv4_rx[v], base->vrf_ipv4_rx[v]);
+		c->vrf_forwarded[v] = sub_sat(c->vrf_forwarded[v], base->vrf_forwarded[v]);
+		c->vrf_punted[v] = sub_sat(c->vrf_punted[v], base->vrf_punted[v]);
+	}
+	/* both sorted by (from, to). A direction of base missing from c was
+	 * pushed into leak_other by newer ones (more than SL_TELE_DIRS_MAX):
+	 * its packets are taken from there. Saturating: never below zero. */
+	uint64_t other = base->leak_other;
+	size_t i = 0;
+	for (size_t j = 0; j < base->n_dirs; j++) {
+		while (i < c->n_dirs && dir_cmp(&c->dirs[i], &base->dirs[j]) < 0)
+			i++;
+		if (i < c->n_dirs && dir_cmp(&c->dirs[i], &base->dirs[j]) == 0)
+			c->dirs[i].packets = sub_sat(c->dirs[i].packets, base->dirs[j].packets);
+		else
+			other += base->dirs[j].packets;
+	}
+	c->leak_other = sub_sat(c->leak_other, other);
+}
+
 uint64_t sl_tele_leak_packets(const struct sl_tele_counts *c, uint32_t from, uint32_t to)
 {
 	for (size_t i = 0; i < c->n_dirs; i++)

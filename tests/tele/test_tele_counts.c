@@ -242,6 +242,55 @@ static void test_sum_overflow(void **state)
 	free(t);
 }
 
+/* `clear counters`: a snapshot subtracted from later sums, counter by counter
+ * and direction by direction; a direction first seen after the clear counts
+ * from zero; a direction pushed into leak_other by newer ones is taken from
+ * there; nothing goes below zero. */
+static void test_sub_since_clear(void **state)
+{
+	(void)state;
+	struct sl_dp_counters *lc = calloc(2, sizeof(*lc));
+	struct sl_tele_counts *base = malloc(sizeof(*base)), *t = malloc(sizeof(*t));
+	assert_non_null(lc);
+	assert_non_null(base);
+	assert_non_null(t);
+	lc[0].vrf_ipv4_rx[7] = 10;
+	lc[1].vrf_forwarded[7] = 8;
+	put_dir(&lc[0], 3, 7, 9, 100);
+	put_dir(&lc[1], 5, 2, 3, 40);
+	lc[0].leak_other = 1;
+	sl_tele_counts_sum(lc, 2, base);
+	/* traffic after the clear */
+	lc[0].vrf_ipv4_rx[7] += 5;
+	lc[1].vrf_forwarded[7] += 2;
+	lc[0].leak[3].packets += 30;
+	put_dir(&lc[1], 6, 1, 2, 12); /* new direction, sorts first */
+	lc[0].leak_other += 4;
+	sl_tele_counts_sum(lc, 2, t);
+	sl_tele_counts_sub(t, base);
+	assert_int_equal(t->vrf_ipv4_rx[7], 5);
+	assert_int_equal(t->vrf_forwarded[7], 2);
+	assert_int_equal(t->vrf_punted[7], 0);
+	assert_int_equal(sl_tele_leak_packets(t, 7, 9), 30);
+	assert_int_equal(sl_tele_leak_packets(t, 2, 3), 0);
+	assert_int_equal(sl_tele_leak_packets(t, 1, 2), 12);
+	assert_int_equal(t->leak_other, 4);
+	/* a base direction no longer listed: its packets are in leak_other */
+	sl_tele_counts_sum(lc, 2, t);
+	t->leak_other += t->dirs[2].packets; /* (7, 9): as if pushed out */
+	t->n_dirs = 2;
+	sl_tele_counts_sub(t, base);
+	assert_int_equal(t->leak_other, 4 + 30);
+	/* never below zero (e.g. a base taken from a fuller table) */
+	memset(t, 0, sizeof(*t));
+	sl_tele_counts_sub(t, base);
+	assert_int_equal(t->vrf_ipv4_rx[7], 0);
+	assert_int_equal(t->leak_other, 0);
+	free(lc);
+	free(base);
+	free(t);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -253,6 +302,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_datapath_counts),
 		cmocka_unit_test(test_sum_merges_lcores),
 		cmocka_unit_test(test_sum_overflow),
+		cmocka_unit_test(test_sub_since_clear),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 	rte_eal_cleanup();
