@@ -168,12 +168,11 @@ static __rte_noinline unsigned parse_slow(const struct sl_fib_ifmap *ifm, struct
 
 /*
  * IPv4 header checksum of a 20-byte header (version and IHL already seen to
- * be 0x45). The ones' complement sum of the
- * ten 16-bit words is 0xffff exactly when their plain sum is a non-zero
- * multiple of 65535 (2^16 = 1 mod 65535); summing five 32-bit words in host
- * order keeps that (each is hi + lo mod 65535, and a byte swap multiplies by
- * 256, which is invertible mod 65535). Five loads, four adds and a modulo
- * by a constant, instead of folding carries.
+ * be 0x45). The ones' complement sum of the ten 16-bit words is 0xffff
+ * exactly when their plain sum is a non-zero multiple of 65535 (2^16 = 1
+ * mod 65535); summing five 32-bit words in host order keeps that (each is
+ * hi + lo mod 65535, and a byte swap multiplies by 256, which is invertible
+ * mod 65535). Five loads, four adds and two folds, no end-around carries.
  */
 static inline bool ip_cksum5_ok(const uint8_t *ip)
 {

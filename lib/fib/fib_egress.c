@@ -30,7 +30,8 @@ void fib_egress_fini(struct sl_fib *fib)
 	fib->priv->eg_token = NULL;
 }
 
-int fib_egress_grow(struct sl_fib *fib, uint32_t old_cap, uint32_t new_cap)
+int fib_egress_grow(
+	struct sl_fib *fib, uint32_t old_cap, uint32_t new_cap, struct sl_fib_egress **old)
 {
 	struct sl_fib_egress *n = fib_zalloc(2 * (size_t)new_cap * sizeof(*n));
 	uint64_t *tok = calloc(new_cap, sizeof(*tok));
@@ -41,13 +42,10 @@ int fib_egress_grow(struct sl_fib *fib, uint32_t old_cap, uint32_t new_cap)
 	}
 	memcpy(n, fib->egress, 2 * (size_t)old_cap * sizeof(*n));
 	memcpy(tok, fib->priv->eg_token, old_cap * sizeof(*tok));
-	struct sl_fib_egress *old = fib->egress;
+	*old = fib->egress;
 	__atomic_store_n(&fib->egress, n, __ATOMIC_RELEASE);
 	free(fib->priv->eg_token);
 	fib->priv->eg_token = tok;
-	/* the caller's grace period covers both arrays */
-	fib_synchronize(fib);
-	fib_release(old);
 	return 0;
 }
 

@@ -57,7 +57,8 @@ static int nh_grow(struct sl_fib *fib)
 		free(rc);
 		return -ENOMEM;
 	}
-	int err = fib_egress_grow(fib, p->nh_cap, cap);
+	struct sl_fib_egress *old_eg;
+	int err = fib_egress_grow(fib, p->nh_cap, cap, &old_eg);
 	if (err < 0) {
 		fib_release(n);
 		free(rc);
@@ -67,8 +68,9 @@ static int nh_grow(struct sl_fib *fib)
 	memcpy(rc, p->nh_refcnt, p->nh_cap * sizeof(*rc));
 	struct sl_fib_nh *old = fib->nh;
 	__atomic_store_n(&fib->nh, n, __ATOMIC_RELEASE);
-	fib_synchronize(fib);
+	fib_synchronize(fib); /* one grace period for both arrays */
 	fib_release(old);
+	fib_release(old_eg);
 	free(p->nh_refcnt);
 	p->nh_refcnt = rc;
 	p->nh_cap = cap;

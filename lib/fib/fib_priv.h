@@ -63,8 +63,10 @@ void fib_nh_neigh_update(struct sl_fib *fib, uint16_t oif, uint32_t ip, uint64_t
 /* Egress records (fib_egress.c), sized like the next-hop array. */
 int fib_egress_init(struct sl_fib *fib, uint32_t cap);
 void fib_egress_fini(struct sl_fib *fib);
-/* Publish arrays for new_cap next hops (after the nh array grew). */
-int fib_egress_grow(struct sl_fib *fib, uint32_t old_cap, uint32_t new_cap);
+/* Publish arrays for new_cap next hops (with the nh array); *old is the
+ * unpublished array, for the caller to release after its grace period. */
+int fib_egress_grow(
+	struct sl_fib *fib, uint32_t old_cap, uint32_t new_cap, struct sl_fib_egress **old);
 /* A slot readers cannot reach yet: write its record in place. */
 void fib_egress_set_unreachable(struct sl_fib *fib, uint32_t index);
 /* Recompute one next hop's record (flip when it changed). */
