@@ -94,8 +94,11 @@ void rib_mark_all(struct sl_rib *rib, struct rib_vrf *vrf)
  * Looking prefixes up in a big importer table is bound by cache misses (a
  * route-map change re-derives tens of thousands of imports), so the lookups
  * are software-pipelined: the key slot of prefix i+2D, the entry pointer of
- * prefix i+D and the entry of prefix i are fetched while prefix i is marked. */
-void rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_vrf *importer,
+ * prefix i+D and the entry of prefix i are fetched while prefix i is marked.
+ * Marking a prefix the importer lacks inserts an entry, and an insert that
+ * doubles the table rehashes every slot: the slots looked up ahead are then
+ * stale and are looked up again. 0 or -ENOMEM (what could be marked is). */
+int rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_vrf *importer,
 	struct sl_prefix within)
 {
 	enum { D = 6, RING = 4 * D };
@@ -104,6 +107,7 @@ void rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_
 	const struct rib_table *t = &importer->routes;
 	size_t in = 0, out = 0, i = 0;
 	bool scanning = true;
+	int rc = 0;
 
 	while (scanning || out < in) {
 		/* stage 0: next exported prefix of the origin, prefetch its key slot */
@@ -140,12 +144,19 @@ void rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_
 		long s = slot[out % RING];
 		if (s == -2)
 			s = rib_table_find_slot(t, ring[out % RING].addr, ring[out % RING].len);
-		if (s >= 0)
+		if (s >= 0) {
 			rib_mark(rib, t->slots[s]);
-		else
-			rib_mark_prefix(rib, importer, ring[out % RING]);
+		} else {
+			const size_t cap = t->cap;
+			if (rib_mark_prefix(rib, importer, ring[out % RING]) < 0)
+				rc = -ENOMEM;
+			if (t->cap != cap)
+				for (size_t j = out + 1; j < in; j++)
+					slot[j % RING] = -2;
+		}
 		out++;
 	}
+	return rc;
 }
 
 /*
@@ -154,21 +165,24 @@ void rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_
  * current origins — and the origins it had before, passed as old — export
  * covers them all without scanning the importer's own table.
  */
-void rib_mark_imports(
+int rib_mark_imports(
 	struct sl_rib *rib, struct rib_vrf *vrf, const struct rib_origin *old, size_t n_old)
 {
 	struct sl_prefix all = {0, 0};
+	int rc = 0;
 	for (size_t i = 0; i < n_old; i++) {
 		struct rib_vrf *o = rib->vrfs[old[i].vrf_id];
 		bool current = false;
 		for (size_t k = 0; k < vrf->n_origins && !current; k++)
 			current = vrf->origins[k].vrf_id == old[i].vrf_id;
-		if (o && !current)
-			rib_mark_exports_of(rib, o, vrf, all);
+		if (o && !current && rib_mark_exports_of(rib, o, vrf, all) < 0)
+			rc = -ENOMEM;
 	}
 	for (size_t i = 0; i < vrf->n_origins; i++)
-		if (i == 0 || vrf->origins[i].vrf_id != vrf->origins[i - 1].vrf_id)
-			rib_mark_exports_of(rib, rib->vrfs[vrf->origins[i].vrf_id], vrf, all);
+		if ((i == 0 || vrf->origins[i].vrf_id != vrf->origins[i - 1].vrf_id) &&
+			rib_mark_exports_of(rib, rib->vrfs[vrf->origins[i].vrf_id], vrf, all) < 0)
+			rc = -ENOMEM;
+	return rc;
 }
 
 static bool rts_intersect(const struct sl_rt *a, size_t na, const struct sl_rt *b, size_t nb)
@@ -275,8 +289,8 @@ int rib_leak_graph_update(
 		size_t n_was = x->n_origins;
 		x->origins = v;
 		x->n_origins = n;
-		if (reimport)
-			rib_mark_imports(rib, x, was, n_was);
+		if (reimport && rib_mark_imports(rib, x, was, n_was) < 0)
+			rc = -ENOMEM;
 		free(was);
 	}
 	for (size_t id = 0; id < SL_VRF_MAX; id++)

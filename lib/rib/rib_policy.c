@@ -42,6 +42,7 @@ static bool in_list(const char *name, char (*list)[SL_NAME_MAX], size_t n)
 
 static int rederive_users(struct sl_rib *rib, char (*rmaps)[SL_NAME_MAX], size_t n)
 {
+	int rc = 0, r;
 	for (size_t id = 0; id < SL_VRF_MAX; id++) {
 		struct rib_vrf *vrf = rib->vrfs[id];
 		if (vrf == NULL)
@@ -52,10 +53,11 @@ static int rederive_users(struct sl_rib *rib, char (*rmaps)[SL_NAME_MAX], size_t
 			continue;
 		if (in_list(vrf->bgp.rmap_export, rmaps, n))
 			rib_mark_all(rib, vrf);
-		if (in_list(vrf->bgp.rmap_import, rmaps, n))
-			rib_mark_imports(rib, vrf, NULL, 0);
+		if (in_list(vrf->bgp.rmap_import, rmaps, n) && rib_mark_imports(rib, vrf, NULL, 0) < 0)
+			rc = -ENOMEM;
 	}
-	return rib_settle(rib);
+	r = rib_settle(rib);
+	return rc < 0 ? rc : r;
 }
 
 int sl_rib_plist_set(struct sl_rib *rib, const char *name, const struct sl_plist *pl)

@@ -252,10 +252,10 @@ int rib_leak_graph_update(
 	struct sl_rib *rib, const struct sl_rib_bgp *old_settings, uint16_t changed_vrf);
 bool rib_export_compute(
 	struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entry *e, struct rib_export *out);
-void rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_vrf *importer,
+int rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_vrf *importer,
 	struct sl_prefix within);
 void rib_mark_all(struct sl_rib *rib, struct rib_vrf *vrf);
-void rib_mark_imports(
+int rib_mark_imports(
 	struct sl_rib *rib, struct rib_vrf *vrf, const struct rib_origin *old, size_t n_old);
 bool rib_bgp_on(const struct rib_vrf *vrf);
 void rib_vrf_policy_refresh(struct sl_rib *rib, struct rib_vrf *vrf);

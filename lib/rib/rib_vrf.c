@@ -234,56 +234,64 @@ static int vrf_iface_add(struct rib_vrf *vrf, struct rib_iface *ifc)
 }
 
 /* Mark the C and L routes of ifc's addresses (when up) in its VRF. */
-static void mark_iface_routes(struct sl_rib *rib, const struct rib_iface *ifc)
+static int mark_iface_routes(struct sl_rib *rib, const struct rib_iface *ifc)
 {
 	struct rib_vrf *vrf = rib->vrfs[ifc->vrf_id];
+	int rc = 0;
 	if (!ifc->up)
-		return;
+		return 0;
 	for (size_t i = 0; i < ifc->n_addrs; i++) {
 		struct sl_prefix host = {ifc->addrs[i].addr, 32};
-		rib_mark_prefix(rib, vrf, sl_prefix_network(ifc->addrs[i]));
-		rib_mark_prefix(rib, vrf, host);
+		if (rib_mark_prefix(rib, vrf, sl_prefix_network(ifc->addrs[i])) < 0 ||
+			rib_mark_prefix(rib, vrf, host) < 0)
+			rc = -ENOMEM;
 	}
+	return rc;
 }
 
 /* A connected prefix of vrf appeared or vanished: leaks inside it may
- * collide or stop colliding. */
-static void mark_inside(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix c)
+ * collide or stop colliding. The scan only marks (never inserts); the
+ * imports that may insert come after it. */
+static int mark_inside(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix c)
 {
+	int rc = 0;
 	for (size_t i = 0; i < vrf->routes.cap; i++) {
 		struct rib_entry *e = vrf->routes.slots[i];
 		if (e && sl_prefix_contains(c, (struct sl_prefix){e->addr, e->len}))
 			rib_mark(rib, e);
 	}
 	for (size_t i = 0; i < vrf->n_origins; i++)
-		rib_mark_exports_of(rib, rib->vrfs[vrf->origins[i].vrf_id], vrf, c);
+		if (rib_mark_exports_of(rib, rib->vrfs[vrf->origins[i].vrf_id], vrf, c) < 0)
+			rc = -ENOMEM;
+	return rc;
 }
 
-static void mark_collision_scope(
+static int mark_collision_scope(
 	struct sl_rib *rib, const struct rib_iface *ifc, struct rib_vrf *a, struct rib_vrf *b)
 {
+	int rc = 0;
 	if (!ifc->up)
-		return;
+		return 0;
 	for (size_t i = 0; i < ifc->n_addrs; i++) {
 		struct sl_prefix c = sl_prefix_network(ifc->addrs[i]);
-		mark_inside(rib, a, c);
-		if (b != a)
-			mark_inside(rib, b, c);
+		if (mark_inside(rib, a, c) < 0 || (b != a && mark_inside(rib, b, c) < 0))
+			rc = -ENOMEM;
 	}
+	return rc;
 }
 
 static int iface_update(struct sl_rib *rib, struct rib_iface *ifc, struct rib_vrf *nv, bool up,
 	struct sl_prefix *addrs, size_t n_addrs)
 {
 	struct rib_vrf *ov = rib->vrfs[ifc->vrf_id];
-	int rc = 0;
+	int rc = 0, r;
 
-	mark_iface_routes(rib, ifc);
-	mark_collision_scope(rib, ifc, ov, nv);
+	if (mark_iface_routes(rib, ifc) < 0 || mark_collision_scope(rib, ifc, ov, nv) < 0)
+		rc = -ENOMEM;
 	if (ov != nv) {
-		if ((rc = vrf_iface_add(nv, ifc)) < 0) {
+		if ((r = vrf_iface_add(nv, ifc)) < 0) {
 			free(addrs);
-			return rc;
+			return r;
 		}
 		vrf_iface_remove(ov, ifc);
 		ifc->vrf_id = nv->id;
@@ -292,10 +300,11 @@ static int iface_update(struct sl_rib *rib, struct rib_iface *ifc, struct rib_vr
 	ifc->addrs = addrs;
 	ifc->n_addrs = n_addrs;
 	ifc->up = up;
-	mark_iface_routes(rib, ifc);
-	mark_collision_scope(rib, ifc, ov, nv);
+	if (mark_iface_routes(rib, ifc) < 0 || mark_collision_scope(rib, ifc, ov, nv) < 0)
+		rc = -ENOMEM;
 	rib_if_watch_fire(rib, ifc->name);
-	return rib_settle(rib);
+	r = rib_settle(rib);
+	return rc < 0 ? rc : r;
 }
 
 int sl_rib_iface_set(struct sl_rib *rib, const char *ifname, const char *vrf_name, bool up,

@@ -729,6 +729,140 @@ static void test_redistribute_kinds(void **state)
 	sl_rib_free(rib);
 }
 
+/*
+ * Issue 18: an importer that already holds one of the imported prefixes, and
+ * enough new imports to double its table while the leak engine marks them
+ * (the marking loop looked slots up ahead and used them after the rehash).
+ * Own statics win over the imports (distance 1 < 20), as in FRR.
+ */
+static void test_import_grows_importer_table(void **state)
+{
+	(void)state;
+	static const struct t_bgp E_RT = {.rt_export = "65000:1"};
+	static const struct t_bgp W_RT = {.rt_import = "65000:1"};
+	struct sl_rib *rib = sl_rib_new();
+	char pfx[32];
+
+	assert_non_null(rib);
+	assert_int_equal(sl_rib_vrf_add(rib, "E", 101), 0);
+	assert_int_equal(sl_rib_vrf_add(rib, "W", 102), 0);
+	assert_int_equal(t_iface(rib, "eth0", "E", true, "10.1.0.1/24", NULL), 0);
+	assert_int_equal(t_iface(rib, "eth1", "W", true, "10.2.0.1/24", NULL), 0);
+	for (int i = 1; i <= 6; i++) {
+		snprintf(pfx, sizeof(pfx), "10.10.%d.0/24", i);
+		assert_int_equal(t_static1(rib, "E", pfx, t_gw("10.1.0.9", NULL)), 0);
+	}
+	assert_int_equal(t_static1(rib, "W", "10.10.2.0/24", t_gw("10.2.0.9", NULL)), 0);
+	assert_int_equal(t_static1(rib, "W", "10.10.6.0/24", t_gw("10.2.0.9", NULL)), 0);
+	assert_int_equal(t_bgp_set(rib, "E", &E_RT), 0);
+	assert_int_equal(t_bgp_set(rib, "W", &W_RT), 0);
+	assert_string_equal(t_table(rib, "W"),
+		"V>* 10.1.0.0/24 [20/0] vrf E (vrf E: dc eth0)\n"
+		"C>* 10.2.0.0/24 [0/0] dc eth1\n"
+		"L>* 10.2.0.1/32 [0/0] local eth1\n"
+		"V>* 10.10.1.0/24 [20/0] vrf E (vrf E: via 10.1.0.9 eth0)\n"
+		"S>* 10.10.2.0/24 [1/0] via 10.2.0.9 eth1\n"
+		"V * 10.10.2.0/24 [20/0] vrf E (vrf E: via 10.1.0.9 eth0)\n"
+		"V>* 10.10.3.0/24 [20/0] vrf E (vrf E: via 10.1.0.9 eth0)\n"
+		"V>* 10.10.4.0/24 [20/0] vrf E (vrf E: via 10.1.0.9 eth0)\n"
+		"V>* 10.10.5.0/24 [20/0] vrf E (vrf E: via 10.1.0.9 eth0)\n"
+		"S>* 10.10.6.0/24 [1/0] via 10.2.0.9 eth1\n"
+		"V * 10.10.6.0/24 [20/0] vrf E (vrf E: via 10.1.0.9 eth0)");
+	/* the same result whichever side is configured first */
+	char *one = t_dump(rib);
+	assert_int_equal(t_bgp_set(rib, "W", NULL), 0);
+	assert_int_equal(t_bgp_set(rib, "E", NULL), 0);
+	assert_int_equal(t_bgp_set(rib, "W", &W_RT), 0);
+	assert_int_equal(t_bgp_set(rib, "E", &E_RT), 0);
+	char *two = t_dump(rib);
+	assert_string_equal(one, two);
+	free(one);
+	free(two);
+	sl_rib_free(rib);
+}
+
+static int first_route_cb(const struct sl_route *r, void *ctx)
+{
+	*(struct sl_route *)ctx = *r;
+	return 1;
+}
+
+/* The first (selected) candidate of exactly p in vrf: 0, or -ENOENT. */
+static int route_get(const struct sl_rib *rib, const char *vrf, struct sl_prefix p,
+	struct sl_route *out)
+{
+	out->prefix.len = 0xff;
+	sl_rib_route_lookup(rib, vrf, p, true, first_route_cb, out);
+	return out->prefix.len == 0xff ? -ENOENT : 0;
+}
+
+/*
+ * The same at size: two exporters of 600 prefixes each (half of them the
+ * same prefixes), an importer that holds every third prefix itself and
+ * grows from 16 slots past 2,048 in one reimport, then shrinks back when
+ * the import stops. Every prefix is checked, not a sample.
+ */
+static void test_import_growth_at_size(void **state)
+{
+	(void)state;
+	enum { N = 600 };
+	static const struct t_bgp X_RT = {.rt_export = "65000:1"};
+	static const struct t_bgp W_RT = {.rt_import = "65000:1"};
+	struct sl_rib *rib = sl_rib_new();
+	struct sl_vrf_info info;
+	char pfx[32];
+
+	assert_non_null(rib);
+	assert_int_equal(sl_rib_vrf_add(rib, "E1", 101), 0);
+	assert_int_equal(sl_rib_vrf_add(rib, "E2", 103), 0);
+	assert_int_equal(sl_rib_vrf_add(rib, "W", 102), 0);
+	assert_int_equal(t_iface(rib, "eth0", "E1", true, "10.1.0.1/24", NULL), 0);
+	assert_int_equal(t_iface(rib, "eth2", "E2", true, "10.3.0.1/24", NULL), 0);
+	assert_int_equal(t_iface(rib, "eth1", "W", true, "10.2.0.1/24", NULL), 0);
+	for (int i = 0; i < N; i++) {
+		snprintf(pfx, sizeof(pfx), "172.%d.%d.0/24", 16 + i / 256, i % 256);
+		assert_int_equal(t_static1(rib, "E1", pfx, t_gw("10.1.0.9", NULL)), 0);
+		if (i % 2 == 0)
+			assert_int_equal(t_static1(rib, "E2", pfx, t_gw("10.3.0.9", NULL)), 0);
+		else {
+			snprintf(pfx, sizeof(pfx), "192.168.%d.%d/32", i / 256, i % 256);
+			assert_int_equal(t_static1(rib, "E2", pfx, t_gw("10.3.0.9", NULL)), 0);
+		}
+		if (i % 3 == 0) {
+			snprintf(pfx, sizeof(pfx), "172.%d.%d.0/24", 16 + i / 256, i % 256);
+			assert_int_equal(t_static1(rib, "W", pfx, t_gw("10.2.0.9", NULL)), 0);
+		}
+	}
+	assert_int_equal(t_bgp_set(rib, "E1", &X_RT), 0);
+	assert_int_equal(t_bgp_set(rib, "E2", &X_RT), 0);
+	assert_int_equal(t_bgp_set(rib, "W", &W_RT), 0);
+
+	for (int i = 0; i < N; i++) {
+		struct sl_route r;
+		snprintf(pfx, sizeof(pfx), "172.%d.%d.0/24", 16 + i / 256, i % 256);
+		assert_int_equal(route_get(rib, "W", tp(pfx), &r), 0);
+		if (i % 3 == 0) {
+			assert_int_equal(r.source, SL_SRC_STATIC);
+		} else {
+			assert_int_equal(r.source, SL_SRC_VPN_IMPORT);
+			/* two exporters of one prefix: the tie breaks on the VRF name */
+			assert_string_equal(r.origin_vrf, "E1");
+		}
+		snprintf(pfx, sizeof(pfx), "192.168.%d.%d/32", i / 256, i % 256);
+		assert_int_equal(route_get(rib, "W", tp(pfx), &r), i % 2 ? 0 : -ENOENT);
+	}
+	assert_int_equal(sl_rib_vrf_info(rib, "W", &info), 0);
+	/* C and L of eth1, E1's and E2's connected, 600 /24s (own or
+	 * imported), 300 imported /32s */
+	assert_int_equal(info.n_selected, 2 + 2 + N + N / 2);
+
+	/* the import stops: W shrinks back to its own routes */
+	assert_int_equal(t_bgp_set(rib, "W", NULL), 0);
+	assert_int_equal(sl_rib_vrf_info(rib, "W", &info), 0);
+	assert_int_equal(info.n_selected, 2 + N / 3);
+	sl_rib_free(rib);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -746,6 +880,8 @@ int main(void)
 		cmocka_unit_test(test_vrf_delete_removes_leaks),
 		cmocka_unit_test(test_redistribute_kinds),
 		cmocka_unit_test(test_recursive_resolution),
+		cmocka_unit_test(test_import_grows_importer_table),
+		cmocka_unit_test(test_import_growth_at_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
