@@ -53,7 +53,8 @@ static int rederive_users(struct sl_rib *rib, char (*rmaps)[SL_NAME_MAX], size_t
 			continue;
 		if (in_list(vrf->bgp.rmap_export, rmaps, n))
 			rib_mark_all(rib, vrf);
-		if (in_list(vrf->bgp.rmap_import, rmaps, n) && rib_mark_imports(rib, vrf, NULL, 0) < 0)
+		if (in_list(vrf->bgp.rmap_import, rmaps, n) &&
+			rib_mark_imports(rib, vrf, NULL, 0) < 0)
 			rc = -ENOMEM;
 	}
 	r = rib_settle(rib);

@@ -788,8 +788,8 @@ static int first_route_cb(const struct sl_route *r, void *ctx)
 }
 
 /* The first (selected) candidate of exactly p in vrf: 0, or -ENOENT. */
-static int route_get(const struct sl_rib *rib, const char *vrf, struct sl_prefix p,
-	struct sl_route *out)
+static int route_get(
+	const struct sl_rib *rib, const char *vrf, struct sl_prefix p, struct sl_route *out)
 {
 	out->prefix.len = 0xff;
 	sl_rib_route_lookup(rib, vrf, p, true, first_route_cb, out);
