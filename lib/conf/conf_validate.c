@@ -408,9 +408,24 @@ static void check_deleted(struct vctx *v, const struct conf_change *chg)
 	}
 }
 
+/* The VRF count against SL_VRF_MAX, reported once, at the last line of the
+ * transaction that made a VRF (the one that crossed the limit when VRFs are
+ * added one by one). */
+static void check_vrf_count(struct vctx *v, unsigned line)
+{
+	const char *const path[] = {"vrf", "name"};
+	const struct sl_conf_node *all = sl_conf_find(v->c, path, 2);
+	size_t n = all ? all->kids.n : 0; /* 'default' is reserved: never among them */
+
+	if (n > SL_VRF_MAX - 1)
+		ERR(v, line, "too many VRFs: %zu configured besides 'default' (valid: at most %d)",
+			n, SL_VRF_MAX - 1);
+}
+
 int conf_validate_all(struct sl_conf *c, struct sl_errors *errs)
 {
 	struct vctx v = {c, errs, 0};
+	unsigned vrf_line = 0;
 
 	for (size_t i = 0; i < c->nchg; i++) {
 		const struct conf_change *chg = &c->chg[i];
@@ -432,6 +447,8 @@ int conf_validate_all(struct sl_conf *c, struct sl_errors *errs)
 				}
 			continue;
 		}
+		if (chg->ntok >= 3 && strcmp(chg->tok[0], "vrf") == 0 && chg->line > vrf_line)
+			vrf_line = chg->line;
 		for (const struct sl_conf_node *p = n; p && p->parent && !obj; p = p->parent)
 			if (is_object(p))
 				obj = p;
@@ -443,5 +460,7 @@ int conf_validate_all(struct sl_conf *c, struct sl_errors *errs)
 		if (obj && (obj->schema->obj == CONF_OBJ_ETHERNET))
 			check_deleted(&v, chg);
 	}
+	if (vrf_line)
+		check_vrf_count(&v, vrf_line);
 	return v.nerr ? -EINVAL : 0;
 }

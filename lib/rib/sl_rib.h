@@ -40,7 +40,6 @@
 #include "sl_types.h"
 
 #define SL_VRF_DEFAULT "default" /* always present, id 0, table 254 */
-#define SL_VRF_MAX 1024 /* VRF ids are dense in [0, SL_VRF_MAX) */
 
 struct sl_rib;
 

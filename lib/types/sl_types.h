@@ -12,6 +12,9 @@
 #include <stdint.h>
 
 #define SL_NAME_MAX 64 /* VRF, interface, policy and ruleset names, with the NUL */
+/* VRF ids are dense in [0, SL_VRF_MAX): the default VRF and at most
+ * SL_VRF_MAX - 1 configured ones. lib/conf refuses more, naming the line. */
+#define SL_VRF_MAX 1024
 #define SL_PREFIX_STR 19 /* "255.255.255.255/32" + NUL */
 #define SL_RT_STR 32
 

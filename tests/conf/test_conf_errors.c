@@ -394,11 +394,57 @@ static void test_atomicity(void **state)
 	sl_conf_free(c);
 }
 
+/* VRFs up to the limit load; the one past it is refused at its own line,
+ * naming the limit, whether it comes in the same transaction or later. */
+static void test_vrf_limit(void **state)
+{
+	struct sl_conf *c = sl_conf_new();
+	struct sl_errors e = {0};
+	size_t cap = (size_t)SL_VRF_MAX * 40, len = 0;
+	char *text = malloc(cap), *before;
+
+	(void)state;
+	assert_non_null(text);
+	for (int i = 0; i < SL_VRF_MAX - 1; i++)
+		len += (size_t)snprintf(
+			text + len, cap - len, "set vrf name C%d table %d\n", i, 1000 + i);
+	assert_int_equal(conf_load(c, text, &e), 0);
+	before = sl_conf_render_str(c);
+
+	/* one more in a later transaction: line 2 of it */
+	assert_int_not_equal(conf_load(c,
+				     "set vrf name C0 description x\n"
+				     "set vrf name ONE-TOO-MANY table 9999\n",
+				     &e),
+		0);
+	assert_true(conf_errors_have(&e, 2,
+		"too many VRFs: 1024 configured besides 'default' "
+		"(valid: at most 1023)"));
+	char *after = sl_conf_render_str(c);
+	assert_string_equal(before, after);
+	free(after);
+
+	/* and in the same transaction as the others: the line that crossed it */
+	struct sl_conf *d = sl_conf_new();
+	sl_errors_clear(&e);
+	snprintf(text + len, cap - len, "set vrf name C%d table %d\n", SL_VRF_MAX, 99999);
+	assert_int_not_equal(conf_load(d, text, &e), 0);
+	assert_true(conf_errors_have(&e, SL_VRF_MAX, "too many VRFs"));
+	assert_int_equal(e.n, 1);
+
+	free(before);
+	free(text);
+	sl_errors_free(&e);
+	sl_conf_free(c);
+	sl_conf_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_malformed_table),
 		cmocka_unit_test(test_atomicity),
+		cmocka_unit_test(test_vrf_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
