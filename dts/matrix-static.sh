@@ -5,6 +5,6 @@
 . "$(dirname "$0")/dts-lib.sh"
 . "$DTS_DIR/matrix-checks.sh"
 dts_init ms
-dts_start "$DTS_TOP/config/demo-shared-services.conf"
+dts_start "$DTS_TOP/config/demo-shared-services.conf" --ctl-request-max 1
 matrix_checks
 dts_finish

@@ -62,6 +62,7 @@ struct sd {
 	struct sl_fw *fw; /* sluiced_fw.c */
 	bool fw_hooked; /* the datapath calls the firewall */
 	uint32_t ct_max; /* --conntrack-max; 0: lib/fw's default */
+	size_t ctl_request_max; /* --ctl-request-max in bytes; 0: lib/ctl's default */
 
 	uint16_t n_ports;
 	struct sd_port ports[SL_FIB_PORT_MAX];

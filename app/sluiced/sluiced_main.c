@@ -38,6 +38,7 @@ static void usage(FILE *f, const char *prog)
 		"usage: %s [EAL options] -- [--config FILE] [--socket PATH] [--stats-period SEC]\n"
 		"                         [--mbufs N] [--lpm-rules N] [--lpm-tbl8s N] "
 		"[--conntrack-max N]\n"
+		"                         [--ctl-request-max MIB]\n"
 		"  --config FILE       load FILE at start; `save` writes the running config there\n"
 		"  --socket PATH       control socket (default %s)\n"
 		"  --stats-period SEC  print per-port rates and drops every SEC seconds\n"
@@ -46,6 +47,8 @@ static void usage(FILE *f, const char *prog)
 		"  --lpm-rules N       routes per VRF table (default 65536)\n"
 		"  --lpm-tbl8s N       tbl8 groups per VRF table (default 1024)\n"
 		"  --conntrack-max N   flows tracked at leak points (default 65536)\n"
+		"  --ctl-request-max MIB  largest control-socket request, e.g. a whole\n"
+		"                      configuration sent by `sluicectl configure` (default 256)\n"
 		"DPDK port N is interface ethN in the configuration.\n",
 		prog, SL_CTL_SOCKET_DEFAULT);
 }
@@ -70,6 +73,7 @@ static int parse_args(int argc, char **argv)
 		{"lpm-rules", required_argument, NULL, 'r'},
 		{"lpm-tbl8s", required_argument, NULL, 't'},
 		{"conntrack-max", required_argument, NULL, 'k'},
+		{"ctl-request-max", required_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -108,6 +112,11 @@ static int parse_args(int argc, char **argv)
 			if (parse_u32("--conntrack-max", optarg, 1, 1u << 24, &v) < 0)
 				return -EINVAL;
 			sd.ct_max = v;
+			break;
+		case 'q':
+			if (parse_u32("--ctl-request-max", optarg, 1, 4096, &v) < 0)
+				return -EINVAL;
+			sd.ctl_request_max = (size_t)v << 20;
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
@@ -307,6 +316,7 @@ int main(int argc, char **argv)
 			sd.socket_path ? sd.socket_path : SL_CTL_SOCKET_DEFAULT, strerror(errno));
 		goto out_ports;
 	}
+	sl_ctl_server_set_request_max(sd.ctl, sd.ctl_request_max);
 	if (sd_cmds_register(&sd) < 0 || sd_fw_cmds_register(&sd) < 0) {
 		fprintf(stderr, "sluiced: cannot register the control commands\n");
 		goto out_ports;

@@ -40,6 +40,7 @@ struct ctl_client {
 	char *reply;
 	size_t reply_len, reply_off;
 	uint64_t deadline_ms;
+	uint64_t accepted_ms;
 	struct sl_ctl_request *req; /* CLIENT_DEFERRED only */
 };
 
@@ -55,6 +56,7 @@ struct sl_ctl_server {
 	int epoll_fd;
 	char *path;
 	int timeout_ms;
+	size_t request_max;
 	struct ctl_client *clients;
 	unsigned n_clients;
 	int answered; /* replies produced during the current poll */
@@ -287,20 +289,35 @@ void sl_ctl_request_finish(struct sl_ctl_request *req, int status)
 	request_free(req);
 }
 
+static void client_too_large(struct ctl_client *c)
+{
+	char msg[128];
+	snprintf(msg, sizeof(msg), "request larger than %zu bytes (sluiced --ctl-request-max)",
+		c->srv->request_max);
+	client_error(c, msg);
+}
+
+/* A request that keeps arriving keeps its connection (a big configure is
+ * streamed), up to SL_CTL_REQUEST_TOTAL_MS from the accept. */
+static void client_progress(struct ctl_client *c)
+{
+	uint64_t now = now_ms(), last = c->accepted_ms + SL_CTL_REQUEST_TOTAL_MS;
+	uint64_t next = now + (uint64_t)c->srv->timeout_ms;
+	c->deadline_ms = next < last ? next : last;
+}
+
 /* Read what is available; run the request once it is complete. */
 static void client_read(struct ctl_client *c)
 {
 	bool try_parse = false;
 	for (;;) {
 		if (c->in_cap - c->in_len < 4096) {
+			size_t max = c->srv->request_max + 4096;
 			size_t cap = c->in_cap ? c->in_cap * 2 : 8192;
-			if (cap > SL_CTL_REQUEST_MAX + 4096)
-				cap = SL_CTL_REQUEST_MAX + 4096;
+			if (cap > max)
+				cap = max;
 			if (cap <= c->in_len) {
-				char msg[96];
-				snprintf(msg, sizeof(msg), "request larger than %d bytes",
-					SL_CTL_REQUEST_MAX);
-				client_error(c, msg);
+				client_too_large(c);
 				return;
 			}
 			char *grown = realloc(c->in, cap);
@@ -328,13 +345,11 @@ static void client_read(struct ctl_client *c)
 		if (memchr(c->in + c->in_len, '\n', (size_t)n) != NULL)
 			try_parse = true;
 		c->in_len += (size_t)n;
-		if (c->in_len > SL_CTL_REQUEST_MAX) {
-			char msg[96];
-			snprintf(msg, sizeof(msg), "request larger than %d bytes",
-				SL_CTL_REQUEST_MAX);
-			client_error(c, msg);
+		if (c->in_len > c->srv->request_max) {
+			client_too_large(c);
 			return;
 		}
+		client_progress(c);
 	}
 	if (!try_parse)
 		return;
@@ -396,7 +411,8 @@ static void server_accept(struct sl_ctl_server *srv)
 		c->srv = srv;
 		c->fd = fd;
 		c->state = CLIENT_READING;
-		c->deadline_ms = now_ms() + (uint64_t)srv->timeout_ms;
+		c->accepted_ms = now_ms();
+		c->deadline_ms = c->accepted_ms + (uint64_t)srv->timeout_ms;
 		struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = c};
 		if (epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 			close(fd);
@@ -419,9 +435,11 @@ static void server_expire(struct sl_ctl_server *srv, uint64_t now)
 		struct ctl_client *next = c->next;
 		if (c->state != CLIENT_DEFERRED && now >= c->deadline_ms) {
 			if (c->state == CLIENT_READING) {
-				char msg[96];
-				snprintf(msg, sizeof(msg), "request not complete within %d ms",
-					srv->timeout_ms);
+				char msg[128];
+				snprintf(msg, sizeof(msg),
+					"request not complete: nothing received for %d ms, or "
+					"not whole after %d s",
+					srv->timeout_ms, SL_CTL_REQUEST_TOTAL_MS / 1000);
 				client_error_final(c, SL_CTL_USAGE, msg);
 			} else {
 				client_free(c);
@@ -540,6 +558,7 @@ struct sl_ctl_server *sl_ctl_server_open(const char *path, mode_t mode)
 		return NULL;
 	srv->listen_fd = srv->epoll_fd = -1;
 	srv->timeout_ms = SL_CTL_TIMEOUT_MS;
+	srv->request_max = SL_CTL_REQUEST_MAX;
 	srv->path = strdup(path);
 	if (srv->path == NULL)
 		goto fail;
@@ -574,6 +593,11 @@ fail:;
 void sl_ctl_server_set_timeout(struct sl_ctl_server *srv, int timeout_ms)
 {
 	srv->timeout_ms = timeout_ms > 0 ? timeout_ms : SL_CTL_TIMEOUT_MS;
+}
+
+void sl_ctl_server_set_request_max(struct sl_ctl_server *srv, size_t bytes)
+{
+	srv->request_max = bytes ? bytes : SL_CTL_REQUEST_MAX;
 }
 
 int sl_ctl_server_fd(const struct sl_ctl_server *srv)

@@ -15,9 +15,12 @@
  *   server → client: one JSON object, a newline, then the server closes:
  *       {"status": 0, "output": "...", "errors": "..."}
  *     status is the command's exit status (0 ok, 1 failed, 2 usage error).
- * A request over SL_CTL_REQUEST_MAX bytes, malformed JSON, a wrong field
- * type, or a request not complete within the request timeout (default 5 s)
- * gets {"status": 2, "errors": "..."} (best effort) and is closed. The
+ * A request over the server's request limit (SL_CTL_REQUEST_MAX by default:
+ * it guards memory, and a whole 1M-route configuration fits under it),
+ * malformed JSON, a wrong field type, or a request that makes no progress
+ * for the request timeout (default 5 s) or is not complete within
+ * SL_CTL_REQUEST_TOTAL_MS gets {"status": 2, "errors": "..."} (best effort)
+ * and is closed. The
  * server never blocks: sockets are non-blocking and replies that do not fit
  * in the socket buffer are flushed on later polls (dropped if the client
  * stops reading for the same timeout).
@@ -31,8 +34,9 @@
 
 #define SL_CTL_SOCKET_DEFAULT "/run/sluice/sluiced.sock"
 #define SL_CTL_SOCKET_MODE 0660
-#define SL_CTL_REQUEST_MAX (1024 * 1024) /* bytes */
-#define SL_CTL_TIMEOUT_MS 5000 /* a request must be complete within this */
+#define SL_CTL_REQUEST_MAX (256u << 20) /* bytes, default request limit */
+#define SL_CTL_TIMEOUT_MS 5000 /* a request must progress within this */
+#define SL_CTL_REQUEST_TOTAL_MS 120000 /* ... and be complete within this */
 #define SL_CTL_CLIENTS_MAX 64 /* connections served at once; more get "busy" */
 
 /* Exit statuses used in replies. */
@@ -106,6 +110,8 @@ struct sl_ctl_server *sl_ctl_server_open(const char *path, mode_t mode);
 
 /* Change the request timeout (tests use a short one). */
 void sl_ctl_server_set_timeout(struct sl_ctl_server *srv, int timeout_ms);
+/* Change the request limit in bytes (0: SL_CTL_REQUEST_MAX). */
+void sl_ctl_server_set_request_max(struct sl_ctl_server *srv, size_t bytes);
 
 /*
  * A file descriptor that becomes readable when sl_ctl_server_poll() has

@@ -99,6 +99,9 @@ static void default_help(FILE *out, void *ctx)
 	fprintf(out, "  show ip route [vrf NAME]\n");
 }
 
+/* Smaller than the default so that the oversized test stays quick. */
+#define TEST_REQUEST_MAX (1u << 20)
+
 static int setup(void **state)
 {
 	(void)state;
@@ -118,6 +121,7 @@ static int setup(void **state)
 	if (srv == NULL)
 		return -1;
 	sl_ctl_server_set_timeout(srv, 300);
+	sl_ctl_server_set_request_max(srv, TEST_REQUEST_MAX);
 	srv_stop = 0;
 	return pthread_create(&srv_thread, NULL, server_loop, NULL) == 0 ? 0 : -1;
 }
@@ -306,19 +310,41 @@ static void test_malformed(void **state)
 	expect("{\"argv\": [\"echo\"]}", true, 0, "E echo|text|", NULL);
 }
 
+/* A request that keeps arriving is not cut off by the (300 ms) timeout: a
+ * big configure streams for as long as it makes progress. */
+static void test_streamed(void **state)
+{
+	(void)state;
+	static const char *const parts[] = {
+		"{\"argv\": [\"echo\"]", ", \"input\": \"set a", " 1\\nset", " b 2\\n\"", "}"};
+	int fd = client_connect();
+	char *o, *e;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		client_send(fd, parts[i], strlen(parts[i]));
+		usleep(150 * 1000); /* 750 ms in all, each gap half the timeout */
+	}
+	shutdown(fd, SHUT_WR);
+	int status = client_reply(fd, &o, &e);
+	if (status != 0)
+		fail_msg("status %d: %s", status, e);
+	assert_string_equal(o, "E echo|text|set a 1\nset b 2\n");
+	free(o);
+	free(e);
+}
+
 static void test_oversized(void **state)
 {
 	(void)state;
-	size_t big = 2 * SL_CTL_REQUEST_MAX; /* sent whole: the server drains, no reset */
+	size_t big = 2 * TEST_REQUEST_MAX; /* sent whole: the server drains, no reset */
 	char *text = malloc(big + 64);
 	assert_non_null(text);
 	strcpy(text, "{\"argv\": [\"echo\"], \"input\": \"");
 	size_t len = strlen(text);
 	memset(text + len, 'x', big);
 	strcpy(text + len + big, "\"}");
-	expect(text, true, 2, "", "request larger than 1048576 bytes");
+	expect(text, true, 2, "", "request larger than 1048576 bytes (sluiced --ctl-request-max)");
 	/* Just under the limit is accepted. */
-	size_t ok = SL_CTL_REQUEST_MAX - 100;
+	size_t ok = TEST_REQUEST_MAX - 100;
 	memset(text + len, 'y', ok);
 	strcpy(text + len + ok, "\"}");
 	char *o, *e;
@@ -338,7 +364,7 @@ static void test_half_sent_times_out(void **state)
 	expect("{\"argv\": [\"echo\"]}", true, 0, "E echo|text|", NULL);
 	char *o, *e;
 	assert_int_equal(client_reply(stalled, &o, &e), 2);
-	assert_non_null(strstr(e, "request not complete within 300 ms"));
+	assert_non_null(strstr(e, "request not complete: nothing received for 300 ms"));
 	free(o);
 	free(e);
 	/* A client that connects and sends nothing is dropped the same way. */
@@ -471,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_default_show_handler),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_oversized),
+		cmocka_unit_test(test_streamed),
 		cmocka_unit_test(test_half_sent_times_out),
 		cmocka_unit_test(test_several_clients),
 		cmocka_unit_test(test_deferred_reply),
