@@ -179,8 +179,10 @@ static void test_rcu_stress(void **state)
 		for (int k = 0; k < 20; k++)
 			expired += sl_fw_ct_sweep(fw, rte_rdtsc(), 4096);
 	}
-	/* keep sweeping until the one-shot flows have visibly churned */
-	for (int k = 0; k < 100000 && expired < 1000; k++)
+	/* keep sweeping until the one-shot flows have visibly churned: bounded
+	 * by time, not by sweeps, since a loaded machine slows the worker */
+	uint64_t give_up = rte_rdtsc() + 30 * rte_get_tsc_hz();
+	while (expired < 1000 && rte_rdtsc() < give_up)
 		expired += sl_fw_ct_sweep(fw, rte_rdtsc(), 4096);
 	w.stop = true;
 	rte_eal_wait_lcore(wl);
