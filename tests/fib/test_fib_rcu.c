@@ -7,6 +7,9 @@
  * a VRF, and flips the interface map. Every answer must be a next hop that is
  * valid for the address at some moment: never a wrong one. Bounded by a
  * number of writer rounds, not by time.
+ *
+ * A second test grows the next-hop and egress arrays (256 -> 2048 slots,
+ * three doublings, in several fresh FIBs) while the reader holds them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +22,7 @@
 #include <rte_eal.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_pause.h>
 
 #include "fib_test_eal.h"
 #include "sl_fib.h"
@@ -75,32 +79,43 @@ static uint32_t resolve(uint32_t vrf, uint32_t ip)
 	return 0;
 }
 
+/* One critical section of the reader thread; i counts its lookups. */
+typedef void (*reader_pass_fn)(uint32_t *i);
+
+static reader_pass_fn reader_pass; /* set before the reader is launched */
+
+/* The reader thread (lcore 1): passes separated by quiescent states. */
 static int reader(void *arg)
 {
-	unsigned id = rte_lcore_id();
 	(void)arg;
+	unsigned id = rte_lcore_id();
 	if (sl_fib_reader_register(fib, id) < 0)
 		return -1;
 	uint32_t i = 0;
 	while (!stop) {
-		uint32_t k = i % CHURN, host = (i * 7919u) & 0xffff;
-		uint32_t ip10 = A(10, k, host >> 8, host & 0xff);
-		uint32_t gw = resolve(1, ip10);
-		/* the covering /8, or the /16's current or previous next hop */
-		if (gw != A(10, 0, 0, 1) && gw != A(10, k, 0, 254) && gw != A(10, k, 0, 253))
-			note_wrong("10/8 space", ip10, gw);
-		uint32_t ip20 = A(20, k, host >> 8, host & 0xff);
-		gw = resolve(1, ip20); /* leaked into VRF 2, which comes and goes */
-		if (gw == 0)
-			misses_20++;
-		else if (gw != A(20, k, 0, 254))
-			note_wrong("20/8 space", ip20, gw);
-		lookups += 2;
-		i++;
+		reader_pass(&i);
 		sl_fib_reader_quiescent(fib, id);
 	}
 	sl_fib_reader_unregister(fib, id);
 	return 0;
+}
+
+static void stress_pass(uint32_t *i)
+{
+	uint32_t k = *i % CHURN, host = (*i * 7919u) & 0xffff;
+	uint32_t ip10 = A(10, k, host >> 8, host & 0xff);
+	uint32_t gw = resolve(1, ip10);
+	/* the covering /8, or the /16's current or previous next hop */
+	if (gw != A(10, 0, 0, 1) && gw != A(10, k, 0, 254) && gw != A(10, k, 0, 253))
+		note_wrong("10/8 space", ip10, gw);
+	uint32_t ip20 = A(20, k, host >> 8, host & 0xff);
+	gw = resolve(1, ip20); /* leaked into VRF 2, which comes and goes */
+	if (gw == 0)
+		misses_20++;
+	else if (gw != A(20, k, 0, 254))
+		note_wrong("20/8 space", ip20, gw);
+	lookups += 2;
+	(*i)++;
 }
 
 static struct sl_fib_change gw_route(
@@ -161,6 +176,7 @@ static void test_rcu_stress(void **state)
 	unsigned lcore = rte_get_next_lcore(-1, 1, 0);
 	assert_true(lcore < RTE_MAX_LCORE);
 	stop = false;
+	reader_pass = stress_pass;
 	assert_int_equal(rte_eal_remote_launch(reader, NULL, lcore), 0);
 
 	srand(42);
@@ -211,6 +227,121 @@ static void test_rcu_stress(void **state)
 		lookups, misses_20);
 }
 
+/* ---- growth of the next-hop and egress arrays under a reader ---- */
+
+#define GROW_ROUTES 2000 /* + the blackhole: the arrays end at 2048 slots */
+#define GROW_BATCH 50
+#define GROW_CYCLES 3 /* a fresh FIB each: the arrays never shrink */
+
+static uint32_t grow_installed; /* routes [0, n) are in VRF 1's LPM */
+static uint64_t grow_loops;
+
+/* Route k: 30.(k / 256).(k % 256).0/24 via its own gateway .1, whose MAC is
+ * 02:00:00:00:(k / 256):(k % 256): every next hop is a distinct slot. */
+static uint32_t grow_net(uint32_t k)
+{
+	return A(30, k >> 8, k & 255, 0);
+}
+
+static void grow_pass(uint32_t *i)
+{
+	/* Both arrays are taken once per critical section, before the lookups:
+	 * the writer publishes a bigger array and waits a grace period before
+	 * any route uses its new slots, so what was taken here covers every
+	 * index found until the next quiescent state. */
+	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
+	const struct sl_fib_egress *egt = sl_fib_egress_table(fib);
+	struct rte_lpm *lpm = sl_fib_lpm(fib, 1);
+	for (int j = 0; j < 64 && lpm != NULL; j++, (*i)++) {
+		/* routes installed meanwhile are looked up too */
+		uint32_t n = __atomic_load_n(&grow_installed, __ATOMIC_ACQUIRE);
+		if (n == 0)
+			break;
+		uint32_t k = (*i * 7919u) % n, ip = grow_net(k) | (1 + *i % 200), val;
+		if (rte_lpm_lookup(lpm, ip, &val) != 0) {
+			note_wrong("installed route missing", ip, 0);
+			continue;
+		}
+		if (nht[val].gw != (grow_net(k) | 1))
+			note_wrong("gateway", ip, nht[val].gw);
+		const struct sl_fib_egress *e = sl_fib_egress_of(egt, val);
+		uint8_t mac[8];
+		memcpy(mac, &e->w0, sizeof(mac));
+		if (e->l2_len != 14 || e->port != 1 || mac[4] != k >> 8 || mac[5] != (k & 255))
+			note_wrong("egress record", ip, e->l2_len);
+		lookups++;
+	}
+	__atomic_fetch_add(&grow_loops, 1, __ATOMIC_RELEASE);
+}
+
+/* Let the reader run at least one critical section after the last change. */
+static void grow_wait_reader(void)
+{
+	uint64_t seen = __atomic_load_n(&grow_loops, __ATOMIC_ACQUIRE);
+	while (__atomic_load_n(&grow_loops, __ATOMIC_ACQUIRE) < seen + 2)
+		rte_pause();
+}
+
+static void test_rcu_growth(void **state)
+{
+	(void)state;
+	struct sl_fib_config cfg = {
+		.max_rules = 4096, .number_tbl8s = 64, .socket_id = SOCKET_ID_ANY};
+	struct sl_fib_iface_conf ifc = {.name = "eth1",
+		.port = 1,
+		.vrf_id = 1,
+		.up = true,
+		.mac = {{0x02, 0, 0, 0, 0, 0x01}}};
+	unsigned lcore = rte_get_next_lcore(-1, 1, 0);
+	assert_true(lcore < RTE_MAX_LCORE);
+	wrong = lookups = 0;
+	for (int cycle = 0; cycle < GROW_CYCLES; cycle++) {
+		fib = sl_fib_new(&cfg);
+		assert_non_null(fib);
+		assert_int_equal(sl_fib_iface_sync(fib, &ifc, 1), 0);
+		apply1((struct sl_fib_change){.op = SL_FIB_VRF_ADD, .vrf_id = 1});
+		int oif = sl_fib_iface_index(fib, "eth1");
+		assert_true(oif >= 0);
+		struct sl_fib_stats st;
+		sl_fib_stats_get(fib, &st);
+		assert_int_equal(st.nh_capacity, 256);
+
+		__atomic_store_n(&grow_installed, 0, __ATOMIC_RELEASE);
+		stop = false;
+		reader_pass = grow_pass;
+		assert_int_equal(rte_eal_remote_launch(reader, NULL, lcore), 0);
+		grow_wait_reader();
+		for (uint32_t k0 = 0; k0 < GROW_ROUTES; k0 += GROW_BATCH) {
+			struct sl_fib_change ch[GROW_BATCH];
+			for (uint32_t j = 0; j < GROW_BATCH; j++) {
+				uint32_t k = k0 + j;
+				struct rte_ether_addr mac = {
+					{0x02, 0, 0, 0, (uint8_t)(k >> 8), (uint8_t)k}};
+				assert_int_equal(
+					sl_fib_neigh_set(fib, (uint16_t)oif, grow_net(k) | 1, &mac),
+					0);
+				ch[j] = gw_route(1, grow_net(k), 24, "eth1", grow_net(k) | 1);
+			}
+			assert_int_equal(sl_fib_apply(fib, ch, GROW_BATCH, NULL), 0);
+			__atomic_store_n(&grow_installed, k0 + GROW_BATCH, __ATOMIC_RELEASE);
+			grow_wait_reader();
+		}
+		stop = true;
+		assert_int_equal(rte_eal_wait_lcore(lcore), 0);
+		sl_fib_stats_get(fib, &st);
+		assert_int_equal(st.nh_used, GROW_ROUTES + 1);
+		assert_int_equal(st.nh_capacity, 2048);
+		sl_fib_free(fib);
+		fib = NULL;
+		if (wrong != 0)
+			fail_msg("cycle %d: %" PRIu64 " wrong answers, first %s", cycle, wrong,
+				wrong_msg);
+	}
+	assert_true(lookups > 0);
+	print_message("growth reader: %" PRIu64 " lookups over %d cycles of 256 -> 2048 slots\n",
+		lookups, GROW_CYCLES);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -220,6 +351,7 @@ int main(int argc, char **argv)
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rcu_stress),
+		cmocka_unit_test(test_rcu_growth),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();
