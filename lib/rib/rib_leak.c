@@ -359,10 +359,11 @@ int rib_vrf_bgp_apply(struct sl_rib *rib, struct rib_vrf *vrf, const struct sl_r
 		return -EINVAL;
 	if ((rc = bgp_copy(&nb, bgp)) < 0)
 		return rc;
-	if (nb.rmap_import[0] && rib_name_intern(rib, nb.rmap_import) == RIB_NAME_NOMEM)
+	if ((nb.rmap_import[0] && rib_name_intern(rib, nb.rmap_import) == RIB_NAME_NOMEM) ||
+		(nb.rmap_export[0] && rib_name_intern(rib, nb.rmap_export) == RIB_NAME_NOMEM)) {
+		rib_bgp_free(&nb);
 		return -ENOMEM;
-	if (nb.rmap_export[0] && rib_name_intern(rib, nb.rmap_export) == RIB_NAME_NOMEM)
-		return -ENOMEM;
+	}
 	vrf->bgp = nb;
 	rib_vrf_policy_refresh(rib, vrf);
 	export_changed = old.enabled != nb.enabled ||
