@@ -178,8 +178,9 @@ static int cmd_show_dataplane(
 			st.gaps_over_1ms, st.on_cpu_over_1ms);
 		fprintf(out,
 			",\"fib\":{\"vrfs\":%u,\"next_hops\":%u,\"neighbours\":%u,"
-			"\"bytes_per_vrf\":%zu}}\n",
-			fs.vrfs, fs.nh_used, fs.neighbours, fs.bytes_per_vrf);
+			"\"bytes_per_vrf\":%zu,\"bytes_total\":%zu,\"tbl8_groups\":%u}}\n",
+			fs.vrfs, fs.nh_used, fs.neighbours, fs.bytes_per_vrf, fs.bytes_total,
+			fs.tbl8_groups_used);
 		return SL_CTL_OK;
 	}
 	fprintf(out,
@@ -199,8 +200,11 @@ static int cmd_show_dataplane(
 		" (%" PRIu64 " on CPU)\n",
 		(double)st.max_gap_ns / 1e3, (double)st.max_on_cpu_ns / 1e3, st.gaps_over_1ms,
 		st.on_cpu_over_1ms);
-	fprintf(out, "fib: %u VRF tables (%zu MiB each), %u next hops, %u neighbours\n", fs.vrfs,
-		fs.bytes_per_vrf >> 20, fs.nh_used, fs.neighbours);
+	fprintf(out,
+		"fib: %u VRF tables (%zu MiB, largest %zu MiB, %u tbl8 groups), %u next hops, %u "
+		"neighbours\n",
+		fs.vrfs, fs.bytes_total >> 20, fs.bytes_per_vrf >> 20, fs.tbl8_groups_used,
+		fs.nh_used, fs.neighbours);
 	return SL_CTL_OK;
 }
 

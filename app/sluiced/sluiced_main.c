@@ -44,8 +44,8 @@ static void usage(FILE *f, const char *prog)
 		"  --stats-period SEC  print per-port rates and drops every SEC seconds\n"
 		"  --mbufs N           packet buffers in the pool (default: sized from the "
 		"queues)\n"
-		"  --lpm-rules N       routes per VRF table (default 65536)\n"
-		"  --lpm-tbl8s N       tbl8 groups per VRF table (default 1024)\n"
+		"  --lpm-rules N       ignored: VRF tables have no route limit\n"
+		"  --lpm-tbl8s N       initial tbl8 groups per VRF table; they grow (default 64)\n"
 		"  --conntrack-max N   flows tracked at leak points (default 65536)\n"
 		"  --ctl-request-max MIB  largest control-socket request, e.g. a whole\n"
 		"                      configuration sent by `sluicectl configure` (default 256)\n"
@@ -329,8 +329,9 @@ int main(int argc, char **argv)
 		rte_eal_remote_launch(sl_dp_worker_main, &sd.workers[i], sd.workers[i].lcore_id);
 	struct sl_fib_stats fst;
 	sl_fib_stats_get(sd.fib, &fst);
-	printf("sluiced: ready: %u ports, %u workers, %u VRFs (%zu MiB each), socket %s\n",
-		sd.n_ports, sd.n_workers, fst.vrfs, fst.bytes_per_vrf >> 20,
+	printf("sluiced: ready: %u ports, %u workers, %u VRFs (%zu MiB, largest %zu MiB), "
+	       "socket %s\n",
+		sd.n_ports, sd.n_workers, fst.vrfs, fst.bytes_total >> 20, fst.bytes_per_vrf >> 20,
 		sd.socket_path ? sd.socket_path : SL_CTL_SOCKET_DEFAULT);
 	fflush(stdout);
 

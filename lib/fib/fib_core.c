@@ -16,10 +16,8 @@ RTE_LOG_REGISTER(sl_fib_logtype, sluice.fib, INFO);
 
 static void fib_config_defaults(struct sl_fib_config *c)
 {
-	if (c->max_rules == 0)
-		c->max_rules = 65536;
 	if (c->number_tbl8s == 0)
-		c->number_tbl8s = 1024;
+		c->number_tbl8s = 64; /* 64 KiB; the array doubles as routes need */
 	if (c->neigh_max == 0)
 		c->neigh_max = 4096;
 	if (c->max_readers == 0)
@@ -30,8 +28,9 @@ size_t sl_fib_vrf_bytes(const struct sl_fib_config *cfg)
 {
 	struct sl_fib_config c = *cfg;
 	fib_config_defaults(&c);
-	/* tbl24 (2^24 x 4 B) + tbl8 groups (256 x 4 B each) + rules (8 B each) */
-	return ((size_t)1 << 24) * 4 + (size_t)c.number_tbl8s * 256 * 4 + (size_t)c.max_rules * 8;
+	/* tbl24 (2^24 x 4 B) + the initial tbl8 groups (256 x 4 B each); the
+	 * rules live on the C heap */
+	return sizeof(struct rte_lpm) + (size_t)c.number_tbl8s * 256 * 4;
 }
 
 static int fib_neigh_create(struct sl_fib *fib)
@@ -73,9 +72,6 @@ struct sl_fib *sl_fib_new(const struct sl_fib_config *cfg)
 	if (fib->priv == NULL)
 		goto fail;
 	fib->priv->cfg = c;
-	fib->priv->routes = fib_route_map_new();
-	if (fib->priv->routes == NULL)
-		goto fail;
 	size_t qsz = rte_rcu_qsbr_get_memsize(c.max_readers);
 	fib->qsbr = rte_zmalloc("sl_qsbr", qsz, RTE_CACHE_LINE_SIZE);
 	if (fib->qsbr == NULL)
@@ -108,14 +104,12 @@ void sl_fib_free(struct sl_fib *fib)
 {
 	if (fib == NULL)
 		return;
-	for (uint32_t v = 0; v < SL_VRF_MAX; v++)
-		if (fib->lpm[v] != NULL)
-			rte_lpm_free(fib->lpm[v]);
 	if (fib->neigh != NULL)
 		rte_hash_free(fib->neigh);
 	if (fib->priv != NULL) {
+		for (uint32_t v = 0; v < SL_VRF_MAX; v++)
+			fib_lpm_free(fib->priv->tables[v]);
 		fib_nh_fini(fib);
-		fib_route_map_free(fib->priv->routes);
 	}
 	fib_release(fib->ifmap);
 	rte_free(fib->qsbr);
@@ -166,12 +160,20 @@ void sl_fib_synchronize(struct sl_fib *fib)
 void sl_fib_stats_get(const struct sl_fib *fib, struct sl_fib_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	for (uint32_t v = 0; v < SL_VRF_MAX; v++)
-		st->vrfs += fib->lpm[v] != NULL;
+	for (uint32_t v = 0; v < SL_VRF_MAX; v++) {
+		const struct fib_lpm *t = fib->priv->tables[v];
+		if (t == NULL)
+			continue;
+		struct fib_lpm_stats ts;
+		fib_lpm_stats_get(t, &ts);
+		st->vrfs++;
+		st->bytes_total += ts.bytes_dpdk;
+		st->bytes_per_vrf = RTE_MAX(st->bytes_per_vrf, ts.bytes_dpdk);
+		st->tbl8_groups_used += ts.tbl8_used;
+	}
 	for (uint32_t i = 0; i < fib->priv->nh_used; i++)
 		st->nh_used +=
 			fib->priv->nh_refcnt[i] != 0 && !(fib->priv->nh_refcnt[i] & FIB_NH_RETIRED);
 	st->nh_capacity = fib->priv->nh_cap;
 	st->neighbours = (uint32_t)rte_hash_count(fib->neigh);
-	st->bytes_per_vrf = sl_fib_vrf_bytes(&fib->priv->cfg);
 }

@@ -495,6 +495,21 @@ bool fib_lpm_get(const struct fib_lpm *t, uint32_t addr, uint8_t depth, uint32_t
 	return n != NULL;
 }
 
+static void nodes_visit(const struct node *n, void (*fn)(uint32_t, void *), void *arg)
+{
+	if (n == NULL)
+		return;
+	if (n->has_rule)
+		fn(n->value, arg);
+	nodes_visit(n->child[0], fn, arg);
+	nodes_visit(n->child[1], fn, arg);
+}
+
+void fib_lpm_foreach(const struct fib_lpm *t, void (*fn)(uint32_t value, void *arg), void *arg)
+{
+	nodes_visit(t->root, fn, arg);
+}
+
 void fib_lpm_stats_get(const struct fib_lpm *t, struct fib_lpm_stats *st)
 {
 	*st = (struct fib_lpm_stats){

@@ -47,6 +47,9 @@ int fib_lpm_del(struct fib_lpm *t, uint32_t addr, uint8_t depth);
 /* The value of exactly (addr, depth), if that rule exists. */
 bool fib_lpm_get(const struct fib_lpm *t, uint32_t addr, uint8_t depth, uint32_t *value);
 
+/* Call fn with the value of every rule, in no particular order. */
+void fib_lpm_foreach(const struct fib_lpm *t, void (*fn)(uint32_t value, void *arg), void *arg);
+
 struct fib_lpm_stats {
 	size_t rules;
 	size_t trie_nodes;

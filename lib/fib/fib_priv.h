@@ -5,6 +5,7 @@
 
 #include <rte_log.h>
 
+#include "fib_lpm.h"
 #include "sl_fib.h"
 
 extern int sl_fib_logtype;
@@ -13,7 +14,6 @@ extern int sl_fib_logtype;
 
 struct sl_fib_priv {
 	struct sl_fib_config cfg;
-	uint32_t lpm_generation; /* makes rte_lpm names unique across VRF re-adds */
 	/* next hops: the published array has nh_cap entries; refcnt is writer-only */
 	uint32_t nh_cap;
 	uint32_t nh_used; /* highest index in use + 1 */
@@ -21,7 +21,7 @@ struct sl_fib_priv {
 	uint32_t nh_retired;
 	uint64_t *eg_token; /* [nh]: QSBR token of the last egress flip, 0: none */
 	uint32_t neighbours;
-	struct fib_route_map *routes;
+	struct fib_lpm *tables[SL_VRF_MAX]; /* the writer's side of fib->lpm[] */
 };
 
 /* Objects readers reach through published pointers (next hops, interface
@@ -31,19 +31,6 @@ void fib_release(void *p);
 
 /* Wait until no reader can still hold what was unpublished before the call. */
 void fib_synchronize(struct sl_fib *fib);
-
-/* (VRF, prefix) → LPM value of every installed route (fib_route_map.c). */
-struct fib_route_map;
-struct fib_route_map *fib_route_map_new(void);
-void fib_route_map_free(struct fib_route_map *m);
-bool fib_route_map_get(
-	const struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint8_t len, uint32_t *val);
-int fib_route_map_set(
-	struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint8_t len, uint32_t val);
-void fib_route_map_del(struct fib_route_map *m, uint32_t vrf, uint32_t addr, uint8_t len);
-/* Forget every route of a VRF, calling release on each value. */
-void fib_route_map_del_vrf(struct fib_route_map *m, uint32_t vrf,
-	void (*release)(struct sl_fib *fib, uint32_t val), struct sl_fib *fib);
 
 /* Create (and publish) a VRF's table; 0 if it exists. */
 int fib_vrf_add(struct sl_fib *fib, uint32_t vrf_id);

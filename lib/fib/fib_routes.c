@@ -1,57 +1,51 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fib_routes.c — applying RIB changes: per-VRF rte_lpm tables and their routes. */
+/* fib_routes.c — applying RIB changes: per-VRF tables (fib_lpm.c) and their routes. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <rte_errno.h>
 
 #include "fib_priv.h"
 
 int fib_vrf_add(struct sl_fib *fib, uint32_t vrf_id)
 {
 	struct sl_fib_priv *p = fib->priv;
-	if (fib->lpm[vrf_id] != NULL)
+	if (p->tables[vrf_id] != NULL)
 		return 0; /* a re-add (rename, table change) keeps the routes */
-	char name[RTE_LPM_NAMESIZE];
-	snprintf(name, sizeof(name), "sl_v%u_g%u", vrf_id, p->lpm_generation++);
-	struct rte_lpm_config lc = {
-		.max_rules = p->cfg.max_rules,
-		.number_tbl8s = p->cfg.number_tbl8s,
-	};
-	struct rte_lpm *lpm = rte_lpm_create(name, p->cfg.socket_id, &lc);
-	if (lpm == NULL) {
+	struct fib_lpm *t = fib_lpm_new(p->cfg.socket_id, p->cfg.number_tbl8s, fib->qsbr);
+	if (t == NULL) {
+		int rc = errno ? errno : ENOMEM;
 		FIB_LOG(ERR, "cannot create the table of VRF %u (%zu bytes): %s", vrf_id,
-			sl_fib_vrf_bytes(&p->cfg), rte_strerror(rte_errno));
-		return -(rte_errno ? rte_errno : ENOMEM);
+			sl_fib_vrf_bytes(&p->cfg), strerror(rc));
+		return -rc;
 	}
-	/* tbl8 groups freed by deletes are reused only after readers moved on */
-	struct rte_lpm_rcu_config rc = {.v = fib->qsbr, .mode = RTE_LPM_QSBR_MODE_DQ};
-	if (rte_lpm_rcu_qsbr_add(lpm, &rc) != 0) { /* returns 1 on error */
-		rte_lpm_free(lpm);
-		return -EINVAL;
-	}
+	p->tables[vrf_id] = t;
 	__atomic_store_n(&fib->dflt[vrf_id], 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&fib->lpm[vrf_id], lpm, __ATOMIC_RELEASE);
+	__atomic_store_n(&fib->lpm[vrf_id], fib_lpm_table(t), __ATOMIC_RELEASE);
 	return 0;
 }
 
 static void value_put(struct sl_fib *fib, uint32_t val);
 
-static void vrf_del(struct sl_fib *fib, uint32_t vrf_id, struct rte_lpm **garbage, size_t *n)
+static void value_put_cb(uint32_t val, void *fib)
 {
-	struct rte_lpm *lpm = fib->lpm[vrf_id];
-	if (lpm == NULL)
+	value_put(fib, val);
+}
+
+static void vrf_del(struct sl_fib *fib, uint32_t vrf_id, struct fib_lpm **garbage, size_t *n)
+{
+	struct fib_lpm *t = fib->priv->tables[vrf_id];
+	if (t == NULL)
 		return;
 	uint32_t d = fib->dflt[vrf_id];
 	__atomic_store_n(&fib->lpm[vrf_id], NULL, __ATOMIC_RELEASE);
 	__atomic_store_n(&fib->dflt[vrf_id], 0, __ATOMIC_RELAXED);
+	fib->priv->tables[vrf_id] = NULL;
 	if ((d & RTE_LPM_LOOKUP_SUCCESS) && !sl_fib_val_is_redirect(d & SL_FIB_VAL_MASK))
 		fib_nh_put(fib, d & SL_FIB_VAL_MASK);
 	/* The RIB deletes a VRF's routes before the VRF; any left release their
-	 * next hops here (a full scan, only when routes remain). */
-	fib_route_map_del_vrf(fib->priv->routes, vrf_id, value_put, fib);
-	garbage[(*n)++] = lpm;
+	 * next hops here. */
+	fib_lpm_foreach(t, value_put_cb, fib);
+	garbage[(*n)++] = t;
 }
 
 static int value_of(struct sl_fib *fib, const struct sl_nh *nh, uint32_t *val)
@@ -73,8 +67,8 @@ static void value_put(struct sl_fib *fib, uint32_t val)
 
 static int route_set(struct sl_fib *fib, const struct sl_fib_change *c)
 {
-	struct rte_lpm *lpm = fib->lpm[c->vrf_id];
-	if (lpm == NULL)
+	struct fib_lpm *t = fib->priv->tables[c->vrf_id];
+	if (t == NULL)
 		return -ENOENT;
 	uint32_t val, old;
 	int rc = value_of(fib, &c->nh, &val);
@@ -89,19 +83,13 @@ static int route_set(struct sl_fib *fib, const struct sl_fib_change *c)
 			value_put(fib, old & SL_FIB_VAL_MASK);
 		return 0;
 	}
-	bool present = fib_route_map_get(fib->priv->routes, c->vrf_id, addr, c->prefix.len, &old);
+	bool present = fib_lpm_get(t, addr, c->prefix.len, &old);
 	if (present && old == val) { /* same next hop: nothing to write */
 		value_put(fib, val);
 		return 0;
 	}
-	rc = fib_route_map_set(fib->priv->routes, c->vrf_id, addr, c->prefix.len, val);
-	if (rc == 0)
-		rc = rte_lpm_add(lpm, addr, c->prefix.len, val);
-	if (rc < 0) {
-		if (present)
-			fib_route_map_set(fib->priv->routes, c->vrf_id, addr, c->prefix.len, old);
-		else
-			fib_route_map_del(fib->priv->routes, c->vrf_id, addr, c->prefix.len);
+	rc = fib_lpm_set(t, addr, c->prefix.len, val);
+	if (rc < 0) { /* the table is unchanged */
 		value_put(fib, val);
 		return rc;
 	}
@@ -112,8 +100,8 @@ static int route_set(struct sl_fib *fib, const struct sl_fib_change *c)
 
 static int route_del(struct sl_fib *fib, const struct sl_fib_change *c)
 {
-	struct rte_lpm *lpm = fib->lpm[c->vrf_id];
-	if (lpm == NULL)
+	struct fib_lpm *t = fib->priv->tables[c->vrf_id];
+	if (t == NULL)
 		return -ENOENT;
 	uint32_t addr = c->prefix.addr & sl_mask(c->prefix.len), old;
 	if (c->prefix.len == 0) {
@@ -124,12 +112,11 @@ static int route_del(struct sl_fib *fib, const struct sl_fib_change *c)
 		value_put(fib, old & SL_FIB_VAL_MASK);
 		return 0;
 	}
-	if (!fib_route_map_get(fib->priv->routes, c->vrf_id, addr, c->prefix.len, &old))
+	if (!fib_lpm_get(t, addr, c->prefix.len, &old))
 		return -ENOENT;
-	int rc = rte_lpm_delete(lpm, addr, c->prefix.len);
+	int rc = fib_lpm_del(t, addr, c->prefix.len);
 	if (rc < 0)
 		return rc;
-	fib_route_map_del(fib->priv->routes, c->vrf_id, addr, c->prefix.len);
 	value_put(fib, old);
 	return 0;
 }
@@ -138,7 +125,7 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 	struct sl_fib_apply_result *res)
 {
 	struct sl_fib_apply_result r = {0};
-	struct rte_lpm *garbage[SL_VRF_MAX];
+	struct fib_lpm *garbage[SL_VRF_MAX];
 	size_t n_garbage = 0;
 	int first = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -156,7 +143,7 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 				if (n_garbage == SL_VRF_MAX) {
 					fib_synchronize(fib);
 					for (size_t g = 0; g < n_garbage; g++)
-						rte_lpm_free(garbage[g]);
+						fib_lpm_free(garbage[g]);
 					n_garbage = 0;
 				}
 				vrf_del(fib, c->vrf_id, garbage, &n_garbage);
@@ -191,7 +178,7 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 	if (n_garbage > 0 || fib->priv->nh_retired > 0) {
 		fib_synchronize(fib);
 		for (size_t g = 0; g < n_garbage; g++)
-			rte_lpm_free(garbage[g]);
+			fib_lpm_free(garbage[g]);
 		fib_nh_reclaim(fib); /* its synchronize returns at once now */
 	}
 	if (res != NULL)

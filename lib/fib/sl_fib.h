@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sl_fib.h — the forwarding tables the workers read: one rte_lpm per VRF, a
+ * sl_fib.h — the forwarding tables the workers read: one table per VRF in
+ * rte_lpm's memory layout (read with rte_lpm_lookup*, written by fib_lpm.c), a
  * next-hop (adjacency) table, the interface map (port, VLAN) → interface →
  * VRF, and the neighbour table (interface, IPv4) → MAC. It also owns the one
  * rte_rcu_qsbr of the process.
@@ -12,8 +13,9 @@
  * pointer obtained from an accessor across it. The writer publishes structural
  * changes (a VRF's table, the interface map, a grown next-hop array) with an
  * atomic pointer store and frees the old object only after
- * rte_rcu_qsbr_synchronize; route changes go to the live rte_lpm, whose tbl8
- * groups are recycled through rte_lpm_rcu_qsbr_add's defer queue.
+ * rte_rcu_qsbr_synchronize; route changes go to the live table (one atomic
+ * store per entry), whose folded tbl8 groups are reused, and whose outgrown
+ * tbl8 arrays are freed, only after a grace period (fib_lpm.h).
  *
  * ===================== 24-bit LPM next-hop value encoding ===================
  *   bit 23 set   : SL_FIB_VAL_REDIRECT | vrf_id  — continue the lookup in VRF
@@ -137,8 +139,8 @@ struct sl_fib_neigh_key {
 };
 
 struct sl_fib_config {
-	uint32_t max_rules; /* per VRF; 0: 65536 */
-	uint32_t number_tbl8s; /* per VRF; 0: 1024 */
+	uint32_t max_rules; /* ignored: tables have no rule limit (old configs) */
+	uint32_t number_tbl8s; /* initial tbl8 groups per VRF, they grow; 0: 64 */
 	uint32_t neigh_max; /* 0: 4096 */
 	uint32_t max_readers; /* reader thread ids are in [0, max_readers); 0: RTE_MAX_LCORE */
 	int socket_id; /* SOCKET_ID_ANY allowed */
@@ -146,7 +148,9 @@ struct sl_fib_config {
 
 /* Hot, reader-visible part first; the writer's state is private. */
 struct sl_fib {
-	struct rte_lpm *lpm[SL_VRF_MAX]; /* atomically published; NULL: no such VRF */
+	/* rte_lpm layout, not made by rte_lpm_create: only the rte_lpm_lookup*
+	 * inlines may be used on it. Atomically published; NULL: no such VRF */
+	struct rte_lpm *lpm[SL_VRF_MAX];
 	/* rte_lpm has no depth 0: each VRF's default route lives here, as
 	 * value | RTE_LPM_LOOKUP_SUCCESS (0: none), consulted on a miss */
 	uint32_t dflt[SL_VRF_MAX];
@@ -163,7 +167,8 @@ struct sl_fib {
 struct sl_fib *sl_fib_new(const struct sl_fib_config *cfg);
 void sl_fib_free(struct sl_fib *fib);
 
-/* Bytes one VRF's rte_lpm occupies with this config (tbl24 dominates: 64 MiB). */
+/* DPDK memory a new, empty VRF table takes with this config (tbl24: 64 MiB,
+ * plus the initial tbl8 array); tables grow with their routes. */
 size_t sl_fib_vrf_bytes(const struct sl_fib_config *cfg);
 
 /* ---- readers (worker lcores) ----------------------------------------- */
@@ -256,7 +261,7 @@ struct sl_fib_apply_result {
 };
 
 /*
- * Apply RIB changes in order. VRF_ADD creates the VRF's rte_lpm (reusing it
+ * Apply RIB changes in order. VRF_ADD creates the VRF's table (reusing it
  * if present), VRF_DEL unpublishes and frees it after a grace period;
  * ROUTE_SET/DEL touch only that prefix. A route whose interface is not known
  * yet names an interface slot that later sl_fib_iface_sync calls fill in.
@@ -308,7 +313,9 @@ struct sl_fib_stats {
 	uint32_t vrfs;
 	uint32_t nh_used, nh_capacity;
 	uint32_t neighbours;
-	size_t bytes_per_vrf;
+	size_t bytes_per_vrf; /* the largest VRF table's DPDK memory */
+	size_t bytes_total; /* DPDK memory of all VRF tables */
+	uint32_t tbl8_groups_used; /* over all VRFs */
 };
 void sl_fib_stats_get(const struct sl_fib *fib, struct sl_fib_stats *st);
 
