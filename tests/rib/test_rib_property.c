@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Leak-lifecycle property test. Each of SEQUENCES seeded sequences builds a
- * random desired state over a few VRFs, interfaces, statics, route targets,
- * `import vrf`s, prefix-lists and route-maps, then keeps changing one object
- * at a time through the setters:
+ * Leak-lifecycle property test. Each of SEQUENCES seeded sequences draws a
+ * universe of NP prefixes (a few fixed ones plus prefixes generated over a
+ * few address blocks, nested in and covering each other) and builds a random
+ * desired state over a few VRFs, interfaces, statics, route targets,
+ * `import vrf`s, prefix-lists (ge/le) and route-maps, then keeps changing it
+ * through the setters — one object, one route-target or `import vrf` more
+ * or less (a reimport), or dozens of statics of one VRF at once (filled,
+ * cleared, or copied from another VRF so that importers hold equal prefixes
+ * of what they import and two VRFs export the same prefix):
  *  - a probe changes an object and changes it back: the dump must equal the
  *    dump before (every table, the VPN table, the collisions);
  *  - a kept change evolves the state;
@@ -11,8 +16,15 @@
  * rebuilt from scratch from the final desired state, in two different
  * orders, and replaying the FIB change log from the start must give
  * exactly the selected routes (a VRF added before its routes, deleted
- * after them). The seed of a failing sequence is printed (rerun one with
- * RIB_PROP_SEED=n).
+ * after them); every CHECK_EVERY steps the changed state is compared with a
+ * rebuild too. The seed of a failing sequence is printed, also on a crash
+ * (rerun one with RIB_PROP_SEED=n).
+ *
+ * VRF tables must really grow and shrink: the test counts (from the table
+ * internals, read-only) how often a table's capacity doubled and how often a
+ * leak-settings or policy change doubled an importer's table while it
+ * already held one of the prefixes it imports (issue 18's crash), and
+ * fails when the generator stops reaching them.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -23,13 +35,17 @@
 
 #include <cmocka.h>
 
+#include "prefix_universe.h"
+#include "rib_growth.h"
 #include "rib_test_util.h"
+#include "../seed_crash.h"
 
-#define SEQUENCES 1000
-#define STEPS 24
+#define SEQUENCES 320
+#define STEPS 20
+#define CHECK_EVERY 4 /* steps between comparisons with a rebuild */
 #define NV 4 /* default + 3 */
 #define NI 4
-#define NP 9
+#define NP 512 /* prefixes in a sequence's universe */
 #define NPL 2
 #define NRM 3
 
@@ -37,22 +53,35 @@ static const char *const VRF[NV] = {"default", "RED", "BLUE", "GREEN"};
 static const char *const IFN[NI] = {"eth1", "eth2", "eth3", "eth4"};
 static const char *const ADDRS[] = {"10.1.0.1/24", "10.2.0.1/24", "10.0.0.1/8", "10.100.0.1/24",
 	"192.168.1.1/24", "10.1.0.2/24", "172.16.0.1/12"};
-static const char *const PFX[NP] = {"0.0.0.0/0", "10.0.0.0/8", "10.1.0.0/24", "10.1.0.0/16",
+/* always in the universe: a default route and prefixes the addresses cover */
+static const char *const FIXED_PFX[] = {"0.0.0.0/0", "10.0.0.0/8", "10.1.0.0/24", "10.1.0.0/16",
 	"10.100.0.0/24", "10.100.0.10/32", "172.16.0.0/12", "192.168.1.0/24", "10.3.0.0/24"};
-static const char *const GWS[] = {
-	"10.1.0.5", "10.100.0.5", "192.168.1.254", "10.3.0.1", "172.16.0.1", "10.0.5.5"};
+/* the generated prefixes lie in these (some overlap the interface addresses) */
+static const char *const BLOCKS[] = {
+	"10.1.0.0/16", "10.3.0.0/16", "10.100.0.0/16", "172.16.0.0/12", "192.168.0.0/16"};
+static const char *const GWS[] = {"10.1.0.5", "10.100.0.5", "192.168.1.254", "10.3.0.1",
+	"172.16.0.1", "10.0.5.5", "10.100.7.9", "192.168.200.1"};
 static const char *const RTS[] = {"65000:1", "65000:2", "65000:3"};
 static const char *const RMAPS[] = {"", "RM1", "RM2", "RM3"}; /* RM3 may stay undefined */
 static const char *const PLISTS[] = {"", "PL1", "PL2", "PLX"}; /* PLX is never defined */
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+static struct sl_prefix U[NP]; /* the sequence's prefixes, sorted */
+
 struct st_iface {
 	bool exists, up;
 	int vrf, n, addr[2];
 };
+/* A static next hop, compact: the state is copied at every step. */
+struct st_nh {
+	uint8_t type; /* enum sl_static_type */
+	uint8_t arg; /* index into GWS or IFN */
+	uint8_t vrf; /* 0: the route's own VRF, else VRF index + 1 */
+	uint8_t distance;
+};
 struct st_static {
-	int n;
-	struct sl_static_nh nh[2];
+	uint8_t n;
+	struct st_nh nh[2];
 };
 struct st_bgp {
 	bool enabled, has_rd, rc, rs;
@@ -62,7 +91,7 @@ struct st_bgp {
 struct st_plist {
 	bool exists;
 	int n;
-	struct sl_plist_rule r[3];
+	struct sl_plist_rule r[4];
 };
 struct st_rmap {
 	bool exists;
@@ -87,9 +116,23 @@ static unsigned rnd(unsigned n)
 	return (unsigned)(rng % n);
 }
 
+static unsigned rnd_cb(void *unused, unsigned n)
+{
+	(void)unused;
+	return rnd(n);
+}
+
 static unsigned long cur_seed;
 static const struct sl_rib *sl_rib_prop_current; /* for the vrf_foreach callback */
 static int cur_step;
+
+/* Name the running seed and step should the process crash. */
+static void note_step(void)
+{
+	seed_crash_context("rib-leak-property: seed %lu step %d was running (rerun it with "
+			   "RIB_PROP_SEED=%lu)\n",
+		cur_seed, cur_step, cur_seed);
+}
 
 static void check_rc(int rc, const char *what)
 {
@@ -118,7 +161,19 @@ static void apply_iface(struct sl_rib *rib, const struct state *s, int i)
 static void apply_static(struct sl_rib *rib, const struct state *s, int v, int p)
 {
 	const struct st_static *st = &s->st[v][p];
-	check_rc(sl_rib_static_set(rib, VRF[v], tp(PFX[p]), st->nh, (size_t)st->n), "static_set");
+	struct sl_static_nh nh[2];
+	for (int k = 0; k < st->n; k++) {
+		const struct st_nh *c = &st->nh[k];
+		const char *vrf = c->vrf ? VRF[c->vrf - 1] : "";
+		if (c->type == SL_STATIC_GATEWAY)
+			nh[k] = t_gw(GWS[c->arg], vrf);
+		else if (c->type == SL_STATIC_INTERFACE)
+			nh[k] = t_if(IFN[c->arg], vrf);
+		else
+			nh[k] = t_bh();
+		nh[k].distance = c->distance;
+	}
+	check_rc(sl_rib_static_set(rib, VRF[v], U[p], nh, st->n), "static_set");
 }
 
 static void apply_bgp(struct sl_rib *rib, const struct state *s, int v)
@@ -238,26 +293,30 @@ static void rand_iface(const struct state *s, struct st_iface *f)
 		f->addr[k] = (int)rnd(N(ADDRS));
 }
 
-static void rand_static(struct st_static *st)
+/* n_min 1 for bulk fills: a filled prefix has a route. */
+static void rand_static(struct st_static *st, unsigned n_min)
 {
+	static const uint8_t dist[] = {1, 1, 5, 30};
 	memset(st, 0, sizeof(*st));
-	st->n = (int)rnd(3);
+	st->n = (uint8_t)(n_min + rnd(3 - n_min));
 	for (int k = 0; k < st->n; k++) {
-		static const uint8_t dist[] = {1, 1, 5, 30};
-		const char *vrf = rnd(2) ? "" : VRF[rnd(NV)];
+		struct st_nh *c = &st->nh[k];
+		c->vrf = rnd(2) ? 0 : (uint8_t)(1 + rnd(NV));
 		switch (rnd(5)) {
 		case 0:
 		case 1:
-			st->nh[k] = t_gw(GWS[rnd(N(GWS))], vrf);
+			c->type = SL_STATIC_GATEWAY;
+			c->arg = (uint8_t)rnd(N(GWS));
 			break;
 		case 2:
 		case 3:
-			st->nh[k] = t_if(IFN[rnd(NI)], vrf);
+			c->type = SL_STATIC_INTERFACE;
+			c->arg = (uint8_t)rnd(NI);
 			break;
 		default:
-			st->nh[k] = t_bh();
+			c->type = SL_STATIC_BLACKHOLE;
 		}
-		st->nh[k].distance = dist[rnd(4)];
+		c->distance = dist[rnd(4)];
 	}
 }
 
@@ -275,21 +334,26 @@ static void rand_bgp(struct st_bgp *b)
 	b->rs = rnd(4) == 0;
 }
 
+/* Rules over the blocks and the universe, with ge/le so that one rule
+ * selects a whole subtree of prefixes by length. */
 static void rand_plist(struct st_plist *pl)
 {
 	memset(pl, 0, sizeof(*pl));
 	pl->exists = rnd(4) != 0;
-	pl->n = 1 + (int)rnd(3);
+	pl->n = 1 + (int)rnd(4);
 	for (int k = 0; k < pl->n; k++) {
 		struct sl_plist_rule *r = &pl->r[k];
 		r->seq = 10u * (unsigned)(k + 1);
-		r->has_prefix = rnd(4) != 0;
+		r->has_prefix = rnd(5) != 0;
 		if (r->has_prefix) {
-			r->prefix = tp(PFX[rnd(NP)]);
-			r->ge = rnd(3) == 0 ? (uint8_t)(r->prefix.len +
-							rnd((unsigned)(33 - r->prefix.len)))
-					    : 0;
-			r->le = rnd(3) == 0 ? 32 : 0;
+			r->prefix = rnd(2) ? tp(BLOCKS[rnd(N(BLOCKS))]) : U[rnd(NP)];
+			unsigned lo = r->prefix.len;
+			if (rnd(2)) {
+				r->ge = (uint8_t)(lo + rnd(33 - lo));
+				lo = r->ge;
+			}
+			if (rnd(2))
+				r->le = (uint8_t)(lo + rnd(33 - lo));
 		}
 		r->action = rnd(3) ? SL_ACTION_PERMIT : SL_ACTION_DENY;
 	}
@@ -314,11 +378,12 @@ static void rand_rmap(struct st_rmap *rm)
 
 /* ---- one mutation: change one object of *s, apply it ---- */
 
-enum obj { O_IFACE, O_STATIC, O_BGP, O_PLIST, O_RMAP, O_VRF, O__COUNT };
+enum obj { O_IFACE, O_STATIC, O_BULK, O_BGP, O_RT, O_PLIST, O_RMAP, O_VRF, O__COUNT };
 
+/* O_BULK: statics of VRF a for the prefixes U[b .. b + c) */
 struct mutation {
 	enum obj kind;
-	int a, b;
+	int a, b, c;
 };
 
 static bool vrf_has_iface(const struct state *s, int v)
@@ -329,12 +394,56 @@ static bool vrf_has_iface(const struct state *s, int v)
 	return false;
 }
 
+/* Dozens of neighbouring (so nested) prefixes of one VRF at once: filled,
+ * cleared, or copied from another VRF (then an importer holds exactly some
+ * prefixes it imports, and two exporters export the same prefix); a sparse
+ * fill or copy takes every prefix of the range with probability 1/4. */
+static void mutate_bulk(struct state *s, struct mutation *m)
+{
+	m->a = existing_vrf(s);
+	m->c = 16 + (int)rnd(NP / 2);
+	m->b = (int)rnd(NP - (unsigned)m->c + 1);
+	unsigned mode = rnd(5);
+	int from = existing_vrf(s);
+	for (int p = m->b; p < m->b + m->c; p++) {
+		struct st_static *st = &s->st[m->a][p];
+		bool take = rnd(4) == 0 || mode == 0 || mode == 3;
+		if (mode <= 1 && take)
+			rand_static(st, 1);
+		else if (mode == 2)
+			st->n = 0;
+		else if (mode >= 3 && take)
+			*st = s->st[from][p];
+	}
+}
+
+/* One route-target or `import vrf` more or less: the change that makes a
+ * VRF import (or stop importing) everything an origin exports at once. */
+static void mutate_rt(struct state *s, struct mutation *m)
+{
+	struct st_bgp *b = &s->bgp[m->a = existing_vrf(s)];
+	unsigned bit = rnd(2 * N(RTS) + NV);
+	if (!b->enabled) {
+		memset(b, 0, sizeof(*b));
+		b->enabled = true;
+		b->has_rd = rnd(2);
+	}
+	if (bit < N(RTS))
+		b->imp ^= 1u << bit;
+	else if (bit < 2 * N(RTS))
+		b->exp ^= 1u << (bit - N(RTS));
+	else
+		b->ivrf ^= 1u << (bit - 2 * N(RTS));
+}
+
 /* Pick an object and give it a new random value in *s. false: not possible. */
 static bool mutate(struct state *s, struct mutation *m)
 {
-	static const enum obj weights[] = {O_IFACE, O_IFACE, O_STATIC, O_STATIC, O_STATIC, O_BGP,
-		O_BGP, O_BGP, O_PLIST, O_RMAP, O_RMAP, O_VRF};
+	static const enum obj weights[] = {O_IFACE, O_IFACE, O_STATIC, O_STATIC, O_BULK, O_BULK,
+		O_BULK, O_BULK, O_BGP, O_BGP, O_RT, O_RT, O_RT, O_RT, O_PLIST, O_RMAP, O_RMAP,
+		O_VRF, O_VRF};
 	m->kind = weights[rnd(N(weights))];
+	m->b = m->c = 0;
 	switch (m->kind) {
 	case O_IFACE:
 		m->a = (int)rnd(NI);
@@ -343,11 +452,17 @@ static bool mutate(struct state *s, struct mutation *m)
 	case O_STATIC:
 		m->a = existing_vrf(s);
 		m->b = (int)rnd(NP);
-		rand_static(&s->st[m->a][m->b]);
+		rand_static(&s->st[m->a][m->b], 0);
+		return true;
+	case O_BULK:
+		mutate_bulk(s, m);
 		return true;
 	case O_BGP:
 		m->a = existing_vrf(s);
 		rand_bgp(&s->bgp[m->a]);
+		return true;
+	case O_RT:
+		mutate_rt(s, m);
 		return true;
 	case O_PLIST:
 		m->a = (int)rnd(NPL);
@@ -380,7 +495,12 @@ static void apply(struct sl_rib *rib, const struct state *s, const struct mutati
 	case O_STATIC:
 		apply_static(rib, s, m->a, m->b);
 		break;
+	case O_BULK:
+		for (int p = m->b; p < m->b + m->c; p++)
+			apply_static(rib, s, m->a, p);
+		break;
 	case O_BGP:
+	case O_RT:
 		apply_bgp(rib, s, m->a);
 		break;
 	case O_PLIST:
@@ -397,21 +517,23 @@ static void apply(struct sl_rib *rib, const struct state *s, const struct mutati
 	}
 }
 
-static const char *const KIND[] = {"iface", "static", "bgp", "plist", "rmap", "vrf"};
+static const char *const KIND[] = {"iface", "static", "bulk", "bgp", "rt", "plist", "rmap", "vrf"};
 
 static void compare(const char *want, const char *got, const char *what, const struct mutation *m)
 {
 	if (strcmp(want, got) == 0)
 		return;
-	print_error("seed %lu step %d: %s differs (mutation %s %d %d)\n--- expected\n%s--- got\n%s",
-		cur_seed, cur_step, what, KIND[m->kind], m->a, m->b, want, got);
+	print_error("seed %lu step %d: %s differs (mutation %s %d %d %d)\n--- expected\n%s--- "
+		    "got\n%s",
+		cur_seed, cur_step, what, KIND[m->kind], m->a, m->b, m->c, want, got);
 	fail();
 }
 
 /* How often the final states exercised each feature: the generator must
  * reach leaks, collisions and unresolved statics, or the test proves little. */
 static struct {
-	size_t vpn, vrf_import, static_leak, inactive, collisions, vpn_rows;
+	size_t vpn, vrf_import, static_leak, inactive, collisions, vpn_rows, steps;
+	struct rib_growth g;
 } cov;
 
 static void coverage_count(const char *dump)
@@ -441,23 +563,61 @@ static void coverage_count(const char *dump)
 /* ---- FIB log replay ---- */
 
 struct fib_row {
+	uint8_t state; /* 0 empty, 1 live, 2 deleted */
 	uint32_t vrf_id;
 	struct sl_prefix prefix;
 	struct sl_nh nh;
 };
 
+/* Open addressing with tombstones: logs run to tens of thousands of changes. */
 struct shadow_fib {
 	bool vrf[SL_VRF_MAX];
 	struct fib_row *rows;
-	size_t n;
+	size_t cap, n, used; /* used: live + deleted */
 };
 
-static struct fib_row *shadow_find(struct shadow_fib *f, uint32_t vrf, struct sl_prefix p)
+static size_t shadow_home(const struct shadow_fib *f, uint32_t vrf, struct sl_prefix p)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (f->rows[i].vrf_id == vrf && sl_prefix_eq(f->rows[i].prefix, p))
-			return &f->rows[i];
-	return NULL;
+	uint64_t k = ((uint64_t)vrf << 40 | (uint64_t)p.addr << 8 | p.len) * 0x9e3779b97f4a7c15ull;
+	return (size_t)(k >> 32) & (f->cap - 1);
+}
+
+/* The live row of (vrf, p), or with add the row to fill in (state 0). */
+static struct fib_row *shadow_find(struct shadow_fib *f, uint32_t vrf, struct sl_prefix p, bool add)
+{
+	struct fib_row *free_row = NULL;
+	if (add && (f->used + 1) * 2 > f->cap) {
+		struct shadow_fib g = {.cap = f->cap ? f->cap * 2 : 1024};
+		g.rows = calloc(g.cap, sizeof(*g.rows));
+		assert_non_null(g.rows);
+		for (size_t i = 0; i < f->cap; i++)
+			if (f->rows[i].state == 1)
+				*shadow_find(&g, f->rows[i].vrf_id, f->rows[i].prefix, true) =
+					f->rows[i];
+		free(f->rows);
+		f->rows = g.rows;
+		f->cap = g.cap;
+		f->used = f->n;
+	}
+	if (f->cap == 0)
+		return NULL;
+	for (size_t i = shadow_home(f, vrf, p);; i = (i + 1) & (f->cap - 1)) {
+		struct fib_row *r = &f->rows[i];
+		if (r->state == 1 && r->vrf_id == vrf && sl_prefix_eq(r->prefix, p))
+			return r;
+		if (r->state == 2 && free_row == NULL)
+			free_row = r;
+		if (r->state == 0) {
+			if (!add)
+				return NULL;
+			if (free_row == NULL) {
+				free_row = r;
+				f->used++;
+			}
+			memset(free_row, 0, sizeof(*free_row));
+			return free_row;
+		}
+	}
 }
 
 static void replay_fail(const char *why)
@@ -476,27 +636,28 @@ static void shadow_apply(struct shadow_fib *f, const struct sl_fib_change *c)
 		f->vrf[c->vrf_id] = true;
 		break;
 	case SL_FIB_VRF_DEL:
-		for (size_t i = 0; i < f->n; i++)
-			if (f->rows[i].vrf_id == c->vrf_id)
+		for (size_t i = 0; i < f->cap; i++)
+			if (f->rows[i].state == 1 && f->rows[i].vrf_id == c->vrf_id)
 				replay_fail("VRF_DEL while the VRF still has routes");
 		f->vrf[c->vrf_id] = false;
 		break;
 	case SL_FIB_ROUTE_SET:
 		if (!f->vrf[c->vrf_id])
 			replay_fail("ROUTE_SET in an absent VRF");
-		if ((r = shadow_find(f, c->vrf_id, c->prefix)) == NULL) {
-			f->rows = realloc(f->rows, (f->n + 1) * sizeof(*f->rows));
-			assert_non_null(f->rows);
-			r = &f->rows[f->n++];
+		r = shadow_find(f, c->vrf_id, c->prefix, true);
+		if (r->state != 1) {
+			r->state = 1;
 			r->vrf_id = c->vrf_id;
 			r->prefix = c->prefix;
+			f->n++;
 		}
 		r->nh = c->nh;
 		break;
 	case SL_FIB_ROUTE_DEL:
-		if ((r = shadow_find(f, c->vrf_id, c->prefix)) == NULL)
+		if ((r = shadow_find(f, c->vrf_id, c->prefix, false)) == NULL)
 			replay_fail("ROUTE_DEL of an absent route");
-		*r = f->rows[--f->n];
+		r->state = 2;
+		f->n--;
 		break;
 	}
 }
@@ -512,7 +673,7 @@ static int check_selected(const struct sl_route *r, void *ctx)
 	struct selected_ctx *s = ctx;
 	if (!r->selected)
 		return 0;
-	struct fib_row *row = shadow_find(s->f, s->vrf_id, r->prefix);
+	struct fib_row *row = shadow_find(s->f, s->vrf_id, r->prefix, false);
 	if (row == NULL || row->nh.type != r->nh.type || row->nh.gw != r->nh.gw ||
 		row->nh.vrf_id != r->nh.vrf_id || strcmp(row->nh.ifname, r->nh.ifname) != 0) {
 		char p[SL_PREFIX_STR];
@@ -559,16 +720,43 @@ static void check_fib_log(const struct sl_rib *rib)
 	free(f.rows);
 }
 
+/* The incremental RIB must equal one rebuilt from scratch from *s. */
+static void check_rebuild(
+	const struct sl_rib *rib, const struct state *s, const struct mutation *m, bool policy_last)
+{
+	char *inc = t_dump(rib);
+	struct sl_rib *fresh = rebuild(s, policy_last);
+	char *scratch = t_dump(fresh);
+	compare(scratch, inc,
+		policy_last ? "incremental vs rebuild (policy last)" : "incremental vs rebuild", m);
+	free(scratch);
+	free(inc);
+	sl_rib_free(fresh);
+}
+
+/* Apply m and count what it did to the table sizes. */
+static struct rib_growth_snap snap;
+
+static void apply_observed(struct sl_rib *rib, const struct state *s, const struct mutation *m)
+{
+	enum obj k = m->kind;
+	rib_growth_before(rib, VRF, NV, &snap);
+	apply(rib, s, m);
+	rib_growth_after(
+		rib, &snap, k == O_BGP || k == O_RT || k == O_PLIST || k == O_RMAP, &cov.g);
+}
+
 static void run_sequence(unsigned long seed)
 {
-	struct state s, saved;
+	static struct state s, saved;
 	struct sl_rib *rib = sl_rib_new();
-	struct mutation m = {O__COUNT, 0, 0};
+	struct mutation m = {O__COUNT, 0, 0, 0};
 
 	cur_seed = seed;
 	rng = 0x9e3779b97f4a7c15ull ^ (seed * 0xbf58476d1ce4e5b9ull);
 	if (rng == 0)
 		rng = 1;
+	universe_gen(U, NP, FIXED_PFX, N(FIXED_PFX), BLOCKS, N(BLOCKS), 0, rnd_cb, NULL);
 	memset(&s, 0, sizeof(s));
 	for (int v = 0; v < NV; v++)
 		s.vrf[v] = true;
@@ -577,48 +765,51 @@ static void run_sequence(unsigned long seed)
 		check_rc(sl_rib_vrf_add(rib, VRF[v], 100u + (unsigned)v), "vrf_add");
 	/* build up a random initial state */
 	for (cur_step = -20; cur_step < 0; cur_step++) {
+		note_step();
 		if (mutate(&s, &m))
-			apply(rib, &s, &m);
+			apply_observed(rib, &s, &m);
 	}
 	for (cur_step = 0; cur_step < STEPS; cur_step++) {
+		note_step();
 		char *before = t_dump(rib);
 		saved = s;
 		if (!mutate(&s, &m)) {
 			free(before);
 			continue;
 		}
-		apply(rib, &s, &m);
+		cov.steps++;
+		apply_observed(rib, &s, &m);
+		/* the changed state too, not only the restored one: a change that
+		 * derives a wrong table and an inverse that clears it would
+		 * otherwise go unseen */
+		if (cur_step % CHECK_EVERY == CHECK_EVERY - 1)
+			check_rebuild(rib, &s, &m, (cur_step / CHECK_EVERY) % 2 == 1);
 		if (rnd(3) != 0) {
 			/* probe: change back */
 			s = saved;
-			apply(rib, &s, &m);
+			apply_observed(rib, &s, &m);
 			char *after = t_dump(rib);
 			compare(before, after, "dump after change and inverse", &m);
 			free(after);
 		}
 		free(before);
 	}
+	note_step(); /* step STEPS: the final checks */
 	check_fib_log(rib);
 	char *inc = t_dump(rib);
 	coverage_count(inc);
 	if (getenv("RIB_PROP_DUMP"))
 		fputs(inc, stderr);
-	for (int order = 0; order < 2; order++) {
-		struct sl_rib *fresh = rebuild(&s, order == 1);
-		char *scratch = t_dump(fresh);
-		compare(scratch, inc,
-			order ? "incremental vs rebuild (policy last)" : "incremental vs rebuild",
-			&m);
-		free(scratch);
-		sl_rib_free(fresh);
-	}
 	free(inc);
+	check_rebuild(rib, &s, &m, false);
+	check_rebuild(rib, &s, &m, true);
 	sl_rib_free(rib);
 }
 
 static void test_leak_lifecycle(void **state)
 {
 	(void)state;
+	seed_crash_install();
 	const char *one = getenv("RIB_PROP_SEED");
 	if (one) {
 		run_sequence(strtoul(one, NULL, 10));
@@ -629,13 +820,26 @@ static void test_leak_lifecycle(void **state)
 	unsigned long n = count ? strtoul(count, NULL, 10) : SEQUENCES;
 	for (unsigned long seed = 1; seed <= n; seed++)
 		run_sequence(seed);
-	print_message(
-		"coverage over %d sequences: %zu vpn-import, %zu vrf-import, %zu static-leak, "
-		"%zu inactive statics, %zu vpn rows, %zu collisions\n",
-		(int)n, cov.vpn, cov.vrf_import, cov.static_leak, cov.inactive, cov.vpn_rows,
-		cov.collisions);
+	rib_growth_snap_free(&snap);
+	print_message("%lu sequences, %zu steps, %zu applies: %zu vpn-import, %zu vrf-import, "
+		      "%zu static-leak, %zu inactive statics, %zu vpn rows, %zu collisions in "
+		      "the final states\n",
+		n, cov.steps, cov.g.applies, cov.vpn, cov.vrf_import, cov.static_leak, cov.inactive,
+		cov.vpn_rows, cov.collisions);
+	print_message("tables: up to %zu entries; entry counts crossed a power of two %zu times "
+		      "up, %zu down; %zu capacity doublings, %zu in leak or policy changes, %zu "
+		      "of these while the importer held a prefix it imports\n",
+		cov.g.max_entries, cov.g.grew, cov.g.shrank, cov.g.doublings,
+		cov.g.import_doublings, cov.g.crash_pattern);
 	assert_true(cov.vpn > n / 10 && cov.vrf_import > 0 && cov.static_leak > 0);
 	assert_true(cov.inactive > 0 && cov.collisions > 0 && cov.vpn_rows > 0);
+	/* sizes: hundreds of entries, tables growing and shrinking, issue 18's
+	 * pattern reached (about a quarter of what the seeds reach today) */
+	if (n >= SEQUENCES) {
+		assert_true(cov.g.max_entries >= 256);
+		assert_true(cov.g.grew >= 2 * n && cov.g.shrank >= 2 * n);
+		assert_true(cov.g.import_doublings >= n / 5 && cov.g.crash_pattern >= n / 25);
+	}
 }
 
 int main(void)
