@@ -3,7 +3,8 @@
 # installs dependencies, reserves hugepages, then
 #   1. a --werror build with gcc: every unit test and every dts/ end-to-end suite (meson test);
 #   2. an ASan+UBSan build: the unit tests again, failing on any sanitizer report;
-#   3. clang: a --werror build, and the config parser's libFuzzer target for 60 s;
+#   3. clang: a --werror build, and the libFuzzer targets: the config parser (45 s) and
+#      the whole commit path, parse to FIB change log (60 s);
 #   4. the clang-format check.
 # SLUICE_QUICK=1 skips 3 (for a fast local loop).
 set -euo pipefail
@@ -35,25 +36,32 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C build-asan --suite unit --print-errorlogs --num-processes 2
 
 if [ "${SLUICE_QUICK:-0}" != 1 ]; then
-	step "clang --werror build and parser fuzzing (60 s)"
+	step "clang --werror build and fuzzing: parser 45 s, commit path 60 s"
 	CC=clang
 	export CC
 	setup build-clang --werror -Dfuzz=true -Ddts=false
 	unset CC
 	ninja -C build-clang
-	fuzzer=build-clang/tests/conf/fuzz/fuzz_conf
-	if [ -x "$fuzzer" ]; then
-		mkdir -p build-clang/fuzz-corpus
-		seeds=()
-		[ -d tests/conf/fuzz/corpus ] && seeds+=(tests/conf/fuzz/corpus)
-		"$fuzzer" -max_total_time=60 -rss_limit_mb=2048 -print_final_stats=1 \
-			build-clang/fuzz-corpus "${seeds[@]}" >build-clang/fuzz.log 2>&1 ||
-			{ tail -n 40 build-clang/fuzz.log; echo "fuzzer found a crash" >&2; exit 1; }
-		tail -n 12 build-clang/fuzz.log
-	else
-		echo "fuzz target not built (clang without libFuzzer?)" >&2
-		exit 1
-	fi
+	# fuzz NAME SECONDS SEEDS DICT: a crash fails the script with the log's tail
+	fuzz() {
+		local name=$1 secs=$2 seeds=$3 dict=$4
+		local bin=build-clang/tests/$name/fuzz/fuzz_$name log=build-clang/fuzz-$name.log
+		if [ ! -x "$bin" ]; then
+			echo "fuzz target $bin not built (clang without libFuzzer?)" >&2
+			exit 1
+		fi
+		mkdir -p "build-clang/fuzz-corpus-$name"
+		"$bin" -max_total_time="$secs" -rss_limit_mb=2048 -print_final_stats=1 -dict="$dict" \
+			"build-clang/fuzz-corpus-$name" "$seeds" >"$log" 2>&1 ||
+			{ tail -n 40 "$log"; echo "fuzz_$name found a crash ($log)" >&2; exit 1; }
+		echo "fuzz_$name:"
+		grep -E '^(Done|stat::)' "$log"
+	}
+	fuzz conf 45 tests/conf/fuzz/corpus tests/conf/fuzz/conf.dict
+	# seeds and dictionary assembled from config/ and the tests' configurations
+	rm -rf build-clang/fuzz-commit-seeds
+	python3 tests/commit/fuzz/make_corpus.py build-clang/fuzz-commit-seeds
+	fuzz commit 60 build-clang/fuzz-commit-seeds/seeds build-clang/fuzz-commit-seeds/commit.dict
 fi
 
 step "clang-format check"
