@@ -60,7 +60,7 @@ if [ "${SLUICE_QUICK:-0}" != 1 ]; then
 	fuzz conf 45 tests/conf/fuzz/corpus tests/conf/fuzz/conf.dict
 	# seeds and dictionary assembled from config/ and the tests' configurations
 	rm -rf build-clang/fuzz-commit-seeds
-	python3 tests/commit/fuzz/make_corpus.py build-clang/fuzz-commit-seeds
+	/usr/bin/python3 tests/commit/fuzz/make_corpus.py build-clang/fuzz-commit-seeds
 	fuzz commit 60 build-clang/fuzz-commit-seeds/seeds build-clang/fuzz-commit-seeds/commit.dict
 fi
 
