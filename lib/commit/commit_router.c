@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The router's control-plane state and its all-or-nothing commit. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +92,43 @@ void sl_router_changes_clear(struct sl_router *r)
 	r->n_changes = 0;
 }
 
+/* The line to report a collision on. The running state never holds one, so
+ * this transaction made it: the first changed line that touches one of the
+ * two VRFs (its routes, its leak settings, an interface in it), else the first
+ * changed line (a policy change). 0 only when nothing changed. */
+static unsigned collision_line(const struct sl_router *r, const struct sl_rib_collision *c)
+{
+	size_t n = sl_conf_change_count(r->conf);
+	unsigned first = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *const *t;
+		const char *vrf = NULL;
+		struct sl_iface_state ifs;
+		size_t nt;
+		unsigned line;
+		if (sl_conf_change_get(r->conf, i, &t, &nt, &line) < 0 || line == 0)
+			continue;
+		if (first == 0)
+			first = line;
+		if (nt >= 3 && strcmp(t[0], "vrf") == 0) {
+			vrf = t[2];
+		} else if (nt >= 1 && strcmp(t[0], "protocols") == 0) {
+			vrf = SL_VRF_DEFAULT;
+		} else if (nt >= 3 && strcmp(t[0], "interfaces") == 0) {
+			char ifname[2 * SL_NAME_MAX];
+			bool vif = nt >= 5 && strcmp(t[3], "vif") == 0;
+			snprintf(ifname, sizeof(ifname), "%s%s%s", t[2], vif ? "." : "",
+				vif ? t[4] : "");
+			if (commit_iface_read(r, ifname, &ifs) == 0)
+				vrf = ifs.vrf;
+		}
+		if (vrf && (strcmp(vrf, c->importer) == 0 || strcmp(vrf, c->origin) == 0))
+			return line;
+	}
+	return first;
+}
+
 /* A collision (overlapping addresses) fails the commit: name both VRFs and prefixes. */
 static void collision_errors(struct sl_router *r, struct sl_errors *errs)
 {
@@ -99,7 +137,7 @@ static void collision_errors(struct sl_router *r, struct sl_errors *errs)
 
 	for (size_t i = 0; i < n; i++) {
 		char l[SL_PREFIX_STR], k[SL_PREFIX_STR];
-		sl_errors_add(errs, 0,
+		sl_errors_add(errs, collision_line(r, &c[i]),
 			"leak collision: route %s from vrf %s would be leaked into vrf %s, where "
 			"it "
 			"overlaps connected %s (overlapping addresses cannot be leaked: renumber, "

@@ -176,6 +176,8 @@ static void test_collision_fails_commit(void **state)
 		"65000:2\n",
 		&msgs);
 	assert_int_equal(rc, -EINVAL);
+	/* the error names the line that made the collision (it used to say line 0) */
+	assert_true(strncmp(msgs, "1: leak collision", 17) == 0);
 	assert_non_null(strstr(msgs, "10.1.0.0/24"));
 	assert_non_null(strstr(msgs, "vrf B"));
 	assert_non_null(strstr(msgs, "vrf A"));
@@ -184,6 +186,17 @@ static void test_collision_fails_commit(void **state)
 	assert_string_equal(before, after);
 	free(msgs);
 	free(after);
+	/* among several changed lines, the one that touches a VRF of the collision */
+	rc = apply(r,
+		"set policy prefix-list UNUSED rule 10 action permit\n"
+		"set vrf name B description unrelated\n"
+		"set interfaces ethernet eth1 description 'in vrf A'\n"
+		"set vrf name A protocols bgp address-family ipv4-unicast route-target import "
+		"65000:2\n",
+		&msgs);
+	assert_int_equal(rc, -EINVAL);
+	assert_true(strncmp(msgs, "2: leak collision", 17) == 0);
+	free(msgs);
 
 	/* a leaked default route covering local subnets is normal */
 	rc = apply(r,
