@@ -358,13 +358,9 @@ struct prefix_list {
 	size_t n, cap;
 };
 
-static int collect_static(const struct sl_route *rt, void *arg)
+static int collect_static(struct sl_prefix prefix, void *arg)
 {
 	struct prefix_list *l = arg;
-	if (rt->source != SL_SRC_STATIC && rt->source != SL_SRC_STATIC_LEAK)
-		return 0;
-	if (l->n > 0 && sl_prefix_eq(l->v[l->n - 1], rt->prefix))
-		return 0;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 256;
 		void *v = realloc(l->v, cap * sizeof(*l->v));
@@ -373,7 +369,7 @@ static int collect_static(const struct sl_route *rt, void *arg)
 		l->v = v;
 		l->cap = cap;
 	}
-	l->v[l->n++] = rt->prefix;
+	l->v[l->n++] = prefix;
 	return 0;
 }
 
@@ -385,7 +381,8 @@ static void sync_vrf_statics(struct sync *s, const char *vrf)
 	struct sl_prefix p;
 	size_t cur = 0;
 
-	sl_rib_route_foreach(s->r->rib, vrf, collect_static, &old);
+	/* not the route candidates: a static refused as a collision has none */
+	sl_rib_static_foreach(s->r->rib, vrf, collect_static, &old);
 	root = commit_static_root(s->r->conf, vrf);
 	for (size_t i = 0; i < old.n; i++) {
 		char ps[SL_PREFIX_STR];

@@ -127,6 +127,21 @@ int sl_rib_route_foreach(const struct sl_rib *rib, const char *vrf_name,
 	return 0;
 }
 
+int sl_rib_static_foreach(const struct sl_rib *rib, const char *vrf_name,
+	int (*cb)(struct sl_prefix prefix, void *ctx), void *ctx)
+{
+	const struct rib_vrf *vrf = rib_vrf_by_name(rib, vrf_name);
+
+	if (vrf == NULL)
+		return -ENOENT;
+	for (size_t i = 0; i < vrf->routes.cap; i++) {
+		const struct rib_entry *e = vrf->routes.slots[i];
+		if (e && e->n_statics && cb((struct sl_prefix){e->addr, e->len}, ctx))
+			break;
+	}
+	return 0;
+}
+
 int sl_rib_route_lookup(const struct sl_rib *rib, const char *vrf_name, struct sl_prefix prefix,
 	bool exact, int (*cb)(const struct sl_route *r, void *ctx), void *ctx)
 {

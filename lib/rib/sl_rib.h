@@ -227,6 +227,12 @@ const char *sl_rib_vrf_name(const struct sl_rib *rib, uint32_t vrf_id);
 int sl_rib_route_foreach(const struct sl_rib *rib, const char *vrf,
 	int (*cb)(const struct sl_route *r, void *ctx), void *ctx);
 
+/* Every prefix of a VRF that has static next hops set (sl_rib_static_set),
+ * unordered, also those without a candidate (a static leak refused as a
+ * collision). cb must not change the RIB; non-zero stops. -ENOENT unknown VRF. */
+int sl_rib_static_foreach(const struct sl_rib *rib, const char *vrf,
+	int (*cb)(struct sl_prefix prefix, void *ctx), void *ctx);
+
 /* Candidates of exactly `prefix` (exact=true) or of the longest prefix that
  * contains `prefix` and has a selected route (exact=false, e.g. an address as /32). */
 int sl_rib_route_lookup(const struct sl_rib *rib, const char *vrf, struct sl_prefix prefix,
