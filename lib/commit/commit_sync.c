@@ -424,8 +424,11 @@ static void sync_bgp(struct sync *s)
 		set_add(&names, s->vrfs_bgp.v[i]);
 	for (size_t i = 0; i < names.n; i++) {
 		struct sl_rib_bgp b;
+		struct sl_vrf_info vi;
 		const char *vrf = names.v[i];
-		if (set_has(&s->vrfs_del, vrf))
+		/* deleted, or created and deleted again in this transaction (in
+		 * neither the configuration nor the RIB: nothing to derive) */
+		if (set_has(&s->vrfs_del, vrf) || sl_rib_vrf_info(s->r->rib, vrf, &vi) < 0)
 			continue;
 		if (commit_bgp_read(s->r->conf, vrf, &b) < 0) {
 			sl_errors_add(

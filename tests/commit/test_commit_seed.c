@@ -342,6 +342,33 @@ static void test_collided_static_deleted_with_its_vrf_statics(void **state)
 	sl_router_free(r);
 }
 
+/* A VRF (with BGP settings and a route) created and deleted in one
+ * transaction leaves nothing: the commit used to fail with "bgp of vrf X:
+ * No such file or directory" on line 0, setting the leak settings of a VRF
+ * that neither the configuration nor the RIB has. */
+static void test_vrf_created_and_deleted_in_one_transaction(void **state)
+{
+	struct sl_router *r = sl_router_new();
+	char *msgs;
+	(void)state;
+	assert_int_equal(apply(r, "set vrf name A table 10\n", NULL), 0);
+	char *before = snapshot(r);
+	int rc = apply(r,
+		"set vrf name X table 11\n"
+		"set vrf name X protocols bgp system-as 65000\n"
+		"set vrf name X protocols static route 10.9.0.0/16 blackhole\n"
+		"delete vrf name X\n",
+		&msgs);
+	assert_string_equal(msgs, "");
+	assert_int_equal(rc, 0);
+	char *after = snapshot(r);
+	assert_string_equal(before, after);
+	free(msgs);
+	free(before);
+	free(after);
+	sl_router_free(r);
+}
+
 /* A router's first logged commit may change no route (a policy only): nothing
  * to take, and no memcpy with the still-NULL change array (UBSan caught it). */
 static void test_fib_log_first_commit_without_changes(void **state)
@@ -381,6 +408,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_fib_changes_only_on_success),
 		cmocka_unit_test(test_fib_log_first_commit_without_changes),
 		cmocka_unit_test(test_collided_static_deleted_with_its_vrf_statics),
+		cmocka_unit_test(test_vrf_created_and_deleted_in_one_transaction),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
