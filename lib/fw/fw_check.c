@@ -253,7 +253,8 @@ static inline uint8_t pkt_state(struct sl_fw *fw, struct pkt *p)
 	uint32_t st = 0;
 	if (p->pos >= 0) {
 		const struct fw_ct_entry *e = &fw->ct_entries[p->pos];
-		if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) == CT_LIVE)
+		if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) == CT_LIVE &&
+			__atomic_load_n(&e->last_seen, __ATOMIC_RELAXED) != CT_SEEN_KILLED)
 			st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
 		else
 			p->pos = -1; /* being created or deleted: as if absent */
@@ -282,49 +283,101 @@ static inline uint8_t pkt_state(struct sl_fw *fw, struct pkt *p)
 	return (!from_orig(p, st) || (st & CT_REPLIED)) ? SL_FW_ST_ESTABLISHED : SL_FW_ST_NEW;
 }
 
+/*
+ * The entry of flow key: a new one with its creation time, status and
+ * last_seen now, or the one another worker (or an earlier packet of this
+ * burst) made, *exists set; NULL: the table is full. Under ct_lock, as the
+ * sweeper's unlinking, so the add never finds a key the sweeper is deleting.
+ */
+static struct fw_ct_entry *ct_add(struct sl_fw *fw, const struct fw_ct_key *key, uint64_t created,
+	uint32_t status, uint64_t now, bool *exists)
+{
+	struct fw_ct_entry *e = NULL;
+
+	*exists = false;
+	rte_spinlock_lock(&fw->ct_lock);
+	int32_t pos = rte_hash_add_key(fw->ct, key);
+	if (pos >= 0) {
+		e = &fw->ct_entries[pos];
+		*exists = __atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) != CT_FREE;
+		if (!*exists) {
+			e->key = *key;
+			e->created = created;
+			__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
+			__atomic_store_n(&e->status, status, __ATOMIC_RELAXED);
+			__atomic_store_n(&e->claim, CT_LIVE, __ATOMIC_RELEASE);
+		}
+	}
+	rte_spinlock_unlock(&fw->ct_lock);
+	return e;
+}
+
 /* Track a new flow accepted in state new; false when the table is full. */
 static inline bool ct_create(struct sl_fw *fw, struct fw_lstats *ls, struct pkt *p, uint64_t now)
 {
-	if (__atomic_fetch_add(&fw->ct_count, 1, __ATOMIC_RELAXED) >= fw->ct_max)
-		goto full;
-	int32_t pos = rte_hash_add_key(fw->ct, &p->ck);
-	if (pos < 0)
-		goto full;
-	struct fw_ct_entry *e = &fw->ct_entries[pos];
-	uint8_t expect = CT_FREE;
-	if (!__atomic_compare_exchange_n(
-		    &e->claim, &expect, CT_INIT, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
-		/* another worker (or an earlier packet of this burst) made it */
-		__atomic_fetch_sub(&fw->ct_count, 1, __ATOMIC_RELAXED);
+	bool exists = false;
+	if (__atomic_fetch_add(&fw->ct_count, 1, __ATOMIC_RELAXED) < fw->ct_max &&
+		ct_add(fw, &p->ck, now, p->from_lo ? 0u : CT_ORIG_HI, now, &exists) != NULL &&
+		!exists) {
+		ls->ct_created++;
 		return true;
 	}
-	e->key = p->ck;
-	e->created = now;
-	__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->status, p->from_lo ? 0u : CT_ORIG_HI, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->claim, CT_LIVE, __ATOMIC_RELEASE);
-	ls->ct_created++;
-	return true;
-full:
 	__atomic_fetch_sub(&fw->ct_count, 1, __ATOMIC_RELAXED);
+	if (exists)
+		return true;
 	ls->ct_full++;
 	return false;
 }
 
-/* An accepted packet of a tracked flow: refresh and advance its status. */
-static inline void ct_refresh(struct sl_fw *fw, const struct pkt *p, uint64_t now)
+/*
+ * The sweeper expired flow e between this packet's lookup and its refresh:
+ * put the flow back, refreshed (a packet accepted as part of a flow keeps it
+ * tracked), unless another packet re-created it already. e stays readable:
+ * its slot is reused only after a grace period. The entry of the flow, or
+ * NULL when the table has no room for it (it is dropped as conntrack_full).
+ */
+static __rte_noinline struct fw_ct_entry *ct_revive(
+	struct sl_fw *fw, struct fw_lstats *ls, const struct fw_ct_entry *e, uint64_t now)
+{
+	bool exists;
+	uint32_t status = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
+	/* no ct_max check: the old entry, counted until its release, was this flow */
+	__atomic_fetch_add(&fw->ct_count, 1, __ATOMIC_RELAXED);
+	struct fw_ct_entry *n = ct_add(fw, &e->key, e->created, status, now, &exists);
+	if (n != NULL && !exists)
+		ls->ct_created++;
+	else
+		__atomic_fetch_sub(&fw->ct_count, 1, __ATOMIC_RELAXED);
+	return n;
+}
+
+/* An accepted packet of a tracked flow: refresh and advance its status.
+ * False when the flow, expired meanwhile, found no room to be put back. */
+static inline bool ct_refresh(
+	struct sl_fw *fw, struct fw_lstats *ls, const struct pkt *p, uint64_t now)
 {
 	struct fw_ct_entry *e = &fw->ct_entries[p->pos];
-	uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
 	uint64_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
 
-	/* write only when stale: the line is shared by the flow's two workers */
-	if ((int64_t)(now - seen) > (int64_t)fw->refresh_tsc)
-		__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
+	/* write only when stale: the line is shared by the flow's two workers;
+	 * a CAS, never a store, over the sweeper's CT_SEEN_KILLED (fw_ct.c) */
+	while (seen != CT_SEEN_KILLED && (int64_t)(now - seen) > (int64_t)fw->refresh_tsc &&
+		!__atomic_compare_exchange_n(
+			&e->last_seen, &seen, now, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	if (unlikely(seen == CT_SEEN_KILLED)) {
+		e = ct_revive(fw, ls, e, now);
+		if (e == NULL)
+			return false;
+	}
+	uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
 	if (p->kind == K_TCP && st_closing(st) && tcp_pure_syn(p->tcp_flags)) {
 		__atomic_store_n(&e->status, p->from_lo ? 0u : CT_ORIG_HI, __ATOMIC_RELAXED);
-		__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
-		return;
+		seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
+		if (seen != CT_SEEN_KILLED)
+			__atomic_compare_exchange_n(&e->last_seen, &seen, now, false,
+				__ATOMIC_RELAXED, __ATOMIC_RELAXED);
+		return true;
 	}
 	bool orig = from_orig(p, st);
 	uint32_t add = 0;
@@ -338,6 +391,7 @@ static inline void ct_refresh(struct sl_fw *fw, const struct pkt *p, uint64_t no
 	}
 	if ((st & add) != add)
 		__atomic_fetch_or(&e->status, add, __ATOMIC_RELAXED);
+	return true;
 }
 
 /*
@@ -539,7 +593,10 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 			ls->ct_related++;
 		} else if (p->pos >= 0) {
 			ls->ct_hits++;
-			ct_refresh(fw, p, now);
+			if (!ct_refresh(fw, ls, p, now)) {
+				ls->ct_full++;
+				verdict[i] = SL_FW_DROP; /* conntrack_full */
+			}
 		} else if (p->state == SL_FW_ST_NEW && p->kind != K_ICMP_OTHER &&
 			   !ct_create(fw, ls, p, now)) {
 			verdict[i] = SL_FW_DROP; /* conntrack_full */

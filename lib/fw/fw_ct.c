@@ -28,6 +28,7 @@ int fw_ct_init(struct sl_fw *fw, const struct sl_fw_config *cfg)
 	static uint32_t gen;
 
 	fw->ct_max = cfg->ct_max ? cfg->ct_max : 65536;
+	rte_spinlock_init(&fw->ct_lock);
 	fw->tmo[TMO_TCP_SYN] = TMO(tcp_syn) * fw->tsc_hz;
 	fw->tmo[TMO_TCP_EST] = TMO(tcp_established) * fw->tsc_hz;
 	fw->tmo[TMO_TCP_CLOSE] = TMO(tcp_close) * fw->tsc_hz;
@@ -139,13 +140,33 @@ static void dead_batch(struct sl_fw *fw)
 		fw->dead_token = rte_rcu_qsbr_start(fw->qsbr);
 }
 
-/* Unlink a live entry; its slot is released after a grace period. */
-static void entry_kill(struct sl_fw *fw, uint32_t pos)
+/*
+ * Unlink a live entry whose last_seen is still `seen` (any value when force);
+ * its slot is released after a grace period. A worker may be between its
+ * lookup of the flow and its refresh: the CAS on last_seen decides who was
+ * first, and a worker that finds CT_SEEN_KILLED re-creates the flow under
+ * ct_lock, which covers the unlink, so its add never finds the old key.
+ * (Checking, then unlinking, lost such flows: the packet was accepted as
+ * part of a flow that was gone, and the reply dropped as new.)
+ */
+static bool entry_kill(struct sl_fw *fw, uint32_t pos, uint64_t seen, bool force)
 {
 	struct fw_ct_entry *e = &fw->ct_entries[pos];
-	__atomic_store_n(&e->claim, CT_DEAD, __ATOMIC_RELEASE);
-	rte_hash_del_key(fw->ct, &e->key);
-	fw->dead[fw->n_dead++] = pos;
+	bool taken = true;
+
+	rte_spinlock_lock(&fw->ct_lock);
+	if (force)
+		__atomic_store_n(&e->last_seen, CT_SEEN_KILLED, __ATOMIC_RELAXED);
+	else
+		taken = __atomic_compare_exchange_n(&e->last_seen, &seen, CT_SEEN_KILLED, false,
+			__ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	if (taken) {
+		__atomic_store_n(&e->claim, CT_DEAD, __ATOMIC_RELEASE);
+		rte_hash_del_key(fw->ct, &e->key);
+		fw->dead[fw->n_dead++] = pos;
+	}
+	rte_spinlock_unlock(&fw->ct_lock);
+	return taken;
 }
 
 unsigned sl_fw_ct_sweep(struct sl_fw *fw, uint64_t now, uint32_t budget)
@@ -164,8 +185,7 @@ unsigned sl_fw_ct_sweep(struct sl_fw *fw, uint64_t now, uint32_t budget)
 		/* a worker's TSC may be ahead of ours: idle time is signed */
 		if ((int64_t)(now - seen) <= (int64_t)fw_ct_timeout(fw, e))
 			continue;
-		entry_kill(fw, pos);
-		deleted++;
+		deleted += entry_kill(fw, pos, seen, false);
 	}
 	fw->ct_expired += deleted;
 	dead_batch(fw);
@@ -179,7 +199,7 @@ void sl_fw_ct_flush(struct sl_fw *fw)
 	dead_release(fw, true);
 	for (uint32_t pos = 0; pos < fw->ct_slots; pos++)
 		if (__atomic_load_n(&fw->ct_entries[pos].claim, __ATOMIC_ACQUIRE) == CT_LIVE)
-			entry_kill(fw, pos);
+			entry_kill(fw, pos, 0, true);
 	dead_batch(fw);
 	dead_release(fw, true);
 }

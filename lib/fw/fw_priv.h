@@ -8,6 +8,7 @@
 #include <rte_acl.h>
 #include <rte_common.h>
 #include <rte_hash.h>
+#include <rte_spinlock.h>
 
 #include "sl_fw.h"
 
@@ -110,7 +111,12 @@ struct fw_ct_key {
 #define CT_RST (1u << 4)
 
 /* claim: who owns the slot */
-enum { CT_FREE = 0, CT_INIT, CT_LIVE, CT_DEAD };
+enum { CT_FREE = 0, CT_LIVE, CT_DEAD };
+
+/* last_seen of an entry the sweeper took: swapped in by a compare-and-swap
+ * against the value it judged expired, so a worker's refresh (also a CAS)
+ * either lands first and keeps the flow, or sees this and re-creates it. */
+#define CT_SEEN_KILLED UINT64_MAX
 
 struct fw_ct_entry {
 	uint64_t last_seen; /* TSC; relaxed atomics: written by any worker */
@@ -133,6 +139,9 @@ struct sl_fw {
 	uint32_t ct_slots; /* positions the hash may return */
 	uint32_t ct_max;
 	uint32_t ct_count; /* live + initialising + dead entries, atomic */
+	/* held to add a flow and to delete one: under it a key is in the table
+	 * iff its entry is live and not CT_SEEN_KILLED */
+	rte_spinlock_t ct_lock;
 	uint64_t tmo[8]; /* timeouts in TSC units, by enum fw_tmo */
 	uint64_t tsc_hz;
 	uint64_t refresh_tsc; /* last_seen is rewritten only when older than this */

@@ -45,11 +45,15 @@
  * set is published by an atomic pointer store and the old one is freed after
  * a grace period. The conntrack table is one rte_hash shared by the workers
  * with lock-free readers (RW_CONCURRENCY_LF); flow creation (once per flow)
- * and the sweeper's deletions go through rte_hash's writer lock
- * (MULTI_WRITER_ADD): per-lcore tables would need a lookup in every
+ * and the sweeper's deletions take a lock (and rte_hash's writer lock,
+ * MULTI_WRITER_ADD): per-lcore tables would need a lookup in every
  * worker's table for each reply, which may arrive on another worker. Entries
- * carry their last-seen TSC; sl_fw_ct_sweep (control thread) deletes expired
- * ones and frees their slots only after a grace period.
+ * carry their last-seen TSC, rewritten at most 16 times a second (a flow may
+ * expire up to 1/16 s early); sl_fw_ct_sweep (control thread) deletes
+ * expired ones and frees their slots only after a grace period. A packet
+ * accepted in state new, or as part of a tracked flow, leaves its flow
+ * tracked (unless dropped as conntrack_full), even when the sweeper deletes
+ * the flow meanwhile: the worker then re-creates it, under the creation lock.
  *
  * Errors: 0 or a negative errno; constructors NULL with errno set.
  */
