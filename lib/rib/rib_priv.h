@@ -157,19 +157,22 @@ struct rib_vrf {
 	size_t n_selected;
 };
 
-/* A static whose gateway is resolved in some VRF: sorted by (gw, entry). */
+/* A set of entries: open addressing, so that adding or removing one of a
+ * million statics costs O(1) (a sorted array cost a memmove of the rest). */
+struct rib_dep_set {
+	struct rib_entry **slot;
+	uint32_t n, cap; /* cap: 0 or a power of two */
+};
+
+/* The statics that resolve gateway gw in some VRF. */
 struct rib_gw_watch {
 	uint32_t gw;
-	struct rib_entry *dep;
+	struct rib_dep_set deps;
 };
 
+/* Per VRF: one rib_gw_watch per distinct gateway, sorted by gw (few: neighbours). */
 struct rib_watch_vec {
 	struct rib_gw_watch *v;
-	size_t n, cap;
-};
-
-struct rib_dep_vec {
-	struct rib_entry **v;
 	size_t n, cap;
 };
 
@@ -188,7 +191,7 @@ struct sl_rib {
 	size_t n_ifaces, cap_ifaces;
 	/* dependencies, indexed by name id */
 	struct rib_watch_vec *gw_watch; /* by VRF name: statics resolving a gateway there */
-	struct rib_dep_vec *if_watch; /* by interface name: statics using the interface */
+	struct rib_dep_set *if_watch; /* by interface name: statics using the interface */
 	size_t cap_watch;
 	/* work queue */
 	struct rib_entry *dirty_head, *dirty_tail;
@@ -244,6 +247,7 @@ int rib_static_watch(struct sl_rib *rib, struct rib_entry *e);
 void rib_static_unwatch(struct sl_rib *rib, struct rib_entry *e);
 void rib_gw_watch_fire(struct sl_rib *rib, name_id vrf_name, struct sl_prefix p);
 void rib_if_watch_fire(struct sl_rib *rib, name_id ifname);
+void rib_static_watch_free(struct sl_rib *rib);
 size_t rib_static_cands(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entry *e,
 	bool own_connected, name_id own_connected_if, struct rib_cand *out);
 

@@ -23,7 +23,7 @@ static int watch_reserve(struct sl_rib *rib, name_id id)
 	if (g == NULL)
 		return -ENOMEM;
 	rib->gw_watch = g;
-	struct rib_dep_vec *d = realloc(rib->if_watch, cap * sizeof(*d));
+	struct rib_dep_set *d = realloc(rib->if_watch, cap * sizeof(*d));
 	if (d == NULL)
 		return -ENOMEM;
 	rib->if_watch = d;
@@ -33,22 +33,84 @@ static int watch_reserve(struct sl_rib *rib, name_id id)
 	return 0;
 }
 
-static int gw_cmp(uint32_t gw, const struct rib_entry *dep, const struct rib_gw_watch *w)
+static uint32_t dep_hash(const struct rib_entry *e)
 {
-	if (gw != w->gw)
-		return gw < w->gw ? -1 : 1;
-	if (dep != w->dep)
-		return (uintptr_t)dep < (uintptr_t)w->dep ? -1 : 1;
+	return (uint32_t)(((uint64_t)(uintptr_t)e * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
+static void dep_put(struct rib_entry **slot, uint32_t cap, struct rib_entry *e)
+{
+	uint32_t i = dep_hash(e) & (cap - 1);
+	while (slot[i] != NULL)
+		i = (i + 1) & (cap - 1);
+	slot[i] = e;
+}
+
+/* 0 (also when e is there already) or -ENOMEM. */
+static int dep_add(struct rib_dep_set *d, struct rib_entry *e)
+{
+	uint32_t mask = d->cap - 1;
+	for (uint32_t i = d->cap ? dep_hash(e) & mask : 0; d->cap && d->slot[i]; i = (i + 1) & mask)
+		if (d->slot[i] == e)
+			return 0;
+	if ((d->n + 1) * 4 > d->cap * 3) { /* keep the load under 3/4 */
+		uint32_t cap = d->cap ? d->cap * 2 : 8;
+		struct rib_entry **slot = calloc(cap, sizeof(*slot));
+		if (slot == NULL)
+			return -ENOMEM;
+		for (uint32_t i = 0; i < d->cap; i++)
+			if (d->slot[i] != NULL)
+				dep_put(slot, cap, d->slot[i]);
+		free(d->slot);
+		d->slot = slot;
+		d->cap = cap;
+	}
+	dep_put(d->slot, d->cap, e);
+	d->n++;
 	return 0;
 }
 
-/* First index whose (gw, dep) >= the key. */
-static size_t gw_lower(const struct rib_watch_vec *w, uint32_t gw, const struct rib_entry *dep)
+static void dep_del(struct rib_dep_set *d, const struct rib_entry *e)
+{
+	uint32_t mask = d->cap - 1, i, j;
+	if (d->n == 0)
+		return;
+	for (i = dep_hash(e) & mask; d->slot[i] != e; i = (i + 1) & mask)
+		if (d->slot[i] == NULL)
+			return;
+	/* backward shift: later members of the probe run move into the hole */
+	for (j = i;;) {
+		j = (j + 1) & mask;
+		if (d->slot[j] == NULL)
+			break;
+		uint32_t home = dep_hash(d->slot[j]) & mask;
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			d->slot[i] = d->slot[j];
+			i = j;
+		}
+	}
+	d->slot[i] = NULL;
+	if (--d->n == 0) {
+		free(d->slot);
+		d->slot = NULL;
+		d->cap = 0;
+	}
+}
+
+static void dep_fire(struct sl_rib *rib, const struct rib_dep_set *d)
+{
+	for (uint32_t i = 0; i < d->cap; i++)
+		if (d->slot[i] != NULL)
+			rib_mark(rib, d->slot[i]);
+}
+
+/* First index whose gateway is >= gw. */
+static size_t gw_lower(const struct rib_watch_vec *w, uint32_t gw)
 {
 	size_t lo = 0, hi = w->n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (gw_cmp(gw, dep, &w->v[mid]) > 0)
+		if (w->v[mid].gw < gw)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -64,22 +126,21 @@ static int gw_watch_add(struct sl_rib *rib, name_id vrf, uint32_t gw, struct rib
 	if (watch_reserve(rib, vrf) < 0)
 		return -ENOMEM;
 	w = &rib->gw_watch[vrf];
-	i = gw_lower(w, gw, dep);
-	if (i < w->n && gw_cmp(gw, dep, &w->v[i]) == 0)
-		return 0;
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 8;
-		struct rib_gw_watch *v = realloc(w->v, cap * sizeof(*v));
-		if (v == NULL)
-			return -ENOMEM;
-		w->v = v;
-		w->cap = cap;
+	i = gw_lower(w, gw);
+	if (i == w->n || w->v[i].gw != gw) {
+		if (w->n == w->cap) {
+			size_t cap = w->cap ? w->cap * 2 : 8;
+			struct rib_gw_watch *v = realloc(w->v, cap * sizeof(*v));
+			if (v == NULL)
+				return -ENOMEM;
+			w->v = v;
+			w->cap = cap;
+		}
+		memmove(&w->v[i + 1], &w->v[i], (w->n - i) * sizeof(*w->v));
+		w->v[i] = (struct rib_gw_watch){.gw = gw};
+		w->n++;
 	}
-	memmove(&w->v[i + 1], &w->v[i], (w->n - i) * sizeof(*w->v));
-	w->v[i].gw = gw;
-	w->v[i].dep = dep;
-	w->n++;
-	return 0;
+	return dep_add(&w->v[i].deps, dep);
 }
 
 static void gw_watch_del(struct sl_rib *rib, name_id vrf, uint32_t gw, struct rib_entry *dep)
@@ -90,8 +151,11 @@ static void gw_watch_del(struct sl_rib *rib, name_id vrf, uint32_t gw, struct ri
 	if (vrf >= rib->cap_watch)
 		return;
 	w = &rib->gw_watch[vrf];
-	i = gw_lower(w, gw, dep);
-	if (i < w->n && gw_cmp(gw, dep, &w->v[i]) == 0) {
+	i = gw_lower(w, gw);
+	if (i == w->n || w->v[i].gw != gw)
+		return;
+	dep_del(&w->v[i].deps, dep);
+	if (w->v[i].deps.n == 0) {
 		memmove(&w->v[i], &w->v[i + 1], (w->n - i - 1) * sizeof(*w->v));
 		w->n--;
 	}
@@ -99,39 +163,30 @@ static void gw_watch_del(struct sl_rib *rib, name_id vrf, uint32_t gw, struct ri
 
 static int if_watch_add(struct sl_rib *rib, name_id ifname, struct rib_entry *dep)
 {
-	struct rib_dep_vec *d;
-
 	if (watch_reserve(rib, ifname) < 0)
 		return -ENOMEM;
-	d = &rib->if_watch[ifname];
-	for (size_t i = 0; i < d->n; i++)
-		if (d->v[i] == dep)
-			return 0;
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 8;
-		struct rib_entry **v = realloc(d->v, cap * sizeof(*v));
-		if (v == NULL)
-			return -ENOMEM;
-		d->v = v;
-		d->cap = cap;
-	}
-	d->v[d->n++] = dep;
-	return 0;
+	return dep_add(&rib->if_watch[ifname], dep);
 }
 
 static void if_watch_del(struct sl_rib *rib, name_id ifname, struct rib_entry *dep)
 {
-	struct rib_dep_vec *d;
+	if (ifname < rib->cap_watch)
+		dep_del(&rib->if_watch[ifname], dep);
+}
 
-	if (ifname >= rib->cap_watch)
-		return;
-	d = &rib->if_watch[ifname];
-	for (size_t i = 0; i < d->n; i++) {
-		if (d->v[i] == dep) {
-			d->v[i] = d->v[--d->n];
-			return;
-		}
+void rib_static_watch_free(struct sl_rib *rib)
+{
+	for (size_t i = 0; i < rib->cap_watch; i++) {
+		for (size_t g = 0; g < rib->gw_watch[i].n; g++)
+			free(rib->gw_watch[i].v[g].deps.slot);
+		free(rib->gw_watch[i].v);
+		free(rib->if_watch[i].slot);
 	}
+	free(rib->gw_watch);
+	free(rib->if_watch);
+	rib->gw_watch = NULL;
+	rib->if_watch = NULL;
+	rib->cap_watch = 0;
 }
 
 static name_id resolve_vrf_name(
@@ -174,17 +229,14 @@ void rib_gw_watch_fire(struct sl_rib *rib, name_id vrf_name, struct sl_prefix p)
 	if (vrf_name >= rib->cap_watch)
 		return;
 	w = &rib->gw_watch[vrf_name];
-	for (size_t i = gw_lower(w, first, NULL); i < w->n && w->v[i].gw <= last; i++)
-		rib_mark(rib, w->v[i].dep);
+	for (size_t i = gw_lower(w, first); i < w->n && w->v[i].gw <= last; i++)
+		dep_fire(rib, &w->v[i].deps);
 }
 
 void rib_if_watch_fire(struct sl_rib *rib, name_id ifname)
 {
-	if (ifname >= rib->cap_watch)
-		return;
-	struct rib_dep_vec *d = &rib->if_watch[ifname];
-	for (size_t i = 0; i < d->n; i++)
-		rib_mark(rib, d->v[i]);
+	if (ifname < rib->cap_watch)
+		dep_fire(rib, &rib->if_watch[ifname]);
 }
 
 static const struct rib_iface *iface_find(const struct sl_rib *rib, name_id name)

@@ -104,12 +104,7 @@ void sl_rib_free(struct sl_rib *rib)
 		free(rib->ifaces[i]->addrs);
 		free(rib->ifaces[i]);
 	}
-	for (size_t i = 0; i < rib->cap_watch; i++) {
-		free(rib->gw_watch[i].v);
-		free(rib->if_watch[i].v);
-	}
-	free(rib->gw_watch);
-	free(rib->if_watch);
+	rib_static_watch_free(rib);
 	free(rib->ifaces);
 	free(rib->names);
 	free(rib->name_index);
