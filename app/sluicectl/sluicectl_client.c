@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The live client: one request per connection over the daemon's unix
- * socket (protocol documented in lib/ctl/sl_ctl.h).
+ * socket (protocol documented in lib/ctl/sl_ctl.h); an input over 1 MiB goes
+ * as a streamed request, in chunks.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -59,7 +60,16 @@ static char *recv_all(int fd, size_t *len)
 	return NULL;
 }
 
-static char *request_encode(int argc, char **argv, bool json, const char *input)
+/*
+ * Requests larger than this are streamed in chunks that encode to at most
+ * this: sluiced's smallest --ctl-request-max (1 MiB) takes every one of them.
+ */
+#define CLIENT_REQUEST_MAX (1u << 20)
+#define CLIENT_CHUNK (256u << 10) /* input bytes per chunk, before JSON escapes */
+
+/* The request; input_key "input", or "chunk" with more/session for a streamed one. */
+static char *request_encode(int argc, char **argv, bool json, const char *input_key,
+	const char *input, size_t input_len, bool more, const char *session)
 {
 	json_t *req = json_object();
 	json_t *words = json_array();
@@ -67,27 +77,26 @@ static char *request_encode(int argc, char **argv, bool json, const char *input)
 		json_array_append_new(words, json_string(argv[i]));
 	json_object_set_new(req, "argv", words);
 	json_object_set_new(req, "json", json_boolean(json));
-	if (input != NULL)
-		json_object_set_new(req, "input", json_string(input));
+	/* json_stringn refuses invalid UTF-8: say so rather than send no input */
+	if (input != NULL &&
+		json_object_set_new(req, input_key, json_stringn(input, input_len)) < 0) {
+		json_decref(req);
+		return NULL;
+	}
+	if (more)
+		json_object_set_new(req, "more", json_true());
+	if (session != NULL)
+		json_object_set_new(req, "session", json_string(session));
 	char *text = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	return text;
 }
 
-int client_run(const char *socket_path, int argc, char **argv, bool json, const char *input)
+/* One request on its own connection; the decoded reply, or NULL (said on stderr). */
+static json_t *exchange(const char *socket_path, const char *text)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	if (strlen(socket_path) >= sizeof(addr.sun_path)) {
-		fprintf(stderr, "sluicectl: socket path too long: %s\n", socket_path);
-		return EXIT_USAGE;
-	}
-	strcpy(addr.sun_path, socket_path);
-	char *text = request_encode(argc, argv, json, input);
-	if (text == NULL) {
-		fprintf(stderr, "sluicectl: cannot encode the request (arguments and input must "
-				"be UTF-8)\n");
-		return EXIT_USAGE;
-	}
+	strcpy(addr.sun_path, socket_path); /* length checked by the callers */
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		fprintf(stderr,
@@ -96,8 +105,7 @@ int client_run(const char *socket_path, int argc, char **argv, bool json, const 
 			socket_path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		free(text);
-		return EXIT_CONFIG;
+		return NULL;
 	}
 	/* A wedged daemon must not hang scripts forever; the slowest command
 	 * (traceroute: 30 hops x 3 probes x 1 s) is well inside this. */
@@ -105,7 +113,6 @@ int client_run(const char *socket_path, int argc, char **argv, bool json, const 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &reply_timeout, sizeof(reply_timeout));
 	/* The server may answer early (oversized request): still read its reply. */
 	send_all(fd, text, strlen(text));
-	free(text);
 	shutdown(fd, SHUT_WR);
 	size_t len;
 	char *reply_text = recv_all(fd, &len);
@@ -113,18 +120,23 @@ int client_run(const char *socket_path, int argc, char **argv, bool json, const 
 	if (reply_text == NULL) {
 		fprintf(stderr, "sluicectl: reading the reply from %s: %s\n", socket_path,
 			strerror(errno));
-		return EXIT_CONFIG;
+		return NULL;
 	}
 	json_error_t jerr;
 	json_t *reply = json_loadb(reply_text, len, 0, &jerr);
 	free(reply_text);
-	json_t *status = json_object_get(reply, "status");
-	if (reply == NULL || !json_is_integer(status)) {
+	if (reply == NULL || !json_is_integer(json_object_get(reply, "status"))) {
 		fprintf(stderr, "sluicectl: malformed reply from sluiced%s%s\n",
 			reply == NULL ? ": " : "", reply == NULL ? jerr.text : "");
 		json_decref(reply);
-		return EXIT_CONFIG;
+		return NULL;
 	}
+	return reply;
+}
+
+/* Print a reply's output and errors; its status as the exit status. */
+static int reply_print(json_t *reply)
+{
 	const char *output = json_string_value(json_object_get(reply, "output"));
 	const char *errors = json_string_value(json_object_get(reply, "errors"));
 	if (output != NULL)
@@ -132,7 +144,93 @@ int client_run(const char *socket_path, int argc, char **argv, bool json, const 
 	fflush(stdout);
 	if (errors != NULL)
 		fputs(errors, stderr);
-	int rc = (int)json_integer_value(status);
+	int rc = (int)json_integer_value(json_object_get(reply, "status"));
 	json_decref(reply);
 	return rc < 0 || rc > 255 ? EXIT_CONFIG : rc;
+}
+
+/* Bytes of s (len left) for one chunk: whole lines when they fit, never a split UTF-8 character. */
+static size_t chunk_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	size_t n = max;
+	while (n > 0 && s[n - 1] != '\n')
+		n--;
+	if (n > 0)
+		return n;
+	n = max; /* one line longer than a chunk */
+	while (n > 1 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/* The input in chunks of one session; the command runs on the last one. */
+static int client_stream(
+	const char *socket_path, int argc, char **argv, bool json, const char *input)
+{
+	size_t total = strlen(input), off = 0, max = CLIENT_CHUNK;
+	char session[64] = "";
+	for (;;) {
+		size_t n = chunk_cut(input + off, total - off, max);
+		bool last = off + n == total;
+		char *text = request_encode(argc, argv, json, "chunk", input + off, n, !last,
+			session[0] ? session : NULL);
+		if (text == NULL) {
+			fprintf(stderr,
+				"sluicectl: cannot encode the input near byte %zu (it "
+				"must be UTF-8)\n",
+				off);
+			return EXIT_USAGE;
+		}
+		if (strlen(text) > CLIENT_REQUEST_MAX && n > 1) {
+			free(text); /* escapes made it too big: a smaller chunk */
+			max = n / 2;
+			continue;
+		}
+		json_t *reply = exchange(socket_path, text);
+		free(text);
+		if (reply == NULL)
+			return EXIT_CONFIG;
+		if (last || json_integer_value(json_object_get(reply, "status")) != 0)
+			return reply_print(reply);
+		const char *id = json_string_value(json_object_get(reply, "session"));
+		if (id == NULL || strlen(id) >= sizeof(session)) {
+			fprintf(stderr,
+				"sluicectl: sluiced at %s does not take input in chunks (an "
+				"older daemon?): nothing of the %zu bytes was applied; send at "
+				"most %u bytes at a time\n",
+				socket_path, total, CLIENT_REQUEST_MAX);
+			json_decref(reply);
+			return EXIT_CONFIG;
+		}
+		snprintf(session, sizeof(session), "%s", id);
+		json_decref(reply);
+		off += n;
+		max = CLIENT_CHUNK;
+	}
+}
+
+int client_run(const char *socket_path, int argc, char **argv, bool json, const char *input)
+{
+	if (strlen(socket_path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		fprintf(stderr, "sluicectl: socket path too long: %s\n", socket_path);
+		return EXIT_USAGE;
+	}
+	size_t input_len = input != NULL ? strlen(input) : 0;
+	if (input_len > CLIENT_REQUEST_MAX)
+		return client_stream(socket_path, argc, argv, json, input);
+	char *text = request_encode(argc, argv, json, "input", input, input_len, false, NULL);
+	if (text == NULL) {
+		fprintf(stderr, "sluicectl: cannot encode the request (arguments and input must "
+				"be UTF-8)\n");
+		return EXIT_USAGE;
+	}
+	if (strlen(text) > CLIENT_REQUEST_MAX) {
+		free(text);
+		return client_stream(socket_path, argc, argv, json, input);
+	}
+	json_t *reply = exchange(socket_path, text);
+	free(text);
+	return reply != NULL ? reply_print(reply) : EXIT_CONFIG;
 }

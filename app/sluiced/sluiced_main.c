@@ -47,8 +47,8 @@ static void usage(FILE *f, const char *prog)
 		"  --lpm-rules N       ignored: VRF tables have no route limit\n"
 		"  --lpm-tbl8s N       initial tbl8 groups per VRF table; they grow (default 64)\n"
 		"  --conntrack-max N   flows tracked at leak points (default 65536)\n"
-		"  --ctl-request-max MIB  largest control-socket request, e.g. a whole\n"
-		"                      configuration sent by `sluicectl configure` (default 256)\n"
+		"  --ctl-request-max MIB  largest control-socket request (default 256); it\n"
+		"                      guards memory: larger input is streamed in chunks\n"
 		"DPDK port N is interface ethN in the configuration.\n",
 		prog, SL_CTL_SOCKET_DEFAULT);
 }

@@ -28,6 +28,7 @@ void ctl_parsed_free(struct ctl_parsed *p)
 			free(p->argv[i]);
 	free(p->argv);
 	free(p->input);
+	free(p->session);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -45,6 +46,9 @@ int ctl_request_parse(const char *buf, size_t len, struct ctl_parsed *p, char *m
 	json_t *argv = json_object_get(req, "argv");
 	json_t *json = json_object_get(req, "json");
 	json_t *input = json_object_get(req, "input");
+	json_t *chunk = json_object_get(req, "chunk");
+	json_t *more = json_object_get(req, "more");
+	json_t *session = json_object_get(req, "session");
 	if (!json_is_object(req)) {
 		snprintf(msg, msg_size,
 			"malformed request: expected a JSON object {\"argv\": [...]}");
@@ -61,6 +65,29 @@ int ctl_request_parse(const char *buf, size_t len, struct ctl_parsed *p, char *m
 	}
 	if (input != NULL && !json_is_string(input)) {
 		snprintf(msg, msg_size, "malformed request: \"input\" must be a string");
+		goto out;
+	}
+	if (chunk != NULL && !json_is_string(chunk)) {
+		snprintf(msg, msg_size, "malformed request: \"chunk\" must be a string");
+		goto out;
+	}
+	if (more != NULL && !json_is_boolean(more)) {
+		snprintf(msg, msg_size, "malformed request: \"more\" must be true or false");
+		goto out;
+	}
+	if (session != NULL && !json_is_string(session)) {
+		snprintf(msg, msg_size, "malformed request: \"session\" must be a string");
+		goto out;
+	}
+	p->streamed = chunk != NULL || more != NULL || session != NULL;
+	if (p->streamed && input != NULL) {
+		snprintf(msg, msg_size,
+			"malformed request: a streamed request sends \"chunk\", not \"input\"");
+		goto out;
+	}
+	if (p->streamed && !json_is_true(more) && session == NULL) {
+		snprintf(msg, msg_size,
+			"malformed request: \"chunk\" needs \"more\": true or a \"session\"");
 		goto out;
 	}
 	p->argv = calloc(json_array_size(argv) + 1, sizeof(*p->argv));
@@ -81,8 +108,13 @@ int ctl_request_parse(const char *buf, size_t len, struct ctl_parsed *p, char *m
 		p->argc++;
 	}
 	p->json = json_is_true(json);
+	p->more = json_is_true(more);
+	if (chunk != NULL)
+		input = chunk;
 	p->input = strdup(input != NULL ? json_string_value(input) : "");
 	if (p->input == NULL)
+		goto nomem;
+	if (session != NULL && (p->session = strdup(json_string_value(session))) == NULL)
 		goto nomem;
 	rc = 0;
 	goto out;
@@ -111,8 +143,8 @@ static json_t *string_utf8(const char *s, size_t len)
 	return v;
 }
 
-char *ctl_reply_encode(
-	int status, const char *out, size_t out_len, const char *err, size_t err_len, size_t *len)
+char *ctl_reply_encode(int status, const char *out, size_t out_len, const char *err, size_t err_len,
+	const char *session, size_t *len)
 {
 	json_t *reply = json_object();
 	if (reply == NULL)
@@ -120,6 +152,8 @@ char *ctl_reply_encode(
 	json_object_set_new(reply, "status", json_integer(status));
 	json_object_set_new(reply, "output", string_utf8(out, out_len));
 	json_object_set_new(reply, "errors", string_utf8(err, err_len));
+	if (session != NULL)
+		json_object_set_new(reply, "session", json_string(session));
 	char *text = json_dumps(reply, JSON_COMPACT);
 	json_decref(reply);
 	if (text == NULL)

@@ -10,7 +10,10 @@ struct ctl_parsed {
 	int argc;
 	char **argv; /* argc strings + NULL, owned */
 	bool json;
-	char *input; /* "" when absent, owned */
+	char *input; /* "" when absent, owned; a streamed request's "chunk" */
+	bool streamed; /* "chunk", "more" or "session" was given (sl_ctl.h) */
+	bool more; /* more chunks follow */
+	char *session; /* NULL when absent, owned */
 };
 
 /* True when buf holds one complete JSON value (a newline-terminated request). */
@@ -21,9 +24,9 @@ int ctl_request_parse(
 	const char *buf, size_t len, struct ctl_parsed *p, char *msg, size_t msg_size);
 void ctl_parsed_free(struct ctl_parsed *p);
 
-/* Encode {"status","output","errors"} + "\n" (invalid UTF-8 bytes become '?').
- * Returns a malloc'ed string and its length, or NULL. */
-char *ctl_reply_encode(
-	int status, const char *out, size_t out_len, const char *err, size_t err_len, size_t *len);
+/* Encode {"status","output","errors"[,"session"]} + "\n" (invalid UTF-8 bytes
+ * become '?'; session NULL: none). Returns a malloc'ed string and its length, or NULL. */
+char *ctl_reply_encode(int status, const char *out, size_t out_len, const char *err, size_t err_len,
+	const char *session, size_t *len);
 
 #endif

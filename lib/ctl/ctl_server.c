@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "ctl_request.h"
+#include "ctl_session.h"
 #include "sl_ctl.h"
 
 enum client_state {
@@ -57,6 +58,8 @@ struct sl_ctl_server {
 	char *path;
 	int timeout_ms;
 	size_t request_max;
+	int session_idle_ms;
+	struct ctl_sessions sessions; /* streamed requests being received */
 	struct ctl_client *clients;
 	unsigned n_clients;
 	int answered; /* replies produced during the current poll */
@@ -113,6 +116,8 @@ static void client_flush(struct ctl_client *c)
 			return;
 		}
 		c->reply_off += (size_t)n;
+		/* a big reply (a 1M-route table) keeps going while the client reads */
+		c->deadline_ms = now_ms() + (uint64_t)c->srv->timeout_ms;
 	}
 	if (c->peer_shut) {
 		client_free(c);
@@ -165,7 +170,7 @@ static void client_reply(struct ctl_client *c, char *reply, size_t len)
 static void client_error(struct ctl_client *c, const char *msg)
 {
 	size_t len;
-	char *reply = ctl_reply_encode(SL_CTL_USAGE, "", 0, msg, strlen(msg), &len);
+	char *reply = ctl_reply_encode(SL_CTL_USAGE, "", 0, msg, strlen(msg), NULL, &len);
 	client_reply(c, reply, len);
 }
 
@@ -173,7 +178,7 @@ static void client_error(struct ctl_client *c, const char *msg)
 static void client_error_final(struct ctl_client *c, int status, const char *msg)
 {
 	size_t len;
-	char *reply = ctl_reply_encode(status, "", 0, msg, strlen(msg), &len);
+	char *reply = ctl_reply_encode(status, "", 0, msg, strlen(msg), NULL, &len);
 	if (reply != NULL)
 		send(c->fd, reply, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 	free(reply);
@@ -206,6 +211,22 @@ static void client_run(struct ctl_client *c)
 	if (ctl_request_parse(c->in, c->in_len, &p, msg, sizeof(msg)) < 0) {
 		client_error(c, msg);
 		return;
+	}
+	if (p.streamed) {
+		char id[32];
+		int rc = ctl_session_chunk(
+			&c->srv->sessions, &p, now_ms(), id, sizeof(id), msg, sizeof(msg));
+		if (rc != 0) {
+			ctl_parsed_free(&p);
+			size_t len;
+			int status = rc > 0	     ? SL_CTL_OK
+				     : rc == -EINVAL ? SL_CTL_USAGE
+						     : SL_CTL_FAILED;
+			char *reply = ctl_reply_encode(status, "", 0, rc > 0 ? "" : msg,
+				rc > 0 ? 0 : strlen(msg), rc > 0 ? id : NULL, &len);
+			client_reply(c, reply, len);
+			return;
+		}
 	}
 	struct sl_ctl_request *req = calloc(1, sizeof(*req));
 	if (req != NULL) {
@@ -283,7 +304,7 @@ void sl_ctl_request_finish(struct sl_ctl_request *req, int status)
 		size_t len;
 		char *reply = ctl_reply_encode(status < 0 ? SL_CTL_FAILED : status,
 			req->out_buf ? req->out_buf : "", req->out_len,
-			req->err_buf ? req->err_buf : "", req->err_len, &len);
+			req->err_buf ? req->err_buf : "", req->err_len, NULL, &len);
 		client_reply(c, reply, len);
 	}
 	request_free(req);
@@ -291,8 +312,10 @@ void sl_ctl_request_finish(struct sl_ctl_request *req, int status)
 
 static void client_too_large(struct ctl_client *c)
 {
-	char msg[128];
-	snprintf(msg, sizeof(msg), "request larger than %zu bytes (sluiced --ctl-request-max)",
+	char msg[192];
+	snprintf(msg, sizeof(msg),
+		"request larger than %zu bytes (sluiced --ctl-request-max): send a large input "
+		"in chunks (sluicectl does)",
 		c->srv->request_max);
 	client_error(c, msg);
 }
@@ -486,7 +509,9 @@ int sl_ctl_server_poll(struct sl_ctl_server *srv, int timeout_ms)
 		if (c != NULL)
 			client_event(c, events[i].events);
 	}
-	server_expire(srv, now_ms());
+	uint64_t now = now_ms();
+	server_expire(srv, now);
+	ctl_sessions_expire(&srv->sessions, now, (uint64_t)srv->session_idle_ms);
 	return srv->answered;
 }
 
@@ -559,6 +584,7 @@ struct sl_ctl_server *sl_ctl_server_open(const char *path, mode_t mode)
 	srv->listen_fd = srv->epoll_fd = -1;
 	srv->timeout_ms = SL_CTL_TIMEOUT_MS;
 	srv->request_max = SL_CTL_REQUEST_MAX;
+	srv->session_idle_ms = SL_CTL_SESSION_IDLE_MS;
 	srv->path = strdup(path);
 	if (srv->path == NULL)
 		goto fail;
@@ -600,6 +626,11 @@ void sl_ctl_server_set_request_max(struct sl_ctl_server *srv, size_t bytes)
 	srv->request_max = bytes ? bytes : SL_CTL_REQUEST_MAX;
 }
 
+void sl_ctl_server_set_session_idle(struct sl_ctl_server *srv, int idle_ms)
+{
+	srv->session_idle_ms = idle_ms > 0 ? idle_ms : SL_CTL_SESSION_IDLE_MS;
+}
+
 int sl_ctl_server_fd(const struct sl_ctl_server *srv)
 {
 	return srv->epoll_fd;
@@ -622,6 +653,7 @@ void sl_ctl_server_close(struct sl_ctl_server *srv)
 		}
 		client_free(c);
 	}
+	ctl_sessions_free(&srv->sessions);
 	close(srv->epoll_fd);
 	close(srv->listen_fd);
 	unlink(srv->path);

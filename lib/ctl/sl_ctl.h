@@ -15,9 +15,24 @@
  *   server → client: one JSON object, a newline, then the server closes:
  *       {"status": 0, "output": "...", "errors": "..."}
  *     status is the command's exit status (0 ok, 1 failed, 2 usage error).
+ *
+ * Streamed requests: an input larger than one request may carry is sent in
+ * chunks, one request (and connection) each, with "chunk" in place of "input":
+ *       {"argv": ["configure"], "chunk": "set ...\n", "more": true}
+ *         → {"status": 0, "output": "", "errors": "", "session": "ID"}
+ *       {"argv": ["configure"], "chunk": "...", "more": true, "session": "ID"}  (any number)
+ *       {"argv": ["configure"], "chunk": "...", "session": "ID"}         (the last)
+ *         → the command's reply, run once with the chunks joined as its input.
+ * Nothing runs before the last chunk, so a `configure` stays one transaction;
+ * the handler cannot tell a streamed input from a single one. Every chunk
+ * names the same argv. A session gets no chunk for SL_CTL_SESSION_IDLE_MS, or
+ * a chunk fails: it is dropped (an unknown session is a usage error). At most
+ * SL_CTL_SESSIONS_MAX are open at once. An older server ignores "chunk" and
+ * runs the command with no input and no "session" in its reply: clients stop
+ * there. Only the request limit bounds a chunk; nothing bounds the whole.
+ *
  * A request over the server's request limit (SL_CTL_REQUEST_MAX by default:
- * it guards memory, and a whole 1M-route configuration fits under it),
- * malformed JSON, a wrong field type, or a request that makes no progress
+ * it guards memory per request; larger inputs are streamed), malformed JSON, a wrong field type, or a request that makes no progress
  * for the request timeout (default 5 s) or is not complete within
  * SL_CTL_REQUEST_TOTAL_MS gets {"status": 2, "errors": "..."} (best effort)
  * and is closed. The
@@ -38,6 +53,8 @@
 #define SL_CTL_TIMEOUT_MS 5000 /* a request must progress within this */
 #define SL_CTL_REQUEST_TOTAL_MS 120000 /* ... and be complete within this */
 #define SL_CTL_CLIENTS_MAX 64 /* connections served at once; more get "busy" */
+#define SL_CTL_SESSIONS_MAX 8 /* streamed requests open at once */
+#define SL_CTL_SESSION_IDLE_MS 60000 /* a streamed request's next chunk comes within this */
 
 /* Exit statuses used in replies. */
 enum { SL_CTL_OK = 0, SL_CTL_FAILED = 1, SL_CTL_USAGE = 2 };
@@ -112,6 +129,8 @@ struct sl_ctl_server *sl_ctl_server_open(const char *path, mode_t mode);
 void sl_ctl_server_set_timeout(struct sl_ctl_server *srv, int timeout_ms);
 /* Change the request limit in bytes (0: SL_CTL_REQUEST_MAX). */
 void sl_ctl_server_set_request_max(struct sl_ctl_server *srv, size_t bytes);
+/* Change how long a streamed request waits for its next chunk (0: the default). */
+void sl_ctl_server_set_session_idle(struct sl_ctl_server *srv, int idle_ms);
 
 /*
  * A file descriptor that becomes readable when sl_ctl_server_poll() has

@@ -355,6 +355,154 @@ static void test_oversized(void **state)
 	free(text);
 }
 
+/* One streamed chunk (protocol in sl_ctl.h); the reply's session id, if any, in id. */
+static int chunk_send(const char *argv0, const char *chunk, bool more, const char *session,
+	char *id, size_t id_size, char **output, char **errors)
+{
+	json_t *req = json_pack("{s:[s], s:s, s:b}", "argv", argv0, "chunk", chunk, "more", more);
+	assert_non_null(req);
+	if (session != NULL)
+		json_object_set_new(req, "session", json_string(session));
+	char *text = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	assert_non_null(text);
+	int fd = client_connect();
+	client_send(fd, text, strlen(text));
+	free(text);
+	shutdown(fd, SHUT_WR);
+	/* client_reply drops "session": read the reply here */
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	for (ssize_t n; (n = recv(fd, buf + len, cap - len, 0)) > 0;) {
+		len += (size_t)n;
+		if (cap - len < 1024) {
+			buf = realloc(buf, cap *= 2);
+			assert_non_null(buf);
+		}
+	}
+	close(fd);
+	json_error_t jerr;
+	json_t *reply = json_loadb(buf, len, 0, &jerr);
+	if (reply == NULL)
+		fail_msg("reply of %zu bytes: %s: %.80s", len, jerr.text, buf);
+	free(buf);
+	const char *sid = json_string_value(json_object_get(reply, "session"));
+	if (id != NULL)
+		snprintf(id, id_size, "%s", sid != NULL ? sid : "");
+	*output = strdup(json_string_value(json_object_get(reply, "output")));
+	*errors = strdup(json_string_value(json_object_get(reply, "errors")));
+	int status = (int)json_integer_value(json_object_get(reply, "status"));
+	json_decref(reply);
+	return status;
+}
+
+/* An input ten times the request limit, in chunks under it: the handler runs
+ * once, on the last chunk, with the chunks joined in order. */
+static void test_chunked_input(void **state)
+{
+	(void)state;
+	enum { CHUNKS = 10 };
+	size_t piece = TEST_REQUEST_MAX - 4096, total = CHUNKS * piece;
+	char *want = malloc(total + 1), *chunk = malloc(piece + 1);
+	assert_non_null(want);
+	assert_non_null(chunk);
+	for (size_t i = 0; i < total; i++)
+		want[i] = (char)('a' + (i * 7 + i / 65536) % 26);
+	want[total] = '\0';
+	char id[64] = "", first[64] = "", *o, *e;
+	for (int c = 0; c < CHUNKS; c++) {
+		memcpy(chunk, want + (size_t)c * piece, piece);
+		chunk[piece] = '\0';
+		bool more = c < CHUNKS - 1;
+		int status = chunk_send("echo", chunk, more, c ? id : NULL, id, sizeof(id), &o, &e);
+		if (status != 0)
+			fail_msg("chunk %d: status %d: %s", c, status, e);
+		if (more) {
+			/* nothing ran yet; every chunk names the same session */
+			assert_string_equal(o, "");
+			assert_true(id[0] != '\0');
+			if (c == 0)
+				snprintf(first, sizeof(first), "%s", id);
+			assert_string_equal(id, first);
+		} else {
+			assert_int_equal(strlen(o), strlen("E echo|text|") + total);
+			assert_memory_equal(o, "E echo|text|", 12);
+			assert_true(memcmp(o + 12, want, total) == 0);
+			assert_string_equal(id, ""); /* the final reply is the command's */
+		}
+		free(o);
+		free(e);
+	}
+	/* The session is gone once it ran. */
+	assert_int_equal(chunk_send("echo", "x", false, first, NULL, 0, &o, &e), 2);
+	assert_non_null(strstr(e, "no open session"));
+	free(o);
+	free(e);
+	free(want);
+	free(chunk);
+}
+
+static void test_chunked_errors(void **state)
+{
+	(void)state;
+	char id[64], *o, *e;
+	/* A chunk for another command drops the session: nothing runs. */
+	assert_int_equal(chunk_send("echo", "a\n", true, NULL, id, sizeof(id), &o, &e), 0);
+	free(o);
+	free(e);
+	assert_int_equal(chunk_send("show", "b\n", false, id, NULL, 0, &o, &e), 2);
+	assert_non_null(strstr(e, "was opened for 'echo', not 'show'"));
+	assert_string_equal(o, "");
+	free(o);
+	free(e);
+	assert_int_equal(chunk_send("echo", "b\n", false, id, NULL, 0, &o, &e), 2);
+	assert_non_null(strstr(e, "no open session"));
+	free(o);
+	free(e);
+	/* Malformed mixes. */
+	expect("{\"argv\": [\"echo\"], \"input\": \"a\", \"chunk\": \"b\", \"more\": true}", true,
+		2, "", "not \"input\"");
+	expect("{\"argv\": [\"echo\"], \"chunk\": \"b\"}", true, 2, "", "needs \"more\": true");
+	expect("{\"argv\": [\"echo\"], \"chunk\": 1, \"more\": true}", true, 2, "", "\"chunk\"");
+	expect("{\"argv\": [\"echo\"], \"more\": 1}", true, 2, "", "\"more\"");
+	expect("{\"argv\": [\"echo\"], \"session\": 1}", true, 2, "", "\"session\"");
+	/* A chunk over the limit is refused like any request; the limit is per request. */
+	size_t big = TEST_REQUEST_MAX + 10;
+	char *text = malloc(big + 100);
+	assert_non_null(text);
+	int n = snprintf(text, 100, "{\"argv\": [\"echo\"], \"more\": true, \"chunk\": \"");
+	memset(text + n, 'z', big);
+	strcpy(text + n + big, "\"}");
+	expect(text, true, 2, "", "request larger than 1048576 bytes");
+	free(text);
+	/* At most SL_CTL_SESSIONS_MAX open; an idle one is dropped, freeing a place. */
+	sl_ctl_server_set_session_idle(srv, 400);
+	char ids[SL_CTL_SESSIONS_MAX][64];
+	for (int i = 0; i < SL_CTL_SESSIONS_MAX; i++) {
+		assert_int_equal(chunk_send("echo", "s", true, NULL, ids[i], 64, &o, &e), 0);
+		free(o);
+		free(e);
+	}
+	assert_int_equal(chunk_send("echo", "s", true, NULL, id, sizeof(id), &o, &e), 1);
+	assert_non_null(strstr(e, "server busy"));
+	free(o);
+	free(e);
+	usleep(800 * 1000);
+	assert_int_equal(chunk_send("echo", "late", false, ids[0], NULL, 0, &o, &e), 2);
+	assert_non_null(strstr(e, "no open session"));
+	free(o);
+	free(e);
+	assert_int_equal(chunk_send("echo", "new ", true, NULL, id, sizeof(id), &o, &e), 0);
+	free(o);
+	free(e);
+	assert_int_equal(chunk_send("echo", "one", false, id, NULL, 0, &o, &e), 0);
+	assert_string_equal(o, "E echo|text|new one");
+	free(o);
+	free(e);
+	sl_ctl_server_set_session_idle(srv, 0);
+}
+
 static void test_half_sent_times_out(void **state)
 {
 	(void)state;
@@ -498,6 +646,8 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_oversized),
 		cmocka_unit_test(test_streamed),
+		cmocka_unit_test(test_chunked_input),
+		cmocka_unit_test(test_chunked_errors),
 		cmocka_unit_test(test_half_sent_times_out),
 		cmocka_unit_test(test_several_clients),
 		cmocka_unit_test(test_deferred_reply),
