@@ -2,6 +2,7 @@
 /* sluiced_cmds.c — the daemon's control-socket commands. */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_ethdev.h>
@@ -43,6 +44,25 @@ static int save_config(struct sd *s, FILE *err)
 	return SL_CTL_OK;
 }
 
+static double cpu_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Where a commit's time went: the operator sees why a big change took long. */
+static void configure_log(struct sd *s, size_t bytes, double fib_ms)
+{
+	struct sl_apply_stats st;
+	sl_router_apply_stats(s->router, &st);
+	SD_LOG(INFO,
+		"commit: %zu bytes, %zu changed paths, %zu FIB changes; CPU ms: parse %.1f, "
+		"validate %.1f, RIB %.1f, conf commit %.1f, FIB %.1f",
+		bytes, st.paths, st.fib_changes, st.parse_ms, st.validate_ms, st.rib_ms,
+		st.commit_ms, fib_ms);
+}
+
 static int cmd_configure(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
@@ -60,7 +80,9 @@ static int cmd_configure(
 		return SL_CTL_FAILED;
 	}
 	sl_errors_free(&errs);
+	double t = cpu_ms();
 	rc = sd_sync(s);
+	configure_log(s, strlen(input), cpu_ms() - t);
 	/* the firewall follows the committed configuration whatever the FIB said */
 	int frc = sd_fw_sync(s, false);
 	if (rc < 0) {

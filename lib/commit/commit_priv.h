@@ -16,6 +16,7 @@ struct sl_router {
 	/* (sub)interfaces the RIB currently knows, to find deleted ones */
 	char (*ifaces)[SL_NAME_MAX];
 	size_t n_ifaces, cap_ifaces;
+	struct sl_apply_stats stats; /* of the last sl_router_apply */
 };
 
 /* ---- commit_read.c: typed views of configuration nodes ---- */

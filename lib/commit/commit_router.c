@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "commit_priv.h"
 
@@ -147,12 +148,27 @@ static void collision_errors(struct sl_router *r, struct sl_errors *errs)
 	}
 }
 
+static double cpu_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+void sl_router_apply_stats(const struct sl_router *r, struct sl_apply_stats *out)
+{
+	*out = r->stats;
+}
+
 int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *errs, unsigned *flags)
 {
 	bool save = false;
 	size_t before = errs->n;
 	int rc;
+	struct sl_apply_stats *st = &r->stats;
+	double t = cpu_ms(), t0;
 
+	memset(st, 0, sizeof(*st));
 	if (flags)
 		*flags = 0;
 	rc = sl_conf_begin(r->conf);
@@ -161,8 +177,11 @@ int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *err
 		return rc;
 	}
 	rc = sl_conf_exec_text(r->conf, text, 1, errs, &save);
+	t0 = t, t = cpu_ms(), st->parse_ms = t - t0;
 	if (rc == 0)
 		rc = sl_conf_validate(r->conf, errs);
+	t0 = t, t = cpu_ms(), st->validate_ms = t - t0;
+	st->paths = sl_conf_change_count(r->conf);
 	if (rc < 0) {
 		sl_conf_abort(r->conf);
 		return errs->n > before ? -EINVAL : rc;
@@ -173,8 +192,10 @@ int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *err
 		collision_errors(r, errs);
 		rc = -EINVAL;
 	}
+	t0 = t, t = cpu_ms(), st->rib_ms = t - t0;
 	if (rc == 0)
 		rc = sl_conf_commit(r->conf, errs);
+	t0 = t, t = cpu_ms(), st->commit_ms = t - t0;
 	if (rc < 0) {
 		/* roll back: the conf first, then the RIB re-derived from it */
 		struct sl_errors ignored = {0};
@@ -185,10 +206,12 @@ int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *err
 		return errs->n > before ? -EINVAL : rc;
 	}
 
+	size_t had = r->n_changes;
 	if (r->fib_log && take_rib_changes(r) < 0) {
 		sl_errors_add(errs, 0, "out of memory recording FIB changes");
 		return -ENOMEM;
 	}
+	st->fib_changes = r->n_changes - had;
 	if (flags) {
 		size_t n = sl_conf_change_count(r->conf);
 		for (size_t i = 0; i < n; i++) {

@@ -37,6 +37,18 @@ enum sl_apply_flags {
  */
 int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *errs, unsigned *flags);
 
+/* Where the last sl_router_apply spent its time: CPU time of the calling
+ * thread, in ms (benchmarks and sluiced's commit log line). */
+struct sl_apply_stats {
+	size_t paths; /* changed configuration paths */
+	size_t fib_changes; /* FIB changes it produced (when logging them) */
+	double parse_ms; /* lines → candidate tree */
+	double validate_ms; /* references, ranges, whole-tree checks */
+	double rib_ms; /* candidate diff → RIB, leaks settled */
+	double commit_ms; /* the candidate becomes the running configuration */
+};
+void sl_router_apply_stats(const struct sl_router *r, struct sl_apply_stats *out);
+
 /* Read a file and apply it as one transaction. -errno on I/O errors. */
 int sl_router_load_file(struct sl_router *r, const char *path, struct sl_errors *errs);
 
