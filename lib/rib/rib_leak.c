@@ -252,11 +252,10 @@ static int origins_compute(
 	return 0;
 }
 
+/* x newly imports from o (the callers know it did not before: no scan, which
+ * made a full mesh of V VRFs cost O(V^2) per settings change). */
 static int importer_add(struct rib_vrf *o, uint16_t x)
 {
-	for (size_t i = 0; i < o->n_importers; i++)
-		if (o->importers[i] == x)
-			return 0;
 	uint16_t *v = realloc(o->importers, (o->n_importers + 1) * sizeof(*v));
 	if (v == NULL)
 		return -ENOMEM;
@@ -304,18 +303,22 @@ static int origin_update(struct sl_rib *rib, struct rib_vrf *x, struct rib_vrf *
 					       (k == 1 || x->origins[lo + 1].source == src[1]))))
 		return 0;
 	size_t n = x->n_origins - (hi - lo) + k;
-	if ((v = malloc((n ? n : 1) * sizeof(*v))) == NULL)
-		return -ENOMEM;
-	memcpy(v, x->origins, lo * sizeof(*v));
+	if (n > x->cap_origins) { /* in place: a new VRF's id is mostly the last */
+		size_t cap = x->cap_origins ? x->cap_origins : 4;
+		while (cap < n)
+			cap *= 2;
+		if ((v = realloc(x->origins, cap * sizeof(*v))) == NULL)
+			return -ENOMEM;
+		x->origins = v;
+		x->cap_origins = cap;
+	}
+	memmove(x->origins + lo + k, x->origins + hi, (x->n_origins - hi) * sizeof(*v));
 	for (size_t j = 0; j < k; j++)
-		v[lo + j] = (struct rib_origin){.vrf_id = o->id, .source = src[j]};
-	memcpy(v + lo + k, x->origins + hi, (x->n_origins - hi) * sizeof(*v));
-	free(x->origins);
-	x->origins = v;
+		x->origins[lo + j] = (struct rib_origin){.vrf_id = o->id, .source = src[j]};
 	x->n_origins = n;
 	if (k == 0)
 		importer_del(o, x->id);
-	else if (importer_add(o, x->id) < 0)
+	else if (hi == lo && importer_add(o, x->id) < 0)
 		return -ENOMEM;
 	/* o's exports as they stand (an export o just lost is still flagged
 	 * until o settles, which then marks its importers as they are now) */
@@ -335,7 +338,7 @@ static int origins_refresh(struct sl_rib *rib, struct rib_vrf *x, bool reimport)
 	if (origins_compute(rib, x, &v, &n) < 0)
 		return -ENOMEM;
 	x->origins = v;
-	x->n_origins = n;
+	x->n_origins = x->cap_origins = n;
 	/* merge walk over both lists, one origin VRF at a time */
 	while (i < n_was || j < n) {
 		uint16_t id = i < n_was && (j == n || was[i].vrf_id <= v[j].vrf_id) ? was[i].vrf_id
@@ -352,7 +355,7 @@ static int origins_refresh(struct sl_rib *rib, struct rib_vrf *x, bool reimport)
 			continue;
 		if (j == j0)
 			importer_del(o, x->id);
-		else if (importer_add(o, x->id) < 0)
+		else if (i == i0 && importer_add(o, x->id) < 0)
 			rc = -ENOMEM;
 		if (rib_mark_exports_of(rib, o, x, (struct sl_prefix){0, 0}) < 0)
 			rc = -ENOMEM;

@@ -150,7 +150,7 @@ struct rib_vrf {
 	name_id rmap_import_name, rmap_export_name;
 	/* derived import graph */
 	struct rib_origin *origins;
-	size_t n_origins;
+	size_t n_origins, cap_origins;
 	uint16_t *importers; /* VRFs importing from this one (either kind, unique) */
 	size_t n_importers;
 	size_t n_routes[SL_SRC__COUNT];
