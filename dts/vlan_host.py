@@ -8,6 +8,10 @@ pings through the router. Runs inside the namespace that holds the trunk tap.
       (prints an ICMP error if one came back)
   vlan_host.py IFACE VLAN IP/LEN GW serve SECONDS
       answer ARP and echo requests for SECONDS
+  vlan_host.py IFACE batch FILE
+      one ping a line of FILE ("VLAN IP/LEN GW DST [--ttl N] [--count N]"),
+      one after the other in this one process (scapy starts slowly); prints
+      "K rc=R OUTPUT" for line K (from 1), exit 0
 """
 import argparse
 import sys
@@ -88,7 +92,36 @@ class VlanHost:
         return 1
 
 
+def ping_args(argv):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("vlan", type=int)
+    ap.add_argument("ip")
+    ap.add_argument("gw")
+    ap.add_argument("dst")
+    ap.add_argument("--ttl", type=int, default=64)
+    ap.add_argument("--count", type=int, default=2)
+    return ap.parse_args(argv)
+
+
+def batch(iface, path):
+    import contextlib
+    import io
+    with open(path) as f:
+        lines = [line.split() for line in f if line.strip()]
+    for k, words in enumerate(lines, 1):
+        a = ping_args(words)
+        out = io.StringIO()
+        host = VlanHost(iface, a.vlan, a.ip, a.gw)
+        with contextlib.redirect_stdout(out):
+            rc = host.ping(a.dst, a.ttl, a.count)
+        host.sock.close()
+        print(f"{k} rc={rc} {out.getvalue().strip()}", flush=True)
+    return 0
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[2] == "batch":
+        return batch(sys.argv[1], sys.argv[3])
     ap = argparse.ArgumentParser()
     ap.add_argument("iface")
     ap.add_argument("vlan", type=int)

@@ -20,21 +20,17 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "sl_commit.h"
 
 static double now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	return bench_clock_ms(CLOCK_MONOTONIC);
 }
 
-/* CPU time of this thread: what a commit costs whatever else the machine runs. */
 static double cpu_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	return bench_clock_ms(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static long rss_now_kib(void)
@@ -48,13 +44,6 @@ static long rss_now_kib(void)
 	if (f)
 		fclose(f);
 	return v;
-}
-
-static long rss_peak_kib(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_maxrss;
 }
 
 static unsigned long long rng;
@@ -131,22 +120,6 @@ static void gen_config(FILE *f, unsigned vrfs, unsigned routes, unsigned shared)
 	}
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-struct stat3 {
-	double median, max;
-};
-
-static struct stat3 stats(double *v, unsigned n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return (struct stat3){v[n / 2], v[n - 1]};
-}
-
 static int apply_line(struct sl_router *r, const char *text)
 {
 	struct sl_errors e = {0};
@@ -205,7 +178,7 @@ int main(int argc, char **argv)
 	}
 	double load_ms = now_ms() - t0;
 	free(text);
-	long rss_loaded = rss_now_kib(), rss_peak = rss_peak_kib();
+	long rss_loaded = rss_now_kib(), rss_peak = bench_rss_peak_kib();
 	struct sl_vrf_info vi;
 	sl_rib_vrf_info(sl_router_rib_const(r), "C0", &vi);
 
@@ -248,8 +221,9 @@ int main(int argc, char **argv)
 		lp[i] = now_ms() - t0;
 		lp_cpu[i] = cpu_ms() - c0;
 	}
-	struct stat3 sa = stats(add, repeat), sd = stats(del, repeat), sl = stats(lp, repeat);
-	struct stat3 sac = stats(add_cpu, repeat), slc = stats(lp_cpu, repeat);
+	struct bench_stat sa = bench_stats(add, repeat), sd = bench_stats(del, repeat),
+			  sl = bench_stats(lp, repeat);
+	struct bench_stat sac = bench_stats(add_cpu, repeat), slc = bench_stats(lp_cpu, repeat);
 	double load[3] = {0};
 	FILE *la = fopen("/proc/loadavg", "r");
 	if (la) {

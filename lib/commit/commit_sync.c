@@ -12,18 +12,34 @@
 
 #define STATIC_NH_MAX 32
 
-/* A set of names, small (VRFs, interfaces, policies touched by one commit). */
+/* A set of names (VRFs, interfaces, policies touched by one commit), in
+ * insertion order, with a hash index: a commit may touch thousands. */
 struct name_set {
 	char (*v)[SL_NAME_MAX];
 	size_t n, cap;
+	uint32_t *ix; /* index + 1 into v, 0: empty; open addressing */
+	size_t ix_cap; /* power of two, > 2 n */
 };
+
+static uint32_t name_hash(const char *name)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 16777619u;
+	return h;
+}
+
+/* The index slot of name: where it is, or the empty one it would take. */
+static uint32_t *set_slot(const struct name_set *s, const char *name)
+{
+	for (size_t i = name_hash(name) & (s->ix_cap - 1);; i = (i + 1) & (s->ix_cap - 1))
+		if (s->ix[i] == 0 || strcmp(s->v[s->ix[i] - 1], name) == 0)
+			return &s->ix[i];
+}
 
 static bool set_has(const struct name_set *s, const char *name)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], name) == 0)
-			return true;
-	return false;
+	return s->ix_cap && *set_slot(s, name) != 0;
 }
 
 static int set_add(struct name_set *s, const char *name)
@@ -38,13 +54,27 @@ static int set_add(struct name_set *s, const char *name)
 		s->v = v;
 		s->cap = cap;
 	}
-	snprintf(s->v[s->n++], SL_NAME_MAX, "%s", name);
+	if (2 * (s->n + 1) >= s->ix_cap) {
+		size_t cap = s->ix_cap ? s->ix_cap * 2 : 64;
+		uint32_t *ix = calloc(cap, sizeof(*ix));
+		if (ix == NULL)
+			return -ENOMEM;
+		free(s->ix);
+		s->ix = ix;
+		s->ix_cap = cap;
+		for (size_t i = 0; i < s->n; i++)
+			*set_slot(s, s->v[i]) = (uint32_t)(i + 1);
+	}
+	snprintf(s->v[s->n], SL_NAME_MAX, "%s", name);
+	*set_slot(s, s->v[s->n]) = (uint32_t)(s->n + 1);
+	s->n++;
 	return 0;
 }
 
 static void set_free(struct name_set *s)
 {
 	free(s->v);
+	free(s->ix);
 	memset(s, 0, sizeof(*s));
 }
 

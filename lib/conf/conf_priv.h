@@ -202,6 +202,11 @@ void conf_changes_clear(struct sl_conf *c);
 /* True when n's own path is a recorded changed path. */
 bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n);
 
+/* Count limits (conf_limits.c): VRFs, interfaces with their vifs. Adds one
+ * error per crossed limit, at the line of the first object past it; returns
+ * how many it added. */
+size_t conf_limits_check(const struct sl_conf *c, struct sl_errors *errs);
+
 /* Lexer (conf_lex.c): split a line into tokens. Returns the count, or -EINVAL
  * with the reason in err. Tokens point into buf (a copy of the line). */
 #define CONF_MAX_TOKENS 64

@@ -14,10 +14,21 @@
 
 #define PATH_LEN 1024
 
+/* A VRF's table id, for the uniqueness check. */
+struct vrf_table {
+	const char *table;
+	const struct sl_conf_node *vrf;
+};
+
 struct vctx {
 	struct sl_conf *c;
 	struct sl_errors *errs;
 	size_t nerr;
+	/* every VRF by table, sorted; built on the first check_table: a scan of
+	 * all VRFs per changed one would make loading N VRFs O(N^2) */
+	struct vrf_table *tables;
+	size_t n_tables;
+	bool tables_built;
 };
 
 #define ERR(v, line, ...)                                    \
@@ -175,22 +186,64 @@ static void check_route(struct vctx *v, const struct sl_conf_node *route, unsign
 		check_route_iface(v, route, i, line);
 }
 
+static int vrf_table_cmp(const void *a, const void *b)
+{
+	const struct vrf_table *x = a, *y = b;
+	int c = strcmp(x->table, y->table);
+	return c ? c : strcmp(x->vrf->name, y->vrf->name);
+}
+
+static void tables_build(struct vctx *v, const struct sl_conf_node *vrfs)
+{
+	const struct sl_conf_node *other;
+	size_t cur = 0;
+
+	v->tables_built = true;
+	v->tables = malloc((sl_conf_child_count(vrfs) + 1) * sizeof(*v->tables));
+	if (v->tables == NULL)
+		return; /* checked again, slowly, below */
+	while ((other = sl_conf_child_next(vrfs, &cur)) != NULL) {
+		const char *t = sl_conf_leaf_value(other, "table");
+		if (t)
+			v->tables[v->n_tables++] = (struct vrf_table){t, other};
+	}
+	qsort(v->tables, v->n_tables, sizeof(*v->tables), vrf_table_cmp);
+}
+
 static void check_table(struct vctx *v, const struct sl_conf_node *vrf, unsigned line)
 {
 	const char *table = sl_conf_leaf_value(vrf, "table");
 	const struct sl_conf_node *other;
-	size_t cur = 0;
+	size_t lo = 0, hi, cur = 0;
 
 	if (table == NULL)
 		return;
-	while ((other = sl_conf_child_next(vrf->parent, &cur)) != NULL) {
-		const char *t = sl_conf_leaf_value(other, "table");
-		if (other != vrf && t && strcmp(t, table) == 0)
+	if (!v->tables_built)
+		tables_build(v, vrf->parent);
+	if (v->tables == NULL) {
+		while ((other = sl_conf_child_next(vrf->parent, &cur)) != NULL) {
+			const char *t = sl_conf_leaf_value(other, "table");
+			if (other != vrf && t && strcmp(t, table) == 0)
+				ERR(v, line,
+					"table %s of vrf %s is already used by vrf %s (valid: a "
+					"table id no other VRF uses)",
+					table, vrf->name, other->name);
+		}
+		return;
+	}
+	for (hi = v->n_tables; lo < hi;) { /* the first entry with this table */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(v->tables[mid].table, table) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < v->n_tables && strcmp(v->tables[lo].table, table) == 0; lo++)
+		if (v->tables[lo].vrf != vrf)
 			ERR(v, line,
 				"table %s of vrf %s is already used by vrf %s (valid: a table id "
 				"no other VRF uses)",
-				table, vrf->name, other->name);
-	}
+				table, vrf->name, v->tables[lo].vrf->name);
 }
 
 static void check_bgp(struct vctx *v, const struct sl_conf_node *vrf,
@@ -408,24 +461,9 @@ static void check_deleted(struct vctx *v, const struct conf_change *chg)
 	}
 }
 
-/* The VRF count against SL_VRF_MAX, reported once, at the last line of the
- * transaction that made a VRF (the one that crossed the limit when VRFs are
- * added one by one). */
-static void check_vrf_count(struct vctx *v, unsigned line)
-{
-	const char *const path[] = {"vrf", "name"};
-	const struct sl_conf_node *all = sl_conf_find(v->c, path, 2);
-	size_t n = all ? all->kids.n : 0; /* 'default' is reserved: never among them */
-
-	if (n > SL_VRF_MAX - 1)
-		ERR(v, line, "too many VRFs: %zu configured besides 'default' (valid: at most %d)",
-			n, SL_VRF_MAX - 1);
-}
-
 int conf_validate_all(struct sl_conf *c, struct sl_errors *errs)
 {
-	struct vctx v = {c, errs, 0};
-	unsigned vrf_line = 0;
+	struct vctx v = {.c = c, .errs = errs};
 
 	for (size_t i = 0; i < c->nchg; i++) {
 		const struct conf_change *chg = &c->chg[i];
@@ -447,8 +485,6 @@ int conf_validate_all(struct sl_conf *c, struct sl_errors *errs)
 				}
 			continue;
 		}
-		if (chg->ntok >= 3 && strcmp(chg->tok[0], "vrf") == 0 && chg->line > vrf_line)
-			vrf_line = chg->line;
 		for (const struct sl_conf_node *p = n; p && p->parent && !obj; p = p->parent)
 			if (is_object(p))
 				obj = p;
@@ -460,7 +496,7 @@ int conf_validate_all(struct sl_conf *c, struct sl_errors *errs)
 		if (obj && (obj->schema->obj == CONF_OBJ_ETHERNET))
 			check_deleted(&v, chg);
 	}
-	if (vrf_line)
-		check_vrf_count(&v, vrf_line);
+	v.nerr += conf_limits_check(c, errs);
+	free(v.tables);
 	return v.nerr ? -EINVAL : 0;
 }

@@ -7,25 +7,42 @@
 
 #include "fib_priv.h"
 
-static int slot_find(const struct sl_fib_ifmap *m, const char *name)
+static uint32_t name_hash(const char *name)
 {
-	for (uint16_t i = 0; i < m->n_ifs; i++)
-		if (strcmp(m->ifs[i].name, name) == 0)
-			return i;
-	return -ENOENT;
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 16777619u;
+	return h;
+}
+
+/* The index entry of name: its slot + 1, or the empty entry it would take. A
+ * scan of the map would make a sync of every interface quadratic. */
+static uint16_t *index_entry(
+	const struct sl_fib *fib, const struct sl_fib_ifmap *m, const char *name)
+{
+	uint16_t *ix = fib->priv->if_index;
+	for (uint32_t i = name_hash(name) % FIB_IF_INDEX_CAP;; i = (i + 1) % FIB_IF_INDEX_CAP)
+		if (ix[i] == 0 || strcmp(m->ifs[ix[i] - 1].name, name) == 0)
+			return &ix[i];
+}
+
+static int slot_find(const struct sl_fib *fib, const struct sl_fib_ifmap *m, const char *name)
+{
+	uint16_t e = *index_entry(fib, m, name);
+	return e ? e - 1 : -ENOENT;
 }
 
 int sl_fib_iface_index(const struct sl_fib *fib, const char *name)
 {
-	return slot_find(fib->ifmap, name);
+	return slot_find(fib, fib->ifmap, name);
 }
 
 int fib_iface_slot(struct sl_fib *fib, const char *name)
 {
 	struct sl_fib_ifmap *m = fib->ifmap;
-	int i = slot_find(m, name);
-	if (i >= 0)
-		return i;
+	uint16_t *e = index_entry(fib, m, name);
+	if (*e)
+		return *e - 1;
 	if (m->n_ifs == SL_FIB_IFACE_MAX)
 		return -ENOSPC;
 	/* A new slot is not present and not in vif[]: readers never reach it,
@@ -33,6 +50,7 @@ int fib_iface_slot(struct sl_fib *fib, const char *name)
 	struct sl_fib_iface *f = &m->ifs[m->n_ifs];
 	memset(f, 0, sizeof(*f));
 	snprintf(f->name, sizeof(f->name), "%s", name);
+	*e = (uint16_t)(m->n_ifs + 1);
 	return m->n_ifs++;
 }
 
@@ -58,7 +76,7 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct sl_fib_iface_conf *c = &confs[i];
-		int oif = slot_find(m, c->name);
+		int oif = slot_find(fib, m, c->name);
 		struct sl_fib_iface *f = &m->ifs[oif];
 		f->port = c->port;
 		f->vlan = c->vlan;

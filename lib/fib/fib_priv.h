@@ -12,8 +12,13 @@ extern int sl_fib_logtype;
 #define FIB_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, sl_fib_logtype, "fib: " fmt "\n", ##__VA_ARGS__)
 
+/* Interface slots by name: open addressing, twice the slots, so a probe
+ * ends quickly; slots are never freed, so neither are index entries. */
+#define FIB_IF_INDEX_CAP (2 * SL_FIB_IFACE_MAX)
+
 struct sl_fib_priv {
 	struct sl_fib_config cfg;
+	uint16_t if_index[FIB_IF_INDEX_CAP]; /* oif + 1, 0: empty */
 	/* next hops: the published array has nh_cap entries; refcnt is writer-only */
 	uint32_t nh_cap;
 	uint32_t nh_used; /* highest index in use + 1 */

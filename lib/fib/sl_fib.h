@@ -47,7 +47,8 @@
 #define SL_FIB_NH_MAX (1u << 22) /* next-hop indexes stay below the redirect bit */
 
 #define SL_FIB_PORT_MAX 16 /* DPDK ports (eth0..eth15) */
-#define SL_FIB_IFACE_MAX 256 /* (sub)interfaces, ever named */
+/* (sub)interfaces, ever named: as many as a configuration may name at once */
+#define SL_FIB_IFACE_MAX SL_IFACE_MAX
 #define SL_FIB_OIF_NONE 0xffff
 #define SL_FIB_IFACE_ADDRS 8
 
@@ -290,7 +291,8 @@ struct sl_fib_iface_conf {
  */
 int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs, size_t n);
 
-/* oif of an interface name, or -ENOENT. */
+/* oif of an interface name, or -ENOENT. Writer only (it reads the writer's
+ * name index). */
 int sl_fib_iface_index(const struct sl_fib *fib, const char *name);
 
 /* Set (mac != NULL) or forget (mac == NULL) a neighbour; updates the

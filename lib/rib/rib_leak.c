@@ -203,6 +203,21 @@ static bool imports_vrf(const struct sl_rib *rib, const struct rib_vrf *x, const
 	return false;
 }
 
+/* How x imports from o: 0, 1 or 2 sources (route targets, `import vrf`). */
+static size_t pair_sources(
+	const struct sl_rib *rib, const struct rib_vrf *x, const struct rib_vrf *o, uint8_t src[2])
+{
+	size_t k = 0;
+	if (o == x || !rib_bgp_on(x) || !rib_bgp_on(o))
+		return 0;
+	if (rts_intersect(
+		    x->bgp.rt_import, x->bgp.n_rt_import, o->bgp.rt_export, o->bgp.n_rt_export))
+		src[k++] = SL_SRC_VPN_IMPORT;
+	if (imports_vrf(rib, x, o))
+		src[k++] = SL_SRC_VRF_IMPORT;
+	return k;
+}
+
 /* Origins of x, ordered by VRF id then source. */
 static int origins_compute(
 	const struct sl_rib *rib, const struct rib_vrf *x, struct rib_origin **out, size_t *n_out)
@@ -215,16 +230,8 @@ static int origins_compute(
 	if (!rib_bgp_on(x))
 		return 0;
 	for (size_t id = 0; id < SL_VRF_MAX; id++) {
-		const struct rib_vrf *o = rib->vrfs[id];
 		uint8_t src[2];
-		size_t k = 0;
-		if (o == NULL || o == x || !rib_bgp_on(o))
-			continue;
-		if (rts_intersect(x->bgp.rt_import, x->bgp.n_rt_import, o->bgp.rt_export,
-			    o->bgp.n_rt_export))
-			src[k++] = SL_SRC_VPN_IMPORT;
-		if (imports_vrf(rib, x, o))
-			src[k++] = SL_SRC_VRF_IMPORT;
+		size_t k = rib->vrfs[id] ? pair_sources(rib, x, rib->vrfs[id], src) : 0;
 		for (size_t j = 0; j < k; j++) {
 			if (n == cap) {
 				cap = cap ? cap * 2 : 4;
@@ -245,11 +252,10 @@ static int origins_compute(
 	return 0;
 }
 
+/* x newly imports from o (the callers know it did not before: no scan, which
+ * made a full mesh of V VRFs cost O(V^2) per settings change). */
 static int importer_add(struct rib_vrf *o, uint16_t x)
 {
-	for (size_t i = 0; i < o->n_importers; i++)
-		if (o->importers[i] == x)
-			return 0;
 	uint16_t *v = realloc(o->importers, (o->n_importers + 1) * sizeof(*v));
 	if (v == NULL)
 		return -ENOMEM;
@@ -258,51 +264,123 @@ static int importer_add(struct rib_vrf *o, uint16_t x)
 	return 0;
 }
 
-/*
- * Recompute who imports from whom. A VRF whose origins changed, or whose
- * import settings changed (reimport), re-derives all its imports. The
- * importer lists are rebuilt so later export changes reach the new set.
- */
-int rib_leak_graph_update(
-	struct sl_rib *rib, const struct sl_rib_bgp *old_settings, uint16_t changed_vrf)
+static void importer_del(struct rib_vrf *o, uint16_t x)
 {
+	for (size_t i = 0; i < o->n_importers; i++)
+		if (o->importers[i] == x) {
+			o->importers[i] = o->importers[--o->n_importers];
+			return;
+		}
+}
+
+/* The run of x's origins from VRF id: [*lo, *hi). */
+static void origins_of(const struct rib_vrf *x, uint16_t id, size_t *lo, size_t *hi)
+{
+	size_t a = 0, b = x->n_origins;
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+		if (x->origins[mid].vrf_id < id)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	for (b = a; b < x->n_origins && x->origins[b].vrf_id == id; b++)
+		;
+	*lo = a;
+	*hi = b;
+}
+
+/* Replace x's origins from o (o's settings changed): mark the imports of o
+ * into x when they changed, and keep o's importer list. 0 or -ENOMEM. */
+static int origin_update(struct sl_rib *rib, struct rib_vrf *x, struct rib_vrf *o)
+{
+	uint8_t src[2];
+	size_t k = pair_sources(rib, x, o, src), lo, hi;
+	struct rib_origin *v;
+
+	origins_of(x, o->id, &lo, &hi);
+	if (hi - lo == k && (k == 0 || (x->origins[lo].source == src[0] &&
+					       (k == 1 || x->origins[lo + 1].source == src[1]))))
+		return 0;
+	size_t n = x->n_origins - (hi - lo) + k;
+	if (n > x->cap_origins) { /* in place: a new VRF's id is mostly the last */
+		size_t cap = x->cap_origins ? x->cap_origins : 4;
+		while (cap < n)
+			cap *= 2;
+		if ((v = realloc(x->origins, cap * sizeof(*v))) == NULL)
+			return -ENOMEM;
+		x->origins = v;
+		x->cap_origins = cap;
+	}
+	memmove(x->origins + lo + k, x->origins + hi, (x->n_origins - hi) * sizeof(*v));
+	for (size_t j = 0; j < k; j++)
+		x->origins[lo + j] = (struct rib_origin){.vrf_id = o->id, .source = src[j]};
+	x->n_origins = n;
+	if (k == 0)
+		importer_del(o, x->id);
+	else if (hi == lo && importer_add(o, x->id) < 0)
+		return -ENOMEM;
+	/* o's exports as they stand (an export o just lost is still flagged
+	 * until o settles, which then marks its importers as they are now) */
+	return rib_mark_exports_of(rib, o, x, (struct sl_prefix){0, 0});
+}
+
+/* x's own import settings changed: recompute its origins whole, re-derive
+ * the imports of every origin that came, went or changed its sources (of
+ * all of them when `reimport`: the import route-map or leaking itself
+ * changed), and keep the importer lists. 0 or -ENOMEM. */
+static int origins_refresh(struct sl_rib *rib, struct rib_vrf *x, bool reimport)
+{
+	struct rib_origin *v, *was = x->origins;
+	size_t n, n_was = x->n_origins, i = 0, j = 0;
 	int rc = 0;
 
-	for (size_t id = 0; id < SL_VRF_MAX; id++) {
-		struct rib_vrf *x = rib->vrfs[id];
-		struct rib_origin *v;
-		size_t n;
-		bool reimport;
-
-		if (x == NULL)
+	if (origins_compute(rib, x, &v, &n) < 0)
+		return -ENOMEM;
+	x->origins = v;
+	x->n_origins = x->cap_origins = n;
+	/* merge walk over both lists, one origin VRF at a time */
+	while (i < n_was || j < n) {
+		uint16_t id = i < n_was && (j == n || was[i].vrf_id <= v[j].vrf_id) ? was[i].vrf_id
+										    : v[j].vrf_id;
+		size_t i0 = i, j0 = j;
+		while (i < n_was && was[i].vrf_id == id)
+			i++;
+		while (j < n && v[j].vrf_id == id)
+			j++;
+		bool same =
+			i - i0 == j - j0 && memcmp(&was[i0], &v[j0], (i - i0) * sizeof(*v)) == 0;
+		struct rib_vrf *o = rib->vrfs[id];
+		if (o == NULL || (same && !reimport))
 			continue;
-		if (origins_compute(rib, x, &v, &n) < 0) {
+		if (j == j0)
+			importer_del(o, x->id);
+		else if (i == i0 && importer_add(o, x->id) < 0)
 			rc = -ENOMEM;
-			continue;
-		}
-		reimport = n != x->n_origins || (n && memcmp(v, x->origins, n * sizeof(*v)) != 0);
-		if (old_settings && id == changed_vrf &&
-			(old_settings->enabled != x->bgp.enabled ||
-				strcmp(old_settings->rmap_import, x->bgp.rmap_import) != 0))
-			reimport = true;
-		struct rib_origin *was = x->origins;
-		size_t n_was = x->n_origins;
-		x->origins = v;
-		x->n_origins = n;
-		if (reimport && rib_mark_imports(rib, x, was, n_was) < 0)
+		if (rib_mark_exports_of(rib, o, x, (struct sl_prefix){0, 0}) < 0)
 			rc = -ENOMEM;
-		free(was);
 	}
-	for (size_t id = 0; id < SL_VRF_MAX; id++)
-		if (rib->vrfs[id])
-			rib->vrfs[id]->n_importers = 0;
+	free(was);
+	return rc;
+}
+
+/*
+ * The leak settings of `changed` went from old to what they are now: update
+ * who imports from whom, and mark the imports that may differ. Only the
+ * pairs that involve `changed` can differ, so this costs one cheap test per
+ * VRF plus the imports that really changed, not a recomputation of the whole
+ * graph (which made loading N leaking VRFs O(N^3)).
+ */
+int rib_leak_graph_update(struct sl_rib *rib, const struct sl_rib_bgp *old, struct rib_vrf *changed)
+{
+	bool reimport = old->enabled != changed->bgp.enabled ||
+			strcmp(old->rmap_import, changed->bgp.rmap_import) != 0;
+	int rc = origins_refresh(rib, changed, reimport);
+
 	for (size_t id = 0; id < SL_VRF_MAX; id++) {
 		struct rib_vrf *x = rib->vrfs[id];
-		if (x == NULL)
-			continue;
-		for (size_t i = 0; i < x->n_origins; i++)
-			if (importer_add(rib->vrfs[x->origins[i].vrf_id], (uint16_t)id) < 0)
-				rc = -ENOMEM;
+		if (x != NULL && x != changed && origin_update(rib, x, changed) < 0)
+			rc = -ENOMEM;
 	}
 	return rc;
 }
@@ -372,7 +450,7 @@ int rib_vrf_bgp_apply(struct sl_rib *rib, struct rib_vrf *vrf, const struct sl_r
 			 old.redist_static != nb.redist_static;
 	if (export_changed)
 		rib_mark_all(rib, vrf);
-	rc = rib_leak_graph_update(rib, &old, vrf->id);
+	rc = rib_leak_graph_update(rib, &old, vrf);
 	rib_bgp_free(&old);
 	return rc;
 }

@@ -150,7 +150,7 @@ struct rib_vrf {
 	name_id rmap_import_name, rmap_export_name;
 	/* derived import graph */
 	struct rib_origin *origins;
-	size_t n_origins;
+	size_t n_origins, cap_origins;
 	uint16_t *importers; /* VRFs importing from this one (either kind, unique) */
 	size_t n_importers;
 	size_t n_routes[SL_SRC__COUNT];
@@ -253,7 +253,7 @@ size_t rib_static_cands(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entr
 
 /* leaks (rib_leak.c) */
 int rib_leak_graph_update(
-	struct sl_rib *rib, const struct sl_rib_bgp *old_settings, uint16_t changed_vrf);
+	struct sl_rib *rib, const struct sl_rib_bgp *old, struct rib_vrf *changed);
 bool rib_export_compute(
 	struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entry *e, struct rib_export *out);
 int rib_mark_exports_of(struct sl_rib *rib, struct rib_vrf *origin, struct rib_vrf *importer,

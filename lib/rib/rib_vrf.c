@@ -186,10 +186,9 @@ int sl_rib_vrf_del(struct sl_rib *rib, const char *name)
 			rib_collisions_clear(rib, vrf, (struct sl_prefix){e->addr, e->len});
 	}
 	rib_log_vrf(rib, SL_FIB_VRF_DEL, vrf);
+	/* leaking off, it is nobody's origin and has none: the graph holds
+	 * nothing of it any more */
 	vrf_destroy(rib, vrf);
-	r = rib_leak_graph_update(rib, NULL, 0);
-	if (r < 0)
-		rc = r;
 	r = rib_settle(rib);
 	return rc < 0 ? rc : r;
 }

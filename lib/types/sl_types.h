@@ -12,9 +12,17 @@
 #include <stdint.h>
 
 #define SL_NAME_MAX 64 /* VRF, interface, policy and ruleset names, with the NUL */
-/* VRF ids are dense in [0, SL_VRF_MAX): the default VRF and at most
- * SL_VRF_MAX - 1 configured ones. lib/conf refuses more, naming the line. */
-#define SL_VRF_MAX 1024
+/* At most SL_VRF_CONF_MAX configured VRFs besides the default one: lib/conf
+ * refuses more, naming the line. VRF ids are in [0, SL_VRF_MAX): a commit
+ * makes its new VRFs before the ones it deletes go (their interfaces and
+ * routes move first), so a transaction that replaces every VRF holds twice
+ * as many ids for a moment. */
+#define SL_VRF_CONF_MAX 4096
+#define SL_VRF_MAX (2 * SL_VRF_CONF_MAX + 1)
+/* Ethernet interfaces and vifs a configuration may name, together (one vif
+ * per tenant at SL_VRF_CONF_MAX tenants, with room for the ports and more
+ * than one vif for some tenants). lib/conf refuses more, naming the line. */
+#define SL_IFACE_MAX 8192
 #define SL_PREFIX_STR 19 /* "255.255.255.255/32" + NUL */
 #define SL_RT_STR 32
 

@@ -164,6 +164,87 @@ static void test_monitoring_grep(void **state)
 	sl_router_free(r);
 }
 
+/* At the VRF limit, through the whole commit path: a transaction that
+ * replaces one VRF by another, or all of them, commits (new VRFs are made
+ * before the old ones go: ids for twice the limit), and the VRF past the limit is refused at its
+ * line, naming the limit, with nothing changed. */
+static void test_vrf_limit_router(void **state)
+{
+	(void)state;
+	struct sl_router *r = sl_router_new();
+	size_t cap = (size_t)SL_VRF_CONF_MAX * 400, len = 0;
+	char *text = malloc(cap), *msgs = NULL, want[128];
+	assert_non_null(text);
+	/* C1 is the hub: every VRF imports it, it imports them all */
+	for (int i = 1; i <= SL_VRF_CONF_MAX; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+			"set vrf name C%d table %d\n"
+			"set vrf name C%d protocols bgp system-as 65000\n"
+			"set vrf name C%d protocols bgp address-family ipv4-unicast route-target "
+			"import 65000:%d\n"
+			"set vrf name C%d protocols bgp address-family ipv4-unicast route-target "
+			"export 65000:%d\n",
+			i, 1000 + i, i, i, i == 1 ? 2 : 1, i, i == 1 ? 1 : 2);
+	int rc = apply(r, text, &msgs);
+	if (rc != 0)
+		print_error("%s", msgs);
+	assert_int_equal(rc, 0);
+	free(msgs);
+
+	rc = apply(r,
+		"delete vrf name C7\n"
+		"set vrf name NEW table 99999\n"
+		"set vrf name NEW protocols bgp system-as 65000\n",
+		&msgs);
+	assert_string_equal(msgs, "");
+	assert_int_equal(rc, 0);
+	free(msgs);
+	struct sl_vrf_info vi;
+	assert_int_equal(sl_rib_vrf_info(sl_router_rib_const(r), "NEW", &vi), 0);
+	assert_int_not_equal(sl_rib_vrf_info(sl_router_rib_const(r), "C7", &vi), 0);
+
+	/* every VRF but the hub replaced in one transaction */
+	len = 0;
+	for (int i = 2; i <= SL_VRF_CONF_MAX; i++) {
+		char old[16] = "NEW";
+		if (i != 7)
+			snprintf(old, sizeof(old), "C%d", i);
+		len += (size_t)snprintf(text + len, cap - len,
+			"delete vrf name %s\n"
+			"set vrf name D%d table %d\n"
+			"set vrf name D%d protocols bgp system-as 65000\n"
+			"set vrf name D%d protocols bgp address-family ipv4-unicast route-target "
+			"import 65000:1\n",
+			old, i, 20000 + i, i, i);
+	}
+	text[len] = '\0';
+	len = 0;
+	rc = apply(r, text, &msgs);
+	assert_string_equal(msgs, "");
+	assert_int_equal(rc, 0);
+	free(msgs);
+	assert_int_equal(sl_rib_vrf_info(sl_router_rib_const(r), "D4096", &vi), 0);
+	assert_int_not_equal(sl_rib_vrf_info(sl_router_rib_const(r), "C4096", &vi), 0);
+
+	char *before = snapshot(r);
+	assert_int_not_equal(apply(r,
+				     "set vrf name C1 description x\n"
+				     "set vrf name PAST table 88888\n"
+				     "set vrf name PAST protocols bgp system-as 65000\n",
+				     &msgs),
+		0);
+	snprintf(want, sizeof(want), "2: vrf name PAST: too many VRFs (limit %d)\n",
+		SL_VRF_CONF_MAX);
+	assert_string_equal(msgs, want);
+	free(msgs);
+	char *after = snapshot(r);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	free(text);
+	sl_router_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	src_dir = argc > 1 ? argv[1] : ".";
@@ -172,6 +253,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_each_line_and_inverse),
 		cmocka_unit_test(test_monitoring_grep),
+		cmocka_unit_test(test_vrf_limit_router),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

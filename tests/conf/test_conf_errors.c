@@ -394,46 +394,168 @@ static void test_atomicity(void **state)
 	sl_conf_free(c);
 }
 
-/* VRFs up to the limit load; the one past it is refused at its own line,
- * naming the limit, whether it comes in the same transaction or later. */
+/* Exactly one error, at line, with exactly this message. */
+static void assert_only_error(const struct sl_errors *e, unsigned line, const char *msg)
+{
+	if (e->n != 1 || e->v[0].line != line || strcmp(e->v[0].msg, msg) != 0) {
+		for (size_t i = 0; i < e->n; i++)
+			print_error("got %u: %s\n", e->v[i].line, e->v[i].msg);
+		print_error("want %u: %s\n", line, msg);
+		fail();
+	}
+}
+
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void addf(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void addf(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	if (t->cap - t->len < 256) {
+		t->cap = t->cap ? t->cap * 2 : 1 << 16;
+		t->s = realloc(t->s, t->cap);
+		assert_non_null(t->s);
+	}
+	va_start(ap, fmt);
+	t->len += (size_t)vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+	va_end(ap);
+}
+
+/* SL_VRF_CONF_MAX VRFs load; the one past the limit is refused at the line
+ * that made it, naming it and the limit, whether it comes in the same
+ * transaction as the others or later. */
 static void test_vrf_limit(void **state)
 {
 	struct sl_conf *c = sl_conf_new();
 	struct sl_errors e = {0};
-	size_t cap = (size_t)SL_VRF_MAX * 40, len = 0;
-	char *text = malloc(cap), *before;
+	struct text t = {0};
+	char *before, msg[128];
 
 	(void)state;
-	assert_non_null(text);
-	for (int i = 0; i < SL_VRF_MAX - 1; i++)
-		len += (size_t)snprintf(
-			text + len, cap - len, "set vrf name C%d table %d\n", i, 1000 + i);
-	assert_int_equal(conf_load(c, text, &e), 0);
+	for (int i = 1; i <= SL_VRF_CONF_MAX; i++) {
+		addf(&t, "set vrf name C%d table %d\n", i, 1000 + i);
+		addf(&t, "set vrf name C%d description 'tenant %d'\n", i, i);
+	}
+	assert_int_equal(conf_load(c, t.s, &e), 0); /* exactly at the limit */
 	before = sl_conf_render_str(c);
 
 	/* one more in a later transaction: line 2 of it */
 	assert_int_not_equal(conf_load(c,
-				     "set vrf name C0 description x\n"
-				     "set vrf name ONE-TOO-MANY table 9999\n",
+				     "set vrf name C1 description x\n"
+				     "set vrf name ONE-TOO-MANY table 99999\n"
+				     "set vrf name ONE-TOO-MANY description y\n",
 				     &e),
 		0);
-	assert_true(conf_errors_have(&e, 2,
-		"too many VRFs: 1024 configured besides 'default' "
-		"(valid: at most 1023)"));
+	snprintf(msg, sizeof(msg), "vrf name ONE-TOO-MANY: too many VRFs (limit %d)",
+		SL_VRF_CONF_MAX);
+	assert_only_error(&e, 2, msg);
 	char *after = sl_conf_render_str(c);
 	assert_string_equal(before, after);
 	free(after);
 
-	/* and in the same transaction as the others: the line that crossed it */
+	/* one deleted and one added in one transaction: still at the limit */
+	sl_errors_clear(&e);
+	assert_int_equal(conf_load(c,
+				 "delete vrf name C7\n"
+				 "set vrf name NEW table 99999\n",
+				 &e),
+		0);
+
+	/* all in one transaction: the first line of the VRF past the limit */
 	struct sl_conf *d = sl_conf_new();
 	sl_errors_clear(&e);
-	snprintf(text + len, cap - len, "set vrf name C%d table %d\n", SL_VRF_MAX, 99999);
-	assert_int_not_equal(conf_load(d, text, &e), 0);
-	assert_true(conf_errors_have(&e, SL_VRF_MAX, "too many VRFs"));
-	assert_int_equal(e.n, 1);
+	addf(&t, "set vrf name C%d table %d\n", SL_VRF_CONF_MAX + 1, 99999);
+	addf(&t, "set vrf name C1 description again\n");
+	assert_int_not_equal(conf_load(d, t.s, &e), 0);
+	snprintf(msg, sizeof(msg), "vrf name C%d: too many VRFs (limit %d)", SL_VRF_CONF_MAX + 1,
+		SL_VRF_CONF_MAX);
+	assert_only_error(&e, 2 * SL_VRF_CONF_MAX + 1, msg);
 
 	free(before);
-	free(text);
+	free(t.s);
+	sl_errors_free(&e);
+	sl_conf_free(c);
+	sl_conf_free(d);
+}
+
+/* Interfaces and vifs count together against SL_IFACE_MAX: eth0 and eth1
+ * with 4094 vifs each, eth2 with the rest. */
+static size_t ifaces_to_limit(struct text *t)
+{
+	size_t n = 0, lines = 0;
+	for (int p = 0; n < SL_IFACE_MAX; p++) {
+		addf(t, "set interfaces ethernet eth%d address 10.%d.0.1/24\n", p, p);
+		n++, lines++;
+		for (int v = 1; v <= 4094 && n < SL_IFACE_MAX; v++, n++, lines++)
+			addf(t, "set interfaces ethernet eth%d vif %d description t%d\n", p, v, v);
+	}
+	return lines;
+}
+
+static void test_iface_limit(void **state)
+{
+	struct sl_conf *c = sl_conf_new(), *d = sl_conf_new();
+	struct sl_errors e = {0};
+	struct text t = {0};
+	char msg[160];
+
+	(void)state;
+	size_t lines = ifaces_to_limit(&t);
+	assert_int_equal(conf_load(c, t.s, &e), 0); /* exactly at the limit */
+	char *before = sl_conf_render_str(c);
+
+	/* a vif past it, later */
+	assert_int_not_equal(conf_load(c,
+				     "set interfaces ethernet eth0 description x\n"
+				     "set interfaces ethernet eth2 vif 4000 description over\n",
+				     &e),
+		0);
+	snprintf(msg, sizeof(msg),
+		"interfaces ethernet eth2 vif 4000: too many interfaces (limit %d, interfaces "
+		"and vifs together)",
+		SL_IFACE_MAX);
+	assert_only_error(&e, 2, msg);
+	char *after = sl_conf_render_str(c);
+	assert_string_equal(before, after);
+	free(after);
+
+	/* an interface past it, made by the line of its first vif */
+	sl_errors_clear(&e);
+	assert_int_not_equal(
+		conf_load(c, "set interfaces ethernet eth9 vif 5 description over\n", &e), 0);
+	snprintf(msg, sizeof(msg),
+		"interfaces ethernet eth9: too many interfaces (limit %d, interfaces and vifs "
+		"together)",
+		SL_IFACE_MAX);
+	assert_only_error(&e, 1, msg);
+
+	/* at the limit less one, that line's interface fits and its vif does not */
+	sl_errors_clear(&e);
+	assert_int_equal(conf_load(c, "delete interfaces ethernet eth0 vif 1\n", &e), 0);
+	assert_int_not_equal(
+		conf_load(c, "set interfaces ethernet eth9 vif 5 description over\n", &e), 0);
+	snprintf(msg, sizeof(msg),
+		"interfaces ethernet eth9 vif 5: too many interfaces (limit %d, interfaces and "
+		"vifs together)",
+		SL_IFACE_MAX);
+	assert_only_error(&e, 1, msg);
+
+	/* all in one transaction */
+	sl_errors_clear(&e);
+	addf(&t, "set interfaces ethernet eth0 mtu 1500\n");
+	addf(&t, "set interfaces ethernet eth2 vif 4000 description over\n");
+	assert_int_not_equal(conf_load(d, t.s, &e), 0);
+	snprintf(msg, sizeof(msg),
+		"interfaces ethernet eth2 vif 4000: too many interfaces (limit %d, interfaces "
+		"and vifs together)",
+		SL_IFACE_MAX);
+	assert_only_error(&e, (unsigned)lines + 2, msg);
+
+	free(before);
+	free(t.s);
 	sl_errors_free(&e);
 	sl_conf_free(c);
 	sl_conf_free(d);
@@ -445,6 +567,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_table),
 		cmocka_unit_test(test_atomicity),
 		cmocka_unit_test(test_vrf_limit),
+		cmocka_unit_test(test_iface_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -276,6 +276,36 @@ static void test_iface_map(void **state)
 	assert_int_equal(sl_fib_iface_sync(fib, c, 1), -EINVAL);
 }
 
+/* SL_FIB_IFACE_MAX interfaces, one vif per VRF on trunk ports as a tenant
+ * configuration has them: every one is an ingress of its own VRF and keeps
+ * its index; one name more does not fit. */
+static void test_iface_map_full(void **state)
+{
+	(void)state;
+	struct sl_fib_iface_conf *c = calloc(SL_FIB_IFACE_MAX + 1, sizeof(*c));
+	assert_non_null(c);
+	for (uint32_t i = 0; i <= SL_FIB_IFACE_MAX; i++) {
+		c[i].port = (uint16_t)(i / 4095);
+		c[i].vlan = (uint16_t)(i % 4095);
+		snprintf(c[i].name, sizeof(c[i].name), "eth%u.%u", c[i].port, c[i].vlan);
+		c[i].vrf_id = i % SL_VRF_MAX;
+		c[i].up = true;
+	}
+	assert_int_equal(sl_fib_iface_sync(fib, c, SL_FIB_IFACE_MAX), 0);
+	const struct sl_fib_ifmap *m = sl_fib_ifmap(fib);
+	for (uint32_t i = 0; i < SL_FIB_IFACE_MAX; i++) {
+		int oif = sl_fib_iface_index(fib, c[i].name);
+		assert_true(oif >= 0);
+		assert_string_equal(m->ifs[oif].name, c[i].name);
+		assert_int_equal(m->vif[c[i].port][c[i].vlan], oif + 1);
+		assert_int_equal(m->ifs[oif].vrf_id, c[i].vrf_id);
+	}
+	assert_int_equal(sl_fib_iface_index(fib, c[SL_FIB_IFACE_MAX].name), -ENOENT);
+	assert_int_equal(sl_fib_iface_sync(fib, c, SL_FIB_IFACE_MAX + 1), -ENOSPC);
+	assert_ptr_equal(sl_fib_ifmap(fib), m);
+	free(c);
+}
+
 /* The live egress record of the next hop `addr` resolves to in VRF 0. */
 static const struct sl_fib_egress *egress_for(const char *addr)
 {
@@ -383,6 +413,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_vrf_delete_and_readd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_neighbours, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iface_map, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_iface_map_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_egress_records, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
