@@ -289,7 +289,11 @@ static __rte_always_inline uint32_t lookup_vrf(
 }
 
 /* Look up idx[0..n) of b, each in b->vrf[]: one run of lookupx4 when they
- * share a VRF (the usual burst), else one lookup each. */
+ * share a VRF (the usual burst), else one lookup each. Grouping a mixed
+ * burst by VRF into runs of lookupx4 (a counting sort, or a bitmask per
+ * VRF) measured slower: a scalar lookup costs no more than a quarter of
+ * lookupx4, and the gather, scatter and loops of varying length cost more
+ * than that (doc/benchmarks.md, "Bursts that mix VRFs"). */
 static __rte_always_inline void lookup(
 	const struct sl_fib *fib, struct dp_burst *b, const uint16_t *idx, uint16_t n)
 {

@@ -12,8 +12,11 @@
  * `meson test --benchmark -C BUILD dp-bench`, or run the executable
  * (arguments: routes, default 100000, then optionally one leaked share in
  * %; SL_DP_BENCH_NO_HUGE=1 for valgrind).
+ * `bench_dp vrfs [V [R]]`: bench.sh's (b2) instead, V VRFs (default 64) of
+ * R routes (16,000) on vifs, frames of random VRFs, then sorted by VRF.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +28,7 @@
 #include <rte_mbuf.h>
 
 #include "../fib/fib_test_eal.h"
+#include "dp_test_rand.h"
 #include "sl_dp.h"
 
 #define FRAMES 4096
@@ -34,25 +38,6 @@
 #define PEER_ROUTES 16000
 
 enum { VRF_BENCH = 1, VRF_PEER = 2 };
-
-static uint64_t rng = 88172645463325252ull;
-static uint32_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 16);
-}
-
-/* BGP-like: 65 % /24, 25 % /16-/23, 5 % /8-/15, 5 % /25-/32 */
-static uint8_t prefix_len(void)
-{
-	uint32_t r = rnd() % 100;
-	return r < 65	? 24
-	       : r < 90 ? (uint8_t)(16 + rnd() % 8)
-	       : r < 95 ? (uint8_t)(8 + rnd() % 8)
-			: (uint8_t)(25 + rnd() % 8);
-}
 
 static uint32_t peer_dsts[FRAMES];
 
@@ -158,6 +143,34 @@ static void restore(int from, int n)
 	}
 }
 
+/* TSC cycles of the fastest of REPS rounds over the frames in tmpl[]; exits
+ * if any frame is not forwarded (the setup is wrong). */
+static uint64_t fastest(struct sl_dp *dp, struct sl_dp_out *out)
+{
+	struct sl_dp_counters *c = calloc(1, sizeof(*c));
+	uint64_t best = UINT64_MAX;
+	for (int r = 0; r < REPS; r++) {
+		uint64_t t = 0;
+		for (int i = 0; i < FRAMES; i += BURST) {
+			restore(i, BURST);
+			uint64_t t0 = rte_rdtsc();
+			sl_dp_process(dp, c, 0, &pkts[i], BURST, out);
+			t += rte_rdtsc() - t0;
+			memset(out->n_tx, 0, sizeof(out->n_tx));
+			out->tx_ports = 0;
+			if (out->n_punt || out->n_drop) {
+				fprintf(stderr, "dp-bench: %u punted, %u dropped: setup is wrong\n",
+					out->n_punt, out->n_drop);
+				exit(1);
+			}
+		}
+		if (t < best)
+			best = t;
+	}
+	free(c);
+	return best;
+}
+
 /* A leak-point filter that lets everything through: what the hook costs. */
 static void pass_all(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
 	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny)
@@ -180,35 +193,98 @@ static double measure(struct sl_dp *dp, struct sl_dp_out *out, unsigned pct)
 	for (int i = 0; i < FRAMES; i++) {
 		frame(tmpl[i], dsts[i] ? dsts[i] : bench_native_dst[i]);
 	}
-	struct sl_dp_counters *c = calloc(1, sizeof(*c));
-	uint64_t best = UINT64_MAX;
-	for (int r = 0; r < REPS; r++) {
-		uint64_t t = 0;
-		for (int i = 0; i < FRAMES; i += BURST) {
-			restore(i, BURST);
-			uint64_t t0 = rte_rdtsc();
-			sl_dp_process(dp, c, 0, &pkts[i], BURST, out);
-			t += rte_rdtsc() - t0;
-			memset(out->n_tx, 0, sizeof(out->n_tx));
-			out->tx_ports = 0;
-			if (out->n_punt || out->n_drop) {
-				fprintf(stderr, "dp-bench: %u punted, %u dropped: setup is wrong\n",
-					out->n_punt, out->n_drop);
-				exit(1);
-			}
-		}
-		if (t < best)
-			best = t;
-	}
-	free(c);
+	uint64_t best = fastest(dp, out);
 	printf("  %3u %% leaked (%4u of %d frames)   %6.1f cycles/packet\n", pct, leaked, FRAMES,
 		(double)best / FRAMES);
 	return (double)best / FRAMES;
 }
 
+/*
+ * The shape of bench.sh's (b2): V VRFs on vifs 10.. of port 0, R routes each
+ * (the same mix of lengths) through one gateway per VRF, every frame of a
+ * random VRF: a burst spreads over many VRFs. Prints the fastest round, and
+ * the same frames sorted by VRF (bursts of one VRF) for comparison.
+ */
+static int bench_vrfs(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out, uint32_t n_vrf,
+	uint32_t routes)
+{
+	static struct sl_fib_iface_conf ifc[SL_FIB_IFACE_MAX];
+	static uint32_t vrf_of[FRAMES], dst_of[FRAMES];
+	for (uint32_t v = 0; v < n_vrf; v++) {
+		ifc[v] = (struct sl_fib_iface_conf){.port = 0,
+			.vlan = (uint16_t)(10 + v),
+			.vrf_id = 1 + v,
+			.mac = mac0,
+			.up = true,
+			.n_addrs = 1,
+			.addrs = {{sl_test_ip4(192, 168, (uint8_t)v, 1), 24}}};
+		snprintf(ifc[v].name, sizeof(ifc[v].name), "eth0.%u", 10 + v);
+	}
+	if (sl_fib_iface_sync(fib, ifc, n_vrf) < 0)
+		return -1;
+	for (uint32_t v = 0; v < n_vrf; v++) {
+		struct sl_fib_change c = {.op = SL_FIB_VRF_ADD, .vrf_id = 1 + v};
+		if (sl_fib_apply(fib, &c, 1, NULL) < 0)
+			return -1;
+	}
+	for (int i = 0; i < FRAMES; i++)
+		vrf_of[i] = rnd() % n_vrf;
+	for (uint32_t v = 0; v < n_vrf; v++) {
+		uint32_t next = 0; /* frames of v get the first routes of v */
+		for (uint32_t i = 0; i < routes; i++) {
+			uint32_t a = (rnd() % 200 + 1) << 24 | (rnd() & 0xffffff);
+			uint8_t len = prefix_len();
+			a &= ~0u << (32 - len);
+			struct sl_fib_change c = sl_test_route(1 + v, a, len, SL_NH_GATEWAY, NULL,
+				sl_test_ip4(192, 168, (uint8_t)v, 10));
+			memcpy(c.nh.ifname, ifc[v].name, sizeof(ifc[v].name));
+			if (sl_fib_apply(fib, &c, 1, NULL) < 0)
+				return -1;
+			while (next < FRAMES && vrf_of[next] != v)
+				next++;
+			if (next < FRAMES)
+				dst_of[next++] = a | (len < 32 ? rnd() & (~0u >> len) : 0);
+		}
+		sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, ifc[v].name),
+			sl_test_ip4(192, 168, (uint8_t)v, 10), &gw_mac);
+	}
+	if (sl_fib_reader_register(fib, rte_lcore_id()) < 0) /* loaded: now a reader */
+		return -1;
+	for (int sorted = 0; sorted < 2; sorted++) {
+		for (int i = 0; i < FRAMES; i++) {
+			frame(tmpl[i] + 0, dst_of[i]);
+			/* tag it: the frame's Ethernet header grows by 4 bytes */
+			memmove(tmpl[i] + 18, tmpl[i] + 14, FRAME_LEN - 18);
+			tmpl[i][12] = 0x81, tmpl[i][13] = 0x00;
+			tmpl[i][14] = 0, tmpl[i][15] = (uint8_t)(10 + vrf_of[i]);
+			tmpl[i][16] = 0x08, tmpl[i][17] = 0x00;
+			struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(tmpl[i] + 18);
+			ip->total_length = rte_cpu_to_be_16(FRAME_LEN - 18);
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+		}
+		if (sorted) /* a stable sort by VRF: bursts of one or two VRFs */
+			for (int i = 1; i < FRAMES; i++)
+				for (int j = i; j > 0 && vrf_of[j - 1] > vrf_of[j]; j--) {
+					uint8_t t[FRAME_LEN];
+					uint32_t tv = vrf_of[j];
+					memcpy(t, tmpl[j], FRAME_LEN);
+					memcpy(tmpl[j], tmpl[j - 1], FRAME_LEN);
+					memcpy(tmpl[j - 1], t, FRAME_LEN);
+					vrf_of[j] = vrf_of[j - 1];
+					vrf_of[j - 1] = tv;
+				}
+		uint64_t best = fastest(dp, out);
+		printf("  %u VRFs x %u routes, frames %s   %6.1f cycles/packet\n", n_vrf, routes,
+			sorted ? "sorted by VRF " : "of random VRFs", (double)best / FRAMES);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	uint32_t routes = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 10) : 100000;
+	bool vrfs = argc > 1 && strcmp(argv[1], "vrfs") == 0;
+	uint32_t routes = argc > 1 && !vrfs ? (uint32_t)strtoul(argv[1], NULL, 10) : 100000;
 	if (routes < FRAMES)
 		routes = FRAMES;
 	/* hugepages, as sluiced runs: with 4 KiB pages every lookup in a 64 MiB
@@ -234,10 +310,27 @@ int main(int argc, char **argv)
 		"dpb", FRAMES * 2, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	struct sl_fib *fib =
 		sl_fib_new(&(struct sl_fib_config){.max_rules = routes + PEER_ROUTES + 16,
-			.number_tbl8s = routes / 10 + 4096, /* 5 % of routes are longer than /24 */
+			/* 5 % of routes are longer than /24; VRF tables grow by themselves */
+			.number_tbl8s = vrfs ? 0 : routes / 10 + 4096,
 			.socket_id = SOCKET_ID_ANY});
 	struct sl_dp *dp = fib ? sl_dp_new(fib, 1024, SOCKET_ID_ANY) : NULL;
 	struct sl_dp_out *out = calloc(1, sizeof(*out));
+	if (vrfs) {
+		uint32_t n_vrf = argc > 2 ? (uint32_t)strtoul(argv[2], NULL, 10) : 64;
+		uint32_t r = argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 10) : 16000;
+		if (pool == NULL || dp == NULL || n_vrf < 1 || n_vrf > 200)
+			return 1;
+		for (int i = 0; i < FRAMES; i++)
+			pkts[i] = rte_pktmbuf_alloc(pool);
+		printf("dp-bench: sl_dp_process, bursts of %d, fastest of %d rounds (TSC %.2f "
+		       "GHz)\n",
+			BURST, REPS, (double)rte_get_tsc_hz() / 1e9);
+		if (bench_vrfs(fib, dp, out, n_vrf, r) < 0) {
+			fprintf(stderr, "dp-bench: vrfs setup failed\n");
+			return 1;
+		}
+		return 0;
+	}
 	if (pool == NULL || dp == NULL || setup_fib(fib, routes, bench_native_dst) < 0 ||
 		sl_fib_reader_register(fib, rte_lcore_id()) < 0) {
 		fprintf(stderr, "dp-bench: setup failed\n");
