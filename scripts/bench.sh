@@ -8,7 +8,9 @@
 # reserves hugepages, then measures on one worker lcore, interleaved rep by rep:
 #   (a) dpdk-testpmd io floor, (b) sluiced scenarios base / vrfs / leak / firewall
 #   (leak + a 100-rule ruleset on the leaked direction) / commit, (c) the raw
-#   rte_lpm lookup floor.
+#   rte_lpm lookup floor, (l) DPDK's l3fwd on base's and leak's pcap and routes
+#   (built from Debian's dpdk-doc by scripts/l3fwd/build.sh into BUILD/l3fwd;
+#   left out with a warning when it cannot be built).
 # Prints a summary and writes DIR/bench.json (default DIR: BUILD/bench-out).
 # --quick: tiny tables (smoke test: 2,000 routes, 4 VRFs, 1 rep of 1 s); without
 #   --scenarios it runs base,vrfs,leak,commit (add firewall explicitly).
@@ -69,6 +71,11 @@ if [ "${SLUICE_BENCH_NO_BUILD:-0}" != 1 ]; then # the smoke test uses its own bu
 	fi
 	ninja -C "$build" app/sluiced/sluiced app/sluice-bench/sluice-bench-lpm >/dev/null
 fi
+l3fwd=$build/l3fwd/l3fwd/build/l3fwd
+if ! "$top/scripts/l3fwd/build.sh" "$build/l3fwd"; then
+	echo "bench.sh: DPDK's l3fwd not built: measuring without it" >&2
+	l3fwd=""
+fi
 for b in app/sluiced/sluiced app/sluice-bench/sluice-bench-lpm; do
 	if [ ! -x "$build/$b" ]; then
 		echo "bench.sh: $build/$b is not built (needs DPDK)" >&2
@@ -85,6 +92,10 @@ gen() { # scenario args...: regenerate only when the arguments changed
 		/usr/bin/python3 "$top/scripts/gen-bench.py" --out "$data/$sc" --scenario "$sc" "$@"
 		echo "$stamp" >"$data/$sc/args"
 	fi
+	if [ "$sc" != vrfs ] && [ ! "$data/$sc/l3fwd-routes.cfg" -nt "$data/$sc/routes.txt" ]; then
+		# l3fwd's rule file: the same routes, every one to port 0 (eth0)
+		awk '{ print "R" $2 " 0" }' "$data/$sc/routes.txt" >"$data/$sc/l3fwd-routes.cfg"
+	fi
 }
 gen base --routes "$routes" --seed "$seed"
 case ,$scenarios, in *,vrfs,*) gen vrfs --routes "$vrf_routes" --vrfs "$vrfs" --seed "$seed" ;; esac
@@ -97,16 +108,24 @@ esac
 
 # Hugepages: 64 MiB tbl24 + tbl8s per VRF table, for every loaded instance
 # (they stay loaded, paused, between reps) plus mbufs and slack.
-need_mb=$(/usr/bin/python3 - "$data" "$scenarios" <<'EOF'
+# l3fwd (base, and leak or firewall): one table of all the scenario's routes,
+# a tbl8 group per route longer than /24, its IPv6 table (128 MiB), mbufs.
+need_mb=$(/usr/bin/python3 - "$data" "$scenarios" "$l3fwd" <<'EOF'
 import json, os, sys
-data, want = sys.argv[1], sys.argv[2].split(",")
+data, want, l3fwd = sys.argv[1], sys.argv[2].split(","), sys.argv[3]
 mb = 256  # testpmd, lookup floor, slack
+l3 = set()
 for sc, d in (("base", "base"), ("vrfs", "vrfs"), ("leak", "leak"), ("firewall", "fw")):
     if sc not in want and not (sc == "base" and "commit" in want):
         continue
     i = json.load(open(os.path.join(data, d, "info.json")))
     t8 = max(256, 1 << (int(i["tbl8_groups_max"] * 1.25) - 1).bit_length())
     mb += i["vrfs"] * (64 + t8 // 1024 + max(i["routes_per_vrf"]) * 8 // 2**20 + 1) + 64
+    key = "base" if sc == "base" else "leak"
+    if l3fwd and sc in want and sc != "vrfs" and key not in l3:
+        l3.add(key)
+        deep = sum(n for ln, n in i["prefix_lengths"].items() if int(ln) > 24)
+        mb += 64 + deep // 1024 + i["routes_total"] * 8 // 2**20 + 128 + 32
 print(mb)
 EOF
 )
@@ -127,4 +146,5 @@ exec /usr/bin/python3 "$top/app/sluice-bench/bench_fwd.py" --data "$data" \
 	--scenarios "$scenarios" --sluiced "$build/app/sluiced/sluiced" \
 	--lpm "$build/app/sluice-bench/sluice-bench-lpm" --testpmd "$testpmd" \
 	--run-dir "$out/run" --json "$out/bench.json" --reps "$reps" --seconds "$seconds" \
-	--commit-seconds "$commit_seconds" $([ "$quick" = 1 ] && echo --lpm-passes 10 --warmup 0.5)
+	--commit-seconds "$commit_seconds" $([ "$quick" = 1 ] && echo --lpm-passes 10 --warmup 0.5) \
+	${l3fwd:+--l3fwd "$l3fwd" --l3fwd-rules-v6 "$top/scripts/l3fwd/routes-v6.cfg"}

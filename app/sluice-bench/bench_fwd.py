@@ -13,6 +13,9 @@ tx). Measured, interleaved rep by rep, each figure the median of the reps:
                  applied every 100 ms
   (c) lookup     sluice-bench-lpm: raw rte_lpm_lookup_bulk over the same
                  destinations in tables of the same routes
+  (l) l3fwd      DPDK's l3fwd example (--lookup=lpm --parse-ptype, one lcore;
+                 scripts/l3fwd/) on base's and leak's pcap and routes, loaded
+                 once and paused like sluiced; sluice work / l3fwd work
 
 Rates come from the DPDK telemetry socket (/ethdev/stats,0 ipackets sampled
 twice, --seconds apart) for testpmd and sluiced alike; cycles/packet =
@@ -36,6 +39,9 @@ TELEMETRY_DIR = "/var/run/dpdk"
 # scenario name (--scenarios, JSON) -> gen-bench.py data directory
 DATA_DIR = {"base": "base", "vrfs": "vrfs", "leak": "leak", "firewall": "fw"}
 LOADED = ("base", "vrfs", "leak", "firewall")  # scenarios with their own sluiced instance
+# scenario -> the l3fwd instance measured beside it (firewall: leak's pcap and
+# routes, byte for byte); vrfs has none: l3fwd has no VRFs and no 802.1Q
+L3FWD_FOR = {"base": "base", "leak": "leak", "firewall": "leak"}
 
 
 def die_with_parent():
@@ -190,8 +196,11 @@ class Sluiced:
                "--mbufs", str(a.mbufs), "--lpm-rules", str(rules), "--lpm-tbl8s", str(tbl8s)]
         self.cmd = cmd
         log("start %s: %s" % (name, " ".join(cmd)))
+        self.spawn()
+
+    def spawn(self):
         self.t_start = time.monotonic()
-        self.p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.logf,
+        self.p = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=self.logf,
                                   stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
         self.tel = None
         self.task = None
@@ -244,6 +253,59 @@ class Sluiced:
                     os.unlink(os.path.join("/dev/hugepages", f))
                 except OSError:
                     pass
+
+
+class L3fwd(Sluiced):
+    """DPDK's l3fwd (scripts/l3fwd/build.sh) on the port, pcap and routes of a
+    sluiced scenario: --lookup=lpm --parse-ptype, routes from the rule file
+    bench.sh writes beside routes.txt (every route to port 0, as sluiced's
+    gateways all are on eth0). One lcore, lcore 1, which is then EAL's main
+    thread: net_pcap has one tx queue and l3fwd wants one per lcore."""
+
+    READY = "L3FWD: entering main loop on lcore 1"
+
+    def __init__(self, a, name, sdir):  # pylint: disable=super-init-not-called
+        self.name = "l3fwd-" + name
+        self.dir = sdir
+        self.prefix = "slbench-l3fwd-%s-%d" % (name, os.getpid())
+        self.logf = open(os.path.join(a.run_dir, "l3fwd-%s.log" % name), "w")
+        self.cmd = [a.l3fwd, "-l", "1", "--no-pci", "--file-prefix", self.prefix,
+                    "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % os.path.join(
+                        sdir, "traffic.pcap"),
+                    "--", "-p", "0x1", "--config=(0,0,1)", "--lookup=lpm", "--parse-ptype",
+                    "--rule_ipv4=" + os.path.join(sdir, "l3fwd-routes.cfg"),
+                    "--rule_ipv6=" + a.l3fwd_rules_v6]
+        log("start %s: %s" % (self.name, " ".join(self.cmd)))
+        self.spawn()
+
+    def wait_ready(self, timeout):
+        """The log has a line per route (1M): read it as it grows."""
+        deadline = time.monotonic() + timeout
+        pos, tail = 0, ""
+        while time.monotonic() < deadline:
+            if self.p.poll() is not None:
+                raise RuntimeError("%s exited (%d): see %s" % (
+                    self.name, self.p.returncode, self.logf.name))
+            with open(self.logf.name, errors="replace") as f:
+                f.seek(pos)
+                chunk = f.read()
+                pos = f.tell()
+            if self.READY in tail + chunk:
+                self.load_s = time.monotonic() - self.t_start
+                self.tel = Telemetry(self.prefix, 30)
+                self.task = "/proc/%d/task/%d" % (self.p.pid, self.p.pid)
+                return
+            tail = (tail + chunk)[-len(self.READY):]
+            time.sleep(0.5)
+        raise RuntimeError("%s not ready after %d s" % (self.name, timeout))
+
+
+def l3fwd_rep(a, s):
+    s.resume()
+    time.sleep(a.warmup)
+    r = rate(s.tel, a.seconds, s.task)
+    s.pause()
+    return r
 
 
 def testpmd_rep(a, pcap, rep):
@@ -443,6 +505,8 @@ def main():
     ap.add_argument("--commit-interval", type=float, default=0.1)
     ap.add_argument("--lpm-passes", type=int, default=300)
     ap.add_argument("--load-timeout", type=int, default=1800)
+    ap.add_argument("--l3fwd", help="DPDK's l3fwd built by scripts/l3fwd/build.sh")
+    ap.add_argument("--l3fwd-rules-v6", help="l3fwd's --rule_ipv6 file (it wants both)")
     a = ap.parse_args()
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, on_signal)
@@ -466,7 +530,7 @@ def main():
     result = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
               "machine": machine(), "reps": a.reps, "seconds": a.seconds,
               "inputs": info, "scenarios": {}}
-    inst = {}
+    inst, l3 = {}, {}
     try:
         # Load one instance at a time (loading is the control plane's job and
         # would steal the worker's core from a measuring neighbour), pause it.
@@ -477,7 +541,16 @@ def main():
                 log("%s ready in %.1f s" % (sc, s.load_s))
                 inst[sc] = s
                 s.pause()
+        for key in ("base", "leak") if a.l3fwd else ():
+            scs = [sc for sc in LOADED if L3FWD_FOR.get(sc) == key and sc in want]
+            if scs:
+                s = L3fwd(a, key, os.path.join(a.data, DATA_DIR[scs[0]]))
+                s.wait_ready(a.load_timeout)
+                log("%s ready in %.1f s" % (s.name, s.load_s))
+                l3[key] = s
+                s.pause()
         floor_runs, runs = [], {sc: [] for sc in inst}
+        l3_runs = {key: [] for key in l3}
         for rep in range(a.reps):
             log("rep %d/%d: testpmd io" % (rep + 1, a.reps))
             floor_runs.append(testpmd_rep(a, os.path.join(a.data, "base", "traffic.pcap"), rep))
@@ -486,6 +559,10 @@ def main():
                     continue
                 log("rep %d/%d: sluiced %s" % (rep + 1, a.reps, sc))
                 runs[sc].append(sluiced_rep(a, s))
+            for key, s in l3.items():
+                log("rep %d/%d: l3fwd %s" % (rep + 1, a.reps, key))
+                l3_runs[key].append(l3fwd_rep(a, s))
+        l3_mem = {key: hugepage_bytes(s.prefix) for key, s in l3.items()}
         mem = {}
         for sc, s in inst.items():
             s.resume()  # a paused sluiced answers nothing
@@ -497,7 +574,7 @@ def main():
                                                                  a.commit_seconds))
             result["scenarios"]["commit"] = commit_scenario(a, inst["base"])
     finally:
-        for s in inst.values():
+        for s in list(inst.values()) + list(l3.values()):
             s.stop()
         cleanup_files()
     # The lookup floors last: their tables need the hugepages sluiced held.
@@ -525,6 +602,7 @@ def main():
                           "command": floor_runs[0]["command"]}
     if "firewall" in inst and "leak" in lookups:
         lookups["firewall"] = lookups["leak"]
+    result["l3fwd"] = l3fwd_results(a, l3, l3_runs, l3_mem, hz, floor_runs)
     for sc, rs in runs.items():
         if not rs:
             continue
@@ -546,6 +624,7 @@ def main():
             "lookup_floor": lookups.get(sc),
         }
         entry.update(mem[sc])
+        entry.update(beside_l3fwd(sc, rs, result["l3fwd"], hz, floor_runs))
         if sc in ("leak", "firewall"):
             entry["leaked_share"] = i["leaked_packets"] / i["packets"]
         if sc == "firewall":
@@ -564,6 +643,49 @@ def main():
         json.dump(result, f, indent=1)
         f.write("\n")
     summary(result)
+
+
+def l3fwd_results(a, l3, l3_runs, l3_mem, hz, floor_runs):
+    """l3fwd's figures per instance, in the same units as sluiced's."""
+    if not l3:
+        return {"available": False,
+                "note": "not run: no l3fwd binary (scripts/l3fwd/build.sh needs dpdk-doc)"
+                if not a.l3fwd else "not run: no scenario with an l3fwd reference"}
+    out = {"available": True}
+    floor_cpp = hz / med([r["pps"] for r in floor_runs])
+    for key, s in l3.items():
+        rs = l3_runs[key]
+        cpp = hz / med([r["pps"] for r in rs])
+        out[key] = {
+            "mpps": hz / cpp / 1e6, "cycles_per_packet": cpp,
+            "work_cycles_per_packet": cpp - floor_cpp,
+            "mpps_wall": med([r["pps_wall"] for r in rs]) / 1e6,
+            "cpu_share": med([r["cpu_share"] for r in rs]),
+            "reps_mpps": [r["pps"] / 1e6 for r in rs], "reps": rs,
+            "load_seconds": s.load_s, "hugepage_bytes": l3_mem.get(key),
+            "command": " ".join(s.cmd),
+        }
+    return out
+
+
+def beside_l3fwd(sc, rs, l3res, hz, floor_runs):
+    """sluice's work / l3fwd's work (work = cycles/packet - io floor), from
+    the medians and rep by rep (each rep's figures with that rep's floor)."""
+    key = L3FWD_FOR.get(sc)
+    if key is None or key not in l3res:
+        return {"l3fwd": {"available": False,
+                          "note": "l3fwd has no VRFs and does not parse 802.1Q"
+                          if sc == "vrfs" else "l3fwd not run"}}
+    e = l3res[key]
+    floor_cpp = hz / med([r["pps"] for r in floor_runs])
+    work = hz / med([r["pps"] for r in rs]) - floor_cpp
+    reps = [(hz / r["pps"] - hz / f["pps"]) / (hz / l["pps"] - hz / f["pps"])
+            for r, l, f in zip(rs, e["reps"], floor_runs)]
+    return {"l3fwd": {"available": True, "instance": key,
+                      "cycles_per_packet": e["cycles_per_packet"],
+                      "work_cycles_per_packet": e["work_cycles_per_packet"]},
+            "work_ratio_vs_l3fwd": work / e["work_cycles_per_packet"],
+            "reps_work_ratio_vs_l3fwd": reps}
 
 
 def leak_costs(scs):
@@ -655,6 +777,20 @@ def summary(r):
         p("  %-34s %8.2f %10.1f %10.1f %12.1f" % (label, e["mpps"], e["cycles_per_packet"],
                                                 e["work_cycles_per_packet"],
                                                 e["lpm_bytes_per_vrf"] / 2**20))
+    l3 = r.get("l3fwd") or {}
+    for key, label in (("base", "(l) l3fwd, b1's pcap and routes"),
+                       ("leak", "(l) l3fwd, b3's pcap, one table")):
+        e = l3.get(key)
+        if e:
+            p("  %-34s %8.2f %10.1f %10.1f %12s" % (label, e["mpps"], e["cycles_per_packet"],
+                                                  e["work_cycles_per_packet"], "-"))
+    ratios = ["%s %.2f" % (tag, r["scenarios"][sc]["work_ratio_vs_l3fwd"])
+              for sc, tag in (("base", "b1"), ("leak", "b3"), ("firewall", "b4"))
+              if "work_ratio_vs_l3fwd" in r["scenarios"].get(sc, {})]
+    if ratios:
+        p("  %-34s %s (target <= 1.0 native)" % ("sluice work / l3fwd work", ", ".join(ratios)))
+    elif not l3.get("available", True):
+        p("  %-34s %s" % ("(l) l3fwd", l3.get("note")))
     lc = r.get("leak_costs") or {}
     for tag, what in (("b3", "leak"), ("b4", "leak + firewall")):
         if "%s_minus_b1_per_leaked_packet" % tag in lc:
@@ -693,7 +829,7 @@ def summary(r):
                 sc, lf["bulk_cycles_per_packet"], lf["single_cycles_per_packet"],
                 " (+ 2nd lookup of %d/%d)" % (lf["second_lookups_per_pass"], lf["lookups_per_pass"])
                 if lf["second_lookups_per_pass"] else ""))
-    p("  Mpps = packets per second of the worker's CPU time; work = sluiced - io floor cycles/packet")
+    p("  Mpps = packets per second of the worker's CPU time; work = cycles/packet - io floor")
     p("  ------------------------------------------------------------------------\n")
 
 

@@ -2,7 +2,8 @@
 """Smoke test of the forwarding benchmark: scripts/bench.sh --quick (2,000
 routes, 4 VRFs, one 1-second rep) over every scenario (base, vrfs, leak,
 firewall, commit) must run end to end and write well-formed JSON with every
-section. No figure is checked beyond being a positive number:
+section (and DPDK's l3fwd beside sluice when dpdk-doc is installed). No
+figure is checked beyond being a positive number:
 timings never decide a test. Exit 0 pass, 1 fail, 77 skip (no root, no
 dpdk-testpmd, sluiced not built)."""
 import json
@@ -70,6 +71,18 @@ def main():
                 fail("scenarios.%s.work_cycles_per_packet missing" % sc)
             if e["reps"][0]["forwarded"] <= 0:
                 fail("sluiced forwarded nothing in %s: %r" % (sc, e["reps"][0]))
+        # DPDK's l3fwd beside sluice (scripts/l3fwd/build.sh; its sources come with dpdk-doc)
+        if os.path.isfile("/usr/share/dpdk/examples/l3fwd/main.c"):
+            for key in ("base", "leak"):
+                positive(r, "l3fwd.%s.cycles_per_packet" % key)
+            for sc in ("base", "leak", "firewall"):
+                positive(r, "scenarios.%s.l3fwd.cycles_per_packet" % sc)
+                if not isinstance(r["scenarios"][sc].get("work_ratio_vs_l3fwd"), (int, float)):
+                    fail("scenarios.%s.work_ratio_vs_l3fwd missing" % sc)
+            if r["scenarios"]["vrfs"]["l3fwd"].get("available") is not False:
+                fail("vrfs has an l3fwd reference, expected none: %r" % r["scenarios"]["vrfs"]["l3fwd"])
+            if "sluice work / l3fwd work" not in p.stdout:
+                fail("no l3fwd line in the summary")
         if r["scenarios"]["vrfs"]["vrfs"] != 4:
             fail("vrfs scenario has %r VRFs, expected 4" % r["scenarios"]["vrfs"]["vrfs"])
         if r["scenarios"]["leak"]["reps"][0]["leaked"] <= 0:
