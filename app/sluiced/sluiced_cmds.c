@@ -199,10 +199,26 @@ static int cmd_show_dataplane(
 			(double)st.max_gap_ns / 1e3, (double)st.max_on_cpu_ns / 1e3,
 			st.gaps_over_1ms, st.on_cpu_over_1ms);
 		fprintf(out,
-			",\"fib\":{\"vrfs\":%u,\"next_hops\":%u,\"neighbours\":%u,"
-			"\"bytes_per_vrf\":%zu,\"bytes_total\":%zu,\"tbl8_groups\":%u}}\n",
-			fs.vrfs, fs.nh_used, fs.neighbours, fs.bytes_per_vrf, fs.bytes_total,
-			fs.tbl8_groups_used);
+			",\"fib\":{\"vrfs\":%u,\"vrfs_small\":%u,\"promotions\":%u,"
+			"\"next_hops\":%u,\"neighbours\":%u,"
+			"\"bytes_per_vrf\":%zu,\"bytes_total\":%zu,\"tbl8_groups\":%u,\"tables\":[",
+			fs.vrfs, fs.vrfs_small, fs.promotions, fs.nh_used, fs.neighbours,
+			fs.bytes_per_vrf, fs.bytes_total, fs.tbl8_groups_used);
+		/* the real DPDK memory of each VRF's table, as it sized itself */
+		const struct sl_rib *rib = sl_router_rib_const(s->router);
+		for (uint32_t v = 0, n = 0; v < SL_VRF_MAX; v++) {
+			struct sl_fib_vrf_stats vs;
+			if (sl_fib_vrf_stats_get(s->fib, v, &vs) < 0)
+				continue;
+			const char *name = sl_rib_vrf_name(rib, v);
+			fprintf(out,
+				"%s{\"vrf\":\"%s\",\"layout\":\"%s\",\"routes\":%zu,"
+				"\"bytes\":%zu,\"groups\":%u}",
+				n++ ? "," : "", name ? name : "default",
+				vs.small ? "small" : "rte_lpm", vs.routes, vs.bytes,
+				vs.groups_used);
+		}
+		fprintf(out, "]}}\n");
 		return SL_CTL_OK;
 	}
 	fprintf(out,
@@ -223,10 +239,10 @@ static int cmd_show_dataplane(
 		(double)st.max_gap_ns / 1e3, (double)st.max_on_cpu_ns / 1e3, st.gaps_over_1ms,
 		st.on_cpu_over_1ms);
 	fprintf(out,
-		"fib: %u VRF tables (%zu MiB, largest %zu MiB, %u tbl8 groups), %u next hops, %u "
-		"neighbours\n",
-		fs.vrfs, fs.bytes_total >> 20, fs.bytes_per_vrf >> 20, fs.tbl8_groups_used,
-		fs.nh_used, fs.neighbours);
+		"fib: %u VRF tables (%u small, %u rte_lpm layout; %zu MiB, largest %zu KiB, %u "
+		"groups), %u next hops, %u neighbours\n",
+		fs.vrfs, fs.vrfs_small, fs.vrfs - fs.vrfs_small, fs.bytes_total >> 20,
+		fs.bytes_per_vrf >> 10, fs.tbl8_groups_used, fs.nh_used, fs.neighbours);
 	return SL_CTL_OK;
 }
 

@@ -2,7 +2,7 @@
 /*
  * sluiced — the sluice router daemon.
  *   sluiced [EAL options] -- [--config FILE] [--socket PATH] [--stats-period SEC]
- *                            [--mbufs N] [--lpm-rules N] [--lpm-tbl8s N]
+ *                            [--mbufs N]
  * The main lcore is the control thread (config, control socket, punt path);
  * every other lcore is a forwarding worker. With a single lcore the main lcore
  * also polls the ports between control tasks (slower, but it works).
@@ -36,16 +36,13 @@ static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 		"usage: %s [EAL options] -- [--config FILE] [--socket PATH] [--stats-period SEC]\n"
-		"                         [--mbufs N] [--lpm-rules N] [--lpm-tbl8s N] "
-		"[--conntrack-max N]\n"
+		"                         [--mbufs N] [--conntrack-max N]\n"
 		"                         [--ctl-request-max MIB]\n"
 		"  --config FILE       load FILE at start; `save` writes the running config there\n"
 		"  --socket PATH       control socket (default %s)\n"
 		"  --stats-period SEC  print per-port rates and drops every SEC seconds\n"
 		"  --mbufs N           packet buffers in the pool (default: sized from the "
 		"queues)\n"
-		"  --lpm-rules N       ignored: VRF tables have no route limit\n"
-		"  --lpm-tbl8s N       initial tbl8 groups per VRF table; they grow (default 64)\n"
 		"  --conntrack-max N   flows tracked at leak points (default 65536)\n"
 		"  --ctl-request-max MIB  largest control-socket request (default 256); it\n"
 		"                      guards memory: larger input is streamed in chunks\n"
@@ -98,15 +95,11 @@ static int parse_args(int argc, char **argv)
 				return -EINVAL;
 			sd.n_mbufs = v;
 			break;
-		case 'r':
-			if (parse_u32("--lpm-rules", optarg, 16, 1u << 24, &v) < 0)
-				return -EINVAL;
-			sd.fib_cfg.max_rules = v;
-			break;
+		case 'r': /* accepted from old scripts: VRF tables size themselves */
 		case 't':
-			if (parse_u32("--lpm-tbl8s", optarg, 16, 1u << 24, &v) < 0)
+			if (parse_u32(c == 'r' ? "--lpm-rules" : "--lpm-tbl8s", optarg, 16,
+				    1u << 24, &v) < 0)
 				return -EINVAL;
-			sd.fib_cfg.number_tbl8s = v;
 			break;
 		case 'k':
 			if (parse_u32("--conntrack-max", optarg, 1, 1u << 24, &v) < 0)
@@ -294,10 +287,15 @@ int main(int argc, char **argv)
 	if (sd_ports_init(&sd) < 0)
 		goto out;
 	if ((rc = sd_sync(&sd)) < 0) {
+		struct sl_fib_stats fs;
+		sl_fib_stats_get(sd.fib, &fs);
 		fprintf(stderr,
 			"sluiced: cannot install the configuration in the FIB: %s "
-			"(memory: %zu MiB per VRF table)\n",
-			strerror(-rc), sl_fib_vrf_bytes(&sd.fib_cfg) >> 20);
+			"(VRF tables so far: %u, %zu MiB of DPDK memory; a new VRF takes %zu KiB, "
+			"a VRF past %u groups %zu MiB)\n",
+			strerror(-rc), fs.vrfs, fs.bytes_total >> 20,
+			sl_fib_vrf_bytes(&sd.fib_cfg) >> 10, SL_FIB_SMALL_GROUPS_MAX,
+			sizeof(struct rte_lpm) >> 20);
 		rc = 1;
 		goto out_ports;
 	}
@@ -329,10 +327,10 @@ int main(int argc, char **argv)
 		rte_eal_remote_launch(sl_dp_worker_main, &sd.workers[i], sd.workers[i].lcore_id);
 	struct sl_fib_stats fst;
 	sl_fib_stats_get(sd.fib, &fst);
-	printf("sluiced: ready: %u ports, %u workers, %u VRFs (%zu MiB, largest %zu MiB), "
-	       "socket %s\n",
-		sd.n_ports, sd.n_workers, fst.vrfs, fst.bytes_total >> 20, fst.bytes_per_vrf >> 20,
-		sd.socket_path ? sd.socket_path : SL_CTL_SOCKET_DEFAULT);
+	printf("sluiced: ready: %u ports, %u workers, %u VRFs (%u small; tables %zu MiB, "
+	       "largest %zu KiB), socket %s\n",
+		sd.n_ports, sd.n_workers, fst.vrfs, fst.vrfs_small, fst.bytes_total >> 20,
+		fst.bytes_per_vrf >> 10, sd.socket_path ? sd.socket_path : SL_CTL_SOCKET_DEFAULT);
 	fflush(stdout);
 
 	control_loop(&sd);

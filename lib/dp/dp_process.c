@@ -260,13 +260,14 @@ static __rte_always_inline uint32_t redirect_bits4(const uint32_t *vals)
 
 /* Look up ips[0..n) in one VRF into vals[] (LPM value or VAL_MISS), four at
  * a time with rte_lpm_lookupx4 (its default value is the VRF's default
- * route). Returns which of them are redirects, as bits. */
+ * route), or in bulk in a small table. Returns which of them are redirects,
+ * as bits. */
 static __rte_always_inline uint32_t lookup_vrf(
 	const struct sl_fib *fib, uint32_t vrf, const uint32_t *ips, uint32_t *vals, uint16_t n)
 {
-	struct rte_lpm *lpm = vrf < SL_VRF_MAX ? sl_fib_lpm(fib, vrf) : NULL;
+	uintptr_t tbl = vrf < SL_VRF_MAX ? sl_fib_table(fib, vrf) : 0;
 	uint16_t i = 0;
-	if (unlikely(lpm == NULL)) {
+	if (unlikely(tbl == 0)) {
 		for (; i < n; i++)
 			vals[i] = VAL_MISS;
 		return 0;
@@ -274,6 +275,13 @@ static __rte_always_inline uint32_t lookup_vrf(
 	uint32_t dflt = sl_fib_default(fib, vrf);
 	uint32_t defv = (dflt & RTE_LPM_LOOKUP_SUCCESS) ? (dflt & SL_FIB_VAL_MASK) : VAL_MISS;
 	uint32_t redirects = 0;
+	if (sl_fib_table_is_small(tbl)) { /* one branch per burst: a VRF has one layout */
+		sl_fib_small_lookup_bulk(sl_fib_table_small(tbl), ips, vals, n, defv);
+		for (; i < n; i++)
+			redirects |= (uint32_t)((vals[i] >> 23) == 1) << i;
+		return redirects;
+	}
+	struct rte_lpm *lpm = sl_fib_table_lpm(tbl);
 	for (; i + 4 <= n; i += 4) {
 		xmm_t x;
 		memcpy(&x, &ips[i], sizeof(x));

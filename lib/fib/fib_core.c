@@ -16,8 +16,8 @@ RTE_LOG_REGISTER(sl_fib_logtype, sluice.fib, INFO);
 
 static void fib_config_defaults(struct sl_fib_config *c)
 {
-	if (c->number_tbl8s == 0)
-		c->number_tbl8s = 64; /* 64 KiB; the array doubles as routes need */
+	if (c->small_groups_max == 0)
+		c->small_groups_max = SL_FIB_SMALL_GROUPS_MAX;
 	if (c->neigh_max == 0)
 		c->neigh_max = 4096;
 	if (c->max_readers == 0)
@@ -28,9 +28,9 @@ size_t sl_fib_vrf_bytes(const struct sl_fib_config *cfg)
 {
 	struct sl_fib_config c = *cfg;
 	fib_config_defaults(&c);
-	/* tbl24 (2^24 x 4 B) + the initial tbl8 groups (256 x 4 B each); the
-	 * rules live on the C heap */
-	return sizeof(struct rte_lpm) + (size_t)c.number_tbl8s * 256 * 4;
+	/* a new VRF is small: tbl16 (2^16 x 4 B) + its first groups (256 x 4 B
+	 * each); the rules live on the C heap */
+	return sizeof(struct sl_fib_small) + (size_t)FIB_SMALL_GROUPS_INIT * 256 * 4;
 }
 
 static int fib_neigh_create(struct sl_fib *fib)
@@ -157,6 +157,21 @@ void sl_fib_synchronize(struct sl_fib *fib)
 	fib_synchronize(fib);
 }
 
+int sl_fib_vrf_stats_get(const struct sl_fib *fib, uint32_t vrf_id, struct sl_fib_vrf_stats *st)
+{
+	const struct fib_lpm *t = vrf_id < SL_VRF_MAX ? fib->priv->tables[vrf_id] : NULL;
+	if (t == NULL)
+		return -ENOENT;
+	struct fib_lpm_stats ts;
+	fib_lpm_stats_get(t, &ts);
+	*st = (struct sl_fib_vrf_stats){.small = fib_lpm_kind(t) == FIB_LPM_SMALL,
+		.routes = ts.rules,
+		.bytes = ts.bytes_dpdk,
+		.groups_used = ts.tbl8_used,
+		.groups = ts.tbl8_groups};
+	return 0;
+}
+
 void sl_fib_stats_get(const struct sl_fib *fib, struct sl_fib_stats *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -167,6 +182,7 @@ void sl_fib_stats_get(const struct sl_fib *fib, struct sl_fib_stats *st)
 		struct fib_lpm_stats ts;
 		fib_lpm_stats_get(t, &ts);
 		st->vrfs++;
+		st->vrfs_small += fib_lpm_kind(t) == FIB_LPM_SMALL;
 		st->bytes_total += ts.bytes_dpdk;
 		st->bytes_per_vrf = RTE_MAX(st->bytes_per_vrf, ts.bytes_dpdk);
 		st->tbl8_groups_used += ts.tbl8_used;
@@ -175,5 +191,6 @@ void sl_fib_stats_get(const struct sl_fib *fib, struct sl_fib_stats *st)
 		st->nh_used +=
 			fib->priv->nh_refcnt[i] != 0 && !(fib->priv->nh_refcnt[i] & FIB_NH_RETIRED);
 	st->nh_capacity = fib->priv->nh_cap;
+	st->promotions = fib->priv->promotions;
 	st->neighbours = (uint32_t)rte_hash_count(fib->neigh);
 }

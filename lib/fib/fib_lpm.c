@@ -1,18 +1,25 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * fib_lpm.c — a VRF's table in rte_lpm's memory layout with a trie-driven
- * writer (see fib_lpm.h). Why not DPDK's own writers: rte_lpm_add/delete scan
+ * fib_lpm.c — a VRF's table in rte_lpm's memory layout, or the small 16-8-8
+ * one, with a trie-driven writer (see fib_lpm.h). Why not DPDK's own writers: rte_lpm_add/delete scan
  * all rules of a depth (≈ 249,000 cycles per route at 1M routes); rte_fib's
  * DIR24_8 over rte_rib writes like this module but has no RCU in 22.11, zeroes
  * a folded tbl8 group while readers may be inside it, needs a fixed tbl8 count
  * and rte_rib a fixed node count, and its lookup is slower than rte_lpm's.
  *
- * Entry words (little-endian rte_lpm_tbl_entry): bits 0-23 next hop or group,
- * bit 24 valid, bit 25 "points to a tbl8 group" (tbl24 only), bits 26-31 depth.
+ * Why a table of our own for small VRFs: rte_lpm's tbl24 is 64 MiB whatever
+ * the routes; rte_fib's DIR24_8 too; rte_lpm6-like tries are IPv6 only. The
+ * small layout costs 256 KiB + 1 KiB per /16 or /24 holding longer prefixes.
  *
- * Invariant: a tbl24 entry points to a group exactly when its /24 holds a rule
- * deeper than 24. So an address range that no rule splits below /24 is only
- * tbl24 entries, and a range boundary inside a /24 always falls in a group.
+ * Entry words (little-endian rte_lpm_tbl_entry): bits 0-23 next hop or group,
+ * bit 24 valid, bit 25 "points to a group" (not in the last level), bits 26-31
+ * depth. The top table covers /`top` prefixes (24 or 16); each group level
+ * below it 8 more bits, down to /32.
+ *
+ * Invariant: an entry covering a /b points to a group exactly when its /b
+ * holds a rule deeper than b. So an address range that no rule splits below
+ * /b is only entries of that level, and a range boundary inside a /b always
+ * falls in a group.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -23,6 +30,7 @@
 #include <rte_malloc.h>
 
 #include "fib_lpm.h"
+#include "sl_fib.h"
 
 #define ENT_VALID (1u << 24)
 #define ENT_GROUP (1u << 25)
@@ -40,7 +48,11 @@ struct node {
 };
 
 struct fib_lpm {
-	struct rte_lpm *lpm; /* the readers' block: tbl24 and the tbl8 pointer */
+	enum fib_lpm_kind kind;
+	uint8_t top; /* bits the top table resolves: 24 or 16 */
+	struct rte_lpm *lpm; /* LARGE: the readers' block, tbl24 and the tbl8 pointer */
+	struct sl_fib_small *small; /* SMALL: tbl16 and the pool pointer */
+	uint32_t *top_tbl; /* tbl24 or tbl16 */
 	struct rte_rcu_qsbr *qsbr;
 	int socket_id;
 	struct node *root;
@@ -78,14 +90,30 @@ static inline bool is_group(uint32_t e)
 	return (e & (ENT_VALID | ENT_GROUP)) == (ENT_VALID | ENT_GROUP);
 }
 
-static inline uint32_t *tbl24_of(struct fib_lpm *t)
-{
-	return (uint32_t *)t->lpm->tbl24;
-}
-
 static inline uint32_t *tbl8_of(struct fib_lpm *t)
 {
-	return (uint32_t *)t->lpm->tbl8;
+	return t->kind == FIB_LPM_LARGE ? (uint32_t *)t->lpm->tbl8 : t->small->pool;
+}
+
+static void pool_publish(struct fib_lpm *t, uint32_t *pool)
+{
+	if (t->kind == FIB_LPM_LARGE)
+		__atomic_store_n(&t->lpm->tbl8, (struct rte_lpm_tbl_entry *)pool, __ATOMIC_RELEASE);
+	else
+		__atomic_store_n(&t->small->pool, pool, __ATOMIC_RELEASE);
+}
+
+/* The entry covering the /b of addr (b: top, top + 8, ...); the groups above
+ * it exist (the invariant, for a rule deeper than b). */
+static uint32_t *slot_at(struct fib_lpm *t, uint32_t addr, uint8_t b)
+{
+	uint32_t *e = &t->top_tbl[addr >> (32 - t->top)];
+	for (uint8_t d = t->top; d < b; d += 8) {
+		RTE_VERIFY(is_group(*e));
+		e = &tbl8_of(
+			t)[(size_t)(*e & 0xffffff) * GROUP_ENTRIES + ((addr >> (24 - d)) & 0xff)];
+	}
+	return e;
 }
 
 static inline void store(uint32_t *slot, uint32_t e)
@@ -196,19 +224,19 @@ static void trie_remove(struct fib_lpm *t, struct node *n)
 	}
 }
 
-/* Does the /24 of addr hold a rule deeper than 24? */
-static bool trie_has_deeper(const struct fib_lpm *t, uint32_t addr)
+/* Does the /b of addr hold a rule deeper than b? */
+static bool trie_has_deeper(const struct fib_lpm *t, uint32_t addr, uint8_t b)
 {
 	const struct node *n = t->root;
-	while (n != NULL && n->depth < 24) {
+	while (n != NULL && n->depth < b) {
 		if (!node_covers(n, addr))
 			return false;
 		n = n->child[bit_at(addr, n->depth)];
 	}
-	if (n == NULL || ((n->addr ^ addr) & mask_of(24)) != 0)
+	if (n == NULL || ((n->addr ^ addr) & mask_of(b)) != 0)
 		return false;
-	/* below a /24 node, every node is deeper; a rule-less node branches */
-	return n->depth > 24 || n->child[0] != NULL || n->child[1] != NULL;
+	/* below a /b node, every node is deeper; a rule-less node branches */
+	return n->depth > b || n->child[0] != NULL || n->child[1] != NULL;
 }
 
 /* ---- tbl8 groups ---------------------------------------------------------- */
@@ -243,7 +271,7 @@ static int groups_grow(struct fib_lpm *t)
 		return -ENOMEM;
 	uint32_t *old = tbl8_of(t);
 	memcpy(tbl8, old, (size_t)t->groups_fresh * GROUP_ENTRIES * sizeof(uint32_t));
-	__atomic_store_n(&t->lpm->tbl8, (struct rte_lpm_tbl_entry *)tbl8, __ATOMIC_RELEASE);
+	pool_publish(t, tbl8);
 	rte_rcu_qsbr_synchronize(t->qsbr, RTE_QSBR_THRID_INVALID);
 	rte_free(old);
 	t->groups = n;
@@ -297,36 +325,31 @@ static int group_retire(struct fib_lpm *t, uint32_t group)
 
 /* ---- writing address ranges ---------------------------------------------- */
 
-/* Write e to every address in [lo, hi). Boundaries inside a /24 lie in a group. */
+/* Write e to every address in [lo, hi) of the level whose entries tab[] each
+ * cover a /bits, starting at address base. Boundaries inside an entry's
+ * range lie in a group. */
+static void write_level(struct fib_lpm *t, uint32_t *tab, uint8_t bits, uint64_t base, uint64_t lo,
+	uint64_t hi, uint32_t e)
+{
+	unsigned shift = 32 - bits;
+	for (uint64_t i = (lo - base) >> shift; lo < hi; i++) {
+		uint64_t elo = base + (i << shift), ehi = elo + ((uint64_t)1 << shift);
+		uint32_t cur = tab[i];
+		if (is_group(cur)) {
+			uint32_t *g = &tbl8_of(t)[(size_t)(cur & 0xffffff) * GROUP_ENTRIES];
+			write_level(t, g, (uint8_t)(bits + 8), elo, lo, RTE_MIN(hi, ehi), e);
+		} else {
+			RTE_VERIFY(lo == elo && ehi <= hi);
+			store(&tab[i], e);
+		}
+		lo = ehi;
+	}
+}
+
 static void write_span(struct fib_lpm *t, uint64_t lo, uint64_t hi, uint32_t e)
 {
-	uint32_t *tbl24 = tbl24_of(t);
-	uint32_t *tbl8 = tbl8_of(t);
-	while (lo < hi) {
-		uint32_t i24 = (uint32_t)(lo >> 8);
-		if ((lo & 0xff) == 0 && hi - lo >= GROUP_ENTRIES) {
-			uint64_t end = hi & ~(uint64_t)0xff;
-			for (; lo < end; lo += GROUP_ENTRIES, i24++) {
-				uint32_t cur = tbl24[i24];
-				if (!is_group(cur)) {
-					store(&tbl24[i24], e);
-					continue;
-				}
-				/* not reached while the invariant holds; still exact */
-				uint32_t *g = &tbl8[(size_t)(cur & 0xffffff) * GROUP_ENTRIES];
-				for (unsigned k = 0; k < GROUP_ENTRIES; k++)
-					store(&g[k], e);
-			}
-			continue;
-		}
-		uint64_t end = RTE_MIN(hi, ((uint64_t)i24 + 1) << 8);
-		uint32_t cur = tbl24[i24];
-		RTE_VERIFY(is_group(cur));
-		uint32_t *g = &tbl8[(size_t)(cur & 0xffffff) * GROUP_ENTRIES];
-		for (uint64_t a = lo; a < end; a++)
-			store(&g[a & 0xff], e);
-		lo = end;
-	}
+	if (lo < hi)
+		write_level(t, t->top_tbl, t->top, 0, lo, hi, e);
 }
 
 struct gap_walk {
@@ -357,28 +380,31 @@ static void write_uncovered(struct fib_lpm *t, const struct node *n, uint32_t e)
 	write_span(t, w.next, (uint64_t)n->addr + ((uint64_t)1 << (32 - n->depth)), e);
 }
 
-/* Give the /24 of addr a group holding what the tbl24 entry says now. */
-static int group_split(struct fib_lpm *t, uint32_t addr)
+/* Give the /b of addr a group holding what its entry says now: 1 if made,
+ * 0 if it had one, or a negative errno. */
+static int group_split(struct fib_lpm *t, uint32_t addr, uint8_t b)
 {
-	uint32_t *slot = &tbl24_of(t)[addr >> 8];
-	if (is_group(*slot))
+	if (is_group(*slot_at(t, addr, b)))
 		return 0;
 	uint32_t group;
 	int rc = group_alloc(t, &group);
 	if (rc < 0)
 		return rc;
+	uint32_t *slot = slot_at(t, addr, b); /* the array may have grown */
 	uint32_t *g = &tbl8_of(t)[(size_t)group * GROUP_ENTRIES];
 	for (unsigned k = 0; k < GROUP_ENTRIES; k++)
 		store(&g[k], *slot);
 	/* readers that see the pointer see the filled group */
 	__atomic_store_n(slot, group | ENT_VALID | ENT_GROUP, __ATOMIC_RELEASE);
-	return 0;
+	return 1;
 }
 
-/* The /24 of addr lost its last rule deeper than 24: its group is uniform. */
-static void group_fold(struct fib_lpm *t, uint32_t addr)
+/* The /b of addr holds no rule deeper than b: its group is uniform. */
+static void group_fold(struct fib_lpm *t, uint32_t addr, uint8_t b)
 {
-	uint32_t *slot = &tbl24_of(t)[addr >> 8];
+	uint32_t *slot = slot_at(t, addr, b);
+	if (!is_group(*slot))
+		return;
 	uint32_t group = *slot & 0xffffff;
 	store(slot, tbl8_of(t)[(size_t)group * GROUP_ENTRIES]);
 	t->groups_used--;
@@ -387,7 +413,8 @@ static void group_fold(struct fib_lpm *t, uint32_t addr)
 
 /* ---- the interface ------------------------------------------------------- */
 
-struct fib_lpm *fib_lpm_new(int socket_id, uint32_t tbl8_groups, struct rte_rcu_qsbr *qsbr)
+struct fib_lpm *fib_lpm_new(
+	enum fib_lpm_kind kind, int socket_id, uint32_t tbl8_groups, struct rte_rcu_qsbr *qsbr)
 {
 	struct fib_lpm *t = calloc(1, sizeof(*t));
 	if (t == NULL) {
@@ -397,19 +424,29 @@ struct fib_lpm *fib_lpm_new(int socket_id, uint32_t tbl8_groups, struct rte_rcu_
 	t->qsbr = qsbr;
 	t->socket_id = socket_id;
 	t->groups = RTE_MAX(RTE_MIN(tbl8_groups, (uint32_t)GROUPS_MAX), 4u);
+	t->kind = kind;
 	t->free_groups = malloc((size_t)t->groups * sizeof(*t->free_groups));
-	t->lpm = rte_zmalloc_socket(
-		"sl_fib_tbl24", sizeof(struct rte_lpm), RTE_CACHE_LINE_SIZE, socket_id);
-	void *tbl8 = rte_zmalloc_socket("sl_fib_tbl8",
+	if (kind == FIB_LPM_LARGE) {
+		t->top = 24;
+		t->lpm = rte_zmalloc_socket(
+			"sl_fib_tbl24", sizeof(struct rte_lpm), RTE_CACHE_LINE_SIZE, socket_id);
+		t->top_tbl = t->lpm ? (uint32_t *)t->lpm->tbl24 : NULL;
+	} else {
+		t->top = 16;
+		t->small = rte_zmalloc_socket("sl_fib_tbl16", sizeof(struct sl_fib_small),
+			RTE_CACHE_LINE_SIZE, socket_id);
+		t->top_tbl = t->small ? t->small->tbl16 : NULL;
+	}
+	uint32_t *tbl8 = rte_zmalloc_socket("sl_fib_tbl8",
 		(size_t)t->groups * GROUP_ENTRIES * sizeof(uint32_t), RTE_CACHE_LINE_SIZE,
 		socket_id);
-	if (t->free_groups == NULL || t->lpm == NULL || tbl8 == NULL) {
+	if (t->free_groups == NULL || t->top_tbl == NULL || tbl8 == NULL) {
 		rte_free(tbl8);
 		fib_lpm_free(t);
 		errno = ENOMEM;
 		return NULL;
 	}
-	t->lpm->tbl8 = tbl8;
+	pool_publish(t, tbl8);
 	return t;
 }
 
@@ -430,6 +467,10 @@ void fib_lpm_free(struct fib_lpm *t)
 		rte_free(t->lpm->tbl8);
 		rte_free(t->lpm);
 	}
+	if (t->small != NULL) {
+		rte_free(t->small->pool);
+		rte_free(t->small);
+	}
 	nodes_free(t->root);
 	free(t->free_groups);
 	free(t->retired);
@@ -441,6 +482,22 @@ struct rte_lpm *fib_lpm_table(const struct fib_lpm *t)
 	return t->lpm;
 }
 
+enum fib_lpm_kind fib_lpm_kind(const struct fib_lpm *t)
+{
+	return t->kind;
+}
+
+uintptr_t fib_lpm_handle(const struct fib_lpm *t)
+{
+	return t->kind == FIB_LPM_LARGE ? (uintptr_t)t->lpm
+					: (uintptr_t)t->small | SL_FIB_TBL_SMALL;
+}
+
+uint32_t fib_lpm_groups_used(const struct fib_lpm *t)
+{
+	return t->groups_used;
+}
+
 int fib_lpm_set(struct fib_lpm *t, uint32_t addr, uint8_t depth, uint32_t value)
 {
 	if (depth < 1 || depth > RTE_LPM_MAX_DEPTH || value > 0xffffff)
@@ -449,13 +506,18 @@ int fib_lpm_set(struct fib_lpm *t, uint32_t addr, uint8_t depth, uint32_t value)
 	struct node *n = trie_insert(t, addr, depth);
 	if (n == NULL)
 		return -ENOMEM;
-	if (depth > 24) {
-		int rc = group_split(t, addr);
-		if (rc < 0) {
+	uint8_t made[3], n_made = 0;
+	for (uint8_t b = t->top; b < depth; b += 8) {
+		int rc = group_split(t, addr, b);
+		if (rc < 0) { /* undo: the groups made here hold nothing new yet */
+			while (n_made > 0)
+				group_fold(t, addr, made[--n_made]);
 			if (!n->has_rule)
 				trie_remove(t, n);
 			return rc;
 		}
+		if (rc > 0)
+			made[n_made++] = b;
 	}
 	if (!n->has_rule) {
 		n->has_rule = 1;
@@ -480,8 +542,14 @@ int fib_lpm_del(struct fib_lpm *t, uint32_t addr, uint8_t depth)
 	write_uncovered(t, n, cover ? leaf(cover->value, cover->depth) : 0);
 	trie_remove(t, n);
 	t->rules--;
-	if (depth > 24 && !trie_has_deeper(t, addr))
-		group_fold(t, addr);
+	/* deepest level first: a group folds once nothing below it is split */
+	for (int b = 32 - 8; b >= t->top; b -= 8) {
+		if (b >= depth)
+			continue;
+		if (trie_has_deeper(t, addr, (uint8_t)b))
+			break;
+		group_fold(t, addr, (uint8_t)b);
+	}
 	return 0;
 }
 
@@ -493,6 +561,23 @@ bool fib_lpm_get(const struct fib_lpm *t, uint32_t addr, uint8_t depth, uint32_t
 	if (n != NULL && value != NULL)
 		*value = n->value;
 	return n != NULL;
+}
+
+static int nodes_copy(struct fib_lpm *dst, const struct node *n)
+{
+	if (n == NULL)
+		return 0;
+	int rc = n->has_rule ? fib_lpm_set(dst, n->addr, n->depth, n->value) : 0;
+	if (rc == 0)
+		rc = nodes_copy(dst, n->child[0]);
+	if (rc == 0)
+		rc = nodes_copy(dst, n->child[1]);
+	return rc;
+}
+
+int fib_lpm_copy(struct fib_lpm *dst, const struct fib_lpm *src)
+{
+	return nodes_copy(dst, src->root);
 }
 
 static void nodes_visit(const struct node *n, void (*fn)(uint32_t, void *), void *arg)
@@ -519,7 +604,8 @@ void fib_lpm_stats_get(const struct fib_lpm *t, struct fib_lpm_stats *st)
 		.tbl8_used = t->groups_used,
 		.tbl8_retired = (uint32_t)(t->ret_tail - t->ret_head),
 		.tbl8_grows = t->grows,
-		.bytes_dpdk = sizeof(struct rte_lpm) +
+		.bytes_dpdk = (t->kind == FIB_LPM_LARGE ? sizeof(struct rte_lpm)
+							: sizeof(struct sl_fib_small)) +
 			      (size_t)t->groups * GROUP_ENTRIES * sizeof(uint32_t),
 		.bytes_heap = sizeof(*t) + t->nodes * sizeof(struct node) +
 			      (size_t)t->groups * sizeof(uint32_t) +

@@ -26,8 +26,12 @@ struct sl_fib_priv {
 	uint32_t nh_retired;
 	uint64_t *eg_token; /* [nh]: QSBR token of the last egress flip, 0: none */
 	uint32_t neighbours;
-	struct fib_lpm *tables[SL_VRF_MAX]; /* the writer's side of fib->lpm[] */
+	struct fib_lpm *tables[SL_VRF_MAX]; /* the writer's side of fib->tbl[] */
+	uint32_t promotions; /* small tables moved to the rte_lpm layout */
 };
+
+/* Groups a new small table starts with (16 KiB); its pool doubles as needed. */
+#define FIB_SMALL_GROUPS_INIT 16u
 
 /* Objects readers reach through published pointers (next hops, interface
  * map) live on the C heap, so that ASan sees a use after an early free. */

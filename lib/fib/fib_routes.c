@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fib_routes.c — applying RIB changes: per-VRF tables (fib_lpm.c) and their routes. */
+/* fib_routes.c — applying RIB changes: per-VRF tables (fib_lpm.c) and their
+ * routes; a small table that outgrows its layout moves to the rte_lpm one. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +12,8 @@ int fib_vrf_add(struct sl_fib *fib, uint32_t vrf_id)
 	struct sl_fib_priv *p = fib->priv;
 	if (p->tables[vrf_id] != NULL)
 		return 0; /* a re-add (rename, table change) keeps the routes */
-	struct fib_lpm *t = fib_lpm_new(p->cfg.socket_id, p->cfg.number_tbl8s, fib->qsbr);
+	struct fib_lpm *t =
+		fib_lpm_new(FIB_LPM_SMALL, p->cfg.socket_id, FIB_SMALL_GROUPS_INIT, fib->qsbr);
 	if (t == NULL) {
 		int rc = errno ? errno : ENOMEM;
 		FIB_LOG(ERR, "cannot create the table of VRF %u (%zu bytes): %s", vrf_id,
@@ -20,8 +22,41 @@ int fib_vrf_add(struct sl_fib *fib, uint32_t vrf_id)
 	}
 	p->tables[vrf_id] = t;
 	__atomic_store_n(&fib->dflt[vrf_id], 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&fib->lpm[vrf_id], fib_lpm_table(t), __ATOMIC_RELEASE);
+	__atomic_store_n(&fib->tbl[vrf_id], fib_lpm_handle(t), __ATOMIC_RELEASE);
 	return 0;
+}
+
+/*
+ * The small table of vrf_id uses small_groups_max groups (before its array
+ * doubles past them): build the
+ * rte_lpm-layout table from its rules, publish it with one pointer store and
+ * free the small one after a grace period. Readers see the old table or the
+ * new one, both whole and holding the same rules. If the big one cannot be
+ * made, the VRF stays small (it still works) and the next route tries again.
+ */
+static void vrf_promote(struct sl_fib *fib, uint32_t vrf_id)
+{
+	struct sl_fib_priv *p = fib->priv;
+	struct fib_lpm *small = p->tables[vrf_id];
+	struct fib_lpm_stats st;
+	fib_lpm_stats_get(small, &st);
+	/* a guess at the /24s with longer prefixes; the array grows if short */
+	struct fib_lpm *big = fib_lpm_new(
+		FIB_LPM_LARGE, p->cfg.socket_id, RTE_MAX(st.tbl8_used / 8, 64u), fib->qsbr);
+	int rc = big ? fib_lpm_copy(big, small) : -(errno ? errno : ENOMEM);
+	if (rc < 0) {
+		fib_lpm_free(big);
+		FIB_LOG(WARNING, "VRF %u stays in the small layout (%zu routes): %s", vrf_id,
+			st.rules, strerror(-rc));
+		return;
+	}
+	__atomic_store_n(&fib->tbl[vrf_id], fib_lpm_handle(big), __ATOMIC_RELEASE);
+	p->tables[vrf_id] = big;
+	fib_synchronize(fib);
+	fib_lpm_free(small);
+	p->promotions++;
+	FIB_LOG(INFO, "VRF %u: %zu routes, %u groups: moved to the rte_lpm layout", vrf_id,
+		st.rules, st.tbl8_used);
 }
 
 static void value_put(struct sl_fib *fib, uint32_t val);
@@ -37,7 +72,7 @@ static void vrf_del(struct sl_fib *fib, uint32_t vrf_id, struct fib_lpm **garbag
 	if (t == NULL)
 		return;
 	uint32_t d = fib->dflt[vrf_id];
-	__atomic_store_n(&fib->lpm[vrf_id], NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&fib->tbl[vrf_id], 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&fib->dflt[vrf_id], 0, __ATOMIC_RELAXED);
 	fib->priv->tables[vrf_id] = NULL;
 	if ((d & RTE_LPM_LOOKUP_SUCCESS) && !sl_fib_val_is_redirect(d & SL_FIB_VAL_MASK))
@@ -95,6 +130,9 @@ static int route_set(struct sl_fib *fib, const struct sl_fib_change *c)
 	}
 	if (present)
 		value_put(fib, old);
+	if (fib_lpm_kind(t) == FIB_LPM_SMALL &&
+		fib_lpm_groups_used(t) >= fib->priv->cfg.small_groups_max)
+		vrf_promote(fib, c->vrf_id);
 	return 0;
 }
 
@@ -188,10 +226,11 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 
 static int lookup_one(const struct sl_fib *fib, uint32_t vrf_id, uint32_t ip, uint32_t *val)
 {
-	struct rte_lpm *lpm = fib->lpm[vrf_id];
-	if (lpm == NULL)
+	uintptr_t t = fib->tbl[vrf_id];
+	if (t == 0)
 		return -ENOENT;
-	if (rte_lpm_lookup(lpm, ip, val) == 0)
+	*val = sl_fib_table_lookup(t, ip, UINT32_MAX);
+	if (*val != UINT32_MAX)
 		return 0;
 	uint32_t d = fib->dflt[vrf_id];
 	if (!(d & RTE_LPM_LOOKUP_SUCCESS))

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sl_fib.h — the forwarding tables the workers read: one table per VRF in
- * rte_lpm's memory layout (read with rte_lpm_lookup*, written by fib_lpm.c), a
- * next-hop (adjacency) table, the interface map (port, VLAN) → interface →
+ * sl_fib.h — the forwarding tables the workers read: one table per VRF (a
+ * small 16-8-8 table while the VRF is small, then one in rte_lpm's memory
+ * layout read with rte_lpm_lookup*; both written by fib_lpm.c), a next-hop
+ * (adjacency) table, the interface map (port, VLAN) → interface →
  * VRF, and the neighbour table (interface, IPv4) → MAC. It also owns the one
  * rte_rcu_qsbr of the process.
  *
@@ -11,8 +12,8 @@
  * through the inline sl_fib_* accessors without locks. Readers report a
  * quiescent state once per loop (sl_fib_reader_quiescent) and must not hold a
  * pointer obtained from an accessor across it. The writer publishes structural
- * changes (a VRF's table, the interface map, a grown next-hop array) with an
- * atomic pointer store and frees the old object only after
+ * changes (a VRF's table, also when it moves from the small to the rte_lpm
+ * layout, the interface map, a grown next-hop array) with an atomic pointer store and frees the old object only after
  * rte_rcu_qsbr_synchronize; route changes go to the live table (one atomic
  * store per entry), whose folded tbl8 groups are reused, and whose outgrown
  * tbl8 arrays are freed, only after a grace period (fib_lpm.h).
@@ -141,17 +142,43 @@ struct sl_fib_neigh_key {
 
 struct sl_fib_config {
 	uint32_t max_rules; /* ignored: tables have no rule limit (old configs) */
-	uint32_t number_tbl8s; /* initial tbl8 groups per VRF, they grow; 0: 64 */
+	uint32_t number_tbl8s; /* ignored: tables size themselves (old configs) */
+	/* A VRF's table moves from the small to the rte_lpm layout when it uses
+	 * this many groups; 0: SL_FIB_SMALL_GROUPS_MAX. For tests. */
+	uint32_t small_groups_max;
 	uint32_t neigh_max; /* 0: 4096 */
 	uint32_t max_readers; /* reader thread ids are in [0, max_readers); 0: RTE_MAX_LCORE */
 	int socket_id; /* SOCKET_ID_ANY allowed */
 };
 
+/*
+ * A VRF's table, as the workers see it: a pointer tagged with its layout.
+ *  - rte_lpm layout (tag 0): not made by rte_lpm_create; only the
+ *    rte_lpm_lookup* inlines may be used on it. tbl24 alone is 64 MiB.
+ *  - small (SL_FIB_TBL_SMALL): struct sl_fib_small, a 16-8-8 multibit trie:
+ *    tbl16 (256 KiB) and a pool of 256-entry groups for the /16s and /24s that
+ *    hold longer prefixes. Entries are encoded as rte_lpm's: bits 0-23 value or
+ *    group, bit 24 valid, bit 25 "points to a group" (tbl16 and the /16
+ *    groups only), bits 26-31 depth. A VRF starts small; at
+ *    SL_FIB_SMALL_GROUPS_MAX groups the writer builds the rte_lpm-layout table
+ *    from its rules and swaps the pointer (fib_routes.c).
+ */
+#define SL_FIB_TBL_SMALL ((uintptr_t)1)
+#define SL_FIB_SMALL_GROUPS_MAX 16384u /* 16 MiB of groups: see doc/architecture.md */
+
+struct sl_fib_small {
+	uint32_t *pool; /* groups of 256 entries; atomically published (it grows) */
+	uint8_t pad[RTE_CACHE_LINE_SIZE - sizeof(uint32_t *)];
+	uint32_t tbl16[1u << 16];
+};
+
+#define SL_FIB_ENT_VALID (1u << 24)
+#define SL_FIB_ENT_GROUP (1u << 25)
+
 /* Hot, reader-visible part first; the writer's state is private. */
 struct sl_fib {
-	/* rte_lpm layout, not made by rte_lpm_create: only the rte_lpm_lookup*
-	 * inlines may be used on it. Atomically published; NULL: no such VRF */
-	struct rte_lpm *lpm[SL_VRF_MAX];
+	/* the tagged table of each VRF, atomically published; 0: no such VRF */
+	uintptr_t tbl[SL_VRF_MAX];
 	/* rte_lpm has no depth 0: each VRF's default route lives here, as
 	 * value | RTE_LPM_LOOKUP_SUCCESS (0: none), consulted on a miss */
 	uint32_t dflt[SL_VRF_MAX];
@@ -168,8 +195,8 @@ struct sl_fib {
 struct sl_fib *sl_fib_new(const struct sl_fib_config *cfg);
 void sl_fib_free(struct sl_fib *fib);
 
-/* DPDK memory a new, empty VRF table takes with this config (tbl24: 64 MiB,
- * plus the initial tbl8 array); tables grow with their routes. */
+/* DPDK memory a new, empty VRF table takes (a small table: tbl16 and its
+ * first groups); tables grow with their routes. */
 size_t sl_fib_vrf_bytes(const struct sl_fib_config *cfg);
 
 /* ---- readers (worker lcores) ----------------------------------------- */
@@ -184,9 +211,71 @@ static inline void sl_fib_reader_quiescent(struct sl_fib *fib, unsigned thread_i
 	rte_rcu_qsbr_quiescent(fib->qsbr, thread_id);
 }
 
-static inline struct rte_lpm *sl_fib_lpm(const struct sl_fib *fib, uint32_t vrf_id)
+/* The VRF's tagged table (0: no such VRF), valid until the next quiescent state. */
+static inline uintptr_t sl_fib_table(const struct sl_fib *fib, uint32_t vrf_id)
 {
-	return __atomic_load_n(&fib->lpm[vrf_id], __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&fib->tbl[vrf_id], __ATOMIC_ACQUIRE);
+}
+
+static inline bool sl_fib_table_is_small(uintptr_t t)
+{
+	return (t & SL_FIB_TBL_SMALL) != 0;
+}
+
+static inline struct rte_lpm *sl_fib_table_lpm(uintptr_t t)
+{
+	return (struct rte_lpm *)t;
+}
+
+static inline const struct sl_fib_small *sl_fib_table_small(uintptr_t t)
+{
+	return (const struct sl_fib_small *)(t & ~SL_FIB_TBL_SMALL);
+}
+
+static inline bool sl_fib_ent_is_group(uint32_t e)
+{
+	return (e & SL_FIB_ENT_GROUP) != 0; /* only ever set with SL_FIB_ENT_VALID */
+}
+
+/* Small table: the raw entry (rte_lpm_lookup_bulk's format) of ip. Any pool
+ * pointer loaded since the last quiescent state holds every group an entry
+ * names: the writer hands out the groups of a grown pool only one grace
+ * period after publishing it. */
+static inline uint32_t sl_fib_small_entry(const struct sl_fib_small *t, uint32_t ip)
+{
+	uint32_t e = __atomic_load_n(&t->tbl16[ip >> 16], __ATOMIC_ACQUIRE);
+	if (sl_fib_ent_is_group(e)) {
+		const uint32_t *pool = __atomic_load_n(&t->pool, __ATOMIC_ACQUIRE);
+		e = __atomic_load_n(
+			&pool[(e & 0xffffff) << 8 | ((ip >> 8) & 0xff)], __ATOMIC_ACQUIRE);
+		if (sl_fib_ent_is_group(e))
+			e = __atomic_load_n(
+				&pool[(e & 0xffffff) << 8 | (ip & 0xff)], __ATOMIC_ACQUIRE);
+	}
+	return e;
+}
+
+/* Small table: vals[i] = value of ips[i] or miss, for i < n. A plain loop:
+ * the lookups are independent and the core overlaps them; explicit
+ * prefetch passes measured slower (doc/architecture.md). */
+static inline void sl_fib_small_lookup_bulk(const struct sl_fib_small *t, const uint32_t *ips,
+	uint32_t *vals, unsigned n, uint32_t miss)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t e = sl_fib_small_entry(t, ips[i]);
+		vals[i] = (e & SL_FIB_ENT_VALID) ? (e & 0xffffff) : miss;
+	}
+}
+
+/* Either layout, one address: its value, or miss. */
+static inline uint32_t sl_fib_table_lookup(uintptr_t t, uint32_t ip, uint32_t miss)
+{
+	if (sl_fib_table_is_small(t)) {
+		uint32_t e = sl_fib_small_entry(sl_fib_table_small(t), ip);
+		return (e & SL_FIB_ENT_VALID) ? (e & 0xffffff) : miss;
+	}
+	uint32_t v;
+	return rte_lpm_lookup(sl_fib_table_lpm(t), ip, &v) == 0 ? v : miss;
 }
 
 /* Default-route result for a miss in vrf_id: value | RTE_LPM_LOOKUP_SUCCESS or 0. */
@@ -317,8 +406,20 @@ struct sl_fib_stats {
 	uint32_t neighbours;
 	size_t bytes_per_vrf; /* the largest VRF table's DPDK memory */
 	size_t bytes_total; /* DPDK memory of all VRF tables */
-	uint32_t tbl8_groups_used; /* over all VRFs */
+	uint32_t tbl8_groups_used; /* groups (small and rte_lpm tables), over all VRFs */
+	uint32_t vrfs_small; /* VRFs whose table has the small layout */
+	uint32_t promotions; /* small tables moved to the rte_lpm layout, ever */
 };
 void sl_fib_stats_get(const struct sl_fib *fib, struct sl_fib_stats *st);
+
+/* One VRF's table, for show. */
+struct sl_fib_vrf_stats {
+	bool small; /* the small 16-8-8 layout, else rte_lpm's */
+	size_t routes; /* prefixes /1../32 (the default route lives apart) */
+	size_t bytes; /* DPDK memory: top table + group array */
+	uint32_t groups_used, groups; /* groups in use, capacity of the array */
+};
+/* 0, or -ENOENT when vrf_id has no table. */
+int sl_fib_vrf_stats_get(const struct sl_fib *fib, uint32_t vrf_id, struct sl_fib_vrf_stats *st);
 
 #endif

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * test_fib_lpm.c — the rte_lpm-layout table of lib/fib (fib_lpm.c) against a
- * reference LPM: tens of thousands of nested and overlapping prefixes of every
- * depth 1..32 are set, re-pointed and deleted at random (groups split and fold,
- * the tbl8 array grows many times), and after each phase every answer of
- * rte_lpm_lookup, rte_lpm_lookupx4 and rte_lpm_lookup_bulk on the table is
- * compared with the reference over random and boundary addresses.
+ * test_fib_lpm.c — both table layouts of lib/fib (fib_lpm.c: rte_lpm's 24-8
+ * and the small 16-8-8) against a reference LPM: tens of thousands of nested
+ * and overlapping prefixes of every depth 1..32 are set, re-pointed and
+ * deleted at random (groups split and fold, the group array grows many times),
+ * and after each phase every answer of the table's lookups (rte_lpm_lookup,
+ * rte_lpm_lookupx4 and rte_lpm_lookup_bulk; or sl_fib_small_entry,
+ * sl_fib_small_lookup_bulk and sl_fib_table_lookup) is compared with the
+ * reference over random and boundary addresses.
  *
  * Seeded: SL_LPM_SEED=n replays one seed; SL_LPM_LONG=1 runs 10x the rules.
  */
@@ -42,6 +44,7 @@ static uint64_t seed;
 static uint32_t region[16]; /* /10s where most rules live, so they nest */
 
 static struct fib_lpm *tbl;
+static enum fib_lpm_kind kind;
 static struct lpm_oracle oracle;
 static struct rte_rcu_qsbr *qsbr;
 static size_t checked;
@@ -103,9 +106,41 @@ static void fail_at(const char *how, uint32_t ip, uint32_t got)
 		got, r ? r->value : MISS, r ? r->depth : 0, r ? "rule" : "miss");
 }
 
+/* The small table's three lookups against the oracle, ips[0..n) (n % 4 == 0). */
+static void check_ips_small(const uint32_t *ips, size_t n)
+{
+	uintptr_t h = fib_lpm_handle(tbl);
+	assert_true(sl_fib_table_is_small(h));
+	const struct sl_fib_small *t = sl_fib_table_small(h);
+	for (size_t i = 0; i < n; i += 36) {
+		unsigned m = (unsigned)RTE_MIN(n - i, (size_t)36); /* odd bursts too */
+		uint32_t bulk[36];
+		sl_fib_small_lookup_bulk(t, &ips[i], bulk, m, MISS);
+		for (unsigned k = 0; k < m; k++) {
+			uint32_t ip = ips[i + k];
+			const struct lpm_rule *r = lpm_oracle_lookup(&oracle, ip);
+			uint32_t want = r ? r->value : MISS;
+			uint32_t raw = sl_fib_small_entry(t, ip);
+			if (raw !=
+				(r ? (r->value | SL_FIB_ENT_VALID | (uint32_t)r->depth << 26) : 0))
+				fail_at("sl_fib_small_entry", ip, raw);
+			if (bulk[k] != want)
+				fail_at("sl_fib_small_lookup_bulk", ip, bulk[k]);
+			if (sl_fib_table_lookup(h, ip, MISS) != want)
+				fail_at("sl_fib_table_lookup", ip,
+					sl_fib_table_lookup(h, ip, MISS));
+		}
+	}
+	checked += n;
+}
+
 /* Compare all three lookups with the oracle for ips[0..n) (n % 4 == 0). */
 static void check_ips(const uint32_t *ips, size_t n)
 {
+	if (kind == FIB_LPM_SMALL) {
+		check_ips_small(ips, n);
+		return;
+	}
 	const struct rte_lpm *lpm = fib_lpm_table(tbl);
 	for (size_t i = 0; i < n; i += 4) {
 		uint32_t x4[4], bulk[4];
@@ -143,8 +178,24 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Distinct /b of the rules deeper than b. */
+static size_t count_split(uint8_t b)
+{
+	uint32_t *deep = malloc((oracle.n + 1) * sizeof(*deep));
+	assert_non_null(deep);
+	size_t nd = 0, groups = 0;
+	for (size_t k = 0; k < oracle.n; k++)
+		if (oracle.rules[k].depth > b)
+			deep[nd++] = oracle.rules[k].addr >> (32 - b);
+	qsort(deep, nd, sizeof(*deep), cmp_u32);
+	for (size_t k = 0; k < nd; k++)
+		groups += k == 0 || deep[k] != deep[k - 1];
+	free(deep);
+	return groups;
+}
+
 /* Random addresses, the edges of rules and their neighbours; and the group
- * count: one per /24 holding a rule deeper than 24 (folds happened). */
+ * count: one per /24 (and, small, per /16) holding a longer rule (folds happened). */
 static void verify(void)
 {
 	enum { RANDOM = 40000, EDGES = 10000 };
@@ -162,16 +213,7 @@ static void verify(void)
 	}
 	check_ips(ips, n & ~(size_t)3);
 
-	uint32_t *deep = malloc((oracle.n + 1) * sizeof(*deep));
-	assert_non_null(deep);
-	size_t nd = 0, groups = 0;
-	for (size_t k = 0; k < oracle.n; k++)
-		if (oracle.rules[k].depth > 24)
-			deep[nd++] = oracle.rules[k].addr >> 8;
-	qsort(deep, nd, sizeof(*deep), cmp_u32);
-	for (size_t k = 0; k < nd; k++)
-		groups += k == 0 || deep[k] != deep[k - 1];
-	free(deep);
+	size_t groups = count_split(24) + (kind == FIB_LPM_SMALL ? count_split(16) : 0);
 	struct fib_lpm_stats st;
 	fib_lpm_stats_get(tbl, &st);
 	assert_int_equal(st.rules, oracle.n);
@@ -185,9 +227,10 @@ static size_t env_scale(void)
 	return s && *s && *s != '0' ? 10 : 1;
 }
 
-static void test_table_against_oracle(void **state)
+static void table_against_oracle(enum fib_lpm_kind k)
 {
-	(void)state;
+	kind = k;
+	checked = 0;
 	const char *s = getenv("SL_LPM_SEED");
 	seed = s ? strtoull(s, NULL, 0) : 0x5eed1u;
 	rng_state = seed * 2654435761u + 88172645463325252ull;
@@ -196,7 +239,7 @@ static void test_table_against_oracle(void **state)
 		region[i] = ((rnd() << 16) ^ rnd()) & 0xffc00000;
 	size_t target = 30000 * env_scale();
 
-	tbl = fib_lpm_new(SOCKET_ID_ANY, 4, qsbr); /* tiny: the array must grow */
+	tbl = fib_lpm_new(kind, SOCKET_ID_ANY, 4, qsbr); /* tiny: the array must grow */
 	assert_non_null(tbl);
 	lpm_oracle_init(&oracle);
 
@@ -248,13 +291,56 @@ static void test_table_against_oracle(void **state)
 	assert_int_equal(st.trie_nodes, 0);
 	assert_int_equal(st.tbl8_used, 0);
 	assert_true(st.tbl8_grows >= 8); /* 4 groups grew past 1,000 */
-	const uint32_t *tbl24 = (const uint32_t *)fib_lpm_table(tbl)->tbl24;
-	for (size_t i = 0; i < RTE_LPM_TBL24_NUM_ENTRIES; i++)
-		if (tbl24[i] != 0)
-			fail_msg("seed %" PRIu64 ": tbl24[%zx] = %08x in an empty table", seed, i,
-				tbl24[i]);
-	print_message("%zu addresses checked, tbl8 array %u groups after %u grows\n", checked,
-		st.tbl8_groups, st.tbl8_grows);
+	const uint32_t *top = kind == FIB_LPM_SMALL ? sl_fib_table_small(fib_lpm_handle(tbl))->tbl16
+						    : (const uint32_t *)fib_lpm_table(tbl)->tbl24;
+	size_t n_top = kind == FIB_LPM_SMALL ? 1u << 16 : RTE_LPM_TBL24_NUM_ENTRIES;
+	for (size_t i = 0; i < n_top; i++)
+		if (top[i] != 0)
+			fail_msg("seed %" PRIu64 ": top[%zx] = %08x in an empty table", seed, i,
+				top[i]);
+	print_message("%s: %zu addresses checked, group array %u groups after %u grows\n",
+		kind == FIB_LPM_SMALL ? "small" : "rte_lpm layout", checked, st.tbl8_groups,
+		st.tbl8_grows);
+	fib_lpm_free(tbl);
+	lpm_oracle_fini(&oracle);
+}
+
+static void test_table_against_oracle(void **state)
+{
+	(void)state;
+	table_against_oracle(FIB_LPM_LARGE);
+}
+
+static void test_small_against_oracle(void **state)
+{
+	(void)state;
+	table_against_oracle(FIB_LPM_SMALL);
+}
+
+/* A table of one layout copied into the other answers the same. */
+static void test_copy(void **state)
+{
+	(void)state;
+	kind = FIB_LPM_SMALL;
+	rng_state = 0x3c0b7u;
+	for (int i = 0; i < 16; i++)
+		region[i] = ((rnd() << 16) ^ rnd()) & 0xffc00000;
+	tbl = fib_lpm_new(FIB_LPM_SMALL, SOCKET_ID_ANY, 0, qsbr);
+	assert_non_null(tbl);
+	lpm_oracle_init(&oracle);
+	while (oracle.n < 5000) {
+		uint32_t a;
+		uint8_t d;
+		random_prefix(&a, &d);
+		set_rule(a, d);
+	}
+	struct fib_lpm *small = tbl;
+	tbl = fib_lpm_new(FIB_LPM_LARGE, SOCKET_ID_ANY, 0, qsbr);
+	assert_non_null(tbl);
+	assert_int_equal(fib_lpm_copy(tbl, small), 0);
+	fib_lpm_free(small);
+	kind = FIB_LPM_LARGE;
+	verify();
 	fib_lpm_free(tbl);
 	lpm_oracle_fini(&oracle);
 }
@@ -262,7 +348,7 @@ static void test_table_against_oracle(void **state)
 static void test_edges(void **state)
 {
 	(void)state;
-	tbl = fib_lpm_new(SOCKET_ID_ANY, 0, qsbr);
+	tbl = fib_lpm_new(FIB_LPM_LARGE, SOCKET_ID_ANY, 0, qsbr);
 	assert_non_null(tbl);
 	assert_int_equal(fib_lpm_set(tbl, 0, 0, 1), -EINVAL);
 	assert_int_equal(fib_lpm_set(tbl, 0, 33, 1), -EINVAL);
@@ -307,6 +393,8 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_table_against_oracle),
+		cmocka_unit_test(test_small_against_oracle),
+		cmocka_unit_test(test_copy),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_free(qsbr);

@@ -2,10 +2,13 @@
 /*
  * test_fib_lpm_rcu.c — the per-VRF table under a lock-free reader, checked
  * against a reference LPM. Lcore 1 looks up probe addresses the way the
- * datapath does (sl_fib_lpm, rte_lpm_lookupx4 or rte_lpm_lookup, next-hop
- * array → gateway) while the main lcore applies batches of route sets,
- * re-points and deletes through sl_fib_apply: nested prefixes /8-/32, tbl8
- * groups split and folded, the tbl8 array grown from 2 groups.
+ * datapath does (sl_fib_table, then rte_lpm_lookupx4 or rte_lpm_lookup, or
+ * the small table's bulk and scalar lookups; next-hop array → gateway) while
+ * the main lcore applies batches of route sets, re-points and deletes through
+ * sl_fib_apply: nested prefixes /8-/32, groups split and folded, the group
+ * arrays grown. Two runs: the VRF moves to the rte_lpm layout at once (its
+ * first group), or partway (small_groups_max 1,000): the
+ * move from the small table to the big one happens under the reader.
  *
  * What "an answer the table held" means here: the writer bumps `version`
  * after each batch. A reader samples version before (v0) and after (v1) a
@@ -17,9 +20,9 @@
  * logged for batches v0+1 .. v1+1. Any other answer — a torn group, a zeroed
  * or reused group, a stale array — fails the test.
  *
- * Half of the lookups are "stretched": the reader loads the tbl8 pointer,
- * then the tbl24 entry, spins about a microsecond (a worker interrupted
- * between its loads), then reads the tbl8 entry. The inline lookups' windows
+ * Half of the lookups are "stretched": the reader loads the group array
+ * pointer, then the top entry, spins about a microsecond (a worker
+ * interrupted between its loads) before each group entry. The inline lookups' windows
  * are nanoseconds wide; this is the same read order, held open.
  *
  * Seeded: SL_LPM_SEED=n replays; SL_LPM_LONG=1 runs 10x the batches.
@@ -63,7 +66,8 @@ static struct sl_fib_change *schedule; /* batches x BATCH */
 static uint32_t version;
 static uint32_t reader_seen; /* the last version the reader looked up in */
 static volatile bool stop;
-static uint64_t lookups, stretched, wrong, batches_read;
+static uint64_t lookups, stretched, small, wrong, batches_read;
+static uint32_t small_ver; /* the last version read in a small table */
 static char wrong_msg[160];
 static uint64_t seed, rng_state;
 
@@ -111,8 +115,21 @@ static bool answer_ok(uint32_t p, uint32_t answer, uint32_t v0, uint32_t v1)
 
 /* rte_lpm_lookup's reads in its worst order (array pointer first), with the
  * reader held between the tbl24 and the tbl8 read. */
-static uint32_t stretched_lookup(const struct rte_lpm *lpm, uint32_t ip, uint32_t miss)
+static uint32_t stretched_lookup(uintptr_t tbl, uint32_t ip, uint32_t miss)
 {
+	if (sl_fib_table_is_small(tbl)) {
+		const struct sl_fib_small *t = sl_fib_table_small(tbl);
+		const uint32_t *pool = __atomic_load_n(&t->pool, __ATOMIC_RELAXED);
+		uint32_t e = __atomic_load_n(&t->tbl16[ip >> 16], __ATOMIC_RELAXED);
+		for (unsigned shift = 8; sl_fib_ent_is_group(e); shift -= 8) {
+			for (int i = 0; i < 150; i++)
+				rte_pause();
+			e = __atomic_load_n(&pool[(e & 0xffffff) << 8 | ((ip >> shift) & 0xff)],
+				__ATOMIC_RELAXED);
+		}
+		return e & SL_FIB_ENT_VALID ? e & 0xffffff : miss;
+	}
+	const struct rte_lpm *lpm = sl_fib_table_lpm(tbl);
 	const uint32_t *tbl8 = (const uint32_t *)__atomic_load_n(&lpm->tbl8, __ATOMIC_RELAXED);
 	uint32_t e = __atomic_load_n((const uint32_t *)&lpm->tbl24[ip >> 8], __ATOMIC_RELAXED);
 	if ((e & RTE_LPM_VALID_EXT_ENTRY_BITMASK) == RTE_LPM_VALID_EXT_ENTRY_BITMASK) {
@@ -138,23 +155,30 @@ static int reader(void *arg)
 			ips[k] = probe[idx[k]];
 		}
 		uint32_t v0 = __atomic_load_n(&version, __ATOMIC_ACQUIRE);
-		const struct rte_lpm *lpm = sl_fib_lpm(fib, VRF);
+		uintptr_t tbl = sl_fib_table(fib, VRF);
 		switch (lookups / 4 % 4) { /* the datapath's two ways, and held open */
-		case 0: {
-			xmm_t x;
-			memcpy(&x, ips, sizeof(x));
-			rte_lpm_lookupx4(lpm, x, vals, miss);
+		case 0:
+			if (sl_fib_table_is_small(tbl)) {
+				sl_fib_small_lookup_bulk(
+					sl_fib_table_small(tbl), ips, vals, 4, miss);
+			} else {
+				xmm_t x;
+				memcpy(&x, ips, sizeof(x));
+				rte_lpm_lookupx4(sl_fib_table_lpm(tbl), x, vals, miss);
+			}
 			break;
-		}
 		case 1:
 			for (int k = 0; k < 4; k++)
-				vals[k] =
-					rte_lpm_lookup(lpm, ips[k], &vals[k]) == 0 ? vals[k] : miss;
+				vals[k] = sl_fib_table_lookup(tbl, ips[k], miss);
 			break;
 		default:
 			for (int k = 0; k < 4; k++)
-				vals[k] = stretched_lookup(lpm, ips[k], miss);
+				vals[k] = stretched_lookup(tbl, ips[k], miss);
 			stretched += 4;
+		}
+		if (sl_fib_table_is_small(tbl)) {
+			small += 4;
+			small_ver = v0;
 		}
 		uint32_t answer[4];
 		for (int k = 0; k < 4; k++)
@@ -234,9 +258,11 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void test_lpm_rcu_oracle(void **state)
+static void lpm_rcu_oracle(uint32_t small_groups_max)
 {
-	(void)state;
+	lookups = stretched = small = wrong = batches_read = 0;
+	version = reader_seen = small_ver = 0;
+	memset(hist, 0, sizeof(hist));
 	const char *env = getenv("SL_LPM_SEED");
 	seed = env ? strtoull(env, NULL, 0) : 0x1cu;
 	rng_state = seed * 2654435761u + 88172645463325252ull;
@@ -296,7 +322,8 @@ static void test_lpm_rcu_oracle(void **state)
 		}
 	}
 
-	fib = sl_fib_new(&(struct sl_fib_config){.number_tbl8s = 2, .socket_id = SOCKET_ID_ANY});
+	fib = sl_fib_new(&(struct sl_fib_config){
+		.small_groups_max = small_groups_max, .socket_id = SOCKET_ID_ANY});
 	assert_non_null(fib);
 	struct sl_fib_iface_conf ifc = {.name = "eth1", .port = 1, .vrf_id = VRF, .up = true};
 	assert_int_equal(sl_fib_iface_sync(fib, &ifc, 1), 0);
@@ -308,7 +335,7 @@ static void test_lpm_rcu_oracle(void **state)
 	stop = false;
 	assert_int_equal(rte_eal_remote_launch(reader, NULL, lcore), 0);
 
-	uint32_t groups_max = 0, grows = 0;
+	uint32_t groups_max = 0, grows = 0, promoted_at = 0;
 	size_t bytes_prev = 0;
 	for (uint32_t ver = 1; ver <= batches; ver++) {
 		/* keep at most two batches ahead of the reader, so that it reads
@@ -325,26 +352,34 @@ static void test_lpm_rcu_oracle(void **state)
 		groups_max = RTE_MAX(groups_max, st.tbl8_groups_used);
 		grows += st.bytes_per_vrf > bytes_prev && bytes_prev != 0;
 		bytes_prev = st.bytes_per_vrf;
+		if (promoted_at == 0 && st.promotions > 0)
+			promoted_at = ver;
 	}
 	stop = true;
 	assert_int_equal(rte_eal_wait_lcore(lcore), 0);
 
 	struct sl_fib_stats st;
 	sl_fib_stats_get(fib, &st);
-	print_message("%" PRIu64 " lookups (%" PRIu64 " stretched) during %" PRIu64
-		      " batches, %" PRIu64 " wrong; "
-		      "%zu sets, %zu deletes; tbl8 groups: at most %u used, %u now; "
-		      "the array grew %u times\n",
-		lookups, stretched, batches_read, wrong, sets, dels, groups_max,
-		st.tbl8_groups_used, grows);
+	print_message("%" PRIu64 " lookups (%" PRIu64 " stretched, %" PRIu64
+		      " in the small table) during %" PRIu64 " batches, %" PRIu64 " wrong; "
+		      "%zu sets, %zu deletes; groups: at most %u used, %u now; "
+		      "the table grew %u times; rte_lpm layout from batch %u\n",
+		lookups, stretched, small, batches_read, wrong, sets, dels, groups_max,
+		st.tbl8_groups_used, grows, promoted_at);
 	if (wrong != 0)
 		fail_msg("seed %" PRIu64 ": %" PRIu64 " wrong answers, first: %s", seed, wrong,
 			wrong_msg);
 	/* the writer waits for the reader: it read during most batches */
 	assert_true(batches_read >= batches / 4);
-	/* the array started at 2 groups (pages of 2 KiB) */
 	assert_true(groups_max > 200);
-	assert_true(grows >= 6);
+	assert_int_equal(st.promotions, 1);
+	assert_int_equal(st.vrfs_small, 1); /* VRF 0, never used */
+	if (small_groups_max > 1) { /* the move happened under the reader */
+		assert_true(promoted_at > batches / 20 && promoted_at < batches * 9 / 10);
+		/* the writer stays two batches ahead at most */
+		assert_true(small_ver + 3 >= promoted_at);
+	}
+	assert_true(grows >= 4);
 
 	sl_fib_free(fib);
 	fib = NULL;
@@ -356,6 +391,18 @@ static void test_lpm_rcu_oracle(void **state)
 	lpm_oracle_fini(&oracle);
 }
 
+static void test_lpm_rcu_oracle(void **state)
+{
+	(void)state;
+	lpm_rcu_oracle(1);
+}
+
+static void test_small_promote_rcu_oracle(void **state)
+{
+	(void)state;
+	lpm_rcu_oracle(1000);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -365,6 +412,7 @@ int main(int argc, char **argv)
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lpm_rcu_oracle),
+		cmocka_unit_test(test_small_promote_rcu_oracle),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();

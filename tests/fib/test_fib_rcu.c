@@ -50,14 +50,11 @@ static void note_wrong(const char *what, uint32_t ip, uint32_t got)
 static uint32_t resolve(uint32_t vrf, uint32_t ip)
 {
 	for (int hop = 0; hop < 2; hop++) {
-		struct rte_lpm *lpm = sl_fib_lpm(fib, vrf);
-		if (lpm == NULL)
+		uintptr_t tbl = sl_fib_table(fib, vrf);
+		if (tbl == 0)
 			return 0;
-		uint32_t ips[1] = {ip}, res[1];
-		rte_lpm_lookup_bulk(lpm, ips, res, 1);
-		uint32_t h = res[0];
-		if (!(h & RTE_LPM_LOOKUP_SUCCESS))
-			h = sl_fib_default(fib, vrf);
+		uint32_t h = sl_fib_table_lookup(tbl, ip, UINT32_MAX);
+		h = h == UINT32_MAX ? sl_fib_default(fib, vrf) : h | RTE_LPM_LOOKUP_SUCCESS;
 		if (!(h & RTE_LPM_LOOKUP_SUCCESS))
 			return 0;
 		uint32_t val = h & SL_FIB_VAL_MASK;
@@ -251,14 +248,14 @@ static void grow_pass(uint32_t *i)
 	 * index found until the next quiescent state. */
 	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
 	const struct sl_fib_egress *egt = sl_fib_egress_table(fib);
-	struct rte_lpm *lpm = sl_fib_lpm(fib, 1);
-	for (int j = 0; j < 64 && lpm != NULL; j++, (*i)++) {
+	uintptr_t tbl = sl_fib_table(fib, 1);
+	for (int j = 0; j < 64 && tbl != 0; j++, (*i)++) {
 		/* routes installed meanwhile are looked up too */
 		uint32_t n = __atomic_load_n(&grow_installed, __ATOMIC_ACQUIRE);
 		if (n == 0)
 			break;
 		uint32_t k = (*i * 7919u) % n, ip = grow_net(k) | (1 + *i % 200), val;
-		if (rte_lpm_lookup(lpm, ip, &val) != 0) {
+		if ((val = sl_fib_table_lookup(tbl, ip, UINT32_MAX)) == UINT32_MAX) {
 			note_wrong("installed route missing", ip, 0);
 			continue;
 		}
