@@ -86,6 +86,7 @@ static void nh_common(const struct sl_conf_node *n, struct sl_static_nh *nh)
 {
 	const char *vrf = sl_conf_leaf_value(n, "vrf");
 	nh->distance = (uint8_t)leaf_u32(n, "distance", 1);
+	nh->weight = (uint8_t)leaf_u32(n, "weight", 1);
 	copy_name(nh->vrf, vrf);
 }
 

@@ -29,6 +29,7 @@ void sl_router_free(struct sl_router *r)
 		return;
 	sl_conf_free(r->conf);
 	sl_rib_free(r->rib);
+	sl_fib_changes_free_paths(r->changes, r->n_changes);
 	free(r->changes);
 	free(r->ifaces);
 	free(r);
@@ -78,7 +79,7 @@ static int take_rib_changes(struct sl_router *r)
 	}
 	memcpy(r->changes + r->n_changes, c, n * sizeof(*c));
 	r->n_changes += n;
-	sl_rib_changes_clear(r->rib);
+	sl_rib_changes_detach(r->rib); /* the path blocks are ours now */
 	return 0;
 }
 
@@ -90,6 +91,7 @@ size_t sl_router_changes(const struct sl_router *r, const struct sl_fib_change *
 
 void sl_router_changes_clear(struct sl_router *r)
 {
+	sl_fib_changes_free_paths(r->changes, r->n_changes);
 	r->n_changes = 0;
 }
 

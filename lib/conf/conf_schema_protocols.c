@@ -7,11 +7,13 @@
 
 static const struct conf_schema s_distance = {"distance", CONF_LEAF, &conf_t_distance};
 static const struct conf_schema s_vrf = {"vrf", CONF_LEAF, &conf_t_vrf_ref};
+/* not in VyOS (its statics have no weights): the share of an ECMP path */
+static const struct conf_schema s_weight = {"weight", CONF_LEAF, &conf_t_weight};
 
 static const struct conf_schema s_next_hop = {
-	"next-hop", CONF_TAG, &conf_t_ipv4, CONF_KIDS(&s_distance, &s_vrf)};
+	"next-hop", CONF_TAG, &conf_t_ipv4, CONF_KIDS(&s_distance, &s_vrf, &s_weight)};
 static const struct conf_schema s_interface = {
-	"interface", CONF_TAG, &conf_t_iface_ref, CONF_KIDS(&s_distance, &s_vrf)};
+	"interface", CONF_TAG, &conf_t_iface_ref, CONF_KIDS(&s_distance, &s_vrf, &s_weight)};
 /* a presence node: `route P blackhole` is complete; distance optional */
 static const struct conf_schema s_blackhole = {
 	"blackhole", CONF_FLAG, NULL, CONF_KIDS(&s_distance)};

@@ -320,6 +320,7 @@ static int parse_ports(const struct conf_type *t, const char *s, char *out, size
 NUM(conf_t_u8, 0, 255, "0..255");
 NUM(conf_t_ge_le, 0, 32, "0..32");
 NUM(conf_t_distance, 1, 255, "1..255");
+NUM(conf_t_weight, 1, SL_WEIGHT_MAX, "1..255");
 NUM(conf_t_u32_any, 0, 4294967295u, "0..4294967295");
 NUM(conf_t_rule_policy, 1, 65535, "1..65535");
 NUM(conf_t_fw_rule, 1, 999999, "1..999999");

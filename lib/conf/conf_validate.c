@@ -184,6 +184,15 @@ static void check_route(struct vctx *v, const struct sl_conf_node *route, unsign
 	}
 	while ((i = sl_conf_child_next(ifs, &cur)) != NULL)
 		check_route_iface(v, route, i, line);
+	/* every next hop may tie on distance: each is a path of one ECMP group */
+	size_t n = sl_conf_child_count(sl_conf_child(route, "next-hop")) + sl_conf_child_count(ifs);
+	if (n > SL_ECMP_MAX) {
+		conf_node_path(route, path, sizeof(path));
+		ERR(v, line,
+			"static route '%s' has %zu next hops (next-hop and interface), more than "
+			"the %d paths of an ECMP route (at '%s'; valid: at most %d)",
+			route->name, n, SL_ECMP_MAX, path, SL_ECMP_MAX);
+	}
 }
 
 static int vrf_table_cmp(const void *a, const void *b)

@@ -370,11 +370,60 @@ int sl_dp_l2_write(struct rte_mbuf *m, uint16_t cur_l2_len, const struct sl_fib_
 	return l2_write(m, cur_l2_len, ifc, dst_l2, ether_type);
 }
 
+/* A flow's hash for an ECMP pick: the port's RSS hash when it gave one, else
+ * a hash of the 5-tuple (addresses, protocol, and the ports of a TCP, UDP or
+ * SCTP packet that is not a fragment: all fragments of a flow then hash alike
+ * only when unfragmented, as in Linux's L3 policy for fragments). */
+static inline uint32_t flow_hash(const struct rte_mbuf *m, const uint8_t *ip)
+{
+	if (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
+		return m->hash.rss;
+	uint64_t addrs;
+	uint32_t ports = 0;
+	uint16_t frag;
+	uint8_t proto = ip[9];
+	unsigned ihl = (ip[0] & 0x0f) * 4u;
+	memcpy(&addrs, ip + 12, sizeof(addrs));
+	memcpy(&frag, ip + 6, sizeof(frag));
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP) &&
+		!(frag & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) &&
+		(size_t)(ip - rte_pktmbuf_mtod(m, const uint8_t *)) + ihl + 4 <= m->data_len)
+		memcpy(&ports, ip + ihl, sizeof(ports));
+	/* two multiply-xorshift rounds (splitmix64's): every input bit reaches
+	 * the top bits, which pick the bucket */
+	uint64_t h = addrs ^ ((uint64_t)ports << 8 | proto) * 0x9e3779b97f4a7c15ull;
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+	return (uint32_t)((h ^ (h >> 31)) >> 32);
+}
+
+/* The next hop of ECMP group value val for packet m. A path whose neighbour
+ * is being resolved (and not answering) hands its flows to the next bucket
+ * with a ready path: only its own flows move. Unknown neighbours are left to
+ * the usual punt, which starts their resolution. */
+static __rte_noinline uint32_t group_pick(const struct sl_fib *fib, const struct sl_fib_nh *nht,
+	const struct sl_fib_egress *egt, uint32_t val, const struct rte_mbuf *m, const uint8_t *ip)
+{
+	const struct sl_fib_nhg *g = &sl_fib_nhg_table(fib)[val & (SL_FIB_VAL_GROUP - 1)];
+	uint32_t b = flow_hash(m, ip) >> (32 - SL_FIB_NHG_BITS);
+	uint32_t nh = g->bucket[b];
+	if (likely(sl_fib_egress_of(egt, nh)->l2_len != 0) ||
+		!(sl_fib_nh_l2(&nht[nh]) & SL_FIB_L2_PENDING))
+		return nh;
+	for (uint32_t i = 1; i < SL_FIB_NHG_BUCKETS; i++) {
+		uint32_t o = g->bucket[(b + i) & (SL_FIB_NHG_BUCKETS - 1)];
+		if (sl_fib_egress_of(egt, o)->l2_len != 0)
+			return o;
+	}
+	return nh;
+}
+
 /* Hand the packets that cross VRFs to the leak-point filter: those whose
  * egress interface (after a redirect, or through a cross-VRF static next
  * hop) is in another VRF than their ingress interface. */
-static void leak_filter(const struct sl_dp_leak_filter *lf, const struct sl_fib_ifmap *ifm,
-	const struct sl_fib_nh *nht, const struct sl_fib_egress *egt, struct dp_burst *b)
+static void leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter *lf,
+	const struct sl_fib_ifmap *ifm, const struct sl_fib_nh *nht,
+	const struct sl_fib_egress *egt, struct dp_burst *b)
 {
 	struct rte_mbuf *fp[SL_DP_BURST];
 	const uint8_t *l3[SL_DP_BURST];
@@ -383,6 +432,8 @@ static void leak_filter(const struct sl_dp_leak_filter *lf, const struct sl_fib_
 	uint16_t idx[SL_DP_BURST], n = 0;
 	for (uint16_t k = 0; k < b->n; k++) {
 		uint32_t val = b->val[k];
+		if (sl_fib_val_is_group(val)) /* picked once: forwarding sees the path */
+			b->val[k] = val = group_pick(fib, nht, egt, val, b->m[k], b->ip[k]);
 		if (val >= SL_FIB_VAL_REDIRECT) /* a miss or a second redirect */
 			continue;
 		/* the egress VRF from the ready record; else from the next hop */
@@ -425,9 +476,8 @@ static inline uint32_t vrf_stat(uint32_t vrf)
  * below hands over whatever is not a resolved gateway on an up interface. */
 static __rte_noinline void forward_slow(const struct sl_fib *fib, const struct sl_fib_ifmap *ifm,
 	const struct sl_fib_nh *nht, struct sl_dp_counters *c, struct sl_dp_out *out,
-	const struct dp_burst *b, bool filtered, uint16_t k, struct rte_mbuf *m)
+	const struct dp_burst *b, bool filtered, uint16_t k, struct rte_mbuf *m, uint32_t val)
 {
-	uint32_t val = b->val[k];
 	uint16_t in_oif = b->in_oif[k];
 	uint32_t in_vrf = b->in_vrf[k];
 	if (unlikely(val == VAL_MISS)) {
@@ -524,9 +574,13 @@ static __rte_always_inline void forward_one(const struct sl_fib *fib,
 {
 	struct rte_mbuf *m = b->m[k];
 	uint32_t val = b->val[k];
-	/* one compare for a miss (VAL_MISS) and a redirect: both have bit 23 */
-	if (unlikely(val >= SL_FIB_VAL_REDIRECT || (filtered && b->denied[k])))
-		goto slow;
+	/* one compare for a miss (VAL_MISS), a redirect and a group: each is at
+	 * or above the group bit */
+	if (unlikely(val >= SL_FIB_VAL_GROUP || (filtered && b->denied[k]))) {
+		if (!sl_fib_val_is_group(val) || (filtered && b->denied[k]))
+			goto slow;
+		val = group_pick(fib, nht, egt, val, m, b->ip[k]);
+	}
 	const struct sl_fib_egress *e = sl_fib_egress_of(egt, val);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b->ip[k];
 	if (unlikely((e->l2_len == 0) | (ip->time_to_live <= 1)))
@@ -562,7 +616,7 @@ static __rte_always_inline void forward_one(const struct sl_fib *fib,
 	}
 	return;
 slow:
-	forward_slow(fib, ifm, nht, c, out, b, filtered, k, m);
+	forward_slow(fib, ifm, nht, c, out, b, filtered, k, m, val);
 }
 
 /* Forward the whole burst: the packets the first lookup resolved, by the
@@ -682,7 +736,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 		for (uint16_t i = 0; i < n_redir; i++)
 			b.val[redir[i]] = rvals[i];
 		memset(b.denied, 0, b.n);
-		leak_filter(lf, ifm, nht, egt, &b);
+		leak_filter(fib, lf, ifm, nht, egt, &b);
 	}
 	struct fwd_sums sum = {0};
 	bool mx = mixed != 0;

@@ -191,6 +191,9 @@ void sl_fib_stats_get(const struct sl_fib *fib, struct sl_fib_stats *st)
 		st->nh_used +=
 			fib->priv->nh_refcnt[i] != 0 && !(fib->priv->nh_refcnt[i] & FIB_NH_RETIRED);
 	st->nh_capacity = fib->priv->nh_cap;
+	for (uint32_t i = 0; i < fib->priv->nhg_used; i++)
+		st->groups += fib->priv->nhg_refcnt[i] != 0 &&
+			      !(fib->priv->nhg_refcnt[i] & FIB_NH_RETIRED);
 	st->promotions = fib->priv->promotions;
 	st->neighbours = (uint32_t)rte_hash_count(fib->neigh);
 }

@@ -32,11 +32,12 @@ int fib_nh_init(struct sl_fib *fib)
 	p->nh_refcnt[SL_FIB_NH_BLACKHOLE] = 1;
 	p->nh_used = 1;
 	fib_egress_set_unreachable(fib, SL_FIB_NH_BLACKHOLE);
-	return 0;
+	return fib_nhg_init(fib);
 }
 
 void fib_nh_fini(struct sl_fib *fib)
 {
+	fib_nhg_fini(fib);
 	fib_release(fib->nh);
 	fib->nh = NULL;
 	fib_egress_fini(fib);

@@ -24,6 +24,10 @@ struct sl_fib_priv {
 	uint32_t nh_used; /* highest index in use + 1 */
 	uint32_t *nh_refcnt; /* 0: free; FIB_NH_RETIRED: waiting for a grace period */
 	uint32_t nh_retired;
+	/* next-hop groups: the published array has nhg_cap entries */
+	uint32_t nhg_cap, nhg_used, nhg_retired;
+	uint32_t *nhg_refcnt; /* 0: free; FIB_NH_RETIRED: waiting for a grace period */
+	struct fib_nhg_key *nhg_key; /* members of each group, for reuse */
 	uint64_t *eg_token; /* [nh]: QSBR token of the last egress flip, 0: none */
 	uint32_t neighbours;
 	struct fib_lpm *tables[SL_VRF_MAX]; /* the writer's side of fib->tbl[] */
@@ -55,6 +59,24 @@ void fib_nh_put(struct sl_fib *fib, uint32_t index);
 void fib_nh_reclaim(struct sl_fib *fib);
 /* Update the cached MAC of gateway entries through (oif, ip). */
 void fib_nh_neigh_update(struct sl_fib *fib, uint16_t oif, uint32_t ip, uint64_t l2);
+
+/* Next-hop groups (fib_nhg.c). */
+struct fib_nhg_key {
+	uint32_t n;
+	uint32_t nh[SL_ECMP_MAX]; /* next-hop indexes, ascending */
+	uint32_t weight[SL_ECMP_MAX];
+};
+int fib_nhg_init(struct sl_fib *fib);
+void fib_nhg_fini(struct sl_fib *fib);
+/* The LPM value for paths (a group, or a next hop when they are one);
+ * takes references. 0, -ENOSPC, -ENOMEM or fib_nh_get's error. */
+int fib_nhg_get(struct sl_fib *fib, const struct sl_fib_paths *paths, uint32_t *val);
+/* Drop a reference to group value val (and, at the last, to its members). */
+void fib_nhg_put(struct sl_fib *fib, uint32_t val);
+/* After a grace period, make retired groups reusable (no-op when none). */
+void fib_nhg_reclaim(struct sl_fib *fib);
+/* Fill a group's buckets from its members (weighted rendezvous). */
+void fib_nhg_fill(const struct sl_fib *fib, const struct fib_nhg_key *k, struct sl_fib_nhg *g);
 
 /* Egress records (fib_egress.c), sized like the next-hop array. */
 int fib_egress_init(struct sl_fib *fib, uint32_t cap);

@@ -75,16 +75,19 @@ static void vrf_del(struct sl_fib *fib, uint32_t vrf_id, struct fib_lpm **garbag
 	__atomic_store_n(&fib->tbl[vrf_id], 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&fib->dflt[vrf_id], 0, __ATOMIC_RELAXED);
 	fib->priv->tables[vrf_id] = NULL;
-	if ((d & RTE_LPM_LOOKUP_SUCCESS) && !sl_fib_val_is_redirect(d & SL_FIB_VAL_MASK))
-		fib_nh_put(fib, d & SL_FIB_VAL_MASK);
+	if (d & RTE_LPM_LOOKUP_SUCCESS)
+		value_put(fib, d & SL_FIB_VAL_MASK);
 	/* The RIB deletes a VRF's routes before the VRF; any left release their
 	 * next hops here. */
 	fib_lpm_foreach(t, value_put_cb, fib);
 	garbage[(*n)++] = t;
 }
 
-static int value_of(struct sl_fib *fib, const struct sl_nh *nh, uint32_t *val)
+static int value_of(struct sl_fib *fib, const struct sl_fib_change *c, uint32_t *val)
 {
+	const struct sl_nh *nh = &c->nh;
+	if (c->paths != NULL)
+		return fib_nhg_get(fib, c->paths, val);
 	if (nh->type == SL_NH_VRF) {
 		if (nh->vrf_id >= SL_VRF_MAX)
 			return -EINVAL;
@@ -96,7 +99,9 @@ static int value_of(struct sl_fib *fib, const struct sl_nh *nh, uint32_t *val)
 
 static void value_put(struct sl_fib *fib, uint32_t val)
 {
-	if (!sl_fib_val_is_redirect(val))
+	if (sl_fib_val_is_group(val))
+		fib_nhg_put(fib, val);
+	else if (!sl_fib_val_is_redirect(val))
 		fib_nh_put(fib, val);
 }
 
@@ -106,7 +111,7 @@ static int route_set(struct sl_fib *fib, const struct sl_fib_change *c)
 	if (t == NULL)
 		return -ENOENT;
 	uint32_t val, old;
-	int rc = value_of(fib, &c->nh, &val);
+	int rc = value_of(fib, c, &val);
 	if (rc < 0)
 		return rc;
 	uint32_t addr = c->prefix.addr & sl_mask(c->prefix.len);
@@ -213,11 +218,12 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 			r.applied++;
 		}
 	}
-	if (n_garbage > 0 || fib->priv->nh_retired > 0) {
+	if (n_garbage > 0 || fib->priv->nh_retired > 0 || fib->priv->nhg_retired > 0) {
 		fib_synchronize(fib);
 		for (size_t g = 0; g < n_garbage; g++)
 			fib_lpm_free(garbage[g]);
-		fib_nh_reclaim(fib); /* its synchronize returns at once now */
+		fib_nhg_reclaim(fib); /* their synchronize returns at once now */
+		fib_nh_reclaim(fib);
 	}
 	if (res != NULL)
 		*res = r;
@@ -258,6 +264,8 @@ int sl_fib_lookup(const struct sl_fib *fib, uint32_t vrf_id, uint32_t ip, uint32
 		if (sl_fib_val_is_redirect(val))
 			return -ELOOP;
 	}
+	if (sl_fib_val_is_group(val)) /* the path a flow to ip would take */
+		val = sl_fib_nhg_pick(fib->nhg, val, ip * 0x9e3779b1u);
 	*nh_index = val;
 	if (final_vrf != NULL)
 		*final_vrf = vrf_id;

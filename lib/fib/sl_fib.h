@@ -22,9 +22,20 @@
  *   bit 23 set   : SL_FIB_VAL_REDIRECT | vrf_id  — continue the lookup in VRF
  *                  vrf_id (a leak). The datapath follows at most one redirect
  *                  per packet; a second one is dropped as `leak_loop`.
- *   bit 23 clear : index into the next-hop table (struct sl_fib_nh).
+ *   bit 23 clear, bit 22 set : SL_FIB_VAL_GROUP | group — an ECMP next-hop
+ *                  group (struct sl_fib_nhg): SL_FIB_NHG_BUCKETS next-hop
+ *                  indexes; a flow hash picks one (sl_fib_nhg_pick).
+ *   bits 23, 22 clear : index into the next-hop table (struct sl_fib_nh).
  *                  Index SL_FIB_NH_BLACKHOLE (0) is always a blackhole entry.
+ * A miss in the datapath is all ones: at or above every flag, like a redirect.
  * ===========================================================================
+ *
+ * Next-hop groups are immutable: a route whose paths change gets another
+ * group (found by its members, or made in a slot no reader can reach), and
+ * the old one is reused only after a grace period, like next hops. Buckets
+ * are filled by weighted rendezvous hashing of (bucket, path): each bucket
+ * goes to the path with the highest score, so a path that leaves a group
+ * frees only its own buckets and every other flow keeps its path.
  *
  * Errors: 0 or a negative errno; constructors NULL with errno set.
  */
@@ -45,7 +56,11 @@
 #define SL_FIB_VAL_REDIRECT (1u << 23)
 #define SL_FIB_VAL_MASK 0x00ffffffu
 #define SL_FIB_NH_BLACKHOLE 0u
-#define SL_FIB_NH_MAX (1u << 22) /* next-hop indexes stay below the redirect bit */
+#define SL_FIB_NH_MAX (1u << 22) /* next-hop indexes stay below the group bit */
+#define SL_FIB_VAL_GROUP (1u << 22)
+#define SL_FIB_NHG_MAX (1u << 22) /* group numbers stay below the group bit */
+#define SL_FIB_NHG_BITS 7
+#define SL_FIB_NHG_BUCKETS (1u << SL_FIB_NHG_BITS) /* per group: shares in 1/128 */
 
 #define SL_FIB_PORT_MAX 16 /* DPDK ports (eth0..eth15) */
 /* (sub)interfaces, ever named: as many as a configuration may name at once */
@@ -66,6 +81,24 @@ static inline uint32_t sl_fib_val_redirect(uint32_t vrf_id)
 static inline uint32_t sl_fib_val_vrf(uint32_t v)
 {
 	return v & (SL_FIB_VAL_REDIRECT - 1);
+}
+
+static inline bool sl_fib_val_is_group(uint32_t v)
+{
+	return (v & (SL_FIB_VAL_REDIRECT | SL_FIB_VAL_GROUP)) == SL_FIB_VAL_GROUP;
+}
+
+/* An ECMP next-hop group: each bucket a next-hop index. */
+struct sl_fib_nhg {
+	uint32_t bucket[SL_FIB_NHG_BUCKETS];
+};
+
+/* The next hop of group value v for a flow hash: its top bits pick the
+ * bucket (a NIC's RSS queue is chosen by the low bits, so the packets one
+ * queue sees share those). */
+static inline uint32_t sl_fib_nhg_pick(const struct sl_fib_nhg *t, uint32_t v, uint32_t hash)
+{
+	return t[v & (SL_FIB_VAL_GROUP - 1)].bucket[hash >> (32 - SL_FIB_NHG_BITS)];
 }
 
 enum sl_fib_nh_type {
@@ -184,6 +217,7 @@ struct sl_fib {
 	uint32_t dflt[SL_VRF_MAX];
 	struct sl_fib_nh *nh; /* atomically published */
 	struct sl_fib_egress *egress; /* 2 per next hop; published with nh */
+	struct sl_fib_nhg *nhg; /* next-hop groups, atomically published */
 	struct sl_fib_ifmap *ifmap; /* atomically published */
 	struct rte_hash *neigh; /* lock-free readers; data = l2 word */
 	struct rte_rcu_qsbr *qsbr;
@@ -289,6 +323,13 @@ static inline const struct sl_fib_nh *sl_fib_nh_table(const struct sl_fib *fib)
 	return __atomic_load_n(&fib->nh, __ATOMIC_ACQUIRE);
 }
 
+/* The groups; load after the LPM value that names one (the writer makes a
+ * group, and publishes a grown array, before it stores such a value). */
+static inline const struct sl_fib_nhg *sl_fib_nhg_table(const struct sl_fib *fib)
+{
+	return __atomic_load_n(&fib->nhg, __ATOMIC_ACQUIRE);
+}
+
 static inline const struct sl_fib_egress *sl_fib_egress_table(const struct sl_fib *fib)
 {
 	return __atomic_load_n(&fib->egress, __ATOMIC_ACQUIRE);
@@ -353,7 +394,8 @@ struct sl_fib_apply_result {
 /*
  * Apply RIB changes in order. VRF_ADD creates the VRF's table (reusing it
  * if present), VRF_DEL unpublishes and frees it after a grace period;
- * ROUTE_SET/DEL touch only that prefix. A route whose interface is not known
+ * ROUTE_SET/DEL touch only that prefix; a ROUTE_SET with paths installs a
+ * next-hop group (two or more distinct paths). A route whose interface is not known
  * yet names an interface slot that later sl_fib_iface_sync calls fill in.
  * Returns 0 or the first error (the other changes are still applied).
  */
@@ -393,7 +435,8 @@ int sl_fib_neigh_pending(struct sl_fib *fib, uint16_t oif, uint32_t ip);
 
 /*
  * Control-thread lookup, following at most one redirect like the datapath:
- * *nh_index gets the next-hop index, *final_vrf the VRF that answered.
+ * *nh_index gets the next-hop index (of a group: the path a hash of ip
+ * picks), *final_vrf the VRF that answered.
  * 0, -ENOENT (no route), -ELOOP (second redirect).
  */
 int sl_fib_lookup(const struct sl_fib *fib, uint32_t vrf_id, uint32_t ip, uint32_t *nh_index,
@@ -403,6 +446,7 @@ int sl_fib_lookup(const struct sl_fib *fib, uint32_t vrf_id, uint32_t ip, uint32
 struct sl_fib_stats {
 	uint32_t vrfs;
 	uint32_t nh_used, nh_capacity;
+	uint32_t groups; /* next-hop groups in use */
 	uint32_t neighbours;
 	size_t bytes_per_vrf; /* the largest VRF table's DPDK memory */
 	size_t bytes_total; /* DPDK memory of all VRF tables */

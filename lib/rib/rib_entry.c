@@ -116,7 +116,43 @@ int rib_cand_cmp(const struct sl_rib *rib, const struct rib_cand *a, const struc
 		return c;
 	if ((c = strcmp(rib_name(rib, a->cfg_vrf), rib_name(rib, b->cfg_vrf))))
 		return c;
+	if ((c = cmp_u32(a->weight, b->weight)))
+		return c;
 	return cmp_u32(a->depth, b->depth);
+}
+
+/* A static candidate that can share the selected route with others: it
+ * forwards to a gateway or out of an interface (a group member). */
+static bool path_capable(const struct rib_cand *c)
+{
+	return c->active && (c->source == SL_SRC_STATIC || c->source == SL_SRC_STATIC_LEAK) &&
+	       (c->nh.type == SL_NH_GATEWAY || c->nh.type == SL_NH_CONNECTED);
+}
+
+size_t rib_paths_of(const struct rib_cand *v, size_t n)
+{
+	size_t k = 1;
+	if (n == 0 || !v[0].active)
+		return 0;
+	if (!path_capable(&v[0]))
+		return 1;
+	/* candidates are sorted by these keys first: the ties follow v[0] */
+	while (k < n && k < SL_ECMP_MAX && path_capable(&v[k]) && v[k].distance == v[0].distance &&
+		v[k].local_pref == v[0].local_pref && v[k].metric == v[0].metric &&
+		v[k].source == v[0].source)
+		k++;
+	return k;
+}
+
+/* The selected routes (paths a[0..na) and b[0..nb)) forward alike. */
+static bool paths_eq(const struct rib_cand *a, size_t na, const struct rib_cand *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (memcmp(&a[i].nh, &b[i].nh, sizeof(a[i].nh)) != 0 || a[i].weight != b[i].weight)
+			return false;
+	return true;
 }
 
 void rib_nh_export(const struct sl_rib *rib, const struct rib_nh *in, struct sl_nh *out)
@@ -296,11 +332,9 @@ static int entry_recompute(struct sl_rib *rib, struct rib_entry *e)
 	if (n != e->n_cands || (n && memcmp(rib->scratch, e->cands, n * sizeof(*e->cands)) != 0)) {
 		const struct rib_cand *old_sel = selected_of(e->cands, e->n_cands);
 		const struct rib_cand *new_sel = selected_of(rib->scratch, n);
-		bool sel_changed = (old_sel == NULL) != (new_sel == NULL) ||
-				   (old_sel && memcmp(old_sel, new_sel, sizeof(*old_sel)) != 0);
-		bool nh_changed =
-			(old_sel == NULL) != (new_sel == NULL) ||
-			(old_sel && memcmp(&old_sel->nh, &new_sel->nh, sizeof(old_sel->nh)) != 0);
+		size_t old_np = rib_paths_of(e->cands, e->n_cands);
+		size_t new_np = rib_paths_of(rib->scratch, n);
+		bool nh_changed = !paths_eq(e->cands, old_np, rib->scratch, new_np);
 		struct rib_cand *v = e->cands;
 
 		for (size_t i = 0; i < e->n_cands; i++)
@@ -310,7 +344,7 @@ static int entry_recompute(struct sl_rib *rib, struct rib_entry *e)
 		vrf->n_selected += (new_sel != NULL) - (old_sel != NULL);
 		/* old_sel points into e->cands: log before overwriting it */
 		if (nh_changed)
-			rib_log_route(rib, vrf, p, new_sel);
+			rib_log_route(rib, vrf, p, rib->scratch, new_np);
 		if (n != e->n_cands) {
 			v = NULL;
 			if (n && (v = malloc(n * sizeof(*v))) == NULL)
@@ -323,7 +357,6 @@ static int entry_recompute(struct sl_rib *rib, struct rib_entry *e)
 		e->n_cands = (uint8_t)n;
 		/* statics resolving through this prefix look at its own routes,
 		 * selected or not */
-		(void)sel_changed;
 		rib_gw_watch_fire(rib, vrf->name, p);
 	}
 

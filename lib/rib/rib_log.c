@@ -84,16 +84,41 @@ static void log_vrf_fields(
 }
 
 void rib_log_route(struct sl_rib *rib, const struct rib_vrf *vrf, struct sl_prefix p,
-	const struct rib_cand *selected)
+	const struct rib_cand *v, size_t n)
 {
 	struct sl_fib_change *c;
 	if (!rib->log_on || (c = log_append(rib)) == NULL)
 		return;
-	c->op = selected ? SL_FIB_ROUTE_SET : SL_FIB_ROUTE_DEL;
+	c->op = n ? SL_FIB_ROUTE_SET : SL_FIB_ROUTE_DEL;
 	log_vrf_fields(rib, c, vrf);
 	c->prefix = p;
-	if (selected)
-		rib_nh_export(rib, &selected->nh, &c->nh);
+	if (n == 0)
+		return;
+	rib_nh_export(rib, &v[0].nh, &c->nh);
+	if (n == 1)
+		return;
+	/* best effort like the log: without memory the route keeps one path */
+	struct sl_fib_paths *ps = malloc(sizeof(*ps) + n * sizeof(ps->p[0]));
+	if (ps == NULL)
+		return;
+	ps->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct sl_fib_path *fp = &ps->p[ps->n];
+		bool dup = false;
+		rib_nh_export(rib, &v[i].nh, &fp->nh);
+		/* two next hops that resolve alike are one path */
+		for (uint32_t k = 0; k < ps->n && !dup; k++)
+			dup = memcmp(&ps->p[k].nh, &fp->nh, sizeof(fp->nh)) == 0;
+		if (dup)
+			continue;
+		fp->weight = v[i].weight ? v[i].weight : 1;
+		ps->n++;
+	}
+	if (ps->n < 2) {
+		free(ps);
+		return;
+	}
+	c->paths = ps;
 }
 
 void rib_log_vrf(struct sl_rib *rib, enum sl_fib_op op, const struct rib_vrf *vrf)
@@ -116,7 +141,21 @@ size_t sl_rib_changes(const struct sl_rib *rib, const struct sl_fib_change **out
 	return rib->n_log;
 }
 
+void sl_fib_changes_free_paths(struct sl_fib_change *changes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(changes[i].paths);
+		changes[i].paths = NULL;
+	}
+}
+
 void sl_rib_changes_clear(struct sl_rib *rib)
+{
+	sl_fib_changes_free_paths(rib->log, rib->n_log);
+	rib->n_log = 0;
+}
+
+void sl_rib_changes_detach(struct sl_rib *rib)
 {
 	rib->n_log = 0;
 }

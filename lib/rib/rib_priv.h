@@ -48,7 +48,7 @@ struct rib_cand {
 	name_id origin_vrf;
 	name_id rmap;
 	name_id cfg_vrf;
-	uint16_t pad_;
+	uint16_t weight; /* statics: ECMP share; 0 for other sources */
 	uint32_t rmap_seq;
 	uint32_t metric;
 	uint32_t local_pref;
@@ -58,6 +58,8 @@ struct rib_cand {
 struct rib_static_cfg {
 	uint8_t type; /* enum sl_static_type */
 	uint8_t distance;
+	uint8_t weight; /* 1..SL_WEIGHT_MAX */
+	uint8_t pad_;
 	name_id ifname;
 	name_id vrf; /* 0 = own VRF */
 	uint32_t gw;
@@ -240,6 +242,9 @@ int rib_settle(struct sl_rib *rib);
 bool rib_entry_empty(const struct rib_entry *e);
 void rib_entry_free(struct rib_entry *e);
 int rib_cand_cmp(const struct sl_rib *rib, const struct rib_cand *a, const struct rib_cand *b);
+/* Paths of the selected route among sorted candidates v[0..n): 0 when none
+ * is selected, else 1..SL_ECMP_MAX (v[0] and the ties after it). */
+size_t rib_paths_of(const struct rib_cand *v, size_t n);
 void rib_nh_export(const struct sl_rib *rib, const struct rib_nh *in, struct sl_nh *out);
 
 /* dependencies (rib_static.c) */
@@ -274,8 +279,9 @@ bool rib_connected_covering(const struct sl_rib *rib, const struct rib_vrf *vrf,
 void rib_collisions_clear(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix p);
 int rib_collision_add(struct sl_rib *rib, struct rib_vrf *vrf, struct sl_prefix p, name_id origin,
 	struct sl_prefix connected);
+/* Log the selected route's paths v[0..n) (n = 0: the route is gone). */
 void rib_log_route(struct sl_rib *rib, const struct rib_vrf *vrf, struct sl_prefix p,
-	const struct rib_cand *selected);
+	const struct rib_cand *v, size_t n);
 void rib_log_vrf(struct sl_rib *rib, enum sl_fib_op op, const struct rib_vrf *vrf);
 
 #endif

@@ -87,6 +87,8 @@ static void route_fill(
 	r->local_pref = c->local_pref;
 	r->active = c->active;
 	r->selected = i == 0 && c->active;
+	r->multipath = i > 0 && i < rib_paths_of(e->cands, e->n_cands);
+	r->weight = (uint8_t)c->weight;
 	rib_nh_export(rib, &c->nh, &r->nh);
 	memcpy(r->origin_vrf, rib_name(rib, c->origin_vrf), SL_NAME_MAX);
 	rib_nh_export(rib, &c->origin_nh, &r->origin_nh);
@@ -304,9 +306,13 @@ static void cand_dump(const struct sl_rib *rib, const struct rib_entry *e, size_
 	char p[SL_PREFIX_STR], gw[16];
 	fprintf(out, "  %s %s%s %s [%u/%" PRIu32 "] lp %" PRIu32 " ",
 		sl_prefix_fmt((struct sl_prefix){e->addr, e->len}, p),
-		i == 0 && c->active ? ">" : " ", c->active ? "*" : " ", src_name[c->source],
-		c->distance, c->metric, c->local_pref);
+		i == 0 && c->active			 ? ">"
+		: i < rib_paths_of(e->cands, e->n_cands) ? "="
+							 : " ",
+		c->active ? "*" : " ", src_name[c->source], c->distance, c->metric, c->local_pref);
 	nh_dump(rib, &c->nh, out);
+	if (c->weight > 1)
+		fprintf(out, " weight %u", c->weight);
 	if (c->origin_vrf) {
 		fprintf(out, " origin %s ", rib_name(rib, c->origin_vrf));
 		nh_dump(rib, &c->origin_nh, out);

@@ -372,6 +372,7 @@ size_t rib_static_cands(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entr
 		memset(c, 0, sizeof(*c));
 		c->source = leak ? SL_SRC_STATIC_LEAK : SL_SRC_STATIC;
 		c->distance = s->distance;
+		c->weight = s->weight;
 		c->local_pref = RIB_LOCAL_PREF_DEFAULT;
 		c->cfg_vrf = s->vrf;
 		if (leak)
@@ -421,6 +422,7 @@ static int cfg_from_nh(struct sl_rib *rib, const struct rib_vrf *vrf, const stru
 	memset(out, 0, sizeof(*out));
 	out->type = (uint8_t)in->type;
 	out->distance = in->distance ? in->distance : 1;
+	out->weight = in->weight ? in->weight : 1;
 	if (in->type != SL_STATIC_BLACKHOLE && in->vrf[0] &&
 		strcmp(in->vrf, rib_name(rib, vrf->name)) != 0) {
 		out->vrf = rib_name_intern(rib, in->vrf);

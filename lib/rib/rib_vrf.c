@@ -110,6 +110,7 @@ void sl_rib_free(struct sl_rib *rib)
 	free(rib->name_index);
 	free(rib->name_vrf);
 	free(rib->collisions);
+	sl_rib_changes_clear(rib);
 	free(rib->log);
 	free(rib->scratch);
 	sl_policy_db_free(rib->policy);
@@ -181,7 +182,7 @@ int sl_rib_vrf_del(struct sl_rib *rib, const char *name)
 	for (size_t i = 0; i < vrf->routes.cap; i++) {
 		struct rib_entry *e = vrf->routes.slots[i];
 		if (e && e->n_cands && e->cands[0].active)
-			rib_log_route(rib, vrf, (struct sl_prefix){e->addr, e->len}, NULL);
+			rib_log_route(rib, vrf, (struct sl_prefix){e->addr, e->len}, NULL, 0);
 		if (e && (e->flags & ENTRY_COLLIDED))
 			rib_collisions_clear(rib, vrf, (struct sl_prefix){e->addr, e->len});
 	}

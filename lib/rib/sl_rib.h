@@ -28,6 +28,14 @@
  *
  * Default distances: connected/local 0, static 1, vpn-import and vrf-import 20.
  *
+ * ECMP: the active candidates of a static prefix that tie with the best one
+ * on distance, local-preference, metric and source, each forwarding to a
+ * gateway or out of an interface (not a blackhole, not a VRF redirect), are
+ * the paths of the selected route: up to SL_ECMP_MAX, best first, each with
+ * its weight. A path that goes inactive (gateway unresolved, interface down)
+ * leaves the set; the others stay. A leaked route forwards by a lookup in
+ * its origin VRF, where all of that route's paths are installed.
+ *
  * Errors: functions return 0 or a negative errno (-EINVAL bad argument,
  * -ENOENT unknown VRF/interface, -EEXIST duplicate, -ENOMEM).
  */
@@ -108,6 +116,7 @@ struct sl_static_nh {
 	char ifname[SL_NAME_MAX];
 	char vrf[SL_NAME_MAX]; /* "" = the route's own VRF */
 	uint8_t distance; /* 1..255 */
+	uint8_t weight; /* ECMP share, 1..SL_WEIGHT_MAX; 0 = 1 */
 };
 
 /* Replace every static next hop of (vrf, prefix); n = 0 removes the route.
@@ -165,13 +174,27 @@ enum sl_fib_op {
 	SL_FIB_ROUTE_DEL, /* vrf_id, prefix */
 };
 
+/* One path of a multipath route. */
+struct sl_fib_path {
+	struct sl_nh nh;
+	uint32_t weight; /* 1..SL_WEIGHT_MAX */
+};
+
+/* Every path of a multipath route, best first (n in 2..SL_ECMP_MAX); one
+ * heap block (free()) owned by whoever holds the change. */
+struct sl_fib_paths {
+	uint32_t n;
+	struct sl_fib_path p[];
+};
+
 struct sl_fib_change {
 	enum sl_fib_op op;
 	uint32_t vrf_id;
 	uint32_t table;
 	char vrf_name[SL_NAME_MAX];
 	struct sl_prefix prefix;
-	struct sl_nh nh;
+	struct sl_nh nh; /* ROUTE_SET: the first (best) path */
+	struct sl_fib_paths *paths; /* ROUTE_SET: NULL for one path, else all of them */
 };
 
 /*
@@ -181,7 +204,13 @@ struct sl_fib_change {
  */
 void sl_rib_change_log(struct sl_rib *rib, bool on);
 size_t sl_rib_changes(const struct sl_rib *rib, const struct sl_fib_change **out);
+/* Empty the log, freeing its changes' path blocks. */
 void sl_rib_changes_clear(struct sl_rib *rib);
+/* Empty the log without freeing: the caller copied the changes and owns
+ * their path blocks (free them with sl_fib_changes_free_paths). */
+void sl_rib_changes_detach(struct sl_rib *rib);
+/* Free the path blocks of changes[0..n) and set them to NULL. */
+void sl_fib_changes_free_paths(struct sl_fib_change *changes, size_t n);
 
 /* ---- reading (show, audit, tests) ------------------------------------ */
 
@@ -193,6 +222,10 @@ struct sl_route {
 	uint32_t local_pref;
 	bool active; /* resolvable (a cross-VRF next-hop may not be) */
 	bool selected; /* the best active candidate: installed in the FIB */
+	/* another path of the selected route (ECMP): installed with it; listed
+	 * right after the selected candidate */
+	bool multipath;
+	uint8_t weight; /* static routes: the path's weight (1..SL_WEIGHT_MAX) */
 	struct sl_nh nh; /* what the FIB installs */
 	/* Leaked routes: where the route came from and, for display, its next
 	 * hop there ("is directly connected, eth2 (vrf SHARED)"). */

@@ -23,6 +23,10 @@
  * per tenant at SL_VRF_CONF_MAX tenants, with room for the ports and more
  * than one vif for some tenants). lib/conf refuses more, naming the line. */
 #define SL_IFACE_MAX 8192
+/* Paths of one ECMP route (a static with several next hops of one
+ * distance): lib/conf refuses more next hops on a route, naming the line. */
+#define SL_ECMP_MAX 16
+#define SL_WEIGHT_MAX 255 /* a path's weight is 1..SL_WEIGHT_MAX */
 #define SL_PREFIX_STR 19 /* "255.255.255.255/32" + NUL */
 #define SL_RT_STR 32
 
