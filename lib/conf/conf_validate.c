@@ -29,6 +29,9 @@ struct vctx {
 	struct vrf_table *tables;
 	size_t n_tables;
 	bool tables_built;
+	/* the last route reported past SL_ECMP_MAX: its next-hop lines are
+	 * changes of one route, reported once (at the first of them) */
+	const struct sl_conf_node *ecmp_reported;
 };
 
 #define ERR(v, line, ...)                                    \
@@ -186,7 +189,8 @@ static void check_route(struct vctx *v, const struct sl_conf_node *route, unsign
 		check_route_iface(v, route, i, line);
 	/* every next hop may tie on distance: each is a path of one ECMP group */
 	size_t n = sl_conf_child_count(sl_conf_child(route, "next-hop")) + sl_conf_child_count(ifs);
-	if (n > SL_ECMP_MAX) {
+	if (n > SL_ECMP_MAX && v->ecmp_reported != route) {
+		v->ecmp_reported = route;
 		conf_node_path(route, path, sizeof(path));
 		ERR(v, line,
 			"static route '%s' has %zu next hops (next-hop and interface), more than "

@@ -11,15 +11,69 @@ static const char legend[] =
 	"       > - selected route, * - FIB route, i - inactive (next hop unresolved)\n"
 	"       (vrf X) - leaked: forwarding continues in VRF X\n";
 
+/* The paths a leaked route forwards by: those of the origin VRF's selected
+ * route of the same prefix (a leak redirects the lookup there, so every
+ * path of an ECMP route stays in use). Returns how many (0: not leaked). */
+struct origin_paths {
+	struct sl_nh nh[SL_ECMP_MAX];
+	uint8_t weight[SL_ECMP_MAX];
+	size_t n;
+};
+
+static int origin_path_cb(const struct sl_route *r, void *arg)
+{
+	struct origin_paths *o = arg;
+	if ((r->selected || r->multipath) && o->n < SL_ECMP_MAX) {
+		o->nh[o->n] = r->nh;
+		o->weight[o->n++] = r->weight;
+	}
+	return 0;
+}
+
+static size_t origin_paths_of(
+	struct show_ctx *ctx, const struct sl_route *rt, struct origin_paths *o)
+{
+	o->n = 0;
+	if (rt->origin_vrf[0] == '\0' || rt->nh.type != SL_NH_VRF)
+		return 0;
+	sl_rib_route_lookup(ctx->rib, rt->origin_vrf, rt->prefix, true, origin_path_cb, o);
+	return o->n;
+}
+
+static void weight_text(uint8_t weight, char *buf, size_t len)
+{
+	if (weight > 1)
+		snprintf(buf, len, ", weight %u", weight);
+	else
+		buf[0] = '\0';
+}
+
+/* A further path of an ECMP route, FRR-style: "  *" and the next hop under
+ * the first path's ("S>* 10.0.0.0/24 [1/0] " is `width` columns). */
+static void path_line(
+	struct show_ctx *ctx, int width, const struct sl_nh *nh, uint8_t weight, const char *vrf)
+{
+	char t[96], w[24];
+	show_nh_text(ctx->rib, nh, t, sizeof(t));
+	weight_text(weight, w, sizeof(w));
+	fprintf(ctx->out, "  *%*s%s%s", width - 3, "", t, w);
+	if (vrf[0] != '\0')
+		fprintf(ctx->out, " (vrf %s)", vrf);
+	fputc('\n', ctx->out);
+}
+
 /* One candidate in FRR's one-line form:
- *   B>* 10.100.0.0/24 [20/0] is directly connected, eth2 (vrf SHARED) */
+ *   B>* 10.100.0.0/24 [20/0] is directly connected, eth2 (vrf SHARED)
+ * then, for an ECMP route, one line per further path. */
 static void route_line(struct show_ctx *ctx, const struct sl_route *rt)
 {
-	char p[SL_PREFIX_STR], nh[96], dm[32] = "";
+	char p[SL_PREFIX_STR], nh[96], dm[32] = "", w[24];
 	bool leaked = rt->origin_vrf[0] != '\0';
+	struct origin_paths op;
+	size_t n_op = rt->selected ? origin_paths_of(ctx, rt, &op) : 0;
 
 	if (leaked)
-		show_nh_text(ctx->rib, &rt->origin_nh, nh, sizeof(nh));
+		show_nh_text(ctx->rib, n_op ? &op.nh[0] : &rt->origin_nh, nh, sizeof(nh));
 	else
 		show_nh_text(ctx->rib, &rt->nh, nh, sizeof(nh));
 	if (!rt->active && rt->cfg_gw != 0) {
@@ -28,8 +82,15 @@ static void route_line(struct show_ctx *ctx, const struct sl_route *rt)
 	}
 	if (rt->source != SL_SRC_CONNECTED && rt->source != SL_SRC_LOCAL)
 		snprintf(dm, sizeof(dm), " [%u/%u]", rt->distance, rt->metric);
-	fprintf(ctx->out, "%c%c%c %s%s %s", show_source_code(rt->source), rt->selected ? '>' : ' ',
-		rt->selected ? '*' : ' ', sl_prefix_fmt(rt->prefix, p), dm, nh);
+	sl_prefix_fmt(rt->prefix, p);
+	int width = 4 + (int)strlen(p) + (int)strlen(dm) + 1;
+	if (rt->multipath) {
+		path_line(ctx, width, &rt->nh, rt->weight, rt->cfg_vrf);
+		return;
+	}
+	weight_text(n_op ? op.weight[0] : rt->weight, w, sizeof(w));
+	fprintf(ctx->out, "%c%c%c %s%s %s%s", show_source_code(rt->source),
+		rt->selected ? '>' : ' ', rt->selected ? '*' : ' ', p, dm, nh, w);
 	if (leaked)
 		fprintf(ctx->out, " (vrf %s)", rt->origin_vrf);
 	else if (rt->cfg_vrf[0] != '\0')
@@ -37,6 +98,8 @@ static void route_line(struct show_ctx *ctx, const struct sl_route *rt)
 	if (!rt->active)
 		fprintf(ctx->out, " inactive");
 	fputc('\n', ctx->out);
+	for (size_t i = 1; i < n_op; i++)
+		path_line(ctx, width, &op.nh[i], op.weight[i], rt->origin_vrf);
 }
 
 static json_t *route_json(struct show_ctx *ctx, const struct sl_route *rt)
@@ -49,6 +112,17 @@ static json_t *route_json(struct show_ctx *ctx, const struct sl_route *rt)
 		(json_int_t)rt->local_pref, "nexthop", show_nh_json(ctx->rib, &rt->nh));
 	if (o == NULL)
 		return NULL;
+	json_object_set_new(o, "installed", json_boolean(rt->selected || rt->multipath));
+	json_object_set_new(o, "multipath", json_boolean(rt->multipath));
+	if (rt->weight > 0)
+		json_object_set_new(o, "weight", json_integer(rt->weight));
+	struct origin_paths op;
+	if (rt->selected && origin_paths_of(ctx, rt, &op) > 1) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < op.n; i++)
+			json_array_append_new(a, show_nh_json(ctx->rib, &op.nh[i]));
+		json_object_set_new(o, "originNexthops", a);
+	}
 	if (rt->origin_vrf[0] != '\0') {
 		json_object_set_new(o, "originVrf", json_string(rt->origin_vrf));
 		json_object_set_new(o, "originNexthop", show_nh_json(ctx->rib, &rt->origin_nh));
@@ -86,8 +160,14 @@ static int route_cb(const struct sl_route *rt, void *arg)
 		fprintf(ctx->out,
 			"  Known via \"%s\", distance %u, metric %u, local-pref %u, vrf %s%s%s\n",
 			show_source_name(rt->source), rt->distance, rt->metric, rt->local_pref,
-			w->vrf, rt->selected ? ", best" : "", rt->active ? "" : ", inactive");
-		fprintf(ctx->out, "  %c %s", rt->selected ? '*' : ' ', nh);
+			w->vrf,
+			rt->selected	? ", best"
+			: rt->multipath ? ", multipath"
+					: "",
+			rt->active ? "" : ", inactive");
+		fprintf(ctx->out, "  %c %s", rt->selected || rt->multipath ? '*' : ' ', nh);
+		if (rt->weight > 1)
+			fprintf(ctx->out, ", weight %u", rt->weight);
 		if (rt->origin_vrf[0])
 			fprintf(ctx->out, " (vrf %s)", rt->origin_vrf);
 		fputc('\n', ctx->out);

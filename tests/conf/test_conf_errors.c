@@ -121,6 +121,11 @@ static const struct bad bad[] = {
 	{"set protocols static route 10.9.0.0/16 next-hop 10.0.0.1 distance 0", 1,
 		"0: out of range (after 'protocols static route 10.9.0.0/16 next-hop 10.0.0.1 "
 		"distance'; valid: 1..255)"},
+	{"set protocols static route 10.9.0.0/16 next-hop 10.0.0.1 weight 0", 1,
+		"0: out of range (after 'protocols static route 10.9.0.0/16 next-hop 10.0.0.1 "
+		"weight'; valid: 1..255)"},
+	{"set protocols static route 10.9.0.0/16 interface eth1 weight 256", 1,
+		"256: out of range"},
 	{"set vrf name default table 30", 1, "default: reserved VRF name"},
 	{"set vrf name THIS-NAME-IS-LONG table 30", 1, "THIS-NAME-IS-LONG: not a VRF name"},
 	{"set vrf name bad!name table 30", 1, "bad!name: not a VRF name"},
@@ -427,6 +432,44 @@ static void addf(struct text *t, const char *fmt, ...)
 /* SL_VRF_CONF_MAX VRFs load; the one past the limit is refused at the line
  * that made it, naming it and the limit, whether it comes in the same
  * transaction as the others or later. */
+/* A static route holds at most SL_ECMP_MAX next hops (ECMP paths). */
+static void test_ecmp_limit(void **state)
+{
+	struct sl_conf *c = sl_conf_new();
+	struct sl_errors e = {0};
+	struct text t = {0};
+	char msg[256];
+
+	(void)state;
+	for (int i = 0; i < SL_ECMP_MAX - 1; i++)
+		addf(&t, "set protocols static route 10.9.0.0/16 next-hop 10.0.0.%d\n", 10 + i);
+	addf(&t, "set protocols static route 10.9.0.0/16 next-hop 10.0.0.99 weight 255\n");
+	assert_int_equal(conf_load(c, t.s, &e), 0); /* exactly at the limit */
+	/* one more, by interface, in a later transaction: its line */
+	assert_int_not_equal(conf_load(c,
+				     "set interfaces ethernet eth1 address 10.0.0.1/24\n"
+				     "set protocols static route 10.9.0.0/16 interface eth1\n",
+				     &e),
+		0);
+	snprintf(msg, sizeof(msg),
+		"static route '10.9.0.0/16' has %d next hops (next-hop and interface), more than "
+		"the %d paths of an ECMP route (at 'protocols static route 10.9.0.0/16'; valid: "
+		"at most %d)",
+		SL_ECMP_MAX + 1, SL_ECMP_MAX, SL_ECMP_MAX);
+	assert_only_error(&e, 2, msg);
+	/* all in one transaction: reported at the route's lines, never applied */
+	struct sl_conf *d = sl_conf_new();
+	sl_errors_clear(&e);
+	addf(&t, "set protocols static route 10.9.0.0/16 blackhole\n");
+	addf(&t, "set protocols static route 10.9.0.0/16 next-hop 10.0.0.100\n");
+	assert_int_not_equal(conf_load(d, t.s, &e), 0);
+	assert_only_error(&e, 1, msg);
+	free(t.s);
+	sl_errors_free(&e);
+	sl_conf_free(c);
+	sl_conf_free(d);
+}
+
 static void test_vrf_limit(void **state)
 {
 	struct sl_conf *c = sl_conf_new();
@@ -566,6 +609,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_malformed_table),
 		cmocka_unit_test(test_atomicity),
+		cmocka_unit_test(test_ecmp_limit),
 		cmocka_unit_test(test_vrf_limit),
 		cmocka_unit_test(test_iface_limit),
 	};
