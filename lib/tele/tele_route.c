@@ -27,6 +27,10 @@ static int route_entry(const struct sl_route *r, void *ctx)
 	rte_tel_data_add_dict_string(e, "source", tele_source_name(r->source));
 	rte_tel_data_add_dict_int(e, "selected", r->selected);
 	rte_tel_data_add_dict_int(e, "active", r->active);
+	/* a further path of the selected route (ECMP): installed with it */
+	rte_tel_data_add_dict_int(e, "multipath", r->multipath);
+	if (r->weight > 0)
+		rte_tel_data_add_dict_int(e, "weight", r->weight);
 	rte_tel_data_add_dict_int(e, "distance", r->distance);
 	rte_tel_data_add_dict_u64(e, "metric", r->metric);
 	tele_nh_text(w->rib, &r->nh, buf, sizeof(buf));
