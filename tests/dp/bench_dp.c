@@ -14,6 +14,8 @@
  * %; SL_DP_BENCH_NO_HUGE=1 for valgrind).
  * `bench_dp vrfs [V [R]]`: bench.sh's (b2) instead, V VRFs (default 64) of
  * R routes (16,000) on vifs, frames of random VRFs, then sorted by VRF.
+ * SL_DP_BENCH_ECMP=1: every BENCH route over one ECMP group of the four
+ * gateways instead of one of them (the cost of the per-flow pick).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -44,8 +46,27 @@ static uint32_t peer_dsts[FRAMES];
 static const struct rte_ether_addr mac0 = {{0x02, 0, 0, 0, 0, 0x10}};
 static const struct rte_ether_addr gw_mac = {{0x02, 0xaa, 0, 0, 0, 0x0a}};
 
+/* SL_DP_BENCH_ECMP: the four gateways as one group's paths (else NULL). */
+static struct sl_fib_paths *ecmp_paths(void)
+{
+	if (getenv("SL_DP_BENCH_ECMP") == NULL)
+		return NULL;
+	struct sl_fib_paths *ps = calloc(1, sizeof(*ps) + 4 * sizeof(ps->p[0]));
+	if (ps == NULL)
+		return NULL;
+	for (uint32_t g = 0; g < 4; g++) {
+		struct sl_fib_path *p = &ps->p[ps->n++];
+		p->nh.type = SL_NH_GATEWAY;
+		p->nh.gw = sl_test_ip4(192, 168, 0, 10 + g);
+		snprintf(p->nh.ifname, sizeof(p->nh.ifname), "eth0");
+		p->weight = 1;
+	}
+	return ps;
+}
+
 static int setup_fib(struct sl_fib *fib, uint32_t routes, uint32_t *dsts)
 {
+	struct sl_fib_paths *ecmp = ecmp_paths();
 	struct sl_fib_iface_conf ifc[2] = {
 		{.name = "eth0",
 			.port = 0,
@@ -81,6 +102,10 @@ static int setup_fib(struct sl_fib *fib, uint32_t routes, uint32_t *dsts)
 		a &= len ? ~0u << (32 - len) : 0;
 		struct sl_fib_change c = sl_test_route(VRF_BENCH, a, len, SL_NH_GATEWAY, "eth0",
 			sl_test_ip4(192, 168, 0, 10 + i % 4));
+		if (ecmp != NULL) {
+			c.nh = ecmp->p[0].nh;
+			c.paths = ecmp;
+		}
 		if (sl_fib_apply(fib, &c, 1, NULL) < 0)
 			return -1;
 		if (i < FRAMES)
@@ -105,6 +130,7 @@ static int setup_fib(struct sl_fib *fib, uint32_t routes, uint32_t *dsts)
 			sl_test_ip4(192, 168, 0, 10 + g), &gw_mac);
 	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth0.100"),
 		sl_test_ip4(192, 168, 1, 2), &gw_mac);
+	free(ecmp); /* the FIB keeps its own group */
 	return 0;
 }
 
