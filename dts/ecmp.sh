@@ -83,6 +83,8 @@ check "show ip route lists the three paths" output_matches \
 	'S>\* 10\.9\.0\.0/24 \[1/0\] via 192\.0\.2\.2, eth1.*
   \* +via 198\.51\.100\.2, eth2.*
   \* +via 203\.0\.113\.2, eth3' topo_ctl show ip route
+check "show dataplane counts one ECMP group" output_matches '1 ECMP next-hop groups' \
+	topo_ctl show dataplane
 send 0
 check "round 0: every flow at exactly one gateway" all_once 0
 check "round 0: flows spread over the three gateways" spread 0

@@ -200,9 +200,9 @@ static int cmd_show_dataplane(
 			st.gaps_over_1ms, st.on_cpu_over_1ms);
 		fprintf(out,
 			",\"fib\":{\"vrfs\":%u,\"vrfs_small\":%u,\"promotions\":%u,"
-			"\"next_hops\":%u,\"neighbours\":%u,"
+			"\"next_hops\":%u,\"ecmp_groups\":%u,\"neighbours\":%u,"
 			"\"bytes_per_vrf\":%zu,\"bytes_total\":%zu,\"tbl8_groups\":%u,\"tables\":[",
-			fs.vrfs, fs.vrfs_small, fs.promotions, fs.nh_used, fs.neighbours,
+			fs.vrfs, fs.vrfs_small, fs.promotions, fs.nh_used, fs.groups, fs.neighbours,
 			fs.bytes_per_vrf, fs.bytes_total, fs.tbl8_groups_used);
 		/* the real DPDK memory of each VRF's table, as it sized itself */
 		const struct sl_rib *rib = sl_router_rib_const(s->router);
@@ -240,9 +240,9 @@ static int cmd_show_dataplane(
 		st.on_cpu_over_1ms);
 	fprintf(out,
 		"fib: %u VRF tables (%u small, %u rte_lpm layout; %zu MiB, largest %zu KiB, %u "
-		"groups), %u next hops, %u neighbours\n",
+		"groups), %u next hops, %u neighbours, %u ECMP next-hop groups\n",
 		fs.vrfs, fs.vrfs_small, fs.vrfs - fs.vrfs_small, fs.bytes_total >> 20,
-		fs.bytes_per_vrf >> 10, fs.tbl8_groups_used, fs.nh_used, fs.neighbours);
+		fs.bytes_per_vrf >> 10, fs.tbl8_groups_used, fs.nh_used, fs.neighbours, fs.groups);
 	return SL_CTL_OK;
 }
 
