@@ -532,7 +532,7 @@ static void compare(const char *want, const char *got, const char *what, const s
 /* How often the final states exercised each feature: the generator must
  * reach leaks, collisions and unresolved statics, or the test proves little. */
 static struct {
-	size_t vpn, vrf_import, static_leak, inactive, collisions, vpn_rows, steps;
+	size_t vpn, vrf_import, static_leak, inactive, collisions, vpn_rows, steps, multipath;
 	struct rib_growth g;
 } cov;
 
@@ -555,6 +555,7 @@ static void coverage_count(const char *dump)
 			cov.vrf_import += strstr(l, " vrf-import ") != NULL;
 			cov.static_leak += strstr(l, " static-leak ") != NULL;
 			cov.inactive += strstr(l, "    static") != NULL;
+			cov.multipath += strstr(l, " =* ") != NULL; /* a further ECMP path */
 		}
 	}
 	free(copy);
@@ -567,7 +568,21 @@ struct fib_row {
 	uint32_t vrf_id;
 	struct sl_prefix prefix;
 	struct sl_nh nh;
+	uint32_t n_paths; /* ECMP: the change's paths (0: nh alone) */
+	uint64_t paths_hash; /* of those paths, in order */
 };
+
+/* FNV-1a over the fields of a path that the FIB installs. */
+static uint64_t path_hash(uint64_t h, const struct sl_nh *nh, uint32_t weight)
+{
+	uint32_t v[4] = {(uint32_t)nh->type, nh->gw, nh->vrf_id, weight};
+	const unsigned char *b = (const unsigned char *)v;
+	for (size_t i = 0; i < sizeof(v); i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	for (const char *c = nh->ifname; *c; c++)
+		h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+	return h;
+}
 
 /* Open addressing with tombstones: logs run to tens of thousands of changes. */
 struct shadow_fib {
@@ -652,6 +667,11 @@ static void shadow_apply(struct shadow_fib *f, const struct sl_fib_change *c)
 			f->n++;
 		}
 		r->nh = c->nh;
+		r->n_paths = c->paths ? c->paths->n : 0;
+		r->paths_hash = 0xcbf29ce484222325ull;
+		for (uint32_t k = 0; k < r->n_paths; k++)
+			r->paths_hash =
+				path_hash(r->paths_hash, &c->paths->p[k].nh, c->paths->p[k].weight);
 		break;
 	case SL_FIB_ROUTE_DEL:
 		if ((r = shadow_find(f, c->vrf_id, c->prefix, false)) == NULL)
@@ -666,11 +686,50 @@ struct selected_ctx {
 	struct shadow_fib *f;
 	uint32_t vrf_id;
 	size_t n;
+	/* the paths of the selected route being read (it, then its multipath
+	 * candidates), distinct, as the log must carry them */
+	struct fib_row *row;
+	struct sl_nh paths[SL_ECMP_MAX];
+	uint32_t weight[SL_ECMP_MAX];
+	uint32_t n_paths;
 };
+
+/* The selected route's paths are all read: the log must hold exactly them. */
+static void paths_done(struct selected_ctx *s)
+{
+	if (s->row == NULL)
+		return;
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (uint32_t k = 0; k < s->n_paths; k++)
+		h = path_hash(h, &s->paths[k], s->weight[k]);
+	uint32_t want = s->n_paths > 1 ? s->n_paths : 0;
+	if (s->row->n_paths != want || (want && s->row->paths_hash != h)) {
+		char p[SL_PREFIX_STR];
+		print_error("seed %lu: FIB log replay: vrf %u %s: the log's %u paths are not the "
+			    "RIB's %u\n",
+			cur_seed, s->vrf_id, sl_prefix_fmt(s->row->prefix, p), s->row->n_paths,
+			want);
+		fail();
+	}
+	s->row = NULL;
+}
 
 static int check_selected(const struct sl_route *r, void *ctx)
 {
 	struct selected_ctx *s = ctx;
+	if (r->multipath) {
+		if (s->row == NULL)
+			replay_fail("a multipath candidate without a selected one");
+		bool dup = false;
+		for (uint32_t k = 0; k < s->n_paths && !dup; k++)
+			dup = memcmp(&s->paths[k], &r->nh, sizeof(r->nh)) == 0;
+		if (!dup) {
+			s->paths[s->n_paths] = r->nh;
+			s->weight[s->n_paths++] = r->weight ? r->weight : 1;
+		}
+		return 0;
+	}
+	paths_done(s);
 	if (!r->selected)
 		return 0;
 	struct fib_row *row = shadow_find(s->f, s->vrf_id, r->prefix, false);
@@ -682,6 +741,10 @@ static int check_selected(const struct sl_route *r, void *ctx)
 		fail();
 	}
 	s->n++;
+	s->row = row;
+	s->paths[0] = r->nh;
+	s->weight[0] = r->weight ? r->weight : 1;
+	s->n_paths = 1;
 	return 0;
 }
 
@@ -692,6 +755,7 @@ static int check_vrf(const struct sl_vrf_info *v, void *ctx)
 		replay_fail("a VRF is missing");
 	s->vrf_id = v->id;
 	assert_int_equal(sl_rib_route_foreach(sl_rib_prop_current, v->name, check_selected, s), 0);
+	paths_done(s);
 	return 0;
 }
 
@@ -704,7 +768,7 @@ static void check_fib_log(const struct sl_rib *rib)
 	f.vrf[0] = true; /* the default VRF exists before logging starts */
 	for (size_t i = 0; i < n; i++)
 		shadow_apply(&f, &c[i]);
-	struct selected_ctx s = {&f, 0, 0};
+	struct selected_ctx s = {.f = &f};
 	sl_rib_prop_current = rib;
 	sl_rib_vrf_foreach(rib, check_vrf, &s);
 	if (s.n != f.n)
@@ -823,9 +887,9 @@ static void test_leak_lifecycle(void **state)
 	rib_growth_snap_free(&snap);
 	print_message("%lu sequences, %zu steps, %zu applies: %zu vpn-import, %zu vrf-import, "
 		      "%zu static-leak, %zu inactive statics, %zu vpn rows, %zu collisions in "
-		      "the final states\n",
+		      "the final states, %zu further ECMP paths\n",
 		n, cov.steps, cov.g.applies, cov.vpn, cov.vrf_import, cov.static_leak, cov.inactive,
-		cov.vpn_rows, cov.collisions);
+		cov.vpn_rows, cov.collisions, cov.multipath);
 	print_message("tables: up to %zu entries; entry counts crossed a power of two %zu times "
 		      "up, %zu down; %zu capacity doublings, %zu in leak or policy changes, %zu "
 		      "of these while the importer held a prefix it imports\n",
@@ -833,6 +897,7 @@ static void test_leak_lifecycle(void **state)
 		cov.g.import_doublings, cov.g.crash_pattern);
 	assert_true(cov.vpn > n / 10 && cov.vrf_import > 0 && cov.static_leak > 0);
 	assert_true(cov.inactive > 0 && cov.collisions > 0 && cov.vpn_rows > 0);
+	assert_true(cov.multipath > 0);
 	/* sizes: hundreds of entries, tables growing and shrinking, issue 18's
 	 * pattern reached (about a quarter of what the seeds reach today) */
 	if (n >= SEQUENCES) {
