@@ -144,13 +144,15 @@ size_t rib_paths_of(const struct rib_cand *v, size_t n)
 	return k;
 }
 
-/* The selected routes (paths a[0..na) and b[0..nb)) forward alike. */
+/* The selected routes (paths a[0..na) and b[0..nb)) forward alike (a
+ * single path's weight does not matter). */
 static bool paths_eq(const struct rib_cand *a, size_t na, const struct rib_cand *b, size_t nb)
 {
 	if (na != nb)
 		return false;
 	for (size_t i = 0; i < na; i++)
-		if (memcmp(&a[i].nh, &b[i].nh, sizeof(a[i].nh)) != 0 || a[i].weight != b[i].weight)
+		if (memcmp(&a[i].nh, &b[i].nh, sizeof(a[i].nh)) != 0 ||
+			(na > 1 && a[i].weight != b[i].weight))
 			return false;
 	return true;
 }
