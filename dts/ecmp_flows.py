@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """UDP flows for dts/ecmp.sh (plain sockets, no scapy needed).
 
-  ecmp_flows.py sink ADDR PORT OUT     write "ROUND SPORT" per datagram to OUT
+  ecmp_flows.py sink ADDR PORT OUT     write "ROUND SRC SPORT" per datagram to OUT
   ecmp_flows.py send SRC DST PORT ROUND N
                                        one datagram per flow: source ports
                                        20000 .. 20000+N-1, payload ROUND
@@ -16,8 +16,8 @@ def sink(addr, port, out):
     s.bind((addr, int(port)))
     with open(out, "a", buffering=1) as f:
         while True:
-            data, (_, sport) = s.recvfrom(2048)
-            f.write(f"{data.decode(errors='replace')} {sport}\n")
+            data, (src, sport) = s.recvfrom(2048)
+            f.write(f"{data.decode(errors='replace')} {src} {sport}\n")
 
 
 def send(src, dst, port, rnd, n):
