@@ -296,7 +296,8 @@ static void arp_input(struct sd *s, struct rte_mbuf *m, const struct sl_dp_meta 
 static int route(struct sd *s, uint32_t vrf_id, uint32_t dst, const struct sl_fib_nh **nh)
 {
 	uint32_t idx;
-	int rc = sl_fib_lookup(s->fib, vrf_id, dst, &idx, NULL);
+	struct sl_addr a = sl_addr_v4(dst);
+	int rc = sl_fib_lookup(s->fib, vrf_id, &a, &idx, NULL);
 	if (rc < 0)
 		return rc;
 	*nh = &sl_fib_nh_table(s->fib)[idx];

@@ -265,14 +265,14 @@ static __rte_always_inline uint32_t redirect_bits4(const uint32_t *vals)
 static __rte_always_inline uint32_t lookup_vrf(
 	const struct sl_fib *fib, uint32_t vrf, const uint32_t *ips, uint32_t *vals, uint16_t n)
 {
-	uintptr_t tbl = vrf < SL_VRF_MAX ? sl_fib_table(fib, vrf) : 0;
+	uintptr_t tbl = vrf < SL_VRF_MAX ? sl_fib_table(fib, SL_AF_IPV4, vrf) : 0;
 	uint16_t i = 0;
 	if (unlikely(tbl == 0)) {
 		for (; i < n; i++)
 			vals[i] = VAL_MISS;
 		return 0;
 	}
-	uint32_t dflt = sl_fib_default(fib, vrf);
+	uint32_t dflt = sl_fib_default(fib, SL_AF_IPV4, vrf);
 	uint32_t defv = (dflt & RTE_LPM_LOOKUP_SUCCESS) ? (dflt & SL_FIB_VAL_MASK) : VAL_MISS;
 	uint32_t redirects = 0;
 	if (sl_fib_table_is_small(tbl)) { /* one branch per burst: a VRF has one layout */

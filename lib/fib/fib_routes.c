@@ -21,8 +21,8 @@ int fib_vrf_add(struct sl_fib *fib, uint32_t vrf_id)
 		return -rc;
 	}
 	p->tables[vrf_id] = t;
-	__atomic_store_n(&fib->dflt[vrf_id], 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&fib->tbl[vrf_id], fib_lpm_handle(t), __ATOMIC_RELEASE);
+	__atomic_store_n(&fib->dflt[SL_AF_IPV4][vrf_id], 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&fib->tbl[SL_AF_IPV4][vrf_id], fib_lpm_handle(t), __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -50,7 +50,7 @@ static void vrf_promote(struct sl_fib *fib, uint32_t vrf_id)
 			st.rules, strerror(-rc));
 		return;
 	}
-	__atomic_store_n(&fib->tbl[vrf_id], fib_lpm_handle(big), __ATOMIC_RELEASE);
+	__atomic_store_n(&fib->tbl[SL_AF_IPV4][vrf_id], fib_lpm_handle(big), __ATOMIC_RELEASE);
 	p->tables[vrf_id] = big;
 	fib_synchronize(fib);
 	fib_lpm_free(small);
@@ -71,9 +71,9 @@ static void vrf_del(struct sl_fib *fib, uint32_t vrf_id, struct fib_lpm **garbag
 	struct fib_lpm *t = fib->priv->tables[vrf_id];
 	if (t == NULL)
 		return;
-	uint32_t d = fib->dflt[vrf_id];
-	__atomic_store_n(&fib->tbl[vrf_id], 0, __ATOMIC_RELEASE);
-	__atomic_store_n(&fib->dflt[vrf_id], 0, __ATOMIC_RELAXED);
+	uint32_t d = fib->dflt[SL_AF_IPV4][vrf_id];
+	__atomic_store_n(&fib->tbl[SL_AF_IPV4][vrf_id], 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&fib->dflt[SL_AF_IPV4][vrf_id], 0, __ATOMIC_RELAXED);
 	fib->priv->tables[vrf_id] = NULL;
 	if (d & RTE_LPM_LOOKUP_SUCCESS)
 		value_put(fib, d & SL_FIB_VAL_MASK);
@@ -116,9 +116,9 @@ static int route_set(struct sl_fib *fib, const struct sl_fib_change *c)
 		return rc;
 	uint32_t addr = c->prefix.addr & sl_mask(c->prefix.len);
 	if (c->prefix.len == 0) {
-		old = fib->dflt[c->vrf_id];
-		__atomic_store_n(
-			&fib->dflt[c->vrf_id], val | RTE_LPM_LOOKUP_SUCCESS, __ATOMIC_RELEASE);
+		old = fib->dflt[SL_AF_IPV4][c->vrf_id];
+		__atomic_store_n(&fib->dflt[SL_AF_IPV4][c->vrf_id], val | RTE_LPM_LOOKUP_SUCCESS,
+			__ATOMIC_RELEASE);
 		if (old & RTE_LPM_LOOKUP_SUCCESS)
 			value_put(fib, old & SL_FIB_VAL_MASK);
 		return 0;
@@ -148,10 +148,10 @@ static int route_del(struct sl_fib *fib, const struct sl_fib_change *c)
 		return -ENOENT;
 	uint32_t addr = c->prefix.addr & sl_mask(c->prefix.len), old;
 	if (c->prefix.len == 0) {
-		old = fib->dflt[c->vrf_id];
+		old = fib->dflt[SL_AF_IPV4][c->vrf_id];
 		if (!(old & RTE_LPM_LOOKUP_SUCCESS))
 			return -ENOENT;
-		__atomic_store_n(&fib->dflt[c->vrf_id], 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&fib->dflt[SL_AF_IPV4][c->vrf_id], 0, __ATOMIC_RELEASE);
 		value_put(fib, old & SL_FIB_VAL_MASK);
 		return 0;
 	}
@@ -174,8 +174,10 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 	for (size_t i = 0; i < n; i++) {
 		const struct sl_fib_change *c = &changes[i];
 		int rc;
-		if (c->vrf_id >= SL_VRF_MAX) {
+		if (c->vrf_id >= SL_VRF_MAX || c->af >= SL_AF_COUNT) {
 			rc = -EINVAL;
+		} else if (c->af != SL_AF_IPV4) {
+			rc = -EAFNOSUPPORT; /* no IPv6 tables yet: the family is refused whole */
 		} else {
 			switch (c->op) {
 			case SL_FIB_VRF_ADD:
@@ -232,25 +234,28 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 
 static int lookup_one(const struct sl_fib *fib, uint32_t vrf_id, uint32_t ip, uint32_t *val)
 {
-	uintptr_t t = fib->tbl[vrf_id];
+	uintptr_t t = fib->tbl[SL_AF_IPV4][vrf_id];
 	if (t == 0)
 		return -ENOENT;
 	*val = sl_fib_table_lookup(t, ip, UINT32_MAX);
 	if (*val != UINT32_MAX)
 		return 0;
-	uint32_t d = fib->dflt[vrf_id];
+	uint32_t d = fib->dflt[SL_AF_IPV4][vrf_id];
 	if (!(d & RTE_LPM_LOOKUP_SUCCESS))
 		return -ENOENT;
 	*val = d & SL_FIB_VAL_MASK;
 	return 0;
 }
 
-int sl_fib_lookup(const struct sl_fib *fib, uint32_t vrf_id, uint32_t ip, uint32_t *nh_index,
-	uint32_t *final_vrf)
+int sl_fib_lookup(const struct sl_fib *fib, uint32_t vrf_id, const struct sl_addr *dst,
+	uint32_t *nh_index, uint32_t *final_vrf)
 {
 	uint32_t val;
-	if (vrf_id >= SL_VRF_MAX)
+	if (vrf_id >= SL_VRF_MAX || dst->af >= SL_AF_COUNT)
 		return -EINVAL;
+	if (dst->af != SL_AF_IPV4)
+		return -EAFNOSUPPORT;
+	uint32_t ip = dst->v4;
 	int rc = lookup_one(fib, vrf_id, ip, &val);
 	if (rc < 0)
 		return rc;

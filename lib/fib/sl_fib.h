@@ -210,11 +210,12 @@ struct sl_fib_small {
 
 /* Hot, reader-visible part first; the writer's state is private. */
 struct sl_fib {
-	/* the tagged table of each VRF, atomically published; 0: no such VRF */
-	uintptr_t tbl[SL_VRF_MAX];
+	/* the tagged table of each family and VRF, atomically published; 0: no
+	 * such VRF (every SL_AF_IPV6 slot, until IPv6 tables exist) */
+	uintptr_t tbl[SL_AF_COUNT][SL_VRF_MAX];
 	/* rte_lpm has no depth 0: each VRF's default route lives here, as
 	 * value | RTE_LPM_LOOKUP_SUCCESS (0: none), consulted on a miss */
-	uint32_t dflt[SL_VRF_MAX];
+	uint32_t dflt[SL_AF_COUNT][SL_VRF_MAX];
 	struct sl_fib_nh *nh; /* atomically published */
 	struct sl_fib_egress *egress; /* 2 per next hop; published with nh */
 	struct sl_fib_nhg *nhg; /* next-hop groups, atomically published */
@@ -245,10 +246,11 @@ static inline void sl_fib_reader_quiescent(struct sl_fib *fib, unsigned thread_i
 	rte_rcu_qsbr_quiescent(fib->qsbr, thread_id);
 }
 
-/* The VRF's tagged table (0: no such VRF), valid until the next quiescent state. */
-static inline uintptr_t sl_fib_table(const struct sl_fib *fib, uint32_t vrf_id)
+/* The VRF's tagged table of family af (enum sl_af; 0: no such VRF), valid
+ * until the next quiescent state. */
+static inline uintptr_t sl_fib_table(const struct sl_fib *fib, unsigned af, uint32_t vrf_id)
 {
-	return __atomic_load_n(&fib->tbl[vrf_id], __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&fib->tbl[af][vrf_id], __ATOMIC_ACQUIRE);
 }
 
 static inline bool sl_fib_table_is_small(uintptr_t t)
@@ -312,10 +314,10 @@ static inline uint32_t sl_fib_table_lookup(uintptr_t t, uint32_t ip, uint32_t mi
 	return rte_lpm_lookup(sl_fib_table_lpm(t), ip, &v) == 0 ? v : miss;
 }
 
-/* Default-route result for a miss in vrf_id: value | RTE_LPM_LOOKUP_SUCCESS or 0. */
-static inline uint32_t sl_fib_default(const struct sl_fib *fib, uint32_t vrf_id)
+/* Default-route result for a miss in (af, vrf_id): value | RTE_LPM_LOOKUP_SUCCESS or 0. */
+static inline uint32_t sl_fib_default(const struct sl_fib *fib, unsigned af, uint32_t vrf_id)
 {
-	return __atomic_load_n(&fib->dflt[vrf_id], __ATOMIC_RELAXED);
+	return __atomic_load_n(&fib->dflt[af][vrf_id], __ATOMIC_RELAXED);
 }
 
 static inline const struct sl_fib_nh *sl_fib_nh_table(const struct sl_fib *fib)
@@ -397,6 +399,7 @@ struct sl_fib_apply_result {
  * ROUTE_SET/DEL touch only that prefix; a ROUTE_SET with paths installs a
  * next-hop group (two or more distinct paths). A route whose interface is not known
  * yet names an interface slot that later sl_fib_iface_sync calls fill in.
+ * A change of a family other than SL_AF_IPV4 fails with -EAFNOSUPPORT.
  * Returns 0 or the first error (the other changes are still applied).
  */
 int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t n,
@@ -434,13 +437,14 @@ int sl_fib_neigh_set(
 int sl_fib_neigh_pending(struct sl_fib *fib, uint16_t oif, uint32_t ip);
 
 /*
- * Control-thread lookup, following at most one redirect like the datapath:
- * *nh_index gets the next-hop index (of a group: the path a hash of ip
- * picks), *final_vrf the VRF that answered.
- * 0, -ENOENT (no route), -ELOOP (second redirect).
+ * Control-thread lookup of dst, following at most one redirect like the
+ * datapath: *nh_index gets the next-hop index (of a group: the path a hash
+ * of the address picks), *final_vrf the VRF that answered. 0, -ENOENT (no
+ * route), -ELOOP (second redirect), -EAFNOSUPPORT (dst's family has no
+ * tables yet), -EINVAL.
  */
-int sl_fib_lookup(const struct sl_fib *fib, uint32_t vrf_id, uint32_t ip, uint32_t *nh_index,
-	uint32_t *final_vrf);
+int sl_fib_lookup(const struct sl_fib *fib, uint32_t vrf_id, const struct sl_addr *dst,
+	uint32_t *nh_index, uint32_t *final_vrf);
 
 /* Counts for show/telemetry. */
 struct sl_fib_stats {

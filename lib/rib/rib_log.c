@@ -78,6 +78,7 @@ static struct sl_fib_change *log_append(struct sl_rib *rib)
 static void log_vrf_fields(
 	const struct sl_rib *rib, struct sl_fib_change *c, const struct rib_vrf *vrf)
 {
+	c->af = SL_AF_IPV4;
 	c->vrf_id = vrf->id;
 	c->table = vrf->table;
 	memcpy(c->vrf_name, rib_name(rib, vrf->name), SL_NAME_MAX);

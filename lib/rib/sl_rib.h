@@ -189,6 +189,10 @@ struct sl_fib_paths {
 
 struct sl_fib_change {
 	enum sl_fib_op op;
+	/* enum sl_af of the table the change is for. The RIB is IPv4-only and
+	 * logs SL_AF_IPV4 (0); lib/fib refuses other families (-EAFNOSUPPORT)
+	 * until their tables exist (an IPv6 prefix then joins `prefix`). */
+	uint8_t af;
 	uint32_t vrf_id;
 	uint32_t table;
 	char vrf_name[SL_NAME_MAX];

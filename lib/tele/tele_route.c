@@ -176,7 +176,8 @@ static void fib_path(
 {
 	const struct sl_rib *rib = sl_router_rib_const(src->router);
 	uint32_t nh_index = 0, final_vrf = vrf_id;
-	int rc = sl_fib_lookup(src->fib, vrf_id, addr, &nh_index, &final_vrf);
+	struct sl_addr dst = sl_addr_v4(addr);
+	int rc = sl_fib_lookup(src->fib, vrf_id, &dst, &nh_index, &final_vrf);
 	if (rc == -ENOENT || rc == -ELOOP) {
 		rte_tel_data_add_dict_string(d, "result", rc == -ENOENT ? "no_route" : "leak_loop");
 		return;

@@ -30,6 +30,30 @@
 #define SL_PREFIX_STR 19 /* "255.255.255.255/32" + NUL */
 #define SL_RT_STR 32
 
+/* Address families. Only IPv4 forwards today; lib/fib's interface names the
+ * family (struct sl_addr, sl_fib_change.af) so that IPv6 tables can follow
+ * behind the same calls without reshaping their callers. */
+enum sl_af {
+	SL_AF_IPV4 = 0, /* the zero value: every existing change is IPv4 */
+	SL_AF_IPV6 = 1,
+};
+#define SL_AF_COUNT 2
+
+/* An address of either family: v4 in host order, v6 in network order. */
+struct sl_addr {
+	uint8_t af; /* enum sl_af */
+	union {
+		uint32_t v4;
+		uint8_t v6[16];
+	};
+};
+
+static inline struct sl_addr sl_addr_v4(uint32_t ip)
+{
+	struct sl_addr a = {.af = SL_AF_IPV4, .v4 = ip};
+	return a;
+}
+
 /* An IPv4 address with a prefix length. addr is host order. */
 struct sl_prefix {
 	uint32_t addr;

@@ -75,7 +75,8 @@ static int teardown(void **state)
 static const struct sl_fib_nh *lookup_nh(uint32_t vrf, const char *addr, uint32_t *final_vrf)
 {
 	uint32_t idx;
-	int rc = sl_fib_lookup(fib, vrf, ip(addr), &idx, final_vrf);
+	int rc = sl_fib_lookup(
+		fib, vrf, &(struct sl_addr){.af = SL_AF_IPV4, .v4 = ip(addr)}, &idx, final_vrf);
 	if (rc < 0)
 		return NULL;
 	return &sl_fib_nh_table(fib)[idx];
@@ -182,8 +183,14 @@ static void test_redirect_loop(void **state)
 	};
 	assert_int_equal(sl_fib_apply(fib, ch, 5, NULL), 0);
 	uint32_t idx;
-	assert_int_equal(sl_fib_lookup(fib, 1, ip("9.9.9.9"), &idx, NULL), -ELOOP);
-	assert_int_equal(sl_fib_lookup(fib, 1, ip("10.2.3.4"), &idx, NULL), 0);
+	assert_int_equal(
+		sl_fib_lookup(fib, 1, &(struct sl_addr){.af = SL_AF_IPV4, .v4 = ip("9.9.9.9")},
+			&idx, NULL),
+		-ELOOP);
+	assert_int_equal(
+		sl_fib_lookup(fib, 1, &(struct sl_addr){.af = SL_AF_IPV4, .v4 = ip("10.2.3.4")},
+			&idx, NULL),
+		0);
 	/* a redirect to a VRF id out of range is refused */
 	struct sl_fib_change bad = route(1, "10.3.0.0/16", SL_NH_VRF, NULL, NULL, SL_VRF_MAX);
 	assert_int_equal(sl_fib_apply(fib, &bad, 1, NULL), -EINVAL);
@@ -195,16 +202,16 @@ static void test_vrf_delete_and_readd(void **state)
 	struct sl_fib_change ch[] = {
 		vrf_add(3), route(3, "10.3.0.0/16", SL_NH_BLACKHOLE, NULL, NULL, 0)};
 	assert_int_equal(sl_fib_apply(fib, ch, 2, NULL), 0);
-	uintptr_t before = sl_fib_table(fib, 3);
+	uintptr_t before = sl_fib_table(fib, SL_AF_IPV4, 3);
 	assert_true(before != 0);
 	/* re-adding an existing VRF keeps its table and routes */
 	assert_int_equal(sl_fib_apply(fib, ch, 1, NULL), 0);
-	assert_true(sl_fib_table(fib, 3) == before);
+	assert_true(sl_fib_table(fib, SL_AF_IPV4, 3) == before);
 	assert_non_null(lookup_nh(3, "10.3.1.1", NULL));
 	struct sl_fib_change del[] = {
 		route_del(3, "10.3.0.0/16"), {.op = SL_FIB_VRF_DEL, .vrf_id = 3}, vrf_add(3)};
 	assert_int_equal(sl_fib_apply(fib, del, 3, NULL), 0);
-	assert_true(sl_fib_table(fib, 3) != 0);
+	assert_true(sl_fib_table(fib, SL_AF_IPV4, 3) != 0);
 	assert_null(lookup_nh(3, "10.3.1.1", NULL));
 	/* a VRF deleted with routes left releases their next hops */
 	struct sl_fib_stats st0, st1;
@@ -215,10 +222,41 @@ static void test_vrf_delete_and_readd(void **state)
 	assert_int_equal(st1.nh_used, st0.nh_used + 1);
 	struct sl_fib_change gone = {.op = SL_FIB_VRF_DEL, .vrf_id = 3};
 	assert_int_equal(sl_fib_apply(fib, &gone, 1, NULL), 0);
-	assert_true(sl_fib_table(fib, 3) == 0);
+	assert_true(sl_fib_table(fib, SL_AF_IPV4, 3) == 0);
 	sl_fib_stats_get(fib, &st1);
 	assert_int_equal(st1.nh_used, st0.nh_used);
 	assert_int_equal(sl_fib_apply(fib, &ch[1], 1, NULL), -ENOENT);
+}
+
+/* IPv6 has no tables yet: its changes and lookups are refused by family,
+ * and refusing them leaves the IPv4 table as it was. */
+static void test_family(void **state)
+{
+	(void)state;
+	struct sl_fib_change ch[] = {
+		vrf_add(4), route(4, "10.4.0.0/16", SL_NH_CONNECTED, "eth4", NULL, 0)};
+	assert_int_equal(sl_fib_apply(fib, ch, 2, NULL), 0);
+	struct sl_fib_stats before, after;
+	sl_fib_stats_get(fib, &before);
+	struct sl_fib_change v6 = route(4, "10.5.0.0/16", SL_NH_CONNECTED, "eth4", NULL, 0);
+	v6.af = SL_AF_IPV6;
+	struct sl_fib_apply_result res;
+	assert_int_equal(sl_fib_apply(fib, &v6, 1, &res), -EAFNOSUPPORT);
+	assert_int_equal(res.failed, 1);
+	assert_int_equal(res.routes_set, 0);
+	v6.af = SL_AF_COUNT; /* not a family at all */
+	assert_int_equal(sl_fib_apply(fib, &v6, 1, NULL), -EINVAL);
+	sl_fib_stats_get(fib, &after);
+	assert_int_equal(after.nh_used, before.nh_used);
+	assert_null(lookup_nh(4, "10.5.1.1", NULL));
+	assert_non_null(lookup_nh(4, "10.4.1.1", NULL));
+	assert_true(sl_fib_table(fib, SL_AF_IPV4, 4) != 0);
+	assert_true(sl_fib_table(fib, SL_AF_IPV6, 4) == 0);
+	struct sl_addr a6 = {.af = SL_AF_IPV6, .v6 = {0x20, 0x01, 0x0d, 0xb8}};
+	uint32_t idx;
+	assert_int_equal(sl_fib_lookup(fib, 4, &a6, &idx, NULL), -EAFNOSUPPORT);
+	a6.af = SL_AF_COUNT;
+	assert_int_equal(sl_fib_lookup(fib, 4, &a6, &idx, NULL), -EINVAL);
 }
 
 static void test_neighbours(void **state)
@@ -310,7 +348,9 @@ static void test_iface_map_full(void **state)
 static const struct sl_fib_egress *egress_for(const char *addr)
 {
 	uint32_t idx;
-	assert_int_equal(sl_fib_lookup(fib, 0, ip(addr), &idx, NULL), 0);
+	assert_int_equal(sl_fib_lookup(fib, 0, &(struct sl_addr){.af = SL_AF_IPV4, .v4 = ip(addr)},
+				 &idx, NULL),
+		0);
 	return sl_fib_egress_of(sl_fib_egress_table(fib), idx);
 }
 
@@ -411,6 +451,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_routes_and_leak, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_redirect_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vrf_delete_and_readd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_family, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_neighbours, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iface_map, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iface_map_full, setup, teardown),

@@ -155,7 +155,7 @@ static int reader(void *arg)
 			ips[k] = probe[idx[k]];
 		}
 		uint32_t v0 = __atomic_load_n(&version, __ATOMIC_ACQUIRE);
-		uintptr_t tbl = sl_fib_table(fib, VRF);
+		uintptr_t tbl = sl_fib_table(fib, SL_AF_IPV4, VRF);
 		switch (lookups / 4 % 4) { /* the datapath's two ways, and held open */
 		case 0:
 			if (sl_fib_table_is_small(tbl)) {

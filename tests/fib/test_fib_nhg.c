@@ -69,7 +69,7 @@ static void apply_free(struct sl_fib_change c)
 
 static uint32_t value_of(uint32_t ip)
 {
-	return sl_fib_table_lookup(sl_fib_table(fib, 0), ip, UINT32_MAX);
+	return sl_fib_table_lookup(sl_fib_table(fib, SL_AF_IPV4, 0), ip, UINT32_MAX);
 }
 
 /* The member (GW index) of each bucket of the group at ip. */
@@ -141,7 +141,9 @@ static void test_groups(void **state)
 	assert_false(value_of(a) & SL_FIB_VAL_GROUP);
 	/* the control-thread lookup answers one member of a group */
 	uint32_t idx;
-	assert_int_equal(sl_fib_lookup(fib, 0, b + 5, &idx, NULL), 0);
+	assert_int_equal(
+		sl_fib_lookup(fib, 0, &(struct sl_addr){.af = SL_AF_IPV4, .v4 = b + 5}, &idx, NULL),
+		0);
 	assert_true(sl_fib_nh_table(fib)[idx].gw - GW(0) < 3);
 
 	/* deleted: groups and their next hops are freed */
@@ -180,7 +182,7 @@ static int reader(void *arg)
 		return -1;
 	for (uint32_t i = 0; !stop; i++) {
 		uint32_t k = i & 7, ip = sl_test_ip4(10, k, (i >> 3) & 0xff, i >> 11);
-		uint32_t v = sl_fib_table_lookup(sl_fib_table(fib, 0), ip, UINT32_MAX);
+		uint32_t v = sl_fib_table_lookup(sl_fib_table(fib, SL_AF_IPV4, 0), ip, UINT32_MAX);
 		if (v != UINT32_MAX) {
 			if (sl_fib_val_is_group(v))
 				v = sl_fib_nhg_pick(sl_fib_nhg_table(fib), v, i * 0x9e3779b1u);

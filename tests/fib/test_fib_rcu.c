@@ -50,11 +50,11 @@ static void note_wrong(const char *what, uint32_t ip, uint32_t got)
 static uint32_t resolve(uint32_t vrf, uint32_t ip)
 {
 	for (int hop = 0; hop < 2; hop++) {
-		uintptr_t tbl = sl_fib_table(fib, vrf);
+		uintptr_t tbl = sl_fib_table(fib, SL_AF_IPV4, vrf);
 		if (tbl == 0)
 			return 0;
 		uint32_t h = sl_fib_table_lookup(tbl, ip, UINT32_MAX);
-		h = h == UINT32_MAX ? sl_fib_default(fib, vrf) : h | RTE_LPM_LOOKUP_SUCCESS;
+		h = h == UINT32_MAX ? sl_fib_default(fib, SL_AF_IPV4, vrf) : h | RTE_LPM_LOOKUP_SUCCESS;
 		if (!(h & RTE_LPM_LOOKUP_SUCCESS))
 			return 0;
 		uint32_t val = h & SL_FIB_VAL_MASK;
@@ -248,7 +248,7 @@ static void grow_pass(uint32_t *i)
 	 * index found until the next quiescent state. */
 	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
 	const struct sl_fib_egress *egt = sl_fib_egress_table(fib);
-	uintptr_t tbl = sl_fib_table(fib, 1);
+	uintptr_t tbl = sl_fib_table(fib, SL_AF_IPV4, 1);
 	for (int j = 0; j < 64 && tbl != 0; j++, (*i)++) {
 		/* routes installed meanwhile are looked up too */
 		uint32_t n = __atomic_load_n(&grow_installed, __ATOMIC_ACQUIRE);
