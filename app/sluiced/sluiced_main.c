@@ -305,6 +305,7 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out_ports;
 	}
+	sl_conf_changes_release(sl_router_conf(sd.router)); /* its readers are done */
 	if (rte_pdump_init() < 0)
 		SD_LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: %s",
 			rte_strerror(rte_errno));
@@ -333,7 +334,9 @@ int main(int argc, char **argv)
 		fst.bytes_per_vrf >> 10, sd.socket_path ? sd.socket_path : SL_CTL_SOCKET_DEFAULT);
 	fflush(stdout);
 
+	sl_progress_hook_set(sd_slow_progress, &sd);
 	control_loop(&sd);
+	sl_progress_hook_set(NULL, NULL);
 
 	printf("sluiced: stopping (signal %d)\n", (int)stop_signal);
 	sd.dp->stop = true;
