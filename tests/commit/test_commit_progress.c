@@ -6,6 +6,7 @@
  * hook, or after it is removed, runs none; the result is the same as without.
  */
 #include <pthread.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,17 +25,20 @@ static void count(void *arg)
 	calls++;
 }
 
-static char *routes_text(const char *op)
+/* A VRF with ROUTES statics (add), or the lines deleting them. */
+static char *routes_text(bool add)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	fprintf(f, "set vrf name A table 10\n");
-	fprintf(f, "set interfaces ethernet eth0 vrf A\n");
-	fprintf(f, "set interfaces ethernet eth0 address 10.0.0.1/24\n");
+	if (add) {
+		fprintf(f, "set vrf name A table 10\n");
+		fprintf(f, "set interfaces ethernet eth0 vrf A\n");
+		fprintf(f, "set interfaces ethernet eth0 address 10.0.0.1/24\n");
+	}
 	for (unsigned i = 0; i < ROUTES; i++)
-		fprintf(f, "%s vrf name A protocols static route 20.%u.%u.0/24 next-hop 10.0.0.2\n",
-			op, i >> 8, i & 255);
+		fprintf(f, "%s vrf name A protocols static route 20.%u.%u.0/24%s\n",
+			add ? "set" : "delete", i >> 8, i & 255, add ? " next-hop 10.0.0.2" : "");
 	fclose(f);
 	return buf;
 }
@@ -42,7 +46,7 @@ static char *routes_text(const char *op)
 static void test_hook_runs_during_big_commit(void **state)
 {
 	(void)state;
-	char *add = routes_text("set"), *del = routes_text("delete");
+	char *add = routes_text(true), *del = routes_text(false);
 	struct sl_router *r = sl_router_new(), *plain = sl_router_new();
 	assert_int_equal(apply(plain, add, NULL), 0);
 	char *want = snapshot(plain);
@@ -57,7 +61,7 @@ static void test_hook_runs_during_big_commit(void **state)
 
 	unsigned before = calls;
 	sl_progress_hook_set(NULL, NULL);
-	assert_int_equal(apply(r, strstr(del, "delete"), NULL), 0);
+	assert_int_equal(apply(r, del, NULL), 0);
 	assert_int_equal(calls, before);
 	free(got);
 	free(want);
