@@ -12,8 +12,10 @@
 # counters: punts dropped at the full punt ring (`punt_full`) and `lost`.
 #
 #   scripts/bench-churn.sh [--routes N] [--changes C] [--reps R] [--commits K]
-#                          [--sluiced PATH] [--label L] [--out DIR]
+#                          [--load-phase] [--sluiced PATH] [--label L] [--out DIR]
 #
+# --load-phase: start with a default route only and load the N routes with
+# `sluicectl configure` while forwarding (the punts during a 1M-line commit).
 # Driver: app/sluice-bench/bench_churn.py; JSON: DIR/churn[-L].json. Not a
 # test: figures go to doc/benchmarks.md. Needs root (hugepages) and a release
 # build ($SLUICE_BENCH_BUILD, default build-bench, set up here when missing).
@@ -24,9 +26,10 @@ args=() out= sluiced=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--routes | --changes | --reps | --commits | --label) args+=("$1" "$2"); shift ;;
+	--load-phase) args+=("$1") ;;
 	--sluiced) sluiced=$2; shift ;;
 	--out) out=$2; shift ;;
-	-h | --help) sed -n '2,21p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,24p' "$0"; exit 0 ;;
 	*) echo "bench-churn.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift

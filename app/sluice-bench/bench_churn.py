@@ -206,6 +206,8 @@ def main():
     ap.add_argument("--punt-every", type=int, default=64)
     ap.add_argument("--idle", type=float, default=3.0)
     ap.add_argument("--label", default="")
+    ap.add_argument("--load-phase", action="store_true",
+                    help="start with a default route only and load the routes with configure")
     a = ap.parse_args()
     g = load_gen(a.top)
     os.makedirs(a.out, exist_ok=True)
@@ -225,9 +227,20 @@ def main():
     log = os.path.join(a.out, "sluiced%s.log" % ("-" + a.label if a.label else ""))
     if os.path.exists(sock):
         os.unlink(sock)
+    conf = os.path.join(base, "sluiced.conf")
+    if a.load_phase:
+        # the routes come later, through configure; a default route via the
+        # first gateway forwards the pcap meanwhile (no punt for want of a route)
+        lines = open(conf).read().splitlines()
+        head = [x for x in lines if " protocols static route " not in x]
+        routes = [x for x in lines if " protocols static route " in x]
+        gw = routes[0].split()[-1]
+        conf = os.path.join(a.out, "head.conf")
+        open(conf, "w").write("\n".join(head + [("set " + ROUTE + " next-hop %s") % ("0.0.0.0/0", gw)]) + "\n")
+        open(os.path.join(a.out, "routes.txt"), "w").write("\n".join(routes) + "\n")
     cmd = [a.sluiced, "-l", "0,1", "--no-pci", "--in-memory", "--file-prefix", "churn%d" % os.getpid(),
            "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap, "--",
-           "--config", os.path.join(base, "sluiced.conf"), "--socket", sock, "--ctl-request-max", "1"]
+           "--config", conf, "--socket", sock, "--ctl-request-max", "1"]
     logf = open(log, "w")
     t0 = time.monotonic()
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT)
@@ -247,6 +260,26 @@ def main():
         time.sleep(a.idle)
         res["idle"] = dict(delta(d0, dataplane(sock)), seconds=a.idle)
         print("idle %.0f s: %s" % (a.idle, json.dumps(res["idle"])), flush=True)
+        if a.load_phase:
+            d0 = dataplane(sock)
+            t = time.monotonic()
+            out = subprocess.run([a.sluicectl, "-s", sock, "configure", os.path.join(a.out, "routes.txt")],
+                                 capture_output=True, text=True)
+            w = time.monotonic() - t
+            time.sleep(0.3)
+            d = delta(d0, dataplane(sock))
+            lines = commit_lines(log)
+            fields = commit_fields(lines[-1]) if lines else {}
+            d.update({"rc": out.returncode, "wall_s": w, "routes_per_s": a.routes / w,
+                      "cpu_ms": {k: v for k, v in fields.items() if k in PHASES},
+                      "punts_served_in_commit": fields.get("punts_served"),
+                      "punt_wait_ms": fields.get("punt_wait_ms"),
+                      "punt_wait_cpu_ms": fields.get("punt_wait_cpu_ms"),
+                      "log": lines[-1].split("commit: ", 1)[-1].strip() if lines else None})
+            res["load_configure"] = d
+            print("load through configure: rc %d, %.1f s wall; punt_full %d, lost %d; %s"
+                  % (out.returncode, w, d["punt_full"], d["lost"], d["log"]), flush=True)
+            time.sleep(2)
 
         lat, errors = [], []
         n_log = len(commit_lines(log))

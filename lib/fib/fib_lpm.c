@@ -567,6 +567,7 @@ static int nodes_copy(struct fib_lpm *dst, const struct node *n)
 {
 	if (n == NULL)
 		return 0;
+	sl_progress(); /* dst is not published yet: readers use the source */
 	int rc = n->has_rule ? fib_lpm_set(dst, n->addr, n->depth, n->value) : 0;
 	if (rc == 0)
 		rc = nodes_copy(dst, n->child[0]);
