@@ -568,6 +568,8 @@ void sd_slow_progress(void *arg)
 {
 	struct sd *s = arg;
 	unsigned n;
+	if (s->in_commit) /* the slow path itself waited in the FIB: not again */
+		return;
 	if (s->poll_tsc != 0)
 		punt_wait_mark(s);
 	/* a packet makes at most one neighbour write: a burst fits while there
