@@ -12,6 +12,7 @@
 #include <rte_mempool.h>
 
 #include "sl_commit.h"
+#include "sl_conf.h"
 #include "sl_ctl.h"
 #include "sl_dp.h"
 #include "sl_fib.h"
@@ -36,6 +37,18 @@ struct sd_neigh {
 	uint64_t next_tsc; /* next probe (INCOMPLETE/STALE) or expiry (REACHABLE) */
 	struct rte_mbuf *hold[SD_HOLD_MAX]; /* data at the IP header */
 };
+
+/* A neighbour write of the slow path made while the control thread was
+ * inside a long commit (the sl_progress hook, sluiced_slow.c): the FIB has
+ * one writer and that writer was mid-operation, so it is applied after. */
+enum sd_neigh_op_kind { SD_NB_OP_FORGET = 0, SD_NB_OP_SET, SD_NB_OP_PENDING };
+struct sd_neigh_op {
+	uint32_t ip;
+	uint16_t oif;
+	uint8_t op; /* enum sd_neigh_op_kind */
+	struct rte_ether_addr mac;
+};
+#define SD_DEFER_MAX 2048
 
 struct sd_ping; /* sluiced_ping.c */
 
@@ -75,6 +88,12 @@ struct sd {
 	uint64_t slow_drops;
 
 	struct sd_neigh neigh[SD_NEIGH_MAX];
+	bool in_commit; /* in the sl_progress hook: neighbour writes are deferred */
+	unsigned n_defer;
+	struct sd_neigh_op defer[SD_DEFER_MAX];
+	uint64_t commit_punts; /* punts served inside commits, ever */
+	uint64_t poll_tsc, poll_cpu_ns; /* last punt-ring poll in a timed commit */
+	uint64_t wait_max_tsc, wait_max_cpu_ns; /* longest stretch without one */
 	struct sd_ping *pings[SD_PING_MAX];
 	uint16_t ping_ident;
 };
@@ -91,6 +110,15 @@ int sd_sync(struct sd *s);
 
 /* sluiced_slow.c: the punt path */
 unsigned sd_slow_poll(struct sd *s);
+/* sl_progress hook of the control thread: serve the punt ring in a long commit. */
+void sd_slow_progress(void *arg);
+/* The longest stretch a commit left the punt ring unpolled: wall and on-CPU
+ * (the rest is the kernel running other threads on the control lcore). */
+struct sd_punt_wait {
+	double max_ms, max_cpu_ms;
+};
+void sd_punt_wait_start(struct sd *s);
+void sd_punt_wait_end(struct sd *s, struct sd_punt_wait *out);
 void sd_neigh_timers(struct sd *s);
 void sd_neigh_flush_all(struct sd *s);
 /* Route and send an IP packet (data at the IP header) from the router in vrf_id. */

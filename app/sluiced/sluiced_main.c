@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int rc = 1;
+	/* No fastbins: a commit that frees 100,000 small blocks would otherwise
+	 * leave them for one malloc_consolidate pass at the next large request,
+	 * 50-100 ms of CPU in one stretch (no punt served); freed blocks now
+	 * coalesce as they go, at no measurable cost per commit. */
+	mallopt(M_MXFAST, 0);
 	sd.hz = rte_get_tsc_hz();
 	sd.fib_cfg.socket_id = (int)rte_socket_id();
 	signal(SIGINT, on_signal);
@@ -305,6 +311,7 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out_ports;
 	}
+	sl_conf_changes_release(sl_router_conf(sd.router)); /* its readers are done */
 	if (rte_pdump_init() < 0)
 		SD_LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: %s",
 			rte_strerror(rte_errno));
@@ -333,7 +340,9 @@ int main(int argc, char **argv)
 		fst.bytes_per_vrf >> 10, sd.socket_path ? sd.socket_path : SL_CTL_SOCKET_DEFAULT);
 	fflush(stdout);
 
+	sl_progress_hook_set(sd_slow_progress, &sd);
 	control_loop(&sd);
+	sl_progress_hook_set(NULL, NULL);
 
 	printf("sluiced: stopping (signal %d)\n", (int)stop_signal);
 	sd.dp->stop = true;

@@ -4,9 +4,16 @@
  * resolution with a small hold queue per neighbour), ICMP echo replies for
  * the router's addresses, ICMP time-exceeded and (rate-limited)
  * destination-unreachable, and output of router-originated packets.
+ *
+ * It also runs inside long commits, from the sl_progress hook (every 256
+ * lines, routes or FIB changes): there the FIB's one writer, this same
+ * thread, is mid-operation, so the slow path only reads the FIB (its tables
+ * are whole between two changes, as the workers see them) and queues its
+ * neighbour writes, applied at the next poll outside the commit.
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_arp.h>
 #include <rte_cycles.h>
@@ -108,6 +115,34 @@ static void icmp_error(struct sd *s, const struct rte_ipv4_hdr *orig, uint16_t i
 	uint32_t vrf_id, uint8_t type, uint8_t code);
 static bool unreach_allowed(struct sd *s);
 
+static void neigh_op_apply(struct sd *s, const struct sd_neigh_op *o)
+{
+	if (o->op == SD_NB_OP_PENDING)
+		sl_fib_neigh_pending(s->fib, o->oif, o->ip);
+	else
+		sl_fib_neigh_set(s->fib, o->oif, o->ip, o->op == SD_NB_OP_SET ? &o->mac : NULL);
+}
+
+/* The slow path's only FIB writes: now, or after the commit it runs in. */
+static void neigh_fib_write(
+	struct sd *s, uint8_t op, uint16_t oif, uint32_t ip, const struct rte_ether_addr *mac)
+{
+	struct sd_neigh_op o = {.ip = ip, .oif = oif, .op = op};
+	if (mac != NULL)
+		o.mac = *mac;
+	if (!s->in_commit)
+		neigh_op_apply(s, &o);
+	else if (s->n_defer < SD_DEFER_MAX) /* sd_slow_progress keeps room */
+		s->defer[s->n_defer++] = o;
+}
+
+static void neigh_defer_flush(struct sd *s)
+{
+	for (unsigned i = 0; i < s->n_defer; i++)
+		neigh_op_apply(s, &s->defer[i]);
+	s->n_defer = 0;
+}
+
 static void neigh_free(struct sd *s, struct sd_neigh *n)
 {
 	/* resolution failed: forwarded packets held get host-unreachable (RFC 1812) */
@@ -118,7 +153,7 @@ static void neigh_free(struct sd *s, struct sd_neigh *n)
 				meta->in_oif, meta->vrf_id, ICMP_DEST_UNREACH, 1);
 	}
 	neigh_drop_held(s, n);
-	sl_fib_neigh_set(s->fib, n->oif, n->ip, NULL);
+	neigh_fib_write(s, SD_NB_OP_FORGET, n->oif, n->ip, NULL);
 	n->state = SD_NB_FREE;
 }
 
@@ -207,7 +242,7 @@ static void neigh_output(struct sd *s, uint16_t oif, uint32_t nh_ip, struct rte_
 			rte_pktmbuf_free(m);
 			return;
 		}
-		sl_fib_neigh_pending(s->fib, oif, nh_ip);
+		neigh_fib_write(s, SD_NB_OP_PENDING, oif, nh_ip, NULL);
 		neigh_probe(s, n);
 	}
 	if (n->n_hold == SD_HOLD_MAX) { /* keep the newest */
@@ -236,7 +271,7 @@ static void neigh_learn(
 	n->probes = 0;
 	n->next_tsc = rte_get_tsc_cycles() + s->hz * NEIGH_REACHABLE_S;
 	if (changed)
-		sl_fib_neigh_set(s->fib, oif, ip, mac);
+		neigh_fib_write(s, SD_NB_OP_SET, oif, ip, mac);
 	const struct sl_fib_iface *f = iface(s, oif);
 	for (unsigned i = 0; i < n->n_hold; i++) {
 		struct rte_mbuf *m = n->hold[i];
@@ -446,10 +481,14 @@ static void local_input(struct sd *s, struct rte_mbuf *m, const struct sl_dp_met
 	sd_ip_output(s, m, meta->vrf_id);
 }
 
+#define SLOW_BURST 64
+
 unsigned sd_slow_poll(struct sd *s)
 {
-	struct rte_mbuf *pkts[64];
-	unsigned n = rte_ring_sc_dequeue_burst(s->dp->punt, (void **)pkts, 64, NULL);
+	struct rte_mbuf *pkts[SLOW_BURST];
+	if (!s->in_commit && s->n_defer > 0)
+		neigh_defer_flush(s);
+	unsigned n = rte_ring_sc_dequeue_burst(s->dp->punt, (void **)pkts, SLOW_BURST, NULL);
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct sl_dp_meta meta = *sl_dp_meta(m);
@@ -490,6 +529,60 @@ unsigned sd_slow_poll(struct sd *s)
 		rte_pktmbuf_free(m);
 	}
 	return n;
+}
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The punt ring is polled now: close the stretch since the last poll. */
+static void punt_wait_mark(struct sd *s)
+{
+	uint64_t now = rte_get_tsc_cycles(), cpu = thread_cpu_ns();
+	if (s->poll_tsc != 0) {
+		s->wait_max_tsc = RTE_MAX(s->wait_max_tsc, now - s->poll_tsc);
+		s->wait_max_cpu_ns = RTE_MAX(s->wait_max_cpu_ns, cpu - s->poll_cpu_ns);
+	}
+	s->poll_tsc = now;
+	s->poll_cpu_ns = cpu;
+}
+
+void sd_punt_wait_start(struct sd *s)
+{
+	s->poll_tsc = 0;
+	s->wait_max_tsc = s->wait_max_cpu_ns = 0;
+	punt_wait_mark(s);
+}
+
+void sd_punt_wait_end(struct sd *s, struct sd_punt_wait *out)
+{
+	punt_wait_mark(s);
+	out->max_ms = (double)s->wait_max_tsc * 1e3 / (double)s->hz;
+	out->max_cpu_ms = (double)s->wait_max_cpu_ns / 1e6;
+	s->poll_tsc = 0;
+}
+
+void sd_slow_progress(void *arg)
+{
+	struct sd *s = arg;
+	unsigned n;
+	if (s->in_commit) /* the slow path itself waited in the FIB: not again */
+		return;
+	if (s->poll_tsc != 0)
+		punt_wait_mark(s);
+	/* a packet makes at most one neighbour write: a burst fits while there
+	 * is room for one; past that the ring waits for the commit's end */
+	s->in_commit = true;
+	do {
+		if (s->n_defer + SLOW_BURST > SD_DEFER_MAX)
+			break;
+		n = sd_slow_poll(s);
+		s->commit_punts += n;
+	} while (n == SLOW_BURST);
+	s->in_commit = false;
 }
 
 static const char *state_name(uint8_t st)

@@ -373,6 +373,8 @@ static void sync_one_static(struct sync *s, const char *vrf, struct sl_prefix p)
 	char ps[SL_PREFIX_STR];
 	int n = 0;
 
+	sl_progress();
+
 	if (root != NULL)
 		route = sl_conf_child(root, sl_prefix_fmt(p, ps));
 	if (route != NULL && (n = commit_static_read(route, nhs, STATIC_NH_MAX)) < 0)
@@ -482,6 +484,7 @@ int commit_sync(struct sl_router *r, struct sl_errors *errs)
 		const char *const *t;
 		size_t nt;
 		unsigned line;
+		sl_progress();
 		if (sl_conf_change_get(r->conf, i, &t, &nt, &line) == 0)
 			rc = classify(&s, t, nt, line);
 	}

@@ -413,6 +413,7 @@ int sl_conf_exec_text(struct sl_conf *c, const char *text, unsigned first_lineno
 		return -EBUSY;
 	while (*text) {
 		const char *nl = strchr(text, '\n');
+		sl_progress();
 		size_t len = nl ? (size_t)(nl - text) : strlen(text);
 		char *line = malloc(len + 1);
 		enum sl_conf_line kind;

@@ -72,9 +72,12 @@ int conf_node_attach(struct sl_conf_node *parent, struct sl_conf_node *child)
 
 		if (slot == NULL)
 			return -ENOMEM;
-		for (uint32_t i = 0; i < k->cap; i++)
+		for (uint32_t i = 0; i < k->cap; i++) {
+			if ((i & 63) == 0)
+				sl_progress(); /* a node of 1M routes would rehash in one go */
 			if (k->slot[i])
 				slot_put(slot, cap, k->slot[i]);
+		}
 		free(k->slot);
 		k->slot = slot;
 		k->cap = cap;

@@ -28,9 +28,11 @@ struct sl_conf *sl_conf_new(void)
 static void undo_drop(struct sl_conf *c)
 {
 	/* removed subtrees are now garbage; created nodes belong to the tree */
-	for (size_t i = 0; i < c->nundo; i++)
+	for (size_t i = 0; i < c->nundo; i++) {
+		sl_progress();
 		if (c->undo[i].op == CONF_UNDO_REMOVED)
 			conf_node_free_tree(c->undo[i].node);
+	}
 	c->nundo = 0;
 	if (c->capundo > 4096) {
 		free(c->undo);
@@ -41,8 +43,10 @@ static void undo_drop(struct sl_conf *c)
 
 void conf_changes_clear(struct sl_conf *c)
 {
-	for (size_t i = 0; i < c->nchg; i++)
+	for (size_t i = 0; i < c->nchg; i++) {
+		sl_progress();
 		free(c->chg[i].tok); /* one block: pointers, then the strings */
+	}
 	c->nchg = 0;
 	/* a big load left a big set: drop it rather than clear it on every begin */
 	if (c->chg_set_cap > 1024) {
@@ -71,6 +75,12 @@ void sl_conf_free(struct sl_conf *c)
 	conf_node_free_tree(c->root);
 	conf_refs_free(&c->refs);
 	free(c);
+}
+
+void sl_conf_changes_release(struct sl_conf *c)
+{
+	if (!c->in_txn)
+		conf_changes_clear(c);
 }
 
 bool sl_conf_in_transaction(const struct sl_conf *c)

@@ -149,7 +149,7 @@ void fib_release(void *p)
 
 void fib_synchronize(struct sl_fib *fib)
 {
-	rte_rcu_qsbr_synchronize(fib->qsbr, RTE_QSBR_THRID_INVALID);
+	fib_qsbr_wait(fib->qsbr);
 }
 
 void sl_fib_synchronize(struct sl_fib *fib)

@@ -272,7 +272,7 @@ static int groups_grow(struct fib_lpm *t)
 	uint32_t *old = tbl8_of(t);
 	memcpy(tbl8, old, (size_t)t->groups_fresh * GROUP_ENTRIES * sizeof(uint32_t));
 	pool_publish(t, tbl8);
-	rte_rcu_qsbr_synchronize(t->qsbr, RTE_QSBR_THRID_INVALID);
+	fib_qsbr_wait(t->qsbr);
 	rte_free(old);
 	t->groups = n;
 	t->grows++;
@@ -310,7 +310,7 @@ static int group_retire(struct fib_lpm *t, uint32_t group)
 			size_t cap = t->ret_cap ? 2 * t->ret_cap : 64;
 			struct retired *r = realloc(t->retired, cap * sizeof(*r));
 			if (r == NULL) { /* wait for readers instead of queueing */
-				rte_rcu_qsbr_synchronize(t->qsbr, RTE_QSBR_THRID_INVALID);
+				fib_qsbr_wait(t->qsbr);
 				retired_reclaim(t, false);
 				t->free_groups[t->n_free++] = group;
 				return 0;
@@ -563,10 +563,20 @@ bool fib_lpm_get(const struct fib_lpm *t, uint32_t addr, uint8_t depth, uint32_t
 	return n != NULL;
 }
 
+void fib_qsbr_wait(struct rte_rcu_qsbr *q)
+{
+	uint64_t token = rte_rcu_qsbr_start(q);
+	while (!rte_rcu_qsbr_check(q, token, false)) {
+		sl_progress(); /* a preempted worker can make this tens of ms */
+		rte_pause();
+	}
+}
+
 static int nodes_copy(struct fib_lpm *dst, const struct node *n)
 {
 	if (n == NULL)
 		return 0;
+	sl_progress(); /* dst is not published yet: readers use the source */
 	int rc = n->has_rule ? fib_lpm_set(dst, n->addr, n->depth, n->value) : 0;
 	if (rc == 0)
 		rc = nodes_copy(dst, n->child[0]);

@@ -44,6 +44,11 @@ struct fib_lpm *fib_lpm_new(
 /* Free everything; the caller ensures no reader can still be inside. */
 void fib_lpm_free(struct fib_lpm *t);
 
+/* rte_rcu_qsbr_synchronize for the writer: it waits for a grace period of
+ * every reader of q, calling sl_progress() meanwhile (its hook may read the
+ * tables, which are whole here, but must not write them). */
+void fib_qsbr_wait(struct rte_rcu_qsbr *q);
+
 enum fib_lpm_kind fib_lpm_kind(const struct fib_lpm *t);
 /* The tagged table readers look up in (sl_fib_table_*; stable for the table's life). */
 uintptr_t fib_lpm_handle(const struct fib_lpm *t);

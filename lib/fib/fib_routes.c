@@ -174,6 +174,7 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 	for (size_t i = 0; i < n; i++) {
 		const struct sl_fib_change *c = &changes[i];
 		int rc;
+		sl_progress(); /* between two changes: the tables are whole */
 		if (c->vrf_id >= SL_VRF_MAX || c->af >= SL_AF_COUNT) {
 			rc = -EINVAL;
 		} else if (c->af != SL_AF_IPV4) {

@@ -17,6 +17,9 @@
  * rte_rcu_qsbr_synchronize; route changes go to the live table (one atomic
  * store per entry), whose folded tbl8 groups are reused, and whose outgrown
  * tbl8 arrays are freed, only after a grace period (fib_lpm.h).
+ * sl_fib_apply calls sl_progress() between two changes, when every table is
+ * whole: a hook there may read through the accessors and sl_fib_lookup, but
+ * must not call a writer function (sluiced queues its neighbour writes).
  *
  * ===================== 24-bit LPM next-hop value encoding ===================
  *   bit 23 set   : SL_FIB_VAL_REDIRECT | vrf_id  — continue the lookup in VRF

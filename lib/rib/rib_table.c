@@ -90,9 +90,12 @@ int rib_table_insert(struct rib_table *t, struct rib_entry *e)
 			free(keys);
 			return -ENOMEM;
 		}
-		for (size_t i = 0; i < t->cap; i++)
+		for (size_t i = 0; i < t->cap; i++) {
+			if ((i & 63) == 0)
+				sl_progress(); /* a big table would rehash in one go */
 			if (t->slots[i])
 				place(slots, keys, cap - 1, t->slots[i]);
+		}
 		free(t->slots);
 		free(t->keys);
 		t->slots = slots;

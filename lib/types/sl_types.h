@@ -152,4 +152,25 @@ void sl_errors_add(struct sl_errors *e, unsigned line, const char *fmt, ...)
 void sl_errors_clear(struct sl_errors *e);
 void sl_errors_free(struct sl_errors *e);
 
+/*
+ * Progress of long control-plane work. The thread that commits also serves
+ * the punt path (ARP, ICMP); a commit of 100,000 lines must not starve it.
+ * Long loops (parse, validate, RIB sync, conf commit, FIB apply) call
+ * sl_progress() once per item; every SL_PROGRESS_EVERY calls on a thread the
+ * hook installed on that thread runs. A hook must not call back into the
+ * library whose loop called it (sluiced's serves its punt ring and defers
+ * its FIB writes, doc/architecture.md "Thread model").
+ */
+#define SL_PROGRESS_EVERY 256u
+typedef void (*sl_progress_fn)(void *arg);
+/* Install (fn != NULL) or remove the calling thread's hook. */
+void sl_progress_hook_set(sl_progress_fn fn, void *arg);
+void sl_progress_run(void);
+extern _Thread_local unsigned sl_progress_left;
+static inline void sl_progress(void)
+{
+	if (sl_progress_left-- == 0)
+		sl_progress_run();
+}
+
 #endif
