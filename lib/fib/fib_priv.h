@@ -28,6 +28,11 @@ struct sl_fib_priv {
 	uint32_t neighbours;
 	struct fib_lpm *tables[SL_VRF_MAX]; /* the writer's side of fib->tbl[] */
 	uint32_t promotions; /* small tables moved to the rte_lpm layout */
+	struct fib_lpm_mem mem; /* DPDK memory of the tables, and its cap */
+	/* sl_fib_reserve's tables, unpublished: a new VRF's, and the rte_lpm
+	 * layout a small table moves to; reserved: any of them, or a spare array */
+	struct fib_lpm *fresh[SL_VRF_MAX], *promote_to[SL_VRF_MAX];
+	bool reserved;
 };
 
 /* Groups a new small table starts with (16 KiB); its pool doubles as needed. */
