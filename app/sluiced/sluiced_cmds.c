@@ -72,6 +72,7 @@ static int cmd_configure(
 	unsigned flags = 0;
 	int rc = sl_router_apply(s->router, input, &errs, &flags);
 	if (rc < 0) {
+		sl_fib_unreserve(s->fib); /* a refused commit holds nothing */
 		for (size_t i = 0; i < errs.n; i++)
 			fprintf(err, "%u: %s\n", errs.v[i].line, errs.v[i].msg);
 		if (errs.n == 0)

@@ -46,6 +46,11 @@ static int reserve(struct sd *s, const struct sl_fib_change *ch, size_t n, char 
 	for (size_t i = 0; name == NULL && i < n; i++)
 		if (ch[i].op == SL_FIB_VRF_ADD && ch[i].vrf_id == f.vrf_id)
 			name = ch[i].vrf_name;
+	if (f.next_hops != 0) {
+		snprintf(msg, len, "the next-hop table cannot hold %u next hops: %s", f.next_hops,
+			rc == -ENOSPC ? "past its limit (SL_FIB_NH_MAX)" : "out of memory");
+		return rc;
+	}
 	char id[24];
 	snprintf(id, sizeof(id), "id %u", f.vrf_id);
 	snprintf(msg, len, "the forwarding table of vrf %s cannot grow (%u groups needed%s): %s",
@@ -85,6 +90,7 @@ int sd_sync(struct sd *s)
 	if (rc < 0)
 		SD_LOG(ERR, "FIB: %zu of %zu changes failed (first: %s)", res.failed, n,
 			strerror(-rc));
+	sl_fib_unreserve(s->fib); /* what the changes did not use */
 	sl_router_changes_clear(s->router);
 	sl_router_iface_foreach(s->router, iface_cb, &ctx);
 	int irc = sl_fib_iface_sync(s->fib, ctx.v, ctx.n);

@@ -56,6 +56,8 @@ void fib_nh_fini(struct sl_fib *fib);
 int fib_nh_get(struct sl_fib *fib, const struct sl_nh *nh, uint32_t *index);
 #define FIB_NH_RETIRED (1u << 31)
 void fib_nh_put(struct sl_fib *fib, uint32_t index);
+/* Grow the array to hold `total` entries. 0, -ENOMEM, -ENOSPC. */
+int fib_nh_reserve(struct sl_fib *fib, uint32_t total);
 /* After a grace period, make retired entries reusable (no-op when none). */
 void fib_nh_reclaim(struct sl_fib *fib);
 /* Update the cached MAC of gateway entries through (oif, ip). */

@@ -28,6 +28,42 @@ struct vrf_need {
 	uint8_t added_fresh; /* a VRF_ADD with no live table before it */
 };
 
+/* Distinct next hops (not leaks, not blackholes) the sets name: a bound on
+ * the entries they add. An open-addressing set of change indexes. */
+static int nh_distinct(const struct sl_fib_change *changes, size_t n, uint32_t *out)
+{
+	size_t cap = 64;
+	while (cap < 2 * n)
+		cap *= 2;
+	uint32_t *slot = calloc(cap, sizeof(*slot)); /* change index + 1, 0: empty */
+	if (slot == NULL)
+		return -ENOMEM;
+	uint32_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct sl_nh *nh = &changes[i].nh;
+		if (changes[i].op != SL_FIB_ROUTE_SET || nh->type == SL_NH_VRF ||
+			nh->type == SL_NH_BLACKHOLE)
+			continue;
+		uint64_t h = (uint64_t)nh->type * 0x9e3779b97f4a7c15ull ^ nh->gw;
+		for (const char *c = nh->ifname; *c != '\0'; c++)
+			h = (h ^ (uint8_t)*c) * 0x100000001b3ull;
+		for (size_t k = (h ^ h >> 29) & (cap - 1);; k = (k + 1) & (cap - 1)) {
+			if (slot[k] == 0) {
+				slot[k] = (uint32_t)i + 1;
+				count++;
+				break;
+			}
+			const struct sl_nh *o = &changes[slot[k] - 1].nh;
+			if (o->type == nh->type && o->gw == nh->gw &&
+				strcmp(o->ifname, nh->ifname) == 0)
+				break;
+		}
+	}
+	free(slot);
+	*out = count;
+	return 0;
+}
+
 static int key_cmp(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -38,7 +74,7 @@ static void fail_set(struct sl_fib_reserve_fail *fail, uint32_t vrf_id, uint32_t
 	size_t bytes, bool new_table)
 {
 	if (fail != NULL)
-		*fail = (struct sl_fib_reserve_fail){vrf_id, groups, bytes, new_table};
+		*fail = (struct sl_fib_reserve_fail){vrf_id, groups, bytes, new_table, 0};
 }
 
 static size_t table_bytes(enum fib_lpm_kind kind, uint32_t groups)
@@ -109,9 +145,20 @@ int sl_fib_reserve(struct sl_fib *fib, const struct sl_fib_change *changes, size
 	size_t n_keys = 0, cap = 0;
 	uint64_t *keys = NULL;
 	int rc = 0;
-	if (need == NULL) {
+	uint32_t nh_new = 0;
+	if (need == NULL || nh_distinct(changes, n, &nh_new) < 0) {
+		free(need);
 		fail_set(fail, 0, 0, 0, false);
 		return -ENOMEM;
+	}
+	/* next hops first: growing that array publishes a copy, which readers
+	 * cannot tell from the old one, so it may stay when the rest fails */
+	if ((rc = fib_nh_reserve(fib, p->nh_used + nh_new)) < 0) {
+		fail_set(fail, 0, 0, 0, false);
+		if (fail != NULL)
+			fail->next_hops = p->nh_used + nh_new;
+		free(need);
+		return rc;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct sl_fib_change *c = &changes[i];

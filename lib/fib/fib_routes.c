@@ -226,7 +226,6 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 			fib_lpm_free(garbage[g]);
 		fib_nh_reclaim(fib); /* its synchronize returns at once now */
 	}
-	sl_fib_unreserve(fib); /* what the changes did not need */
 	if (res != NULL)
 		*res = r;
 	return first;

@@ -369,21 +369,24 @@ struct sl_fib_reserve_fail {
 	uint32_t groups; /* groups the VRF's table needs for the changes */
 	size_t bytes; /* the DPDK memory asked for */
 	bool new_table; /* a new table (a new VRF, or the rte_lpm layout) */
+	uint32_t next_hops; /* not 0: the next-hop table cannot hold this many */
 };
 
 /*
- * Allocate, publishing nothing, all the DPDK memory that applying `changes`
- * next (sl_fib_apply of the same changes) can need: the tables of new VRFs,
- * sized for their routes; bigger group arrays, from the groups the new
- * prefixes need at their /16 and /24 that the table lacks; the rte_lpm-layout
- * table of a VRF that will outgrow the small one. That sl_fib_apply then does
- * not fail for memory. 0; -ENOMEM or -ENOSPC (2^24 groups) with *fail filled
- * (may be NULL): nothing is held, every table is as before.
+ * Allocate, publishing nothing readers could tell apart, all the memory that
+ * applying `changes` next (sl_fib_apply of the same changes, at once or in
+ * pieces) can need: the tables of new VRFs, sized for their routes; bigger
+ * group arrays, from the groups the new prefixes need at their /16 and /24
+ * that the table lacks; the rte_lpm-layout table of a VRF that will outgrow
+ * the small one; room in the next-hop array (grown now: a copy). Applying
+ * them then does not fail for memory. 0; -ENOMEM or -ENOSPC (2^24 groups,
+ * SL_FIB_NH_MAX next hops) with *fail filled (may be NULL): nothing is held
+ * but a grown next-hop array, every table is as before.
  */
 int sl_fib_reserve(struct sl_fib *fib, const struct sl_fib_change *changes, size_t n,
 	struct sl_fib_reserve_fail *fail);
-/* Give back what sl_fib_reserve took for changes that will not be applied
- * (sl_fib_apply gives back what it did not use). */
+/* Give back what sl_fib_reserve took and the changes did not use: after the
+ * last sl_fib_apply of them, or when they will not be applied. */
 void sl_fib_unreserve(struct sl_fib *fib);
 
 /* Desired state of one (sub)interface for sl_fib_iface_sync. */

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "fib_test_eal.h"
+#include "lpm_oracle.h"
 #include "sl_commit.h"
 #include "sl_fib.h"
 
@@ -53,6 +54,7 @@ static int commit(const char *text)
 	struct sl_fib_apply_result res;
 	assert_int_equal(sl_fib_apply(fib, ch, n, &res), 0); /* reserved: cannot fail */
 	assert_int_equal(res.failed, 0);
+	sl_fib_unreserve(fib);
 	sl_router_changes_clear(router);
 	return 0;
 }
@@ -201,6 +203,7 @@ static void test_layouts(void **state)
 		ch[n++] = sl_test_route(2, sl_test_ip4(10, i, 1, 0), 24, SL_NH_BLACKHOLE, NULL, 0);
 	assert_int_equal(sl_fib_reserve(f, ch, n, NULL), 0);
 	assert_int_equal(sl_fib_apply(f, ch, n, NULL), 0);
+	sl_fib_unreserve(f);
 	struct sl_fib_vrf_stats vs;
 	assert_int_equal(sl_fib_vrf_stats_get(f, 1, &vs), 0);
 	assert_false(vs.small);
@@ -214,6 +217,7 @@ static void test_layouts(void **state)
 		ch[n++] = sl_test_route(2, sl_test_ip4(10, i, 1, 0), 24, SL_NH_BLACKHOLE, NULL, 0);
 	assert_int_equal(sl_fib_reserve(f, ch, n, NULL), 0);
 	assert_int_equal(sl_fib_apply(f, ch, n, NULL), 0);
+	sl_fib_unreserve(f);
 	assert_int_equal(sl_fib_vrf_stats_get(f, 2, &vs), 0);
 	assert_false(vs.small);
 	for (uint32_t i = 0; i < 100; i++) {
@@ -234,6 +238,119 @@ static void test_layouts(void **state)
 	sl_fib_free(f);
 }
 
+/* An address in few /16s and /24s, so that groups fill, fold and split again. */
+static uint32_t rnd_addr(void)
+{
+	return sl_test_ip4(
+		10, (uint32_t)rand() % 12, (uint32_t)rand() % 24, (uint32_t)rand() % 256);
+}
+
+static uint8_t rnd_depth(void)
+{
+	int r = rand() % 10;
+	return (uint8_t)(r < 2 ? 8 + rand() % 9 : r < 5 ? 17 + rand() % 8 : 25 + rand() % 8);
+}
+
+/*
+ * Random change sets against a capped FIB that small tables outgrow: when
+ * sl_fib_reserve says yes, sl_fib_apply never fails and the tables answer as
+ * the oracle; when it says no, nothing is held and nothing changed.
+ */
+static void test_random(void **state)
+{
+	(void)state;
+	enum { VRFS = 3, ROUNDS = 400, BATCH = 48 };
+	/* one rte_lpm-layout table fits (64 MiB), a second does not */
+	struct sl_fib_config cfg = {
+		.socket_id = SOCKET_ID_ANY, .small_groups_max = 96, .mem_max = 72u << 20};
+	struct sl_fib *f = sl_fib_new(&cfg);
+	assert_non_null(f);
+	struct lpm_oracle o[VRFS + 1];
+	struct sl_fib_change ch[BATCH + 2];
+	size_t n = 0;
+	for (uint32_t v = 1; v <= VRFS; v++) {
+		lpm_oracle_init(&o[v]);
+		ch[n++] = (struct sl_fib_change){.op = SL_FIB_VRF_ADD, .vrf_id = v};
+	}
+	assert_int_equal(sl_fib_reserve(f, ch, n, NULL), 0);
+	assert_int_equal(sl_fib_apply(f, ch, n, NULL), 0);
+	sl_fib_unreserve(f);
+	srand(7);
+	size_t refused = 0, applied = 0;
+	for (int round = 0; round < ROUNDS; round++) {
+		uint32_t v = 1 + (uint32_t)rand() % VRFS;
+		n = 0;
+		bool renew = rand() % 40 == 0; /* VRF_DEL + VRF_ADD: a new table */
+		if (renew) {
+			ch[n++] = (struct sl_fib_change){.op = SL_FIB_VRF_DEL, .vrf_id = v};
+			ch[n++] = (struct sl_fib_change){.op = SL_FIB_VRF_ADD, .vrf_id = v};
+		}
+		size_t len = 1 + (size_t)rand() % BATCH;
+		for (size_t i = 0; i < len; i++) {
+			struct sl_fib_change c = {.vrf_id = v};
+			bool del = !renew && o[v].n > 0 && rand() % 3 == 0;
+			if (del) {
+				const struct lpm_rule *r = &o[v].rules[(size_t)rand() % o[v].n];
+				c.op = SL_FIB_ROUTE_DEL;
+				c.prefix = (struct sl_prefix){r->addr, r->depth};
+			} else {
+				c = sl_test_route(
+					v, 0, 0, SL_NH_VRF, NULL, 100 + (uint32_t)rand() % 50);
+				c.prefix.len = rnd_depth();
+				c.prefix.addr = rnd_addr() & sl_mask(c.prefix.len);
+			}
+			bool dup = false; /* one change per prefix in a set */
+			for (size_t k = 0; k < n && !dup; k++)
+				dup = ch[k].op >= SL_FIB_ROUTE_SET &&
+				      ch[k].prefix.addr == c.prefix.addr &&
+				      ch[k].prefix.len == c.prefix.len;
+			if (!dup)
+				ch[n++] = c;
+		}
+		struct sl_fib_stats before, after;
+		sl_fib_stats_get(f, &before);
+		if (sl_fib_reserve(f, ch, n, NULL) < 0) {
+			sl_fib_stats_get(f, &after);
+			assert_int_equal(after.bytes_total, before.bytes_total);
+			refused++;
+			continue;
+		}
+		struct sl_fib_apply_result res;
+		assert_int_equal(sl_fib_apply(f, ch, n, &res), 0);
+		assert_int_equal(res.failed, 0);
+		sl_fib_unreserve(f);
+		applied++;
+		if (renew) {
+			lpm_oracle_fini(&o[v]);
+			lpm_oracle_init(&o[v]);
+		}
+		for (size_t i = 0; i < n; i++) {
+			const struct sl_fib_change *c = &ch[i];
+			if (c->op == SL_FIB_ROUTE_SET)
+				lpm_oracle_set(&o[v], c->prefix.addr, c->prefix.len,
+					sl_fib_val_redirect(c->nh.vrf_id));
+			else if (c->op == SL_FIB_ROUTE_DEL)
+				lpm_oracle_del(&o[v], c->prefix.addr, c->prefix.len);
+		}
+		for (int k = 0; k < 256; k++) {
+			uint32_t ip = rnd_addr();
+			const struct lpm_rule *r = lpm_oracle_lookup(&o[v], ip);
+			uint32_t got = sl_fib_table_lookup(sl_fib_table(f, v), ip, UINT32_MAX);
+			assert_int_equal(got, r ? r->value : UINT32_MAX);
+		}
+	}
+	struct sl_fib_stats st;
+	sl_fib_stats_get(f, &st);
+	print_message("random: %zu sets applied, %zu refused, %u promotions\n", applied, refused,
+		st.promotions);
+	assert_true(applied > ROUNDS / 2);
+	assert_true(refused > 0);
+	assert_true(st.promotions > 0);
+	for (uint32_t v = 1; v <= VRFS; v++)
+		lpm_oracle_fini(&o[v]);
+	sl_fib_free(f);
+}
+
 int main(void)
 {
 	if (sl_test_eal_init("fib-reserve", "0") < 0) {
@@ -243,6 +360,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_refused_whole, setup, teardown),
 		cmocka_unit_test(test_layouts),
+		cmocka_unit_test(test_random),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();
