@@ -18,9 +18,13 @@
 
 #include "fib_priv.h"
 
-/* key: vrf << 40 | after-a-delete << 33 | level (0: /16, 1: /24) << 32 | addr */
-#define KEY_FRESH (1ull << 33)
-#define KEY_L24 (1ull << 32)
+/* key: vrf << 26 | after-a-delete << 25 | level (0: /16, 1: /24) << 24 | addr >> 8:
+ * 40 bits (SL_VRF_MAX < 2^14), sorted in three 14-bit radix passes */
+#define KEY_FRESH (1ull << 25)
+#define KEY_L24 (1ull << 24)
+#define KEY_VRF_SHIFT 26
+#define RADIX_BITS 14
+_Static_assert(SL_VRF_MAX <= 1u << (3 * RADIX_BITS - KEY_VRF_SHIFT), "VRF ids fit the keys");
 
 struct vrf_need {
 	uint32_t n16, n24; /* groups to add at /16 and /24 */
@@ -64,10 +68,37 @@ static int nh_distinct(const struct sl_fib_change *changes, size_t n, uint32_t *
 	return 0;
 }
 
-static int key_cmp(const void *a, const void *b)
+/* LSD radix sort of n 42-bit keys (a qsort of 1M keys took ~0.3 s). The
+ * result is in *a; 0 or -ENOMEM. */
+static int keys_sort(uint64_t **a, size_t n)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	uint64_t *src = *a, *dst = malloc(n * sizeof(*dst));
+	size_t *count = malloc(sizeof(size_t) << RADIX_BITS);
+	if (dst == NULL || count == NULL) {
+		free(dst);
+		free(count);
+		return -ENOMEM;
+	}
+	for (unsigned shift = 0; shift < 3 * RADIX_BITS; shift += RADIX_BITS) {
+		const uint64_t mask = (1u << RADIX_BITS) - 1;
+		memset(count, 0, sizeof(size_t) << RADIX_BITS);
+		for (size_t i = 0; i < n; i++)
+			count[src[i] >> shift & mask]++;
+		for (size_t d = 0, sum = 0; d <= mask; d++) {
+			size_t c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[src[i] >> shift & mask]++] = src[i];
+		uint64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	free(dst);
+	free(count);
+	*a = src;
+	return 0;
 }
 
 static void fail_set(struct sl_fib_reserve_fail *fail, uint32_t vrf_id, uint32_t groups,
@@ -189,23 +220,26 @@ int sl_fib_reserve(struct sl_fib *fib, const struct sl_fib_change *changes, size
 				}
 				keys = k;
 			}
-			uint64_t base = (uint64_t)v << 40 |
+			uint64_t base = (uint64_t)v << KEY_VRF_SHIFT |
 					(nd->deleted || p->tables[v] == NULL ? KEY_FRESH : 0);
-			keys[n_keys++] = base | (c->prefix.addr & 0xffff0000u);
+			keys[n_keys++] = base | (c->prefix.addr & 0xffff0000u) >> 8;
 			if (c->prefix.len > 24)
-				keys[n_keys++] = base | KEY_L24 | (c->prefix.addr & 0xffffff00u);
+				keys[n_keys++] = base | KEY_L24 | c->prefix.addr >> 8;
 			break;
 		default:
 			break;
 		}
 	}
-	if (n_keys > 0)
-		qsort(keys, n_keys, sizeof(*keys), key_cmp);
+	if (n_keys > 0 && keys_sort(&keys, n_keys) < 0) {
+		fail_set(fail, 0, 0, 0, false);
+		rc = -ENOMEM;
+		goto out;
+	}
 	for (size_t i = 0; i < n_keys; i++) {
 		uint64_t k = keys[i];
 		if (i > 0 && k == keys[i - 1])
 			continue;
-		uint32_t v = (uint32_t)(k >> 40), addr = (uint32_t)k;
+		uint32_t v = (uint32_t)(k >> KEY_VRF_SHIFT), addr = (uint32_t)(k << 8);
 		bool l24 = (k & KEY_L24) != 0;
 		const struct fib_lpm *t = p->tables[v];
 		if (!(k & KEY_FRESH)) {
