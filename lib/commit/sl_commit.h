@@ -56,7 +56,7 @@ struct sl_apply_stats {
 	double parse_ms; /* lines → candidate tree */
 	double validate_ms; /* references, ranges, whole-tree checks */
 	double rib_ms; /* candidate diff → RIB, leaks settled */
-	double commit_ms; /* the candidate becomes the running configuration */
+	double commit_ms; /* the prepare hook, then the candidate becomes the running one */
 };
 void sl_router_apply_stats(const struct sl_router *r, struct sl_apply_stats *out);
 
