@@ -186,6 +186,22 @@ static int bench_batch(const struct route *r, size_t n)
 	       "%u groups, table %.1f MiB (%s layout)\n",
 		n, (double)(t1 - t0) * 1e3 / hz, (double)(t2 - t1) / hz, rc, vs.groups_used,
 		(double)vs.bytes / (1 << 20), vs.small ? "small" : "rte_lpm");
+	/* then one-route commits (a new /25-/32 each): the reserve's own cost */
+	uint64_t sum = 0, max = 0;
+	enum { ONE = 1000 };
+	for (int i = 0; i < ONE && rc == 0; i++) {
+		struct sl_fib_change one = change_of(&r[i], false);
+		one.prefix = (struct sl_prefix){rnd() & 0xffffff80u, 25};
+		uint64_t a = rte_rdtsc_precise();
+		rc = sl_fib_reserve(fib, &one, 1, NULL);
+		uint64_t dt = rte_rdtsc_precise() - a;
+		rc = rc == 0 ? sl_fib_apply(fib, &one, 1, NULL) : rc;
+		sl_fib_unreserve(fib);
+		sum += dt;
+		max = RTE_MAX(max, dt);
+	}
+	printf("  then %d one-route change sets: reserve mean %.1f us, max %.1f us (rc %d)\n", ONE,
+		(double)sum / ONE * 1e6 / hz, (double)max * 1e6 / hz, rc);
 	free(c);
 	sl_fib_free(fib);
 	return rc < 0 ? -1 : 0;
