@@ -107,6 +107,12 @@ void sd_stats_print(struct sd *s, double seconds);
 
 /* sluiced_sync.c: running configuration → FIB */
 int sd_sync(struct sd *s);
+/* Reserve in the FIB what the pending RIB changes need (sl_fib_reserve);
+ * on failure msg says which VRF could not grow and why. 0 or -errno. */
+int sd_fib_reserve(struct sd *s, char *msg, size_t msg_len);
+/* sl_router_prepare_fn: a commit the FIB cannot hold is refused whole. */
+int sd_fib_prepare(
+	const struct sl_fib_change *changes, size_t n, char *msg, size_t msg_len, void *ctx);
 
 /* sluiced_slow.c: the punt path */
 unsigned sd_slow_poll(struct sd *s);

@@ -78,6 +78,7 @@ static int cmd_configure(
 	sd_punt_wait_start(s);
 	int rc = sl_router_apply(s->router, input, &errs, &flags);
 	if (rc < 0) {
+		sl_fib_unreserve(s->fib); /* a refused commit holds nothing */
 		for (size_t i = 0; i < errs.n; i++)
 			fprintf(err, "%u: %s\n", errs.v[i].line, errs.v[i].msg);
 		if (errs.n == 0)

@@ -292,6 +292,15 @@ int main(int argc, char **argv)
 		sd.workers[i].dp = sd.dp;
 	if (sd_ports_init(&sd) < 0)
 		goto out;
+	/* the loaded configuration fits whole, or sluiced does not start */
+	char msg[256];
+	if (sd_fib_reserve(&sd, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "sluiced: %s does not fit: %s; not starting half-loaded\n",
+			sd.config_path ? sd.config_path : "the configuration", msg);
+		rc = 1;
+		goto out_ports;
+	}
+	sl_router_prepare_set(sd.router, sd_fib_prepare, &sd);
 	if ((rc = sd_sync(&sd)) < 0) {
 		struct sl_fib_stats fs;
 		sl_fib_stats_get(sd.fib, &fs);

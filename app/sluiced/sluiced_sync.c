@@ -36,12 +36,61 @@ static int iface_cb(const struct sl_iface_state *ifs, void *arg)
 	return 0;
 }
 
+static int reserve(struct sd *s, const struct sl_fib_change *ch, size_t n, char *msg, size_t len)
+{
+	struct sl_fib_reserve_fail f;
+	int rc = sl_fib_reserve(s->fib, ch, n, &f);
+	if (rc == 0)
+		return 0;
+	const char *name = sl_rib_vrf_name(sl_router_rib_const(s->router), f.vrf_id);
+	for (size_t i = 0; name == NULL && i < n; i++)
+		if (ch[i].op == SL_FIB_VRF_ADD && ch[i].vrf_id == f.vrf_id)
+			name = ch[i].vrf_name;
+	if (rc == -EAFNOSUPPORT) {
+		snprintf(msg, len, "a route of vrf %s is not IPv4: only IPv4 forwards",
+			name ? name : "?");
+		return rc;
+	}
+	if (f.next_hops != 0) {
+		snprintf(msg, len,
+			"the next-hop tables cannot hold %u next hops and their ECMP groups: %s",
+			f.next_hops,
+			rc == -ENOSPC ? "past their limit (SL_FIB_NH_MAX, SL_FIB_NHG_MAX)"
+				      : "out of memory");
+		return rc;
+	}
+	char id[24];
+	snprintf(id, sizeof(id), "id %u", f.vrf_id);
+	snprintf(msg, len, "the forwarding table of vrf %s cannot grow (%u groups needed%s): %s",
+		name ? name : id, f.groups, f.new_table ? ", in a new table" : "",
+		rc == -ENOSPC ? "past the limit of 2^24 groups" : "out of hugepage memory");
+	return rc;
+}
+
+int sd_fib_reserve(struct sd *s, char *msg, size_t msg_len)
+{
+	const struct sl_fib_change *ch;
+	size_t n = sl_router_changes(s->router, &ch);
+	return reserve(s, ch, n, msg, msg_len);
+}
+
+int sd_fib_prepare(
+	const struct sl_fib_change *changes, size_t n, char *msg, size_t msg_len, void *ctx)
+{
+	char why[200];
+	int rc = reserve(ctx, changes, n, why, sizeof(why));
+	if (rc < 0)
+		snprintf(msg, msg_len, "commit refused: %s; nothing was changed", why);
+	return rc;
+}
+
 int sd_sync(struct sd *s)
 {
 	struct iface_ctx ctx = {.s = s, .v = calloc(SL_FIB_IFACE_MAX, sizeof(*ctx.v))};
 	if (ctx.v == NULL)
 		return -ENOMEM;
-	/* routes first: they may name interfaces; the map then binds them */
+	/* routes first: they may name interfaces; the map then binds them. The
+	 * commit reserved their memory (sd_fib_prepare), so only a bug fails. */
 	const struct sl_fib_change *ch;
 	size_t n = sl_router_changes(s->router, &ch);
 	struct sl_fib_apply_result res;
@@ -49,6 +98,7 @@ int sd_sync(struct sd *s)
 	if (rc < 0)
 		SD_LOG(ERR, "FIB: %zu of %zu changes failed (first: %s)", res.failed, n,
 			strerror(-rc));
+	sl_fib_unreserve(s->fib); /* what the changes did not use */
 	sl_router_changes_clear(s->router);
 	sl_router_iface_foreach(s->router, iface_cb, &ctx);
 	int irc = sl_fib_iface_sync(s->fib, ctx.v, ctx.n);

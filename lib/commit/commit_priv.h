@@ -17,6 +17,8 @@ struct sl_router {
 	char (*ifaces)[SL_NAME_MAX];
 	size_t n_ifaces, cap_ifaces;
 	struct sl_apply_stats stats; /* of the last sl_router_apply */
+	sl_router_prepare_fn prepare;
+	void *prepare_ctx;
 };
 
 /* ---- commit_read.c: typed views of configuration nodes ---- */

@@ -35,6 +35,12 @@ void sl_router_free(struct sl_router *r)
 	free(r);
 }
 
+void sl_router_prepare_set(struct sl_router *r, sl_router_prepare_fn fn, void *ctx)
+{
+	r->prepare = fn;
+	r->prepare_ctx = ctx;
+}
+
 void sl_router_fib_log(struct sl_router *r, bool on)
 {
 	r->fib_log = on;
@@ -195,12 +201,25 @@ int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *err
 		rc = -EINVAL;
 	}
 	t0 = t, t = cpu_ms(), st->rib_ms = t - t0;
+	/* the FIB changes are taken before the commit is final, so that the
+	 * forwarding plane can refuse them (and a failure here undoes all) */
+	size_t had = r->n_changes;
+	if (rc == 0 && r->fib_log && (rc = take_rib_changes(r)) < 0)
+		sl_errors_add(errs, 0, "out of memory recording FIB changes");
+	if (rc == 0 && r->fib_log && r->prepare != NULL) {
+		char msg[256] = "";
+		rc = r->prepare(r->changes, r->n_changes, msg, sizeof(msg), r->prepare_ctx);
+		if (rc < 0)
+			sl_errors_add(errs, 0, "%s",
+				msg[0] ? msg : "commit refused by the forwarding plane");
+	}
 	if (rc == 0)
 		rc = sl_conf_commit(r->conf, errs);
 	t0 = t, t = cpu_ms(), st->commit_ms = t - t0;
 	if (rc < 0) {
 		/* roll back: the conf first, then the RIB re-derived from it */
 		struct sl_errors ignored = {0};
+		r->n_changes = had;
 		sl_conf_abort(r->conf);
 		commit_sync(r, &ignored);
 		sl_errors_free(&ignored);
@@ -208,11 +227,6 @@ int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *err
 		return errs->n > before ? -EINVAL : rc;
 	}
 
-	size_t had = r->n_changes;
-	if (r->fib_log && take_rib_changes(r) < 0) {
-		sl_errors_add(errs, 0, "out of memory recording FIB changes");
-		return -ENOMEM;
-	}
 	st->fib_changes = r->n_changes - had;
 	if (flags) {
 		size_t n = sl_conf_change_count(r->conf);

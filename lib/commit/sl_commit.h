@@ -24,6 +24,17 @@ void sl_router_free(struct sl_router *r);
 /* Log FIB changes of successful commits (the daemon turns this on). */
 void sl_router_fib_log(struct sl_router *r, bool on);
 
+/*
+ * A check by the forwarding plane before a commit becomes final: fn gets the
+ * FIB changes not yet taken (sl_router_changes, this commit's last) and may
+ * allocate what applying them needs. A negative return refuses the commit:
+ * the running configuration and the RIB stay as they were, and msg (filled by
+ * fn) is its error. Needs sl_router_fib_log on. fn NULL: no check.
+ */
+typedef int (*sl_router_prepare_fn)(
+	const struct sl_fib_change *changes, size_t n, char *msg, size_t msg_len, void *ctx);
+void sl_router_prepare_set(struct sl_router *r, sl_router_prepare_fn fn, void *ctx);
+
 enum sl_apply_flags {
 	SL_APPLY_SAVE = 1 << 0, /* a `save` line was seen: write the running config */
 	SL_APPLY_IFACES = 1 << 1, /* interface configuration changed */
@@ -45,7 +56,7 @@ struct sl_apply_stats {
 	double parse_ms; /* lines → candidate tree */
 	double validate_ms; /* references, ranges, whole-tree checks */
 	double rib_ms; /* candidate diff → RIB, leaks settled */
-	double commit_ms; /* the candidate becomes the running configuration */
+	double commit_ms; /* the prepare hook, then the candidate becomes the running one */
 };
 void sl_router_apply_stats(const struct sl_router *r, struct sl_apply_stats *out);
 

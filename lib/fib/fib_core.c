@@ -72,6 +72,7 @@ struct sl_fib *sl_fib_new(const struct sl_fib_config *cfg)
 	if (fib->priv == NULL)
 		goto fail;
 	fib->priv->cfg = c;
+	fib->priv->mem = (struct fib_lpm_mem){.max = c.mem_max, .socket_id = c.socket_id};
 	size_t qsz = rte_rcu_qsbr_get_memsize(c.max_readers);
 	fib->qsbr = rte_zmalloc("sl_qsbr", qsz, RTE_CACHE_LINE_SIZE);
 	if (fib->qsbr == NULL)
@@ -107,6 +108,7 @@ void sl_fib_free(struct sl_fib *fib)
 	if (fib->neigh != NULL)
 		rte_hash_free(fib->neigh);
 	if (fib->priv != NULL) {
+		sl_fib_unreserve(fib);
 		for (uint32_t v = 0; v < SL_VRF_MAX; v++)
 			fib_lpm_free(fib->priv->tables[v]);
 		fib_nh_fini(fib);

@@ -54,13 +54,16 @@ struct fib_lpm {
 	struct sl_fib_small *small; /* SMALL: tbl16 and the pool pointer */
 	uint32_t *top_tbl; /* tbl24 or tbl16 */
 	struct rte_rcu_qsbr *qsbr;
-	int socket_id;
+	struct fib_lpm_mem *mem; /* own_mem unless the owner shares one */
+	struct fib_lpm_mem own_mem;
 	struct node *root;
 	size_t rules, nodes;
 	uint32_t groups; /* tbl8 array capacity */
 	uint32_t groups_fresh; /* groups never used yet start here */
 	uint32_t groups_used;
 	uint32_t grows;
+	uint32_t *spare; /* fib_lpm_reserve's array, not published yet */
+	uint32_t spare_groups;
 	uint32_t *free_groups; /* stack of reusable groups (capacity: groups) */
 	uint32_t n_free;
 	struct retired {
@@ -88,6 +91,29 @@ static inline uint32_t leaf(uint32_t value, uint8_t depth)
 static inline bool is_group(uint32_t e)
 {
 	return (e & (ENT_VALID | ENT_GROUP)) == (ENT_VALID | ENT_GROUP);
+}
+
+static void *mem_zalloc(struct fib_lpm_mem *m, const char *type, size_t bytes)
+{
+	if (m->max != 0 && m->used + bytes > m->max)
+		return NULL;
+	void *p = rte_zmalloc_socket(type, bytes, RTE_CACHE_LINE_SIZE, m->socket_id);
+	if (p != NULL)
+		m->used += bytes;
+	return p;
+}
+
+static void mem_free(struct fib_lpm_mem *m, void *p, size_t bytes)
+{
+	if (p == NULL)
+		return;
+	rte_free(p);
+	m->used -= bytes;
+}
+
+static inline size_t pool_bytes(uint32_t groups)
+{
+	return (size_t)groups * GROUP_ENTRIES * sizeof(uint32_t);
 }
 
 static inline uint32_t *tbl8_of(struct fib_lpm *t)
@@ -257,23 +283,26 @@ static void retired_reclaim(struct fib_lpm *t, bool wait)
  * after it, so no reader combines an old pointer with a new index. */
 static int groups_grow(struct fib_lpm *t)
 {
-	if (t->groups >= GROUPS_MAX)
-		return -ENOSPC;
-	uint32_t n = RTE_MIN(t->groups * 2, (uint32_t)GROUPS_MAX);
-	uint32_t *stack = realloc(t->free_groups, (size_t)n * sizeof(*stack));
-	if (stack == NULL)
-		return -ENOMEM;
-	t->free_groups = stack;
-	size_t bytes = (size_t)n * GROUP_ENTRIES * sizeof(uint32_t);
-	uint32_t *tbl8 =
-		rte_zmalloc_socket("sl_fib_tbl8", bytes, RTE_CACHE_LINE_SIZE, t->socket_id);
-	if (tbl8 == NULL)
-		return -ENOMEM;
+	uint32_t n = t->spare_groups, *tbl8 = t->spare;
+	if (tbl8 == NULL) {
+		if (t->groups >= GROUPS_MAX)
+			return -ENOSPC;
+		n = RTE_MIN(t->groups * 2, (uint32_t)GROUPS_MAX);
+		uint32_t *stack = realloc(t->free_groups, (size_t)n * sizeof(*stack));
+		if (stack == NULL)
+			return -ENOMEM;
+		t->free_groups = stack;
+		tbl8 = mem_zalloc(t->mem, "sl_fib_tbl8", pool_bytes(n));
+		if (tbl8 == NULL)
+			return -ENOMEM;
+	}
+	t->spare = NULL;
+	t->spare_groups = 0;
 	uint32_t *old = tbl8_of(t);
-	memcpy(tbl8, old, (size_t)t->groups_fresh * GROUP_ENTRIES * sizeof(uint32_t));
+	memcpy(tbl8, old, pool_bytes(t->groups_fresh));
 	pool_publish(t, tbl8);
 	fib_qsbr_wait(t->qsbr);
-	rte_free(old);
+	mem_free(t->mem, old, pool_bytes(t->groups));
 	t->groups = n;
 	t->grows++;
 	retired_reclaim(t, false); /* all of them: their grace period is over */
@@ -289,7 +318,11 @@ static int group_alloc(struct fib_lpm *t, uint32_t *group)
 			retired_reclaim(t, true);
 		if (t->n_free == 0) {
 			int rc = groups_grow(t);
-			if (rc < 0)
+			/* no memory: a retired group is free after a grace period
+			 * (fib_lpm_reserve counted on that) */
+			if (rc < 0 && t->ret_head < t->ret_tail)
+				retired_reclaim(t, true);
+			if (rc < 0 && t->n_free == 0)
 				return rc;
 		}
 	}
@@ -413,8 +446,9 @@ static void group_fold(struct fib_lpm *t, uint32_t addr, uint8_t b)
 
 /* ---- the interface ------------------------------------------------------- */
 
-struct fib_lpm *fib_lpm_new(
-	enum fib_lpm_kind kind, int socket_id, uint32_t tbl8_groups, struct rte_rcu_qsbr *qsbr)
+/* mem NULL: the table counts its own memory, uncapped, on socket_id. */
+static struct fib_lpm *lpm_new(enum fib_lpm_kind kind, struct fib_lpm_mem *mem, int socket_id,
+	uint32_t tbl8_groups, struct rte_rcu_qsbr *qsbr)
 {
 	struct fib_lpm *t = calloc(1, sizeof(*t));
 	if (t == NULL) {
@@ -422,32 +456,42 @@ struct fib_lpm *fib_lpm_new(
 		return NULL;
 	}
 	t->qsbr = qsbr;
-	t->socket_id = socket_id;
+	t->own_mem.socket_id = socket_id;
+	t->mem = mem != NULL ? mem : &t->own_mem;
 	t->groups = RTE_MAX(RTE_MIN(tbl8_groups, (uint32_t)GROUPS_MAX), 4u);
 	t->kind = kind;
 	t->free_groups = malloc((size_t)t->groups * sizeof(*t->free_groups));
 	if (kind == FIB_LPM_LARGE) {
 		t->top = 24;
-		t->lpm = rte_zmalloc_socket(
-			"sl_fib_tbl24", sizeof(struct rte_lpm), RTE_CACHE_LINE_SIZE, socket_id);
+		t->lpm = mem_zalloc(t->mem, "sl_fib_tbl24", sizeof(struct rte_lpm));
 		t->top_tbl = t->lpm ? (uint32_t *)t->lpm->tbl24 : NULL;
 	} else {
 		t->top = 16;
-		t->small = rte_zmalloc_socket("sl_fib_tbl16", sizeof(struct sl_fib_small),
-			RTE_CACHE_LINE_SIZE, socket_id);
+		t->small = mem_zalloc(t->mem, "sl_fib_tbl16", sizeof(struct sl_fib_small));
 		t->top_tbl = t->small ? t->small->tbl16 : NULL;
 	}
-	uint32_t *tbl8 = rte_zmalloc_socket("sl_fib_tbl8",
-		(size_t)t->groups * GROUP_ENTRIES * sizeof(uint32_t), RTE_CACHE_LINE_SIZE,
-		socket_id);
+	uint32_t *tbl8 =
+		t->top_tbl ? mem_zalloc(t->mem, "sl_fib_tbl8", pool_bytes(t->groups)) : NULL;
 	if (t->free_groups == NULL || t->top_tbl == NULL || tbl8 == NULL) {
-		rte_free(tbl8);
+		mem_free(t->mem, tbl8, pool_bytes(t->groups));
 		fib_lpm_free(t);
 		errno = ENOMEM;
 		return NULL;
 	}
 	pool_publish(t, tbl8);
 	return t;
+}
+
+struct fib_lpm *fib_lpm_new(
+	enum fib_lpm_kind kind, int socket_id, uint32_t groups, struct rte_rcu_qsbr *qsbr)
+{
+	return lpm_new(kind, NULL, socket_id, groups, qsbr);
+}
+
+struct fib_lpm *fib_lpm_new_in(
+	enum fib_lpm_kind kind, struct fib_lpm_mem *mem, uint32_t groups, struct rte_rcu_qsbr *qsbr)
+{
+	return lpm_new(kind, mem, mem->socket_id, groups, qsbr);
 }
 
 static void nodes_free(struct node *n)
@@ -464,13 +508,14 @@ void fib_lpm_free(struct fib_lpm *t)
 	if (t == NULL)
 		return;
 	if (t->lpm != NULL) {
-		rte_free(t->lpm->tbl8);
-		rte_free(t->lpm);
+		mem_free(t->mem, t->lpm->tbl8, pool_bytes(t->groups));
+		mem_free(t->mem, t->lpm, sizeof(struct rte_lpm));
 	}
 	if (t->small != NULL) {
-		rte_free(t->small->pool);
-		rte_free(t->small);
+		mem_free(t->mem, t->small->pool, pool_bytes(t->groups));
+		mem_free(t->mem, t->small, sizeof(struct sl_fib_small));
 	}
+	fib_lpm_unreserve(t);
 	nodes_free(t->root);
 	free(t->free_groups);
 	free(t->retired);
@@ -496,6 +541,55 @@ uintptr_t fib_lpm_handle(const struct fib_lpm *t)
 uint32_t fib_lpm_groups_used(const struct fib_lpm *t)
 {
 	return t->groups_used;
+}
+
+int fib_lpm_reserve(struct fib_lpm *t, uint32_t groups)
+{
+	if (groups > GROUPS_MAX)
+		return -ENOSPC;
+	if (groups <= t->groups || groups <= t->spare_groups)
+		return 0;
+	fib_lpm_unreserve(t);
+	/* half again when the memory is there: a table that gains a few groups
+	 * per commit is not copied at every commit, and a small table stays
+	 * within 1.5 times its groups (doc/architecture.md) */
+	uint32_t n = RTE_MAX(groups, RTE_MIN(t->groups + t->groups / 2, (uint32_t)GROUPS_MAX));
+	uint32_t *pool = mem_zalloc(t->mem, "sl_fib_tbl8", pool_bytes(n));
+	if (pool == NULL && n > groups) {
+		n = groups;
+		pool = mem_zalloc(t->mem, "sl_fib_tbl8", pool_bytes(n));
+	}
+	if (pool == NULL)
+		return -ENOMEM;
+	uint32_t *stack = realloc(t->free_groups, (size_t)n * sizeof(*stack));
+	if (stack == NULL) {
+		mem_free(t->mem, pool, pool_bytes(n));
+		return -ENOMEM;
+	}
+	t->free_groups = stack;
+	t->spare = pool;
+	t->spare_groups = n;
+	return 0;
+}
+
+void fib_lpm_unreserve(struct fib_lpm *t)
+{
+	mem_free(t->mem, t->spare, pool_bytes(t->spare_groups));
+	t->spare = NULL;
+	t->spare_groups = 0;
+}
+
+bool fib_lpm_has_group(const struct fib_lpm *t, uint32_t addr, uint8_t b)
+{
+	const uint32_t *tbl8 =
+		t->kind == FIB_LPM_LARGE ? (const uint32_t *)t->lpm->tbl8 : t->small->pool;
+	uint32_t e = t->top_tbl[addr >> (32 - t->top)];
+	for (uint8_t d = t->top; d < b; d += 8) {
+		if (!is_group(e))
+			return false;
+		e = tbl8[(size_t)(e & 0xffffff) * GROUP_ENTRIES + ((addr >> (24 - d)) & 0xff)];
+	}
+	return is_group(e);
 }
 
 int fib_lpm_set(struct fib_lpm *t, uint32_t addr, uint8_t depth, uint32_t value)
@@ -616,7 +710,7 @@ void fib_lpm_stats_get(const struct fib_lpm *t, struct fib_lpm_stats *st)
 		.tbl8_grows = t->grows,
 		.bytes_dpdk = (t->kind == FIB_LPM_LARGE ? sizeof(struct rte_lpm)
 							: sizeof(struct sl_fib_small)) +
-			      (size_t)t->groups * GROUP_ENTRIES * sizeof(uint32_t),
+			      pool_bytes(t->groups) + pool_bytes(t->spare_groups),
 		.bytes_heap = sizeof(*t) + t->nodes * sizeof(struct node) +
 			      (size_t)t->groups * sizeof(uint32_t) +
 			      t->ret_cap * sizeof(struct retired),

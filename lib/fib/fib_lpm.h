@@ -41,6 +41,27 @@ enum fib_lpm_kind {
  * whose grace periods gate group reuse and array frees. NULL with errno. */
 struct fib_lpm *fib_lpm_new(
 	enum fib_lpm_kind kind, int socket_id, uint32_t groups, struct rte_rcu_qsbr *qsbr);
+
+/* DPDK memory shared by tables: what they hold, and a cap (0: none) that
+ * makes an allocation past it fail as the heap would (tests). */
+struct fib_lpm_mem {
+	size_t used, max;
+	int socket_id;
+};
+/* fib_lpm_new, its DPDK memory counted in (and capped by) mem. */
+struct fib_lpm *fib_lpm_new_in(enum fib_lpm_kind kind, struct fib_lpm_mem *mem, uint32_t groups,
+	struct rte_rcu_qsbr *qsbr);
+
+/*
+ * Make room for `groups` groups in use without allocating later: when the
+ * array is smaller, a bigger one is allocated now, unpublished, and the next
+ * growth takes it (a set then cannot fail for memory). 0, -ENOMEM, -ENOSPC.
+ */
+int fib_lpm_reserve(struct fib_lpm *t, uint32_t groups);
+/* Free a reserved array that no growth took. */
+void fib_lpm_unreserve(struct fib_lpm *t);
+/* Does the /b of addr (b: the top level or 8 bits below) have a group now? */
+bool fib_lpm_has_group(const struct fib_lpm *t, uint32_t addr, uint8_t b);
 /* Free everything; the caller ensures no reader can still be inside. */
 void fib_lpm_free(struct fib_lpm *t);
 

@@ -78,6 +78,16 @@ static int nh_grow(struct sl_fib *fib)
 	return 0;
 }
 
+int fib_nh_reserve(struct sl_fib *fib, uint32_t total)
+{
+	if (total > SL_FIB_NH_MAX)
+		return -ENOSPC;
+	int rc = 0;
+	while (rc == 0 && fib->priv->nh_cap < total)
+		rc = nh_grow(fib);
+	return rc;
+}
+
 static int nh_from_rib(struct sl_fib *fib, const struct sl_nh *in, struct sl_fib_nh *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -75,6 +75,16 @@ static int nhg_grow(struct sl_fib *fib)
 	return 0;
 }
 
+int fib_nhg_reserve(struct sl_fib *fib, uint32_t total)
+{
+	if (total > SL_FIB_NHG_MAX)
+		return -ENOSPC;
+	int rc = 0;
+	while (rc == 0 && fib->priv->nhg_cap < total)
+		rc = nhg_grow(fib);
+	return rc;
+}
+
 static uint64_t mix64(uint64_t x)
 {
 	x += 0x9e3779b97f4a7c15ull; /* splitmix64's finaliser */

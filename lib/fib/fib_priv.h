@@ -32,6 +32,11 @@ struct sl_fib_priv {
 	uint32_t neighbours;
 	struct fib_lpm *tables[SL_VRF_MAX]; /* the writer's side of fib->tbl[] */
 	uint32_t promotions; /* small tables moved to the rte_lpm layout */
+	struct fib_lpm_mem mem; /* DPDK memory of the tables, and its cap */
+	/* sl_fib_reserve's tables, unpublished: a new VRF's, and the rte_lpm
+	 * layout a small table moves to; reserved: any of them, or a spare array */
+	struct fib_lpm *fresh[SL_VRF_MAX], *promote_to[SL_VRF_MAX];
+	bool reserved;
 };
 
 /* Groups a new small table starts with (16 KiB); its pool doubles as needed. */
@@ -55,6 +60,8 @@ void fib_nh_fini(struct sl_fib *fib);
 int fib_nh_get(struct sl_fib *fib, const struct sl_nh *nh, uint32_t *index);
 #define FIB_NH_RETIRED (1u << 31)
 void fib_nh_put(struct sl_fib *fib, uint32_t index);
+/* Grow the array to hold `total` entries. 0, -ENOMEM, -ENOSPC. */
+int fib_nh_reserve(struct sl_fib *fib, uint32_t total);
 /* After a grace period, make retired entries reusable (no-op when none). */
 void fib_nh_reclaim(struct sl_fib *fib);
 /* Update the cached MAC of gateway entries through (oif, ip). */
@@ -73,6 +80,8 @@ void fib_nhg_fini(struct sl_fib *fib);
 int fib_nhg_get(struct sl_fib *fib, const struct sl_fib_paths *paths, uint32_t *val);
 /* Drop a reference to group value val (and, at the last, to its members). */
 void fib_nhg_put(struct sl_fib *fib, uint32_t val);
+/* Grow the group array to hold total groups (sl_fib_reserve). 0, -ENOSPC, -ENOMEM. */
+int fib_nhg_reserve(struct sl_fib *fib, uint32_t total);
 /* After a grace period, make retired groups reusable (no-op when none). */
 void fib_nhg_reclaim(struct sl_fib *fib);
 /* Fill a group's buckets from its members (weighted rendezvous). */

@@ -12,8 +12,11 @@ int fib_vrf_add(struct sl_fib *fib, uint32_t vrf_id)
 	struct sl_fib_priv *p = fib->priv;
 	if (p->tables[vrf_id] != NULL)
 		return 0; /* a re-add (rename, table change) keeps the routes */
-	struct fib_lpm *t =
-		fib_lpm_new(FIB_LPM_SMALL, p->cfg.socket_id, FIB_SMALL_GROUPS_INIT, fib->qsbr);
+	/* sl_fib_reserve made it, sized for the VRF's routes */
+	struct fib_lpm *t = p->fresh[vrf_id];
+	p->fresh[vrf_id] = NULL;
+	if (t == NULL)
+		t = fib_lpm_new_in(FIB_LPM_SMALL, &p->mem, FIB_SMALL_GROUPS_INIT, fib->qsbr);
 	if (t == NULL) {
 		int rc = errno ? errno : ENOMEM;
 		FIB_LOG(ERR, "cannot create the table of VRF %u (%zu bytes): %s", vrf_id,
@@ -40,9 +43,13 @@ static void vrf_promote(struct sl_fib *fib, uint32_t vrf_id)
 	struct fib_lpm *small = p->tables[vrf_id];
 	struct fib_lpm_stats st;
 	fib_lpm_stats_get(small, &st);
-	/* a guess at the /24s with longer prefixes; the array grows if short */
-	struct fib_lpm *big = fib_lpm_new(
-		FIB_LPM_LARGE, p->cfg.socket_id, RTE_MAX(st.tbl8_used / 8, 64u), fib->qsbr);
+	/* sl_fib_reserve's, else a guess at the /24s with longer prefixes (the
+	 * array grows if short) */
+	struct fib_lpm *big = p->promote_to[vrf_id];
+	p->promote_to[vrf_id] = NULL;
+	if (big == NULL)
+		big = fib_lpm_new_in(
+			FIB_LPM_LARGE, &p->mem, RTE_MAX(st.tbl8_used / 8, 64u), fib->qsbr);
 	int rc = big ? fib_lpm_copy(big, small) : -(errno ? errno : ENOMEM);
 	if (rc < 0) {
 		fib_lpm_free(big);

@@ -182,6 +182,9 @@ struct sl_fib_config {
 	/* A VRF's table moves from the small to the rte_lpm layout when it uses
 	 * this many groups; 0: SL_FIB_SMALL_GROUPS_MAX. For tests. */
 	uint32_t small_groups_max;
+	/* DPDK memory all VRF tables may take; 0: what the heap gives. A test
+	 * hook: a commit past it is refused as one past the hugepages is. */
+	size_t mem_max;
 	uint32_t neigh_max; /* 0: 4096 */
 	uint32_t max_readers; /* reader thread ids are in [0, max_readers); 0: RTE_MAX_LCORE */
 	int socket_id; /* SOCKET_ID_ANY allowed */
@@ -408,6 +411,32 @@ struct sl_fib_apply_result {
 int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t n,
 	struct sl_fib_apply_result *res);
 
+/* What sl_fib_reserve could not allocate. */
+struct sl_fib_reserve_fail {
+	uint32_t vrf_id;
+	uint32_t groups; /* groups the VRF's table needs for the changes */
+	size_t bytes; /* the DPDK memory asked for */
+	bool new_table; /* a new table (a new VRF, or the rte_lpm layout) */
+	uint32_t next_hops; /* not 0: the next-hop table cannot hold this many */
+};
+
+/*
+ * Allocate, publishing nothing readers could tell apart, all the memory that
+ * applying `changes` next (sl_fib_apply of the same changes, at once or in
+ * pieces) can need: the tables of new VRFs, sized for their routes; bigger
+ * group arrays, from the groups the new prefixes need at their /16 and /24
+ * that the table lacks; the rte_lpm-layout table of a VRF that will outgrow
+ * the small one; room in the next-hop array (grown now: a copy). Applying
+ * them then does not fail for memory. 0; -ENOMEM or -ENOSPC (2^24 groups,
+ * SL_FIB_NH_MAX next hops) with *fail filled (may be NULL): nothing is held
+ * but a grown next-hop array, every table is as before.
+ */
+int sl_fib_reserve(struct sl_fib *fib, const struct sl_fib_change *changes, size_t n,
+	struct sl_fib_reserve_fail *fail);
+/* Give back what sl_fib_reserve took and the changes did not use: after the
+ * last sl_fib_apply of them, or when they will not be applied. */
+void sl_fib_unreserve(struct sl_fib *fib);
+
 /* Desired state of one (sub)interface for sl_fib_iface_sync. */
 struct sl_fib_iface_conf {
 	char name[SL_NAME_MAX];
@@ -456,7 +485,7 @@ struct sl_fib_stats {
 	uint32_t groups; /* next-hop groups in use */
 	uint32_t neighbours;
 	size_t bytes_per_vrf; /* the largest VRF table's DPDK memory */
-	size_t bytes_total; /* DPDK memory of all VRF tables */
+	size_t bytes_total; /* DPDK memory of all VRF tables (with reserved arrays) */
 	uint32_t tbl8_groups_used; /* groups (small and rte_lpm tables), over all VRFs */
 	uint32_t vrfs_small; /* VRFs whose table has the small layout */
 	uint32_t promotions; /* small tables moved to the rte_lpm layout, ever */

@@ -11,7 +11,9 @@
  * TSC: load seconds, cycles per add, the slowest single change; then the
  * same routes deleted one by one. rte_lpm: rte_lpm_add/rte_lpm_delete of the
  * first routes of the same list in a table sized for them, timed the same
- * way, and sluice again on exactly those routes.
+ * way, and sluice again on exactly those routes. Last, all routes as one
+ * change set into a new VRF (as sluiced loads --config): sl_fib_reserve's
+ * count and allocation, then sl_fib_apply.
  * Private EAL without hugepages (memory speed does not change the writer's
  * cost much; the machine is shared): SL_FIB_BENCH_HUGE=1 uses hugepages.
  */
@@ -157,6 +159,54 @@ static int bench_sluice(const struct route *r, size_t n)
 	return 0;
 }
 
+/* A new VRF with n routes as one change set, as sluiced loads --config:
+ * sl_fib_reserve (counts the groups, sizes the table) then sl_fib_apply. */
+static int bench_batch(const struct route *r, size_t n)
+{
+	struct sl_fib *fib = sl_fib_new(NULL);
+	struct sl_fib_change *c = calloc(n + 1, sizeof(*c));
+	struct sl_fib_iface_conf ifc = {.name = "eth0", .port = 0, .vrf_id = 1, .up = true};
+	if (fib == NULL || c == NULL || sl_fib_iface_sync(fib, &ifc, 1) < 0)
+		return -1;
+	c[0] = (struct sl_fib_change){.op = SL_FIB_VRF_ADD, .vrf_id = 1};
+	for (size_t i = 0; i < n; i++)
+		c[i + 1] = change_of(&r[i], false);
+	uint64_t t0 = rte_rdtsc_precise();
+	int rc = sl_fib_reserve(fib, c, n + 1, NULL);
+	uint64_t t1 = rte_rdtsc_precise();
+	struct sl_fib_apply_result res;
+	if (rc == 0)
+		rc = sl_fib_apply(fib, c, n + 1, &res);
+	uint64_t t2 = rte_rdtsc_precise();
+	sl_fib_unreserve(fib);
+	struct sl_fib_vrf_stats vs;
+	sl_fib_vrf_stats_get(fib, 1, &vs);
+	double hz = (double)rte_get_tsc_hz();
+	printf("sluice, one change set of %zu routes: reserve %.0f ms, apply %.2f s (rc %d), "
+	       "%u groups, table %.1f MiB (%s layout)\n",
+		n, (double)(t1 - t0) * 1e3 / hz, (double)(t2 - t1) / hz, rc, vs.groups_used,
+		(double)vs.bytes / (1 << 20), vs.small ? "small" : "rte_lpm");
+	/* then one-route commits (a new /25-/32 each): the reserve's own cost */
+	uint64_t sum = 0, max = 0;
+	enum { ONE = 1000 };
+	for (int i = 0; i < ONE && rc == 0; i++) {
+		struct sl_fib_change one = change_of(&r[i], false);
+		one.prefix = (struct sl_prefix){rnd() & 0xffffff80u, 25};
+		uint64_t a = rte_rdtsc_precise();
+		rc = sl_fib_reserve(fib, &one, 1, NULL);
+		uint64_t dt = rte_rdtsc_precise() - a;
+		rc = rc == 0 ? sl_fib_apply(fib, &one, 1, NULL) : rc;
+		sl_fib_unreserve(fib);
+		sum += dt;
+		max = RTE_MAX(max, dt);
+	}
+	printf("  then %d one-route change sets: reserve mean %.1f us, max %.1f us (rc %d)\n", ONE,
+		(double)sum / ONE * 1e6 / hz, (double)max * 1e6 / hz, rc);
+	free(c);
+	sl_fib_free(fib);
+	return rc < 0 ? -1 : 0;
+}
+
 static int bench_rte_lpm(const struct route *r, size_t n)
 {
 	struct rte_lpm_config cfg = {
@@ -225,6 +275,7 @@ int main(int argc, char **argv)
 	}
 	if (n > n_lpm)
 		rc |= bench_sluice(r, n);
+	rc |= bench_batch(r, n);
 	free(r);
 	rte_eal_cleanup();
 	return rc ? 1 : 0;

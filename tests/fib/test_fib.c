@@ -241,6 +241,8 @@ static void test_family(void **state)
 	struct sl_fib_change v6 = route(4, "10.5.0.0/16", SL_NH_CONNECTED, "eth4", NULL, 0);
 	v6.af = SL_AF_IPV6;
 	struct sl_fib_apply_result res;
+	/* the reservation refuses the family first, so a commit is refused whole */
+	assert_int_equal(sl_fib_reserve(fib, &v6, 1, NULL), -EAFNOSUPPORT);
 	assert_int_equal(sl_fib_apply(fib, &v6, 1, &res), -EAFNOSUPPORT);
 	assert_int_equal(res.failed, 1);
 	assert_int_equal(res.routes_set, 0);

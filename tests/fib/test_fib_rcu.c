@@ -54,7 +54,8 @@ static uint32_t resolve(uint32_t vrf, uint32_t ip)
 		if (tbl == 0)
 			return 0;
 		uint32_t h = sl_fib_table_lookup(tbl, ip, UINT32_MAX);
-		h = h == UINT32_MAX ? sl_fib_default(fib, SL_AF_IPV4, vrf) : h | RTE_LPM_LOOKUP_SUCCESS;
+		h = h == UINT32_MAX ? sl_fib_default(fib, SL_AF_IPV4, vrf)
+				    : h | RTE_LPM_LOOKUP_SUCCESS;
 		if (!(h & RTE_LPM_LOOKUP_SUCCESS))
 			return 0;
 		uint32_t val = h & SL_FIB_VAL_MASK;
