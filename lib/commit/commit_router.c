@@ -73,6 +73,8 @@ static int take_rib_changes(struct sl_router *r)
 	const struct sl_fib_change *c;
 	size_t n = sl_rib_changes(r->rib, &c);
 
+	if (sl_rib_changes_lost(r->rib))
+		return -ENOMEM; /* a short log would leave the FIB apart from the RIB */
 	if (n == 0)
 		return 0; /* r->changes may still be NULL: no pointer arithmetic on it */
 	if (n > r->cap_changes - r->n_changes) {

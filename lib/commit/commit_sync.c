@@ -19,6 +19,7 @@ struct name_set {
 	size_t n, cap;
 	uint32_t *ix; /* index + 1 into v, 0: empty; open addressing */
 	size_t ix_cap; /* power of two, > 2 n */
+	int err; /* the first failed add (-ENOMEM): the set is short of a name */
 };
 
 static uint32_t name_hash(const char *name)
@@ -50,7 +51,7 @@ static int set_add(struct name_set *s, const char *name)
 		size_t cap = s->cap ? s->cap * 2 : 16;
 		void *v = realloc(s->v, cap * SL_NAME_MAX);
 		if (v == NULL)
-			return -ENOMEM;
+			return s->err = -ENOMEM;
 		s->v = v;
 		s->cap = cap;
 	}
@@ -58,7 +59,7 @@ static int set_add(struct name_set *s, const char *name)
 		size_t cap = s->ix_cap ? s->ix_cap * 2 : 64;
 		uint32_t *ix = calloc(cap, sizeof(*ix));
 		if (ix == NULL)
-			return -ENOMEM;
+			return s->err = -ENOMEM;
 		free(s->ix);
 		s->ix = ix;
 		s->ix_cap = cap;
@@ -97,6 +98,9 @@ struct sync {
 		unsigned line;
 	} * statics;
 	size_t n_statics, cap_statics;
+	/* the first failure: a commit with one is refused even when its error
+	 * message could not be recorded (out of memory) */
+	int err;
 };
 
 static int add_static(struct sync *s, const char *vrf, const char *prefix, unsigned line)
@@ -181,8 +185,19 @@ static void conf_names(
 
 static void report(struct sync *s, int rc, const char *what, const char *name)
 {
-	if (rc < 0)
+	if (rc < 0) {
+		if (s->err == 0)
+			s->err = rc;
 		sl_errors_add(s->errs, s->line, "%s %s: %s", what, name, strerror(-rc));
+	}
+}
+
+/* Free a working set of names; a set that missed a name fails the commit. */
+static void set_done(struct sync *s, struct name_set *set)
+{
+	if (set->err < 0)
+		report(s, set->err, "configuration", "sync");
+	set_free(set);
 }
 
 /* ---- VRFs ---- */
@@ -220,7 +235,7 @@ static void sync_vrf_presence(struct sync *s)
 		if (table != 0 && sl_rib_vrf_info(rib, v, &vi) == 0 && vi.table != table)
 			report(s, sl_rib_vrf_table_set(rib, v, table), "table of vrf", v);
 	}
-	set_free(&names);
+	set_done(s, &names);
 }
 
 /* ---- policies ---- */
@@ -279,26 +294,27 @@ static void sync_policies(struct sync *s, bool deletions)
 			report(s, sl_rib_rmap_set(s->r->rib, name, NULL), "route-map", name);
 		free(m.rules);
 	}
-	set_free(&pl);
-	set_free(&rm);
+	set_done(s, &pl);
+	set_done(s, &rm);
 }
 
 /* ---- interfaces ---- */
 
-static void known_add(struct sl_router *r, const char *ifname)
+static int known_add(struct sl_router *r, const char *ifname)
 {
 	for (size_t i = 0; i < r->n_ifaces; i++)
 		if (strcmp(r->ifaces[i], ifname) == 0)
-			return;
+			return 0;
 	if (r->n_ifaces == r->cap_ifaces) {
 		size_t cap = r->cap_ifaces ? r->cap_ifaces * 2 : 16;
 		void *v = realloc(r->ifaces, cap * SL_NAME_MAX);
 		if (v == NULL)
-			return;
+			return -ENOMEM;
 		r->ifaces = v;
 		r->cap_ifaces = cap;
 	}
 	snprintf(r->ifaces[r->n_ifaces++], SL_NAME_MAX, "%s", ifname);
+	return 0;
 }
 
 static void known_del(struct sl_router *r, const char *ifname)
@@ -315,12 +331,17 @@ static void sync_one_iface(struct sync *s, const char *ifname)
 {
 	struct sl_iface_state ifs;
 
-	if (commit_iface_read(s->r, ifname, &ifs) == 0) {
+	int rrc = commit_iface_read(s->r, ifname, &ifs);
+	if (rrc == -ENOMEM) { /* it exists, but could not be read whole */
+		report(s, rrc, "interface", ifname);
+		return;
+	}
+	if (rrc == 0) {
 		report(s,
 			sl_rib_iface_set(
 				s->r->rib, ifname, ifs.vrf, ifs.up, ifs.addrs, ifs.n_addrs),
 			"interface", ifname);
-		known_add(s->r, ifname);
+		report(s, known_add(s->r, ifname), "interface", ifname);
 	} else {
 		int rc = sl_rib_iface_del(s->r->rib, ifname);
 		if (rc != -ENOENT)
@@ -361,7 +382,7 @@ static void sync_ifaces(struct sync *s)
 		set_add(&names, s->vifs.v[i]);
 	for (size_t i = 0; i < names.n; i++)
 		sync_one_iface(s, names.v[i]);
-	set_free(&names);
+	set_done(s, &names);
 }
 
 /* ---- static routes ---- */
@@ -470,7 +491,7 @@ static void sync_bgp(struct sync *s)
 		report(s, sl_rib_vrf_bgp_set(s->r->rib, vrf, &b), "bgp of vrf", vrf);
 		commit_bgp_free(&b);
 	}
-	set_free(&names);
+	set_done(s, &names);
 }
 
 int commit_sync(struct sl_router *r, struct sl_errors *errs)
@@ -500,16 +521,16 @@ int commit_sync(struct sl_router *r, struct sl_errors *errs)
 		for (size_t i = 0; i < s.vrfs_del.n; i++)
 			report(&s, sl_rib_vrf_del(r->rib, s.vrfs_del.v[i]), "vrf", s.vrfs_del.v[i]);
 	}
-	set_free(&s.vrfs_full);
-	set_free(&s.vrfs_bgp);
-	set_free(&s.vrfs_del);
-	set_free(&s.vrfs_table);
-	set_free(&s.ifaces);
-	set_free(&s.vifs);
-	set_free(&s.plists);
-	set_free(&s.rmaps);
+	set_done(&s, &s.vrfs_full);
+	set_done(&s, &s.vrfs_bgp);
+	set_done(&s, &s.vrfs_del);
+	set_done(&s, &s.vrfs_table);
+	set_done(&s, &s.ifaces);
+	set_done(&s, &s.vifs);
+	set_done(&s, &s.plists);
+	set_done(&s, &s.rmaps);
 	free(s.statics);
 	if (rc < 0)
 		return rc;
-	return errs->n > before ? -EINVAL : 0;
+	return errs->n > before ? -EINVAL : s.err;
 }

@@ -252,8 +252,16 @@ static int set_one(struct sl_conf *c, const struct plan *p, const char *last_val
 				free(child);
 				return rc;
 			}
-			if ((rc = conf_txn_created(c, child)) < 0 ||
-				(rc = conf_refs_add_tree(&c->refs, child)) < 0) {
+			if ((rc = conf_txn_created(c, child)) < 0) {
+				conf_node_detach(child);
+				free(child);
+				return rc;
+			}
+			if ((rc = conf_refs_add_tree(&c->refs, child)) < 0) {
+				/* the undo entry just pushed names child: drop it with
+				 * child, or an abort would walk freed memory */
+				c->nundo--;
+				conf_refs_del_tree(&c->refs, child);
 				conf_node_detach(child);
 				free(child);
 				return rc;

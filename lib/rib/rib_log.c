@@ -65,8 +65,10 @@ static struct sl_fib_change *log_append(struct sl_rib *rib)
 	if (rib->n_log == rib->cap_log) {
 		size_t cap = rib->cap_log ? rib->cap_log * 2 : 64;
 		struct sl_fib_change *v = realloc(rib->log, cap * sizeof(*v));
-		if (v == NULL)
-			return NULL; /* the log is best effort; the RIB stays right */
+		if (v == NULL) {
+			rib->log_lost = true; /* the commit taking the log is refused */
+			return NULL;
+		}
 		rib->log = v;
 		rib->cap_log = cap;
 	}
@@ -98,10 +100,11 @@ void rib_log_route(struct sl_rib *rib, const struct rib_vrf *vrf, struct sl_pref
 	rib_nh_export(rib, &v[0].nh, &c->nh);
 	if (n == 1)
 		return;
-	/* best effort like the log: without memory the route keeps one path */
 	struct sl_fib_paths *ps = malloc(sizeof(*ps) + n * sizeof(ps->p[0]));
-	if (ps == NULL)
+	if (ps == NULL) {
+		rib->log_lost = true; /* one path is not the route: refused too */
 		return;
+	}
 	ps->n = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct sl_fib_path *fp = &ps->p[ps->n];
@@ -150,10 +153,16 @@ void sl_fib_changes_free_paths(struct sl_fib_change *changes, size_t n)
 	}
 }
 
+bool sl_rib_changes_lost(const struct sl_rib *rib)
+{
+	return rib->log_lost;
+}
+
 void sl_rib_changes_clear(struct sl_rib *rib)
 {
 	sl_fib_changes_free_paths(rib->log, rib->n_log);
 	rib->n_log = 0;
+	rib->log_lost = false;
 }
 
 void sl_rib_changes_detach(struct sl_rib *rib)

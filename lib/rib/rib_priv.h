@@ -202,6 +202,7 @@ struct sl_rib {
 	size_t n_collisions, cap_collisions;
 	/* FIB change log */
 	bool log_on;
+	bool log_lost; /* an entry or an ECMP path set could not be recorded */
 	struct sl_fib_change *log;
 	size_t n_log, cap_log;
 	/* scratch for recompute */

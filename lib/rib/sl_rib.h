@@ -208,6 +208,11 @@ struct sl_fib_change {
  */
 void sl_rib_change_log(struct sl_rib *rib, bool on);
 size_t sl_rib_changes(const struct sl_rib *rib, const struct sl_fib_change **out);
+/* True when a change (or an ECMP route's path set) could not be recorded
+ * for lack of memory since the last clear: the log is short, and applying
+ * it would leave the FIB apart from the RIB, so the commit must be refused
+ * (lib/commit does). */
+bool sl_rib_changes_lost(const struct sl_rib *rib);
 /* Empty the log, freeing its changes' path blocks. */
 void sl_rib_changes_clear(struct sl_rib *rib);
 /* Empty the log without freeing: the caller copied the changes and owns
