@@ -33,25 +33,12 @@ from bench_fwd import (dataplane, hugepage_bytes, log, machine, rate,  # noqa: E
                        rss_bytes)
 
 
-class ScaleSluiced(bench_fwd.Sluiced):
-    """sluiced on the scenario's pcap, no --lpm-* options: tables size themselves."""
-
-    def __init__(self, a, name, sdir, ports, packets):  # pylint: disable=super-init-not-called
-        self.name = name
-        self.dir = sdir
-        self.prefix = "slbench-scale-%s-%d" % (name, os.getpid())
-        self.sock = os.path.join(a.run_dir, "%s.sock" % name)
-        self.logf = open(os.path.join(a.run_dir, "%s.log" % name), "w")
-        cmd = [a.sluiced, "-l", "0,1", "--no-pci", "--file-prefix", self.prefix,
-               "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % os.path.join(sdir, "traffic.pcap")]
-        for p in range(1, ports):
-            cmd += ["--vdev", "net_null%d,no-rx=1" % p]
-        cmd += ["--", "--config", os.path.join(sdir, "sluiced.conf"), "--socket", self.sock,
-                # net_pcap's infinite_rx holds the whole pcap in mbufs of the pool
-                "--mbufs", str(a.mbufs + packets)]
-        self.cmd = cmd
-        log("start %s: %s" % (name, " ".join(cmd)))
-        self.spawn()
+def scale_sluiced(a, name, sdir, ports, packets):
+    """sluiced on the scenario's pcap, no --lpm-* options (tables size
+    themselves); net_pcap's infinite_rx holds the whole pcap in mbufs."""
+    return bench_fwd.Sluiced(a, name, sdir, None, None,
+                             vdevs=["net_null%d,no-rx=1" % p for p in range(1, ports)],
+                             mbufs=a.mbufs + packets)
 
 
 def forwarding_rep(a, s):
@@ -107,7 +94,7 @@ def main():
     for d in a.data:
         info = json.load(open(os.path.join(d, "info.json")))
         name = os.path.basename(os.path.normpath(d))
-        s = ScaleSluiced(a, name, d, info.get("ports", 1), info["packets"])
+        s = scale_sluiced(a, name, d, info.get("ports", 1), info["packets"])
         try:
             s.wait_ready(a.load_timeout)
             entry = {
