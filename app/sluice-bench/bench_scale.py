@@ -96,7 +96,19 @@ def main():
         name = os.path.basename(os.path.normpath(d))
         s = scale_sluiced(a, name, d, info.get("ports", 1), info["packets"])
         try:
-            s.wait_ready(a.load_timeout)
+            try:
+                s.wait_ready(a.load_timeout)
+            except RuntimeError as e:  # e.g. out of hugepages: record it, go on
+                with open(s.logf.name, errors="replace") as f:
+                    lines = [ln for ln in f.read().splitlines() if ln.startswith(("sluiced", "fib"))]
+                results.append({
+                    "name": name, "vrfs": info["vrfs"], "tenants": info["vrfs"] - 1,
+                    "routes_total": info["routes_total"], "error": str(e),
+                    "after_s": round(time.monotonic() - s.t_start, 1),
+                    "hugepages_mib_at_error": round(hugepage_bytes(s.prefix) / 2**20, 1),
+                    "log": lines[:6] + lines[-3:], "command": " ".join(s.cmd)})
+                log("%s: %s" % (name, e))
+                continue
             entry = {
                 "name": name, "vrfs": info["vrfs"], "tenants": info["vrfs"] - 1,
                 "routes_total": info["routes_total"],
@@ -132,6 +144,9 @@ def main():
         json.dump(out, f, indent=1)
         f.write("\n")
     for e in results:
+        if "error" in e:
+            print("%-10s %5d tenants: not ready: %s" % (e["name"], e["tenants"], e["error"]))
+            continue
         fw = e.get("forwarding")
         print("%-10s %5d tenants x %4d routes + INTERNET %7d: ready %6.1f s, hugepages %7.0f MiB,"
               " RSS %5.0f MiB%s" % (
