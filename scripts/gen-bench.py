@@ -40,7 +40,8 @@ Scenarios:
          (`static route 0.0.0.0/0 interface eth0 vrf INTERNET`: a second
          lookup in the full table). Packets of random tenants, P % (default
          30) to INTERNET's routes through the leaked default, the rest to the
-         tenant's own routes.
+         tenant's own routes; 16,384 frames, or 16 per ARP frame when there
+         are more than 2,048 gateways.
 
 Only the Python standard library; the same arguments give the same bytes.
 """
@@ -330,8 +331,6 @@ def main():
                 f.write("%d %s/%d\n" % (vi, ip_str(addr), ln))
 
     router = mac_bytes(ROUTER_MAC)
-    if a.packets is None:
-        a.packets = 16384 if a.scenario == "scale" else 4096
     frames = []
     for vi, v in enumerate(vrfs):
         if v.port != 0:  # the pcap is replayed on port 0 only
@@ -340,6 +339,8 @@ def main():
             mac = mac_bytes(ETH_MAC_GW % (vi >> 8, vi & 0xFF, gi))
             frames.append(frame_arp_request(mac, v.vlan, gw, v.net + 1))
     n_arp = len(frames)
+    if a.packets is None:  # scale: ARPs at most 1/8 of the frames (the slow path answers them)
+        a.packets = (16384 if n_arp * 8 <= 16384 else 16 * n_arp) if a.scenario == "scale" else 4096
     if a.packets <= n_arp:
         sys.exit("gen-bench.py: --packets must exceed the %d ARP frames" % n_arp)
     leaked = 0
