@@ -12,6 +12,8 @@
 #   (built from Debian's dpdk-doc by scripts/l3fwd/build.sh into BUILD/l3fwd;
 #   left out with a warning when it cannot be built).
 # Prints a summary and writes DIR/bench.json (default DIR: BUILD/bench-out).
+# The provider-edge scale figures (1,024 and 4,096 tenant VRFs beside a 1M-route
+# INTERNET) are scripts/bench-scale.sh's, written beside it as DIR/scale.json.
 # --quick: tiny tables (smoke test: 2,000 routes, 4 VRFs, 1 rep of 1 s); without
 #   --scenarios it runs base,vrfs,leak,commit (add firewall explicitly).
 # Environment: SLUICE_BENCH_VRFS (default 64), SLUICE_BENCH_ROUTES (1000000),
@@ -43,7 +45,7 @@ while [ $# -gt 0 ]; do
 	--reps) reps=$2; shift ;;
 	--seconds) seconds=$2; shift ;;
 	--out) out=$2; shift ;;
-	-h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,23p' "$0"; exit 0 ;;
 	*) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift

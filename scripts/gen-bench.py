@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Deterministic inputs for the forwarding benchmark (scripts/bench.sh).
 
-    gen-bench.py --out DIR --scenario {base,leak,fw,vrfs} [--routes N] [--vrfs V]
+    gen-bench.py --out DIR --scenario {base,leak,fw,vrfs,scale} [--routes N] [--vrfs V]
                  [--leak-pct P] [--packets K] [--seed S] [--fw-rules R] [--fw-stateful]
+                 [--internet-routes N]
 
 writes into DIR:
   sluiced.conf  the router configuration (VyOS `set` lines) for sluiced on ONE
@@ -31,6 +32,16 @@ Scenarios:
          --fw-stateful prepends rule 1 `state established` + `state related`
          accept (a stateful ruleset: every leaked packet also pays conntrack)
   vrfs   V VRFs (default 64) on vifs 10.. of eth0, N routes each (default 16,000)
+  scale  the provider edge (issue 10): INTERNET (untagged eth0) with
+         --internet-routes routes (default 1,000,000) and a default route, and
+         V tenant VRFs (--vrfs, default 1,024) of N routes each (default 1,000),
+         tenant i on its own vif (VLAN 10 + i % 4000 of eth(i // 4000): past
+         4,000 tenants on a second port), with INTERNET's default leaked in
+         (`static route 0.0.0.0/0 interface eth0 vrf INTERNET`: a second
+         lookup in the full table). Packets of random tenants, P % (default
+         30) to INTERNET's routes through the leaked default, the rest to the
+         tenant's own routes; 16,384 frames, or 16 per ARP frame when there
+         are more than 2,048 gateways.
 
 Only the Python standard library; the same arguments give the same bytes.
 """
@@ -42,7 +53,7 @@ import random
 import struct
 import sys
 
-ETH_MAC_GW = "02:00:00:00:%02x:%02x"  # gateway MACs: vrf index, gateway index
+ETH_MAC_GW = "02:00:00:%02x:%02x:%02x"  # gateway MACs: vrf index (2 bytes), gateway index
 ROUTER_MAC = "02:70:63:61:70:00"      # net_pcap's port 0 MAC ("\x02pcap" + 0)
 SRC_IP = 0x0A0000FE                  # 10.0.0.254: every packet's source
 PEER_NET = 0x64400000                # 100.64.0.0/10: PEER's address space
@@ -102,6 +113,10 @@ def tbl8_groups(routes):
     return len({a >> 8 for a, ln in routes if ln > 24})
 
 
+def contains(addr, ln, ip):
+    return (ip ^ addr) >> (32 - ln) == 0 if ln else True
+
+
 def ip_str(a):
     return str(ipaddress.IPv4Address(a))
 
@@ -155,15 +170,15 @@ def host_in(rng, addr, ln):
 
 
 class Vrf:
-    def __init__(self, name, table, vlan, net, routes, n_gw):
-        self.name, self.table, self.vlan = name, table, vlan
+    def __init__(self, name, table, vlan, net, routes, n_gw, port=0):
+        self.name, self.table, self.vlan, self.port = name, table, vlan, port
         self.net = net  # the interface's /24: router .1, gateways .2 ..
         self.routes = routes
         self.gws = [net + 2 + i for i in range(n_gw)]
 
     @property
     def ifname(self):
-        return "eth0.%d" % self.vlan if self.vlan else "eth0"
+        return "eth%d.%d" % (self.port, self.vlan) if self.vlan else "eth%d" % self.port
 
 
 def config_lines(vrfs, leak):
@@ -171,15 +186,22 @@ def config_lines(vrfs, leak):
     for v in vrfs:
         out.append("set vrf name %s table %d" % (v.name, v.table))
     for v in vrfs:
-        base = ("set interfaces ethernet eth0 vif %d" % v.vlan if v.vlan
-                else "set interfaces ethernet eth0")
+        base = ("set interfaces ethernet eth%d vif %d" % (v.port, v.vlan) if v.vlan
+                else "set interfaces ethernet eth%d" % v.port)
         out.append("%s vrf %s" % (base, v.name))
         out.append("%s address %s/24" % (base, ip_str(v.net + 1)))
     for v in vrfs:
         pre = "set vrf name %s protocols static route" % v.name
         for i, (a, ln) in enumerate(v.routes):
             out.append("%s %s/%d next-hop %s" % (pre, ip_str(a), ln, ip_str(v.gws[i % len(v.gws)])))
-    if leak is not None:
+    if leak == "scale":  # INTERNET's default, leaked into every tenant
+        inet = vrfs[0]
+        out.append("set vrf name %s protocols static route 0.0.0.0/0 next-hop %s" % (
+            inet.name, ip_str(inet.gws[0])))
+        for v in vrfs[1:]:
+            out.append("set vrf name %s protocols static route 0.0.0.0/0 interface %s vrf %s" % (
+                v.name, inet.ifname, inet.name))
+    elif leak is not None:
         frm, to = leak
         out.append("set vrf name %s protocols static route %s/%d interface %s vrf %s" % (
             frm.name, ip_str(PEER_NET), PEER_LEN, to.ifname, to.name))
@@ -250,12 +272,13 @@ def fw_rules(rng, n_rules, stateful):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True)
-    ap.add_argument("--scenario", choices=("base", "leak", "fw", "vrfs"), required=True)
+    ap.add_argument("--scenario", choices=("base", "leak", "fw", "vrfs", "scale"), required=True)
     ap.add_argument("--routes", type=int)
-    ap.add_argument("--vrfs", type=int, default=64)
+    ap.add_argument("--vrfs", type=int)
+    ap.add_argument("--internet-routes", type=int, default=1000000)
     ap.add_argument("--leak-pct", type=float, default=30.0)
     ap.add_argument("--peer-routes", type=int, default=16000)
-    ap.add_argument("--packets", type=int, default=4096)
+    ap.add_argument("--packets", type=int)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fw-rules", type=int, default=100)
     ap.add_argument("--fw-stateful", action="store_true")
@@ -273,8 +296,21 @@ def main():
                        gen_routes(rng, a.peer_routes, (PEER_NET, PEER_LEN)), 1)
             vrfs.append(peer)
             leak = (vrfs[0], peer)
+    elif a.scenario == "scale":
+        n = a.routes if a.routes is not None else 1000
+        a.vrfs = a.vrfs if a.vrfs is not None else 1024
+        if not 1 <= a.vrfs <= 8000:
+            sys.exit("gen-bench.py: --vrfs must be in [1, 8000] for scale")
+        vrfs.append(Vrf("INTERNET", 100, 0, 0x0A000000, gen_routes(rng, a.internet_routes),
+                        GATEWAYS))
+        for i in range(a.vrfs):
+            # tenant i's vif network: 10.2.0.0/24 + i (up to 10.33.63.0 at 8,000)
+            vrfs.append(Vrf("C%04d" % (i + 1), 1000 + i, VIF_BASE + i % 4000,
+                            0x0A020000 + (i << 8), gen_routes(rng, n), 1, port=i // 4000))
+        leak = "scale"
     else:
         n = a.routes if a.routes is not None else 16000
+        a.vrfs = a.vrfs if a.vrfs is not None else 64
         if not 1 <= a.vrfs <= 200:
             sys.exit("gen-bench.py: --vrfs must be in [1, 200]")
         for i in range(a.vrfs):
@@ -297,10 +333,14 @@ def main():
     router = mac_bytes(ROUTER_MAC)
     frames = []
     for vi, v in enumerate(vrfs):
+        if v.port != 0:  # the pcap is replayed on port 0 only
+            continue
         for gi, gw in enumerate(v.gws):
-            frames.append(frame_arp_request(mac_bytes(ETH_MAC_GW % (vi, gi)), v.vlan, gw,
-                                            v.net + 1))
+            mac = mac_bytes(ETH_MAC_GW % (vi >> 8, vi & 0xFF, gi))
+            frames.append(frame_arp_request(mac, v.vlan, gw, v.net + 1))
     n_arp = len(frames)
+    if a.packets is None:  # scale: ARPs at most 1/8 of the frames (the slow path answers them)
+        a.packets = (16384 if n_arp * 8 <= 16384 else 16 * n_arp) if a.scenario == "scale" else 4096
     if a.packets <= n_arp:
         sys.exit("gen-bench.py: --packets must exceed the %d ARP frames" % n_arp)
     leaked = 0
@@ -308,13 +348,26 @@ def main():
         if leaky and rng.random() * 100 < a.leak_pct:
             v, ingress = vrfs[1], vrfs[0]
             leaked += 1
+        elif a.scenario == "scale":
+            ingress = vrfs[1 + rng.randrange(min(len(vrfs) - 1, 4000))]
+            v = ingress
+            if rng.random() * 100 < a.leak_pct:
+                v = vrfs[0]  # through the leaked default: looked up again in INTERNET
+                leaked += 1
         elif a.scenario == "vrfs":
             v = ingress = vrfs[rng.randrange(len(vrfs))]
         else:
             v = ingress = vrfs[0]
         addr, ln = v.routes[rng.randrange(len(v.routes))]
+        dst = host_in(rng, addr, ln)
+        if v is not ingress and any(contains(ta, tl, dst) for ta, tl in ingress.routes):
+            dst = None  # the tenant's own routes would catch it: not a leaked packet
+        if dst is None:
+            leaked -= 1
+            addr, ln = ingress.routes[rng.randrange(len(ingress.routes))]
+            dst = host_in(rng, addr, ln)
         frames.append(frame_udp(router, mac_bytes("02:00:00:00:ff:fe"), ingress.vlan, SRC_IP,
-                                host_in(rng, addr, ln), i))
+                                dst, i))
     write_pcap(os.path.join(a.out, "traffic.pcap"), frames)
 
     hist = {}
@@ -323,6 +376,7 @@ def main():
             hist[ln] = hist.get(ln, 0) + 1
     info = {
         "scenario": a.scenario, "seed": a.seed, "vrfs": len(vrfs),
+        "ports": 1 + max(v.port for v in vrfs),
         "routes_per_vrf": [len(v.routes) for v in vrfs],
         "routes_total": sum(len(v.routes) for v in vrfs),
         "tbl8_groups_max": max(tbl8_groups(v.routes) for v in vrfs),

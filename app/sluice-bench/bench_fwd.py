@@ -184,16 +184,21 @@ def oncpu_ns(task):
 
 
 class Sluiced:
-    def __init__(self, a, name, sdir, tbl8s, rules):
+    def __init__(self, a, name, sdir, tbl8s, rules, vdevs=(), mbufs=None):
+        """tbl8s/rules None: no sizing options; vdevs: more ports after net_pcap0."""
         self.name = name
         self.dir = sdir
         self.prefix = "slbench-%s-%d" % (name, os.getpid())
         self.sock = os.path.join(a.run_dir, "%s.sock" % name)
         self.logf = open(os.path.join(a.run_dir, "%s.log" % name), "w")
         cmd = [a.sluiced, "-l", "0,1", "--no-pci", "--file-prefix", self.prefix,
-               "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % os.path.join(sdir, "traffic.pcap"),
-               "--", "--config", os.path.join(sdir, "sluiced.conf"), "--socket", self.sock,
-               "--mbufs", str(a.mbufs), "--lpm-rules", str(rules), "--lpm-tbl8s", str(tbl8s)]
+               "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % os.path.join(sdir, "traffic.pcap")]
+        for v in vdevs:
+            cmd += ["--vdev", v]
+        cmd += ["--", "--config", os.path.join(sdir, "sluiced.conf"), "--socket", self.sock,
+                "--mbufs", str(mbufs or a.mbufs)]
+        if rules is not None:
+            cmd += ["--lpm-rules", str(rules), "--lpm-tbl8s", str(tbl8s)]
         self.cmd = cmd
         log("start %s: %s" % (name, " ".join(cmd)))
         self.spawn()

@@ -47,7 +47,7 @@ static inline void punt(struct sl_dp_counters *c, struct sl_dp_out *out, struct 
 	c->punted[why]++;
 	/* per VRF: what happened to the IPv4 packets it looked up (ARP is not one) */
 	if (why != SL_DP_PUNT_ARP)
-		c->vrf_punted[vrf_id < SL_DP_VRF_STATS ? vrf_id : SL_DP_VRF_STATS]++;
+		c->vrf[vrf_id].punted++;
 	out->punt[out->n_punt++] = m;
 }
 
@@ -94,7 +94,7 @@ static inline bool ip_cksum_ok(const struct rte_ipv4_hdr *ip, unsigned ihl)
 
 /* Parse one frame, every case and drop reason; it joins the burst as entry
  * k when it is to be looked up. Returns the burst's new length (k or k + 1).
- * The caller counts vrf_ipv4_rx for the burst. */
+ * The caller counts the VRFs' ipv4_rx for the burst. */
 static __rte_noinline unsigned parse_slow(const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c,
 	struct sl_dp_out *out, uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k)
 {
@@ -467,11 +467,6 @@ static void leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter
 		b->denied[idx[i]] = deny[i];
 }
 
-static inline uint32_t vrf_stat(uint32_t vrf)
-{
-	return vrf < SL_DP_VRF_STATS ? vrf : SL_DP_VRF_STATS;
-}
-
 /* Every outcome of one looked-up packet, each check in order: the fast loop
  * below hands over whatever is not a resolved gateway on an up interface. */
 static __rte_noinline void forward_slow(const struct sl_fib *fib, const struct sl_fib_ifmap *ifm,
@@ -539,7 +534,7 @@ static __rte_noinline void forward_slow(const struct sl_fib *fib, const struct s
 	out->tx[port][out->n_tx[port]++] = m;
 	out->tx_ports |= 1u << port;
 	c->forwarded++;
-	c->vrf_forwarded[vrf_stat(in_vrf)]++;
+	c->vrf[in_vrf].forwarded++;
 	if (ofc->vrf_id != in_vrf)
 		leak_count(c, in_vrf, ofc->vrf_id, 1);
 }
@@ -601,7 +596,7 @@ static __rte_always_inline void forward_one(const struct sl_fib *fib,
 	sum->n_fwd++;
 	uint32_t in_vrf = b->in_vrf[k];
 	if (unlikely(mixed))
-		c->vrf_forwarded[vrf_stat(in_vrf)]++;
+		c->vrf[in_vrf].forwarded++;
 	/* a crossing: out of an interface of another VRF (by a redirect, or
 	 * by a static next hop resolved in another VRF) */
 	if (e->vrf_id != in_vrf) {
@@ -695,17 +690,19 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	for (uint16_t k = 1; k < b.n; k++)
 		mixed |= b.in_vrf[k] ^ vrf0;
 	if (likely(mixed == 0)) {
-		c->vrf_ipv4_rx[vrf_stat(vrf0)] += b.n;
+		c->vrf[vrf0].ipv4_rx += b.n;
 		redirects = lookup_vrf(fib, vrf0, b.dst, b.val, b.n);
 	} else {
-		for (uint16_t k = 0; k < b.n; k++)
-			c->vrf_ipv4_rx[vrf_stat(b.in_vrf[k])]++;
+		/* many VRFs' counter lines: fetched while the lookups run, counted after */
 		uint16_t idx[SL_DP_BURST];
 		for (uint16_t k = 0; k < b.n; k++) {
+			rte_prefetch0(&c->vrf[b.in_vrf[k]]);
 			idx[k] = k;
 			b.vrf[k] = b.in_vrf[k];
 		}
 		lookup(fib, &b, idx, b.n);
+		for (uint16_t k = 0; k < b.n; k++)
+			c->vrf[b.in_vrf[k]].ipv4_rx++;
 		for (uint16_t k = 0; k < b.n; k++)
 			redirects |= (uint32_t)((b.val[k] >> 23) == 1) << k;
 	}
@@ -753,7 +750,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	out->tx_ports = ports;
 	c->forwarded += sum.n_fwd;
 	if (likely(!mx))
-		c->vrf_forwarded[vrf_stat(vrf0)] += sum.n_fwd;
+		c->vrf[vrf0].forwarded += sum.n_fwd;
 	if (sum.n_cross > 0)
 		leak_count(c, sum.cross_from, sum.cross_to, sum.n_cross);
 }

@@ -67,8 +67,35 @@ struct sl_dp *sl_dp_new(struct sl_fib *fib, unsigned punt_size, int socket_id)
 		rte_free(dp);
 		return NULL;
 	}
+	/* every VRF id counted on every lcore that can run a worker: one
+	 * block, each lcore's part cache-aligned (32-byte slots, SL_VRF_MAX odd:
+	 * rounded up to whole lines) */
+	unsigned n = 0, l;
+	size_t per =
+		RTE_ALIGN_CEIL(SL_VRF_MAX * sizeof(struct sl_dp_vrf_count), RTE_CACHE_LINE_SIZE);
+	RTE_LCORE_FOREACH(l)
+	n++;
+	dp->vrf_counts = rte_zmalloc_socket("sl_dp_vrf", per * n, RTE_CACHE_LINE_SIZE, socket_id);
+	if (dp->vrf_counts == NULL) {
+		rte_ring_free(dp->punt);
+		rte_free(dp);
+		errno = ENOMEM;
+		return NULL;
+	}
+	n = 0;
+	RTE_LCORE_FOREACH(l)
+	dp->counters[l].vrf = (struct sl_dp_vrf_count *)((char *)dp->vrf_counts + per * n++);
 	dp->fib = fib;
 	return dp;
+}
+
+struct sl_dp_vrf_count *sl_dp_vrf_counts_new(int socket_id)
+{
+	struct sl_dp_vrf_count *v = rte_zmalloc_socket(
+		"sl_dp_vrf", SL_VRF_MAX * sizeof(*v), RTE_CACHE_LINE_SIZE, socket_id);
+	if (v == NULL)
+		errno = ENOMEM;
+	return v;
 }
 
 int sl_dp_set_leak_filter(struct sl_dp *dp, sl_dp_leak_filter_fn fn, void *ctx)
@@ -97,6 +124,7 @@ void sl_dp_free(struct sl_dp *dp)
 	while (rte_ring_dequeue(dp->punt, (void **)&m) == 0)
 		rte_pktmbuf_free(m);
 	rte_ring_free(dp->punt);
+	rte_free(dp->vrf_counts);
 	rte_free(dp);
 }
 

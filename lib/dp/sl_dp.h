@@ -74,7 +74,6 @@ struct sl_dp_meta {
 	uint8_t l2_len;
 };
 
-#define SL_DP_VRF_STATS 256
 #define SL_DP_LEAK_SLOTS 64 /* power of 2 */
 #define SL_DP_LEAK_PROBE 8
 /* Key of a leak direction: VRF ids < 2^15, never 0 (0 marks a free slot). */
@@ -105,6 +104,15 @@ struct sl_dp_stalls {
 	uint64_t on_cpu_over_1ms; /* stalls of sluice's own over 1 ms */
 };
 
+/* One VRF's packets on one lcore, by ingress VRF: 32 bytes, so a burst's
+ * rx and forwarded counts land on one cache line and a line holds two VRFs. */
+struct sl_dp_vrf_count {
+	uint64_t ipv4_rx; /* IPv4 packets looked up */
+	uint64_t forwarded; /* sent to a port */
+	uint64_t punted; /* to the control thread (not ARP) */
+	uint64_t pad;
+};
+
 /* Per-lcore counters: each lcore writes only its own cache lines. */
 struct sl_dp_counters {
 	uint64_t rx;
@@ -118,15 +126,14 @@ struct sl_dp_counters {
 	uint64_t punted[SL_DP_PUNT__COUNT];
 	uint64_t dropped[SL_DP_DROP__COUNT];
 	/* Telemetry (lib/tele sums these itself; sl_dp_counters_sum/clear leave
-	 * them alone: they only grow). Bounded so that a lcore's counters stay a
-	 * few KiB: VRF ids >= SL_DP_VRF_STATS share the last slot, and leak
+	 * them alone: they only grow). vrf: every VRF id has its slot, in a
+	 * block of SL_VRF_MAX (256 KiB) per lcore that sl_dp_new allocates for
+	 * each EAL lcore (NULL in other blocks; a caller running sl_dp_process
+	 * on its own counters sets it, see sl_dp_vrf_counts_new). Leak
 	 * directions live in a small open-addressed table (a dense VRF x VRF
 	 * matrix would be 8 MiB per lcore); a direction that finds no slot within
 	 * SL_DP_LEAK_PROBE probes counts in leak_other. */
-	uint64_t vrf_ipv4_rx[SL_DP_VRF_STATS + 1]; /* IPv4 packets looked up, by ingress VRF */
-	uint64_t vrf_forwarded[SL_DP_VRF_STATS + 1]; /* sent to a port, by ingress VRF */
-	uint64_t vrf_punted[SL_DP_VRF_STATS +
-			    1]; /* to the control thread (not ARP), by ingress VRF */
+	struct sl_dp_vrf_count *vrf;
 	/* forwarded packets that crossed: by (ingress VRF, egress interface's VRF) */
 	struct sl_dp_leak_slot leak[SL_DP_LEAK_SLOTS];
 	uint64_t leak_other;
@@ -162,6 +169,7 @@ struct sl_dp {
 	/* tx queues each port has: a worker whose queue is beyond drops (tx_full) */
 	uint16_t n_txq[SL_FIB_PORT_MAX];
 	struct sl_dp_counters counters[RTE_MAX_LCORE];
+	struct sl_dp_vrf_count *vrf_counts; /* the lcores' vrf blocks, one allocation */
 	struct sl_dp_counters cleared; /* sum at the last clear: workers never reset theirs */
 	uint32_t clear_gen; /* bumped by a clear: workers then zero their stalls */
 };
@@ -177,9 +185,14 @@ static inline struct sl_dp_meta *sl_dp_meta(struct rte_mbuf *m)
 /* Register the metadata field; 0 or a negative errno. Idempotent. */
 int sl_dp_meta_register(void);
 
-/* Allocate the shared state and the punt ring (punt_size: power of 2). NULL, errno. */
+/* Allocate the shared state, the punt ring (punt_size: power of 2) and the
+ * per-VRF counters of every EAL lcore. NULL, errno. */
 struct sl_dp *sl_dp_new(struct sl_fib *fib, unsigned punt_size, int socket_id);
 void sl_dp_free(struct sl_dp *dp);
+
+/* A zeroed block of SL_VRF_MAX per-VRF counters (for counters outside
+ * dp->counters, such as a test's); rte_free it. NULL, errno. */
+struct sl_dp_vrf_count *sl_dp_vrf_counts_new(int socket_id);
 
 /*
  * Install (fn != NULL) or remove the leak-point filter. Control thread only

@@ -46,4 +46,18 @@ json_t *show_nh_json(const struct sl_rib *rib, const struct sl_nh *nh);
 const char *show_source_name(enum sl_rt_source s); /* "connected", "static", "bgp" ... */
 char show_source_code(enum sl_rt_source s); /* 'C', 'L', 'S', 'B' */
 
+/*
+ * Records grouped by VRF id (show_group.c): the records of VRF v, in their
+ * input order, are order[first[v] .. first[v + 1]). Ids >= SL_VRF_MAX share
+ * the bucket SL_VRF_MAX. Build is O(records + SL_VRF_MAX).
+ */
+#define SHOW_BY_VRF_BUCKETS (SL_VRF_MAX + 1)
+struct show_by_vrf {
+	size_t *first; /* SHOW_BY_VRF_BUCKETS + 1 offsets into order */
+	size_t *order; /* record indexes */
+};
+/* 0 or -ENOMEM (g left empty) */
+int show_by_vrf_build(struct show_by_vrf *g, const uint32_t *vrf_ids, size_t n);
+void show_by_vrf_free(struct show_by_vrf *g);
+
 #endif

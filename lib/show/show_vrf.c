@@ -26,24 +26,78 @@ static json_t *rt_json(const struct sl_rt *v, size_t n)
 	return a;
 }
 
+/* Every interface once, grouped by VRF: listing V VRFs reads the
+ * configuration's interfaces once, not once per VRF. */
+struct iface_rec {
+	char ifname[SL_NAME_MAX];
+	bool up;
+};
+
+struct vrf_ifaces {
+	struct iface_rec *rec;
+	uint32_t *vrf_id;
+	size_t n, cap;
+	struct show_by_vrf by_vrf;
+	int rc;
+};
+
+static int iface_collect(const struct sl_iface_state *ifs, void *arg)
+{
+	struct vrf_ifaces *vi = arg;
+	if (vi->n == vi->cap) {
+		size_t cap = vi->cap ? vi->cap * 2 : 64;
+		struct iface_rec *r = realloc(vi->rec, cap * sizeof(*r));
+		if (r != NULL)
+			vi->rec = r;
+		uint32_t *id = realloc(vi->vrf_id, cap * sizeof(*id));
+		if (id != NULL)
+			vi->vrf_id = id;
+		if (r == NULL || id == NULL) {
+			vi->rc = -ENOMEM;
+			return 1;
+		}
+		vi->cap = cap;
+	}
+	snprintf(vi->rec[vi->n].ifname, SL_NAME_MAX, "%s", ifs->ifname);
+	vi->rec[vi->n].up = ifs->up;
+	vi->vrf_id[vi->n++] = ifs->vrf_id;
+	return 0;
+}
+
+static int vrf_ifaces_load(struct vrf_ifaces *vi, const struct sl_router *r)
+{
+	memset(vi, 0, sizeof(*vi));
+	sl_router_iface_foreach(r, iface_collect, vi);
+	if (vi->rc == 0)
+		vi->rc = show_by_vrf_build(&vi->by_vrf, vi->vrf_id, vi->n);
+	return vi->rc;
+}
+
+static void vrf_ifaces_free(struct vrf_ifaces *vi)
+{
+	show_by_vrf_free(&vi->by_vrf);
+	free(vi->rec);
+	free(vi->vrf_id);
+}
+
 struct iface_walk {
-	const char *vrf;
 	char text[512];
 	size_t off;
 	json_t *arr;
 };
 
-static int iface_cb(const struct sl_iface_state *ifs, void *arg)
+/* The interfaces of VRF vrf_id, in name order, as text and (arr) JSON. */
+static void iface_list(const struct vrf_ifaces *vi, uint32_t vrf_id, struct iface_walk *w)
 {
-	struct iface_walk *w = arg;
-	if (strcmp(ifs->vrf, w->vrf) != 0)
-		return 0;
-	if (w->off < sizeof(w->text))
-		w->off += (size_t)snprintf(w->text + w->off, sizeof(w->text) - w->off, "%s%s%s",
-			w->off ? " " : "", ifs->ifname, ifs->up ? "" : "(disabled)");
-	if (w->arr)
-		json_array_append_new(w->arr, json_string(ifs->ifname));
-	return 0;
+	for (size_t k = vi->by_vrf.first[vrf_id]; k < vi->by_vrf.first[vrf_id + 1]; k++) {
+		const struct iface_rec *ifs = &vi->rec[vi->by_vrf.order[k]];
+		if (w->off < sizeof(w->text))
+			w->off += (size_t)snprintf(w->text + w->off, sizeof(w->text) - w->off,
+				"%s%s%s", w->off ? " " : "", ifs->ifname,
+				ifs->up ? "" : "(disabled)");
+		if (w->arr)
+			json_array_append_new(w->arr, json_string(ifs->ifname));
+	}
 }
 
 static uint32_t vrf_table(const struct show_ctx *ctx, const struct sl_vrf_info *vi)
@@ -55,10 +109,11 @@ static uint32_t vrf_table(const struct show_ctx *ctx, const struct sl_vrf_info *
 	return t && sl_u32_parse(t, 0, UINT32_MAX, &v) == 0 ? v : vi->table;
 }
 
-static int vrf_detail(struct show_ctx *ctx, const struct sl_vrf_info *vi, json_t *arr)
+static int vrf_detail(struct show_ctx *ctx, const struct vrf_ifaces *ifaces,
+	const struct sl_vrf_info *vi, json_t *arr)
 {
 	struct sl_rib_bgp b;
-	struct iface_walk w = {.vrf = vi->name};
+	struct iface_walk w = {.off = 0};
 	char rd[SL_RT_STR] = "-", imp[256], exp[256];
 	const struct sl_conf_node *n =
 		sl_conf_findv(sl_router_conf_const(ctx->r), "vrf", "name", vi->name, NULL);
@@ -68,7 +123,7 @@ static int vrf_detail(struct show_ctx *ctx, const struct sl_vrf_info *vi, json_t
 		memset(&b, 0, sizeof(b));
 	if (arr)
 		w.arr = json_array();
-	sl_router_iface_foreach(ctx->r, iface_cb, &w);
+	iface_list(ifaces, vi->id, &w);
 	if (b.has_rd)
 		sl_rt_fmt(b.rd, rd);
 	rt_list(b.rt_import, b.n_rt_import, imp, sizeof(imp));
@@ -128,6 +183,7 @@ static int vrf_detail(struct show_ctx *ctx, const struct sl_vrf_info *vi, json_t
 
 struct list_walk {
 	struct show_ctx *ctx;
+	const struct vrf_ifaces *ifaces;
 	json_t *arr;
 	bool detail;
 };
@@ -136,9 +192,9 @@ static int list_cb(const struct sl_vrf_info *vi, void *arg)
 {
 	struct list_walk *w = arg;
 	if (w->detail || w->arr)
-		return vrf_detail(w->ctx, vi, w->arr);
-	struct iface_walk iw = {.vrf = vi->name};
-	sl_router_iface_foreach(w->ctx->r, iface_cb, &iw);
+		return vrf_detail(w->ctx, w->ifaces, vi, w->arr);
+	struct iface_walk iw = {.off = 0};
+	iface_list(w->ifaces, vi->id, &iw);
 	fprintf(w->ctx->out, "%-20s %-10u %-8zu %s\n", vi->name, vrf_table(w->ctx, vi),
 		vi->n_selected, iw.off ? iw.text : "-");
 	return 0;
@@ -147,21 +203,27 @@ static int list_cb(const struct sl_vrf_info *vi, void *arg)
 static int cmd_vrf(struct show_ctx *ctx, int argc, char **argv)
 {
 	struct list_walk w = {.ctx = ctx};
+	struct vrf_ifaces ifaces;
 	struct sl_vrf_info vi;
+	int rc;
 
 	if (argc > 1) {
 		fprintf(ctx->err, "usage: show vrf [NAME]\n");
 		return -EINVAL;
 	}
+	if (argc == 1 && sl_rib_vrf_info(ctx->rib, argv[0], &vi) < 0) {
+		fprintf(ctx->err, "show vrf: vrf '%s' is not defined\n", argv[0]);
+		return -EINVAL;
+	}
+	if ((rc = vrf_ifaces_load(&ifaces, ctx->r)) < 0) {
+		vrf_ifaces_free(&ifaces);
+		return rc;
+	}
+	w.ifaces = &ifaces;
 	if (ctx->json)
 		w.arr = json_array();
 	if (argc == 1) {
-		if (sl_rib_vrf_info(ctx->rib, argv[0], &vi) < 0) {
-			fprintf(ctx->err, "show vrf: vrf '%s' is not defined\n", argv[0]);
-			json_decref(w.arr);
-			return -EINVAL;
-		}
-		vrf_detail(ctx, &vi, w.arr);
+		vrf_detail(ctx, &ifaces, &vi, w.arr);
 	} else {
 		if (!ctx->json)
 			fprintf(ctx->out, "%-20s %-10s %-8s %s\n", "VRF", "Table", "Routes",
@@ -172,6 +234,7 @@ static int cmd_vrf(struct show_ctx *ctx, int argc, char **argv)
 		show_json_emit(ctx,
 			argc == 1 ? json_incref(json_array_get(w.arr, 0)) : json_incref(w.arr));
 	json_decref(w.arr);
+	vrf_ifaces_free(&ifaces);
 	return 0;
 }
 

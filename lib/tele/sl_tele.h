@@ -69,9 +69,7 @@ struct sl_tele_leak_dir {
 #define SL_TELE_DIRS_MAX 1024
 
 struct sl_tele_counts {
-	uint64_t vrf_ipv4_rx[SL_DP_VRF_STATS + 1]; /* [SL_DP_VRF_STATS]: ids beyond */
-	uint64_t vrf_forwarded[SL_DP_VRF_STATS + 1];
-	uint64_t vrf_punted[SL_DP_VRF_STATS + 1];
+	struct sl_dp_vrf_count vrf[SL_VRF_MAX]; /* by VRF id (pad unused) */
 	struct sl_tele_leak_dir dirs[SL_TELE_DIRS_MAX]; /* by (from, to) */
 	size_t n_dirs;
 	uint64_t leak_other; /* directions no lcore table (or dirs[]) had room for */

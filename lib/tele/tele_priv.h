@@ -56,8 +56,7 @@ const char *tele_source_name(enum sl_rt_source s);
 /* "connected eth3", "via 203.0.113.1 eth4", "local eth1", "blackhole", "vrf SHARED" */
 void tele_nh_text(const struct sl_rib *rib, const struct sl_nh *nh, char *buf, size_t len);
 
-/* A VRF's packet counters into e: ipv4_rx, forwarded, punted, dropped (ids
- * >= SL_DP_VRF_STATS share one slot: flagged counters_shared). */
+/* A VRF's packet counters into e: ipv4_rx, forwarded, punted, dropped. */
 void tele_vrf_packets(struct rte_tel_data *e, const struct sl_tele_counts *c, uint32_t id);
 
 /* Counters summed over every lcore (heap, caller frees); NULL when out of memory. */

@@ -35,10 +35,10 @@ void sl_tele_counts_sum(
 	memset(out, 0, sizeof(*out));
 	for (size_t l = 0; l < n; l++) {
 		const struct sl_dp_counters *c = &per_lcore[l];
-		for (unsigned v = 0; v <= SL_DP_VRF_STATS; v++) {
-			out->vrf_ipv4_rx[v] += c->vrf_ipv4_rx[v];
-			out->vrf_forwarded[v] += c->vrf_forwarded[v];
-			out->vrf_punted[v] += c->vrf_punted[v];
+		for (unsigned v = 0; c->vrf != NULL && v < SL_VRF_MAX; v++) {
+			out->vrf[v].ipv4_rx += c->vrf[v].ipv4_rx;
+			out->vrf[v].forwarded += c->vrf[v].forwarded;
+			out->vrf[v].punted += c->vrf[v].punted;
 		}
 		out->leak_other += c->leak_other;
 		for (unsigned s = 0; s < SL_DP_LEAK_SLOTS; s++) {
@@ -59,10 +59,10 @@ static uint64_t sub_sat(uint64_t a, uint64_t b)
 
 void sl_tele_counts_sub(struct sl_tele_counts *c, const struct sl_tele_counts *base)
 {
-	for (unsigned v = 0; v <= SL_DP_VRF_STATS; v++) {
-		c->vrf_ipv4_rx[v] = sub_sat(c->vrf_ipv4_rx[v], base->vrf_ipv4_rx[v]);
-		c->vrf_forwarded[v] = sub_sat(c->vrf_forwarded[v], base->vrf_forwarded[v]);
-		c->vrf_punted[v] = sub_sat(c->vrf_punted[v], base->vrf_punted[v]);
+	for (unsigned v = 0; v < SL_VRF_MAX; v++) {
+		c->vrf[v].ipv4_rx = sub_sat(c->vrf[v].ipv4_rx, base->vrf[v].ipv4_rx);
+		c->vrf[v].forwarded = sub_sat(c->vrf[v].forwarded, base->vrf[v].forwarded);
+		c->vrf[v].punted = sub_sat(c->vrf[v].punted, base->vrf[v].punted);
 	}
 	/* both sorted by (from, to). A direction of base missing from c was
 	 * pushed into leak_other by newer ones (more than SL_TELE_DIRS_MAX):
@@ -128,8 +128,8 @@ static int stats(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsig
 
 	/* VRFs that saw packets, in id order (bounded: the rest are counted) */
 	size_t n = 0, omitted = 0;
-	for (uint32_t id = 0; id <= SL_DP_VRF_STATS; id++) {
-		if (c->vrf_ipv4_rx[id] == 0 && c->vrf_forwarded[id] == 0)
+	for (uint32_t id = 0; id < SL_VRF_MAX; id++) {
+		if (c->vrf[id].ipv4_rx == 0 && c->vrf[id].forwarded == 0)
 			continue;
 		if (n == SL_TELE_STATS_MAX) {
 			omitted++;
@@ -138,12 +138,8 @@ static int stats(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsig
 		struct rte_tel_data *e = tele_dict();
 		if (e == NULL)
 			break;
-		if (id < SL_DP_VRF_STATS) {
-			rte_tel_data_add_dict_string(e, "vrf", vrf_name(rib, id));
-			rte_tel_data_add_dict_u64(e, "id", id);
-		} else {
-			rte_tel_data_add_dict_string(e, "vrf", "(ids >= 256)");
-		}
+		rte_tel_data_add_dict_string(e, "vrf", vrf_name(rib, id));
+		rte_tel_data_add_dict_u64(e, "id", id);
 		tele_vrf_packets(e, c, id);
 		tele_add_indexed(vrfs, n++, e);
 	}

@@ -7,23 +7,18 @@
 
 #include "tele_priv.h"
 
-static uint64_t vrf_slot(const uint64_t *v, uint32_t id)
-{
-	return v[id < SL_DP_VRF_STATS ? id : SL_DP_VRF_STATS];
-}
-
 void tele_vrf_packets(struct rte_tel_data *e, const struct sl_tele_counts *c, uint32_t id)
 {
-	uint64_t rx = vrf_slot(c->vrf_ipv4_rx, id), fwd = vrf_slot(c->vrf_forwarded, id),
-		 punted = vrf_slot(c->vrf_punted, id);
+	if (id >= SL_VRF_MAX) /* never a RIB id */
+		return;
+	const struct sl_dp_vrf_count *v = &c->vrf[id];
+	uint64_t rx = v->ipv4_rx, fwd = v->forwarded, punted = v->punted;
 	rte_tel_data_add_dict_u64(e, "ipv4_rx", rx);
 	rte_tel_data_add_dict_u64(e, "forwarded", fwd);
 	rte_tel_data_add_dict_u64(e, "punted", punted);
 	/* every looked-up packet is forwarded, punted or dropped exactly once;
 	 * reads race the workers a little, hence the guard */
 	rte_tel_data_add_dict_u64(e, "dropped", rx >= fwd + punted ? rx - fwd - punted : 0);
-	if (id >= SL_DP_VRF_STATS)
-		rte_tel_data_add_dict_int(e, "counters_shared", 1);
 }
 
 struct vrf_walk {

@@ -13,7 +13,7 @@
  * (arguments: routes, default 100000, then optionally one leaked share in
  * %; SL_DP_BENCH_NO_HUGE=1 for valgrind).
  * `bench_dp vrfs [V [R]]`: bench.sh's (b2) instead, V VRFs (default 64) of
- * R routes (16,000) on vifs, frames of random VRFs, then sorted by VRF.
+ * R routes (16,000) on vifs (V <= 4,000), frames of random VRFs, then sorted by VRF.
  * SL_DP_BENCH_ECMP=1: every BENCH route over one ECMP group of the four
  * gateways instead of one of them (the cost of the per-flow pick).
  */
@@ -174,6 +174,7 @@ static void restore(int from, int n)
 static uint64_t fastest(struct sl_dp *dp, struct sl_dp_out *out)
 {
 	struct sl_dp_counters *c = calloc(1, sizeof(*c));
+	c->vrf = dp->counters[rte_lcore_id()].vrf; /* as a worker's: sl_dp_new's block */
 	uint64_t best = UINT64_MAX;
 	for (int r = 0; r < REPS; r++) {
 		uint64_t t = 0;
@@ -231,6 +232,13 @@ static double measure(struct sl_dp *dp, struct sl_dp_out *out, unsigned pct)
  * random VRF: a burst spreads over many VRFs. Prints the fastest round, and
  * the same frames sorted by VRF (bursts of one VRF) for comparison.
  */
+/* VRF v's vif network: 100.64.0.0/10 holds a /24 for each of VRFS_MAX */
+#define VRFS_MAX 4000
+static uint32_t vrf_net(uint32_t v)
+{
+	return sl_test_ip4(100, (uint8_t)(64 + (v >> 8)), (uint8_t)v, 0);
+}
+
 static int bench_vrfs(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out, uint32_t n_vrf,
 	uint32_t routes)
 {
@@ -243,7 +251,7 @@ static int bench_vrfs(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *ou
 			.mac = mac0,
 			.up = true,
 			.n_addrs = 1,
-			.addrs = {{sl_test_ip4(192, 168, (uint8_t)v, 1), 24}}};
+			.addrs = {{vrf_net(v) | 1, 24}}};
 		snprintf(ifc[v].name, sizeof(ifc[v].name), "eth0.%u", 10 + v);
 	}
 	if (sl_fib_iface_sync(fib, ifc, n_vrf) < 0)
@@ -261,8 +269,8 @@ static int bench_vrfs(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *ou
 			uint32_t a = (rnd() % 200 + 1) << 24 | (rnd() & 0xffffff);
 			uint8_t len = prefix_len();
 			a &= ~0u << (32 - len);
-			struct sl_fib_change c = sl_test_route(1 + v, a, len, SL_NH_GATEWAY, NULL,
-				sl_test_ip4(192, 168, (uint8_t)v, 10));
+			struct sl_fib_change c =
+				sl_test_route(1 + v, a, len, SL_NH_GATEWAY, NULL, vrf_net(v) | 10);
 			memcpy(c.nh.ifname, ifc[v].name, sizeof(ifc[v].name));
 			if (sl_fib_apply(fib, &c, 1, NULL) < 0)
 				return -1;
@@ -272,7 +280,7 @@ static int bench_vrfs(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *ou
 				dst_of[next++] = a | (len < 32 ? rnd() & (~0u >> len) : 0);
 		}
 		sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, ifc[v].name),
-			sl_test_ip4(192, 168, (uint8_t)v, 10), &gw_mac);
+			vrf_net(v) | 10, &gw_mac);
 	}
 	if (sl_fib_reader_register(fib, rte_lcore_id()) < 0) /* loaded: now a reader */
 		return -1;
@@ -282,7 +290,8 @@ static int bench_vrfs(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *ou
 			/* tag it: the frame's Ethernet header grows by 4 bytes */
 			memmove(tmpl[i] + 18, tmpl[i] + 14, FRAME_LEN - 18);
 			tmpl[i][12] = 0x81, tmpl[i][13] = 0x00;
-			tmpl[i][14] = 0, tmpl[i][15] = (uint8_t)(10 + vrf_of[i]);
+			tmpl[i][14] = (uint8_t)((10 + vrf_of[i]) >> 8);
+			tmpl[i][15] = (uint8_t)(10 + vrf_of[i]);
 			tmpl[i][16] = 0x08, tmpl[i][17] = 0x00;
 			struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(tmpl[i] + 18);
 			ip->total_length = rte_cpu_to_be_16(FRAME_LEN - 18);
@@ -344,7 +353,7 @@ int main(int argc, char **argv)
 	if (vrfs) {
 		uint32_t n_vrf = argc > 2 ? (uint32_t)strtoul(argv[2], NULL, 10) : 64;
 		uint32_t r = argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 10) : 16000;
-		if (pool == NULL || dp == NULL || n_vrf < 1 || n_vrf > 200)
+		if (pool == NULL || dp == NULL || n_vrf < 1 || n_vrf > VRFS_MAX)
 			return 1;
 		for (int i = 0; i < FRAMES; i++)
 			pkts[i] = rte_pktmbuf_alloc(pool);

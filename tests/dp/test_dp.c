@@ -114,6 +114,7 @@ static int reset(void **state)
 {
 	(void)state;
 	memset(&cnt, 0, sizeof(cnt));
+	cnt.vrf = dp->counters[rte_lcore_id()].vrf; /* this lcore's per-VRF block */
 	memset(&out, 0, sizeof(out));
 	return 0;
 }

@@ -61,6 +61,7 @@ static int setup(void **state)
 	dp = sl_dp_new(fib, 256, SOCKET_ID_ANY);
 	if (dp == NULL)
 		return -1;
+	cnt.vrf = dp->counters[rte_lcore_id()].vrf; /* this lcore's per-VRF block */
 	struct sl_fib_iface_conf ifc[4] = {
 		{.name = "eth0", .port = 0, .mac = mac, .up = true},
 		{.name = "eth1", .port = 1, .mac = mac, .up = true},

@@ -246,6 +246,7 @@ static struct seen run_bursts(uint32_t (*vrf_of)(unsigned i))
 	struct sl_dp_out *out = calloc(1, sizeof(*out));
 	assert_non_null(cnt);
 	assert_non_null(out);
+	cnt->vrf = dp->counters[rte_lcore_id()].vrf;
 	unsigned seen[3] = {0}, leaked = 0, mixed_leaks = 0;
 	for (int burst = 0; burst < BURSTS; burst++) {
 		struct rte_mbuf *pk[SL_DP_BURST];

@@ -161,6 +161,7 @@ static void run(uint16_t port, const struct fwt_pkt *p)
 {
 	struct rte_mbuf *m = frame(port, p);
 	memset(&cnt, 0, sizeof(cnt));
+	cnt.vrf = dp->counters[rte_lcore_id()].vrf; /* this lcore's per-VRF block */
 	memset(&out, 0, sizeof(out));
 	sl_dp_process(dp, &cnt, port, &m, 1, &out);
 }

@@ -2,8 +2,8 @@
 /*
  * test_tele_counts.c — the telemetry counters: what the datapath counts per
  * ingress VRF and per leak direction (crafted packets through sl_dp_process),
- * and how lib/tele sums the per-lcore blocks (merged directions, the shared
- * slot of VRF ids >= SL_DP_VRF_STATS, overflow into leak_other).
+ * and how lib/tele sums the per-lcore blocks (merged directions, every VRF
+ * id its own slot up to the last one, overflow into leak_other).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,18 +16,21 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 
 #include "../fib/fib_test_eal.h"
 #include "sl_dp.h"
 #include "sl_tele.h"
 
-enum { VRF_A = 1, VRF_SHARED = 2, VRF_FAR = 300 /* beyond SL_DP_VRF_STATS */ };
+/* VRF_FAR: beyond the 256 slots the counters once had; VRF_LAST: the last id */
+enum { VRF_A = 1, VRF_SHARED = 2, VRF_FAR = 300, VRF_LAST = SL_VRF_MAX - 1 };
 
 static struct rte_mempool *pool;
 static struct sl_fib *fib;
 static struct sl_dp *dp;
 static struct sl_dp_counters cnt;
+static struct sl_dp_vrf_count *cnt_vrf; /* cnt's per-VRF block */
 static struct sl_dp_out out;
 static const struct rte_ether_addr mac0 = {{0x02, 0, 0, 0, 0, 0x10}},
 				   mac1 = {{0x02, 0, 0, 0, 0, 0x11}};
@@ -35,7 +38,7 @@ static const struct rte_ether_addr host_mac = {{0x02, 0xaa, 0, 0, 0, 0x0a}};
 
 /* eth0: VRF A (10.1.0.0/24), eth0.300: VRF 300 (10.3.0.0/24), eth1: SHARED
  * (10.100.0.0/24); A and VRF 300 reach SHARED by a redirect, SHARED reaches
- * A back; A blackholes 192.0.2.0/24. */
+ * A back; A blackholes 192.0.2.0/24; eth0.4001: VRF_LAST, no routes. */
 static int setup(void **state)
 {
 	(void)state;
@@ -46,9 +49,10 @@ static int setup(void **state)
 	if (pool == NULL || fib == NULL)
 		return -1;
 	dp = sl_dp_new(fib, 256, SOCKET_ID_ANY);
-	if (dp == NULL)
+	cnt_vrf = sl_dp_vrf_counts_new(SOCKET_ID_ANY);
+	if (dp == NULL || cnt_vrf == NULL)
 		return -1;
-	struct sl_fib_iface_conf ifc[3] = {
+	struct sl_fib_iface_conf ifc[4] = {
 		{.name = "eth0", .port = 0, .vrf_id = VRF_A, .mac = mac0, .up = true},
 		{.name = "eth0.300",
 			.port = 0,
@@ -57,11 +61,18 @@ static int setup(void **state)
 			.mac = mac0,
 			.up = true},
 		{.name = "eth1", .port = 1, .vrf_id = VRF_SHARED, .mac = mac1, .up = true},
+		{.name = "eth0.4001",
+			.port = 0,
+			.vlan = 4001,
+			.vrf_id = VRF_LAST,
+			.mac = mac0,
+			.up = true},
 	};
 	struct sl_fib_change ch[] = {
 		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_A},
 		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_SHARED},
 		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_FAR},
+		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_LAST},
 		sl_test_route(VRF_A, sl_test_ip4(10, 1, 0, 0), 24, SL_NH_CONNECTED, "eth0", 0),
 		sl_test_route(VRF_A, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
 		sl_test_route(VRF_A, sl_test_ip4(192, 0, 2, 0), 24, SL_NH_BLACKHOLE, NULL, 0),
@@ -71,7 +82,7 @@ static int setup(void **state)
 			VRF_SHARED, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_CONNECTED, "eth1", 0),
 		sl_test_route(VRF_SHARED, sl_test_ip4(10, 1, 0, 0), 24, SL_NH_VRF, NULL, VRF_A),
 	};
-	if (sl_fib_iface_sync(fib, ifc, 3) < 0 ||
+	if (sl_fib_iface_sync(fib, ifc, 4) < 0 ||
 		sl_fib_apply(fib, ch, sizeof(ch) / sizeof(ch[0]), NULL) < 0)
 		return -1;
 	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth1"),
@@ -85,6 +96,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	sl_fib_reader_unregister(fib, rte_lcore_id());
+	rte_free(cnt_vrf);
 	sl_dp_free(dp);
 	sl_fib_free(fib);
 	rte_mempool_free(pool);
@@ -142,6 +154,8 @@ static void test_datapath_counts(void **state)
 {
 	(void)state;
 	memset(&cnt, 0, sizeof(cnt));
+	memset(cnt_vrf, 0, SL_VRF_MAX * sizeof(*cnt_vrf));
+	cnt.vrf = cnt_vrf;
 	send_burst(0, sl_test_ip4(10, 100, 0, 10), 0, false, 5); /* A -> SHARED, redirected */
 	send_burst(1, sl_test_ip4(10, 1, 0, 10), 0, false, 3); /* SHARED -> A, redirected */
 	send_burst(0, sl_test_ip4(192, 0, 2, 1), 0, false, 2); /* A: blackholed */
@@ -150,17 +164,26 @@ static void test_datapath_counts(void **state)
 	send_burst(0, sl_test_ip4(10, 100, 0, 10), 300, false, 6); /* VRF 300 -> SHARED */
 	send_burst(0, sl_test_ip4(10, 1, 0, 1), 0, false, 3); /* A: to the router, punted */
 	send_burst(0, sl_test_ip4(10, 9, 0, 1), 300, false, 2); /* VRF 300: no route, punted */
+	send_burst(0, sl_test_ip4(10, 9, 0, 1), 4001, false, 7); /* VRF_LAST: no route */
 
-	assert_int_equal(cnt.vrf_ipv4_rx[VRF_A], 5 + 2 + 4 + 3);
-	assert_int_equal(cnt.vrf_forwarded[VRF_A], 5 + 4);
-	assert_int_equal(cnt.vrf_punted[VRF_A], 3); /* the ARP punt is not counted */
+	assert_int_equal(cnt.vrf[VRF_A].ipv4_rx, 5 + 2 + 4 + 3);
+	assert_int_equal(cnt.vrf[VRF_A].forwarded, 5 + 4);
+	assert_int_equal(cnt.vrf[VRF_A].punted, 3); /* the ARP punt is not counted */
 	assert_int_equal(cnt.punted[SL_DP_PUNT_ARP], 1);
-	assert_int_equal(cnt.vrf_ipv4_rx[VRF_SHARED], 3);
-	assert_int_equal(cnt.vrf_forwarded[VRF_SHARED], 3);
-	assert_int_equal(cnt.vrf_punted[VRF_SHARED], 0);
-	assert_int_equal(cnt.vrf_ipv4_rx[SL_DP_VRF_STATS], 6 + 2); /* VRF 300: the shared slot */
-	assert_int_equal(cnt.vrf_forwarded[SL_DP_VRF_STATS], 6);
-	assert_int_equal(cnt.vrf_punted[SL_DP_VRF_STATS], 2);
+	assert_int_equal(cnt.vrf[VRF_SHARED].ipv4_rx, 3);
+	assert_int_equal(cnt.vrf[VRF_SHARED].forwarded, 3);
+	assert_int_equal(cnt.vrf[VRF_SHARED].punted, 0);
+	assert_int_equal(cnt.vrf[VRF_FAR].ipv4_rx, 6 + 2); /* its own slot */
+	assert_int_equal(cnt.vrf[VRF_FAR].forwarded, 6);
+	assert_int_equal(cnt.vrf[VRF_FAR].punted, 2);
+	assert_int_equal(cnt.vrf[VRF_LAST].ipv4_rx, 7);
+	assert_int_equal(cnt.vrf[VRF_LAST].forwarded, 0);
+	assert_int_equal(cnt.vrf[VRF_LAST].punted, 7);
+	/* every packet in its ingress VRF's slot, none anywhere else */
+	uint64_t all = 0;
+	for (unsigned v = 0; v < SL_VRF_MAX; v++)
+		all += cnt.vrf[v].ipv4_rx;
+	assert_int_equal(all, 14 + 3 + 8 + 7);
 	assert_int_equal(cnt.leak_other, 0);
 
 	struct sl_tele_counts *t = malloc(sizeof(*t));
@@ -171,8 +194,10 @@ static void test_datapath_counts(void **state)
 	assert_int_equal(sl_tele_leak_packets(t, VRF_SHARED, VRF_A), 3);
 	assert_int_equal(sl_tele_leak_packets(t, VRF_FAR, VRF_SHARED), 6);
 	assert_int_equal(sl_tele_leak_packets(t, VRF_A, VRF_A), 0);
-	assert_int_equal(t->vrf_ipv4_rx[VRF_A], 14);
-	assert_int_equal(t->vrf_punted[VRF_A], 3);
+	assert_int_equal(t->vrf[VRF_A].ipv4_rx, 14);
+	assert_int_equal(t->vrf[VRF_A].punted, 3);
+	assert_int_equal(t->vrf[VRF_FAR].forwarded, 6);
+	assert_int_equal(t->vrf[VRF_LAST].punted, 7);
 	/* sorted by (from, to) */
 	assert_int_equal(t->dirs[0].from, VRF_A);
 	assert_int_equal(t->dirs[2].from, VRF_FAR);
@@ -186,32 +211,52 @@ static void put_dir(
 	c->leak[slot].packets = packets;
 }
 
+/* n counter blocks as sl_dp_new makes them: each with its per-VRF block */
+static struct sl_dp_counters *lcores_new(size_t n)
+{
+	struct sl_dp_counters *lc = calloc(n, sizeof(*lc));
+	assert_non_null(lc);
+	for (size_t i = 0; i < n; i++) {
+		lc[i].vrf = calloc(SL_VRF_MAX, sizeof(*lc[i].vrf));
+		assert_non_null(lc[i].vrf);
+	}
+	return lc;
+}
+
+static void lcores_free(struct sl_dp_counters *lc, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(lc[i].vrf);
+	free(lc);
+}
+
 static void test_sum_merges_lcores(void **state)
 {
 	(void)state;
-	struct sl_dp_counters *lc = calloc(3, sizeof(*lc));
+	struct sl_dp_counters *lc = lcores_new(3);
 	struct sl_tele_counts *t = malloc(sizeof(*t));
-	assert_non_null(lc);
 	assert_non_null(t);
-	lc[0].vrf_ipv4_rx[7] = 10;
-	lc[2].vrf_ipv4_rx[7] = 5;
-	lc[1].vrf_forwarded[SL_DP_VRF_STATS] = 4;
-	lc[0].vrf_punted[7] = 2;
-	lc[1].vrf_punted[7] = 1;
+	lc[0].vrf[7].ipv4_rx = 10;
+	lc[2].vrf[7].ipv4_rx = 5;
+	lc[1].vrf[VRF_LAST].forwarded = 4;
+	lc[2].vrf[VRF_LAST].forwarded = 1;
+	lc[0].vrf[7].punted = 2;
+	lc[1].vrf[7].punted = 1;
 	put_dir(&lc[0], 3, 7, 9, 100); /* the same direction on two lcores, other slots */
 	put_dir(&lc[2], 40, 7, 9, 23);
 	put_dir(&lc[1], 0, 1023, 0, 2); /* the largest VRF id survives the key */
 	lc[1].leak_other = 6;
 	sl_tele_counts_sum(lc, 3, t);
-	assert_int_equal(t->vrf_ipv4_rx[7], 15);
-	assert_int_equal(t->vrf_forwarded[SL_DP_VRF_STATS], 4);
-	assert_int_equal(t->vrf_punted[7], 3);
+	assert_int_equal(t->vrf[7].ipv4_rx, 15);
+	assert_int_equal(t->vrf[VRF_LAST].forwarded, 5);
+	assert_int_equal(t->vrf[VRF_LAST - 1].forwarded, 0);
+	assert_int_equal(t->vrf[7].punted, 3);
 	assert_int_equal(t->n_dirs, 2);
 	assert_int_equal(sl_tele_leak_packets(t, 7, 9), 123);
 	assert_int_equal(sl_tele_leak_packets(t, 9, 7), 0);
 	assert_int_equal(sl_tele_leak_packets(t, 1023, 0), 2);
 	assert_int_equal(t->leak_other, 6);
-	free(lc);
+	lcores_free(lc, 3);
 	free(t);
 }
 
@@ -249,28 +294,27 @@ static void test_sum_overflow(void **state)
 static void test_sub_since_clear(void **state)
 {
 	(void)state;
-	struct sl_dp_counters *lc = calloc(2, sizeof(*lc));
+	struct sl_dp_counters *lc = lcores_new(2);
 	struct sl_tele_counts *base = malloc(sizeof(*base)), *t = malloc(sizeof(*t));
-	assert_non_null(lc);
 	assert_non_null(base);
 	assert_non_null(t);
-	lc[0].vrf_ipv4_rx[7] = 10;
-	lc[1].vrf_forwarded[7] = 8;
+	lc[0].vrf[7].ipv4_rx = 10;
+	lc[1].vrf[7].forwarded = 8;
 	put_dir(&lc[0], 3, 7, 9, 100);
 	put_dir(&lc[1], 5, 2, 3, 40);
 	lc[0].leak_other = 1;
 	sl_tele_counts_sum(lc, 2, base);
 	/* traffic after the clear */
-	lc[0].vrf_ipv4_rx[7] += 5;
-	lc[1].vrf_forwarded[7] += 2;
+	lc[0].vrf[7].ipv4_rx += 5;
+	lc[1].vrf[7].forwarded += 2;
 	lc[0].leak[3].packets += 30;
 	put_dir(&lc[1], 6, 1, 2, 12); /* new direction, sorts first */
 	lc[0].leak_other += 4;
 	sl_tele_counts_sum(lc, 2, t);
 	sl_tele_counts_sub(t, base);
-	assert_int_equal(t->vrf_ipv4_rx[7], 5);
-	assert_int_equal(t->vrf_forwarded[7], 2);
-	assert_int_equal(t->vrf_punted[7], 0);
+	assert_int_equal(t->vrf[7].ipv4_rx, 5);
+	assert_int_equal(t->vrf[7].forwarded, 2);
+	assert_int_equal(t->vrf[7].punted, 0);
 	assert_int_equal(sl_tele_leak_packets(t, 7, 9), 30);
 	assert_int_equal(sl_tele_leak_packets(t, 2, 3), 0);
 	assert_int_equal(sl_tele_leak_packets(t, 1, 2), 12);
@@ -284,9 +328,9 @@ static void test_sub_since_clear(void **state)
 	/* never below zero (e.g. a base taken from a fuller table) */
 	memset(t, 0, sizeof(*t));
 	sl_tele_counts_sub(t, base);
-	assert_int_equal(t->vrf_ipv4_rx[7], 0);
+	assert_int_equal(t->vrf[7].ipv4_rx, 0);
 	assert_int_equal(t->leak_other, 0);
-	free(lc);
+	lcores_free(lc, 2);
 	free(base);
 	free(t);
 }
