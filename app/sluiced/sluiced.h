@@ -21,8 +21,11 @@ extern int sluiced_logtype;
 #define SD_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, sluiced_logtype, "sluiced: " fmt "\n", ##__VA_ARGS__)
 
-#define SD_NEIGH_MAX 1024
+/* neighbours the slow path tracks: one gateway per tenant at 4,096 tenants,
+ * with room for ECMP paths and hosts on connected subnets */
+#define SD_NEIGH_MAX 16384
 #define SD_HOLD_MAX 4 /* packets held per unresolved neighbour */
+#define SD_HELD_MAX 4096 /* packets held for all of them together (mbufs) */
 #define SD_PING_MAX 8 /* concurrent ping/traceroute sessions */
 
 enum sd_neigh_state { SD_NB_FREE = 0, SD_NB_INCOMPLETE, SD_NB_REACHABLE, SD_NB_STALE };
@@ -88,6 +91,13 @@ struct sd {
 	uint64_t slow_drops;
 
 	struct sd_neigh neigh[SD_NEIGH_MAX];
+	/* (oif, ip) → slot of neigh[] (rte_hash; the control thread alone uses
+	 * it), free slots as a stack, and one past the highest slot ever used
+	 * (the timer and show walks stop there) */
+	struct rte_hash *neigh_ix;
+	uint32_t neigh_free[SD_NEIGH_MAX];
+	uint32_t n_neigh_free, neigh_hi;
+	uint32_t n_held; /* packets in every hold queue */
 	bool in_commit; /* in the sl_progress hook: neighbour writes are deferred */
 	unsigned n_defer;
 	struct sd_neigh_op defer[SD_DEFER_MAX];
@@ -125,6 +135,9 @@ struct sd_punt_wait {
 };
 void sd_punt_wait_start(struct sd *s);
 void sd_punt_wait_end(struct sd *s, struct sd_punt_wait *out);
+/* The neighbour index; 0 or -ENOMEM. */
+int sd_neigh_init(struct sd *s);
+void sd_neigh_fini(struct sd *s);
 void sd_neigh_timers(struct sd *s);
 void sd_neigh_flush_all(struct sd *s);
 /* Route and send an IP packet (data at the IP header) from the router in vrf_id. */

@@ -229,6 +229,8 @@ int main(int argc, char **argv)
 	mallopt(M_MXFAST, 0);
 	sd.hz = rte_get_tsc_hz();
 	sd.fib_cfg.socket_id = (int)rte_socket_id();
+	/* the FIB's copy of the neighbours, at half load so cuckoo inserts succeed */
+	sd.fib_cfg.neigh_max = 2 * SD_NEIGH_MAX;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -281,6 +283,10 @@ int main(int argc, char **argv)
 	sd.fib = sl_fib_new(&sd.fib_cfg);
 	if (sd.fib == NULL) {
 		fprintf(stderr, "sluiced: cannot create the FIB: %s\n", strerror(errno));
+		goto out;
+	}
+	if (sd_neigh_init(&sd) < 0) {
+		fprintf(stderr, "sluiced: cannot create the neighbour table: out of memory\n");
 		goto out;
 	}
 	sd.dp = sl_dp_new(sd.fib, 4096, (int)rte_socket_id());
@@ -367,6 +373,7 @@ out_ports:
 	rte_pdump_uninit();
 out:
 	sd_fw_fini(&sd);
+	sd_neigh_fini(&sd);
 	sl_dp_free(sd.dp);
 	sl_fib_free(sd.fib);
 	/* free what lives in hugepages so that their files go with it */

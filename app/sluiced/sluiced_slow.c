@@ -12,12 +12,15 @@
  * neighbour writes, applied at the next poll outside the commit.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
 #include <rte_arp.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_hash.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 
@@ -78,28 +81,67 @@ static bool iface_on_link(const struct sl_fib_iface *f, uint32_t ip)
 
 /* ---- neighbours ------------------------------------------------------ */
 
+struct neigh_key {
+	uint32_t ip;
+	uint16_t oif;
+	uint16_t zero;
+};
+
+int sd_neigh_init(struct sd *s)
+{
+	char name[RTE_HASH_NAMESIZE];
+	snprintf(name, sizeof(name), "sd_neigh_%d", (int)getpid());
+	struct rte_hash_parameters p = {
+		.name = name,
+		.entries = SD_NEIGH_MAX,
+		.key_len = sizeof(struct neigh_key),
+		.socket_id = (int)rte_socket_id(),
+		/* every one of the SD_NEIGH_MAX keys fits, whatever their buckets */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+	s->neigh_ix = rte_hash_create(&p);
+	if (s->neigh_ix == NULL)
+		return -ENOMEM;
+	/* slot 0 on top: slots are used from the lowest, keeping walks short */
+	for (uint32_t i = 0; i < SD_NEIGH_MAX; i++)
+		s->neigh_free[i] = SD_NEIGH_MAX - 1 - i;
+	s->n_neigh_free = SD_NEIGH_MAX;
+	s->neigh_hi = 0;
+	return 0;
+}
+
+void sd_neigh_fini(struct sd *s)
+{
+	rte_hash_free(s->neigh_ix);
+	s->neigh_ix = NULL;
+}
+
 static struct sd_neigh *neigh_find(struct sd *s, uint16_t oif, uint32_t ip)
 {
-	for (unsigned i = 0; i < SD_NEIGH_MAX; i++)
-		if (s->neigh[i].state != SD_NB_FREE && s->neigh[i].oif == oif &&
-			s->neigh[i].ip == ip)
-			return &s->neigh[i];
-	return NULL;
+	struct neigh_key k = {.ip = ip, .oif = oif};
+	void *data;
+	if (s->neigh_ix == NULL || rte_hash_lookup_data(s->neigh_ix, &k, &data) < 0)
+		return NULL;
+	return &s->neigh[(uintptr_t)data];
 }
 
 static struct sd_neigh *neigh_new(struct sd *s, uint16_t oif, uint32_t ip)
 {
-	for (unsigned i = 0; i < SD_NEIGH_MAX; i++) {
-		struct sd_neigh *n = &s->neigh[i];
-		if (n->state == SD_NB_FREE) {
-			memset(n, 0, sizeof(*n));
-			n->oif = oif;
-			n->ip = ip;
-			n->state = SD_NB_INCOMPLETE;
-			return n;
-		}
-	}
-	return NULL;
+	struct neigh_key k = {.ip = ip, .oif = oif};
+	if (s->neigh_ix == NULL || s->n_neigh_free == 0)
+		return NULL;
+	uint32_t i = s->neigh_free[s->n_neigh_free - 1];
+	if (rte_hash_add_key_data(s->neigh_ix, &k, (void *)(uintptr_t)i) < 0)
+		return NULL;
+	s->n_neigh_free--;
+	if (i >= s->neigh_hi)
+		s->neigh_hi = i + 1;
+	struct sd_neigh *n = &s->neigh[i];
+	memset(n, 0, sizeof(*n));
+	n->oif = oif;
+	n->ip = ip;
+	n->state = SD_NB_INCOMPLETE;
+	return n;
 }
 
 static void neigh_drop_held(struct sd *s, struct sd_neigh *n)
@@ -108,6 +150,7 @@ static void neigh_drop_held(struct sd *s, struct sd_neigh *n)
 		rte_pktmbuf_free(n->hold[i]);
 		s->slow_drops++;
 	}
+	s->n_held -= n->n_hold;
 	n->n_hold = 0;
 }
 
@@ -155,11 +198,14 @@ static void neigh_free(struct sd *s, struct sd_neigh *n)
 	neigh_drop_held(s, n);
 	neigh_fib_write(s, SD_NB_OP_FORGET, n->oif, n->ip, NULL);
 	n->state = SD_NB_FREE;
+	struct neigh_key k = {.ip = n->ip, .oif = n->oif};
+	if (rte_hash_del_key(s->neigh_ix, &k) >= 0)
+		s->neigh_free[s->n_neigh_free++] = (uint32_t)(n - s->neigh);
 }
 
 void sd_neigh_flush_all(struct sd *s)
 {
-	for (unsigned i = 0; i < SD_NEIGH_MAX; i++)
+	for (unsigned i = 0; i < s->neigh_hi; i++)
 		if (s->neigh[i].state != SD_NB_FREE)
 			neigh_free(s, &s->neigh[i]);
 }
@@ -250,8 +296,14 @@ static void neigh_output(struct sd *s, uint16_t oif, uint32_t nh_ip, struct rte_
 		s->slow_drops++;
 		memmove(&n->hold[0], &n->hold[1], (SD_HOLD_MAX - 1) * sizeof(n->hold[0]));
 		n->n_hold--;
+		s->n_held--;
+	} else if (s->n_held >= SD_HELD_MAX) { /* the mbuf pool is for forwarding */
+		s->slow_drops++;
+		rte_pktmbuf_free(m);
+		return;
 	}
 	n->hold[n->n_hold++] = m;
+	s->n_held++;
 }
 
 static void neigh_learn(
@@ -282,13 +334,14 @@ static void neigh_learn(
 		}
 		sd_tx_ctl(s, f->port, m);
 	}
+	s->n_held -= n->n_hold;
 	n->n_hold = 0;
 }
 
 void sd_neigh_timers(struct sd *s)
 {
 	uint64_t now = rte_get_tsc_cycles();
-	for (unsigned i = 0; i < SD_NEIGH_MAX; i++) {
+	for (unsigned i = 0; i < s->neigh_hi; i++) {
 		struct sd_neigh *n = &s->neigh[i];
 		if (n->state == SD_NB_FREE || now < n->next_tsc)
 			continue;
@@ -608,7 +661,7 @@ void sd_arp_show(struct sd *s, FILE *out, const char *vrf, bool json)
 	else
 		fprintf(out, "%-16s %-18s %-12s %-16s %s\n", "Address", "HWaddress", "Interface",
 			"VRF", "State");
-	for (unsigned i = 0; i < SD_NEIGH_MAX; i++) {
+	for (unsigned i = 0; i < s->neigh_hi; i++) {
 		const struct sd_neigh *n = &s->neigh[i];
 		if (n->state == SD_NB_FREE)
 			continue;
