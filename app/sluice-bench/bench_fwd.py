@@ -704,6 +704,8 @@ def leak_costs(scs):
         if not b1 or "work_cycles_per_packet" not in b1 or not e or not e.get("available", True) or "work_cycles_per_packet" not in e:
             continue
         share = e["leaked_share"]
+        if share <= 0:  # nothing leaked: no per-leaked-packet cost to derive
+            continue
         extra = (e["work_cycles_per_packet"] - b1["work_cycles_per_packet"]) / share
         out["%s_minus_b1_per_leaked_packet" % tag] = extra
         out["%s_leaked_packet_work" % tag] = b1["work_cycles_per_packet"] + extra
