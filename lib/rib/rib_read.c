@@ -138,7 +138,12 @@ int sl_rib_static_foreach(const struct sl_rib *rib, const char *vrf_name,
 		return -ENOENT;
 	for (size_t i = 0; i < vrf->routes.cap; i++) {
 		const struct rib_entry *e = vrf->routes.slots[i];
-		if (e && e->n_statics && cb((struct sl_prefix){e->addr, e->len}, ctx))
+		if (e == NULL)
+			continue;
+		bool configured = false; /* not a routing daemon's route */
+		for (size_t k = 0; k < e->n_statics && !configured; k++)
+			configured = rib_entry_statics(e)[k].source == 0;
+		if (configured && cb((struct sl_prefix){e->addr, e->len}, ctx))
 			break;
 	}
 	return 0;
@@ -273,7 +278,7 @@ void sl_rib_vpn_foreach(
 /* ---- dump ---- */
 
 static const char *const src_name[SL_SRC__COUNT] = {
-	"connected", "local", "static", "static-leak", "vpn-import", "vrf-import"};
+	"connected", "local", "static", "static-leak", "vpn-import", "vrf-import", "bgp", "ospf"};
 
 static void nh_dump(const struct sl_rib *rib, const struct rib_nh *nh, FILE *out)
 {
