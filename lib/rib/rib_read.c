@@ -74,6 +74,39 @@ const char *sl_rib_vrf_name(const struct sl_rib *rib, uint32_t vrf_id)
 	return rib_name(rib, rib->vrfs[vrf_id]->name);
 }
 
+const char *sl_rib_vrf_by_table(const struct sl_rib *rib, uint32_t table)
+{
+	for (uint32_t i = 0; i < SL_VRF_MAX; i++)
+		if (rib->vrfs[i] != NULL && rib->vrfs[i]->table == table)
+			return rib_name(rib, rib->vrfs[i]->name);
+	return NULL;
+}
+
+int sl_rib_proto_get(const struct sl_rib *rib, const char *vrf_name, struct sl_prefix prefix,
+	enum sl_rt_source source, struct sl_static_nh *nhs, size_t max)
+{
+	const struct rib_vrf *vrf = rib_vrf_by_name(rib, vrf_name);
+	if (vrf == NULL)
+		return -ENOENT;
+	const struct rib_entry *e = rib_table_find(&vrf->routes, prefix.addr, prefix.len);
+	size_t n = 0;
+	for (size_t i = 0; e && i < e->n_statics; i++) {
+		const struct rib_static_cfg *s = &rib_entry_statics(e)[i];
+		if (s->source != source)
+			continue;
+		if (n == max)
+			return -ENOSPC;
+		struct sl_static_nh *o = &nhs[n++];
+		memset(o, 0, sizeof(*o));
+		o->type = (enum sl_static_type)s->type;
+		o->gw = s->gw;
+		o->distance = s->distance;
+		o->weight = s->weight;
+		snprintf(o->ifname, sizeof(o->ifname), "%s", rib_name(rib, s->ifname));
+	}
+	return (int)n;
+}
+
 static void route_fill(
 	const struct sl_rib *rib, const struct rib_entry *e, size_t i, struct sl_route *r)
 {

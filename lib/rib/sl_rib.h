@@ -140,6 +140,13 @@ int sl_rib_static_set(struct sl_rib *rib, const char *vrf, struct sl_prefix pref
 int sl_rib_proto_set(struct sl_rib *rib, const char *vrf, struct sl_prefix prefix,
 	enum sl_rt_source source, const struct sl_static_nh *nhs, size_t n);
 
+/* The paths sl_rib_proto_set gave (vrf, prefix, source): their count (up to
+ * max, -ENOSPC past it), or -ENOENT for an unknown VRF. */
+int sl_rib_proto_get(const struct sl_rib *rib, const char *vrf, struct sl_prefix prefix,
+	enum sl_rt_source source, struct sl_static_nh *nhs, size_t max);
+/* The name of the VRF whose kernel table id is `table` (254: "default"), or NULL. */
+const char *sl_rib_vrf_by_table(const struct sl_rib *rib, uint32_t table);
+
 /* Leak settings of one VRF (VyOS `protocols bgp address-family ipv4-unicast`). */
 struct sl_rib_bgp {
 	bool enabled; /* a bgp node exists for the VRF */
