@@ -104,6 +104,11 @@ extern const char *const sl_dyn_result_names[SL_DYN__COUNT];
 int sl_router_dyn_apply(
 	struct sl_router *r, const struct sl_dyn_route *v, size_t n, enum sl_dyn_result *res);
 
+/* `protocols fpm`: true when configured, with the address (host order,
+ * default 127.0.0.1) and port (default SL_FPM_DEFAULT_PORT) to listen on. */
+#define SL_FPM_DEFAULT_PORT 2620
+bool sl_router_fpm_conf(const struct sl_router *r, uint32_t *addr, uint16_t *port);
+
 /* Render the running configuration as canonical `set` lines. */
 int sl_router_render(const struct sl_router *r, FILE *out);
 

@@ -82,6 +82,27 @@ const char *sl_rib_vrf_by_table(const struct sl_rib *rib, uint32_t table)
 	return NULL;
 }
 
+void sl_rib_proto_foreach(const struct sl_rib *rib,
+	void (*cb)(uint32_t table, struct sl_prefix prefix, enum sl_rt_source source, void *ctx),
+	void *ctx)
+{
+	for (uint32_t v = 0; v < SL_VRF_MAX; v++) {
+		const struct rib_vrf *vrf = rib->vrfs[v];
+		for (size_t i = 0; vrf && i < vrf->routes.cap; i++) {
+			const struct rib_entry *e = vrf->routes.slots[i];
+			uint8_t seen = 0; /* one call per source of the entry */
+			for (size_t k = 0; e && k < e->n_statics; k++) {
+				uint8_t src = rib_entry_statics(e)[k].source;
+				if (src == 0 || (seen & (1u << (src & 7))))
+					continue;
+				seen |= (uint8_t)(1u << (src & 7));
+				cb(vrf->table, (struct sl_prefix){e->addr, e->len},
+					(enum sl_rt_source)src, ctx);
+			}
+		}
+	}
+}
+
 int sl_rib_proto_get(const struct sl_rib *rib, const char *vrf_name, struct sl_prefix prefix,
 	enum sl_rt_source source, struct sl_static_nh *nhs, size_t max)
 {

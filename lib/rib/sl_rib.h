@@ -144,6 +144,10 @@ int sl_rib_proto_set(struct sl_rib *rib, const char *vrf, struct sl_prefix prefi
  * max, -ENOSPC past it), or -ENOENT for an unknown VRF. */
 int sl_rib_proto_get(const struct sl_rib *rib, const char *vrf, struct sl_prefix prefix,
 	enum sl_rt_source source, struct sl_static_nh *nhs, size_t max);
+/* Every (table, prefix, source) holding sl_rib_proto_set paths. */
+void sl_rib_proto_foreach(const struct sl_rib *rib,
+	void (*cb)(uint32_t table, struct sl_prefix prefix, enum sl_rt_source source, void *ctx),
+	void *ctx);
 /* The name of the VRF whose kernel table id is `table` (254: "default"), or NULL. */
 const char *sl_rib_vrf_by_table(const struct sl_rib *rib, uint32_t table);
 
