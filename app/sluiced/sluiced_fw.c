@@ -27,30 +27,24 @@ _Static_assert(SL_FW_DROP == SL_DP_DENY_DROP && SL_FW_REJECT == SL_DP_DENY_REJEC
 #define CT_SWEEP_BUDGET 4096 /* slots examined per timer tick (10 ms) */
 #define CT_SHOW_MAX 1000 /* flows listed by `show conntrack` at most */
 
-static int resolve_vrf(const char *name, void *ctx)
-{
-	struct sl_vrf_info vi;
-	if (sl_rib_vrf_info(ctx, name, &vi) < 0)
-		return -ENOENT;
-	return (int)vi.id;
-}
-
 int sd_fw_sync(struct sd *s, bool force)
 {
-	const struct sl_conf *conf = sl_router_conf_const(s->router);
 	struct sl_errors warn = {0};
+	struct sl_fw_spec *spec = NULL;
+	struct sl_fw_set *set = NULL;
 
-	if (s->fw == NULL || (!force && !sl_fw_conf_changed(conf)))
+	if (s->fw == NULL || (!force && !sl_router_fw_changed(s->router)))
 		return 0;
-	struct sl_fw_set *set = sl_fw_build(
-		s->fw, conf, resolve_vrf, (void *)sl_router_rib_const(s->router), &warn);
+	int rc = sl_router_fw_spec(s->router, &spec, &warn);
+	if (rc == 0 && (set = sl_fw_build(s->fw, spec, &warn)) == NULL)
+		rc = -errno;
+	sl_fw_spec_free(spec);
 	for (size_t i = 0; i < warn.n; i++)
 		SD_LOG(WARNING, "firewall: %s", warn.v[i].msg);
 	sl_errors_free(&warn);
-	if (set == NULL) {
-		int rc = -errno;
+	if (rc < 0) {
 		SD_LOG(ERR, "firewall: cannot compile the rulesets (%s): the previous ones stay",
-			strerror(errno));
+			strerror(-rc));
 		return rc;
 	}
 	sl_fw_publish(s->fw, set);

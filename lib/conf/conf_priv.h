@@ -91,6 +91,10 @@ struct conf_schema {
 	const struct conf_schema *const *children; /* NULL-terminated, in render order */
 	enum conf_obj obj; /* object granularity: set on the node (or its tag values) */
 	bool split_spaces; /* MULTI: "a b" is two values */
+	/* The kind of a change recorded at this keyword (TAG: at one of its
+	 * values) and, for a TAG, at the keyword itself; SL_CHG_OTHER: the
+	 * nearest ancestor's kind (conf_change_kind). */
+	enum sl_conf_obj_kind chg, chg_all;
 };
 
 /* A NULL-terminated children list, written in place in a schema initializer. */
@@ -181,6 +185,8 @@ struct conf_change {
 	size_t ntok;
 	unsigned line;
 	uint32_t hash;
+	uint8_t kind; /* enum sl_conf_obj_kind */
+	int8_t vrf_i, iface_i, name_i; /* token index of each key, -1: none */
 };
 
 struct sl_conf {
@@ -199,6 +205,8 @@ int conf_txn_created(struct sl_conf *c, struct sl_conf_node *n);
 int conf_txn_remove(struct sl_conf *c, struct sl_conf_node *n);
 int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned line);
 void conf_changes_clear(struct sl_conf *c);
+/* The change kind of n itself (SL_CHG_OTHER: none of its own). */
+enum sl_conf_obj_kind conf_node_kind(const struct sl_conf_node *n);
 /* True when n's own path is a recorded changed path. */
 bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n);
 

@@ -19,11 +19,12 @@ static const struct conf_schema s_blackhole = {
 	"blackhole", CONF_FLAG, NULL, CONF_KIDS(&s_distance)};
 
 static const struct conf_schema s_route = {"route", CONF_TAG, &conf_t_prefix,
-	CONF_KIDS(&s_blackhole, &s_interface, &s_next_hop), CONF_OBJ_ROUTE};
+	CONF_KIDS(&s_blackhole, &s_interface, &s_next_hop), CONF_OBJ_ROUTE,
+	.chg = SL_CHG_STATIC_ROUTE};
 
 const struct conf_schema conf_s_static = {"static", CONF_CONTAINER, NULL, CONF_KIDS(&s_route)};
 
 static const struct conf_schema s_protocols = {
-	"protocols", CONF_CONTAINER, NULL, CONF_KIDS(&conf_s_static)};
+	"protocols", CONF_CONTAINER, NULL, CONF_KIDS(&conf_s_static), .chg = SL_CHG_STATICS};
 
 CONF_SCHEMA_REGISTER(s_protocols, 40)

@@ -391,12 +391,19 @@ static void check_specific(struct vctx *v, const struct sl_conf_node *n, unsigne
 		check_iface_users(v, n, line);
 		break;
 	case CONF_OBJ_VRF_PART:
-		if (!strcmp(n->name, "table"))
+		switch (conf_node_kind(n)) {
+		case SL_CHG_VRF_TABLE:
 			check_table(v, n->parent, line);
-		else if (!strcmp(n->name, "bgp"))
+			break;
+		case SL_CHG_VRF_BGP:
 			check_bgp(v, n->parent->parent, n, line);
-		else if (!strcmp(n->name, "leak-firewall"))
+			break;
+		case SL_CHG_VRF_LEAK_FIREWALL:
 			check_leak_firewall(v, n->parent, n, line);
+			break;
+		default:
+			break;
+		}
 		break;
 	case CONF_OBJ_ROUTE:
 		check_route(v, n, line);
