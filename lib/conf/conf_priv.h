@@ -84,6 +84,12 @@ enum conf_obj {
 	CONF_OBJ_RULESET,
 };
 
+/* An object's semantic check (conf_validate.c), carried by its schema node. */
+struct conf_vctx;
+typedef void conf_check_fn(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line);
+conf_check_fn conf_check_iface, conf_check_vrf, conf_check_vrf_table, conf_check_vrf_bgp,
+	conf_check_leak_firewall, conf_check_route, conf_check_prefix_list, conf_check_ruleset;
+
 struct conf_schema {
 	const char *name; /* the keyword */
 	enum conf_kind kind;
@@ -95,6 +101,9 @@ struct conf_schema {
 	 * values) and, for a TAG, at the keyword itself; SL_CHG_OTHER: the
 	 * nearest ancestor's kind (conf_change_kind). */
 	enum sl_conf_obj_kind chg, chg_all;
+	/* The semantic check of an object at this node (TAG: at its values);
+	 * NULL: none. Run for each object a transaction touched. */
+	conf_check_fn *check;
 };
 
 /* A NULL-terminated children list, written in place in a schema initializer. */

@@ -48,4 +48,5 @@ static const struct conf_schema s_address_family = {
 static const struct conf_schema s_system_as = {"system-as", CONF_LEAF, &conf_t_asn};
 
 const struct conf_schema conf_s_bgp = {"bgp", CONF_CONTAINER, NULL,
-	CONF_KIDS(&s_address_family, &s_system_as), CONF_OBJ_VRF_PART, .chg = SL_CHG_VRF_BGP};
+	CONF_KIDS(&s_address_family, &s_system_as), CONF_OBJ_VRF_PART, .chg = SL_CHG_VRF_BGP,
+	.check = conf_check_vrf_bgp};

@@ -12,7 +12,7 @@ static const struct conf_schema s_pl_rule = {"rule", CONF_TAG, &conf_t_rule_poli
 	CONF_KIDS(&s_action, &s_description, &s_ge, &s_le, &s_prefix)};
 static const struct conf_schema s_prefix_list = {"prefix-list", CONF_TAG, &conf_t_policy_name,
 	CONF_KIDS(&s_description, &s_pl_rule), CONF_OBJ_PREFIX_LIST, .chg = SL_CHG_PREFIX_LIST,
-	.chg_all = SL_CHG_PREFIX_LISTS};
+	.chg_all = SL_CHG_PREFIX_LISTS, .check = conf_check_prefix_list};
 
 static const struct conf_schema s_match_pl = {"prefix-list", CONF_LEAF, &conf_t_prefix_list_ref};
 static const struct conf_schema s_match_addr = {

@@ -20,7 +20,7 @@ static const struct conf_schema s_blackhole = {
 
 static const struct conf_schema s_route = {"route", CONF_TAG, &conf_t_prefix,
 	CONF_KIDS(&s_blackhole, &s_interface, &s_next_hop), CONF_OBJ_ROUTE,
-	.chg = SL_CHG_STATIC_ROUTE};
+	.chg = SL_CHG_STATIC_ROUTE, .check = conf_check_route};
 
 const struct conf_schema conf_s_static = {"static", CONF_CONTAINER, NULL, CONF_KIDS(&s_route)};
 
