@@ -44,7 +44,7 @@
 #include "dp_diff_model.h"
 #include "dp_fixture.h"
 
-#define BURSTS 2500
+#define BURSTS 6000
 #define CHURN_EVERY 50 /* bursts */
 
 static struct dpf F;
