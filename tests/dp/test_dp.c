@@ -4,6 +4,7 @@
  * drops, VRF by (port, VLAN), leak redirect, TTL and checksum, L2 rewrite
  * with VLAN push/pop, and every punt reason with its metadata.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -430,6 +431,24 @@ static void test_leak_filter(void **state)
 	free_out();
 }
 
+/* The fixture's notation: a line that does not parse fails the whole call,
+ * and nothing of it is applied (eth0 stays in VRF A). */
+static void test_topology_errors(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {"route 1 10.0.0.0/33 blackhole", "iface eth9 port 16",
+		"route 1 10.5.0.0/16 via 1.2.3.4", "route 1 10.5.0.0/16 via 1.2.3.4 eth1 weight 0",
+		"neigh eth1 10.100.0.9 02:aa:00:00:00", "vrf 99999", "bogus",
+		"iface eth0 port 0 vrf 2 addr 10.1.0.1/24\nroute 2 10.1.0.0/24 connected"};
+	for (size_t i = 0; i < RTE_DIM(bad); i++)
+		assert_int_equal(dpf_apply(&F, bad[i]), -EINVAL);
+	struct rte_mbuf *m = craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 1, 0, 1)});
+	run(0, &m, 1);
+	assert_int_equal(F.out.n_punt, 1);
+	assert_int_equal(sl_dp_meta(F.out.punt[0])->vrf_id, VRF_A);
+	free_out();
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -447,6 +466,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup(test_punts, reset),
 		cmocka_unit_test_setup(test_default_route_gateway, reset),
 		cmocka_unit_test_setup(test_leak_filter, reset),
+		cmocka_unit_test_setup(test_topology_errors, reset),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 	rte_eal_cleanup();
