@@ -204,6 +204,12 @@ static void on_route(struct sd *s, const struct sl_fpm_msg *m)
 		src = SL_SRC_BGP, dist = 20;
 	} else if (r->protocol == RTPROT_OSPF_) {
 		src = SL_SRC_OSPF, dist = 110;
+	} else if (r->protocol == 0 && m->kind == SL_FPM_ROUTE_DEL) {
+		/* a deletion that does not say whose: both go (absent ones cost nothing) */
+		struct sl_fpm_msg o = *m;
+		o.route.protocol = RTPROT_OSPF_;
+		on_route(s, &o);
+		src = SL_SRC_BGP, dist = 20;
 	} else {
 		f->drops[FPM_DROP_PROTOCOL]++;
 		return;

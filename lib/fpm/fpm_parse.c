@@ -158,6 +158,11 @@ static void route(const struct nlmsghdr *h, const uint8_t *body, size_t len,
 		r->type = SL_FPM_PROHIBIT;
 		break;
 	default:
+		/* zebra deletes with RTN_UNSPEC: a deletion needs no type */
+		if (m.kind == SL_FPM_ROUTE_DEL) {
+			r->type = SL_FPM_UNICAST;
+			break;
+		}
 		st->ignored[SL_FPM_IGN_ROUTE_TYPE]++;
 		return;
 	}

@@ -366,6 +366,10 @@ static void test_ignored(void **state)
 	f_msg(&f, RTM_NEWROUTE);
 	f_rtm(&f, AF_INET, 0, RTN_LOCAL);
 	f_end_msg(&f);
+	/* zebra's deletions carry no route type: delivered, not ignored */
+	f_msg(&f, RTM_DELROUTE);
+	f_rtm(&f, AF_INET, 0, RTN_UNSPEC);
+	f_end_msg(&f);
 	f_msg(&f, RTM_NEWROUTE);
 	f_rtm(&f, AF_INET, 0, RTN_UNICAST);
 	f_rta(&f, RTA_ENCAP_TYPE, &(uint16_t){1}, 2);
@@ -385,7 +389,9 @@ static void test_ignored(void **state)
 	assert_int_equal(rx.st.ignored[SL_FPM_IGN_ENCAP], 1);
 	assert_int_equal(rx.st.ignored[SL_FPM_IGN_FRAME_TYPE], 1);
 	assert_int_equal(rx.st.frames, 2);
-	assert_int_equal(got.n, 1);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.v[0].kind, SL_FPM_ROUTE_DEL);
+	assert_int_equal(rx.st.routes_del, 1);
 	for (size_t b = 0; b < SL_FPM_BAD__COUNT; b++)
 		assert_int_equal(rx.st.bad[b], 0);
 }

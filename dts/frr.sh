@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# dts: real FRR feeds sluice. Debian's FRR (zebra with dplane_fpm_nl, bgpd)
+# runs in namespace frr and peers over a veth with a real BGP speaker
+# (Debian's exabgp) in namespace peer, which announces 10,001 routes with
+# next hop 203.0.113.1 (the inet host behind sluice's eth4). zebra streams its
+# selected routes over FPM to sluiced (a veth from namespace frr to the root
+# namespace). Checked: sluice installs all 10,001 in the default VRF (table
+# 254); host a reaches 198.51.100.1 only through the BGP route; the peer going
+# away withdraws every route from sluice; zebra restarting replays its table
+# with nothing stale; sluiced restarting gets the table back when zebra
+# reconnects. The BGP session does not cross sluice: control-plane interfaces
+# are not built yet (issue 13). Skipped without frr or exabgp.
+#
+# NOT WIRED INTO MESON YET: run by hand (sudo bash dts/frr.sh with
+# SLUICE_BUILD set) the same steps worked (10,001 routes installed, the peer's
+# loss withdrew them from sluice in 0.46 s), but in this script bgpd receives
+# the 10,001 prefixes (show bgp summary: PfxRcd 10001) and none reaches
+# zebra's RIB, so nothing is streamed. Not yet understood.
+. "$(dirname "$0")/dts-lib.sh"
+dts_init fr
+FRR=/usr/lib/frr
+[ -x $FRR/zebra ] && [ -x $FRR/bgpd ] || dts_skip "no FRR ($FRR/zebra, bgpd: apt-get install frr)"
+command -v exabgp >/dev/null || dts_skip "no exabgp (apt-get install exabgp)"
+id=$(($$ % 250 + 1))
+port=$((20000 + $$ % 20000))
+fpm_addr=10.254.$id.1
+zns=$(topo_ns frr)
+pns=$(topo_ns peer)
+zdir=$TOPO_RUN/frr
+
+frr_down() {
+	local p
+	for p in "$zdir"/*.pid; do
+		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
+	done
+	pkill -f "exabgp $zdir/" 2>/dev/null
+	sleep 0.3
+	ip netns del "$zns" 2>/dev/null
+	ip netns del "$pns" 2>/dev/null
+	ip link del "${TOPO_T}z" 2>/dev/null
+	true
+}
+trap 'rc=$?; frr_down; (exit $rc); dts_cleanup' EXIT
+
+cat >"$TOPO_RUN/sluiced.conf" <<CONF
+set interfaces ethernet eth1 address 10.1.0.1/24
+set interfaces ethernet eth4 address 203.0.113.2/24
+set protocols fpm address $fpm_addr
+set protocols fpm port $port
+CONF
+
+# namespaces: root <-> frr (FPM), frr <-> peer (BGP)
+ip netns add "$zns"
+ip netns add "$pns"
+ip link add "${TOPO_T}z" type veth peer name fpm0 netns "$zns"
+ip addr add "$fpm_addr/30" dev "${TOPO_T}z"
+ip link set "${TOPO_T}z" up
+ip -n "$zns" addr add "10.254.$id.2/30" dev fpm0
+ip -n "$zns" link set fpm0 up
+ip -n "$zns" link set lo up
+ip -n "$zns" link add bgp0 type veth peer name bgp0 netns "$pns"
+ip -n "$zns" addr add 192.168.77.1/30 dev bgp0
+ip -n "$zns" link set bgp0 up
+ip -n "$pns" addr add 192.168.77.2/30 dev bgp0
+ip -n "$pns" link set bgp0 up
+ip -n "$pns" link set lo up
+# the BGP next hop must resolve in FRR's RIB: 203.0.113.0/24 is "behind" the veth
+ip -n "$zns" route add 203.0.113.0/24 dev bgp0
+
+mkdir -p "$zdir"
+cat >"$zdir/zebra.conf" <<CONF
+hostname frr
+fpm address $fpm_addr port $port
+no fpm use-next-hop-groups
+CONF
+cat >"$zdir/bgpd.conf" <<'CONF'
+hostname frr
+router bgp 65000
+ bgp router-id 192.168.77.1
+ no bgp ebgp-requires-policy
+ no bgp network import-check
+ neighbor 192.168.77.2 remote-as 65001
+ neighbor 192.168.77.2 timers connect 1
+ address-family ipv4 unicast
+  neighbor 192.168.77.2 activate
+ exit-address-family
+CONF
+{
+	echo "neighbor 192.168.77.1 {"
+	printf '  %s\n' "router-id 192.168.77.2;" "local-address 192.168.77.2;" "local-as 65001;" \
+		"peer-as 65000;"
+	echo "  static {"
+	echo "    route 198.51.100.0/24 next-hop 203.0.113.1;"
+	for ((i = 0; i < 10000; i++)); do
+		echo "    route 100.$((64 + i / 256)).$((i % 256)).0/24 next-hop 203.0.113.1;"
+	done
+	echo "  }"
+	echo "}"
+} >"$zdir/exabgp.conf"
+chown -R frr:frr "$zdir"
+
+frr_start() {
+	local d
+	for d in zebra bgpd; do
+		local extra=()
+		[ $d = zebra ] && extra=(-M dplane_fpm_nl)
+		[ $d = bgpd ] && extra=(-p 179)
+		ip netns exec "$zns" $FRR/$d -d -u frr -g frr -N "$TOPO_P" -f "$zdir/$d.conf" \
+			-i "$zdir/$d.pid" -z "$zdir/zserv.api" --vty_socket "$zdir" "${extra[@]}" \
+			--log "file:$zdir/$d.log" >>"$zdir/start.log" 2>&1 || return 1
+		sleep 0.5
+	done
+}
+frr_stop() {
+	local d
+	for d in bgpd zebra; do
+		[ -f "$zdir/$d.pid" ] && kill "$(cat "$zdir/$d.pid")" 2>/dev/null
+	done
+	for ((i = 0; i < 40; i++)); do
+		pgrep -f -- "-N $TOPO_P " >/dev/null || return 0
+		sleep 0.25
+	done
+}
+peer_start() {
+	ip netns exec "$pns" env exabgp.daemon.user=root exabgp.log.destination=stdout exabgp.cli.enable=false \
+		exabgp.api.cli=false \
+		exabgp "$zdir/exabgp.conf" >"$zdir/exabgp.out" 2>&1 &
+}
+b_routes() { topo_ctl show ip route | grep -c '^B>\*'; }
+# wait_routes N SECONDS: sluice holds N BGP routes within SECONDS
+wait_routes() {
+	local i n
+	for ((i = 0; i < $2 * 10; i++)); do
+		n=$(b_routes)
+		[ "$n" = "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "sluice holds $n BGP routes, not $1"
+	topo_ctl show fpm
+	ip netns exec "$zns" vtysh --vty_socket "$zdir" -c "show bgp summary" \
+		-c "show ip route summary" 2>&1 | tail -n 12
+	return 1
+}
+fpm_connects() { topo_ctl --json show fpm | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["connects"])'; }
+
+topo_sluiced_start "$TOPO_RUN/sluiced.conf"
+topo_wait_ready || exit 1
+topo_hosts_up
+for h in a inet; do topo_in "$h" ping -n -c 1 -W 2 "${TOPO_GW[$h]}" >/dev/null 2>&1; done
+check "FRR starts (zebra with dplane_fpm_nl, bgpd)" frr_start
+check_not "without BGP, a cannot reach 198.51.100.1" topo_ping a 198.51.100.1 1
+peer_start
+check "zebra streams 10,001 BGP routes into the default VRF" wait_routes 10001 30
+check "as FRR's format" output_matches '^B>\* 198\.51\.100\.0/24 \[20/0\] via 203\.0\.113\.1, eth4' \
+	topo_ctl show ip route
+check "a reaches 198.51.100.1 through the BGP route" topo_ping a 198.51.100.1 2
+check "show fpm: connected, nothing refused" output_matches \
+	'results: installed [0-9]+ unknown-table 0 refused 0 out-of-memory 0 fib-full 0' topo_ctl show fpm
+
+echo "---- the peer goes away"
+t0=$(date +%s%N)
+pkill -f "exabgp $zdir/"
+check "every BGP route leaves sluice" wait_routes 0 10
+echo "withdrawn in $((($(date +%s%N) - t0) / 1000000)) ms (polling show ip route every 0.1 s)"
+check_not "a cannot reach 198.51.100.1 any more" topo_ping a 198.51.100.1 1
+
+echo "---- zebra restarts"
+peer_start
+check "the peer is back" wait_routes 10001 30
+frr_stop
+check "routes stay while zebra is away" test "$(b_routes)" = 10001
+check "FRR starts again" frr_start
+check "zebra reconnects and replays" wait_routes 10001 30
+sleep 4 # the sweep runs after 3 s of quiet
+check "nothing stale: all 10,001 after the sweep" test "$(b_routes)" = 10001
+check "a second connection" test "$(fpm_connects)" -ge 2
+
+echo "---- sluiced restarts"
+topo_down
+topo_init "$TOPO_P" "$TOPO_T" "$TOPO_RUN"
+topo_sluiced_start "$TOPO_RUN/sluiced.conf"
+topo_wait_ready || exit 1
+topo_hosts_up
+for h in a inet; do topo_in "$h" ping -n -c 1 -W 2 "${TOPO_GW[$h]}" >/dev/null 2>&1; done
+check "zebra reconnects to the new sluiced and the table comes back" wait_routes 10001 40
+check "a reaches 198.51.100.1 again" topo_ping a 198.51.100.1 2
+dts_finish
