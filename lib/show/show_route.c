@@ -7,7 +7,8 @@
 #include "show_priv.h"
 
 static const char legend[] =
-	"Codes: C - connected, L - local, S - static, B - BGP (route-target / vrf import),\n"
+	"Codes: C - connected, L - local, S - static, B - BGP (FRR, or route-target / vrf "
+	"import), O - OSPF,\n"
 	"       > - selected route, * - FIB route, i - inactive (next hop unresolved)\n"
 	"       (vrf X) - leaked: forwarding continues in VRF X\n";
 
