@@ -199,8 +199,12 @@ static int cmd_show_dataplane(
 		fprintf(out,
 			"{\"rx\":%" PRIu64 ",\"tx\":%" PRIu64 ",\"forwarded\":%" PRIu64
 			",\"leaked\":%" PRIu64 ",\"work_cycles\":%" PRIu64
-			",\"slow_path_drops\":%" PRIu64 ",\"punted\":{",
-			c.rx, c.tx, c.forwarded, c.leaked, c.work_cycles, ss.drops);
+			",\"slow_path_drops\":%" PRIu64 ",\"neighbours\":{\"entries\":%u,"
+			"\"incomplete\":%u,\"held\":%u,\"refused\":%" PRIu64
+			",\"arp_rate_limited\":%" PRIu64 ",\"icmp_rate_limited\":%" PRIu64
+			"},\"punted\":{",
+			c.rx, c.tx, c.forwarded, c.leaked, c.work_cycles, ss.drops, ss.neighbours,
+			ss.incomplete, ss.held, ss.neigh_refused, ss.arp_limited, ss.icmp_limited);
 		for (int i = 0; i < SL_DP_PUNT__COUNT; i++)
 			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", sl_dp_punt_names[i],
 				c.punted[i]);
@@ -248,6 +252,11 @@ static int cmd_show_dataplane(
 	for (int i = 0; i < SL_DP_DROP__COUNT; i++)
 		fprintf(out, " %s=%" PRIu64, sl_dp_drop_names[i], c.dropped[i]);
 	fprintf(out, "\nslow path drops: %" PRIu64 "\n", ss.drops);
+	fprintf(out,
+		"neighbours: %u (%u incomplete, %u packets held); refused %" PRIu64
+		", ARP requests rate-limited %" PRIu64 ", ICMP errors rate-limited %" PRIu64 "\n",
+		ss.neighbours, ss.incomplete, ss.held, ss.neigh_refused, ss.arp_limited,
+		ss.icmp_limited);
 	fprintf(out,
 		"worker loop gaps: longest %.1f us (%.1f us of it on CPU); over 1 ms: %" PRIu64
 		" (%" PRIu64 " on CPU)\n",

@@ -44,6 +44,12 @@ struct sl_slow_config {
 	uint64_t hz; /* TSC frequency; 0: rte_get_tsc_hz() */
 	uint64_t (*clock)(void); /* TSC now; NULL: rte_get_tsc_cycles (tests set one) */
 	uint32_t unreach_per_s; /* ICMP unreachables per second; 0: 100 */
+	/* Per interface (a VRF's interfaces each have their own), so that one
+	 * tenant cannot exhaust another's neighbours; 0: the default. */
+	uint32_t if_neigh_max; /* entries in any state; default 4,096 */
+	uint32_t if_incomplete_max; /* entries being resolved; default 256 */
+	uint32_t if_held_max; /* packets held; default 256 */
+	uint32_t if_arp_per_s; /* ARP requests a second, as large a burst; default 100 */
 };
 
 /* Neighbours held (one gateway per tenant at 4,096 tenants, with room for
@@ -53,6 +59,10 @@ struct sl_slow_config {
 #define SL_SLOW_HOLD_MAX 4 /* packets held per unresolved neighbour */
 #define SL_SLOW_HELD_MAX 4096 /* packets held for all of them together */
 #define SL_SLOW_PING_MAX 8 /* concurrent ping/traceroute sessions */
+#define SL_SLOW_IF_NEIGH_MAX 4096
+#define SL_SLOW_IF_INCOMPLETE_MAX 256
+#define SL_SLOW_IF_HELD_MAX 256
+#define SL_SLOW_IF_ARP_PER_S 100
 
 struct sl_slow;
 
@@ -91,9 +101,13 @@ struct sl_slow_stats {
 	uint64_t drops; /* packets the slow path could not send or hold */
 	uint64_t commit_punts; /* punts served inside commits, ever */
 	uint64_t icmp_limited; /* ICMP errors not sent: rate limit */
+	uint64_t neigh_refused; /* new neighbours refused: an interface's limit or a full table */
+	uint64_t arp_limited; /* ARP requests not sent: an interface's rate limit */
 	uint32_t neighbours, incomplete, held;
 };
 void sl_slow_stats_get(const struct sl_slow *sl, struct sl_slow_stats *st);
+/* The same for one interface (drops and commit_punts 0); -ENOENT if unknown. */
+int sl_slow_if_stats_get(const struct sl_slow *sl, uint16_t oif, struct sl_slow_stats *st);
 void sl_slow_counters_clear(struct sl_slow *sl);
 
 /* `show arp [vrf NAME]`: vrf_id SL_SLOW_ALL_VRFS for all. */

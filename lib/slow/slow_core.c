@@ -14,6 +14,11 @@
 
 #define UNREACH_PER_S 100 /* ICMP unreachable messages per second, burst as much */
 
+static uint32_t or_default(uint32_t v, uint32_t dflt)
+{
+	return v != 0 ? v : dflt;
+}
+
 struct sl_slow *sl_slow_new(const struct sl_slow_config *cfg)
 {
 	if (cfg == NULL || cfg->fib == NULL || cfg->pool == NULL || cfg->tx == NULL) {
@@ -24,8 +29,11 @@ struct sl_slow *sl_slow_new(const struct sl_slow_config *cfg)
 	if (sl == NULL)
 		return NULL;
 	sl->cfg = *cfg;
-	if (sl->cfg.unreach_per_s == 0)
-		sl->cfg.unreach_per_s = UNREACH_PER_S;
+	sl->cfg.unreach_per_s = or_default(cfg->unreach_per_s, UNREACH_PER_S);
+	sl->cfg.if_neigh_max = or_default(cfg->if_neigh_max, SL_SLOW_IF_NEIGH_MAX);
+	sl->cfg.if_incomplete_max = or_default(cfg->if_incomplete_max, SL_SLOW_IF_INCOMPLETE_MAX);
+	sl->cfg.if_held_max = or_default(cfg->if_held_max, SL_SLOW_IF_HELD_MAX);
+	sl->cfg.if_arp_per_s = or_default(cfg->if_arp_per_s, SL_SLOW_IF_ARP_PER_S);
 	sl->hz = cfg->hz ? cfg->hz : rte_get_tsc_hz();
 	if (sl_dp_meta_register() < 0 || slow_neigh_init(sl) < 0) {
 		sl_slow_free(sl);
@@ -166,12 +174,32 @@ void sl_slow_stats_get(const struct sl_slow *sl, struct sl_slow_stats *st)
 		.neighbours = SL_SLOW_NEIGH_MAX - sl->n_neigh_free,
 		.held = sl->n_held,
 	};
-	for (unsigned i = 0; i < sl->neigh_hi; i++)
-		st->incomplete += sl->neigh[i].state == NB_INCOMPLETE;
+	for (unsigned i = 0; i < SL_FIB_IFACE_MAX; i++) {
+		st->incomplete += sl->ifs[i].n_incomplete;
+		st->neigh_refused += sl->ifs[i].refused;
+		st->arp_limited += sl->ifs[i].arp_limited;
+	}
+}
+
+int sl_slow_if_stats_get(const struct sl_slow *sl, uint16_t oif, struct sl_slow_stats *st)
+{
+	if (oif >= SL_FIB_IFACE_MAX)
+		return -ENOENT;
+	const struct slow_if *f = &sl->ifs[oif];
+	*st = (struct sl_slow_stats){
+		.neigh_refused = f->refused,
+		.arp_limited = f->arp_limited,
+		.neighbours = f->n_neigh,
+		.incomplete = f->n_incomplete,
+		.held = f->n_held,
+	};
+	return 0;
 }
 
 void sl_slow_counters_clear(struct sl_slow *sl)
 {
 	sl->drops = 0;
 	sl->icmp_limited = 0;
+	for (unsigned i = 0; i < SL_FIB_IFACE_MAX; i++)
+		sl->ifs[i].refused = sl->ifs[i].arp_limited = 0;
 }

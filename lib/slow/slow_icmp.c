@@ -60,19 +60,10 @@ void slow_icmp_error(struct sl_slow *sl, const struct rte_ipv4_hdr *orig, uint16
 
 bool slow_unreach_allowed(struct sl_slow *sl)
 {
-	uint64_t rate = sl->cfg.unreach_per_s;
-	uint64_t now = slow_now(sl);
-	uint64_t add = (now - sl->unreach_last_tsc) * rate / sl->hz;
-	if (add > 0) {
-		sl->unreach_tokens = RTE_MIN(sl->unreach_tokens + add, rate);
-		sl->unreach_last_tsc = now;
-	}
-	if (sl->unreach_tokens == 0) {
-		sl->icmp_limited++;
-		return false;
-	}
-	sl->unreach_tokens--;
-	return true;
+	if (slow_bucket_take(&sl->unreach, sl->cfg.unreach_per_s, slow_now(sl), sl->hz))
+		return true;
+	sl->icmp_limited++;
+	return false;
 }
 
 /* A packet for one of the router's addresses (data at the IP header). */

@@ -4,6 +4,12 @@
  * REACHABLE → STALE → refreshed or freed), a small hold queue per
  * unresolved neighbour, answers to ARP requests for the router's addresses,
  * and the MACs pushed into lib/fib for the workers.
+ *
+ * Limits per interface (struct sl_slow_config): entries, entries being
+ * resolved, packets held and ARP requests a second, so that a tenant
+ * sweeping its subnet fills only its own share. An INCOMPLETE entry lives
+ * NEIGH_PROBES probe intervals (3 s) whether or not the rate limit let its
+ * requests out: a sweep's entries age fast and make room for the next.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -40,7 +46,8 @@ int slow_neigh_init(struct sl_slow *sl)
 	sl->neigh = calloc(SL_SLOW_NEIGH_MAX, sizeof(*sl->neigh));
 	sl->neigh_free = calloc(SL_SLOW_NEIGH_MAX, sizeof(*sl->neigh_free));
 	sl->neigh_ix = rte_hash_create(&p);
-	if (sl->neigh == NULL || sl->neigh_free == NULL || sl->neigh_ix == NULL)
+	sl->ifs = calloc(SL_FIB_IFACE_MAX, sizeof(*sl->ifs));
+	if (sl->neigh == NULL || sl->neigh_free == NULL || sl->neigh_ix == NULL || sl->ifs == NULL)
 		return -ENOMEM;
 	/* slot 0 on top: slots are used from the lowest, keeping walks short */
 	for (uint32_t i = 0; i < SL_SLOW_NEIGH_MAX; i++)
@@ -54,6 +61,7 @@ void slow_neigh_fini(struct sl_slow *sl)
 	rte_hash_free(sl->neigh_ix);
 	free(sl->neigh);
 	free(sl->neigh_free);
+	free(sl->ifs);
 }
 
 static struct slow_neigh *neigh_find(struct sl_slow *sl, uint16_t oif, uint32_t ip)
@@ -65,14 +73,25 @@ static struct slow_neigh *neigh_find(struct sl_slow *sl, uint16_t oif, uint32_t 
 	return &sl->neigh[(uintptr_t)data];
 }
 
-static struct slow_neigh *neigh_new(struct sl_slow *sl, uint16_t oif, uint32_t ip)
+/* A new entry in state st (INCOMPLETE or REACHABLE), or NULL: refused. */
+static struct slow_neigh *neigh_new(struct sl_slow *sl, uint16_t oif, uint32_t ip, uint8_t st)
 {
 	struct neigh_key k = {.ip = ip, .oif = oif};
-	if (sl->n_neigh_free == 0)
+	if (oif >= SL_FIB_IFACE_MAX)
 		return NULL;
+	struct slow_if *f = &sl->ifs[oif];
+	if (sl->n_neigh_free == 0 || f->n_neigh >= sl->cfg.if_neigh_max ||
+		(st == NB_INCOMPLETE && f->n_incomplete >= sl->cfg.if_incomplete_max)) {
+		f->refused++;
+		return NULL;
+	}
 	uint32_t i = sl->neigh_free[sl->n_neigh_free - 1];
-	if (rte_hash_add_key_data(sl->neigh_ix, &k, (void *)(uintptr_t)i) < 0)
+	if (rte_hash_add_key_data(sl->neigh_ix, &k, (void *)(uintptr_t)i) < 0) {
+		f->refused++;
 		return NULL;
+	}
+	f->n_neigh++;
+	f->n_incomplete += st == NB_INCOMPLETE;
 	sl->n_neigh_free--;
 	if (i >= sl->neigh_hi)
 		sl->neigh_hi = i + 1;
@@ -80,7 +99,7 @@ static struct slow_neigh *neigh_new(struct sl_slow *sl, uint16_t oif, uint32_t i
 	memset(n, 0, sizeof(*n));
 	n->oif = oif;
 	n->ip = ip;
-	n->state = NB_INCOMPLETE;
+	n->state = st;
 	return n;
 }
 
@@ -89,6 +108,7 @@ static void neigh_drop_held(struct sl_slow *sl, struct slow_neigh *n)
 	for (unsigned i = 0; i < n->n_hold; i++)
 		slow_drop(sl, n->hold[i]);
 	sl->n_held -= n->n_hold;
+	sl->ifs[n->oif].n_held -= n->n_hold;
 	n->n_hold = 0;
 }
 
@@ -132,6 +152,8 @@ static void neigh_free(struct sl_slow *sl, struct slow_neigh *n)
 	}
 	neigh_drop_held(sl, n);
 	neigh_fib_write(sl, NB_OP_FORGET, n->oif, n->ip, NULL);
+	sl->ifs[n->oif].n_neigh--;
+	sl->ifs[n->oif].n_incomplete -= n->state == NB_INCOMPLETE;
 	n->state = NB_FREE;
 	struct neigh_key k = {.ip = n->ip, .oif = n->oif};
 	if (rte_hash_del_key(sl->neigh_ix, &k) >= 0)
@@ -172,15 +194,26 @@ static void arp_send(struct sl_slow *sl, uint16_t oif, uint16_t op,
 	slow_tx(sl, f->port, m);
 }
 
+/* An interface's ARP requests: if_arp_per_s, as large a burst. */
+static bool arp_allowed(struct sl_slow *sl, uint16_t oif, uint64_t now)
+{
+	struct slow_if *f = &sl->ifs[oif];
+	if (slow_bucket_take(&f->arp, sl->cfg.if_arp_per_s, now, sl->hz))
+		return true;
+	f->arp_limited++;
+	return false;
+}
+
 static void neigh_probe(struct sl_slow *sl, struct slow_neigh *n, uint64_t now)
 {
 	const struct sl_fib_iface *f = slow_iface(sl, n->oif);
 	if (f == NULL)
 		return;
 	/* STALE entries are refreshed with a unicast request, like Linux */
-	arp_send(sl, n->oif, RTE_ARP_OP_REQUEST, n->state == NB_STALE ? &n->mac : NULL, n->ip,
-		slow_src_for(f, n->ip));
-	n->probes++;
+	if (arp_allowed(sl, n->oif, now))
+		arp_send(sl, n->oif, RTE_ARP_OP_REQUEST, n->state == NB_STALE ? &n->mac : NULL,
+			n->ip, slow_src_for(f, n->ip));
+	n->probes++; /* a suppressed probe counts: the entry ages all the same */
 	n->next_tsc = now + sl->hz * NEIGH_PROBE_MS / 1000;
 }
 
@@ -208,7 +241,7 @@ void slow_neigh_output(struct sl_slow *sl, uint16_t oif, uint32_t nh_ip, struct 
 		return;
 	}
 	if (n == NULL) {
-		n = neigh_new(sl, oif, nh_ip);
+		n = neigh_new(sl, oif, nh_ip, NB_INCOMPLETE);
 		if (n == NULL) {
 			slow_drop(sl, m);
 			return;
@@ -216,17 +249,20 @@ void slow_neigh_output(struct sl_slow *sl, uint16_t oif, uint32_t nh_ip, struct 
 		neigh_fib_write(sl, NB_OP_PENDING, oif, nh_ip, NULL);
 		neigh_probe(sl, n, slow_now(sl));
 	}
+	struct slow_if *fi = &sl->ifs[oif];
 	if (n->n_hold == SL_SLOW_HOLD_MAX) { /* keep the newest */
 		slow_drop(sl, n->hold[0]);
 		memmove(&n->hold[0], &n->hold[1], (SL_SLOW_HOLD_MAX - 1) * sizeof(n->hold[0]));
 		n->n_hold--;
 		sl->n_held--;
-	} else if (sl->n_held >= SL_SLOW_HELD_MAX) { /* the mbuf pool is for forwarding */
-		slow_drop(sl, m);
+		fi->n_held--;
+	} else if (sl->n_held >= SL_SLOW_HELD_MAX || fi->n_held >= sl->cfg.if_held_max) {
+		slow_drop(sl, m); /* the mbuf pool is for forwarding */
 		return;
 	}
 	n->hold[n->n_hold++] = m;
 	sl->n_held++;
+	fi->n_held++;
 }
 
 static void neigh_learn(struct sl_slow *sl, uint16_t oif, uint32_t ip,
@@ -236,10 +272,11 @@ static void neigh_learn(struct sl_slow *sl, uint16_t oif, uint32_t ip,
 	if (n == NULL) {
 		if (!create)
 			return;
-		n = neigh_new(sl, oif, ip);
+		n = neigh_new(sl, oif, ip, NB_REACHABLE);
 		if (n == NULL)
 			return;
 	}
+	sl->ifs[oif].n_incomplete -= n->state == NB_INCOMPLETE;
 	bool changed = n->state != NB_REACHABLE || !rte_is_same_ether_addr(&n->mac, mac);
 	n->mac = *mac;
 	n->state = NB_REACHABLE;
@@ -255,6 +292,7 @@ static void neigh_learn(struct sl_slow *sl, uint16_t oif, uint32_t ip,
 			send_l2(sl, f, mac, n->hold[i]);
 	}
 	sl->n_held -= n->n_hold;
+	sl->ifs[oif].n_held -= n->n_hold;
 	n->n_hold = 0;
 }
 

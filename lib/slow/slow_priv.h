@@ -39,10 +39,38 @@ struct slow_neigh_op {
 
 struct slow_ping; /* slow_ping.c */
 
+/* A token bucket: rate a second, as large a burst, full at first. */
+struct slow_bucket {
+	uint64_t tokens, last_tsc;
+};
+static inline bool slow_bucket_take(struct slow_bucket *b, uint64_t rate, uint64_t now, uint64_t hz)
+{
+	if (b->last_tsc == 0) {
+		b->tokens = rate;
+		b->last_tsc = now;
+	}
+	uint64_t add = (now - b->last_tsc) * rate / hz;
+	if (add > 0) {
+		b->tokens = RTE_MIN(b->tokens + add, rate);
+		b->last_tsc = now;
+	}
+	if (b->tokens == 0)
+		return false;
+	b->tokens--;
+	return true;
+}
+
+/* What one interface holds and was refused (the per-interface limits). */
+struct slow_if {
+	uint32_t n_neigh, n_incomplete, n_held;
+	struct slow_bucket arp;
+	uint64_t refused, arp_limited;
+};
+
 struct sl_slow {
 	struct sl_slow_config cfg;
 	uint64_t hz;
-	uint64_t unreach_tokens, unreach_last_tsc;
+	struct slow_bucket unreach; /* ICMP unreachables */
 	uint64_t drops, icmp_limited;
 
 	struct slow_neigh *neigh; /* SL_SLOW_NEIGH_MAX */
@@ -52,6 +80,7 @@ struct sl_slow {
 	uint32_t *neigh_free;
 	uint32_t n_neigh_free, neigh_hi;
 	uint32_t n_held; /* packets in every hold queue */
+	struct slow_if *ifs; /* SL_FIB_IFACE_MAX */
 
 	bool in_commit; /* in the sl_progress hook: neighbour writes are deferred */
 	unsigned n_defer;
@@ -105,6 +134,8 @@ void slow_local_input(struct sl_slow *sl, struct rte_mbuf *m, const struct sl_dp
 void slow_reject(struct sl_slow *sl, struct rte_mbuf *m, const struct sl_dp_meta *meta);
 
 /* slow_ping.c */
+/* An ICMP message for the router (data at the IP header); true if it
+ * answered a session (m consumed). */
 bool slow_ping_input(struct sl_slow *sl, struct rte_mbuf *m);
 void slow_ping_timers(struct sl_slow *sl, uint64_t now);
 void slow_ping_abort_all(struct sl_slow *sl);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* slow_show.c — `show arp [vrf NAME]`: the neighbour table, text or JSON. */
+/* slow_show.c — `show arp [vrf NAME]`: the neighbour table, text or JSON,
+ * and in text what each interface holds and was refused (its limits). */
+#include <inttypes.h>
 #include <string.h>
 
 #include "slow_priv.h"
@@ -38,6 +40,21 @@ void sl_slow_arp_show(const struct sl_slow *sl, FILE *out, uint32_t vrf_id, bool
 				slow_neigh_state_name(n->state));
 		first = false;
 	}
-	if (json)
+	if (json) {
 		fprintf(out, "]\n");
+		return;
+	}
+	const struct sl_fib_ifmap *m = sl_fib_ifmap(sl->cfg.fib);
+	for (uint16_t oif = 0; oif < m->n_ifs; oif++) {
+		const struct sl_fib_iface *f = &m->ifs[oif];
+		const struct slow_if *s = &sl->ifs[oif];
+		if (!f->present || (vrf_id != SL_SLOW_ALL_VRFS && f->vrf_id != vrf_id) ||
+			(s->n_neigh == 0 && s->refused == 0 && s->arp_limited == 0))
+			continue;
+		fprintf(out,
+			"%s: %u neighbours (%u incomplete, %u packets held); refused %" PRIu64
+			", ARP requests rate-limited %" PRIu64 "\n",
+			f->name, s->n_neigh, s->n_incomplete, s->n_held, s->refused,
+			s->arp_limited);
+	}
 }

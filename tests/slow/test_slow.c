@@ -3,7 +3,9 @@
  * test_slow.c — lib/slow on crafted punts: ARP answers, learning and
  * gratuitous ARP, resolution with its hold queue (overflow, release,
  * failure → host unreachable), ICMP time-exceeded and unreachable contents,
- * the unreachable rate limit, echo replies. Transmitted frames are captured
+ * the unreachable rate limit, echo replies, the per-interface neighbour
+ * limits (a sweep on one interface leaves another's resolution alone).
+ * Transmitted frames are captured
  * by the tx callback; time is a fake TSC.
  */
 #include <setjmp.h>
@@ -463,6 +465,85 @@ static void test_echo_reply(void **state)
 	assert_int_equal(ic->icmp_code, 3);
 }
 
+/* A packet punted for the unresolved neighbour nh on oif. */
+static struct rte_mbuf *unresolved_to(uint16_t oif, uint32_t nh)
+{
+	struct rte_mbuf *m = ip_pkt(SL_DP_PUNT_UNRESOLVED, oif0, HOST_A, nh, IPPROTO_UDP, 63);
+	sl_dp_meta(m)->out_oif = oif;
+	sl_dp_meta(m)->nh_ip = nh;
+	return m;
+}
+
+static unsigned arp_requests_on(uint16_t port)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < n_tx; i++)
+		n += tx_port[i] == port &&
+		     rte_be_to_cpu_16(eth_of(i)->ether_type) == RTE_ETHER_TYPE_ARP;
+	return n;
+}
+
+static void test_limits_per_interface(void **state)
+{
+	(void)state;
+	sl_slow_free(sl);
+	sl = sl_slow_new(&(struct sl_slow_config){.fib = fib,
+		.pool = pool,
+		.tx = tx_capture,
+		.hz = HZ,
+		.clock = fake_clock,
+		.if_incomplete_max = 8,
+		.if_held_max = 6,
+		.if_arp_per_s = 5});
+	assert_non_null(sl);
+	/* a sweep of 20 unknown hosts on eth1: 8 entries, 12 refused, 5 requests */
+	for (uint32_t i = 0; i < 20; i++)
+		sl_slow_input(sl, unresolved_to(oif1, sl_test_ip4(10, 100, 0, 100 + i)));
+	struct sl_slow_stats st, s1, s0;
+	assert_int_equal(sl_slow_if_stats_get(sl, oif1, &s1), 0);
+	assert_int_equal(s1.neighbours, 8);
+	assert_int_equal(s1.incomplete, 8);
+	assert_int_equal(s1.held, 6); /* the interface's hold budget */
+	assert_int_equal(s1.neigh_refused, 12);
+	assert_int_equal(s1.arp_limited, 3);
+	assert_int_equal(arp_requests_on(1), 5);
+	/* eth0 (another VRF) resolves as if nothing happened */
+	tx_reset();
+	uint32_t h0 = sl_test_ip4(10, 1, 0, 50);
+	sl_slow_input(sl, unresolved_to(oif0, h0));
+	assert_int_equal(arp_requests_on(0), 1);
+	assert_int_equal(sl_slow_if_stats_get(sl, oif0, &s0), 0);
+	assert_int_equal(s0.neigh_refused, 0);
+	assert_int_equal(s0.held, 1);
+	tx_reset();
+	sl_slow_input(sl, arp(RTE_ARP_OP_REPLY, oif0, &host2_mac, h0, ROUTER_A));
+	assert_int_equal(n_tx, 1); /* the held packet */
+	assert_true(rte_is_same_ether_addr(&eth_of(0)->dst_addr, &host2_mac));
+	sl_slow_stats_get(sl, &st);
+	assert_int_equal(st.neigh_refused, 12);
+	assert_int_equal(st.arp_limited, 3);
+	assert_int_equal(st.incomplete, 8);
+	/* the sweep's entries age in 3 s, requests sent or not; then eth1 takes new ones */
+	tx_reset();
+	for (int i = 0; i < 3; i++) {
+		now_tsc += HZ;
+		sl_slow_timers(sl);
+	}
+	assert_int_equal(sl_slow_if_stats_get(sl, oif1, &s1), 0);
+	assert_int_equal(s1.neighbours, 0);
+	assert_int_equal(s1.held, 0);
+	tx_reset();
+	sl_slow_input(sl, unresolved_to(oif1, HOST_S));
+	assert_int_equal(sl_slow_if_stats_get(sl, oif1, &s1), 0);
+	assert_int_equal(s1.neighbours, 1);
+	assert_int_equal(s1.neigh_refused, 12);
+	/* the counters clear; the state stays */
+	sl_slow_counters_clear(sl);
+	sl_slow_stats_get(sl, &st);
+	assert_int_equal(st.neigh_refused, 0);
+	assert_int_equal(st.neighbours, 3); /* h0, HOST_S, HOST_A (the unreachables' target) */
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -478,6 +559,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_time_exceeded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreachable_rate_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_echo_reply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_limits_per_interface, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, setup_fib, teardown_fib);
 	rte_eal_cleanup();
