@@ -2,7 +2,13 @@
 /*
  * slow_ping.c — ping and traceroute originated by the router: ICMP echo
  * requests sent through the normal lookup of the VRF (source = the egress
- * interface's address), answers matched on the punt path. The caller's
+ * interface's address), answers matched on the punt path. An answer counts
+ * only if it names a request of this session that was sent and not yet
+ * answered (identifier and sequence), comes from the address pinged (an
+ * echo reply) or quotes a request to it from us (an ICMP error), and (echo
+ * replies) carries back the request's send time exactly (the VRF it arrives
+ * in is not checked: a reply across a leak arrives in the other VRF): forged or duplicated replies change nothing, so at most as many
+ * are received as were sent. The caller's
  * output stays open until the session's done callback: the control loop
  * keeps forwarding and answering while a session runs.
  */
@@ -16,6 +22,7 @@
 
 #define PING_PAYLOAD 56
 #define TRACE_MAX_HOPS 30
+#define PING_COUNT_MAX 128 /* sequence numbers a session tracks */
 
 struct slow_ping {
 	struct sl_slow_ping_req req;
@@ -23,6 +30,9 @@ struct slow_ping {
 	unsigned count, sent, received;
 	uint64_t next_tsc; /* next send, or the end of the last wait */
 	uint64_t sent_tsc;
+	uint32_t src; /* the source of the requests (0: none sent yet) */
+	uint64_t seq_tsc[PING_COUNT_MAX + 1]; /* send time of each sequence number */
+	uint64_t answered[(PING_COUNT_MAX + 1 + 63) / 64]; /* sequence numbers answered */
 	bool hop_answered; /* traceroute: the current TTL got an answer */
 	bool done;
 	int status;
@@ -33,6 +43,7 @@ static void ping_send(struct sl_slow *sl, struct slow_ping *p, uint16_t seq, uin
 	uint32_t src;
 	if (sl_slow_route_src(sl, p->req.vrf_id, p->req.dst, &src) < 0)
 		return;
+	p->src = src;
 	size_t len = SL_IP4_HDR_LEN + sizeof(struct rte_icmp_hdr) + PING_PAYLOAD;
 	struct rte_mbuf *m = slow_alloc(sl, len);
 	if (m == NULL)
@@ -50,6 +61,7 @@ static void ping_send(struct sl_slow *sl, struct slow_ping *p, uint16_t seq, uin
 	ic->icmp_ident = rte_cpu_to_be_16(p->ident);
 	ic->icmp_seq_nb = rte_cpu_to_be_16(seq);
 	uint64_t now = slow_now(sl);
+	p->seq_tsc[seq] = now;
 	memcpy(ic + 1, &now, sizeof(now));
 	ic->icmp_cksum = slow_cksum(ic, sizeof(*ic) + PING_PAYLOAD);
 	sl_slow_ip_output(sl, m, p->req.vrf_id);
@@ -67,6 +79,8 @@ int sl_slow_ping_start(struct sl_slow *sl, const struct sl_slow_ping_req *req)
 		;
 	if (slot == SL_SLOW_PING_MAX)
 		return -EBUSY;
+	if (!req->traceroute && (req->count == 0 || req->count > PING_COUNT_MAX))
+		return -EINVAL;
 	struct slow_ping *p = calloc(1, sizeof(*p));
 	if (p == NULL)
 		return -ENOMEM;
@@ -138,6 +152,18 @@ static struct slow_ping *find(struct sl_slow *sl, uint16_t ident)
 	return NULL;
 }
 
+/* seq was sent by p and is not answered yet: mark it answered. */
+static bool seq_take(struct slow_ping *p, uint16_t seq)
+{
+	if (seq == 0 || seq > p->sent || seq > PING_COUNT_MAX)
+		return false;
+	uint64_t bit = 1ull << (seq % 64);
+	if (p->answered[seq / 64] & bit)
+		return false;
+	p->answered[seq / 64] |= bit;
+	return true;
+}
+
 bool slow_ping_input(struct sl_slow *sl, struct rte_mbuf *m)
 {
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
@@ -150,11 +176,14 @@ bool slow_ping_input(struct sl_slow *sl, struct rte_mbuf *m)
 	sl_addr_fmt(rte_be_to_cpu_32(ip->src_addr), from);
 	if (ic->icmp_type == RTE_IP_ICMP_ECHO_REPLY) {
 		struct slow_ping *p = find(sl, rte_be_to_cpu_16(ic->icmp_ident));
-		if (p == NULL || total < ihl + sizeof(*ic) + sizeof(uint64_t))
+		if (p == NULL || total < ihl + sizeof(*ic) + sizeof(uint64_t) ||
+			rte_be_to_cpu_32(ip->src_addr) != p->req.dst)
 			return false;
 		uint64_t t;
 		memcpy(&t, ic + 1, sizeof(t));
 		uint16_t seq = rte_be_to_cpu_16(ic->icmp_seq_nb);
+		if (seq == 0 || seq > p->sent || seq > PING_COUNT_MAX || t != p->seq_tsc[seq])
+			return false; /* not a request of ours, or not its payload */
 		FILE *out = p->req.out;
 		if (p->req.traceroute) {
 			if (seq != p->sent || p->hop_answered)
@@ -165,6 +194,8 @@ bool slow_ping_input(struct sl_slow *sl, struct rte_mbuf *m)
 			p->status = 0;
 			p->next_tsc = 0;
 		} else {
+			if (!seq_take(p, seq))
+				return false; /* a duplicate */
 			p->received++;
 			fprintf(out, "%zu bytes from %s: icmp_seq=%u ttl=%u time=%.3f ms\n",
 				total - ihl, from, seq, ip->time_to_live, ms_since(sl, t));
@@ -184,9 +215,13 @@ bool slow_ping_input(struct sl_slow *sl, struct rte_mbuf *m)
 		return false;
 	const struct rte_icmp_hdr *qi = (const struct rte_icmp_hdr *)((const uint8_t *)in + in_ihl);
 	struct slow_ping *p = find(sl, rte_be_to_cpu_16(qi->icmp_ident));
-	if (p == NULL)
-		return false;
+	if (p == NULL || qi->icmp_type != RTE_IP_ICMP_ECHO_REQUEST ||
+		rte_be_to_cpu_32(in->dst_addr) != p->req.dst ||
+		rte_be_to_cpu_32(in->src_addr) != p->src)
+		return false; /* it does not quote a request of this session */
 	uint16_t seq = rte_be_to_cpu_16(qi->icmp_seq_nb);
+	if (seq == 0 || seq > p->sent)
+		return false;
 	FILE *out = p->req.out;
 	bool unreach = ic->icmp_type == ICMP_DEST_UNREACH;
 	if (p->req.traceroute) {

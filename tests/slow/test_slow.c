@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -544,6 +546,100 @@ static void test_limits_per_interface(void **state)
 	assert_int_equal(st.neighbours, 3); /* h0, HOST_S, HOST_A (the unreachables' target) */
 }
 
+static void ping_done(void *ctx, int status)
+{
+	*(int *)ctx = status;
+}
+
+/* An echo reply from src to the router's request i of the capture, with its
+ * identifier, sequence and payload changed by the deltas. */
+static struct rte_mbuf *echo_reply(unsigned i, uint32_t src, int seq_delta, int payload_xor)
+{
+	const struct rte_ipv4_hdr *rq = ip_of(i);
+	const struct rte_icmp_hdr *ric = (const struct rte_icmp_hdr *)(rq + 1);
+	size_t len = rte_be_to_cpu_16(rq->total_length);
+	struct rte_mbuf *m;
+	uint8_t *p =
+		frame(&m, RTE_ETHER_TYPE_IPV4, len, &host2_mac, oif1, VRF_SHARED, SL_DP_PUNT_LOCAL);
+	memcpy(p, rq, len);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p;
+	ip->src_addr = rte_cpu_to_be_32(src);
+	ip->dst_addr = rq->src_addr;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	struct rte_icmp_hdr *ic = (struct rte_icmp_hdr *)(ip + 1);
+	ic->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+	ic->icmp_seq_nb =
+		rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(ric->icmp_seq_nb) + seq_delta));
+	((uint8_t *)(ic + 1))[0] ^= (uint8_t)payload_xor;
+	ic->icmp_cksum = 0;
+	ic->icmp_cksum = (uint16_t)~rte_raw_cksum(ic, len - 20);
+	return m;
+}
+
+static struct rte_mbuf *copy(struct rte_mbuf *m)
+{
+	struct rte_mbuf *c = rte_pktmbuf_copy(m, pool, 0, UINT32_MAX);
+	assert_non_null(c);
+	*sl_dp_meta(c) = *sl_dp_meta(m);
+	return c;
+}
+
+static void test_ping_forged_replies(void **state)
+{
+	(void)state;
+	learn(oif1, &host2_mac, HOST_S, ROUTER_S);
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *out = open_memstream(&text, &text_len);
+	assert_non_null(out);
+	int status = -1;
+	assert_int_equal(sl_slow_ping_start(sl, &(struct sl_slow_ping_req){.vrf_id = VRF_SHARED,
+							.dst = HOST_S,
+							.count = 3,
+							.out = out,
+							.done = ping_done,
+							.ctx = &status}),
+		0);
+	sl_slow_timers(sl); /* request 1 */
+	assert_int_equal(n_tx, 1);
+	const struct rte_ipv4_hdr *rq = ip_of(0);
+	assert_int_equal(rte_be_to_cpu_32(rq->src_addr), ROUTER_S);
+	assert_int_equal(rte_be_to_cpu_32(rq->dst_addr), HOST_S);
+	/* forged: another source, a sequence not sent, a payload not ours */
+	sl_slow_input(sl, echo_reply(0, sl_test_ip4(10, 100, 0, 66), 0, 0));
+	sl_slow_input(sl, echo_reply(0, HOST_S, 1, 0));
+	sl_slow_input(sl, echo_reply(0, HOST_S, 7, 0));
+	sl_slow_input(sl, echo_reply(0, HOST_S, -1, 0));
+	sl_slow_input(sl, echo_reply(0, HOST_S, 0, 0x5a));
+	/* the real one, then its duplicates */
+	struct rte_mbuf *real = echo_reply(0, HOST_S, 0, 0);
+	struct rte_mbuf *dup1 = copy(real), *dup2 = copy(real);
+	sl_slow_input(sl, real);
+	sl_slow_input(sl, dup1);
+	sl_slow_input(sl, dup2);
+	/* requests 2 and 3 go unanswered, except by forgeries */
+	for (int i = 0; i < 2; i++) {
+		tx_reset();
+		now_tsc += HZ;
+		sl_slow_timers(sl);
+		assert_int_equal(n_tx, 1);
+		sl_slow_input(sl, echo_reply(0, sl_test_ip4(203, 0, 113, 9), 0, 0));
+		sl_slow_input(sl, echo_reply(0, HOST_S, 0, 0x01));
+	}
+	now_tsc += HZ;
+	sl_slow_timers(sl); /* the last wait ends */
+	assert_int_equal(status, 0);
+	fclose(out);
+	assert_non_null(strstr(text, "3 packets transmitted, 1 received, 66% packet loss"));
+	/* exactly one reply line, for icmp_seq=1 */
+	char *line = strstr(text, "bytes from ");
+	assert_non_null(line);
+	assert_non_null(strstr(line, "icmp_seq=1 "));
+	assert_null(strstr(line + 1, "bytes from "));
+	free(text);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -560,6 +656,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_unreachable_rate_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_echo_reply, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits_per_interface, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ping_forged_replies, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, setup_fib, teardown_fib);
 	rte_eal_cleanup();
