@@ -7,8 +7,9 @@
  *   hold queue; it owns the ARP state machine and pushes MACs into lib/fib
  *   (sl_fib_neigh_set / sl_fib_neigh_pending), the only writes the slow
  *   path makes to the FIB.
- * - ICMP: echo replies for the router's addresses, time-exceeded,
- *   destination-unreachable (rate-limited), the answers of leak-point
+ * - ICMP: echo replies for the router's addresses (rate-limited),
+ *   time-exceeded, destination-unreachable (rate-limited, a bucket of its
+ *   own), the answers of leak-point
  *   `reject` rules (TCP RST through lib/fw's builder, else ICMP 3/13).
  * - Router output: route an IP packet the router originates in a VRF.
  * - Ping/traceroute sessions originated by the router.
@@ -44,6 +45,7 @@ struct sl_slow_config {
 	uint64_t hz; /* TSC frequency; 0: rte_get_tsc_hz() */
 	uint64_t (*clock)(void); /* TSC now; NULL: rte_get_tsc_cycles (tests set one) */
 	uint32_t unreach_per_s; /* ICMP unreachables per second; 0: 100 */
+	uint32_t echo_per_s; /* echo replies from the router per second; 0: 100 */
 	/* Per interface (a VRF's interfaces each have their own), so that one
 	 * tenant cannot exhaust another's neighbours; 0: the default. */
 	uint32_t if_neigh_max; /* entries in any state; default 4,096 */
@@ -100,7 +102,7 @@ int sl_slow_route_src(struct sl_slow *sl, uint32_t vrf_id, uint32_t dst, uint32_
 struct sl_slow_stats {
 	uint64_t drops; /* packets the slow path could not send or hold */
 	uint64_t commit_punts; /* punts served inside commits, ever */
-	uint64_t icmp_limited; /* ICMP errors not sent: rate limit */
+	uint64_t icmp_limited; /* ICMP errors and echo replies not sent: rate limits */
 	uint64_t neigh_refused; /* new neighbours refused: an interface's limit or a full table */
 	uint64_t arp_limited; /* ARP requests not sent: an interface's rate limit */
 	uint32_t neighbours, incomplete, held;

@@ -30,6 +30,7 @@ struct sl_slow *sl_slow_new(const struct sl_slow_config *cfg)
 		return NULL;
 	sl->cfg = *cfg;
 	sl->cfg.unreach_per_s = or_default(cfg->unreach_per_s, UNREACH_PER_S);
+	sl->cfg.echo_per_s = or_default(cfg->echo_per_s, UNREACH_PER_S);
 	sl->cfg.if_neigh_max = or_default(cfg->if_neigh_max, SL_SLOW_IF_NEIGH_MAX);
 	sl->cfg.if_incomplete_max = or_default(cfg->if_incomplete_max, SL_SLOW_IF_INCOMPLETE_MAX);
 	sl->cfg.if_held_max = or_default(cfg->if_held_max, SL_SLOW_IF_HELD_MAX);

@@ -3,7 +3,9 @@
  * slow_icmp.c — ICMP for and from the router: echo replies for its
  * addresses, time-exceeded, destination-unreachable (rate-limited: a token
  * bucket, unreach_per_s a second with as large a burst), and the answers of
- * leak-point `reject` rules.
+ * leak-point `reject` rules. Echo replies have a bucket of their own
+ * (echo_per_s), so a ping flood at the router neither gets answered in full
+ * nor silences the unreachables.
  */
 #include <string.h>
 
@@ -92,6 +94,11 @@ void slow_local_input(struct sl_slow *sl, struct rte_mbuf *m, const struct sl_dp
 		return;
 	}
 	if (sl_inet_cksum(ic, total - ihl, 0) != 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (!slow_bucket_take(&sl->echo, sl->cfg.echo_per_s, slow_now(sl), sl->hz)) {
+		sl->icmp_limited++;
 		rte_pktmbuf_free(m);
 		return;
 	}

@@ -71,6 +71,7 @@ struct sl_slow {
 	struct sl_slow_config cfg;
 	uint64_t hz;
 	struct slow_bucket unreach; /* ICMP unreachables */
+	struct slow_bucket echo; /* echo replies */
 	uint64_t drops, icmp_limited;
 
 	struct slow_neigh *neigh; /* SL_SLOW_NEIGH_MAX */

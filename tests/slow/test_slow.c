@@ -467,6 +467,32 @@ static void test_echo_reply(void **state)
 	assert_int_equal(ic->icmp_code, 3);
 }
 
+static void test_echo_rate_limit(void **state)
+{
+	(void)state;
+	learn(oif0, &host_mac, HOST_A, ROUTER_A);
+	/* 100 a second, a burst of 100: of 150 requests at once, 100 answered */
+	for (int i = 0; i < 150; i++)
+		sl_slow_input(
+			sl, ip_pkt(SL_DP_PUNT_LOCAL, oif0, HOST_A, ROUTER_A, IPPROTO_ICMP, 64));
+	assert_int_equal(n_tx, 100);
+	struct sl_slow_stats st;
+	sl_slow_stats_get(sl, &st);
+	assert_int_equal(st.icmp_limited, 50);
+	/* the unreachables have their own bucket: still answered */
+	tx_reset();
+	sl_slow_input(sl, ip_pkt(SL_DP_PUNT_NO_ROUTE, oif0, HOST_A, sl_test_ip4(203, 0, 113, 1),
+				  IPPROTO_UDP, 63));
+	assert_int_equal(n_tx, 1);
+	/* a tenth of a second later: 10 more replies */
+	tx_reset();
+	now_tsc += HZ / 10;
+	for (int i = 0; i < 20; i++)
+		sl_slow_input(
+			sl, ip_pkt(SL_DP_PUNT_LOCAL, oif0, HOST_A, ROUTER_A, IPPROTO_ICMP, 64));
+	assert_int_equal(n_tx, 10);
+}
+
 /* A packet punted for the unresolved neighbour nh on oif. */
 static struct rte_mbuf *unresolved_to(uint16_t oif, uint32_t nh)
 {
@@ -655,6 +681,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_time_exceeded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreachable_rate_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_echo_reply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_echo_rate_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits_per_interface, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ping_forged_replies, setup, teardown),
 	};
