@@ -5,7 +5,7 @@
 # each one the router must resolve. Meanwhile CUSTOMER-A pings a SHARED host
 # the router has never seen (10.100.0.30, brought up now on SHARED's bridge):
 # it needs a new neighbour on eth3 and must lose nothing. eth2's refusal
-# counter moves, `show arp vrf CUSTOMER-B` holds at most its INCOMPLETE cap
+# counter moves (show dataplane, show arp, telemetry /sluice/stats), `show arp vrf CUSTOMER-B` holds at most its INCOMPLETE cap
 # (256), and CUSTOMER-A's table shows none of B's entries.
 . "$(dirname "$0")/dts-lib.sh"
 dts_init nl
@@ -52,6 +52,14 @@ check "during the sweep CUSTOMER-A reaches the new SHARED host at 0 % loss ($los
 n_refused=$(refused)
 echo "info: $(topo_ctl show arp vrf CUSTOMER-B | grep '^eth2:')"
 check "the refusal counter moved ($n_refused new neighbours refused)" test "$n_refused" -gt 0
+TELEMETRY=${DPDK_TELEMETRY:-$(command -v dpdk-telemetry.py || echo /usr/bin/dpdk-telemetry.py)}
+if [ -x "$TELEMETRY" ]; then
+	tele_refused=$(printf '/sluice/stats\n' | "$TELEMETRY" -f "$TOPO_P" | "$PY" -c '
+import json, sys
+print(list(json.loads(sys.stdin.readline()).values())[0]["neighbours"]["refused"])')
+	check "telemetry /sluice/stats: neighbours.refused ($tele_refused) >= $n_refused" \
+		test "${tele_refused:-0}" -ge "$n_refused"
+fi
 check "show arp vrf CUSTOMER-B: eth2's line counts the refusals" \
 	output_matches '^eth2: [0-9]+ neighbours \([0-9]+ incomplete.*refused [1-9][0-9]*' \
 	topo_ctl show arp vrf CUSTOMER-B

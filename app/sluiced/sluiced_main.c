@@ -340,7 +340,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sluiced: cannot register the control commands\n");
 		goto out_ports;
 	}
-	struct sl_tele_src tele = {.router = sd.router, .dp = sd.dp, .fib = sd.fib, .fw = sd.fw};
+	struct sl_tele_src tele = {
+		.router = sd.router, .dp = sd.dp, .fib = sd.fib, .fw = sd.fw, .slow = sd.slow};
 	if (sl_tele_init(&tele) < 0)
 		SD_LOG(WARNING, "telemetry commands /sluice/... unavailable");
 	assign_queues(&sd);
