@@ -95,5 +95,10 @@ int sd_fw_cmds_register(struct sd *s);
 
 /* sluiced_cmds.c */
 int sd_cmds_register(struct sd *s);
+/* SIGHUP: the config file becomes the running configuration, as one commit
+ * (refused whole, with a log line, when it does not apply). */
+int sd_reload(struct sd *s);
+/* rte_eal_cleanup(), then remove this instance's hugepage files and runtime dir. */
+void sd_eal_cleanup(void);
 
 #endif

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* sluiced_cmds.c — the daemon's control-socket commands. */
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
@@ -19,30 +24,85 @@ static int usage(FILE *err, const char *u)
 	return SL_CTL_USAGE;
 }
 
+/*
+ * Write the running configuration over the config file without ever leaving
+ * a half-written one: a new file (O_EXCL: never through a symlink someone
+ * left there) in the same directory, given the old file's mode and owner,
+ * fsynced, renamed over the old one, and the directory fsynced. A symlinked
+ * config file is written where it points.
+ */
+static int save_file(const struct sd *s, const char *path, FILE *err)
+{
+	char *real = realpath(path, NULL);
+	const char *target = real ? real : path;
+	char *dir_copy = strdup(target), *base_copy = strdup(target);
+	char tmp[PATH_MAX] = "";
+	int rc = 0, fd = -1, dfd = -1;
+	FILE *f = NULL;
+	struct stat st;
+	bool had = stat(target, &st) == 0;
+
+	if (dir_copy == NULL || base_copy == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	const char *dir = dirname(dir_copy);
+	if (snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, basename(base_copy)) >=
+		(int)sizeof(tmp)) {
+		rc = -ENAMETOOLONG;
+		goto out;
+	}
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		rc = -errno;
+		fprintf(err, "save: cannot create a file in %s: %s\n", dir, strerror(errno));
+		tmp[0] = '\0';
+		goto out;
+	}
+	/* the old file's mode and owner; a new one is readable by its owner only */
+	if (fchmod(fd, had ? (st.st_mode & 07777) : 0600) < 0 ||
+		(had && fchown(fd, st.st_uid, st.st_gid) < 0 && errno != EPERM)) {
+		rc = -errno;
+		goto out;
+	}
+	if ((f = fdopen(fd, "w")) == NULL) {
+		rc = -errno;
+		goto out;
+	}
+	fd = -1; /* f owns it */
+	rc = sl_router_render(s->router, f);
+	if (rc == 0 && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+		rc = -errno;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	f = NULL;
+	if (rc == 0 && rename(tmp, target) != 0)
+		rc = -errno;
+	if (rc == 0) {
+		tmp[0] = '\0'; /* renamed: nothing to remove */
+		/* the rename itself survives a power cut only once the directory is synced */
+		if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(dfd) < 0)
+			rc = -errno;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	if (rc < 0 && tmp[0] != '\0')
+		unlink(tmp);
+	if (rc < 0)
+		fprintf(err, "save: %s: %s\n", target, strerror(-rc));
+	free(dir_copy), free(base_copy), free(real);
+	return rc;
+}
+
 static int save_config(struct sd *s, FILE *err)
 {
 	if (s->config_path == NULL) {
 		fprintf(err, "save: sluiced was started without --config FILE: nowhere to save\n");
 		return SL_CTL_FAILED;
 	}
-	char tmp[4096];
-	snprintf(tmp, sizeof(tmp), "%s.tmp", s->config_path);
-	FILE *f = fopen(tmp, "w");
-	if (f == NULL) {
-		fprintf(err, "save: %s: %s\n", tmp, strerror(errno));
-		return SL_CTL_FAILED;
-	}
-	int rc = sl_router_render(s->router, f);
-	if (fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, s->config_path) != 0)
-		rc = -errno;
-	if (rc < 0) {
-		unlink(tmp);
-		fprintf(err, "save: %s: %s\n", s->config_path, strerror(-rc));
-		return SL_CTL_FAILED;
-	}
-	return SL_CTL_OK;
+	return save_file(s, s->config_path, err) < 0 ? SL_CTL_FAILED : SL_CTL_OK;
 }
 
 static double cpu_ms(void)
@@ -67,24 +127,27 @@ static void configure_log(struct sd *s, size_t bytes, double fib_ms, uint64_t pu
 		st.commit_ms, fib_ms, punts, pw->max_ms, pw->max_cpu_ms);
 }
 
-static int cmd_configure(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
+/* One commit, then the FIB and the firewall follow it. input: set/delete lines
+ * merged into the running configuration; reload: the config file becomes the
+ * whole configuration (SIGHUP). Errors are reported as "what: line: msg". */
+static int commit_and_sync(struct sd *s, const char *input, bool reload, FILE *err)
 {
-	(void)argc, (void)argv, (void)json, (void)out;
-	struct sd *s = ctx;
+	const char *what = reload ? s->config_path : "configure";
 	struct sl_errors errs = {0};
 	unsigned flags = 0;
 	struct sl_slow_stats ss;
 	sl_slow_stats_get(s->slow, &ss);
 	uint64_t punts = ss.commit_punts;
 	sl_slow_punt_wait_start(s->slow);
-	int rc = sl_router_apply(s->router, input, &errs, &flags);
+	int rc = reload ? sl_router_reload_file(s->router, s->config_path, &errs, &flags)
+			: sl_router_apply(s->router, input, &errs, &flags);
 	if (rc < 0) {
 		sl_fib_unreserve(s->fib); /* a refused commit holds nothing */
 		for (size_t i = 0; i < errs.n; i++)
-			fprintf(err, "%u: %s\n", errs.v[i].line, errs.v[i].msg);
+			fprintf(err, "%s%s%u: %s\n", reload ? what : "", reload ? ":" : "",
+				errs.v[i].line, errs.v[i].msg);
 		if (errs.n == 0)
-			fprintf(err, "configure: %s\n", strerror(-rc));
+			fprintf(err, "%s: %s\n", what, strerror(-rc));
 		sl_errors_free(&errs);
 		return SL_CTL_FAILED;
 	}
@@ -94,26 +157,57 @@ static int cmd_configure(
 	struct sl_slow_punt_wait pw;
 	sl_slow_punt_wait_end(s->slow, &pw);
 	sl_slow_stats_get(s->slow, &ss);
-	configure_log(s, strlen(input), cpu_ms() - t, ss.commit_punts - punts, &pw);
+	configure_log(s, input ? strlen(input) : 0, cpu_ms() - t, ss.commit_punts - punts, &pw);
 	/* the firewall follows the committed configuration whatever the FIB said */
 	int frc = sd_fw_sync(s, false);
 	sl_conf_changes_release(sl_router_conf(s->router)); /* the last reader is done */
 	if (rc < 0) {
-		fprintf(err, "configure: committed, but the FIB refused some changes: %s\n",
+		fprintf(err, "%s: committed, but the FIB refused some changes: %s\n", what,
 			strerror(-rc));
 		return SL_CTL_FAILED;
 	}
 	rc = frc;
 	if (rc < 0) {
 		fprintf(err,
-			"configure: committed, but the firewall rulesets could not be "
+			"%s: committed, but the firewall rulesets could not be "
 			"compiled (%s): the previous ones stay in force\n",
-			strerror(-rc));
+			what, strerror(-rc));
 		return SL_CTL_FAILED;
 	}
 	if (flags & SL_APPLY_SAVE)
 		return save_config(s, err);
 	return SL_CTL_OK;
+}
+
+static int cmd_configure(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
+{
+	(void)argc, (void)argv, (void)json, (void)out;
+	return commit_and_sync(ctx, input, false, err);
+}
+
+int sd_reload(struct sd *s)
+{
+	if (s->config_path == NULL) {
+		SD_LOG(NOTICE, "SIGHUP: started without --config FILE: nothing to reload");
+		return 0;
+	}
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *err = open_memstream(&msg, &len);
+	if (err == NULL) {
+		SD_LOG(ERR, "SIGHUP: out of memory: %s not reloaded", s->config_path);
+		return -ENOMEM;
+	}
+	int rc = commit_and_sync(s, NULL, true, err);
+	fclose(err);
+	if (rc == SL_CTL_OK)
+		SD_LOG(NOTICE, "SIGHUP: %s reloaded", s->config_path);
+	else
+		SD_LOG(ERR, "SIGHUP: %s not reloaded, the running configuration is kept:\n%s",
+			s->config_path, msg);
+	free(msg);
+	return rc == SL_CTL_OK ? 0 : -EINVAL;
 }
 
 static int cmd_save(

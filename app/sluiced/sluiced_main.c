@@ -26,11 +26,17 @@
 RTE_LOG_REGISTER(sluiced_logtype, sluice.daemon, INFO);
 
 struct sd sd;
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, reload_signal;
 
 static void on_signal(int sig)
 {
 	stop_signal = sig;
+}
+
+static void on_hangup(int sig)
+{
+	(void)sig;
+	reload_signal = 1;
 }
 
 static void usage(FILE *f, const char *prog)
@@ -177,6 +183,10 @@ static void control_loop(struct sd *s)
 		rte_rcu_qsbr_thread_register(s->fib->qsbr, s->workers[0].lcore_id);
 	}
 	while (!stop_signal) {
+		if (reload_signal) {
+			reload_signal = 0;
+			sd_reload(s);
+		}
 		if (out != NULL)
 			poll_inline(s, out);
 		unsigned slow = sl_slow_poll(s->slow) + sl_tele_poll();
@@ -217,7 +227,7 @@ int main(int argc, char **argv)
 	}
 	argv[n] = argv[0];
 	if (parse_args(argc - n, argv + n) < 0) {
-		rte_eal_cleanup();
+		sd_eal_cleanup();
 		return 2;
 	}
 	int rc = 1;
@@ -233,6 +243,8 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
+	/* until the control loop runs, a reload has nothing to reload into */
+	signal(SIGHUP, SIG_IGN);
 
 	sd.router = sl_router_new();
 	if (sd.router == NULL) {
@@ -306,23 +318,22 @@ int main(int argc, char **argv)
 		goto out_ports;
 	}
 	sl_router_prepare_set(sd.router, sd_fib_prepare, &sd);
-	if ((rc = sd_sync(&sd)) < 0) {
+	int e;
+	if ((e = sd_sync(&sd)) < 0) {
 		struct sl_fib_stats fs;
 		sl_fib_stats_get(sd.fib, &fs);
 		fprintf(stderr,
 			"sluiced: cannot install the configuration in the FIB: %s "
 			"(VRF tables so far: %u, %zu MiB of DPDK memory; a new VRF takes %zu KiB, "
 			"a VRF past %u groups %zu MiB)\n",
-			strerror(-rc), fs.vrfs, fs.bytes_total >> 20,
+			strerror(-e), fs.vrfs, fs.bytes_total >> 20,
 			sl_fib_vrf_bytes(&sd.fib_cfg) >> 10, SL_FIB_SMALL_GROUPS_MAX,
 			sizeof(struct rte_lpm) >> 20);
-		rc = 1;
 		goto out_ports;
 	}
-	if ((rc = sd_fw_init(&sd)) < 0) {
+	if ((e = sd_fw_init(&sd)) < 0) {
 		fprintf(stderr, "sluiced: cannot set up the leak-point firewall: %s\n",
-			strerror(-rc));
-		rc = 1;
+			strerror(-e));
 		goto out_ports;
 	}
 	sl_conf_changes_release(sl_router_conf(sd.router)); /* its readers are done */
@@ -356,6 +367,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	sl_progress_hook_set(sl_slow_progress, sd.slow);
+	signal(SIGHUP, on_hangup);
 	control_loop(&sd);
 	sl_progress_hook_set(NULL, NULL);
 
@@ -378,6 +390,6 @@ out:
 	rte_mempool_free(sd.pool);
 	if (sd.router != NULL)
 		sl_router_free(sd.router);
-	rte_eal_cleanup();
+	sd_eal_cleanup();
 	return rc;
 }

@@ -170,7 +170,33 @@ void sl_router_apply_stats(const struct sl_router *r, struct sl_apply_stats *out
 	*out = r->stats;
 }
 
-int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *errs, unsigned *flags)
+/* Delete every top-level node of the candidate, so that the text that
+ * follows describes the whole configuration (line 0: not the text's). */
+static int clear_candidate(struct sl_conf *c, struct sl_errors *errs)
+{
+	const struct sl_conf_node *root = sl_conf_root(c);
+	size_t n = sl_conf_child_count(root), cur = 0, k = 0;
+	char **names = calloc(n ? n : 1, sizeof(*names));
+	int rc = names ? 0 : -ENOMEM;
+	const struct sl_conf_node *ch;
+	while (rc == 0 && k < n && (ch = sl_conf_child_next(root, &cur)) != NULL)
+		if ((names[k++] = strdup(sl_conf_node_name(ch))) == NULL)
+			rc = -ENOMEM;
+	for (size_t i = 0; rc == 0 && i < k; i++) {
+		char line[256];
+		snprintf(line, sizeof(line), "delete %s", names[i]);
+		rc = sl_conf_exec(c, line, 0, errs, NULL);
+	}
+	for (size_t i = 0; names && i < k; i++)
+		free(names[i]);
+	free(names);
+	if (rc == -ENOMEM)
+		sl_errors_add(errs, 0, "out of memory clearing the candidate configuration");
+	return rc;
+}
+
+static int apply(struct sl_router *r, const char *text, bool replace, struct sl_errors *errs,
+	unsigned *flags)
 {
 	bool save = false;
 	size_t before = errs->n;
@@ -186,7 +212,9 @@ int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *err
 		sl_errors_add(errs, 0, "another configuration transaction is open");
 		return rc;
 	}
-	rc = sl_conf_exec_text(r->conf, text, 1, errs, &save);
+	rc = replace ? clear_candidate(r->conf, errs) : 0;
+	if (rc == 0)
+		rc = sl_conf_exec_text(r->conf, text, 1, errs, &save);
 	t0 = t, t = cpu_ms(), st->parse_ms = t - t0;
 	if (rc == 0)
 		rc = sl_conf_validate(r->conf, errs);
@@ -246,7 +274,19 @@ int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *err
 	return 0;
 }
 
-int sl_router_load_file(struct sl_router *r, const char *path, struct sl_errors *errs)
+int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *errs, unsigned *flags)
+{
+	return apply(r, text, false, errs, flags);
+}
+
+int sl_router_replace(
+	struct sl_router *r, const char *text, struct sl_errors *errs, unsigned *flags)
+{
+	return apply(r, text, true, errs, flags);
+}
+
+static int load(struct sl_router *r, const char *path, bool replace, struct sl_errors *errs,
+	unsigned *flags)
 {
 	FILE *f = fopen(path, "r");
 	char *text = NULL;
@@ -274,9 +314,20 @@ int sl_router_load_file(struct sl_router *r, const char *path, struct sl_errors 
 		sl_errors_add(errs, 0, "cannot read %s", path);
 		return -EIO;
 	}
-	rc = sl_router_apply(r, text, errs, NULL);
+	rc = apply(r, text, replace, errs, flags);
 	free(text);
 	return rc;
+}
+
+int sl_router_load_file(struct sl_router *r, const char *path, struct sl_errors *errs)
+{
+	return load(r, path, false, errs, NULL);
+}
+
+int sl_router_reload_file(
+	struct sl_router *r, const char *path, struct sl_errors *errs, unsigned *flags)
+{
+	return load(r, path, true, errs, flags);
 }
 
 int sl_router_render(const struct sl_router *r, FILE *out)

@@ -60,8 +60,18 @@ struct sl_apply_stats {
 };
 void sl_router_apply_stats(const struct sl_router *r, struct sl_apply_stats *out);
 
+/*
+ * As sl_router_apply, but `text` is the whole configuration: what it does not
+ * set is deleted, in the same transaction (a reload, not a merge).
+ */
+int sl_router_replace(
+	struct sl_router *r, const char *text, struct sl_errors *errs, unsigned *flags);
+
 /* Read a file and apply it as one transaction. -errno on I/O errors. */
 int sl_router_load_file(struct sl_router *r, const char *path, struct sl_errors *errs);
+/* Read a file and make it the whole configuration (sl_router_replace). */
+int sl_router_reload_file(
+	struct sl_router *r, const char *path, struct sl_errors *errs, unsigned *flags);
 
 /* Render the running configuration as canonical `set` lines. */
 int sl_router_render(const struct sl_router *r, FILE *out);
