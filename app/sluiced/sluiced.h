@@ -43,6 +43,7 @@ struct sd {
 	struct rte_mempool *pool;
 	struct sl_ctl_server *ctl;
 	struct sl_fw *fw; /* sluiced_fw.c */
+	struct sd_fpm *fpm; /* sluiced_fpm.c; NULL until `protocols fpm` is configured */
 	bool fw_hooked; /* the datapath calls the firewall */
 	uint32_t ct_max; /* --conntrack-max; 0: lib/fw's default */
 	size_t ctl_request_max; /* --ctl-request-max in bytes; 0: lib/ctl's default */
@@ -95,6 +96,14 @@ int sd_fw_cmds_register(struct sd *s);
 
 /* sluiced_cmds.c */
 int sd_cmds_register(struct sd *s);
+
+/* sluiced_fpm.c: routes from FRR's zebra over FPM */
+struct sd_fpm;
+int sd_fpm_sync(struct sd *s); /* listener as `protocols fpm` says */
+unsigned sd_fpm_poll(struct sd *s); /* non-zero when it read something */
+void sd_fpm_timers(struct sd *s); /* the sweep after a replay */
+void sd_fpm_fini(struct sd *s);
+int sd_fpm_cmds_register(struct sd *s);
 /* SIGHUP: the config file becomes the running configuration, as one commit
  * (refused whole, with a log line, when it does not apply). */
 int sd_reload(struct sd *s);

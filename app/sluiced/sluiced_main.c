@@ -189,7 +189,7 @@ static void control_loop(struct sd *s)
 		}
 		if (out != NULL)
 			poll_inline(s, out);
-		unsigned slow = sl_slow_poll(s->slow) + sl_tele_poll();
+		unsigned slow = sl_slow_poll(s->slow) + sl_tele_poll() + sd_fpm_poll(s);
 		/* sleep in the socket poll only when there is nothing to forward */
 		int wait_ms = (slow > 0 || out != NULL) ? 0 : 1;
 		if (s->ctl != NULL)
@@ -200,6 +200,7 @@ static void control_loop(struct sd *s)
 		if (now >= next_timers) {
 			sl_slow_timers(s->slow);
 			sd_fw_timers(s);
+			sd_fpm_timers(s);
 			next_timers = now + s->hz / 100;
 		}
 		if (s->stats_period > 0 && now >= next_stats) {
@@ -337,6 +338,7 @@ int main(int argc, char **argv)
 		goto out_ports;
 	}
 	sl_conf_changes_release(sl_router_conf(sd.router)); /* its readers are done */
+	sd_fpm_sync(&sd); /* a listener that cannot open says so in the log and show fpm */
 	if (rte_pdump_init() < 0)
 		SD_LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: %s",
 			rte_strerror(rte_errno));
@@ -347,7 +349,8 @@ int main(int argc, char **argv)
 		goto out_ports;
 	}
 	sl_ctl_server_set_request_max(sd.ctl, sd.ctl_request_max);
-	if (sd_cmds_register(&sd) < 0 || sd_fw_cmds_register(&sd) < 0) {
+	if (sd_cmds_register(&sd) < 0 || sd_fw_cmds_register(&sd) < 0 ||
+		sd_fpm_cmds_register(&sd) < 0) {
 		fprintf(stderr, "sluiced: cannot register the control commands\n");
 		goto out_ports;
 	}
@@ -383,6 +386,7 @@ out_ports:
 	sd_ports_stop(&sd);
 	rte_pdump_uninit();
 out:
+	sd_fpm_fini(&sd);
 	sd_fw_fini(&sd);
 	sl_dp_free(sd.dp);
 	sl_fib_free(sd.fib);

@@ -145,7 +145,8 @@ static bool offer_of(struct audit_state *s, const struct audit_vrf *v, const str
 		if (first == NULL)
 			first = c;
 		if ((c->source == SL_SRC_CONNECTED && (all || v->bgp.redist_connected)) ||
-			(c->source == SL_SRC_STATIC && (all || v->bgp.redist_static)))
+			(c->source == SL_SRC_STATIC && (all || v->bgp.redist_static)) ||
+			c->source == SL_SRC_BGP || (c->source == SL_SRC_OSPF && all))
 			best = c;
 	}
 	if (best == NULL) {

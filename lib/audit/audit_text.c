@@ -67,6 +67,10 @@ static const char *kind_name(enum sl_rt_source s)
 		return "route-target import";
 	case SL_SRC_VRF_IMPORT:
 		return "vrf import";
+	case SL_SRC_BGP:
+		return "bgp";
+	case SL_SRC_OSPF:
+		return "ospf";
 	default:
 		return "unknown";
 	}

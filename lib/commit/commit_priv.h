@@ -21,6 +21,9 @@ struct sl_router {
 	void *prepare_ctx;
 };
 
+/* Move the RIB's change log behind the changes not yet taken (0, -ENOMEM). */
+int commit_take_changes(struct sl_router *r);
+
 /* ---- commit_read.c: typed views of configuration nodes ---- */
 
 /* The configuration node of (sub)interface ifname ("eth1", "eth1.100"), or NULL. */

@@ -328,3 +328,14 @@ int commit_rmap_read(const struct sl_conf *conf, const char *name, struct sl_rma
 	qsort(rm->rules, rm->n_rules, sizeof(*rm->rules), rule_seq_cmp);
 	return 0;
 }
+
+bool sl_router_fpm_conf(const struct sl_router *r, uint32_t *addr, uint16_t *port)
+{
+	const struct sl_conf_node *n = sl_conf_findv(r->conf, "protocols", "fpm", NULL);
+	const char *a = n ? sl_conf_leaf_value(n, "address") : NULL;
+	*addr = 0x7f000001; /* 127.0.0.1: zebra runs on the same machine */
+	if (a != NULL)
+		sl_addr_parse(a, addr);
+	*port = (uint16_t)leaf_u32(n, "port", SL_FPM_DEFAULT_PORT);
+	return n != NULL;
+}

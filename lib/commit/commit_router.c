@@ -68,7 +68,7 @@ const struct sl_rib *sl_router_rib_const(const struct sl_router *r)
 }
 
 /* Move the RIB's change log behind the changes not yet taken. */
-static int take_rib_changes(struct sl_router *r)
+int commit_take_changes(struct sl_router *r)
 {
 	const struct sl_fib_change *c;
 	size_t n = sl_rib_changes(r->rib, &c);
@@ -234,7 +234,7 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 	/* the FIB changes are taken before the commit is final, so that the
 	 * forwarding plane can refuse them (and a failure here undoes all) */
 	size_t had = r->n_changes;
-	if (rc == 0 && r->fib_log && (rc = take_rib_changes(r)) < 0)
+	if (rc == 0 && r->fib_log && (rc = commit_take_changes(r)) < 0)
 		sl_errors_add(errs, 0, "out of memory recording FIB changes");
 	if (rc == 0 && r->fib_log && r->prepare != NULL) {
 		char msg[256] = "";

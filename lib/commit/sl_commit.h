@@ -73,6 +73,42 @@ int sl_router_load_file(struct sl_router *r, const char *path, struct sl_errors 
 int sl_router_reload_file(
 	struct sl_router *r, const char *path, struct sl_errors *errs, unsigned *flags);
 
+/* ---- routes from a routing daemon (FRR through FPM) ---- */
+
+/* One route as the daemon gives it. */
+struct sl_dyn_route {
+	uint32_t table; /* kernel table id: 254 = the default VRF, else `vrf name X table N` */
+	struct sl_prefix prefix;
+	enum sl_rt_source source; /* SL_SRC_BGP or SL_SRC_OSPF */
+	size_t n; /* paths; 0 withdraws the route */
+	struct sl_static_nh nh[SL_ECMP_MAX]; /* gateway, interface or blackhole; vrf "" */
+};
+
+enum sl_dyn_result {
+	SL_DYN_OK = 0, /* installed or withdrawn */
+	SL_DYN_NO_VRF, /* no VRF has that table */
+	SL_DYN_BAD, /* refused by the RIB (a path into another VRF, host bits, ...) */
+	SL_DYN_NOMEM,
+	SL_DYN_FIB_FULL, /* the forwarding plane refused the batch: undone */
+	SL_DYN__COUNT
+};
+extern const char *const sl_dyn_result_names[SL_DYN__COUNT];
+
+/*
+ * Apply v[0..n) in order, each route on its own (res[i] says what became
+ * of it), then offer the batch's FIB changes to the prepare hook: when it
+ * refuses, every route of the batch gets its previous paths back and the
+ * call returns its error (res: SL_DYN_FIB_FULL). Changes taken as after a
+ * commit (sl_router_changes). Not inside an open configuration transaction.
+ */
+int sl_router_dyn_apply(
+	struct sl_router *r, const struct sl_dyn_route *v, size_t n, enum sl_dyn_result *res);
+
+/* `protocols fpm`: true when configured, with the address (host order,
+ * default 127.0.0.1) and port (default SL_FPM_DEFAULT_PORT) to listen on. */
+#define SL_FPM_DEFAULT_PORT 2620
+bool sl_router_fpm_conf(const struct sl_router *r, uint32_t *addr, uint16_t *port);
+
 /* Render the running configuration as canonical `set` lines. */
 int sl_router_render(const struct sl_router *r, FILE *out);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Schema: static routes, shared by the default VRF (`protocols static`, registered
- * here) and every VRF (`vrf name V protocols static`, conf_schema_vrf.c).
+ * here) and every VRF (`vrf name V protocols static`, conf_schema_vrf.c), and
+ * the FPM listener routes from FRR arrive on (`protocols fpm`).
  */
 #include "conf_priv.h"
 
@@ -23,7 +24,14 @@ static const struct conf_schema s_route = {"route", CONF_TAG, &conf_t_prefix,
 
 const struct conf_schema conf_s_static = {"static", CONF_CONTAINER, NULL, CONF_KIDS(&s_route)};
 
+/* zebra's FPM connects here (FRR's `fpm address A port P` names the same):
+ * the listener runs while the node exists; address default 127.0.0.1 */
+static const struct conf_schema s_fpm_address = {"address", CONF_LEAF, &conf_t_ipv4};
+static const struct conf_schema s_fpm_port = {"port", CONF_LEAF, &conf_t_port};
+static const struct conf_schema s_fpm = {
+	"fpm", CONF_CONTAINER, NULL, CONF_KIDS(&s_fpm_address, &s_fpm_port)};
+
 static const struct conf_schema s_protocols = {
-	"protocols", CONF_CONTAINER, NULL, CONF_KIDS(&conf_s_static)};
+	"protocols", CONF_CONTAINER, NULL, CONF_KIDS(&s_fpm, &conf_s_static)};
 
 CONF_SCHEMA_REGISTER(s_protocols, 40)

@@ -328,6 +328,7 @@ NUM(conf_t_vlan, 0, 4094, "0..4094");
 NUM(conf_t_mtu, 68, 9000, "68..9000");
 NUM(conf_t_vif_mtu, 68, 9000, "68..9000");
 NUM(conf_t_asn, 1, 4294967295u, "1..4294967295");
+NUM(conf_t_port, 1, 65535, "1..65535");
 const struct conf_type conf_t_table = {.valid = "1..4294967295 except 253-255",
 	.parse = parse_u32,
 	.cmp = cmp_num,

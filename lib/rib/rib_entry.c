@@ -125,7 +125,7 @@ int rib_cand_cmp(const struct sl_rib *rib, const struct rib_cand *a, const struc
  * forwards to a gateway or out of an interface (a group member). */
 static bool path_capable(const struct rib_cand *c)
 {
-	return c->active && (c->source == SL_SRC_STATIC || c->source == SL_SRC_STATIC_LEAK) &&
+	return c->active && (rib_src_own_routed(c->source) || c->source == SL_SRC_STATIC_LEAK) &&
 	       (c->nh.type == SL_NH_GATEWAY || c->nh.type == SL_NH_CONNECTED);
 }
 

@@ -60,8 +60,10 @@ bool rib_export_compute(
 		const struct rib_cand *c = &e->cands[i];
 		if (!c->active)
 			break;
+		/* BGP's own routes are in its table: always exported */
 		if ((c->source == SL_SRC_CONNECTED && (all || vrf->bgp.redist_connected)) ||
-			(c->source == SL_SRC_STATIC && (all || vrf->bgp.redist_static)))
+			(c->source == SL_SRC_STATIC && (all || vrf->bgp.redist_static)) ||
+			c->source == SL_SRC_BGP || (c->source == SL_SRC_OSPF && all))
 			best = c;
 	}
 	if (best == NULL)

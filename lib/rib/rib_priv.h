@@ -55,11 +55,12 @@ struct rib_cand {
 	uint32_t cfg_gw;
 };
 
+/* A static route's next hop, or a routing daemon's path (source != 0). */
 struct rib_static_cfg {
 	uint8_t type; /* enum sl_static_type */
 	uint8_t distance;
 	uint8_t weight; /* 1..SL_WEIGHT_MAX */
-	uint8_t pad_;
+	uint8_t source; /* 0: configuration; SL_SRC_BGP, SL_SRC_OSPF: sl_rib_proto_set */
 	name_id ifname;
 	name_id vrf; /* 0 = own VRF */
 	uint32_t gw;
@@ -107,6 +108,13 @@ static inline const struct rib_export *rib_entry_exp(const struct rib_entry *e)
 static inline const struct rib_static_cfg *rib_entry_statics(const struct rib_entry *e)
 {
 	return e->n_statics > 1 ? e->st.many : &e->st.one;
+}
+
+/* A route of the VRF itself that resolves gateways and can be one path of
+ * several: a static or a routing daemon's route (not connected, not leaked). */
+static inline bool rib_src_own_routed(uint8_t source)
+{
+	return source == SL_SRC_STATIC || source == SL_SRC_BGP || source == SL_SRC_OSPF;
 }
 
 /* Replace the statics of e with a copy of cfg[0..n). 0 or -ENOMEM. */

@@ -74,6 +74,60 @@ const char *sl_rib_vrf_name(const struct sl_rib *rib, uint32_t vrf_id)
 	return rib_name(rib, rib->vrfs[vrf_id]->name);
 }
 
+const char *sl_rib_vrf_by_table(const struct sl_rib *rib, uint32_t table)
+{
+	for (uint32_t i = 0; i < SL_VRF_MAX; i++)
+		if (rib->vrfs[i] != NULL && rib->vrfs[i]->table == table)
+			return rib_name(rib, rib->vrfs[i]->name);
+	return NULL;
+}
+
+void sl_rib_proto_foreach(const struct sl_rib *rib,
+	void (*cb)(uint32_t table, struct sl_prefix prefix, enum sl_rt_source source, void *ctx),
+	void *ctx)
+{
+	for (uint32_t v = 0; v < SL_VRF_MAX; v++) {
+		const struct rib_vrf *vrf = rib->vrfs[v];
+		for (size_t i = 0; vrf && i < vrf->routes.cap; i++) {
+			const struct rib_entry *e = vrf->routes.slots[i];
+			uint8_t seen = 0; /* one call per source of the entry */
+			for (size_t k = 0; e && k < e->n_statics; k++) {
+				uint8_t src = rib_entry_statics(e)[k].source;
+				if (src == 0 || (seen & (1u << (src & 7))))
+					continue;
+				seen |= (uint8_t)(1u << (src & 7));
+				cb(vrf->table, (struct sl_prefix){e->addr, e->len},
+					(enum sl_rt_source)src, ctx);
+			}
+		}
+	}
+}
+
+int sl_rib_proto_get(const struct sl_rib *rib, const char *vrf_name, struct sl_prefix prefix,
+	enum sl_rt_source source, struct sl_static_nh *nhs, size_t max)
+{
+	const struct rib_vrf *vrf = rib_vrf_by_name(rib, vrf_name);
+	if (vrf == NULL)
+		return -ENOENT;
+	const struct rib_entry *e = rib_table_find(&vrf->routes, prefix.addr, prefix.len);
+	size_t n = 0;
+	for (size_t i = 0; e && i < e->n_statics; i++) {
+		const struct rib_static_cfg *s = &rib_entry_statics(e)[i];
+		if (s->source != source)
+			continue;
+		if (n == max)
+			return -ENOSPC;
+		struct sl_static_nh *o = &nhs[n++];
+		memset(o, 0, sizeof(*o));
+		o->type = (enum sl_static_type)s->type;
+		o->gw = s->gw;
+		o->distance = s->distance;
+		o->weight = s->weight;
+		snprintf(o->ifname, sizeof(o->ifname), "%s", rib_name(rib, s->ifname));
+	}
+	return (int)n;
+}
+
 static void route_fill(
 	const struct sl_rib *rib, const struct rib_entry *e, size_t i, struct sl_route *r)
 {
@@ -138,7 +192,12 @@ int sl_rib_static_foreach(const struct sl_rib *rib, const char *vrf_name,
 		return -ENOENT;
 	for (size_t i = 0; i < vrf->routes.cap; i++) {
 		const struct rib_entry *e = vrf->routes.slots[i];
-		if (e && e->n_statics && cb((struct sl_prefix){e->addr, e->len}, ctx))
+		if (e == NULL)
+			continue;
+		bool configured = false; /* not a routing daemon's route */
+		for (size_t k = 0; k < e->n_statics && !configured; k++)
+			configured = rib_entry_statics(e)[k].source == 0;
+		if (configured && cb((struct sl_prefix){e->addr, e->len}, ctx))
 			break;
 	}
 	return 0;
@@ -273,7 +332,7 @@ void sl_rib_vpn_foreach(
 /* ---- dump ---- */
 
 static const char *const src_name[SL_SRC__COUNT] = {
-	"connected", "local", "static", "static-leak", "vpn-import", "vrf-import"};
+	"connected", "local", "static", "static-leak", "vpn-import", "vrf-import", "bgp", "ospf"};
 
 static void nh_dump(const struct sl_rib *rib, const struct rib_nh *nh, FILE *out)
 {

@@ -280,7 +280,7 @@ static bool has_own_routes(const struct rib_entry *x)
 {
 	for (size_t i = 0; i < x->n_cands; i++)
 		if (x->cands[i].source == SL_SRC_CONNECTED || x->cands[i].source == SL_SRC_LOCAL ||
-			x->cands[i].source == SL_SRC_STATIC)
+			rib_src_own_routed(x->cands[i].source))
 			return true;
 	return false;
 }
@@ -334,7 +334,7 @@ static bool resolve_gw(const struct sl_rib *rib, const struct rib_vrf *target, u
 			return false; /* a local address, or a blackhole */
 		for (size_t i = 0; i < x->n_cands; i++) {
 			const struct rib_cand *c = &x->cands[i];
-			if (c->source != SL_SRC_STATIC || !c->active)
+			if (!rib_src_own_routed(c->source) || !c->active)
 				continue;
 			if (s->type == SL_STATIC_INTERFACE && c->nh.type == SL_NH_CONNECTED &&
 				c->nh.ifname == s->ifname) {
@@ -370,7 +370,7 @@ size_t rib_static_cands(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entr
 		const struct rib_iface *ifc;
 
 		memset(c, 0, sizeof(*c));
-		c->source = leak ? SL_SRC_STATIC_LEAK : SL_SRC_STATIC;
+		c->source = s->source ? s->source : leak ? SL_SRC_STATIC_LEAK : SL_SRC_STATIC;
 		c->distance = s->distance;
 		c->weight = s->weight;
 		c->local_pref = RIB_LOCAL_PREF_DEFAULT;
@@ -448,33 +448,47 @@ static int cfg_from_nh(struct sl_rib *rib, const struct rib_vrf *vrf, const stru
 	return 0;
 }
 
-int sl_rib_static_set(struct sl_rib *rib, const char *vrf_name, struct sl_prefix prefix,
-	const struct sl_static_nh *nhs, size_t n)
+/* Replace the next hops of (vrf, prefix) from `source` (0: the static
+ * configuration) by nhs[0..n), keeping those of the other sources. */
+static int cfg_replace(struct sl_rib *rib, const char *vrf_name, struct sl_prefix prefix,
+	uint8_t source, const struct sl_static_nh *nhs, size_t n)
 {
 	struct rib_vrf *vrf;
 	struct rib_static_cfg *cfg = NULL;
 	struct rib_entry *e;
+	size_t kept = 0;
 	int rc;
 
-	if (rib == NULL || prefix.len > 32 || (n && nhs == NULL) || n > 255 ||
+	if (rib == NULL || prefix.len > 32 || (n && nhs == NULL) ||
 		(prefix.addr & ~sl_mask(prefix.len)) != 0)
 		return -EINVAL;
 	vrf = rib_vrf_by_name(rib, vrf_name);
 	if (vrf == NULL)
 		return -ENOENT;
-	if (n) {
-		cfg = calloc(n, sizeof(*cfg));
+	e = rib_table_find(&vrf->routes, prefix.addr, prefix.len);
+	for (size_t i = 0; e && i < e->n_statics; i++)
+		kept += rib_entry_statics(e)[i].source != source;
+	if (kept + n > 255)
+		return -EINVAL;
+	if (kept + n) {
+		cfg = calloc(kept + n, sizeof(*cfg));
 		if (cfg == NULL)
 			return -ENOMEM;
-		for (size_t i = 0; i < n; i++) {
-			if ((rc = cfg_from_nh(rib, vrf, &nhs[i], &cfg[i])) < 0) {
-				free(cfg);
-				return rc;
-			}
-		}
 	}
-	e = n ? rib_entry_get(rib, vrf, prefix)
-	      : rib_table_find(&vrf->routes, prefix.addr, prefix.len);
+	kept = 0;
+	for (size_t i = 0; e && i < e->n_statics; i++)
+		if (rib_entry_statics(e)[i].source != source)
+			cfg[kept++] = rib_entry_statics(e)[i];
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = cfg_from_nh(rib, vrf, &nhs[i], &cfg[kept + i])) < 0) {
+			free(cfg);
+			return rc;
+		}
+		cfg[kept + i].source = source;
+	}
+	n += kept;
+	if (e == NULL && n)
+		e = rib_entry_get(rib, vrf, prefix);
 	if (e == NULL) {
 		free(cfg);
 		return n ? -ENOMEM : 0;
@@ -487,4 +501,23 @@ int sl_rib_static_set(struct sl_rib *rib, const char *vrf_name, struct sl_prefix
 	rib_mark(rib, e);
 	int r = rib_settle(rib);
 	return rc < 0 ? rc : r;
+}
+
+int sl_rib_static_set(struct sl_rib *rib, const char *vrf_name, struct sl_prefix prefix,
+	const struct sl_static_nh *nhs, size_t n)
+{
+	if (n > 255)
+		return -EINVAL;
+	return cfg_replace(rib, vrf_name, prefix, 0, nhs, n);
+}
+
+int sl_rib_proto_set(struct sl_rib *rib, const char *vrf_name, struct sl_prefix prefix,
+	enum sl_rt_source source, const struct sl_static_nh *nhs, size_t n)
+{
+	if (source != SL_SRC_BGP && source != SL_SRC_OSPF)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (nhs[i].vrf[0] != '\0' && strcmp(nhs[i].vrf, vrf_name ? vrf_name : "") != 0)
+			return -EINVAL; /* leaking is the leak engine's, not the daemon's */
+	return cfg_replace(rib, vrf_name, prefix, (uint8_t)source, nhs, n);
 }

@@ -58,6 +58,8 @@ enum sl_rt_source {
 	SL_SRC_STATIC_LEAK, /* S: static route with `vrf V` (cross-VRF) */
 	SL_SRC_VPN_IMPORT, /* B: imported by route-target from the VPN table */
 	SL_SRC_VRF_IMPORT, /* B: imported with `import vrf NAME` */
+	SL_SRC_BGP, /* B: selected by FRR's BGP, received through FPM */
+	SL_SRC_OSPF, /* O: selected by FRR's OSPF, received through FPM */
 	SL_SRC__COUNT
 };
 
@@ -123,6 +125,31 @@ struct sl_static_nh {
  * prefix must have no host bits (-EINVAL). */
 int sl_rib_static_set(struct sl_rib *rib, const char *vrf, struct sl_prefix prefix,
 	const struct sl_static_nh *nhs, size_t n);
+
+/*
+ * Routes a routing daemon selected (FRR, through FPM), source SL_SRC_BGP or
+ * SL_SRC_OSPF: the paths of (vrf, prefix) from that source are replaced by
+ * nhs[0..n) (gateway, interface or blackhole, in the route's own VRF: `vrf`
+ * of each must be ""; distance as the protocol gives it, e.g. 20 for eBGP);
+ * n = 0 withdraws them. They live beside the static configuration and
+ * compete with it by distance; gateways resolve recursively as a static's
+ * do; a VRF exports its BGP routes, and its OSPF routes when no
+ * `redistribute` narrows what it exports. -EINVAL: bad source, prefix, or a
+ * next hop into another VRF.
+ */
+int sl_rib_proto_set(struct sl_rib *rib, const char *vrf, struct sl_prefix prefix,
+	enum sl_rt_source source, const struct sl_static_nh *nhs, size_t n);
+
+/* The paths sl_rib_proto_set gave (vrf, prefix, source): their count (up to
+ * max, -ENOSPC past it), or -ENOENT for an unknown VRF. */
+int sl_rib_proto_get(const struct sl_rib *rib, const char *vrf, struct sl_prefix prefix,
+	enum sl_rt_source source, struct sl_static_nh *nhs, size_t max);
+/* Every (table, prefix, source) holding sl_rib_proto_set paths. */
+void sl_rib_proto_foreach(const struct sl_rib *rib,
+	void (*cb)(uint32_t table, struct sl_prefix prefix, enum sl_rt_source source, void *ctx),
+	void *ctx);
+/* The name of the VRF whose kernel table id is `table` (254: "default"), or NULL. */
+const char *sl_rib_vrf_by_table(const struct sl_rib *rib, uint32_t table);
 
 /* Leak settings of one VRF (VyOS `protocols bgp address-family ipv4-unicast`). */
 struct sl_rib_bgp {

@@ -92,6 +92,10 @@ const char *show_source_name(enum sl_rt_source s)
 		return "vpn-import";
 	case SL_SRC_VRF_IMPORT:
 		return "vrf-import";
+	case SL_SRC_BGP:
+		return "bgp";
+	case SL_SRC_OSPF:
+		return "ospf";
 	default:
 		return "unknown";
 	}
@@ -109,7 +113,10 @@ char show_source_code(enum sl_rt_source s)
 		return 'S';
 	case SL_SRC_VPN_IMPORT:
 	case SL_SRC_VRF_IMPORT:
+	case SL_SRC_BGP:
 		return 'B';
+	case SL_SRC_OSPF:
+		return 'O';
 	default:
 		return '?';
 	}

@@ -176,6 +176,9 @@ static int vrf_detail(struct show_ctx *ctx, const struct vrf_ifaces *ifaces,
 			vi->n_selected, vi->n_routes[SL_SRC_CONNECTED], vi->n_routes[SL_SRC_LOCAL],
 			vi->n_routes[SL_SRC_STATIC], vi->n_routes[SL_SRC_STATIC_LEAK],
 			vi->n_routes[SL_SRC_VPN_IMPORT], vi->n_routes[SL_SRC_VRF_IMPORT]);
+		if (vi->n_routes[SL_SRC_BGP] || vi->n_routes[SL_SRC_OSPF])
+			fprintf(o, "  Dynamic (FRR):       bgp %zu, ospf %zu\n",
+				vi->n_routes[SL_SRC_BGP], vi->n_routes[SL_SRC_OSPF]);
 	}
 	sl_router_vrf_bgp_free(&b);
 	return 0;

@@ -196,6 +196,8 @@ const char *tele_source_name(enum sl_rt_source s)
 		[SL_SRC_STATIC_LEAK] = "static_leak",
 		[SL_SRC_VPN_IMPORT] = "vpn_import",
 		[SL_SRC_VRF_IMPORT] = "vrf_import",
+		[SL_SRC_BGP] = "bgp",
+		[SL_SRC_OSPF] = "ospf",
 	};
 	return (unsigned)s < SL_SRC__COUNT ? names[s] : "unknown";
 }

@@ -163,10 +163,10 @@ static inline void t_nh_fmt(const struct sl_rib *rib, const struct sl_nh *nh, ch
 
 /* "S>* 10.1.0.0/24 [1/0] via 10.1.0.5 eth1" plus " (vrf O: <origin nh>)"
  * for leaks and " lp N" when not 100. Codes: C L S X(static-leak) V(vpn)
- * I(import vrf). */
+ * I(import vrf) B(bgp) O(ospf). */
 static inline int t_render_cb(const struct sl_route *r, void *ctx)
 {
-	static const char codes[] = "CLSXVI";
+	static const char codes[] = "CLSXVIBO";
 	struct t_render *t = ctx;
 	char p[SL_PREFIX_STR], nh[96], onh[96], extra[256] = "";
 	t_nh_fmt(t->rib, &r->nh, nh, sizeof(nh));
