@@ -3,8 +3,9 @@
  * sluiced_fw.c — the firewall at leak points in the daemon: build and
  * publish the rulesets after each commit, install the datapath hook while
  * some direction is guarded, expire tracked flows, answer `reject` for TCP,
- * and the commands `show firewall [NAME]`, `show firewall leak-points`,
- * `show conntrack [vrf NAME]` (each with --json).
+ * and the commands `show firewall [NAME]`, `show firewall leak-points`
+ * (lib/show's, given lib/fw's counters), `show conntrack [vrf NAME]` (each
+ * with --json).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -16,8 +17,8 @@
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 
-#include "sl_conf.h"
 #include "sl_fw.h"
+#include "sl_show.h"
 #include "sl_tele.h"
 #include "sluiced.h"
 
@@ -27,30 +28,24 @@ _Static_assert(SL_FW_DROP == SL_DP_DENY_DROP && SL_FW_REJECT == SL_DP_DENY_REJEC
 #define CT_SWEEP_BUDGET 4096 /* slots examined per timer tick (10 ms) */
 #define CT_SHOW_MAX 1000 /* flows listed by `show conntrack` at most */
 
-static int resolve_vrf(const char *name, void *ctx)
-{
-	struct sl_vrf_info vi;
-	if (sl_rib_vrf_info(ctx, name, &vi) < 0)
-		return -ENOENT;
-	return (int)vi.id;
-}
-
 int sd_fw_sync(struct sd *s, bool force)
 {
-	const struct sl_conf *conf = sl_router_conf_const(s->router);
 	struct sl_errors warn = {0};
+	struct sl_fw_spec *spec = NULL;
+	struct sl_fw_set *set = NULL;
 
-	if (s->fw == NULL || (!force && !sl_fw_conf_changed(conf)))
+	if (s->fw == NULL || (!force && !sl_router_fw_changed(s->router)))
 		return 0;
-	struct sl_fw_set *set = sl_fw_build(
-		s->fw, conf, resolve_vrf, (void *)sl_router_rib_const(s->router), &warn);
+	int rc = sl_router_fw_spec(s->router, &spec, &warn);
+	if (rc == 0 && (set = sl_fw_build(s->fw, spec, &warn)) == NULL)
+		rc = -errno;
+	sl_fw_spec_free(spec);
 	for (size_t i = 0; i < warn.n; i++)
 		SD_LOG(WARNING, "firewall: %s", warn.v[i].msg);
 	sl_errors_free(&warn);
-	if (set == NULL) {
-		int rc = -errno;
+	if (rc < 0) {
 		SD_LOG(ERR, "firewall: cannot compile the rulesets (%s): the previous ones stay",
-			strerror(errno));
+			strerror(-rc));
 		return rc;
 	}
 	sl_fw_publish(s->fw, set);
@@ -118,148 +113,75 @@ void sd_fw_tcp_reset(struct sd *s, const void *ip, size_t len, uint32_t vrf_id)
 	sd_ip_output(s, m, vrf_id);
 }
 
-/* ---- show firewall [NAME] -------------------------------------------- */
+/* ---- show firewall [NAME | leak-points]: lib/show with lib/fw's counters ---- */
 
-static const char *leaf2(const struct sl_conf_node *n, const char *a, const char *b)
+struct fw_live {
+	struct sd *s;
+	struct sl_tele_counts *counts; /* taken at the first leak_packets call */
+};
+
+static int live_rule_counters(
+	void *ctx, const char *ruleset, uint32_t number, uint64_t *packets, uint64_t *bytes)
 {
-	const struct sl_conf_node *c = sl_conf_child(n, a);
-	return c ? sl_conf_leaf_value(c, b) : NULL;
+	struct fw_live *l = ctx;
+	return sl_fw_rule_counters(l->s->fw, ruleset, number, packets, bytes);
 }
 
-/* "saddr 10.1.0.0/24 dport 53 state established" */
-static void conditions(const struct sl_conf_node *rule, char *buf, size_t len)
+static void live_summary(void *ctx, struct sl_show_fw_summary *out)
 {
-	static const struct {
-		const char *a, *b, *label;
-	} keys[] = {{"source", "address", "saddr"}, {"source", "port", "sport"},
-		{"destination", "address", "daddr"}, {"destination", "port", "dport"},
-		{"icmp", "type", "icmp type"}};
-	size_t off = 0;
-	const char **states = NULL, *v;
-	size_t ns = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if ((v = leaf2(rule, keys[i].a, keys[i].b)) != NULL)
-			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s %s",
-				off ? " " : "", keys[i].label, v);
-	if (sl_conf_leaf_values(rule, "state", &states, &ns) == 0)
-		for (size_t i = 0; i < ns; i++)
-			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%sstate %s",
-				off ? " " : "", states[i]);
-	free(states);
-}
-
-static void bindings_of(const struct sl_conf *conf, const char *ruleset, json_t *arr)
-{
-	const struct sl_conf_node *vrfs = sl_conf_findv(conf, "vrf", "name", NULL), *v, *t;
-	size_t cur = 0;
-	while (vrfs && (v = sl_conf_child_next(vrfs, &cur)) != NULL) {
-		const struct sl_conf_node *to = sl_conf_child(v, "leak-firewall");
-		size_t tc = 0;
-		to = to ? sl_conf_child(to, "to") : NULL;
-		while (to && (t = sl_conf_child_next(to, &tc)) != NULL) {
-			const char *name = sl_conf_leaf_value(t, "name");
-			if (name != NULL && strcmp(name, ruleset) == 0)
-				json_array_append_new(
-					arr, json_pack("{s:s, s:s}", "from", sl_conf_node_name(v),
-						     "to", sl_conf_node_name(t)));
-		}
-	}
-}
-
-static json_t *ruleset_json(struct sd *s, const struct sl_conf_node *rs)
-{
-	const char *name = sl_conf_node_name(rs);
-	const char *dflt = sl_conf_leaf_value(rs, "default-action");
-	const struct sl_conf_node *rn = sl_conf_child(rs, "rule");
-	const struct sl_conf_node **rules = NULL;
-	size_t n_rules = 0;
-	uint64_t p = 0, b = 0;
-	json_t *jr = json_array(), *jb = json_array();
-
-	if (rn != NULL && sl_conf_children_sorted(rn, &rules, &n_rules) < 0)
-		n_rules = 0;
-	for (size_t k = 0; k < n_rules; k++) {
-		char cond[256];
-		const char *num = sl_conf_node_name(rules[k]);
-		const char *act = sl_conf_leaf_value(rules[k], "action");
-		const char *proto = sl_conf_leaf_value(rules[k], "protocol");
-		bool disabled = sl_conf_has(rules[k], "disable");
-		conditions(rules[k], cond, sizeof(cond));
-		/* a disabled rule (or one without action) is not compiled: no counters */
-		bool active = sl_fw_rule_counters(
-				      s->fw, name, (uint32_t)strtoul(num, NULL, 10), &p, &b) == 0;
-		json_array_append_new(
-			jr, json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:I, s:I}", "rule", num,
-				    "action", act ? act : "-", "protocol", proto ? proto : "all",
-				    "conditions", cond, "disabled", disabled, "enforced", active,
-				    "packets", (json_int_t)(active ? p : 0), "bytes",
-				    (json_int_t)(active ? b : 0)));
-	}
-	free(rules);
-	p = b = 0;
-	sl_fw_rule_counters(s->fw, name, 0, &p, &b);
-	bindings_of(sl_router_conf_const(s->router), name, jb);
-	return json_pack("{s:s, s:s, s:I, s:I, s:o, s:o}", "name", name, "defaultAction",
-		dflt ? dflt : "drop", "defaultPackets", (json_int_t)p, "defaultBytes",
-		(json_int_t)b, "rules", jr, "leakPoints", jb);
-}
-
-static json_t *summary_json(struct sd *s)
-{
+	struct fw_live *l = ctx;
 	struct sl_fw_stats st;
-	sl_fw_stats_get(s->fw, &st);
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "classified",
-		(json_int_t)st.classified, "accepted", (json_int_t)st.accepted, "dropped",
-		(json_int_t)st.dropped, "rejected", (json_int_t)st.rejected, "unguarded",
-		(json_int_t)st.unguarded, "conntrackEntries", (json_int_t)st.ct_entries,
-		"conntrackMax", (json_int_t)st.ct_max, "conntrackFull", (json_int_t)st.ct_full,
-		"conntrackCreated", (json_int_t)st.ct_created, "conntrackExpired",
-		(json_int_t)st.ct_expired, "buildMicroseconds", (json_int_t)(st.build_ns / 1000));
+	sl_fw_stats_get(l->s->fw, &st);
+	*out = (struct sl_show_fw_summary){
+		.classified = st.classified,
+		.accepted = st.accepted,
+		.dropped = st.dropped,
+		.rejected = st.rejected,
+		.unguarded = st.unguarded,
+		.ct_entries = st.ct_entries,
+		.ct_max = st.ct_max,
+		.ct_full = st.ct_full,
+		.ct_created = st.ct_created,
+		.ct_expired = st.ct_expired,
+		.build_ns = st.build_ns,
+	};
 }
 
-static void ruleset_text(FILE *out, json_t *rs)
+static const char *live_binding(void *ctx, uint32_t from, uint32_t to)
 {
-	size_t i;
-	json_t *r;
-	fprintf(out, "Ruleset Information\n\n---------------------------------\n");
-	fprintf(out, "ipv4 Firewall \"%s\"\n\n", json_string_value(json_object_get(rs, "name")));
-	fprintf(out, "%-8s %-8s %-9s %12s %14s  %s\n", "Rule", "Action", "Protocol", "Packets",
-		"Bytes", "Conditions");
-	fprintf(out, "%-8s %-8s %-9s %12s %14s  %s\n", "-------", "------", "--------", "-------",
-		"-----", "----------");
-	json_array_foreach(json_object_get(rs, "rules"), i, r)
-	{
-		bool enforced = json_is_true(json_object_get(r, "enforced"));
-		char pk[24] = "-", by[24] = "-";
-		if (enforced) {
-			snprintf(pk, sizeof(pk), "%" JSON_INTEGER_FORMAT,
-				json_integer_value(json_object_get(r, "packets")));
-			snprintf(by, sizeof(by), "%" JSON_INTEGER_FORMAT,
-				json_integer_value(json_object_get(r, "bytes")));
-		}
-		fprintf(out, "%-8s %-8s %-9s %12s %14s  %s%s\n",
-			json_string_value(json_object_get(r, "rule")),
-			json_string_value(json_object_get(r, "action")),
-			json_string_value(json_object_get(r, "protocol")), pk, by,
-			json_string_value(json_object_get(r, "conditions")),
-			json_is_true(json_object_get(r, "disabled")) ? " (disabled)"
-			: enforced				     ? ""
-								     : " (not enforced)");
-	}
-	fprintf(out, "%-8s %-8s %-9s %12" JSON_INTEGER_FORMAT " %14" JSON_INTEGER_FORMAT "\n\n",
-		"default", json_string_value(json_object_get(rs, "defaultAction")), "all",
-		json_integer_value(json_object_get(rs, "defaultPackets")),
-		json_integer_value(json_object_get(rs, "defaultBytes")));
-	json_t *lp = json_object_get(rs, "leakPoints");
-	if (json_array_size(lp) == 0)
-		fprintf(out, "Leak point: not bound to any leak direction\n");
-	json_array_foreach(lp, i, r) fprintf(out, "Leak point: from vrf %s to vrf %s\n",
-		json_string_value(json_object_get(r, "from")),
-		json_string_value(json_object_get(r, "to")));
-	fputc('\n', out);
+	struct fw_live *l = ctx;
+	return sl_fw_binding(l->s->fw, from, to);
 }
+
+/* Packets the workers forwarded from one VRF into another since the last
+ * `clear counters` (lib/tele's sums of lib/dp's per-lcore leak counters;
+ * directions that found no slot are not included). */
+static uint64_t live_leak_packets(void *ctx, uint32_t from, uint32_t to)
+{
+	struct fw_live *l = ctx;
+	if (l->counts == NULL)
+		l->counts = sl_tele_counts_now();
+	return l->counts != NULL ? sl_tele_leak_packets(l->counts, from, to) : 0;
+}
+
+static int cmd_show_firewall(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
+{
+	(void)input;
+	struct fw_live l = {.s = ctx};
+	const struct sl_show_fw_live live = {
+		.ctx = &l,
+		.rule_counters = live_rule_counters,
+		.summary = live_summary,
+		.binding = live_binding,
+		.leak_packets = live_leak_packets,
+	};
+	int rc = sl_show_firewall(l.s->router, &live, argc - 2, argv + 2, json, out, err);
+	free(l.counts);
+	return rc == -EINVAL ? SL_CTL_USAGE : rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
+}
+
+/* ---- show conntrack [vrf NAME] ------------------------------------------ */
 
 static void emit(FILE *out, json_t *j)
 {
@@ -267,215 +189,6 @@ static void emit(FILE *out, json_t *j)
 	fputc('\n', out);
 	json_decref(j);
 }
-
-static int cmd_show_firewall(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
-{
-	(void)input;
-	struct sd *s = ctx;
-	const struct sl_conf *conf = sl_router_conf_const(s->router);
-	const struct sl_conf_node *names = sl_conf_findv(conf, "firewall", "ipv4", "name", NULL);
-	const struct sl_conf_node **sets = NULL;
-	size_t n_sets = 0;
-	const char *only = argc == 3 ? argv[2] : NULL;
-
-	if (argc > 3) {
-		fprintf(err, "usage: show firewall [NAME | leak-points]\n");
-		return SL_CTL_USAGE;
-	}
-	if (names != NULL && sl_conf_children_sorted(names, &sets, &n_sets) < 0)
-		return SL_CTL_FAILED;
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n_sets; i++)
-		if (only == NULL || strcmp(only, sl_conf_node_name(sets[i])) == 0)
-			json_array_append_new(arr, ruleset_json(s, sets[i]));
-	free(sets);
-	if (only != NULL && json_array_size(arr) == 0) {
-		fprintf(err, "show firewall: ruleset '%s' is not defined\n", only);
-		json_decref(arr);
-		return SL_CTL_FAILED;
-	}
-	if (json) {
-		emit(out, json_pack("{s:o, s:o}", "rulesets", arr, "summary", summary_json(s)));
-		return SL_CTL_OK;
-	}
-	size_t i;
-	json_t *rs;
-	json_array_foreach(arr, i, rs) ruleset_text(out, rs);
-	if (json_array_size(arr) == 0)
-		fprintf(out, "No firewall rulesets are configured.\n");
-	json_decref(arr);
-	if (only == NULL) {
-		json_t *sm = summary_json(s);
-		fprintf(out,
-			"Leak-crossing packets: %" JSON_INTEGER_FORMAT
-			" classified (%" JSON_INTEGER_FORMAT " accepted, %" JSON_INTEGER_FORMAT
-			" dropped, %" JSON_INTEGER_FORMAT " rejected), %" JSON_INTEGER_FORMAT
-			" unguarded\n"
-			"Connection tracking: %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT
-			" flows, %" JSON_INTEGER_FORMAT " new flows dropped (conntrack_full)\n",
-			json_integer_value(json_object_get(sm, "classified")),
-			json_integer_value(json_object_get(sm, "accepted")),
-			json_integer_value(json_object_get(sm, "dropped")),
-			json_integer_value(json_object_get(sm, "rejected")),
-			json_integer_value(json_object_get(sm, "unguarded")),
-			json_integer_value(json_object_get(sm, "conntrackEntries")),
-			json_integer_value(json_object_get(sm, "conntrackMax")),
-			json_integer_value(json_object_get(sm, "conntrackFull")));
-		json_decref(sm);
-	}
-	return SL_CTL_OK;
-}
-
-/* ---- show firewall leak-points ----------------------------------------- */
-
-struct leak_dir {
-	uint32_t from, to;
-	size_t prefixes;
-};
-
-struct leak_walk {
-	const struct sl_rib *rib;
-	uint32_t vrf_id;
-	struct leak_dir *v;
-	size_t n, cap;
-};
-
-static void leak_add(struct leak_walk *w, uint32_t from, uint32_t to, size_t prefixes)
-{
-	for (size_t i = 0; i < w->n; i++)
-		if (w->v[i].from == from && w->v[i].to == to) {
-			w->v[i].prefixes += prefixes;
-			return;
-		}
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 32;
-		struct leak_dir *v = realloc(w->v, cap * sizeof(*v));
-		if (v == NULL)
-			return;
-		w->v = v;
-		w->cap = cap;
-	}
-	w->v[w->n++] = (struct leak_dir){from, to, prefixes};
-}
-
-static int route_cb(const struct sl_route *r, void *ctx)
-{
-	struct leak_walk *w = ctx;
-	struct sl_vrf_info vi;
-	if (!r->selected || r->origin_vrf[0] == '\0')
-		return 0;
-	if (sl_rib_vrf_info(w->rib, r->origin_vrf, &vi) == 0)
-		leak_add(w, w->vrf_id, vi.id, 1);
-	return 0;
-}
-
-static int vrf_cb(const struct sl_vrf_info *vi, void *ctx)
-{
-	struct leak_walk *w = ctx;
-	w->vrf_id = vi->id;
-	sl_rib_route_foreach(w->rib, vi->name, route_cb, w);
-	return 0;
-}
-
-static int cmp_dir(const void *a, const void *b, void *ctx)
-{
-	const struct leak_dir *x = a, *y = b;
-	const struct sl_rib *rib = ctx;
-	int c = strcmp(sl_rib_vrf_name(rib, x->from), sl_rib_vrf_name(rib, y->from));
-	return c ? c : strcmp(sl_rib_vrf_name(rib, x->to), sl_rib_vrf_name(rib, y->to));
-}
-
-/* Packets the workers forwarded from one VRF into another since the last
- * `clear counters` (lib/tele's sums of lib/dp's per-lcore leak counters;
- * directions that found no slot are not included). */
-static uint64_t leak_packets(const struct sl_tele_counts *c, uint32_t from, uint32_t to)
-{
-	return c != NULL ? sl_tele_leak_packets(c, from, to) : 0;
-}
-
-static int show_leak_points(struct sd *s, bool json, FILE *out)
-{
-	const struct sl_rib *rib = sl_router_rib_const(s->router);
-	struct leak_walk w = {.rib = rib};
-	const struct sl_conf *conf = sl_router_conf_const(s->router);
-	const struct sl_conf_node *vrfs = sl_conf_findv(conf, "vrf", "name", NULL), *v, *t;
-	size_t cur = 0;
-
-	/* leaked routes installed in X that lead into Y: traffic crosses X → Y */
-	sl_rib_vrf_foreach(rib, vrf_cb, &w);
-	/* bindings without a leak (yet) are listed too */
-	while (vrfs && (v = sl_conf_child_next(vrfs, &cur)) != NULL) {
-		const struct sl_conf_node *to = sl_conf_child(v, "leak-firewall");
-		size_t tc = 0;
-		to = to ? sl_conf_child(to, "to") : NULL;
-		while (to && (t = sl_conf_child_next(to, &tc)) != NULL) {
-			struct sl_vrf_info a, b;
-			if (sl_rib_vrf_info(rib, sl_conf_node_name(v), &a) == 0 &&
-				sl_rib_vrf_info(rib, sl_conf_node_name(t), &b) == 0)
-				leak_add(&w, a.id, b.id, 0);
-		}
-	}
-	if (w.n > 1)
-		qsort_r(w.v, w.n, sizeof(*w.v), cmp_dir, (void *)rib);
-	json_t *arr = json_array();
-	size_t unguarded = 0;
-	struct sl_tele_counts *counts = sl_tele_counts_now();
-	for (size_t i = 0; i < w.n; i++) {
-		const char *rs = sl_fw_binding(s->fw, w.v[i].from, w.v[i].to);
-		unguarded += rs == NULL && w.v[i].prefixes > 0;
-		json_array_append_new(
-			arr, json_pack("{s:s, s:s, s:I, s:s?, s:b, s:I}", "from",
-				     sl_rib_vrf_name(rib, w.v[i].from), "to",
-				     sl_rib_vrf_name(rib, w.v[i].to), "prefixes",
-				     (json_int_t)w.v[i].prefixes, "ruleset", rs, "guarded",
-				     rs != NULL, "packets",
-				     (json_int_t)leak_packets(counts, w.v[i].from, w.v[i].to)));
-	}
-	free(counts);
-	free(w.v);
-	if (json) {
-		emit(out, json_pack("{s:o, s:I}", "leakPoints", arr, "unguarded",
-				  (json_int_t)unguarded));
-		return SL_CTL_OK;
-	}
-	fprintf(out, "%-16s %-16s %9s %12s  %-24s %s\n", "From VRF", "To VRF", "Prefixes",
-		"Packets", "Ruleset", "State");
-	size_t i;
-	json_t *d;
-	json_array_foreach(arr, i, d)
-	{
-		const char *rs = json_string_value(json_object_get(d, "ruleset"));
-		json_int_t np = json_integer_value(json_object_get(d, "prefixes"));
-		fprintf(out,
-			"%-16s %-16s %9" JSON_INTEGER_FORMAT " %12" JSON_INTEGER_FORMAT
-			"  %-24s %s\n",
-			json_string_value(json_object_get(d, "from")),
-			json_string_value(json_object_get(d, "to")), np,
-			json_integer_value(json_object_get(d, "packets")), rs ? rs : "-",
-			rs ? (np ? "guarded" : "guarded (no leaked route)") : "UNGUARDED");
-	}
-	if (json_array_size(arr) == 0)
-		fprintf(out, "No leak directions: every VRF is isolated.\n");
-	else
-		fprintf(out, "%zu leak direction(s), %zu unguarded\n", json_array_size(arr),
-			unguarded);
-	json_decref(arr);
-	return SL_CTL_OK;
-}
-
-static int cmd_show_leak_points(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
-{
-	(void)argv, (void)input;
-	if (argc != 3) {
-		fprintf(err, "usage: show firewall leak-points\n");
-		return SL_CTL_USAGE;
-	}
-	return show_leak_points(ctx, json, out);
-}
-
-/* ---- show conntrack [vrf NAME] ------------------------------------------ */
 
 struct ct_show {
 	const struct sl_rib *rib;
@@ -575,7 +288,7 @@ int sd_fw_cmds_register(struct sd *s)
 {
 	int rc = sl_ctl_register("show firewall", cmd_show_firewall, s);
 	if (rc == 0)
-		rc = sl_ctl_register("show firewall leak-points", cmd_show_leak_points, s);
+		rc = sl_ctl_register("show firewall leak-points", cmd_show_firewall, s);
 	if (rc == 0)
 		rc = sl_ctl_register("show conntrack", cmd_show_conntrack, s);
 	return rc;

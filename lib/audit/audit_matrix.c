@@ -3,15 +3,14 @@
  * The VRF x VRF leak matrix. FROM reaches TO through FROM's selected leaked
  * routes whose forwarding continues in TO. The return path asks, for each
  * connected prefix of FROM (where its hosts live), whether TO's longest
- * match for it leads back into FROM. Firewall bindings are read from the
- * configuration (`vrf name FROM leak-firewall to TO name R`).
+ * match for it leads back into FROM. Firewall bindings (`vrf name FROM
+ * leak-firewall to TO name R`) come from lib/commit's firewall spec.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit_priv.h"
-#include "sl_conf.h"
 
 struct lookup_first {
 	bool found;
@@ -79,23 +78,25 @@ static int index_of(const struct sl_leak_matrix *m, const char *name)
 	return -1;
 }
 
-static void firewall_bindings(const struct sl_router *r, struct sl_leak_matrix *m)
+/* The ruleset of each cell's direction, from lib/commit's firewall spec. */
+static int firewall_bindings(const struct sl_router *r, struct sl_leak_matrix *m)
 {
-	const struct sl_conf *conf = sl_router_conf_const(r);
+	struct sl_fw_spec *spec = NULL;
+	struct sl_errors msgs = {0};
+	int rc = sl_router_fw_spec(r, &spec, &msgs);
 
-	for (size_t x = 0; x < m->n_vrfs; x++) {
-		const struct sl_conf_node *to =
-			sl_conf_findv(conf, "vrf", "name", m->vrfs[x], "leak-firewall", "to", NULL);
-		const struct sl_conf_node *t;
-		size_t cur = 0;
-		while ((t = sl_conf_child_next(to, &cur)) != NULL) {
-			int y = index_of(m, sl_conf_node_name(t));
-			const char *rs = sl_conf_leaf_value(t, "name");
-			if (y >= 0 && rs != NULL)
-				snprintf(m->cells[x * m->n_vrfs + (size_t)y].firewall, SL_NAME_MAX,
-					"%s", rs);
-		}
+	sl_errors_free(&msgs);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < spec->n_bindings; i++) {
+		const struct sl_fw_binding_spec *b = &spec->bindings[i];
+		int x = index_of(m, b->from), y = index_of(m, b->to);
+		if (x >= 0 && y >= 0)
+			snprintf(m->cells[(size_t)x * m->n_vrfs + (size_t)y].firewall, SL_NAME_MAX,
+				"%s", spec->rulesets[b->ruleset].name);
 	}
+	sl_fw_spec_free(spec);
+	return 0;
 }
 
 int sl_leak_matrix(const struct sl_router *r, struct sl_leak_matrix *m)
@@ -143,8 +144,7 @@ int sl_leak_matrix(const struct sl_router *r, struct sl_leak_matrix *m)
 		}
 		audit_vrf_release(from);
 	}
-	firewall_bindings(r, m);
-	rc = 0;
+	rc = firewall_bindings(r, m);
 	goto out;
 nomem:
 	rc = -ENOMEM;

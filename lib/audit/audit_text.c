@@ -52,30 +52,6 @@ void sl_leak_policy_text(const struct sl_leak *l, char *buf, size_t len)
 		snprintf(buf, len, "route-map %s rule %u", l->rmap, l->rmap_seq);
 }
 
-static const char *kind_name(enum sl_rt_source s)
-{
-	switch (s) {
-	case SL_SRC_CONNECTED:
-		return "connected";
-	case SL_SRC_LOCAL:
-		return "local";
-	case SL_SRC_STATIC:
-		return "static";
-	case SL_SRC_STATIC_LEAK:
-		return "static leak";
-	case SL_SRC_VPN_IMPORT:
-		return "route-target import";
-	case SL_SRC_VRF_IMPORT:
-		return "vrf import";
-	case SL_SRC_BGP:
-		return "bgp";
-	case SL_SRC_OSPF:
-		return "ospf";
-	default:
-		return "unknown";
-	}
-}
-
 /* "R's implicit deny (no rule matched; prefix-list L does not permit P)" */
 static void implicit_text(const struct sl_leak_refused *f, char *buf, size_t len)
 {
@@ -117,13 +93,13 @@ void sl_leak_refusal_text(const struct sl_leak_refused *f, char *buf, size_t len
 		break;
 	case SL_REFUSED_REDISTRIBUTE:
 		snprintf(buf, len, "not exported: %s's redistribute excludes %s routes", f->origin,
-			kind_name(f->kind));
+			sl_rt_source_name(f->kind));
 		break;
 	case SL_REFUSED_RE_LEAK:
 		snprintf(buf, len,
 			"no re-leak of a leaked route (%s holds it as a %s from %s, so it is not "
 			"exported)",
-			f->origin, kind_name(f->kind), f->via[0] ? f->via : "?");
+			f->origin, sl_rt_source_name(f->kind), f->via[0] ? f->via : "?");
 		break;
 	case SL_REFUSED_OWN_ROUTE:
 		snprintf(buf, len, "own route (a VRF never imports its own routes)");

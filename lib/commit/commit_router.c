@@ -113,24 +113,23 @@ static unsigned collision_line(const struct sl_router *r, const struct sl_rib_co
 	unsigned first = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *const *t;
+		struct sl_conf_change chg;
 		const char *vrf = NULL;
 		struct sl_iface_state ifs;
-		size_t nt;
-		unsigned line;
-		if (sl_conf_change_get(r->conf, i, &t, &nt, &line) < 0 || line == 0)
+		if (sl_conf_change_at(r->conf, i, &chg) < 0 || chg.line == 0)
 			continue;
+		unsigned line = chg.line;
 		if (first == 0)
 			first = line;
-		if (nt >= 3 && strcmp(t[0], "vrf") == 0) {
-			vrf = t[2];
-		} else if (nt >= 1 && strcmp(t[0], "protocols") == 0) {
+		if (chg.vrf != NULL) {
+			vrf = chg.vrf;
+		} else if (chg.kind == SL_CHG_STATICS || chg.kind == SL_CHG_STATIC_ROUTE) {
 			vrf = SL_VRF_DEFAULT;
-		} else if (nt >= 3 && strcmp(t[0], "interfaces") == 0) {
+		} else if (chg.iface != NULL) {
 			char ifname[2 * SL_NAME_MAX];
-			bool vif = nt >= 5 && strcmp(t[3], "vif") == 0;
-			snprintf(ifname, sizeof(ifname), "%s%s%s", t[2], vif ? "." : "",
-				vif ? t[4] : "");
+			bool vif = chg.kind == SL_CHG_VIF;
+			snprintf(ifname, sizeof(ifname), "%s%s%s", chg.iface, vif ? "." : "",
+				vif ? chg.name : "");
 			if (commit_iface_read(r, ifname, &ifs) == 0)
 				vrf = ifs.vrf;
 		}
@@ -261,11 +260,10 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 	if (flags) {
 		size_t n = sl_conf_change_count(r->conf);
 		for (size_t i = 0; i < n; i++) {
-			const char *const *t;
-			size_t nt;
-			unsigned line;
-			if (sl_conf_change_get(r->conf, i, &t, &nt, &line) == 0 && nt > 0 &&
-				strcmp(t[0], "interfaces") == 0)
+			struct sl_conf_change chg;
+			if (sl_conf_change_at(r->conf, i, &chg) == 0 &&
+				(chg.kind == SL_CHG_INTERFACES || chg.kind == SL_CHG_INTERFACE ||
+					chg.kind == SL_CHG_VIF))
 				*flags |= SL_APPLY_IFACES;
 		}
 		if (save)

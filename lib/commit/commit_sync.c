@@ -122,51 +122,55 @@ static int add_static(struct sync *s, const char *vrf, const char *prefix, unsig
 	return 0;
 }
 
-#define IS(i, w) (n > (i) && strcmp(t[i], (w)) == 0)
-
 /* Sort one changed path into the sync plan. */
-static int classify(struct sync *s, const char *const *t, size_t n, unsigned line)
+static int classify(struct sync *s, const struct sl_conf_change *c)
 {
-	if (IS(0, "vrf")) {
-		if (n < 3)
-			return s->all_vrfs = true, 0;
-		if (n == 3)
-			return set_add(&s->vrfs_full, t[2]);
-		if (IS(3, "protocols") && IS(4, "bgp"))
-			return set_add(&s->vrfs_bgp, t[2]);
-		if (IS(3, "protocols") && IS(4, "static") && IS(5, "route") && n >= 7)
-			return add_static(s, t[2], t[6], line);
-		if (IS(3, "protocols"))
-			return set_add(&s->vrfs_full, t[2]);
-		if (IS(3, "table"))
-			return set_add(&s->vrfs_table, t[2]);
-		return 0; /* description, leak-firewall: nothing for the RIB */
-	}
-	if (IS(0, "protocols")) {
-		if (IS(1, "static") && IS(2, "route") && n >= 4)
-			return add_static(s, SL_VRF_DEFAULT, t[3], line);
+	switch (c->kind) {
+	case SL_CHG_VRFS:
+		s->all_vrfs = true;
+		return 0;
+	case SL_CHG_VRF:
+		return set_add(&s->vrfs_full, c->vrf);
+	case SL_CHG_VRF_BGP:
+		return set_add(&s->vrfs_bgp, c->vrf);
+	case SL_CHG_VRF_TABLE:
+		return set_add(&s->vrfs_table, c->vrf);
+	case SL_CHG_VRF_DESCRIPTION:
+	case SL_CHG_VRF_LEAK_FIREWALL:
+		return 0; /* nothing for the RIB */
+	case SL_CHG_STATIC_ROUTE:
+		return add_static(s, c->vrf ? c->vrf : SL_VRF_DEFAULT, c->name, c->line);
+	case SL_CHG_STATICS:
 		s->default_statics_full = true;
 		return 0;
+	case SL_CHG_INTERFACES:
+		s->all_ifaces = true;
+		return 0;
+	case SL_CHG_INTERFACE:
+		return set_add(&s->ifaces, c->iface);
+	case SL_CHG_VIF: {
+		char ifname[SL_NAME_MAX];
+		snprintf(ifname, sizeof(ifname), "%s.%s", c->iface, c->name);
+		return set_add(&s->vifs, ifname);
 	}
-	if (IS(0, "interfaces")) {
-		if (n < 3)
-			return s->all_ifaces = true, 0;
-		if (n >= 5 && IS(3, "vif")) {
-			char ifname[SL_NAME_MAX];
-			snprintf(ifname, sizeof(ifname), "%s.%s", t[2], t[4]);
-			return set_add(&s->vifs, ifname);
-		}
-		return set_add(&s->ifaces, t[2]);
+	case SL_CHG_POLICIES:
+	case SL_CHG_PREFIX_LISTS:
+	case SL_CHG_ROUTE_MAPS: {
+		int rc = c->kind != SL_CHG_ROUTE_MAPS ? set_add(&s->plists, "*") : 0;
+		return rc ? rc : c->kind != SL_CHG_PREFIX_LISTS ? set_add(&s->rmaps, "*") : 0;
 	}
-	if (IS(0, "policy")) {
-		bool pl = IS(1, "prefix-list"), rm = IS(1, "route-map");
-		if (n < 3) {
-			int rc = (pl || n == 1) ? set_add(&s->plists, "*") : 0;
-			return rc ? rc : (rm || n == 1) ? set_add(&s->rmaps, "*") : 0;
-		}
-		return set_add(pl ? &s->plists : &s->rmaps, t[2]);
+	case SL_CHG_PREFIX_LIST:
+		return set_add(&s->plists, c->name);
+	case SL_CHG_ROUTE_MAP:
+		return set_add(&s->rmaps, c->name);
+	case SL_CHG_FIREWALL:
+	case SL_CHG_RULESET:
+		return 0; /* enforced by the forwarding plane, not the RIB */
+	case SL_CHG_OTHER:
+		break;
 	}
-	return 0; /* firewall: enforced by the forwarding plane, not the RIB */
+	/* a path below an object the schema does not type: re-derive its VRF */
+	return c->vrf != NULL ? set_add(&s->vrfs_full, c->vrf) : 0;
 }
 
 static int collect_vrf(const struct sl_vrf_info *vi, void *arg)
@@ -502,12 +506,10 @@ int commit_sync(struct sl_router *r, struct sl_errors *errs)
 	int rc = 0;
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		const char *const *t;
-		size_t nt;
-		unsigned line;
+		struct sl_conf_change c;
 		sl_progress();
-		if (sl_conf_change_get(r->conf, i, &t, &nt, &line) == 0)
-			rc = classify(&s, t, nt, line);
+		if (sl_conf_change_at(r->conf, i, &c) == 0)
+			rc = classify(&s, &c);
 	}
 	if (rc == 0) {
 		/* order: VRFs and policies exist before anything refers to them;

@@ -126,6 +126,25 @@ void sl_router_changes_clear(struct sl_router *r);
 int sl_router_vrf_bgp(const struct sl_router *r, const char *vrf, struct sl_rib_bgp *out);
 void sl_router_vrf_bgp_free(struct sl_rib_bgp *b);
 
+/* ---- the leak-point firewall (struct sl_fw_spec, sl_types.h) ---- */
+
+/* VRF name → id (>= 0), or a negative errno when it does not exist. */
+typedef int (*sl_vrf_id_fn)(const char *vrf, void *ctx);
+/*
+ * The firewall of conf as a typed description, bindings resolved by vrf_id.
+ * msgs gets warnings (a rule or binding that cannot be enforced: it is kept
+ * out of the datapath) and errors. 0 (free *out with sl_fw_spec_free),
+ * -EINVAL when a binding names a ruleset or VRF that does not exist (the
+ * error says which), -ENOMEM.
+ */
+int sl_fw_spec_read(const struct sl_conf *conf, sl_vrf_id_fn vrf_id, void *ctx,
+	struct sl_fw_spec **out, struct sl_errors *msgs);
+/* The same for the running configuration, VRF ids from the RIB. */
+int sl_router_fw_spec(const struct sl_router *r, struct sl_fw_spec **out, struct sl_errors *msgs);
+/* True when the last transaction touched a ruleset, a binding or a VRF
+ * (whose id a binding may use): the firewall should be rebuilt. */
+bool sl_router_fw_changed(const struct sl_router *r);
+
 #define SL_IFACE_ADDR_MAX 16
 
 /* One configured (sub)interface, as the forwarding plane needs it. */

@@ -101,9 +101,15 @@ static size_t count_old(const struct created *cr, const struct sl_conf_node *par
 	return n;
 }
 
-static bool tok_is(const struct conf_change *chg, size_t i, const char *w)
+/* The VRF or the interface a change is in (its typed keys), or NULL. */
+static const char *vrf_of(const struct conf_change *chg)
 {
-	return chg->ntok > i && strcmp(chg->tok[i], w) == 0;
+	return chg->vrf_i >= 0 ? chg->tok[chg->vrf_i] : NULL;
+}
+
+static const char *eth_of(const struct conf_change *chg)
+{
+	return chg->iface_i >= 0 ? chg->tok[chg->iface_i] : NULL;
 }
 
 static size_t check_vrfs(const struct sl_conf *c, struct sl_errors *errs)
@@ -120,12 +126,12 @@ static size_t check_vrfs(const struct sl_conf *c, struct sl_errors *errs)
 		left = old < SL_VRF_CONF_MAX ? SL_VRF_CONF_MAX - old : 0;
 		for (size_t i = 0; i < c->nchg && nerr == 1; i++) {
 			const struct conf_change *chg = &c->chg[i];
-			if (!tok_is(chg, 0, "vrf") || !tok_is(chg, 1, "name") || chg->ntok < 3 ||
-				!first_created(&cr, sl_conf_child(all, chg->tok[2])))
+			if (vrf_of(chg) == NULL ||
+				!first_created(&cr, sl_conf_child(all, vrf_of(chg))))
 				continue;
 			if (left-- == 0) {
 				sl_errors_add(errs, chg->line,
-					"vrf name %s: too many VRFs (limit %d)", chg->tok[2],
+					"vrf name %s: too many VRFs (limit %d)", vrf_of(chg),
 					SL_VRF_CONF_MAX);
 				nerr = 0;
 			}
@@ -164,9 +170,9 @@ static const struct sl_conf_node *vif_of(
 	const struct conf_change *chg, const struct sl_conf_node *e)
 {
 	const struct sl_conf_node *vifs = sl_conf_child(e, "vif");
-	if (chg->ntok < 5 || !tok_is(chg, 3, "vif") || vifs == NULL)
+	if (chg->kind != SL_CHG_VIF || chg->name_i < 0 || vifs == NULL)
 		return NULL;
-	return sl_conf_child(vifs, chg->tok[4]);
+	return sl_conf_child(vifs, chg->tok[chg->name_i]);
 }
 
 /* A created vif of e that no change names: the one created on e's line.
@@ -214,20 +220,18 @@ static size_t check_ifaces(const struct sl_conf *c, struct sl_errors *errs)
 		for (size_t i = 0; i < c->nchg; i++) {
 			const struct conf_change *chg = &c->chg[i];
 			const struct sl_conf_node *e, *vif;
-			if (tok_is(chg, 0, "interfaces") && tok_is(chg, 1, "ethernet") &&
-				chg->ntok >= 3 && (e = sl_conf_child(eths, chg->tok[2])) != NULL &&
+			if (eth_of(chg) != NULL && (e = sl_conf_child(eths, eth_of(chg))) != NULL &&
 				(vif = vif_of(chg, e)) != NULL)
 				set_add(&cr.named, vif);
 		}
 		for (size_t i = 0; i < c->nchg && nerr == 1; i++) {
 			const struct conf_change *chg = &c->chg[i];
 			const struct sl_conf_node *e, *vif;
-			if (!tok_is(chg, 0, "interfaces") || !tok_is(chg, 1, "ethernet") ||
-				chg->ntok < 3 || (e = sl_conf_child(eths, chg->tok[2])) == NULL)
+			if (eth_of(chg) == NULL || (e = sl_conf_child(eths, eth_of(chg))) == NULL)
 				continue;
 			if (first_created(&cr, e)) {
 				if (left-- == 0) {
-					iface_error(errs, chg->line, chg->tok[2], NULL);
+					iface_error(errs, chg->line, eth_of(chg), NULL);
 					nerr = 0;
 					break;
 				}
@@ -237,7 +241,7 @@ static size_t check_ifaces(const struct sl_conf *c, struct sl_errors *errs)
 				vif = vif_of(chg, e);
 			}
 			if (first_created(&cr, vif) && left-- == 0) {
-				iface_error(errs, chg->line, chg->tok[2], vif);
+				iface_error(errs, chg->line, eth_of(chg), vif);
 				nerr = 0;
 			}
 		}

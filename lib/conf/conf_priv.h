@@ -85,6 +85,12 @@ enum conf_obj {
 	CONF_OBJ_RULESET,
 };
 
+/* An object's semantic check (conf_validate.c), carried by its schema node. */
+struct conf_vctx;
+typedef void conf_check_fn(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line);
+conf_check_fn conf_check_iface, conf_check_vrf, conf_check_vrf_table, conf_check_vrf_bgp,
+	conf_check_leak_firewall, conf_check_route, conf_check_prefix_list, conf_check_ruleset;
+
 struct conf_schema {
 	const char *name; /* the keyword */
 	enum conf_kind kind;
@@ -92,6 +98,13 @@ struct conf_schema {
 	const struct conf_schema *const *children; /* NULL-terminated, in render order */
 	enum conf_obj obj; /* object granularity: set on the node (or its tag values) */
 	bool split_spaces; /* MULTI: "a b" is two values */
+	/* The kind of a change recorded at this keyword (TAG: at one of its
+	 * values) and, for a TAG, at the keyword itself; SL_CHG_OTHER: the
+	 * nearest ancestor's kind (conf_change_kind). */
+	enum sl_conf_obj_kind chg, chg_all;
+	/* The semantic check of an object at this node (TAG: at its values);
+	 * NULL: none. Run for each object a transaction touched. */
+	conf_check_fn *check;
 };
 
 /* A NULL-terminated children list, written in place in a schema initializer. */
@@ -182,6 +195,8 @@ struct conf_change {
 	size_t ntok;
 	unsigned line;
 	uint32_t hash;
+	uint8_t kind; /* enum sl_conf_obj_kind */
+	int8_t vrf_i, iface_i, name_i; /* token index of each key, -1: none */
 };
 
 struct sl_conf {
@@ -200,6 +215,8 @@ int conf_txn_created(struct sl_conf *c, struct sl_conf_node *n);
 int conf_txn_remove(struct sl_conf *c, struct sl_conf_node *n);
 int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned line);
 void conf_changes_clear(struct sl_conf *c);
+/* The change kind of n itself (SL_CHG_OTHER: none of its own). */
+enum sl_conf_obj_kind conf_node_kind(const struct sl_conf_node *n);
 /* True when n's own path is a recorded changed path. */
 bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n);
 

@@ -47,5 +47,6 @@ static const struct conf_schema s_address_family = {
 	"address-family", CONF_CONTAINER, NULL, CONF_KIDS(&s_ipv4_unicast)};
 static const struct conf_schema s_system_as = {"system-as", CONF_LEAF, &conf_t_asn};
 
-const struct conf_schema conf_s_bgp = {
-	"bgp", CONF_CONTAINER, NULL, CONF_KIDS(&s_address_family, &s_system_as), CONF_OBJ_VRF_PART};
+const struct conf_schema conf_s_bgp = {"bgp", CONF_CONTAINER, NULL,
+	CONF_KIDS(&s_address_family, &s_system_as), CONF_OBJ_VRF_PART, .chg = SL_CHG_VRF_BGP,
+	.check = conf_check_vrf_bgp};

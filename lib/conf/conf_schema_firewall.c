@@ -21,8 +21,10 @@ static const struct conf_schema s_rule = {"rule", CONF_TAG, &conf_t_fw_rule,
 	CONF_KIDS(&s_action, &s_description, &s_destination, &s_disable, &s_icmp, &s_protocol,
 		&s_source, &s_state)};
 static const struct conf_schema s_name = {"name", CONF_TAG, &conf_t_policy_name,
-	CONF_KIDS(&s_default_action, &s_description, &s_rule), CONF_OBJ_RULESET};
+	CONF_KIDS(&s_default_action, &s_description, &s_rule), CONF_OBJ_RULESET,
+	.chg = SL_CHG_RULESET, .chg_all = SL_CHG_FIREWALL, .check = conf_check_ruleset};
 static const struct conf_schema s_ipv4 = {"ipv4", CONF_CONTAINER, NULL, CONF_KIDS(&s_name)};
-static const struct conf_schema s_firewall = {"firewall", CONF_CONTAINER, NULL, CONF_KIDS(&s_ipv4)};
+static const struct conf_schema s_firewall = {
+	"firewall", CONF_CONTAINER, NULL, CONF_KIDS(&s_ipv4), .chg = SL_CHG_FIREWALL};
 
 CONF_SCHEMA_REGISTER(s_firewall, 10)

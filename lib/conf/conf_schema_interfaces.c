@@ -9,13 +9,15 @@ static const struct conf_schema s_disable = {"disable", CONF_FLAG};
 static const struct conf_schema s_mtu = {"mtu", CONF_LEAF, &conf_t_mtu};
 
 static const struct conf_schema s_vif = {"vif", CONF_TAG, &conf_t_vlan,
-	CONF_KIDS(&s_address, &s_description, &s_disable, &s_mtu, &s_vrf), CONF_OBJ_VIF};
+	CONF_KIDS(&s_address, &s_description, &s_disable, &s_mtu, &s_vrf), CONF_OBJ_VIF,
+	.chg = SL_CHG_VIF, .check = conf_check_iface};
 
 static const struct conf_schema s_ethernet = {"ethernet", CONF_TAG, &conf_t_ethernet,
 	CONF_KIDS(&s_address, &s_description, &s_disable, &s_mtu, &s_vif, &s_vrf),
-	CONF_OBJ_ETHERNET};
+	CONF_OBJ_ETHERNET, .chg = SL_CHG_INTERFACE, .chg_all = SL_CHG_INTERFACES,
+	.check = conf_check_iface};
 
 static const struct conf_schema s_interfaces = {
-	"interfaces", CONF_CONTAINER, NULL, CONF_KIDS(&s_ethernet)};
+	"interfaces", CONF_CONTAINER, NULL, CONF_KIDS(&s_ethernet), .chg = SL_CHG_INTERFACES};
 
 CONF_SCHEMA_REGISTER(s_interfaces, 20)

@@ -11,7 +11,8 @@ static const struct conf_schema s_prefix = {"prefix", CONF_LEAF, &conf_t_prefix}
 static const struct conf_schema s_pl_rule = {"rule", CONF_TAG, &conf_t_rule_policy,
 	CONF_KIDS(&s_action, &s_description, &s_ge, &s_le, &s_prefix)};
 static const struct conf_schema s_prefix_list = {"prefix-list", CONF_TAG, &conf_t_policy_name,
-	CONF_KIDS(&s_description, &s_pl_rule), CONF_OBJ_PREFIX_LIST};
+	CONF_KIDS(&s_description, &s_pl_rule), CONF_OBJ_PREFIX_LIST, .chg = SL_CHG_PREFIX_LIST,
+	.chg_all = SL_CHG_PREFIX_LISTS, .check = conf_check_prefix_list};
 
 static const struct conf_schema s_match_pl = {"prefix-list", CONF_LEAF, &conf_t_prefix_list_ref};
 static const struct conf_schema s_match_addr = {
@@ -25,9 +26,10 @@ static const struct conf_schema s_set = {
 static const struct conf_schema s_rm_rule = {"rule", CONF_TAG, &conf_t_rule_policy,
 	CONF_KIDS(&s_action, &s_description, &s_match, &s_set)};
 static const struct conf_schema s_route_map = {"route-map", CONF_TAG, &conf_t_policy_name,
-	CONF_KIDS(&s_description, &s_rm_rule), CONF_OBJ_ROUTE_MAP};
+	CONF_KIDS(&s_description, &s_rm_rule), CONF_OBJ_ROUTE_MAP, .chg = SL_CHG_ROUTE_MAP,
+	.chg_all = SL_CHG_ROUTE_MAPS};
 
-static const struct conf_schema s_policy = {
-	"policy", CONF_CONTAINER, NULL, CONF_KIDS(&s_prefix_list, &s_route_map)};
+static const struct conf_schema s_policy = {"policy", CONF_CONTAINER, NULL,
+	CONF_KIDS(&s_prefix_list, &s_route_map), .chg = SL_CHG_POLICIES};
 
 CONF_SCHEMA_REGISTER(s_policy, 30)

@@ -20,7 +20,8 @@ static const struct conf_schema s_blackhole = {
 	"blackhole", CONF_FLAG, NULL, CONF_KIDS(&s_distance)};
 
 static const struct conf_schema s_route = {"route", CONF_TAG, &conf_t_prefix,
-	CONF_KIDS(&s_blackhole, &s_interface, &s_next_hop), CONF_OBJ_ROUTE};
+	CONF_KIDS(&s_blackhole, &s_interface, &s_next_hop), CONF_OBJ_ROUTE,
+	.chg = SL_CHG_STATIC_ROUTE, .check = conf_check_route};
 
 const struct conf_schema conf_s_static = {"static", CONF_CONTAINER, NULL, CONF_KIDS(&s_route)};
 
@@ -32,6 +33,7 @@ static const struct conf_schema s_fpm = {
 	"fpm", CONF_CONTAINER, NULL, CONF_KIDS(&s_fpm_address, &s_fpm_port)};
 
 static const struct conf_schema s_protocols = {
-	"protocols", CONF_CONTAINER, NULL, CONF_KIDS(&s_fpm, &conf_s_static)};
+	"protocols", CONF_CONTAINER, NULL, CONF_KIDS(&s_fpm, &conf_s_static),
+	.chg = SL_CHG_STATICS};
 
 CONF_SCHEMA_REGISTER(s_protocols, 40)

@@ -2,23 +2,26 @@
 /* Schema: vrf name V {table, description, protocols {static, bgp}, leak-firewall to VRF name RS} */
 #include "conf_priv.h"
 
-static const struct conf_schema s_description = {
-	"description", CONF_LEAF, &conf_t_text, NULL, CONF_OBJ_VRF_PART};
-static const struct conf_schema s_table = {
-	"table", CONF_LEAF, &conf_t_table, NULL, CONF_OBJ_VRF_PART};
+static const struct conf_schema s_description = {"description", CONF_LEAF, &conf_t_text, NULL,
+	CONF_OBJ_VRF_PART, .chg = SL_CHG_VRF_DESCRIPTION};
+static const struct conf_schema s_table = {"table", CONF_LEAF, &conf_t_table, NULL,
+	CONF_OBJ_VRF_PART, .chg = SL_CHG_VRF_TABLE, .check = conf_check_vrf_table};
 
 /* binding of a firewall ruleset to the leak point towards VRF `to` (issue 5) */
 static const struct conf_schema s_lf_name = {"name", CONF_LEAF, &conf_t_ruleset_ref};
 static const struct conf_schema s_lf_to = {"to", CONF_TAG, &conf_t_vrf_ref, CONF_KIDS(&s_lf_name)};
-static const struct conf_schema s_leak_firewall = {
-	"leak-firewall", CONF_CONTAINER, NULL, CONF_KIDS(&s_lf_to), CONF_OBJ_VRF_PART};
+static const struct conf_schema s_leak_firewall = {"leak-firewall", CONF_CONTAINER, NULL,
+	CONF_KIDS(&s_lf_to), CONF_OBJ_VRF_PART, .chg = SL_CHG_VRF_LEAK_FIREWALL,
+	.check = conf_check_leak_firewall};
 
 static const struct conf_schema s_protocols = {
 	"protocols", CONF_CONTAINER, NULL, CONF_KIDS(&conf_s_bgp, &conf_s_static)};
 
 static const struct conf_schema s_name = {"name", CONF_TAG, &conf_t_vrf_name,
-	CONF_KIDS(&s_description, &s_leak_firewall, &s_protocols, &s_table), CONF_OBJ_VRF};
+	CONF_KIDS(&s_description, &s_leak_firewall, &s_protocols, &s_table), CONF_OBJ_VRF,
+	.chg = SL_CHG_VRF, .chg_all = SL_CHG_VRFS, .check = conf_check_vrf};
 
-static const struct conf_schema s_vrf = {"vrf", CONF_CONTAINER, NULL, CONF_KIDS(&s_name)};
+static const struct conf_schema s_vrf = {
+	"vrf", CONF_CONTAINER, NULL, CONF_KIDS(&s_name), .chg = SL_CHG_VRFS};
 
 CONF_SCHEMA_REGISTER(s_vrf, 50)

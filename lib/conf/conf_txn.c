@@ -236,6 +236,34 @@ static int chg_set_grow(struct sl_conf *c)
 	return 0;
 }
 
+enum sl_conf_obj_kind conf_node_kind(const struct sl_conf_node *n)
+{
+	if (n == NULL || n->parent == NULL)
+		return SL_CHG_OTHER;
+	if (!n->is_value)
+		return n->schema->kind == CONF_TAG ? n->schema->chg_all : n->schema->chg;
+	return n->schema->kind == CONF_TAG ? n->schema->chg : SL_CHG_OTHER;
+}
+
+/* The kind of a change at n (its own, else its nearest ancestor's) and the
+ * token indexes of its keys; depth: n's token count. */
+static void change_type(const struct sl_conf_node *n, size_t depth, struct conf_change *chg)
+{
+	chg->kind = SL_CHG_OTHER;
+	chg->vrf_i = chg->iface_i = chg->name_i = -1;
+	if (n->is_value && conf_node_kind(n) != SL_CHG_OTHER && depth > 0)
+		chg->name_i = (int8_t)(depth - 1);
+	for (size_t i = depth; n != NULL && n->parent != NULL && i > 0; n = n->parent, i--) {
+		enum sl_conf_obj_kind k = conf_node_kind(n);
+		if (chg->kind == SL_CHG_OTHER)
+			chg->kind = (uint8_t)k;
+		if (k == SL_CHG_VRF && chg->vrf_i < 0)
+			chg->vrf_i = (int8_t)(i - 1);
+		if (k == SL_CHG_INTERFACE && chg->iface_i < 0)
+			chg->iface_i = (int8_t)(i - 1);
+	}
+}
+
 int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned line)
 {
 	char *tok[CONF_MAX_TOKENS];
@@ -273,6 +301,7 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 		str += len;
 	}
 	chg->ntok = depth;
+	change_type(n, depth, chg);
 	chg->line = line;
 	chg->hash = h;
 	c->chg_set[j] = (uint32_t)++c->nchg;
@@ -310,5 +339,20 @@ int sl_conf_change_get(const struct sl_conf *c, size_t i, const char *const **to
 	*ntokens = c->chg[i].ntok;
 	if (line)
 		*line = c->chg[i].line;
+	return 0;
+}
+
+int sl_conf_change_at(const struct sl_conf *c, size_t i, struct sl_conf_change *out)
+{
+	if (i >= c->nchg)
+		return -ERANGE;
+	const struct conf_change *chg = &c->chg[i];
+	out->kind = (enum sl_conf_obj_kind)chg->kind;
+	out->vrf = chg->vrf_i >= 0 ? chg->tok[chg->vrf_i] : NULL;
+	out->iface = chg->iface_i >= 0 ? chg->tok[chg->iface_i] : NULL;
+	out->name = chg->name_i >= 0 ? chg->tok[chg->name_i] : NULL;
+	out->tokens = (const char *const *)chg->tok;
+	out->ntokens = chg->ntok;
+	out->line = chg->line;
 	return 0;
 }

@@ -20,7 +20,7 @@ struct vrf_table {
 	const struct sl_conf_node *vrf;
 };
 
-struct vctx {
+struct conf_vctx {
 	struct sl_conf *c;
 	struct sl_errors *errs;
 	size_t nerr;
@@ -149,7 +149,7 @@ static bool same_vrf(const char *a, const char *b)
 
 /* `interface IFACE [vrf V]` under a static route: IFACE must be in V, or in
  * the route's own VRF when there is no `vrf`. */
-static void check_route_iface(struct vctx *v, const struct sl_conf_node *route,
+static void check_route_iface(struct conf_vctx *v, const struct sl_conf_node *route,
 	const struct sl_conf_node *ifval, unsigned line)
 {
 	const struct sl_conf_node *iface = referee(v->c, CONF_REF_IFACE, ifval->name);
@@ -173,7 +173,7 @@ static void check_route_iface(struct vctx *v, const struct sl_conf_node *route,
 		want ? want : "default", have ? have : "default");
 }
 
-static void check_route(struct vctx *v, const struct sl_conf_node *route, unsigned line)
+static void check_route(struct conf_vctx *v, const struct sl_conf_node *route, unsigned line)
 {
 	const struct sl_conf_node *ifs = sl_conf_child(route, "interface");
 	char path[PATH_LEN];
@@ -206,7 +206,7 @@ static int vrf_table_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->vrf->name, y->vrf->name);
 }
 
-static void tables_build(struct vctx *v, const struct sl_conf_node *vrfs)
+static void tables_build(struct conf_vctx *v, const struct sl_conf_node *vrfs)
 {
 	const struct sl_conf_node *other;
 	size_t cur = 0;
@@ -223,7 +223,7 @@ static void tables_build(struct vctx *v, const struct sl_conf_node *vrfs)
 	qsort(v->tables, v->n_tables, sizeof(*v->tables), vrf_table_cmp);
 }
 
-static void check_table(struct vctx *v, const struct sl_conf_node *vrf, unsigned line)
+static void check_table(struct conf_vctx *v, const struct sl_conf_node *vrf, unsigned line)
 {
 	const char *table = sl_conf_leaf_value(vrf, "table");
 	const struct sl_conf_node *other;
@@ -259,7 +259,7 @@ static void check_table(struct vctx *v, const struct sl_conf_node *vrf, unsigned
 				table, vrf->name, v->tables[lo].vrf->name);
 }
 
-static void check_bgp(struct vctx *v, const struct sl_conf_node *vrf,
+static void check_bgp(struct conf_vctx *v, const struct sl_conf_node *vrf,
 	const struct sl_conf_node *bgp, unsigned line)
 {
 	const struct sl_conf_node *af = sl_conf_child(bgp, "address-family");
@@ -287,7 +287,7 @@ static void check_bgp(struct vctx *v, const struct sl_conf_node *vrf,
 			vrf->name, vrf->name);
 }
 
-static void check_leak_firewall(struct vctx *v, const struct sl_conf_node *vrf,
+static void check_leak_firewall(struct conf_vctx *v, const struct sl_conf_node *vrf,
 	const struct sl_conf_node *lf, unsigned line)
 {
 	const struct sl_conf_node *to = sl_conf_child(lf, "to");
@@ -298,7 +298,7 @@ static void check_leak_firewall(struct vctx *v, const struct sl_conf_node *vrf,
 			vrf->name, vrf->name);
 }
 
-static void check_prefix_list(struct vctx *v, const struct sl_conf_node *pl, unsigned line)
+static void check_prefix_list(struct conf_vctx *v, const struct sl_conf_node *pl, unsigned line)
 {
 	const struct sl_conf_node *rules = sl_conf_child(pl, "rule"), *r;
 	size_t cur = 0;
@@ -336,7 +336,7 @@ static void check_prefix_list(struct vctx *v, const struct sl_conf_node *pl, uns
 	}
 }
 
-static void check_ruleset(struct vctx *v, const struct sl_conf_node *rs, unsigned line)
+static void check_ruleset(struct conf_vctx *v, const struct sl_conf_node *rs, unsigned line)
 {
 	const struct sl_conf_node *rules = sl_conf_child(rs, "rule"), *r;
 	size_t cur = 0;
@@ -368,7 +368,7 @@ static void check_ruleset(struct vctx *v, const struct sl_conf_node *rs, unsigne
 }
 
 /* Routes that use this interface may no longer match its VRF. */
-static void check_iface_users(struct vctx *v, const struct sl_conf_node *iface, unsigned line)
+static void check_iface_users(struct conf_vctx *v, const struct sl_conf_node *iface, unsigned line)
 {
 	char name[SL_NAME_MAX];
 	const struct conf_ref_head *h;
@@ -383,45 +383,59 @@ static void check_iface_users(struct vctx *v, const struct sl_conf_node *iface, 
 			check_route_iface(v, u->parent->parent, u, line);
 }
 
-static void check_specific(struct vctx *v, const struct sl_conf_node *n, unsigned line)
+/* The object checks the schema nodes carry (struct conf_schema .check). */
+void conf_check_iface(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
 {
-	switch (n->schema->obj) {
-	case CONF_OBJ_ETHERNET:
-	case CONF_OBJ_VIF:
-		check_iface_users(v, n, line);
-		break;
-	case CONF_OBJ_VRF_PART:
-		if (!strcmp(n->name, "table"))
-			check_table(v, n->parent, line);
-		else if (!strcmp(n->name, "bgp"))
-			check_bgp(v, n->parent->parent, n, line);
-		else if (!strcmp(n->name, "leak-firewall"))
-			check_leak_firewall(v, n->parent, n, line);
-		break;
-	case CONF_OBJ_ROUTE:
-		check_route(v, n, line);
-		break;
-	case CONF_OBJ_PREFIX_LIST:
-		check_prefix_list(v, n, line);
-		break;
-	case CONF_OBJ_RULESET:
-		check_ruleset(v, n, line);
-		break;
-	case CONF_OBJ_VRF:
-		/* as in VyOS: the kernel table id is what makes a VRF */
-		if (!sl_conf_has(n, "table"))
-			ERR(v, line,
-				"vrf %s has no table (valid: set 'vrf name %s table N', N "
-				"1..4294967295 except 253-255, unique)",
-				n->name, n->name);
-		break;
-	case CONF_OBJ_ROUTE_MAP:
-	case CONF_OBJ_NONE:
-		break;
-	}
+	check_iface_users(v, n, line);
 }
 
-static void check_tree(struct vctx *v, const struct sl_conf_node *n, unsigned line, bool top)
+void conf_check_vrf(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
+{
+	/* as in VyOS: the kernel table id is what makes a VRF */
+	if (!sl_conf_has(n, "table"))
+		ERR(v, line,
+			"vrf %s has no table (valid: set 'vrf name %s table N', N "
+			"1..4294967295 except 253-255, unique)",
+			n->name, n->name);
+}
+
+void conf_check_vrf_table(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
+{
+	check_table(v, n->parent, line);
+}
+
+void conf_check_vrf_bgp(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
+{
+	check_bgp(v, n->parent->parent, n, line);
+}
+
+void conf_check_leak_firewall(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
+{
+	check_leak_firewall(v, n->parent, n, line);
+}
+
+void conf_check_route(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
+{
+	check_route(v, n, line);
+}
+
+void conf_check_prefix_list(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
+{
+	check_prefix_list(v, n, line);
+}
+
+void conf_check_ruleset(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
+{
+	check_ruleset(v, n, line);
+}
+
+static void check_specific(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
+{
+	if (n->schema->check != NULL)
+		n->schema->check(v, n, line);
+}
+
+static void check_tree(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line, bool top)
 {
 	if (is_object(n)) {
 		/* a nested object with its own changed path is checked on its own,
@@ -444,7 +458,7 @@ static void check_tree(struct vctx *v, const struct sl_conf_node *n, unsigned li
 
 /* A path was deleted (or lost part of itself): whatever it held that others
  * still refer to is an error naming the referrer. */
-static void check_deleted(struct vctx *v, const struct conf_change *chg)
+static void check_deleted(struct conf_vctx *v, const struct conf_change *chg)
 {
 	const struct conf_refs *r = &v->c->refs;
 
@@ -476,7 +490,7 @@ static void check_deleted(struct vctx *v, const struct conf_change *chg)
 
 int conf_validate_all(struct sl_conf *c, struct sl_errors *errs)
 {
-	struct vctx v = {.c = c, .errs = errs};
+	struct conf_vctx v = {.c = c, .errs = errs};
 
 	for (size_t i = 0; i < c->nchg; i++) {
 		const struct conf_change *chg = &c->chg[i];

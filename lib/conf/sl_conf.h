@@ -166,6 +166,50 @@ size_t sl_conf_change_count(const struct sl_conf *conf);
  * next begin); *line the first line that touched it. -ERANGE past the end. */
 int sl_conf_change_get(const struct sl_conf *conf, size_t i, const char *const **tokens,
 	size_t *ntokens, unsigned *line);
+
+/*
+ * What a changed path is: the schema's object kinds, so that readers switch
+ * on a kind instead of comparing tokens (one more schema level then cannot
+ * silently break them). Area kinds are paths above the objects (a `delete`
+ * of a whole area); the keys of a change are filled as the kind says.
+ */
+enum sl_conf_obj_kind {
+	SL_CHG_OTHER, /* none of the below (the schema records no such path today) */
+	SL_CHG_INTERFACES, /* [interfaces], [interfaces ethernet]: any interface */
+	SL_CHG_INTERFACE, /* interfaces ethernet ETH: iface = name = ETH */
+	SL_CHG_VIF, /* interfaces ethernet ETH vif V: iface = ETH, name = V */
+	SL_CHG_VRFS, /* [vrf], [vrf name]: any VRF */
+	SL_CHG_VRF, /* vrf name V, the whole VRF: vrf = name = V */
+	SL_CHG_VRF_TABLE, /* vrf name V table: vrf = V */
+	SL_CHG_VRF_DESCRIPTION, /* vrf name V description: vrf = V */
+	SL_CHG_VRF_LEAK_FIREWALL, /* vrf name V leak-firewall: vrf = V */
+	SL_CHG_VRF_BGP, /* vrf name V protocols bgp: vrf = V */
+	SL_CHG_STATICS, /* [protocols], [protocols static ...]: the default VRF's routes */
+	SL_CHG_STATIC_ROUTE, /* [vrf name V] protocols static route P: vrf = V (NULL:
+			      * the default VRF), name = P */
+	SL_CHG_POLICIES, /* [policy]: every prefix-list and route-map */
+	SL_CHG_PREFIX_LISTS, /* [policy prefix-list] */
+	SL_CHG_PREFIX_LIST, /* policy prefix-list N: name = N */
+	SL_CHG_ROUTE_MAPS, /* [policy route-map] */
+	SL_CHG_ROUTE_MAP, /* policy route-map N: name = N */
+	SL_CHG_FIREWALL, /* [firewall], [firewall ipv4], [firewall ipv4 name] */
+	SL_CHG_RULESET, /* firewall ipv4 name N: name = N */
+};
+
+/* A changed path as a typed record. Strings are owned by conf (valid until
+ * the next begin); keys the kind does not name are NULL. */
+struct sl_conf_change {
+	enum sl_conf_obj_kind kind;
+	const char *vrf; /* the VRF the path is in (vrf name V ...) */
+	const char *iface; /* the interface the path is in (interfaces ethernet ETH ...) */
+	const char *name; /* the object's own key: ETH, V (vif or VRF), P, N */
+	const char *const *tokens; /* the path itself */
+	size_t ntokens;
+	unsigned line; /* the first line that touched it */
+};
+/* Change i as a typed record; 0 or -ERANGE past the end. */
+int sl_conf_change_at(const struct sl_conf *conf, size_t i, struct sl_conf_change *out);
+
 /* Forget the last transaction's changed paths once its readers are done, so
  * that the next sl_conf_begin() does not pay for freeing a big one (a load
  * of 1M lines: ~150 ms in the next one-line commit). No-op in a transaction. */

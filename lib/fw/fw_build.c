@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fw_build.c — configuration → compiled set: rulesets, bindings, one rte_acl context. */
+/* fw_build.c — firewall spec → compiled set: rulesets, bindings, rte_acl contexts. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,26 +10,20 @@
 #include <rte_malloc.h>
 
 #include "fw_priv.h"
-#include "sl_conf.h"
 
-#define PORT_RANGES_MAX 64 /* items of one comma list */
 #define ACL_RULES_PER_RULE_MAX 4096 /* expansion of port lists × states */
 
-struct port_range {
-	uint16_t lo, hi;
-};
+_Static_assert((int)SL_FW_SPEC_ACCEPT == (int)SL_FW_ACCEPT &&
+		       (int)SL_FW_SPEC_DROP == (int)SL_FW_DROP &&
+		       (int)SL_FW_SPEC_REJECT == (int)SL_FW_REJECT,
+	"spec actions are verdicts");
+_Static_assert(SL_FW_SPEC_ST_NEW == SL_FW_ST_NEW &&
+		       SL_FW_SPEC_ST_ESTABLISHED == SL_FW_ST_ESTABLISHED &&
+		       SL_FW_SPEC_ST_RELATED == SL_FW_ST_RELATED &&
+		       SL_FW_SPEC_ST_INVALID == SL_FW_ST_INVALID,
+	"spec states are conntrack states");
 
-/* A parsed rule, before expansion. */
-struct rule_spec {
-	uint32_t number;
-	uint8_t action;
-	uint8_t proto, proto_mask;
-	uint32_t src, dst; /* host order */
-	uint8_t src_len, dst_len;
-	struct port_range sport[PORT_RANGES_MAX], dport[PORT_RANGES_MAX];
-	unsigned n_sport, n_dport;
-	uint16_t states; /* 0: any */
-};
+static const struct sl_fw_port_range any_port = {0, 65535};
 
 /* Growable array of ACL rules. */
 struct acl_rules {
@@ -51,157 +45,31 @@ static int acl_rules_push(struct acl_rules *a, const struct fw_acl_rule *r)
 	return 0;
 }
 
-static int action_parse(const char *s)
-{
-	if (s == NULL)
-		return -ENOENT;
-	if (!strcmp(s, "accept"))
-		return SL_FW_ACCEPT;
-	if (!strcmp(s, "drop"))
-		return SL_FW_DROP;
-	if (!strcmp(s, "reject"))
-		return SL_FW_REJECT;
-	return -EINVAL;
-}
-
-static int state_parse(const char *s)
-{
-	if (!strcmp(s, "new"))
-		return SL_FW_ST_NEW;
-	if (!strcmp(s, "established"))
-		return SL_FW_ST_ESTABLISHED;
-	if (!strcmp(s, "related"))
-		return SL_FW_ST_RELATED;
-	if (!strcmp(s, "invalid"))
-		return SL_FW_ST_INVALID;
-	return -EINVAL;
-}
-
-/* "53", "1000-2000", "53,123,1000-2000" (validated by lib/conf) */
-static int ports_parse(const char *s, struct port_range *out, unsigned *n)
-{
-	const char *p = s;
-	*n = 0;
-	while (*p) {
-		char *end;
-		unsigned long lo = strtoul(p, &end, 10), hi = lo;
-		if (end == p || lo > 65535)
-			return -EINVAL;
-		p = end;
-		if (*p == '-') {
-			hi = strtoul(p + 1, &end, 10);
-			if (end == p + 1 || hi > 65535 || hi < lo)
-				return -EINVAL;
-			p = end;
-		}
-		if (*n == PORT_RANGES_MAX)
-			return -E2BIG;
-		out[*n].lo = (uint16_t)lo;
-		out[(*n)++].hi = (uint16_t)hi;
-		if (*p == ',')
-			p++;
-		else if (*p)
-			return -EINVAL;
-	}
-	return *n ? 0 : -EINVAL;
-}
-
-static const char *leaf2(const struct sl_conf_node *n, const char *a, const char *b)
-{
-	const struct sl_conf_node *c = sl_conf_child(n, a);
-	return c ? sl_conf_leaf_value(c, b) : NULL;
-}
-
-/* Read one rule node. 0, -ENOENT (no action: skipped), -EINVAL/-E2BIG (warned). */
-static int rule_read(
-	const struct sl_conf_node *rn, struct rule_spec *r, const char *rs, struct sl_errors *warn)
-{
-	const char *v;
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	r->number = (uint32_t)strtoul(sl_conf_node_name(rn), NULL, 10);
-	rc = action_parse(sl_conf_leaf_value(rn, "action"));
-	if (rc < 0) {
-		if (warn)
-			sl_errors_add(warn, 0,
-				"firewall ipv4 name %s rule %u: no action (valid: accept, drop, "
-				"reject); the rule is not enforced",
-				rs, r->number);
-		return -ENOENT;
-	}
-	r->action = (uint8_t)rc;
-	v = sl_conf_leaf_value(rn, "protocol");
-	if (v == NULL || !strcmp(v, "all")) {
-		r->proto_mask = 0;
-	} else {
-		r->proto_mask = 0xff;
-		if (!strcmp(v, "tcp"))
-			r->proto = IPPROTO_TCP;
-		else if (!strcmp(v, "udp"))
-			r->proto = IPPROTO_UDP;
-		else if (!strcmp(v, "icmp"))
-			r->proto = IPPROTO_ICMP;
-		else
-			r->proto = (uint8_t)strtoul(v, NULL, 10);
-	}
-	struct sl_prefix p;
-	if ((v = leaf2(rn, "source", "address")) && sl_prefix_parse(v, &p, false) == 0) {
-		r->src = p.addr;
-		r->src_len = p.len;
-	}
-	if ((v = leaf2(rn, "destination", "address")) && sl_prefix_parse(v, &p, false) == 0) {
-		r->dst = p.addr;
-		r->dst_len = p.len;
-	}
-	r->n_sport = r->n_dport = 1;
-	r->sport[0] = r->dport[0] = (struct port_range){0, 65535};
-	if ((v = leaf2(rn, "source", "port")) && (rc = ports_parse(v, r->sport, &r->n_sport)) < 0)
-		goto bad_ports;
-	if ((v = leaf2(rn, "destination", "port")) &&
-		(rc = ports_parse(v, r->dport, &r->n_dport)) < 0)
-		goto bad_ports;
-	if ((v = leaf2(rn, "icmp", "type")) != NULL) {
-		uint16_t t = (uint16_t)strtoul(v, NULL, 10);
-		r->n_sport = 1;
-		r->sport[0] = (struct port_range){t, t};
-	}
-	const char **states = NULL;
-	size_t ns = 0;
-	if (sl_conf_leaf_values(rn, "state", &states, &ns) < 0)
-		return -ENOMEM;
-	for (size_t i = 0; i < ns; i++) {
-		rc = state_parse(states[i]);
-		if (rc > 0)
-			r->states |= (uint16_t)rc;
-	}
-	free(states);
-	return 0;
-bad_ports:
-	if (warn)
-		sl_errors_add(warn, 0,
-			"firewall ipv4 name %s rule %u: port list '%s' %s; the rule is not "
-			"enforced",
-			rs, r->number, v,
-			rc == -E2BIG ? "has too many items (at most 64)" : "is invalid");
-	return rc;
-}
-
 /* Expand one rule into ACL rules: sport ranges × dport ranges × states. */
 static int rule_expand(
-	const struct rule_spec *r, uint32_t rs_index, uint32_t slot, struct acl_rules *out)
+	const struct sl_fw_rule_spec *r, uint32_t rs_index, uint32_t slot, struct acl_rules *out)
 {
+	const struct sl_fw_port_range *sport = r->n_sport ? r->sport : &any_port;
+	const struct sl_fw_port_range *dport = r->n_dport ? r->dport : &any_port;
+	struct sl_fw_port_range icmp_type;
+	unsigned n_sport = r->n_sport ? r->n_sport : 1, n_dport = r->n_dport ? r->n_dport : 1;
 	uint16_t st[4];
 	unsigned n_st = 0;
+	if (r->icmp_type >= 0) { /* ICMP type and code take the port slots */
+		icmp_type =
+			(struct sl_fw_port_range){(uint16_t)r->icmp_type, (uint16_t)r->icmp_type};
+		sport = &icmp_type;
+		n_sport = 1;
+	}
 	for (unsigned b = 0; b < 4; b++)
 		if (r->states & (1u << b))
 			st[n_st++] = (uint16_t)(1u << b);
 	if (n_st == 0)
 		st[n_st++] = 0; /* any state: mask 0 */
-	if ((size_t)r->n_sport * r->n_dport * n_st > ACL_RULES_PER_RULE_MAX)
+	if ((size_t)n_sport * n_dport * n_st > ACL_RULES_PER_RULE_MAX)
 		return -E2BIG;
-	for (unsigned i = 0; i < r->n_sport; i++) {
-		for (unsigned j = 0; j < r->n_dport; j++) {
+	for (unsigned i = 0; i < n_sport; i++) {
+		for (unsigned j = 0; j < n_dport; j++) {
 			for (unsigned k = 0; k < n_st; k++) {
 				struct fw_acl_rule a;
 				memset(&a, 0, sizeof(a));
@@ -209,16 +77,16 @@ static int rule_expand(
 				a.data.priority = (int32_t)(RTE_ACL_MAX_PRIORITY - r->number);
 				a.data.category_mask = 1;
 				a.data.userdata = slot + 1;
-				a.field[FW_F_PROTO].value.u8 = r->proto;
-				a.field[FW_F_PROTO].mask_range.u8 = r->proto_mask;
-				a.field[FW_F_SRC].value.u32 = r->src;
-				a.field[FW_F_SRC].mask_range.u32 = r->src_len;
-				a.field[FW_F_DST].value.u32 = r->dst;
-				a.field[FW_F_DST].mask_range.u32 = r->dst_len;
-				a.field[FW_F_SPORT].value.u16 = r->sport[i].lo;
-				a.field[FW_F_SPORT].mask_range.u16 = r->sport[i].hi;
-				a.field[FW_F_DPORT].value.u16 = r->dport[j].lo;
-				a.field[FW_F_DPORT].mask_range.u16 = r->dport[j].hi;
+				a.field[FW_F_PROTO].value.u8 = r->proto < 0 ? 0 : (uint8_t)r->proto;
+				a.field[FW_F_PROTO].mask_range.u8 = r->proto < 0 ? 0 : 0xff;
+				a.field[FW_F_SRC].value.u32 = r->src.addr;
+				a.field[FW_F_SRC].mask_range.u32 = r->src.len;
+				a.field[FW_F_DST].value.u32 = r->dst.addr;
+				a.field[FW_F_DST].mask_range.u32 = r->dst.len;
+				a.field[FW_F_SPORT].value.u16 = sport[i].lo;
+				a.field[FW_F_SPORT].mask_range.u16 = sport[i].hi;
+				a.field[FW_F_DPORT].value.u16 = dport[j].lo;
+				a.field[FW_F_DPORT].mask_range.u16 = dport[j].hi;
 				a.field[FW_F_RULESET].value.u16 = (uint16_t)rs_index;
 				a.field[FW_F_RULESET].mask_range.u16 = 0xffff;
 				a.field[FW_F_STATE].value.u16 = st[k];
@@ -346,53 +214,6 @@ static int acl_compile(struct sl_fw *fw, struct fw_ruleset *rs, const struct acl
 	return 0;
 }
 
-/* A walk over every `vrf name FROM leak-firewall to TO` node of a conf. */
-struct bind_walk {
-	const struct sl_conf_node *vrfs, *from, *tos;
-	size_t vrf_cur, to_cur;
-};
-
-static void bind_walk_init(struct bind_walk *w, const struct sl_conf *conf)
-{
-	memset(w, 0, sizeof(*w));
-	w->vrfs = sl_conf_findv(conf, "vrf", "name", NULL);
-}
-
-/* The next binding: the FROM vrf node and the TO node (leaf `name`: the
- * ruleset); false at the end. */
-static bool bind_walk_next(
-	struct bind_walk *w, const struct sl_conf_node **from, const struct sl_conf_node **to)
-{
-	for (;;) {
-		const struct sl_conf_node *t;
-		if (w->tos != NULL && (t = sl_conf_child_next(w->tos, &w->to_cur)) != NULL) {
-			*from = w->from;
-			*to = t;
-			return true;
-		}
-		if (w->vrfs == NULL || (w->from = sl_conf_child_next(w->vrfs, &w->vrf_cur)) == NULL)
-			return false;
-		const struct sl_conf_node *lf = sl_conf_child(w->from, "leak-firewall");
-		w->tos = lf ? sl_conf_child(lf, "to") : NULL;
-		w->to_cur = 0;
-	}
-}
-
-/* Whether some binding names ruleset rs: the others are never consulted and
- * are not compiled. */
-static bool ruleset_bound(const struct sl_conf *conf, const char *rs)
-{
-	struct bind_walk w;
-	const struct sl_conf_node *v, *t;
-	bind_walk_init(&w, conf);
-	while (bind_walk_next(&w, &v, &t)) {
-		const char *name = sl_conf_leaf_value(t, "name");
-		if (name != NULL && strcmp(name, rs) == 0)
-			return true;
-	}
-	return false;
-}
-
 static int slot_push(struct sl_fw_set *s, uint32_t *cap, const struct fw_slot *sl)
 {
 	if (s->n_slots == *cap) {
@@ -407,181 +228,124 @@ static int slot_push(struct sl_fw_set *s, uint32_t *cap, const struct fw_slot *s
 	return 0;
 }
 
-static int ruleset_find(const struct sl_fw_set *s, const char *name)
+/* rulesets of the set in strcmp order (the spec's is the configuration's) */
+static int cmp_spec_name(const void *a, const void *b, void *ctx)
 {
-	uint32_t lo = 0, hi = s->n_rulesets;
-	while (lo < hi) { /* rulesets are in strcmp order */
-		uint32_t mid = (lo + hi) / 2;
-		int c = strcmp(s->rulesets[mid].name, name);
-		if (c == 0)
-			return (int)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -ENOENT;
+	const struct sl_fw_spec *spec = ctx;
+	return strcmp(
+		spec->rulesets[*(const size_t *)a].name, spec->rulesets[*(const size_t *)b].name);
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(sl_conf_node_name(*(const struct sl_conf_node *const *)a),
-		sl_conf_node_name(*(const struct sl_conf_node *const *)b));
-}
-
-static int cmp_number(const void *a, const void *b)
-{
-	unsigned long x =
-		strtoul(sl_conf_node_name(*(const struct sl_conf_node *const *)a), NULL, 10);
-	unsigned long y =
-		strtoul(sl_conf_node_name(*(const struct sl_conf_node *const *)b), NULL, 10);
-	return x < y ? -1 : x > y;
-}
-
-/* Rulesets, their rules and slots, and their compiled ACL contexts. */
-static int rulesets_build(
-	struct sl_fw *fw, struct sl_fw_set *s, const struct sl_conf *conf, struct sl_errors *warn)
+/* Rulesets, their rules and slots, and their compiled ACL contexts; fw_ix[j]
+ * gets the set's index of spec ruleset j. */
+static int rulesets_build(struct sl_fw *fw, struct sl_fw_set *s, const struct sl_fw_spec *spec,
+	uint32_t *fw_ix, struct sl_errors *warn)
 {
 	struct acl_rules acl_buf = {0}, *acl = &acl_buf, tmp = {0};
-	const struct sl_conf_node *names = sl_conf_findv(conf, "firewall", "ipv4", "name", NULL);
-	const struct sl_conf_node **sets = NULL;
-	size_t n_sets = 0;
+	size_t n_sets = spec->n_rulesets, *order = NULL;
+	bool *bound = NULL;
 	uint32_t slot_cap = 0;
 	int rc = 0;
 
-	if (names == NULL)
+	if (n_sets == 0)
 		return 0;
-	if (sl_conf_children_sorted(names, &sets, &n_sets) < 0)
-		return -ENOMEM;
-	/* names sort naturally in conf; the set needs strcmp order for lookups */
-	if (n_sets > 1)
-		qsort(sets, n_sets, sizeof(*sets), cmp_name);
-	if (n_sets > FW_RULESETS_MAX) {
-		free(sets);
+	if (n_sets > FW_RULESETS_MAX)
 		return -E2BIG;
+	order = malloc(n_sets * sizeof(*order));
+	bound = calloc(n_sets, sizeof(*bound));
+	s->rulesets = calloc(n_sets, sizeof(*s->rulesets));
+	if (order == NULL || bound == NULL || s->rulesets == NULL) {
+		rc = -ENOMEM;
+		goto out;
 	}
-	s->rulesets = calloc(n_sets ? n_sets : 1, sizeof(*s->rulesets));
-	if (s->rulesets == NULL) {
-		free(sets);
-		return -ENOMEM;
-	}
+	for (size_t j = 0; j < n_sets; j++)
+		order[j] = j;
+	qsort_r(order, n_sets, sizeof(*order), cmp_spec_name, (void *)spec);
+	/* only bound rulesets are consulted: the others are not compiled */
+	for (size_t b = 0; b < spec->n_bindings; b++)
+		bound[spec->bindings[b].ruleset] = true;
 	for (size_t i = 0; i < n_sets && rc == 0; i++) {
+		const struct sl_fw_ruleset_spec *rss = &spec->rulesets[order[i]];
 		struct fw_ruleset *rs = &s->rulesets[s->n_rulesets++];
-		const struct sl_conf_node *rn = sl_conf_child(sets[i], "rule");
-		const struct sl_conf_node **rules = NULL;
-		size_t n_rules = 0;
 
-		snprintf(rs->name, sizeof(rs->name), "%s", sl_conf_node_name(sets[i]));
-		int act = action_parse(sl_conf_leaf_value(sets[i], "default-action"));
-		rs->default_action = act < 0 ? SL_FW_DROP : (uint8_t)act;
+		fw_ix[order[i]] = (uint32_t)i;
+		snprintf(rs->name, sizeof(rs->name), "%s", rss->name);
+		rs->default_action = (uint8_t)rss->default_action;
 		rs->first_slot = s->n_slots;
-		if (rn && sl_conf_children_sorted(rn, &rules, &n_rules) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		if (n_rules > 1)
-			qsort(rules, n_rules, sizeof(*rules), cmp_number);
 		acl->n = 0;
-		for (size_t k = 0; k < n_rules && rc == 0; k++) {
-			struct rule_spec r;
-			if (sl_conf_has(rules[k], "disable"))
-				continue;
-			int e = rule_read(rules[k], &r, rs->name, warn);
-			if (e == -ENOMEM) {
-				rc = e;
-				break;
-			}
-			if (e < 0)
+		for (size_t k = 0; k < rss->n_rules && rc == 0; k++) {
+			const struct sl_fw_rule_spec *r = &rss->rules[k];
+			if (r->disabled || !r->usable)
 				continue;
 			uint32_t slot = s->n_slots;
-			struct fw_slot sl = {(uint32_t)i, r.number, r.action};
+			struct fw_slot sl = {(uint32_t)i, r->number, (uint8_t)r->action};
 			rc = slot_push(s, &slot_cap, &sl);
 			if (rc == 0)
-				rc = rule_expand(&r, (uint32_t)i, slot, acl);
-			if (r.states != 0)
+				rc = rule_expand(r, (uint32_t)i, slot, acl);
+			if (r->states != 0)
 				rs->uses_state = true;
 			if (rc == -E2BIG && warn)
 				sl_errors_add(warn, 0,
 					"firewall ipv4 name %s rule %u: port lists and states "
-					"expand "
-					"to more than %d classifier rules",
-					rs->name, r.number, ACL_RULES_PER_RULE_MAX);
+					"expand to more than %d classifier rules",
+					rs->name, r->number, ACL_RULES_PER_RULE_MAX);
 		}
-		free(rules);
 		rs->n_rules = s->n_slots - rs->first_slot;
 		s->n_acl_rules += (uint32_t)acl->n;
-		if (rc == 0 && ruleset_bound(conf, rs->name))
+		if (rc == 0 && bound[order[i]])
 			rc = acl_compile(fw, rs, acl, &tmp);
 	}
-	free(acl_buf.v);
-	free(tmp.v);
 	/* default-action slots after every rule's */
 	for (uint32_t i = 0; i < s->n_rulesets && rc == 0; i++) {
 		struct fw_slot sl = {i, 0, s->rulesets[i].default_action};
 		s->rulesets[i].default_slot = s->n_slots;
 		rc = slot_push(s, &slot_cap, &sl);
 	}
-	free(sets);
+out:
+	free(acl_buf.v);
+	free(tmp.v);
+	free(order);
+	free(bound);
 	return rc;
 }
 
-struct binding {
-	uint32_t from, to, rs;
-};
-
-static int bindings_build(struct sl_fw_set *s, const struct sl_conf *conf,
-	sl_fw_vrf_resolve_fn resolve, void *rctx, struct sl_errors *warn)
+static int bindings_build(struct sl_fw_set *s, const struct sl_fw_spec *spec, const uint32_t *fw_ix,
+	struct sl_errors *warn)
 {
-	const struct sl_conf_node *v, *t;
-	struct binding *b = NULL;
-	size_t n = 0, cap = 0;
 	uint32_t dim = 0;
-	struct bind_walk w;
+	size_t n = 0;
 
-	bind_walk_init(&w, conf);
-	while (bind_walk_next(&w, &v, &t)) {
-		const char *rs_name = sl_conf_leaf_value(t, "name");
-		int from_id = resolve(sl_conf_node_name(v), rctx);
-		int to_id = resolve(sl_conf_node_name(t), rctx);
-		int rs = rs_name ? ruleset_find(s, rs_name) : -ENOENT;
-		if (from_id < 0 || to_id < 0 || rs < 0 || from_id >= 65536 || to_id >= 65536) {
+	for (size_t i = 0; i < spec->n_bindings; i++) {
+		const struct sl_fw_binding_spec *b = &spec->bindings[i];
+		if (b->from_vrf < 65536 && b->to_vrf < 65536)
+			dim = RTE_MAX(dim, RTE_MAX(b->from_vrf, b->to_vrf) + 1);
+	}
+	if (dim == 0)
+		return 0;
+	s->bind = calloc((size_t)dim * dim, sizeof(*s->bind));
+	if (s->bind == NULL)
+		return -ENOMEM;
+	s->bind_dim = dim;
+	for (size_t i = 0; i < spec->n_bindings; i++) {
+		const struct sl_fw_binding_spec *b = &spec->bindings[i];
+		uint32_t rs = fw_ix[b->ruleset];
+		if (b->from_vrf >= 65536 || b->to_vrf >= 65536) {
 			if (warn)
 				sl_errors_add(warn, 0,
-					"vrf %s leak-firewall to %s: %s; not enforced",
-					sl_conf_node_name(v), sl_conf_node_name(t),
-					rs < 0 ? "no such firewall ruleset" : "unknown VRF");
+					"vrf %s leak-firewall to %s: VRF id beyond 65535; not "
+					"enforced",
+					b->from, b->to);
 			continue;
 		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct binding *nb = realloc(b, cap * sizeof(*b));
-			if (nb == NULL) {
-				free(b);
-				return -ENOMEM;
-			}
-			b = nb;
-		}
-		b[n++] = (struct binding){(uint32_t)from_id, (uint32_t)to_id, (uint32_t)rs};
-		dim = RTE_MAX(dim, (uint32_t)RTE_MAX(from_id, to_id) + 1);
-	}
-	if (n > 0) {
-		s->bind = calloc((size_t)dim * dim, sizeof(*s->bind));
-		if (s->bind == NULL) {
-			free(b);
-			return -ENOMEM;
-		}
-		s->bind_dim = dim;
-		s->n_bindings = (uint32_t)n;
-		for (size_t i = 0; i < n; i++) {
-			s->bind[b[i].from * dim + b[i].to] |= (uint16_t)(b[i].rs + 1);
-			/* conntrack only matters to rules that match on state */
-			if (s->rulesets[b[i].rs].uses_state) {
-				s->bind[b[i].from * dim + b[i].to] |= FW_BIND_TRACK;
-				s->bind[b[i].to * dim + b[i].from] |= FW_BIND_TRACK;
-			}
+		n++;
+		s->bind[b->from_vrf * dim + b->to_vrf] |= (uint16_t)(rs + 1);
+		/* conntrack only matters to rules that match on state */
+		if (s->rulesets[rs].uses_state) {
+			s->bind[b->from_vrf * dim + b->to_vrf] |= FW_BIND_TRACK;
+			s->bind[b->to_vrf * dim + b->from_vrf] |= FW_BIND_TRACK;
 		}
 	}
-	free(b);
+	s->n_bindings = (uint32_t)n;
 	return 0;
 }
 
@@ -597,27 +361,32 @@ static int counters_alloc(struct sl_fw *fw, struct sl_fw_set *s)
 	return s->counts && s->base ? 0 : -ENOMEM;
 }
 
-struct sl_fw_set *sl_fw_build(struct sl_fw *fw, const struct sl_conf *conf,
-	sl_fw_vrf_resolve_fn resolve, void *resolve_ctx, struct sl_errors *warn)
+struct sl_fw_set *sl_fw_build(
+	struct sl_fw *fw, const struct sl_fw_spec *spec, struct sl_errors *warn)
 {
 	struct timespec t0, t1;
+	uint32_t *fw_ix = NULL;
 	int rc;
 
-	if (fw == NULL || conf == NULL || resolve == NULL) {
+	if (fw == NULL || spec == NULL) {
 		errno = EINVAL;
 		return NULL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct sl_fw_set *s = calloc(1, sizeof(*s));
-	if (s == NULL) {
+	fw_ix = calloc(spec->n_rulesets ? spec->n_rulesets : 1, sizeof(*fw_ix));
+	if (s == NULL || fw_ix == NULL) {
+		free(s);
+		free(fw_ix);
 		errno = ENOMEM;
 		return NULL;
 	}
-	rc = rulesets_build(fw, s, conf, warn);
+	rc = rulesets_build(fw, s, spec, fw_ix, warn);
 	if (rc == 0)
-		rc = bindings_build(s, conf, resolve, resolve_ctx, warn);
+		rc = bindings_build(s, spec, fw_ix, warn);
 	if (rc == 0)
 		rc = counters_alloc(fw, s);
+	free(fw_ix);
 	if (rc < 0) {
 		fw_set_destroy(s);
 		errno = -rc;
@@ -627,23 +396,4 @@ struct sl_fw_set *sl_fw_build(struct sl_fw *fw, const struct sl_conf *conf,
 	fw->build_ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ull +
 		       (uint64_t)(t1.tv_nsec - t0.tv_nsec);
 	return s;
-}
-
-bool sl_fw_conf_changed(const struct sl_conf *conf)
-{
-	size_t n = sl_conf_change_count(conf);
-	for (size_t i = 0; i < n; i++) {
-		const char *const *tok;
-		size_t nt;
-		unsigned line;
-		if (sl_conf_change_get(conf, i, &tok, &nt, &line) < 0 || nt == 0)
-			continue;
-		if (!strcmp(tok[0], "firewall"))
-			return true;
-		/* [vrf], [vrf name V], [vrf name V leak-firewall...]: ids or bindings */
-		if (!strcmp(tok[0], "vrf") &&
-			(nt <= 3 || (nt >= 4 && !strcmp(tok[3], "leak-firewall"))))
-			return true;
-	}
-	return false;
 }

@@ -69,7 +69,6 @@
 
 #include "sl_types.h"
 
-struct sl_conf;
 struct sl_fw;
 struct sl_fw_set;
 
@@ -117,20 +116,17 @@ void sl_fw_free(struct sl_fw *fw);
 
 /* ---- compile and publish (control thread) ---------------------------- */
 
-/* VRF name → id (>= 0), or a negative errno when the VRF does not exist. */
-typedef int (*sl_fw_vrf_resolve_fn)(const char *vrf_name, void *ctx);
-
 /*
- * Compile every `firewall ipv4 name` ruleset of conf and every
- * `vrf name X leak-firewall to Y name RS` binding into a set ready to
- * publish. Problems that do not stop the build (a rule without action is
- * skipped; a binding naming an unknown VRF or ruleset is ignored) are
- * appended to warn (may be NULL) with line 0. NULL with errno: ENOMEM,
- * E2BIG (a rule's port lists expand to more than 4096 ACL rules), or the
- * rte_acl build's error.
+ * Compile a firewall spec (lib/commit's typed view of `firewall ipv4 name`
+ * rulesets and `vrf name X leak-firewall to Y name RS` bindings, VRF ids
+ * resolved) into a set ready to publish. Rules that are disabled or not
+ * usable are left out; problems that do not stop the build (a rule whose
+ * port lists expand too far, a VRF id beyond 65535) are appended to warn
+ * (may be NULL) with line 0. NULL with errno: EINVAL, ENOMEM, E2BIG (more
+ * than 16383 rulesets), or the rte_acl build's error.
  */
-struct sl_fw_set *sl_fw_build(struct sl_fw *fw, const struct sl_conf *conf,
-	sl_fw_vrf_resolve_fn resolve, void *resolve_ctx, struct sl_errors *warn);
+struct sl_fw_set *sl_fw_build(
+	struct sl_fw *fw, const struct sl_fw_spec *spec, struct sl_errors *warn);
 /* Free a set that was never published. */
 void sl_fw_set_free(struct sl_fw_set *set);
 
@@ -140,10 +136,6 @@ void sl_fw_set_free(struct sl_fw_set *set);
  * that keep their (ruleset, rule number), and free the old set.
  */
 int sl_fw_publish(struct sl_fw *fw, struct sl_fw_set *set);
-
-/* True when the last transaction of conf touched a ruleset, a binding or a
- * VRF (whose id a binding may use): the set should be rebuilt. */
-bool sl_fw_conf_changed(const struct sl_conf *conf);
 
 /*
  * Expire idle flows: examine up to `budget` table slots from where the last

@@ -331,8 +331,22 @@ void sl_rib_vpn_foreach(
 
 /* ---- dump ---- */
 
+/* The one table of route-source names (show, audit, dumps). */
 static const char *const src_name[SL_SRC__COUNT] = {
-	"connected", "local", "static", "static-leak", "vpn-import", "vrf-import", "bgp", "ospf"};
+	[SL_SRC_CONNECTED] = "connected",
+	[SL_SRC_LOCAL] = "local",
+	[SL_SRC_STATIC] = "static",
+	[SL_SRC_STATIC_LEAK] = "static-leak",
+	[SL_SRC_VPN_IMPORT] = "vpn-import",
+	[SL_SRC_VRF_IMPORT] = "vrf-import",
+	[SL_SRC_BGP] = "bgp",
+	[SL_SRC_OSPF] = "ospf",
+};
+
+const char *sl_rt_source_name(enum sl_rt_source s)
+{
+	return (unsigned)s < SL_SRC__COUNT ? src_name[s] : "unknown";
+}
 
 static void nh_dump(const struct sl_rib *rib, const struct rib_nh *nh, FILE *out)
 {

@@ -62,6 +62,9 @@ enum sl_rt_source {
 	SL_SRC_OSPF, /* O: selected by FRR's OSPF, received through FPM */
 	SL_SRC__COUNT
 };
+/* "connected", "local", "static", "static-leak", "vpn-import", "vrf-import", "bgp", "ospf";
+ * "unknown" out of range. */
+const char *sl_rt_source_name(enum sl_rt_source s);
 
 enum sl_nh_type {
 	SL_NH_CONNECTED = 0, /* destination is on-link on ifname */

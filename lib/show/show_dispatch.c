@@ -77,30 +77,6 @@ void show_json_emit(struct show_ctx *ctx, json_t *v)
 	json_decref(v);
 }
 
-const char *show_source_name(enum sl_rt_source s)
-{
-	switch (s) {
-	case SL_SRC_CONNECTED:
-		return "connected";
-	case SL_SRC_LOCAL:
-		return "local";
-	case SL_SRC_STATIC:
-		return "static";
-	case SL_SRC_STATIC_LEAK:
-		return "static-leak";
-	case SL_SRC_VPN_IMPORT:
-		return "vpn-import";
-	case SL_SRC_VRF_IMPORT:
-		return "vrf-import";
-	case SL_SRC_BGP:
-		return "bgp";
-	case SL_SRC_OSPF:
-		return "ospf";
-	default:
-		return "unknown";
-	}
-}
-
 char show_source_code(enum sl_rt_source s)
 {
 	switch (s) {

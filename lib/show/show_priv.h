@@ -43,7 +43,6 @@ void show_json_emit(struct show_ctx *ctx, json_t *v);
 void show_nh_text(const struct sl_rib *rib, const struct sl_nh *nh, char *buf, size_t len);
 json_t *show_nh_json(const struct sl_rib *rib, const struct sl_nh *nh);
 
-const char *show_source_name(enum sl_rt_source s); /* "connected", "static", "bgp" ... */
 char show_source_code(enum sl_rt_source s); /* 'C', 'L', 'S', 'B' */
 
 /*

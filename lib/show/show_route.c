@@ -106,7 +106,7 @@ static json_t *route_json(struct show_ctx *ctx, const struct sl_route *rt)
 {
 	char p[SL_PREFIX_STR];
 	json_t *o = json_pack("{s:s, s:s, s:b, s:b, s:b, s:i, s:I, s:I, s:o}", "prefix",
-		sl_prefix_fmt(rt->prefix, p), "protocol", show_source_name(rt->source), "selected",
+		sl_prefix_fmt(rt->prefix, p), "protocol", sl_rt_source_name(rt->source), "selected",
 		rt->selected, "installed", rt->selected, "active", rt->active, "distance",
 		rt->distance, "metric", (json_int_t)rt->metric, "localPref",
 		(json_int_t)rt->local_pref, "nexthop", show_nh_json(ctx->rib, &rt->nh));
@@ -159,7 +159,7 @@ static int route_cb(const struct sl_route *rt, void *arg)
 		fprintf(ctx->out, "Routing entry for %s\n", sl_prefix_fmt(rt->prefix, p));
 		fprintf(ctx->out,
 			"  Known via \"%s\", distance %u, metric %u, local-pref %u, vrf %s%s%s\n",
-			show_source_name(rt->source), rt->distance, rt->metric, rt->local_pref,
+			sl_rt_source_name(rt->source), rt->distance, rt->metric, rt->local_pref,
 			w->vrf,
 			rt->selected	? ", best"
 			: rt->multipath ? ", multipath"

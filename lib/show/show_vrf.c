@@ -134,7 +134,7 @@ static int vrf_detail(struct show_ctx *ctx, const struct vrf_ifaces *ifaces,
 		for (size_t i = 0; i < b.n_import_vrf; i++)
 			json_array_append_new(iv, json_string(b.import_vrf[i]));
 		for (int s = 0; s < SL_SRC__COUNT; s++)
-			json_object_set_new(counts, show_source_name(s),
+			json_object_set_new(counts, sl_rt_source_name(s),
 				json_integer((json_int_t)vi->n_routes[s]));
 		json_array_append_new(arr,
 			json_pack("{s:s, s:I, s:I, s:s, s:o, s:b, s:I, s:s, s:o, s:o, s:o, s:s, "
@@ -169,13 +169,11 @@ static int vrf_detail(struct show_ctx *ctx, const struct vrf_ifaces *ifaces,
 			fprintf(o, "  BGP:                 not configured (no route-target "
 				   "leaking)\n");
 		}
-		fprintf(o,
-			"  Routes:              %zu selected; connected %zu, local %zu, static "
-			"%zu, "
-			"static-leak %zu, vpn-import %zu, vrf-import %zu\n",
-			vi->n_selected, vi->n_routes[SL_SRC_CONNECTED], vi->n_routes[SL_SRC_LOCAL],
-			vi->n_routes[SL_SRC_STATIC], vi->n_routes[SL_SRC_STATIC_LEAK],
-			vi->n_routes[SL_SRC_VPN_IMPORT], vi->n_routes[SL_SRC_VRF_IMPORT]);
+		fprintf(o, "  Routes:              %zu selected", vi->n_selected);
+		for (int s = 0; s < SL_SRC_BGP; s++)
+			fprintf(o, "%s%s %zu", s ? ", " : "; ", sl_rt_source_name(s),
+				vi->n_routes[s]);
+		fputc('\n', o);
 		if (vi->n_routes[SL_SRC_BGP] || vi->n_routes[SL_SRC_OSPF])
 			fprintf(o, "  Dynamic (FRR):       bgp %zu, ospf %zu\n",
 				vi->n_routes[SL_SRC_BGP], vi->n_routes[SL_SRC_OSPF]);

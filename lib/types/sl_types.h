@@ -153,6 +153,73 @@ void sl_errors_clear(struct sl_errors *e);
 void sl_errors_free(struct sl_errors *e);
 
 /*
+ * The leak-point firewall as configured, typed: lib/commit reads it from the
+ * configuration (sl_router_fw_spec), lib/fw compiles it, lib/show shows it;
+ * only lib/commit reads the configuration tree. Rulesets and their rules are
+ * in the configuration's canonical order (rules by number); bindings carry
+ * the VRF ids the datapath uses.
+ */
+#define SL_FW_PORT_RANGES_MAX 64 /* items of one port list */
+
+enum sl_fw_spec_action {
+	SL_FW_SPEC_ACCEPT = 0,
+	SL_FW_SPEC_DROP = 1,
+	SL_FW_SPEC_REJECT = 2,
+	SL_FW_SPEC_NO_ACTION = 3, /* unset: the rule is not enforced */
+};
+
+/* rule `state` values, one bit each (lib/fw's enum sl_fw_state) */
+#define SL_FW_SPEC_ST_NEW 1u
+#define SL_FW_SPEC_ST_ESTABLISHED 2u
+#define SL_FW_SPEC_ST_RELATED 4u
+#define SL_FW_SPEC_ST_INVALID 8u
+
+struct sl_fw_port_range {
+	uint16_t lo, hi;
+};
+
+struct sl_fw_rule_spec {
+	uint32_t number;
+	enum sl_fw_spec_action action;
+	bool disabled;
+	bool usable; /* false: cannot be enforced (a warning said why) */
+	int16_t proto; /* -1: any */
+	struct sl_prefix src, dst; /* length 0: any */
+	uint16_t n_sport, n_dport; /* 0: any port */
+	struct sl_fw_port_range sport[SL_FW_PORT_RANGES_MAX], dport[SL_FW_PORT_RANGES_MAX];
+	int16_t icmp_type; /* -1: any */
+	uint16_t states; /* SL_FW_SPEC_ST_* bits; 0: any state */
+	/* as configured, for `show firewall` */
+	char protocol[8]; /* "tcp", "17", "all" (also when unset) */
+	char conditions[256]; /* "saddr 10.1.0.0/24 dport 53 state established" */
+};
+
+struct sl_fw_ruleset_spec {
+	char name[SL_NAME_MAX];
+	enum sl_fw_spec_action default_action; /* drop when unset */
+	struct sl_fw_rule_spec *rules; /* by number */
+	size_t n_rules;
+};
+
+/* `vrf name FROM leak-firewall to TO name RS` */
+struct sl_fw_binding_spec {
+	char from[SL_NAME_MAX], to[SL_NAME_MAX];
+	uint32_t from_vrf, to_vrf; /* VRF ids */
+	size_t ruleset; /* index in rulesets */
+};
+
+struct sl_fw_spec {
+	struct sl_fw_ruleset_spec *rulesets;
+	size_t n_rulesets;
+	struct sl_fw_binding_spec *bindings; /* by FROM, then TO (canonical order) */
+	size_t n_bindings;
+};
+
+void sl_fw_spec_free(struct sl_fw_spec *spec);
+/* "accept", "drop", "reject", "-" (no action) */
+const char *sl_fw_spec_action_name(enum sl_fw_spec_action a);
+
+/*
  * Progress of long control-plane work. The thread that commits also serves
  * the punt path (ARP, ICMP); a commit of 100,000 lines must not starve it.
  * Long loops (parse, validate, RIB sync, conf commit, FIB apply) call

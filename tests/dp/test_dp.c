@@ -4,6 +4,7 @@
  * drops, VRF by (port, VLAN), leak redirect, TTL and checksum, L2 rewrite
  * with VLAN push/pop, and every punt reason with its metadata.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,14 +17,9 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
-#include "../fib/fib_test_eal.h"
-#include "sl_dp.h"
+#include "dp_fixture.h"
 
-static struct rte_mempool *pool;
-static struct sl_fib *fib;
-static struct sl_dp *dp;
-static struct sl_dp_counters cnt;
-static struct sl_dp_out out;
+static struct dpf F;
 static const struct rte_ether_addr mac0 = {{0x02, 0, 0, 0, 0, 0x10}},
 				   mac1 = {{0x02, 0, 0, 0, 0, 0x11}};
 static const struct rte_ether_addr host_mac = {{0x02, 0xaa, 0, 0, 0, 0x0a}};
@@ -31,91 +27,47 @@ static int oif_eth1, oif_vif;
 
 enum { VRF_DEFAULT = 0, VRF_A = 1, VRF_SHARED = 2, VRF_B = 3 };
 
+/* eth0 untagged: VRF A; eth0.100: VRF B; eth1: SHARED (MACs: the fixture's
+ * per-port defaults, mac0 and mac1) */
+static const char topology[] = "iface eth0 port 0 vrf 1 addr 10.1.0.1/24\n"
+			       "iface eth0.100 port 0 vlan 100 vrf 3 addr 10.2.0.1/24\n"
+			       "iface eth1 port 1 vrf 2 addr 10.100.0.1/24\n"
+			       "route 1 10.1.0.0/24 connected eth0\n"
+			       "route 1 10.1.0.1/32 local eth0\n"
+			       "route 1 10.100.0.0/24 vrf 2\n"
+			       "route 1 10.200.0.0/16 vrf 3\n"
+			       "route 1 192.0.2.0/24 blackhole\n"
+			       "route 3 10.2.0.0/24 connected eth0.100\n"
+			       "route 3 10.200.0.0/16 vrf 1 # loop back\n"
+			       "route 3 10.100.0.0/24 vrf 2\n"
+			       "route 2 10.100.0.0/24 connected eth1\n"
+			       "route 2 10.1.0.0/24 vrf 1\n"
+			       "route 2 0.0.0.0/0 via 10.100.0.254 eth1\n"
+			       "neigh eth1 10.100.0.10 02:aa:00:00:00:0a\n"
+			       "neigh eth0 10.1.0.10 02:aa:00:00:00:0a\n"
+			       "neigh eth0.100 10.2.0.10 02:aa:00:00:00:0a\n";
+
 static int setup(void **state)
 {
 	(void)state;
-	pool = rte_pktmbuf_pool_create(
-		"test_dp", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	fib = sl_fib_new(&(struct sl_fib_config){
-		.max_rules = 256, .number_tbl8s = 32, .socket_id = SOCKET_ID_ANY});
-	if (pool == NULL || fib == NULL)
+	if (dpf_setup(&F, "dp", 0, NULL, topology) < 0)
 		return -1;
-	dp = sl_dp_new(fib, 256, SOCKET_ID_ANY);
-	if (dp == NULL)
-		return -1;
-	/* eth0 untagged: VRF A; eth0.100: VRF B; eth1: SHARED */
-	struct sl_fib_iface_conf ifc[3] = {
-		{.name = "eth0",
-			.port = 0,
-			.vrf_id = VRF_A,
-			.mac = mac0,
-			.up = true,
-			.n_addrs = 1,
-			.addrs = {{sl_test_ip4(10, 1, 0, 1), 24}}},
-		{.name = "eth0.100",
-			.port = 0,
-			.vlan = 100,
-			.vrf_id = VRF_B,
-			.mac = mac0,
-			.up = true,
-			.n_addrs = 1,
-			.addrs = {{sl_test_ip4(10, 2, 0, 1), 24}}},
-		{.name = "eth1",
-			.port = 1,
-			.vrf_id = VRF_SHARED,
-			.mac = mac1,
-			.up = true,
-			.n_addrs = 1,
-			.addrs = {{sl_test_ip4(10, 100, 0, 1), 24}}},
-	};
-	struct sl_fib_change ch[] = {
-		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_A},
-		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_SHARED},
-		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_B},
-		sl_test_route(VRF_A, sl_test_ip4(10, 1, 0, 0), 24, SL_NH_CONNECTED, "eth0", 0),
-		sl_test_route(VRF_A, sl_test_ip4(10, 1, 0, 1), 32, SL_NH_LOCAL, "eth0", 0),
-		sl_test_route(VRF_A, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
-		sl_test_route(VRF_A, sl_test_ip4(10, 200, 0, 0), 16, SL_NH_VRF, NULL, VRF_B),
-		sl_test_route(VRF_A, sl_test_ip4(192, 0, 2, 0), 24, SL_NH_BLACKHOLE, NULL, 0),
-		sl_test_route(VRF_B, sl_test_ip4(10, 2, 0, 0), 24, SL_NH_CONNECTED, "eth0.100", 0),
-		sl_test_route(VRF_B, sl_test_ip4(10, 200, 0, 0), 16, SL_NH_VRF, NULL,
-			VRF_A), /* loop back */
-		sl_test_route(VRF_B, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
-		sl_test_route(
-			VRF_SHARED, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_CONNECTED, "eth1", 0),
-		sl_test_route(VRF_SHARED, sl_test_ip4(10, 1, 0, 0), 24, SL_NH_VRF, NULL, VRF_A),
-		sl_test_route(
-			VRF_SHARED, 0, 0, SL_NH_GATEWAY, "eth1", sl_test_ip4(10, 100, 0, 254)),
-	};
-	if (sl_fib_iface_sync(fib, ifc, 3) < 0 ||
-		sl_fib_apply(fib, ch, sizeof(ch) / sizeof(ch[0]), NULL) < 0)
-		return -1;
-	oif_eth1 = sl_fib_iface_index(fib, "eth1");
-	oif_vif = sl_fib_iface_index(fib, "eth0.100");
-	sl_fib_neigh_set(fib, (uint16_t)oif_eth1, sl_test_ip4(10, 100, 0, 10), &host_mac);
-	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), sl_test_ip4(10, 1, 0, 10),
-		&host_mac);
-	sl_fib_neigh_set(fib, (uint16_t)oif_vif, sl_test_ip4(10, 2, 0, 10), &host_mac);
-	/* the test thread reads the FIB like a worker */
-	return sl_fib_reader_register(fib, rte_lcore_id());
+	oif_eth1 = sl_fib_iface_index(F.fib, "eth1");
+	oif_vif = sl_fib_iface_index(F.fib, "eth0.100");
+	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	sl_fib_reader_unregister(fib, rte_lcore_id());
-	sl_dp_free(dp);
-	sl_fib_free(fib);
-	rte_mempool_free(pool);
+	dpf_teardown(&F);
 	return 0;
 }
 
 static int reset(void **state)
 {
 	(void)state;
-	memset(&cnt, 0, sizeof(cnt));
-	cnt.vrf = dp->counters[rte_lcore_id()].vrf; /* this lcore's per-VRF block */
-	memset(&out, 0, sizeof(out));
+	dpf_reset(&F);
 	return 0;
 }
 
@@ -130,59 +82,29 @@ struct pkt_spec {
 	uint16_t frame_len; /* 0: full; else truncate the frame to this */
 };
 
+/* 32 bytes of 0xab after the header, from 10.1.0.10 unless told */
 static struct rte_mbuf *craft(const struct pkt_spec *s)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
-	assert_non_null(m);
-	uint16_t l2 = s->vlan ? 18 : 14, payload = 32;
-	uint16_t len = l2 + 20 + payload;
-	uint8_t *b = (uint8_t *)rte_pktmbuf_append(m, len);
-	assert_non_null(b);
-	memset(b, 0xab, len);
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)b;
-	eth->dst_addr = mac0;
-	eth->src_addr = host_mac;
-	uint16_t et = s->ether_type ? s->ether_type : RTE_ETHER_TYPE_IPV4;
-	if (s->vlan) {
-		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
-		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
-		vh->vlan_tci = rte_cpu_to_be_16(s->vlan);
-		vh->eth_proto = rte_cpu_to_be_16(et);
-	} else {
-		eth->ether_type = rte_cpu_to_be_16(et);
-	}
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(b + l2);
-	memset(ip, 0, sizeof(*ip));
-	ip->version_ihl = s->version_ihl ? s->version_ihl : RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + payload + s->total_delta));
-	ip->time_to_live = s->ttl ? s->ttl : 64;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(s->src ? s->src : sl_test_ip4(10, 1, 0, 10));
-	ip->dst_addr = rte_cpu_to_be_32(s->dst);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	if (s->bad_cksum)
-		ip->hdr_checksum ^= 0x5555;
-	if (s->frame_len)
-		rte_pktmbuf_trim(m, len - s->frame_len);
-	return m;
+	return dpf_craft(&F, &(struct dpf_pkt){.vlan = s->vlan,
+				     .ether_type = s->ether_type,
+				     .src = s->src ? s->src : sl_test_ip4(10, 1, 0, 10),
+				     .dst = s->dst,
+				     .ttl = s->ttl,
+				     .version_ihl = s->version_ihl,
+				     .fill = 0xab,
+				     .total_delta = s->total_delta,
+				     .bad_cksum = s->bad_cksum,
+				     .frame_len = s->frame_len});
 }
 
 static void run(uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
-	sl_dp_process(dp, &cnt, port, pkts, n, &out);
-	/* the pipeline accounts for every packet exactly once */
-	unsigned tx = 0;
-	for (int p = 0; p < SL_FIB_PORT_MAX; p++)
-		tx += out.n_tx[p];
-	assert_int_equal(tx + out.n_punt + out.n_drop, n);
+	dpf_run(&F, port, pkts, n);
 }
 
 static void free_out(void)
 {
-	for (int p = 0; p < SL_FIB_PORT_MAX; p++)
-		rte_pktmbuf_free_bulk(out.tx[p], out.n_tx[p]);
-	rte_pktmbuf_free_bulk(out.punt, out.n_punt);
-	rte_pktmbuf_free_bulk(out.drop, out.n_drop);
+	dpf_free_out(&F);
 }
 
 static const struct rte_ipv4_hdr *ip_of(struct rte_mbuf *m, uint16_t l2)
@@ -196,10 +118,10 @@ static void test_leak_forward(void **state)
 	struct rte_mbuf *m =
 		craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 100, 0, 10), .ttl = 9});
 	run(0, &m, 1);
-	assert_int_equal(out.n_tx[1], 1);
-	assert_int_equal(cnt.forwarded, 1);
-	assert_int_equal(cnt.leaked, 1);
-	struct rte_mbuf *o = out.tx[1][0];
+	assert_int_equal(F.out.n_tx[1], 1);
+	assert_int_equal(F.cnt.forwarded, 1);
+	assert_int_equal(F.cnt.leaked, 1);
+	struct rte_mbuf *o = F.out.tx[1][0];
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(o, const struct rte_ether_hdr *);
 	assert_memory_equal(&eth->dst_addr, &host_mac, 6);
 	assert_memory_equal(&eth->src_addr, &mac1, 6);
@@ -222,8 +144,8 @@ static void test_checksum_all_ttls(void **state)
 			.ttl = (uint8_t)ttl,
 			.src = sl_test_ip4(10, 1, 0, ttl)});
 		run(0, &m, 1);
-		assert_int_equal(out.n_tx[0], 1);
-		const struct rte_ipv4_hdr *ip = ip_of(out.tx[0][0], 14);
+		assert_int_equal(F.out.n_tx[0], 1);
+		const struct rte_ipv4_hdr *ip = ip_of(F.out.tx[0][0], 14);
 		assert_int_equal(ip->time_to_live, ttl - 1);
 		assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
 		free_out();
@@ -243,14 +165,14 @@ static void test_vlan_push_pop(void **state)
 			.dst = sl_test_ip4(10, 2, 0, 10)}),
 	};
 	run(0, pk, 2);
-	assert_int_equal(cnt.forwarded, 2);
-	assert_int_equal(out.n_tx[1], 1); /* popped onto eth1 */
+	assert_int_equal(F.cnt.forwarded, 2);
+	assert_int_equal(F.out.n_tx[1], 1); /* popped onto eth1 */
 	const struct rte_ether_hdr *eth =
-		rte_pktmbuf_mtod(out.tx[1][0], const struct rte_ether_hdr *);
+		rte_pktmbuf_mtod(F.out.tx[1][0], const struct rte_ether_hdr *);
 	assert_int_equal(rte_be_to_cpu_16(eth->ether_type), RTE_ETHER_TYPE_IPV4);
-	assert_int_equal(out.tx[1][0]->pkt_len, 14 + 52);
-	assert_int_equal(out.n_tx[0], 1); /* back out tagged on eth0.100 */
-	eth = rte_pktmbuf_mtod(out.tx[0][0], const struct rte_ether_hdr *);
+	assert_int_equal(F.out.tx[1][0]->pkt_len, 14 + 52);
+	assert_int_equal(F.out.n_tx[0], 1); /* back out tagged on eth0.100 */
+	eth = rte_pktmbuf_mtod(F.out.tx[0][0], const struct rte_ether_hdr *);
 	assert_int_equal(rte_be_to_cpu_16(eth->ether_type), RTE_ETHER_TYPE_VLAN);
 	const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eth + 1);
 	assert_int_equal(rte_be_to_cpu_16(vh->vlan_tci) & 0xfff, 100);
@@ -262,8 +184,8 @@ static void test_vlan_push_pop(void **state)
 	struct rte_mbuf *m = craft(&(struct pkt_spec){
 		.src = sl_test_ip4(10, 100, 0, 10), .dst = sl_test_ip4(10, 1, 0, 10)});
 	run(1, &m, 1);
-	assert_int_equal(out.n_tx[0], 1);
-	eth = rte_pktmbuf_mtod(out.tx[0][0], const struct rte_ether_hdr *);
+	assert_int_equal(F.out.n_tx[0], 1);
+	eth = rte_pktmbuf_mtod(F.out.tx[0][0], const struct rte_ether_hdr *);
 	assert_memory_equal(&eth->src_addr, &mac0, 6);
 	assert_int_equal(rte_be_to_cpu_16(eth->ether_type), RTE_ETHER_TYPE_IPV4);
 	free_out();
@@ -302,8 +224,8 @@ static void test_checksum_check_random(void **state)
 		bad += !ok;
 		reset(NULL);
 		run(0, &m, 1);
-		assert_int_equal(out.n_tx[1], ok ? 1 : 0);
-		assert_int_equal(cnt.dropped[SL_DP_DROP_BAD_CHECKSUM], ok ? 0 : 1);
+		assert_int_equal(F.out.n_tx[1], ok ? 1 : 0);
+		assert_int_equal(F.cnt.dropped[SL_DP_DROP_BAD_CHECKSUM], ok ? 0 : 1);
 		free_out();
 	}
 	assert_true(good > 1000 && bad > 1000); /* both kinds were exercised */
@@ -322,12 +244,9 @@ static void set_headroom(struct rte_mbuf *m, uint16_t off)
 static void test_vlan_push_headroom(void **state)
 {
 	(void)state;
-	struct sl_fib_change ch[] = {
-		sl_test_route(VRF_B, sl_test_ip4(10, 77, 0, 0), 16, SL_NH_GATEWAY, "eth0.100",
-			sl_test_ip4(10, 2, 0, 10)),
-		sl_test_route(VRF_A, sl_test_ip4(10, 77, 0, 0), 16, SL_NH_VRF, NULL, VRF_B),
-	};
-	assert_int_equal(sl_fib_apply(fib, ch, 2, NULL), 0);
+	assert_int_equal(dpf_apply(&F, "route 3 10.77.0.0/16 via 10.2.0.10 eth0.100\n"
+				       "route 1 10.77.0.0/16 vrf 3\n"),
+		0);
 	struct rte_mbuf *pk[2] = {
 		craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 77, 1, 1)}),
 		craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 77, 1, 2)}),
@@ -335,11 +254,11 @@ static void test_vlan_push_headroom(void **state)
 	set_headroom(pk[0], 2);
 	set_headroom(pk[1], 4);
 	run(0, pk, 2);
-	assert_int_equal(cnt.dropped[SL_DP_DROP_NO_HEADROOM], 1);
-	assert_int_equal(out.n_drop, 1);
-	assert_ptr_equal(out.drop[0], pk[0]);
-	assert_int_equal(out.n_tx[0], 1);
-	struct rte_mbuf *o = out.tx[0][0];
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_NO_HEADROOM], 1);
+	assert_int_equal(F.out.n_drop, 1);
+	assert_ptr_equal(F.out.drop[0], pk[0]);
+	assert_int_equal(F.out.n_tx[0], 1);
+	struct rte_mbuf *o = F.out.tx[0][0];
 	assert_ptr_equal(o, pk[1]);
 	assert_int_equal(o->data_off, 0);
 	assert_int_equal(o->pkt_len, 18 + 52);
@@ -374,16 +293,16 @@ static void test_malformed_drops(void **state)
 	};
 	uint16_t n = sizeof(pk) / sizeof(pk[0]);
 	run(0, pk, n);
-	assert_int_equal(cnt.dropped[SL_DP_DROP_BAD_CHECKSUM], 1);
-	assert_int_equal(cnt.dropped[SL_DP_DROP_BAD_HEADER], 2);
-	assert_int_equal(cnt.dropped[SL_DP_DROP_TRUNCATED], 3);
-	assert_int_equal(cnt.dropped[SL_DP_DROP_NOT_IPV4], 1);
-	assert_int_equal(cnt.dropped[SL_DP_DROP_NO_IFACE], 1);
-	assert_int_equal(cnt.dropped[SL_DP_DROP_BLACKHOLE], 1);
-	assert_int_equal(cnt.dropped[SL_DP_DROP_LEAK_LOOP], 1);
-	assert_int_equal(out.n_drop, 10);
-	assert_int_equal(out.n_tx[1], 1);
-	assert_int_equal(cnt.rx, n);
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_BAD_CHECKSUM], 1);
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_BAD_HEADER], 2);
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_TRUNCATED], 3);
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_NOT_IPV4], 1);
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_NO_IFACE], 1);
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_BLACKHOLE], 1);
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_LEAK_LOOP], 1);
+	assert_int_equal(F.out.n_drop, 10);
+	assert_int_equal(F.out.n_tx[1], 1);
+	assert_int_equal(F.cnt.rx, n);
 	free_out();
 }
 
@@ -401,18 +320,18 @@ static void test_punts(void **state)
 	};
 	uint16_t n = sizeof(pk) / sizeof(pk[0]);
 	run(0, pk, n);
-	assert_int_equal(out.n_punt, n);
+	assert_int_equal(F.out.n_punt, n);
 	uint8_t want[] = {SL_DP_PUNT_ARP, SL_DP_PUNT_LOCAL, SL_DP_PUNT_TTL, SL_DP_PUNT_NO_ROUTE,
 		SL_DP_PUNT_UNRESOLVED, SL_DP_PUNT_LOCAL};
-	int oif0 = sl_fib_iface_index(fib, "eth0");
+	int oif0 = sl_fib_iface_index(F.fib, "eth0");
 	/* punts need not keep the burst's order (leaked packets are forwarded
 	 * after the others): find each input among them */
 	struct rte_mbuf *got[RTE_DIM(pk)];
 	for (uint16_t i = 0; i < n; i++) {
 		got[i] = NULL;
-		for (uint16_t j = 0; j < out.n_punt; j++)
-			if (out.punt[j] == pk[i])
-				got[i] = out.punt[j];
+		for (uint16_t j = 0; j < F.out.n_punt; j++)
+			if (F.out.punt[j] == pk[i])
+				got[i] = F.out.punt[j];
 		assert_non_null(got[i]);
 		const struct sl_dp_meta *meta = sl_dp_meta(got[i]);
 		assert_int_equal(meta->reason, want[i]);
@@ -425,9 +344,9 @@ static void test_punts(void **state)
 	assert_int_equal(u->nh_ip, sl_test_ip4(10, 100, 0, 77));
 	assert_int_equal(ip_of(got[4], 14)->time_to_live, 4);
 	assert_int_equal(ip_of(got[2], 14)->time_to_live, 1); /* untouched for the ICMP quote */
-	assert_int_equal(cnt.dropped[SL_DP_DROP_TTL_EXPIRED], 1);
-	assert_int_equal(cnt.dropped[SL_DP_DROP_NO_ROUTE], 1);
-	assert_int_equal(cnt.punted[SL_DP_PUNT_LOCAL], 2);
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_TTL_EXPIRED], 1);
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_NO_ROUTE], 1);
+	assert_int_equal(F.cnt.punted[SL_DP_PUNT_LOCAL], 2);
 	free_out();
 }
 
@@ -438,25 +357,24 @@ static void test_default_route_gateway(void **state)
 	struct rte_mbuf *m = craft(&(struct pkt_spec){
 		.src = sl_test_ip4(10, 100, 0, 10), .dst = sl_test_ip4(1, 2, 3, 4)});
 	run(1, &m, 1);
-	assert_int_equal(out.n_punt, 1);
-	assert_int_equal(sl_dp_meta(out.punt[0])->nh_ip, sl_test_ip4(10, 100, 0, 254));
+	assert_int_equal(F.out.n_punt, 1);
+	assert_int_equal(sl_dp_meta(F.out.punt[0])->nh_ip, sl_test_ip4(10, 100, 0, 254));
 	free_out();
 	/* while the control thread resolves it, further packets are dropped, not punted */
 	reset(NULL);
-	assert_int_equal(
-		sl_fib_neigh_pending(fib, (uint16_t)oif_eth1, sl_test_ip4(10, 100, 0, 254)), 0);
+	assert_int_equal(dpf_apply(&F, "neigh eth1 10.100.0.254 pending"), 0);
 	m = craft(&(struct pkt_spec){
 		.src = sl_test_ip4(10, 100, 0, 10), .dst = sl_test_ip4(1, 2, 3, 4)});
 	run(1, &m, 1);
-	assert_int_equal(out.n_punt, 0);
-	assert_int_equal(cnt.dropped[SL_DP_DROP_NEIGH_PENDING], 1);
+	assert_int_equal(F.out.n_punt, 0);
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_NEIGH_PENDING], 1);
 	free_out();
 	reset(NULL);
-	sl_fib_neigh_set(fib, (uint16_t)oif_eth1, sl_test_ip4(10, 100, 0, 254), &host_mac);
+	assert_int_equal(dpf_apply(&F, "neigh eth1 10.100.0.254 02:aa:00:00:00:0a"), 0);
 	m = craft(&(struct pkt_spec){
 		.src = sl_test_ip4(10, 100, 0, 10), .dst = sl_test_ip4(1, 2, 3, 4)});
 	run(1, &m, 1);
-	assert_int_equal(out.n_tx[1], 1);
+	assert_int_equal(F.out.n_tx[1], 1);
 	free_out();
 }
 
@@ -481,9 +399,9 @@ static void deny_dns(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
 /* The test thread is a reader: it must be offline while it waits for a grace period. */
 static void set_filter(sl_dp_leak_filter_fn fn, void *ctx)
 {
-	rte_rcu_qsbr_thread_offline(fib->qsbr, rte_lcore_id());
-	assert_int_equal(sl_dp_set_leak_filter(dp, fn, ctx), 0);
-	rte_rcu_qsbr_thread_online(fib->qsbr, rte_lcore_id());
+	dpf_writer_begin(&F);
+	assert_int_equal(sl_dp_set_leak_filter(F.dp, fn, ctx), 0);
+	dpf_writer_end(&F);
 }
 
 static void test_leak_filter(void **state)
@@ -500,23 +418,41 @@ static void test_leak_filter(void **state)
 	run(0, pk, 3);
 	assert_int_equal(filter_calls, 1);
 	assert_int_equal(filter_pkts, 2);
-	assert_int_equal(cnt.dropped[SL_DP_DROP_LEAK_DENIED], 1);
-	assert_int_equal(out.n_tx[0], 1);
-	assert_int_equal(out.n_punt, 1);
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_LEAK_DENIED], 1);
+	assert_int_equal(F.out.n_tx[0], 1);
+	assert_int_equal(F.out.n_punt, 1);
 	free_out();
 	set_filter(NULL, NULL);
 	reset(NULL);
 	struct rte_mbuf *m = craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 100, 0, 10)});
 	run(0, &m, 1);
-	assert_int_equal(out.n_tx[1], 1);
+	assert_int_equal(F.out.n_tx[1], 1);
 	assert_int_equal(filter_calls, 1);
+	free_out();
+}
+
+/* The fixture's notation: a line that does not parse fails the whole call,
+ * and nothing of it is applied (eth0 stays in VRF A). */
+static void test_topology_errors(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {"route 1 10.0.0.0/33 blackhole", "iface eth9 port 16",
+		"route 1 10.5.0.0/16 via 1.2.3.4", "route 1 10.5.0.0/16 via 1.2.3.4 eth1 weight 0",
+		"neigh eth1 10.100.0.9 02:aa:00:00:00", "vrf 99999", "bogus",
+		"iface eth0 port 0 vrf 2 addr 10.1.0.1/24\nroute 2 10.1.0.0/24 connected"};
+	for (size_t i = 0; i < RTE_DIM(bad); i++)
+		assert_int_equal(dpf_apply(&F, bad[i]), -EINVAL);
+	struct rte_mbuf *m = craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 1, 0, 1)});
+	run(0, &m, 1);
+	assert_int_equal(F.out.n_punt, 1);
+	assert_int_equal(sl_dp_meta(F.out.punt[0])->vrf_id, VRF_A);
 	free_out();
 }
 
 int main(int argc, char **argv)
 {
 	(void)argc;
-	if (sl_test_eal_init("dp", "0") < 0) {
+	if (dpf_eal_init("dp", "0", 0) < 0) {
 		fprintf(stderr, "%s: cannot start the EAL\n", argv[0]);
 		return 1;
 	}
@@ -530,6 +466,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup(test_punts, reset),
 		cmocka_unit_test_setup(test_default_route_gateway, reset),
 		cmocka_unit_test_setup(test_leak_filter, reset),
+		cmocka_unit_test_setup(test_topology_errors, reset),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 	rte_eal_cleanup();

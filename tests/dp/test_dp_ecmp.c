@@ -24,116 +24,43 @@
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
-#include "../fib/fib_test_eal.h"
-#include "sl_dp.h"
+#include "dp_fixture.h"
 
 #define FLOWS 256
 #define BURST 32
 
-static struct rte_mempool *pool;
-static struct sl_fib *fib;
-static struct sl_dp *dp;
-static struct sl_dp_counters cnt;
-static struct sl_dp_out out;
-static const struct rte_ether_addr mac = {{0x02, 0, 0, 0, 0, 0x10}};
-static const struct rte_ether_addr gw_mac = {{0x02, 0xaa, 0, 0, 0, 0x0a}};
-static uint16_t oif_eth2;
+static struct dpf F;
 
-/* Writer calls from the test thread, which also reads like a worker. */
-static void writer_begin(void)
-{
-	rte_rcu_qsbr_thread_offline(fib->qsbr, rte_lcore_id());
-}
-
-static void writer_end(void)
-{
-	rte_rcu_qsbr_thread_online(fib->qsbr, rte_lcore_id());
-}
+static const char topology[] = "iface eth0 port 0 mac 02:00:00:00:00:10\n"
+			       "iface eth1 port 1 mac 02:00:00:00:00:10\n"
+			       "iface eth2 port 2 mac 02:00:00:00:00:10\n"
+			       "iface eth3 port 3 vrf 1 mac 02:00:00:00:00:10\n"
+			       "route 0 10.9.0.0/16 via 192.0.2.2 eth1 via 198.51.100.2 eth2\n"
+			       "route 1 10.9.0.0/16 vrf 0\n"
+			       "neigh eth1 192.0.2.2 02:aa:00:00:00:0a\n"
+			       "neigh eth2 198.51.100.2 02:aa:00:00:00:0a\n";
 
 static int setup(void **state)
 {
 	(void)state;
-	pool = rte_pktmbuf_pool_create(
-		"test_dp_ecmp", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	fib = sl_fib_new(&(struct sl_fib_config){.socket_id = SOCKET_ID_ANY});
-	if (pool == NULL || fib == NULL)
-		return -1;
-	dp = sl_dp_new(fib, 256, SOCKET_ID_ANY);
-	if (dp == NULL)
-		return -1;
-	cnt.vrf = dp->counters[rte_lcore_id()].vrf; /* this lcore's per-VRF block */
-	struct sl_fib_iface_conf ifc[4] = {
-		{.name = "eth0", .port = 0, .mac = mac, .up = true},
-		{.name = "eth1", .port = 1, .mac = mac, .up = true},
-		{.name = "eth2", .port = 2, .mac = mac, .up = true},
-		{.name = "eth3", .port = 3, .vrf_id = 1, .mac = mac, .up = true},
-	};
-	struct sl_fib_paths *ps = calloc(1, sizeof(*ps) + 2 * sizeof(ps->p[0]));
-	if (ps == NULL)
-		return -1;
-	ps->n = 2;
-	ps->p[0].nh = (struct sl_nh){.type = SL_NH_GATEWAY, .gw = sl_test_ip4(192, 0, 2, 2)};
-	ps->p[1].nh = (struct sl_nh){.type = SL_NH_GATEWAY, .gw = sl_test_ip4(198, 51, 100, 2)};
-	snprintf(ps->p[0].nh.ifname, SL_NAME_MAX, "eth1");
-	snprintf(ps->p[1].nh.ifname, SL_NAME_MAX, "eth2");
-	ps->p[0].weight = ps->p[1].weight = 1;
-	struct sl_fib_change ch[] = {
-		{.op = SL_FIB_VRF_ADD, .vrf_id = 1},
-		{.op = SL_FIB_ROUTE_SET,
-			.prefix = {sl_test_ip4(10, 9, 0, 0), 16},
-			.nh = ps->p[0].nh,
-			.paths = ps},
-		sl_test_route(1, sl_test_ip4(10, 9, 0, 0), 16, SL_NH_VRF, NULL, 0),
-	};
-	int rc = sl_fib_iface_sync(fib, ifc, 4);
-	if (rc == 0)
-		rc = sl_fib_apply(fib, ch, 3, NULL);
-	free(ps);
-	if (rc < 0)
-		return -1;
-	oif_eth2 = (uint16_t)sl_fib_iface_index(fib, "eth2");
-	sl_fib_neigh_set(
-		fib, (uint16_t)sl_fib_iface_index(fib, "eth1"), sl_test_ip4(192, 0, 2, 2), &gw_mac);
-	sl_fib_neigh_set(fib, oif_eth2, sl_test_ip4(198, 51, 100, 2), &gw_mac);
-	return sl_fib_reader_register(fib, rte_lcore_id());
+	return dpf_setup(&F, "dp_ecmp", 0, NULL, topology);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	sl_fib_reader_unregister(fib, rte_lcore_id());
-	sl_dp_free(dp);
-	sl_fib_free(fib);
-	rte_mempool_free(pool);
+	dpf_teardown(&F);
 	return 0;
 }
 
 /* A UDP packet of flow f (source port 1000 + f) to 10.9.0.7. */
 static struct rte_mbuf *udp(unsigned f)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
-	assert_non_null(m);
-	uint16_t len = 14 + 20 + 8 + 18;
-	uint8_t *b = (uint8_t *)rte_pktmbuf_append(m, len);
-	if (b == NULL)
-		abort(); /* a fresh mbuf holds 60 bytes */
-	memset(b, 0, len);
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)b;
-	eth->dst_addr = mac;
-	eth->src_addr = gw_mac;
-	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16(20 + 8 + 18);
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(sl_test_ip4(10, 1, 0, 10));
-	ip->dst_addr = rte_cpu_to_be_32(sl_test_ip4(10, 9, 0, 7));
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	struct rte_udp_hdr *u = (struct rte_udp_hdr *)(ip + 1);
-	u->src_port = rte_cpu_to_be_16((uint16_t)(1000 + f));
-	u->dst_port = rte_cpu_to_be_16(53);
-	return m;
+	return dpf_craft(&F, &(struct dpf_pkt){.src = sl_test_ip4(10, 1, 0, 10),
+				     .dst = sl_test_ip4(10, 9, 0, 7),
+				     .sport = (uint16_t)(1000 + f),
+				     .dport = 53,
+				     .payload = 8 + 18});
 }
 
 /* Send flows order[0..n) in bursts from in_port; port_of[flow] = egress port. */
@@ -150,19 +77,18 @@ static void send_flows(
 				pkts[j]->hash.rss = rss[order[i + j]];
 			}
 		}
-		memset(&out, 0, sizeof(out));
-		sl_dp_process(dp, &cnt, in_port, pkts, (uint16_t)k, &out);
-		assert_int_equal(out.n_punt + out.n_drop, 0);
+		dpf_run(&F, in_port, pkts, (uint16_t)k);
+		assert_int_equal(F.out.n_punt + F.out.n_drop, 0);
 		unsigned tx = 0;
 		for (uint16_t p = 0; p < SL_FIB_PORT_MAX; p++) {
-			for (unsigned t = 0; t < out.n_tx[p]; t++) {
-				struct rte_mbuf *m = out.tx[p][t];
+			for (unsigned t = 0; t < F.out.n_tx[p]; t++) {
+				struct rte_mbuf *m = F.out.tx[p][t];
 				const struct rte_udp_hdr *u =
 					rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, 34);
 				port_of[rte_be_to_cpu_16(u->src_port) - 1000] = p;
 			}
-			tx += out.n_tx[p];
-			rte_pktmbuf_free_bulk(out.tx[p], out.n_tx[p]);
+			tx += F.out.n_tx[p];
+			rte_pktmbuf_free_bulk(F.out.tx[p], F.out.n_tx[p]);
 		}
 		assert_int_equal(tx, k);
 	}
@@ -242,15 +168,11 @@ static void test_pending_neighbour(void **state)
 	for (unsigned f = 0; f < FLOWS; f++)
 		order[f] = f;
 	send_flows(0, order, FLOWS, before, NULL);
-	writer_begin();
-	assert_int_equal(sl_fib_neigh_pending(fib, oif_eth2, sl_test_ip4(198, 51, 100, 2)), 0);
-	writer_end();
+	assert_int_equal(dpf_apply(&F, "neigh eth2 198.51.100.2 pending"), 0);
 	send_flows(0, order, FLOWS, during, NULL);
 	count_ports(during, FLOWS, c);
 	assert_int_equal(c[1], FLOWS);
-	writer_begin();
-	assert_int_equal(sl_fib_neigh_set(fib, oif_eth2, sl_test_ip4(198, 51, 100, 2), &gw_mac), 0);
-	writer_end();
+	assert_int_equal(dpf_apply(&F, "neigh eth2 198.51.100.2 02:aa:00:00:00:0a"), 0);
 	send_flows(0, order, FLOWS, after, NULL);
 	assert_memory_equal(after, before, sizeof(before));
 }
@@ -258,7 +180,7 @@ static void test_pending_neighbour(void **state)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	if (sl_test_eal_init("dpecmp", "0") < 0) {
+	if (dpf_eal_init("dpecmp", "0", 0) < 0) {
 		fprintf(stderr, "%s: cannot start the EAL\n", argv[0]);
 		return 1;
 	}

@@ -22,9 +22,8 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
-#include "../fib/fib_test_eal.h"
+#include "dp_fixture.h"
 #include "dp_test_rand.h"
-#include "sl_dp.h"
 
 #define N_VRF 9 /* VRF ids 1..9, on eth0.11 .. eth0.19 */
 #define ROUTES 3000 /* per VRF */
@@ -32,11 +31,9 @@
 #define BURSTS 200
 #define VLAN(v) (10 + (v))
 
-static struct rte_mempool *pool;
-static struct sl_fib *fib;
-static struct sl_dp *dp;
+static struct dpf F;
+static FILE *topo; /* the routes, as topology lines, until setup applies them */
 static const struct rte_ether_addr mac0 = {{0x02, 0, 0, 0, 0, 0x10}};
-static const struct rte_ether_addr host_mac = {{0x02, 0xaa, 0, 0, 0, 0x0a}};
 
 /* The oracle's copy of a VRF's routes: a gateway index, or a redirect. */
 struct route {
@@ -58,31 +55,19 @@ static void gw_mac(uint32_t v, int g, struct rte_ether_addr *m)
 	*m = (struct rte_ether_addr){{0x02, 0, 0, 0, (uint8_t)v, (uint8_t)g}};
 }
 
-static uint32_t gw_ip(uint32_t v, int g)
-{
-	return sl_test_ip4(192, 168, v, 10 + (uint32_t)g);
-}
-
-static void ifname(uint32_t v, char *name, size_t size)
-{
-	snprintf(name, size, "eth0.%u", VLAN(v));
-}
-
-/* Install one route in the FIB and the oracle; false if the prefix is taken. */
+/* Add one route to the topology and the oracle; false if the prefix is taken. */
 static bool add_route(uint32_t v, uint32_t addr, uint8_t len, int gw, uint32_t to)
 {
 	addr &= mask(len);
 	for (unsigned i = 0; i < n_routes[v]; i++)
 		if (routes[v][i].addr == addr && routes[v][i].len == len)
 			return false;
-	struct sl_fib_change c;
-	if (gw >= 0) {
-		c = sl_test_route(v, addr, len, SL_NH_GATEWAY, NULL, gw_ip(v, gw));
-		ifname(v, c.nh.ifname, sizeof(c.nh.ifname));
-	} else {
-		c = sl_test_route(v, addr, len, SL_NH_VRF, NULL, to);
-	}
-	assert_int_equal(sl_fib_apply(fib, &c, 1, NULL), 0);
+	fprintf(topo, "route %u %u.%u.%u.%u/%u ", v, addr >> 24, (addr >> 16) & 0xff,
+		(addr >> 8) & 0xff, addr & 0xff, len);
+	if (gw >= 0)
+		fprintf(topo, "via 192.168.%u.%d eth0.%u\n", v, 10 + gw, VLAN(v));
+	else
+		fprintf(topo, "vrf %u\n", to);
 	routes[v][n_routes[v]++] = (struct route){addr, len, (int8_t)gw, (uint8_t)to};
 	return true;
 }
@@ -103,37 +88,18 @@ static int setup(void **state)
 {
 	(void)state;
 	rng = 0x243f6a8885a308d3ull;
-	pool = rte_pktmbuf_pool_create(
-		"test_dp_group", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	fib = sl_fib_new(&(struct sl_fib_config){.socket_id = SOCKET_ID_ANY});
-	if (pool == NULL || fib == NULL)
+	char *text = NULL;
+	size_t size = 0;
+	topo = open_memstream(&text, &size);
+	if (topo == NULL)
 		return -1;
-	dp = sl_dp_new(fib, 256, SOCKET_ID_ANY);
-	if (dp == NULL)
-		return -1;
-	struct sl_fib_iface_conf ifc[N_VRF];
+	/* VRF v on eth0.1v (192.168.v.1/24), its gateways 192.168.v.10.. resolved */
 	for (uint32_t v = 1; v <= N_VRF; v++) {
-		ifc[v - 1] = (struct sl_fib_iface_conf){.port = 0,
-			.vlan = (uint16_t)VLAN(v),
-			.vrf_id = v,
-			.mac = mac0,
-			.up = true,
-			.n_addrs = 1,
-			.addrs = {{sl_test_ip4(192, 168, v, 1), 24}}};
-		ifname(v, ifc[v - 1].name, sizeof(ifc[v - 1].name));
-	}
-	if (sl_fib_iface_sync(fib, ifc, N_VRF) < 0)
-		return -1;
-	for (uint32_t v = 1; v <= N_VRF; v++) {
-		struct sl_fib_change c = {.op = SL_FIB_VRF_ADD, .vrf_id = v};
-		if (sl_fib_apply(fib, &c, 1, NULL) < 0)
-			return -1;
-		for (int g = 0; g < GWS; g++) {
-			struct rte_ether_addr m;
-			gw_mac(v, g, &m);
-			sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, ifc[v - 1].name),
-				gw_ip(v, g), &m);
-		}
+		fprintf(topo, "iface eth0.%u port 0 vlan %u vrf %u addr 192.168.%u.1/24\n", VLAN(v),
+			VLAN(v), v, v);
+		for (int g = 0; g < GWS; g++)
+			fprintf(topo, "neigh eth0.%u 192.168.%u.%d 02:00:00:00:%02x:%02x\n",
+				VLAN(v), v, 10 + g, v, g);
 	}
 	/* own routes first, then leaks: a tenth of each VRF's routes are another
 	 * VRF's prefixes (or a part of one) redirected there */
@@ -153,45 +119,26 @@ static int setup(void **state)
 	add_route(9, 0, 0, 0, 0);
 	add_route(1, 0, 0, -1, 9);
 	add_route(2, 0, 0, -1, 1);
-	return sl_fib_reader_register(fib, rte_lcore_id());
+	if (fclose(topo) != 0)
+		return -1;
+	int rc = dpf_setup(&F, "dp_group", 0, NULL, text);
+	free(text);
+	return rc;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	sl_fib_reader_unregister(fib, rte_lcore_id());
-	sl_dp_free(dp);
-	sl_fib_free(fib);
-	rte_mempool_free(pool);
+	dpf_teardown(&F);
 	return 0;
 }
 
 static struct rte_mbuf *craft(uint32_t v, uint32_t dst)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
-	assert_non_null(m);
-	enum { len = 18 + 20 + 26 };
-	uint8_t b[len];
-	memset(b, 0, len);
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)b;
-	eth->dst_addr = mac0;
-	eth->src_addr = host_mac;
-	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
-	struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
-	vh->vlan_tci = rte_cpu_to_be_16((uint16_t)VLAN(v));
-	vh->eth_proto = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(vh + 1);
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16(len - 18);
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(sl_test_ip4(192, 168, v, 77));
-	ip->dst_addr = rte_cpu_to_be_32(dst);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	char *d = rte_pktmbuf_append(m, len);
-	assert_non_null(d);
-	memcpy(d, b, len);
-	return m;
+	return dpf_craft(&F, &(struct dpf_pkt){.vlan = (uint16_t)VLAN(v),
+				     .src = sl_test_ip4(192, 168, v, 77),
+				     .dst = dst,
+				     .payload = 26});
 }
 
 /* What must happen to a packet entering VRF v for dst. */
@@ -242,11 +189,9 @@ struct seen {
 /* Send bursts of 32 whose ingress VRFs come from vrf_of(), check every packet. */
 static struct seen run_bursts(uint32_t (*vrf_of)(unsigned i))
 {
-	struct sl_dp_counters *cnt = calloc(1, sizeof(*cnt));
-	struct sl_dp_out *out = calloc(1, sizeof(*out));
-	assert_non_null(cnt);
-	assert_non_null(out);
-	cnt->vrf = dp->counters[rte_lcore_id()].vrf;
+	struct sl_dp_counters *cnt = &F.cnt;
+	struct sl_dp_out *out = &F.out;
+	dpf_reset(&F);
 	unsigned seen[3] = {0}, leaked = 0, mixed_leaks = 0;
 	for (int burst = 0; burst < BURSTS; burst++) {
 		struct rte_mbuf *pk[SL_DP_BURST];
@@ -265,9 +210,8 @@ static struct seen run_bursts(uint32_t (*vrf_of)(unsigned i))
 			}
 		}
 		mixed_leaks += leak_vrfs_differ;
-		memset(out, 0, sizeof(*out));
 		uint64_t leaked_before = cnt->leaked;
-		sl_dp_process(dp, cnt, 0, pk, SL_DP_BURST, out);
+		dpf_run(&F, 0, pk, SL_DP_BURST);
 		unsigned want_leaked = 0;
 		for (unsigned i = 0; i < SL_DP_BURST; i++)
 			want_leaked += want[i].leaked;
@@ -308,13 +252,9 @@ static struct seen run_bursts(uint32_t (*vrf_of)(unsigned i))
 				break;
 			}
 		}
-		rte_pktmbuf_free_bulk(out->tx[0], out->n_tx[0]);
-		rte_pktmbuf_free_bulk(out->punt, out->n_punt);
-		rte_pktmbuf_free_bulk(out->drop, out->n_drop);
+		dpf_free_out(&F);
 	}
 	assert_int_equal(cnt->dropped[SL_DP_DROP_LEAK_LOOP], seen[W_LOOP]);
-	free(out);
-	free(cnt);
 	return (struct seen){{seen[0], seen[1], seen[2]}, leaked, mixed_leaks};
 }
 
@@ -370,12 +310,8 @@ static void test_runs_of_vrfs(void **state)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	/* nine 64 MiB tables and the default VRF's: more than sl_test_eal_init's 512 MiB */
-	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "--file-prefix=sl-test-dp-group-%d", (int)getpid());
-	char *eal[] = {argv[0], "-l", "0", "--no-huge", "-m", "1200", prefix, "--no-pci",
-		"--log-level=5", "--no-telemetry"};
-	if (rte_eal_init((int)RTE_DIM(eal), eal) < 0) {
+	/* nine VRF tables of a few thousand routes and the default VRF's */
+	if (dpf_eal_init("dp-group", "0", 1200) < 0) {
 		fprintf(stderr, "%s: cannot start the EAL\n", argv[0]);
 		return 1;
 	}

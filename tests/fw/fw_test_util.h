@@ -10,6 +10,7 @@
 
 #include <rte_eal.h>
 
+#include "sl_commit.h"
 #include "sl_conf.h"
 #include "sl_fw.h"
 
@@ -66,13 +67,20 @@ static inline int fwt_load(struct sl_fw *fw, const char *text)
 	if (c == NULL)
 		return -EINVAL;
 	struct sl_errors warn = {0};
-	struct sl_fw_set *s = sl_fw_build(fw, c, fwt_resolve, NULL, &warn);
+	struct sl_fw_spec *spec = NULL;
+	struct sl_fw_set *s = NULL;
+	int rc = sl_fw_spec_read(c, fwt_resolve, NULL, &spec, &warn);
+	if (rc == 0) {
+		s = sl_fw_build(fw, spec, &warn);
+		rc = s ? 0 : -errno;
+	}
 	for (size_t i = 0; i < warn.n; i++)
 		fprintf(stderr, "fw warning: %s\n", warn.v[i].msg);
 	sl_errors_free(&warn);
+	sl_fw_spec_free(spec);
 	sl_conf_free(c);
 	if (s == NULL)
-		return -errno;
+		return rc;
 	return sl_fw_publish(fw, s);
 }
 

@@ -458,34 +458,6 @@ static void test_tcp_rst(void **state)
 	assert_int_equal(sl_fw_tcp_rst(syn.b, syn.len, out, 39), -ENOSPC);
 }
 
-/* Which transactions require a rebuild. */
-static void test_conf_changed(void **state)
-{
-	(void)state;
-	struct sl_conf *c = fwt_conf("set firewall ipv4 name RS default-action drop\n");
-	assert_non_null(c);
-	struct sl_errors e = {0};
-	static const struct {
-		const char *line;
-		bool changed;
-	} cases[] = {
-		{"set firewall ipv4 name RS rule 1 action accept", true},
-		{"set vrf name CUST-A leak-firewall to SHARED name RS", true},
-		{"set vrf name NEW table 99", true},
-		{"set interfaces ethernet eth1 description x", false},
-		{"set policy prefix-list P rule 10 action permit", false},
-		{"set vrf name CUST-A description hello", false},
-	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(sl_conf_begin(c), 0);
-		assert_int_equal(sl_conf_exec(c, cases[i].line, 1, &e, NULL), 0);
-		assert_int_equal(sl_conf_commit(c, &e), 0);
-		assert_int_equal(sl_fw_conf_changed(c), cases[i].changed);
-	}
-	sl_errors_free(&e);
-	sl_conf_free(c);
-}
-
 int main(void)
 {
 	if (fwt_eal_init("fw-rules", "0") < 0) {
@@ -506,7 +478,6 @@ int main(void)
 		cmocka_unit_test(test_many_rules),
 		cmocka_unit_test(test_burst_mix),
 		cmocka_unit_test(test_tcp_rst),
-		cmocka_unit_test(test_conf_changed),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();

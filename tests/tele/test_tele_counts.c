@@ -19,120 +19,61 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
-#include "../fib/fib_test_eal.h"
-#include "sl_dp.h"
+#include "../dp/dp_fixture.h"
 #include "sl_tele.h"
 
 /* VRF_FAR: beyond the 256 slots the counters once had; VRF_LAST: the last id */
 enum { VRF_A = 1, VRF_SHARED = 2, VRF_FAR = 300, VRF_LAST = SL_VRF_MAX - 1 };
 
-static struct rte_mempool *pool;
-static struct sl_fib *fib;
-static struct sl_dp *dp;
-static struct sl_dp_counters cnt;
-static struct sl_dp_vrf_count *cnt_vrf; /* cnt's per-VRF block */
-static struct sl_dp_out out;
-static const struct rte_ether_addr mac0 = {{0x02, 0, 0, 0, 0, 0x10}},
-				   mac1 = {{0x02, 0, 0, 0, 0, 0x11}};
-static const struct rte_ether_addr host_mac = {{0x02, 0xaa, 0, 0, 0, 0x0a}};
+static struct dpf F;
+static struct sl_dp_vrf_count *cnt_vrf; /* F.cnt's per-VRF block in test_datapath_counts */
 
 /* eth0: VRF A (10.1.0.0/24), eth0.300: VRF 300 (10.3.0.0/24), eth1: SHARED
  * (10.100.0.0/24); A and VRF 300 reach SHARED by a redirect, SHARED reaches
- * A back; A blackholes 192.0.2.0/24; eth0.4001: VRF_LAST, no routes. */
+ * A back; A blackholes 192.0.2.0/24; eth0.4001: VRF_LAST, no routes. MACs:
+ * the fixture's per-port defaults. */
+static const char topology[] = "iface eth0 port 0 vrf %u\n"
+			       "iface eth0.300 port 0 vlan 300 vrf %u\n"
+			       "iface eth1 port 1 vrf %u\n"
+			       "iface eth0.4001 port 0 vlan 4001 vrf %u\n"
+			       "route %u 10.1.0.0/24 connected eth0\n"
+			       "route %u 10.100.0.0/24 vrf %u\n"
+			       "route %u 192.0.2.0/24 blackhole\n"
+			       "route %u 10.1.0.1/32 local eth0\n"
+			       "route %u 10.100.0.0/24 vrf %u\n"
+			       "route %u 10.100.0.0/24 connected eth1\n"
+			       "route %u 10.1.0.0/24 vrf %u\n"
+			       "neigh eth1 10.100.0.10 02:aa:00:00:00:0a\n"
+			       "neigh eth0 10.1.0.10 02:aa:00:00:00:0a\n";
+
 static int setup(void **state)
 {
 	(void)state;
-	pool = rte_pktmbuf_pool_create(
-		"test_tele", 511, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	fib = sl_fib_new(&(struct sl_fib_config){
-		.max_rules = 64, .number_tbl8s = 16, .socket_id = SOCKET_ID_ANY});
-	if (pool == NULL || fib == NULL)
-		return -1;
-	dp = sl_dp_new(fib, 256, SOCKET_ID_ANY);
 	cnt_vrf = sl_dp_vrf_counts_new(SOCKET_ID_ANY);
-	if (dp == NULL || cnt_vrf == NULL)
+	if (cnt_vrf == NULL || dpf_setup(&F, "tele", 511, NULL, NULL) < 0)
 		return -1;
-	struct sl_fib_iface_conf ifc[4] = {
-		{.name = "eth0", .port = 0, .vrf_id = VRF_A, .mac = mac0, .up = true},
-		{.name = "eth0.300",
-			.port = 0,
-			.vlan = 300,
-			.vrf_id = VRF_FAR,
-			.mac = mac0,
-			.up = true},
-		{.name = "eth1", .port = 1, .vrf_id = VRF_SHARED, .mac = mac1, .up = true},
-		{.name = "eth0.4001",
-			.port = 0,
-			.vlan = 4001,
-			.vrf_id = VRF_LAST,
-			.mac = mac0,
-			.up = true},
-	};
-	struct sl_fib_change ch[] = {
-		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_A},
-		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_SHARED},
-		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_FAR},
-		{.op = SL_FIB_VRF_ADD, .vrf_id = VRF_LAST},
-		sl_test_route(VRF_A, sl_test_ip4(10, 1, 0, 0), 24, SL_NH_CONNECTED, "eth0", 0),
-		sl_test_route(VRF_A, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
-		sl_test_route(VRF_A, sl_test_ip4(192, 0, 2, 0), 24, SL_NH_BLACKHOLE, NULL, 0),
-		sl_test_route(VRF_A, sl_test_ip4(10, 1, 0, 1), 32, SL_NH_LOCAL, "eth0", 0),
-		sl_test_route(VRF_FAR, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_VRF, NULL, VRF_SHARED),
-		sl_test_route(
-			VRF_SHARED, sl_test_ip4(10, 100, 0, 0), 24, SL_NH_CONNECTED, "eth1", 0),
-		sl_test_route(VRF_SHARED, sl_test_ip4(10, 1, 0, 0), 24, SL_NH_VRF, NULL, VRF_A),
-	};
-	if (sl_fib_iface_sync(fib, ifc, 4) < 0 ||
-		sl_fib_apply(fib, ch, sizeof(ch) / sizeof(ch[0]), NULL) < 0)
-		return -1;
-	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth1"),
-		sl_test_ip4(10, 100, 0, 10), &host_mac);
-	sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, "eth0"), sl_test_ip4(10, 1, 0, 10),
-		&host_mac);
-	return sl_fib_reader_register(fib, rte_lcore_id());
+	return dpf_applyf(&F, topology, VRF_A, VRF_FAR, VRF_SHARED, VRF_LAST, VRF_A, VRF_A,
+		       VRF_SHARED, VRF_A, VRF_A, VRF_FAR, VRF_SHARED, VRF_SHARED, VRF_SHARED,
+		       VRF_A) == 0
+		       ? 0
+		       : -1;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	sl_fib_reader_unregister(fib, rte_lcore_id());
+	dpf_teardown(&F);
 	rte_free(cnt_vrf);
-	sl_dp_free(dp);
-	sl_fib_free(fib);
-	rte_mempool_free(pool);
 	return 0;
 }
 
 /* An IPv4 (or, arp=true, ARP) frame to dst, tagged with vlan when non-zero. */
 static struct rte_mbuf *craft(uint32_t dst, uint16_t vlan, bool arp)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
-	assert_non_null(m);
-	uint16_t l2 = vlan ? 18 : 14, len = l2 + 20 + 32;
-	uint8_t *b = (uint8_t *)rte_pktmbuf_append(m, len);
-	assert_non_null(b);
-	memset(b, 0, len);
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)b;
-	eth->dst_addr = mac0;
-	eth->src_addr = host_mac;
-	uint16_t et = arp ? RTE_ETHER_TYPE_ARP : RTE_ETHER_TYPE_IPV4;
-	if (vlan) {
-		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
-		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
-		vh->vlan_tci = rte_cpu_to_be_16(vlan);
-		vh->eth_proto = rte_cpu_to_be_16(et);
-	} else {
-		eth->ether_type = rte_cpu_to_be_16(et);
-	}
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(b + l2);
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16(20 + 32);
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(sl_test_ip4(10, 9, 9, 9));
-	ip->dst_addr = rte_cpu_to_be_32(dst);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	return m;
+	return dpf_craft(&F, &(struct dpf_pkt){.vlan = vlan,
+				     .ether_type = arp ? RTE_ETHER_TYPE_ARP : 0,
+				     .src = sl_test_ip4(10, 9, 9, 9),
+				     .dst = dst});
 }
 
 /* n copies of one packet through the pipeline, as one burst, then freed. */
@@ -142,20 +83,16 @@ static void send_burst(uint16_t port, uint32_t dst, uint16_t vlan, bool arp, uin
 	assert_true(n <= SL_DP_BURST);
 	for (uint16_t i = 0; i < n; i++)
 		pkts[i] = craft(dst, vlan, arp);
-	memset(&out, 0, sizeof(out));
-	sl_dp_process(dp, &cnt, port, pkts, n, &out);
-	for (int p = 0; p < SL_FIB_PORT_MAX; p++)
-		rte_pktmbuf_free_bulk(out.tx[p], out.n_tx[p]);
-	rte_pktmbuf_free_bulk(out.punt, out.n_punt);
-	rte_pktmbuf_free_bulk(out.drop, out.n_drop);
+	dpf_run(&F, port, pkts, n);
+	dpf_free_out(&F);
 }
 
 static void test_datapath_counts(void **state)
 {
 	(void)state;
-	memset(&cnt, 0, sizeof(cnt));
+	dpf_reset(&F);
 	memset(cnt_vrf, 0, SL_VRF_MAX * sizeof(*cnt_vrf));
-	cnt.vrf = cnt_vrf;
+	F.cnt.vrf = cnt_vrf;
 	send_burst(0, sl_test_ip4(10, 100, 0, 10), 0, false, 5); /* A -> SHARED, redirected */
 	send_burst(1, sl_test_ip4(10, 1, 0, 10), 0, false, 3); /* SHARED -> A, redirected */
 	send_burst(0, sl_test_ip4(192, 0, 2, 1), 0, false, 2); /* A: blackholed */
@@ -166,29 +103,29 @@ static void test_datapath_counts(void **state)
 	send_burst(0, sl_test_ip4(10, 9, 0, 1), 300, false, 2); /* VRF 300: no route, punted */
 	send_burst(0, sl_test_ip4(10, 9, 0, 1), 4001, false, 7); /* VRF_LAST: no route */
 
-	assert_int_equal(cnt.vrf[VRF_A].ipv4_rx, 5 + 2 + 4 + 3);
-	assert_int_equal(cnt.vrf[VRF_A].forwarded, 5 + 4);
-	assert_int_equal(cnt.vrf[VRF_A].punted, 3); /* the ARP punt is not counted */
-	assert_int_equal(cnt.punted[SL_DP_PUNT_ARP], 1);
-	assert_int_equal(cnt.vrf[VRF_SHARED].ipv4_rx, 3);
-	assert_int_equal(cnt.vrf[VRF_SHARED].forwarded, 3);
-	assert_int_equal(cnt.vrf[VRF_SHARED].punted, 0);
-	assert_int_equal(cnt.vrf[VRF_FAR].ipv4_rx, 6 + 2); /* its own slot */
-	assert_int_equal(cnt.vrf[VRF_FAR].forwarded, 6);
-	assert_int_equal(cnt.vrf[VRF_FAR].punted, 2);
-	assert_int_equal(cnt.vrf[VRF_LAST].ipv4_rx, 7);
-	assert_int_equal(cnt.vrf[VRF_LAST].forwarded, 0);
-	assert_int_equal(cnt.vrf[VRF_LAST].punted, 7);
+	assert_int_equal(F.cnt.vrf[VRF_A].ipv4_rx, 5 + 2 + 4 + 3);
+	assert_int_equal(F.cnt.vrf[VRF_A].forwarded, 5 + 4);
+	assert_int_equal(F.cnt.vrf[VRF_A].punted, 3); /* the ARP punt is not counted */
+	assert_int_equal(F.cnt.punted[SL_DP_PUNT_ARP], 1);
+	assert_int_equal(F.cnt.vrf[VRF_SHARED].ipv4_rx, 3);
+	assert_int_equal(F.cnt.vrf[VRF_SHARED].forwarded, 3);
+	assert_int_equal(F.cnt.vrf[VRF_SHARED].punted, 0);
+	assert_int_equal(F.cnt.vrf[VRF_FAR].ipv4_rx, 6 + 2); /* its own slot */
+	assert_int_equal(F.cnt.vrf[VRF_FAR].forwarded, 6);
+	assert_int_equal(F.cnt.vrf[VRF_FAR].punted, 2);
+	assert_int_equal(F.cnt.vrf[VRF_LAST].ipv4_rx, 7);
+	assert_int_equal(F.cnt.vrf[VRF_LAST].forwarded, 0);
+	assert_int_equal(F.cnt.vrf[VRF_LAST].punted, 7);
 	/* every packet in its ingress VRF's slot, none anywhere else */
 	uint64_t all = 0;
 	for (unsigned v = 0; v < SL_VRF_MAX; v++)
-		all += cnt.vrf[v].ipv4_rx;
+		all += F.cnt.vrf[v].ipv4_rx;
 	assert_int_equal(all, 14 + 3 + 8 + 7);
-	assert_int_equal(cnt.leak_other, 0);
+	assert_int_equal(F.cnt.leak_other, 0);
 
 	struct sl_tele_counts *t = malloc(sizeof(*t));
 	assert_non_null(t);
-	sl_tele_counts_sum(&cnt, 1, t);
+	sl_tele_counts_sum(&F.cnt, 1, t);
 	assert_int_equal(t->n_dirs, 3);
 	assert_int_equal(sl_tele_leak_packets(t, VRF_A, VRF_SHARED), 5);
 	assert_int_equal(sl_tele_leak_packets(t, VRF_SHARED, VRF_A), 3);
@@ -338,7 +275,7 @@ static void test_sub_since_clear(void **state)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	if (sl_test_eal_init("tele", "0") < 0) {
+	if (dpf_eal_init("tele", "0", 0) < 0) {
 		fprintf(stderr, "%s: cannot start the EAL\n", argv[0]);
 		return 1;
 	}

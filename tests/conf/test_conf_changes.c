@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Typed change records: each changed path's object kind and keys (sl_conf_change_at). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sl_conf.h"
+
+static const char base[] = "set vrf name A table 10\n"
+			   "set vrf name B table 20\n"
+			   "set interfaces ethernet eth1 vrf A\n"
+			   "set interfaces ethernet eth1 vif 100 address 10.9.0.1/24\n"
+			   "set vrf name A protocols static route 10.5.0.0/16 blackhole\n"
+			   "set protocols static route 10.6.0.0/16 blackhole\n"
+			   "set policy prefix-list PL rule 10 action permit\n"
+			   "set policy prefix-list PL rule 10 prefix 10.0.0.0/8\n"
+			   "set policy route-map RM rule 10 action permit\n"
+			   "set firewall ipv4 name RS rule 10 action accept\n";
+
+static struct sl_conf *conf_with(const char *text)
+{
+	struct sl_conf *c = sl_conf_new();
+	struct sl_errors e = {0};
+	assert_non_null(c);
+	assert_int_equal(sl_conf_begin(c), 0);
+	assert_int_equal(sl_conf_exec_text(c, text, 1, &e, NULL), 0);
+	assert_int_equal(sl_conf_commit(c, &e), 0);
+	sl_errors_free(&e);
+	return c;
+}
+
+static void expect_str(const char *got, const char *want)
+{
+	if (want == NULL)
+		assert_null(got);
+	else
+		assert_string_equal(got, want);
+}
+
+/* One line in its own transaction records exactly one change of this kind. */
+static void test_kinds_and_keys(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		enum sl_conf_obj_kind kind;
+		const char *vrf, *iface, *name;
+	} cases[] = {
+		{"set vrf name C table 30", SL_CHG_VRF, "C", NULL, "C"},
+		{"set vrf name A table 11", SL_CHG_VRF_TABLE, "A", NULL, NULL},
+		{"set vrf name A description hello", SL_CHG_VRF_DESCRIPTION, "A", NULL, NULL},
+		{"set vrf name A leak-firewall to B name RS", SL_CHG_VRF_LEAK_FIREWALL, "A", NULL,
+			NULL},
+		{"set vrf name A protocols bgp system-as 65000", SL_CHG_VRF_BGP, "A", NULL, NULL},
+		{"set vrf name A protocols static route 10.7.0.0/16 blackhole", SL_CHG_STATIC_ROUTE,
+			"A", NULL, "10.7.0.0/16"},
+		{"set protocols static route 10.8.0.0/16 blackhole", SL_CHG_STATIC_ROUTE, NULL,
+			NULL, "10.8.0.0/16"},
+		{"delete protocols static route", SL_CHG_STATICS, NULL, NULL, NULL},
+		{"set interfaces ethernet eth1 description uplink", SL_CHG_INTERFACE, NULL, "eth1",
+			"eth1"},
+		{"set interfaces ethernet eth1 vif 100 mtu 1400", SL_CHG_VIF, NULL, "eth1", "100"},
+		{"delete interfaces ethernet", SL_CHG_INTERFACES, NULL, NULL, NULL},
+		{"set policy prefix-list PL rule 20 action deny", SL_CHG_PREFIX_LIST, NULL, NULL,
+			"PL"},
+		{"set policy route-map RM rule 20 action deny", SL_CHG_ROUTE_MAP, NULL, NULL, "RM"},
+		{"delete policy prefix-list", SL_CHG_PREFIX_LISTS, NULL, NULL, NULL},
+		{"delete policy route-map", SL_CHG_ROUTE_MAPS, NULL, NULL, NULL},
+		{"delete policy", SL_CHG_POLICIES, NULL, NULL, NULL},
+		{"set firewall ipv4 name RS rule 20 action drop", SL_CHG_RULESET, NULL, NULL, "RS"},
+		{"delete firewall", SL_CHG_FIREWALL, NULL, NULL, NULL},
+		{"delete vrf name B", SL_CHG_VRF, "B", NULL, "B"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sl_conf *c = conf_with(base);
+		struct sl_errors e = {0};
+		struct sl_conf_change chg;
+		assert_int_equal(sl_conf_begin(c), 0);
+		if (sl_conf_exec(c, cases[i].line, 7, &e, NULL) != 0)
+			fail_msg("%s: %s", cases[i].line, e.n ? e.v[0].msg : "?");
+		assert_int_equal(sl_conf_change_count(c), 1);
+		assert_int_equal(sl_conf_change_at(c, 0, &chg), 0);
+		if (chg.kind != cases[i].kind)
+			fail_msg(
+				"%s: kind %d, expected %d", cases[i].line, chg.kind, cases[i].kind);
+		expect_str(chg.vrf, cases[i].vrf);
+		expect_str(chg.iface, cases[i].iface);
+		expect_str(chg.name, cases[i].name);
+		assert_int_equal(chg.line, 7);
+		assert_true(chg.ntokens >= 1);
+		assert_int_equal(sl_conf_change_at(c, 1, &chg), -ERANGE);
+		sl_conf_abort(c);
+		sl_errors_free(&e);
+		sl_conf_free(c);
+	}
+}
+
+/* `delete vrf` and the records of a whole load. */
+static void test_areas_and_load(void **state)
+{
+	(void)state;
+	struct sl_conf *c = conf_with(base);
+	struct sl_errors e = {0};
+	struct sl_conf_change chg;
+	bool seen_vrf_a = false, seen_route = false, seen_eth1 = false;
+
+	assert_int_equal(sl_conf_begin(c), 0);
+	assert_int_equal(sl_conf_exec(c, "delete vrf", 1, &e, NULL), 0);
+	assert_int_equal(sl_conf_change_count(c), 1);
+	assert_int_equal(sl_conf_change_at(c, 0, &chg), 0);
+	assert_int_equal(chg.kind, SL_CHG_VRFS);
+	assert_null(chg.vrf);
+	sl_conf_abort(c);
+	sl_conf_free(c);
+
+	/* the load of base: every record typed, the keys from their paths */
+	c = sl_conf_new();
+	assert_int_equal(sl_conf_begin(c), 0);
+	assert_int_equal(sl_conf_exec_text(c, base, 1, &e, NULL), 0);
+	for (size_t i = 0; i < sl_conf_change_count(c); i++) {
+		assert_int_equal(sl_conf_change_at(c, i, &chg), 0);
+		assert_int_not_equal(chg.kind, SL_CHG_OTHER);
+		if (chg.kind == SL_CHG_VRF && strcmp(chg.name, "A") == 0)
+			seen_vrf_a = true;
+		if (chg.kind == SL_CHG_STATIC_ROUTE && chg.vrf == NULL)
+			seen_route = !strcmp(chg.name, "10.6.0.0/16");
+		if (chg.kind == SL_CHG_INTERFACE)
+			seen_eth1 = !strcmp(chg.iface, "eth1");
+	}
+	assert_true(seen_vrf_a);
+	assert_true(seen_route);
+	assert_true(seen_eth1);
+	sl_conf_abort(c);
+	sl_errors_free(&e);
+	sl_conf_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kinds_and_keys),
+		cmocka_unit_test(test_areas_and_load),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
