@@ -113,8 +113,8 @@ static double cpu_ms(void)
 }
 
 /* Where a commit's time went: the operator sees why a big change took long. */
-static void configure_log(
-	struct sd *s, size_t bytes, double fib_ms, uint64_t punts, const struct sd_punt_wait *pw)
+static void configure_log(struct sd *s, size_t bytes, double fib_ms, uint64_t punts,
+	const struct sl_slow_punt_wait *pw)
 {
 	struct sl_apply_stats st;
 	sl_router_apply_stats(s->router, &st);
@@ -135,8 +135,10 @@ static int commit_and_sync(struct sd *s, const char *input, bool reload, FILE *e
 	const char *what = reload ? s->config_path : "configure";
 	struct sl_errors errs = {0};
 	unsigned flags = 0;
-	uint64_t punts = s->commit_punts;
-	sd_punt_wait_start(s);
+	struct sl_slow_stats ss;
+	sl_slow_stats_get(s->slow, &ss);
+	uint64_t punts = ss.commit_punts;
+	sl_slow_punt_wait_start(s->slow);
 	int rc = reload ? sl_router_reload_file(s->router, s->config_path, &errs, &flags)
 			: sl_router_apply(s->router, input, &errs, &flags);
 	if (rc < 0) {
@@ -152,9 +154,10 @@ static int commit_and_sync(struct sd *s, const char *input, bool reload, FILE *e
 	sl_errors_free(&errs);
 	double t = cpu_ms();
 	rc = sd_sync(s);
-	struct sd_punt_wait pw;
-	sd_punt_wait_end(s, &pw);
-	configure_log(s, input ? strlen(input) : 0, cpu_ms() - t, s->commit_punts - punts, &pw);
+	struct sl_slow_punt_wait pw;
+	sl_slow_punt_wait_end(s->slow, &pw);
+	sl_slow_stats_get(s->slow, &ss);
+	configure_log(s, input ? strlen(input) : 0, cpu_ms() - t, ss.commit_punts - punts, &pw);
 	/* the firewall follows the committed configuration whatever the FIB said */
 	int frc = sd_fw_sync(s, false);
 	sd_fpm_sync(s);
@@ -285,12 +288,18 @@ static int cmd_show_dataplane(
 	sl_fib_stats_get(s->fib, &fs);
 	struct sl_dp_stalls st;
 	sl_dp_stalls_get(s->dp, &st);
+	struct sl_slow_stats ss;
+	sl_slow_stats_get(s->slow, &ss);
 	if (json) {
 		fprintf(out,
 			"{\"rx\":%" PRIu64 ",\"tx\":%" PRIu64 ",\"forwarded\":%" PRIu64
 			",\"leaked\":%" PRIu64 ",\"work_cycles\":%" PRIu64
-			",\"slow_path_drops\":%" PRIu64 ",\"punted\":{",
-			c.rx, c.tx, c.forwarded, c.leaked, c.work_cycles, s->slow_drops);
+			",\"slow_path_drops\":%" PRIu64 ",\"neighbours\":{\"entries\":%u,"
+			"\"incomplete\":%u,\"held\":%u,\"refused\":%" PRIu64
+			",\"arp_rate_limited\":%" PRIu64 ",\"icmp_rate_limited\":%" PRIu64
+			"},\"punted\":{",
+			c.rx, c.tx, c.forwarded, c.leaked, c.work_cycles, ss.drops, ss.neighbours,
+			ss.incomplete, ss.held, ss.neigh_refused, ss.arp_limited, ss.icmp_limited);
 		for (int i = 0; i < SL_DP_PUNT__COUNT; i++)
 			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", sl_dp_punt_names[i],
 				c.punted[i]);
@@ -337,7 +346,12 @@ static int cmd_show_dataplane(
 	fprintf(out, "\ndropped:");
 	for (int i = 0; i < SL_DP_DROP__COUNT; i++)
 		fprintf(out, " %s=%" PRIu64, sl_dp_drop_names[i], c.dropped[i]);
-	fprintf(out, "\nslow path drops: %" PRIu64 "\n", s->slow_drops);
+	fprintf(out, "\nslow path drops: %" PRIu64 "\n", ss.drops);
+	fprintf(out,
+		"neighbours: %u (%u incomplete, %u packets held); refused %" PRIu64
+		", ARP requests rate-limited %" PRIu64 ", ICMP errors rate-limited %" PRIu64 "\n",
+		ss.neighbours, ss.incomplete, ss.held, ss.neigh_refused, ss.arp_limited,
+		ss.icmp_limited);
 	fprintf(out,
 		"worker loop gaps: longest %.1f us (%.1f us of it on CPU); over 1 ms: %" PRIu64
 		" (%" PRIu64 " on CPU)\n",
@@ -351,24 +365,29 @@ static int cmd_show_dataplane(
 	return SL_CTL_OK;
 }
 
+static const char *vrf_name(void *rib, uint32_t vrf_id)
+{
+	return sl_rib_vrf_name(rib, vrf_id);
+}
+
 static int cmd_show_arp(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)input;
-	const char *vrf = NULL;
-	if (argc == 4 && strcmp(argv[2], "vrf") == 0)
-		vrf = argv[3];
-	else if (argc != 2)
-		return usage(err, "show arp [vrf NAME]");
-	if (vrf != NULL) {
+	struct sd *s = ctx;
+	uint32_t vrf_id = SL_SLOW_ALL_VRFS;
+	if (argc == 4 && strcmp(argv[2], "vrf") == 0) {
 		struct sl_vrf_info vi;
-		if (sl_rib_vrf_info(sl_router_rib_const(((struct sd *)ctx)->router), vrf, &vi) <
-			0) {
-			fprintf(err, "show arp: no VRF named '%s'\n", vrf);
+		if (sl_rib_vrf_info(sl_router_rib_const(s->router), argv[3], &vi) < 0) {
+			fprintf(err, "show arp: no VRF named '%s'\n", argv[3]);
 			return SL_CTL_FAILED;
 		}
+		vrf_id = vi.id;
+	} else if (argc != 2) {
+		return usage(err, "show arp [vrf NAME]");
 	}
-	sd_arp_show(ctx, out, vrf, json);
+	sl_slow_arp_show(
+		s->slow, out, vrf_id, json, vrf_name, (void *)sl_router_rib_const(s->router));
 	return SL_CTL_OK;
 }
 
@@ -384,10 +403,15 @@ static int cmd_clear_counters(
 	}
 	if (s->fw != NULL)
 		sl_fw_counters_clear(s->fw);
-	s->slow_drops = 0;
+	sl_slow_counters_clear(s->slow);
 	for (uint16_t p = 0; p < s->n_ports; p++)
 		rte_eth_stats_reset(p);
 	return SL_CTL_OK;
+}
+
+static void ping_done(void *req, int status)
+{
+	sl_ctl_request_finish(req, status);
 }
 
 /* ping ADDR vrf NAME [count N] / traceroute ADDR vrf NAME */
@@ -419,7 +443,7 @@ static int cmd_ping(
 		return SL_CTL_FAILED;
 	}
 	uint32_t src;
-	int rc = sd_route_src(s, vi.id, dst, &src);
+	int rc = sl_slow_route_src(s->slow, vi.id, dst, &src);
 	if (rc < 0) {
 		fprintf(err, "%s: %s: %s in vrf %s\n", argv[0], argv[1],
 			rc == -EADDRNOTAVAIL ? "no source address on the egress interface"
@@ -430,7 +454,13 @@ static int cmd_ping(
 	struct sl_ctl_request *req = sl_ctl_defer();
 	if (req == NULL)
 		return SL_CTL_FAILED;
-	rc = sd_ping_start(s, req, vi.id, dst, count, trace);
+	rc = sl_slow_ping_start(s->slow, &(struct sl_slow_ping_req){.vrf_id = vi.id,
+						 .dst = dst,
+						 .count = count,
+						 .traceroute = trace,
+						 .out = sl_ctl_request_out(req),
+						 .done = ping_done,
+						 .ctx = req});
 	if (rc < 0) {
 		fprintf(sl_ctl_request_err(req), "%s: %s\n", argv[0],
 			rc == -EBUSY ? "too many sessions running, try again" : strerror(-rc));

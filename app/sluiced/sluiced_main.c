@@ -189,7 +189,7 @@ static void control_loop(struct sd *s)
 		}
 		if (out != NULL)
 			poll_inline(s, out);
-		unsigned slow = sd_slow_poll(s) + sl_tele_poll() + sd_fpm_poll(s);
+		unsigned slow = sl_slow_poll(s->slow) + sl_tele_poll() + sd_fpm_poll(s);
 		/* sleep in the socket poll only when there is nothing to forward */
 		int wait_ms = (slow > 0 || out != NULL) ? 0 : 1;
 		if (s->ctl != NULL)
@@ -198,8 +198,7 @@ static void control_loop(struct sd *s)
 			rte_delay_us_sleep(1000);
 		uint64_t now = rte_get_tsc_cycles();
 		if (now >= next_timers) {
-			sd_neigh_timers(s);
-			sd_ping_poll(s);
+			sl_slow_timers(s->slow);
 			sd_fw_timers(s);
 			sd_fpm_timers(s);
 			next_timers = now + s->hz / 100;
@@ -241,7 +240,7 @@ int main(int argc, char **argv)
 	sd.hz = rte_get_tsc_hz();
 	sd.fib_cfg.socket_id = (int)rte_socket_id();
 	/* the FIB's copy of the neighbours, at half load so cuckoo inserts succeed */
-	sd.fib_cfg.neigh_max = 2 * SD_NEIGH_MAX;
+	sd.fib_cfg.neigh_max = 2 * SL_SLOW_NEIGH_MAX;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -298,10 +297,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sluiced: cannot create the FIB: %s\n", strerror(errno));
 		goto out;
 	}
-	if (sd_neigh_init(&sd) < 0) {
-		fprintf(stderr, "sluiced: cannot create the neighbour table: out of memory\n");
-		goto out;
-	}
 	sd.dp = sl_dp_new(sd.fib, 4096, (int)rte_socket_id());
 	if (sd.dp == NULL) {
 		fprintf(stderr, "sluiced: cannot create the datapath: %s\n", strerror(errno));
@@ -311,6 +306,10 @@ int main(int argc, char **argv)
 		sd.workers[i].dp = sd.dp;
 	if (sd_ports_init(&sd) < 0)
 		goto out;
+	if (sd_slow_init(&sd) < 0) {
+		fprintf(stderr, "sluiced: cannot create the neighbour table: out of memory\n");
+		goto out_ports;
+	}
 	/* the loaded configuration fits whole, or sluiced does not start */
 	char msg[256];
 	if (sd_fib_reserve(&sd, msg, sizeof(msg)) < 0) {
@@ -355,7 +354,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sluiced: cannot register the control commands\n");
 		goto out_ports;
 	}
-	struct sl_tele_src tele = {.router = sd.router, .dp = sd.dp, .fib = sd.fib, .fw = sd.fw};
+	struct sl_tele_src tele = {
+		.router = sd.router, .dp = sd.dp, .fib = sd.fib, .fw = sd.fw, .slow = sd.slow};
 	if (sl_tele_init(&tele) < 0)
 		SD_LOG(WARNING, "telemetry commands /sluice/... unavailable");
 	assign_queues(&sd);
@@ -369,7 +369,7 @@ int main(int argc, char **argv)
 		fst.bytes_per_vrf >> 10, sd.socket_path ? sd.socket_path : SL_CTL_SOCKET_DEFAULT);
 	fflush(stdout);
 
-	sl_progress_hook_set(sd_slow_progress, &sd);
+	sl_progress_hook_set(sl_slow_progress, sd.slow);
 	signal(SIGHUP, on_hangup);
 	control_loop(&sd);
 	sl_progress_hook_set(NULL, NULL);
@@ -380,16 +380,14 @@ int main(int argc, char **argv)
 	rc = 0;
 out_ports:
 	sl_tele_stop();
-	sd_ping_abort_all(&sd);
+	sd_slow_fini(&sd); /* ping sessions end before the socket closes */
 	if (sd.ctl != NULL)
 		sl_ctl_server_close(sd.ctl);
 	sd_ports_stop(&sd);
-	sd_neigh_flush_all(&sd);
 	rte_pdump_uninit();
 out:
 	sd_fpm_fini(&sd);
 	sd_fw_fini(&sd);
-	sd_neigh_fini(&sd);
 	sl_dp_free(sd.dp);
 	sl_fib_free(sd.fib);
 	/* free what lives in hugepages so that their files go with it */

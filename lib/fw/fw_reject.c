@@ -5,39 +5,6 @@
 
 #include "fw_priv.h"
 
-static void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	wr16(p, (uint16_t)(v >> 16));
-	wr16(p + 2, (uint16_t)v);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 int sl_fw_tcp_rst(const uint8_t *ip, size_t len, uint8_t *out, size_t outsz)
 {
 	enum { IP_LEN = 20, TCP_LEN = 20 };
@@ -57,14 +24,13 @@ int sl_fw_tcp_rst(const uint8_t *ip, size_t len, uint8_t *out, size_t outsz)
 	size_t payload = total - ihl > doff ? total - ihl - doff : 0;
 
 	memset(out, 0, IP_LEN + TCP_LEN);
-	out[0] = 0x45;
-	wr16(out + 2, IP_LEN + TCP_LEN);
-	out[6] = 0x40; /* DF */
-	out[8] = 64;
-	out[9] = IPPROTO_TCP;
-	memcpy(out + 12, ip + 16, 4); /* from the destination ... */
-	memcpy(out + 16, ip + 12, 4); /* ... back to the source */
-	wr16(out + 10, fold(sum16(out, IP_LEN, 0)));
+	/* from the destination back to the source */
+	sl_ip4_hdr_write(out, &(struct sl_ip4_hdr_spec){.total_len = IP_LEN + TCP_LEN,
+				      .ttl = 64,
+				      .proto = IPPROTO_TCP,
+				      .df = true,
+				      .src = sl_rd32(ip + 16),
+				      .dst = sl_rd32(ip + 12)});
 
 	uint8_t *t = out + IP_LEN;
 	memcpy(t, tcp + 2, 2);
@@ -75,12 +41,12 @@ int sl_fw_tcp_rst(const uint8_t *ip, size_t len, uint8_t *out, size_t outsz)
 		t[13] = 0x04;
 	} else {
 		uint32_t ack =
-			rd32(tcp + 4) + (uint32_t)payload + !!(flags & 0x02) + !!(flags & 0x01);
-		wr32(t + 8, ack);
+			sl_rd32(tcp + 4) + (uint32_t)payload + !!(flags & 0x02) + !!(flags & 0x01);
+		sl_wr32(t + 8, ack);
 		t[13] = 0x04 | 0x10;
 	}
 	/* pseudo header: addresses, protocol, TCP length */
-	uint32_t sum = sum16(out + 12, 8, 0) + IPPROTO_TCP + TCP_LEN;
-	wr16(t + 16, fold(sum16(t, TCP_LEN, sum)));
+	uint32_t sum = sl_inet_sum(out + 12, 8, 0) + IPPROTO_TCP + TCP_LEN;
+	sl_wr16(t + 16, sl_inet_cksum(t, TCP_LEN, sum));
 	return IP_LEN + TCP_LEN;
 }

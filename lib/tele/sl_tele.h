@@ -48,6 +48,7 @@ struct sl_tele_src {
 	struct sl_dp *dp;
 	struct sl_fib *fib;
 	struct sl_fw *fw; /* NULL: /sluice/firewall/stats answers an error */
+	struct sl_slow *slow; /* NULL: /sluice/stats has no "neighbours" */
 };
 
 /* Register every /sluice/... command (once per process). 0 or a negative errno. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sl_slow.h"
 #include "tele_priv.h"
 
 static void dir_add(struct sl_tele_counts *out, uint32_t from, uint32_t to, uint64_t packets)
@@ -104,7 +105,7 @@ static int stats(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsig
 	struct sl_tele_counts *c = tele_counts(src->dp);
 	struct sl_dp_counters sum;
 	struct rte_tel_data *vrfs = tele_dict(), *leaks = tele_dict(), *drops = tele_dict(),
-			    *punts = tele_dict();
+			    *punts = tele_dict(), *nb;
 	if (c == NULL || vrfs == NULL || leaks == NULL || drops == NULL || punts == NULL) {
 		free(c);
 		rte_tel_data_free(vrfs);
@@ -125,6 +126,16 @@ static int stats(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsig
 		rte_tel_data_add_dict_u64(punts, sl_dp_punt_names[i], sum.punted[i]);
 	rte_tel_data_add_dict_container(d, "drops", drops, 0);
 	rte_tel_data_add_dict_container(d, "punts", punts, 0);
+	if (src->slow != NULL && (nb = tele_dict()) != NULL) {
+		struct sl_slow_stats ss;
+		sl_slow_stats_get(src->slow, &ss);
+		rte_tel_data_add_dict_u64(nb, "entries", ss.neighbours);
+		rte_tel_data_add_dict_u64(nb, "incomplete", ss.incomplete);
+		rte_tel_data_add_dict_u64(nb, "refused", ss.neigh_refused);
+		rte_tel_data_add_dict_u64(nb, "arp_rate_limited", ss.arp_limited);
+		rte_tel_data_add_dict_u64(nb, "icmp_rate_limited", ss.icmp_limited);
+		rte_tel_data_add_dict_container(d, "neighbours", nb, 0);
+	}
 
 	/* VRFs that saw packets, in id order (bounded: the rest are counted) */
 	size_t n = 0, omitted = 0;

@@ -240,4 +240,40 @@ static inline void sl_progress(void)
 		sl_progress_run();
 }
 
+/*
+ * IPv4 output helpers shared by every packet the router originates (the slow
+ * path's ARP-less IP output, ICMP, the firewall's TCP RST): one Internet
+ * checksum and one header builder. Byte buffers, no DPDK types.
+ */
+#define SL_IP4_HDR_LEN 20
+/* Add len bytes as big-endian 16-bit words to sum (RFC 1071, not folded). */
+uint32_t sl_inet_sum(const void *p, size_t len, uint32_t sum);
+/* The checksum of len bytes plus sum (a pseudo header's): fold and
+ * complement. Host order: store it big-endian (sl_wr16). */
+uint16_t sl_inet_cksum(const void *p, size_t len, uint32_t sum);
+/* Write a 20-byte IPv4 header with its checksum (addresses host order). */
+struct sl_ip4_hdr_spec {
+	uint16_t total_len, id;
+	uint8_t ttl, proto;
+	bool df;
+	uint32_t src, dst;
+};
+void sl_ip4_hdr_write(void *out, const struct sl_ip4_hdr_spec *h);
+static inline void sl_wr16(void *p, uint16_t v)
+{
+	uint8_t *b = (uint8_t *)p;
+	b[0] = (uint8_t)(v >> 8);
+	b[1] = (uint8_t)v;
+}
+static inline uint32_t sl_rd32(const void *p)
+{
+	const uint8_t *b = (const uint8_t *)p;
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+static inline void sl_wr32(void *p, uint32_t v)
+{
+	sl_wr16(p, (uint16_t)(v >> 16));
+	sl_wr16((uint8_t *)p + 2, (uint16_t)v);
+}
+
 #endif

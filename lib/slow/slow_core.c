@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * slow_core.c — the punt ring's consumer: dispatch by punt reason, the
+ * sl_progress hook that serves it inside long commits, and how long a
+ * commit left it waiting.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+
+#include "slow_priv.h"
+
+#define UNREACH_PER_S 100 /* ICMP unreachable messages per second, burst as much */
+
+static uint32_t or_default(uint32_t v, uint32_t dflt)
+{
+	return v != 0 ? v : dflt;
+}
+
+struct sl_slow *sl_slow_new(const struct sl_slow_config *cfg)
+{
+	if (cfg == NULL || cfg->fib == NULL || cfg->pool == NULL || cfg->tx == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	struct sl_slow *sl = calloc(1, sizeof(*sl));
+	if (sl == NULL)
+		return NULL;
+	sl->cfg = *cfg;
+	sl->cfg.unreach_per_s = or_default(cfg->unreach_per_s, UNREACH_PER_S);
+	sl->cfg.echo_per_s = or_default(cfg->echo_per_s, UNREACH_PER_S);
+	sl->cfg.if_neigh_max = or_default(cfg->if_neigh_max, SL_SLOW_IF_NEIGH_MAX);
+	sl->cfg.if_incomplete_max = or_default(cfg->if_incomplete_max, SL_SLOW_IF_INCOMPLETE_MAX);
+	sl->cfg.if_held_max = or_default(cfg->if_held_max, SL_SLOW_IF_HELD_MAX);
+	sl->cfg.if_arp_per_s = or_default(cfg->if_arp_per_s, SL_SLOW_IF_ARP_PER_S);
+	sl->hz = cfg->hz ? cfg->hz : rte_get_tsc_hz();
+	if (sl_dp_meta_register() < 0 || slow_neigh_init(sl) < 0) {
+		sl_slow_free(sl);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return sl;
+}
+
+void sl_slow_free(struct sl_slow *sl)
+{
+	if (sl == NULL)
+		return;
+	slow_ping_abort_all(sl);
+	if (sl->neigh != NULL)
+		for (unsigned i = 0; i < sl->neigh_hi; i++)
+			for (unsigned h = 0; h < sl->neigh[i].n_hold; h++)
+				rte_pktmbuf_free(sl->neigh[i].hold[h]);
+	slow_neigh_fini(sl);
+	free(sl);
+}
+
+void sl_slow_input(struct sl_slow *sl, struct rte_mbuf *m)
+{
+	struct sl_dp_meta meta = *sl_dp_meta(m);
+	if (meta.reason == SL_DP_PUNT_ARP) {
+		slow_arp_input(sl, m, &meta);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	rte_pktmbuf_adj(m, meta.l2_len); /* data now at the IP header */
+	m->ol_flags = 0;
+	m->vlan_tci = 0;
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	switch (meta.reason) {
+	case SL_DP_PUNT_LOCAL:
+		slow_local_input(sl, m, &meta);
+		return;
+	case SL_DP_PUNT_UNRESOLVED:
+		slow_neigh_output(sl, meta.out_oif, meta.nh_ip, m);
+		return;
+	case SL_DP_PUNT_TTL:
+		slow_icmp_error(sl, ip, meta.in_oif, meta.vrf_id, ICMP_TIME_EXCEEDED, 0);
+		break;
+	case SL_DP_PUNT_NO_ROUTE:
+		if (slow_unreach_allowed(sl))
+			slow_icmp_error(sl, ip, meta.in_oif, meta.vrf_id, ICMP_DEST_UNREACH, 0);
+		break;
+	case SL_DP_PUNT_REJECT:
+		slow_reject(sl, m, &meta);
+		break;
+	default:
+		break;
+	}
+	rte_pktmbuf_free(m);
+}
+
+unsigned sl_slow_poll(struct sl_slow *sl)
+{
+	struct rte_mbuf *pkts[SLOW_BURST];
+	if (!sl->in_commit && sl->n_defer > 0)
+		slow_neigh_defer_flush(sl);
+	if (sl->cfg.punt == NULL)
+		return 0;
+	unsigned n = rte_ring_sc_dequeue_burst(sl->cfg.punt, (void **)pkts, SLOW_BURST, NULL);
+	for (unsigned i = 0; i < n; i++)
+		sl_slow_input(sl, pkts[i]);
+	return n;
+}
+
+void sl_slow_timers(struct sl_slow *sl)
+{
+	uint64_t now = slow_now(sl);
+	slow_neigh_timers(sl, now);
+	slow_ping_timers(sl, now);
+}
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The punt ring is polled now: close the stretch since the last poll. */
+static void punt_wait_mark(struct sl_slow *sl)
+{
+	uint64_t now = rte_get_tsc_cycles(), cpu = thread_cpu_ns();
+	if (sl->poll_tsc != 0) {
+		sl->wait_max_tsc = RTE_MAX(sl->wait_max_tsc, now - sl->poll_tsc);
+		sl->wait_max_cpu_ns = RTE_MAX(sl->wait_max_cpu_ns, cpu - sl->poll_cpu_ns);
+	}
+	sl->poll_tsc = now;
+	sl->poll_cpu_ns = cpu;
+}
+
+void sl_slow_punt_wait_start(struct sl_slow *sl)
+{
+	sl->poll_tsc = 0;
+	sl->wait_max_tsc = sl->wait_max_cpu_ns = 0;
+	punt_wait_mark(sl);
+}
+
+void sl_slow_punt_wait_end(struct sl_slow *sl, struct sl_slow_punt_wait *out)
+{
+	punt_wait_mark(sl);
+	out->max_ms = (double)sl->wait_max_tsc * 1e3 / (double)rte_get_tsc_hz();
+	out->max_cpu_ms = (double)sl->wait_max_cpu_ns / 1e6;
+	sl->poll_tsc = 0;
+}
+
+void sl_slow_progress(void *arg)
+{
+	struct sl_slow *sl = arg;
+	unsigned n;
+	if (sl->in_commit) /* the slow path itself waited in the FIB: not again */
+		return;
+	if (sl->poll_tsc != 0)
+		punt_wait_mark(sl);
+	/* a packet makes at most one neighbour write: a burst fits while there
+	 * is room for one; past that the ring waits for the commit's end */
+	sl->in_commit = true;
+	do {
+		if (sl->n_defer + SLOW_BURST > SLOW_DEFER_MAX)
+			break;
+		n = sl_slow_poll(sl);
+		sl->commit_punts += n;
+	} while (n == SLOW_BURST);
+	sl->in_commit = false;
+}
+
+void sl_slow_stats_get(const struct sl_slow *sl, struct sl_slow_stats *st)
+{
+	*st = (struct sl_slow_stats){
+		.drops = sl->drops,
+		.commit_punts = sl->commit_punts,
+		.icmp_limited = sl->icmp_limited,
+		.neighbours = SL_SLOW_NEIGH_MAX - sl->n_neigh_free,
+		.held = sl->n_held,
+	};
+	for (unsigned i = 0; i < SL_FIB_IFACE_MAX; i++) {
+		st->incomplete += sl->ifs[i].n_incomplete;
+		st->neigh_refused += sl->ifs[i].refused;
+		st->arp_limited += sl->ifs[i].arp_limited;
+	}
+}
+
+int sl_slow_if_stats_get(const struct sl_slow *sl, uint16_t oif, struct sl_slow_stats *st)
+{
+	if (oif >= SL_FIB_IFACE_MAX)
+		return -ENOENT;
+	const struct slow_if *f = &sl->ifs[oif];
+	*st = (struct sl_slow_stats){
+		.neigh_refused = f->refused,
+		.arp_limited = f->arp_limited,
+		.neighbours = f->n_neigh,
+		.incomplete = f->n_incomplete,
+		.held = f->n_held,
+	};
+	return 0;
+}
+
+void sl_slow_counters_clear(struct sl_slow *sl)
+{
+	sl->drops = 0;
+	sl->icmp_limited = 0;
+	for (unsigned i = 0; i < SL_FIB_IFACE_MAX; i++)
+		sl->ifs[i].refused = sl->ifs[i].arp_limited = 0;
+}
