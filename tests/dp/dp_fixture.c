@@ -301,7 +301,8 @@ static int topo_apply(struct dpf *f, struct topo *t)
 		n_vrfs += t->vrf[v] && sl_fib_table(f->fib, SL_AF_IPV4, v) == 0;
 	for (size_t i = 0; i < n_vrfs; i++)
 		topo_push(t);
-	memmove(t->ch + n_vrfs, t->ch, n_routes * sizeof(t->ch[0]));
+	if (n_vrfs > 0 && n_routes > 0) /* t->ch is NULL when the topology has no routes */
+		memmove(t->ch + n_vrfs, t->ch, n_routes * sizeof(t->ch[0]));
 	size_t k = 0;
 	for (uint32_t v = 1; v < SL_VRF_MAX; v++)
 		if (t->vrf[v] && sl_fib_table(f->fib, SL_AF_IPV4, v) == 0)
