@@ -32,8 +32,7 @@ static const struct conf_schema s_fpm_port = {"port", CONF_LEAF, &conf_t_port};
 static const struct conf_schema s_fpm = {
 	"fpm", CONF_CONTAINER, NULL, CONF_KIDS(&s_fpm_address, &s_fpm_port)};
 
-static const struct conf_schema s_protocols = {
-	"protocols", CONF_CONTAINER, NULL, CONF_KIDS(&s_fpm, &conf_s_static),
-	.chg = SL_CHG_STATICS};
+static const struct conf_schema s_protocols = {"protocols", CONF_CONTAINER, NULL,
+	CONF_KIDS(&s_fpm, &conf_s_static), .chg = SL_CHG_STATICS};
 
 CONF_SCHEMA_REGISTER(s_protocols, 40)

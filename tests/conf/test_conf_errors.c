@@ -62,7 +62,8 @@ static const struct bad bad[] = {
 		"unknown node 'ipv6-unicast' after 'vrf name CUSTOMER-A protocols bgp "
 		"address-family' "
 		"(valid: ipv4-unicast)"},
-	{"set protocols ospf area 0", 1, "unknown node 'ospf' after 'protocols' (valid: fpm, static)"},
+	{"set protocols ospf area 0", 1,
+		"unknown node 'ospf' after 'protocols' (valid: fpm, static)"},
 	{"delete vrf name CUSTOMER-A tabel", 1, "unknown node 'tabel' after 'vrf name CUSTOMER-A'"},
 	{"frobnicate vrf", 1, "unknown command 'frobnicate' (valid: set, delete"},
 	{"\n\nshow vrf", 3, "unknown command 'show'"},
