@@ -138,9 +138,12 @@ frr_stop() {
 		sleep 0.25
 	done
 }
-# peer_start [CONF]: exabgp.conf unless told
+# peer_start [CONF]: exabgp.conf unless told. exabgp's reactor loops once a
+# second by default, so a command on its API could wait up to 1 s before
+# the UPDATE leaves: 0.1 s keeps the peer's own delay out of the 1 s budget.
 peer_start() {
 	ip netns exec "$pns" env exabgp.daemon.user=root exabgp.log.destination=stdout exabgp.cli.enable=false \
+		exabgp.reactor.speed=0.1 \
 		exabgp.api.cli=false \
 		exabgp "$zdir/${1:-exabgp.conf}" >>"$zdir/exabgp.out" 2>&1 &
 }
@@ -176,7 +179,8 @@ check "show fpm: connected, nothing refused" output_matches \
 	'results: installed [0-9]+ unknown-table 0 refused 0 out-of-memory 0 fib-full 0' topo_ctl show fpm
 
 echo "---- the peer withdraws one prefix"
-has_198() { topo_ctl show ip route | grep -q '^B>\* 198\.51\.100\.0/24'; }
+# one route's entry, not the 10,000-line table: the poll itself stays cheap
+has_198() { topo_ctl show ip route 198.51.100.0/24 | grep -q '^Routing entry for 198\.51\.100\.0/24'; }
 # gone_within MS: 198.51.100.0/24 leaves sluice's FIB within MS milliseconds
 gone_within() {
 	local t0=$(date +%s%N) ms
@@ -189,7 +193,7 @@ gone_within() {
 	echo $((($(date +%s%N) - t0) / 1000000)) >"$zdir/gone.ms"
 }
 check "198.51.100.0/24 leaves sluice's FIB within 1 s" gone_within 1000
-echo "gone after $(cat "$zdir/gone.ms" 2>/dev/null) ms (polling show ip route every 0.05 s)"
+echo "gone after $(cat "$zdir/gone.ms" 2>/dev/null) ms (polling show ip route 198.51.100.0/24 every 0.05 s)"
 check "the other 10,000 stay" test "$(b_routes)" = 10000
 check_not "a cannot reach 198.51.100.1 after the withdrawal" topo_ping a 198.51.100.1 1
 
