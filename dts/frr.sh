@@ -43,6 +43,8 @@ frr_down() {
 	ip netns del "$zns" 2>/dev/null
 	ip netns del "$pns" 2>/dev/null
 	ip link del "${TOPO_T}z" 2>/dev/null
+	# FRR makes a directory for its pathspace (-N) in its state directory
+	[ -n "$TOPO_P" ] && rm -rf "/run/frr/$TOPO_P" "/var/run/frr/$TOPO_P"
 	true
 }
 trap 'rc=$?; frr_down; (exit $rc); dts_cleanup' EXIT
