@@ -9,6 +9,7 @@ PKGS=(
 	libjansson-dev libedit-dev
 	iproute2 iputils-ping traceroute tcpdump netcat-openbsd procps
 	python3-pytest python3-scapy
+	frr exabgp
 )
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -24,7 +25,19 @@ if [ ${#missing[@]} -gt 0 ]; then
 	echo "setup-deps: installing ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
+	# dts/frr.sh runs its own zebra and bgpd in namespaces (pathspace -N); a
+	# system FRR started by the package would only get in the way: forbid
+	# service starts during the install, then leave the service disabled.
+	norc=/usr/sbin/policy-rc.d
+	[ -e $norc ] || { printf '#!/bin/sh\nexit 101\n' >$norc && chmod +x $norc && trap 'rm -f $norc' EXIT; }
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	if [[ " ${missing[*]} " == *" frr "* ]]; then
+		if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+			systemctl disable --now frr >/dev/null 2>&1 || true
+		else
+			update-rc.d frr disable >/dev/null 2>&1 || true
+		fi
+	fi
 fi
 
 "$(dirname "$0")/hugepages.sh"
