@@ -71,6 +71,16 @@ int commit_iface_read(const struct sl_router *r, const char *ifname, struct sl_i
 	/* a disabled parent takes its vifs down with it, as on VyOS */
 	ifs->up = !sl_conf_has(node, "disable") && !(eth && sl_conf_has(eth, "disable"));
 	ifs->mtu = leaf_u32(node, "mtu", 0);
+	const char *sv = sl_conf_leaf_value(sl_conf_child(node, "ip"), "source-validation");
+	ifs->src_valid_set = sv != NULL;
+	if (sv == NULL)
+		ifs->src_valid = ifs->vrf_id != 0 ? SL_SRC_VALID_STRICT : SL_SRC_VALID_DISABLE;
+	else if (strcmp(sv, "strict") == 0)
+		ifs->src_valid = SL_SRC_VALID_STRICT;
+	else if (strcmp(sv, "loose") == 0)
+		ifs->src_valid = SL_SRC_VALID_LOOSE;
+	else
+		ifs->src_valid = SL_SRC_VALID_DISABLE;
 	const char *d = sl_conf_leaf_value(node, "description");
 	snprintf(ifs->description, sizeof(ifs->description), "%s", d ? d : "");
 	if (sl_conf_leaf_values(node, "address", &addrs, &n) < 0)

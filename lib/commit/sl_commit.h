@@ -157,6 +157,10 @@ struct sl_iface_state {
 	uint32_t vrf_id;
 	bool up; /* not `disable`d */
 	uint32_t mtu; /* 0: default (1500) */
+	/* `ip source-validation`, defaults resolved: strict in a VRF other than
+	 * the default one (tenant-facing), disable in the default VRF */
+	enum sl_src_valid src_valid;
+	bool src_valid_set; /* configured, not the default */
 	char description[128];
 	struct sl_prefix addrs[SL_IFACE_ADDR_MAX]; /* host bits set */
 	size_t n_addrs;

@@ -401,6 +401,11 @@ const struct conf_type conf_t_permit_deny = {
 static const char *const w_fw_action[] = {"accept", "drop", "reject", NULL};
 const struct conf_type conf_t_fw_action = {
 	.valid = "accept, drop, reject", .parse = parse_enum, .cmp = cmp_str, .words = w_fw_action};
+static const char *const w_src_valid[] = {"disable", "loose", "strict", NULL};
+const struct conf_type conf_t_src_valid = {.valid = "strict, loose, disable",
+	.parse = parse_enum,
+	.cmp = cmp_str,
+	.words = w_src_valid};
 static const char *const w_fw_state[] = {"established", "invalid", "new", "related", NULL};
 const struct conf_type conf_t_fw_state = {.valid = "established, invalid, new, related",
 	.parse = parse_enum,

@@ -62,7 +62,7 @@
  * to sl_conf_exec (for validation errors: the first line that touched the
  * offending object), msg = the offending token, where, and what is valid,
  * e.g. "unknown node 'adress' after 'interfaces ethernet eth1' (valid:
- * address, description, disable, mtu, vif, vrf)". Messages never start with
+ * address, description, disable, ip, mtu, vif, vrf)". Messages never start with
  * "line N:" — the caller prints that from .line.
  *
  * Reading the configuration (e.g. lib/commit re-deriving a changed route):

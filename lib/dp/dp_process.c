@@ -20,6 +20,7 @@ struct dp_burst {
 	uint32_t vrf[SL_DP_BURST]; /* VRF to look up in (the ingress VRF, then a redirect's) */
 	uint32_t in_vrf[SL_DP_BURST];
 	uint32_t dst[SL_DP_BURST]; /* host order */
+	uint32_t src[SL_DP_BURST]; /* host order, filled by screen() */
 	uint32_t val[SL_DP_BURST]; /* LPM value or VAL_MISS */
 	uint8_t *ip[SL_DP_BURST]; /* the IPv4 header */
 	uint16_t in_oif[SL_DP_BURST];
@@ -243,6 +244,15 @@ slow:
 	return parse_slow(ifm, c, out, in_port, m, b, k);
 }
 
+/* RFC 1812 5.3.7: an address whose first octet is 0, 127 or 224..255
+ * (this network, loopback, multicast, reserved and the limited broadcast)
+ * is no unicast address: neither forwarded to nor accepted from. 1 or 0. */
+static __rte_always_inline uint32_t martian(uint32_t a)
+{
+	uint32_t o = a >> 24;
+	return (uint32_t)((uint8_t)(o - 1) >= 223) | (uint32_t)(o == 127);
+}
+
 /* Bit i set when vals[i] is a redirect (a miss, all ones, is not). */
 static __rte_always_inline uint32_t redirect_bits4(const uint32_t *vals)
 {
@@ -319,6 +329,123 @@ static __rte_always_inline void lookup(
 	}
 	for (uint16_t i = 0; i < n; i++)
 		lookup_vrf(fib, b->vrf[idx[i]], &b->dst[idx[i]], &b->val[idx[i]], 1);
+}
+
+/* Does the source of packet k pass its ingress interface's validation,
+ * given val, the source's LPM value in the ingress VRF? A redirect is
+ * followed into the exporting VRF once, as the leak stage does. strict: a
+ * path of the route (any one of an ECMP group) leaves by the ingress
+ * interface; loose: the route is neither a miss, a blackhole nor a local
+ * address of the router. */
+static bool src_ok(const struct sl_fib *fib, const struct sl_fib_nh *nht, const struct dp_burst *b,
+	uint16_t k, uint32_t val, uint8_t mode)
+{
+	if (sl_fib_val_is_redirect(val))
+		lookup_vrf(fib, sl_fib_val_vrf(val), &b->src[k], &val, 1);
+	if (val >= SL_FIB_VAL_REDIRECT) /* a miss or a second redirect */
+		return false;
+	if (sl_fib_val_is_group(val)) {
+		if (mode != SL_SRC_VALID_STRICT)
+			return true;
+		const struct sl_fib_nhg *g = &sl_fib_nhg_table(fib)[val & (SL_FIB_VAL_GROUP - 1)];
+		for (uint32_t i = 0; i < SL_FIB_NHG_BUCKETS; i++)
+			if (nht[g->bucket[i]].oif == b->in_oif[k])
+				return true;
+		return false;
+	}
+	const struct sl_fib_nh *nh = &nht[val];
+	if (nh->type < SL_FIB_NH_T_CONNECTED)
+		return false;
+	return mode != SL_SRC_VALID_STRICT || nh->oif == b->in_oif[k];
+}
+
+/* The rare burst: drop its martians (bits of bad) and, when some ingress
+ * interface validates sources, look the sources up in bulk and drop those
+ * that fail; the rest are moved down to keep b dense. */
+static __rte_noinline void screen_slow(const struct sl_fib *fib, const struct sl_fib_ifmap *ifm,
+	struct sl_dp_counters *c, struct sl_dp_out *out, struct dp_burst *b, uint32_t bad,
+	bool validate)
+{
+	uint32_t invalid = 0;
+	if (validate) {
+		uint16_t idx[SL_DP_BURST], n = 0;
+		uint32_t ips[SL_DP_BURST], vals[SL_DP_BURST], vrf0 = 0, mixed = 0;
+		for (uint16_t k = 0; k < b->n; k++) {
+			if (ifm->ifs[b->in_oif[k]].src_valid == SL_SRC_VALID_DISABLE ||
+				(bad >> k & 1))
+				continue;
+			if (n == 0)
+				vrf0 = b->in_vrf[k];
+			mixed |= b->in_vrf[k] ^ vrf0;
+			ips[n] = b->src[k];
+			idx[n++] = k;
+		}
+		if (n > 0 && mixed == 0)
+			lookup_vrf(fib, vrf0, ips, vals, n);
+		else
+			for (uint16_t i = 0; i < n; i++)
+				lookup_vrf(fib, b->in_vrf[idx[i]], &ips[i], &vals[i], 1);
+		const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
+		for (uint16_t i = 0; i < n; i++) {
+			uint16_t k = idx[i];
+			if (!src_ok(fib, nht, b, k, vals[i], ifm->ifs[b->in_oif[k]].src_valid))
+				invalid |= 1u << k;
+		}
+	}
+	uint16_t j = 0;
+	for (uint16_t k = 0; k < b->n; k++) {
+		if (bad >> k & 1) {
+			drop(c, out, b->m[k], SL_DP_DROP_MARTIAN);
+			continue;
+		}
+		if (invalid >> k & 1) {
+			drop(c, out, b->m[k], SL_DP_DROP_SRC_INVALID);
+			continue;
+		}
+		b->m[j] = b->m[k];
+		b->ip[j] = b->ip[k];
+		b->in_vrf[j] = b->in_vrf[k];
+		b->dst[j] = b->dst[k];
+		b->src[j] = b->src[k];
+		b->in_oif[j] = b->in_oif[k];
+		b->l2_len[j] = b->l2_len[k];
+		j++;
+	}
+	b->n = j;
+}
+
+/* Before any lookup: martian sources and destinations, and source
+ * validation. One pass of ORs over the burst; the usual burst (no martian,
+ * no validating interface) leaves after it. */
+static __rte_always_inline void screen(const struct sl_fib *fib, const struct sl_fib_ifmap *ifm,
+	struct sl_dp_counters *c, struct sl_dp_out *out, struct dp_burst *b)
+{
+	uint32_t bad = 0, sv = 0;
+	for (uint16_t k = 0; k < b->n; k++) {
+		uint32_t s;
+		memcpy(&s, b->ip[k] + 12, sizeof(s));
+		s = rte_be_to_cpu_32(s);
+		b->src[k] = s;
+		bad |= (martian(s) | martian(b->dst[k])) << k;
+		sv |= ifm->ifs[b->in_oif[k]].src_valid;
+	}
+	if (unlikely((bad | sv) != 0))
+		screen_slow(fib, ifm, c, out, b, bad, sv != 0);
+}
+
+/* Is dst the broadcast address of a subnet of interface ifc (prefixes
+ * shorter than /31 only)? */
+static bool directed_bcast(const struct sl_fib_iface *ifc, uint32_t dst)
+{
+	for (uint32_t i = 0; i < ifc->n_addrs && i < SL_FIB_IFACE_ADDRS; i++) {
+		const struct sl_prefix *p = &ifc->addrs[i];
+		if (p->len >= 31)
+			continue;
+		uint32_t host = UINT32_MAX >> p->len;
+		if ((dst | host) == dst && ((dst ^ p->addr) & ~host) == 0)
+			return true;
+	}
+	return false;
 }
 
 static inline uint16_t ttl_decrement(struct rte_ipv4_hdr *ip)
@@ -512,6 +639,10 @@ static __rte_noinline void forward_slow(const struct sl_fib *fib, const struct s
 		drop(c, out, m, SL_DP_DROP_IFACE_DOWN);
 		return;
 	}
+	if (nh->type == SL_FIB_NH_T_CONNECTED && unlikely(directed_bcast(ofc, b->dst[k]))) {
+		drop(c, out, m, SL_DP_DROP_DIRECTED_BCAST);
+		return;
+	}
 	uint32_t nh_ip = nh->type == SL_FIB_NH_T_GATEWAY ? nh->gw : b->dst[k];
 	uint64_t l2 = nh->type == SL_FIB_NH_T_GATEWAY ? sl_fib_nh_l2(nh)
 						      : sl_fib_neigh_lookup(fib, nh->oif, nh_ip);
@@ -682,6 +813,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 		for (unsigned i = 0; i < n; i++)
 			nb = parse_slow(ifm, c, out, in_port, pkts[i], &b, nb);
 	b.n = (uint16_t)nb;
+	screen(fib, ifm, c, out, &b);
 	if (b.n == 0)
 		return;
 

@@ -42,7 +42,10 @@
 	X(LEAK_DENIED, "leak_denied") /* refused by the leak-point filter */                     \
 	X(NEIGH_PENDING, "neigh_pending") /* next hop being resolved (first packets are held) */ \
 	X(PUNT_FULL, "punt_full")                                                                \
-	X(TX_FULL, "tx_full")
+	X(TX_FULL, "tx_full")                                                                    \
+	X(MARTIAN, "martian") /* RFC 1812: source or destination 0/8, 127/8, 224/4, 240/4 */     \
+	X(SRC_INVALID, "src_invalid") /* failed its interface's source validation */             \
+	X(DIRECTED_BCAST, "directed_bcast") /* to a connected subnet's broadcast address */
 
 enum sl_dp_drop {
 #define SL_DP_X(e, s) SL_DP_DROP_##e,

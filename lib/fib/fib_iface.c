@@ -58,7 +58,8 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 {
 	for (size_t i = 0; i < n; i++)
 		if (confs[i].port >= SL_FIB_PORT_MAX || confs[i].vlan > 4095 ||
-			confs[i].vrf_id >= SL_VRF_MAX || confs[i].n_addrs > SL_FIB_IFACE_ADDRS)
+			confs[i].vrf_id >= SL_VRF_MAX || confs[i].n_addrs > SL_FIB_IFACE_ADDRS ||
+			confs[i].src_valid > SL_SRC_VALID_STRICT)
 			return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
 		int rc = fib_iface_slot(fib, confs[i].name);
@@ -84,6 +85,7 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 		f->mac = c->mac;
 		f->up = c->up;
 		f->present = 1;
+		f->src_valid = c->src_valid;
 		f->mtu = c->mtu ? c->mtu : 1500;
 		f->n_addrs = (uint32_t)c->n_addrs;
 		memcpy(f->addrs, c->addrs, c->n_addrs * sizeof(c->addrs[0]));

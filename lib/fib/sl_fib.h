@@ -156,6 +156,8 @@ struct sl_fib_iface {
 	struct rte_ether_addr mac; /* source MAC on egress (the port's) */
 	uint8_t up; /* configured, enabled and its port exists */
 	uint8_t present;
+	uint8_t src_valid; /* enum sl_src_valid: the check of packets received here */
+	uint8_t pad;
 	uint32_t mtu;
 	uint32_t n_addrs;
 	struct sl_prefix addrs[SL_FIB_IFACE_ADDRS]; /* host order, host bits set */
@@ -445,6 +447,7 @@ struct sl_fib_iface_conf {
 	uint32_t vrf_id;
 	struct rte_ether_addr mac;
 	bool up;
+	uint8_t src_valid; /* enum sl_src_valid (the caller resolves defaults) */
 	uint32_t mtu;
 	size_t n_addrs;
 	struct sl_prefix addrs[SL_FIB_IFACE_ADDRS];
@@ -453,7 +456,8 @@ struct sl_fib_iface_conf {
 /*
  * Replace the whole interface set (interfaces absent from `confs` become not
  * present). Publishes a new map only if something changed. 0, -EINVAL (port
- * >= SL_FIB_PORT_MAX, vlan > 4095, vrf_id >= SL_VRF_MAX), -ENOSPC, -ENOMEM.
+ * >= SL_FIB_PORT_MAX, vlan > 4095, vrf_id >= SL_VRF_MAX, src_valid not an
+ * enum sl_src_valid), -ENOSPC, -ENOMEM.
  */
 int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs, size_t n);
 

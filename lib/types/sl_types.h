@@ -39,6 +39,15 @@ enum sl_af {
 };
 #define SL_AF_COUNT 2
 
+/* Source validation of an interface (`ip source-validation`, RFC 3704):
+ * strict: the source's route (leaks followed) goes out of the interface the
+ * packet came in on; loose: the source has a route (not a blackhole). */
+enum sl_src_valid {
+	SL_SRC_VALID_DISABLE = 0, /* the zero value: no check */
+	SL_SRC_VALID_LOOSE,
+	SL_SRC_VALID_STRICT,
+};
+
 /* An address of either family: v4 in host order, v6 in network order. */
 struct sl_addr {
 	uint8_t af; /* enum sl_af */

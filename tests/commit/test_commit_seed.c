@@ -369,6 +369,50 @@ static void test_vrf_created_and_deleted_in_one_transaction(void **state)
 	sl_router_free(r);
 }
 
+/* ip source-validation: strict in a named VRF and disable in the default
+ * one unless configured, on interfaces and vifs alike; a bad word refused. */
+static void test_source_validation_defaults(void **state)
+{
+	struct sl_router *r = sl_router_new();
+	struct sl_iface_state ifs;
+	char *msgs;
+	(void)state;
+	assert_int_equal(
+		apply(r,
+			"set vrf name A table 10\n"
+			"set interfaces ethernet eth1 vrf A\n"
+			"set interfaces ethernet eth1 vif 5 vrf A\n"
+			"set interfaces ethernet eth1 vif 6 vrf A\n"
+			"set interfaces ethernet eth1 vif 6 ip source-validation loose\n"
+			"set interfaces ethernet eth2 address 10.2.0.1/24\n"
+			"set interfaces ethernet eth3 ip source-validation strict\n"
+			"set interfaces ethernet eth3 vif 7 ip source-validation disable\n",
+			NULL),
+		0);
+	static const struct {
+		const char *name;
+		enum sl_src_valid mode;
+		bool set;
+	} want[] = {
+		{"eth1", SL_SRC_VALID_STRICT, false},
+		{"eth1.5", SL_SRC_VALID_STRICT, false},
+		{"eth1.6", SL_SRC_VALID_LOOSE, true},
+		{"eth2", SL_SRC_VALID_DISABLE, false},
+		{"eth3", SL_SRC_VALID_STRICT, true},
+		{"eth3.7", SL_SRC_VALID_DISABLE, true},
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_int_equal(sl_router_iface_get(r, want[i].name, &ifs), 0);
+		assert_int_equal(ifs.src_valid, want[i].mode);
+		assert_int_equal(ifs.src_valid_set, want[i].set);
+	}
+	assert_int_not_equal(
+		apply(r, "set interfaces ethernet eth2 ip source-validation on\n", &msgs), 0);
+	assert_non_null(strstr(msgs, "strict, loose, disable"));
+	free(msgs);
+	sl_router_free(r);
+}
+
 /* A router's first logged commit may change no route (a policy only): nothing
  * to take, and no memcpy with the still-NULL change array (UBSan caught it). */
 static void test_fib_log_first_commit_without_changes(void **state)
@@ -409,6 +453,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_fib_log_first_commit_without_changes),
 		cmocka_unit_test(test_collided_static_deleted_with_its_vrf_statics),
 		cmocka_unit_test(test_vrf_created_and_deleted_in_one_transaction),
+		cmocka_unit_test(test_source_validation_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

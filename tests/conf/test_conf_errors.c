@@ -49,7 +49,7 @@ static const struct bad bad[] = {
 	{"set interfaces ethernet eth1 adress 10.1.0.1/24", 1,
 		"unknown node 'adress' after 'interfaces ethernet eth1' (valid: address, "
 		"description, "
-		"disable, mtu, vif, vrf)"},
+		"disable, ip, mtu, vif, vrf)"},
 	{"set vlan 10", 1,
 		"unknown node 'vlan' after 'set' (valid: firewall, interfaces, policy, protocols, "
 		"vrf)"},

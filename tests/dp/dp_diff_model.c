@@ -388,8 +388,11 @@ void dm_predict(struct dm_pred *p, uint32_t vrf, uint32_t dst, uint8_t ttl)
 	case A_LOCAL:
 		p->fate[p->n_fates++] = dm_fate_punt(SL_DP_PUNT_LOCAL, -1);
 		return;
-	case A_CONN:
-		p->fate[p->n_fates++] = fate_nh(ttl, x->ifx[0], dst);
+	case A_CONN: /* an interface's subnet is a /24: .255 is its broadcast address */
+		p->fate[p->n_fates++] =
+			ttl > 1 && dm.ifs[x->ifx[0]].up && dst == (dm.ifs[x->ifx[0]].net | 0xff)
+				? dm_fate_drop(SL_DP_DROP_DIRECTED_BCAST)
+				: fate_nh(ttl, x->ifx[0], dst);
 		return;
 	case A_GW:
 		p->fate[p->n_fates++] = fate_nh(ttl, x->ifx[0], x->gw[0]);
@@ -413,7 +416,7 @@ void dm_predict(struct dm_pred *p, uint32_t vrf, uint32_t dst, uint8_t ttl)
 		p->fate[p->n_fates++] = dm_fate_drop(SL_DP_DROP_NEIGH_PENDING);
 }
 
-uint32_t dm_pick_dst(uint32_t vrf, uint32_t *flow)
+static uint32_t pick_dst(uint32_t vrf, uint32_t *flow)
 {
 	uint32_t r = dm_rnd() % 100;
 	*flow = UINT32_MAX;
@@ -438,4 +441,14 @@ uint32_t dm_pick_dst(uint32_t vrf, uint32_t *flow)
 					   : n->ip;
 	}
 	return dm_rnd();
+}
+
+/* Martians are dropped before any lookup (tests/dp/test_dp_martian.c) */
+uint32_t dm_pick_dst(uint32_t vrf, uint32_t *flow)
+{
+	for (;;) {
+		uint32_t d = pick_dst(vrf, flow), o = d >> 24;
+		if (o != 0 && o != 127 && o < 224)
+			return d;
+	}
 }

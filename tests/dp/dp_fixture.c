@@ -118,7 +118,7 @@ static bool use_vrf(struct topo *t, const char *s, uint32_t *vrf)
 	return true;
 }
 
-/* iface NAME port P [vlan V] [vrf N] [mac M] [addr A/L]... [down] */
+/* iface NAME port P [vlan V] [vrf N] [mac M] [addr A/L]... [sv MODE] [down] */
 static bool parse_iface(struct dpf *f, struct topo *t, char **w, int n)
 {
 	struct sl_fib_iface_conf c = {.up = true};
@@ -143,6 +143,14 @@ static bool parse_iface(struct dpf *f, struct topo *t, char **w, int n)
 				return false;
 		} else if (strcmp(w[i], "mac") == 0) {
 			if (!parse_mac(w[++i], &c.mac))
+				return false;
+		} else if (strcmp(w[i], "sv") == 0) {
+			const char *mode = w[++i];
+			if (strcmp(mode, "strict") == 0)
+				c.src_valid = SL_SRC_VALID_STRICT;
+			else if (strcmp(mode, "loose") == 0)
+				c.src_valid = SL_SRC_VALID_LOOSE;
+			else if (strcmp(mode, "disable") != 0)
 				return false;
 		} else if (strcmp(w[i], "addr") == 0) {
 			if (c.n_addrs == SL_FIB_IFACE_ADDRS ||

@@ -24,4 +24,12 @@ static inline uint8_t prefix_len(void)
 			: (uint8_t)(25 + rnd() % 8);
 }
 
+/* An RFC 1812 martian (first octet 0, 127 or 224..255): the worker drops
+ * it as a source or a destination (SL_DP_DROP_MARTIAN). */
+static inline int martian_ip(uint32_t a)
+{
+	uint32_t o = a >> 24;
+	return o == 0 || o == 127 || o >= 224;
+}
+
 #endif

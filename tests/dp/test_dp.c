@@ -201,9 +201,10 @@ static void test_checksum_check_random(void **state)
 	unsigned good = 0, bad = 0;
 	for (int i = 0; i < 3000; i++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		struct rte_mbuf *m = craft(&(struct pkt_spec){.src = (uint32_t)x,
-			.dst = sl_test_ip4(10, 100, 0, 10),
-			.ttl = (uint8_t)(2 + (x >> 32) % 250)});
+		struct rte_mbuf *m =
+			craft(&(struct pkt_spec){.src = 0x0a000000u | ((uint32_t)x & 0xffffffu),
+				.dst = sl_test_ip4(10, 100, 0, 10),
+				.ttl = (uint8_t)(2 + (x >> 32) % 250)});
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
 		ip->packet_id = (uint16_t)(x >> 40);
 		ip->type_of_service = (uint8_t)(x >> 56);

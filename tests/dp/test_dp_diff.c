@@ -117,7 +117,8 @@ static void make(struct pkt *p, uint16_t in_port)
 	uint32_t dst = dm_pick_dst(vrf, &flow);
 	struct dpf_pkt s = {.vlan = dm.ifs[ifx].vlan,
 		.dst_mac = dm.ifs[ifx].mac,
-		.src = flow != UINT32_MAX ? sl_test_ip4(10, 99, 0, flow) : dm_rnd(),
+		.src = flow != UINT32_MAX ? sl_test_ip4(10, 99, 0, flow)
+					  : 0x0b000000u | (dm_rnd() >> 8),
 		.dst = dst,
 		.ttl = (uint8_t)(dm_rnd() % 16 == 0 ? dm_rnd() % 2 : 2 + dm_rnd() % 254),
 		.proto = dm_rnd() % 8 == 0 ? IPPROTO_ICMP

@@ -174,10 +174,16 @@ static struct want oracle(uint32_t v, uint32_t dst)
  * routes (own or leaked), sometimes anywhere (a miss or the default). */
 static uint32_t pick_dst(uint32_t v)
 {
-	if (rnd() % 8 == 0)
-		return rnd();
-	const struct route *r = &routes[v][rnd() % n_routes[v]];
-	return r->addr | (rnd() & ~mask(r->len));
+	uint32_t d;
+	do {
+		if (rnd() % 8 == 0) {
+			d = rnd();
+		} else {
+			const struct route *r = &routes[v][rnd() % n_routes[v]];
+			d = r->addr | (rnd() & ~mask(r->len));
+		}
+	} while (martian_ip(d)); /* dropped before any lookup */
+	return d;
 }
 
 /* What a run of bursts exercised: packets per outcome, leaked packets, and

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_dp_guard.c — RFC 1812 martians, directed broadcasts and source
+ * validation (strict, loose, disable) in the pipeline on crafted mbufs.
+ *
+ * VRF 0: eth0 (port 0) 10.1.0.1/24, validation off; eth1 (port 1)
+ * 192.0.2.1/24; a default route over 192.0.2.2; 172.31.0.0/16 over
+ * 10.2.0.2 on eth2 (a next hop in VRF 1).
+ * VRF 1: eth2 (port 2, untagged) 10.2.0.1/24 strict; eth2.100 (port 2,
+ * VLAN 100) 10.3.0.1/24 loose; eth3 (port 3) 10.4.0.1/24 strict;
+ * 172.16.0.0/16 over 10.4.0.2, 172.17.0.0/16 over ECMP (eth3, eth2),
+ * 198.51.100.0/24 and 172.31.0.0/16 leaked from VRF 0, 203.0.113.0/24
+ * blackholed, no default.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "dp_fixture.h"
+
+static struct dpf F;
+
+static const char topology[] = "iface eth0 port 0 addr 10.1.0.1/24\n"
+			       "iface eth1 port 1 addr 192.0.2.1/24\n"
+			       "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 sv strict\n"
+			       "iface eth2.100 port 2 vlan 100 vrf 1 addr 10.3.0.1/24 sv loose\n"
+			       "iface eth3 port 3 vrf 1 addr 10.4.0.1/24 sv strict\n"
+			       "route 0 10.1.0.0/24 connected eth0\n"
+			       "route 0 10.1.0.1/32 local eth0\n"
+			       "route 0 192.0.2.0/24 connected eth1\n"
+			       "route 0 0.0.0.0/0 via 192.0.2.2 eth1\n"
+			       "route 0 172.31.0.0/16 via 10.2.0.2 eth2\n"
+			       "route 1 10.2.0.0/24 connected eth2\n"
+			       "route 1 10.2.0.1/32 local eth2\n"
+			       "route 1 10.3.0.0/24 connected eth2.100\n"
+			       "route 1 10.4.0.0/24 connected eth3\n"
+			       "route 1 172.16.0.0/16 via 10.4.0.2 eth3\n"
+			       "route 1 172.17.0.0/16 via 10.4.0.2 eth3 via 10.2.0.2 eth2\n"
+			       "route 1 198.51.100.0/24 vrf 0\n"
+			       "route 1 172.31.0.0/16 vrf 0\n"
+			       "route 1 203.0.113.0/24 blackhole\n"
+			       "neigh eth1 192.0.2.2 02:aa:00:00:00:0a\n"
+			       "neigh eth2 10.2.0.2 02:aa:00:00:00:0b\n"
+			       "neigh eth3 10.4.0.2 02:aa:00:00:00:0c\n";
+
+static int setup(void **state)
+{
+	(void)state;
+	return dpf_setup(&F, "dp_guard", 0, NULL, topology);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	dpf_teardown(&F);
+	return 0;
+}
+
+enum { TX, DROP, PUNT };
+
+/* One packet from (port, vlan): checks it went `kind` (TX: out of port
+ * `arg`; DROP: counted as drop reason `arg`; PUNT: punt reason `arg`). */
+static void expect(
+	uint16_t port, uint16_t vlan, uint32_t src, uint32_t dst, int kind, unsigned arg, int line)
+{
+	dpf_reset(&F);
+	struct rte_mbuf *m = dpf_craft(&F, &(struct dpf_pkt){.vlan = vlan, .src = src, .dst = dst});
+	dpf_run(&F, port, &m, 1);
+	unsigned tx = 0;
+	for (unsigned p = 0; p < SL_FIB_PORT_MAX; p++)
+		tx += F.out.n_tx[p];
+	switch (kind) {
+	case TX:
+		if (F.out.n_tx[arg] != 1)
+			fail_msg("line %d: not sent out of port %u", line, arg);
+		break;
+	case DROP:
+		if (F.out.n_drop != 1 || F.cnt.dropped[arg] != 1)
+			fail_msg("line %d: not dropped as %s (%u tx, %u punts)", line,
+				sl_dp_drop_names[arg], tx, (unsigned)F.out.n_punt);
+		break;
+	case PUNT:
+		if (F.out.n_punt != 1 || F.cnt.punted[arg] != 1)
+			fail_msg("line %d: not punted as %s", line, sl_dp_punt_names[arg]);
+		break;
+	}
+	dpf_free_out(&F);
+}
+#define EXPECT(port, vlan, src, dst, kind, arg) expect(port, vlan, src, dst, kind, arg, __LINE__)
+
+static const uint32_t martians[] = {
+	0x00000000u, /* 0.0.0.0 */
+	0x00010203u, /* 0.1.2.3 */
+	0x7f000001u, /* 127.0.0.1 */
+	0x7fffffffu, /* 127.255.255.255 */
+	0xe0000005u, /* 224.0.0.5 */
+	0xefffffffu, /* 239.255.255.255 */
+	0xf0000001u, /* 240.0.0.1 */
+	0xfffffffeu, /* 255.255.255.254 */
+	0xffffffffu, /* the limited broadcast */
+};
+static const uint32_t unicast_edges[] = {
+	0x01000001u, /* 1.0.0.1 */
+	0x7effffffu, /* 126.255.255.255 */
+	0x80000001u, /* 128.0.0.1 */
+	0xdffffffeu, /* 223.255.255.254 */
+};
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Every martian class as source and as destination, from an interface
+ * without validation: dropped as martian; the unicast edges around them
+ * are forwarded (the default route). */
+static void test_martians(void **state)
+{
+	(void)state;
+	uint32_t host = sl_test_ip4(10, 1, 0, 10), far = sl_test_ip4(198, 51, 100, 7);
+	for (unsigned i = 0; i < N(martians); i++) {
+		EXPECT(0, 0, martians[i], far, DROP, SL_DP_DROP_MARTIAN);
+		EXPECT(0, 0, host, martians[i], DROP, SL_DP_DROP_MARTIAN);
+		/* a martian from a validating interface is a martian first */
+		EXPECT(2, 0, martians[i], sl_test_ip4(172, 16, 0, 7), DROP, SL_DP_DROP_MARTIAN);
+	}
+	for (unsigned i = 0; i < N(unicast_edges); i++) {
+		EXPECT(0, 0, unicast_edges[i], far, TX, 1);
+		EXPECT(0, 0, host, unicast_edges[i], TX, 1);
+	}
+}
+
+/* A burst mixing martians and good packets: only the martians go. */
+static void test_martians_in_a_burst(void **state)
+{
+	(void)state;
+	dpf_reset(&F);
+	struct rte_mbuf *pkts[32];
+	unsigned bad = 0;
+	for (unsigned i = 0; i < 32; i++) {
+		bool m = i % 3 == 1;
+		bad += m;
+		pkts[i] = dpf_craft(&F, &(struct dpf_pkt){.src = m ? martians[i % N(martians)]
+								   : sl_test_ip4(10, 1, 0, 10),
+						.dst = sl_test_ip4(198, 51, 100, (uint8_t)i)});
+	}
+	dpf_run(&F, 0, pkts, 32);
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_MARTIAN], bad);
+	assert_int_equal(F.out.n_tx[1], 32 - bad);
+	/* the survivors keep their order */
+	for (unsigned i = 0, j = 0; i < 32; i++)
+		if (i % 3 != 1) {
+			const struct rte_ipv4_hdr *ip = dpf_ip(F.out.tx[1][j++], 14);
+			assert_int_equal(rte_be_to_cpu_32(ip->dst_addr) & 0xff, i);
+		}
+	dpf_free_out(&F);
+}
+
+/* ARP and packets to the router keep working; a directed broadcast to a
+ * connected subnet is not forwarded, its neighbours still are resolved. */
+static void test_router_and_bcast(void **state)
+{
+	(void)state;
+	dpf_reset(&F);
+	struct rte_mbuf *m =
+		dpf_craft(&F, &(struct dpf_pkt){.ether_type = RTE_ETHER_TYPE_ARP, .payload = 28});
+	dpf_run(&F, 2, &m, 1);
+	assert_int_equal(F.cnt.punted[SL_DP_PUNT_ARP], 1);
+	dpf_free_out(&F);
+	EXPECT(2, 0, sl_test_ip4(10, 2, 0, 50), sl_test_ip4(10, 2, 0, 1), PUNT, SL_DP_PUNT_LOCAL);
+	EXPECT(0, 0, sl_test_ip4(10, 1, 0, 10), sl_test_ip4(10, 1, 0, 1), PUNT, SL_DP_PUNT_LOCAL);
+	EXPECT(0, 0, sl_test_ip4(10, 1, 0, 10), sl_test_ip4(192, 0, 2, 255), DROP,
+		SL_DP_DROP_DIRECTED_BCAST);
+	EXPECT(0, 0, sl_test_ip4(10, 1, 0, 10), sl_test_ip4(192, 0, 2, 254), PUNT,
+		SL_DP_PUNT_UNRESOLVED);
+	/* through a leak too: VRF 1's 10.3.0.0/24 is eth2.100's subnet */
+	EXPECT(3, 0, sl_test_ip4(10, 4, 0, 2), sl_test_ip4(10, 3, 0, 255), DROP,
+		SL_DP_DROP_DIRECTED_BCAST);
+}
+
+/* strict on eth2 and eth3, loose on eth2.100 (a VLAN of the same port),
+ * disable on eth0. */
+static void test_source_validation(void **state)
+{
+	(void)state;
+	uint32_t dst = sl_test_ip4(172, 16, 0, 7); /* VRF 1, out of eth3 */
+	/* strict: the source's route must leave by the ingress interface */
+	EXPECT(2, 0, sl_test_ip4(10, 2, 0, 9), dst, TX, 3);
+	EXPECT(2, 0, sl_test_ip4(10, 3, 0, 9), dst, DROP, SL_DP_DROP_SRC_INVALID); /* the vif's */
+	EXPECT(2, 0, sl_test_ip4(10, 4, 0, 9), dst, DROP, SL_DP_DROP_SRC_INVALID);
+	EXPECT(2, 0, sl_test_ip4(192, 168, 7, 1), dst, DROP, SL_DP_DROP_SRC_INVALID); /* miss */
+	EXPECT(2, 0, sl_test_ip4(203, 0, 113, 5), dst, DROP, SL_DP_DROP_SRC_INVALID); /* bh */
+	EXPECT(2, 0, sl_test_ip4(10, 2, 0, 1), dst, DROP, SL_DP_DROP_SRC_INVALID); /* local */
+	EXPECT(3, 0, sl_test_ip4(172, 16, 5, 5), sl_test_ip4(10, 2, 0, 2), TX, 2);
+	/* ECMP: any path will do */
+	EXPECT(2, 0, sl_test_ip4(172, 17, 0, 1), dst, TX, 3);
+	EXPECT(3, 0, sl_test_ip4(172, 17, 0, 1), sl_test_ip4(10, 2, 0, 2), TX, 2);
+	/* loose on the vif: any route that is not a blackhole */
+	EXPECT(2, 100, sl_test_ip4(10, 3, 0, 9), dst, TX, 3);
+	EXPECT(2, 100, sl_test_ip4(10, 4, 0, 9), dst, TX, 3);
+	EXPECT(2, 100, sl_test_ip4(192, 168, 7, 1), dst, DROP, SL_DP_DROP_SRC_INVALID);
+	EXPECT(2, 100, sl_test_ip4(203, 0, 113, 5), dst, DROP, SL_DP_DROP_SRC_INVALID);
+	/* disable: anything that is not a martian */
+	EXPECT(0, 0, sl_test_ip4(203, 0, 113, 5), sl_test_ip4(198, 51, 100, 7), TX, 1);
+	EXPECT(0, 0, sl_test_ip4(10, 3, 0, 9), sl_test_ip4(198, 51, 100, 7), TX, 1);
+}
+
+/* The source's route through a leak: followed into the exporting VRF. */
+static void test_source_through_leak(void **state)
+{
+	(void)state;
+	uint32_t dst = sl_test_ip4(172, 16, 0, 7);
+	/* loose: 198.51.100.0/24 leaks into VRF 0, whose default route has it */
+	EXPECT(2, 100, sl_test_ip4(198, 51, 100, 9), dst, TX, 3);
+	/* strict: VRF 0 sends it out of eth1, not eth2 */
+	EXPECT(2, 0, sl_test_ip4(198, 51, 100, 9), dst, DROP, SL_DP_DROP_SRC_INVALID);
+	/* strict: 172.31.0.0/16 leaks into VRF 0, which routes it back by eth2 */
+	EXPECT(2, 0, sl_test_ip4(172, 31, 0, 9), dst, TX, 3);
+	EXPECT(3, 0, sl_test_ip4(172, 31, 0, 9), sl_test_ip4(10, 2, 0, 2), DROP,
+		SL_DP_DROP_SRC_INVALID);
+}
+
+/* One burst from port 2 mixing the untagged (strict) and VLAN 100 (loose)
+ * interfaces, good and bad sources: counted one by one, order kept. */
+static void test_mixed_burst(void **state)
+{
+	(void)state;
+	dpf_reset(&F);
+	struct rte_mbuf *pkts[32];
+	unsigned bad = 0;
+	for (unsigned i = 0; i < 32; i++) {
+		bool vif = i % 2 == 1;
+		/* 10.3.0.9 passes loose, fails strict; 192.168.7.1 fails both */
+		uint32_t src = i % 4 == 3   ? sl_test_ip4(192, 168, 7, 1)
+			       : i % 4 == 0 ? sl_test_ip4(10, 2, 0, 9)
+					    : sl_test_ip4(10, 3, 0, 9);
+		bad += i % 4 == 3 || i % 4 == 2;
+		pkts[i] = dpf_craft(&F, &(struct dpf_pkt){.vlan = vif ? 100 : 0,
+						.src = src,
+						.dst = sl_test_ip4(172, 16, 0, (uint8_t)i)});
+	}
+	dpf_run(&F, 2, pkts, 32);
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_SRC_INVALID], bad);
+	assert_int_equal(F.out.n_tx[3], 32 - bad);
+	dpf_free_out(&F);
+}
+
+/* Turning validation off on eth2 lets the spoofed source through. */
+static void test_toggle(void **state)
+{
+	(void)state;
+	uint32_t src = sl_test_ip4(10, 4, 0, 9), dst = sl_test_ip4(172, 16, 0, 7);
+	EXPECT(2, 0, src, dst, DROP, SL_DP_DROP_SRC_INVALID);
+	assert_int_equal(dpf_apply(&F, "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 sv disable\n"), 0);
+	EXPECT(2, 0, src, dst, TX, 3);
+	assert_int_equal(dpf_apply(&F, "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 sv loose\n"), 0);
+	EXPECT(2, 0, src, dst, TX, 3);
+	EXPECT(2, 0, sl_test_ip4(192, 168, 7, 1), dst, DROP, SL_DP_DROP_SRC_INVALID);
+	assert_int_equal(dpf_apply(&F, "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 sv strict\n"), 0);
+	EXPECT(2, 0, src, dst, DROP, SL_DP_DROP_SRC_INVALID);
+}
+
+int main(void)
+{
+	if (dpf_eal_init("dp_guard", "0", 0) < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_martians),
+		cmocka_unit_test(test_martians_in_a_burst),
+		cmocka_unit_test(test_router_and_bcast),
+		cmocka_unit_test(test_source_validation),
+		cmocka_unit_test(test_source_through_leak),
+		cmocka_unit_test(test_mixed_burst),
+		cmocka_unit_test(test_toggle),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
