@@ -84,6 +84,7 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 		f->mac = c->mac;
 		f->up = c->up;
 		f->present = 1;
+		f->answer_across_leaks = c->answer_across_leaks;
 		f->mtu = c->mtu ? c->mtu : 1500;
 		f->n_addrs = (uint32_t)c->n_addrs;
 		memcpy(f->addrs, c->addrs, c->n_addrs * sizeof(c->addrs[0]));

@@ -8,9 +8,10 @@
  * Topology notation: one statement per line (or per ';'), '#' starts a
  * comment, words separated by blanks. Addresses are dotted quads.
  *
- *   iface NAME port P [vlan V] [vrf N] [mac M] [addr A/L]... [down]
+ *   iface NAME port P [vlan V] [vrf N] [mac M] [addr A/L]... [down] [answer-across-leaks]
  *       add or replace (by NAME) a (sub)interface; MAC default
- *       02:00:00:00:00:10+P; up unless `down`
+ *       02:00:00:00:00:10+P; up unless `down`; its addresses answer packets
+ *       from other VRFs only with `answer-across-leaks`
  *   vrf N                                   an empty VRF table
  *   route N A/L connected IFNAME
  *   route N A/L local IFNAME
