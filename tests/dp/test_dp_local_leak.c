@@ -122,7 +122,7 @@ static struct rte_mbuf *ping(uint32_t src, uint32_t dst, uint8_t ttl)
 	return icmp(src, dst, ttl, 8);
 }
 
-static const uint32_t *const host_a = (const uint32_t[]){0x0a01000a}; /* 10.1.0.10 */
+#define HOST_A sl_test_ip4(10, 1, 0, 10)
 
 static void run1(uint16_t port, struct rte_mbuf *m)
 {
@@ -137,11 +137,11 @@ static void test_default_local_leak(void **state)
 	(void)state;
 	set_filter(true);
 	struct rte_mbuf *pk[] = {
-		ping(*host_a, sl_test_ip4(10, 100, 0, 1), 64), /* SHARED's, from A: dropped */
-		ping(*host_a, sl_test_ip4(10, 100, 0, 1), 1), /* TTL 1 too */
-		ping(*host_a, sl_test_ip4(10, 1, 0, 1), 64), /* A's own: punted */
-		ping(*host_a, sl_test_ip4(10, 1, 0, 1), 1), /* own, TTL 1: punted */
-		ping(*host_a, sl_test_ip4(10, 100, 0, 10), 64), /* transit to the DNS host */
+		ping(HOST_A, sl_test_ip4(10, 100, 0, 1), 64), /* SHARED's, from A: dropped */
+		ping(HOST_A, sl_test_ip4(10, 100, 0, 1), 1), /* TTL 1 too */
+		ping(HOST_A, sl_test_ip4(10, 1, 0, 1), 64), /* A's own: punted */
+		ping(HOST_A, sl_test_ip4(10, 1, 0, 1), 1), /* own, TTL 1: punted */
+		ping(HOST_A, sl_test_ip4(10, 100, 0, 10), 64), /* transit to the DNS host */
 	};
 	dpf_run(&F, PORT_A, pk, RTE_DIM(pk));
 	assert_int_equal(F.cnt.dropped[SL_DP_DROP_LOCAL_LEAK], 2);
@@ -168,7 +168,7 @@ static void test_default_local_leak(void **state)
 	dpf_free_out(&F);
 	/* without any filter: the same drop */
 	set_filter(false);
-	run1(PORT_A, ping(*host_a, sl_test_ip4(10, 100, 0, 1), 64));
+	run1(PORT_A, ping(HOST_A, sl_test_ip4(10, 100, 0, 1), 64));
 	assert_int_equal(F.cnt.dropped[SL_DP_DROP_LOCAL_LEAK], 4);
 	assert_int_equal(F.cnt.punted[SL_DP_PUNT_LOCAL], 3);
 	dpf_free_out(&F);
@@ -183,7 +183,7 @@ static void test_option_accepted(void **state)
 	(void)state;
 	assert_int_equal(dpf_apply(&F, IFACE_SHARED " answer-across-leaks"), 0);
 	/* no filter installed: punted */
-	run1(PORT_A, ping(*host_a, sl_test_ip4(10, 100, 0, 1), 64));
+	run1(PORT_A, ping(HOST_A, sl_test_ip4(10, 100, 0, 1), 64));
 	assert_int_equal(F.out.n_punt, 1);
 	assert_int_equal(sl_dp_meta(F.out.punt[0])->reason, SL_DP_PUNT_LOCAL);
 	assert_int_equal(sl_dp_meta(F.out.punt[0])->vrf_id, VRF_A);
@@ -193,9 +193,9 @@ static void test_option_accepted(void **state)
 	set_filter(true);
 	filt.to_router = ACCEPT;
 	struct rte_mbuf *pk[] = {
-		ping(*host_a, sl_test_ip4(10, 100, 0, 1), 64),
-		ping(*host_a, sl_test_ip4(10, 100, 0, 1), 1), /* judged: no TTL to expire */
-		ping(*host_a, sl_test_ip4(10, 100, 0, 10), 64),
+		ping(HOST_A, sl_test_ip4(10, 100, 0, 1), 64),
+		ping(HOST_A, sl_test_ip4(10, 100, 0, 1), 1), /* judged: no TTL to expire */
+		ping(HOST_A, sl_test_ip4(10, 100, 0, 10), 64),
 	};
 	dpf_run(&F, PORT_A, pk, RTE_DIM(pk));
 	assert_int_equal(filt.pkts, 3);
@@ -227,9 +227,9 @@ static void test_option_denied(void **state)
 	set_filter(true);
 	filt.to_router = DROP;
 	struct rte_mbuf *pk[] = {
-		ping(*host_a, sl_test_ip4(10, 100, 0, 1), 64),
-		ping(*host_a, sl_test_ip4(10, 100, 0, 10), 64),
-		ping(*host_a, sl_test_ip4(10, 1, 0, 1), 64), /* own: not filtered */
+		ping(HOST_A, sl_test_ip4(10, 100, 0, 1), 64),
+		ping(HOST_A, sl_test_ip4(10, 100, 0, 10), 64),
+		ping(HOST_A, sl_test_ip4(10, 1, 0, 1), 64), /* own: not filtered */
 	};
 	dpf_run(&F, PORT_A, pk, RTE_DIM(pk));
 	assert_int_equal(filt.pkts, 2);
@@ -261,8 +261,8 @@ static void test_mixed_burst_and_off_again(void **state)
 	filt.to_router = ACCEPT;
 	struct rte_mbuf *pk[8];
 	for (unsigned i = 0; i < 8; i += 2) {
-		pk[i] = ping(*host_a, sl_test_ip4(10, 100, 0, 1), 64); /* punted (option) */
-		pk[i + 1] = ping(*host_a, sl_test_ip4(10, 1, 0, 1), 64); /* own: punted */
+		pk[i] = ping(HOST_A, sl_test_ip4(10, 100, 0, 1), 64); /* punted (option) */
+		pk[i + 1] = ping(HOST_A, sl_test_ip4(10, 1, 0, 1), 64); /* own: punted */
 	}
 	dpf_run(&F, PORT_A, pk, 8);
 	assert_int_equal(F.out.n_punt, 8);
@@ -270,7 +270,7 @@ static void test_mixed_burst_and_off_again(void **state)
 	dpf_free_out(&F);
 
 	assert_int_equal(dpf_apply(&F, IFACE_SHARED), 0);
-	run1(PORT_A, ping(*host_a, sl_test_ip4(10, 100, 0, 1), 64));
+	run1(PORT_A, ping(HOST_A, sl_test_ip4(10, 100, 0, 1), 64));
 	assert_int_equal(F.cnt.dropped[SL_DP_DROP_LOCAL_LEAK], 1);
 	assert_int_equal(filt.pkts, 4);
 	dpf_free_out(&F);
