@@ -53,6 +53,11 @@ only CUSTOMER-A <-> internet, MGMT one-way ($surprises surprises)" test $surpris
 	echo "---- the router's own addresses answer in the VRF that owns them"
 	check "a -> 10.1.0.1" topo_in a ping -n -c 1 -W 2 10.1.0.1
 	check_not "a -> 10.2.0.1 (CUSTOMER-B's address)" topo_in a ping -n -c 1 -W 1 10.2.0.1
+	# SHARED's address is reachable through the leak, but SHARED does not
+	# answer across leaks (no `ip answer-across-leaks`): dropped local_leak
+	check_not "a -> 10.100.0.1 (SHARED's address, through the leak)" \
+		topo_in a ping -n -c 1 -W 1 10.100.0.1
+	check "dns -> 10.100.0.1 (SHARED's own)" topo_in dns ping -n -c 1 -W 2 10.100.0.1
 
 	echo "---- sluicectl, live"
 	check "sluicectl ping 10.100.0.10 vrf CUSTOMER-A" topo_ctl ping 10.100.0.10 vrf CUSTOMER-A count 3

@@ -61,7 +61,7 @@ ROUTER_MAC = {p: "02:70:63:61:70:%02x" % p for p in range(NPORTS)}
 ROUTER_IPS = {h[4] for h in HOSTS.values()}
 DROPS = ["no_route", "ttl_expired", "leak_loop", "blackhole", "bad_checksum", "bad_header",
          "truncated", "not_ipv4", "no_iface", "iface_down", "no_headroom", "punt_full",
-         "tx_full"]
+         "tx_full", "local_leak"]
 
 
 def l2(host, dst_mac=None):
@@ -119,6 +119,12 @@ def cases():
              drop="ttl_expired", answer=(11, "10.1.0.1")),
         Case("echo to the router", "a", icmp("10.1.0.10", "10.1.0.1", ident=24),
              answer=(0, "10.1.0.1")),
+        # Another VRF's router address through a leak: no VRF here answers
+        # across leaks (`ip answer-across-leaks`), so no reply (issue 12).
+        Case("echo to SHARED's router address through the leak", "a",
+             icmp("10.1.0.10", "10.100.0.1", ident=29), drop="local_leak"),
+        Case("echo from the internet to CUSTOMER-A's router address", "up",
+             icmp("198.51.100.1", "10.1.0.1", ident=30), drop="local_leak"),
     ]
     bad_sum = IP(src="10.1.0.10", dst="10.100.0.10", id=25, chksum=0x1234) / ICMP() / (b"x" * 8)
     c.append(Case("bad checksum", "a", None, drop="bad_checksum", raw_ip=bytes(bad_sum)))

@@ -104,7 +104,7 @@ tele_ok "/sluice/info,x: an error" /sluice/info,x '"no parameter" in r["error"]'
 tele_ok "/sluice/leak/list: the eight static leaks with mechanism and policy" /sluice/leak/list \
 	'r["total"] == 8 and r["refused"] == 0 and all(x["mechanism"] == "static" and x["policy"] == "no route-map" for x in rows(r, "leaks")) and sorted((x["from"], x["to"], x["prefix"]) for x in rows(r, "leaks")) == sorted([("SHARED", "CUSTOMER-A", "10.100.0.0/24"), ("SHARED", "CUSTOMER-B", "10.100.0.0/24"), ("CUSTOMER-A", "SHARED", "10.1.0.0/24"), ("CUSTOMER-B", "SHARED", "10.2.0.0/24"), ("INTERNET", "CUSTOMER-A", "0.0.0.0/0"), ("CUSTOMER-A", "INTERNET", "10.1.0.0/24"), ("CUSTOMER-A", "MGMT", "10.1.0.0/16"), ("CUSTOMER-B", "MGMT", "10.2.0.0/16")])'
 tele_ok "/sluice/stats: drops and punts by every reason" /sluice/stats \
-	'len(r["drops"]) == 18 and "leak_denied" in r["drops"] and "martian" in r["drops"] and "src_invalid" in r["drops"] and "arp" in r["punts"] and r["leak_other"] == 0'
+	'len(r["drops"]) == 19 and "leak_denied" in r["drops"] and "martian" in r["drops"] and "src_invalid" in r["drops"] and "local_leak" in r["drops"] and "arp" in r["punts"] and r["leak_other"] == 0'
 
 echo "---- counters after known traffic (exact: the hosts send nothing else)"
 # Neighbours resolved both ways first: held or pending packets would blur counts.

@@ -31,6 +31,7 @@ static int iface_cb(const struct sl_iface_state *ifs, void *arg)
 	c->mac = s->ports[ifs->port_id].mac;
 	c->up = ifs->up;
 	c->src_valid = (uint8_t)ifs->src_valid;
+	c->answer_across_leaks = ifs->answer_across_leaks;
 	c->mtu = ifs->mtu;
 	c->n_addrs = RTE_MIN(ifs->n_addrs, (size_t)SL_FIB_IFACE_ADDRS);
 	memcpy(c->addrs, ifs->addrs, c->n_addrs * sizeof(c->addrs[0]));

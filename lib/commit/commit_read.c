@@ -68,6 +68,9 @@ int commit_iface_read(const struct sl_router *r, const char *ifname, struct sl_i
 	vrf = sl_conf_leaf_value(node, "vrf");
 	copy_name(ifs->vrf, vrf ? vrf : SL_VRF_DEFAULT);
 	ifs->vrf_id = sl_rib_vrf_info(r->rib, ifs->vrf, &vi) == 0 ? vi.id : 0;
+	const struct sl_conf_node *vip =
+		sl_conf_findv(r->conf, "vrf", "name", ifs->vrf, "ip", NULL);
+	ifs->answer_across_leaks = vip != NULL && sl_conf_has(vip, "answer-across-leaks");
 	/* a disabled parent takes its vifs down with it, as on VyOS */
 	ifs->up = !sl_conf_has(node, "disable") && !(eth && sl_conf_has(eth, "disable"));
 	ifs->mtu = leaf_u32(node, "mtu", 0);

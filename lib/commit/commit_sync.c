@@ -137,6 +137,7 @@ static int classify(struct sync *s, const struct sl_conf_change *c)
 		return set_add(&s->vrfs_table, c->vrf);
 	case SL_CHG_VRF_DESCRIPTION:
 	case SL_CHG_VRF_LEAK_FIREWALL:
+	case SL_CHG_VRF_IP: /* the interface view (sl_iface_state) carries it */
 		return 0; /* nothing for the RIB */
 	case SL_CHG_STATIC_ROUTE:
 		return add_static(s, c->vrf ? c->vrf : SL_VRF_DEFAULT, c->name, c->line);

@@ -156,6 +156,9 @@ struct sl_iface_state {
 	char vrf[SL_NAME_MAX]; /* SL_VRF_DEFAULT when unset */
 	uint32_t vrf_id;
 	bool up; /* not `disable`d */
+	/* its VRF has `ip answer-across-leaks`: its addresses answer packets that
+	 * reach them through a leak from another VRF (default: dropped local_leak) */
+	bool answer_across_leaks;
 	uint32_t mtu; /* 0: default (1500) */
 	/* `ip source-validation`, defaults resolved: strict in a VRF other than
 	 * the default one (tenant-facing), disable in the default VRF */

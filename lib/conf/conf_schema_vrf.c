@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Schema: vrf name V {table, description, protocols {static, bgp}, leak-firewall to VRF name RS} */
+/* Schema: vrf name V {table, description, protocols {static, bgp}, leak-firewall to VRF name RS,
+ *   ip answer-across-leaks} */
 #include "conf_priv.h"
 
 static const struct conf_schema s_description = {"description", CONF_LEAF, &conf_t_text, NULL,
@@ -14,11 +15,17 @@ static const struct conf_schema s_leak_firewall = {"leak-firewall", CONF_CONTAIN
 	CONF_KIDS(&s_lf_to), CONF_OBJ_VRF_PART, .chg = SL_CHG_VRF_LEAK_FIREWALL,
 	.check = conf_check_leak_firewall};
 
+/* whether the VRF's own addresses answer packets that reach them through a
+ * leak from another VRF (issue 12; default: they do not, dropped local_leak) */
+static const struct conf_schema s_answer_across_leaks = {"answer-across-leaks", CONF_FLAG};
+static const struct conf_schema s_ip = {"ip", CONF_CONTAINER, NULL,
+	CONF_KIDS(&s_answer_across_leaks), CONF_OBJ_VRF_PART, .chg = SL_CHG_VRF_IP};
+
 static const struct conf_schema s_protocols = {
 	"protocols", CONF_CONTAINER, NULL, CONF_KIDS(&conf_s_bgp, &conf_s_static)};
 
 static const struct conf_schema s_name = {"name", CONF_TAG, &conf_t_vrf_name,
-	CONF_KIDS(&s_description, &s_leak_firewall, &s_protocols, &s_table), CONF_OBJ_VRF,
+	CONF_KIDS(&s_description, &s_ip, &s_leak_firewall, &s_protocols, &s_table), CONF_OBJ_VRF,
 	.chg = SL_CHG_VRF, .chg_all = SL_CHG_VRFS, .check = conf_check_vrf};
 
 static const struct conf_schema s_vrf = {

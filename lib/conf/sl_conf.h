@@ -183,6 +183,7 @@ enum sl_conf_obj_kind {
 	SL_CHG_VRF_TABLE, /* vrf name V table: vrf = V */
 	SL_CHG_VRF_DESCRIPTION, /* vrf name V description: vrf = V */
 	SL_CHG_VRF_LEAK_FIREWALL, /* vrf name V leak-firewall: vrf = V */
+	SL_CHG_VRF_IP, /* vrf name V ip (answer-across-leaks): vrf = V */
 	SL_CHG_VRF_BGP, /* vrf name V protocols bgp: vrf = V */
 	SL_CHG_STATICS, /* [protocols], [protocols static ...]: the default VRF's routes */
 	SL_CHG_STATIC_ROUTE, /* [vrf name V] protocols static route P: vrf = V (NULL:

@@ -545,9 +545,42 @@ static __rte_noinline uint32_t group_pick(const struct sl_fib *fib, const struct
 	return nh;
 }
 
+/* An ICMP echo reply, destination unreachable or time exceeded: the answer
+ * to something the router sent itself (its ping, its traceroute), which the
+ * slow path matches and never answers. */
+static inline bool icmp_answer(const struct rte_mbuf *m, const uint8_t *l3)
+{
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)l3;
+	if (ip->next_proto_id != IPPROTO_ICMP ||
+		(ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK)) != 0)
+		return false;
+	size_t off = (size_t)(l3 - rte_pktmbuf_mtod(m, const uint8_t *)) + rte_ipv4_hdr_len(ip);
+	if (off >= rte_pktmbuf_data_len(m))
+		return false;
+	uint8_t type = l3[rte_ipv4_hdr_len(ip)];
+	return type == 0 /* echo reply */ || type == 3 /* unreachable */ ||
+	       type == 11 /* time exceeded */;
+}
+
+/* The interface owning the router address of LOCAL next hop nh when packet
+ * k came through a leak: that address is in another VRF than k's ingress
+ * VRF. NULL when the address is the ingress VRF's own, and for the answers
+ * to the router's own ping and traceroute across the leak (icmp_answer):
+ * those reach the slow path unfiltered, as they always did. */
+static inline const struct sl_fib_iface *local_across(const struct sl_fib_ifmap *ifm,
+	const struct sl_fib_nh *nh, const struct dp_burst *b, uint16_t k)
+{
+	if (nh->oif >= SL_FIB_IFACE_MAX || ifm->ifs[nh->oif].vrf_id == b->in_vrf[k] ||
+		icmp_answer(b->m[k], b->ip[k]))
+		return NULL;
+	return &ifm->ifs[nh->oif];
+}
+
 /* Hand the packets that cross VRFs to the leak-point filter: those whose
  * egress interface (after a redirect, or through a cross-VRF static next
- * hop) is in another VRF than their ingress interface. */
+ * hop) is in another VRF than their ingress interface, and those for a
+ * router address of another VRF that answers across leaks (the others are
+ * dropped as local_leak, unfiltered: forward_slow). */
 static void leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter *lf,
 	const struct sl_fib_ifmap *ifm, const struct sl_fib_nh *nht,
 	const struct sl_fib_egress *egt, struct dp_burst *b)
@@ -565,20 +598,28 @@ static void leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter
 			continue;
 		/* the egress VRF from the ready record; else from the next hop */
 		const struct sl_fib_egress *e = sl_fib_egress_of(egt, val);
-		uint32_t out_vrf;
+		uint32_t out_vrf, in_vrf = b->in_vrf[k];
+		bool local = false;
 		if (likely(e->l2_len != 0)) {
 			out_vrf = e->vrf_id;
 		} else {
 			const struct sl_fib_nh *nh = &nht[val];
-			if (nh->type < SL_FIB_NH_T_CONNECTED || nh->oif >= SL_FIB_IFACE_MAX)
+			if (nh->type == SL_FIB_NH_T_LOCAL) {
+				const struct sl_fib_iface *own = local_across(ifm, nh, b, k);
+				if (own == NULL || !own->answer_across_leaks)
+					continue;
+				local = true;
+			} else if (nh->type < SL_FIB_NH_T_CONNECTED ||
+				   nh->oif >= SL_FIB_IFACE_MAX) {
 				continue;
+			}
 			out_vrf = ifm->ifs[nh->oif].vrf_id;
 		}
-		uint32_t in_vrf = b->in_vrf[k];
 		if (out_vrf == in_vrf)
 			continue;
-		/* TTL expiry comes first, as in Linux: traceroute's router hop answers */
-		if (((const struct rte_ipv4_hdr *)b->ip[k])->time_to_live <= 1)
+		/* TTL expiry comes first, as in Linux: traceroute's router hop
+		 * answers (a packet for the router itself has no TTL to expire) */
+		if (!local && ((const struct rte_ipv4_hdr *)b->ip[k])->time_to_live <= 1)
 			continue;
 		fp[n] = b->m[k];
 		l3[n] = b->ip[k];
@@ -622,10 +663,13 @@ static __rte_noinline void forward_slow(const struct sl_fib *fib, const struct s
 	}
 	const struct sl_fib_nh *nh = &nht[val];
 	if (unlikely(nh->type < SL_FIB_NH_T_CONNECTED)) {
-		if (nh->type == SL_FIB_NH_T_LOCAL)
-			punt(c, out, m, SL_DP_PUNT_LOCAL, in_oif, in_vrf, b->l2_len[k]);
-		else
+		const struct sl_fib_iface *own;
+		if (nh->type != SL_FIB_NH_T_LOCAL)
 			drop(c, out, m, SL_DP_DROP_BLACKHOLE);
+		else if ((own = local_across(ifm, nh, b, k)) != NULL && !own->answer_across_leaks)
+			drop(c, out, m, SL_DP_DROP_LOCAL_LEAK); /* another VRF's address */
+		else /* its own VRF's address, or one that answers across leaks (filtered) */
+			punt(c, out, m, SL_DP_PUNT_LOCAL, in_oif, in_vrf, b->l2_len[k]);
 		return;
 	}
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, b->l2_len[k]);

@@ -45,7 +45,8 @@
 	X(TX_FULL, "tx_full")                                                                    \
 	X(MARTIAN, "martian") /* RFC 1812: source or destination 0/8, 127/8, 224/4, 240/4 */     \
 	X(SRC_INVALID, "src_invalid") /* failed its interface's source validation */             \
-	X(DIRECTED_BCAST, "directed_bcast") /* to a connected subnet's broadcast address */
+	X(DIRECTED_BCAST, "directed_bcast") /* to a connected subnet's broadcast address */      \
+	X(LOCAL_LEAK, "local_leak") /* for a router address of another VRF, through a leak */
 
 enum sl_dp_drop {
 #define SL_DP_X(e, s) SL_DP_DROP_##e,
@@ -147,7 +148,11 @@ struct sl_dp_counters {
  * Leak-point filter (the firewall's hook): called on a worker once per burst
  * with the packets that are about to be forwarded from VRF from_vrf[i] into
  * VRF to_vrf[i] (the VRF of the egress interface: after a leak redirect or
- * through a cross-VRF static next hop); l3[i] points at each IPv4 header.
+ * through a cross-VRF static next hop), and with those for a router address
+ * of VRF to_vrf[i] that entered in from_vrf[i] when to_vrf[i]'s addresses
+ * answer across leaks (sl_fib_iface.answer_across_leaks; otherwise they are
+ * dropped as local_leak without being filtered); l3[i] points at each IPv4
+ * header.
  * Set deny[i] to SL_DP_DENY_DROP to drop one (counted as leak_denied) or to
  * SL_DP_DENY_REJECT to drop it and punt it (SL_DP_PUNT_REJECT) so that the
  * slow path answers. Must not block or allocate; whatever it reads is

@@ -86,6 +86,7 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 		f->up = c->up;
 		f->present = 1;
 		f->src_valid = c->src_valid;
+		f->answer_across_leaks = c->answer_across_leaks;
 		f->mtu = c->mtu ? c->mtu : 1500;
 		f->n_addrs = (uint32_t)c->n_addrs;
 		memcpy(f->addrs, c->addrs, c->n_addrs * sizeof(c->addrs[0]));

@@ -162,6 +162,11 @@ struct sl_fib_iface {
 	uint32_t n_addrs;
 	struct sl_prefix addrs[SL_FIB_IFACE_ADDRS]; /* host order, host bits set */
 	char name[SL_NAME_MAX];
+	/* Its addresses (LOCAL next hops with this oif) answer packets that
+	 * entered in another VRF (through a leak), after that leak point's
+	 * filter; 0: such packets are dropped (local_leak). From its VRF's
+	 * `ip answer-across-leaks`; published with the map. */
+	uint8_t answer_across_leaks;
 };
 
 /* The published interface map. vif[port][vlan] = oif + 1 (0: none). */
@@ -451,6 +456,7 @@ struct sl_fib_iface_conf {
 	uint32_t mtu;
 	size_t n_addrs;
 	struct sl_prefix addrs[SL_FIB_IFACE_ADDRS];
+	bool answer_across_leaks; /* its VRF's `ip answer-across-leaks` */
 };
 
 /*

@@ -364,7 +364,7 @@ static int lookup(uint32_t vrf, uint32_t dst)
 }
 
 /* What must happen to an IPv4 packet into vrf for dst. */
-void dm_predict(struct dm_pred *p, uint32_t vrf, uint32_t dst, uint8_t ttl)
+void dm_predict(struct dm_pred *p, uint32_t vrf, uint32_t dst, uint8_t ttl, bool icmp_answer)
 {
 	int a = lookup(vrf, dst);
 	if (a >= 0 && dm.acts[a].type == A_LEAK) {
@@ -386,7 +386,12 @@ void dm_predict(struct dm_pred *p, uint32_t vrf, uint32_t dst, uint8_t ttl)
 		p->fate[p->n_fates++] = dm_fate_drop(SL_DP_DROP_BLACKHOLE);
 		return;
 	case A_LOCAL:
-		p->fate[p->n_fates++] = dm_fate_punt(SL_DP_PUNT_LOCAL, -1);
+		/* another VRF's address (through a leak) answers only where that
+		 * VRF says so, and no VRF here does; the answers to the router's
+		 * own ping and traceroute reach it */
+		p->fate[p->n_fates++] = dm.ifs[x->ifx[0]].vrf != vrf && !icmp_answer
+						? dm_fate_drop(SL_DP_DROP_LOCAL_LEAK)
+						: dm_fate_punt(SL_DP_PUNT_LOCAL, -1);
 		return;
 	case A_CONN: /* an interface's subnet is a /24: .255 is its broadcast address */
 		p->fate[p->n_fates++] =

@@ -103,7 +103,7 @@ uint8_t dm_nb_state(unsigned ifx, uint32_t ip);
 uint32_t dm_pick_dst(uint32_t vrf, uint32_t *flow);
 
 /* What must happen to an IPv4 packet (header valid) entering vrf for dst. */
-void dm_predict(struct dm_pred *p, uint32_t vrf, uint32_t dst, uint8_t ttl);
+void dm_predict(struct dm_pred *p, uint32_t vrf, uint32_t dst, uint8_t ttl, bool icmp_answer);
 struct dm_fate dm_fate_drop(uint8_t why);
 struct dm_fate dm_fate_punt(uint8_t why, int8_t also);
 

@@ -118,7 +118,7 @@ static bool use_vrf(struct topo *t, const char *s, uint32_t *vrf)
 	return true;
 }
 
-/* iface NAME port P [vlan V] [vrf N] [mac M] [addr A/L]... [sv MODE] [down] */
+/* iface NAME port P [vlan V] [vrf N] [mac M] [addr A/L]... [sv MODE] [down] [answer-across-leaks] */
 static bool parse_iface(struct dpf *f, struct topo *t, char **w, int n)
 {
 	struct sl_fib_iface_conf c = {.up = true};
@@ -132,6 +132,8 @@ static bool parse_iface(struct dpf *f, struct topo *t, char **w, int n)
 		uint32_t v;
 		if (strcmp(w[i], "down") == 0) {
 			c.up = false;
+		} else if (strcmp(w[i], "answer-across-leaks") == 0) {
+			c.answer_across_leaks = true;
 		} else if (i + 1 >= n) {
 			return false;
 		} else if (strcmp(w[i], "vlan") == 0) {

@@ -9,10 +9,12 @@
  * comment, words separated by blanks. Addresses are dotted quads.
  *
  *   iface NAME port P [vlan V] [vrf N] [mac M] [addr A/L]... [sv MODE] [down]
+ *         [answer-across-leaks]
  *       add or replace (by NAME) a (sub)interface; MAC default
  *       02:00:00:00:00:10+P; up unless `down`; MODE: source validation,
  *       strict, loose or disable (the default: lib/commit's defaults are
- *       not applied here)
+ *       not applied here); its addresses answer packets from other VRFs
+ *       only with `answer-across-leaks`
  *   vrf N                                   an empty VRF table
  *   route N A/L connected IFNAME
  *   route N A/L local IFNAME

@@ -245,7 +245,12 @@ static void make(struct pkt *p, uint16_t in_port)
 		return;
 	}
 	p->ipv4 = true;
-	dm_predict(&p->pred, vrf, dst, p->frame[p->l2 + 8]);
+	/* an ICMP echo reply, unreachable or time exceeded (the fill byte is
+	 * the type) */
+	const uint8_t *ip = &p->frame[p->l2];
+	uint8_t type = ip[(ip[0] & 0xf) * 4];
+	bool icmp_answer = ip[9] == IPPROTO_ICMP && (type == 0 || type == 3 || type == 11);
+	dm_predict(&p->pred, vrf, dst, ip[8], icmp_answer);
 }
 
 /* ---- checking --------------------------------------------------------- */
