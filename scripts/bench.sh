@@ -6,7 +6,8 @@
 # Builds sluiced and sluice-bench-lpm (release build in $SLUICE_BENCH_BUILD,
 # default build-bench-release), generates the seeded inputs (scripts/gen-bench.py),
 # reserves hugepages, then measures on one worker lcore, interleaved rep by rep:
-#   (a) dpdk-testpmd io floor, (b) sluiced scenarios base / vrfs / leak / firewall
+#   (a) dpdk-testpmd io floor, (b) sluiced scenarios base / srcval (base's routes,
+#   random sources: strict source validation on and off) / vrfs / leak / firewall
 #   (leak + a 100-rule ruleset on the leaked direction) / commit, (c) the raw
 #   rte_lpm lookup floor, (l) DPDK's l3fwd on base's and leak's pcap and routes
 #   (built from Debian's dpdk-doc by scripts/l3fwd/build.sh into BUILD/l3fwd;
@@ -15,7 +16,7 @@
 # The provider-edge scale figures (1,024 and 4,096 tenant VRFs beside a 1M-route
 # INTERNET) are scripts/bench-scale.sh's, written beside it as DIR/scale.json.
 # --quick: tiny tables (smoke test: 2,000 routes, 4 VRFs, 1 rep of 1 s); without
-#   --scenarios it runs base,vrfs,leak,commit (add firewall explicitly).
+#   --scenarios it runs base,srcval,vrfs,leak,commit (add firewall explicitly).
 # Environment: SLUICE_BENCH_VRFS (default 64), SLUICE_BENCH_ROUTES (1000000),
 #   SLUICE_BENCH_VRF_ROUTES (16000), SLUICE_BENCH_SEED (1), TESTPMD (dpdk-testpmd),
 #   SLUICE_BENCH_NO_BUILD=1 (use the binaries already in $SLUICE_BENCH_BUILD),
@@ -45,7 +46,7 @@ while [ $# -gt 0 ]; do
 	--reps) reps=$2; shift ;;
 	--seconds) seconds=$2; shift ;;
 	--out) out=$2; shift ;;
-	-h | --help) sed -n '2,23p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,24p' "$0"; exit 0 ;;
 	*) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -53,9 +54,9 @@ done
 out=${out:-$build/bench-out}
 if [ "$quick" = 1 ]; then
 	routes=2000 vrf_routes=500 vrfs=4 reps=1 seconds=1 commit_seconds=1
-	scenarios=${scenarios:-base,vrfs,leak,commit}
+	scenarios=${scenarios:-base,srcval,vrfs,leak,commit}
 fi
-scenarios=${scenarios:-base,vrfs,leak,firewall,commit}
+scenarios=${scenarios:-base,srcval,vrfs,leak,firewall,commit}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "bench.sh: needs root (hugepages, DPDK)" >&2
@@ -100,6 +101,7 @@ gen() { # scenario args...: regenerate only when the arguments changed
 	fi
 }
 gen base --routes "$routes" --seed "$seed"
+case ,$scenarios, in *,srcval,*) gen srcval --routes "$routes" --seed "$seed" ;; esac
 case ,$scenarios, in *,vrfs,*) gen vrfs --routes "$vrf_routes" --vrfs "$vrfs" --seed "$seed" ;; esac
 case ,$scenarios, in *,leak,*) gen leak --routes "$routes" --seed "$seed" ;; esac
 case ,$scenarios, in *,firewall,*)
@@ -117,13 +119,13 @@ import json, os, sys
 data, want, l3fwd = sys.argv[1], sys.argv[2].split(","), sys.argv[3]
 mb = 256  # testpmd, lookup floor, slack
 l3 = set()
-for sc, d in (("base", "base"), ("vrfs", "vrfs"), ("leak", "leak"), ("firewall", "fw")):
+for sc, d in (("base", "base"), ("srcval", "srcval"), ("vrfs", "vrfs"), ("leak", "leak"), ("firewall", "fw")):
     if sc not in want and not (sc == "base" and "commit" in want):
         continue
     i = json.load(open(os.path.join(data, d, "info.json")))
     t8 = max(256, 1 << (int(i["tbl8_groups_max"] * 1.25) - 1).bit_length())
     mb += i["vrfs"] * (64 + t8 // 1024 + max(i["routes_per_vrf"]) * 8 // 2**20 + 1) + 64
-    key = "base" if sc == "base" else "leak"
+    key = "base" if sc in ("base", "srcval") else "leak"
     if l3fwd and sc in want and sc != "vrfs" and key not in l3:
         l3.add(key)
         deep = sum(n for ln, n in i["prefix_lengths"].items() if int(ln) > 24)

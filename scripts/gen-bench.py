@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Deterministic inputs for the forwarding benchmark (scripts/bench.sh).
 
-    gen-bench.py --out DIR --scenario {base,leak,fw,vrfs,scale} [--routes N] [--vrfs V]
+    gen-bench.py --out DIR --scenario {base,srcval,leak,fw,vrfs,scale} [--routes N] [--vrfs V]
                  [--leak-pct P] [--packets K] [--seed S] [--fw-rules R] [--fw-stateful]
                  [--internet-routes N]
 
@@ -18,6 +18,10 @@ writes into DIR:
 
 Scenarios:
   base   1 VRF (BENCH) x N routes (default 1,000,000), BGP-like lengths
+  srcval base (the same routes, the same destinations) with each packet's
+         source a random host of BENCH's routes instead of 10.0.0.254: source
+         validation looks up a random address of the full table (every source
+         routes back out eth0, so strict validation passes them all)
   leak   base + VRF PEER on eth0 vif 100 with its own routes inside
          100.64.0.0/10, leaked into BENCH by one static interface leak;
          P % (default 30) of the packets go to PEER's routes (second lookup)
@@ -277,7 +281,7 @@ def fw_rules(rng, n_rules, stateful):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True)
-    ap.add_argument("--scenario", choices=("base", "leak", "fw", "vrfs", "scale"), required=True)
+    ap.add_argument("--scenario", choices=("base", "srcval", "leak", "fw", "vrfs", "scale"), required=True)
     ap.add_argument("--routes", type=int)
     ap.add_argument("--vrfs", type=int)
     ap.add_argument("--internet-routes", type=int, default=1000000)
@@ -293,7 +297,7 @@ def main():
 
     vrfs, leak = [], None
     leaky = a.scenario in ("leak", "fw")
-    if a.scenario in ("base", "leak", "fw"):
+    if a.scenario in ("base", "srcval", "leak", "fw"):
         n = a.routes if a.routes is not None else 1000000
         vrfs.append(Vrf("BENCH", 100, 0, 0x0A000000, gen_routes(rng, n), GATEWAYS))
         if leaky:
@@ -349,6 +353,11 @@ def main():
     if a.packets <= n_arp:
         sys.exit("gen-bench.py: --packets must exceed the %d ARP frames" % n_arp)
     leaked = 0
+    # srcval: base's destinations (the same rng draws), each packet from a
+    # random host of BENCH's routes (its own generator), so that source
+    # validation looks up a random address of the full table, as it would
+    # for real traffic; every source routes back out eth0: strict passes
+    srng = random.Random(a.seed * 1000003 + 7)
     for i in range(a.packets - n_arp):
         if leaky and rng.random() * 100 < a.leak_pct:
             v, ingress = vrfs[1], vrfs[0]
@@ -374,7 +383,10 @@ def main():
             leaked -= 1
             addr, ln = ingress.routes[rng.randrange(len(ingress.routes))]
             dst = host_in(rng, addr, ln)
-        frames.append(frame_udp(router, mac_bytes("02:00:00:00:ff:fe"), ingress.vlan, SRC_IP,
+        src = SRC_IP
+        if a.scenario == "srcval":
+            src = host_in(srng, *vrfs[0].routes[srng.randrange(len(vrfs[0].routes))])
+        frames.append(frame_udp(router, mac_bytes("02:00:00:00:ff:fe"), ingress.vlan, src,
                                 dst, i))
     write_pcap(os.path.join(a.out, "traffic.pcap"), frames)
 

@@ -10,7 +10,9 @@ tx). Measured, interleaved rep by rep, each figure the median of the reps:
                  (base + 30 % of the packets through a leak), 4 firewall (leak +
                  a 100-rule ruleset bound on the leaked direction, every leaked
                  packet classified and accepted), 5 base while a commit is
-                 applied every 100 ms
+                 applied every 100 ms, 6 srcval (base's routes and
+                 destinations, random sources from the table) measured with
+                 strict source validation and with it disabled, alternately
   (c) lookup     sluice-bench-lpm: raw rte_lpm_lookup_bulk over the same
                  destinations in tables of the same routes
   (l) l3fwd      DPDK's l3fwd example (--lookup=lpm --parse-ptype, one lcore;
@@ -37,11 +39,12 @@ import time
 
 TELEMETRY_DIR = "/var/run/dpdk"
 # scenario name (--scenarios, JSON) -> gen-bench.py data directory
-DATA_DIR = {"base": "base", "vrfs": "vrfs", "leak": "leak", "firewall": "fw"}
-LOADED = ("base", "vrfs", "leak", "firewall")  # scenarios with their own sluiced instance
+DATA_DIR = {"base": "base", "srcval": "srcval", "vrfs": "vrfs", "leak": "leak", "firewall": "fw"}
+# scenarios with their own sluiced instance
+LOADED = ("base", "srcval", "vrfs", "leak", "firewall")
 # scenario -> the l3fwd instance measured beside it (firewall: leak's pcap and
 # routes, byte for byte); vrfs has none: l3fwd has no VRFs and no 802.1Q
-L3FWD_FOR = {"base": "base", "leak": "leak", "firewall": "leak"}
+L3FWD_FOR = {"base": "base", "srcval": "base", "leak": "leak", "firewall": "leak"}
 
 
 def die_with_parent():
@@ -366,6 +369,35 @@ def sluiced_rep(a, s):
     })
 
 
+def srcval_reps(a, s, rep):
+    """Scenario 6: one rep with eth0's source validation strict and one with
+    it disabled (set through the control socket), in alternating order."""
+    out = {}
+    for mode in ("strict", "disable") if rep % 2 == 0 else ("disable", "strict"):
+        s.resume()
+        ctl(s.sock, ["configure"], timeout=60,
+            data="set interfaces ethernet eth0 ip source-validation %s\n" % mode)
+        out[mode] = sluiced_rep(a, s)
+    return out
+
+
+def srcval_result(hz, strict, off):
+    """What strict validation adds per packet: the median of the reps'
+    differences (each pair measured back to back on the same instance)."""
+    diffs = [hz / x["pps"] - hz / y["pps"] for x, y in zip(strict, off)]
+    return {
+        "disable_mpps": med([r["pps"] for r in off]) / 1e6,
+        "disable_cycles_per_packet": hz / med([r["pps"] for r in off]),
+        "strict_cost_cycles_per_packet": med(diffs),
+        "reps_strict_cost_cycles_per_packet": diffs,
+        "worker_counter_strict_cost_cycles_per_packet":
+            med([x["work_cycles_per_packet"] for x in strict]) -
+            med([y["work_cycles_per_packet"] for y in off]),
+        "src_invalid_strict": sum(x["dropped"].get("src_invalid", 0) for x in strict),
+        "reps_disable": off,
+    }
+
+
 STALL_FIELDS = ("max_loop_us", "max_on_cpu_us", "gaps_over_1ms", "on_cpu_over_1ms")
 
 
@@ -555,6 +587,7 @@ def main():
                 l3[key] = s
                 s.pause()
         floor_runs, runs = [], {sc: [] for sc in inst}
+        srcval_off = []
         l3_runs = {key: [] for key in l3}
         for rep in range(a.reps):
             log("rep %d/%d: testpmd io" % (rep + 1, a.reps))
@@ -563,7 +596,12 @@ def main():
                 if sc not in want:
                     continue
                 log("rep %d/%d: sluiced %s" % (rep + 1, a.reps, sc))
-                runs[sc].append(sluiced_rep(a, s))
+                if sc == "srcval":
+                    r2 = srcval_reps(a, s, rep)
+                    runs[sc].append(r2["strict"])
+                    srcval_off.append(r2["disable"])
+                else:
+                    runs[sc].append(sluiced_rep(a, s))
             for key, s in l3.items():
                 log("rep %d/%d: l3fwd %s" % (rep + 1, a.reps, key))
                 l3_runs[key].append(l3fwd_rep(a, s))
@@ -587,6 +625,8 @@ def main():
     for sc in inst:
         if sc == "firewall" and "leak" in inst:
             continue  # the same tables and destinations as leak: its floor applies
+        if sc == "srcval" and "base" in inst:
+            continue  # the same tables and destinations as base
         if sc in want:
             try:
                 lookups[sc] = lpm_floor(a, os.path.join(a.data, DATA_DIR[sc]), tbl8s[sc],
@@ -607,6 +647,8 @@ def main():
                           "command": floor_runs[0]["command"]}
     if "firewall" in inst and "leak" in lookups:
         lookups["firewall"] = lookups["leak"]
+    if "srcval" in inst and "base" in lookups:
+        lookups["srcval"] = lookups["base"]
     result["l3fwd"] = l3fwd_results(a, l3, l3_runs, l3_mem, hz, floor_runs)
     for sc, rs in runs.items():
         if not rs:
@@ -638,6 +680,8 @@ def main():
             entry["firewall_counters"] = {k: sum(r["firewall"][k] for r in rs)
                                           for k in rs[0]["firewall"] if k != "conntrackEntries"}
             entry["firewall_counters"]["conntrackEntries"] = rs[-1]["firewall"]["conntrackEntries"]
+        if sc == "srcval":
+            entry["source_validation"] = srcval_result(hz, rs, srcval_off)
         result["scenarios"][sc] = entry
     if "firewall" not in result["scenarios"]:
         result["scenarios"]["firewall"] = {
@@ -764,7 +808,8 @@ def summary(r):
     p("  %-34s %8s %10s %10s %12s" % ("", "Mpps", "cyc/pkt", "work", "MiB/VRF"))
     p("  %-34s %8.2f %10.1f %10s %12s" % ("(a) testpmd io floor", f["mpps"], f["cycles_per_packet"],
                                           "-", "-"))
-    names = {"base": "(b1) 1 VRF x %s routes", "vrfs": "(b2) %s VRFs x %s routes",
+    names = {"base": "(b1) 1 VRF x %s routes", "srcval": "(b6) b1, random src, strict",
+             "vrfs": "(b2) %s VRFs x %s routes",
              "leak": "(b3) b1 + %s %% leaked", "firewall": "(b4) b3 + %d-rule leak firewall"}
     for sc in LOADED:
         e = r["scenarios"].get(sc)
@@ -772,6 +817,8 @@ def summary(r):
             continue
         if sc == "base":
             label = names[sc] % format(e["routes_per_vrf"], ",")
+        elif sc == "srcval":
+            label = names[sc]
         elif sc == "vrfs":
             label = names[sc] % (e["vrfs"], format(e["routes_per_vrf"], ","))
         elif sc == "leak":
@@ -809,6 +856,12 @@ def summary(r):
         p("  %-34s +%.1f cycles per leaked packet (classified %d, accepted %d, dropped %d)" % (
             "(b4 - b3) the firewall alone", lc["b4_minus_b3_per_leaked_packet"],
             fc["classified"], fc["accepted"], fc["dropped"]))
+    sv = (r["scenarios"].get("srcval") or {}).get("source_validation")
+    if sv:
+        p("  %-34s +%.1f cycles/packet (worker counter +%.1f; disabled %.1f cyc/pkt),"
+          " %d src_invalid" % ("(b6) strict source validation", sv["strict_cost_cycles_per_packet"],
+                               sv["worker_counter_strict_cost_cycles_per_packet"],
+                               sv["disable_cycles_per_packet"], sv["src_invalid_strict"]))
     c = r["scenarios"].get("commit")
     if c:
         p("  %-34s %d commits (max %.0f ms), lost %d of %d packets, %d punts dropped"
@@ -827,8 +880,8 @@ def summary(r):
         else:
             p("  %-34s worker stall counter: not available in this sluiced" % "")
     for sc in LOADED:
-        if sc == "firewall" and "leak" in r["scenarios"]:
-            continue  # the same floor as leak
+        if (sc == "firewall" and "leak" in r["scenarios"]) or (sc == "srcval" and "base" in r["scenarios"]):
+            continue  # the same floor as leak (base)
         e = r["scenarios"].get(sc)
         if e and e.get("lookup_floor") and "error" not in e["lookup_floor"]:
             lf = e["lookup_floor"]

@@ -44,7 +44,7 @@ def main():
     out = tempfile.mkdtemp(prefix="sluice-bench-smoke-")
     try:
         p = subprocess.run([os.path.join(TOP, "scripts/bench.sh"), "--quick", "--out", out,
-                            "--scenarios", "base,vrfs,leak,firewall,commit"],
+                            "--scenarios", "base,srcval,vrfs,leak,firewall,commit"],
                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=540)
         if p.returncode == 77:
             print("SKIP: " + p.stderr.strip().splitlines()[-1] if p.stderr.strip() else "SKIP")
@@ -61,7 +61,7 @@ def main():
         positive(r, "tsc_hz")
         positive(r, "io_floor.mpps")
         positive(r, "io_floor.cycles_per_packet")
-        for sc in ("base", "vrfs", "leak", "firewall"):
+        for sc in ("base", "srcval", "vrfs", "leak", "firewall"):
             positive(r, "scenarios.%s.mpps" % sc)
             positive(r, "scenarios.%s.cycles_per_packet" % sc)
             positive(r, "scenarios.%s.lpm_bytes_per_vrf" % sc)
@@ -83,6 +83,19 @@ def main():
                 fail("vrfs has an l3fwd reference, expected none: %r" % r["scenarios"]["vrfs"]["l3fwd"])
             if "sluice work / l3fwd work" not in p.stdout:
                 fail("no l3fwd line in the summary")
+        # strict source validation on and off: every random source routes
+        # back out eth0, so strict forwards them all and drops none
+        sv = r["scenarios"]["srcval"].get("source_validation") or {}
+        positive(r, "scenarios.srcval.source_validation.disable_cycles_per_packet")
+        if sv.get("src_invalid_strict") != 0:
+            fail("strict source validation dropped bench packets: %r" % sv.get("src_invalid_strict"))
+        if not isinstance(sv.get("strict_cost_cycles_per_packet"), (int, float)):
+            fail("no strict source validation cost: %r" % sv)
+        for mode, reps in (("strict", r["scenarios"]["srcval"]["reps"]), ("disable", sv["reps_disable"])):
+            if reps[0]["forwarded"] <= 0:
+                fail("srcval with %s validation forwarded nothing: %r" % (mode, reps[0]))
+        if "(b6) strict source validation" not in p.stdout:
+            fail("no source validation line in the summary")
         if r["scenarios"]["vrfs"]["vrfs"] != 4:
             fail("vrfs scenario has %r VRFs, expected 4" % r["scenarios"]["vrfs"]["vrfs"])
         if r["scenarios"]["leak"]["reps"][0]["leaked"] <= 0:
