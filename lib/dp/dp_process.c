@@ -20,7 +20,6 @@ struct dp_burst {
 	uint32_t vrf[SL_DP_BURST]; /* VRF to look up in (the ingress VRF, then a redirect's) */
 	uint32_t in_vrf[SL_DP_BURST];
 	uint32_t dst[SL_DP_BURST]; /* host order */
-	uint32_t src[SL_DP_BURST]; /* host order, filled by screen() */
 	uint32_t val[SL_DP_BURST]; /* LPM value or VAL_MISS */
 	uint8_t *ip[SL_DP_BURST]; /* the IPv4 header */
 	uint16_t in_oif[SL_DP_BURST];
@@ -93,6 +92,23 @@ static inline bool ip_cksum_ok(const struct rte_ipv4_hdr *ip, unsigned ihl)
 	return sum == 0xffff;
 }
 
+/* RFC 1812 5.3.7: an address whose first octet is 0, 127 or 224..255
+ * (this network, loopback, multicast, reserved and the limited broadcast)
+ * is no unicast address: neither forwarded to nor accepted from. By first
+ * octet: two loads from one cache-resident table cost less than the range
+ * tests (dp-bench). */
+static const uint8_t martian_octet[256] = {
+	[0] = 1,
+	[127] = 1,
+	[224 ... 255] = 1,
+};
+
+/* 1 when the IPv4 header's source or destination is a martian, else 0. */
+static __rte_always_inline uint32_t martian(const uint8_t *ip)
+{
+	return (uint32_t)(martian_octet[ip[12]] | martian_octet[ip[16]]);
+}
+
 /* Parse one frame, every case and drop reason; it joins the burst as entry
  * k when it is to be looked up. Returns the burst's new length (k or k + 1).
  * The caller counts the VRFs' ipv4_rx for the burst. */
@@ -155,6 +171,10 @@ static __rte_noinline unsigned parse_slow(const struct sl_fib_ifmap *ifm, struct
 		drop(c, out, m, SL_DP_DROP_BAD_CHECKSUM);
 		return k;
 	}
+	if (unlikely(martian((const uint8_t *)ip))) {
+		drop(c, out, m, SL_DP_DROP_MARTIAN);
+		return k;
+	}
 	/* Ethernet padding past the IP total length is not forwarded */
 	if (m->pkt_len > (uint32_t)l2_len + total)
 		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - l2_len - total));
@@ -190,9 +210,10 @@ static inline bool ip_cksum5_ok(const uint8_t *ip)
 
 /*
  * The usual frame in one pass and one decision: Ethernet or one 802.1Q tag,
- * IPv4 without options, lengths consistent, no padding, checksum good (or
- * computed here). Anything else — ARP, drops, VLAN-stripped offload,
- * options, padding — goes through parse_slow, which tells the reasons apart.
+ * IPv4 without options, lengths consistent, no padding, no martian source or
+ * destination, checksum good (or computed here). Anything else — ARP, drops,
+ * VLAN-stripped offload, options, padding — goes through parse_slow, which
+ * tells the reasons apart.
  */
 static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
 	const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c, struct sl_dp_out *out,
@@ -222,7 +243,7 @@ static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
 	/* one branch for the usual frame; pkt_len >= data_len >= 38 makes a
 	 * matching total length at least 20 */
 	uint32_t bad = (uint32_t)(type ^ RTE_BE16(RTE_ETHER_TYPE_IPV4)) | (uint32_t)(vif == 0) |
-		       (uint32_t)(ip[0] ^ 0x45) | (m->pkt_len ^ (l2_len + total));
+		       (uint32_t)(ip[0] ^ 0x45) | (m->pkt_len ^ (l2_len + total)) | martian(ip);
 	if (unlikely(bad != 0))
 		goto slow;
 	uint64_t ck = flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
@@ -242,15 +263,6 @@ static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
 	return k + 1;
 slow:
 	return parse_slow(ifm, c, out, in_port, m, b, k);
-}
-
-/* RFC 1812 5.3.7: an address whose first octet is 0, 127 or 224..255
- * (this network, loopback, multicast, reserved and the limited broadcast)
- * is no unicast address: neither forwarded to nor accepted from. 1 or 0. */
-static __rte_always_inline uint32_t martian(uint32_t a)
-{
-	uint32_t o = a >> 24;
-	return (uint32_t)((uint8_t)(o - 1) >= 223) | (uint32_t)(o == 127);
 }
 
 /* Bit i set when vals[i] is a redirect (a miss, all ones, is not). */
@@ -331,73 +343,69 @@ static __rte_always_inline void lookup(
 		lookup_vrf(fib, b->vrf[idx[i]], &b->dst[idx[i]], &b->val[idx[i]], 1);
 }
 
-/* Does the source of packet k pass its ingress interface's validation,
- * given val, the source's LPM value in the ingress VRF? A redirect is
- * followed into the exporting VRF once, as the leak stage does. strict: a
- * path of the route (any one of an ECMP group) leaves by the ingress
- * interface; loose: the route is neither a miss, a blackhole nor a local
- * address of the router. */
-static bool src_ok(const struct sl_fib *fib, const struct sl_fib_nh *nht, const struct dp_burst *b,
-	uint16_t k, uint32_t val, uint8_t mode)
+/* Does source src (host order) pass validation mode on interface in_oif,
+ * given val, its LPM value in the ingress VRF? A redirect is followed into
+ * the exporting VRF once, as the leak stage does. strict: a path of the
+ * route (any one of an ECMP group) leaves by the ingress interface; loose:
+ * the route is neither a miss, a blackhole nor a local address of the
+ * router. */
+static __rte_always_inline bool src_ok(const struct sl_fib *fib, const struct sl_fib_nh *nht,
+	uint16_t in_oif, uint32_t src, uint32_t val, uint8_t mode)
 {
-	if (sl_fib_val_is_redirect(val))
-		lookup_vrf(fib, sl_fib_val_vrf(val), &b->src[k], &val, 1);
-	if (val >= SL_FIB_VAL_REDIRECT) /* a miss or a second redirect */
+	if (unlikely(sl_fib_val_is_redirect(val)))
+		lookup_vrf(fib, sl_fib_val_vrf(val), &src, &val, 1);
+	if (unlikely(val >= SL_FIB_VAL_REDIRECT)) /* a miss or a second redirect */
 		return false;
-	if (sl_fib_val_is_group(val)) {
+	if (unlikely(sl_fib_val_is_group(val))) {
 		if (mode != SL_SRC_VALID_STRICT)
 			return true;
 		const struct sl_fib_nhg *g = &sl_fib_nhg_table(fib)[val & (SL_FIB_VAL_GROUP - 1)];
 		for (uint32_t i = 0; i < SL_FIB_NHG_BUCKETS; i++)
-			if (nht[g->bucket[i]].oif == b->in_oif[k])
+			if (nht[g->bucket[i]].oif == in_oif)
 				return true;
 		return false;
 	}
 	const struct sl_fib_nh *nh = &nht[val];
-	if (nh->type < SL_FIB_NH_T_CONNECTED)
-		return false;
-	return mode != SL_SRC_VALID_STRICT || nh->oif == b->in_oif[k];
+	return nh->type >= SL_FIB_NH_T_CONNECTED &&
+	       (mode != SL_SRC_VALID_STRICT || nh->oif == in_oif);
 }
 
-/* The rare burst: drop its martians (bits of bad) and, when some ingress
- * interface validates sources, look the sources up in bulk and drop those
- * that fail; the rest are moved down to keep b dense. */
-static __rte_noinline void screen_slow(const struct sl_fib *fib, const struct sl_fib_ifmap *ifm,
-	struct sl_dp_counters *c, struct sl_dp_out *out, struct dp_burst *b, uint32_t bad,
-	bool validate)
+/* The burst from a port on which some interface validates sources:
+ * those packets' sources looked up in bulk, the ones that fail dropped and
+ * the rest moved down to keep b dense (not needed when none fails). */
+static __rte_noinline void validate_sources(const struct sl_fib *fib,
+	const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c, struct sl_dp_out *out,
+	struct dp_burst *b)
 {
-	uint32_t invalid = 0;
-	if (validate) {
-		uint16_t idx[SL_DP_BURST], n = 0;
-		uint32_t ips[SL_DP_BURST], vals[SL_DP_BURST], vrf0 = 0, mixed = 0;
-		for (uint16_t k = 0; k < b->n; k++) {
-			if (ifm->ifs[b->in_oif[k]].src_valid == SL_SRC_VALID_DISABLE ||
-				(bad >> k & 1))
-				continue;
-			if (n == 0)
-				vrf0 = b->in_vrf[k];
-			mixed |= b->in_vrf[k] ^ vrf0;
-			ips[n] = b->src[k];
-			idx[n++] = k;
-		}
-		if (n > 0 && mixed == 0)
-			lookup_vrf(fib, vrf0, ips, vals, n);
-		else
-			for (uint16_t i = 0; i < n; i++)
-				lookup_vrf(fib, b->in_vrf[idx[i]], &ips[i], &vals[i], 1);
-		const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
-		for (uint16_t i = 0; i < n; i++) {
-			uint16_t k = idx[i];
-			if (!src_ok(fib, nht, b, k, vals[i], ifm->ifs[b->in_oif[k]].src_valid))
-				invalid |= 1u << k;
-		}
+	uint16_t idx[SL_DP_BURST], n = 0;
+	uint8_t mode[SL_DP_BURST];
+	uint32_t ips[SL_DP_BURST], vals[SL_DP_BURST], vrf0 = 0, mixed = 0, invalid = 0;
+	for (uint16_t k = 0; k < b->n; k++) {
+		uint8_t mk = ifm->ifs[b->in_oif[k]].src_valid;
+		if (mk == SL_SRC_VALID_DISABLE)
+			continue;
+		if (n == 0)
+			vrf0 = b->in_vrf[k];
+		mixed |= b->in_vrf[k] ^ vrf0;
+		uint32_t src;
+		memcpy(&src, b->ip[k] + 12, sizeof(src));
+		ips[n] = rte_be_to_cpu_32(src);
+		mode[n] = mk;
+		idx[n++] = k;
 	}
+	if (likely(mixed == 0))
+		lookup_vrf(fib, vrf0, ips, vals, n);
+	else
+		for (uint16_t i = 0; i < n; i++)
+			lookup_vrf(fib, b->in_vrf[idx[i]], &ips[i], &vals[i], 1);
+	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
+	for (uint16_t i = 0; i < n; i++)
+		if (!src_ok(fib, nht, b->in_oif[idx[i]], ips[i], vals[i], mode[i]))
+			invalid |= 1u << idx[i];
+	if (likely(invalid == 0))
+		return;
 	uint16_t j = 0;
 	for (uint16_t k = 0; k < b->n; k++) {
-		if (bad >> k & 1) {
-			drop(c, out, b->m[k], SL_DP_DROP_MARTIAN);
-			continue;
-		}
 		if (invalid >> k & 1) {
 			drop(c, out, b->m[k], SL_DP_DROP_SRC_INVALID);
 			continue;
@@ -406,31 +414,11 @@ static __rte_noinline void screen_slow(const struct sl_fib *fib, const struct sl
 		b->ip[j] = b->ip[k];
 		b->in_vrf[j] = b->in_vrf[k];
 		b->dst[j] = b->dst[k];
-		b->src[j] = b->src[k];
 		b->in_oif[j] = b->in_oif[k];
 		b->l2_len[j] = b->l2_len[k];
 		j++;
 	}
 	b->n = j;
-}
-
-/* Before any lookup: martian sources and destinations, and source
- * validation. One pass of ORs over the burst; the usual burst (no martian,
- * no validating interface) leaves after it. */
-static __rte_always_inline void screen(const struct sl_fib *fib, const struct sl_fib_ifmap *ifm,
-	struct sl_dp_counters *c, struct sl_dp_out *out, struct dp_burst *b)
-{
-	uint32_t bad = 0, sv = 0;
-	for (uint16_t k = 0; k < b->n; k++) {
-		uint32_t s;
-		memcpy(&s, b->ip[k] + 12, sizeof(s));
-		s = rte_be_to_cpu_32(s);
-		b->src[k] = s;
-		bad |= (martian(s) | martian(b->dst[k])) << k;
-		sv |= ifm->ifs[b->in_oif[k]].src_valid;
-	}
-	if (unlikely((bad | sv) != 0))
-		screen_slow(fib, ifm, c, out, b, bad, sv != 0);
 }
 
 /* Is dst the broadcast address of a subnet of interface ifc (prefixes
@@ -857,7 +845,9 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 		for (unsigned i = 0; i < n; i++)
 			nb = parse_slow(ifm, c, out, in_port, pkts[i], &b, nb);
 	b.n = (uint16_t)nb;
-	screen(fib, ifm, c, out, &b);
+	/* martians were dropped by the parse; sources are checked where asked */
+	if (unlikely(in_port < SL_FIB_PORT_MAX && ifm->src_valid_port[in_port] != 0))
+		validate_sources(fib, ifm, c, out, &b);
 	if (b.n == 0)
 		return;
 

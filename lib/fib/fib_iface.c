@@ -90,8 +90,10 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 		f->mtu = c->mtu ? c->mtu : 1500;
 		f->n_addrs = (uint32_t)c->n_addrs;
 		memcpy(f->addrs, c->addrs, c->n_addrs * sizeof(c->addrs[0]));
-		if (c->up)
+		if (c->up) {
 			m->vif[c->port][c->vlan] = (uint16_t)(oif + 1);
+			m->src_valid_port[c->port] |= c->src_valid;
+		}
 	}
 	if (memcmp(m, old, sizeof(*m)) == 0) {
 		fib_release(m);

@@ -157,21 +157,24 @@ struct sl_fib_iface {
 	uint8_t up; /* configured, enabled and its port exists */
 	uint8_t present;
 	uint8_t src_valid; /* enum sl_src_valid: the check of packets received here */
-	uint8_t pad;
-	uint32_t mtu;
-	uint32_t n_addrs;
-	struct sl_prefix addrs[SL_FIB_IFACE_ADDRS]; /* host order, host bits set */
-	char name[SL_NAME_MAX];
 	/* Its addresses (LOCAL next hops with this oif) answer packets that
 	 * entered in another VRF (through a leak), after that leak point's
 	 * filter; 0: such packets are dropped (local_leak). From its VRF's
 	 * `ip answer-across-leaks`; published with the map. */
 	uint8_t answer_across_leaks;
+	uint32_t mtu;
+	uint32_t n_addrs;
+	struct sl_prefix addrs[SL_FIB_IFACE_ADDRS]; /* host order, host bits set */
+	char name[SL_NAME_MAX];
 };
 
 /* The published interface map. vif[port][vlan] = oif + 1 (0: none). */
 struct sl_fib_ifmap {
 	uint16_t vif[SL_FIB_PORT_MAX][4096];
+	/* OR of the src_valid of the port's interfaces that are up (in vif[]):
+	 * 0 when no packet received on the port has its source validated, so
+	 * that a worker decides once per burst */
+	uint8_t src_valid_port[SL_FIB_PORT_MAX];
 	struct sl_fib_iface ifs[SL_FIB_IFACE_MAX];
 	uint16_t n_ifs; /* slots used (never shrinks: names keep their oif) */
 };

@@ -16,6 +16,8 @@
  * R routes (16,000) on vifs (V <= 4,000), frames of random VRFs, then sorted by VRF.
  * SL_DP_BENCH_ECMP=1: every BENCH route over one ECMP group of the four
  * gateways instead of one of them (the cost of the per-flow pick).
+ * The rows are repeated with each frame's source a host of another BENCH
+ * route, eth0's source validation disabled and then strict (its cost).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -64,10 +66,12 @@ static struct sl_fib_paths *ecmp_paths(void)
 	return ps;
 }
 
+static struct sl_fib_iface_conf ifc[2];
+
 static int setup_fib(struct sl_fib *fib, uint32_t routes, uint32_t *dsts)
 {
 	struct sl_fib_paths *ecmp = ecmp_paths();
-	struct sl_fib_iface_conf ifc[2] = {
+	struct sl_fib_iface_conf ifc_init[2] = {
 		{.name = "eth0",
 			.port = 0,
 			.vrf_id = VRF_BENCH,
@@ -84,6 +88,7 @@ static int setup_fib(struct sl_fib *fib, uint32_t routes, uint32_t *dsts)
 			.n_addrs = 1,
 			.addrs = {{sl_test_ip4(192, 168, 1, 1), 24}}},
 	};
+	memcpy(ifc, ifc_init, sizeof(ifc));
 	if (sl_fib_iface_sync(fib, ifc, 2) < 0)
 		return -1;
 	struct sl_fib_change ch[] = {
@@ -98,6 +103,8 @@ static int setup_fib(struct sl_fib *fib, uint32_t routes, uint32_t *dsts)
 		uint32_t a = (rnd() % 200 + 1) << 24 | (rnd() & 0xffffff);
 		if ((a >> 22) == (sl_test_ip4(100, 64, 0, 0) >> 22))
 			a ^= 1u << 30;
+		if ((a >> 24) == 127) /* loopback: a martian, dropped before lookup */
+			a ^= 1u << 24;
 		uint8_t len = prefix_len();
 		a &= len ? ~0u << (32 - len) : 0;
 		struct sl_fib_change c = sl_test_route(VRF_BENCH, a, len, SL_NH_GATEWAY, "eth0",
@@ -153,6 +160,7 @@ static void frame(uint8_t *b, uint32_t dst)
 
 static struct rte_mbuf *pkts[FRAMES];
 static uint32_t bench_native_dst[FRAMES];
+static bool random_src; /* each frame from a host of a BENCH route (bench_native_dst) */
 static uint8_t tmpl[FRAMES][FRAME_LEN];
 
 static uint64_t rx_flags; /* RTE_MBUF_F_RX_IP_CKSUM_GOOD: as from a NIC that checks */
@@ -219,6 +227,12 @@ static double measure(struct sl_dp *dp, struct sl_dp_out *out, unsigned pct)
 	}
 	for (int i = 0; i < FRAMES; i++) {
 		frame(tmpl[i], dsts[i] ? dsts[i] : bench_native_dst[i]);
+		if (random_src) { /* another frame's destination: routed out of eth0 */
+			struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(tmpl[i] + 14);
+			ip->src_addr = rte_cpu_to_be_32(bench_native_dst[(i * 7 + 1) % FRAMES]);
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+		}
 	}
 	uint64_t best = fastest(dp, out);
 	printf("  %3u %% leaked (%4u of %d frames)   %6.1f cycles/packet\n", pct, leaked, FRAMES,
@@ -267,6 +281,8 @@ static int bench_vrfs(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *ou
 		uint32_t next = 0; /* frames of v get the first routes of v */
 		for (uint32_t i = 0; i < routes; i++) {
 			uint32_t a = (rnd() % 200 + 1) << 24 | (rnd() & 0xffffff);
+			if ((a >> 24) == 127) /* loopback: a martian */
+				a ^= 1u << 24;
 			uint8_t len = prefix_len();
 			a &= ~0u << (32 - len);
 			struct sl_fib_change c =
@@ -401,11 +417,28 @@ int main(int argc, char **argv)
 	measure(dp, out, 0);
 	measure(dp, out, 30);
 	measure(dp, out, 100);
+	rx_flags = 0;
+	random_src = true;
+	for (int strict = 0; strict < 2; strict++) {
+		printf("sources: hosts of other BENCH routes, eth0's source validation %s:\n",
+			strict ? "strict" : "disabled");
+		ifc[0].src_valid = strict ? SL_SRC_VALID_STRICT : SL_SRC_VALID_DISABLE;
+		sl_fib_reader_unregister(fib, rte_lcore_id());
+		if (sl_fib_iface_sync(fib, ifc, 2) < 0 ||
+			sl_fib_reader_register(fib, rte_lcore_id()) < 0)
+			return 1;
+		measure(dp, out, 0);
+		measure(dp, out, 30);
+		measure(dp, out, 100);
+	}
+	random_src = false;
+	ifc[0].src_valid = SL_SRC_VALID_DISABLE;
+	/* syncing and installing wait for a grace period: not as an online reader */
+	sl_fib_reader_unregister(fib, rte_lcore_id());
+	if (sl_fib_iface_sync(fib, ifc, 2) < 0)
+		return 1;
 	printf("with a leak-point filter installed that passes everything (the hook's own "
 	       "cost):\n");
-	rx_flags = 0;
-	/* installing waits for a grace period: not as an online reader */
-	sl_fib_reader_unregister(fib, rte_lcore_id());
 	if (sl_dp_set_leak_filter(dp, pass_all, NULL) < 0 ||
 		sl_fib_reader_register(fib, rte_lcore_id()) < 0)
 		return 1;
