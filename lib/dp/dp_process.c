@@ -377,31 +377,51 @@ static __rte_noinline void validate_sources(const struct sl_fib *fib,
 	const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c, struct sl_dp_out *out,
 	struct dp_burst *b)
 {
-	uint16_t idx[SL_DP_BURST], n = 0;
-	uint8_t mode[SL_DP_BURST];
-	uint32_t ips[SL_DP_BURST], vals[SL_DP_BURST], vrf0 = 0, mixed = 0, invalid = 0;
-	for (uint16_t k = 0; k < b->n; k++) {
-		uint8_t mk = ifm->ifs[b->in_oif[k]].src_valid;
-		if (mk == SL_SRC_VALID_DISABLE)
-			continue;
-		if (n == 0)
-			vrf0 = b->in_vrf[k];
-		mixed |= b->in_vrf[k] ^ vrf0;
-		uint32_t src;
-		memcpy(&src, b->ip[k] + 12, sizeof(src));
-		ips[n] = rte_be_to_cpu_32(src);
-		mode[n] = mk;
-		idx[n++] = k;
-	}
-	if (likely(mixed == 0))
-		lookup_vrf(fib, vrf0, ips, vals, n);
-	else
-		for (uint16_t i = 0; i < n; i++)
-			lookup_vrf(fib, b->in_vrf[idx[i]], &ips[i], &vals[i], 1);
+	if (b->n == 0)
+		return;
 	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
-	for (uint16_t i = 0; i < n; i++)
-		if (!src_ok(fib, nht, b->in_oif[idx[i]], ips[i], vals[i], mode[i]))
-			invalid |= 1u << idx[i];
+	uint32_t ips[SL_DP_BURST], vals[SL_DP_BURST], invalid = 0;
+	uint16_t oif0 = b->in_oif[0], moif = 0;
+	for (uint16_t k = 1; k < b->n; k++)
+		moif |= b->in_oif[k] ^ oif0;
+	if (likely(moif == 0)) { /* the usual burst: one ingress interface */
+		uint8_t mode = ifm->ifs[oif0].src_valid;
+		if (mode == SL_SRC_VALID_DISABLE)
+			return;
+		for (uint16_t k = 0; k < b->n; k++) {
+			uint32_t src;
+			memcpy(&src, b->ip[k] + 12, sizeof(src));
+			ips[k] = rte_be_to_cpu_32(src);
+		}
+		lookup_vrf(fib, b->in_vrf[0], ips, vals, b->n);
+		for (uint16_t k = 0; k < b->n; k++)
+			invalid |= (uint32_t)!src_ok(fib, nht, oif0, ips[k], vals[k], mode) << k;
+	} else {
+		uint16_t idx[SL_DP_BURST], n = 0;
+		uint8_t mode[SL_DP_BURST];
+		uint32_t vrf0 = 0, mixed = 0;
+		for (uint16_t k = 0; k < b->n; k++) {
+			uint8_t mk = ifm->ifs[b->in_oif[k]].src_valid;
+			if (mk == SL_SRC_VALID_DISABLE)
+				continue;
+			if (n == 0)
+				vrf0 = b->in_vrf[k];
+			mixed |= b->in_vrf[k] ^ vrf0;
+			uint32_t src;
+			memcpy(&src, b->ip[k] + 12, sizeof(src));
+			ips[n] = rte_be_to_cpu_32(src);
+			mode[n] = mk;
+			idx[n++] = k;
+		}
+		if (mixed == 0)
+			lookup_vrf(fib, vrf0, ips, vals, n);
+		else
+			for (uint16_t i = 0; i < n; i++)
+				lookup_vrf(fib, b->in_vrf[idx[i]], &ips[i], &vals[i], 1);
+		for (uint16_t i = 0; i < n; i++)
+			if (!src_ok(fib, nht, b->in_oif[idx[i]], ips[i], vals[i], mode[i]))
+				invalid |= 1u << idx[i];
+	}
 	if (likely(invalid == 0))
 		return;
 	uint16_t j = 0;
