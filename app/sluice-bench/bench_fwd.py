@@ -824,8 +824,7 @@ def summary(r):
         elif sc == "leak":
             label = names[sc] % round(e["leaked_share"] * 100)
         elif not e.get("available"):
-            p("  %-34s %s" % ("(b4) b3 + 100-rule leak firewall", "not run"))
-            continue
+            continue  # not asked for (--scenarios): nothing to say
         else:
             label = names[sc] % ((e.get("ruleset") or {}).get("rules") or 0)
         p("  %-34s %8.2f %10.1f %10.1f %12.1f" % (label, e["mpps"], e["cycles_per_packet"],
