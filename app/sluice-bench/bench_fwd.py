@@ -857,7 +857,7 @@ def summary(r):
             fc["classified"], fc["accepted"], fc["dropped"]))
     sv = (r["scenarios"].get("srcval") or {}).get("source_validation")
     if sv:
-        p("  %-34s +%.1f cycles/packet (worker counter +%.1f; disabled %.1f cyc/pkt),"
+        p("  %-34s %+.1f cycles/packet (worker counter %+.1f; disabled %.1f cyc/pkt),"
           " %d src_invalid" % ("(b6) strict source validation", sv["strict_cost_cycles_per_packet"],
                                sv["worker_counter_strict_cost_cycles_per_packet"],
                                sv["disable_cycles_per_packet"], sv["src_invalid_strict"]))
