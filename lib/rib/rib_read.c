@@ -74,6 +74,17 @@ const char *sl_rib_vrf_name(const struct sl_rib *rib, uint32_t vrf_id)
 	return rib_name(rib, rib->vrfs[vrf_id]->name);
 }
 
+const char *sl_rib_iface_vrf(const struct sl_rib *rib, const char *ifname)
+{
+	name_id id = rib_name_find(rib, ifname);
+	if (id == 0)
+		return NULL;
+	for (size_t i = 0; i < rib->n_ifaces; i++)
+		if (rib->ifaces[i]->name == id)
+			return sl_rib_vrf_name(rib, rib->ifaces[i]->vrf_id);
+	return NULL;
+}
+
 const char *sl_rib_vrf_by_table(const struct sl_rib *rib, uint32_t table)
 {
 	for (uint32_t i = 0; i < SL_VRF_MAX; i++)

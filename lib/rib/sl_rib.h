@@ -293,6 +293,9 @@ void sl_rib_vrf_foreach(
 int sl_rib_vrf_info(const struct sl_rib *rib, const char *name, struct sl_vrf_info *out);
 /* VRF name of an id, NULL if unused. */
 const char *sl_rib_vrf_name(const struct sl_rib *rib, uint32_t vrf_id);
+/* The VRF (sl_rib_iface_set) interface ifname is bound to, NULL if unknown:
+ * where a packet sent out of it has gone (lib/commit's intent check). */
+const char *sl_rib_iface_vrf(const struct sl_rib *rib, const char *ifname);
 
 /* Every candidate of a VRF, prefixes in sl_prefix_cmp order, candidates of
  * one prefix selected first. -ENOENT for an unknown VRF. */
