@@ -717,6 +717,7 @@ static int deny_piece(struct ictx *c, uint32_t lo, uint32_t hi, int from, int32_
 	}
 	struct sl_intent_breach *b = &res->breach[k];
 	b->n_addresses += size;
+	b->span_hi = hi;
 	if (!same_range)
 		b->n_ranges++;
 	return 0;
@@ -926,6 +927,16 @@ void sl_intent_range_text(uint32_t lo, uint32_t hi, char *buf, size_t len)
 	snprintf(buf, len, "%s-%s", sl_addr_fmt(lo, a), sl_addr_fmt(hi, b));
 }
 
+void sl_intent_breach_text(const struct sl_intent_breach *b, char *buf, size_t len)
+{
+	sl_intent_range_text(b->lo, b->n_ranges > 1 ? b->span_hi : b->hi, buf, len);
+	if (b->n_ranges > 1) {
+		size_t o = strlen(buf);
+		snprintf(buf + o, len - o, " (%zu ranges, %llu addresses)", b->n_ranges,
+			(unsigned long long)b->n_addresses);
+	}
+}
+
 static unsigned way_line(
 	const struct sl_router *r, const struct sl_intent *it, const struct sl_intent_way *w)
 {
@@ -939,7 +950,7 @@ static unsigned way_line(
 static void broken_errors(
 	const struct sl_router *r, const struct sl_intent_result *res, struct sl_errors *errs)
 {
-	char title[256], way[320], range[64];
+	char title[256], way[320], range[96];
 	const struct sl_intent *it = &res->intent;
 	const struct sl_intent_way *w;
 	unsigned line = 0;
@@ -957,12 +968,7 @@ static void broken_errors(
 			const struct sl_intent_breach *b = &res->breach[i];
 			w = &b->way;
 			line = way_line(r, it, w);
-			sl_intent_range_text(b->lo, b->hi, range, sizeof(range));
-			if (b->n_ranges > 1) {
-				size_t o = strlen(range);
-				snprintf(range + o, sizeof(range) - o, " (and %zu more range%s)",
-					b->n_ranges - 1, b->n_ranges == 2 ? "" : "s");
-			}
+			sl_intent_breach_text(b, range, sizeof(range));
 			sl_intent_way_text(w, way, sizeof(way));
 			if (i == 0)
 				sl_errors_add(errs, line,

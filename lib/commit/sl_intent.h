@@ -84,9 +84,11 @@ struct sl_intent_way {
 };
 
 /* One way FROM forwards into TO: the first range of addresses lo..hi that
- * takes it, and how many ranges and addresses take it in all. */
+ * takes it, the last address that does (span_hi), and how many ranges and
+ * addresses take it in all. */
 struct sl_intent_breach {
 	uint32_t lo, hi;
+	uint32_t span_hi;
 	size_t n_ranges;
 	uint64_t n_addresses;
 	struct sl_intent_way way;
@@ -142,5 +144,8 @@ int sl_router_intent_report(const struct sl_router *r, struct sl_intent_report *
 void sl_intent_way_text(const struct sl_intent_way *w, char *buf, size_t len);
 /* "10.2.0.5", "10.2.0.0/24" (a range that is a prefix) or "10.2.0.2-10.2.0.255" */
 void sl_intent_range_text(uint32_t lo, uint32_t hi, char *buf, size_t len);
+/* A breach's addresses: its range, or from its first to its last address
+ * with the count of ranges and addresses when it has several ranges. */
+void sl_intent_breach_text(const struct sl_intent_breach *b, char *buf, size_t len);
 
 #endif

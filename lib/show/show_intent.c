@@ -56,6 +56,8 @@ static json_t *result_json(const struct sl_intent_result *res)
 			json_t *jw = way_json(&b->way);
 			sl_intent_range_text(b->lo, b->hi, range, sizeof(range));
 			json_object_set_new(jw, "firstRange", json_string(range));
+			sl_intent_range_text(b->lo, b->span_hi, range, sizeof(range));
+			json_object_set_new(jw, "span", json_string(range));
 			json_object_set_new(jw, "ranges", json_integer((json_int_t)b->n_ranges));
 			json_object_set_new(
 				jw, "addresses", json_integer((json_int_t)b->n_addresses));
@@ -92,7 +94,7 @@ static void way_lines(FILE *o, const struct sl_intent_way *w, const char *indent
 static void result_text(FILE *o, const struct sl_intent_result *res)
 {
 	const struct sl_intent *it = &res->intent;
-	char a[16], way[512], range[64], p[SL_PREFIX_STR];
+	char a[16], way[512], range[96], p[SL_PREFIX_STR];
 
 	if (it->kind == SL_INTENT_DENY)
 		fprintf(o, "policy intent %s: deny from %s to %s: %s\n", it->name, it->from, it->to,
@@ -109,13 +111,9 @@ static void result_text(FILE *o, const struct sl_intent_result *res)
 				it->from, it->to);
 		for (size_t i = 0; i < res->n_breach_listed; i++) {
 			const struct sl_intent_breach *b = &res->breach[i];
-			sl_intent_range_text(b->lo, b->hi, range, sizeof(range));
+			sl_intent_breach_text(b, range, sizeof(range));
 			sl_intent_way_text(&b->way, way, sizeof(way));
-			fprintf(o, "  %s", range);
-			if (b->n_ranges > 1)
-				fprintf(o, " (and %zu more range%s)", b->n_ranges - 1,
-					b->n_ranges == 2 ? "" : "s");
-			fprintf(o, ": %s\n", way);
+			fprintf(o, "  %s: %s\n", range, way);
 			way_lines(o, &b->way, "  ");
 		}
 		if (res->n_breach_listed == SL_INTENT_BREACH_MAX)
