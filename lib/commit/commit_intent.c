@@ -937,9 +937,43 @@ void sl_intent_breach_text(const struct sl_intent_breach *b, char *buf, size_t l
 	}
 }
 
+/* The changed path (of this transaction) that holds the most of one of
+ * the way's configuration lines: its line, 0 when none. */
+static unsigned config_line(const struct sl_router *r, const struct sl_intent_way *w)
+{
+	size_t n = sl_conf_change_count(r->conf), best_len = 0;
+	unsigned best = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct sl_conf_change chg;
+		char path[SL_INTENT_LINE_MAX];
+		size_t off = 0;
+		if (sl_conf_change_at(r->conf, i, &chg) < 0 || chg.line == 0)
+			continue;
+		off = (size_t)snprintf(path, sizeof(path), "set");
+		for (size_t k = 0; k < chg.ntokens && off < sizeof(path); k++)
+			off += (size_t)snprintf(
+				path + off, sizeof(path) - off, " %s", chg.tokens[k]);
+		if (off >= sizeof(path))
+			continue;
+		for (size_t k = 0; k < w->n_lines; k++) {
+			const char *l = w->lines[k];
+			if (strncmp(l, path, off) == 0 && (l[off] == ' ' || l[off] == '\0') &&
+				off > best_len) {
+				best_len = off;
+				best = chg.line;
+			}
+		}
+	}
+	return best;
+}
+
 static unsigned way_line(
 	const struct sl_router *r, const struct sl_intent *it, const struct sl_intent_way *w)
 {
+	unsigned line = config_line(r, w);
+	if (line != 0)
+		return line;
 	const char *vrfs[5] = {it->from, it->to, w->hop[0].vrf,
 		w->n_hops > 1 ? w->hop[1].vrf : NULL, w->egress_vrf[0] ? w->egress_vrf : NULL};
 	return commit_change_line(r, vrfs, 5, it->name);

@@ -80,6 +80,40 @@ static void test_demo_holds(void **state)
 	sl_router_free(r);
 }
 
+/* The seed example (config/intent-shared-services.conf): route-target
+ * leaks, every intent holds; its documented mistake is refused. */
+static void test_seed_example(void **state)
+{
+	(void)state;
+	char path[512], *msgs = NULL;
+	struct sl_errors e = {0};
+	struct sl_router *r = sl_router_new();
+	snprintf(path, sizeof(path), "%s/config/intent-shared-services.conf", src_dir);
+	assert_int_equal(sl_router_load_file(r, path, &e), 0);
+	sl_errors_free(&e);
+	struct sl_intent_report rep;
+	assert_int_equal(sl_router_intent_report(r, &rep), 0);
+	assert_int_equal(rep.n, 4);
+	for (size_t i = 0; i < rep.n; i++)
+		assert_true(rep.v[i].holds);
+	sl_intent_report_free(&rep);
+	char *before = snapshot(r);
+	assert_int_equal(
+		apply(r,
+			"set vrf name CUSTOMER-A protocols bgp address-family ipv4-unicast "
+			"route-target import 65000:2\n",
+			&msgs),
+		-EINVAL);
+	assert_non_null(strstr(msgs, "1: policy intent A-NOT-B (deny from CUSTOMER-A to "
+				     "CUSTOMER-B) would be broken"));
+	assert_non_null(strstr(msgs, "made by 'set vrf name CUSTOMER-B protocols bgp "
+				     "address-family ipv4-unicast route-target export 65000:2'"));
+	char *after = snapshot(r);
+	assert_string_equal(before, after);
+	free(before), free(after), free(msgs);
+	sl_router_free(r);
+}
+
 /* A static leak into B is refused whole; the running state is kept. */
 static void test_refused_atomic(void **state)
 {
@@ -985,6 +1019,7 @@ int main(int argc, char **argv)
 	src_dir = argc > 1 ? argv[1] : "..";
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_demo_holds),
+		cmocka_unit_test(test_seed_example),
 		cmocka_unit_test(test_refused_atomic),
 		cmocka_unit_test(test_one_redirect),
 		cmocka_unit_test(test_route_target),
