@@ -66,20 +66,6 @@ struct ictx {
 	int rc;
 };
 
-static int grow(void *arr, size_t *cap, size_t n, size_t size)
-{
-	void **p = arr;
-	if (n < *cap)
-		return 0;
-	size_t ncap = *cap ? *cap * 2 : 16;
-	void *v = realloc(*p, ncap * size);
-	if (v == NULL)
-		return -ENOMEM;
-	*p = v;
-	*cap = ncap;
-	return 0;
-}
-
 const char *sl_intent_fate_name(enum sl_intent_fate f)
 {
 	switch (f) {
@@ -140,7 +126,7 @@ int sl_intent_read(const struct sl_conf *conf, struct sl_intent **out, size_t *n
 			if (addr == NULL || sl_addr_parse(addr, &it.addr) < 0)
 				continue;
 		}
-		if (grow(out, &cap, *n, sizeof(it)) < 0) {
+		if (sl_grow(out, &cap, *n, sizeof(it)) < 0) {
 			free(*out);
 			*out = NULL;
 			*n = 0;
@@ -257,7 +243,7 @@ static int add_egress(struct ictx *c, struct ivrf *v, struct iroute *r, const st
 	for (uint16_t i = 0; i < r->n_eg; i++)
 		if (v->eg[r->eg_off + i] == e)
 			return 0;
-	if (grow(&v->eg, &v->cap_eg, v->n_eg, sizeof(*v->eg)) < 0)
+	if (sl_grow(&v->eg, &v->cap_eg, v->n_eg, sizeof(*v->eg)) < 0)
 		return -ENOMEM;
 	v->eg[v->n_eg++] = e;
 	r->n_eg++;
@@ -281,7 +267,7 @@ static int build_route(const struct sl_route *rt, void *arg)
 	}
 	if (!rt->selected)
 		return 0;
-	if (grow(&v->routes, &v->cap_routes, v->n_routes, sizeof(*r)) < 0) {
+	if (sl_grow(&v->routes, &v->cap_routes, v->n_routes, sizeof(*r)) < 0) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -310,7 +296,8 @@ static int build_route(const struct sl_route *rt, void *arg)
 		break;
 	}
 	if (rc == 0 && rt->source == SL_SRC_CONNECTED) {
-		if (grow(&v->connected, &v->cap_connected, v->n_connected, sizeof(rt->prefix)) < 0)
+		if (sl_grow(&v->connected, &v->cap_connected, v->n_connected, sizeof(rt->prefix)) <
+			0)
 			rc = -ENOMEM;
 		else
 			v->connected[v->n_connected++] = rt->prefix;
@@ -350,7 +337,7 @@ static int emit(struct ivrf *v, uint64_t lo, uint64_t hi, int32_t r)
 			return 0;
 		}
 	}
-	if (grow(&v->ivs, &v->cap_ivs, v->n_ivs, sizeof(*v->ivs)) < 0)
+	if (sl_grow(&v->ivs, &v->cap_ivs, v->n_ivs, sizeof(*v->ivs)) < 0)
 		return -ENOMEM;
 	v->ivs[v->n_ivs++] = (struct iv){(uint32_t)lo, (uint32_t)hi, r};
 	return 0;
