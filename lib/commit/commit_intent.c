@@ -1119,11 +1119,24 @@ out:
 
 int commit_intents_refresh(struct sl_router *r)
 {
-	struct sl_intent_report rep;
-	int rc = sl_intent_check(r->rib, r->conf, r->intents, r->n_intents, &rep);
+	struct sl_intent_report rep = {0};
+	struct sl_intent *v = calloc(r->n_intents ? r->n_intents : 1, sizeof(*v));
+	size_t *idx = calloc(r->n_intents ? r->n_intents : 1, sizeof(*idx)), n = 0;
+	int rc = v && idx ? 0 : -ENOMEM;
+
+	/* those that hold were just checked (commit_intents_broken) */
+	for (size_t i = 0; rc == 0 && i < r->n_intents; i++)
+		if (!r->intent_held[i]) {
+			idx[n] = i;
+			v[n++] = r->intents[i];
+		}
+	if (rc == 0 && n > 0)
+		rc = sl_intent_check(r->rib, r->conf, v, n, &rep);
 	for (size_t i = 0; rc == 0 && i < rep.n; i++)
-		r->intent_held[i] = rep.v[i].holds;
+		r->intent_held[idx[i]] = rep.v[i].holds;
 	sl_intent_report_free(&rep);
+	free(v);
+	free(idx);
 	return rc;
 }
 

@@ -60,7 +60,7 @@ int commit_intents_broken(struct sl_router *r, bool *broken, bool *any);
 /* Count a dynamic route refused because it breaks intent `name`. */
 int commit_intents_count(
 	struct sl_router *r, const char *name, const char *vrf, struct sl_prefix p);
-/* Re-check every intent and record whether it holds (after a batch). */
+/* After a batch: re-check the intents that did not hold (they may again). */
 int commit_intents_refresh(struct sl_router *r);
 
 /* The first line of this transaction's changes that touches one of vrfs[0..n)
