@@ -1035,7 +1035,8 @@ int commit_intents_check(struct sl_router *r, struct sl_errors *errs, struct com
 	}
 	for (size_t i = 0; i < rep.n; i++) {
 		next->held[i] = rep.v[i].holds;
-		if (!rep.v[i].holds && held_before(r, &rep.v[i].intent)) {
+		bool first_require = !r->committed && rep.v[i].intent.kind == SL_INTENT_REQUIRE;
+		if (!rep.v[i].holds && !first_require && held_before(r, &rep.v[i].intent)) {
 			broken_errors(r, &rep.v[i], errs);
 			rc = -EINVAL;
 		}

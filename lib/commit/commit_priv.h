@@ -35,6 +35,9 @@ struct sl_router {
 	size_t n_intents;
 	struct commit_intent_dyn *intent_dyn;
 	size_t n_intent_dyn;
+	/* a commit has succeeded: the first one (a start-up configuration)
+	 * accepts require intents that do not hold yet (commit_intent.c) */
+	bool committed;
 };
 
 /* ---- commit_intent.c ---- */
@@ -47,7 +50,9 @@ struct commit_intents {
 };
 /* Check the candidate's intents against the synced RIB. An intent that would
  * be broken (one that held, or a new or changed one) is an error in errs, at
- * the changed line that touches its VRFs: -EINVAL. 0, -EINVAL or -ENOMEM;
+ * the changed line that touches its VRFs: -EINVAL. Except at the router's
+ * first commit, for a require intent: its way may need routes a routing
+ * daemon has not sent yet (it is then shown broken). 0, -EINVAL or -ENOMEM;
  * *next gets the checked intents (free with commit_intents_free). */
 int commit_intents_check(struct sl_router *r, struct sl_errors *errs, struct commit_intents *next);
 /* The commit is final: *next becomes the router's (and is emptied). */

@@ -265,8 +265,10 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 	if (rc == 0)
 		rc = sl_conf_commit(r->conf, errs);
 	t0 = t, t = cpu_ms(), st->commit_ms = t - t0;
-	if (rc == 0)
+	if (rc == 0) {
 		commit_intents_adopt(r, &intents);
+		r->committed = true;
+	}
 	commit_intents_free(&intents);
 	if (rc < 0) {
 		/* roll back: the conf first, then the RIB re-derived from it */

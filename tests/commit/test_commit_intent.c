@@ -253,6 +253,51 @@ static void test_require(void **state)
 	sl_router_free(r);
 }
 
+/* The first commit (a start-up configuration) accepts a require intent
+ * that does not hold yet (its way may come from FRR), not a deny intent. */
+static void test_first_commit(void **state)
+{
+	(void)state;
+	struct sl_router *r = demo(false);
+	struct sl_router *n = sl_router_new();
+	char *text = NULL, *msgs = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	sl_router_render(r, f);
+	fputs("set policy intent A-INET require from CUSTOMER-A to INTERNET address 192.0.2.1\n"
+	      "set policy intent B-INET require from CUSTOMER-B to INTERNET address 192.0.2.1\n",
+		f);
+	fclose(f);
+	applied(n, text);
+	struct sl_intent_report rep;
+	assert_int_equal(sl_router_intent_report(n, &rep), 0);
+	assert_true(find(&rep, "A-INET")->holds); /* the leaked default */
+	assert_false(find(&rep, "B-INET")->holds); /* B has no default route */
+	sl_intent_report_free(&rep);
+	/* later commits that leave it as it is go through; set again, it is new */
+	applied(n, "set vrf name MGMT description later\n");
+	applied(n, "delete policy intent B-INET\n");
+	refused(n,
+		"set policy intent B-INET require from CUSTOMER-B to INTERNET address 192.0.2.1\n",
+		"1: policy intent B-INET", "192.0.2.1 in CUSTOMER-B does not reach INTERNET", NULL);
+	free(text);
+	sl_router_free(n);
+
+	/* a deny that does not hold refuses even the first commit */
+	n = sl_router_new();
+	text = NULL;
+	f = open_memstream(&text, &len);
+	sl_router_render(r, f);
+	fputs("set policy intent MGMT-NOT-A deny from MGMT to CUSTOMER-A\n", f);
+	fclose(f);
+	assert_int_equal(apply(n, text, &msgs), -EINVAL);
+	assert_non_null(strstr(msgs, "policy intent MGMT-NOT-A (deny from MGMT to CUSTOMER-A) "
+				     "would be broken: MGMT would forward 10.1.0.0/24"));
+	free(msgs), free(text);
+	sl_router_free(n);
+	sl_router_free(r);
+}
+
 static void test_schema_errors(void **state)
 {
 	(void)state;
@@ -967,6 +1012,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_one_redirect),
 		cmocka_unit_test(test_route_target),
 		cmocka_unit_test(test_require),
+		cmocka_unit_test(test_first_commit),
 		cmocka_unit_test(test_schema_errors),
 		cmocka_unit_test(test_dynamic),
 		cmocka_unit_test(test_withdrawal),
