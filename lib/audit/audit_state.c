@@ -131,7 +131,7 @@ static bool offer_of(struct audit_state *s, const struct audit_vrf *v, const str
 		const struct sl_route *c = &rts[i];
 		if (!c->active)
 			break;
-		if (c->source == SL_SRC_LOCAL)
+		if (c->source == SL_SRC_LOCAL || c->noexport)
 			continue;
 		if (first == NULL)
 			first = c;

@@ -19,6 +19,7 @@ const char *const sl_dyn_result_names[SL_DYN__COUNT] = {
 	[SL_DYN_NOMEM] = "out-of-memory",
 	[SL_DYN_FIB_FULL] = "fib-full",
 	[SL_DYN_INTENT] = "intent",
+	[SL_DYN_NOT_LEAKED] = "not-leaked",
 };
 
 /* What a route held before the batch, to undo it. */
@@ -37,16 +38,19 @@ static enum sl_dyn_result result_of(int rc)
 
 /*
  * The batch broke an intent that held: undo it (last first), then set its
- * routes again one at a time, each followed by the intent check; a route
- * that breaks one is put back as it was (SL_DYN_INTENT: neither installed
- * nor leaked) and counted. A withdrawal is never refused (the route is gone
- * from the routing daemon): the intent it breaks is then shown broken.
+ * routes again one at a time, each followed by the intent check. A route
+ * that breaks one is set again with its paths kept out of leaks
+ * (SL_DYN_NOT_LEAKED: installed in its own VRF only); when it breaks one
+ * even so, it is put back as it was (SL_DYN_INTENT). Either is counted
+ * against the intents it broke. A withdrawal is never refused (the route is
+ * gone from the routing daemon): the intent it breaks is then shown broken.
  */
 static int intent_guard(struct sl_router *r, const struct sl_dyn_route *v, size_t n,
 	const struct undo *u, enum sl_dyn_result *res)
 {
-	bool *broken = calloc(r->n_intents, sizeof(*broken)), any = false;
-	struct sl_static_nh cur[SL_ECMP_MAX];
+	bool *broken = calloc(r->n_intents, 2 * sizeof(*broken)), any = false;
+	bool *first = broken + r->n_intents;
+	struct sl_static_nh cur[SL_ECMP_MAX], kept[SL_ECMP_MAX];
 	int rc = broken ? commit_intents_broken(r, broken, &any) : -ENOMEM;
 
 	if (rc < 0 || !any)
@@ -65,19 +69,29 @@ static int intent_guard(struct sl_router *r, const struct sl_dyn_route *v, size_
 			res[i] = SL_DYN_NOMEM;
 			continue;
 		}
-		if ((rc = commit_intents_broken(r, broken, &any)) < 0 || !any)
+		if ((rc = commit_intents_broken(r, first, &any)) < 0 || !any)
 			continue;
 		if (v[i].n == 0) { /* a withdrawal: the intents it breaks are broken */
 			for (size_t j = 0; j < r->n_intents; j++)
-				r->intent_held[j] &= !broken[j];
+				r->intent_held[j] &= !first[j];
 			continue;
 		}
-		sl_rib_proto_set(r->rib, u[i].vrf, u[i].prefix, u[i].source, cur, (size_t)k);
-		res[i] = SL_DYN_INTENT;
+		memcpy(kept, v[i].nh, v[i].n * sizeof(*kept));
+		for (size_t p = 0; p < v[i].n; p++)
+			kept[p].noexport = true;
+		if (sl_rib_proto_set(r->rib, u[i].vrf, u[i].prefix, u[i].source, kept, v[i].n) ==
+				0 &&
+			(rc = commit_intents_broken(r, broken, &any)) == 0 && !any) {
+			res[i] = SL_DYN_NOT_LEAKED;
+		} else {
+			sl_rib_proto_set(
+				r->rib, u[i].vrf, u[i].prefix, u[i].source, cur, (size_t)k);
+			res[i] = SL_DYN_INTENT;
+		}
 		for (size_t j = 0; j < r->n_intents && rc == 0; j++)
-			if (broken[j])
-				rc = commit_intents_count(
-					r, r->intents[j].name, u[i].vrf, u[i].prefix);
+			if (first[j])
+				rc = commit_intents_count(r, r->intents[j].name, u[i].vrf,
+					u[i].prefix, res[i] == SL_DYN_INTENT);
 	}
 out:
 	/* intents broken before may hold again */

@@ -1067,7 +1067,8 @@ void commit_intents_adopt(struct sl_router *r, struct commit_intents *next)
 	r->n_intent_dyn = k;
 }
 
-int commit_intents_count(struct sl_router *r, const char *name, const char *vrf, struct sl_prefix p)
+int commit_intents_count(
+	struct sl_router *r, const char *name, const char *vrf, struct sl_prefix p, bool refused)
 {
 	struct commit_intent_dyn *d = NULL;
 	char pf[SL_PREFIX_STR];
@@ -1083,7 +1084,10 @@ int commit_intents_count(struct sl_router *r, const char *name, const char *vrf,
 		memset(d, 0, sizeof(*d));
 		snprintf(d->name, sizeof(d->name), "%s", name);
 	}
-	d->refused++;
+	if (refused)
+		d->refused++;
+	else
+		d->not_leaked++;
 	snprintf(d->last, sizeof(d->last), "%s %s", vrf, sl_prefix_fmt(p, pf));
 	return 0;
 }
@@ -1156,6 +1160,7 @@ int sl_router_intent_report(const struct sl_router *r, struct sl_intent_report *
 		for (size_t k = 0; k < r->n_intent_dyn; k++)
 			if (strcmp(r->intent_dyn[k].name, out->v[i].intent.name) == 0) {
 				out->v[i].dyn_refused = r->intent_dyn[k].refused;
+				out->v[i].dyn_not_leaked = r->intent_dyn[k].not_leaked;
 				memcpy(out->v[i].dyn_last, r->intent_dyn[k].last,
 					sizeof(out->v[i].dyn_last));
 			}

@@ -10,7 +10,8 @@
 /* Dynamic routes refused for one intent (sl_router_dyn_apply). */
 struct commit_intent_dyn {
 	char name[SL_NAME_MAX];
-	uint64_t refused;
+	uint64_t not_leaked; /* installed, kept out of leaks */
+	uint64_t refused; /* not installed (it breaks the intent even unleaked) */
 	char last[SL_NAME_MAX + SL_PREFIX_STR + 8];
 };
 
@@ -62,9 +63,10 @@ void commit_intents_router_free(struct sl_router *r);
 /* Dynamic routes: broken[i] (over r->intents) for each intent that held
  * and no longer does with the RIB as it is now; *any when one. 0 or -ENOMEM. */
 int commit_intents_broken(struct sl_router *r, bool *broken, bool *any);
-/* Count a dynamic route refused because it breaks intent `name`. */
+/* Count a dynamic route kept out of leaks (refused: not installed at all)
+ * because it breaks intent `name`. */
 int commit_intents_count(
-	struct sl_router *r, const char *name, const char *vrf, struct sl_prefix p);
+	struct sl_router *r, const char *name, const char *vrf, struct sl_prefix p, bool refused);
 /* After a batch: re-check the intents that did not hold (they may again). */
 int commit_intents_refresh(struct sl_router *r);
 

@@ -115,9 +115,11 @@ struct sl_intent_result {
 	struct sl_intent_way ret_way; /* has_return: its way from TO */
 	/* why it does not hold, in words ("" when it holds) */
 	char reason[512];
-	/* dynamic routes (FPM) refused because they would break it */
+	/* dynamic routes (FPM) that would break it leaked: installed but kept
+	 * out of leaks, or refused (they break it even unleaked) */
+	uint64_t dyn_not_leaked;
 	uint64_t dyn_refused;
-	char dyn_last[SL_NAME_MAX + SL_PREFIX_STR + 8]; /* "VRF 10.0.0.0/8" */
+	char dyn_last[SL_NAME_MAX + SL_PREFIX_STR + 8]; /* "VRF 10.0.0.0/8", the last of either */
 };
 
 struct sl_intent_report {

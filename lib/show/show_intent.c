@@ -79,6 +79,7 @@ static json_t *result_json(const struct sl_intent_result *res)
 		}
 		json_object_set_new(o, "returnPath", ret);
 	}
+	json_object_set_new(o, "dynamicNotLeaked", json_integer((json_int_t)res->dyn_not_leaked));
 	json_object_set_new(o, "dynamicRefused", json_integer((json_int_t)res->dyn_refused));
 	if (res->dyn_last[0])
 		json_object_set_new(o, "dynamicLast", json_string(res->dyn_last));
@@ -137,7 +138,8 @@ static void result_text(FILE *o, const struct sl_intent_result *res)
 				res->n_connected == 1 ? "" : "s");
 		}
 	}
-	fprintf(o, "  dynamic routes refused: %llu", (unsigned long long)res->dyn_refused);
+	fprintf(o, "  dynamic routes kept out of leaks: %llu, refused: %llu",
+		(unsigned long long)res->dyn_not_leaked, (unsigned long long)res->dyn_refused);
 	if (res->dyn_last[0])
 		fprintf(o, " (last: %s)", res->dyn_last);
 	fputc('\n', o);
