@@ -455,6 +455,54 @@ static void test_withdrawal(void **state)
 	sl_router_free(r);
 }
 
+/* A deny intent broken by a withdrawal: A's own BGP route (distance 10)
+ * shadowed the import of B's; withdrawn, the import forwards A into B. The
+ * intent shows the way, in text and JSON. */
+static void test_deny_broken_by_withdrawal(void **state)
+{
+	(void)state;
+	struct sl_router *r = demo(true);
+	applied(r, RT_BASE);
+	struct sl_dyn_route a = {.table = 10, .source = SL_SRC_BGP, .n = 1};
+	struct sl_dyn_route b = {.table = 11, .source = SL_SRC_BGP, .n = 1};
+	enum sl_dyn_result res;
+	a.prefix = b.prefix = (struct sl_prefix){0x0afa0000, 16}; /* 10.250/16 */
+	a.nh[0] =
+		(struct sl_static_nh){.type = SL_STATIC_GATEWAY, .gw = 0x0a01000a, .distance = 10};
+	b.nh[0] =
+		(struct sl_static_nh){.type = SL_STATIC_GATEWAY, .gw = 0x0a02000a, .distance = 20};
+	assert_int_equal(sl_router_dyn_apply(r, &a, 1, &res), 0);
+	assert_int_equal(res, SL_DYN_OK);
+	assert_int_equal(sl_router_dyn_apply(r, &b, 1, &res), 0);
+	assert_int_equal(res, SL_DYN_OK); /* imported by A, not selected there */
+	a.n = 0;
+	assert_int_equal(sl_router_dyn_apply(r, &a, 1, &res), 0);
+	assert_int_equal(res, SL_DYN_OK);
+	char *txt = show(r, "show policy intent A-NOT-B");
+	assert_non_null(
+		strstr(txt, "policy intent A-NOT-B: deny from CUSTOMER-A to CUSTOMER-B: "
+			    "BROKEN\n  CUSTOMER-A forwards 65536 addresses into CUSTOMER-B (1 "
+			    "range, 1 way)\n  10.250.0.0/16: CUSTOMER-A 10.250.0.0/16 "
+			    "vpn-import from CUSTOMER-B -> CUSTOMER-B 10.250.0.0/16 bgp, out "
+			    "of eth2 (vrf CUSTOMER-B)\n"));
+	assert_non_null(strstr(txt, "made by: set vrf name CUSTOMER-A protocols bgp "
+				    "address-family ipv4-unicast route-target vpn import 65000:2"));
+	free(txt);
+	char *buf = NULL, *argv[] = {"show", "policy", "intent", "A-NOT-B"};
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(sl_show_exec(r, 4, argv, true, f, stderr), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"state\": \"broken\""));
+	assert_non_null(strstr(buf, "\"addresses\": 65536"));
+	assert_non_null(strstr(buf, "\"firstRange\": \"10.250.0.0/16\""));
+	assert_non_null(strstr(buf, "\"egressVrf\": \"CUSTOMER-B\""));
+	free(buf);
+	/* a commit that leaves it as it is goes through */
+	applied(r, "set vrf name MGMT description fine\n");
+	sl_router_free(r);
+}
+
 /* ---- randomized, against a brute-force oracle ----------------------- */
 
 static uint64_t rnd_state;
@@ -1018,6 +1066,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_schema_errors),
 		cmocka_unit_test(test_dynamic),
 		cmocka_unit_test(test_withdrawal),
+		cmocka_unit_test(test_deny_broken_by_withdrawal),
 		cmocka_unit_test(test_random_oracle),
 		cmocka_unit_test(test_random_commits),
 	};
