@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sl_commit.h"
+#include "sl_intent.h"
 #include "sl_show.h"
 #include "sluicectl.h"
 
@@ -16,6 +17,23 @@ static void errors_print(const char *file, const struct sl_errors *errs)
 		else
 			fprintf(stderr, "%s: %s\n", file, errs->v[i].msg);
 	}
+}
+
+/* A require intent that does not hold loads (its way may need FRR's routes:
+ * sl_intent.h) but is worth a word; a deny intent that does not hold would
+ * have refused the file. */
+static void intent_warnings(const struct sl_router *r, const char *file)
+{
+	struct sl_intent_report rep;
+	if (sl_router_intent_report(r, &rep) == 0)
+		for (size_t i = 0; i < rep.n; i++)
+			if (!rep.v[i].holds)
+				fprintf(stderr,
+					"%s: warning: policy intent %s does not hold: %s "
+					"(accepted at start-up: its way may need routes from "
+					"FRR)\n",
+					file, rep.v[i].intent.name, rep.v[i].reason);
+	sl_intent_report_free(&rep);
 }
 
 int offline_run(const char *file, int argc, char **argv, bool json)
@@ -50,6 +68,7 @@ int offline_run(const char *file, int argc, char **argv, bool json)
 		status = EXIT_CONFIG;
 	} else if (check) {
 		printf("%s: configuration OK\n", file);
+		intent_warnings(r, file);
 	} else if (check_leaks) {
 		status = check_leaks_offline(r, argc, argv, json);
 	} else {

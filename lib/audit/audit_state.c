@@ -12,16 +12,7 @@
 
 int audit_grow(void *arr, size_t *cap, size_t n, size_t size)
 {
-	void **p = arr;
-	if (n < *cap)
-		return 0;
-	size_t ncap = *cap ? *cap * 2 : 16;
-	void *v = realloc(*p, ncap * size);
-	if (v == NULL)
-		return -ENOMEM;
-	*p = v;
-	*cap = ncap;
-	return 0;
+	return sl_grow(arr, cap, n, size);
 }
 
 static int collect_vrf(const struct sl_vrf_info *vi, void *arg)
@@ -140,7 +131,7 @@ static bool offer_of(struct audit_state *s, const struct audit_vrf *v, const str
 		const struct sl_route *c = &rts[i];
 		if (!c->active)
 			break;
-		if (c->source == SL_SRC_LOCAL)
+		if (c->source == SL_SRC_LOCAL || c->noexport)
 			continue;
 		if (first == NULL)
 			first = c;

@@ -5,6 +5,15 @@
 
 #include "sl_commit.h"
 #include "sl_conf.h"
+#include "sl_intent.h"
+
+/* Dynamic routes refused for one intent (sl_router_dyn_apply). */
+struct commit_intent_dyn {
+	char name[SL_NAME_MAX];
+	uint64_t not_leaked; /* installed, kept out of leaks */
+	uint64_t refused; /* not installed (it breaks the intent even unleaked) */
+	char last[SL_NAME_MAX + SL_PREFIX_STR + 8];
+};
 
 struct sl_router {
 	struct sl_conf *conf;
@@ -19,7 +28,52 @@ struct sl_router {
 	struct sl_apply_stats stats; /* of the last sl_router_apply */
 	sl_router_prepare_fn prepare;
 	void *prepare_ctx;
+	/* the intents of the running configuration, and whether each held at
+	 * the last commit or dynamic batch (one that did not is not a reason
+	 * to refuse a commit that leaves it as it was) */
+	struct sl_intent *intents;
+	bool *intent_held;
+	size_t n_intents;
+	struct commit_intent_dyn *intent_dyn;
+	size_t n_intent_dyn;
+	/* a commit has succeeded: the first one (a start-up configuration)
+	 * accepts require intents that do not hold yet (commit_intent.c) */
+	bool committed;
 };
+
+/* ---- commit_intent.c ---- */
+
+/* The intents of a candidate, checked: what the commit adopts when final. */
+struct commit_intents {
+	struct sl_intent *v;
+	bool *held;
+	size_t n;
+};
+/* Check the candidate's intents against the synced RIB. An intent that would
+ * be broken (one that held, or a new or changed one) is an error in errs, at
+ * the changed line that touches its VRFs: -EINVAL. Except at the router's
+ * first commit, for a require intent: its way may need routes a routing
+ * daemon has not sent yet (it is then shown broken). 0, -EINVAL or -ENOMEM;
+ * *next gets the checked intents (free with commit_intents_free). */
+int commit_intents_check(struct sl_router *r, struct sl_errors *errs, struct commit_intents *next);
+/* The commit is final: *next becomes the router's (and is emptied). */
+void commit_intents_adopt(struct sl_router *r, struct commit_intents *next);
+void commit_intents_free(struct commit_intents *c);
+void commit_intents_router_free(struct sl_router *r);
+/* Dynamic routes: broken[i] (over r->intents) for each intent that held
+ * and no longer does with the RIB as it is now; *any when one. 0 or -ENOMEM. */
+int commit_intents_broken(struct sl_router *r, bool *broken, bool *any);
+/* Count a dynamic route kept out of leaks (refused: not installed at all)
+ * because it breaks intent `name`. */
+int commit_intents_count(
+	struct sl_router *r, const char *name, const char *vrf, struct sl_prefix p, bool refused);
+/* After a batch: re-check the intents that did not hold (they may again). */
+int commit_intents_refresh(struct sl_router *r);
+
+/* The first line of this transaction's changes that touches one of vrfs[0..n)
+ * or intent `intent` (NULL: none), else its first changed line. */
+unsigned commit_change_line(
+	const struct sl_router *r, const char *const *vrfs, size_t n, const char *intent);
 
 /* Move the RIB's change log behind the changes not yet taken (0, -ENOMEM). */
 int commit_take_changes(struct sl_router *r);

@@ -32,6 +32,7 @@ void sl_router_free(struct sl_router *r)
 	sl_fib_changes_free_paths(r->changes, r->n_changes);
 	free(r->changes);
 	free(r->ifaces);
+	commit_intents_router_free(r);
 	free(r);
 }
 
@@ -103,40 +104,56 @@ void sl_router_changes_clear(struct sl_router *r)
 	r->n_changes = 0;
 }
 
-/* The line to report a collision on. The running state never holds one, so
- * this transaction made it: the first changed line that touches one of the
- * two VRFs (its routes, its leak settings, an interface in it), else the first
- * changed line (a policy change). 0 only when nothing changed. */
-static unsigned collision_line(const struct sl_router *r, const struct sl_rib_collision *c)
+/* The VRF a changed path is in, NULL when none (a policy change). */
+static const char *change_vrf(
+	const struct sl_router *r, const struct sl_conf_change *chg, struct sl_iface_state *ifs)
+{
+	if (chg->vrf != NULL)
+		return chg->vrf;
+	if (chg->kind == SL_CHG_STATICS || chg->kind == SL_CHG_STATIC_ROUTE)
+		return SL_VRF_DEFAULT;
+	if (chg->iface != NULL) {
+		char ifname[2 * SL_NAME_MAX];
+		bool vif = chg->kind == SL_CHG_VIF;
+		snprintf(ifname, sizeof(ifname), "%s%s%s", chg->iface, vif ? "." : "",
+			vif ? chg->name : "");
+		if (commit_iface_read(r, ifname, ifs) == 0)
+			return ifs->vrf;
+	}
+	return NULL;
+}
+
+unsigned commit_change_line(
+	const struct sl_router *r, const char *const *vrfs, size_t n_vrfs, const char *intent)
 {
 	size_t n = sl_conf_change_count(r->conf);
 	unsigned first = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		struct sl_conf_change chg;
-		const char *vrf = NULL;
 		struct sl_iface_state ifs;
 		if (sl_conf_change_at(r->conf, i, &chg) < 0 || chg.line == 0)
 			continue;
-		unsigned line = chg.line;
 		if (first == 0)
-			first = line;
-		if (chg.vrf != NULL) {
-			vrf = chg.vrf;
-		} else if (chg.kind == SL_CHG_STATICS || chg.kind == SL_CHG_STATIC_ROUTE) {
-			vrf = SL_VRF_DEFAULT;
-		} else if (chg.iface != NULL) {
-			char ifname[2 * SL_NAME_MAX];
-			bool vif = chg.kind == SL_CHG_VIF;
-			snprintf(ifname, sizeof(ifname), "%s%s%s", chg.iface, vif ? "." : "",
-				vif ? chg.name : "");
-			if (commit_iface_read(r, ifname, &ifs) == 0)
-				vrf = ifs.vrf;
-		}
-		if (vrf && (strcmp(vrf, c->importer) == 0 || strcmp(vrf, c->origin) == 0))
-			return line;
+			first = chg.line;
+		if (intent != NULL && chg.kind == SL_CHG_INTENT && strcmp(chg.name, intent) == 0)
+			return chg.line;
+		const char *vrf = change_vrf(r, &chg, &ifs);
+		for (size_t k = 0; vrf != NULL && k < n_vrfs; k++)
+			if (vrfs[k] != NULL && strcmp(vrf, vrfs[k]) == 0)
+				return chg.line;
 	}
 	return first;
+}
+
+/* The line to report a collision on. The running state never holds one, so
+ * this transaction made it: the first changed line that touches one of the
+ * two VRFs (its routes, its leak settings, an interface in it), else the first
+ * changed line (a policy change). 0 only when nothing changed. */
+static unsigned collision_line(const struct sl_router *r, const struct sl_rib_collision *c)
+{
+	const char *vrfs[2] = {c->importer, c->origin};
+	return commit_change_line(r, vrfs, 2, NULL);
 }
 
 /* A collision (overlapping addresses) fails the commit: name both VRFs and prefixes. */
@@ -229,6 +246,9 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 		collision_errors(r, errs);
 		rc = -EINVAL;
 	}
+	struct commit_intents intents = {0};
+	if (rc == 0 && (rc = commit_intents_check(r, errs, &intents)) == -ENOMEM)
+		sl_errors_add(errs, 0, "out of memory checking the policy intents");
 	t0 = t, t = cpu_ms(), st->rib_ms = t - t0;
 	/* the FIB changes are taken before the commit is final, so that the
 	 * forwarding plane can refuse them (and a failure here undoes all) */
@@ -245,6 +265,11 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 	if (rc == 0)
 		rc = sl_conf_commit(r->conf, errs);
 	t0 = t, t = cpu_ms(), st->commit_ms = t - t0;
+	if (rc == 0) {
+		commit_intents_adopt(r, &intents);
+		r->committed = true;
+	}
+	commit_intents_free(&intents);
 	if (rc < 0) {
 		/* roll back: the conf first, then the RIB re-derived from it */
 		struct sl_errors ignored = {0};

@@ -167,6 +167,9 @@ static int classify(struct sync *s, const struct sl_conf_change *c)
 	case SL_CHG_FIREWALL:
 	case SL_CHG_RULESET:
 		return 0; /* enforced by the forwarding plane, not the RIB */
+	case SL_CHG_INTENTS:
+	case SL_CHG_INTENT:
+		return 0; /* checked against the RIB after the sync (commit_intent.c) */
 	case SL_CHG_OTHER:
 		break;
 	}

@@ -90,6 +90,8 @@ enum sl_dyn_result {
 	SL_DYN_BAD, /* refused by the RIB (a path into another VRF, host bits, ...) */
 	SL_DYN_NOMEM,
 	SL_DYN_FIB_FULL, /* the forwarding plane refused the batch: undone */
+	SL_DYN_INTENT, /* it would break a `policy intent` even unleaked: not installed */
+	SL_DYN_NOT_LEAKED, /* leaked it would break a `policy intent`: installed, kept out of leaks */
 	SL_DYN__COUNT
 };
 extern const char *const sl_dyn_result_names[SL_DYN__COUNT];

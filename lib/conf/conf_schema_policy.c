@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Schema: policy prefix-list NAME rule N {...}, policy route-map NAME rule N {...} */
+/*
+ * Schema: policy prefix-list NAME rule N {...}, policy route-map NAME rule N {...},
+ * policy intent NAME deny from VRF to VRF,
+ * policy intent NAME require from VRF to VRF address A.B.C.D (lib/commit's
+ * commit_intent.c checks them at every commit).
+ */
 #include "conf_priv.h"
 
 static const struct conf_schema s_action = {"action", CONF_LEAF, &conf_t_permit_deny};
@@ -29,7 +34,24 @@ static const struct conf_schema s_route_map = {"route-map", CONF_TAG, &conf_t_po
 	CONF_KIDS(&s_description, &s_rm_rule), CONF_OBJ_ROUTE_MAP, .chg = SL_CHG_ROUTE_MAP,
 	.chg_all = SL_CHG_ROUTE_MAPS};
 
+/* one rule per intent: deny|require, one `from`, one `to` (conf_check_intent) */
+static const struct conf_schema s_intent_addr = {"address", CONF_LEAF, &conf_t_ipv4};
+static const struct conf_schema s_intent_to_deny = {"to", CONF_TAG, &conf_t_vrf_ref};
+static const struct conf_schema s_intent_to_require = {
+	"to", CONF_TAG, &conf_t_vrf_ref, CONF_KIDS(&s_intent_addr)};
+static const struct conf_schema s_intent_from_deny = {
+	"from", CONF_TAG, &conf_t_vrf_ref, CONF_KIDS(&s_intent_to_deny)};
+static const struct conf_schema s_intent_from_require = {
+	"from", CONF_TAG, &conf_t_vrf_ref, CONF_KIDS(&s_intent_to_require)};
+static const struct conf_schema s_intent_deny = {
+	"deny", CONF_CONTAINER, NULL, CONF_KIDS(&s_intent_from_deny)};
+static const struct conf_schema s_intent_require = {
+	"require", CONF_CONTAINER, NULL, CONF_KIDS(&s_intent_from_require)};
+static const struct conf_schema s_intent = {"intent", CONF_TAG, &conf_t_policy_name,
+	CONF_KIDS(&s_description, &s_intent_deny, &s_intent_require), CONF_OBJ_INTENT,
+	.chg = SL_CHG_INTENT, .chg_all = SL_CHG_INTENTS, .check = conf_check_intent};
+
 static const struct conf_schema s_policy = {"policy", CONF_CONTAINER, NULL,
-	CONF_KIDS(&s_prefix_list, &s_route_map), .chg = SL_CHG_POLICIES};
+	CONF_KIDS(&s_prefix_list, &s_route_map, &s_intent), .chg = SL_CHG_POLICIES};
 
 CONF_SCHEMA_REGISTER(s_policy, 30)

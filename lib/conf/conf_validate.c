@@ -429,6 +429,64 @@ void conf_check_ruleset(struct conf_vctx *v, const struct sl_conf_node *n, unsig
 	check_ruleset(v, n, line);
 }
 
+/* policy intent N: one rule, deny or require, with one `from` and one `to`
+ * (other VRFs), and require with its address. The VRFs themselves are
+ * references (checked as such: they must be configured). */
+void conf_check_intent(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
+{
+	const struct sl_conf_node *deny = sl_conf_child(n, "deny");
+	const struct sl_conf_node *req = sl_conf_child(n, "require");
+	const struct sl_conf_node *rule = deny ? deny : req, *from, *to;
+	const char *word = deny ? "deny" : "require";
+	size_t cur = 0;
+
+	if (deny && req) {
+		ERR(v, line,
+			"policy intent %s: both 'deny' and 'require' (an intent is one rule: "
+			"delete 'policy intent %s deny' or 'policy intent %s require')",
+			n->name, n->name, n->name);
+		return;
+	}
+	if (rule == NULL) {
+		ERR(v, line,
+			"policy intent %s: no rule (valid: 'policy intent %s deny from VRF to VRF' "
+			"or 'policy intent %s require from VRF to VRF address A.B.C.D')",
+			n->name, n->name, n->name);
+		return;
+	}
+	const struct sl_conf_node *froms = sl_conf_child(rule, "from");
+	if (froms == NULL || sl_conf_child_count(froms) != 1) {
+		ERR(v, line,
+			"policy intent %s %s: %s 'from' VRF (an intent names exactly one; valid: "
+			"'policy intent %s %s from VRF to VRF%s')",
+			n->name, word, froms ? "more than one" : "no", n->name, word,
+			deny ? "" : " address A.B.C.D");
+		return;
+	}
+	from = sl_conf_child_next(froms, &cur);
+	const struct sl_conf_node *tos = sl_conf_child(from, "to");
+	if (tos == NULL || sl_conf_child_count(tos) != 1) {
+		ERR(v, line,
+			"policy intent %s %s from %s: %s 'to' VRF (an intent names exactly one; "
+			"valid: 'policy intent %s %s from %s to VRF%s')",
+			n->name, word, from->name, tos ? "more than one" : "no", n->name, word,
+			from->name, deny ? "" : " address A.B.C.D");
+		return;
+	}
+	cur = 0;
+	to = sl_conf_child_next(tos, &cur);
+	if (strcmp(from->name, to->name) == 0)
+		ERR(v, line,
+			"policy intent %s %s from %s to %s: 'from' and 'to' are the same VRF "
+			"(valid: two different VRFs)",
+			n->name, word, from->name, to->name);
+	if (req && sl_conf_leaf_value(to, "address") == NULL)
+		ERR(v, line,
+			"policy intent %s require from %s to %s: no address (valid: 'policy intent "
+			"%s require from %s to %s address A.B.C.D')",
+			n->name, from->name, to->name, n->name, from->name, to->name);
+}
+
 static void check_specific(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
 {
 	if (n->schema->check != NULL)

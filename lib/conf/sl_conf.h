@@ -195,6 +195,8 @@ enum sl_conf_obj_kind {
 	SL_CHG_ROUTE_MAP, /* policy route-map N: name = N */
 	SL_CHG_FIREWALL, /* [firewall], [firewall ipv4], [firewall ipv4 name] */
 	SL_CHG_RULESET, /* firewall ipv4 name N: name = N */
+	SL_CHG_INTENTS, /* [policy intent] */
+	SL_CHG_INTENT, /* policy intent N: name = N */
 };
 
 /* A changed path as a typed record. Strings are owned by conf (valid until

@@ -60,6 +60,8 @@ bool rib_export_compute(
 		const struct rib_cand *c = &e->cands[i];
 		if (!c->active)
 			break;
+		if (c->noexport) /* kept out of leaks (a policy intent) */
+			continue;
 		/* BGP's own routes are in its table: always exported */
 		if ((c->source == SL_SRC_CONNECTED && (all || vrf->bgp.redist_connected)) ||
 			(c->source == SL_SRC_STATIC && (all || vrf->bgp.redist_static)) ||

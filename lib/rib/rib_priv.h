@@ -49,6 +49,7 @@ struct rib_cand {
 	name_id rmap;
 	name_id cfg_vrf;
 	uint16_t weight; /* statics: ECMP share; 0 for other sources */
+	uint8_t noexport; /* a routing daemon's path never exported (RIB_SRC_NOEXPORT) */
 	uint32_t rmap_seq;
 	uint32_t metric;
 	uint32_t local_pref;
@@ -60,11 +61,20 @@ struct rib_static_cfg {
 	uint8_t type; /* enum sl_static_type */
 	uint8_t distance;
 	uint8_t weight; /* 1..SL_WEIGHT_MAX */
-	uint8_t source; /* 0: configuration; SL_SRC_BGP, SL_SRC_OSPF: sl_rib_proto_set */
+	/* 0: configuration; SL_SRC_BGP, SL_SRC_OSPF: sl_rib_proto_set, with
+	 * RIB_SRC_NOEXPORT or'ed in for a path never exported (rib_cfg_source) */
+	uint8_t source;
 	name_id ifname;
 	name_id vrf; /* 0 = own VRF */
 	uint32_t gw;
 };
+
+#define RIB_SRC_NOEXPORT 0x80
+/* The source of a static/daemon path without its flag bits. */
+static inline uint8_t rib_cfg_source(const struct rib_static_cfg *s)
+{
+	return s->source & (uint8_t)~RIB_SRC_NOEXPORT;
+}
 
 /* What a VRF exports for one prefix (after its export route-map). */
 struct rib_export {

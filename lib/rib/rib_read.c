@@ -74,6 +74,17 @@ const char *sl_rib_vrf_name(const struct sl_rib *rib, uint32_t vrf_id)
 	return rib_name(rib, rib->vrfs[vrf_id]->name);
 }
 
+const char *sl_rib_iface_vrf(const struct sl_rib *rib, const char *ifname)
+{
+	name_id id = rib_name_find(rib, ifname);
+	if (id == 0)
+		return NULL;
+	for (size_t i = 0; i < rib->n_ifaces; i++)
+		if (rib->ifaces[i]->name == id)
+			return sl_rib_vrf_name(rib, rib->ifaces[i]->vrf_id);
+	return NULL;
+}
+
 const char *sl_rib_vrf_by_table(const struct sl_rib *rib, uint32_t table)
 {
 	for (uint32_t i = 0; i < SL_VRF_MAX; i++)
@@ -92,7 +103,7 @@ void sl_rib_proto_foreach(const struct sl_rib *rib,
 			const struct rib_entry *e = vrf->routes.slots[i];
 			uint8_t seen = 0; /* one call per source of the entry */
 			for (size_t k = 0; e && k < e->n_statics; k++) {
-				uint8_t src = rib_entry_statics(e)[k].source;
+				uint8_t src = rib_cfg_source(&rib_entry_statics(e)[k]);
 				if (src == 0 || (seen & (1u << (src & 7))))
 					continue;
 				seen |= (uint8_t)(1u << (src & 7));
@@ -113,13 +124,14 @@ int sl_rib_proto_get(const struct sl_rib *rib, const char *vrf_name, struct sl_p
 	size_t n = 0;
 	for (size_t i = 0; e && i < e->n_statics; i++) {
 		const struct rib_static_cfg *s = &rib_entry_statics(e)[i];
-		if (s->source != source)
+		if (rib_cfg_source(s) != source)
 			continue;
 		if (n == max)
 			return -ENOSPC;
 		struct sl_static_nh *o = &nhs[n++];
 		memset(o, 0, sizeof(*o));
 		o->type = (enum sl_static_type)s->type;
+		o->noexport = (s->source & RIB_SRC_NOEXPORT) != 0;
 		o->gw = s->gw;
 		o->distance = s->distance;
 		o->weight = s->weight;
@@ -141,6 +153,7 @@ static void route_fill(
 	r->local_pref = c->local_pref;
 	r->active = c->active;
 	r->selected = i == 0 && c->active;
+	r->noexport = c->noexport;
 	r->multipath = i > 0 && i < rib_paths_of(e->cands, e->n_cands);
 	r->weight = (uint8_t)c->weight;
 	rib_nh_export(rib, &c->nh, &r->nh);
@@ -386,6 +399,8 @@ static void cand_dump(const struct sl_rib *rib, const struct rib_entry *e, size_
 	nh_dump(rib, &c->nh, out);
 	if (c->weight > 1)
 		fprintf(out, " weight %u", c->weight);
+	if (c->noexport)
+		fprintf(out, " noexport");
 	if (c->origin_vrf) {
 		fprintf(out, " origin %s ", rib_name(rib, c->origin_vrf));
 		nh_dump(rib, &c->origin_nh, out);

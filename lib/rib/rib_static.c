@@ -370,7 +370,10 @@ size_t rib_static_cands(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entr
 		const struct rib_iface *ifc;
 
 		memset(c, 0, sizeof(*c));
-		c->source = s->source ? s->source : leak ? SL_SRC_STATIC_LEAK : SL_SRC_STATIC;
+		c->source = rib_cfg_source(s) ? rib_cfg_source(s)
+			    : leak	      ? SL_SRC_STATIC_LEAK
+					      : SL_SRC_STATIC;
+		c->noexport = (s->source & RIB_SRC_NOEXPORT) != 0;
 		c->distance = s->distance;
 		c->weight = s->weight;
 		c->local_pref = RIB_LOCAL_PREF_DEFAULT;
@@ -467,7 +470,7 @@ static int cfg_replace(struct sl_rib *rib, const char *vrf_name, struct sl_prefi
 		return -ENOENT;
 	e = rib_table_find(&vrf->routes, prefix.addr, prefix.len);
 	for (size_t i = 0; e && i < e->n_statics; i++)
-		kept += rib_entry_statics(e)[i].source != source;
+		kept += rib_cfg_source(&rib_entry_statics(e)[i]) != source;
 	if (kept + n > 255)
 		return -EINVAL;
 	if (kept + n) {
@@ -477,14 +480,14 @@ static int cfg_replace(struct sl_rib *rib, const char *vrf_name, struct sl_prefi
 	}
 	kept = 0;
 	for (size_t i = 0; e && i < e->n_statics; i++)
-		if (rib_entry_statics(e)[i].source != source)
+		if (rib_cfg_source(&rib_entry_statics(e)[i]) != source)
 			cfg[kept++] = rib_entry_statics(e)[i];
 	for (size_t i = 0; i < n; i++) {
 		if ((rc = cfg_from_nh(rib, vrf, &nhs[i], &cfg[kept + i])) < 0) {
 			free(cfg);
 			return rc;
 		}
-		cfg[kept + i].source = source;
+		cfg[kept + i].source = source | (source && nhs[i].noexport ? RIB_SRC_NOEXPORT : 0);
 	}
 	n += kept;
 	if (e == NULL && n)

@@ -122,6 +122,10 @@ struct sl_static_nh {
 	char vrf[SL_NAME_MAX]; /* "" = the route's own VRF */
 	uint8_t distance; /* 1..255 */
 	uint8_t weight; /* ECMP share, 1..SL_WEIGHT_MAX; 0 = 1 */
+	/* sl_rib_proto_set only: the path is never exported (not leaked into
+	 * other VRFs); lib/commit sets it on a routing daemon's route that
+	 * would break a policy intent if leaked. */
+	bool noexport;
 };
 
 /* Replace every static next hop of (vrf, prefix); n = 0 removes the route.
@@ -137,8 +141,10 @@ int sl_rib_static_set(struct sl_rib *rib, const char *vrf, struct sl_prefix pref
  * n = 0 withdraws them. They live beside the static configuration and
  * compete with it by distance; gateways resolve recursively as a static's
  * do; a VRF exports its BGP routes, and its OSPF routes when no
- * `redistribute` narrows what it exports. -EINVAL: bad source, prefix, or a
- * next hop into another VRF.
+ * `redistribute` narrows what it exports. Paths with `noexport` set are
+ * installed but never exported (lib/commit keeps a route that would break a
+ * policy intent out of leaks). -EINVAL: bad source, prefix, or a next hop
+ * into another VRF.
  */
 int sl_rib_proto_set(struct sl_rib *rib, const char *vrf, struct sl_prefix prefix,
 	enum sl_rt_source source, const struct sl_static_nh *nhs, size_t n);
@@ -261,6 +267,7 @@ struct sl_route {
 	uint32_t local_pref;
 	bool active; /* resolvable (a cross-VRF next-hop may not be) */
 	bool selected; /* the best active candidate: installed in the FIB */
+	bool noexport; /* a routing daemon's path kept out of leaks (sl_static_nh) */
 	/* another path of the selected route (ECMP): installed with it; listed
 	 * right after the selected candidate */
 	bool multipath;
@@ -293,6 +300,9 @@ void sl_rib_vrf_foreach(
 int sl_rib_vrf_info(const struct sl_rib *rib, const char *name, struct sl_vrf_info *out);
 /* VRF name of an id, NULL if unused. */
 const char *sl_rib_vrf_name(const struct sl_rib *rib, uint32_t vrf_id);
+/* The VRF (sl_rib_iface_set) interface ifname is bound to, NULL if unknown:
+ * where a packet sent out of it has gone (lib/commit's intent check). */
+const char *sl_rib_iface_vrf(const struct sl_rib *rib, const char *ifname);
 
 /* Every candidate of a VRF, prefixes in sl_prefix_cmp order, candidates of
  * one prefix selected first. -ENOENT for an unknown VRF. */

@@ -118,7 +118,8 @@ static int cmd_policy(struct show_ctx *ctx, int argc, char **argv)
 	if (argc < 1 || argc > 2 ||
 		(strcmp(argv[0], "prefix-list") != 0 && strcmp(argv[0], "route-map") != 0)) {
 		fprintf(ctx->err,
-			"usage: show policy prefix-list [NAME] | show policy route-map [NAME]\n");
+			"usage: show policy prefix-list [NAME] | show policy route-map [NAME] | "
+			"show policy intent [NAME]\n");
 		return -EINVAL;
 	}
 	plist = strcmp(argv[0], "prefix-list") == 0;

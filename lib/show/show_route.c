@@ -98,6 +98,8 @@ static void route_line(struct show_ctx *ctx, const struct sl_route *rt)
 		fprintf(ctx->out, " (vrf %s)", rt->cfg_vrf);
 	if (!rt->active)
 		fprintf(ctx->out, " inactive");
+	if (rt->noexport)
+		fprintf(ctx->out, " (not leaked: policy intent)");
 	fputc('\n', ctx->out);
 	for (size_t i = 1; i < n_op; i++)
 		path_line(ctx, width, &op.nh[i], op.weight[i], rt->origin_vrf);
@@ -115,6 +117,8 @@ static json_t *route_json(struct show_ctx *ctx, const struct sl_route *rt)
 		return NULL;
 	json_object_set_new(o, "installed", json_boolean(rt->selected || rt->multipath));
 	json_object_set_new(o, "multipath", json_boolean(rt->multipath));
+	if (rt->noexport)
+		json_object_set_new(o, "notLeaked", json_true());
 	if (rt->weight > 0)
 		json_object_set_new(o, "weight", json_integer(rt->weight));
 	struct origin_paths op;

@@ -154,6 +154,10 @@ struct sl_errors {
 	size_t n, cap;
 };
 
+/* Make room for one more element in the array *arr (n used, *cap allocated,
+ * elements of size bytes): doubles it (16 at first). 0 or -ENOMEM (*arr kept). */
+int sl_grow(void *arr, size_t *cap, size_t n, size_t size);
+
 /* Append a formatted error; on allocation failure the error is counted in
  * a final "(more errors)" entry rather than lost silently. */
 void sl_errors_add(struct sl_errors *e, unsigned line, const char *fmt, ...)

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Located error lists: every layer reports "line N: what, where, what is valid". */
+/* Located error lists: every layer reports "line N: what, where, what is valid";
+ * and the array growth every layer's lists use (sl_grow). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,4 +42,18 @@ void sl_errors_free(struct sl_errors *e)
 	free(e->v);
 	e->v = NULL;
 	e->n = e->cap = 0;
+}
+
+int sl_grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+	void **p = arr;
+	if (n < *cap)
+		return 0;
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *v = realloc(*p, ncap * size);
+	if (v == NULL)
+		return -ENOMEM;
+	*p = v;
+	*cap = ncap;
+	return 0;
 }

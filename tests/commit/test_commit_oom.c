@@ -9,7 +9,8 @@
  *  - accepted: the state and the FIB change count are those of the same
  *    commit without a failure (a change the RIB could not record would make
  *    the RIB and the FIB differ).
- * Never a crash (the ASan build runs this too).
+ * Never a crash (the ASan build runs this too). Also with isolation intents
+ * in the commit (their check allocates the VRFs' forwarding maps).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -85,6 +86,21 @@ static const char *change =
 	"set vrf name SHARED protocols bgp address-family ipv4-unicast route-target "
 	"export 65000:20\n"
 	"delete vrf name CUSTOMER-A protocols static route 10.100.0.0/16\n";
+
+/* The same with isolation intents, checked in the commit (commit_intent.c). */
+static char *with_intents(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	fputs(change, f);
+	fputs("set policy intent A-NOT-B deny from CUSTOMER-A to CUSTOMER-B\n"
+	      "set policy intent B-NOT-A deny from CUSTOMER-B to CUSTOMER-A\n"
+	      "set policy intent A-DNS require from CUSTOMER-A to SHARED address 10.100.0.10\n",
+		f);
+	fclose(f);
+	return buf;
+}
 
 /* Deletes: a VRF with its interface binding and the route leaking into it. */
 static const char *removal = "delete vrf name SHARED protocols static route 10.1.0.0/24\n"
@@ -173,6 +189,14 @@ static void test_additions(void **state)
 	every_allocation_fails_once(change);
 }
 
+static void test_intents(void **state)
+{
+	(void)state;
+	char *c = with_intents();
+	every_allocation_fails_once(c);
+	free(c);
+}
+
 static void test_removals(void **state)
 {
 	(void)state;
@@ -184,6 +208,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_additions),
 		cmocka_unit_test(test_removals),
+		cmocka_unit_test(test_intents),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,6 +87,39 @@ static void test_installed_and_leaked(void **state)
 	sl_rib_free(rib);
 }
 
+/* A path set with noexport is installed and never exported: CUST does not
+ * import it; proto_get gives the flag back; set again without it, it leaks. */
+static void test_noexport(void **state)
+{
+	(void)state;
+	struct sl_rib *rib = base();
+	struct sl_static_nh nh = via("203.0.113.1", 20), got[2];
+	char *before = t_dump(rib);
+	nh.noexport = true;
+	assert_int_equal(
+		sl_rib_proto_set(rib, "INTERNET", tp("198.51.100.0/24"), SL_SRC_BGP, &nh, 1), 0);
+	assert_string_equal(line_of(rib, "INTERNET", "198.51.100.0/24"),
+		"B>* 198.51.100.0/24 [20/0] via 203.0.113.1 eth4");
+	assert_string_equal(line_of(rib, "CUST", "198.51.100.0/24"), "");
+	assert_int_equal(
+		sl_rib_proto_get(rib, "INTERNET", tp("198.51.100.0/24"), SL_SRC_BGP, got, 2), 1);
+	assert_true(got[0].noexport);
+	nh.noexport = false;
+	assert_int_equal(
+		sl_rib_proto_set(rib, "INTERNET", tp("198.51.100.0/24"), SL_SRC_BGP, &nh, 1), 0);
+	assert_string_not_equal(line_of(rib, "CUST", "198.51.100.0/24"), "");
+	assert_int_equal(
+		sl_rib_proto_get(rib, "INTERNET", tp("198.51.100.0/24"), SL_SRC_BGP, got, 2), 1);
+	assert_false(got[0].noexport);
+	/* and withdrawn: the table as before */
+	assert_int_equal(
+		sl_rib_proto_set(rib, "INTERNET", tp("198.51.100.0/24"), SL_SRC_BGP, NULL, 0), 0);
+	char *after = t_dump(rib);
+	assert_string_equal(before, after);
+	free(before), free(after);
+	sl_rib_free(rib);
+}
+
 /* A static at distance 1 beats BGP's 20; the configuration removing its
  * static leaves the BGP route (and the daemon withdrawing leaves the static). */
 static void test_distance_and_separation(void **state)
@@ -227,6 +260,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_installed_and_leaked),
+		cmocka_unit_test(test_noexport),
 		cmocka_unit_test(test_distance_and_separation),
 		cmocka_unit_test(test_static_foreach_skips_proto),
 		cmocka_unit_test(test_recursion_and_ecmp),
