@@ -19,6 +19,10 @@ struct sl_router {
 	struct sl_apply_stats stats; /* of the last sl_router_apply */
 	sl_router_prepare_fn prepare;
 	void *prepare_ctx;
+	/* warnings of the last successful sl_router_apply: notices of no-op
+	 * lines, and with `lint` the whole-configuration advice (sl_conf_lint) */
+	struct sl_errors warns;
+	bool lint;
 };
 
 /* Move the RIB's change log behind the changes not yet taken (0, -ENOMEM). */

@@ -32,6 +32,7 @@ void sl_router_free(struct sl_router *r)
 	sl_fib_changes_free_paths(r->changes, r->n_changes);
 	free(r->changes);
 	free(r->ifaces);
+	sl_errors_free(&r->warns);
 	free(r);
 }
 
@@ -164,6 +165,36 @@ static double cpu_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+const struct sl_errors *sl_router_warnings(const struct sl_router *r)
+{
+	return &r->warns;
+}
+
+void sl_router_lint(struct sl_router *r, bool on)
+{
+	r->lint = on;
+}
+
+static int warn_cmp(const void *a, const void *b)
+{
+	const struct sl_error *x = a, *y = b;
+	/* line 0 (the whole configuration) last; one line's by text (qsort is
+	 * not stable: the order stays the same from run to run) */
+	unsigned lx = x->line ? x->line : ~0u, ly = y->line ? y->line : ~0u;
+	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x->msg, y->msg);
+}
+
+/* The transaction validated: what it used without effect, and advice. */
+static void warnings_collect(struct sl_router *r)
+{
+	sl_errors_clear(&r->warns);
+	sl_conf_notices(r->conf, &r->warns);
+	if (r->lint)
+		sl_conf_lint(r->conf, &r->warns);
+	if (r->warns.n > 1)
+		qsort(r->warns.v, r->warns.n, sizeof(*r->warns.v), warn_cmp);
+}
+
 void sl_router_apply_stats(const struct sl_router *r, struct sl_apply_stats *out)
 {
 	*out = r->stats;
@@ -221,8 +252,10 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 	st->paths = sl_conf_change_count(r->conf);
 	if (rc < 0) {
 		sl_conf_abort(r->conf);
+		sl_errors_clear(&r->warns);
 		return errs->n > before ? -EINVAL : rc;
 	}
+	warnings_collect(r); /* inside the transaction: lint knows the lines */
 
 	rc = commit_sync(r, errs);
 	if (rc == 0 && sl_rib_collisions(r->rib, &(const struct sl_rib_collision *){NULL}) > 0) {
@@ -248,6 +281,7 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 	if (rc < 0) {
 		/* roll back: the conf first, then the RIB re-derived from it */
 		struct sl_errors ignored = {0};
+		sl_errors_clear(&r->warns);
 		r->n_changes = had;
 		sl_conf_abort(r->conf);
 		commit_sync(r, &ignored);

@@ -27,7 +27,7 @@ static const struct conf_schema s_rm_rule = {"rule", CONF_TAG, &conf_t_rule_poli
 	CONF_KIDS(&s_action, &s_description, &s_match, &s_set)};
 static const struct conf_schema s_route_map = {"route-map", CONF_TAG, &conf_t_policy_name,
 	CONF_KIDS(&s_description, &s_rm_rule), CONF_OBJ_ROUTE_MAP, .chg = SL_CHG_ROUTE_MAP,
-	.chg_all = SL_CHG_ROUTE_MAPS};
+	.chg_all = SL_CHG_ROUTE_MAPS, .check = conf_check_route_map};
 
 static const struct conf_schema s_policy = {"policy", CONF_CONTAINER, NULL,
 	CONF_KIDS(&s_prefix_list, &s_route_map), .chg = SL_CHG_POLICIES};
