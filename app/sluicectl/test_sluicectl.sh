@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # sluicectl's contract without a daemon: exit statuses (0 ok, 1 configuration
 # errors, 2 usage), `FILE:LINE: message` and `FILE:LINE: warning: …`, --json
-# output, and the live client
-# against a missing socket.  Usage: test_sluicectl.sh SLUICECTL SOURCE_ROOT
+# output, and the live client against a missing socket.  Usage: test_sluicectl.sh SLUICECTL SOURCE_ROOT
 set -u
 ctl=$1
 top=$2

@@ -235,6 +235,7 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 	double t = cpu_ms(), t0;
 
 	memset(st, 0, sizeof(*st));
+	sl_errors_clear(&r->warns); /* a refused apply has none */
 	if (flags)
 		*flags = 0;
 	rc = sl_conf_begin(r->conf);
@@ -252,7 +253,6 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 	st->paths = sl_conf_change_count(r->conf);
 	if (rc < 0) {
 		sl_conf_abort(r->conf);
-		sl_errors_clear(&r->warns);
 		return errs->n > before ? -EINVAL : rc;
 	}
 	warnings_collect(r); /* inside the transaction: lint knows the lines */

@@ -72,13 +72,22 @@ static void lint_rds(struct lint *l, const struct sl_conf_node *vrfs)
 			v[n++] = (struct rd_use){val->name, vrf, val};
 	}
 	qsort(v, n, sizeof(*v), rd_use_cmp);
-	for (size_t i = 1; i < n; i++)
-		if (strcmp(v[i].rd, v[i - 1].rd) == 0)
-			WARN(l, v[i].val,
-				"vrf %s has the same rd %s as vrf %s (an RD tells one VRF's "
-				"routes from another's in the VPN table: give each VRF its own, "
-				"as VyOS expects)",
-				v[i].vrf->name, v[i].rd, v[i - 1].vrf->name);
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(v[i].rd, v[i - 1].rd) != 0)
+			continue;
+		/* told at the later of the two lines (the one that made the pair) */
+		const struct rd_use *a = &v[i - 1], *b = &v[i];
+		if (conf_lines_get(l->c, &l->lines, a->val) >
+			conf_lines_get(l->c, &l->lines, b->val)) {
+			a = &v[i];
+			b = &v[i - 1];
+		}
+		WARN(l, b->val,
+			"vrf %s has the same rd %s as vrf %s (an RD tells one VRF's routes "
+			"from another's in the VPN table: give each VRF its own, as VyOS "
+			"expects)",
+			b->vrf->name, b->rd, a->vrf->name);
+	}
 	free(v);
 }
 
