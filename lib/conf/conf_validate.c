@@ -304,8 +304,7 @@ static void check_actions(struct conf_vctx *v, const char *kind, const struct sl
 		if (!sl_conf_has(r, "action") && !no_action_seen(v, r))
 			ERR(v, at(v, r, line),
 				"%s %s rule %s: no 'action' (valid: permit, deny; as on VyOS, "
-				"every "
-				"rule needs one, and %s)",
+				"every rule needs one, and %s)",
 				kind, pol->name, r->name, how);
 }
 
