@@ -127,7 +127,7 @@ static void lint_policies(struct lint *l)
 	while ((p = sl_conf_child_next(pls, &cur)) != NULL) {
 		const struct conf_ref_head *h =
 			conf_refs_get(&l->c->refs, CONF_REF_PREFIX_LIST, p->name);
-		if (conf_plist_user(l->c, p->name, NULL) != NULL)
+		if (conf_plist_user(l->c, p->name) != NULL)
 			continue;
 		if (h == NULL || h->first == NULL)
 			WARN(l, p,

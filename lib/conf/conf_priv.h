@@ -199,9 +199,8 @@ const struct sl_conf_node *conf_rmap_applier(const struct sl_conf *c, const char
 /* The VRF (its name node) of a `route-map vpn import|export` value. */
 #define CONF_VRF_OF_RMAP_APPLIER(u) conf_up(u, 8)
 /* The applied route-map (its name node) whose rule matches prefix-list name,
- * NULL when none; *matcher (may be NULL) gets the match node. */
-const struct sl_conf_node *conf_plist_user(
-	const struct sl_conf *c, const char *name, const struct sl_conf_node **matcher);
+ * NULL when none. */
+const struct sl_conf_node *conf_plist_user(const struct sl_conf *c, const char *name);
 
 /* ---- the configuration and its transaction ---- */
 

@@ -130,8 +130,7 @@ const struct sl_conf_node *conf_rmap_applier(const struct sl_conf *c, const char
 	return h ? h->first : NULL;
 }
 
-const struct sl_conf_node *conf_plist_user(
-	const struct sl_conf *c, const char *name, const struct sl_conf_node **matcher)
+const struct sl_conf_node *conf_plist_user(const struct sl_conf *c, const char *name)
 {
 	/* only `policy route-map RM rule N match ip address prefix-list PL` names
 	 * prefix-lists: up from the value, PL prefix-list address ip match N rule RM */
@@ -139,11 +138,8 @@ const struct sl_conf_node *conf_plist_user(
 
 	for (const struct sl_conf_node *u = h ? h->first : NULL; u; u = u->ref_next) {
 		const struct sl_conf_node *rm = CONF_RMAP_OF_MATCH(u);
-		if (rm && conf_rmap_applier(c, rm->name) != NULL) {
-			if (matcher)
-				*matcher = u;
+		if (rm && conf_rmap_applier(c, rm->name) != NULL)
 			return rm;
-		}
 	}
 	return NULL;
 }

@@ -403,7 +403,7 @@ static void check_leak_firewall(struct conf_vctx *v, const struct sl_conf_node *
 static void check_prefix_list(struct conf_vctx *v, const struct sl_conf_node *pl, unsigned line)
 {
 	const struct sl_conf_node *rules = sl_conf_child(pl, "rule"), *r;
-	const struct sl_conf_node *rm = conf_plist_user(v->c, pl->name, NULL);
+	const struct sl_conf_node *rm = conf_plist_user(v->c, pl->name);
 	size_t cur = 0;
 
 	if (rm != NULL) {
