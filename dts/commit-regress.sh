@@ -79,4 +79,32 @@ done
 check "5 undo/redo cycles of the import committed ($ok)" test "$ok" = 5
 check "sluiced is still running after them" kill -0 "$TOPO_PID"
 check "w still reaches 10.10.3.1" topo_ping w 10.10.3.1 3
+
+# Issue 14 item 7, live: VyOS's recipe lines that sluice does not need commit
+# with one warning each and change no route; errors name the input line.
+before=$(topo_ctl show ip route vrf W 2>&1)
+vyos='set protocols bgp system-as 65000
+set vrf name W protocols bgp address-family ipv4-unicast import vpn
+set vrf name E protocols bgp address-family ipv4-unicast export vpn
+set vrf name E protocols bgp address-family ipv4-unicast label vpn export auto
+set vrf name W protocols bgp address-family ipv4-unicast label vpn export auto'
+topo_ctl configure - <<<"$vyos" >"$TOPO_RUN/vyos.out" 2>"$TOPO_RUN/vyos.err"
+check "VyOS's no-op lines commit" test $? = 0
+sed 's/^/  | /' "$TOPO_RUN/vyos.err"
+check "a warning for 'protocols bgp system-as', at line 1" \
+	grep -q "^1: warning: 'protocols bgp system-as' .* has no effect" "$TOPO_RUN/vyos.err"
+check "one warning for two 'label vpn export' lines, at line 4" \
+	grep -q "^4: warning: 'label vpn export' has no effect.*(and 1 more line)" "$TOPO_RUN/vyos.err"
+check "four warnings in all" test "$(grep -c 'warning:' "$TOPO_RUN/vyos.err")" = 4
+check "W's routes did not change" test "$(topo_ctl show ip route vrf W 2>&1)" = "$before"
+topo_ctl configure - >/dev/null 2>"$TOPO_RUN/ref.err" <<'EOT'
+set policy route-map OK rule 10 action permit
+set vrf name W protocols bgp address-family ipv4-unicast route-map vpn import NOPE
+EOT
+check "an undefined route-map is refused" test $? = 1
+check "... at the line that names it (2), not at W's first line" \
+	grep -q "^2: route-map 'NOPE' is not defined" "$TOPO_RUN/ref.err"
+# the raw control protocol (doc/operations.md): one request, then EOF
+check "nc -NU speaks the control protocol" grep -q '"status": *0' \
+	< <(printf '{"argv":["show","vrf"]}' | nc -NU "$TOPO_SOCK")
 dts_finish

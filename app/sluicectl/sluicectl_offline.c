@@ -9,13 +9,15 @@
 #include "sl_show.h"
 #include "sluicectl.h"
 
-static void errors_print(const char *file, const struct sl_errors *errs)
+/* FILE:LINE: [warning: ]message (FILE: ... when it has no line) */
+static void errors_print(const char *file, const struct sl_errors *errs, const char *kind)
 {
 	for (size_t i = 0; i < errs->n; i++) {
 		if (errs->v[i].line > 0)
-			fprintf(stderr, "%s:%u: %s\n", file, errs->v[i].line, errs->v[i].msg);
+			fprintf(stderr, "%s:%u: %s%s\n", file, errs->v[i].line, kind,
+				errs->v[i].msg);
 		else
-			fprintf(stderr, "%s: %s\n", file, errs->v[i].msg);
+			fprintf(stderr, "%s: %s%s\n", file, kind, errs->v[i].msg);
 	}
 }
 
@@ -59,15 +61,23 @@ int offline_run(const char *file, int argc, char **argv, bool json)
 	}
 	struct sl_errors errs = {0};
 	int status = EXIT_OK;
+	sl_router_lint(r, check); /* advice is what `check` is for */
 	int rc = sl_router_load_file(r, file, &errs);
 	if (rc < 0) {
 		if (errs.n > 0)
-			errors_print(file, &errs);
+			errors_print(file, &errs, "");
 		else
 			fprintf(stderr, "%s: %s\n", file, strerror(-rc));
 		status = EXIT_CONFIG;
 	} else if (check) {
-		printf("%s: configuration OK\n", file);
+		/* warnings do not fail the check: the file loads as it is */
+		const struct sl_errors *w = sl_router_warnings(r);
+		errors_print(file, w, "warning: ");
+		if (w->n > 0)
+			printf("%s: configuration OK, %zu warning%s\n", file, w->n,
+				w->n == 1 ? "" : "s");
+		else
+			printf("%s: configuration OK\n", file);
 		intent_warnings(r, file);
 	} else if (check_leaks) {
 		status = check_leaks_offline(r, argc, argv, json);

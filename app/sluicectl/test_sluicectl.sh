@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # sluicectl's contract without a daemon: exit statuses (0 ok, 1 configuration
-# errors, 2 usage), `FILE:LINE: message`, --json output, and the live client
-# against a missing socket.  Usage: test_sluicectl.sh SLUICECTL SOURCE_ROOT
+# errors, 2 usage), `FILE:LINE: message` and `FILE:LINE: warning: …`, --json
+# output, and the live client against a missing socket.  Usage: test_sluicectl.sh SLUICECTL SOURCE_ROOT
 set -u
 ctl=$1
 top=$2
@@ -55,6 +55,36 @@ grep_out err "^$tmp/bad.conf:3: " "errors are FILE:LINE: message"
 grep_out err "^$tmp/bad.conf:4: " "every error line is reported"
 expect 1 "a missing file" "$ctl" --offline "$tmp/none.conf" check
 grep_out err "^$tmp/none.conf: " "I/O errors are FILE: message"
+
+# warnings (issue 14 item 7): exit 0, FILE:LINE: warning: …, counted after OK
+cat >"$tmp/vyos.conf" <<'EOF'
+set protocols bgp system-as 65000
+set vrf name A table 10
+set vrf name B table 20
+set vrf name A protocols bgp system-as 65000
+set vrf name B protocols bgp system-as 65000
+set vrf name A protocols bgp address-family ipv4-unicast label vpn export auto
+set vrf name A protocols bgp address-family ipv4-unicast rd vpn export 65000:1
+set vrf name B protocols bgp address-family ipv4-unicast rd vpn export 65000:1
+EOF
+expect 0 "check a file with warnings" "$ctl" --offline "$tmp/vyos.conf" check
+grep_out err "^$tmp/vyos.conf:1: warning: 'protocols bgp system-as'" "a no-op line's notice"
+grep_out err "^$tmp/vyos.conf:6: warning: 'label vpn export' has no effect" "label vpn export"
+grep_out err "^$tmp/vyos.conf:8: warning: vrf B has the same rd 65000:1 as vrf A" "duplicate RD"
+grep_out out "^$tmp/vyos.conf: configuration OK, 3 warnings$" "check counts the warnings"
+expect 0 "show from a file with warnings" "$ctl" --offline "$tmp/vyos.conf" show vrf
+if grep -q warning "$tmp/err"; then
+	echo "FAIL: show prints check's warnings"
+	fails=$((fails + 1))
+else
+	echo "ok: show is not check: no warnings"
+fi
+printf '%s\n' 'set vrf name A table 10' 'set vrf name A protocols bgp system-as 1' \
+	'set policy route-map RM rule 10 action permit' 'set policy route-map RM rule 20 set metric 1' \
+	'set vrf name A protocols bgp address-family ipv4-unicast route-map vpn import RM' \
+	>"$tmp/noaction.conf"
+expect 1 "a rule without action in an applied route-map" "$ctl" --offline "$tmp/noaction.conf" check
+grep_out err "^$tmp/noaction.conf:4: route-map RM rule 20: no 'action'" "refused at the rule's line"
 
 expect 2 "no command after --offline FILE" "$ctl" --offline "$demo"
 expect 2 "an unknown offline command" "$ctl" --offline "$demo" frobnicate

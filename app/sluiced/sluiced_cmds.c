@@ -127,6 +127,21 @@ static void configure_log(struct sd *s, size_t bytes, double fib_ms, uint64_t pu
 		st.commit_ms, fib_ms, punts, pw->max_ms, pw->max_cpu_ms);
 }
 
+/* Errors and warnings of a commit: "FILE:LINE: msg" for the config file,
+ * "LINE: msg" for configure input; without a line, "FILE: msg" or
+ * "configure: msg". */
+static void errors_print(FILE *err, const char *file, const struct sl_errors *e, const char *kind)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		if (e->v[i].line == 0)
+			fprintf(err, "%s: %s%s\n", file ? file : "configure", kind, e->v[i].msg);
+		else if (file)
+			fprintf(err, "%s:%u: %s%s\n", file, e->v[i].line, kind, e->v[i].msg);
+		else
+			fprintf(err, "%u: %s%s\n", e->v[i].line, kind, e->v[i].msg);
+	}
+}
+
 /* One commit, then the FIB and the firewall follow it. input: set/delete lines
  * merged into the running configuration; reload: the config file becomes the
  * whole configuration (SIGHUP). Errors are reported as "what: line: msg". */
@@ -143,15 +158,15 @@ static int commit_and_sync(struct sd *s, const char *input, bool reload, FILE *e
 			: sl_router_apply(s->router, input, &errs, &flags);
 	if (rc < 0) {
 		sl_fib_unreserve(s->fib); /* a refused commit holds nothing */
-		for (size_t i = 0; i < errs.n; i++)
-			fprintf(err, "%s%s%u: %s\n", reload ? what : "", reload ? ":" : "",
-				errs.v[i].line, errs.v[i].msg);
+		errors_print(err, reload ? what : NULL, &errs, "");
 		if (errs.n == 0)
 			fprintf(err, "%s: %s\n", what, strerror(-rc));
 		sl_errors_free(&errs);
 		return SL_CTL_FAILED;
 	}
 	sl_errors_free(&errs);
+	/* lines accepted without effect (VyOS compatibility): said, not refused */
+	errors_print(err, reload ? what : NULL, sl_router_warnings(s->router), "warning: ");
 	double t = cpu_ms();
 	rc = sd_sync(s);
 	struct sl_slow_punt_wait pw;
@@ -203,7 +218,8 @@ int sd_reload(struct sd *s)
 	int rc = commit_and_sync(s, NULL, true, err);
 	fclose(err);
 	if (rc == SL_CTL_OK)
-		SD_LOG(NOTICE, "SIGHUP: %s reloaded", s->config_path);
+		SD_LOG(NOTICE, "SIGHUP: %s reloaded%s%s", s->config_path, len ? ":\n" : "",
+			len ? msg : "");
 	else
 		SD_LOG(ERR, "SIGHUP: %s not reloaded, the running configuration is kept:\n%s",
 			s->config_path, msg);

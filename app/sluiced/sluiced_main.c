@@ -133,10 +133,11 @@ static int parse_args(int argc, char **argv)
 	return 0;
 }
 
-static void print_errors(const char *what, const struct sl_errors *errs)
+static void print_errors(const char *what, const struct sl_errors *errs, const char *kind)
 {
 	for (size_t i = 0; i < errs->n; i++)
-		fprintf(stderr, "sluiced: %s:%u: %s\n", what, errs->v[i].line, errs->v[i].msg);
+		fprintf(stderr, "sluiced: %s:%u: %s%s\n", what, errs->v[i].line, kind,
+			errs->v[i].msg);
 }
 
 /* Spread every (port, rx queue) over the workers. */
@@ -258,7 +259,7 @@ int main(int argc, char **argv)
 		int e = sl_router_load_file(sd.router, sd.config_path, &errs);
 		if (e < 0) {
 			if (errs.n > 0)
-				print_errors(sd.config_path, &errs);
+				print_errors(sd.config_path, &errs, "");
 			else
 				fprintf(stderr, "sluiced: cannot load %s: %s\n", sd.config_path,
 					strerror(-e));
@@ -266,6 +267,7 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		sl_errors_free(&errs);
+		print_errors(sd.config_path, sl_router_warnings(sd.router), "warning: ");
 	}
 
 	sd.n_ports = rte_eth_dev_count_avail();

@@ -39,6 +39,10 @@ struct sl_router {
 	/* a commit has succeeded: the first one (a start-up configuration)
 	 * accepts require intents that do not hold yet (commit_intent.c) */
 	bool committed;
+	/* warnings of the last successful sl_router_apply: notices of no-op
+	 * lines, and with `lint` the whole-configuration advice (sl_conf_lint) */
+	struct sl_errors warns;
+	bool lint;
 };
 
 /* ---- commit_intent.c ---- */

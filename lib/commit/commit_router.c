@@ -33,6 +33,7 @@ void sl_router_free(struct sl_router *r)
 	free(r->changes);
 	free(r->ifaces);
 	commit_intents_router_free(r);
+	sl_errors_free(&r->warns);
 	free(r);
 }
 
@@ -181,6 +182,36 @@ static double cpu_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+const struct sl_errors *sl_router_warnings(const struct sl_router *r)
+{
+	return &r->warns;
+}
+
+void sl_router_lint(struct sl_router *r, bool on)
+{
+	r->lint = on;
+}
+
+static int warn_cmp(const void *a, const void *b)
+{
+	const struct sl_error *x = a, *y = b;
+	/* line 0 (the whole configuration) last; one line's by text (qsort is
+	 * not stable: the order stays the same from run to run) */
+	unsigned lx = x->line ? x->line : ~0u, ly = y->line ? y->line : ~0u;
+	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x->msg, y->msg);
+}
+
+/* The transaction validated: what it used without effect, and advice. */
+static void warnings_collect(struct sl_router *r)
+{
+	sl_errors_clear(&r->warns);
+	sl_conf_notices(r->conf, &r->warns);
+	if (r->lint)
+		sl_conf_lint(r->conf, &r->warns);
+	if (r->warns.n > 1)
+		qsort(r->warns.v, r->warns.n, sizeof(*r->warns.v), warn_cmp);
+}
+
 void sl_router_apply_stats(const struct sl_router *r, struct sl_apply_stats *out)
 {
 	*out = r->stats;
@@ -221,6 +252,7 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 	double t = cpu_ms(), t0;
 
 	memset(st, 0, sizeof(*st));
+	sl_errors_clear(&r->warns); /* a refused apply has none */
 	if (flags)
 		*flags = 0;
 	rc = sl_conf_begin(r->conf);
@@ -240,6 +272,7 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 		sl_conf_abort(r->conf);
 		return errs->n > before ? -EINVAL : rc;
 	}
+	warnings_collect(r); /* inside the transaction: lint knows the lines */
 
 	rc = commit_sync(r, errs);
 	if (rc == 0 && sl_rib_collisions(r->rib, &(const struct sl_rib_collision *){NULL}) > 0) {
@@ -273,6 +306,7 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 	if (rc < 0) {
 		/* roll back: the conf first, then the RIB re-derived from it */
 		struct sl_errors ignored = {0};
+		sl_errors_clear(&r->warns);
 		r->n_changes = had;
 		sl_conf_abort(r->conf);
 		commit_sync(r, &ignored);

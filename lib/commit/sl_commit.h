@@ -48,6 +48,17 @@ enum sl_apply_flags {
  */
 int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *errs, unsigned *flags);
 
+/*
+ * Warnings of the last successful sl_router_apply (or replace, or load), in
+ * line order (line 0, the whole configuration's, last): one notice per VyOS
+ * keyword accepted without effect (sl_conf_notices), and, with lint on, the
+ * advice of sl_conf_lint (duplicate RDs, policies applied nowhere, static
+ * leaks past an import route-map). Valid until the next apply. Lint is off by
+ * default: it walks the whole configuration (`sluicectl check` turns it on).
+ */
+const struct sl_errors *sl_router_warnings(const struct sl_router *r);
+void sl_router_lint(struct sl_router *r, bool on);
+
 /* Where the last sl_router_apply spent its time: CPU time of the calling
  * thread, in ms (benchmarks and sluiced's commit log line). */
 struct sl_apply_stats {

@@ -252,7 +252,7 @@ static int set_one(struct sl_conf *c, const struct plan *p, const char *last_val
 				free(child);
 				return rc;
 			}
-			if ((rc = conf_txn_created(c, child)) < 0) {
+			if ((rc = conf_txn_created(c, child, line)) < 0) {
 				conf_node_detach(child);
 				free(child);
 				return rc;
@@ -281,6 +281,13 @@ static int set_one(struct sl_conf *c, const struct plan *p, const char *last_val
 static int do_set(struct sl_conf *c, const struct plan *p, unsigned line)
 {
 	int rc = set_one(c, p, NULL, line);
+
+	/* a VyOS keyword without effect here: kept (it renders back), noticed */
+	for (int i = 0; rc == 0 && i < p->n; i++)
+		if (!p->st[i].is_value && p->st[i].schema->noop != NULL) {
+			rc = conf_notice_record(c, p->st[i].schema, line);
+			break;
+		}
 
 	for (int i = 0; rc == 0 && i < p->nextra; i++)
 		rc = set_one(c, p, p->extra[i], line);

@@ -60,7 +60,7 @@ extern const struct conf_type conf_t_ipv4, conf_t_prefix, conf_t_ifaddr, conf_t_
 	conf_t_fw_protocol, conf_t_permit_deny, conf_t_fw_action, conf_t_fw_state, conf_t_u8,
 	conf_t_ge_le, conf_t_distance, conf_t_weight, conf_t_u32_any, conf_t_rule_policy,
 	conf_t_vlan, conf_t_mtu, conf_t_vif_mtu, conf_t_table, conf_t_asn, conf_t_fw_rule,
-	conf_t_port, conf_t_src_valid;
+	conf_t_port, conf_t_src_valid, conf_t_label;
 
 /* ---- schema (conf_schema.c + conf_schema_*.c) ---- */
 
@@ -90,8 +90,8 @@ enum conf_obj {
 struct conf_vctx;
 typedef void conf_check_fn(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line);
 conf_check_fn conf_check_iface, conf_check_vrf, conf_check_vrf_table, conf_check_vrf_bgp,
-	conf_check_leak_firewall, conf_check_route, conf_check_prefix_list, conf_check_ruleset,
-	conf_check_intent;
+	conf_check_leak_firewall, conf_check_route, conf_check_prefix_list, conf_check_route_map,
+	conf_check_ruleset, conf_check_intent;
 
 struct conf_schema {
 	const char *name; /* the keyword */
@@ -107,6 +107,9 @@ struct conf_schema {
 	/* The semantic check of an object at this node (TAG: at its values);
 	 * NULL: none. Run for each object a transaction touched. */
 	conf_check_fn *check;
+	/* Accepted for VyOS compatibility but without effect in sluice: a `set`
+	 * line through this keyword gets this one-line notice (sl_conf_notices). */
+	const char *noop;
 };
 
 /* A NULL-terminated children list, written in place in a schema initializer. */
@@ -153,6 +156,13 @@ struct sl_conf_node {
 };
 
 uint32_t conf_hash(const char *s);
+/* n's ancestor k levels up (NULL past the root). */
+static inline const struct sl_conf_node *conf_up(const struct sl_conf_node *n, int k)
+{
+	while (k-- > 0 && n != NULL)
+		n = n->parent;
+	return n;
+}
 struct sl_conf_node *conf_node_new(
 	const char *name, const struct conf_schema *schema, bool is_value);
 struct sl_conf_node *conf_node_child(const struct sl_conf_node *n, const char *name);
@@ -182,12 +192,23 @@ void conf_refs_del_tree(struct conf_refs *r, struct sl_conf_node *n);
 struct conf_ref_head *conf_refs_get(
 	const struct conf_refs *r, enum conf_ref kind, const char *name);
 void conf_refs_free(struct conf_refs *r);
+/* Policies in use. The `route-map vpn import|export` value node that applies
+ * route-map name, NULL when none does. */
+const struct sl_conf_node *conf_rmap_applier(const struct sl_conf *c, const char *name);
+/* The route-map (its name node) of a `match ip address prefix-list` value. */
+#define CONF_RMAP_OF_MATCH(u) conf_up(u, 7)
+/* The VRF (its name node) of a `route-map vpn import|export` value. */
+#define CONF_VRF_OF_RMAP_APPLIER(u) conf_up(u, 8)
+/* The applied route-map (its name node) whose rule matches prefix-list name,
+ * NULL when none. */
+const struct sl_conf_node *conf_plist_user(const struct sl_conf *c, const char *name);
 
 /* ---- the configuration and its transaction ---- */
 
 enum conf_undo_op { CONF_UNDO_CREATED, CONF_UNDO_REMOVED };
 struct conf_undo {
 	enum conf_undo_op op;
+	unsigned line; /* CREATED: the line that created node */
 	struct sl_conf_node *node;
 	struct sl_conf_node *parent; /* REMOVED: where to reattach */
 };
@@ -201,6 +222,12 @@ struct conf_change {
 	int8_t vrf_i, iface_i, name_i; /* token index of each key, -1: none */
 };
 
+/* A no-op keyword used by the transaction: its first line and how many lines. */
+struct conf_notice {
+	const struct conf_schema *schema;
+	unsigned line, count;
+};
+
 struct sl_conf {
 	struct sl_conf_node *root;
 	struct conf_refs refs;
@@ -211,9 +238,27 @@ struct sl_conf {
 	size_t nchg, capchg;
 	uint32_t *chg_set; /* hash set of indexes+1 into chg */
 	uint32_t chg_set_cap;
+	struct conf_notice *notices; /* of the current (or last) transaction */
+	size_t nnotices, capnotices;
 };
 
-int conf_txn_created(struct sl_conf *c, struct sl_conf_node *n);
+int conf_txn_created(struct sl_conf *c, struct sl_conf_node *n, unsigned line);
+/* A `set` line went through a no-op keyword (schema->noop). */
+int conf_notice_record(struct sl_conf *c, const struct conf_schema *s, unsigned line);
+
+/* The line that created each node in the open transaction (from the undo
+ * log), for errors that point at the offending line rather than at the first
+ * line of its object. Built on first use. */
+struct conf_lines {
+	const struct sl_conf_node **key;
+	unsigned *line;
+	uint32_t cap;
+	bool built;
+};
+/* The line that created n in the open transaction; 0 when n is older. */
+unsigned conf_lines_get(
+	const struct sl_conf *c, struct conf_lines *m, const struct sl_conf_node *n);
+void conf_lines_free(struct conf_lines *m);
 int conf_txn_remove(struct sl_conf *c, struct sl_conf_node *n);
 int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned line);
 void conf_changes_clear(struct sl_conf *c);

@@ -122,3 +122,24 @@ void conf_refs_free(struct conf_refs *r)
 	r->slot = NULL;
 	r->cap = r->n = 0;
 }
+
+const struct sl_conf_node *conf_rmap_applier(const struct sl_conf *c, const char *name)
+{
+	/* only `route-map vpn import|export` values name route-maps */
+	const struct conf_ref_head *h = conf_refs_get(&c->refs, CONF_REF_ROUTE_MAP, name);
+	return h ? h->first : NULL;
+}
+
+const struct sl_conf_node *conf_plist_user(const struct sl_conf *c, const char *name)
+{
+	/* only `policy route-map RM rule N match ip address prefix-list PL` names
+	 * prefix-lists: up from the value, PL prefix-list address ip match N rule RM */
+	const struct conf_ref_head *h = conf_refs_get(&c->refs, CONF_REF_PREFIX_LIST, name);
+
+	for (const struct sl_conf_node *u = h ? h->first : NULL; u; u = u->ref_next) {
+		const struct sl_conf_node *rm = CONF_RMAP_OF_MATCH(u);
+		if (rm && conf_rmap_applier(c, rm->name) != NULL)
+			return rm;
+	}
+	return NULL;
+}

@@ -2,7 +2,10 @@
 /*
  * Schema: vrf name V protocols bgp — local route-target leaking. Both the short
  * (`rd RD`, `route-target import RT`) and VyOS's spellings (`rd vpn export RD`,
- * `route-target vpn import RT`) are accepted and rendered as given.
+ * `route-target vpn import RT`) are accepted and rendered as given. VyOS's
+ * recipe lines that matter only between routers (`import vpn`, `export vpn`,
+ * `label vpn export`, `nexthop vpn export`) are kept and rendered but do
+ * nothing: each gets a notice (.noop; doc/configuration.md, VyOS table).
  */
 #include "conf_priv.h"
 
@@ -23,11 +26,30 @@ static const struct conf_schema s_rd_vpn = {"vpn", CONF_CONTAINER, NULL, CONF_KI
 /* `rd RD` and `rd vpn export RD`: a leaf that also has a keyword child */
 static const struct conf_schema s_rd = {"rd", CONF_LEAF, &conf_t_rt, CONF_KIDS(&s_rd_vpn)};
 
-static const struct conf_schema s_vpn_flag = {"vpn", CONF_FLAG};
+#define NOOP " has no effect in sluice (accepted for VyOS compatibility): "
+static const struct conf_schema s_import_vpn = {"vpn", CONF_FLAG,
+	.noop = "'import vpn'" NOOP "the VRF imports by its route-target import alone"};
+static const struct conf_schema s_export_vpn = {"vpn", CONF_FLAG,
+	.noop = "'export vpn'" NOOP "the VRF exports by its route-target export alone"};
 static const struct conf_schema s_import_vrf = {"vrf", CONF_MULTI, &conf_t_vrf_ref};
 static const struct conf_schema s_import = {
-	"import", CONF_CONTAINER, NULL, CONF_KIDS(&s_import_vrf, &s_vpn_flag)};
-static const struct conf_schema s_export = {"export", CONF_CONTAINER, NULL, CONF_KIDS(&s_vpn_flag)};
+	"import", CONF_CONTAINER, NULL, CONF_KIDS(&s_import_vrf, &s_import_vpn)};
+static const struct conf_schema s_export = {
+	"export", CONF_CONTAINER, NULL, CONF_KIDS(&s_export_vpn)};
+
+/* VyOS: label vpn export auto|N, nexthop vpn export A.B.C.D (MPLS VPN only) */
+static const struct conf_schema s_label_export = {"export", CONF_LEAF, &conf_t_label};
+static const struct conf_schema s_label_vpn = {
+	"vpn", CONF_CONTAINER, NULL, CONF_KIDS(&s_label_export)};
+static const struct conf_schema s_label = {"label", CONF_CONTAINER, NULL, CONF_KIDS(&s_label_vpn),
+	.noop = "'label vpn export'" NOOP "leaks stay inside the router, without MPLS labels"};
+static const struct conf_schema s_nexthop_export = {"export", CONF_LEAF, &conf_t_ipv4};
+static const struct conf_schema s_nexthop_vpn = {
+	"vpn", CONF_CONTAINER, NULL, CONF_KIDS(&s_nexthop_export)};
+static const struct conf_schema s_nexthop = {"nexthop", CONF_CONTAINER, NULL,
+	CONF_KIDS(&s_nexthop_vpn),
+	.noop = "'nexthop vpn export'" NOOP
+		"a leaked route keeps its next hops in the exporting VRF"};
 
 static const struct conf_schema s_rm_export = {"export", CONF_LEAF, &conf_t_route_map_ref};
 static const struct conf_schema s_rm_import = {"import", CONF_LEAF, &conf_t_route_map_ref};
@@ -42,7 +64,8 @@ static const struct conf_schema s_redistribute = {
 	"redistribute", CONF_CONTAINER, NULL, CONF_KIDS(&s_connected, &s_static)};
 
 static const struct conf_schema s_ipv4_unicast = {"ipv4-unicast", CONF_CONTAINER, NULL,
-	CONF_KIDS(&s_export, &s_import, &s_rd, &s_redistribute, &s_route_map, &s_route_target)};
+	CONF_KIDS(&s_export, &s_import, &s_label, &s_nexthop, &s_rd, &s_redistribute, &s_route_map,
+		&s_route_target)};
 static const struct conf_schema s_address_family = {
 	"address-family", CONF_CONTAINER, NULL, CONF_KIDS(&s_ipv4_unicast)};
 static const struct conf_schema s_system_as = {"system-as", CONF_LEAF, &conf_t_asn};

@@ -32,7 +32,7 @@ static const struct conf_schema s_rm_rule = {"rule", CONF_TAG, &conf_t_rule_poli
 	CONF_KIDS(&s_action, &s_description, &s_match, &s_set)};
 static const struct conf_schema s_route_map = {"route-map", CONF_TAG, &conf_t_policy_name,
 	CONF_KIDS(&s_description, &s_rm_rule), CONF_OBJ_ROUTE_MAP, .chg = SL_CHG_ROUTE_MAP,
-	.chg_all = SL_CHG_ROUTE_MAPS};
+	.chg_all = SL_CHG_ROUTE_MAPS, .check = conf_check_route_map};
 
 /* one rule per intent: deny|require, one `from`, one `to` (conf_check_intent) */
 static const struct conf_schema s_intent_addr = {"address", CONF_LEAF, &conf_t_ipv4};

@@ -32,7 +32,14 @@ static const struct conf_schema s_fpm_port = {"port", CONF_LEAF, &conf_t_port};
 static const struct conf_schema s_fpm = {
 	"fpm", CONF_CONTAINER, NULL, CONF_KIDS(&s_fpm_address, &s_fpm_port)};
 
+/* VyOS's recipe sets the default VRF's BGP instance (`protocols bgp system-as
+ * N`) for VPN leaking; sluice leaks without it: kept, rendered, noticed */
+static const struct conf_schema s_bgp_system_as = {"system-as", CONF_LEAF, &conf_t_asn};
+static const struct conf_schema s_bgp = {"bgp", CONF_CONTAINER, NULL, CONF_KIDS(&s_bgp_system_as),
+	.noop = "'protocols bgp system-as' (the default VRF's BGP instance) has no effect in "
+		"sluice (accepted for VyOS compatibility): VRFs leak without it"};
+
 static const struct conf_schema s_protocols = {"protocols", CONF_CONTAINER, NULL,
-	CONF_KIDS(&s_fpm, &conf_s_static), .chg = SL_CHG_STATICS};
+	CONF_KIDS(&s_bgp, &s_fpm, &conf_s_static), .chg = SL_CHG_STATICS};
 
 CONF_SCHEMA_REGISTER(s_protocols, 40)

@@ -71,6 +71,7 @@ void sl_conf_free(struct sl_conf *c)
 	free(c->undo);
 	conf_changes_clear(c);
 	free(c->chg);
+	free(c->notices);
 	free(c->chg_set);
 	conf_node_free_tree(c->root);
 	conf_refs_free(&c->refs);
@@ -93,6 +94,7 @@ int sl_conf_begin(struct sl_conf *c)
 	if (c->in_txn)
 		return -EBUSY;
 	conf_changes_clear(c);
+	c->nnotices = 0;
 	c->in_txn = true;
 	c->failed = false;
 	c->validated = true; /* an empty transaction has nothing to check */
@@ -110,13 +112,104 @@ static int undo_push(struct sl_conf *c, enum conf_undo_op op, struct sl_conf_nod
 		c->undo = u;
 		c->capundo = cap;
 	}
-	c->undo[c->nundo++] = (struct conf_undo){op, n, parent};
+	c->undo[c->nundo++] = (struct conf_undo){.op = op, .node = n, .parent = parent};
 	return 0;
 }
 
-int conf_txn_created(struct sl_conf *c, struct sl_conf_node *n)
+int conf_txn_created(struct sl_conf *c, struct sl_conf_node *n, unsigned line)
 {
-	return undo_push(c, CONF_UNDO_CREATED, n, n->parent);
+	int rc = undo_push(c, CONF_UNDO_CREATED, n, n->parent);
+
+	if (rc == 0)
+		c->undo[c->nundo - 1].line = line;
+	return rc;
+}
+
+int conf_notice_record(struct sl_conf *c, const struct conf_schema *s, unsigned line)
+{
+	for (size_t i = 0; i < c->nnotices; i++)
+		if (c->notices[i].schema == s) {
+			c->notices[i].count++;
+			return 0;
+		}
+	if (c->nnotices == c->capnotices) {
+		size_t cap = c->capnotices ? c->capnotices * 2 : 8;
+		struct conf_notice *v = realloc(c->notices, cap * sizeof(*v));
+		if (v == NULL)
+			return -ENOMEM;
+		c->notices = v;
+		c->capnotices = cap;
+	}
+	c->notices[c->nnotices++] = (struct conf_notice){s, line, 1};
+	return 0;
+}
+
+size_t sl_conf_notices(const struct sl_conf *c, struct sl_errors *out)
+{
+	for (size_t i = 0; i < c->nnotices; i++) {
+		const struct conf_notice *n = &c->notices[i];
+		if (n->count > 1)
+			sl_errors_add(out, n->line, "%s (and %u more line%s)", n->schema->noop,
+				n->count - 1, n->count > 2 ? "s" : "");
+		else
+			sl_errors_add(out, n->line, "%s", n->schema->noop);
+	}
+	return c->nnotices;
+}
+
+/* ---- which line created a node (open transaction) ---- */
+
+static uint32_t ptr_hash(const void *p)
+{
+	uint64_t x = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ull;
+	return (uint32_t)(x >> 32);
+}
+
+static void lines_build(const struct sl_conf *c, struct conf_lines *m)
+{
+	uint32_t cap = 16;
+
+	m->built = true;
+	while (cap < c->nundo * 2 + 2)
+		cap *= 2;
+	m->key = calloc(cap, sizeof(*m->key));
+	m->line = calloc(cap, sizeof(*m->line));
+	if (m->key == NULL || m->line == NULL) {
+		conf_lines_free(m); /* lookups answer 0: the caller's fallback line */
+		m->built = true;
+		return;
+	}
+	m->cap = cap;
+	for (size_t i = 0; i < c->nundo; i++) {
+		const struct conf_undo *u = &c->undo[i];
+		uint32_t j;
+		if (u->op != CONF_UNDO_CREATED)
+			continue;
+		for (j = ptr_hash(u->node) & (cap - 1); m->key[j] && m->key[j] != u->node;
+			j = (j + 1) & (cap - 1))
+			;
+		m->key[j] = u->node;
+		m->line[j] = u->line;
+	}
+}
+
+unsigned conf_lines_get(const struct sl_conf *c, struct conf_lines *m, const struct sl_conf_node *n)
+{
+	if (!m->built)
+		lines_build(c, m);
+	if (m->cap == 0 || n == NULL)
+		return 0;
+	for (uint32_t j = ptr_hash(n) & (m->cap - 1); m->key[j]; j = (j + 1) & (m->cap - 1))
+		if (m->key[j] == n)
+			return m->line[j];
+	return 0;
+}
+
+void conf_lines_free(struct conf_lines *m)
+{
+	free(m->key);
+	free(m->line);
+	*m = (struct conf_lines){0};
 }
 
 int conf_txn_remove(struct sl_conf *c, struct sl_conf_node *n)

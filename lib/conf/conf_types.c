@@ -411,3 +411,16 @@ const struct conf_type conf_t_fw_state = {.valid = "established, invalid, new, r
 	.parse = parse_enum,
 	.cmp = cmp_str,
 	.words = w_fw_state};
+
+/* VyOS's `label vpn export auto|0..1048575` (an MPLS label: a no-op here) */
+static int parse_label(const struct conf_type *t, const char *s, char *out, size_t outsz)
+{
+	if (strcmp(s, "auto") == 0)
+		return ok_copy(s, out, outsz);
+	return parse_u32(t, s, out, outsz);
+}
+const struct conf_type conf_t_label = {.valid = "auto or 0..1048575",
+	.parse = parse_label,
+	.cmp = cmp_str,
+	.min = 0,
+	.max = 1048575};

@@ -32,6 +32,12 @@ struct conf_vctx {
 	/* the last route reported past SL_ECMP_MAX: its next-hop lines are
 	 * changes of one route, reported once (at the first of them) */
 	const struct sl_conf_node *ecmp_reported;
+	/* which line created which node (built at the first error that asks) */
+	struct conf_lines lines;
+	/* policy rules already reported without an action: a rule reached from
+	 * its list, its route-map and the VRF that applies them is told once */
+	const struct sl_conf_node **no_action;
+	size_t n_no_action, cap_no_action;
 };
 
 #define ERR(v, line, ...)                                    \
@@ -39,6 +45,14 @@ struct conf_vctx {
 		sl_errors_add((v)->errs, line, __VA_ARGS__); \
 		(v)->nerr++;                                 \
 	} while (0)
+
+/* The line to blame for n: the line of this transaction that created it, else
+ * `line` (the first line that touched its object). */
+static unsigned at(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
+{
+	unsigned l = conf_lines_get(v->c, &v->lines, n);
+	return l ? l : line;
+}
 
 static const char *ref_word(enum conf_ref kind)
 {
@@ -166,7 +180,7 @@ static void check_route_iface(struct conf_vctx *v, const struct sl_conf_node *ro
 	if (same_vrf(want, have))
 		return;
 	conf_node_path(ifval, path, sizeof(path));
-	ERR(v, line,
+	ERR(v, at(v, ifval, line),
 		"interface '%s' is in vrf %s, not in vrf %s (at '%s'; valid: an interface of "
 		"vrf %s, or add 'vrf %s' to reach it across VRFs)",
 		ifval->name, have ? have : "default", want ? want : "default", path,
@@ -259,6 +273,81 @@ static void check_table(struct conf_vctx *v, const struct sl_conf_node *vrf, uns
 				table, vrf->name, v->tables[lo].vrf->name);
 }
 
+/* True when rule r was reported already (else remember it). */
+static bool no_action_seen(struct conf_vctx *v, const struct sl_conf_node *r)
+{
+	for (size_t i = 0; i < v->n_no_action; i++)
+		if (v->no_action[i] == r)
+			return true;
+	if (v->n_no_action == v->cap_no_action) {
+		size_t cap = v->cap_no_action ? v->cap_no_action * 2 : 8;
+		const struct sl_conf_node **a = realloc(v->no_action, cap * sizeof(*a));
+		if (a == NULL)
+			return false; /* told twice rather than not at all */
+		v->no_action = a;
+		v->cap_no_action = cap;
+	}
+	v->no_action[v->n_no_action++] = r;
+	return false;
+}
+
+/* Every rule of a policy in use (kind: prefix-list, route-map) says what it
+ * does: as on VyOS, a rule without `action` is refused, not a silent deny.
+ * how: why the policy is in use, for the message. */
+static void check_actions(struct conf_vctx *v, const char *kind, const struct sl_conf_node *pol,
+	const char *how, unsigned line)
+{
+	const struct sl_conf_node *rules = sl_conf_child(pol, "rule"), *r;
+	size_t cur = 0;
+
+	while ((r = sl_conf_child_next(rules, &cur)) != NULL)
+		if (!sl_conf_has(r, "action") && !no_action_seen(v, r))
+			ERR(v, at(v, r, line),
+				"%s %s rule %s: no 'action' (valid: permit, deny; as on VyOS, "
+				"every rule needs one, and %s)",
+				kind, pol->name, r->name, how);
+}
+
+static const char *match_prefix_list(const struct sl_conf_node *rule)
+{
+	const struct sl_conf_node *m = sl_conf_child(sl_conf_child(rule, "match"), "ip");
+	return sl_conf_leaf_value(sl_conf_child(m, "address"), "prefix-list");
+}
+
+/* Why prefix-list pl is in use: route-map rm matches it, applier applies rm. */
+static void plist_how(char *buf, size_t size, const char *pl, const struct sl_conf_node *rm,
+	const struct sl_conf_node *applier)
+{
+	const struct sl_conf_node *vrf = CONF_VRF_OF_RMAP_APPLIER(applier);
+
+	snprintf(buf, size, "prefix-list %s is matched by route-map %s, applied by vrf %s", pl,
+		rm->name, vrf ? vrf->name : "?");
+}
+
+/* Route-map rm is applied by the value node applier: its rules, and those of
+ * the prefix-lists they match, need actions. */
+static void check_rmap_applied(struct conf_vctx *v, const struct sl_conf_node *rm,
+	const struct sl_conf_node *applier, unsigned line)
+{
+	const struct sl_conf_node *rules = sl_conf_child(rm, "rule"), *r;
+	const struct sl_conf_node *vrf = CONF_VRF_OF_RMAP_APPLIER(applier);
+	char how[3 * SL_NAME_MAX + 192];
+	size_t cur = 0;
+
+	snprintf(how, sizeof(how), "route-map %s is applied by vrf %s's 'route-map vpn %s'",
+		rm->name, vrf ? vrf->name : "?", applier->parent->name);
+	check_actions(v, "route-map", rm, how, line);
+	while ((r = sl_conf_child_next(rules, &cur)) != NULL) {
+		const char *pl = match_prefix_list(r);
+		const struct sl_conf_node *pln =
+			pl ? referee(v->c, CONF_REF_PREFIX_LIST, pl) : NULL;
+		if (pln == NULL)
+			continue;
+		plist_how(how, sizeof(how), pl, rm, applier);
+		check_actions(v, "prefix-list", pln, how, line);
+	}
+}
+
 static void check_bgp(struct conf_vctx *v, const struct sl_conf_node *vrf,
 	const struct sl_conf_node *bgp, unsigned line)
 {
@@ -266,7 +355,7 @@ static void check_bgp(struct conf_vctx *v, const struct sl_conf_node *vrf,
 	const struct sl_conf_node *imp;
 
 	if (af && !sl_conf_has(bgp, "system-as"))
-		ERR(v, line,
+		ERR(v, at(v, af, line),
 			"vrf %s: bgp address-family needs 'protocols bgp system-as' (valid: "
 			"system-as 1..4294967295)",
 			vrf->name);
@@ -281,10 +370,23 @@ static void check_bgp(struct conf_vctx *v, const struct sl_conf_node *vrf,
 			vrf->name, rd, rd_vpn);
 	imp = sl_conf_child(sl_conf_child(uni, "import"), "vrf");
 	if (sl_conf_child(imp, vrf->name))
-		ERR(v, line,
+		ERR(v, at(v, sl_conf_child(imp, vrf->name), line),
 			"vrf %s: 'import vrf %s' imports the VRF into itself (valid: another "
 			"VRF)",
 			vrf->name, vrf->name);
+	/* the route-maps it applies (and their prefix-lists) are in use now */
+	const struct sl_conf_node *rmv = sl_conf_child(sl_conf_child(uni, "route-map"), "vpn");
+	static const char *const dirs[] = {"import", "export"};
+	for (size_t d = 0; rmv && d < 2; d++) {
+		const struct sl_conf_node *leaf = sl_conf_child(rmv, dirs[d]), *val;
+		size_t cur = 0;
+		while ((val = sl_conf_child_next(leaf, &cur)) != NULL) {
+			const struct sl_conf_node *rm =
+				referee(v->c, CONF_REF_ROUTE_MAP, val->name);
+			if (rm)
+				check_rmap_applied(v, rm, val, at(v, val, line));
+		}
+	}
 }
 
 static void check_leak_firewall(struct conf_vctx *v, const struct sl_conf_node *vrf,
@@ -293,7 +395,7 @@ static void check_leak_firewall(struct conf_vctx *v, const struct sl_conf_node *
 	const struct sl_conf_node *to = sl_conf_child(lf, "to");
 
 	if (sl_conf_child(to, vrf->name))
-		ERR(v, line,
+		ERR(v, at(v, sl_conf_child(to, vrf->name), line),
 			"vrf %s: 'leak-firewall to %s' names the VRF itself (valid: another VRF)",
 			vrf->name, vrf->name);
 }
@@ -301,8 +403,14 @@ static void check_leak_firewall(struct conf_vctx *v, const struct sl_conf_node *
 static void check_prefix_list(struct conf_vctx *v, const struct sl_conf_node *pl, unsigned line)
 {
 	const struct sl_conf_node *rules = sl_conf_child(pl, "rule"), *r;
+	const struct sl_conf_node *rm = conf_plist_user(v->c, pl->name);
 	size_t cur = 0;
 
+	if (rm != NULL) {
+		char how[3 * SL_NAME_MAX + 128];
+		plist_how(how, sizeof(how), pl->name, rm, conf_rmap_applier(v->c, rm->name));
+		check_actions(v, "prefix-list", pl, how, line);
+	}
 	while ((r = sl_conf_child_next(rules, &cur)) != NULL) {
 		const char *ge = sl_conf_leaf_value(r, "ge"), *le = sl_conf_leaf_value(r, "le");
 		const char *prefix = sl_conf_leaf_value(r, "prefix");
@@ -310,7 +418,7 @@ static void check_prefix_list(struct conf_vctx *v, const struct sl_conf_node *pl
 		unsigned g = ge ? (unsigned)atoi(ge) : 0, l = le ? (unsigned)atoi(le) : 0;
 
 		if ((ge || le) && prefix == NULL) {
-			ERR(v, line,
+			ERR(v, at(v, r, line),
 				"prefix-list %s rule %s: %s without a prefix (valid: set 'prefix' "
 				"too)",
 				pl->name, r->name, ge ? "ge" : "le");
@@ -319,17 +427,17 @@ static void check_prefix_list(struct conf_vctx *v, const struct sl_conf_node *pl
 		if (prefix == NULL || sl_prefix_parse(prefix, &p, true) < 0)
 			continue;
 		if (ge && g <= p.len)
-			ERR(v, line,
+			ERR(v, at(v, r, line),
 				"prefix-list %s rule %s: ge %s must be greater than the prefix "
 				"length %u (valid: %u < ge <= le <= 32)",
 				pl->name, r->name, ge, p.len, p.len);
 		else if (le && l <= p.len)
-			ERR(v, line,
+			ERR(v, at(v, r, line),
 				"prefix-list %s rule %s: le %s must be greater than the prefix "
 				"length %u (valid: %u < ge <= le <= 32)",
 				pl->name, r->name, le, p.len, p.len);
 		else if (ge && le && g > l)
-			ERR(v, line,
+			ERR(v, at(v, r, line),
 				"prefix-list %s rule %s: ge %s is greater than le %s (valid: "
 				"%u < ge <= le <= 32)",
 				pl->name, r->name, ge, le, p.len);
@@ -350,17 +458,17 @@ static void check_ruleset(struct conf_vctx *v, const struct sl_conf_node *rs, un
 		bool icmp = proto && (strcmp(proto, "icmp") == 0 || strcmp(proto, "1") == 0);
 
 		if (sl_conf_leaf_value(r, "action") == NULL)
-			ERR(v, line,
+			ERR(v, at(v, r, line),
 				"firewall ipv4 name %s rule %s: no 'action' (valid: accept, drop, "
 				"reject; as on VyOS, every rule needs one)",
 				rs->name, r->name);
 		if (ports && !l4)
-			ERR(v, line,
+			ERR(v, at(v, r, line),
 				"firewall ipv4 name %s rule %s: a port needs 'protocol tcp' or "
 				"'protocol udp' (protocol is %s)",
 				rs->name, r->name, proto ? proto : "unset");
 		if (sl_conf_has(r, "icmp") && !icmp)
-			ERR(v, line,
+			ERR(v, at(v, r, line),
 				"firewall ipv4 name %s rule %s: 'icmp type' needs 'protocol icmp' "
 				"(protocol is %s)",
 				rs->name, r->name, proto ? proto : "unset");
@@ -422,6 +530,14 @@ void conf_check_route(struct conf_vctx *v, const struct sl_conf_node *n, unsigne
 void conf_check_prefix_list(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
 {
 	check_prefix_list(v, n, line);
+}
+
+void conf_check_route_map(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
+{
+	const struct sl_conf_node *applier = conf_rmap_applier(v->c, n->name);
+
+	if (applier != NULL)
+		check_rmap_applied(v, n, applier, line);
 }
 
 void conf_check_ruleset(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
@@ -506,7 +622,7 @@ static void check_tree(struct conf_vctx *v, const struct sl_conf_node *n, unsign
 		referee(v->c, n->schema->type->ref, n->name) == NULL) {
 		char path[PATH_LEN];
 		conf_node_path(n->parent, path, sizeof(path));
-		ERR(v, line, "%s '%s' is not defined (referenced by '%s')",
+		ERR(v, at(v, n, line), "%s '%s' is not defined (referenced by '%s')",
 			ref_word(n->schema->type->ref), n->name, path);
 	}
 	for (uint32_t i = 0; i < n->kids.cap; i++)
@@ -584,5 +700,7 @@ int conf_validate_all(struct sl_conf *c, struct sl_errors *errs)
 	}
 	v.nerr += conf_limits_check(c, errs);
 	free(v.tables);
+	free(v.no_action);
+	conf_lines_free(&v.lines);
 	return v.nerr ? -EINVAL : 0;
 }

@@ -56,11 +56,16 @@
  * bgp address-family without `system-as` (refused: an error), both `rd` and
  * `rd vpn export` in one VRF (refused), a VRF without `table` (refused, as in
  * VyOS: every VRF needs its table id), firewall ports without protocol
- * tcp/udp and `icmp type` without protocol icmp.
+ * tcp/udp and `icmp type` without protocol icmp, a firewall rule without
+ * `action`, and a prefix-list or route-map rule without `action` in a policy
+ * that is applied (a route-map named by `route-map vpn import|export`, a
+ * prefix-list such a route-map matches; an unapplied one is a warning of
+ * sl_conf_lint, so that a list kept as documentation still loads).
  *
  * Errors go to struct sl_errors (sl_types.h): line = the line number given
- * to sl_conf_exec (for validation errors: the first line that touched the
- * offending object), msg = the offending token, where, and what is valid,
+ * to sl_conf_exec (for validation errors: the line that created the
+ * offending node — the reference, the rule — in this transaction, else the
+ * first line that touched its object), msg = the offending token, where, and what is valid,
  * e.g. "unknown node 'adress' after 'interfaces ethernet eth1' (valid:
  * address, description, disable, ip, mtu, vif, vrf)". Messages never start with
  * "line N:" — the caller prints that from .line.
@@ -255,6 +260,28 @@ int sl_conf_leaf_values(
 int sl_conf_render(const struct sl_conf *conf, FILE *out);
 /* Same, into a malloc'ed string (free it); NULL with errno on failure. */
 char *sl_conf_render_str(const struct sl_conf *conf);
+
+/*
+ * Notices of the current (or last) transaction: one per VyOS keyword it used
+ * that sluice accepts without effect (`label vpn export`, `protocols bgp
+ * system-as`, `import vpn`, ...), at the first line that used it, counting
+ * the others. Appended to out as warnings (not errors); returns how many.
+ */
+size_t sl_conf_notices(const struct sl_conf *conf, struct sl_errors *out);
+
+/*
+ * Whole-configuration advice, appended to out as warnings (nothing is
+ * refused): two VRFs with the same RD; prefix-lists and route-maps applied
+ * nowhere (a route-map no `route-map vpn import|export` names, a prefix-list
+ * no applied route-map matches); rules without `action` in such unapplied
+ * policies (refused once applied); static leaks (`route P interface I vrf Z`,
+ * `next-hop A vrf Z`) into a VRF whose BGP import has a route-map, which
+ * that route-map does not filter. Inside a transaction each warning carries
+ * the line that created what it names (0 for what is older); outside, 0.
+ * Costs a walk of the policies, the VRFs and the static routes of VRFs with
+ * an import route-map. Returns how many warnings it added.
+ */
+size_t sl_conf_lint(const struct sl_conf *conf, struct sl_errors *out);
 
 /* Syntax/schema check of one line without a transaction or any change
  * (references are not checked). 0 or -EINVAL with the error appended. */

@@ -204,6 +204,7 @@ enum bad_kind {
 	BAD_FW_SELF, /* a leak-firewall binding towards its own VRF */
 	BAD_FW_REF, /* a binding to an undefined ruleset */
 	BAD_KEYWORD, /* a misspelt keyword */
+	BAD_NO_ACTION, /* a rule without action in an applied route-map */
 	BAD__COUNT
 };
 
@@ -520,7 +521,13 @@ static void gen_bgp(struct gen *g)
 					snprintf(rm, sizeof(rm), "RM-NONE");
 					g->bad_armed = true;
 				} else {
-					snprintf(rm, sizeof(rm), "RM%u", rnd(s, g->nrm));
+					unsigned k = rnd(s, g->nrm);
+					snprintf(rm, sizeof(rm), "RM%u", k);
+					if (bad_here(g, BAD_NO_ACTION)) /* VyOS refuses it too */
+						leaf(g, "7",
+							"set policy route-map RM%u rule 99 set "
+							"metric",
+							k);
 				}
 				leaf(g, rm, "set %s route-map vpn %s", af,
 					dir ? "import" : "export");

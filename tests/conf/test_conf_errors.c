@@ -63,7 +63,7 @@ static const struct bad bad[] = {
 		"address-family' "
 		"(valid: ipv4-unicast)"},
 	{"set protocols ospf area 0", 1,
-		"unknown node 'ospf' after 'protocols' (valid: fpm, static)"},
+		"unknown node 'ospf' after 'protocols' (valid: bgp, fpm, static)"},
 	{"delete vrf name CUSTOMER-A tabel", 1, "unknown node 'tabel' after 'vrf name CUSTOMER-A'"},
 	{"frobnicate vrf", 1, "unknown command 'frobnicate' (valid: set, delete"},
 	{"\n\nshow vrf", 3, "unknown command 'show'"},
@@ -286,6 +286,59 @@ static const struct bad bad[] = {
 	{FW_RULE "protocol udp", 1, "firewall ipv4 name FW rule 10: no 'action'"},
 	{FW_RULE "protocol tcp\n" FW_RULE "icmp type 8", 1,
 		"'icmp type' needs 'protocol icmp' (protocol is tcp)"},
+	/* errors name the line that makes the reference or the rule, not the
+	 * first line of its object */
+	{"set firewall ipv4 name F2 rule 10 action accept\n"
+	 "set firewall ipv4 name F2 rule 20 protocol udp",
+		2, "firewall ipv4 name F2 rule 20: no 'action'"},
+	{"set firewall ipv4 name F2 rule 10 action accept\n"
+	 "set firewall ipv4 name F2 rule 20 action accept\n"
+	 "set firewall ipv4 name F2 rule 20 destination port 53",
+		2, "firewall ipv4 name F2 rule 20: a port needs 'protocol tcp'"},
+	{"set vrf name X table 60\n"
+	 "set vrf name X protocols bgp system-as 65000\n"
+	 "set vrf name X protocols bgp address-family ipv4-unicast route-map vpn import NOPE",
+		3,
+		"route-map 'NOPE' is not defined (referenced by 'vrf name X protocols bgp "
+		"address-family ipv4-unicast route-map vpn import')"},
+	{"set vrf name X table 60\nset vrf name X description x\n"
+	 "set interfaces ethernet eth5 vrf X\nset interfaces ethernet eth5 description y\n"
+	 "set vrf name X protocols static route 10.9.0.0/16 interface eth5\n"
+	 "set vrf name X protocols static route 10.9.0.0/16 interface eth6",
+		6, "interface 'eth6' is not defined"},
+	{"set policy route-map R2 rule 10 action permit\n"
+	 "set policy route-map R2 rule 20 action permit\n"
+	 "set policy route-map R2 rule 20 match ip address prefix-list NOPE",
+		3, "prefix-list 'NOPE' is not defined"},
+	{"set vrf name X table 60\nset vrf name X protocols static route 10.9.0.0/16 "
+	 "blackhole\nset vrf name X protocols static route 10.9.0.0/16 interface eth1",
+		3, "interface 'eth1' is in vrf CUSTOMER-A, not in vrf X"},
+	/* a prefix-list or route-map rule without action, in a policy in use */
+	{"set policy prefix-list PL rule 20 prefix 10.200.0.0/16", 1,
+		"prefix-list PL rule 20: no 'action' (valid: permit, deny; as on VyOS, every rule "
+		"needs one, and prefix-list PL is matched by route-map RM, applied by vrf "
+		"CUSTOMER-A)"},
+	{"set policy route-map RM rule 5 set metric 5", 1,
+		"route-map RM rule 5: no 'action' (valid: permit, deny; as on VyOS, every rule "
+		"needs one, and route-map RM is applied by vrf CUSTOMER-A's 'route-map vpn "
+		"import')"},
+	{"delete policy prefix-list PL rule 10 action", 1, "prefix-list PL rule 10: no 'action'"},
+	{"delete policy route-map RM rule 10 action", 1, "route-map RM rule 10: no 'action'"},
+	{"set policy route-map R3 rule 10 set metric 1\n"
+	 "set policy route-map R3 rule 20 action permit\n" BGP_AF "route-map vpn export R3",
+		1, "route-map R3 rule 10: no 'action'"},
+	{"set policy prefix-list P4 rule 5 prefix 10.0.0.0/8\n"
+	 "set policy prefix-list P4 rule 7 action permit\n"
+	 "set policy route-map R4 rule 10 match ip address prefix-list P4\n"
+	 "set policy route-map R4 rule 10 action permit\n" BGP_AF "route-map vpn export R4",
+		1,
+		"prefix-list P4 rule 5: no 'action' (valid: permit, deny; as on VyOS, every rule "
+		"needs one, and prefix-list P4 is matched by route-map R4, applied by vrf "
+		"CUSTOMER-A)"},
+	{"set policy route-map RM rule 10 match ip address prefix-list P5\n"
+	 "set policy prefix-list P5 rule 1 ge 24\nset policy prefix-list P5 rule 1 prefix "
+	 "10.0.0.0/8",
+		2, "prefix-list P5 rule 1: no 'action'"},
 	/* the bad line anywhere: later good lines do not hide it */
 	{"set vrf name OK table 77\nset vrf name OK tabel 78\nset vrf name OK description fine", 2,
 		"unknown node 'tabel' after 'vrf name OK'"},

@@ -316,6 +316,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0'; /* NULs inside simply end the text early */
 	sl_router_fib_log(r, true);
+	sl_router_lint(r, true); /* the advice walks what each transaction built */
 	shadow_init(shadow, sl_router_rib_const(r));
 	n = split(text, txn);
 
@@ -331,6 +332,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rc != 0) {
 			if (e.n == 0 || n_changes != 0 || strcmp(before, after) != 0)
 				abort(); /* refused silently, or not atomically */
+			if (sl_router_warnings(r)->n != 0)
+				abort(); /* a refused transaction warns of nothing */
 		} else {
 			for (size_t i = 0; i < n_changes; i++)
 				shadow_apply(shadow, &c[i]);

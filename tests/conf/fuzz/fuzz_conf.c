@@ -27,6 +27,13 @@ static int load(struct sl_conf *c, const char *text, struct sl_errors *e)
 
 	sl_conf_begin(c);
 	rc = sl_conf_exec_text(c, text, 1, e, NULL);
+	if (rc == 0 && sl_conf_validate(c, e) == 0) {
+		/* the warnings too: notices, and lint with the transaction's lines */
+		struct sl_errors w = {0};
+		sl_conf_notices(c, &w);
+		sl_conf_lint(c, &w);
+		sl_errors_free(&w);
+	}
 	if (rc == 0)
 		rc = sl_conf_commit(c, e);
 	if (rc != 0)
