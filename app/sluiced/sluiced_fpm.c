@@ -366,8 +366,10 @@ static void log_new_bad(struct sd_fpm *f)
 	}
 }
 
-unsigned sd_fpm_poll(struct sd *s)
+/* Non-zero when it read something. */
+static unsigned fpm_poll(void *ctx)
 {
+	struct sd *s = ctx;
 	struct sd_fpm *f = s->fpm;
 	if (f == NULL || f->lfd < 0)
 		return 0;
@@ -403,8 +405,10 @@ unsigned sd_fpm_poll(struct sd *s)
 	return got > 0;
 }
 
-void sd_fpm_timers(struct sd *s)
+/* The sweep after a replay. */
+static void fpm_timers(void *ctx)
 {
+	struct sd *s = ctx;
 	struct sd_fpm *f = s->fpm;
 	if (f == NULL || !f->sweep_pending || f->cfd < 0)
 		return;
@@ -516,8 +520,9 @@ int sd_fpm_sync(struct sd *s)
 	return 0;
 }
 
-void sd_fpm_fini(struct sd *s)
+static void fpm_fini(void *ctx)
 {
+	struct sd *s = ctx;
 	struct sd_fpm *f = s->fpm;
 	if (f == NULL)
 		return;
@@ -609,7 +614,26 @@ static int cmd_show_fpm(
 	return SL_CTL_OK;
 }
 
-int sd_fpm_cmds_register(struct sd *s)
+/* A listener that cannot open says so in the log and `show fpm`: sluiced
+ * starts all the same. */
+static int fpm_init(void *ctx)
 {
-	return sl_ctl_register("show fpm", cmd_show_fpm, s);
+	struct sd *s = ctx;
+	sd_fpm_sync(s);
+	int rc = sl_ctl_register("show fpm", cmd_show_fpm, s);
+	if (rc < 0) {
+		fprintf(stderr, "sluiced: cannot register the control commands\n");
+		fpm_fini(s);
+	}
+	return rc;
 }
+
+static struct sl_module fpm_module = {
+	.name = "fpm",
+	.deps = "fib",
+	.init = fpm_init,
+	.fini = fpm_fini,
+	.poll = fpm_poll,
+	.timers = fpm_timers,
+};
+SL_MODULE_REGISTER(fpm_module)

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sluiced_fw.c — the firewall at leak points in the daemon: build and
- * publish the rulesets after each commit, install the datapath hook while
- * some direction is guarded, expire tracked flows, answer `reject` for TCP,
- * and the commands `show firewall [NAME]`, `show firewall leak-points`
+ * sluiced_fw.c — the "fw" module, the firewall at leak points in the daemon:
+ * build and publish the rulesets after each commit, install the datapath hook
+ * while some direction is guarded, expire tracked flows, and the commands `show firewall [NAME]`, `show firewall leak-points`
  * (lib/show's, given lib/fw's counters), `show conntrack [vrf NAME]` (each
  * with --json).
  */
@@ -67,50 +66,18 @@ int sd_fw_sync(struct sd *s, bool force)
 	return 0;
 }
 
-int sd_fw_init(struct sd *s)
+static void fw_fini(void *ctx)
 {
-	unsigned lcore, max_id = 0;
-	RTE_LCORE_FOREACH(lcore)
-	{
-		max_id = RTE_MAX(max_id, lcore);
-	}
-	struct sl_fw_config cfg = {
-		.ct_max = s->ct_max,
-		.n_lcores = max_id + 1, /* per-lcore counters for the lcores in use only */
-		.socket_id = (int)rte_socket_id(),
-		.qsbr = s->fib->qsbr,
-	};
-	s->fw = sl_fw_new(&cfg);
-	if (s->fw == NULL)
-		return -errno;
-	return sd_fw_sync(s, true);
-}
-
-void sd_fw_fini(struct sd *s)
-{
+	struct sd *s = ctx;
 	sl_fw_free(s->fw);
 	s->fw = NULL;
 }
 
-void sd_fw_timers(struct sd *s)
+static void fw_timers(void *ctx)
 {
+	struct sd *s = ctx;
 	if (s->fw != NULL)
 		sl_fw_ct_sweep(s->fw, rte_rdtsc(), CT_SWEEP_BUDGET);
-}
-
-void sd_fw_tcp_reset(struct sd *s, const void *ip, size_t len, uint32_t vrf_id)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(s->pool);
-	if (m == NULL)
-		return;
-	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, 64);
-	int n = p ? sl_fw_tcp_rst(ip, len, p, 64) : -ENOSPC;
-	if (n < 0) {
-		rte_pktmbuf_free(m);
-		return;
-	}
-	rte_pktmbuf_trim(m, (uint16_t)(64 - n));
-	sd_ip_output(s, m, vrf_id);
 }
 
 /* ---- show firewall [NAME | leak-points]: lib/show with lib/fw's counters ---- */
@@ -284,12 +251,36 @@ static int cmd_show_conntrack(
 	return SL_CTL_OK;
 }
 
-int sd_fw_cmds_register(struct sd *s)
+static int fw_init(void *ctx)
 {
-	int rc = sl_ctl_register("show firewall", cmd_show_firewall, s);
+	struct sd *s = ctx;
+	unsigned lcore, max_id = 0;
+	RTE_LCORE_FOREACH(lcore)
+	{
+		max_id = RTE_MAX(max_id, lcore);
+	}
+	struct sl_fw_config cfg = {
+		.ct_max = s->ct_max,
+		.n_lcores = max_id + 1, /* per-lcore counters for the lcores in use only */
+		.socket_id = (int)rte_socket_id(),
+		.qsbr = s->fib->qsbr,
+	};
+	s->fw = sl_fw_new(&cfg);
+	int rc = s->fw == NULL ? -errno : sd_fw_sync(s, true);
+	if (rc == 0)
+		rc = sl_ctl_register("show firewall", cmd_show_firewall, s);
 	if (rc == 0)
 		rc = sl_ctl_register("show firewall leak-points", cmd_show_firewall, s);
 	if (rc == 0)
 		rc = sl_ctl_register("show conntrack", cmd_show_conntrack, s);
+	if (rc < 0) {
+		fprintf(stderr, "sluiced: cannot set up the leak-point firewall: %s\n",
+			strerror(-rc));
+		fw_fini(s);
+	}
 	return rc;
 }
+
+static struct sl_module fw_module = {
+	.name = "fw", .deps = "fib dp", .init = fw_init, .fini = fw_fini, .timers = fw_timers};
+SL_MODULE_REGISTER(fw_module)

@@ -82,8 +82,10 @@ int sl_module_sort(const struct sl_module_set *set, struct sl_module **order, si
 	size_t msg_len)
 {
 	size_t count = sl_module_count(set);
-	if (n < count)
+	if (n < count) {
+		snprintf(msg, msg_len, "%zu modules, room for %zu", count, n);
 		return -ENOSPC;
+	}
 	struct sl_module **mods = calloc(count + 1, sizeof(*mods));
 	bool *done = calloc(count + 1, sizeof(*done));
 	int rc = mods == NULL || done == NULL ? -ENOMEM : 0;
@@ -121,6 +123,7 @@ int sl_module_init_all(struct sl_module_set *set, void *ctx, char *msg, size_t m
 	size_t count = sl_module_count(set);
 	set->order = calloc(count + 1, sizeof(*set->order));
 	set->n_order = 0;
+	set->failed = NULL;
 	if (set->order == NULL) {
 		snprintf(msg, msg_len, "out of memory");
 		return -ENOMEM;
@@ -133,7 +136,7 @@ int sl_module_init_all(struct sl_module_set *set, void *ctx, char *msg, size_t m
 		struct sl_module *m = order[i];
 		rc = m->init != NULL ? m->init(ctx) : 0;
 		if (rc < 0) {
-			snprintf(msg, msg_len, "module '%s' did not start", m->name);
+			set->failed = m;
 			break;
 		}
 		m->started = true;

@@ -41,6 +41,7 @@ struct sl_module_set {
 	struct sl_module *head; /* in registration order (reversed) */
 	struct sl_module **order; /* started modules, in start order */
 	size_t n_order;
+	const struct sl_module *failed; /* the init that failed in sl_module_init_all */
 };
 
 /* The process's modules (SL_MODULE_REGISTER adds to it). */
@@ -70,9 +71,10 @@ size_t sl_module_count(const struct sl_module_set *set);
 
 /*
  * Sort, then init each module in order. 0, or the negative errno of the sort
- * or of the first init that failed (msg names the module; what went wrong is
- * the init's to print); the modules started before it are finalised then, in
- * reverse order. Not to be called again before sl_module_fini_all.
+ * (msg says why, set->failed is NULL) or of the first init that failed
+ * (set->failed; what went wrong is the init's to say); the modules started
+ * before it are finalised then, in reverse order. Not to be called again
+ * before sl_module_fini_all.
  */
 int sl_module_init_all(struct sl_module_set *set, void *ctx, char *msg, size_t msg_len);
 
