@@ -44,7 +44,7 @@ struct sd {
 	struct rte_mempool *pool;
 	struct sl_ctl_server *ctl;
 	struct sl_fw *fw; /* sluiced_fw.c */
-	struct sd_fpm *fpm; /* sluiced_fpm.c; NULL until `protocols fpm` is configured */
+	struct sl_zebra *fpm; /* sluiced_fpm.c: the FPM listener (lib/zebra) */
 	bool fw_hooked; /* the datapath calls the firewall */
 	uint32_t ct_max; /* --conntrack-max; 0: lib/fw's default */
 	size_t ctl_request_max; /* --ctl-request-max in bytes; 0: lib/ctl's default */
@@ -90,8 +90,8 @@ int sd_sync(struct sd *s);
 /* Rebuild and publish after a commit that touched rulesets, bindings or VRFs (or force). */
 int sd_fw_sync(struct sd *s, bool force);
 
-/* sluiced_fpm.c: routes from FRR's zebra over FPM */
-struct sd_fpm;
+/* sluiced_fpm.c: routes from FRR's zebra over FPM (lib/zebra) */
+struct sl_zebra;
 int sd_fpm_sync(struct sd *s); /* listener as `protocols fpm` says */
 
 /* sluiced_cmds.c */
