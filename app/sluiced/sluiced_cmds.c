@@ -2,15 +2,9 @@
 /* sluiced_cmds.c — the "ctl" module: the control socket and the daemon's own
  * commands (configure, save, show interfaces|dataplane, clear counters). */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <stdlib.h>
-#include <sys/stat.h>
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <rte_ethdev.h>
 
@@ -19,85 +13,13 @@
 #include "sl_tele.h"
 #include "sluiced.h"
 
-/*
- * Write the running configuration over the config file without ever leaving
- * a half-written one: a new file (O_EXCL: never through a symlink someone
- * left there) in the same directory, given the old file's mode and owner,
- * fsynced, renamed over the old one, and the directory fsynced. A symlinked
- * config file is written where it points.
- */
-static int save_file(const struct sd *s, const char *path, FILE *err)
-{
-	char *real = realpath(path, NULL);
-	const char *target = real ? real : path;
-	char *dir_copy = strdup(target), *base_copy = strdup(target);
-	char tmp[PATH_MAX] = "";
-	int rc = 0, fd = -1, dfd = -1;
-	FILE *f = NULL;
-	struct stat st;
-	bool had = stat(target, &st) == 0;
-
-	if (dir_copy == NULL || base_copy == NULL) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	const char *dir = dirname(dir_copy);
-	if (snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, basename(base_copy)) >=
-		(int)sizeof(tmp)) {
-		rc = -ENAMETOOLONG;
-		goto out;
-	}
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
-		rc = -errno;
-		fprintf(err, "save: cannot create a file in %s: %s\n", dir, strerror(errno));
-		tmp[0] = '\0';
-		goto out;
-	}
-	/* the old file's mode and owner; a new one is readable by its owner only */
-	if (fchmod(fd, had ? (st.st_mode & 07777) : 0600) < 0 ||
-		(had && fchown(fd, st.st_uid, st.st_gid) < 0 && errno != EPERM)) {
-		rc = -errno;
-		goto out;
-	}
-	if ((f = fdopen(fd, "w")) == NULL) {
-		rc = -errno;
-		goto out;
-	}
-	fd = -1; /* f owns it */
-	rc = sl_router_render(s->router, f);
-	if (rc == 0 && (fflush(f) != 0 || fsync(fileno(f)) != 0))
-		rc = -errno;
-	if (fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	f = NULL;
-	if (rc == 0 && rename(tmp, target) != 0)
-		rc = -errno;
-	if (rc == 0) {
-		tmp[0] = '\0'; /* renamed: nothing to remove */
-		/* the rename itself survives a power cut only once the directory is synced */
-		if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(dfd) < 0)
-			rc = -errno;
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (dfd >= 0)
-		close(dfd);
-	if (rc < 0 && tmp[0] != '\0')
-		unlink(tmp);
-	if (rc < 0)
-		fprintf(err, "save: %s: %s\n", target, strerror(-rc));
-	free(dir_copy), free(base_copy), free(real);
-	return rc;
-}
-
 static int save_config(struct sd *s, FILE *err)
 {
 	if (s->config_path == NULL) {
 		fprintf(err, "save: sluiced was started without --config FILE: nowhere to save\n");
 		return SL_CTL_FAILED;
 	}
-	return save_file(s, s->config_path, err) < 0 ? SL_CTL_FAILED : SL_CTL_OK;
+	return sl_router_save_file(s->router, s->config_path, err) < 0 ? SL_CTL_FAILED : SL_CTL_OK;
 }
 
 static double cpu_ms(void)
