@@ -194,6 +194,11 @@ int main(int argc, char **argv)
 		sd_eal_cleanup();
 		return 1;
 	}
+	char order[256] = "";
+	for (size_t i = 0, l = 0; i < sl_modules.n_order && l < sizeof(order); i++)
+		l += (size_t)snprintf(
+			order + l, sizeof(order) - l, " %s", sl_modules.order[i]->name);
+	SD_LOG(DEBUG, "modules started:%s", order);
 	/* the start-up commit's readers (FIB, firewall) are done */
 	sl_conf_changes_release(sl_router_conf(sd.router));
 	struct sl_fib_stats fst;
