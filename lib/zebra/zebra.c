@@ -322,7 +322,10 @@ static void mark_all_stale(struct sl_zebra *f)
 	f->stale = NULL;
 	f->n_stale = 0;
 	sl_rib_proto_foreach(sl_router_rib_const(f->cfg.router), count_proto, &n);
-	if (n > 0 && (f->stale = calloc(n, sizeof(*f->stale))) == NULL) {
+	f->sweep_pending = false;
+	if (n == 0)
+		return; /* (qsort of nothing: NULL is not a valid array) */
+	if ((f->stale = calloc(n, sizeof(*f->stale))) == NULL) {
 		fpm_error(f, "out of memory marking %zu routes stale: no sweep", n);
 		return;
 	}
