@@ -3,6 +3,7 @@
  * commands (configure, save, show interfaces|dataplane, clear counters). */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
