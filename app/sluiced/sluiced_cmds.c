@@ -1,15 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* sluiced_cmds.c — the daemon's control-socket commands. */
+/* sluiced_cmds.c — the "ctl" module: the control socket and the daemon's own
+ * commands (configure, save, show interfaces|dataplane, clear counters). */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <stdlib.h>
-#include <sys/stat.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <rte_ethdev.h>
 
@@ -18,91 +14,13 @@
 #include "sl_tele.h"
 #include "sluiced.h"
 
-static int usage(FILE *err, const char *u)
-{
-	fprintf(err, "usage: %s\n", u);
-	return SL_CTL_USAGE;
-}
-
-/*
- * Write the running configuration over the config file without ever leaving
- * a half-written one: a new file (O_EXCL: never through a symlink someone
- * left there) in the same directory, given the old file's mode and owner,
- * fsynced, renamed over the old one, and the directory fsynced. A symlinked
- * config file is written where it points.
- */
-static int save_file(const struct sd *s, const char *path, FILE *err)
-{
-	char *real = realpath(path, NULL);
-	const char *target = real ? real : path;
-	char *dir_copy = strdup(target), *base_copy = strdup(target);
-	char tmp[PATH_MAX] = "";
-	int rc = 0, fd = -1, dfd = -1;
-	FILE *f = NULL;
-	struct stat st;
-	bool had = stat(target, &st) == 0;
-
-	if (dir_copy == NULL || base_copy == NULL) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	const char *dir = dirname(dir_copy);
-	if (snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, basename(base_copy)) >=
-		(int)sizeof(tmp)) {
-		rc = -ENAMETOOLONG;
-		goto out;
-	}
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
-		rc = -errno;
-		fprintf(err, "save: cannot create a file in %s: %s\n", dir, strerror(errno));
-		tmp[0] = '\0';
-		goto out;
-	}
-	/* the old file's mode and owner; a new one is readable by its owner only */
-	if (fchmod(fd, had ? (st.st_mode & 07777) : 0600) < 0 ||
-		(had && fchown(fd, st.st_uid, st.st_gid) < 0 && errno != EPERM)) {
-		rc = -errno;
-		goto out;
-	}
-	if ((f = fdopen(fd, "w")) == NULL) {
-		rc = -errno;
-		goto out;
-	}
-	fd = -1; /* f owns it */
-	rc = sl_router_render(s->router, f);
-	if (rc == 0 && (fflush(f) != 0 || fsync(fileno(f)) != 0))
-		rc = -errno;
-	if (fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	f = NULL;
-	if (rc == 0 && rename(tmp, target) != 0)
-		rc = -errno;
-	if (rc == 0) {
-		tmp[0] = '\0'; /* renamed: nothing to remove */
-		/* the rename itself survives a power cut only once the directory is synced */
-		if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(dfd) < 0)
-			rc = -errno;
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (dfd >= 0)
-		close(dfd);
-	if (rc < 0 && tmp[0] != '\0')
-		unlink(tmp);
-	if (rc < 0)
-		fprintf(err, "save: %s: %s\n", target, strerror(-rc));
-	free(dir_copy), free(base_copy), free(real);
-	return rc;
-}
-
 static int save_config(struct sd *s, FILE *err)
 {
 	if (s->config_path == NULL) {
 		fprintf(err, "save: sluiced was started without --config FILE: nowhere to save\n");
 		return SL_CTL_FAILED;
 	}
-	return save_file(s, s->config_path, err) < 0 ? SL_CTL_FAILED : SL_CTL_OK;
+	return sl_router_save_file(s->router, s->config_path, err) < 0 ? SL_CTL_FAILED : SL_CTL_OK;
 }
 
 static double cpu_ms(void)
@@ -381,32 +299,6 @@ static int cmd_show_dataplane(
 	return SL_CTL_OK;
 }
 
-static const char *vrf_name(void *rib, uint32_t vrf_id)
-{
-	return sl_rib_vrf_name(rib, vrf_id);
-}
-
-static int cmd_show_arp(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
-{
-	(void)input;
-	struct sd *s = ctx;
-	uint32_t vrf_id = SL_SLOW_ALL_VRFS;
-	if (argc == 4 && strcmp(argv[2], "vrf") == 0) {
-		struct sl_vrf_info vi;
-		if (sl_rib_vrf_info(sl_router_rib_const(s->router), argv[3], &vi) < 0) {
-			fprintf(err, "show arp: no VRF named '%s'\n", argv[3]);
-			return SL_CTL_FAILED;
-		}
-		vrf_id = vi.id;
-	} else if (argc != 2) {
-		return usage(err, "show arp [vrf NAME]");
-	}
-	sl_slow_arp_show(
-		s->slow, out, vrf_id, json, vrf_name, (void *)sl_router_rib_const(s->router));
-	return SL_CTL_OK;
-}
-
 static int cmd_clear_counters(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
@@ -423,66 +315,6 @@ static int cmd_clear_counters(
 	for (uint16_t p = 0; p < s->n_ports; p++)
 		rte_eth_stats_reset(p);
 	return SL_CTL_OK;
-}
-
-static void ping_done(void *req, int status)
-{
-	sl_ctl_request_finish(req, status);
-}
-
-/* ping ADDR vrf NAME [count N] / traceroute ADDR vrf NAME */
-static int cmd_ping(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
-{
-	(void)json, (void)input, (void)out;
-	struct sd *s = ctx;
-	bool trace = strcmp(argv[0], "traceroute") == 0;
-	const char *u = trace ? "traceroute ADDR vrf NAME" : "ping ADDR vrf NAME [count N]";
-	uint32_t dst, count = 3;
-	if (argc < 4 || strcmp(argv[2], "vrf") != 0)
-		return usage(err, u);
-	if (sl_addr_parse(argv[1], &dst) < 0) {
-		fprintf(err, "%s: '%s' is not an IPv4 address\n", argv[0], argv[1]);
-		return SL_CTL_USAGE;
-	}
-	if (!trace && argc == 6 && strcmp(argv[4], "count") == 0) {
-		if (sl_u32_parse(argv[5], 1, 100, &count) < 0) {
-			fprintf(err, "ping: count '%s' is not a number in [1, 100]\n", argv[5]);
-			return SL_CTL_USAGE;
-		}
-	} else if (argc != 4) {
-		return usage(err, u);
-	}
-	struct sl_vrf_info vi;
-	if (sl_rib_vrf_info(sl_router_rib_const(s->router), argv[3], &vi) < 0) {
-		fprintf(err, "%s: no VRF named '%s'\n", argv[0], argv[3]);
-		return SL_CTL_FAILED;
-	}
-	uint32_t src;
-	int rc = sl_slow_route_src(s->slow, vi.id, dst, &src);
-	if (rc < 0) {
-		fprintf(err, "%s: %s: %s in vrf %s\n", argv[0], argv[1],
-			rc == -EADDRNOTAVAIL ? "no source address on the egress interface"
-					     : "no route",
-			argv[3]);
-		return SL_CTL_FAILED;
-	}
-	struct sl_ctl_request *req = sl_ctl_defer();
-	if (req == NULL)
-		return SL_CTL_FAILED;
-	rc = sl_slow_ping_start(s->slow, &(struct sl_slow_ping_req){.vrf_id = vi.id,
-						 .dst = dst,
-						 .count = count,
-						 .traceroute = trace,
-						 .out = sl_ctl_request_out(req),
-						 .done = ping_done,
-						 .ctx = req});
-	if (rc < 0) {
-		fprintf(sl_ctl_request_err(req), "%s: %s\n", argv[0],
-			rc == -EBUSY ? "too many sessions running, try again" : strerror(-rc));
-		sl_ctl_request_finish(req, SL_CTL_FAILED);
-	}
-	return SL_CTL_DEFERRED;
 }
 
 static int cmd_show_default(
@@ -504,7 +336,7 @@ static void help_default(FILE *out, void *ctx)
 	sl_show_help(out);
 }
 
-int sd_cmds_register(struct sd *s)
+static int ctl_init(void *ctx)
 {
 	static const struct {
 		const char *words;
@@ -513,17 +345,40 @@ int sd_cmds_register(struct sd *s)
 		{"configure", cmd_configure},
 		{"save", cmd_save},
 		{"show interfaces", cmd_show_interfaces},
-		{"show arp", cmd_show_arp},
 		{"show dataplane", cmd_show_dataplane},
 		{"clear counters", cmd_clear_counters},
-		{"ping", cmd_ping},
-		{"traceroute", cmd_ping},
 	};
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		int rc = sl_ctl_register(cmds[i].words, cmds[i].fn, s);
-		if (rc < 0)
-			return rc;
+	struct sd *s = ctx;
+	s->ctl = sl_ctl_server_open(s->socket_path, SL_CTL_SOCKET_MODE);
+	if (s->ctl == NULL) {
+		int e = errno;
+		fprintf(stderr, "sluiced: cannot open the control socket %s: %s\n",
+			s->socket_path ? s->socket_path : SL_CTL_SOCKET_DEFAULT, strerror(e));
+		return -e;
+	}
+	sl_ctl_server_set_request_max(s->ctl, s->ctl_request_max);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		rc = sl_ctl_register(cmds[i].words, cmds[i].fn, s);
+	if (rc < 0) {
+		fprintf(stderr, "sluiced: cannot register the control commands\n");
+		sl_ctl_server_close(s->ctl);
+		s->ctl = NULL;
+		return rc;
 	}
 	sl_ctl_set_default(cmd_show_default, help_default, s);
 	return 0;
 }
+
+static void ctl_fini(void *ctx)
+{
+	struct sd *s = ctx;
+	sl_ctl_server_close(s->ctl);
+	s->ctl = NULL;
+}
+
+/* The socket opens once the start-up configuration is in force (FIB,
+ * firewall, FPM listener): a client finds it as configured. */
+static struct sl_module ctl_module = {
+	.name = "ctl", .deps = "fw fpm", .init = ctl_init, .fini = ctl_fini};
+SL_MODULE_REGISTER(ctl_module)

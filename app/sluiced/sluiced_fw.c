@@ -1,19 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sluiced_fw.c — the firewall at leak points in the daemon: build and
- * publish the rulesets after each commit, install the datapath hook while
- * some direction is guarded, expire tracked flows, answer `reject` for TCP,
- * and the commands `show firewall [NAME]`, `show firewall leak-points`
- * (lib/show's, given lib/fw's counters), `show conntrack [vrf NAME]` (each
- * with --json).
+ * sluiced_fw.c — the "fw" module, the firewall at leak points in the daemon:
+ * build and publish the rulesets after each commit, install the datapath hook
+ * while some direction is guarded, expire tracked flows, and the commands
+ * `show firewall [NAME]`, `show firewall leak-points`, `show conntrack [vrf
+ * NAME]` (each with --json): lib/show's, given lib/fw's counters and flows.
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 
@@ -26,7 +23,6 @@ _Static_assert(SL_FW_DROP == SL_DP_DENY_DROP && SL_FW_REJECT == SL_DP_DENY_REJEC
 	"lib/fw verdicts are lib/dp deny values");
 
 #define CT_SWEEP_BUDGET 4096 /* slots examined per timer tick (10 ms) */
-#define CT_SHOW_MAX 1000 /* flows listed by `show conntrack` at most */
 
 int sd_fw_sync(struct sd *s, bool force)
 {
@@ -67,50 +63,18 @@ int sd_fw_sync(struct sd *s, bool force)
 	return 0;
 }
 
-int sd_fw_init(struct sd *s)
+static void fw_fini(void *ctx)
 {
-	unsigned lcore, max_id = 0;
-	RTE_LCORE_FOREACH(lcore)
-	{
-		max_id = RTE_MAX(max_id, lcore);
-	}
-	struct sl_fw_config cfg = {
-		.ct_max = s->ct_max,
-		.n_lcores = max_id + 1, /* per-lcore counters for the lcores in use only */
-		.socket_id = (int)rte_socket_id(),
-		.qsbr = s->fib->qsbr,
-	};
-	s->fw = sl_fw_new(&cfg);
-	if (s->fw == NULL)
-		return -errno;
-	return sd_fw_sync(s, true);
-}
-
-void sd_fw_fini(struct sd *s)
-{
+	struct sd *s = ctx;
 	sl_fw_free(s->fw);
 	s->fw = NULL;
 }
 
-void sd_fw_timers(struct sd *s)
+static void fw_timers(void *ctx)
 {
+	struct sd *s = ctx;
 	if (s->fw != NULL)
 		sl_fw_ct_sweep(s->fw, rte_rdtsc(), CT_SWEEP_BUDGET);
-}
-
-void sd_fw_tcp_reset(struct sd *s, const void *ip, size_t len, uint32_t vrf_id)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(s->pool);
-	if (m == NULL)
-		return;
-	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, 64);
-	int n = p ? sl_fw_tcp_rst(ip, len, p, 64) : -ENOSPC;
-	if (n < 0) {
-		rte_pktmbuf_free(m);
-		return;
-	}
-	rte_pktmbuf_trim(m, (uint16_t)(64 - n));
-	sd_ip_output(s, m, vrf_id);
 }
 
 /* ---- show firewall [NAME | leak-points]: lib/show with lib/fw's counters ---- */
@@ -164,7 +128,15 @@ static uint64_t live_leak_packets(void *ctx, uint32_t from, uint32_t to)
 	return l->counts != NULL ? sl_tele_leak_packets(l->counts, from, to) : 0;
 }
 
-static int cmd_show_firewall(
+static void live_ct_foreach(void *ctx, uint32_t vrf_id, size_t max,
+	int (*cb)(const struct sl_fw_ct_flow *flow, void *cb_ctx), void *cb_ctx)
+{
+	struct fw_live *l = ctx;
+	sl_fw_ct_foreach(l->s->fw, rte_rdtsc(), vrf_id, max, cb, cb_ctx);
+}
+
+/* show firewall [NAME | leak-points], show conntrack [vrf NAME] */
+static int cmd_show_fw(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)input;
@@ -175,121 +147,45 @@ static int cmd_show_firewall(
 		.summary = live_summary,
 		.binding = live_binding,
 		.leak_packets = live_leak_packets,
+		.ct_foreach = live_ct_foreach,
 	};
-	int rc = sl_show_firewall(l.s->router, &live, argc - 2, argv + 2, json, out, err);
+	int rc = strcmp(argv[1], "conntrack") == 0
+			 ? sl_show_conntrack(l.s->router, &live, argc - 2, argv + 2, json, out, err)
+			 : sl_show_firewall(l.s->router, &live, argc - 2, argv + 2, json, out, err);
 	free(l.counts);
 	return rc == -EINVAL ? SL_CTL_USAGE : rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
 }
 
-/* ---- show conntrack [vrf NAME] ------------------------------------------ */
-
-static void emit(FILE *out, json_t *j)
+static int fw_init(void *ctx)
 {
-	json_dumpf(j, out, JSON_COMPACT);
-	fputc('\n', out);
-	json_decref(j);
-}
-
-struct ct_show {
-	const struct sl_rib *rib;
-	json_t *arr;
-};
-
-static const char *proto_name(uint8_t p, char *buf)
-{
-	switch (p) {
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	case IPPROTO_ICMP:
-		return "icmp";
-	default:
-		snprintf(buf, 8, "%u", p);
-		return buf;
-	}
-}
-
-static int ct_cb(const struct sl_fw_ct_flow *f, void *ctx)
-{
-	struct ct_show *c = ctx;
-	char a0[16], a1[16], pb[8];
-	const char *v0 = sl_rib_vrf_name(c->rib, f->vrf[0]);
-	const char *v1 = sl_rib_vrf_name(c->rib, f->vrf[1]);
-	json_array_append_new(c->arr,
-		json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:s, s:b, s:i, s:i}", "protocol",
-			proto_name(f->proto, pb), "source", sl_addr_fmt(f->addr[0], a0),
-			"sourceVrf", v0 ? v0 : "?", "sourcePort", f->port[0], "destination",
-			sl_addr_fmt(f->addr[1], a1), "destinationVrf", v1 ? v1 : "?",
-			"destinationPort", f->port[1], "state", f->state, "replied", f->replied,
-			"ageSeconds", (int)f->age_s, "expiresSeconds", (int)f->expires_s));
-	return 0;
-}
-
-static int cmd_show_conntrack(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
-{
-	(void)input;
 	struct sd *s = ctx;
-	const struct sl_rib *rib = sl_router_rib_const(s->router);
-	uint32_t vrf = UINT32_MAX;
-	if (argc == 4 && strcmp(argv[2], "vrf") == 0) {
-		struct sl_vrf_info vi;
-		if (sl_rib_vrf_info(rib, argv[3], &vi) < 0) {
-			fprintf(err, "show conntrack: VRF '%s' does not exist\n", argv[3]);
-			return SL_CTL_FAILED;
-		}
-		vrf = vi.id;
-	} else if (argc != 2) {
-		fprintf(err, "usage: show conntrack [vrf NAME]\n");
-		return SL_CTL_USAGE;
-	}
-	struct ct_show c = {.rib = rib, .arr = json_array()};
-	sl_fw_ct_foreach(s->fw, rte_rdtsc(), vrf, CT_SHOW_MAX, ct_cb, &c);
-	struct sl_fw_stats st;
-	sl_fw_stats_get(s->fw, &st);
-	size_t shown = json_array_size(c.arr);
-	bool truncated = shown == CT_SHOW_MAX && st.ct_entries > CT_SHOW_MAX;
-	if (json) {
-		emit(out, json_pack("{s:o, s:i, s:i, s:b, s:I}", "flows", c.arr, "entries",
-				  (int)st.ct_entries, "max", (int)st.ct_max, "truncated", truncated,
-				  "conntrackFull", (json_int_t)st.ct_full));
-		return SL_CTL_OK;
-	}
-	fprintf(out, "%-5s %-36s %-36s %-12s %7s\n", "Proto", "Source (VRF)", "Destination (VRF)",
-		"State", "Expires");
-	size_t i;
-	json_t *f;
-	json_array_foreach(c.arr, i, f)
+	unsigned lcore, max_id = 0;
+	RTE_LCORE_FOREACH(lcore)
 	{
-		char src[64], dst[64];
-		snprintf(src, sizeof(src), "%s:%d (%s)",
-			json_string_value(json_object_get(f, "source")),
-			(int)json_integer_value(json_object_get(f, "sourcePort")),
-			json_string_value(json_object_get(f, "sourceVrf")));
-		snprintf(dst, sizeof(dst), "%s:%d (%s)",
-			json_string_value(json_object_get(f, "destination")),
-			(int)json_integer_value(json_object_get(f, "destinationPort")),
-			json_string_value(json_object_get(f, "destinationVrf")));
-		fprintf(out, "%-5s %-36s %-36s %-12s %6ds\n",
-			json_string_value(json_object_get(f, "protocol")), src, dst,
-			json_string_value(json_object_get(f, "state")),
-			(int)json_integer_value(json_object_get(f, "expiresSeconds")));
+		max_id = RTE_MAX(max_id, lcore);
 	}
-	fprintf(out,
-		"%zu flow(s) shown%s; %u of %u tracked; %" PRIu64
-		" new flows dropped (conntrack_full)\n",
-		shown, truncated ? " (output limited)" : "", st.ct_entries, st.ct_max, st.ct_full);
-	json_decref(c.arr);
-	return SL_CTL_OK;
-}
-
-int sd_fw_cmds_register(struct sd *s)
-{
-	int rc = sl_ctl_register("show firewall", cmd_show_firewall, s);
+	struct sl_fw_config cfg = {
+		.ct_max = s->ct_max,
+		.n_lcores = max_id + 1, /* per-lcore counters for the lcores in use only */
+		.socket_id = (int)rte_socket_id(),
+		.qsbr = s->fib->qsbr,
+	};
+	s->fw = sl_fw_new(&cfg);
+	int rc = s->fw == NULL ? -errno : sd_fw_sync(s, true);
 	if (rc == 0)
-		rc = sl_ctl_register("show firewall leak-points", cmd_show_firewall, s);
+		rc = sl_ctl_register("show firewall", cmd_show_fw, s);
 	if (rc == 0)
-		rc = sl_ctl_register("show conntrack", cmd_show_conntrack, s);
+		rc = sl_ctl_register("show firewall leak-points", cmd_show_fw, s);
+	if (rc == 0)
+		rc = sl_ctl_register("show conntrack", cmd_show_fw, s);
+	if (rc < 0) {
+		fprintf(stderr, "sluiced: cannot set up the leak-point firewall: %s\n",
+			strerror(-rc));
+		fw_fini(s);
+	}
 	return rc;
 }
+
+static struct sl_module fw_module = {
+	.name = "fw", .deps = "fib dp", .init = fw_init, .fini = fw_fini, .timers = fw_timers};
+SL_MODULE_REGISTER(fw_module)

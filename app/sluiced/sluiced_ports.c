@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* sluiced_ports.c — every probed ethdev: queues, mempool, start, link, stats. */
+/* sluiced_ports.c — the "ports" module (lcores, mempool, every probed ethdev:
+ * queues, start, link), the "pdump" module (capture), the stats report. */
 #include <errno.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_pdump.h>
 
 #include "sluiced.h"
 
@@ -69,12 +71,54 @@ static int port_init(struct sd *s, uint16_t port, unsigned nw)
 	(void)rte_eth_promiscuous_enable(port); /* not every vdev supports it */
 	if (sp->tap)
 		(void)rte_eth_dev_set_link_up(port);
-	s->dp->n_txq[port] = sp->n_txq;
 	return 0;
 }
 
-int sd_ports_init(struct sd *s)
+/* Every worker lcore forwards, owning one tx queue on every port; the control
+ * thread owns the next one. With no worker lcore, the main lcore forwards too. */
+static void lcores_layout(struct sd *s)
 {
+	s->n_workers = rte_lcore_count() - 1;
+	unsigned w = 0, lcore;
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	{
+		s->workers[w].lcore_id = lcore;
+		s->workers[w].txq = (uint16_t)w;
+		w++;
+	}
+	if (s->n_workers == 0) {
+		s->workers[0].lcore_id = rte_get_main_lcore();
+		s->workers[0].txq = 0;
+	}
+	s->ctl_txq = (uint16_t)s->n_workers;
+}
+
+static void ports_fini(void *ctx)
+{
+	struct sd *s = ctx;
+	for (uint16_t p = 0; p < s->n_ports; p++) {
+		(void)rte_eth_dev_stop(p);
+		(void)rte_eth_dev_close(p);
+	}
+	/* free what lives in hugepages so that their files go with it */
+	rte_mempool_free(s->pool);
+	s->pool = NULL;
+}
+
+static int ports_init(void *ctx)
+{
+	struct sd *s = ctx;
+	s->n_ports = rte_eth_dev_count_avail();
+	if (s->n_ports == 0) {
+		fprintf(stderr, "sluiced: no ports: give NICs or vdevs, e.g. --vdev net_tap0\n");
+		return -ENODEV;
+	}
+	if (s->n_ports > SL_FIB_PORT_MAX) {
+		fprintf(stderr, "sluiced: %u ports probed, at most %u are supported\n", s->n_ports,
+			SL_FIB_PORT_MAX);
+		return -E2BIG;
+	}
+	lcores_layout(s);
 	unsigned nw = s->n_workers ? s->n_workers : 1;
 	unsigned n = pool_size(s, nw);
 	s->pool = rte_pktmbuf_pool_create(
@@ -92,6 +136,7 @@ int sd_ports_init(struct sd *s)
 		if (rc < 0) {
 			fprintf(stderr, "sluiced: cannot start port %u (eth%u, %s): %s\n", p, p,
 				s->ports[p].name, strerror(-rc));
+			ports_fini(s);
 			return rc;
 		}
 		char mac[RTE_ETHER_ADDR_FMT_SIZE];
@@ -102,13 +147,27 @@ int sd_ports_init(struct sd *s)
 	return 0;
 }
 
-void sd_ports_stop(struct sd *s)
+static struct sl_module ports_module = {.name = "ports", .init = ports_init, .fini = ports_fini};
+SL_MODULE_REGISTER(ports_module)
+
+static int pdump_init(void *ctx)
 {
-	for (uint16_t p = 0; p < s->n_ports; p++) {
-		(void)rte_eth_dev_stop(p);
-		(void)rte_eth_dev_close(p);
-	}
+	(void)ctx;
+	if (rte_pdump_init() < 0)
+		SD_LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: %s",
+			rte_strerror(rte_errno));
+	return 0;
 }
+
+static void pdump_fini(void *ctx)
+{
+	(void)ctx;
+	rte_pdump_uninit();
+}
+
+static struct sl_module pdump_module = {
+	.name = "pdump", .deps = "ports", .init = pdump_init, .fini = pdump_fini};
+SL_MODULE_REGISTER(pdump_module)
 
 /* testpmd-like periodic report: per-port packets and rates, then drops by reason. */
 void sd_stats_print(struct sd *s, double seconds)

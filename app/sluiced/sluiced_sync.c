@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* sluiced_sync.c — push the running configuration's interfaces and RIB changes to the FIB. */
+/* sluiced_sync.c — the "config" module (the router and --config FILE), the
+ * "fib" module, and pushing the running configuration's interfaces and RIB
+ * changes to the FIB. */
 #include <errno.h>
 #include <string.h>
 
@@ -69,14 +71,15 @@ static int reserve(struct sd *s, const struct sl_fib_change *ch, size_t n, char 
 	return rc;
 }
 
-int sd_fib_reserve(struct sd *s, char *msg, size_t msg_len)
+static int fib_reserve(struct sd *s, char *msg, size_t msg_len)
 {
 	const struct sl_fib_change *ch;
 	size_t n = sl_router_changes(s->router, &ch);
 	return reserve(s, ch, n, msg, msg_len);
 }
 
-int sd_fib_prepare(
+/* sl_router_prepare_fn: a commit the FIB cannot hold is refused whole. */
+static int fib_prepare(
 	const struct sl_fib_change *changes, size_t n, char *msg, size_t msg_len, void *ctx)
 {
 	char why[200];
@@ -111,3 +114,95 @@ int sd_sync(struct sd *s)
 	}
 	return rc;
 }
+
+static void config_fini(void *ctx)
+{
+	struct sd *s = ctx;
+	if (s->router != NULL)
+		sl_router_free(s->router);
+	s->router = NULL;
+}
+
+static int config_init(void *ctx)
+{
+	struct sd *s = ctx;
+	s->router = sl_router_new();
+	if (s->router == NULL) {
+		fprintf(stderr, "sluiced: out of memory\n");
+		return -ENOMEM;
+	}
+	sl_router_fib_log(s->router, true);
+	if (s->config_path == NULL)
+		return 0;
+	struct sl_errors errs = {0};
+	int e = sl_router_load_file(s->router, s->config_path, &errs);
+	for (size_t i = 0; e < 0 && i < errs.n; i++)
+		fprintf(stderr, "sluiced: %s:%u: %s\n", s->config_path, errs.v[i].line,
+			errs.v[i].msg);
+	if (e < 0 && errs.n == 0)
+		fprintf(stderr, "sluiced: cannot load %s: %s\n", s->config_path, strerror(-e));
+	sl_errors_free(&errs);
+	if (e < 0) {
+		config_fini(s);
+		return e;
+	}
+	/* lines accepted without effect (VyOS compatibility): said, not refused */
+	const struct sl_errors *w = sl_router_warnings(s->router);
+	for (size_t i = 0; i < w->n; i++)
+		fprintf(stderr, "sluiced: %s:%u: warning: %s\n", s->config_path, w->v[i].line,
+			w->v[i].msg);
+	return 0;
+}
+
+static struct sl_module config_module = {
+	.name = "config", .init = config_init, .fini = config_fini};
+SL_MODULE_REGISTER(config_module)
+
+static void fib_fini(void *ctx)
+{
+	struct sd *s = ctx;
+	sl_router_prepare_set(s->router, NULL, NULL);
+	sl_fib_free(s->fib);
+	s->fib = NULL;
+}
+
+static int fib_init(void *ctx)
+{
+	struct sd *s = ctx;
+	s->fib_cfg.socket_id = (int)rte_socket_id();
+	/* the FIB's copy of the neighbours, at half load so cuckoo inserts succeed */
+	s->fib_cfg.neigh_max = 2 * SL_SLOW_NEIGH_MAX;
+	s->fib = sl_fib_new(&s->fib_cfg);
+	if (s->fib == NULL) {
+		fprintf(stderr, "sluiced: cannot create the FIB: %s\n", strerror(errno));
+		return -ENOMEM;
+	}
+	/* the loaded configuration fits whole, or sluiced does not start */
+	char msg[256];
+	int e = fib_reserve(s, msg, sizeof(msg));
+	if (e < 0) {
+		fprintf(stderr, "sluiced: %s does not fit: %s; not starting half-loaded\n",
+			s->config_path ? s->config_path : "the configuration", msg);
+		fib_fini(s);
+		return e;
+	}
+	sl_router_prepare_set(s->router, fib_prepare, s);
+	if ((e = sd_sync(s)) < 0) {
+		struct sl_fib_stats fs;
+		sl_fib_stats_get(s->fib, &fs);
+		fprintf(stderr,
+			"sluiced: cannot install the configuration in the FIB: %s "
+			"(VRF tables so far: %u, %zu MiB of DPDK memory; a new VRF takes %zu KiB, "
+			"a VRF past %u groups %zu MiB)\n",
+			strerror(-e), fs.vrfs, fs.bytes_total >> 20,
+			sl_fib_vrf_bytes(&s->fib_cfg) >> 10, SL_FIB_SMALL_GROUPS_MAX,
+			sizeof(struct rte_lpm) >> 20);
+		fib_fini(s);
+		return e;
+	}
+	return 0;
+}
+
+static struct sl_module fib_module = {
+	.name = "fib", .deps = "config ports", .init = fib_init, .fini = fib_fini};
+SL_MODULE_REGISTER(fib_module)

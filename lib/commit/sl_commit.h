@@ -125,6 +125,16 @@ bool sl_router_fpm_conf(const struct sl_router *r, uint32_t *addr, uint16_t *por
 /* Render the running configuration as canonical `set` lines. */
 int sl_router_render(const struct sl_router *r, FILE *out);
 
+/*
+ * Write the rendered configuration over path without ever leaving a
+ * half-written file: a new file in the same directory (never through a
+ * symlink planted there), given the old file's mode and owner (a new one:
+ * 0600), fsynced, renamed over the old one, the directory fsynced. A
+ * symlinked path is written where it points. 0, or a negative errno with
+ * "save: ..." lines on err.
+ */
+int sl_router_save_file(const struct sl_router *r, const char *path, FILE *err);
+
 struct sl_conf *sl_router_conf(struct sl_router *r);
 const struct sl_conf *sl_router_conf_const(const struct sl_router *r);
 struct sl_rib *sl_router_rib(struct sl_router *r);

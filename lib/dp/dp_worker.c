@@ -218,6 +218,53 @@ int sl_dp_worker_main(void *arg)
 	return 0;
 }
 
+struct sl_dp_inline {
+	struct sl_dp_worker *w;
+	struct sl_dp_out out;
+};
+
+struct sl_dp_inline *sl_dp_inline_start(struct sl_dp_worker *w)
+{
+	struct sl_dp_inline *in = calloc(1, sizeof(*in));
+	if (in == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	in->w = w;
+	if (sl_fib_reader_register(w->dp->fib, w->lcore_id) < 0) {
+		free(in);
+		errno = EINVAL;
+		return NULL;
+	}
+	sl_fib_reader_offline(w->dp->fib, w->lcore_id);
+	return in;
+}
+
+void sl_dp_inline_poll(struct sl_dp_inline *in)
+{
+	struct sl_dp_worker *w = in->w;
+	struct sl_dp *dp = w->dp;
+	struct sl_dp_counters *c = &dp->counters[w->lcore_id];
+	struct rte_mbuf *pkts[SL_DP_BURST];
+	sl_fib_reader_online(dp->fib, w->lcore_id);
+	for (uint16_t q = 0; q < w->n_rxq; q++) {
+		uint16_t n = rte_eth_rx_burst(w->rxq[q].port, w->rxq[q].queue, pkts, SL_DP_BURST);
+		if (n == 0)
+			continue;
+		sl_dp_process(dp, c, w->rxq[q].port, pkts, n, &in->out);
+		sl_dp_flush(dp, c, w->txq, &in->out);
+	}
+	sl_fib_reader_offline(dp->fib, w->lcore_id);
+}
+
+void sl_dp_inline_stop(struct sl_dp_inline *in)
+{
+	if (in == NULL)
+		return;
+	sl_fib_reader_unregister(in->w->dp->fib, in->w->lcore_id);
+	free(in);
+}
+
 static void counters_add(struct sl_dp_counters *s, const struct sl_dp_counters *c, int sign)
 {
 	const uint64_t *src = (const uint64_t *)c;

@@ -256,6 +256,19 @@ struct sl_dp_worker {
 /* lcore entry point (arg: struct sl_dp_worker *): polls until dp->stop. */
 int sl_dp_worker_main(void *arg);
 
+/*
+ * The main lcore as the only forwarding thread (no worker lcore): between two
+ * control tasks, sl_dp_inline_poll makes one pass over w's rx queues, an RCU
+ * reader of the FIB only meanwhile (offline the rest of the time, so the
+ * control thread's own grace periods never wait on it). sl_dp_inline_start
+ * registers w->lcore_id as a reader (NULL and errno on failure);
+ * sl_dp_inline_stop unregisters it. Both on the main lcore.
+ */
+struct sl_dp_inline;
+struct sl_dp_inline *sl_dp_inline_start(struct sl_dp_worker *w);
+void sl_dp_inline_poll(struct sl_dp_inline *in);
+void sl_dp_inline_stop(struct sl_dp_inline *in);
+
 /* Sum of every lcore's counters since the last clear (clear only snapshots). */
 void sl_dp_counters_sum(const struct sl_dp *dp, struct sl_dp_counters *sum);
 void sl_dp_counters_clear(struct sl_dp *dp);

@@ -262,6 +262,20 @@ static inline void sl_fib_reader_quiescent(struct sl_fib *fib, unsigned thread_i
 	rte_rcu_qsbr_quiescent(fib->qsbr, thread_id);
 }
 
+/* A reader that also does control work (the main lcore polling the ports
+ * when there is no worker lcore) goes offline meanwhile, so that a grace
+ * period it waits for itself does not wait on it; online again before it
+ * reads. */
+static inline void sl_fib_reader_online(struct sl_fib *fib, unsigned thread_id)
+{
+	rte_rcu_qsbr_thread_online(fib->qsbr, thread_id);
+}
+
+static inline void sl_fib_reader_offline(struct sl_fib *fib, unsigned thread_id)
+{
+	rte_rcu_qsbr_thread_offline(fib->qsbr, thread_id);
+}
+
 /* The VRF's tagged table of family af (enum sl_af; 0: no such VRF), valid
  * until the next quiescent state. */
 static inline uintptr_t sl_fib_table(const struct sl_fib *fib, unsigned af, uint32_t vrf_id)

@@ -209,16 +209,7 @@ void sl_fw_counters_clear(struct sl_fw *fw);
  * string stays valid until the next sl_fw_publish. */
 const char *sl_fw_binding(const struct sl_fw *fw, uint32_t from_vrf, uint32_t to_vrf);
 
-/* One tracked flow; index 0 is the side that opened it. */
-struct sl_fw_ct_flow {
-	uint8_t proto;
-	uint32_t vrf[2];
-	uint32_t addr[2]; /* host order */
-	uint16_t port[2]; /* ICMP queries: the identifier on both sides */
-	bool replied;
-	const char *state; /* "SYN_SENT", "ESTABLISHED", "CLOSING", "UNREPLIED", "REPLIED" */
-	uint32_t age_s, expires_s;
-};
+/* struct sl_fw_ct_flow, one tracked flow: lib/types (lib/show formats it too). */
 
 /*
  * Call cb for each tracked flow (vrf_id: only flows with a side in that VRF;

@@ -42,6 +42,10 @@ struct sl_show_fw_live {
 	const char *(*binding)(void *ctx, uint32_t from, uint32_t to);
 	/* Packets forwarded from → to since the last clear. */
 	uint64_t (*leak_packets)(void *ctx, uint32_t from, uint32_t to);
+	/* Each tracked flow with a side in vrf_id (UINT32_MAX: all), at most
+	 * max of them; cb returns non-zero to stop. */
+	void (*ct_foreach)(void *ctx, uint32_t vrf_id, size_t max,
+		int (*cb)(const struct sl_fw_ct_flow *flow, void *cb_ctx), void *cb_ctx);
 };
 
 /*
@@ -50,6 +54,16 @@ struct sl_show_fw_live {
  * such ruleset, on err), -ENOMEM.
  */
 int sl_show_firewall(const struct sl_router *r, const struct sl_show_fw_live *live, int argc,
+	char **argv, bool json, FILE *out, FILE *err);
+
+/*
+ * `show conntrack [vrf NAME]`, argv being the words after "conntrack": the
+ * first SL_SHOW_CT_MAX tracked flows (live->ct_foreach) and the table's
+ * fill (live->summary). 0, -EINVAL (usage, on err), -ESRCH (no such VRF, on
+ * err); live NULL (offline): -ENOTSUP.
+ */
+#define SL_SHOW_CT_MAX 1000
+int sl_show_conntrack(const struct sl_router *r, const struct sl_show_fw_live *live, int argc,
 	char **argv, bool json, FILE *out, FILE *err);
 
 /* One line per command lib/show knows, for `help` and completion. */

@@ -335,7 +335,18 @@ static int info(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsign
 	return 0;
 }
 
-TELE_CB(info_cb, info)
+TELE_COMMAND(info, "/sluice/info",
+	"sluiced version, uptime, lcores, ports and their interfaces' VRFs. No parameters")
+
+/* In the order the files were linked (tele_core.c first). */
+static struct tele_cmd *cmds, **cmds_tail = &cmds;
+
+void tele_cmd_add(struct tele_cmd *c)
+{
+	c->next = NULL;
+	*cmds_tail = c;
+	cmds_tail = &c->next;
+}
 
 int sl_tele_init(const struct sl_tele_src *src)
 {
@@ -350,17 +361,8 @@ int sl_tele_init(const struct sl_tele_src *src)
 	pthread_mutex_unlock(&T.mu);
 	if (again)
 		return 0; /* DPDK keeps commands for the life of the process */
-	int rc = rte_telemetry_register_cmd("/sluice/info", info_cb,
-		"sluiced version, uptime, lcores, ports and their interfaces' VRFs. No parameters");
-	if (rc == 0)
-		rc = tele_vrf_register();
-	if (rc == 0)
-		rc = tele_route_register();
-	if (rc == 0)
-		rc = tele_leak_register();
-	if (rc == 0)
-		rc = tele_stats_register();
-	if (rc == 0)
-		rc = tele_fw_register();
+	int rc = 0;
+	for (const struct tele_cmd *c = cmds; rc == 0 && c != NULL; c = c->next)
+		rc = rte_telemetry_register_cmd(c->path, c->cb, c->help);
 	return rc < 0 ? rc : 0;
 }

@@ -61,11 +61,6 @@ static int fw_stats(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], un
 	return 0;
 }
 
-TELE_CB(fw_stats_cb, fw_stats)
-
-int tele_fw_register(void)
-{
-	return rte_telemetry_register_cmd("/sluice/firewall/stats", fw_stats_cb,
-		"Leak-point firewall: verdicts, conntrack, the ruleset of each leak direction. "
-		"No parameters");
-}
+TELE_COMMAND(fw_stats, "/sluice/firewall/stats",
+	"Leak-point firewall: verdicts, conntrack, the ruleset of each leak direction. "
+	"No parameters")

@@ -70,11 +70,6 @@ static int leak_list(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], u
 	return 0;
 }
 
-TELE_CB(leak_list_cb, leak_list)
-
-int tele_leak_register(void)
-{
-	return rte_telemetry_register_cmd("/sluice/leak/list", leak_list_cb,
-		"Every leaked route: from, to, prefix, mechanism, admitting policy. "
-		"Parameter: [OFFSET] (paged)");
-}
+TELE_COMMAND(leak_list, "/sluice/leak/list",
+	"Every leaked route: from, to, prefix, mechanism, admitting policy. "
+	"Parameter: [OFFSET] (paged)")

@@ -21,20 +21,28 @@ typedef int (*tele_fn)(const struct sl_tele_src *src, char args[][TELE_ARG_LEN],
 /* From a telemetry callback: run fn on the control thread and wait for it. */
 int tele_call(tele_fn fn, const char *params, struct rte_tel_data *d);
 
-/* Define telemetry callback `cb` that hands its query to the body `fn`. */
-#define TELE_CB(cb, fn)                                                            \
-	static int cb(const char *cmd, const char *params, struct rte_tel_data *d) \
-	{                                                                          \
-		(void)cmd;                                                         \
-		return tele_call(fn, params, d);                                   \
-	}
+/* A /sluice/... command, registered with DPDK by sl_tele_init. */
+struct tele_cmd {
+	const char *path;
+	telemetry_cb cb;
+	const char *help;
+	struct tele_cmd *next;
+};
+void tele_cmd_add(struct tele_cmd *c);
 
-/* Register the commands of each file (called by sl_tele_init). */
-int tele_vrf_register(void);
-int tele_route_register(void);
-int tele_leak_register(void);
-int tele_stats_register(void);
-int tele_fw_register(void);
+/* Define the command `path` whose body is fn (run on the control thread),
+ * registered from the file that implements it. */
+#define TELE_COMMAND(fn, path_, help_)                                                   \
+	static int fn##_cb(const char *cmd, const char *params, struct rte_tel_data *d)  \
+	{                                                                                \
+		(void)cmd;                                                               \
+		return tele_call(fn, params, d);                                         \
+	}                                                                                \
+	static struct tele_cmd fn##_cmd = {.path = path_, .cb = fn##_cb, .help = help_}; \
+	static void __attribute__((constructor)) fn##_add(void)                          \
+	{                                                                                \
+		tele_cmd_add(&fn##_cmd);                                                 \
+	}
 
 /* d becomes {"error": message}: wrong parameters are answered, not nulled. */
 int tele_error(struct rte_tel_data *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -246,18 +246,10 @@ static int route_lookup(const struct sl_tele_src *src, char args[][TELE_ARG_LEN]
 	return 0;
 }
 
-TELE_CB(route_list_cb, route_list)
+TELE_COMMAND(route_list, "/sluice/route/list",
+	"A VRF's routes (every candidate, selected first). Parameters: VRF[,OFFSET] "
+	"(paged)")
 
-TELE_CB(route_lookup_cb, route_lookup)
-
-int tele_route_register(void)
-{
-	int rc = rte_telemetry_register_cmd("/sluice/route/list", route_list_cb,
-		"A VRF's routes (every candidate, selected first). Parameters: VRF[,OFFSET] "
-		"(paged)");
-	if (rc == 0)
-		rc = rte_telemetry_register_cmd("/sluice/route/lookup", route_lookup_cb,
-			"Where ADDR goes from VRF, in the RIB and the live FIB. Parameters: "
-			"VRF,ADDR");
-	return rc;
-}
+TELE_COMMAND(route_lookup, "/sluice/route/lookup",
+	"Where ADDR goes from VRF, in the RIB and the live FIB. Parameters: "
+	"VRF,ADDR")

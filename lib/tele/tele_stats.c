@@ -179,10 +179,5 @@ static int stats(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsig
 	return 0;
 }
 
-TELE_CB(stats_cb, stats)
-
-int tele_stats_register(void)
-{
-	return rte_telemetry_register_cmd("/sluice/stats", stats_cb,
-		"Packets per VRF and per leak direction, drops and punts by reason. No parameters");
-}
+TELE_COMMAND(stats, "/sluice/stats",
+	"Packets per VRF and per leak direction, drops and punts by reason. No parameters")

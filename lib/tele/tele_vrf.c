@@ -176,16 +176,8 @@ static int vrf_info(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], un
 	return 0;
 }
 
-TELE_CB(vrf_list_cb, vrf_list)
+TELE_COMMAND(vrf_list, "/sluice/vrf/list",
+	"VRFs: id, table, routes, packet counters. Parameter: [OFFSET] (paged)")
 
-TELE_CB(vrf_info_cb, vrf_info)
-
-int tele_vrf_register(void)
-{
-	int rc = rte_telemetry_register_cmd("/sluice/vrf/list", vrf_list_cb,
-		"VRFs: id, table, routes, packet counters. Parameter: [OFFSET] (paged)");
-	if (rc == 0)
-		rc = rte_telemetry_register_cmd("/sluice/vrf/info", vrf_info_cb,
-			"One VRF: table, RD, RTs, routes by source, packets. Parameter: NAME");
-	return rc;
-}
+TELE_COMMAND(vrf_info, "/sluice/vrf/info",
+	"One VRF: table, RD, RTs, routes by source, packets. Parameter: NAME")

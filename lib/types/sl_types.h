@@ -229,6 +229,19 @@ struct sl_fw_spec {
 };
 
 void sl_fw_spec_free(struct sl_fw_spec *spec);
+
+/* A flow lib/fw tracks at a leak point (`show conntrack`); index 0 is the
+ * side that opened it. */
+struct sl_fw_ct_flow {
+	uint8_t proto;
+	uint32_t vrf[2];
+	uint32_t addr[2]; /* host order */
+	uint16_t port[2]; /* ICMP queries: the identifier on both sides */
+	bool replied;
+	const char *state; /* "SYN_SENT", "ESTABLISHED", "CLOSING", "UNREPLIED", "REPLIED" */
+	uint32_t age_s, expires_s;
+};
+
 /* "accept", "drop", "reject", "-" (no action) */
 const char *sl_fw_spec_action_name(enum sl_fw_spec_action a);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* show firewall [NAME | leak-points]: the one implementation, offline and
- * with a forwarding plane's counters (a fake struct sl_show_fw_live). */
+/* show firewall [NAME | leak-points], show conntrack: the one implementation,
+ * offline and with a forwarding plane's counters and flows (a fake struct
+ * sl_show_fw_live). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,17 +40,22 @@ static struct sl_router *router(void)
 	return r;
 }
 
-/* Run `show firewall ARGS...`; returns its result, output in *text (free it). */
-static int run(const struct sl_router *r, const struct sl_show_fw_live *live, bool json,
-	char **text, int argc, char **argv)
+typedef int show_fn(const struct sl_router *r, const struct sl_show_fw_live *live, int argc,
+	char **argv, bool json, FILE *out, FILE *err);
+
+/* Run `show firewall ARGS...` (or fn's); its result, output in *text (free it). */
+static int run_fn(show_fn *fn, const struct sl_router *r, const struct sl_show_fw_live *live,
+	bool json, char **text, int argc, char **argv)
 {
 	size_t len = 0;
 	FILE *f = open_memstream(text, &len);
 	assert_non_null(f);
-	int rc = sl_show_firewall(r, live, argc, argv, json, f, f);
+	int rc = fn(r, live, argc, argv, json, f, f);
 	fclose(f);
 	return rc;
 }
+#define run(...) run_fn(sl_show_firewall, __VA_ARGS__)
+#define run_ct(...) run_fn(sl_show_conntrack, __VA_ARGS__)
 
 /* the fake forwarding plane: rule 10 counted, the default action, one direction */
 static int fake_rule(void *ctx, const char *rs, uint32_t number, uint64_t *p, uint64_t *b)
@@ -85,11 +91,41 @@ static uint64_t fake_leak_packets(void *ctx, uint32_t from, uint32_t to)
 	return 42;
 }
 
+/* two flows: A (id 1) → B (id 2) over TCP, and GRE in B alone */
+static void fake_ct_foreach(void *ctx, uint32_t vrf_id, size_t max,
+	int (*cb)(const struct sl_fw_ct_flow *flow, void *cb_ctx), void *cb_ctx)
+{
+	(void)ctx;
+	const struct sl_fw_ct_flow flows[] = {
+		{.proto = 6,
+			.vrf = {1, 2},
+			.addr = {0x0a010005, 0x0a020007},
+			.port = {40000, 443},
+			.replied = true,
+			.state = "ESTABLISHED",
+			.age_s = 9,
+			.expires_s = 7191},
+		{.proto = 47,
+			.vrf = {2, 2},
+			.addr = {0x0a020007, 0x0a020008},
+			.state = "UNREPLIED",
+			.expires_s = 30},
+	};
+	for (size_t i = 0, n = 0; i < 2 && n < max; i++) {
+		if (vrf_id != UINT32_MAX && flows[i].vrf[0] != vrf_id && flows[i].vrf[1] != vrf_id)
+			continue;
+		n++;
+		if (cb(&flows[i], cb_ctx) != 0)
+			break;
+	}
+}
+
 static const struct sl_show_fw_live live = {
 	.rule_counters = fake_rule,
 	.summary = fake_summary,
 	.binding = fake_binding,
 	.leak_packets = fake_leak_packets,
+	.ct_foreach = fake_ct_foreach,
 };
 
 static void test_offline(void **state)
@@ -157,12 +193,44 @@ static void test_leak_points(void **state)
 	sl_router_free(r);
 }
 
+static void test_conntrack(void **state)
+{
+	(void)state;
+	struct sl_router *r = router();
+	char *t = NULL, *vb[] = {"vrf", "A"}, *nope[] = {"vrf", "NOPE"}, *bad[] = {"x"};
+	assert_int_equal(run_ct(r, &live, false, &t, 0, NULL), 0);
+	assert_non_null(strstr(t, "Proto Source (VRF)"));
+	assert_non_null(strstr(t, "tcp   10.1.0.5:40000 (A)"));
+	assert_non_null(strstr(t, "10.2.0.7:443 (B)"));
+	assert_non_null(strstr(t, "ESTABLISHED    7191s\n"));
+	assert_non_null(strstr(t, "47    10.2.0.7:0 (B)"));
+	assert_non_null(strstr(t, "2 flow(s) shown; 2 of 64 tracked; 5 new flows dropped"));
+	free(t);
+	/* one VRF: the GRE flow of B alone is not listed; JSON on one line */
+	assert_int_equal(run_ct(r, &live, true, &t, 2, vb), 0);
+	assert_non_null(strstr(t, "\"sourceVrf\":\"A\""));
+	assert_null(strstr(t, "UNREPLIED"));
+	assert_non_null(strstr(t, "\"entries\":2,\"max\":64,\"truncated\":false"));
+	assert_ptr_equal(strchr(t, '\n'), t + strlen(t) - 1);
+	free(t);
+	assert_int_equal(run_ct(r, &live, false, &t, 2, nope), -ESRCH);
+	assert_non_null(strstr(t, "VRF 'NOPE' does not exist"));
+	free(t);
+	assert_int_equal(run_ct(r, &live, false, &t, 1, bad), -EINVAL);
+	assert_non_null(strstr(t, "usage: show conntrack [vrf NAME]"));
+	free(t);
+	assert_int_equal(run_ct(r, NULL, false, &t, 0, NULL), -ENOTSUP);
+	free(t);
+	sl_router_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_offline),
 		cmocka_unit_test(test_live_counters),
 		cmocka_unit_test(test_leak_points),
+		cmocka_unit_test(test_conntrack),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* sluiced_tele.c — the "tele" module: lib/tele's /sluice/... commands on the
+ * DPDK telemetry socket, answered by the control thread between its tasks. */
+#include "sl_tele.h"
+#include "sluiced.h"
+
+static int tele_init(void *ctx)
+{
+	struct sd *s = ctx;
+	struct sl_tele_src src = {
+		.router = s->router, .dp = s->dp, .fib = s->fib, .fw = s->fw, .slow = s->slow};
+	if (sl_tele_init(&src) < 0)
+		SD_LOG(WARNING, "telemetry commands /sluice/... unavailable");
+	return 0;
+}
+
+/* Queries get an error from now on, before the sources are freed. */
+static void tele_fini(void *ctx)
+{
+	(void)ctx;
+	sl_tele_stop();
+}
+
+static unsigned tele_poll(void *ctx)
+{
+	(void)ctx;
+	return sl_tele_poll();
+}
+
+static struct sl_module tele_module = {
+	.name = "tele",
+	.deps = "config dp fib fw slow",
+	.init = tele_init,
+	.fini = tele_fini,
+	.poll = tele_poll,
+};
+SL_MODULE_REGISTER(tele_module)
