@@ -509,5 +509,6 @@ int sd_cmds_register(struct sd *s)
 			return rc;
 	}
 	sl_ctl_set_default(cmd_show_default, help_default, s);
-	return 0;
+	/* the DOT leak graph with the enforced rulesets and packets per direction */
+	return sl_tele_leak_graph_register(s->router, s->fw);
 }
