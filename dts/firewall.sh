@@ -5,7 +5,8 @@
 # or ICMP administratively prohibited; SHARED's packets reach the customer only
 # as replies, and only while `state established` allows them; the counters of
 # `show firewall` equal the packets sent; a full conntrack table drops new flows
-# and counts them while tracked flows go on; unguarded leaks are untouched.
+# and counts them while tracked flows go on; unguarded leaks are untouched;
+# `show leak graph` draws the same leak directions with the same counters.
 . "$(dirname "$0")/dts-lib.sh"
 dts_init fw
 PY=/usr/bin/python3
@@ -117,6 +118,27 @@ check "show firewall leak-points: SHARED → CUSTOMER-A guarded" output_matches 
 	"SHARED +CUSTOMER-A +[0-9]+ +[0-9]+ +SHARED-REPLIES +guarded" topo_ctl show firewall leak-points
 check "show firewall leak-points: CUSTOMER-B → SHARED unguarded" output_matches \
 	"CUSTOMER-B +SHARED +[0-9]+ +[1-9][0-9]* +- +UNGUARDED" topo_ctl show firewall leak-points
+
+# the same directions drawn by `show leak graph` (DOT), with the same counters
+lp_packets() { topo_ctl show firewall leak-points | awk -v f="$1" -v t="$2" '$1 == f && $2 == t { print $4 }'; }
+graph_packets() {
+	topo_ctl show leak graph | sed -n "s/^\t\"$1\" -> \"$2\" \[label=\".*\\\\n\([0-9]*\) packets\{0,1\}\".*/\1/p"
+}
+graph=$(topo_ctl show leak graph)
+check "show leak graph: CUSTOMER-A → SHARED guarded by SHARED-TO-CUSTOMER" grep -q \
+	'"CUSTOMER-A" -> "SHARED" \[label="10.100.0.0/24\\nfirewall: SHARED-TO-CUSTOMER\\n[0-9]* packets", color=darkgreen' \
+	<<<"$graph"
+check "show leak graph: one arrow per leak direction of show firewall leak-points" \
+	test "$(grep -c '" -> "' <<<"$graph")" = \
+	"$(topo_ctl show firewall leak-points | grep -cE ' (guarded|UNGUARDED)( \(no leaked route\))?$')"
+for dir in "CUSTOMER-A SHARED" "SHARED CUSTOMER-A" "CUSTOMER-B SHARED"; do
+	# shellcheck disable=SC2086
+	check "show leak graph counts what leak-points counts: ${dir/ / → }" \
+		test "$(graph_packets $dir)" = "$(lp_packets $dir)" -a -n "$(lp_packets $dir)"
+done
+if command -v dot >/dev/null; then
+	check "dot -Tsvg accepts the live graph" dot -Tsvg -o /dev/null <<<"$graph"
+fi
 
 # 6. conntrack full: new flows dropped and counted, the tracked flow goes on
 full0=$(summary conntrackFull)

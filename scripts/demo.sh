@@ -100,6 +100,7 @@ sluiced is running (pid $TOPO_PID). Try:
   $ctl show ip route vrf CUSTOMER-A
   $ctl show ip route vrf SHARED 10.1.0.0/24
   $ctl show interfaces
+  $ctl show leak graph | dot -Tsvg >leaks.svg     # the leaks, with packets per direction
   $ctl ping 10.100.0.10 vrf CUSTOMER-A
   echo 'set vrf name CUSTOMER-B protocols static route 0.0.0.0/0 next-hop 203.0.113.1 vrf INTERNET' | $ctl configure -
   ip netns exec $TOPO_P-a ping 10.100.0.10

@@ -10,6 +10,7 @@ PKGS=(
 	iproute2 iputils-ping traceroute tcpdump netcat-openbsd procps
 	python3-pytest python3-scapy
 	frr exabgp
+	graphviz # `dot`: tests/show and dts/firewall.sh check show leak graph's DOT (skipped without)
 )
 
 if [ "$(id -u)" -ne 0 ]; then

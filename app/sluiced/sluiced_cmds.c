@@ -367,7 +367,8 @@ static int ctl_init(void *ctx)
 		return rc;
 	}
 	sl_ctl_set_default(cmd_show_default, help_default, s);
-	return 0;
+	/* the DOT leak graph with the enforced rulesets and packets per direction */
+	return sl_tele_leak_graph_register(s->router, s->fw);
 }
 
 static void ctl_fini(void *ctx)

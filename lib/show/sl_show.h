@@ -7,6 +7,8 @@
 #ifndef SL_SHOW_H
 #define SL_SHOW_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -64,6 +66,42 @@ int sl_show_firewall(const struct sl_router *r, const struct sl_show_fw_live *li
  */
 #define SL_SHOW_CT_MAX 1000
 int sl_show_conntrack(const struct sl_router *r, const struct sl_show_fw_live *live, int argc,
+	char **argv, bool json, FILE *out, FILE *err);
+
+/*
+ * `show leak graph`: the leak topology as a Graphviz DOT digraph. VRFs are
+ * nodes; each leak direction FROM -> TO (FROM holds leaked routes forwarding
+ * into TO, or a leak-firewall binding exists) is one edge, labelled with
+ * those prefixes, the ruleset guarding it and, from a running router, the
+ * packets forwarded FROM -> TO since the last `clear counters`.
+ */
+struct sl_leak_graph_edge {
+	const char *from, *to; /* VRF names, as in the node list */
+	const char *const *prefixes; /* text, e.g. "10.100.0.0/24" */
+	size_t n_prefixes;
+	const char *ruleset; /* the guarding ruleset; NULL or "": unguarded */
+	bool counted; /* packets is a count (a running router); false: offline */
+	uint64_t packets;
+};
+
+/* Edge labels list at most this many prefixes, then "(+N more)". */
+#define SL_LEAK_GRAPH_PREFIXES_MAX 8
+
+/*
+ * Write the digraph: nodes vrfs[0..n_vrfs) (a VRF on no edge is drawn grey:
+ * isolated), one edge per edges[i]. Names are quoted and escaped, so any
+ * byte string is a valid DOT ID. 0, or -EIO when out reports an error.
+ */
+int sl_leak_graph_dot(FILE *out, const char *const *vrfs, size_t n_vrfs,
+	const struct sl_leak_graph_edge *edges, size_t n_edges);
+
+/*
+ * `show leak graph` over r: lib/audit's leak matrix; live (may be NULL:
+ * offline) gives the enforced bindings (binding) and the packets per
+ * direction (leak_packets); its other members are not used. JSON: the same
+ * nodes and edges as objects. 0, -EINVAL (usage, on err), -ENOMEM, -EIO.
+ */
+int sl_show_leak_graph(const struct sl_router *r, const struct sl_show_fw_live *live, int argc,
 	char **argv, bool json, FILE *out, FILE *err);
 
 /* One line per command lib/show knows, for `help` and completion. */

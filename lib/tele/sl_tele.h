@@ -97,4 +97,12 @@ int sl_tele_clear(void);
  * it), NULL before sl_tele_init or without memory. */
 struct sl_tele_counts *sl_tele_counts_now(void);
 
+/*
+ * Register `show leak graph` on the control socket (lib/ctl): lib/show's DOT
+ * graph with fw's enforced rulesets and the packets per leak direction. r and
+ * fw (fw may be NULL: no bindings) stay valid while the socket is served.
+ * Needs lib/show and lib/ctl linked (sluiced). 0 or sl_ctl_register's error.
+ */
+int sl_tele_leak_graph_register(const struct sl_router *r, const struct sl_fw *fw);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "show_test.h"
 #include "sl_show.h"
 
 static const char cfg[] = "set vrf name A table 10\n"
@@ -31,13 +32,7 @@ static const char cfg[] = "set vrf name A table 10\n"
 
 static struct sl_router *router(void)
 {
-	struct sl_router *r = sl_router_new();
-	struct sl_errors e = {0};
-	assert_non_null(r);
-	if (sl_router_apply(r, cfg, &e, NULL) != 0)
-		fail_msg("line %u: %s", e.n ? e.v[0].line : 0, e.n ? e.v[0].msg : "?");
-	sl_errors_free(&e);
-	return r;
+	return show_test_router(cfg);
 }
 
 typedef int show_fn(const struct sl_router *r, const struct sl_show_fw_live *live, int argc,
@@ -47,12 +42,7 @@ typedef int show_fn(const struct sl_router *r, const struct sl_show_fw_live *liv
 static int run_fn(show_fn *fn, const struct sl_router *r, const struct sl_show_fw_live *live,
 	bool json, char **text, int argc, char **argv)
 {
-	size_t len = 0;
-	FILE *f = open_memstream(text, &len);
-	assert_non_null(f);
-	int rc = fn(r, live, argc, argv, json, f, f);
-	fclose(f);
-	return rc;
+	return show_test_run(fn, r, live, json, text, argc, argv);
 }
 #define run(...) run_fn(sl_show_firewall, __VA_ARGS__)
 #define run_ct(...) run_fn(sl_show_conntrack, __VA_ARGS__)
