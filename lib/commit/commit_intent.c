@@ -362,7 +362,8 @@ static int vrf_build(struct ictx *c, int vi)
 		rc = c->rc;
 	if (rc < 0)
 		return rc;
-	qsort(v->routes, v->n_routes, sizeof(*v->routes), cmp_iroute);
+	if (v->n_routes > 1) /* a VRF without routes has no array (qsort wants one) */
+		qsort(v->routes, v->n_routes, sizeof(*v->routes), cmp_iroute);
 	for (size_t i = 0; i < v->n_routes; i++) {
 		uint64_t s = p_lo(v->routes[i].prefix);
 		while (sp > 0 && p_hi(v->routes[stack[sp - 1]].prefix) < s) {
