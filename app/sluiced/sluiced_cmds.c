@@ -324,7 +324,9 @@ static int cmd_show_default(
 	struct sd *s = ctx;
 	int rc = sl_show_exec(s->router, argc, argv, json, out, err);
 	if (rc == -ENOENT) {
-		fprintf(err, "unknown command: %s %s\n", argv[0], argc > 1 ? argv[1] : "");
+		/* the bad word and what is valid there (lib/show's commands;
+		 * `help` lists the daemon's own too) */
+		sl_show_unknown(NULL, argc, argv, err);
 		return SL_CTL_USAGE;
 	}
 	return rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
