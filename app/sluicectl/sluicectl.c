@@ -145,6 +145,19 @@ int main(int argc, char **argv)
 	}
 	int cmd_argc = argc - i;
 	char **cmd_argv = argv + i;
+	/* abbreviations: `sluicectl sh ip ro vrf A` = `show ip route vrf A` */
+	const char *expanded[64];
+	char err[640];
+	if (cmd_argc > 0 && cmd_argc <= 64) {
+		for (int k = 0; k < cmd_argc; k++)
+			expanded[k] = cmd_argv[k];
+		if (words_expand(offline ? WORDS_OFFLINE : WORDS_LIVE, expanded, cmd_argc, err,
+			    sizeof(err)) < 0) {
+			fprintf(stderr, "sluicectl: %s\n", err);
+			return EXIT_USAGE;
+		}
+		cmd_argv = (char **)expanded; /* read only from here on */
+	}
 	if (offline != NULL) {
 		if (cmd_argc == 0) {
 			fprintf(stderr, "sluicectl: --offline FILE needs a command: check, or "
