@@ -35,14 +35,16 @@ static int words_split(char *line, char **words)
 	return n;
 }
 
-/* Words back into a line, quoting those with blanks (descriptions). */
+/* Words back into a line that conf_lex reads as the same words: quoted when
+ * a word has blanks or quotes, starts a comment ('#') or is empty. */
 static void line_join(char **words, int n, char *buf, size_t size)
 {
 	size_t off = 0;
 	buf[0] = '\0';
 	for (int i = 0; i < n && off < size; i++) {
-		bool blank = strpbrk(words[i], " \t") != NULL || words[i][0] == '\0';
-		const char *q = !blank ? "" : strchr(words[i], '\'') ? "\"" : "'";
+		bool quote = strpbrk(words[i], " \t'\"") != NULL || words[i][0] == '#' ||
+			     words[i][0] == '\0';
+		const char *q = !quote ? "" : strchr(words[i], '\'') ? "\"" : "'";
 		off += (size_t)snprintf(
 			buf + off, size - off, "%s%s%s%s", i ? " " : "", q, words[i], q);
 	}

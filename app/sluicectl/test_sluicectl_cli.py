@@ -154,6 +154,8 @@ shown = typed("set interfaces ethernet eth1 d ?")
 check("ambiguous 'd' after 'interfaces ethernet eth1' (could be: description, disable)" in shown,
       "'?' after an ambiguous word names the candidates", shown)
 typed("\x15")
+typed("set int eth eth1 desc \"O'Brien's link\"\n")
+typed("set int eth eth1 desc '#1'\n")
 typed("commit\n", 1.0)
 os.write(fd, b"exit\n\x04")
 pump(0.5)
@@ -163,7 +165,9 @@ except ChildProcessError:
     pass
 commits = [r for r in requests if r.get("argv") == ["configure"]]
 sent = commits[-1].get("input", "") if commits else ""
-check("set vrf name NEW table 5\nset interfaces ethernet eth2 vrf NEW\n" == sent,
+check(sent == "set vrf name NEW table 5\nset interfaces ethernet eth2 vrf NEW\n"
+      "set interfaces ethernet eth1 description \"O'Brien's link\"\n"
+      "set interfaces ethernet eth1 description '#1'\n",
       "configure mode sends the lines expanded", sent)
 
 srv.close()
