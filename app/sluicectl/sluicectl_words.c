@@ -16,9 +16,9 @@
 static const char *const daemon_show[] = {
 	"interfaces",
 	"dataplane",
-	"arp",
+	"arp [vrf NAME]",
 	"fpm",
-	"conntrack",
+	"conntrack [vrf NAME]",
 	"firewall leak-points",
 	NULL,
 };
@@ -146,6 +146,32 @@ int words_complete(enum words_mode mode, const struct sl_conf *conf, const char 
 			conf, extra_of(mode), w + 1, n - 1, prefix, cb, ctx, err, errsz);
 	if (strcmp(verb, "set") == 0 || strcmp(verb, "delete") == 0)
 		return sl_conf_complete(conf, w + 1, n - 1, prefix, cb, ctx, err, errsz);
+	if (strcmp(verb, "ping") == 0 || strcmp(verb, "traceroute") == 0) {
+		/* ping ADDR vrf NAME [count N] */
+		const char *u = verb[0] == 'p' ? "ping ADDR vrf NAME [count N]"
+					       : "traceroute ADDR vrf NAME";
+		if (n == 1) {
+			cb(ctx, "<ADDR>", u);
+			return 1;
+		}
+		if (n == 2 || (n == 4 && verb[0] == 'p')) {
+			const char *kw = n == 2 ? "vrf" : "count";
+			if (strncmp(kw, prefix, strlen(prefix)) != 0)
+				return 0;
+			cb(ctx, kw, u);
+			return 1;
+		}
+		if (n == 3 && strcmp(w[2], "vrf") == 0) {
+			cb(ctx, "<NAME>", u);
+			int k = sl_conf_names(conf, SL_NAMES_VRF, prefix, cb, ctx);
+			return k < 0 ? k : 1 + k;
+		}
+		if (n == 5) {
+			cb(ctx, "<N>", "1..100 echo requests");
+			return 1;
+		}
+		return 0;
+	}
 	if (strcmp(verb, "clear") == 0 && n == 1) {
 		if (strncmp("counters", prefix, strlen(prefix)) != 0)
 			return 0;

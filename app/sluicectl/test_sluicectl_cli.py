@@ -136,6 +136,13 @@ check("nothing valid starts with 'fr'" in shown and "  route " in shown,
 shown = typed("\n")
 check("unknown word 'fr' after 'show ip' (valid: route)" in shown,
       "'?' was not inserted into the line", shown)
+shown = typed("ping 10.0.0.1 vrf ?")
+check("  CUSTOMER-A " in shown and "ping ADDR vrf NAME [count N]" in shown,
+      "'?' after ping ... vrf lists the VRFs", shown)
+typed("\x15")
+shown = typed("show arp vrf S\t")
+check("HARED " in shown, "Tab completes a VRF in a daemon command's usage", shown)
+typed("\x15")
 typed("configure\n")
 shown = typed("set fi\t")
 check("rewall " in shown, "Tab completes a configuration keyword", shown)

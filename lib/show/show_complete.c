@@ -59,8 +59,16 @@ static void cmds_build(struct cmds *cs, const char *const *extra)
 	cs->n = 0;
 	for (const struct show_cmd *c = show_commands(); c; c = c->next)
 		cmd_add(cs, c->words, c->usage);
-	for (size_t i = 0; extra && extra[i]; i++)
-		cmd_add(cs, extra[i], "");
+	/* "arp [vrf NAME]": the fixed words, then the usage */
+	for (size_t i = 0; extra && extra[i]; i++) {
+		const char *u = extra[i];
+		while ((u = strchr(u, ' ')) != NULL && u[1] != '[' && !isupper((unsigned char)u[1]))
+			u++;
+		char words[128];
+		size_t len = u ? (size_t)(u - extra[i]) : strlen(extra[i]);
+		snprintf(words, sizeof(words), "%.*s", (int)len, extra[i]);
+		cmd_add(cs, words, u ? u + 1 : "");
+	}
 }
 
 static bool cmd_prefix(const struct cmdv *c, const char *const *words, int n)

@@ -73,8 +73,8 @@ void sl_show_help(FILE *out);
 /*
  * Completion of `show` commands for the CLI. words[0..n) are the words
  * after "show" (abbreviations allowed); extra (NULL-terminated, may be NULL)
- * names further commands by their fixed words after "show" ("interfaces",
- * "arp": the daemon's own). Choices: the next fixed words, then the
+ * names further commands by their fixed words after "show", optionally
+ * followed by a usage ("interfaces", "arp [vrf NAME]": the daemon's own). Choices: the next fixed words, then the
  * arguments the command's usage names, with known names from conf (may be
  * NULL): VRFs after `vrf`, prefix-lists, route-maps, firewall rulesets,
  * intents. cb gets them sorted (see sl_conf_choice_fn; "<NAME>" is a

@@ -23,7 +23,8 @@ static const char cfg[] = "set vrf name A table 10\n"
 			  "set policy prefix-list PL rule 10 action permit\n"
 			  "set firewall ipv4 name RS default-action accept\n";
 
-static const char *const extra[] = {"interfaces", "conntrack", "firewall leak-points", NULL};
+static const char *const extra[] = {
+	"interfaces", "conntrack [vrf NAME]", "firewall leak-points", NULL};
 
 struct got {
 	char text[4096];
@@ -117,6 +118,11 @@ static void test_arguments(void **state)
 	/* names filtered by the prefix, placeholders kept */
 	assert_int_equal(at(c, "vrf", "B", &g, err), 2);
 	assert_string_equal(g.text, "<NAME> B");
+	/* an extra command's usage */
+	assert_int_equal(at(c, "conntrack", "", &g, err), 1);
+	assert_string_equal(g.text, "vrf");
+	assert_int_equal(at(c, "conn v", "", &g, err), 3);
+	assert_string_equal(g.text, "<NAME> A B");
 	sl_router_free(r);
 }
 
