@@ -75,6 +75,9 @@ static int choices_emit(struct choices *cs, sl_conf_choice_fn *cb, void *ctx)
 				cb(ctx, cs->v[i].word, cs->v[i].help);
 			n++;
 		}
+	}
+	/* freed only now: each choice is compared with the one before it */
+	for (size_t i = 0; i < cs->n; i++) {
 		free(cs->v[i].word);
 		free(cs->v[i].help);
 	}
