@@ -98,9 +98,12 @@ screen = b""
 
 
 def pump(t=0.5):
+    """Read until the terminal has been quiet for t seconds (at most 10 s:
+    a loaded machine or a sanitizer build may be slow to answer)."""
     global screen
-    end = time.time() + t
-    while time.time() < end:
+    deadline = time.time() + 10
+    quiet_until = deadline  # every key echoes: wait for the first bytes
+    while time.time() < min(quiet_until, deadline):
         r, _, _ = select.select([fd], [], [], 0.05)
         if r:
             try:
@@ -110,6 +113,7 @@ def pump(t=0.5):
             if not d:
                 return
             screen += d
+            quiet_until = time.time() + t
 
 
 def typed(keys, t=0.5):
