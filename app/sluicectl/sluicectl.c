@@ -26,7 +26,9 @@ static void usage(FILE *out)
 		"NAME,\n"
 		"                 show interfaces, ping ADDR vrf NAME, clear counters, help)\n"
 		"       sluicectl [-s SOCKET] configure [FILE|-]\n"
-		"       sluicectl [-s SOCKET]                        (interactive prompt)\n"
+		"       sluicectl [-s SOCKET]                        (interactive prompt:\n"
+		"                 Tab completes, '?' lists the choices)\n"
+		"keywords may be abbreviated: sluicectl sh ip ro = show ip route\n"
 		"options:\n"
 		"  -s, --socket PATH   daemon control socket (default %s,\n"
 		"                      or $SLUICE_SOCKET)\n"
@@ -145,6 +147,19 @@ int main(int argc, char **argv)
 	}
 	int cmd_argc = argc - i;
 	char **cmd_argv = argv + i;
+	/* abbreviations: `sluicectl sh ip ro vrf A` = `show ip route vrf A` */
+	const char *expanded[64];
+	char err[640];
+	if (cmd_argc > 0 && cmd_argc <= 64) {
+		for (int k = 0; k < cmd_argc; k++)
+			expanded[k] = cmd_argv[k];
+		if (words_expand(offline ? WORDS_OFFLINE : WORDS_LIVE, expanded, cmd_argc, err,
+			    sizeof(err)) < 0) {
+			fprintf(stderr, "sluicectl: %s\n", err);
+			return EXIT_USAGE;
+		}
+		cmd_argv = (char **)expanded; /* read only from here on */
+	}
 	if (offline != NULL) {
 		if (cmd_argc == 0) {
 			fprintf(stderr, "sluicectl: --offline FILE needs a command: check, or "

@@ -4,6 +4,9 @@
 #define SLUICECTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "sl_conf.h"
 
 /* Exit statuses (also the daemon's reply statuses). */
 enum { EXIT_OK = 0, EXIT_CONFIG = 1, EXIT_USAGE = 2 };
@@ -29,5 +32,24 @@ int interactive_run(const char *socket, bool json);
 struct sl_router;
 int check_leaks_offline(const struct sl_router *r, int argc, char **argv, bool json);
 int check_leaks_live(const char *socket, int argc, char **argv, bool json);
+
+/* Command words (sluicectl_words.c): which commands a line may be. */
+enum words_mode {
+	WORDS_LIVE, /* the daemon's commands */
+	WORDS_OFFLINE, /* --offline FILE: check, check-leaks, show */
+	WORDS_CONFIGURE, /* the interactive configure mode: set, delete, commit, ... */
+};
+/* Expand abbreviations of w[0..n) in place (the verb; show words; set/delete
+ * paths): `sh ip ro` = `show ip route`. An unknown verb stays as typed. 0,
+ * or -EINVAL with the ambiguous or unknown word and the choices in err. */
+int words_expand(enum words_mode mode, const char **w, int n, char *err, size_t errsz);
+/* The choices for the word being typed (prefix) after w[0..n), names from
+ * conf (may be NULL); see sl_conf_choice_fn. Their number or -EINVAL (err). */
+int words_complete(enum words_mode mode, const struct sl_conf *conf, const char *const *w, int n,
+	const char *prefix, sl_conf_choice_fn *cb, void *ctx, char *err, size_t errsz);
+
+/* The output of one request (a malloc'ed string), NULL when it failed
+ * (quiet: completion must not print). */
+char *client_capture(const char *socket, int argc, char **argv);
 
 #endif

@@ -234,3 +234,30 @@ int client_run(const char *socket_path, int argc, char **argv, bool json, const 
 	free(text);
 	return reply != NULL ? reply_print(reply) : EXIT_CONFIG;
 }
+
+char *client_capture(const char *socket_path, int argc, char **argv)
+{
+	if (strlen(socket_path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return NULL;
+	char *text = request_encode(argc, argv, false, "input", NULL, 0, false, NULL);
+	if (text == NULL)
+		return NULL;
+	/* exchange() says why it failed on stderr: keep the prompt clean */
+	FILE *saved = stderr;
+	FILE *quiet = fopen("/dev/null", "w");
+	if (quiet != NULL)
+		stderr = quiet;
+	json_t *reply = exchange(socket_path, text);
+	stderr = saved;
+	if (quiet != NULL)
+		fclose(quiet);
+	free(text);
+	if (reply == NULL)
+		return NULL;
+	const char *output = json_string_value(json_object_get(reply, "output"));
+	char *copy = json_integer_value(json_object_get(reply, "status")) == 0 && output
+			     ? strdup(output)
+			     : NULL;
+	json_decref(reply);
+	return copy;
+}

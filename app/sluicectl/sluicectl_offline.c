@@ -84,10 +84,9 @@ int offline_run(const char *file, int argc, char **argv, bool json)
 	} else {
 		rc = sl_show_exec(r, argc, argv, json, stdout, stderr);
 		if (rc == -ENOENT) {
-			fprintf(stderr, "sluicectl: unknown command '");
-			for (int i = 0; i < argc; i++)
-				fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
-			fprintf(stderr, "'; offline commands are:\n");
+			fprintf(stderr, "sluicectl: ");
+			sl_show_unknown(NULL, argc, argv, stderr);
+			fprintf(stderr, "offline commands are:\n");
 			sl_show_help(stderr);
 			status = EXIT_USAGE;
 		} else if (rc == -EINVAL) {

@@ -89,6 +89,26 @@ grep_out err "^$tmp/noaction.conf:4: route-map RM rule 20: no 'action'" "refused
 expect 2 "no command after --offline FILE" "$ctl" --offline "$demo"
 expect 2 "an unknown offline command" "$ctl" --offline "$demo" frobnicate
 expect 2 "an unknown show command" "$ctl" --offline "$demo" show frobnicate
+grep_out err "unknown word 'frobnicate' after 'show' \(valid: bgp, configuration, firewall, ip, leak, policy, vrf\)" \
+	"an unknown show word lists what is valid"
+
+# abbreviations (issue 14 item 3): unique prefixes of keywords, errors with the choices
+expect 0 "sh ip ro vrf NAME" "$ctl" --offline "$demo" sh ip ro vrf CUSTOMER-A
+grep_out out '10\.100\.0\.0/24 .*vrf SHARED' "the abbreviated command is show ip route"
+expect 0 "show ip rout (an abbreviation too)" "$ctl" --offline "$demo" show ip rout
+expect 0 "s v (show vrf)" "$ctl" --offline "$demo" s v
+grep_out out "^CUSTOMER-A " "show vrf ran"
+expect 2 "show ip frob" "$ctl" --offline "$demo" show ip frob
+grep_out err "unknown word 'frob' after 'show ip' \(valid: route\)" "the bad word and the choices"
+expect 2 "show ip (incomplete)" "$ctl" --offline "$demo" show ip
+grep_out err "incomplete command 'show ip' \(continue with one of: route\)" "what may follow"
+expect 2 "an ambiguous verb" "$ctl" --offline "$demo" c
+grep_out err "ambiguous 'c' \(could be: check, check-leaks\)" "the candidates of a verb"
+expect 2 "an ambiguous show word (live)" "$ctl" -s "$tmp/none.sock" sh i
+grep_out err "ambiguous 'i' after 'show' \(could be: interfaces, ip\)" "the daemon's commands count"
+expect 1 "an abbreviated live command reaches the client" "$ctl" -s "$tmp/none.sock" sh int
+grep_out err 'cannot reach sluiced at' "expanded, then sent"
+
 expect 2 "check with arguments" "$ctl" --offline "$demo" check extra
 expect 2 "an unknown option" "$ctl" --frobnicate show vrf
 expect 2 "-s without a value" "$ctl" -s

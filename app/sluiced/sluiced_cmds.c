@@ -324,7 +324,12 @@ static int cmd_show_default(
 	struct sd *s = ctx;
 	int rc = sl_show_exec(s->router, argc, argv, json, out, err);
 	if (rc == -ENOENT) {
-		fprintf(err, "unknown command: %s %s\n", argv[0], argc > 1 ? argv[1] : "");
+		/* the bad word and what is valid there: lib/show's commands
+		 * and the daemon's own */
+		const char *extra[65];
+		sl_ctl_words_after("show", extra, 64);
+		extra[64] = NULL;
+		sl_show_unknown(extra, argc, argv, err);
 		return SL_CTL_USAGE;
 	}
 	return rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;

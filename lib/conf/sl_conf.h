@@ -287,4 +287,47 @@ size_t sl_conf_lint(const struct sl_conf *conf, struct sl_errors *out);
  * (references are not checked). 0 or -EINVAL with the error appended. */
 int sl_conf_check_line(const char *line, unsigned lineno, struct sl_errors *errs);
 
+/* ---- Completion and abbreviations (conf_complete.c), for the CLI ---- */
+
+/* One choice at the cursor: word is what to insert, or a placeholder in
+ * angle brackets ("<value>") when any value of a type fits; help is one
+ * line. Both are valid only during the call. */
+typedef void sl_conf_choice_fn(void *ctx, const char *word, const char *help);
+
+/*
+ * The choices for the word being typed after `set`/`delete` words[0..n)
+ * (the words after the verb; keywords may be abbreviated): the keywords,
+ * enum words and known names (values at that position in conf, and the
+ * objects a reference names: VRFs, interfaces, prefix-lists, route-maps,
+ * firewall rulesets) that start with prefix, plus a "<value>" placeholder
+ * with the type's valid text where a free value is expected. conf may be
+ * NULL (no names). Returns the number of choices (cb called per choice, in
+ * sorted order, duplicates dropped), or -EINVAL when words[0..n) do not
+ * resolve (the reason, naming the bad word and the choices, in err).
+ */
+int sl_conf_complete(const struct sl_conf *conf, const char *const *words, int n,
+	const char *prefix, sl_conf_choice_fn *cb, void *ctx, char *err, size_t errsz);
+
+/*
+ * Expand keyword abbreviations of the path words[0..n) (after `set`/
+ * `delete`) in place: each word where a keyword is expected and that is the
+ * unique prefix of one keyword becomes that keyword (a static string).
+ * Values are left alone. 0, or -EINVAL with "ambiguous 'x' after 'path'
+ * (could be: a, b)" / "unknown node 'x' after 'path' (valid: ...)" in err.
+ */
+int sl_conf_expand(const char **words, int n, char *err, size_t errsz);
+
+/* The names of one kind of object configured in conf, sorted, each given
+ * to cb with help naming the kind; returns how many. */
+enum sl_conf_name_kind {
+	SL_NAMES_VRF,
+	SL_NAMES_IFACE, /* ethN and ethN.V */
+	SL_NAMES_PREFIX_LIST,
+	SL_NAMES_ROUTE_MAP,
+	SL_NAMES_RULESET,
+	SL_NAMES_INTENT,
+};
+int sl_conf_names(const struct sl_conf *conf, enum sl_conf_name_kind kind, const char *prefix,
+	sl_conf_choice_fn *cb, void *ctx);
+
 #endif

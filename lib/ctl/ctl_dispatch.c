@@ -133,6 +133,18 @@ static int text_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+size_t sl_ctl_words_after(const char *first, const char **out, size_t max)
+{
+	size_t n = 0, len = strlen(first);
+	for (size_t i = 0; i < n_commands && n < max; i++)
+		if (strncmp(commands[i].text, first, len) == 0 && commands[i].text[len] == ' ')
+			out[n++] = commands[i].text + len + 1;
+	qsort(out, n, sizeof(*out), text_cmp);
+	if (n < max)
+		out[n] = NULL;
+	return n;
+}
+
 static int help_print(FILE *out)
 {
 	const char **texts = calloc(n_commands + 1, sizeof(*texts));

@@ -93,6 +93,14 @@ void sl_ctl_unregister_all(void);
 void sl_ctl_set_default(sl_ctl_handler_fn fn, sl_ctl_help_fn help, void *ctx);
 
 /*
+ * The registered commands whose first word is `first` ("show"): the rest of
+ * each ("interfaces", "firewall leak-points") into out[0..max), pointing into
+ * the registry (valid until it changes), sorted; out[n] = NULL when n < max.
+ * Returns n. For error messages that list what is valid.
+ */
+size_t sl_ctl_words_after(const char *first, const char **out, size_t max);
+
+/*
  * Run one command through the registry, as the server does for a request.
  * `help` is built in. An unknown command prints a message naming it on err
  * and returns SL_CTL_USAGE.

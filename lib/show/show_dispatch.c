@@ -17,6 +17,11 @@ void show_register(struct show_cmd *cmd)
 	*p = cmd;
 }
 
+const struct show_cmd *show_commands(void)
+{
+	return commands;
+}
+
 /* Number of argv words (after "show") that match cmd->words, or -1. */
 static int match_words(const struct show_cmd *cmd, int argc, char **argv)
 {

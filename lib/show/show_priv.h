@@ -29,6 +29,8 @@ struct show_cmd {
 };
 
 void show_register(struct show_cmd *cmd);
+/* The registered commands, sorted by words. */
+const struct show_cmd *show_commands(void);
 
 #define SHOW_REGISTER(cmd)                                                 \
 	static void __attribute__((constructor)) show_register_##cmd(void) \

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "sl_commit.h"
+#include "sl_conf.h"
 
 /*
  * Run one show command, argv[0] being "show" (e.g. {"show","ip","route","vrf","A"}).
@@ -106,5 +107,31 @@ int sl_show_leak_graph(const struct sl_router *r, const struct sl_show_fw_live *
 
 /* One line per command lib/show knows, for `help` and completion. */
 void sl_show_help(FILE *out);
+
+/*
+ * Completion of `show` commands for the CLI. words[0..n) are the words
+ * after "show" (abbreviations allowed); extra (NULL-terminated, may be NULL)
+ * names further commands by their fixed words after "show", optionally
+ * followed by a usage ("interfaces", "arp [vrf NAME]": the daemon's own). Choices: the next fixed words, then the
+ * arguments the command's usage names, with known names from conf (may be
+ * NULL): VRFs after `vrf`, prefix-lists, route-maps, firewall rulesets,
+ * intents. cb gets them sorted (see sl_conf_choice_fn; "<NAME>" is a
+ * placeholder). Returns their number, or -EINVAL (reason in err: an unknown
+ * or ambiguous word, naming it and the choices).
+ */
+int sl_show_complete(const struct sl_conf *conf, const char *const *extra, const char *const *words,
+	int n, const char *prefix, sl_conf_choice_fn *cb, void *ctx, char *err, size_t errsz);
+
+/*
+ * Expand abbreviated words after "show" in place (a unique prefix of a
+ * fixed word, or of an argument keyword of the usage; values stay). 0, or
+ * -EINVAL with "ambiguous 'x' after 'show ip' (could be: ...)" or "unknown
+ * word 'x' after 'show ip' (valid: route)" in err.
+ */
+int sl_show_expand(const char *const *extra, const char **words, int n, char *err, size_t errsz);
+
+/* Why argv ("show", ...) is no command: the bad word and the choices, or
+ * what may follow an incomplete command; one line on err. */
+void sl_show_unknown(const char *const *extra, int argc, char **argv, FILE *err);
 
 #endif

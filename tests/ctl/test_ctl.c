@@ -271,6 +271,24 @@ static void test_unknown_and_help(void **state)
 	free(e);
 }
 
+static void test_words_after(void **state)
+{
+	const char *w[4];
+	(void)state;
+	/* "show" itself has no words after it: only "show interfaces" */
+	assert_int_equal(sl_ctl_words_after("show", w, 4), 1);
+	assert_string_equal(w[0], "interfaces");
+	assert_null(w[1]);
+	assert_int_equal(sl_ctl_register("show arp vrf", h_echo, "A"), 0);
+	assert_int_equal(sl_ctl_words_after("show", w, 4), 2);
+	assert_string_equal(w[0], "arp vrf"); /* sorted */
+	assert_string_equal(w[1], "interfaces");
+	assert_int_equal(sl_ctl_words_after("show", w, 1), 1); /* bounded */
+	assert_int_equal(sl_ctl_words_after("sh", w, 4), 0);
+	assert_null(w[0]);
+	assert_int_equal(sl_ctl_unregister("show arp vrf"), 0);
+}
+
 static void test_default_show_handler(void **state)
 {
 	(void)state;
@@ -642,6 +660,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_dispatch_longest_prefix),
 		cmocka_unit_test(test_unknown_and_help),
+		cmocka_unit_test(test_words_after),
 		cmocka_unit_test(test_default_show_handler),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_oversized),

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The words of a command line: abbreviations expanded (`sh ip ro` = `show
+ * ip route`) and the choices at the cursor, from lib/show's commands, the
+ * daemon's own and the configuration schema (lib/conf).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sl_show.h"
+#include "sluicectl.h"
+
+/* The daemon's show commands beyond lib/show's (app/sluiced registers them
+ * with sl_ctl_register; keep this list in step). */
+static const char *const daemon_show[] = {
+	"interfaces",
+	"dataplane",
+	"arp [vrf NAME]",
+	"fpm",
+	"conntrack [vrf NAME]",
+	"firewall leak-points",
+	NULL,
+};
+
+struct verb {
+	const char *word, *help;
+};
+
+static const struct verb verbs_live[] = {
+	{"show", "show state: show ip route [vrf NAME], show interfaces, ..."},
+	{"configure", "edit the configuration (interactive) or load FILE"},
+	{"ping", "ping ADDR vrf NAME"},
+	{"traceroute", "traceroute ADDR vrf NAME"},
+	{"clear", "clear counters"},
+	{"check-leaks", "check-leaks EXPECTED: compare the leaks with a file"},
+	{"help", "list the daemon's commands"},
+	{"exit", "leave sluicectl"},
+	{NULL, NULL},
+};
+
+static const struct verb verbs_offline[] = {
+	{"show", "show state computed from the file"},
+	{"check", "check the file"},
+	{"check-leaks", "check-leaks EXPECTED: compare the leaks with a file"},
+	{NULL, NULL},
+};
+
+static const struct verb verbs_configure[] = {
+	{"set", "set PATH VALUE: add to the candidate configuration"},
+	{"delete", "delete PATH: remove from the candidate configuration"},
+	{"commit", "apply the candidate lines as one transaction"},
+	{"discard", "drop the candidate lines"},
+	{"exit", "leave configure mode"},
+	{"show", "show state"},
+	{"run", "run an operational command"},
+	{NULL, NULL},
+};
+
+static const struct verb *verbs_of(enum words_mode mode)
+{
+	return mode == WORDS_OFFLINE	 ? verbs_offline
+	       : mode == WORDS_CONFIGURE ? verbs_configure
+					 : verbs_live;
+}
+
+static const char *const *extra_of(enum words_mode mode)
+{
+	return mode == WORDS_OFFLINE ? NULL : daemon_show;
+}
+
+/* The verb word abbreviates (exact, else unique prefix); NULL with err. */
+static const char *verb_expand(
+	const struct verb *v, const char *word, bool quiet_unknown, char *err, size_t errsz)
+{
+	const char *hit = NULL;
+	char list[256] = "";
+	size_t len = strlen(word), off = 0;
+	int n = 0;
+
+	for (int i = 0; v[i].word; i++)
+		if (strcmp(v[i].word, word) == 0)
+			return v[i].word;
+	for (int i = 0; v[i].word; i++)
+		if (len > 0 && strncmp(v[i].word, word, len) == 0) {
+			hit = v[i].word;
+			off += (size_t)snprintf(
+				list + off, sizeof(list) - off, "%s%s", n++ ? ", " : "", v[i].word);
+		}
+	if (n == 1)
+		return hit;
+	if (n > 1) {
+		snprintf(err, errsz, "ambiguous '%s' (could be: %s)", word, list);
+		return NULL;
+	}
+	if (quiet_unknown)
+		return word;
+	for (int i = 0; v[i].word; i++)
+		off += (size_t)snprintf(
+			list + off, sizeof(list) - off, "%s%s", i ? ", " : "", v[i].word);
+	snprintf(err, errsz, "unknown command '%s' (valid: %s)", word, list);
+	return NULL;
+}
+
+int words_expand(enum words_mode mode, const char **w, int n, char *err, size_t errsz)
+{
+	if (n == 0)
+		return 0;
+	/* an unknown verb goes on as typed: the daemon or offline_run names it */
+	const char *verb = verb_expand(verbs_of(mode), w[0], true, err, errsz);
+	if (verb == NULL)
+		return -EINVAL;
+	w[0] = verb;
+	if (strcmp(verb, "run") == 0 && mode == WORDS_CONFIGURE)
+		return words_expand(WORDS_LIVE, w + 1, n - 1, err, errsz);
+	if (strcmp(verb, "show") == 0)
+		return sl_show_expand(extra_of(mode), w + 1, n - 1, err, errsz);
+	if (strcmp(verb, "set") == 0 || strcmp(verb, "delete") == 0)
+		return sl_conf_expand(w + 1, n - 1, err, errsz);
+	if (strcmp(verb, "clear") == 0 && n == 2 && strncmp("counters", w[1], strlen(w[1])) == 0)
+		w[1] = "counters";
+	return 0;
+}
+
+int words_complete(enum words_mode mode, const struct sl_conf *conf, const char *const *w, int n,
+	const char *prefix, sl_conf_choice_fn *cb, void *ctx, char *err, size_t errsz)
+{
+	const struct verb *v = verbs_of(mode);
+
+	if (n == 0) {
+		int count = 0;
+		for (int i = 0; v[i].word; i++)
+			if (strncmp(v[i].word, prefix, strlen(prefix)) == 0) {
+				cb(ctx, v[i].word, v[i].help);
+				count++;
+			}
+		return count;
+	}
+	const char *verb = verb_expand(v, w[0], false, err, errsz);
+	if (verb == NULL)
+		return -EINVAL;
+	if (strcmp(verb, "run") == 0 && mode == WORDS_CONFIGURE)
+		return words_complete(WORDS_LIVE, conf, w + 1, n - 1, prefix, cb, ctx, err, errsz);
+	if (strcmp(verb, "show") == 0)
+		return sl_show_complete(
+			conf, extra_of(mode), w + 1, n - 1, prefix, cb, ctx, err, errsz);
+	if (strcmp(verb, "set") == 0 || strcmp(verb, "delete") == 0)
+		return sl_conf_complete(conf, w + 1, n - 1, prefix, cb, ctx, err, errsz);
+	if (strcmp(verb, "ping") == 0 || strcmp(verb, "traceroute") == 0) {
+		/* ping ADDR vrf NAME [count N] */
+		const char *u = verb[0] == 'p' ? "ping ADDR vrf NAME [count N]"
+					       : "traceroute ADDR vrf NAME";
+		if (n == 1) {
+			cb(ctx, "<ADDR>", u);
+			return 1;
+		}
+		if (n == 2 || (n == 4 && verb[0] == 'p')) {
+			const char *kw = n == 2 ? "vrf" : "count";
+			if (strncmp(kw, prefix, strlen(prefix)) != 0)
+				return 0;
+			cb(ctx, kw, u);
+			return 1;
+		}
+		if (n == 3 && strcmp(w[2], "vrf") == 0) {
+			cb(ctx, "<NAME>", u);
+			int k = sl_conf_names(conf, SL_NAMES_VRF, prefix, cb, ctx);
+			return k < 0 ? k : 1 + k;
+		}
+		if (n == 5) {
+			cb(ctx, "<N>", "1..100 echo requests");
+			return 1;
+		}
+		return 0;
+	}
+	if (strcmp(verb, "clear") == 0 && n == 1) {
+		if (strncmp("counters", prefix, strlen(prefix)) != 0)
+			return 0;
+		cb(ctx, "counters", "zero the forwarding counters");
+		return 1;
+	}
+	return 0;
+}
