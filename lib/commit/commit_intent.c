@@ -521,15 +521,20 @@ static bool rt_line(const struct sl_conf *conf, const char *vrf, const char *wor
 	char *buf, size_t len)
 {
 	const char *words[2] = {word, "both"};
+	/* the default VRF's are `protocols bgp …` */
+	const struct sl_conf_node *rts =
+		strcmp(vrf, SL_VRF_DEFAULT) == 0
+			? sl_conf_findv(conf, "protocols", "bgp", "address-family", "ipv4-unicast",
+				  "route-target", NULL)
+			: sl_conf_findv(conf, "vrf", "name", vrf, "protocols", "bgp",
+				  "address-family", "ipv4-unicast", "route-target", NULL);
 	for (int vpn = 0; vpn < 2; vpn++)
 		for (int w = 0; w < 2; w++) {
 			const struct sl_conf_node *n =
-				vpn ? sl_conf_findv(conf, "vrf", "name", vrf, "protocols", "bgp",
-					      "address-family", "ipv4-unicast", "route-target",
-					      "vpn", words[w], rt, NULL)
-				    : sl_conf_findv(conf, "vrf", "name", vrf, "protocols", "bgp",
-					      "address-family", "ipv4-unicast", "route-target",
-					      words[w], rt, NULL);
+				vpn ? sl_conf_child(
+					      sl_conf_child(sl_conf_child(rts, "vpn"), words[w]),
+					      rt)
+				    : sl_conf_child(sl_conf_child(rts, words[w]), rt);
 			if (n != NULL) {
 				snprintf(buf, len, "route-target %s%s %s", vpn ? "vpn " : "",
 					words[w], rt);

@@ -195,13 +195,21 @@ int commit_bgp_read(const struct sl_conf *conf, const char *vrf, struct sl_rib_b
 	int rc = 0;
 
 	memset(b, 0, sizeof(*b));
-	bgp = sl_conf_findv(conf, "vrf", "name", vrf, "protocols", "bgp", NULL);
+	if (strcmp(vrf, SL_VRF_DEFAULT) == 0) {
+		/* `protocols bgp`: VyOS's recipe sets its system-as alone for
+		 * leaking between other VRFs; the default VRF leaks only once
+		 * it has an address-family */
+		bgp = sl_conf_findv(conf, "protocols", "bgp", NULL);
+		if (sl_conf_child(bgp, "address-family") == NULL)
+			return 0;
+	} else {
+		bgp = sl_conf_findv(conf, "vrf", "name", vrf, "protocols", "bgp", NULL);
+	}
 	if (bgp == NULL)
 		return 0;
 	b->enabled = true;
 	b->asn = leaf_u32(bgp, "system-as", 0);
-	af = sl_conf_findv(conf, "vrf", "name", vrf, "protocols", "bgp", "address-family",
-		"ipv4-unicast", NULL);
+	af = sl_conf_child(sl_conf_child(bgp, "address-family"), "ipv4-unicast");
 	if (af == NULL)
 		return 0;
 

@@ -165,6 +165,109 @@ static void test_refused_batch_undone(void **state)
 	sl_router_free(r);
 }
 
+/* The default VRF's BGP routes leaked into a customer by route-target,
+ * through an import route-map, and the customer's subnet back by `import
+ * vrf` (the return path): `protocols bgp address-family` is the default
+ * VRF's own. A withdrawal withdraws the leak; deleting the address-family
+ * (or all of `protocols`) ends both leaks. */
+static const char *DEFAULT_LEAK =
+	"set vrf name CUSTOMER-B table 20\n"
+	"set interfaces ethernet eth2 vrf CUSTOMER-B\n"
+	"set interfaces ethernet eth2 address 10.2.0.1/24\n"
+	"set interfaces ethernet eth4 address 203.0.113.2/24\n"
+	"set protocols bgp system-as 65000\n"
+	"set protocols bgp address-family ipv4-unicast route-target vpn export 65000:254\n"
+	"set protocols bgp address-family ipv4-unicast import vrf CUSTOMER-B\n"
+	"set policy prefix-list BGP-198 rule 10 action permit\n"
+	"set policy prefix-list BGP-198 rule 10 prefix 198.51.100.0/24\n"
+	"set policy route-map FROM-DEFAULT rule 10 action permit\n"
+	"set policy route-map FROM-DEFAULT rule 10 match ip address prefix-list BGP-198\n"
+	"set vrf name CUSTOMER-B protocols bgp system-as 65000\n"
+	"set vrf name CUSTOMER-B protocols bgp address-family ipv4-unicast route-target vpn "
+	"import 65000:254\n"
+	"set vrf name CUSTOMER-B protocols bgp address-family ipv4-unicast route-map vpn import "
+	"FROM-DEFAULT\n";
+
+static void test_default_vrf_leaks(void **state)
+{
+	(void)state;
+	struct hook h = {.max_sets = 4 * N};
+	struct sl_router *r = sl_router_new();
+	char *msgs = NULL;
+	sl_router_prepare_set(r, prepare, &h);
+	if (apply(r, DEFAULT_LEAK, &msgs) != 0)
+		fail_msg("%s", msgs);
+	free(msgs);
+	enum sl_dyn_result *res = calloc(N + 1, sizeof(*res));
+	struct sl_dyn_route *add = batch(254, false);
+	struct sl_dyn_route one = {
+		.table = 254, .prefix = {0xc6336400u, 24}, .source = SL_SRC_BGP, .n = 1};
+	one.nh[0] =
+		(struct sl_static_nh){.type = SL_STATIC_GATEWAY, .gw = 0xcb007101, .distance = 20};
+	assert_int_equal(sl_router_dyn_apply(r, add, N, res), 0);
+	assert_int_equal(count(res, SL_DYN_OK), N);
+	assert_int_equal(sl_router_dyn_apply(r, &one, 1, res), 0);
+	assert_int_equal(res[0], SL_DYN_OK);
+
+	/* only what the route-map admits: 198.51.100.0/24, none of the 10,000 */
+	char *rt = show(r, "show ip route vrf CUSTOMER-B");
+	assert_non_null(
+		strstr(rt, "B>* 198.51.100.0/24 [20/0] via 203.0.113.1, eth4 (vrf default)"));
+	assert_null(strstr(rt, "100.0.1.0/24"));
+	assert_null(strstr(rt, "203.0.113.0/24"));
+	free(rt);
+	rt = show(r, "show ip route 10.2.0.0/24");
+	assert_non_null(strstr(rt, "leaked from vrf CUSTOMER-B"));
+	free(rt);
+	rt = show(r, "show leak vrf CUSTOMER-B");
+	assert_non_null(strstr(rt, "198.51.100.0/24    from default"));
+	free(rt);
+
+	/* withdrawn by the daemon: gone from the customer too */
+	one.n = 0;
+	assert_int_equal(sl_router_dyn_apply(r, &one, 1, res), 0);
+	rt = show(r, "show ip route vrf CUSTOMER-B");
+	assert_null(strstr(rt, "198.51.100.0/24"));
+	free(rt);
+	one.n = 1;
+	assert_int_equal(sl_router_dyn_apply(r, &one, 1, res), 0);
+
+	/* the default VRF's address-family goes: both leaks end */
+	assert_int_equal(apply(r, "delete protocols bgp address-family\n", NULL), 0);
+	rt = show(r, "show ip route vrf CUSTOMER-B");
+	assert_null(strstr(rt, "198.51.100.0/24"));
+	free(rt);
+	rt = show(r, "show ip route");
+	assert_null(strstr(rt, "10.2.0.0/24"));
+	free(rt);
+	/* back, then all of `protocols` deleted at once */
+	assert_int_equal(apply(r,
+				 "set protocols bgp address-family ipv4-unicast route-target vpn "
+				 "export 65000:254\n",
+				 NULL),
+		0);
+	rt = show(r, "show ip route vrf CUSTOMER-B");
+	assert_non_null(strstr(rt, "198.51.100.0/24"));
+	free(rt);
+	assert_int_equal(apply(r, "delete protocols\n", NULL), 0);
+	rt = show(r, "show ip route vrf CUSTOMER-B");
+	assert_null(strstr(rt, "198.51.100.0/24"));
+	free(rt);
+	/* an address-family without system-as is refused, as in a VRF */
+	msgs = NULL;
+	assert_int_not_equal(
+		apply(r,
+			"set protocols bgp address-family ipv4-unicast route-target vpn "
+			"export 65000:254\n",
+			&msgs),
+		0);
+	assert_non_null(
+		strstr(msgs, "vrf default: bgp address-family needs 'protocols bgp system-as'"));
+	free(msgs);
+	free(add), free(res);
+	sl_router_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	src_dir = argc > 1 ? argv[1] : ".";
@@ -172,6 +275,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_batch_life),
 		cmocka_unit_test(test_unknown_table),
 		cmocka_unit_test(test_refused_batch_undone),
+		cmocka_unit_test(test_default_vrf_leaks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
