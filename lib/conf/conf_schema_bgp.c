@@ -31,7 +31,7 @@ static const struct conf_schema s_import_vpn = {"vpn", CONF_FLAG,
 	.noop = "'import vpn'" NOOP "the VRF imports by its route-target import alone"};
 static const struct conf_schema s_export_vpn = {"vpn", CONF_FLAG,
 	.noop = "'export vpn'" NOOP "the VRF exports by its route-target export alone"};
-static const struct conf_schema s_import_vrf = {"vrf", CONF_MULTI, &conf_t_vrf_ref};
+static const struct conf_schema s_import_vrf = {"vrf", CONF_MULTI, &conf_t_vrf_leak_ref};
 static const struct conf_schema s_import = {
 	"import", CONF_CONTAINER, NULL, CONF_KIDS(&s_import_vrf, &s_import_vpn)};
 static const struct conf_schema s_export = {

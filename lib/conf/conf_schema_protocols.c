@@ -7,7 +7,7 @@
 #include "conf_priv.h"
 
 static const struct conf_schema s_distance = {"distance", CONF_LEAF, &conf_t_distance};
-static const struct conf_schema s_vrf = {"vrf", CONF_LEAF, &conf_t_vrf_ref};
+static const struct conf_schema s_vrf = {"vrf", CONF_LEAF, &conf_t_vrf_leak_ref};
 /* not in VyOS (its statics have no weights): the share of an ECMP path */
 static const struct conf_schema s_weight = {"weight", CONF_LEAF, &conf_t_weight};
 

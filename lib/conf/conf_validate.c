@@ -81,8 +81,9 @@ static const struct sl_conf_node *referee(
 	const char *dot;
 
 	switch (kind) {
-	case CONF_REF_VRF:
-		return sl_conf_findv(c, "vrf", "name", name, NULL);
+	case CONF_REF_VRF: /* the default VRF is always there */
+		return strcmp(name, "default") == 0 ? sl_conf_root(c)
+						    : sl_conf_findv(c, "vrf", "name", name, NULL);
 	case CONF_REF_IFACE:
 		dot = strchr(name, '.');
 		if (dot == NULL)
@@ -158,6 +159,11 @@ static const char *iface_vrf(const struct sl_conf_node *iface)
 
 static bool same_vrf(const char *a, const char *b)
 {
+	/* NULL and "default" both name the default VRF */
+	if (a != NULL && strcmp(a, "default") == 0)
+		a = NULL;
+	if (b != NULL && strcmp(b, "default") == 0)
+		b = NULL;
 	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
 }
 

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "commit_test_util.h"
+#include "sl_intent.h"
 
 static const char *src_dir;
 
@@ -268,6 +269,69 @@ static void test_default_vrf_leaks(void **state)
 	sl_router_free(r);
 }
 
+/* `vrf default` names the default VRF where a leak names its other end:
+ * a static's next hop or interface, and `import vrf`. */
+static void test_vrf_default_refs(void **state)
+{
+	(void)state;
+	struct sl_router *r = sl_router_new();
+	char *msgs = NULL;
+	if (apply(r,
+		    "set vrf name A table 10\n"
+		    "set interfaces ethernet eth1 vrf A\n"
+		    "set interfaces ethernet eth1 address 10.1.0.1/24\n"
+		    "set interfaces ethernet eth4 address 203.0.113.2/24\n"
+		    "set vrf name A protocols static route 0.0.0.0/0 next-hop 203.0.113.1 vrf "
+		    "default\n"
+		    "set vrf name A protocols static route 198.51.100.0/24 interface eth4 vrf "
+		    "default\n"
+		    "set protocols static route 10.1.0.0/24 interface eth1 vrf A\n"
+		    "set protocols static route 10.9.0.0/24 next-hop 203.0.113.1 vrf default\n"
+		    "set protocols bgp system-as 65000\n"
+		    "set protocols bgp address-family ipv4-unicast route-target vpn export "
+		    "65000:254\n"
+		    "set vrf name B table 20\n"
+		    "set vrf name B protocols bgp system-as 65000\n"
+		    "set vrf name B protocols bgp address-family ipv4-unicast import vrf default\n",
+		    &msgs) != 0)
+		fail_msg("%s", msgs);
+	free(msgs);
+	char *rt = show(r, "show ip route vrf A");
+	assert_non_null(strstr(rt, "S>* 0.0.0.0/0 [1/0] via 203.0.113.1, eth4 (vrf default)"));
+	assert_non_null(
+		strstr(rt, "S>* 198.51.100.0/24 [1/0] is directly connected, eth4 (vrf default)"));
+	free(rt);
+	/* the default VRF's own `vrf default` is no leak: a plain static */
+	rt = show(r, "show ip route 10.9.0.0/24");
+	assert_non_null(strstr(rt, "Known via \"static\""));
+	free(rt);
+	rt = show(r, "show ip route vrf B");
+	assert_non_null(
+		strstr(rt, "B>* 203.0.113.0/24 [20/0] is directly connected, eth4 (vrf default)"));
+	free(rt);
+	/* A's packets to 8.8.8.8 leave by eth4, in the default VRF (a next
+	 * hop there); to 198.51.100.5 they continue in the default VRF's
+	 * table (an interface leak is a redirect), which has no route */
+	struct sl_intent_way w;
+	assert_int_equal(sl_router_way(r, "A", 0x08080808u, &w), 0);
+	assert_int_equal(w.fate, SL_FATE_FORWARD);
+	assert_string_equal(w.egress_vrf, "default");
+	assert_int_equal(sl_router_way(r, "A", 0xc6336405u, &w), 0);
+	assert_int_equal(w.n_hops, 2);
+	assert_string_equal(w.hop[1].vrf, "default");
+	assert_int_equal(w.fate, SL_FATE_NO_ROUTE);
+	/* the other reserved names stay refused */
+	msgs = NULL;
+	assert_int_not_equal(apply(r,
+				     "set vrf name B protocols bgp address-family ipv4-unicast "
+				     "import vrf main\n",
+				     &msgs),
+		0);
+	assert_non_null(strstr(msgs, "reserved VRF name"));
+	free(msgs);
+	sl_router_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	src_dir = argc > 1 ? argv[1] : ".";
@@ -276,6 +340,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_unknown_table),
 		cmocka_unit_test(test_refused_batch_undone),
 		cmocka_unit_test(test_default_vrf_leaks),
+		cmocka_unit_test(test_vrf_default_refs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
