@@ -55,10 +55,10 @@ struct conf_type {
 };
 
 extern const struct conf_type conf_t_ipv4, conf_t_prefix, conf_t_ifaddr, conf_t_rt, conf_t_vrf_name,
-	conf_t_vrf_ref, conf_t_vrf_leak_ref, conf_t_policy_name, conf_t_prefix_list_ref, conf_t_route_map_ref,
-	conf_t_ruleset_ref, conf_t_ethernet, conf_t_iface_ref, conf_t_text, conf_t_ports,
-	conf_t_fw_protocol, conf_t_permit_deny, conf_t_fw_action, conf_t_fw_state, conf_t_u8,
-	conf_t_ge_le, conf_t_distance, conf_t_weight, conf_t_u32_any, conf_t_rule_policy,
+	conf_t_vrf_ref, conf_t_vrf_leak_ref, conf_t_policy_name, conf_t_prefix_list_ref,
+	conf_t_route_map_ref, conf_t_ruleset_ref, conf_t_ethernet, conf_t_iface_ref, conf_t_text,
+	conf_t_ports, conf_t_fw_protocol, conf_t_permit_deny, conf_t_fw_action, conf_t_fw_state,
+	conf_t_u8, conf_t_ge_le, conf_t_distance, conf_t_weight, conf_t_u32_any, conf_t_rule_policy,
 	conf_t_vlan, conf_t_mtu, conf_t_vif_mtu, conf_t_table, conf_t_asn, conf_t_fw_rule,
 	conf_t_port, conf_t_src_valid, conf_t_label;
 
