@@ -224,6 +224,25 @@ static void test_default_vrf_leaks(void **state)
 	assert_non_null(strstr(rt, "198.51.100.0/24    from default"));
 	free(rt);
 
+	/* intents name the default VRF too: B reaches the BGP route (and
+	 * default routes back to B); denying B the default VRF is refused,
+	 * naming the default VRF's export line */
+	msgs = NULL;
+	if (apply(r,
+		    "set policy intent B-198 require from CUSTOMER-B to default address "
+		    "198.51.100.1\n",
+		    &msgs) != 0)
+		fail_msg("%s", msgs);
+	free(msgs);
+	msgs = NULL;
+	assert_int_not_equal(
+		apply(r, "set policy intent B-NOT-DEF deny from CUSTOMER-B to default\n", &msgs),
+		0);
+	assert_non_null(strstr(msgs, "made by 'set protocols bgp address-family ipv4-unicast "
+				     "route-target vpn export 65000:254'"));
+	free(msgs);
+	assert_int_equal(apply(r, "delete policy intent B-198\n", NULL), 0);
+
 	/* withdrawn by the daemon: gone from the customer too */
 	one.n = 0;
 	assert_int_equal(sl_router_dyn_apply(r, &one, 1, res), 0);
