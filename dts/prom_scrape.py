@@ -2,7 +2,7 @@
 """Helper of dts/prometheus.sh: scrape sluiced's /metrics and check it.
 
   prom_scrape.py get URL OUT            GET URL into OUT (exit 1 unless 200)
-  prom_scrape.py status URL [METHOD]    print the HTTP status (0: no connection)
+  prom_scrape.py status URL [METHOD]    print the HTTP status (0: connection refused)
   prom_scrape.py lint FILE              the exposition format's rules
   prom_scrape.py many URL N DIR         N concurrent GETs, each into DIR/N.txt
   prom_scrape.py value FILE NAME [L=V ...]  print one sample's value
@@ -24,10 +24,10 @@ SAMPLE = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$")
 PAIR = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\[\\"n])*)"(,|$)')
 
 
-def fetch(url, method="GET"):
+def fetch(url, method="GET", timeout=30):
     req = urllib.request.Request(url, method=method)
     try:
-        with urllib.request.urlopen(req, timeout=30) as r:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
             return r.status, r.read().decode(), r.headers.get("Content-Type", "")
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode(), ""
@@ -111,10 +111,16 @@ def main(argv):
             return 1
         return 0
     if cmd == "status":
+        # 0 only for a refused connection: a port left listening but not
+        # served would time out instead ("timeout")
         try:
-            print(fetch(argv[2], argv[3] if len(argv) > 3 else "GET")[0])
-        except (urllib.error.URLError, ConnectionError):
+            print(fetch(argv[2], argv[3] if len(argv) > 3 else "GET", timeout=5)[0])
+        except urllib.error.URLError as e:
+            print(0 if isinstance(e.reason, ConnectionRefusedError) else "error: %r" % e.reason)
+        except ConnectionRefusedError:
             print(0)
+        except (TimeoutError, OSError) as e:
+            print("error: %r" % e)
         return 0
     if cmd == "lint":
         with open(argv[2]) as fh:
