@@ -98,7 +98,7 @@ printf '/sluice/firewall/stats\n' | "$TELEMETRY" -f "$TOPO_P" >"$TOPO_RUN/fw.jso
 check "scrape after the pings" scrape known
 for p in 1 2 3; do
 	for f in rx_packets tx_packets rx_bytes tx_bytes; do
-		eq "eth$p $f: scrape = show interfaces" "$(val known "sluice_port_${f}_total" port=eth$p)" \
+		eq "eth$p $f: scrape = show interfaces" "$(val known "sluice_port_${f}_total" port="eth$p")" \
 			"$(json "$TOPO_RUN/if.json" "[i['$f'] for i in d if i['name'] == 'eth$p'][0]")"
 	done
 done
@@ -107,11 +107,11 @@ for f in rx tx forwarded leaked; do
 		"$(json "$TOPO_RUN/dp.json" "d['$f']")"
 done
 for r in $(json "$TOPO_RUN/dp.json" "' '.join(d['dropped'])"); do
-	eq "drops $r: scrape = show dataplane" "$(val known sluice_drops_total reason=$r)" \
+	eq "drops $r: scrape = show dataplane" "$(val known sluice_drops_total reason="$r")" \
 		"$(json "$TOPO_RUN/dp.json" "d['dropped']['$r']")"
 done
 for r in $(json "$TOPO_RUN/dp.json" "' '.join(d['punted'])"); do
-	eq "punts $r: scrape = show dataplane" "$(val known sluice_punts_total reason=$r)" \
+	eq "punts $r: scrape = show dataplane" "$(val known sluice_punts_total reason="$r")" \
 		"$(json "$TOPO_RUN/dp.json" "d['punted']['$r']")"
 done
 eq "exactly 10 leak_denied drops" "$(val known sluice_drops_total reason=leak_denied)" 10
@@ -120,20 +120,20 @@ TELE_VRF='[v for v in list(d.values())[0]["vrfs"].values() if v["vrf"] == "%s"][
 TELE_LEAK='[v for v in list(d.values())[0]["leaks"].values() if v["from"] == "%s" and v["to"] == "%s"][0]["packets"]'
 for v in CUSTOMER-A CUSTOMER-B SHARED; do
 	# shellcheck disable=SC2059
-	eq "VRF $v rx: scrape = /sluice/stats" "$(val known sluice_vrf_rx_packets_total vrf=$v)" \
-		"$(json "$TOPO_RUN/tele.json" "$(printf "$TELE_VRF" $v ipv4_rx)")"
+	eq "VRF $v rx: scrape = /sluice/stats" "$(val known sluice_vrf_rx_packets_total vrf="$v")" \
+		"$(json "$TOPO_RUN/tele.json" "$(printf "$TELE_VRF" "$v" ipv4_rx)")"
 	# shellcheck disable=SC2059
 	eq "VRF $v forwarded: scrape = /sluice/stats" \
-		"$(val known sluice_vrf_forwarded_packets_total vrf=$v)" \
-		"$(json "$TOPO_RUN/tele.json" "$(printf "$TELE_VRF" $v forwarded)")"
+		"$(val known sluice_vrf_forwarded_packets_total vrf="$v")" \
+		"$(json "$TOPO_RUN/tele.json" "$(printf "$TELE_VRF" "$v" forwarded)")"
 done
 eq "VRF CUSTOMER-A rx: 50" "$(val known sluice_vrf_rx_packets_total vrf=CUSTOMER-A)" 50
 for d in "CUSTOMER-A SHARED" "SHARED CUSTOMER-A" "CUSTOMER-B SHARED"; do
 	read -r f t <<<"$d"
 	# shellcheck disable=SC2059
 	eq "leak $f -> $t: scrape = /sluice/stats" \
-		"$(val known sluice_leak_packets_total from=$f to=$t)" \
-		"$(json "$TOPO_RUN/tele.json" "$(printf "$TELE_LEAK" $f $t)")"
+		"$(val known sluice_leak_packets_total from="$f" to="$t")" \
+		"$(json "$TOPO_RUN/tele.json" "$(printf "$TELE_LEAK" "$f" "$t")")"
 done
 eq "leak CUSTOMER-B -> SHARED: the 20 accepted" \
 	"$(val known sluice_leak_packets_total from=CUSTOMER-B to=SHARED)" 20
@@ -142,9 +142,10 @@ eq "firewall rule 10 of B-TO-SHARED: 20 packets" \
 eq "firewall default action of B-TO-SHARED: 10 packets" \
 	"$(val known sluice_firewall_rule_packets_total ruleset=B-TO-SHARED rule=default)" 10
 eq "firewall verdicts: 10 dropped" "$(val known sluice_firewall_packets_total verdict=drop)" 10
-for f in entries max created; do
-	eq "conntrack $f: scrape = /sluice/firewall/stats" "$(val known sluice_conntrack_$f$([ $f = created ] && echo _total))" \
-		"$(json "$TOPO_RUN/fw.json" "list(d.values())[0]['ct_$f']")"
+for m in entries:entries max:max created_total:created; do
+	eq "conntrack ${m#*:}: scrape = /sluice/firewall/stats" \
+		"$(val known "sluice_conntrack_${m%%:*}")" \
+		"$(json "$TOPO_RUN/fw.json" "list(d.values())[0]['ct_${m#*:}']")"
 done
 
 echo "---- 50 concurrent scrapes during a ping flood"
