@@ -24,8 +24,9 @@ void sd_service_notify(const char *state)
 }
 
 /* The socket is created 0660 by lib/ctl; its group becomes --socket-group
- * NAME (which must exist), else "sluice" when that group exists (else the
- * process's own group stays, as under the unit's Group=sluice). */
+ * NAME (which must exist and be given: else no start), else "sluice" when
+ * that group exists and can be given (else the process's own group stays, as
+ * under the unit's Group=sluice). */
 static int service_init(void *ctx)
 {
 	struct sd *s = ctx;
@@ -42,6 +43,14 @@ static int service_init(void *ctx)
 	}
 	if (chown(path, (uid_t)-1, g->gr_gid) < 0) {
 		int e = errno;
+		/* the default group is a convenience: without it, root's socket */
+		if (s->socket_group == NULL) {
+			SD_LOG(WARNING,
+				"control socket %s stays in its group: cannot give it to "
+				"group %s: %s",
+				path, name, strerror(e));
+			return 0;
+		}
 		fprintf(stderr, "sluiced: cannot give the control socket %s to group %s: %s\n",
 			path, name, strerror(e));
 		return -e;
