@@ -7,7 +7,7 @@
 # say; 50 concurrent scrapes during a ping flood cost no packet and leave
 # sluiced up; a port in use or an address not of this host leaves the
 # endpoint down with the reason in `show service monitoring`; deleting the
-# configuration closes the port.
+# configuration, or a SIGHUP reload of a file without it, closes the port.
 . "$(dirname "$0")/dts-lib.sh"
 PY=/usr/bin/python3
 SCRAPE="$DTS_DIR/prom_scrape.py"
@@ -213,6 +213,21 @@ EOF
 eq "no listener on $PORT" "$(status "$URL")" 0
 check "show service monitoring: disabled" output_matches '^Prometheus endpoint: disabled$' \
 	topo_ctl show service monitoring
+
+echo "---- SIGHUP: the file (without the endpoint) becomes the configuration"
+check "configure the endpoint again" topo_ctl configure - <<EOF
+set service monitoring prometheus port $PORT
+EOF
+eq "listening again" "$(status "$URL")" 200
+kill -HUP "$TOPO_PID"
+for ((i = 0; i < 40; i++)); do
+	grep -q 'SIGHUP: .* reloaded' "$TOPO_LOG" && break
+	sleep 0.25
+done
+check "the reload happened" grep -q 'SIGHUP: .* reloaded' "$TOPO_LOG"
+check "show service monitoring: disabled after the reload" \
+	output_matches '^Prometheus endpoint: disabled$' topo_ctl show service monitoring
+eq "no listener on $PORT after the reload" "$(status "$URL")" 0
 check "sluiced still up and answering" topo_ctl show dataplane
 
 dts_finish
