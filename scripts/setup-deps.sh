@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
 	build-essential pkg-config meson ninja-build clang libclang-rt-14-dev clang-format
 	dpdk dpdk-dev dpdk-doc libdpdk-dev libnuma-dev libpcap-dev libcmocka-dev python3-pyelftools
-	libjansson-dev libedit-dev
+	libjansson-dev libedit-dev libsystemd-dev
 	iproute2 iputils-ping traceroute tcpdump netcat-openbsd procps
 	python3-pytest python3-scapy
 	frr exabgp

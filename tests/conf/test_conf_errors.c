@@ -49,10 +49,10 @@ static const struct bad bad[] = {
 	{"set interfaces ethernet eth1 adress 10.1.0.1/24", 1,
 		"unknown node 'adress' after 'interfaces ethernet eth1' (valid: address, "
 		"description, "
-		"disable, ip, mtu, vif, vrf)"},
+		"disable, hw-id, ip, mtu, vif, vrf)"},
 	{"set vlan 10", 1,
 		"unknown node 'vlan' after 'set' (valid: firewall, interfaces, policy, protocols, "
-		"vrf)"},
+		"system, vrf)"},
 	{"set policy route-map RM rule 10 set weight 5", 1,
 		"unknown node 'weight' after 'policy route-map RM rule 10 set' (valid: "
 		"local-preference, "
