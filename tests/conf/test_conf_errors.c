@@ -342,6 +342,21 @@ static const struct bad bad[] = {
 	/* the bad line anywhere: later good lines do not hide it */
 	{"set vrf name OK table 77\nset vrf name OK tabel 78\nset vrf name OK description fine", 2,
 		"unknown node 'tabel' after 'vrf name OK'"},
+	/* hw-id: a NIC's MAC or PCI address, one interface each */
+	{"set interfaces ethernet eth1 hw-id 01:00:5e:00:00:01", 1,
+		"01:00:5e:00:00:01 is a multicast MAC address, not a NIC's"},
+	{"set interfaces ethernet eth1 hw-id 52:54:00:12:34", 1,
+		"not a MAC address or a PCI address"},
+	{"set interfaces ethernet eth1 hw-id 52:54:00:12:34:5g", 1,
+		"not a MAC address or a PCI address"},
+	{"set interfaces ethernet eth1 hw-id 0000:03:20.0", 1,
+		"a PCI device is 00..1f and a function 0..7"},
+	{"set interfaces ethernet eth1 hw-id 0000:03:00.0x", 1,
+		"not a MAC address or a PCI address"},
+	{"set interfaces ethernet eth1 hw-id 52:54:00:12:34:56\n"
+	 "set interfaces ethernet eth3 description x\n"
+	 "set interfaces ethernet eth2 hw-id 52:54:00:12:34:56",
+		1, "interfaces ethernet eth1 hw-id 52:54:00:12:34:56: eth2 has the same hw-id"},
 };
 
 static void test_malformed_table(void **state)
