@@ -94,6 +94,12 @@ check "link down: a summary line" wait_log 'notice  ports: port 5: link down'
 ip link set "$spare" up
 check "link up again: said (within the 10 s of its port)" wait_log 'ports: port 5: link up' 15
 
+echo "---- --log-level"
+bad=$("$SLUICED" --no-huge -m 64 --no-pci --file-prefix "${TOPO_P}x" -- --log-level loud 2>&1)
+check "--log-level loud: exit 2" test $? = 2
+check "... naming the valid levels" output_matches \
+	"^sluiced: --log-level: 'loud' is not one of err, warning, notice, info, debug" echo "$bad"
+
 echo "---- level from the configuration"
 check "set system syslog global facility all level warning" \
 	topo_ctl configure <<<'set system syslog global facility all level warning'

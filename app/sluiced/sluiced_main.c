@@ -51,7 +51,7 @@ static void usage(FILE *f, const char *prog)
 		"                      guards memory: larger input is streamed in chunks\n"
 		"  --log-level LEVEL   err, warning, notice, info (default) or debug; the\n"
 		"                      configuration's `system syslog` level wins when set\n"
-		"DPDK port N is interface ethN in the configuration.\n",
+		"DPDK port N is interface ethN in the configuration (unless a hw-id pins it).\n",
 		prog, SL_CTL_SOCKET_DEFAULT);
 }
 
