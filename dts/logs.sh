@@ -82,6 +82,9 @@ wait_denied() {
 topo_in a ping -n -c 4 -i 0.2 -W 1 "${TOPO_ADDR[dns]}" >/dev/null 2>&1
 check "firewall denials: a summary line" \
 	wait_log 'notice  firewall: [0-9,]+ packets denied at leak points in the last [0-9]+ s'
+check "... naming the ruleset and the leak direction it guards" output_matches \
+	'packets denied at leak points in the last [0-9]+ s; [0-9,]+ by SHARED-TO-CUSTOMER \(CUSTOMER-A→SHARED\)$' \
+	topo_ctl show log
 # more denials right away: summed into the next line, not one line each
 topo_in a ping -n -c 3 -i 0.2 -W 1 "${TOPO_ADDR[dns]}" >/dev/null 2>&1
 check "within 10 s of the first line: no second one" test "$(log_count 'packets denied')" = 1

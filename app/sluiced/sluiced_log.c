@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,6 +22,17 @@
 
 #define SUMMARY_PERIOD_NS (10 * 1000000000ull)
 #define TICK_NS 1000000000ull
+#define FW_TOP 3 /* rulesets named in a denial line */
+
+/* packets denied per ruleset (lib/fw's rule counters), at the last line */
+struct rs_count {
+	char name[SL_NAME_MAX];
+	uint64_t packets;
+};
+struct rs_counts {
+	struct rs_count *v;
+	size_t n, cap;
+};
 
 static struct {
 	uint64_t next_tick_ns;
@@ -29,6 +41,7 @@ static struct {
 	uint64_t link_changes[SL_FIB_PORT_MAX];
 	uint8_t link_up[SL_FIB_PORT_MAX];
 	struct sl_log_rate unresolved[SL_FIB_IFACE_MAX];
+	struct rs_counts fw_prev, fw_cur;
 } lg;
 
 static uint64_t now_ns(void)
@@ -95,6 +108,79 @@ static void summary_links(struct sd *s, uint64_t now)
 	}
 }
 
+static void rs_collect(const char *ruleset, uint64_t packets, void *ctx)
+{
+	struct rs_counts *c = ctx;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		struct rs_count *v = realloc(c->v, cap * sizeof(*v));
+		if (v == NULL)
+			return; /* the line names fewer rulesets */
+		c->v = v;
+		c->cap = cap;
+	}
+	snprintf(c->v[c->n].name, sizeof(c->v[0].name), "%s", ruleset);
+	c->v[c->n++].packets = packets;
+}
+
+static uint64_t rs_prev(const char *name)
+{
+	for (size_t i = 0; i < lg.fw_prev.n; i++)
+		if (strcmp(lg.fw_prev.v[i].name, name) == 0)
+			return lg.fw_prev.v[i].packets;
+	return 0;
+}
+
+/* "; 1,200 by RS (CUSTOMER-A→SHARED), ..." — the rulesets that denied the
+ * most since the last line, with the leak directions they guard */
+static void fw_denied_detail(struct sd *s, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	lg.fw_cur.n = 0;
+	sl_fw_denied_foreach(s->fw, rs_collect, &lg.fw_cur);
+	uint64_t *d = calloc(lg.fw_cur.n + 1, sizeof(*d));
+	struct sl_fw_spec *spec = NULL;
+	struct sl_errors warn = {0}; /* said when the rulesets were built */
+	if (d != NULL)
+		sl_router_fw_spec(s->router, &spec, &warn);
+	sl_errors_free(&warn);
+	for (size_t i = 0; d != NULL && i < lg.fw_cur.n; i++) {
+		uint64_t p = rs_prev(lg.fw_cur.v[i].name), c = lg.fw_cur.v[i].packets;
+		d[i] = c >= p ? c - p : c; /* counters cleared: from 0 */
+	}
+	size_t off = 0;
+	for (int k = 0; d != NULL && k < FW_TOP; k++) {
+		size_t best = 0;
+		for (size_t i = 1; i < lg.fw_cur.n; i++)
+			if (d[i] > d[best])
+				best = i;
+		if (lg.fw_cur.n == 0 || d[best] == 0)
+			break;
+		char n1[32];
+		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s by %s",
+			k ? ", " : "; ", sl_log_count_fmt(d[best], n1, sizeof(n1)),
+			lg.fw_cur.v[best].name);
+		d[best] = 0;
+		const char *sep = " (";
+		for (size_t b = 0; spec != NULL && b < spec->n_bindings; b++) {
+			const struct sl_fw_binding_spec *bs = &spec->bindings[b];
+			if (strcmp(spec->rulesets[bs->ruleset].name, lg.fw_cur.v[best].name) != 0)
+				continue;
+			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s→%s",
+				sep, bs->from, bs->to);
+			sep = ", ";
+		}
+		if (sep[0] == ',')
+			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, ")");
+	}
+	sl_fw_spec_free(spec);
+	free(d);
+	/* the next line counts from here */
+	struct rs_counts t = lg.fw_prev;
+	lg.fw_prev = lg.fw_cur;
+	lg.fw_cur = t;
+}
+
 static void summary_counters(struct sd *s, uint64_t now)
 {
 	uint64_t d, span;
@@ -102,12 +188,14 @@ static void summary_counters(struct sd *s, uint64_t now)
 	if (s->fw != NULL) {
 		struct sl_fw_stats fs;
 		sl_fw_stats_get(s->fw, &fs);
+		char detail[256];
 		if (sl_log_rate_check(&lg.fw_denied, fs.dropped + fs.rejected, now,
-			    SUMMARY_PERIOD_NS, &d, &span))
+			    SUMMARY_PERIOD_NS, &d, &span)) {
+			fw_denied_detail(s, detail, sizeof(detail));
 			sl_log(SL_LOG_NOTICE, "firewall",
-				"%s packets denied at leak points in the last %u s (show "
-				"firewall: per rule)",
-				sl_log_count_fmt(d, n1, sizeof(n1)), span_s(span));
+				"%s packets denied at leak points in the last %u s%s",
+				sl_log_count_fmt(d, n1, sizeof(n1)), span_s(span), detail);
+		}
 	}
 	if (sl_log_rate_check(&lg.fib_failed, s->fib_failed, now, SUMMARY_PERIOD_NS, &d, &span))
 		sl_log(SL_LOG_ERR, "fib", "%s changes refused in the last %u s (last: %s)",
@@ -220,6 +308,8 @@ static int log_init(void *ctx)
 		sl_log_rate_check(&lg.link[p], 0, now, SUMMARY_PERIOD_NS, &d, &span);
 	}
 	lg.next_tick_ns = now + TICK_NS;
+	lg.fw_prev.n = 0;
+	sl_fw_denied_foreach(s->fw, rs_collect, &lg.fw_prev); /* the base of the first line */
 	int rc = sl_ctl_register("show log", cmd_show_log, s);
 	if (rc < 0)
 		SD_LOG(ERR, "cannot register show log: %s", strerror(-rc));
@@ -230,6 +320,9 @@ static void log_fini(void *ctx)
 {
 	(void)ctx;
 	sl_ctl_unregister("show log");
+	free(lg.fw_prev.v);
+	free(lg.fw_cur.v);
+	lg.fw_prev = lg.fw_cur = (struct rs_counts){0};
 }
 
 static struct sl_module log_module = {.name = "log",
