@@ -2,7 +2,7 @@
 # dts: sluiced's log (lib/log, app/sluiced/sluiced_log.c). Start-up lines on
 # stderr as before ("sluiced: ready"); every commit at notice with the uid of
 # the sluicectl that asked (0 here), in `show log` and on stderr; a firewall
-# denial and a link change each become one summary line; `show log` filters
+# denial, a link change and an unanswered ARP each become one summary line; `show log` filters
 # by level and count and answers in JSON; `system syslog global facility all
 # level L` sets what is kept, and deleting it restores the default.
 . "$(dirname "$0")/dts-lib.sh"
@@ -91,6 +91,11 @@ check "within 10 s of the first line: no second one" test "$(log_count 'packets 
 check "after 10 s: the lines count every denied packet" wait_denied
 check "... in two lines" test "$(log_count 'packets denied')" = 2
 check "... at least 4 of the 7 pings (a tap may lose some under load)" test "$(denied)" -ge 4
+
+# a next hop that never answers ARP: the router's own ping of an empty address
+topo_ctl ping 10.100.0.99 vrf SHARED count 1 >/dev/null 2>&1
+check "an unanswered ARP: a neighbour summary on eth3" \
+	wait_log 'warning neighbour: eth3: 1 next hops did not answer ARP in the last [0-9]+ s' 10
 
 ip link set "$spare" down
 check "link down: a summary line" wait_log 'notice  ports: port 5: link down'
