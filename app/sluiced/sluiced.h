@@ -60,6 +60,7 @@ struct sd {
 	int16_t eth_port[SD_ETH_MAX];
 	char eth_hw_id[SD_ETH_MAX][24]; /* the hw-id each ethN started with */
 	char eth_hw_warned[SD_ETH_MAX][24]; /* a runtime change already said */
+	bool eth_inactive_said[SD_ETH_MAX]; /* "interface inactive" logged once */
 	char sync_note[256]; /* said to the committer after sd_sync ("" none) */
 	unsigned n_workers; /* 0: the main lcore polls too */
 	struct sl_dp_worker workers[RTE_MAX_LCORE];

@@ -256,6 +256,7 @@ void sd_ports_map(struct sd *s)
 	for (uint32_t n = 0; n < SD_ETH_MAX; n++) {
 		s->eth_port[n] = -1;
 		s->eth_hw_id[n][0] = s->eth_hw_warned[n][0] = '\0';
+		s->eth_inactive_said[n] = false;
 	}
 	sl_router_iface_foreach(s->router, map_pinned, s);
 	for (uint32_t n = 0; n < SD_ETH_MAX; n++)

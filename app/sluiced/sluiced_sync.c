@@ -21,8 +21,20 @@ static int iface_cb(const struct sl_iface_state *ifs, void *arg)
 		return 1;
 	int port = sd_port_of(s, ifs);
 	if (port < 0) {
-		SD_LOG(WARNING, "%s: no such port (%u probed%s): interface inactive", ifs->ifname,
-			s->n_ports, ifs->hw_id[0] ? ", none with its hw-id" : "");
+		/* once per ethN, not at every commit or FPM batch */
+		if (ifs->port_id < SD_ETH_MAX && !s->eth_inactive_said[ifs->port_id]) {
+			s->eth_inactive_said[ifs->port_id] = true;
+			if (ifs->hw_id[0] == '\0' && ifs->port_id < s->n_ports)
+				sl_log(SL_LOG_WARNING, "ports",
+					"%s: port %u is another interface's (by its hw-id): "
+					"interface inactive; give %s a hw-id",
+					ifs->port, ifs->port_id, ifs->port);
+			else
+				SD_LOG(WARNING,
+					"%s: no such port (%u probed%s): interface inactive",
+					ifs->port, s->n_ports,
+					ifs->hw_id[0] ? ", none with its hw-id" : "");
+		}
 		return 0;
 	}
 	struct sl_fib_iface_conf *c = &ctx->v[ctx->n++];
