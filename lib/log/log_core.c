@@ -122,19 +122,21 @@ bool sl_log_enabled(enum sl_log_level l)
 
 static void write_line(enum sl_log_level l, const char *subsys, const char *msg)
 {
+	(void)l; /* the journal's PRIORITY; stderr lines carry no level */
 	switch (log_out) {
 	case SL_LOG_OUT_JOURNAL:
 #ifdef SL_HAVE_SYSTEMD
-		if (subsys[0])
-			sd_journal_send("MESSAGE=%s: %s", subsys, msg, "PRIORITY=%d", (int)l,
-				"SLUICE_SUBSYSTEM=%s", subsys, "SYSLOG_IDENTIFIER=%s", log_ident,
-				NULL);
-		else
-			sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", (int)l,
-				"SLUICE_SUBSYSTEM=daemon", "SYSLOG_IDENTIFIER=%s", log_ident, NULL);
-		break;
+		if ((subsys[0] ? sd_journal_send("MESSAGE=%s: %s", subsys, msg, "PRIORITY=%d",
+					 (int)l, "SLUICE_SUBSYSTEM=%s", subsys,
+					 "SYSLOG_IDENTIFIER=%s", log_ident, NULL)
+			       : sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", (int)l,
+					 "SLUICE_SUBSYSTEM=daemon", "SYSLOG_IDENTIFIER=%s",
+					 log_ident, NULL)) >= 0)
+			break;
 #endif
-		/* fall through: no libsystemd */
+		/* no libsystemd, or journald refused the line: stderr is its
+		 * stream all the same */
+		__attribute__((fallthrough));
 	case SL_LOG_OUT_STDERR:
 	case SL_LOG_OUT_AUTO:
 		/* one write per line, so lines of other writers do not cut into it */

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -219,6 +221,38 @@ static void test_process_log(void **state)
 	assert_int_equal(strlen(s.last), SL_LOG_MSG_MAX - 1);
 }
 
+/* The journal is chosen only when stderr is the stream systemd named. */
+static void test_journal_detection(void **state)
+{
+	(void)state;
+	struct stat st;
+	char v[64];
+	assert_int_equal(fstat(STDERR_FILENO, &st), 0);
+	unsetenv("JOURNAL_STREAM");
+	sl_log_open("test", SL_LOG_OUT_AUTO);
+	assert_int_equal(sl_log_output_get(), SL_LOG_OUT_STDERR);
+	/* another stream (stderr redirected elsewhere under systemd) */
+	snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)st.st_dev,
+		(unsigned long long)st.st_ino + 1);
+	setenv("JOURNAL_STREAM", v, 1);
+	sl_log_open("test", SL_LOG_OUT_AUTO);
+	assert_int_equal(sl_log_output_get(), SL_LOG_OUT_STDERR);
+	setenv("JOURNAL_STREAM", "garbage", 1);
+	sl_log_open("test", SL_LOG_OUT_AUTO);
+	assert_int_equal(sl_log_output_get(), SL_LOG_OUT_STDERR);
+	snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)st.st_dev,
+		(unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", v, 1);
+	sl_log_open("test", SL_LOG_OUT_AUTO);
+#ifdef SL_HAVE_SYSTEMD
+	assert_int_equal(sl_log_output_get(), SL_LOG_OUT_JOURNAL);
+#else
+	assert_int_equal(sl_log_output_get(), SL_LOG_OUT_STDERR);
+#endif
+	unsetenv("JOURNAL_STREAM");
+	sl_log_open("test", SL_LOG_OUT_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_rate_limiter),
 		cmocka_unit_test(test_levels_and_counts),
 		cmocka_unit_test(test_process_log),
+		cmocka_unit_test(test_journal_detection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
