@@ -56,6 +56,9 @@ check "--json: the same line, with level and subsystem" \
 		jget "d[0]['level']+' '+d[0]['subsystem']+' '+str('refused' in d[0]['message'])")" = \
 	"warning commit True"
 check_not "count 0 is refused" topo_ctl show log count 0
+check "help lists it" output_matches '^  show log$' topo_ctl help
+check "sluicectl knows its words (sh lo co 1 = show log count 1)" \
+	test "$(topo_ctl sh lo co 1 | wc -l)" = 1
 check "a bad level names the valid ones" output_matches "not one of err, warning, notice" \
 	topo_ctl show log level loud
 
