@@ -11,6 +11,7 @@ PY=/usr/bin/python3
 cat "$DTS_TOP/config/demo-shared-services.conf" "$DTS_DIR/configs/firewall-dns-only.conf" \
 	>"$TOPO_RUN/logs.conf"
 # a sixth port whose tap stays here: its link is ours to pull
+# shellcheck disable=SC2034 # read by scripts/netns-topology.sh
 TOPO_NPORTS=6
 dts_start "$TOPO_RUN/logs.conf"
 spare=${TOPO_T}5
