@@ -20,6 +20,7 @@ static const char *const daemon_show[] = {
 	"fpm",
 	"conntrack [vrf NAME]",
 	"firewall leak-points",
+	"log [count N] [level LEVEL]",
 	"service monitoring",
 	NULL,
 };

@@ -84,6 +84,8 @@ int commit_iface_read(const struct sl_router *r, const char *ifname, struct sl_i
 		ifs->src_valid = SL_SRC_VALID_LOOSE;
 	else
 		ifs->src_valid = SL_SRC_VALID_DISABLE;
+	const char *hw = sl_conf_leaf_value(eth, "hw-id");
+	snprintf(ifs->hw_id, sizeof(ifs->hw_id), "%s", hw ? hw : "");
 	const char *d = sl_conf_leaf_value(node, "description");
 	snprintf(ifs->description, sizeof(ifs->description), "%s", d ? d : "");
 	if (sl_conf_leaf_values(node, "address", &addrs, &n) < 0)
@@ -348,6 +350,21 @@ int commit_rmap_read(const struct sl_conf *conf, const char *name, struct sl_rma
 	}
 	qsort(rm->rules, rm->n_rules, sizeof(*rm->rules), rule_seq_cmp);
 	return 0;
+}
+
+int sl_router_syslog_level(const struct sl_router *r)
+{
+	static const char *const prio[] = {
+		"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug", "all"};
+	const struct sl_conf_node *f =
+		sl_conf_findv(r->conf, "system", "syslog", "global", "facility", NULL);
+	const char *l = NULL, *fac[] = {"daemon", "all"};
+	for (size_t i = 0; f != NULL && l == NULL && i < 2; i++)
+		l = sl_conf_leaf_value(sl_conf_child(f, fac[i]), "level");
+	for (int i = 0; l != NULL && i < 9; i++)
+		if (strcmp(l, prio[i]) == 0)
+			return i < 8 ? i : 7;
+	return -1;
 }
 
 /* A listener node n: its address leaf (default 127.0.0.1: a peer on the same

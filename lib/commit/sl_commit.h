@@ -135,6 +135,10 @@ bool sl_router_fpm_conf(const struct sl_router *r, uint32_t *addr, uint16_t *por
  * (host order, default 127.0.0.1) and port (default SL_PROM_DEFAULT_PORT). */
 #define SL_PROM_DEFAULT_PORT 9111
 bool sl_router_prom_conf(const struct sl_router *r, uint32_t *addr, uint16_t *port);
+/* `system syslog global facility all|daemon level L`: L as a syslog priority
+ * (emerg 0 .. debug 7; `all` is 7; `daemon` wins over `all`), -1 when neither
+ * is set. */
+int sl_router_syslog_level(const struct sl_router *r);
 
 /* Render the running configuration as canonical `set` lines. */
 int sl_router_render(const struct sl_router *r, FILE *out);
@@ -202,6 +206,9 @@ struct sl_iface_state {
 	enum sl_src_valid src_valid;
 	bool src_valid_set; /* configured, not the default */
 	char description[128];
+	/* `hw-id` of its ethernet: a MAC (lower case) or a PCI address
+	 * (DDDD:BB:DD.F); "" when unset (then DPDK port N is ethN) */
+	char hw_id[24];
 	struct sl_prefix addrs[SL_IFACE_ADDR_MAX]; /* host bits set */
 	size_t n_addrs;
 };

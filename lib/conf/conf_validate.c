@@ -498,9 +498,32 @@ static void check_iface_users(struct conf_vctx *v, const struct sl_conf_node *if
 }
 
 /* The object checks the schema nodes carry (struct conf_schema .check). */
+/* One NIC is one interface: no two ethernets with the same hw-id. */
+static void check_hw_id(struct conf_vctx *v, const struct sl_conf_node *eth, unsigned line)
+{
+	const char *id = sl_conf_leaf_value(eth, "hw-id");
+	const struct sl_conf_node *other;
+	size_t cur = 0;
+
+	if (id == NULL)
+		return;
+	while ((other = sl_conf_child_next(eth->parent, &cur)) != NULL) {
+		const char *o = other != eth ? sl_conf_leaf_value(other, "hw-id") : NULL;
+		if (o != NULL && strcmp(o, id) == 0) {
+			ERR(v, at(v, conf_node_child(eth, "hw-id"), line),
+				"interfaces ethernet %s hw-id %s: %s has the same hw-id (one NIC "
+				"is one interface)",
+				eth->name, id, other->name);
+			return;
+		}
+	}
+}
+
 void conf_check_iface(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
 {
 	check_iface_users(v, n, line);
+	if (n->schema->obj == CONF_OBJ_ETHERNET)
+		check_hw_id(v, n, line);
 }
 
 void conf_check_vrf(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
