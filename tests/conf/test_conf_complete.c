@@ -81,8 +81,8 @@ static void test_root_keywords(void **state)
 	char err[256];
 	(void)state;
 	int n = sl_conf_complete(NULL, NULL, 0, "", collect, &g, err, sizeof(err));
-	assert_int_equal(n, 6);
-	assert_int_equal(g.n, 6);
+	assert_int_equal(n, 7);
+	assert_int_equal(g.n, 7);
 	assert_non_null(strstr(g.text, "firewall|then: ipv4\n"));
 	assert_non_null(strstr(g.text, "service|then: monitoring\n"));
 	assert_non_null(strstr(g.text, "system|then: syslog\n"));
