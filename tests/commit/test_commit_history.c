@@ -40,18 +40,6 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static int entries(const char *d)
-{
-	DIR *dd = opendir(d);
-	struct dirent *e;
-	int n = 0;
-	assert_non_null(dd);
-	while ((e = readdir(dd)) != NULL)
-		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	closedir(dd);
-	return n;
-}
-
 /* The configuration of step i: i VRFs, so consecutive ones differ by one line. */
 static char *config_of(int i)
 {
@@ -104,7 +92,7 @@ static void test_record_trim_reload(void **state)
 		assert_int_equal(sl_history_at(h, 0)->id, (uint64_t)i);
 	}
 	assert_int_equal(sl_history_count(h), SL_HISTORY_KEEP);
-	assert_int_equal(entries(hdir), SL_HISTORY_KEEP);
+	assert_int_equal(dir_count(hdir, ""), SL_HISTORY_KEEP);
 	const struct sl_rev *old = sl_history_at(h, SL_HISTORY_KEEP - 1);
 	assert_int_equal(old->id, 6);
 	assert_null(sl_history_find(h, 5));
@@ -190,7 +178,7 @@ static void test_corrupt_files_skipped(void **state)
 	char path[256];
 	snprintf(path, sizeof(path), "%s/.000000000005.commit.Ab12Cd", hdir);
 	assert_int_equal(access(path, F_OK), -1);
-	assert_int_equal(entries(hdir), 7);
+	assert_int_equal(dir_count(hdir, ""), 7);
 	/* an id seen in a file name, even a bad file's, is never given again */
 	assert_int_equal(sl_history_next_id(h), 10);
 	record(h, "uid 0", NULL, "set vrf name A table 14\n");
@@ -295,16 +283,6 @@ static const char base[] =
 	"set vrf name A protocols static route 10.50.0.0/16 next-hop 10.1.0.5\n"
 	"set vrf name A protocols static route 10.60.0.0/16 next-hop 10.1.0.5\n";
 
-static char *render(struct sl_router *r)
-{
-	char *s = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&s, &len);
-	assert_int_equal(sl_router_render(r, f), 0);
-	fclose(f);
-	return s;
-}
-
 static int overlap(const char *b, const char *running, const char *input, char *path)
 {
 	return sl_commit_overlap(b, running, input, path, 256);
@@ -315,7 +293,7 @@ static void test_overlap(void **state)
 	(void)state;
 	struct sl_router *r = sl_router_new();
 	assert_int_equal(apply(r, base, NULL), 0);
-	char *b = render(r);
+	char *b = render_str(r);
 	/* another operator's commit: one route of A, A's table, eth2's description */
 	assert_int_equal(apply(r,
 				 "set vrf name A protocols static route 10.50.0.0/16 next-hop "
@@ -323,7 +301,7 @@ static void test_overlap(void **state)
 				 "delete interfaces ethernet eth2 description\n",
 				 NULL),
 		0);
-	char *running = render(r), path[256] = "";
+	char *running = render_str(r), path[256] = "";
 	/* untouched objects: merged */
 	assert_int_equal(
 		overlap(b, running,
@@ -353,7 +331,7 @@ static void test_overlap(void **state)
 
 	/* the merge itself is a plain apply onto the running configuration */
 	assert_int_equal(apply(r, "set vrf name A description x\n", NULL), 0);
-	char *merged = render(r);
+	char *merged = render_str(r);
 	assert_non_null(strstr(merged, "set vrf name A description x\n"));
 	assert_non_null(strstr(merged, "set vrf name A table 20\n"));
 	assert_non_null(strstr(merged, "route 10.50.0.0/16 next-hop 10.1.0.6\n"));
