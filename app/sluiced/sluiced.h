@@ -64,6 +64,7 @@ struct sd {
 
 	/* sluiced_history.c: the commit history and commit-confirm */
 	struct sl_history *history;
+	size_t history_paused; /* static routes while over SD_HISTORY_ROUTES_MAX; 0: recording */
 	char *fallback; /* why start-up ran on a revision of the history, not the file */
 	uint64_t fallback_id; /* that revision */
 	struct {
@@ -117,15 +118,22 @@ struct sd_commit {
 	bool reload; /* the --config file is the whole configuration (SIGHUP) */
 	const char *who; /* "uid N", "reload", "confirm-timeout" */
 	const char *comment; /* NULL: none */
+	bool committed; /* set by sd_commit: the running configuration changed hands */
 };
-/* SL_CTL_OK, or SL_CTL_FAILED with the reason on err. */
-int sd_commit(struct sd *s, const struct sd_commit *c, FILE *err);
+/* SL_CTL_OK, or SL_CTL_FAILED with the reason on err (c->committed says
+ * whether the commit took place all the same: the FIB or the firewall
+ * refused some of it). */
+int sd_commit(struct sd *s, struct sd_commit *c, FILE *err);
 /* One log line per commit: who, what, where its time went (log facility). */
 void sd_commit_log(const char *line);
 /* SIGHUP: the config file becomes the running configuration, as one commit
  * (refused whole, with a log line, when it does not apply). */
 int sd_reload(struct sd *s);
 /* sluiced_history.c */
+/* Past this many static routes a commit records no revision: rendering,
+ * diffing and writing the whole configuration takes ~3 us a line, seconds
+ * per one-line commit at 1M routes. */
+#define SD_HISTORY_ROUTES_MAX 100000
 /* Start-up: open the history, load --config (missing: empty; broken: the
  * newest revision that loads, or refuse to start), record it. */
 int sd_config_start(struct sd *s);

@@ -56,13 +56,50 @@ static uint64_t running_id(const struct sd *s)
 	return r ? r->id : 0;
 }
 
+/* Static routes configured: the bulk of a big configuration (a line or
+ * more each), counted without rendering it. */
+static size_t conf_routes(const struct sl_conf *c)
+{
+	const struct sl_conf_node *n = sl_conf_findv(c, "protocols", "static", "route", NULL);
+	const struct sl_conf_node *vrfs = sl_conf_findv(c, "vrf", "name", NULL), *v;
+	size_t total = n ? sl_conf_child_count(n) : 0, cur = 0;
+	while (vrfs != NULL && (v = sl_conf_child_next(vrfs, &cur)) != NULL) {
+		const struct sl_conf_node *p = sl_conf_child(v, "protocols");
+		const struct sl_conf_node *st = p ? sl_conf_child(p, "static") : NULL;
+		const struct sl_conf_node *r = st ? sl_conf_child(st, "route") : NULL;
+		total += r ? sl_conf_child_count(r) : 0;
+	}
+	return total;
+}
+
+/* Whether revisions are recorded, said in the log when it changes. */
+static bool history_recording(struct sd *s)
+{
+	size_t routes = conf_routes(sl_router_conf_const(s->router));
+	if (routes > SD_HISTORY_ROUTES_MAX) {
+		if (s->history_paused == 0)
+			SD_LOG(WARNING,
+				"history: %zu static routes (more than %d): commits are no longer "
+				"recorded until there are fewer",
+				routes, SD_HISTORY_ROUTES_MAX);
+		s->history_paused = routes;
+		return false;
+	}
+	if (s->history_paused != 0)
+		SD_LOG(NOTICE, "history: %zu static routes: commits are recorded again", routes);
+	s->history_paused = 0;
+	return true;
+}
+
 void sd_history_commit(struct sd *s, const struct sd_commit *c, FILE *err, uint64_t *id,
 	size_t *added, size_t *removed)
 {
-	char *text = sl_conf_render_str(sl_router_conf_const(s->router));
 	const struct sl_rev *top = sl_history_at(s->history, 0);
 	*id = top ? top->id : 0;
 	*added = *removed = 0;
+	if (!history_recording(s))
+		return;
+	char *text = sl_conf_render_str(sl_router_conf_const(s->router));
 	if (text == NULL) {
 		fprintf(err, "history: out of memory: this commit is not recorded\n");
 		return;
@@ -238,6 +275,14 @@ static int base_check(struct sd *s, uint64_t base, const char *input, FILE *err)
 	uint64_t running = top ? top->id : 0;
 	if (base == running)
 		return SL_CTL_OK;
+	if (s->history_paused) {
+		fprintf(err,
+			"configure: warning: base %" PRIu64
+			" not checked: commits are not recorded "
+			"(%zu static routes, more than %d)\n",
+			base, s->history_paused, SD_HISTORY_ROUTES_MAX);
+		return SL_CTL_OK;
+	}
 	if (base > running) {
 		fprintf(err,
 			"configure: base %" PRIu64 " is no revision: the running one is %" PRIu64
@@ -339,13 +384,19 @@ static int cmd_configure(
 	const struct sl_rev *top = sl_history_at(s->history, 0);
 	uint64_t before = top ? top->id : 0;
 	char *prev = NULL; /* what a commit-confirm goes back to */
-	if (minutes > 0 && !s->confirm.pending && (prev = strdup(top ? top->text : "")) == NULL) {
-		fprintf(err, "configure: out of memory\n");
-		return SL_CTL_FAILED;
+	if (minutes > 0 && !s->confirm.pending) {
+		/* not recorded (a big configuration): rendered for the occasion */
+		prev = s->history_paused || top == NULL
+			       ? sl_conf_render_str(sl_router_conf_const(s->router))
+			       : strdup(top->text);
+		if (prev == NULL) {
+			fprintf(err, "configure: out of memory\n");
+			return SL_CTL_FAILED;
+		}
 	}
 	struct sd_commit c = {.input = input, .who = who, .comment = comment};
 	int rc = sd_commit(s, &c, err);
-	bool changed = running_id(s) != before;
+	bool changed = running_id(s) != before || (s->history_paused && c.committed);
 	if (minutes > 0 && (changed || s->confirm.pending)) {
 		if (!s->confirm.pending) {
 			s->confirm.pending = true;
@@ -467,6 +518,11 @@ static void commit_list_text(struct sd *s, FILE *out)
 {
 	if (s->fallback != NULL)
 		fprintf(out, "WARNING: %s\n", s->fallback);
+	if (s->history_paused)
+		fprintf(out,
+			"commits are not recorded: %zu static routes (more than %d); the "
+			"revisions below are older than the running configuration\n",
+			s->history_paused, SD_HISTORY_ROUTES_MAX);
 	if (s->confirm.pending)
 		confirm_note(s, out);
 	fprintf(out, "%-4s %-8s %-19s %-16s %-16s %s\n", "N", "Revision", "Time", "Who", "Changes",
@@ -503,6 +559,7 @@ static json_t *commit_list_json(struct sd *s)
 	}
 	json_object_set_new(v, "running", json_integer((json_int_t)running_id(s)));
 	json_object_set_new(v, "fallback", s->fallback ? json_string(s->fallback) : json_null());
+	json_object_set_new(v, "recording", json_boolean(s->history_paused == 0));
 	json_object_set_new(v, "confirm_pending",
 		s->confirm.pending
 			? json_pack("{s:I, s:I}", "revert_to", (json_int_t)s->confirm.revert_id,
