@@ -152,6 +152,15 @@ check "show system commit marks it" output_matches "^WARNING: .*failed to load" 
 check "the revision in use is marked" output_matches "^0 +$last .*\[start-up fallback\]" \
 	topo_ctl show system commit
 check "a still reaches dns" topo_ping a 10.100.0.10 2
+TELEMETRY=${DPDK_TELEMETRY:-$(command -v dpdk-telemetry.py || echo /usr/bin/dpdk-telemetry.py)}
+if [ -x "$TELEMETRY" ]; then
+	info=$(printf '/sluice/info\n' | "$TELEMETRY" -f "$TOPO_P" | head -n 1)
+	# shellcheck disable=SC2016
+	check "telemetry /sluice/info: fallback_revision $last, revision $last" /usr/bin/python3 -c '
+import json, sys
+r = list(json.loads(sys.argv[1]).values())[0]
+sys.exit(0 if r["fallback_revision"] == r["revision"] == int(sys.argv[2]) else 1)' "$info" "$last"
+fi
 check "a commit after the restart gets a new id" \
 	ctl_in configure <<<"set vrf name CUSTOMER-A description after-restart"
 check "ids go on across restarts" test "$(rev_id)" = $((last + 1))

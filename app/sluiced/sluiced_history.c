@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -223,6 +224,8 @@ int sd_config_start(struct sd *s)
 		int e = start_load(s, comment, sizeof(comment));
 		if (e < 0) {
 			sd_history_close(s);
+			if (dir != NULL)
+				rmdir(dir); /* made for nothing: only an empty one goes */
 			return e;
 		}
 	}
