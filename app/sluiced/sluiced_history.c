@@ -478,6 +478,16 @@ void sd_confirm_timers(struct sd *s)
 	free(text);
 }
 
+/* "the history holds 0..N", or that it holds none. */
+static void history_held(const struct sd *s, char *buf, size_t len)
+{
+	size_t n = sl_history_count(s->history);
+	if (n == 0)
+		snprintf(buf, len, "the history holds no revision");
+	else
+		snprintf(buf, len, "the history holds 0..%zu", n - 1);
+}
+
 static int cmd_rollback(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
@@ -488,9 +498,9 @@ static int cmd_rollback(
 		return usage(err, "rollback N (0: the running revision, 1: the one before, ...)");
 	const struct sl_rev *r = sl_history_at(s->history, n);
 	if (r == NULL) {
-		fprintf(err,
-			"rollback: no revision %u: the history holds 0..%zu (show system commit)\n",
-			n, sl_history_count(s->history) - 1);
+		char held[64];
+		history_held(s, held, sizeof(held));
+		fprintf(err, "rollback: no revision %u: %s (show system commit)\n", n, held);
 		return SL_CTL_USAGE;
 	}
 	if (n == 0) {
@@ -579,9 +589,11 @@ static const struct sl_rev *rev_arg(struct sd *s, const char *arg, FILE *err)
 	const struct sl_rev *r = NULL;
 	if (sl_u32_parse(arg, 0, UINT32_MAX - 1, &n) == 0)
 		r = sl_history_at(s->history, n);
-	if (r == NULL)
-		fprintf(err, "show system commit: no revision '%s': the history holds 0..%zu\n",
-			arg, sl_history_count(s->history) - 1);
+	if (r == NULL) {
+		char held[64];
+		history_held(s, held, sizeof(held));
+		fprintf(err, "show system commit: no revision '%s': %s\n", arg, held);
+	}
 	return r;
 }
 
