@@ -15,24 +15,17 @@ cp "$DTS_TOP/config/demo-shared-services.conf" "$config"
 dts_start "$config"
 
 # A request with argv words sluicectl does not send (comment, confirm, base):
-# the control-socket protocol of sl_ctl.h, input on stdin.
+# the control-socket protocol of sl_ctl.h (dts/ctl_abuse.py's client), input
+# on stdin.
 # shellcheck disable=SC2016
-PYCTL='import json, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall(json.dumps({"argv": sys.argv[2:], "input": sys.stdin.read()}).encode())
-s.shutdown(socket.SHUT_WR)
-buf = b""
-while True:
-    d = s.recv(65536)
-    if not d:
-        break
-    buf += d
-r = json.loads(buf)
+PYCTL='import json, sys
+sys.path.insert(0, sys.argv[1])
+from ctl_abuse import request
+r = request(sys.argv[2], json.dumps({"argv": sys.argv[3:], "input": sys.stdin.read()}).encode())
 sys.stdout.write(r.get("output", ""))
 sys.stderr.write(r.get("errors", ""))
 sys.exit(r["status"])'
-ctl_in() { /usr/bin/python3 -c "$PYCTL" "$TOPO_SOCK" "$@"; }
+ctl_in() { /usr/bin/python3 -c "$PYCTL" "$DTS_DIR" "$TOPO_SOCK" "$@"; }
 rev_id() { topo_ctl show system commit id; }
 
 leak='set vrf name CUSTOMER-B protocols static route 0.0.0.0/0 next-hop 203.0.113.1 vrf INTERNET
