@@ -142,13 +142,22 @@ void sd_history_close(struct sd *s);
  * id: the running revision; added, removed: its lines against the last. */
 void sd_history_commit(struct sd *s, const struct sd_commit *c, FILE *err, uint64_t *id,
 	size_t *added, size_t *removed);
-/* The control commands of the history (configure, rollback, confirm,
- * show system commit ...), registered with lib/ctl. */
+/* The control commands of the history (show system commit ..., and
+ * sd_configure_register's), registered with lib/ctl. */
 int sd_history_register(struct sd *s);
-/* A commit-confirm whose time ran out goes back (ctl module timers). */
-void sd_confirm_timers(struct sd *s);
 /* `save` wrote the file, or SIGHUP loaded it: the start-up fallback is over. */
 void sd_fallback_clear(struct sd *s);
+uint64_t sd_running_id(const struct sd *s); /* the newest revision's id; 0: none */
+void sd_time_fmt(time_t t, char *buf, size_t len); /* "2026-12-06 23:01:02", local */
+void sd_history_held(const struct sd *s, char *buf, size_t len); /* "the history holds 0..N" */
+
+/* sluiced_configure.c */
+/* configure (its options), confirm, rollback. */
+int sd_configure_register(struct sd *s);
+/* A commit-confirm whose time ran out goes back (ctl module timers). */
+void sd_confirm_timers(struct sd *s);
+/* "commit-confirm pending: ..." (one line) on out. */
+void sd_confirm_note(const struct sd *s, FILE *out);
 
 /* sluiced_tidy.c: rte_eal_cleanup(), then remove this instance's hugepage
  * files and runtime dir. */
