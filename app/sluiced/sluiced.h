@@ -142,8 +142,7 @@ void sd_history_close(struct sd *s);
  * id: the running revision; added, removed: its lines against the last. */
 void sd_history_commit(struct sd *s, const struct sd_commit *c, FILE *err, uint64_t *id,
 	size_t *added, size_t *removed);
-/* The control commands of the history (show system commit ..., and
- * sd_configure_register's), registered with lib/ctl. */
+/* `show system commit ...`, registered with lib/ctl. */
 int sd_history_register(struct sd *s);
 /* `save` wrote the file, or SIGHUP loaded it: the start-up fallback is over. */
 void sd_fallback_clear(struct sd *s);
@@ -152,8 +151,14 @@ void sd_time_fmt(time_t t, char *buf, size_t len); /* "2026-12-06 23:01:02", loc
 void sd_history_held(const struct sd *s, char *buf, size_t len); /* "the history holds 0..N" */
 
 /* sluiced_configure.c */
-/* configure (its options), confirm, rollback. */
-int sd_configure_register(struct sd *s);
+/* The commands that commit (sl_ctl_handler_fn; ctx: struct sd), registered
+ * by sluiced_cmds.c: configure (its options), confirm, rollback. */
+int sd_cmd_configure(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
+int sd_cmd_confirm(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
+int sd_cmd_rollback(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
 /* A commit-confirm whose time ran out goes back (ctl module timers). */
 void sd_confirm_timers(struct sd *s);
 /* "commit-confirm pending: ..." (one line) on out. */

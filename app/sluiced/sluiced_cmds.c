@@ -374,6 +374,9 @@ static int ctl_init(void *ctx)
 		const char *words;
 		sl_ctl_handler_fn fn;
 	} cmds[] = {
+		{"configure", sd_cmd_configure},
+		{"confirm", sd_cmd_confirm},
+		{"rollback", sd_cmd_rollback},
 		{"save", cmd_save},
 		{"show interfaces", cmd_show_interfaces},
 		{"show dataplane", cmd_show_dataplane},
@@ -392,7 +395,7 @@ static int ctl_init(void *ctx)
 	for (size_t i = 0; rc == 0 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		rc = sl_ctl_register(cmds[i].words, cmds[i].fn, s);
 	if (rc == 0)
-		rc = sd_history_register(s); /* configure, rollback, confirm, ... */
+		rc = sd_history_register(s); /* show system commit ... */
 	if (rc < 0) {
 		fprintf(stderr, "sluiced: cannot register the control commands\n");
 		sl_ctl_server_close(s->ctl);

@@ -126,7 +126,7 @@ void sd_confirm_note(const struct sd *s, FILE *out)
 		t, s->confirm.revert_id);
 }
 
-static int cmd_configure(
+int sd_cmd_configure(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)json;
@@ -209,7 +209,7 @@ static int cmd_configure(
 	return rc;
 }
 
-static int cmd_confirm(
+int sd_cmd_confirm(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)argv, (void)json, (void)input;
@@ -264,7 +264,7 @@ void sd_confirm_timers(struct sd *s)
 	free(text);
 }
 
-static int cmd_rollback(
+int sd_cmd_rollback(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)json, (void)input;
@@ -298,21 +298,5 @@ static int cmd_rollback(
 		sd_running_id(s));
 	if (s->confirm.pending)
 		sd_confirm_note(s, out);
-	return rc;
-}
-
-int sd_configure_register(struct sd *s)
-{
-	static const struct {
-		const char *words;
-		sl_ctl_handler_fn fn;
-	} cmds[] = {
-		{"configure", cmd_configure},
-		{"confirm", cmd_confirm},
-		{"rollback", cmd_rollback},
-	};
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		rc = sl_ctl_register(cmds[i].words, cmds[i].fn, s);
 	return rc;
 }

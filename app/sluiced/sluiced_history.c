@@ -403,5 +403,5 @@ int sd_history_register(struct sd *s)
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < sizeof(words) / sizeof(words[0]); i++)
 		rc = sl_ctl_register(words[i], cmd_show_commit, s);
-	return rc == 0 ? sd_configure_register(s) : rc;
+	return rc;
 }
