@@ -95,6 +95,8 @@ check "configure confirm 1 + confirm: it stays" \
 	ctl_in configure confirm 1 <<<"set vrf name CUSTOMER-A description confirmed"
 check "confirm" output_matches "confirmed" topo_ctl confirm
 check_not "confirm again: nothing pending" topo_ctl confirm
+check_not "a refused configure confirm 1 …" ctl_in configure confirm 1 <<<"set vrf name CUSTOMER-A tabel 1"
+check_not "… arms nothing" topo_ctl confirm
 before=$(topo_ctl show configuration)
 check "the configuration stays" grep -q "description confirmed" <<<"$before"
 check "B's internet leak goes (rollback-free state for the timeout test)" \

@@ -186,7 +186,9 @@ int sd_cmd_configure(
 	struct sd_commit c = {.input = input, .who = who, .comment = comment};
 	int rc = sd_commit(s, &c, err);
 	bool changed = sd_running_id(s) != before || (s->history_paused && c.committed);
-	if (minutes > 0 && (changed || s->confirm.pending)) {
+	if (!c.committed) {
+		/* refused: nothing armed, a pending deadline unmoved */
+	} else if (minutes > 0 && (changed || s->confirm.pending)) {
 		if (!s->confirm.pending) {
 			s->confirm.pending = true;
 			s->confirm.revert_text = prev;
