@@ -22,6 +22,10 @@ static const char *const daemon_show[] = {
 	"firewall leak-points",
 	"log [count N] [level LEVEL]",
 	"service monitoring",
+	"system commit",
+	"system commit diff N",
+	"system commit compare N M",
+	"system commit id",
 	NULL,
 };
 
@@ -35,6 +39,7 @@ static const struct verb verbs_live[] = {
 	{"ping", "ping ADDR vrf NAME"},
 	{"traceroute", "traceroute ADDR vrf NAME"},
 	{"clear", "clear counters"},
+	{"rollback", "rollback N: the configuration of revision N back (show system commit)"},
 	{"check-leaks", "check-leaks EXPECTED: compare the leaks with a file"},
 	{"help", "list the daemon's commands"},
 	{"exit", "leave sluicectl"},
