@@ -78,6 +78,7 @@ extern struct sd sd;
  *   slow     the punt path (lib/slow), ping and show arp     dp ctl
  *   tele     the /sluice/... telemetry commands (lib/tele)   config dp fib fw slow
  *   workers  forwarding lcores, or the main lcore inline     dp ports fw slow
+ *   cpif     control-plane interfaces (lib/cpif): kernel TAPs fib slow ctl
  */
 
 /* sluiced_ports.c */
@@ -93,6 +94,9 @@ int sd_fw_sync(struct sd *s, bool force);
 /* sluiced_fpm.c: routes from FRR's zebra over FPM (lib/zebra) */
 struct sl_zebra;
 int sd_fpm_sync(struct sd *s); /* listener as `protocols fpm` says */
+
+/* sluiced_cpif.c: the TAPs follow the configuration and the interfaces */
+int sd_cpif_sync(struct sd *s);
 
 /* sluiced_cmds.c */
 /* SIGHUP: the config file becomes the running configuration, as one commit

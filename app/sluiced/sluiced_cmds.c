@@ -94,6 +94,7 @@ static int commit_and_sync(struct sd *s, const char *input, bool reload, FILE *e
 	/* the firewall follows the committed configuration whatever the FIB said */
 	int frc = sd_fw_sync(s, false);
 	sd_fpm_sync(s);
+	sd_cpif_sync(s);
 	sl_conf_changes_release(sl_router_conf(s->router)); /* the last reader is done */
 	if (rc < 0) {
 		fprintf(err, "%s: committed, but the FIB refused some changes: %s\n", what,

@@ -60,7 +60,7 @@ extern const struct conf_type conf_t_ipv4, conf_t_prefix, conf_t_ifaddr, conf_t_
 	conf_t_fw_protocol, conf_t_permit_deny, conf_t_fw_action, conf_t_fw_state, conf_t_u8,
 	conf_t_ge_le, conf_t_distance, conf_t_weight, conf_t_u32_any, conf_t_rule_policy,
 	conf_t_vlan, conf_t_mtu, conf_t_vif_mtu, conf_t_table, conf_t_asn, conf_t_fw_rule,
-	conf_t_port, conf_t_src_valid, conf_t_label;
+	conf_t_port, conf_t_src_valid, conf_t_label, conf_t_pps, conf_t_cp_prefix, conf_t_netns;
 
 /* ---- schema (conf_schema.c + conf_schema_*.c) ---- */
 

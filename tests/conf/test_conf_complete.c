@@ -81,13 +81,14 @@ static void test_root_keywords(void **state)
 	char err[256];
 	(void)state;
 	int n = sl_conf_complete(NULL, NULL, 0, "", collect, &g, err, sizeof(err));
-	assert_int_equal(n, 5);
-	assert_int_equal(g.n, 5);
+	assert_int_equal(n, 6);
+	assert_int_equal(g.n, 6);
 	assert_non_null(strstr(g.text, "firewall|then: ipv4\n"));
 	assert_non_null(strstr(g.text, "vrf|then: name\n"));
 	/* sorted */
 	assert_true(strstr(g.text, "firewall|") < strstr(g.text, "interfaces|"));
 	assert_true(strstr(g.text, "protocols|") < strstr(g.text, "vrf|"));
+	assert_non_null(strstr(g.text, "system|then: control-plane\n"));
 }
 
 static void test_prefix_and_help(void **state)
