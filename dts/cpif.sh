@@ -7,14 +7,15 @@
 # sends leaves by the port (its ping of host a, its ARP); TCP and UDP to the
 # router's address from host a reach a listener in NS through the port and
 # the TAP; the TAPs follow commits (address added and removed, interface
-# deleted, disabled); a flood of TCP SYNs to a closed port is cut by the tcp
+# deleted, disabled, a namespace that appears later); a flood of TCP SYNs to a closed port is cut by the tcp
 # class's rate limit (counted) while other classes keep their own budget.
 . "$(dirname "$0")/dts-lib.sh"
 dts_init cp
 PY=/usr/bin/python3
 [ -x $PY ] || dts_skip "no /usr/bin/python3"
 cns=$TOPO_P-cp
-trap 'rc=$?; ip netns del "$cns" 2>/dev/null; (exit $rc); dts_cleanup' EXIT
+# sluiced first: its TAPs go with it, not with their namespace
+trap 'rc=$?; topo_down; ip netns del "$cns" 2>/dev/null; ip netns del "$TOPO_P-late" 2>/dev/null; (exit $rc); dts_cleanup' EXIT
 ip netns add "$cns"
 ip -n "$cns" link set lo up
 ip netns exec "$cns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1 || true
@@ -105,6 +106,29 @@ check "the others reached the kernel" test "$passed" -ge 1
 check "the udp class kept its budget" test "$(cpj classes udp limited)" = 0
 check "TCP to the listener still works after the flood" \
 	output_matches '^hello 10\.1\.0\.10$' tcp_hello
+
+echo "---- a namespace made after the commit"
+late=$TOPO_P-late
+check "commit: netns $late (not there yet)" topo_ctl configure <<<"set system control-plane interfaces netns $late"
+check "show control-plane says what is wrong" output_matches \
+	"Error: network namespace '$late': No such file or directory" topo_ctl show control-plane
+check_not "the old namespace's TAPs are gone" cp ip link show cp-eth1
+ip netns add "$late"
+# in_late_within S: cp-eth1 appears in the new namespace within S seconds
+in_late_within() {
+	local i
+	for ((i = 0; i < $1 * 10; i++)); do
+		ip -n "$late" -o -4 addr show dev cp-eth1 2>/dev/null | grep -q 'inet 10\.1\.0\.1/24' && return 0
+		sleep 0.1
+	done
+	topo_ctl show control-plane
+	return 1
+}
+check "retried: cp-eth1 appears there" in_late_within 10
+ip netns del "$late"
+sleep 0.5
+ip netns add "$late"
+check "the namespace deleted and made again: cp-eth1 is back" in_late_within 10
 
 echo "---- disabled"
 check "commit: disable" topo_ctl configure <<<'delete system control-plane interfaces enable'

@@ -20,8 +20,10 @@
 
 #define FROM_KERNEL_BURST 32 /* frames read from one TAP per control loop */
 #define FRAME_MAX 9216
+#define RETRY_S 2 /* namespace checked, a failed sync retried, this often */
 
 static struct sl_cpif *cpif;
+static uint64_t next_retry;
 static struct sl_cpif_want wants[SL_CPIF_MAX];
 
 static void cpif_log(void *ctx, bool error, const char *msg)
@@ -138,6 +140,11 @@ static unsigned cpif_poll(void *ctx)
 		int fd = sl_cpif_tap_at(cpif, i, &oif);
 		for (unsigned b = 0; b < FROM_KERNEL_BURST; b++) {
 			ssize_t n = read(fd, frame, sizeof(frame));
+			if (n < 0 && errno != EAGAIN && errno != EINTR) {
+				sl_cpif_tap_lost(cpif, oif, errno); /* i is another TAP now */
+				i--;
+				break;
+			}
 			if (n <= 0)
 				break;
 			done++;
@@ -152,6 +159,22 @@ static unsigned cpif_poll(void *ctx)
 		}
 	}
 	return done;
+}
+
+static void cpif_timers(void *ctx)
+{
+	struct sd *s = ctx;
+	uint64_t now = rte_get_tsc_cycles();
+	if (now < next_retry)
+		return;
+	next_retry = now + RETRY_S * s->hz;
+	sl_cpif_check(cpif);
+	if (!sl_cpif_failed(cpif))
+		return;
+	sl_cpif_quiet(cpif, true);
+	if (sd_cpif_sync(s) == 0)
+		SD_LOG(NOTICE, "control-plane: interfaces in place (retried)");
+	sl_cpif_quiet(cpif, false);
 }
 
 static int cmd_show_cp(
@@ -201,5 +224,6 @@ static struct sl_module cpif_module = {
 	.init = cpif_init,
 	.fini = cpif_fini,
 	.poll = cpif_poll,
+	.timers = cpif_timers,
 };
 SL_MODULE_REGISTER(cpif_module)

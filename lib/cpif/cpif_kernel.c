@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/if_arp.h>
@@ -81,6 +82,21 @@ static int k_enter(void *ctx, const char *netns)
 		k_leave(k);
 		return rc;
 	}
+	return 0;
+}
+
+static int k_ns_id(void *ctx, const char *netns, uint64_t *id)
+{
+	(void)ctx;
+	char path[128];
+	struct stat st;
+	*id = 0;
+	if (netns[0] == '\0')
+		return 0;
+	snprintf(path, sizeof(path), "/run/netns/%s", netns);
+	if (stat(path, &st) < 0)
+		return neg_errno();
+	*id = (uint64_t)st.st_ino;
 	return 0;
 }
 
@@ -247,6 +263,7 @@ void sl_cpif_kernel_linux(struct sl_cpif_kernel *k)
 	*k = (struct sl_cpif_kernel){
 		.enter = k_enter,
 		.leave = k_leave,
+		.ns_id = k_ns_id,
 		.vrf_probe = k_vrf_probe,
 		.tap_create = k_tap_create,
 		.tap_destroy = k_tap_destroy,

@@ -35,6 +35,9 @@ struct sl_cpif {
 	struct sl_cpif_conf conf; /* as last synced */
 	int vrf_support; /* -1 not probed, 0 no, 1 yes (in conf.netns) */
 	char error[160]; /* a whole-sync error (namespace), "" none */
+	int last_rc; /* of the last sync */
+	uint64_t ns_id; /* the namespace the TAPs are in */
+	bool quiet; /* errors not logged (retries) */
 	struct cpif_tap taps[SL_CPIF_MAX];
 	unsigned n_taps;
 	int16_t by_oif[SL_IFACE_MAX]; /* index in taps[], -1 none */

@@ -21,7 +21,7 @@ void cpif_log(struct sl_cpif *c, bool error, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (c->log != NULL)
+	if (c->log != NULL && !(error && c->quiet))
 		c->log(c->log_ctx, error, msg);
 }
 
@@ -187,7 +187,7 @@ static int sync_one(struct sl_cpif *c, const struct sl_cpif_want *w, struct cpif
 	return rc;
 }
 
-int sl_cpif_sync(struct sl_cpif *c, const struct sl_cpif_conf *conf,
+static int sync_all(struct sl_cpif *c, const struct sl_cpif_conf *conf,
 	const struct sl_cpif_want *want, unsigned n)
 {
 	if (!conf->enabled || strcmp(conf->netns, c->conf.netns) != 0 ||
@@ -208,6 +208,8 @@ int sl_cpif_sync(struct sl_cpif *c, const struct sl_cpif_conf *conf,
 		cpif_log(c, true, "control-plane: %s", c->error);
 		return rc;
 	}
+	if (c->k.ns_id(c->k.ctx, conf->netns, &c->ns_id) < 0)
+		c->ns_id = 0;
 	if (c->vrf_support < 0) {
 		c->vrf_support = c->k.vrf_probe(c->k.ctx) == 1;
 		if (!c->vrf_support)
@@ -246,6 +248,49 @@ int sl_cpif_sync(struct sl_cpif *c, const struct sl_cpif_conf *conf,
 	}
 	c->k.leave(c->k.ctx);
 	return first;
+}
+
+int sl_cpif_sync(struct sl_cpif *c, const struct sl_cpif_conf *conf,
+	const struct sl_cpif_want *want, unsigned n)
+{
+	c->last_rc = sync_all(c, conf, want, n);
+	return c->last_rc;
+}
+
+void sl_cpif_tap_lost(struct sl_cpif *c, uint16_t oif, int err)
+{
+	if (oif >= SL_IFACE_MAX || c->by_oif[oif] < 0)
+		return;
+	unsigned i = (unsigned)c->by_oif[oif];
+	cpif_log(c, true, "control-plane: %s stopped working (%s): made again when it can be",
+		c->taps[i].name, strerror(err));
+	tap_destroy(c, i);
+	c->last_rc = -ENODEV;
+}
+
+void sl_cpif_check(struct sl_cpif *c)
+{
+	uint64_t id;
+	if (c->n_taps == 0 || c->conf.netns[0] == '\0')
+		return;
+	if (c->k.ns_id(c->k.ctx, c->conf.netns, &id) == 0 && id == c->ns_id)
+		return;
+	cpif_log(c, true, "control-plane: network namespace '%s' was deleted or replaced: %s",
+		c->conf.netns, "its TAPs are removed, made again when it can be");
+	while (c->n_taps > 0) /* closing the fds needs no namespace */
+		tap_destroy(c, c->n_taps - 1);
+	c->vrf_support = -1;
+	c->last_rc = -ESTALE;
+}
+
+bool sl_cpif_failed(const struct sl_cpif *c)
+{
+	return c->last_rc < 0;
+}
+
+void sl_cpif_quiet(struct sl_cpif *c, bool quiet)
+{
+	c->quiet = quiet;
 }
 
 int sl_cpif_fd(const struct sl_cpif *c, uint16_t oif)

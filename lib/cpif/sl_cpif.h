@@ -80,6 +80,9 @@ struct sl_cpif_kernel {
 	/* enter netns ("" none) for the calls up to leave */
 	int (*enter)(void *ctx, const char *netns);
 	void (*leave)(void *ctx);
+	/* which namespace netns names now (an inode; "" 0): one deleted and
+	 * made again under the same name is another */
+	int (*ns_id)(void *ctx, const char *netns, uint64_t *id);
 	/* 1: VRF devices can be made, 0: not (a probe, once per namespace) */
 	int (*vrf_probe)(void *ctx);
 	int (*tap_create)(void *ctx, const char *name, int *fd, int *ifindex);
@@ -105,6 +108,22 @@ void sl_cpif_free(struct sl_cpif *c);
  * interface's is kept for show; the others are still synced). */
 int sl_cpif_sync(struct sl_cpif *c, const struct sl_cpif_conf *conf,
 	const struct sl_cpif_want *want, unsigned n);
+
+/* The last sync failed somewhere (a namespace not there yet, a name
+ * taken): the caller retries now and then with quiet set (errors already
+ * logged once stay in show only). */
+bool sl_cpif_failed(const struct sl_cpif *c);
+void sl_cpif_quiet(struct sl_cpif *c, bool quiet);
+
+/* The namespace's name now names another namespace, or none (`ip netns
+ * del`; the TAPs keep the old one alive): the TAPs are removed and the sync
+ * counts as failed, so that a retry makes them in the new one. Call now and
+ * then. */
+void sl_cpif_check(struct sl_cpif *c);
+
+/* oif's TAP stopped working (read failed: its namespace was deleted):
+ * closed and forgotten, and the sync counts as failed (so it is retried). */
+void sl_cpif_tap_lost(struct sl_cpif *c, uint16_t oif, int err);
 
 /* The TAP of interface oif: its fd, or -1 when it has none. */
 int sl_cpif_fd(const struct sl_cpif *c, uint16_t oif);

@@ -32,6 +32,7 @@ struct fake {
 	unsigned probes, creates, destroys, addr_calls, enter_calls;
 	int fail_create; /* errno to fail tap_create with, 0: none */
 	char taken[16]; /* a name already in use */
+	unsigned ns_gen; /* bumped: the namespace was deleted and made again */
 };
 static struct fake fk;
 
@@ -51,6 +52,14 @@ static void f_leave(void *ctx)
 	(void)ctx;
 	assert_true(fk.in);
 	fk.in = false;
+}
+static int f_ns_id(void *ctx, const char *netns, uint64_t *id)
+{
+	(void)ctx;
+	if (strcmp(netns, "missing") == 0)
+		return -ENOENT;
+	*id = strlen(netns) + fk.ns_gen; /* a new generation: made again */
+	return 0;
 }
 static int f_vrf_probe(void *ctx)
 {
@@ -82,7 +91,6 @@ static int f_tap_create(void *ctx, const char *name, int *fd, int *ifindex)
 static void f_tap_destroy(void *ctx, int fd, int ifindex)
 {
 	(void)ctx;
-	assert_true(fk.in);
 	assert_int_equal(fd, 100 + ifindex);
 	assert_true(fk.dev[ifindex].live);
 	fk.dev[ifindex].live = false;
@@ -124,6 +132,7 @@ static int f_addr(void *ctx, int ifindex, bool add, struct sl_prefix p)
 static const struct sl_cpif_kernel fake_kernel = {
 	.enter = f_enter,
 	.leave = f_leave,
+	.ns_id = f_ns_id,
 	.vrf_probe = f_vrf_probe,
 	.tap_create = f_tap_create,
 	.tap_destroy = f_tap_destroy,
@@ -294,6 +303,16 @@ static void test_delete(void **state)
 	assert_int_equal(live_count(), 1);
 	assert_int_equal(fk.destroys, 3);
 	assert_int_equal(fk.probes, 2);
+	sl_cpif_check(c); /* the namespace is the same: nothing */
+	assert_false(sl_cpif_failed(c));
+	assert_int_equal(live_count(), 1);
+	fk.ns_gen++; /* deleted and made again under its name */
+	sl_cpif_check(c);
+	assert_true(sl_cpif_failed(c));
+	assert_int_equal(live_count(), 0);
+	assert_int_equal(sl_cpif_sync(c, &conf, w, 1), 0); /* the retry */
+	assert_int_equal(live_count(), 1);
+	assert_int_equal(fk.probes, 3);
 	conf.enabled = false;
 	assert_int_equal(sl_cpif_sync(c, &conf, w, 1), 0);
 	assert_int_equal(live_count(), 0);
@@ -316,8 +335,10 @@ static void test_errors(void **state)
 	fclose(f);
 	assert_non_null(strstr(buf, "cp-eth1: File exists"));
 	free(buf);
+	assert_true(sl_cpif_failed(c));
 	fk.taken[0] = '\0';
-	assert_int_equal(sl_cpif_sync(c, &conf, w, 2), 0); /* retried at the next commit */
+	assert_int_equal(sl_cpif_sync(c, &conf, w, 2), 0); /* retried */
+	assert_false(sl_cpif_failed(c));
 	assert_int_equal(live_count(), 2);
 	/* a name too long for the kernel */
 	struct sl_cpif_want l = want(5, "eth1023.4094", "default", 5);
