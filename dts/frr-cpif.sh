@@ -158,7 +158,6 @@ check "BGP packets went up the TAP, none rate-limited" \
 topo_ctl show control-plane
 
 echo "---- a SYN flood from the peer's namespace to a closed port"
-up0=$(vtysh_frr -c "show bgp neighbors 203.0.113.1" | grep -oE 'Established .*up for [0-9:]+' | head -n 1)
 sent=$(topo_in inet $PY "$DTS_DIR/syn_flood.py" 203.0.113.1 203.0.113.2 9 5000)
 check "5000 SYNs sent" test "$sent" = 5000
 sleep 1
@@ -172,5 +171,5 @@ check "the same session (no reset): connections established once" output_matches
 	'Connections established 1; dropped 0' vtysh_frr -c "show bgp neighbors 203.0.113.1"
 check "sluice still holds the 10,001 routes" test "$(b_routes)" = 10001
 check "a still reaches 198.51.100.1" topo_ping a 198.51.100.1 2
-echo "(before the flood: $up0)"
+topo_ctl show control-plane
 dts_finish
