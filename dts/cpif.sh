@@ -88,6 +88,8 @@ check "cp-eth1 has it" output_matches 'inet 10\.1\.5\.1/24' cp ip -o -4 addr sho
 check "commit: removed" topo_ctl configure <<<'delete interfaces ethernet eth1 address 10.1.5.1/24'
 check_not "cp-eth1 lost it" output_matches 'inet 10\.1\.5\.1/24' cp ip -o -4 addr show dev cp-eth1
 check "and kept 10.1.0.1/24" output_matches 'inet 10\.1\.0\.1/24' cp ip -o -4 addr show dev cp-eth1
+check "commit: eth1 mtu 1400" topo_ctl configure <<<'set interfaces ethernet eth1 mtu 1400'
+check "cp-eth1 has MTU 1400" output_matches ' mtu 1400 ' cp ip link show cp-eth1
 check "commit: eth4 disabled" topo_ctl configure <<<'set interfaces ethernet eth4 disable'
 check_not "cp-eth4 link down" output_matches ',UP' cp ip link show cp-eth4
 check "commit: eth4 deleted" topo_ctl configure <<<'delete interfaces ethernet eth4'

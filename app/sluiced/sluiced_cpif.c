@@ -56,6 +56,7 @@ int sd_cpif_sync(struct sd *s)
 		snprintf(w->vrf, sizeof(w->vrf), "%s", vrf ? vrf : "?");
 		w->default_vrf = f->vrf_id == 0;
 		w->up = f->up;
+		w->mtu = f->mtu;
 		memcpy(w->mac, f->mac.addr_bytes, 6);
 		w->n_addrs = RTE_MIN(f->n_addrs, (uint32_t)SL_CPIF_ADDRS);
 		memcpy(w->addrs, f->addrs, w->n_addrs * sizeof(w->addrs[0]));

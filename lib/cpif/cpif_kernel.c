@@ -258,6 +258,17 @@ static int k_set_up(void *ctx, int ifindex, bool up)
 	return ioctl(k->ioc, SIOCSIFFLAGS, &ifr) < 0 ? neg_errno() : 0;
 }
 
+static int k_set_mtu(void *ctx, int ifindex, uint32_t mtu)
+{
+	struct kernel *k = ctx;
+	struct ifreq ifr;
+	int rc = ifname_of(k, ifindex, &ifr);
+	if (rc < 0)
+		return rc;
+	ifr.ifr_mtu = (int)mtu;
+	return ioctl(k->ioc, SIOCSIFMTU, &ifr) < 0 ? neg_errno() : 0;
+}
+
 void sl_cpif_kernel_linux(struct sl_cpif_kernel *k)
 {
 	*k = (struct sl_cpif_kernel){
@@ -269,6 +280,7 @@ void sl_cpif_kernel_linux(struct sl_cpif_kernel *k)
 		.tap_destroy = k_tap_destroy,
 		.set_mac = k_set_mac,
 		.set_up = k_set_up,
+		.set_mtu = k_set_mtu,
 		.addr = k_addr,
 		.ctx = &kern,
 	};

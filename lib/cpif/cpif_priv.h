@@ -12,6 +12,7 @@ struct cpif_tap {
 	bool up;
 	char name[SL_CPIF_NAME_MAX];
 	uint8_t mac[6];
+	uint32_t mtu; /* 0: not set yet */
 	uint32_t n_addrs;
 	struct sl_prefix addrs[SL_CPIF_ADDRS];
 };

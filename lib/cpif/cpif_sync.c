@@ -176,6 +176,11 @@ static int sync_one(struct sl_cpif *c, const struct sl_cpif_want *w, struct cpif
 			return fail(st, rc, "MAC");
 		memcpy(t->mac, w->mac, 6);
 	}
+	if (w->mtu != 0 && t->mtu != w->mtu) {
+		if ((rc = c->k.set_mtu(c->k.ctx, t->ifindex, w->mtu)) < 0)
+			return fail(st, rc, "MTU");
+		t->mtu = w->mtu;
+	}
 	rc = sync_addrs(c, t, w, st);
 	/* addresses before the link comes up: the kernel's first ARP has a source */
 	if (t->up != w->up) {

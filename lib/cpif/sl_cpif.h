@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sl_cpif.h — control-plane interfaces: a kernel TAP for each interface of
- * the default VRF (same name with a prefix, same MAC, same IPv4 addresses,
+ * the default VRF (same name with a prefix, same MAC, MTU and IPv4 addresses,
  * link up while the interface is), so that a routing daemon beside sluiced
  * (FRR's bgpd, ospfd) speaks through sluice's own ports.
  *
@@ -71,6 +71,7 @@ struct sl_cpif_want {
 	bool default_vrf;
 	bool up;
 	uint8_t mac[6];
+	uint32_t mtu; /* 0: leave the kernel's */
 	uint32_t n_addrs;
 	struct sl_prefix addrs[SL_CPIF_ADDRS]; /* host order, host bits set */
 };
@@ -89,6 +90,7 @@ struct sl_cpif_kernel {
 	void (*tap_destroy)(void *ctx, int fd, int ifindex);
 	int (*set_mac)(void *ctx, int ifindex, const uint8_t mac[6]);
 	int (*set_up)(void *ctx, int ifindex, bool up);
+	int (*set_mtu)(void *ctx, int ifindex, uint32_t mtu);
 	int (*addr)(void *ctx, int ifindex, bool add, struct sl_prefix p);
 	void *ctx;
 };

@@ -19,6 +19,7 @@
 #define DEV_MAX 32
 struct fdev {
 	bool live, up;
+	uint32_t mtu;
 	char name[16];
 	uint8_t mac[6];
 	unsigned n_addrs;
@@ -110,6 +111,13 @@ static int f_set_up(void *ctx, int ifindex, bool up)
 	fk.dev[ifindex].up = up;
 	return 0;
 }
+static int f_set_mtu(void *ctx, int ifindex, uint32_t mtu)
+{
+	(void)ctx;
+	assert_true(fk.in && fk.dev[ifindex].live);
+	fk.dev[ifindex].mtu = mtu;
+	return 0;
+}
 static int f_addr(void *ctx, int ifindex, bool add, struct sl_prefix p)
 {
 	(void)ctx;
@@ -138,6 +146,7 @@ static const struct sl_cpif_kernel fake_kernel = {
 	.tap_destroy = f_tap_destroy,
 	.set_mac = f_set_mac,
 	.set_up = f_set_up,
+	.set_mtu = f_set_mtu,
 	.addr = f_addr,
 };
 
@@ -159,7 +168,8 @@ static struct fdev *dev_named(const char *name)
 
 static struct sl_cpif_want want(uint16_t oif, const char *name, const char *vrf, uint8_t mac_last)
 {
-	struct sl_cpif_want w = {.oif = oif, .up = true, .mac = {2, 0, 0, 0, 0, mac_last}};
+	struct sl_cpif_want w = {
+		.oif = oif, .up = true, .mac = {2, 0, 0, 0, 0, mac_last}, .mtu = 1500};
 	snprintf(w.name, sizeof(w.name), "%s", name);
 	snprintf(w.vrf, sizeof(w.vrf), "%s", vrf);
 	w.default_vrf = strcmp(vrf, "default") == 0;
@@ -215,6 +225,7 @@ static void test_create(void **state)
 	assert_non_null(d);
 	assert_true(d->up);
 	assert_int_equal(d->mac[5], 1);
+	assert_int_equal(d->mtu, 1500);
 	assert_int_equal(d->n_addrs, 2);
 	d = dev_named("cp-eth4.100");
 	assert_non_null(d);
@@ -265,9 +276,11 @@ static void test_update(void **state)
 	add(&w, 0x0a030001, 24); /* new */
 	w.mac[5] = 9;
 	w.up = false;
+	w.mtu = 9000;
 	assert_int_equal(sl_cpif_sync(c, &conf, &w, 1), 0);
 	struct fdev *d = dev_named("cp-eth1");
 	assert_non_null(d);
+	assert_int_equal(d->mtu, 9000);
 	assert_int_equal(d->n_addrs, 2);
 	bool has16 = false, has3 = false;
 	for (unsigned i = 0; i < d->n_addrs; i++) {
