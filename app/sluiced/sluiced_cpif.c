@@ -53,7 +53,9 @@ int sd_cpif_sync(struct sd *s)
 		w->oif = oif;
 		snprintf(w->name, sizeof(w->name), "%s", f->name);
 		const char *vrf = sl_rib_vrf_name(rib, f->vrf_id);
+		struct sl_vrf_info vi;
 		snprintf(w->vrf, sizeof(w->vrf), "%s", vrf ? vrf : "?");
+		w->table = vrf != NULL && sl_rib_vrf_info(rib, vrf, &vi) == 0 ? vi.table : 0;
 		w->default_vrf = f->vrf_id == 0;
 		w->up = f->up;
 		w->mtu = f->mtu;

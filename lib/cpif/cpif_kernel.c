@@ -168,30 +168,62 @@ static int k_addr(void *ctx, int ifindex, bool add, struct sl_prefix p)
 	return nl_talk(ctx, &r);
 }
 
-/* A VRF device made and deleted: does this kernel have them? */
-static int k_vrf_probe(void *ctx)
+static int k_vrf_create(void *ctx, const char *name, uint32_t table, int *ifindex)
 {
-	char name[IFNAMSIZ];
-	snprintf(name, sizeof(name), "slvrf%d", (int)getpid() % 1000000);
+	struct kernel *k = ctx;
 	struct nlreq r = {0};
 	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
 	r.h.nlmsg_type = RTM_NEWLINK;
 	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	((struct ifinfomsg *)NLMSG_DATA(&r.h))->ifi_flags = IFF_UP;
+	((struct ifinfomsg *)NLMSG_DATA(&r.h))->ifi_change = IFF_UP;
 	nl_attr(&r, IFLA_IFNAME, name, strlen(name) + 1);
 	struct rtattr *li = nl_attr(&r, IFLA_LINKINFO, NULL, 0);
 	nl_attr(&r, IFLA_INFO_KIND, "vrf", 4);
 	struct rtattr *data = nl_attr(&r, IFLA_INFO_DATA, NULL, 0);
-	uint32_t table = 4242;
 	nl_attr(&r, IFLA_VRF_TABLE, &table, 4);
 	nl_nest_end(&r, data);
 	nl_nest_end(&r, li);
-	if (nl_talk(ctx, &r) < 0)
-		return 0;
-	memset(&r, 0, sizeof(r));
+	int rc = nl_talk(k, &r);
+	if (rc < 0)
+		return rc;
+	struct ifreq ifr = {0};
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(k->ioc, SIOCGIFINDEX, &ifr) < 0)
+		return neg_errno();
+	*ifindex = ifr.ifr_ifindex;
+	return 0;
+}
+
+static void k_link_destroy(void *ctx, int ifindex)
+{
+	struct nlreq r = {0};
 	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
 	r.h.nlmsg_type = RTM_DELLINK;
-	nl_attr(&r, IFLA_IFNAME, name, strlen(name) + 1);
+	((struct ifinfomsg *)NLMSG_DATA(&r.h))->ifi_index = ifindex;
 	nl_talk(ctx, &r);
+}
+
+static int k_set_master(void *ctx, int ifindex, int master)
+{
+	struct nlreq r = {0};
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	r.h.nlmsg_type = RTM_NEWLINK;
+	((struct ifinfomsg *)NLMSG_DATA(&r.h))->ifi_index = ifindex;
+	uint32_t m = (uint32_t)master;
+	nl_attr(&r, IFLA_MASTER, &m, 4);
+	return nl_talk(ctx, &r);
+}
+
+/* A VRF device made and deleted: does this kernel have them? */
+static int k_vrf_probe(void *ctx)
+{
+	char name[IFNAMSIZ];
+	int ifindex;
+	snprintf(name, sizeof(name), "slvrf%d", (int)getpid() % 1000000);
+	if (k_vrf_create(ctx, name, 4242, &ifindex) < 0)
+		return 0;
+	k_link_destroy(ctx, ifindex);
 	return 1;
 }
 
@@ -282,6 +314,9 @@ void sl_cpif_kernel_linux(struct sl_cpif_kernel *k)
 		.set_up = k_set_up,
 		.set_mtu = k_set_mtu,
 		.addr = k_addr,
+		.vrf_create = k_vrf_create,
+		.link_destroy = k_link_destroy,
+		.set_master = k_set_master,
 		.ctx = &kern,
 	};
 }

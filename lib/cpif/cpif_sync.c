@@ -41,10 +41,13 @@ struct sl_cpif *sl_cpif_new(const struct sl_cpif_kernel *k, sl_cpif_log_fn log, 
 	return c;
 }
 
-static void tap_destroy(struct sl_cpif *c, unsigned i)
+/* in_ns: in the TAPs' namespace now (its VRF device can be deleted) */
+static void tap_destroy(struct sl_cpif *c, unsigned i, bool in_ns)
 {
 	struct cpif_tap *t = &c->taps[i];
 	c->k.tap_destroy(c->k.ctx, t->fd, t->ifindex);
+	if (t->vrf[0] != '\0')
+		cpif_vrf_release(c, t, in_ns);
 	cpif_log(c, false, "control-plane: %s removed", t->name);
 	c->by_oif[t->oif] = -1;
 	c->taps[i] = c->taps[--c->n_taps];
@@ -59,7 +62,7 @@ static void destroy_all(struct sl_cpif *c)
 		return;
 	bool in = c->k.enter(c->k.ctx, c->conf.netns) == 0;
 	while (c->n_taps > 0)
-		tap_destroy(c, c->n_taps - 1);
+		tap_destroy(c, c->n_taps - 1, in);
 	if (in)
 		c->k.leave(c->k.ctx);
 }
@@ -148,7 +151,7 @@ static int tap_make(struct sl_cpif *c, const struct sl_cpif_want *w, struct cpif
 	rc = c->k.set_mac(c->k.ctx, t->ifindex, w->mac);
 	if (rc < 0) {
 		fail(st, rc, "MAC");
-		tap_destroy(c, c->n_taps - 1);
+		tap_destroy(c, c->n_taps - 1, true);
 		return rc;
 	}
 	memcpy(t->mac, w->mac, 6);
@@ -159,17 +162,20 @@ static int tap_make(struct sl_cpif *c, const struct sl_cpif_want *w, struct cpif
 /* One interface: its TAP made or updated. */
 static int sync_one(struct sl_cpif *c, const struct sl_cpif_want *w, struct cpif_status *st)
 {
-	if (!w->default_vrf) {
-		snprintf(st->why, sizeof(st->why), "%s",
-			c->vrf_support == 1 ? "control-plane interface of a non-default VRF: "
-					      "not implemented"
-					    : SL_CPIF_NO_VRF_MSG);
+	if (!w->default_vrf && c->vrf_support != 1) {
+		snprintf(st->why, sizeof(st->why), "%s", SL_CPIF_NO_VRF_MSG);
 		return 0;
 	}
 	int rc = 0;
 	if (c->by_oif[w->oif] < 0 && (rc = tap_make(c, w, st)) < 0)
 		return rc;
 	struct cpif_tap *t = &c->taps[c->by_oif[w->oif]];
+	/* into its VRF before the addresses: their routes go to its table */
+	if (!w->default_vrf && t->vrf[0] == '\0' &&
+		(rc = cpif_vrf_attach(c, t, w, st->why, sizeof(st->why))) < 0) {
+		tap_destroy(c, (unsigned)c->by_oif[w->oif], true);
+		return rc;
+	}
 	snprintf(st->tap, sizeof(st->tap), "%s", t->name);
 	if (memcmp(t->mac, w->mac, 6) != 0) {
 		if ((rc = c->k.set_mac(c->k.ctx, t->ifindex, w->mac)) < 0)
@@ -228,8 +234,14 @@ static int sync_all(struct sl_cpif *c, const struct sl_cpif_conf *conf,
 		const struct sl_cpif_want *w = want_of(want, n, c->taps[i].oif);
 		char name[SL_CPIF_NAME_MAX + SL_NAME_MAX];
 		snprintf(name, sizeof(name), "%s%s", conf->prefix, w ? w->name : "");
-		if (w == NULL || !w->default_vrf || strcmp(name, c->taps[i].name) != 0)
-			tap_destroy(c, i);
+		const struct cpif_tap *t = &c->taps[i];
+		/* another VRF (or table) is another TAP: made again there */
+		bool moved = w != NULL &&
+			     (w->default_vrf ? t->vrf[0] != '\0'
+					     : c->vrf_support != 1 || strcmp(t->vrf, w->vrf) != 0 ||
+						       t->table != w->table);
+		if (w == NULL || moved || strcmp(name, t->name) != 0)
+			tap_destroy(c, i, true);
 		else
 			i++;
 	}
@@ -269,7 +281,7 @@ void sl_cpif_tap_lost(struct sl_cpif *c, uint16_t oif, int err)
 	unsigned i = (unsigned)c->by_oif[oif];
 	cpif_log(c, true, "control-plane: %s stopped working (%s): made again when it can be",
 		c->taps[i].name, strerror(err));
-	tap_destroy(c, i);
+	tap_destroy(c, i, false);
 	c->last_rc = -ENODEV;
 }
 
@@ -283,7 +295,7 @@ void sl_cpif_check(struct sl_cpif *c)
 	cpif_log(c, true, "control-plane: network namespace '%s' was deleted or replaced: %s",
 		c->conf.netns, "its TAPs are removed, made again when it can be");
 	while (c->n_taps > 0) /* closing the fds needs no namespace */
-		tap_destroy(c, c->n_taps - 1);
+		tap_destroy(c, c->n_taps - 1, false);
 	c->vrf_support = -1;
 	c->last_rc = -ESTALE;
 }

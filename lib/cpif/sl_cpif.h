@@ -3,7 +3,10 @@
  * sl_cpif.h — control-plane interfaces: a kernel TAP for each interface of
  * the default VRF (same name with a prefix, same MAC, MTU and IPv4 addresses,
  * link up while the interface is), so that a routing daemon beside sluiced
- * (FRR's bgpd, ospfd) speaks through sluice's own ports.
+ * (FRR's bgpd, ospfd) speaks through sluice's own ports. Where the kernel
+ * has VRF devices, a VRF's interfaces get TAPs too, enslaved to a VRF
+ * device (PREFIX + the VRF's name, the VRF's table id; cpif_vrf.c);
+ * without them (probed once per namespace) they get none, and say so.
  *
  * - Sync (plain C, cpif_sync.c): after every commit the TAPs follow the
  *   interfaces (created, addresses added and removed, deleted). Kernel
@@ -69,6 +72,7 @@ struct sl_cpif_want {
 	char name[SL_NAME_MAX]; /* ethN, ethN.VLAN */
 	char vrf[SL_NAME_MAX]; /* "default" or the VRF's name */
 	bool default_vrf;
+	uint32_t table; /* the VRF's kernel table id */
 	bool up;
 	uint8_t mac[6];
 	uint32_t mtu; /* 0: leave the kernel's */
@@ -92,6 +96,10 @@ struct sl_cpif_kernel {
 	int (*set_up)(void *ctx, int ifindex, bool up);
 	int (*set_mtu)(void *ctx, int ifindex, uint32_t mtu);
 	int (*addr)(void *ctx, int ifindex, bool add, struct sl_prefix p);
+	/* where VRF devices exist: one made (link up), deleted, a master set */
+	int (*vrf_create)(void *ctx, const char *name, uint32_t table, int *ifindex);
+	void (*link_destroy)(void *ctx, int ifindex);
+	int (*set_master)(void *ctx, int ifindex, int master);
 	void *ctx;
 };
 /* Linux's (cpif_kernel.c); ctx is set by sl_cpif_kernel_linux. */

@@ -18,8 +18,9 @@
 
 #define DEV_MAX 32
 struct fdev {
-	bool live, up;
-	uint32_t mtu;
+	bool live, up, vrf;
+	uint32_t mtu, table;
+	int master;
 	char name[16];
 	uint8_t mac[6];
 	unsigned n_addrs;
@@ -77,6 +78,9 @@ static int f_tap_create(void *ctx, const char *name, int *fd, int *ifindex)
 		return -fk.fail_create;
 	if (strcmp(name, fk.taken) == 0)
 		return -EEXIST;
+	for (int i = 1; i < DEV_MAX; i++)
+		if (fk.dev[i].live && strcmp(fk.dev[i].name, name) == 0)
+			return -EEXIST;
 	for (int i = 1; i < DEV_MAX; i++)
 		if (!fk.dev[i].live) {
 			memset(&fk.dev[i], 0, sizeof(fk.dev[i]));
@@ -137,6 +141,34 @@ static int f_addr(void *ctx, int ifindex, bool add, struct sl_prefix p)
 	return 0;
 }
 
+static int f_vrf_create(void *ctx, const char *name, uint32_t table, int *ifindex)
+{
+	int fd, rc = f_tap_create(ctx, name, &fd, ifindex);
+	if (rc == 0) {
+		fk.dev[*ifindex].vrf = true;
+		fk.dev[*ifindex].table = table;
+		fk.dev[*ifindex].up = true;
+	}
+	return rc;
+}
+static void f_link_destroy(void *ctx, int ifindex)
+{
+	(void)ctx;
+	assert_true(fk.in && fk.dev[ifindex].live && fk.dev[ifindex].vrf);
+	for (int i = 0; i < DEV_MAX; i++)
+		assert_false(fk.dev[i].live && fk.dev[i].master == ifindex); /* no TAP left in it */
+	fk.dev[ifindex].live = false;
+	fk.destroys++;
+}
+static int f_set_master(void *ctx, int ifindex, int master)
+{
+	(void)ctx;
+	assert_true(fk.in && fk.dev[ifindex].live && fk.dev[master].vrf);
+	assert_int_equal(fk.dev[ifindex].n_addrs, 0); /* enslaved before its addresses */
+	fk.dev[ifindex].master = master;
+	return 0;
+}
+
 static const struct sl_cpif_kernel fake_kernel = {
 	.enter = f_enter,
 	.leave = f_leave,
@@ -147,6 +179,9 @@ static const struct sl_cpif_kernel fake_kernel = {
 	.set_mac = f_set_mac,
 	.set_up = f_set_up,
 	.set_mtu = f_set_mtu,
+	.vrf_create = f_vrf_create,
+	.link_destroy = f_link_destroy,
+	.set_master = f_set_master,
 	.addr = f_addr,
 };
 
@@ -168,11 +203,18 @@ static struct fdev *dev_named(const char *name)
 
 static struct sl_cpif_want want(uint16_t oif, const char *name, const char *vrf, uint8_t mac_last)
 {
+	static const struct {
+		const char *vrf;
+		uint32_t table;
+	} tables[] = {{"default", 254}, {"B", 100}, {"C", 200}};
 	struct sl_cpif_want w = {
 		.oif = oif, .up = true, .mac = {2, 0, 0, 0, 0, mac_last}, .mtu = 1500};
 	snprintf(w.name, sizeof(w.name), "%s", name);
 	snprintf(w.vrf, sizeof(w.vrf), "%s", vrf);
 	w.default_vrf = strcmp(vrf, "default") == 0;
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		if (strcmp(tables[i].vrf, vrf) == 0)
+			w.table = tables[i].table;
 	return w;
 }
 
@@ -365,6 +407,57 @@ static void test_errors(void **state)
 	assert_int_equal(live_count(), 0);
 }
 
+/* With kernel VRF devices: a VRF's TAPs enslaved to one device per VRF
+ * (PREFIX + name, the VRF's table), made with the first, deleted with the
+ * last; a move between VRFs or a table change remakes the TAP. */
+static void test_vrf(void **state)
+{
+	struct sl_cpif *c = *state;
+	fk.vrf = 1;
+	struct sl_cpif_want w[3] = {
+		want(1, "eth1", "default", 1), want(2, "eth2", "B", 2), want(3, "eth3", "B", 3)};
+	add(&w[1], 0x0a020001, 24);
+	struct sl_cpif_conf conf = conf_on("frr");
+	assert_int_equal(sl_cpif_sync(c, &conf, w, 3), 0);
+	struct fdev *vb = dev_named("cp-B");
+	assert_non_null(vb);
+	assert_true(vb->vrf);
+	assert_int_equal(vb->table, 100);
+	int ib = (int)(vb - fk.dev);
+	assert_int_equal(dev_named("cp-eth2")->master, ib);
+	assert_int_equal(dev_named("cp-eth3")->master, ib);
+	assert_int_equal(dev_named("cp-eth2")->n_addrs, 1);
+	assert_int_equal(dev_named("cp-eth1")->master, 0);
+	assert_int_equal(live_count(), 4);
+	/* eth3 leaves: B keeps its device for eth2 */
+	assert_int_equal(sl_cpif_sync(c, &conf, w, 2), 0);
+	assert_non_null(dev_named("cp-B"));
+	/* eth2 to VRF C: remade there; B's device goes with its last TAP */
+	w[1] = want(2, "eth2", "C", 2);
+	assert_int_equal(sl_cpif_sync(c, &conf, w, 2), 0);
+	assert_null(dev_named("cp-B"));
+	assert_non_null(dev_named("cp-C"));
+	assert_int_equal(dev_named("cp-eth2")->master, (int)(dev_named("cp-C") - fk.dev));
+	/* C's table changes: its device is made again with the new table */
+	w[1].table = 300;
+	assert_int_equal(sl_cpif_sync(c, &conf, w, 2), 0);
+	assert_int_equal(dev_named("cp-C")->table, 300);
+	/* back to the default VRF: no master, no VRF device */
+	w[1] = want(2, "eth2", "default", 2);
+	assert_int_equal(sl_cpif_sync(c, &conf, w, 2), 0);
+	assert_null(dev_named("cp-C"));
+	assert_int_equal(dev_named("cp-eth2")->master, 0);
+	/* a VRF name too long for a device name: that interface only */
+	w[1] = want(2, "eth2", "B", 2);
+	snprintf(w[1].vrf, sizeof(w[1].vrf), "VERY-LONG-NAME");
+	assert_int_equal(sl_cpif_sync(c, &conf, w, 2), -ENAMETOOLONG);
+	assert_null(dev_named("cp-eth2"));
+	assert_non_null(dev_named("cp-eth1"));
+	w[1] = want(2, "eth2", "B", 2);
+	assert_int_equal(sl_cpif_sync(c, &conf, w, 2), 0);
+	assert_int_equal(live_count(), 3); /* teardown: TAPs and cp-B all destroyed */
+}
+
 static void test_conf(void **state)
 {
 	(void)state;
@@ -481,6 +574,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_admit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vrf, setup, teardown),
 		cmocka_unit_test(test_conf),
 		cmocka_unit_test(test_classify),
 	};
