@@ -35,7 +35,8 @@ frr_down() {
 	[ -n "$TOPO_P" ] && rm -rf "/run/frr/$TOPO_P" "/var/run/frr/$TOPO_P"
 	true
 }
-trap 'rc=$?; frr_down; (exit $rc); dts_cleanup' EXIT
+# sluiced first: its TAPs go with it, not with the namespace
+trap 'rc=$?; topo_down; frr_down; (exit $rc); dts_cleanup' EXIT
 
 # namespace frr: FPM to the root namespace; the TAPs arrive when sluiced starts
 ip netns add "$zns"
