@@ -21,6 +21,7 @@ static const char *const daemon_show[] = {
 	"control-plane",
 	"conntrack [vrf NAME]",
 	"firewall leak-points",
+	"service monitoring",
 	NULL,
 };
 

@@ -34,6 +34,7 @@ struct sd {
 	/* options */
 	const char *config_path;
 	const char *socket_path;
+	const char *socket_group; /* --socket-group; NULL: "sluice" when it exists */
 	unsigned stats_period;
 	unsigned n_mbufs; /* 0: sized from the queues */
 	struct sl_fib_config fib_cfg;
@@ -78,6 +79,8 @@ extern struct sd sd;
  *   slow     the punt path (lib/slow), ping and show arp     dp ctl
  *   tele     the /sluice/... telemetry commands (lib/tele)   config dp fib fw slow
  *   workers  forwarding lcores, or the main lcore inline     dp ports fw slow
+ *   prom     the Prometheus endpoint (lib/prom)              config dp fib fw fpm slow tele
+ *   service  the control socket's group (systemd's unit)     ctl
  *   cpif     control-plane interfaces (lib/cpif): kernel TAPs fib slow ctl
  */
 
@@ -102,6 +105,10 @@ int sd_cpif_sync(struct sd *s);
 /* SIGHUP: the config file becomes the running configuration, as one commit
  * (refused whole, with a log line, when it does not apply). */
 int sd_reload(struct sd *s);
+/* sluiced_service.c: systemd's notify protocol (READY=1, RELOADING=1,
+ * STOPPING=1); nothing without $NOTIFY_SOCKET. */
+void sd_service_notify(const char *state);
+
 /* sluiced_tidy.c: rte_eal_cleanup(), then remove this instance's hugepage
  * files and runtime dir. */
 void sd_eal_cleanup(void);

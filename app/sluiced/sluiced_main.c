@@ -2,7 +2,7 @@
 /*
  * sluiced — the sluice router daemon.
  *   sluiced [EAL options] -- [--config FILE] [--socket PATH] [--stats-period SEC]
- *                            [--mbufs N]
+ *                            [--mbufs N] [--socket-group NAME]
  * The main lcore is the control thread (config, control socket, punt path);
  * every other lcore is a forwarding worker. With a single lcore the main lcore
  * also polls the ports between control tasks (slower, but it works).
@@ -42,9 +42,11 @@ static void usage(FILE *f, const char *prog)
 	fprintf(f,
 		"usage: %s [EAL options] -- [--config FILE] [--socket PATH] [--stats-period SEC]\n"
 		"                         [--mbufs N] [--conntrack-max N]\n"
-		"                         [--ctl-request-max MIB]\n"
+		"                         [--ctl-request-max MIB] [--socket-group NAME]\n"
 		"  --config FILE       load FILE at start; `save` writes the running config there\n"
 		"  --socket PATH       control socket (default %s)\n"
+		"  --socket-group NAME the socket's group (mode 0660; default sluice, when it\n"
+		"                      exists)\n"
 		"  --stats-period SEC  print per-port rates and drops every SEC seconds\n"
 		"  --mbufs N           packet buffers in the pool (default: sized from the "
 		"queues)\n"
@@ -76,6 +78,7 @@ static int parse_args(int argc, char **argv)
 		{"lpm-tbl8s", required_argument, NULL, 't'},
 		{"conntrack-max", required_argument, NULL, 'k'},
 		{"ctl-request-max", required_argument, NULL, 'q'},
+		{"socket-group", required_argument, NULL, 'g'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -116,6 +119,9 @@ static int parse_args(int argc, char **argv)
 				return -EINVAL;
 			sd.ctl_request_max = (size_t)v << 20;
 			break;
+		case 'g':
+			sd.socket_group = optarg;
+			break;
 		case 'h':
 			usage(stdout, argv[0]);
 			exit(0);
@@ -139,7 +145,9 @@ static void control_loop(struct sd *s)
 	while (!stop_signal) {
 		if (reload_signal) {
 			reload_signal = 0;
+			sd_service_notify("RELOADING=1");
 			sd_reload(s);
+			sd_service_notify("READY=1");
 		}
 		/* sleep in the socket poll only when there is nothing to do */
 		unsigned busy = sl_module_poll_all(&sl_modules, s);
@@ -208,9 +216,11 @@ int main(int argc, char **argv)
 		sd.n_ports, sd.n_workers, fst.vrfs, fst.vrfs_small, fst.bytes_total >> 20,
 		fst.bytes_per_vrf >> 10, sd.socket_path ? sd.socket_path : SL_CTL_SOCKET_DEFAULT);
 	fflush(stdout);
+	sd_service_notify("READY=1");
 
 	signal(SIGHUP, on_hangup);
 	control_loop(&sd);
+	sd_service_notify("STOPPING=1");
 	printf("sluiced: stopping (signal %d)\n", (int)stop_signal);
 	sl_module_fini_all(&sl_modules, &sd);
 	sd_eal_cleanup();

@@ -71,6 +71,15 @@ struct sl_apply_stats {
 };
 void sl_router_apply_stats(const struct sl_router *r, struct sl_apply_stats *out);
 
+/* Transactions since sl_router_new (apply, replace, load; metrics): the
+ * running configuration's generation is ok. cpu_ms: the sum of their
+ * struct sl_apply_stats phases, refused ones included. */
+struct sl_commit_counts {
+	uint64_t ok, refused;
+	double cpu_ms;
+};
+void sl_router_commit_counts(const struct sl_router *r, struct sl_commit_counts *out);
+
 /*
  * As sl_router_apply, but `text` is the whole configuration: what it does not
  * set is deleted, in the same transaction (a reload, not a merge).
@@ -121,6 +130,11 @@ int sl_router_dyn_apply(
  * default 127.0.0.1) and port (default SL_FPM_DEFAULT_PORT) to listen on. */
 #define SL_FPM_DEFAULT_PORT 2620
 bool sl_router_fpm_conf(const struct sl_router *r, uint32_t *addr, uint16_t *port);
+
+/* `service monitoring prometheus`: true when configured, with the address
+ * (host order, default 127.0.0.1) and port (default SL_PROM_DEFAULT_PORT). */
+#define SL_PROM_DEFAULT_PORT 9111
+bool sl_router_prom_conf(const struct sl_router *r, uint32_t *addr, uint16_t *port);
 
 /* Render the running configuration as canonical `set` lines. */
 int sl_router_render(const struct sl_router *r, FILE *out);

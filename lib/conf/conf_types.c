@@ -192,6 +192,14 @@ static int parse_vrf_name(const struct conf_type *t, const char *s, char *out, s
 	return ok_copy(s, out, outsz);
 }
 
+/* A leak's other end may be the default VRF (VyOS: `... vrf default`). */
+static int parse_vrf_or_default(const struct conf_type *t, const char *s, char *out, size_t outsz)
+{
+	if (strcmp(s, "default") == 0)
+		return ok_copy(s, out, outsz);
+	return parse_vrf_name(t, s, out, outsz);
+}
+
 static int parse_policy_name(const struct conf_type *t, const char *s, char *out, size_t outsz)
 {
 	size_t len = strlen(s);
@@ -358,6 +366,11 @@ const struct conf_type conf_t_vrf_name = {
 	.valid = VRF_NAME_VALID, .parse = parse_vrf_name, .cmp = cmp_str};
 const struct conf_type conf_t_vrf_ref = {.valid = "a VRF name (" VRF_NAME_VALID ")",
 	.parse = parse_vrf_name,
+	.cmp = cmp_str,
+	.ref = CONF_REF_VRF};
+const struct conf_type conf_t_vrf_leak_ref = {
+	.valid = "default, or a VRF name (" VRF_NAME_VALID ")",
+	.parse = parse_vrf_or_default,
 	.cmp = cmp_str,
 	.ref = CONF_REF_VRF};
 

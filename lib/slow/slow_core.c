@@ -84,6 +84,7 @@ void sl_slow_input(struct sl_slow *sl, struct rte_mbuf *m)
 		slow_icmp_error(sl, ip, meta.in_oif, meta.vrf_id, ICMP_TIME_EXCEEDED, 0);
 		break;
 	case SL_DP_PUNT_NO_ROUTE:
+	case SL_DP_PUNT_LEAK_LOOP: /* no usable route either: the worker redirects once */
 		if (slow_unreach_allowed(sl))
 			slow_icmp_error(sl, ip, meta.in_oif, meta.vrf_id, ICMP_DEST_UNREACH, 0);
 		break;

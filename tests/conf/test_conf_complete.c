@@ -81,13 +81,15 @@ static void test_root_keywords(void **state)
 	char err[256];
 	(void)state;
 	int n = sl_conf_complete(NULL, NULL, 0, "", collect, &g, err, sizeof(err));
-	assert_int_equal(n, 6);
-	assert_int_equal(g.n, 6);
+	assert_int_equal(n, 7);
+	assert_int_equal(g.n, 7);
 	assert_non_null(strstr(g.text, "firewall|then: ipv4\n"));
+	assert_non_null(strstr(g.text, "service|then: monitoring\n"));
 	assert_non_null(strstr(g.text, "vrf|then: name\n"));
 	/* sorted */
 	assert_true(strstr(g.text, "firewall|") < strstr(g.text, "interfaces|"));
-	assert_true(strstr(g.text, "protocols|") < strstr(g.text, "vrf|"));
+	assert_true(strstr(g.text, "protocols|") < strstr(g.text, "service|"));
+	assert_true(strstr(g.text, "service|") < strstr(g.text, "vrf|"));
 	assert_non_null(strstr(g.text, "system|then: control-plane\n"));
 }
 

@@ -52,7 +52,7 @@ static const struct bad bad[] = {
 		"disable, ip, mtu, vif, vrf)"},
 	{"set vlan 10", 1,
 		"unknown node 'vlan' after 'set' (valid: firewall, interfaces, policy, protocols, "
-		"system, vrf)"},
+		"service, system, vrf)"},
 	{"set policy route-map RM rule 10 set weight 5", 1,
 		"unknown node 'weight' after 'policy route-map RM rule 10 set' (valid: "
 		"local-preference, "
