@@ -18,6 +18,7 @@ static const char *const daemon_show[] = {
 	"dataplane",
 	"arp [vrf NAME]",
 	"fpm",
+	"control-plane",
 	"conntrack [vrf NAME]",
 	"firewall leak-points",
 	"log [count N] [level LEVEL]",

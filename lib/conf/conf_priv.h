@@ -61,7 +61,7 @@ extern const struct conf_type conf_t_ipv4, conf_t_prefix, conf_t_ifaddr, conf_t_
 	conf_t_u8, conf_t_ge_le, conf_t_distance, conf_t_weight, conf_t_u32_any, conf_t_rule_policy,
 	conf_t_vlan, conf_t_mtu, conf_t_vif_mtu, conf_t_table, conf_t_asn, conf_t_fw_rule,
 	conf_t_port, conf_t_src_valid, conf_t_label, conf_t_hw_id, conf_t_syslog_facility,
-	conf_t_syslog_level;
+	conf_t_syslog_level, conf_t_pps, conf_t_cp_prefix, conf_t_netns;
 
 /* ---- schema (conf_schema.c + conf_schema_*.c) ---- */
 

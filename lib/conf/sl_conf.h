@@ -179,7 +179,7 @@ int sl_conf_change_get(const struct sl_conf *conf, size_t i, const char *const *
  * of a whole area); the keys of a change are filled as the kind says.
  */
 enum sl_conf_obj_kind {
-	SL_CHG_OTHER, /* none of the below (the schema records no such path today) */
+	SL_CHG_OTHER, /* none of the below (`system ...`: no RIB object) */
 	SL_CHG_INTERFACES, /* [interfaces], [interfaces ethernet]: any interface */
 	SL_CHG_INTERFACE, /* interfaces ethernet ETH: iface = name = ETH */
 	SL_CHG_VIF, /* interfaces ethernet ETH vif V: iface = ETH, name = V */
