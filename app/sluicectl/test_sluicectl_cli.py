@@ -45,11 +45,15 @@ def serve(srv):
         req = json.loads(data)
         requests.append(req)
         argv = req.get("argv", [])
+        status, errors = 0, ""
         if argv == ["show", "configuration"]:
             out = CONFIG
+        elif argv == ["show", "system", "commit", "id"]:
+            # an older daemon: no revisions (the session works without `base`)
+            out, status, errors = "", 2, "unknown command\n"
         else:
             out = "argv: " + " ".join(argv) + "\n"
-        conn.sendall(json.dumps({"status": 0, "output": out, "errors": ""}).encode())
+        conn.sendall(json.dumps({"status": status, "output": out, "errors": errors}).encode())
         conn.close()
 
 
@@ -147,7 +151,8 @@ typed("\x15")
 shown = typed("show arp vrf S\t")
 check("HARED " in shown, "Tab completes a VRF in a daemon command's usage", shown)
 typed("\x15")
-typed("configure\n")
+shown = typed("configure\n")
+check("need a newer one" in shown, "configure tells that an older daemon keeps no history", shown)
 shown = typed("set fi\t")
 check("rewall " in shown, "Tab completes a configuration keyword", shown)
 shown = typed("?")
@@ -176,10 +181,13 @@ except ChildProcessError:
     pass
 commits = [r for r in requests if r.get("argv") == ["configure"]]
 sent = commits[-1].get("input", "") if commits else ""
-check(sent == "set vrf name NEW table 5\nset interfaces ethernet eth2 vrf NEW\n"
-      "set interfaces ethernet eth1 description \"O'Brien's link\"\n"
-      "set interfaces ethernet eth1 description '#1'\n",
-      "configure mode sends the lines expanded", sent)
+# the candidate's difference from the running configuration, in canonical
+# order: the second description replaced the first
+check(sent == "set interfaces ethernet eth1 description '#1'\n"
+      "set interfaces ethernet eth2 vrf NEW\n"
+      "set vrf name NEW table 5\n",
+      "commit sends the candidate's difference, expanded, without 'base' to an older daemon",
+      sent)
 
 srv.close()
 print("%d failure(s)" % fails)
