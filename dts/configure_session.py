@@ -233,6 +233,29 @@ try:
     check(os.WIFEXITED(status) and running() == now,
           "exit discard leaves; the running configuration is the committed one")
 
+    print("---- update onto a newer running configuration; merge")
+    t = Term("configure")
+    t.keys("set vrf name J table 70\n")
+    t.keys("set vrf name A table 16\n")
+    rc, out, err = ctl("configure", stdin="set vrf name A table 17\nset vrf name K table 71\n")
+    check(rc == 0 and "set vrf name K table 71" in running(), "another commit meanwhile", out + err)
+    out = t.keys("update\n", 1.0)
+    check("conflict" in out and "'set vrf name A table 16'" in out and "1 conflict" in out,
+          "update reports the line that changed meanwhile too", out)
+    out = t.keys("compare\n")
+    check("+ set vrf name J table 70" in out and "+ set vrf name A table 16" in out and
+          "- set vrf name A table 17" in out and "vrf name K" not in out,
+          "update keeps the session's changes on the newest running configuration", out)
+    mergef = os.path.join(run, "merge.conf")
+    with open(mergef, "w") as f:
+        f.write("set vrf name L table 72\n")
+    out = t.keys("merge %s\n" % mergef)
+    out = t.keys("compare\n")
+    check("+ set vrf name L table 72" in out and "+ set vrf name J table 70" in out,
+          "merge FILE adds to the candidate", out)
+    t.keys("exit discard\n")
+    t.close()
+
     if history:
         print("---- revisions: commit-confirm, rollback")
         t = Term("configure")

@@ -80,7 +80,10 @@ int session_rebase(struct session *s);
  * line their join. Its status; *leave when the session ends (exit). */
 int session_line(struct session *s, char **words, int n, const char *line, bool *leave);
 const struct sl_conf *session_candidate(const struct session *s);
+/* The candidate differs from its base (a diff, when it was edited at all). */
 bool session_dirty(const struct session *s);
+/* Cheap: the candidate was edited since it was its base (perhaps back). */
+bool session_edited(const struct session *s);
 void session_set_line(struct session *s, unsigned lineno);
 /* Report a refused line (counted: a script's later commit is refused). */
 void session_refuse(struct session *s, const char *msg);

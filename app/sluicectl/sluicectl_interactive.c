@@ -163,13 +163,13 @@ static void interrupted(int sig)
 		siglongjmp(on_interrupt, 1);
 }
 
-/* The session's prompt: '#' when editing; '*' when the candidate differs
- * from the running configuration. */
+/* The session's prompt: '#' when editing; '*' when the candidate was
+ * edited since it was the running configuration. */
 static const char *prompt(void)
 {
 	if (comp.session == NULL)
 		return "sluice> ";
-	return session_dirty(comp.session) ? "sluice*# " : "sluice# ";
+	return session_edited(comp.session) ? "sluice*# " : "sluice# ";
 }
 
 /* One line; Ctrl-C while typing starts the line afresh. */
