@@ -28,6 +28,7 @@ tmp = tempfile.mkdtemp()
 sock_path = os.path.join(tmp, "ctl.sock")
 requests = []
 fails = 0
+history = {"id": None}  # None: an older daemon; else the running revision's id
 
 
 def serve(srv):
@@ -48,9 +49,11 @@ def serve(srv):
         status, errors = 0, ""
         if argv == ["show", "configuration"]:
             out = CONFIG
-        elif argv == ["show", "system", "commit", "id"]:
+        elif argv == ["show", "system", "commit", "id"] and history["id"] is None:
             # an older daemon: no revisions (the session works without `base`)
             out, status, errors = "", 2, "unknown command\n"
+        elif argv == ["show", "system", "commit", "id"]:
+            out = "%d\n" % history["id"]
         else:
             out = "argv: " + " ".join(argv) + "\n"
         conn.sendall(json.dumps({"status": status, "output": out, "errors": errors}).encode())
@@ -188,6 +191,40 @@ check(sent == "set interfaces ethernet eth1 description '#1'\n"
       "set vrf name NEW table 5\n",
       "commit sends the candidate's difference, expanded, without 'base' to an older daemon",
       sent)
+
+# ---- a daemon that keeps revisions: base, comment, confirm, rollback ----
+history["id"] = 7
+requests.clear()
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(ctl, [ctl, "-s", sock_path, "configure"])
+pump(1.0)
+typed("set vrf name NEW table 5\n")
+typed("commit comment two words\n", 1.0)
+typed("set vrf name NEW2 table 6\n")
+typed("commit-confirm 5\n", 1.0)
+typed("confirm\n")
+typed("rollback 1\n")
+typed("compare 1 2\n")
+typed("compare 3\n")
+shown = typed("commit-confirm soon\n")
+check("usage: commit-confirm MINUTES" in shown, "commit-confirm needs its minutes", shown)
+typed("exit\n")
+try:
+    os.waitpid(pid, 0)
+except ChildProcessError:
+    pass
+sent = [r.get("argv") for r in requests
+        if r.get("argv", [""])[0] in ("configure", "confirm", "rollback") or
+        r.get("argv", [])[:3] == ["show", "system", "commit"] and
+        r.get("argv", [])[3] != "id"]
+check(sent == [["configure", "base", "7", "comment", "two words"],
+               ["configure", "base", "7", "confirm", "5"],
+               ["confirm"], ["rollback", "1"],
+               ["show", "system", "commit", "compare", "1", "2"],
+               ["show", "system", "commit", "diff", "3"]],
+      "commit sends base ID and comment; commit-confirm, confirm, rollback, compare N M",
+      repr(sent))
 
 srv.close()
 print("%d failure(s)" % fails)
