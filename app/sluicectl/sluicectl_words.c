@@ -20,6 +20,10 @@ static const char *const daemon_show[] = {
 	"fpm",
 	"conntrack [vrf NAME]",
 	"firewall leak-points",
+	"system commit",
+	"system commit diff N",
+	"system commit compare N M",
+	"system commit id",
 	NULL,
 };
 
@@ -33,6 +37,7 @@ static const struct verb verbs_live[] = {
 	{"ping", "ping ADDR vrf NAME"},
 	{"traceroute", "traceroute ADDR vrf NAME"},
 	{"clear", "clear counters"},
+	{"rollback", "rollback N: the configuration of revision N back (show system commit)"},
 	{"check-leaks", "check-leaks EXPECTED: compare the leaks with a file"},
 	{"help", "list the daemon's commands"},
 	{"exit", "leave sluicectl"},

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <rte_ether.h>
 #include <rte_log.h>
@@ -33,6 +34,7 @@ struct sd_port {
 struct sd {
 	/* options */
 	const char *config_path;
+	const char *commit_dir; /* --commit-dir; NULL: <config>.commits (none: in memory) */
 	const char *socket_path;
 	unsigned stats_period;
 	unsigned n_mbufs; /* 0: sized from the queues */
@@ -59,6 +61,18 @@ struct sd {
 
 	uint64_t hz;
 	struct sl_slow *slow; /* neighbours, ARP, ICMP, ping: lib/slow */
+
+	/* sluiced_history.c: the commit history and commit-confirm */
+	struct sl_history *history;
+	char *fallback; /* why start-up ran on a revision of the history, not the file */
+	uint64_t fallback_id; /* that revision */
+	struct {
+		bool pending;
+		uint64_t deadline_ms; /* CLOCK_MONOTONIC */
+		time_t deadline; /* the same, wall clock, to show */
+		uint64_t revert_id; /* the revision it goes back to */
+		char *revert_text; /* its configuration */
+	} confirm;
 };
 
 extern struct sd sd;
@@ -95,9 +109,39 @@ struct sl_zebra;
 int sd_fpm_sync(struct sd *s); /* listener as `protocols fpm` says */
 
 /* sluiced_cmds.c */
+/* One commit (at most one of input, replace, reload), then the FIB, the
+ * firewall and FPM follow it, and the history records it. */
+struct sd_commit {
+	const char *input; /* set/delete lines merged into the running configuration */
+	const char *replace; /* the whole configuration (rollback, a confirm's revert) */
+	bool reload; /* the --config file is the whole configuration (SIGHUP) */
+	const char *who; /* "uid N", "reload", "confirm-timeout" */
+	const char *comment; /* NULL: none */
+};
+/* SL_CTL_OK, or SL_CTL_FAILED with the reason on err. */
+int sd_commit(struct sd *s, const struct sd_commit *c, FILE *err);
+/* One log line per commit: who, what, where its time went (log facility). */
+void sd_commit_log(const char *line);
 /* SIGHUP: the config file becomes the running configuration, as one commit
  * (refused whole, with a log line, when it does not apply). */
 int sd_reload(struct sd *s);
+/* sluiced_history.c */
+/* Start-up: open the history, load --config (missing: empty; broken: the
+ * newest revision that loads, or refuse to start), record it. */
+int sd_config_start(struct sd *s);
+void sd_history_close(struct sd *s);
+/* After a commit: record the running configuration (unchanged: nothing).
+ * id: the running revision; added, removed: its lines against the last. */
+void sd_history_commit(struct sd *s, const struct sd_commit *c, FILE *err, uint64_t *id,
+	size_t *added, size_t *removed);
+/* The control commands of the history (configure, rollback, confirm,
+ * show system commit ...), registered with lib/ctl. */
+int sd_history_register(struct sd *s);
+/* A commit-confirm whose time ran out goes back (ctl module timers). */
+void sd_confirm_timers(struct sd *s);
+/* `save` wrote the file, or SIGHUP loaded it: the start-up fallback is over. */
+void sd_fallback_clear(struct sd *s);
+
 /* sluiced_tidy.c: rte_eal_cleanup(), then remove this instance's hugepage
  * files and runtime dir. */
 void sd_eal_cleanup(void);

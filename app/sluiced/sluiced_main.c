@@ -2,7 +2,7 @@
 /*
  * sluiced — the sluice router daemon.
  *   sluiced [EAL options] -- [--config FILE] [--socket PATH] [--stats-period SEC]
- *                            [--mbufs N]
+ *                            [--mbufs N] [--commit-dir DIR]
  * The main lcore is the control thread (config, control socket, punt path);
  * every other lcore is a forwarding worker. With a single lcore the main lcore
  * also polls the ports between control tasks (slower, but it works).
@@ -42,8 +42,10 @@ static void usage(FILE *f, const char *prog)
 	fprintf(f,
 		"usage: %s [EAL options] -- [--config FILE] [--socket PATH] [--stats-period SEC]\n"
 		"                         [--mbufs N] [--conntrack-max N]\n"
-		"                         [--ctl-request-max MIB]\n"
+		"                         [--ctl-request-max MIB] [--commit-dir DIR]\n"
 		"  --config FILE       load FILE at start; `save` writes the running config there\n"
+		"  --commit-dir DIR    the commit history (default FILE.commits; without\n"
+		"                      --config: kept in memory only)\n"
 		"  --socket PATH       control socket (default %s)\n"
 		"  --stats-period SEC  print per-port rates and drops every SEC seconds\n"
 		"  --mbufs N           packet buffers in the pool (default: sized from the "
@@ -76,6 +78,7 @@ static int parse_args(int argc, char **argv)
 		{"lpm-tbl8s", required_argument, NULL, 't'},
 		{"conntrack-max", required_argument, NULL, 'k'},
 		{"ctl-request-max", required_argument, NULL, 'q'},
+		{"commit-dir", required_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -89,6 +92,9 @@ static int parse_args(int argc, char **argv)
 			break;
 		case 's':
 			sd.socket_path = optarg;
+			break;
+		case 'd':
+			sd.commit_dir = optarg;
 			break;
 		case 'p':
 			if (parse_u32("--stats-period", optarg, 0, 3600, &v) < 0)

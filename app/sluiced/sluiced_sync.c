@@ -117,41 +117,14 @@ int sd_sync(struct sd *s)
 
 static void config_fini(void *ctx)
 {
-	struct sd *s = ctx;
-	if (s->router != NULL)
-		sl_router_free(s->router);
-	s->router = NULL;
+	sd_history_close(ctx);
 }
 
+/* The router, the commit history and the start-up configuration
+ * (sluiced_history.c: a missing or broken --config keeps the router up). */
 static int config_init(void *ctx)
 {
-	struct sd *s = ctx;
-	s->router = sl_router_new();
-	if (s->router == NULL) {
-		fprintf(stderr, "sluiced: out of memory\n");
-		return -ENOMEM;
-	}
-	sl_router_fib_log(s->router, true);
-	if (s->config_path == NULL)
-		return 0;
-	struct sl_errors errs = {0};
-	int e = sl_router_load_file(s->router, s->config_path, &errs);
-	for (size_t i = 0; e < 0 && i < errs.n; i++)
-		fprintf(stderr, "sluiced: %s:%u: %s\n", s->config_path, errs.v[i].line,
-			errs.v[i].msg);
-	if (e < 0 && errs.n == 0)
-		fprintf(stderr, "sluiced: cannot load %s: %s\n", s->config_path, strerror(-e));
-	sl_errors_free(&errs);
-	if (e < 0) {
-		config_fini(s);
-		return e;
-	}
-	/* lines accepted without effect (VyOS compatibility): said, not refused */
-	const struct sl_errors *w = sl_router_warnings(s->router);
-	for (size_t i = 0; i < w->n; i++)
-		fprintf(stderr, "sluiced: %s:%u: warning: %s\n", s->config_path, w->v[i].line,
-			w->v[i].msg);
-	return 0;
+	return sd_config_start(ctx);
 }
 
 static struct sl_module config_module = {

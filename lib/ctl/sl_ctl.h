@@ -108,6 +108,13 @@ size_t sl_ctl_words_after(const char *first, const char **out, size_t max);
 int sl_ctl_dispatch(int argc, char **argv, bool json, const char *input, FILE *out, FILE *err);
 
 /*
+ * The uid of the peer whose request the running handler serves (the
+ * kernel's SO_PEERCRED of its connection; for a streamed request, of the
+ * last chunk's), or -1 outside a handler called by the server.
+ */
+long sl_ctl_peer_uid(void);
+
+/*
  * Deferred replies: a handler whose answer needs the control loop to keep
  * running (e.g. `ping`, whose echo replies arrive on the slow path) calls
  * sl_ctl_defer() and returns SL_CTL_DEFERRED. The connection stays open; the
