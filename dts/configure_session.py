@@ -273,6 +273,22 @@ try:
         rc, out, err = ctl("configure", stdin="rollback 1\n")
         check(rc == 0 and "vrf name G" not in running(), "rollback 1 goes back one commit",
               out + err)
+        t = Term("configure")
+        t.keys("set vrf name M table 80\n")
+        rc, out, err = ctl("configure", stdin="set vrf name M table 81\n")
+        out = t.keys("commit comment stale\n", 1.5)
+        check("update" in out and "commit refused" in out and "table 81" in running(),
+              "a commit whose base is stale where it overlaps is refused, saying 'update'", out)
+        out = t.keys("update\n", 1.0) + t.keys("commit comment rebased\n", 1.5)
+        check("set vrf name M table 80" in running(), "after update the commit goes", out)
+        out = t.keys("compare 0 1\n", 1.0)
+        check("table 80" in out and "table 81" in out, "compare N M shows two revisions", out)
+        out = t.keys("commit-confirm 5 comment keep\n", 1.0)
+        out = t.keys("set vrf name N table 82\n") + t.keys("commit-confirm 5\n", 1.5)
+        out += t.keys("confirm\n", 1.0)
+        check("vrf name N" in running() and "%" not in out, "confirm answers", out)
+        t.keys("exit\n")
+        t.close()
 
     print("---- scripts on stdin")
     now = running()
