@@ -626,6 +626,10 @@ int session_line(struct session *s, char **words, int n, const char *line, bool 
 		*leave = true;
 		return EXIT_OK;
 	}
+	if (strcmp(v, "configure") == 0 && n == 1) {
+		printf("already in configure mode\n");
+		return EXIT_OK;
+	}
 	if (strcmp(v, "run") == 0) {
 		if (n < 2)
 			return EXIT_OK;
