@@ -158,9 +158,11 @@ static volatile sig_atomic_t reading;
 
 static void interrupted(int sig)
 {
-	(void)sig;
 	if (reading)
 		siglongjmp(on_interrupt, 1);
+	/* during a command (a long traceroute): stop sluicectl, as before */
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 /* The session's prompt: '#' when editing; '*' when the candidate was

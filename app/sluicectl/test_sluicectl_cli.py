@@ -175,6 +175,11 @@ check("ambiguous 'd' after 'interfaces ethernet eth1' (could be: description, di
 typed("\x15")
 typed("set int eth eth1 desc \"O'Brien's link\"\n")
 typed("set int eth eth1 desc '#1'\n")
+shown = typed("sh ip ro\n")
+check("argv: show ip route" in shown, "show STATE in configure mode asks the daemon", shown)
+shown = typed("sh vrf\n")
+check("+ set vrf name NEW table 5" in shown and "  set vrf name SHARED table 20" in shown,
+      "show PATH in configure mode shows the candidate, marked", shown)
 typed("commit\n", 1.0)
 os.write(fd, b"exit\n\x04")
 pump(0.5)
