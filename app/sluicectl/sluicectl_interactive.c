@@ -205,8 +205,10 @@ int interactive_run(const char *socket, bool json, bool configure)
 		socket);
 	comp.socket = socket;
 	names_load();
-	if (configure && (comp.session = configure_enter(socket, json)) == NULL)
+	if (configure && (comp.session = configure_enter(socket, json)) == NULL) {
+		sl_conf_free(comp.conf);
 		return EXIT_CONFIG;
+	}
 	rl_attempted_completion_function = comp_attempt;
 	/* libedit's rl_bind_key binds only rl_insert: add '?' as a named
 	 * function bound to the key (EL_ADDFN + EL_BIND underneath) */
