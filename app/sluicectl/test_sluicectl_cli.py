@@ -77,9 +77,15 @@ def check(ok, what, detail=""):
             print("  | " + line)
 
 
-def run(*args):
-    p = subprocess.run([ctl, "-s", sock_path, *args], capture_output=True, text=True, timeout=20)
+def run(*args, stdin=None):
+    p = subprocess.run([ctl, "-s", sock_path, *args], capture_output=True, text=True, timeout=20,
+                       input=stdin)
     return p.returncode, p.stdout, p.stderr
+
+
+def last_configure():
+    sent = [r for r in requests if r.get("argv", [""])[0] == "configure"]
+    return sent[-1] if sent else {}
 
 
 # ---- non-interactive: the words sent are the expanded ones ----
@@ -96,6 +102,27 @@ check(rc == 2 and "unknown word 'frob' after 'show ip' (valid: route)" in err,
       "an unknown word names what is valid", err)
 rc, out, err = run("cl", "c")
 check(rc == 0 and out == "argv: clear counters\n", "cl c = clear counters", out + err)
+
+# ---- configure with a script on stdin ----
+plain = "configure\nset vrf name X table 9\ncommit\nsave\nexit\n"
+rc, out, err = run("configure", stdin=plain)
+req = last_configure()
+check(rc == 0 and req.get("argv") == ["configure"] and req.get("input") == plain,
+      "a plain configuration on stdin is sent whole, as before", repr(req) + err)
+requests.clear()
+rc, out, err = run("configure", stdin="set vrf name X table 9\nset int eth eth1 vrf X\n"
+                   "compare\ncommit comment scripted\n")
+req = last_configure()
+check(rc == 0 and "+ set vrf name X table 9" in out and
+      req.get("argv") == ["configure", "comment", "scripted"] and
+      req.get("input") == "set interfaces ethernet eth1 vrf X\nset vrf name X table 9\n",
+      "a session script commits the candidate's difference, expanded", repr(req) + out + err)
+requests.clear()
+rc, out, err = run("configure", stdin="set vrf name X tabel 9\nset vrf name Y table 8\n"
+                   "commit comment no\n")
+check(rc == 1 and "line 1: unknown node 'tabel'" in err and "line 3: not committed" in err and
+      last_configure() == {}, "a session script with a bad line fails and sends nothing",
+      out + err)
 
 # ---- interactive, through a pty ----
 pid, fd = pty.fork()
