@@ -391,9 +391,20 @@ static int cmd_commit(struct session *s, char **words, int n, bool confirm)
 	if (out != NULL)
 		fputs(out, stdout);
 	errors_by_text(s, errs, input);
+	/* "committed, but the FIB refused some changes": it is running now */
+	bool went_in =
+		status == EXIT_OK || (errs != NULL && strstr(errs, "committed, but") != NULL);
 	free(out);
 	free(errs);
 	free(input);
+	if (status != EXIT_OK && went_in) {
+		s->errors++;
+		if (session_rebase(s) < 0)
+			return EXIT_CONFIG;
+		fprintf(stderr, "%% committed with the errors above: the candidate is now the "
+				"running configuration\n");
+		return status;
+	}
 	if (status != EXIT_OK) {
 		say_error(s, "%s", "commit refused: the candidate is kept as it was");
 		return status;
