@@ -15,24 +15,17 @@ cp "$DTS_TOP/config/demo-shared-services.conf" "$config"
 dts_start "$config"
 
 # A request with argv words sluicectl does not send (comment, confirm, base):
-# the control-socket protocol of sl_ctl.h, input on stdin.
+# the control-socket protocol of sl_ctl.h (dts/ctl_abuse.py's client), input
+# on stdin.
 # shellcheck disable=SC2016
-PYCTL='import json, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall(json.dumps({"argv": sys.argv[2:], "input": sys.stdin.read()}).encode())
-s.shutdown(socket.SHUT_WR)
-buf = b""
-while True:
-    d = s.recv(65536)
-    if not d:
-        break
-    buf += d
-r = json.loads(buf)
+PYCTL='import json, sys
+sys.path.insert(0, sys.argv[1])
+from ctl_abuse import request
+r = request(sys.argv[2], json.dumps({"argv": sys.argv[3:], "input": sys.stdin.read()}).encode())
 sys.stdout.write(r.get("output", ""))
 sys.stderr.write(r.get("errors", ""))
 sys.exit(r["status"])'
-ctl_in() { /usr/bin/python3 -c "$PYCTL" "$TOPO_SOCK" "$@"; }
+ctl_in() { /usr/bin/python3 -c "$PYCTL" "$DTS_DIR" "$TOPO_SOCK" "$@"; }
 rev_id() { topo_ctl show system commit id; }
 
 leak='set vrf name CUSTOMER-B protocols static route 0.0.0.0/0 next-hop 203.0.113.1 vrf INTERNET
@@ -102,6 +95,8 @@ check "configure confirm 1 + confirm: it stays" \
 	ctl_in configure confirm 1 <<<"set vrf name CUSTOMER-A description confirmed"
 check "confirm" output_matches "confirmed" topo_ctl confirm
 check_not "confirm again: nothing pending" topo_ctl confirm
+check_not "a refused configure confirm 1 …" ctl_in configure confirm 1 <<<"set vrf name CUSTOMER-A tabel 1"
+check_not "… arms nothing" topo_ctl confirm
 before=$(topo_ctl show configuration)
 check "the configuration stays" grep -q "description confirmed" <<<"$before"
 check "B's internet leak goes (rollback-free state for the timeout test)" \
@@ -152,6 +147,15 @@ check "show system commit marks it" output_matches "^WARNING: .*failed to load" 
 check "the revision in use is marked" output_matches "^0 +$last .*\[start-up fallback\]" \
 	topo_ctl show system commit
 check "a still reaches dns" topo_ping a 10.100.0.10 2
+TELEMETRY=${DPDK_TELEMETRY:-$(command -v dpdk-telemetry.py || echo /usr/bin/dpdk-telemetry.py)}
+if [ -x "$TELEMETRY" ]; then
+	info=$(printf '/sluice/info\n' | "$TELEMETRY" -f "$TOPO_P" | head -n 1)
+	# shellcheck disable=SC2016
+	check "telemetry /sluice/info: fallback_revision $last, revision $last" /usr/bin/python3 -c '
+import json, sys
+r = list(json.loads(sys.argv[1]).values())[0]
+sys.exit(0 if r["fallback_revision"] == r["revision"] == int(sys.argv[2]) else 1)' "$info" "$last"
+fi
 check "a commit after the restart gets a new id" \
 	ctl_in configure <<<"set vrf name CUSTOMER-A description after-restart"
 check "ids go on across restarts" test "$(rev_id)" = $((last + 1))

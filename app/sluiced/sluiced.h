@@ -64,6 +64,7 @@ struct sd {
 
 	/* sluiced_history.c: the commit history and commit-confirm */
 	struct sl_history *history;
+	size_t history_paused; /* static routes while over SD_HISTORY_ROUTES_MAX; 0: recording */
 	char *fallback; /* why start-up ran on a revision of the history, not the file */
 	uint64_t fallback_id; /* that revision */
 	struct {
@@ -117,15 +118,22 @@ struct sd_commit {
 	bool reload; /* the --config file is the whole configuration (SIGHUP) */
 	const char *who; /* "uid N", "reload", "confirm-timeout" */
 	const char *comment; /* NULL: none */
+	bool committed; /* set by sd_commit: the running configuration changed hands */
 };
-/* SL_CTL_OK, or SL_CTL_FAILED with the reason on err. */
-int sd_commit(struct sd *s, const struct sd_commit *c, FILE *err);
+/* SL_CTL_OK, or SL_CTL_FAILED with the reason on err (c->committed says
+ * whether the commit took place all the same: the FIB or the firewall
+ * refused some of it). */
+int sd_commit(struct sd *s, struct sd_commit *c, FILE *err);
 /* One log line per commit: who, what, where its time went (log facility). */
 void sd_commit_log(const char *line);
 /* SIGHUP: the config file becomes the running configuration, as one commit
  * (refused whole, with a log line, when it does not apply). */
 int sd_reload(struct sd *s);
 /* sluiced_history.c */
+/* Past this many static routes a commit records no revision: rendering,
+ * diffing and writing the whole configuration takes ~3 us a line, seconds
+ * per one-line commit at 1M routes. */
+#define SD_HISTORY_ROUTES_MAX 100000
 /* Start-up: open the history, load --config (missing: empty; broken: the
  * newest revision that loads, or refuse to start), record it. */
 int sd_config_start(struct sd *s);
@@ -134,13 +142,27 @@ void sd_history_close(struct sd *s);
  * id: the running revision; added, removed: its lines against the last. */
 void sd_history_commit(struct sd *s, const struct sd_commit *c, FILE *err, uint64_t *id,
 	size_t *added, size_t *removed);
-/* The control commands of the history (configure, rollback, confirm,
- * show system commit ...), registered with lib/ctl. */
+/* `show system commit ...`, registered with lib/ctl. */
 int sd_history_register(struct sd *s);
-/* A commit-confirm whose time ran out goes back (ctl module timers). */
-void sd_confirm_timers(struct sd *s);
 /* `save` wrote the file, or SIGHUP loaded it: the start-up fallback is over. */
 void sd_fallback_clear(struct sd *s);
+uint64_t sd_running_id(const struct sd *s); /* the newest revision's id; 0: none */
+void sd_time_fmt(time_t t, char *buf, size_t len); /* "2026-12-06 23:01:02", local */
+void sd_history_held(const struct sd *s, char *buf, size_t len); /* "the history holds 0..N" */
+
+/* sluiced_configure.c */
+/* The commands that commit (sl_ctl_handler_fn; ctx: struct sd), registered
+ * by sluiced_cmds.c: configure (its options), confirm, rollback. */
+int sd_cmd_configure(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
+int sd_cmd_confirm(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
+int sd_cmd_rollback(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
+/* A commit-confirm whose time ran out goes back (ctl module timers). */
+void sd_confirm_timers(struct sd *s);
+/* "commit-confirm pending: ..." (one line) on out. */
+void sd_confirm_note(const struct sd *s, FILE *out);
 
 /* sluiced_tidy.c: rte_eal_cleanup(), then remove this instance's hugepage
  * files and runtime dir. */

@@ -44,6 +44,7 @@ static int lines_split(const char *text, struct lines *ls)
 			s++, len--;
 		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
 			len--;
+		sl_progress(); /* the punt path is served through a diff of 1M lines */
 		if (len == 0 || *s == '#')
 			continue;
 		if (sl_grow(&ls->v, &ls->cap, ls->n, sizeof(*ls->v)) < 0)
@@ -88,12 +89,16 @@ int commit_diff_lines(const char *a, const char *b, commit_diff_fn cb, void *ctx
 	int rc = lines_split(a, &la);
 	if (rc == 0)
 		rc = lines_split(b, &lb);
-	for (size_t i = 0; rc == 0 && i < la.n; i++)
+	for (size_t i = 0; rc == 0 && i < la.n; i++) {
+		sl_progress();
 		if (!lines_has(&lb, &la.v[i]))
 			rc = cb(ctx, '-', la.v[i].p, la.v[i].len);
-	for (size_t i = 0; rc == 0 && i < lb.n; i++)
+	}
+	for (size_t i = 0; rc == 0 && i < lb.n; i++) {
+		sl_progress();
 		if (!lines_has(&la, &lb.v[i]))
 			rc = cb(ctx, '+', lb.v[i].p, lb.v[i].len);
+	}
 	lines_free(&la);
 	lines_free(&lb);
 	return rc;

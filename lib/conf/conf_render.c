@@ -41,6 +41,7 @@ int conf_render_node(const struct sl_conf_node *n, char *buf, size_t off, FILE *
 			break;
 		}
 		if (kids[i]->kids.n == 0) {
+			sl_progress(); /* a commit's revision renders 1M lines */
 			if (fprintf(out, "set%s\n", buf) < 0)
 				rc = -EIO;
 		} else {

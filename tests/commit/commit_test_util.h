@@ -64,6 +64,24 @@ static inline char *show(const struct sl_router *r, const char *cmd)
 	return buf;
 }
 
+/* A fresh directory for a test (cmocka setup and teardown): tmp_dir. */
+static char tmp_dir[64];
+
+static inline int tmp_dir_setup(void **state)
+{
+	(void)state;
+	snprintf(tmp_dir, sizeof(tmp_dir), "/tmp/sl_commit_XXXXXX");
+	return mkdtemp(tmp_dir) == NULL ? -1 : 0;
+}
+
+static inline int tmp_dir_teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp_dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 /* The running configuration rendered into a string (caller frees), or NULL. */
 static inline char *render_str(const struct sl_router *r)
 {

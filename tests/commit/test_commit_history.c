@@ -23,23 +23,6 @@
 
 #include "commit_test_util.h"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/sl_hist_XXXXXX");
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 /* The configuration of step i: i VRFs, so consecutive ones differ by one line. */
 static char *config_of(int i)
 {
@@ -69,7 +52,7 @@ static char hdir[128];
 
 static struct sl_history *open_dir(FILE *warn)
 {
-	snprintf(hdir, sizeof(hdir), "%s/conf.commits", dir);
+	snprintf(hdir, sizeof(hdir), "%s/conf.commits", tmp_dir);
 	struct sl_history *h = sl_history_open(hdir, warn);
 	assert_non_null(h);
 	return h;
@@ -342,8 +325,10 @@ static void test_overlap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_record_trim_reload, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_corrupt_files_skipped, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_record_trim_reload, tmp_dir_setup, tmp_dir_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_corrupt_files_skipped, tmp_dir_setup, tmp_dir_teardown),
 		cmocka_unit_test(test_memory_only_and_limits),
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_touched),
