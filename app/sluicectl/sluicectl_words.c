@@ -115,6 +115,36 @@ static const char *verb_expand(
 	return NULL;
 }
 
+/* The arguments of the session's own commands (commit comment TEXT, ...). */
+static int session_words(
+	const char *verb, int n, const char *prefix, sl_conf_choice_fn *cb, void *ctx)
+{
+	static const struct {
+		const char *verb;
+		int at; /* words typed, the verb included */
+		const char *word, *help;
+	} args[] = {
+		{"commit", 1, "comment", "comment TEXT: kept with the revision"},
+		{"commit-confirm", 1, "<MINUTES>", "reverted unless 'confirm' comes within them"},
+		{"commit-confirm", 2, "comment", "comment TEXT: kept with the revision"},
+		{"rollback", 1, "<N>", "revisions back (0: the running one)"},
+		{"compare", 1, "<N>", "a revision, against the one before it or M"},
+		{"compare", 2, "<M>", "the revision to compare N with"},
+		{"load", 1, "<FILE>", "set lines that become the candidate"},
+		{"merge", 1, "<FILE>", "set lines added to the candidate"},
+		{"exit", 1, "discard", "leave, dropping uncommitted changes"},
+	};
+	int count = 0;
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		if (strcmp(args[i].verb, verb) == 0 && args[i].at == n &&
+			(args[i].word[0] == '<' ||
+				strncmp(args[i].word, prefix, strlen(prefix)) == 0)) {
+			cb(ctx, args[i].word, args[i].help);
+			count++;
+		}
+	return count;
+}
+
 int words_expand(enum words_mode mode, const char **w, int n, char *err, size_t errsz)
 {
 	if (n == 0)
@@ -210,6 +240,8 @@ int words_complete(enum words_mode mode, const struct sl_conf *conf, const char 
 		}
 		return 0;
 	}
+	if (mode == WORDS_CONFIGURE)
+		return session_words(verb, n, prefix, cb, ctx);
 	if (strcmp(verb, "clear") == 0 && n == 1) {
 		if (strncmp("counters", prefix, strlen(prefix)) != 0)
 			return 0;
