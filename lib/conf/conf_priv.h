@@ -182,6 +182,16 @@ void conf_node_path(const struct sl_conf_node *n, char *buf, size_t size);
 /* Depth-first walk (children unordered). */
 int conf_node_cmp_canonical(const struct sl_conf_node *a, const struct sl_conf_node *b);
 
+/* ---- rendering (conf_render.c), shared with conf_diff.c ---- */
+
+#define CONF_LINE_MAX 16384 /* bytes of one rendered line (the buffers below) */
+/* Append " name" (quoted as conf_lex reads it back) at buf + off; the new
+ * offset (>= CONF_LINE_MAX: it did not fit). */
+size_t conf_render_token(char *buf, size_t off, const char *name);
+/* "set" + buf + the path below n, for each leaf under n (canonical order);
+ * buf holds the path to n from off on. 0, -ENOMEM or -EIO. */
+int conf_render_node(const struct sl_conf_node *n, char *buf, size_t off, FILE *out);
+
 /* ---- reference index (conf_refs.c): referee key → list of referrer value nodes ---- */
 
 struct conf_refs {
