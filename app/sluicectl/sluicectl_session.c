@@ -9,6 +9,8 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -610,17 +612,28 @@ int session_line(struct session *s, char **words, int n, const char *line, bool 
 		return EXIT_OK;
 	}
 	if (strcmp(v, "save") == 0) {
-		if (n > 1) {
-			say_error(s, "%s",
-				"save takes no FILE: sluiced saves to the --config file it "
-				"was started with");
+		if (n > 2) {
+			say_error(s, "%s", "usage: save [FILE]");
 			return EXIT_USAGE;
 		}
 		if (session_dirty(s))
 			printf("note: 'save' saves the running configuration; the candidate's "
 			       "uncommitted changes are not in it\n");
-		char *cmd[] = {"save"};
-		return client_run(s->socket, 1, cmd, s->json, NULL);
+		/* FILE is the caller's: absolute for the daemon, whose directory differs */
+		char abs[PATH_MAX];
+		if (n == 2 && words[1][0] != '/') {
+			char cwd[PATH_MAX];
+			if (getcwd(cwd, sizeof(cwd)) == NULL ||
+				snprintf(abs, sizeof(abs), "%s/%s", cwd, words[1]) >=
+					(int)sizeof(abs)) {
+				say_error(s, "save: %s: path too long", words[1]);
+				return EXIT_USAGE;
+			}
+		} else if (n == 2) {
+			snprintf(abs, sizeof(abs), "%s", words[1]);
+		}
+		char *cmd[] = {"save", abs};
+		return client_run(s->socket, n == 2 ? 2 : 1, cmd, s->json, NULL);
 	}
 	if (strcmp(v, "exit") == 0 || strcmp(v, "quit") == 0) {
 		bool discard = n == 2 && strcmp(words[1], "discard") == 0;

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <rte_ethdev.h>
@@ -15,16 +16,34 @@
 #include "sl_tele.h"
 #include "sluiced.h"
 
-static int save_config(struct sd *s, FILE *err)
+/* Save the running configuration to path (NULL: --config), the previous
+ * file kept as PATH.bak; out (if any) says where. */
+static int save_to(struct sd *s, const char *path, FILE *out, FILE *err)
 {
-	if (s->config_path == NULL) {
-		fprintf(err, "save: sluiced was started without --config FILE: nowhere to save\n");
+	const char *p = path ? path : s->config_path;
+	if (p == NULL) {
+		fprintf(err, "save: sluiced was started without --config FILE: nowhere to save "
+			     "(valid: save /PATH/FILE)\n");
 		return SL_CTL_FAILED;
 	}
-	if (sl_router_save_file(s->router, s->config_path, err) < 0)
+	if (sl_router_save_file(s->router, p, err) < 0)
 		return SL_CTL_FAILED;
-	sd_fallback_clear(s); /* the file holds the running configuration again */
+	if (path == NULL || (s->config_path && strcmp(path, s->config_path) == 0))
+		sd_fallback_clear(s); /* the file holds the running configuration again */
+	if (out != NULL) {
+		char bak[4096];
+		struct stat st;
+		bool kept = snprintf(bak, sizeof(bak), "%s.bak", p) < (int)sizeof(bak) &&
+			    stat(bak, &st) == 0;
+		fprintf(out, "saved to %s%s%s%s\n", p, kept ? " (the previous file is " : "",
+			kept ? bak : "", kept ? ")" : "");
+	}
 	return SL_CTL_OK;
+}
+
+static int save_config(struct sd *s, FILE *err)
+{
+	return save_to(s, NULL, NULL, err);
 }
 
 static double cpu_ms(void)
@@ -180,8 +199,18 @@ int sd_reload(struct sd *s)
 static int cmd_save(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
-	(void)argc, (void)argv, (void)json, (void)input, (void)out;
-	return save_config(ctx, err);
+	(void)json, (void)input;
+	if (argc > 2) {
+		fprintf(err, "save: unexpected '%s' (usage: save [/PATH/FILE])\n", argv[2]);
+		return SL_CTL_USAGE;
+	}
+	if (argc == 2 && argv[1][0] != '/') {
+		/* the daemon's working directory is not the caller's */
+		fprintf(err, "save: '%s' is not an absolute path (usage: save [/PATH/FILE])\n",
+			argv[1]);
+		return SL_CTL_USAGE;
+	}
+	return save_to(ctx, argc == 2 ? argv[1] : NULL, out, err);
 }
 
 static int cmd_show_interfaces(

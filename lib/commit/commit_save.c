@@ -84,15 +84,43 @@ static int render_fill(FILE *f, void *ctx)
 	return sl_router_render(ctx, f);
 }
 
+/* Copy the open file ctx into f. */
+static int copy_fill(FILE *f, void *ctx)
+{
+	FILE *in = ctx;
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, f) != n)
+			return -EIO;
+	return ferror(in) ? -EIO : 0;
+}
+
 /* The target is where a symlink points; the new file never goes through a
  * symlink planted beside it (mkostemp: O_EXCL). */
 int sl_router_save_file(const struct sl_router *r, const char *path, FILE *err)
 {
 	char *real = realpath(path, NULL);
 	const char *target = real ? real : path;
+	char bak[PATH_MAX];
 	struct stat st;
-	bool had = stat(target, &st) == 0;
-	int rc = commit_write_atomic(target, had ? &st : NULL, render_fill, (void *)r, "save", err);
+	bool had = stat(target, &st) == 0 && S_ISREG(st.st_mode);
+	int rc = 0;
+	/* the previous file first: a save that fails halfway leaves both */
+	if (had && snprintf(bak, sizeof(bak), "%s.bak", target) < (int)sizeof(bak)) {
+		FILE *in = fopen(target, "r");
+		if (in == NULL) {
+			rc = -errno;
+			fprintf(err, "save: cannot read %s to keep it: %s\n", target,
+				strerror(errno));
+		} else {
+			rc = commit_write_atomic(bak, &st, copy_fill, in, "save", err);
+			fclose(in);
+		}
+	}
+	if (rc == 0)
+		rc = commit_write_atomic(
+			target, had ? &st : NULL, render_fill, (void *)r, "save", err);
 	free(real);
 	return rc;
 }

@@ -148,8 +148,10 @@ int sl_router_render(const struct sl_router *r, FILE *out);
  * half-written file: a new file in the same directory (never through a
  * symlink planted there), given the old file's mode and owner (a new one:
  * 0600), fsynced, renamed over the old one, the directory fsynced. A
- * symlinked path is written where it points. 0, or a negative errno with
- * "save: ..." lines on err.
+ * symlinked path is written where it points. The file it replaces is kept
+ * as PATH.bak (written the same way, before the new one replaces it): a
+ * save is never the only copy. 0, or a negative errno with "save: ..."
+ * lines on err.
  */
 int sl_router_save_file(const struct sl_router *r, const char *path, FILE *err);
 

@@ -65,7 +65,20 @@ static void test_new_and_existing(void **state)
 	assert_null(strstr(slurp(path), "name A"));
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
-	assert_int_equal(dir_count(tmp_dir, ""), 1);
+	/* the file it replaced is kept beside it, with its mode */
+	char bak[160];
+	snprintf(bak, sizeof(bak), "%s.bak", path);
+	assert_non_null(strstr(slurp(bak), "name A"));
+	assert_int_equal(stat(bak, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(dir_count(tmp_dir, ""), 2);
+	/* the next save keeps only the one before it */
+	sl_router_free(r);
+	r = router("set vrf name C table 30\n");
+	assert_int_equal(sl_router_save_file(r, path, stderr), 0);
+	assert_non_null(strstr(slurp(bak), "name B"));
+	assert_null(strstr(slurp(bak), "name A"));
+	assert_int_equal(dir_count(tmp_dir, ""), 2);
 	sl_router_free(r);
 }
 
