@@ -553,6 +553,10 @@ static void hop_lines(struct ictx *c, const struct sl_intent_hop *h, struct sl_i
 	case SL_SRC_VRF_IMPORT:
 		add_line(w, "%s " AF_PATH " import vrf %s", pre, rt->origin_vrf);
 		break;
+	case SL_SRC_NAT:
+		add_line(w, "vrf name %s leak-nat to %s source translation address %s",
+			rt->origin_vrf, h->vrf, p);
+		break;
 	case SL_SRC_VPN_IMPORT: {
 		struct sl_rib_bgp x, o;
 		char imp[96], exp[96], one[SL_RT_STR];

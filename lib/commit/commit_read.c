@@ -188,6 +188,27 @@ void commit_bgp_free(struct sl_rib_bgp *b)
 	memset(b, 0, sizeof(*b));
 }
 
+int commit_nat_read(const struct sl_conf *conf, const char *vrf, struct sl_rib_nat *out, size_t max)
+{
+	const struct sl_conf_node *tos =
+		sl_conf_findv(conf, "vrf", "name", vrf, "leak-nat", "to", NULL);
+	const struct sl_conf_node *to;
+	size_t cur = 0, n = 0;
+
+	while (tos && (to = sl_conf_child_next(tos, &cur)) != NULL) {
+		const char *a = sl_conf_leaf_value(
+			sl_conf_child(sl_conf_child(to, "source"), "translation"), "address");
+		struct sl_prefix p;
+		if (a == NULL || sl_prefix_parse(a, &p, false) < 0)
+			continue; /* refused by validation */
+		if (n == max)
+			return -E2BIG;
+		snprintf(out[n].to, sizeof(out[n].to), "%s", sl_conf_node_name(to));
+		out[n++].pool = p;
+	}
+	return (int)n;
+}
+
 int commit_bgp_read(const struct sl_conf *conf, const char *vrf, struct sl_rib_bgp *b)
 {
 	const struct sl_conf_node *bgp, *af, *n, *rt;

@@ -249,6 +249,8 @@ static const char *return_key(enum sl_return_path r)
 		return "partial";
 	case SL_RETURN_NONE:
 		return "none";
+	case SL_RETURN_NAT:
+		return "nat";
 	default:
 		return "n/a";
 	}
@@ -264,6 +266,9 @@ static void cell_code(const struct sl_leak_reach *c, char *buf, size_t len)
 			break;
 		case SL_RETURN_PARTIAL:
 			reach = "p";
+			break;
+		case SL_RETURN_NAT:
+			reach = "N";
 			break;
 		default:
 			reach = "r";
@@ -303,6 +308,7 @@ static void matrix_text(struct show_ctx *ctx, const struct sl_leak_matrix *m)
 	fprintf(ctx->out, "Leak matrix: can FROM (row) reach TO (column) through a leaked route?\n"
 			  "  R reaches, with a return path   p reaches, partial return path\n"
 			  "  r reaches, no return path       - no leak     . same VRF\n"
+			  "  N reaches, sources translated (leak-nat): returns by the flow table\n"
 			  "  +fw the FROM->TO leak point is guarded by a firewall ruleset\n\n");
 	fprintf(ctx->out, "%-*s", (int)w + 2, "FROM \\ TO");
 	for (size_t y = 0; y < m->n_vrfs; y++)
@@ -340,6 +346,13 @@ static void matrix_text(struct show_ctx *ctx, const struct sl_leak_matrix *m)
 						"  return path: yes (%s routes every connected "
 						"prefix of %s back into it)\n",
 						m->vrfs[y], m->vrfs[x]);
+					break;
+				case SL_RETURN_NAT:
+					fprintf(ctx->out,
+						"  return path: by NAT (sources leave as %s, which "
+						"%s routes back; replies return by the flow "
+						"table)\n",
+						sl_prefix_fmt(c->nat_pool, p), m->vrfs[y]);
 					break;
 				case SL_RETURN_NA:
 					fprintf(ctx->out,
@@ -395,11 +408,14 @@ static json_t *matrix_json(const struct sl_leak_matrix *m)
 				json_decref(fw);
 				fw = json_pack("{s:s, s:b}", "ruleset", c->firewall, "enforced", 0);
 			}
+			json_t *nat =
+				c->nat ? json_pack("{s:s}", "pool", sl_prefix_fmt(c->nat_pool, p))
+				       : json_null();
 			json_array_append_new(leaks,
-				json_pack("{s:s, s:s, s:b, s:o, s:s, s:o, s:o}", "from", m->vrfs[x],
-					"to", m->vrfs[y], "reaches", c->n_prefixes > 0, "prefixes",
-					pfx, "returnPath", return_key(c->ret), "returnGaps", gaps,
-					"firewall", fw));
+				json_pack("{s:s, s:s, s:b, s:o, s:s, s:o, s:o, s:o}", "from",
+					m->vrfs[x], "to", m->vrfs[y], "reaches", c->n_prefixes > 0,
+					"prefixes", pfx, "returnPath", return_key(c->ret),
+					"returnGaps", gaps, "firewall", fw, "nat", nat));
 		}
 	}
 	return json_pack("{s:o, s:o}", "vrfs", vrfs, "leaks", leaks);
