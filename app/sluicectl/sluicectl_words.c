@@ -19,6 +19,7 @@ static const char *const daemon_show[] = {
 	"arp [vrf NAME]",
 	"fpm",
 	"conntrack [vrf NAME]",
+	"nat translations [vrf NAME]",
 	"firewall leak-points",
 	NULL,
 };

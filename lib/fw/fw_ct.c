@@ -84,8 +84,13 @@ static bool closing(uint32_t st)
 
 uint64_t fw_ct_timeout(const struct sl_fw *fw, const struct fw_ct_entry *e)
 {
-	uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
-	switch (e->key.proto) {
+	return fw_tmo_of(fw, e->key.proto, __atomic_load_n(&e->status, __ATOMIC_RELAXED));
+}
+
+/* The idle timeout of a flow of proto with CT_* status st (conntrack, NAT). */
+uint64_t fw_tmo_of(const struct sl_fw *fw, uint8_t proto, uint32_t st)
+{
+	switch (proto) {
 	case IPPROTO_TCP:
 		if (closing(st))
 			return fw->tmo[TMO_TCP_CLOSE];
