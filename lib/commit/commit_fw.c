@@ -271,7 +271,7 @@ static int nats_read(
 	if (vrfs != NULL && sl_conf_children_sorted(vrfs, &from, &n_from) < 0)
 		return -ENOMEM;
 	for (size_t i = 0; i < n_from && rc == 0; i++) {
-		struct sl_rib_nat nats[SL_RIB_NAT_MAX];
+		struct commit_nat nats[SL_RIB_NAT_MAX];
 		const char *name = sl_conf_node_name(from[i]);
 		int n = commit_nat_read(conf, name, nats, SL_RIB_NAT_MAX);
 		if (n < 0) {
@@ -279,7 +279,7 @@ static int nats_read(
 			break;
 		}
 		for (int k = 0; k < n; k++) {
-			int f = vrf_id(name, ctx), t = vrf_id(nats[k].to, ctx);
+			int f = vrf_id(name, ctx), t = vrf_id(nats[k].r.to, ctx);
 			if (f < 0 || t < 0)
 				continue; /* not in the RIB yet: a refused commit */
 			if (spec->n_nats == cap) {
@@ -295,10 +295,12 @@ static int nats_read(
 			struct sl_fw_nat_spec *x = &spec->nats[spec->n_nats++];
 			memset(x, 0, sizeof(*x));
 			snprintf(x->from, sizeof(x->from), "%s", name);
-			memcpy(x->to, nats[k].to, sizeof(x->to));
+			memcpy(x->to, nats[k].r.to, sizeof(x->to));
 			x->from_vrf = (uint32_t)f;
 			x->to_vrf = (uint32_t)t;
-			x->pool = nats[k].pool;
+			x->pool = nats[k].r.pool;
+			x->port_lo = nats[k].port_lo;
+			x->port_hi = nats[k].port_hi;
 		}
 	}
 	free(from);

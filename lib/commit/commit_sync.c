@@ -515,14 +515,17 @@ static void sync_nat(struct sync *s)
 	for (size_t i = 0; i < s->vrfs_nat.n; i++)
 		set_add(&names, s->vrfs_nat.v[i]);
 	for (size_t i = 0; i < names.n; i++) {
+		struct commit_nat cn[SL_RIB_NAT_MAX];
 		struct sl_rib_nat nats[SL_RIB_NAT_MAX];
 		const char *vrf = names.v[i];
 		/* a deleted VRF's pools go (read as none) before the VRF does */
-		int n = commit_nat_read(s->r->conf, vrf, nats, SL_RIB_NAT_MAX);
+		int n = commit_nat_read(s->r->conf, vrf, cn, SL_RIB_NAT_MAX);
 		if (n < 0) {
 			report(s, n, "leak-nat of vrf", vrf);
 			continue;
 		}
+		for (int k = 0; k < n; k++)
+			nats[k] = cn[k].r;
 		int rc = sl_rib_nat_set(s->r->rib, vrf, nats, (size_t)n);
 		if (rc != -ENOENT || n > 0)
 			report(s, rc, "leak-nat of vrf", vrf);

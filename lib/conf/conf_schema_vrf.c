@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Schema: vrf name V {table, description, protocols {static, bgp}, leak-firewall to VRF name RS,
- *   leak-nat to VRF source translation address P,
+ *   leak-nat to VRF source translation address P [port LO-HI],
  *   ip answer-across-leaks} */
 #include "conf_priv.h"
 
@@ -19,8 +19,9 @@ static const struct conf_schema s_leak_firewall = {"leak-firewall", CONF_CONTAIN
 /* source NAT at the leak point towards VRF `to` (issue 15): packets
  * leaving V into `to` take a source from the pool */
 static const struct conf_schema s_ln_address = {"address", CONF_LEAF, &conf_t_prefix};
+static const struct conf_schema s_ln_port = {"port", CONF_LEAF, &conf_t_ports};
 static const struct conf_schema s_ln_translation = {
-	"translation", CONF_CONTAINER, NULL, CONF_KIDS(&s_ln_address)};
+	"translation", CONF_CONTAINER, NULL, CONF_KIDS(&s_ln_address, &s_ln_port)};
 static const struct conf_schema s_ln_source = {
 	"source", CONF_CONTAINER, NULL, CONF_KIDS(&s_ln_translation)};
 static const struct conf_schema s_ln_to = {

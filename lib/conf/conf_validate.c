@@ -440,6 +440,17 @@ static void check_leak_nat(struct conf_vctx *v, const struct sl_conf_node *vrf,
 				vrf->name, to->name);
 			continue;
 		}
+		const char *ports = sl_conf_leaf_value(
+			sl_conf_child(sl_conf_child(to, "source"), "translation"), "port");
+		unsigned lo = 0, hi = 0;
+		char tail;
+		if (ports != NULL && sscanf(ports, "%u-%u%c", &lo, &hi, &tail) != 2 &&
+			(sscanf(ports, "%u%c", &lo, &tail) != 1 || (hi = lo) == 0))
+			ERR(v, l,
+				"vrf %s leak-nat to %s: port '%s' is not one range (valid: LO-HI "
+				"or N, "
+				"1..65535)",
+				vrf->name, to->name, ports);
 		if (p.len < 16) {
 			char ps[SL_PREFIX_STR];
 			ERR(v, l,

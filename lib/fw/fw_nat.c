@@ -224,7 +224,11 @@ int fw_nat_build(struct sl_fw_set *s, const struct sl_fw_spec *spec)
 		p->addr = n->pool.addr + (size >= 4 ? 1 : 0);
 		p->n_addr = size >= 4 ? size - 2 : size;
 		p->port_lo = NAT_PORT_LO;
-		p->n_port = (uint16_t)(65536 - NAT_PORT_LO - 1);
+		p->n_port = (uint16_t)(65535 - NAT_PORT_LO + 1);
+		if (n->port_lo != 0 && n->port_hi >= n->port_lo) {
+			p->port_lo = n->port_lo;
+			p->n_port = (uint16_t)(n->port_hi - n->port_lo + 1);
+		}
 		uint32_t key = p->from << 16 | p->to;
 		for (uint32_t h = pool_hash(key);; h++) {
 			uint32_t at = h & s->pool_mask;

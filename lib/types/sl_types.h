@@ -226,6 +226,7 @@ struct sl_fw_nat_spec {
 	char from[SL_NAME_MAX], to[SL_NAME_MAX];
 	uint32_t from_vrf, to_vrf; /* VRF ids */
 	struct sl_prefix pool;
+	uint16_t port_lo, port_hi; /* `port LO-HI`; 0, 0: lib/fw's default, 1024-65535 */
 };
 
 struct sl_fw_spec {

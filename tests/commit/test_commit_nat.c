@@ -107,6 +107,18 @@ static void test_pool_routes(void **state)
 	assert_int_equal(spec->nats[0].pool.addr, 0x64400100u);
 	assert_int_equal(spec->nats[0].pool.len, 24);
 	assert_int_equal(spec->nats[1].pool.addr, 0x64400200u);
+	assert_int_equal(spec->nats[0].port_lo, 0); /* unset: lib/fw's default */
+	sl_fw_spec_free(spec);
+	struct sl_errors e = {0};
+	assert_int_equal(sl_router_apply(r,
+				 "set vrf name CUSTOMER-B leak-nat to SHARED source translation "
+				 "port 2000-2007\n",
+				 &e, NULL),
+		0);
+	assert_int_equal(sl_router_fw_spec(r, &spec, &msgs), 0);
+	assert_int_equal(spec->nats[1].port_lo, 2000);
+	assert_int_equal(spec->nats[1].port_hi, 2007);
+	sl_errors_free(&e);
 	sl_fw_spec_free(spec);
 	sl_errors_free(&msgs);
 	sl_router_free(r);
@@ -200,6 +212,11 @@ static void test_validation(void **state)
 		{"set vrf name CUSTOMER-A leak-nat to SHARED source translation address "
 		 "100.64.9.1/24\n",
 			"host bits"},
+		{"set vrf name CUSTOMER-A leak-nat to SHARED source translation address "
+		 "100.64.9.0/24\n"
+		 "set vrf name CUSTOMER-A leak-nat to SHARED source translation port "
+		 "2000-2010,3000\n",
+			"is not one range"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct sl_router *r = router_with(base,

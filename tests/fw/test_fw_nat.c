@@ -441,6 +441,37 @@ static void test_pool_exhaustion(void **state)
 	sl_fw_free(fw);
 }
 
+/* A /32 pool of 8 ports: exactly 8 flows towards one peer, the 9th and
+ * 10th dropped and counted; towards another peer the 8 pairs are free. */
+static void test_small_pool(void **state)
+{
+	(void)state;
+	struct sl_fw *fw =
+		nat_fw("set vrf name CUST-A leak-nat to SHARED source translation address "
+		       "100.64.9.1/32\n"
+		       "set vrf name CUST-A leak-nat to SHARED source translation port 2000-2007\n",
+			64);
+	uint32_t seen = 0;
+	for (uint16_t i = 0; i < 10; i++) {
+		struct fwt_pkt p = rand_pkt(
+			IPPROTO_UDP, 0x0a000002, (uint16_t)(5000 + i), 0x0a64000a, 53, 0, 0);
+		uint8_t d = out1(fw, 0, &p, V_A, V_S);
+		assert_int_equal(d, i < 8 ? 0 : SL_FW_DROP);
+		if (d == 0) {
+			uint16_t port = rd16(p.b + 20);
+			assert_int_equal(sl_rd32(p.b + 12), 0x64400901u);
+			assert_true(port >= 2000 && port <= 2007);
+			assert_false(seen & (1u << (port - 2000)));
+			seen |= 1u << (port - 2000);
+		}
+	}
+	assert_int_equal(seen, 0xff);
+	assert_int_equal(stats(fw).nat_exhausted, 2);
+	struct fwt_pkt o = rand_pkt(IPPROTO_UDP, 0x0a000002, 5000, 0x0a64000b, 53, 0, 0);
+	assert_int_equal(out1(fw, 0, &o, V_A, V_S), 0);
+	sl_fw_free(fw);
+}
+
 /* UDP: 30 s unreplied, 180 s replied; TCP established 7200 s; an expired
  * flow's reply is dropped, its pair free again. */
 static void test_expiry(void **state)
@@ -499,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_no_flow_and_untranslatable),
 		cmocka_unit_test(test_icmp_error_back),
 		cmocka_unit_test(test_pool_exhaustion),
+		cmocka_unit_test(test_small_pool),
 		cmocka_unit_test(test_expiry),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
