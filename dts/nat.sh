@@ -120,5 +120,13 @@ check "B's first flow still translates both ways" \
 check "A is not affected by B's pool" topo_in a "$PY" "$PEER" udp "$DNS" 53 40054 A2 2
 check "show nat translations counts the exhaustion" output_matches \
 	"[1-9][0-9]* nat_pool_exhausted" topo_ctl show nat translations
+TELEMETRY=${DPDK_TELEMETRY:-$(command -v dpdk-telemetry.py || echo /usr/bin/dpdk-telemetry.py)}
+if [ -x "$TELEMETRY" ]; then
+	ex=$(counter natPoolExhausted)
+	tel=$(printf '/sluice/firewall/stats\n' | "$TELEMETRY" -f "$TOPO_P" |
+		"$PY" -c "import json,sys; r=list(json.loads(sys.stdin.readline()).values())[0]; print(r['nat_pool_exhausted'], r['nat_entries'] > 0)")
+	check "telemetry /sluice/firewall/stats: nat_pool_exhausted = $ex, flows in use ($tel)" \
+		test "$tel" = "$ex True"
+fi
 
 dts_finish
