@@ -200,8 +200,8 @@ void sl_fw_counters_clear(struct sl_fw *fw)
 		}
 	}
 	lstats_sum(fw, &fw->lstats_cleared);
-	fw->ct_expired_cleared = fw->ct_expired;
-	fw->nat_expired_cleared = fw->nat_expired;
+	fw->ct_reap.expired_cleared = fw->ct_reap.expired;
+	fw->nat_reap.expired_cleared = fw->nat_reap.expired;
 }
 
 void sl_fw_stats_get(const struct sl_fw *fw, struct sl_fw_stats *st)
@@ -222,8 +222,8 @@ void sl_fw_stats_get(const struct sl_fw *fw, struct sl_fw_stats *st)
 	st->ct_hits = sum.ct_hits - c->ct_hits;
 	st->ct_related = sum.ct_related - c->ct_related;
 	st->ct_full = sum.ct_full - c->ct_full;
-	st->ct_expired = fw->ct_expired - fw->ct_expired_cleared;
-	st->ct_entries = __atomic_load_n(&fw->ct_count, __ATOMIC_RELAXED) - fw->n_dead;
+	st->ct_expired = fw->ct_reap.expired - fw->ct_reap.expired_cleared;
+	st->ct_entries = __atomic_load_n(&fw->ct_count, __ATOMIC_RELAXED) - fw->ct_reap.n;
 	st->ct_max = fw->ct_max;
 	st->nat_out = sum.nat_out - c->nat_out;
 	st->nat_in = sum.nat_in - c->nat_in;
@@ -232,8 +232,8 @@ void sl_fw_stats_get(const struct sl_fw *fw, struct sl_fw_stats *st)
 	st->nat_full = sum.nat_full - c->nat_full;
 	st->nat_no_flow = sum.nat_no_flow - c->nat_no_flow;
 	st->nat_untranslatable = sum.nat_untranslatable - c->nat_untranslatable;
-	st->nat_expired = fw->nat_expired - fw->nat_expired_cleared;
-	st->nat_entries = fw->nat_max - fw->n_nat_free - fw->n_nat_dead;
+	st->nat_expired = fw->nat_reap.expired - fw->nat_reap.expired_cleared;
+	st->nat_entries = fw->nat_max - fw->n_nat_free - fw->nat_reap.n;
 	st->nat_max = fw->nat_max;
 	if (s != NULL) {
 		st->rulesets = s->n_rulesets;

@@ -262,6 +262,8 @@ static inline const struct fw_nat_pool *pool_find(
 
 /* ---- the flow table ----------------------------------------------------- */
 
+static const struct fw_reap_ops nat_ops;
+
 int fw_nat_init(struct sl_fw *fw, const struct sl_fw_config *cfg)
 {
 	char name[RTE_HASH_NAMESIZE];
@@ -286,8 +288,8 @@ int fw_nat_init(struct sl_fw *fw, const struct sl_fw_config *cfg)
 	fw->nat_entries = rte_zmalloc_socket("slfw_nat_entries",
 		sizeof(*fw->nat_entries) * fw->nat_max, RTE_CACHE_LINE_SIZE, cfg->socket_id);
 	fw->nat_free = rte_malloc("slfw_nat_free", sizeof(uint32_t) * fw->nat_max, 0);
-	fw->nat_dead = rte_malloc("slfw_nat_dead", sizeof(uint32_t) * fw->nat_max, 0);
-	if (fw->nat_entries == NULL || fw->nat_free == NULL || fw->nat_dead == NULL)
+	if (fw->nat_entries == NULL || fw->nat_free == NULL ||
+		fw_reap_init(&fw->nat_reap, &nat_ops, fw->nat_max) < 0)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < fw->nat_max; i++)
 		fw->nat_free[i] = fw->nat_max - 1 - i;
@@ -301,9 +303,9 @@ void fw_nat_fini(struct sl_fw *fw)
 	fw->nat = NULL;
 	rte_free(fw->nat_entries);
 	rte_free(fw->nat_free);
-	rte_free(fw->nat_dead);
+	fw_reap_fini(&fw->nat_reap);
 	fw->nat_entries = NULL;
-	fw->nat_free = fw->nat_dead = NULL;
+	fw->nat_free = NULL;
 }
 
 /* A packet's key as it arrives (dir 0: from FROM's host; 1: in TO for the
@@ -484,8 +486,9 @@ static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_poo
 				   : -ENOSPC;
 	if (e->pos[1] < 0) { /* the hash is full (cannot be, with 2 keys a slot) */
 		if (e->pos[0] >= 0) {
+			/* a reader may have found k: the slot is not reused (the
+			 * reaper's list is the control thread's); one slot lost */
 			rte_hash_del_key(fw->nat, k);
-			fw->nat_dead[fw->n_nat_dead++] = idx; /* freed after a grace period */
 			__atomic_store_n(&e->claim, CT_DEAD, __ATOMIC_RELEASE);
 		} else {
 			fw->nat_free[fw->n_nat_free++] = idx;
@@ -661,91 +664,63 @@ void sl_fw_nat_in(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const u
 
 /* ---- expiry (control thread) -------------------------------------------- */
 
-static void nat_release(struct sl_fw *fw, bool wait)
+static uint64_t *nat_live(struct sl_fw *fw, uint32_t idx)
 {
-	if (fw->n_nat_pending == 0)
-		return;
-	if (fw->qsbr != NULL && rte_rcu_qsbr_check(fw->qsbr, fw->nat_token, wait) != 1)
-		return;
+	struct fw_nat_entry *e = &fw->nat_entries[idx];
+	return __atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) == CT_LIVE ? &e->last_seen : NULL;
+}
+
+static uint64_t nat_timeout_at(const struct sl_fw *fw, uint32_t idx)
+{
+	const struct fw_nat_entry *e = &fw->nat_entries[idx];
+	return fw_tmo_of(fw, e->out.proto, __atomic_load_n(&e->status, __ATOMIC_RELAXED));
+}
+
+static void nat_unlink(struct sl_fw *fw, uint32_t idx)
+{
+	struct fw_nat_entry *e = &fw->nat_entries[idx];
+	__atomic_store_n(&e->claim, CT_DEAD, __ATOMIC_RELEASE);
+	rte_hash_del_key(fw->nat, &e->out);
+	rte_hash_del_key(fw->nat, &e->in);
+}
+
+/* Key positions and the entry back to the free stack, under nat_lock (a
+ * worker's nat_create pops it). */
+static void nat_release(struct sl_fw *fw, const uint32_t *idx, uint32_t n)
+{
 	rte_spinlock_lock(&fw->nat_lock);
-	for (uint32_t i = 0; i < fw->n_nat_pending; i++) {
-		uint32_t idx = fw->nat_dead[i];
-		struct fw_nat_entry *e = &fw->nat_entries[idx];
+	for (uint32_t i = 0; i < n; i++) {
+		struct fw_nat_entry *e = &fw->nat_entries[idx[i]];
 		for (int k = 0; k < 2; k++)
 			if (e->pos[k] >= 0)
 				rte_hash_free_key_with_position(fw->nat, e->pos[k]);
 		__atomic_store_n(&e->claim, CT_FREE, __ATOMIC_RELEASE);
-		fw->nat_free[fw->n_nat_free++] = idx;
+		fw->nat_free[fw->n_nat_free++] = idx[i];
 	}
-	memmove(fw->nat_dead, fw->nat_dead + fw->n_nat_pending,
-		(fw->n_nat_dead - fw->n_nat_pending) * sizeof(*fw->nat_dead));
-	fw->n_nat_dead -= fw->n_nat_pending;
-	fw->n_nat_pending = 0;
 	rte_spinlock_unlock(&fw->nat_lock);
 }
 
-static void nat_batch(struct sl_fw *fw)
+static rte_spinlock_t *nat_lock_of(struct sl_fw *fw)
 {
-	if (fw->n_nat_pending > 0 || fw->n_nat_dead == 0)
-		return;
-	fw->n_nat_pending = fw->n_nat_dead;
-	if (fw->qsbr != NULL)
-		fw->nat_token = rte_rcu_qsbr_start(fw->qsbr);
+	return &fw->nat_lock;
 }
 
-/* Unlink entry idx if its last_seen is still seen (any, when force). */
-static bool nat_kill(struct sl_fw *fw, uint32_t idx, uint64_t seen, bool force)
-{
-	struct fw_nat_entry *e = &fw->nat_entries[idx];
-	bool taken = true;
-	rte_spinlock_lock(&fw->nat_lock);
-	if (force)
-		__atomic_store_n(&e->last_seen, CT_SEEN_KILLED, __ATOMIC_RELAXED);
-	else
-		taken = __atomic_compare_exchange_n(&e->last_seen, &seen, CT_SEEN_KILLED, false,
-			__ATOMIC_RELAXED, __ATOMIC_RELAXED);
-	if (taken) {
-		__atomic_store_n(&e->claim, CT_DEAD, __ATOMIC_RELEASE);
-		rte_hash_del_key(fw->nat, &e->out);
-		rte_hash_del_key(fw->nat, &e->in);
-		fw->nat_dead[fw->n_nat_dead++] = idx;
-	}
-	rte_spinlock_unlock(&fw->nat_lock);
-	return taken;
-}
+static const struct fw_reap_ops nat_ops = {
+	.live = nat_live,
+	.timeout = nat_timeout_at,
+	.unlink = nat_unlink,
+	.release = nat_release,
+	.lock = nat_lock_of,
+};
 
 unsigned sl_fw_nat_sweep(struct sl_fw *fw, uint64_t now, uint32_t budget)
 {
-	unsigned deleted = 0;
-	nat_release(fw, false);
-	budget = RTE_MIN(budget, fw->nat_max);
-	for (uint32_t i = 0; i < budget; i++) {
-		uint32_t idx = fw->nat_cursor;
-		struct fw_nat_entry *e = &fw->nat_entries[idx];
-		fw->nat_cursor = idx + 1 == fw->nat_max ? 0 : idx + 1;
-		if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) != CT_LIVE)
-			continue;
-		uint64_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
-		uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
-		if ((int64_t)(now - seen) <= (int64_t)fw_tmo_of(fw, e->out.proto, st))
-			continue;
-		deleted += nat_kill(fw, idx, seen, false);
-	}
-	fw->nat_expired += deleted;
-	nat_batch(fw);
-	nat_release(fw, false);
-	nat_batch(fw);
-	return deleted;
+	return fw_reap_sweep(fw, &fw->nat_reap, now, budget);
 }
 
 void sl_fw_nat_flush(struct sl_fw *fw)
 {
-	nat_release(fw, true);
-	for (uint32_t idx = 0; idx < fw->nat_max; idx++)
-		if (__atomic_load_n(&fw->nat_entries[idx].claim, __ATOMIC_ACQUIRE) == CT_LIVE)
-			nat_kill(fw, idx, 0, true);
-	nat_batch(fw);
-	nat_release(fw, true);
+	fw_reap_flush(fw, &fw->nat_reap);
 }
 
 size_t sl_fw_nat_foreach(const struct sl_fw *fw, uint64_t now, uint32_t vrf_id, size_t max,

@@ -163,6 +163,30 @@ struct fw_nat_entry {
 	int32_t pos[2]; /* hash positions of out and in, freed after a grace period */
 } __rte_cache_aligned;
 
+/* ---- expiry, shared by conntrack and NAT (fw_ct.c) ---------------------
+ * The sweeper walks a table's slots from cursor, kills the live entries
+ * idle past their timeout (a CAS of last_seen to CT_SEEN_KILLED decides
+ * against a worker's refresh) and releases killed slots only after a
+ * grace period: v[0..n_pending) are covered by token. */
+struct sl_fw;
+struct fw_reap_ops {
+	/* slot pos's last_seen when it holds a live entry; NULL otherwise */
+	uint64_t *(*live)(struct sl_fw *fw, uint32_t pos);
+	uint64_t (*timeout)(const struct sl_fw *fw, uint32_t pos);
+	/* unlink pos from the table (under the table's lock, taken by kill) */
+	void (*unlink)(struct sl_fw *fw, uint32_t pos);
+	/* give slots pos[0..n) back (their grace period ended) */
+	void (*release)(struct sl_fw *fw, const uint32_t *pos, uint32_t n);
+	rte_spinlock_t *(*lock)(struct sl_fw *fw);
+};
+struct fw_reap {
+	const struct fw_reap_ops *ops;
+	uint32_t slots, cursor;
+	uint32_t *v, n, n_pending;
+	uint64_t token;
+	uint64_t expired, expired_cleared;
+};
+
 /* Per-lcore statistics (each lcore writes its own line). */
 struct fw_lstats {
 	uint64_t checked, classified, accepted, dropped, rejected, unguarded;
@@ -189,13 +213,7 @@ struct sl_fw {
 	uint32_t n_lcores;
 	struct fw_lstats *lstats; /* [n_lcores] */
 	struct fw_lstats lstats_cleared;
-	/* sweeper (control thread) */
-	uint32_t sweep_cursor;
-	uint32_t *dead; /* positions deleted, waiting for a grace period */
-	uint32_t n_dead, dead_cap;
-	uint32_t n_pending; /* dead[0..n_pending) are covered by dead_token */
-	uint64_t dead_token;
-	uint64_t ct_expired, ct_expired_cleared;
+	struct fw_reap ct_reap; /* the sweeper (control thread) */
 	uint64_t build_ns;
 	uint32_t acl_gen; /* rte_acl context names must be unique */
 	/* NAT flows (fw_nat.c): created under nat_lock, read lock-free */
@@ -205,10 +223,7 @@ struct sl_fw {
 	uint32_t *nat_free; /* free entry indexes (a stack, under nat_lock) */
 	uint32_t n_nat_free;
 	rte_spinlock_t nat_lock;
-	uint32_t nat_cursor; /* sweeper */
-	uint32_t *nat_dead, n_nat_dead, n_nat_pending;
-	uint64_t nat_token;
-	uint64_t nat_expired, nat_expired_cleared;
+	struct fw_reap nat_reap;
 };
 
 enum fw_tmo {
@@ -226,6 +241,13 @@ int fw_ct_init(struct sl_fw *fw, const struct sl_fw_config *cfg);
 void fw_ct_fini(struct sl_fw *fw);
 uint64_t fw_ct_timeout(const struct sl_fw *fw, const struct fw_ct_entry *e);
 uint64_t fw_tmo_of(const struct sl_fw *fw, uint8_t proto, uint32_t st);
+/* The reaper r of a table of slots slots; 0 or -ENOMEM. */
+int fw_reap_init(struct fw_reap *r, const struct fw_reap_ops *ops, uint32_t slots);
+void fw_reap_fini(struct fw_reap *r);
+/* Kill slot pos if its last_seen is still seen (any, when force). */
+bool fw_reap_kill(struct sl_fw *fw, struct fw_reap *r, uint32_t pos, uint64_t seen, bool force);
+unsigned fw_reap_sweep(struct sl_fw *fw, struct fw_reap *r, uint64_t now, uint32_t budget);
+void fw_reap_flush(struct sl_fw *fw, struct fw_reap *r);
 
 /* fw_nat.c */
 int fw_nat_init(struct sl_fw *fw, const struct sl_fw_config *cfg);
