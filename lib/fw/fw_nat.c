@@ -481,11 +481,13 @@ static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_poo
 	e->created = now;
 	__atomic_store_n(&e->status, status, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
-	e->pos[0] = rte_hash_add_key_data(fw->nat, k, (void *)(uintptr_t)idx);
-	e->pos[1] = e->pos[0] >= 0 ? rte_hash_add_key_data(fw->nat, &in, (void *)(uintptr_t)idx)
-				   : -ENOSPC;
-	if (e->pos[1] < 0) { /* the hash is full (cannot be, with 2 keys a slot) */
-		if (e->pos[0] >= 0) {
+	/* rte_hash_add_key_data answers 0, not the key's position: the
+	 * positions to free come from the deletion (nat_unlink) */
+	e->pos[0] = e->pos[1] = -1;
+	int a0 = rte_hash_add_key_data(fw->nat, k, (void *)(uintptr_t)idx);
+	int a1 = a0 == 0 ? rte_hash_add_key_data(fw->nat, &in, (void *)(uintptr_t)idx) : -ENOSPC;
+	if (a1 != 0) { /* the hash is full (cannot be, with 2 keys a slot) */
+		if (a0 == 0) {
 			/* a reader may have found k: the slot is not reused (the
 			 * reaper's list is the control thread's); one slot lost */
 			rte_hash_del_key(fw->nat, k);
@@ -680,8 +682,9 @@ static void nat_unlink(struct sl_fw *fw, uint32_t idx)
 {
 	struct fw_nat_entry *e = &fw->nat_entries[idx];
 	__atomic_store_n(&e->claim, CT_DEAD, __ATOMIC_RELEASE);
-	rte_hash_del_key(fw->nat, &e->out);
-	rte_hash_del_key(fw->nat, &e->in);
+	/* lock-free readers: the key slots are freed after the grace period */
+	e->pos[0] = rte_hash_del_key(fw->nat, &e->out);
+	e->pos[1] = rte_hash_del_key(fw->nat, &e->in);
 }
 
 /* Key positions and the entry back to the free stack, under nat_lock (a

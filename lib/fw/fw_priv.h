@@ -160,7 +160,7 @@ struct fw_nat_entry {
 	uint32_t status; /* CT_REPLIED, CT_FIN_*, CT_RST */
 	uint8_t claim; /* CT_FREE..CT_DEAD */
 	struct fw_nat_key out, in; /* in.addr[1], in.port[1]: the pool address and port */
-	int32_t pos[2]; /* hash positions of out and in, freed after a grace period */
+	int32_t pos[2]; /* hash positions of out and in once unlinked, freed after a grace period */
 } __rte_cache_aligned;
 
 /* ---- expiry, shared by conntrack and NAT (fw_ct.c) ---------------------
