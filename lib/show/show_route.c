@@ -8,7 +8,7 @@
 
 static const char legend[] =
 	"Codes: C - connected, L - local, S - static, B - BGP (FRR, or route-target / vrf "
-	"import), O - OSPF,\n"
+	"import), O - OSPF, N - NAT pool (leak-nat),\n"
 	"       > - selected route, * - FIB route, i - inactive (next hop unresolved)\n"
 	"       (vrf X) - leaked: forwarding continues in VRF X\n";
 
