@@ -268,6 +268,30 @@ static void test_matrix(void **state)
 	sl_router_free(r);
 }
 
+/* A require intent's return path holds by NAT: removing the leak-nat
+ * would break it, so that commit is refused. */
+static void test_require_intent(void **state)
+{
+	(void)state;
+	struct sl_router *r = router_with(base, nat);
+	struct sl_errors e = {0};
+	assert_int_equal(
+		sl_router_apply(r,
+			"set policy intent A-DNS require from CUSTOMER-A to SHARED address "
+			"10.100.0.10\n",
+			&e, NULL),
+		0);
+	assert_int_not_equal(
+		sl_router_apply(r, "delete vrf name CUSTOMER-A leak-nat\n", &e, NULL), 0);
+	bool named = false;
+	for (size_t i = 0; i < e.n; i++)
+		named |= strstr(e.v[i].msg, "no return path") != NULL;
+	assert_true(named);
+	assert_int_equal(route_of(r, "SHARED", "100.64.1.0/24").n, 1); /* nothing changed */
+	sl_errors_free(&e);
+	sl_router_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_collision_rollback),
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_matrix),
+		cmocka_unit_test(test_require_intent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
