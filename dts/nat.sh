@@ -46,6 +46,8 @@ check "SHARED routes A's pool back into CUSTOMER-A, by itself" output_matches \
 	"^N>\* 100\.64\.1\.0/24 .*\(vrf CUSTOMER-A\)" topo_ctl show ip route vrf SHARED
 check "SHARED has no route for the customers' 10.0.0.0/24" dts_not output_matches \
 	"10\.0\.0\.0/24" topo_ctl show ip route vrf SHARED
+check "show leak vrf SHARED: the NAT pools it routes back" output_matches \
+	"100\.64\.1\.0/24 +sources of CUSTOMER-A" topo_ctl show leak vrf SHARED
 check "show leak matrix: the NATed leak has its return path by construction" output_matches \
 	"return path: by NAT \(sources leave as 100\.64\.2\.1/32" topo_ctl show leak matrix
 

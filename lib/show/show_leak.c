@@ -76,6 +76,34 @@ static size_t group_count(const struct show_by_vrf *g, uint32_t id)
 	return g->first[id + 1] - g->first[id];
 }
 
+/* The NAT pools a VRF routes back (`leak-nat` of another VRF into it): not
+ * leaks it received, but what its hosts' replies to a NATed customer take. */
+struct nat_pools {
+	struct show_ctx *ctx;
+	json_t *arr; /* NULL: text */
+	bool titled;
+};
+
+static int nat_pool_cb(const struct sl_route *rt, void *arg)
+{
+	struct nat_pools *n = arg;
+	char p[SL_PREFIX_STR];
+	if (rt->source != SL_SRC_NAT)
+		return 0;
+	sl_prefix_fmt(rt->prefix, p);
+	if (n->arr != NULL) {
+		json_array_append_new(n->arr, json_pack("{s:s, s:s, s:b}", "pool", p, "from",
+						      rt->origin_vrf, "selected", rt->selected));
+		return 0;
+	}
+	if (!n->titled)
+		fprintf(n->ctx->out, "  NAT pools (leak-nat; replies return by the flow table):\n");
+	n->titled = true;
+	fprintf(n->ctx->out, "    %-18s sources of %s%s\n", p, rt->origin_vrf,
+		rt->selected ? "" : " (not selected)");
+	return 0;
+}
+
 static void vrf_text(struct show_ctx *ctx, const char *vrf, uint32_t id,
 	const struct sl_leak_audit *a, const struct leak_index *x)
 {
@@ -99,6 +127,8 @@ static void vrf_text(struct show_ctx *ctx, const char *vrf, uint32_t id,
 		fprintf(ctx->out, "    %-18s from %-12s by %-34s %s\n", sl_prefix_fmt(f->prefix, p),
 			f->origin, f->detail, text);
 	}
+	struct nat_pools n = {.ctx = ctx};
+	sl_rib_route_foreach(ctx->rib, vrf, nat_pool_cb, &n);
 }
 
 static json_t *received_json(const struct sl_leak *l)
@@ -150,15 +180,18 @@ static json_t *refused_json(const struct sl_leak_refused *f)
 	return o;
 }
 
-static json_t *vrf_json(
-	const char *vrf, uint32_t id, const struct sl_leak_audit *a, const struct leak_index *x)
+static json_t *vrf_json(struct show_ctx *ctx, const char *vrf, uint32_t id,
+	const struct sl_leak_audit *a, const struct leak_index *x)
 {
 	json_t *recv = json_array(), *ref = json_array();
+	struct nat_pools n = {.ctx = ctx, .arr = json_array()};
+	sl_rib_route_foreach(ctx->rib, vrf, nat_pool_cb, &n);
 	for (size_t k = x->recv.first[id]; k < x->recv.first[id + 1]; k++)
 		json_array_append_new(recv, received_json(&a->received[x->recv.order[k]]));
 	for (size_t k = x->ref.first[id]; k < x->ref.first[id + 1]; k++)
 		json_array_append_new(ref, refused_json(&a->refused[x->ref.order[k]]));
-	return json_pack("{s:s, s:o, s:o}", "name", vrf, "received", recv, "refused", ref);
+	return json_pack("{s:s, s:o, s:o, s:o}", "name", vrf, "received", recv, "refused", ref,
+		"natPools", n.arr);
 }
 
 struct vrf_walk {
@@ -176,7 +209,7 @@ static int vrf_cb(const struct sl_vrf_info *vi, void *arg)
 	if (!any && strcmp(vi->name, SL_VRF_DEFAULT) == 0)
 		return 0;
 	if (w->arr != NULL)
-		json_array_append_new(w->arr, vrf_json(vi->name, vi->id, w->a, w->x));
+		json_array_append_new(w->arr, vrf_json(w->ctx, vi->name, vi->id, w->a, w->x));
 	else
 		vrf_text(w->ctx, vi->name, vi->id, w->a, w->x);
 	return 0;
@@ -218,7 +251,7 @@ static int cmd_leak(struct show_ctx *ctx, int argc, char **argv)
 		/* the audit found it: the RIB holds it */
 		uint32_t id = sl_rib_vrf_info(ctx->rib, vrf, &vi) == 0 ? vi.id : SL_VRF_MAX;
 		if (w.arr != NULL)
-			json_array_append_new(w.arr, vrf_json(vrf, id, &a, &x));
+			json_array_append_new(w.arr, vrf_json(ctx, vrf, id, &a, &x));
 		else
 			vrf_text(ctx, vrf, id, &a, &x);
 	} else {

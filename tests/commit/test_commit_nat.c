@@ -7,12 +7,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "sl_audit.h"
 #include "sl_commit.h"
+#include "sl_show.h"
 
 /* two customers numbered alike, both reaching SHARED through a static leak */
 static const char base[] =
@@ -268,6 +270,40 @@ static void test_matrix(void **state)
 	sl_router_free(r);
 }
 
+/* `show` of one line's words into a string (free it). */
+static char *show(const struct sl_router *r, char *line)
+{
+	char *argv[16], *buf = NULL, *save = NULL;
+	int argc = 0;
+	size_t len = 0;
+	for (char *w = strtok_r(line, " ", &save); w && argc < 16; w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	FILE *out = open_memstream(&buf, &len);
+	assert_int_equal(sl_show_exec(r, argc, argv, false, out, stderr), 0);
+	fclose(out);
+	return buf;
+}
+
+/* What the shows say of a NATed leak: the pool route, the audit's pools,
+ * the matrix's N. */
+static void test_shows(void **state)
+{
+	(void)state;
+	struct sl_router *r = router_with(base, nat);
+	char l1[] = "show ip route vrf SHARED", l2[] = "show leak vrf SHARED",
+	     l3[] = "show leak matrix";
+	char *t = show(r, l1);
+	assert_non_null(strstr(t, "N>* 100.64.1.0/24 [1/0] source nat pool (vrf CUSTOMER-A)"));
+	free(t);
+	t = show(r, l2);
+	assert_non_null(strstr(t, "100.64.2.0/24      sources of CUSTOMER-B"));
+	free(t);
+	t = show(r, l3);
+	assert_non_null(strstr(t, "return path: by NAT (sources leave as 100.64.1.0/24"));
+	free(t);
+	sl_router_free(r);
+}
+
 /* A require intent's return path holds by NAT: removing the leak-nat
  * would break it, so that commit is refused. */
 static void test_require_intent(void **state)
@@ -301,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_require_intent),
+		cmocka_unit_test(test_shows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
