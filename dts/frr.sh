@@ -10,9 +10,9 @@
 # and, since the peer came back without 198.51.100.0/24 while FRR was down,
 # sluice sweeps that stale route; sluiced restarting gets the (full) table
 # back when zebra reconnects; one prefix withdrawn through exabgp's API leaves sluice's FIB
-# within 1 s. Not checked: a leak of BGP routes into a customer VRF (zebra
-# without kernel VRF devices sends only table 254, and sluice's leak policy
-# has no default-VRF exporter). The BGP session does not cross sluice:
+# within 1 s. The default VRF's BGP routes leak into CUSTOMER-B by
+# route-target (`protocols bgp address-family`), filtered by an import
+# route-map, and the withdrawal withdraws the leak. The BGP session does not cross sluice:
 # control-plane interfaces are not built yet (issue 13). Skipped without frr
 # or exabgp.
 #
@@ -49,11 +49,28 @@ frr_down() {
 }
 trap 'rc=$?; frr_down; (exit $rc); dts_cleanup' EXIT
 
+# CUSTOMER-B gets the one BGP route its import route-map admits from the
+# default VRF (route-target 65000:254 exported by `protocols bgp
+# address-family`), and the default VRF routes back to B's subnet (a static
+# leak: a `B` route there would change the BGP counts below).
 cat >"$TOPO_RUN/sluiced.conf" <<CONF
 set interfaces ethernet eth1 address 10.1.0.1/24
 set interfaces ethernet eth4 address 203.0.113.2/24
 set protocols fpm address $fpm_addr
 set protocols fpm port $port
+set vrf name CUSTOMER-B table 20
+set interfaces ethernet eth2 vrf CUSTOMER-B
+set interfaces ethernet eth2 address 10.2.0.1/24
+set protocols static route 10.2.0.0/24 interface eth2 vrf CUSTOMER-B
+set protocols bgp system-as 65000
+set protocols bgp address-family ipv4-unicast route-target vpn export 65000:254
+set policy prefix-list BGP-198 rule 10 action permit
+set policy prefix-list BGP-198 rule 10 prefix 198.51.100.0/24
+set policy route-map FROM-DEFAULT rule 10 action permit
+set policy route-map FROM-DEFAULT rule 10 match ip address prefix-list BGP-198
+set vrf name CUSTOMER-B protocols bgp system-as 65000
+set vrf name CUSTOMER-B protocols bgp address-family ipv4-unicast route-target vpn import 65000:254
+set vrf name CUSTOMER-B protocols bgp address-family ipv4-unicast route-map vpn import FROM-DEFAULT
 CONF
 
 # namespaces: root <-> frr (FPM), frr <-> peer (BGP)
@@ -169,7 +186,7 @@ fpm_connects() { topo_ctl --json show fpm | /usr/bin/python3 -c 'import json,sys
 topo_sluiced_start "$TOPO_RUN/sluiced.conf"
 topo_wait_ready || exit 1
 topo_hosts_up
-for h in a inet; do topo_in "$h" ping -n -c 1 -W 2 "${TOPO_GW[$h]}" >/dev/null 2>&1; done
+for h in a b inet; do topo_in "$h" ping -n -c 1 -W 2 "${TOPO_GW[$h]}" >/dev/null 2>&1; done
 check "FRR starts (zebra with dplane_fpm_nl, bgpd)" frr_start
 check_not "without BGP, a cannot reach 198.51.100.1" topo_ping a 198.51.100.1 1
 peer_start
@@ -177,6 +194,13 @@ check "zebra streams 10,001 BGP routes into the default VRF" wait_routes 10001 3
 check "as FRR's format" output_matches '^B>\* 198\.51\.100\.0/24 \[20/0\] via 203\.0\.113\.1, eth4' \
 	topo_ctl show ip route
 check "a reaches 198.51.100.1 through the BGP route" topo_ping a 198.51.100.1 2
+check "CUSTOMER-B holds the BGP route its route-map admits, leaked from default" output_matches \
+	'^B>\* 198\.51\.100\.0/24 \[20/0\] via 203\.0\.113\.1, eth4 \(vrf default\)' \
+	topo_ctl show ip route vrf CUSTOMER-B
+check "... and none of the other 10,000" test "$(topo_ctl show ip route vrf CUSTOMER-B | grep -c '^B>\*')" = 1
+check "the leak audit lists it" output_matches '198\.51\.100\.0/24 +from default +by route-target' \
+	topo_ctl show leak vrf CUSTOMER-B
+check "b (CUSTOMER-B) reaches 198.51.100.1 through the leaked BGP route" topo_ping b 198.51.100.1 2
 check "show fpm: connected, nothing refused" output_matches \
 	'results: installed [0-9]+ unknown-table 0 refused 0 out-of-memory 0 fib-full 0' topo_ctl show fpm
 
@@ -198,6 +222,9 @@ check "198.51.100.0/24 leaves sluice's FIB within 1 s" gone_within 1000
 echo "gone after $(cat "$zdir/gone.ms" 2>/dev/null) ms (polling show ip route 198.51.100.0/24 every 0.05 s)"
 check "the other 10,000 stay" test "$(b_routes)" = 10000
 check_not "a cannot reach 198.51.100.1 after the withdrawal" topo_ping a 198.51.100.1 1
+check_not "the withdrawal withdrew the leak: not in CUSTOMER-B" output_matches '198\.51\.100\.0/24' \
+	topo_ctl show ip route vrf CUSTOMER-B
+check_not "b cannot reach 198.51.100.1 either" topo_ping b 198.51.100.1 1
 
 echo "---- the peer goes away"
 t0=$(date +%s%N)

@@ -4,7 +4,10 @@
 # `systemd-analyze verify` accepts, a default configuration that checks, and
 # the installed sluiced started with the installed configuration under the
 # unit's own command line (its EAL options swapped for a null port) answers
-# sluicectl on its socket, reloads on the unit's ExecReload signal and stops.
+# sluicectl on its socket (mode 0660, the group --socket-group names), tells
+# a fake systemd notify socket READY=1 once ready, RELOADING=1 then READY=1
+# around the unit's ExecReload signal, STOPPING=1 when it stops; a group
+# that does not exist stops it at start.
 . "$(dirname "$0")/dts-lib.sh"
 dts_init in
 dest=$TOPO_RUN/dest
@@ -59,6 +62,7 @@ fi
 
 echo "---- systemd unit"
 check "Restart=on-failure" grep -qx 'Restart=on-failure' "$unit"
+check "Type=notify (sluiced says READY=1)" grep -qx 'Type=notify' "$unit"
 # shellcheck disable=SC2016 # the unit's own $MAINPID, literally
 check "ExecReload sends SIGHUP" grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$unit"
 check "RuntimeDirectory=sluice" grep -qx 'RuntimeDirectory=sluice' "$unit"
@@ -106,6 +110,11 @@ set -a
 . "$dest$etcdir/sluiced.env"
 set +a
 SLUICED_EAL="-l 0 $(topo_mem_args) --no-pci --file-prefix $TOPO_P --vdev net_null0"
+# the socket's group: nogroup (Debian's base-passwd has it), a group this
+# root process is not in
+sgroup=nogroup
+getent group "$sgroup" >/dev/null || sgroup=$(id -gn)
+SLUICED_OPTS="$SLUICED_OPTS --socket-group $sgroup"
 sock=$TOPO_RUN/s.sock
 cmdline=${exec_start//\$SLUICED_EAL/$SLUICED_EAL}
 cmdline=${cmdline//\$SLUICED_OPTS/$SLUICED_OPTS}
@@ -114,8 +123,16 @@ cmdline=${cmdline//$etcdir\//$dest$etcdir/}
 cmdline=${cmdline//$bindir\//$dest$bindir/}
 echo "running: $cmdline"
 conf_before=$(md5sum <"$dest$etcdir/sluice.conf")
+# systemd's side of Type=notify: a datagram socket in $NOTIFY_SOCKET
+notes=$TOPO_RUN/notify.txt
+/usr/bin/python3 "$DTS_DIR/notify_sink.py" "$TOPO_RUN/notify.sock" "$notes" &
+sink=$!
+for ((i = 0; i < 40; i++)); do
+	[ -S "$TOPO_RUN/notify.sock" ] && break
+	sleep 0.1
+done
 # shellcheck disable=SC2086
-setsid $cmdline >"$TOPO_LOG" 2>&1 </dev/null &
+NOTIFY_SOCKET=$TOPO_RUN/notify.sock setsid $cmdline >"$TOPO_LOG" 2>&1 </dev/null &
 TOPO_PID=$!
 echo "$TOPO_PID" >"$TOPO_PIDFILE"
 ready() { grep -q 'sluiced: ready' "$TOPO_LOG" && [ -S "$sock" ]; }
@@ -126,6 +143,20 @@ for ((i = 0; i < 120; i++)); do
 done
 check "the installed sluiced starts with the installed configuration" ready
 check "it loaded the installed file" grep -q -- "--config $dest$etcdir/sluice.conf" <<<"$cmdline"
+# notes_are A B … — the notify messages so far, in order, are exactly these
+notes_are() {
+	local want got i
+	want=$(printf '%s\n' "$@")
+	for ((i = 0; i < 40; i++)); do
+		got=$(grep -v '^#' "$notes" 2>/dev/null)
+		[ "$got" = "$want" ] && return 0
+		sleep 0.1
+	done
+	printf 'want:\n%s\ngot:\n%s\n' "$want" "$got"
+	return 1
+}
+check "systemd is told READY=1 once ready" notes_are READY=1
+check "the control socket: mode 0660, group $sgroup" test "$(stat -c '%a %G' "$sock")" = "660 $sgroup"
 check "sluicectl show dataplane answers on the socket (-l 0: no worker)" \
 	output_matches '^workers: 0$' "$ctl" -s "$sock" show dataplane
 check "show configuration: nothing configured" \
@@ -139,10 +170,22 @@ for ((i = 0; i < 40; i++)); do
 done
 check "SIGHUP (the unit's ExecReload) reloads the file" grep -q 'SIGHUP: .* reloaded' "$TOPO_LOG"
 check "sluiced survives the reload" kill -0 "$TOPO_PID"
+check "the reload is told RELOADING=1, then READY=1" notes_are READY=1 RELOADING=1 READY=1
 kill -TERM "$TOPO_PID"
 wait "$TOPO_PID"
 check "it exits 0 on SIGTERM (systemctl stop)" test $? = 0
 TOPO_PID=
+check "the stop is told STOPPING=1" notes_are READY=1 RELOADING=1 READY=1 STOPPING=1
+kill "$sink" 2>/dev/null
+wait "$sink" 2>/dev/null
+
+echo "---- a --socket-group that does not exist"
+# shellcheck disable=SC2086
+out=$(setsid ${cmdline//--socket-group $sgroup/--socket-group no-such-group-$$} 2>&1 </dev/null)
+rc=$?
+check "sluiced refuses to start (rc $rc)" test $rc != 0
+check "it names the group" grep -q -- "--socket-group no-such-group-$$: no such group" <<<"$out"
+check "and leaves no socket behind" test ! -e "$sock"
 check "the installed configuration is unchanged" \
 	test "$(md5sum <"$dest$etcdir/sluice.conf")" = "$conf_before"
 

@@ -22,7 +22,8 @@ fi
 
 # build and run-time packages only (scripts/setup-deps.sh adds the test tools)
 pkgs=(build-essential pkg-config meson ninja-build dpdk dpdk-dev libdpdk-dev libnuma-dev
-	libpcap-dev libjansson-dev libedit-dev python3-pyelftools systemd)
+	libpcap-dev libjansson-dev libedit-dev libmicrohttpd-dev libsystemd-dev python3-pyelftools
+	systemd)
 if [ "$(id -u)" = 0 ]; then
 	missing=()
 	for p in "${pkgs[@]}"; do

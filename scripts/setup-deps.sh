@@ -6,10 +6,11 @@ set -euo pipefail
 PKGS=(
 	build-essential pkg-config meson ninja-build clang libclang-rt-14-dev clang-format
 	dpdk dpdk-dev dpdk-doc libdpdk-dev libnuma-dev libpcap-dev libcmocka-dev python3-pyelftools
-	libjansson-dev libedit-dev
+	libjansson-dev libedit-dev libmicrohttpd-dev libsystemd-dev
 	iproute2 iputils-ping traceroute tcpdump netcat-openbsd procps
 	python3-pytest python3-scapy
 	frr exabgp
+	prometheus # promtool: dts/prometheus.sh checks sluiced's /metrics with `promtool check metrics`
 	graphviz # `dot`: tests/show and dts/firewall.sh check show leak graph's DOT (skipped without)
 )
 
@@ -32,13 +33,15 @@ if [ ${#missing[@]} -gt 0 ]; then
 	norc=/usr/sbin/policy-rc.d
 	[ -e $norc ] || { printf '#!/bin/sh\nexit 101\n' >$norc && chmod +x $norc && trap 'rm -f $norc' EXIT; }
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-	if [[ " ${missing[*]} " == *" frr "* ]]; then
+	# the same for the Prometheus server: only its promtool is wanted
+	for svc in frr prometheus; do
+		[[ " ${missing[*]} " == *" $svc "* ]] || continue
 		if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
-			systemctl disable --now frr >/dev/null 2>&1 || true
+			systemctl disable --now $svc >/dev/null 2>&1 || true
 		else
-			update-rc.d frr disable >/dev/null 2>&1 || true
+			update-rc.d $svc disable >/dev/null 2>&1 || true
 		fi
-	fi
+	done
 fi
 
 "$(dirname "$0")/hugepages.sh"

@@ -21,6 +21,8 @@ static const char *const daemon_show[] = {
 	"conntrack [vrf NAME]",
 	"nat translations [vrf NAME]",
 	"firewall leak-points",
+	"log [count N] [level LEVEL]",
+	"service monitoring",
 	NULL,
 };
 

@@ -8,7 +8,6 @@
 #include <stdio.h>
 
 #include <rte_ether.h>
-#include <rte_log.h>
 #include <rte_mempool.h>
 
 #include "sl_commit.h"
@@ -16,12 +15,16 @@
 #include "sl_ctl.h"
 #include "sl_dp.h"
 #include "sl_fib.h"
+#include "sl_log.h"
 #include "sl_module.h"
 #include "sl_slow.h"
 
-extern int sluiced_logtype;
-#define SD_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_##level, sluiced_logtype, "sluiced: " fmt "\n", ##__VA_ARGS__)
+/* The daemon's own lines (lib/log: journal or stderr as "sluiced: ...", and
+ * the ring `show log` reads); a part with a name logs with sl_log(level,
+ * "firewall", ...). */
+#define SD_LOG(level, fmt, ...) sl_log(SL_LOG_##level, NULL, fmt, ##__VA_ARGS__)
+
+#define SD_ETH_MAX 1024 /* eth0..eth1023 (conf_t_ethernet) */
 
 struct sd_port {
 	bool tap;
@@ -34,9 +37,11 @@ struct sd {
 	/* options */
 	const char *config_path;
 	const char *socket_path;
+	const char *socket_group; /* --socket-group; NULL: "sluice" when it exists */
 	unsigned stats_period;
 	unsigned n_mbufs; /* 0: sized from the queues */
 	struct sl_fib_config fib_cfg;
+	enum sl_log_level log_level; /* --log-level (the configuration's wins) */
 
 	struct sl_router *router;
 	struct sl_fib *fib;
@@ -51,6 +56,13 @@ struct sd {
 
 	uint16_t n_ports;
 	struct sd_port ports[SL_FIB_PORT_MAX];
+	/* ethN → DPDK port, fixed at start-up from the hw-ids (sd_ports_map);
+	 * -1: no port (inactive) */
+	int16_t eth_port[SD_ETH_MAX];
+	char eth_hw_id[SD_ETH_MAX][24]; /* the hw-id each ethN started with */
+	char eth_hw_warned[SD_ETH_MAX][24]; /* a runtime change already said */
+	bool eth_inactive_said[SD_ETH_MAX]; /* "interface inactive" logged once */
+	char sync_note[256]; /* said to the committer after sd_sync ("" none) */
 	unsigned n_workers; /* 0: the main lcore polls too */
 	struct sl_dp_worker workers[RTE_MAX_LCORE];
 	uint16_t ctl_txq; /* the control thread's tx queue on every port */
@@ -59,6 +71,8 @@ struct sd {
 
 	uint64_t hz;
 	struct sl_slow *slow; /* neighbours, ARP, ICMP, ping: lib/slow */
+	uint64_t fib_failed; /* FIB changes that failed (sd_sync); sluiced_log.c says so */
+	char fib_failed_why[64];
 };
 
 extern struct sd sd;
@@ -78,10 +92,18 @@ extern struct sd sd;
  *   slow     the punt path (lib/slow), ping and show arp     dp ctl
  *   tele     the /sluice/... telemetry commands (lib/tele)   config dp fib fw slow
  *   workers  forwarding lcores, or the main lcore inline     dp ports fw slow
+ *   log      show log, the level, summaries of counters      ctl slow
+ *   prom     the Prometheus endpoint (lib/prom)              config dp fib fw fpm slow tele
+ *   service  the control socket's group (systemd's unit)     ctl
  */
 
 /* sluiced_ports.c */
 void sd_stats_print(struct sd *s, double seconds);
+/* ethN → port from the start-up configuration: a hw-id (MAC or PCI address)
+ * picks its port, other ethN take port N unless a hw-id took it. */
+void sd_ports_map(struct sd *s);
+/* The port of interface ifs, or -1 (inactive: said in the log). */
+int sd_port_of(struct sd *s, const struct sl_iface_state *ifs);
 
 /* sluiced_sync.c: running configuration → FIB */
 int sd_sync(struct sd *s);
@@ -94,10 +116,17 @@ int sd_fw_sync(struct sd *s, bool force);
 struct sl_zebra;
 int sd_fpm_sync(struct sd *s); /* listener as `protocols fpm` says */
 
+/* sluiced_log.c: the log level the configuration (or --log-level) asks for */
+void sd_log_sync(struct sd *s);
+
 /* sluiced_cmds.c */
 /* SIGHUP: the config file becomes the running configuration, as one commit
  * (refused whole, with a log line, when it does not apply). */
 int sd_reload(struct sd *s);
+/* sluiced_service.c: systemd's notify protocol (READY=1, RELOADING=1,
+ * STOPPING=1); nothing without $NOTIFY_SOCKET. */
+void sd_service_notify(const char *state);
+
 /* sluiced_tidy.c: rte_eal_cleanup(), then remove this instance's hugepage
  * files and runtime dir. */
 void sd_eal_cleanup(void);

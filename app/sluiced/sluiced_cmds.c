@@ -30,18 +30,32 @@ static double cpu_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Where a commit's time went: the operator sees why a big change took long. */
-static void configure_log(struct sd *s, size_t bytes, double fib_ms, uint64_t punts,
-	const struct sl_slow_punt_wait *pw)
+/* Who asked for a commit: the control-socket peer's uid, or the reload. */
+static const char *commit_who(bool reload, char *buf, size_t len)
+{
+	int64_t uid = sl_ctl_peer_uid();
+	if (reload)
+		snprintf(buf, len, "SIGHUP");
+	else if (uid >= 0)
+		snprintf(buf, len, "uid %" PRId64, uid);
+	else
+		snprintf(buf, len, "uid unknown");
+	return buf;
+}
+
+/* Every commit at notice, with who and where its time went: the operator
+ * sees who changed what, and why a big change took long. */
+static void configure_log(struct sd *s, const char *who, size_t bytes, double fib_ms,
+	uint64_t punts, const struct sl_slow_punt_wait *pw)
 {
 	struct sl_apply_stats st;
 	sl_router_apply_stats(s->router, &st);
-	SD_LOG(INFO,
-		"commit: %zu bytes, %zu changed paths, %zu FIB changes; CPU ms: parse %.1f, "
+	sl_log(SL_LOG_NOTICE, "commit",
+		"by %s: %zu bytes, %zu changed paths, %zu FIB changes; CPU ms: parse %.1f, "
 		"validate %.1f, RIB %.1f, conf commit %.1f, FIB %.1f; %" PRIu64
 		" punts served meanwhile, the punt ring waited %.1f ms at most (%.1f ms of it "
 		"on CPU)",
-		bytes, st.paths, st.fib_changes, st.parse_ms, st.validate_ms, st.rib_ms,
+		who, bytes, st.paths, st.fib_changes, st.parse_ms, st.validate_ms, st.rib_ms,
 		st.commit_ms, fib_ms, punts, pw->max_ms, pw->max_cpu_ms);
 }
 
@@ -66,6 +80,8 @@ static void errors_print(FILE *err, const char *file, const struct sl_errors *e,
 static int commit_and_sync(struct sd *s, const char *input, bool reload, FILE *err)
 {
 	const char *what = reload ? s->config_path : "configure";
+	char who[32];
+	commit_who(reload, who, sizeof(who));
 	struct sl_errors errs = {0};
 	unsigned flags = 0;
 	struct sl_slow_stats ss;
@@ -76,6 +92,8 @@ static int commit_and_sync(struct sd *s, const char *input, bool reload, FILE *e
 			: sl_router_apply(s->router, input, &errs, &flags);
 	if (rc < 0) {
 		sl_fib_unreserve(s->fib); /* a refused commit holds nothing */
+		sl_log(SL_LOG_WARNING, "commit", "by %s: refused, nothing changed (%zu errors%s%s)",
+			who, errs.n, errs.n ? "; first: " : "", errs.n ? errs.v[0].msg : "");
 		errors_print(err, reload ? what : NULL, &errs, "");
 		if (errs.n == 0)
 			fprintf(err, "%s: %s\n", what, strerror(-rc));
@@ -86,14 +104,19 @@ static int commit_and_sync(struct sd *s, const char *input, bool reload, FILE *e
 	/* lines accepted without effect (VyOS compatibility): said, not refused */
 	errors_print(err, reload ? what : NULL, sl_router_warnings(s->router), "warning: ");
 	double t = cpu_ms();
+	s->sync_note[0] = '\0';
 	rc = sd_sync(s);
+	if (s->sync_note[0])
+		fprintf(err, "%s: warning: %s\n", what, s->sync_note);
 	struct sl_slow_punt_wait pw;
 	sl_slow_punt_wait_end(s->slow, &pw);
 	sl_slow_stats_get(s->slow, &ss);
-	configure_log(s, input ? strlen(input) : 0, cpu_ms() - t, ss.commit_punts - punts, &pw);
+	configure_log(
+		s, who, input ? strlen(input) : 0, cpu_ms() - t, ss.commit_punts - punts, &pw);
 	/* the firewall follows the committed configuration whatever the FIB said */
 	int frc = sd_fw_sync(s, false);
 	sd_fpm_sync(s);
+	sd_log_sync(s);
 	sl_conf_changes_release(sl_router_conf(s->router)); /* the last reader is done */
 	if (rc < 0) {
 		fprintf(err, "%s: committed, but the FIB refused some changes: %s\n", what,
@@ -188,14 +211,14 @@ static int cmd_show_interfaces(
 		uint64_t drops = st.imissed + st.ierrors + st.oerrors;
 		if (json)
 			fprintf(out,
-				"%s{\"name\":\"%s\",\"port\":%u,\"vlan\":%u,\"state\":\"%s\","
-				"\"link\":\"%s\","
+				"%s{\"name\":\"%s\",\"port\":%u,\"device\":\"%s\",\"vlan\":%u,"
+				"\"state\":\"%s\",\"link\":\"%s\","
 				"\"mac\":\"%s\",\"vrf\":\"%s\",\"addresses\":[%s],\"rx_packets\":"
 				"%" PRIu64 ",\"tx_packets\":%" PRIu64 ",\"rx_bytes\":%" PRIu64
 				",\"tx_bytes\":%" PRIu64 ",\"drops\":%" PRIu64 "}",
-				first ? "" : ",", f->name, f->port, f->vlan, state, lnk, mac,
-				vrf ? vrf : "", addrs, st.ipackets, st.opackets, st.ibytes,
-				st.obytes, drops);
+				first ? "" : ",", f->name, f->port, s->ports[f->port].name, f->vlan,
+				state, lnk, mac, vrf ? vrf : "", addrs, st.ipackets, st.opackets,
+				st.ibytes, st.obytes, drops);
 		else
 			fprintf(out,
 				"%-12s %-6s %-18s %-14s %-20s %12" PRIu64 " %12" PRIu64
@@ -357,7 +380,7 @@ static int ctl_init(void *ctx)
 	s->ctl = sl_ctl_server_open(s->socket_path, SL_CTL_SOCKET_MODE);
 	if (s->ctl == NULL) {
 		int e = errno;
-		fprintf(stderr, "sluiced: cannot open the control socket %s: %s\n",
+		SD_LOG(ERR, "cannot open the control socket %s: %s",
 			s->socket_path ? s->socket_path : SL_CTL_SOCKET_DEFAULT, strerror(e));
 		return -e;
 	}
@@ -366,7 +389,7 @@ static int ctl_init(void *ctx)
 	for (size_t i = 0; rc == 0 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		rc = sl_ctl_register(cmds[i].words, cmds[i].fn, s);
 	if (rc < 0) {
-		fprintf(stderr, "sluiced: cannot register the control commands\n");
+		SD_LOG(ERR, "cannot register the control commands");
 		sl_ctl_server_close(s->ctl);
 		s->ctl = NULL;
 		return rc;

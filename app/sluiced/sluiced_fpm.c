@@ -14,10 +14,14 @@ static int fpm_fib_sync(void *ctx)
 	return sd_sync(ctx);
 }
 
+/* lib/zebra's lines come with rte_log's levels (syslog's + 1) and "fpm: " */
 static void fpm_log(uint32_t level, const char *msg, void *ctx)
 {
 	(void)ctx;
-	rte_log(level, sluiced_logtype, "sluiced: %s\n", msg);
+	enum sl_log_level l = level <= 4   ? SL_LOG_ERR
+			      : level >= 8 ? SL_LOG_DEBUG
+					   : (enum sl_log_level)(level - 1);
+	sl_log(l, "fpm", "%s", strncmp(msg, "fpm: ", 5) == 0 ? msg + 5 : msg);
 }
 
 int sd_fpm_sync(struct sd *s)
@@ -66,7 +70,7 @@ static int fpm_init(void *ctx)
 	s->fpm = sl_zebra_new(&cfg);
 	int rc = s->fpm == NULL ? -ENOMEM : sl_ctl_register("show fpm", cmd_show_fpm, s);
 	if (rc < 0) {
-		fprintf(stderr, "sluiced: cannot set up the FPM listener: %s\n", strerror(-rc));
+		SD_LOG(ERR, "cannot set up the FPM listener: %s", strerror(-rc));
 		fpm_fini(s);
 		return rc;
 	}

@@ -38,11 +38,11 @@ int sd_fw_sync(struct sd *s, bool force)
 		rc = -errno;
 	sl_fw_spec_free(spec);
 	for (size_t i = 0; i < warn.n; i++)
-		SD_LOG(WARNING, "firewall: %s", warn.v[i].msg);
+		sl_log(SL_LOG_WARNING, "firewall", "%s", warn.v[i].msg);
 	sl_errors_free(&warn);
 	if (rc < 0) {
-		SD_LOG(ERR, "firewall: cannot compile the rulesets (%s): the previous ones stay",
-			strerror(-rc));
+		sl_log(SL_LOG_ERR, "firewall",
+			"cannot compile the rulesets (%s): the previous ones stay", strerror(-rc));
 		return rc;
 	}
 	sl_fw_publish(s->fw, set);
@@ -59,14 +59,14 @@ int sd_fw_sync(struct sd *s, bool force)
 		};
 		int rc = sl_dp_set_leak_hooks(s->dp, &h);
 		if (rc < 0) {
-			SD_LOG(ERR, "firewall: cannot install the leak-point hook: %s",
+			sl_log(SL_LOG_ERR, "firewall", "cannot install the leak-point hook: %s",
 				strerror(-rc));
 			return rc;
 		}
 		s->fw_hooked = want;
 	}
-	SD_LOG(INFO,
-		"firewall: %u rulesets, %u rules (%u classifier rules), %u bindings, %u NAT pools",
+	sl_log(SL_LOG_INFO, "firewall",
+		"%u rulesets, %u rules (%u classifier rules), %u bindings, %u NAT pools",
 		st.rulesets, st.rules, st.acl_rules, st.bindings, st.nat_pools);
 	return 0;
 }
@@ -213,8 +213,7 @@ static int fw_init(void *ctx)
 	if (rc == 0)
 		rc = sl_ctl_register("show nat translations", cmd_show_fw, s);
 	if (rc < 0) {
-		fprintf(stderr, "sluiced: cannot set up the leak-point firewall: %s\n",
-			strerror(-rc));
+		SD_LOG(ERR, "cannot set up the leak-point firewall: %s", strerror(-rc));
 		fw_fini(s);
 	}
 	return rc;

@@ -2,7 +2,7 @@
 /*
  * sluiced — the sluice router daemon.
  *   sluiced [EAL options] -- [--config FILE] [--socket PATH] [--stats-period SEC]
- *                            [--mbufs N]
+ *                            [--mbufs N] [--socket-group NAME] [--log-level LEVEL]
  * The main lcore is the control thread (config, control socket, punt path);
  * every other lcore is a forwarding worker. With a single lcore the main lcore
  * also polls the ports between control tasks (slower, but it works).
@@ -20,8 +20,6 @@
 #include <rte_lcore.h>
 
 #include "sluiced.h"
-
-RTE_LOG_REGISTER(sluiced_logtype, sluice.daemon, INFO);
 
 struct sd sd;
 static volatile sig_atomic_t stop_signal, reload_signal;
@@ -42,24 +40,28 @@ static void usage(FILE *f, const char *prog)
 	fprintf(f,
 		"usage: %s [EAL options] -- [--config FILE] [--socket PATH] [--stats-period SEC]\n"
 		"                         [--mbufs N] [--conntrack-max N]\n"
-		"                         [--ctl-request-max MIB]\n"
+		"                         [--ctl-request-max MIB] [--socket-group NAME]\n"
+		"                         [--log-level LEVEL]\n"
 		"  --config FILE       load FILE at start; `save` writes the running config there\n"
 		"  --socket PATH       control socket (default %s)\n"
+		"  --socket-group NAME the socket's group (mode 0660; default sluice, when it\n"
+		"                      exists)\n"
 		"  --stats-period SEC  print per-port rates and drops every SEC seconds\n"
 		"  --mbufs N           packet buffers in the pool (default: sized from the "
 		"queues)\n"
 		"  --conntrack-max N   flows tracked at leak points (default 65536)\n"
 		"  --ctl-request-max MIB  largest control-socket request (default 256); it\n"
 		"                      guards memory: larger input is streamed in chunks\n"
-		"DPDK port N is interface ethN in the configuration.\n",
+		"  --log-level LEVEL   err, warning, notice, info (default) or debug; the\n"
+		"                      configuration's `system syslog` level wins when set\n"
+		"DPDK port N is interface ethN in the configuration (unless a hw-id pins it).\n",
 		prog, SL_CTL_SOCKET_DEFAULT);
 }
 
 static int parse_u32(const char *opt, const char *v, uint32_t min, uint32_t max, uint32_t *out)
 {
 	if (sl_u32_parse(v, min, max, out) < 0) {
-		fprintf(stderr, "sluiced: %s: '%s' is not a number in [%u, %u]\n", opt, v, min,
-			max);
+		SD_LOG(ERR, "%s: '%s' is not a number in [%u, %u]", opt, v, min, max);
 		return -EINVAL;
 	}
 	return 0;
@@ -76,6 +78,8 @@ static int parse_args(int argc, char **argv)
 		{"lpm-tbl8s", required_argument, NULL, 't'},
 		{"conntrack-max", required_argument, NULL, 'k'},
 		{"ctl-request-max", required_argument, NULL, 'q'},
+		{"socket-group", required_argument, NULL, 'g'},
+		{"log-level", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -116,6 +120,17 @@ static int parse_args(int argc, char **argv)
 				return -EINVAL;
 			sd.ctl_request_max = (size_t)v << 20;
 			break;
+		case 'g':
+			sd.socket_group = optarg;
+			break;
+		case 'l':
+			if (sl_log_level_parse(optarg, &sd.log_level) < 0) {
+				SD_LOG(ERR, "--log-level: '%s' is not one of %s", optarg,
+					SL_LOG_LEVELS_VALID);
+				return -EINVAL;
+			}
+			sl_log_level_set(sd.log_level);
+			break;
 		case 'h':
 			usage(stdout, argv[0]);
 			exit(0);
@@ -125,7 +140,7 @@ static int parse_args(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "sluiced: unexpected argument '%s'\n", argv[optind]);
+		SD_LOG(ERR, "unexpected argument '%s'", argv[optind]);
 		return -EINVAL;
 	}
 	return 0;
@@ -139,7 +154,9 @@ static void control_loop(struct sd *s)
 	while (!stop_signal) {
 		if (reload_signal) {
 			reload_signal = 0;
+			sd_service_notify("RELOADING=1");
 			sd_reload(s);
+			sd_service_notify("READY=1");
 		}
 		/* sleep in the socket poll only when there is nothing to do */
 		unsigned busy = sl_module_poll_all(&sl_modules, s);
@@ -159,10 +176,14 @@ static void control_loop(struct sd *s)
 
 int main(int argc, char **argv)
 {
+	/* the journal under systemd, stderr elsewhere (lib/log) */
+	sl_log_open("sluiced", SL_LOG_OUT_AUTO);
+	sd.log_level = SL_LOG_INFO;
+	sl_log_level_set(sd.log_level);
 	int n = rte_eal_init(argc, argv);
 	if (n < 0) {
 		/* some EAL failures leave rte_errno at 0: the usual cause then */
-		fprintf(stderr, "sluiced: cannot initialise DPDK (EAL): %s\n",
+		SD_LOG(ERR, "cannot initialise DPDK (EAL): %s",
 			rte_errno ? rte_strerror(rte_errno)
 				  : "see the EAL messages above (is another process "
 				    "using the same --file-prefix? are hugepages reserved?)");
@@ -190,7 +211,7 @@ int main(int argc, char **argv)
 	if (sl_module_init_all(&sl_modules, &sd, msg, sizeof(msg)) < 0) {
 		/* an init that fails says why itself; an impossible order is said here */
 		if (sl_modules.failed == NULL)
-			fprintf(stderr, "sluiced: start-up: %s\n", msg);
+			SD_LOG(ERR, "start-up: %s", msg);
 		sd_eal_cleanup();
 		return 1;
 	}
@@ -203,15 +224,18 @@ int main(int argc, char **argv)
 	sl_conf_changes_release(sl_router_conf(sd.router));
 	struct sl_fib_stats fst;
 	sl_fib_stats_get(sd.fib, &fst);
-	printf("sluiced: ready: %u ports, %u workers, %u VRFs (%u small; tables %zu MiB, "
-	       "largest %zu KiB), socket %s\n",
+	SD_LOG(NOTICE,
+		"ready: %u ports, %u workers, %u VRFs (%u small; tables %zu MiB, largest %zu "
+		"KiB), socket %s",
 		sd.n_ports, sd.n_workers, fst.vrfs, fst.vrfs_small, fst.bytes_total >> 20,
 		fst.bytes_per_vrf >> 10, sd.socket_path ? sd.socket_path : SL_CTL_SOCKET_DEFAULT);
-	fflush(stdout);
+
+	sd_service_notify("READY=1");
 
 	signal(SIGHUP, on_hangup);
 	control_loop(&sd);
-	printf("sluiced: stopping (signal %d)\n", (int)stop_signal);
+	sd_service_notify("STOPPING=1");
+	SD_LOG(NOTICE, "stopping (signal %d)", (int)stop_signal);
 	sl_module_fini_all(&sl_modules, &sd);
 	sd_eal_cleanup();
 	return 0;

@@ -3,6 +3,7 @@
  * queues, start, link), the "pdump" module (capture), the stats report. */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -110,11 +111,11 @@ static int ports_init(void *ctx)
 	struct sd *s = ctx;
 	s->n_ports = rte_eth_dev_count_avail();
 	if (s->n_ports == 0) {
-		fprintf(stderr, "sluiced: no ports: give NICs or vdevs, e.g. --vdev net_tap0\n");
+		SD_LOG(ERR, "no ports: give NICs or vdevs, e.g. --vdev net_tap0");
 		return -ENODEV;
 	}
 	if (s->n_ports > SL_FIB_PORT_MAX) {
-		fprintf(stderr, "sluiced: %u ports probed, at most %u are supported\n", s->n_ports,
+		SD_LOG(ERR, "%u ports probed, at most %u are supported", s->n_ports,
 			SL_FIB_PORT_MAX);
 		return -E2BIG;
 	}
@@ -124,9 +125,9 @@ static int ports_init(void *ctx)
 	s->pool = rte_pktmbuf_pool_create(
 		"sl_mbufs", n, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (s->pool == NULL) {
-		fprintf(stderr,
-			"sluiced: cannot allocate %u packet buffers (%u MiB): %s; "
-			"give more memory (-m) or fewer --mbufs\n",
+		SD_LOG(ERR,
+			"cannot allocate %u packet buffers (%u MiB): %s; "
+			"give more memory (-m) or fewer --mbufs",
 			n, (unsigned)((size_t)n * (RTE_MBUF_DEFAULT_BUF_SIZE + 256) >> 20),
 			rte_strerror(rte_errno));
 		return -ENOMEM;
@@ -134,15 +135,15 @@ static int ports_init(void *ctx)
 	for (uint16_t p = 0; p < s->n_ports; p++) {
 		int rc = port_init(s, p, nw);
 		if (rc < 0) {
-			fprintf(stderr, "sluiced: cannot start port %u (eth%u, %s): %s\n", p, p,
-				s->ports[p].name, strerror(-rc));
+			SD_LOG(ERR, "cannot start port %u (%s): %s", p, s->ports[p].name,
+				strerror(-rc));
 			ports_fini(s);
 			return rc;
 		}
 		char mac[RTE_ETHER_ADDR_FMT_SIZE];
 		rte_ether_format_addr(mac, sizeof(mac), &s->ports[p].mac);
-		SD_LOG(INFO, "eth%u: %s, %s, %u rx / %u tx queues", p, s->ports[p].name, mac,
-			s->ports[p].n_rxq, s->ports[p].n_txq);
+		sl_log(SL_LOG_INFO, "ports", "port %u: %s, %s, %u rx / %u tx queues", p,
+			s->ports[p].name, mac, s->ports[p].n_rxq, s->ports[p].n_txq);
 	}
 	return 0;
 }
@@ -205,4 +206,85 @@ void sd_stats_print(struct sd *s, double seconds)
 			printf(" %s=%" PRIu64, sl_dp_drop_names[i], c.dropped[i]);
 	printf("\n  ########################################\n");
 	fflush(stdout);
+}
+
+/* ---- ethN → port -------------------------------------------------------- */
+
+/* The port whose MAC or device name (a PCI address for a PCI NIC) is hw_id. */
+static int port_by_hw_id(const struct sd *s, const char *hw_id)
+{
+	for (uint16_t p = 0; p < s->n_ports; p++) {
+		char mac[RTE_ETHER_ADDR_FMT_SIZE];
+		rte_ether_format_addr(mac, sizeof(mac), &s->ports[p].mac);
+		if (strcasecmp(mac, hw_id) == 0 || strcasecmp(s->ports[p].name, hw_id) == 0)
+			return p;
+	}
+	return -1;
+}
+
+static int map_pinned(const struct sl_iface_state *ifs, void *ctx)
+{
+	struct sd *s = ctx;
+	uint32_t n = ifs->port_id;
+	if (n >= SD_ETH_MAX || ifs->vlan != 0 || ifs->hw_id[0] == '\0')
+		return 0;
+	snprintf(s->eth_hw_id[n], sizeof(s->eth_hw_id[n]), "%s", ifs->hw_id);
+	int p = port_by_hw_id(s, ifs->hw_id);
+	for (uint32_t o = 0; p >= 0 && o < SD_ETH_MAX; o++)
+		if (s->eth_port[o] == p) { /* its MAC and its PCI address, on two ethN */
+			sl_log(SL_LOG_WARNING, "ports",
+				"%s: hw-id %s is port %d, already eth%u's: interface inactive",
+				ifs->port, ifs->hw_id, p, o);
+			return 0;
+		}
+	if (p < 0) {
+		sl_log(SL_LOG_WARNING, "ports",
+			"%s: hw-id %s matches no port (%u probed; `show interfaces` and the "
+			"start-up lines name them): interface inactive",
+			ifs->port, ifs->hw_id, s->n_ports);
+		return 0;
+	}
+	s->eth_port[n] = (int16_t)p;
+	sl_log(SL_LOG_INFO, "ports", "%s: hw-id %s is port %d (%s)", ifs->port, ifs->hw_id, p,
+		s->ports[p].name);
+	return 0;
+}
+
+void sd_ports_map(struct sd *s)
+{
+	bool taken[SL_FIB_PORT_MAX] = {false};
+	for (uint32_t n = 0; n < SD_ETH_MAX; n++) {
+		s->eth_port[n] = -1;
+		s->eth_hw_id[n][0] = s->eth_hw_warned[n][0] = '\0';
+		s->eth_inactive_said[n] = false;
+	}
+	sl_router_iface_foreach(s->router, map_pinned, s);
+	for (uint32_t n = 0; n < SD_ETH_MAX; n++)
+		if (s->eth_port[n] >= 0)
+			taken[s->eth_port[n]] = true;
+	/* the others in probe order, around the pinned ones */
+	for (uint32_t n = 0; n < s->n_ports; n++)
+		if (s->eth_hw_id[n][0] == '\0' && !taken[n])
+			s->eth_port[n] = (int16_t)n;
+}
+
+int sd_port_of(struct sd *s, const struct sl_iface_state *ifs)
+{
+	uint32_t n = ifs->port_id;
+	if (n >= SD_ETH_MAX)
+		return -1;
+	/* a hw-id is read at start-up only: a change waits for the next start */
+	if (strcmp(ifs->hw_id, s->eth_hw_id[n]) != 0 &&
+		strcmp(ifs->hw_id, s->eth_hw_warned[n]) != 0) {
+		snprintf(s->eth_hw_warned[n], sizeof(s->eth_hw_warned[n]), "%s", ifs->hw_id);
+		char now[24] = "inactive";
+		if (s->eth_port[n] >= 0)
+			snprintf(now, sizeof(now), "port %d", s->eth_port[n]);
+		snprintf(s->sync_note, sizeof(s->sync_note),
+			"%s hw-id %s: takes effect when sluiced restarts (ports are mapped at "
+			"start-up; %s stays %s until then)",
+			ifs->port, ifs->hw_id[0] ? ifs->hw_id : "deleted", ifs->port, now);
+		sl_log(SL_LOG_WARNING, "ports", "%s", s->sync_note);
+	}
+	return s->eth_port[n];
 }

@@ -121,7 +121,7 @@ static int slow_init(void *ctx)
 	};
 	s->slow = sl_slow_new(&c);
 	if (s->slow == NULL) {
-		fprintf(stderr, "sluiced: cannot create the neighbour table: out of memory\n");
+		SD_LOG(ERR, "cannot create the neighbour table: out of memory");
 		return -ENOMEM;
 	}
 	int rc = sl_ctl_register("show arp", cmd_show_arp, s);
@@ -130,7 +130,7 @@ static int slow_init(void *ctx)
 	if (rc == 0)
 		rc = sl_ctl_register("traceroute", cmd_ping, s);
 	if (rc < 0) {
-		fprintf(stderr, "sluiced: cannot register the control commands\n");
+		SD_LOG(ERR, "cannot register the control commands");
 		sl_slow_free(s->slow);
 		s->slow = NULL;
 		return rc;

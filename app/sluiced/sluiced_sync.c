@@ -19,18 +19,31 @@ static int iface_cb(const struct sl_iface_state *ifs, void *arg)
 	struct sd *s = ctx->s;
 	if (ctx->n == SL_FIB_IFACE_MAX)
 		return 1;
-	if (ifs->port_id >= s->n_ports) {
-		SD_LOG(WARNING, "%s: no such port (%u probed): interface inactive", ifs->ifname,
-			s->n_ports);
+	int port = sd_port_of(s, ifs);
+	if (port < 0) {
+		/* once per ethN, not at every commit or FPM batch */
+		if (ifs->port_id < SD_ETH_MAX && !s->eth_inactive_said[ifs->port_id]) {
+			s->eth_inactive_said[ifs->port_id] = true;
+			if (ifs->hw_id[0] == '\0' && ifs->port_id < s->n_ports)
+				sl_log(SL_LOG_WARNING, "ports",
+					"%s: port %u is another interface's (by its hw-id): "
+					"interface inactive; give %s a hw-id",
+					ifs->port, ifs->port_id, ifs->port);
+			else
+				SD_LOG(WARNING,
+					"%s: no such port (%u probed%s): interface inactive",
+					ifs->port, s->n_ports,
+					ifs->hw_id[0] ? ", none with its hw-id" : "");
+		}
 		return 0;
 	}
 	struct sl_fib_iface_conf *c = &ctx->v[ctx->n++];
 	memset(c, 0, sizeof(*c));
 	snprintf(c->name, sizeof(c->name), "%s", ifs->ifname);
-	c->port = (uint16_t)ifs->port_id;
+	c->port = (uint16_t)port;
 	c->vlan = ifs->vlan;
 	c->vrf_id = ifs->vrf_id;
-	c->mac = s->ports[ifs->port_id].mac;
+	c->mac = s->ports[port].mac;
 	c->up = ifs->up;
 	c->src_valid = (uint8_t)ifs->src_valid;
 	c->answer_across_leaks = ifs->answer_across_leaks;
@@ -100,9 +113,10 @@ int sd_sync(struct sd *s)
 	size_t n = sl_router_changes(s->router, &ch);
 	struct sl_fib_apply_result res;
 	int rc = sl_fib_apply(s->fib, ch, n, &res);
-	if (rc < 0)
-		SD_LOG(ERR, "FIB: %zu of %zu changes failed (first: %s)", res.failed, n,
-			strerror(-rc));
+	if (rc < 0) { /* only a bug; said by the log module, at most every 10 s */
+		s->fib_failed += res.failed ? res.failed : 1;
+		snprintf(s->fib_failed_why, sizeof(s->fib_failed_why), "%s", strerror(-rc));
+	}
 	sl_fib_unreserve(s->fib); /* what the changes did not use */
 	sl_router_changes_clear(s->router);
 	sl_router_iface_foreach(s->router, iface_cb, &ctx);
@@ -128,7 +142,7 @@ static int config_init(void *ctx)
 	struct sd *s = ctx;
 	s->router = sl_router_new();
 	if (s->router == NULL) {
-		fprintf(stderr, "sluiced: out of memory\n");
+		SD_LOG(ERR, "out of memory");
 		return -ENOMEM;
 	}
 	sl_router_fib_log(s->router, true);
@@ -137,20 +151,19 @@ static int config_init(void *ctx)
 	struct sl_errors errs = {0};
 	int e = sl_router_load_file(s->router, s->config_path, &errs);
 	for (size_t i = 0; e < 0 && i < errs.n; i++)
-		fprintf(stderr, "sluiced: %s:%u: %s\n", s->config_path, errs.v[i].line,
-			errs.v[i].msg);
+		SD_LOG(ERR, "%s:%u: %s", s->config_path, errs.v[i].line, errs.v[i].msg);
 	if (e < 0 && errs.n == 0)
-		fprintf(stderr, "sluiced: cannot load %s: %s\n", s->config_path, strerror(-e));
+		SD_LOG(ERR, "cannot load %s: %s", s->config_path, strerror(-e));
 	sl_errors_free(&errs);
 	if (e < 0) {
 		config_fini(s);
 		return e;
 	}
+	sd_log_sync(s); /* system syslog: the level from here on */
 	/* lines accepted without effect (VyOS compatibility): said, not refused */
 	const struct sl_errors *w = sl_router_warnings(s->router);
 	for (size_t i = 0; i < w->n; i++)
-		fprintf(stderr, "sluiced: %s:%u: warning: %s\n", s->config_path, w->v[i].line,
-			w->v[i].msg);
+		SD_LOG(WARNING, "%s:%u: warning: %s", s->config_path, w->v[i].line, w->v[i].msg);
 	return 0;
 }
 
@@ -174,26 +187,27 @@ static int fib_init(void *ctx)
 	s->fib_cfg.neigh_max = 2 * SL_SLOW_NEIGH_MAX;
 	s->fib = sl_fib_new(&s->fib_cfg);
 	if (s->fib == NULL) {
-		fprintf(stderr, "sluiced: cannot create the FIB: %s\n", strerror(errno));
+		SD_LOG(ERR, "cannot create the FIB: %s", strerror(errno));
 		return -ENOMEM;
 	}
 	/* the loaded configuration fits whole, or sluiced does not start */
 	char msg[256];
 	int e = fib_reserve(s, msg, sizeof(msg));
 	if (e < 0) {
-		fprintf(stderr, "sluiced: %s does not fit: %s; not starting half-loaded\n",
+		SD_LOG(ERR, "%s does not fit: %s; not starting half-loaded",
 			s->config_path ? s->config_path : "the configuration", msg);
 		fib_fini(s);
 		return e;
 	}
 	sl_router_prepare_set(s->router, fib_prepare, s);
+	sd_ports_map(s); /* ethN → port, from the hw-ids, for good */
 	if ((e = sd_sync(s)) < 0) {
 		struct sl_fib_stats fs;
 		sl_fib_stats_get(s->fib, &fs);
-		fprintf(stderr,
-			"sluiced: cannot install the configuration in the FIB: %s "
+		SD_LOG(ERR,
+			"cannot install the configuration in the FIB: %s "
 			"(VRF tables so far: %u, %zu MiB of DPDK memory; a new VRF takes %zu KiB, "
-			"a VRF past %u groups %zu MiB)\n",
+			"a VRF past %u groups %zu MiB)",
 			strerror(-e), fs.vrfs, fs.bytes_total >> 20,
 			sl_fib_vrf_bytes(&s->fib_cfg) >> 10, SL_FIB_SMALL_GROUPS_MAX,
 			sizeof(struct rte_lpm) >> 20);

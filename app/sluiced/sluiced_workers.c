@@ -19,7 +19,7 @@ static int dp_init(void *ctx)
 	struct sd *s = ctx;
 	s->dp = sl_dp_new(s->fib, 4096, (int)rte_socket_id());
 	if (s->dp == NULL) {
-		fprintf(stderr, "sluiced: cannot create the datapath: %s\n", strerror(errno));
+		SD_LOG(ERR, "cannot create the datapath: %s", strerror(errno));
 		return -ENOMEM;
 	}
 	for (uint16_t p = 0; p < s->n_ports; p++)
@@ -62,8 +62,7 @@ static int workers_init(void *ctx)
 	if (s->n_workers == 0) {
 		s->inline_dp = sl_dp_inline_start(&s->workers[0]);
 		if (s->inline_dp == NULL) {
-			fprintf(stderr, "sluiced: the main lcore cannot forward: %s\n",
-				strerror(errno));
+			SD_LOG(ERR, "the main lcore cannot forward: %s", strerror(errno));
 			return -errno;
 		}
 		return 0;

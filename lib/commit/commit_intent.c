@@ -419,6 +419,9 @@ static bool egress_has(const struct ivrf *v, const struct iroute *r, int32_t to)
 typedef int walk_fn(struct ictx *c, uint32_t lo, uint32_t hi, int from, int32_t r1, int v2,
 	int32_t r2, void *arg);
 
+/* `to` for walk: the pieces dropped as leak loops instead of those sent into a VRF */
+#define WALK_LOOPS (-2)
+
 static int walk(struct ictx *c, int from, int to, uint32_t lo, uint32_t hi, walk_fn *fn, void *arg)
 {
 	struct ivrf *a = &c->vrfs[from];
@@ -433,7 +436,7 @@ static int walk(struct ictx *c, int from, int to, uint32_t lo, uint32_t hi, walk
 		if (r1 == NULL)
 			continue;
 		if (r1->kind == K_FWD) {
-			if (egress_has(a, r1, to) &&
+			if (to != WALK_LOOPS && egress_has(a, r1, to) &&
 				(rc = fn(c, xlo, xhi, from, x->r, -1, -1, arg)))
 				return rc;
 			continue;
@@ -448,7 +451,10 @@ static int walk(struct ictx *c, int from, int to, uint32_t lo, uint32_t hi, walk
 			const struct iv *y = &v->ivs[k];
 			const struct iroute *r2 = y->r >= 0 ? &v->routes[y->r] : NULL;
 			/* a second redirect is the datapath's leak_loop drop */
-			if (r2 == NULL || r2->kind != K_FWD || !egress_has(v, r2, to))
+			bool hit = to == WALK_LOOPS ? r2 != NULL && r2->kind == K_REDIR
+						    : r2 != NULL && r2->kind == K_FWD &&
+							      egress_has(v, r2, to);
+			if (!hit)
 				continue;
 			uint32_t ylo = y->lo > xlo ? y->lo : xlo, yhi = y->hi < xhi ? y->hi : xhi;
 			if ((rc = fn(c, ylo, yhi, from, x->r, vi, y->r, arg)))
@@ -515,15 +521,20 @@ static bool rt_line(const struct sl_conf *conf, const char *vrf, const char *wor
 	char *buf, size_t len)
 {
 	const char *words[2] = {word, "both"};
+	/* the default VRF's are `protocols bgp …` */
+	const struct sl_conf_node *rts =
+		strcmp(vrf, SL_VRF_DEFAULT) == 0
+			? sl_conf_findv(conf, "protocols", "bgp", "address-family", "ipv4-unicast",
+				  "route-target", NULL)
+			: sl_conf_findv(conf, "vrf", "name", vrf, "protocols", "bgp",
+				  "address-family", "ipv4-unicast", "route-target", NULL);
 	for (int vpn = 0; vpn < 2; vpn++)
 		for (int w = 0; w < 2; w++) {
 			const struct sl_conf_node *n =
-				vpn ? sl_conf_findv(conf, "vrf", "name", vrf, "protocols", "bgp",
-					      "address-family", "ipv4-unicast", "route-target",
-					      "vpn", words[w], rt, NULL)
-				    : sl_conf_findv(conf, "vrf", "name", vrf, "protocols", "bgp",
-					      "address-family", "ipv4-unicast", "route-target",
-					      words[w], rt, NULL);
+				vpn ? sl_conf_child(
+					      sl_conf_child(sl_conf_child(rts, "vpn"), words[w]),
+					      rt)
+				    : sl_conf_child(sl_conf_child(rts, words[w]), rt);
 			if (n != NULL) {
 				snprintf(buf, len, "route-target %s%s %s", vpn ? "vpn " : "",
 					words[w], rt);
@@ -1153,6 +1164,43 @@ int commit_intents_refresh(struct sl_router *r)
 	sl_intent_report_free(&rep);
 	free(v);
 	free(idx);
+	return rc;
+}
+
+int sl_router_way(
+	const struct sl_router *r, const char *vrf, uint32_t addr, struct sl_intent_way *out)
+{
+	struct ictx c;
+	bool only;
+	int rc, a;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = ctx_init(&c, r->rib, r->conf)) < 0)
+		return rc;
+	a = vrf_index(&c, vrf);
+	rc = a < 0 ? -ENOENT : lookup_way(&c, a, addr, out, &only, -1);
+	ctx_free(&c);
+	return rc;
+}
+
+int sl_router_leak_loops(const struct sl_router *r, const char *vrf, struct sl_intent_result *out)
+{
+	struct ictx c;
+	int rc, a;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->intent.from, sizeof(out->intent.from), "%s", vrf);
+	if ((rc = ctx_init(&c, r->rib, r->conf)) < 0)
+		return rc;
+	a = vrf_index(&c, vrf);
+	if (a < 0) {
+		rc = -ENOENT;
+	} else {
+		struct deny_acc d = {.res = out};
+		rc = walk(&c, a, WALK_LOOPS, 0, 0xffffffffu, deny_piece, &d);
+		out->holds = out->n_ranges == 0;
+	}
+	ctx_free(&c);
 	return rc;
 }
 

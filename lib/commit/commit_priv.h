@@ -26,6 +26,7 @@ struct sl_router {
 	char (*ifaces)[SL_NAME_MAX];
 	size_t n_ifaces, cap_ifaces;
 	struct sl_apply_stats stats; /* of the last sl_router_apply */
+	struct sl_commit_counts counts;
 	sl_router_prepare_fn prepare;
 	void *prepare_ctx;
 	/* the intents of the running configuration, and whether each held at

@@ -84,6 +84,8 @@ int commit_iface_read(const struct sl_router *r, const char *ifname, struct sl_i
 		ifs->src_valid = SL_SRC_VALID_LOOSE;
 	else
 		ifs->src_valid = SL_SRC_VALID_DISABLE;
+	const char *hw = sl_conf_leaf_value(eth, "hw-id");
+	snprintf(ifs->hw_id, sizeof(ifs->hw_id), "%s", hw ? hw : "");
 	const char *d = sl_conf_leaf_value(node, "description");
 	snprintf(ifs->description, sizeof(ifs->description), "%s", d ? d : "");
 	if (sl_conf_leaf_values(node, "address", &addrs, &n) < 0)
@@ -224,13 +226,21 @@ int commit_bgp_read(const struct sl_conf *conf, const char *vrf, struct sl_rib_b
 	int rc = 0;
 
 	memset(b, 0, sizeof(*b));
-	bgp = sl_conf_findv(conf, "vrf", "name", vrf, "protocols", "bgp", NULL);
+	if (strcmp(vrf, SL_VRF_DEFAULT) == 0) {
+		/* `protocols bgp`: VyOS's recipe sets its system-as alone for
+		 * leaking between other VRFs; the default VRF leaks only once
+		 * it has an address-family */
+		bgp = sl_conf_findv(conf, "protocols", "bgp", NULL);
+		if (sl_conf_child(bgp, "address-family") == NULL)
+			return 0;
+	} else {
+		bgp = sl_conf_findv(conf, "vrf", "name", vrf, "protocols", "bgp", NULL);
+	}
 	if (bgp == NULL)
 		return 0;
 	b->enabled = true;
 	b->asn = leaf_u32(bgp, "system-as", 0);
-	af = sl_conf_findv(conf, "vrf", "name", vrf, "protocols", "bgp", "address-family",
-		"ipv4-unicast", NULL);
+	af = sl_conf_child(sl_conf_child(bgp, "address-family"), "ipv4-unicast");
 	if (af == NULL)
 		return 0;
 
@@ -371,13 +381,42 @@ int commit_rmap_read(const struct sl_conf *conf, const char *name, struct sl_rma
 	return 0;
 }
 
-bool sl_router_fpm_conf(const struct sl_router *r, uint32_t *addr, uint16_t *port)
+int sl_router_syslog_level(const struct sl_router *r)
 {
-	const struct sl_conf_node *n = sl_conf_findv(r->conf, "protocols", "fpm", NULL);
-	const char *a = n ? sl_conf_leaf_value(n, "address") : NULL;
-	*addr = 0x7f000001; /* 127.0.0.1: zebra runs on the same machine */
+	static const char *const prio[] = {
+		"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug", "all"};
+	const struct sl_conf_node *f =
+		sl_conf_findv(r->conf, "system", "syslog", "global", "facility", NULL);
+	const char *l = NULL, *fac[] = {"daemon", "all"};
+	for (size_t i = 0; f != NULL && l == NULL && i < 2; i++)
+		l = sl_conf_leaf_value(sl_conf_child(f, fac[i]), "level");
+	for (int i = 0; l != NULL && i < 9; i++)
+		if (strcmp(l, prio[i]) == 0)
+			return i < 8 ? i : 7;
+	return -1;
+}
+
+/* A listener node n: its address leaf (default 127.0.0.1: a peer on the same
+ * machine) and port leaf; true when n is configured. */
+static bool listen_conf(const struct sl_conf_node *n, const char *addr_leaf, uint16_t port_dflt,
+	uint32_t *addr, uint16_t *port)
+{
+	const char *a = n ? sl_conf_leaf_value(n, addr_leaf) : NULL;
+	*addr = 0x7f000001;
 	if (a != NULL)
 		sl_addr_parse(a, addr);
-	*port = (uint16_t)leaf_u32(n, "port", SL_FPM_DEFAULT_PORT);
+	*port = (uint16_t)leaf_u32(n, "port", port_dflt);
 	return n != NULL;
+}
+
+bool sl_router_fpm_conf(const struct sl_router *r, uint32_t *addr, uint16_t *port)
+{
+	return listen_conf(sl_conf_findv(r->conf, "protocols", "fpm", NULL), "address",
+		SL_FPM_DEFAULT_PORT, addr, port);
+}
+
+bool sl_router_prom_conf(const struct sl_router *r, uint32_t *addr, uint16_t *port)
+{
+	return listen_conf(sl_conf_findv(r->conf, "service", "monitoring", "prometheus", NULL),
+		"listen-address", SL_PROM_DEFAULT_PORT, addr, port);
 }

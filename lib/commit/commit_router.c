@@ -331,15 +331,33 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 	return 0;
 }
 
+void sl_router_commit_counts(const struct sl_router *r, struct sl_commit_counts *out)
+{
+	*out = r->counts;
+}
+
+static int apply_counted(struct sl_router *r, const char *text, bool replace,
+	struct sl_errors *errs, unsigned *flags)
+{
+	int rc = apply(r, text, replace, errs, flags);
+	const struct sl_apply_stats *st = &r->stats;
+	if (rc < 0)
+		r->counts.refused++;
+	else
+		r->counts.ok++;
+	r->counts.cpu_ms += st->parse_ms + st->validate_ms + st->rib_ms + st->commit_ms;
+	return rc;
+}
+
 int sl_router_apply(struct sl_router *r, const char *text, struct sl_errors *errs, unsigned *flags)
 {
-	return apply(r, text, false, errs, flags);
+	return apply_counted(r, text, false, errs, flags);
 }
 
 int sl_router_replace(
 	struct sl_router *r, const char *text, struct sl_errors *errs, unsigned *flags)
 {
-	return apply(r, text, true, errs, flags);
+	return apply_counted(r, text, true, errs, flags);
 }
 
 static int load(struct sl_router *r, const char *path, bool replace, struct sl_errors *errs,
@@ -371,7 +389,7 @@ static int load(struct sl_router *r, const char *path, bool replace, struct sl_e
 		sl_errors_add(errs, 0, "cannot read %s", path);
 		return -EIO;
 	}
-	rc = apply(r, text, replace, errs, flags);
+	rc = apply_counted(r, text, replace, errs, flags);
 	free(text);
 	return rc;
 }

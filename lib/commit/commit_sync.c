@@ -132,8 +132,8 @@ static int classify(struct sync *s, const struct sl_conf_change *c)
 		return 0;
 	case SL_CHG_VRF:
 		return set_add(&s->vrfs_full, c->vrf);
-	case SL_CHG_VRF_BGP:
-		return set_add(&s->vrfs_bgp, c->vrf);
+	case SL_CHG_VRF_BGP: /* vrf NULL: `protocols bgp`, the default VRF's */
+		return set_add(&s->vrfs_bgp, c->vrf ? c->vrf : SL_VRF_DEFAULT);
 	case SL_CHG_VRF_LEAK_NAT:
 		return set_add(&s->vrfs_nat, c->vrf);
 	case SL_CHG_VRF_TABLE:
@@ -144,9 +144,9 @@ static int classify(struct sync *s, const struct sl_conf_change *c)
 		return 0; /* nothing for the RIB */
 	case SL_CHG_STATIC_ROUTE:
 		return add_static(s, c->vrf ? c->vrf : SL_VRF_DEFAULT, c->name, c->line);
-	case SL_CHG_STATICS:
+	case SL_CHG_STATICS: /* [protocols]: its bgp (the default VRF's) too */
 		s->default_statics_full = true;
-		return 0;
+		return set_add(&s->vrfs_bgp, SL_VRF_DEFAULT);
 	case SL_CHG_INTERFACES:
 		s->all_ifaces = true;
 		return 0;

@@ -71,6 +71,15 @@ struct sl_apply_stats {
 };
 void sl_router_apply_stats(const struct sl_router *r, struct sl_apply_stats *out);
 
+/* Transactions since sl_router_new (apply, replace, load; metrics): the
+ * running configuration's generation is ok. cpu_ms: the sum of their
+ * struct sl_apply_stats phases, refused ones included. */
+struct sl_commit_counts {
+	uint64_t ok, refused;
+	double cpu_ms;
+};
+void sl_router_commit_counts(const struct sl_router *r, struct sl_commit_counts *out);
+
 /*
  * As sl_router_apply, but `text` is the whole configuration: what it does not
  * set is deleted, in the same transaction (a reload, not a merge).
@@ -121,6 +130,15 @@ int sl_router_dyn_apply(
  * default 127.0.0.1) and port (default SL_FPM_DEFAULT_PORT) to listen on. */
 #define SL_FPM_DEFAULT_PORT 2620
 bool sl_router_fpm_conf(const struct sl_router *r, uint32_t *addr, uint16_t *port);
+
+/* `service monitoring prometheus`: true when configured, with the address
+ * (host order, default 127.0.0.1) and port (default SL_PROM_DEFAULT_PORT). */
+#define SL_PROM_DEFAULT_PORT 9111
+bool sl_router_prom_conf(const struct sl_router *r, uint32_t *addr, uint16_t *port);
+/* `system syslog global facility all|daemon level L`: L as a syslog priority
+ * (emerg 0 .. debug 7; `all` is 7; `daemon` wins over `all`), -1 when neither
+ * is set. */
+int sl_router_syslog_level(const struct sl_router *r);
 
 /* Render the running configuration as canonical `set` lines. */
 int sl_router_render(const struct sl_router *r, FILE *out);
@@ -188,6 +206,9 @@ struct sl_iface_state {
 	enum sl_src_valid src_valid;
 	bool src_valid_set; /* configured, not the default */
 	char description[128];
+	/* `hw-id` of its ethernet: a MAC (lower case) or a PCI address
+	 * (DDDD:BB:DD.F); "" when unset (then DPDK port N is ethN) */
+	char hw_id[24];
 	struct sl_prefix addrs[SL_IFACE_ADDR_MAX]; /* host bits set */
 	size_t n_addrs;
 };

@@ -146,6 +146,19 @@ void sl_intent_report_free(struct sl_intent_report *rep);
 /* The running router's intents, checked now, with the dynamic-route counts. */
 int sl_router_intent_report(const struct sl_router *r, struct sl_intent_report *out);
 
+/*
+ * What forwarding does, where the displayed route does not say it (#14
+ * "show the truth"): the way one address takes from vrf, both lookups as
+ * the datapath does them (0, -ENOENT unknown VRF, -ENOMEM) ...
+ */
+int sl_router_way(
+	const struct sl_router *r, const char *vrf, uint32_t addr, struct sl_intent_way *out);
+/* ... and the addresses vrf drops as leak loops (a leaked route whose
+ * second lookup lands on another leaked route): out->breach lists the first
+ * ways, n_ranges/n_addresses count them all, holds = there are none;
+ * intent.from is vrf. */
+int sl_router_leak_loops(const struct sl_router *r, const char *vrf, struct sl_intent_result *out);
+
 /* "10.2.0.0/24 (vpn-import from CUSTOMER-B) -> CUSTOMER-B 10.2.0.0/24
  * connected, out of eth2 (vrf CUSTOMER-B)" */
 void sl_intent_way_text(const struct sl_intent_way *w, char *buf, size_t len);

@@ -327,6 +327,8 @@ static void values_add(const struct sl_conf *c, const struct walk *w, struct cho
 	names_under(w->node, "configured here", cs);
 	switch (t->ref) {
 	case CONF_REF_VRF:
+		if (t == &conf_t_vrf_leak_ref)
+			choice_add(cs, "default", "the default VRF");
 		names_collect(c, SL_NAMES_VRF, cs);
 		break;
 	case CONF_REF_IFACE:

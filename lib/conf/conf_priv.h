@@ -55,12 +55,13 @@ struct conf_type {
 };
 
 extern const struct conf_type conf_t_ipv4, conf_t_prefix, conf_t_ifaddr, conf_t_rt, conf_t_vrf_name,
-	conf_t_vrf_ref, conf_t_policy_name, conf_t_prefix_list_ref, conf_t_route_map_ref,
-	conf_t_ruleset_ref, conf_t_ethernet, conf_t_iface_ref, conf_t_text, conf_t_ports,
-	conf_t_fw_protocol, conf_t_permit_deny, conf_t_fw_action, conf_t_fw_state, conf_t_u8,
-	conf_t_ge_le, conf_t_distance, conf_t_weight, conf_t_u32_any, conf_t_rule_policy,
+	conf_t_vrf_ref, conf_t_vrf_leak_ref, conf_t_policy_name, conf_t_prefix_list_ref,
+	conf_t_route_map_ref, conf_t_ruleset_ref, conf_t_ethernet, conf_t_iface_ref, conf_t_text,
+	conf_t_ports, conf_t_fw_protocol, conf_t_permit_deny, conf_t_fw_action, conf_t_fw_state,
+	conf_t_u8, conf_t_ge_le, conf_t_distance, conf_t_weight, conf_t_u32_any, conf_t_rule_policy,
 	conf_t_vlan, conf_t_mtu, conf_t_vif_mtu, conf_t_table, conf_t_asn, conf_t_fw_rule,
-	conf_t_port, conf_t_src_valid, conf_t_label;
+	conf_t_port, conf_t_src_valid, conf_t_label, conf_t_hw_id, conf_t_syslog_facility,
+	conf_t_syslog_level;
 
 /* ---- schema (conf_schema.c + conf_schema_*.c) ---- */
 
@@ -90,8 +91,8 @@ enum conf_obj {
 struct conf_vctx;
 typedef void conf_check_fn(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line);
 conf_check_fn conf_check_iface, conf_check_vrf, conf_check_vrf_table, conf_check_vrf_bgp,
-	conf_check_leak_firewall, conf_check_leak_nat, conf_check_route, conf_check_prefix_list,
-	conf_check_route_map, conf_check_ruleset, conf_check_intent;
+	conf_check_default_bgp, conf_check_leak_firewall, conf_check_leak_nat, conf_check_route,
+	conf_check_prefix_list, conf_check_route_map, conf_check_ruleset, conf_check_intent;
 
 struct conf_schema {
 	const char *name; /* the keyword */
@@ -110,6 +111,9 @@ struct conf_schema {
 	/* Accepted for VyOS compatibility but without effect in sluice: a `set`
 	 * line through this keyword gets this one-line notice (sl_conf_notices). */
 	const char *noop;
+	/* ... except when this path exists at the end of the transaction
+	 * (a keyword that takes effect with a sibling) */
+	const char *const *noop_unless;
 };
 
 /* A NULL-terminated children list, written in place in a schema initializer. */
@@ -134,6 +138,8 @@ int conf_schema_index(const struct conf_schema *parent, const struct conf_schema
 extern const struct conf_schema conf_s_static;
 /* vrf name V protocols bgp (conf_schema_bgp.c), placed by conf_schema_vrf.c. */
 extern const struct conf_schema conf_s_bgp;
+/* bgp address-family: under `vrf name V protocols bgp` and `protocols bgp` (the default VRF) */
+extern const struct conf_schema conf_s_bgp_af;
 
 /* ---- tree (conf_tree.c) ---- */
 

@@ -31,7 +31,7 @@ static const struct conf_schema s_import_vpn = {"vpn", CONF_FLAG,
 	.noop = "'import vpn'" NOOP "the VRF imports by its route-target import alone"};
 static const struct conf_schema s_export_vpn = {"vpn", CONF_FLAG,
 	.noop = "'export vpn'" NOOP "the VRF exports by its route-target export alone"};
-static const struct conf_schema s_import_vrf = {"vrf", CONF_MULTI, &conf_t_vrf_ref};
+static const struct conf_schema s_import_vrf = {"vrf", CONF_MULTI, &conf_t_vrf_leak_ref};
 static const struct conf_schema s_import = {
 	"import", CONF_CONTAINER, NULL, CONF_KIDS(&s_import_vrf, &s_import_vpn)};
 static const struct conf_schema s_export = {
@@ -66,10 +66,10 @@ static const struct conf_schema s_redistribute = {
 static const struct conf_schema s_ipv4_unicast = {"ipv4-unicast", CONF_CONTAINER, NULL,
 	CONF_KIDS(&s_export, &s_import, &s_label, &s_nexthop, &s_rd, &s_redistribute, &s_route_map,
 		&s_route_target)};
-static const struct conf_schema s_address_family = {
+const struct conf_schema conf_s_bgp_af = {
 	"address-family", CONF_CONTAINER, NULL, CONF_KIDS(&s_ipv4_unicast)};
 static const struct conf_schema s_system_as = {"system-as", CONF_LEAF, &conf_t_asn};
 
 const struct conf_schema conf_s_bgp = {"bgp", CONF_CONTAINER, NULL,
-	CONF_KIDS(&s_address_family, &s_system_as), CONF_OBJ_VRF_PART, .chg = SL_CHG_VRF_BGP,
+	CONF_KIDS(&conf_s_bgp_af, &s_system_as), CONF_OBJ_VRF_PART, .chg = SL_CHG_VRF_BGP,
 	.check = conf_check_vrf_bgp};

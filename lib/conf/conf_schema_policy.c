@@ -36,13 +36,13 @@ static const struct conf_schema s_route_map = {"route-map", CONF_TAG, &conf_t_po
 
 /* one rule per intent: deny|require, one `from`, one `to` (conf_check_intent) */
 static const struct conf_schema s_intent_addr = {"address", CONF_LEAF, &conf_t_ipv4};
-static const struct conf_schema s_intent_to_deny = {"to", CONF_TAG, &conf_t_vrf_ref};
+static const struct conf_schema s_intent_to_deny = {"to", CONF_TAG, &conf_t_vrf_leak_ref};
 static const struct conf_schema s_intent_to_require = {
-	"to", CONF_TAG, &conf_t_vrf_ref, CONF_KIDS(&s_intent_addr)};
+	"to", CONF_TAG, &conf_t_vrf_leak_ref, CONF_KIDS(&s_intent_addr)};
 static const struct conf_schema s_intent_from_deny = {
-	"from", CONF_TAG, &conf_t_vrf_ref, CONF_KIDS(&s_intent_to_deny)};
+	"from", CONF_TAG, &conf_t_vrf_leak_ref, CONF_KIDS(&s_intent_to_deny)};
 static const struct conf_schema s_intent_from_require = {
-	"from", CONF_TAG, &conf_t_vrf_ref, CONF_KIDS(&s_intent_to_require)};
+	"from", CONF_TAG, &conf_t_vrf_leak_ref, CONF_KIDS(&s_intent_to_require)};
 static const struct conf_schema s_intent_deny = {
 	"deny", CONF_CONTAINER, NULL, CONF_KIDS(&s_intent_from_deny)};
 static const struct conf_schema s_intent_require = {

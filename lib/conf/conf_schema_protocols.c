@@ -7,7 +7,7 @@
 #include "conf_priv.h"
 
 static const struct conf_schema s_distance = {"distance", CONF_LEAF, &conf_t_distance};
-static const struct conf_schema s_vrf = {"vrf", CONF_LEAF, &conf_t_vrf_ref};
+static const struct conf_schema s_vrf = {"vrf", CONF_LEAF, &conf_t_vrf_leak_ref};
 /* not in VyOS (its statics have no weights): the share of an ECMP path */
 static const struct conf_schema s_weight = {"weight", CONF_LEAF, &conf_t_weight};
 
@@ -32,12 +32,19 @@ static const struct conf_schema s_fpm_port = {"port", CONF_LEAF, &conf_t_port};
 static const struct conf_schema s_fpm = {
 	"fpm", CONF_CONTAINER, NULL, CONF_KIDS(&s_fpm_address, &s_fpm_port)};
 
-/* VyOS's recipe sets the default VRF's BGP instance (`protocols bgp system-as
- * N`) for VPN leaking; sluice leaks without it: kept, rendered, noticed */
-static const struct conf_schema s_bgp_system_as = {"system-as", CONF_LEAF, &conf_t_asn};
-static const struct conf_schema s_bgp = {"bgp", CONF_CONTAINER, NULL, CONF_KIDS(&s_bgp_system_as),
-	.noop = "'protocols bgp system-as' (the default VRF's BGP instance) has no effect in "
-		"sluice (accepted for VyOS compatibility): VRFs leak without it"};
+/* The default VRF's BGP instance: its address-family leaks the default
+ * VRF's routes (FRR's BGP routes from FPM, connected, static) by
+ * route-target or `import vrf`, as in a VRF. VyOS's recipe sets `system-as`
+ * here for VPN leaking between other VRFs, which sluice does without: alone,
+ * it is kept, rendered and noticed. */
+static const struct conf_schema s_bgp_system_as = {"system-as", CONF_LEAF, &conf_t_asn,
+	.noop = "'protocols bgp system-as' alone (the default VRF's BGP instance) has no effect "
+		"in sluice (accepted for VyOS compatibility): VRFs leak without it; it takes "
+		"effect with 'protocols bgp address-family' (the default VRF's own leaks)",
+	.noop_unless = (const char *const[]){"protocols", "bgp", "address-family", NULL}};
+static const struct conf_schema s_bgp = {"bgp", CONF_CONTAINER, NULL,
+	CONF_KIDS(&conf_s_bgp_af, &s_bgp_system_as), CONF_OBJ_VRF_PART, .chg = SL_CHG_VRF_BGP,
+	.check = conf_check_default_bgp};
 
 static const struct conf_schema s_protocols = {"protocols", CONF_CONTAINER, NULL,
 	CONF_KIDS(&s_bgp, &s_fpm, &conf_s_static), .chg = SL_CHG_STATICS};

@@ -146,15 +146,23 @@ int conf_notice_record(struct sl_conf *c, const struct conf_schema *s, unsigned 
 
 size_t sl_conf_notices(const struct sl_conf *c, struct sl_errors *out)
 {
+	size_t said = 0;
 	for (size_t i = 0; i < c->nnotices; i++) {
 		const struct conf_notice *n = &c->notices[i];
+		const char *const *unless = n->schema->noop_unless;
+		size_t depth = 0;
+		while (unless != NULL && unless[depth] != NULL)
+			depth++;
+		if (unless != NULL && sl_conf_find(c, unless, depth) != NULL)
+			continue; /* it takes effect after all */
+		said++;
 		if (n->count > 1)
 			sl_errors_add(out, n->line, "%s (and %u more line%s)", n->schema->noop,
 				n->count - 1, n->count > 2 ? "s" : "");
 		else
 			sl_errors_add(out, n->line, "%s", n->schema->noop);
 	}
-	return c->nnotices;
+	return said;
 }
 
 /* ---- which line created a node (open transaction) ---- */

@@ -192,6 +192,14 @@ static int parse_vrf_name(const struct conf_type *t, const char *s, char *out, s
 	return ok_copy(s, out, outsz);
 }
 
+/* A leak's other end may be the default VRF (VyOS: `... vrf default`). */
+static int parse_vrf_or_default(const struct conf_type *t, const char *s, char *out, size_t outsz)
+{
+	if (strcmp(s, "default") == 0)
+		return ok_copy(s, out, outsz);
+	return parse_vrf_name(t, s, out, outsz);
+}
+
 static int parse_policy_name(const struct conf_type *t, const char *s, char *out, size_t outsz)
 {
 	size_t len = strlen(s);
@@ -264,6 +272,39 @@ static int parse_enum(const struct conf_type *t, const char *s, char *out, size_
 		if (strcmp(s, t->words[i]) == 0)
 			return ok_copy(s, out, outsz);
 	FAIL("not one of the allowed words");
+}
+
+/* A NIC: its MAC (VyOS's hw-id) or, a sluice extension, its PCI address;
+ * canonical lower case, the PCI domain written out ("0000:03:00.0"). */
+static int parse_hw_id(const struct conf_type *t, const char *s, char *out, size_t outsz)
+{
+	(void)t;
+	unsigned m[6], dom = 0, bus, dev, fn;
+	char end;
+	if (strlen(s) == 17 && s[2] == ':' && s[5] == ':' && s[8] == ':' && s[11] == ':' &&
+		s[14] == ':' && strspn(s, "0123456789abcdefABCDEF:") == 17 &&
+		sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
+			&end) == 6) {
+		if (m[0] & 1)
+			FAIL("%s is a multicast MAC address, not a NIC's", s);
+		snprintf(out, outsz, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+			m[5]);
+		return 0;
+	}
+	int n = 0;
+	if ((sscanf(s, "%4x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &n) == 4 && n == 12 &&
+		    strlen(s) == 12) ||
+		(dom = 0, n = 0,
+			sscanf(s, "%2x:%2x.%1x%n", &bus, &dev, &fn, &n) == 3 && n == 7 &&
+				strlen(s) == 7)) {
+		if (dev > 0x1f || fn > 7)
+			FAIL("%s: a PCI device is 00..1f and a function 0..7", s);
+		if (strspn(s, "0123456789abcdefABCDEF:.") != strlen(s))
+			FAIL("not a PCI address");
+		snprintf(out, outsz, "%04x:%02x:%02x.%x", dom, bus, dev, fn);
+		return 0;
+	}
+	FAIL("not a MAC address or a PCI address");
 }
 
 static int parse_fw_protocol(const struct conf_type *t, const char *s, char *out, size_t outsz)
@@ -360,6 +401,11 @@ const struct conf_type conf_t_vrf_ref = {.valid = "a VRF name (" VRF_NAME_VALID 
 	.parse = parse_vrf_name,
 	.cmp = cmp_str,
 	.ref = CONF_REF_VRF};
+const struct conf_type conf_t_vrf_leak_ref = {
+	.valid = "default, or a VRF name (" VRF_NAME_VALID ")",
+	.parse = parse_vrf_or_default,
+	.cmp = cmp_str,
+	.ref = CONF_REF_VRF};
 
 #define POLICY_NAME_VALID "1..63 letters, digits, '-', '_' or '.'"
 const struct conf_type conf_t_policy_name = {
@@ -385,6 +431,25 @@ const struct conf_type conf_t_iface_ref = {.valid = "ethN or ethN.VLAN (N 0..102
 	.parse = parse_iface_ref,
 	.cmp = cmp_iface,
 	.ref = CONF_REF_IFACE};
+const struct conf_type conf_t_hw_id = {
+	.valid = "a MAC address XX:XX:XX:XX:XX:XX or a PCI address DDDD:BB:DD.F",
+	.parse = parse_hw_id,
+	.cmp = cmp_str};
+static const char *const w_syslog_facility[] = {"all", "auth", "authpriv", "cron", "daemon", "kern",
+	"lpr", "mail", "mark", "news", "protocols", "security", "syslog", "user", "uucp", "local0",
+	"local1", "local2", "local3", "local4", "local5", "local6", "local7", NULL};
+const struct conf_type conf_t_syslog_facility = {.valid = "all, daemon, or another of syslog's "
+							  "facilities (auth, kern, local0..7, ...)",
+	.parse = parse_enum,
+	.cmp = cmp_str,
+	.words = w_syslog_facility};
+static const char *const w_syslog_level[] = {
+	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug", "all", NULL};
+const struct conf_type conf_t_syslog_level = {
+	.valid = "emerg, alert, crit, err, warning, notice, info, debug, all",
+	.parse = parse_enum,
+	.cmp = cmp_str,
+	.words = w_syslog_level};
 const struct conf_type conf_t_text = {
 	.valid = "printable text up to 255 characters", .parse = parse_text, .cmp = cmp_str};
 const struct conf_type conf_t_ports = {

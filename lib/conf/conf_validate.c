@@ -81,8 +81,9 @@ static const struct sl_conf_node *referee(
 	const char *dot;
 
 	switch (kind) {
-	case CONF_REF_VRF:
-		return sl_conf_findv(c, "vrf", "name", name, NULL);
+	case CONF_REF_VRF: /* the default VRF is always there */
+		return strcmp(name, "default") == 0 ? sl_conf_root(c)
+						    : sl_conf_findv(c, "vrf", "name", name, NULL);
 	case CONF_REF_IFACE:
 		dot = strchr(name, '.');
 		if (dot == NULL)
@@ -158,6 +159,11 @@ static const char *iface_vrf(const struct sl_conf_node *iface)
 
 static bool same_vrf(const char *a, const char *b)
 {
+	/* NULL and "default" both name the default VRF */
+	if (a != NULL && strcmp(a, "default") == 0)
+		a = NULL;
+	if (b != NULL && strcmp(b, "default") == 0)
+		b = NULL;
 	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
 }
 
@@ -348,8 +354,8 @@ static void check_rmap_applied(struct conf_vctx *v, const struct sl_conf_node *r
 	}
 }
 
-static void check_bgp(struct conf_vctx *v, const struct sl_conf_node *vrf,
-	const struct sl_conf_node *bgp, unsigned line)
+static void check_bgp(
+	struct conf_vctx *v, const char *vrf_name, const struct sl_conf_node *bgp, unsigned line)
 {
 	const struct sl_conf_node *af = sl_conf_child(bgp, "address-family");
 	const struct sl_conf_node *imp;
@@ -358,7 +364,7 @@ static void check_bgp(struct conf_vctx *v, const struct sl_conf_node *vrf,
 		ERR(v, at(v, af, line),
 			"vrf %s: bgp address-family needs 'protocols bgp system-as' (valid: "
 			"system-as 1..4294967295)",
-			vrf->name);
+			vrf_name);
 	const struct sl_conf_node *uni = sl_conf_child(af, "ipv4-unicast");
 	const char *rd = sl_conf_leaf_value(uni, "rd");
 	const char *rd_vpn =
@@ -367,13 +373,13 @@ static void check_bgp(struct conf_vctx *v, const struct sl_conf_node *vrf,
 		ERR(v, line,
 			"vrf %s: both 'rd %s' and 'rd vpn export %s' are set (valid: one of the "
 			"two spellings)",
-			vrf->name, rd, rd_vpn);
+			vrf_name, rd, rd_vpn);
 	imp = sl_conf_child(sl_conf_child(uni, "import"), "vrf");
-	if (sl_conf_child(imp, vrf->name))
-		ERR(v, at(v, sl_conf_child(imp, vrf->name), line),
+	if (sl_conf_child(imp, vrf_name))
+		ERR(v, at(v, sl_conf_child(imp, vrf_name), line),
 			"vrf %s: 'import vrf %s' imports the VRF into itself (valid: another "
 			"VRF)",
-			vrf->name, vrf->name);
+			vrf_name, vrf_name);
 	/* the route-maps it applies (and their prefix-lists) are in use now */
 	const struct sl_conf_node *rmv = sl_conf_child(sl_conf_child(uni, "route-map"), "vpn");
 	static const char *const dirs[] = {"import", "export"};
@@ -571,9 +577,32 @@ static void check_iface_users(struct conf_vctx *v, const struct sl_conf_node *if
 }
 
 /* The object checks the schema nodes carry (struct conf_schema .check). */
+/* One NIC is one interface: no two ethernets with the same hw-id. */
+static void check_hw_id(struct conf_vctx *v, const struct sl_conf_node *eth, unsigned line)
+{
+	const char *id = sl_conf_leaf_value(eth, "hw-id");
+	const struct sl_conf_node *other;
+	size_t cur = 0;
+
+	if (id == NULL)
+		return;
+	while ((other = sl_conf_child_next(eth->parent, &cur)) != NULL) {
+		const char *o = other != eth ? sl_conf_leaf_value(other, "hw-id") : NULL;
+		if (o != NULL && strcmp(o, id) == 0) {
+			ERR(v, at(v, conf_node_child(eth, "hw-id"), line),
+				"interfaces ethernet %s hw-id %s: %s has the same hw-id (one NIC "
+				"is one interface)",
+				eth->name, id, other->name);
+			return;
+		}
+	}
+}
+
 void conf_check_iface(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
 {
 	check_iface_users(v, n, line);
+	if (n->schema->obj == CONF_OBJ_ETHERNET)
+		check_hw_id(v, n, line);
 }
 
 void conf_check_vrf(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
@@ -593,7 +622,12 @@ void conf_check_vrf_table(struct conf_vctx *v, const struct sl_conf_node *n, uns
 
 void conf_check_vrf_bgp(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
 {
-	check_bgp(v, n->parent->parent, n, line);
+	check_bgp(v, n->parent->parent->name, n, line);
+}
+
+void conf_check_default_bgp(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
+{
+	check_bgp(v, "default", n, line); /* `protocols bgp`: the default VRF */
 }
 
 void conf_check_leak_firewall(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)

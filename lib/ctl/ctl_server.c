@@ -69,6 +69,7 @@ struct sl_ctl_server {
 static __thread struct sl_ctl_request *ctl_current;
 static __thread bool ctl_current_deferred;
 static __thread bool ctl_current_finished;
+static __thread int64_t ctl_current_uid = -1;
 
 static uint64_t now_ms(void)
 {
@@ -241,6 +242,12 @@ static void client_run(struct ctl_client *c)
 		return;
 	}
 	req->client = c;
+	struct ucred cred;
+	socklen_t cl = sizeof(cred);
+	ctl_current_uid =
+		getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0 && cl == sizeof(cred)
+			? (int64_t)cred.uid
+			: -1;
 	ctl_current = req;
 	ctl_current_deferred = false;
 	ctl_current_finished = false;
@@ -250,6 +257,7 @@ static void client_run(struct ctl_client *c)
 	ctl_current = NULL;
 	ctl_current_deferred = false;
 	ctl_current_finished = false;
+	ctl_current_uid = -1;
 	ctl_parsed_free(&p);
 	if (finished)
 		return; /* the handler already replied (c may be gone) */
@@ -266,6 +274,11 @@ static void client_run(struct ctl_client *c)
 		status = SL_CTL_FAILED;
 	}
 	sl_ctl_request_finish(req, status);
+}
+
+int64_t sl_ctl_peer_uid(void)
+{
+	return ctl_current_uid;
 }
 
 struct sl_ctl_request *sl_ctl_defer(void)

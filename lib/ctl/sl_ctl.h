@@ -44,6 +44,7 @@
 #define SL_CTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -117,6 +118,14 @@ int sl_ctl_dispatch(int argc, char **argv, bool json, const char *input, FILE *o
  * is closed first, the request is finished with status 1.
  */
 struct sl_ctl_request;
+
+/*
+ * The uid of the process on the other end of the request being handled
+ * (SO_PEERCRED of its connection; for a streamed request, the connection of
+ * its last chunk), or -1 outside a handler or when the kernel did not say.
+ */
+int64_t sl_ctl_peer_uid(void);
+
 /* Only valid inside a handler called by the server; NULL (errno=EPERM) otherwise. */
 struct sl_ctl_request *sl_ctl_defer(void);
 FILE *sl_ctl_request_out(struct sl_ctl_request *req);

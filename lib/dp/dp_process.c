@@ -729,7 +729,10 @@ static __rte_noinline void forward_slow(const struct sl_fib *fib, const struct s
 		return;
 	}
 	if (unlikely(sl_fib_val_is_redirect(val))) {
-		drop(c, out, m, SL_DP_DROP_LEAK_LOOP);
+		/* dropped, and the sender told (the slow path rate-limits ICMP):
+		 * silence would look like a path that works */
+		c->dropped[SL_DP_DROP_LEAK_LOOP]++;
+		punt(c, out, m, SL_DP_PUNT_LEAK_LOOP, in_oif, in_vrf, b->l2_len[k]);
 		return;
 	}
 	const struct sl_fib_nh *nh = &nht[val];

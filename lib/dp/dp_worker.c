@@ -28,6 +28,7 @@ const char *const sl_dp_punt_names[SL_DP_PUNT__COUNT] = {
 	[SL_DP_PUNT_NO_ROUTE] = "no_route",
 	[SL_DP_PUNT_UNRESOLVED] = "unresolved",
 	[SL_DP_PUNT_REJECT] = "fw_reject",
+	[SL_DP_PUNT_LEAK_LOOP] = "leak_loop",
 };
 
 int sl_dp_meta_offset = -1;

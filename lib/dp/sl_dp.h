@@ -30,7 +30,7 @@
 #define SL_DP_DROPS(X)                                                                           \
 	X(NO_ROUTE, "no_route") /* punted too: ICMP unreachable */                               \
 	X(TTL_EXPIRED, "ttl_expired") /* punted too: ICMP time exceeded */                       \
-	X(LEAK_LOOP, "leak_loop") /* a second VRF redirect */                                    \
+	X(LEAK_LOOP, "leak_loop") /* a second VRF redirect; punted too: ICMP unreachable */      \
 	X(BLACKHOLE, "blackhole")                                                                \
 	X(BAD_CHECKSUM, "bad_checksum")                                                          \
 	X(BAD_HEADER, "bad_header") /* version, IHL < 5, total length < IHL */                   \
@@ -63,6 +63,7 @@ enum sl_dp_punt {
 	SL_DP_PUNT_NO_ROUTE, /* destination unreachable */
 	SL_DP_PUNT_UNRESOLVED, /* forwarded, TTL already decremented, neighbour unknown */
 	SL_DP_PUNT_REJECT, /* refused by a leak-point `reject` rule: answer ICMP 3/13 or TCP RST */
+	SL_DP_PUNT_LEAK_LOOP, /* a second VRF redirect (dropped too): answer ICMP unreachable */
 	SL_DP_PUNT__COUNT
 };
 extern const char *const sl_dp_punt_names[SL_DP_PUNT__COUNT];

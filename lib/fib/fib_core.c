@@ -12,8 +12,6 @@
 
 #include "fib_priv.h"
 
-RTE_LOG_REGISTER(sl_fib_logtype, sluice.fib, INFO);
-
 static void fib_config_defaults(struct sl_fib_config *c)
 {
 	if (c->small_groups_max == 0)

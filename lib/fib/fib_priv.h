@@ -3,14 +3,12 @@
 #ifndef SL_FIB_PRIV_H
 #define SL_FIB_PRIV_H
 
-#include <rte_log.h>
-
 #include "fib_lpm.h"
 #include "sl_fib.h"
+#include "sl_log.h"
 
-extern int sl_fib_logtype;
-#define FIB_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_##level, sl_fib_logtype, "fib: " fmt "\n", ##__VA_ARGS__)
+/* the FIB's writer runs on the control thread: lines go to lib/log */
+#define FIB_LOG(level, fmt, ...) sl_log(SL_LOG_##level, "fib", fmt, ##__VA_ARGS__)
 
 /* Interface slots by name: open addressing, twice the slots, so a probe
  * ends quickly; slots are never freed, so neither are index entries. */

@@ -161,6 +161,22 @@ int sl_fw_rule_counters(const struct sl_fw *fw, const char *name, uint32_t numbe
 	return 0;
 }
 
+size_t sl_fw_denied_foreach(const struct sl_fw *fw,
+	void (*cb)(const char *ruleset, uint64_t packets, void *ctx), void *ctx)
+{
+	const struct sl_fw_set *s = fw ? fw->active : NULL;
+	if (s == NULL)
+		return 0;
+	for (uint32_t r = 0; r < s->n_rulesets; r++) {
+		uint64_t denied = 0;
+		for (uint32_t i = 0; i < s->n_slots; i++)
+			if (s->slots[i].ruleset == r && s->slots[i].action != SL_FW_ACCEPT)
+				denied += slot_total(s, i).packets;
+		cb(s->rulesets[r].name, denied, ctx);
+	}
+	return s->n_rulesets;
+}
+
 static void lstats_sum(const struct sl_fw *fw, struct fw_lstats *sum)
 {
 	memset(sum, 0, sizeof(*sum));

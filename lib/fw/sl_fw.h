@@ -267,6 +267,14 @@ void sl_fw_stats_get(const struct sl_fw *fw, struct sl_fw_stats *st);
  */
 int sl_fw_rule_counters(const struct sl_fw *fw, const char *name, uint32_t number,
 	uint64_t *packets, uint64_t *bytes);
+/*
+ * Packets each ruleset of the published set denied (its drop and reject
+ * rules and default action, as counted per rule) since the last clear:
+ * cb(name, packets, ctx) for each ruleset, in the set's order. Returns how
+ * many were passed. For sluiced's summaries of denials.
+ */
+size_t sl_fw_denied_foreach(const struct sl_fw *fw,
+	void (*cb)(const char *ruleset, uint64_t packets, void *ctx), void *ctx);
 /* Zero every rule counter and the stats (workers keep counting). */
 void sl_fw_counters_clear(struct sl_fw *fw);
 

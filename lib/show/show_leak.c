@@ -12,6 +12,7 @@
 
 #include "show_priv.h"
 #include "sl_audit.h"
+#include "sl_intent.h"
 
 static const char leak_legend[] =
 	"Leak audit: received = leaked routes the VRF holds; refused = leaks it was offered\n"
@@ -104,6 +105,53 @@ static int nat_pool_cb(const struct sl_route *rt, void *arg)
 	return 0;
 }
 
+/*
+ * Addresses a VRF drops as leak loops: a leaked route sends the lookup into
+ * the exporting VRF, and there the address hits another leaked route (the
+ * worker redirects once). The received route looks usable and is not, so
+ * the audit says so. Returns how many addresses (0: none or an error).
+ */
+static uint64_t loops_text(
+	struct show_ctx *ctx, const char *vrf, const char *indent, const char *title)
+{
+	struct sl_intent_result res;
+	char range[64], way[512];
+	if (ctx->r == NULL || sl_router_leak_loops(ctx->r, vrf, &res) < 0 || res.holds)
+		return 0;
+	if (title != NULL)
+		fputs(title, ctx->out);
+	fprintf(ctx->out,
+		"%sDropped as leak loops: %llu address%s in %zu range%s (the second lookup "
+		"hits another leak; senders get ICMP unreachable):\n",
+		indent, (unsigned long long)res.n_addresses, res.n_addresses == 1 ? "" : "es",
+		res.n_ranges, res.n_ranges == 1 ? "" : "s");
+	for (size_t i = 0; i < res.n_breach_listed; i++) {
+		sl_intent_breach_text(&res.breach[i], range, sizeof(range));
+		sl_intent_way_text(&res.breach[i].way, way, sizeof(way));
+		fprintf(ctx->out, "%s  %s: %s\n", indent, range, way);
+	}
+	if (res.n_breach_listed == SL_INTENT_BREACH_MAX)
+		fprintf(ctx->out, "%s  (the first %d ways)\n", indent, SL_INTENT_BREACH_MAX);
+	return res.n_addresses;
+}
+
+static json_t *loops_json(struct show_ctx *ctx, const char *vrf)
+{
+	struct sl_intent_result res;
+	char range[64], way[512];
+	json_t *a = json_array();
+	if (ctx->r == NULL || sl_router_leak_loops(ctx->r, vrf, &res) < 0)
+		return a;
+	for (size_t i = 0; i < res.n_breach_listed; i++) {
+		sl_intent_breach_text(&res.breach[i], range, sizeof(range));
+		sl_intent_way_text(&res.breach[i].way, way, sizeof(way));
+		json_array_append_new(
+			a, json_pack("{s:s, s:I, s:s}", "addresses", range, "count",
+				   (json_int_t)res.breach[i].n_addresses, "way", way));
+	}
+	return a;
+}
+
 static void vrf_text(struct show_ctx *ctx, const char *vrf, uint32_t id,
 	const struct sl_leak_audit *a, const struct leak_index *x)
 {
@@ -127,6 +175,8 @@ static void vrf_text(struct show_ctx *ctx, const char *vrf, uint32_t id,
 		fprintf(ctx->out, "    %-18s from %-12s by %-34s %s\n", sl_prefix_fmt(f->prefix, p),
 			f->origin, f->detail, text);
 	}
+	if (n_recv > 0)
+		loops_text(ctx, vrf, "  ", NULL);
 	struct nat_pools n = {.ctx = ctx};
 	sl_rib_route_foreach(ctx->rib, vrf, nat_pool_cb, &n);
 }
@@ -190,8 +240,9 @@ static json_t *vrf_json(struct show_ctx *ctx, const char *vrf, uint32_t id,
 		json_array_append_new(recv, received_json(&a->received[x->recv.order[k]]));
 	for (size_t k = x->ref.first[id]; k < x->ref.first[id + 1]; k++)
 		json_array_append_new(ref, refused_json(&a->refused[x->ref.order[k]]));
-	return json_pack("{s:s, s:o, s:o, s:o}", "name", vrf, "received", recv, "refused", ref,
-		"natPools", n.arr);
+	json_t *loops = group_count(&x->recv, id) > 0 ? loops_json(ctx, vrf) : json_array();
+	return json_pack("{s:s, s:o, s:o, s:o, s:o}", "name", vrf, "received", recv, "refused", ref,
+		"leakLoops", loops, "natPools", n.arr);
 }
 
 struct vrf_walk {
@@ -408,9 +459,15 @@ static void matrix_text(struct show_ctx *ctx, const struct sl_leak_matrix *m)
 				fprintf(ctx->out, "  firewall: none (unguarded)\n");
 		}
 	}
+	/* what the cells do not show: addresses a leak seems to reach and drops */
+	for (size_t x = 0; x < m->n_vrfs; x++) {
+		char title[SL_NAME_MAX + 8];
+		snprintf(title, sizeof(title), "\n%s: ", m->vrfs[x]);
+		loops_text(ctx, m->vrfs[x], "", title);
+	}
 }
 
-static json_t *matrix_json(const struct sl_leak_matrix *m)
+static json_t *matrix_json(struct show_ctx *ctx, const struct sl_leak_matrix *m)
 {
 	json_t *vrfs = json_array(), *leaks = json_array();
 	char p[SL_PREFIX_STR];
@@ -451,7 +508,15 @@ static json_t *matrix_json(const struct sl_leak_matrix *m)
 					"returnGaps", gaps, "firewall", fw, "nat", nat));
 		}
 	}
-	return json_pack("{s:o, s:o}", "vrfs", vrfs, "leaks", leaks);
+	json_t *loops = json_object();
+	for (size_t x = 0; x < m->n_vrfs; x++) {
+		json_t *a = loops_json(ctx, m->vrfs[x]);
+		if (json_array_size(a) > 0)
+			json_object_set_new(loops, m->vrfs[x], a);
+		else
+			json_decref(a);
+	}
+	return json_pack("{s:o, s:o, s:o}", "vrfs", vrfs, "leaks", leaks, "leakLoops", loops);
 }
 
 static int cmd_leak_matrix(struct show_ctx *ctx, int argc, char **argv)
@@ -469,7 +534,7 @@ static int cmd_leak_matrix(struct show_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	if (ctx->json)
-		show_json_emit(ctx, matrix_json(&m));
+		show_json_emit(ctx, matrix_json(ctx, &m));
 	else
 		matrix_text(ctx, &m);
 	sl_leak_matrix_free(&m);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "show_priv.h"
+#include "sl_intent.h"
 
 static const char legend[] =
 	"Codes: C - connected, L - local, S - static, B - BGP (FRR, or route-target / vrf "
@@ -149,7 +150,63 @@ struct route_walk {
 	json_t *arr;
 	bool detail;
 	const char *vrf;
+	bool by_addr; /* the query is an address: say what forwarding does to it */
+	uint32_t addr;
 };
+
+/* For an address that hits a leaked route: both lookups as the worker does
+ * them. The route shows the origin VRF's path for the leaked prefix, but
+ * the second lookup is a longest match of the address there, which can
+ * land on another route — another leak (dropped as leak_loop), a more
+ * specific route, or nothing. NULL way when it does not apply. */
+static bool forwarding_of(
+	struct route_walk *w, const struct sl_route *rt, struct sl_intent_way *way)
+{
+	if (!w->by_addr || !rt->selected || rt->nh.type != SL_NH_VRF || w->ctx->r == NULL)
+		return false;
+	return sl_router_way(w->ctx->r, w->vrf, w->addr, way) == 0 && way->n_hops == 2;
+}
+
+static void forwarding_text(struct route_walk *w, const struct sl_route *rt)
+{
+	struct sl_intent_way way;
+	char t[512], a[16];
+	if (!forwarding_of(w, rt, &way))
+		return;
+	const struct sl_intent_hop *h = &way.hop[1];
+	bool same = h->found && sl_prefix_eq(h->route.prefix, rt->prefix) &&
+		    way.fate == SL_FATE_FORWARD;
+	sl_intent_way_text(&way, t, sizeof(t));
+	fprintf(w->ctx->out, "  Forwarding of %s: %s\n", sl_addr_fmt(w->addr, a), t);
+	if (way.fate == SL_FATE_LEAK_LOOP)
+		fprintf(w->ctx->out,
+			"    not the path above: in vrf %s the address hits a route leaked from "
+			"vrf %s, and a lookup is redirected once; the packet is dropped "
+			"(leak_loop) and the sender gets ICMP unreachable\n",
+			h->vrf, h->route.origin_vrf);
+	else if (!same)
+		fprintf(w->ctx->out,
+			"    not the path above: the lookup in vrf %s is a longest match of the "
+			"address\n",
+			h->vrf);
+}
+
+static void forwarding_json(struct route_walk *w, const struct sl_route *rt, json_t *o)
+{
+	struct sl_intent_way way;
+	char t[512];
+	if (o == NULL || !forwarding_of(w, rt, &way))
+		return;
+	sl_intent_way_text(&way, t, sizeof(t));
+	json_t *f = json_pack("{s:s, s:s, s:s}", "result", sl_intent_fate_name(way.fate), "vrf",
+		way.hop[1].vrf, "way", t);
+	if (f != NULL && way.hop[1].found) {
+		char p[SL_PREFIX_STR];
+		json_object_set_new(
+			f, "prefix", json_string(sl_prefix_fmt(way.hop[1].route.prefix, p)));
+	}
+	json_object_set_new(o, "forwarding", f);
+}
 
 static int route_cb(const struct sl_route *rt, void *arg)
 {
@@ -157,7 +214,9 @@ static int route_cb(const struct sl_route *rt, void *arg)
 
 	w->count++;
 	if (w->arr != NULL) {
-		json_array_append_new(w->arr, route_json(w->ctx, rt));
+		json_t *o = route_json(w->ctx, rt);
+		forwarding_json(w, rt, o);
+		json_array_append_new(w->arr, o);
 	} else if (w->detail) {
 		char p[SL_PREFIX_STR], nh[96];
 		struct show_ctx *ctx = w->ctx;
@@ -181,6 +240,7 @@ static int route_cb(const struct sl_route *rt, void *arg)
 		if (rt->origin_vrf[0])
 			fprintf(ctx->out, "    leaked from vrf %s%s%s\n", rt->origin_vrf,
 				rt->rmap[0] ? ", admitted by route-map " : "", rt->rmap);
+		forwarding_text(w, rt);
 	} else {
 		route_line(w->ctx, rt);
 	}
@@ -191,7 +251,11 @@ static int route_cb(const struct sl_route *rt, void *arg)
 static int show_vrf_routes(struct show_ctx *ctx, const char *vrf, const struct sl_prefix *match,
 	bool exact, json_t *jall)
 {
-	struct route_walk w = {.ctx = ctx, .detail = match != NULL, .vrf = vrf};
+	struct route_walk w = {.ctx = ctx,
+		.detail = match != NULL,
+		.vrf = vrf,
+		.by_addr = match != NULL && !exact,
+		.addr = match != NULL ? match->addr : 0};
 	int rc;
 
 	if (jall != NULL)

@@ -105,6 +105,7 @@ struct sl_slow_stats {
 	uint64_t icmp_limited; /* ICMP errors and echo replies not sent: rate limits */
 	uint64_t neigh_refused; /* new neighbours refused: an interface's limit or a full table */
 	uint64_t arp_limited; /* ARP requests not sent: an interface's rate limit */
+	uint64_t unresolved; /* neighbours given up: no ARP reply to any probe */
 	uint32_t neighbours, incomplete, held;
 };
 void sl_slow_stats_get(const struct sl_slow *sl, struct sl_slow_stats *st);

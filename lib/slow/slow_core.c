@@ -80,6 +80,7 @@ void sl_slow_input(struct sl_slow *sl, struct rte_mbuf *m)
 		slow_icmp_error(sl, ip, meta.in_oif, meta.vrf_id, ICMP_TIME_EXCEEDED, 0);
 		break;
 	case SL_DP_PUNT_NO_ROUTE:
+	case SL_DP_PUNT_LEAK_LOOP: /* no usable route either: the worker redirects once */
 		if (slow_unreach_allowed(sl))
 			slow_icmp_error(sl, ip, meta.in_oif, meta.vrf_id, ICMP_DEST_UNREACH, 0);
 		break;
@@ -179,6 +180,7 @@ void sl_slow_stats_get(const struct sl_slow *sl, struct sl_slow_stats *st)
 		st->incomplete += sl->ifs[i].n_incomplete;
 		st->neigh_refused += sl->ifs[i].refused;
 		st->arp_limited += sl->ifs[i].arp_limited;
+		st->unresolved += sl->ifs[i].unresolved;
 	}
 }
 
@@ -190,6 +192,7 @@ int sl_slow_if_stats_get(const struct sl_slow *sl, uint16_t oif, struct sl_slow_
 	*st = (struct sl_slow_stats){
 		.neigh_refused = f->refused,
 		.arp_limited = f->arp_limited,
+		.unresolved = f->unresolved,
 		.neighbours = f->n_neigh,
 		.incomplete = f->n_incomplete,
 		.held = f->n_held,
@@ -202,5 +205,5 @@ void sl_slow_counters_clear(struct sl_slow *sl)
 	sl->drops = 0;
 	sl->icmp_limited = 0;
 	for (unsigned i = 0; i < SL_FIB_IFACE_MAX; i++)
-		sl->ifs[i].refused = sl->ifs[i].arp_limited = 0;
+		sl->ifs[i].refused = sl->ifs[i].arp_limited = sl->ifs[i].unresolved = 0;
 }

@@ -307,6 +307,7 @@ void slow_neigh_timers(struct sl_slow *sl, uint64_t now)
 			n->probes = 0;
 			neigh_probe(sl, n, now);
 		} else if (n->probes >= NEIGH_PROBES) {
+			sl->ifs[n->oif].unresolved += n->state == NB_INCOMPLETE;
 			neigh_free(sl, n);
 		} else {
 			neigh_probe(sl, n, now);

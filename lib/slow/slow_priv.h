@@ -65,6 +65,7 @@ struct slow_if {
 	uint32_t n_neigh, n_incomplete, n_held;
 	struct slow_bucket arp;
 	uint64_t refused, arp_limited;
+	uint64_t unresolved; /* next hops that never answered ARP (sluiced logs a summary) */
 };
 
 struct sl_slow {

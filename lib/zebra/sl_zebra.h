@@ -58,6 +58,19 @@ void sl_zebra_timers(struct sl_zebra *z);
 /* `show fpm`: state, peer, counters, drops by reason, last error (text or JSON). */
 void sl_zebra_show(const struct sl_zebra *z, bool json, FILE *out);
 
+/* The listener as metrics read it (z NULL or never enabled: disabled, zeros). */
+enum sl_zebra_state {
+	SL_ZEBRA_DISABLED,
+	SL_ZEBRA_NOT_LISTENING, /* configured, the listener could not open */
+	SL_ZEBRA_LISTENING,
+	SL_ZEBRA_CONNECTED,
+};
+struct sl_zebra_status {
+	enum sl_zebra_state state;
+	uint64_t connects, frames, bytes, routes_add, routes_del;
+};
+void sl_zebra_status_get(const struct sl_zebra *z, struct sl_zebra_status *out);
+
 void sl_zebra_free(struct sl_zebra *z);
 
 #endif

@@ -524,14 +524,39 @@ void sl_zebra_free(struct sl_zebra *f)
 
 /* ---- show fpm ---- */
 
+/* never enabled: as if absent (NULL) */
+static const struct sl_zebra *zebra_used(const struct sl_zebra *zebra)
+{
+	return zebra != NULL && zebra->used ? zebra : NULL;
+}
+
+static enum sl_zebra_state zebra_state(const struct sl_zebra *f)
+{
+	return f == NULL || !f->enabled ? SL_ZEBRA_DISABLED
+	       : f->lfd < 0		? SL_ZEBRA_NOT_LISTENING
+	       : f->cfd < 0		? SL_ZEBRA_LISTENING
+					: SL_ZEBRA_CONNECTED;
+}
+
+void sl_zebra_status_get(const struct sl_zebra *zebra, struct sl_zebra_status *out)
+{
+	const struct sl_zebra *f = zebra_used(zebra);
+	*out = (struct sl_zebra_status){.state = zebra_state(f)};
+	if (f == NULL)
+		return;
+	out->connects = f->connects;
+	out->frames = f->rx.st.frames;
+	out->bytes = f->rx.st.bytes;
+	out->routes_add = f->rx.st.routes_add;
+	out->routes_del = f->rx.st.routes_del;
+}
+
 void sl_zebra_show(const struct sl_zebra *zebra, bool json, FILE *out)
 {
-	/* never enabled: as if absent */
-	const struct sl_zebra *f = zebra != NULL && zebra->used ? zebra : NULL;
-	const char *state = f == NULL || !f->enabled ? "disabled"
-			    : f->lfd < 0	     ? "not listening"
-			    : f->cfd < 0	     ? "listening"
-						     : "connected";
+	static const char *const state_names[] = {
+		"disabled", "not listening", "listening", "connected"};
+	const struct sl_zebra *f = zebra_used(zebra);
+	const char *state = state_names[zebra_state(f)];
 	char a[INET_ADDRSTRLEN] = "-";
 	if (f != NULL) {
 		struct in_addr ia = {.s_addr = htonl(f->addr)};

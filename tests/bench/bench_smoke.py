@@ -34,6 +34,34 @@ def positive(obj, path):
     return v
 
 
+def fpm_smoke(out):
+    """The FPM ingest benchmark (scripts/bench-fpm.sh's driver) on 2,000
+    routes, leaked into a customer VRF: it runs and every route arrives."""
+    build = os.environ.get("SLUICE_BENCH_BUILD", os.path.join(TOP, "build"))
+    d = os.path.join(out, "fpm")
+    p = subprocess.run(["/usr/bin/python3", os.path.join(TOP, "app/sluice-bench/bench_fpm.py"),
+                        "--sluiced", os.path.join(build, "app/sluiced/sluiced"),
+                        "--sluicectl", os.path.join(build, "app/sluicectl/sluicectl"),
+                        "--out", d, "--routes", "2000", "--reps", "1", "--leak", "--timeout", "120"],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
+    if p.returncode != 0:
+        sys.stdout.write(p.stdout[-3000:] + p.stderr[-3000:])
+        fail("bench_fpm.py exited %d" % p.returncode)
+    try:
+        with open(os.path.join(d, "fpm-leak-2000.json")) as f:
+            r = json.load(f)
+    except (OSError, ValueError) as e:
+        fail("fpm-leak-2000.json unreadable: %s" % e)
+    positive(r, "add_routes_per_s_median")
+    positive(r, "del_routes_per_s_median")
+    if r["reps"][0].get("leaked") != 2000:
+        fail("not every route leaked into CUSTOMER-A: %r" % r["reps"][0])
+    if r["fpm"]["results"]["installed"] < 4000:
+        fail("show fpm counted %r installed, expected 2,000 adds and 2,000 withdrawals"
+             % r["fpm"]["results"])
+    print("PASS: bench_fpm.py: 2,000 routes added, leaked and withdrawn")
+
+
 def main():
     if os.geteuid() != 0:
         print("SKIP: needs root (hugepages, DPDK)")
@@ -119,6 +147,7 @@ def main():
         if "sluice forwarding benchmark" not in p.stdout:
             fail("no summary printed")
         print("PASS: bench.sh --quick wrote %s" % os.path.join(out, "bench.json"))
+        fpm_smoke(out)
         return 0
     finally:
         shutil.rmtree(out, ignore_errors=True)

@@ -192,6 +192,56 @@ static void test_one_redirect(void **state)
 	sl_router_free(r);
 }
 
+/* Show the truth (#14 item 6): A's leaked default into SHARED, where B's
+ * subnet is itself leaked — the route says SHARED, forwarding drops. */
+static void test_leak_loop_shown(void **state)
+{
+	(void)state;
+	struct sl_router *r = demo(false);
+	applied(r, "delete vrf name CUSTOMER-A protocols static route 0.0.0.0/0\n"
+		   "set vrf name CUSTOMER-A protocols static route 0.0.0.0/0 interface eth3 vrf "
+		   "SHARED\n");
+	struct sl_intent_way w;
+	assert_int_equal(sl_router_way(r, "CUSTOMER-A", 0x0a020005u, &w), 0);
+	assert_int_equal(w.fate, SL_FATE_LEAK_LOOP);
+	assert_int_equal(w.n_hops, 2);
+	assert_string_equal(w.hop[1].vrf, "SHARED");
+	assert_string_equal(w.hop[1].route.origin_vrf, "CUSTOMER-B");
+	/* the shared services themselves are forwarded, A's own subnet stays A's */
+	assert_int_equal(sl_router_way(r, "CUSTOMER-A", 0x0a64000au, &w), 0);
+	assert_int_equal(w.fate, SL_FATE_FORWARD);
+	assert_int_equal(sl_router_way(r, "NOPE", 1, &w), -ENOENT);
+
+	struct sl_intent_result res;
+	assert_int_equal(sl_router_leak_loops(r, "CUSTOMER-A", &res), 0);
+	assert_false(res.holds);
+	assert_int_equal(res.n_addresses, 256);
+	assert_int_equal(res.n_breach_listed, 1);
+	assert_int_equal(res.breach[0].lo, 0x0a020000u);
+	assert_int_equal(res.breach[0].hi, 0x0a0200ffu);
+	assert_int_equal(sl_router_leak_loops(r, "CUSTOMER-B", &res), 0);
+	assert_true(res.holds);
+
+	char *txt = show(r, "show ip route vrf CUSTOMER-A 10.2.0.5");
+	assert_non_null(strstr(txt, "Forwarding of 10.2.0.5: CUSTOMER-A 0.0.0.0/0 static-leak "
+				    "from SHARED -> SHARED 10.2.0.0/24 static-leak from "
+				    "CUSTOMER-B, dropped (leak_loop)\n"));
+	assert_non_null(strstr(txt, "sender gets ICMP unreachable"));
+	free(txt);
+	txt = show(r, "show ip route vrf CUSTOMER-A 10.100.0.10");
+	assert_non_null(strstr(txt, "out of eth3 (vrf SHARED)"));
+	assert_null(strstr(txt, "not the path above"));
+	free(txt);
+	txt = show(r, "show leak vrf CUSTOMER-A");
+	assert_non_null(strstr(txt, "Dropped as leak loops: 256 addresses in 1 range"));
+	assert_non_null(strstr(txt, "  10.2.0.0/24: CUSTOMER-A 0.0.0.0/0"));
+	free(txt);
+	txt = show(r, "show leak matrix");
+	assert_non_null(strstr(txt, "\nCUSTOMER-A: Dropped as leak loops: 256 addresses"));
+	free(txt);
+	sl_router_free(r);
+}
+
 static const char *RT_BASE =
 	"set vrf name CUSTOMER-A protocols bgp system-as 65000\n"
 	"set vrf name CUSTOMER-B protocols bgp system-as 65000\n"
@@ -688,6 +738,23 @@ static bool oracle_path(
 	return false;
 }
 
+/* Is addr, looked up in vrf, dropped as a leak loop (a redirect, then another)? */
+static bool oracle_loops(const struct sl_router *r, const char *vrf, uint32_t addr)
+{
+	const struct sl_rib *rib = sl_router_rib_const(r);
+	const char *cur = vrf;
+	for (int hop = 0; hop < 2; hop++) {
+		struct cands c = {0};
+		sl_rib_route_lookup(rib, cur, (struct sl_prefix){addr, 32}, false, take_paths, &c);
+		if (c.n == 0 || !c.v[0].selected || c.v[0].nh.type != SL_NH_VRF)
+			return false;
+		cur = sl_rib_vrf_name(rib, c.v[0].nh.vrf_id);
+		if (cur == NULL)
+			return false;
+	}
+	return true;
+}
+
 static bool oracle_reaches(
 	const struct sl_router *r, const char *vrf, uint32_t addr, const char *to)
 {
@@ -879,6 +946,43 @@ static void leak_target(const struct sl_router *r, const char *from, char *to)
 		to[0] = '\0';
 }
 
+static size_t loop_vrfs, loop_addresses_seen; /* what the random loops reached */
+
+/* sl_router_leak_loops and sl_router_way against the oracle, for 20 VRFs:
+ * the count of looping addresses over every table range, and each listed
+ * range's ends. */
+static void loops_against_oracle(const struct sl_router *r, unsigned nv, const struct bounds *b)
+{
+	char name[16];
+	for (unsigned k = 0; k < 20; k++) {
+		vrf_name(rnd(nv), name);
+		struct sl_intent_result res;
+		assert_int_equal(sl_router_leak_loops(r, name, &res), 0);
+		uint64_t want = 0;
+		for (size_t i = 0; i < b->n; i++) {
+			uint64_t s = b->v[i],
+				 e = i + 1 < b->n ? (uint64_t)b->v[i + 1] - 1 : 0xffffffffull;
+			if (oracle_loops(r, name, (uint32_t)s))
+				want += e - s + 1;
+		}
+		if (want != res.n_addresses)
+			fail_msg("vrf %s: %llu addresses loop, the oracle says %llu", name,
+				(unsigned long long)res.n_addresses, (unsigned long long)want);
+		assert_int_equal(res.holds, want == 0);
+		for (size_t i = 0; i < res.n_breach_listed; i++) {
+			const struct sl_intent_breach *x = &res.breach[i];
+			assert_true(oracle_loops(r, name, x->lo));
+			assert_true(oracle_loops(r, name, x->hi));
+			struct sl_intent_way w;
+			assert_int_equal(sl_router_way(r, name, x->lo, &w), 0);
+			assert_int_equal(w.fate, SL_FATE_LEAK_LOOP);
+			assert_int_equal(w.n_hops, 2);
+		}
+		loop_vrfs += want > 0;
+		loop_addresses_seen += want;
+	}
+}
+
 static void test_random_oracle(void **state)
 {
 	(void)state;
@@ -921,6 +1025,7 @@ static void test_random_oracle(void **state)
 		}
 		check_against_oracle(r, v, 40, &b, &broken);
 		total += 40;
+		loops_against_oracle(r, nv, &b);
 		free(b.v);
 		sl_router_free(r);
 	}
@@ -929,6 +1034,9 @@ static void test_random_oracle(void **state)
 	assert_true(broken < total);
 	assert_true(ways_direct > 0);
 	assert_true(ways_redirected > 0);
+	assert_true(loop_vrfs > 0);
+	print_message("random: %zu VRFs with leak loops (%zu addresses)\n", loop_vrfs,
+		loop_addresses_seen);
 	print_message("random: %zu intents, %zu broken (ways: %zu by a next hop in the other "
 		      "VRF, %zu redirected), %zu table boundaries\n",
 		total, broken, ways_direct, ways_redirected, routes);
@@ -1061,6 +1169,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_seed_example),
 		cmocka_unit_test(test_refused_atomic),
 		cmocka_unit_test(test_one_redirect),
+		cmocka_unit_test(test_leak_loop_shown),
 		cmocka_unit_test(test_route_target),
 		cmocka_unit_test(test_require),
 		cmocka_unit_test(test_first_commit),

@@ -135,11 +135,56 @@ static void test_lint_switch_and_refusal(void **state)
 	sl_router_free(r);
 }
 
+/* system syslog's level as sluiced reads it; hw-id in the interface view */
+static void test_syslog_level_and_hw_id(void **state)
+{
+	(void)state;
+	struct sl_router *r = sl_router_new();
+	apply_ok(r, leak);
+	assert_int_equal(sl_router_syslog_level(r), -1);
+	/* another facility alone sets nothing */
+	apply_ok(r, "set system syslog global facility local7 level debug\n");
+	assert_int_equal(sl_router_syslog_level(r), -1);
+	apply_ok(r, "set system syslog global facility all level warning\n");
+	assert_int_equal(sl_router_syslog_level(r), 4);
+	/* daemon (sluiced's own facility) wins over all */
+	apply_ok(r, "set system syslog global facility daemon level notice\n");
+	assert_int_equal(sl_router_syslog_level(r), 5);
+	apply_ok(r, "delete system syslog global facility daemon\n"
+		    "set system syslog global facility all level all\n");
+	assert_int_equal(sl_router_syslog_level(r), 7);
+	apply_ok(r, "set system syslog global facility all level emerg\n");
+	assert_int_equal(sl_router_syslog_level(r), 0);
+	apply_ok(r, "delete system\n");
+	assert_int_equal(sl_router_syslog_level(r), -1);
+
+	struct sl_iface_state ifs;
+	assert_int_equal(sl_router_iface_get(r, "eth1", &ifs), 0);
+	assert_string_equal(ifs.hw_id, "");
+	/* canonical: lower case, the PCI domain written out; vifs show their NIC's */
+	apply_ok(r, "set interfaces ethernet eth1 hw-id 52:54:00:AB:cd:EF\n"
+		    "set interfaces ethernet eth2 hw-id 3b:00.1\n"
+		    "set interfaces ethernet eth2 vif 7 address 10.7.0.1/24\n");
+	assert_int_equal(sl_router_iface_get(r, "eth1", &ifs), 0);
+	assert_string_equal(ifs.hw_id, "52:54:00:ab:cd:ef");
+	assert_int_equal(sl_router_iface_get(r, "eth2.7", &ifs), 0);
+	assert_string_equal(ifs.hw_id, "0000:3b:00.1");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_int_equal(sl_router_render(r, f), 0);
+	fclose(f);
+	assert_non_null(strstr(text, "set interfaces ethernet eth2 hw-id 0000:3b:00.1\n"));
+	free(text);
+	sl_router_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_noops_change_no_route),
 		cmocka_unit_test(test_lint_switch_and_refusal),
+		cmocka_unit_test(test_syslog_level_and_hw_id),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

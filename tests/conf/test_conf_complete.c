@@ -81,13 +81,17 @@ static void test_root_keywords(void **state)
 	char err[256];
 	(void)state;
 	int n = sl_conf_complete(NULL, NULL, 0, "", collect, &g, err, sizeof(err));
-	assert_int_equal(n, 5);
-	assert_int_equal(g.n, 5);
+	assert_int_equal(n, 7);
+	assert_int_equal(g.n, 7);
 	assert_non_null(strstr(g.text, "firewall|then: ipv4\n"));
+	assert_non_null(strstr(g.text, "service|then: monitoring\n"));
+	assert_non_null(strstr(g.text, "system|then: syslog\n"));
 	assert_non_null(strstr(g.text, "vrf|then: name\n"));
 	/* sorted */
 	assert_true(strstr(g.text, "firewall|") < strstr(g.text, "interfaces|"));
-	assert_true(strstr(g.text, "protocols|") < strstr(g.text, "vrf|"));
+	assert_true(strstr(g.text, "protocols|") < strstr(g.text, "service|"));
+	assert_true(strstr(g.text, "service|") < strstr(g.text, "system|"));
+	assert_true(strstr(g.text, "system|") < strstr(g.text, "vrf|"));
 }
 
 static void test_prefix_and_help(void **state)
@@ -95,8 +99,8 @@ static void test_prefix_and_help(void **state)
 	struct got g;
 	char err[256];
 	(void)state;
-	assert_int_equal(words_at(NULL, "interfaces ethernet eth1", "", &g, err, sizeof(err)), 7);
-	assert_string_equal(g.text, "address description disable ip mtu vif vrf");
+	assert_int_equal(words_at(NULL, "interfaces ethernet eth1", "", &g, err, sizeof(err)), 8);
+	assert_string_equal(g.text, "address description disable hw-id ip mtu vif vrf");
 	assert_int_equal(words_at(NULL, "interfaces ethernet eth1", "d", &g, err, sizeof(err)), 2);
 	assert_string_equal(g.text, "description disable");
 
@@ -176,7 +180,7 @@ static void test_complete_errors(void **state)
 		words_at(NULL, "interfaces ethernet eth1 adress", "", &g, err, sizeof(err)),
 		-EINVAL);
 	assert_string_equal(err, "unknown node 'adress' after 'interfaces ethernet eth1' (valid: "
-				 "address, description, disable, ip, mtu, vif, vrf)");
+				 "address, description, disable, hw-id, ip, mtu, vif, vrf)");
 	assert_int_equal(
 		words_at(NULL, "vrf name X table 10 extra", "", &g, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "unexpected 'extra' after 'vrf name X table 10'"));

@@ -49,10 +49,10 @@ static const struct bad bad[] = {
 	{"set interfaces ethernet eth1 adress 10.1.0.1/24", 1,
 		"unknown node 'adress' after 'interfaces ethernet eth1' (valid: address, "
 		"description, "
-		"disable, ip, mtu, vif, vrf)"},
+		"disable, hw-id, ip, mtu, vif, vrf)"},
 	{"set vlan 10", 1,
 		"unknown node 'vlan' after 'set' (valid: firewall, interfaces, policy, protocols, "
-		"vrf)"},
+		"service, system, vrf)"},
 	{"set policy route-map RM rule 10 set weight 5", 1,
 		"unknown node 'weight' after 'policy route-map RM rule 10 set' (valid: "
 		"local-preference, "
@@ -342,6 +342,21 @@ static const struct bad bad[] = {
 	/* the bad line anywhere: later good lines do not hide it */
 	{"set vrf name OK table 77\nset vrf name OK tabel 78\nset vrf name OK description fine", 2,
 		"unknown node 'tabel' after 'vrf name OK'"},
+	/* hw-id: a NIC's MAC or PCI address, one interface each */
+	{"set interfaces ethernet eth1 hw-id 01:00:5e:00:00:01", 1,
+		"01:00:5e:00:00:01 is a multicast MAC address, not a NIC's"},
+	{"set interfaces ethernet eth1 hw-id 52:54:00:12:34", 1,
+		"not a MAC address or a PCI address"},
+	{"set interfaces ethernet eth1 hw-id 52:54:00:12:34:5g", 1,
+		"not a MAC address or a PCI address"},
+	{"set interfaces ethernet eth1 hw-id 0000:03:20.0", 1,
+		"a PCI device is 00..1f and a function 0..7"},
+	{"set interfaces ethernet eth1 hw-id 0000:03:00.0x", 1,
+		"not a MAC address or a PCI address"},
+	{"set interfaces ethernet eth1 hw-id 52:54:00:12:34:56\n"
+	 "set interfaces ethernet eth3 description x\n"
+	 "set interfaces ethernet eth2 hw-id 52:54:00:12:34:56",
+		1, "interfaces ethernet eth1 hw-id 52:54:00:12:34:56: eth2 has the same hw-id"},
 };
 
 static void test_malformed_table(void **state)

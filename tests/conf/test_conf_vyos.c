@@ -71,7 +71,7 @@ static void test_recipe_noops(void **state)
 	assert_int_equal(sl_conf_notices(c, &n), 5);
 	assert_int_equal(n.n, 5);
 	assert_true(conf_errors_have(&n, 1,
-		"'protocols bgp system-as' (the default VRF's BGP "
+		"'protocols bgp system-as' alone (the default VRF's BGP "
 		"instance) has no effect in sluice (accepted for "
 		"VyOS compatibility)"));
 	assert_true(conf_errors_have(&n, 3, "'export vpn' has no effect in sluice"));
@@ -98,6 +98,13 @@ static void test_recipe_noops(void **state)
 	sl_errors_clear(&n);
 	load_ok(c, "set vrf name BLUE description blue\n");
 	assert_int_equal(sl_conf_notices(c, &n), 0);
+	/* system-as takes effect with the default VRF's address-family: no notice */
+	load_ok(c, "set protocols bgp system-as 65001\n"
+		   "set protocols bgp address-family ipv4-unicast route-target vpn export "
+		   "65000:254\n");
+	assert_int_equal(sl_conf_notices(c, &n), 0);
+	load_ok(c, "delete protocols bgp address-family\nset protocols bgp system-as 65000\n");
+	assert_int_equal(sl_conf_notices(c, &n), 1);
 	sl_errors_free(&n);
 	sl_conf_free(c);
 }

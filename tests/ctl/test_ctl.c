@@ -85,6 +85,15 @@ static int h_park(
 	return parked_req != NULL ? SL_CTL_DEFERRED : 1;
 }
 
+/* The peer's uid as the handler sees it (SO_PEERCRED). */
+static int h_uid(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
+{
+	(void)argc, (void)argv, (void)json, (void)input, (void)err, (void)ctx;
+	fprintf(out, "%lld", (long long)sl_ctl_peer_uid());
+	return 0;
+}
+
 static int h_default(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
@@ -115,7 +124,8 @@ static int setup(void **state)
 		sl_ctl_register("show  interfaces", h_echo, "I") < 0 ||
 		sl_ctl_register("fail", h_fail, NULL) < 0 ||
 		sl_ctl_register("slow", h_slow, NULL) < 0 ||
-		sl_ctl_register("park", h_park, NULL) < 0)
+		sl_ctl_register("park", h_park, NULL) < 0 ||
+		sl_ctl_register("uid", h_uid, NULL) < 0)
 		return -1;
 	srv = sl_ctl_server_open(sock_path, 0660);
 	if (srv == NULL)
@@ -244,6 +254,16 @@ static void test_round_trip(void **state)
 	expect("{\n \"argv\": [\n  \"echo\"\n ]\n}\n", false, 0, "E echo|text|", NULL);
 	/* UTF-8 passes through both ways. */
 	expect("{\"argv\": [\"echo\", \"caf\\u00e9\"]}", true, 0, "E echo caf\xc3\xa9|text|", NULL);
+}
+
+/* A handler knows who asked (the test's own uid); outside one, nobody. */
+static void test_peer_uid(void **state)
+{
+	(void)state;
+	char want[32];
+	snprintf(want, sizeof(want), "%lld", (long long)getuid());
+	expect("{\"argv\": [\"uid\"]}", true, 0, want, NULL);
+	assert_int_equal(sl_ctl_peer_uid(), -1);
 }
 
 static void test_dispatch_longest_prefix(void **state)
@@ -658,6 +678,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_socket_created),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_peer_uid),
 		cmocka_unit_test(test_dispatch_longest_prefix),
 		cmocka_unit_test(test_unknown_and_help),
 		cmocka_unit_test(test_words_after),

@@ -371,7 +371,8 @@ void dm_predict(struct dm_pred *p, uint32_t vrf, uint32_t dst, uint8_t ttl, bool
 		p->leaked = true;
 		a = lookup(dm.acts[a].to, dst);
 		if (a >= 0 && dm.acts[a].type == A_LEAK) {
-			p->fate[p->n_fates++] = dm_fate_drop(SL_DP_DROP_LEAK_LOOP);
+			p->fate[p->n_fates++] =
+				dm_fate_punt(SL_DP_PUNT_LEAK_LOOP, SL_DP_DROP_LEAK_LOOP);
 			return;
 		}
 	}

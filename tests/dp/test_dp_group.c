@@ -251,10 +251,11 @@ static struct seen run_bursts(uint32_t (*vrf_of)(unsigned i))
 				assert_true(found);
 				assert_int_equal(sl_dp_meta(m)->reason, SL_DP_PUNT_NO_ROUTE);
 				break;
-			case W_LOOP:
-				for (unsigned j = 0; j < out->n_drop; j++)
-					found |= out->drop[j] == m;
+			case W_LOOP: /* dropped, and punted for the ICMP unreachable */
+				for (unsigned j = 0; j < out->n_punt; j++)
+					found |= out->punt[j] == m;
 				assert_true(found);
+				assert_int_equal(sl_dp_meta(m)->reason, SL_DP_PUNT_LEAK_LOOP);
 				break;
 			}
 		}

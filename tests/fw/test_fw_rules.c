@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <cmocka.h>
@@ -26,6 +27,21 @@ static uint64_t rule_packets(struct sl_fw *fw, const char *rs, uint32_t number)
 	uint64_t p = 0, b = 0;
 	assert_int_equal(sl_fw_rule_counters(fw, rs, number, &p, &b), 0);
 	return p;
+}
+
+struct denied {
+	char name[4][32];
+	uint64_t packets[4];
+	int n;
+};
+
+static void denied_cb(const char *ruleset, uint64_t packets, void *ctx)
+{
+	struct denied *d = ctx;
+	if (d->n < 4) {
+		snprintf(d->name[d->n], sizeof(d->name[0]), "%s", ruleset);
+		d->packets[d->n++] = packets;
+	}
 }
 
 /* The seed's DNS-only rule: only UDP to port 53 crosses. */
@@ -63,6 +79,11 @@ static void test_dns_only(void **state)
 	assert_int_equal(st.dropped, 3);
 	assert_int_equal(st.rules, 1);
 	assert_int_equal(st.rulesets, 1);
+	/* denied per ruleset: the default action's three, not the accepted one */
+	struct denied d = {0};
+	assert_int_equal(sl_fw_denied_foreach(fw, denied_cb, &d), 1);
+	assert_string_equal(d.name[0], "RS");
+	assert_int_equal(d.packets[0], 3);
 	sl_fw_free(fw);
 }
 
@@ -181,6 +202,10 @@ static void test_protocols_and_icmp_type(void **state)
 	struct sl_fw_stats st;
 	sl_fw_stats_get(fw, &st);
 	assert_int_equal(st.rejected, 1);
+	/* denied: the reject rule's one and the default drop's one */
+	struct denied d = {0};
+	assert_int_equal(sl_fw_denied_foreach(fw, denied_cb, &d), 1);
+	assert_int_equal(d.packets[0], 2);
 	sl_fw_free(fw);
 }
 

@@ -433,6 +433,18 @@ static void test_unreachable_rate_limit(void **state)
 		sl_slow_input(sl, ip_pkt(SL_DP_PUNT_NO_ROUTE, oif0, HOST_A,
 					  sl_test_ip4(203, 0, 113, 1), IPPROTO_UDP, 63));
 	assert_int_equal(n_tx, 25);
+	/* a leak loop is answered as unreachable too, from the same bucket */
+	tx_reset();
+	now_tsc += HZ / 10;
+	for (int i = 0; i < 20; i++)
+		sl_slow_input(sl, ip_pkt(SL_DP_PUNT_LEAK_LOOP, oif0, HOST_A,
+					  sl_test_ip4(10, 2, 0, 5), IPPROTO_UDP, 63));
+	assert_int_equal(n_tx, 10);
+	ip = ip_of(0);
+	ic = (const struct rte_icmp_hdr *)(ip + 1);
+	assert_int_equal(ic->icmp_type, 3);
+	assert_int_equal(ic->icmp_code, 0);
+	assert_int_equal(rte_be_to_cpu_32(ip->dst_addr), HOST_A);
 	/* time-exceeded is not limited */
 	tx_reset();
 	for (int i = 0; i < 5; i++)

@@ -171,7 +171,12 @@ static void test_listener(void **state)
 	e.z = sl_zebra_new(&c);
 	assert_non_null(e.z);
 	assert_non_null(strstr(show(e.z, false), "FPM: disabled\n"));
+	struct sl_zebra_status zs;
+	sl_zebra_status_get(e.z, &zs);
+	assert_int_equal(zs.state, SL_ZEBRA_DISABLED);
 	assert_int_equal(sl_zebra_sync(e.z), 0);
+	sl_zebra_status_get(e.z, &zs);
+	assert_int_equal(zs.state, SL_ZEBRA_LISTENING);
 	char want[64];
 	snprintf(want, sizeof(want), "FPM: listening on 127.0.0.1:%u\n", port);
 	assert_non_null(strstr(show(e.z, false), want));
@@ -185,6 +190,12 @@ static void test_listener(void **state)
 	assert_true(e.syncs >= 1);
 	assert_non_null(strstr(show(e.z, true), "\"protocol\":1"));
 	assert_true(connected(&e));
+	/* the metrics' view agrees with show fpm */
+	sl_zebra_status_get(e.z, &zs);
+	assert_int_equal(zs.state, SL_ZEBRA_CONNECTED);
+	assert_int_equal(zs.connects, 1);
+	assert_int_equal(zs.routes_add, 2);
+	assert_true(zs.frames >= 2 && zs.bytes > 0);
 
 	/* one zebra at a time */
 	int fd2 = client(port);
@@ -210,6 +221,11 @@ static void test_listener(void **state)
 	assert_int_equal(routes(&e), 0);
 	assert_string_equal(e.last_log, "fpm: listener closed, its routes withdrawn");
 	assert_non_null(strstr(show(e.z, false), "FPM: disabled\n"));
+	sl_zebra_status_get(e.z, &zs);
+	assert_int_equal(zs.state, SL_ZEBRA_DISABLED);
+	sl_zebra_status_get(NULL, &zs);
+	assert_int_equal(zs.state, SL_ZEBRA_DISABLED);
+	assert_int_equal(zs.routes_add, 0);
 	close(fd);
 	sl_zebra_free(e.z);
 	sl_router_free(e.r);

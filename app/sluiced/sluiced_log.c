@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sluiced_log.c — the "log" module: `show log`, the level the configuration
+ * sets (`system syslog global facility all level L`), and summaries of what
+ * the workers and the slow path count: link changes, firewall denials,
+ * neighbours that never resolved, FIB changes that failed. Workers never log;
+ * once a second the control thread compares the counters with what it last
+ * said, and says at most one line per kind (per port, per interface) per
+ * SUMMARY_PERIOD, only when the counter moved.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <rte_ethdev.h>
+
+#include "sl_fw.h"
+#include "sluiced.h"
+
+#define SUMMARY_PERIOD_NS (10 * 1000000000ull)
+#define TICK_NS 1000000000ull
+#define FW_TOP 3 /* rulesets named in a denial line */
+
+/* packets denied per ruleset (lib/fw's rule counters), at the last line */
+struct rs_count {
+	char name[SL_NAME_MAX];
+	uint64_t packets;
+};
+struct rs_counts {
+	struct rs_count *v;
+	size_t n, cap;
+};
+
+static struct {
+	uint64_t next_tick_ns;
+	struct sl_log_rate fw_denied, fib_failed;
+	struct sl_log_rate link[SL_FIB_PORT_MAX];
+	uint64_t link_changes[SL_FIB_PORT_MAX];
+	uint8_t link_up[SL_FIB_PORT_MAX];
+	struct sl_log_rate unresolved[SL_FIB_IFACE_MAX];
+	struct rs_counts fw_prev, fw_cur;
+} lg;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void sd_log_sync(struct sd *s)
+{
+	int p = s->router ? sl_router_syslog_level(s->router) : -1;
+	enum sl_log_level l = p < 0 ? s->log_level : p < SL_LOG_ERR ? SL_LOG_ERR : p;
+	if (l == sl_log_level_get())
+		return;
+	/* said at the level being left or the one entered, whichever is shown */
+	enum sl_log_level old = sl_log_level_get();
+	sl_log_level_set(l > old ? l : old);
+	sl_log(SL_LOG_NOTICE, "log", "level %s (%s)", sl_log_level_name(l),
+		p < 0 ? "--log-level or the default" : "system syslog");
+	sl_log_level_set(l);
+}
+
+/* The name of port p's untagged interface ("eth0"), or "port P". */
+static const char *port_name(const struct sd *s, uint16_t p, char *buf, size_t len)
+{
+	const struct sl_fib_ifmap *m = s->fib ? sl_fib_ifmap(s->fib) : NULL;
+	uint16_t oif1 = m ? m->vif[p][0] : 0;
+	if (oif1 != 0 && m->ifs[oif1 - 1].present)
+		snprintf(buf, len, "%s", m->ifs[oif1 - 1].name);
+	else
+		snprintf(buf, len, "port %u", p);
+	return buf;
+}
+
+/* "in the last 10 s", from a span in ns (at least 1 s: the tick) */
+static unsigned span_s(uint64_t span_ns)
+{
+	unsigned v = (unsigned)((span_ns + 500000000ull) / 1000000000ull);
+	return v ? v : 1;
+}
+
+static void summary_links(struct sd *s, uint64_t now)
+{
+	for (uint16_t p = 0; p < s->n_ports && p < SL_FIB_PORT_MAX; p++) {
+		struct rte_eth_link link = {0};
+		if (rte_eth_link_get_nowait(p, &link) == 0 && link.link_status != lg.link_up[p]) {
+			lg.link_up[p] = link.link_status;
+			lg.link_changes[p]++;
+		}
+		uint64_t d, span;
+		if (!sl_log_rate_check(
+			    &lg.link[p], lg.link_changes[p], now, SUMMARY_PERIOD_NS, &d, &span))
+			continue;
+		char name[SL_NAME_MAX + 8];
+		port_name(s, p, name, sizeof(name));
+		if (d == 1)
+			sl_log(SL_LOG_NOTICE, "ports", "%s: link %s", name,
+				lg.link_up[p] ? "up" : "down");
+		else
+			sl_log(SL_LOG_WARNING, "ports",
+				"%s: link %s (%" PRIu64 " changes in the last %u s)", name,
+				lg.link_up[p] ? "up" : "down", d, span_s(span));
+	}
+}
+
+static void rs_collect(const char *ruleset, uint64_t packets, void *ctx)
+{
+	struct rs_counts *c = ctx;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		struct rs_count *v = realloc(c->v, cap * sizeof(*v));
+		if (v == NULL)
+			return; /* the line names fewer rulesets */
+		c->v = v;
+		c->cap = cap;
+	}
+	snprintf(c->v[c->n].name, sizeof(c->v[0].name), "%s", ruleset);
+	c->v[c->n++].packets = packets;
+}
+
+static uint64_t rs_prev(const char *name)
+{
+	for (size_t i = 0; i < lg.fw_prev.n; i++)
+		if (strcmp(lg.fw_prev.v[i].name, name) == 0)
+			return lg.fw_prev.v[i].packets;
+	return 0;
+}
+
+/* "; 1,200 by RS (CUSTOMER-A→SHARED), ..." — the rulesets that denied the
+ * most since the last line, with the leak directions they guard */
+static void fw_denied_detail(struct sd *s, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	lg.fw_cur.n = 0;
+	sl_fw_denied_foreach(s->fw, rs_collect, &lg.fw_cur);
+	uint64_t *d = calloc(lg.fw_cur.n + 1, sizeof(*d));
+	struct sl_fw_spec *spec = NULL;
+	struct sl_errors warn = {0}; /* said when the rulesets were built */
+	if (d != NULL)
+		sl_router_fw_spec(s->router, &spec, &warn);
+	sl_errors_free(&warn);
+	for (size_t i = 0; d != NULL && i < lg.fw_cur.n; i++) {
+		uint64_t p = rs_prev(lg.fw_cur.v[i].name), c = lg.fw_cur.v[i].packets;
+		d[i] = c >= p ? c - p : c; /* counters cleared: from 0 */
+	}
+	size_t off = 0;
+	for (int k = 0; d != NULL && k < FW_TOP; k++) {
+		size_t best = 0;
+		for (size_t i = 1; i < lg.fw_cur.n; i++)
+			if (d[i] > d[best])
+				best = i;
+		if (lg.fw_cur.n == 0 || d[best] == 0)
+			break;
+		char n1[32];
+		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s by %s",
+			k ? ", " : "; ", sl_log_count_fmt(d[best], n1, sizeof(n1)),
+			lg.fw_cur.v[best].name);
+		d[best] = 0;
+		const char *sep = " (";
+		for (size_t b = 0; spec != NULL && b < spec->n_bindings; b++) {
+			const struct sl_fw_binding_spec *bs = &spec->bindings[b];
+			if (strcmp(spec->rulesets[bs->ruleset].name, lg.fw_cur.v[best].name) != 0)
+				continue;
+			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s→%s",
+				sep, bs->from, bs->to);
+			sep = ", ";
+		}
+		if (sep[0] == ',')
+			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, ")");
+	}
+	sl_fw_spec_free(spec);
+	free(d);
+	/* the next line counts from here */
+	struct rs_counts t = lg.fw_prev;
+	lg.fw_prev = lg.fw_cur;
+	lg.fw_cur = t;
+}
+
+static void summary_counters(struct sd *s, uint64_t now)
+{
+	uint64_t d, span;
+	char n1[32];
+	if (s->fw != NULL) {
+		struct sl_fw_stats fs;
+		sl_fw_stats_get(s->fw, &fs);
+		char detail[256];
+		if (sl_log_rate_check(&lg.fw_denied, fs.dropped + fs.rejected, now,
+			    SUMMARY_PERIOD_NS, &d, &span)) {
+			fw_denied_detail(s, detail, sizeof(detail));
+			sl_log(SL_LOG_NOTICE, "firewall",
+				"%s packets denied at leak points in the last %u s%s",
+				sl_log_count_fmt(d, n1, sizeof(n1)), span_s(span), detail);
+		}
+	}
+	if (sl_log_rate_check(&lg.fib_failed, s->fib_failed, now, SUMMARY_PERIOD_NS, &d, &span))
+		sl_log(SL_LOG_ERR, "fib", "%s changes refused in the last %u s (last: %s)",
+			sl_log_count_fmt(d, n1, sizeof(n1)), span_s(span), s->fib_failed_why);
+	const struct sl_fib_ifmap *m = s->fib ? sl_fib_ifmap(s->fib) : NULL;
+	for (uint16_t oif = 0; m != NULL && s->slow != NULL && oif < m->n_ifs; oif++) {
+		struct sl_slow_stats st;
+		if (!m->ifs[oif].present || sl_slow_if_stats_get(s->slow, oif, &st) < 0)
+			continue;
+		if (sl_log_rate_check(
+			    &lg.unresolved[oif], st.unresolved, now, SUMMARY_PERIOD_NS, &d, &span))
+			sl_log(SL_LOG_WARNING, "neighbour",
+				"%s: %s next hops did not answer ARP in the last %u s",
+				m->ifs[oif].name, sl_log_count_fmt(d, n1, sizeof(n1)),
+				span_s(span));
+	}
+}
+
+static void log_timers(void *ctx)
+{
+	uint64_t now = now_ns();
+	if (now < lg.next_tick_ns)
+		return;
+	lg.next_tick_ns = now + TICK_NS;
+	summary_links(ctx, now);
+	summary_counters(ctx, now);
+}
+
+/* ---- show log [count N] [level LEVEL] ---- */
+
+struct show_ctx {
+	FILE *out;
+	json_t *arr; /* --json */
+};
+
+static void show_entry(const struct sl_log_entry *e, void *arg)
+{
+	struct show_ctx *c = arg;
+	time_t sec = (time_t)(e->time_ns / 1000000000);
+	struct tm tm;
+	char t[32];
+	localtime_r(&sec, &tm);
+	strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S", &tm);
+	unsigned ms = (unsigned)(e->time_ns % 1000000000 / 1000000);
+	if (c->arr == NULL) {
+		fprintf(c->out, "%s.%03u %-7s %s%s%s\n", t, ms, sl_log_level_name(e->level),
+			e->subsys, e->subsys[0] ? ": " : "", e->msg);
+		return;
+	}
+	char ts[40];
+	snprintf(ts, sizeof(ts), "%s.%03u", t, ms);
+	json_array_append_new(c->arr,
+		json_pack("{s:I,s:s,s:I,s:s,s:s,s:s}", "seq", (json_int_t)e->seq, "time", ts,
+			"time_ns", (json_int_t)e->time_ns, "level", sl_log_level_name(e->level),
+			"subsystem", e->subsys[0] ? e->subsys : "daemon", "message", e->msg));
+}
+
+static int cmd_show_log(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
+{
+	(void)input, (void)ctx;
+	uint32_t count = SL_LOG_RING_DEFAULT;
+	enum sl_log_level max = SL_LOG_DEBUG;
+	for (int i = 2; i < argc; i += 2) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(argv[i], "count") == 0 && v != NULL) {
+			if (sl_u32_parse(v, 1, SL_LOG_RING_DEFAULT, &count) < 0) {
+				fprintf(err, "show log: count '%s' is not a number in [1, %u]\n", v,
+					SL_LOG_RING_DEFAULT);
+				return SL_CTL_USAGE;
+			}
+		} else if (strcmp(argv[i], "level") == 0 && v != NULL) {
+			if (sl_log_level_parse(v, &max) < 0) {
+				fprintf(err, "show log: level '%s' is not one of %s\n", v,
+					SL_LOG_LEVELS_VALID);
+				return SL_CTL_USAGE;
+			}
+		} else {
+			fprintf(err,
+				"show log: unexpected '%s'%s; usage: show log [count N] "
+				"[level LEVEL]\n",
+				argv[i], v == NULL ? " (or its value missing)" : "");
+			return SL_CTL_USAGE;
+		}
+	}
+	struct show_ctx c = {.out = out, .arr = json ? json_array() : NULL};
+	if (json && c.arr == NULL) {
+		fprintf(err, "show log: out of memory\n");
+		return SL_CTL_FAILED;
+	}
+	sl_log_read(count, max, show_entry, &c);
+	if (json) {
+		json_dumpf(c.arr, out, JSON_COMPACT);
+		fprintf(out, "\n");
+		json_decref(c.arr);
+	}
+	return SL_CTL_OK;
+}
+
+static int log_init(void *ctx)
+{
+	struct sd *s = ctx;
+	sd_log_sync(s);
+	/* today's link states and counters are the base: only changes are news */
+	uint64_t now = now_ns(), d, span;
+	for (uint16_t p = 0; p < s->n_ports && p < SL_FIB_PORT_MAX; p++) {
+		struct rte_eth_link link = {0};
+		rte_eth_link_get_nowait(p, &link);
+		lg.link_up[p] = link.link_status;
+		sl_log_rate_check(&lg.link[p], 0, now, SUMMARY_PERIOD_NS, &d, &span);
+	}
+	lg.next_tick_ns = now + TICK_NS;
+	lg.fw_prev.n = 0;
+	sl_fw_denied_foreach(s->fw, rs_collect, &lg.fw_prev); /* the base of the first line */
+	int rc = sl_ctl_register("show log", cmd_show_log, s);
+	if (rc < 0)
+		SD_LOG(ERR, "cannot register show log: %s", strerror(-rc));
+	return rc;
+}
+
+static void log_fini(void *ctx)
+{
+	(void)ctx;
+	sl_ctl_unregister("show log");
+	free(lg.fw_prev.v);
+	free(lg.fw_cur.v);
+	lg.fw_prev = lg.fw_cur = (struct rs_counts){0};
+}
+
+static struct sl_module log_module = {.name = "log",
+	.deps = "ctl slow",
+	.init = log_init,
+	.fini = log_fini,
+	.timers = log_timers};
+SL_MODULE_REGISTER(log_module)
