@@ -310,6 +310,14 @@ static int log_init(void *ctx)
 	lg.next_tick_ns = now + TICK_NS;
 	lg.fw_prev.n = 0;
 	sl_fw_denied_foreach(s->fw, rs_collect, &lg.fw_prev); /* the base of the first line */
+	/* its total from the same moment: primed at the first tick instead, a
+	 * packet denied within the first second was in neither count */
+	if (s->fw != NULL) {
+		struct sl_fw_stats fs;
+		sl_fw_stats_get(s->fw, &fs);
+		sl_log_rate_check(
+			&lg.fw_denied, fs.dropped + fs.rejected, now, SUMMARY_PERIOD_NS, &d, &span);
+	}
 	int rc = sl_ctl_register("show log", cmd_show_log, s);
 	if (rc < 0)
 		SD_LOG(ERR, "cannot register show log: %s", strerror(-rc));
