@@ -12,9 +12,9 @@
 # back when zebra reconnects; one prefix withdrawn through exabgp's API leaves sluice's FIB
 # within 1 s. The default VRF's BGP routes leak into CUSTOMER-B by
 # route-target (`protocols bgp address-family`), filtered by an import
-# route-map, and the withdrawal withdraws the leak. The BGP session does not cross sluice:
-# control-plane interfaces are not built yet (issue 13). Skipped without frr
-# or exabgp.
+# route-map, and the withdrawal withdraws the leak. The BGP session does not
+# cross sluice here (dts/frr-cpif.sh runs it through sluice's port and a
+# control-plane interface). Skipped without frr or exabgp.
 #
 # The next hop 203.0.113.1 is reachable in namespace frr only through a kernel
 # route (not a connected subnet), so an eBGP single-hop session marks it

@@ -189,7 +189,8 @@ def main():
     mem = ["--no-huge", "-m", "1536", "--no-pci"]
     log = open(os.path.join(work, "sluiced.log"), "w")
     proc = subprocess.Popen([SLUICED, "-l", "0,1", *mem, "--file-prefix", prefix, *vdevs, "--",
-                             "--config", CONFIG, "--socket", sock],
+                             "--config", CONFIG, "--socket", sock,
+                             "--commit-dir", os.path.join(work, "commits")],
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     failures = []
 

@@ -67,7 +67,8 @@ topo_mem_args() {
 
 # topo_sluiced_start CONFIG [EXTRA SLUICED ARGS after --] — starts sluiced with
 # TOPO_NPORTS net_tap ports in the background (pid in TOPO_PID and the pidfile).
-# SLUICE_EAL overrides the lcore list (default -l 0,1).
+# SLUICE_EAL overrides the lcore list (default -l 0,1). The commit history goes
+# to $TOPO_RUN/commits, never beside a config file of the source tree.
 topo_sluiced_start() {
 	local config=$1
 	shift
@@ -78,7 +79,8 @@ topo_sluiced_start() {
 	rm -f "$TOPO_SOCK"
 	# shellcheck disable=SC2046
 	setsid "$SLUICED" ${SLUICE_EAL:--l 0,1} $(topo_mem_args) --no-pci --file-prefix "$TOPO_P" \
-		"${vdevs[@]}" -- --config "$config" --socket "$TOPO_SOCK" "$@" \
+		"${vdevs[@]}" -- --config "$config" --socket "$TOPO_SOCK" \
+		--commit-dir "$TOPO_RUN/commits" "$@" \
 		>"$TOPO_LOG" 2>&1 </dev/null &
 	TOPO_PID=$!
 	echo "$TOPO_PID" >"$TOPO_PIDFILE"

@@ -25,7 +25,9 @@ static void usage(FILE *out)
 		"       sluicectl [-s SOCKET] [--json] COMMAND ...   (e.g. show ip route vrf "
 		"NAME,\n"
 		"                 show interfaces, ping ADDR vrf NAME, clear counters, help)\n"
-		"       sluicectl [-s SOCKET] configure [FILE|-]\n"
+		"       sluicectl [-s SOCKET] configure [FILE|-]    (one transaction; on a\n"
+		"                 terminal or with a script using session commands: the\n"
+		"                 configure session: set, delete, show, compare, commit, ...)\n"
 		"       sluicectl [-s SOCKET]                        (interactive prompt:\n"
 		"                 Tab completes, '?' lists the choices)\n"
 		"keywords may be abbreviated: sluicectl sh ip ro = show ip route\n"
@@ -75,7 +77,9 @@ char *file_slurp(const char *path)
 	return buf;
 }
 
-/* `configure [FILE|-]`: the input is the file (or stdin) as one transaction. */
+/* `configure [FILE|-]`: the input is the file (or stdin) as one transaction;
+ * a script on stdin that uses the session's commands runs as a session; on
+ * a terminal, the interactive configure session. */
 static int configure_run(const char *socket, int argc, char **argv, bool json)
 {
 	if (argc > 2) {
@@ -86,16 +90,21 @@ static int configure_run(const char *socket, int argc, char **argv, bool json)
 		return EXIT_USAGE;
 	}
 	const char *path = argc == 2 ? argv[1] : "-";
-	if (argc == 1 && isatty(STDIN_FILENO))
-		fprintf(stderr, "reading set/delete lines from the terminal; end with Ctrl-D\n");
+	if (strcmp(path, "-") == 0 && isatty(STDIN_FILENO))
+		return interactive_run(socket, json, true);
 	char *input = file_slurp(path);
 	if (input == NULL) {
 		fprintf(stderr, "sluicectl: %s: %s\n", strcmp(path, "-") == 0 ? "stdin" : path,
 			strerror(errno));
 		return EXIT_CONFIG;
 	}
-	char *cmd[] = {"configure", NULL};
-	int status = client_run(socket, 1, cmd, json, input);
+	int status;
+	if (strcmp(path, "-") == 0 && script_is_session(input)) {
+		status = session_script(socket, json, input);
+	} else {
+		char *cmd[] = {"configure", NULL};
+		status = client_run(socket, 1, cmd, json, input);
+	}
 	free(input);
 	return status;
 }
@@ -171,7 +180,7 @@ int main(int argc, char **argv)
 	}
 	if (cmd_argc == 0) {
 		if (isatty(STDIN_FILENO))
-			return interactive_run(socket, json);
+			return interactive_run(socket, json, false);
 		usage(stderr);
 		return EXIT_USAGE;
 	}

@@ -165,9 +165,10 @@ static size_t chunk_cut(const char *s, size_t len, size_t max)
 	return n;
 }
 
-/* The input in chunks of one session; the command runs on the last one. */
-static int client_stream(
-	const char *socket_path, int argc, char **argv, bool json, const char *input)
+/* The input in chunks of one session; the command runs on the last one.
+ * Its reply (or the first refusal), NULL when said on stderr (*status). */
+static json_t *client_stream(
+	const char *socket_path, int argc, char **argv, bool json, const char *input, int *status)
 {
 	size_t total = strlen(input), off = 0, max = CLIENT_CHUNK;
 	char session[64] = "";
@@ -181,7 +182,8 @@ static int client_stream(
 				"sluicectl: cannot encode the input near byte %zu (it "
 				"must be UTF-8)\n",
 				off);
-			return EXIT_USAGE;
+			*status = EXIT_USAGE;
+			return NULL;
 		}
 		if (strlen(text) > CLIENT_REQUEST_MAX && n > 1) {
 			free(text); /* escapes made it too big: a smaller chunk */
@@ -190,10 +192,9 @@ static int client_stream(
 		}
 		json_t *reply = exchange(socket_path, text);
 		free(text);
-		if (reply == NULL)
-			return EXIT_CONFIG;
-		if (last || json_integer_value(json_object_get(reply, "status")) != 0)
-			return reply_print(reply);
+		if (reply == NULL || last ||
+			json_integer_value(json_object_get(reply, "status")) != 0)
+			return reply;
 		const char *id = json_string_value(json_object_get(reply, "session"));
 		if (id == NULL || strlen(id) >= sizeof(session)) {
 			fprintf(stderr,
@@ -202,7 +203,7 @@ static int client_stream(
 				"most %u bytes at a time\n",
 				socket_path, total, CLIENT_REQUEST_MAX);
 			json_decref(reply);
-			return EXIT_CONFIG;
+			return NULL;
 		}
 		snprintf(session, sizeof(session), "%s", id);
 		json_decref(reply);
@@ -211,28 +212,61 @@ static int client_stream(
 	}
 }
 
-int client_run(const char *socket_path, int argc, char **argv, bool json, const char *input)
+/* One request, streamed when big; its reply, or NULL said on stderr (*status). */
+static json_t *request(
+	const char *socket_path, int argc, char **argv, bool json, const char *input, int *status)
 {
+	*status = EXIT_CONFIG;
 	if (strlen(socket_path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
 		fprintf(stderr, "sluicectl: socket path too long: %s\n", socket_path);
-		return EXIT_USAGE;
+		*status = EXIT_USAGE;
+		return NULL;
 	}
 	size_t input_len = input != NULL ? strlen(input) : 0;
 	if (input_len > CLIENT_REQUEST_MAX)
-		return client_stream(socket_path, argc, argv, json, input);
+		return client_stream(socket_path, argc, argv, json, input, status);
 	char *text = request_encode(argc, argv, json, "input", input, input_len, false, NULL);
 	if (text == NULL) {
 		fprintf(stderr, "sluicectl: cannot encode the request (arguments and input must "
 				"be UTF-8)\n");
-		return EXIT_USAGE;
+		*status = EXIT_USAGE;
+		return NULL;
 	}
 	if (strlen(text) > CLIENT_REQUEST_MAX) {
 		free(text);
-		return client_stream(socket_path, argc, argv, json, input);
+		return client_stream(socket_path, argc, argv, json, input, status);
 	}
 	json_t *reply = exchange(socket_path, text);
 	free(text);
-	return reply != NULL ? reply_print(reply) : EXIT_CONFIG;
+	return reply;
+}
+
+int client_run(const char *socket_path, int argc, char **argv, bool json, const char *input)
+{
+	int status;
+	json_t *reply = request(socket_path, argc, argv, json, input, &status);
+	return reply != NULL ? reply_print(reply) : status;
+}
+
+static char *dup_of(json_t *reply, const char *key)
+{
+	const char *v = json_string_value(json_object_get(reply, key));
+	return v != NULL ? strdup(v) : NULL;
+}
+
+int client_call(const char *socket_path, int argc, char **argv, bool json, const char *input,
+	char **out, char **errs)
+{
+	int status;
+	json_t *reply = request(socket_path, argc, argv, json, input, &status);
+	*out = *errs = NULL;
+	if (reply == NULL)
+		return status;
+	*out = dup_of(reply, "output");
+	*errs = dup_of(reply, "errors");
+	int rc = (int)json_integer_value(json_object_get(reply, "status"));
+	json_decref(reply);
+	return rc < 0 || rc > 255 ? EXIT_CONFIG : rc;
 }
 
 char *client_capture(const char *socket_path, int argc, char **argv)

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The interactive prompt (libedit): operational commands go to the daemon
- * one by one; `configure` collects set/delete lines until `commit` (sent as
- * one transaction) or `exit`/`discard` (dropped).
+ * one by one; `configure` opens the configure session (sluicectl_session.c:
+ * a candidate checked line by line, committed as one transaction). Ctrl-C
+ * drops the line being typed, not the session.
  */
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,51 +16,14 @@
 #include "sl_conf.h"
 #include "sluicectl.h"
 
-#define WORDS_MAX 64
-
-/* Split on blanks, honouring '…' and "…" quotes. Modifies line. */
-static int words_split(char *line, char **words)
-{
-	int n = 0;
-	char *p = line;
-	while (*p != '\0' && n < WORDS_MAX) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0')
-			break;
-		char quote = (*p == '\'' || *p == '"') ? *p++ : '\0';
-		words[n++] = p;
-		while (*p != '\0' && (quote ? *p != quote : (*p != ' ' && *p != '\t')))
-			p++;
-		if (*p != '\0')
-			*p++ = '\0';
-	}
-	return n;
-}
-
-/* Words back into a line that conf_lex reads as the same words: quoted when
- * a word has blanks or quotes, starts a comment ('#') or is empty. */
-static void line_join(char **words, int n, char *buf, size_t size)
-{
-	size_t off = 0;
-	buf[0] = '\0';
-	for (int i = 0; i < n && off < size; i++) {
-		bool quote = strpbrk(words[i], " \t'\"") != NULL || words[i][0] == '#' ||
-			     words[i][0] == '\0';
-		const char *q = !quote ? "" : strchr(words[i], '\'') ? "\"" : "'";
-		off += (size_t)snprintf(
-			buf + off, size - off, "%s%s%s%s", i ? " " : "", q, words[i], q);
-	}
-}
-
 /* ---- completion (Tab) and help (?) ---- */
 
-/* What completion needs: the mode and the names of the running
- * configuration (as `show configuration` gave them, plus the candidate
- * lines of configure mode). */
+/* What completion needs: the mode and the names of a configuration (the
+ * running one as `show configuration` gave it; in configure mode the
+ * session's candidate: a VRF typed there completes at once). */
 static struct {
 	const char *socket;
-	bool configuring;
+	struct session *session; /* configure mode when not NULL */
 	struct sl_conf *conf;
 	/* the current choices, for the generator */
 	char **words;
@@ -80,13 +46,9 @@ static void names_load(void)
 	free(text);
 }
 
-/* A configure-mode line also feeds the names (a new VRF completes at once). */
-static void names_add_line(const char *line)
+static const struct sl_conf *names(void)
 {
-	struct sl_errors errs = {0};
-	if (comp.conf != NULL)
-		sl_conf_exec(comp.conf, line, 1, &errs, NULL);
-	sl_errors_free(&errs);
+	return comp.session != NULL ? session_candidate(comp.session) : comp.conf;
 }
 
 /* Words of line[0..len) and the word being typed (prefix). */
@@ -131,7 +93,7 @@ static void comp_add(void *ctx, const char *word, const char *help)
 
 static enum words_mode comp_mode(void)
 {
-	return comp.configuring ? WORDS_CONFIGURE : WORDS_LIVE;
+	return comp.session != NULL ? WORDS_CONFIGURE : WORDS_LIVE;
 }
 
 static char *comp_generator(const char *text, int state)
@@ -150,7 +112,7 @@ static char **comp_attempt(const char *text, int start, int end)
 	rl_attempted_completion_over = 1; /* never file names */
 	int n = cursor_words(rl_line_buffer, (size_t)start, buf, sizeof(buf), words, &prefix);
 	comp_reset();
-	if (words_complete(comp_mode(), comp.conf, (const char *const *)words, n, text, comp_add,
+	if (words_complete(comp_mode(), names(), (const char *const *)words, n, text, comp_add,
 		    NULL, err, sizeof(err)) < 0 ||
 		comp.n == 0)
 		return NULL;
@@ -172,12 +134,12 @@ static int help_key(int count, int key)
 	(void)count, (void)key;
 	int n = cursor_words(rl_line_buffer, (size_t)rl_point, buf, sizeof(buf), words, &prefix);
 	printf("\n");
-	int rc = words_complete(comp_mode(), comp.conf, (const char *const *)words, n, prefix,
+	int rc = words_complete(comp_mode(), names(), (const char *const *)words, n, prefix,
 		help_print, NULL, err, sizeof(err));
 	if (rc == 0 && prefix[0] != '\0') {
 		/* nothing starts so: say what does fit here */
 		printf("  %% nothing valid starts with '%s'; the choices are:\n", prefix);
-		rc = words_complete(comp_mode(), comp.conf, (const char *const *)words, n, "",
+		rc = words_complete(comp_mode(), names(), (const char *const *)words, n, "",
 			help_print, NULL, err, sizeof(err));
 	}
 	if (rc < 0)
@@ -190,110 +152,120 @@ static int help_key(int count, int key)
 	return 0;
 }
 
-static int candidate_append(char **cand, size_t *len, const char *line)
+/* Ctrl-C: back to an empty prompt (the session and its candidate stay). */
+static sigjmp_buf on_interrupt;
+static volatile sig_atomic_t reading;
+
+static void interrupted(int sig)
 {
-	size_t add = strlen(line);
-	char *grown = realloc(*cand, *len + add + 2);
-	if (grown == NULL)
-		return -1;
-	memcpy(grown + *len, line, add);
-	grown[*len + add] = '\n';
-	grown[*len + add + 1] = '\0';
-	*cand = grown;
-	*len += add + 1;
-	return 0;
+	if (reading)
+		siglongjmp(on_interrupt, 1);
+	/* during a command (a long traceroute): stop sluicectl, as before */
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
-int interactive_run(const char *socket, bool json)
+/* The session's prompt: '#' when editing; '*' when the candidate was
+ * edited since it was the running configuration. */
+static const char *prompt(void)
 {
-	char *cand = NULL;
-	size_t cand_len = 0;
-	bool configuring = false;
+	if (comp.session == NULL)
+		return "sluice> ";
+	return session_edited(comp.session) ? "sluice*# " : "sluice# ";
+}
+
+/* One line; Ctrl-C while typing starts the line afresh. */
+static char *line_read(void)
+{
+	if (sigsetjmp(on_interrupt, 1) != 0) {
+		reading = 0;
+		printf("^C\n");
+		fflush(stdout);
+	}
+	reading = 1;
+	char *line = readline(prompt());
+	reading = 0;
+	return line;
+}
+
+static struct session *configure_enter(const char *socket, bool json)
+{
+	struct session *s = session_new(socket, json, false);
+	if (s != NULL)
+		printf("[edit] set/delete change the candidate (checked at once); show, compare, "
+		       "commit [comment TEXT], discard, exit\n");
+	return s;
+}
+
+int interactive_run(const char *socket, bool json, bool configure)
+{
 	int status = EXIT_OK;
 	printf("sluicectl: connected to %s; 'help' lists commands, 'configure' edits, "
 	       "Tab completes, '?' lists the choices, Ctrl-D quits\n",
 		socket);
 	comp.socket = socket;
 	names_load();
+	if (configure && (comp.session = configure_enter(socket, json)) == NULL) {
+		sl_conf_free(comp.conf);
+		return EXIT_CONFIG;
+	}
 	rl_attempted_completion_function = comp_attempt;
 	/* libedit's rl_bind_key binds only rl_insert: add '?' as a named
 	 * function bound to the key (EL_ADDFN + EL_BIND underneath) */
 	rl_initialize();
 	rl_add_defun("sluice-help", help_key, '?');
+	struct sigaction sa = {.sa_handler = interrupted};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
 	for (;;) {
-		char *line = readline(configuring ? "sluice# " : "sluice> ");
-		if (line == NULL)
+		char *line = line_read();
+		if (line == NULL) {
+			if (comp.session != NULL && session_dirty(comp.session))
+				fprintf(stderr,
+					"\nend of input: the candidate's uncommitted changes "
+					"are dropped\n");
 			break;
+		}
 		if (line[0] != '\0')
 			add_history(line);
 		char copy[4096];
 		snprintf(copy, sizeof(copy), "%s", line);
+		free(line);
 		char *words[WORDS_MAX];
 		int n = words_split(copy, words);
-		if (n == 0) {
-			free(line);
+		if (n == 0)
 			continue;
-		}
 		/* abbreviations (`sh ip ro`): the words become the full ones */
 		char err[640];
-		if (words_expand(configuring ? WORDS_CONFIGURE : WORDS_LIVE, (const char **)words,
-			    n, err, sizeof(err)) < 0) {
+		if (words_expand(comp_mode(), (const char **)words, n, err, sizeof(err)) < 0) {
 			fprintf(stderr, "%% %s\n", err);
-			free(line);
 			continue;
 		}
-		if (!configuring) {
-			if (strcmp(words[0], "exit") == 0 || strcmp(words[0], "quit") == 0) {
-				free(line);
+		if (comp.session == NULL) {
+			if (strcmp(words[0], "exit") == 0 || strcmp(words[0], "quit") == 0)
 				break;
-			}
 			if (strcmp(words[0], "configure") == 0 && n == 1) {
-				configuring = comp.configuring = true;
-				printf("[edit] set/delete lines; 'commit' applies them as one "
-				       "transaction, 'discard' drops them, 'exit' leaves\n");
+				comp.session = configure_enter(socket, json);
+				status = comp.session != NULL ? EXIT_OK : EXIT_CONFIG;
 			} else {
 				status = client_run(socket, n, words, json, NULL);
 			}
-		} else if (strcmp(words[0], "commit") == 0) {
-			char *cmd[] = {"configure", NULL};
-			status = client_run(socket, 1, cmd, json, cand != NULL ? cand : "");
-			if (status == EXIT_OK) {
-				free(cand);
-				cand = NULL;
-				cand_len = 0;
-			}
-			names_load();
-		} else if (strcmp(words[0], "discard") == 0) {
-			free(cand);
-			cand = NULL;
-			cand_len = 0;
-			names_load();
-		} else if (strcmp(words[0], "exit") == 0) {
-			if (cand_len > 0)
-				printf("uncommitted changes discarded\n");
-			free(cand);
-			cand = NULL;
-			cand_len = 0;
-			configuring = comp.configuring = false;
-			names_load();
-		} else if (strcmp(words[0], "set") == 0 || strcmp(words[0], "delete") == 0) {
-			/* the line as expanded: the daemon gets full keywords */
-			char full[4096];
-			line_join(words, n, full, sizeof(full));
-			if (candidate_append(&cand, &cand_len, full) < 0)
-				fprintf(stderr, "out of memory\n");
-			names_add_line(full);
-		} else if (strcmp(words[0], "show") == 0 || strcmp(words[0], "run") == 0) {
-			int skip = strcmp(words[0], "run") == 0;
-			if (n > skip)
-				status = client_run(socket, n - skip, words + skip, json, NULL);
-		} else {
-			fprintf(stderr, "in configure mode: set ..., delete ..., commit, discard, "
-					"exit, show ..., run COMMAND\n");
+			continue;
 		}
-		free(line);
+		char full[4096];
+		bool leave = false;
+		line_join(words, n, full, sizeof(full));
+		status = session_line(comp.session, words, n, full, &leave);
+		if (leave) {
+			session_free(comp.session);
+			comp.session = NULL;
+			names_load();
+			if (configure)
+				break;
+		}
 	}
-	free(cand);
+	session_free(comp.session);
+	comp.session = NULL;
 	comp_reset();
 	free(comp.words);
 	sl_conf_free(comp.conf);

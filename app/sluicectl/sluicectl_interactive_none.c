@@ -4,9 +4,9 @@
 
 #include "sluicectl.h"
 
-int interactive_run(const char *socket, bool json)
+int interactive_run(const char *socket, bool json, bool configure)
 {
-	(void)socket, (void)json;
+	(void)socket, (void)json, (void)configure;
 	fprintf(stderr, "sluicectl: built without libedit: give a COMMAND (see --help)\n");
 	return EXIT_USAGE;
 }

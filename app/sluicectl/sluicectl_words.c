@@ -18,11 +18,16 @@ static const char *const daemon_show[] = {
 	"dataplane",
 	"arp [vrf NAME]",
 	"fpm",
+	"control-plane",
 	"conntrack [vrf NAME]",
 	"nat translations [vrf NAME]",
 	"firewall leak-points",
 	"log [count N] [level LEVEL]",
 	"service monitoring",
+	"system commit",
+	"system commit diff N",
+	"system commit compare N M",
+	"system commit id",
 	NULL,
 };
 
@@ -36,6 +41,7 @@ static const struct verb verbs_live[] = {
 	{"ping", "ping ADDR vrf NAME"},
 	{"traceroute", "traceroute ADDR vrf NAME"},
 	{"clear", "clear counters"},
+	{"rollback", "rollback N: the configuration of revision N back (show system commit)"},
 	{"check-leaks", "check-leaks EXPECTED: compare the leaks with a file"},
 	{"help", "list the daemon's commands"},
 	{"exit", "leave sluicectl"},
@@ -50,13 +56,21 @@ static const struct verb verbs_offline[] = {
 };
 
 static const struct verb verbs_configure[] = {
-	{"set", "set PATH VALUE: add to the candidate configuration"},
+	{"set", "set PATH VALUE: add to the candidate configuration (checked at once)"},
 	{"delete", "delete PATH: remove from the candidate configuration"},
-	{"commit", "apply the candidate lines as one transaction"},
-	{"discard", "drop the candidate lines"},
-	{"exit", "leave configure mode"},
-	{"show", "show state"},
+	{"show", "show [PATH]: the candidate, +/- against the running one; or show state"},
+	{"compare", "compare [N [M]]: candidate vs running; revisions N vs M"},
+	{"commit", "commit [comment TEXT]: apply the candidate as one transaction"},
+	{"commit-confirm", "commit-confirm MINUTES [comment TEXT]: reverted unless confirmed"},
+	{"confirm", "confirm the last commit-confirm"},
+	{"rollback", "rollback N: the running configuration N revisions back"},
+	{"discard", "drop the candidate's changes"},
+	{"load", "load FILE: the candidate becomes the file"},
+	{"merge", "merge FILE: add the file to the candidate"},
+	{"update", "re-apply the candidate's changes onto the newest running configuration"},
+	{"save", "save the running configuration to sluiced's --config file"},
 	{"run", "run an operational command"},
+	{"exit", "leave configure mode ('exit discard' drops uncommitted changes)"},
 	{NULL, NULL},
 };
 
@@ -105,6 +119,36 @@ static const char *verb_expand(
 	return NULL;
 }
 
+/* The arguments of the session's own commands (commit comment TEXT, ...). */
+static int session_words(
+	const char *verb, int n, const char *prefix, sl_conf_choice_fn *cb, void *ctx)
+{
+	static const struct {
+		const char *verb;
+		int at; /* words typed, the verb included */
+		const char *word, *help;
+	} args[] = {
+		{"commit", 1, "comment", "comment TEXT: kept with the revision"},
+		{"commit-confirm", 1, "<MINUTES>", "reverted unless 'confirm' comes within them"},
+		{"commit-confirm", 2, "comment", "comment TEXT: kept with the revision"},
+		{"rollback", 1, "<N>", "revisions back (0: the running one)"},
+		{"compare", 1, "<N>", "a revision, against the one before it or M"},
+		{"compare", 2, "<M>", "the revision to compare N with"},
+		{"load", 1, "<FILE>", "set lines that become the candidate"},
+		{"merge", 1, "<FILE>", "set lines added to the candidate"},
+		{"exit", 1, "discard", "leave, dropping uncommitted changes"},
+	};
+	int count = 0;
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		if (strcmp(args[i].verb, verb) == 0 && args[i].at == n &&
+			(args[i].word[0] == '<' ||
+				strncmp(args[i].word, prefix, strlen(prefix)) == 0)) {
+			cb(ctx, args[i].word, args[i].help);
+			count++;
+		}
+	return count;
+}
+
 int words_expand(enum words_mode mode, const char **w, int n, char *err, size_t errsz)
 {
 	if (n == 0)
@@ -116,6 +160,16 @@ int words_expand(enum words_mode mode, const char **w, int n, char *err, size_t 
 	w[0] = verb;
 	if (strcmp(verb, "run") == 0 && mode == WORDS_CONFIGURE)
 		return words_expand(WORDS_LIVE, w + 1, n - 1, err, errsz);
+	if (strcmp(verb, "show") == 0 && mode == WORDS_CONFIGURE && n > 1) {
+		/* show PATH shows the candidate: a configuration path first */
+		const char *copy[WORDS_MAX];
+		for (int i = 1; i < n && i <= WORDS_MAX; i++)
+			copy[i - 1] = w[i];
+		if (n - 1 <= WORDS_MAX && sl_conf_expand(copy, n - 1, err, errsz) == 0) {
+			memcpy(w + 1, copy, (size_t)(n - 1) * sizeof(*w));
+			return 0;
+		}
+	}
 	if (strcmp(verb, "show") == 0)
 		return sl_show_expand(extra_of(mode), w + 1, n - 1, err, errsz);
 	if (strcmp(verb, "set") == 0 || strcmp(verb, "delete") == 0)
@@ -144,6 +198,21 @@ int words_complete(enum words_mode mode, const struct sl_conf *conf, const char 
 		return -EINVAL;
 	if (strcmp(verb, "run") == 0 && mode == WORDS_CONFIGURE)
 		return words_complete(WORDS_LIVE, conf, w + 1, n - 1, prefix, cb, ctx, err, errsz);
+	if (strcmp(verb, "show") == 0 && mode == WORDS_CONFIGURE && n <= WORDS_MAX) {
+		/* show [PATH] in configure mode: the schema's words, and state's */
+		const char *copy[WORDS_MAX];
+		char e2[640];
+		for (int i = 1; i < n; i++)
+			copy[i - 1] = w[i];
+		if (n == 1) {
+			int k = sl_conf_complete(conf, copy, 0, prefix, cb, ctx, err, errsz);
+			int m = sl_show_complete(
+				conf, extra_of(mode), w + 1, 0, prefix, cb, ctx, err, errsz);
+			return k < 0 ? m : m < 0 ? k : k + m;
+		}
+		if (sl_conf_expand(copy, n - 1, e2, sizeof(e2)) == 0)
+			return sl_conf_complete(conf, copy, n - 1, prefix, cb, ctx, err, errsz);
+	}
 	if (strcmp(verb, "show") == 0)
 		return sl_show_complete(
 			conf, extra_of(mode), w + 1, n - 1, prefix, cb, ctx, err, errsz);
@@ -175,6 +244,8 @@ int words_complete(enum words_mode mode, const struct sl_conf *conf, const char 
 		}
 		return 0;
 	}
+	if (mode == WORDS_CONFIGURE)
+		return session_words(verb, n, prefix, cb, ctx);
 	if (strcmp(verb, "clear") == 0 && n == 1) {
 		if (strncmp("counters", prefix, strlen(prefix)) != 0)
 			return 0;
@@ -182,4 +253,39 @@ int words_complete(enum words_mode mode, const struct sl_conf *conf, const char 
 		return 1;
 	}
 	return 0;
+}
+
+/* Split on blanks, honouring '…' and "…" quotes. Modifies line. */
+int words_split(char *line, char **words)
+{
+	int n = 0;
+	char *p = line;
+	while (*p != '\0' && n < WORDS_MAX) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		char quote = (*p == '\'' || *p == '"') ? *p++ : '\0';
+		words[n++] = p;
+		while (*p != '\0' && (quote ? *p != quote : (*p != ' ' && *p != '\t')))
+			p++;
+		if (*p != '\0')
+			*p++ = '\0';
+	}
+	return n;
+}
+
+/* Words back into a line that conf_lex reads as the same words: quoted when
+ * a word has blanks or quotes, starts a comment ('#') or is empty. */
+void line_join(char **words, int n, char *buf, size_t size)
+{
+	size_t off = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < n && off < size; i++) {
+		bool quote = strpbrk(words[i], " \t'\"") != NULL || words[i][0] == '#' ||
+			     words[i][0] == '\0';
+		const char *q = !quote ? "" : strchr(words[i], '\'') ? "\"" : "'";
+		off += (size_t)snprintf(
+			buf + off, size - off, "%s%s%s%s", i ? " " : "", q, words[i], q);
+	}
 }

@@ -28,6 +28,7 @@ tmp = tempfile.mkdtemp()
 sock_path = os.path.join(tmp, "ctl.sock")
 requests = []
 fails = 0
+history = {"id": None}  # None: an older daemon; else the running revision's id
 
 
 def serve(srv):
@@ -45,11 +46,17 @@ def serve(srv):
         req = json.loads(data)
         requests.append(req)
         argv = req.get("argv", [])
+        status, errors = 0, ""
         if argv == ["show", "configuration"]:
             out = CONFIG
+        elif argv == ["show", "system", "commit", "id"] and history["id"] is None:
+            # an older daemon: no revisions (the session works without `base`)
+            out, status, errors = "", 2, "unknown command\n"
+        elif argv == ["show", "system", "commit", "id"]:
+            out = "%d\n" % history["id"]
         else:
             out = "argv: " + " ".join(argv) + "\n"
-        conn.sendall(json.dumps({"status": 0, "output": out, "errors": ""}).encode())
+        conn.sendall(json.dumps({"status": status, "output": out, "errors": errors}).encode())
         conn.close()
 
 
@@ -70,9 +77,15 @@ def check(ok, what, detail=""):
             print("  | " + line)
 
 
-def run(*args):
-    p = subprocess.run([ctl, "-s", sock_path, *args], capture_output=True, text=True, timeout=20)
+def run(*args, stdin=None):
+    p = subprocess.run([ctl, "-s", sock_path, *args], capture_output=True, text=True, timeout=20,
+                       input=stdin)
     return p.returncode, p.stdout, p.stderr
+
+
+def last_configure():
+    sent = [r for r in requests if r.get("argv", [""])[0] == "configure"]
+    return sent[-1] if sent else {}
 
 
 # ---- non-interactive: the words sent are the expanded ones ----
@@ -89,6 +102,27 @@ check(rc == 2 and "unknown word 'frob' after 'show ip' (valid: route)" in err,
       "an unknown word names what is valid", err)
 rc, out, err = run("cl", "c")
 check(rc == 0 and out == "argv: clear counters\n", "cl c = clear counters", out + err)
+
+# ---- configure with a script on stdin ----
+plain = "configure\nset vrf name X table 9\ncommit\nsave\nexit\n"
+rc, out, err = run("configure", stdin=plain)
+req = last_configure()
+check(rc == 0 and req.get("argv") == ["configure"] and req.get("input") == plain,
+      "a plain configuration on stdin is sent whole, as before", repr(req) + err)
+requests.clear()
+rc, out, err = run("configure", stdin="set vrf name X table 9\nset int eth eth1 vrf X\n"
+                   "compare\ncommit comment scripted\n")
+req = last_configure()
+check(rc == 0 and "+ set vrf name X table 9" in out and
+      req.get("argv") == ["configure", "comment", "scripted"] and
+      req.get("input") == "set interfaces ethernet eth1 vrf X\nset vrf name X table 9\n",
+      "a session script commits the candidate's difference, expanded", repr(req) + out + err)
+requests.clear()
+rc, out, err = run("configure", stdin="set vrf name X tabel 9\nset vrf name Y table 8\n"
+                   "commit comment no\n")
+check(rc == 1 and "line 1: unknown node 'tabel'" in err and "line 3: not committed" in err and
+      last_configure() == {}, "a session script with a bad line fails and sends nothing",
+      out + err)
 
 # ---- interactive, through a pty ----
 pid, fd = pty.fork()
@@ -147,7 +181,8 @@ typed("\x15")
 shown = typed("show arp vrf S\t")
 check("HARED " in shown, "Tab completes a VRF in a daemon command's usage", shown)
 typed("\x15")
-typed("configure\n")
+shown = typed("configure\n")
+check("need a newer one" in shown, "configure tells that an older daemon keeps no history", shown)
 shown = typed("set fi\t")
 check("rewall " in shown, "Tab completes a configuration keyword", shown)
 shown = typed("?")
@@ -167,6 +202,11 @@ check("ambiguous 'd' after 'interfaces ethernet eth1' (could be: description, di
 typed("\x15")
 typed("set int eth eth1 desc \"O'Brien's link\"\n")
 typed("set int eth eth1 desc '#1'\n")
+shown = typed("sh ip ro\n")
+check("argv: show ip route" in shown, "show STATE in configure mode asks the daemon", shown)
+shown = typed("sh vrf\n")
+check("+ set vrf name NEW table 5" in shown and "  set vrf name SHARED table 20" in shown,
+      "show PATH in configure mode shows the candidate, marked", shown)
 typed("commit\n", 1.0)
 os.write(fd, b"exit\n\x04")
 pump(0.5)
@@ -176,10 +216,53 @@ except ChildProcessError:
     pass
 commits = [r for r in requests if r.get("argv") == ["configure"]]
 sent = commits[-1].get("input", "") if commits else ""
-check(sent == "set vrf name NEW table 5\nset interfaces ethernet eth2 vrf NEW\n"
-      "set interfaces ethernet eth1 description \"O'Brien's link\"\n"
-      "set interfaces ethernet eth1 description '#1'\n",
-      "configure mode sends the lines expanded", sent)
+# the candidate's difference from the running configuration, in canonical
+# order: the second description replaced the first
+check(sent == "set interfaces ethernet eth1 description '#1'\n"
+      "set interfaces ethernet eth2 vrf NEW\n"
+      "set vrf name NEW table 5\n",
+      "commit sends the candidate's difference, expanded, without 'base' to an older daemon",
+      sent)
+
+# ---- a daemon that keeps revisions: base, comment, confirm, rollback ----
+history["id"] = 7
+requests.clear()
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(ctl, [ctl, "-s", sock_path, "configure"])
+pump(1.0)
+typed("set vrf name NEW table 5\n")
+typed("commit comment two words\n", 1.0)
+typed("set vrf name NEW2 table 6\n")
+typed("commit-confirm 5\n", 1.0)
+typed("confirm\n")
+typed("rollback 1\n")
+typed("compare 1 2\n")
+typed("compare 3\n")
+shown = typed("commit-confirm ?")
+check("  <MINUTES> " in shown, "'?' after commit-confirm names its minutes", shown)
+typed("\x15")
+shown = typed("exit d\t")
+check("iscard" in shown, "Tab completes 'exit discard'", shown)
+typed("\x15")
+shown = typed("commit-confirm soon\n")
+check("usage: commit-confirm MINUTES" in shown, "commit-confirm needs its minutes", shown)
+typed("exit\n")
+try:
+    os.waitpid(pid, 0)
+except ChildProcessError:
+    pass
+sent = [r.get("argv") for r in requests
+        if r.get("argv", [""])[0] in ("configure", "confirm", "rollback") or
+        r.get("argv", [])[:3] == ["show", "system", "commit"] and
+        r.get("argv", [])[3] != "id"]
+check(sent == [["configure", "base", "7", "comment", "two words"],
+               ["configure", "base", "7", "confirm", "5"],
+               ["confirm"], ["rollback", "1"],
+               ["show", "system", "commit", "compare", "1", "2"],
+               ["show", "system", "commit", "diff", "3"]],
+      "commit sends base ID and comment; commit-confirm, confirm, rollback, compare N M",
+      repr(sent))
 
 srv.close()
 print("%d failure(s)" % fails)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <rte_ether.h>
 #include <rte_mempool.h>
@@ -36,6 +37,7 @@ struct sd_port {
 struct sd {
 	/* options */
 	const char *config_path;
+	const char *commit_dir; /* --commit-dir; NULL: <config>.commits (none: in memory) */
 	const char *socket_path;
 	const char *socket_group; /* --socket-group; NULL: "sluice" when it exists */
 	unsigned stats_period;
@@ -73,6 +75,19 @@ struct sd {
 	struct sl_slow *slow; /* neighbours, ARP, ICMP, ping: lib/slow */
 	uint64_t fib_failed; /* FIB changes that failed (sd_sync); sluiced_log.c says so */
 	char fib_failed_why[64];
+
+	/* sluiced_history.c: the commit history and commit-confirm */
+	struct sl_history *history;
+	size_t history_paused; /* static routes while over SD_HISTORY_ROUTES_MAX; 0: recording */
+	char *fallback; /* why start-up ran on a revision of the history, not the file */
+	uint64_t fallback_id; /* that revision */
+	struct {
+		bool pending;
+		uint64_t deadline_ms; /* CLOCK_MONOTONIC */
+		time_t deadline; /* the same, wall clock, to show */
+		uint64_t revert_id; /* the revision it goes back to */
+		char *revert_text; /* its configuration */
+	} confirm;
 };
 
 extern struct sd sd;
@@ -95,6 +110,7 @@ extern struct sd sd;
  *   log      show log, the level, summaries of counters      ctl slow
  *   prom     the Prometheus endpoint (lib/prom)              config dp fib fw fpm slow tele
  *   service  the control socket's group (systemd's unit)     ctl
+ *   cpif     control-plane interfaces (lib/cpif): kernel TAPs fib slow ctl
  */
 
 /* sluiced_ports.c */
@@ -118,14 +134,66 @@ int sd_fpm_sync(struct sd *s); /* listener as `protocols fpm` says */
 
 /* sluiced_log.c: the log level the configuration (or --log-level) asks for */
 void sd_log_sync(struct sd *s);
+/* sluiced_cpif.c: the TAPs follow the configuration and the interfaces */
+int sd_cpif_sync(struct sd *s);
 
 /* sluiced_cmds.c */
+/* One commit (at most one of input, replace, reload), then the FIB, the
+ * firewall and FPM follow it, and the history records it. */
+struct sd_commit {
+	const char *input; /* set/delete lines merged into the running configuration */
+	const char *replace; /* the whole configuration (rollback, a confirm's revert) */
+	bool reload; /* the --config file is the whole configuration (SIGHUP) */
+	const char *who; /* "uid N", "reload", "confirm-timeout" */
+	const char *comment; /* NULL: none */
+	bool committed; /* set by sd_commit: the running configuration changed hands */
+};
+/* SL_CTL_OK, or SL_CTL_FAILED with the reason on err (c->committed says
+ * whether the commit took place all the same: the FIB or the firewall
+ * refused some of it). */
+int sd_commit(struct sd *s, struct sd_commit *c, FILE *err);
+/* One log line per commit: who, what, where its time went (log facility). */
+void sd_commit_log(const char *line);
 /* SIGHUP: the config file becomes the running configuration, as one commit
  * (refused whole, with a log line, when it does not apply). */
 int sd_reload(struct sd *s);
 /* sluiced_service.c: systemd's notify protocol (READY=1, RELOADING=1,
  * STOPPING=1); nothing without $NOTIFY_SOCKET. */
 void sd_service_notify(const char *state);
+/* sluiced_history.c */
+/* Past this many static routes a commit records no revision: rendering,
+ * diffing and writing the whole configuration takes ~3 us a line, seconds
+ * per one-line commit at 1M routes. */
+#define SD_HISTORY_ROUTES_MAX 100000
+/* Start-up: open the history, load --config (missing: empty; broken: the
+ * newest revision that loads, or refuse to start), record it. */
+int sd_config_start(struct sd *s);
+void sd_history_close(struct sd *s);
+/* After a commit: record the running configuration (unchanged: nothing).
+ * id: the running revision; added, removed: its lines against the last. */
+void sd_history_commit(struct sd *s, const struct sd_commit *c, FILE *err, uint64_t *id,
+	size_t *added, size_t *removed);
+/* `show system commit ...`, registered with lib/ctl. */
+int sd_history_register(struct sd *s);
+/* `save` wrote the file, or SIGHUP loaded it: the start-up fallback is over. */
+void sd_fallback_clear(struct sd *s);
+uint64_t sd_running_id(const struct sd *s); /* the newest revision's id; 0: none */
+void sd_time_fmt(time_t t, char *buf, size_t len); /* "2026-12-06 23:01:02", local */
+void sd_history_held(const struct sd *s, char *buf, size_t len); /* "the history holds 0..N" */
+
+/* sluiced_configure.c */
+/* The commands that commit (sl_ctl_handler_fn; ctx: struct sd), registered
+ * by sluiced_cmds.c: configure (its options), confirm, rollback. */
+int sd_cmd_configure(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
+int sd_cmd_confirm(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
+int sd_cmd_rollback(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
+/* A commit-confirm whose time ran out goes back (ctl module timers). */
+void sd_confirm_timers(struct sd *s);
+/* "commit-confirm pending: ..." (one line) on out. */
+void sd_confirm_note(const struct sd *s, FILE *out);
 
 /* sluiced_tidy.c: rte_eal_cleanup(), then remove this instance's hugepage
  * files and runtime dir. */

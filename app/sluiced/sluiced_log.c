@@ -189,6 +189,13 @@ static void summary_counters(struct sd *s, uint64_t now)
 		struct sl_fw_stats fs;
 		sl_fw_stats_get(s->fw, &fs);
 		char detail[256];
+		if (!lg.fw_denied.primed) {
+			/* the firewall counts from zero, and so do the total and the
+			 * per-ruleset parts: a denial before the first tick is news
+			 * too (else the lines never add up to the firewall's count) */
+			lg.fw_prev.n = 0;
+			lg.fw_denied = (struct sl_log_rate){.primed = true, .since_ns = now};
+		}
 		if (sl_log_rate_check(&lg.fw_denied, fs.dropped + fs.rejected, now,
 			    SUMMARY_PERIOD_NS, &d, &span)) {
 			fw_denied_detail(s, detail, sizeof(detail));
@@ -308,16 +315,6 @@ static int log_init(void *ctx)
 		sl_log_rate_check(&lg.link[p], 0, now, SUMMARY_PERIOD_NS, &d, &span);
 	}
 	lg.next_tick_ns = now + TICK_NS;
-	lg.fw_prev.n = 0;
-	sl_fw_denied_foreach(s->fw, rs_collect, &lg.fw_prev); /* the base of the first line */
-	/* its total from the same moment: primed at the first tick instead, a
-	 * packet denied within the first second was in neither count */
-	if (s->fw != NULL) {
-		struct sl_fw_stats fs;
-		sl_fw_stats_get(s->fw, &fs);
-		sl_log_rate_check(
-			&lg.fw_denied, fs.dropped + fs.rejected, now, SUMMARY_PERIOD_NS, &d, &span);
-	}
 	int rc = sl_ctl_register("show log", cmd_show_log, s);
 	if (rc < 0)
 		SD_LOG(ERR, "cannot register show log: %s", strerror(-rc));

@@ -3,6 +3,7 @@
  * sluiced — the sluice router daemon.
  *   sluiced [EAL options] -- [--config FILE] [--socket PATH] [--stats-period SEC]
  *                            [--mbufs N] [--socket-group NAME] [--log-level LEVEL]
+ *                            [--commit-dir DIR]
  * The main lcore is the control thread (config, control socket, punt path);
  * every other lcore is a forwarding worker. With a single lcore the main lcore
  * also polls the ports between control tasks (slower, but it works).
@@ -42,7 +43,10 @@ static void usage(FILE *f, const char *prog)
 		"                         [--mbufs N] [--conntrack-max N]\n"
 		"                         [--ctl-request-max MIB] [--socket-group NAME]\n"
 		"                         [--log-level LEVEL]\n"
+		"                         [--commit-dir DIR]\n"
 		"  --config FILE       load FILE at start; `save` writes the running config there\n"
+		"  --commit-dir DIR    the commit history (default FILE.commits; without\n"
+		"                      --config: kept in memory only)\n"
 		"  --socket PATH       control socket (default %s)\n"
 		"  --socket-group NAME the socket's group (mode 0660; default sluice, when it\n"
 		"                      exists)\n"
@@ -80,6 +84,7 @@ static int parse_args(int argc, char **argv)
 		{"ctl-request-max", required_argument, NULL, 'q'},
 		{"socket-group", required_argument, NULL, 'g'},
 		{"log-level", required_argument, NULL, 'l'},
+		{"commit-dir", required_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -93,6 +98,9 @@ static int parse_args(int argc, char **argv)
 			break;
 		case 's':
 			sd.socket_path = optarg;
+			break;
+		case 'd':
+			sd.commit_dir = optarg;
 			break;
 		case 'p':
 			if (parse_u32("--stats-period", optarg, 0, 3600, &v) < 0)

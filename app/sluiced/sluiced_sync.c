@@ -131,40 +131,17 @@ int sd_sync(struct sd *s)
 
 static void config_fini(void *ctx)
 {
-	struct sd *s = ctx;
-	if (s->router != NULL)
-		sl_router_free(s->router);
-	s->router = NULL;
+	sd_history_close(ctx);
 }
 
+/* The router, the commit history and the start-up configuration
+ * (sluiced_history.c: a missing or broken --config keeps the router up). */
 static int config_init(void *ctx)
 {
-	struct sd *s = ctx;
-	s->router = sl_router_new();
-	if (s->router == NULL) {
-		SD_LOG(ERR, "out of memory");
-		return -ENOMEM;
-	}
-	sl_router_fib_log(s->router, true);
-	if (s->config_path == NULL)
-		return 0;
-	struct sl_errors errs = {0};
-	int e = sl_router_load_file(s->router, s->config_path, &errs);
-	for (size_t i = 0; e < 0 && i < errs.n; i++)
-		SD_LOG(ERR, "%s:%u: %s", s->config_path, errs.v[i].line, errs.v[i].msg);
-	if (e < 0 && errs.n == 0)
-		SD_LOG(ERR, "cannot load %s: %s", s->config_path, strerror(-e));
-	sl_errors_free(&errs);
-	if (e < 0) {
-		config_fini(s);
-		return e;
-	}
-	sd_log_sync(s); /* system syslog: the level from here on */
-	/* lines accepted without effect (VyOS compatibility): said, not refused */
-	const struct sl_errors *w = sl_router_warnings(s->router);
-	for (size_t i = 0; i < w->n; i++)
-		SD_LOG(WARNING, "%s:%u: warning: %s", s->config_path, w->v[i].line, w->v[i].msg);
-	return 0;
+	int rc = sd_config_start(ctx);
+	if (rc == 0)
+		sd_log_sync(ctx); /* system syslog: the level from here on */
+	return rc;
 }
 
 static struct sl_module config_module = {

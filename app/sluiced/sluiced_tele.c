@@ -7,8 +7,13 @@
 static int tele_init(void *ctx)
 {
 	struct sd *s = ctx;
-	struct sl_tele_src src = {
-		.router = s->router, .dp = s->dp, .fib = s->fib, .fw = s->fw, .slow = s->slow};
+	struct sl_tele_src src = {.router = s->router,
+		.dp = s->dp,
+		.fib = s->fib,
+		.fw = s->fw,
+		.slow = s->slow,
+		.history = s->history,
+		.fallback_id = &s->fallback_id};
 	if (sl_tele_init(&src) < 0)
 		SD_LOG(WARNING, "telemetry commands /sluice/... unavailable");
 	return 0;

@@ -116,4 +116,18 @@ uint32_t commit_vrf_table(const struct sl_conf *conf, const char *vrf);
  * conf's current/last transaction. Setter errors are appended to errs. */
 int commit_sync(struct sl_router *r, struct sl_errors *errs);
 
+/* Write target whole or not at all (commit_save.c): fill writes a new file
+ * beside it (mode and owner of old, NULL: 0600), fsynced, renamed over it,
+ * the directory fsynced. 0, or a negative errno with "WHAT: ..." on err. */
+struct stat;
+int commit_write_atomic(const char *target, const struct stat *old, int (*fill)(FILE *f, void *ctx),
+	void *ctx, const char *what, FILE *err);
+
+/* The line-set diff of sl_text_diff (commit_diff.c): cb gets the lines of a
+ * that b lacks (sign '-', a's order), then those of b that a lacks ('+');
+ * line is not NUL-terminated. A non-zero cb return stops (and is returned).
+ * 0, -ENOMEM. */
+typedef int (*commit_diff_fn)(void *ctx, char sign, const char *line, size_t len);
+int commit_diff_lines(const char *a, const char *b, commit_diff_fn cb, void *ctx);
+
 #endif

@@ -219,4 +219,84 @@ void sl_router_iface_foreach(const struct sl_router *r,
 /* 0 or -ENOENT */
 int sl_router_iface_get(const struct sl_router *r, const char *ifname, struct sl_iface_state *out);
 
+/* ---- the commit history (commit_history.c, commit_diff.c, commit_overlap.c) ---- */
+
+/*
+ * Revisions of the running configuration: every successful commit records
+ * the whole rendered configuration with an absolute id (monotonic, also
+ * across restarts), when, who and an optional comment. The newest
+ * SL_HISTORY_KEEP are kept (fewer when their texts pass SL_HISTORY_BYTES_MAX;
+ * the newest two always stay), in memory and, with a directory, one file per
+ * revision (NNNNNNNNNNNN.commit, written atomically, 0600 in a 0700
+ * directory) read back by sl_history_open.
+ */
+#define SL_HISTORY_KEEP 100
+#define SL_HISTORY_BYTES_MAX ((size_t)256 << 20)
+#define SL_HISTORY_COMMENT_MAX 1000 /* bytes; longer comments are cut */
+
+struct sl_rev {
+	uint64_t id;
+	int64_t time; /* seconds since the epoch */
+	char who[64]; /* "uid 0", "start-up", "reload", "confirm-timeout" */
+	char *comment; /* one line, "" for none */
+	char *text; /* the rendered configuration */
+	size_t added, removed; /* lines, against the revision before it */
+};
+
+struct sl_history;
+
+/*
+ * Open the history kept in dir (created 0700 when missing; NULL: in memory
+ * only). Files that cannot be read or are not whole revisions are skipped
+ * with a warning on warn (left in place for the operator; temporary files
+ * of an interrupted write are removed). NULL with errno on failure (dir
+ * cannot be created or read, ENOMEM).
+ */
+struct sl_history *sl_history_open(const char *dir, FILE *warn);
+void sl_history_free(struct sl_history *h);
+/* Keep at most keep revisions (>= 2) and bytes_max of text (tests). */
+void sl_history_limits(struct sl_history *h, size_t keep, size_t bytes_max);
+
+size_t sl_history_count(const struct sl_history *h);
+/* Revision n back from the newest (0: the newest), or NULL. */
+const struct sl_rev *sl_history_at(const struct sl_history *h, size_t n);
+/* Revision by absolute id, or NULL (never recorded, or trimmed). */
+const struct sl_rev *sl_history_find(const struct sl_history *h, uint64_t id);
+/* The id the next revision gets. */
+uint64_t sl_history_next_id(const struct sl_history *h);
+
+/*
+ * Record text as the newest revision (comment NULL or ""; newlines in it
+ * become spaces), then trim. The revision is kept in memory even when its
+ * file cannot be written: then -errno with "history: ..." on err. 0.
+ */
+int sl_history_record(
+	struct sl_history *h, const char *who, const char *comment, const char *text, FILE *err);
+
+/*
+ * The newest revision after `since` (an id) whose change against the
+ * revision before it has a line under path (`set PATH ...`), or NULL.
+ */
+const struct sl_rev *sl_history_touched(
+	const struct sl_history *h, uint64_t since, const char *path);
+
+/*
+ * Line-set diff of two configuration texts: the lines of a that b lacks
+ * ("- LINE", in a's order), then the lines of b that a lacks ("+ LINE", in
+ * b's order); blank and comment lines ignored. out may be NULL (counts only);
+ * added/removed may be NULL. 0 or -ENOMEM.
+ */
+int sl_text_diff(const char *a, const char *b, FILE *out, size_t *added, size_t *removed);
+
+/*
+ * Whether input (set/delete lines) changes a configuration object that
+ * changed between base and running (both rendered texts): objects as the
+ * changed paths of lib/conf cut them (an interface, a VRF's table, one
+ * static route, a ruleset...). 1 with the object's path (its tokens joined by
+ * spaces) in path, 0 when they do not overlap (input then merges onto
+ * running), or a negative errno.
+ */
+int sl_commit_overlap(
+	const char *base, const char *running, const char *input, char *path, size_t path_len);
+
 #endif

@@ -294,12 +294,13 @@ static int do_set(struct sl_conf *c, const struct plan *p, unsigned line)
 	return rc;
 }
 
-static int delete_one(struct sl_conf *c, const struct plan *p, const char *last_value,
-	unsigned line, struct sl_errors *errs)
+/* The node a delete names (last_value: one of several values), or NULL with
+ * the error. */
+static struct sl_conf_node *delete_target(struct sl_conf *c, const struct plan *p,
+	const char *last_value, unsigned line, struct sl_errors *errs)
 {
-	struct sl_conf_node *node = c->root, *top;
+	struct sl_conf_node *node = c->root;
 	char path[1024];
-	int rc;
 
 	for (int i = 0; i < p->n && node; i++)
 		node = conf_node_child(
@@ -314,8 +315,18 @@ static int delete_one(struct sl_conf *c, const struct plan *p, const char *last_
 				path + off, sizeof(path) - off, "%s%s", off ? " " : "", last_value);
 		}
 		sl_errors_add(errs, line, "nothing to delete: '%s' is not configured", path);
-		return -EINVAL;
 	}
+	return node;
+}
+
+static int delete_one(struct sl_conf *c, const struct plan *p, const char *last_value,
+	unsigned line, struct sl_errors *errs)
+{
+	struct sl_conf_node *node = delete_target(c, p, last_value, line, errs), *top;
+	int rc;
+
+	if (node == NULL)
+		return -EINVAL;
 	/* removing the last child of a non-presence node removes that node too */
 	for (top = node; top->parent && top->parent->parent && top->parent->kids.n == 1 &&
 			 !is_presence_node(top->parent);
@@ -335,6 +346,10 @@ static int delete_one(struct sl_conf *c, const struct plan *p, const char *last_
 
 static int do_delete(struct sl_conf *c, const struct plan *p, unsigned line, struct sl_errors *errs)
 {
+	/* all the values first: a line is refused whole, never half done */
+	for (int i = 0; i < p->nextra; i++)
+		if (delete_target(c, p, p->extra[i], line, errs) == NULL)
+			return -EINVAL;
 	int rc = delete_one(c, p, NULL, line, errs);
 
 	for (int i = 0; rc == 0 && i < p->nextra; i++)

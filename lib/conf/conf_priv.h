@@ -61,7 +61,7 @@ extern const struct conf_type conf_t_ipv4, conf_t_prefix, conf_t_ifaddr, conf_t_
 	conf_t_u8, conf_t_ge_le, conf_t_distance, conf_t_weight, conf_t_u32_any, conf_t_rule_policy,
 	conf_t_vlan, conf_t_mtu, conf_t_vif_mtu, conf_t_table, conf_t_asn, conf_t_fw_rule,
 	conf_t_port, conf_t_src_valid, conf_t_label, conf_t_hw_id, conf_t_syslog_facility,
-	conf_t_syslog_level;
+	conf_t_syslog_level, conf_t_pps, conf_t_cp_prefix, conf_t_netns;
 
 /* ---- schema (conf_schema.c + conf_schema_*.c) ---- */
 
@@ -181,6 +181,16 @@ const struct conf_schema *conf_node_child_schema_parent(const struct sl_conf_nod
 void conf_node_path(const struct sl_conf_node *n, char *buf, size_t size);
 /* Depth-first walk (children unordered). */
 int conf_node_cmp_canonical(const struct sl_conf_node *a, const struct sl_conf_node *b);
+
+/* ---- rendering (conf_render.c), shared with conf_diff.c ---- */
+
+#define CONF_LINE_MAX 16384 /* bytes of one rendered line (the buffers below) */
+/* Append " name" (quoted as conf_lex reads it back) at buf + off; the new
+ * offset (>= CONF_LINE_MAX: it did not fit). */
+size_t conf_render_token(char *buf, size_t off, const char *name);
+/* "set" + buf + the path below n, for each leaf under n (canonical order);
+ * buf holds the path to n from off on. 0, -ENOMEM or -EIO. */
+int conf_render_node(const struct sl_conf_node *n, char *buf, size_t off, FILE *out);
 
 /* ---- reference index (conf_refs.c): referee key → list of referrer value nodes ---- */
 

@@ -7,8 +7,6 @@
 
 #include "conf_priv.h"
 
-#define LINE_MAX_LEN 16384
-
 static bool needs_quotes(const char *s)
 {
 	if (*s == '\0')
@@ -19,16 +17,16 @@ static bool needs_quotes(const char *s)
 	return false;
 }
 
-static size_t append_token(char *buf, size_t off, const char *name)
+size_t conf_render_token(char *buf, size_t off, const char *name)
 {
 	if (!needs_quotes(name))
-		return off + (size_t)snprintf(buf + off, LINE_MAX_LEN - off, " %s", name);
+		return off + (size_t)snprintf(buf + off, CONF_LINE_MAX - off, " %s", name);
 	/* values never hold both quote kinds (the text type refuses it) */
 	char q = strchr(name, '\'') ? '"' : '\'';
-	return off + (size_t)snprintf(buf + off, LINE_MAX_LEN - off, " %c%s%c", q, name, q);
+	return off + (size_t)snprintf(buf + off, CONF_LINE_MAX - off, " %c%s%c", q, name, q);
 }
 
-static int render_node(const struct sl_conf_node *n, char *buf, size_t off, FILE *out)
+int conf_render_node(const struct sl_conf_node *n, char *buf, size_t off, FILE *out)
 {
 	const struct sl_conf_node **kids;
 	size_t nk;
@@ -37,16 +35,17 @@ static int render_node(const struct sl_conf_node *n, char *buf, size_t off, FILE
 	if (sl_conf_children_sorted(n, &kids, &nk) < 0)
 		return -ENOMEM;
 	for (size_t i = 0; i < nk && rc == 0; i++) {
-		size_t o = append_token(buf, off, kids[i]->name);
-		if (o >= LINE_MAX_LEN) {
+		size_t o = conf_render_token(buf, off, kids[i]->name);
+		if (o >= CONF_LINE_MAX) {
 			rc = -EIO;
 			break;
 		}
 		if (kids[i]->kids.n == 0) {
+			sl_progress(); /* a commit's revision renders 1M lines */
 			if (fprintf(out, "set%s\n", buf) < 0)
 				rc = -EIO;
 		} else {
-			rc = render_node(kids[i], buf, o, out);
+			rc = conf_render_node(kids[i], buf, o, out);
 		}
 		buf[off] = '\0';
 	}
@@ -56,13 +55,13 @@ static int render_node(const struct sl_conf_node *n, char *buf, size_t off, FILE
 
 int sl_conf_render(const struct sl_conf *conf, FILE *out)
 {
-	char *buf = malloc(LINE_MAX_LEN);
+	char *buf = malloc(CONF_LINE_MAX);
 	int rc;
 
 	if (buf == NULL)
 		return -ENOMEM;
 	buf[0] = '\0';
-	rc = render_node(conf->root, buf, 0, out);
+	rc = conf_render_node(conf->root, buf, 0, out);
 	free(buf);
 	return rc;
 }

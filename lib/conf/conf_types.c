@@ -477,6 +477,35 @@ const struct conf_type conf_t_fw_state = {.valid = "established, invalid, new, r
 	.cmp = cmp_str,
 	.words = w_fw_state};
 
+NUM(conf_t_pps, 1, 1000000, "1..1000000 packets a second");
+
+/* A control-plane TAP's name is the prefix and the interface's name
+ * (ethN.VLAN up to 12 characters) within the kernel's 15. */
+static int parse_cp_prefix(const struct conf_type *t, const char *s, char *out, size_t outsz)
+{
+	(void)t;
+	if (strlen(s) < 1 || strlen(s) > 3 || !name_chars_ok(s, false))
+		FAIL("not a name prefix");
+	return ok_copy(s, out, outsz);
+}
+const struct conf_type conf_t_cp_prefix = {
+	.valid = "1..3 letters, digits, '-' or '_'", .parse = parse_cp_prefix, .cmp = cmp_str};
+
+/* ip-netns(8) names: a file under /run/netns */
+static int parse_netns(const struct conf_type *t, const char *s, char *out, size_t outsz)
+{
+	size_t len = strlen(s);
+
+	(void)t;
+	if (len < 1 || len > 63 || !name_chars_ok(s, true) || s[0] == '.')
+		FAIL("not a namespace name");
+	return ok_copy(s, out, outsz);
+}
+const struct conf_type conf_t_netns = {
+	.valid = "a network namespace name (1..63 letters, digits, '-', '_' or '.')",
+	.parse = parse_netns,
+	.cmp = cmp_str};
+
 /* VyOS's `label vpn export auto|0..1048575` (an MPLS label: a no-op here) */
 static int parse_label(const struct conf_type *t, const char *s, char *out, size_t outsz)
 {

@@ -180,7 +180,7 @@ int sl_conf_change_get(const struct sl_conf *conf, size_t i, const char *const *
  * of a whole area); the keys of a change are filled as the kind says.
  */
 enum sl_conf_obj_kind {
-	SL_CHG_OTHER, /* none of the below (the schema records no such path today) */
+	SL_CHG_OTHER, /* none of the below (`system ...`: no RIB object) */
 	SL_CHG_INTERFACES, /* [interfaces], [interfaces ethernet]: any interface */
 	SL_CHG_INTERFACE, /* interfaces ethernet ETH: iface = name = ETH */
 	SL_CHG_VIF, /* interfaces ethernet ETH vif V: iface = ETH, name = V */
@@ -288,6 +288,29 @@ size_t sl_conf_lint(const struct sl_conf *conf, struct sl_errors *out);
 /* Syntax/schema check of one line without a transaction or any change
  * (references are not checked). 0 or -EINVAL with the error appended. */
 int sl_conf_check_line(const char *line, unsigned lineno, struct sl_errors *errs);
+
+/* ---- Differences (conf_diff.c): a candidate against its base ---- */
+
+/*
+ * The lines that take a tree equal to `from` to one equal to `to`, as one
+ * transaction: first the `delete` lines (the highest node `to` lacks; none
+ * for the old value of a single-valued leaf that `to` sets anew), then the
+ * `set` lines (each rendered line of `to` that `from` lacks, and a node `to`
+ * keeps bare whose children all go, as their delete may prune it). Executed
+ * in order on `from` they give `to` (byte-identical rendering). Returns how
+ * many lines, or -ENOMEM / -EIO.
+ */
+long sl_conf_diff(const struct sl_conf *from, const struct sl_conf *to, FILE *out);
+/* Same, into a malloc'ed string (free it); *nlines (may be NULL) their
+ * number. NULL with errno on failure. */
+char *sl_conf_diff_str(const struct sl_conf *from, const struct sl_conf *to, long *nlines);
+
+/*
+ * Both renderings merged in canonical order, each line marked: "+ set ..."
+ * only in `to`, "- set ..." only in `from`, "  set ..." in both (printed
+ * only when all). Returns the number of marked lines, or -ENOMEM / -EIO.
+ */
+long sl_conf_compare(const struct sl_conf *from, const struct sl_conf *to, bool all, FILE *out);
 
 /* ---- Completion and abbreviations (conf_complete.c), for the CLI ---- */
 

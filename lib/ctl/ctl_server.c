@@ -43,6 +43,7 @@ struct ctl_client {
 	uint64_t deadline_ms;
 	uint64_t accepted_ms;
 	struct sl_ctl_request *req; /* CLIENT_DEFERRED only */
+	long uid; /* the peer's, from SO_PEERCRED; -1 unknown */
 };
 
 struct sl_ctl_request {
@@ -251,7 +252,9 @@ static void client_run(struct ctl_client *c)
 	ctl_current = req;
 	ctl_current_deferred = false;
 	ctl_current_finished = false;
+	ctl_current_uid = c->uid;
 	int status = sl_ctl_dispatch(p.argc, p.argv, p.json, p.input, req->out, req->err);
+	ctl_current_uid = -1;
 	bool deferred = ctl_current_deferred && status == SL_CTL_DEFERRED;
 	bool finished = ctl_current_finished;
 	ctl_current = NULL;
@@ -449,6 +452,11 @@ static void server_accept(struct sl_ctl_server *srv)
 		c->state = CLIENT_READING;
 		c->accepted_ms = now_ms();
 		c->deadline_ms = c->accepted_ms + (uint64_t)srv->timeout_ms;
+		/* who asks, for the commit history: the kernel's word, not the client's */
+		struct ucred cred;
+		socklen_t cl = sizeof(cred);
+		c->uid = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0 ? (long)cred.uid
+										  : -1;
 		struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = c};
 		if (epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 			close(fd);

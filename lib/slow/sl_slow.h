@@ -77,6 +77,19 @@ void sl_slow_free(struct sl_slow *sl);
 unsigned sl_slow_poll(struct sl_slow *sl);
 /* One punted packet (sl_dp_meta set, data at the frame); consumes m. */
 void sl_slow_input(struct sl_slow *sl, struct rte_mbuf *m);
+/*
+ * Packets for the router that the slow path does not answer itself: TCP,
+ * UDP, OSPF and other protocols, ICMP other than echo requests and ping
+ * answers, ARP replies to the router's addresses (after the neighbour table
+ * learnt from them). Data at the L3 header (IPv4 or ARP), the received L2
+ * header's meta->l2_len bytes before it. true: the hook consumed m; false:
+ * the slow path goes on as without a hook (UDP: port unreachable; else
+ * dropped). For control-plane interfaces (lib/cpif).
+ */
+typedef bool (*sl_slow_local_fn)(
+	void *ctx, struct rte_mbuf *m, const struct sl_dp_meta *meta, bool arp);
+void sl_slow_local_hook_set(struct sl_slow *sl, sl_slow_local_fn fn, void *ctx);
+
 /* Neighbour probes and expiry, ping timeouts: call every few ms. */
 void sl_slow_timers(struct sl_slow *sl);
 /* sl_progress_fn (arg: struct sl_slow *): serve the punt ring in a commit. */

@@ -61,7 +61,11 @@ void sl_slow_input(struct sl_slow *sl, struct rte_mbuf *m)
 {
 	struct sl_dp_meta meta = *sl_dp_meta(m);
 	if (meta.reason == SL_DP_PUNT_ARP) {
-		slow_arp_input(sl, m, &meta);
+		if (slow_arp_input(sl, m, &meta)) {
+			rte_pktmbuf_adj(m, meta.l2_len);
+			if (slow_to_local(sl, m, &meta, true))
+				return;
+		}
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -104,6 +108,12 @@ unsigned sl_slow_poll(struct sl_slow *sl)
 	for (unsigned i = 0; i < n; i++)
 		sl_slow_input(sl, pkts[i]);
 	return n;
+}
+
+void sl_slow_local_hook_set(struct sl_slow *sl, sl_slow_local_fn fn, void *ctx)
+{
+	sl->local = fn;
+	sl->local_ctx = ctx;
 }
 
 void sl_slow_timers(struct sl_slow *sl)

@@ -74,6 +74,8 @@ void slow_local_input(struct sl_slow *sl, struct rte_mbuf *m, const struct sl_dp
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	size_t ihl = slow_ihl(ip);
 	size_t total = rte_be_to_cpu_16(ip->total_length);
+	if (ip->next_proto_id != IPPROTO_ICMP && slow_to_local(sl, m, meta, false))
+		return; /* TCP, UDP, OSPF...: the kernel's control-plane interface */
 	if (ip->next_proto_id == IPPROTO_UDP) {
 		/* traceroute's UDP probe reached the router itself */
 		slow_icmp_error(sl, ip, meta->in_oif, meta->vrf_id, ICMP_DEST_UNREACH, 3);
@@ -89,7 +91,7 @@ void slow_local_input(struct sl_slow *sl, struct rte_mbuf *m, const struct sl_dp
 	}
 	struct rte_icmp_hdr *ic = (struct rte_icmp_hdr *)((uint8_t *)ip + ihl);
 	if (ic->icmp_type != RTE_IP_ICMP_ECHO_REQUEST) {
-		if (!slow_ping_input(sl, m))
+		if (!slow_ping_input(sl, m) && !slow_to_local(sl, m, meta, false))
 			rte_pktmbuf_free(m);
 		return;
 	}

@@ -315,17 +315,17 @@ void slow_neigh_timers(struct sl_slow *sl, uint64_t now)
 	}
 }
 
-void slow_arp_input(struct sl_slow *sl, struct rte_mbuf *m, const struct sl_dp_meta *meta)
+bool slow_arp_input(struct sl_slow *sl, struct rte_mbuf *m, const struct sl_dp_meta *meta)
 {
 	const struct sl_fib_iface *f = slow_iface(sl, meta->in_oif);
 	if (f == NULL || m->data_len < meta->l2_len + sizeof(struct rte_arp_hdr))
-		return;
+		return false;
 	const struct rte_arp_hdr *a =
 		rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, meta->l2_len);
 	if (a->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
 		a->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) || a->arp_hlen != 6 ||
 		a->arp_plen != 4)
-		return;
+		return false;
 	uint16_t op = rte_be_to_cpu_16(a->arp_opcode);
 	uint32_t sip = rte_be_to_cpu_32(a->arp_data.arp_sip);
 	uint32_t tip = rte_be_to_cpu_32(a->arp_data.arp_tip);
@@ -335,6 +335,7 @@ void slow_arp_input(struct sl_slow *sl, struct rte_mbuf *m, const struct sl_dp_m
 		neigh_learn(sl, meta->in_oif, sip, &sha, for_us);
 	if (op == RTE_ARP_OP_REQUEST && for_us)
 		arp_send(sl, meta->in_oif, RTE_ARP_OP_REPLY, &sha, sip, tip);
+	return op == RTE_ARP_OP_REPLY && for_us;
 }
 
 const char *slow_neigh_state_name(uint8_t st)

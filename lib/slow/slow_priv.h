@@ -91,6 +91,9 @@ struct sl_slow {
 	uint64_t poll_tsc, poll_cpu_ns; /* last punt-ring poll in a timed commit */
 	uint64_t wait_max_tsc, wait_max_cpu_ns; /* longest stretch without one */
 
+	sl_slow_local_fn local; /* the kernel's share of the router's packets */
+	void *local_ctx;
+
 	struct slow_ping *pings[SL_SLOW_PING_MAX];
 	uint16_t ping_ident;
 };
@@ -124,7 +127,8 @@ void slow_neigh_fini(struct sl_slow *sl);
 void slow_neigh_output(struct sl_slow *sl, uint16_t oif, uint32_t nh_ip, struct rte_mbuf *m);
 void slow_neigh_timers(struct sl_slow *sl, uint64_t now);
 void slow_neigh_defer_flush(struct sl_slow *sl);
-void slow_arp_input(struct sl_slow *sl, struct rte_mbuf *m, const struct sl_dp_meta *meta);
+/* true: an ARP reply to one of the router's addresses (the kernel may want it) */
+bool slow_arp_input(struct sl_slow *sl, struct rte_mbuf *m, const struct sl_dp_meta *meta);
 const char *slow_neigh_state_name(uint8_t st);
 
 /* slow_icmp.c */
@@ -133,6 +137,12 @@ bool slow_unreach_allowed(struct sl_slow *sl);
 void slow_icmp_error(struct sl_slow *sl, const struct rte_ipv4_hdr *orig, uint16_t in_oif,
 	uint32_t vrf_id, uint8_t type, uint8_t code);
 void slow_local_input(struct sl_slow *sl, struct rte_mbuf *m, const struct sl_dp_meta *meta);
+/* Offer m to the local hook; true: consumed. */
+static inline bool slow_to_local(
+	struct sl_slow *sl, struct rte_mbuf *m, const struct sl_dp_meta *meta, bool arp)
+{
+	return sl->local != NULL && sl->local(sl->local_ctx, m, meta, arp);
+}
 void slow_reject(struct sl_slow *sl, struct rte_mbuf *m, const struct sl_dp_meta *meta);
 
 /* slow_ping.c */

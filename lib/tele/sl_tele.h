@@ -49,6 +49,11 @@ struct sl_tele_src {
 	struct sl_fib *fib;
 	struct sl_fw *fw; /* NULL: /sluice/firewall/stats answers an error */
 	struct sl_slow *slow; /* NULL: /sluice/stats has no "neighbours" */
+	/* /sluice/info's "revision" (the running one of the commit history) and
+	 * "fallback_revision" (non-zero: start-up ran that revision because the
+	 * config file did not load); NULL: not given */
+	const struct sl_history *history;
+	const uint64_t *fallback_id;
 };
 
 /* Register every /sluice/... command (once per process). 0 or a negative errno. */

@@ -294,6 +294,12 @@ static int info(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsign
 	rte_tel_data_add_dict_u64(d, "pid", (uint64_t)getpid());
 	rte_tel_data_add_dict_u64(d, "uptime_s", (uint64_t)(now.tv_sec - T.start.tv_sec));
 	rte_tel_data_add_dict_int(d, "main_lcore", (int)rte_get_main_lcore());
+	if (src->history != NULL) {
+		const struct sl_rev *r = sl_history_at(src->history, 0);
+		rte_tel_data_add_dict_u64(d, "revision", r ? r->id : 0);
+	}
+	if (src->fallback_id != NULL)
+		rte_tel_data_add_dict_u64(d, "fallback_revision", *src->fallback_id);
 	struct rte_tel_data *workers = rte_tel_data_alloc();
 	if (workers == NULL)
 		return -ENOMEM;
@@ -337,7 +343,8 @@ static int info(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsign
 }
 
 TELE_COMMAND(info, "/sluice/info",
-	"sluiced version, uptime, lcores, ports and their interfaces' VRFs. No parameters")
+	"sluiced version, uptime, lcores, running revision, start-up fallback, ports and their "
+	"interfaces' VRFs. No parameters")
 
 /* In the order the files were linked (tele_core.c first). */
 static struct tele_cmd *cmds, **cmds_tail = &cmds;

@@ -3,6 +3,7 @@
 #ifndef COMMIT_TEST_UTIL_H
 #define COMMIT_TEST_UTIL_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,57 @@ static inline char *show(const struct sl_router *r, const char *cmd)
 		return NULL;
 	}
 	return buf;
+}
+
+/* A fresh directory for a test (cmocka setup and teardown): tmp_dir. */
+static char tmp_dir[64];
+
+static inline int tmp_dir_setup(void **state)
+{
+	(void)state;
+	snprintf(tmp_dir, sizeof(tmp_dir), "/tmp/sl_commit_XXXXXX");
+	return mkdtemp(tmp_dir) == NULL ? -1 : 0;
+}
+
+static inline int tmp_dir_teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp_dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The running configuration rendered into a string (caller frees), or NULL. */
+static inline char *render_str(const struct sl_router *r)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+	if (f == NULL)
+		return NULL;
+	int rc = sl_router_render(r, f);
+	fclose(f);
+	if (rc != 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Entries of directory d whose name holds part ("": all but "." and ".."),
+ * or -1 when d cannot be read. */
+static inline int dir_count(const char *d, const char *part)
+{
+	DIR *dd = opendir(d);
+	struct dirent *e;
+	int n = 0;
+	if (dd == NULL)
+		return -1;
+	while ((e = readdir(dd)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		     strstr(e->d_name, part) != NULL;
+	closedir(dd);
+	return n;
 }
 
 #endif

@@ -18,24 +18,7 @@
 
 #include <cmocka.h>
 
-#include "sl_commit.h"
-
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/sl_save_XXXXXX");
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#include "commit_test_util.h"
 
 static struct sl_router *router(const char *text)
 {
@@ -58,44 +41,20 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-static char *rendered(const struct sl_router *r)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-	assert_non_null(m);
-	assert_int_equal(sl_router_render(r, m), 0);
-	fclose(m);
-	return text;
-}
-
-/* Entries of dir (".", ".." aside). */
-static int entries(void)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL)
-		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	closedir(d);
-	return n;
-}
-
 static void test_new_and_existing(void **state)
 {
 	(void)state;
 	struct sl_router *r = router("set vrf name A table 10\n");
 	char path[128];
 	struct stat st;
-	snprintf(path, sizeof(path), "%s/sluiced.conf", dir);
+	snprintf(path, sizeof(path), "%s/sluiced.conf", tmp_dir);
 	assert_int_equal(sl_router_save_file(r, path, stderr), 0);
-	char *want = rendered(r);
+	char *want = render_str(r);
 	assert_string_equal(slurp(path), want);
 	free(want);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
-	assert_int_equal(entries(), 1);
+	assert_int_equal(dir_count(tmp_dir, ""), 1);
 
 	/* an existing file keeps its mode; its whole text is replaced */
 	assert_int_equal(chmod(path, 0640), 0);
@@ -106,7 +65,7 @@ static void test_new_and_existing(void **state)
 	assert_null(strstr(slurp(path), "name A"));
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
-	assert_int_equal(entries(), 1);
+	assert_int_equal(dir_count(tmp_dir, ""), 1);
 	sl_router_free(r);
 }
 
@@ -115,8 +74,8 @@ static void test_symlink_followed(void **state)
 	(void)state;
 	struct sl_router *r = router("set vrf name C table 30\n");
 	char real[128], link[128];
-	snprintf(real, sizeof(real), "%s/real.conf", dir);
-	snprintf(link, sizeof(link), "%s/link.conf", dir);
+	snprintf(real, sizeof(real), "%s/real.conf", tmp_dir);
+	snprintf(link, sizeof(link), "%s/link.conf", tmp_dir);
 	FILE *f = fopen(real, "w");
 	assert_non_null(f);
 	fclose(f);
@@ -136,7 +95,7 @@ static void test_no_directory(void **state)
 	char path[128], *msg = NULL;
 	size_t len = 0;
 	FILE *err = open_memstream(&msg, &len);
-	snprintf(path, sizeof(path), "%s/nosuch/sluiced.conf", dir);
+	snprintf(path, sizeof(path), "%s/nosuch/sluiced.conf", tmp_dir);
 	assert_int_equal(sl_router_save_file(r, path, err), -ENOENT);
 	fclose(err);
 	assert_non_null(strstr(msg, "save: cannot create a file in"));
@@ -147,9 +106,11 @@ static void test_no_directory(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_new_and_existing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_symlink_followed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_new_and_existing, tmp_dir_setup, tmp_dir_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_symlink_followed, tmp_dir_setup, tmp_dir_teardown),
+		cmocka_unit_test_setup_teardown(test_no_directory, tmp_dir_setup, tmp_dir_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

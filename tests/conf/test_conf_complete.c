@@ -85,7 +85,7 @@ static void test_root_keywords(void **state)
 	assert_int_equal(g.n, 7);
 	assert_non_null(strstr(g.text, "firewall|then: ipv4\n"));
 	assert_non_null(strstr(g.text, "service|then: monitoring\n"));
-	assert_non_null(strstr(g.text, "system|then: syslog\n"));
+	assert_non_null(strstr(g.text, "system|then: control-plane, syslog\n"));
 	assert_non_null(strstr(g.text, "vrf|then: name\n"));
 	/* sorted */
 	assert_true(strstr(g.text, "firewall|") < strstr(g.text, "interfaces|"));

@@ -394,6 +394,45 @@ static void test_malformed_table(void **state)
 
 /* A large valid transaction with every kind of change, and one bad line at
  * each position in turn: the rendering stays byte-identical. */
+/* A delete of several values is refused whole when one is not there: the
+ * tree is unchanged by a failed line (the CLI's candidate relies on it). */
+static void test_delete_values_whole(void **state)
+{
+	struct sl_conf *c = sl_conf_new();
+	struct sl_errors e = {0};
+	(void)state;
+	assert_int_equal(conf_load(c,
+				 "set vrf name CUSTOMER-A table 10\n"
+				 "set vrf name CUSTOMER-A protocols bgp system-as 65000\n" BGP_AF
+				 "route-target import '1:1 1:2'\n",
+				 &e),
+		0);
+	char *before = sl_conf_render_str(c);
+	assert_int_equal(sl_conf_begin(c), 0);
+	assert_int_equal(sl_conf_exec(c,
+				 "delete vrf name CUSTOMER-A protocols bgp address-family "
+				 "ipv4-unicast route-target import '1:1 1:3'",
+				 1, &e, NULL),
+		-EINVAL);
+	assert_true(conf_errors_have(&e, 1, "nothing to delete"));
+	char *after = sl_conf_render_str(c);
+	assert_string_equal(before, after);
+	free(after);
+	sl_errors_free(&e);
+	assert_int_equal(sl_conf_exec(c,
+				 "delete vrf name CUSTOMER-A protocols bgp address-family "
+				 "ipv4-unicast route-target import '1:2 1:1'",
+				 2, &e, NULL),
+		0);
+	after = sl_conf_render_str(c);
+	assert_null(strstr(after, "route-target"));
+	free(after);
+	free(before);
+	sl_conf_abort(c);
+	sl_errors_free(&e);
+	sl_conf_free(c);
+}
+
 static void test_atomicity(void **state)
 {
 	static const char *const good[] = {
@@ -678,6 +717,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_malformed_table),
 		cmocka_unit_test(test_atomicity),
+		cmocka_unit_test(test_delete_values_whole),
 		cmocka_unit_test(test_ecmp_limit),
 		cmocka_unit_test(test_vrf_limit),
 		cmocka_unit_test(test_iface_limit),

@@ -74,6 +74,15 @@ static int h_slow(
 	return slow_req != NULL ? SL_CTL_DEFERRED : 1;
 }
 
+/* Who asks: the peer's uid as the server read it. */
+static int h_whoami(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
+{
+	(void)argc, (void)argv, (void)json, (void)input, (void)err, (void)ctx;
+	fprintf(out, "%lld", (long long)sl_ctl_peer_uid());
+	return 0;
+}
+
 /* Parks its request for test_close_with_deferred, which finishes it. */
 static struct sl_ctl_request *parked_req;
 
@@ -86,14 +95,6 @@ static int h_park(
 }
 
 /* The peer's uid as the handler sees it (SO_PEERCRED). */
-static int h_uid(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
-{
-	(void)argc, (void)argv, (void)json, (void)input, (void)err, (void)ctx;
-	fprintf(out, "%lld", (long long)sl_ctl_peer_uid());
-	return 0;
-}
-
 static int h_default(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
@@ -125,7 +126,7 @@ static int setup(void **state)
 		sl_ctl_register("fail", h_fail, NULL) < 0 ||
 		sl_ctl_register("slow", h_slow, NULL) < 0 ||
 		sl_ctl_register("park", h_park, NULL) < 0 ||
-		sl_ctl_register("uid", h_uid, NULL) < 0)
+		sl_ctl_register("whoami", h_whoami, NULL) < 0)
 		return -1;
 	srv = sl_ctl_server_open(sock_path, 0660);
 	if (srv == NULL)
@@ -256,14 +257,23 @@ static void test_round_trip(void **state)
 	expect("{\"argv\": [\"echo\", \"caf\\u00e9\"]}", true, 0, "E echo caf\xc3\xa9|text|", NULL);
 }
 
-/* A handler knows who asked (the test's own uid); outside one, nobody. */
+/* The handler knows the peer's uid (SO_PEERCRED), and only during the call. */
 static void test_peer_uid(void **state)
 {
 	(void)state;
 	char want[32];
 	snprintf(want, sizeof(want), "%lld", (long long)getuid());
-	expect("{\"argv\": [\"uid\"]}", true, 0, want, NULL);
+	expect("{\"argv\": [\"whoami\"]}", true, 0, want, NULL);
 	assert_int_equal(sl_ctl_peer_uid(), -1);
+	/* called directly, not for a peer: unknown */
+	char *o = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&o, &len);
+	char *argv[] = {"whoami"};
+	assert_int_equal(sl_ctl_dispatch(1, argv, false, "", out, stderr), 0);
+	fclose(out);
+	assert_string_equal(o, "-1");
+	free(o);
 }
 
 static void test_dispatch_longest_prefix(void **state)

@@ -479,6 +479,74 @@ static void test_echo_reply(void **state)
 	assert_int_equal(ic->icmp_code, 3);
 }
 
+/* The local hook (control-plane interfaces): what it is offered, where the
+ * data starts, and that a hook that declines leaves the old behaviour. */
+struct hooked {
+	unsigned n, n_arp;
+	uint8_t proto; /* of the last IP packet */
+	uint16_t arp_op;
+	bool take;
+	struct rte_ether_addr src; /* the received L2 header's, in the headroom */
+};
+static bool local_hook(void *ctx, struct rte_mbuf *m, const struct sl_dp_meta *meta, bool arp)
+{
+	struct hooked *h = ctx;
+	h->n++;
+	const uint8_t *l3 = rte_pktmbuf_mtod(m, const uint8_t *);
+	memcpy(&h->src, l3 - meta->l2_len + 6, 6);
+	if (arp) {
+		h->n_arp++;
+		h->arp_op = rte_be_to_cpu_16(((const struct rte_arp_hdr *)l3)->arp_opcode);
+	} else {
+		h->proto = l3[9];
+		assert_int_equal(l3[0], 0x45); /* at the IP header */
+	}
+	if (!h->take)
+		return false;
+	rte_pktmbuf_free(m);
+	return true;
+}
+
+static void test_local_hook(void **state)
+{
+	(void)state;
+	struct hooked h = {.take = true};
+	sl_slow_local_hook_set(sl, local_hook, &h);
+	learn(oif0, &host_mac, HOST_A, ROUTER_A);
+	/* TCP, UDP, OSPF to the router: offered, nothing sent by sluice */
+	const uint8_t protos[] = {IPPROTO_TCP, IPPROTO_UDP, 89};
+	for (unsigned i = 0; i < sizeof(protos); i++) {
+		sl_slow_input(sl, ip_pkt(SL_DP_PUNT_LOCAL, oif0, HOST_A, ROUTER_A, protos[i], 64));
+		assert_int_equal(h.proto, protos[i]);
+	}
+	assert_int_equal(h.n, 3);
+	assert_int_equal(n_tx, 0);
+	assert_true(rte_is_same_ether_addr(&h.src, &host_mac));
+	/* echo requests stay sluice's */
+	sl_slow_input(sl, ip_pkt(SL_DP_PUNT_LOCAL, oif0, HOST_A, ROUTER_A, IPPROTO_ICMP, 64));
+	assert_int_equal(h.n, 3);
+	assert_int_equal(n_tx, 1);
+	tx_reset();
+	/* an ARP reply to the router: learnt and offered; a request: answered only */
+	sl_slow_input(
+		sl, arp(RTE_ARP_OP_REPLY, oif0, &host2_mac, sl_test_ip4(10, 1, 0, 11), ROUTER_A));
+	assert_int_equal(h.n_arp, 1);
+	assert_int_equal(h.arp_op, RTE_ARP_OP_REPLY);
+	assert_int_equal(sl_fib_neigh_lookup(fib, oif0, sl_test_ip4(10, 1, 0, 11)),
+		sl_fib_mac_to_l2(&host2_mac));
+	sl_slow_input(sl, arp(RTE_ARP_OP_REQUEST, oif0, &host_mac, HOST_A, ROUTER_A));
+	assert_int_equal(h.n_arp, 1);
+	assert_int_equal(n_tx, 1);
+	tx_reset();
+	/* a hook that declines: UDP gets its port unreachable as before */
+	h.take = false;
+	sl_slow_input(sl, ip_pkt(SL_DP_PUNT_LOCAL, oif0, HOST_A, ROUTER_A, IPPROTO_UDP, 64));
+	assert_int_equal(h.n, 5);
+	assert_int_equal(n_tx, 1);
+	assert_int_equal(((const struct rte_icmp_hdr *)(ip_of(0) + 1))->icmp_type, 3);
+	sl_slow_local_hook_set(sl, NULL, NULL);
+}
+
 static void test_echo_rate_limit(void **state)
 {
 	(void)state;
@@ -694,6 +762,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_unreachable_rate_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_echo_reply, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_echo_rate_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_local_hook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits_per_interface, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ping_forged_replies, setup, teardown),
 	};

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# dts: FRR's BGP through sluice's own port (control-plane interfaces). zebra
+# (dplane_fpm_nl) and bgpd run in namespace frr, where sluiced makes its
+# control-plane TAPs (cp-eth1, cp-eth4: `system control-plane interfaces
+# netns`). The BGP peer, Debian's exabgp, is the inet host behind sluice's
+# eth4 (203.0.113.1): its session with bgpd on 203.0.113.2 crosses eth4, the
+# worker's punt, the TAP and back out of eth4. It announces 10,001 routes
+# (next hop 203.0.113.1); zebra streams them over FPM (a veth from namespace
+# frr to the root namespace) into sluice's default VRF, and host a (eth1)
+# reaches 198.51.100.1 through the BGP route. Then a flood of TCP SYNs from
+# the peer's namespace to a closed port is cut by the tcp class's rate limit
+# (counted) while the BGP session stays Established and no BGP packet is
+# rate-limited. Skipped without frr or exabgp.
+. "$(dirname "$0")/dts-lib.sh"
+dts_init fc
+FRR=/usr/lib/frr
+PY=/usr/bin/python3
+[ -x $FRR/zebra ] && [ -x $FRR/bgpd ] || dts_skip "no FRR ($FRR/zebra, bgpd: apt-get install frr)"
+command -v exabgp >/dev/null || dts_skip "no exabgp (apt-get install exabgp)"
+id=$(($$ % 250 + 1))
+port=$((20000 + $$ % 20000))
+fpm_addr=10.254.$id.1
+zns=$(topo_ns frr)
+zdir=$TOPO_RUN/frr
+
+frr_down() {
+	local p
+	for p in "$zdir"/*.pid; do
+		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
+	done
+	[ -f "$zdir/exabgp.pid" ] && kill "$(cat "$zdir/exabgp.pid")" 2>/dev/null
+	sleep 0.3
+	ip netns del "$zns" 2>/dev/null
+	ip link del "${TOPO_T}z" 2>/dev/null
+	[ -n "$TOPO_P" ] && rm -rf "/run/frr/$TOPO_P" "/var/run/frr/$TOPO_P"
+	true
+}
+# sluiced first: its TAPs go with it, not with the namespace
+trap 'rc=$?; topo_down; frr_down; (exit $rc); dts_cleanup' EXIT
+
+# namespace frr: FPM to the root namespace; the TAPs arrive when sluiced starts
+ip netns add "$zns"
+ip -n "$zns" link set lo up
+ip netns exec "$zns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1 || true
+ip link add "${TOPO_T}z" type veth peer name fpm0 netns "$zns"
+ip addr add "$fpm_addr/30" dev "${TOPO_T}z"
+ip link set "${TOPO_T}z" up
+ip -n "$zns" addr add "10.254.$id.2/30" dev fpm0
+ip -n "$zns" link set fpm0 up
+
+cat >"$TOPO_RUN/sluiced.conf" <<CONF
+set interfaces ethernet eth1 address 10.1.0.1/24
+set interfaces ethernet eth4 address 203.0.113.2/24
+set protocols fpm address $fpm_addr
+set protocols fpm port $port
+set system control-plane interfaces enable
+set system control-plane interfaces netns $zns
+set system control-plane interfaces rate-limit tcp 100
+CONF
+
+mkdir -p "$zdir"
+cat >"$zdir/zebra.conf" <<CONF
+hostname frr
+fpm address $fpm_addr port $port
+no fpm use-next-hop-groups
+CONF
+cat >"$zdir/bgpd.conf" <<'CONF'
+hostname frr
+router bgp 65000
+ bgp router-id 203.0.113.2
+ no bgp ebgp-requires-policy
+ neighbor 203.0.113.1 remote-as 65001
+ neighbor 203.0.113.1 timers 3 9
+ neighbor 203.0.113.1 timers connect 1
+ address-family ipv4 unicast
+  neighbor 203.0.113.1 activate
+ exit-address-family
+CONF
+{
+	echo "neighbor 203.0.113.2 {"
+	printf '  %s\n' "router-id 203.0.113.1;" "local-address 203.0.113.1;" "local-as 65001;" \
+		"peer-as 65000;" "hold-time 9;"
+	echo "  static {"
+	echo "    route 198.51.100.0/24 next-hop 203.0.113.1;"
+	for ((i = 0; i < 10000; i++)); do
+		echo "    route 100.$((64 + i / 256)).$((i % 256)).0/24 next-hop 203.0.113.1;"
+	done
+	echo "  }"
+	echo "}"
+} >"$zdir/exabgp.conf"
+chown -R frr:frr "$zdir"
+
+frr_start() {
+	local d
+	for d in zebra bgpd; do
+		local extra=()
+		[ $d = zebra ] && extra=(-M dplane_fpm_nl)
+		[ $d = bgpd ] && extra=(-p 179)
+		ip netns exec "$zns" $FRR/$d -d -u frr -g frr -N "$TOPO_P" -f "$zdir/$d.conf" \
+			-i "$zdir/$d.pid" -z "$zdir/zserv.api" --vty_socket "$zdir" "${extra[@]}" \
+			--log "file:$zdir/$d.log" >>"$zdir/start.log" 2>&1 || return 1
+		sleep 0.5
+	done
+}
+vtysh_frr() { ip netns exec "$zns" vtysh --vty_socket "$zdir" "$@"; }
+b_routes() { topo_ctl show ip route | grep -c '^B>\*'; }
+wait_routes() {
+	local i n
+	for ((i = 0; i < $2 * 10; i++)); do
+		n=$(b_routes)
+		[ "$n" = "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "sluice holds $n BGP routes, not $1"
+	topo_ctl show fpm
+	topo_ctl show control-plane
+	vtysh_frr -c "show bgp summary" 2>&1 | tail -n 12
+	return 1
+}
+established() {
+	local i
+	for ((i = 0; i < $1 * 4; i++)); do
+		vtysh_frr -c "show bgp neighbors 203.0.113.1" 2>/dev/null |
+			grep -q 'BGP state = Established' && return 0
+		sleep 0.25
+	done
+	vtysh_frr -c "show bgp summary"
+	topo_ctl show control-plane
+	return 1
+}
+cpj() {
+	topo_ctl --json show control-plane | $PY -c 'import json,sys
+j=json.load(sys.stdin)
+for k in sys.argv[1:]: j=j[k]
+print(j)' "$@"
+}
+
+dts_start "$TOPO_RUN/sluiced.conf"
+check "cp-eth4 in namespace frr with 203.0.113.2/24" output_matches 'inet 203\.0\.113\.2/24' \
+	ip -n "$zns" -o -4 addr show dev cp-eth4
+check "FRR starts (zebra with dplane_fpm_nl, bgpd) in namespace frr" frr_start
+check_not "without BGP, a cannot reach 198.51.100.1" topo_ping a 198.51.100.1 1
+topo_in inet env exabgp.daemon.user=root exabgp.log.destination=stdout exabgp.cli.enable=false \
+	exabgp.api.cli=false exabgp "$zdir/exabgp.conf" >>"$zdir/exabgp.out" 2>&1 &
+echo $! >"$zdir/exabgp.pid"
+t0=$(date +%s%N)
+check "the BGP session over eth4 and the TAP is Established" established 30
+echo "Established $((($(date +%s%N) - t0) / 1000000)) ms after exabgp started"
+check "zebra streams the 10,001 BGP routes into sluice" wait_routes 10001 60
+echo "10,001 routes in sluice $((($(date +%s%N) - t0) / 1000000)) ms after exabgp started"
+vtysh_frr -c "show bgp summary" | sed -n '/^Neighbor/,$p'
+check "show bgp summary: 203.0.113.1 up with 10001 prefixes" output_matches \
+	'^203\.0\.113\.1 +4 +65001 .* 10001 ' vtysh_frr -c "show bgp summary"
+check "as FRR's format, via eth4" output_matches \
+	'^B>\* 198\.51\.100\.0/24 \[20/0\] via 203\.0\.113\.1, eth4' topo_ctl show ip route
+check "a reaches 198.51.100.1 through the BGP route" topo_ping a 198.51.100.1 2
+check "BGP packets went up the TAP, none rate-limited" \
+	test "$(cpj classes bgp passed)" -ge 10 -a "$(cpj classes bgp limited)" = 0
+topo_ctl show control-plane
+
+echo "---- a SYN flood from the peer's namespace to a closed port"
+sent=$(topo_in inet $PY "$DTS_DIR/syn_flood.py" 203.0.113.1 203.0.113.2 9 5000)
+check "5000 SYNs sent" test "$sent" = 5000
+sleep 1
+limited=$(cpj classes tcp limited)
+echo "tcp class: $(cpj classes tcp passed) passed, $limited rate-limited (rate 100/s)"
+check "the flood is rate-limited (counted)" test "$limited" -ge 2500
+check "no BGP packet was rate-limited" test "$(cpj classes bgp limited)" = 0
+sleep 10 # past the 9 s hold time: a starved session would be down now
+check "the session is still Established" established 1
+check "the same session (no reset): connections established once" output_matches \
+	'Connections established 1; dropped 0' vtysh_frr -c "show bgp neighbors 203.0.113.1"
+check "sluice still holds the 10,001 routes" test "$(b_routes)" = 10001
+check "a still reaches 198.51.100.1" topo_ping a 198.51.100.1 2
+topo_ctl show control-plane
+dts_finish
