@@ -76,7 +76,7 @@ tele_ok "/ethdev/stats,1 still works" /ethdev/stats,1 '"ipackets" in r and r["ip
 tele_ok "/sluice/vrf/list: the six VRFs with ids and tables" /sluice/vrf/list \
 	'r["total"] == 6 and "next_offset" not in r and sorted((v["name"], v["table"]) for v in rows(r, "vrfs")) == [("CUSTOMER-A", 10), ("CUSTOMER-B", 11), ("INTERNET", 30), ("MGMT", 99), ("SHARED", 20), ("default", 254)]'
 tele_ok "/sluice/vrf/info,SHARED: table, interface, routes by source" /sluice/vrf/info,SHARED \
-	'r["table"] == 20 and r["interfaces"] == ["eth3"] and r["routes_by_source"] == {"connected": 1, "local": 1, "static": 0, "static_leak": 2, "vpn_import": 0, "vrf_import": 0, "bgp": 0, "ospf": 0} and r["selected"] == 4 and r["bgp"] == 0'
+	'r["table"] == 20 and r["interfaces"] == ["eth3"] and r["routes_by_source"] == {"connected": 1, "local": 1, "static": 0, "static_leak": 2, "vpn_import": 0, "vrf_import": 0, "bgp": 0, "ospf": 0, "nat": 0} and r["selected"] == 4 and r["bgp"] == 0'
 tele_ok "/sluice/vrf/info,NOPE: an error naming the VRF" /sluice/vrf/info,NOPE \
 	'"NOPE" in r["error"]'
 tele_ok "/sluice/route/list,CUSTOMER-A: four routes, the SHARED leak among them" \

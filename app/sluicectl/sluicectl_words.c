@@ -20,6 +20,7 @@ static const char *const daemon_show[] = {
 	"fpm",
 	"control-plane",
 	"conntrack [vrf NAME]",
+	"nat translations [vrf NAME]",
 	"firewall leak-points",
 	"log [count N] [level LEVEL]",
 	"service monitoring",

@@ -52,7 +52,7 @@ struct sd {
 	struct sl_ctl_server *ctl;
 	struct sl_fw *fw; /* sluiced_fw.c */
 	struct sl_zebra *fpm; /* sluiced_fpm.c: the FPM listener (lib/zebra) */
-	bool fw_hooked; /* the datapath calls the firewall */
+	unsigned fw_hooked; /* the datapath calls the firewall (1) and NAT (2) */
 	uint32_t ct_max; /* --conntrack-max; 0: lib/fw's default */
 	size_t ctl_request_max; /* --ctl-request-max in bytes; 0: lib/ctl's default */
 

@@ -4,7 +4,8 @@
  * build and publish the rulesets after each commit, install the datapath hook
  * while some direction is guarded, expire tracked flows, and the commands
  * `show firewall [NAME]`, `show firewall leak-points`, `show conntrack [vrf
- * NAME]` (each with --json): lib/show's, given lib/fw's counters and flows.
+ * NAME]`, `show nat translations [vrf NAME]` (each with --json): lib/show's,
+ * given lib/fw's counters and flows; NAT's hooks while some direction is NATed.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -47,10 +48,16 @@ int sd_fw_sync(struct sd *s, bool force)
 	sl_fw_publish(s->fw, set);
 	struct sl_fw_stats st;
 	sl_fw_stats_get(s->fw, &st);
-	bool want = st.bindings > 0; /* no guarded direction: the workers skip the hook */
+	/* no guarded or NATed direction: the workers skip the hooks */
+	unsigned want = (st.bindings > 0 ? 1u : 0u) | (st.nat_pools > 0 ? 2u : 0u);
 	if (want != s->fw_hooked) {
-		int rc = sl_dp_set_leak_filter(
-			s->dp, want ? sl_fw_leak_filter : NULL, want ? s->fw : NULL);
+		const struct sl_dp_leak_filter h = {
+			.fn = (want & 1) ? sl_fw_leak_filter : NULL,
+			.ctx = s->fw,
+			.nat_out = (want & 2) ? sl_fw_nat_out : NULL,
+			.nat_in = (want & 2) ? sl_fw_nat_in : NULL,
+		};
+		int rc = sl_dp_set_leak_hooks(s->dp, &h);
 		if (rc < 0) {
 			sl_log(SL_LOG_ERR, "firewall", "cannot install the leak-point hook: %s",
 				strerror(-rc));
@@ -58,8 +65,9 @@ int sd_fw_sync(struct sd *s, bool force)
 		}
 		s->fw_hooked = want;
 	}
-	sl_log(SL_LOG_INFO, "firewall", "%u rulesets, %u rules (%u classifier rules), %u bindings",
-		st.rulesets, st.rules, st.acl_rules, st.bindings);
+	sl_log(SL_LOG_INFO, "firewall",
+		"%u rulesets, %u rules (%u classifier rules), %u bindings, %u NAT pools",
+		st.rulesets, st.rules, st.acl_rules, st.bindings, st.nat_pools);
 	return 0;
 }
 
@@ -73,8 +81,10 @@ static void fw_fini(void *ctx)
 static void fw_timers(void *ctx)
 {
 	struct sd *s = ctx;
-	if (s->fw != NULL)
+	if (s->fw != NULL) {
 		sl_fw_ct_sweep(s->fw, rte_rdtsc(), CT_SWEEP_BUDGET);
+		sl_fw_nat_sweep(s->fw, rte_rdtsc(), CT_SWEEP_BUDGET);
+	}
 }
 
 /* ---- show firewall [NAME | leak-points]: lib/show with lib/fw's counters ---- */
@@ -108,6 +118,16 @@ static void live_summary(void *ctx, struct sl_show_fw_summary *out)
 		.ct_created = st.ct_created,
 		.ct_expired = st.ct_expired,
 		.build_ns = st.build_ns,
+		.nat_entries = st.nat_entries,
+		.nat_max = st.nat_max,
+		.nat_out = st.nat_out,
+		.nat_in = st.nat_in,
+		.nat_created = st.nat_created,
+		.nat_expired = st.nat_expired,
+		.nat_exhausted = st.nat_exhausted,
+		.nat_full = st.nat_full,
+		.nat_no_flow = st.nat_no_flow,
+		.nat_untranslatable = st.nat_untranslatable,
 	};
 }
 
@@ -135,7 +155,15 @@ static void live_ct_foreach(void *ctx, uint32_t vrf_id, size_t max,
 	sl_fw_ct_foreach(l->s->fw, rte_rdtsc(), vrf_id, max, cb, cb_ctx);
 }
 
-/* show firewall [NAME | leak-points], show conntrack [vrf NAME] */
+static void live_nat_foreach(void *ctx, uint32_t vrf_id, size_t max,
+	int (*cb)(const struct sl_fw_nat_flow *flow, void *cb_ctx), void *cb_ctx)
+{
+	struct fw_live *l = ctx;
+	sl_fw_nat_foreach(l->s->fw, rte_rdtsc(), vrf_id, max, cb, cb_ctx);
+}
+
+/* show firewall [NAME | leak-points], show conntrack [vrf NAME],
+ * show nat translations [vrf NAME] */
 static int cmd_show_fw(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
@@ -148,9 +176,12 @@ static int cmd_show_fw(
 		.binding = live_binding,
 		.leak_packets = live_leak_packets,
 		.ct_foreach = live_ct_foreach,
+		.nat_foreach = live_nat_foreach,
 	};
 	int rc = strcmp(argv[1], "conntrack") == 0
 			 ? sl_show_conntrack(l.s->router, &live, argc - 2, argv + 2, json, out, err)
+		 : strcmp(argv[1], "nat") == 0
+			 ? sl_show_nat(l.s->router, &live, argc - 2, argv + 2, json, out, err)
 			 : sl_show_firewall(l.s->router, &live, argc - 2, argv + 2, json, out, err);
 	free(l.counts);
 	return rc == -EINVAL ? SL_CTL_USAGE : rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
@@ -166,6 +197,7 @@ static int fw_init(void *ctx)
 	}
 	struct sl_fw_config cfg = {
 		.ct_max = s->ct_max,
+		.nat_max = s->ct_max, /* --conntrack-max bounds the NAT flows too */
 		.n_lcores = max_id + 1, /* per-lcore counters for the lcores in use only */
 		.socket_id = (int)rte_socket_id(),
 		.qsbr = s->fib->qsbr,
@@ -178,6 +210,8 @@ static int fw_init(void *ctx)
 		rc = sl_ctl_register("show firewall leak-points", cmd_show_fw, s);
 	if (rc == 0)
 		rc = sl_ctl_register("show conntrack", cmd_show_fw, s);
+	if (rc == 0)
+		rc = sl_ctl_register("show nat translations", cmd_show_fw, s);
 	if (rc < 0) {
 		SD_LOG(ERR, "cannot set up the leak-point firewall: %s", strerror(-rc));
 		fw_fini(s);

@@ -4,7 +4,8 @@
  * routes whose forwarding continues in TO. The return path asks, for each
  * connected prefix of FROM (where its hosts live), whether TO's longest
  * match for it leads back into FROM. Firewall bindings (`vrf name FROM
- * leak-firewall to TO name R`) come from lib/commit's firewall spec.
+ * leak-firewall to TO name R`) and NAT pools (`leak-nat`) come from
+ * lib/commit's firewall spec.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -78,7 +79,8 @@ static int index_of(const struct sl_leak_matrix *m, const char *name)
 	return -1;
 }
 
-/* The ruleset of each cell's direction, from lib/commit's firewall spec. */
+/* The ruleset and the NAT pool of each cell's direction, from lib/commit's
+ * firewall spec; a NATed direction has its return path by construction. */
 static int firewall_bindings(const struct sl_router *r, struct sl_leak_matrix *m)
 {
 	struct sl_fw_spec *spec = NULL;
@@ -94,6 +96,21 @@ static int firewall_bindings(const struct sl_router *r, struct sl_leak_matrix *m
 		if (x >= 0 && y >= 0)
 			snprintf(m->cells[(size_t)x * m->n_vrfs + (size_t)y].firewall, SL_NAME_MAX,
 				"%s", spec->rulesets[b->ruleset].name);
+	}
+	for (size_t i = 0; i < spec->n_nats; i++) {
+		const struct sl_fw_nat_spec *n = &spec->nats[i];
+		int x = index_of(m, n->from), y = index_of(m, n->to);
+		if (x < 0 || y < 0)
+			continue;
+		struct sl_leak_reach *c = &m->cells[(size_t)x * m->n_vrfs + (size_t)y];
+		c->nat = true;
+		c->nat_pool = n->pool;
+		if (c->n_prefixes > 0) {
+			c->ret = SL_RETURN_NAT;
+			free(c->gaps);
+			c->gaps = NULL;
+			c->n_gaps = 0;
+		}
 	}
 	sl_fw_spec_free(spec);
 	return 0;

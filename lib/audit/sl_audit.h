@@ -135,6 +135,8 @@ enum sl_return_path {
 	SL_RETURN_NONE, /* TO routes none of FROM's connected prefixes back into FROM */
 	SL_RETURN_PARTIAL, /* some of them */
 	SL_RETURN_FULL, /* all of them */
+	SL_RETURN_NAT, /* by construction: FROM's sources leave translated into a
+			* pool TO routes back (`leak-nat`), whatever TO routes */
 };
 
 /* A connected prefix of FROM that TO does not route back into FROM. */
@@ -155,6 +157,9 @@ struct sl_leak_reach {
 	/* `set vrf name FROM leak-firewall to TO name R`: R, or "" when unbound
 	 * (sluiced enforces R on every packet crossing from FROM into TO). */
 	char firewall[SL_NAME_MAX];
+	/* `set vrf name FROM leak-nat to TO source translation address P` */
+	bool nat;
+	struct sl_prefix nat_pool;
 };
 
 struct sl_leak_matrix {

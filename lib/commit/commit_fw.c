@@ -258,6 +258,55 @@ static int bindings_read(const struct sl_conf *conf, sl_vrf_id_fn vrf_id, void *
 	return rc;
 }
 
+/* Every `vrf name FROM leak-nat to TO source translation address P`, with
+ * VRF ids (validation refused anything else). */
+static int nats_read(
+	const struct sl_conf *conf, sl_vrf_id_fn vrf_id, void *ctx, struct sl_fw_spec *spec)
+{
+	const struct sl_conf_node *vrfs = sl_conf_findv(conf, "vrf", "name", NULL);
+	const struct sl_conf_node **from = NULL;
+	size_t n_from = 0, cap = 0;
+	int rc = 0;
+
+	if (vrfs != NULL && sl_conf_children_sorted(vrfs, &from, &n_from) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_from && rc == 0; i++) {
+		struct commit_nat nats[SL_RIB_NAT_MAX];
+		const char *name = sl_conf_node_name(from[i]);
+		int n = commit_nat_read(conf, name, nats, SL_RIB_NAT_MAX);
+		if (n < 0) {
+			rc = n;
+			break;
+		}
+		for (int k = 0; k < n; k++) {
+			int f = vrf_id(name, ctx), t = vrf_id(nats[k].r.to, ctx);
+			if (f < 0 || t < 0)
+				continue; /* not in the RIB yet: a refused commit */
+			if (spec->n_nats == cap) {
+				size_t c = cap ? cap * 2 : 8;
+				void *v = realloc(spec->nats, c * sizeof(*spec->nats));
+				if (v == NULL) {
+					rc = -ENOMEM;
+					break;
+				}
+				spec->nats = v;
+				cap = c;
+			}
+			struct sl_fw_nat_spec *x = &spec->nats[spec->n_nats++];
+			memset(x, 0, sizeof(*x));
+			snprintf(x->from, sizeof(x->from), "%s", name);
+			memcpy(x->to, nats[k].r.to, sizeof(x->to));
+			x->from_vrf = (uint32_t)f;
+			x->to_vrf = (uint32_t)t;
+			x->pool = nats[k].r.pool;
+			x->port_lo = nats[k].port_lo;
+			x->port_hi = nats[k].port_hi;
+		}
+	}
+	free(from);
+	return rc;
+}
+
 int sl_fw_spec_read(const struct sl_conf *conf, sl_vrf_id_fn vrf_id, void *ctx,
 	struct sl_fw_spec **out, struct sl_errors *msgs)
 {
@@ -280,6 +329,8 @@ int sl_fw_spec_read(const struct sl_conf *conf, sl_vrf_id_fn vrf_id, void *ctx,
 	free(sets);
 	if (rc == 0)
 		rc = bindings_read(conf, vrf_id, ctx, spec, msgs);
+	if (rc == 0)
+		rc = nats_read(conf, vrf_id, ctx, spec);
 	if (rc < 0) {
 		sl_fw_spec_free(spec);
 		return rc;
@@ -310,6 +361,7 @@ bool sl_router_fw_changed(const struct sl_router *r)
 		case SL_CHG_FIREWALL:
 		case SL_CHG_RULESET:
 		case SL_CHG_VRF_LEAK_FIREWALL:
+		case SL_CHG_VRF_LEAK_NAT:
 		case SL_CHG_VRFS: /* VRF ids, which bindings use */
 		case SL_CHG_VRF:
 			return true;

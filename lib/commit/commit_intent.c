@@ -564,6 +564,10 @@ static void hop_lines(struct ictx *c, const struct sl_intent_hop *h, struct sl_i
 	case SL_SRC_VRF_IMPORT:
 		add_line(w, "%s " AF_PATH " import vrf %s", pre, rt->origin_vrf);
 		break;
+	case SL_SRC_NAT:
+		add_line(w, "vrf name %s leak-nat to %s source translation address %s",
+			rt->origin_vrf, h->vrf, p);
+		break;
 	case SL_SRC_VPN_IMPORT: {
 		struct sl_rib_bgp x, o;
 		char imp[96], exp[96], one[SL_RT_STR];
@@ -814,6 +818,12 @@ static int check_require(struct ictx *c, int a, int b, struct sl_intent_result *
 			way_fill(c, &res->ret_way, b, f.r1, f.v2, f.r2);
 		}
 	}
+	const char *pool = sl_conf_leaf_value(
+		sl_conf_findv(c->conf, "vrf", "name", res->intent.from, "leak-nat", "to",
+			res->intent.to, "source", "translation", NULL),
+		"address");
+	if (!res->has_return && pool != NULL && sl_prefix_parse(pool, &res->ret_pool, false) == 0)
+		res->has_return = res->ret_nat = true;
 	res->holds = res->forward_ok && res->has_return;
 	sl_intent_way_text(&res->way, way, sizeof(way));
 	if (!res->forward_ok)

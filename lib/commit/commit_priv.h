@@ -93,6 +93,14 @@ int commit_iface_read(const struct sl_router *r, const char *ifname, struct sl_i
 int commit_static_read(const struct sl_conf_node *route, struct sl_static_nh *nhs, size_t max);
 /* The bgp node of VRF vrf (NULL when absent) and its translation. */
 int commit_bgp_read(const struct sl_conf *conf, const char *vrf, struct sl_rib_bgp *out);
+/* The `leak-nat to TO source translation address P` lines of vrf: their
+ * count, -E2BIG past max. */
+struct commit_nat {
+	struct sl_rib_nat r;
+	uint16_t port_lo, port_hi; /* `port LO-HI` (N: N-N); 0, 0: unset */
+};
+int commit_nat_read(
+	const struct sl_conf *conf, const char *vrf, struct commit_nat *out, size_t max);
 void commit_bgp_free(struct sl_rib_bgp *b);
 /* Policy objects; -ENOENT when not configured. Free with commit_*_free. */
 int commit_plist_read(const struct sl_conf *conf, const char *name, struct sl_plist *out);

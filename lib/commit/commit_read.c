@@ -190,6 +190,35 @@ void commit_bgp_free(struct sl_rib_bgp *b)
 	memset(b, 0, sizeof(*b));
 }
 
+int commit_nat_read(const struct sl_conf *conf, const char *vrf, struct commit_nat *out, size_t max)
+{
+	const struct sl_conf_node *tos =
+		sl_conf_findv(conf, "vrf", "name", vrf, "leak-nat", "to", NULL);
+	const struct sl_conf_node *to;
+	size_t cur = 0, n = 0;
+
+	while (tos && (to = sl_conf_child_next(tos, &cur)) != NULL) {
+		const struct sl_conf_node *tr =
+			sl_conf_child(sl_conf_child(to, "source"), "translation");
+		const char *a = sl_conf_leaf_value(tr, "address");
+		const char *ports = sl_conf_leaf_value(tr, "port");
+		struct sl_prefix p;
+		unsigned lo = 0, hi = 0;
+		if (a == NULL || sl_prefix_parse(a, &p, false) < 0)
+			continue; /* refused by validation */
+		if (n == max)
+			return -E2BIG;
+		if (ports != NULL && sscanf(ports, "%u-%u", &lo, &hi) == 1)
+			hi = lo;
+		memset(&out[n], 0, sizeof(out[n]));
+		snprintf(out[n].r.to, sizeof(out[n].r.to), "%s", sl_conf_node_name(to));
+		out[n].r.pool = p;
+		out[n].port_lo = (uint16_t)lo;
+		out[n++].port_hi = (uint16_t)hi;
+	}
+	return (int)n;
+}
+
 int commit_bgp_read(const struct sl_conf *conf, const char *vrf, struct sl_rib_bgp *b)
 {
 	const struct sl_conf_node *bgp, *af, *n, *rt;

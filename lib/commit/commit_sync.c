@@ -85,6 +85,7 @@ struct sync {
 	unsigned line; /* line of the path being handled, for errors */
 	struct name_set vrfs_full; /* VRFs whose statics and bgp are re-derived whole */
 	struct name_set vrfs_bgp;
+	struct name_set vrfs_nat; /* their leak-nat pools (routes in other VRFs) */
 	struct name_set vrfs_del;
 	struct name_set vrfs_table; /* table id may have changed */
 	struct name_set ifaces; /* ethN: re-derive it and its vifs; "*": all */
@@ -133,6 +134,8 @@ static int classify(struct sync *s, const struct sl_conf_change *c)
 		return set_add(&s->vrfs_full, c->vrf);
 	case SL_CHG_VRF_BGP: /* vrf NULL: `protocols bgp`, the default VRF's */
 		return set_add(&s->vrfs_bgp, c->vrf ? c->vrf : SL_VRF_DEFAULT);
+	case SL_CHG_VRF_LEAK_NAT:
+		return set_add(&s->vrfs_nat, c->vrf);
 	case SL_CHG_VRF_TABLE:
 		return set_add(&s->vrfs_table, c->vrf);
 	case SL_CHG_VRF_DESCRIPTION:
@@ -502,6 +505,34 @@ static void sync_bgp(struct sync *s)
 	set_done(s, &names);
 }
 
+/* ---- NAT pools: routes of the leak point in the VRF translated into ---- */
+
+static void sync_nat(struct sync *s)
+{
+	struct name_set names = {0};
+	for (size_t i = 0; i < s->vrfs_full.n; i++)
+		set_add(&names, s->vrfs_full.v[i]);
+	for (size_t i = 0; i < s->vrfs_nat.n; i++)
+		set_add(&names, s->vrfs_nat.v[i]);
+	for (size_t i = 0; i < names.n; i++) {
+		struct commit_nat cn[SL_RIB_NAT_MAX];
+		struct sl_rib_nat nats[SL_RIB_NAT_MAX];
+		const char *vrf = names.v[i];
+		/* a deleted VRF's pools go (read as none) before the VRF does */
+		int n = commit_nat_read(s->r->conf, vrf, cn, SL_RIB_NAT_MAX);
+		if (n < 0) {
+			report(s, n, "leak-nat of vrf", vrf);
+			continue;
+		}
+		for (int k = 0; k < n; k++)
+			nats[k] = cn[k].r;
+		int rc = sl_rib_nat_set(s->r->rib, vrf, nats, (size_t)n);
+		if (rc != -ENOENT || n > 0)
+			report(s, rc, "leak-nat of vrf", vrf);
+	}
+	set_done(s, &names);
+}
+
 int commit_sync(struct sl_router *r, struct sl_errors *errs)
 {
 	struct sync s = {.r = r, .errs = errs};
@@ -524,11 +555,13 @@ int commit_sync(struct sl_router *r, struct sl_errors *errs)
 		sync_statics(&s);
 		sync_bgp(&s);
 		sync_policies(&s, true);
+		sync_nat(&s);
 		for (size_t i = 0; i < s.vrfs_del.n; i++)
 			report(&s, sl_rib_vrf_del(r->rib, s.vrfs_del.v[i]), "vrf", s.vrfs_del.v[i]);
 	}
 	set_done(&s, &s.vrfs_full);
 	set_done(&s, &s.vrfs_bgp);
+	set_done(&s, &s.vrfs_nat);
 	set_done(&s, &s.vrfs_del);
 	set_done(&s, &s.vrfs_table);
 	set_done(&s, &s.ifaces);

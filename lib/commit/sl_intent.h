@@ -113,6 +113,11 @@ struct sl_intent_result {
 	size_t n_returning; /* those TO routes back into FROM (at least one address) */
 	struct sl_prefix ret_source; /* has_return: the first of them */
 	struct sl_intent_way ret_way; /* has_return: its way from TO */
+	/* has_return by construction, not by routing: FROM translates its
+	 * sources into ret_pool leaving into TO (`leak-nat`), and TO routes the
+	 * pool back (a reply returns by the flow table) */
+	bool ret_nat;
+	struct sl_prefix ret_pool;
 	/* why it does not hold, in words ("" when it holds) */
 	char reason[512];
 	/* dynamic routes (FPM) that would break it leaked: installed but kept

@@ -91,8 +91,8 @@ enum conf_obj {
 struct conf_vctx;
 typedef void conf_check_fn(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line);
 conf_check_fn conf_check_iface, conf_check_vrf, conf_check_vrf_table, conf_check_vrf_bgp,
-	conf_check_default_bgp, conf_check_leak_firewall, conf_check_route, conf_check_prefix_list,
-	conf_check_route_map, conf_check_ruleset, conf_check_intent;
+	conf_check_default_bgp, conf_check_leak_firewall, conf_check_leak_nat, conf_check_route,
+	conf_check_prefix_list, conf_check_route_map, conf_check_ruleset, conf_check_intent;
 
 struct conf_schema {
 	const char *name; /* the keyword */

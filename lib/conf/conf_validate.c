@@ -406,6 +406,85 @@ static void check_leak_firewall(struct conf_vctx *v, const struct sl_conf_node *
 			vrf->name, vrf->name);
 }
 
+/* The pool of `leak-nat to TO`, or false (unset or unparsable). */
+static bool nat_pool(const struct sl_conf_node *to, struct sl_prefix *p)
+{
+	const char *a = sl_conf_leaf_value(
+		sl_conf_child(sl_conf_child(to, "source"), "translation"), "address");
+	return a != NULL && sl_prefix_parse(a, p, false) == 0;
+}
+
+/* `leak-nat to TO source translation address P`: another VRF, a pool of
+ * /16../32 (its addresses times 64,512 ports are the flows it can hold), not
+ * overlapping the pool another VRF translates into TO with (the replies
+ * would not know their VRF). */
+static void check_leak_nat(struct conf_vctx *v, const struct sl_conf_node *vrf,
+	const struct sl_conf_node *ln, unsigned line)
+{
+	const struct sl_conf_node *tos = sl_conf_child(ln, "to"), *to;
+	const struct sl_conf_node *vrfs = vrf->parent, *w;
+	size_t cur = 0, count = 0;
+
+	while ((to = sl_conf_child_next(tos, &cur)) != NULL) {
+		struct sl_prefix p, q;
+		if (++count == 65) /* SL_RIB_NAT_MAX */
+			ERR(v, at(v, to, line), "vrf %s: too many leak-nat lines (limit 64)",
+				vrf->name);
+		unsigned l = at(v, to, line);
+		if (strcmp(to->name, vrf->name) == 0) {
+			ERR(v, l,
+				"vrf %s: 'leak-nat to %s' names the VRF itself (valid: another "
+				"VRF)",
+				vrf->name, vrf->name);
+			continue;
+		}
+		if (!nat_pool(to, &p)) {
+			ERR(v, l,
+				"vrf %s leak-nat to %s: no pool (valid: 'source translation "
+				"address "
+				"P', P a prefix /16 to /32)",
+				vrf->name, to->name);
+			continue;
+		}
+		const char *ports = sl_conf_leaf_value(
+			sl_conf_child(sl_conf_child(to, "source"), "translation"), "port");
+		unsigned lo = 0, hi = 0;
+		char tail;
+		if (ports != NULL && sscanf(ports, "%u-%u%c", &lo, &hi, &tail) != 2 &&
+			(sscanf(ports, "%u%c", &lo, &tail) != 1 || (hi = lo) == 0))
+			ERR(v, l,
+				"vrf %s leak-nat to %s: port '%s' is not one range (valid: LO-HI "
+				"or N, "
+				"1..65535)",
+				vrf->name, to->name, ports);
+		if (p.len < 16) {
+			char ps[SL_PREFIX_STR];
+			ERR(v, l,
+				"vrf %s leak-nat to %s: pool %s is larger than a /16 (valid: a "
+				"prefix "
+				"/16 to /32)",
+				vrf->name, to->name, sl_prefix_fmt(p, ps));
+			continue;
+		}
+		size_t wc = 0;
+		while ((w = sl_conf_child_next(vrfs, &wc)) != NULL) {
+			const struct sl_conf_node *wto = sl_conf_child(
+				sl_conf_child(sl_conf_child(w, "leak-nat"), "to"), to->name);
+			if (w == vrf || wto == NULL || !nat_pool(wto, &q))
+				continue;
+			if (sl_prefix_contains(p, q) || sl_prefix_contains(q, p)) {
+				char ps[SL_PREFIX_STR], qs[SL_PREFIX_STR];
+				ERR(v, l,
+					"vrf %s leak-nat to %s: pool %s overlaps pool %s of vrf "
+					"%s's "
+					"leak-nat to %s (valid: pools into one VRF apart)",
+					vrf->name, to->name, sl_prefix_fmt(p, ps),
+					sl_prefix_fmt(q, qs), w->name, to->name);
+			}
+		}
+	}
+}
+
 static void check_prefix_list(struct conf_vctx *v, const struct sl_conf_node *pl, unsigned line)
 {
 	const struct sl_conf_node *rules = sl_conf_child(pl, "rule"), *r;
@@ -554,6 +633,11 @@ void conf_check_default_bgp(struct conf_vctx *v, const struct sl_conf_node *n, u
 void conf_check_leak_firewall(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
 {
 	check_leak_firewall(v, n->parent, n, line);
+}
+
+void conf_check_leak_nat(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)
+{
+	check_leak_nat(v, n->parent, n, line);
 }
 
 void conf_check_route(struct conf_vctx *v, const struct sl_conf_node *n, unsigned line)

@@ -27,6 +27,7 @@
  *   interfaces ethernet ETH                       interfaces ethernet ETH vif V
  *   vrf name V                                    vrf name V table
  *   vrf name V description                        vrf name V leak-firewall
+ *   vrf name V leak-nat
  *   vrf name V protocols bgp
  *   vrf name V protocols static route P           protocols static route P
  *   policy prefix-list N                          policy route-map N
@@ -189,6 +190,7 @@ enum sl_conf_obj_kind {
 	SL_CHG_VRF_DESCRIPTION, /* vrf name V description: vrf = V */
 	SL_CHG_VRF_LEAK_FIREWALL, /* vrf name V leak-firewall: vrf = V */
 	SL_CHG_VRF_IP, /* vrf name V ip (answer-across-leaks): vrf = V */
+	SL_CHG_VRF_LEAK_NAT, /* vrf name V leak-nat: vrf = V */
 	SL_CHG_VRF_BGP, /* vrf name V protocols bgp: vrf = V */
 	SL_CHG_STATICS, /* [protocols], [protocols static ...]: the default VRF's routes */
 	SL_CHG_STATIC_ROUTE, /* [vrf name V] protocols static route P: vrf = V (NULL:

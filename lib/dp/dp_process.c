@@ -589,6 +589,61 @@ static inline const struct sl_fib_iface *local_across(const struct sl_fib_ifmap 
  * hop) is in another VRF than their ingress interface, and those for a
  * router address of another VRF that answers across leaks (the others are
  * dropped as local_leak, unfiltered: forward_slow). */
+/* Source NAT of the accepted crossings that leave (not those for a router
+ * address: the slow path answers them in their own VRF). */
+static void leak_nat_out(const struct sl_dp_leak_filter *lf, struct rte_mbuf **fp,
+	const uint8_t **l3, const uint32_t *from, const uint32_t *to, uint16_t n, uint8_t *deny,
+	const uint8_t *local_of)
+{
+	struct rte_mbuf *np[SL_DP_BURST];
+	uint8_t *nl3[SL_DP_BURST];
+	uint32_t nf[SL_DP_BURST], nt[SL_DP_BURST];
+	uint8_t nd[SL_DP_BURST];
+	uint16_t at[SL_DP_BURST], m = 0;
+	for (uint16_t i = 0; i < n; i++) {
+		if (deny[i] || local_of[i])
+			continue;
+		np[m] = fp[i];
+		nl3[m] = (uint8_t *)(uintptr_t)l3[i]; /* the mbuf's own data */
+		nf[m] = from[i];
+		nt[m] = to[i];
+		nd[m] = 0;
+		at[m++] = i;
+	}
+	if (m == 0)
+		return;
+	lf->nat_out(lf->ctx, np, nl3, nf, nt, m, nd);
+	for (uint16_t j = 0; j < m; j++)
+		deny[at[j]] = nd[j];
+}
+
+/* Replies for a NAT pool, among the redirected packets redir[0..n): their
+ * destination back (the NAT hook rewrites it in place) before the lookup
+ * in the VRF the redirect names; one without a flow is denied. */
+static void leak_nat_in(const struct sl_dp_leak_filter *lf, struct dp_burst *b,
+	const uint16_t *redir, uint16_t n, uint32_t *ips)
+{
+	struct rte_mbuf *np[SL_DP_BURST];
+	uint8_t *nl3[SL_DP_BURST];
+	uint32_t in[SL_DP_BURST], target[SL_DP_BURST];
+	uint8_t nd[SL_DP_BURST];
+	for (uint16_t i = 0; i < n; i++) {
+		uint16_t k = redir[i];
+		np[i] = b->m[k];
+		nl3[i] = b->ip[k];
+		in[i] = b->in_vrf[k];
+		target[i] = sl_fib_val_vrf(b->val[k]);
+		nd[i] = 0;
+	}
+	lf->nat_in(lf->ctx, np, nl3, in, target, n, nd);
+	for (uint16_t i = 0; i < n; i++) {
+		uint16_t k = redir[i];
+		b->denied[k] = nd[i];
+		ips[i] = b->dst[k] =
+			rte_be_to_cpu_32(((const struct rte_ipv4_hdr *)b->ip[k])->dst_addr);
+	}
+}
+
 static void leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter *lf,
 	const struct sl_fib_ifmap *ifm, const struct sl_fib_nh *nht,
 	const struct sl_fib_egress *egt, struct dp_burst *b)
@@ -596,10 +651,12 @@ static void leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter
 	struct rte_mbuf *fp[SL_DP_BURST];
 	const uint8_t *l3[SL_DP_BURST];
 	uint32_t from[SL_DP_BURST], to[SL_DP_BURST];
-	uint8_t deny[SL_DP_BURST];
+	uint8_t deny[SL_DP_BURST], local_of[SL_DP_BURST];
 	uint16_t idx[SL_DP_BURST], n = 0;
 	for (uint16_t k = 0; k < b->n; k++) {
 		uint32_t val = b->val[k];
+		if (b->denied[k]) /* refused before (a reply for a NAT pool without its flow) */
+			continue;
 		if (sl_fib_val_is_group(val)) /* picked once: forwarding sees the path */
 			b->val[k] = val = group_pick(fib, nht, egt, val, b->m[k], b->ip[k]);
 		if (val >= SL_FIB_VAL_REDIRECT) /* a miss or a second redirect */
@@ -634,11 +691,15 @@ static void leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter
 		from[n] = in_vrf;
 		to[n] = out_vrf;
 		deny[n] = 0;
+		local_of[n] = local;
 		idx[n++] = k;
 	}
 	if (n == 0)
 		return;
-	lf->fn(lf->ctx, fp, l3, from, to, n, deny);
+	if (lf->fn != NULL)
+		lf->fn(lf->ctx, fp, l3, from, to, n, deny);
+	if (lf->nat_out != NULL)
+		leak_nat_out(lf, fp, l3, from, to, n, deny, local_of);
 	for (uint16_t i = 0; i < n; i++)
 		b->denied[idx[i]] = deny[i];
 }
@@ -651,6 +712,17 @@ static __rte_noinline void forward_slow(const struct sl_fib *fib, const struct s
 {
 	uint16_t in_oif = b->in_oif[k];
 	uint32_t in_vrf = b->in_vrf[k];
+	/* a denied packet first: a reply for a NAT pool without its flow may
+	 * also have missed (the firewall's denials never did) */
+	if (filtered && b->denied[k]) {
+		if (b->denied[k] == SL_DP_DENY_REJECT) { /* the slow path answers */
+			c->dropped[SL_DP_DROP_LEAK_DENIED]++;
+			punt(c, out, m, SL_DP_PUNT_REJECT, in_oif, in_vrf, b->l2_len[k]);
+		} else {
+			drop(c, out, m, SL_DP_DROP_LEAK_DENIED);
+		}
+		return;
+	}
 	if (unlikely(val == VAL_MISS)) {
 		c->dropped[SL_DP_DROP_NO_ROUTE]++;
 		punt(c, out, m, SL_DP_PUNT_NO_ROUTE, in_oif, in_vrf, b->l2_len[k]);
@@ -661,15 +733,6 @@ static __rte_noinline void forward_slow(const struct sl_fib *fib, const struct s
 		 * silence would look like a path that works */
 		c->dropped[SL_DP_DROP_LEAK_LOOP]++;
 		punt(c, out, m, SL_DP_PUNT_LEAK_LOOP, in_oif, in_vrf, b->l2_len[k]);
-		return;
-	}
-	if (filtered && b->denied[k]) {
-		if (b->denied[k] == SL_DP_DENY_REJECT) { /* the slow path answers */
-			c->dropped[SL_DP_DROP_LEAK_DENIED]++;
-			punt(c, out, m, SL_DP_PUNT_REJECT, in_oif, in_vrf, b->l2_len[k]);
-		} else {
-			drop(c, out, m, SL_DP_DROP_LEAK_DENIED);
-		}
 		return;
 	}
 	const struct sl_fib_nh *nh = &nht[val];
@@ -909,19 +972,24 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 		ips[n_redir] = b.dst[k];
 		redir[n_redir++] = k;
 	}
-	if (n_redir > 0)
+	/* installed only while some leak direction is guarded or NATed: it
+	 * judges every crossing of the burst at once, after the redirects are
+	 * resolved; NAT's replies get their destination back before that */
+	const struct sl_dp_leak_filter *lf = __atomic_load_n(&dp->leak_filter, __ATOMIC_ACQUIRE);
+	bool filtered = lf != NULL;
+	if (unlikely(filtered))
+		memset(b.denied, 0, b.n);
+	if (n_redir > 0) {
+		if (unlikely(filtered && lf->nat_in != NULL))
+			leak_nat_in(lf, &b, redir, n_redir, ips);
 		redirect_lookup(fib, c, &b, redir, n_redir, ips, rvrf, rmixed, rvals);
+	}
 
 	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
 	const struct sl_fib_egress *egt = sl_fib_egress_table(fib);
-	/* installed only while some leak direction is guarded: it judges every
-	 * crossing of the burst at once, after the redirects are resolved */
-	const struct sl_dp_leak_filter *lf = __atomic_load_n(&dp->leak_filter, __ATOMIC_ACQUIRE);
-	bool filtered = lf != NULL;
 	if (unlikely(filtered)) {
 		for (uint16_t i = 0; i < n_redir; i++)
 			b.val[redir[i]] = rvals[i];
-		memset(b.denied, 0, b.n);
 		leak_filter(fib, lf, ifm, nht, egt, &b);
 	}
 	struct fwd_sums sum = {0};

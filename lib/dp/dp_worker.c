@@ -101,13 +101,18 @@ struct sl_dp_vrf_count *sl_dp_vrf_counts_new(int socket_id)
 
 int sl_dp_set_leak_filter(struct sl_dp *dp, sl_dp_leak_filter_fn fn, void *ctx)
 {
+	const struct sl_dp_leak_filter h = {.fn = fn, .ctx = ctx};
+	return sl_dp_set_leak_hooks(dp, &h);
+}
+
+int sl_dp_set_leak_hooks(struct sl_dp *dp, const struct sl_dp_leak_filter *h)
+{
 	struct sl_dp_leak_filter *nf = NULL;
-	if (fn != NULL) {
+	if (h != NULL && (h->fn != NULL || h->nat_out != NULL || h->nat_in != NULL)) {
 		nf = malloc(sizeof(*nf));
 		if (nf == NULL)
 			return -ENOMEM;
-		nf->fn = fn;
-		nf->ctx = ctx;
+		*nf = *h;
 	}
 	struct sl_dp_leak_filter *old = dp->leak_filter;
 	__atomic_store_n(&dp->leak_filter, nf, __ATOMIC_RELEASE);

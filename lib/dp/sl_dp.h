@@ -164,9 +164,22 @@ struct sl_dp_counters {
 typedef void (*sl_dp_leak_filter_fn)(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
 	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny);
 
+/*
+ * Source NAT at leak points (lib/fw's leak-nat), same shape and rules as the
+ * filter; l3 headers may be rewritten in place. nat_out: after the filter,
+ * the accepted packets leaving VRF a_vrf[i] into b_vrf[i] (not those for a
+ * router address); nat_in: before the lookup in the VRF a redirect names,
+ * the redirected packets that arrived in a_vrf[i], redirected into b_vrf[i]
+ * (a reply for a NAT pool gets its destination back here, so the lookup
+ * finds its host). deny[i] as the filter's.
+ */
+typedef void (*sl_dp_leak_nat_fn)(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3,
+	const uint32_t *a_vrf, const uint32_t *b_vrf, uint16_t n, uint8_t *deny);
+
 struct sl_dp_leak_filter {
-	sl_dp_leak_filter_fn fn;
+	sl_dp_leak_filter_fn fn; /* NULL: no filter */
 	void *ctx;
+	sl_dp_leak_nat_fn nat_out, nat_in; /* NULL: no NAT */
 };
 
 /* Shared datapath state. */
@@ -209,6 +222,8 @@ struct sl_dp_vrf_count *sl_dp_vrf_counts_new(int socket_id);
  * then. 0 or -ENOMEM.
  */
 int sl_dp_set_leak_filter(struct sl_dp *dp, sl_dp_leak_filter_fn fn, void *ctx);
+/* The same with every hook (fn and the NAT ones; h NULL or all NULL: none). */
+int sl_dp_set_leak_hooks(struct sl_dp *dp, const struct sl_dp_leak_filter *h);
 
 /* Where the packets of one burst go; filled by sl_dp_process. */
 struct sl_dp_out {

@@ -386,6 +386,8 @@ struct sl_fw_set *sl_fw_build(
 		rc = bindings_build(s, spec, fw_ix, warn);
 	if (rc == 0)
 		rc = counters_alloc(fw, s);
+	if (rc == 0)
+		rc = fw_nat_build(s, spec);
 	free(fw_ix);
 	if (rc < 0) {
 		fw_set_destroy(s);

@@ -36,8 +36,11 @@ struct sl_fw *sl_fw_new(const struct sl_fw_config *cfg)
 		return NULL;
 	}
 	rc = fw_ct_init(fw, cfg);
+	if (rc == 0)
+		rc = fw_nat_init(fw, cfg);
 	if (rc < 0) {
 		fw_ct_fini(fw);
+		fw_nat_fini(fw);
 		rte_free(fw->lstats);
 		rte_free(fw);
 		errno = -rc;
@@ -60,6 +63,9 @@ void fw_set_destroy(struct sl_fw_set *s)
 				rte_acl_free(acl[k]);
 		}
 	}
+	free(s->pools);
+	free(s->pool_key);
+	free(s->pool_ix);
 	free(s->bind);
 	free(s->rulesets);
 	free(s->slots);
@@ -79,6 +85,7 @@ void sl_fw_free(struct sl_fw *fw)
 		return;
 	fw_set_destroy(fw->active);
 	fw_ct_fini(fw);
+	fw_nat_fini(fw);
 	rte_free(fw->lstats);
 	rte_free(fw);
 }
@@ -185,6 +192,13 @@ static void lstats_sum(const struct sl_fw *fw, struct fw_lstats *sum)
 		sum->ct_hits += x->ct_hits;
 		sum->ct_related += x->ct_related;
 		sum->ct_full += x->ct_full;
+		sum->nat_out += x->nat_out;
+		sum->nat_in += x->nat_in;
+		sum->nat_created += x->nat_created;
+		sum->nat_exhausted += x->nat_exhausted;
+		sum->nat_full += x->nat_full;
+		sum->nat_no_flow += x->nat_no_flow;
+		sum->nat_untranslatable += x->nat_untranslatable;
 	}
 }
 
@@ -202,7 +216,8 @@ void sl_fw_counters_clear(struct sl_fw *fw)
 		}
 	}
 	lstats_sum(fw, &fw->lstats_cleared);
-	fw->ct_expired_cleared = fw->ct_expired;
+	fw->ct_reap.expired_cleared = fw->ct_reap.expired;
+	fw->nat_reap.expired_cleared = fw->nat_reap.expired;
 }
 
 void sl_fw_stats_get(const struct sl_fw *fw, struct sl_fw_stats *st)
@@ -223,14 +238,25 @@ void sl_fw_stats_get(const struct sl_fw *fw, struct sl_fw_stats *st)
 	st->ct_hits = sum.ct_hits - c->ct_hits;
 	st->ct_related = sum.ct_related - c->ct_related;
 	st->ct_full = sum.ct_full - c->ct_full;
-	st->ct_expired = fw->ct_expired - fw->ct_expired_cleared;
-	st->ct_entries = __atomic_load_n(&fw->ct_count, __ATOMIC_RELAXED) - fw->n_dead;
+	st->ct_expired = fw->ct_reap.expired - fw->ct_reap.expired_cleared;
+	st->ct_entries = __atomic_load_n(&fw->ct_count, __ATOMIC_RELAXED) - fw->ct_reap.n;
 	st->ct_max = fw->ct_max;
+	st->nat_out = sum.nat_out - c->nat_out;
+	st->nat_in = sum.nat_in - c->nat_in;
+	st->nat_created = sum.nat_created - c->nat_created;
+	st->nat_exhausted = sum.nat_exhausted - c->nat_exhausted;
+	st->nat_full = sum.nat_full - c->nat_full;
+	st->nat_no_flow = sum.nat_no_flow - c->nat_no_flow;
+	st->nat_untranslatable = sum.nat_untranslatable - c->nat_untranslatable;
+	st->nat_expired = fw->nat_reap.expired - fw->nat_reap.expired_cleared;
+	st->nat_entries = fw->nat_max - fw->n_nat_free - fw->nat_reap.n;
+	st->nat_max = fw->nat_max;
 	if (s != NULL) {
 		st->rulesets = s->n_rulesets;
 		st->rules = s->n_slots - s->n_rulesets;
 		st->acl_rules = s->n_acl_rules;
 		st->bindings = s->n_bindings;
+		st->nat_pools = s->n_pools;
 	}
 	st->build_ns = fw->build_ns;
 }

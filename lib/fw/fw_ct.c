@@ -20,6 +20,8 @@ static const struct sl_fw_timeouts tmo_default = {
 	.other = 600,
 };
 
+static const struct fw_reap_ops ct_ops;
+
 #define TMO(field) ((uint64_t)(cfg->timeouts.field ? cfg->timeouts.field : tmo_default.field))
 
 int fw_ct_init(struct sl_fw *fw, const struct sl_fw_config *cfg)
@@ -62,9 +64,7 @@ int fw_ct_init(struct sl_fw *fw, const struct sl_fw_config *cfg)
 	fw->ct_slots = (uint32_t)max_id + 1;
 	fw->ct_entries = rte_zmalloc_socket("slfw_ct_entries",
 		sizeof(*fw->ct_entries) * fw->ct_slots, RTE_CACHE_LINE_SIZE, cfg->socket_id);
-	fw->dead_cap = fw->ct_slots;
-	fw->dead = rte_malloc("slfw_ct_dead", sizeof(*fw->dead) * fw->dead_cap, 0);
-	if (fw->ct_entries == NULL || fw->dead == NULL)
+	if (fw->ct_entries == NULL || fw_reap_init(&fw->ct_reap, &ct_ops, fw->ct_slots) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -74,7 +74,7 @@ void fw_ct_fini(struct sl_fw *fw)
 	rte_hash_free(fw->ct);
 	fw->ct = NULL;
 	rte_free(fw->ct_entries);
-	rte_free(fw->dead);
+	fw_reap_fini(&fw->ct_reap);
 }
 
 static bool closing(uint32_t st)
@@ -84,8 +84,13 @@ static bool closing(uint32_t st)
 
 uint64_t fw_ct_timeout(const struct sl_fw *fw, const struct fw_ct_entry *e)
 {
-	uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
-	switch (e->key.proto) {
+	return fw_tmo_of(fw, e->key.proto, __atomic_load_n(&e->status, __ATOMIC_RELAXED));
+}
+
+/* The idle timeout of a flow of proto with CT_* status st (conntrack, NAT). */
+uint64_t fw_tmo_of(const struct sl_fw *fw, uint8_t proto, uint32_t st)
+{
+	switch (proto) {
 	case IPPROTO_TCP:
 		if (closing(st))
 			return fw->tmo[TMO_TCP_CLOSE];
@@ -110,34 +115,45 @@ const char *fw_ct_state_name(const struct fw_ct_entry *e)
 	return (st & CT_REPLIED) ? "REPLIED" : "UNREPLIED";
 }
 
-/* Release the slots of the pending batch once no reader can hold them;
- * flows deleted since then wait for the next batch. */
-static void dead_release(struct sl_fw *fw, bool wait)
+/* ---- the reaper (conntrack's and NAT's) ---- */
+
+int fw_reap_init(struct fw_reap *r, const struct fw_reap_ops *ops, uint32_t slots)
 {
-	if (fw->n_pending == 0)
-		return;
-	if (fw->qsbr != NULL && rte_rcu_qsbr_check(fw->qsbr, fw->dead_token, wait) != 1)
-		return;
-	for (uint32_t i = 0; i < fw->n_pending; i++) {
-		uint32_t pos = fw->dead[i];
-		__atomic_store_n(&fw->ct_entries[pos].claim, CT_FREE, __ATOMIC_RELEASE);
-		rte_hash_free_key_with_position(fw->ct, (int32_t)pos);
-	}
-	__atomic_fetch_sub(&fw->ct_count, fw->n_pending, __ATOMIC_RELAXED);
-	memmove(fw->dead, fw->dead + fw->n_pending,
-		(fw->n_dead - fw->n_pending) * sizeof(*fw->dead));
-	fw->n_dead -= fw->n_pending;
-	fw->n_pending = 0;
+	memset(r, 0, sizeof(*r));
+	r->ops = ops;
+	r->slots = slots;
+	r->v = rte_malloc("slfw_reap", sizeof(*r->v) * RTE_MAX(slots, 1u), 0);
+	return r->v == NULL ? -ENOMEM : 0;
 }
 
-/* Start a grace period for every deleted flow not yet in one. */
-static void dead_batch(struct sl_fw *fw)
+void fw_reap_fini(struct fw_reap *r)
 {
-	if (fw->n_pending > 0 || fw->n_dead == 0)
+	rte_free(r->v);
+	r->v = NULL;
+}
+
+/* Release the slots of the pending batch once no reader can hold them;
+ * those killed since then wait for the next batch. */
+static void reap_release(struct sl_fw *fw, struct fw_reap *r, bool wait)
+{
+	if (r->n_pending == 0)
 		return;
-	fw->n_pending = fw->n_dead;
+	if (fw->qsbr != NULL && rte_rcu_qsbr_check(fw->qsbr, r->token, wait) != 1)
+		return;
+	r->ops->release(fw, r->v, r->n_pending);
+	memmove(r->v, r->v + r->n_pending, (r->n - r->n_pending) * sizeof(*r->v));
+	r->n -= r->n_pending;
+	r->n_pending = 0;
+}
+
+/* Start a grace period for every killed slot not yet in one. */
+static void reap_batch(struct sl_fw *fw, struct fw_reap *r)
+{
+	if (r->n_pending > 0 || r->n == 0)
+		return;
+	r->n_pending = r->n;
 	if (fw->qsbr != NULL)
-		fw->dead_token = rte_rcu_qsbr_start(fw->qsbr);
+		r->token = rte_rcu_qsbr_start(fw->qsbr);
 }
 
 /*
@@ -145,63 +161,118 @@ static void dead_batch(struct sl_fw *fw)
  * its slot is released after a grace period. A worker may be between its
  * lookup of the flow and its refresh: the CAS on last_seen decides who was
  * first, and a worker that finds CT_SEEN_KILLED re-creates the flow under
- * ct_lock, which covers the unlink, so its add never finds the old key.
- * (Checking, then unlinking, lost such flows: the packet was accepted as
- * part of a flow that was gone, and the reply dropped as new.)
+ * the table's lock, which covers the unlink, so its add never finds the old
+ * key. (Checking, then unlinking, lost such flows: the packet was accepted
+ * as part of a flow that was gone, and the reply dropped as new.)
  */
-static bool entry_kill(struct sl_fw *fw, uint32_t pos, uint64_t seen, bool force)
+bool fw_reap_kill(struct sl_fw *fw, struct fw_reap *r, uint32_t pos, uint64_t seen, bool force)
 {
-	struct fw_ct_entry *e = &fw->ct_entries[pos];
-	bool taken = true;
+	rte_spinlock_t *lock = r->ops->lock(fw);
+	bool taken = false;
 
-	rte_spinlock_lock(&fw->ct_lock);
-	if (force)
-		__atomic_store_n(&e->last_seen, CT_SEEN_KILLED, __ATOMIC_RELAXED);
-	else
-		taken = __atomic_compare_exchange_n(&e->last_seen, &seen, CT_SEEN_KILLED, false,
-			__ATOMIC_RELAXED, __ATOMIC_RELAXED);
-	if (taken) {
-		__atomic_store_n(&e->claim, CT_DEAD, __ATOMIC_RELEASE);
-		rte_hash_del_key(fw->ct, &e->key);
-		fw->dead[fw->n_dead++] = pos;
+	rte_spinlock_lock(lock);
+	uint64_t *last = r->ops->live(fw, pos);
+	if (last != NULL && force) {
+		__atomic_store_n(last, CT_SEEN_KILLED, __ATOMIC_RELAXED);
+		taken = true;
+	} else if (last != NULL) {
+		taken = __atomic_compare_exchange_n(
+			last, &seen, CT_SEEN_KILLED, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 	}
-	rte_spinlock_unlock(&fw->ct_lock);
+	if (taken) {
+		r->ops->unlink(fw, pos);
+		r->v[r->n++] = pos;
+	}
+	rte_spinlock_unlock(lock);
 	return taken;
 }
 
-unsigned sl_fw_ct_sweep(struct sl_fw *fw, uint64_t now, uint32_t budget)
+unsigned fw_reap_sweep(struct sl_fw *fw, struct fw_reap *r, uint64_t now, uint32_t budget)
 {
 	unsigned deleted = 0;
 
-	dead_release(fw, false);
-	budget = RTE_MIN(budget, fw->ct_slots);
+	reap_release(fw, r, false);
+	budget = RTE_MIN(budget, r->slots);
 	for (uint32_t i = 0; i < budget; i++) {
-		uint32_t pos = fw->sweep_cursor;
-		struct fw_ct_entry *e = &fw->ct_entries[pos];
-		fw->sweep_cursor = pos + 1 == fw->ct_slots ? 0 : pos + 1;
-		if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) != CT_LIVE)
+		uint32_t pos = r->cursor;
+		r->cursor = pos + 1 == r->slots ? 0 : pos + 1;
+		uint64_t *last = r->ops->live(fw, pos);
+		if (last == NULL)
 			continue;
-		uint64_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
+		uint64_t seen = __atomic_load_n(last, __ATOMIC_RELAXED);
 		/* a worker's TSC may be ahead of ours: idle time is signed */
-		if ((int64_t)(now - seen) <= (int64_t)fw_ct_timeout(fw, e))
+		if (seen == CT_SEEN_KILLED ||
+			(int64_t)(now - seen) <= (int64_t)r->ops->timeout(fw, pos))
 			continue;
-		deleted += entry_kill(fw, pos, seen, false);
+		deleted += fw_reap_kill(fw, r, pos, seen, false);
 	}
-	fw->ct_expired += deleted;
-	dead_batch(fw);
-	dead_release(fw, false);
-	dead_batch(fw);
+	r->expired += deleted;
+	reap_batch(fw, r);
+	reap_release(fw, r, false);
+	reap_batch(fw, r);
 	return deleted;
+}
+
+void fw_reap_flush(struct sl_fw *fw, struct fw_reap *r)
+{
+	reap_release(fw, r, true);
+	for (uint32_t pos = 0; pos < r->slots; pos++)
+		if (r->ops->live(fw, pos) != NULL)
+			fw_reap_kill(fw, r, pos, 0, true);
+	reap_batch(fw, r);
+	reap_release(fw, r, true);
+}
+
+/* ---- conntrack's side ---- */
+
+static uint64_t *ct_live(struct sl_fw *fw, uint32_t pos)
+{
+	struct fw_ct_entry *e = &fw->ct_entries[pos];
+	return __atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) == CT_LIVE ? &e->last_seen : NULL;
+}
+
+static uint64_t ct_timeout_at(const struct sl_fw *fw, uint32_t pos)
+{
+	return fw_ct_timeout(fw, &fw->ct_entries[pos]);
+}
+
+static void ct_unlink(struct sl_fw *fw, uint32_t pos)
+{
+	struct fw_ct_entry *e = &fw->ct_entries[pos];
+	__atomic_store_n(&e->claim, CT_DEAD, __ATOMIC_RELEASE);
+	rte_hash_del_key(fw->ct, &e->key);
+}
+
+static void ct_release(struct sl_fw *fw, const uint32_t *pos, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		__atomic_store_n(&fw->ct_entries[pos[i]].claim, CT_FREE, __ATOMIC_RELEASE);
+		rte_hash_free_key_with_position(fw->ct, (int32_t)pos[i]);
+	}
+	__atomic_fetch_sub(&fw->ct_count, n, __ATOMIC_RELAXED);
+}
+
+static rte_spinlock_t *ct_lock_of(struct sl_fw *fw)
+{
+	return &fw->ct_lock;
+}
+
+static const struct fw_reap_ops ct_ops = {
+	.live = ct_live,
+	.timeout = ct_timeout_at,
+	.unlink = ct_unlink,
+	.release = ct_release,
+	.lock = ct_lock_of,
+};
+
+unsigned sl_fw_ct_sweep(struct sl_fw *fw, uint64_t now, uint32_t budget)
+{
+	return fw_reap_sweep(fw, &fw->ct_reap, now, budget);
 }
 
 void sl_fw_ct_flush(struct sl_fw *fw)
 {
-	dead_release(fw, true);
-	for (uint32_t pos = 0; pos < fw->ct_slots; pos++)
-		if (__atomic_load_n(&fw->ct_entries[pos].claim, __ATOMIC_ACQUIRE) == CT_LIVE)
-			entry_kill(fw, pos, 0, true);
-	dead_batch(fw);
-	dead_release(fw, true);
+	fw_reap_flush(fw, &fw->ct_reap);
 }
 
 size_t sl_fw_ct_foreach(const struct sl_fw *fw, uint64_t now, uint32_t vrf_id, size_t max,

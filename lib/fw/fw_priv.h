@@ -76,7 +76,22 @@ struct fw_count {
 };
 
 /* The compiled, published state. Read-only once published (counters aside). */
+/* A `leak-nat` pool: FROM's packets into TO leave with a source in it. */
+struct fw_nat_pool {
+	uint32_t from, to; /* VRF ids */
+	uint32_t addr, n_addr; /* first address used (host order) and how many */
+	uint16_t port_lo, n_port; /* ports (ICMP: identifiers) port_lo .. +n_port-1 */
+	struct sl_prefix prefix;
+};
+
 struct sl_fw_set {
+	/* NAT pools and their index by (from, to): open addressing, key
+	 * from << 16 | to, value pool index + 1 (0: empty) */
+	struct fw_nat_pool *pools;
+	uint32_t n_pools;
+	uint32_t *pool_key;
+	uint16_t *pool_ix;
+	uint32_t pool_mask; /* slots - 1 */
 	uint16_t *bind; /* [from * bind_dim + to] */
 	uint32_t bind_dim;
 	uint32_t n_bindings;
@@ -126,10 +141,58 @@ struct fw_ct_entry {
 	struct fw_ct_key key;
 } __rte_cache_aligned;
 
+/* ---- NAT flows ---------------------------------------------------------
+ * Each flow has two keys in one rte_hash: its packets from FROM's host as
+ * they arrive (dir 0: vrf FROM, host → peer) and the replies as they
+ * arrive in TO (dir 1: vrf TO, peer → pool address and port). Hash data:
+ * the entry index. ICMP echo: ports {identifier, 0} out, {0, identifier} in. */
+struct fw_nat_key {
+	uint32_t addr[2]; /* host order: the packet's source, destination */
+	uint16_t port[2];
+	uint16_t vrf;
+	uint8_t proto;
+	uint8_t dir;
+} __rte_aligned(8);
+
+struct fw_nat_entry {
+	uint64_t last_seen; /* TSC; CT_SEEN_KILLED once the sweeper took it */
+	uint64_t created;
+	uint32_t status; /* CT_REPLIED, CT_FIN_*, CT_RST */
+	uint8_t claim; /* CT_FREE..CT_DEAD */
+	struct fw_nat_key out, in; /* in.addr[1], in.port[1]: the pool address and port */
+	int32_t pos[2]; /* hash positions of out and in once unlinked, freed after a grace period */
+} __rte_cache_aligned;
+
+/* ---- expiry, shared by conntrack and NAT (fw_ct.c) ---------------------
+ * The sweeper walks a table's slots from cursor, kills the live entries
+ * idle past their timeout (a CAS of last_seen to CT_SEEN_KILLED decides
+ * against a worker's refresh) and releases killed slots only after a
+ * grace period: v[0..n_pending) are covered by token. */
+struct sl_fw;
+struct fw_reap_ops {
+	/* slot pos's last_seen when it holds a live entry; NULL otherwise */
+	uint64_t *(*live)(struct sl_fw *fw, uint32_t pos);
+	uint64_t (*timeout)(const struct sl_fw *fw, uint32_t pos);
+	/* unlink pos from the table (under the table's lock, taken by kill) */
+	void (*unlink)(struct sl_fw *fw, uint32_t pos);
+	/* give slots pos[0..n) back (their grace period ended) */
+	void (*release)(struct sl_fw *fw, const uint32_t *pos, uint32_t n);
+	rte_spinlock_t *(*lock)(struct sl_fw *fw);
+};
+struct fw_reap {
+	const struct fw_reap_ops *ops;
+	uint32_t slots, cursor;
+	uint32_t *v, n, n_pending;
+	uint64_t token;
+	uint64_t expired, expired_cleared;
+};
+
 /* Per-lcore statistics (each lcore writes its own line). */
 struct fw_lstats {
 	uint64_t checked, classified, accepted, dropped, rejected, unguarded;
 	uint64_t ct_created, ct_hits, ct_related, ct_full;
+	uint64_t nat_out, nat_in, nat_created, nat_exhausted, nat_full, nat_no_flow;
+	uint64_t nat_untranslatable;
 } __rte_cache_aligned;
 
 struct sl_fw {
@@ -150,15 +213,17 @@ struct sl_fw {
 	uint32_t n_lcores;
 	struct fw_lstats *lstats; /* [n_lcores] */
 	struct fw_lstats lstats_cleared;
-	/* sweeper (control thread) */
-	uint32_t sweep_cursor;
-	uint32_t *dead; /* positions deleted, waiting for a grace period */
-	uint32_t n_dead, dead_cap;
-	uint32_t n_pending; /* dead[0..n_pending) are covered by dead_token */
-	uint64_t dead_token;
-	uint64_t ct_expired, ct_expired_cleared;
+	struct fw_reap ct_reap; /* the sweeper (control thread) */
 	uint64_t build_ns;
 	uint32_t acl_gen; /* rte_acl context names must be unique */
+	/* NAT flows (fw_nat.c): created under nat_lock, read lock-free */
+	struct rte_hash *nat;
+	struct fw_nat_entry *nat_entries; /* [nat_max] */
+	uint32_t nat_max;
+	uint32_t *nat_free; /* free entry indexes (a stack, under nat_lock) */
+	uint32_t n_nat_free;
+	rte_spinlock_t nat_lock;
+	struct fw_reap nat_reap;
 };
 
 enum fw_tmo {
@@ -175,6 +240,20 @@ enum fw_tmo {
 int fw_ct_init(struct sl_fw *fw, const struct sl_fw_config *cfg);
 void fw_ct_fini(struct sl_fw *fw);
 uint64_t fw_ct_timeout(const struct sl_fw *fw, const struct fw_ct_entry *e);
+uint64_t fw_tmo_of(const struct sl_fw *fw, uint8_t proto, uint32_t st);
+/* The reaper r of a table of slots slots; 0 or -ENOMEM. */
+int fw_reap_init(struct fw_reap *r, const struct fw_reap_ops *ops, uint32_t slots);
+void fw_reap_fini(struct fw_reap *r);
+/* Kill slot pos if its last_seen is still seen (any, when force). */
+bool fw_reap_kill(struct sl_fw *fw, struct fw_reap *r, uint32_t pos, uint64_t seen, bool force);
+unsigned fw_reap_sweep(struct sl_fw *fw, struct fw_reap *r, uint64_t now, uint32_t budget);
+void fw_reap_flush(struct sl_fw *fw, struct fw_reap *r);
+
+/* fw_nat.c */
+int fw_nat_init(struct sl_fw *fw, const struct sl_fw_config *cfg);
+void fw_nat_fini(struct sl_fw *fw);
+/* The pools of spec into s (sl_fw_build); 0 or -ENOMEM. */
+int fw_nat_build(struct sl_fw_set *s, const struct sl_fw_spec *spec);
 const char *fw_ct_state_name(const struct fw_ct_entry *e);
 
 /* fw_core.c */

@@ -102,6 +102,7 @@ struct sl_fw_timeouts {
 
 struct sl_fw_config {
 	uint32_t ct_max; /* tracked flows at most; 0: 65536 */
+	uint32_t nat_max; /* NAT flows at most; 0: 65536 */
 	uint32_t n_lcores; /* workers' lcore ids are < n_lcores; 0: RTE_MAX_LCORE */
 	uint64_t tsc_hz; /* units of `now`; 0: rte_get_tsc_hz() */
 	int socket_id; /* SOCKET_ID_ANY allowed */
@@ -168,6 +169,62 @@ void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uin
 void sl_fw_leak_filter(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
 	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny);
 
+/* ---- source NAT at leak points (fw_nat.c) -------------------------------
+ *
+ * `vrf name FROM leak-nat to TO source translation address POOL` (spec
+ * nats). A packet leaving FROM into TO that the firewall accepted gets a
+ * source address and port from POOL (TCP, UDP; an ICMP echo request gets an
+ * identifier), one per flow (endpoint-dependent: a pair is reused towards
+ * other peers); a packet arriving in TO for a POOL address (routed there by
+ * the pool's route, a redirect into FROM) is a reply: the flow gives back
+ * the host's address and port, before the lookup in FROM; so are ICMP errors
+ * quoting a translated packet (outer destination, inner source, their
+ * checksums). What cannot be translated leaving (other protocols,
+ * fragments, ICMP other than echo) is dropped (nat_untranslatable); an
+ * arrival for the pool with no flow is dropped (nat_no_flow). A new flow
+ * tries up to 64 (address, port) pairs (ports 1024-65535; a pool of 4
+ * addresses or more leaves out its first and last) from a hash of it:
+ * none free is nat_pool_exhausted, the flow dropped, the others untouched;
+ * a full table (nat_max) nat_full. Flows expire as conntrack's do.
+ * Checksums: incremental (RFC 1624), IPv4 header and L4 (a UDP checksum
+ * of 0 stays 0). Concurrency: as conntrack (above).
+ */
+
+/*
+ * Rewrite the source (dst false) or destination address of the IPv4 packet
+ * ip (len bytes available) and its TCP/UDP port or ICMP echo identifier,
+ * keeping the header and L4 checksums true. 0, or -EINVAL: not a packet
+ * with such a field (another protocol, a fragment, a short header).
+ */
+int sl_fw_nat_rewrite(uint8_t *ip, uint32_t len, bool dst, uint32_t addr, uint16_t port);
+
+/*
+ * Datapath, as sl_fw_check_burst: packets l3[0..n) (n <= SL_FW_BURST,
+ * l3_len bytes available each). out: leaving from_vrf[i] into to_vrf[i],
+ * deny[i] 0 (accepted by the firewall; others are skipped): translated, or
+ * deny[i] = SL_FW_DROP. in: arriving in in_vrf[i], redirected into
+ * target_vrf[i]: those for a pool of target → in are translated back or
+ * get deny[i] = SL_FW_DROP; deny[] is written for every packet.
+ */
+void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
+	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
+	uint8_t *deny);
+void sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
+	const uint16_t *l3_len, const uint32_t *in_vrf, const uint32_t *target_vrf, uint16_t n,
+	uint8_t *deny);
+/* Adapters with the shape of lib/dp's NAT hooks (ctx: the struct sl_fw). */
+void sl_fw_nat_out(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const uint32_t *from_vrf,
+	const uint32_t *to_vrf, uint16_t n, uint8_t *deny);
+void sl_fw_nat_in(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const uint32_t *in_vrf,
+	const uint32_t *target_vrf, uint16_t n, uint8_t *deny);
+
+/* Expire idle NAT flows, as sl_fw_ct_sweep; flush: every one. */
+unsigned sl_fw_nat_sweep(struct sl_fw *fw, uint64_t now, uint32_t budget);
+void sl_fw_nat_flush(struct sl_fw *fw);
+/* Each NAT flow (vrf_id: with a side in it; UINT32_MAX: all), at most max. */
+size_t sl_fw_nat_foreach(const struct sl_fw *fw, uint64_t now, uint32_t vrf_id, size_t max,
+	int (*cb)(const struct sl_fw_nat_flow *flow, void *ctx), void *ctx);
+
 /* ---- slow path --------------------------------------------------------- */
 
 /*
@@ -190,6 +247,14 @@ struct sl_fw_stats {
 	uint64_t ct_expired; /* deleted by the sweeper */
 	uint32_t ct_entries, ct_max;
 	uint32_t rulesets, rules, acl_rules, bindings; /* of the published set */
+	uint32_t nat_pools; /* leak-nat directions of the published set */
+	uint64_t nat_out, nat_in; /* packets translated leaving, and back */
+	uint64_t nat_created, nat_expired;
+	uint64_t nat_exhausted; /* new flows dropped: no free pair (nat_pool_exhausted) */
+	uint64_t nat_full; /* new flows dropped: nat_max flows */
+	uint64_t nat_no_flow; /* arrivals for a pool address without a flow, dropped */
+	uint64_t nat_untranslatable; /* leaving without a port to translate, dropped */
+	uint32_t nat_entries, nat_max;
 	uint64_t build_ns; /* duration of the last sl_fw_build */
 };
 void sl_fw_stats_get(const struct sl_fw *fw, struct sl_fw_stats *st);

@@ -215,6 +215,12 @@ struct sl_rib {
 	size_t cap_watch;
 	/* work queue */
 	struct rib_entry *dirty_head, *dirty_tail;
+	/* NAT pools (sl_rib_nat_set): the inputs, to replace a VRF's whole */
+	struct rib_nat {
+		name_id from, to;
+		struct sl_prefix pool;
+	} * nats;
+	size_t n_nats, cap_nats;
 	/* collisions, kept sorted */
 	struct sl_rib_collision *collisions;
 	size_t n_collisions, cap_collisions;

@@ -104,7 +104,8 @@ void sl_rib_proto_foreach(const struct sl_rib *rib,
 			uint8_t seen = 0; /* one call per source of the entry */
 			for (size_t k = 0; e && k < e->n_statics; k++) {
 				uint8_t src = rib_cfg_source(&rib_entry_statics(e)[k]);
-				if (src == 0 || (seen & (1u << (src & 7))))
+				/* 0: configuration; NAT pools are the configuration's too */
+				if (src == 0 || src == SL_SRC_NAT || (seen & (1u << (src & 7))))
 					continue;
 				seen |= (uint8_t)(1u << (src & 7));
 				cb(vrf->table, (struct sl_prefix){e->addr, e->len},
@@ -354,6 +355,7 @@ static const char *const src_name[SL_SRC__COUNT] = {
 	[SL_SRC_VRF_IMPORT] = "vrf-import",
 	[SL_SRC_BGP] = "bgp",
 	[SL_SRC_OSPF] = "ospf",
+	[SL_SRC_NAT] = "nat",
 };
 
 const char *sl_rt_source_name(enum sl_rt_source s)

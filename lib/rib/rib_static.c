@@ -407,6 +407,12 @@ size_t rib_static_cands(struct sl_rib *rib, struct rib_vrf *vrf, struct rib_entr
 			if (leak)
 				c->origin_nh = c->nh;
 			break;
+		case SL_STATIC_NAT: /* the flow table finds the host in FROM */
+			c->nh.type = SL_NH_VRF;
+			c->nh.vrf = s->vrf;
+			c->origin_nh.type = SL_NH_LOCAL;
+			c->active = target != NULL;
+			break;
 		}
 		if (leak && rib_connected_covering(rib, vrf, p, &conn)) {
 			/* would capture part of a local subnet: refused */
@@ -444,6 +450,10 @@ static int cfg_from_nh(struct sl_rib *rib, const struct rib_vrf *vrf, const stru
 			return -ENOMEM;
 		break;
 	case SL_STATIC_BLACKHOLE:
+		break;
+	case SL_STATIC_NAT:
+		if (out->vrf == 0)
+			return -EINVAL;
 		break;
 	default:
 		return -EINVAL;
@@ -523,4 +533,61 @@ int sl_rib_proto_set(struct sl_rib *rib, const char *vrf_name, struct sl_prefix 
 		if (nhs[i].vrf[0] != '\0' && strcmp(nhs[i].vrf, vrf_name ? vrf_name : "") != 0)
 			return -EINVAL; /* leaking is the leak engine's, not the daemon's */
 	return cfg_replace(rib, vrf_name, prefix, (uint8_t)source, nhs, n);
+}
+
+static int nat_add(struct sl_rib *rib, name_id from, name_id to, struct sl_prefix pool)
+{
+	if (rib->n_nats == rib->cap_nats) {
+		size_t cap = rib->cap_nats ? rib->cap_nats * 2 : 8;
+		void *v = realloc(rib->nats, cap * sizeof(*rib->nats));
+		if (v == NULL)
+			return -ENOMEM;
+		rib->nats = v;
+		rib->cap_nats = cap;
+	}
+	rib->nats[rib->n_nats++] = (struct rib_nat){from, to, pool};
+	return 0;
+}
+
+int sl_rib_nat_set(struct sl_rib *rib, const char *from, const struct sl_rib_nat *nats, size_t n)
+{
+	if (rib == NULL || from == NULL || (n && nats == NULL))
+		return -EINVAL;
+	if (rib_vrf_by_name(rib, from) == NULL)
+		return -ENOENT;
+	for (size_t i = 0; i < n; i++) {
+		if (rib_vrf_by_name(rib, nats[i].to) == NULL)
+			return -ENOENT;
+		if (strcmp(nats[i].to, from) == 0 || nats[i].pool.len > 32 ||
+			(nats[i].pool.addr & ~sl_mask(nats[i].pool.len)) != 0)
+			return -EINVAL;
+	}
+	name_id fid = rib_name_intern(rib, from);
+	if (fid == RIB_NAME_NOMEM)
+		return -ENOMEM;
+	int rc = 0;
+	size_t k = 0;
+	for (size_t i = 0; i < rib->n_nats; i++) {
+		struct rib_nat *x = &rib->nats[i];
+		if (x->from != fid) {
+			rib->nats[k++] = *x;
+			continue;
+		}
+		/* its TO may be gone already (deleted in the same commit) */
+		int r = cfg_replace(rib, rib_name(rib, x->to), x->pool, SL_SRC_NAT, NULL, 0);
+		if (r < 0 && r != -ENOENT && rc == 0)
+			rc = r;
+	}
+	rib->n_nats = k;
+	for (size_t i = 0; i < n; i++) {
+		struct sl_static_nh nh = {.type = SL_STATIC_NAT, .distance = 1};
+		snprintf(nh.vrf, sizeof(nh.vrf), "%s", from);
+		name_id tid = rib_name_intern(rib, nats[i].to);
+		int r = tid == RIB_NAME_NOMEM ? -ENOMEM : nat_add(rib, fid, tid, nats[i].pool);
+		if (r == 0)
+			r = cfg_replace(rib, nats[i].to, nats[i].pool, SL_SRC_NAT, &nh, 1);
+		if (r < 0 && rc == 0)
+			rc = r;
+	}
+	return rc;
 }

@@ -110,6 +110,7 @@ void sl_rib_free(struct sl_rib *rib)
 	free(rib->name_index);
 	free(rib->name_vrf);
 	free(rib->collisions);
+	free(rib->nats);
 	sl_rib_changes_clear(rib);
 	free(rib->log);
 	free(rib->scratch);

@@ -60,9 +60,11 @@ enum sl_rt_source {
 	SL_SRC_VRF_IMPORT, /* B: imported with `import vrf NAME` */
 	SL_SRC_BGP, /* B: selected by FRR's BGP, received through FPM */
 	SL_SRC_OSPF, /* O: selected by FRR's OSPF, received through FPM */
+	SL_SRC_NAT, /* N: the pool of a `leak-nat` (sl_rib_nat_set), a redirect into its VRF */
 	SL_SRC__COUNT
 };
-/* "connected", "local", "static", "static-leak", "vpn-import", "vrf-import", "bgp", "ospf";
+/* "connected", "local", "static", "static-leak", "vpn-import", "vrf-import", "bgp", "ospf",
+ * "nat";
  * "unknown" out of range. */
 const char *sl_rt_source_name(enum sl_rt_source s);
 
@@ -113,6 +115,7 @@ enum sl_static_type {
 	SL_STATIC_GATEWAY, /* next-hop A [vrf V] */
 	SL_STATIC_INTERFACE, /* interface IFACE [vrf V] */
 	SL_STATIC_BLACKHOLE, /* blackhole */
+	SL_STATIC_NAT, /* sl_rib_nat_set only: a NAT pool, forwarded back into vrf */
 };
 
 struct sl_static_nh {
@@ -187,6 +190,24 @@ int sl_rib_vrf_bgp_set(struct sl_rib *rib, const char *vrf, const struct sl_rib_
  * leak that uses it, directly or through a route-map. */
 int sl_rib_plist_set(struct sl_rib *rib, const char *name, const struct sl_plist *pl);
 int sl_rib_rmap_set(struct sl_rib *rib, const char *name, const struct sl_rmap *rm);
+
+/*
+ * Source NAT at a leak point: `vrf name FROM leak-nat to TO source
+ * translation address POOL`. The packets FROM forwards into TO leave with a
+ * source from POOL (lib/fw translates them), so TO needs no route back to
+ * FROM's (possibly overlapping) prefixes: POOL becomes a route of TO by
+ * itself (source SL_SRC_NAT, distance 1, a redirect into FROM, where the
+ * flow table turns a reply back to its host), never exported, refused as a
+ * collision like a leak when it lies in a connected prefix of TO.
+ * Replaces every pool of FROM by nats[0..n) (n = 0: none). -ENOENT unknown
+ * FROM or TO, -EINVAL a pool with host bits or FROM itself as TO.
+ */
+#define SL_RIB_NAT_MAX 64 /* leak-nat lines of one VRF */
+struct sl_rib_nat {
+	char to[SL_NAME_MAX];
+	struct sl_prefix pool;
+};
+int sl_rib_nat_set(struct sl_rib *rib, const char *from, const struct sl_rib_nat *nats, size_t n);
 
 /* ---- collisions (the guide's overlapping-addresses problem) --------- */
 

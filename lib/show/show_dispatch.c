@@ -98,6 +98,8 @@ char show_source_code(enum sl_rt_source s)
 		return 'B';
 	case SL_SRC_OSPF:
 		return 'O';
+	case SL_SRC_NAT:
+		return 'N';
 	default:
 		return '?';
 	}

@@ -72,7 +72,10 @@ static json_t *result_json(const struct sl_intent_result *res)
 		json_object_set_new(o, "forwardOk", json_boolean(res->forward_ok));
 		json_t *ret = json_pack("{s:b, s:I, s:I}", "ok", res->has_return, "connected",
 			(json_int_t)res->n_connected, "returning", (json_int_t)res->n_returning);
-		if (res->has_return) {
+		if (res->ret_nat) {
+			json_object_set_new(
+				ret, "nat", json_string(sl_prefix_fmt(res->ret_pool, p)));
+		} else if (res->has_return) {
 			json_object_set_new(
 				ret, "source", json_string(sl_prefix_fmt(res->ret_source, p)));
 			json_object_set_new(ret, "way", way_json(&res->ret_way));
@@ -123,7 +126,12 @@ static void result_text(FILE *o, const struct sl_intent_result *res)
 		sl_intent_way_text(&res->way, way, sizeof(way));
 		fprintf(o, "  forward: %s\n", way);
 		way_lines(o, &res->way, "  ");
-		if (res->has_return) {
+		if (res->ret_nat) {
+			fprintf(o,
+				"  return path: by NAT (%s's sources leave as %s, which %s routes "
+				"back)\n",
+				it->from, sl_prefix_fmt(res->ret_pool, p), it->to);
+		} else if (res->has_return) {
 			sl_intent_way_text(&res->ret_way, way, sizeof(way));
 			fprintf(o, "  return path: %zu of %zu connected subnet%s of %s; %s: %s\n",
 				res->n_returning, res->n_connected,

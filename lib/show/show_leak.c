@@ -77,6 +77,34 @@ static size_t group_count(const struct show_by_vrf *g, uint32_t id)
 	return g->first[id + 1] - g->first[id];
 }
 
+/* The NAT pools a VRF routes back (`leak-nat` of another VRF into it): not
+ * leaks it received, but what its hosts' replies to a NATed customer take. */
+struct nat_pools {
+	struct show_ctx *ctx;
+	json_t *arr; /* NULL: text */
+	bool titled;
+};
+
+static int nat_pool_cb(const struct sl_route *rt, void *arg)
+{
+	struct nat_pools *n = arg;
+	char p[SL_PREFIX_STR];
+	if (rt->source != SL_SRC_NAT)
+		return 0;
+	sl_prefix_fmt(rt->prefix, p);
+	if (n->arr != NULL) {
+		json_array_append_new(n->arr, json_pack("{s:s, s:s, s:b}", "pool", p, "from",
+						      rt->origin_vrf, "selected", rt->selected));
+		return 0;
+	}
+	if (!n->titled)
+		fprintf(n->ctx->out, "  NAT pools (leak-nat; replies return by the flow table):\n");
+	n->titled = true;
+	fprintf(n->ctx->out, "    %-18s sources of %s%s\n", p, rt->origin_vrf,
+		rt->selected ? "" : " (not selected)");
+	return 0;
+}
+
 /*
  * Addresses a VRF drops as leak loops: a leaked route sends the lookup into
  * the exporting VRF, and there the address hits another leaked route (the
@@ -149,6 +177,8 @@ static void vrf_text(struct show_ctx *ctx, const char *vrf, uint32_t id,
 	}
 	if (n_recv > 0)
 		loops_text(ctx, vrf, "  ", NULL);
+	struct nat_pools n = {.ctx = ctx};
+	sl_rib_route_foreach(ctx->rib, vrf, nat_pool_cb, &n);
 }
 
 static json_t *received_json(const struct sl_leak *l)
@@ -204,13 +234,15 @@ static json_t *vrf_json(struct show_ctx *ctx, const char *vrf, uint32_t id,
 	const struct sl_leak_audit *a, const struct leak_index *x)
 {
 	json_t *recv = json_array(), *ref = json_array();
+	struct nat_pools n = {.ctx = ctx, .arr = json_array()};
+	sl_rib_route_foreach(ctx->rib, vrf, nat_pool_cb, &n);
 	for (size_t k = x->recv.first[id]; k < x->recv.first[id + 1]; k++)
 		json_array_append_new(recv, received_json(&a->received[x->recv.order[k]]));
 	for (size_t k = x->ref.first[id]; k < x->ref.first[id + 1]; k++)
 		json_array_append_new(ref, refused_json(&a->refused[x->ref.order[k]]));
 	json_t *loops = group_count(&x->recv, id) > 0 ? loops_json(ctx, vrf) : json_array();
-	return json_pack("{s:s, s:o, s:o, s:o}", "name", vrf, "received", recv, "refused", ref,
-		"leakLoops", loops);
+	return json_pack("{s:s, s:o, s:o, s:o, s:o}", "name", vrf, "received", recv, "refused", ref,
+		"leakLoops", loops, "natPools", n.arr);
 }
 
 struct vrf_walk {
@@ -301,6 +333,8 @@ static const char *return_key(enum sl_return_path r)
 		return "partial";
 	case SL_RETURN_NONE:
 		return "none";
+	case SL_RETURN_NAT:
+		return "nat";
 	default:
 		return "n/a";
 	}
@@ -316,6 +350,9 @@ static void cell_code(const struct sl_leak_reach *c, char *buf, size_t len)
 			break;
 		case SL_RETURN_PARTIAL:
 			reach = "p";
+			break;
+		case SL_RETURN_NAT:
+			reach = "N";
 			break;
 		default:
 			reach = "r";
@@ -355,6 +392,7 @@ static void matrix_text(struct show_ctx *ctx, const struct sl_leak_matrix *m)
 	fprintf(ctx->out, "Leak matrix: can FROM (row) reach TO (column) through a leaked route?\n"
 			  "  R reaches, with a return path   p reaches, partial return path\n"
 			  "  r reaches, no return path       - no leak     . same VRF\n"
+			  "  N reaches, sources translated (leak-nat): returns by the flow table\n"
 			  "  +fw the FROM->TO leak point is guarded by a firewall ruleset\n\n");
 	fprintf(ctx->out, "%-*s", (int)w + 2, "FROM \\ TO");
 	for (size_t y = 0; y < m->n_vrfs; y++)
@@ -392,6 +430,13 @@ static void matrix_text(struct show_ctx *ctx, const struct sl_leak_matrix *m)
 						"  return path: yes (%s routes every connected "
 						"prefix of %s back into it)\n",
 						m->vrfs[y], m->vrfs[x]);
+					break;
+				case SL_RETURN_NAT:
+					fprintf(ctx->out,
+						"  return path: by NAT (sources leave as %s, which "
+						"%s routes back; replies return by the flow "
+						"table)\n",
+						sl_prefix_fmt(c->nat_pool, p), m->vrfs[y]);
 					break;
 				case SL_RETURN_NA:
 					fprintf(ctx->out,
@@ -453,11 +498,14 @@ static json_t *matrix_json(struct show_ctx *ctx, const struct sl_leak_matrix *m)
 				json_decref(fw);
 				fw = json_pack("{s:s, s:b}", "ruleset", c->firewall, "enforced", 0);
 			}
+			json_t *nat =
+				c->nat ? json_pack("{s:s}", "pool", sl_prefix_fmt(c->nat_pool, p))
+				       : json_null();
 			json_array_append_new(leaks,
-				json_pack("{s:s, s:s, s:b, s:o, s:s, s:o, s:o}", "from", m->vrfs[x],
-					"to", m->vrfs[y], "reaches", c->n_prefixes > 0, "prefixes",
-					pfx, "returnPath", return_key(c->ret), "returnGaps", gaps,
-					"firewall", fw));
+				json_pack("{s:s, s:s, s:b, s:o, s:s, s:o, s:o, s:o}", "from",
+					m->vrfs[x], "to", m->vrfs[y], "reaches", c->n_prefixes > 0,
+					"prefixes", pfx, "returnPath", return_key(c->ret),
+					"returnGaps", gaps, "firewall", fw, "nat", nat));
 		}
 	}
 	json_t *loops = json_object();

@@ -9,7 +9,7 @@
 
 static const char legend[] =
 	"Codes: C - connected, L - local, S - static, B - BGP (FRR, or route-target / vrf "
-	"import), O - OSPF,\n"
+	"import), O - OSPF, N - NAT pool (leak-nat),\n"
 	"       > - selected route, * - FIB route, i - inactive (next hop unresolved)\n"
 	"       (vrf X) - leaked: forwarding continues in VRF X\n";
 
@@ -74,7 +74,9 @@ static void route_line(struct show_ctx *ctx, const struct sl_route *rt)
 	struct origin_paths op;
 	size_t n_op = rt->selected ? origin_paths_of(ctx, rt, &op) : 0;
 
-	if (leaked)
+	if (rt->source == SL_SRC_NAT)
+		snprintf(nh, sizeof(nh), "source nat pool");
+	else if (leaked)
 		show_nh_text(ctx->rib, n_op ? &op.nh[0] : &rt->origin_nh, nh, sizeof(nh));
 	else
 		show_nh_text(ctx->rib, &rt->nh, nh, sizeof(nh));

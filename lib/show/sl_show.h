@@ -33,6 +33,9 @@ struct sl_show_fw_summary {
 	uint64_t classified, accepted, dropped, rejected, unguarded;
 	uint64_t ct_entries, ct_max, ct_full, ct_created, ct_expired;
 	uint64_t build_ns;
+	/* source NAT (leak-nat): see lib/fw's struct sl_fw_stats */
+	uint64_t nat_entries, nat_max, nat_out, nat_in, nat_created, nat_expired;
+	uint64_t nat_exhausted, nat_full, nat_no_flow, nat_untranslatable;
 };
 struct sl_show_fw_live {
 	void *ctx;
@@ -49,6 +52,9 @@ struct sl_show_fw_live {
 	 * max of them; cb returns non-zero to stop. */
 	void (*ct_foreach)(void *ctx, uint32_t vrf_id, size_t max,
 		int (*cb)(const struct sl_fw_ct_flow *flow, void *cb_ctx), void *cb_ctx);
+	/* The same for the NAT flows (leak-nat); NULL: none. */
+	void (*nat_foreach)(void *ctx, uint32_t vrf_id, size_t max,
+		int (*cb)(const struct sl_fw_nat_flow *flow, void *cb_ctx), void *cb_ctx);
 };
 
 /*
@@ -67,6 +73,14 @@ int sl_show_firewall(const struct sl_router *r, const struct sl_show_fw_live *li
  */
 #define SL_SHOW_CT_MAX 1000
 int sl_show_conntrack(const struct sl_router *r, const struct sl_show_fw_live *live, int argc,
+	char **argv, bool json, FILE *out, FILE *err);
+
+/*
+ * `show nat translations [vrf NAME]`, argv being the words after "nat": the
+ * first SL_SHOW_CT_MAX NAT flows (live->nat_foreach: host, pool address and
+ * port, peer) and the counters (live->summary). Errors as sl_show_conntrack.
+ */
+int sl_show_nat(const struct sl_router *r, const struct sl_show_fw_live *live, int argc,
 	char **argv, bool json, FILE *out, FILE *err);
 
 /*

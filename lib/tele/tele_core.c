@@ -198,6 +198,7 @@ const char *tele_source_name(enum sl_rt_source s)
 		[SL_SRC_VRF_IMPORT] = "vrf_import",
 		[SL_SRC_BGP] = "bgp",
 		[SL_SRC_OSPF] = "ospf",
+		[SL_SRC_NAT] = "nat",
 	};
 	return (unsigned)s < SL_SRC__COUNT ? names[s] : "unknown";
 }

@@ -41,6 +41,17 @@ static int fw_stats(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], un
 	rte_tel_data_add_dict_u64(d, "rulesets", st.rulesets);
 	rte_tel_data_add_dict_u64(d, "rules", st.rules);
 	rte_tel_data_add_dict_u64(d, "build_ns", st.build_ns);
+	/* source NAT (leak-nat) */
+	rte_tel_data_add_dict_u64(d, "nat_out", st.nat_out);
+	rte_tel_data_add_dict_u64(d, "nat_in", st.nat_in);
+	rte_tel_data_add_dict_u64(d, "nat_created", st.nat_created);
+	rte_tel_data_add_dict_u64(d, "nat_expired", st.nat_expired);
+	rte_tel_data_add_dict_u64(d, "nat_pool_exhausted", st.nat_exhausted);
+	rte_tel_data_add_dict_u64(d, "nat_full", st.nat_full);
+	rte_tel_data_add_dict_u64(d, "nat_no_flow", st.nat_no_flow);
+	rte_tel_data_add_dict_u64(d, "nat_untranslatable", st.nat_untranslatable);
+	rte_tel_data_add_dict_u64(d, "nat_entries", st.nat_entries);
+	rte_tel_data_add_dict_u64(d, "nat_max", st.nat_max);
 	const struct sl_rib *rib = sl_router_rib_const(src->router);
 	size_t n = 0;
 	for (size_t i = 0; i < c->n_dirs && n < SL_TELE_STATS_MAX; i++) {

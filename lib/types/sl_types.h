@@ -221,11 +221,21 @@ struct sl_fw_binding_spec {
 	size_t ruleset; /* index in rulesets */
 };
 
+/* `vrf name FROM leak-nat to TO source translation address POOL` */
+struct sl_fw_nat_spec {
+	char from[SL_NAME_MAX], to[SL_NAME_MAX];
+	uint32_t from_vrf, to_vrf; /* VRF ids */
+	struct sl_prefix pool;
+	uint16_t port_lo, port_hi; /* `port LO-HI`; 0, 0: lib/fw's default, 1024-65535 */
+};
+
 struct sl_fw_spec {
 	struct sl_fw_ruleset_spec *rulesets;
 	size_t n_rulesets;
 	struct sl_fw_binding_spec *bindings; /* by FROM, then TO (canonical order) */
 	size_t n_bindings;
+	struct sl_fw_nat_spec *nats; /* by FROM, then TO */
+	size_t n_nats;
 };
 
 void sl_fw_spec_free(struct sl_fw_spec *spec);
@@ -239,6 +249,19 @@ struct sl_fw_ct_flow {
 	uint16_t port[2]; /* ICMP queries: the identifier on both sides */
 	bool replied;
 	const char *state; /* "SYN_SENT", "ESTABLISHED", "CLOSING", "UNREPLIED", "REPLIED" */
+	uint32_t age_s, expires_s;
+};
+
+/* A flow lib/fw translates at a NATed leak point (`show nat translations`):
+ * the host's side in the customer VRF (vrf[0], addr/port[0]), the pool
+ * address and port it leaves with (in TO), and the peer in TO (vrf[1],
+ * addr/port[1]). */
+struct sl_fw_nat_flow {
+	uint8_t proto;
+	uint32_t vrf[2]; /* [0] the translated VRF (FROM), [1] TO */
+	uint32_t addr[2], nat_addr; /* host order: addr[0] the host, [1] the peer */
+	uint16_t port[2], nat_port; /* ICMP: the echo identifier */
+	bool replied;
 	uint32_t age_s, expires_s;
 };
 

@@ -12,6 +12,7 @@ void sl_fw_spec_free(struct sl_fw_spec *spec)
 		free(spec->rulesets[i].rules);
 	free(spec->rulesets);
 	free(spec->bindings);
+	free(spec->nats);
 	free(spec);
 }
 

@@ -57,6 +57,8 @@ static void test_kinds_and_keys(void **state)
 		{"set vrf name A leak-firewall to B name RS", SL_CHG_VRF_LEAK_FIREWALL, "A", NULL,
 			NULL},
 		{"set vrf name A ip answer-across-leaks", SL_CHG_VRF_IP, "A", NULL, NULL},
+		{"set vrf name A leak-nat to B source translation address 100.64.0.0/24",
+			SL_CHG_VRF_LEAK_NAT, "A", NULL, NULL},
 		{"set vrf name A protocols bgp system-as 65000", SL_CHG_VRF_BGP, "A", NULL, NULL},
 		{"set vrf name A protocols static route 10.7.0.0/16 blackhole", SL_CHG_STATIC_ROUTE,
 			"A", NULL, "10.7.0.0/16"},

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# dts: source NAT at a leak point (dts/configs/nat-overlap.conf). CUSTOMER-A and
+# CUSTOMER-B both number their host 10.0.0.10/24; both reach the DNS host's UDP
+# and TCP services in SHARED at the same time, from the same source port; SHARED
+# sees two different pool sources (A's from 100.64.1.0/24, B's 100.64.2.1), and
+# each answer reaches the customer that asked; SHARED routes only the pools; the
+# customers cannot reach each other, and SHARED cannot open a flow into a
+# customer through its pool (nat_no_flow); an ICMP port unreachable from SHARED
+# finds its way back to the host; B's pool of 4 ports runs out towards one peer
+# (nat_pool_exhausted) while its flows go on; `show nat translations`, `show
+# ip route`, `show leak matrix` tell what happens.
+. "$(dirname "$0")/dts-lib.sh"
+dts_init nat
+PY=/usr/bin/python3
+PEER="$DTS_DIR/nat_peer.py"
+FWPEER="$DTS_DIR/fw_peer.py"
+DNS=10.100.0.10
+# both customers' hosts are 10.0.0.10 behind 10.0.0.1
+for h in a b; do
+	TOPO_ADDR[$h]=10.0.0.10
+	TOPO_IFADDR[$h]=10.0.0.10/24
+	TOPO_GW[$h]=10.0.0.1
+done
+dts_start "$DTS_DIR/configs/nat-overlap.conf"
+
+SERVERS=()
+nat_cleanup() {
+	local rc=$?
+	[ ${#SERVERS[@]} -gt 0 ] && kill "${SERVERS[@]}" 2>/dev/null
+	(exit $rc)
+	dts_cleanup
+}
+trap nat_cleanup EXIT
+ip netns exec "$(topo_ns dns)" "$PY" "$PEER" serve-udp "$DNS" 53 "$TOPO_RUN/udp.log" &
+SERVERS+=($!)
+ip netns exec "$(topo_ns dns)" "$PY" "$PEER" serve-tcp "$DNS" 8080 "$TOPO_RUN/tcp.log" &
+SERVERS+=($!)
+for f in udp tcp; do
+	for _ in $(seq 50); do [ -e "$TOPO_RUN/$f.log" ] && break; sleep 0.1; done
+done
+natjson() { topo_ctl --json show nat translations; }
+jget() { "$PY" -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+counter() { natjson | jget "d['counters']['$1']"; }
+
+check "SHARED routes A's pool back into CUSTOMER-A, by itself" output_matches \
+	"^N>\* 100\.64\.1\.0/24 .*\(vrf CUSTOMER-A\)" topo_ctl show ip route vrf SHARED
+check "SHARED has no route for the customers' 10.0.0.0/24" dts_not output_matches \
+	"10\.0\.0\.0/24" topo_ctl show ip route vrf SHARED
+check "show leak vrf SHARED: the NAT pools it routes back" output_matches \
+	"100\.64\.1\.0/24 +sources of CUSTOMER-A" topo_ctl show leak vrf SHARED
+check "show leak matrix: the NATed leak has its return path by construction" output_matches \
+	"return path: by NAT \(sources leave as 100\.64\.2\.1/32" topo_ctl show leak matrix
+
+# 1. both customers at once, same host address, same source port
+topo_in a "$PY" "$PEER" udp "$DNS" 53 40053 A 5 >"$TOPO_RUN/a.udp" 2>&1 &
+pa=$!
+topo_in b "$PY" "$PEER" udp "$DNS" 53 40053 B 5 >"$TOPO_RUN/b.udp" 2>&1 &
+pb=$!
+wait "$pa"
+ra=$?
+wait "$pb"
+rb=$?
+check "UDP: CUSTOMER-A's 5 queries are each answered (to A)" test "$ra" = 0
+check "UDP: CUSTOMER-B's 5 queries, sent at the same time, each answered (to B)" test "$rb" = 0
+check "UDP: the DNS host saw A's queries from 100.64.1.0/24 (not 10.0.0.10)" \
+	test "$(grep -c '^100\.64\.1\.' "$TOPO_RUN/udp.log")" = 5
+check "UDP: ... and B's from 100.64.2.1, one source port each" \
+	test "$(grep '^100\.64\.2\.1:' "$TOPO_RUN/udp.log" | sort -u | wc -l)" = 1 -a \
+	"$(grep -c '^100\.64\.2\.1:2000[0-3]$' "$TOPO_RUN/udp.log")" = 5
+check "UDP: nothing arrived from a customer's own address" dts_not grep -q '^10\.0\.0\.' \
+	"$TOPO_RUN/udp.log"
+topo_in a "$PY" "$PEER" tcp "$DNS" 8080 45000 tokA >"$TOPO_RUN/a.tcp" 2>&1 &
+pa=$!
+topo_in b "$PY" "$PEER" tcp "$DNS" 8080 45000 tokB >"$TOPO_RUN/b.tcp" 2>&1 &
+pb=$!
+wait "$pa"
+ra=$?
+wait "$pb"
+rb=$?
+check "TCP: CUSTOMER-A's connection gets A's answer ($(cat "$TOPO_RUN/a.tcp"))" test "$ra" = 0
+check "TCP: CUSTOMER-B's, at the same time from the same port, gets B's ($(cat "$TOPO_RUN/b.tcp"))" \
+	test "$rb" = 0
+check "TCP: the DNS host saw two sources, one per pool" test \
+	"$(grep -cE '^(100\.64\.1\.[0-9]+|100\.64\.2\.1):' "$TOPO_RUN/tcp.log")" = 2 -a \
+	"$(cut -d: -f1 "$TOPO_RUN/tcp.log" | sort -u | wc -l)" = 2
+check "ping (ICMP echo) from both customers' 10.0.0.10 to the DNS host" \
+	topo_in a ping -n -c 2 -i 0.2 -W 2 "$DNS"
+check "... and from B" topo_in b ping -n -c 2 -i 0.2 -W 2 "$DNS"
+check "show nat translations lists A's UDP flow with its pool source" output_matches \
+	"udp +10\.0\.0\.10:40053 \(CUSTOMER-A\) +100\.64\.1\.[0-9]+:[0-9]+ +10\.100\.0\.10:53 \(SHARED\)" \
+	topo_ctl show nat translations
+check "show nat translations vrf CUSTOMER-B lists B's TCP flow" output_matches \
+	"tcp +10\.0\.0\.10:45000 \(CUSTOMER-B\) +100\.64\.2\.1:2000[0-3]" \
+	topo_ctl show nat translations vrf CUSTOMER-B
+
+# 2. ICMP errors quoting a translated packet come back to the host
+check "UDP to a closed port of the DNS host: A's host gets port unreachable" \
+	topo_in a "$PY" "$PEER" expect-refused "$DNS" 5999
+
+# 3. isolation
+check_not "CUSTOMER-A cannot reach B's pool address 100.64.2.1" \
+	topo_in a ping -n -c 1 -W 1 100.64.2.1
+nsf0=$(counter natNoFlow)
+topo_in a "$PY" "$FWPEER" listen-udp 10.0.0.10 7000 3 >"$TOPO_RUN/a.unsolicited" &
+lpid=$!
+sleep 0.5
+topo_in dns "$PY" "$FWPEER" send 100.64.1.10 7000 5 5300 >/dev/null
+wait "$lpid"
+check "SHARED cannot open a flow into CUSTOMER-A through its pool" \
+	test "$(cat "$TOPO_RUN/a.unsolicited")" = 0
+check "... those datagrams are counted as nat_no_flow" \
+	test "$(counter natNoFlow)" -ge $((nsf0 + 5))
+
+# 4. B's pool of 4 ports towards DNS:53 runs out; existing flows go on
+ex0=$(counter natPoolExhausted)
+got=$(topo_in b "$PY" "$FWPEER" flows "$DNS" 53 6)
+check "B's pool (1 address, 4 ports, one in use): of 6 new flows 3 answered (got $got)" \
+	test "$got" = 3
+check "nat_pool_exhausted counted the 3 others" test "$(counter natPoolExhausted)" -ge $((ex0 + 3))
+check "B's first flow still translates both ways" \
+	topo_in b "$PY" "$PEER" udp "$DNS" 53 40053 B2 2
+check "A is not affected by B's pool" topo_in a "$PY" "$PEER" udp "$DNS" 53 40054 A2 2
+check "show nat translations counts the exhaustion" output_matches \
+	"[1-9][0-9]* nat_pool_exhausted" topo_ctl show nat translations
+TELEMETRY=${DPDK_TELEMETRY:-$(command -v dpdk-telemetry.py || echo /usr/bin/dpdk-telemetry.py)}
+if [ -x "$TELEMETRY" ]; then
+	ex=$(counter natPoolExhausted)
+	tel=$(printf '/sluice/firewall/stats\n' | "$TELEMETRY" -f "$TOPO_P" |
+		"$PY" -c "import json,sys; r=list(json.loads(sys.stdin.readline()).values())[0]; print(r['nat_pool_exhausted'], r['nat_entries'] > 0)")
+	check "telemetry /sluice/firewall/stats: nat_pool_exhausted = $ex, flows in use ($tel)" \
+		test "$tel" = "$ex True"
+fi
+
+dts_finish

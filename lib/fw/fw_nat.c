@@ -1,0 +1,762 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fw_nat.c — source NAT at leak points (`vrf name FROM leak-nat to TO source
+ * translation address POOL`): the pools of a published set, the flow table
+ * (one rte_hash, two keys per flow, the conntrack's concurrency model: lock-free
+ * lookups, creation and the sweeper's deletion under a lock, slots reused after
+ * a grace period), the header rewrites with incremental checksums (RFC 1624),
+ * and the datapath bursts: out (FROM's packets leaving into TO, after the leak
+ * firewall) and in (TO's packets for a pool address, before the lookup in FROM).
+ * No allocation and no lock for a packet of a known flow.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_hash_crc.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "fw_priv.h"
+
+#define NAT_PORT_LO 1024 /* pool ports (ICMP identifiers) 1024..65535 */
+#define NAT_PROBES 64 /* (address, port) pairs a new flow tries */
+
+#define TCP_FIN 0x01
+#define TCP_RST 0x04
+
+/* ---- checksums and rewrites (no DPDK state) ---------------------------- */
+
+static inline uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline void wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), all 16-bit big-endian words. */
+static inline uint16_t ck_adjust(uint16_t ck, uint16_t old, uint16_t new)
+{
+	uint32_t s = (uint32_t)(uint16_t)~ck + (uint16_t)~old + new;
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* A checksum field the rewrite of a word must keep true. UDP's 0 means "no
+ * checksum" and stays 0; a UDP checksum that computes to 0 is sent as
+ * 0xffff (RFC 768). */
+struct ck_ref {
+	uint8_t *at;
+	bool udp;
+};
+
+static inline void ck_fix(const struct ck_ref *c, uint16_t old, uint16_t new)
+{
+	if (c == NULL || c->at == NULL)
+		return;
+	uint16_t ck = rd16(c->at);
+	if (c->udp && ck == 0)
+		return;
+	ck = ck_adjust(ck, old, new);
+	wr16(c->at, c->udp && ck == 0 ? 0xffff : ck);
+}
+
+/* Write a 16-bit word and keep up to three checksums covering it true. */
+static inline void set16(uint8_t *p, uint16_t v, const struct ck_ref *a, const struct ck_ref *b,
+	const struct ck_ref *c)
+{
+	uint16_t old = rd16(p);
+	if (old == v)
+		return;
+	wr16(p, v);
+	ck_fix(a, old, v);
+	ck_fix(b, old, v);
+	ck_fix(c, old, v);
+}
+
+static inline void set32(uint8_t *p, uint32_t v, const struct ck_ref *a, const struct ck_ref *b,
+	const struct ck_ref *c)
+{
+	set16(p, (uint16_t)(v >> 16), a, b, c);
+	set16(p + 2, (uint16_t)v, a, b, c);
+}
+
+/* Where a packet's L4 port (ICMP echo: identifier) and checksum are. */
+struct l4_at {
+	uint8_t *port; /* the source or destination port word, NULL: none */
+	struct ck_ref ck; /* the L4 checksum (TCP, UDP: with the pseudo header) */
+	bool pseudo; /* the checksum covers the addresses (TCP, UDP) */
+};
+
+/* The L4 fields of a packet whose source (dst false) or destination is
+ * rewritten; false when it has none we translate. */
+static bool l4_of(uint8_t *ip, uint32_t len, bool dst, struct l4_at *o)
+{
+	uint32_t ihl = (ip[0] & 0x0fu) * 4;
+	uint8_t *l4 = ip + ihl;
+	memset(o, 0, sizeof(*o));
+	if (rd16(ip + 6) & 0x1fff)
+		return false; /* a non-first fragment: no L4 header */
+	switch (ip[9]) {
+	case IPPROTO_TCP:
+		if (len < ihl + 20)
+			return false;
+		o->port = l4 + (dst ? 2 : 0);
+		o->ck.at = l4 + 16;
+		o->pseudo = true;
+		return true;
+	case IPPROTO_UDP:
+		if (len < ihl + 8)
+			return false;
+		o->port = l4 + (dst ? 2 : 0);
+		o->ck = (struct ck_ref){l4 + 6, true};
+		o->pseudo = true;
+		return true;
+	case IPPROTO_ICMP:
+		if (len < ihl + 8 || (l4[0] != 8 && l4[0] != 0))
+			return false; /* echo and echo reply only */
+		o->port = l4 + 4;
+		o->ck.at = l4 + 2;
+		return true;
+	default:
+		return false;
+	}
+}
+
+int sl_fw_nat_rewrite(uint8_t *ip, uint32_t len, bool dst, uint32_t addr, uint16_t port)
+{
+	struct l4_at l4;
+	if (len < 20 || (ip[0] >> 4) != 4 || (ip[0] & 0x0fu) < 5 || len < (ip[0] & 0x0fu) * 4u)
+		return -EINVAL;
+	if (!l4_of(ip, len, dst, &l4))
+		return -EINVAL;
+	const struct ck_ref ipck = {ip + 10, false};
+	set32(ip + (dst ? 16 : 12), addr, &ipck, l4.pseudo ? &l4.ck : NULL, NULL);
+	set16(l4.port, port, &l4.ck, NULL, NULL);
+	return 0;
+}
+
+/*
+ * An ICMP error arriving in TO for a pool address quotes the packet the
+ * host sent, as translated: give it back its host's address and port (the
+ * inner source) and send it to the host (the outer destination). The ICMP
+ * checksum covers every inner word changed, the inner checksums included;
+ * the inner L4 checksum is kept true when quoted (UDP's always is, TCP's
+ * from 18 bytes of its header on, an echo's always).
+ */
+static void icmp_error_untranslate(uint8_t *ip, uint32_t len, uint32_t host, uint16_t host_port)
+{
+	uint32_t ihl = (ip[0] & 0x0fu) * 4;
+	uint8_t *icmp = ip + ihl, *in = icmp + 8;
+	uint32_t in_len = len - ihl - 8, in_ihl = (in[0] & 0x0fu) * 4;
+	uint8_t *l4 = in + in_ihl, *port = NULL;
+	const struct ck_ref ipck = {ip + 10, false}, icmpck = {icmp + 2, false};
+	const struct ck_ref inck = {in + 10, false};
+	struct ck_ref l4ck = {NULL, false};
+	bool pseudo = false;
+
+	switch (in[9]) {
+	case IPPROTO_TCP:
+		port = l4;
+		pseudo = true;
+		if (in_len >= in_ihl + 18)
+			l4ck.at = l4 + 16;
+		break;
+	case IPPROTO_UDP:
+		port = l4;
+		pseudo = true;
+		l4ck = (struct ck_ref){l4 + 6, true};
+		break;
+	default: /* an echo (nat_key_of took no other) */
+		port = l4 + 4;
+		l4ck.at = l4 + 2;
+		break;
+	}
+	uint16_t in_ck_old = rd16(in + 10), l4_ck_old = l4ck.at ? rd16(l4ck.at) : 0;
+	set32(ip + 16, host, &ipck, NULL, NULL);
+	set32(in + 12, host, &inck, &icmpck, pseudo ? &l4ck : NULL);
+	set16(port, host_port, &icmpck, &l4ck, NULL);
+	if (rd16(in + 10) != in_ck_old)
+		ck_fix(&icmpck, in_ck_old, rd16(in + 10));
+	if (l4ck.at != NULL && rd16(l4ck.at) != l4_ck_old)
+		ck_fix(&icmpck, l4_ck_old, rd16(l4ck.at));
+}
+
+/* ---- pools (control thread) -------------------------------------------- */
+
+static inline uint32_t pool_hash(uint32_t key)
+{
+	return rte_hash_crc_4byte(key, 0x5eed);
+}
+
+int fw_nat_build(struct sl_fw_set *s, const struct sl_fw_spec *spec)
+{
+	uint32_t slots = 8;
+	if (spec->n_nats == 0)
+		return 0;
+	while (slots < 2 * spec->n_nats)
+		slots *= 2;
+	s->pools = calloc(spec->n_nats, sizeof(*s->pools));
+	s->pool_key = calloc(slots, sizeof(*s->pool_key));
+	s->pool_ix = calloc(slots, sizeof(*s->pool_ix));
+	if (s->pools == NULL || s->pool_key == NULL || s->pool_ix == NULL)
+		return -ENOMEM;
+	s->pool_mask = slots - 1;
+	for (size_t i = 0; i < spec->n_nats; i++) {
+		const struct sl_fw_nat_spec *n = &spec->nats[i];
+		if (n->from_vrf > 0xffff || n->to_vrf > 0xffff || n->pool.len < 16)
+			continue; /* refused by validation; the flow key holds 16-bit VRF ids */
+		struct fw_nat_pool *p = &s->pools[s->n_pools];
+		uint32_t size = n->pool.len == 32 ? 1u : 1u << (32 - n->pool.len);
+		p->from = n->from_vrf;
+		p->to = n->to_vrf;
+		p->prefix = n->pool;
+		/* a /30 or larger keeps its network and broadcast addresses out */
+		p->addr = n->pool.addr + (size >= 4 ? 1 : 0);
+		p->n_addr = size >= 4 ? size - 2 : size;
+		p->port_lo = NAT_PORT_LO;
+		p->n_port = (uint16_t)(65535 - NAT_PORT_LO + 1);
+		if (n->port_lo != 0 && n->port_hi >= n->port_lo) {
+			p->port_lo = n->port_lo;
+			p->n_port = (uint16_t)(n->port_hi - n->port_lo + 1);
+		}
+		uint32_t key = p->from << 16 | p->to;
+		for (uint32_t h = pool_hash(key);; h++) {
+			uint32_t at = h & s->pool_mask;
+			if (s->pool_ix[at] == 0) {
+				s->pool_key[at] = key;
+				s->pool_ix[at] = (uint16_t)(s->n_pools + 1);
+				break;
+			}
+			if (s->pool_key[at] == key)
+				break; /* one pool per direction: the first */
+		}
+		s->n_pools++;
+	}
+	return 0;
+}
+
+static inline const struct fw_nat_pool *pool_find(
+	const struct sl_fw_set *s, uint32_t from, uint32_t to)
+{
+	if (s == NULL || s->n_pools == 0 || from > 0xffff || to > 0xffff)
+		return NULL;
+	uint32_t key = from << 16 | to;
+	for (uint32_t h = pool_hash(key);; h++) {
+		uint32_t at = h & s->pool_mask;
+		if (s->pool_ix[at] == 0)
+			return NULL;
+		if (s->pool_key[at] == key)
+			return &s->pools[s->pool_ix[at] - 1];
+	}
+}
+
+/* ---- the flow table ----------------------------------------------------- */
+
+static const struct fw_reap_ops nat_ops;
+
+int fw_nat_init(struct sl_fw *fw, const struct sl_fw_config *cfg)
+{
+	char name[RTE_HASH_NAMESIZE];
+	static uint32_t gen;
+
+	fw->nat_max = cfg->nat_max ? cfg->nat_max : 65536;
+	rte_spinlock_init(&fw->nat_lock);
+	snprintf(name, sizeof(name), "slfw_nat%u", __atomic_fetch_add(&gen, 1, __ATOMIC_RELAXED));
+	struct rte_hash_parameters hp = {
+		.name = name,
+		.entries = RTE_MAX(2 * fw->nat_max, 64u), /* two keys a flow */
+		.key_len = sizeof(struct fw_nat_key),
+		.hash_func = rte_hash_crc,
+		.socket_id = cfg->socket_id,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			      RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD |
+			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+	fw->nat = rte_hash_create(&hp);
+	if (fw->nat == NULL)
+		return rte_errno ? -rte_errno : -ENOMEM;
+	fw->nat_entries = rte_zmalloc_socket("slfw_nat_entries",
+		sizeof(*fw->nat_entries) * fw->nat_max, RTE_CACHE_LINE_SIZE, cfg->socket_id);
+	fw->nat_free = rte_malloc("slfw_nat_free", sizeof(uint32_t) * fw->nat_max, 0);
+	if (fw->nat_entries == NULL || fw->nat_free == NULL ||
+		fw_reap_init(&fw->nat_reap, &nat_ops, fw->nat_max) < 0)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < fw->nat_max; i++)
+		fw->nat_free[i] = fw->nat_max - 1 - i;
+	fw->n_nat_free = fw->nat_max;
+	return 0;
+}
+
+void fw_nat_fini(struct sl_fw *fw)
+{
+	rte_hash_free(fw->nat);
+	fw->nat = NULL;
+	rte_free(fw->nat_entries);
+	rte_free(fw->nat_free);
+	fw_reap_fini(&fw->nat_reap);
+	fw->nat_entries = NULL;
+	fw->nat_free = NULL;
+}
+
+/* A packet's key as it arrives (dir 0: from FROM's host; 1: in TO for the
+ * pool). ICMP errors (dir 1 only) are keyed by the packet they quote. *err
+ * set for an ICMP error. False: nothing we translate. */
+static bool nat_key_of(
+	const uint8_t *ip, uint32_t len, uint32_t vrf, uint8_t dir, struct fw_nat_key *k, bool *err)
+{
+	uint32_t ihl = (ip[0] & 0x0fu) * 4;
+	const uint8_t *l4 = ip + ihl;
+	uint8_t proto = ip[9];
+	memset(k, 0, sizeof(*k));
+	*err = false;
+	k->vrf = (uint16_t)vrf;
+	k->dir = dir;
+	if (rd16(ip + 6) & 0x1fff)
+		return false;
+	k->addr[0] = sl_rd32(ip + 12);
+	k->addr[1] = sl_rd32(ip + 16);
+	k->proto = proto;
+	switch (proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		if (len < ihl + (proto == IPPROTO_TCP ? 20u : 8u))
+			return false;
+		k->port[0] = rd16(l4);
+		k->port[1] = rd16(l4 + 2);
+		return true;
+	case IPPROTO_ICMP:
+		if (len < ihl + 8)
+			return false;
+		if (l4[0] == (dir ? 0 : 8)) { /* echo out, echo reply in */
+			k->port[dir] = rd16(l4 + 4);
+			return true;
+		}
+		if (dir == 1 && (l4[0] == 3 || l4[0] == 11 || l4[0] == 12 || l4[0] == 4)) {
+			/* the quoted packet went pool → peer: reversed, it is the in key */
+			const uint8_t *in = l4 + 8;
+			uint32_t avail = len - ihl - 8;
+			if (avail < 20 || (in[0] >> 4) != 4)
+				return false;
+			uint32_t in_ihl = (in[0] & 0x0fu) * 4;
+			if (in_ihl < 20 || avail < in_ihl + 8 || (rd16(in + 6) & 0x1fff))
+				return false;
+			const uint8_t *il4 = in + in_ihl;
+			k->proto = in[9];
+			k->addr[0] = sl_rd32(in + 16);
+			k->addr[1] = sl_rd32(in + 12);
+			if (k->proto == IPPROTO_TCP || k->proto == IPPROTO_UDP) {
+				k->port[0] = rd16(il4 + 2);
+				k->port[1] = rd16(il4);
+			} else if (k->proto == IPPROTO_ICMP && il4[0] == 8) {
+				k->port[1] = rd16(il4 + 4);
+			} else {
+				return false;
+			}
+			*err = true;
+			return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+static inline uint32_t key_hash(const struct fw_nat_key *k)
+{
+	return rte_hash_crc(k, sizeof(*k), 0);
+}
+
+/* splitmix64's finalizer: CRC is linear, and probes drawn from it alone
+ * fall on one another (a /32 pool ran out at 42 % used). */
+static inline uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* Status bits a packet adds to its flow. */
+static inline uint32_t status_add(const uint8_t *ip, uint32_t len, uint8_t dir)
+{
+	uint32_t ihl = (ip[0] & 0x0fu) * 4, add = dir ? CT_REPLIED : 0;
+	if (ip[9] == IPPROTO_TCP && len >= ihl + 20) {
+		uint8_t f = ip[ihl + 13];
+		if (f & TCP_FIN)
+			add |= dir ? CT_FIN_REPLY : CT_FIN_ORIG;
+		if (f & TCP_RST)
+			add |= CT_RST;
+	}
+	return add;
+}
+
+/* A live entry of index idx (the lookup's data), or NULL: being made, or
+ * taken by the sweeper (the flow expired; a new packet makes it again). */
+static inline struct fw_nat_entry *entry_live(struct sl_fw *fw, uintptr_t idx)
+{
+	if (idx >= fw->nat_max)
+		return NULL;
+	struct fw_nat_entry *e = &fw->nat_entries[idx];
+	if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) != CT_LIVE ||
+		__atomic_load_n(&e->last_seen, __ATOMIC_RELAXED) == CT_SEEN_KILLED)
+		return NULL;
+	return e;
+}
+
+/* Refresh last_seen when stale (a CAS: never over the sweeper's mark) and
+ * add status bits. */
+static inline void entry_touch(struct sl_fw *fw, struct fw_nat_entry *e, uint64_t now, uint32_t add)
+{
+	uint64_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
+	while (seen != CT_SEEN_KILLED && (int64_t)(now - seen) > (int64_t)fw->refresh_tsc &&
+		!__atomic_compare_exchange_n(
+			&e->last_seen, &seen, now, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
+	if ((st & add) != add)
+		__atomic_fetch_or(&e->status, add, __ATOMIC_RELAXED);
+}
+
+/*
+ * Make the flow of out key k in pool p: the first free (address, port) of up
+ * to NAT_PROBES from a hash of the flow (a pair is free when no flow to the
+ * same peer uses it). Under nat_lock, so two workers never take one pair; an
+ * entry another worker made for the same key meanwhile is returned as it is.
+ * NULL: the pool (*exhausted) or the table is full.
+ */
+static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_pool *p,
+	const struct fw_nat_key *k, uint64_t now, uint32_t status, bool *exhausted)
+{
+	struct fw_nat_entry *e = NULL;
+	uint64_t space = (uint64_t)p->n_addr * p->n_port;
+	uint32_t probes = space < NAT_PROBES ? (uint32_t)space : NAT_PROBES;
+	uint64_t h = mix64(key_hash(k)), start = h % space;
+	void *data;
+
+	*exhausted = false;
+	rte_spinlock_lock(&fw->nat_lock);
+	int32_t pos = rte_hash_lookup_data(fw->nat, k, &data);
+	if (pos >= 0 && (e = entry_live(fw, (uintptr_t)data)) != NULL)
+		goto out;
+	e = NULL;
+	if (fw->n_nat_free == 0)
+		goto out;
+	struct fw_nat_key in = {
+		.addr = {k->addr[1], 0},
+		.port = {k->port[1], 0},
+		.vrf = (uint16_t)p->to,
+		.proto = k->proto,
+		.dir = 1,
+	};
+	if (k->proto == IPPROTO_ICMP)
+		in.port[0] = 0;
+	uint32_t t;
+	for (t = 0; t < probes; t++) {
+		/* a small pool: every pair in turn; a big one: independent draws
+		 * (consecutive pairs would cluster, and run out early) */
+		uint64_t c = space <= NAT_PROBES ? (start + t) % space : mix64(h + t) % space;
+		in.addr[1] = p->addr + (uint32_t)(c % p->n_addr);
+		in.port[1] = (uint16_t)(p->port_lo + c / p->n_addr);
+		if (rte_hash_lookup(fw->nat, &in) < 0)
+			break;
+	}
+	if (t == probes) {
+		*exhausted = true;
+		goto out;
+	}
+	uint32_t idx = fw->nat_free[--fw->n_nat_free];
+	e = &fw->nat_entries[idx];
+	e->out = *k;
+	e->in = in;
+	e->created = now;
+	__atomic_store_n(&e->status, status, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
+	/* rte_hash_add_key_data answers 0, not the key's position: the
+	 * positions to free come from the deletion (nat_unlink) */
+	e->pos[0] = e->pos[1] = -1;
+	int a0 = rte_hash_add_key_data(fw->nat, k, (void *)(uintptr_t)idx);
+	int a1 = a0 == 0 ? rte_hash_add_key_data(fw->nat, &in, (void *)(uintptr_t)idx) : -ENOSPC;
+	if (a1 != 0) { /* the hash is full (cannot be, with 2 keys a slot) */
+		if (a0 == 0) {
+			/* a reader may have found k: the slot is not reused (the
+			 * reaper's list is the control thread's); one slot lost */
+			rte_hash_del_key(fw->nat, k);
+			__atomic_store_n(&e->claim, CT_DEAD, __ATOMIC_RELEASE);
+		} else {
+			fw->nat_free[fw->n_nat_free++] = idx;
+		}
+		e = NULL;
+		goto out;
+	}
+	__atomic_store_n(&e->claim, CT_LIVE, __ATOMIC_RELEASE);
+out:
+	rte_spinlock_unlock(&fw->nat_lock);
+	return e;
+}
+
+static inline struct fw_lstats *lstats_of(struct sl_fw *fw, unsigned lcore)
+{
+	return &fw->lstats[lcore < fw->n_lcores ? lcore : fw->n_lcores - 1];
+}
+
+void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
+	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
+	uint8_t *deny)
+{
+	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
+	struct fw_nat_key keys[SL_FW_BURST];
+	const void *kp[SL_FW_BURST];
+	const struct fw_nat_pool *pool[SL_FW_BURST];
+	void *data[SL_FW_BURST];
+	uint16_t at[SL_FW_BURST], m = 0;
+	struct fw_lstats *ls = lstats_of(fw, lcore);
+	bool err;
+
+	n = RTE_MIN(n, (uint16_t)SL_FW_BURST);
+	for (uint16_t i = 0; i < n; i++) {
+		const struct fw_nat_pool *p;
+		if (deny[i] || (p = pool_find(s, from_vrf[i], to_vrf[i])) == NULL)
+			continue;
+		uint32_t len = RTE_MIN((uint32_t)l3_len[i], (uint32_t)rd16(l3[i] + 2));
+		if (!nat_key_of(l3[i], len, from_vrf[i], 0, &keys[m], &err)) {
+			/* no port to translate by: it could not come back */
+			ls->nat_untranslatable++;
+			deny[i] = SL_FW_DROP;
+			continue;
+		}
+		pool[m] = p;
+		kp[m] = &keys[m];
+		at[m++] = i;
+	}
+	if (m == 0)
+		return;
+	uint64_t hits = 0;
+	rte_hash_lookup_bulk_data(fw->nat, kp, m, &hits, data);
+	for (uint16_t j = 0; j < m; j++) {
+		uint16_t i = at[j];
+		uint32_t len = RTE_MIN((uint32_t)l3_len[i], (uint32_t)rd16(l3[i] + 2));
+		uint32_t add = status_add(l3[i], len, 0);
+		struct fw_nat_entry *e =
+			(hits >> j) & 1 ? entry_live(fw, (uintptr_t)data[j]) : NULL;
+		if (e != NULL) {
+			entry_touch(fw, e, now, add);
+		} else {
+			bool exhausted;
+			e = nat_create(fw, pool[j], &keys[j], now, add, &exhausted);
+			if (e == NULL) {
+				if (exhausted)
+					ls->nat_exhausted++;
+				else
+					ls->nat_full++;
+				deny[i] = SL_FW_DROP;
+				continue;
+			}
+			ls->nat_created++;
+		}
+		sl_fw_nat_rewrite(l3[i], len, false, e->in.addr[1], e->in.port[1]);
+		ls->nat_out++;
+	}
+}
+
+void sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
+	const uint16_t *l3_len, const uint32_t *in_vrf, const uint32_t *target_vrf, uint16_t n,
+	uint8_t *deny)
+{
+	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
+	struct fw_nat_key keys[SL_FW_BURST];
+	const void *kp[SL_FW_BURST];
+	void *data[SL_FW_BURST];
+	uint16_t at[SL_FW_BURST], m = 0;
+	bool is_err[SL_FW_BURST];
+	struct fw_lstats *ls = lstats_of(fw, lcore);
+	const struct fw_nat_pool *p = NULL;
+	uint32_t last_in = UINT32_MAX, last_target = UINT32_MAX;
+
+	n = RTE_MIN(n, (uint16_t)SL_FW_BURST);
+	for (uint16_t i = 0; i < n; i++) {
+		deny[i] = 0;
+		/* a burst's redirects are nearly always one direction */
+		if (in_vrf[i] != last_in || target_vrf[i] != last_target) {
+			last_in = in_vrf[i];
+			last_target = target_vrf[i];
+			p = pool_find(s, target_vrf[i], in_vrf[i]);
+		}
+		if (p == NULL ||
+			!sl_prefix_contains(p->prefix, (struct sl_prefix){sl_rd32(l3[i] + 16), 32}))
+			continue; /* a leak back, not for the pool: untouched */
+		uint32_t len = RTE_MIN((uint32_t)l3_len[i], (uint32_t)rd16(l3[i] + 2));
+		if (!nat_key_of(l3[i], len, in_vrf[i], 1, &keys[m], &is_err[m])) {
+			ls->nat_no_flow++;
+			deny[i] = SL_FW_DROP;
+			continue;
+		}
+		kp[m] = &keys[m];
+		at[m++] = i;
+	}
+	if (m == 0)
+		return;
+	uint64_t hits = 0;
+	rte_hash_lookup_bulk_data(fw->nat, kp, m, &hits, data);
+	for (uint16_t j = 0; j < m; j++) {
+		uint16_t i = at[j];
+		struct fw_nat_entry *e =
+			(hits >> j) & 1 ? entry_live(fw, (uintptr_t)data[j]) : NULL;
+		if (e == NULL) {
+			ls->nat_no_flow++;
+			deny[i] = SL_FW_DROP;
+			continue;
+		}
+		uint32_t len = RTE_MIN((uint32_t)l3_len[i], (uint32_t)rd16(l3[i] + 2));
+		if (is_err[j]) {
+			icmp_error_untranslate(l3[i], len, e->out.addr[0], e->out.port[0]);
+		} else {
+			entry_touch(fw, e, now, status_add(l3[i], len, 1));
+			sl_fw_nat_rewrite(l3[i], len, true, e->out.addr[0], e->out.port[0]);
+		}
+		ls->nat_in++;
+	}
+}
+
+/* Payload bytes of an mbuf from l3 on, capped to the burst element's type. */
+static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
+{
+	uintptr_t start = (uintptr_t)rte_pktmbuf_mtod(mb, const uint8_t *);
+	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
+}
+
+typedef void nat_burst_fn(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
+	const uint16_t *l3_len, const uint32_t *a_vrf, const uint32_t *b_vrf, uint16_t n,
+	uint8_t *deny);
+
+/* An mbuf burst through fn, in pieces of SL_FW_BURST. */
+static inline void nat_mbufs(nat_burst_fn *fn, struct sl_fw *fw, struct rte_mbuf **pkts,
+	uint8_t *const *l3, const uint32_t *a_vrf, const uint32_t *b_vrf, uint16_t n, uint8_t *deny)
+{
+	uint16_t len[SL_FW_BURST];
+	uint64_t now = rte_rdtsc();
+	for (uint16_t off = 0; off < n; off += SL_FW_BURST) {
+		uint16_t m = RTE_MIN((uint16_t)(n - off), (uint16_t)SL_FW_BURST);
+		for (uint16_t i = 0; i < m; i++)
+			len[i] = l3_avail(pkts[off + i], l3[off + i]);
+		fn(fw, rte_lcore_id(), now, l3 + off, len, a_vrf + off, b_vrf + off, m, deny + off);
+	}
+}
+
+void sl_fw_nat_out(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const uint32_t *from_vrf,
+	const uint32_t *to_vrf, uint16_t n, uint8_t *deny)
+{
+	nat_mbufs(sl_fw_nat_out_burst, ctx, pkts, l3, from_vrf, to_vrf, n, deny);
+}
+
+void sl_fw_nat_in(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const uint32_t *in_vrf,
+	const uint32_t *target_vrf, uint16_t n, uint8_t *deny)
+{
+	nat_mbufs(sl_fw_nat_in_burst, ctx, pkts, l3, in_vrf, target_vrf, n, deny);
+}
+
+/* ---- expiry (control thread) -------------------------------------------- */
+
+static uint64_t *nat_live(struct sl_fw *fw, uint32_t idx)
+{
+	struct fw_nat_entry *e = &fw->nat_entries[idx];
+	return __atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) == CT_LIVE ? &e->last_seen : NULL;
+}
+
+static uint64_t nat_timeout_at(const struct sl_fw *fw, uint32_t idx)
+{
+	const struct fw_nat_entry *e = &fw->nat_entries[idx];
+	return fw_tmo_of(fw, e->out.proto, __atomic_load_n(&e->status, __ATOMIC_RELAXED));
+}
+
+static void nat_unlink(struct sl_fw *fw, uint32_t idx)
+{
+	struct fw_nat_entry *e = &fw->nat_entries[idx];
+	__atomic_store_n(&e->claim, CT_DEAD, __ATOMIC_RELEASE);
+	/* lock-free readers: the key slots are freed after the grace period */
+	e->pos[0] = rte_hash_del_key(fw->nat, &e->out);
+	e->pos[1] = rte_hash_del_key(fw->nat, &e->in);
+}
+
+/* Key positions and the entry back to the free stack, under nat_lock (a
+ * worker's nat_create pops it). */
+static void nat_release(struct sl_fw *fw, const uint32_t *idx, uint32_t n)
+{
+	rte_spinlock_lock(&fw->nat_lock);
+	for (uint32_t i = 0; i < n; i++) {
+		struct fw_nat_entry *e = &fw->nat_entries[idx[i]];
+		for (int k = 0; k < 2; k++)
+			if (e->pos[k] >= 0)
+				rte_hash_free_key_with_position(fw->nat, e->pos[k]);
+		__atomic_store_n(&e->claim, CT_FREE, __ATOMIC_RELEASE);
+		fw->nat_free[fw->n_nat_free++] = idx[i];
+	}
+	rte_spinlock_unlock(&fw->nat_lock);
+}
+
+static rte_spinlock_t *nat_lock_of(struct sl_fw *fw)
+{
+	return &fw->nat_lock;
+}
+
+static const struct fw_reap_ops nat_ops = {
+	.live = nat_live,
+	.timeout = nat_timeout_at,
+	.unlink = nat_unlink,
+	.release = nat_release,
+	.lock = nat_lock_of,
+};
+
+unsigned sl_fw_nat_sweep(struct sl_fw *fw, uint64_t now, uint32_t budget)
+{
+	return fw_reap_sweep(fw, &fw->nat_reap, now, budget);
+}
+
+void sl_fw_nat_flush(struct sl_fw *fw)
+{
+	fw_reap_flush(fw, &fw->nat_reap);
+}
+
+size_t sl_fw_nat_foreach(const struct sl_fw *fw, uint64_t now, uint32_t vrf_id, size_t max,
+	int (*cb)(const struct sl_fw_nat_flow *flow, void *ctx), void *ctx)
+{
+	size_t n = 0;
+	for (uint32_t idx = 0; idx < fw->nat_max && n < max; idx++) {
+		const struct fw_nat_entry *e = &fw->nat_entries[idx];
+		if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) != CT_LIVE)
+			continue;
+		if (vrf_id != UINT32_MAX && e->out.vrf != vrf_id && e->in.vrf != vrf_id)
+			continue;
+		uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
+		uint64_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
+		if (seen == CT_SEEN_KILLED)
+			continue;
+		uint64_t idle = (int64_t)(now - seen) > 0 ? now - seen : 0;
+		uint64_t tmo = fw_tmo_of(fw, e->out.proto, st);
+		bool icmp = e->out.proto == IPPROTO_ICMP;
+		struct sl_fw_nat_flow f = {
+			.proto = e->out.proto,
+			.vrf = {e->out.vrf, e->in.vrf},
+			.addr = {e->out.addr[0], e->out.addr[1]},
+			.port = {e->out.port[0], icmp ? e->out.port[0] : e->out.port[1]},
+			.nat_addr = e->in.addr[1],
+			.nat_port = e->in.port[1],
+			.replied = (st & CT_REPLIED) != 0,
+			.age_s = (uint32_t)((now > e->created ? now - e->created : 0) / fw->tsc_hz),
+			.expires_s = (uint32_t)(idle < tmo ? (tmo - idle) / fw->tsc_hz : 0),
+		};
+		n++;
+		if (cb(&f, ctx))
+			break;
+	}
+	return n;
+}

@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Source NAT at leak points (lib/fw/fw_nat.c): the header rewrite against a
+ * full checksum recomputation over thousands of random packets; thousands of
+ * random flows of two customers numbered alike through the burst functions,
+ * both ways (pool sources, one pair per flow and peer, replies back to the
+ * right host, checksums); ICMP errors quoting a translated packet; pool
+ * exhaustion (counted, the flow dropped, the others untouched); expiry.
+ * Time is simulated: tsc_hz = 1, so `now` counts seconds.
+ * SL_NAT_SEED=N replays a run.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+#include <netinet/in.h>
+
+#include "fw_test_util.h"
+
+static uint64_t rng;
+
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 11);
+}
+
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* ---- packets with every checksum computed whole ---- */
+
+static uint16_t l4_cksum(const uint8_t *ip)
+{
+	uint32_t ihl = (ip[0] & 0x0fu) * 4, len = rd16(ip + 2) - ihl;
+	const uint8_t *l4 = ip + ihl;
+	uint32_t sum = 0;
+	if (ip[9] != IPPROTO_ICMP) { /* the pseudo header */
+		sum = sl_inet_sum(ip + 12, 8, 0) + ip[9] + len;
+	}
+	return sl_inet_cksum(l4, len, sum);
+}
+
+static uint16_t l4_ck_at(uint8_t proto)
+{
+	return proto == IPPROTO_TCP ? 16 : proto == IPPROTO_UDP ? 6 : 2;
+}
+
+/* Fill in the IPv4 and L4 checksums of the packet at ip. */
+static void finish(uint8_t *ip, bool udp_no_ck)
+{
+	uint32_t ihl = (ip[0] & 0x0fu) * 4;
+	uint8_t *ck = ip + ihl + l4_ck_at(ip[9]);
+	ip[10] = ip[11] = 0;
+	fwt_w16(ip + 10, sl_inet_cksum(ip, ihl, 0));
+	ck[0] = ck[1] = 0;
+	if (ip[9] == IPPROTO_UDP && udp_no_ck)
+		return;
+	uint16_t c = l4_cksum(ip);
+	fwt_w16(ck, ip[9] == IPPROTO_UDP && c == 0 ? 0xffff : c);
+}
+
+/* Whether ip's checksums are those a full computation gives. */
+static void check_sums(const uint8_t *ip, bool udp_no_ck)
+{
+	uint32_t ihl = (ip[0] & 0x0fu) * 4;
+	uint8_t copy[128];
+	memcpy(copy, ip, rd16(ip + 2));
+	copy[10] = copy[11] = 0;
+	assert_int_equal(rd16(ip + 10), sl_inet_cksum(copy, ihl, 0));
+	const uint8_t *ck = ip + ihl + l4_ck_at(ip[9]);
+	if (ip[9] == IPPROTO_UDP && udp_no_ck) {
+		assert_int_equal(rd16(ck), 0);
+		return;
+	}
+	uint8_t *cc = copy + ihl + l4_ck_at(ip[9]);
+	cc[0] = cc[1] = 0;
+	uint16_t c = l4_cksum(copy);
+	if (ip[9] == IPPROTO_UDP && c == 0)
+		c = 0xffff;
+	assert_int_equal(rd16(ck), c);
+}
+
+/* A random TCP, UDP or ICMP echo (request or reply) packet, 0..60 payload
+ * bytes, random TTL, id and flags. */
+static struct fwt_pkt rand_pkt(uint8_t proto, uint32_t src, uint16_t sp, uint32_t dst, uint16_t dp,
+	bool echo_reply, bool udp_no_ck)
+{
+	struct fwt_pkt p;
+	uint16_t hdr = proto == IPPROTO_TCP ? 20 : 8, pay = (uint16_t)(rnd() % 61);
+	uint8_t *l4 = fwt_ip4(&p, proto, "0.0.0.0", "0.0.0.0", (uint16_t)(hdr + pay));
+	fwt_w32(p.b + 12, src);
+	fwt_w32(p.b + 16, dst);
+	fwt_w16(p.b + 4, (uint16_t)rnd());
+	p.b[8] = (uint8_t)(2 + rnd() % 250);
+	for (uint16_t i = 0; i < hdr + pay; i++)
+		l4[i] = (uint8_t)rnd();
+	if (proto == IPPROTO_ICMP) {
+		l4[0] = echo_reply ? 0 : 8;
+		l4[1] = 0;
+		fwt_w16(l4 + 4, sp);
+	} else {
+		fwt_w16(l4, sp);
+		fwt_w16(l4 + 2, dp);
+		if (proto == IPPROTO_UDP)
+			fwt_w16(l4 + 4, (uint16_t)(hdr + pay));
+		else {
+			l4[12] = 0x50; /* data offset 5 */
+			l4[13] = 0x10; /* ACK */
+		}
+	}
+	finish(p.b, udp_no_ck);
+	return p;
+}
+
+static uint8_t rand_proto(void)
+{
+	static const uint8_t protos[] = {IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP};
+	return protos[rnd() % 3];
+}
+
+/* The rewrite alone: every field set as asked, the rest as it was, the
+ * checksums those of a full computation. */
+static void test_rewrite_property(void **state)
+{
+	(void)state;
+	for (int n = 0; n < 20000; n++) {
+		uint8_t proto = rand_proto();
+		bool no_ck = proto == IPPROTO_UDP && rnd() % 4 == 0, dst = rnd() & 1;
+		struct fwt_pkt p = rand_pkt(
+			proto, rnd(), (uint16_t)rnd(), rnd(), (uint16_t)rnd(), rnd() & 1, no_ck);
+		struct fwt_pkt before = p;
+		uint32_t addr = rnd();
+		uint16_t port = (uint16_t)rnd();
+		assert_int_equal(sl_fw_nat_rewrite(p.b, p.len, dst, addr, port), 0);
+		assert_int_equal(sl_rd32(p.b + (dst ? 16 : 12)), addr);
+		uint8_t *l4 = p.b + 20;
+		if (proto == IPPROTO_ICMP)
+			assert_int_equal(rd16(l4 + 4), port);
+		else
+			assert_int_equal(rd16(l4 + (dst ? 2 : 0)), port);
+		check_sums(p.b, no_ck);
+		/* nothing else moved: put the fields back and compare */
+		fwt_w32(p.b + (dst ? 16 : 12), sl_rd32(before.b + (dst ? 16 : 12)));
+		uint8_t *pf = proto == IPPROTO_ICMP ? l4 + 4 : l4 + (dst ? 2 : 0);
+		memcpy(pf, before.b + (pf - p.b), 2);
+		memcpy(p.b + 10, before.b + 10, 2);
+		memcpy(l4 + l4_ck_at(proto), before.b + 20 + l4_ck_at(proto), 2);
+		assert_memory_equal(p.b, before.b, p.len);
+	}
+	/* what has no port is refused, unchanged */
+	struct fwt_pkt gre = fwt_ip4_pkt(47, "10.0.0.1", "10.100.0.1");
+	assert_int_equal(sl_fw_nat_rewrite(gre.b, gre.len, false, 1, 1), -EINVAL);
+	struct fwt_pkt frag = rand_pkt(IPPROTO_UDP, 1, 2, 3, 4, false, false);
+	fwt_w16(frag.b + 6, 0x0010); /* offset 128: a non-first fragment */
+	assert_int_equal(sl_fw_nat_rewrite(frag.b, frag.len, false, 1, 1), -EINVAL);
+}
+
+static const char two_customers[] =
+	"set vrf name CUST-A leak-nat to SHARED source translation address 100.64.1.0/24\n"
+	"set vrf name CUST-B leak-nat to SHARED source translation address 100.64.2.0/24\n";
+
+static struct sl_fw *nat_fw(const char *cfg, uint32_t nat_max)
+{
+	struct sl_fw_config c = {.nat_max = nat_max, .n_lcores = 2, .tsc_hz = 1, .socket_id = -1};
+	struct sl_fw *fw = sl_fw_new(&c);
+	assert_non_null(fw);
+	assert_int_equal(fwt_load(fw, cfg), 0);
+	return fw;
+}
+
+/* One packet through a burst function; its deny value. */
+static uint8_t out1(struct sl_fw *fw, uint64_t now, struct fwt_pkt *p, uint32_t from, uint32_t to)
+{
+	uint8_t *l3[1] = {p->b}, deny[1] = {0};
+	uint16_t len[1] = {p->len};
+	sl_fw_nat_out_burst(fw, 0, now, l3, len, &from, &to, 1, deny);
+	return deny[0];
+}
+
+static uint8_t in1(struct sl_fw *fw, uint64_t now, struct fwt_pkt *p, uint32_t in, uint32_t target)
+{
+	uint8_t *l3[1] = {p->b}, deny[1] = {7};
+	uint16_t len[1] = {p->len};
+	sl_fw_nat_in_burst(fw, 1, now, l3, len, &in, &target, 1, deny);
+	return deny[0];
+}
+
+struct flow {
+	uint8_t proto, cust; /* V_A or V_B */
+	bool no_ck;
+	uint32_t host, peer, nat;
+	uint16_t sport, dport, nat_port;
+};
+
+static uint32_t pool_of(uint32_t cust)
+{
+	return cust == V_A ? 0x64400100u : 0x64400200u;
+}
+
+static struct sl_fw_stats stats(struct sl_fw *fw)
+{
+	struct sl_fw_stats st;
+	sl_fw_stats_get(fw, &st);
+	return st;
+}
+
+#define FLOWS 4000
+
+/*
+ * Random flows of both customers (the same 10.0.0.0/24, the same host
+ * addresses and ports on both sides) in random bursts: each leaves with a
+ * source of its customer's pool, one (pool address, port) per flow and peer,
+ * the same on every packet; its replies come back to its host; checksums
+ * are whole-packet correct everywhere.
+ */
+static void test_flows_property(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = nat_fw(two_customers, 2 * FLOWS);
+	static struct flow fl[FLOWS];
+	for (int i = 0; i < FLOWS; i++) {
+		struct flow *f = &fl[i];
+		f->proto = rand_proto();
+		f->cust = (rnd() & 1) ? V_A : V_B;
+		f->no_ck = f->proto == IPPROTO_UDP && rnd() % 4 == 0;
+		/* few hosts, peers and ports: customers collide on purpose */
+		f->host = 0x0a000000u | (2 + rnd() % 4);
+		f->peer = 0x0a640000u | (10 + rnd() % 3);
+		f->sport = (uint16_t)(40000 + rnd() % 300);
+		f->dport = f->proto == IPPROTO_ICMP ? 0 : (uint16_t)(53 + rnd() % 2);
+		/* a flow's tuple must be its own: drop an exact repeat */
+		for (int k = 0; k < i; k++)
+			if (fl[k].proto == f->proto && fl[k].cust == f->cust &&
+				fl[k].host == f->host && fl[k].peer == f->peer &&
+				fl[k].sport == f->sport && fl[k].dport == f->dport) {
+				f->sport = (uint16_t)(f->sport + 1000 + i);
+				k = -1;
+			}
+	}
+	/* leaving, in random bursts, twice: the second pass finds the flows */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < FLOWS;) {
+			uint16_t n = (uint16_t)(1 + rnd() % 32);
+			if (i + n > FLOWS)
+				n = (uint16_t)(FLOWS - i);
+			struct fwt_pkt p[32];
+			uint8_t *l3[32], deny[32] = {0};
+			uint16_t len[32];
+			uint32_t from[32], to[32];
+			for (uint16_t j = 0; j < n; j++) {
+				struct flow *f = &fl[i + j];
+				p[j] = rand_pkt(f->proto, f->host, f->sport, f->peer, f->dport,
+					false, f->no_ck);
+				l3[j] = p[j].b;
+				len[j] = p[j].len;
+				from[j] = f->cust;
+				to[j] = V_S;
+			}
+			sl_fw_nat_out_burst(fw, 0, (uint64_t)pass, l3, len, from, to, n, deny);
+			for (uint16_t j = 0; j < n; j++) {
+				struct flow *f = &fl[i + j];
+				const uint8_t *ip = p[j].b, *l4 = ip + 20;
+				assert_int_equal(deny[j], 0);
+				uint32_t src = sl_rd32(ip + 12);
+				uint16_t sp = rd16(l4 + (f->proto == IPPROTO_ICMP ? 4 : 0));
+				assert_int_equal(src & 0xffffff00u, pool_of(f->cust));
+				assert_true((src & 0xff) != 0 && (src & 0xff) != 0xff);
+				assert_true(sp >= 1024);
+				assert_int_equal(sl_rd32(ip + 16), f->peer);
+				check_sums(ip, f->no_ck);
+				if (pass == 0) {
+					f->nat = src;
+					f->nat_port = sp;
+				} else {
+					assert_int_equal(src, f->nat);
+					assert_int_equal(sp, f->nat_port);
+				}
+			}
+			i += n;
+		}
+	}
+	/* one pair per flow and peer: the replies can tell the flows apart */
+	for (int i = 0; i < FLOWS; i++)
+		for (int k = i + 1; k < FLOWS; k++)
+			assert_false(fl[i].proto == fl[k].proto && fl[i].peer == fl[k].peer &&
+				     fl[i].dport == fl[k].dport && fl[i].nat == fl[k].nat &&
+				     fl[i].nat_port == fl[k].nat_port);
+	struct sl_fw_stats st = stats(fw);
+	assert_int_equal(st.nat_created, FLOWS);
+	assert_int_equal(st.nat_out, 2 * FLOWS);
+	assert_int_equal(st.nat_entries, FLOWS);
+	/* replies, in random order of flows: back to the host, in its VRF's terms */
+	for (int r = 0; r < FLOWS; r++) {
+		struct flow *f = &fl[rnd() % FLOWS];
+		uint16_t rsp = f->proto == IPPROTO_ICMP ? f->nat_port : f->dport;
+		struct fwt_pkt p =
+			rand_pkt(f->proto, f->peer, rsp, f->nat, f->nat_port, true, f->no_ck);
+		assert_int_equal(in1(fw, 3, &p, V_S, f->cust), 0);
+		const uint8_t *l4 = p.b + 20;
+		assert_int_equal(sl_rd32(p.b + 16), f->host);
+		assert_int_equal(rd16(l4 + (f->proto == IPPROTO_ICMP ? 4 : 2)), f->sport);
+		assert_int_equal(sl_rd32(p.b + 12), f->peer);
+		check_sums(p.b, f->no_ck);
+	}
+	st = stats(fw);
+	assert_int_equal(st.nat_in, FLOWS);
+	assert_int_equal(st.nat_no_flow, 0);
+	sl_fw_free(fw);
+}
+
+/* Arrivals for a pool address without a flow are dropped and counted;
+ * others (not for the pool, or a direction without NAT) pass untouched;
+ * what cannot be translated leaving is dropped. */
+static void test_no_flow_and_untranslatable(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = nat_fw(two_customers, 64);
+	struct fwt_pkt stray = rand_pkt(IPPROTO_UDP, 0x0a64000a, 53, 0x64400105, 4000, 0, 0);
+	assert_int_equal(in1(fw, 0, &stray, V_S, V_A), SL_FW_DROP);
+	struct fwt_pkt other = rand_pkt(IPPROTO_UDP, 0x0a64000a, 53, 0x0a000002, 4000, 0, 0);
+	struct fwt_pkt copy = other;
+	assert_int_equal(in1(fw, 0, &other, V_S, V_A), 0);
+	assert_memory_equal(other.b, copy.b, other.len);
+	/* A's pool reached through a redirect into B: not B's pool, untouched */
+	struct fwt_pkt wrong = rand_pkt(IPPROTO_UDP, 0x0a64000a, 53, 0x64400105, 4000, 0, 0);
+	copy = wrong;
+	assert_int_equal(in1(fw, 0, &wrong, V_S, V_B), 0);
+	assert_memory_equal(wrong.b, copy.b, wrong.len);
+	/* leaving into a VRF without NAT: untouched */
+	struct fwt_pkt mg = rand_pkt(IPPROTO_TCP, 0x0a000002, 4000, 0x0a640001, 22, 0, 0);
+	copy = mg;
+	assert_int_equal(out1(fw, 0, &mg, V_A, V_M), 0);
+	assert_memory_equal(mg.b, copy.b, mg.len);
+	/* no port to translate by */
+	struct fwt_pkt gre = fwt_ip4_pkt(47, "10.0.0.2", "10.100.0.10");
+	assert_int_equal(out1(fw, 0, &gre, V_A, V_S), SL_FW_DROP);
+	/* an already denied packet is left alone */
+	struct fwt_pkt u = rand_pkt(IPPROTO_UDP, 0x0a000002, 4000, 0x0a64000a, 53, 0, 0);
+	copy = u;
+	uint8_t *l3[1] = {u.b}, deny[1] = {SL_FW_REJECT};
+	uint16_t len[1] = {u.len};
+	uint32_t from = V_A, to = V_S;
+	sl_fw_nat_out_burst(fw, 0, 0, l3, len, &from, &to, 1, deny);
+	assert_int_equal(deny[0], SL_FW_REJECT);
+	assert_memory_equal(u.b, copy.b, u.len);
+	struct sl_fw_stats st = stats(fw);
+	assert_int_equal(st.nat_no_flow, 1);
+	assert_int_equal(st.nat_untranslatable, 1);
+	assert_int_equal(st.nat_created, 0);
+	sl_fw_free(fw);
+}
+
+/* An ICMP error from TO quoting a translated packet reaches the host with
+ * its own address and port in the quote, every checksum whole. */
+static void test_icmp_error_back(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = nat_fw(two_customers, 1024);
+	for (int n = 0; n < 300; n++) {
+		uint8_t proto = rand_proto();
+		uint32_t host = 0x0a000002u + rnd() % 50;
+		uint16_t sp = (uint16_t)(1 + rnd() % 65535);
+		struct fwt_pkt q = rand_pkt(proto, host, sp, 0x0a64000a, 53, false, false);
+		assert_int_equal(out1(fw, (uint64_t)n, &q, V_A, V_S), 0);
+		/* the error quotes the translated header and its first 8 (or, for
+		 * TCP, 20) L4 bytes */
+		uint16_t quote = (uint16_t)(20 + (proto == IPPROTO_TCP && (rnd() & 1) ? 20 : 8));
+		if (quote > q.len)
+			quote = q.len;
+		struct fwt_pkt e;
+		uint8_t *icmp = fwt_ip4(&e, IPPROTO_ICMP, "10.100.0.10", "0.0.0.0", 8 + quote);
+		fwt_w32(e.b + 16, sl_rd32(q.b + 12));
+		icmp[0] = (rnd() & 1) ? 3 : 11;
+		icmp[1] = 3;
+		memcpy(icmp + 8, q.b, quote);
+		finish(e.b, false);
+		assert_int_equal(in1(fw, (uint64_t)n, &e, V_S, V_A), 0);
+		const uint8_t *in = e.b + 28;
+		assert_int_equal(sl_rd32(e.b + 16), host);
+		assert_int_equal(sl_rd32(in + 12), host);
+		assert_int_equal(rd16(in + 20 + (proto == IPPROTO_ICMP ? 4 : 0)), sp);
+		check_sums(e.b, false); /* outer IPv4 and the whole ICMP message */
+		uint8_t inner[20];
+		memcpy(inner, in, 20);
+		inner[10] = inner[11] = 0;
+		assert_int_equal(rd16(in + 10), sl_inet_cksum(inner, 20, 0));
+		if (proto == IPPROTO_UDP || proto == IPPROTO_ICMP || quote == 40) {
+			/* the quoted L4 checksum is the original packet's */
+			struct fwt_pkt orig = q;
+			assert_int_equal(sl_fw_nat_rewrite(orig.b, orig.len, false, host, sp), 0);
+			uint16_t at = (uint16_t)(20 + l4_ck_at(proto));
+			assert_int_equal(rd16(in + at), rd16(orig.b + at));
+		}
+	}
+	sl_fw_free(fw);
+}
+
+/* A /32 pool towards one peer port: flows until the pool runs out; the
+ * next is dropped and counted, the flows made before keep working. */
+static void test_pool_exhaustion(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = nat_fw(
+		"set vrf name CUST-A leak-nat to SHARED source translation address 100.64.9.1/32\n",
+		70000);
+	uint32_t made = 0;
+	struct sl_fw_stats st = stats(fw);
+	for (uint32_t i = 0; i < 70000 && st.nat_exhausted == 0; i++) {
+		struct fwt_pkt p = rand_pkt(
+			IPPROTO_UDP, 0x0a000000u | (i >> 16), (uint16_t)i, 0x0a64000a, 53, 0, 0);
+		uint8_t d = out1(fw, 0, &p, V_A, V_S);
+		st = stats(fw);
+		if (d == 0)
+			made++;
+		else
+			assert_int_equal(st.nat_exhausted, 1);
+	}
+	assert_int_equal(st.nat_exhausted, 1);
+	printf("pool exhausted after %u flows\n", made);
+	/* 64 probes: the pool (64,510 ports) runs out only when nearly full */
+	assert_true(made > 55000);
+	assert_int_equal(st.nat_created, made);
+	/* the first flow still translates both ways */
+	struct fwt_pkt p = rand_pkt(IPPROTO_UDP, 0x0a000000u, 0, 0x0a64000a, 53, 0, 0);
+	assert_int_equal(out1(fw, 1, &p, V_A, V_S), 0);
+	uint16_t port = rd16(p.b + 20);
+	struct fwt_pkt r = rand_pkt(IPPROTO_UDP, 0x0a64000a, 53, 0x64400901, port, 0, 0);
+	assert_int_equal(in1(fw, 1, &r, V_S, V_A), 0);
+	assert_int_equal(sl_rd32(r.b + 16), 0x0a000000u);
+	/* another peer: the same pairs are free towards it */
+	struct fwt_pkt o = rand_pkt(IPPROTO_UDP, 0x0a000005u, 7, 0x0a64000b, 53, 0, 0);
+	assert_int_equal(out1(fw, 1, &o, V_A, V_S), 0);
+	sl_fw_free(fw);
+}
+
+/* A /32 pool of 8 ports: exactly 8 flows towards one peer, the 9th and
+ * 10th dropped and counted; towards another peer the 8 pairs are free. */
+static void test_small_pool(void **state)
+{
+	(void)state;
+	struct sl_fw *fw =
+		nat_fw("set vrf name CUST-A leak-nat to SHARED source translation address "
+		       "100.64.9.1/32\n"
+		       "set vrf name CUST-A leak-nat to SHARED source translation port 2000-2007\n",
+			64);
+	uint32_t seen = 0;
+	for (uint16_t i = 0; i < 10; i++) {
+		struct fwt_pkt p = rand_pkt(
+			IPPROTO_UDP, 0x0a000002, (uint16_t)(5000 + i), 0x0a64000a, 53, 0, 0);
+		uint8_t d = out1(fw, 0, &p, V_A, V_S);
+		assert_int_equal(d, i < 8 ? 0 : SL_FW_DROP);
+		if (d == 0) {
+			uint16_t port = rd16(p.b + 20);
+			assert_int_equal(sl_rd32(p.b + 12), 0x64400901u);
+			assert_true(port >= 2000 && port <= 2007);
+			assert_false(seen & (1u << (port - 2000)));
+			seen |= 1u << (port - 2000);
+		}
+	}
+	assert_int_equal(seen, 0xff);
+	assert_int_equal(stats(fw).nat_exhausted, 2);
+	struct fwt_pkt o = rand_pkt(IPPROTO_UDP, 0x0a000002, 5000, 0x0a64000b, 53, 0, 0);
+	assert_int_equal(out1(fw, 0, &o, V_A, V_S), 0);
+	sl_fw_free(fw);
+}
+
+/* UDP: 30 s unreplied, 180 s replied; TCP established 7200 s; an expired
+ * flow's reply is dropped, its pair free again. */
+static void test_expiry(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = nat_fw(two_customers, 64);
+	struct fwt_pkt u = rand_pkt(IPPROTO_UDP, 0x0a000002, 4000, 0x0a64000a, 53, 0, 0);
+	struct fwt_pkt u2 = rand_pkt(IPPROTO_UDP, 0x0a000002, 4001, 0x0a64000a, 53, 0, 0);
+	struct fwt_pkt t = rand_pkt(IPPROTO_TCP, 0x0a000002, 4002, 0x0a64000a, 22, 0, 0);
+	assert_int_equal(out1(fw, 0, &u, V_A, V_S), 0);
+	assert_int_equal(out1(fw, 0, &u2, V_A, V_S), 0);
+	assert_int_equal(out1(fw, 0, &t, V_A, V_S), 0);
+	struct fwt_pkt r2 =
+		rand_pkt(IPPROTO_UDP, 0x0a64000a, 53, sl_rd32(u2.b + 12), rd16(u2.b + 20), 0, 0);
+	struct fwt_pkt rt =
+		rand_pkt(IPPROTO_TCP, 0x0a64000a, 22, sl_rd32(t.b + 12), rd16(t.b + 20), 0, 0);
+	struct fwt_pkt r2b = r2, rtb = rt;
+	assert_int_equal(in1(fw, 1, &r2, V_S, V_A), 0);
+	assert_int_equal(in1(fw, 1, &rt, V_S, V_A), 0);
+	assert_int_equal(sl_fw_nat_sweep(fw, 30, 1u << 20), 0);
+	assert_int_equal(sl_fw_nat_sweep(fw, 31, 1u << 20), 1); /* u: unreplied */
+	assert_int_equal(stats(fw).nat_entries, 2);
+	assert_int_equal(sl_fw_nat_sweep(fw, 181, 1u << 20), 0); /* u2: replied at 1 */
+	assert_int_equal(sl_fw_nat_sweep(fw, 182, 1u << 20), 1); /* ... 180 s */
+	assert_int_equal(in1(fw, 183, &r2b, V_S, V_A), SL_FW_DROP);
+	assert_int_equal(sl_fw_nat_sweep(fw, 7201, 1u << 20), 0);
+	assert_int_equal(sl_fw_nat_sweep(fw, 7202, 1u << 20), 1); /* t: established */
+	assert_int_equal(in1(fw, 7203, &rtb, V_S, V_A), SL_FW_DROP);
+	struct sl_fw_stats st = stats(fw);
+	assert_int_equal(st.nat_expired, 3);
+	assert_int_equal(st.nat_entries, 0);
+	assert_int_equal(st.nat_no_flow, 2);
+	/* the listing shows a new flow; flush empties the table */
+	struct fwt_pkt n = rand_pkt(IPPROTO_ICMP, 0x0a000002, 77, 0x0a64000a, 0, 0, 0);
+	assert_int_equal(out1(fw, 7300, &n, V_A, V_S), 0);
+	assert_int_equal(stats(fw).nat_entries, 1);
+	sl_fw_nat_flush(fw);
+	assert_int_equal(stats(fw).nat_entries, 0);
+	sl_fw_free(fw);
+}
+
+int main(void)
+{
+	const char *seed = getenv("SL_NAT_SEED");
+	rng = seed ? strtoull(seed, NULL, 0) : 0x9e3779b97f4a7c15ull;
+	if (rng == 0)
+		rng = 1;
+	printf("SL_NAT_SEED=%llu\n", (unsigned long long)rng);
+	if (fwt_eal_init("fw-nat", "0") < 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return 1;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rewrite_property),
+		cmocka_unit_test(test_flows_property),
+		cmocka_unit_test(test_no_flow_and_untranslatable),
+		cmocka_unit_test(test_icmp_error_back),
+		cmocka_unit_test(test_pool_exhaustion),
+		cmocka_unit_test(test_small_pool),
+		cmocka_unit_test(test_expiry),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rte_eal_cleanup();
+	return rc;
+}
