@@ -12,6 +12,7 @@ PKGS=(
 	frr exabgp
 	prometheus # promtool: dts/prometheus.sh checks sluiced's /metrics with `promtool check metrics`
 	graphviz # `dot`: tests/show and dts/firewall.sh check show leak graph's DOT (skipped without)
+	gnuplot-nox # scripts/bench-plot.py: the benchmark's plots in doc/ (tests/bench: bench-plot)
 )
 
 if [ "$(id -u)" -ne 0 ]; then
