@@ -219,7 +219,7 @@ static inline bool ip_cksum5_ok(const uint8_t *ip)
  */
 static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
 	const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c, struct sl_dp_out *out,
-	uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k)
+	uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k, bool want_src)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint16_t type, vlan = 0;
@@ -260,7 +260,8 @@ static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
 	b->ip[k] = (uint8_t *)(uintptr_t)ip;
 	b->in_vrf[k] = vrf; /* b->vrf[] is filled where a lookup needs it */
 	b->dst[k] = rte_be_to_cpu_32(sd[1]);
-	b->src[k] = rte_be_to_cpu_32(sd[0]);
+	if (want_src) /* a constant: the store only where sources are validated */
+		b->src[k] = rte_be_to_cpu_32(sd[0]);
 	b->in_oif[k] = oif;
 	b->l2_len[k] = (uint8_t)l2_len;
 	return k + 1;
@@ -996,20 +997,23 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	 * the data is rarely in cache, and one-ahead prefetch left stalls */
 	for (unsigned i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	/* martians are dropped by the parse; sources are checked where asked
+	 * (decided once per burst) */
+	bool sv = in_port < SL_FIB_PORT_MAX && ifm->src_valid_port[in_port] != 0;
 	unsigned nb = 0; /* in a register, not in b */
-	if (likely(vif_of_vlan != NULL))
-		for (unsigned i = 0; i < n; i++)
-			nb = parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b, nb);
-	else
+	if (unlikely(vif_of_vlan == NULL))
 		for (unsigned i = 0; i < n; i++)
 			nb = parse_slow(ifm, c, out, in_port, pkts[i], &b, nb);
+	else if (likely(!sv))
+		for (unsigned i = 0; i < n; i++)
+			nb = parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b, nb, false);
+	else
+		for (unsigned i = 0; i < n; i++)
+			nb = parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b, nb, true);
 	b.n = (uint16_t)nb;
 	if (b.n == 0)
 		return;
 
-	/* martians were dropped by the parse; sources are checked where asked
-	 * (decided once per burst) */
-	bool sv = in_port < SL_FIB_PORT_MAX && ifm->src_valid_port[in_port] != 0;
 	/* per-VRF counters once per burst when the burst has one ingress VRF */
 	uint32_t vrf0 = b.in_vrf[0], mixed = 0, redirects = 0;
 	for (uint16_t k = 1; k < b.n; k++)
