@@ -284,6 +284,35 @@ static __rte_always_inline uint32_t redirect_bits4(const uint32_t *vals)
 #endif
 }
 
+/* Bit i set when vals[i] is a redirect, for i < n. */
+static __rte_always_inline uint32_t redirect_bits(const uint32_t *vals, uint16_t n)
+{
+	uint32_t redirects = 0;
+	uint16_t i = 0;
+	for (; i + 4 <= n; i += 4)
+		redirects |= redirect_bits4(&vals[i]) << i;
+	for (; i < n; i++)
+		redirects |= (uint32_t)((vals[i] >> 23) == 1) << i;
+	return redirects;
+}
+
+/* Bit p set when out has packets for port p. */
+static __rte_always_inline uint32_t tx_port_bits(const struct sl_dp_out *out)
+{
+#ifdef RTE_ARCH_X86
+	_Static_assert(SL_FIB_PORT_MAX == 16, "two vectors of 8 counts");
+	__m128i z = _mm_setzero_si128();
+	__m128i lo = _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)&out->n_tx[0]), z);
+	__m128i hi = _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)&out->n_tx[8]), z);
+	return ~(uint32_t)_mm_movemask_epi8(_mm_packs_epi16(lo, hi)) & 0xffffu;
+#else
+	uint32_t ports = 0;
+	for (unsigned p = 0; p < SL_FIB_PORT_MAX; p++)
+		ports |= (uint32_t)(out->n_tx[p] != 0) << p;
+	return ports;
+#endif
+}
+
 /* Look up ips[0..n) in one VRF into vals[] (LPM value or VAL_MISS), four at
  * a time with rte_lpm_lookupx4 (its default value is the VRF's default
  * route), or in bulk in a small table. Returns which of them are redirects,
@@ -303,9 +332,7 @@ static __rte_always_inline uint32_t lookup_vrf(
 	uint32_t redirects = 0;
 	if (sl_fib_table_is_small(tbl)) { /* one branch per burst: a VRF has one layout */
 		sl_fib_small_lookup_bulk(sl_fib_table_small(tbl), ips, vals, n, defv);
-		for (; i < n; i++)
-			redirects |= (uint32_t)((vals[i] >> 23) == 1) << i;
-		return redirects;
+		return redirect_bits(vals, n);
 	}
 	struct rte_lpm *lpm = sl_fib_table_lpm(tbl);
 	for (; i + 4 <= n; i += 4) {
@@ -1043,8 +1070,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 		lookup(fib, &b, idx, b.n);
 		for (uint16_t k = 0; k < b.n; k++)
 			c->vrf[b.in_vrf[k]].ipv4_rx++;
-		for (uint16_t k = 0; k < b.n; k++)
-			redirects |= (uint32_t)((b.val[k] >> 23) == 1) << k;
+		redirects = redirect_bits(b.val, b.n);
 	}
 
 	/* Leaks: the redirected packets, as a list, looked up again as one burst.
@@ -1089,10 +1115,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	else
 		forward_all(fib, ifm, nht, egt, c, out, &b, filtered, mx, redirects, redir, rvals,
 			n_redir, &sum);
-	uint32_t ports = 0; /* cheaper once per burst than once per packet */
-	for (unsigned p = 0; p < SL_FIB_PORT_MAX; p++)
-		ports |= (uint32_t)(out->n_tx[p] != 0) << p;
-	out->tx_ports = ports;
+	out->tx_ports = tx_port_bits(out); /* cheaper once per burst than once per packet */
 	c->forwarded += sum.n_fwd;
 	if (likely(!mx))
 		c->vrf[vrf0].forwarded += sum.n_fwd;
