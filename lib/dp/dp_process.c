@@ -524,10 +524,12 @@ static __rte_noinline uint32_t lookup_validate(const struct sl_fib *fib,
 				bad |= (uint32_t)!src_ok(fib, nht, oif0, b->src[k], v, mode) << k;
 				continue;
 			}
+			/* a branch, not a bit computed for every packet: a
+			 * failure is rare unless someone spoofs */
 			const struct sl_fib_nh *nh = &nht[v];
-			bad |= (uint32_t)((nh->type < SL_FIB_NH_T_CONNECTED) |
-					  (strict & (nh->oif != oif0)))
-			       << k;
+			if (unlikely(nh->type < SL_FIB_NH_T_CONNECTED ||
+				     (strict && nh->oif != oif0)))
+				bad |= 1u << k;
 		}
 	} else {
 		for (uint16_t k = 0; k < n; k++) {

@@ -11,7 +11,8 @@
  * machine the fastest round is the one nobody else disturbed).
  * `meson test --benchmark -C BUILD dp-bench`, or run the executable
  * (arguments: routes, default 100000, then optionally one leaked share in
- * %; SL_DP_BENCH_NO_HUGE=1 for valgrind).
+ * % and `filter` or `strict` (that row alone); SL_DP_BENCH_NO_HUGE=1 for
+ * valgrind).
  * `bench_dp vrfs [V [R]]`: bench.sh's (b2) instead, V VRFs (default 64) of
  * R routes (16,000) on vifs (V <= 4,000), frames of random VRFs, then sorted by VRF.
  * SL_DP_BENCH_REPS=N: N rounds instead of REPS (e.g. many, under perf).
@@ -414,10 +415,20 @@ int main(int argc, char **argv)
 	printf("dp-bench: sl_dp_process, %u routes, bursts of %d, fastest of %d rounds "
 	       "(TSC %.2f GHz)\n",
 		routes, BURST, reps, (double)rte_get_tsc_hz() / 1e9);
-	if (argc > 2) { /* one leaked share only, e.g. under valgrind ("filter": with the hook) */
+	/* one leaked share only, e.g. under valgrind ("filter": with the hook;
+	 * "strict": random sources, eth0 validating them) */
+	if (argc > 2) {
 		if (argc > 3 && strcmp(argv[3], "filter") == 0) {
 			sl_fib_reader_unregister(fib, rte_lcore_id());
 			if (sl_dp_set_leak_filter(dp, pass_all, NULL) < 0 ||
+				sl_fib_reader_register(fib, rte_lcore_id()) < 0)
+				return 1;
+		}
+		if (argc > 3 && strcmp(argv[3], "strict") == 0) {
+			random_src = true;
+			ifc[0].src_valid = SL_SRC_VALID_STRICT;
+			sl_fib_reader_unregister(fib, rte_lcore_id());
+			if (sl_fib_iface_sync(fib, ifc, 2) < 0 ||
 				sl_fib_reader_register(fib, rte_lcore_id()) < 0)
 				return 1;
 		}
