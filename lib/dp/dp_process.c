@@ -349,6 +349,22 @@ static __rte_always_inline uint32_t lookup_vrf(
 	return redirects;
 }
 
+/* One address in one VRF: its LPM value, the VRF's default route's on a
+ * miss, or VAL_MISS (the default loaded only on a miss). */
+static __rte_always_inline uint32_t lookup_one(const struct sl_fib *fib, uint32_t vrf, uint32_t ip)
+{
+	uintptr_t tbl = vrf < SL_VRF_MAX ? sl_fib_table(fib, SL_AF_IPV4, vrf) : 0;
+	if (unlikely(tbl == 0))
+		return VAL_MISS;
+	uint32_t v = sl_fib_table_lookup(tbl, ip, VAL_MISS);
+	if (v == VAL_MISS) {
+		uint32_t dflt = sl_fib_default(fib, SL_AF_IPV4, vrf);
+		if (dflt & RTE_LPM_LOOKUP_SUCCESS)
+			v = dflt & SL_FIB_VAL_MASK;
+	}
+	return v;
+}
+
 /* Look up idx[0..n) of b, each in b->vrf[]: one run of lookupx4 when they
  * share a VRF (the usual burst), else one lookup each. Grouping a mixed
  * burst by VRF into runs of lookupx4 (a counting sort, or a bitmask per
@@ -371,7 +387,7 @@ static __rte_always_inline void lookup(
 		return;
 	}
 	for (uint16_t i = 0; i < n; i++)
-		lookup_vrf(fib, b->vrf[idx[i]], &b->dst[idx[i]], &b->val[idx[i]], 1);
+		b->val[idx[i]] = lookup_one(fib, b->vrf[idx[i]], b->dst[idx[i]]);
 }
 
 /* Does source src (host order) pass validation mode on interface in_oif,
@@ -384,7 +400,7 @@ static __rte_always_inline bool src_ok(const struct sl_fib *fib, const struct sl
 	uint16_t in_oif, uint32_t src, uint32_t val, uint8_t mode)
 {
 	if (unlikely(sl_fib_val_is_redirect(val)))
-		lookup_vrf(fib, sl_fib_val_vrf(val), &src, &val, 1);
+		val = lookup_one(fib, sl_fib_val_vrf(val), src);
 	if (unlikely(val >= SL_FIB_VAL_REDIRECT)) /* a miss or a second redirect */
 		return false;
 	if (unlikely(sl_fib_val_is_group(val))) {
@@ -458,7 +474,7 @@ static __rte_noinline void validate_sources(const struct sl_fib *fib,
 		lookup_vrf(fib, vrf0, ips, vals, n);
 	else
 		for (uint16_t i = 0; i < n; i++)
-			lookup_vrf(fib, b->in_vrf[idx[i]], &ips[i], &vals[i], 1);
+			vals[i] = lookup_one(fib, b->in_vrf[idx[i]], ips[i]);
 	for (uint16_t i = 0; i < n; i++)
 		if (!src_ok(fib, nht, b->in_oif[idx[i]], ips[i], vals[i], mode[i]))
 			invalid |= 1u << idx[i];

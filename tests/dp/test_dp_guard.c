@@ -10,7 +10,8 @@
  * VLAN 100) 10.3.0.1/24 loose; eth3 (port 3) 10.4.0.1/24 strict;
  * 172.16.0.0/16 over 10.4.0.2, 172.17.0.0/16 over ECMP (eth3, eth2),
  * 198.51.100.0/24 and 172.31.0.0/16 leaked from VRF 0, 203.0.113.0/24
- * blackholed, no default.
+ * blackholed, no default. eth2.200 (port 2, VLAN 200) 10.5.0.1/24 is in
+ * VRF 0, loose: port 2's bursts may mix VRFs.
  * Every test runs twice: on small VRF tables, then on the rte_lpm layout.
  */
 #include <setjmp.h>
@@ -35,6 +36,7 @@ static const char topology[] = "iface eth0 port 0 addr 10.1.0.1/24\n"
 			       "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 sv strict\n"
 			       "iface eth2.100 port 2 vlan 100 vrf 1 addr 10.3.0.1/24 sv loose\n"
 			       "iface eth3 port 3 vrf 1 addr 10.4.0.1/24 sv strict\n"
+			       "iface eth2.200 port 2 vlan 200 addr 10.5.0.1/24 sv loose\n"
 			       "route 0 10.1.0.0/24 connected eth0\n"
 			       "route 0 10.1.0.1/32 local eth0\n"
 			       "route 0 192.0.2.0/24 connected eth1\n"
@@ -406,10 +408,11 @@ static void bursts_as_singles(uint16_t port, const uint16_t *vlans, unsigned n_v
 static void test_bursts_as_singles(void **state)
 {
 	(void)state;
-	static const uint16_t untagged[] = {0}, both[] = {0, 100};
+	static const uint16_t untagged[] = {0}, both[] = {0, 100}, three[] = {0, 100, 200};
 	bursts_as_singles(3, untagged, 1); /* one strict interface */
 	bursts_as_singles(2, untagged, 1);
 	bursts_as_singles(2, both, 2); /* strict and loose, one VRF */
+	bursts_as_singles(2, three, 3); /* and VRF 0's loose vif: two VRFs */
 }
 
 int main(void)
