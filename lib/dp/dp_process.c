@@ -284,11 +284,13 @@ static __rte_always_inline uint32_t redirect_bits4(const uint32_t *vals)
 #endif
 }
 
-/* Bit i set when vals[i] is a redirect, for i < n. */
+/* Bit i set when vals[i] is a redirect, for i < n (<= SL_DP_BURST). */
 static __rte_always_inline uint32_t redirect_bits(const uint32_t *vals, uint16_t n)
 {
 	uint32_t redirects = 0;
 	uint16_t i = 0;
+	if (n > SL_DP_BURST) /* never: one bit per packet (and tells gcc's bounds check) */
+		n = SL_DP_BURST;
 	for (; i + 4 <= n; i += 4)
 		redirects |= redirect_bits4(&vals[i]) << i;
 	for (; i < n; i++)
@@ -1079,13 +1081,10 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 				return;
 		}
 		/* many VRFs' counter lines: fetched while the lookups run, counted after */
-		uint16_t idx[SL_DP_BURST];
-		for (uint16_t k = 0; k < b.n; k++) {
+		for (uint16_t k = 0; k < b.n; k++)
 			rte_prefetch0(&c->vrf[b.in_vrf[k]]);
-			idx[k] = k;
-			b.vrf[k] = b.in_vrf[k];
-		}
-		lookup(fib, &b, idx, b.n);
+		for (uint16_t k = 0; k < b.n; k++)
+			b.val[k] = lookup_one(fib, b.in_vrf[k], b.dst[k]);
 		for (uint16_t k = 0; k < b.n; k++)
 			c->vrf[b.in_vrf[k]].ipv4_rx++;
 		redirects = redirect_bits(b.val, b.n);
