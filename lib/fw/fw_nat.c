@@ -771,6 +771,12 @@ unsigned fw_nat_prune(struct sl_fw *fw, const struct sl_fw_set *s)
 	unsigned n = 0;
 	if (fw->nat == NULL)
 		return 0;
+	/* no live flow (the usual commit without NAT): no walk of the table */
+	rte_spinlock_lock(&fw->nat_lock);
+	bool none = fw->n_nat_free + fw->nat_reap.n >= fw->nat_max;
+	rte_spinlock_unlock(&fw->nat_lock);
+	if (none)
+		return 0;
 	/* the slots go back to the free stack after a grace period, by the
 	 * sweeps that follow (fw_reap_sweep) */
 	for (uint32_t idx = 0; idx < fw->nat_max; idx++) {
