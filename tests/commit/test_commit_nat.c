@@ -423,6 +423,15 @@ static void test_intents_nat(void **state)
 	assert_true(named);
 	sl_errors_free(&e);
 
+	char l2[] = "show ip route vrf SHARED 100.64.1.5";
+	t = show(r, l2);
+	assert_non_null(strstr(t, "Forwarding of 100.64.1.5: SHARED 100.64.1.0/24 nat from "
+				  "CUSTOMER-A, taken only by replies to CUSTOMER-A's flows "
+				  "(nat_replies_only)\n"));
+	assert_non_null(strstr(t, "looked up in vrf CUSTOMER-A; a packet of no flow is dropped "
+				  "(nat_no_flow)"));
+	free(t);
+
 	/* B's way into SHARED's pool of A: a second redirect */
 	apply_ok(r, "set vrf name CUSTOMER-B protocols static route 100.64.1.0/24 "
 		    "interface eth2 vrf SHARED\n");
