@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "show_priv.h"
+#include "sl_intent.h"
 
 static struct show_cmd *commands;
 
@@ -62,7 +63,9 @@ int sl_show_exec(const struct sl_router *r, int argc, char **argv, bool json, FI
 		.out = out,
 		.err = err,
 	};
-	return best->handler(&ctx, argc - 1 - best_n, argv + 1 + best_n);
+	int rc = best->handler(&ctx, argc - 1 - best_n, argv + 1 + best_n);
+	sl_intent_maps_free(ctx.maps);
+	return rc;
 }
 
 void sl_show_help(FILE *out)
