@@ -87,25 +87,7 @@ void show_json_emit(struct show_ctx *ctx, json_t *v)
 
 char show_source_code(enum sl_rt_source s)
 {
-	switch (s) {
-	case SL_SRC_CONNECTED:
-		return 'C';
-	case SL_SRC_LOCAL:
-		return 'L';
-	case SL_SRC_STATIC:
-	case SL_SRC_STATIC_LEAK:
-		return 'S';
-	case SL_SRC_VPN_IMPORT:
-	case SL_SRC_VRF_IMPORT:
-	case SL_SRC_BGP:
-		return 'B';
-	case SL_SRC_OSPF:
-		return 'O';
-	case SL_SRC_NAT:
-		return 'N';
-	default:
-		return '?';
-	}
+	return sl_rt_source(s)->code;
 }
 
 void show_nh_text(const struct sl_rib *rib, const struct sl_nh *nh, char *buf, size_t len)
