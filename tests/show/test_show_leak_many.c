@@ -74,6 +74,18 @@ static size_t count(const char *s, const char *what)
 	return n;
 }
 
+/* show leak --json's VRF i is what show leak vrf NAME --json says */
+static void json_same(const struct sl_router *r, json_t *vrfs, const char *name, size_t i)
+{
+	char *one = show(r, true, name);
+	json_t *d1 = json_loads(one, 0, NULL);
+	assert_non_null(d1);
+	if (!json_equal(json_array_get(vrfs, i), json_array_get(json_object_get(d1, "vrfs"), 0)))
+		fail_msg("show leak --json differs from show leak vrf %s", name);
+	json_decref(d1);
+	free(one);
+}
+
 static void test_show_leak_many_vrfs(void **state)
 {
 	(void)state;
@@ -106,22 +118,18 @@ static void test_show_leak_many_vrfs(void **state)
 	assert_int_equal(count(all, "Dropped as leak loops: 255744 addresses in "), N_CUST);
 	free(all);
 
-	/* JSON: each VRF's object, the same */
+	/* JSON: a VRF's object, the same (every 10th and the last: the text
+	 * above compared them all) */
 	char *js = show(r, true, NULL);
 	json_t *doc = json_loads(js, 0, NULL);
 	assert_non_null(doc);
 	json_t *vrfs = json_object_get(doc, "vrfs");
 	assert_int_equal(json_array_size(vrfs), names.n);
-	for (size_t i = 0; i < names.n; i++) {
-		char *one = show(r, true, names.v[i]);
-		json_t *d1 = json_loads(one, 0, NULL);
-		assert_non_null(d1);
-		if (!json_equal(json_array_get(vrfs, i),
-			    json_array_get(json_object_get(d1, "vrfs"), 0)))
-			fail_msg("show leak --json differs from show leak vrf %s", names.v[i]);
-		json_decref(d1);
-		free(one);
-	}
+	assert_int_equal(json_array_size(json_object_get(json_array_get(vrfs, 0), "leakLoops")),
+		SL_INTENT_BREACH_MAX);
+	for (size_t i = 0; i < names.n; i += 10)
+		json_same(r, vrfs, names.v[i], i);
+	json_same(r, vrfs, names.v[names.n - 1], names.n - 1);
 	json_decref(doc);
 	free(js);
 
