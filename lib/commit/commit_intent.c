@@ -1204,25 +1204,60 @@ int sl_router_way(
 	return rc;
 }
 
+static int leak_loops(struct ictx *c, const char *vrf, struct sl_intent_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->intent.from, sizeof(out->intent.from), "%s", vrf);
+	int a = vrf_index(c, vrf);
+	if (a < 0)
+		return -ENOENT;
+	struct deny_acc d = {.res = out};
+	int rc = walk(c, a, WALK_LOOPS, 0, 0xffffffffu, deny_piece, &d);
+	out->holds = out->n_ranges == 0;
+	return rc;
+}
+
 int sl_router_leak_loops(const struct sl_router *r, const char *vrf, struct sl_intent_result *out)
 {
 	struct ictx c;
-	int rc, a;
+	int rc;
 
-	memset(out, 0, sizeof(*out));
-	snprintf(out->intent.from, sizeof(out->intent.from), "%s", vrf);
-	if ((rc = ctx_init(&c, r->rib, r->conf)) < 0)
+	if ((rc = ctx_init(&c, r->rib, r->conf)) < 0) {
+		memset(out, 0, sizeof(*out));
 		return rc;
-	a = vrf_index(&c, vrf);
-	if (a < 0) {
-		rc = -ENOENT;
-	} else {
-		struct deny_acc d = {.res = out};
-		rc = walk(&c, a, WALK_LOOPS, 0, 0xffffffffu, deny_piece, &d);
-		out->holds = out->n_ranges == 0;
 	}
+	rc = leak_loops(&c, vrf, out);
 	ctx_free(&c);
 	return rc;
+}
+
+/* The maps a vrf_build made stay in c: the next VRF asking reuses them. */
+struct sl_intent_maps {
+	struct ictx c;
+};
+
+struct sl_intent_maps *sl_router_intent_maps(const struct sl_router *r)
+{
+	struct sl_intent_maps *m = malloc(sizeof(*m));
+	if (m != NULL && ctx_init(&m->c, r->rib, r->conf) < 0) {
+		free(m);
+		m = NULL;
+	}
+	return m;
+}
+
+void sl_intent_maps_free(struct sl_intent_maps *m)
+{
+	if (m == NULL)
+		return;
+	ctx_free(&m->c);
+	free(m);
+}
+
+int sl_intent_maps_leak_loops(
+	struct sl_intent_maps *m, const char *vrf, struct sl_intent_result *out)
+{
+	return leak_loops(&m->c, vrf, out);
 }
 
 int sl_router_intent_report(const struct sl_router *r, struct sl_intent_report *out)

@@ -75,7 +75,8 @@ static inline void leak_count(
 }
 
 /* IPv4 header checksum check, 32 bits at a time (ones' complement sums are
- * byte-order independent): rte_raw_cksum's 16-bit loop cost ~15 cycles. */
+ * byte-order independent): rte_raw_cksum's 16-bit loop was slower
+ * (doc/benchmarks.md, dp-bench). */
 static inline bool ip_cksum_ok(const struct rte_ipv4_hdr *ip, unsigned ihl)
 {
 	const uint8_t *b = (const uint8_t *)ip;

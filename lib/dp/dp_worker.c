@@ -201,8 +201,8 @@ int sl_dp_worker_main(void *arg)
 			uint16_t n = rte_eth_rx_burst(port, w->rxq[q].queue, pkts, SL_DP_BURST);
 			if (n == 0)
 				continue;
-			/* a TSC read costs ~24 cycles here: time one burst in
-			 * WORK_SAMPLE and count it for all of them */
+			/* a TSC read is not free (doc/benchmarks.md, dp-bench):
+			 * time one burst in WORK_SAMPLE and count it for all of them */
 			bool timed = (++bursts & (WORK_SAMPLE - 1)) == 0;
 			uint64_t t0 = timed ? rte_rdtsc() : 0;
 			sl_dp_process(dp, c, port, pkts, n, out);

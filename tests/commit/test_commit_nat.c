@@ -444,6 +444,45 @@ static void test_intents_nat(void **state)
 	sl_router_free(r);
 }
 
+/* `leak-nat to default`: the pool is a route of the default VRF back into
+ * FROM, and lib/fw's spec has the default VRF's id 0. */
+static void test_to_default(void **state)
+{
+	(void)state;
+	struct sl_router *r = router_with(base,
+		"set interfaces ethernet eth4 address 203.0.113.2/24\n"
+		"set vrf name CUSTOMER-A protocols static route 0.0.0.0/0 next-hop 203.0.113.1 "
+		"vrf default\n"
+		"set vrf name CUSTOMER-A leak-nat to default source translation address "
+		"100.64.9.0/24\n");
+	struct found a = route_of(r, "default", "100.64.9.0/24");
+	assert_int_equal(a.n, 1);
+	assert_int_equal(a.rt.source, SL_SRC_NAT);
+	assert_int_equal(a.rt.nh.type, SL_NH_VRF);
+	assert_int_equal(a.rt.nh.vrf_id, vrf_id(r, "CUSTOMER-A"));
+	struct sl_fw_spec *spec = NULL;
+	struct sl_errors msgs = {0};
+	assert_int_equal(sl_router_fw_spec(r, &spec, &msgs), 0);
+	assert_int_equal(spec->n_nats, 1);
+	assert_string_equal(spec->nats[0].to, "default");
+	assert_int_equal(spec->nats[0].to_vrf, 0);
+	sl_fw_spec_free(spec);
+	/* a pool over the default VRF's own subnet captures it: refused whole */
+	assert_int_not_equal(sl_router_apply(r,
+				     "set vrf name CUSTOMER-B leak-nat to default source "
+				     "translation address 203.0.113.0/24\n",
+				     &msgs, NULL),
+		0);
+	assert_true(msgs.n > 0);
+	assert_int_equal(route_of(r, "default", "203.0.113.0/24").rt.source, SL_SRC_CONNECTED);
+	sl_errors_free(&msgs);
+	assert_int_equal(
+		sl_router_apply(r, "delete vrf name CUSTOMER-A leak-nat\n", &msgs, NULL), 0);
+	assert_int_equal(route_of(r, "default", "100.64.9.0/24").n, 0);
+	sl_errors_free(&msgs);
+	sl_router_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_require_intent),
 		cmocka_unit_test(test_intents_nat),
 		cmocka_unit_test(test_shows),
+		cmocka_unit_test(test_to_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
