@@ -128,6 +128,12 @@ established() {
 	topo_ctl show control-plane
 	return 1
 }
+dpj() {
+	topo_ctl --json show dataplane | $PY -c 'import json,sys
+j=json.load(sys.stdin)
+for k in sys.argv[1:]: j=j[k]
+print(j)' "$@"
+}
 cpj() {
 	topo_ctl --json show control-plane | $PY -c 'import json,sys
 j=json.load(sys.stdin)
@@ -135,7 +141,8 @@ for k in sys.argv[1:]: j=j[k]
 print(j)' "$@"
 }
 
-dts_start "$TOPO_RUN/sluiced.conf"
+# a small main punt ring (64): the flood below fills it, BGP's ring stays free
+dts_start "$TOPO_RUN/sluiced.conf" --punt-ring 64
 check "cp-eth4 in namespace frr with 203.0.113.2/24" output_matches 'inet 203\.0\.113\.2/24' \
 	ip -n "$zns" -o -4 addr show dev cp-eth4
 check "FRR starts (zebra with dplane_fpm_nl, bgpd) in namespace frr" frr_start
@@ -163,8 +170,12 @@ sent=$(topo_in inet $PY "$DTS_DIR/syn_flood.py" 203.0.113.1 203.0.113.2 9 5000)
 check "5000 SYNs sent" test "$sent" = 5000
 sleep 1
 limited=$(cpj classes tcp limited)
-echo "tcp class: $(cpj classes tcp passed) passed, $limited rate-limited (rate 100/s)"
-check "the flood is rate-limited (counted)" test "$limited" -ge 2500
+ringfull=$(dpj punt_classes other full)
+echo "tcp class: $(cpj classes tcp passed) passed, $limited rate-limited (rate 100/s);" \
+	"$ringfull dropped at the worker, the main punt ring full"
+check "the flood is rate-limited (counted)" test "$limited" -gt 0
+check "... what the ring took and what it could not: >= 2500 counted" \
+	test $((limited + ringfull)) -ge 2500
 check "no BGP packet was rate-limited" test "$(cpj classes bgp limited)" = 0
 sleep 10 # past the 9 s hold time: a starved session would be down now
 check "the session is still Established" established 1
@@ -172,5 +183,31 @@ check "the same session (no reset): connections established once" output_matches
 	'Connections established 1; dropped 0' vtysh_frr -c "show bgp neighbors 203.0.113.1"
 check "sluice still holds the 10,001 routes" test "$(b_routes)" = 10001
 check "a still reaches 198.51.100.1" topo_ping a 198.51.100.1 2
+
+echo "---- a flood that fills the main punt ring (64 slots): four senders at once"
+full0=$(dpj punt_classes other full)
+arp0=$(dpj punt_classes arp punted)
+pids=()
+for i in 1 2 3 4; do
+	topo_in inet $PY "$DTS_DIR/syn_flood.py" 203.0.113.1 203.0.113.2 9 30000 >/dev/null &
+	pids+=($!)
+done
+sleep 1
+# the inet host forgets sluice's MAC: its next packets need an ARP answer now
+ip -n "$(topo_ns inet)" neigh flush dev "${TOPO_T}4"
+sleep 1
+arp_ok() { ip -n "$(topo_ns inet)" neigh show 203.0.113.2 | grep -q lladdr; }
+check "during the flood, sluice answers the peer's ARP request" arp_ok
+wait "${pids[@]}"
+topo_ctl show dataplane | grep -E '^(punted|punt rings):'
+full=$(($(dpj punt_classes other full) - full0))
+echo "main ring: $full punts dropped full; bgp ring: $(dpj punt_classes bgp punted) punted"
+check "the flood filled the main ring (class other: full counted)" test "$full" -gt 0
+check "no BGP packet lost to a full ring" test "$(dpj punt_classes bgp full)" = 0
+check "nor an ARP packet" test "$(dpj punt_classes arp full)" = 0 -a \
+	"$(dpj punt_classes arp punted)" -gt "$arp0"
+check "BGP still Established, the same session" output_matches \
+	'Connections established 1; dropped 0' vtysh_frr -c "show bgp neighbors 203.0.113.1"
+check "sluice still holds the 10,001 routes after the flood" test "$(b_routes)" = 10001
 topo_ctl show control-plane
 dts_finish
