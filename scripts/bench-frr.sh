@@ -239,7 +239,8 @@ fpm=$("$SLUICECTL" -s "$TOPO_SOCK" show fpm | tr '\n' ' ' | sed 's/"/\\"/g')
 {
 	printf '{"bench":"frr","routes":%s,"reps":%s,"date":"%s","load_before":"%s","load_after":"%s",' \
 		"$routes" "$reps" "$(date -u +%FT%TZ)" "$load" "$(cut -d' ' -f1-3 /proc/loadavg)"
-	printf '"cpus":%s,"frr":"%s","poll_ms":100,"show_fpm":"%s","runs":[' "$(nproc)" \
+	printf '"cpus":%s,"head":"%s","frr":"%s","poll_ms":100,"show_fpm":"%s","runs":[' \
+		"$(nproc)" "$(git -C "$top" rev-parse --short HEAD 2>/dev/null)" \
 		"$(dpkg-query -W -f '${Version}' frr 2>/dev/null)" "$fpm"
 	(IFS=,; printf '%s' "${runs[*]}")
 	printf ']}\n'
