@@ -11,9 +11,8 @@
 # the control-plane interfaces disabled, the hellos are martians again
 # (counted) and no longer go up. Skipped without FRR's ospfd.
 . "$(dirname "$0")/dts-lib.sh"
+. "$(dirname "$0")/frr-lib.sh"
 dts_init fo
-FRR=/usr/lib/frr
-PY=/usr/bin/python3
 [ -x $FRR/zebra ] && [ -x $FRR/ospfd ] || dts_skip "no FRR ($FRR/zebra, ospfd: apt-get install frr)"
 id=$(($$ % 250 + 1))
 port=$((20000 + $$ % 20000))
@@ -39,14 +38,7 @@ frr_down() {
 trap 'rc=$?; topo_down; frr_down; (exit $rc); dts_cleanup' EXIT
 
 # namespace frr: FPM to the root namespace; the TAPs arrive when sluiced starts
-ip netns add "$zns"
-ip -n "$zns" link set lo up
-ip netns exec "$zns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1 || true
-ip link add "${TOPO_T}z" type veth peer name fpm0 netns "$zns"
-ip addr add "$fpm_addr/30" dev "${TOPO_T}z"
-ip link set "${TOPO_T}z" up
-ip -n "$zns" addr add "10.254.$id.2/30" dev fpm0
-ip -n "$zns" link set fpm0 up
+frr_fpm_ns "$zns" "$fpm_addr" "10.254.$id.2"
 
 cat >"$TOPO_RUN/sluiced.conf" <<CONF
 set interfaces ethernet eth1 address 10.1.0.1/24
@@ -82,19 +74,6 @@ echo "hostname peer" >"$pdir/zebra.conf"
 } >"$pdir/ospfd.conf"
 chown -R frr:frr "$zdir" "$pdir"
 
-# frr_start NAMESPACE DIR PATHSPACE ZEBRA-ARGS…
-frr_start() {
-	local ns=$1 dir=$2 pathspace=$3 d
-	shift 3
-	for d in zebra ospfd; do
-		local extra=()
-		[ $d = zebra ] && extra=("$@")
-		ip netns exec "$ns" $FRR/$d -d -u frr -g frr -N "$pathspace" -f "$dir/$d.conf" \
-			-i "$dir/$d.pid" -z "$dir/zserv.api" --vty_socket "$dir" "${extra[@]}" \
-			--log "file:$dir/$d.log" >>"$dir/start.log" 2>&1 || return 1
-		sleep 0.5
-	done
-}
 vtysh_frr() { ip netns exec "$zns" vtysh --vty_socket "$zdir" "$@"; }
 vtysh_peer() { ip netns exec "$pns" vtysh --vty_socket "$pdir" "$@"; }
 full() {
@@ -120,18 +99,8 @@ ospf_route() {
 	vtysh_frr -c "show ip route"
 	return 1
 }
-dpj() {
-	topo_ctl --json show dataplane | $PY -c 'import json,sys
-j=json.load(sys.stdin)
-for k in sys.argv[1:]: j=j[k]
-print(j)' "$@"
-}
-cpj() {
-	topo_ctl --json show control-plane | $PY -c 'import json,sys
-j=json.load(sys.stdin)
-for k in sys.argv[1:]: j=j[k]
-print(j)' "$@"
-}
+dpj() { ctl_json "show dataplane" "$@"; }
+cpj() { ctl_json "show control-plane" "$@"; }
 
 dts_start "$TOPO_RUN/sluiced.conf"
 ip -n "$pns" addr add 192.0.2.1/24 dev lo
@@ -139,9 +108,9 @@ check "cp-eth4 in namespace frr with 203.0.113.2/24" output_matches 'inet 203\.0
 	ip -n "$zns" -o -4 addr show dev cp-eth4
 check_not "without OSPF, a cannot reach 192.0.2.1" topo_ping a 192.0.2.1 1
 check "FRR starts in namespace frr (zebra with dplane_fpm_nl, ospfd)" \
-	frr_start "$zns" "$zdir" "$TOPO_P" -M dplane_fpm_nl
+	frr_daemons "$zns" "$zdir" "$TOPO_P" zebra:-M,dplane_fpm_nl ospfd
 check "the peer's FRR starts on the inet host (zebra, ospfd)" \
-	frr_start "$pns" "$pdir" "$TOPO_P-peer"
+	frr_daemons "$pns" "$pdir" "$TOPO_P-peer" zebra ospfd
 t0=$(date +%s%N)
 check "the OSPF adjacency over eth4 and cp-eth4 is Full" full 30
 echo "Full $((($(date +%s%N) - t0) / 1000000)) ms after ospfd started"

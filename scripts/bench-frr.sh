@@ -35,9 +35,8 @@ done
 [[ $reps =~ ^[0-9]+$ && $reps -ge 1 ]] ||
 	{ echo "bench-frr.sh: --reps: '$reps' is not a positive number" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "bench-frr.sh: needs root (DPDK, namespaces)" >&2; exit 77; }
-FRR=/usr/lib/frr
 PY=/usr/bin/python3
-[ -x $FRR/zebra ] && [ -x $FRR/bgpd ] || { echo "bench-frr.sh: no FRR (apt-get install frr)" >&2; exit 77; }
+[ -x /usr/lib/frr/zebra ] && [ -x /usr/lib/frr/bgpd ] || { echo "bench-frr.sh: no FRR (apt-get install frr)" >&2; exit 77; }
 command -v exabgp >/dev/null || { echo "bench-frr.sh: no exabgp (apt-get install exabgp)" >&2; exit 77; }
 if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$top" -Dbuildtype=release -Dtests=false >/dev/null || exit 1
@@ -46,9 +45,11 @@ ninja -C "$build" app/sluiced/sluiced app/sluicectl/sluicectl >/dev/null || exit
 "$top/scripts/hugepages.sh" >/dev/null
 out=${out:-$build/frr-$routes.json}
 
-SLUICE_BUILD=$build
+export SLUICE_BUILD=$build # netns-topology.sh finds sluiced there
 # shellcheck source=scripts/netns-topology.sh
 . "$top/scripts/netns-topology.sh"
+# shellcheck source=dts/frr-lib.sh
+. "$top/dts/frr-lib.sh"
 topo_init "sl-bfrr-$$" "tbf$$p" "/tmp/sluice-bench-frr-$$"
 zns=$(topo_ns frr)
 pns=$(topo_ns peer)
@@ -83,14 +84,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ip netns add "$zns"
+frr_fpm_ns "$zns" "$fpm_addr" 10.254.253.2 || exit 1
 ip netns add "$pns"
-ip link add "${TOPO_T}z" type veth peer name fpm0 netns "$zns"
-ip addr add "$fpm_addr/30" dev "${TOPO_T}z"
-ip link set "${TOPO_T}z" up
-ip -n "$zns" addr add 10.254.253.2/30 dev fpm0
-ip -n "$zns" link set fpm0 up
-ip -n "$zns" link set lo up
 ip -n "$zns" link add bgp0 type veth peer name bgp0 netns "$pns"
 ip -n "$zns" addr add 192.168.77.1/30 dev bgp0
 ip -n "$zns" link set bgp0 up
@@ -135,18 +130,6 @@ CONF
 } >"$zdir/exabgp.conf"
 chown -R frr:frr "$zdir"
 
-frr_start() {
-	local d
-	for d in zebra bgpd; do
-		local extra=()
-		[ $d = zebra ] && extra=(-M dplane_fpm_nl)
-		[ $d = bgpd ] && extra=(-p 179)
-		ip netns exec "$zns" $FRR/$d -d -u frr -g frr -N "$TOPO_P" -f "$zdir/$d.conf" \
-			-i "$zdir/$d.pid" -z "$zdir/zserv.api" --vty_socket "$zdir" "${extra[@]}" \
-			--log "file:$zdir/$d.log" >>"$zdir/start.log" 2>&1 || return 1
-		sleep 0.5
-	done
-}
 vtysh_frr() { ip netns exec "$zns" vtysh --vty_socket "$zdir" "$@"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # counts, one number each (-1 when the daemon did not answer)
@@ -177,7 +160,8 @@ wait_for() {
 	local name=$1 fn=$2 op=$3 target=$4 t0=$5 end=$(($(now_ms) + $6 * 1000)) v
 	while [ "$(now_ms)" -lt $end ]; do
 		v=$($fn)
-		if [ "$v" -ge 0 ] && [ "$v" "$op" "$target" ]; then
+		if [ "$v" -ge 0 ] && { [ "$op" = -ge ] && [ "$v" -ge "$target" ] ||
+			[ "$op" = -le ] && [ "$v" -le "$target" ]; }; then
 			echo $(($(now_ms) - t0)) >"$TOPO_RUN/$name"
 			return 0
 		fi
@@ -188,7 +172,7 @@ wait_for() {
 
 topo_sluiced_start "$TOPO_RUN/sluiced.conf"
 topo_wait_ready || exit 1
-frr_start || { echo "bench-frr.sh: FRR did not start ($zdir/start.log)" >&2; exit 1; }
+frr_daemons "$zns" "$zdir" "$TOPO_P" zebra:-M,dplane_fpm_nl bgpd:-p,179 || { echo "bench-frr.sh: FRR did not start ($zdir/start.log)" >&2; exit 1; }
 for ((i = 0; i < 100; i++)); do
 	[ "$(zebra_bgp)" = 0 ] && break
 	sleep 0.1
