@@ -54,6 +54,8 @@ ospf_if() {
 	printf 'interface %s\n ip ospf network point-to-point\n' "$1"
 	printf ' ip ospf hello-interval 1\n ip ospf dead-interval 4\n'
 }
+# LSAs re-originated at once (not 5 s after the last), SPF soon after
+ospf_timers() { printf ' timers throttle lsa all 0\n timers lsa min-arrival 0\n timers throttle spf 0 50 500\n'; }
 mkdir -p "$zdir" "$pdir"
 cat >"$zdir/zebra.conf" <<CONF
 hostname frr
@@ -64,12 +66,14 @@ CONF
 	echo "hostname frr"
 	ospf_if cp-eth4
 	printf 'router ospf\n ospf router-id 203.0.113.2\n network 203.0.113.0/24 area 0\n'
+	ospf_timers
 } >"$zdir/ospfd.conf"
 echo "hostname peer" >"$pdir/zebra.conf"
 {
 	echo "hostname peer"
 	ospf_if "${TOPO_T}4"
 	printf 'router ospf\n ospf router-id 203.0.113.1\n network 203.0.113.0/24 area 0\n'
+	ospf_timers
 	printf ' redistribute connected route-map LO\nroute-map LO permit 10\n match interface lo\n'
 } >"$pdir/ospfd.conf"
 chown -R frr:frr "$zdir" "$pdir"
