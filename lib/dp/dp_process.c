@@ -20,6 +20,7 @@ struct dp_burst {
 	uint32_t vrf[SL_DP_BURST]; /* VRF to look up in (the ingress VRF, then a redirect's) */
 	uint32_t in_vrf[SL_DP_BURST];
 	uint32_t dst[SL_DP_BURST]; /* host order */
+	uint32_t src[SL_DP_BURST]; /* host order: for source validation */
 	uint32_t val[SL_DP_BURST]; /* LPM value or VAL_MISS */
 	uint8_t *ip[SL_DP_BURST]; /* the IPv4 header */
 	uint16_t in_oif[SL_DP_BURST];
@@ -216,6 +217,7 @@ static __rte_noinline unsigned parse_slow(const struct sl_fib_ifmap *ifm, struct
 	b->ip[k] = (uint8_t *)ip;
 	b->in_vrf[k] = vrf;
 	b->dst[k] = rte_be_to_cpu_32(ip->dst_addr);
+	b->src[k] = rte_be_to_cpu_32(ip->src_addr);
 	b->in_oif[k] = oif;
 	b->l2_len[k] = l2_len;
 	return k + 1;
@@ -251,7 +253,7 @@ static inline bool ip_cksum5_ok(const uint8_t *ip)
  */
 static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
 	const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c, struct sl_dp_out *out,
-	uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k)
+	uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k, bool want_src)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint16_t type, vlan = 0;
@@ -286,12 +288,14 @@ static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
 		goto slow;
 	uint16_t oif = vif - 1;
 	uint32_t vrf = ifm->ifs[oif].vrf_id;
-	uint32_t dst;
-	memcpy(&dst, ip + 16, sizeof(dst));
+	uint32_t sd[2]; /* source and destination */
+	memcpy(sd, ip + 12, sizeof(sd));
 	b->m[k] = m;
 	b->ip[k] = (uint8_t *)(uintptr_t)ip;
 	b->in_vrf[k] = vrf; /* b->vrf[] is filled where a lookup needs it */
-	b->dst[k] = rte_be_to_cpu_32(dst);
+	b->dst[k] = rte_be_to_cpu_32(sd[1]);
+	if (want_src) /* a constant: the store only where sources are validated */
+		b->src[k] = rte_be_to_cpu_32(sd[0]);
 	b->in_oif[k] = oif;
 	b->l2_len[k] = (uint8_t)l2_len;
 	return k + 1;
@@ -314,6 +318,37 @@ static __rte_always_inline uint32_t redirect_bits4(const uint32_t *vals)
 #endif
 }
 
+/* Bit i set when vals[i] is a redirect, for i < n (<= SL_DP_BURST). */
+static __rte_always_inline uint32_t redirect_bits(const uint32_t *vals, uint16_t n)
+{
+	uint32_t redirects = 0;
+	uint16_t i = 0;
+	if (n > SL_DP_BURST) /* never: one bit per packet (and tells gcc's bounds check) */
+		n = SL_DP_BURST;
+	for (; i + 4 <= n; i += 4)
+		redirects |= redirect_bits4(&vals[i]) << i;
+	for (; i < n; i++)
+		redirects |= (uint32_t)((vals[i] >> 23) == 1) << i;
+	return redirects;
+}
+
+/* Bit p set when out has packets for port p. */
+static __rte_always_inline uint32_t tx_port_bits(const struct sl_dp_out *out)
+{
+#ifdef RTE_ARCH_X86
+	_Static_assert(SL_FIB_PORT_MAX == 16, "two vectors of 8 counts");
+	__m128i z = _mm_setzero_si128();
+	__m128i lo = _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)&out->n_tx[0]), z);
+	__m128i hi = _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)&out->n_tx[8]), z);
+	return ~(uint32_t)_mm_movemask_epi8(_mm_packs_epi16(lo, hi)) & 0xffffu;
+#else
+	uint32_t ports = 0;
+	for (unsigned p = 0; p < SL_FIB_PORT_MAX; p++)
+		ports |= (uint32_t)(out->n_tx[p] != 0) << p;
+	return ports;
+#endif
+}
+
 /* Look up ips[0..n) in one VRF into vals[] (LPM value or VAL_MISS), four at
  * a time with rte_lpm_lookupx4 (its default value is the VRF's default
  * route), or in bulk in a small table. Returns which of them are redirects,
@@ -333,9 +368,7 @@ static __rte_always_inline uint32_t lookup_vrf(
 	uint32_t redirects = 0;
 	if (sl_fib_table_is_small(tbl)) { /* one branch per burst: a VRF has one layout */
 		sl_fib_small_lookup_bulk(sl_fib_table_small(tbl), ips, vals, n, defv);
-		for (; i < n; i++)
-			redirects |= (uint32_t)((vals[i] >> 23) == 1) << i;
-		return redirects;
+		return redirect_bits(vals, n);
 	}
 	struct rte_lpm *lpm = sl_fib_table_lpm(tbl);
 	for (; i + 4 <= n; i += 4) {
@@ -350,6 +383,22 @@ static __rte_always_inline uint32_t lookup_vrf(
 		redirects |= (uint32_t)((vals[i] >> 23) == 1) << i;
 	}
 	return redirects;
+}
+
+/* One address in one VRF: its LPM value, the VRF's default route's on a
+ * miss, or VAL_MISS (the default loaded only on a miss). */
+static __rte_always_inline uint32_t lookup_one(const struct sl_fib *fib, uint32_t vrf, uint32_t ip)
+{
+	uintptr_t tbl = vrf < SL_VRF_MAX ? sl_fib_table(fib, SL_AF_IPV4, vrf) : 0;
+	if (unlikely(tbl == 0))
+		return VAL_MISS;
+	uint32_t v = sl_fib_table_lookup(tbl, ip, VAL_MISS);
+	if (v == VAL_MISS) {
+		uint32_t dflt = sl_fib_default(fib, SL_AF_IPV4, vrf);
+		if (dflt & RTE_LPM_LOOKUP_SUCCESS)
+			v = dflt & SL_FIB_VAL_MASK;
+	}
+	return v;
 }
 
 /* Look up idx[0..n) of b, each in b->vrf[]: one run of lookupx4 when they
@@ -374,7 +423,7 @@ static __rte_always_inline void lookup(
 		return;
 	}
 	for (uint16_t i = 0; i < n; i++)
-		lookup_vrf(fib, b->vrf[idx[i]], &b->dst[idx[i]], &b->val[idx[i]], 1);
+		b->val[idx[i]] = lookup_one(fib, b->vrf[idx[i]], b->dst[idx[i]]);
 }
 
 /* Does source src (host order) pass validation mode on interface in_oif,
@@ -387,7 +436,7 @@ static __rte_always_inline bool src_ok(const struct sl_fib *fib, const struct sl
 	uint16_t in_oif, uint32_t src, uint32_t val, uint8_t mode)
 {
 	if (unlikely(sl_fib_val_is_redirect(val)))
-		lookup_vrf(fib, sl_fib_val_vrf(val), &src, &val, 1);
+		val = lookup_one(fib, sl_fib_val_vrf(val), src);
 	if (unlikely(val >= SL_FIB_VAL_REDIRECT)) /* a miss or a second redirect */
 		return false;
 	if (unlikely(sl_fib_val_is_group(val))) {
@@ -404,63 +453,16 @@ static __rte_always_inline bool src_ok(const struct sl_fib *fib, const struct sl
 	       (mode != SL_SRC_VALID_STRICT || nh->oif == in_oif);
 }
 
-/* The burst from a port on which some interface validates sources:
- * those packets' sources looked up in bulk, the ones that fail dropped and
- * the rest moved down to keep b dense (not needed when none fails). */
-static __rte_noinline void validate_sources(const struct sl_fib *fib,
-	const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c, struct sl_dp_out *out,
-	struct dp_burst *b)
+/* Drop the packets of b whose bits are set in bad (src_invalid) and move
+ * the rest down to keep b dense (their lookup values too, when with_val).
+ * Returns the redirect bits of the packets kept. */
+static __rte_noinline uint32_t drop_invalid(struct sl_dp_counters *c, struct sl_dp_out *out,
+	struct dp_burst *b, uint32_t bad, bool with_val)
 {
-	if (b->n == 0)
-		return;
-	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
-	uint32_t ips[SL_DP_BURST], vals[SL_DP_BURST], invalid = 0;
-	uint16_t oif0 = b->in_oif[0], moif = 0;
-	for (uint16_t k = 1; k < b->n; k++)
-		moif |= b->in_oif[k] ^ oif0;
-	if (likely(moif == 0)) { /* the usual burst: one ingress interface */
-		uint8_t mode = ifm->ifs[oif0].src_valid;
-		if (mode == SL_SRC_VALID_DISABLE)
-			return;
-		for (uint16_t k = 0; k < b->n; k++) {
-			uint32_t src;
-			memcpy(&src, b->ip[k] + 12, sizeof(src));
-			ips[k] = rte_be_to_cpu_32(src);
-		}
-		lookup_vrf(fib, b->in_vrf[0], ips, vals, b->n);
-		for (uint16_t k = 0; k < b->n; k++)
-			invalid |= (uint32_t)!src_ok(fib, nht, oif0, ips[k], vals[k], mode) << k;
-	} else {
-		uint16_t idx[SL_DP_BURST], n = 0;
-		uint8_t mode[SL_DP_BURST];
-		uint32_t vrf0 = 0, mixed = 0;
-		for (uint16_t k = 0; k < b->n; k++) {
-			uint8_t mk = ifm->ifs[b->in_oif[k]].src_valid;
-			if (mk == SL_SRC_VALID_DISABLE)
-				continue;
-			if (n == 0)
-				vrf0 = b->in_vrf[k];
-			mixed |= b->in_vrf[k] ^ vrf0;
-			uint32_t src;
-			memcpy(&src, b->ip[k] + 12, sizeof(src));
-			ips[n] = rte_be_to_cpu_32(src);
-			mode[n] = mk;
-			idx[n++] = k;
-		}
-		if (mixed == 0)
-			lookup_vrf(fib, vrf0, ips, vals, n);
-		else
-			for (uint16_t i = 0; i < n; i++)
-				lookup_vrf(fib, b->in_vrf[idx[i]], &ips[i], &vals[i], 1);
-		for (uint16_t i = 0; i < n; i++)
-			if (!src_ok(fib, nht, b->in_oif[idx[i]], ips[i], vals[i], mode[i]))
-				invalid |= 1u << idx[i];
-	}
-	if (likely(invalid == 0))
-		return;
 	uint16_t j = 0;
+	uint32_t redirects = 0;
 	for (uint16_t k = 0; k < b->n; k++) {
-		if (invalid >> k & 1) {
+		if (bad >> k & 1) {
 			drop(c, out, b->m[k], SL_DP_DROP_SRC_INVALID);
 			continue;
 		}
@@ -468,11 +470,130 @@ static __rte_noinline void validate_sources(const struct sl_fib *fib,
 		b->ip[j] = b->ip[k];
 		b->in_vrf[j] = b->in_vrf[k];
 		b->dst[j] = b->dst[k];
+		b->src[j] = b->src[k];
 		b->in_oif[j] = b->in_oif[k];
 		b->l2_len[j] = b->l2_len[k];
+		if (with_val) {
+			b->val[j] = b->val[k];
+			redirects |= (uint32_t)((b->val[k] >> 23) == 1) << j;
+		}
 		j++;
 	}
 	b->n = j;
+	return redirects;
+}
+
+/* A burst of several ingress VRFs from a port on which some interface
+ * validates sources: those packets' sources looked up (in bulk when they
+ * share a VRF), the ones that fail dropped. */
+static __rte_noinline void validate_sources(const struct sl_fib *fib,
+	const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c, struct sl_dp_out *out,
+	struct dp_burst *b)
+{
+	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
+	uint32_t ips[SL_DP_BURST], vals[SL_DP_BURST], invalid = 0;
+	uint16_t idx[SL_DP_BURST], n = 0;
+	uint8_t mode[SL_DP_BURST];
+	uint32_t vrf0 = 0, mixed = 0;
+	for (uint16_t k = 0; k < b->n; k++) {
+		uint8_t mk = ifm->ifs[b->in_oif[k]].src_valid;
+		if (mk == SL_SRC_VALID_DISABLE)
+			continue;
+		if (n == 0)
+			vrf0 = b->in_vrf[k];
+		mixed |= b->in_vrf[k] ^ vrf0;
+		ips[n] = b->src[k];
+		mode[n] = mk;
+		idx[n++] = k;
+	}
+	if (mixed == 0)
+		lookup_vrf(fib, vrf0, ips, vals, n);
+	else
+		for (uint16_t i = 0; i < n; i++)
+			vals[i] = lookup_one(fib, b->in_vrf[idx[i]], ips[i]);
+	for (uint16_t i = 0; i < n; i++)
+		if (!src_ok(fib, nht, b->in_oif[idx[i]], ips[i], vals[i], mode[i]))
+			invalid |= 1u << idx[i];
+	if (unlikely(invalid != 0))
+		drop_invalid(c, out, b, invalid, false);
+}
+
+/* Destinations d[0..n) into dv[] and sources s[0..n) into sv[] in one VRF,
+ * interleaved four and four so that their cache misses overlap. Returns
+ * the destinations' redirect bits, as lookup_vrf. */
+static __rte_always_inline uint32_t lookup_vrf2(const struct sl_fib *fib, uint32_t vrf,
+	const uint32_t *d, uint32_t *dv, const uint32_t *s, uint32_t *sv, uint16_t n)
+{
+	uintptr_t tbl = vrf < SL_VRF_MAX ? sl_fib_table(fib, SL_AF_IPV4, vrf) : 0;
+	if (tbl == 0 || sl_fib_table_is_small(tbl)) {
+		lookup_vrf(fib, vrf, s, sv, n);
+		return lookup_vrf(fib, vrf, d, dv, n);
+	}
+	uint32_t dflt = sl_fib_default(fib, SL_AF_IPV4, vrf);
+	uint32_t defv = (dflt & RTE_LPM_LOOKUP_SUCCESS) ? (dflt & SL_FIB_VAL_MASK) : VAL_MISS;
+	struct rte_lpm *lpm = sl_fib_table_lpm(tbl);
+	uint32_t redirects = 0;
+	uint16_t i = 0;
+	for (; i + 4 <= n; i += 4) {
+		xmm_t x, y;
+		memcpy(&x, &d[i], sizeof(x));
+		memcpy(&y, &s[i], sizeof(y));
+		rte_lpm_lookupx4(lpm, x, &dv[i], defv);
+		rte_lpm_lookupx4(lpm, y, &sv[i], defv);
+		redirects |= redirect_bits4(&dv[i]) << i;
+	}
+	for (; i < n; i++) {
+		uint32_t h;
+		dv[i] = rte_lpm_lookup(lpm, d[i], &h) == 0 ? h : defv;
+		sv[i] = rte_lpm_lookup(lpm, s[i], &h) == 0 ? h : defv;
+		redirects |= (uint32_t)((dv[i] >> 23) == 1) << i;
+	}
+	return redirects;
+}
+
+/* The first lookup of a burst of one ingress VRF from a port on which some
+ * interface validates sources: sources and destinations looked up together
+ * (one pass, their misses overlapping), the sources checked, the failures
+ * dropped. Returns the redirect bits of the packets kept. */
+static __rte_noinline uint32_t lookup_validate(const struct sl_fib *fib,
+	const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c, struct sl_dp_out *out,
+	struct dp_burst *b, uint32_t vrf)
+{
+	uint16_t n = b->n, oif0 = b->in_oif[0], moif = 0;
+	for (uint16_t k = 1; k < n; k++)
+		moif |= b->in_oif[k] ^ oif0;
+	uint8_t mode = ifm->ifs[oif0].src_valid;
+	if (moif == 0 && mode == SL_SRC_VALID_DISABLE)
+		return lookup_vrf(fib, vrf, b->dst, b->val, n);
+	uint32_t sv[SL_DP_BURST], bad = 0;
+	uint32_t redirects = lookup_vrf2(fib, vrf, b->dst, b->val, b->src, sv, n);
+	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
+	if (likely(moif == 0)) { /* the usual burst: one ingress interface */
+		bool strict = mode == SL_SRC_VALID_STRICT;
+		for (uint16_t k = 0; k < n; k++) {
+			uint32_t v = sv[k];
+			if (unlikely(v >= SL_FIB_VAL_GROUP)) { /* a miss, redirect or group */
+				bad |= (uint32_t)!src_ok(fib, nht, oif0, b->src[k], v, mode) << k;
+				continue;
+			}
+			/* a branch, not a bit computed for every packet: a
+			 * failure is rare unless someone spoofs */
+			const struct sl_fib_nh *nh = &nht[v];
+			if (unlikely(nh->type < SL_FIB_NH_T_CONNECTED ||
+				     (strict && nh->oif != oif0)))
+				bad |= 1u << k;
+		}
+	} else {
+		for (uint16_t k = 0; k < n; k++) {
+			uint8_t mk = ifm->ifs[b->in_oif[k]].src_valid;
+			if (mk != SL_SRC_VALID_DISABLE &&
+				!src_ok(fib, nht, b->in_oif[k], b->src[k], sv[k], mk))
+				bad |= 1u << k;
+		}
+	}
+	if (likely(bad == 0))
+		return redirects;
+	return drop_invalid(c, out, b, bad, true);
 }
 
 /* Is dst the broadcast address of a subnet of interface ifc (prefixes
@@ -957,17 +1078,20 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	 * the data is rarely in cache, and one-ahead prefetch left stalls */
 	for (unsigned i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	/* martians are dropped by the parse; sources are checked where asked
+	 * (decided once per burst) */
+	bool sv = in_port < SL_FIB_PORT_MAX && ifm->src_valid_port[in_port] != 0;
 	unsigned nb = 0; /* in a register, not in b */
-	if (likely(vif_of_vlan != NULL))
-		for (unsigned i = 0; i < n; i++)
-			nb = parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b, nb);
-	else
+	if (unlikely(vif_of_vlan == NULL))
 		for (unsigned i = 0; i < n; i++)
 			nb = parse_slow(ifm, c, out, in_port, pkts[i], &b, nb);
+	else if (likely(!sv))
+		for (unsigned i = 0; i < n; i++)
+			nb = parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b, nb, false);
+	else
+		for (unsigned i = 0; i < n; i++)
+			nb = parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b, nb, true);
 	b.n = (uint16_t)nb;
-	/* martians were dropped by the parse; sources are checked where asked */
-	if (unlikely(in_port < SL_FIB_PORT_MAX && ifm->src_valid_port[in_port] != 0))
-		validate_sources(fib, ifm, c, out, &b);
 	if (b.n == 0)
 		return;
 
@@ -976,21 +1100,28 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	for (uint16_t k = 1; k < b.n; k++)
 		mixed |= b.in_vrf[k] ^ vrf0;
 	if (likely(mixed == 0)) {
-		c->vrf[vrf0].ipv4_rx += b.n;
-		redirects = lookup_vrf(fib, vrf0, b.dst, b.val, b.n);
-	} else {
-		/* many VRFs' counter lines: fetched while the lookups run, counted after */
-		uint16_t idx[SL_DP_BURST];
-		for (uint16_t k = 0; k < b.n; k++) {
-			rte_prefetch0(&c->vrf[b.in_vrf[k]]);
-			idx[k] = k;
-			b.vrf[k] = b.in_vrf[k];
+		if (likely(!sv)) {
+			redirects = lookup_vrf(fib, vrf0, b.dst, b.val, b.n);
+		} else {
+			redirects = lookup_validate(fib, ifm, c, out, &b, vrf0);
+			if (b.n == 0)
+				return;
 		}
-		lookup(fib, &b, idx, b.n);
+		c->vrf[vrf0].ipv4_rx += b.n;
+	} else {
+		if (unlikely(sv)) {
+			validate_sources(fib, ifm, c, out, &b);
+			if (b.n == 0)
+				return;
+		}
+		/* many VRFs' counter lines: fetched while the lookups run, counted after */
+		for (uint16_t k = 0; k < b.n; k++)
+			rte_prefetch0(&c->vrf[b.in_vrf[k]]);
+		for (uint16_t k = 0; k < b.n; k++)
+			b.val[k] = lookup_one(fib, b.in_vrf[k], b.dst[k]);
 		for (uint16_t k = 0; k < b.n; k++)
 			c->vrf[b.in_vrf[k]].ipv4_rx++;
-		for (uint16_t k = 0; k < b.n; k++)
-			redirects |= (uint32_t)((b.val[k] >> 23) == 1) << k;
+		redirects = redirect_bits(b.val, b.n);
 	}
 
 	/* Leaks: the redirected packets, as a list, looked up again as one burst.
@@ -1035,10 +1166,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	else
 		forward_all(fib, ifm, nht, egt, c, out, &b, filtered, mx, redirects, redir, rvals,
 			n_redir, &sum);
-	uint32_t ports = 0; /* cheaper once per burst than once per packet */
-	for (unsigned p = 0; p < SL_FIB_PORT_MAX; p++)
-		ports |= (uint32_t)(out->n_tx[p] != 0) << p;
-	out->tx_ports = ports;
+	out->tx_ports = tx_port_bits(out); /* cheaper once per burst than once per packet */
 	c->forwarded += sum.n_fwd;
 	if (likely(!mx))
 		c->vrf[vrf0].forwarded += sum.n_fwd;

@@ -11,13 +11,17 @@
  * machine the fastest round is the one nobody else disturbed).
  * `meson test --benchmark -C BUILD dp-bench`, or run the executable
  * (arguments: routes, default 100000, then optionally one leaked share in
- * %; SL_DP_BENCH_NO_HUGE=1 for valgrind).
+ * % and `filter` or `strict` (that row alone); SL_DP_BENCH_NO_HUGE=1 for
+ * valgrind).
  * `bench_dp vrfs [V [R]]`: bench.sh's (b2) instead, V VRFs (default 64) of
  * R routes (16,000) on vifs (V <= 4,000), frames of random VRFs, then sorted by VRF.
+ * SL_DP_BENCH_REPS=N: N rounds instead of REPS (e.g. many, under perf).
  * SL_DP_BENCH_ECMP=1: every BENCH route over one ECMP group of the four
  * gateways instead of one of them (the cost of the per-flow pick).
  * The rows are repeated with each frame's source a host of another BENCH
- * route, eth0's source validation disabled and then strict (its cost).
+ * route (one that no frame is sent to, as bench.sh's sources: their own
+ * table entries), eth0's source validation disabled and then strict (its
+ * cost).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -44,6 +48,9 @@
 enum { VRF_BENCH = 1, VRF_PEER = 2 };
 
 static uint32_t peer_dsts[FRAMES];
+
+/* hosts of other BENCH routes than the destinations' (routes >= 2 FRAMES) */
+static uint32_t bench_src[FRAMES];
 
 static const struct rte_ether_addr mac0 = {{0x02, 0, 0, 0, 0, 0x10}};
 static const struct rte_ether_addr gw_mac = {{0x02, 0xaa, 0, 0, 0, 0x0a}};
@@ -117,6 +124,8 @@ static int setup_fib(struct sl_fib *fib, uint32_t routes, uint32_t *dsts)
 			return -1;
 		if (i < FRAMES)
 			dsts[i] = a | (len < 32 ? rnd() & (~0u >> len) : 0);
+		else if (i < 2 * FRAMES)
+			bench_src[i - FRAMES] = a | (len < 32 ? rnd() & (~0u >> len) : 0);
 	}
 	/* PEER: PEER_ROUTES routes inside 100.64.0.0/10, the same mix of lengths */
 	for (uint32_t i = 0; i < PEER_ROUTES; i++) {
@@ -163,6 +172,7 @@ static uint32_t bench_native_dst[FRAMES];
 static bool random_src; /* each frame from a host of a BENCH route (bench_native_dst) */
 static uint8_t tmpl[FRAMES][FRAME_LEN];
 
+static int reps = REPS; /* SL_DP_BENCH_REPS: more, for a profile */
 static uint64_t rx_flags; /* RTE_MBUF_F_RX_IP_CKSUM_GOOD: as from a NIC that checks */
 
 /* Frames i..i+n as received: like a driver's rx, just before processing. */
@@ -184,7 +194,7 @@ static uint64_t fastest(struct sl_dp *dp, struct sl_dp_out *out)
 	struct sl_dp_counters *c = calloc(1, sizeof(*c));
 	c->vrf = dp->counters[rte_lcore_id()].vrf; /* as a worker's: sl_dp_new's block */
 	uint64_t best = UINT64_MAX;
-	for (int r = 0; r < REPS; r++) {
+	for (int r = 0; r < reps; r++) {
 		uint64_t t = 0;
 		for (int i = 0; i < FRAMES; i += BURST) {
 			restore(i, BURST);
@@ -227,9 +237,13 @@ static double measure(struct sl_dp *dp, struct sl_dp_out *out, unsigned pct)
 	}
 	for (int i = 0; i < FRAMES; i++) {
 		frame(tmpl[i], dsts[i] ? dsts[i] : bench_native_dst[i]);
-		if (random_src) { /* another frame's destination: routed out of eth0 */
+		if (random_src) { /* a host of another BENCH route: routed out of eth0 */
 			struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(tmpl[i] + 14);
-			ip->src_addr = rte_cpu_to_be_32(bench_native_dst[(i * 7 + 1) % FRAMES]);
+			/* as bench.sh's (b6): not the destinations' table entries
+			 * (with fewer routes, another frame's destination) */
+			ip->src_addr = rte_cpu_to_be_32(
+				bench_src[i] != 0 ? bench_src[i]
+						  : bench_native_dst[(i * 7 + 1) % FRAMES]);
 			ip->hdr_checksum = 0;
 			ip->hdr_checksum = rte_ipv4_cksum(ip);
 		}
@@ -340,6 +354,8 @@ int main(int argc, char **argv)
 		routes = FRAMES;
 	/* hugepages, as sluiced runs: with 4 KiB pages every lookup in a 64 MiB
 	 * tbl24 would also be a TLB miss */
+	if (getenv("SL_DP_BENCH_REPS") != NULL && atoi(getenv("SL_DP_BENCH_REPS")) > 0)
+		reps = atoi(getenv("SL_DP_BENCH_REPS"));
 	char prefix[64];
 	snprintf(prefix, sizeof(prefix), "--file-prefix=sl-dp-bench-%d", (int)getpid());
 	char *eal[] = {argv[0], "-l", "0", prefix, "--no-pci", "--no-telemetry", "--log-level=5",
@@ -375,7 +391,7 @@ int main(int argc, char **argv)
 			pkts[i] = rte_pktmbuf_alloc(pool);
 		printf("dp-bench: sl_dp_process, bursts of %d, fastest of %d rounds (TSC %.2f "
 		       "GHz)\n",
-			BURST, REPS, (double)rte_get_tsc_hz() / 1e9);
+			BURST, reps, (double)rte_get_tsc_hz() / 1e9);
 		if (bench_vrfs(fib, dp, out, n_vrf, r) < 0) {
 			fprintf(stderr, "dp-bench: vrfs setup failed\n");
 			return 1;
@@ -398,11 +414,21 @@ int main(int argc, char **argv)
 		pkts[i] = rte_pktmbuf_alloc(pool);
 	printf("dp-bench: sl_dp_process, %u routes, bursts of %d, fastest of %d rounds "
 	       "(TSC %.2f GHz)\n",
-		routes, BURST, REPS, (double)rte_get_tsc_hz() / 1e9);
-	if (argc > 2) { /* one leaked share only, e.g. under valgrind ("filter": with the hook) */
+		routes, BURST, reps, (double)rte_get_tsc_hz() / 1e9);
+	/* one leaked share only, e.g. under valgrind ("filter": with the hook;
+	 * "strict": random sources, eth0 validating them) */
+	if (argc > 2) {
 		if (argc > 3 && strcmp(argv[3], "filter") == 0) {
 			sl_fib_reader_unregister(fib, rte_lcore_id());
 			if (sl_dp_set_leak_filter(dp, pass_all, NULL) < 0 ||
+				sl_fib_reader_register(fib, rte_lcore_id()) < 0)
+				return 1;
+		}
+		if (argc > 3 && strcmp(argv[3], "strict") == 0) {
+			random_src = true;
+			ifc[0].src_valid = SL_SRC_VALID_STRICT;
+			sl_fib_reader_unregister(fib, rte_lcore_id());
+			if (sl_fib_iface_sync(fib, ifc, 2) < 0 ||
 				sl_fib_reader_register(fib, rte_lcore_id()) < 0)
 				return 1;
 		}

@@ -10,7 +10,9 @@
  * VLAN 100) 10.3.0.1/24 loose; eth3 (port 3) 10.4.0.1/24 strict;
  * 172.16.0.0/16 over 10.4.0.2, 172.17.0.0/16 over ECMP (eth3, eth2),
  * 198.51.100.0/24 and 172.31.0.0/16 leaked from VRF 0, 203.0.113.0/24
- * blackholed, no default.
+ * blackholed, no default. eth2.200 (port 2, VLAN 200) 10.5.0.1/24 is in
+ * VRF 0, loose: port 2's bursts may mix VRFs.
+ * Every test runs twice: on small VRF tables, then on the rte_lpm layout.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +27,7 @@
 #include <rte_mbuf.h>
 
 #include "dp_fixture.h"
+#include "dp_test_rand.h"
 
 static struct dpf F;
 
@@ -33,6 +36,7 @@ static const char topology[] = "iface eth0 port 0 addr 10.1.0.1/24\n"
 			       "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 sv strict\n"
 			       "iface eth2.100 port 2 vlan 100 vrf 1 addr 10.3.0.1/24 sv loose\n"
 			       "iface eth3 port 3 vrf 1 addr 10.4.0.1/24 sv strict\n"
+			       "iface eth2.200 port 2 vlan 200 addr 10.5.0.1/24 sv loose\n"
 			       "route 0 10.1.0.0/24 connected eth0\n"
 			       "route 0 10.1.0.1/32 local eth0\n"
 			       "route 0 192.0.2.0/24 connected eth1\n"
@@ -55,6 +59,16 @@ static int setup(void **state)
 {
 	(void)state;
 	return dpf_setup(&F, "dp_guard", 0, NULL, topology);
+}
+
+/* The same, every VRF table with a group in the rte_lpm layout (the
+ * lookups in bulk of four), not the small one. */
+static int setup_lpm(void **state)
+{
+	(void)state;
+	return dpf_setup(&F, "dp_guard_lpm", 0,
+		&(struct sl_fib_config){.small_groups_max = 1, .socket_id = SOCKET_ID_ANY},
+		topology);
 }
 
 static int teardown(void **state)
@@ -264,9 +278,146 @@ static void test_toggle(void **state)
 	EXPECT(2, 0, src, dst, DROP, SL_DP_DROP_SRC_INVALID);
 }
 
+/* What became of one packet: out of a port, dropped for a reason or punted
+ * for one. */
+struct fate {
+	int kind;
+	unsigned arg;
+};
+
+/* The drop counters of the packets run alone, summed (a punt may count a
+ * drop too: no_route, ttl_expired). */
+static uint64_t alone_dropped[SL_DP_DROP__COUNT];
+
+static struct fate fate_alone(uint16_t port, uint16_t vlan, uint32_t src, uint32_t dst)
+{
+	dpf_reset(&F);
+	struct rte_mbuf *m = dpf_craft(&F, &(struct dpf_pkt){.vlan = vlan, .src = src, .dst = dst});
+	dpf_run(&F, port, &m, 1);
+	struct fate f = {-1, 0};
+	for (unsigned p = 0; p < SL_FIB_PORT_MAX; p++)
+		if (F.out.n_tx[p] == 1)
+			f = (struct fate){TX, p};
+	for (unsigned r = 0; r < SL_DP_DROP__COUNT; r++)
+		if (F.out.n_drop == 1 && F.cnt.dropped[r] == 1)
+			f = (struct fate){DROP, r};
+	if (F.out.n_punt == 1)
+		f = (struct fate){PUNT, sl_dp_meta(F.out.punt[0])->reason};
+	for (unsigned r = 0; r < SL_DP_DROP__COUNT; r++)
+		alone_dropped[r] += F.cnt.dropped[r];
+	dpf_free_out(&F);
+	assert_int_not_equal(f.kind, -1);
+	return f;
+}
+
+/* The packet number i of a burst, in its IPv4 identification. */
+static unsigned burst_id(struct rte_mbuf *m)
+{
+	uint16_t l2 = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->ether_type ==
+				      RTE_BE16(RTE_ETHER_TYPE_VLAN)
+			      ? 18
+			      : 14;
+	return rte_be_to_cpu_16(dpf_ip(m, l2)->packet_id);
+}
+
+/* Bursts of 32 random packets from one port, sources good and bad, native,
+ * leaked, ECMP, blackholed and unrouted destinations: each packet goes
+ * where it goes alone, every drop and punt counted by reason (each packet
+ * is in the output once: dpf_run checks the total). vlans: the VLANs to draw from (one interface or
+ * several of one VRF). */
+static void bursts_as_singles(uint16_t port, const uint16_t *vlans, unsigned n_vlans)
+{
+	static const uint32_t srcs[] = {
+		0x0a020009u, /* 10.2.0.9: eth2's subnet */
+		0x0a030009u, /* 10.3.0.9: eth2.100's */
+		0x0a040009u, /* 10.4.0.9: eth3's */
+		0xc0a80701u, /* 192.168.7.1: no route */
+		0xcb007105u, /* 203.0.113.5: blackhole */
+		0x0a020001u, /* 10.2.0.1: the router's */
+		0xac100505u, /* 172.16.5.5: via eth3 */
+		0xac110001u, /* 172.17.0.1: ECMP eth3, eth2 */
+		0xc6336409u, /* 198.51.100.9: leaked, out of eth1 in VRF 0 */
+		0xac1f0009u, /* 172.31.0.9: leaked, back by eth2 */
+	};
+	static const uint32_t dsts[] = {
+		0xac100007u, /* 172.16.0.7: via eth3 */
+		0x0a020002u, /* 10.2.0.2: on eth2 */
+		0xc6336407u, /* 198.51.100.7: leaked to VRF 0, out of eth1 */
+		0xac1f0101u, /* 172.31.1.1: leaked, VRF 0 sends it by eth2 */
+		0xac110203u, /* 172.17.2.3: ECMP */
+		0xcb007107u, /* 203.0.113.7: blackhole */
+		0xc0a80909u, /* 192.168.9.9: no route (no default in VRF 1) */
+	};
+	rng = 0x5eedull + port * 7 + n_vlans;
+	for (unsigned round = 0; round < 100; round++) {
+		uint16_t vlan[32];
+		uint32_t src[32], dst[32];
+		struct fate want[32];
+		memset(alone_dropped, 0, sizeof(alone_dropped));
+		for (unsigned i = 0; i < 32; i++) {
+			vlan[i] = vlans[rnd() % n_vlans];
+			/* mostly good sources, as traffic is */
+			src[i] = rnd() % 2 ? srcs[port == 3    ? 2
+						     : vlan[i] ? 1
+							       : 0]
+					   : srcs[rnd() % N(srcs)];
+			dst[i] = dsts[rnd() % N(dsts)];
+			want[i] = fate_alone(port, vlan[i], src[i], dst[i]);
+		}
+		dpf_reset(&F);
+		struct rte_mbuf *pkts[32];
+		for (unsigned i = 0; i < 32; i++) {
+			pkts[i] = dpf_craft(&F,
+				&(struct dpf_pkt){.vlan = vlan[i], .src = src[i], .dst = dst[i]});
+			struct rte_ipv4_hdr *ip = dpf_ip(pkts[i], vlan[i] ? 18 : 14);
+			ip->packet_id = rte_cpu_to_be_16((uint16_t)i);
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+		}
+		dpf_run(&F, port, pkts, 32);
+		for (unsigned r = 0; r < SL_DP_DROP__COUNT; r++)
+			if (F.cnt.dropped[r] != alone_dropped[r])
+				fail_msg("round %u: %u dropped as %s, alone %u", round,
+					(unsigned)F.cnt.dropped[r], sl_dp_drop_names[r],
+					(unsigned)alone_dropped[r]);
+		/* (not in their order: leaked packets leave after the others) */
+		for (unsigned p = 0; p < SL_FIB_PORT_MAX; p++)
+			for (unsigned j = 0; j < F.out.n_tx[p]; j++) {
+				unsigned id = burst_id(F.out.tx[p][j]);
+				if (id >= 32 || want[id].kind != TX || want[id].arg != p)
+					fail_msg(
+						"round %u: packet %u out of port %u (alone: %d %u)",
+						round, id, p, id < 32 ? want[id].kind : -1,
+						id < 32 ? want[id].arg : 0);
+			}
+		for (unsigned j = 0; j < F.out.n_drop; j++) {
+			unsigned id = burst_id(F.out.drop[j]);
+			if (id >= 32 || want[id].kind != DROP)
+				fail_msg("round %u: packet %u dropped", round, id);
+		}
+		for (unsigned j = 0; j < F.out.n_punt; j++) {
+			unsigned id = burst_id(F.out.punt[j]);
+			if (id >= 32 || want[id].kind != PUNT ||
+				want[id].arg != sl_dp_meta(F.out.punt[j])->reason)
+				fail_msg("round %u: packet %u punted", round, id);
+		}
+		dpf_free_out(&F);
+	}
+}
+
+static void test_bursts_as_singles(void **state)
+{
+	(void)state;
+	static const uint16_t untagged[] = {0}, both[] = {0, 100}, three[] = {0, 100, 200};
+	bursts_as_singles(3, untagged, 1); /* one strict interface */
+	bursts_as_singles(2, untagged, 1);
+	bursts_as_singles(2, both, 2); /* strict and loose, one VRF */
+	bursts_as_singles(2, three, 3); /* and VRF 0's loose vif: two VRFs */
+}
+
 int main(void)
 {
-	if (dpf_eal_init("dp_guard", "0", 0) < 0)
+	if (dpf_eal_init("dp_guard", "0", 768) < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_martians),
@@ -276,6 +427,8 @@ int main(void)
 		cmocka_unit_test(test_source_through_leak),
 		cmocka_unit_test(test_mixed_burst),
 		cmocka_unit_test(test_toggle),
+		cmocka_unit_test(test_bursts_as_singles),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("small tables", tests, setup, teardown);
+	return failed + cmocka_run_group_tests_name("rte_lpm layout", tests, setup_lpm, teardown);
 }
