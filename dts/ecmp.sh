@@ -78,7 +78,15 @@ send() {
 		topo_in "$c" "$PY" "$DTS_DIR/ecmp_flows.py" send "${TOPO_ADDR[$c]}" 10.9.0.1 9999 \
 			"$1" "$FLOWS"
 	done
-	sleep 0.5
+	# the sinks write a line per datagram: wait until both clients' flows
+	# of this round are in (a loaded machine may take longer), at most 5 s
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ "$(cat "$TOPO_RUN"/g?.flows 2>/dev/null | awk -v r="$1" '$1 == r' | wc -l)" -ge $((2 * FLOWS)) ] &&
+			break
+		sleep 0.1
+	done
+	sleep 0.2 # and a duplicate, if a flow was sent twice, has its chance to show
 	for g in g1 g2 g3; do
 		for c in c l; do
 			awk -v r="$1" -v s="${TOPO_ADDR[$c]}" '$1 == r && $2 == s { print $3 }' \
