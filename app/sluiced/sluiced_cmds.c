@@ -29,7 +29,8 @@ static int save_to(struct sd *s, const char *path, FILE *out, FILE *err)
 	if (sl_router_save_file(s->router, p, err) < 0)
 		return SL_CTL_FAILED;
 	if (path == NULL || (s->config_path && strcmp(path, s->config_path) == 0))
-		sd_fallback_clear(s); /* the file holds the running configuration again */
+		sl_running_fallback_clear(
+			&s->run); /* the file holds the running configuration again */
 	if (out != NULL) {
 		char bak[4096];
 		struct stat st;
@@ -144,7 +145,7 @@ int sd_commit(struct sd *s, struct sd_commit *c, FILE *err)
 	uint64_t rev = 0;
 	size_t added = 0, removed = 0;
 	t = cpu_ms();
-	sd_history_commit(s, c, err, &rev, &added, &removed);
+	sl_running_record(&s->run, c->who, c->comment, err, &rev, &added, &removed);
 	double hist_ms = cpu_ms() - t;
 	struct sl_slow_punt_wait pw;
 	sl_slow_punt_wait_end(s->slow, &pw);
@@ -185,7 +186,7 @@ int sd_reload(struct sd *s)
 	int rc = sd_commit(s, &c, err);
 	fclose(err);
 	if (rc == SL_CTL_OK) {
-		sd_fallback_clear(s);
+		sl_running_fallback_clear(&s->run);
 		SD_LOG(NOTICE, "SIGHUP: %s reloaded%s%s", s->config_path, len ? ":\n" : "",
 			len ? msg : "");
 	} else {
@@ -396,6 +397,16 @@ static int cmd_show_default(
 	return rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
 }
 
+/* lib/show's, over the daemon's record of the running configuration */
+static int cmd_show_commit(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
+{
+	(void)input;
+	struct sd *s = ctx;
+	int rc = sl_show_commit(&s->run, argc - 3, argv + 3, json, out, err);
+	return rc == -EINVAL ? SL_CTL_USAGE : rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
+}
+
 static void help_default(FILE *out, void *ctx)
 {
 	(void)ctx;
@@ -415,6 +426,10 @@ static int ctl_init(void *ctx)
 		{"show interfaces", cmd_show_interfaces},
 		{"show dataplane", cmd_show_dataplane},
 		{"clear counters", cmd_clear_counters},
+		{"show system commit", cmd_show_commit},
+		{"show system commit diff", cmd_show_commit},
+		{"show system commit compare", cmd_show_commit},
+		{"show system commit id", cmd_show_commit},
 	};
 	struct sd *s = ctx;
 	s->ctl = sl_ctl_server_open(s->socket_path, SL_CTL_SOCKET_MODE);
@@ -428,8 +443,6 @@ static int ctl_init(void *ctx)
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		rc = sl_ctl_register(cmds[i].words, cmds[i].fn, s);
-	if (rc == 0)
-		rc = sd_history_register(s); /* show system commit ... */
 	if (rc < 0) {
 		SD_LOG(ERR, "cannot register the control commands");
 		sl_ctl_server_close(s->ctl);

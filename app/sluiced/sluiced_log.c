@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sluiced_log.c — the "log" module: `show log`, the level the configuration
- * sets (`system syslog global facility all level L`), and summaries of what
+ * sluiced_log.c — the "log" module: `show log` and the level the
+ * configuration sets (`system syslog global facility all level L`), both
+ * lib/log's, and summaries of what
  * the workers and the slow path count: link changes, firewall denials,
  * neighbours that never resolved, FIB changes that failed. Workers never log;
  * once a second the control thread compares the counters with what it last
@@ -14,7 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
 #include <rte_ethdev.h>
 
 #include "sl_fw.h"
@@ -53,16 +53,7 @@ static uint64_t now_ns(void)
 
 void sd_log_sync(struct sd *s)
 {
-	int p = s->router ? sl_router_syslog_level(s->router) : -1;
-	enum sl_log_level l = p < 0 ? s->log_level : p < SL_LOG_ERR ? SL_LOG_ERR : p;
-	if (l == sl_log_level_get())
-		return;
-	/* said at the level being left or the one entered, whichever is shown */
-	enum sl_log_level old = sl_log_level_get();
-	sl_log_level_set(l > old ? l : old);
-	sl_log(SL_LOG_NOTICE, "log", "level %s (%s)", sl_log_level_name(l),
-		p < 0 ? "--log-level or the default" : "system syslog");
-	sl_log_level_set(l);
+	sl_log_level_follow(s->router ? sl_router_syslog_level(s->router) : -1, s->log_level);
 }
 
 /* The name of port p's untagged interface ("eth0"), or "port P". */
@@ -231,75 +222,13 @@ static void log_timers(void *ctx)
 	summary_counters(ctx, now);
 }
 
-/* ---- show log [count N] [level LEVEL] ---- */
-
-struct show_ctx {
-	FILE *out;
-	json_t *arr; /* --json */
-};
-
-static void show_entry(const struct sl_log_entry *e, void *arg)
-{
-	struct show_ctx *c = arg;
-	time_t sec = (time_t)(e->time_ns / 1000000000);
-	struct tm tm;
-	char t[32];
-	localtime_r(&sec, &tm);
-	strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S", &tm);
-	unsigned ms = (unsigned)(e->time_ns % 1000000000 / 1000000);
-	if (c->arr == NULL) {
-		fprintf(c->out, "%s.%03u %-7s %s%s%s\n", t, ms, sl_log_level_name(e->level),
-			e->subsys, e->subsys[0] ? ": " : "", e->msg);
-		return;
-	}
-	char ts[40];
-	snprintf(ts, sizeof(ts), "%s.%03u", t, ms);
-	json_array_append_new(c->arr,
-		json_pack("{s:I,s:s,s:I,s:s,s:s,s:s}", "seq", (json_int_t)e->seq, "time", ts,
-			"time_ns", (json_int_t)e->time_ns, "level", sl_log_level_name(e->level),
-			"subsystem", e->subsys[0] ? e->subsys : "daemon", "message", e->msg));
-}
-
+/* lib/log's `show log [count N] [level LEVEL]` */
 static int cmd_show_log(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)input, (void)ctx;
-	uint32_t count = SL_LOG_RING_DEFAULT;
-	enum sl_log_level max = SL_LOG_DEBUG;
-	for (int i = 2; i < argc; i += 2) {
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(argv[i], "count") == 0 && v != NULL) {
-			if (sl_u32_parse(v, 1, SL_LOG_RING_DEFAULT, &count) < 0) {
-				fprintf(err, "show log: count '%s' is not a number in [1, %u]\n", v,
-					SL_LOG_RING_DEFAULT);
-				return SL_CTL_USAGE;
-			}
-		} else if (strcmp(argv[i], "level") == 0 && v != NULL) {
-			if (sl_log_level_parse(v, &max) < 0) {
-				fprintf(err, "show log: level '%s' is not one of %s\n", v,
-					SL_LOG_LEVELS_VALID);
-				return SL_CTL_USAGE;
-			}
-		} else {
-			fprintf(err,
-				"show log: unexpected '%s'%s; usage: show log [count N] "
-				"[level LEVEL]\n",
-				argv[i], v == NULL ? " (or its value missing)" : "");
-			return SL_CTL_USAGE;
-		}
-	}
-	struct show_ctx c = {.out = out, .arr = json ? json_array() : NULL};
-	if (json && c.arr == NULL) {
-		fprintf(err, "show log: out of memory\n");
-		return SL_CTL_FAILED;
-	}
-	sl_log_read(count, max, show_entry, &c);
-	if (json) {
-		json_dumpf(c.arr, out, JSON_COMPACT);
-		fprintf(out, "\n");
-		json_decref(c.arr);
-	}
-	return SL_CTL_OK;
+	int rc = sl_log_show(argc - 2, argv + 2, json, out, err);
+	return rc == -EINVAL ? SL_CTL_USAGE : rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
 }
 
 static int log_init(void *ctx)

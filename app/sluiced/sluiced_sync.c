@@ -131,17 +131,22 @@ int sd_sync(struct sd *s)
 
 static void config_fini(void *ctx)
 {
-	sd_history_close(ctx);
+	struct sd *s = ctx;
+	sl_running_close(&s->run);
+	s->router = NULL;
 }
 
-/* The router, the commit history and the start-up configuration
- * (sluiced_history.c: a missing or broken --config keeps the router up). */
+/* The router, the commit history and the start-up configuration (lib/commit's
+ * sl_running: a missing or broken --config keeps the router up). */
 static int config_init(void *ctx)
 {
-	int rc = sd_config_start(ctx);
-	if (rc == 0)
-		sd_log_sync(ctx); /* system syslog: the level from here on */
-	return rc;
+	struct sd *s = ctx;
+	int rc = sl_running_start(&s->run, s->config_path, s->commit_dir);
+	if (rc < 0)
+		return rc;
+	s->router = s->run.router;
+	sd_log_sync(s); /* system syslog: the level from here on */
+	return 0;
 }
 
 static struct sl_module config_module = {

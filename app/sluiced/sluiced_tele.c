@@ -12,8 +12,8 @@ static int tele_init(void *ctx)
 		.fib = s->fib,
 		.fw = s->fw,
 		.slow = s->slow,
-		.history = s->history,
-		.fallback_id = &s->fallback_id};
+		.history = s->run.history,
+		.fallback_id = &s->run.fallback_id};
 	if (sl_tele_init(&src) < 0)
 		SD_LOG(WARNING, "telemetry commands /sluice/... unavailable");
 	return 0;

@@ -15,6 +15,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -99,6 +100,20 @@ size_t sl_log_ring_read(const struct sl_log_ring *r, size_t count, enum sl_log_l
 /* sl_log_ring_read on the process's ring (sl_log's), under the log's lock. */
 size_t sl_log_read(size_t count, enum sl_log_level max,
 	void (*visit)(const struct sl_log_entry *e, void *ctx), void *ctx);
+
+/*
+ * `show log [count N] [level LEVEL]` (argv: the words after "log"): the
+ * newest N lines (default and most: the ring's) at LEVEL or more severe,
+ * oldest first, as text or a JSON array. 0, -EINVAL (what was wrong and
+ * what is valid, on err), -ENOMEM.
+ */
+int sl_log_show(int argc, char **argv, bool json, FILE *out, FILE *err);
+
+/* The level follows the configuration (`system syslog ... level L`:
+ * conf_level a syslog priority, below err taken as err), or fallback
+ * (--log-level) when it sets none (conf_level < 0). A change is logged (at
+ * notice, shown when either level shows it). */
+void sl_log_level_follow(int conf_level, enum sl_log_level fallback);
 
 /* ---- summaries of counters ---------------------------------------------------- */
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests of lib/log: the ring (wrap-around at its real size, level
- * filter, cut lines), the summary limiter, level names, the process log. */
+ * filter, cut lines), the summary limiter, level names, the process log,
+ * `show log` and the level that follows the configuration. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "sl_log.h"
 
@@ -221,6 +223,113 @@ static void test_process_log(void **state)
 	assert_int_equal(strlen(s.last), SL_LOG_MSG_MAX - 1);
 }
 
+/* `show log WORDS` (after "log") into *out, errors into *err. */
+static int show_log(const char *words, bool json, char **out, char **err)
+{
+	char buf[128], *argv[8], *save;
+	int argc = 0;
+	snprintf(buf, sizeof(buf), "%s", words);
+	for (char *t = strtok_r(buf, " ", &save); t && argc < 8; t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
+	size_t ol = 0, el = 0;
+	FILE *o = open_memstream(out, &ol), *e = open_memstream(err, &el);
+	int rc = sl_log_show(argc, argv, json, o, e);
+	fclose(o);
+	fclose(e);
+	return rc;
+}
+
+static void test_show_log(void **state)
+{
+	(void)state;
+	sl_log_open("test", SL_LOG_OUT_NONE);
+	sl_log_level_set(SL_LOG_DEBUG);
+	sl_log(SL_LOG_INFO, "commit", "show-a %d", 1);
+	sl_log(SL_LOG_WARNING, NULL, "show-b");
+	sl_log(SL_LOG_DEBUG, "fib", "show-c");
+	char *out, *err;
+	/* the newest two, oldest first, "LEVEL SUBSYS: MSG" after the time */
+	assert_int_equal(show_log("count 2", false, &out, &err), 0);
+	char *nl = strchr(out, '\n');
+	assert_non_null(nl);
+	assert_non_null(strstr(out, " warning show-b\n"));
+	assert_non_null(strstr(nl + 1, " debug   fib: show-c\n"));
+	assert_null(strstr(out, "show-a"));
+	assert_string_equal(err, "");
+	free(out), free(err);
+	/* level: that level or more severe */
+	assert_int_equal(show_log("level warning count 1", false, &out, &err), 0);
+	assert_non_null(strstr(out, "show-b"));
+	assert_null(strchr(strchr(out, '\n') + 1, '\n'));
+	free(out), free(err);
+	assert_int_equal(show_log("count 3", true, &out, &err), 0);
+	json_t *v = json_loads(out, 0, NULL);
+	assert_int_equal(json_array_size(v), 3);
+	json_t *a = json_array_get(v, 0), *b = json_array_get(v, 1);
+	assert_string_equal(json_string_value(json_object_get(a, "message")), "show-a 1");
+	assert_string_equal(json_string_value(json_object_get(a, "subsystem")), "commit");
+	assert_string_equal(json_string_value(json_object_get(a, "level")), "info");
+	assert_string_equal(json_string_value(json_object_get(b, "subsystem")), "daemon");
+	assert_true(json_integer_value(json_object_get(b, "seq")) >
+		    json_integer_value(json_object_get(a, "seq")));
+	json_decref(v);
+	free(out), free(err);
+	/* errors say what was wrong and what is valid */
+	assert_int_equal(show_log("count 0", false, &out, &err), -EINVAL);
+	assert_string_equal(err, "show log: count '0' is not a number in [1, 1000]\n");
+	free(out), free(err);
+	assert_int_equal(show_log("level loud", false, &out, &err), -EINVAL);
+	assert_non_null(strstr(err, "level 'loud' is not one of err, warning"));
+	free(out), free(err);
+	assert_int_equal(show_log("count", false, &out, &err), -EINVAL);
+	assert_string_equal(err, "show log: unexpected 'count' (or its value missing); usage: "
+				 "show log [count N] [level LEVEL]\n");
+	free(out), free(err);
+}
+
+struct seen_level {
+	int hits;
+	char last[SL_LOG_MSG_MAX];
+};
+
+static void level_visit(const struct sl_log_entry *e, void *ctx)
+{
+	struct seen_level *s = ctx;
+	if (strcmp(e->subsys, "log") == 0) {
+		s->hits++;
+		snprintf(s->last, sizeof(s->last), "%s", e->msg);
+	}
+}
+
+static void test_level_follows_configuration(void **state)
+{
+	(void)state;
+	sl_log_open("test", SL_LOG_OUT_NONE);
+	sl_log_level_set(SL_LOG_INFO);
+	struct seen_level s0 = {0}, s = {0};
+	sl_log_read(SL_LOG_RING_DEFAULT, SL_LOG_DEBUG, level_visit, &s0);
+	/* unchanged: nothing said */
+	sl_log_level_follow(-1, SL_LOG_INFO);
+	sl_log_read(SL_LOG_RING_DEFAULT, SL_LOG_DEBUG, level_visit, &s);
+	assert_int_equal(s.hits, s0.hits);
+	/* the configuration's level wins, and is said (at notice, shown) */
+	sl_log_level_follow(SL_LOG_WARNING, SL_LOG_INFO);
+	assert_int_equal(sl_log_level_get(), SL_LOG_WARNING);
+	memset(&s, 0, sizeof(s));
+	sl_log_read(SL_LOG_RING_DEFAULT, SL_LOG_DEBUG, level_visit, &s);
+	assert_int_equal(s.hits, s0.hits + 1);
+	assert_string_equal(s.last, "level warning (system syslog)");
+	/* a priority more severe than err is err */
+	sl_log_level_follow(0, SL_LOG_INFO);
+	assert_int_equal(sl_log_level_get(), SL_LOG_ERR);
+	/* none configured: the fallback (--log-level), said */
+	sl_log_level_follow(-1, SL_LOG_DEBUG);
+	assert_int_equal(sl_log_level_get(), SL_LOG_DEBUG);
+	memset(&s, 0, sizeof(s));
+	sl_log_read(SL_LOG_RING_DEFAULT, SL_LOG_DEBUG, level_visit, &s);
+	assert_string_equal(s.last, "level debug (--log-level or the default)");
+}
+
 /* The journal is chosen only when stderr is the stream systemd named. */
 static void test_journal_detection(void **state)
 {
@@ -262,6 +371,8 @@ int main(void)
 		cmocka_unit_test(test_levels_and_counts),
 		cmocka_unit_test(test_process_log),
 		cmocka_unit_test(test_journal_detection),
+		cmocka_unit_test(test_show_log),
+		cmocka_unit_test(test_level_follows_configuration),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
