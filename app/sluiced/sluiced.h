@@ -162,6 +162,11 @@ int sd_cmd_rollback(
 /* A commit-confirm whose time ran out goes back (ctl module timers). */
 void sd_confirm_timers(struct sd *s);
 
+/* sluiced_tele.c: what lib/tele reads (the telemetry commands, the
+ * Prometheus snapshot) */
+struct sl_tele_src;
+void sd_tele_src(struct sd *s, struct sl_tele_src *src);
+
 /* sluiced_tidy.c: rte_eal_cleanup(), then remove this instance's hugepage
  * files and runtime dir. */
 void sd_eal_cleanup(void);

@@ -27,12 +27,15 @@
 #ifndef SL_TELE_H
 #define SL_TELE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sl_commit.h"
 #include "sl_dp.h"
 #include "sl_fib.h"
+#include "sl_prom.h"
 
 struct sl_fw;
 
@@ -109,5 +112,24 @@ struct sl_tele_counts *sl_tele_counts_now(void);
  * Needs lib/show and lib/ctl linked (sluiced). 0 or sl_ctl_register's error.
  */
 int sl_tele_leak_graph_register(const struct sl_router *r, const struct sl_fw *fw);
+
+/* ---- the Prometheus snapshot (lib/prom) ---- */
+
+/* A snapshot and the arrays it points into. */
+struct sl_tele_prom {
+	struct sl_prom_snap snap; /* the caller fills now, uptime, workers, ports, fpm */
+	struct sl_prom_reason drops[SL_DP_DROP__COUNT], punts[SL_DP_PUNT__COUNT];
+	const char *sources[SL_SRC__COUNT];
+	struct sl_prom_vrf *vrfs; /* malloc'd */
+	size_t (*routes)[SL_SRC__COUNT]; /* malloc'd: each VRF's routes by source */
+};
+
+/* Control thread: the datapath, slow path (src->slow may be NULL), VRF,
+ * leak (since the last clear; none before sl_tele_init), FIB, firewall
+ * (src->fw may be NULL) and commit parts of p->snap, from src. What does
+ * not fit in memory is left out. */
+void sl_tele_prom_fill(const struct sl_tele_src *src, struct sl_tele_prom *p);
+/* Free what sl_tele_prom_fill allocated (the caller's parts stay). */
+void sl_tele_prom_free(struct sl_tele_prom *p);
 
 #endif

@@ -3,7 +3,8 @@
  * test_tele_counts.c — the telemetry counters: what the datapath counts per
  * ingress VRF and per leak direction (crafted packets through sl_dp_process),
  * and how lib/tele sums the per-lcore blocks (merged directions, every VRF
- * id its own slot up to the last one, overflow into leak_other).
+ * id its own slot up to the last one, overflow into leak_other), and the
+ * Prometheus snapshot filled from them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -272,6 +273,68 @@ static void test_sub_since_clear(void **state)
 	free(t);
 }
 
+/* The Prometheus snapshot from a router and the fixture's FIB and datapath:
+ * every RIB VRF with its routes by source, the FIB totals, the drop and punt
+ * reasons by name, the commits; rendered as lib/prom's text. */
+static void test_prom_fill(void **state)
+{
+	(void)state;
+	struct sl_router *r = sl_router_new();
+	assert_non_null(r);
+	struct sl_errors e = {0};
+	assert_int_equal(sl_router_apply(r,
+				 "set vrf name A table 100\n"
+				 "set vrf name A protocols static route 10.9.0.0/24 blackhole\n"
+				 "set vrf name A protocols static route 10.9.1.0/24 blackhole\n"
+				 "set vrf name B table 101\n",
+				 &e, NULL),
+		0);
+	sl_errors_free(&e);
+	struct sl_tele_src src = {.router = r, .dp = F.dp, .fib = F.fib};
+	struct sl_tele_prom p = {.snap.workers = 1};
+	sl_tele_prom_fill(&src, &p);
+
+	size_t n_vrfs = 0;
+	const struct sl_prom_vrf *a = NULL;
+	for (size_t i = 0; i < p.snap.n_vrfs; i++) {
+		if (strcmp(p.snap.vrfs[i].name, "A") == 0)
+			a = &p.snap.vrfs[i];
+		n_vrfs += strcmp(p.snap.vrfs[i].name, "B") == 0;
+	}
+	assert_int_equal(n_vrfs, 1);
+	assert_non_null(a);
+	assert_int_equal(p.snap.n_sources, SL_SRC__COUNT);
+	assert_int_equal(a->routes[SL_SRC_STATIC], 2);
+	assert_string_equal(p.snap.sources[SL_SRC_STATIC], sl_rt_source_name(SL_SRC_STATIC));
+
+	struct sl_fib_stats fs;
+	sl_fib_stats_get(F.fib, &fs);
+	assert_int_equal(p.snap.fib.vrfs, fs.vrfs);
+	assert_true(p.snap.fib.vrfs >= 4); /* the topology's four */
+	assert_int_equal(p.snap.n_drops, SL_DP_DROP__COUNT);
+	assert_int_equal(p.snap.n_punts, SL_DP_PUNT__COUNT);
+	assert_string_equal(p.snap.drops[0].name, sl_dp_drop_names[0]);
+	assert_false(p.snap.fw); /* no firewall: no rule counters */
+	assert_int_equal(p.snap.n_rules, 0);
+	assert_int_equal(p.snap.commits.ok, 1);
+	assert_int_equal(p.snap.n_leaks, 0); /* no telemetry started: no counts */
+
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	assert_int_equal(sl_prom_render(&p.snap, out), 0);
+	fclose(out);
+	char line[128];
+	snprintf(line, sizeof(line), "\nsluice_vrf_routes{vrf=\"A\",source=\"%s\"} 2\n",
+		sl_rt_source_name(SL_SRC_STATIC));
+	assert_non_null(strstr(text, line));
+	assert_non_null(strstr(text, "\nsluice_commits_total{result=\"ok\"} 1\n"));
+	free(text);
+	sl_tele_prom_free(&p);
+	assert_null(p.vrfs);
+	sl_router_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -284,6 +347,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_sum_merges_lcores),
 		cmocka_unit_test(test_sum_overflow),
 		cmocka_unit_test(test_sub_since_clear),
+		cmocka_unit_test(test_prom_fill),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 	rte_eal_cleanup();
