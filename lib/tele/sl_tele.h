@@ -106,12 +106,21 @@ int sl_tele_clear(void);
 struct sl_tele_counts *sl_tele_counts_now(void);
 
 /*
- * Register `show leak graph` on the control socket (lib/ctl): lib/show's DOT
- * graph with fw's enforced rulesets and the packets per leak direction. r and
- * fw (fw may be NULL: no bindings) stay valid while the socket is served.
- * Needs lib/show and lib/ctl linked (sluiced). 0 or sl_ctl_register's error.
+ * Register on the control socket (lib/ctl) the show commands that need the
+ * running router: `show leak graph` (lib/show's DOT graph with fw's enforced
+ * rulesets and the packets per leak direction) and, with fw, `show firewall
+ * [NAME | leak-points]`, `show conntrack [vrf NAME]` and `show nat
+ * translations [vrf NAME]` (lib/show's, with fw's counters and flows). r
+ * and fw (NULL: no firewall) stay valid while the socket is served. Needs
+ * lib/show and lib/ctl linked (sluiced). 0 or sl_ctl_register's error.
  */
-int sl_tele_leak_graph_register(const struct sl_router *r, const struct sl_fw *fw);
+int sl_tele_show_register(const struct sl_router *r, const struct sl_fw *fw);
+
+/* `show dataplane` (text, or JSON with each VRF table's layout and bytes)
+ * from src's dp, fib, router and slow (NULL: zeros); n_workers: forwarding
+ * lcores (0: the main lcore forwards). */
+void sl_tele_show_dataplane(
+	const struct sl_tele_src *src, unsigned n_workers, bool json, FILE *out);
 
 /* ---- the Prometheus snapshot (lib/prom) ---- */
 

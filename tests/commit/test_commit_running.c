@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "../cmd_words.h"
 #include "commit_test_util.h"
 #include "sl_log.h"
 
@@ -40,21 +41,23 @@ static void commit_text(struct sl_running *run, const char *text, const char *wh
 	sl_running_record(run, who, NULL, stderr, &id, &added, &removed);
 }
 
+struct show_ctx {
+	const struct sl_running *run;
+	bool json;
+};
+
+static int show_commit_fn(int argc, char **argv, void *ctx, FILE *out, FILE *err)
+{
+	const struct show_ctx *c = ctx;
+	return sl_show_commit(c->run, argc, argv, c->json, out, err);
+}
+
 /* `show system commit WORDS...` (words separated by spaces) into *out. */
 static int show_commit(
 	const struct sl_running *run, const char *words, bool json, char **out, char **err)
 {
-	char *w = strdup(words), *argv[8], *save;
-	int argc = 0;
-	for (char *t = strtok_r(w, " ", &save); t && argc < 8; t = strtok_r(NULL, " ", &save))
-		argv[argc++] = t;
-	size_t ol = 0, el = 0;
-	FILE *o = open_memstream(out, &ol), *e = open_memstream(err, &el);
-	int rc = sl_show_commit(run, argc, argv, json, o, e);
-	fclose(o);
-	fclose(e);
-	free(w);
-	return rc;
+	struct show_ctx c = {run, json};
+	return cmd_words_run(words, show_commit_fn, &c, out, err);
 }
 
 struct grep {

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "../cmd_words.h"
 #include "sl_log.h"
 
 #define SEC 1000000000ull
@@ -223,20 +224,15 @@ static void test_process_log(void **state)
 	assert_int_equal(strlen(s.last), SL_LOG_MSG_MAX - 1);
 }
 
+static int show_log_fn(int argc, char **argv, void *ctx, FILE *out, FILE *err)
+{
+	return sl_log_show(argc, argv, *(bool *)ctx, out, err);
+}
+
 /* `show log WORDS` (after "log") into *out, errors into *err. */
 static int show_log(const char *words, bool json, char **out, char **err)
 {
-	char buf[128], *argv[8], *save;
-	int argc = 0;
-	snprintf(buf, sizeof(buf), "%s", words);
-	for (char *t = strtok_r(buf, " ", &save); t && argc < 8; t = strtok_r(NULL, " ", &save))
-		argv[argc++] = t;
-	size_t ol = 0, el = 0;
-	FILE *o = open_memstream(out, &ol), *e = open_memstream(err, &el);
-	int rc = sl_log_show(argc, argv, json, o, e);
-	fclose(o);
-	fclose(e);
-	return rc;
+	return cmd_words_run(words, show_log_fn, &json, out, err);
 }
 
 static void test_show_log(void **state)

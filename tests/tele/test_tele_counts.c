@@ -6,6 +6,7 @@
  * id its own slot up to the last one, overflow into leak_other), and the
  * Prometheus snapshot filled from them.
  */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,7 +21,10 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "../cmd_words.h"
 #include "../dp/dp_fixture.h"
+#include "sl_ctl.h"
+#include "sl_fw.h"
 #include "sl_tele.h"
 
 /* VRF_FAR: beyond the 256 slots the counters once had; VRF_LAST: the last id */
@@ -335,6 +339,126 @@ static void test_prom_fill(void **state)
 	sl_router_free(r);
 }
 
+static char *dataplane(const struct sl_tele_src *src, bool json)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	sl_tele_show_dataplane(src, 2, json, out);
+	fclose(out);
+	return text;
+}
+
+/* `show dataplane`: the summed counters by reason and the FIB's tables. */
+static void test_show_dataplane(void **state)
+{
+	(void)state;
+	struct sl_router *r = sl_router_new();
+	assert_non_null(r);
+	struct sl_tele_src src = {.router = r, .dp = F.dp, .fib = F.fib};
+	struct sl_dp_counters c;
+	sl_dp_counters_sum(F.dp, &c);
+	char *t = dataplane(&src, false);
+	char want[160];
+	snprintf(want, sizeof(want),
+		"workers: 2\nrx %" PRIu64 "  tx %" PRIu64 "  forwarded %" PRIu64, c.rx, c.tx,
+		c.forwarded);
+	assert_memory_equal(t, want, strlen(want));
+	snprintf(want, sizeof(want), " %s=%" PRIu64, sl_dp_drop_names[0], c.dropped[0]);
+	assert_non_null(strstr(t, want));
+	assert_non_null(strstr(t, "\nslow path drops: 0\n"));
+	struct sl_fib_stats fs;
+	sl_fib_stats_get(F.fib, &fs);
+	snprintf(want, sizeof(want), "\nfib: %u VRF tables (", fs.vrfs);
+	assert_non_null(strstr(t, want));
+	free(t);
+	/* JSON: a table per VRF; ids the RIB does not name are "default" */
+	t = dataplane(&src, true);
+	assert_int_equal(t[0], '{');
+	assert_non_null(strstr(t, "\"punted\":{"));
+	assert_non_null(strstr(t, "\"tables\":[{\"vrf\":\"default\",\"layout\":\""));
+	assert_memory_equal(t + strlen(t) - 4, "]}}\n", 4);
+	free(t);
+	sl_router_free(r);
+}
+
+static int dispatch_fn(int argc, char **argv, void *ctx, FILE *out, FILE *err)
+{
+	(void)ctx;
+	return sl_ctl_dispatch(argc, argv, false, NULL, out, err);
+}
+
+/* One control-socket command: its status, output and errors. */
+static int dispatch(const char *words, char **out, char **err)
+{
+	return cmd_words_run(words, dispatch_fn, NULL, out, err);
+}
+
+/* The live show commands lib/tele registers: lib/show's, with lib/fw's
+ * rulesets, counters and flows. */
+static void test_show_registered(void **state)
+{
+	(void)state;
+	struct sl_router *r = sl_router_new();
+	assert_non_null(r);
+	struct sl_errors e = {0};
+	assert_int_equal(sl_router_apply(r,
+				 "set vrf name CUST-A table 100\n"
+				 "set vrf name SHARED table 101\n"
+				 "set firewall ipv4 name OUT default-action drop\n"
+				 "set firewall ipv4 name OUT rule 10 action accept\n"
+				 "set firewall ipv4 name OUT rule 10 protocol udp\n"
+				 "set vrf name CUST-A leak-firewall to SHARED name OUT\n",
+				 &e, NULL),
+		0);
+	struct sl_fw_config cfg = {.ct_max = 64,
+		.n_lcores = RTE_MAX_LCORE,
+		.socket_id = SOCKET_ID_ANY,
+		.qsbr = F.fib->qsbr};
+	struct sl_fw *fw = sl_fw_new(&cfg);
+	assert_non_null(fw);
+	struct sl_fw_spec *spec = NULL;
+	assert_int_equal(sl_router_fw_spec(r, &spec, &e), 0);
+	struct sl_fw_set *set = sl_fw_build(fw, spec, &e);
+	assert_non_null(set);
+	sl_fw_spec_free(spec);
+	sl_errors_free(&e);
+	dpf_writer_begin(&F); /* publishing waits for a grace period */
+	assert_int_equal(sl_fw_publish(fw, set), 0);
+	dpf_writer_end(&F);
+	assert_int_equal(sl_tele_show_register(r, fw), 0);
+
+	char *out, *err;
+	assert_int_equal(dispatch("show firewall OUT", &out, &err), SL_CTL_OK);
+	assert_non_null(strstr(out, "OUT"));
+	assert_non_null(strstr(out, "CUST-A"));
+	free(out), free(err);
+	assert_int_equal(dispatch("show firewall leak-points", &out, &err), SL_CTL_OK);
+	assert_non_null(strstr(out, "SHARED"));
+	free(out), free(err);
+	assert_int_equal(dispatch("show firewall NOPE", &out, &err), SL_CTL_FAILED);
+	assert_non_null(strstr(err, "NOPE"));
+	free(out), free(err);
+	assert_int_equal(dispatch("show conntrack", &out, &err), SL_CTL_OK);
+	free(out), free(err);
+	assert_int_equal(dispatch("show conntrack vrf NOPE", &out, &err), SL_CTL_FAILED);
+	assert_non_null(strstr(err, "NOPE"));
+	free(out), free(err);
+	assert_int_equal(dispatch("show nat translations", &out, &err), SL_CTL_OK);
+	free(out), free(err);
+	/* the graph names the ruleset lib/fw enforces on the direction */
+	assert_int_equal(dispatch("show leak graph", &out, &err), SL_CTL_OK);
+	assert_non_null(strstr(out, "digraph"));
+	assert_non_null(strstr(out, "OUT"));
+	free(out), free(err);
+
+	sl_ctl_unregister_all();
+	dpf_writer_begin(&F);
+	sl_fw_free(fw);
+	dpf_writer_end(&F);
+	sl_router_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -348,6 +472,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_sum_overflow),
 		cmocka_unit_test(test_sub_since_clear),
 		cmocka_unit_test(test_prom_fill),
+		cmocka_unit_test(test_show_dataplane),
+		cmocka_unit_test(test_show_registered),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 	rte_eal_cleanup();
