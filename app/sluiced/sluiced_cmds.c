@@ -6,8 +6,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include <rte_ethdev.h>
 
@@ -16,44 +14,6 @@
 #include "sl_tele.h"
 #include "sluiced.h"
 
-/* Save the running configuration to path (NULL: --config), the previous
- * file kept as PATH.bak; out (if any) says where. */
-static int save_to(struct sd *s, const char *path, FILE *out, FILE *err)
-{
-	const char *p = path ? path : s->config_path;
-	if (p == NULL) {
-		fprintf(err, "save: sluiced was started without --config FILE: nowhere to save "
-			     "(valid: save /PATH/FILE)\n");
-		return SL_CTL_FAILED;
-	}
-	if (sl_router_save_file(s->router, p, err) < 0)
-		return SL_CTL_FAILED;
-	if (path == NULL || (s->config_path && strcmp(path, s->config_path) == 0))
-		sl_running_fallback_clear(
-			&s->run); /* the file holds the running configuration again */
-	if (out != NULL) {
-		char bak[4096];
-		struct stat st;
-		bool kept = snprintf(bak, sizeof(bak), "%s.bak", p) < (int)sizeof(bak) &&
-			    stat(bak, &st) == 0;
-		fprintf(out, "saved to %s%s%s%s\n", p, kept ? " (the previous file is " : "",
-			kept ? bak : "", kept ? ")" : "");
-	}
-	return SL_CTL_OK;
-}
-
-static int save_config(struct sd *s, FILE *err)
-{
-	return save_to(s, NULL, NULL, err);
-}
-
-static double cpu_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 void sd_commit_log(const char *line)
 {
 	sl_log(SL_LOG_NOTICE, "commit", "%s", line);
@@ -61,39 +21,18 @@ void sd_commit_log(const char *line)
 
 /* Every commit at notice, with who, its revision and where its time went:
  * the operator sees who changed what, and why a big change took long. */
-static void configure_log(struct sd *s, const struct sd_commit *c, uint64_t rev, size_t added,
-	size_t removed, double fib_ms, double hist_ms, uint64_t punts,
+static void configure_log(struct sd *s, const struct sd_commit *c, struct sl_commit_report *r,
 	const struct sl_slow_punt_wait *pw)
 {
-	struct sl_apply_stats st;
-	sl_router_apply_stats(s->router, &st);
-	size_t bytes = c->input ? strlen(c->input) : c->replace ? strlen(c->replace) : 0;
-	bool cm = c->comment && c->comment[0];
+	r->who = c->who;
+	r->comment = c->comment;
+	r->bytes = c->input ? strlen(c->input) : c->replace ? strlen(c->replace) : 0;
+	sl_router_apply_stats(s->router, &r->apply);
+	r->punt_wait_ms = pw->max_ms;
+	r->punt_wait_cpu_ms = pw->max_cpu_ms;
 	char line[1024];
-	snprintf(line, sizeof(line),
-		"by %s: %zu bytes, %zu changed paths, %zu FIB changes; revision %" PRIu64
-		"%s%s%s, +%zu -%zu lines; CPU ms: parse %.1f, validate %.1f, RIB %.1f, conf "
-		"commit %.1f, FIB %.1f, history %.1f; %" PRIu64 " punts served meanwhile, the "
-		"punt ring waited %.1f ms at most (%.1f ms of it on CPU)",
-		c->who, bytes, st.paths, st.fib_changes, rev, cm ? " (\"" : "",
-		cm ? c->comment : "", cm ? "\")" : "", added, removed, st.parse_ms, st.validate_ms,
-		st.rib_ms, st.commit_ms, fib_ms, hist_ms, punts, pw->max_ms, pw->max_cpu_ms);
+	sl_commit_report_fmt(r, line, sizeof(line));
 	sd_commit_log(line);
-}
-
-/* Errors and warnings of a commit: "FILE:LINE: msg" for the config file,
- * "LINE: msg" for configure input; without a line, "FILE: msg" or
- * "configure: msg". */
-static void errors_print(FILE *err, const char *file, const struct sl_errors *e, const char *kind)
-{
-	for (size_t i = 0; i < e->n; i++) {
-		if (e->v[i].line == 0)
-			fprintf(err, "%s: %s%s\n", file ? file : "configure", kind, e->v[i].msg);
-		else if (file)
-			fprintf(err, "%s:%u: %s%s\n", file, e->v[i].line, kind, e->v[i].msg);
-		else
-			fprintf(err, "%u: %s%s\n", e->v[i].line, kind, e->v[i].msg);
-	}
 }
 
 /* input: set/delete lines merged into the running configuration; replace:
@@ -118,7 +57,7 @@ int sd_commit(struct sd *s, struct sd_commit *c, FILE *err)
 		sl_fib_unreserve(s->fib); /* a refused commit holds nothing */
 		sl_log(SL_LOG_WARNING, "commit", "by %s: refused, nothing changed (%zu errors%s%s)",
 			c->who, errs.n, errs.n ? "; first: " : "", errs.n ? errs.v[0].msg : "");
-		errors_print(err, file, &errs, "");
+		sl_errors_print(err, file, &errs, "");
 		if (errs.n == 0)
 			fprintf(err, "%s: %s\n", what, strerror(-rc));
 		sl_errors_free(&errs);
@@ -127,13 +66,14 @@ int sd_commit(struct sd *s, struct sd_commit *c, FILE *err)
 	sl_errors_free(&errs);
 	c->committed = true;
 	/* lines accepted without effect (VyOS compatibility): said, not refused */
-	errors_print(err, file, sl_router_warnings(s->router), "warning: ");
-	double t = cpu_ms();
+	sl_errors_print(err, file, sl_router_warnings(s->router), "warning: ");
+	struct sl_commit_report r = {0};
+	double t = sl_thread_cpu_ms();
 	s->sync_note[0] = '\0';
 	rc = sd_sync(s);
 	if (s->sync_note[0])
 		fprintf(err, "%s: warning: %s\n", what, s->sync_note);
-	double fib_ms = cpu_ms() - t;
+	r.fib_ms = sl_thread_cpu_ms() - t;
 	/* the firewall follows the committed configuration whatever the FIB said */
 	int frc = sd_fw_sync(s, false);
 	sd_fpm_sync(s);
@@ -142,15 +82,14 @@ int sd_commit(struct sd *s, struct sd_commit *c, FILE *err)
 	sl_conf_changes_release(sl_router_conf(s->router)); /* the last reader is done */
 	/* the revision: the whole configuration rendered, diffed and written
 	 * (~3 us a line), the punt ring served meanwhile (sl_progress) */
-	uint64_t rev = 0;
-	size_t added = 0, removed = 0;
-	t = cpu_ms();
-	sl_running_record(&s->run, c->who, c->comment, err, &rev, &added, &removed);
-	double hist_ms = cpu_ms() - t;
+	t = sl_thread_cpu_ms();
+	sl_running_record(&s->run, c->who, c->comment, err, &r.revision, &r.added, &r.removed);
+	r.history_ms = sl_thread_cpu_ms() - t;
 	struct sl_slow_punt_wait pw;
 	sl_slow_punt_wait_end(s->slow, &pw);
 	sl_slow_stats_get(s->slow, &ss);
-	configure_log(s, c, rev, added, removed, fib_ms, hist_ms, ss.commit_punts - punts, &pw);
+	r.punts = ss.commit_punts - punts;
+	configure_log(s, c, &r, &pw);
 	if (rc < 0) {
 		fprintf(err, "%s: committed, but the FIB refused some changes: %s\n", what,
 			strerror(-rc));
@@ -164,8 +103,8 @@ int sd_commit(struct sd *s, struct sd_commit *c, FILE *err)
 			what, strerror(-rc));
 		return SL_CTL_FAILED;
 	}
-	if (flags & SL_APPLY_SAVE)
-		return save_config(s, err);
+	if ((flags & SL_APPLY_SAVE) && sl_running_save(&s->run, NULL, NULL, err) < 0)
+		return SL_CTL_FAILED;
 	return SL_CTL_OK;
 }
 
@@ -201,17 +140,9 @@ static int cmd_save(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)json, (void)input;
-	if (argc > 2) {
-		fprintf(err, "save: unexpected '%s' (usage: save [/PATH/FILE])\n", argv[2]);
-		return SL_CTL_USAGE;
-	}
-	if (argc == 2 && argv[1][0] != '/') {
-		/* the daemon's working directory is not the caller's */
-		fprintf(err, "save: '%s' is not an absolute path (usage: save [/PATH/FILE])\n",
-			argv[1]);
-		return SL_CTL_USAGE;
-	}
-	return save_to(ctx, argc == 2 ? argv[1] : NULL, out, err);
+	struct sd *s = ctx;
+	int rc = sl_running_save_cmd(&s->run, argc, argv, out, err);
+	return rc == -EINVAL ? SL_CTL_USAGE : rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
 }
 
 static int cmd_show_interfaces(

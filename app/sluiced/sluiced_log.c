@@ -24,16 +24,6 @@
 #define TICK_NS 1000000000ull
 #define FW_TOP 3 /* rulesets named in a denial line */
 
-/* packets denied per ruleset (lib/fw's rule counters), at the last line */
-struct rs_count {
-	char name[SL_NAME_MAX];
-	uint64_t packets;
-};
-struct rs_counts {
-	struct rs_count *v;
-	size_t n, cap;
-};
-
 static struct {
 	uint64_t next_tick_ns;
 	struct sl_log_rate fw_denied, fib_failed;
@@ -41,7 +31,8 @@ static struct {
 	uint64_t link_changes[SL_FIB_PORT_MAX];
 	uint8_t link_up[SL_FIB_PORT_MAX];
 	struct sl_log_rate unresolved[SL_FIB_IFACE_MAX];
-	struct rs_counts fw_prev, fw_cur;
+	/* packets denied per ruleset (lib/fw's rule counters), at the last line */
+	struct sl_log_tally fw_prev, fw_cur;
 } lg;
 
 static uint64_t now_ns(void)
@@ -101,25 +92,7 @@ static void summary_links(struct sd *s, uint64_t now)
 
 static void rs_collect(const char *ruleset, uint64_t packets, void *ctx)
 {
-	struct rs_counts *c = ctx;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 16;
-		struct rs_count *v = realloc(c->v, cap * sizeof(*v));
-		if (v == NULL)
-			return; /* the line names fewer rulesets */
-		c->v = v;
-		c->cap = cap;
-	}
-	snprintf(c->v[c->n].name, sizeof(c->v[0].name), "%s", ruleset);
-	c->v[c->n++].packets = packets;
-}
-
-static uint64_t rs_prev(const char *name)
-{
-	for (size_t i = 0; i < lg.fw_prev.n; i++)
-		if (strcmp(lg.fw_prev.v[i].name, name) == 0)
-			return lg.fw_prev.v[i].packets;
-	return 0;
+	sl_log_tally_add(ctx, ruleset, packets);
 }
 
 /* "; 1,200 by RS (CUSTOMER-A→SHARED), ..." — the rulesets that denied the
@@ -129,33 +102,24 @@ static void fw_denied_detail(struct sd *s, char *buf, size_t len)
 	buf[0] = '\0';
 	lg.fw_cur.n = 0;
 	sl_fw_denied_foreach(s->fw, rs_collect, &lg.fw_cur);
-	uint64_t *d = calloc(lg.fw_cur.n + 1, sizeof(*d));
+	size_t idx[FW_TOP];
+	uint64_t d[FW_TOP];
+	size_t n = sl_log_tally_top(&lg.fw_cur, &lg.fw_prev, FW_TOP, idx, d);
 	struct sl_fw_spec *spec = NULL;
 	struct sl_errors warn = {0}; /* said when the rulesets were built */
-	if (d != NULL)
+	if (n > 0)
 		sl_router_fw_spec(s->router, &spec, &warn);
 	sl_errors_free(&warn);
-	for (size_t i = 0; d != NULL && i < lg.fw_cur.n; i++) {
-		uint64_t p = rs_prev(lg.fw_cur.v[i].name), c = lg.fw_cur.v[i].packets;
-		d[i] = c >= p ? c - p : c; /* counters cleared: from 0 */
-	}
 	size_t off = 0;
-	for (int k = 0; d != NULL && k < FW_TOP; k++) {
-		size_t best = 0;
-		for (size_t i = 1; i < lg.fw_cur.n; i++)
-			if (d[i] > d[best])
-				best = i;
-		if (lg.fw_cur.n == 0 || d[best] == 0)
-			break;
+	for (size_t k = 0; k < n; k++) {
+		const char *name = lg.fw_cur.v[idx[k]].name;
 		char n1[32];
 		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s by %s",
-			k ? ", " : "; ", sl_log_count_fmt(d[best], n1, sizeof(n1)),
-			lg.fw_cur.v[best].name);
-		d[best] = 0;
+			k ? ", " : "; ", sl_log_count_fmt(d[k], n1, sizeof(n1)), name);
 		const char *sep = " (";
 		for (size_t b = 0; spec != NULL && b < spec->n_bindings; b++) {
 			const struct sl_fw_binding_spec *bs = &spec->bindings[b];
-			if (strcmp(spec->rulesets[bs->ruleset].name, lg.fw_cur.v[best].name) != 0)
+			if (strcmp(spec->rulesets[bs->ruleset].name, name) != 0)
 				continue;
 			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s→%s",
 				sep, bs->from, bs->to);
@@ -165,9 +129,8 @@ static void fw_denied_detail(struct sd *s, char *buf, size_t len)
 			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, ")");
 	}
 	sl_fw_spec_free(spec);
-	free(d);
 	/* the next line counts from here */
-	struct rs_counts t = lg.fw_prev;
+	struct sl_log_tally t = lg.fw_prev;
 	lg.fw_prev = lg.fw_cur;
 	lg.fw_cur = t;
 }
@@ -254,9 +217,8 @@ static void log_fini(void *ctx)
 {
 	(void)ctx;
 	sl_ctl_unregister("show log");
-	free(lg.fw_prev.v);
-	free(lg.fw_cur.v);
-	lg.fw_prev = lg.fw_cur = (struct rs_counts){0};
+	sl_log_tally_free(&lg.fw_prev);
+	sl_log_tally_free(&lg.fw_cur);
 }
 
 static struct sl_module log_module = {.name = "log",

@@ -57,7 +57,7 @@ static void fpm_fill(struct sd *s, struct sl_prom_snap *snap)
 /* Render the metrics and hand them to the server. */
 static void prom_render(struct sd *s)
 {
-	double t0 = sl_prom_cpu_ms();
+	double t0 = sl_thread_cpu_ms();
 	struct sl_tele_prom p = {.snap.workers = s->n_workers};
 	struct timespec now, mono;
 	clock_gettime(CLOCK_REALTIME, &now);

@@ -356,6 +356,36 @@ void sl_running_fallback_clear(struct sl_running *run);
 uint64_t sl_running_id(const struct sl_running *run);
 /* "the history holds 0..N", or that it holds none. */
 void sl_running_held(const struct sl_running *run, char *buf, size_t len);
+/* ---- what the daemon says about a commit (commit_report.c) ---- */
+
+/* A commit's errors or warnings (kind "" or "warning: ") on err: "FILE:LINE:
+ * msg" for a file, "LINE: msg" for configure input (file NULL); without a
+ * line, "FILE: msg" or "configure: msg". */
+void sl_errors_print(FILE *err, const char *file, const struct sl_errors *e, const char *kind);
+
+/* The one log line of a commit (after "commit: "), read by
+ * scripts/bench-churn.sh: who, what, where its time went. */
+struct sl_commit_report {
+	const char *who, *comment; /* comment NULL or "": none */
+	size_t bytes; /* of the input or the whole configuration */
+	uint64_t revision; /* the running one after it */
+	size_t added, removed; /* its lines against the one before */
+	struct sl_apply_stats apply; /* sl_router_apply_stats */
+	double fib_ms, history_ms; /* CPU ms: the FIB sync, recording the revision */
+	uint64_t punts; /* punts served during the commit */
+	double punt_wait_ms, punt_wait_cpu_ms; /* the longest the punt ring waited */
+};
+void sl_commit_report_fmt(const struct sl_commit_report *r, char *buf, size_t len);
+
+/* Save the running configuration to path (NULL: run->config_path), the
+ * previous file kept as PATH.bak; out (may be NULL) says where. Saving over
+ * the config file ends a start-up fallback. 0, -ENOENT (no path: said on
+ * err) or sl_router_save_file's error (-EIO for its -EINVAL). */
+int sl_running_save(struct sl_running *run, const char *path, FILE *out, FILE *err);
+/* `save [/PATH/FILE]` (argv[0] "save"): -EINVAL (usage, on err) or as
+ * sl_running_save. */
+int sl_running_save_cmd(struct sl_running *run, int argc, char **argv, FILE *out, FILE *err);
+
 /* ---- configure's options, base check and commit-confirm (commit_confirm.c) ---- */
 
 #define SL_CONFIRM_MINUTES_MAX 1440

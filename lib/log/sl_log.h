@@ -15,9 +15,11 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "sl_types.h" /* SL_NAME_MAX */
 
 /* syslog(3)'s priority values, so PRIORITY= in the journal is the level */
 enum sl_log_level {
@@ -139,6 +141,32 @@ struct sl_log_rate {
  */
 bool sl_log_rate_check(struct sl_log_rate *r, uint64_t value, uint64_t now_ns, uint64_t period_ns,
 	uint64_t *delta, uint64_t *span_ns);
+
+/*
+ * Named counters read at a summary (packets denied per ruleset): which grew
+ * most since the summary before. Fill one with sl_log_tally_add (cleared:
+ * n = 0), compare it with the last one's, then keep it as the last one.
+ */
+
+struct sl_log_tally_entry {
+	char name[SL_NAME_MAX];
+	uint64_t count;
+};
+struct sl_log_tally {
+	struct sl_log_tally_entry *v;
+	size_t n, cap;
+};
+/* Add name's count now (out of memory: left out, the line names fewer). */
+void sl_log_tally_add(struct sl_log_tally *t, const char *name, uint64_t count);
+/*
+ * At most k entries of cur that grew since prev (a name prev lacks counts
+ * from 0, and so does a count that went down: cleared), largest growth
+ * first (ties: the first added): their indexes in idx[], growths in
+ * delta[]. Returns how many.
+ */
+size_t sl_log_tally_top(const struct sl_log_tally *cur, const struct sl_log_tally *prev, size_t k,
+	size_t *idx, uint64_t *delta);
+void sl_log_tally_free(struct sl_log_tally *t);
 
 /* n with thousands separators ("1,234,567") into buf (>= 27 bytes); buf. */
 const char *sl_log_count_fmt(uint64_t n, char *buf, size_t len);

@@ -16,6 +16,7 @@
 
 #include "sl_log.h"
 #include "sl_prom.h"
+#include "sl_types.h"
 
 static void addr_fmt(uint32_t addr, char *buf, size_t len)
 {
@@ -65,13 +66,6 @@ bool sl_prom_endpoint_wanted(const struct sl_prom_endpoint *ep)
 	return sl_prom_server_wanted(ep->srv);
 }
 
-static double cpu_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 void sl_prom_endpoint_publish(
 	struct sl_prom_endpoint *ep, const struct sl_prom_snap *snap, double started_ms)
 {
@@ -86,12 +80,7 @@ void sl_prom_endpoint_publish(
 		else
 			free(text);
 	}
-	ep->last_render_ms = cpu_ms() - started_ms;
-}
-
-double sl_prom_cpu_ms(void)
-{
-	return cpu_ms();
+	ep->last_render_ms = sl_thread_cpu_ms() - started_ms;
 }
 
 void sl_prom_endpoint_show(const struct sl_prom_endpoint *ep, bool json, FILE *out)

@@ -200,10 +200,8 @@ void sl_prom_endpoint_sync(struct sl_prom_endpoint *ep, bool on, uint32_t addr, 
 void sl_prom_endpoint_stop(struct sl_prom_endpoint *ep);
 /* Control thread: a scrape waits for a rendering (fill a snapshot, publish). */
 bool sl_prom_endpoint_wanted(const struct sl_prom_endpoint *ep);
-/* This thread's CPU time in ms: taken before filling the snapshot. */
-double sl_prom_cpu_ms(void);
 /* Render snap and hand it to the scrapes; last_render_ms counts from
- * started_ms (sl_prom_cpu_ms). */
+ * started_ms (lib/types' sl_thread_cpu_ms, taken before filling it). */
 void sl_prom_endpoint_publish(
 	struct sl_prom_endpoint *ep, const struct sl_prom_snap *snap, double started_ms);
 /* `show service monitoring`: "Prometheus endpoint: up|down|disabled (URL)",

@@ -427,6 +427,126 @@ static void test_confirm_state(void **state)
 	sl_running_close(&run);
 }
 
+static void test_errors_print(void **state)
+{
+	(void)state;
+	struct sl_errors e = {0};
+	sl_errors_add(&e, 3, "bad value '%s'", "x");
+	sl_errors_add(&e, 0, "no line");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	sl_errors_print(f, "/etc/sluice.conf", &e, "");
+	sl_errors_print(f, NULL, &e, "warning: ");
+	fclose(f);
+	assert_string_equal(buf, "/etc/sluice.conf:3: bad value 'x'\n"
+				 "/etc/sluice.conf: no line\n"
+				 "3: warning: bad value 'x'\n"
+				 "configure: warning: no line\n");
+	free(buf);
+	sl_errors_free(&e);
+}
+
+/* The commit line scripts/bench-churn.sh reads (doc: app/sluiced/README.md). */
+static void test_commit_report_line(void **state)
+{
+	(void)state;
+	struct sl_commit_report r = {.who = "uid 0",
+		.comment = "hi",
+		.bytes = 42,
+		.revision = 7,
+		.added = 2,
+		.removed = 1,
+		.apply = {.paths = 3,
+			.fib_changes = 4,
+			.parse_ms = 0.5,
+			.validate_ms = 1,
+			.rib_ms = 2,
+			.commit_ms = 3},
+		.fib_ms = 4,
+		.history_ms = 5,
+		.punts = 6,
+		.punt_wait_ms = 7.25,
+		.punt_wait_cpu_ms = 1};
+	char line[1024];
+	sl_commit_report_fmt(&r, line, sizeof(line));
+	assert_string_equal(line,
+		"by uid 0: 42 bytes, 3 changed paths, 4 FIB changes; revision 7 (\"hi\"), "
+		"+2 -1 lines; CPU ms: parse 0.5, validate 1.0, RIB 2.0, conf commit 3.0, "
+		"FIB 4.0, history 5.0; 6 punts served meanwhile, the punt ring waited 7.2 ms "
+		"at most (1.0 ms of it on CPU)");
+	r.comment = "";
+	sl_commit_report_fmt(&r, line, sizeof(line));
+	assert_non_null(strstr(line, "revision 7, +2 -1 lines"));
+}
+
+static int save_fn(int argc, char **argv, void *ctx, FILE *out, FILE *err)
+{
+	return sl_running_save_cmd(ctx, argc, argv, out, err);
+}
+
+static void test_save(void **state)
+{
+	(void)state;
+	struct sl_running run;
+	assert_int_equal(sl_running_start(&run, NULL, NULL), 0);
+	char *out, *err;
+	assert_int_equal(cmd_words_run("save", save_fn, &run, &out, &err), -ENOENT);
+	assert_string_equal(err, "save: sluiced was started without --config FILE: nowhere to "
+				 "save (valid: save /PATH/FILE)\n");
+	free(out), free(err);
+	assert_int_equal(cmd_words_run("save rel/file", save_fn, &run, &out, &err), -EINVAL);
+	assert_string_equal(
+		err, "save: 'rel/file' is not an absolute path (usage: save [/PATH/FILE])\n");
+	free(out), free(err);
+	assert_int_equal(cmd_words_run("save /a /b", save_fn, &run, &out, &err), -EINVAL);
+	assert_non_null(strstr(err, "unexpected '/b'"));
+	free(out), free(err);
+
+	commit_text(&run, "set vrf name A table 100\n", "uid 0");
+	char path[160], words[180];
+	snprintf(path, sizeof(path), "%s/saved.conf", tmp_dir);
+	snprintf(words, sizeof(words), "save %s", path);
+	assert_int_equal(cmd_words_run(words, save_fn, &run, &out, &err), 0);
+	char want[400];
+	snprintf(want, sizeof(want), "saved to %s\n", path);
+	assert_string_equal(out, want);
+	free(out), free(err);
+	/* again: the file before it kept as .bak, and said */
+	assert_int_equal(cmd_words_run(words, save_fn, &run, &out, &err), 0);
+	snprintf(want, sizeof(want), "saved to %s (the previous file is %s.bak)\n", path, path);
+	assert_string_equal(out, want);
+	free(out), free(err);
+	struct sl_router *back = sl_router_new();
+	struct sl_errors e = {0};
+	assert_int_equal(sl_router_load_file(back, path, &e), 0);
+	char *a = render_str(run.router), *b = render_str(back);
+	assert_string_equal(a, b);
+	free(a), free(b);
+	sl_router_free(back);
+	sl_running_close(&run);
+}
+
+/* Saving over the config file ends a start-up fallback. */
+static void test_save_ends_fallback(void **state)
+{
+	(void)state;
+	snprintf(conf_path, sizeof(conf_path), "%s/sluice.conf", tmp_dir);
+	write_file(conf_path, "set vrf name A table 100\n");
+	struct sl_running run;
+	assert_int_equal(sl_running_start(&run, conf_path, NULL), 0);
+	sl_running_close(&run);
+	write_file(conf_path, "set vrf name A table nonsense\n");
+	assert_int_equal(sl_running_start(&run, conf_path, NULL), 0);
+	assert_non_null(run.fallback);
+	assert_int_equal(sl_running_save(&run, NULL, NULL, stderr), 0);
+	assert_null(run.fallback);
+	sl_running_close(&run);
+	assert_int_equal(sl_running_start(&run, conf_path, NULL), 0);
+	assert_null(run.fallback);
+	sl_running_close(&run);
+}
+
 int main(void)
 {
 	sl_log_open("sluiced", SL_LOG_OUT_NONE);
@@ -444,6 +564,11 @@ int main(void)
 		cmocka_unit_test(test_configure_opts),
 		cmocka_unit_test(test_base_check),
 		cmocka_unit_test(test_confirm_state),
+		cmocka_unit_test(test_errors_print),
+		cmocka_unit_test(test_commit_report_line),
+		cmocka_unit_test_setup_teardown(test_save, tmp_dir_setup, tmp_dir_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_save_ends_fallback, tmp_dir_setup, tmp_dir_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

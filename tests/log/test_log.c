@@ -326,6 +326,47 @@ static void test_level_follows_configuration(void **state)
 	assert_string_equal(s.last, "level debug (--log-level or the default)");
 }
 
+/* The names that grew most since the last line: largest first, ties in
+ * order added, new names from 0, a counter that went down from 0. */
+static void test_tally_top(void **state)
+{
+	(void)state;
+	struct sl_log_tally prev = {0}, cur = {0};
+	size_t idx[3];
+	uint64_t d[3];
+	assert_int_equal(sl_log_tally_top(&cur, &prev, 3, idx, d), 0);
+	sl_log_tally_add(&prev, "A", 100);
+	sl_log_tally_add(&prev, "B", 50);
+	sl_log_tally_add(&prev, "C", 500);
+	sl_log_tally_add(&cur, "A", 130); /* +30 */
+	sl_log_tally_add(&cur, "B", 50); /* +0: not named */
+	sl_log_tally_add(&cur, "C", 20); /* cleared: +20 */
+	sl_log_tally_add(&cur, "D", 30); /* new: +30, after A */
+	sl_log_tally_add(&cur, "E", 7);
+	assert_int_equal(sl_log_tally_top(&cur, &prev, 3, idx, d), 3);
+	assert_string_equal(cur.v[idx[0]].name, "A");
+	assert_int_equal(d[0], 30);
+	assert_string_equal(cur.v[idx[1]].name, "D");
+	assert_int_equal(d[1], 30);
+	assert_string_equal(cur.v[idx[2]].name, "C");
+	assert_int_equal(d[2], 20);
+	/* fewer that grew than asked for */
+	assert_int_equal(sl_log_tally_top(&cur, &cur, 3, idx, d), 0);
+	/* many names: the array grows */
+	for (int i = 0; i < 100; i++) {
+		char n[16];
+		snprintf(n, sizeof(n), "R%d", i);
+		sl_log_tally_add(&cur, n, (uint64_t)i);
+	}
+	assert_int_equal(cur.n, 105);
+	assert_int_equal(sl_log_tally_top(&cur, &prev, 1, idx, d), 1);
+	assert_string_equal(cur.v[idx[0]].name, "R99");
+	sl_log_tally_free(&prev);
+	sl_log_tally_free(&cur);
+	assert_null(cur.v);
+	assert_int_equal(cur.n, 0);
+}
+
 /* The journal is chosen only when stderr is the stream systemd named. */
 static void test_journal_detection(void **state)
 {
@@ -368,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_process_log),
 		cmocka_unit_test(test_journal_detection),
 		cmocka_unit_test(test_show_log),
+		cmocka_unit_test(test_tally_top),
 		cmocka_unit_test(test_level_follows_configuration),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

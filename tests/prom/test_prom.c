@@ -460,7 +460,7 @@ static void test_endpoint_follows_configuration(void **state)
 	while (!sl_prom_endpoint_wanted(&ep))
 		usleep(1000);
 	struct sl_prom_snap snap = {.workers = 3, .rx = 12345};
-	sl_prom_endpoint_publish(&ep, &snap, sl_prom_cpu_ms());
+	sl_prom_endpoint_publish(&ep, &snap, sl_thread_cpu_ms());
 	assert_false(sl_prom_endpoint_wanted(&ep));
 	pthread_join(th, NULL);
 	assert_non_null(strstr(g.reply, "\nsluice_workers 3\n"));
