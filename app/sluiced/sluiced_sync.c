@@ -63,25 +63,7 @@ static int reserve(struct sd *s, const struct sl_fib_change *ch, size_t n, char 
 	for (size_t i = 0; name == NULL && i < n; i++)
 		if (ch[i].op == SL_FIB_VRF_ADD && ch[i].vrf_id == f.vrf_id)
 			name = ch[i].vrf_name;
-	if (rc == -EAFNOSUPPORT) {
-		snprintf(msg, len, "a route of vrf %s is not IPv4: only IPv4 forwards",
-			name ? name : "?");
-		return rc;
-	}
-	if (f.next_hops != 0) {
-		snprintf(msg, len,
-			"the next-hop tables cannot hold %u next hops and their ECMP groups: %s",
-			f.next_hops,
-			rc == -ENOSPC ? "past their limit (SL_FIB_NH_MAX, SL_FIB_NHG_MAX)"
-				      : "out of memory");
-		return rc;
-	}
-	char id[24];
-	snprintf(id, sizeof(id), "id %u", f.vrf_id);
-	snprintf(msg, len, "the forwarding table of vrf %s cannot grow (%u groups needed%s): %s",
-		name ? name : id, f.groups, f.new_table ? ", in a new table" : "",
-		rc == -ENOSPC ? "past the limit of 2^24 groups" : "out of hugepage memory");
-	return rc;
+	return sl_fib_reserve_why(rc, &f, name, msg, len);
 }
 
 static int fib_reserve(struct sd *s, char *msg, size_t msg_len)
