@@ -116,6 +116,13 @@ struct sl_tele_counts *sl_tele_counts_now(void);
  */
 int sl_tele_show_register(const struct sl_router *r, const struct sl_fw *fw);
 
+/* `show interfaces` (text, or a JSON array) of src's FIB interface map:
+ * state, link, MAC, VRF (src->router's names), addresses, the port's
+ * counters; device(ctx, port) names a port's device ("net_tap0", a PCI
+ * address). */
+void sl_tele_show_interfaces(const struct sl_tele_src *src,
+	const char *(*device)(void *ctx, uint16_t port), void *ctx, bool json, FILE *out);
+
 /* `show dataplane` (text, or JSON with each VRF table's layout and bytes)
  * from src's dp, fib, router and slow (NULL: zeros); n_workers: forwarding
  * lcores (0: the main lcore forwards). */

@@ -388,6 +388,44 @@ static int dispatch_fn(int argc, char **argv, void *ctx, FILE *out, FILE *err)
 	return sl_ctl_dispatch(argc, argv, false, NULL, out, err);
 }
 
+static const char *device(void *ctx, uint16_t port)
+{
+	(void)ctx;
+	return port == 0 ? "net_test0" : "net_test1";
+}
+
+/* `show interfaces`: every interface of the FIB's map, its VRF by the
+ * router's names, its port's device; the same as JSON. */
+static void test_show_interfaces(void **state)
+{
+	(void)state;
+	struct sl_router *r = sl_router_new();
+	assert_non_null(r);
+	struct sl_tele_src src = {.router = r, .dp = F.dp, .fib = F.fib};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	sl_tele_show_interfaces(&src, device, NULL, false, out);
+	fclose(out);
+	assert_memory_equal(text, "Interface    State  MAC ", 24);
+	/* the topology's four, VRFs the RIB does not name shown as "?" */
+	assert_non_null(strstr(text, "\neth0         up     "));
+	assert_non_null(strstr(text, "\neth0.300     up     "));
+	assert_non_null(strstr(text, "\neth1         up     "));
+	assert_non_null(strstr(text, "\neth0.4001    up     "));
+	assert_non_null(strstr(text, "(counters are per port; a port's vifs share them)\n"));
+	free(text);
+	out = open_memstream(&text, &len);
+	sl_tele_show_interfaces(&src, device, NULL, true, out);
+	fclose(out);
+	assert_int_equal(text[0], '[');
+	assert_non_null(strstr(text, "{\"name\":\"eth1\",\"port\":1,\"device\":\"net_test1\""));
+	assert_non_null(strstr(text, "\"name\":\"eth0.300\",\"port\":0,\"device\":"
+				     "\"net_test0\",\"vlan\":300"));
+	free(text);
+	sl_router_free(r);
+}
+
 /* One control-socket command: its status, output and errors. */
 static int dispatch(const char *words, char **out, char **err)
 {
@@ -473,6 +511,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_sub_since_clear),
 		cmocka_unit_test(test_prom_fill),
 		cmocka_unit_test(test_show_dataplane),
+		cmocka_unit_test(test_show_interfaces),
 		cmocka_unit_test(test_show_registered),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
