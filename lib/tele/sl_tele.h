@@ -135,6 +135,7 @@ void sl_tele_show_dataplane(
 struct sl_tele_prom {
 	struct sl_prom_snap snap; /* the caller fills now, uptime, workers, ports, fpm */
 	struct sl_prom_reason drops[SL_DP_DROP__COUNT], punts[SL_DP_PUNT__COUNT];
+	struct sl_prom_reason rings[2 * SL_DP_PC__COUNT]; /* punted, then full */
 	const char *sources[SL_SRC__COUNT];
 	struct sl_prom_vrf *vrfs; /* malloc'd */
 	size_t (*routes)[SL_SRC__COUNT]; /* malloc'd: each VRF's routes by source */

@@ -94,6 +94,13 @@ static void dp_fill(const struct sl_tele_src *src, struct sl_tele_prom *p)
 		p->punts[i] = (struct sl_prom_reason){sl_dp_punt_names[i], c.punted[i]};
 	snap->drops = p->drops, snap->n_drops = SL_DP_DROP__COUNT;
 	snap->punts = p->punts, snap->n_punts = SL_DP_PUNT__COUNT;
+	for (int i = 0; i < SL_DP_PC__COUNT; i++) {
+		p->rings[i] = (struct sl_prom_reason){sl_dp_pclass_names[i], c.pclass_punted[i]};
+		p->rings[SL_DP_PC__COUNT + i] =
+			(struct sl_prom_reason){sl_dp_pclass_names[i], c.pclass_full[i]};
+	}
+	snap->punt_rings = p->rings, snap->punt_rings_full = p->rings + SL_DP_PC__COUNT;
+	snap->n_punt_rings = SL_DP_PC__COUNT;
 	struct sl_dp_stalls st;
 	sl_dp_stalls_get(src->dp, &st);
 	snap->stalls.max_gap_ns = st.max_gap_ns, snap->stalls.max_on_cpu_ns = st.max_on_cpu_ns;
