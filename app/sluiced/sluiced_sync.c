@@ -90,7 +90,7 @@ int sd_sync(struct sd *s)
 	if (ctx.v == NULL)
 		return -ENOMEM;
 	/* routes first: they may name interfaces; the map then binds them. The
-	 * commit reserved their memory (sd_fib_prepare), so only a bug fails. */
+	 * commit reserved their memory (fib_prepare), so only a bug fails. */
 	const struct sl_fib_change *ch;
 	size_t n = sl_router_changes(s->router, &ch);
 	struct sl_fib_apply_result res;
