@@ -45,7 +45,7 @@ struct sd {
 	struct sl_fib_config fib_cfg;
 	enum sl_log_level log_level; /* --log-level (the configuration's wins) */
 
-	struct sl_router *router;
+	struct sl_router *router; /* run.router */
 	struct sl_fib *fib;
 	struct sl_dp *dp;
 	struct rte_mempool *pool;
@@ -77,18 +77,8 @@ struct sd {
 	uint64_t fib_failed; /* FIB changes that failed (sd_sync); sluiced_log.c says so */
 	char fib_failed_why[64];
 
-	/* sluiced_history.c: the commit history and commit-confirm */
-	struct sl_history *history;
-	size_t history_paused; /* static routes while over SD_HISTORY_ROUTES_MAX; 0: recording */
-	char *fallback; /* why start-up ran on a revision of the history, not the file */
-	uint64_t fallback_id; /* that revision */
-	struct {
-		bool pending;
-		uint64_t deadline_ms; /* CLOCK_MONOTONIC */
-		time_t deadline; /* the same, wall clock, to show */
-		uint64_t revert_id; /* the revision it goes back to */
-		char *revert_text; /* its configuration */
-	} confirm;
+	/* the router (run.router), its commit history, commit-confirm (lib/commit) */
+	struct sl_running run;
 };
 
 extern struct sd sd;
@@ -161,27 +151,6 @@ int sd_reload(struct sd *s);
 /* sluiced_service.c: systemd's notify protocol (READY=1, RELOADING=1,
  * STOPPING=1); nothing without $NOTIFY_SOCKET. */
 void sd_service_notify(const char *state);
-/* sluiced_history.c */
-/* Past this many static routes a commit records no revision: rendering,
- * diffing and writing the whole configuration takes ~3 us a line, seconds
- * per one-line commit at 1M routes. */
-#define SD_HISTORY_ROUTES_MAX 100000
-/* Start-up: open the history, load --config (missing: empty; broken: the
- * newest revision that loads, or refuse to start), record it. */
-int sd_config_start(struct sd *s);
-void sd_history_close(struct sd *s);
-/* After a commit: record the running configuration (unchanged: nothing).
- * id: the running revision; added, removed: its lines against the last. */
-void sd_history_commit(struct sd *s, const struct sd_commit *c, FILE *err, uint64_t *id,
-	size_t *added, size_t *removed);
-/* `show system commit ...`, registered with lib/ctl. */
-int sd_history_register(struct sd *s);
-/* `save` wrote the file, or SIGHUP loaded it: the start-up fallback is over. */
-void sd_fallback_clear(struct sd *s);
-uint64_t sd_running_id(const struct sd *s); /* the newest revision's id; 0: none */
-void sd_time_fmt(time_t t, char *buf, size_t len); /* "2026-12-06 23:01:02", local */
-void sd_history_held(const struct sd *s, char *buf, size_t len); /* "the history holds 0..N" */
-
 /* sluiced_configure.c */
 /* The commands that commit (sl_ctl_handler_fn; ctx: struct sd), registered
  * by sluiced_cmds.c: configure (its options), confirm, rollback. */
@@ -193,8 +162,11 @@ int sd_cmd_rollback(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
 /* A commit-confirm whose time ran out goes back (ctl module timers). */
 void sd_confirm_timers(struct sd *s);
-/* "commit-confirm pending: ..." (one line) on out. */
-void sd_confirm_note(const struct sd *s, FILE *out);
+
+/* sluiced_tele.c: what lib/tele reads (the telemetry commands, the
+ * Prometheus snapshot) */
+struct sl_tele_src;
+void sd_tele_src(struct sd *s, struct sl_tele_src *src);
 
 /* sluiced_tidy.c: rte_eal_cleanup(), then remove this instance's hugepage
  * files and runtime dir. */

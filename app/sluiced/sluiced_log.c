@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sluiced_log.c — the "log" module: `show log`, the level the configuration
- * sets (`system syslog global facility all level L`), and summaries of what
+ * sluiced_log.c — the "log" module: `show log` and the level the
+ * configuration sets (`system syslog global facility all level L`), both
+ * lib/log's, and summaries of what
  * the workers and the slow path count: link changes, firewall denials,
  * neighbours that never resolved, FIB changes that failed. Workers never log;
  * once a second the control thread compares the counters with what it last
@@ -14,7 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
 #include <rte_ethdev.h>
 
 #include "sl_fw.h"
@@ -24,16 +24,6 @@
 #define TICK_NS 1000000000ull
 #define FW_TOP 3 /* rulesets named in a denial line */
 
-/* packets denied per ruleset (lib/fw's rule counters), at the last line */
-struct rs_count {
-	char name[SL_NAME_MAX];
-	uint64_t packets;
-};
-struct rs_counts {
-	struct rs_count *v;
-	size_t n, cap;
-};
-
 static struct {
 	uint64_t next_tick_ns;
 	struct sl_log_rate fw_denied, fib_failed;
@@ -41,7 +31,8 @@ static struct {
 	uint64_t link_changes[SL_FIB_PORT_MAX];
 	uint8_t link_up[SL_FIB_PORT_MAX];
 	struct sl_log_rate unresolved[SL_FIB_IFACE_MAX];
-	struct rs_counts fw_prev, fw_cur;
+	/* packets denied per ruleset (lib/fw's rule counters), at the last line */
+	struct sl_log_tally fw_prev, fw_cur;
 } lg;
 
 static uint64_t now_ns(void)
@@ -53,16 +44,7 @@ static uint64_t now_ns(void)
 
 void sd_log_sync(struct sd *s)
 {
-	int p = s->router ? sl_router_syslog_level(s->router) : -1;
-	enum sl_log_level l = p < 0 ? s->log_level : p < SL_LOG_ERR ? SL_LOG_ERR : p;
-	if (l == sl_log_level_get())
-		return;
-	/* said at the level being left or the one entered, whichever is shown */
-	enum sl_log_level old = sl_log_level_get();
-	sl_log_level_set(l > old ? l : old);
-	sl_log(SL_LOG_NOTICE, "log", "level %s (%s)", sl_log_level_name(l),
-		p < 0 ? "--log-level or the default" : "system syslog");
-	sl_log_level_set(l);
+	sl_log_level_follow(s->router ? sl_router_syslog_level(s->router) : -1, s->log_level);
 }
 
 /* The name of port p's untagged interface ("eth0"), or "port P". */
@@ -110,25 +92,7 @@ static void summary_links(struct sd *s, uint64_t now)
 
 static void rs_collect(const char *ruleset, uint64_t packets, void *ctx)
 {
-	struct rs_counts *c = ctx;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 16;
-		struct rs_count *v = realloc(c->v, cap * sizeof(*v));
-		if (v == NULL)
-			return; /* the line names fewer rulesets */
-		c->v = v;
-		c->cap = cap;
-	}
-	snprintf(c->v[c->n].name, sizeof(c->v[0].name), "%s", ruleset);
-	c->v[c->n++].packets = packets;
-}
-
-static uint64_t rs_prev(const char *name)
-{
-	for (size_t i = 0; i < lg.fw_prev.n; i++)
-		if (strcmp(lg.fw_prev.v[i].name, name) == 0)
-			return lg.fw_prev.v[i].packets;
-	return 0;
+	sl_log_tally_add(ctx, ruleset, packets);
 }
 
 /* "; 1,200 by RS (CUSTOMER-A→SHARED), ..." — the rulesets that denied the
@@ -138,33 +102,24 @@ static void fw_denied_detail(struct sd *s, char *buf, size_t len)
 	buf[0] = '\0';
 	lg.fw_cur.n = 0;
 	sl_fw_denied_foreach(s->fw, rs_collect, &lg.fw_cur);
-	uint64_t *d = calloc(lg.fw_cur.n + 1, sizeof(*d));
+	size_t idx[FW_TOP];
+	uint64_t d[FW_TOP];
+	size_t n = sl_log_tally_top(&lg.fw_cur, &lg.fw_prev, FW_TOP, idx, d);
 	struct sl_fw_spec *spec = NULL;
 	struct sl_errors warn = {0}; /* said when the rulesets were built */
-	if (d != NULL)
+	if (n > 0)
 		sl_router_fw_spec(s->router, &spec, &warn);
 	sl_errors_free(&warn);
-	for (size_t i = 0; d != NULL && i < lg.fw_cur.n; i++) {
-		uint64_t p = rs_prev(lg.fw_cur.v[i].name), c = lg.fw_cur.v[i].packets;
-		d[i] = c >= p ? c - p : c; /* counters cleared: from 0 */
-	}
 	size_t off = 0;
-	for (int k = 0; d != NULL && k < FW_TOP; k++) {
-		size_t best = 0;
-		for (size_t i = 1; i < lg.fw_cur.n; i++)
-			if (d[i] > d[best])
-				best = i;
-		if (lg.fw_cur.n == 0 || d[best] == 0)
-			break;
+	for (size_t k = 0; k < n; k++) {
+		const char *name = lg.fw_cur.v[idx[k]].name;
 		char n1[32];
 		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s by %s",
-			k ? ", " : "; ", sl_log_count_fmt(d[best], n1, sizeof(n1)),
-			lg.fw_cur.v[best].name);
-		d[best] = 0;
+			k ? ", " : "; ", sl_log_count_fmt(d[k], n1, sizeof(n1)), name);
 		const char *sep = " (";
 		for (size_t b = 0; spec != NULL && b < spec->n_bindings; b++) {
 			const struct sl_fw_binding_spec *bs = &spec->bindings[b];
-			if (strcmp(spec->rulesets[bs->ruleset].name, lg.fw_cur.v[best].name) != 0)
+			if (strcmp(spec->rulesets[bs->ruleset].name, name) != 0)
 				continue;
 			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s→%s",
 				sep, bs->from, bs->to);
@@ -174,9 +129,8 @@ static void fw_denied_detail(struct sd *s, char *buf, size_t len)
 			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, ")");
 	}
 	sl_fw_spec_free(spec);
-	free(d);
 	/* the next line counts from here */
-	struct rs_counts t = lg.fw_prev;
+	struct sl_log_tally t = lg.fw_prev;
 	lg.fw_prev = lg.fw_cur;
 	lg.fw_cur = t;
 }
@@ -231,75 +185,13 @@ static void log_timers(void *ctx)
 	summary_counters(ctx, now);
 }
 
-/* ---- show log [count N] [level LEVEL] ---- */
-
-struct show_ctx {
-	FILE *out;
-	json_t *arr; /* --json */
-};
-
-static void show_entry(const struct sl_log_entry *e, void *arg)
-{
-	struct show_ctx *c = arg;
-	time_t sec = (time_t)(e->time_ns / 1000000000);
-	struct tm tm;
-	char t[32];
-	localtime_r(&sec, &tm);
-	strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S", &tm);
-	unsigned ms = (unsigned)(e->time_ns % 1000000000 / 1000000);
-	if (c->arr == NULL) {
-		fprintf(c->out, "%s.%03u %-7s %s%s%s\n", t, ms, sl_log_level_name(e->level),
-			e->subsys, e->subsys[0] ? ": " : "", e->msg);
-		return;
-	}
-	char ts[40];
-	snprintf(ts, sizeof(ts), "%s.%03u", t, ms);
-	json_array_append_new(c->arr,
-		json_pack("{s:I,s:s,s:I,s:s,s:s,s:s}", "seq", (json_int_t)e->seq, "time", ts,
-			"time_ns", (json_int_t)e->time_ns, "level", sl_log_level_name(e->level),
-			"subsystem", e->subsys[0] ? e->subsys : "daemon", "message", e->msg));
-}
-
+/* lib/log's `show log [count N] [level LEVEL]` */
 static int cmd_show_log(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)input, (void)ctx;
-	uint32_t count = SL_LOG_RING_DEFAULT;
-	enum sl_log_level max = SL_LOG_DEBUG;
-	for (int i = 2; i < argc; i += 2) {
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(argv[i], "count") == 0 && v != NULL) {
-			if (sl_u32_parse(v, 1, SL_LOG_RING_DEFAULT, &count) < 0) {
-				fprintf(err, "show log: count '%s' is not a number in [1, %u]\n", v,
-					SL_LOG_RING_DEFAULT);
-				return SL_CTL_USAGE;
-			}
-		} else if (strcmp(argv[i], "level") == 0 && v != NULL) {
-			if (sl_log_level_parse(v, &max) < 0) {
-				fprintf(err, "show log: level '%s' is not one of %s\n", v,
-					SL_LOG_LEVELS_VALID);
-				return SL_CTL_USAGE;
-			}
-		} else {
-			fprintf(err,
-				"show log: unexpected '%s'%s; usage: show log [count N] "
-				"[level LEVEL]\n",
-				argv[i], v == NULL ? " (or its value missing)" : "");
-			return SL_CTL_USAGE;
-		}
-	}
-	struct show_ctx c = {.out = out, .arr = json ? json_array() : NULL};
-	if (json && c.arr == NULL) {
-		fprintf(err, "show log: out of memory\n");
-		return SL_CTL_FAILED;
-	}
-	sl_log_read(count, max, show_entry, &c);
-	if (json) {
-		json_dumpf(c.arr, out, JSON_COMPACT);
-		fprintf(out, "\n");
-		json_decref(c.arr);
-	}
-	return SL_CTL_OK;
+	int rc = sl_log_show(argc - 2, argv + 2, json, out, err);
+	return rc == -EINVAL ? SL_CTL_USAGE : rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
 }
 
 static int log_init(void *ctx)
@@ -325,9 +217,8 @@ static void log_fini(void *ctx)
 {
 	(void)ctx;
 	sl_ctl_unregister("show log");
-	free(lg.fw_prev.v);
-	free(lg.fw_cur.v);
-	lg.fw_prev = lg.fw_cur = (struct rs_counts){0};
+	sl_log_tally_free(&lg.fw_prev);
+	sl_log_tally_free(&lg.fw_cur);
 }
 
 static struct sl_module log_module = {.name = "log",

@@ -63,25 +63,7 @@ static int reserve(struct sd *s, const struct sl_fib_change *ch, size_t n, char 
 	for (size_t i = 0; name == NULL && i < n; i++)
 		if (ch[i].op == SL_FIB_VRF_ADD && ch[i].vrf_id == f.vrf_id)
 			name = ch[i].vrf_name;
-	if (rc == -EAFNOSUPPORT) {
-		snprintf(msg, len, "a route of vrf %s is not IPv4: only IPv4 forwards",
-			name ? name : "?");
-		return rc;
-	}
-	if (f.next_hops != 0) {
-		snprintf(msg, len,
-			"the next-hop tables cannot hold %u next hops and their ECMP groups: %s",
-			f.next_hops,
-			rc == -ENOSPC ? "past their limit (SL_FIB_NH_MAX, SL_FIB_NHG_MAX)"
-				      : "out of memory");
-		return rc;
-	}
-	char id[24];
-	snprintf(id, sizeof(id), "id %u", f.vrf_id);
-	snprintf(msg, len, "the forwarding table of vrf %s cannot grow (%u groups needed%s): %s",
-		name ? name : id, f.groups, f.new_table ? ", in a new table" : "",
-		rc == -ENOSPC ? "past the limit of 2^24 groups" : "out of hugepage memory");
-	return rc;
+	return sl_fib_reserve_why(rc, &f, name, msg, len);
 }
 
 static int fib_reserve(struct sd *s, char *msg, size_t msg_len)
@@ -108,7 +90,7 @@ int sd_sync(struct sd *s)
 	if (ctx.v == NULL)
 		return -ENOMEM;
 	/* routes first: they may name interfaces; the map then binds them. The
-	 * commit reserved their memory (sd_fib_prepare), so only a bug fails. */
+	 * commit reserved their memory (fib_prepare), so only a bug fails. */
 	const struct sl_fib_change *ch;
 	size_t n = sl_router_changes(s->router, &ch);
 	struct sl_fib_apply_result res;
@@ -131,17 +113,22 @@ int sd_sync(struct sd *s)
 
 static void config_fini(void *ctx)
 {
-	sd_history_close(ctx);
+	struct sd *s = ctx;
+	sl_running_close(&s->run);
+	s->router = NULL;
 }
 
-/* The router, the commit history and the start-up configuration
- * (sluiced_history.c: a missing or broken --config keeps the router up). */
+/* The router, the commit history and the start-up configuration (lib/commit's
+ * sl_running: a missing or broken --config keeps the router up). */
 static int config_init(void *ctx)
 {
-	int rc = sd_config_start(ctx);
-	if (rc == 0)
-		sd_log_sync(ctx); /* system syslog: the level from here on */
-	return rc;
+	struct sd *s = ctx;
+	int rc = sl_running_start(&s->run, s->config_path, s->commit_dir);
+	if (rc < 0)
+		return rc;
+	s->router = s->run.router;
+	sd_log_sync(s); /* system syslog: the level from here on */
+	return 0;
 }
 
 static struct sl_module config_module = {

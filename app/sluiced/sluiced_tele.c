@@ -4,16 +4,21 @@
 #include "sl_tele.h"
 #include "sluiced.h"
 
-static int tele_init(void *ctx)
+void sd_tele_src(struct sd *s, struct sl_tele_src *src)
 {
-	struct sd *s = ctx;
-	struct sl_tele_src src = {.router = s->router,
+	*src = (struct sl_tele_src){.router = s->router,
 		.dp = s->dp,
 		.fib = s->fib,
 		.fw = s->fw,
 		.slow = s->slow,
-		.history = s->history,
-		.fallback_id = &s->fallback_id};
+		.history = s->run.history,
+		.fallback_id = &s->run.fallback_id};
+}
+
+static int tele_init(void *ctx)
+{
+	struct sl_tele_src src;
+	sd_tele_src(ctx, &src);
 	if (sl_tele_init(&src) < 0)
 		SD_LOG(WARNING, "telemetry commands /sluice/... unavailable");
 	return 0;

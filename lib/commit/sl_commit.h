@@ -12,6 +12,8 @@
 #ifndef SL_COMMIT_H
 #define SL_COMMIT_H
 
+#include <time.h>
+
 #include "sl_rib.h"
 #include "sl_types.h"
 
@@ -300,5 +302,132 @@ int sl_text_diff(const char *a, const char *b, FILE *out, size_t *added, size_t 
  */
 int sl_commit_overlap(
 	const char *base, const char *running, const char *input, char *path, size_t path_len);
+
+/*
+ * The running configuration's record in the daemon: the router, its commit
+ * history, the start-up fallback, whether commits are recorded and the
+ * pending commit-confirm. Logs through lib/log (link log_dep).
+ */
+
+/* Past this many static routes a commit records no revision: rendering,
+ * diffing and writing the whole configuration takes ~3 us a line, seconds
+ * per one-line commit at 1M routes. */
+#define SL_HISTORY_ROUTES_MAX 100000
+
+struct sl_confirm {
+	bool pending;
+	uint64_t deadline_ms; /* CLOCK_MONOTONIC */
+	time_t deadline; /* the same, wall clock, to show */
+	uint64_t revert_id; /* the revision it goes back to */
+	char *revert_text; /* its configuration */
+};
+
+struct sl_running {
+	struct sl_router *router;
+	struct sl_history *history;
+	const char *config_path; /* --config FILE; NULL: none */
+	size_t routes_max; /* SL_HISTORY_ROUTES_MAX (tests lower it) */
+	size_t paused; /* static routes while over routes_max; 0: recording */
+	char *fallback; /* why start-up ran on a revision of the history, not the file */
+	uint64_t fallback_id; /* that revision */
+	struct sl_confirm confirm;
+};
+
+/*
+ * Start-up: open the history in commit_dir (NULL: FILE.commits beside
+ * config_path; neither: in memory; one that cannot open: in memory, said),
+ * make the router, load config_path (missing: empty; broken: the newest
+ * revision that loads, or refuse to start) and record it. 0, or -ENOMEM,
+ * -EINVAL (nothing loads: said in the log); then run is zeroed.
+ */
+int sl_running_start(struct sl_running *run, const char *config_path, const char *commit_dir);
+/* Free the router, the history and the rest (run zeroed). */
+void sl_running_close(struct sl_running *run);
+/*
+ * After a commit: record the running configuration (unchanged: nothing; over
+ * routes_max static routes: nothing, said in the log when that starts and
+ * ends). id: the running revision; added, removed: its lines against the last.
+ */
+void sl_running_record(struct sl_running *run, const char *who, const char *comment, FILE *err,
+	uint64_t *id, size_t *added, size_t *removed);
+/* `save` wrote the file, or SIGHUP loaded it: the start-up fallback is over. */
+void sl_running_fallback_clear(struct sl_running *run);
+/* The newest revision's id; 0: none. */
+uint64_t sl_running_id(const struct sl_running *run);
+/* "the history holds 0..N", or that it holds none. */
+void sl_running_held(const struct sl_running *run, char *buf, size_t len);
+/* ---- what the daemon says about a commit (commit_report.c) ---- */
+
+/* A commit's errors or warnings (kind "" or "warning: ") on err: "FILE:LINE:
+ * msg" for a file, "LINE: msg" for configure input (file NULL); without a
+ * line, "FILE: msg" or "configure: msg". */
+void sl_errors_print(FILE *err, const char *file, const struct sl_errors *e, const char *kind);
+
+/* The one log line of a commit (after "commit: "), read by
+ * scripts/bench-churn.sh: who, what, where its time went. */
+struct sl_commit_report {
+	const char *who, *comment; /* comment NULL or "": none */
+	size_t bytes; /* of the input or the whole configuration */
+	uint64_t revision; /* the running one after it */
+	size_t added, removed; /* its lines against the one before */
+	struct sl_apply_stats apply; /* sl_router_apply_stats */
+	double fib_ms, history_ms; /* CPU ms: the FIB sync, recording the revision */
+	uint64_t punts; /* punts served during the commit */
+	double punt_wait_ms, punt_wait_cpu_ms; /* the longest the punt ring waited */
+};
+void sl_commit_report_fmt(const struct sl_commit_report *r, char *buf, size_t len);
+
+/* Save the running configuration to path (NULL: run->config_path), the
+ * previous file kept as PATH.bak; out (may be NULL) says where. Saving over
+ * the config file ends a start-up fallback. 0, -ENOENT (no path: said on
+ * err) or sl_router_save_file's error (-EIO for its -EINVAL). */
+int sl_running_save(struct sl_running *run, const char *path, FILE *out, FILE *err);
+/* `save [/PATH/FILE]` (argv[0] "save"): -EINVAL (usage, on err) or as
+ * sl_running_save. */
+int sl_running_save_cmd(struct sl_running *run, int argc, char **argv, FILE *out, FILE *err);
+
+/* ---- configure's options, base check and commit-confirm (commit_confirm.c) ---- */
+
+#define SL_CONFIRM_MINUTES_MAX 1440
+
+struct sl_configure_opts {
+	const char *comment; /* NULL: none */
+	uint32_t minutes; /* confirm MINUTES; 0: none */
+	bool has_base;
+	uint64_t base; /* base ID: the revision the input was prepared against */
+};
+/* `configure [comment TEXT] [confirm MINUTES] [base ID]` (argv[0]
+ * "configure"). 0, or -EINVAL with what was wrong (and what is valid) on err. */
+int sl_configure_opts_parse(int argc, char **argv, struct sl_configure_opts *o, FILE *err);
+/*
+ * `base ID`: whether input (set/delete lines) may merge onto the running
+ * configuration although it was prepared against revision base. 0 (base is
+ * the running one, nothing input changes changed since, or not recorded: a
+ * warning on err), -EINVAL (base is no revision), -EBUSY (refused: base
+ * trimmed from the history, or an object input changes changed since: who
+ * changed it and when, on err), or another negative errno (on err).
+ */
+int sl_running_base_check(
+	const struct sl_running *run, uint64_t base, const char *input, FILE *err);
+/* What a commit-confirm would go back to: the running configuration's text
+ * (malloc'd), or NULL (out of memory). */
+char *sl_running_confirm_prev(const struct sl_running *run);
+/* After a commit with `confirm MINUTES`: arm the timer (a pending one keeps
+ * its revision and takes the new deadline). The first one takes *prev
+ * (NULLed) and before, the revision to go back to. now_ms: CLOCK_MONOTONIC. */
+void sl_running_confirm_arm(struct sl_running *run, char **prev, uint64_t before, uint32_t minutes,
+	uint64_t now_ms, time_t now);
+/* `confirm`: nothing pending any more. */
+void sl_running_confirm_clear(struct sl_running *run);
+/* A pending commit-confirm whose deadline passed: its text (the caller
+ * frees it and commits it) and *revert_id, nothing pending any more; else
+ * NULL. */
+char *sl_running_confirm_due(struct sl_running *run, uint64_t now_ms, uint64_t *revert_id);
+
+/* "commit-confirm pending: without `confirm` by T, revision N comes back
+ * ..." (one line) on out. */
+void sl_running_confirm_note(const struct sl_running *run, FILE *out);
+/* "2026-12-06 23:01:02", local time (the seconds when it cannot). */
+void sl_time_fmt(time_t t, char *buf, size_t len);
 
 #endif

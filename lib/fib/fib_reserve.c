@@ -311,3 +311,26 @@ void sl_fib_unreserve(struct sl_fib *fib)
 	}
 	p->reserved = false;
 }
+
+int sl_fib_reserve_why(
+	int rc, const struct sl_fib_reserve_fail *f, const char *vrf_name, char *msg, size_t len)
+{
+	char id[24];
+	snprintf(id, sizeof(id), "id %u", f->vrf_id);
+	const char *name = vrf_name ? vrf_name : id;
+	if (rc == -EAFNOSUPPORT)
+		snprintf(msg, len, "a route of vrf %s is not IPv4: only IPv4 forwards",
+			vrf_name ? vrf_name : "?");
+	else if (f->next_hops != 0)
+		snprintf(msg, len,
+			"the next-hop tables cannot hold %u next hops and their ECMP groups: %s",
+			f->next_hops,
+			rc == -ENOSPC ? "past their limit (SL_FIB_NH_MAX, SL_FIB_NHG_MAX)"
+				      : "out of memory");
+	else
+		snprintf(msg, len,
+			"the forwarding table of vrf %s cannot grow (%u groups needed%s): %s", name,
+			f->groups, f->new_table ? ", in a new table" : "",
+			rc == -ENOSPC ? "past the limit of 2^24 groups" : "out of hugepage memory");
+	return rc;
+}

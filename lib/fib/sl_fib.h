@@ -460,6 +460,10 @@ struct sl_fib_reserve_fail {
  */
 int sl_fib_reserve(struct sl_fib *fib, const struct sl_fib_change *changes, size_t n,
 	struct sl_fib_reserve_fail *fail);
+/* Why sl_fib_reserve failed with rc, for the committer: which VRF (vrf_name,
+ * NULL: by id), how many groups or next hops, and what ran out. Returns rc. */
+int sl_fib_reserve_why(
+	int rc, const struct sl_fib_reserve_fail *f, const char *vrf_name, char *msg, size_t len);
 /* Give back what sl_fib_reserve took and the changes did not use: after the
  * last sl_fib_apply of them, or when they will not be applied. */
 void sl_fib_unreserve(struct sl_fib *fib);

@@ -17,6 +17,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "sl_types.h" /* SL_NAME_MAX */
 
 /* syslog(3)'s priority values, so PRIORITY= in the journal is the level */
 enum sl_log_level {
@@ -100,6 +103,20 @@ size_t sl_log_ring_read(const struct sl_log_ring *r, size_t count, enum sl_log_l
 size_t sl_log_read(size_t count, enum sl_log_level max,
 	void (*visit)(const struct sl_log_entry *e, void *ctx), void *ctx);
 
+/*
+ * `show log [count N] [level LEVEL]` (argv: the words after "log"): the
+ * newest N lines (default and most: the ring's) at LEVEL or more severe,
+ * oldest first, as text or a JSON array. 0, -EINVAL (what was wrong and
+ * what is valid, on err), -ENOMEM.
+ */
+int sl_log_show(int argc, char **argv, bool json, FILE *out, FILE *err);
+
+/* The level follows the configuration (`system syslog ... level L`:
+ * conf_level a syslog priority, below err taken as err), or fallback
+ * (--log-level) when it sets none (conf_level < 0). A change is logged (at
+ * notice, shown when either level shows it). */
+void sl_log_level_follow(int conf_level, enum sl_log_level fallback);
+
 /* ---- summaries of counters ---------------------------------------------------- */
 
 /*
@@ -124,6 +141,32 @@ struct sl_log_rate {
  */
 bool sl_log_rate_check(struct sl_log_rate *r, uint64_t value, uint64_t now_ns, uint64_t period_ns,
 	uint64_t *delta, uint64_t *span_ns);
+
+/*
+ * Named counters read at a summary (packets denied per ruleset): which grew
+ * most since the summary before. Fill one with sl_log_tally_add (cleared:
+ * n = 0), compare it with the last one's, then keep it as the last one.
+ */
+
+struct sl_log_tally_entry {
+	char name[SL_NAME_MAX];
+	uint64_t count;
+};
+struct sl_log_tally {
+	struct sl_log_tally_entry *v;
+	size_t n, cap;
+};
+/* Add name's count now (out of memory: left out, the line names fewer). */
+void sl_log_tally_add(struct sl_log_tally *t, const char *name, uint64_t count);
+/*
+ * At most k entries of cur that grew since prev (a name prev lacks counts
+ * from 0, and so does a count that went down: cleared), largest growth
+ * first (ties: the first added): their indexes in idx[], growths in
+ * delta[]. Returns how many.
+ */
+size_t sl_log_tally_top(const struct sl_log_tally *cur, const struct sl_log_tally *prev, size_t k,
+	size_t *idx, uint64_t *delta);
+void sl_log_tally_free(struct sl_log_tally *t);
 
 /* n with thousands separators ("1,234,567") into buf (>= 27 bytes); buf. */
 const char *sl_log_count_fmt(uint64_t n, char *buf, size_t len);

@@ -185,4 +185,31 @@ struct sl_prom_server_stats {
 };
 void sl_prom_server_stats_get(struct sl_prom_server *s, struct sl_prom_server_stats *st);
 
+/* ---- the endpoint the configuration asks for (logs through lib/log) ---- */
+
+struct sl_prom_endpoint {
+	struct sl_prom_server *srv; /* NULL: disabled or down */
+	bool enabled; /* configured */
+	uint32_t addr; /* host order */
+	uint16_t port;
+	char error[160]; /* why the configured endpoint is down */
+	double last_render_ms; /* CPU time of the last rendering, snapshot included */
+};
+
+/* Control thread, after a commit: the endpoint as configured (on, addr,
+ * port). Unchanged: nothing; changed: the old one stops, the new one starts;
+ * one that cannot start is down with ep->error (logged). */
+void sl_prom_endpoint_sync(struct sl_prom_endpoint *ep, bool on, uint32_t addr, uint16_t port);
+/* Stop serving (joins the HTTP threads). */
+void sl_prom_endpoint_stop(struct sl_prom_endpoint *ep);
+/* Control thread: a scrape waits for a rendering (fill a snapshot, publish). */
+bool sl_prom_endpoint_wanted(const struct sl_prom_endpoint *ep);
+/* Render snap and hand it to the scrapes; last_render_ms counts from
+ * started_ms (lib/types' sl_thread_cpu_ms, taken before filling it). */
+void sl_prom_endpoint_publish(
+	struct sl_prom_endpoint *ep, const struct sl_prom_snap *snap, double started_ms);
+/* `show service monitoring`: "Prometheus endpoint: up|down|disabled (URL)",
+ * the error, the scrape counts; or the same as a JSON object. */
+void sl_prom_endpoint_show(const struct sl_prom_endpoint *ep, bool json, FILE *out);
+
 #endif

@@ -120,6 +120,16 @@ int sl_leak_graph_dot(FILE *out, const char *const *vrfs, size_t n_vrfs,
 int sl_show_leak_graph(const struct sl_router *r, const struct sl_show_fw_live *live, int argc,
 	char **argv, bool json, FILE *out, FILE *err);
 
+/*
+ * `show system commit [diff N | compare N M | id]` over the daemon's record
+ * (argv: the words after "commit"): the revisions, newest first (N = 0), a
+ * revision against the one before it, two revisions, the running id. 0,
+ * -EINVAL (usage or no such revision, on err), -ENOENT (the revision before
+ * N is no longer kept), -ENOMEM.
+ */
+int sl_show_commit(
+	const struct sl_running *run, int argc, char **argv, bool json, FILE *out, FILE *err);
+
 /* One line per command lib/show knows, for `help` and completion. */
 void sl_show_help(FILE *out);
 

@@ -148,4 +148,11 @@ struct sl_slow_ping_req {
 };
 int sl_slow_ping_start(struct sl_slow *sl, const struct sl_slow_ping_req *req);
 
+/* Register `show arp [vrf NAME]`, `ping ADDR vrf NAME [count N]` and
+ * `traceroute ADDR vrf NAME` on the control socket (lib/ctl); r names the
+ * VRFs. sl and r stay valid while the socket is served. 0 or
+ * sl_ctl_register's error. */
+struct sl_router;
+int sl_slow_cmds_register(struct sl_slow *sl, const struct sl_router *r);
+
 #endif

@@ -27,12 +27,15 @@
 #ifndef SL_TELE_H
 #define SL_TELE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sl_commit.h"
 #include "sl_dp.h"
 #include "sl_fib.h"
+#include "sl_prom.h"
 
 struct sl_fw;
 
@@ -103,11 +106,47 @@ int sl_tele_clear(void);
 struct sl_tele_counts *sl_tele_counts_now(void);
 
 /*
- * Register `show leak graph` on the control socket (lib/ctl): lib/show's DOT
- * graph with fw's enforced rulesets and the packets per leak direction. r and
- * fw (fw may be NULL: no bindings) stay valid while the socket is served.
- * Needs lib/show and lib/ctl linked (sluiced). 0 or sl_ctl_register's error.
+ * Register on the control socket (lib/ctl) the show commands that need the
+ * running router: `show leak graph` (lib/show's DOT graph with fw's enforced
+ * rulesets and the packets per leak direction) and, with fw, `show firewall
+ * [NAME | leak-points]`, `show conntrack [vrf NAME]` and `show nat
+ * translations [vrf NAME]` (lib/show's, with fw's counters and flows). r
+ * and fw (NULL: no firewall) stay valid while the socket is served. Needs
+ * lib/show and lib/ctl linked (sluiced). 0 or sl_ctl_register's error.
  */
-int sl_tele_leak_graph_register(const struct sl_router *r, const struct sl_fw *fw);
+int sl_tele_show_register(const struct sl_router *r, const struct sl_fw *fw);
+
+/* `show interfaces` (text, or a JSON array) of src's FIB interface map:
+ * state, link, MAC, VRF (src->router's names), addresses, the port's
+ * counters; device(ctx, port) names a port's device ("net_tap0", a PCI
+ * address). */
+void sl_tele_show_interfaces(const struct sl_tele_src *src,
+	const char *(*device)(void *ctx, uint16_t port), void *ctx, bool json, FILE *out);
+
+/* `show dataplane` (text, or JSON with each VRF table's layout and bytes)
+ * from src's dp, fib, router and slow (NULL: zeros); n_workers: forwarding
+ * lcores (0: the main lcore forwards). */
+void sl_tele_show_dataplane(
+	const struct sl_tele_src *src, unsigned n_workers, bool json, FILE *out);
+
+/* ---- the Prometheus snapshot (lib/prom) ---- */
+
+/* A snapshot and the arrays it points into. */
+struct sl_tele_prom {
+	struct sl_prom_snap snap; /* the caller fills now, uptime, workers, ports, fpm */
+	struct sl_prom_reason drops[SL_DP_DROP__COUNT], punts[SL_DP_PUNT__COUNT];
+	struct sl_prom_reason rings[2 * SL_DP_PC__COUNT]; /* punted, then full */
+	const char *sources[SL_SRC__COUNT];
+	struct sl_prom_vrf *vrfs; /* malloc'd */
+	size_t (*routes)[SL_SRC__COUNT]; /* malloc'd: each VRF's routes by source */
+};
+
+/* Control thread: the datapath, slow path (src->slow may be NULL), VRF,
+ * leak (since the last clear; none before sl_tele_init), FIB, firewall
+ * (src->fw may be NULL) and commit parts of p->snap, from src. What does
+ * not fit in memory is left out. */
+void sl_tele_prom_fill(const struct sl_tele_src *src, struct sl_tele_prom *p);
+/* Free what sl_tele_prom_fill allocated (the caller's parts stay). */
+void sl_tele_prom_free(struct sl_tele_prom *p);
 
 #endif

@@ -288,6 +288,9 @@ static inline void sl_progress(void)
 	if (sl_progress_left-- == 0)
 		sl_progress_run();
 }
+/* The calling thread's CPU time in ms: what a phase of control work cost,
+ * waits apart (commit logs, renderings). */
+double sl_thread_cpu_ms(void);
 
 /*
  * IPv4 output helpers shared by every packet the router originates (the slow

@@ -366,6 +366,30 @@ static void test_random(void **state)
 	sl_fib_free(f);
 }
 
+/* What the committer reads when the FIB cannot hold a commit. */
+static void test_reserve_why(void **state)
+{
+	(void)state;
+	char m[200];
+	struct sl_fib_reserve_fail f = {.vrf_id = 7, .groups = 700, .new_table = true};
+	assert_int_equal(sl_fib_reserve_why(-ENOSPC, &f, "B", m, sizeof(m)), -ENOSPC);
+	assert_string_equal(m, "the forwarding table of vrf B cannot grow (700 groups needed, "
+			       "in a new table): past the limit of 2^24 groups");
+	f.new_table = false;
+	sl_fib_reserve_why(-ENOMEM, &f, NULL, m, sizeof(m));
+	assert_string_equal(m, "the forwarding table of vrf id 7 cannot grow (700 groups "
+			       "needed): out of hugepage memory");
+	f.next_hops = 5000;
+	sl_fib_reserve_why(-ENOSPC, &f, "B", m, sizeof(m));
+	assert_string_equal(m, "the next-hop tables cannot hold 5000 next hops and their ECMP "
+			       "groups: past their limit (SL_FIB_NH_MAX, SL_FIB_NHG_MAX)");
+	sl_fib_reserve_why(-ENOMEM, &f, "B", m, sizeof(m));
+	assert_string_equal(m, "the next-hop tables cannot hold 5000 next hops and their ECMP "
+			       "groups: out of memory");
+	assert_int_equal(sl_fib_reserve_why(-EAFNOSUPPORT, &f, NULL, m, sizeof(m)), -EAFNOSUPPORT);
+	assert_string_equal(m, "a route of vrf ? is not IPv4: only IPv4 forwards");
+}
+
 int main(void)
 {
 	if (sl_test_eal_init("fib-reserve", "0") < 0) {
@@ -376,6 +400,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_whole, setup, teardown),
 		cmocka_unit_test(test_layouts),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_reserve_why),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();

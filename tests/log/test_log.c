@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests of lib/log: the ring (wrap-around at its real size, level
- * filter, cut lines), the summary limiter, level names, the process log. */
+ * filter, cut lines), the summary limiter, level names, the process log,
+ * `show log` and the level that follows the configuration. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +14,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
+#include "../cmd_words.h"
 #include "sl_log.h"
 
 #define SEC 1000000000ull
@@ -221,6 +224,149 @@ static void test_process_log(void **state)
 	assert_int_equal(strlen(s.last), SL_LOG_MSG_MAX - 1);
 }
 
+static int show_log_fn(int argc, char **argv, void *ctx, FILE *out, FILE *err)
+{
+	return sl_log_show(argc, argv, *(bool *)ctx, out, err);
+}
+
+/* `show log WORDS` (after "log") into *out, errors into *err. */
+static int show_log(const char *words, bool json, char **out, char **err)
+{
+	return cmd_words_run(words, show_log_fn, &json, out, err);
+}
+
+static void test_show_log(void **state)
+{
+	(void)state;
+	sl_log_open("test", SL_LOG_OUT_NONE);
+	sl_log_level_set(SL_LOG_DEBUG);
+	sl_log(SL_LOG_INFO, "commit", "show-a %d", 1);
+	sl_log(SL_LOG_WARNING, NULL, "show-b");
+	sl_log(SL_LOG_DEBUG, "fib", "show-c");
+	char *out, *err;
+	/* the newest two, oldest first, "LEVEL SUBSYS: MSG" after the time */
+	assert_int_equal(show_log("count 2", false, &out, &err), 0);
+	char *nl = strchr(out, '\n');
+	assert_non_null(nl);
+	assert_non_null(strstr(out, " warning show-b\n"));
+	assert_non_null(strstr(nl + 1, " debug   fib: show-c\n"));
+	assert_null(strstr(out, "show-a"));
+	assert_string_equal(err, "");
+	free(out), free(err);
+	/* level: that level or more severe */
+	assert_int_equal(show_log("level warning count 1", false, &out, &err), 0);
+	assert_non_null(strstr(out, "show-b"));
+	assert_null(strchr(strchr(out, '\n') + 1, '\n'));
+	free(out), free(err);
+	assert_int_equal(show_log("count 3", true, &out, &err), 0);
+	json_t *v = json_loads(out, 0, NULL);
+	assert_int_equal(json_array_size(v), 3);
+	json_t *a = json_array_get(v, 0), *b = json_array_get(v, 1);
+	assert_string_equal(json_string_value(json_object_get(a, "message")), "show-a 1");
+	assert_string_equal(json_string_value(json_object_get(a, "subsystem")), "commit");
+	assert_string_equal(json_string_value(json_object_get(a, "level")), "info");
+	assert_string_equal(json_string_value(json_object_get(b, "subsystem")), "daemon");
+	assert_true(json_integer_value(json_object_get(b, "seq")) >
+		    json_integer_value(json_object_get(a, "seq")));
+	json_decref(v);
+	free(out), free(err);
+	/* errors say what was wrong and what is valid */
+	assert_int_equal(show_log("count 0", false, &out, &err), -EINVAL);
+	assert_string_equal(err, "show log: count '0' is not a number in [1, 1000]\n");
+	free(out), free(err);
+	assert_int_equal(show_log("level loud", false, &out, &err), -EINVAL);
+	assert_non_null(strstr(err, "level 'loud' is not one of err, warning"));
+	free(out), free(err);
+	assert_int_equal(show_log("count", false, &out, &err), -EINVAL);
+	assert_string_equal(err, "show log: unexpected 'count' (or its value missing); usage: "
+				 "show log [count N] [level LEVEL]\n");
+	free(out), free(err);
+}
+
+struct seen_level {
+	int hits;
+	char last[SL_LOG_MSG_MAX];
+};
+
+static void level_visit(const struct sl_log_entry *e, void *ctx)
+{
+	struct seen_level *s = ctx;
+	if (strcmp(e->subsys, "log") == 0) {
+		s->hits++;
+		snprintf(s->last, sizeof(s->last), "%s", e->msg);
+	}
+}
+
+static void test_level_follows_configuration(void **state)
+{
+	(void)state;
+	sl_log_open("test", SL_LOG_OUT_NONE);
+	sl_log_level_set(SL_LOG_INFO);
+	struct seen_level s0 = {0}, s = {0};
+	sl_log_read(SL_LOG_RING_DEFAULT, SL_LOG_DEBUG, level_visit, &s0);
+	/* unchanged: nothing said */
+	sl_log_level_follow(-1, SL_LOG_INFO);
+	sl_log_read(SL_LOG_RING_DEFAULT, SL_LOG_DEBUG, level_visit, &s);
+	assert_int_equal(s.hits, s0.hits);
+	/* the configuration's level wins, and is said (at notice, shown) */
+	sl_log_level_follow(SL_LOG_WARNING, SL_LOG_INFO);
+	assert_int_equal(sl_log_level_get(), SL_LOG_WARNING);
+	memset(&s, 0, sizeof(s));
+	sl_log_read(SL_LOG_RING_DEFAULT, SL_LOG_DEBUG, level_visit, &s);
+	assert_int_equal(s.hits, s0.hits + 1);
+	assert_string_equal(s.last, "level warning (system syslog)");
+	/* a priority more severe than err is err */
+	sl_log_level_follow(0, SL_LOG_INFO);
+	assert_int_equal(sl_log_level_get(), SL_LOG_ERR);
+	/* none configured: the fallback (--log-level), said */
+	sl_log_level_follow(-1, SL_LOG_DEBUG);
+	assert_int_equal(sl_log_level_get(), SL_LOG_DEBUG);
+	memset(&s, 0, sizeof(s));
+	sl_log_read(SL_LOG_RING_DEFAULT, SL_LOG_DEBUG, level_visit, &s);
+	assert_string_equal(s.last, "level debug (--log-level or the default)");
+}
+
+/* The names that grew most since the last line: largest first, ties in
+ * order added, new names from 0, a counter that went down from 0. */
+static void test_tally_top(void **state)
+{
+	(void)state;
+	struct sl_log_tally prev = {0}, cur = {0};
+	size_t idx[3];
+	uint64_t d[3];
+	assert_int_equal(sl_log_tally_top(&cur, &prev, 3, idx, d), 0);
+	sl_log_tally_add(&prev, "A", 100);
+	sl_log_tally_add(&prev, "B", 50);
+	sl_log_tally_add(&prev, "C", 500);
+	sl_log_tally_add(&cur, "A", 130); /* +30 */
+	sl_log_tally_add(&cur, "B", 50); /* +0: not named */
+	sl_log_tally_add(&cur, "C", 20); /* cleared: +20 */
+	sl_log_tally_add(&cur, "D", 30); /* new: +30, after A */
+	sl_log_tally_add(&cur, "E", 7);
+	assert_int_equal(sl_log_tally_top(&cur, &prev, 3, idx, d), 3);
+	assert_string_equal(cur.v[idx[0]].name, "A");
+	assert_int_equal(d[0], 30);
+	assert_string_equal(cur.v[idx[1]].name, "D");
+	assert_int_equal(d[1], 30);
+	assert_string_equal(cur.v[idx[2]].name, "C");
+	assert_int_equal(d[2], 20);
+	/* fewer that grew than asked for */
+	assert_int_equal(sl_log_tally_top(&cur, &cur, 3, idx, d), 0);
+	/* many names: the array grows */
+	for (int i = 0; i < 100; i++) {
+		char n[16];
+		snprintf(n, sizeof(n), "R%d", i);
+		sl_log_tally_add(&cur, n, (uint64_t)i);
+	}
+	assert_int_equal(cur.n, 105);
+	assert_int_equal(sl_log_tally_top(&cur, &prev, 1, idx, d), 1);
+	assert_string_equal(cur.v[idx[0]].name, "R99");
+	sl_log_tally_free(&prev);
+	sl_log_tally_free(&cur);
+	assert_null(cur.v);
+	assert_int_equal(cur.n, 0);
+}
+
 /* The journal is chosen only when stderr is the stream systemd named. */
 static void test_journal_detection(void **state)
 {
@@ -262,6 +408,9 @@ int main(void)
 		cmocka_unit_test(test_levels_and_counts),
 		cmocka_unit_test(test_process_log),
 		cmocka_unit_test(test_journal_detection),
+		cmocka_unit_test(test_show_log),
+		cmocka_unit_test(test_tally_top),
+		cmocka_unit_test(test_level_follows_configuration),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

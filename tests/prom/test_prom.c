@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "sl_log.h"
 #include "sl_prom.h"
 
 /* ---- helpers ---- */
@@ -425,6 +426,85 @@ static void test_server_unanswered(void **state)
 	sl_prom_server_stop(s);
 }
 
+static char *endpoint_show(const struct sl_prom_endpoint *ep, bool json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	sl_prom_endpoint_show(ep, json, f);
+	fclose(f);
+	return buf;
+}
+
+/* The endpoint follows the configuration: up, moved, down with the reason
+ * (and tried again at the next sync), disabled; a scrape gets the snapshot
+ * rendered by sl_prom_endpoint_publish. */
+static void test_endpoint_follows_configuration(void **state)
+{
+	(void)state;
+	sl_log_open("test", SL_LOG_OUT_NONE);
+	struct sl_prom_endpoint ep = {0};
+	char *t = endpoint_show(&ep, false);
+	assert_string_equal(t, "Prometheus endpoint: disabled\n");
+	free(t);
+
+	uint16_t port = free_port();
+	sl_prom_endpoint_sync(&ep, true, 0x7f000001, port);
+	assert_non_null(ep.srv);
+	struct sl_prom_server *first = ep.srv;
+	sl_prom_endpoint_sync(&ep, true, 0x7f000001, port); /* unchanged: kept */
+	assert_ptr_equal(ep.srv, first);
+	t = endpoint_show(&ep, false);
+	char want[128];
+	snprintf(want, sizeof(want), "Prometheus endpoint: up (http://127.0.0.1:%u/metrics)\n",
+		port);
+	assert_memory_equal(t, want, strlen(want));
+	assert_non_null(strstr(t, "  scrapes 0 (0 served the previous rendering), renderings 0"));
+	free(t);
+
+	/* a scrape waits for the control thread, which fills and publishes */
+	struct get g = {.port = port, .request = "GET /metrics HTTP/1.0\r\n\r\n"};
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, http_get, &g), 0);
+	while (!sl_prom_endpoint_wanted(&ep))
+		usleep(1000);
+	struct sl_prom_snap snap = {.workers = 3, .rx = 12345};
+	sl_prom_endpoint_publish(&ep, &snap, sl_thread_cpu_ms());
+	assert_false(sl_prom_endpoint_wanted(&ep));
+	pthread_join(th, NULL);
+	assert_non_null(strstr(g.reply, "\nsluice_workers 3\n"));
+	assert_non_null(strstr(g.reply, "\nsluice_dp_rx_packets_total 12345\n"));
+	assert_true(ep.last_render_ms >= 0);
+
+	/* another endpoint holds the port it moves to: down, with the reason */
+	int err;
+	uint16_t taken = free_port();
+	struct sl_prom_server *other = sl_prom_server_start(0x7f000001, taken, &err);
+	assert_non_null(other);
+	sl_prom_endpoint_sync(&ep, true, 0x7f000001, taken);
+	assert_null(ep.srv);
+	t = endpoint_show(&ep, true);
+	char jwant[256];
+	snprintf(jwant, sizeof(jwant),
+		"{\"prometheus\":{\"state\":\"down\",\"address\":\"127.0.0.1\",\"port\":%u,"
+		"\"error\":\"cannot listen on 127.0.0.1:%u: Address already in use\"",
+		taken, taken);
+	assert_memory_equal(t, jwant, strlen(jwant));
+	free(t);
+	/* tried again at the next sync: up once the port is free */
+	sl_prom_server_stop(other);
+	sl_prom_endpoint_sync(&ep, true, 0x7f000001, taken);
+	assert_non_null(ep.srv);
+	assert_string_equal(ep.error, "");
+
+	sl_prom_endpoint_sync(&ep, false, 0, 0);
+	assert_null(ep.srv);
+	t = endpoint_show(&ep, false);
+	assert_string_equal(t, "Prometheus endpoint: disabled\n");
+	free(t);
+	sl_prom_endpoint_stop(&ep); /* idempotent */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -435,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_render_without_firewall),
 		cmocka_unit_test(test_server),
 		cmocka_unit_test(test_server_unanswered),
+		cmocka_unit_test(test_endpoint_follows_configuration),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

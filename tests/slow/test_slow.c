@@ -25,7 +25,10 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "../cmd_words.h"
 #include "../fib/fib_test_eal.h"
+#include "sl_commit.h"
+#include "sl_ctl.h"
 #include "sl_slow.h"
 
 #define HZ 1000000ull /* fake TSC: 1 MHz */
@@ -814,6 +817,52 @@ static void test_ping_forged_replies(void **state)
 	free(text);
 }
 
+static int dispatch_fn(int argc, char **argv, void *ctx, FILE *out, FILE *err)
+{
+	(void)ctx;
+	return sl_ctl_dispatch(argc, argv, false, NULL, out, err);
+}
+
+/* The commands lib/slow registers: their arguments checked, VRFs by name,
+ * no ping without a route (the sessions themselves: test_ping_*). */
+static void test_commands(void **state)
+{
+	(void)state;
+	struct sl_router *r = sl_router_new();
+	assert_non_null(r);
+	struct sl_errors e = {0};
+	assert_int_equal(sl_router_apply(r, "set vrf name A table 100\n", &e, NULL), 0);
+	assert_int_equal(sl_slow_cmds_register(sl, r), 0);
+	static const struct {
+		const char *words;
+		int status;
+		const char *err; /* a part of it */
+	} cases[] = {
+		{"show arp", SL_CTL_OK, ""},
+		{"show arp vrf A", SL_CTL_OK, ""},
+		{"show arp vrf NOPE", SL_CTL_FAILED, "show arp: no VRF named 'NOPE'\n"},
+		{"show arp A", SL_CTL_USAGE, "usage: show arp [vrf NAME]\n"},
+		{"ping 10.1.0.300 vrf A", SL_CTL_USAGE,
+			"ping: '10.1.0.300' is not an IPv4 address\n"},
+		{"ping 10.1.0.5 A", SL_CTL_USAGE, "usage: ping ADDR vrf NAME [count N]\n"},
+		{"ping 10.1.0.5 vrf A count 101", SL_CTL_USAGE,
+			"ping: count '101' is not a number in [1, 100]\n"},
+		{"ping 10.1.0.5 vrf NOPE", SL_CTL_FAILED, "ping: no VRF named 'NOPE'\n"},
+		{"traceroute 10.1.0.5 vrf A count 3", SL_CTL_USAGE,
+			"usage: traceroute ADDR vrf NAME\n"},
+		{"ping 203.0.113.9 vrf A", SL_CTL_FAILED, "ping: 203.0.113.9: no route in vrf A\n"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out, *err;
+		int rc = cmd_words_run(cases[i].words, dispatch_fn, NULL, &out, &err);
+		if (rc != cases[i].status || strstr(err, cases[i].err) == NULL)
+			fail_msg("%s: status %d, err '%s'", cases[i].words, rc, err);
+		free(out), free(err);
+	}
+	sl_ctl_unregister_all();
+	sl_router_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -834,6 +883,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_control_rings_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits_per_interface, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ping_forged_replies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, setup_fib, teardown_fib);
 	rte_eal_cleanup();

@@ -3,8 +3,10 @@
  * test_tele_counts.c — the telemetry counters: what the datapath counts per
  * ingress VRF and per leak direction (crafted packets through sl_dp_process),
  * and how lib/tele sums the per-lcore blocks (merged directions, every VRF
- * id its own slot up to the last one, overflow into leak_other).
+ * id its own slot up to the last one, overflow into leak_other), and the
+ * Prometheus snapshot filled from them.
  */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +21,10 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "../cmd_words.h"
 #include "../dp/dp_fixture.h"
+#include "sl_ctl.h"
+#include "sl_fw.h"
 #include "sl_tele.h"
 
 /* VRF_FAR: beyond the 256 slots the counters once had; VRF_LAST: the last id */
@@ -272,6 +277,226 @@ static void test_sub_since_clear(void **state)
 	free(t);
 }
 
+/* The Prometheus snapshot from a router and the fixture's FIB and datapath:
+ * every RIB VRF with its routes by source, the FIB totals, the drop and punt
+ * reasons by name, the commits; rendered as lib/prom's text. */
+static void test_prom_fill(void **state)
+{
+	(void)state;
+	struct sl_router *r = sl_router_new();
+	assert_non_null(r);
+	struct sl_errors e = {0};
+	assert_int_equal(sl_router_apply(r,
+				 "set vrf name A table 100\n"
+				 "set vrf name A protocols static route 10.9.0.0/24 blackhole\n"
+				 "set vrf name A protocols static route 10.9.1.0/24 blackhole\n"
+				 "set vrf name B table 101\n",
+				 &e, NULL),
+		0);
+	sl_errors_free(&e);
+	struct sl_tele_src src = {.router = r, .dp = F.dp, .fib = F.fib};
+	struct sl_tele_prom p = {.snap.workers = 1};
+	sl_tele_prom_fill(&src, &p);
+
+	size_t n_vrfs = 0;
+	const struct sl_prom_vrf *a = NULL;
+	for (size_t i = 0; i < p.snap.n_vrfs; i++) {
+		if (strcmp(p.snap.vrfs[i].name, "A") == 0)
+			a = &p.snap.vrfs[i];
+		n_vrfs += strcmp(p.snap.vrfs[i].name, "B") == 0;
+	}
+	assert_int_equal(n_vrfs, 1);
+	assert_non_null(a);
+	assert_int_equal(p.snap.n_sources, SL_SRC__COUNT);
+	assert_int_equal(a->routes[SL_SRC_STATIC], 2);
+	assert_string_equal(p.snap.sources[SL_SRC_STATIC], sl_rt_source_name(SL_SRC_STATIC));
+
+	struct sl_fib_stats fs;
+	sl_fib_stats_get(F.fib, &fs);
+	assert_int_equal(p.snap.fib.vrfs, fs.vrfs);
+	assert_true(p.snap.fib.vrfs >= 4); /* the topology's four */
+	assert_int_equal(p.snap.n_drops, SL_DP_DROP__COUNT);
+	assert_int_equal(p.snap.n_punts, SL_DP_PUNT__COUNT);
+	assert_string_equal(p.snap.drops[0].name, sl_dp_drop_names[0]);
+	assert_false(p.snap.fw); /* no firewall: no rule counters */
+	assert_int_equal(p.snap.n_rules, 0);
+	assert_int_equal(p.snap.commits.ok, 1);
+	assert_int_equal(p.snap.n_leaks, 0); /* no telemetry started: no counts */
+
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	assert_int_equal(sl_prom_render(&p.snap, out), 0);
+	fclose(out);
+	char line[128];
+	snprintf(line, sizeof(line), "\nsluice_vrf_routes{vrf=\"A\",source=\"%s\"} 2\n",
+		sl_rt_source_name(SL_SRC_STATIC));
+	assert_non_null(strstr(text, line));
+	assert_non_null(strstr(text, "\nsluice_commits_total{result=\"ok\"} 1\n"));
+	free(text);
+	sl_tele_prom_free(&p);
+	assert_null(p.vrfs);
+	sl_router_free(r);
+}
+
+static char *dataplane(const struct sl_tele_src *src, bool json)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	sl_tele_show_dataplane(src, 2, json, out);
+	fclose(out);
+	return text;
+}
+
+/* `show dataplane`: the summed counters by reason and the FIB's tables. */
+static void test_show_dataplane(void **state)
+{
+	(void)state;
+	struct sl_router *r = sl_router_new();
+	assert_non_null(r);
+	struct sl_tele_src src = {.router = r, .dp = F.dp, .fib = F.fib};
+	struct sl_dp_counters c;
+	sl_dp_counters_sum(F.dp, &c);
+	char *t = dataplane(&src, false);
+	char want[160];
+	snprintf(want, sizeof(want),
+		"workers: 2\nrx %" PRIu64 "  tx %" PRIu64 "  forwarded %" PRIu64, c.rx, c.tx,
+		c.forwarded);
+	assert_memory_equal(t, want, strlen(want));
+	snprintf(want, sizeof(want), " %s=%" PRIu64, sl_dp_drop_names[0], c.dropped[0]);
+	assert_non_null(strstr(t, want));
+	assert_non_null(strstr(t, "\nslow path drops: 0\n"));
+	struct sl_fib_stats fs;
+	sl_fib_stats_get(F.fib, &fs);
+	snprintf(want, sizeof(want), "\nfib: %u VRF tables (", fs.vrfs);
+	assert_non_null(strstr(t, want));
+	free(t);
+	/* JSON: a table per VRF; ids the RIB does not name are "default" */
+	t = dataplane(&src, true);
+	assert_int_equal(t[0], '{');
+	assert_non_null(strstr(t, "\"punted\":{"));
+	assert_non_null(strstr(t, "\"tables\":[{\"vrf\":\"default\",\"layout\":\""));
+	assert_memory_equal(t + strlen(t) - 4, "]}}\n", 4);
+	free(t);
+	sl_router_free(r);
+}
+
+static int dispatch_fn(int argc, char **argv, void *ctx, FILE *out, FILE *err)
+{
+	(void)ctx;
+	return sl_ctl_dispatch(argc, argv, false, NULL, out, err);
+}
+
+static const char *device(void *ctx, uint16_t port)
+{
+	(void)ctx;
+	return port == 0 ? "net_test0" : "net_test1";
+}
+
+/* `show interfaces`: every interface of the FIB's map, its VRF by the
+ * router's names, its port's device; the same as JSON. */
+static void test_show_interfaces(void **state)
+{
+	(void)state;
+	struct sl_router *r = sl_router_new();
+	assert_non_null(r);
+	struct sl_tele_src src = {.router = r, .dp = F.dp, .fib = F.fib};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	sl_tele_show_interfaces(&src, device, NULL, false, out);
+	fclose(out);
+	assert_memory_equal(text, "Interface    State  MAC ", 24);
+	/* the topology's four, VRFs the RIB does not name shown as "?" */
+	assert_non_null(strstr(text, "\neth0         up     "));
+	assert_non_null(strstr(text, "\neth0.300     up     "));
+	assert_non_null(strstr(text, "\neth1         up     "));
+	assert_non_null(strstr(text, "\neth0.4001    up     "));
+	assert_non_null(strstr(text, "(counters are per port; a port's vifs share them)\n"));
+	free(text);
+	out = open_memstream(&text, &len);
+	sl_tele_show_interfaces(&src, device, NULL, true, out);
+	fclose(out);
+	assert_int_equal(text[0], '[');
+	assert_non_null(strstr(text, "{\"name\":\"eth1\",\"port\":1,\"device\":\"net_test1\""));
+	assert_non_null(strstr(text, "\"name\":\"eth0.300\",\"port\":0,\"device\":"
+				     "\"net_test0\",\"vlan\":300"));
+	free(text);
+	sl_router_free(r);
+}
+
+/* One control-socket command: its status, output and errors. */
+static int dispatch(const char *words, char **out, char **err)
+{
+	return cmd_words_run(words, dispatch_fn, NULL, out, err);
+}
+
+/* The live show commands lib/tele registers: lib/show's, with lib/fw's
+ * rulesets, counters and flows. */
+static void test_show_registered(void **state)
+{
+	(void)state;
+	struct sl_router *r = sl_router_new();
+	assert_non_null(r);
+	struct sl_errors e = {0};
+	assert_int_equal(sl_router_apply(r,
+				 "set vrf name CUST-A table 100\n"
+				 "set vrf name SHARED table 101\n"
+				 "set firewall ipv4 name OUT default-action drop\n"
+				 "set firewall ipv4 name OUT rule 10 action accept\n"
+				 "set firewall ipv4 name OUT rule 10 protocol udp\n"
+				 "set vrf name CUST-A leak-firewall to SHARED name OUT\n",
+				 &e, NULL),
+		0);
+	struct sl_fw_config cfg = {.ct_max = 64,
+		.n_lcores = RTE_MAX_LCORE,
+		.socket_id = SOCKET_ID_ANY,
+		.qsbr = F.fib->qsbr};
+	struct sl_fw *fw = sl_fw_new(&cfg);
+	assert_non_null(fw);
+	struct sl_fw_spec *spec = NULL;
+	assert_int_equal(sl_router_fw_spec(r, &spec, &e), 0);
+	struct sl_fw_set *set = sl_fw_build(fw, spec, &e);
+	assert_non_null(set);
+	sl_fw_spec_free(spec);
+	sl_errors_free(&e);
+	dpf_writer_begin(&F); /* publishing waits for a grace period */
+	assert_int_equal(sl_fw_publish(fw, set), 0);
+	dpf_writer_end(&F);
+	assert_int_equal(sl_tele_show_register(r, fw), 0);
+
+	char *out, *err;
+	assert_int_equal(dispatch("show firewall OUT", &out, &err), SL_CTL_OK);
+	assert_non_null(strstr(out, "OUT"));
+	assert_non_null(strstr(out, "CUST-A"));
+	free(out), free(err);
+	assert_int_equal(dispatch("show firewall leak-points", &out, &err), SL_CTL_OK);
+	assert_non_null(strstr(out, "SHARED"));
+	free(out), free(err);
+	assert_int_equal(dispatch("show firewall NOPE", &out, &err), SL_CTL_FAILED);
+	assert_non_null(strstr(err, "NOPE"));
+	free(out), free(err);
+	assert_int_equal(dispatch("show conntrack", &out, &err), SL_CTL_OK);
+	free(out), free(err);
+	assert_int_equal(dispatch("show conntrack vrf NOPE", &out, &err), SL_CTL_FAILED);
+	assert_non_null(strstr(err, "NOPE"));
+	free(out), free(err);
+	assert_int_equal(dispatch("show nat translations", &out, &err), SL_CTL_OK);
+	free(out), free(err);
+	/* the graph names the ruleset lib/fw enforces on the direction */
+	assert_int_equal(dispatch("show leak graph", &out, &err), SL_CTL_OK);
+	assert_non_null(strstr(out, "digraph"));
+	assert_non_null(strstr(out, "OUT"));
+	free(out), free(err);
+
+	sl_ctl_unregister_all();
+	dpf_writer_begin(&F);
+	sl_fw_free(fw);
+	dpf_writer_end(&F);
+	sl_router_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -284,6 +509,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_sum_merges_lcores),
 		cmocka_unit_test(test_sum_overflow),
 		cmocka_unit_test(test_sub_since_clear),
+		cmocka_unit_test(test_prom_fill),
+		cmocka_unit_test(test_show_dataplane),
+		cmocka_unit_test(test_show_interfaces),
+		cmocka_unit_test(test_show_registered),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 	rte_eal_cleanup();
