@@ -42,6 +42,7 @@ enum {
 RTE_ACL_RULE_DEF(fw_acl_rule, FW_F__COUNT);
 
 #define FW_STATES 4 /* enum sl_fw_state bits */
+#define FW_RES_WALK UINT32_MAX
 
 /* bind[] cell: ruleset index + 1 in the low bits (0: unguarded), and
  * FW_BIND_TRACK when a ruleset bound on either direction of the VRF pair has
@@ -67,6 +68,11 @@ struct fw_ruleset {
 	 * invalid 3), the states no rule names sharing one. NULL: no rule, or
 	 * the ruleset is bound nowhere (not compiled). */
 	struct rte_acl_ctx *acl[FW_STATES];
+	/* per context: the classifier's result for every key when its first
+	 * rule by number matches any packet (slot + 1; 0: no rule, the default
+	 * action), so the worker decides without classifying; FW_RES_WALK: the
+	 * result depends on the key. Typically rule 1 `state established`. */
+	uint32_t const_res[FW_STATES];
 	uint32_t default_slot;
 	uint32_t first_slot, n_rules; /* its compiled rules, by number */
 };
@@ -205,6 +211,13 @@ struct sl_fw {
 	/* held to add a flow and to delete one: under it a key is in the table
 	 * iff its entry is live and not CT_SEEN_KILLED */
 	rte_spinlock_t ct_lock;
+	/* per-lcore hints in front of the table: ct_cache[lcore * (mask + 1) +
+	 * (hash & mask)] = hash >> 32 << 32 | (position + 1), 0 empty. A hint
+	 * is only trusted when the entry it names is live and holds the key,
+	 * so a stale one (the flow expired, its slot reused) costs a lookup,
+	 * never a wrong answer. */
+	uint64_t *ct_cache;
+	uint32_t ct_cache_mask;
 	uint64_t tmo[8]; /* timeouts in TSC units, by enum fw_tmo */
 	uint64_t tsc_hz;
 	uint64_t refresh_tsc; /* last_seen is rewritten only when older than this */
