@@ -22,7 +22,8 @@
  * 100-rule ruleset stateless and stateful (tracked flows established by
  * replies), source NAT, with 1 or 3 sources per frame (4,096 or 12,288
  * flows when all leak) and with every round's flows new (flushed before
- * it); SL_DP_BENCH_NO_FW=1 skips them.
+ * it); SL_DP_BENCH_NO_FW=1 skips them, SL_DP_BENCH_FW_ROW=TEXT runs only the
+ * rows whose name holds TEXT.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -172,8 +173,9 @@ static uint8_t tmpl[FRAMES][FRAME_LEN];
 
 static uint64_t rx_flags; /* RTE_MBUF_F_RX_IP_CKSUM_GOOD: as from a NIC that checks */
 
-/* Firewall rows: round r's frames come from host 192.168.0.(77 + r % n_src)
- * (each source is another set of flows); before_round runs untimed. */
+/* Firewall rows: with n_src > 1, round r's frames come from host
+ * 192.168.0.(20 + r % n_src) (each source another set of flows);
+ * before_round runs untimed. */
 static struct {
 	uint32_t n_src, src;
 	void (*before_round)(int r);
@@ -188,9 +190,9 @@ static void restore(int from, int n)
 		m->data_off = RTE_PKTMBUF_HEADROOM;
 		m->data_len = m->pkt_len = FRAME_LEN;
 		memcpy(rte_pktmbuf_mtod(m, uint8_t *), tmpl[i], FRAME_LEN);
-		if (rounds.src != 0) {
+		if (rounds.n_src > 1) {
 			struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, void *, 14);
-			ip->src_addr = rte_cpu_to_be_32(sl_test_ip4(192, 168, 0, 77) + rounds.src);
+			ip->src_addr = rte_cpu_to_be_32(sl_test_ip4(192, 168, 0, 20) + rounds.src);
 			ip->hdr_checksum = 0;
 			ip->hdr_checksum = rte_ipv4_cksum(ip);
 		}
@@ -376,7 +378,8 @@ static void fw_prime(uint32_t n_src)
 			if (!leaked_frame[i])
 				continue;
 			memcpy(q, tmpl[i] + 14, len);
-			uint32_t src = rte_cpu_to_be_32(sl_test_ip4(192, 168, 0, 77) + s);
+			uint32_t src =
+				rte_cpu_to_be_32(sl_test_ip4(192, 168, 0, n_src > 1 ? 20 : 77) + s);
 			memcpy(q + 12, &src, 4);
 			memcpy(r, q, len); /* the reply: addresses and ports swapped */
 			memcpy(r + 12, q + 16, 4), memcpy(r + 16, q + 12, 4);
@@ -399,7 +402,8 @@ static void flush_round(int r)
 
 /* One row: share pct through the installed firewall, n_src sources per
  * frame (flows), primed (established) or not, every round's flows new
- * (flushed before it) or not; base: the unfiltered figure of the share. */
+ * (flushed before it, n_src = REPS: never seen before) or not; base: the
+ * unfiltered figure of the share. */
 static void fw_row(struct sl_dp *dp, struct sl_dp_out *out, const char *what, unsigned pct,
 	uint32_t n_src, bool prime, bool fresh, double base)
 {
@@ -419,7 +423,8 @@ static void fw_row(struct sl_dp *dp, struct sl_dp_out *out, const char *what, un
 	uint64_t first = RTE_MAX(b.ct_created - a.ct_created, b.nat_created - a.nat_created);
 	uint64_t crossed = (uint64_t)leaked * REPS;
 	printf("  %-34s %3u %%  %6.1f  %+6.1f  %6u  %5.1f %%  %+6.1f\n", what, pct, cpp, cpp - base,
-		leaked * n_src, crossed ? 100.0 * (double)first / (double)crossed : 0.0,
+		leaked * (fresh ? 1 : n_src),
+		crossed ? 100.0 * (double)first / (double)crossed : 0.0,
 		leaked ? (cpp - base) * FRAMES / leaked : 0.0);
 	if (b.dropped != a.dropped || b.rejected != a.rejected) {
 		fprintf(stderr, "dp-bench: the firewall denied frames: setup is wrong\n");
@@ -434,7 +439,7 @@ static int bench_fw(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out)
 	static const unsigned shares[] = {30, 100};
 	double base[101] = {0};
 	struct sl_fw_config cfg = {
-		.ct_max = 1 << 16, .nat_max = 1 << 16, .socket_id = SOCKET_ID_ANY};
+		.ct_max = 1 << 16, .nat_max = 1 << 16, .n_lcores = 1, .socket_id = SOCKET_ID_ANY};
 	bfw = sl_fw_new(&cfg);
 	char *stateless = fw_ruleset_text(100, false), *stateful = fw_ruleset_text(100, true);
 	size_t l = strlen(stateful);
@@ -461,13 +466,16 @@ static int bench_fw(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out)
 		{"stateless, 100 rules, 12,288 flows", stateless, 3, false, false},
 		{"stateful, tracked flows", stateful, 1, true, false},
 		{"stateful, 12,288 tracked flows", stateful, 3, true, false},
-		{"stateful, every packet a new flow", stateful, 1, false, true},
+		{"stateful, every packet a new flow", stateful, REPS, false, true},
 		{"SNAT, translated flows", FW_NAT_LINE, 1, false, false},
 		{"SNAT, 12,288 flows", FW_NAT_LINE, 3, false, false},
-		{"SNAT, every packet a new flow", FW_NAT_LINE, 1, false, true},
+		{"SNAT, every packet a new flow", FW_NAT_LINE, REPS, false, true},
 		{"SNAT + stateful, tracked flows", nat, 1, true, false},
 	};
+	const char *only = getenv("SL_DP_BENCH_FW_ROW"); /* rows whose name has it, for a profile */
 	for (unsigned j = 0; j < RTE_DIM(rows); j++) {
+		if (only != NULL && strstr(rows[j].what, only) == NULL)
+			continue;
 		sl_fib_reader_unregister(fib, rte_lcore_id());
 		if (fw_install(dp, rows[j].text) < 0 ||
 			sl_fib_reader_register(fib, rte_lcore_id()) < 0)
