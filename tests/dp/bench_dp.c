@@ -22,8 +22,8 @@
  * 100-rule ruleset stateless and stateful (tracked flows established by
  * replies), source NAT, with 1 or 3 sources per frame (4,096 or 12,288
  * flows when all leak) and with every round's flows new (flushed before
- * it); SL_DP_BENCH_NO_FW=1 skips them, SL_DP_BENCH_FW_ROW=TEXT runs only the
- * rows whose name holds TEXT.
+ * it); SL_DP_BENCH_NO_FW=1 skips them, SL_DP_BENCH_FW_ROW=TEXT runs only
+ * the firewall rows whose name holds TEXT (for a profile).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -649,6 +649,8 @@ int main(int argc, char **argv)
 	printf("dp-bench: sl_dp_process, %u routes, bursts of %d, fastest of %d rounds "
 	       "(TSC %.2f GHz)\n",
 		routes, BURST, REPS, (double)rte_get_tsc_hz() / 1e9);
+	if (getenv("SL_DP_BENCH_FW_ROW") != NULL) /* those firewall rows only */
+		return bench_fw(fib, dp, out) < 0 ? 1 : 0;
 	if (argc > 2) { /* one leaked share only, e.g. under valgrind ("filter": with the hook) */
 		if (argc > 3 && strcmp(argv[3], "filter") == 0) {
 			sl_fib_reader_unregister(fib, rte_lcore_id());
