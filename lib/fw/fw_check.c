@@ -248,17 +248,26 @@ static inline bool from_orig(const struct pkt *p, uint32_t st)
 	return (p->from_lo != 0) == ((st & CT_ORIG_HI) == 0);
 }
 
+/* The key's three words (memcpy: the key is written by fields). */
+static inline void ct_key_words(const struct fw_ct_key *k, uint64_t w[3])
+{
+	_Static_assert(sizeof(*k) == 24, "three words");
+	memcpy(w, k, sizeof(*k));
+}
+
 static inline uint64_t ct_key_hash(const struct fw_ct_key *k)
 {
-	const uint64_t *w = (const uint64_t *)k;
-	_Static_assert(sizeof(*k) == 24, "three words");
+	uint64_t w[3];
+	ct_key_words(k, w);
 	return rte_hash_crc_8byte(w[2], rte_hash_crc_8byte(w[1], rte_hash_crc_8byte(w[0], 0))) |
 	       (uint64_t)rte_hash_crc_8byte(w[0] ^ w[2], (uint32_t)w[1]) << 32;
 }
 
 static inline bool ct_key_eq(const struct fw_ct_key *a, const struct fw_ct_key *b)
 {
-	const uint64_t *x = (const uint64_t *)a, *y = (const uint64_t *)b;
+	uint64_t x[3], y[3];
+	ct_key_words(a, x);
+	ct_key_words(b, y);
 	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
 }
 
