@@ -22,6 +22,7 @@
 #   SLUICE_BENCH_NO_BUILD=1 (use the binaries already in $SLUICE_BENCH_BUILD),
 #   SLUICE_BENCH_FW_RULES (100), SLUICE_BENCH_FW_STATEFUL=1 (the firewall
 #   scenario's ruleset opens with a `state established/related` rule),
+#   SLUICE_BENCH_FW_NAT=1 (the firewall scenario also source-NATs the leak),
 #   SLUICE_BENCH_HUGE_MB (MiB of hugepages to have free instead of the
 #   estimate below).
 set -euo pipefail
@@ -40,6 +41,7 @@ vrf_routes=${SLUICE_BENCH_VRF_ROUTES:-16000}
 seed=${SLUICE_BENCH_SEED:-1}
 fw_rules=${SLUICE_BENCH_FW_RULES:-100}
 fw_stateful=${SLUICE_BENCH_FW_STATEFUL:-0}
+fw_nat=${SLUICE_BENCH_FW_NAT:-0}
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -108,7 +110,7 @@ case ,$scenarios, in *,vrfs,*) gen vrfs --routes "$vrf_routes" --vrfs "$vrfs" --
 case ,$scenarios, in *,leak,*) gen leak --routes "$routes" --seed "$seed" ;; esac
 case ,$scenarios, in *,firewall,*)
 	gen fw --routes "$routes" --seed "$seed" --fw-rules "$fw_rules" \
-		$([ "$fw_stateful" = 1 ] && echo --fw-stateful)
+		$([ "$fw_stateful" = 1 ] && echo --fw-stateful) $([ "$fw_nat" = 1 ] && echo --fw-nat)
 	;;
 esac
 

@@ -855,7 +855,8 @@ def summary(r):
         elif not e.get("available"):
             continue  # not asked for (--scenarios): nothing to say
         else:
-            label = names[sc] % ((e.get("ruleset") or {}).get("rules") or 0)
+            rs = e.get("ruleset") or {}
+            label = names[sc] % (rs.get("rules") or 0) + (" + SNAT" if rs.get("nat_pool") else "")
         p("  %-34s %8.2f %10.1f %10.1f %12.1f" % (label, e["mpps"], e["cycles_per_packet"],
                                                 e["work_cycles_per_packet"],
                                                 e["lpm_bytes_per_vrf"] / 2**20))
