@@ -413,6 +413,9 @@ struct sl_fw_set *sl_fw_build(
 		errno = ENOMEM;
 		return NULL;
 	}
+	do /* 0 never: an empty verdict word */
+		s->gen = ++fw->set_gen & FW_GEN_MASK;
+	while (s->gen == 0);
 	rc = rulesets_build(fw, s, spec, fw_ix, warn);
 	if (rc == 0)
 		rc = bindings_build(s, spec, fw_ix, warn);

@@ -45,6 +45,8 @@ struct pkt {
 	uint16_t bind;
 	uint16_t ip_len;
 	int32_t pos; /* conntrack position or < 0 */
+	uint16_t cls_at; /* its index in the classification list */
+	uint64_t vkey; /* FW_VERDICT_KEY of its set and state */
 };
 
 /* Network-order loads (one load and a byte swap, any alignment). */
@@ -232,6 +234,13 @@ static inline bool kind_looks_up(uint8_t kind)
 	       kind == K_ICMP_REPLY || kind == K_ICMP_ERROR;
 }
 
+/* Kinds whose packets in one direction of a flow all have one ACL key (not
+ * ICMP: queries of several types share a flow; errors quote another). */
+static inline bool flow_one_key(uint8_t kind)
+{
+	return kind == K_TCP || kind == K_UDP || kind == K_OTHER;
+}
+
 static inline bool tcp_pure_syn(uint8_t f)
 {
 	return (f & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN;
@@ -390,6 +399,8 @@ static struct fw_ct_entry *ct_add(struct sl_fw *fw, const struct fw_ct_key *key,
 		if (!*exists) {
 			e->key = *key;
 			e->created = created;
+			__atomic_store_n(&e->verdict[0], 0, __ATOMIC_RELAXED);
+			__atomic_store_n(&e->verdict[1], 0, __ATOMIC_RELAXED);
 			__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
 			__atomic_store_n(&e->status, status, __ATOMIC_RELAXED);
 			__atomic_store_n(&e->claim, CT_LIVE, __ATOMIC_RELEASE);
@@ -581,11 +592,13 @@ struct cls_list {
 	const uint8_t *acl_in[SL_FW_BURST];
 };
 
-static inline void cls_add(struct cls_list *c, const struct sl_fw_set *s, uint16_t i,
-	const struct pkt *p, uint16_t rs, uint32_t state_bit)
+/* Add packet i (p) of ruleset rs, state bit state_bit; res: its result if
+ * known (the context's constant, a flow's verdict), FW_RES_WALK if not.
+ * Returns its index in the list. */
+static inline uint16_t cls_add_res(struct cls_list *c, uint16_t i, const struct pkt *p, uint16_t rs,
+	uint32_t state_bit, uint32_t res)
 {
 	uint16_t j = c->n++;
-	uint32_t res = s->rulesets[rs - 1].const_res[state_bit];
 	c->idx[j] = i;
 	c->ctx[j] = ctx_key(rs, state_bit);
 	c->results[j] = res;
@@ -593,6 +606,13 @@ static inline void cls_add(struct cls_list *c, const struct sl_fw_set *s, uint16
 		c->acl_in[c->n_walk] = (const uint8_t *)&p->acl;
 		c->walk[c->n_walk++] = j;
 	}
+	return j;
+}
+
+static inline void cls_add(struct cls_list *c, const struct sl_fw_set *s, uint16_t i,
+	const struct pkt *p, uint16_t rs, uint32_t state_bit)
+{
+	cls_add_res(c, i, p, rs, state_bit, s->rulesets[rs - 1].const_res[state_bit]);
 }
 
 /* The walks a burst needs (usually all of its keys, or none). */
@@ -621,8 +641,8 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
 	struct pkt pk[SL_FW_BURST];
 	struct cls_list cl;
-	uint16_t look[SL_FW_BURST], trk[SL_FW_BURST];
-	uint16_t n_look = 0, n_trk = 0, n_unguarded = 0;
+	uint16_t look[SL_FW_BURST], trk[SL_FW_BURST], fill[SL_FW_BURST];
+	uint16_t n_look = 0, n_trk = 0, n_unguarded = 0, n_fill = 0;
 
 	cl.n = cl.n_walk = 0;
 	if (lcore >= fw->n_lcores)
@@ -674,7 +694,21 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 				uint32_t bit = s->rulesets[rs - 1].uses_state
 						       ? (uint32_t)__builtin_ctz(p->state)
 						       : 0;
-				cls_add(&cl, s, trk[j], p, rs, bit);
+				uint32_t res = s->rulesets[rs - 1].const_res[bit];
+				if (res == FW_RES_WALK && p->pos >= 0 && flow_one_key(p->kind)) {
+					/* the flow's verdict for this set and state */
+					uint64_t want = FW_VERDICT_KEY(s->gen, bit);
+					uint64_t v = __atomic_load_n(
+						&fw->ct_entries[p->pos].verdict[p->from_lo],
+						__ATOMIC_RELAXED);
+					if ((v & ~(uint64_t)UINT32_MAX) == want)
+						res = (uint32_t)v;
+					else
+						fill[n_fill++] = trk[j];
+				}
+				uint16_t at = cls_add_res(&cl, trk[j], p, rs, bit, res);
+				p->cls_at = at;
+				p->vkey = FW_VERDICT_KEY(s->gen, bit);
 			}
 		}
 	}
@@ -684,6 +718,12 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	/* 4. classify the guarded packets that need a walk; count every one */
 	if (cl.n > 0) {
 		cls_run(s, &cl);
+		for (uint16_t k = 0; k < n_fill;
+			k++) { /* the flows' verdicts, for their next packets */
+			const struct pkt *p = &pk[fill[k]];
+			__atomic_store_n(&fw->ct_entries[p->pos].verdict[p->from_lo],
+				p->vkey | cl.results[p->cls_at], __ATOMIC_RELAXED);
+		}
 		/* counters summed over runs of one slot (usually the whole burst):
 		 * increments of one memory word would wait on each other */
 		struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];

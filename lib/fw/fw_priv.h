@@ -91,6 +91,7 @@ struct fw_nat_pool {
 };
 
 struct sl_fw_set {
+	uint32_t gen; /* 1 .. 2^30 - 1, new for each built set: keys the flows' verdicts */
 	/* NAT pools and their index by (from, to): open addressing, key
 	 * from << 16 | to, value pool index + 1 (0: empty) */
 	struct fw_nat_pool *pools;
@@ -145,7 +146,14 @@ struct fw_ct_entry {
 	uint32_t status; /* CT_* bits, atomic */
 	uint8_t claim; /* CT_FREE..CT_DEAD, atomic */
 	struct fw_ct_key key;
+	/* the classifier's result for the flow's packets from endpoint lo [1]
+	 * or hi [0]: FW_VERDICT_KEY(set gen, state bit) | result; 0: none.
+	 * A TCP/UDP/other flow's packets in one direction have one ACL key,
+	 * so within a set and a state they get one result. Relaxed atomics. */
+	uint64_t verdict[2];
 } __rte_cache_aligned;
+#define FW_VERDICT_KEY(gen, bit) ((uint64_t)(gen) << 34 | (uint64_t)(bit) << 32)
+#define FW_GEN_MASK 0x3fffffffu
 
 /* ---- NAT flows ---------------------------------------------------------
  * Each flow has two keys in one rte_hash: its packets from FROM's host as
@@ -218,6 +226,7 @@ struct sl_fw {
 	 * never a wrong answer. */
 	uint64_t *ct_cache;
 	uint32_t ct_cache_mask;
+	uint32_t set_gen; /* the last set built */
 	uint64_t tmo[8]; /* timeouts in TSC units, by enum fw_tmo */
 	uint64_t tsc_hz;
 	uint64_t refresh_tsc; /* last_seen is rewritten only when older than this */

@@ -20,7 +20,7 @@
  * route, eth0's source validation disabled and then strict (its cost).
  * Then the leak firewall and NAT (lib/fw, hooked as sluiced hooks it): a
  * 100-rule ruleset stateless and stateful (tracked flows established by
- * replies), source NAT, with 1 or 3 sources per frame (4,096 or 12,288
+ * replies, or one-way: their packets stay in state new), source NAT, with 1 or 3 sources per frame (4,096 or 12,288
  * flows when all leak) and with every round's flows new (flushed before
  * it); SL_DP_BENCH_NO_FW=1 skips them, SL_DP_BENCH_FW_ROW=TEXT runs only
  * the firewall rows whose name holds TEXT (for a profile).
@@ -466,6 +466,7 @@ static int bench_fw(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out)
 		{"stateless, 100 rules, 12,288 flows", stateless, 3, false, false},
 		{"stateful, tracked flows", stateful, 1, true, false},
 		{"stateful, 12,288 tracked flows", stateful, 3, true, false},
+		{"stateful, one-way flows (state new)", stateful, 1, false, false},
 		{"stateful, every packet a new flow", stateful, REPS, false, true},
 		{"SNAT, translated flows", FW_NAT_LINE, 1, false, false},
 		{"SNAT, 12,288 flows", FW_NAT_LINE, 3, false, false},

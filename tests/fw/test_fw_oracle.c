@@ -8,7 +8,9 @@
  * the worker decides without classifying (fw_build.c, acl_const_res); the
  * others need a walk, so bursts mix both. Bursts hold distinct flows in
  * both directions: CUST-A -> SHARED is guarded, the replies are not (but
- * tracked when the ruleset matches states). SL_FW_ORACLE_SEED=n replays.
+ * tracked when the ruleset matches states); then a second ruleset replaces
+ * the first over the same flows (a flow's cached result is the set's).
+ * SL_FW_ORACLE_SEED=n replays.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -112,12 +114,12 @@ static void rule_random(struct rule *r, uint32_t number, bool any)
 		r->states = 1u + rnd() % 15;
 }
 
-/* A random ruleset OUT bound on CUST-A -> SHARED, as configuration text. */
+/* A random ruleset OUT bound on CUST-A -> SHARED, as configuration text;
+ * with state rules (the pair tracked) when stateful is set. */
 static char *ruleset_random(void)
 {
 	static const char *const st_names[] = {"new", "established", "related", "invalid"};
 	static const char *const act[] = {"accept", "drop", "reject"};
-	stateful = rnd() % 4 != 0;
 	n_rules = 1 + rnd() % RULES_MAX;
 	default_action = (int)(rnd() % 3);
 	default_hits = 0;
@@ -133,6 +135,13 @@ static char *ruleset_random(void)
 		rules[0].sp_lo = rules[0].sp_hi = rules[0].dp_lo = rules[0].dp_hi = -1;
 		rules[0].icmp_type = -1;
 		rules[0].states = SL_FW_ST_ESTABLISHED | (rnd() % 2 ? SL_FW_ST_RELATED : 0);
+	}
+	if (stateful) { /* some rule names a state: the pair is tracked */
+		bool any = false;
+		for (unsigned i = 0; i < n_rules; i++)
+			any |= rules[i].states != 0;
+		if (!any)
+			rules[n_rules - 1].states = SL_FW_ST_NEW | SL_FW_ST_ESTABLISHED;
 	}
 	size_t cap = 65536, off = 0;
 	char *t = malloc(cap);
@@ -256,16 +265,18 @@ static void model_track(struct flow *f, bool from_a, unsigned state)
 	}
 }
 
+/* Bursts of random packets of the flows, each checked against the reference. */
+static void run_bursts(struct sl_fw *fw, const char *text, int n_bursts);
+
+/* A ruleset, bursts, then another ruleset (the same statefulness) published
+ * on the same firewall over the same flows: verdicts and flows' cached
+ * results of the first set must not leak into the second. */
 static void run_ruleset(void)
 {
 	struct sl_fw_config cfg = {.ct_max = 4096, .n_lcores = 1, .socket_id = -1};
 	struct sl_fw *fw = sl_fw_new(&cfg);
 	assert_non_null(fw);
-	char *text = ruleset_random();
-	if (fwt_load(fw, text) < 0) {
-		fprintf(stderr, "%s", text);
-		fail_msg("the ruleset did not load");
-	}
+	stateful = rnd() % 4 != 0;
 	for (unsigned i = 0; i < FLOWS; i++) {
 		static const uint8_t protos[] = {6, 17, 17, 1};
 		flows[i] = (struct flow){.proto = protos[rnd() % 4],
@@ -275,8 +286,23 @@ static void run_ruleset(void)
 			.sp = ports[rnd() % RTE_DIM(ports)]};
 		flows[i].ap = (uint16_t)(flows[i].ap + i * 8); /* distinct flows */
 	}
-	uint64_t now = 1;
-	for (int b = 0; b < 40; b++) {
+	for (int phase = 0; phase < 2; phase++) {
+		char *text = ruleset_random();
+		if (fwt_load(fw, text) < 0) {
+			fprintf(stderr, "%s", text);
+			fail_msg("the ruleset did not load");
+		}
+		sl_fw_counters_clear(fw); /* rules of the same number carry theirs */
+		run_bursts(fw, text, 30);
+		free(text);
+	}
+	sl_fw_free(fw);
+}
+
+static void run_bursts(struct sl_fw *fw, const char *text, int n_bursts)
+{
+	static uint64_t now = 1;
+	for (int b = 0; b < n_bursts; b++) {
 		struct fwt_pkt p[BURST];
 		const uint8_t *l3[BURST];
 		uint16_t len[BURST];
@@ -324,8 +350,6 @@ static void run_ruleset(void)
 	uint64_t pk = UINT64_MAX, by = 0;
 	assert_int_equal(sl_fw_rule_counters(fw, "OUT", 0, &pk, &by), 0);
 	assert_int_equal(pk, default_hits);
-	free(text);
-	sl_fw_free(fw);
 }
 
 static void test_oracle(void **st)
