@@ -45,8 +45,6 @@ struct pkt {
 	uint16_t bind;
 	uint16_t ip_len;
 	int32_t pos; /* conntrack position or < 0 */
-	uint16_t cls_at; /* its index in the classification list */
-	uint64_t vkey; /* FW_VERDICT_KEY of its set and state */
 };
 
 /* Network-order loads (one load and a byte swap, any alignment). */
@@ -641,8 +639,11 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
 	struct pkt pk[SL_FW_BURST];
 	struct cls_list cl;
-	uint16_t look[SL_FW_BURST], trk[SL_FW_BURST], fill[SL_FW_BURST];
-	uint16_t n_look = 0, n_trk = 0, n_unguarded = 0, n_fill = 0;
+	uint16_t look[SL_FW_BURST], trk[SL_FW_BURST];
+	uint16_t n_look = 0, n_trk = 0, n_unguarded = 0;
+	/* flows whose verdict the walk gives: packet, list index, verdict key */
+	uint16_t fill[SL_FW_BURST], fill_at[SL_FW_BURST], n_fill = 0;
+	uint64_t fill_key[SL_FW_BURST];
 
 	cl.n = cl.n_walk = 0;
 	if (lcore >= fw->n_lcores)
@@ -695,20 +696,24 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 						       ? (uint32_t)__builtin_ctz(p->state)
 						       : 0;
 				uint32_t res = s->rulesets[rs - 1].const_res[bit];
+				uint64_t want = 0;
 				if (res == FW_RES_WALK && p->pos >= 0 && flow_one_key(p->kind)) {
 					/* the flow's verdict for this set and state */
-					uint64_t want = FW_VERDICT_KEY(s->gen, bit);
+					want = FW_VERDICT_KEY(s->gen, bit);
 					uint64_t v = __atomic_load_n(
 						&fw->ct_entries[p->pos].verdict[p->from_lo],
 						__ATOMIC_RELAXED);
-					if ((v & ~(uint64_t)UINT32_MAX) == want)
+					if ((v & ~(uint64_t)UINT32_MAX) == want) {
 						res = (uint32_t)v;
-					else
-						fill[n_fill++] = trk[j];
+						want = 0;
+					}
 				}
 				uint16_t at = cls_add_res(&cl, trk[j], p, rs, bit, res);
-				p->cls_at = at;
-				p->vkey = FW_VERDICT_KEY(s->gen, bit);
+				if (want != 0) {
+					fill[n_fill] = trk[j];
+					fill_at[n_fill] = at;
+					fill_key[n_fill++] = want;
+				}
 			}
 		}
 	}
@@ -718,11 +723,11 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	/* 4. classify the guarded packets that need a walk; count every one */
 	if (cl.n > 0) {
 		cls_run(s, &cl);
-		for (uint16_t k = 0; k < n_fill;
-			k++) { /* the flows' verdicts, for their next packets */
+		/* the flows' verdicts, for their next packets */
+		for (uint16_t k = 0; k < n_fill; k++) {
 			const struct pkt *p = &pk[fill[k]];
 			__atomic_store_n(&fw->ct_entries[p->pos].verdict[p->from_lo],
-				p->vkey | cl.results[p->cls_at], __ATOMIC_RELAXED);
+				fill_key[k] | cl.results[fill_at[k]], __ATOMIC_RELAXED);
 		}
 		/* counters summed over runs of one slot (usually the whole burst):
 		 * increments of one memory word would wait on each other */

@@ -14,7 +14,8 @@
  * State first: when the first rule that can match a packet's state matches
  * any packet of it (rule 1 `state established`, or a rule without
  * conditions), that rule decides without a classifier walk (the same
- * verdict and counters as the walk).
+ * verdict and counters as the walk); and a tracked TCP/UDP flow keeps the
+ * walk's result per direction and state until the next publish.
  *
  * States (rule `state ...`, one-hot, see enum sl_fw_state):
  *   new          no tracked flow: a TCP SYN (no ACK/RST/FIN), any UDP packet,
