@@ -12,8 +12,8 @@
 # (counted) while the BGP session stays Established and no BGP packet is
 # rate-limited. Skipped without frr or exabgp.
 . "$(dirname "$0")/dts-lib.sh"
+. "$(dirname "$0")/frr-lib.sh"
 dts_init fc
-FRR=/usr/lib/frr
 PY=/usr/bin/python3
 [ -x $FRR/zebra ] && [ -x $FRR/bgpd ] || dts_skip "no FRR ($FRR/zebra, bgpd: apt-get install frr)"
 command -v exabgp >/dev/null || dts_skip "no exabgp (apt-get install exabgp)"
@@ -39,14 +39,7 @@ frr_down() {
 trap 'rc=$?; topo_down; frr_down; (exit $rc); dts_cleanup' EXIT
 
 # namespace frr: FPM to the root namespace; the TAPs arrive when sluiced starts
-ip netns add "$zns"
-ip -n "$zns" link set lo up
-ip netns exec "$zns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1 || true
-ip link add "${TOPO_T}z" type veth peer name fpm0 netns "$zns"
-ip addr add "$fpm_addr/30" dev "${TOPO_T}z"
-ip link set "${TOPO_T}z" up
-ip -n "$zns" addr add "10.254.$id.2/30" dev fpm0
-ip -n "$zns" link set fpm0 up
+frr_fpm_ns "$zns" "$fpm_addr" "10.254.$id.2"
 
 cat >"$TOPO_RUN/sluiced.conf" <<CONF
 set interfaces ethernet eth1 address 10.1.0.1/24
@@ -90,18 +83,6 @@ CONF
 } >"$zdir/exabgp.conf"
 chown -R frr:frr "$zdir"
 
-frr_start() {
-	local d
-	for d in zebra bgpd; do
-		local extra=()
-		[ $d = zebra ] && extra=(-M dplane_fpm_nl)
-		[ $d = bgpd ] && extra=(-p 179)
-		ip netns exec "$zns" $FRR/$d -d -u frr -g frr -N "$TOPO_P" -f "$zdir/$d.conf" \
-			-i "$zdir/$d.pid" -z "$zdir/zserv.api" --vty_socket "$zdir" "${extra[@]}" \
-			--log "file:$zdir/$d.log" >>"$zdir/start.log" 2>&1 || return 1
-		sleep 0.5
-	done
-}
 vtysh_frr() { ip netns exec "$zns" vtysh --vty_socket "$zdir" "$@"; }
 b_routes() { topo_ctl show ip route | grep -c '^B>\*'; }
 wait_routes() {
@@ -128,17 +109,15 @@ established() {
 	topo_ctl show control-plane
 	return 1
 }
-cpj() {
-	topo_ctl --json show control-plane | $PY -c 'import json,sys
-j=json.load(sys.stdin)
-for k in sys.argv[1:]: j=j[k]
-print(j)' "$@"
-}
+dpj() { ctl_json "show dataplane" "$@"; }
+cpj() { ctl_json "show control-plane" "$@"; }
 
-dts_start "$TOPO_RUN/sluiced.conf"
+# a small main punt ring (64): the flood below fills it, BGP's ring stays free
+dts_start "$TOPO_RUN/sluiced.conf" --punt-ring 64
 check "cp-eth4 in namespace frr with 203.0.113.2/24" output_matches 'inet 203\.0\.113\.2/24' \
 	ip -n "$zns" -o -4 addr show dev cp-eth4
-check "FRR starts (zebra with dplane_fpm_nl, bgpd) in namespace frr" frr_start
+check "FRR starts (zebra with dplane_fpm_nl, bgpd) in namespace frr" \
+	frr_daemons "$zns" "$zdir" "$TOPO_P" zebra:-M,dplane_fpm_nl bgpd:-p,179
 check_not "without BGP, a cannot reach 198.51.100.1" topo_ping a 198.51.100.1 1
 topo_in inet env exabgp.daemon.user=root exabgp.log.destination=stdout exabgp.cli.enable=false \
 	exabgp.api.cli=false exabgp "$zdir/exabgp.conf" >>"$zdir/exabgp.out" 2>&1 &
@@ -163,8 +142,12 @@ sent=$(topo_in inet $PY "$DTS_DIR/syn_flood.py" 203.0.113.1 203.0.113.2 9 5000)
 check "5000 SYNs sent" test "$sent" = 5000
 sleep 1
 limited=$(cpj classes tcp limited)
-echo "tcp class: $(cpj classes tcp passed) passed, $limited rate-limited (rate 100/s)"
-check "the flood is rate-limited (counted)" test "$limited" -ge 2500
+ringfull=$(dpj punt_classes other full)
+echo "tcp class: $(cpj classes tcp passed) passed, $limited rate-limited (rate 100/s);" \
+	"$ringfull dropped at the worker, the main punt ring full"
+check "the flood is rate-limited (counted)" test "$limited" -gt 0
+check "... what the ring took and what it could not: >= 2500 counted" \
+	test $((limited + ringfull)) -ge 2500
 check "no BGP packet was rate-limited" test "$(cpj classes bgp limited)" = 0
 sleep 10 # past the 9 s hold time: a starved session would be down now
 check "the session is still Established" established 1
@@ -172,5 +155,31 @@ check "the same session (no reset): connections established once" output_matches
 	'Connections established 1; dropped 0' vtysh_frr -c "show bgp neighbors 203.0.113.1"
 check "sluice still holds the 10,001 routes" test "$(b_routes)" = 10001
 check "a still reaches 198.51.100.1" topo_ping a 198.51.100.1 2
+
+echo "---- a flood that fills the main punt ring (64 slots): four senders at once"
+full0=$(dpj punt_classes other full)
+arp0=$(dpj punt_classes arp punted)
+pids=()
+for i in 1 2 3 4; do
+	topo_in inet $PY "$DTS_DIR/syn_flood.py" 203.0.113.1 203.0.113.2 9 30000 >/dev/null &
+	pids+=($!)
+done
+sleep 1
+# the inet host forgets sluice's MAC: its next packets need an ARP answer now
+ip -n "$(topo_ns inet)" neigh flush dev "${TOPO_T}4"
+sleep 1
+arp_ok() { ip -n "$(topo_ns inet)" neigh show 203.0.113.2 | grep -q lladdr; }
+check "during the flood, sluice answers the peer's ARP request" arp_ok
+wait "${pids[@]}"
+topo_ctl show dataplane | grep -E '^(punted|punt rings):'
+full=$(($(dpj punt_classes other full) - full0))
+echo "main ring: $full punts dropped full; bgp ring: $(dpj punt_classes bgp punted) punted"
+check "the flood filled the main ring (class other: full counted)" test "$full" -gt 0
+check "no BGP packet lost to a full ring" test "$(dpj punt_classes bgp full)" = 0
+check "nor an ARP packet" test "$(dpj punt_classes arp full)" = 0 -a \
+	"$(dpj punt_classes arp punted)" -gt "$arp0"
+check "BGP still Established, the same session" output_matches \
+	'Connections established 1; dropped 0' vtysh_frr -c "show bgp neighbors 203.0.113.1"
+check "sluice still holds the 10,001 routes after the flood" test "$(b_routes)" = 10001
 topo_ctl show control-plane
 dts_finish

@@ -21,8 +21,8 @@
 # "inaccessible" (show bgp ipv4 unicast P: invalid) and bgpd hands zebra
 # nothing although PfxRcd says 10001: `neighbor ... disable-connected-check`.
 . "$(dirname "$0")/dts-lib.sh"
+. "$(dirname "$0")/frr-lib.sh"
 dts_init fr
-FRR=/usr/lib/frr
 [ -x $FRR/zebra ] && [ -x $FRR/bgpd ] || dts_skip "no FRR ($FRR/zebra, bgpd: apt-get install frr)"
 command -v exabgp >/dev/null || dts_skip "no exabgp (apt-get install exabgp)"
 id=$(($$ % 250 + 1))
@@ -74,14 +74,8 @@ set vrf name CUSTOMER-B protocols bgp address-family ipv4-unicast route-map vpn 
 CONF
 
 # namespaces: root <-> frr (FPM), frr <-> peer (BGP)
-ip netns add "$zns"
+frr_fpm_ns "$zns" "$fpm_addr" "10.254.$id.2"
 ip netns add "$pns"
-ip link add "${TOPO_T}z" type veth peer name fpm0 netns "$zns"
-ip addr add "$fpm_addr/30" dev "${TOPO_T}z"
-ip link set "${TOPO_T}z" up
-ip -n "$zns" addr add "10.254.$id.2/30" dev fpm0
-ip -n "$zns" link set fpm0 up
-ip -n "$zns" link set lo up
 ip -n "$zns" link add bgp0 type veth peer name bgp0 netns "$pns"
 ip -n "$zns" addr add 192.168.77.1/30 dev bgp0
 ip -n "$zns" link set bgp0 up
@@ -135,18 +129,7 @@ exabgp_conf 1 >"$zdir/exabgp.conf"
 exabgp_conf 0 >"$zdir/exabgp-less.conf"
 chown -R frr:frr "$zdir"
 
-frr_start() {
-	local d
-	for d in zebra bgpd; do
-		local extra=()
-		[ $d = zebra ] && extra=(-M dplane_fpm_nl)
-		[ $d = bgpd ] && extra=(-p 179)
-		ip netns exec "$zns" $FRR/$d -d -u frr -g frr -N "$TOPO_P" -f "$zdir/$d.conf" \
-			-i "$zdir/$d.pid" -z "$zdir/zserv.api" --vty_socket "$zdir" "${extra[@]}" \
-			--log "file:$zdir/$d.log" >>"$zdir/start.log" 2>&1 || return 1
-		sleep 0.5
-	done
-}
+frr_start() { frr_daemons "$zns" "$zdir" "$TOPO_P" zebra:-M,dplane_fpm_nl bgpd:-p,179; }
 # frr_stop: zebra stops first, then bgpd. Stopped together, bgpd withdraws
 # its routes from zebra on the way out and zebra may forward the withdrawals
 # over FPM before it exits itself: a race this test must not run. (Killed

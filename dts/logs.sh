@@ -58,6 +58,9 @@ check "--json: the same line, with level and subsystem" \
 	"warning commit True"
 check_not "count 0 is refused" topo_ctl show log count 0
 check "help lists it" output_matches '^  show log$' topo_ctl help
+# a command both sluiced's and lib/show's (show leak graph) is listed once
+check "help lists no command twice" \
+	test -z "$(topo_ctl help | grep -v ':$' | sed -E 's/^ +//; s/ +[[<A-Z].*$//' | sort | uniq -d)"
 check "sluicectl knows its words (sh lo co 1 = show log count 1)" \
 	test "$(topo_ctl sh lo co 1 | wc -l)" = 1
 check "a bad level names the valid ones" output_matches "not one of err, warning, notice" \

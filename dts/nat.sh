@@ -6,9 +6,14 @@
 # each answer reaches the customer that asked; SHARED routes only the pools; the
 # customers cannot reach each other, and SHARED cannot open a flow into a
 # customer through its pool (nat_no_flow); an ICMP port unreachable from SHARED
-# finds its way back to the host; B's pool of 4 ports runs out towards one peer
-# (nat_pool_exhausted) while its flows go on; `show nat translations`, `show
-# ip route`, `show leak matrix` tell what happens.
+# finds its way back to the host, and one A's host sends about a late reply
+# reaches SHARED's host translated (from the pool, quoting the pool's address
+# and port); ICMP from a customer that no flow explains is dropped
+# (nat_icmp_unmatched); B's pool of 4 ports runs out towards one peer
+# (nat_pool_exhausted) while its flows go on; a commit changing an unrelated
+# leak keeps the flows, one removing A's leak-nat flushes A's flows at once
+# (nat_flushed) and B's go on, and changing B's pool flushes B's; `show nat
+# translations`, `show ip route`, `show leak matrix` tell what happens.
 . "$(dirname "$0")/dts-lib.sh"
 dts_init nat
 PY=/usr/bin/python3
@@ -97,6 +102,29 @@ check "show nat translations vrf CUSTOMER-B lists B's TCP flow" output_matches \
 check "UDP to a closed port of the DNS host: A's host gets port unreachable" \
 	topo_in a "$PY" "$PEER" expect-refused "$DNS" 5999
 
+# ... and the other way: A's host reports an answer that came too late (its
+# socket closed); SHARED's host gets the port unreachable, from A's pool
+# address, quoting its answer to the pool's address and port
+um0=$(counter natIcmpUnmatched)
+ip netns exec "$(topo_ns dns)" "$PY" "$PEER" late-reply "$DNS" 5400 1 "$TOPO_RUN/late" &
+lpid=$!
+SERVERS+=($lpid)
+for _ in $(seq 50); do [ -e "$TOPO_RUN/late.ready" ] && break; sleep 0.1; done
+topo_in a "$PY" "$PEER" send-close "$DNS" 5400 41000
+wait "$lpid"
+late=$(cat "$TOPO_RUN/late" 2>/dev/null)
+read -r late_res late_src late_peer <<<"$late"
+check "A's host's port unreachable about a late answer reaches SHARED's host ($late)" \
+	test "$late_res" = refused
+check "... from the pool address the flow used, not 10.0.0.10" \
+	test "$late_src" = "${late_peer%:*}" -a "${late_src#100.64.1.}" != "$late_src"
+check "ICMP errors about a flow are not counted as unmatched" \
+	test "$(counter natIcmpUnmatched)" = "$um0"
+topo_in a "$PY" "$PEER" icmp-send "$DNS" 13
+sleep 0.3
+check "an ICMP timestamp request from A (no flow can take it) is nat_icmp_unmatched" \
+	test "$(counter natIcmpUnmatched)" = $((um0 + 1))
+
 # 3. isolation
 check_not "CUSTOMER-A cannot reach B's pool address 100.64.2.1" \
 	topo_in a ping -n -c 1 -W 1 100.64.2.1
@@ -129,6 +157,46 @@ if [ -x "$TELEMETRY" ]; then
 		"$PY" -c "import json,sys; r=list(json.loads(sys.stdin.readline()).values())[0]; print(r['nat_pool_exhausted'], r['nat_entries'] > 0)")
 	check "telemetry /sluice/firewall/stats: nat_pool_exhausted = $ex, flows in use ($tel)" \
 		test "$tel" = "$ex True"
+fi
+
+# 5. commits: an unrelated leak keeps every flow; removing A's leak-nat
+# flushes A's flows at once (not at expiry), B's go on; B's pool changed
+# flushes B's. (Older flows may expire meanwhile: the counts are bounded by
+# the flows listed, and two fresh UDP flows are followed by name.)
+nflows() { topo_ctl --json show nat translations vrf "$1" | jget "len(d['translations'])"; }
+A_FLOW="udp +10\.0\.0\.10:40055 \(CUSTOMER-A\)"
+B_FLOW="udp +10\.0\.0\.10:40053 \(CUSTOMER-B\)"
+topo_in a "$PY" "$PEER" udp "$DNS" 53 40055 A3 1 >/dev/null
+topo_in b "$PY" "$PEER" udp "$DNS" 53 40053 B3 1 >/dev/null
+fl0=$(counter flushed)
+check "a commit adding an unrelated leak" topo_ctl configure - \
+	<<<"set vrf name CUSTOMER-B protocols static route 10.101.0.0/24 interface eth3 vrf SHARED"
+check "... flushes nothing" test "$(counter flushed)" = "$fl0"
+check "... A's flow is still there" output_matches "$A_FLOW" topo_ctl show nat translations
+check "... and B's" output_matches "$B_FLOW" topo_ctl show nat translations
+na=$(nflows CUSTOMER-A)
+check "a commit removing A's leak-nat ($na flows of A listed)" topo_ctl configure - \
+	<<<"delete vrf name CUSTOMER-A leak-nat"
+fl1=$(counter flushed)
+check "... flushes A's flows at once" test "$(nflows CUSTOMER-A)" = 0
+check "... counted: flushed grew by $((fl1 - fl0)), at least A's fresh flow, at most $na" \
+	test $((fl1 - fl0)) -ge 1 -a $((fl1 - fl0)) -le "$na"
+check "... B's flow goes on" output_matches "$B_FLOW" topo_ctl show nat translations
+check "... and still translates both ways" topo_in b "$PY" "$PEER" udp "$DNS" 53 40053 B4 2
+check "show nat translations says so" output_matches \
+	"flows: [0-9]+ created, [0-9]+ expired, $fl1 flushed" topo_ctl show nat translations
+check "a commit moving B's pool to 100.64.2.2/32" topo_ctl configure - \
+	<<<"set vrf name CUSTOMER-B leak-nat to SHARED source translation address 100.64.2.2/32"
+fl2=$(counter flushed)
+check "... flushes B's flows ($((fl2 - fl1)))" test "$(nflows CUSTOMER-B)" = 0 -a "$fl2" -gt "$fl1"
+: >"$TOPO_RUN/udp.log"
+check "B's next flow leaves from the new pool" \
+	topo_in b "$PY" "$PEER" udp "$DNS" 53 40053 B5 1
+check "... the DNS host saw 100.64.2.2" grep -q '^100\.64\.2\.2:' "$TOPO_RUN/udp.log"
+if [ -x "$TELEMETRY" ]; then
+	tel=$(printf '/sluice/firewall/stats\n' | "$TELEMETRY" -f "$TOPO_P" |
+		"$PY" -c "import json,sys; r=list(json.loads(sys.stdin.readline()).values())[0]; print(r['nat_flushed'])")
+	check "telemetry /sluice/firewall/stats: nat_flushed = $tel" test "$tel" = "$fl2"
 fi
 
 dts_finish

@@ -114,6 +114,14 @@ for r in $(json "$TOPO_RUN/dp.json" "' '.join(d['punted'])"); do
 	eq "punts $r: scrape = show dataplane" "$(val known sluice_punts_total reason="$r")" \
 		"$(json "$TOPO_RUN/dp.json" "d['punted']['$r']")"
 done
+for k in $(json "$TOPO_RUN/dp.json" "' '.join(d['punt_classes'])"); do
+	eq "punt ring $k: scrape = show dataplane" \
+		"$(val known sluice_punt_ring_packets_total class="$k")" \
+		"$(json "$TOPO_RUN/dp.json" "d['punt_classes']['$k']['punted']")"
+	eq "punt ring $k full: scrape = show dataplane" \
+		"$(val known sluice_punt_ring_full_total class="$k")" \
+		"$(json "$TOPO_RUN/dp.json" "d['punt_classes']['$k']['full']")"
+done
 eq "exactly 10 leak_denied drops" "$(val known sluice_drops_total reason=leak_denied)" 10
 eq "dataplane forwarded: 140 (50 and 20 pings each way)" "$(val known sluice_dp_forwarded_packets_total)" 140
 TELE_VRF='[v for v in list(d.values())[0]["vrfs"].values() if v["vrf"] == "%s"][0]["%s"]'

@@ -81,7 +81,7 @@ tele_ok "/sluice/vrf/info,NOPE: an error naming the VRF" /sluice/vrf/info,NOPE \
 	'"NOPE" in r["error"]'
 tele_ok "/sluice/route/list,CUSTOMER-A: four routes, the SHARED leak among them" \
 	/sluice/route/list,CUSTOMER-A \
-	'r["total"] == 4 and r["count"] == 4 and any(x["prefix"] == "10.100.0.0/24" and x["source"] == "static_leak" and x["next_hop"] == "vrf SHARED" and x["origin_vrf"] == "SHARED" for x in rows(r, "routes"))'
+	'r["total"] == 4 and r["count"] == 4 and any(x["prefix"] == "10.100.0.0/24" and x["source"] == "static-leak" and x["next_hop"] == "vrf SHARED" and x["origin_vrf"] == "SHARED" for x in rows(r, "routes"))'
 tele_ok "/sluice/route/lookup a -> dns: CUSTOMER-A redirect -> SHARED connected eth3 (RIB)" \
 	/sluice/route/lookup,CUSTOMER-A,10.100.0.10 \
 	'r["rib"]["result"] == "forward" and r["rib"]["resolved_vrf"] == "SHARED" and r["rib"]["next_hop"] == "connected eth3" and r["rib"]["path"] == "CUSTOMER-A 10.100.0.0/24 redirect -> SHARED 10.100.0.0/24 connected eth3" and len(r["rib"]["steps"]) == 2'
@@ -240,7 +240,7 @@ tele_ok "/sluice/vrf/info,RT-TEST: import RT, route-map, one vpn-import route" /
 	'r["rt_import"] == ["65000:20"] and r["route_map_import"] == "IMPORT-SHARED" and r["routes_by_source"]["vpn_import"] == 1 and r["interfaces"] == []'
 tele_ok "/sluice/route/lookup,RT-TEST,10.100.0.10: the policy on the leak step, SHARED in the FIB" \
 	/sluice/route/lookup,RT-TEST,10.100.0.10 \
-	'r["rib"]["path"] == "RT-TEST 10.100.0.0/24 redirect -> SHARED 10.100.0.0/24 connected eth3" and r["rib"]["steps"]["0"]["policy"] == "route-map IMPORT-SHARED rule 10" and r["rib"]["steps"]["0"]["source"] == "vpn_import" and r["fib"]["resolved_vrf"] == "SHARED" and r["fib"]["redirected"] == 1'
+	'r["rib"]["path"] == "RT-TEST 10.100.0.0/24 redirect -> SHARED 10.100.0.0/24 connected eth3" and r["rib"]["steps"]["0"]["policy"] == "route-map IMPORT-SHARED rule 10" and r["rib"]["steps"]["0"]["source"] == "vpn-import" and r["fib"]["resolved_vrf"] == "SHARED" and r["fib"]["redirected"] == 1'
 tele_ok "/sluice/route/lookup,RT-TEST,10.1.0.10: refused by the route-map, no route" \
 	/sluice/route/lookup,RT-TEST,10.1.0.10 \
 	'r["rib"]["result"] == "no_route" and r["fib"]["result"] == "no_route"'

@@ -168,8 +168,14 @@ def delta(d0, d1):
 PHASES = ("parse", "validate", "rib", "conf_commit", "fib")
 
 
+# A refused commit is logged under "commit:" too ("by X: refused, nothing
+# changed (...)"); only a successful one has a revision and its CPU ms.
+COMMIT_OK = re.compile(r"sluiced: commit: by .*: \d+ bytes, .*; revision \d+.*; CPU ms: parse ")
+
+
 def commit_lines(log):
-    return [x for x in open(log) if "sluiced: commit:" in x]
+    """sluiced's log lines of the successful commits, in order."""
+    return [x for x in open(log) if COMMIT_OK.search(x)]
 
 
 def commit_fields(line):

@@ -54,6 +54,7 @@ struct sd {
 	struct sl_zebra *fpm; /* sluiced_fpm.c: the FPM listener (lib/zebra) */
 	unsigned fw_hooked; /* the datapath calls the firewall (1) and NAT (2) */
 	uint32_t ct_max; /* --conntrack-max; 0: lib/fw's default */
+	uint32_t punt_ring; /* --punt-ring; 0: 4096 */
 	size_t ctl_request_max; /* --ctl-request-max in bytes; 0: lib/ctl's default */
 
 	uint16_t n_ports;

@@ -298,6 +298,11 @@ static int cmd_show_dataplane(
 		for (int i = 0; i < SL_DP_PUNT__COUNT; i++)
 			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", sl_dp_punt_names[i],
 				c.punted[i]);
+		fprintf(out, "},\"punt_classes\":{");
+		for (int i = 0; i < SL_DP_PC__COUNT; i++)
+			fprintf(out, "%s\"%s\":{\"punted\":%" PRIu64 ",\"full\":%" PRIu64 "}",
+				i ? "," : "", sl_dp_pclass_names[i], c.pclass_punted[i],
+				c.pclass_full[i]);
 		fprintf(out, "},\"dropped\":{");
 		for (int i = 0; i < SL_DP_DROP__COUNT; i++)
 			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", sl_dp_drop_names[i],
@@ -338,6 +343,11 @@ static int cmd_show_dataplane(
 	fprintf(out, "punted:");
 	for (int i = 0; i < SL_DP_PUNT__COUNT; i++)
 		fprintf(out, " %s=%" PRIu64, sl_dp_punt_names[i], c.punted[i]);
+	/* full: dropped at the worker, its class's ring full (punt_full) */
+	fprintf(out, "\npunt rings:");
+	for (int i = 0; i < SL_DP_PC__COUNT; i++)
+		fprintf(out, " %s=%" PRIu64 "/%" PRIu64 " full", sl_dp_pclass_names[i],
+			c.pclass_punted[i], c.pclass_full[i]);
 	fprintf(out, "\ndropped:");
 	for (int i = 0; i < SL_DP_DROP__COUNT; i++)
 		fprintf(out, " %s=%" PRIu64, sl_dp_drop_names[i], c.dropped[i]);

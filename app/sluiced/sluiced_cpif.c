@@ -35,6 +35,21 @@ static void cpif_log(void *ctx, bool error, const char *msg)
 		SD_LOG(NOTICE, "%s", msg);
 }
 
+/* The FIB learns which interfaces have a TAP: their link-local multicast
+ * (OSPF) is punted up instead of dropped as a martian. */
+static void taps_publish(struct sd *s)
+{
+	static uint8_t on[SL_FIB_IFACE_MAX];
+	memset(on, 0, sizeof(on));
+	for (unsigned i = 0; cpif != NULL && i < sl_cpif_count(cpif); i++) {
+		uint16_t oif;
+		if (sl_cpif_tap_at(cpif, i, &oif) >= 0 && oif < SL_FIB_IFACE_MAX)
+			on[oif] = 1;
+	}
+	if (sl_fib_iface_set_cp_tap(s->fib, on, SL_FIB_IFACE_MAX) < 0)
+		SD_LOG(ERR, "control-plane: cannot publish the interface map: out of memory");
+}
+
 int sd_cpif_sync(struct sd *s)
 {
 	if (cpif == NULL)
@@ -63,7 +78,9 @@ int sd_cpif_sync(struct sd *s)
 		w->n_addrs = RTE_MIN(f->n_addrs, (uint32_t)SL_CPIF_ADDRS);
 		memcpy(w->addrs, f->addrs, w->n_addrs * sizeof(w->addrs[0]));
 	}
-	return sl_cpif_sync(cpif, &conf, wants, n);
+	int rc = sl_cpif_sync(cpif, &conf, wants, n);
+	taps_publish(s);
+	return rc;
 }
 
 /* lib/slow's local hook: up the ingress interface's TAP, if it has one. */
@@ -93,7 +110,12 @@ static bool to_kernel(void *ctx, struct rte_mbuf *m, const struct sl_dp_meta *me
 		rte_pktmbuf_free(m);
 		return true;
 	}
-	eth->dst_addr = f->mac;
+	/* to the interface's MAC; a multicast one (OSPF's) as received, so
+	 * the kernel sees a multicast frame */
+	memmove(&eth->dst_addr, rte_pktmbuf_mtod(m, uint8_t *) + sizeof(*eth) - meta->l2_len,
+		sizeof(eth->dst_addr));
+	if (!rte_is_multicast_ether_addr(&eth->dst_addr))
+		eth->dst_addr = f->mac;
 	eth->src_addr = src;
 	eth->ether_type = rte_cpu_to_be_16(arp ? RTE_ETHER_TYPE_ARP : RTE_ETHER_TYPE_IPV4);
 	static uint8_t frame[FRAME_MAX];
@@ -145,6 +167,7 @@ static unsigned cpif_poll(void *ctx)
 			ssize_t n = read(fd, frame, sizeof(frame));
 			if (n < 0 && errno != EAGAIN && errno != EINTR) {
 				sl_cpif_tap_lost(cpif, oif, errno); /* i is another TAP now */
+				taps_publish(s);
 				i--;
 				break;
 			}
@@ -174,6 +197,7 @@ static void cpif_timers(void *ctx)
 	sl_cpif_check(cpif);
 	if (!sl_cpif_failed(cpif))
 		return;
+	taps_publish(s); /* the namespace went: its TAPs with it */
 	sl_cpif_quiet(cpif, true);
 	if (sd_cpif_sync(s) == 0)
 		SD_LOG(NOTICE, "control-plane: interfaces in place (retried)");
@@ -199,6 +223,8 @@ static void cpif_fini(void *ctx)
 		sl_slow_local_hook_set(s->slow, NULL, NULL);
 	sl_cpif_free(cpif);
 	cpif = NULL;
+	if (s->fib != NULL)
+		taps_publish(s);
 }
 
 /* A TAP that cannot be made says so in the log and `show control-plane`:

@@ -128,6 +128,8 @@ static void live_summary(void *ctx, struct sl_show_fw_summary *out)
 		.nat_full = st.nat_full,
 		.nat_no_flow = st.nat_no_flow,
 		.nat_untranslatable = st.nat_untranslatable,
+		.nat_icmp_unmatched = st.nat_icmp_unmatched,
+		.nat_flushed = st.nat_flushed,
 	};
 }
 

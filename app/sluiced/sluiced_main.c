@@ -40,7 +40,7 @@ static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 		"usage: %s [EAL options] -- [--config FILE] [--socket PATH] [--stats-period SEC]\n"
-		"                         [--mbufs N] [--conntrack-max N]\n"
+		"                         [--mbufs N] [--conntrack-max N] [--punt-ring N]\n"
 		"                         [--ctl-request-max MIB] [--socket-group NAME]\n"
 		"                         [--log-level LEVEL]\n"
 		"                         [--commit-dir DIR]\n"
@@ -54,6 +54,8 @@ static void usage(FILE *f, const char *prog)
 		"  --mbufs N           packet buffers in the pool (default: sized from the "
 		"queues)\n"
 		"  --conntrack-max N   flows tracked at leak points (default 65536)\n"
+		"  --punt-ring N       slots of the main punt ring, a power of 2 in [64, 65536]\n"
+		"                      (default 4096); BGP, OSPF and ARP have rings of their own\n"
 		"  --ctl-request-max MIB  largest control-socket request (default 256); it\n"
 		"                      guards memory: larger input is streamed in chunks\n"
 		"  --log-level LEVEL   err, warning, notice, info (default) or debug; the\n"
@@ -81,6 +83,7 @@ static int parse_args(int argc, char **argv)
 		{"lpm-rules", required_argument, NULL, 'r'},
 		{"lpm-tbl8s", required_argument, NULL, 't'},
 		{"conntrack-max", required_argument, NULL, 'k'},
+		{"punt-ring", required_argument, NULL, 'P'},
 		{"ctl-request-max", required_argument, NULL, 'q'},
 		{"socket-group", required_argument, NULL, 'g'},
 		{"log-level", required_argument, NULL, 'l'},
@@ -122,6 +125,17 @@ static int parse_args(int argc, char **argv)
 			if (parse_u32("--conntrack-max", optarg, 1, 1u << 24, &v) < 0)
 				return -EINVAL;
 			sd.ct_max = v;
+			break;
+		case 'P':
+			if (parse_u32("--punt-ring", optarg, 64, 65536, &v) < 0)
+				return -EINVAL;
+			if ((v & (v - 1)) != 0) {
+				SD_LOG(ERR,
+					"--punt-ring: %u is not a power of 2 (64, 128, ... 65536)",
+					v);
+				return -EINVAL;
+			}
+			sd.punt_ring = v;
 			break;
 		case 'q':
 			if (parse_u32("--ctl-request-max", optarg, 1, 4096, &v) < 0)

@@ -128,7 +128,7 @@ static void ports_fill(struct sd *s, struct sl_prom_snap *snap)
 }
 
 static void dp_fill(struct sd *s, struct sl_prom_snap *snap, struct sl_prom_reason *drops,
-	struct sl_prom_reason *punts)
+	struct sl_prom_reason *punts, struct sl_prom_reason *rings)
 {
 	struct sl_dp_counters c;
 	sl_dp_counters_sum(s->dp, &c);
@@ -140,6 +140,13 @@ static void dp_fill(struct sd *s, struct sl_prom_snap *snap, struct sl_prom_reas
 		punts[i] = (struct sl_prom_reason){sl_dp_punt_names[i], c.punted[i]};
 	snap->drops = drops, snap->n_drops = SL_DP_DROP__COUNT;
 	snap->punts = punts, snap->n_punts = SL_DP_PUNT__COUNT;
+	for (int i = 0; i < SL_DP_PC__COUNT; i++) {
+		rings[i] = (struct sl_prom_reason){sl_dp_pclass_names[i], c.pclass_punted[i]};
+		rings[SL_DP_PC__COUNT + i] =
+			(struct sl_prom_reason){sl_dp_pclass_names[i], c.pclass_full[i]};
+	}
+	snap->punt_rings = rings, snap->punt_rings_full = rings + SL_DP_PC__COUNT;
+	snap->n_punt_rings = SL_DP_PC__COUNT;
 	struct sl_dp_stalls st;
 	sl_dp_stalls_get(s->dp, &st);
 	snap->stalls.max_gap_ns = st.max_gap_ns, snap->stalls.max_on_cpu_ns = st.max_on_cpu_ns;
@@ -245,10 +252,11 @@ static void prom_render(struct sd *s)
 	snap.now = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 	snap.uptime = (double)(mono.tv_sec - P.start.tv_sec) +
 		      (double)(mono.tv_nsec - P.start.tv_nsec) / 1e9;
-	struct sl_prom_reason drops[SL_DP_DROP__COUNT], punts[SL_DP_PUNT__COUNT];
+	struct sl_prom_reason drops[SL_DP_DROP__COUNT], punts[SL_DP_PUNT__COUNT],
+		rings[2 * SL_DP_PC__COUNT];
 	struct vrf_acc acc;
 	ports_fill(s, &snap);
-	dp_fill(s, &snap, drops, punts);
+	dp_fill(s, &snap, drops, punts, rings);
 	vrfs_fill(s, &snap, &acc);
 	tables_fill(s, &snap);
 

@@ -119,6 +119,7 @@ static int slow_init(void *ctx)
 		.tx_ctx = s,
 		.hz = s->hz,
 	};
+	memcpy(c.punt_ctl, s->dp->punt_ctl, sizeof(c.punt_ctl));
 	s->slow = sl_slow_new(&c);
 	if (s->slow == NULL) {
 		SD_LOG(ERR, "cannot create the neighbour table: out of memory");

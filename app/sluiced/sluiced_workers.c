@@ -17,7 +17,7 @@
 static int dp_init(void *ctx)
 {
 	struct sd *s = ctx;
-	s->dp = sl_dp_new(s->fib, 4096, (int)rte_socket_id());
+	s->dp = sl_dp_new(s->fib, s->punt_ring ? s->punt_ring : 4096, (int)rte_socket_id());
 	if (s->dp == NULL) {
 		SD_LOG(ERR, "cannot create the datapath: %s", strerror(errno));
 		return -ENOMEM;

@@ -7,15 +7,15 @@
 
 const char *sl_leak_mech_name(enum sl_leak_mech m)
 {
-	switch (m) {
-	case SL_LEAK_STATIC:
-		return "static";
-	case SL_LEAK_RT:
-		return "route-target";
-	case SL_LEAK_IMPORT_VRF:
-		return "import vrf";
-	}
-	return "unknown";
+	/* the leak's route source names it (lib/rib's one table) */
+	static const enum sl_rt_source src[] = {
+		[SL_LEAK_STATIC] = SL_SRC_STATIC_LEAK,
+		[SL_LEAK_RT] = SL_SRC_VPN_IMPORT,
+		[SL_LEAK_IMPORT_VRF] = SL_SRC_VRF_IMPORT,
+	};
+	if ((unsigned)m >= sizeof(src) / sizeof(src[0]))
+		return "unknown";
+	return sl_rt_source(src[m])->mech;
 }
 
 const char *sl_leak_refusal_key(enum sl_leak_refusal r)

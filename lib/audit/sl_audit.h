@@ -109,7 +109,8 @@ struct sl_leak_audit {
 int sl_leak_audit(const struct sl_router *r, const char *vrf, struct sl_leak_audit *out);
 void sl_leak_audit_free(struct sl_leak_audit *a);
 
-/* "static", "route-target", "import vrf" */
+/* "static", "route-target", "import vrf": from lib/rib's table of route
+ * sources (sl_rt_source(...)->mech of the leak's source); "unknown" */
 const char *sl_leak_mech_name(enum sl_leak_mech m);
 
 /*

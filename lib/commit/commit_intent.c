@@ -19,13 +19,16 @@
 #include "commit_priv.h"
 #include "sl_intent.h"
 
-enum { K_MISS = 0, K_FWD, K_REDIR, K_LOCAL, K_BLACKHOLE };
+/* K_NAT: a leak-nat pool in TO, a redirect into FROM that only replies of
+ * FROM's flows take (the flow table gives them their host back; the others
+ * are dropped as nat_no_flow): TO cannot open anything through it. */
+enum { K_MISS = 0, K_FWD, K_REDIR, K_LOCAL, K_BLACKHOLE, K_NAT };
 
 /* A selected route as the FIB holds it. */
 struct iroute {
 	struct sl_prefix prefix;
 	uint8_t kind;
-	int32_t redir; /* K_REDIR: VRF index */
+	int32_t redir; /* K_REDIR, K_NAT: VRF index */
 	uint32_t eg_off; /* K_FWD: egress VRF indexes at vrf->eg[eg_off..+n_eg) */
 	uint16_t n_eg;
 };
@@ -79,6 +82,8 @@ const char *sl_intent_fate_name(enum sl_intent_fate f)
 		return "leak_loop";
 	case SL_FATE_FORWARD:
 		return "forward";
+	case SL_FATE_NAT_REPLIES:
+		return "nat_replies_only";
 	}
 	return "unknown";
 }
@@ -283,7 +288,7 @@ static int build_route(const struct sl_route *rt, void *arg)
 		rc = add_egress(b->c, v, r, &rt->nh);
 		break;
 	case SL_NH_VRF:
-		r->kind = K_REDIR;
+		r->kind = rt->source == SL_SRC_NAT ? K_NAT : K_REDIR;
 		r->redir = rt->nh.vrf_id < SL_VRF_MAX ? b->c->idx_of_id[rt->nh.vrf_id] : -1;
 		if (r->redir < 0)
 			r->kind = K_MISS; /* nothing to continue in: the FIB refuses it */
@@ -441,6 +446,8 @@ static int walk(struct ictx *c, int from, int to, uint32_t lo, uint32_t hi, walk
 				return rc;
 			continue;
 		}
+		/* a pool (K_NAT) takes only replies: nothing opened from
+		 * `from` goes through it */
 		if (r1->kind != K_REDIR)
 			continue;
 		int vi = r1->redir;
@@ -451,9 +458,10 @@ static int walk(struct ictx *c, int from, int to, uint32_t lo, uint32_t hi, walk
 			const struct iv *y = &v->ivs[k];
 			const struct iroute *r2 = y->r >= 0 ? &v->routes[y->r] : NULL;
 			/* a second redirect is the datapath's leak_loop drop */
-			bool hit = to == WALK_LOOPS ? r2 != NULL && r2->kind == K_REDIR
-						    : r2 != NULL && r2->kind == K_FWD &&
-							      egress_has(v, r2, to);
+			bool hit =
+				to == WALK_LOOPS
+					? r2 != NULL && (r2->kind == K_REDIR || r2->kind == K_NAT)
+					: r2 != NULL && r2->kind == K_FWD && egress_has(v, r2, to);
 			if (!hit)
 				continue;
 			uint32_t ylo = y->lo > xlo ? y->lo : xlo, yhi = y->hi < xhi ? y->hi : xhi;
@@ -620,7 +628,7 @@ static void way_fill(
 		w->n_hops = 2;
 		lv = &c->vrfs[v2];
 		last = r2 >= 0 ? &lv->routes[r2] : NULL;
-		if (last != NULL && last->kind == K_REDIR)
+		if (last != NULL && (last->kind == K_REDIR || last->kind == K_NAT))
 			w->fate = SL_FATE_LEAK_LOOP;
 	}
 	if (last == NULL)
@@ -631,6 +639,8 @@ static void way_fill(
 		w->fate = SL_FATE_LOCAL;
 	else if (last->kind == K_MISS)
 		w->fate = SL_FATE_NO_ROUTE;
+	else if (last->kind == K_NAT && w->n_hops == 1)
+		w->fate = SL_FATE_NAT_REPLIES;
 	else if (last->kind == K_FWD) {
 		const struct sl_intent_hop *h = &w->hop[w->n_hops - 1];
 		w->fate = SL_FATE_FORWARD;
@@ -640,7 +650,7 @@ static void way_fill(
 			memcpy(w->egress_vrf, c->vrfs[e].name, SL_NAME_MAX);
 	}
 	for (size_t i = 0; i < w->n_hops; i++)
-		if (leaked(w->hop[i].route.source))
+		if (leaked(w->hop[i].route.source) || w->hop[i].route.source == SL_SRC_NAT)
 			hop_lines(c, &w->hop[i], w);
 }
 
@@ -668,6 +678,10 @@ void sl_intent_way_text(const struct sl_intent_way *w, char *buf, size_t len)
 	case SL_FATE_FORWARD:
 		snprintf(buf + off, len - off, ", out of %s (vrf %s)", w->egress_if,
 			w->egress_vrf[0] ? w->egress_vrf : "?");
+		break;
+	case SL_FATE_NAT_REPLIES:
+		snprintf(buf + off, len - off, ", taken only by replies to %s's flows (%s)",
+			w->hop[0].route.origin_vrf, sl_intent_fate_name(w->fate));
 		break;
 	default:
 		snprintf(buf + off, len - off, ", dropped (%s)", sl_intent_fate_name(w->fate));
@@ -749,6 +763,13 @@ static int check_deny(struct ictx *c, int a, int b, struct sl_intent_result *res
 	int rc = walk(c, a, b, 0, 0xffffffffu, deny_piece, &d);
 	if (rc < 0)
 		return rc;
+	/* a pool of `to` in `from`: replies only, not a way in (walk) */
+	const struct ivrf *av = &c->vrfs[a];
+	for (size_t i = 0; i < av->n_routes && !res->nat_replies; i++)
+		if (av->routes[i].kind == K_NAT && av->routes[i].redir == b) {
+			res->nat_replies = true;
+			res->nat_pool = av->routes[i].prefix;
+		}
 	res->holds = res->n_ranges == 0;
 	if (!res->holds)
 		snprintf(res->reason, sizeof(res->reason),
@@ -1183,25 +1204,60 @@ int sl_router_way(
 	return rc;
 }
 
+static int leak_loops(struct ictx *c, const char *vrf, struct sl_intent_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->intent.from, sizeof(out->intent.from), "%s", vrf);
+	int a = vrf_index(c, vrf);
+	if (a < 0)
+		return -ENOENT;
+	struct deny_acc d = {.res = out};
+	int rc = walk(c, a, WALK_LOOPS, 0, 0xffffffffu, deny_piece, &d);
+	out->holds = out->n_ranges == 0;
+	return rc;
+}
+
 int sl_router_leak_loops(const struct sl_router *r, const char *vrf, struct sl_intent_result *out)
 {
 	struct ictx c;
-	int rc, a;
+	int rc;
 
-	memset(out, 0, sizeof(*out));
-	snprintf(out->intent.from, sizeof(out->intent.from), "%s", vrf);
-	if ((rc = ctx_init(&c, r->rib, r->conf)) < 0)
+	if ((rc = ctx_init(&c, r->rib, r->conf)) < 0) {
+		memset(out, 0, sizeof(*out));
 		return rc;
-	a = vrf_index(&c, vrf);
-	if (a < 0) {
-		rc = -ENOENT;
-	} else {
-		struct deny_acc d = {.res = out};
-		rc = walk(&c, a, WALK_LOOPS, 0, 0xffffffffu, deny_piece, &d);
-		out->holds = out->n_ranges == 0;
 	}
+	rc = leak_loops(&c, vrf, out);
 	ctx_free(&c);
 	return rc;
+}
+
+/* The maps a vrf_build made stay in c: the next VRF asking reuses them. */
+struct sl_intent_maps {
+	struct ictx c;
+};
+
+struct sl_intent_maps *sl_router_intent_maps(const struct sl_router *r)
+{
+	struct sl_intent_maps *m = malloc(sizeof(*m));
+	if (m != NULL && ctx_init(&m->c, r->rib, r->conf) < 0) {
+		free(m);
+		m = NULL;
+	}
+	return m;
+}
+
+void sl_intent_maps_free(struct sl_intent_maps *m)
+{
+	if (m == NULL)
+		return;
+	ctx_free(&m->c);
+	free(m);
+}
+
+int sl_intent_maps_leak_loops(
+	struct sl_intent_maps *m, const char *vrf, struct sl_intent_result *out)
+{
+	return leak_loops(&m->c, vrf, out);
 }
 
 int sl_router_intent_report(const struct sl_router *r, struct sl_intent_report *out)

@@ -24,6 +24,14 @@
  * of A. The leak-point firewall (`leak-firewall`) is not taken into account:
  * a deny intent holds by routing alone.
  *
+ * Source NAT (`vrf name A leak-nat to B`): A initiates into B (by the routes
+ * that take A's packets into B), B answers only. The pool, a route of B
+ * redirecting into A, is taken only by replies to A's flows (the datapath
+ * drops the rest: nat_no_flow), so it is no way from B into A: `deny from B
+ * to A` is not broken by it (the result names the pool), `require from B to
+ * A address P` with P in the pool does not hold (fate nat_replies_only), and
+ * `require from A to B` has its return path by NAT.
+ *
  * Plain C, no DPDK. Errors: 0 or a negative errno (-ENOMEM).
  */
 #ifndef SL_INTENT_H
@@ -57,6 +65,7 @@ enum sl_intent_fate {
 	SL_FATE_LOCAL, /* addressed to the router */
 	SL_FATE_LEAK_LOOP, /* a second redirect */
 	SL_FATE_FORWARD, /* sent out of an interface */
+	SL_FATE_NAT_REPLIES, /* a leak-nat pool: only replies to the pool's flows go on */
 };
 const char *sl_intent_fate_name(enum sl_intent_fate f); /* "no_route", ... */
 
@@ -104,6 +113,10 @@ struct sl_intent_result {
 	struct sl_intent_breach breach[SL_INTENT_BREACH_MAX];
 	size_t n_breach_listed;
 	size_t n_ranges; /* ranges of addresses FROM sends into TO (each one way) */
+	/* DENY: FROM holds a pool of TO's `leak-nat` into FROM: FROM answers
+	 * TO's flows through it, and opens none (not a breach); the first */
+	bool nat_replies;
+	struct sl_prefix nat_pool;
 	uint64_t n_addresses; /* addresses FROM sends into TO */
 	/* REQUIRE: the way of the address, and the return path */
 	struct sl_intent_way way;
@@ -158,6 +171,16 @@ int sl_router_way(
  * ways, n_ranges/n_addresses count them all, holds = there are none;
  * intent.from is vrf. */
 int sl_router_leak_loops(const struct sl_router *r, const char *vrf, struct sl_intent_result *out);
+
+/* The same for many VRFs in one command (`show leak`, the leak matrix): each
+ * VRF's forwarding map is built once, when first needed, and kept, instead
+ * of the exporting VRF's map once per VRF that leaks into it (O(VRFs x
+ * routes)). Valid while the router does not change; NULL: out of memory. */
+struct sl_intent_maps;
+struct sl_intent_maps *sl_router_intent_maps(const struct sl_router *r);
+void sl_intent_maps_free(struct sl_intent_maps *m);
+int sl_intent_maps_leak_loops(
+	struct sl_intent_maps *m, const char *vrf, struct sl_intent_result *out);
 
 /* "10.2.0.0/24 (vpn-import from CUSTOMER-B) -> CUSTOMER-B 10.2.0.0/24
  * connected, out of eth2 (vrf CUSTOMER-B)" */

@@ -11,7 +11,8 @@ static const struct conf_schema s_table = {"table", CONF_LEAF, &conf_t_table, NU
 
 /* binding of a firewall ruleset to the leak point towards VRF `to` (issue 5) */
 static const struct conf_schema s_lf_name = {"name", CONF_LEAF, &conf_t_ruleset_ref};
-static const struct conf_schema s_lf_to = {"to", CONF_TAG, &conf_t_vrf_ref, CONF_KIDS(&s_lf_name)};
+static const struct conf_schema s_lf_to = {
+	"to", CONF_TAG, &conf_t_vrf_leak_ref, CONF_KIDS(&s_lf_name)};
 static const struct conf_schema s_leak_firewall = {"leak-firewall", CONF_CONTAINER, NULL,
 	CONF_KIDS(&s_lf_to), CONF_OBJ_VRF_PART, .chg = SL_CHG_VRF_LEAK_FIREWALL,
 	.check = conf_check_leak_firewall};
@@ -25,7 +26,7 @@ static const struct conf_schema s_ln_translation = {
 static const struct conf_schema s_ln_source = {
 	"source", CONF_CONTAINER, NULL, CONF_KIDS(&s_ln_translation)};
 static const struct conf_schema s_ln_to = {
-	"to", CONF_TAG, &conf_t_vrf_ref, CONF_KIDS(&s_ln_source)};
+	"to", CONF_TAG, &conf_t_vrf_leak_ref, CONF_KIDS(&s_ln_source)};
 static const struct conf_schema s_leak_nat = {"leak-nat", CONF_CONTAINER, NULL, CONF_KIDS(&s_ln_to),
 	CONF_OBJ_VRF_PART, .chg = SL_CHG_VRF_LEAK_NAT, .check = conf_check_leak_nat};
 

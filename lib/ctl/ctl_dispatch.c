@@ -4,7 +4,10 @@
  * implements it; a request goes to the registration matching the most
  * leading words of its argv ("show interfaces" wins over "show").
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,22 +148,61 @@ size_t sl_ctl_words_after(const char *first, const char **out, size_t max)
 	return n;
 }
 
+/* Does the default's help list `text` itself: a line of just its words, or
+ * of its words and a usage ("show leak [vrf NAME]"), not a longer command? */
+static bool help_lists(const char *help, const char *text)
+{
+	size_t len = strlen(text);
+	for (const char *l = help; l != NULL && *l != '\0';) {
+		l += strspn(l, " \t");
+		if (strncmp(l, text, len) == 0) {
+			const char *rest = l + len;
+			if (*rest == '\n' || *rest == '\0' ||
+				(*rest == ' ' && (rest[1] == '[' || rest[1] == '<' ||
+							 isupper((unsigned char)rest[1]))))
+				return true;
+		}
+		l = strchr(l, '\n');
+		l = l ? l + 1 : NULL;
+	}
+	return false;
+}
+
+/* A command both registered and in the default's help (sluiced registers
+ * `show leak graph`, lib/show lists it too) is listed once, with its usage. */
 static int help_print(FILE *out)
 {
+	char *help = NULL;
+	size_t help_len = 0;
+	if (default_help != NULL) {
+		FILE *m = open_memstream(&help, &help_len);
+		if (m == NULL)
+			return SL_CTL_FAILED;
+		default_help(m, default_ctx);
+		if (fclose(m) != 0) {
+			free(help);
+			return SL_CTL_FAILED;
+		}
+	}
 	const char **texts = calloc(n_commands + 1, sizeof(*texts));
-	if (texts == NULL)
+	if (texts == NULL) {
+		free(help);
 		return SL_CTL_FAILED;
+	}
+	size_t n = 0;
 	for (size_t i = 0; i < n_commands; i++)
-		texts[i] = commands[i].text;
-	qsort(texts, n_commands, sizeof(*texts), text_cmp);
+		if (!help_lists(help, commands[i].text))
+			texts[n++] = commands[i].text;
+	qsort(texts, n, sizeof(*texts), text_cmp);
 	fprintf(out, "Commands:\n  help\n");
-	for (size_t i = 0; i < n_commands; i++)
+	for (size_t i = 0; i < n; i++)
 		fprintf(out, "  %s\n", texts[i]);
 	free(texts);
-	if (default_help != NULL) {
+	if (help != NULL) {
 		fprintf(out, "State (show) commands:\n");
-		default_help(out, default_ctx);
+		fwrite(help, 1, help_len, out);
 	}
+	free(help);
 	return SL_CTL_OK;
 }
 

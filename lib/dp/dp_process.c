@@ -34,20 +34,46 @@ static inline void drop(
 	out->drop[out->n_drop++] = m;
 }
 
+/* The punt class of a packet for the router (LOCAL, LINK_MCAST), whose
+ * headers parse() checked: BGP's port or OSPF's protocol. */
+static __rte_noinline enum sl_dp_pclass local_class(const struct rte_mbuf *m, uint8_t l2_len)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, l2_len);
+	if (ip[9] == 89)
+		return SL_DP_PC_OSPF;
+	unsigned ihl = (ip[0] & 0x0f) * 4u;
+	/* the ports are in the first fragment only */
+	if (ip[9] != IPPROTO_TCP || ((ip[6] & 0x1f) | ip[7]) != 0 ||
+		(unsigned)l2_len + ihl + 4 > m->data_len)
+		return SL_DP_PC_OTHER;
+	const uint8_t *p = ip + ihl;
+	return (p[0] == 0 && p[1] == 179) || (p[2] == 0 && p[3] == 179) ? SL_DP_PC_BGP
+									: SL_DP_PC_OTHER;
+}
+
 static inline void punt(struct sl_dp_counters *c, struct sl_dp_out *out, struct rte_mbuf *m,
 	enum sl_dp_punt why, uint16_t in_oif, uint32_t vrf_id, uint8_t l2_len)
 {
 	struct sl_dp_meta *meta = sl_dp_meta(m);
+	enum sl_dp_pclass k = SL_DP_PC_OTHER;
+	if (why == SL_DP_PUNT_ARP)
+		k = SL_DP_PC_ARP;
+	else if (why == SL_DP_PUNT_LOCAL || why == SL_DP_PUNT_LINK_MCAST)
+		k = local_class(m, l2_len);
 	meta->reason = why;
 	meta->in_oif = in_oif;
 	meta->vrf_id = vrf_id;
 	meta->l2_len = l2_len;
+	meta->pclass = (uint8_t)k;
 	meta->out_oif = SL_FIB_OIF_NONE;
 	meta->nh_ip = 0;
 	c->punted[why]++;
-	/* per VRF: what happened to the IPv4 packets it looked up (ARP is not one) */
-	if (why != SL_DP_PUNT_ARP)
+	c->pclass_punted[k]++;
+	/* per VRF: what happened to the IPv4 packets it looked up (neither
+	 * ARP nor link-local multicast is one) */
+	if (why != SL_DP_PUNT_ARP && why != SL_DP_PUNT_LINK_MCAST)
 		c->vrf[vrf_id].punted++;
+	out->punt_ctl |= (uint32_t)(k != SL_DP_PC_OTHER) << out->n_punt;
 	out->punt[out->n_punt++] = m;
 }
 
@@ -75,7 +101,8 @@ static inline void leak_count(
 }
 
 /* IPv4 header checksum check, 32 bits at a time (ones' complement sums are
- * byte-order independent): rte_raw_cksum's 16-bit loop cost ~15 cycles. */
+ * byte-order independent): rte_raw_cksum's 16-bit loop was slower
+ * (doc/benchmarks.md, dp-bench). */
 static inline bool ip_cksum_ok(const struct rte_ipv4_hdr *ip, unsigned ihl)
 {
 	const uint8_t *b = (const uint8_t *)ip;
@@ -172,7 +199,14 @@ static __rte_noinline unsigned parse_slow(const struct sl_fib_ifmap *ifm, struct
 		return k;
 	}
 	if (unlikely(martian((const uint8_t *)ip))) {
-		drop(c, out, m, SL_DP_DROP_MARTIAN);
+		/* 224.0.0.0/24 from a unicast source, on an interface whose
+		 * control-plane TAP takes it (OSPF's hellos): up the TAP */
+		const uint8_t *a = (const uint8_t *)ip;
+		if (a[16] == 224 && a[17] == 0 && a[18] == 0 && !martian_octet[a[12]] &&
+			ifm->ifs[oif].cp_tap)
+			punt(c, out, m, SL_DP_PUNT_LINK_MCAST, oif, vrf, l2_len);
+		else
+			drop(c, out, m, SL_DP_DROP_MARTIAN);
 		return k;
 	}
 	/* Ethernet padding past the IP total length is not forwarded */

@@ -29,7 +29,15 @@ const char *const sl_dp_punt_names[SL_DP_PUNT__COUNT] = {
 	[SL_DP_PUNT_UNRESOLVED] = "unresolved",
 	[SL_DP_PUNT_REJECT] = "fw_reject",
 	[SL_DP_PUNT_LEAK_LOOP] = "leak_loop",
+	[SL_DP_PUNT_LINK_MCAST] = "link_mcast",
 };
+
+const char *const sl_dp_pclass_names[SL_DP_PC__COUNT] = {
+#define SL_DP_X(e, s) [SL_DP_PC_##e] = s,
+	SL_DP_PCLASSES(SL_DP_X)
+#undef SL_DP_X
+};
+_Static_assert(SL_DP_BURST <= 32, "sl_dp_out.punt_ctl is a 32-bit map of a burst");
 
 int sl_dp_meta_offset = -1;
 
@@ -45,6 +53,20 @@ int sl_dp_meta_register(void)
 		return -rte_errno;
 	sl_dp_meta_offset = off;
 	return 0;
+}
+
+/* Every punt ring, and the packets still in them. */
+static void dp_rings_free(struct sl_dp *dp)
+{
+	struct rte_mbuf *m;
+	for (unsigned k = 0; k < SL_DP_PC__COUNT; k++) {
+		struct rte_ring *r = k < SL_DP_PC_OTHER ? dp->punt_ctl[k] : dp->punt;
+		if (r == NULL)
+			continue;
+		while (rte_ring_dequeue(r, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(r);
+	}
 }
 
 struct sl_dp *sl_dp_new(struct sl_fib *fib, unsigned punt_size, int socket_id)
@@ -63,6 +85,18 @@ struct sl_dp *sl_dp_new(struct sl_fib *fib, unsigned punt_size, int socket_id)
 	char name[RTE_RING_NAMESIZE];
 	snprintf(name, sizeof(name), "sl_punt%u", instance++);
 	dp->punt = rte_ring_create(name, punt_size, socket_id, RING_F_SC_DEQ);
+	for (unsigned k = 0; dp->punt != NULL && k < SL_DP_PC_OTHER; k++) {
+		snprintf(name, sizeof(name), "sl_punt%u_%s", instance - 1, sl_dp_pclass_names[k]);
+		dp->punt_ctl[k] =
+			rte_ring_create(name, SL_DP_PUNT_CTL_SIZE, socket_id, RING_F_SC_DEQ);
+		if (dp->punt_ctl[k] == NULL) {
+			int err = rte_errno;
+			dp_rings_free(dp);
+			rte_free(dp);
+			errno = err;
+			return NULL;
+		}
+	}
 	if (dp->punt == NULL) {
 		errno = rte_errno;
 		rte_free(dp);
@@ -78,7 +112,7 @@ struct sl_dp *sl_dp_new(struct sl_fib *fib, unsigned punt_size, int socket_id)
 	n++;
 	dp->vrf_counts = rte_zmalloc_socket("sl_dp_vrf", per * n, RTE_CACHE_LINE_SIZE, socket_id);
 	if (dp->vrf_counts == NULL) {
-		rte_ring_free(dp->punt);
+		dp_rings_free(dp);
 		rte_free(dp);
 		errno = ENOMEM;
 		return NULL;
@@ -126,12 +160,37 @@ void sl_dp_free(struct sl_dp *dp)
 	if (dp == NULL)
 		return;
 	free(dp->leak_filter);
-	struct rte_mbuf *m;
-	while (rte_ring_dequeue(dp->punt, (void **)&m) == 0)
-		rte_pktmbuf_free(m);
-	rte_ring_free(dp->punt);
+	dp_rings_free(dp);
 	rte_free(dp->vrf_counts);
 	rte_free(dp);
+}
+
+static void punt_enqueue(struct rte_ring *r, struct sl_dp_counters *c, enum sl_dp_pclass k,
+	struct rte_mbuf **pkts, unsigned n)
+{
+	unsigned q = rte_ring_mp_enqueue_burst(r, (void **)pkts, n, NULL);
+	if (unlikely(q < n)) {
+		c->dropped[SL_DP_DROP_PUNT_FULL] += n - q;
+		c->pclass_full[k] += n - q;
+		rte_pktmbuf_free_bulk(&pkts[q], n - q);
+	}
+}
+
+/* A burst with control-class punts: each class to its own ring. */
+static __rte_noinline void punt_sort(
+	struct sl_dp *dp, struct sl_dp_counters *c, struct sl_dp_out *out)
+{
+	struct rte_mbuf *by[SL_DP_PC__COUNT][SL_DP_BURST];
+	unsigned n[SL_DP_PC__COUNT] = {0};
+	for (uint16_t i = 0; i < out->n_punt; i++) {
+		unsigned k =
+			out->punt_ctl >> i & 1 ? sl_dp_meta(out->punt[i])->pclass : SL_DP_PC_OTHER;
+		by[k][n[k]++] = out->punt[i];
+	}
+	for (unsigned k = 0; k < SL_DP_PC__COUNT; k++)
+		if (n[k] > 0)
+			punt_enqueue(
+				k < SL_DP_PC_OTHER ? dp->punt_ctl[k] : dp->punt, c, k, by[k], n[k]);
 }
 
 void sl_dp_flush(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t txq, struct sl_dp_out *out)
@@ -152,13 +211,12 @@ void sl_dp_flush(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t txq, struc
 	}
 	out->tx_ports = 0;
 	if (out->n_punt > 0) {
-		unsigned q =
-			rte_ring_mp_enqueue_burst(dp->punt, (void **)out->punt, out->n_punt, NULL);
-		if (unlikely(q < out->n_punt)) {
-			c->dropped[SL_DP_DROP_PUNT_FULL] += out->n_punt - q;
-			rte_pktmbuf_free_bulk(&out->punt[q], out->n_punt - q);
-		}
+		if (likely(out->punt_ctl == 0))
+			punt_enqueue(dp->punt, c, SL_DP_PC_OTHER, out->punt, out->n_punt);
+		else
+			punt_sort(dp, c, out);
 		out->n_punt = 0;
+		out->punt_ctl = 0;
 	}
 	if (out->n_drop > 0) {
 		rte_pktmbuf_free_bulk(out->drop, out->n_drop);
@@ -201,8 +259,8 @@ int sl_dp_worker_main(void *arg)
 			uint16_t n = rte_eth_rx_burst(port, w->rxq[q].queue, pkts, SL_DP_BURST);
 			if (n == 0)
 				continue;
-			/* a TSC read costs ~24 cycles here: time one burst in
-			 * WORK_SAMPLE and count it for all of them */
+			/* a TSC read is not free (doc/benchmarks.md, dp-bench):
+			 * time one burst in WORK_SAMPLE and count it for all of them */
 			bool timed = (++bursts & (WORK_SAMPLE - 1)) == 0;
 			uint64_t t0 = timed ? rte_rdtsc() : 0;
 			sl_dp_process(dp, c, port, pkts, n, out);

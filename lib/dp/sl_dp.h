@@ -64,9 +64,32 @@ enum sl_dp_punt {
 	SL_DP_PUNT_UNRESOLVED, /* forwarded, TTL already decremented, neighbour unknown */
 	SL_DP_PUNT_REJECT, /* refused by a leak-point `reject` rule: answer ICMP 3/13 or TCP RST */
 	SL_DP_PUNT_LEAK_LOOP, /* a second VRF redirect (dropped too): answer ICMP unreachable */
+	/* to 224.0.0.0/24 (OSPF's hellos) on an interface with a control-plane
+	 * TAP: up the TAP, never forwarded (a martian anywhere else) */
+	SL_DP_PUNT_LINK_MCAST,
 	SL_DP_PUNT__COUNT
 };
 extern const char *const sl_dp_punt_names[SL_DP_PUNT__COUNT];
+
+/*
+ * Punt classes the worker tells apart, cheaply (ARP; for the router: TCP
+ * port 179, IP protocol 89). The control traffic has rings of its own
+ * (sl_dp.punt_ctl), so a flood of other punts filling the main ring (SYNs
+ * to a closed port, pings, unreachables) costs BGP, OSPF and ARP nothing.
+ */
+#define SL_DP_PCLASSES(X)                                                            \
+	X(BGP, "bgp") /* TCP from or to port 179, for the router */                  \
+	X(OSPF, "ospf") /* IP protocol 89, for the router or link-local multicast */ \
+	X(ARP, "arp")                                                                \
+	X(OTHER, "other") /* the main ring: everything else */
+enum sl_dp_pclass {
+#define SL_DP_X(e, s) SL_DP_PC_##e,
+	SL_DP_PCLASSES(SL_DP_X)
+#undef SL_DP_X
+		SL_DP_PC__COUNT
+};
+extern const char *const sl_dp_pclass_names[SL_DP_PC__COUNT];
+#define SL_DP_PUNT_CTL_SIZE 1024 /* each control class's ring */
 
 /* Metadata of a punted packet. The mbuf data still starts at the received
  * Ethernet header (l2_len bytes, VLAN tag included when it was in the frame). */
@@ -77,6 +100,7 @@ struct sl_dp_meta {
 	uint32_t vrf_id; /* ingress VRF */
 	uint8_t reason; /* enum sl_dp_punt */
 	uint8_t l2_len;
+	uint8_t pclass; /* enum sl_dp_pclass: the ring it went to */
 };
 
 #define SL_DP_LEAK_SLOTS 64 /* power of 2 */
@@ -129,6 +153,10 @@ struct sl_dp_counters {
 	 * cycles per packet beyond rx itself */
 	uint64_t work_cycles;
 	uint64_t punted[SL_DP_PUNT__COUNT];
+	/* by punt class: handed to a ring, and dropped there as full (part of
+	 * dropped[SL_DP_DROP_PUNT_FULL]) */
+	uint64_t pclass_punted[SL_DP_PC__COUNT];
+	uint64_t pclass_full[SL_DP_PC__COUNT];
 	uint64_t dropped[SL_DP_DROP__COUNT];
 	/* Telemetry (lib/tele sums these itself; sl_dp_counters_sum/clear leave
 	 * them alone: they only grow). vrf: every VRF id has its slot, in a
@@ -186,6 +214,7 @@ struct sl_dp_leak_filter {
 struct sl_dp {
 	struct sl_fib *fib;
 	struct rte_ring *punt; /* multi-producer (workers), single consumer (control) */
+	struct rte_ring *punt_ctl[SL_DP_PC_OTHER]; /* the control classes', the same way */
 	struct sl_dp_leak_filter *leak_filter; /* atomically published; NULL: none */
 	volatile bool stop;
 	/* tx queues each port has: a worker whose queue is beyond drops (tx_full) */
@@ -207,8 +236,9 @@ static inline struct sl_dp_meta *sl_dp_meta(struct rte_mbuf *m)
 /* Register the metadata field; 0 or a negative errno. Idempotent. */
 int sl_dp_meta_register(void);
 
-/* Allocate the shared state, the punt ring (punt_size: power of 2) and the
- * per-VRF counters of every EAL lcore. NULL, errno. */
+/* Allocate the shared state, the punt ring (punt_size: power of 2), the
+ * control classes' rings (SL_DP_PUNT_CTL_SIZE each) and the per-VRF
+ * counters of every EAL lcore. NULL, errno. */
 struct sl_dp *sl_dp_new(struct sl_fib *fib, unsigned punt_size, int socket_id);
 void sl_dp_free(struct sl_dp *dp);
 
@@ -230,6 +260,7 @@ struct sl_dp_out {
 	uint16_t n_tx[SL_FIB_PORT_MAX];
 	uint16_t n_punt, n_drop;
 	uint32_t tx_ports; /* bitmap of ports with n_tx > 0 */
+	uint32_t punt_ctl; /* bitmap of punt[] entries of a control class */
 	struct rte_mbuf *punt[SL_DP_BURST];
 	struct rte_mbuf *drop[SL_DP_BURST];
 	struct rte_mbuf *tx[SL_FIB_PORT_MAX][SL_DP_BURST];

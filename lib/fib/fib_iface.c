@@ -87,6 +87,7 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 		f->present = 1;
 		f->src_valid = c->src_valid;
 		f->answer_across_leaks = c->answer_across_leaks;
+		f->cp_tap = old->ifs[oif].cp_tap; /* the TAPs follow on their own */
 		f->mtu = c->mtu ? c->mtu : 1500;
 		f->n_addrs = (uint32_t)c->n_addrs;
 		memcpy(f->addrs, c->addrs, c->n_addrs * sizeof(c->addrs[0]));
@@ -101,6 +102,26 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 	}
 	__atomic_store_n(&fib->ifmap, m, __ATOMIC_RELEASE);
 	fib_egress_refresh_all(fib); /* ports, MACs, tags, up/down, VRFs */
+	fib_synchronize(fib);
+	fib_release((void *)(uintptr_t)old);
+	return 0;
+}
+
+int sl_fib_iface_set_cp_tap(struct sl_fib *fib, const uint8_t *on, size_t n)
+{
+	const struct sl_fib_ifmap *old = fib->ifmap;
+	bool same = true;
+	for (uint16_t i = 0; i < old->n_ifs && same; i++)
+		same = old->ifs[i].cp_tap == (i < n && on[i]);
+	if (same)
+		return 0;
+	struct sl_fib_ifmap *m = fib_zalloc(sizeof(*m));
+	if (m == NULL)
+		return -ENOMEM;
+	memcpy(m, old, sizeof(*m));
+	for (uint16_t i = 0; i < m->n_ifs; i++)
+		m->ifs[i].cp_tap = i < n && on[i];
+	__atomic_store_n(&fib->ifmap, m, __ATOMIC_RELEASE);
 	fib_synchronize(fib);
 	fib_release((void *)(uintptr_t)old);
 	return 0;

@@ -2,7 +2,8 @@
 /*
  * fib_lpm.c — a VRF's table in rte_lpm's memory layout, or the small 16-8-8
  * one, with a trie-driven writer (see fib_lpm.h). Why not DPDK's own writers: rte_lpm_add/delete scan
- * all rules of a depth (≈ 249,000 cycles per route at 1M routes); rte_fib's
+ * all rules of a depth (a per-route cost that grows with the table:
+ * doc/benchmarks.md, "Route programming"); rte_fib's
  * DIR24_8 over rte_rib writes like this module but has no RCU in 22.11, zeroes
  * a folded tbl8 group while readers may be inside it, needs a fixed tbl8 count
  * and rte_rib a fixed node count, and its lookup is slower than rte_lpm's.

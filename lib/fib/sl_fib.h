@@ -162,6 +162,9 @@ struct sl_fib_iface {
 	 * filter; 0: such packets are dropped (local_leak). From its VRF's
 	 * `ip answer-across-leaks`; published with the map. */
 	uint8_t answer_across_leaks;
+	/* It has a control-plane TAP (lib/cpif): link-local multicast received
+	 * here is punted up to it, not dropped as a martian. */
+	uint8_t cp_tap;
 	uint32_t mtu;
 	uint32_t n_addrs;
 	struct sl_prefix addrs[SL_FIB_IFACE_ADDRS]; /* host order, host bits set */
@@ -483,6 +486,11 @@ struct sl_fib_iface_conf {
  * enum sl_src_valid), -ENOSPC, -ENOMEM.
  */
 int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs, size_t n);
+
+/* Which interfaces have a control-plane TAP (sl_fib_iface.cp_tap):
+ * on[oif] for oif < n, the others none. Kept by sl_fib_iface_sync.
+ * Publishes a new map only if something changed. 0, -ENOMEM. */
+int sl_fib_iface_set_cp_tap(struct sl_fib *fib, const uint8_t *on, size_t n);
 
 /* oif of an interface name, or -ENOENT. Writer only (it reads the writer's
  * name index). */

@@ -492,12 +492,11 @@ static inline bool ct_refresh(
 
 /*
  * rte_acl's vector classifiers walk the trie for groups of 8 keys at once,
- * and a group costs about as much however few of its lanes are used: on the
- * build machine (AVX-512, 100 rules) 8 keys ~360 cycles, 10 keys ~650 (two
- * rounds), while the scalar walk does 2 keys in ~125. So whole groups of 8
- * go to the default (vector) classifier and a tail of up to 4 keys, or a
- * burst of fewer than 8, to the scalar one: 10 keys ~490 cycles instead of
- * ~650. A crossing burst is small: ~10 packets when 30 % of 32 leak.
+ * and a group costs about as much however few of its lanes are used, while
+ * the scalar walk is cheap for a few keys. So whole groups of 8 go to the
+ * default (vector) classifier and a tail of up to 4 keys, or a burst of
+ * fewer than 8, to the scalar one (doc/benchmarks.md, "Leak-point firewall",
+ * has the figures). A crossing burst is small: ~10 packets when 30 % of 32 leak.
  */
 #define ACL_GROUP 8
 #define ACL_SCALAR_TAIL 4

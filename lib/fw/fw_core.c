@@ -141,6 +141,7 @@ int sl_fw_publish(struct sl_fw *fw, struct sl_fw_set *set)
 	if (old != NULL && set != NULL)
 		counters_carry(old, set);
 	fw_set_destroy(old);
+	fw_nat_prune(fw, set);
 	return 0;
 }
 
@@ -199,6 +200,7 @@ static void lstats_sum(const struct sl_fw *fw, struct fw_lstats *sum)
 		sum->nat_full += x->nat_full;
 		sum->nat_no_flow += x->nat_no_flow;
 		sum->nat_untranslatable += x->nat_untranslatable;
+		sum->nat_icmp_unmatched += x->nat_icmp_unmatched;
 	}
 }
 
@@ -218,6 +220,7 @@ void sl_fw_counters_clear(struct sl_fw *fw)
 	lstats_sum(fw, &fw->lstats_cleared);
 	fw->ct_reap.expired_cleared = fw->ct_reap.expired;
 	fw->nat_reap.expired_cleared = fw->nat_reap.expired;
+	fw->nat_flushed_cleared = fw->nat_flushed;
 }
 
 void sl_fw_stats_get(const struct sl_fw *fw, struct sl_fw_stats *st)
@@ -248,7 +251,9 @@ void sl_fw_stats_get(const struct sl_fw *fw, struct sl_fw_stats *st)
 	st->nat_full = sum.nat_full - c->nat_full;
 	st->nat_no_flow = sum.nat_no_flow - c->nat_no_flow;
 	st->nat_untranslatable = sum.nat_untranslatable - c->nat_untranslatable;
+	st->nat_icmp_unmatched = sum.nat_icmp_unmatched - c->nat_icmp_unmatched;
 	st->nat_expired = fw->nat_reap.expired - fw->nat_reap.expired_cleared;
+	st->nat_flushed = fw->nat_flushed - fw->nat_flushed_cleared;
 	st->nat_entries = fw->nat_max - fw->n_nat_free - fw->nat_reap.n;
 	st->nat_max = fw->nat_max;
 	if (s != NULL) {

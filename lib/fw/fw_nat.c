@@ -146,14 +146,19 @@ int sl_fw_nat_rewrite(uint8_t *ip, uint32_t len, bool dst, uint32_t addr, uint16
 }
 
 /*
- * An ICMP error arriving in TO for a pool address quotes the packet the
- * host sent, as translated: give it back its host's address and port (the
- * inner source) and send it to the host (the outer destination). The ICMP
- * checksum covers every inner word changed, the inner checksums included;
- * the inner L4 checksum is kept true when quoted (UDP's always is, TCP's
- * from 18 bytes of its header on, an echo's always).
+ * An ICMP error about a packet of a flow, in either direction. Arriving in
+ * TO for a pool address (inner_dst false), it quotes the packet the host
+ * sent, as translated: give it back its host's address and port (the inner
+ * source) and send it to the host (the outer destination). Leaving FROM
+ * (inner_dst true), it quotes a reply as the flow gave it to the host: the
+ * quoted destination and port become the pool's again, and so does the
+ * outer source (a host or a router of FROM: TO knows only the pool). The
+ * ICMP checksum covers every inner word changed, the inner checksums
+ * included; the inner L4 checksum is kept true when quoted (UDP's always
+ * is, TCP's from 18 bytes of its header on, an echo's always).
  */
-static void icmp_error_untranslate(uint8_t *ip, uint32_t len, uint32_t host, uint16_t host_port)
+static void icmp_error_rewrite(
+	uint8_t *ip, uint32_t len, bool inner_dst, uint32_t addr, uint16_t port_v)
 {
 	uint32_t ihl = (ip[0] & 0x0fu) * 4;
 	uint8_t *icmp = ip + ihl, *in = icmp + 8;
@@ -166,25 +171,25 @@ static void icmp_error_untranslate(uint8_t *ip, uint32_t len, uint32_t host, uin
 
 	switch (in[9]) {
 	case IPPROTO_TCP:
-		port = l4;
+		port = l4 + (inner_dst ? 2 : 0);
 		pseudo = true;
 		if (in_len >= in_ihl + 18)
 			l4ck.at = l4 + 16;
 		break;
 	case IPPROTO_UDP:
-		port = l4;
+		port = l4 + (inner_dst ? 2 : 0);
 		pseudo = true;
 		l4ck = (struct ck_ref){l4 + 6, true};
 		break;
-	default: /* an echo (nat_key_of took no other) */
+	default: /* an echo or its reply (nat_key_of took no other) */
 		port = l4 + 4;
 		l4ck.at = l4 + 2;
 		break;
 	}
 	uint16_t in_ck_old = rd16(in + 10), l4_ck_old = l4ck.at ? rd16(l4ck.at) : 0;
-	set32(ip + 16, host, &ipck, NULL, NULL);
-	set32(in + 12, host, &inck, &icmpck, pseudo ? &l4ck : NULL);
-	set16(port, host_port, &icmpck, &l4ck, NULL);
+	set32(ip + (inner_dst ? 12 : 16), addr, &ipck, NULL, NULL);
+	set32(in + (inner_dst ? 16 : 12), addr, &inck, &icmpck, pseudo ? &l4ck : NULL);
+	set16(port, port_v, &icmpck, &l4ck, NULL);
 	if (rd16(in + 10) != in_ck_old)
 		ck_fix(&icmpck, in_ck_old, rd16(in + 10));
 	if (l4ck.at != NULL && rd16(l4ck.at) != l4_ck_old)
@@ -308,9 +313,18 @@ void fw_nat_fini(struct sl_fw *fw)
 	fw->nat_free = NULL;
 }
 
+/* ICMP errors a NAT flow's packet can cause: unreachable, source quench,
+ * time exceeded, parameter problem. */
+static inline bool icmp_is_error(uint8_t type)
+{
+	return type == 3 || type == 4 || type == 11 || type == 12;
+}
+
 /* A packet's key as it arrives (dir 0: from FROM's host; 1: in TO for the
- * pool). ICMP errors (dir 1 only) are keyed by the packet they quote. *err
- * set for an ICMP error. False: nothing we translate. */
+ * pool). ICMP errors are keyed by the packet they quote, reversed: in TO
+ * (dir 1) it went pool → peer, leaving FROM (dir 0) it came peer → host (a
+ * reply, or an echo reply, as translated back). *err set for an ICMP error.
+ * False: nothing we translate. */
 static bool nat_key_of(
 	const uint8_t *ip, uint32_t len, uint32_t vrf, uint8_t dir, struct fw_nat_key *k, bool *err)
 {
@@ -341,8 +355,7 @@ static bool nat_key_of(
 			k->port[dir] = rd16(l4 + 4);
 			return true;
 		}
-		if (dir == 1 && (l4[0] == 3 || l4[0] == 11 || l4[0] == 12 || l4[0] == 4)) {
-			/* the quoted packet went pool → peer: reversed, it is the in key */
+		if (icmp_is_error(l4[0])) {
 			const uint8_t *in = l4 + 8;
 			uint32_t avail = len - ihl - 8;
 			if (avail < 20 || (in[0] >> 4) != 4)
@@ -357,8 +370,10 @@ static bool nat_key_of(
 			if (k->proto == IPPROTO_TCP || k->proto == IPPROTO_UDP) {
 				k->port[0] = rd16(il4 + 2);
 				k->port[1] = rd16(il4);
-			} else if (k->proto == IPPROTO_ICMP && il4[0] == 8) {
-				k->port[1] = rd16(il4 + 4);
+			} else if (k->proto == IPPROTO_ICMP && il4[0] == (dir ? 8 : 0)) {
+				/* the echo's identifier where its key has it:
+				 * {id, 0} leaving, {0, id} back (nat_create) */
+				k->port[dir] = rd16(il4 + 4);
 			} else {
 				return false;
 			}
@@ -520,7 +535,7 @@ void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t
 	void *data[SL_FW_BURST];
 	uint16_t at[SL_FW_BURST], m = 0;
 	struct fw_lstats *ls = lstats_of(fw, lcore);
-	bool err;
+	bool is_err[SL_FW_BURST];
 
 	n = RTE_MIN(n, (uint16_t)SL_FW_BURST);
 	for (uint16_t i = 0; i < n; i++) {
@@ -528,9 +543,14 @@ void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t
 		if (deny[i] || (p = pool_find(s, from_vrf[i], to_vrf[i])) == NULL)
 			continue;
 		uint32_t len = RTE_MIN((uint32_t)l3_len[i], (uint32_t)rd16(l3[i] + 2));
-		if (!nat_key_of(l3[i], len, from_vrf[i], 0, &keys[m], &err)) {
-			/* no port to translate by: it could not come back */
-			ls->nat_untranslatable++;
+		if (!nat_key_of(l3[i], len, from_vrf[i], 0, &keys[m], &is_err[m])) {
+			/* no port to translate by: it could not come back; ICMP
+			 * that is neither an echo nor an error about a flow has
+			 * its own count */
+			if (l3[i][9] == IPPROTO_ICMP && !(rd16(l3[i] + 6) & 0x1fff))
+				ls->nat_icmp_unmatched++;
+			else
+				ls->nat_untranslatable++;
 			deny[i] = SL_FW_DROP;
 			continue;
 		}
@@ -548,6 +568,17 @@ void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t
 		uint32_t add = status_add(l3[i], len, 0);
 		struct fw_nat_entry *e =
 			(hits >> j) & 1 ? entry_live(fw, (uintptr_t)data[j]) : NULL;
+		if (is_err[j]) {
+			/* an error about a flow's reply: never a new flow */
+			if (e == NULL) {
+				ls->nat_icmp_unmatched++;
+				deny[i] = SL_FW_DROP;
+				continue;
+			}
+			icmp_error_rewrite(l3[i], len, true, e->in.addr[1], e->in.port[1]);
+			ls->nat_out++;
+			continue;
+		}
 		if (e != NULL) {
 			entry_touch(fw, e, now, add);
 		} else {
@@ -618,7 +649,7 @@ void sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t 
 		}
 		uint32_t len = RTE_MIN((uint32_t)l3_len[i], (uint32_t)rd16(l3[i] + 2));
 		if (is_err[j]) {
-			icmp_error_untranslate(l3[i], len, e->out.addr[0], e->out.port[0]);
+			icmp_error_rewrite(l3[i], len, false, e->out.addr[0], e->out.port[0]);
 		} else {
 			entry_touch(fw, e, now, status_add(l3[i], len, 1));
 			sl_fw_nat_rewrite(l3[i], len, true, e->out.addr[0], e->out.port[0]);
@@ -724,6 +755,38 @@ unsigned sl_fw_nat_sweep(struct sl_fw *fw, uint64_t now, uint32_t budget)
 void sl_fw_nat_flush(struct sl_fw *fw)
 {
 	fw_reap_flush(fw, &fw->nat_reap);
+}
+
+/* Whether pool p (of the new set) could have made flow e: same direction,
+ * and e's pool address and port among p's. */
+static bool pool_has(const struct fw_nat_pool *p, const struct fw_nat_entry *e)
+{
+	uint32_t a = e->in.addr[1];
+	uint16_t port = e->in.port[1];
+	return p != NULL && a - p->addr < p->n_addr && (uint16_t)(port - p->port_lo) < p->n_port;
+}
+
+unsigned fw_nat_prune(struct sl_fw *fw, const struct sl_fw_set *s)
+{
+	unsigned n = 0;
+	if (fw->nat == NULL)
+		return 0;
+	/* no live flow (the usual commit without NAT): no walk of the table */
+	rte_spinlock_lock(&fw->nat_lock);
+	bool none = fw->n_nat_free + fw->nat_reap.n >= fw->nat_max;
+	rte_spinlock_unlock(&fw->nat_lock);
+	if (none)
+		return 0;
+	/* the slots go back to the free stack after a grace period, by the
+	 * sweeps that follow (fw_reap_sweep) */
+	for (uint32_t idx = 0; idx < fw->nat_max; idx++) {
+		struct fw_nat_entry *e = &fw->nat_entries[idx];
+		if (nat_live(fw, idx) == NULL || pool_has(pool_find(s, e->out.vrf, e->in.vrf), e))
+			continue;
+		n += fw_reap_kill(fw, &fw->nat_reap, idx, 0, true);
+	}
+	fw->nat_flushed += n;
+	return n;
 }
 
 size_t sl_fw_nat_foreach(const struct sl_fw *fw, uint64_t now, uint32_t vrf_id, size_t max,

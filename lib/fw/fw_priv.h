@@ -206,7 +206,7 @@ struct fw_lstats {
 	uint64_t checked, classified, accepted, dropped, rejected, unguarded;
 	uint64_t ct_created, ct_hits, ct_related, ct_full;
 	uint64_t nat_out, nat_in, nat_created, nat_exhausted, nat_full, nat_no_flow;
-	uint64_t nat_untranslatable;
+	uint64_t nat_untranslatable, nat_icmp_unmatched;
 } __rte_cache_aligned;
 
 struct sl_fw {
@@ -246,6 +246,8 @@ struct sl_fw {
 	uint32_t n_nat_free;
 	rte_spinlock_t nat_lock;
 	struct fw_reap nat_reap;
+	/* flows killed at a publish: their leak-nat or pool changed */
+	uint64_t nat_flushed, nat_flushed_cleared;
 };
 
 enum fw_tmo {
@@ -276,6 +278,10 @@ int fw_nat_init(struct sl_fw *fw, const struct sl_fw_config *cfg);
 void fw_nat_fini(struct sl_fw *fw);
 /* The pools of spec into s (sl_fw_build); 0 or -ENOMEM. */
 int fw_nat_build(struct sl_fw_set *s, const struct sl_fw_spec *spec);
+/* Once s is the only set the workers see (sl_fw_publish): delete the flows
+ * it has no pool for (their leak-nat went, or its pool or ports changed).
+ * Returns how many. */
+unsigned fw_nat_prune(struct sl_fw *fw, const struct sl_fw_set *s);
 const char *fw_ct_state_name(const struct fw_ct_entry *e);
 
 /* fw_core.c */

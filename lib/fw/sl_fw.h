@@ -141,7 +141,10 @@ void sl_fw_set_free(struct sl_fw_set *set);
 /*
  * Make set the one the workers use (takes ownership; NULL: no firewall),
  * wait for a grace period, carry the old set's counters over to the rules
- * that keep their (ruleset, rule number), and free the old set.
+ * that keep their (ruleset, rule number), and free the old set. NAT flows
+ * whose pool the new set no longer has (the leak-nat removed, its pool or
+ * ports changed) are deleted then and counted (nat_flushed); the others go
+ * on.
  */
 int sl_fw_publish(struct sl_fw *fw, struct sl_fw_set *set);
 
@@ -186,13 +189,18 @@ void sl_fw_leak_filter(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
  * the pool's route, a redirect into FROM) is a reply: the flow gives back
  * the host's address and port, before the lookup in FROM; so are ICMP errors
  * quoting a translated packet (outer destination, inner source, their
- * checksums). What cannot be translated leaving (other protocols,
- * fragments, ICMP other than echo) is dropped (nat_untranslatable); an
- * arrival for the pool with no flow is dropped (nat_no_flow). A new flow
+ * checksums), and ICMP errors FROM's hosts send about a reply of a flow
+ * (outer source, inner destination and port: the pool's again). What
+ * cannot be translated leaving (other protocols, fragments) is dropped
+ * (nat_untranslatable); ICMP leaving that no flow explains (neither an echo
+ * request nor an error quoting a flow's reply) is dropped
+ * (nat_icmp_unmatched); an arrival for the pool with no flow is dropped
+ * (nat_no_flow). A new flow
  * tries up to 64 (address, port) pairs (ports 1024-65535; a pool of 4
  * addresses or more leaves out its first and last) from a hash of it:
  * none free is nat_pool_exhausted, the flow dropped, the others untouched;
- * a full table (nat_max) nat_full. Flows expire as conntrack's do.
+ * a full table (nat_max) nat_full. Flows expire as conntrack's do; a
+ * publish deletes those whose pool the new set lacks (nat_flushed).
  * Checksums: incremental (RFC 1624), IPv4 header and L4 (a UDP checksum
  * of 0 stays 0). Concurrency: as conntrack (above).
  */
@@ -261,6 +269,8 @@ struct sl_fw_stats {
 	uint64_t nat_full; /* new flows dropped: nat_max flows */
 	uint64_t nat_no_flow; /* arrivals for a pool address without a flow, dropped */
 	uint64_t nat_untranslatable; /* leaving without a port to translate, dropped */
+	uint64_t nat_icmp_unmatched; /* ICMP leaving tied to no flow, dropped */
+	uint64_t nat_flushed; /* flows deleted at a publish: their leak-nat changed */
 	uint32_t nat_entries, nat_max;
 	uint64_t build_ns; /* duration of the last sl_fw_build */
 };

@@ -76,6 +76,12 @@ static void dp_families(struct sl_prom_w *w, const struct sl_prom_snap *s)
 		s->drops, s->n_drops);
 	by_reason(w, "sluice_punts_total", "Packets the datapath handed to the control thread",
 		"reason", s->punts, s->n_punts);
+	by_reason(w, "sluice_punt_ring_packets_total",
+		"Packets the datapath punted, by the ring of their class", "class", s->punt_rings,
+		s->n_punt_rings);
+	by_reason(w, "sluice_punt_ring_full_total",
+		"Punts dropped at the worker, the ring of their class full", "class",
+		s->punt_rings_full, s->n_punt_rings);
 	one(w, "sluice_slow_path_drops_total", C, "Packets the punt path could not send or hold",
 		s->slow_drops);
 	one_d(w, "sluice_worker_loop_gap_max_seconds",

@@ -102,6 +102,10 @@ struct sl_prom_snap {
 	uint64_t rx, tx, forwarded, leaked, work_cycles;
 	const struct sl_prom_reason *drops, *punts;
 	size_t n_drops, n_punts;
+	/* by punt class (bgp, ospf, arp, other): handed to its ring, and
+	 * dropped there full */
+	const struct sl_prom_reason *punt_rings, *punt_rings_full;
+	size_t n_punt_rings;
 	uint64_t slow_drops; /* the punt path's own */
 
 	struct sl_prom_vrf *vrfs;

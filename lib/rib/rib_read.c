@@ -345,22 +345,28 @@ void sl_rib_vpn_foreach(
 
 /* ---- dump ---- */
 
-/* The one table of route-source names (show, audit, dumps). */
-static const char *const src_name[SL_SRC__COUNT] = {
-	[SL_SRC_CONNECTED] = "connected",
-	[SL_SRC_LOCAL] = "local",
-	[SL_SRC_STATIC] = "static",
-	[SL_SRC_STATIC_LEAK] = "static-leak",
-	[SL_SRC_VPN_IMPORT] = "vpn-import",
-	[SL_SRC_VRF_IMPORT] = "vrf-import",
-	[SL_SRC_BGP] = "bgp",
-	[SL_SRC_OSPF] = "ospf",
-	[SL_SRC_NAT] = "nat",
+/* The one table of route-source names, every surface's (sl_rib.h). */
+static const struct sl_rt_source_names src_names[SL_SRC__COUNT + 1] = {
+	[SL_SRC_CONNECTED] = {"connected", "connected", 'C', NULL},
+	[SL_SRC_LOCAL] = {"local", "local", 'L', NULL},
+	[SL_SRC_STATIC] = {"static", "static", 'S', NULL},
+	[SL_SRC_STATIC_LEAK] = {"static-leak", "static_leak", 'S', "static"},
+	[SL_SRC_VPN_IMPORT] = {"vpn-import", "vpn_import", 'B', "route-target"},
+	[SL_SRC_VRF_IMPORT] = {"vrf-import", "vrf_import", 'B', "import vrf"},
+	[SL_SRC_BGP] = {"bgp", "bgp", 'B', NULL},
+	[SL_SRC_OSPF] = {"ospf", "ospf", 'O', NULL},
+	[SL_SRC_NAT] = {"nat", "nat", 'N', NULL},
+	[SL_SRC__COUNT] = {"unknown", "unknown", '?', NULL},
 };
+
+const struct sl_rt_source_names *sl_rt_source(enum sl_rt_source s)
+{
+	return &src_names[(unsigned)s < SL_SRC__COUNT ? s : SL_SRC__COUNT];
+}
 
 const char *sl_rt_source_name(enum sl_rt_source s)
 {
-	return (unsigned)s < SL_SRC__COUNT ? src_name[s] : "unknown";
+	return sl_rt_source(s)->name;
 }
 
 static void nh_dump(const struct sl_rib *rib, const struct rib_nh *nh, FILE *out)
@@ -397,7 +403,8 @@ static void cand_dump(const struct sl_rib *rib, const struct rib_entry *e, size_
 		i == 0 && c->active			 ? ">"
 		: i < rib_paths_of(e->cands, e->n_cands) ? "="
 							 : " ",
-		c->active ? "*" : " ", src_name[c->source], c->distance, c->metric, c->local_pref);
+		c->active ? "*" : " ", sl_rt_source_name(c->source), c->distance, c->metric,
+		c->local_pref);
 	nh_dump(rib, &c->nh, out);
 	if (c->weight > 1)
 		fprintf(out, " weight %u", c->weight);

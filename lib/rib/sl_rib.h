@@ -63,10 +63,25 @@ enum sl_rt_source {
 	SL_SRC_NAT, /* N: the pool of a `leak-nat` (sl_rib_nat_set), a redirect into its VRF */
 	SL_SRC__COUNT
 };
-/* "connected", "local", "static", "static-leak", "vpn-import", "vrf-import", "bgp", "ospf",
- * "nat";
- * "unknown" out of range. */
-const char *sl_rt_source_name(enum sl_rt_source s);
+/* A route source's names, one table for every surface (doc/operations.md,
+ * "Route sources"):
+ *   name  text, JSON values (show, telemetry), Prometheus labels, the audit,
+ *         dumps: "connected", "local", "static", "static-leak", "vpn-import",
+ *         "vrf-import", "bgp", "ospf", "nat"
+ *   key   telemetry's keys, snake_case like all of them ("static_leak")
+ *   code  show ip route's letter ('S')
+ *   mech  a leak's mechanism as the leak audit names it: the configuration
+ *         that makes it ("static", "route-target", "import vrf"); NULL when
+ *         the source is no leak
+ * Out of range: "unknown", '?'. */
+struct sl_rt_source_names {
+	const char *name;
+	const char *key;
+	char code;
+	const char *mech;
+};
+const struct sl_rt_source_names *sl_rt_source(enum sl_rt_source s);
+const char *sl_rt_source_name(enum sl_rt_source s); /* sl_rt_source(s)->name */
 
 enum sl_nh_type {
 	SL_NH_CONNECTED = 0, /* destination is on-link on ifname */

@@ -167,17 +167,19 @@ int sl_show_nat(const struct sl_router *r, const struct sl_show_fw_live *live, i
 	size_t shown = json_array_size(c.arr);
 	bool truncated = shown == SL_SHOW_CT_MAX && st.nat_entries > SL_SHOW_CT_MAX;
 	if (json) {
-		emit(out,
-			json_pack(
-				"{s:o, s:i, s:i, s:b, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
-				"translations", c.arr, "entries", (int)st.nat_entries, "max",
-				(int)st.nat_max, "truncated", truncated, "counters",
-				"translatedOut", (json_int_t)st.nat_out, "translatedIn",
-				(json_int_t)st.nat_in, "created", (json_int_t)st.nat_created,
-				"expired", (json_int_t)st.nat_expired, "natPoolExhausted",
-				(json_int_t)st.nat_exhausted, "natFull", (json_int_t)st.nat_full,
-				"natNoFlow", (json_int_t)st.nat_no_flow, "natUntranslatable",
-				(json_int_t)st.nat_untranslatable));
+		emit(out, json_pack("{s:o, s:i, s:i, s:b, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+				    "s:I, s:I, "
+				    "s:I}}",
+				  "translations", c.arr, "entries", (int)st.nat_entries, "max",
+				  (int)st.nat_max, "truncated", truncated, "counters",
+				  "translatedOut", (json_int_t)st.nat_out, "translatedIn",
+				  (json_int_t)st.nat_in, "created", (json_int_t)st.nat_created,
+				  "expired", (json_int_t)st.nat_expired, "flushed",
+				  (json_int_t)st.nat_flushed, "natPoolExhausted",
+				  (json_int_t)st.nat_exhausted, "natFull", (json_int_t)st.nat_full,
+				  "natNoFlow", (json_int_t)st.nat_no_flow, "natUntranslatable",
+				  (json_int_t)st.nat_untranslatable, "natIcmpUnmatched",
+				  (json_int_t)st.nat_icmp_unmatched));
 		return 0;
 	}
 	fprintf(out, "%-5s %-34s %-22s %-34s %7s\n", "Proto", "Inside (VRF)", "Translated",
@@ -206,9 +208,12 @@ int sl_show_nat(const struct sl_router *r, const struct sl_show_fw_live *live, i
 		"%zu translation(s) shown%s; %" PRIu64 " of %" PRIu64 " in use; packets translated "
 		"%" PRIu64 " out, %" PRIu64 " back; dropped: %" PRIu64
 		" nat_pool_exhausted, %" PRIu64 " nat_full, %" PRIu64 " nat_no_flow, %" PRIu64
-		" nat_untranslatable\n",
+		" nat_untranslatable, %" PRIu64 " nat_icmp_unmatched\n"
+		"flows: %" PRIu64 " created, %" PRIu64 " expired, %" PRIu64
+		" flushed (their leak-nat changed)\n",
 		shown, truncated ? " (output limited)" : "", st.nat_entries, st.nat_max, st.nat_out,
-		st.nat_in, st.nat_exhausted, st.nat_full, st.nat_no_flow, st.nat_untranslatable);
+		st.nat_in, st.nat_exhausted, st.nat_full, st.nat_no_flow, st.nat_untranslatable,
+		st.nat_icmp_unmatched, st.nat_created, st.nat_expired, st.nat_flushed);
 	json_decref(c.arr);
 	return 0;
 }

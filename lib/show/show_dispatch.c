@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "show_priv.h"
+#include "sl_intent.h"
 
 static struct show_cmd *commands;
 
@@ -62,7 +63,9 @@ int sl_show_exec(const struct sl_router *r, int argc, char **argv, bool json, FI
 		.out = out,
 		.err = err,
 	};
-	return best->handler(&ctx, argc - 1 - best_n, argv + 1 + best_n);
+	int rc = best->handler(&ctx, argc - 1 - best_n, argv + 1 + best_n);
+	sl_intent_maps_free(ctx.maps);
+	return rc;
 }
 
 void sl_show_help(FILE *out)
@@ -84,25 +87,7 @@ void show_json_emit(struct show_ctx *ctx, json_t *v)
 
 char show_source_code(enum sl_rt_source s)
 {
-	switch (s) {
-	case SL_SRC_CONNECTED:
-		return 'C';
-	case SL_SRC_LOCAL:
-		return 'L';
-	case SL_SRC_STATIC:
-	case SL_SRC_STATIC_LEAK:
-		return 'S';
-	case SL_SRC_VPN_IMPORT:
-	case SL_SRC_VRF_IMPORT:
-	case SL_SRC_BGP:
-		return 'B';
-	case SL_SRC_OSPF:
-		return 'O';
-	case SL_SRC_NAT:
-		return 'N';
-	default:
-		return '?';
-	}
+	return sl_rt_source(s)->code;
 }
 
 void show_nh_text(const struct sl_rib *rib, const struct sl_nh *nh, char *buf, size_t len)

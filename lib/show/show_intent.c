@@ -64,6 +64,9 @@ static json_t *result_json(const struct sl_intent_result *res)
 			json_array_append_new(ways, jw);
 		}
 		json_object_set_new(o, "ways", ways);
+		if (res->nat_replies)
+			json_object_set_new(
+				o, "natRepliesOnly", json_string(sl_prefix_fmt(res->nat_pool, p)));
 		json_object_set_new(o, "waysListedAll",
 			json_boolean(res->n_breach_listed < SL_INTENT_BREACH_MAX));
 	} else {
@@ -122,6 +125,12 @@ static void result_text(FILE *o, const struct sl_intent_result *res)
 		}
 		if (res->n_breach_listed == SL_INTENT_BREACH_MAX)
 			fprintf(o, "  (the first %d ways)\n", SL_INTENT_BREACH_MAX);
+		if (res->nat_replies)
+			fprintf(o,
+				"  replies only: %s answers %s's flows through the leak-nat pool "
+				"%s "
+				"and opens none through it\n",
+				it->from, it->to, sl_prefix_fmt(res->nat_pool, p));
 	} else {
 		sl_intent_way_text(&res->way, way, sizeof(way));
 		fprintf(o, "  forward: %s\n", way);

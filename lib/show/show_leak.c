@@ -111,12 +111,21 @@ static int nat_pool_cb(const struct sl_route *rt, void *arg)
  * worker redirects once). The received route looks usable and is not, so
  * the audit says so. Returns how many addresses (0: none or an error).
  */
+static int leak_loops(struct show_ctx *ctx, const char *vrf, struct sl_intent_result *res)
+{
+	if (ctx->r == NULL)
+		return -ENOENT;
+	if (ctx->maps == NULL && (ctx->maps = sl_router_intent_maps(ctx->r)) == NULL)
+		return -ENOMEM;
+	return sl_intent_maps_leak_loops(ctx->maps, vrf, res);
+}
+
 static uint64_t loops_text(
 	struct show_ctx *ctx, const char *vrf, const char *indent, const char *title)
 {
 	struct sl_intent_result res;
 	char range[64], way[512];
-	if (ctx->r == NULL || sl_router_leak_loops(ctx->r, vrf, &res) < 0 || res.holds)
+	if (leak_loops(ctx, vrf, &res) < 0 || res.holds)
 		return 0;
 	if (title != NULL)
 		fputs(title, ctx->out);
@@ -140,7 +149,7 @@ static json_t *loops_json(struct show_ctx *ctx, const char *vrf)
 	struct sl_intent_result res;
 	char range[64], way[512];
 	json_t *a = json_array();
-	if (ctx->r == NULL || sl_router_leak_loops(ctx->r, vrf, &res) < 0)
+	if (leak_loops(ctx, vrf, &res) < 0)
 		return a;
 	for (size_t i = 0; i < res.n_breach_listed; i++) {
 		sl_intent_breach_text(&res.breach[i], range, sizeof(range));

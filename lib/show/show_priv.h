@@ -8,12 +8,17 @@
 
 #include "sl_show.h"
 
+struct sl_intent_maps;
+
 struct show_ctx {
 	const struct sl_router *r;
 	const struct sl_rib *rib;
 	bool json;
 	FILE *out;
 	FILE *err;
+	/* the forwarding maps, built once per command (show_leak.c); freed
+	 * after the handler */
+	struct sl_intent_maps *maps;
 };
 
 /*

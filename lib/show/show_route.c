@@ -164,7 +164,8 @@ static bool forwarding_of(
 {
 	if (!w->by_addr || !rt->selected || rt->nh.type != SL_NH_VRF || w->ctx->r == NULL)
 		return false;
-	return sl_router_way(w->ctx->r, w->vrf, w->addr, way) == 0 && way->n_hops == 2;
+	return sl_router_way(w->ctx->r, w->vrf, w->addr, way) == 0 &&
+	       (way->n_hops == 2 || way->fate == SL_FATE_NAT_REPLIES);
 }
 
 static void forwarding_text(struct route_walk *w, const struct sl_route *rt)
@@ -173,12 +174,17 @@ static void forwarding_text(struct route_walk *w, const struct sl_route *rt)
 	char t[512], a[16];
 	if (!forwarding_of(w, rt, &way))
 		return;
-	const struct sl_intent_hop *h = &way.hop[1];
+	const struct sl_intent_hop *h = &way.hop[way.n_hops - 1];
 	bool same = h->found && sl_prefix_eq(h->route.prefix, rt->prefix) &&
 		    way.fate == SL_FATE_FORWARD;
 	sl_intent_way_text(&way, t, sizeof(t));
 	fprintf(w->ctx->out, "  Forwarding of %s: %s\n", sl_addr_fmt(w->addr, a), t);
-	if (way.fate == SL_FATE_LEAK_LOOP)
+	if (way.fate == SL_FATE_NAT_REPLIES)
+		fprintf(w->ctx->out,
+			"    a leak-nat pool: a reply of a flow gets its host's address back and "
+			"is looked up in vrf %s; a packet of no flow is dropped (nat_no_flow)\n",
+			h->route.origin_vrf);
+	else if (way.fate == SL_FATE_LEAK_LOOP)
 		fprintf(w->ctx->out,
 			"    not the path above: in vrf %s the address hits a route leaked from "
 			"vrf %s, and a lookup is redirected once; the packet is dropped "
@@ -198,12 +204,12 @@ static void forwarding_json(struct route_walk *w, const struct sl_route *rt, jso
 	if (o == NULL || !forwarding_of(w, rt, &way))
 		return;
 	sl_intent_way_text(&way, t, sizeof(t));
+	const struct sl_intent_hop *h = &way.hop[way.n_hops - 1];
 	json_t *f = json_pack("{s:s, s:s, s:s}", "result", sl_intent_fate_name(way.fate), "vrf",
-		way.hop[1].vrf, "way", t);
-	if (f != NULL && way.hop[1].found) {
+		h->vrf, "way", t);
+	if (f != NULL && h->found) {
 		char p[SL_PREFIX_STR];
-		json_object_set_new(
-			f, "prefix", json_string(sl_prefix_fmt(way.hop[1].route.prefix, p)));
+		json_object_set_new(f, "prefix", json_string(sl_prefix_fmt(h->route.prefix, p)));
 	}
 	json_object_set_new(o, "forwarding", f);
 }

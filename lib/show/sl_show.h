@@ -36,6 +36,7 @@ struct sl_show_fw_summary {
 	/* source NAT (leak-nat): see lib/fw's struct sl_fw_stats */
 	uint64_t nat_entries, nat_max, nat_out, nat_in, nat_created, nat_expired;
 	uint64_t nat_exhausted, nat_full, nat_no_flow, nat_untranslatable;
+	uint64_t nat_icmp_unmatched, nat_flushed;
 };
 struct sl_show_fw_live {
 	void *ctx;

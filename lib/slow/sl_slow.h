@@ -39,6 +39,8 @@ typedef const char *(*sl_slow_vrf_name_fn)(void *ctx, uint32_t vrf_id);
 struct sl_slow_config {
 	struct sl_fib *fib;
 	struct rte_ring *punt; /* the datapath's punt ring; NULL: sl_slow_input only */
+	/* its control classes' rings (sl_dp.punt_ctl), served first; NULL: none */
+	struct rte_ring *punt_ctl[SL_DP_PC_OTHER];
 	struct rte_mempool *pool; /* for the packets the router originates */
 	sl_slow_tx_fn tx;
 	void *tx_ctx;
@@ -73,7 +75,8 @@ struct sl_slow *sl_slow_new(const struct sl_slow_config *cfg);
 /* Frees held packets and aborts ping sessions (their done callback runs). */
 void sl_slow_free(struct sl_slow *sl);
 
-/* Serve up to one burst (64) of the punt ring; the number served. */
+/* Serve up to one burst (64) of the punt rings, the control classes'
+ * first; the number served. */
 unsigned sl_slow_poll(struct sl_slow *sl);
 /* One punted packet (sl_dp_meta set, data at the frame); consumes m. */
 void sl_slow_input(struct sl_slow *sl, struct rte_mbuf *m);
@@ -81,7 +84,7 @@ void sl_slow_input(struct sl_slow *sl, struct rte_mbuf *m);
  * Packets for the router that the slow path does not answer itself: TCP,
  * UDP, OSPF and other protocols, ICMP other than echo requests and ping
  * answers, ARP replies to the router's addresses (after the neighbour table
- * learnt from them). Data at the L3 header (IPv4 or ARP), the received L2
+ * learnt from them), link-local multicast (SL_DP_PUNT_LINK_MCAST). Data at the L3 header (IPv4 or ARP), the received L2
  * header's meta->l2_len bytes before it. true: the hook consumed m; false:
  * the slow path goes on as without a hook (UDP: port unreachable; else
  * dropped). For control-plane interfaces (lib/cpif).

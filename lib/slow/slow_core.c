@@ -91,6 +91,10 @@ void sl_slow_input(struct sl_slow *sl, struct rte_mbuf *m)
 	case SL_DP_PUNT_REJECT:
 		slow_reject(sl, m, &meta);
 		break;
+	case SL_DP_PUNT_LINK_MCAST: /* the TAP's or nobody's: never answered here */
+		if (slow_to_local(sl, m, &meta, false))
+			return;
+		break;
 	default:
 		break;
 	}
@@ -102,9 +106,14 @@ unsigned sl_slow_poll(struct sl_slow *sl)
 	struct rte_mbuf *pkts[SLOW_BURST];
 	if (!sl->in_commit && sl->n_defer > 0)
 		slow_neigh_defer_flush(sl);
-	if (sl->cfg.punt == NULL)
-		return 0;
-	unsigned n = rte_ring_sc_dequeue_burst(sl->cfg.punt, (void **)pkts, SLOW_BURST, NULL);
+	unsigned n = 0;
+	/* the control classes first: a flood waiting in the main ring
+	 * delays them no more than it can fill their rings */
+	for (unsigned k = 0; k <= SL_DP_PC_OTHER && n < SLOW_BURST; k++) {
+		struct rte_ring *r = k < SL_DP_PC_OTHER ? sl->cfg.punt_ctl[k] : sl->cfg.punt;
+		if (r != NULL)
+			n += rte_ring_sc_dequeue_burst(r, (void **)&pkts[n], SLOW_BURST - n, NULL);
+	}
 	for (unsigned i = 0; i < n; i++)
 		sl_slow_input(sl, pkts[i]);
 	return n;

@@ -187,22 +187,6 @@ void tele_page_info(struct rte_tel_data *d, size_t total, size_t offset, size_t 
 		rte_tel_data_add_dict_u64(d, "next_offset", offset + count);
 }
 
-const char *tele_source_name(enum sl_rt_source s)
-{
-	static const char *const names[SL_SRC__COUNT] = {
-		[SL_SRC_CONNECTED] = "connected",
-		[SL_SRC_LOCAL] = "local",
-		[SL_SRC_STATIC] = "static",
-		[SL_SRC_STATIC_LEAK] = "static_leak",
-		[SL_SRC_VPN_IMPORT] = "vpn_import",
-		[SL_SRC_VRF_IMPORT] = "vrf_import",
-		[SL_SRC_BGP] = "bgp",
-		[SL_SRC_OSPF] = "ospf",
-		[SL_SRC_NAT] = "nat",
-	};
-	return (unsigned)s < SL_SRC__COUNT ? names[s] : "unknown";
-}
-
 void tele_nh_text(const struct sl_rib *rib, const struct sl_nh *nh, char *buf, size_t len)
 {
 	char a[16];

@@ -50,6 +50,8 @@ static int fw_stats(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], un
 	rte_tel_data_add_dict_u64(d, "nat_full", st.nat_full);
 	rte_tel_data_add_dict_u64(d, "nat_no_flow", st.nat_no_flow);
 	rte_tel_data_add_dict_u64(d, "nat_untranslatable", st.nat_untranslatable);
+	rte_tel_data_add_dict_u64(d, "nat_icmp_unmatched", st.nat_icmp_unmatched);
+	rte_tel_data_add_dict_u64(d, "nat_flushed", st.nat_flushed);
 	rte_tel_data_add_dict_u64(d, "nat_entries", st.nat_entries);
 	rte_tel_data_add_dict_u64(d, "nat_max", st.nat_max);
 	const struct sl_rib *rib = sl_router_rib_const(src->router);

@@ -60,7 +60,6 @@ int tele_add_indexed(struct rte_tel_data *parent, size_t i, struct rte_tel_data 
 void tele_page_info(struct rte_tel_data *d, size_t total, size_t offset, size_t count);
 
 /* Route helpers shared by route and vrf views. */
-const char *tele_source_name(enum sl_rt_source s);
 /* "connected eth3", "via 203.0.113.1 eth4", "local eth1", "blackhole", "vrf SHARED" */
 void tele_nh_text(const struct sl_rib *rib, const struct sl_nh *nh, char *buf, size_t len);
 

@@ -24,7 +24,7 @@ static int route_entry(const struct sl_route *r, void *ctx)
 		return -ENOMEM;
 	char buf[96];
 	rte_tel_data_add_dict_string(e, "prefix", sl_prefix_fmt(r->prefix, buf));
-	rte_tel_data_add_dict_string(e, "source", tele_source_name(r->source));
+	rte_tel_data_add_dict_string(e, "source", sl_rt_source_name(r->source));
 	rte_tel_data_add_dict_int(e, "selected", r->selected);
 	rte_tel_data_add_dict_int(e, "active", r->active);
 	/* a further path of the selected route (ECMP): installed with it */
@@ -130,7 +130,7 @@ static void rib_path(
 				rte_tel_data_add_dict_string(s, "vrf", cur);
 				rte_tel_data_add_dict_string(s, "prefix", pfx);
 				rte_tel_data_add_dict_string(
-					s, "source", tele_source_name(b.r.source));
+					s, "source", sl_rt_source_name(b.r.source));
 				rte_tel_data_add_dict_string(s, "next_hop", buf);
 				if (b.r.origin_vrf[0] != '\0')
 					rte_tel_data_add_dict_string(

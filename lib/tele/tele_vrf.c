@@ -153,7 +153,7 @@ static int vrf_info(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], un
 	struct rte_tel_data *rs = tele_dict();
 	if (rs != NULL) {
 		for (int s = 0; s < SL_SRC__COUNT; s++)
-			rte_tel_data_add_dict_u64(rs, tele_source_name(s), v.n_routes[s]);
+			rte_tel_data_add_dict_u64(rs, sl_rt_source(s)->key, v.n_routes[s]);
 		rte_tel_data_add_dict_container(d, "routes_by_source", rs, 0);
 	}
 	rte_tel_data_add_dict_u64(d, "selected", v.n_selected);

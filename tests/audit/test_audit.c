@@ -795,6 +795,43 @@ static void test_check_missing(void **state)
 	sl_leak_diff_free(&d);
 }
 
+/* Route sources have one table of names (lib/rib): text and JSON values
+ * dashed, telemetry keys the same words snake_cased, show ip route's
+ * letters, and the leak mechanisms the audit names come from it too. */
+static void test_source_names(void **state)
+{
+	(void)state;
+	static const char want_code[SL_SRC__COUNT + 1] = "CLSSBBBON";
+	for (int s = 0; s < SL_SRC__COUNT; s++) {
+		const struct sl_rt_source_names *n = sl_rt_source(s);
+		assert_ptr_equal(sl_rt_source_name(s), n->name);
+		assert_int_equal(n->code, want_code[s]);
+		char key[32];
+		snprintf(key, sizeof(key), "%s", n->name);
+		for (char *c = key; *c; c++) {
+			assert_true((*c >= 'a' && *c <= 'z') || *c == '-');
+			*c = *c == '-' ? '_' : *c;
+		}
+		assert_string_equal(n->key, key);
+		for (int t = 0; t < s; t++) {
+			assert_string_not_equal(n->name, sl_rt_source(t)->name);
+			assert_string_not_equal(n->key, sl_rt_source(t)->key);
+		}
+		bool leak =
+			s == SL_SRC_STATIC_LEAK || s == SL_SRC_VPN_IMPORT || s == SL_SRC_VRF_IMPORT;
+		assert_int_equal(n->mech != NULL, leak);
+	}
+	assert_string_equal(sl_rt_source(SL_SRC__COUNT)->name, "unknown");
+	assert_int_equal(sl_rt_source((enum sl_rt_source)99)->code, '?');
+	/* the audit's mechanisms are the table's, pointer for pointer */
+	assert_ptr_equal(sl_leak_mech_name(SL_LEAK_STATIC), sl_rt_source(SL_SRC_STATIC_LEAK)->mech);
+	assert_ptr_equal(sl_leak_mech_name(SL_LEAK_RT), sl_rt_source(SL_SRC_VPN_IMPORT)->mech);
+	assert_ptr_equal(
+		sl_leak_mech_name(SL_LEAK_IMPORT_VRF), sl_rt_source(SL_SRC_VRF_IMPORT)->mech);
+	assert_string_equal(sl_leak_mech_name(SL_LEAK_RT), "route-target");
+	assert_string_equal(sl_leak_mech_name((enum sl_leak_mech)7), "unknown");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -802,6 +839,7 @@ int main(int argc, char **argv)
 	else if (getenv("SLUICE_SRC") != NULL)
 		src_dir = getenv("SLUICE_SRC");
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_source_names),
 		cmocka_unit_test(test_dns_only),
 		cmocka_unit_test(test_no_re_leak_symmetric),
 		cmocka_unit_test(test_no_re_leak_chain),

@@ -196,6 +196,41 @@ static void test_unenforceable_warned(void **state)
 	sl_conf_free(c);
 }
 
+/* `leak-firewall to default`: the direction into the default VRF (id 0),
+ * like a static's `vrf default`; deleting it unbinds. */
+static void test_binding_to_default(void **state)
+{
+	(void)state;
+	struct sl_router *r = router_with(
+		"set vrf name CUST-A table 10\n"
+		"set interfaces ethernet eth1 vrf CUST-A\n"
+		"set interfaces ethernet eth1 address 10.1.0.1/24\n"
+		"set interfaces ethernet eth4 address 203.0.113.2/24\n"
+		"set vrf name CUST-A protocols static route 0.0.0.0/0 next-hop 203.0.113.1 vrf "
+		"default\n"
+		"set firewall ipv4 name OUT rule 10 action accept\n"
+		"set vrf name CUST-A leak-firewall to default name OUT\n");
+	struct sl_fw_spec *spec = NULL;
+	struct sl_errors msgs = {0};
+	assert_int_equal(sl_router_fw_spec(r, &spec, &msgs), 0);
+	assert_int_equal(msgs.n, 0);
+	assert_int_equal(spec->n_bindings, 1);
+	assert_string_equal(spec->bindings[0].from, "CUST-A");
+	assert_string_equal(spec->bindings[0].to, "default");
+	assert_int_equal(spec->bindings[0].from_vrf, vrf_id(r, "CUST-A"));
+	assert_int_equal(spec->bindings[0].to_vrf, 0);
+	assert_string_equal(spec->rulesets[spec->bindings[0].ruleset].name, "OUT");
+	sl_fw_spec_free(spec);
+	assert_int_equal(
+		sl_router_apply(r, "delete vrf name CUST-A leak-firewall\n", &msgs, NULL), 0);
+	assert_true(sl_router_fw_changed(r));
+	assert_int_equal(sl_router_fw_spec(r, &spec, &msgs), 0);
+	assert_int_equal(spec->n_bindings, 0);
+	sl_fw_spec_free(spec);
+	sl_errors_free(&msgs);
+	sl_router_free(r);
+}
+
 /* Which transactions require a firewall rebuild. */
 static void test_fw_changed(void **state)
 {
@@ -232,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_bad_references_refused),
 		cmocka_unit_test(test_unenforceable_warned),
 		cmocka_unit_test(test_fw_changed),
+		cmocka_unit_test(test_binding_to_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 
 #include "sl_audit.h"
 #include "sl_commit.h"
+#include "sl_intent.h"
 #include "sl_show.h"
 
 /* two customers numbered alike, both reaching SHARED through a static leak */
@@ -328,6 +329,160 @@ static void test_require_intent(void **state)
 	sl_router_free(r);
 }
 
+static void apply_ok(struct sl_router *r, const char *text)
+{
+	struct sl_errors e = {0};
+	if (sl_router_apply(r, text, &e, NULL) != 0)
+		fail_msg("apply: %s", e.n ? e.v[0].msg : "?");
+	sl_errors_free(&e);
+}
+
+static struct sl_intent_result check1(const struct sl_router *r, enum sl_intent_kind kind,
+	const char *from, const char *to, const char *addr)
+{
+	struct sl_intent it = {.kind = kind};
+	snprintf(it.name, sizeof(it.name), "T");
+	snprintf(it.from, sizeof(it.from), "%s", from);
+	snprintf(it.to, sizeof(it.to), "%s", to);
+	if (addr != NULL)
+		assert_int_equal(sl_addr_parse(addr, &it.addr), 0);
+	struct sl_intent_report rep;
+	assert_int_equal(
+		sl_intent_check(sl_router_rib_const(r), sl_router_conf_const(r), &it, 1, &rep), 0);
+	assert_int_equal(rep.n, 1);
+	struct sl_intent_result res = rep.v[0];
+	sl_intent_report_free(&rep);
+	return res;
+}
+
+/*
+ * Intents know NAT: CUSTOMER-A opens flows into SHARED, SHARED only answers.
+ * CUSTOMER-A has a default route of its own, so SHARED's pool addresses,
+ * were the pool an ordinary redirect, would leave by eth0 in CUSTOMER-A:
+ * `deny from SHARED to CUSTOMER-A` holds all the same (the pool named as
+ * replies only), and a commit adding it is accepted; a require into a pool
+ * address does not hold (nat_replies_only, the leak-nat line named);
+ * CUSTOMER-A into SHARED is a way (a deny breaks, a require holds, its
+ * return path by NAT). A redirect into SHARED that lands on the pool is a
+ * second redirect: a leak loop, as the datapath drops it.
+ */
+static void test_intents_nat(void **state)
+{
+	(void)state;
+	struct sl_router *r = router_with(base, nat);
+	struct sl_errors e = {0};
+	apply_ok(r, "set vrf name CUSTOMER-A protocols static route 0.0.0.0/0 "
+		    "next-hop 10.0.0.254\n");
+
+	struct sl_intent_result res = check1(r, SL_INTENT_DENY, "SHARED", "CUSTOMER-A", NULL);
+	assert_true(res.holds);
+	assert_int_equal(res.n_addresses, 0);
+	assert_true(res.nat_replies);
+	char p[SL_PREFIX_STR];
+	assert_string_equal(sl_prefix_fmt(res.nat_pool, p), "100.64.1.0/24");
+	/* B's pool is no way into A either, nor into B */
+	res = check1(r, SL_INTENT_DENY, "SHARED", "CUSTOMER-B", NULL);
+	assert_true(res.holds);
+	assert_string_equal(sl_prefix_fmt(res.nat_pool, p), "100.64.2.0/24");
+
+	res = check1(r, SL_INTENT_REQUIRE, "SHARED", "CUSTOMER-A", "100.64.1.5");
+	assert_false(res.holds);
+	assert_false(res.forward_ok);
+	assert_int_equal(res.way.fate, SL_FATE_NAT_REPLIES);
+	assert_int_equal(res.way.n_hops, 1);
+	assert_non_null(strstr(res.reason, "taken only by replies to CUSTOMER-A's flows "
+					   "(nat_replies_only)"));
+	assert_int_equal(res.way.n_lines, 1);
+	assert_string_equal(res.way.lines[0], "vrf name CUSTOMER-A leak-nat to SHARED source "
+					      "translation address 100.64.1.0/24");
+
+	res = check1(r, SL_INTENT_DENY, "CUSTOMER-A", "SHARED", NULL);
+	assert_false(res.holds);
+	assert_int_equal(res.n_addresses, 255); /* 10.100.0.1 is the router's */
+	assert_false(res.nat_replies);
+	res = check1(r, SL_INTENT_REQUIRE, "CUSTOMER-A", "SHARED", "10.100.0.10");
+	assert_true(res.holds);
+	assert_true(res.ret_nat);
+
+	/* the commit path agrees; the show names the pool */
+	apply_ok(r, "set policy intent S-NOT-A deny from SHARED to CUSTOMER-A\n");
+	char l[] = "show policy intent S-NOT-A";
+	char *t = show(r, l);
+	assert_non_null(strstr(t, "deny from SHARED to CUSTOMER-A: holds"));
+	assert_non_null(strstr(t, "replies only: SHARED answers CUSTOMER-A's flows through the "
+				  "leak-nat pool 100.64.1.0/24 and opens none through it"));
+	free(t);
+	assert_int_not_equal(sl_router_apply(r,
+				     "set policy intent S-A require from SHARED to CUSTOMER-A "
+				     "address 100.64.1.5\n",
+				     &e, NULL),
+		0);
+	bool named = false;
+	for (size_t i = 0; i < e.n; i++)
+		named |= strstr(e.v[i].msg, "nat_replies_only") != NULL;
+	assert_true(named);
+	sl_errors_free(&e);
+
+	char l2[] = "show ip route vrf SHARED 100.64.1.5";
+	t = show(r, l2);
+	assert_non_null(strstr(t, "Forwarding of 100.64.1.5: SHARED 100.64.1.0/24 nat from "
+				  "CUSTOMER-A, taken only by replies to CUSTOMER-A's flows "
+				  "(nat_replies_only)\n"));
+	assert_non_null(strstr(t, "looked up in vrf CUSTOMER-A; a packet of no flow is dropped "
+				  "(nat_no_flow)"));
+	free(t);
+
+	/* B's way into SHARED's pool of A: a second redirect */
+	apply_ok(r, "set vrf name CUSTOMER-B protocols static route 100.64.1.0/24 "
+		    "interface eth2 vrf SHARED\n");
+	struct sl_intent_way w;
+	assert_int_equal(sl_router_way(r, "CUSTOMER-B", 0x64400105u, &w), 0);
+	assert_int_equal(w.fate, SL_FATE_LEAK_LOOP);
+	res = check1(r, SL_INTENT_DENY, "CUSTOMER-B", "CUSTOMER-A", NULL);
+	assert_true(res.holds);
+	sl_errors_free(&e);
+	sl_router_free(r);
+}
+
+/* `leak-nat to default`: the pool is a route of the default VRF back into
+ * FROM, and lib/fw's spec has the default VRF's id 0. */
+static void test_to_default(void **state)
+{
+	(void)state;
+	struct sl_router *r = router_with(base,
+		"set interfaces ethernet eth4 address 203.0.113.2/24\n"
+		"set vrf name CUSTOMER-A protocols static route 0.0.0.0/0 next-hop 203.0.113.1 "
+		"vrf default\n"
+		"set vrf name CUSTOMER-A leak-nat to default source translation address "
+		"100.64.9.0/24\n");
+	struct found a = route_of(r, "default", "100.64.9.0/24");
+	assert_int_equal(a.n, 1);
+	assert_int_equal(a.rt.source, SL_SRC_NAT);
+	assert_int_equal(a.rt.nh.type, SL_NH_VRF);
+	assert_int_equal(a.rt.nh.vrf_id, vrf_id(r, "CUSTOMER-A"));
+	struct sl_fw_spec *spec = NULL;
+	struct sl_errors msgs = {0};
+	assert_int_equal(sl_router_fw_spec(r, &spec, &msgs), 0);
+	assert_int_equal(spec->n_nats, 1);
+	assert_string_equal(spec->nats[0].to, "default");
+	assert_int_equal(spec->nats[0].to_vrf, 0);
+	sl_fw_spec_free(spec);
+	/* a pool over the default VRF's own subnet captures it: refused whole */
+	assert_int_not_equal(sl_router_apply(r,
+				     "set vrf name CUSTOMER-B leak-nat to default source "
+				     "translation address 203.0.113.0/24\n",
+				     &msgs, NULL),
+		0);
+	assert_true(msgs.n > 0);
+	assert_int_equal(route_of(r, "default", "203.0.113.0/24").rt.source, SL_SRC_CONNECTED);
+	sl_errors_free(&msgs);
+	assert_int_equal(
+		sl_router_apply(r, "delete vrf name CUSTOMER-A leak-nat\n", &msgs, NULL), 0);
+	assert_int_equal(route_of(r, "default", "100.64.9.0/24").n, 0);
+	sl_errors_free(&msgs);
+	sl_router_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,7 +492,9 @@ int main(void)
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_require_intent),
+		cmocka_unit_test(test_intents_nat),
 		cmocka_unit_test(test_shows),
+		cmocka_unit_test(test_to_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -209,6 +209,15 @@ static const struct bad bad[] = {
 	{"set vrf name SHARED leak-firewall to CUSTOMER-A name NOPE", 1,
 		"firewall ruleset 'NOPE' is not defined"},
 	{"set vrf name SHARED leak-firewall to GHOST name FW", 1, "vrf 'GHOST' is not defined"},
+	/* `default` names the default VRF there; the other reserved names nothing */
+	{"set vrf name SHARED leak-firewall to main name FW", 1,
+		"main: reserved VRF name (after 'vrf name SHARED leak-firewall to'; valid: "
+		"default, "
+		"or a VRF name"},
+	{"set vrf name SHARED leak-nat to local source translation address 100.64.0.0/24", 1,
+		"local: reserved VRF name (after 'vrf name SHARED leak-nat to'; valid: default, or "
+		"a "
+		"VRF name"},
 	/* interfaces in the wrong VRF */
 	{ROUTE_A "10.9.0.0/16 interface eth2", 1,
 		"interface 'eth2' is in vrf SHARED, not in vrf CUSTOMER-A"},

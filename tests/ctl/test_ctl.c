@@ -338,6 +338,63 @@ static void test_default_show_handler(void **state)
 	assert_int_equal(sl_ctl_register("show", h_echo, "S"), 0);
 }
 
+static void show_like_help(FILE *out, void *ctx)
+{
+	(void)ctx;
+	fprintf(out, "show leak [vrf NAME]\nshow leak graph\nshow ip route [vrf NAME]\n");
+}
+
+/* The words of a help line before its usage ("show leak [vrf NAME]" -> "show leak"). */
+static void help_words(const char *line, char *words, size_t len)
+{
+	line += strspn(line, " ");
+	size_t n = 0;
+	while (*line && *line != '[' && *line != '<' && !(*line >= 'A' && *line <= 'Z') &&
+		n + 1 < len) {
+		words[n++] = *line++;
+	}
+	while (n > 0 && words[n - 1] == ' ')
+		n--;
+	words[n] = '\0';
+}
+
+/* Every command help lists, once: a command both registered (sluiced's
+ * `show leak graph`) and in the default's help (lib/show's) is not doubled. */
+static void test_help_lists_once(void **state)
+{
+	(void)state;
+	sl_ctl_set_default(h_default, show_like_help, NULL);
+	assert_int_equal(sl_ctl_register("show leak graph", h_echo, "G"), 0);
+	char *o, *e;
+	assert_int_equal(request("{\"argv\": [\"help\"]}", true, &o, &e), 0);
+	char seen[32][64];
+	size_t n = 0;
+	for (char *save = NULL, *l = strtok_r(o, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (l[strlen(l) - 1] == ':') /* a heading */
+			continue;
+		assert_true(n < 32);
+		help_words(l, seen[n], sizeof(seen[n]));
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(seen[i], seen[n]) == 0)
+				fail_msg("help lists '%s' twice", seen[n]);
+		n++;
+	}
+	/* each listed, the registered ones the help does not know included */
+	const char *want[] = {
+		"help", "echo", "show interfaces", "show leak", "show leak graph", "show ip route"};
+	for (size_t w = 0; w < sizeof(want) / sizeof(want[0]); w++) {
+		size_t i = 0;
+		while (i < n && strcmp(seen[i], want[w]) != 0)
+			i++;
+		if (i == n)
+			fail_msg("help does not list '%s'", want[w]);
+	}
+	free(o);
+	free(e);
+	assert_int_equal(sl_ctl_unregister("show leak graph"), 0);
+	sl_ctl_set_default(h_default, default_help, NULL);
+}
+
 static void test_malformed(void **state)
 {
 	(void)state;
@@ -693,6 +750,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_and_help),
 		cmocka_unit_test(test_words_after),
 		cmocka_unit_test(test_default_show_handler),
+		cmocka_unit_test(test_help_lists_once),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_oversized),
 		cmocka_unit_test(test_streamed),

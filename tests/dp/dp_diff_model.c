@@ -196,6 +196,7 @@ static void add_iface(
 	m->vrf = vrf;
 	m->net = net;
 	m->up = up;
+	m->sv = (uint8_t)(dm_rnd() % 3); /* disable, strict, loose alike */
 	m->mac = (struct rte_ether_addr){{0x02, 0, 0, 1, (uint8_t)dm.n_ifs, (uint8_t)(port + 1)}};
 	unsigned ifx = dm.n_ifs++;
 	/* gateways .10 .11 resolved, .12 unknown, .13 being resolved; hosts
@@ -223,6 +224,20 @@ static void nb_line(FILE *t, const struct dm_nb *n)
 					 : "forget");
 }
 
+static void iface_line(FILE *t, const struct dm_if *m)
+{
+	static const char *const sv[] = {
+		[SL_SRC_VALID_DISABLE] = "disable",
+		[SL_SRC_VALID_STRICT] = "strict",
+		[SL_SRC_VALID_LOOSE] = "loose",
+	};
+	char net[16], mac[18];
+	dm_ip_str(m->net | 1, net);
+	mac_str(&m->mac, mac);
+	fprintf(t, "iface %s port %u vlan %u vrf %u mac %s addr %s/24 sv %s%s\n", m->name, m->port,
+		m->vlan, m->vrf, mac, net, sv[m->sv], m->up ? "" : " down");
+}
+
 /* The topology: interfaces, connected and local routes, neighbours, the
  * random routes and the defaults; the model alongside. */
 char *dm_build(void)
@@ -246,11 +261,7 @@ char *dm_build(void)
 	add_iface("eth3", 3, 0, 3, sl_test_ip4(10, 3, 3, 0), false);
 	for (unsigned i = 0; i < dm.n_ifs; i++) {
 		const struct dm_if *m = &dm.ifs[i];
-		char net[16], mac[18];
-		dm_ip_str(m->net | 1, net);
-		mac_str(&m->mac, mac);
-		fprintf(t, "iface %s port %u vlan %u vrf %u mac %s addr %s/24%s\n", m->name,
-			m->port, m->vlan, m->vrf, mac, net, m->up ? "" : " down");
+		iface_line(t, m);
 		struct dm_act c = {.type = A_CONN, .ifx = {(uint16_t)i}};
 		struct dm_act l = {.type = A_LOCAL, .ifx = {(uint16_t)i}};
 		lpm_oracle_set(&dm.lpm[m->vrf], m->net, 24, new_act(c));
@@ -322,6 +333,11 @@ char *dm_churn(void)
 		n->mac.addr_bytes[4]++; /* a new MAC when it resolves again */
 		nb_line(t, n);
 	}
+	if (dm_rnd() % 2 == 0) {
+		struct dm_if *m = &dm.ifs[dm_rnd() % dm.n_ifs];
+		m->sv = (uint8_t)((m->sv + 1 + dm_rnd() % 2) % 3);
+		iface_line(t, m);
+	}
 	assert_int_equal(fclose(t), 0);
 	return text;
 }
@@ -361,6 +377,36 @@ static int lookup(uint32_t vrf, uint32_t dst)
 {
 	const struct lpm_rule *r = lpm_oracle_lookup(&dm.lpm[vrf], dst);
 	return r ? (int)r->value : dm.dflt[vrf];
+}
+
+/* As the worker checks a source (sl_dp.h, doc/configuration.md): its route
+ * in the interface's VRF, a leak followed once; strict: a path of it leaves
+ * by this interface (any member of an ECMP group); loose: it is a route
+ * that forwards (not a miss, a second leak, a blackhole or the router's
+ * own address). */
+bool dm_src_ok(unsigned ifx, uint32_t src)
+{
+	const struct dm_if *in = &dm.ifs[ifx];
+	if (in->sv == SL_SRC_VALID_DISABLE)
+		return true;
+	int a = lookup(in->vrf, src);
+	if (a >= 0 && dm.acts[a].type == A_LEAK)
+		a = lookup(dm.acts[a].to, src);
+	if (a < 0)
+		return false;
+	const struct dm_act *x = &dm.acts[a];
+	switch (x->type) {
+	case A_GW:
+	case A_CONN:
+		return in->sv == SL_SRC_VALID_LOOSE || x->ifx[0] == ifx;
+	case A_ECMP:
+		for (unsigned i = 0; i < x->n; i++)
+			if (in->sv == SL_SRC_VALID_LOOSE || x->ifx[i] == ifx)
+				return true;
+		return false;
+	default: /* a second leak, a blackhole, a local address */
+		return false;
+	}
 }
 
 /* What must happen to an IPv4 packet into vrf for dst. */
@@ -447,6 +493,19 @@ static uint32_t pick_dst(uint32_t vrf, uint32_t *flow)
 					   : n->ip;
 	}
 	return dm_rnd();
+}
+
+uint32_t dm_pick_src(unsigned ifx)
+{
+	const struct dm_if *in = &dm.ifs[ifx];
+	uint32_t r = dm_rnd() % 100, flow;
+	if (r < 40) /* a host of its subnet (.20-.27 and others), the router now and then */
+		return in->net | (dm_rnd() % 16 == 0 ? 1 : 2 + dm_rnd() % 253);
+	if (r < 50) /* a host of another interface's subnet */
+		return dm.ifs[dm_rnd() % dm.n_ifs].net | (2 + dm_rnd() % 253);
+	if (r < 90) /* a destination its VRF might see */
+		return dm_pick_dst(in->vrf, &flow);
+	return 0x0b000000u | (dm_rnd() >> 8);
 }
 
 /* Martians are dropped before any lookup (tests/dp/test_dp_martian.c) */

@@ -4,8 +4,9 @@
  * a random topology (interfaces, neighbours, thousands of routes in seven
  * VRFs) kept twice, as dp_fixture topology text for the FIB and as plain
  * data here (a longest-prefix match per VRF from tests/fib/lpm_oracle.h,
- * the interfaces and the neighbours' states), and what must happen to an
- * IPv4 packet, following the order of checks sl_dp.h documents.
+ * the interfaces with their source validation and the neighbours' states),
+ * and what must happen to an IPv4 packet, following the order of checks
+ * sl_dp.h documents.
  */
 #ifndef SL_DP_DIFF_MODEL_H
 #define SL_DP_DIFF_MODEL_H
@@ -32,6 +33,7 @@ struct dm_if {
 	uint32_t vrf;
 	uint32_t net; /* its /24; the router is .1 */
 	bool up;
+	uint8_t sv; /* enum sl_src_valid: the check of its packets' sources */
 	struct rte_ether_addr mac;
 };
 
@@ -92,7 +94,8 @@ uint32_t dm_rnd(void);
 
 /* The whole topology as dp_fixture text (malloc'd), the model alongside. */
 char *dm_build(void);
-/* Routes deleted, re-pointed and added, neighbours changed: the text of it. */
+/* Routes deleted, re-pointed and added, neighbours changed, an interface's
+ * source validation now and then: the text of it. */
 char *dm_churn(void);
 
 const struct dm_nb *dm_nb_find(unsigned ifx, uint32_t ip);
@@ -102,7 +105,14 @@ uint8_t dm_nb_state(unsigned ifx, uint32_t ip);
  * prefix (the test fixes its source and ports by the flow), else UINT32_MAX. */
 uint32_t dm_pick_dst(uint32_t vrf, uint32_t *flow);
 
-/* What must happen to an IPv4 packet (header valid) entering vrf for dst. */
+/* A source for a packet into interface ifx: its subnet's hosts, the
+ * router, a route's or another VRF's address, or anywhere (no martian). */
+uint32_t dm_pick_src(unsigned ifx);
+/* Does source src pass the source validation of interface ifx? */
+bool dm_src_ok(unsigned ifx, uint32_t src);
+
+/* What must happen to an IPv4 packet (header valid, source validated)
+ * entering vrf for dst. */
 void dm_predict(struct dm_pred *p, uint32_t vrf, uint32_t dst, uint8_t ttl, bool icmp_answer);
 struct dm_fate dm_fate_drop(uint8_t why);
 struct dm_fate dm_fate_punt(uint8_t why, int8_t also);

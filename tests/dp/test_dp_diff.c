@@ -7,7 +7,9 @@
  * resolved, connected and local routes, blackholes, leaks into other VRFs
  * (and defaults that leak twice: leak loops), ECMP groups, gateways across
  * VRFs and an interface that is down; interfaces tagged and untagged on four
- * ports. Bursts of 1-32 frames, each received on one port with mixed VLANs
+ * ports, each validating sources strictly, loosely or not at all (one
+ * changes now and then); sources from the interface's subnet, other
+ * subnets, the routes and anywhere. Bursts of 1-32 frames, each received on one port with mixed VLANs
  * (so VRFs): malformed frames, ARP, TTL 0 and 1, IP options, Ethernet
  * padding, offload flags (VLAN stripped, checksum good or bad, RSS hash).
  * Between bursts routes churn and neighbours change state.
@@ -51,6 +53,8 @@ static struct dpf F;
 static uint64_t seed;
 
 static unsigned burst_no, pkt_no;
+/* packets checked by each source-validation mode: [mode][passed] */
+static unsigned sv_seen[3][2];
 
 /* fail the test naming the seed, burst and packet */
 #define CHECK(cond, ...)                                                                       \
@@ -117,8 +121,7 @@ static void make(struct pkt *p, uint16_t in_port)
 	uint32_t dst = dm_pick_dst(vrf, &flow);
 	struct dpf_pkt s = {.vlan = dm.ifs[ifx].vlan,
 		.dst_mac = dm.ifs[ifx].mac,
-		.src = flow != UINT32_MAX ? sl_test_ip4(10, 99, 0, flow)
-					  : 0x0b000000u | (dm_rnd() >> 8),
+		.src = flow != UINT32_MAX ? sl_test_ip4(10, 99, 0, flow) : dm_pick_src(ifx),
 		.dst = dst,
 		.ttl = (uint8_t)(dm_rnd() % 16 == 0 ? dm_rnd() % 2 : 2 + dm_rnd() % 254),
 		.proto = dm_rnd() % 8 == 0 ? IPPROTO_ICMP
@@ -242,6 +245,14 @@ static void make(struct pkt *p, uint16_t in_port)
 	}
 	if (variant != V_GOOD) {
 		p->pred.fate[p->pred.n_fates++] = dm_fate_drop(parse_fate[variant]);
+		return;
+	}
+	/* the source, before any lookup of the destination (and before the
+	 * packet counts in its VRF) */
+	bool src_ok = dm_src_ok(ifx, s.src);
+	sv_seen[dm.ifs[ifx].sv][src_ok]++;
+	if (!src_ok) {
+		p->pred.fate[p->pred.n_fates++] = dm_fate_drop(SL_DP_DROP_SRC_INVALID);
 		return;
 	}
 	p->ipv4 = true;
@@ -560,12 +571,18 @@ static void test_bursts_against_model(void **state)
 	print_message("%u bursts: %u forwarded, %u punted, %u dropped; %" PRIu64
 		      " leaked, %u packets in bursts of mixed VRFs, %u ECMP flows seen again\n",
 		bursts, fates[2], fates[0], fates[1], t->leaked, mixed, sticky_hits);
+	print_message("sources: strict %u passed, %u failed; loose %u passed, %u failed; "
+		      "disable %u\n",
+		sv_seen[SL_SRC_VALID_STRICT][1], sv_seen[SL_SRC_VALID_STRICT][0],
+		sv_seen[SL_SRC_VALID_LOOSE][1], sv_seen[SL_SRC_VALID_LOOSE][0],
+		sv_seen[SL_SRC_VALID_DISABLE][1]);
 	/* the run reached what it is meant to: every drop and punt reason the
 	 * model can produce, leaks and mixed bursts */
 	static const uint8_t want_drops[] = {SL_DP_DROP_NO_ROUTE, SL_DP_DROP_TTL_EXPIRED,
 		SL_DP_DROP_LEAK_LOOP, SL_DP_DROP_BLACKHOLE, SL_DP_DROP_BAD_CHECKSUM,
 		SL_DP_DROP_BAD_HEADER, SL_DP_DROP_TRUNCATED, SL_DP_DROP_NOT_IPV4,
-		SL_DP_DROP_NO_IFACE, SL_DP_DROP_IFACE_DOWN, SL_DP_DROP_NEIGH_PENDING};
+		SL_DP_DROP_NO_IFACE, SL_DP_DROP_IFACE_DOWN, SL_DP_DROP_NEIGH_PENDING,
+		SL_DP_DROP_SRC_INVALID};
 	if (getenv("SL_DP_DIFF_VERBOSE") != NULL) {
 		for (unsigned r = 0; r < SL_DP_DROP__COUNT; r++)
 			print_message(
@@ -578,10 +595,19 @@ static void test_bursts_against_model(void **state)
 		for (unsigned i = 0; i < RTE_DIM(want_drops); i++)
 			CHECK(t->dropped[want_drops[i]] > 0, "no %s drop",
 				sl_dp_drop_names[want_drops[i]]);
+		/* no control-plane TAP here: link-local multicast is a martian */
 		for (unsigned r = 0; r < SL_DP_PUNT__COUNT; r++)
-			CHECK(r == SL_DP_PUNT_REJECT || t->punted[r] > 0, "no %s punt",
-				sl_dp_punt_names[r]);
+			CHECK(r == SL_DP_PUNT_REJECT || r == SL_DP_PUNT_LINK_MCAST ||
+					t->punted[r] > 0,
+				"no %s punt", sl_dp_punt_names[r]);
 		CHECK(t->leaked > 1000 && mixed > 1000 && crossed > 100, "too few leaks or mixes");
+		/* each mode let sources through; strict and loose refused some */
+		CHECK(sv_seen[SL_SRC_VALID_DISABLE][1] > 1000 &&
+				sv_seen[SL_SRC_VALID_STRICT][0] > 100 &&
+				sv_seen[SL_SRC_VALID_STRICT][1] > 100 &&
+				sv_seen[SL_SRC_VALID_LOOSE][0] > 100 &&
+				sv_seen[SL_SRC_VALID_LOOSE][1] > 100,
+			"source validation: too few packets passed or failed a mode");
 	}
 	free(pk);
 	free(t);

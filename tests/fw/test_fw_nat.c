@@ -403,6 +403,232 @@ static void test_icmp_error_back(void **state)
 	sl_fw_free(fw);
 }
 
+/* An ICMP error (type 3 or 11) from src to dst quoting q's first quote
+ * bytes, every checksum whole. */
+static struct fwt_pkt icmp_err_of(
+	uint32_t src, uint32_t dst, const struct fwt_pkt *q, uint16_t quote)
+{
+	struct fwt_pkt e;
+	if (quote > q->len)
+		quote = q->len;
+	uint8_t *icmp = fwt_ip4(&e, IPPROTO_ICMP, "0.0.0.0", "0.0.0.0", (uint16_t)(8 + quote));
+	fwt_w32(e.b + 12, src);
+	fwt_w32(e.b + 16, dst);
+	icmp[0] = (rnd() & 1) ? 3 : 11;
+	icmp[1] = icmp[0] == 3 ? 3 : 0;
+	memcpy(icmp + 8, q->b, quote);
+	finish(e.b, false);
+	return e;
+}
+
+/* The quoted header's checksum is whole, and the quoted L4 checksum (when
+ * quoted whole) is that of want, the packet it stands for. */
+static void check_quote(const struct fwt_pkt *e, const struct fwt_pkt *want, uint16_t quote)
+{
+	const uint8_t *in = e->b + 28;
+	uint8_t proto = in[9], inner[20];
+	memcpy(inner, in, 20);
+	inner[10] = inner[11] = 0;
+	assert_int_equal(rd16(in + 10), sl_inet_cksum(inner, 20, 0));
+	assert_memory_equal(in + 12, want->b + 12, 8);
+	if (proto == IPPROTO_UDP || proto == IPPROTO_ICMP || quote >= 40) {
+		uint16_t at = (uint16_t)(20 + l4_ck_at(proto));
+		assert_int_equal(rd16(in + at), rd16(want->b + at));
+	}
+}
+
+/*
+ * ICMP errors both ways, random flows: SHARED's peer reports a translated
+ * packet (back to the host, in its own terms), and the host reports a reply
+ * it got (leaving with the pool's address and port, in SHARED's terms), each
+ * quoting what the other side would compute itself; every checksum whole.
+ */
+static void test_icmp_error_both_ways(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = nat_fw(two_customers, 2048);
+	uint64_t out0 = 0;
+	for (int n = 0; n < 1000; n++) {
+		uint8_t proto = rand_proto();
+		uint32_t cust = (rnd() & 1) ? V_A : V_B;
+		uint32_t host = 0x0a000002u + rnd() % 50, peer = 0x0a64000au + rnd() % 3;
+		uint16_t sp = (uint16_t)(1 + rnd() % 65535), dp = (uint16_t)(1 + rnd() % 1000);
+		if (proto == IPPROTO_ICMP)
+			dp = 0;
+		struct fwt_pkt q = rand_pkt(proto, host, sp, peer, dp, false, rnd() % 4 == 0);
+		assert_int_equal(out1(fw, (uint64_t)n, &q, cust, V_S), 0);
+		uint32_t nat = sl_rd32(q.b + 12);
+		uint16_t nat_port = rd16(q.b + 20 + (proto == IPPROTO_ICMP ? 4 : 0));
+		assert_int_equal(nat & 0xffffff00u, pool_of(cust));
+		/* the reply, as the peer sends it and as the host gets it */
+		struct fwt_pkt r = rand_pkt(proto, peer, proto == IPPROTO_ICMP ? nat_port : dp, nat,
+			nat_port, true, rnd() % 4 == 0);
+		struct fwt_pkt r_sent = r;
+		assert_int_equal(in1(fw, (uint64_t)n, &r, V_S, cust), 0);
+		assert_int_equal(sl_rd32(r.b + 16), host);
+
+		/* the host (or a router of its VRF) reports the reply */
+		uint16_t quote = (uint16_t)(20 + (proto == IPPROTO_TCP && (rnd() & 1) ? 20 : 8));
+		uint32_t reporter = (rnd() & 3) ? host : 0x0a000001u;
+		struct fwt_pkt e = icmp_err_of(reporter, peer, &r, quote);
+		assert_int_equal(out1(fw, (uint64_t)n, &e, cust, V_S), 0);
+		assert_int_equal(sl_rd32(e.b + 12), nat);
+		assert_int_equal(sl_rd32(e.b + 16), peer);
+		assert_int_equal(rd16(e.b + 48 + (proto == IPPROTO_ICMP ? 4 : 2)), nat_port);
+		check_sums(e.b, false);
+		check_quote(&e, &r_sent, quote);
+		out0++;
+
+		/* the peer reports the translated packet: back to the host */
+		struct fwt_pkt q_host = rand_pkt(proto, host, sp, peer, dp, false, false);
+		assert_int_equal(out1(fw, (uint64_t)n, &q_host, cust, V_S), 0);
+		struct fwt_pkt e2 = icmp_err_of(peer, nat, &q_host, quote);
+		assert_int_equal(in1(fw, (uint64_t)n, &e2, V_S, cust), 0);
+		assert_int_equal(sl_rd32(e2.b + 16), host);
+		assert_int_equal(rd16(e2.b + 48 + (proto == IPPROTO_ICMP ? 4 : 0)), sp);
+		check_sums(e2.b, false);
+		struct fwt_pkt orig = q_host;
+		assert_int_equal(sl_fw_nat_rewrite(orig.b, orig.len, false, host, sp), 0);
+		check_quote(&e2, &orig, quote);
+	}
+	struct sl_fw_stats st = stats(fw);
+	assert_int_equal(st.nat_icmp_unmatched, 0);
+	assert_int_equal(st.nat_no_flow, 0);
+	assert_int_equal(st.nat_out, 3 * out0);
+	assert_int_equal(st.nat_in, 2 * out0);
+	sl_fw_free(fw);
+}
+
+/* ICMP leaving that no flow explains: an error quoting a packet of no flow
+ * (or a request), a type neither echo nor error, a truncated quote; dropped
+ * untouched and counted as nat_icmp_unmatched, no flow made. */
+static void test_icmp_unmatched(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = nat_fw(two_customers, 64);
+	struct fwt_pkt q = rand_pkt(IPPROTO_UDP, 0x0a64000a, 53, 0x0a000002, 4000, false, false);
+	struct fwt_pkt pkts[5];
+	pkts[0] = icmp_err_of(0x0a000002, 0x0a64000a, &q, 28); /* no such flow */
+	pkts[1] = fwt_icmp("10.0.0.2", "10.100.0.10", 13, 0, 7); /* timestamp */
+	pkts[2] = fwt_icmp("10.0.0.2", "10.100.0.10", 0, 0, 7); /* an echo reply */
+	pkts[3] = icmp_err_of(0x0a000002, 0x0a64000a, &q, 24); /* quote too short */
+	struct fwt_pkt echo = rand_pkt(IPPROTO_ICMP, 0x0a64000a, 9, 0x0a000002, 0, false, false);
+	pkts[4] = icmp_err_of(0x0a000002, 0x0a64000a, &echo, 28); /* quotes a request */
+	for (int i = 0; i < 5; i++) {
+		struct fwt_pkt copy = pkts[i];
+		assert_int_equal(out1(fw, 0, &pkts[i], V_A, V_S), SL_FW_DROP);
+		assert_memory_equal(pkts[i].b, copy.b, copy.len);
+	}
+	struct sl_fw_stats st = stats(fw);
+	assert_int_equal(st.nat_icmp_unmatched, 5);
+	assert_int_equal(st.nat_untranslatable, 0);
+	assert_int_equal(st.nat_created, 0);
+	assert_int_equal(st.nat_entries, 0);
+	sl_fw_free(fw);
+}
+
+static int count_flow(const struct sl_fw_nat_flow *f, void *ctx)
+{
+	(void)f;
+	(void)ctx;
+	return 0;
+}
+
+/* Flows of each customer, n of them from port 5000 on; their pool pairs. */
+static void open_flows(struct sl_fw *fw, uint32_t cust, int n, uint32_t *nat, uint16_t *port)
+{
+	for (int i = 0; i < n; i++) {
+		struct fwt_pkt p = rand_pkt(
+			IPPROTO_UDP, 0x0a000002, (uint16_t)(5000 + i), 0x0a64000a, 53, 0, 0);
+		assert_int_equal(out1(fw, 0, &p, cust, V_S), 0);
+		nat[i] = sl_rd32(p.b + 12);
+		port[i] = rd16(p.b + 20);
+	}
+}
+
+/* Whether the reply to flow (nat, port) still comes back. */
+static bool replies(struct sl_fw *fw, uint32_t cust, uint32_t nat, uint16_t port)
+{
+	struct fwt_pkt r = rand_pkt(IPPROTO_UDP, 0x0a64000a, 53, nat, port, 0, 0);
+	return in1(fw, 1, &r, V_S, cust) == 0 && sl_rd32(r.b + 16) == 0x0a000002;
+}
+
+/*
+ * A publish deletes the flows of a leak-nat removed or changed (counted as
+ * flushed), and only those: A's leak-nat removed, then B's pool moved, then
+ * B's ports narrowed (the flows outside the new range go, those inside
+ * stay); the listing and the entry count follow, and the freed pairs serve
+ * new flows after the sweeps' grace period.
+ */
+static void test_publish_flushes(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = nat_fw(two_customers, 256);
+	uint32_t na[8], nb[8];
+	uint16_t pa[8], pb[8];
+	open_flows(fw, V_A, 8, na, pa);
+	open_flows(fw, V_B, 8, nb, pb);
+	assert_int_equal(stats(fw).nat_entries, 16);
+
+	/* unchanged: nothing flushed */
+	assert_int_equal(fwt_load(fw, two_customers), 0);
+	assert_int_equal(stats(fw).nat_flushed, 0);
+	assert_int_equal(stats(fw).nat_entries, 16);
+
+	/* A's leak-nat removed: A's flows go, B's stay */
+	assert_int_equal(fwt_load(fw, "set vrf name CUST-B leak-nat to SHARED source translation "
+				      "address 100.64.2.0/24\n"),
+		0);
+	struct sl_fw_stats st = stats(fw);
+	assert_int_equal(st.nat_flushed, 8);
+	assert_int_equal(st.nat_entries, 8);
+	assert_int_equal(sl_fw_nat_foreach(fw, 0, V_A, 100, count_flow, NULL), 0);
+	for (int i = 0; i < 8; i++)
+		assert_true(replies(fw, V_B, nb[i], pb[i]));
+
+	/* B's ports narrowed to leave out the highest its flows use: those
+	 * flows go, the others stay */
+	uint16_t lo = 65535, hi = 0;
+	for (int i = 0; i < 8; i++) {
+		lo = pb[i] < lo ? pb[i] : lo;
+		hi = pb[i] > hi ? pb[i] : hi;
+	}
+	assert_true(hi > lo); /* 8 random pairs of 254 x 64512 */
+	int outside = 0;
+	for (int i = 0; i < 8; i++)
+		outside += pb[i] == hi;
+	char cfg[256];
+	snprintf(cfg, sizeof(cfg),
+		"set vrf name CUST-B leak-nat to SHARED source translation address 100.64.2.0/24\n"
+		"set vrf name CUST-B leak-nat to SHARED source translation port %u-%u\n",
+		lo, hi - 1u);
+	assert_int_equal(fwt_load(fw, cfg), 0);
+	st = stats(fw);
+	assert_int_equal(st.nat_flushed, 8 + (uint64_t)outside);
+	assert_int_equal(st.nat_entries, 8 - (uint32_t)outside);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(replies(fw, V_B, nb[i], pb[i]), pb[i] != hi);
+
+	/* B's pool moved: the rest go; a new flow takes the new pool */
+	assert_int_equal(fwt_load(fw, "set vrf name CUST-B leak-nat to SHARED source translation "
+				      "address 100.64.3.0/24\n"),
+		0);
+	st = stats(fw);
+	assert_int_equal(st.nat_flushed, 16);
+	assert_int_equal(st.nat_entries, 0);
+	assert_int_equal(sl_fw_nat_foreach(fw, 0, UINT32_MAX, 100, count_flow, NULL), 0);
+	uint32_t n3[1];
+	uint16_t p3[1];
+	open_flows(fw, V_B, 1, n3, p3);
+	assert_int_equal(n3[0] & 0xffffff00u, 0x64400300u);
+	/* the slots come back to the free stack by the sweeps */
+	sl_fw_nat_sweep(fw, 2, 1u << 20);
+	sl_fw_nat_sweep(fw, 2, 1u << 20);
+	assert_int_equal(stats(fw).nat_entries, 1);
+	assert_int_equal(stats(fw).nat_expired, 0);
+	sl_fw_free(fw);
+}
+
 /* A /32 pool towards one peer port: flows until the pool runs out; the
  * next is dropped and counted, the flows made before keep working. */
 static void test_pool_exhaustion(void **state)
@@ -529,6 +755,9 @@ int main(void)
 		cmocka_unit_test(test_flows_property),
 		cmocka_unit_test(test_no_flow_and_untranslatable),
 		cmocka_unit_test(test_icmp_error_back),
+		cmocka_unit_test(test_icmp_error_both_ways),
+		cmocka_unit_test(test_icmp_unmatched),
+		cmocka_unit_test(test_publish_flushes),
 		cmocka_unit_test(test_pool_exhaustion),
 		cmocka_unit_test(test_small_pool),
 		cmocka_unit_test(test_expiry),

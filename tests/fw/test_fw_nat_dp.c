@@ -6,6 +6,8 @@
  * replies reach the right customer through the pool routes (redirects into
  * each customer, as the RIB makes them) and the flow table; a reply for the
  * pool without a flow is dropped; packets staying in a VRF are untouched;
+ * a port unreachable A's host sends about a reply leaves with the pool's
+ * address, in its outer source and its quote, checksums whole;
  * with the leak firewall too, the stateful rules see the hosts' addresses.
  */
 #include <setjmp.h>
@@ -138,6 +140,18 @@ static struct sl_fw_stats stats(void)
 	return st;
 }
 
+/* A UDP flow from host:sp (port: its customer) to 10.100.0.10:53: the pool
+ * address and port it left with. */
+static void out_flow(uint16_t port, uint32_t host, uint16_t sp, uint32_t *nat, uint16_t *nat_port)
+{
+	struct rte_mbuf *m = one(port, host, sp, 0x0a64000a, 53);
+	assert_non_null(m);
+	struct rte_ipv4_hdr *ip = dpf_ip(m, 14);
+	*nat = rte_be_to_cpu_32(ip->src_addr);
+	*nat_port = rte_be_to_cpu_16(((struct rte_udp_hdr *)(ip + 1))->src_port);
+	rte_pktmbuf_free(m);
+}
+
 static void test_two_customers_one_host(void **state)
 {
 	(void)state;
@@ -205,6 +219,61 @@ static void test_stray_and_native(void **state)
 	assert_int_equal(stats().nat_out, st0.nat_out);
 }
 
+/* A's host reports the reply it got (port unreachable): SHARED gets the
+ * error from the pool address, quoting the reply as SHARED sent it (its
+ * destination the pool's address and port), every checksum whole, TTL
+ * decremented once. */
+static void test_icmp_error_leaving(void **state)
+{
+	(void)state;
+	uint32_t host = 0x0a000005, srv = 0x0a64000a, na;
+	uint16_t pa;
+	out_flow(0, host, 42000, &na, &pa);
+	struct rte_mbuf *r = one(1, srv, 53, na, pa);
+	assert_non_null(r);
+	uint8_t quote[28];
+	memcpy(quote, dpf_ip(r, 14), sizeof(quote));
+	rte_pktmbuf_free(r);
+
+	struct dpf_pkt s = {.src = host, .dst = srv, .proto = IPPROTO_ICMP, .payload = 36};
+	struct rte_mbuf *m = dpf_craft(&F, &s);
+	uint8_t *icmp = (uint8_t *)(dpf_ip(m, 14) + 1);
+	memset(icmp, 0, 8);
+	icmp[0] = 3;
+	icmp[1] = 3;
+	memcpy(icmp + 8, quote, sizeof(quote));
+	uint16_t ck = (uint16_t)~rte_raw_cksum(icmp, 36);
+	memcpy(icmp + 2, &ck, 2);
+	struct sl_fw_stats st0 = stats();
+	dpf_reset(&F);
+	dpf_run(&F, 0, &m, 1);
+	assert_int_equal(F.out.n_tx[1], 1);
+	F.out.n_tx[1] = 0;
+	struct rte_mbuf *e = F.out.tx[1][0];
+	struct rte_ipv4_hdr *ie = dpf_ip(e, 14);
+	assert_int_equal(rte_be_to_cpu_32(ie->src_addr), na);
+	assert_int_equal(rte_be_to_cpu_32(ie->dst_addr), srv);
+	assert_int_equal(ie->time_to_live, 63);
+	ck = ie->hdr_checksum;
+	ie->hdr_checksum = 0;
+	assert_int_equal(rte_ipv4_cksum(ie), ck);
+	ie->hdr_checksum = ck;
+	const uint8_t *ic = (const uint8_t *)(ie + 1);
+	assert_int_equal(rte_raw_cksum(ic, 36), 0xffff);
+	struct rte_ipv4_hdr in;
+	memcpy(&in, ic + 8, sizeof(in));
+	assert_int_equal(rte_be_to_cpu_32(in.src_addr), srv);
+	assert_int_equal(rte_be_to_cpu_32(in.dst_addr), na);
+	assert_int_equal(ic[30] << 8 | ic[31], pa); /* the quoted destination port */
+	ck = in.hdr_checksum;
+	in.hdr_checksum = 0;
+	assert_int_equal(rte_ipv4_cksum(&in), ck);
+	rte_pktmbuf_free(e);
+	struct sl_fw_stats st = stats();
+	assert_int_equal(st.nat_out, st0.nat_out + 1);
+	assert_int_equal(st.nat_icmp_unmatched, st0.nat_icmp_unmatched);
+}
+
 /* The firewall sees the hosts' addresses both ways: its stateful rule on
  * SHARED → CUST-A names 10.0.0.5, and the reply, translated back before it
  * is classified, matches it as established. */
@@ -214,12 +283,9 @@ static void test_with_firewall(void **state)
 	char text[2048];
 	snprintf(text, sizeof(text), "%s%s", nat, nat_fw);
 	assert_int_equal(load(text, true), 0);
-	struct rte_mbuf *a = one(0, 0x0a000005, 41000, 0x0a64000a, 53);
-	assert_non_null(a);
-	struct rte_ipv4_hdr *ia = dpf_ip(a, 14);
-	uint32_t na = rte_be_to_cpu_32(ia->src_addr);
-	uint16_t pa = rte_be_to_cpu_16(((struct rte_udp_hdr *)(ia + 1))->src_port);
-	rte_pktmbuf_free(a);
+	uint32_t na;
+	uint16_t pa;
+	out_flow(0, 0x0a000005, 41000, &na, &pa);
 	struct rte_mbuf *r = one(1, 0x0a64000a, 53, na, pa);
 	assert_non_null(r);
 	assert_int_equal(rte_be_to_cpu_32(dpf_ip(r, 14)->dst_addr), 0x0a000005);
@@ -239,6 +305,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_customers_one_host),
 		cmocka_unit_test(test_stray_and_native),
+		cmocka_unit_test(test_icmp_error_leaving),
 		cmocka_unit_test(test_with_firewall),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);

@@ -6,7 +6,9 @@
  * republishes the configuration (the pool stays, rulesets and another pool
  * come and go) and sweeps expired flows. A flow must keep its pool pair
  * while it lives, a reply must reach its host (unless its flow may have
- * expired), and ASan must see no use-after-free. (It found the hash key
+ * expired), and ASan must see no use-after-free. Then the pool's ports
+ * narrow and widen again at each publish: the flows outside are deleted
+ * under the worker's feet (flushed), and their pairs may change. (It found the hash key
  * positions freed wrongly: rte_hash_add_key_data answers 0, not a position.) Timeouts are scaled
  * (tsc_hz / 1000: a "second" is a millisecond) so flows expire during the run.
  */
@@ -31,6 +33,9 @@ static const char cfg_b[] =
 	"set vrf name CUST-B leak-nat to SHARED source translation address 100.64.2.0/24\n"
 	"set firewall ipv4 name OUT default-action accept\n"
 	"set vrf name CUST-A leak-firewall to SHARED name OUT\n";
+static const char cfg_narrow[] =
+	"set vrf name CUST-A leak-nat to SHARED source translation address 100.64.1.0/24\n"
+	"set vrf name CUST-A leak-nat to SHARED source translation port 1024-30000\n";
 
 #define UDP_TMO 2
 #define UDP_STREAM_TMO 50
@@ -40,7 +45,8 @@ struct worker {
 	struct rte_rcu_qsbr *qsbr;
 	uint64_t unit;
 	volatile bool stop;
-	uint64_t bursts, wrong, late, moved, churned;
+	volatile bool flushing; /* publishes delete flows: pairs may change */
+	uint64_t bursts, wrong, late, moved, churned, flushed;
 	uint64_t refused; /* new flows dropped: the table full (the sweeper starved of CPU) */
 };
 
@@ -100,6 +106,8 @@ static int worker_main(void *arg)
 			if (!back) {
 				if (deny[i] != 0 && done - q_at[f] > may_expire)
 					w->late++;
+				else if (deny[i] != 0 && w->flushing)
+					w->flushed++;
 				else
 					w->wrong++;
 			}
@@ -149,6 +157,8 @@ static int worker_main(void *arg)
 			if (nat_addr[f] != 0 && (nat_addr[f] != src || nat_port[f] != port)) {
 				if (now - q_at[f] > may_expire)
 					w->moved++;
+				else if (w->flushing)
+					w->flushed++;
 				else
 					w->wrong++;
 			}
@@ -195,11 +205,26 @@ static void test_nat_rcu_stress(void **state)
 	uint64_t give_up = rte_rdtsc() + 30 * rte_get_tsc_hz();
 	while (expired < 5000 && rte_rdtsc() < give_up)
 		expired += sl_fw_nat_sweep(fw, rte_rdtsc(), 4096);
-	w.stop = true;
-	rte_eal_wait_lcore(wl);
-
 	struct sl_fw_stats st;
 	sl_fw_stats_get(fw, &st);
+	assert_int_equal(st.nat_flushed, 0); /* A's pool never changed */
+	uint64_t wrong_before = w.wrong;
+
+	/* the pool's ports narrow and widen: flows deleted while in use */
+	w.flushing = true;
+	for (int round = 0; round < 60; round++) {
+		assert_int_equal(fwt_load(fw, round % 2 ? cfg_a : cfg_narrow), 0);
+		for (int k = 0; k < 20; k++)
+			sl_fw_nat_sweep(fw, rte_rdtsc(), 4096);
+	}
+	w.stop = true;
+	rte_eal_wait_lcore(wl);
+	assert_int_equal(wrong_before, 0);
+
+	sl_fw_stats_get(fw, &st);
+	printf("flushed by publishes %lu (the worker saw %lu)\n", (unsigned long)st.nat_flushed,
+		(unsigned long)w.flushed);
+	assert_true(st.nat_flushed > 0);
 	printf("bursts %lu, flows created %lu, expired %lu, live %u, exhausted %lu, full %lu, "
 	       "late replies %lu, moved %lu, wrong %lu\n",
 		(unsigned long)w.bursts, (unsigned long)st.nat_created,

@@ -192,6 +192,8 @@ static void fake_snapshot(struct sl_prom_snap *s, bool fw)
 		{"B-TO-SHARED", 0, 10, 840}, {"B-TO-SHARED", 10, 20, 1680}};
 	static const struct sl_prom_reason drops[2] = {{"no_route", 5}, {"leak_loop", 0}};
 	static const struct sl_prom_reason punts[1] = {{"arp", 3}};
+	static const struct sl_prom_reason rings[2] = {{"bgp", 7}, {"other", 9}},
+					   full[2] = {{"bgp", 0}, {"other", 4}};
 	*s = (struct sl_prom_snap){
 		.now = 1796596846.25,
 		.uptime = 8.5,
@@ -204,6 +206,9 @@ static void fake_snapshot(struct sl_prom_snap *s, bool fw)
 		.n_drops = 2,
 		.punts = punts,
 		.n_punts = 1,
+		.punt_rings = rings,
+		.punt_rings_full = full,
+		.n_punt_rings = 2,
 		.vrfs = vrfs,
 		.n_vrfs = 2,
 		.sources = sources,
@@ -249,6 +254,10 @@ static void test_render(void **state)
 	has_line(text, "sluice_drops_total{reason=\"no_route\"} 5");
 	has_line(text, "sluice_drops_total{reason=\"leak_loop\"} 0");
 	has_line(text, "sluice_punts_total{reason=\"arp\"} 3");
+	has_line(text, "sluice_punt_ring_packets_total{class=\"bgp\"} 7");
+	has_line(text, "sluice_punt_ring_packets_total{class=\"other\"} 9");
+	has_line(text, "sluice_punt_ring_full_total{class=\"bgp\"} 0");
+	has_line(text, "sluice_punt_ring_full_total{class=\"other\"} 4");
 	has_line(text, "sluice_dp_forwarded_packets_total 140");
 	has_line(text, "sluice_vrf_rx_packets_total{vrf=\"CUSTOMER-A\"} 50");
 	has_line(text, "sluice_vrf_rx_packets_total{vrf=\"odd\\\"name\"} 0");

@@ -23,6 +23,7 @@
 #include <rte_ip.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "../fib/fib_test_eal.h"
 #include "sl_slow.h"
@@ -547,6 +548,73 @@ static void test_local_hook(void **state)
 	sl_slow_local_hook_set(sl, NULL, NULL);
 }
 
+/* The hook in order: which protocols it saw. */
+struct seen {
+	unsigned n;
+	uint8_t proto[128];
+};
+static bool seen_hook(void *ctx, struct rte_mbuf *m, const struct sl_dp_meta *meta, bool arp)
+{
+	(void)meta;
+	struct seen *h = ctx;
+	if (!arp && h->n < sizeof(h->proto))
+		h->proto[h->n++] = rte_pktmbuf_mtod(m, const uint8_t *)[9];
+	rte_pktmbuf_free(m);
+	return true;
+}
+
+/* The control classes' rings are served before the main one: with the main
+ * ring full of a flood, one poll (64 packets) takes BGP's first. Link-local
+ * multicast goes to the hook only: never answered, freed when declined. */
+static void test_control_rings_first(void **state)
+{
+	(void)state;
+	struct rte_ring *main_r = rte_ring_create("t_punt", 256, SOCKET_ID_ANY, 0),
+			*bgp = rte_ring_create("t_punt_bgp", 64, SOCKET_ID_ANY, 0);
+	assert_non_null(main_r);
+	assert_non_null(bgp);
+	sl_slow_free(sl);
+	struct sl_slow_config c = {.fib = fib,
+		.pool = pool,
+		.tx = tx_capture,
+		.hz = HZ,
+		.clock = fake_clock,
+		.punt = main_r};
+	c.punt_ctl[SL_DP_PC_BGP] = bgp;
+	sl = sl_slow_new(&c);
+	assert_non_null(sl);
+	struct seen h = {0};
+	sl_slow_local_hook_set(sl, seen_hook, &h);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(rte_ring_enqueue(main_r, ip_pkt(SL_DP_PUNT_LOCAL, oif0, HOST_A,
+								  ROUTER_A, IPPROTO_UDP, 64)),
+			0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(rte_ring_enqueue(bgp, ip_pkt(SL_DP_PUNT_LOCAL, oif0, HOST_A,
+							       ROUTER_A, IPPROTO_TCP, 64)),
+			0);
+	assert_int_equal(sl_slow_poll(sl), 64);
+	assert_int_equal(h.n, 64);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(h.proto[i], IPPROTO_TCP);
+	assert_int_equal(h.proto[3], IPPROTO_UDP);
+	assert_int_equal(rte_ring_count(main_r), 39);
+	assert_int_equal(sl_slow_poll(sl), 39);
+	assert_int_equal(sl_slow_poll(sl), 0);
+	/* link-local multicast: the hook's; declined, dropped without an answer */
+	h.n = 0;
+	sl_slow_input(sl, ip_pkt(SL_DP_PUNT_LINK_MCAST, oif0, HOST_A, 0xe0000005u, 89, 1));
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.proto[0], 89);
+	sl_slow_local_hook_set(sl, NULL, NULL);
+	sl_slow_input(sl, ip_pkt(SL_DP_PUNT_LINK_MCAST, oif0, HOST_A, 0xe0000005u, 89, 1));
+	sl_slow_input(
+		sl, ip_pkt(SL_DP_PUNT_LINK_MCAST, oif0, HOST_A, 0xe0000001u, IPPROTO_ICMP, 1));
+	assert_int_equal(n_tx, 0); /* not even an echo reply from 224.0.0.1 */
+	rte_ring_free(main_r);
+	rte_ring_free(bgp);
+}
+
 static void test_echo_rate_limit(void **state)
 {
 	(void)state;
@@ -763,6 +831,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_echo_reply, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_echo_rate_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_local_hook, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_control_rings_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits_per_interface, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ping_forged_replies, setup, teardown),
 	};
