@@ -21,7 +21,10 @@
 #   SLUICE_BENCH_VRF_ROUTES (16000), SLUICE_BENCH_SEED (1), TESTPMD (dpdk-testpmd),
 #   SLUICE_BENCH_NO_BUILD=1 (use the binaries already in $SLUICE_BENCH_BUILD),
 #   SLUICE_BENCH_FW_RULES (100), SLUICE_BENCH_FW_STATEFUL=1 (the firewall
-#   scenario's ruleset opens with a `state established/related` rule).
+#   scenario's ruleset opens with a `state established/related` rule),
+#   SLUICE_BENCH_FW_NAT=1 (the firewall scenario also source-NATs the leak),
+#   SLUICE_BENCH_HUGE_MB (MiB of hugepages to have free instead of the
+#   estimate below).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +41,7 @@ vrf_routes=${SLUICE_BENCH_VRF_ROUTES:-16000}
 seed=${SLUICE_BENCH_SEED:-1}
 fw_rules=${SLUICE_BENCH_FW_RULES:-100}
 fw_stateful=${SLUICE_BENCH_FW_STATEFUL:-0}
+fw_nat=${SLUICE_BENCH_FW_NAT:-0}
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -106,12 +110,15 @@ case ,$scenarios, in *,vrfs,*) gen vrfs --routes "$vrf_routes" --vrfs "$vrfs" --
 case ,$scenarios, in *,leak,*) gen leak --routes "$routes" --seed "$seed" ;; esac
 case ,$scenarios, in *,firewall,*)
 	gen fw --routes "$routes" --seed "$seed" --fw-rules "$fw_rules" \
-		$([ "$fw_stateful" = 1 ] && echo --fw-stateful)
+		$([ "$fw_stateful" = 1 ] && echo --fw-stateful) $([ "$fw_nat" = 1 ] && echo --fw-nat)
 	;;
 esac
 
 # Hugepages: 64 MiB tbl24 + tbl8s per VRF table, for every loaded instance
-# (they stay loaded, paused, between reps) plus mbufs and slack.
+# (they stay loaded, paused, between reps), the default VRF's table, mbufs,
+# the largest table's group pool once more (growing one copies it: old and
+# new live together for a grace period), the firewall's conntrack and NAT
+# tables (firewall), and slack.
 # l3fwd (base, and leak or firewall): one table of all the scenario's routes,
 # a tbl8 group per route longer than /24, its IPv6 table (128 MiB), mbufs.
 need_mb=$(/usr/bin/python3 - "$data" "$scenarios" "$l3fwd" <<'EOF'
@@ -125,6 +132,7 @@ for sc, d in (("base", "base"), ("srcval", "srcval"), ("vrfs", "vrfs"), ("leak",
     i = json.load(open(os.path.join(data, d, "info.json")))
     t8 = max(256, 1 << (int(i["tbl8_groups_max"] * 1.25) - 1).bit_length())
     mb += i["vrfs"] * (64 + t8 // 1024 + max(i["routes_per_vrf"]) * 8 // 2**20 + 1) + 64
+    mb += 64 + t8 // 1024 + (64 if sc == "firewall" else 0)
     key = "base" if sc in ("base", "srcval") else "leak"
     if l3fwd and sc in want and sc != "vrfs" and key not in l3:
         l3.add(key)
@@ -133,6 +141,7 @@ for sc, d in (("base", "base"), ("srcval", "srcval"), ("vrfs", "vrfs"), ("leak",
 print(mb)
 EOF
 )
+need_mb=${SLUICE_BENCH_HUGE_MB:-$need_mb}
 nr=/sys/kernel/mm/hugepages/hugepages-2048kB
 free_pages=$(cat $nr/free_hugepages)
 if [ $((free_pages * 2)) -lt "$need_mb" ]; then
@@ -143,7 +152,8 @@ fi
 mount | grep -q 'type hugetlbfs' || "$top/scripts/hugepages.sh" 0
 free_pages=$(cat $nr/free_hugepages)
 if [ $((free_pages * 2)) -lt "$need_mb" ]; then
-	echo "bench.sh: only $((free_pages * 2)) MiB of hugepages free, $need_mb MiB wanted: expect failures" >&2
+	echo "bench.sh: only $((free_pages * 2)) MiB of hugepages free, $need_mb MiB wanted: expect" \
+		"failures (free memory, or fewer scenarios; SLUICE_BENCH_HUGE_MB sets the need)" >&2
 fi
 
 exec /usr/bin/python3 "$top/app/sluice-bench/bench_fwd.py" --data "$data" \

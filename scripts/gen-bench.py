@@ -3,6 +3,7 @@
 
     gen-bench.py --out DIR --scenario {base,srcval,leak,fw,vrfs,scale} [--routes N] [--vrfs V]
                  [--leak-pct P] [--packets K] [--seed S] [--fw-rules R] [--fw-stateful]
+                 [--fw-nat]
                  [--internet-routes N]
 
 writes into DIR:
@@ -34,7 +35,10 @@ Scenarios:
          default-action drop. Every leaked packet is classified against the whole
          ruleset and forwarded. Without state rules the pair is not tracked;
          --fw-stateful prepends rule 1 `state established` + `state related`
-         accept (a stateful ruleset: every leaked packet also pays conntrack)
+         accept (a stateful ruleset: every leaked packet also pays conntrack);
+         --fw-nat adds source NAT on the same direction
+         (`set vrf name BENCH leak-nat to PEER source translation address
+         198.51.100.0/24`): every leaked packet is also translated
   vrfs   V VRFs (default 64) on vifs 10.. of eth0, N routes each (default 16,000)
   scale  the provider edge (issue 10): INTERNET (untagged eth0) with
          --internet-routes routes (default 1,000,000) and a default route, and
@@ -218,6 +222,7 @@ def config_lines(vrfs, leak):
 
 FW_RULESET = "BENCH-TO-PEER"
 FW_MATCH_PORT = 9  # the benchmark packets' UDP destination port (frame_udp)
+FW_NAT_POOL = "198.51.100.0/24"  # --fw-nat's leak-nat pool
 
 
 def fw_rules(rng, n_rules, stateful):
@@ -290,6 +295,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fw-rules", type=int, default=100)
     ap.add_argument("--fw-stateful", action="store_true")
+    ap.add_argument("--fw-nat", action="store_true")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     os.makedirs(a.out, exist_ok=True)
@@ -332,6 +338,9 @@ def main():
                 sys.exit("gen-bench.py: --fw-rules must be at least 1")
             # its own generator: the routes and the pcap stay identical to leak's
             lines += fw_rules(random.Random(a.seed * 1000003 + 4), a.fw_rules, a.fw_stateful)
+            if a.fw_nat:  # TEST-NET-2: outside BENCH's leak and PEER's space
+                lines.append("set vrf name BENCH leak-nat to PEER source translation address %s"
+                             % FW_NAT_POOL)
         f.write("\n".join(lines) + "\n")
     with open(os.path.join(a.out, "routes.txt"), "w") as f:
         for vi, v in enumerate(vrfs):
@@ -406,7 +415,8 @@ def main():
     if a.scenario == "fw":
         info["firewall"] = {"ruleset": FW_RULESET, "rules": a.fw_rules + (1 if a.fw_stateful else 0),
                             "matching_rule": 10 * a.fw_rules, "stateful": a.fw_stateful,
-                            "binding": "BENCH -> PEER"}
+                            "binding": "BENCH -> PEER",
+                            "nat_pool": FW_NAT_POOL if a.fw_nat else None}
     with open(os.path.join(a.out, "info.json"), "w") as f:
         json.dump(info, f, indent=1)
         f.write("\n")

@@ -29,6 +29,7 @@ import argparse
 import ctypes
 import json
 import os
+import re
 import signal
 import socket
 import statistics
@@ -138,6 +139,29 @@ def rate(tel, seconds, task):
     return {"pps_wall": wall, "pps": cpu, "cpu_share": (c1 - c0) / 1e9 / (t1 - t0) if task else None}
 
 
+def out_of_hugepages(logname=None, text=""):
+    """A sentence for a process that died of a hugepage shortage (its log
+    file, or its output text, says so), else ''."""
+    try:
+        if logname is not None:
+            with open(logname, errors="replace") as f:
+                text = f.read()[-20000:]
+    except OSError:
+        return ""
+    if not re.search(r"allocation failed|Cannot allocate memory|ENOMEM|not enough memory",
+                     text, re.I):
+        return ""
+    nr = "/sys/kernel/mm/hugepages/hugepages-2048kB/"
+    try:
+        free = int(open(nr + "free_hugepages").read()) * 2
+        total = int(open(nr + "nr_hugepages").read()) * 2
+    except (OSError, ValueError):
+        free = total = -1
+    return ("; it ran out of hugepages (%d MiB free of %d MiB now): rerun with more, e.g. "
+            "SLUICE_BENCH_HUGE_MB=%d scripts/bench.sh ... (bench.sh reserves what that says), "
+            "or run fewer scenarios at a time" % (free, total, total + 1024))
+
+
 def hugepage_bytes(prefix):
     total = 0
     for d in ("/dev/hugepages",):
@@ -219,8 +243,9 @@ class Sluiced:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.p.poll() is not None:
-                raise RuntimeError("sluiced %s exited (%d): see %s" % (
-                    self.name, self.p.returncode, self.logf.name))
+                raise RuntimeError("sluiced %s exited (%d): see %s%s" % (
+                    self.name, self.p.returncode, self.logf.name,
+                    out_of_hugepages(self.logf.name)))
             try:
                 with open(self.logf.name) as f:
                     if "sluiced: ready" in f.read():
@@ -292,8 +317,9 @@ class L3fwd(Sluiced):
         pos, tail = 0, ""
         while time.monotonic() < deadline:
             if self.p.poll() is not None:
-                raise RuntimeError("%s exited (%d): see %s" % (
-                    self.name, self.p.returncode, self.logf.name))
+                raise RuntimeError("%s exited (%d): see %s%s" % (
+                    self.name, self.p.returncode, self.logf.name,
+                    out_of_hugepages(self.logf.name)))
             with open(self.logf.name, errors="replace") as f:
                 f.seek(pos)
                 chunk = f.read()
@@ -514,7 +540,10 @@ def lpm_floor(a, sdir, tbl8s, leak_vrf=None):
     if leak_vrf is not None:  # gen-bench.py's leak: PEER's space, redirected from BENCH
         cmd += ["--leak-vrf", str(leak_vrf), "--leak-prefix", "100.64.0.0/10"]
     log("lookup floor: " + " ".join(cmd))
-    out = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=True)
+    out = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise ValueError("sluice-bench-lpm exited (%d): %s%s" % (
+            out.returncode, out.stderr.strip()[-500:], out_of_hugepages(text=out.stderr)))
     r = json.loads(out.stdout.strip().splitlines()[-1])
     r["command"] = " ".join(cmd)
     return r
@@ -826,7 +855,8 @@ def summary(r):
         elif not e.get("available"):
             continue  # not asked for (--scenarios): nothing to say
         else:
-            label = names[sc] % ((e.get("ruleset") or {}).get("rules") or 0)
+            rs = e.get("ruleset") or {}
+            label = names[sc] % (rs.get("rules") or 0) + (" + SNAT" if rs.get("nat_pool") else "")
         p("  %-34s %8.2f %10.1f %10.1f %12.1f" % (label, e["mpps"], e["cycles_per_packet"],
                                                 e["work_cycles_per_packet"],
                                                 e["lpm_bytes_per_vrf"] / 2**20))

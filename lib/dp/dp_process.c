@@ -799,7 +799,9 @@ static void leak_nat_in(const struct sl_dp_leak_filter *lf, struct dp_burst *b,
 	}
 }
 
-static void leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter *lf,
+/* Returns whether some packet of the burst is denied: when none is, the
+ * burst is forwarded as an unfiltered one (the loop without the test). */
+static bool leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter *lf,
 	const struct sl_fib_ifmap *ifm, const struct sl_fib_nh *nht,
 	const struct sl_fib_egress *egt, struct dp_burst *b)
 {
@@ -808,8 +810,10 @@ static void leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter
 	uint32_t from[SL_DP_BURST], to[SL_DP_BURST];
 	uint8_t deny[SL_DP_BURST], local_of[SL_DP_BURST];
 	uint16_t idx[SL_DP_BURST], n = 0;
+	uint8_t any = 0;
 	for (uint16_t k = 0; k < b->n; k++) {
 		uint32_t val = b->val[k];
+		any |= b->denied[k];
 		if (b->denied[k]) /* refused before (a reply for a NAT pool without its flow) */
 			continue;
 		if (sl_fib_val_is_group(val)) /* picked once: forwarding sees the path */
@@ -850,13 +854,16 @@ static void leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter
 		idx[n++] = k;
 	}
 	if (n == 0)
-		return;
+		return any != 0;
 	if (lf->fn != NULL)
 		lf->fn(lf->ctx, fp, l3, from, to, n, deny);
 	if (lf->nat_out != NULL)
 		leak_nat_out(lf, fp, l3, from, to, n, deny, local_of);
-	for (uint16_t i = 0; i < n; i++)
+	for (uint16_t i = 0; i < n; i++) {
 		b->denied[idx[i]] = deny[i];
+		any |= deny[i];
+	}
+	return any != 0;
 }
 
 /* Every outcome of one looked-up packet, each check in order: the fast loop
@@ -1155,7 +1162,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	if (unlikely(filtered)) {
 		for (uint16_t i = 0; i < n_redir; i++)
 			b.val[redir[i]] = rvals[i];
-		leak_filter(fib, lf, ifm, nht, egt, &b);
+		filtered = leak_filter(fib, lf, ifm, nht, egt, &b);
 	}
 	struct fwd_sums sum = {0};
 	bool mx = mixed != 0;

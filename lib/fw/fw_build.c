@@ -172,6 +172,32 @@ static int acl_ctx_make(
 	return rte_acl_build(*out, &cfg);
 }
 
+/* Whether ACL rule a matches every packet of its context. */
+static bool acl_rule_any(const struct fw_acl_rule *a)
+{
+	return a->field[FW_F_PROTO].mask_range.u8 == 0 && a->field[FW_F_SRC].mask_range.u32 == 0 &&
+	       a->field[FW_F_DST].mask_range.u32 == 0 && a->field[FW_F_SPORT].value.u16 == 0 &&
+	       a->field[FW_F_SPORT].mask_range.u16 == 65535 &&
+	       a->field[FW_F_DPORT].value.u16 == 0 && a->field[FW_F_DPORT].mask_range.u16 == 65535;
+}
+
+/*
+ * The result every key gets from a context of rules v[0..n), or FW_RES_WALK
+ * when it depends on the key: rte_acl returns the userdata of the matching
+ * rule of highest priority (the lowest number), so when the first rule has
+ * an expansion that matches anything, that is the answer (no rule: 0).
+ */
+static uint32_t acl_const_res(const struct fw_acl_rule *v, size_t n)
+{
+	int32_t top = INT32_MIN;
+	for (size_t i = 0; i < n; i++)
+		top = RTE_MAX(top, v[i].data.priority);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].data.priority == top && acl_rule_any(&v[i]))
+			return v[i].data.userdata;
+	return n == 0 ? 0 : FW_RES_WALK;
+}
+
 /*
  * The contexts of one ruleset: a stateless one has a single context; one
  * with state rules has one per state that some rule names (the worker knows
@@ -183,17 +209,21 @@ static int acl_ctx_make(
 static int acl_compile(struct sl_fw *fw, struct fw_ruleset *rs, const struct acl_rules *rules,
 	struct acl_rules *tmp)
 {
-	if (!rs->uses_state)
+	if (!rs->uses_state) {
+		rs->const_res[0] = acl_const_res(rules->v, rules->n);
 		return acl_ctx_make(fw, &rs->acl[0], rules->v, rules->n);
+	}
 	uint16_t named = 0;
 	for (size_t i = 0; i < rules->n; i++)
 		named |= rules->v[i].field[FW_F_STATE].value.u16;
 	struct rte_acl_ctx *shared = NULL;
+	uint32_t shared_res = 0;
 	bool shared_made = false;
 	for (unsigned k = 0; k < FW_STATES; k++) {
 		uint16_t bit = (uint16_t)(1u << k);
 		if (!(named & bit) && shared_made) {
 			rs->acl[k] = shared;
+			rs->const_res[k] = shared_res;
 			continue;
 		}
 		tmp->n = 0;
@@ -203,11 +233,13 @@ static int acl_compile(struct sl_fw *fw, struct fw_ruleset *rs, const struct acl
 			if (rc < 0)
 				return rc;
 		}
+		rs->const_res[k] = acl_const_res(tmp->v, tmp->n);
 		int rc = acl_ctx_make(fw, &rs->acl[k], tmp->v, tmp->n);
 		if (rc < 0)
 			return rc;
 		if (!(named & bit)) {
 			shared = rs->acl[k];
+			shared_res = rs->const_res[k];
 			shared_made = true;
 		}
 	}
@@ -381,6 +413,9 @@ struct sl_fw_set *sl_fw_build(
 		errno = ENOMEM;
 		return NULL;
 	}
+	do /* 0 never: an empty verdict word */
+		s->gen = ++fw->set_gen & FW_GEN_MASK;
+	while (s->gen == 0);
 	rc = rulesets_build(fw, s, spec, fw_ix, warn);
 	if (rc == 0)
 		rc = bindings_build(s, spec, fw_ix, warn);

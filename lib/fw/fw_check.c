@@ -11,6 +11,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
+#include <rte_hash_crc.h>
 #include <rte_lcore.h>
 #include <rte_prefetch.h>
 
@@ -231,6 +232,13 @@ static inline bool kind_looks_up(uint8_t kind)
 	       kind == K_ICMP_REPLY || kind == K_ICMP_ERROR;
 }
 
+/* Kinds whose packets in one direction of a flow all have one ACL key (not
+ * ICMP: queries of several types share a flow; errors quote another). */
+static inline bool flow_one_key(uint8_t kind)
+{
+	return kind == K_TCP || kind == K_UDP || kind == K_OTHER;
+}
+
 static inline bool tcp_pure_syn(uint8_t f)
 {
 	return (f & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN;
@@ -245,6 +253,92 @@ static inline bool st_closing(uint32_t st)
 static inline bool from_orig(const struct pkt *p, uint32_t st)
 {
 	return (p->from_lo != 0) == ((st & CT_ORIG_HI) == 0);
+}
+
+/* The key's three words (memcpy: the key is written by fields). */
+static inline void ct_key_words(const struct fw_ct_key *k, uint64_t w[3])
+{
+	_Static_assert(sizeof(*k) == 24, "three words");
+	memcpy(w, k, sizeof(*k));
+}
+
+static inline uint64_t ct_key_hash(const struct fw_ct_key *k)
+{
+	uint64_t w[3];
+	ct_key_words(k, w);
+	return rte_hash_crc_8byte(w[2], rte_hash_crc_8byte(w[1], rte_hash_crc_8byte(w[0], 0))) |
+	       (uint64_t)rte_hash_crc_8byte(w[0] ^ w[2], (uint32_t)w[1]) << 32;
+}
+
+static inline bool ct_key_eq(const struct fw_ct_key *a, const struct fw_ct_key *b)
+{
+	uint64_t x[3], y[3];
+	ct_key_words(a, x);
+	ct_key_words(b, y);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
+}
+
+/*
+ * The conntrack positions of packets pk[look[0..n)] (-1: no flow). Each
+ * lcore keeps a hint per flow it saw, trusted only when the entry it names
+ * is live, not being deleted, and holds the key: the same answer rte_hash
+ * gives (a key is in the table iff its entry is live and not killed, and
+ * entries are reused only after a grace period, which this burst holds
+ * off), for one line read instead of a bucket, a key and a call. The packets
+ * without a good hint are looked up in one bulk call and their hints set.
+ */
+static inline void ct_lookup(
+	struct sl_fw *fw, unsigned lcore, struct pkt *pk, const uint16_t *look, uint16_t n)
+{
+	uint64_t *cache = &fw->ct_cache[(size_t)lcore * (fw->ct_cache_mask + 1)];
+	uint64_t h[SL_FW_BURST];
+	uint32_t hint[SL_FW_BURST];
+	const void *keys[SL_FW_BURST];
+	int32_t positions[SL_FW_BURST];
+	uint16_t miss[SL_FW_BURST], n_miss = 0;
+
+	/* three passes, so that the burst's cache misses overlap: hints, entries */
+	for (uint16_t j = 0; j < n; j++) {
+		h[j] = ct_key_hash(&pk[look[j]].ck);
+		rte_prefetch0(&cache[h[j] & fw->ct_cache_mask]);
+	}
+	for (uint16_t j = 0; j < n; j++) {
+		/* relaxed: a hint may be rewritten by a non-worker sharing the slot */
+		uint64_t c = __atomic_load_n(&cache[h[j] & fw->ct_cache_mask], __ATOMIC_RELAXED);
+		hint[j] = (c >> 32) == (h[j] >> 32) ? (uint32_t)c : 0;
+		if (hint[j] != 0 && hint[j] <= fw->ct_slots)
+			rte_prefetch0(&fw->ct_entries[hint[j] - 1]);
+		else
+			hint[j] = 0;
+	}
+	for (uint16_t j = 0; j < n; j++) {
+		struct pkt *p = &pk[look[j]];
+		if (hint[j] != 0) {
+			const struct fw_ct_entry *e = &fw->ct_entries[hint[j] - 1];
+			if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) == CT_LIVE &&
+				__atomic_load_n(&e->last_seen, __ATOMIC_RELAXED) !=
+					CT_SEEN_KILLED &&
+				ct_key_eq(&e->key, &p->ck)) {
+				p->pos = (int32_t)hint[j] - 1;
+				continue;
+			}
+		}
+		keys[n_miss] = &p->ck;
+		miss[n_miss++] = j;
+	}
+	if (n_miss == 0)
+		return;
+	rte_hash_lookup_bulk(fw->ct, keys, n_miss, positions);
+	for (uint16_t k = 0; k < n_miss; k++) {
+		uint16_t j = miss[k];
+		pk[look[j]].pos = positions[k];
+		if (positions[k] >= 0) {
+			rte_prefetch0(&fw->ct_entries[positions[k]]);
+			__atomic_store_n(&cache[h[j] & fw->ct_cache_mask],
+				(h[j] >> 32) << 32 | (uint32_t)(positions[k] + 1),
+				__ATOMIC_RELAXED);
+		}
+	}
 }
 
 /* The packet's state from its lookup result. */
@@ -303,6 +397,8 @@ static struct fw_ct_entry *ct_add(struct sl_fw *fw, const struct fw_ct_key *key,
 		if (!*exists) {
 			e->key = *key;
 			e->created = created;
+			__atomic_store_n(&e->verdict[0], 0, __ATOMIC_RELAXED);
+			__atomic_store_n(&e->verdict[1], 0, __ATOMIC_RELAXED);
 			__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
 			__atomic_store_n(&e->status, status, __ATOMIC_RELAXED);
 			__atomic_store_n(&e->claim, CT_LIVE, __ATOMIC_RELEASE);
@@ -469,6 +565,71 @@ static __rte_noinline void classify_mixed(const struct sl_fw_set *s, const uint1
 	}
 }
 
+/* Classify keys acl_in[0..n) of contexts ctx[0..n) into results[]: one call
+ * per context (one, usually). */
+static inline void classify(const struct sl_fw_set *s, const uint16_t *ctx, const uint8_t **acl_in,
+	uint32_t *results, uint16_t n)
+{
+	uint16_t same = 1;
+	while (same < n && ctx[same] == ctx[0])
+		same++;
+	if (likely(same == n))
+		classify_ctx(s, ctx[0], acl_in, results, n);
+	else
+		classify_mixed(s, ctx, acl_in, results, n);
+}
+
+/* The classification of the guarded packets of a burst: idx[j] packet
+ * index; results[j] known without a walk (the context's constant result),
+ * or after one for the walk[0..n_walk) entries (indexes into cls). */
+struct cls_list {
+	uint16_t n, n_walk;
+	uint16_t idx[SL_FW_BURST], ctx[SL_FW_BURST], walk[SL_FW_BURST];
+	uint32_t results[SL_FW_BURST];
+	const uint8_t *acl_in[SL_FW_BURST];
+};
+
+/* Add packet i (p) of ruleset rs, state bit state_bit; res: its result if
+ * known (the context's constant, a flow's verdict), FW_RES_WALK if not.
+ * Returns its index in the list. */
+static inline uint16_t cls_add_res(struct cls_list *c, uint16_t i, const struct pkt *p, uint16_t rs,
+	uint32_t state_bit, uint32_t res)
+{
+	uint16_t j = c->n++;
+	c->idx[j] = i;
+	c->ctx[j] = ctx_key(rs, state_bit);
+	c->results[j] = res;
+	if (res == FW_RES_WALK) {
+		c->acl_in[c->n_walk] = (const uint8_t *)&p->acl;
+		c->walk[c->n_walk++] = j;
+	}
+	return j;
+}
+
+static inline void cls_add(struct cls_list *c, const struct sl_fw_set *s, uint16_t i,
+	const struct pkt *p, uint16_t rs, uint32_t state_bit)
+{
+	cls_add_res(c, i, p, rs, state_bit, s->rulesets[rs - 1].const_res[state_bit]);
+}
+
+/* The walks a burst needs (usually all of its keys, or none). */
+static inline void cls_run(const struct sl_fw_set *s, struct cls_list *c)
+{
+	if (c->n_walk == 0)
+		return;
+	if (c->n_walk == c->n) {
+		classify(s, c->ctx, c->acl_in, c->results, c->n);
+		return;
+	}
+	uint16_t ctx[SL_FW_BURST];
+	uint32_t res[SL_FW_BURST];
+	for (uint16_t k = 0; k < c->n_walk; k++)
+		ctx[k] = c->ctx[c->walk[k]];
+	classify(s, ctx, c->acl_in, res, c->n_walk);
+	for (uint16_t k = 0; k < c->n_walk; k++)
+		c->results[c->walk[k]] = res[k];
+}
+
 /* now_valid false: read the TSC only if some packet is tracked. */
 static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, bool now_valid,
 	const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
@@ -476,13 +637,14 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 {
 	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
 	struct pkt pk[SL_FW_BURST];
-	const void *keys[SL_FW_BURST];
-	const uint8_t *acl_in[SL_FW_BURST];
-	uint32_t results[SL_FW_BURST];
-	int32_t positions[SL_FW_BURST];
-	uint16_t look[SL_FW_BURST], cls[SL_FW_BURST], cls_ctx[SL_FW_BURST], trk[SL_FW_BURST];
-	uint16_t n_look = 0, n_cls = 0, n_trk = 0, n_unguarded = 0;
+	struct cls_list cl;
+	uint16_t look[SL_FW_BURST], trk[SL_FW_BURST];
+	uint16_t n_look = 0, n_trk = 0, n_unguarded = 0;
+	/* flows whose verdict the walk gives: packet, list index, verdict key */
+	uint16_t fill[SL_FW_BURST], fill_at[SL_FW_BURST], n_fill = 0;
+	uint64_t fill_key[SL_FW_BURST];
 
+	cl.n = cl.n_walk = 0;
 	if (lcore >= fw->n_lcores)
 		lcore = fw->n_lcores - 1; /* non-worker callers share the last slot */
 	struct fw_lstats *ls = &fw->lstats[lcore];
@@ -503,31 +665,26 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 			if (rs == 0)
 				continue; /* unguarded and untracked: passes */
 			p->ip_len = acl_key_make(&p->acl, l3[i], l3_len[i]);
-			acl_in[n_cls] = (const uint8_t *)&p->acl;
-			cls_ctx[n_cls] = ctx_key(rs, 0);
-			cls[n_cls++] = i;
+			cls_add(&cl, s, i, p, rs, 0);
 			continue;
 		}
 		p->pos = -1;
 		trk[n_trk++] = i;
 		pkt_parse(p, l3[i], l3_len[i], f, t);
-		if (kind_looks_up(p->kind)) {
-			keys[n_look] = &p->ck;
+		if (kind_looks_up(p->kind))
 			look[n_look++] = i;
-		}
 	}
 	ls->unguarded += n_unguarded;
 
 	if (n_trk > 0) {
 		if (!now_valid)
 			now = rte_rdtsc();
-		/* 2. conntrack: one bulk lookup */
-		if (n_look > 0) {
-			rte_hash_lookup_bulk(fw->ct, keys, n_look, positions);
-			for (uint16_t j = 0; j < n_look; j++)
-				pk[look[j]].pos = positions[j];
-		}
-		/* 3. states of the tracked packets; the guarded ones join the classification */
+		/* 2. conntrack: the lcore's hints, then one bulk lookup of the rest */
+		if (n_look > 0)
+			ct_lookup(fw, lcore, pk, look, n_look);
+		/* 3. states of the tracked packets; the guarded ones join the
+		 * classification (state first: a context whose first rule takes
+		 * any packet, such as rule 1 `state established`, needs no walk) */
 		for (uint16_t j = 0; j < n_trk; j++) {
 			struct pkt *p = &pk[trk[j]];
 			p->state = pkt_state(fw, p);
@@ -537,33 +694,49 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 				uint32_t bit = s->rulesets[rs - 1].uses_state
 						       ? (uint32_t)__builtin_ctz(p->state)
 						       : 0;
-				acl_in[n_cls] = (const uint8_t *)&p->acl;
-				cls_ctx[n_cls] = ctx_key(rs, bit);
-				cls[n_cls++] = trk[j];
+				uint32_t res = s->rulesets[rs - 1].const_res[bit];
+				uint64_t want = 0;
+				if (res == FW_RES_WALK && p->pos >= 0 && flow_one_key(p->kind)) {
+					/* the flow's verdict for this set and state */
+					want = FW_VERDICT_KEY(s->gen, bit);
+					uint64_t v = __atomic_load_n(
+						&fw->ct_entries[p->pos].verdict[p->from_lo],
+						__ATOMIC_RELAXED);
+					if ((v & ~(uint64_t)UINT32_MAX) == want) {
+						res = (uint32_t)v;
+						want = 0;
+					}
+				}
+				uint16_t at = cls_add_res(&cl, trk[j], p, rs, bit, res);
+				if (want != 0) {
+					fill[n_fill] = trk[j];
+					fill_at[n_fill] = at;
+					fill_key[n_fill++] = want;
+				}
 			}
 		}
 	}
-	if (n_cls == 0 && n_trk == 0)
+	if (cl.n == 0 && n_trk == 0)
 		return;
 
-	/* 4. classify the guarded packets: one call per ruleset (one, usually) */
-	if (n_cls > 0) {
-		uint16_t same = 1;
-		while (same < n_cls && cls_ctx[same] == cls_ctx[0])
-			same++;
-		if (likely(same == n_cls))
-			classify_ctx(s, cls_ctx[0], acl_in, results, n_cls);
-		else
-			classify_mixed(s, cls_ctx, acl_in, results, n_cls);
+	/* 4. classify the guarded packets that need a walk; count every one */
+	if (cl.n > 0) {
+		cls_run(s, &cl);
+		/* the flows' verdicts, for their next packets */
+		for (uint16_t k = 0; k < n_fill; k++) {
+			const struct pkt *p = &pk[fill[k]];
+			__atomic_store_n(&fw->ct_entries[p->pos].verdict[p->from_lo],
+				fill_key[k] | cl.results[fill_at[k]], __ATOMIC_RELAXED);
+		}
 		/* counters summed over runs of one slot (usually the whole burst):
 		 * increments of one memory word would wait on each other */
 		struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
 		uint32_t run_slot = UINT32_MAX, run_pkts = 0;
 		uint64_t run_bytes = 0;
 		uint8_t action = 0;
-		for (uint16_t j = 0; j < n_cls; j++) {
-			uint32_t slot = results[j] ? results[j] - 1
-						   : ctx_ruleset(s, cls_ctx[j])->default_slot;
+		for (uint16_t j = 0; j < cl.n; j++) {
+			uint32_t slot = cl.results[j] ? cl.results[j] - 1
+						      : ctx_ruleset(s, cl.ctx[j])->default_slot;
 			if (slot != run_slot) {
 				if (run_pkts > 0) {
 					cnt[run_slot].packets += run_pkts;
@@ -574,9 +747,9 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 				run_bytes = 0;
 				action = s->slots[slot].action;
 			}
-			verdict[cls[j]] = action;
+			verdict[cl.idx[j]] = action;
 			run_pkts++;
-			run_bytes += pk[cls[j]].ip_len;
+			run_bytes += pk[cl.idx[j]].ip_len;
 		}
 		cnt[run_slot].packets += run_pkts;
 		cnt[run_slot].bytes += run_bytes;
@@ -604,15 +777,15 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 
 	/* verdicts of the classified packets, after conntrack_full drops */
 	uint32_t acc = 0, drop = 0;
-	for (uint16_t j = 0; j < n_cls; j++) {
-		uint8_t v = verdict[cls[j]];
+	for (uint16_t j = 0; j < cl.n; j++) {
+		uint8_t v = verdict[cl.idx[j]];
 		acc += v == SL_FW_ACCEPT;
 		drop += v == SL_FW_DROP;
 	}
-	ls->classified += n_cls;
+	ls->classified += cl.n;
 	ls->accepted += acc;
 	ls->dropped += drop;
-	ls->rejected += n_cls - acc - drop;
+	ls->rejected += cl.n - acc - drop;
 }
 
 void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uint8_t *const *l3,

@@ -42,6 +42,7 @@ enum {
 RTE_ACL_RULE_DEF(fw_acl_rule, FW_F__COUNT);
 
 #define FW_STATES 4 /* enum sl_fw_state bits */
+#define FW_RES_WALK UINT32_MAX
 
 /* bind[] cell: ruleset index + 1 in the low bits (0: unguarded), and
  * FW_BIND_TRACK when a ruleset bound on either direction of the VRF pair has
@@ -67,6 +68,11 @@ struct fw_ruleset {
 	 * invalid 3), the states no rule names sharing one. NULL: no rule, or
 	 * the ruleset is bound nowhere (not compiled). */
 	struct rte_acl_ctx *acl[FW_STATES];
+	/* per context: the classifier's result for every key when its first
+	 * rule by number matches any packet (slot + 1; 0: no rule, the default
+	 * action), so the worker decides without classifying; FW_RES_WALK: the
+	 * result depends on the key. Typically rule 1 `state established`. */
+	uint32_t const_res[FW_STATES];
 	uint32_t default_slot;
 	uint32_t first_slot, n_rules; /* its compiled rules, by number */
 };
@@ -85,6 +91,7 @@ struct fw_nat_pool {
 };
 
 struct sl_fw_set {
+	uint32_t gen; /* 1 .. 2^30 - 1, new for each built set: keys the flows' verdicts */
 	/* NAT pools and their index by (from, to): open addressing, key
 	 * from << 16 | to, value pool index + 1 (0: empty) */
 	struct fw_nat_pool *pools;
@@ -139,7 +146,14 @@ struct fw_ct_entry {
 	uint32_t status; /* CT_* bits, atomic */
 	uint8_t claim; /* CT_FREE..CT_DEAD, atomic */
 	struct fw_ct_key key;
+	/* the classifier's result for the flow's packets from endpoint lo [1]
+	 * or hi [0]: FW_VERDICT_KEY(set gen, state bit) | result; 0: none.
+	 * A TCP/UDP/other flow's packets in one direction have one ACL key,
+	 * so within a set and a state they get one result. Relaxed atomics. */
+	uint64_t verdict[2];
 } __rte_cache_aligned;
+#define FW_VERDICT_KEY(gen, bit) ((uint64_t)(gen) << 34 | (uint64_t)(bit) << 32)
+#define FW_GEN_MASK 0x3fffffffu
 
 /* ---- NAT flows ---------------------------------------------------------
  * Each flow has two keys in one rte_hash: its packets from FROM's host as
@@ -205,6 +219,14 @@ struct sl_fw {
 	/* held to add a flow and to delete one: under it a key is in the table
 	 * iff its entry is live and not CT_SEEN_KILLED */
 	rte_spinlock_t ct_lock;
+	/* per-lcore hints in front of the table: ct_cache[lcore * (mask + 1) +
+	 * (hash & mask)] = hash >> 32 << 32 | (position + 1), 0 empty. A hint
+	 * is only trusted when the entry it names is live and holds the key,
+	 * so a stale one (the flow expired, its slot reused) costs a lookup,
+	 * never a wrong answer. */
+	uint64_t *ct_cache;
+	uint32_t ct_cache_mask;
+	uint32_t set_gen; /* the last set built */
 	uint64_t tmo[8]; /* timeouts in TSC units, by enum fw_tmo */
 	uint64_t tsc_hz;
 	uint64_t refresh_tsc; /* last_seen is rewritten only when older than this */

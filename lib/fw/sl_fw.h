@@ -11,6 +11,11 @@
  * rule in rule-number order that matches decides; no match → the ruleset's
  * default-action (drop when unset). No binding on X→Y: the packet passes
  * unclassified. Packets that stay in their VRF never reach this module.
+ * State first: when the first rule that can match a packet's state matches
+ * any packet of it (rule 1 `state established`, or a rule without
+ * conditions), that rule decides without a classifier walk (the same
+ * verdict and counters as the walk); and a tracked TCP/UDP flow keeps the
+ * walk's result per direction and state until the next publish.
  *
  * States (rule `state ...`, one-hot, see enum sl_fw_state):
  *   new          no tracked flow: a TCP SYN (no ACK/RST/FIN), any UDP packet,
@@ -47,7 +52,9 @@
  * with lock-free readers (RW_CONCURRENCY_LF); flow creation (once per flow)
  * and the sweeper's deletions take a lock (and rte_hash's writer lock,
  * MULTI_WRITER_ADD): per-lcore tables would need a lookup in every
- * worker's table for each reply, which may arrive on another worker. Entries
+ * worker's table for each reply, which may arrive on another worker. Each
+ * lcore keeps position hints in front of the table (a hint is trusted only
+ * when the entry it names is live and holds the flow's key). Entries
  * carry their last-seen TSC, rewritten at most 16 times a second (a flow may
  * expire up to 1/16 s early); sl_fw_ct_sweep (control thread) deletes
  * expired ones and frees their slots only after a grace period. A packet

@@ -22,6 +22,13 @@
  * route (one that no frame is sent to, as bench.sh's sources: their own
  * table entries), eth0's source validation disabled and then strict (its
  * cost).
+ * Then the leak firewall and NAT (lib/fw, hooked as sluiced hooks it): a
+ * 100-rule ruleset stateless and stateful (tracked flows established by
+ * replies, or one-way: their packets stay in state new), source NAT, with 1
+ * or 3 sources per frame (4,096 or 12,288 flows when all leak) and with
+ * every round's flows new (flushed before it); SL_DP_BENCH_NO_FW=1 skips
+ * them, SL_DP_BENCH_FW_ROW=TEXT runs only the firewall rows whose name holds
+ * TEXT (for a profile).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -34,8 +41,10 @@
 #include <rte_ip.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_udp.h>
 
 #include "../fib/fib_test_eal.h"
+#include "../fw/fw_test_util.h"
 #include "dp_test_rand.h"
 #include "sl_dp.h"
 
@@ -175,6 +184,14 @@ static uint8_t tmpl[FRAMES][FRAME_LEN];
 static int reps = REPS; /* SL_DP_BENCH_REPS: more, for a profile */
 static uint64_t rx_flags; /* RTE_MBUF_F_RX_IP_CKSUM_GOOD: as from a NIC that checks */
 
+/* Firewall rows: with n_src > 1, round r's frames come from host
+ * 192.168.0.(20 + r % n_src) (each source another set of flows);
+ * before_round runs untimed. */
+static struct {
+	uint32_t n_src, src;
+	void (*before_round)(int r);
+} rounds = {1, 0, NULL};
+
 /* Frames i..i+n as received: like a driver's rx, just before processing. */
 static void restore(int from, int n)
 {
@@ -184,6 +201,12 @@ static void restore(int from, int n)
 		m->data_off = RTE_PKTMBUF_HEADROOM;
 		m->data_len = m->pkt_len = FRAME_LEN;
 		memcpy(rte_pktmbuf_mtod(m, uint8_t *), tmpl[i], FRAME_LEN);
+		if (rounds.n_src > 1) {
+			struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, void *, 14);
+			ip->src_addr = rte_cpu_to_be_32(sl_test_ip4(192, 168, 0, 20) + rounds.src);
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+		}
 	}
 }
 
@@ -196,6 +219,9 @@ static uint64_t fastest(struct sl_dp *dp, struct sl_dp_out *out)
 	uint64_t best = UINT64_MAX;
 	for (int r = 0; r < reps; r++) {
 		uint64_t t = 0;
+		rounds.src = (uint32_t)r % rounds.n_src;
+		if (rounds.before_round != NULL)
+			rounds.before_round(r);
 		for (int i = 0; i < FRAMES; i += BURST) {
 			restore(i, BURST);
 			uint64_t t0 = rte_rdtsc();
@@ -212,6 +238,7 @@ static uint64_t fastest(struct sl_dp *dp, struct sl_dp_out *out)
 		if (t < best)
 			best = t;
 	}
+	rounds.src = 0;
 	free(c);
 	return best;
 }
@@ -223,8 +250,11 @@ static void pass_all(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
 	(void)ctx, (void)pkts, (void)l3, (void)from_vrf, (void)to_vrf, (void)n, (void)deny;
 }
 
-/* Fastest round, in cycles per packet; checks every frame was forwarded. */
-static double measure(struct sl_dp *dp, struct sl_dp_out *out, unsigned pct)
+static uint8_t leaked_frame[FRAMES]; /* frame i goes to PEER */
+
+/* The frames of a leaked share pct into tmpl[]: UDP from port 1024 + i to
+ * port 9 (each frame its own flow); returns how many are leaked. */
+static uint32_t frames_make(unsigned pct)
 {
 	static uint32_t dsts[FRAMES];
 	uint32_t leaked = 0;
@@ -233,12 +263,17 @@ static double measure(struct sl_dp *dp, struct sl_dp_out *out, unsigned pct)
 		bool leak = rnd() % 100 < pct;
 		uint32_t d = leak ? peer_dsts[rnd() % FRAMES] : 0;
 		leaked += leak;
+		leaked_frame[i] = leak;
 		dsts[i] = d;
 	}
 	for (int i = 0; i < FRAMES; i++) {
 		frame(tmpl[i], dsts[i] ? dsts[i] : bench_native_dst[i]);
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(tmpl[i] + 14);
+		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+		udp->src_port = rte_cpu_to_be_16((uint16_t)(1024 + i));
+		udp->dst_port = rte_cpu_to_be_16(9);
+		udp->dgram_len = rte_cpu_to_be_16(FRAME_LEN - 14 - 20);
 		if (random_src) { /* a host of another BENCH route: routed out of eth0 */
-			struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(tmpl[i] + 14);
 			/* as bench.sh's (b6): not the destinations' table entries
 			 * (with fewer routes, another frame's destination) */
 			ip->src_addr = rte_cpu_to_be_32(
@@ -248,10 +283,227 @@ static double measure(struct sl_dp *dp, struct sl_dp_out *out, unsigned pct)
 			ip->hdr_checksum = rte_ipv4_cksum(ip);
 		}
 	}
+	return leaked;
+}
+
+/* Fastest round, in cycles per packet; checks every frame was forwarded. */
+static double measure(struct sl_dp *dp, struct sl_dp_out *out, unsigned pct)
+{
+	uint32_t leaked = frames_make(pct);
 	uint64_t best = fastest(dp, out);
 	printf("  %3u %% leaked (%4u of %d frames)   %6.1f cycles/packet\n", pct, leaked, FRAMES,
 		(double)best / FRAMES);
 	return (double)best / FRAMES;
+}
+
+/* ---- the leak firewall and NAT (lib/fw) in the pipeline ------------------
+ * BENCH is CUST-A and PEER is SHARED for fw_test_util.h's configurations. */
+
+/* bench.sh's (b4) ruleset in short (scripts/gen-bench.py fw_rules): n - 1
+ * seeded rules the frames (UDP 192.168.0.x:1024.. -> 100.64.0.0/10 port 9)
+ * do not match, then rule 10 n that accepts them; stateful: rule 1 accepts
+ * state established and related first. */
+static char *fw_ruleset_text(unsigned n, bool stateful)
+{
+	static const uint16_t tcp_ports[] = {22, 25, 80, 443, 993, 3306, 5432, 8080};
+	static const uint16_t udp_ports[] = {53, 67, 123, 161, 500, 514, 1812, 4500};
+	size_t cap = (size_t)n * 400 + 1024, off = 0;
+	char *t = malloc(cap);
+	const char *pre = "set firewall ipv4 name OUT";
+	uint64_t saved = rng;
+	rng = 0xf1a3ull;
+	off += (size_t)snprintf(t + off, cap - off,
+		"%s default-action drop\nset vrf name CUST-A leak-firewall to SHARED name OUT\n",
+		pre);
+	if (stateful)
+		off += (size_t)snprintf(t + off, cap - off,
+			"%s rule 1 action accept\n%s rule 1 state established\n"
+			"%s rule 1 state related\n",
+			pre, pre, pre);
+	for (unsigned k = 1; k < n; k++) {
+		unsigned num = 10 * k, kind = rnd() % 6;
+		char dst[32];
+		snprintf(dst, sizeof(dst), "100.%u.%u.0/24", 64 + rnd() % 64, rnd() % 256);
+		if (kind < 2)
+			off += (size_t)snprintf(t + off, cap - off,
+				"%s rule %u action %s\n%s rule %u protocol tcp\n"
+				"%s rule %u destination address %s\n"
+				"%s rule %u destination port %u\n",
+				pre, num, kind ? "accept" : "drop", pre, num, pre, num, dst, pre,
+				num, tcp_ports[rnd() % 8]);
+		else if (kind < 4)
+			off += (size_t)snprintf(t + off, cap - off,
+				"%s rule %u action accept\n%s rule %u protocol udp\n"
+				"%s rule %u destination address %s\n"
+				"%s rule %u destination port %u\n",
+				pre, num, pre, num, pre, num, dst, pre, num, udp_ports[rnd() % 8]);
+		else if (kind == 4)
+			off += (size_t)snprintf(t + off, cap - off,
+				"%s rule %u action drop\n%s rule %u protocol icmp\n"
+				"%s rule %u icmp type %u\n",
+				pre, num, pre, num, pre, num, rnd() % 2 ? 8u : 13u);
+		else
+			off += (size_t)snprintf(t + off, cap - off,
+				"%s rule %u action drop\n%s rule %u source address "
+				"172.16.%u.0/24\n",
+				pre, num, pre, num, rnd() % 256);
+	}
+	snprintf(t + off, cap - off,
+		"%s rule %u action accept\n%s rule %u protocol udp\n"
+		"%s rule %u destination address 100.64.0.0/10\n"
+		"%s rule %u destination port 9\n",
+		pre, 10 * n, pre, 10 * n, pre, 10 * n, pre, 10 * n);
+	rng = saved;
+	return t;
+}
+
+#define FW_NAT_LINE \
+	"set vrf name CUST-A leak-nat to SHARED source translation address 198.51.100.0/24\n"
+
+static struct sl_fw *bfw;
+
+/* Publish text's firewall and install the hooks sluiced would (sluiced_fw.c);
+ * the caller is not an online reader meanwhile. */
+static int fw_install(struct sl_dp *dp, const char *text)
+{
+	if (fwt_load(bfw, text) < 0)
+		return -1;
+	sl_fw_ct_flush(bfw);
+	sl_fw_nat_flush(bfw);
+	struct sl_fw_stats st;
+	sl_fw_stats_get(bfw, &st);
+	const struct sl_dp_leak_filter h = {
+		.fn = st.bindings > 0 ? sl_fw_leak_filter : NULL,
+		.ctx = bfw,
+		.nat_out = st.nat_pools > 0 ? sl_fw_nat_out : NULL,
+		.nat_in = st.nat_pools > 0 ? sl_fw_nat_in : NULL,
+	};
+	return sl_dp_set_leak_hooks(dp, &h);
+}
+
+/* The flows of the leaked frames of tmpl[], from each of n_src sources,
+ * opened and answered (replies from PEER): tracked flows are established. */
+static void fw_prime(uint32_t n_src)
+{
+	uint8_t q[FRAME_LEN], r[FRAME_LEN];
+	uint16_t len = FRAME_LEN - 14;
+	uint32_t bench = VRF_BENCH, peer = VRF_PEER;
+	for (uint32_t s = 0; s < n_src; s++)
+		for (int i = 0; i < FRAMES; i++) {
+			if (!leaked_frame[i])
+				continue;
+			memcpy(q, tmpl[i] + 14, len);
+			uint32_t src =
+				rte_cpu_to_be_32(sl_test_ip4(192, 168, 0, n_src > 1 ? 20 : 77) + s);
+			memcpy(q + 12, &src, 4);
+			memcpy(r, q, len); /* the reply: addresses and ports swapped */
+			memcpy(r + 12, q + 16, 4), memcpy(r + 16, q + 12, 4);
+			memcpy(r + 20, q + 22, 2), memcpy(r + 22, q + 20, 2);
+			const uint8_t *l3 = q, *l3r = r;
+			uint8_t v;
+			sl_fw_check_burst(
+				bfw, rte_lcore_id(), rte_rdtsc(), &l3, &len, &bench, &peer, 1, &v);
+			sl_fw_check_burst(
+				bfw, rte_lcore_id(), rte_rdtsc(), &l3r, &len, &peer, &bench, 1, &v);
+		}
+}
+
+static void flush_round(int r)
+{
+	(void)r;
+	sl_fw_ct_flush(bfw);
+	sl_fw_nat_flush(bfw);
+}
+
+/* One row: share pct through the installed firewall, n_src sources per
+ * frame (flows), primed (established) or not, every round's flows new
+ * (flushed before it, n_src = REPS: never seen before) or not; base: the
+ * unfiltered figure of the share. */
+static void fw_row(struct sl_dp *dp, struct sl_dp_out *out, const char *what, unsigned pct,
+	uint32_t n_src, bool prime, bool fresh, double base)
+{
+	uint32_t leaked = frames_make(pct);
+	flush_round(0); /* the flows of the row before */
+	if (prime)
+		fw_prime(n_src);
+	struct sl_fw_stats a, b;
+	sl_fw_stats_get(bfw, &a);
+	rounds.n_src = n_src;
+	rounds.before_round = fresh ? flush_round : NULL;
+	double cpp = (double)fastest(dp, out) / FRAMES;
+	rounds.n_src = 1;
+	rounds.before_round = NULL;
+	sl_fw_stats_get(bfw, &b);
+	/* first packets: flows created in the timed rounds (conntrack or NAT) */
+	uint64_t first = RTE_MAX(b.ct_created - a.ct_created, b.nat_created - a.nat_created);
+	uint64_t crossed = (uint64_t)leaked * (uint64_t)reps;
+	printf("  %-34s %3u %%  %6.1f  %+6.1f  %6u  %5.1f %%  %+6.1f\n", what, pct, cpp, cpp - base,
+		leaked * (fresh ? 1 : n_src),
+		crossed ? 100.0 * (double)first / (double)crossed : 0.0,
+		leaked ? (cpp - base) * FRAMES / leaked : 0.0);
+	if (b.dropped != a.dropped || b.rejected != a.rejected) {
+		fprintf(stderr, "dp-bench: the firewall denied frames: setup is wrong\n");
+		exit(1);
+	}
+}
+
+/* The firewall rows (issue #15's benchmarks): the work a leaked packet adds
+ * above the unfiltered leak, by kind of traffic. */
+static int bench_fw(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out)
+{
+	static const unsigned shares[] = {30, 100};
+	double base[101] = {0};
+	struct sl_fw_config cfg = {
+		.ct_max = 1 << 16, .nat_max = 1 << 16, .n_lcores = 1, .socket_id = SOCKET_ID_ANY};
+	bfw = sl_fw_new(&cfg);
+	char *stateless = fw_ruleset_text(100, false), *stateful = fw_ruleset_text(100, true);
+	size_t l = strlen(stateful);
+	char *nat = malloc(l + sizeof(FW_NAT_LINE));
+	if (bfw == NULL || stateless == NULL || stateful == NULL || nat == NULL)
+		return -1;
+	memcpy(nat, stateful, l);
+	memcpy(nat + l, FW_NAT_LINE, sizeof(FW_NAT_LINE));
+	printf("leak firewall and NAT (lib/fw), 100-rule rulesets: leaked share, cycles/packet,\n"
+	       "+ over the unfiltered leak, leaked flows, share of leaked packets that are\n"
+	       "first packets (flows made), + per leaked packet:\n");
+	sl_fib_reader_unregister(fib, rte_lcore_id());
+	if (sl_dp_set_leak_hooks(dp, NULL) < 0 || sl_fib_reader_register(fib, rte_lcore_id()) < 0)
+		return -1;
+	base[0] = measure(dp, out, 0);
+	for (unsigned k = 0; k < RTE_DIM(shares); k++)
+		base[shares[k]] = measure(dp, out, shares[k]);
+	struct {
+		const char *what, *text;
+		uint32_t n_src;
+		bool prime, fresh;
+	} rows[] = {
+		{"stateless, 100 rules", stateless, 1, false, false},
+		{"stateless, 100 rules, 12,288 flows", stateless, 3, false, false},
+		{"stateful, tracked flows", stateful, 1, true, false},
+		{"stateful, 12,288 tracked flows", stateful, 3, true, false},
+		{"stateful, one-way flows (state new)", stateful, 1, false, false},
+		{"stateful, every packet a new flow", stateful, REPS, false, true},
+		{"SNAT, translated flows", FW_NAT_LINE, 1, false, false},
+		{"SNAT, 12,288 flows", FW_NAT_LINE, 3, false, false},
+		{"SNAT, every packet a new flow", FW_NAT_LINE, REPS, false, true},
+		{"SNAT + stateful, tracked flows", nat, 1, true, false},
+	};
+	const char *only = getenv("SL_DP_BENCH_FW_ROW"); /* rows whose name has it, for a profile */
+	for (unsigned j = 0; j < RTE_DIM(rows); j++) {
+		if (only != NULL && strstr(rows[j].what, only) == NULL)
+			continue;
+		sl_fib_reader_unregister(fib, rte_lcore_id());
+		if (fw_install(dp, rows[j].text) < 0 ||
+			sl_fib_reader_register(fib, rte_lcore_id()) < 0)
+			return -1;
+		if (j == 0) /* native frames, a binding on BENCH -> PEER only */
+			fw_row(dp, out, "native, a binding elsewhere", 0, 1, false, false, base[0]);
+		for (unsigned k = 0; k < RTE_DIM(shares); k++)
+			fw_row(dp, out, rows[j].what, shares[k], rows[j].n_src, rows[j].prime,
+				rows[j].fresh, base[shares[k]]);
+	}
+	free(stateless), free(stateful), free(nat);
+	return 0;
 }
 
 /*
@@ -415,6 +667,8 @@ int main(int argc, char **argv)
 	printf("dp-bench: sl_dp_process, %u routes, bursts of %d, fastest of %d rounds "
 	       "(TSC %.2f GHz)\n",
 		routes, BURST, reps, (double)rte_get_tsc_hz() / 1e9);
+	if (getenv("SL_DP_BENCH_FW_ROW") != NULL) /* those firewall rows only */
+		return bench_fw(fib, dp, out) < 0 ? 1 : 0;
 	/* one leaked share only, e.g. under valgrind ("filter": with the hook;
 	 * "strict": random sources, eth0 validating them) */
 	if (argc > 2) {
@@ -471,5 +725,9 @@ int main(int argc, char **argv)
 	measure(dp, out, 0);
 	measure(dp, out, 30);
 	measure(dp, out, 100);
+	if (getenv("SL_DP_BENCH_NO_FW") == NULL && bench_fw(fib, dp, out) < 0) {
+		fprintf(stderr, "dp-bench: firewall setup failed\n");
+		return 1;
+	}
 	return 0;
 }
