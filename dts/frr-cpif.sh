@@ -28,7 +28,8 @@ frr_down() {
 	for p in "$zdir"/*.pid; do
 		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
 	done
-	[ -f "$zdir/exabgp.pid" ] && kill "$(cat "$zdir/exabgp.pid")" 2>/dev/null
+	# exabgp.pid is topo_in's subshell, not exabgp: match exabgp by its config
+	pkill -f "exabgp $zdir/" 2>/dev/null
 	sleep 0.3
 	ip netns del "$zns" 2>/dev/null
 	ip link del "${TOPO_T}z" 2>/dev/null
@@ -121,7 +122,6 @@ check "FRR starts (zebra with dplane_fpm_nl, bgpd) in namespace frr" \
 check_not "without BGP, a cannot reach 198.51.100.1" topo_ping a 198.51.100.1 1
 topo_in inet env exabgp.daemon.user=root exabgp.log.destination=stdout exabgp.cli.enable=false \
 	exabgp.api.cli=false exabgp "$zdir/exabgp.conf" >>"$zdir/exabgp.out" 2>&1 &
-echo $! >"$zdir/exabgp.pid"
 t0=$(date +%s%N)
 check "the BGP session over eth4 and the TAP is Established" established 30
 echo "Established $((($(date +%s%N) - t0) / 1000000)) ms after exabgp started"
