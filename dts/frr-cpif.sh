@@ -7,7 +7,9 @@
 # worker's punt, the TAP and back out of eth4. It announces 10,001 routes
 # (next hop 203.0.113.1); zebra streams them over FPM (a veth from namespace
 # frr to the root namespace) into sluice's default VRF, and host a (eth1)
-# reaches 198.51.100.1 through the BGP route. Then a flood of TCP SYNs from
+# reaches 198.51.100.1 through the BGP route (traceroute: sluice, then the
+# peer). A second peer on the same host (203.0.113.3) announces 101 of the
+# prefixes: bgpd's multipath reaches sluice as ECMP routes. Then a flood of TCP SYNs from
 # the peer's namespace to a closed port is cut by the tcp class's rate limit
 # (counted) while the BGP session stays Established and no BGP packet is
 # rate-limited. Skipped without frr or exabgp.
@@ -66,8 +68,13 @@ router bgp 65000
  neighbor 203.0.113.1 remote-as 65001
  neighbor 203.0.113.1 timers 3 9
  neighbor 203.0.113.1 timers connect 1
+ neighbor 203.0.113.3 remote-as 65001
+ neighbor 203.0.113.3 timers 3 9
+ neighbor 203.0.113.3 timers connect 1
  address-family ipv4 unicast
+  maximum-paths 2
   neighbor 203.0.113.1 activate
+  neighbor 203.0.113.3 activate
  exit-address-family
 CONF
 {
@@ -82,6 +89,20 @@ CONF
 	echo "  }"
 	echo "}"
 } >"$zdir/exabgp.conf"
+# the second peer, 203.0.113.3 on the same host: 198.51.100.0/24 and the
+# first 100 of the 10,000 again, so bgpd has two equal paths (ECMP)
+{
+	echo "neighbor 203.0.113.2 {"
+	printf '  %s\n' "router-id 203.0.113.3;" "local-address 203.0.113.3;" "local-as 65001;" \
+		"peer-as 65000;" "hold-time 9;"
+	echo "  static {"
+	echo "    route 198.51.100.0/24 next-hop 203.0.113.3;"
+	for ((i = 0; i < 100; i++)); do
+		echo "    route 100.64.$i.0/24 next-hop 203.0.113.3;"
+	done
+	echo "  }"
+	echo "}"
+} >"$zdir/exabgp2.conf"
 chown -R frr:frr "$zdir"
 
 vtysh_frr() { ip netns exec "$zns" vtysh --vty_socket "$zdir" "$@"; }
@@ -133,6 +154,62 @@ check "show bgp summary: 203.0.113.1 up with 10001 prefixes" output_matches \
 check "as FRR's format, via eth4" output_matches \
 	'^B>\* 198\.51\.100\.0/24 \[20/0\] via 203\.0\.113\.1, eth4' topo_ctl show ip route
 check "a reaches 198.51.100.1 through the BGP route" topo_ping a 198.51.100.1 2
+# trace_peer: traceroute's hop 1 is sluice (a's gateway), hop 2 the peer
+trace_peer() {
+	local out
+	out=$(topo_in a traceroute -n -m 3 -q 1 -w 2 198.51.100.1 2>&1)
+	grep -Eq '^ *1 +10\.1\.0\.1 ' <<<"$out" && grep -Eq '^ *2 +198\.51\.100\.1 ' <<<"$out" &&
+		return 0
+	echo "$out"
+	return 1
+}
+check "traceroute from a: sluice, then the peer's 198.51.100.1" trace_peer
+
+echo "---- a second peer (203.0.113.3) announces 101 of the prefixes: ECMP"
+ip -n "$(topo_ns inet)" addr add 203.0.113.3/24 dev "${TOPO_T}4"
+topo_in inet env exabgp.daemon.user=root exabgp.log.destination=stdout exabgp.cli.enable=false \
+	exabgp.api.cli=false exabgp "$zdir/exabgp2.conf" >>"$zdir/exabgp2.out" 2>&1 &
+# two_paths: sluice lists 198.51.100.0/24 over both peers (FRR's format: the
+# second path on its own line)
+two_paths() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		topo_ctl show ip route 198.51.100.0/24 | grep -q '203\.0\.113\.3' &&
+			topo_ctl show ip route 198.51.100.0/24 | grep -q '203\.0\.113\.1' && return 0
+		sleep 0.1
+	done
+	topo_ctl show ip route 198.51.100.0/24
+	vtysh_frr -c "show bgp summary" | sed -n '/^Neighbor/,$p'
+	return 1
+}
+check "198.51.100.0/24 over both peers in sluice (ECMP from FPM's multipath)" two_paths
+topo_ctl show ip route 198.51.100.0/24 | sed -n '1,/^$/p'
+# second_path: FRR's format, the route's line and then "  *   via …" under it
+second_path() {
+	local out
+	out=$(topo_ctl show ip route | grep -A1 '^B>\* 100\.64\.0\.0/24 ')
+	grep -Eq '^B>\* 100\.64\.0\.0/24 \[20/0\] via 203\.0\.113\.[13], eth4' <<<"$out" &&
+		sed -n 2p <<<"$out" | grep -Eq '^ +\* +via 203\.0\.113\.[13], eth4' && return 0
+	echo "$out"
+	return 1
+}
+check "show ip route: the second path as FRR lists it" second_path
+check "still 10,001 BGP routes (101 of them with two paths)" test "$(b_routes)" = 10001
+check "a still reaches 198.51.100.1 over the ECMP route" topo_ping a 198.51.100.1 2
+pkill -f "exabgp $zdir/exabgp2.conf"
+one_path() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		topo_ctl show ip route 198.51.100.0/24 | grep -q '203\.0\.113\.3' || return 0
+		sleep 0.1
+	done
+	topo_ctl show ip route 198.51.100.0/24
+	return 1
+}
+check "the second peer goes: its path leaves, the route stays on the first" one_path
+check "... and 10,001 BGP routes stay" test "$(b_routes)" = 10001
+check "a reaches 198.51.100.1 on the one path" topo_ping a 198.51.100.1 2
+
 check "BGP packets went up the TAP, none rate-limited" \
 	test "$(cpj classes bgp passed)" -ge 10 -a "$(cpj classes bgp limited)" = 0
 topo_ctl show control-plane
