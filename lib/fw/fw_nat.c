@@ -644,10 +644,18 @@ void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t
 	struct fw_lstats *ls = lstats_of(fw, lcore);
 	bool is_err[SL_FW_BURST];
 
+	const struct fw_nat_pool *p = NULL;
+	uint32_t last_from = UINT32_MAX, last_to = UINT32_MAX;
+
 	n = RTE_MIN(n, (uint16_t)SL_FW_BURST);
 	for (uint16_t i = 0; i < n; i++) {
-		const struct fw_nat_pool *p;
-		if (deny[i] || (p = pool_find(s, from_vrf[i], to_vrf[i])) == NULL)
+		/* a burst's crossings are nearly always one direction */
+		if (from_vrf[i] != last_from || to_vrf[i] != last_to) {
+			last_from = from_vrf[i];
+			last_to = to_vrf[i];
+			p = pool_find(s, last_from, last_to);
+		}
+		if (deny[i] || p == NULL)
 			continue;
 		uint32_t len = RTE_MIN((uint32_t)l3_len[i], (uint32_t)rd16(l3[i] + 2));
 		if (!nat_key_of(l3[i], len, from_vrf[i], 0, &keys[m], &is_err[m])) {
