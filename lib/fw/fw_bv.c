@@ -29,16 +29,21 @@
 enum { BV_PROTO, BV_SRC, BV_DST, BV_SPORT, BV_DPORT, BV_FIELDS };
 static const uint8_t bv_width[BV_FIELDS] = {8, 32, 32, 16, 16};
 
+/* A row: word 0 has bit i set when word 1 + i has a rule, so a key ANDs
+ * only the words where all five fields have some rule (a key that matches
+ * none of 1,000 rules: one AND, not sixteen). */
 struct fw_bv_field {
 	uint16_t *nodes; /* [n_nodes][256]; node 0 is the root */
-	uint64_t *rows; /* [intervals][words] */
+	uint64_t *rows; /* [intervals][1 + words] */
 	uint8_t top_shift; /* width - 8 */
+	bool any; /* no rule looks at this field: its row is `ones`, no search */
 };
 
 struct fw_bv {
 	uint32_t words; /* 64-bit words of a row */
 	uint32_t n_rules;
 	uint32_t *res; /* [n_rules]: the classifier's result of rule bit i */
+	uint64_t *ones; /* [1 + words]: every rule */
 	struct fw_bv_field f[BV_FIELDS];
 };
 
@@ -57,7 +62,7 @@ static inline uint32_t bv_interval(const struct fw_bv_field *f, uint32_t key)
 void fw_bv_classify(const struct fw_bv *bv, const uint8_t **in, uint32_t *res, uint16_t n)
 {
 	const uint64_t *row[SL_FW_BURST][BV_FIELDS];
-	const uint32_t w = bv->words;
+	const uint32_t w = bv->words + 1;
 	/* every key's five searches first: they overlap across the burst */
 	for (uint16_t j = 0; j < n; j++) {
 		const struct fw_acl_key *k = (const struct fw_acl_key *)in[j];
@@ -65,17 +70,23 @@ void fw_bv_classify(const struct fw_bv *bv, const uint8_t **in, uint32_t *res, u
 			rte_be_to_cpu_32(k->dst), rte_be_to_cpu_16(k->sport),
 			rte_be_to_cpu_16(k->dport)};
 		for (unsigned f = 0; f < BV_FIELDS; f++)
-			row[j][f] = bv->f[f].rows + (size_t)bv_interval(&bv->f[f], v[f]) * w;
+			row[j][f] = bv->f[f].any ? bv->ones
+						 : bv->f[f].rows +
+							   (size_t)bv_interval(&bv->f[f], v[f]) * w;
 	}
 	for (uint16_t j = 0; j < n; j++) {
 		const uint64_t *const *r = row[j];
+		uint64_t some = r[0][0] & r[1][0] & r[2][0] & r[3][0] & r[4][0];
 		uint32_t out = 0; /* no rule: the default action */
-		for (uint32_t i = 0; i < w; i++) {
-			uint64_t m = r[0][i] & r[1][i] & r[2][i] & r[3][i] & r[4][i];
+		while (some != 0) {
+			uint32_t i = (uint32_t)__builtin_ctzll(some);
+			uint64_t m =
+				r[0][1 + i] & r[1][1 + i] & r[2][1 + i] & r[3][1 + i] & r[4][1 + i];
 			if (m != 0) {
 				out = bv->res[i * 64 + (uint32_t)__builtin_ctzll(m)];
 				break;
 			}
+			some &= some - 1;
 		}
 		res[j] = out;
 	}
@@ -135,6 +146,7 @@ static uint32_t edge_find(const uint64_t *edge, uint32_t n, uint64_t v)
 struct bv_trie {
 	uint16_t *nodes;
 	uint32_t n, cap;
+	const uint16_t *row_of; /* [interval]: its row */
 };
 
 /* Node of the chunk [base, base + 256 << shift) over edges e[0..n_e). */
@@ -156,7 +168,7 @@ static int trie_node(struct bv_trie *t, const uint64_t *e, uint32_t n_e, uint64_
 	for (uint32_t c = 0; c < BV_FANOUT; c++) {
 		uint64_t start = base + ((uint64_t)c << shift), end = start + (1ull << shift) - 1;
 		uint32_t iv = edge_find(e, n_e, start);
-		uint16_t ent = (uint16_t)iv;
+		uint16_t ent = t->row_of[iv];
 		if (shift > 0 && iv + 1 < n_e && e[iv + 1] <= end) { /* an edge inside */
 			uint16_t child;
 			int rc = trie_node(t, e, n_e, start, shift - 8, &child);
@@ -166,6 +178,61 @@ static int trie_node(struct bv_trie *t, const uint64_t *e, uint32_t n_e, uint64_
 		}
 		t->nodes[(size_t)node * BV_FANOUT + c] = ent;
 	}
+	return 0;
+}
+
+static int cmp_row(const void *a, const void *b, void *ctx)
+{
+	const uint64_t *rows = ((const uint64_t *const *)ctx)[0];
+	size_t w = (size_t)((const uint64_t *const *)ctx)[1][0];
+	return memcmp(rows + *(const uint32_t *)a * w, rows + *(const uint32_t *)b * w,
+		w * sizeof(*rows));
+}
+
+/*
+ * Adjacent intervals of equal rows become one (fewer edges: a shallower
+ * trie), then equal rows are stored once: the gaps between a ruleset's
+ * prefixes share one row, which stays in cache however the keys spread.
+ * row_of gets each interval's row.
+ */
+static int rows_compact(
+	struct fw_bv_field *fd, uint64_t *e, uint32_t *n_e, uint32_t w, uint16_t **row_of)
+{
+	const size_t sz = (size_t)w * sizeof(uint64_t);
+	uint64_t *rows = fd->rows, *out;
+	uint32_t u = 1, *ord, n_rows = 0;
+	for (uint32_t k = 1; k < *n_e; k++) {
+		if (memcmp(rows + (size_t)k * w, rows + (size_t)(u - 1) * w, sz) == 0)
+			continue;
+		e[u] = e[k];
+		memmove(rows + (size_t)u * w, rows + (size_t)k * w, sz);
+		u++;
+	}
+	*n_e = u;
+	if (u > BV_NODE)
+		return -E2BIG;
+	ord = malloc(u * sizeof(*ord));
+	*row_of = malloc(u * sizeof(**row_of));
+	out = malloc((size_t)u * sz);
+	if (ord == NULL || *row_of == NULL || out == NULL) {
+		free(ord);
+		free(out);
+		return -ENOMEM;
+	}
+	for (uint32_t k = 0; k < u; k++)
+		ord[k] = k;
+	uint64_t wv = w;
+	const uint64_t *ctx[2] = {rows, &wv};
+	qsort_r(ord, u, sizeof(*ord), cmp_row, ctx);
+	for (uint32_t k = 0; k < u; k++) {
+		const uint64_t *r = rows + (size_t)ord[k] * w;
+		if (k == 0 || memcmp(r, out + (size_t)(n_rows - 1) * w, sz) != 0)
+			memcpy(out + (size_t)n_rows++ * w, r, sz);
+		(*row_of)[ord[k]] = (uint16_t)(n_rows - 1);
+	}
+	free(ord);
+	free(rows);
+	fd->rows = out;
 	return 0;
 }
 
@@ -201,33 +268,43 @@ static int field_build(struct fw_bv *bv, unsigned f, const struct fw_acl_rule *v
 				e[u++] = e[i];
 		n_e = u;
 	}
-	fd->rows = calloc((size_t)n_e * bv->words, sizeof(uint64_t));
+	const uint32_t w = bv->words + 1;
+	fd->rows = calloc((size_t)n_e * w, sizeof(uint64_t));
 	if (fd->rows == NULL) {
 		free(e);
 		return -ENOMEM;
 	}
+	fd->any = true;
 	for (uint32_t i = 0; i < n; i++) {
-		uint64_t bit = 1ull << (i % 64);
+		uint64_t bit = 1ull << (i % 64), word = 1ull << (i / 64);
+		uint32_t hits = 0;
 		if (f == BV_PROTO) {
 			for (uint32_t p = 0; p < 256; p++)
-				if (proto_match(&v[i], p))
-					fd->rows[(size_t)p * bv->words + i / 64] |= bit;
+				if (proto_match(&v[i], p)) {
+					fd->rows[(size_t)p * w] |= word;
+					fd->rows[(size_t)p * w + 1 + i / 64] |= bit;
+					hits++;
+				}
+			fd->any &= hits == 256;
 			continue;
 		}
 		struct bv_range r = rule_range(&v[i], f);
+		fd->any &= r.lo == 0 && r.hi == max;
 		if (r.lo > r.hi)
 			continue;
-		for (uint32_t k = edge_find(e, n_e, r.lo); k < n_e && e[k] <= r.hi; k++)
-			fd->rows[(size_t)k * bv->words + i / 64] |= bit;
+		for (uint32_t k = edge_find(e, n_e, r.lo); k < n_e && e[k] <= r.hi; k++) {
+			fd->rows[(size_t)k * w] |= word;
+			fd->rows[(size_t)k * w + 1 + i / 64] |= bit;
+		}
 	}
-	struct bv_trie t = {0};
-	uint16_t root;
+	uint16_t *row_of = NULL, root;
+	rc = rows_compact(fd, e, &n_e, w, &row_of);
+	struct bv_trie t = {.row_of = row_of};
 	fd->top_shift = (uint8_t)(bv_width[f] - 8);
-	if (n_e > BV_NODE)
-		rc = -E2BIG;
-	else
+	if (rc == 0)
 		rc = trie_node(&t, e, n_e, 0, fd->top_shift, &root);
 	fd->nodes = t.nodes;
+	free(row_of);
 	free(e);
 	return rc;
 }
@@ -240,6 +317,7 @@ void fw_bv_free(struct fw_bv *bv)
 		free(bv->f[f].nodes);
 		free(bv->f[f].rows);
 	}
+	free(bv->ones);
 	free(bv->res);
 	free(bv);
 }
@@ -279,9 +357,14 @@ int fw_bv_build(struct fw_bv **out, const struct fw_acl_rule *v, size_t n)
 	bv->n_rules = (uint32_t)n;
 	bv->words = (uint32_t)RTE_MAX((n + 63) / 64, (size_t)1);
 	bv->res = calloc((size_t)bv->words * 64, sizeof(*bv->res));
-	if (bv->res == NULL) {
+	bv->ones = calloc((size_t)bv->words + 1, sizeof(*bv->ones));
+	if (bv->res == NULL || bv->ones == NULL) {
 		rc = -ENOMEM;
 		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		bv->ones[0] |= 1ull << (i / 64);
+		bv->ones[1 + i / 64] |= 1ull << (i % 64);
 	}
 	for (size_t i = 0; i < n; i++)
 		bv->res[i] = sorted[i].data.userdata;

@@ -289,7 +289,7 @@ unsigned fw_nat_prune(struct sl_fw *fw, const struct sl_fw_set *s);
 const char *fw_ct_state_name(const struct fw_ct_entry *e);
 
 /* fw_bv.c: the bit-vector classifier of small contexts */
-#define FW_BV_RULES_DEFAULT 1024u /* sl_fw_config.bv_rules_max 0 */
+#define FW_BV_RULES_DEFAULT 512u /* sl_fw_config.bv_rules_max 0 */
 #define FW_BV_RULES_LIMIT 4096u
 struct fw_bv;
 /* A classifier of ACL rules v[0..n) that gives what rte_acl would: the

@@ -117,7 +117,7 @@ struct sl_fw_config {
 	struct sl_fw_timeouts timeouts;
 	/* a ruleset's classifier (per state) of at most this many rte_acl rules
 	 * (a rule's port ranges × states) is bit vectors, a larger one rte_acl;
-	 * 0: 1,024; -1: rte_acl always (tests, benchmarks) */
+	 * 0: 512; -1: rte_acl always (tests, benchmarks) */
 	int32_t bv_rules_max;
 };
 

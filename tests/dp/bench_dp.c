@@ -28,7 +28,8 @@
  * or 3 sources per frame (4,096 or 12,288 flows when all leak) and with
  * every round's flows new (flushed before it); SL_DP_BENCH_NO_FW=1 skips
  * them, SL_DP_BENCH_FW_ROW=TEXT runs only the firewall rows whose name holds
- * TEXT (for a profile).
+ * TEXT (for a profile), SL_DP_BENCH_BV_MAX=N sets lib/fw's bv_rules_max
+ * (-1: every ruleset on rte_acl).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -455,6 +456,8 @@ static int bench_fw(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out)
 	double base[101] = {0};
 	struct sl_fw_config cfg = {
 		.ct_max = 1 << 16, .nat_max = 1 << 16, .n_lcores = 1, .socket_id = SOCKET_ID_ANY};
+	if (getenv("SL_DP_BENCH_BV_MAX") != NULL) /* -1: rte_acl only */
+		cfg.bv_rules_max = atoi(getenv("SL_DP_BENCH_BV_MAX"));
 	bfw = sl_fw_new(&cfg);
 	char *stateless = fw_ruleset_text(100, false), *stateful = fw_ruleset_text(100, true);
 	char *sl10 = fw_ruleset_text(10, false), *sl1000 = fw_ruleset_text(1000, false);
