@@ -35,7 +35,6 @@ static const uint8_t bv_width[BV_FIELDS] = {8, 32, 32, 16, 16};
 struct fw_bv_field {
 	uint16_t *nodes; /* [n_nodes][256]; node 0 is the root */
 	uint64_t *rows; /* [intervals][1 + words] */
-	uint8_t top_shift; /* width - 8 */
 	bool any; /* no rule looks at this field: its row is `ones`, no search */
 };
 
@@ -47,32 +46,57 @@ struct fw_bv {
 	struct fw_bv_field f[BV_FIELDS];
 };
 
-/* The interval of value key in field f. */
-static inline uint32_t bv_interval(const struct fw_bv_field *f, uint32_t key)
+/* The row of value key in field f: the trie's levels unrolled for the
+ * field's width (8: the root only; 16: two; 32: four). */
+static inline const uint16_t *bv_child(const struct fw_bv_field *f, uint16_t e)
 {
-	unsigned shift = f->top_shift;
-	uint16_t e = f->nodes[key >> shift];
-	while (e & BV_NODE) {
-		shift -= 8;
-		e = f->nodes[(uint32_t)(e & ~BV_NODE) * BV_FANOUT + ((key >> shift) & 0xffu)];
+	return f->nodes + (uint32_t)(e & ~BV_NODE) * BV_FANOUT;
+}
+
+static inline uint32_t bv_row16(const struct fw_bv_field *f, uint32_t key)
+{
+	uint16_t e = f->nodes[key >> 8];
+	if (e & BV_NODE)
+		e = bv_child(f, e)[key & 0xffu];
+	return e;
+}
+
+static inline uint32_t bv_row32(const struct fw_bv_field *f, uint32_t key)
+{
+	uint16_t e = f->nodes[key >> 24];
+	if (e & BV_NODE) {
+		e = bv_child(f, e)[(key >> 16) & 0xffu];
+		if (e & BV_NODE) {
+			e = bv_child(f, e)[(key >> 8) & 0xffu];
+			if (e & BV_NODE)
+				e = bv_child(f, e)[key & 0xffu];
+		}
 	}
 	return e;
+}
+
+static inline const uint64_t *bv_row(const struct fw_bv *bv, unsigned f, uint32_t key)
+{
+	const struct fw_bv_field *fd = &bv->f[f];
+	if (fd->any)
+		return bv->ones;
+	uint32_t r = f == BV_PROTO	 ? fd->nodes[key]
+		     : bv_width[f] == 16 ? bv_row16(fd, key)
+					 : bv_row32(fd, key);
+	return fd->rows + (size_t)r * (bv->words + 1);
 }
 
 void fw_bv_classify(const struct fw_bv *bv, const uint8_t **in, uint32_t *res, uint16_t n)
 {
 	const uint64_t *row[SL_FW_BURST][BV_FIELDS];
-	const uint32_t w = bv->words + 1;
 	/* every key's five searches first: they overlap across the burst */
 	for (uint16_t j = 0; j < n; j++) {
 		const struct fw_acl_key *k = (const struct fw_acl_key *)in[j];
-		const uint32_t v[BV_FIELDS] = {k->proto, rte_be_to_cpu_32(k->src),
-			rte_be_to_cpu_32(k->dst), rte_be_to_cpu_16(k->sport),
-			rte_be_to_cpu_16(k->dport)};
-		for (unsigned f = 0; f < BV_FIELDS; f++)
-			row[j][f] = bv->f[f].any ? bv->ones
-						 : bv->f[f].rows +
-							   (size_t)bv_interval(&bv->f[f], v[f]) * w;
+		row[j][BV_PROTO] = bv_row(bv, BV_PROTO, k->proto);
+		row[j][BV_SRC] = bv_row(bv, BV_SRC, rte_be_to_cpu_32(k->src));
+		row[j][BV_DST] = bv_row(bv, BV_DST, rte_be_to_cpu_32(k->dst));
+		row[j][BV_SPORT] = bv_row(bv, BV_SPORT, rte_be_to_cpu_16(k->sport));
+		row[j][BV_DPORT] = bv_row(bv, BV_DPORT, rte_be_to_cpu_16(k->dport));
 	}
 	for (uint16_t j = 0; j < n; j++) {
 		const uint64_t *const *r = row[j];
@@ -300,9 +324,8 @@ static int field_build(struct fw_bv *bv, unsigned f, const struct fw_acl_rule *v
 	uint16_t *row_of = NULL, root;
 	rc = rows_compact(fd, e, &n_e, w, &row_of);
 	struct bv_trie t = {.row_of = row_of};
-	fd->top_shift = (uint8_t)(bv_width[f] - 8);
 	if (rc == 0)
-		rc = trie_node(&t, e, n_e, 0, fd->top_shift, &root);
+		rc = trie_node(&t, e, n_e, 0, bv_width[f] - 8u, &root);
 	fd->nodes = t.nodes;
 	free(row_of);
 	free(e);
