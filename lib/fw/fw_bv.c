@@ -5,8 +5,8 @@
  * rte_acl walks a trie one key byte at a time (13 dependent loads a key). For
  * a few hundred rules it is cheaper to look each field up on its own: every
  * field's values are cut into intervals at the rules' edges, each interval
- * holds the bitmap of the rules that match it (bit i: the i-th rule by
- * priority), and a key's result is the first bit set in the AND of its five
+ * has the bitmap of the rules that match it (bit i: the i-th rule by
+ * priority; equal bitmaps stored once), and a key's result is the first bit set in the AND of its five
  * fields' bitmaps. An interval is found by a trie of 8-bit strides whose
  * chunks end in a leaf as soon as no edge falls inside them (a /24 rule: 3
  * loads, a port: 1 or 2, the protocol: 1); the five searches of a key are
@@ -21,7 +21,7 @@
 
 #include "fw_priv.h"
 
-#define BV_NODE 0x8000u /* trie entry: a child node (low bits), else an interval */
+#define BV_NODE 0x8000u /* trie entry: a child node (low bits), else a row */
 #define BV_NODES_MAX 0x7fffu
 #define BV_FANOUT 256
 
@@ -34,7 +34,7 @@ static const uint8_t bv_width[BV_FIELDS] = {8, 32, 32, 16, 16};
  * none of 1,000 rules: one AND, not sixteen). */
 struct fw_bv_field {
 	uint16_t *nodes; /* [n_nodes][256]; node 0 is the root */
-	uint64_t *rows; /* [intervals][1 + words] */
+	uint64_t *rows; /* [distinct rows][1 + words] */
 	bool any; /* no rule looks at this field: its row is `ones`, no search */
 };
 
