@@ -533,8 +533,11 @@ static inline const struct fw_ruleset *ctx_ruleset(const struct sl_fw_set *s, ui
 static inline void classify_ctx(const struct sl_fw_set *s, uint16_t key, const uint8_t **acl_in,
 	uint32_t *results, uint16_t n)
 {
-	const struct rte_acl_ctx *ctx = ctx_ruleset(s, key)->acl[key & 3];
-	if (ctx != NULL)
+	const struct fw_ruleset *rs = ctx_ruleset(s, key);
+	const struct rte_acl_ctx *ctx = rs->acl[key & 3];
+	if (rs->bv[key & 3] != NULL)
+		fw_bv_classify(rs->bv[key & 3], acl_in, results, n);
+	else if (ctx != NULL)
 		acl_run(ctx, acl_in, results, n);
 	else
 		memset(results, 0, sizeof(results[0]) * n);

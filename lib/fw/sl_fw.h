@@ -115,6 +115,10 @@ struct sl_fw_config {
 	int socket_id; /* SOCKET_ID_ANY allowed */
 	struct rte_rcu_qsbr *qsbr; /* the workers' QSBR; NULL: no concurrent readers (tests) */
 	struct sl_fw_timeouts timeouts;
+	/* a ruleset's classifier (per state) of at most this many rte_acl rules
+	 * (a rule's port ranges × states) is bit vectors, a larger one rte_acl;
+	 * 0: 512; -1: rte_acl always (tests, benchmarks) */
+	int32_t bv_rules_max;
 };
 
 /* Needs EAL. NULL with errno (EINVAL, ENOMEM, EEXIST...). */
