@@ -300,16 +300,11 @@ static void ix_put(struct ix_slot *ix, uint32_t bits, struct node *n)
 	ix[i] = (struct ix_slot){key, n};
 }
 
-/* Room for `rules` rules at a load of at most 3/4: 0 or -ENOMEM (the index
- * unchanged). The new array is filled before it replaces the old one, so
- * sl_progress's hook meanwhile sees a whole index. */
-static int ix_reserve(struct fib_lpm *t, size_t rules)
+/* Move the index into 2^bits slots: 0 or -ENOMEM (the index unchanged). The
+ * new array is filled before it replaces the old one, so sl_progress's hook
+ * meanwhile sees a whole index. */
+static int ix_rehash(struct fib_lpm *t, uint32_t bits)
 {
-	if (t->ix_bits != 0 && rules * 4 <= ((size_t)3 << t->ix_bits))
-		return 0;
-	uint32_t bits = t->ix_bits ? t->ix_bits + 1 : 4;
-	while (rules * 4 > ((size_t)3 << bits))
-		bits++;
 	struct ix_slot *ix = calloc((size_t)1 << bits, sizeof(*ix));
 	if (ix == NULL)
 		return -ENOMEM;
@@ -324,6 +319,25 @@ static int ix_reserve(struct fib_lpm *t, size_t rules)
 	t->ix = ix;
 	t->ix_bits = bits;
 	return 0;
+}
+
+/* Room for `rules` rules at a load of at most 3/4: 0 or -ENOMEM. */
+static int ix_reserve(struct fib_lpm *t, size_t rules)
+{
+	if (t->ix_bits != 0 && rules * 4 <= ((size_t)3 << t->ix_bits))
+		return 0;
+	uint32_t bits = t->ix_bits ? t->ix_bits + 1 : 4;
+	while (rules * 4 > ((size_t)3 << bits))
+		bits++;
+	return ix_rehash(t, bits);
+}
+
+/* After deletes: below 1/8 full, half the slots (then 1/4 full), so a VRF
+ * that dropped a full table does not keep its index. Failing keeps the old. */
+static void ix_shrink(struct fib_lpm *t)
+{
+	if (t->ix_bits > 4 && t->rules * 8 < ((size_t)1 << t->ix_bits))
+		(void)ix_rehash(t, t->ix_bits - 1);
 }
 
 static void ix_del(struct fib_lpm *t, const struct node *n)
@@ -732,6 +746,7 @@ int fib_lpm_del(struct fib_lpm *t, uint32_t addr, uint8_t depth)
 			break;
 		group_fold(t, addr, (uint8_t)b);
 	}
+	ix_shrink(t); /* the table is whole again: sl_progress may run */
 	return 0;
 }
 
