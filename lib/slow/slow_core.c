@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <rte_cycles.h>
 
@@ -132,17 +131,10 @@ void sl_slow_timers(struct sl_slow *sl)
 	slow_ping_timers(sl, now);
 }
 
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* The punt ring is polled now: close the stretch since the last poll. */
 static void punt_wait_mark(struct sl_slow *sl)
 {
-	uint64_t now = rte_get_tsc_cycles(), cpu = thread_cpu_ns();
+	uint64_t now = rte_get_tsc_cycles(), cpu = sl_thread_cpu_ns();
 	if (sl->poll_tsc != 0) {
 		sl->wait_max_tsc = RTE_MAX(sl->wait_max_tsc, now - sl->poll_tsc);
 		sl->wait_max_cpu_ns = RTE_MAX(sl->wait_max_cpu_ns, cpu - sl->poll_cpu_ns);

@@ -289,8 +289,10 @@ static inline void sl_progress(void)
 		sl_progress_run();
 }
 /* The calling thread's CPU time in ms: what a phase of control work cost,
- * waits apart (commit logs, renderings). */
+ * waits apart (commit logs, renderings); in ns for the stall and punt-wait
+ * figures (0 if the clock cannot be read). */
 double sl_thread_cpu_ms(void);
+uint64_t sl_thread_cpu_ns(void);
 
 /*
  * IPv4 output helpers shared by every packet the router originates (the slow
