@@ -18,16 +18,15 @@
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_hash_crc.h>
+#include <rte_icmp.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_tcp.h>
 
 #include "fw_priv.h"
 
 #define NAT_PORT_LO 1024 /* pool ports (ICMP identifiers) 1024..65535 */
 #define NAT_PROBES 64 /* (address, port) pairs a new flow tries */
-
-#define TCP_FIN 0x01
-#define TCP_RST 0x04
 
 /* ---- checksums and rewrites (no DPDK state) ---------------------------- */
 
@@ -317,7 +316,8 @@ void fw_nat_fini(struct sl_fw *fw)
  * time exceeded, parameter problem. */
 static inline bool icmp_is_error(uint8_t type)
 {
-	return type == 3 || type == 4 || type == 11 || type == 12;
+	return type == SL_ICMP_DEST_UNREACH || type == SL_ICMP_SOURCE_QUENCH ||
+	       type == SL_ICMP_TIME_EXCEEDED || type == SL_ICMP_PARAM_PROBLEM;
 }
 
 /* A packet's key as it arrives (dir 0: from FROM's host; 1: in TO for the
@@ -351,7 +351,8 @@ static bool nat_key_of(
 	case IPPROTO_ICMP:
 		if (len < ihl + 8)
 			return false;
-		if (l4[0] == (dir ? 0 : 8)) { /* echo out, echo reply in */
+		if (l4[0] == (dir ? RTE_IP_ICMP_ECHO_REPLY
+				  : RTE_IP_ICMP_ECHO_REQUEST)) { /* echo out, echo reply in */
 			k->port[dir] = rd16(l4 + 4);
 			return true;
 		}
@@ -370,7 +371,9 @@ static bool nat_key_of(
 			if (k->proto == IPPROTO_TCP || k->proto == IPPROTO_UDP) {
 				k->port[0] = rd16(il4 + 2);
 				k->port[1] = rd16(il4);
-			} else if (k->proto == IPPROTO_ICMP && il4[0] == (dir ? 8 : 0)) {
+			} else if (k->proto == IPPROTO_ICMP &&
+				   il4[0] == (dir ? RTE_IP_ICMP_ECHO_REQUEST
+						  : RTE_IP_ICMP_ECHO_REPLY)) {
 				/* the echo's identifier where its key has it:
 				 * {id, 0} leaving, {0, id} back (nat_create) */
 				k->port[dir] = rd16(il4 + 4);
@@ -407,9 +410,9 @@ static inline uint32_t status_add(const uint8_t *ip, uint32_t len, uint8_t dir)
 	uint32_t ihl = (ip[0] & 0x0fu) * 4, add = dir ? CT_REPLIED : 0;
 	if (ip[9] == IPPROTO_TCP && len >= ihl + 20) {
 		uint8_t f = ip[ihl + 13];
-		if (f & TCP_FIN)
+		if (f & RTE_TCP_FIN_FLAG)
 			add |= dir ? CT_FIN_REPLY : CT_FIN_ORIG;
-		if (f & TCP_RST)
+		if (f & RTE_TCP_RST_FLAG)
 			add |= CT_RST;
 	}
 	return add;

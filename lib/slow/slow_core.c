@@ -80,12 +80,14 @@ void sl_slow_input(struct sl_slow *sl, struct rte_mbuf *m)
 		slow_neigh_output(sl, meta.out_oif, meta.nh_ip, m);
 		return;
 	case SL_DP_PUNT_TTL:
-		slow_icmp_error(sl, ip, meta.in_oif, meta.vrf_id, ICMP_TIME_EXCEEDED, 0);
+		slow_icmp_error(sl, ip, meta.in_oif, meta.vrf_id, SL_ICMP_TIME_EXCEEDED,
+			SL_ICMP_TTL_EXCEEDED);
 		break;
 	case SL_DP_PUNT_NO_ROUTE:
 	case SL_DP_PUNT_LEAK_LOOP: /* no usable route either: the worker redirects once */
 		if (slow_unreach_allowed(sl))
-			slow_icmp_error(sl, ip, meta.in_oif, meta.vrf_id, ICMP_DEST_UNREACH, 0);
+			slow_icmp_error(sl, ip, meta.in_oif, meta.vrf_id, SL_ICMP_DEST_UNREACH,
+				SL_ICMP_NET_UNREACH);
 		break;
 	case SL_DP_PUNT_REJECT:
 		slow_reject(sl, m, &meta);
