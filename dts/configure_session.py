@@ -11,7 +11,9 @@ commit names the line's text and keeps the candidate, `discard` drops it,
 `load FILE` replaces the candidate. Then the same through a script on
 stdin: errors make the exit status non-zero. When the daemon keeps
 revisions (`show system commit id` answers), also `commit-confirm 1`
-without `confirm` is reverted and `rollback 1` goes back one commit.
+without `confirm` is reverted and `rollback 1` goes back one commit. The
+daemon runs with a commit-confirm minute of MINUTE_MS (SLUICED_CONFIRM_MINUTE_MS);
+dts-commit-history waits out a real one.
 
 Exit 0 pass, 1 fail, 77 skip."""
 import os
@@ -69,11 +71,12 @@ log = os.path.join(run, "sluiced.log")
 with open(conf, "w") as f:
     f.write(BASE)
 prefix = "slcs%d" % os.getpid()
+MINUTE_MS = 4000
 daemon = subprocess.Popen(
     [SLUICED, "-l", "0", "--no-huge", "-m", "512", "--no-pci", "--file-prefix", prefix,
      "--vdev", "net_null0", "--", "--config", conf, "--socket", sock],
     stdout=open(log, "w"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-    start_new_session=True)
+    start_new_session=True, env=dict(os.environ, SLUICED_CONFIRM_MINUTE_MS=str(MINUTE_MS)))
 
 
 def ctl(*args, stdin=None):
@@ -262,12 +265,16 @@ try:
         out = t.keys("set vrf name F table 40\n")
         out = t.keys("commit-confirm 1 comment try F\n", 1.5)
         check("set vrf name F table 40" in running(), "commit-confirm applies", out)
+        t0 = time.time()
         t.keys("exit\n")
         t.close()
-        deadline = time.time() + 150
+        deadline = time.time() + 30
         while time.time() < deadline and "vrf name F" in running():
-            time.sleep(2)
-        check("vrf name F" not in running(), "without confirm the commit is reverted")
+            time.sleep(0.2)
+        check("vrf name F" not in running(), "without confirm the commit is reverted "
+              "(%.1f s, a minute is %d ms)" % (time.time() - t0, MINUTE_MS))
+        check("a commit-confirm minute is %d ms" % MINUTE_MS in open(log).read(),
+              "the log says the minute is short")
         rc, out, err = ctl("configure", stdin="set vrf name G table 41\ncommit comment G\n")
         check(rc == 0 and "vrf name G" in running(), "a scripted commit", out + err)
         rc, out, err = ctl("configure", stdin="rollback 1\n")
