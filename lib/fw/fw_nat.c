@@ -202,6 +202,28 @@ static inline uint32_t pool_hash(uint32_t key)
 	return rte_hash_crc_4byte(key, 0x5eed);
 }
 
+/* Pool n's addresses and ports as translation takes them: a /30 or larger
+ * keeps its network and broadcast addresses out; no `port`: 1024-65535. */
+static void pool_span(const struct sl_fw_nat_spec *n, struct fw_nat_pool *p)
+{
+	uint32_t size = n->pool.len == 32 ? 1u : 1u << (32 - n->pool.len);
+	p->addr = n->pool.addr + (size >= 4 ? 1 : 0);
+	p->n_addr = size >= 4 ? size - 2 : size;
+	p->port_lo = NAT_PORT_LO;
+	p->n_port = (uint16_t)(65535 - NAT_PORT_LO + 1);
+	if (n->port_lo != 0 && n->port_hi >= n->port_lo) {
+		p->port_lo = n->port_lo;
+		p->n_port = (uint16_t)(n->port_hi - n->port_lo + 1);
+	}
+}
+
+uint64_t sl_fw_nat_pool_pairs(const struct sl_fw_nat_spec *n)
+{
+	struct fw_nat_pool p;
+	pool_span(n, &p);
+	return (uint64_t)p.n_addr * p.n_port;
+}
+
 int fw_nat_build(struct sl_fw_set *s, const struct sl_fw_spec *spec)
 {
 	uint32_t slots = 8;
@@ -220,19 +242,10 @@ int fw_nat_build(struct sl_fw_set *s, const struct sl_fw_spec *spec)
 		if (n->from_vrf > 0xffff || n->to_vrf > 0xffff || n->pool.len < 16)
 			continue; /* refused by validation; the flow key holds 16-bit VRF ids */
 		struct fw_nat_pool *p = &s->pools[s->n_pools];
-		uint32_t size = n->pool.len == 32 ? 1u : 1u << (32 - n->pool.len);
 		p->from = n->from_vrf;
 		p->to = n->to_vrf;
 		p->prefix = n->pool;
-		/* a /30 or larger keeps its network and broadcast addresses out */
-		p->addr = n->pool.addr + (size >= 4 ? 1 : 0);
-		p->n_addr = size >= 4 ? size - 2 : size;
-		p->port_lo = NAT_PORT_LO;
-		p->n_port = (uint16_t)(65535 - NAT_PORT_LO + 1);
-		if (n->port_lo != 0 && n->port_hi >= n->port_lo) {
-			p->port_lo = n->port_lo;
-			p->n_port = (uint16_t)(n->port_hi - n->port_lo + 1);
-		}
+		pool_span(n, p);
 		uint32_t key = p->from << 16 | p->to;
 		for (uint32_t h = pool_hash(key);; h++) {
 			uint32_t at = h & s->pool_mask;

@@ -128,6 +128,27 @@ static uint8_t rand_proto(void)
 
 /* The rewrite alone: every field set as asked, the rest as it was, the
  * checksums those of a full computation. */
+/* A pool's (address, port) pairs, as translation takes them (metrics). */
+static void test_pool_pairs(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *pool;
+		uint16_t lo, hi;
+		uint64_t pairs;
+	} cases[] = {
+		{"100.64.1.0/24", 0, 0, 254ull * 64512}, /* network and broadcast out */
+		{"100.64.2.1/32", 20000, 20003, 4}, {"100.64.2.0/31", 0, 0, 2ull * 64512},
+		{"100.64.2.0/30", 1024, 1024, 2},
+		{"100.64.0.0/16", 5000, 4000, 65534ull * 64512}, /* hi < lo: the default */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sl_fw_nat_spec n = {.port_lo = cases[i].lo, .port_hi = cases[i].hi};
+		assert_int_equal(sl_prefix_parse(cases[i].pool, &n.pool, false), 0);
+		assert_int_equal(sl_fw_nat_pool_pairs(&n), cases[i].pairs);
+	}
+}
+
 static void test_rewrite_property(void **state)
 {
 	(void)state;
@@ -752,6 +773,7 @@ int main(void)
 		return 1;
 	}
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pool_pairs),
 		cmocka_unit_test(test_rewrite_property),
 		cmocka_unit_test(test_flows_property),
 		cmocka_unit_test(test_no_flow_and_untranslatable),
