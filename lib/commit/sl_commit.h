@@ -327,11 +327,17 @@ struct sl_running {
 	struct sl_history *history;
 	const char *config_path; /* --config FILE; NULL: none */
 	size_t routes_max; /* SL_HISTORY_ROUTES_MAX (tests lower it) */
+	uint32_t minute_ms; /* commit-confirm's minute: 60000, or SL_CONFIRM_MINUTE_ENV's */
 	size_t paused; /* static routes while over routes_max; 0: recording */
 	char *fallback; /* why start-up ran on a revision of the history, not the file */
 	uint64_t fallback_id; /* that revision */
 	struct sl_confirm confirm;
 };
+
+/* Tests shorten commit-confirm's minute to this many ms (1..60000) so that
+ * a `confirm 1` reverts in seconds; only dts-commit-history waits out a real
+ * one (doc/operations.md). sl_running_start reads it, says so in the log. */
+#define SL_CONFIRM_MINUTE_ENV "SLUICED_CONFIRM_MINUTE_MS"
 
 /*
  * Start-up: open the history in commit_dir (NULL: FILE.commits beside

@@ -237,8 +237,8 @@ static struct fwt_pkt packet(const struct flow *f, bool from_a, unsigned *state)
 		return from_a ? fwt_udp(a, f->ap, s, f->sp) : fwt_udp(s, f->sp, a, f->ap);
 	if (f->proto == 1) {
 		if (!from_a) /* an echo reply: invalid without a flow */
-			return fwt_icmp(s, a, 0, 0, f->ap);
-		return fwt_icmp(a, s, 8, 0, f->ap);
+			return fwt_icmp(s, a, RTE_IP_ICMP_ECHO_REPLY, 0, f->ap);
+		return fwt_icmp(a, s, RTE_IP_ICMP_ECHO_REQUEST, 0, f->ap);
 	}
 	if (!from_a)
 		return fwt_tcp(s, f->sp, a, f->ap, FWT_SYN | FWT_ACK);
