@@ -18,6 +18,7 @@
 #include "sl_fib.h"
 #include "sl_log.h"
 #include "sl_module.h"
+#include "sl_port.h"
 #include "sl_slow.h"
 
 /* The daemon's own lines (lib/log: journal or stderr as "sluiced: ...", and
@@ -25,14 +26,7 @@
  * "firewall", ...). */
 #define SD_LOG(level, fmt, ...) sl_log(SL_LOG_##level, NULL, fmt, ##__VA_ARGS__)
 
-#define SD_ETH_MAX 1024 /* eth0..eth1023 (conf_t_ethernet) */
-
-struct sd_port {
-	bool tap;
-	uint16_t n_rxq, n_txq;
-	struct rte_ether_addr mac;
-	char name[64];
-};
+#define SD_ETH_MAX SL_PORT_ETH_MAX /* eth0..eth1023 (conf_t_ethernet) */
 
 struct sd {
 	/* options */
@@ -58,12 +52,9 @@ struct sd {
 	size_t ctl_request_max; /* --ctl-request-max in bytes; 0: lib/ctl's default */
 
 	uint16_t n_ports;
-	struct sd_port ports[SL_FIB_PORT_MAX];
-	/* ethN → DPDK port, fixed at start-up from the hw-ids (sd_ports_map);
-	 * -1: no port (inactive) */
-	int16_t eth_port[SD_ETH_MAX];
-	char eth_hw_id[SD_ETH_MAX][24]; /* the hw-id each ethN started with */
-	char eth_hw_warned[SD_ETH_MAX][24]; /* a runtime change already said */
+	struct sl_port ports[SL_FIB_PORT_MAX];
+	/* ethN → DPDK port, fixed at start-up from the hw-ids (sd_ports_map) */
+	struct sl_port_map eth_map;
 	bool eth_inactive_said[SD_ETH_MAX]; /* "interface inactive" logged once */
 	char sync_note[256]; /* said to the committer after sd_sync ("" none) */
 	unsigned n_workers; /* 0: the main lcore polls too */
@@ -105,7 +96,6 @@ extern struct sd sd;
  */
 
 /* sluiced_ports.c */
-void sd_stats_print(struct sd *s, double seconds);
 /* ethN → port from the start-up configuration: a hw-id (MAC or PCI address)
  * picks its port, other ethN take port N unless a hw-id took it. */
 void sd_ports_map(struct sd *s);

@@ -189,7 +189,8 @@ static void control_loop(struct sd *s)
 			next_timers = now + s->hz / 100;
 		}
 		if (s->stats_period > 0 && now >= next_stats) {
-			sd_stats_print(s, (double)(now - last_stats) / (double)s->hz);
+			sl_port_stats_print(
+				s->n_ports, s->dp, (double)(now - last_stats) / (double)s->hz);
 			last_stats = now;
 			next_stats = now + s->stats_period * s->hz;
 		}
