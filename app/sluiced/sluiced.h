@@ -87,10 +87,10 @@ extern struct sd sd;
  *   ctl      the control socket and its commands             fw fpm
  *   pdump    packet capture (dpdk-dumpcap)                   ports
  *   slow     the punt path (lib/slow), ping and show arp     dp ctl
- *   tele     the /sluice/... telemetry commands (lib/tele)   config dp fib fw slow
+ *   tele     the /sluice/... telemetry commands (lib/tele)   config dp fib fpm fw slow
  *   workers  forwarding lcores, or the main lcore inline     dp ports fw slow
  *   log      show log, the level, summaries of counters      ctl slow
- *   prom     the Prometheus endpoint (lib/prom)              config dp fib fw fpm slow tele
+ *   prom     the Prometheus endpoint (lib/tele, lib/prom)    config dp fib fw fpm slow tele
  *   service  the control socket's group (systemd's unit)     ctl
  *   cpif     control-plane interfaces (lib/cpif): kernel TAPs fib slow ctl
  */

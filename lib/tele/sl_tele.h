@@ -38,6 +38,7 @@
 #include "sl_prom.h"
 
 struct sl_fw;
+struct sl_zebra;
 
 /* Page sizes: a reply stays under telemetry's 16 KiB with 63-character names. */
 #define SL_TELE_ROUTE_PAGE 32 /* routes per /sluice/route/list reply (<= ~300 B each) */
@@ -57,6 +58,9 @@ struct sl_tele_src {
 	 * config file did not load); NULL: not given */
 	const struct sl_history *history;
 	const uint64_t *fallback_id;
+	/* the FPM listener (lib/zebra) whose status the metrics show; NULL: the
+	 * "disabled" state */
+	const struct sl_zebra *fpm;
 };
 
 /* Register every /sluice/... command (once per process). 0 or a negative errno. */

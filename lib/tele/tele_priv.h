@@ -18,6 +18,9 @@
 typedef int (*tele_fn)(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsigned n_args,
 	struct rte_tel_data *d);
 
+/* The sources sl_tele_init was given (zeroed before it). */
+const struct sl_tele_src *tele_src(void);
+
 /* From a telemetry callback: run fn on the control thread and wait for it. */
 int tele_call(tele_fn fn, const char *params, struct rte_tel_data *d);
 
