@@ -119,40 +119,19 @@ void sd_log_sync(struct sd *s);
 int sd_cpif_sync(struct sd *s);
 
 /* sluiced_cmds.c */
-/* One commit (at most one of input, replace, reload), then the FIB, the
- * firewall and FPM follow it, and the history records it. */
-struct sd_commit {
-	const char *input; /* set/delete lines merged into the running configuration */
-	const char *replace; /* the whole configuration (rollback, a confirm's revert) */
-	bool reload; /* the --config file is the whole configuration (SIGHUP) */
-	const char *who; /* "uid N", "reload", "confirm-timeout" */
-	const char *comment; /* NULL: none */
-	bool committed; /* set by sd_commit: the running configuration changed hands */
-};
-/* SL_CTL_OK, or SL_CTL_FAILED with the reason on err (c->committed says
- * whether the commit took place all the same: the FIB or the firewall
- * refused some of it). */
-int sd_commit(struct sd *s, struct sd_commit *c, FILE *err);
+/* One commit (lib/commit's struct sl_commit_req; ctx: struct sd), then the
+ * FIB, the firewall and FPM follow it, and the history records it. 0, or
+ * -EIO with the reason on err (c->committed says whether the commit took
+ * place all the same: the FIB or the firewall refused some of it). */
+int sd_commit(void *ctx, struct sl_commit_req *c, FILE *err);
 /* One log line per commit: who, what, where its time went (log facility). */
 void sd_commit_log(const char *line);
 /* SIGHUP: the config file becomes the running configuration, as one commit
- * (refused whole, with a log line, when it does not apply). */
+ * (lib/commit's sl_running_reload). */
 int sd_reload(struct sd *s);
 /* sluiced_service.c: systemd's notify protocol (READY=1, RELOADING=1,
  * STOPPING=1); nothing without $NOTIFY_SOCKET. */
 void sd_service_notify(const char *state);
-/* sluiced_configure.c */
-/* The commands that commit (sl_ctl_handler_fn; ctx: struct sd), registered
- * by sluiced_cmds.c: configure (its options), confirm, rollback. */
-int sd_cmd_configure(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
-int sd_cmd_confirm(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
-int sd_cmd_rollback(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
-/* A commit-confirm whose time ran out goes back (ctl module timers). */
-void sd_confirm_timers(struct sd *s);
-
 /* sluiced_tele.c: what lib/tele reads (the telemetry commands, the
  * Prometheus snapshot) */
 struct sl_tele_src;
