@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* sluiced_cmds.c — the "ctl" module: the control socket and the daemon's own
- * commands, and the commit that `configure`, `rollback`, a commit-confirm's
- * timeout and SIGHUP run (sd_commit; the commands are lib/commit's
- * commit_cmds.c). */
+/* sluiced_cmds.c — the "ctl" module: the control socket and its commands
+ * (most are the libraries'), and the commit that `configure`, `rollback`, a
+ * commit-confirm's timeout and SIGHUP run (sd_commit; those commands are
+ * lib/commit's commit_cmds.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_ethdev.h>
-
-#include "sl_fw.h"
 #include "sl_show.h"
 #include "sl_tele.h"
 #include "sluiced.h"
@@ -176,52 +173,6 @@ static int cmd_save(
 	return ctl_rc(sl_running_save_cmd(&s->run, argc, argv, out, err));
 }
 
-static const char *port_device(void *ctx, uint16_t port)
-{
-	const struct sd *s = ctx;
-	return port < s->n_ports ? s->ports[port].name : "";
-}
-
-static int cmd_show_interfaces(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
-{
-	(void)argc, (void)argv, (void)input, (void)err;
-	struct sl_tele_src src;
-	sd_tele_src(ctx, &src);
-	sl_tele_show_interfaces(&src, port_device, ctx, json, out);
-	return SL_CTL_OK;
-}
-
-/* lib/tele's, over what the telemetry commands read */
-static int cmd_show_dataplane(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
-{
-	(void)argc, (void)argv, (void)input, (void)err;
-	struct sd *s = ctx;
-	struct sl_tele_src src;
-	sd_tele_src(s, &src);
-	sl_tele_show_dataplane(&src, s->n_workers, json, out);
-	return SL_CTL_OK;
-}
-
-static int cmd_clear_counters(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
-{
-	(void)argc, (void)argv, (void)json, (void)input, (void)out;
-	struct sd *s = ctx;
-	sl_dp_counters_clear(s->dp);
-	if (sl_tele_clear() < 0) {
-		fprintf(err, "clear counters: out of memory (per-VRF counters not cleared)\n");
-		return SL_CTL_FAILED;
-	}
-	if (s->fw != NULL)
-		sl_fw_counters_clear(s->fw);
-	sl_slow_counters_clear(s->slow);
-	for (uint16_t p = 0; p < s->n_ports; p++)
-		rte_eth_stats_reset(p);
-	return SL_CTL_OK;
-}
-
 static int cmd_show_default(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
@@ -265,9 +216,6 @@ static int ctl_init(void *ctx)
 		{"confirm", cmd_confirm},
 		{"rollback", cmd_rollback},
 		{"save", cmd_save},
-		{"show interfaces", cmd_show_interfaces},
-		{"show dataplane", cmd_show_dataplane},
-		{"clear counters", cmd_clear_counters},
 		{"show system commit", cmd_show_commit},
 		{"show system commit diff", cmd_show_commit},
 		{"show system commit compare", cmd_show_commit},
@@ -292,7 +240,8 @@ static int ctl_init(void *ctx)
 		return rc;
 	}
 	sl_ctl_set_default(cmd_show_default, help_default, s);
-	/* show leak graph, firewall, conntrack, nat: with lib/fw's counters */
+	/* show interfaces, dataplane, leak graph, firewall, conntrack, nat,
+	 * clear counters: lib/tele's, over its sources and lib/fw's counters */
 	return sl_tele_show_register(s->router, s->fw);
 }
 
