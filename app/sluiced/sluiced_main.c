@@ -61,8 +61,6 @@ static int parse_args(int argc, char **argv)
 
 static void control_loop(struct sd *s)
 {
-	uint64_t next_stats = rte_get_tsc_cycles() + s->stats_period * s->hz;
-	uint64_t last_stats = rte_get_tsc_cycles();
 	uint64_t next_timers = 0;
 	while (!stop_signal) {
 		if (reload_signal) {
@@ -78,12 +76,6 @@ static void control_loop(struct sd *s)
 		if (now >= next_timers) {
 			sl_module_timers_all(&sl_modules, s);
 			next_timers = now + s->hz / 100;
-		}
-		if (s->stats_period > 0 && now >= next_stats) {
-			sl_port_stats_print(
-				s->n_ports, s->dp, (double)(now - last_stats) / (double)s->hz);
-			last_stats = now;
-			next_stats = now + s->stats_period * s->hz;
 		}
 	}
 }

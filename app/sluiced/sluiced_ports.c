@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 
@@ -56,7 +57,22 @@ static int ports_init(void *ctx)
 	return 0;
 }
 
-static struct sl_module ports_module = {.name = "ports", .init = ports_init, .fini = ports_fini};
+/* --stats-period: the report, from the control loop's timers */
+static void ports_timers(void *ctx)
+{
+	static uint64_t last, next;
+	struct sd *s = ctx;
+	uint64_t now = rte_get_tsc_cycles();
+	if (s->stats_period == 0 || now < next)
+		return;
+	if (next != 0)
+		sl_port_stats_print(s->n_ports, s->dp, (double)(now - last) / (double)s->hz);
+	last = now;
+	next = now + s->stats_period * s->hz;
+}
+
+static struct sl_module ports_module = {
+	.name = "ports", .init = ports_init, .fini = ports_fini, .timers = ports_timers};
 SL_MODULE_REGISTER(ports_module)
 
 /* ---- ethN → port -------------------------------------------------------- */
