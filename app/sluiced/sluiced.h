@@ -76,8 +76,9 @@ extern struct sd sd;
 
 /*
  * Start-up is declared (lib/module): each file below registers the module it
- * implements, with the modules it needs; main starts them in that order and
- * stops them in reverse. The modules, and what each needs:
+ * implements, with the modules it needs (pdump and prom register from
+ * lib/port and lib/tele, which need nothing of struct sd); main starts them
+ * in that order and stops them in reverse. The modules, and what each needs:
  *   config   the router and --config FILE                    (none)
  *   ports    lcores, mbuf pool, every probed ethdev started  (none)
  *   fib      the FIB, the start-up configuration in it       config ports
