@@ -573,6 +573,32 @@ static void test_show_registered(void **state)
 	assert_non_null(strstr(out, "OUT"));
 	free(out), free(err);
 
+	/* the commands over sl_tele_init's sources: refused before it */
+	static const char *const over_src[] = {
+		"show interfaces", "show dataplane", "clear counters"};
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(dispatch(over_src[i], &out, &err), SL_CTL_FAILED);
+		assert_non_null(strstr(err, "telemetry sources are not set up"));
+		free(out), free(err);
+	}
+	struct sl_tele_src src = {.router = r, .dp = F.dp, .fib = F.fib, .fw = fw};
+	(void)sl_tele_init(&src); /* the sources, whether DPDK telemetry runs or not */
+	assert_int_equal(dispatch("show dataplane", &out, &err), SL_CTL_OK);
+	assert_memory_equal(out, "workers: 0\n", 11); /* one lcore: the main one polls */
+	free(out), free(err);
+	assert_int_equal(dispatch("show interfaces", &out, &err), SL_CTL_OK);
+	assert_memory_equal(out, "Interface", 9);
+	free(out), free(err);
+	F.dp->counters[0].rx = 7; /* as a worker counts */
+	struct sl_dp_counters c;
+	sl_dp_counters_sum(F.dp, &c);
+	assert_int_equal(c.rx, 7);
+	assert_int_equal(dispatch("clear counters", &out, &err), SL_CTL_OK);
+	sl_dp_counters_sum(F.dp, &c);
+	assert_int_equal(c.rx, 0);
+	free(out), free(err);
+	sl_tele_stop();
+
 	sl_ctl_unregister_all();
 	dpf_writer_begin(&F);
 	sl_fw_free(fw);
