@@ -16,6 +16,8 @@
  * `bench_dp vrfs [V [R]]`: bench.sh's (b2) instead, V VRFs (default 64) of
  * R routes (16,000) on vifs (V <= 4,000), frames of random VRFs, then sorted by VRF.
  * SL_DP_BENCH_REPS=N: N rounds instead of REPS (e.g. many, under perf).
+ * SL_DP_BENCH_SMALL_GROUPS=N: VRF tables leave the small layout at N groups
+ * instead of SL_FIB_SMALL_GROUPS_MAX (the layout's cost, measured).
  * SL_DP_BENCH_ECMP=1: every BENCH route over one ECMP group of the four
  * gateways instead of one of them (the cost of the per-flow pick).
  * The rows are repeated with each frame's source a host of another BENCH
@@ -571,6 +573,10 @@ static int bench_vrfs(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *ou
 		sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, ifc[v].name),
 			vrf_net(v) | 10, &gw_mac);
 	}
+	struct sl_fib_stats st;
+	sl_fib_stats_get(fib, &st);
+	printf("  tables: %u of %u VRFs small, %u groups, %.1f MiB\n", st.vrfs_small, st.vrfs,
+		st.tbl8_groups_used, (double)st.bytes_total / (1 << 20));
 	if (sl_fib_reader_register(fib, rte_lcore_id()) < 0) /* loaded: now a reader */
 		return -1;
 	for (int sorted = 0; sorted < 2; sorted++) {
@@ -634,11 +640,15 @@ int main(int argc, char **argv)
 	}
 	struct rte_mempool *pool = rte_pktmbuf_pool_create(
 		"dpb", FRAMES * 2, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	struct sl_fib *fib =
-		sl_fib_new(&(struct sl_fib_config){.max_rules = routes + PEER_ROUTES + 16,
-			/* 5 % of routes are longer than /24; VRF tables grow by themselves */
-			.number_tbl8s = vrfs ? 0 : routes / 10 + 4096,
-			.socket_id = SOCKET_ID_ANY});
+	struct sl_fib *fib = sl_fib_new(&(struct sl_fib_config){
+		.max_rules = routes + PEER_ROUTES + 16,
+		/* 5 % of routes are longer than /24; VRF tables grow by themselves */
+		.number_tbl8s = vrfs ? 0 : routes / 10 + 4096,
+		.small_groups_max =
+			getenv("SL_DP_BENCH_SMALL_GROUPS") != NULL
+				? (uint32_t)strtoul(getenv("SL_DP_BENCH_SMALL_GROUPS"), NULL, 10)
+				: 0,
+		.socket_id = SOCKET_ID_ANY});
 	struct sl_dp *dp = fib ? sl_dp_new(fib, 1024, SOCKET_ID_ANY) : NULL;
 	struct sl_dp_out *out = calloc(1, sizeof(*out));
 	if (vrfs) {
