@@ -12,7 +12,8 @@ void sd_tele_src(struct sd *s, struct sl_tele_src *src)
 		.fw = s->fw,
 		.slow = s->slow,
 		.history = s->run.history,
-		.fallback_id = &s->run.fallback_id};
+		.fallback_id = &s->run.fallback_id,
+		.fpm = s->fpm};
 }
 
 static int tele_init(void *ctx)
@@ -39,7 +40,7 @@ static unsigned tele_poll(void *ctx)
 
 static struct sl_module tele_module = {
 	.name = "tele",
-	.deps = "config dp fib fw slow",
+	.deps = "config dp fib fpm fw slow",
 	.init = tele_init,
 	.fini = tele_fini,
 	.poll = tele_poll,

@@ -4,6 +4,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_ether.h>
+#include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_lpm.h>
 #include <rte_prefetch.h>
@@ -385,6 +386,18 @@ static __rte_always_inline uint32_t lookup_vrf(
 	return redirects;
 }
 
+/* v, a lookup's value in the table of vrf (which exists), or on a miss the
+ * VRF's default route's value, or VAL_MISS (the default loaded only then). */
+static __rte_always_inline uint32_t or_default(const struct sl_fib *fib, uint32_t vrf, uint32_t v)
+{
+	if (v == VAL_MISS) {
+		uint32_t dflt = sl_fib_default(fib, SL_AF_IPV4, vrf);
+		if (dflt & RTE_LPM_LOOKUP_SUCCESS)
+			v = dflt & SL_FIB_VAL_MASK;
+	}
+	return v;
+}
+
 /* One address in one VRF: its LPM value, the VRF's default route's on a
  * miss, or VAL_MISS (the default loaded only on a miss). */
 static __rte_always_inline uint32_t lookup_one(const struct sl_fib *fib, uint32_t vrf, uint32_t ip)
@@ -392,13 +405,51 @@ static __rte_always_inline uint32_t lookup_one(const struct sl_fib *fib, uint32_
 	uintptr_t tbl = vrf < SL_VRF_MAX ? sl_fib_table(fib, SL_AF_IPV4, vrf) : 0;
 	if (unlikely(tbl == 0))
 		return VAL_MISS;
-	uint32_t v = sl_fib_table_lookup(tbl, ip, VAL_MISS);
-	if (v == VAL_MISS) {
-		uint32_t dflt = sl_fib_default(fib, SL_AF_IPV4, vrf);
-		if (dflt & RTE_LPM_LOOKUP_SUCCESS)
-			v = dflt & SL_FIB_VAL_MASK;
+	return or_default(fib, vrf, sl_fib_table_lookup(tbl, ip, VAL_MISS));
+}
+
+/* The first lookup of a burst of many ingress VRFs: b->val[k] for each
+ * packet, in its VRF's table. Two passes: the first loads every packet's
+ * table and top entry (a small table's tbl16 entry, prefetching the group
+ * line it names; rte_lpm's tbl24 entry prefetched), so that the burst's
+ * first-level misses, and their page walks in 64 VRFs' tables, overlap
+ * instead of queuing behind each packet's dependent second load. */
+static __rte_always_inline void lookup_mixed(const struct sl_fib *fib, struct dp_burst *b)
+{
+	uintptr_t t[SL_DP_BURST];
+	uint32_t e[SL_DP_BURST];
+	uint16_t n = b->n > SL_DP_BURST ? SL_DP_BURST : b->n; /* never: bounds for gcc */
+	for (uint16_t k = 0; k < n; k++) {
+		uint32_t vrf = b->in_vrf[k], ip = b->dst[k];
+		uintptr_t tbl = vrf < SL_VRF_MAX ? sl_fib_table(fib, SL_AF_IPV4, vrf) : 0;
+		t[k] = tbl;
+		e[k] = 0;
+		if (likely(sl_fib_table_is_small(tbl))) {
+			const struct sl_fib_small *st = sl_fib_table_small(tbl);
+			uint32_t ek = __atomic_load_n(&st->tbl16[ip >> 16], __ATOMIC_ACQUIRE);
+			e[k] = ek;
+			if (sl_fib_ent_is_group(ek)) {
+				const uint32_t *pool = __atomic_load_n(&st->pool, __ATOMIC_ACQUIRE);
+				rte_prefetch0(&pool[(ek & 0xffffff) << 8 | ((ip >> 8) & 0xff)]);
+			}
+		} else if (tbl != 0) {
+			rte_prefetch0(&sl_fib_table_lpm(tbl)->tbl24[ip >> 8]);
+		}
 	}
-	return v;
+	for (uint16_t k = 0; k < n; k++) {
+		uintptr_t tbl = t[k];
+		uint32_t v, ip = b->dst[k];
+		if (likely(sl_fib_table_is_small(tbl))) {
+			uint32_t ek = sl_fib_small_entry_from(sl_fib_table_small(tbl), e[k], ip);
+			v = (ek & SL_FIB_ENT_VALID) ? (ek & 0xffffff) : VAL_MISS;
+		} else if (likely(tbl != 0)) {
+			v = sl_fib_table_lookup(tbl, ip, VAL_MISS);
+		} else {
+			b->val[k] = VAL_MISS; /* no such VRF */
+			continue;
+		}
+		b->val[k] = or_default(fib, b->in_vrf[k], v);
+	}
 }
 
 /* Look up idx[0..n) of b, each in b->vrf[]: one run of lookupx4 when they
@@ -721,8 +772,8 @@ static inline bool icmp_answer(const struct rte_mbuf *m, const uint8_t *l3)
 	if (off >= rte_pktmbuf_data_len(m))
 		return false;
 	uint8_t type = l3[rte_ipv4_hdr_len(ip)];
-	return type == 0 /* echo reply */ || type == 3 /* unreachable */ ||
-	       type == 11 /* time exceeded */;
+	return type == RTE_IP_ICMP_ECHO_REPLY || type == SL_ICMP_DEST_UNREACH ||
+	       type == SL_ICMP_TIME_EXCEEDED;
 }
 
 /* The interface owning the router address of LOCAL next hop nh when packet
@@ -1124,8 +1175,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 		/* many VRFs' counter lines: fetched while the lookups run, counted after */
 		for (uint16_t k = 0; k < b.n; k++)
 			rte_prefetch0(&c->vrf[b.in_vrf[k]]);
-		for (uint16_t k = 0; k < b.n; k++)
-			b.val[k] = lookup_one(fib, b.in_vrf[k], b.dst[k]);
+		lookup_mixed(fib, &b);
 		for (uint16_t k = 0; k < b.n; k++)
 			c->vrf[b.in_vrf[k]].ipv4_rx++;
 		redirects = redirect_bits(b.val, b.n);

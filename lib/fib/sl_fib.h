@@ -306,13 +306,15 @@ static inline bool sl_fib_ent_is_group(uint32_t e)
 	return (e & SL_FIB_ENT_GROUP) != 0; /* only ever set with SL_FIB_ENT_VALID */
 }
 
-/* Small table: the raw entry (rte_lpm_lookup_bulk's format) of ip. Any pool
+/* Small table: the raw entry (rte_lpm_lookup_bulk's format) of ip, given e,
+ * its tbl16 entry loaded since the last quiescent state (a mixed burst
+ * loads all its tbl16 entries first: lib/dp's lookup_mixed). Any pool
  * pointer loaded since the last quiescent state holds every group an entry
  * names: the writer hands out the groups of a grown pool only one grace
  * period after publishing it. */
-static inline uint32_t sl_fib_small_entry(const struct sl_fib_small *t, uint32_t ip)
+static inline uint32_t sl_fib_small_entry_from(
+	const struct sl_fib_small *t, uint32_t e, uint32_t ip)
 {
-	uint32_t e = __atomic_load_n(&t->tbl16[ip >> 16], __ATOMIC_ACQUIRE);
 	if (sl_fib_ent_is_group(e)) {
 		const uint32_t *pool = __atomic_load_n(&t->pool, __ATOMIC_ACQUIRE);
 		e = __atomic_load_n(
@@ -322,6 +324,13 @@ static inline uint32_t sl_fib_small_entry(const struct sl_fib_small *t, uint32_t
 				&pool[(e & 0xffffff) << 8 | (ip & 0xff)], __ATOMIC_ACQUIRE);
 	}
 	return e;
+}
+
+/* Small table: the raw entry of ip. */
+static inline uint32_t sl_fib_small_entry(const struct sl_fib_small *t, uint32_t ip)
+{
+	return sl_fib_small_entry_from(
+		t, __atomic_load_n(&t->tbl16[ip >> 16], __ATOMIC_ACQUIRE), ip);
 }
 
 /* Small table: vals[i] = value of ips[i] or miss, for i < n. A plain loop:

@@ -16,6 +16,8 @@
  * `bench_dp vrfs [V [R]]`: bench.sh's (b2) instead, V VRFs (default 64) of
  * R routes (16,000) on vifs (V <= 4,000), frames of random VRFs, then sorted by VRF.
  * SL_DP_BENCH_REPS=N: N rounds instead of REPS (e.g. many, under perf).
+ * SL_DP_BENCH_SMALL_GROUPS=N: VRF tables leave the small layout at N groups
+ * instead of SL_FIB_SMALL_GROUPS_MAX (the layout's cost, measured).
  * SL_DP_BENCH_ECMP=1: every BENCH route over one ECMP group of the four
  * gateways instead of one of them (the cost of the per-flow pick).
  * The rows are repeated with each frame's source a host of another BENCH
@@ -23,12 +25,13 @@
  * table entries), eth0's source validation disabled and then strict (its
  * cost).
  * Then the leak firewall and NAT (lib/fw, hooked as sluiced hooks it): a
- * 100-rule ruleset stateless and stateful (tracked flows established by
+ * 100-rule ruleset stateless (and 10 and 1,000 rules) and stateful (tracked flows established by
  * replies, or one-way: their packets stay in state new), source NAT, with 1
  * or 3 sources per frame (4,096 or 12,288 flows when all leak) and with
  * every round's flows new (flushed before it); SL_DP_BENCH_NO_FW=1 skips
  * them, SL_DP_BENCH_FW_ROW=TEXT runs only the firewall rows whose name holds
- * TEXT (for a profile).
+ * TEXT (for a profile), SL_DP_BENCH_BV_MAX=N sets lib/fw's bv_rules_max
+ * (-1: every ruleset on rte_acl).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -455,11 +458,15 @@ static int bench_fw(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out)
 	double base[101] = {0};
 	struct sl_fw_config cfg = {
 		.ct_max = 1 << 16, .nat_max = 1 << 16, .n_lcores = 1, .socket_id = SOCKET_ID_ANY};
+	if (getenv("SL_DP_BENCH_BV_MAX") != NULL) /* -1: rte_acl only */
+		cfg.bv_rules_max = atoi(getenv("SL_DP_BENCH_BV_MAX"));
 	bfw = sl_fw_new(&cfg);
 	char *stateless = fw_ruleset_text(100, false), *stateful = fw_ruleset_text(100, true);
+	char *sl10 = fw_ruleset_text(10, false), *sl1000 = fw_ruleset_text(1000, false);
 	size_t l = strlen(stateful);
 	char *nat = malloc(l + sizeof(FW_NAT_LINE));
-	if (bfw == NULL || stateless == NULL || stateful == NULL || nat == NULL)
+	if (bfw == NULL || stateless == NULL || stateful == NULL || nat == NULL || sl10 == NULL ||
+		sl1000 == NULL)
 		return -1;
 	memcpy(nat, stateful, l);
 	memcpy(nat + l, FW_NAT_LINE, sizeof(FW_NAT_LINE));
@@ -479,6 +486,8 @@ static int bench_fw(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out)
 	} rows[] = {
 		{"stateless, 100 rules", stateless, 1, false, false},
 		{"stateless, 100 rules, 12,288 flows", stateless, 3, false, false},
+		{"stateless, 10 rules", sl10, 1, false, false},
+		{"stateless, 1,000 rules", sl1000, 1, false, false},
 		{"stateful, tracked flows", stateful, 1, true, false},
 		{"stateful, 12,288 tracked flows", stateful, 3, true, false},
 		{"stateful, one-way flows (state new)", stateful, 1, false, false},
@@ -502,7 +511,7 @@ static int bench_fw(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out)
 			fw_row(dp, out, rows[j].what, shares[k], rows[j].n_src, rows[j].prime,
 				rows[j].fresh, base[shares[k]]);
 	}
-	free(stateless), free(stateful), free(nat);
+	free(stateless), free(stateful), free(nat), free(sl10), free(sl1000);
 	return 0;
 }
 
@@ -564,6 +573,10 @@ static int bench_vrfs(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *ou
 		sl_fib_neigh_set(fib, (uint16_t)sl_fib_iface_index(fib, ifc[v].name),
 			vrf_net(v) | 10, &gw_mac);
 	}
+	struct sl_fib_stats st;
+	sl_fib_stats_get(fib, &st);
+	printf("  tables: %u of %u VRFs small, %u groups, %.1f MiB\n", st.vrfs_small, st.vrfs,
+		st.tbl8_groups_used, (double)st.bytes_total / (1 << 20));
 	if (sl_fib_reader_register(fib, rte_lcore_id()) < 0) /* loaded: now a reader */
 		return -1;
 	for (int sorted = 0; sorted < 2; sorted++) {
@@ -627,11 +640,15 @@ int main(int argc, char **argv)
 	}
 	struct rte_mempool *pool = rte_pktmbuf_pool_create(
 		"dpb", FRAMES * 2, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	struct sl_fib *fib =
-		sl_fib_new(&(struct sl_fib_config){.max_rules = routes + PEER_ROUTES + 16,
-			/* 5 % of routes are longer than /24; VRF tables grow by themselves */
-			.number_tbl8s = vrfs ? 0 : routes / 10 + 4096,
-			.socket_id = SOCKET_ID_ANY});
+	struct sl_fib *fib = sl_fib_new(&(struct sl_fib_config){
+		.max_rules = routes + PEER_ROUTES + 16,
+		/* 5 % of routes are longer than /24; VRF tables grow by themselves */
+		.number_tbl8s = vrfs ? 0 : routes / 10 + 4096,
+		.small_groups_max =
+			getenv("SL_DP_BENCH_SMALL_GROUPS") != NULL
+				? (uint32_t)strtoul(getenv("SL_DP_BENCH_SMALL_GROUPS"), NULL, 10)
+				: 0,
+		.socket_id = SOCKET_ID_ANY});
 	struct sl_dp *dp = fib ? sl_dp_new(fib, 1024, SOCKET_ID_ANY) : NULL;
 	struct sl_dp_out *out = calloc(1, sizeof(*out));
 	if (vrfs) {

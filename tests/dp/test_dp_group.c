@@ -84,10 +84,11 @@ static const struct route *match(uint32_t v, uint32_t dst)
 	return best;
 }
 
-static int setup(void **state)
+/* The same routes every time (the RNG reseeded), into tables made by cfg. */
+static int setup_with(const char *name, const struct sl_fib_config *cfg)
 {
-	(void)state;
 	rng = 0x243f6a8885a308d3ull;
+	memset(n_routes, 0, sizeof(n_routes));
 	char *text = NULL;
 	size_t size = 0;
 	topo = open_memstream(&text, &size);
@@ -121,9 +122,45 @@ static int setup(void **state)
 	add_route(2, 0, 0, -1, 1);
 	if (fclose(topo) != 0)
 		return -1;
-	int rc = dpf_setup(&F, "dp_group", 0, NULL, text);
+	int rc = dpf_setup(&F, name, 0, cfg, text);
 	free(text);
 	return rc;
+}
+
+/* Small tables (the 16-8-8 layout). */
+static int setup(void **state)
+{
+	(void)state;
+	return setup_with("dp_group", NULL);
+}
+
+/* Every VRF table in the rte_lpm layout. */
+static int setup_lpm(void **state)
+{
+	(void)state;
+	return setup_with("dp_group_lpm",
+		&(struct sl_fib_config){.small_groups_max = 1, .socket_id = SOCKET_ID_ANY});
+}
+
+/* Both layouts in one burst: the VRFs whose tables reach MIXED_GROUPS
+ * groups move to the rte_lpm layout, the others stay small. */
+#define MIXED_GROUPS 3003
+static int setup_mixed_layouts(void **state)
+{
+	(void)state;
+	return setup_with("dp_group_mix", &(struct sl_fib_config){.small_groups_max = MIXED_GROUPS,
+						  .socket_id = SOCKET_ID_ANY});
+}
+
+static unsigned small_vrfs(void)
+{
+	unsigned small = 0;
+	for (uint32_t v = 1; v <= N_VRF; v++) {
+		struct sl_fib_vrf_stats vs;
+		assert_int_equal(sl_fib_vrf_stats_get(F.fib, v, &vs), 0);
+		small += vs.small;
+	}
+	return small;
 }
 
 static int teardown(void **state)
@@ -314,6 +351,25 @@ static void test_runs_of_vrfs(void **state)
 	assert_true(s.what[W_FWD] > BURSTS * SL_DP_BURST / 2 && s.what[W_LOOP] > 10);
 }
 
+static void test_layouts_small(void **state)
+{
+	(void)state;
+	assert_int_equal(small_vrfs(), N_VRF);
+}
+
+static void test_layouts_lpm(void **state)
+{
+	(void)state;
+	assert_int_equal(small_vrfs(), 0);
+}
+
+static void test_layouts_mixed(void **state)
+{
+	(void)state;
+	unsigned small = small_vrfs();
+	assert_true(small > 0 && small < N_VRF);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -322,12 +378,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: cannot start the EAL\n", argv[0]);
 		return 1;
 	}
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mixed_bursts),
-		cmocka_unit_test(test_mixed_redirects),
-		cmocka_unit_test(test_runs_of_vrfs),
-	};
-	int rc = cmocka_run_group_tests(tests, setup, teardown);
+#define BURST_TESTS(layouts)                                                    \
+	{                                                                       \
+		cmocka_unit_test(layouts), cmocka_unit_test(test_mixed_bursts), \
+			cmocka_unit_test(test_mixed_redirects),                 \
+			cmocka_unit_test(test_runs_of_vrfs),                    \
+	}
+	const struct CMUnitTest small[] = BURST_TESTS(test_layouts_small);
+	const struct CMUnitTest lpm[] = BURST_TESTS(test_layouts_lpm);
+	const struct CMUnitTest mixed[] = BURST_TESTS(test_layouts_mixed);
+	int rc = cmocka_run_group_tests_name("small tables", small, setup, teardown);
+	rc += cmocka_run_group_tests_name("rte_lpm layout", lpm, setup_lpm, teardown);
+	rc += cmocka_run_group_tests_name("both layouts", mixed, setup_mixed_layouts, teardown);
 	rte_eal_cleanup();
 	return rc;
 }
