@@ -298,20 +298,11 @@ static inline void ct_lookup(
 	int32_t positions[SL_FW_BURST];
 	uint16_t miss[SL_FW_BURST], n_miss = 0;
 
-	/* three passes, so that the burst's cache misses overlap: hints, entries */
-	for (uint16_t j = 0; j < n; j++) {
+	/* hashes, hints, then entries: the burst's cache misses overlap */
+	for (uint16_t j = 0; j < n; j++)
 		h[j] = ct_key_hash(&pk[look[j]].ck);
-		rte_prefetch0(&cache[h[j] & fw->ct_cache_mask]);
-	}
-	for (uint16_t j = 0; j < n; j++) {
-		/* relaxed: a hint may be rewritten by a non-worker sharing the slot */
-		uint64_t c = __atomic_load_n(&cache[h[j] & fw->ct_cache_mask], __ATOMIC_RELAXED);
-		hint[j] = (c >> 32) == (h[j] >> 32) ? (uint32_t)c : 0;
-		if (hint[j] != 0 && hint[j] <= fw->ct_slots)
-			rte_prefetch0(&fw->ct_entries[hint[j] - 1]);
-		else
-			hint[j] = 0;
-	}
+	fw_hints_probe(cache, fw->ct_cache_mask, h, n, fw->ct_slots, fw->ct_entries,
+		sizeof(*fw->ct_entries), hint);
 	for (uint16_t j = 0; j < n; j++) {
 		struct pkt *p = &pk[look[j]];
 		if (hint[j] != 0) {

@@ -66,15 +66,19 @@ int fw_ct_init(struct sl_fw *fw, const struct sl_fw_config *cfg)
 		sizeof(*fw->ct_entries) * fw->ct_slots, RTE_CACHE_LINE_SIZE, cfg->socket_id);
 	if (fw->ct_entries == NULL || fw_reap_init(&fw->ct_reap, &ct_ops, fw->ct_slots) < 0)
 		return -ENOMEM;
+	fw->ct_cache = fw_hints_new(fw, fw->ct_max, cfg->socket_id, &fw->ct_cache_mask);
+	return fw->ct_cache != NULL ? 0 : -ENOMEM;
+}
+
+uint64_t *fw_hints_new(const struct sl_fw *fw, uint32_t flows, int socket_id, uint32_t *mask)
+{
 	/* a slot per flow up to 64 Ki (512 KiB an lcore), at most 8 MiB in all */
-	uint32_t slots = rte_align32pow2(RTE_MIN(fw->ct_max, 65536u));
+	uint32_t slots = rte_align32pow2(RTE_MIN(RTE_MAX(flows, 64u), 65536u));
 	while (slots > 64 && (size_t)slots * fw->n_lcores * sizeof(uint64_t) > (8u << 20))
 		slots /= 2;
-	fw->ct_cache_mask = slots - 1;
-	fw->ct_cache =
-		rte_zmalloc_socket("slfw_ct_cache", (size_t)slots * fw->n_lcores * sizeof(uint64_t),
-			RTE_CACHE_LINE_SIZE, cfg->socket_id);
-	return fw->ct_cache != NULL ? 0 : -ENOMEM;
+	*mask = slots - 1;
+	return rte_zmalloc_socket("slfw_hints", (size_t)slots * fw->n_lcores * sizeof(uint64_t),
+		RTE_CACHE_LINE_SIZE, socket_id);
 }
 
 void fw_ct_fini(struct sl_fw *fw)

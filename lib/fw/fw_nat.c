@@ -21,6 +21,7 @@
 #include <rte_icmp.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 #include <rte_tcp.h>
 
 #include "fw_priv.h"
@@ -131,17 +132,49 @@ static bool l4_of(uint8_t *ip, uint32_t len, bool dst, struct l4_at *o)
 	}
 }
 
-int sl_fw_nat_rewrite(uint8_t *ip, uint32_t len, bool dst, uint32_t addr, uint16_t port)
+/* HC' of checksum ck after words changed by d: the sum of ~m + m' over the
+ * changed words (RFC 1624 eqn. 3, the words summed first: one fold). */
+static inline uint16_t ck_delta(uint16_t ck, uint32_t d)
+{
+	uint32_t s = (uint32_t)(uint16_t)~ck + d;
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* ~m + m' of a 32-bit field from old to new, as two 16-bit words. */
+static inline uint32_t delta32(uint32_t old, uint32_t new)
+{
+	return (uint32_t)(uint16_t) ~(old >> 16) + (uint16_t)~old + (new >> 16) + (uint16_t) new;
+}
+
+/* sl_fw_nat_rewrite once the IPv4 header is known good: one delta a
+ * checksum (a word at a time cost five adjustments and byte stores). */
+static inline int nat_rewrite(uint8_t *ip, uint32_t len, bool dst, uint32_t addr, uint16_t port)
 {
 	struct l4_at l4;
-	if (len < 20 || (ip[0] >> 4) != 4 || (ip[0] & 0x0fu) < 5 || len < (ip[0] & 0x0fu) * 4u)
-		return -EINVAL;
 	if (!l4_of(ip, len, dst, &l4))
 		return -EINVAL;
-	const struct ck_ref ipck = {ip + 10, false};
-	set32(ip + (dst ? 16 : 12), addr, &ipck, l4.pseudo ? &l4.ck : NULL, NULL);
-	set16(l4.port, port, &l4.ck, NULL, NULL);
+	uint8_t *at = ip + (dst ? 16 : 12);
+	uint32_t old = sl_rd32(at), be = rte_cpu_to_be_32(addr);
+	uint16_t old_port = rd16(l4.port);
+	uint32_t da = delta32(old, addr);
+	memcpy(at, &be, sizeof(be));
+	wr16(ip + 10, ck_delta(rd16(ip + 10), da));
+	wr16(l4.port, port);
+	uint16_t ck = rd16(l4.ck.at);
+	if (l4.ck.udp && ck == 0)
+		return 0; /* UDP without a checksum keeps none */
+	ck = ck_delta(ck, (l4.pseudo ? da : 0) + (uint16_t)~old_port + port);
+	wr16(l4.ck.at, l4.ck.udp && ck == 0 ? 0xffff : ck);
 	return 0;
+}
+
+int sl_fw_nat_rewrite(uint8_t *ip, uint32_t len, bool dst, uint32_t addr, uint16_t port)
+{
+	if (len < 20 || (ip[0] >> 4) != 4 || (ip[0] & 0x0fu) < 5 || len < (ip[0] & 0x0fu) * 4u)
+		return -EINVAL;
+	return nat_rewrite(ip, len, dst, addr, port);
 }
 
 /*
@@ -311,7 +344,9 @@ int fw_nat_init(struct sl_fw *fw, const struct sl_fw_config *cfg)
 	for (uint32_t i = 0; i < fw->nat_max; i++)
 		fw->nat_free[i] = fw->nat_max - 1 - i;
 	fw->n_nat_free = fw->nat_max;
-	return 0;
+	/* a flow has two keys, and a worker usually sees one direction */
+	fw->nat_cache = fw_hints_new(fw, fw->nat_max, cfg->socket_id, &fw->nat_cache_mask);
+	return fw->nat_cache != NULL ? 0 : -ENOMEM;
 }
 
 void fw_nat_fini(struct sl_fw *fw)
@@ -320,9 +355,11 @@ void fw_nat_fini(struct sl_fw *fw)
 	fw->nat = NULL;
 	rte_free(fw->nat_entries);
 	rte_free(fw->nat_free);
+	rte_free(fw->nat_cache);
 	fw_reap_fini(&fw->nat_reap);
 	fw->nat_entries = NULL;
 	fw->nat_free = NULL;
+	fw->nat_cache = NULL;
 }
 
 /* ICMP errors a NAT flow's packet can cause: unreachable, source quench,
@@ -444,18 +481,89 @@ static inline struct fw_nat_entry *entry_live(struct sl_fw *fw, uintptr_t idx)
 	return e;
 }
 
+/* The key's two words, and the hint's hash of them: the slot from the low
+ * half, a tag to tell keys of one slot apart from the high half. */
+static inline uint64_t hint_hash(const struct fw_nat_key *k)
+{
+	uint64_t w[2];
+	_Static_assert(sizeof(*k) == 16, "two words");
+	memcpy(w, k, sizeof(w));
+	return rte_hash_crc_8byte(w[1], rte_hash_crc_8byte(w[0], 0)) |
+	       (uint64_t)rte_hash_crc_8byte(w[0] ^ w[1], (uint32_t)(w[1] >> 32)) << 32;
+}
+
+static inline bool key_eq(const struct fw_nat_key *a, const struct fw_nat_key *b)
+{
+	uint64_t x[2], y[2];
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
+/*
+ * The live entries of keys k[0..n) into e[] (NULL: no flow). As conntrack's
+ * lookup (fw_check.c): the lcore's hint of a key is trusted only when the
+ * entry it names is live, not killed and holds the key — the answer the
+ * table gives, since a key is in it iff its entry is live and not killed,
+ * and an entry is reused only after a grace period this burst holds off.
+ * Hints, then entries, are read in passes so the burst's misses overlap;
+ * the keys without a good hint go to one bulk lookup and get their hints.
+ */
+static inline void nat_lookup(struct sl_fw *fw, unsigned lcore, const struct fw_nat_key *k,
+	uint16_t n, struct fw_nat_entry **e)
+{
+	uint32_t mask = fw->nat_cache_mask;
+	uint64_t *cache = &fw->nat_cache[(size_t)RTE_MIN(lcore, fw->n_lcores - 1) * (mask + 1)];
+	uint64_t h[SL_FW_BURST];
+	uint32_t hint[SL_FW_BURST];
+	const void *kp[SL_FW_BURST];
+	void *data[SL_FW_BURST];
+	uint16_t miss[SL_FW_BURST], n_miss = 0;
+
+	for (uint16_t j = 0; j < n; j++)
+		h[j] = hint_hash(&k[j]);
+	fw_hints_probe(
+		cache, mask, h, n, fw->nat_max, fw->nat_entries, sizeof(*fw->nat_entries), hint);
+	for (uint16_t j = 0; j < n; j++) {
+		e[j] = hint[j] != 0 ? entry_live(fw, hint[j] - 1) : NULL;
+		if (e[j] != NULL && key_eq(k[j].dir ? &e[j]->in : &e[j]->out, &k[j]))
+			continue;
+		e[j] = NULL;
+		kp[n_miss] = &k[j];
+		miss[n_miss++] = j;
+	}
+	if (n_miss == 0)
+		return;
+	uint64_t hits = 0;
+	rte_hash_lookup_bulk_data(fw->nat, kp, n_miss, &hits, data);
+	for (uint16_t i = 0; i < n_miss; i++)
+		if ((hits >> i) & 1 && (uintptr_t)data[i] < fw->nat_max)
+			rte_prefetch0(&fw->nat_entries[(uintptr_t)data[i]]);
+	for (uint16_t i = 0; i < n_miss; i++) {
+		uint16_t j = miss[i];
+		if (!((hits >> i) & 1) || (e[j] = entry_live(fw, (uintptr_t)data[i])) == NULL)
+			continue;
+		__atomic_store_n(&cache[h[j] & mask],
+			(h[j] >> 32) << 32 | (uint32_t)((uintptr_t)data[i] + 1), __ATOMIC_RELAXED);
+	}
+}
+
 /* Refresh last_seen when stale (a CAS: never over the sweeper's mark) and
- * add status bits. */
-static inline void entry_touch(struct sl_fw *fw, struct fw_nat_entry *e, uint64_t now, uint32_t add)
+ * add status bits. False when the sweeper took the flow since its lookup
+ * (it had expired): its pair may already be another flow's. */
+static inline bool entry_touch(struct sl_fw *fw, struct fw_nat_entry *e, uint64_t now, uint32_t add)
 {
 	uint64_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
 	while (seen != CT_SEEN_KILLED && (int64_t)(now - seen) > (int64_t)fw->refresh_tsc &&
 		!__atomic_compare_exchange_n(
 			&e->last_seen, &seen, now, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		;
+	if (unlikely(seen == CT_SEEN_KILLED))
+		return false;
 	uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
 	if ((st & add) != add)
 		__atomic_fetch_or(&e->status, add, __ATOMIC_RELAXED);
+	return true;
 }
 
 /*
@@ -546,17 +654,24 @@ void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t
 {
 	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
 	struct fw_nat_key keys[SL_FW_BURST];
-	const void *kp[SL_FW_BURST];
 	const struct fw_nat_pool *pool[SL_FW_BURST];
-	void *data[SL_FW_BURST];
+	struct fw_nat_entry *ent[SL_FW_BURST];
 	uint16_t at[SL_FW_BURST], m = 0;
 	struct fw_lstats *ls = lstats_of(fw, lcore);
 	bool is_err[SL_FW_BURST];
 
+	const struct fw_nat_pool *p = NULL;
+	uint32_t last_from = UINT32_MAX, last_to = UINT32_MAX;
+
 	n = RTE_MIN(n, (uint16_t)SL_FW_BURST);
 	for (uint16_t i = 0; i < n; i++) {
-		const struct fw_nat_pool *p;
-		if (deny[i] || (p = pool_find(s, from_vrf[i], to_vrf[i])) == NULL)
+		/* a burst's crossings are nearly always one direction */
+		if (from_vrf[i] != last_from || to_vrf[i] != last_to) {
+			last_from = from_vrf[i];
+			last_to = to_vrf[i];
+			p = pool_find(s, last_from, last_to);
+		}
+		if (deny[i] || p == NULL)
 			continue;
 		uint32_t len = RTE_MIN((uint32_t)l3_len[i], (uint32_t)rd16(l3[i] + 2));
 		if (!nat_key_of(l3[i], len, from_vrf[i], 0, &keys[m], &is_err[m])) {
@@ -571,19 +686,16 @@ void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t
 			continue;
 		}
 		pool[m] = p;
-		kp[m] = &keys[m];
 		at[m++] = i;
 	}
 	if (m == 0)
 		return;
-	uint64_t hits = 0;
-	rte_hash_lookup_bulk_data(fw->nat, kp, m, &hits, data);
+	nat_lookup(fw, lcore, keys, m, ent);
 	for (uint16_t j = 0; j < m; j++) {
 		uint16_t i = at[j];
 		uint32_t len = RTE_MIN((uint32_t)l3_len[i], (uint32_t)rd16(l3[i] + 2));
 		uint32_t add = status_add(l3[i], len, 0);
-		struct fw_nat_entry *e =
-			(hits >> j) & 1 ? entry_live(fw, (uintptr_t)data[j]) : NULL;
+		struct fw_nat_entry *e = ent[j];
 		if (is_err[j]) {
 			/* an error about a flow's reply: never a new flow */
 			if (e == NULL) {
@@ -595,9 +707,9 @@ void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t
 			ls->nat_out++;
 			continue;
 		}
-		if (e != NULL) {
-			entry_touch(fw, e, now, add);
-		} else {
+		/* a flow the sweeper took after the lookup is made again: its
+		 * reply must find the pair the packet leaves with */
+		if (e == NULL || !entry_touch(fw, e, now, add)) {
 			bool exhausted;
 			e = nat_create(fw, pool[j], &keys[j], now, add, &exhausted);
 			if (e == NULL) {
@@ -621,8 +733,7 @@ void sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t 
 {
 	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
 	struct fw_nat_key keys[SL_FW_BURST];
-	const void *kp[SL_FW_BURST];
-	void *data[SL_FW_BURST];
+	struct fw_nat_entry *ent[SL_FW_BURST];
 	uint16_t at[SL_FW_BURST], m = 0;
 	bool is_err[SL_FW_BURST];
 	struct fw_lstats *ls = lstats_of(fw, lcore);
@@ -647,17 +758,14 @@ void sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t 
 			deny[i] = SL_FW_DROP;
 			continue;
 		}
-		kp[m] = &keys[m];
 		at[m++] = i;
 	}
 	if (m == 0)
 		return;
-	uint64_t hits = 0;
-	rte_hash_lookup_bulk_data(fw->nat, kp, m, &hits, data);
+	nat_lookup(fw, lcore, keys, m, ent);
 	for (uint16_t j = 0; j < m; j++) {
 		uint16_t i = at[j];
-		struct fw_nat_entry *e =
-			(hits >> j) & 1 ? entry_live(fw, (uintptr_t)data[j]) : NULL;
+		struct fw_nat_entry *e = ent[j];
 		if (e == NULL) {
 			ls->nat_no_flow++;
 			deny[i] = SL_FW_DROP;
@@ -667,7 +775,8 @@ void sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t 
 		if (is_err[j]) {
 			icmp_error_rewrite(l3[i], len, false, e->out.addr[0], e->out.port[0]);
 		} else {
-			entry_touch(fw, e, now, status_add(l3[i], len, 1));
+			/* a reply racing the flow's expiry still goes home */
+			(void)entry_touch(fw, e, now, status_add(l3[i], len, 1));
 			sl_fw_nat_rewrite(l3[i], len, true, e->out.addr[0], e->out.port[0]);
 		}
 		ls->nat_in++;

@@ -8,6 +8,7 @@
 #include <rte_acl.h>
 #include <rte_common.h>
 #include <rte_hash.h>
+#include <rte_prefetch.h>
 #include <rte_spinlock.h>
 
 #include "sl_fw.h"
@@ -250,6 +251,10 @@ struct sl_fw {
 	uint32_t n_nat_free;
 	rte_spinlock_t nat_lock;
 	struct fw_reap nat_reap;
+	/* per-lcore hints in front of the NAT table, as ct_cache: a hint is
+	 * trusted only when the entry it names is live and holds the key */
+	uint64_t *nat_cache;
+	uint32_t nat_cache_mask;
 	/* flows killed at a publish: their leak-nat or pool changed */
 	uint64_t nat_flushed, nat_flushed_cleared;
 };
@@ -269,6 +274,9 @@ int fw_ct_init(struct sl_fw *fw, const struct sl_fw_config *cfg);
 void fw_ct_fini(struct sl_fw *fw);
 uint64_t fw_ct_timeout(const struct sl_fw *fw, const struct fw_ct_entry *e);
 uint64_t fw_tmo_of(const struct sl_fw *fw, uint8_t proto, uint32_t st);
+/* Zeroed per-lcore hint slots for a table of up to flows flows (a power of
+ * two an lcore, at most 64 Ki, at most 8 MiB in all); *mask: slots - 1. */
+uint64_t *fw_hints_new(const struct sl_fw *fw, uint32_t flows, int socket_id, uint32_t *mask);
 /* The reaper r of a table of slots slots; 0 or -ENOMEM. */
 int fw_reap_init(struct fw_reap *r, const struct fw_reap_ops *ops, uint32_t slots);
 void fw_reap_fini(struct fw_reap *r);
@@ -276,6 +284,26 @@ void fw_reap_fini(struct fw_reap *r);
 bool fw_reap_kill(struct sl_fw *fw, struct fw_reap *r, uint32_t pos, uint64_t seen, bool force);
 unsigned fw_reap_sweep(struct sl_fw *fw, struct fw_reap *r, uint64_t now, uint32_t budget);
 void fw_reap_flush(struct sl_fw *fw, struct fw_reap *r);
+
+/* The hints of hashes h[0..n) in an lcore's row (the slot from the low
+ * half of a hash, the tag from the high half) into hint[] (entry + 1; 0:
+ * none or out of range 1..max), each named entry of entries (stride bytes
+ * apart) prefetched: two passes, so the burst's misses overlap. Relaxed
+ * loads: a non-worker sharing the last row may rewrite a slot. */
+static inline void fw_hints_probe(const uint64_t *row, uint32_t mask, const uint64_t *h, uint16_t n,
+	uint32_t max, const void *entries, size_t stride, uint32_t *hint)
+{
+	for (uint16_t j = 0; j < n; j++)
+		rte_prefetch0(&row[h[j] & mask]);
+	for (uint16_t j = 0; j < n; j++) {
+		uint64_t c = __atomic_load_n(&row[h[j] & mask], __ATOMIC_RELAXED);
+		hint[j] = (c >> 32) == (h[j] >> 32) ? (uint32_t)c : 0;
+		if (hint[j] != 0 && hint[j] <= max)
+			rte_prefetch0((const uint8_t *)entries + (size_t)(hint[j] - 1) * stride);
+		else
+			hint[j] = 0;
+	}
+}
 
 /* fw_nat.c */
 int fw_nat_init(struct sl_fw *fw, const struct sl_fw_config *cfg);
