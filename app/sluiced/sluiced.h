@@ -101,7 +101,7 @@ extern struct sd sd;
  *   log      show log, the level, summaries of counters      ctl slow
  *   prom     the Prometheus endpoint (lib/prom)              config dp fib fw fpm slow tele
  *   service  the control socket's group (systemd's unit)     ctl
- *   cpif     control-plane interfaces (lib/cpif): kernel TAPs fib slow ctl
+ *   cpif     control-plane interfaces, kernel TAPs (lib/cpif) fib slow ctl
  */
 
 /* sluiced_ports.c */
@@ -125,8 +125,9 @@ int sd_fpm_sync(struct sd *s); /* listener as `protocols fpm` says */
 
 /* sluiced_log.c: the log level the configuration (or --log-level) asks for */
 void sd_log_sync(struct sd *s);
-/* sluiced_cpif.c: the TAPs follow the configuration and the interfaces */
-int sd_cpif_sync(struct sd *s);
+/* sluiced_wire.c: m out of port on the control thread's tx queue (true:
+ * sent); lib/slow and lib/cpif's module send with it (ctx: struct sd). */
+bool sd_tx_ctl(void *ctx, uint16_t port, struct rte_mbuf *m);
 
 /* sluiced_cmds.c */
 /* One commit (at most one of input, replace, reload), then the FIB, the

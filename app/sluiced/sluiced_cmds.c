@@ -9,6 +9,7 @@
 
 #include <rte_ethdev.h>
 
+#include "sl_cpif.h"
 #include "sl_fw.h"
 #include "sl_show.h"
 #include "sl_tele.h"
@@ -78,7 +79,7 @@ int sd_commit(struct sd *s, struct sd_commit *c, FILE *err)
 	int frc = sd_fw_sync(s, false);
 	sd_fpm_sync(s);
 	sd_log_sync(s);
-	sd_cpif_sync(s);
+	sl_cpif_module_sync();
 	sl_conf_changes_release(sl_router_conf(s->router)); /* the last reader is done */
 	/* the revision: the whole configuration rendered, diffed and written
 	 * (~3 us a line), the punt ring served meanwhile (sl_progress) */

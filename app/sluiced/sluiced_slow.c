@@ -4,16 +4,7 @@
  * commands registered (lib/slow's slow_cmds.c: show arp, ping, traceroute). */
 #include <errno.h>
 
-#include <rte_ethdev.h>
-
 #include "sluiced.h"
-
-static bool tx_ctl(void *ctx, uint16_t port, struct rte_mbuf *m)
-{
-	struct sd *s = ctx;
-	return port < s->n_ports && s->ctl_txq < s->ports[port].n_txq &&
-	       rte_eth_tx_burst(port, s->ctl_txq, &m, 1) == 1;
-}
 
 static int slow_init(void *ctx)
 {
@@ -22,7 +13,7 @@ static int slow_init(void *ctx)
 		.fib = s->fib,
 		.punt = s->dp->punt,
 		.pool = s->pool,
-		.tx = tx_ctl,
+		.tx = sd_tx_ctl,
 		.tx_ctx = s,
 		.hz = s->hz,
 	};

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sluiced_wire.c — the modules that live in lib/ told where the daemon keeps
+ * what they use (struct sd's fields, filled by the modules they need), and
+ * the control thread's transmit they share. Done before main: every address
+ * here is static.
+ */
+#include <rte_ethdev.h>
+
+#include "sl_cpif.h"
+#include "sluiced.h"
+
+bool sd_tx_ctl(void *ctx, uint16_t port, struct rte_mbuf *m)
+{
+	struct sd *s = ctx;
+	return port < s->n_ports && s->ctl_txq < s->ports[port].n_txq &&
+	       rte_eth_tx_burst(port, s->ctl_txq, &m, 1) == 1;
+}
+
+static void __attribute__((constructor)) sd_wire(void)
+{
+	sl_cpif_module_wire(&(struct sl_cpif_wiring){
+		.router = &sd.router,
+		.fib = &sd.fib,
+		.slow = &sd.slow,
+		.pool = &sd.pool,
+		.n_ports = &sd.n_ports,
+		.hz = &sd.hz,
+		.tx = sd_tx_ctl,
+		.tx_ctx = &sd,
+	});
+}
