@@ -51,7 +51,7 @@ struct sd {
 	struct rte_mempool *pool;
 	struct sl_ctl_server *ctl;
 	struct sl_fw *fw; /* sluiced_fw.c */
-	struct sl_zebra *fpm; /* sluiced_fpm.c: the FPM listener (lib/zebra) */
+	struct sl_zebra *fpm; /* the FPM listener (lib/zebra's "fpm" module) */
 	unsigned fw_hooked; /* the datapath calls the firewall (1) and NAT (2) */
 	uint32_t ct_max; /* --conntrack-max; 0: lib/fw's default */
 	uint32_t punt_ring; /* --punt-ring; 0: 4096 */
@@ -118,10 +118,6 @@ int sd_sync(struct sd *s);
 /* sluiced_fw.c: firewall at leak points */
 /* Rebuild and publish after a commit that touched rulesets, bindings or VRFs (or force). */
 int sd_fw_sync(struct sd *s, bool force);
-
-/* sluiced_fpm.c: routes from FRR's zebra over FPM (lib/zebra) */
-struct sl_zebra;
-int sd_fpm_sync(struct sd *s); /* listener as `protocols fpm` says */
 
 /* sluiced_log.c: the log level the configuration (or --log-level) asks for */
 void sd_log_sync(struct sd *s);

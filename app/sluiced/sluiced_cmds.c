@@ -13,6 +13,7 @@
 #include "sl_fw.h"
 #include "sl_show.h"
 #include "sl_tele.h"
+#include "sl_zebra.h"
 #include "sluiced.h"
 
 void sd_commit_log(const char *line)
@@ -77,7 +78,7 @@ int sd_commit(struct sd *s, struct sd_commit *c, FILE *err)
 	r.fib_ms = sl_thread_cpu_ms() - t;
 	/* the firewall follows the committed configuration whatever the FIB said */
 	int frc = sd_fw_sync(s, false);
-	sd_fpm_sync(s);
+	sl_zebra_module_sync();
 	sd_log_sync(s);
 	sl_cpif_module_sync();
 	sl_conf_changes_release(sl_router_conf(s->router)); /* the last reader is done */

@@ -8,6 +8,7 @@
 #include <rte_ethdev.h>
 
 #include "sl_cpif.h"
+#include "sl_zebra.h"
 #include "sluiced.h"
 
 bool sd_tx_ctl(void *ctx, uint16_t port, struct rte_mbuf *m)
@@ -15,6 +16,12 @@ bool sd_tx_ctl(void *ctx, uint16_t port, struct rte_mbuf *m)
 	struct sd *s = ctx;
 	return port < s->n_ports && s->ctl_txq < s->ports[port].n_txq &&
 	       rte_eth_tx_burst(port, s->ctl_txq, &m, 1) == 1;
+}
+
+/* zebra's routes applied: the FIB follows them */
+static int fib_sync(void *ctx)
+{
+	return sd_sync(ctx);
 }
 
 static void __attribute__((constructor)) sd_wire(void)
@@ -28,5 +35,12 @@ static void __attribute__((constructor)) sd_wire(void)
 		.hz = &sd.hz,
 		.tx = sd_tx_ctl,
 		.tx_ctx = &sd,
+	});
+	sl_zebra_module_wire(&(struct sl_zebra_wiring){
+		.router = &sd.router,
+		.hz = &sd.hz,
+		.sync = fib_sync,
+		.sync_ctx = &sd,
+		.zebra = &sd.fpm,
 	});
 }
