@@ -74,7 +74,7 @@ struct sd {
 
 	uint64_t hz;
 	struct sl_slow *slow; /* neighbours, ARP, ICMP, ping: lib/slow */
-	uint64_t fib_failed; /* FIB changes that failed (sd_sync); sluiced_log.c says so */
+	uint64_t fib_failed; /* FIB changes that failed (sd_sync); lib/tele's "log" says so */
 	char fib_failed_why[64];
 
 	/* the router (run.router), its commit history, commit-confirm (lib/commit) */
@@ -119,7 +119,7 @@ int sd_sync(struct sd *s);
 /* Rebuild and publish after a commit that touched rulesets, bindings or VRFs (or force). */
 int sd_fw_sync(struct sd *s, bool force);
 
-/* sluiced_log.c: the log level the configuration (or --log-level) asks for */
+/* sluiced_sync.c: the log level the configuration (or --log-level) asks for */
 void sd_log_sync(struct sd *s);
 /* sluiced_wire.c: m out of port on the control thread's tx queue (true:
  * sent); lib/slow and lib/cpif's module send with it (ctx: struct sd). */

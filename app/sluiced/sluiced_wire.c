@@ -8,6 +8,7 @@
 #include <rte_ethdev.h>
 
 #include "sl_cpif.h"
+#include "sl_tele.h"
 #include "sl_zebra.h"
 #include "sluiced.h"
 
@@ -22,6 +23,11 @@ bool sd_tx_ctl(void *ctx, uint16_t port, struct rte_mbuf *m)
 static int fib_sync(void *ctx)
 {
 	return sd_sync(ctx);
+}
+
+static void tele_src(void *ctx, struct sl_tele_src *out)
+{
+	sd_tele_src(ctx, out);
 }
 
 static void __attribute__((constructor)) sd_wire(void)
@@ -42,5 +48,12 @@ static void __attribute__((constructor)) sd_wire(void)
 		.sync = fib_sync,
 		.sync_ctx = &sd,
 		.zebra = &sd.fpm,
+	});
+	sl_tele_log_wire(&(struct sl_tele_log_wiring){
+		.src = tele_src,
+		.src_ctx = &sd,
+		.n_ports = &sd.n_ports,
+		.fib_failed = &sd.fib_failed,
+		.fib_failed_why = sd.fib_failed_why,
 	});
 }
