@@ -121,9 +121,6 @@ int sd_fw_sync(struct sd *s, bool force);
 
 /* sluiced_sync.c: the log level the configuration (or --log-level) asks for */
 void sd_log_sync(struct sd *s);
-/* sluiced_wire.c: m out of port on the control thread's tx queue (true:
- * sent); lib/slow and lib/cpif's module send with it (ctx: struct sd). */
-bool sd_tx_ctl(void *ctx, uint16_t port, struct rte_mbuf *m);
 
 /* sluiced_cmds.c */
 /* One commit (at most one of input, replace, reload), then the FIB, the

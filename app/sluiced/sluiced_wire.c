@@ -8,11 +8,13 @@
 #include <rte_ethdev.h>
 
 #include "sl_cpif.h"
+#include "sl_slow.h"
 #include "sl_tele.h"
 #include "sl_zebra.h"
 #include "sluiced.h"
 
-bool sd_tx_ctl(void *ctx, uint16_t port, struct rte_mbuf *m)
+/* m out of port on the control thread's own tx queue (true: sent) */
+static bool tx_ctl(void *ctx, uint16_t port, struct rte_mbuf *m)
 {
 	struct sd *s = ctx;
 	return port < s->n_ports && s->ctl_txq < s->ports[port].n_txq &&
@@ -39,8 +41,18 @@ static void __attribute__((constructor)) sd_wire(void)
 		.pool = &sd.pool,
 		.n_ports = &sd.n_ports,
 		.hz = &sd.hz,
-		.tx = sd_tx_ctl,
+		.tx = tx_ctl,
 		.tx_ctx = &sd,
+	});
+	sl_slow_module_wire(&(struct sl_slow_wiring){
+		.router = &sd.router,
+		.fib = &sd.fib,
+		.dp = &sd.dp,
+		.pool = &sd.pool,
+		.hz = &sd.hz,
+		.tx = tx_ctl,
+		.tx_ctx = &sd,
+		.slow = &sd.slow,
 	});
 	sl_zebra_module_wire(&(struct sl_zebra_wiring){
 		.router = &sd.router,
