@@ -157,7 +157,7 @@ int sd_cmd_rollback(
 /* A commit-confirm whose time ran out goes back (ctl module timers). */
 void sd_confirm_timers(struct sd *s);
 
-/* sluiced_tele.c: what lib/tele reads (the telemetry commands, the
+/* sluiced_wire.c: what lib/tele reads (the telemetry commands, the
  * Prometheus snapshot) */
 struct sl_tele_src;
 void sd_tele_src(struct sd *s, struct sl_tele_src *src);

@@ -27,6 +27,17 @@ static int fib_sync(void *ctx)
 	return sd_sync(ctx);
 }
 
+void sd_tele_src(struct sd *s, struct sl_tele_src *src)
+{
+	*src = (struct sl_tele_src){.router = s->router,
+		.dp = s->dp,
+		.fib = s->fib,
+		.fw = s->fw,
+		.slow = s->slow,
+		.history = s->run.history,
+		.fallback_id = &s->run.fallback_id};
+}
+
 static void tele_src(void *ctx, struct sl_tele_src *out)
 {
 	sd_tele_src(ctx, out);
@@ -61,7 +72,7 @@ static void __attribute__((constructor)) sd_wire(void)
 		.sync_ctx = &sd,
 		.zebra = &sd.fpm,
 	});
-	sl_tele_log_wire(&(struct sl_tele_log_wiring){
+	sl_tele_wire(&(struct sl_tele_wiring){
 		.src = tele_src,
 		.src_ctx = &sd,
 		.n_ports = &sd.n_ports,

@@ -23,6 +23,7 @@
 #include "sl_module.h"
 #include "sl_slow.h"
 #include "sl_tele.h"
+#include "tele_priv.h"
 
 #define SUMMARY_PERIOD_NS (10 * 1000000000ull)
 #define TICK_NS 1000000000ull
@@ -38,13 +39,6 @@ static struct {
 	/* packets denied per ruleset (lib/fw's rule counters), at the last line */
 	struct sl_log_tally fw_prev, fw_cur;
 } lg;
-
-static struct sl_tele_log_wiring wire;
-
-void sl_tele_log_wire(const struct sl_tele_log_wiring *w)
-{
-	wire = *w;
-}
 
 static uint64_t now_ns(void)
 {
@@ -74,7 +68,7 @@ static unsigned span_s(uint64_t span_ns)
 
 static void summary_links(const struct sl_tele_src *s, uint64_t now)
 {
-	for (uint16_t p = 0; p < *wire.n_ports && p < SL_FIB_PORT_MAX; p++) {
+	for (uint16_t p = 0; p < *sl_tele_wiring.n_ports && p < SL_FIB_PORT_MAX; p++) {
 		struct rte_eth_link link = {0};
 		if (rte_eth_link_get_nowait(p, &link) == 0 && link.link_status != lg.link_up[p]) {
 			lg.link_up[p] = link.link_status;
@@ -164,9 +158,11 @@ static void summary_counters(const struct sl_tele_src *s, uint64_t now)
 				sl_log_count_fmt(d, n1, sizeof(n1)), span_s(span), detail);
 		}
 	}
-	if (sl_log_rate_check(&lg.fib_failed, *wire.fib_failed, now, SUMMARY_PERIOD_NS, &d, &span))
+	if (sl_log_rate_check(
+		    &lg.fib_failed, *sl_tele_wiring.fib_failed, now, SUMMARY_PERIOD_NS, &d, &span))
 		sl_log(SL_LOG_ERR, "fib", "%s changes refused in the last %u s (last: %s)",
-			sl_log_count_fmt(d, n1, sizeof(n1)), span_s(span), wire.fib_failed_why);
+			sl_log_count_fmt(d, n1, sizeof(n1)), span_s(span),
+			sl_tele_wiring.fib_failed_why);
 	const struct sl_fib_ifmap *m = s->fib ? sl_fib_ifmap(s->fib) : NULL;
 	for (uint16_t oif = 0; m != NULL && s->slow != NULL && oif < m->n_ifs; oif++) {
 		struct sl_slow_stats st;
@@ -189,7 +185,7 @@ static void log_timers(void *ctx)
 		return;
 	lg.next_tick_ns = now + TICK_NS;
 	struct sl_tele_src s;
-	wire.src(wire.src_ctx, &s);
+	sl_tele_wiring.src(sl_tele_wiring.src_ctx, &s);
 	summary_links(&s, now);
 	summary_counters(&s, now);
 }
@@ -206,13 +202,13 @@ static int cmd_show_log(
 static int log_init(void *ctx)
 {
 	(void)ctx;
-	if (wire.src == NULL) {
-		sl_log(SL_LOG_ERR, NULL, "log: module not wired (sl_tele_log_wire)");
+	if (sl_tele_wiring.src == NULL) {
+		sl_log(SL_LOG_ERR, NULL, "log: module not wired (sl_tele_wire)");
 		return -EINVAL;
 	}
 	/* today's link states and counters are the base: only changes are news */
 	uint64_t now = now_ns(), d, span;
-	for (uint16_t p = 0; p < *wire.n_ports && p < SL_FIB_PORT_MAX; p++) {
+	for (uint16_t p = 0; p < *sl_tele_wiring.n_ports && p < SL_FIB_PORT_MAX; p++) {
 		struct rte_eth_link link = {0};
 		rte_eth_link_get_nowait(p, &link);
 		lg.link_up[p] = link.link_status;
