@@ -50,9 +50,8 @@ struct sd {
 	struct sl_dp *dp;
 	struct rte_mempool *pool;
 	struct sl_ctl_server *ctl;
-	struct sl_fw *fw; /* sluiced_fw.c */
+	struct sl_fw *fw; /* lib/fw's "fw" module */
 	struct sl_zebra *fpm; /* the FPM listener (lib/zebra's "fpm" module) */
-	unsigned fw_hooked; /* the datapath calls the firewall (1) and NAT (2) */
 	uint32_t ct_max; /* --conntrack-max; 0: lib/fw's default */
 	uint32_t punt_ring; /* --punt-ring; 0: 4096 */
 	size_t ctl_request_max; /* --ctl-request-max in bytes; 0: lib/ctl's default */
@@ -114,10 +113,6 @@ int sd_port_of(struct sd *s, const struct sl_iface_state *ifs);
 
 /* sluiced_sync.c: running configuration → FIB */
 int sd_sync(struct sd *s);
-
-/* sluiced_fw.c: firewall at leak points */
-/* Rebuild and publish after a commit that touched rulesets, bindings or VRFs (or force). */
-int sd_fw_sync(struct sd *s, bool force);
 
 /* sluiced_sync.c: the log level the configuration (or --log-level) asks for */
 void sd_log_sync(struct sd *s);

@@ -77,7 +77,7 @@ int sd_commit(struct sd *s, struct sd_commit *c, FILE *err)
 		fprintf(err, "%s: warning: %s\n", what, s->sync_note);
 	r.fib_ms = sl_thread_cpu_ms() - t;
 	/* the firewall follows the committed configuration whatever the FIB said */
-	int frc = sd_fw_sync(s, false);
+	int frc = sl_fw_module_sync(false);
 	sl_zebra_module_sync();
 	sd_log_sync(s);
 	sl_cpif_module_sync();

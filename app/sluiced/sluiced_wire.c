@@ -8,6 +8,7 @@
 #include <rte_ethdev.h>
 
 #include "sl_cpif.h"
+#include "sl_fw.h"
 #include "sl_slow.h"
 #include "sl_tele.h"
 #include "sl_zebra.h"
@@ -54,6 +55,13 @@ static void __attribute__((constructor)) sd_wire(void)
 		.hz = &sd.hz,
 		.tx = tx_ctl,
 		.tx_ctx = &sd,
+	});
+	sl_fw_module_wire(&(struct sl_fw_wiring){
+		.router = &sd.router,
+		.fib = &sd.fib,
+		.dp = &sd.dp,
+		.ct_max = &sd.ct_max,
+		.fw = &sd.fw,
 	});
 	sl_slow_module_wire(&(struct sl_slow_wiring){
 		.router = &sd.router,
