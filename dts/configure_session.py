@@ -11,11 +11,14 @@ commit names the line's text and keeps the candidate, `discard` drops it,
 `load FILE` replaces the candidate. Then the same through a script on
 stdin: errors make the exit status non-zero. When the daemon keeps
 revisions (`show system commit id` answers), also `commit-confirm 1`
-without `confirm` is reverted and `rollback 1` goes back one commit.
+without `confirm` is reverted and `rollback 1` goes back one commit. The
+daemon runs with a commit-confirm minute of MINUTE_MS (SLUICED_CONFIRM_MINUTE_MS);
+dts-commit-history waits out a real one.
 
 Exit 0 pass, 1 fail, 77 skip."""
 import os
 import pty
+import re
 import select
 import shutil
 import signal
@@ -69,11 +72,12 @@ log = os.path.join(run, "sluiced.log")
 with open(conf, "w") as f:
     f.write(BASE)
 prefix = "slcs%d" % os.getpid()
+MINUTE_MS = 4000
 daemon = subprocess.Popen(
     [SLUICED, "-l", "0", "--no-huge", "-m", "512", "--no-pci", "--file-prefix", prefix,
      "--vdev", "net_null0", "--", "--config", conf, "--socket", sock],
     stdout=open(log, "w"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-    start_new_session=True)
+    start_new_session=True, env=dict(os.environ, SLUICED_CONFIRM_MINUTE_MS=str(MINUTE_MS)))
 
 
 def ctl(*args, stdin=None):
@@ -97,6 +101,10 @@ def cleanup():
     shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
 
 
+# sluicectl's prompt at the end of the screen: "sluice# " or, with changes, "sluice*# "
+PROMPT = re.compile(rb"\nsluice\*?# $")
+
+
 class Term:
     """sluicectl on a pty: keys in, the screen's new text out."""
 
@@ -107,8 +115,10 @@ class Term:
         self.screen = b""
         self.settle(1.0)
 
-    def settle(self, quiet):
-        """Read until the screen is quiet for `quiet` seconds (30 s at most)."""
+    def settle(self, quiet, mark=None):
+        """Read until the screen is quiet for `quiet` seconds (30 s at most).
+        With mark (a line was entered): until the next prompt shows after
+        mark, then quiet for 0.1 s; `quiet` stays the bound without one."""
         deadline = time.time() + 30
         until = deadline
         while time.time() < min(until, deadline):
@@ -122,12 +132,13 @@ class Term:
             if not chunk:
                 return
             self.screen += chunk
-            until = time.time() + quiet
+            prompted = mark is not None and PROMPT.search(self.screen[mark:])
+            until = time.time() + (0.1 if prompted else quiet)
 
     def keys(self, text, quiet=0.6):
         mark = len(self.screen)
         os.write(self.fd, text.encode())
-        self.settle(quiet)
+        self.settle(quiet, mark if text.endswith("\n") else None)
         return self.screen[mark:].decode(errors="replace").replace("\r", "")
 
     def close(self):
@@ -260,14 +271,20 @@ try:
         print("---- revisions: commit-confirm, rollback")
         t = Term("configure")
         out = t.keys("set vrf name F table 40\n")
+        t_sent = time.time()
         out = t.keys("commit-confirm 1 comment try F\n", 1.5)
         check("set vrf name F table 40" in running(), "commit-confirm applies", out)
         t.keys("exit\n")
         t.close()
-        deadline = time.time() + 150
+        deadline = time.time() + 30
         while time.time() < deadline and "vrf name F" in running():
-            time.sleep(2)
-        check("vrf name F" not in running(), "without confirm the commit is reverted")
+            time.sleep(0.2)
+        took = time.time() - t_sent
+        check("vrf name F" not in running(), "without confirm the commit is reverted "
+              "(%.1f s, a minute is %d ms)" % (took, MINUTE_MS))
+        check(took >= MINUTE_MS / 1000, "... not before the minute")
+        check("a commit-confirm minute is %d ms" % MINUTE_MS in open(log).read(),
+              "the log says the minute is short")
         rc, out, err = ctl("configure", stdin="set vrf name G table 41\ncommit comment G\n")
         check(rc == 0 and "vrf name G" in running(), "a scripted commit", out + err)
         rc, out, err = ctl("configure", stdin="rollback 1\n")

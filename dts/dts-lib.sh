@@ -84,6 +84,17 @@ check_not() {
 
 dts_not() { ! "$@"; }
 
+# dts_wait SECONDS COMMAND… — COMMAND again every 0.1 s until it succeeds
+# (0) or SECONDS pass (1): wait for an event, not a guessed time.
+dts_wait() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+}
+
 # Output of a command matches an extended regex.
 output_matches() {
 	local re=$1 out

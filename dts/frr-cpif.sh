@@ -17,49 +17,22 @@
 . "$(dirname "$0")/frr-lib.sh"
 dts_init fc
 PY=/usr/bin/python3
-[ -x $FRR/zebra ] && [ -x $FRR/bgpd ] || dts_skip "no FRR ($FRR/zebra, bgpd: apt-get install frr)"
-command -v exabgp >/dev/null || dts_skip "no exabgp (apt-get install exabgp)"
-id=$(($$ % 250 + 1))
-port=$((20000 + $$ % 20000))
-fpm_addr=10.254.$id.1
-zns=$(topo_ns frr)
-zdir=$TOPO_RUN/frr
-
-frr_down() {
-	local p
-	for p in "$zdir"/*.pid; do
-		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
-	done
-	# exabgp.pid is topo_in's subshell, not exabgp: match exabgp by its config
-	pkill -f "exabgp $zdir/" 2>/dev/null
-	sleep 0.3
-	ip netns del "$zns" 2>/dev/null
-	ip link del "${TOPO_T}z" 2>/dev/null
-	[ -n "$TOPO_P" ] && rm -rf "/run/frr/$TOPO_P" "/var/run/frr/$TOPO_P"
-	true
-}
+frr_init bgpd exabgp
 # sluiced first: its TAPs go with it, not with the namespace
 trap 'rc=$?; topo_down; frr_down; (exit $rc); dts_cleanup' EXIT
 
 # namespace frr: FPM to the root namespace; the TAPs arrive when sluiced starts
 frr_fpm_ns "$zns" "$fpm_addr" "10.254.$id.2"
 
-cat >"$TOPO_RUN/sluiced.conf" <<CONF
-set interfaces ethernet eth1 address 10.1.0.1/24
-set interfaces ethernet eth4 address 203.0.113.2/24
-set protocols fpm address $fpm_addr
-set protocols fpm port $port
+{
+	frr_sluiced_conf
+	cat <<CONF
 set system control-plane interfaces enable
 set system control-plane interfaces netns $zns
 set system control-plane interfaces rate-limit tcp 100
 CONF
-
-mkdir -p "$zdir"
-cat >"$zdir/zebra.conf" <<CONF
-hostname frr
-fpm address $fpm_addr port $port
-no fpm use-next-hop-groups
-CONF
+} >"$TOPO_RUN/sluiced.conf"
+frr_zebra_conf
 cat >"$zdir/bgpd.conf" <<'CONF'
 hostname frr
 router bgp 65000
@@ -77,32 +50,12 @@ router bgp 65000
   neighbor 203.0.113.3 activate
  exit-address-family
 CONF
-{
-	echo "neighbor 203.0.113.2 {"
-	printf '  %s\n' "router-id 203.0.113.1;" "local-address 203.0.113.1;" "local-as 65001;" \
-		"peer-as 65000;" "hold-time 9;"
-	echo "  static {"
-	echo "    route 198.51.100.0/24 next-hop 203.0.113.1;"
-	for ((i = 0; i < 10000; i++)); do
-		echo "    route 100.$((64 + i / 256)).$((i % 256)).0/24 next-hop 203.0.113.1;"
-	done
-	echo "  }"
-	echo "}"
-} >"$zdir/exabgp.conf"
+frr_exabgp_conf 203.0.113.1 203.0.113.2 203.0.113.1 10000 100.64.0.0 "hold-time 9;" \
+	"route 198.51.100.0/24" >"$zdir/exabgp.conf"
 # the second peer, 203.0.113.3 on the same host: 198.51.100.0/24 and the
 # first 100 of the 10,000 again, so bgpd has two equal paths (ECMP)
-{
-	echo "neighbor 203.0.113.2 {"
-	printf '  %s\n' "router-id 203.0.113.3;" "local-address 203.0.113.3;" "local-as 65001;" \
-		"peer-as 65000;" "hold-time 9;"
-	echo "  static {"
-	echo "    route 198.51.100.0/24 next-hop 203.0.113.3;"
-	for ((i = 0; i < 100; i++)); do
-		echo "    route 100.64.$i.0/24 next-hop 203.0.113.3;"
-	done
-	echo "  }"
-	echo "}"
-} >"$zdir/exabgp2.conf"
+frr_exabgp_conf 203.0.113.3 203.0.113.2 203.0.113.3 100 100.64.0.0 "hold-time 9;" \
+	"route 198.51.100.0/24" >"$zdir/exabgp2.conf"
 chown -R frr:frr "$zdir"
 
 vtysh_frr() { ip netns exec "$zns" vtysh --vty_socket "$zdir" "$@"; }

@@ -13,41 +13,23 @@
 . "$(dirname "$0")/dts-lib.sh"
 . "$(dirname "$0")/frr-lib.sh"
 dts_init fo
-[ -x $FRR/zebra ] && [ -x $FRR/ospfd ] || dts_skip "no FRR ($FRR/zebra, ospfd: apt-get install frr)"
-id=$(($$ % 250 + 1))
-port=$((20000 + $$ % 20000))
-fpm_addr=10.254.$id.1
-zns=$(topo_ns frr)
+frr_init ospfd
 pns=$(topo_ns inet)
-zdir=$TOPO_RUN/frr
 pdir=$TOPO_RUN/peer
-
-frr_down() {
-	local p
-	for p in "$zdir"/*.pid "$pdir"/*.pid; do
-		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
-	done
-	sleep 0.3
-	ip netns del "$zns" 2>/dev/null
-	ip link del "${TOPO_T}z" 2>/dev/null
-	[ -n "$TOPO_P" ] && rm -rf "/run/frr/$TOPO_P" "/var/run/frr/$TOPO_P" \
-		"/run/frr/$TOPO_P-peer" "/var/run/frr/$TOPO_P-peer"
-	true
-}
+FRR_DIRS+=("$pdir")
 # sluiced first: its TAPs go with it, not with the namespace
 trap 'rc=$?; topo_down; frr_down; (exit $rc); dts_cleanup' EXIT
 
 # namespace frr: FPM to the root namespace; the TAPs arrive when sluiced starts
 frr_fpm_ns "$zns" "$fpm_addr" "10.254.$id.2"
 
-cat >"$TOPO_RUN/sluiced.conf" <<CONF
-set interfaces ethernet eth1 address 10.1.0.1/24
-set interfaces ethernet eth4 address 203.0.113.2/24
-set protocols fpm address $fpm_addr
-set protocols fpm port $port
+{
+	frr_sluiced_conf
+	cat <<CONF
 set system control-plane interfaces enable
 set system control-plane interfaces netns $zns
 CONF
+} >"$TOPO_RUN/sluiced.conf"
 
 # point-to-point: no DR election (its wait timer is the dead interval)
 ospf_if() {
@@ -56,12 +38,8 @@ ospf_if() {
 }
 # LSAs re-originated at once (not 5 s after the last), SPF soon after
 ospf_timers() { printf ' timers throttle lsa all 0\n timers lsa min-arrival 0\n timers throttle spf 0 50 500\n'; }
-mkdir -p "$zdir" "$pdir"
-cat >"$zdir/zebra.conf" <<CONF
-hostname frr
-fpm address $fpm_addr port $port
-no fpm use-next-hop-groups
-CONF
+mkdir -p "$pdir"
+frr_zebra_conf
 {
 	echo "hostname frr"
 	ospf_if cp-eth4
@@ -136,8 +114,8 @@ echo "---- control-plane interfaces disabled: hellos are martians again"
 m0=$(dpj dropped martian)
 l0=$(dpj punted link_mcast)
 check "commit: disable" topo_ctl configure <<<'delete system control-plane interfaces enable'
-sleep 3
-check "martian drops count the peer's hellos" test "$(dpj dropped martian)" -ge $((m0 + 2))
+martians_counted() { test "$(dpj dropped martian)" -ge $((m0 + 2)); }
+check "martian drops count the peer's hellos" dts_wait 10 martians_counted
 l1=$(dpj punted link_mcast)
 sleep 2
 check "no more link_mcast punts" test "$(dpj punted link_mcast)" = "$l1"

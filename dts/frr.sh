@@ -23,41 +23,18 @@
 . "$(dirname "$0")/dts-lib.sh"
 . "$(dirname "$0")/frr-lib.sh"
 dts_init fr
-[ -x $FRR/zebra ] && [ -x $FRR/bgpd ] || dts_skip "no FRR ($FRR/zebra, bgpd: apt-get install frr)"
-command -v exabgp >/dev/null || dts_skip "no exabgp (apt-get install exabgp)"
-id=$(($$ % 250 + 1))
-port=$((20000 + $$ % 20000))
-fpm_addr=10.254.$id.1
-zns=$(topo_ns frr)
+frr_init bgpd exabgp
 pns=$(topo_ns peer)
-zdir=$TOPO_RUN/frr
-
-frr_down() {
-	local p
-	for p in "$zdir"/*.pid; do
-		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
-	done
-	pkill -f "exabgp $zdir/" 2>/dev/null
-	pkill -f "tail -n 0 -f $zdir/" 2>/dev/null
-	sleep 0.3
-	ip netns del "$zns" 2>/dev/null
-	ip netns del "$pns" 2>/dev/null
-	ip link del "${TOPO_T}z" 2>/dev/null
-	# FRR makes a directory for its pathspace (-N) in its state directory
-	[ -n "$TOPO_P" ] && rm -rf "/run/frr/$TOPO_P" "/var/run/frr/$TOPO_P"
-	true
-}
+FRR_NETNS+=("$pns")
 trap 'rc=$?; frr_down; (exit $rc); dts_cleanup' EXIT
 
 # CUSTOMER-B gets the one BGP route its import route-map admits from the
 # default VRF (route-target 65000:254 exported by `protocols bgp
 # address-family`), and the default VRF routes back to B's subnet (a static
 # leak: a `B` route there would change the BGP counts below).
-cat >"$TOPO_RUN/sluiced.conf" <<CONF
-set interfaces ethernet eth1 address 10.1.0.1/24
-set interfaces ethernet eth4 address 203.0.113.2/24
-set protocols fpm address $fpm_addr
-set protocols fpm port $port
+{
+	frr_sluiced_conf
+	cat <<CONF
 set vrf name CUSTOMER-B table 20
 set interfaces ethernet eth2 vrf CUSTOMER-B
 set interfaces ethernet eth2 address 10.2.0.1/24
@@ -72,25 +49,13 @@ set vrf name CUSTOMER-B protocols bgp system-as 65000
 set vrf name CUSTOMER-B protocols bgp address-family ipv4-unicast route-target vpn import 65000:254
 set vrf name CUSTOMER-B protocols bgp address-family ipv4-unicast route-map vpn import FROM-DEFAULT
 CONF
+} >"$TOPO_RUN/sluiced.conf"
 
-# namespaces: root <-> frr (FPM), frr <-> peer (BGP)
+# namespaces: root <-> frr (FPM), frr <-> peer (BGP); the BGP next hop must
+# resolve in FRR's RIB: 203.0.113.0/24 is "behind" the peer's veth
 frr_fpm_ns "$zns" "$fpm_addr" "10.254.$id.2"
-ip netns add "$pns"
-ip -n "$zns" link add bgp0 type veth peer name bgp0 netns "$pns"
-ip -n "$zns" addr add 192.168.77.1/30 dev bgp0
-ip -n "$zns" link set bgp0 up
-ip -n "$pns" addr add 192.168.77.2/30 dev bgp0
-ip -n "$pns" link set bgp0 up
-ip -n "$pns" link set lo up
-# the BGP next hop must resolve in FRR's RIB: 203.0.113.0/24 is "behind" the veth
-ip -n "$zns" route add 203.0.113.0/24 dev bgp0
-
-mkdir -p "$zdir"
-cat >"$zdir/zebra.conf" <<CONF
-hostname frr
-fpm address $fpm_addr port $port
-no fpm use-next-hop-groups
-CONF
+frr_peer_ns "$pns"
+frr_zebra_conf
 cat >"$zdir/bgpd.conf" <<'CONF'
 hostname frr
 router bgp 65000
@@ -108,25 +73,9 @@ CONF
 # exabgp.conf announces 10,001 routes; exabgp-less.conf the same without
 # 198.51.100.0/24 (a replay that must sweep it).
 : >"$zdir/exabgp.cmd"
-# exabgp_conf WITH_198
-exabgp_conf() {
-	echo "process ctl {"
-	echo "  run /usr/bin/tail -n 0 -f $zdir/exabgp.cmd;"
-	echo "  encoder text;"
-	echo "}"
-	echo "neighbor 192.168.77.1 {"
-	printf '  %s\n' "router-id 192.168.77.2;" "local-address 192.168.77.2;" "local-as 65001;" \
-		"peer-as 65000;" "api { processes [ ctl ]; }"
-	echo "  static {"
-	[ "$1" = 1 ] && echo "    route 198.51.100.0/24 next-hop 203.0.113.1;"
-	for ((i = 0; i < 10000; i++)); do
-		echo "    route 100.$((64 + i / 256)).$((i % 256)).0/24 next-hop 203.0.113.1;"
-	done
-	echo "  }"
-	echo "}"
-}
-exabgp_conf 1 >"$zdir/exabgp.conf"
-exabgp_conf 0 >"$zdir/exabgp-less.conf"
+exabgp_conf() { frr_exabgp_conf 192.168.77.2 192.168.77.1 203.0.113.1 10000 100.64.0.0 "api $zdir/exabgp.cmd" "$@"; }
+exabgp_conf "route 198.51.100.0/24" >"$zdir/exabgp.conf"
+exabgp_conf >"$zdir/exabgp-less.conf"
 chown -R frr:frr "$zdir"
 
 frr_start() { frr_daemons "$zns" "$zdir" "$TOPO_P" zebra:-M,dplane_fpm_nl bgpd:-p,179; }

@@ -13,7 +13,8 @@
 # (nat_pool_exhausted) while its flows go on; a commit changing an unrelated
 # leak keeps the flows, one removing A's leak-nat flushes A's flows at once
 # (nat_flushed) and B's go on, and changing B's pool flushes B's; `show nat
-# translations`, `show ip route`, `show leak matrix` tell what happens.
+# translations`, `show ip route`, `show leak matrix` tell what happens, and
+# /metrics' NAT families say what `show nat translations` says.
 . "$(dirname "$0")/dts-lib.sh"
 dts_init nat
 PY=/usr/bin/python3
@@ -198,5 +199,43 @@ if [ -x "$TELEMETRY" ]; then
 		"$PY" -c "import json,sys; r=list(json.loads(sys.stdin.readline()).values())[0]; print(r['nat_flushed'])")
 	check "telemetry /sluice/firewall/stats: nat_flushed = $tel" test "$tel" = "$fl2"
 fi
+
+# 6. /metrics: every NAT figure `show nat translations` has, and B's pool
+# (its flow now, 4 pairs); A's leak-nat is gone, and so is its series
+SCRAPE="$DTS_DIR/prom_scrape.py"
+PORT=$((20000 + $$ % 20000))
+check "configure the Prometheus endpoint on 127.0.0.1:$PORT" topo_ctl configure - \
+	<<<"set service monitoring prometheus port $PORT"
+check "scrape /metrics" "$PY" "$SCRAPE" get "http://127.0.0.1:$PORT/metrics" "$TOPO_RUN/nat.prom"
+natjson >"$TOPO_RUN/nat.json"
+check "the scrape is well-formed" "$PY" "$SCRAPE" lint "$TOPO_RUN/nat.prom"
+pval() { "$PY" "$SCRAPE" value "$TOPO_RUN/nat.prom" "$@"; }
+ncount() { jget "d['counters']['$1']" <"$TOPO_RUN/nat.json"; }
+for m in translatedOut:sluice_nat_translated_packets_total:direction=out \
+	translatedIn:sluice_nat_translated_packets_total:direction=in \
+	created:sluice_nat_flows_created_total expired:sluice_nat_flows_expired_total \
+	flushed:sluice_nat_flows_flushed_total \
+	natPoolExhausted:sluice_nat_dropped_packets_total:reason=pool_exhausted \
+	natFull:sluice_nat_dropped_packets_total:reason=full \
+	natNoFlow:sluice_nat_dropped_packets_total:reason=no_flow \
+	natUntranslatable:sluice_nat_dropped_packets_total:reason=untranslatable \
+	natIcmpUnmatched:sluice_nat_dropped_packets_total:reason=icmp_unmatched; do
+	IFS=: read -r key name label <<<"$m"
+	got=$(pval "$name" ${label:+"$label"})
+	check "$name${label:+ $label} = show nat translations' $key ($got)" \
+		test -n "$got" -a "$got" = "$(ncount "$key")"
+done
+check "flushed, exhausted and icmp_unmatched are not 0 here" test \
+	"$(ncount flushed)" -gt 0 -a "$(ncount natPoolExhausted)" -gt 0 -a "$(ncount natIcmpUnmatched)" -gt 0
+check "sluice_nat_entries = show nat translations' entries" \
+	test "$(pval sluice_nat_entries)" = "$(jget "d['entries']" <"$TOPO_RUN/nat.json")"
+B_POOL=(from=CUSTOMER-B to=SHARED pool=100.64.2.2/32)
+check "sluice_nat_pool_flows of B's pool: the flows of B listed" test \
+	"$(pval sluice_nat_pool_flows "${B_POOL[@]}")" = "$(nflows CUSTOMER-B)"
+check "sluice_nat_pool_pairs of B's pool: 1 address x 4 ports" \
+	test "$(pval sluice_nat_pool_pairs "${B_POOL[@]}")" = 4
+check "no NAT pool series for A's deleted leak-nat" dts_not \
+	grep -q '^sluice_nat_pool_[a-z]*{from="CUSTOMER-A"' "$TOPO_RUN/nat.prom"
+check "... B's is there" grep -q '^sluice_nat_pool_flows{from="CUSTOMER-B"' "$TOPO_RUN/nat.prom"
 
 dts_finish

@@ -36,8 +36,6 @@ done
 	{ echo "bench-frr.sh: --reps: '$reps' is not a positive number" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "bench-frr.sh: needs root (DPDK, namespaces)" >&2; exit 77; }
 PY=/usr/bin/python3
-[ -x /usr/lib/frr/zebra ] && [ -x /usr/lib/frr/bgpd ] || { echo "bench-frr.sh: no FRR (apt-get install frr)" >&2; exit 77; }
-command -v exabgp >/dev/null || { echo "bench-frr.sh: no exabgp (apt-get install exabgp)" >&2; exit 77; }
 if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$top" -Dbuildtype=release -Dtests=false >/dev/null || exit 1
 fi
@@ -50,6 +48,8 @@ export SLUICE_BUILD=$build # netns-topology.sh finds sluiced there
 . "$top/scripts/netns-topology.sh"
 # shellcheck source=dts/frr-lib.sh
 . "$top/dts/frr-lib.sh"
+why=$(frr_missing bgpd exabgp)
+[ -z "$why" ] || { echo "bench-frr.sh: $why" >&2; exit 77; }
 topo_init "sl-bfrr-$$" "tbf$$p" "/tmp/sluice-bench-frr-$$"
 zns=$(topo_ns frr)
 pns=$(topo_ns peer)
@@ -85,26 +85,14 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 frr_fpm_ns "$zns" "$fpm_addr" 10.254.253.2 || exit 1
-ip netns add "$pns"
-ip -n "$zns" link add bgp0 type veth peer name bgp0 netns "$pns"
-ip -n "$zns" addr add 192.168.77.1/30 dev bgp0
-ip -n "$zns" link set bgp0 up
-ip -n "$pns" addr add 192.168.77.2/30 dev bgp0
-ip -n "$pns" link set bgp0 up
-ip -n "$pns" link set lo up
-ip -n "$zns" route add 203.0.113.0/24 dev bgp0
+frr_peer_ns "$pns" || exit 1
 
-mkdir -p "$zdir"
 cat >"$TOPO_RUN/sluiced.conf" <<CONF
 set interfaces ethernet eth4 address 203.0.113.2/24
 set protocols fpm address $fpm_addr
 set protocols fpm port $port
 CONF
-cat >"$zdir/zebra.conf" <<CONF
-hostname frr
-fpm address $fpm_addr port $port
-no fpm use-next-hop-groups
-CONF
+frr_zebra_conf
 cat >"$zdir/bgpd.conf" <<'CONF'
 hostname frr
 router bgp 65000
@@ -117,17 +105,7 @@ router bgp 65000
   neighbor 192.168.77.2 activate
  exit-address-family
 CONF
-{
-	echo "neighbor 192.168.77.1 {"
-	printf '  %s\n' "router-id 192.168.77.2;" "local-address 192.168.77.2;" "local-as 65001;" \
-		"peer-as 65000;"
-	echo "  static {"
-	for ((i = 0; i < routes; i++)); do
-		echo "    route $((20 + i / 65536)).$((i / 256 % 256)).$((i % 256)).0/24 next-hop 203.0.113.1;"
-	done
-	echo "  }"
-	echo "}"
-} >"$zdir/exabgp.conf"
+frr_exabgp_conf 192.168.77.2 192.168.77.1 203.0.113.1 "$routes" 20.0.0.0 >"$zdir/exabgp.conf"
 chown -R frr:frr "$zdir"
 
 vtysh_frr() { ip netns exec "$zns" vtysh --vty_socket "$zdir" "$@"; }

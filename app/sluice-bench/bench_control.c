@@ -9,9 +9,12 @@
  *   - one-line commits in the loaded router: add/delete one static route, and
  *     change the import route-map's local-preference (re-derives V*S imports).
  * Prints a table and writes JSON (--json FILE).
+ * --churn N: first, N route changes as one commit (a third deleted routes, a
+ * third next-hop changes, a third new /24s, shuffled, as scripts/bench-churn.sh
+ * sends them) and its undo, three times: CPU ms per phase, the fastest of each.
  *
  * usage: sluice-bench-control [--vrfs V] [--routes R] [--shared S] [--repeat N]
- *                             [--seed X] [--json FILE]
+ *                             [--seed X] [--churn N] [--json FILE]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -66,6 +69,13 @@ static unsigned random_len(void)
 	return 32;
 }
 
+/* The customer routes gen_config wrote (for --churn). */
+struct groute {
+	unsigned vrf, addr, len, nh;
+};
+static struct groute *groutes;
+static size_t n_groutes;
+
 static void gen_config(FILE *f, unsigned vrfs, unsigned routes, unsigned shared)
 {
 	unsigned per = routes / vrfs;
@@ -111,11 +121,14 @@ static void gen_config(FILE *f, unsigned vrfs, unsigned routes, unsigned shared)
 			/* 10.0.0.0/8 .. 11.255.x: random, host bits cleared */
 			unsigned a = (10u << 24) + (rnd32() & 0x1ffffffu);
 			a &= len == 0 ? 0 : 0xffffffffu << (32 - len);
+			unsigned nh = 2 + rnd32() % 250;
 			fprintf(f,
 				"set vrf name C%u protocols static route %u.%u.%u.%u/%u next-hop "
 				"192.168.%u.%u\n",
 				v, a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff, len, v,
-				2 + rnd32() % 250);
+				nh);
+			if (groutes != NULL)
+				groutes[n_groutes++] = (struct groute){v, a, len, nh};
 		}
 	}
 }
@@ -130,9 +143,132 @@ static int apply_line(struct sl_router *r, const char *text)
 	return rc;
 }
 
+static int groute_cmp(const void *x, const void *y)
+{
+	const struct groute *a = x, *b = y;
+	if (a->vrf != b->vrf)
+		return a->vrf < b->vrf ? -1 : 1;
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	return (int)a->len - (int)b->len;
+}
+
+static void route_line(FILE *f, const char *op, const struct groute *g, int nh)
+{
+	fprintf(f, "%s vrf name C%u protocols static route %u.%u.%u.%u/%u", op, g->vrf,
+		g->addr >> 24, (g->addr >> 16) & 0xff, (g->addr >> 8) & 0xff, g->addr & 0xff,
+		g->len);
+	if (nh > 0)
+		fprintf(f, " next-hop 192.168.%u.%d", g->vrf, nh);
+	fputc('\n', f);
+}
+
+/* One change of the churn: what it does and how to undo it. */
+static void churn_change(FILE *fwd, FILE *undo, int kind, const struct groute *g)
+{
+	int moved = (int)(2 + (g->nh - 2 + 1) % 250);
+	switch (kind) {
+	case 0: /* delete a route */
+		route_line(fwd, "delete", g, 0);
+		route_line(undo, "set", g, (int)g->nh);
+		break;
+	case 1: /* re-point it */
+		route_line(fwd, "delete", g, (int)g->nh);
+		route_line(fwd, "set", g, moved);
+		route_line(undo, "delete", g, moved);
+		route_line(undo, "set", g, (int)g->nh);
+		break;
+	default: /* a new route */
+		route_line(fwd, "set", g, (int)g->nh);
+		route_line(undo, "delete", g, 0);
+	}
+}
+
+static int churn_apply(struct sl_router *r, const char *text, struct sl_apply_stats *st)
+{
+	int rc = apply_line(r, text);
+	sl_router_apply_stats(r, st);
+	return rc;
+}
+
+static double churn_total(const struct sl_apply_stats *s)
+{
+	return s->parse_ms + s->validate_ms + s->rib_ms + s->commit_ms;
+}
+
+/* n changes in one commit, and the undo, three times (see the top). */
+static int bench_churn(struct sl_router *r, unsigned n, unsigned vrfs)
+{
+	qsort(groutes, n_groutes, sizeof(*groutes), groute_cmp);
+	size_t u = 0; /* prefixes drawn once only: a duplicate has two next hops */
+	for (size_t i = 0; i < n_groutes; i++) {
+		bool dup = (i > 0 && groute_cmp(&groutes[i - 1], &groutes[i]) == 0) ||
+			   (i + 1 < n_groutes && groute_cmp(&groutes[i + 1], &groutes[i]) == 0);
+		if (!dup)
+			groutes[u++] = groutes[i];
+	}
+	unsigned k = n / 3;
+	if (k == 0 || 2 * (size_t)k > u || k > 65536) {
+		fprintf(stderr, "sluice-bench-control: --churn needs 3..196608 and 2/3 of it "
+				"in distinct routes\n");
+		return -1;
+	}
+	/* kinds[i]: 0 delete, 1 re-point, 2 add; shuffled, the routes drawn apart */
+	unsigned *kinds = malloc(3 * (size_t)k * sizeof(*kinds));
+	for (unsigned i = 0; i < 3 * k; i++)
+		kinds[i] = i / k;
+	for (unsigned i = 3 * k; i > 1; i--) {
+		unsigned j = rnd32() % i, t = kinds[i - 1];
+		kinds[i - 1] = kinds[j];
+		kinds[j] = t;
+	}
+	for (size_t i = u; i > 1; i--) {
+		size_t j = rnd32() % i;
+		struct groute t = groutes[i - 1];
+		groutes[i - 1] = groutes[j];
+		groutes[j] = t;
+	}
+	char *fwd_text = NULL, *undo_text = NULL;
+	size_t fwd_len = 0, undo_len = 0;
+	FILE *fwd = open_memstream(&fwd_text, &fwd_len),
+	     *undo = open_memstream(&undo_text, &undo_len);
+	unsigned used = 0, added = 0;
+	for (unsigned i = 0; i < 3 * k; i++) {
+		struct groute add = {added % vrfs, (12u << 24) | added << 8, 24, 2 + added % 250};
+		if (kinds[i] == 2)
+			added++;
+		churn_change(fwd, undo, (int)kinds[i], kinds[i] == 2 ? &add : &groutes[used++]);
+	}
+	fclose(fwd);
+	fclose(undo);
+	free(kinds);
+	struct sl_apply_stats best[2], st;
+	int rc = 0;
+	for (int rep = 0; rep < 3 && rc == 0; rep++) {
+		for (int w = 0; w < 2 && rc == 0; w++) {
+			rc = churn_apply(r, w ? undo_text : fwd_text, &st);
+			if (rep == 0 || churn_total(&st) < churn_total(&best[w]))
+				best[w] = st;
+			printf("  churn rep %d %s: parse %.1f validate %.1f RIB %.1f commit %.1f = "
+			       "%.1f ms CPU\n",
+				rep, w ? "undo  " : "change", st.parse_ms, st.validate_ms,
+				st.rib_ms, st.commit_ms, churn_total(&st));
+		}
+	}
+	for (int w = 0; w < 2 && rc == 0; w++)
+		printf("  churn %s, %u changes (%zu bytes), fastest: parse %.1f validate %.1f "
+		       "RIB %.1f commit %.1f = %.1f ms CPU, %.0f changes per CPU-second\n",
+			w ? "undo  " : "change", 3 * k, w ? undo_len : fwd_len, best[w].parse_ms,
+			best[w].validate_ms, best[w].rib_ms, best[w].commit_ms,
+			churn_total(&best[w]), 3e3 * k / churn_total(&best[w]));
+	free(fwd_text);
+	free(undo_text);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	unsigned vrfs = 64, routes = 1000000, shared = 1000, repeat = 21;
+	unsigned vrfs = 64, routes = 1000000, shared = 1000, repeat = 21, churn = 0;
 	const char *json = NULL;
 	char *text = NULL;
 	size_t len = 0;
@@ -149,12 +285,14 @@ int main(int argc, char **argv)
 			repeat = (unsigned)strtoul(argv[++i], NULL, 10);
 		else if (i + 1 < argc && strcmp(argv[i], "--seed") == 0)
 			rng = strtoull(argv[++i], NULL, 10);
+		else if (i + 1 < argc && strcmp(argv[i], "--churn") == 0)
+			churn = (unsigned)strtoul(argv[++i], NULL, 10);
 		else if (i + 1 < argc && strcmp(argv[i], "--json") == 0)
 			json = argv[++i];
 		else {
 			fprintf(stderr,
 				"usage: %s [--vrfs V] [--routes R] [--shared S] [--repeat N] "
-				"[--seed X] [--json FILE]\n",
+				"[--seed X] [--churn N] [--json FILE]\n",
 				argv[0]);
 			return 2;
 		}
@@ -165,6 +303,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if (churn > 0 && (groutes = calloc(routes, sizeof(*groutes))) == NULL)
+		return 1;
 	FILE *m = open_memstream(&text, &len);
 	gen_config(m, vrfs, routes, shared);
 	fclose(m);
@@ -178,6 +318,9 @@ int main(int argc, char **argv)
 	}
 	double load_ms = now_ms() - t0;
 	free(text);
+	if (churn > 0 && bench_churn(r, churn, vrfs) < 0)
+		return 1;
+	free(groutes);
 	long rss_loaded = rss_now_kib(), rss_peak = bench_rss_peak_kib();
 	struct sl_vrf_info vi;
 	sl_rib_vrf_info(sl_router_rib_const(r), "C0", &vi);

@@ -18,6 +18,7 @@
 #include "sl_fib.h"
 #include "sl_log.h"
 #include "sl_module.h"
+#include "sl_port.h"
 #include "sl_slow.h"
 
 /* The daemon's own lines (lib/log: journal or stderr as "sluiced: ...", and
@@ -25,14 +26,7 @@
  * "firewall", ...). */
 #define SD_LOG(level, fmt, ...) sl_log(SL_LOG_##level, NULL, fmt, ##__VA_ARGS__)
 
-#define SD_ETH_MAX 1024 /* eth0..eth1023 (conf_t_ethernet) */
-
-struct sd_port {
-	bool tap;
-	uint16_t n_rxq, n_txq;
-	struct rte_ether_addr mac;
-	char name[64];
-};
+#define SD_ETH_MAX SL_PORT_ETH_MAX /* eth0..eth1023 (conf_t_ethernet) */
 
 struct sd {
 	/* options */
@@ -57,12 +51,9 @@ struct sd {
 	size_t ctl_request_max; /* --ctl-request-max in bytes; 0: lib/ctl's default */
 
 	uint16_t n_ports;
-	struct sd_port ports[SL_FIB_PORT_MAX];
-	/* ethN → DPDK port, fixed at start-up from the hw-ids (sd_ports_map);
-	 * -1: no port (inactive) */
-	int16_t eth_port[SD_ETH_MAX];
-	char eth_hw_id[SD_ETH_MAX][24]; /* the hw-id each ethN started with */
-	char eth_hw_warned[SD_ETH_MAX][24]; /* a runtime change already said */
+	struct sl_port ports[SL_FIB_PORT_MAX];
+	/* ethN → DPDK port, fixed at start-up from the hw-ids (sd_ports_map) */
+	struct sl_port_map eth_map;
 	bool eth_inactive_said[SD_ETH_MAX]; /* "interface inactive" logged once */
 	char sync_note[256]; /* said to the committer after sd_sync ("" none) */
 	unsigned n_workers; /* 0: the main lcore polls too */
@@ -84,8 +75,9 @@ extern struct sd sd;
 
 /*
  * Start-up is declared (lib/module): each file below registers the module it
- * implements, with the modules it needs; main starts them in that order and
- * stops them in reverse. The modules, and what each needs:
+ * implements, with the modules it needs (pdump and prom register from
+ * lib/port and lib/tele, which need nothing of struct sd); main starts them
+ * in that order and stops them in reverse. The modules, and what each needs:
  *   config   the router and --config FILE                    (none)
  *   ports    lcores, mbuf pool, every probed ethdev started  (none)
  *   fib      the FIB, the start-up configuration in it       config ports
@@ -95,16 +87,15 @@ extern struct sd sd;
  *   ctl      the control socket and its commands             fw fpm
  *   pdump    packet capture (dpdk-dumpcap)                   ports
  *   slow     the punt path (lib/slow), ping and show arp     dp ctl
- *   tele     the /sluice/... telemetry commands (lib/tele)   config dp fib fw slow
+ *   tele     the /sluice/... telemetry commands (lib/tele)   config dp fib fpm fw slow
  *   workers  forwarding lcores, or the main lcore inline     dp ports fw slow
  *   log      show log, the level, summaries of counters      ctl slow
- *   prom     the Prometheus endpoint (lib/prom)              config dp fib fw fpm slow tele
+ *   prom     the Prometheus endpoint (lib/tele, lib/prom)    config dp fib fw fpm slow tele
  *   service  the control socket's group (systemd's unit)     ctl
  *   cpif     control-plane interfaces, kernel TAPs (lib/cpif) fib slow ctl
  */
 
 /* sluiced_ports.c */
-void sd_stats_print(struct sd *s, double seconds);
 /* ethN → port from the start-up configuration: a hw-id (MAC or PCI address)
  * picks its port, other ethN take port N unless a hw-id took it. */
 void sd_ports_map(struct sd *s);
@@ -118,40 +109,19 @@ int sd_sync(struct sd *s);
 void sd_log_sync(struct sd *s);
 
 /* sluiced_cmds.c */
-/* One commit (at most one of input, replace, reload), then the FIB, the
- * firewall and FPM follow it, and the history records it. */
-struct sd_commit {
-	const char *input; /* set/delete lines merged into the running configuration */
-	const char *replace; /* the whole configuration (rollback, a confirm's revert) */
-	bool reload; /* the --config file is the whole configuration (SIGHUP) */
-	const char *who; /* "uid N", "reload", "confirm-timeout" */
-	const char *comment; /* NULL: none */
-	bool committed; /* set by sd_commit: the running configuration changed hands */
-};
-/* SL_CTL_OK, or SL_CTL_FAILED with the reason on err (c->committed says
- * whether the commit took place all the same: the FIB or the firewall
- * refused some of it). */
-int sd_commit(struct sd *s, struct sd_commit *c, FILE *err);
+/* One commit (lib/commit's struct sl_commit_req; ctx: struct sd), then the
+ * FIB, the firewall and FPM follow it, and the history records it. 0, or
+ * -EIO with the reason on err (c->committed says whether the commit took
+ * place all the same: the FIB or the firewall refused some of it). */
+int sd_commit(void *ctx, struct sl_commit_req *c, FILE *err);
 /* One log line per commit: who, what, where its time went (log facility). */
 void sd_commit_log(const char *line);
 /* SIGHUP: the config file becomes the running configuration, as one commit
- * (refused whole, with a log line, when it does not apply). */
+ * (lib/commit's sl_running_reload). */
 int sd_reload(struct sd *s);
 /* sluiced_service.c: systemd's notify protocol (READY=1, RELOADING=1,
  * STOPPING=1); nothing without $NOTIFY_SOCKET. */
 void sd_service_notify(const char *state);
-/* sluiced_configure.c */
-/* The commands that commit (sl_ctl_handler_fn; ctx: struct sd), registered
- * by sluiced_cmds.c: configure (its options), confirm, rollback. */
-int sd_cmd_configure(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
-int sd_cmd_confirm(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
-int sd_cmd_rollback(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx);
-/* A commit-confirm whose time ran out goes back (ctl module timers). */
-void sd_confirm_timers(struct sd *s);
-
 /* sluiced_wire.c: what lib/tele reads (the telemetry commands, the
  * Prometheus snapshot) */
 struct sl_tele_src;

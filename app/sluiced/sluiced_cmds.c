@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* sluiced_cmds.c — the "ctl" module: the control socket and the daemon's own
- * commands (save, show interfaces|dataplane, clear counters) and the commit
- * that `configure`, `rollback` and SIGHUP run (sd_commit). */
+/* sluiced_cmds.c — the "ctl" module: the control socket and its commands
+ * (most are the libraries'), and the commit that `configure`, `rollback`, a
+ * commit-confirm's timeout and SIGHUP run (sd_commit; those commands are
+ * lib/commit's commit_cmds.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <rte_ethdev.h>
 
 #include "sl_cpif.h"
 #include "sl_fw.h"
@@ -23,7 +22,7 @@ void sd_commit_log(const char *line)
 
 /* Every commit at notice, with who, its revision and where its time went:
  * the operator sees who changed what, and why a big change took long. */
-static void configure_log(struct sd *s, const struct sd_commit *c, struct sl_commit_report *r,
+static void configure_log(struct sd *s, const struct sl_commit_req *c, struct sl_commit_report *r,
 	const struct sl_slow_punt_wait *pw)
 {
 	r->who = c->who;
@@ -40,8 +39,9 @@ static void configure_log(struct sd *s, const struct sd_commit *c, struct sl_com
 /* input: set/delete lines merged into the running configuration; replace:
  * the whole configuration (rollback); reload: the config file becomes the
  * whole configuration (SIGHUP). Errors are reported as "what: line: msg". */
-int sd_commit(struct sd *s, struct sd_commit *c, FILE *err)
+int sd_commit(void *ctx, struct sl_commit_req *c, FILE *err)
 {
+	struct sd *s = ctx;
 	const char *what = c->reload ? s->config_path : c->replace ? "revision" : "configure";
 	struct sl_errors errs = {0};
 	unsigned flags = 0;
@@ -63,7 +63,7 @@ int sd_commit(struct sd *s, struct sd_commit *c, FILE *err)
 		if (errs.n == 0)
 			fprintf(err, "%s: %s\n", what, strerror(-rc));
 		sl_errors_free(&errs);
-		return SL_CTL_FAILED;
+		return -EIO;
 	}
 	sl_errors_free(&errs);
 	c->committed = true;
@@ -95,7 +95,7 @@ int sd_commit(struct sd *s, struct sd_commit *c, FILE *err)
 	if (rc < 0) {
 		fprintf(err, "%s: committed, but the FIB refused some changes: %s\n", what,
 			strerror(-rc));
-		return SL_CTL_FAILED;
+		return -EIO;
 	}
 	rc = frc;
 	if (rc < 0) {
@@ -103,39 +103,69 @@ int sd_commit(struct sd *s, struct sd_commit *c, FILE *err)
 			"%s: committed, but the firewall rulesets could not be "
 			"compiled (%s): the previous ones stay in force\n",
 			what, strerror(-rc));
-		return SL_CTL_FAILED;
+		return -EIO;
 	}
 	if ((flags & SL_APPLY_SAVE) && sl_running_save(&s->run, NULL, NULL, err) < 0)
-		return SL_CTL_FAILED;
-	return SL_CTL_OK;
+		return -EIO;
+	return 0;
+}
+
+/* lib/commit's commands over the running configuration and sd_commit */
+static struct sl_committer committer(struct sd *s)
+{
+	return (struct sl_committer){.run = &s->run, .commit = sd_commit, .ctx = s};
 }
 
 int sd_reload(struct sd *s)
 {
-	if (s->config_path == NULL) {
-		SD_LOG(NOTICE, "SIGHUP: started without --config FILE: nothing to reload");
-		return 0;
-	}
-	char *msg = NULL;
-	size_t len = 0;
-	FILE *err = open_memstream(&msg, &len);
-	if (err == NULL) {
-		SD_LOG(ERR, "SIGHUP: out of memory: %s not reloaded", s->config_path);
-		return -ENOMEM;
-	}
-	struct sd_commit c = {.reload = true, .who = "SIGHUP"};
-	int rc = sd_commit(s, &c, err);
-	fclose(err);
-	if (rc == SL_CTL_OK) {
-		sl_running_fallback_clear(&s->run);
-		SD_LOG(NOTICE, "SIGHUP: %s reloaded%s%s", s->config_path, len ? ":\n" : "",
-			len ? msg : "");
-	} else {
-		SD_LOG(ERR, "SIGHUP: %s not reloaded, the running configuration is kept:\n%s",
-			s->config_path, msg);
-	}
-	free(msg);
-	return rc == SL_CTL_OK ? 0 : -EINVAL;
+	struct sl_committer k = committer(s);
+	return sl_running_reload(&k);
+}
+
+/* "uid N" of the control-socket peer (the kernel's word, SO_PEERCRED). */
+static const char *peer_who(char *buf, size_t len)
+{
+	int64_t uid = sl_ctl_peer_uid();
+	if (uid < 0)
+		snprintf(buf, len, "uid unknown");
+	else
+		snprintf(buf, len, "uid %" PRId64, uid);
+	return buf;
+}
+
+/* lib/commit's 0, -EINVAL (usage) or failure, as the control socket says it */
+static int ctl_rc(int rc)
+{
+	return rc == -EINVAL ? SL_CTL_USAGE : rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
+}
+
+static int cmd_configure(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
+{
+	(void)json;
+	char who[32];
+	struct sl_committer k = committer(ctx);
+	return ctl_rc(sl_running_configure_cmd(
+		&k, argc, argv, input, peer_who(who, sizeof(who)), out, err));
+}
+
+static int cmd_confirm(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
+{
+	(void)argv, (void)json, (void)input;
+	char who[32];
+	struct sd *s = ctx;
+	return ctl_rc(sl_running_confirm_cmd(&s->run, argc, peer_who(who, sizeof(who)), out, err));
+}
+
+static int cmd_rollback(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
+{
+	(void)json, (void)input;
+	char who[32];
+	struct sl_committer k = committer(ctx);
+	return ctl_rc(
+		sl_running_rollback_cmd(&k, argc, argv, peer_who(who, sizeof(who)), out, err));
 }
 
 static int cmd_save(
@@ -143,54 +173,7 @@ static int cmd_save(
 {
 	(void)json, (void)input;
 	struct sd *s = ctx;
-	int rc = sl_running_save_cmd(&s->run, argc, argv, out, err);
-	return rc == -EINVAL ? SL_CTL_USAGE : rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
-}
-
-static const char *port_device(void *ctx, uint16_t port)
-{
-	const struct sd *s = ctx;
-	return port < s->n_ports ? s->ports[port].name : "";
-}
-
-static int cmd_show_interfaces(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
-{
-	(void)argc, (void)argv, (void)input, (void)err;
-	struct sl_tele_src src;
-	sd_tele_src(ctx, &src);
-	sl_tele_show_interfaces(&src, port_device, ctx, json, out);
-	return SL_CTL_OK;
-}
-
-/* lib/tele's, over what the telemetry commands read */
-static int cmd_show_dataplane(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
-{
-	(void)argc, (void)argv, (void)input, (void)err;
-	struct sd *s = ctx;
-	struct sl_tele_src src;
-	sd_tele_src(s, &src);
-	sl_tele_show_dataplane(&src, s->n_workers, json, out);
-	return SL_CTL_OK;
-}
-
-static int cmd_clear_counters(
-	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
-{
-	(void)argc, (void)argv, (void)json, (void)input, (void)out;
-	struct sd *s = ctx;
-	sl_dp_counters_clear(s->dp);
-	if (sl_tele_clear() < 0) {
-		fprintf(err, "clear counters: out of memory (per-VRF counters not cleared)\n");
-		return SL_CTL_FAILED;
-	}
-	if (s->fw != NULL)
-		sl_fw_counters_clear(s->fw);
-	sl_slow_counters_clear(s->slow);
-	for (uint16_t p = 0; p < s->n_ports; p++)
-		rte_eth_stats_reset(p);
-	return SL_CTL_OK;
+	return ctl_rc(sl_running_save_cmd(&s->run, argc, argv, out, err));
 }
 
 static int cmd_show_default(
@@ -217,8 +200,7 @@ static int cmd_show_commit(
 {
 	(void)input;
 	struct sd *s = ctx;
-	int rc = sl_show_commit(&s->run, argc - 3, argv + 3, json, out, err);
-	return rc == -EINVAL ? SL_CTL_USAGE : rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
+	return ctl_rc(sl_show_commit(&s->run, argc - 3, argv + 3, json, out, err));
 }
 
 static void help_default(FILE *out, void *ctx)
@@ -233,13 +215,10 @@ static int ctl_init(void *ctx)
 		const char *words;
 		sl_ctl_handler_fn fn;
 	} cmds[] = {
-		{"configure", sd_cmd_configure},
-		{"confirm", sd_cmd_confirm},
-		{"rollback", sd_cmd_rollback},
+		{"configure", cmd_configure},
+		{"confirm", cmd_confirm},
+		{"rollback", cmd_rollback},
 		{"save", cmd_save},
-		{"show interfaces", cmd_show_interfaces},
-		{"show dataplane", cmd_show_dataplane},
-		{"clear counters", cmd_clear_counters},
 		{"show system commit", cmd_show_commit},
 		{"show system commit diff", cmd_show_commit},
 		{"show system commit compare", cmd_show_commit},
@@ -264,7 +243,8 @@ static int ctl_init(void *ctx)
 		return rc;
 	}
 	sl_ctl_set_default(cmd_show_default, help_default, s);
-	/* show leak graph, firewall, conntrack, nat: with lib/fw's counters */
+	/* show interfaces, dataplane, leak graph, firewall, conntrack, nat,
+	 * clear counters: lib/tele's, over its sources and lib/fw's counters */
 	return sl_tele_show_register(s->router, s->fw);
 }
 
@@ -275,9 +255,11 @@ static void ctl_fini(void *ctx)
 	s->ctl = NULL;
 }
 
+/* a commit-confirm whose time ran out goes back */
 static void ctl_timers(void *ctx)
 {
-	sd_confirm_timers(ctx);
+	struct sl_committer k = committer(ctx);
+	sl_running_confirm_tick(&k, sl_running_now_ms());
 }
 
 /* The socket opens once the start-up configuration is in force (FIB,

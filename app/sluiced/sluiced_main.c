@@ -9,7 +9,6 @@
  * also polls the ports between control tasks (slower, but it works).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 
+#include "sl_opts.h"
 #include "sluiced.h"
 
 struct sd sd;
@@ -36,142 +36,31 @@ static void on_hangup(int sig)
 	reload_signal = 1;
 }
 
-static void usage(FILE *f, const char *prog)
-{
-	fprintf(f,
-		"usage: %s [EAL options] -- [--config FILE] [--socket PATH] [--stats-period SEC]\n"
-		"                         [--mbufs N] [--conntrack-max N] [--punt-ring N]\n"
-		"                         [--ctl-request-max MIB] [--socket-group NAME]\n"
-		"                         [--log-level LEVEL]\n"
-		"                         [--commit-dir DIR]\n"
-		"  --config FILE       load FILE at start; `save` writes the running config there\n"
-		"  --commit-dir DIR    the commit history (default FILE.commits; without\n"
-		"                      --config: kept in memory only)\n"
-		"  --socket PATH       control socket (default %s)\n"
-		"  --socket-group NAME the socket's group (mode 0660; default sluice, when it\n"
-		"                      exists)\n"
-		"  --stats-period SEC  print per-port rates and drops every SEC seconds\n"
-		"  --mbufs N           packet buffers in the pool (default: sized from the "
-		"queues)\n"
-		"  --conntrack-max N   flows tracked at leak points (default 65536)\n"
-		"  --punt-ring N       slots of the main punt ring, a power of 2 in [64, 65536]\n"
-		"                      (default 4096); BGP, OSPF and ARP have rings of their own\n"
-		"  --ctl-request-max MIB  largest control-socket request (default 256); it\n"
-		"                      guards memory: larger input is streamed in chunks\n"
-		"  --log-level LEVEL   err, warning, notice, info (default) or debug; the\n"
-		"                      configuration's `system syslog` level wins when set\n"
-		"DPDK port N is interface ethN in the configuration (unless a hw-id pins it).\n",
-		prog, SL_CTL_SOCKET_DEFAULT);
-}
-
-static int parse_u32(const char *opt, const char *v, uint32_t min, uint32_t max, uint32_t *out)
-{
-	if (sl_u32_parse(v, min, max, out) < 0) {
-		SD_LOG(ERR, "%s: '%s' is not a number in [%u, %u]", opt, v, min, max);
-		return -EINVAL;
-	}
-	return 0;
-}
-
+/* Options into sd (lib/opts says what is wrong); --help prints the usage. */
 static int parse_args(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"socket", required_argument, NULL, 's'},
-		{"stats-period", required_argument, NULL, 'p'},
-		{"mbufs", required_argument, NULL, 'm'},
-		{"lpm-rules", required_argument, NULL, 'r'},
-		{"lpm-tbl8s", required_argument, NULL, 't'},
-		{"conntrack-max", required_argument, NULL, 'k'},
-		{"punt-ring", required_argument, NULL, 'P'},
-		{"ctl-request-max", required_argument, NULL, 'q'},
-		{"socket-group", required_argument, NULL, 'g'},
-		{"log-level", required_argument, NULL, 'l'},
-		{"commit-dir", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	uint32_t v;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			sd.config_path = optarg;
-			break;
-		case 's':
-			sd.socket_path = optarg;
-			break;
-		case 'd':
-			sd.commit_dir = optarg;
-			break;
-		case 'p':
-			if (parse_u32("--stats-period", optarg, 0, 3600, &v) < 0)
-				return -EINVAL;
-			sd.stats_period = v;
-			break;
-		case 'm':
-			if (parse_u32("--mbufs", optarg, 1024, 1u << 24, &v) < 0)
-				return -EINVAL;
-			sd.n_mbufs = v;
-			break;
-		case 'r': /* accepted from old scripts: VRF tables size themselves */
-		case 't':
-			if (parse_u32(c == 'r' ? "--lpm-rules" : "--lpm-tbl8s", optarg, 16,
-				    1u << 24, &v) < 0)
-				return -EINVAL;
-			break;
-		case 'k':
-			if (parse_u32("--conntrack-max", optarg, 1, 1u << 24, &v) < 0)
-				return -EINVAL;
-			sd.ct_max = v;
-			break;
-		case 'P':
-			if (parse_u32("--punt-ring", optarg, 64, 65536, &v) < 0)
-				return -EINVAL;
-			if ((v & (v - 1)) != 0) {
-				SD_LOG(ERR,
-					"--punt-ring: %u is not a power of 2 (64, 128, ... 65536)",
-					v);
-				return -EINVAL;
-			}
-			sd.punt_ring = v;
-			break;
-		case 'q':
-			if (parse_u32("--ctl-request-max", optarg, 1, 4096, &v) < 0)
-				return -EINVAL;
-			sd.ctl_request_max = (size_t)v << 20;
-			break;
-		case 'g':
-			sd.socket_group = optarg;
-			break;
-		case 'l':
-			if (sl_log_level_parse(optarg, &sd.log_level) < 0) {
-				SD_LOG(ERR, "--log-level: '%s' is not one of %s", optarg,
-					SL_LOG_LEVELS_VALID);
-				return -EINVAL;
-			}
-			sl_log_level_set(sd.log_level);
-			break;
-		case 'h':
-			usage(stdout, argv[0]);
-			exit(0);
-		default:
-			usage(stderr, argv[0]);
-			return -EINVAL;
-		}
-	}
-	if (optind < argc) {
-		SD_LOG(ERR, "unexpected argument '%s'", argv[optind]);
+	struct sl_opts o;
+	char err[256];
+	if (sl_opts_parse(&o, argc, argv, err, sizeof(err)) < 0) {
+		SD_LOG(ERR, "%s", err);
+		sl_opts_usage(stderr, argv[0], SL_CTL_SOCKET_DEFAULT);
 		return -EINVAL;
 	}
+	if (o.help) {
+		sl_opts_usage(stdout, argv[0], SL_CTL_SOCKET_DEFAULT);
+		exit(0);
+	}
+	sd.config_path = o.config_path, sd.commit_dir = o.commit_dir;
+	sd.socket_path = o.socket_path, sd.socket_group = o.socket_group;
+	sd.stats_period = o.stats_period, sd.n_mbufs = o.n_mbufs;
+	sd.ct_max = o.ct_max, sd.punt_ring = o.punt_ring, sd.ctl_request_max = o.ctl_request_max;
+	sd.log_level = o.log_level;
+	sl_log_level_set(sd.log_level);
 	return 0;
 }
 
 static void control_loop(struct sd *s)
 {
-	uint64_t next_stats = rte_get_tsc_cycles() + s->stats_period * s->hz;
-	uint64_t last_stats = rte_get_tsc_cycles();
 	uint64_t next_timers = 0;
 	while (!stop_signal) {
 		if (reload_signal) {
@@ -187,11 +76,6 @@ static void control_loop(struct sd *s)
 		if (now >= next_timers) {
 			sl_module_timers_all(&sl_modules, s);
 			next_timers = now + s->hz / 100;
-		}
-		if (s->stats_period > 0 && now >= next_stats) {
-			sd_stats_print(s, (double)(now - last_stats) / (double)s->hz);
-			last_stats = now;
-			next_stats = now + s->stats_period * s->hz;
 		}
 	}
 }

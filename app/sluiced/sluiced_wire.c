@@ -36,7 +36,8 @@ void sd_tele_src(struct sd *s, struct sl_tele_src *src)
 		.fw = s->fw,
 		.slow = s->slow,
 		.history = s->run.history,
-		.fallback_id = &s->run.fallback_id};
+		.fallback_id = &s->run.fallback_id,
+		.fpm = s->fpm};
 }
 
 static void tele_src(void *ctx, struct sl_tele_src *out)

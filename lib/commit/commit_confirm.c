@@ -145,8 +145,9 @@ void sl_running_confirm_arm(struct sl_running *run, char **prev, uint64_t before
 		c->revert_id = before;
 		*prev = NULL;
 	}
-	c->deadline_ms = now_ms + (uint64_t)minutes * 60000;
-	c->deadline = now + (time_t)minutes * 60;
+	uint64_t ms = (uint64_t)minutes * (run->minute_ms ? run->minute_ms : 60000);
+	c->deadline_ms = now_ms + ms;
+	c->deadline = now + (time_t)((ms + 999) / 1000);
 }
 
 void sl_running_confirm_clear(struct sl_running *run)

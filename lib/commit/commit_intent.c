@@ -1188,18 +1188,23 @@ int commit_intents_refresh(struct sl_router *r)
 	return rc;
 }
 
+static int way_of(struct ictx *c, const char *vrf, uint32_t addr, struct sl_intent_way *out)
+{
+	bool only;
+	int a = vrf_index(c, vrf);
+	return a < 0 ? -ENOENT : lookup_way(c, a, addr, out, &only, -1);
+}
+
 int sl_router_way(
 	const struct sl_router *r, const char *vrf, uint32_t addr, struct sl_intent_way *out)
 {
 	struct ictx c;
-	bool only;
-	int rc, a;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = ctx_init(&c, r->rib, r->conf)) < 0)
 		return rc;
-	a = vrf_index(&c, vrf);
-	rc = a < 0 ? -ENOENT : lookup_way(&c, a, addr, out, &only, -1);
+	rc = way_of(&c, vrf, addr, out);
 	ctx_free(&c);
 	return rc;
 }
@@ -1258,6 +1263,13 @@ int sl_intent_maps_leak_loops(
 	struct sl_intent_maps *m, const char *vrf, struct sl_intent_result *out)
 {
 	return leak_loops(&m->c, vrf, out);
+}
+
+int sl_intent_maps_way(
+	struct sl_intent_maps *m, const char *vrf, uint32_t addr, struct sl_intent_way *out)
+{
+	memset(out, 0, sizeof(*out));
+	return way_of(&m->c, vrf, addr, out);
 }
 
 int sl_router_intent_report(const struct sl_router *r, struct sl_intent_report *out)

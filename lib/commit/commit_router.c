@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "commit_priv.h"
 
@@ -175,13 +174,6 @@ static void collision_errors(struct sl_router *r, struct sl_errors *errs)
 	}
 }
 
-static double cpu_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 const struct sl_errors *sl_router_warnings(const struct sl_router *r)
 {
 	return &r->warns;
@@ -249,7 +241,7 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 	size_t before = errs->n;
 	int rc;
 	struct sl_apply_stats *st = &r->stats;
-	double t = cpu_ms(), t0;
+	double t = sl_thread_cpu_ms(), t0;
 
 	memset(st, 0, sizeof(*st));
 	sl_errors_clear(&r->warns); /* a refused apply has none */
@@ -263,10 +255,10 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 	rc = replace ? clear_candidate(r->conf, errs) : 0;
 	if (rc == 0)
 		rc = sl_conf_exec_text(r->conf, text, 1, errs, &save);
-	t0 = t, t = cpu_ms(), st->parse_ms = t - t0;
+	t0 = t, t = sl_thread_cpu_ms(), st->parse_ms = t - t0;
 	if (rc == 0)
 		rc = sl_conf_validate(r->conf, errs);
-	t0 = t, t = cpu_ms(), st->validate_ms = t - t0;
+	t0 = t, t = sl_thread_cpu_ms(), st->validate_ms = t - t0;
 	st->paths = sl_conf_change_count(r->conf);
 	if (rc < 0) {
 		sl_conf_abort(r->conf);
@@ -282,7 +274,7 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 	struct commit_intents intents = {0};
 	if (rc == 0 && (rc = commit_intents_check(r, errs, &intents)) == -ENOMEM)
 		sl_errors_add(errs, 0, "out of memory checking the policy intents");
-	t0 = t, t = cpu_ms(), st->rib_ms = t - t0;
+	t0 = t, t = sl_thread_cpu_ms(), st->rib_ms = t - t0;
 	/* the FIB changes are taken before the commit is final, so that the
 	 * forwarding plane can refuse them (and a failure here undoes all) */
 	size_t had = r->n_changes;
@@ -297,7 +289,7 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 	}
 	if (rc == 0)
 		rc = sl_conf_commit(r->conf, errs);
-	t0 = t, t = cpu_ms(), st->commit_ms = t - t0;
+	t0 = t, t = sl_thread_cpu_ms(), st->commit_ms = t - t0;
 	if (rc == 0) {
 		commit_intents_adopt(r, &intents);
 		r->committed = true;

@@ -155,9 +155,28 @@ static int start_load(struct sl_running *run, char *comment, size_t len)
 	return 0;
 }
 
+/* SL_CONFIRM_MINUTE_ENV, for tests: a bad value is said and ignored. */
+static uint32_t confirm_minute_ms(void)
+{
+	const char *v = getenv(SL_CONFIRM_MINUTE_ENV);
+	uint32_t ms;
+	if (v == NULL)
+		return 60000;
+	if (sl_u32_parse(v, 1, 60000, &ms) < 0) {
+		RLOG(WARNING, "%s='%s' ignored: not a number of ms in [1, 60000]",
+			SL_CONFIRM_MINUTE_ENV, v);
+		return 60000;
+	}
+	RLOG(WARNING, "%s: a commit-confirm minute is %u ms (for tests)", SL_CONFIRM_MINUTE_ENV,
+		ms);
+	return ms;
+}
+
 int sl_running_start(struct sl_running *run, const char *config_path, const char *commit_dir)
 {
-	*run = (struct sl_running){.config_path = config_path, .routes_max = SL_HISTORY_ROUTES_MAX};
+	*run = (struct sl_running){.config_path = config_path,
+		.routes_max = SL_HISTORY_ROUTES_MAX,
+		.minute_ms = confirm_minute_ms()};
 	char dirbuf[4096];
 	const char *dir = commit_dir;
 	if (dir == NULL && config_path != NULL &&

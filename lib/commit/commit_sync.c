@@ -102,6 +102,11 @@ struct sync {
 	/* the first failure: a commit with one is refused even when its error
 	 * message could not be recorded (out of memory) */
 	int err;
+	/* sync_statics: the last VRF's static route root (a 100,000-route
+	 * change would otherwise walk the same six names per route) */
+	char root_vrf[SL_NAME_MAX];
+	const struct sl_conf_node *root;
+	bool root_ok;
 };
 
 static int add_static(struct sync *s, const char *vrf, const char *prefix, unsigned line)
@@ -398,9 +403,21 @@ static void sync_ifaces(struct sync *s)
 
 /* ---- static routes ---- */
 
+static const struct sl_conf_node *static_root(struct sync *s, const char *vrf)
+{
+	size_t len = strlen(vrf);
+	if (s->root_ok && strcmp(s->root_vrf, vrf) == 0)
+		return s->root;
+	s->root = commit_static_root(s->r->conf, vrf);
+	s->root_ok = len < sizeof(s->root_vrf);
+	if (s->root_ok)
+		memcpy(s->root_vrf, vrf, len + 1);
+	return s->root;
+}
+
 static void sync_one_static(struct sync *s, const char *vrf, struct sl_prefix p)
 {
-	const struct sl_conf_node *root = commit_static_root(s->r->conf, vrf), *route = NULL;
+	const struct sl_conf_node *root = static_root(s, vrf), *route = NULL;
 	struct sl_static_nh nhs[STATIC_NH_MAX];
 	char ps[SL_PREFIX_STR];
 	int n = 0;
@@ -447,7 +464,7 @@ static void sync_vrf_statics(struct sync *s, const char *vrf)
 
 	/* not the route candidates: a static refused as a collision has none */
 	sl_rib_static_foreach(s->r->rib, vrf, collect_static, &old);
-	root = commit_static_root(s->r->conf, vrf);
+	root = static_root(s, vrf);
 	for (size_t i = 0; i < old.n; i++) {
 		char ps[SL_PREFIX_STR];
 		if (root == NULL || sl_conf_child(root, sl_prefix_fmt(old.v[i], ps)) == NULL)
@@ -461,6 +478,7 @@ static void sync_vrf_statics(struct sync *s, const char *vrf)
 
 static void sync_statics(struct sync *s)
 {
+	s->root_ok = false; /* the tree is fixed from here to the end */
 	for (size_t i = 0; i < s->vrfs_full.n; i++)
 		if (!set_has(&s->vrfs_del, s->vrfs_full.v[i]))
 			sync_vrf_statics(s, s->vrfs_full.v[i]);

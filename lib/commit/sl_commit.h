@@ -327,11 +327,17 @@ struct sl_running {
 	struct sl_history *history;
 	const char *config_path; /* --config FILE; NULL: none */
 	size_t routes_max; /* SL_HISTORY_ROUTES_MAX (tests lower it) */
+	uint32_t minute_ms; /* commit-confirm's minute: 60000, or SL_CONFIRM_MINUTE_ENV's */
 	size_t paused; /* static routes while over routes_max; 0: recording */
 	char *fallback; /* why start-up ran on a revision of the history, not the file */
 	uint64_t fallback_id; /* that revision */
 	struct sl_confirm confirm;
 };
+
+/* Tests shorten commit-confirm's minute to this many ms (1..60000) so that
+ * a `confirm 1` reverts in seconds; only dts-commit-history waits out a real
+ * one (doc/operations.md). sl_running_start reads it, says so in the log. */
+#define SL_CONFIRM_MINUTE_ENV "SLUICED_CONFIRM_MINUTE_MS"
 
 /*
  * Start-up: open the history in commit_dir (NULL: FILE.commits beside
@@ -429,5 +435,49 @@ char *sl_running_confirm_due(struct sl_running *run, uint64_t now_ms, uint64_t *
 void sl_running_confirm_note(const struct sl_running *run, FILE *out);
 /* "2026-12-06 23:01:02", local time (the seconds when it cannot). */
 void sl_time_fmt(time_t t, char *buf, size_t len);
+
+/* ---- the commands that commit: configure, confirm, rollback, SIGHUP (commit_cmds.c) ---- */
+
+/* One commit the daemon runs: at most one of input, replace, reload. */
+struct sl_commit_req {
+	const char *input; /* set/delete lines merged into the running configuration */
+	const char *replace; /* the whole configuration (rollback, a confirm's revert) */
+	bool reload; /* run->config_path is the whole configuration (SIGHUP) */
+	const char *who; /* "uid N", "SIGHUP", "confirm-timeout" */
+	const char *comment; /* NULL: none */
+	bool committed; /* set by the commit: the running configuration changed hands */
+};
+/* The daemon's commit (sluiced's sd_commit: the router, then the FIB, the
+ * firewall, ... follow it and the history records it): 0, or -EIO with the
+ * reason on err (c->committed says whether it took place all the same). */
+typedef int (*sl_commit_fn)(void *ctx, struct sl_commit_req *c, FILE *err);
+/* The running configuration and the daemon's commit, for the commands. */
+struct sl_committer {
+	struct sl_running *run;
+	sl_commit_fn commit;
+	void *ctx; /* commit's */
+};
+
+/* The commands return 0, -EINVAL (a usage error, said on err) or another
+ * negative errno (failed, said on err); who: the peer ("uid N"). */
+
+/* `configure [comment TEXT] [confirm MINUTES] [base ID]`: input committed,
+ * a commit-confirm armed (or its deadline moved) when asked. */
+int sl_running_configure_cmd(const struct sl_committer *k, int argc, char **argv, const char *input,
+	const char *who, FILE *out, FILE *err);
+/* `confirm`: the pending commit-confirm's revision stays. */
+int sl_running_confirm_cmd(struct sl_running *run, int argc, const char *who, FILE *out, FILE *err);
+/* `rollback N`: revision N of the history committed whole. */
+int sl_running_rollback_cmd(
+	const struct sl_committer *k, int argc, char **argv, const char *who, FILE *out, FILE *err);
+/* A commit-confirm whose deadline passed by now_ms (sl_running_now_ms's
+ * clock) goes back to its revision, as one commit; said in the log. */
+void sl_running_confirm_tick(const struct sl_committer *k, uint64_t now_ms);
+/* SIGHUP: run->config_path becomes the running configuration, as one commit
+ * (refused whole when it does not apply); said in the log. 0, or -EINVAL
+ * (not reloaded), -ENOMEM. Without a config file: nothing, said. */
+int sl_running_reload(const struct sl_committer *k);
+/* CLOCK_MONOTONIC in ms: the clock of commit-confirm deadlines. */
+uint64_t sl_running_now_ms(void);
 
 #endif

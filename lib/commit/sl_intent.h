@@ -172,7 +172,8 @@ int sl_router_way(
  * intent.from is vrf. */
 int sl_router_leak_loops(const struct sl_router *r, const char *vrf, struct sl_intent_result *out);
 
-/* The same for many VRFs in one command (`show leak`, the leak matrix): each
+/* The same for many VRFs in one command (`show leak`, the leak matrix,
+ * `show ip route ADDRESS`): each
  * VRF's forwarding map is built once, when first needed, and kept, instead
  * of the exporting VRF's map once per VRF that leaks into it (O(VRFs x
  * routes)). Valid while the router does not change; NULL: out of memory. */
@@ -181,6 +182,8 @@ struct sl_intent_maps *sl_router_intent_maps(const struct sl_router *r);
 void sl_intent_maps_free(struct sl_intent_maps *m);
 int sl_intent_maps_leak_loops(
 	struct sl_intent_maps *m, const char *vrf, struct sl_intent_result *out);
+int sl_intent_maps_way(
+	struct sl_intent_maps *m, const char *vrf, uint32_t addr, struct sl_intent_way *out);
 
 /* "10.2.0.0/24 (vpn-import from CUSTOMER-B) -> CUSTOMER-B 10.2.0.0/24
  * connected, out of eth2 (vrf CUSTOMER-B)" */

@@ -145,6 +145,9 @@ extern const struct conf_schema conf_s_bgp_af;
 
 struct conf_children {
 	struct sl_conf_node **slot; /* open addressing, linear probing; NULL = empty */
+	/* slot[i]'s hash with the top bit set, 0 when empty (same block as
+	 * slot): a probe reads this array, not the nodes (a miss each) */
+	uint32_t *key;
 	uint32_t cap, n;
 };
 

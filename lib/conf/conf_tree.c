@@ -38,27 +38,33 @@ struct sl_conf_node *conf_node_new(
 	return n;
 }
 
+static inline uint32_t slot_key(uint32_t hash)
+{
+	return hash | 0x80000000u;
+}
+
 struct sl_conf_node *conf_node_child(const struct sl_conf_node *n, const char *name)
 {
-	uint32_t h, mask, i;
+	uint32_t key, mask, i;
 
 	if (n == NULL || n->kids.n == 0)
 		return NULL;
-	h = conf_hash(name);
+	key = slot_key(conf_hash(name));
 	mask = n->kids.cap - 1;
-	for (i = h & mask; n->kids.slot[i]; i = (i + 1) & mask)
-		if (n->kids.slot[i]->hash == h && strcmp(n->kids.slot[i]->name, name) == 0)
+	for (i = key & mask; n->kids.key[i]; i = (i + 1) & mask)
+		if (n->kids.key[i] == key && strcmp(n->kids.slot[i]->name, name) == 0)
 			return n->kids.slot[i];
 	return NULL;
 }
 
-static void slot_put(struct sl_conf_node **slot, uint32_t cap, struct sl_conf_node *c)
+static void slot_put(struct conf_children *k, struct sl_conf_node *c)
 {
-	uint32_t i;
+	uint32_t key = slot_key(c->hash), i;
 
-	for (i = c->hash & (cap - 1); slot[i]; i = (i + 1) & (cap - 1))
+	for (i = key & (k->cap - 1); k->key[i]; i = (i + 1) & (k->cap - 1))
 		;
-	slot[i] = c;
+	k->slot[i] = c;
+	k->key[i] = key;
 }
 
 int conf_node_attach(struct sl_conf_node *parent, struct sl_conf_node *child)
@@ -67,22 +73,22 @@ int conf_node_attach(struct sl_conf_node *parent, struct sl_conf_node *child)
 
 	/* keep the load under 3/4 */
 	if ((k->n + 1) * 4 > k->cap * 3) {
-		uint32_t cap = k->cap ? k->cap * 2 : 4;
-		struct sl_conf_node **slot = calloc(cap, sizeof(*slot));
+		struct conf_children grown = {.cap = k->cap ? k->cap * 2 : 4, .n = k->n};
 
-		if (slot == NULL)
+		grown.slot = calloc(grown.cap, sizeof(*grown.slot) + sizeof(*grown.key));
+		if (grown.slot == NULL)
 			return -ENOMEM;
+		grown.key = (uint32_t *)(grown.slot + grown.cap);
 		for (uint32_t i = 0; i < k->cap; i++) {
 			if ((i & 63) == 0)
 				sl_progress(); /* a node of 1M routes would rehash in one go */
 			if (k->slot[i])
-				slot_put(slot, cap, k->slot[i]);
+				slot_put(&grown, k->slot[i]);
 		}
 		free(k->slot);
-		k->slot = slot;
-		k->cap = cap;
+		*k = grown;
 	}
-	slot_put(k->slot, k->cap, child);
+	slot_put(k, child);
 	k->n++;
 	child->parent = parent;
 	return 0;
@@ -98,27 +104,30 @@ void conf_node_detach(struct sl_conf_node *child)
 		return;
 	k = &parent->kids;
 	mask = k->cap - 1;
-	for (i = child->hash & mask; k->slot[i] != child; i = (i + 1) & mask)
+	for (i = slot_key(child->hash) & mask; k->slot[i] != child; i = (i + 1) & mask)
 		;
 	/* backward-shift: move later members of the probe run into the hole */
 	j = i;
 	for (;;) {
 		j = (j + 1) & mask;
-		if (k->slot[j] == NULL)
+		if (k->key[j] == 0)
 			break;
-		uint32_t home = k->slot[j]->hash & mask;
+		uint32_t home = k->key[j] & mask;
 		/* can slot j's entry move to hole i? only if home is not in (i, j] cyclically */
 		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
 			k->slot[i] = k->slot[j];
+			k->key[i] = k->key[j];
 			i = j;
 		}
 	}
 	k->slot[i] = NULL;
+	k->key[i] = 0;
 	k->n--;
 	child->parent = NULL;
 	if (k->n == 0) {
 		free(k->slot);
 		k->slot = NULL;
+		k->key = NULL;
 		k->cap = 0;
 	}
 }

@@ -4,6 +4,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_ether.h>
+#include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_lpm.h>
 #include <rte_prefetch.h>
@@ -721,8 +722,8 @@ static inline bool icmp_answer(const struct rte_mbuf *m, const uint8_t *l3)
 	if (off >= rte_pktmbuf_data_len(m))
 		return false;
 	uint8_t type = l3[rte_ipv4_hdr_len(ip)];
-	return type == 0 /* echo reply */ || type == 3 /* unreachable */ ||
-	       type == 11 /* time exceeded */;
+	return type == RTE_IP_ICMP_ECHO_REPLY || type == SL_ICMP_DEST_UNREACH ||
+	       type == SL_ICMP_TIME_EXCEEDED;
 }
 
 /* The interface owning the router address of LOCAL next hop nh when packet

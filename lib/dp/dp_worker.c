@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
@@ -230,10 +229,7 @@ void sl_dp_flush(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t txq, struc
 static uint64_t thread_cpu_ns(void *ctx)
 {
 	(void)ctx;
-	struct timespec ts;
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return sl_thread_cpu_ns();
 }
 
 int sl_dp_worker_main(void *arg)

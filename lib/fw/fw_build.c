@@ -172,6 +172,23 @@ static int acl_ctx_make(
 	return rte_acl_build(*out, &cfg);
 }
 
+/*
+ * Context k of ruleset rs over rules v[0..n): bit vectors when it has at most
+ * fw->bv_max rules (a few rows of a few words ANDed beat rte_acl's dependent
+ * byte walk; doc/benchmarks.md has the figures), else rte_acl, which is also
+ * the fallback when a field is too fragmented for the bit vectors' tries.
+ */
+static int cls_make(
+	struct sl_fw *fw, struct fw_ruleset *rs, unsigned k, const struct fw_acl_rule *v, size_t n)
+{
+	if (n > 0 && n <= fw->bv_max) {
+		int rc = fw_bv_build(&rs->bv[k], v, n);
+		if (rc != -E2BIG)
+			return rc;
+	}
+	return acl_ctx_make(fw, &rs->acl[k], v, n);
+}
+
 /* Whether ACL rule a matches every packet of its context. */
 static bool acl_rule_any(const struct fw_acl_rule *a)
 {
@@ -211,18 +228,20 @@ static int acl_compile(struct sl_fw *fw, struct fw_ruleset *rs, const struct acl
 {
 	if (!rs->uses_state) {
 		rs->const_res[0] = acl_const_res(rules->v, rules->n);
-		return acl_ctx_make(fw, &rs->acl[0], rules->v, rules->n);
+		return cls_make(fw, rs, 0, rules->v, rules->n);
 	}
 	uint16_t named = 0;
 	for (size_t i = 0; i < rules->n; i++)
 		named |= rules->v[i].field[FW_F_STATE].value.u16;
 	struct rte_acl_ctx *shared = NULL;
+	struct fw_bv *shared_bv = NULL;
 	uint32_t shared_res = 0;
 	bool shared_made = false;
 	for (unsigned k = 0; k < FW_STATES; k++) {
 		uint16_t bit = (uint16_t)(1u << k);
 		if (!(named & bit) && shared_made) {
 			rs->acl[k] = shared;
+			rs->bv[k] = shared_bv;
 			rs->const_res[k] = shared_res;
 			continue;
 		}
@@ -234,11 +253,12 @@ static int acl_compile(struct sl_fw *fw, struct fw_ruleset *rs, const struct acl
 				return rc;
 		}
 		rs->const_res[k] = acl_const_res(tmp->v, tmp->n);
-		int rc = acl_ctx_make(fw, &rs->acl[k], tmp->v, tmp->n);
+		int rc = cls_make(fw, rs, k, tmp->v, tmp->n);
 		if (rc < 0)
 			return rc;
 		if (!(named & bit)) {
 			shared = rs->acl[k];
+			shared_bv = rs->bv[k];
 			shared_res = rs->const_res[k];
 			shared_made = true;
 		}

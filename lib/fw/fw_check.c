@@ -12,8 +12,10 @@
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_hash_crc.h>
+#include <rte_icmp.h>
 #include <rte_lcore.h>
 #include <rte_prefetch.h>
+#include <rte_tcp.h>
 
 #include "fw_priv.h"
 
@@ -29,11 +31,6 @@ enum pkt_kind {
 	K_ICMP_ERROR, /* quotes a packet: related or invalid */
 	K_ICMP_OTHER, /* other types: new, untracked */
 };
-
-#define TCP_FIN 0x01
-#define TCP_SYN 0x02
-#define TCP_RST 0x04
-#define TCP_ACK 0x10
 
 struct pkt {
 	struct fw_acl_key acl;
@@ -82,17 +79,20 @@ static inline uint8_t ct_key_make(struct fw_ct_key *k, uint8_t proto, uint32_t v
 
 static inline bool icmp_is_query(uint8_t t)
 {
-	return t == 8 || t == 13 || t == 15 || t == 17;
+	return t == RTE_IP_ICMP_ECHO_REQUEST || t == SL_ICMP_TIMESTAMP ||
+	       t == SL_ICMP_INFO_REQUEST || t == SL_ICMP_MASK_REQUEST;
 }
 
 static inline bool icmp_is_reply(uint8_t t)
 {
-	return t == 0 || t == 14 || t == 16 || t == 18;
+	return t == RTE_IP_ICMP_ECHO_REPLY || t == SL_ICMP_TIMESTAMP_REPLY ||
+	       t == SL_ICMP_INFO_REPLY || t == SL_ICMP_MASK_REPLY;
 }
 
 static inline bool icmp_is_error(uint8_t t)
 {
-	return t == 3 || t == 4 || t == 5 || t == 11 || t == 12;
+	return t == SL_ICMP_DEST_UNREACH || t == SL_ICMP_SOURCE_QUENCH || t == SL_ICMP_REDIRECT ||
+	       t == SL_ICMP_TIME_EXCEEDED || t == SL_ICMP_PARAM_PROBLEM;
 }
 
 /* The flow an ICMP error quotes: inner packet went from the error's
@@ -241,7 +241,8 @@ static inline bool flow_one_key(uint8_t kind)
 
 static inline bool tcp_pure_syn(uint8_t f)
 {
-	return (f & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN;
+	return (f & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_FIN_FLAG)) ==
+	       RTE_TCP_SYN_FLAG;
 }
 
 static inline bool st_closing(uint32_t st)
@@ -480,9 +481,9 @@ static inline bool ct_refresh(
 	if (!orig)
 		add |= CT_REPLIED;
 	if (p->kind == K_TCP) {
-		if (p->tcp_flags & TCP_FIN)
+		if (p->tcp_flags & RTE_TCP_FIN_FLAG)
 			add |= orig ? CT_FIN_ORIG : CT_FIN_REPLY;
-		if (p->tcp_flags & TCP_RST)
+		if (p->tcp_flags & RTE_TCP_RST_FLAG)
 			add |= CT_RST;
 	}
 	if ((st & add) != add)
@@ -533,8 +534,11 @@ static inline const struct fw_ruleset *ctx_ruleset(const struct sl_fw_set *s, ui
 static inline void classify_ctx(const struct sl_fw_set *s, uint16_t key, const uint8_t **acl_in,
 	uint32_t *results, uint16_t n)
 {
-	const struct rte_acl_ctx *ctx = ctx_ruleset(s, key)->acl[key & 3];
-	if (ctx != NULL)
+	const struct fw_ruleset *rs = ctx_ruleset(s, key);
+	const struct rte_acl_ctx *ctx = rs->acl[key & 3];
+	if (rs->bv[key & 3] != NULL)
+		fw_bv_classify(rs->bv[key & 3], acl_in, results, n);
+	else if (ctx != NULL)
 		acl_run(ctx, acl_in, results, n);
 	else
 		memset(results, 0, sizeof(results[0]) * n);

@@ -28,6 +28,10 @@ struct sl_fw *sl_fw_new(const struct sl_fw_config *cfg)
 	fw->qsbr = cfg->qsbr;
 	fw->n_lcores = cfg->n_lcores ? cfg->n_lcores : RTE_MAX_LCORE;
 	fw->tsc_hz = cfg->tsc_hz ? cfg->tsc_hz : rte_get_tsc_hz();
+	fw->bv_max = cfg->bv_rules_max < 0 ? 0
+		     : cfg->bv_rules_max == 0
+			     ? FW_BV_RULES_DEFAULT
+			     : RTE_MIN((uint32_t)cfg->bv_rules_max, FW_BV_RULES_LIMIT);
 	fw->lstats = rte_zmalloc_socket("slfw_lstats", sizeof(*fw->lstats) * fw->n_lcores,
 		RTE_CACHE_LINE_SIZE, cfg->socket_id);
 	if (fw->lstats == NULL) {
@@ -55,12 +59,15 @@ void fw_set_destroy(struct sl_fw_set *s)
 		return;
 	for (uint32_t i = 0; s->rulesets != NULL && i < s->n_rulesets; i++) {
 		struct rte_acl_ctx **acl = s->rulesets[i].acl;
+		struct fw_bv **bv = s->rulesets[i].bv;
 		for (unsigned k = 0; k < FW_STATES; k++) {
 			bool shared = false; /* states no rule names share one context */
 			for (unsigned j = 0; j < k; j++)
-				shared |= acl[j] == acl[k];
-			if (!shared)
+				shared |= acl[j] == acl[k] && bv[j] == bv[k];
+			if (!shared) {
 				rte_acl_free(acl[k]);
+				fw_bv_free(bv[k]);
+			}
 		}
 	}
 	free(s->pools);

@@ -18,16 +18,15 @@
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_hash_crc.h>
+#include <rte_icmp.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_tcp.h>
 
 #include "fw_priv.h"
 
 #define NAT_PORT_LO 1024 /* pool ports (ICMP identifiers) 1024..65535 */
 #define NAT_PROBES 64 /* (address, port) pairs a new flow tries */
-
-#define TCP_FIN 0x01
-#define TCP_RST 0x04
 
 /* ---- checksums and rewrites (no DPDK state) ---------------------------- */
 
@@ -203,6 +202,28 @@ static inline uint32_t pool_hash(uint32_t key)
 	return rte_hash_crc_4byte(key, 0x5eed);
 }
 
+/* Pool n's addresses and ports as translation takes them: a /30 or larger
+ * keeps its network and broadcast addresses out; no `port`: 1024-65535. */
+static void pool_span(const struct sl_fw_nat_spec *n, struct fw_nat_pool *p)
+{
+	uint32_t size = n->pool.len == 32 ? 1u : 1u << (32 - n->pool.len);
+	p->addr = n->pool.addr + (size >= 4 ? 1 : 0);
+	p->n_addr = size >= 4 ? size - 2 : size;
+	p->port_lo = NAT_PORT_LO;
+	p->n_port = (uint16_t)(65535 - NAT_PORT_LO + 1);
+	if (n->port_lo != 0 && n->port_hi >= n->port_lo) {
+		p->port_lo = n->port_lo;
+		p->n_port = (uint16_t)(n->port_hi - n->port_lo + 1);
+	}
+}
+
+uint64_t sl_fw_nat_pool_pairs(const struct sl_fw_nat_spec *n)
+{
+	struct fw_nat_pool p;
+	pool_span(n, &p);
+	return (uint64_t)p.n_addr * p.n_port;
+}
+
 int fw_nat_build(struct sl_fw_set *s, const struct sl_fw_spec *spec)
 {
 	uint32_t slots = 8;
@@ -221,19 +242,10 @@ int fw_nat_build(struct sl_fw_set *s, const struct sl_fw_spec *spec)
 		if (n->from_vrf > 0xffff || n->to_vrf > 0xffff || n->pool.len < 16)
 			continue; /* refused by validation; the flow key holds 16-bit VRF ids */
 		struct fw_nat_pool *p = &s->pools[s->n_pools];
-		uint32_t size = n->pool.len == 32 ? 1u : 1u << (32 - n->pool.len);
 		p->from = n->from_vrf;
 		p->to = n->to_vrf;
 		p->prefix = n->pool;
-		/* a /30 or larger keeps its network and broadcast addresses out */
-		p->addr = n->pool.addr + (size >= 4 ? 1 : 0);
-		p->n_addr = size >= 4 ? size - 2 : size;
-		p->port_lo = NAT_PORT_LO;
-		p->n_port = (uint16_t)(65535 - NAT_PORT_LO + 1);
-		if (n->port_lo != 0 && n->port_hi >= n->port_lo) {
-			p->port_lo = n->port_lo;
-			p->n_port = (uint16_t)(n->port_hi - n->port_lo + 1);
-		}
+		pool_span(n, p);
 		uint32_t key = p->from << 16 | p->to;
 		for (uint32_t h = pool_hash(key);; h++) {
 			uint32_t at = h & s->pool_mask;
@@ -317,7 +329,8 @@ void fw_nat_fini(struct sl_fw *fw)
  * time exceeded, parameter problem. */
 static inline bool icmp_is_error(uint8_t type)
 {
-	return type == 3 || type == 4 || type == 11 || type == 12;
+	return type == SL_ICMP_DEST_UNREACH || type == SL_ICMP_SOURCE_QUENCH ||
+	       type == SL_ICMP_TIME_EXCEEDED || type == SL_ICMP_PARAM_PROBLEM;
 }
 
 /* A packet's key as it arrives (dir 0: from FROM's host; 1: in TO for the
@@ -351,7 +364,8 @@ static bool nat_key_of(
 	case IPPROTO_ICMP:
 		if (len < ihl + 8)
 			return false;
-		if (l4[0] == (dir ? 0 : 8)) { /* echo out, echo reply in */
+		if (l4[0] == (dir ? RTE_IP_ICMP_ECHO_REPLY
+				  : RTE_IP_ICMP_ECHO_REQUEST)) { /* echo out, echo reply in */
 			k->port[dir] = rd16(l4 + 4);
 			return true;
 		}
@@ -370,7 +384,9 @@ static bool nat_key_of(
 			if (k->proto == IPPROTO_TCP || k->proto == IPPROTO_UDP) {
 				k->port[0] = rd16(il4 + 2);
 				k->port[1] = rd16(il4);
-			} else if (k->proto == IPPROTO_ICMP && il4[0] == (dir ? 8 : 0)) {
+			} else if (k->proto == IPPROTO_ICMP &&
+				   il4[0] == (dir ? RTE_IP_ICMP_ECHO_REQUEST
+						  : RTE_IP_ICMP_ECHO_REPLY)) {
 				/* the echo's identifier where its key has it:
 				 * {id, 0} leaving, {0, id} back (nat_create) */
 				k->port[dir] = rd16(il4 + 4);
@@ -407,9 +423,9 @@ static inline uint32_t status_add(const uint8_t *ip, uint32_t len, uint8_t dir)
 	uint32_t ihl = (ip[0] & 0x0fu) * 4, add = dir ? CT_REPLIED : 0;
 	if (ip[9] == IPPROTO_TCP && len >= ihl + 20) {
 		uint8_t f = ip[ihl + 13];
-		if (f & TCP_FIN)
+		if (f & RTE_TCP_FIN_FLAG)
 			add |= dir ? CT_FIN_REPLY : CT_FIN_ORIG;
-		if (f & TCP_RST)
+		if (f & RTE_TCP_RST_FLAG)
 			add |= CT_RST;
 	}
 	return add;

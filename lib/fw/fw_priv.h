@@ -68,6 +68,9 @@ struct fw_ruleset {
 	 * invalid 3), the states no rule names sharing one. NULL: no rule, or
 	 * the ruleset is bound nowhere (not compiled). */
 	struct rte_acl_ctx *acl[FW_STATES];
+	/* the same contexts as bit vectors (fw_bv.c) when they have at most
+	 * sl_fw's bv_max classifier rules: then acl[k] is NULL */
+	struct fw_bv *bv[FW_STATES];
 	/* per context: the classifier's result for every key when its first
 	 * rule by number matches any packet (slot + 1; 0: no rule, the default
 	 * action), so the worker decides without classifying; FW_RES_WALK: the
@@ -238,6 +241,7 @@ struct sl_fw {
 	struct fw_reap ct_reap; /* the sweeper (control thread) */
 	uint64_t build_ns;
 	uint32_t acl_gen; /* rte_acl context names must be unique */
+	uint32_t bv_max; /* contexts of at most this many ACL rules are bit vectors */
 	/* NAT flows (fw_nat.c): created under nat_lock, read lock-free */
 	struct rte_hash *nat;
 	struct fw_nat_entry *nat_entries; /* [nat_max] */
@@ -283,6 +287,18 @@ int fw_nat_build(struct sl_fw_set *s, const struct sl_fw_spec *spec);
  * Returns how many. */
 unsigned fw_nat_prune(struct sl_fw *fw, const struct sl_fw_set *s);
 const char *fw_ct_state_name(const struct fw_ct_entry *e);
+
+/* fw_bv.c: the bit-vector classifier of small contexts */
+#define FW_BV_RULES_DEFAULT 512u /* sl_fw_config.bv_rules_max 0 */
+#define FW_BV_RULES_LIMIT 4096u
+struct fw_bv;
+/* A classifier of ACL rules v[0..n) that gives what rte_acl would: the
+ * userdata of the matching rule of highest priority, 0 if none. 0, -ENOMEM,
+ * or -E2BIG (more than FW_BV_RULES_LIMIT rules, or a field too fragmented). */
+int fw_bv_build(struct fw_bv **out, const struct fw_acl_rule *v, size_t n);
+void fw_bv_free(struct fw_bv *bv);
+/* Results of keys in[0..n) (struct fw_acl_key), n <= SL_FW_BURST. */
+void fw_bv_classify(const struct fw_bv *bv, const uint8_t **in, uint32_t *res, uint16_t n);
 
 /* fw_core.c */
 void fw_set_destroy(struct sl_fw_set *s);

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_tcp.h>
+
 #include "fw_priv.h"
 
 int sl_fw_tcp_rst(const uint8_t *ip, size_t len, uint8_t *out, size_t outsz)
@@ -16,7 +18,7 @@ int sl_fw_tcp_rst(const uint8_t *ip, size_t len, uint8_t *out, size_t outsz)
 		return -EINVAL;
 	const uint8_t *tcp = ip + ihl;
 	uint8_t flags = tcp[13];
-	if (flags & 0x04)
+	if (flags & RTE_TCP_RST_FLAG)
 		return -EINVAL; /* never answer a RST */
 	if (outsz < IP_LEN + TCP_LEN)
 		return -ENOSPC;
@@ -36,14 +38,14 @@ int sl_fw_tcp_rst(const uint8_t *ip, size_t len, uint8_t *out, size_t outsz)
 	memcpy(t, tcp + 2, 2);
 	memcpy(t + 2, tcp, 2);
 	t[12] = (TCP_LEN / 4) << 4;
-	if (flags & 0x10) { /* ACK: the reset takes the acknowledged sequence */
+	if (flags & RTE_TCP_ACK_FLAG) { /* ACK: the reset takes the acknowledged sequence */
 		memcpy(t + 4, tcp + 8, 4);
-		t[13] = 0x04;
+		t[13] = RTE_TCP_RST_FLAG;
 	} else {
-		uint32_t ack =
-			sl_rd32(tcp + 4) + (uint32_t)payload + !!(flags & 0x02) + !!(flags & 0x01);
+		uint32_t ack = sl_rd32(tcp + 4) + (uint32_t)payload + !!(flags & RTE_TCP_SYN_FLAG) +
+			       !!(flags & RTE_TCP_FIN_FLAG);
 		sl_wr32(t + 8, ack);
-		t[13] = 0x04 | 0x10;
+		t[13] = RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG;
 	}
 	/* pseudo header: addresses, protocol, TCP length */
 	uint32_t sum = sl_inet_sum(out + 12, 8, 0) + IPPROTO_TCP + TCP_LEN;

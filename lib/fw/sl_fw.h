@@ -115,6 +115,10 @@ struct sl_fw_config {
 	int socket_id; /* SOCKET_ID_ANY allowed */
 	struct rte_rcu_qsbr *qsbr; /* the workers' QSBR; NULL: no concurrent readers (tests) */
 	struct sl_fw_timeouts timeouts;
+	/* a ruleset's classifier (per state) of at most this many rte_acl rules
+	 * (a rule's port ranges × states) is bit vectors, a larger one rte_acl;
+	 * 0: 512; -1: rte_acl always (tests, benchmarks) */
+	int32_t bv_rules_max;
 };
 
 /* Needs EAL. NULL with errno (EINVAL, ENOMEM, EEXIST...). */
@@ -236,6 +240,8 @@ void sl_fw_nat_in(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const u
 /* Expire idle NAT flows, as sl_fw_ct_sweep; flush: every one. */
 unsigned sl_fw_nat_sweep(struct sl_fw *fw, uint64_t now, uint32_t budget);
 void sl_fw_nat_flush(struct sl_fw *fw);
+/* The (address, port) pairs pool n translates to (metrics: its use). */
+uint64_t sl_fw_nat_pool_pairs(const struct sl_fw_nat_spec *n);
 /* Each NAT flow (vrf_id: with a side in it; UINT32_MAX: all), at most max. */
 size_t sl_fw_nat_foreach(const struct sl_fw *fw, uint64_t now, uint32_t vrf_id, size_t max,
 	int (*cb)(const struct sl_fw_nat_flow *flow, void *ctx), void *ctx);

@@ -212,6 +212,51 @@ static void fw_families(struct sl_prom_w *w, const struct sl_prom_snap *s)
 	one(w, "sluice_conntrack_expired_total", C, "Flows expired", s->fw_st.ct_expired);
 }
 
+/* Per leak-nat direction: flows now, or the pool's pairs. */
+static void nat_pool_family(struct sl_prom_w *w, const struct sl_prom_snap *s, const char *name,
+	const char *help, bool pairs)
+{
+	sl_prom_family(w, name, G, help);
+	for (size_t i = 0; i < s->n_nat_pools; i++) {
+		const struct sl_prom_nat_pool *p = &s->nat_pools[i];
+		sl_prom_sample_u64(w,
+			(const char *[]){"from", p->from, "to", p->to, "pool", p->pool}, 3,
+			pairs ? p->pairs : p->flows);
+	}
+}
+
+static void nat_families(struct sl_prom_w *w, const struct sl_prom_snap *s)
+{
+	if (!s->fw)
+		return;
+	const struct sl_prom_reason dirs[] = {{"out", s->nat_st.out}, {"in", s->nat_st.in}};
+	const struct sl_prom_reason drops[] = {
+		{"pool_exhausted", s->nat_st.exhausted},
+		{"full", s->nat_st.full},
+		{"no_flow", s->nat_st.no_flow},
+		{"untranslatable", s->nat_st.untranslatable},
+		{"icmp_unmatched", s->nat_st.icmp_unmatched},
+	};
+	by_reason(w, "sluice_nat_translated_packets_total",
+		"Packets translated at NATed leak points: leaving the customer VRF (out), and "
+		"back (in)",
+		"direction", dirs, 2);
+	by_reason(w, "sluice_nat_dropped_packets_total",
+		"Packets source NAT dropped, by reason (telemetry's nat_pool_exhausted, nat_full, "
+		"nat_no_flow, nat_untranslatable, nat_icmp_unmatched)",
+		"reason", drops, sizeof(drops) / sizeof(drops[0]));
+	one(w, "sluice_nat_flows_created_total", C, "NAT flows created", s->nat_st.created);
+	one(w, "sluice_nat_flows_expired_total", C, "NAT flows expired", s->nat_st.expired);
+	one(w, "sluice_nat_flows_flushed_total", C,
+		"NAT flows deleted at a commit: their leak-nat changed or went", s->nat_st.flushed);
+	one(w, "sluice_nat_entries", G, "NAT flows now", s->nat_st.entries);
+	one(w, "sluice_nat_max", G, "NAT flow capacity", s->nat_st.max);
+	nat_pool_family(w, s, "sluice_nat_pool_flows",
+		"NAT flows now, by leak-nat direction and pool", false);
+	nat_pool_family(w, s, "sluice_nat_pool_pairs",
+		"(address, port) pairs of a leak-nat pool (a pair serves one flow per peer)", true);
+}
+
 static void control_families(struct sl_prom_w *w, const struct sl_prom_snap *s)
 {
 	static const char *const phases[] = {"parse", "validate", "rib", "commit"};
@@ -253,6 +298,7 @@ int sl_prom_render(const struct sl_prom_snap *snap, FILE *out)
 	leak_families(&w, snap);
 	fib_families(&w, snap);
 	fw_families(&w, snap);
+	nat_families(&w, snap);
 	control_families(&w, snap);
 	return w.err;
 }

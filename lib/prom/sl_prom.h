@@ -85,6 +85,13 @@ struct sl_prom_rule {
 	uint64_t packets, bytes;
 };
 
+/* A leak-nat direction: its pool and how many flows it translates now. */
+struct sl_prom_nat_pool {
+	char from[SL_PROM_NAME], to[SL_PROM_NAME], pool[SL_PROM_NAME];
+	uint64_t pairs; /* (address, port) pairs of the pool */
+	uint64_t flows;
+};
+
 struct sl_prom_reason {
 	const char *name;
 	uint64_t value;
@@ -140,6 +147,13 @@ struct sl_prom_snap {
 	} fw_st;
 	struct sl_prom_rule *rules;
 	size_t n_rules;
+	struct sl_prom_nat_st { /* source NAT at leak points (with fw) */
+		uint64_t out, in, created, expired, flushed;
+		uint64_t exhausted, full, no_flow, untranslatable, icmp_unmatched;
+		uint32_t entries, max;
+	} nat_st;
+	struct sl_prom_nat_pool *nat_pools; /* by leak-nat direction */
+	size_t n_nat_pools;
 
 	struct {
 		uint64_t ok, refused;

@@ -16,8 +16,9 @@ struct show_ctx {
 	bool json;
 	FILE *out;
 	FILE *err;
-	/* the forwarding maps, built once per command (show_leak.c); freed
-	 * after the handler */
+	/* the forwarding maps, built once per command when first needed
+	 * (show_leak.c, show_route.c's forwarding of an address); freed after
+	 * the handler */
 	struct sl_intent_maps *maps;
 };
 

@@ -162,9 +162,13 @@ struct route_walk {
 static bool forwarding_of(
 	struct route_walk *w, const struct sl_route *rt, struct sl_intent_way *way)
 {
-	if (!w->by_addr || !rt->selected || rt->nh.type != SL_NH_VRF || w->ctx->r == NULL)
+	struct show_ctx *ctx = w->ctx;
+	if (!w->by_addr || !rt->selected || rt->nh.type != SL_NH_VRF || ctx->r == NULL)
 		return false;
-	return sl_router_way(w->ctx->r, w->vrf, w->addr, way) == 0 &&
+	/* one set of maps for the whole command (`vrf all`: every VRF's routes) */
+	if (ctx->maps == NULL && (ctx->maps = sl_router_intent_maps(ctx->r)) == NULL)
+		return false;
+	return sl_intent_maps_way(ctx->maps, w->vrf, w->addr, way) == 0 &&
 	       (way->n_hops == 2 || way->fate == SL_FATE_NAT_REPLIES);
 }
 

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <rte_cycles.h>
 
@@ -81,12 +80,14 @@ void sl_slow_input(struct sl_slow *sl, struct rte_mbuf *m)
 		slow_neigh_output(sl, meta.out_oif, meta.nh_ip, m);
 		return;
 	case SL_DP_PUNT_TTL:
-		slow_icmp_error(sl, ip, meta.in_oif, meta.vrf_id, ICMP_TIME_EXCEEDED, 0);
+		slow_icmp_error(sl, ip, meta.in_oif, meta.vrf_id, SL_ICMP_TIME_EXCEEDED,
+			SL_ICMP_TTL_EXCEEDED);
 		break;
 	case SL_DP_PUNT_NO_ROUTE:
 	case SL_DP_PUNT_LEAK_LOOP: /* no usable route either: the worker redirects once */
 		if (slow_unreach_allowed(sl))
-			slow_icmp_error(sl, ip, meta.in_oif, meta.vrf_id, ICMP_DEST_UNREACH, 0);
+			slow_icmp_error(sl, ip, meta.in_oif, meta.vrf_id, SL_ICMP_DEST_UNREACH,
+				SL_ICMP_NET_UNREACH);
 		break;
 	case SL_DP_PUNT_REJECT:
 		slow_reject(sl, m, &meta);
@@ -132,17 +133,10 @@ void sl_slow_timers(struct sl_slow *sl)
 	slow_ping_timers(sl, now);
 }
 
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* The punt ring is polled now: close the stretch since the last poll. */
 static void punt_wait_mark(struct sl_slow *sl)
 {
-	uint64_t now = rte_get_tsc_cycles(), cpu = thread_cpu_ns();
+	uint64_t now = rte_get_tsc_cycles(), cpu = sl_thread_cpu_ns();
 	if (sl->poll_tsc != 0) {
 		sl->wait_max_tsc = RTE_MAX(sl->wait_max_tsc, now - sl->poll_tsc);
 		sl->wait_max_cpu_ns = RTE_MAX(sl->wait_max_cpu_ns, cpu - sl->poll_cpu_ns);

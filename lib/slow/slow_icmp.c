@@ -78,7 +78,8 @@ void slow_local_input(struct sl_slow *sl, struct rte_mbuf *m, const struct sl_dp
 		return; /* TCP, UDP, OSPF...: the kernel's control-plane interface */
 	if (ip->next_proto_id == IPPROTO_UDP) {
 		/* traceroute's UDP probe reached the router itself */
-		slow_icmp_error(sl, ip, meta->in_oif, meta->vrf_id, ICMP_DEST_UNREACH, 3);
+		slow_icmp_error(sl, ip, meta->in_oif, meta->vrf_id, SL_ICMP_DEST_UNREACH,
+			SL_ICMP_PORT_UNREACH);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -124,7 +125,8 @@ void slow_reject(struct sl_slow *sl, struct rte_mbuf *m, const struct sl_dp_meta
 	if (!slow_unreach_allowed(sl))
 		return;
 	if (ip->next_proto_id != IPPROTO_TCP) {
-		slow_icmp_error(sl, ip, meta->in_oif, meta->vrf_id, ICMP_DEST_UNREACH, 13);
+		slow_icmp_error(sl, ip, meta->in_oif, meta->vrf_id, SL_ICMP_DEST_UNREACH,
+			SL_ICMP_ADMIN_PROHIBITED);
 		return;
 	}
 	struct rte_mbuf *r = slow_alloc(sl, REJECT_MAX);

@@ -148,7 +148,8 @@ static void neigh_free(struct sl_slow *sl, struct slow_neigh *n)
 		if (meta->in_oif != SL_FIB_OIF_NONE && slow_unreach_allowed(sl))
 			slow_icmp_error(sl,
 				rte_pktmbuf_mtod(n->hold[i], const struct rte_ipv4_hdr *),
-				meta->in_oif, meta->vrf_id, ICMP_DEST_UNREACH, 1);
+				meta->in_oif, meta->vrf_id, SL_ICMP_DEST_UNREACH,
+				SL_ICMP_HOST_UNREACH);
 	}
 	neigh_drop_held(sl, n);
 	neigh_fib_write(sl, NB_OP_FORGET, n->oif, n->ip, NULL);

@@ -203,7 +203,7 @@ bool slow_ping_input(struct sl_slow *sl, struct rte_mbuf *m)
 		rte_pktmbuf_free(m);
 		return true;
 	}
-	if (ic->icmp_type != ICMP_TIME_EXCEEDED && ic->icmp_type != ICMP_DEST_UNREACH)
+	if (ic->icmp_type != SL_ICMP_TIME_EXCEEDED && ic->icmp_type != SL_ICMP_DEST_UNREACH)
 		return false;
 	/* the quoted datagram: our echo request's IP header and first 8 bytes */
 	const struct rte_ipv4_hdr *in = (const struct rte_ipv4_hdr *)(ic + 1);
@@ -223,7 +223,7 @@ bool slow_ping_input(struct sl_slow *sl, struct rte_mbuf *m)
 	if (seq == 0 || seq > p->sent)
 		return false;
 	FILE *out = p->req.out;
-	bool unreach = ic->icmp_type == ICMP_DEST_UNREACH;
+	bool unreach = ic->icmp_type == SL_ICMP_DEST_UNREACH;
 	if (p->req.traceroute) {
 		if (seq == p->sent && !p->hop_answered) {
 			fprintf(out, "%2u  %s  %.3f ms%s\n", seq, from, ms_since(sl, p->sent_tsc),

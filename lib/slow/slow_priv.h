@@ -9,8 +9,6 @@
 
 #include "sl_slow.h"
 
-#define ICMP_DEST_UNREACH 3
-#define ICMP_TIME_EXCEEDED 11
 #define SLOW_BURST 64
 
 enum slow_neigh_state { NB_FREE = 0, NB_INCOMPLETE, NB_REACHABLE, NB_STALE };

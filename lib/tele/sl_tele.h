@@ -38,6 +38,7 @@
 #include "sl_prom.h"
 
 struct sl_fw;
+struct sl_zebra;
 
 /* Page sizes: a reply stays under telemetry's 16 KiB with 63-character names. */
 #define SL_TELE_ROUTE_PAGE 32 /* routes per /sluice/route/list reply (<= ~300 B each) */
@@ -57,6 +58,9 @@ struct sl_tele_src {
 	 * config file did not load); NULL: not given */
 	const struct sl_history *history;
 	const uint64_t *fallback_id;
+	/* the FPM listener (lib/zebra) whose status the metrics show; NULL: the
+	 * "disabled" state */
+	const struct sl_zebra *fpm;
 };
 
 /*
@@ -130,8 +134,12 @@ struct sl_tele_counts *sl_tele_counts_now(void);
  * rulesets and the packets per leak direction) and, with fw, `show firewall
  * [NAME | leak-points]`, `show conntrack [vrf NAME]` and `show nat
  * translations [vrf NAME]` (lib/show's, with fw's counters and flows). r
- * and fw (NULL: no firewall) stay valid while the socket is served. Needs
- * lib/show and lib/ctl linked (sluiced). 0 or sl_ctl_register's error.
+ * and fw (NULL: no firewall) stay valid while the socket is served. Also
+ * the commands over sl_tele_init's sources, each registered from its file:
+ * `show interfaces`, `show dataplane` and `clear counters` (the workers',
+ * per-VRF, firewall, slow-path and port counters); before sl_tele_init they
+ * fail saying so. Needs lib/show and lib/ctl linked (sluiced). 0 or
+ * sl_ctl_register's error.
  */
 int sl_tele_show_register(const struct sl_router *r, const struct sl_fw *fw);
 

@@ -330,6 +330,11 @@ TELE_COMMAND(info, "/sluice/info",
 	"sluiced version, uptime, lcores, running revision, start-up fallback, ports and their "
 	"interfaces' VRFs. No parameters")
 
+const struct sl_tele_src *tele_src(void)
+{
+	return &T.src;
+}
+
 /* In the order the files were linked (tele_core.c first). */
 static struct tele_cmd *cmds, **cmds_tail = &cmds;
 

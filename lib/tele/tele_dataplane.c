@@ -5,7 +5,9 @@
 #include <inttypes.h>
 
 #include "sl_slow.h"
-#include "sl_tele.h"
+#include <rte_lcore.h>
+
+#include "tele_priv.h"
 
 void sl_tele_show_dataplane(const struct sl_tele_src *s, unsigned n_workers, bool json, FILE *out)
 {
@@ -101,3 +103,16 @@ void sl_tele_show_dataplane(const struct sl_tele_src *s, unsigned n_workers, boo
 		fs.vrfs, fs.vrfs_small, fs.vrfs - fs.vrfs_small, fs.bytes_total >> 20,
 		fs.bytes_per_vrf >> 10, fs.tbl8_groups_used, fs.nh_used, fs.neighbours, fs.groups);
 }
+
+static int cmd_show_dataplane(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
+{
+	(void)argc, (void)argv, (void)input, (void)ctx;
+	const struct sl_tele_src *src = tele_ctl_src(err);
+	if (src == NULL)
+		return SL_CTL_FAILED;
+	/* every lcore but the main one forwards (lib/port's layout) */
+	sl_tele_show_dataplane(src, rte_lcore_count() - 1, json, out);
+	return SL_CTL_OK;
+}
+TELE_CTL_COMMAND(cmd_show_dataplane, "show dataplane")

@@ -7,7 +7,7 @@
 
 #include <rte_ethdev.h>
 
-#include "sl_tele.h"
+#include "tele_priv.h"
 
 void sl_tele_show_interfaces(const struct sl_tele_src *s,
 	const char *(*device)(void *ctx, uint16_t port), void *ctx, bool json, FILE *out)
@@ -64,3 +64,23 @@ void sl_tele_show_interfaces(const struct sl_tele_src *s,
 	else
 		fprintf(out, "(counters are per port; a port's vifs share them)\n");
 }
+
+/* The device name of a port (a PCI address for a PCI NIC); ctx: the buffer. */
+static const char *port_device(void *ctx, uint16_t port)
+{
+	char *name = ctx;
+	return rte_eth_dev_get_name_by_port(port, name) == 0 ? name : "";
+}
+
+static int cmd_show_interfaces(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
+{
+	(void)argc, (void)argv, (void)input, (void)ctx;
+	const struct sl_tele_src *src = tele_ctl_src(err);
+	if (src == NULL)
+		return SL_CTL_FAILED;
+	char name[RTE_ETH_NAME_MAX_LEN];
+	sl_tele_show_interfaces(src, port_device, name, json, out);
+	return SL_CTL_OK;
+}
+TELE_CTL_COMMAND(cmd_show_interfaces, "show interfaces")

@@ -45,7 +45,7 @@ static unsigned tele_poll(void *ctx)
 
 static struct sl_module tele_module = {
 	.name = "tele",
-	.deps = "config dp fib fw slow",
+	.deps = "config dp fib fpm fw slow",
 	.init = tele_init,
 	.fini = tele_fini,
 	.poll = tele_poll,

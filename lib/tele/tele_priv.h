@@ -8,6 +8,7 @@
 
 #include <rte_telemetry.h>
 
+#include "sl_ctl.h"
 #include "sl_tele.h"
 
 #define TELE_ARGS_MAX 4
@@ -17,6 +18,9 @@
  * parameters. Returns 0 (d filled) or a negative errno (null reply). */
 typedef int (*tele_fn)(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsigned n_args,
 	struct rte_tel_data *d);
+
+/* The sources sl_tele_init was given (zeroed before it). */
+const struct sl_tele_src *tele_src(void);
 
 /* From a telemetry callback: run fn on the control thread and wait for it. */
 int tele_call(tele_fn fn, const char *params, struct rte_tel_data *d);
@@ -42,6 +46,26 @@ void tele_cmd_add(struct tele_cmd *c);
 	static void __attribute__((constructor)) fn##_add(void)                          \
 	{                                                                                \
 		tele_cmd_add(&fn##_cmd);                                                 \
+	}
+
+/* A control-socket command of lib/tele's over its sources (tele_src()),
+ * registered by sl_tele_show_register. */
+struct tele_ctl_cmd {
+	const char *words;
+	sl_ctl_handler_fn fn;
+	struct tele_ctl_cmd *next;
+};
+void tele_ctl_add(struct tele_ctl_cmd *c);
+/* The sources, or NULL with the reason on err (sl_tele_init not run). */
+const struct sl_tele_src *tele_ctl_src(FILE *err);
+
+/* Register the control-socket command `words` (fn) from the file that
+ * implements it. */
+#define TELE_CTL_COMMAND(fn_, words_)                                        \
+	static struct tele_ctl_cmd fn_##_ctl = {.words = words_, .fn = fn_}; \
+	static void __attribute__((constructor)) fn_##_ctl_add(void)         \
+	{                                                                    \
+		tele_ctl_add(&fn_##_ctl);                                    \
 	}
 
 /* d becomes {"error": message}: wrong parameters are answered, not nulled. */

@@ -3,10 +3,14 @@
  * tele_prom.c — the Prometheus snapshot (lib/prom's struct sl_prom_snap)
  * from what the telemetry commands read: datapath counters, the slow path,
  * VRFs (RIB routes by source, packets, FIB tables), leak directions, the
- * FIB, the firewall and its rule counters, commits. Control thread.
+ * FIB, the firewall and its rule counters, source NAT by leak-nat
+ * direction, commits. Control thread.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <rte_cycles.h>
 
 #include "sl_fw.h"
 #include "sl_slow.h"
@@ -54,14 +58,9 @@ static int vrf_count(const struct sl_vrf_info *vi, void *ctx)
 }
 
 /* Rule counters of every compiled rule, and of each ruleset's default action. */
-static void rules_fill(const struct sl_tele_src *src, struct sl_prom_snap *snap)
+static void rules_fill(
+	const struct sl_tele_src *src, const struct sl_fw_spec *spec, struct sl_prom_snap *snap)
 {
-	struct sl_fw_spec *spec = NULL;
-	struct sl_errors msgs = {0};
-	int rc = sl_router_fw_spec(src->router, &spec, &msgs);
-	sl_errors_free(&msgs);
-	if (rc < 0)
-		return;
 	size_t cap = 0;
 	for (size_t i = 0; i < spec->n_rulesets; i++)
 		cap += spec->rulesets[i].n_rules + 1;
@@ -78,6 +77,87 @@ static void rules_fill(const struct sl_tele_src *src, struct sl_prom_snap *snap)
 				snap->n_rules++;
 		}
 	}
+}
+
+struct nat_acc {
+	const struct sl_fw_spec *spec;
+	struct sl_prom_nat_pool *pools; /* as spec->nats */
+	size_t last; /* the previous flow's direction: flows come in runs */
+};
+
+/* A NAT flow counted on its leak-nat direction (the spec's nats). */
+static int nat_flow_count(const struct sl_fw_nat_flow *f, void *ctx)
+{
+	struct nat_acc *a = ctx;
+	size_t n = a->spec->n_nats;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = (a->last + k) % n;
+		const struct sl_fw_nat_spec *s = &a->spec->nats[i];
+		if (s->from_vrf == f->vrf[0] && s->to_vrf == f->vrf[1]) {
+			a->pools[i].flows++;
+			a->last = i;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Source NAT: its counters, and each leak-nat direction's pool and flows. */
+static void nat_fill(
+	const struct sl_tele_src *src, const struct sl_fw_spec *spec, struct sl_prom_snap *snap)
+{
+	snap->nat_pools = calloc(spec->n_nats ? spec->n_nats : 1, sizeof(*snap->nat_pools));
+	if (snap->nat_pools == NULL)
+		return;
+	for (size_t i = 0; i < spec->n_nats; i++) {
+		const struct sl_fw_nat_spec *n = &spec->nats[i];
+		struct sl_prom_nat_pool *p = &snap->nat_pools[i];
+		char pool[SL_PREFIX_STR];
+		snprintf(p->from, sizeof(p->from), "%s", n->from);
+		snprintf(p->to, sizeof(p->to), "%s", n->to);
+		snprintf(p->pool, sizeof(p->pool), "%s", sl_prefix_fmt(n->pool, pool));
+		p->pairs = sl_fw_nat_pool_pairs(n);
+	}
+	snap->n_nat_pools = spec->n_nats;
+	struct nat_acc acc = {.spec = spec, .pools = snap->nat_pools};
+	if (spec->n_nats > 0)
+		sl_fw_nat_foreach(src->fw, rte_rdtsc(), UINT32_MAX, SIZE_MAX, nat_flow_count, &acc);
+}
+
+/* The firewall's figures: totals, rules, NAT. */
+static void fw_fill(const struct sl_tele_src *src, struct sl_prom_snap *snap)
+{
+	struct sl_fw_stats st;
+	sl_fw_stats_get(src->fw, &st);
+	snap->fw = true;
+	snap->fw_st.checked = st.checked, snap->fw_st.classified = st.classified;
+	snap->fw_st.accepted = st.accepted, snap->fw_st.dropped = st.dropped;
+	snap->fw_st.rejected = st.rejected, snap->fw_st.unguarded = st.unguarded;
+	snap->fw_st.ct_created = st.ct_created, snap->fw_st.ct_hits = st.ct_hits;
+	snap->fw_st.ct_related = st.ct_related, snap->fw_st.ct_full = st.ct_full;
+	snap->fw_st.ct_expired = st.ct_expired, snap->fw_st.ct_entries = st.ct_entries;
+	snap->fw_st.ct_max = st.ct_max, snap->fw_st.rulesets = st.rulesets;
+	snap->fw_st.rules = st.rules, snap->fw_st.build_ns = st.build_ns;
+	snap->nat_st = (struct sl_prom_nat_st){.out = st.nat_out,
+		.in = st.nat_in,
+		.created = st.nat_created,
+		.expired = st.nat_expired,
+		.flushed = st.nat_flushed,
+		.exhausted = st.nat_exhausted,
+		.full = st.nat_full,
+		.no_flow = st.nat_no_flow,
+		.untranslatable = st.nat_untranslatable,
+		.icmp_unmatched = st.nat_icmp_unmatched,
+		.entries = st.nat_entries,
+		.max = st.nat_max};
+	struct sl_fw_spec *spec = NULL;
+	struct sl_errors msgs = {0};
+	int rc = sl_router_fw_spec(src->router, &spec, &msgs);
+	sl_errors_free(&msgs);
+	if (rc < 0)
+		return;
+	rules_fill(src, spec, snap);
+	nat_fill(src, spec, snap);
 	sl_fw_spec_free(spec);
 }
 
@@ -124,20 +204,8 @@ static void tables_fill(const struct sl_tele_src *src, struct sl_prom_snap *snap
 	snap->fib.next_hops = fs.nh_used, snap->fib.next_hops_max = fs.nh_capacity;
 	snap->fib.groups = fs.groups, snap->fib.bytes = fs.bytes_total;
 	snap->fib.promotions = fs.promotions;
-	if (src->fw != NULL) {
-		struct sl_fw_stats st;
-		sl_fw_stats_get(src->fw, &st);
-		snap->fw = true;
-		snap->fw_st.checked = st.checked, snap->fw_st.classified = st.classified;
-		snap->fw_st.accepted = st.accepted, snap->fw_st.dropped = st.dropped;
-		snap->fw_st.rejected = st.rejected, snap->fw_st.unguarded = st.unguarded;
-		snap->fw_st.ct_created = st.ct_created, snap->fw_st.ct_hits = st.ct_hits;
-		snap->fw_st.ct_related = st.ct_related, snap->fw_st.ct_full = st.ct_full;
-		snap->fw_st.ct_expired = st.ct_expired, snap->fw_st.ct_entries = st.ct_entries;
-		snap->fw_st.ct_max = st.ct_max, snap->fw_st.rulesets = st.rulesets;
-		snap->fw_st.rules = st.rules, snap->fw_st.build_ns = st.build_ns;
-		rules_fill(src, snap);
-	}
+	if (src->fw != NULL)
+		fw_fill(src, snap);
 	struct sl_commit_counts cc;
 	struct sl_apply_stats as;
 	sl_router_commit_counts(src->router, &cc);
@@ -194,8 +262,10 @@ void sl_tele_prom_free(struct sl_tele_prom *p)
 {
 	free(p->snap.leaks);
 	free(p->snap.rules);
+	free(p->snap.nat_pools);
 	free(p->vrfs);
 	free(p->routes);
 	p->snap.leaks = NULL, p->snap.rules = NULL, p->vrfs = NULL, p->routes = NULL;
-	p->snap.n_leaks = p->snap.n_rules = p->snap.n_vrfs = 0;
+	p->snap.nat_pools = NULL;
+	p->snap.n_leaks = p->snap.n_rules = p->snap.n_vrfs = p->snap.n_nat_pools = 0;
 }

@@ -16,7 +16,7 @@
 #include "sl_ctl.h"
 #include "sl_fw.h"
 #include "sl_show.h"
-#include "sl_tele.h"
+#include "tele_priv.h"
 
 static struct {
 	const struct sl_router *router;
@@ -136,6 +136,24 @@ static int cmd_leak_graph(
 	return ctl_rc(sl_show_leak_graph(G.router, &graph, argc - 3, argv + 3, json, out, err));
 }
 
+static struct tele_ctl_cmd *ctl_cmds;
+
+void tele_ctl_add(struct tele_ctl_cmd *c)
+{
+	c->next = ctl_cmds;
+	ctl_cmds = c;
+}
+
+const struct sl_tele_src *tele_ctl_src(FILE *err)
+{
+	const struct sl_tele_src *src = tele_src();
+	if (src->router == NULL) {
+		fprintf(err, "the telemetry sources are not set up (sluiced is starting)\n");
+		return NULL;
+	}
+	return src;
+}
+
 int sl_tele_show_register(const struct sl_router *r, const struct sl_fw *fw)
 {
 	static const char *const fw_words[] = {
@@ -149,6 +167,8 @@ int sl_tele_show_register(const struct sl_router *r, const struct sl_fw *fw)
 	G.router = r;
 	G.fw = fw;
 	int rc = sl_ctl_register("show leak graph", cmd_leak_graph, NULL);
+	for (const struct tele_ctl_cmd *c = ctl_cmds; rc == 0 && c != NULL; c = c->next)
+		rc = sl_ctl_register(c->words, c->fn, NULL);
 	for (size_t i = 0; rc == 0 && fw != NULL && i < sizeof(fw_words) / sizeof(fw_words[0]); i++)
 		rc = sl_ctl_register(fw_words[i], cmd_show_fw, NULL);
 	return rc;

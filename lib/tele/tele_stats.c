@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_ethdev.h>
+
+#include "sl_fw.h"
 #include "sl_slow.h"
 #include "tele_priv.h"
 
@@ -181,3 +184,27 @@ static int stats(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsig
 
 TELE_COMMAND(stats, "/sluice/stats",
 	"Packets per VRF and per leak direction, drops and punts by reason. No parameters")
+
+/* `clear counters`: the workers', the per-VRF base, the firewall's, the slow
+ * path's and the ports'. */
+static int cmd_clear_counters(
+	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
+{
+	(void)argc, (void)argv, (void)json, (void)input, (void)out, (void)ctx;
+	const struct sl_tele_src *src = tele_ctl_src(err);
+	if (src == NULL)
+		return SL_CTL_FAILED;
+	sl_dp_counters_clear(src->dp);
+	if (sl_tele_clear() < 0) {
+		fprintf(err, "clear counters: out of memory (per-VRF counters not cleared)\n");
+		return SL_CTL_FAILED;
+	}
+	if (src->fw != NULL)
+		sl_fw_counters_clear(src->fw);
+	if (src->slow != NULL)
+		sl_slow_counters_clear(src->slow);
+	for (uint16_t p = 0; p < rte_eth_dev_count_avail(); p++)
+		rte_eth_stats_reset(p);
+	return SL_CTL_OK;
+}
+TELE_CTL_COMMAND(cmd_clear_counters, "clear counters")

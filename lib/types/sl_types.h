@@ -289,8 +289,34 @@ static inline void sl_progress(void)
 		sl_progress_run();
 }
 /* The calling thread's CPU time in ms: what a phase of control work cost,
- * waits apart (commit logs, renderings). */
+ * waits apart (commit logs, renderings); in ns for the stall and punt-wait
+ * figures (0 if the clock cannot be read). */
 double sl_thread_cpu_ms(void);
+uint64_t sl_thread_cpu_ns(void);
+
+/*
+ * ICMP types and codes by name (RFC 792), for those DPDK 22.11's rte_icmp.h
+ * lacks: it names only the echo pair, RTE_IP_ICMP_ECHO_REQUEST and
+ * RTE_IP_ICMP_ECHO_REPLY. TCP flags: rte_tcp.h's RTE_TCP_*_FLAG.
+ */
+#define SL_ICMP_DEST_UNREACH 3
+#define SL_ICMP_SOURCE_QUENCH 4
+#define SL_ICMP_REDIRECT 5
+#define SL_ICMP_TIME_EXCEEDED 11
+#define SL_ICMP_PARAM_PROBLEM 12
+#define SL_ICMP_TIMESTAMP 13
+#define SL_ICMP_TIMESTAMP_REPLY 14
+#define SL_ICMP_INFO_REQUEST 15
+#define SL_ICMP_INFO_REPLY 16
+#define SL_ICMP_MASK_REQUEST 17
+#define SL_ICMP_MASK_REPLY 18
+/* destination-unreachable codes */
+#define SL_ICMP_NET_UNREACH 0
+#define SL_ICMP_HOST_UNREACH 1
+#define SL_ICMP_PORT_UNREACH 3
+#define SL_ICMP_ADMIN_PROHIBITED 13
+/* time-exceeded code */
+#define SL_ICMP_TTL_EXCEEDED 0
 
 /*
  * IPv4 output helpers shared by every packet the router originates (the slow

@@ -23,9 +23,15 @@ void sl_progress_run(void)
 		hook(hook_arg);
 }
 
-double sl_thread_cpu_ms(void)
+uint64_t sl_thread_cpu_ns(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+double sl_thread_cpu_ms(void)
+{
+	return (double)sl_thread_cpu_ns() / 1e6;
 }

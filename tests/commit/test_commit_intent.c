@@ -1043,6 +1043,84 @@ static void test_random_oracle(void **state)
 }
 
 /*
+ * `show ip route [vrf all] ADDRESS` builds the forwarding maps once per
+ * command: on many VRFs, `vrf all` (one set of maps for every VRF) prints
+ * exactly what the VRFs' own commands print one after the other, and each
+ * "Forwarding of" line is the way sl_router_way finds with maps of its own.
+ */
+#define NV_LIST_MAX 68
+
+struct vrf_list {
+	char (*v)[SL_NAME_MAX];
+	size_t n;
+};
+
+static int list_vrf(const struct sl_vrf_info *vi, void *arg)
+{
+	struct vrf_list *l = arg;
+	if (l->n < NV_LIST_MAX)
+		snprintf(l->v[l->n++], SL_NAME_MAX, "%s", vi->name);
+	return 0;
+}
+
+static void test_route_address_maps(void **state)
+{
+	(void)state;
+	enum { NV = 60, ADDRS = 24 };
+	rnd_state = 0x5eed5700u;
+	char *cfg = random_config(NV, 12);
+	struct sl_router *r = sl_router_new();
+	char *msgs = NULL;
+	if (apply(r, cfg, &msgs) != 0)
+		fail_msg("%s", msgs);
+	free(msgs);
+	free(cfg);
+	struct bounds b = {0};
+	all_bounds(r, &b);
+	struct vrf_list l = {.v = calloc(NV_LIST_MAX, SL_NAME_MAX)};
+	assert_non_null(l.v);
+	sl_rib_vrf_foreach(sl_router_rib_const(r), list_vrf, &l);
+	size_t lines = 0;
+	for (unsigned i = 0; i < ADDRS; i++) {
+		uint32_t addr = i % 2 ? b.v[rnd((uint32_t)b.n)] : vrf_net(rnd(NV)) + 10;
+		char a[16], cmd[96], want[600];
+		sl_addr_fmt(addr, a);
+		snprintf(cmd, sizeof(cmd), "show ip route vrf all %s", a);
+		char *all = show(r, cmd);
+		assert_non_null(all);
+		struct text each = {0};
+		each.f = open_memstream(&each.buf, &each.len);
+		for (size_t k = 0; k < l.n; k++) {
+			snprintf(cmd, sizeof(cmd), "show ip route vrf %s %s", l.v[k], a);
+			char *one = show(r, cmd);
+			assert_non_null(one);
+			fputs(one, each.f);
+			const char *f = strstr(one, "  Forwarding of ");
+			if (f != NULL) {
+				struct sl_intent_way w;
+				char t[512];
+				assert_int_equal(sl_router_way(r, l.v[k], addr, &w), 0);
+				sl_intent_way_text(&w, t, sizeof(t));
+				snprintf(want, sizeof(want), "  Forwarding of %s: %s\n", a, t);
+				assert_memory_equal(f, want, strlen(want));
+				lines++;
+			}
+			free(one);
+		}
+		fclose(each.f);
+		assert_string_equal(all, each.buf);
+		free(each.buf);
+		free(all);
+	}
+	/* the addresses must reach leaked routes, or nothing was compared */
+	assert_true(lines > 0);
+	print_message("show ip route: %zu forwarding lines over %zu VRFs\n", lines, l.n);
+	free(l.v);
+	free(b.v);
+	sl_router_free(r);
+}
+
+/*
  * Commits at scale: a router with intents that hold takes random leak
  * changes; a twin without intents takes them all. A change is refused
  * exactly when the oracle says the twin now breaks an intent, and a refused
@@ -1178,6 +1256,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_withdrawal),
 		cmocka_unit_test(test_deny_broken_by_withdrawal),
 		cmocka_unit_test(test_random_oracle),
+		cmocka_unit_test(test_route_address_maps),
 		cmocka_unit_test(test_random_commits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -427,6 +427,42 @@ static void test_confirm_state(void **state)
 	sl_running_close(&run);
 }
 
+/* Tests' short minute (SL_CONFIRM_MINUTE_ENV): the deadlines scale with it;
+ * a bad value leaves the real minute. */
+static void test_confirm_minute_env(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *v;
+		uint64_t deadline_ms; /* of confirm 3 armed at 1000 */
+		time_t deadline; /* at 100 */
+	} cases[] = {
+		{"500", 2500, 102},
+		{"1", 1003, 101},
+		{"60000", 181000, 280},
+		{"0", 181000, 280},
+		{"60001", 181000, 280},
+		{"2s", 181000, 280},
+		{"", 181000, 280},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sl_running run;
+		assert_int_equal(setenv(SL_CONFIRM_MINUTE_ENV, cases[i].v, 1), 0);
+		assert_int_equal(sl_running_start(&run, NULL, NULL), 0);
+		char *prev = sl_running_confirm_prev(&run);
+		sl_running_confirm_arm(&run, &prev, 1, 3, 1000, 100);
+		assert_int_equal(run.confirm.deadline_ms, cases[i].deadline_ms);
+		assert_int_equal(run.confirm.deadline, cases[i].deadline);
+		uint64_t id;
+		assert_null(sl_running_confirm_due(&run, cases[i].deadline_ms - 1, &id));
+		char *text = sl_running_confirm_due(&run, cases[i].deadline_ms, &id);
+		assert_non_null(text);
+		free(text);
+		sl_running_close(&run);
+	}
+	assert_int_equal(unsetenv(SL_CONFIRM_MINUTE_ENV), 0);
+}
+
 static void test_errors_print(void **state)
 {
 	(void)state;
@@ -564,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_configure_opts),
 		cmocka_unit_test(test_base_check),
 		cmocka_unit_test(test_confirm_state),
+		cmocka_unit_test(test_confirm_minute_env),
 		cmocka_unit_test(test_errors_print),
 		cmocka_unit_test(test_commit_report_line),
 		cmocka_unit_test_setup_teardown(test_save, tmp_dir_setup, tmp_dir_teardown),

@@ -23,12 +23,13 @@
  * table entries), eth0's source validation disabled and then strict (its
  * cost).
  * Then the leak firewall and NAT (lib/fw, hooked as sluiced hooks it): a
- * 100-rule ruleset stateless and stateful (tracked flows established by
+ * 100-rule ruleset stateless (and 10 and 1,000 rules) and stateful (tracked flows established by
  * replies, or one-way: their packets stay in state new), source NAT, with 1
  * or 3 sources per frame (4,096 or 12,288 flows when all leak) and with
  * every round's flows new (flushed before it); SL_DP_BENCH_NO_FW=1 skips
  * them, SL_DP_BENCH_FW_ROW=TEXT runs only the firewall rows whose name holds
- * TEXT (for a profile).
+ * TEXT (for a profile), SL_DP_BENCH_BV_MAX=N sets lib/fw's bv_rules_max
+ * (-1: every ruleset on rte_acl).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -455,11 +456,15 @@ static int bench_fw(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out)
 	double base[101] = {0};
 	struct sl_fw_config cfg = {
 		.ct_max = 1 << 16, .nat_max = 1 << 16, .n_lcores = 1, .socket_id = SOCKET_ID_ANY};
+	if (getenv("SL_DP_BENCH_BV_MAX") != NULL) /* -1: rte_acl only */
+		cfg.bv_rules_max = atoi(getenv("SL_DP_BENCH_BV_MAX"));
 	bfw = sl_fw_new(&cfg);
 	char *stateless = fw_ruleset_text(100, false), *stateful = fw_ruleset_text(100, true);
+	char *sl10 = fw_ruleset_text(10, false), *sl1000 = fw_ruleset_text(1000, false);
 	size_t l = strlen(stateful);
 	char *nat = malloc(l + sizeof(FW_NAT_LINE));
-	if (bfw == NULL || stateless == NULL || stateful == NULL || nat == NULL)
+	if (bfw == NULL || stateless == NULL || stateful == NULL || nat == NULL || sl10 == NULL ||
+		sl1000 == NULL)
 		return -1;
 	memcpy(nat, stateful, l);
 	memcpy(nat + l, FW_NAT_LINE, sizeof(FW_NAT_LINE));
@@ -479,6 +484,8 @@ static int bench_fw(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out)
 	} rows[] = {
 		{"stateless, 100 rules", stateless, 1, false, false},
 		{"stateless, 100 rules, 12,288 flows", stateless, 3, false, false},
+		{"stateless, 10 rules", sl10, 1, false, false},
+		{"stateless, 1,000 rules", sl1000, 1, false, false},
 		{"stateful, tracked flows", stateful, 1, true, false},
 		{"stateful, 12,288 tracked flows", stateful, 3, true, false},
 		{"stateful, one-way flows (state new)", stateful, 1, false, false},
@@ -502,7 +509,7 @@ static int bench_fw(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out)
 			fw_row(dp, out, rows[j].what, shares[k], rows[j].n_src, rows[j].prime,
 				rows[j].fresh, base[shares[k]]);
 	}
-	free(stateless), free(stateful), free(nat);
+	free(stateless), free(stateful), free(nat), free(sl10), free(sl1000);
 	return 0;
 }
 

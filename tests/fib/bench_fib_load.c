@@ -14,6 +14,11 @@
  * way, and sluice again on exactly those routes. Last, all routes as one
  * change set into a new VRF (as sluiced loads --config): sl_fib_reserve's
  * count and allocation, then sl_fib_apply.
+ * `bench_fib_load churn N CHANGES`: only the churn of sluiced's big commits
+ * (issue #10 item 5): N distinct routes loaded as one change set, then
+ * CHANGES changes as one change set (a third deletes, a third re-pointed, a
+ * third new /24s, shuffled) and its undo, three times: the writer's CPU time
+ * per change set (sl_fib_reserve + sl_fib_apply), the fastest of each.
  * Private EAL without hugepages (memory speed does not change the writer's
  * cost much; the machine is shared): SL_FIB_BENCH_HUGE=1 uses hugepages.
  */
@@ -21,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -207,6 +213,112 @@ static int bench_batch(const struct route *r, size_t n)
 	return rc < 0 ? -1 : 0;
 }
 
+static int route_cmp(const void *a, const void *b)
+{
+	const struct route *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return (int)x->len - (int)y->len;
+}
+
+static double thread_cpu_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* The change set's CPU ms (reserve + apply); -1 when it fails. */
+static double churn_apply(struct sl_fib *fib, const struct sl_fib_change *c, size_t n)
+{
+	double t0 = thread_cpu_ms();
+	int rc = sl_fib_reserve(fib, c, n, NULL);
+	if (rc == 0)
+		rc = sl_fib_apply(fib, c, n, NULL);
+	double t1 = thread_cpu_ms();
+	sl_fib_unreserve(fib);
+	if (rc < 0)
+		fprintf(stderr, "churn: change set of %zu: %s\n", n, strerror(-rc));
+	return rc < 0 ? -1 : t1 - t0;
+}
+
+static void shuffle(struct sl_fib_change *c, size_t n)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = rnd() % i;
+		struct sl_fib_change tmp = c[i - 1];
+		c[i - 1] = c[j];
+		c[j] = tmp;
+	}
+}
+
+static int bench_churn(struct route *r, size_t n, size_t changes)
+{
+	qsort(r, n, sizeof(*r), route_cmp);
+	size_t u = 0; /* distinct prefixes only: a change set names each once */
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || route_cmp(&r[u - 1], &r[i]) != 0)
+			r[u++] = r[i];
+	n = u;
+	changes = RTE_MIN(changes - changes % 3, n - n % 3);
+	struct sl_fib *fib = sl_fib_new(NULL);
+	struct sl_fib_change *c = calloc(n + 1, sizeof(*c));
+	struct sl_fib_change *fwd = calloc(changes, sizeof(*fwd));
+	struct sl_fib_change *undo = calloc(changes, sizeof(*undo));
+	struct sl_fib_iface_conf ifc = {.name = "eth0", .port = 0, .vrf_id = 1, .up = true};
+	if (fib == NULL || c == NULL || fwd == NULL || undo == NULL ||
+		sl_fib_iface_sync(fib, &ifc, 1) < 0)
+		return -1;
+	c[0] = (struct sl_fib_change){.op = SL_FIB_VRF_ADD, .vrf_id = 1};
+	for (size_t i = 0; i < n; i++)
+		c[i + 1] = change_of(&r[i], false);
+	double load = churn_apply(fib, c, n + 1);
+	/* every (n / k)th route, k = 2/3 of the changes: deleted or re-pointed */
+	size_t k = changes / 3, step = n / (2 * k);
+	uint32_t next = 0, seed = rnd();
+	for (size_t i = 0; i < k; i++) {
+		const struct route *d = &r[2 * i * step], *p = &r[(2 * i + 1) * step];
+		struct route moved = *p;
+		moved.gw = (uint8_t)((p->gw + 1) % 4);
+		fwd[i] = change_of(d, true);
+		undo[i] = change_of(d, false);
+		fwd[k + i] = change_of(&moved, false);
+		undo[k + i] = change_of(p, false);
+		struct route add;
+		do { /* j -> j * odd is a bijection of 24 bits: each /24 drawn once */
+			uint32_t slash24 = (uint32_t)(next++ * 2654435761u + seed) & 0xffffff;
+			add = (struct route){slash24 << 8, 24, 0};
+		} while (add.addr < 1u << 24 || add.addr >= 224u << 24 ||
+			 bsearch(&add, r, n, sizeof(*r), route_cmp) != NULL);
+		add.gw = (uint8_t)(rnd() % 4);
+		fwd[2 * k + i] = change_of(&add, false);
+		undo[2 * k + i] = change_of(&add, true);
+	}
+	size_t m = 3 * k;
+	shuffle(fwd, m);
+	printf("sluice churn: %zu routes loaded in %.0f ms of CPU; %zu changes (%zu deletes, "
+	       "%zu re-pointed, %zu adds) and their undo, CPU ms per change set:\n",
+		n, load, m, k, k, k);
+	double best_fwd = 1e300, best_undo = 1e300;
+	int rc = load < 0 ? -1 : 0;
+	for (int rep = 0; rep < 3 && rc == 0; rep++) {
+		double a = churn_apply(fib, fwd, m), b = a < 0 ? -1 : churn_apply(fib, undo, m);
+		if (a < 0 || b < 0)
+			rc = -1;
+		printf("  rep %d: change %.1f ms, undo %.1f ms\n", rep, a, b);
+		best_fwd = RTE_MIN(best_fwd, a);
+		best_undo = RTE_MIN(best_undo, b);
+	}
+	if (rc == 0)
+		printf("  fastest: change %.1f ms (%.0f changes per CPU-second), undo %.1f ms\n",
+			best_fwd, (double)m * 1e3 / best_fwd, best_undo);
+	free(c);
+	free(fwd);
+	free(undo);
+	sl_fib_free(fib);
+	return rc;
+}
+
 static int bench_rte_lpm(const struct route *r, size_t n)
 {
 	struct rte_lpm_config cfg = {
@@ -246,6 +358,11 @@ static int bench_rte_lpm(const struct route *r, size_t n)
 
 int main(int argc, char **argv)
 {
+	bool churn = argc > 1 && strcmp(argv[1], "churn") == 0;
+	if (churn) {
+		argv++;
+		argc--;
+	}
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 0) : 1000000;
 	size_t n_lpm = argc > 2 ? strtoul(argv[2], NULL, 0) : 100000;
 	n_lpm = RTE_MIN(n_lpm, n);
@@ -269,6 +386,12 @@ int main(int argc, char **argv)
 	printf("TSC %.2f GHz; routes: 65 %% /24, 28 %% /16-/23, 7 %% /25-/32\n",
 		(double)rte_get_tsc_hz() / 1e9);
 	int rc = 0;
+	if (churn) {
+		rc = bench_churn(r, n, n_lpm ? n_lpm : 100000);
+		free(r);
+		rte_eal_cleanup();
+		return rc ? 1 : 0;
+	}
 	if (n_lpm > 0) {
 		rc |= bench_rte_lpm(r, n_lpm);
 		rc |= bench_sluice(r, n_lpm);

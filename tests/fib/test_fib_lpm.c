@@ -194,10 +194,34 @@ static size_t count_split(uint8_t b)
 	return groups;
 }
 
+/* fib_lpm_get (the exact-match index beside the trie) knows every rule with
+ * its value, and no prefix one bit longer or shorter that is not a rule. */
+static void verify_exact(void)
+{
+	for (size_t k = 0; k < oracle.n; k++) {
+		const struct lpm_rule *r = &oracle.rules[k];
+		uint32_t v = MISS;
+		if (!fib_lpm_get(tbl, r->addr, r->depth, &v) || v != r->value)
+			fail_msg("seed %" PRIu64 ": get %08x/%u = %08x, the rule holds %08x", seed,
+				r->addr, r->depth, v, r->value);
+		for (int side = 0; side < 2; side++) {
+			uint8_t d = side ? r->depth + 1 : r->depth - 1;
+			if (d < 1 || d > 32)
+				continue;
+			uint32_t a = r->addr & lpm_oracle_mask(d);
+			bool held = lpm_oracle_get(&oracle, a, d) != NULL;
+			if (fib_lpm_get(tbl, a, d, NULL) != held)
+				fail_msg("seed %" PRIu64 ": get %08x/%u says %d, the oracle %d",
+					seed, a, d, !held, held);
+		}
+	}
+}
+
 /* Random addresses, the edges of rules and their neighbours; and the group
  * count: one per /24 (and, small, per /16) holding a longer rule (folds happened). */
 static void verify(void)
 {
+	verify_exact();
 	enum { RANDOM = 40000, EDGES = 10000 };
 	static uint32_t ips[RANDOM + 4 * EDGES];
 	size_t n = 0;

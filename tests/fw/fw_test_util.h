@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_icmp.h>
+#include <rte_tcp.h>
 
 #include "sl_commit.h"
 #include "sl_conf.h"
@@ -142,10 +144,10 @@ static inline struct fwt_pkt fwt_ip4_pkt(uint8_t proto, const char *src, const c
 	return p;
 }
 
-#define FWT_SYN 0x02
-#define FWT_ACK 0x10
-#define FWT_FIN 0x01
-#define FWT_RST 0x04
+#define FWT_SYN RTE_TCP_SYN_FLAG
+#define FWT_ACK RTE_TCP_ACK_FLAG
+#define FWT_FIN RTE_TCP_FIN_FLAG
+#define FWT_RST RTE_TCP_RST_FLAG
 
 static inline struct fwt_pkt fwt_tcp(
 	const char *src, uint16_t sp, const char *dst, uint16_t dp, uint8_t flags)

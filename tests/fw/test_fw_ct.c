@@ -155,12 +155,15 @@ static void test_icmp(void **state)
 {
 	(void)state;
 	struct sl_fw *fw = fw_new(1024);
-	struct fwt_pkt req = fwt_icmp("10.1.0.2", "10.100.0.10", 8, 0, 4242);
-	struct fwt_pkt rep = fwt_icmp("10.100.0.10", "10.1.0.2", 0, 0, 4242);
-	struct fwt_pkt rep_other = fwt_icmp("10.100.0.10", "10.1.0.2", 0, 0, 4243);
+	struct fwt_pkt req = fwt_icmp("10.1.0.2", "10.100.0.10", RTE_IP_ICMP_ECHO_REQUEST, 0, 4242);
+	struct fwt_pkt rep = fwt_icmp("10.100.0.10", "10.1.0.2", RTE_IP_ICMP_ECHO_REPLY, 0, 4242);
+	struct fwt_pkt rep_other =
+		fwt_icmp("10.100.0.10", "10.1.0.2", RTE_IP_ICMP_ECHO_REPLY, 0, 4243);
 	struct fwt_pkt q = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
-	struct fwt_pkt unreach = fwt_icmp_error("10.100.0.1", "10.1.0.2", 3, 3, &q);
-	struct fwt_pkt texc = fwt_icmp_error("10.100.0.1", "10.1.0.2", 11, 0, &req);
+	struct fwt_pkt unreach = fwt_icmp_error(
+		"10.100.0.1", "10.1.0.2", SL_ICMP_DEST_UNREACH, SL_ICMP_PORT_UNREACH, &q);
+	struct fwt_pkt texc = fwt_icmp_error(
+		"10.100.0.1", "10.1.0.2", SL_ICMP_TIME_EXCEEDED, SL_ICMP_TTL_EXCEEDED, &req);
 	assert_int_equal(fwt_check(fw, 0, &rep, V_S, V_A), SL_FW_DROP);
 	assert_int_equal(fwt_check(fw, 0, &req, V_A, V_S), SL_FW_ACCEPT);
 	assert_int_equal(fwt_check(fw, 0, &rep, V_S, V_A), SL_FW_ACCEPT);
@@ -250,8 +253,8 @@ static void test_tracked_pairs(void **state)
 				      "set firewall ipv4 name TO-MGMT rule 10 state established\n"
 				      "set vrf name CUST-A leak-firewall to MGMT name TO-MGMT\n"),
 		0);
-	struct fwt_pkt ping = fwt_icmp("10.200.0.5", "10.1.0.2", 8, 0, 7);
-	struct fwt_pkt pong = fwt_icmp("10.1.0.2", "10.200.0.5", 0, 0, 7);
+	struct fwt_pkt ping = fwt_icmp("10.200.0.5", "10.1.0.2", RTE_IP_ICMP_ECHO_REQUEST, 0, 7);
+	struct fwt_pkt pong = fwt_icmp("10.1.0.2", "10.200.0.5", RTE_IP_ICMP_ECHO_REPLY, 0, 7);
 	struct fwt_pkt open = fwt_tcp("10.1.0.2", 5555, "10.200.0.5", 22, FWT_SYN);
 	assert_int_equal(fwt_check(fw, 0, &open, V_A, V_M), SL_FW_DROP); /* customers cannot open */
 	assert_int_equal(fwt_check(fw, 0, &ping, V_M, V_A), SL_FW_ACCEPT); /* unguarded, tracked */

@@ -113,7 +113,7 @@ static struct fwt_pkt rand_pkt(uint8_t proto, uint32_t src, uint16_t sp, uint32_
 			fwt_w16(l4 + 4, (uint16_t)(hdr + pay));
 		else {
 			l4[12] = 0x50; /* data offset 5 */
-			l4[13] = 0x10; /* ACK */
+			l4[13] = FWT_ACK;
 		}
 	}
 	finish(p.b, udp_no_ck);
@@ -128,6 +128,27 @@ static uint8_t rand_proto(void)
 
 /* The rewrite alone: every field set as asked, the rest as it was, the
  * checksums those of a full computation. */
+/* A pool's (address, port) pairs, as translation takes them (metrics). */
+static void test_pool_pairs(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *pool;
+		uint16_t lo, hi;
+		uint64_t pairs;
+	} cases[] = {
+		{"100.64.1.0/24", 0, 0, 254ull * 64512}, /* network and broadcast out */
+		{"100.64.2.1/32", 20000, 20003, 4}, {"100.64.2.0/31", 0, 0, 2ull * 64512},
+		{"100.64.2.0/30", 1024, 1024, 2},
+		{"100.64.0.0/16", 5000, 4000, 65534ull * 64512}, /* hi < lo: the default */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sl_fw_nat_spec n = {.port_lo = cases[i].lo, .port_hi = cases[i].hi};
+		assert_int_equal(sl_prefix_parse(cases[i].pool, &n.pool, false), 0);
+		assert_int_equal(sl_fw_nat_pool_pairs(&n), cases[i].pairs);
+	}
+}
+
 static void test_rewrite_property(void **state)
 {
 	(void)state;
@@ -414,8 +435,8 @@ static struct fwt_pkt icmp_err_of(
 	uint8_t *icmp = fwt_ip4(&e, IPPROTO_ICMP, "0.0.0.0", "0.0.0.0", (uint16_t)(8 + quote));
 	fwt_w32(e.b + 12, src);
 	fwt_w32(e.b + 16, dst);
-	icmp[0] = (rnd() & 1) ? 3 : 11;
-	icmp[1] = icmp[0] == 3 ? 3 : 0;
+	icmp[0] = (rnd() & 1) ? SL_ICMP_DEST_UNREACH : SL_ICMP_TIME_EXCEEDED;
+	icmp[1] = icmp[0] == SL_ICMP_DEST_UNREACH ? SL_ICMP_PORT_UNREACH : SL_ICMP_TTL_EXCEEDED;
 	memcpy(icmp + 8, q->b, quote);
 	finish(e.b, false);
 	return e;
@@ -509,8 +530,9 @@ static void test_icmp_unmatched(void **state)
 	struct fwt_pkt q = rand_pkt(IPPROTO_UDP, 0x0a64000a, 53, 0x0a000002, 4000, false, false);
 	struct fwt_pkt pkts[5];
 	pkts[0] = icmp_err_of(0x0a000002, 0x0a64000a, &q, 28); /* no such flow */
-	pkts[1] = fwt_icmp("10.0.0.2", "10.100.0.10", 13, 0, 7); /* timestamp */
-	pkts[2] = fwt_icmp("10.0.0.2", "10.100.0.10", 0, 0, 7); /* an echo reply */
+	pkts[1] = fwt_icmp("10.0.0.2", "10.100.0.10", SL_ICMP_TIMESTAMP, 0, 7); /* timestamp */
+	pkts[2] = fwt_icmp(
+		"10.0.0.2", "10.100.0.10", RTE_IP_ICMP_ECHO_REPLY, 0, 7); /* an echo reply */
 	pkts[3] = icmp_err_of(0x0a000002, 0x0a64000a, &q, 24); /* quote too short */
 	struct fwt_pkt echo = rand_pkt(IPPROTO_ICMP, 0x0a64000a, 9, 0x0a000002, 0, false, false);
 	pkts[4] = icmp_err_of(0x0a000002, 0x0a64000a, &echo, 28); /* quotes a request */
@@ -751,6 +773,7 @@ int main(void)
 		return 1;
 	}
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pool_pairs),
 		cmocka_unit_test(test_rewrite_property),
 		cmocka_unit_test(test_flows_property),
 		cmocka_unit_test(test_no_flow_and_untranslatable),

@@ -10,6 +10,8 @@
  * both directions: CUST-A -> SHARED is guarded, the replies are not (but
  * tracked when the ruleset matches states); then a second ruleset replaces
  * the first over the same flows (a flow's cached result is the set's).
+ * Each ruleset is classified by rte_acl, by bit vectors (fw_bv.c), or by
+ * both (per context, by size).
  * SL_FW_ORACLE_SEED=n replays.
  */
 #include <setjmp.h>
@@ -23,7 +25,7 @@
 
 #define FLOWS 48
 #define BURST 16
-#define RULES_MAX 40
+#define RULES_MAX 160 /* one ruleset in 8; the others up to 40 */
 
 static uint64_t seed = 0x0c7a11e5ull;
 static uint32_t rnd(void)
@@ -120,7 +122,7 @@ static char *ruleset_random(void)
 {
 	static const char *const st_names[] = {"new", "established", "related", "invalid"};
 	static const char *const act[] = {"accept", "drop", "reject"};
-	n_rules = 1 + rnd() % RULES_MAX;
+	n_rules = 1 + rnd() % (rnd() % 8 == 0 ? RULES_MAX : 40);
 	default_action = (int)(rnd() % 3);
 	default_hits = 0;
 	uint32_t number = 0;
@@ -143,7 +145,7 @@ static char *ruleset_random(void)
 		if (!any)
 			rules[n_rules - 1].states = SL_FW_ST_NEW | SL_FW_ST_ESTABLISHED;
 	}
-	size_t cap = 65536, off = 0;
+	size_t cap = 262144, off = 0;
 	char *t = malloc(cap);
 	off += (size_t)snprintf(t + off, cap - off,
 		"set firewall ipv4 name OUT default-action %s\n"
@@ -235,8 +237,8 @@ static struct fwt_pkt packet(const struct flow *f, bool from_a, unsigned *state)
 		return from_a ? fwt_udp(a, f->ap, s, f->sp) : fwt_udp(s, f->sp, a, f->ap);
 	if (f->proto == 1) {
 		if (!from_a) /* an echo reply: invalid without a flow */
-			return fwt_icmp(s, a, 0, 0, f->ap);
-		return fwt_icmp(a, s, 8, 0, f->ap);
+			return fwt_icmp(s, a, RTE_IP_ICMP_ECHO_REPLY, 0, f->ap);
+		return fwt_icmp(a, s, RTE_IP_ICMP_ECHO_REQUEST, 0, f->ap);
 	}
 	if (!from_a)
 		return fwt_tcp(s, f->sp, a, f->ap, FWT_SYN | FWT_ACK);
@@ -273,7 +275,13 @@ static void run_bursts(struct sl_fw *fw, const char *text, int n_bursts);
  * results of the first set must not leak into the second. */
 static void run_ruleset(void)
 {
-	struct sl_fw_config cfg = {.ct_max = 4096, .n_lcores = 1, .socket_id = -1};
+	/* the classifiers: rte_acl, bit vectors, or both (a context of more
+	 * than 8 ACL rules in rte_acl, the others bit vectors) */
+	static const int32_t bv_max[] = {-1, 0, 0, 8};
+	struct sl_fw_config cfg = {.ct_max = 4096,
+		.n_lcores = 1,
+		.socket_id = -1,
+		.bv_rules_max = bv_max[rnd() % RTE_DIM(bv_max)]};
 	struct sl_fw *fw = sl_fw_new(&cfg);
 	assert_non_null(fw);
 	stateful = rnd() % 4 != 0;

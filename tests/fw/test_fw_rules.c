@@ -163,7 +163,7 @@ static void test_prefixes(void **state)
 	struct fwt_pkt ok = fwt_udp("10.1.0.255", 1, "10.100.0.10", 7);
 	struct fwt_pkt bad_src = fwt_udp("10.1.1.2", 1, "10.100.0.10", 7);
 	struct fwt_pkt bad_dst = fwt_udp("10.1.0.2", 1, "10.100.0.11", 7);
-	struct fwt_pkt icmp = fwt_icmp("10.1.0.3", "10.100.0.10", 8, 0, 77);
+	struct fwt_pkt icmp = fwt_icmp("10.1.0.3", "10.100.0.10", RTE_IP_ICMP_ECHO_REQUEST, 0, 77);
 	assert_int_equal(fwt_check(fw, 1, &ok, V_A, V_S), SL_FW_ACCEPT);
 	assert_int_equal(fwt_check(fw, 1, &bad_src, V_A, V_S), SL_FW_DROP);
 	assert_int_equal(fwt_check(fw, 1, &bad_dst, V_A, V_S), SL_FW_DROP);
@@ -187,8 +187,8 @@ static void test_protocols_and_icmp_type(void **state)
 				      "set firewall ipv4 name RS rule 40 destination address "
 				      "10.100.0.99/32\n" BIND_A_S),
 		0);
-	struct fwt_pkt echo = fwt_icmp("10.1.0.2", "10.100.0.10", 8, 0, 1);
-	struct fwt_pkt tstamp = fwt_icmp("10.1.0.2", "10.100.0.10", 13, 0, 2);
+	struct fwt_pkt echo = fwt_icmp("10.1.0.2", "10.100.0.10", RTE_IP_ICMP_ECHO_REQUEST, 0, 1);
+	struct fwt_pkt tstamp = fwt_icmp("10.1.0.2", "10.100.0.10", SL_ICMP_TIMESTAMP, 0, 2);
 	struct fwt_pkt gre;
 	fwt_ip4(&gre, 47, "10.1.0.2", "10.100.0.10", 8);
 	struct fwt_pkt esp;
@@ -288,8 +288,10 @@ static void test_states(void **state)
 	struct fwt_pkt q = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
 	struct fwt_pkt r = fwt_udp("10.100.0.10", 53, "10.1.0.2", 40000);
 	struct fwt_pkt unsolicited = fwt_udp("10.100.0.10", 53, "10.1.0.2", 40001);
-	struct fwt_pkt err = fwt_icmp_error("10.100.0.10", "10.1.0.2", 3, 3, &q);
-	struct fwt_pkt err_other = fwt_icmp_error("10.100.0.10", "10.1.0.2", 3, 3, &unsolicited);
+	struct fwt_pkt err = fwt_icmp_error(
+		"10.100.0.10", "10.1.0.2", SL_ICMP_DEST_UNREACH, SL_ICMP_PORT_UNREACH, &q);
+	struct fwt_pkt err_other = fwt_icmp_error("10.100.0.10", "10.1.0.2", SL_ICMP_DEST_UNREACH,
+		SL_ICMP_PORT_UNREACH, &unsolicited);
 	struct fwt_pkt ack = fwt_tcp("10.1.0.2", 40000, "10.100.0.10", 53, FWT_ACK);
 
 	assert_int_equal(fwt_check(fw, 1, &r, V_S, V_A), SL_FW_DROP); /* before the query */

@@ -74,8 +74,10 @@ static void cases(struct fwt_pkt *p, int *want)
 	/* no SYN, no flow: invalid on a tracked pair, but no rule asks */
 	p[k] = fwt_tcp("10.1.0.2", 5001, "10.100.0.10", 22, FWT_ACK), want[k++] = SL_FW_ACCEPT;
 	p[k] = fwt_tcp("10.1.0.2", 5002, "10.100.0.10", 23, FWT_SYN), want[k++] = SL_FW_REJECT;
-	p[k] = fwt_icmp("10.1.0.2", "10.100.0.10", 8, 0, 7), want[k++] = SL_FW_ACCEPT;
-	p[k] = fwt_icmp("10.1.0.2", "10.100.0.10", 0, 0, 7), want[k++] = SL_FW_DROP;
+	p[k] = fwt_icmp("10.1.0.2", "10.100.0.10", RTE_IP_ICMP_ECHO_REQUEST, 0, 7),
+	want[k++] = SL_FW_ACCEPT;
+	p[k] = fwt_icmp("10.1.0.2", "10.100.0.10", RTE_IP_ICMP_ECHO_REPLY, 0, 7),
+	want[k++] = SL_FW_DROP;
 	p[k] = fwt_udp("10.1.9.5", 40000, "10.100.0.10", 54), want[k++] = SL_FW_DROP;
 	p[k] = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
 	p[k].b[6] = 0x00, p[k].b[7] = 0x10, want[k++] = SL_FW_DROP; /* fragment: no ports */
@@ -188,7 +190,8 @@ static void test_mixed_burst(void **state)
 	p[k] = fwt_tcp("10.1.0.2", 9, "10.200.0.1", 22, FWT_SYN), from[k] = V_A, to[k++] = V_M;
 	/* no SYN and no flow (another port: the SYN's flow exists once checked alone) */
 	p[k] = fwt_tcp("10.1.0.2", 10, "10.200.0.1", 22, FWT_ACK), from[k] = V_A, to[k++] = V_M;
-	p[k] = fwt_icmp("10.1.0.2", "10.100.0.10", 8, 0, 1), from[k] = V_A, to[k++] = V_S;
+	p[k] = fwt_icmp("10.1.0.2", "10.100.0.10", RTE_IP_ICMP_ECHO_REQUEST, 0, 1), from[k] = V_A,
+	to[k++] = V_S;
 	const uint8_t *l3[8];
 	uint16_t len[8];
 	uint8_t v[8];

@@ -191,6 +191,9 @@ static void fake_snapshot(struct sl_prom_snap *s, bool fw)
 	static struct sl_prom_leak leaks[1] = {{"CUSTOMER-A", "SHARED", 50}};
 	static struct sl_prom_rule rules[2] = {
 		{"B-TO-SHARED", 0, 10, 840}, {"B-TO-SHARED", 10, 20, 1680}};
+	static struct sl_prom_nat_pool pools[2] = {
+		{"CUSTOMER-A", "SHARED", "100.64.1.0/24", 254 * 64512, 3},
+		{"CUSTOMER-B", "SHARED", "100.64.2.1/32", 4, 0}};
 	static const struct sl_prom_reason drops[2] = {{"no_route", 5}, {"leak_loop", 0}};
 	static const struct sl_prom_reason punts[1] = {{"arp", 3}};
 	static const struct sl_prom_reason rings[2] = {{"bgp", 7}, {"other", 9}},
@@ -219,7 +222,13 @@ static void fake_snapshot(struct sl_prom_snap *s, bool fw)
 		.fw = fw,
 		.rules = rules,
 		.n_rules = 2,
+		.nat_pools = pools,
+		.n_nat_pools = 2,
 	};
+	s->nat_st.out = 11, s->nat_st.in = 12, s->nat_st.created = 13;
+	s->nat_st.expired = 14, s->nat_st.flushed = 15, s->nat_st.exhausted = 16;
+	s->nat_st.full = 17, s->nat_st.no_flow = 18, s->nat_st.untranslatable = 19;
+	s->nat_st.icmp_unmatched = 20, s->nat_st.entries = 3, s->nat_st.max = 65536;
 	s->stalls.max_gap_ns = 1500000;
 	s->fw_st.dropped = 10;
 	s->fw_st.ct_entries = 2;
@@ -274,6 +283,27 @@ static void test_render(void **state)
 		text, "sluice_firewall_rule_bytes_total{ruleset=\"B-TO-SHARED\",rule=\"10\"} 1680");
 	has_line(text, "sluice_firewall_packets_total{verdict=\"drop\"} 10");
 	has_line(text, "sluice_conntrack_entries 2");
+	/* source NAT: every figure telemetry has, each in its own place */
+	has_line(text, "sluice_nat_translated_packets_total{direction=\"out\"} 11");
+	has_line(text, "sluice_nat_translated_packets_total{direction=\"in\"} 12");
+	has_line(text, "sluice_nat_flows_created_total 13");
+	has_line(text, "sluice_nat_flows_expired_total 14");
+	has_line(text, "sluice_nat_flows_flushed_total 15");
+	has_line(text, "sluice_nat_dropped_packets_total{reason=\"pool_exhausted\"} 16");
+	has_line(text, "sluice_nat_dropped_packets_total{reason=\"full\"} 17");
+	has_line(text, "sluice_nat_dropped_packets_total{reason=\"no_flow\"} 18");
+	has_line(text, "sluice_nat_dropped_packets_total{reason=\"untranslatable\"} 19");
+	has_line(text, "sluice_nat_dropped_packets_total{reason=\"icmp_unmatched\"} 20");
+	has_line(text, "sluice_nat_entries 3");
+	has_line(text, "sluice_nat_max 65536");
+	has_line(text, "sluice_nat_pool_flows{from=\"CUSTOMER-A\",to=\"SHARED\",pool=\"100.64.1."
+		       "0/24\"} 3");
+	has_line(text, "sluice_nat_pool_flows{from=\"CUSTOMER-B\",to=\"SHARED\",pool=\"100.64.2."
+		       "1/32\"} 0");
+	has_line(text, "sluice_nat_pool_pairs{from=\"CUSTOMER-A\",to=\"SHARED\",pool=\"100.64.1."
+		       "0/24\"} 16386048");
+	has_line(text, "sluice_nat_pool_pairs{from=\"CUSTOMER-B\",to=\"SHARED\",pool=\"100.64.2."
+		       "1/32\"} 4");
 	has_line(text, "sluice_commits_total{result=\"refused\"} 1");
 	has_line(text, "sluice_commit_cpu_seconds_total 0.0125");
 	has_line(text, "sluice_worker_loop_gap_max_seconds 0.0015");
@@ -295,6 +325,7 @@ static void test_render_without_firewall(void **state)
 	check_format(text);
 	assert_null(strstr(text, "sluice_firewall"));
 	assert_null(strstr(text, "sluice_conntrack"));
+	assert_null(strstr(text, "sluice_nat"));
 	free(text);
 
 	struct sl_prom_snap empty = {0}; /* nothing at all: still well-formed */

@@ -373,8 +373,8 @@ static void test_resolution_fails(void **state)
 		assert_int_equal(rte_be_to_cpu_32(ip->dst_addr), HOST_A);
 		assert_int_equal(rte_be_to_cpu_32(ip->src_addr), ROUTER_A);
 		const struct rte_icmp_hdr *ic = (const struct rte_icmp_hdr *)(ip + 1);
-		assert_int_equal(ic->icmp_type, 3);
-		assert_int_equal(ic->icmp_code, 1);
+		assert_int_equal(ic->icmp_type, SL_ICMP_DEST_UNREACH);
+		assert_int_equal(ic->icmp_code, SL_ICMP_HOST_UNREACH);
 	}
 	assert_int_equal(sl_fib_neigh_lookup(fib, oif1, HOST_S), 0);
 	struct sl_slow_stats st;
@@ -400,15 +400,16 @@ static void test_time_exceeded(void **state)
 	assert_int_equal(ip->time_to_live, 64);
 	assert_int_equal(rte_be_to_cpu_16(ip->total_length), 20 + 8 + 28);
 	const struct rte_icmp_hdr *ic = (const struct rte_icmp_hdr *)(ip + 1);
-	assert_int_equal(ic->icmp_type, 11);
-	assert_int_equal(ic->icmp_code, 0);
+	assert_int_equal(ic->icmp_type, SL_ICMP_TIME_EXCEEDED);
+	assert_int_equal(ic->icmp_code, SL_ICMP_TTL_EXCEEDED);
 	assert_int_equal(rte_raw_cksum(ic, 8 + 28), 0xffff);
 	/* the quote: the original IP header and its first 8 payload bytes */
 	assert_memory_equal(ic + 1, orig, sizeof(orig));
 	/* never an error about an ICMP error, nor about a broadcast source */
 	tx_reset();
 	m = ip_pkt(SL_DP_PUNT_TTL, oif0, HOST_A, HOST_S, IPPROTO_ICMP, 1);
-	rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *, 14 + 20)->icmp_type = 3;
+	rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *, 14 + 20)->icmp_type =
+		SL_ICMP_DEST_UNREACH;
 	sl_slow_input(sl, m);
 	sl_slow_input(sl, ip_pkt(SL_DP_PUNT_TTL, oif0, 0xffffffffu, HOST_S, IPPROTO_UDP, 1));
 	assert_int_equal(n_tx, 0);
@@ -425,8 +426,8 @@ static void test_unreachable_rate_limit(void **state)
 	assert_int_equal(n_tx, 100);
 	const struct rte_ipv4_hdr *ip = ip_of(0);
 	const struct rte_icmp_hdr *ic = (const struct rte_icmp_hdr *)(ip + 1);
-	assert_int_equal(ic->icmp_type, 3);
-	assert_int_equal(ic->icmp_code, 0);
+	assert_int_equal(ic->icmp_type, SL_ICMP_DEST_UNREACH);
+	assert_int_equal(ic->icmp_code, SL_ICMP_NET_UNREACH);
 	assert_int_equal(rte_be_to_cpu_32(ip->dst_addr), HOST_A);
 	struct sl_slow_stats st;
 	sl_slow_stats_get(sl, &st);
@@ -447,8 +448,8 @@ static void test_unreachable_rate_limit(void **state)
 	assert_int_equal(n_tx, 10);
 	ip = ip_of(0);
 	ic = (const struct rte_icmp_hdr *)(ip + 1);
-	assert_int_equal(ic->icmp_type, 3);
-	assert_int_equal(ic->icmp_code, 0);
+	assert_int_equal(ic->icmp_type, SL_ICMP_DEST_UNREACH);
+	assert_int_equal(ic->icmp_code, SL_ICMP_NET_UNREACH);
 	assert_int_equal(rte_be_to_cpu_32(ip->dst_addr), HOST_A);
 	/* time-exceeded is not limited */
 	tx_reset();
@@ -480,8 +481,8 @@ static void test_echo_reply(void **state)
 	sl_slow_input(sl, ip_pkt(SL_DP_PUNT_LOCAL, oif0, HOST_A, ROUTER_A, IPPROTO_UDP, 64));
 	assert_int_equal(n_tx, 1);
 	ic = (const struct rte_icmp_hdr *)(ip_of(0) + 1);
-	assert_int_equal(ic->icmp_type, 3);
-	assert_int_equal(ic->icmp_code, 3);
+	assert_int_equal(ic->icmp_type, SL_ICMP_DEST_UNREACH);
+	assert_int_equal(ic->icmp_code, SL_ICMP_PORT_UNREACH);
 }
 
 /* The local hook (control-plane interfaces): what it is offered, where the
@@ -548,7 +549,8 @@ static void test_local_hook(void **state)
 	sl_slow_input(sl, ip_pkt(SL_DP_PUNT_LOCAL, oif0, HOST_A, ROUTER_A, IPPROTO_UDP, 64));
 	assert_int_equal(h.n, 5);
 	assert_int_equal(n_tx, 1);
-	assert_int_equal(((const struct rte_icmp_hdr *)(ip_of(0) + 1))->icmp_type, 3);
+	assert_int_equal(
+		((const struct rte_icmp_hdr *)(ip_of(0) + 1))->icmp_type, SL_ICMP_DEST_UNREACH);
 	sl_slow_local_hook_set(sl, NULL, NULL);
 }
 

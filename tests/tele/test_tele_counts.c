@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_lcore.h>
@@ -280,6 +281,88 @@ static void test_sub_since_clear(void **state)
 /* The Prometheus snapshot from a router and the fixture's FIB and datapath:
  * every RIB VRF with its routes by source, the FIB totals, the drop and punt
  * reasons by name, the commits; rendered as lib/prom's text. */
+/* Source NAT in the snapshot: the firewall's NAT counters, and each
+ * leak-nat direction of the running configuration with its pool's pairs and
+ * the flows it translates now (one UDP flow of A's). */
+static void test_prom_fill_nat(void **state)
+{
+	(void)state;
+	struct sl_router *r = sl_router_new();
+	assert_non_null(r);
+	struct sl_errors e = {0};
+	assert_int_equal(
+		sl_router_apply(r,
+			"set vrf name A table 100\n"
+			"set vrf name B table 101\n"
+			"set vrf name S table 102\n"
+			"set vrf name A leak-nat to S source translation address 100.64.1.0/24\n"
+			"set vrf name B leak-nat to S source translation address 100.64.2.1/32\n"
+			"set vrf name B leak-nat to S source translation port 20000-20003\n",
+			&e, NULL),
+		0);
+	sl_errors_free(&e);
+	struct sl_fw *fw = sl_fw_new(&(struct sl_fw_config){.nat_max = 64, .socket_id = -1});
+	assert_non_null(fw);
+	struct sl_fw_spec *spec = NULL;
+	assert_int_equal(sl_router_fw_spec(r, &spec, &e), 0);
+	struct sl_fw_set *set = sl_fw_build(fw, spec, &e);
+	assert_non_null(set);
+	assert_int_equal(sl_fw_publish(fw, set), 0);
+	sl_fw_spec_free(spec);
+	sl_errors_free(&e);
+
+	/* A's host 10.0.0.10:5000 -> 10.100.0.10:53 leaves A into S */
+	struct sl_vrf_info a, sv;
+	const struct sl_rib *rib = sl_router_rib_const(r);
+	assert_int_equal(sl_rib_vrf_info(rib, "A", &a), 0);
+	assert_int_equal(sl_rib_vrf_info(rib, "S", &sv), 0);
+	uint8_t pkt[SL_IP4_HDR_LEN + 8] = {0};
+	sl_ip4_hdr_write(pkt, &(struct sl_ip4_hdr_spec){.total_len = sizeof(pkt),
+				      .ttl = 64,
+				      .proto = IPPROTO_UDP,
+				      .src = 0x0a00000au,
+				      .dst = 0x0a64000au});
+	sl_wr16(pkt + 20, 5000), sl_wr16(pkt + 22, 53), sl_wr16(pkt + 24, 8);
+	uint8_t *l3[1] = {pkt}, deny[1] = {0};
+	uint16_t len[1] = {sizeof(pkt)};
+	uint32_t from = a.id, to = sv.id;
+	sl_fw_nat_out_burst(fw, 0, rte_rdtsc(), l3, len, &from, &to, 1, deny);
+	assert_int_equal(deny[0], 0);
+
+	struct sl_tele_src src = {.router = r, .dp = F.dp, .fib = F.fib, .fw = fw};
+	struct sl_tele_prom p = {.snap.workers = 1};
+	sl_tele_prom_fill(&src, &p);
+	assert_true(p.snap.fw);
+	assert_int_equal(p.snap.nat_st.out, 1);
+	assert_int_equal(p.snap.nat_st.created, 1);
+	assert_int_equal(p.snap.nat_st.entries, 1);
+	assert_int_equal(p.snap.nat_st.max, 64);
+	assert_int_equal(p.snap.n_nat_pools, 2);
+	for (size_t i = 0; i < p.snap.n_nat_pools; i++) {
+		const struct sl_prom_nat_pool *np = &p.snap.nat_pools[i];
+		bool is_a = strcmp(np->from, "A") == 0;
+		assert_string_equal(np->to, "S");
+		assert_string_equal(np->pool, is_a ? "100.64.1.0/24" : "100.64.2.1/32");
+		assert_int_equal(np->pairs, is_a ? 254u * 64512u : 4u);
+		assert_int_equal(np->flows, is_a ? 1 : 0);
+	}
+	char *text = NULL;
+	size_t tlen = 0;
+	FILE *out = open_memstream(&text, &tlen);
+	assert_int_equal(sl_prom_render(&p.snap, out), 0);
+	fclose(out);
+	assert_non_null(
+		strstr(text, "\nsluice_nat_pool_flows{from=\"A\",to=\"S\",pool=\"100.64.1.0/"
+			     "24\"} 1\n"));
+	assert_non_null(
+		strstr(text, "\nsluice_nat_translated_packets_total{direction=\"out\"} 1\n"));
+	free(text);
+	sl_tele_prom_free(&p);
+	assert_null(p.snap.nat_pools);
+	sl_fw_free(fw);
+	sl_router_free(r);
+}
+
 static void test_prom_fill(void **state)
 {
 	(void)state;
@@ -490,6 +573,32 @@ static void test_show_registered(void **state)
 	assert_non_null(strstr(out, "OUT"));
 	free(out), free(err);
 
+	/* the commands over sl_tele_init's sources: refused before it */
+	static const char *const over_src[] = {
+		"show interfaces", "show dataplane", "clear counters"};
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(dispatch(over_src[i], &out, &err), SL_CTL_FAILED);
+		assert_non_null(strstr(err, "telemetry sources are not set up"));
+		free(out), free(err);
+	}
+	struct sl_tele_src src = {.router = r, .dp = F.dp, .fib = F.fib, .fw = fw};
+	(void)sl_tele_init(&src); /* the sources, whether DPDK telemetry runs or not */
+	assert_int_equal(dispatch("show dataplane", &out, &err), SL_CTL_OK);
+	assert_memory_equal(out, "workers: 0\n", 11); /* one lcore: the main one polls */
+	free(out), free(err);
+	assert_int_equal(dispatch("show interfaces", &out, &err), SL_CTL_OK);
+	assert_memory_equal(out, "Interface", 9);
+	free(out), free(err);
+	F.dp->counters[0].rx = 7; /* as a worker counts */
+	struct sl_dp_counters c;
+	sl_dp_counters_sum(F.dp, &c);
+	assert_int_equal(c.rx, 7);
+	assert_int_equal(dispatch("clear counters", &out, &err), SL_CTL_OK);
+	sl_dp_counters_sum(F.dp, &c);
+	assert_int_equal(c.rx, 0);
+	free(out), free(err);
+	sl_tele_stop();
+
 	sl_ctl_unregister_all();
 	dpf_writer_begin(&F);
 	sl_fw_free(fw);
@@ -510,6 +619,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_sum_overflow),
 		cmocka_unit_test(test_sub_since_clear),
 		cmocka_unit_test(test_prom_fill),
+		cmocka_unit_test(test_prom_fill_nat),
 		cmocka_unit_test(test_show_dataplane),
 		cmocka_unit_test(test_show_interfaces),
 		cmocka_unit_test(test_show_registered),

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -24,6 +25,29 @@ static void test_addr_parse(void **state)
 		"1.2.3.4 ", " 1.2.3.4", "1.2.3.-4", "1.2.3.4/24", "1000.1.1.1"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(sl_addr_parse(bad[i], &a), -EINVAL);
+}
+
+/* The hand-written formatters against printf, every octet width. */
+static void test_addr_fmt(void **state)
+{
+	char buf[SL_PREFIX_STR], want[32];
+	uint32_t x = 2463534242u;
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		uint32_t a = i < 256 ? (uint32_t)i * 0x01010101u : x;
+		uint8_t len = (uint8_t)(i % 33);
+		snprintf(want, sizeof(want), "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
+			(a >> 8) & 0xff, a & 0xff);
+		assert_string_equal(sl_addr_fmt(a, buf), want);
+		snprintf(want + strlen(want), sizeof(want) - strlen(want), "/%u", len);
+		assert_string_equal(sl_prefix_fmt((struct sl_prefix){a, len}, buf), want);
+	}
+	assert_string_equal(
+		sl_prefix_fmt((struct sl_prefix){0xffffffffu, 32}, buf), "255.255.255.255/32");
+	assert_string_equal(sl_prefix_fmt((struct sl_prefix){0, 0}, buf), "0.0.0.0/0");
 }
 
 static void test_prefix_parse(void **state)
@@ -97,6 +121,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addr_parse),
+		cmocka_unit_test(test_addr_fmt),
 		cmocka_unit_test(test_prefix_parse),
 		cmocka_unit_test(test_prefix_relations),
 		cmocka_unit_test(test_rt_parse),
