@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# dts: sluiced's log (lib/log, app/sluiced/sluiced_log.c). Start-up lines on
+# dts: sluiced's log (lib/log, lib/tele/tele_log.c). Start-up lines on
 # stderr as before ("sluiced: ready"); every commit at notice with the uid of
 # the sluicectl that asked (0 here), in `show log` and on stderr; a firewall
 # denial, a link change and an unanswered ARP each become one summary line; `show log` filters

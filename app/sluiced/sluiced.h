@@ -44,9 +44,8 @@ struct sd {
 	struct sl_dp *dp;
 	struct rte_mempool *pool;
 	struct sl_ctl_server *ctl;
-	struct sl_fw *fw; /* sluiced_fw.c */
-	struct sl_zebra *fpm; /* sluiced_fpm.c: the FPM listener (lib/zebra) */
-	unsigned fw_hooked; /* the datapath calls the firewall (1) and NAT (2) */
+	struct sl_fw *fw; /* lib/fw's "fw" module */
+	struct sl_zebra *fpm; /* the FPM listener (lib/zebra's "fpm" module) */
 	uint32_t ct_max; /* --conntrack-max; 0: lib/fw's default */
 	uint32_t punt_ring; /* --punt-ring; 0: 4096 */
 	size_t ctl_request_max; /* --ctl-request-max in bytes; 0: lib/ctl's default */
@@ -65,7 +64,7 @@ struct sd {
 
 	uint64_t hz;
 	struct sl_slow *slow; /* neighbours, ARP, ICMP, ping: lib/slow */
-	uint64_t fib_failed; /* FIB changes that failed (sd_sync); sluiced_log.c says so */
+	uint64_t fib_failed; /* FIB changes that failed (sd_sync); lib/tele's "log" says so */
 	char fib_failed_why[64];
 
 	/* the router (run.router), its commit history, commit-confirm (lib/commit) */
@@ -93,7 +92,7 @@ extern struct sd sd;
  *   log      show log, the level, summaries of counters      ctl slow
  *   prom     the Prometheus endpoint (lib/tele, lib/prom)    config dp fib fw fpm slow tele
  *   service  the control socket's group (systemd's unit)     ctl
- *   cpif     control-plane interfaces (lib/cpif): kernel TAPs fib slow ctl
+ *   cpif     control-plane interfaces, kernel TAPs (lib/cpif) fib slow ctl
  */
 
 /* sluiced_ports.c */
@@ -106,18 +105,8 @@ int sd_port_of(struct sd *s, const struct sl_iface_state *ifs);
 /* sluiced_sync.c: running configuration → FIB */
 int sd_sync(struct sd *s);
 
-/* sluiced_fw.c: firewall at leak points */
-/* Rebuild and publish after a commit that touched rulesets, bindings or VRFs (or force). */
-int sd_fw_sync(struct sd *s, bool force);
-
-/* sluiced_fpm.c: routes from FRR's zebra over FPM (lib/zebra) */
-struct sl_zebra;
-int sd_fpm_sync(struct sd *s); /* listener as `protocols fpm` says */
-
-/* sluiced_log.c: the log level the configuration (or --log-level) asks for */
+/* sluiced_sync.c: the log level the configuration (or --log-level) asks for */
 void sd_log_sync(struct sd *s);
-/* sluiced_cpif.c: the TAPs follow the configuration and the interfaces */
-int sd_cpif_sync(struct sd *s);
 
 /* sluiced_cmds.c */
 /* One commit (lib/commit's struct sl_commit_req; ctx: struct sd), then the
@@ -133,7 +122,7 @@ int sd_reload(struct sd *s);
 /* sluiced_service.c: systemd's notify protocol (READY=1, RELOADING=1,
  * STOPPING=1); nothing without $NOTIFY_SOCKET. */
 void sd_service_notify(const char *state);
-/* sluiced_tele.c: what lib/tele reads (the telemetry commands, the
+/* sluiced_wire.c: what lib/tele reads (the telemetry commands, the
  * Prometheus snapshot) */
 struct sl_tele_src;
 void sd_tele_src(struct sd *s, struct sl_tele_src *src);

@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sl_cpif.h"
+#include "sl_fw.h"
 #include "sl_show.h"
 #include "sl_tele.h"
+#include "sl_zebra.h"
 #include "sluiced.h"
 
 void sd_commit_log(const char *line)
@@ -74,10 +77,10 @@ int sd_commit(void *ctx, struct sl_commit_req *c, FILE *err)
 		fprintf(err, "%s: warning: %s\n", what, s->sync_note);
 	r.fib_ms = sl_thread_cpu_ms() - t;
 	/* the firewall follows the committed configuration whatever the FIB said */
-	int frc = sd_fw_sync(s, false);
-	sd_fpm_sync(s);
+	int frc = sl_fw_module_sync(false);
+	sl_zebra_module_sync();
 	sd_log_sync(s);
-	sd_cpif_sync(s);
+	sl_cpif_module_sync();
 	sl_conf_changes_release(sl_router_conf(s->router)); /* the last reader is done */
 	/* the revision: the whole configuration rendered, diffed and written
 	 * (~3 us a line), the punt ring served meanwhile (sl_progress) */

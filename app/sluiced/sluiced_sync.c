@@ -111,6 +111,11 @@ int sd_sync(struct sd *s)
 	return rc;
 }
 
+void sd_log_sync(struct sd *s)
+{
+	sl_log_level_follow(s->router ? sl_router_syslog_level(s->router) : -1, s->log_level);
+}
+
 static void config_fini(void *ctx)
 {
 	struct sd *s = ctx;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sl_conf.h"
 #include "sl_cpif.h"
 
 const char *const sl_cpif_class_names[SL_CPIF__CLASSES] = {

@@ -15,9 +15,11 @@
  * - Punt (cpif_punt.c, plain C on bytes): lib/slow hands up what it does
  *   not answer itself (TCP, UDP, OSPF, ICMP other than echo requests, ARP
  *   replies); each class passes a token bucket of its own, so a flood of
- *   one class cannot starve BGP. app/sluiced moves the mbufs: to the TAP,
- *   and what the kernel writes to a TAP out of the interface's port on the
- *   control thread's tx queue.
+ *   one class cannot starve BGP.
+ * - The "cpif" module (cpif_module.c, DPDK, library sl_cpif_module): moves
+ *   the mbufs — to the TAP, and what the kernel writes to a TAP out of the
+ *   interface's port on the control thread's tx queue; registers `show
+ *   control-plane`. It sees the configuration only as struct sl_cpif_conf.
  *
  * A plain TUN/TAP fd read by the control thread (not DPDK's net_tap): the
  * workers never see it, no DPDK port appears or disappears with the
@@ -32,8 +34,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sl_conf.h"
 #include "sl_types.h"
+
+struct sl_conf; /* lib/conf: read by cpif_conf.c only */
 
 #define SL_CPIF_MAX 256 /* TAPs at most (default-VRF interfaces) */
 #define SL_CPIF_ADDRS 8 /* addresses per interface (SL_FIB_IFACE_ADDRS) */
@@ -162,6 +165,41 @@ const struct sl_cpif_conf *sl_cpif_conf(const struct sl_cpif *c);
 
 /* `show control-plane` (text or JSON). */
 void sl_cpif_show(const struct sl_cpif *c, FILE *out, bool json);
+
+/*
+ * The "cpif" module (cpif_module.c; DPDK). The daemon wires it once, before
+ * sl_module_init_all, with where its sources will be (they are made by the
+ * modules it needs: fib slow ctl). One thread calls everything.
+ */
+struct rte_ether_addr;
+struct rte_mbuf;
+struct rte_mempool;
+struct sl_fib;
+struct sl_router;
+struct sl_slow;
+struct sl_cpif_wiring {
+	struct sl_router *const *router;
+	struct sl_fib *const *fib;
+	struct sl_slow *const *slow;
+	struct rte_mempool *const *pool; /* frames from the kernel */
+	const uint16_t *n_ports; /* ports probed */
+	const uint64_t *hz; /* TSC ticks a second */
+	/* send m out of port on the control thread's queue: true when sent
+	 * (m is the driver's), false when not (m is still the caller's) */
+	bool (*tx)(void *ctx, uint16_t port, struct rte_mbuf *m);
+	void *tx_ctx;
+};
+void sl_cpif_module_wire(const struct sl_cpif_wiring *w);
+/* The TAPs follow the configuration and the FIB's interfaces (after each
+ * commit): 0, or the first error (logged). */
+int sl_cpif_module_sync(void);
+/* m (l3 at its data, l2_len bytes of the received L2 header before it)
+ * with a plain Ethernet header as the kernel's TAP wants it: to if_mac (a
+ * multicast destination as received), from the received source, type ARP
+ * or IPv4. The frame (at most buf_max bytes, *len) at the result (in m or
+ * copied to buf), or NULL: no room for the header. */
+const void *sl_cpif_frame_up(struct rte_mbuf *m, uint16_t l2_len,
+	const struct rte_ether_addr *if_mac, bool arp, void *buf, uint32_t buf_max, uint32_t *len);
 
 #define SL_CPIF_NO_VRF_MSG "control-plane interface needs kernel VRF support (not available)"
 

@@ -315,4 +315,27 @@ const char *sl_fw_binding(const struct sl_fw *fw, uint32_t from_vrf, uint32_t to
 size_t sl_fw_ct_foreach(const struct sl_fw *fw, uint64_t now, uint32_t vrf_id, size_t max,
 	int (*cb)(const struct sl_fw_ct_flow *flow, void *ctx), void *ctx);
 
+/*
+ * The "fw" module (fw_module.c, its own library sl_fw_module: it needs
+ * lib/dp and lib/commit, which this library does not). The daemon wires it
+ * once, before sl_module_init_all, with where its sources will be (made by
+ * the modules it needs: fib dp).
+ */
+struct sl_dp;
+struct sl_fib;
+struct sl_router;
+struct sl_fw_wiring {
+	struct sl_router *const *router; /* its typed firewall spec */
+	struct sl_fib *const *fib; /* its QSBR */
+	struct sl_dp *const *dp; /* the leak-point hooks */
+	const uint32_t *ct_max; /* flows at most (conntrack and NAT); 0: the default */
+	struct sl_fw **fw; /* where the module keeps the firewall (others use it) */
+};
+void sl_fw_module_wire(const struct sl_fw_wiring *w);
+/* Rebuild and publish the rulesets after a commit that touched rulesets,
+ * bindings or VRFs (or when force), and hook the datapath while some
+ * direction is guarded or NATed: 0, or a negative errno (logged; the
+ * previous rulesets stay). */
+int sl_fw_module_sync(bool force);
+
 #endif

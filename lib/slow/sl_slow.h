@@ -155,4 +155,22 @@ int sl_slow_ping_start(struct sl_slow *sl, const struct sl_slow_ping_req *req);
 struct sl_router;
 int sl_slow_cmds_register(struct sl_slow *sl, const struct sl_router *r);
 
+/*
+ * The "slow" module (slow_module.c): the slow path on the daemon's punt
+ * rings, its commands, the progress hook of long commits. The daemon wires
+ * it once, before sl_module_init_all, with where its sources will be (made
+ * by the modules it needs: dp, ctl; the FIB and the pool before them).
+ */
+struct sl_slow_wiring {
+	struct sl_router *const *router;
+	struct sl_fib *const *fib;
+	struct sl_dp *const *dp; /* its punt rings */
+	struct rte_mempool *const *pool; /* the router's own packets */
+	const uint64_t *hz; /* TSC ticks a second */
+	sl_slow_tx_fn tx; /* the control thread's queue of each port */
+	void *tx_ctx;
+	struct sl_slow **slow; /* where the module keeps the slow path (others use it) */
+};
+void sl_slow_module_wire(const struct sl_slow_wiring *w);
+
 #endif

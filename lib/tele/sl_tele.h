@@ -63,6 +63,25 @@ struct sl_tele_src {
 	const struct sl_zebra *fpm;
 };
 
+/*
+ * The daemon's modules that read through struct sl_tele_src, wired once,
+ * before sl_module_init_all:
+ * - "tele" (tele_module.c): the /sluice/... commands (sl_tele_init), answered
+ *   from its poll, stopped before the sources go;
+ * - "log" (tele_log.c): `show log`, and once a second summaries of the
+ *   counters (link changes of the ports, firewall denials with the rulesets
+ *   that denied most, neighbours that did not answer ARP, FIB changes that
+ *   failed), at most one line per kind per 10 s.
+ */
+struct sl_tele_wiring {
+	void (*src)(void *ctx, struct sl_tele_src *out); /* the sources now */
+	void *src_ctx;
+	const uint16_t *n_ports; /* ports probed (their links) */
+	const uint64_t *fib_failed; /* FIB changes that failed so far */
+	const char *fib_failed_why; /* the last one's reason */
+};
+void sl_tele_wire(const struct sl_tele_wiring *w);
+
 /* Register every /sluice/... command (once per process). 0 or a negative errno. */
 int sl_tele_init(const struct sl_tele_src *src);
 

@@ -93,4 +93,7 @@ void tele_vrf_packets(struct rte_tel_data *e, const struct sl_tele_counts *c, ui
 /* Counters summed over every lcore (heap, caller frees); NULL when out of memory. */
 struct sl_tele_counts *tele_counts(const struct sl_dp *dp);
 
+/* The daemon's sources as wired (tele_module.c; tele_log.c reads them too). */
+extern struct sl_tele_wiring sl_tele_wiring;
+
 #endif

@@ -26,6 +26,7 @@
 
 #include "sl_commit.h"
 #include "sl_fpm.h"
+#include "sl_log.h"
 
 struct sl_zebra_config {
 	struct sl_router *router;
@@ -72,5 +73,24 @@ struct sl_zebra_status {
 void sl_zebra_status_get(const struct sl_zebra *z, struct sl_zebra_status *out);
 
 void sl_zebra_free(struct sl_zebra *z);
+
+/*
+ * The "fpm" module (zebra_module.c): the listener on the daemon's router,
+ * following `protocols fpm` after each commit, its lines in lib/log, `show
+ * fpm` on lib/ctl. The daemon wires it once, before sl_module_init_all, with
+ * where its sources will be (made by the modules it needs: fib).
+ */
+struct sl_zebra_wiring {
+	struct sl_router *const *router;
+	const uint64_t *hz; /* TSC ticks a second */
+	int (*sync)(void *ctx); /* after routes were applied: the FIB follows */
+	void *sync_ctx;
+	struct sl_zebra **zebra; /* where the module keeps its listener (metrics read it) */
+};
+void sl_zebra_module_wire(const struct sl_zebra_wiring *w);
+/* The listener follows the running configuration (after a commit). */
+int sl_zebra_module_sync(void);
+/* lib/log's level for one of zebra.c's lines (rte_log's levels: syslog's + 1). */
+enum sl_log_level sl_zebra_log_level(uint32_t rte_level);
 
 #endif

@@ -365,7 +365,7 @@ static char *fw_ruleset_text(unsigned n, bool stateful)
 
 static struct sl_fw *bfw;
 
-/* Publish text's firewall and install the hooks sluiced would (sluiced_fw.c);
+/* Publish text's firewall and install the hooks sluiced would (lib/fw/fw_module.c);
  * the caller is not an online reader meanwhile. */
 static int fw_install(struct sl_dp *dp, const char *text)
 {

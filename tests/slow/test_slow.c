@@ -29,6 +29,7 @@
 #include "../fib/fib_test_eal.h"
 #include "sl_commit.h"
 #include "sl_ctl.h"
+#include "sl_module.h"
 #include "sl_slow.h"
 
 #define HZ 1000000ull /* fake TSC: 1 MHz */
@@ -865,6 +866,40 @@ static void test_commands(void **state)
 	sl_router_free(r);
 }
 
+/* The "slow" module as the daemon wires it: started after its "dp" and
+ * "ctl" (stubs here), the slow path made where the wiring says, its
+ * commands registered; stopped and cleared again. */
+static void test_module(void **state)
+{
+	(void)state;
+	struct sl_router *r = sl_router_new();
+	assert_non_null(r);
+	static struct sl_dp dp; /* no punt rings: nothing to serve */
+	struct sl_dp *dpp = &dp;
+	struct sl_slow *made = NULL;
+	uint64_t hz = HZ;
+	sl_slow_module_wire(&(struct sl_slow_wiring){.router = &r,
+		.fib = &fib,
+		.dp = &dpp,
+		.pool = &pool,
+		.hz = &hz,
+		.tx = tx_capture,
+		.slow = &made});
+	static struct sl_module dp_stub = {.name = "dp"}, ctl_stub = {.name = "ctl"};
+	sl_module_register(&sl_modules, &dp_stub);
+	sl_module_register(&sl_modules, &ctl_stub);
+	char msg[128] = "", *out, *err;
+	assert_int_equal(sl_module_init_all(&sl_modules, NULL, msg, sizeof(msg)), 0);
+	assert_non_null(made);
+	assert_int_equal(cmd_words_run("show arp", dispatch_fn, NULL, &out, &err), SL_CTL_OK);
+	free(out), free(err);
+	assert_int_equal(sl_module_poll_all(&sl_modules, NULL), 0);
+	sl_module_fini_all(&sl_modules, NULL);
+	assert_null(made);
+	sl_ctl_unregister_all();
+	sl_router_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -886,6 +921,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_limits_per_interface, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ping_forged_replies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
+		cmocka_unit_test(test_module),
 	};
 	int rc = cmocka_run_group_tests(tests, setup_fib, teardown_fib);
 	rte_eal_cleanup();

@@ -25,6 +25,7 @@
 #include <rte_log.h>
 
 #include "../dp/dp_fixture.h"
+#include "sl_module.h"
 #include "sl_zebra.h"
 
 struct env {
@@ -231,6 +232,53 @@ static void test_listener(void **state)
 	sl_router_free(e.r);
 }
 
+static int syncs;
+static int count_sync(void *ctx)
+{
+	(void)ctx;
+	return ++syncs, 0;
+}
+
+/* The "fpm" module as the daemon wires it: started after its "fib", the
+ * listener made where the wiring says, stopped and cleared again. */
+static void test_module(void **state)
+{
+	(void)state;
+	struct sl_router *r = sl_router_new();
+	assert_non_null(r);
+	struct sl_zebra *z = NULL;
+	uint64_t hz = 1000000;
+	sl_zebra_module_wire(&(struct sl_zebra_wiring){
+		.router = &r, .hz = &hz, .sync = count_sync, .zebra = &z});
+	static struct sl_module fib_stub = {.name = "fib"};
+	sl_module_register(&sl_modules, &fib_stub);
+	char msg[128] = "";
+	assert_int_equal(sl_module_init_all(&sl_modules, NULL, msg, sizeof(msg)), 0);
+	assert_non_null(z);
+	struct sl_zebra_status zs;
+	sl_zebra_status_get(z, &zs);
+	assert_int_equal(zs.state, SL_ZEBRA_DISABLED); /* no `protocols fpm` */
+	assert_int_equal(sl_zebra_module_sync(), 0);
+	assert_int_equal(sl_module_poll_all(&sl_modules, NULL), 0);
+	sl_module_fini_all(&sl_modules, NULL);
+	assert_null(z);
+	assert_int_equal(syncs, 0); /* no routes came */
+	sl_router_free(r);
+}
+
+static void test_log_level(void **state)
+{
+	(void)state;
+	/* rte_log: 1 emerg .. 4 err, 5 warning, 6 notice, 7 info, 8 debug */
+	assert_int_equal(sl_zebra_log_level(1), SL_LOG_ERR);
+	assert_int_equal(sl_zebra_log_level(4), SL_LOG_ERR);
+	assert_int_equal(sl_zebra_log_level(5), SL_LOG_WARNING);
+	assert_int_equal(sl_zebra_log_level(6), SL_LOG_NOTICE);
+	assert_int_equal(sl_zebra_log_level(7), SL_LOG_INFO);
+	assert_int_equal(sl_zebra_log_level(8), SL_LOG_DEBUG);
+	assert_int_equal(sl_zebra_log_level(9), SL_LOG_DEBUG);
+}
+
 int main(void)
 {
 	if (dpf_eal_init("zebra", "0", 64) < 0) {
@@ -239,6 +287,8 @@ int main(void)
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_listener),
+		cmocka_unit_test(test_module),
+		cmocka_unit_test(test_log_level),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();

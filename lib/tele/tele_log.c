@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sluiced_log.c — the "log" module: `show log` and the level the
- * configuration sets (`system syslog global facility all level L`), both
- * lib/log's, and summaries of what
- * the workers and the slow path count: link changes, firewall denials,
+ * tele_log.c — the "log" module: `show log` (lib/log's) and summaries of
+ * what the workers and the slow path count: link changes, firewall denials,
  * neighbours that never resolved, FIB changes that failed. Workers never log;
- * once a second the control thread compares the counters with what it last
- * said, and says at most one line per kind (per port, per interface) per
- * SUMMARY_PERIOD, only when the counter moved.
+ * once a second the control thread compares the counters (read through the
+ * same struct sl_tele_src as telemetry) with what it last said, and says at
+ * most one line per kind (per port, per interface) per SUMMARY_PERIOD, only
+ * when the counter moved. The level the configuration sets is the daemon's
+ * (it follows each commit).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,8 +17,13 @@
 
 #include <rte_ethdev.h>
 
+#include "sl_ctl.h"
 #include "sl_fw.h"
-#include "sluiced.h"
+#include "sl_log.h"
+#include "sl_module.h"
+#include "sl_slow.h"
+#include "sl_tele.h"
+#include "tele_priv.h"
 
 #define SUMMARY_PERIOD_NS (10 * 1000000000ull)
 #define TICK_NS 1000000000ull
@@ -42,13 +47,8 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-void sd_log_sync(struct sd *s)
-{
-	sl_log_level_follow(s->router ? sl_router_syslog_level(s->router) : -1, s->log_level);
-}
-
 /* The name of port p's untagged interface ("eth0"), or "port P". */
-static const char *port_name(const struct sd *s, uint16_t p, char *buf, size_t len)
+static const char *port_name(const struct sl_tele_src *s, uint16_t p, char *buf, size_t len)
 {
 	const struct sl_fib_ifmap *m = s->fib ? sl_fib_ifmap(s->fib) : NULL;
 	uint16_t oif1 = m ? m->vif[p][0] : 0;
@@ -66,9 +66,9 @@ static unsigned span_s(uint64_t span_ns)
 	return v ? v : 1;
 }
 
-static void summary_links(struct sd *s, uint64_t now)
+static void summary_links(const struct sl_tele_src *s, uint64_t now)
 {
-	for (uint16_t p = 0; p < s->n_ports && p < SL_FIB_PORT_MAX; p++) {
+	for (uint16_t p = 0; p < *sl_tele_wiring.n_ports && p < SL_FIB_PORT_MAX; p++) {
 		struct rte_eth_link link = {0};
 		if (rte_eth_link_get_nowait(p, &link) == 0 && link.link_status != lg.link_up[p]) {
 			lg.link_up[p] = link.link_status;
@@ -97,7 +97,7 @@ static void rs_collect(const char *ruleset, uint64_t packets, void *ctx)
 
 /* "; 1,200 by RS (CUSTOMER-A→SHARED), ..." — the rulesets that denied the
  * most since the last line, with the leak directions they guard */
-static void fw_denied_detail(struct sd *s, char *buf, size_t len)
+static void fw_denied_detail(const struct sl_tele_src *s, char *buf, size_t len)
 {
 	buf[0] = '\0';
 	lg.fw_cur.n = 0;
@@ -135,7 +135,7 @@ static void fw_denied_detail(struct sd *s, char *buf, size_t len)
 	lg.fw_cur = t;
 }
 
-static void summary_counters(struct sd *s, uint64_t now)
+static void summary_counters(const struct sl_tele_src *s, uint64_t now)
 {
 	uint64_t d, span;
 	char n1[32];
@@ -158,9 +158,11 @@ static void summary_counters(struct sd *s, uint64_t now)
 				sl_log_count_fmt(d, n1, sizeof(n1)), span_s(span), detail);
 		}
 	}
-	if (sl_log_rate_check(&lg.fib_failed, s->fib_failed, now, SUMMARY_PERIOD_NS, &d, &span))
+	if (sl_log_rate_check(
+		    &lg.fib_failed, *sl_tele_wiring.fib_failed, now, SUMMARY_PERIOD_NS, &d, &span))
 		sl_log(SL_LOG_ERR, "fib", "%s changes refused in the last %u s (last: %s)",
-			sl_log_count_fmt(d, n1, sizeof(n1)), span_s(span), s->fib_failed_why);
+			sl_log_count_fmt(d, n1, sizeof(n1)), span_s(span),
+			sl_tele_wiring.fib_failed_why);
 	const struct sl_fib_ifmap *m = s->fib ? sl_fib_ifmap(s->fib) : NULL;
 	for (uint16_t oif = 0; m != NULL && s->slow != NULL && oif < m->n_ifs; oif++) {
 		struct sl_slow_stats st;
@@ -177,12 +179,15 @@ static void summary_counters(struct sd *s, uint64_t now)
 
 static void log_timers(void *ctx)
 {
+	(void)ctx;
 	uint64_t now = now_ns();
 	if (now < lg.next_tick_ns)
 		return;
 	lg.next_tick_ns = now + TICK_NS;
-	summary_links(ctx, now);
-	summary_counters(ctx, now);
+	struct sl_tele_src s;
+	sl_tele_wiring.src(sl_tele_wiring.src_ctx, &s);
+	summary_links(&s, now);
+	summary_counters(&s, now);
 }
 
 /* lib/log's `show log [count N] [level LEVEL]` */
@@ -196,20 +201,23 @@ static int cmd_show_log(
 
 static int log_init(void *ctx)
 {
-	struct sd *s = ctx;
-	sd_log_sync(s);
+	(void)ctx;
+	if (sl_tele_wiring.src == NULL) {
+		sl_log(SL_LOG_ERR, NULL, "log: module not wired (sl_tele_wire)");
+		return -EINVAL;
+	}
 	/* today's link states and counters are the base: only changes are news */
 	uint64_t now = now_ns(), d, span;
-	for (uint16_t p = 0; p < s->n_ports && p < SL_FIB_PORT_MAX; p++) {
+	for (uint16_t p = 0; p < *sl_tele_wiring.n_ports && p < SL_FIB_PORT_MAX; p++) {
 		struct rte_eth_link link = {0};
 		rte_eth_link_get_nowait(p, &link);
 		lg.link_up[p] = link.link_status;
 		sl_log_rate_check(&lg.link[p], 0, now, SUMMARY_PERIOD_NS, &d, &span);
 	}
 	lg.next_tick_ns = now + TICK_NS;
-	int rc = sl_ctl_register("show log", cmd_show_log, s);
+	int rc = sl_ctl_register("show log", cmd_show_log, NULL);
 	if (rc < 0)
-		SD_LOG(ERR, "cannot register show log: %s", strerror(-rc));
+		sl_log(SL_LOG_ERR, NULL, "cannot register show log: %s", strerror(-rc));
 	return rc;
 }
 
