@@ -12,7 +12,35 @@
 
 #include "sl_dp.h"
 
-#define VAL_MISS UINT32_MAX
+/* A lookup's value: a next hop's index (below SL_FIB_VAL_GROUP), a group
+ * (SL_FIB_VAL_GROUP | number), a redirect (SL_FIB_VAL_REDIRECT | VRF) or
+ * VAL_MISS. Ordered so that one compare tells the common case. */
+#define VAL_MISS UINT32_MAX /* all ones: its redirect bit is set too */
+
+/* A next hop's index: not a miss, a redirect nor a group. */
+static inline bool val_is_nh(uint32_t v)
+{
+	return v < SL_FIB_VAL_GROUP;
+}
+
+/* A miss or a redirect: neither a next hop nor a group. */
+static inline bool val_is_miss_or_redirect(uint32_t v)
+{
+	return v >= SL_FIB_VAL_REDIRECT;
+}
+
+/* A redirect and not a miss (sl_fib_val_is_redirect is true of VAL_MISS):
+ * the bits above the redirect bit are clear only in a real value. */
+static inline bool val_is_leak(uint32_t v)
+{
+	return (v >> SL_FIB_VAL_REDIRECT_SHIFT) == 1;
+}
+
+/* The value of a VRF's default route (sl_fib_default's dflt), or VAL_MISS. */
+static inline uint32_t default_val(uint32_t dflt)
+{
+	return (dflt & RTE_LPM_LOOKUP_SUCCESS) ? (dflt & SL_FIB_VAL_MASK) : VAL_MISS;
+}
 
 /* Packets of a burst still being forwarded, struct-of-arrays for bulk lookups. */
 struct dp_burst {
@@ -309,12 +337,13 @@ static __rte_always_inline uint32_t redirect_bits4(const uint32_t *vals)
 {
 #ifdef RTE_ARCH_X86
 	__m128i v = _mm_loadu_si128((const __m128i *)vals);
-	__m128i r = _mm_cmpeq_epi32(_mm_srli_epi32(v, 23), _mm_set1_epi32(1));
+	__m128i r =
+		_mm_cmpeq_epi32(_mm_srli_epi32(v, SL_FIB_VAL_REDIRECT_SHIFT), _mm_set1_epi32(1));
 	return (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(r));
 #else
 	uint32_t m = 0;
 	for (int i = 0; i < 4; i++)
-		m |= (uint32_t)((vals[i] >> 23) == 1) << i;
+		m |= (uint32_t)val_is_leak(vals[i]) << i;
 	return m;
 #endif
 }
@@ -329,7 +358,7 @@ static __rte_always_inline uint32_t redirect_bits(const uint32_t *vals, uint16_t
 	for (; i + 4 <= n; i += 4)
 		redirects |= redirect_bits4(&vals[i]) << i;
 	for (; i < n; i++)
-		redirects |= (uint32_t)((vals[i] >> 23) == 1) << i;
+		redirects |= (uint32_t)val_is_leak(vals[i]) << i;
 	return redirects;
 }
 
@@ -365,7 +394,7 @@ static __rte_always_inline uint32_t lookup_vrf(
 		return 0;
 	}
 	uint32_t dflt = sl_fib_default(fib, SL_AF_IPV4, vrf);
-	uint32_t defv = (dflt & RTE_LPM_LOOKUP_SUCCESS) ? (dflt & SL_FIB_VAL_MASK) : VAL_MISS;
+	uint32_t defv = default_val(dflt);
 	uint32_t redirects = 0;
 	if (sl_fib_table_is_small(tbl)) { /* one branch per burst: a VRF has one layout */
 		sl_fib_small_lookup_bulk(sl_fib_table_small(tbl), ips, vals, n, defv);
@@ -381,7 +410,7 @@ static __rte_always_inline uint32_t lookup_vrf(
 	for (; i < n; i++) {
 		uint32_t h;
 		vals[i] = rte_lpm_lookup(lpm, ips[i], &h) == 0 ? h : defv;
-		redirects |= (uint32_t)((vals[i] >> 23) == 1) << i;
+		redirects |= (uint32_t)val_is_leak(vals[i]) << i;
 	}
 	return redirects;
 }
@@ -391,9 +420,7 @@ static __rte_always_inline uint32_t lookup_vrf(
 static __rte_always_inline uint32_t or_default(const struct sl_fib *fib, uint32_t vrf, uint32_t v)
 {
 	if (v == VAL_MISS) {
-		uint32_t dflt = sl_fib_default(fib, SL_AF_IPV4, vrf);
-		if (dflt & RTE_LPM_LOOKUP_SUCCESS)
-			v = dflt & SL_FIB_VAL_MASK;
+		v = default_val(sl_fib_default(fib, SL_AF_IPV4, vrf));
 	}
 	return v;
 }
@@ -430,7 +457,8 @@ static __rte_always_inline void lookup_mixed(const struct sl_fib *fib, struct dp
 			e[k] = ek;
 			if (sl_fib_ent_is_group(ek)) {
 				const uint32_t *pool = __atomic_load_n(&st->pool, __ATOMIC_ACQUIRE);
-				rte_prefetch0(&pool[(ek & 0xffffff) << 8 | ((ip >> 8) & 0xff)]);
+				rte_prefetch0(
+					&pool[sl_fib_ent_pool_index(ek) | ((ip >> 8) & 0xff)]);
 			}
 		} else if (tbl != 0) {
 			rte_prefetch0(&sl_fib_table_lpm(tbl)->tbl24[ip >> 8]);
@@ -441,7 +469,7 @@ static __rte_always_inline void lookup_mixed(const struct sl_fib *fib, struct dp
 		uint32_t v, ip = b->dst[k];
 		if (likely(sl_fib_table_is_small(tbl))) {
 			uint32_t ek = sl_fib_small_entry_from(sl_fib_table_small(tbl), e[k], ip);
-			v = (ek & SL_FIB_ENT_VALID) ? (ek & 0xffffff) : VAL_MISS;
+			v = sl_fib_ent_value(ek, VAL_MISS);
 		} else if (likely(tbl != 0)) {
 			v = sl_fib_table_lookup(tbl, ip, VAL_MISS);
 		} else {
@@ -488,12 +516,12 @@ static __rte_always_inline bool src_ok(const struct sl_fib *fib, const struct sl
 {
 	if (unlikely(sl_fib_val_is_redirect(val)))
 		val = lookup_one(fib, sl_fib_val_vrf(val), src);
-	if (unlikely(val >= SL_FIB_VAL_REDIRECT)) /* a miss or a second redirect */
+	if (unlikely(val_is_miss_or_redirect(val))) /* a miss or a second redirect */
 		return false;
 	if (unlikely(sl_fib_val_is_group(val))) {
 		if (mode != SL_SRC_VALID_STRICT)
 			return true;
-		const struct sl_fib_nhg *g = &sl_fib_nhg_table(fib)[val & (SL_FIB_VAL_GROUP - 1)];
+		const struct sl_fib_nhg *g = &sl_fib_nhg_table(fib)[sl_fib_val_group(val)];
 		for (uint32_t i = 0; i < SL_FIB_NHG_BUCKETS; i++)
 			if (nht[g->bucket[i]].oif == in_oif)
 				return true;
@@ -526,7 +554,7 @@ static __rte_noinline uint32_t drop_invalid(struct sl_dp_counters *c, struct sl_
 		b->l2_len[j] = b->l2_len[k];
 		if (with_val) {
 			b->val[j] = b->val[k];
-			redirects |= (uint32_t)((b->val[k] >> 23) == 1) << j;
+			redirects |= (uint32_t)val_is_leak(b->val[k]) << j;
 		}
 		j++;
 	}
@@ -581,7 +609,7 @@ static __rte_always_inline uint32_t lookup_vrf2(const struct sl_fib *fib, uint32
 		return lookup_vrf(fib, vrf, d, dv, n);
 	}
 	uint32_t dflt = sl_fib_default(fib, SL_AF_IPV4, vrf);
-	uint32_t defv = (dflt & RTE_LPM_LOOKUP_SUCCESS) ? (dflt & SL_FIB_VAL_MASK) : VAL_MISS;
+	uint32_t defv = default_val(dflt);
 	struct rte_lpm *lpm = sl_fib_table_lpm(tbl);
 	uint32_t redirects = 0;
 	uint16_t i = 0;
@@ -597,7 +625,7 @@ static __rte_always_inline uint32_t lookup_vrf2(const struct sl_fib *fib, uint32
 		uint32_t h;
 		dv[i] = rte_lpm_lookup(lpm, d[i], &h) == 0 ? h : defv;
 		sv[i] = rte_lpm_lookup(lpm, s[i], &h) == 0 ? h : defv;
-		redirects |= (uint32_t)((dv[i] >> 23) == 1) << i;
+		redirects |= (uint32_t)val_is_leak(dv[i]) << i;
 	}
 	return redirects;
 }
@@ -623,7 +651,7 @@ static __rte_noinline uint32_t lookup_validate(const struct sl_fib *fib,
 		bool strict = mode == SL_SRC_VALID_STRICT;
 		for (uint16_t k = 0; k < n; k++) {
 			uint32_t v = sv[k];
-			if (unlikely(v >= SL_FIB_VAL_GROUP)) { /* a miss, redirect or group */
+			if (unlikely(!val_is_nh(v))) { /* a miss, redirect or group */
 				bad |= (uint32_t)!src_ok(fib, nht, oif0, b->src[k], v, mode) << k;
 				continue;
 			}
@@ -745,7 +773,7 @@ static inline uint32_t flow_hash(const struct rte_mbuf *m, const uint8_t *ip)
 static __rte_noinline uint32_t group_pick(const struct sl_fib *fib, const struct sl_fib_nh *nht,
 	const struct sl_fib_egress *egt, uint32_t val, const struct rte_mbuf *m, const uint8_t *ip)
 {
-	const struct sl_fib_nhg *g = &sl_fib_nhg_table(fib)[val & (SL_FIB_VAL_GROUP - 1)];
+	const struct sl_fib_nhg *g = &sl_fib_nhg_table(fib)[sl_fib_val_group(val)];
 	uint32_t b = flow_hash(m, ip) >> (32 - SL_FIB_NHG_BITS);
 	uint32_t nh = g->bucket[b];
 	if (likely(sl_fib_egress_of(egt, nh)->l2_len != 0) ||
@@ -869,7 +897,7 @@ static bool leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter
 			continue;
 		if (sl_fib_val_is_group(val)) /* picked once: forwarding sees the path */
 			b->val[k] = val = group_pick(fib, nht, egt, val, b->m[k], b->ip[k]);
-		if (val >= SL_FIB_VAL_REDIRECT) /* a miss or a second redirect */
+		if (val_is_miss_or_redirect(val)) /* a miss or a second redirect */
 			continue;
 		/* the egress VRF from the ready record; else from the next hop */
 		const struct sl_fib_egress *e = sl_fib_egress_of(egt, val);
@@ -1033,7 +1061,7 @@ static __rte_always_inline void forward_one(const struct sl_fib *fib,
 	uint32_t val = b->val[k];
 	/* one compare for a miss (VAL_MISS), a redirect and a group: each is at
 	 * or above the group bit */
-	if (unlikely(val >= SL_FIB_VAL_GROUP || (filtered && b->denied[k]))) {
+	if (unlikely(!val_is_nh(val) || (filtered && b->denied[k]))) {
 		if (!sl_fib_val_is_group(val) || (filtered && b->denied[k]))
 			goto slow;
 		val = group_pick(fib, nht, egt, val, m, b->ip[k]);
