@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* dp_process.c — the per-burst forwarding pipeline (no I/O: testable on crafted mbufs). */
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -42,6 +43,28 @@ static inline uint32_t default_val(uint32_t dflt)
 	return (dflt & RTE_LPM_LOOKUP_SUCCESS) ? (dflt & SL_FIB_VAL_MASK) : VAL_MISS;
 }
 
+/* Byte offsets of the fields the parse reads from a frame (headers need
+ * not be aligned: read with memcpy or byte by byte). */
+#define ETH_TYPE_OFF offsetof(struct rte_ether_hdr, ether_type)
+#define VLAN_TCI_OFF (RTE_ETHER_HDR_LEN + offsetof(struct rte_vlan_hdr, vlan_tci))
+#define VLAN_TYPE_OFF (RTE_ETHER_HDR_LEN + offsetof(struct rte_vlan_hdr, eth_proto))
+#define IP_VER_IHL_OFF offsetof(struct rte_ipv4_hdr, version_ihl)
+#define IP_TOTAL_LEN_OFF offsetof(struct rte_ipv4_hdr, total_length)
+#define IP_FRAG_OFF offsetof(struct rte_ipv4_hdr, fragment_offset)
+#define IP_PROTO_OFF offsetof(struct rte_ipv4_hdr, next_proto_id)
+#define IP_SRC_OFF offsetof(struct rte_ipv4_hdr, src_addr) /* the destination follows */
+#define IP_DST_OFF offsetof(struct rte_ipv4_hdr, dst_addr)
+#define IP_VER_IHL_PLAIN 0x45 /* version 4, no options */
+#define IPPROTO_OSPF 89
+#define BGP_PORT 179
+#define IP_MCAST_LOCAL_NET (224u << 24) /* 224.0.0.0/24, host order */
+
+/* The header length in bytes of IPv4 header ip. */
+static inline unsigned ip_hdr_len(const uint8_t *ip)
+{
+	return (ip[IP_VER_IHL_OFF] & RTE_IPV4_HDR_IHL_MASK) * RTE_IPV4_IHL_MULTIPLIER;
+}
+
 /* Packets of a burst still being forwarded, struct-of-arrays for bulk lookups. */
 struct dp_burst {
 	uint16_t n;
@@ -69,16 +92,18 @@ static inline void drop(
 static __rte_noinline enum sl_dp_pclass local_class(const struct rte_mbuf *m, uint8_t l2_len)
 {
 	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, l2_len);
-	if (ip[9] == 89)
+	if (ip[IP_PROTO_OFF] == IPPROTO_OSPF)
 		return SL_DP_PC_OSPF;
-	unsigned ihl = (ip[0] & 0x0f) * 4u;
+	unsigned ihl = ip_hdr_len(ip);
+	uint16_t frag, ports[2]; /* source, destination */
+	memcpy(&frag, ip + IP_FRAG_OFF, sizeof(frag));
 	/* the ports are in the first fragment only */
-	if (ip[9] != IPPROTO_TCP || ((ip[6] & 0x1f) | ip[7]) != 0 ||
-		(unsigned)l2_len + ihl + 4 > m->data_len)
+	if (ip[IP_PROTO_OFF] != IPPROTO_TCP || (frag & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK)) != 0 ||
+		(unsigned)l2_len + ihl + sizeof(ports) > m->data_len)
 		return SL_DP_PC_OTHER;
-	const uint8_t *p = ip + ihl;
-	return (p[0] == 0 && p[1] == 179) || (p[2] == 0 && p[3] == 179) ? SL_DP_PC_BGP
-									: SL_DP_PC_OTHER;
+	memcpy(ports, ip + ihl, sizeof(ports));
+	return ports[0] == RTE_BE16(BGP_PORT) || ports[1] == RTE_BE16(BGP_PORT) ? SL_DP_PC_BGP
+										: SL_DP_PC_OTHER;
 }
 
 static inline void punt(struct sl_dp_counters *c, struct sl_dp_out *out, struct rte_mbuf *m,
@@ -163,7 +188,7 @@ static const uint8_t martian_octet[256] = {
 /* 1 when the IPv4 header's source or destination is a martian, else 0. */
 static __rte_always_inline uint32_t martian(const uint8_t *ip)
 {
-	return (uint32_t)(martian_octet[ip[12]] | martian_octet[ip[16]]);
+	return (uint32_t)(martian_octet[ip[IP_SRC_OFF]] | martian_octet[ip[IP_DST_OFF]]);
 }
 
 /* Parse one frame, every case and drop reason; it joins the burst as entry
@@ -231,8 +256,9 @@ static __rte_noinline unsigned parse_slow(const struct sl_fib_ifmap *ifm, struct
 	if (unlikely(martian((const uint8_t *)ip))) {
 		/* 224.0.0.0/24 from a unicast source, on an interface whose
 		 * control-plane TAP takes it (OSPF's hellos): up the TAP */
-		const uint8_t *a = (const uint8_t *)ip;
-		if (a[16] == 224 && a[17] == 0 && a[18] == 0 && !martian_octet[a[12]] &&
+		uint32_t dst = rte_be_to_cpu_32(ip->dst_addr);
+		if ((dst >> 8) == (IP_MCAST_LOCAL_NET >> 8) &&
+			!martian_octet[rte_be_to_cpu_32(ip->src_addr) >> 24] &&
 			ifm->ifs[oif].cp_tap)
 			punt(c, out, m, SL_DP_PUNT_LINK_MCAST, oif, vrf, l2_len);
 		else
@@ -292,23 +318,24 @@ static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
 		    m->data_len < RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + sizeof(struct rte_ipv4_hdr) ||
 		    (flags & RTE_MBUF_F_RX_VLAN_STRIPPED)))
 		goto slow;
-	memcpy(&type, d + 12, sizeof(type));
+	memcpy(&type, d + ETH_TYPE_OFF, sizeof(type));
 	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
 		uint16_t tci;
-		memcpy(&tci, d + 14, sizeof(tci));
-		memcpy(&type, d + 16, sizeof(type));
+		memcpy(&tci, d + VLAN_TCI_OFF, sizeof(tci));
+		memcpy(&type, d + VLAN_TYPE_OFF, sizeof(type));
 		vlan = rte_be_to_cpu_16(tci) & 0xfff;
 		l2_len += RTE_VLAN_HLEN;
 	}
 	const uint8_t *ip = d + l2_len;
 	uint16_t total_be;
-	memcpy(&total_be, ip + 2, sizeof(total_be));
+	memcpy(&total_be, ip + IP_TOTAL_LEN_OFF, sizeof(total_be));
 	uint32_t total = rte_be_to_cpu_16(total_be);
 	uint16_t vif = vif_of_vlan[vlan];
 	/* one branch for the usual frame; pkt_len >= data_len >= 38 makes a
 	 * matching total length at least 20 */
 	uint32_t bad = (uint32_t)(type ^ RTE_BE16(RTE_ETHER_TYPE_IPV4)) | (uint32_t)(vif == 0) |
-		       (uint32_t)(ip[0] ^ 0x45) | (m->pkt_len ^ (l2_len + total)) | martian(ip);
+		       (uint32_t)(ip[IP_VER_IHL_OFF] ^ IP_VER_IHL_PLAIN) |
+		       (m->pkt_len ^ (l2_len + total)) | martian(ip);
 	if (unlikely(bad != 0))
 		goto slow;
 	uint64_t ck = flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
@@ -318,7 +345,7 @@ static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
 	uint16_t oif = vif - 1;
 	uint32_t vrf = ifm->ifs[oif].vrf_id;
 	uint32_t sd[2]; /* source and destination */
-	memcpy(sd, ip + 12, sizeof(sd));
+	memcpy(sd, ip + IP_SRC_OFF, sizeof(sd));
 	b->m[k] = m;
 	b->ip[k] = (uint8_t *)(uintptr_t)ip;
 	b->in_vrf[k] = vrf; /* b->vrf[] is filled where a lookup needs it */
@@ -750,10 +777,10 @@ static inline uint32_t flow_hash(const struct rte_mbuf *m, const uint8_t *ip)
 	uint64_t addrs;
 	uint32_t ports = 0;
 	uint16_t frag;
-	uint8_t proto = ip[9];
-	unsigned ihl = (ip[0] & 0x0f) * 4u;
-	memcpy(&addrs, ip + 12, sizeof(addrs));
-	memcpy(&frag, ip + 6, sizeof(frag));
+	uint8_t proto = ip[IP_PROTO_OFF];
+	unsigned ihl = ip_hdr_len(ip);
+	memcpy(&addrs, ip + IP_SRC_OFF, sizeof(addrs)); /* source and destination */
+	memcpy(&frag, ip + IP_FRAG_OFF, sizeof(frag));
 	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP) &&
 		!(frag & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) &&
 		(size_t)(ip - rte_pktmbuf_mtod(m, const uint8_t *)) + ihl + 4 <= m->data_len)
