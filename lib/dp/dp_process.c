@@ -80,6 +80,18 @@ struct dp_burst {
 	uint8_t denied[SL_DP_BURST]; /* set only while a leak filter is installed */
 };
 
+/* What every stage of one burst reads and writes: the tables, as loaded
+ * once for the burst (nht and egt once its lookups are done), its counters
+ * and its output. */
+struct dp_ctx {
+	const struct sl_fib *fib;
+	const struct sl_fib_ifmap *ifm;
+	const struct sl_fib_nh *nht;
+	const struct sl_fib_egress *egt;
+	struct sl_dp_counters *c;
+	struct sl_dp_out *out;
+};
+
 static inline void drop(
 	struct sl_dp_counters *c, struct sl_dp_out *out, struct rte_mbuf *m, enum sl_dp_drop why)
 {
@@ -194,11 +206,11 @@ static __rte_always_inline uint32_t martian(const uint8_t *ip)
 /* Parse one frame, every case and drop reason; it joins the burst as entry
  * k when it is to be looked up. Returns the burst's new length (k or k + 1).
  * The caller counts the VRFs' ipv4_rx for the burst. */
-static __rte_noinline unsigned parse_slow(const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c,
-	struct sl_dp_out *out, uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k)
+static __rte_noinline unsigned parse_slow(const struct dp_ctx *ctx, uint16_t in_port,
+	struct rte_mbuf *m, struct dp_burst *b, unsigned k)
 {
 	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN)) {
-		drop(c, out, m, SL_DP_DROP_TRUNCATED);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_TRUNCATED);
 		return k;
 	}
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
@@ -209,7 +221,7 @@ static __rte_noinline unsigned parse_slow(const struct sl_fib_ifmap *ifm, struct
 		vlan = m->vlan_tci & 0xfff;
 	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
 		if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)) {
-			drop(c, out, m, SL_DP_DROP_TRUNCATED);
+			drop(ctx->c, ctx->out, m, SL_DP_DROP_TRUNCATED);
 			return k;
 		}
 		const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eth + 1);
@@ -217,40 +229,40 @@ static __rte_noinline unsigned parse_slow(const struct sl_fib_ifmap *ifm, struct
 		type = vh->eth_proto;
 		l2_len += RTE_VLAN_HLEN;
 	}
-	uint16_t vif = in_port < SL_FIB_PORT_MAX ? ifm->vif[in_port][vlan] : 0;
+	uint16_t vif = in_port < SL_FIB_PORT_MAX ? ctx->ifm->vif[in_port][vlan] : 0;
 	if (unlikely(vif == 0)) {
-		drop(c, out, m, SL_DP_DROP_NO_IFACE);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_NO_IFACE);
 		return k;
 	}
 	uint16_t oif = vif - 1;
-	uint32_t vrf = ifm->ifs[oif].vrf_id;
+	uint32_t vrf = ctx->ifm->ifs[oif].vrf_id;
 	if (type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
-		punt(c, out, m, SL_DP_PUNT_ARP, oif, vrf, l2_len);
+		punt(ctx->c, ctx->out, m, SL_DP_PUNT_ARP, oif, vrf, l2_len);
 		return k;
 	}
 	if (unlikely(type != RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
-		drop(c, out, m, SL_DP_DROP_NOT_IPV4);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_NOT_IPV4);
 		return k;
 	}
 	if (unlikely(m->data_len < l2_len + sizeof(struct rte_ipv4_hdr))) {
-		drop(c, out, m, SL_DP_DROP_TRUNCATED);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_TRUNCATED);
 		return k;
 	}
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2_len);
 	uint8_t ihl = ip->version_ihl & 0x0f;
 	uint16_t total = rte_be_to_cpu_16(ip->total_length);
 	if (unlikely((ip->version_ihl >> 4) != 4 || ihl < 5 || total < ihl * 4u)) {
-		drop(c, out, m, SL_DP_DROP_BAD_HEADER);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_BAD_HEADER);
 		return k;
 	}
 	if (unlikely(m->data_len < l2_len + ihl * 4u || m->pkt_len < (uint32_t)l2_len + total)) {
-		drop(c, out, m, SL_DP_DROP_TRUNCATED);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_TRUNCATED);
 		return k;
 	}
 	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
 		(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip_cksum_ok(ip, ihl))) {
-		drop(c, out, m, SL_DP_DROP_BAD_CHECKSUM);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_BAD_CHECKSUM);
 		return k;
 	}
 	if (unlikely(martian((const uint8_t *)ip))) {
@@ -259,10 +271,10 @@ static __rte_noinline unsigned parse_slow(const struct sl_fib_ifmap *ifm, struct
 		uint32_t dst = rte_be_to_cpu_32(ip->dst_addr);
 		if ((dst >> 8) == (IP_MCAST_LOCAL_NET >> 8) &&
 			!martian_octet[rte_be_to_cpu_32(ip->src_addr) >> 24] &&
-			ifm->ifs[oif].cp_tap)
-			punt(c, out, m, SL_DP_PUNT_LINK_MCAST, oif, vrf, l2_len);
+			ctx->ifm->ifs[oif].cp_tap)
+			punt(ctx->c, ctx->out, m, SL_DP_PUNT_LINK_MCAST, oif, vrf, l2_len);
 		else
-			drop(c, out, m, SL_DP_DROP_MARTIAN);
+			drop(ctx->c, ctx->out, m, SL_DP_DROP_MARTIAN);
 		return k;
 	}
 	/* Ethernet padding past the IP total length is not forwarded */
@@ -306,8 +318,7 @@ static inline bool ip_cksum5_ok(const uint8_t *ip)
  * VLAN-stripped offload, options, padding — goes through parse_slow, which
  * tells the reasons apart.
  */
-static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
-	const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c, struct sl_dp_out *out,
+static __rte_always_inline unsigned parse(const struct dp_ctx *ctx, const uint16_t *vif_of_vlan,
 	uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k, bool want_src)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -343,7 +354,7 @@ static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
 		unlikely(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip_cksum5_ok(ip)))
 		goto slow;
 	uint16_t oif = vif - 1;
-	uint32_t vrf = ifm->ifs[oif].vrf_id;
+	uint32_t vrf = ctx->ifm->ifs[oif].vrf_id;
 	uint32_t sd[2]; /* source and destination */
 	memcpy(sd, ip + IP_SRC_OFF, sizeof(sd));
 	b->m[k] = m;
@@ -356,7 +367,7 @@ static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
 	b->l2_len[k] = (uint8_t)l2_len;
 	return k + 1;
 slow:
-	return parse_slow(ifm, c, out, in_port, m, b, k);
+	return parse_slow(ctx, in_port, m, b, k);
 }
 
 /* Bit i set when vals[i] is a redirect (a miss, all ones, is not). */
@@ -562,14 +573,14 @@ static __rte_always_inline bool src_ok(const struct sl_fib *fib, const struct sl
 /* Drop the packets of b whose bits are set in bad (src_invalid) and move
  * the rest down to keep b dense (their lookup values too, when with_val).
  * Returns the redirect bits of the packets kept. */
-static __rte_noinline uint32_t drop_invalid(struct sl_dp_counters *c, struct sl_dp_out *out,
-	struct dp_burst *b, uint32_t bad, bool with_val)
+static __rte_noinline uint32_t drop_invalid(
+	const struct dp_ctx *ctx, struct dp_burst *b, uint32_t bad, bool with_val)
 {
 	uint16_t j = 0;
 	uint32_t redirects = 0;
 	for (uint16_t k = 0; k < b->n; k++) {
 		if (bad >> k & 1) {
-			drop(c, out, b->m[k], SL_DP_DROP_SRC_INVALID);
+			drop(ctx->c, ctx->out, b->m[k], SL_DP_DROP_SRC_INVALID);
 			continue;
 		}
 		b->m[j] = b->m[k];
@@ -592,17 +603,15 @@ static __rte_noinline uint32_t drop_invalid(struct sl_dp_counters *c, struct sl_
 /* A burst of several ingress VRFs from a port on which some interface
  * validates sources: those packets' sources looked up (in bulk when they
  * share a VRF), the ones that fail dropped. */
-static __rte_noinline void validate_sources(const struct sl_fib *fib,
-	const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c, struct sl_dp_out *out,
-	struct dp_burst *b)
+static __rte_noinline void validate_sources(const struct dp_ctx *ctx, struct dp_burst *b)
 {
-	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
+	const struct sl_fib_nh *nht = sl_fib_nh_table(ctx->fib);
 	uint32_t ips[SL_DP_BURST], vals[SL_DP_BURST], invalid = 0;
 	uint16_t idx[SL_DP_BURST], n = 0;
 	uint8_t mode[SL_DP_BURST];
 	uint32_t vrf0 = 0, mixed = 0;
 	for (uint16_t k = 0; k < b->n; k++) {
-		uint8_t mk = ifm->ifs[b->in_oif[k]].src_valid;
+		uint8_t mk = ctx->ifm->ifs[b->in_oif[k]].src_valid;
 		if (mk == SL_SRC_VALID_DISABLE)
 			continue;
 		if (n == 0)
@@ -613,15 +622,15 @@ static __rte_noinline void validate_sources(const struct sl_fib *fib,
 		idx[n++] = k;
 	}
 	if (mixed == 0)
-		lookup_vrf(fib, vrf0, ips, vals, n);
+		lookup_vrf(ctx->fib, vrf0, ips, vals, n);
 	else
 		for (uint16_t i = 0; i < n; i++)
-			vals[i] = lookup_one(fib, b->in_vrf[idx[i]], ips[i]);
+			vals[i] = lookup_one(ctx->fib, b->in_vrf[idx[i]], ips[i]);
 	for (uint16_t i = 0; i < n; i++)
-		if (!src_ok(fib, nht, b->in_oif[idx[i]], ips[i], vals[i], mode[i]))
+		if (!src_ok(ctx->fib, nht, b->in_oif[idx[i]], ips[i], vals[i], mode[i]))
 			invalid |= 1u << idx[i];
 	if (unlikely(invalid != 0))
-		drop_invalid(c, out, b, invalid, false);
+		drop_invalid(ctx, b, invalid, false);
 }
 
 /* Destinations d[0..n) into dv[] and sources s[0..n) into sv[] in one VRF,
@@ -661,25 +670,25 @@ static __rte_always_inline uint32_t lookup_vrf2(const struct sl_fib *fib, uint32
  * interface validates sources: sources and destinations looked up together
  * (one pass, their misses overlapping), the sources checked, the failures
  * dropped. Returns the redirect bits of the packets kept. */
-static __rte_noinline uint32_t lookup_validate(const struct sl_fib *fib,
-	const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c, struct sl_dp_out *out,
-	struct dp_burst *b, uint32_t vrf)
+static __rte_noinline uint32_t lookup_validate(
+	const struct dp_ctx *ctx, struct dp_burst *b, uint32_t vrf)
 {
 	uint16_t n = b->n, oif0 = b->in_oif[0], moif = 0;
 	for (uint16_t k = 1; k < n; k++)
 		moif |= b->in_oif[k] ^ oif0;
-	uint8_t mode = ifm->ifs[oif0].src_valid;
+	uint8_t mode = ctx->ifm->ifs[oif0].src_valid;
 	if (moif == 0 && mode == SL_SRC_VALID_DISABLE)
-		return lookup_vrf(fib, vrf, b->dst, b->val, n);
+		return lookup_vrf(ctx->fib, vrf, b->dst, b->val, n);
 	uint32_t sv[SL_DP_BURST], bad = 0;
-	uint32_t redirects = lookup_vrf2(fib, vrf, b->dst, b->val, b->src, sv, n);
-	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
+	uint32_t redirects = lookup_vrf2(ctx->fib, vrf, b->dst, b->val, b->src, sv, n);
+	const struct sl_fib_nh *nht = sl_fib_nh_table(ctx->fib);
 	if (likely(moif == 0)) { /* the usual burst: one ingress interface */
 		bool strict = mode == SL_SRC_VALID_STRICT;
 		for (uint16_t k = 0; k < n; k++) {
 			uint32_t v = sv[k];
 			if (unlikely(!val_is_nh(v))) { /* a miss, redirect or group */
-				bad |= (uint32_t)!src_ok(fib, nht, oif0, b->src[k], v, mode) << k;
+				bad |= (uint32_t)!src_ok(ctx->fib, nht, oif0, b->src[k], v, mode)
+				       << k;
 				continue;
 			}
 			/* a branch, not a bit computed for every packet: a
@@ -691,15 +700,15 @@ static __rte_noinline uint32_t lookup_validate(const struct sl_fib *fib,
 		}
 	} else {
 		for (uint16_t k = 0; k < n; k++) {
-			uint8_t mk = ifm->ifs[b->in_oif[k]].src_valid;
+			uint8_t mk = ctx->ifm->ifs[b->in_oif[k]].src_valid;
 			if (mk != SL_SRC_VALID_DISABLE &&
-				!src_ok(fib, nht, b->in_oif[k], b->src[k], sv[k], mk))
+				!src_ok(ctx->fib, nht, b->in_oif[k], b->src[k], sv[k], mk))
 				bad |= 1u << k;
 		}
 	}
 	if (likely(bad == 0))
 		return redirects;
-	return drop_invalid(c, out, b, bad, true);
+	return drop_invalid(ctx, b, bad, true);
 }
 
 /* Is dst the broadcast address of a subnet of interface ifc (prefixes
@@ -797,18 +806,18 @@ static inline uint32_t flow_hash(const struct rte_mbuf *m, const uint8_t *ip)
  * is being resolved (and not answering) hands its flows to the next bucket
  * with a ready path: only its own flows move. Unknown neighbours are left to
  * the usual punt, which starts their resolution. */
-static __rte_noinline uint32_t group_pick(const struct sl_fib *fib, const struct sl_fib_nh *nht,
-	const struct sl_fib_egress *egt, uint32_t val, const struct rte_mbuf *m, const uint8_t *ip)
+static __rte_noinline uint32_t group_pick(
+	const struct dp_ctx *ctx, uint32_t val, const struct rte_mbuf *m, const uint8_t *ip)
 {
-	const struct sl_fib_nhg *g = &sl_fib_nhg_table(fib)[sl_fib_val_group(val)];
+	const struct sl_fib_nhg *g = &sl_fib_nhg_table(ctx->fib)[sl_fib_val_group(val)];
 	uint32_t b = flow_hash(m, ip) >> (32 - SL_FIB_NHG_BITS);
 	uint32_t nh = g->bucket[b];
-	if (likely(sl_fib_egress_of(egt, nh)->l2_len != 0) ||
-		!(sl_fib_nh_l2(&nht[nh]) & SL_FIB_L2_PENDING))
+	if (likely(sl_fib_egress_of(ctx->egt, nh)->l2_len != 0) ||
+		!(sl_fib_nh_l2(&ctx->nht[nh]) & SL_FIB_L2_PENDING))
 		return nh;
 	for (uint32_t i = 1; i < SL_FIB_NHG_BUCKETS; i++) {
 		uint32_t o = g->bucket[(b + i) & (SL_FIB_NHG_BUCKETS - 1)];
-		if (sl_fib_egress_of(egt, o)->l2_len != 0)
+		if (sl_fib_egress_of(ctx->egt, o)->l2_len != 0)
 			return o;
 	}
 	return nh;
@@ -907,9 +916,8 @@ static void leak_nat_in(const struct sl_dp_leak_filter *lf, struct dp_burst *b,
 
 /* Returns whether some packet of the burst is denied: when none is, the
  * burst is forwarded as an unfiltered one (the loop without the test). */
-static bool leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter *lf,
-	const struct sl_fib_ifmap *ifm, const struct sl_fib_nh *nht,
-	const struct sl_fib_egress *egt, struct dp_burst *b)
+static bool leak_filter(
+	const struct dp_ctx *ctx, const struct sl_dp_leak_filter *lf, struct dp_burst *b)
 {
 	struct rte_mbuf *fp[SL_DP_BURST];
 	const uint8_t *l3[SL_DP_BURST];
@@ -923,19 +931,19 @@ static bool leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter
 		if (b->denied[k]) /* refused before (a reply for a NAT pool without its flow) */
 			continue;
 		if (sl_fib_val_is_group(val)) /* picked once: forwarding sees the path */
-			b->val[k] = val = group_pick(fib, nht, egt, val, b->m[k], b->ip[k]);
+			b->val[k] = val = group_pick(ctx, val, b->m[k], b->ip[k]);
 		if (val_is_miss_or_redirect(val)) /* a miss or a second redirect */
 			continue;
 		/* the egress VRF from the ready record; else from the next hop */
-		const struct sl_fib_egress *e = sl_fib_egress_of(egt, val);
+		const struct sl_fib_egress *e = sl_fib_egress_of(ctx->egt, val);
 		uint32_t out_vrf, in_vrf = b->in_vrf[k];
 		bool local = false;
 		if (likely(e->l2_len != 0)) {
 			out_vrf = e->vrf_id;
 		} else {
-			const struct sl_fib_nh *nh = &nht[val];
+			const struct sl_fib_nh *nh = &ctx->nht[val];
 			if (nh->type == SL_FIB_NH_T_LOCAL) {
-				const struct sl_fib_iface *own = local_across(ifm, nh, b, k);
+				const struct sl_fib_iface *own = local_across(ctx->ifm, nh, b, k);
 				if (own == NULL || !own->answer_across_leaks)
 					continue;
 				local = true;
@@ -943,7 +951,7 @@ static bool leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter
 				   nh->oif >= SL_FIB_IFACE_MAX) {
 				continue;
 			}
-			out_vrf = ifm->ifs[nh->oif].vrf_id;
+			out_vrf = ctx->ifm->ifs[nh->oif].vrf_id;
 		}
 		if (out_vrf == in_vrf)
 			continue;
@@ -974,9 +982,8 @@ static bool leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter
 
 /* Every outcome of one looked-up packet, each check in order: the fast loop
  * below hands over whatever is not a resolved gateway on an up interface. */
-static __rte_noinline void forward_slow(const struct sl_fib *fib, const struct sl_fib_ifmap *ifm,
-	const struct sl_fib_nh *nht, struct sl_dp_counters *c, struct sl_dp_out *out,
-	const struct dp_burst *b, bool filtered, uint16_t k, struct rte_mbuf *m, uint32_t val)
+static __rte_noinline void forward_slow(const struct dp_ctx *ctx, const struct dp_burst *b,
+	bool filtered, uint16_t k, struct rte_mbuf *m, uint32_t val)
 {
 	uint16_t in_oif = b->in_oif[k];
 	uint32_t in_vrf = b->in_vrf[k];
@@ -984,76 +991,79 @@ static __rte_noinline void forward_slow(const struct sl_fib *fib, const struct s
 	 * also have missed (the firewall's denials never did) */
 	if (filtered && b->denied[k]) {
 		if (b->denied[k] == SL_DP_DENY_REJECT) { /* the slow path answers */
-			c->dropped[SL_DP_DROP_LEAK_DENIED]++;
-			punt(c, out, m, SL_DP_PUNT_REJECT, in_oif, in_vrf, b->l2_len[k]);
+			ctx->c->dropped[SL_DP_DROP_LEAK_DENIED]++;
+			punt(ctx->c, ctx->out, m, SL_DP_PUNT_REJECT, in_oif, in_vrf, b->l2_len[k]);
 		} else {
-			drop(c, out, m, SL_DP_DROP_LEAK_DENIED);
+			drop(ctx->c, ctx->out, m, SL_DP_DROP_LEAK_DENIED);
 		}
 		return;
 	}
 	if (unlikely(val == VAL_MISS)) {
-		c->dropped[SL_DP_DROP_NO_ROUTE]++;
-		punt(c, out, m, SL_DP_PUNT_NO_ROUTE, in_oif, in_vrf, b->l2_len[k]);
+		ctx->c->dropped[SL_DP_DROP_NO_ROUTE]++;
+		punt(ctx->c, ctx->out, m, SL_DP_PUNT_NO_ROUTE, in_oif, in_vrf, b->l2_len[k]);
 		return;
 	}
 	if (unlikely(sl_fib_val_is_redirect(val))) {
 		/* dropped, and the sender told (the slow path rate-limits ICMP):
 		 * silence would look like a path that works */
-		c->dropped[SL_DP_DROP_LEAK_LOOP]++;
-		punt(c, out, m, SL_DP_PUNT_LEAK_LOOP, in_oif, in_vrf, b->l2_len[k]);
+		ctx->c->dropped[SL_DP_DROP_LEAK_LOOP]++;
+		punt(ctx->c, ctx->out, m, SL_DP_PUNT_LEAK_LOOP, in_oif, in_vrf, b->l2_len[k]);
 		return;
 	}
-	const struct sl_fib_nh *nh = &nht[val];
+	const struct sl_fib_nh *nh = &ctx->nht[val];
 	if (unlikely(nh->type < SL_FIB_NH_T_CONNECTED)) {
 		const struct sl_fib_iface *own;
 		if (nh->type != SL_FIB_NH_T_LOCAL)
-			drop(c, out, m, SL_DP_DROP_BLACKHOLE);
-		else if ((own = local_across(ifm, nh, b, k)) != NULL && !own->answer_across_leaks)
-			drop(c, out, m, SL_DP_DROP_LOCAL_LEAK); /* another VRF's address */
+			drop(ctx->c, ctx->out, m, SL_DP_DROP_BLACKHOLE);
+		else if ((own = local_across(ctx->ifm, nh, b, k)) != NULL &&
+			 !own->answer_across_leaks)
+			drop(ctx->c, ctx->out, m,
+				SL_DP_DROP_LOCAL_LEAK); /* another VRF's address */
 		else /* its own VRF's address, or one that answers across leaks (filtered) */
-			punt(c, out, m, SL_DP_PUNT_LOCAL, in_oif, in_vrf, b->l2_len[k]);
+			punt(ctx->c, ctx->out, m, SL_DP_PUNT_LOCAL, in_oif, in_vrf, b->l2_len[k]);
 		return;
 	}
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, b->l2_len[k]);
 	if (unlikely(ip->time_to_live <= 1)) {
-		c->dropped[SL_DP_DROP_TTL_EXPIRED]++;
-		punt(c, out, m, SL_DP_PUNT_TTL, in_oif, in_vrf, b->l2_len[k]);
+		ctx->c->dropped[SL_DP_DROP_TTL_EXPIRED]++;
+		punt(ctx->c, ctx->out, m, SL_DP_PUNT_TTL, in_oif, in_vrf, b->l2_len[k]);
 		return;
 	}
-	const struct sl_fib_iface *ofc = &ifm->ifs[nh->oif];
+	const struct sl_fib_iface *ofc = &ctx->ifm->ifs[nh->oif];
 	if (unlikely(nh->oif >= SL_FIB_IFACE_MAX || !ofc->up || ofc->port >= SL_FIB_PORT_MAX)) {
-		drop(c, out, m, SL_DP_DROP_IFACE_DOWN);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_IFACE_DOWN);
 		return;
 	}
 	if (nh->type == SL_FIB_NH_T_CONNECTED && unlikely(directed_bcast(ofc, b->dst[k]))) {
-		drop(c, out, m, SL_DP_DROP_DIRECTED_BCAST);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_DIRECTED_BCAST);
 		return;
 	}
 	uint32_t nh_ip = nh->type == SL_FIB_NH_T_GATEWAY ? nh->gw : b->dst[k];
-	uint64_t l2 = nh->type == SL_FIB_NH_T_GATEWAY ? sl_fib_nh_l2(nh)
-						      : sl_fib_neigh_lookup(fib, nh->oif, nh_ip);
+	uint64_t l2 = nh->type == SL_FIB_NH_T_GATEWAY
+			      ? sl_fib_nh_l2(nh)
+			      : sl_fib_neigh_lookup(ctx->fib, nh->oif, nh_ip);
 	if (unlikely(l2 & SL_FIB_L2_PENDING)) {
-		drop(c, out, m, SL_DP_DROP_NEIGH_PENDING);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_NEIGH_PENDING);
 		return;
 	}
 	ttl_decrement(ip);
 	if (unlikely(!(l2 & SL_FIB_L2_VALID))) {
-		punt(c, out, m, SL_DP_PUNT_UNRESOLVED, in_oif, in_vrf, b->l2_len[k]);
+		punt(ctx->c, ctx->out, m, SL_DP_PUNT_UNRESOLVED, in_oif, in_vrf, b->l2_len[k]);
 		sl_dp_meta(m)->out_oif = nh->oif;
 		sl_dp_meta(m)->nh_ip = nh_ip;
 		return;
 	}
 	if (unlikely(l2_write(m, b->l2_len[k], ofc, l2, RTE_ETHER_TYPE_IPV4) < 0)) {
-		drop(c, out, m, SL_DP_DROP_NO_HEADROOM);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_NO_HEADROOM);
 		return;
 	}
 	uint16_t port = ofc->port;
-	out->tx[port][out->n_tx[port]++] = m;
-	out->tx_ports |= 1u << port;
-	c->forwarded++;
-	c->vrf[in_vrf].forwarded++;
+	ctx->out->tx[port][ctx->out->n_tx[port]++] = m;
+	ctx->out->tx_ports |= 1u << port;
+	ctx->c->forwarded++;
+	ctx->c->vrf[in_vrf].forwarded++;
 	if (ofc->vrf_id != in_vrf)
-		leak_count(c, in_vrf, ofc->vrf_id, 1);
+		leak_count(ctx->c, in_vrf, ofc->vrf_id, 1);
 }
 
 /* Write e's header at h, in front of the IPv4 header (same bytes as
@@ -1079,10 +1089,8 @@ struct fwd_sums {
  * read; everything else (a miss, a second redirect, a denied crossing)
  * through forward_slow.
  */
-static __rte_always_inline void forward_one(const struct sl_fib *fib,
-	const struct sl_fib_ifmap *ifm, const struct sl_fib_nh *nht,
-	const struct sl_fib_egress *egt, struct sl_dp_counters *c, struct sl_dp_out *out,
-	const struct dp_burst *b, bool filtered, bool mixed, uint16_t k, struct fwd_sums *sum)
+static __rte_always_inline void forward_one(const struct dp_ctx *ctx, const struct dp_burst *b,
+	bool filtered, bool mixed, uint16_t k, struct fwd_sums *sum)
 {
 	struct rte_mbuf *m = b->m[k];
 	uint32_t val = b->val[k];
@@ -1091,9 +1099,9 @@ static __rte_always_inline void forward_one(const struct sl_fib *fib,
 	if (unlikely(!val_is_nh(val) || (filtered && b->denied[k]))) {
 		if (!sl_fib_val_is_group(val) || (filtered && b->denied[k]))
 			goto slow;
-		val = group_pick(fib, nht, egt, val, m, b->ip[k]);
+		val = group_pick(ctx, val, m, b->ip[k]);
 	}
-	const struct sl_fib_egress *e = sl_fib_egress_of(egt, val);
+	const struct sl_fib_egress *e = sl_fib_egress_of(ctx->egt, val);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b->ip[k];
 	if (unlikely((e->l2_len == 0) | (ip->time_to_live <= 1)))
 		goto slow;
@@ -1109,17 +1117,17 @@ static __rte_always_inline void forward_one(const struct sl_fib *fib,
 	ttl_decrement(ip);
 	egress_write((uint8_t *)ip - e->l2_len, e);
 	uint16_t port = e->port;
-	out->tx[port][out->n_tx[port]++] = m;
+	ctx->out->tx[port][ctx->out->n_tx[port]++] = m;
 	sum->n_fwd++;
 	uint32_t in_vrf = b->in_vrf[k];
 	if (unlikely(mixed))
-		c->vrf[in_vrf].forwarded++;
+		ctx->c->vrf[in_vrf].forwarded++;
 	/* a crossing: out of an interface of another VRF (by a redirect, or
 	 * by a static next hop resolved in another VRF) */
 	if (e->vrf_id != in_vrf) {
 		if (sum->cross_from != in_vrf || sum->cross_to != e->vrf_id) {
 			if (sum->n_cross > 0)
-				leak_count(c, sum->cross_from, sum->cross_to, sum->n_cross);
+				leak_count(ctx->c, sum->cross_from, sum->cross_to, sum->n_cross);
 			sum->cross_from = in_vrf;
 			sum->cross_to = e->vrf_id;
 			sum->n_cross = 0;
@@ -1128,30 +1136,26 @@ static __rte_always_inline void forward_one(const struct sl_fib *fib,
 	}
 	return;
 slow:
-	forward_slow(fib, ifm, nht, c, out, b, filtered, k, m, val);
+	forward_slow(ctx, b, filtered, k, m, val);
 }
 
 /* Forward the whole burst: the packets the first lookup resolved, by the
  * bits of the rest, then the redirected ones (each run down one path). */
-static __rte_always_inline void forward_all(const struct sl_fib *fib,
-	const struct sl_fib_ifmap *ifm, const struct sl_fib_nh *nht,
-	const struct sl_fib_egress *egt, struct sl_dp_counters *c, struct sl_dp_out *out,
-	struct dp_burst *b, bool filtered, bool mixed, uint32_t redirects, const uint16_t *redir,
-	const uint32_t *rvals, uint16_t n_redir, struct fwd_sums *sum)
+static __rte_always_inline void forward_all(const struct dp_ctx *ctx, struct dp_burst *b,
+	bool filtered, bool mixed, uint32_t redirects, const uint16_t *redir, const uint32_t *rvals,
+	uint16_t n_redir, struct fwd_sums *sum)
 {
 	if (likely(n_redir == 0)) {
 		for (unsigned k = 0; k < b->n; k++)
-			forward_one(
-				fib, ifm, nht, egt, c, out, b, filtered, mixed, (uint16_t)k, sum);
+			forward_one(ctx, b, filtered, mixed, (uint16_t)k, sum);
 		return;
 	}
 	uint32_t all = b->n == 32 ? ~0u : (1u << b->n) - 1;
 	for (uint32_t r = all & ~redirects; r != 0; r &= r - 1)
-		forward_one(fib, ifm, nht, egt, c, out, b, filtered, mixed,
-			(uint16_t)__builtin_ctz(r), sum);
+		forward_one(ctx, b, filtered, mixed, (uint16_t)__builtin_ctz(r), sum);
 	for (uint16_t i = 0; i < n_redir; i++) {
 		b->val[redir[i]] = rvals[i]; /* the second lookup's result */
-		forward_one(fib, ifm, nht, egt, c, out, b, filtered, mixed, redir[i], sum);
+		forward_one(ctx, b, filtered, mixed, redir[i], sum);
 	}
 }
 
@@ -1159,21 +1163,21 @@ static __rte_always_inline void forward_all(const struct sl_fib *fib,
  * ips[]: look them up again into rvals[], in the VRF each redirect names —
  * nearly always one VRF per burst (mixed == 0): then as one run of
  * lookupx4, padded to a multiple of 4 (no scalar tail of a varying length). */
-static __rte_always_inline void redirect_lookup(const struct sl_fib *fib, struct sl_dp_counters *c,
-	struct dp_burst *b, const uint16_t *redir, uint16_t n, uint32_t *ips, uint32_t vrf,
-	uint32_t mixed, uint32_t *rvals)
+static __rte_always_inline void redirect_lookup(const struct dp_ctx *ctx, struct dp_burst *b,
+	const uint16_t *redir, uint16_t n, uint32_t *ips, uint32_t vrf, uint32_t mixed,
+	uint32_t *rvals)
 {
-	c->leaked += n; /* forwarded or not */
+	ctx->c->leaked += n; /* forwarded or not */
 	if (unlikely(mixed != 0)) {
 		for (uint16_t i = 0; i < n; i++)
 			b->vrf[redir[i]] = sl_fib_val_vrf(b->val[redir[i]]);
-		lookup(fib, b, redir, n);
+		lookup(ctx->fib, b, redir, n);
 		for (uint16_t i = 0; i < n; i++)
 			rvals[i] = b->val[redir[i]];
 		return;
 	}
 	ips[n] = ips[n + 1] = ips[n + 2] = ips[n - 1];
-	lookup_vrf(fib, vrf, ips, rvals, (uint16_t)((n + 3) & ~3u));
+	lookup_vrf(ctx->fib, vrf, ips, rvals, (uint16_t)((n + 3) & ~3u));
 }
 
 void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
@@ -1181,6 +1185,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 {
 	const struct sl_fib *fib = dp->fib;
 	const struct sl_fib_ifmap *ifm = sl_fib_ifmap(fib);
+	struct dp_ctx ctx = {.fib = fib, .ifm = ifm, .c = c, .out = out};
 	const uint16_t *vif_of_vlan = in_port < SL_FIB_PORT_MAX ? ifm->vif[in_port] : NULL;
 	struct dp_burst b;
 	uint16_t redir[SL_DP_BURST], n_redir = 0;
@@ -1197,13 +1202,13 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	unsigned nb = 0; /* in a register, not in b */
 	if (unlikely(vif_of_vlan == NULL))
 		for (unsigned i = 0; i < n; i++)
-			nb = parse_slow(ifm, c, out, in_port, pkts[i], &b, nb);
+			nb = parse_slow(&ctx, in_port, pkts[i], &b, nb);
 	else if (likely(!sv))
 		for (unsigned i = 0; i < n; i++)
-			nb = parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b, nb, false);
+			nb = parse(&ctx, vif_of_vlan, in_port, pkts[i], &b, nb, false);
 	else
 		for (unsigned i = 0; i < n; i++)
-			nb = parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b, nb, true);
+			nb = parse(&ctx, vif_of_vlan, in_port, pkts[i], &b, nb, true);
 	b.n = (uint16_t)nb;
 	if (b.n == 0)
 		return;
@@ -1216,14 +1221,14 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 		if (likely(!sv)) {
 			redirects = lookup_vrf(fib, vrf0, b.dst, b.val, b.n);
 		} else {
-			redirects = lookup_validate(fib, ifm, c, out, &b, vrf0);
+			redirects = lookup_validate(&ctx, &b, vrf0);
 			if (b.n == 0)
 				return;
 		}
 		c->vrf[vrf0].ipv4_rx += b.n;
 	} else {
 		if (unlikely(sv)) {
-			validate_sources(fib, ifm, c, out, &b);
+			validate_sources(&ctx, &b);
 			if (b.n == 0)
 				return;
 		}
@@ -1259,25 +1264,23 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	if (n_redir > 0) {
 		if (unlikely(filtered && lf->nat_in != NULL))
 			leak_nat_in(lf, &b, redir, n_redir, ips);
-		redirect_lookup(fib, c, &b, redir, n_redir, ips, rvrf, rmixed, rvals);
+		redirect_lookup(&ctx, &b, redir, n_redir, ips, rvrf, rmixed, rvals);
 	}
 
-	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
-	const struct sl_fib_egress *egt = sl_fib_egress_table(fib);
+	ctx.nht = sl_fib_nh_table(fib);
+	ctx.egt = sl_fib_egress_table(fib);
 	if (unlikely(filtered)) {
 		for (uint16_t i = 0; i < n_redir; i++)
 			b.val[redir[i]] = rvals[i];
-		filtered = leak_filter(fib, lf, ifm, nht, egt, &b);
+		filtered = leak_filter(&ctx, lf, &b);
 	}
 	struct fwd_sums sum = {0};
 	bool mx = mixed != 0;
 	/* the usual burst (one ingress VRF, no filter) with both tests compiled out */
 	if (likely(!mx && !filtered))
-		forward_all(fib, ifm, nht, egt, c, out, &b, false, false, redirects, redir, rvals,
-			n_redir, &sum);
+		forward_all(&ctx, &b, false, false, redirects, redir, rvals, n_redir, &sum);
 	else
-		forward_all(fib, ifm, nht, egt, c, out, &b, filtered, mx, redirects, redir, rvals,
-			n_redir, &sum);
+		forward_all(&ctx, &b, filtered, mx, redirects, redir, rvals, n_redir, &sum);
 	out->tx_ports = tx_port_bits(out); /* cheaper once per burst than once per packet */
 	c->forwarded += sum.n_fwd;
 	if (likely(!mx))
