@@ -1180,80 +1180,129 @@ static __rte_always_inline void redirect_lookup(const struct dp_ctx *ctx, struct
 	lookup_vrf(ctx->fib, vrf, ips, rvals, (uint16_t)((n + 3) & ~3u));
 }
 
+/* Parse stage: the frames of a burst into b (drops and punts to out),
+ * sources stored only where some interface of the port validates them
+ * (sv, decided once per burst). Returns how many are to be looked up. */
+static __rte_always_inline uint16_t parse_burst(const struct dp_ctx *ctx, uint16_t in_port,
+	struct rte_mbuf **pkts, uint16_t n, struct dp_burst *b, bool sv)
+{
+	const uint16_t *vif_of_vlan = in_port < SL_FIB_PORT_MAX ? ctx->ifm->vif[in_port] : NULL;
+	/* headers of a whole burst in flight at once: with many mbufs cycling
+	 * the data is rarely in cache, and one-ahead prefetch left stalls */
+	for (unsigned i = 0; i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	/* martians are dropped by the parse */
+	unsigned nb = 0; /* in a register, not in b */
+	if (unlikely(vif_of_vlan == NULL))
+		for (unsigned i = 0; i < n; i++)
+			nb = parse_slow(ctx, in_port, pkts[i], b, nb);
+	else if (likely(!sv))
+		for (unsigned i = 0; i < n; i++)
+			nb = parse(ctx, vif_of_vlan, in_port, pkts[i], b, nb, false);
+	else
+		for (unsigned i = 0; i < n; i++)
+			nb = parse(ctx, vif_of_vlan, in_port, pkts[i], b, nb, true);
+	return (uint16_t)nb;
+}
+
+/* First lookup stage: each packet in its ingress VRF (sources checked
+ * first where sv, the failures dropped from b), ipv4_rx counted. *mixed
+ * is nonzero when b has several ingress VRFs. Returns the redirect bits. */
+static __rte_always_inline uint32_t lookup_first(
+	const struct dp_ctx *ctx, struct dp_burst *b, bool sv, uint32_t *mixed)
+{
+	/* per-VRF counters once per burst when the burst has one ingress VRF */
+	uint32_t vrf0 = b->in_vrf[0], mx = 0, redirects;
+	for (uint16_t k = 1; k < b->n; k++)
+		mx |= b->in_vrf[k] ^ vrf0;
+	*mixed = mx;
+	if (likely(mx == 0)) {
+		if (likely(!sv))
+			redirects = lookup_vrf(ctx->fib, vrf0, b->dst, b->val, b->n);
+		else
+			redirects = lookup_validate(ctx, b, vrf0);
+		ctx->c->vrf[vrf0].ipv4_rx += b->n;
+		return redirects;
+	}
+	if (unlikely(sv)) {
+		validate_sources(ctx, b);
+		if (b->n == 0)
+			return 0;
+	}
+	/* many VRFs' counter lines: fetched while the lookups run, counted after */
+	for (uint16_t k = 0; k < b->n; k++)
+		rte_prefetch0(&ctx->c->vrf[b->in_vrf[k]]);
+	lookup_mixed(ctx->fib, b);
+	for (uint16_t k = 0; k < b->n; k++)
+		ctx->c->vrf[b->in_vrf[k]].ipv4_rx++;
+	return redirect_bits(b->val, b->n);
+}
+
+/* Leak stage, its list: the packets of b whose bits are set in redirects
+ * into redir[] and their destinations into ips[]; *vrf is the VRF the
+ * first names, *mixed nonzero when they name several. Returns how many. */
+static __rte_always_inline uint16_t redirect_list(const struct dp_burst *b, uint32_t redirects,
+	uint16_t *redir, uint32_t *ips, uint32_t *vrf, uint32_t *mixed)
+{
+	uint32_t rvrf = redirects ? sl_fib_val_vrf(b->val[__builtin_ctz(redirects)]) : 0, rmx = 0;
+	uint16_t n = 0;
+	for (uint32_t r = redirects; r != 0; r &= r - 1) {
+		uint16_t k = (uint16_t)__builtin_ctz(r);
+		rmx |= sl_fib_val_vrf(b->val[k]) ^ rvrf;
+		ips[n] = b->dst[k];
+		redir[n++] = k;
+	}
+	*vrf = rvrf;
+	*mixed = rmx;
+	return n;
+}
+
+/* Forward stage: the whole burst, then the counters of what it sent. */
+static __rte_always_inline void forward_burst(const struct dp_ctx *ctx, struct dp_burst *b,
+	bool filtered, bool mx, uint32_t redirects, const uint16_t *redir, const uint32_t *rvals,
+	uint16_t n_redir)
+{
+	struct fwd_sums sum = {0};
+	/* the usual burst (one ingress VRF, no filter) with both tests compiled out */
+	if (likely(!mx && !filtered))
+		forward_all(ctx, b, false, false, redirects, redir, rvals, n_redir, &sum);
+	else
+		forward_all(ctx, b, filtered, mx, redirects, redir, rvals, n_redir, &sum);
+	ctx->out->tx_ports =
+		tx_port_bits(ctx->out); /* cheaper once per burst than once per packet */
+	ctx->c->forwarded += sum.n_fwd;
+	if (likely(!mx))
+		ctx->c->vrf[b->in_vrf[0]].forwarded += sum.n_fwd;
+	if (sum.n_cross > 0)
+		leak_count(ctx->c, sum.cross_from, sum.cross_to, sum.n_cross);
+}
+
 void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	struct rte_mbuf **pkts, uint16_t n, struct sl_dp_out *out)
 {
 	const struct sl_fib *fib = dp->fib;
 	const struct sl_fib_ifmap *ifm = sl_fib_ifmap(fib);
 	struct dp_ctx ctx = {.fib = fib, .ifm = ifm, .c = c, .out = out};
-	const uint16_t *vif_of_vlan = in_port < SL_FIB_PORT_MAX ? ifm->vif[in_port] : NULL;
 	struct dp_burst b;
-	uint16_t redir[SL_DP_BURST], n_redir = 0;
 
 	c->rx += n;
-	b.n = 0;
-	/* headers of a whole burst in flight at once: with many mbufs cycling
-	 * the data is rarely in cache, and one-ahead prefetch left stalls */
-	for (unsigned i = 0; i < n; i++)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-	/* martians are dropped by the parse; sources are checked where asked
-	 * (decided once per burst) */
 	bool sv = in_port < SL_FIB_PORT_MAX && ifm->src_valid_port[in_port] != 0;
-	unsigned nb = 0; /* in a register, not in b */
-	if (unlikely(vif_of_vlan == NULL))
-		for (unsigned i = 0; i < n; i++)
-			nb = parse_slow(&ctx, in_port, pkts[i], &b, nb);
-	else if (likely(!sv))
-		for (unsigned i = 0; i < n; i++)
-			nb = parse(&ctx, vif_of_vlan, in_port, pkts[i], &b, nb, false);
-	else
-		for (unsigned i = 0; i < n; i++)
-			nb = parse(&ctx, vif_of_vlan, in_port, pkts[i], &b, nb, true);
-	b.n = (uint16_t)nb;
+	b.n = parse_burst(&ctx, in_port, pkts, n, &b, sv);
 	if (b.n == 0)
 		return;
-
-	/* per-VRF counters once per burst when the burst has one ingress VRF */
-	uint32_t vrf0 = b.in_vrf[0], mixed = 0, redirects = 0;
-	for (uint16_t k = 1; k < b.n; k++)
-		mixed |= b.in_vrf[k] ^ vrf0;
-	if (likely(mixed == 0)) {
-		if (likely(!sv)) {
-			redirects = lookup_vrf(fib, vrf0, b.dst, b.val, b.n);
-		} else {
-			redirects = lookup_validate(&ctx, &b, vrf0);
-			if (b.n == 0)
-				return;
-		}
-		c->vrf[vrf0].ipv4_rx += b.n;
-	} else {
-		if (unlikely(sv)) {
-			validate_sources(&ctx, &b);
-			if (b.n == 0)
-				return;
-		}
-		/* many VRFs' counter lines: fetched while the lookups run, counted after */
-		for (uint16_t k = 0; k < b.n; k++)
-			rte_prefetch0(&c->vrf[b.in_vrf[k]]);
-		lookup_mixed(fib, &b);
-		for (uint16_t k = 0; k < b.n; k++)
-			c->vrf[b.in_vrf[k]].ipv4_rx++;
-		redirects = redirect_bits(b.val, b.n);
-	}
+	uint32_t mixed;
+	uint32_t redirects = lookup_first(&ctx, &b, sv, &mixed);
+	if (b.n == 0)
+		return;
 
 	/* Leaks: the redirected packets, as a list, looked up again as one burst.
 	 * The others are then forwarded by walking the bits of the rest, and the
 	 * leaked ones after them: each run goes down one path (interleaved, every
 	 * leaked packet cost a mispredicted branch or three). */
 	_Static_assert(SL_DP_BURST <= 32, "one bit per packet of a burst");
-	uint32_t ips[SL_DP_BURST + 3], rvals[SL_DP_BURST + 3];
-	uint32_t rvrf = redirects ? sl_fib_val_vrf(b.val[__builtin_ctz(redirects)]) : 0, rmixed = 0;
-	for (uint32_t r = redirects; r != 0; r &= r - 1) {
-		uint16_t k = (uint16_t)__builtin_ctz(r);
-		rmixed |= sl_fib_val_vrf(b.val[k]) ^ rvrf;
-		ips[n_redir] = b.dst[k];
-		redir[n_redir++] = k;
-	}
+	uint16_t redir[SL_DP_BURST];
+	uint32_t ips[SL_DP_BURST + 3], rvals[SL_DP_BURST + 3], rvrf, rmixed;
+	uint16_t n_redir = redirect_list(&b, redirects, redir, ips, &rvrf, &rmixed);
 	/* installed only while some leak direction is guarded or NATed: it
 	 * judges every crossing of the burst at once, after the redirects are
 	 * resolved; NAT's replies get their destination back before that */
@@ -1274,17 +1323,5 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 			b.val[redir[i]] = rvals[i];
 		filtered = leak_filter(&ctx, lf, &b);
 	}
-	struct fwd_sums sum = {0};
-	bool mx = mixed != 0;
-	/* the usual burst (one ingress VRF, no filter) with both tests compiled out */
-	if (likely(!mx && !filtered))
-		forward_all(&ctx, &b, false, false, redirects, redir, rvals, n_redir, &sum);
-	else
-		forward_all(&ctx, &b, filtered, mx, redirects, redir, rvals, n_redir, &sum);
-	out->tx_ports = tx_port_bits(out); /* cheaper once per burst than once per packet */
-	c->forwarded += sum.n_fwd;
-	if (likely(!mx))
-		c->vrf[vrf0].forwarded += sum.n_fwd;
-	if (sum.n_cross > 0)
-		leak_count(c, sum.cross_from, sum.cross_to, sum.n_cross);
+	forward_burst(&ctx, &b, filtered, mixed != 0, redirects, redir, rvals, n_redir);
 }
