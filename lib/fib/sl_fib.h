@@ -30,7 +30,8 @@
  *                  indexes; a flow hash picks one (sl_fib_nhg_pick).
  *   bits 23, 22 clear : index into the next-hop table (struct sl_fib_nh).
  *                  Index SL_FIB_NH_BLACKHOLE (0) is always a blackhole entry.
- * A miss in the datapath is all ones: at or above every flag, like a redirect.
+ * A miss in the datapath is all ones: at or above every flag, like a redirect
+ * (so sl_fib_val_is_redirect is true of it; lib/dp's val_is_leak is not).
  * ===========================================================================
  *
  * Next-hop groups are immutable: a route whose paths change gets another
