@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* dp_process.c — the per-burst forwarding pipeline (no I/O: testable on crafted mbufs). */
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -12,7 +13,57 @@
 
 #include "sl_dp.h"
 
-#define VAL_MISS UINT32_MAX
+/* A lookup's value: a next hop's index (below SL_FIB_VAL_GROUP), a group
+ * (SL_FIB_VAL_GROUP | number), a redirect (SL_FIB_VAL_REDIRECT | VRF) or
+ * VAL_MISS. Ordered so that one compare tells the common case. */
+#define VAL_MISS UINT32_MAX /* all ones: its redirect bit is set too */
+
+/* A next hop's index: not a miss, a redirect nor a group. */
+static inline bool val_is_nh(uint32_t v)
+{
+	return v < SL_FIB_VAL_GROUP;
+}
+
+/* A miss or a redirect: neither a next hop nor a group. */
+static inline bool val_is_miss_or_redirect(uint32_t v)
+{
+	return v >= SL_FIB_VAL_REDIRECT;
+}
+
+/* A redirect and not a miss (sl_fib_val_is_redirect is true of VAL_MISS):
+ * the bits above the redirect bit are clear only in a real value. */
+static inline bool val_is_leak(uint32_t v)
+{
+	return (v >> SL_FIB_VAL_REDIRECT_SHIFT) == 1;
+}
+
+/* The value of a VRF's default route (sl_fib_default's dflt), or VAL_MISS. */
+static inline uint32_t default_val(uint32_t dflt)
+{
+	return (dflt & RTE_LPM_LOOKUP_SUCCESS) ? (dflt & SL_FIB_VAL_MASK) : VAL_MISS;
+}
+
+/* Byte offsets of the fields the parse reads from a frame (headers need
+ * not be aligned: read with memcpy or byte by byte). */
+#define ETH_TYPE_OFF offsetof(struct rte_ether_hdr, ether_type)
+#define VLAN_TCI_OFF (RTE_ETHER_HDR_LEN + offsetof(struct rte_vlan_hdr, vlan_tci))
+#define VLAN_TYPE_OFF (RTE_ETHER_HDR_LEN + offsetof(struct rte_vlan_hdr, eth_proto))
+#define IP_VER_IHL_OFF offsetof(struct rte_ipv4_hdr, version_ihl)
+#define IP_TOTAL_LEN_OFF offsetof(struct rte_ipv4_hdr, total_length)
+#define IP_FRAG_OFF offsetof(struct rte_ipv4_hdr, fragment_offset)
+#define IP_PROTO_OFF offsetof(struct rte_ipv4_hdr, next_proto_id)
+#define IP_SRC_OFF offsetof(struct rte_ipv4_hdr, src_addr) /* the destination follows */
+#define IP_DST_OFF offsetof(struct rte_ipv4_hdr, dst_addr)
+#define IP_VER_IHL_PLAIN 0x45 /* version 4, no options */
+#define IPPROTO_OSPF 89
+#define BGP_PORT 179
+#define IP_MCAST_LOCAL_NET (224u << 24) /* 224.0.0.0/24, host order */
+
+/* The header length in bytes of IPv4 header ip. */
+static inline unsigned ip_hdr_len(const uint8_t *ip)
+{
+	return (ip[IP_VER_IHL_OFF] & RTE_IPV4_HDR_IHL_MASK) * RTE_IPV4_IHL_MULTIPLIER;
+}
 
 /* Packets of a burst still being forwarded, struct-of-arrays for bulk lookups. */
 struct dp_burst {
@@ -29,6 +80,18 @@ struct dp_burst {
 	uint8_t denied[SL_DP_BURST]; /* set only while a leak filter is installed */
 };
 
+/* What every stage of one burst reads and writes: the tables, as loaded
+ * once for the burst (nht and egt once its lookups are done), its counters
+ * and its output. */
+struct dp_ctx {
+	const struct sl_fib *fib;
+	const struct sl_fib_ifmap *ifm;
+	const struct sl_fib_nh *nht;
+	const struct sl_fib_egress *egt;
+	struct sl_dp_counters *c;
+	struct sl_dp_out *out;
+};
+
 static inline void drop(
 	struct sl_dp_counters *c, struct sl_dp_out *out, struct rte_mbuf *m, enum sl_dp_drop why)
 {
@@ -41,16 +104,18 @@ static inline void drop(
 static __rte_noinline enum sl_dp_pclass local_class(const struct rte_mbuf *m, uint8_t l2_len)
 {
 	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, l2_len);
-	if (ip[9] == 89)
+	if (ip[IP_PROTO_OFF] == IPPROTO_OSPF)
 		return SL_DP_PC_OSPF;
-	unsigned ihl = (ip[0] & 0x0f) * 4u;
+	unsigned ihl = ip_hdr_len(ip);
+	uint16_t frag, ports[2]; /* source, destination */
+	memcpy(&frag, ip + IP_FRAG_OFF, sizeof(frag));
 	/* the ports are in the first fragment only */
-	if (ip[9] != IPPROTO_TCP || ((ip[6] & 0x1f) | ip[7]) != 0 ||
-		(unsigned)l2_len + ihl + 4 > m->data_len)
+	if (ip[IP_PROTO_OFF] != IPPROTO_TCP || (frag & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK)) != 0 ||
+		(unsigned)l2_len + ihl + sizeof(ports) > m->data_len)
 		return SL_DP_PC_OTHER;
-	const uint8_t *p = ip + ihl;
-	return (p[0] == 0 && p[1] == 179) || (p[2] == 0 && p[3] == 179) ? SL_DP_PC_BGP
-									: SL_DP_PC_OTHER;
+	memcpy(ports, ip + ihl, sizeof(ports));
+	return ports[0] == RTE_BE16(BGP_PORT) || ports[1] == RTE_BE16(BGP_PORT) ? SL_DP_PC_BGP
+										: SL_DP_PC_OTHER;
 }
 
 static inline void punt(struct sl_dp_counters *c, struct sl_dp_out *out, struct rte_mbuf *m,
@@ -135,17 +200,17 @@ static const uint8_t martian_octet[256] = {
 /* 1 when the IPv4 header's source or destination is a martian, else 0. */
 static __rte_always_inline uint32_t martian(const uint8_t *ip)
 {
-	return (uint32_t)(martian_octet[ip[12]] | martian_octet[ip[16]]);
+	return (uint32_t)(martian_octet[ip[IP_SRC_OFF]] | martian_octet[ip[IP_DST_OFF]]);
 }
 
 /* Parse one frame, every case and drop reason; it joins the burst as entry
  * k when it is to be looked up. Returns the burst's new length (k or k + 1).
  * The caller counts the VRFs' ipv4_rx for the burst. */
-static __rte_noinline unsigned parse_slow(const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c,
-	struct sl_dp_out *out, uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k)
+static __rte_noinline unsigned parse_slow(const struct dp_ctx *ctx, uint16_t in_port,
+	struct rte_mbuf *m, struct dp_burst *b, unsigned k)
 {
 	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN)) {
-		drop(c, out, m, SL_DP_DROP_TRUNCATED);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_TRUNCATED);
 		return k;
 	}
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
@@ -156,7 +221,7 @@ static __rte_noinline unsigned parse_slow(const struct sl_fib_ifmap *ifm, struct
 		vlan = m->vlan_tci & 0xfff;
 	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
 		if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)) {
-			drop(c, out, m, SL_DP_DROP_TRUNCATED);
+			drop(ctx->c, ctx->out, m, SL_DP_DROP_TRUNCATED);
 			return k;
 		}
 		const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eth + 1);
@@ -164,51 +229,52 @@ static __rte_noinline unsigned parse_slow(const struct sl_fib_ifmap *ifm, struct
 		type = vh->eth_proto;
 		l2_len += RTE_VLAN_HLEN;
 	}
-	uint16_t vif = in_port < SL_FIB_PORT_MAX ? ifm->vif[in_port][vlan] : 0;
+	uint16_t vif = in_port < SL_FIB_PORT_MAX ? ctx->ifm->vif[in_port][vlan] : 0;
 	if (unlikely(vif == 0)) {
-		drop(c, out, m, SL_DP_DROP_NO_IFACE);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_NO_IFACE);
 		return k;
 	}
 	uint16_t oif = vif - 1;
-	uint32_t vrf = ifm->ifs[oif].vrf_id;
+	uint32_t vrf = ctx->ifm->ifs[oif].vrf_id;
 	if (type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
-		punt(c, out, m, SL_DP_PUNT_ARP, oif, vrf, l2_len);
+		punt(ctx->c, ctx->out, m, SL_DP_PUNT_ARP, oif, vrf, l2_len);
 		return k;
 	}
 	if (unlikely(type != RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
-		drop(c, out, m, SL_DP_DROP_NOT_IPV4);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_NOT_IPV4);
 		return k;
 	}
 	if (unlikely(m->data_len < l2_len + sizeof(struct rte_ipv4_hdr))) {
-		drop(c, out, m, SL_DP_DROP_TRUNCATED);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_TRUNCATED);
 		return k;
 	}
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2_len);
 	uint8_t ihl = ip->version_ihl & 0x0f;
 	uint16_t total = rte_be_to_cpu_16(ip->total_length);
 	if (unlikely((ip->version_ihl >> 4) != 4 || ihl < 5 || total < ihl * 4u)) {
-		drop(c, out, m, SL_DP_DROP_BAD_HEADER);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_BAD_HEADER);
 		return k;
 	}
 	if (unlikely(m->data_len < l2_len + ihl * 4u || m->pkt_len < (uint32_t)l2_len + total)) {
-		drop(c, out, m, SL_DP_DROP_TRUNCATED);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_TRUNCATED);
 		return k;
 	}
 	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
 		(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip_cksum_ok(ip, ihl))) {
-		drop(c, out, m, SL_DP_DROP_BAD_CHECKSUM);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_BAD_CHECKSUM);
 		return k;
 	}
 	if (unlikely(martian((const uint8_t *)ip))) {
 		/* 224.0.0.0/24 from a unicast source, on an interface whose
 		 * control-plane TAP takes it (OSPF's hellos): up the TAP */
-		const uint8_t *a = (const uint8_t *)ip;
-		if (a[16] == 224 && a[17] == 0 && a[18] == 0 && !martian_octet[a[12]] &&
-			ifm->ifs[oif].cp_tap)
-			punt(c, out, m, SL_DP_PUNT_LINK_MCAST, oif, vrf, l2_len);
+		uint32_t dst = rte_be_to_cpu_32(ip->dst_addr);
+		if ((dst >> 8) == (IP_MCAST_LOCAL_NET >> 8) &&
+			!martian_octet[rte_be_to_cpu_32(ip->src_addr) >> 24] &&
+			ctx->ifm->ifs[oif].cp_tap)
+			punt(ctx->c, ctx->out, m, SL_DP_PUNT_LINK_MCAST, oif, vrf, l2_len);
 		else
-			drop(c, out, m, SL_DP_DROP_MARTIAN);
+			drop(ctx->c, ctx->out, m, SL_DP_DROP_MARTIAN);
 		return k;
 	}
 	/* Ethernet padding past the IP total length is not forwarded */
@@ -252,8 +318,7 @@ static inline bool ip_cksum5_ok(const uint8_t *ip)
  * VLAN-stripped offload, options, padding — goes through parse_slow, which
  * tells the reasons apart.
  */
-static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
-	const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c, struct sl_dp_out *out,
+static __rte_always_inline unsigned parse(const struct dp_ctx *ctx, const uint16_t *vif_of_vlan,
 	uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k, bool want_src)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -264,23 +329,24 @@ static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
 		    m->data_len < RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + sizeof(struct rte_ipv4_hdr) ||
 		    (flags & RTE_MBUF_F_RX_VLAN_STRIPPED)))
 		goto slow;
-	memcpy(&type, d + 12, sizeof(type));
+	memcpy(&type, d + ETH_TYPE_OFF, sizeof(type));
 	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
 		uint16_t tci;
-		memcpy(&tci, d + 14, sizeof(tci));
-		memcpy(&type, d + 16, sizeof(type));
+		memcpy(&tci, d + VLAN_TCI_OFF, sizeof(tci));
+		memcpy(&type, d + VLAN_TYPE_OFF, sizeof(type));
 		vlan = rte_be_to_cpu_16(tci) & 0xfff;
 		l2_len += RTE_VLAN_HLEN;
 	}
 	const uint8_t *ip = d + l2_len;
 	uint16_t total_be;
-	memcpy(&total_be, ip + 2, sizeof(total_be));
+	memcpy(&total_be, ip + IP_TOTAL_LEN_OFF, sizeof(total_be));
 	uint32_t total = rte_be_to_cpu_16(total_be);
 	uint16_t vif = vif_of_vlan[vlan];
 	/* one branch for the usual frame; pkt_len >= data_len >= 38 makes a
 	 * matching total length at least 20 */
 	uint32_t bad = (uint32_t)(type ^ RTE_BE16(RTE_ETHER_TYPE_IPV4)) | (uint32_t)(vif == 0) |
-		       (uint32_t)(ip[0] ^ 0x45) | (m->pkt_len ^ (l2_len + total)) | martian(ip);
+		       (uint32_t)(ip[IP_VER_IHL_OFF] ^ IP_VER_IHL_PLAIN) |
+		       (m->pkt_len ^ (l2_len + total)) | martian(ip);
 	if (unlikely(bad != 0))
 		goto slow;
 	uint64_t ck = flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
@@ -288,9 +354,9 @@ static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
 		unlikely(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip_cksum5_ok(ip)))
 		goto slow;
 	uint16_t oif = vif - 1;
-	uint32_t vrf = ifm->ifs[oif].vrf_id;
+	uint32_t vrf = ctx->ifm->ifs[oif].vrf_id;
 	uint32_t sd[2]; /* source and destination */
-	memcpy(sd, ip + 12, sizeof(sd));
+	memcpy(sd, ip + IP_SRC_OFF, sizeof(sd));
 	b->m[k] = m;
 	b->ip[k] = (uint8_t *)(uintptr_t)ip;
 	b->in_vrf[k] = vrf; /* b->vrf[] is filled where a lookup needs it */
@@ -301,7 +367,7 @@ static __rte_always_inline unsigned parse(const uint16_t *vif_of_vlan,
 	b->l2_len[k] = (uint8_t)l2_len;
 	return k + 1;
 slow:
-	return parse_slow(ifm, c, out, in_port, m, b, k);
+	return parse_slow(ctx, in_port, m, b, k);
 }
 
 /* Bit i set when vals[i] is a redirect (a miss, all ones, is not). */
@@ -309,12 +375,13 @@ static __rte_always_inline uint32_t redirect_bits4(const uint32_t *vals)
 {
 #ifdef RTE_ARCH_X86
 	__m128i v = _mm_loadu_si128((const __m128i *)vals);
-	__m128i r = _mm_cmpeq_epi32(_mm_srli_epi32(v, 23), _mm_set1_epi32(1));
+	__m128i r =
+		_mm_cmpeq_epi32(_mm_srli_epi32(v, SL_FIB_VAL_REDIRECT_SHIFT), _mm_set1_epi32(1));
 	return (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(r));
 #else
 	uint32_t m = 0;
 	for (int i = 0; i < 4; i++)
-		m |= (uint32_t)((vals[i] >> 23) == 1) << i;
+		m |= (uint32_t)val_is_leak(vals[i]) << i;
 	return m;
 #endif
 }
@@ -329,7 +396,7 @@ static __rte_always_inline uint32_t redirect_bits(const uint32_t *vals, uint16_t
 	for (; i + 4 <= n; i += 4)
 		redirects |= redirect_bits4(&vals[i]) << i;
 	for (; i < n; i++)
-		redirects |= (uint32_t)((vals[i] >> 23) == 1) << i;
+		redirects |= (uint32_t)val_is_leak(vals[i]) << i;
 	return redirects;
 }
 
@@ -365,7 +432,7 @@ static __rte_always_inline uint32_t lookup_vrf(
 		return 0;
 	}
 	uint32_t dflt = sl_fib_default(fib, SL_AF_IPV4, vrf);
-	uint32_t defv = (dflt & RTE_LPM_LOOKUP_SUCCESS) ? (dflt & SL_FIB_VAL_MASK) : VAL_MISS;
+	uint32_t defv = default_val(dflt);
 	uint32_t redirects = 0;
 	if (sl_fib_table_is_small(tbl)) { /* one branch per burst: a VRF has one layout */
 		sl_fib_small_lookup_bulk(sl_fib_table_small(tbl), ips, vals, n, defv);
@@ -381,7 +448,7 @@ static __rte_always_inline uint32_t lookup_vrf(
 	for (; i < n; i++) {
 		uint32_t h;
 		vals[i] = rte_lpm_lookup(lpm, ips[i], &h) == 0 ? h : defv;
-		redirects |= (uint32_t)((vals[i] >> 23) == 1) << i;
+		redirects |= (uint32_t)val_is_leak(vals[i]) << i;
 	}
 	return redirects;
 }
@@ -391,9 +458,7 @@ static __rte_always_inline uint32_t lookup_vrf(
 static __rte_always_inline uint32_t or_default(const struct sl_fib *fib, uint32_t vrf, uint32_t v)
 {
 	if (v == VAL_MISS) {
-		uint32_t dflt = sl_fib_default(fib, SL_AF_IPV4, vrf);
-		if (dflt & RTE_LPM_LOOKUP_SUCCESS)
-			v = dflt & SL_FIB_VAL_MASK;
+		v = default_val(sl_fib_default(fib, SL_AF_IPV4, vrf));
 	}
 	return v;
 }
@@ -430,7 +495,8 @@ static __rte_always_inline void lookup_mixed(const struct sl_fib *fib, struct dp
 			e[k] = ek;
 			if (sl_fib_ent_is_group(ek)) {
 				const uint32_t *pool = __atomic_load_n(&st->pool, __ATOMIC_ACQUIRE);
-				rte_prefetch0(&pool[(ek & 0xffffff) << 8 | ((ip >> 8) & 0xff)]);
+				rte_prefetch0(
+					&pool[sl_fib_ent_pool_index(ek) | ((ip >> 8) & 0xff)]);
 			}
 		} else if (tbl != 0) {
 			rte_prefetch0(&sl_fib_table_lpm(tbl)->tbl24[ip >> 8]);
@@ -441,7 +507,7 @@ static __rte_always_inline void lookup_mixed(const struct sl_fib *fib, struct dp
 		uint32_t v, ip = b->dst[k];
 		if (likely(sl_fib_table_is_small(tbl))) {
 			uint32_t ek = sl_fib_small_entry_from(sl_fib_table_small(tbl), e[k], ip);
-			v = (ek & SL_FIB_ENT_VALID) ? (ek & 0xffffff) : VAL_MISS;
+			v = sl_fib_ent_value(ek, VAL_MISS);
 		} else if (likely(tbl != 0)) {
 			v = sl_fib_table_lookup(tbl, ip, VAL_MISS);
 		} else {
@@ -488,12 +554,12 @@ static __rte_always_inline bool src_ok(const struct sl_fib *fib, const struct sl
 {
 	if (unlikely(sl_fib_val_is_redirect(val)))
 		val = lookup_one(fib, sl_fib_val_vrf(val), src);
-	if (unlikely(val >= SL_FIB_VAL_REDIRECT)) /* a miss or a second redirect */
+	if (unlikely(val_is_miss_or_redirect(val))) /* a miss or a second redirect */
 		return false;
 	if (unlikely(sl_fib_val_is_group(val))) {
 		if (mode != SL_SRC_VALID_STRICT)
 			return true;
-		const struct sl_fib_nhg *g = &sl_fib_nhg_table(fib)[val & (SL_FIB_VAL_GROUP - 1)];
+		const struct sl_fib_nhg *g = &sl_fib_nhg_table(fib)[sl_fib_val_group(val)];
 		for (uint32_t i = 0; i < SL_FIB_NHG_BUCKETS; i++)
 			if (nht[g->bucket[i]].oif == in_oif)
 				return true;
@@ -507,14 +573,14 @@ static __rte_always_inline bool src_ok(const struct sl_fib *fib, const struct sl
 /* Drop the packets of b whose bits are set in bad (src_invalid) and move
  * the rest down to keep b dense (their lookup values too, when with_val).
  * Returns the redirect bits of the packets kept. */
-static __rte_noinline uint32_t drop_invalid(struct sl_dp_counters *c, struct sl_dp_out *out,
-	struct dp_burst *b, uint32_t bad, bool with_val)
+static __rte_noinline uint32_t drop_invalid(
+	const struct dp_ctx *ctx, struct dp_burst *b, uint32_t bad, bool with_val)
 {
 	uint16_t j = 0;
 	uint32_t redirects = 0;
 	for (uint16_t k = 0; k < b->n; k++) {
 		if (bad >> k & 1) {
-			drop(c, out, b->m[k], SL_DP_DROP_SRC_INVALID);
+			drop(ctx->c, ctx->out, b->m[k], SL_DP_DROP_SRC_INVALID);
 			continue;
 		}
 		b->m[j] = b->m[k];
@@ -526,7 +592,7 @@ static __rte_noinline uint32_t drop_invalid(struct sl_dp_counters *c, struct sl_
 		b->l2_len[j] = b->l2_len[k];
 		if (with_val) {
 			b->val[j] = b->val[k];
-			redirects |= (uint32_t)((b->val[k] >> 23) == 1) << j;
+			redirects |= (uint32_t)val_is_leak(b->val[k]) << j;
 		}
 		j++;
 	}
@@ -537,17 +603,15 @@ static __rte_noinline uint32_t drop_invalid(struct sl_dp_counters *c, struct sl_
 /* A burst of several ingress VRFs from a port on which some interface
  * validates sources: those packets' sources looked up (in bulk when they
  * share a VRF), the ones that fail dropped. */
-static __rte_noinline void validate_sources(const struct sl_fib *fib,
-	const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c, struct sl_dp_out *out,
-	struct dp_burst *b)
+static __rte_noinline void validate_sources(const struct dp_ctx *ctx, struct dp_burst *b)
 {
-	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
+	const struct sl_fib_nh *nht = sl_fib_nh_table(ctx->fib);
 	uint32_t ips[SL_DP_BURST], vals[SL_DP_BURST], invalid = 0;
 	uint16_t idx[SL_DP_BURST], n = 0;
 	uint8_t mode[SL_DP_BURST];
 	uint32_t vrf0 = 0, mixed = 0;
 	for (uint16_t k = 0; k < b->n; k++) {
-		uint8_t mk = ifm->ifs[b->in_oif[k]].src_valid;
+		uint8_t mk = ctx->ifm->ifs[b->in_oif[k]].src_valid;
 		if (mk == SL_SRC_VALID_DISABLE)
 			continue;
 		if (n == 0)
@@ -558,15 +622,15 @@ static __rte_noinline void validate_sources(const struct sl_fib *fib,
 		idx[n++] = k;
 	}
 	if (mixed == 0)
-		lookup_vrf(fib, vrf0, ips, vals, n);
+		lookup_vrf(ctx->fib, vrf0, ips, vals, n);
 	else
 		for (uint16_t i = 0; i < n; i++)
-			vals[i] = lookup_one(fib, b->in_vrf[idx[i]], ips[i]);
+			vals[i] = lookup_one(ctx->fib, b->in_vrf[idx[i]], ips[i]);
 	for (uint16_t i = 0; i < n; i++)
-		if (!src_ok(fib, nht, b->in_oif[idx[i]], ips[i], vals[i], mode[i]))
+		if (!src_ok(ctx->fib, nht, b->in_oif[idx[i]], ips[i], vals[i], mode[i]))
 			invalid |= 1u << idx[i];
 	if (unlikely(invalid != 0))
-		drop_invalid(c, out, b, invalid, false);
+		drop_invalid(ctx, b, invalid, false);
 }
 
 /* Destinations d[0..n) into dv[] and sources s[0..n) into sv[] in one VRF,
@@ -581,7 +645,7 @@ static __rte_always_inline uint32_t lookup_vrf2(const struct sl_fib *fib, uint32
 		return lookup_vrf(fib, vrf, d, dv, n);
 	}
 	uint32_t dflt = sl_fib_default(fib, SL_AF_IPV4, vrf);
-	uint32_t defv = (dflt & RTE_LPM_LOOKUP_SUCCESS) ? (dflt & SL_FIB_VAL_MASK) : VAL_MISS;
+	uint32_t defv = default_val(dflt);
 	struct rte_lpm *lpm = sl_fib_table_lpm(tbl);
 	uint32_t redirects = 0;
 	uint16_t i = 0;
@@ -597,7 +661,7 @@ static __rte_always_inline uint32_t lookup_vrf2(const struct sl_fib *fib, uint32
 		uint32_t h;
 		dv[i] = rte_lpm_lookup(lpm, d[i], &h) == 0 ? h : defv;
 		sv[i] = rte_lpm_lookup(lpm, s[i], &h) == 0 ? h : defv;
-		redirects |= (uint32_t)((dv[i] >> 23) == 1) << i;
+		redirects |= (uint32_t)val_is_leak(dv[i]) << i;
 	}
 	return redirects;
 }
@@ -606,25 +670,25 @@ static __rte_always_inline uint32_t lookup_vrf2(const struct sl_fib *fib, uint32
  * interface validates sources: sources and destinations looked up together
  * (one pass, their misses overlapping), the sources checked, the failures
  * dropped. Returns the redirect bits of the packets kept. */
-static __rte_noinline uint32_t lookup_validate(const struct sl_fib *fib,
-	const struct sl_fib_ifmap *ifm, struct sl_dp_counters *c, struct sl_dp_out *out,
-	struct dp_burst *b, uint32_t vrf)
+static __rte_noinline uint32_t lookup_validate(
+	const struct dp_ctx *ctx, struct dp_burst *b, uint32_t vrf)
 {
 	uint16_t n = b->n, oif0 = b->in_oif[0], moif = 0;
 	for (uint16_t k = 1; k < n; k++)
 		moif |= b->in_oif[k] ^ oif0;
-	uint8_t mode = ifm->ifs[oif0].src_valid;
+	uint8_t mode = ctx->ifm->ifs[oif0].src_valid;
 	if (moif == 0 && mode == SL_SRC_VALID_DISABLE)
-		return lookup_vrf(fib, vrf, b->dst, b->val, n);
+		return lookup_vrf(ctx->fib, vrf, b->dst, b->val, n);
 	uint32_t sv[SL_DP_BURST], bad = 0;
-	uint32_t redirects = lookup_vrf2(fib, vrf, b->dst, b->val, b->src, sv, n);
-	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
+	uint32_t redirects = lookup_vrf2(ctx->fib, vrf, b->dst, b->val, b->src, sv, n);
+	const struct sl_fib_nh *nht = sl_fib_nh_table(ctx->fib);
 	if (likely(moif == 0)) { /* the usual burst: one ingress interface */
 		bool strict = mode == SL_SRC_VALID_STRICT;
 		for (uint16_t k = 0; k < n; k++) {
 			uint32_t v = sv[k];
-			if (unlikely(v >= SL_FIB_VAL_GROUP)) { /* a miss, redirect or group */
-				bad |= (uint32_t)!src_ok(fib, nht, oif0, b->src[k], v, mode) << k;
+			if (unlikely(!val_is_nh(v))) { /* a miss, redirect or group */
+				bad |= (uint32_t)!src_ok(ctx->fib, nht, oif0, b->src[k], v, mode)
+				       << k;
 				continue;
 			}
 			/* a branch, not a bit computed for every packet: a
@@ -636,15 +700,15 @@ static __rte_noinline uint32_t lookup_validate(const struct sl_fib *fib,
 		}
 	} else {
 		for (uint16_t k = 0; k < n; k++) {
-			uint8_t mk = ifm->ifs[b->in_oif[k]].src_valid;
+			uint8_t mk = ctx->ifm->ifs[b->in_oif[k]].src_valid;
 			if (mk != SL_SRC_VALID_DISABLE &&
-				!src_ok(fib, nht, b->in_oif[k], b->src[k], sv[k], mk))
+				!src_ok(ctx->fib, nht, b->in_oif[k], b->src[k], sv[k], mk))
 				bad |= 1u << k;
 		}
 	}
 	if (likely(bad == 0))
 		return redirects;
-	return drop_invalid(c, out, b, bad, true);
+	return drop_invalid(ctx, b, bad, true);
 }
 
 /* Is dst the broadcast address of a subnet of interface ifc (prefixes
@@ -722,10 +786,10 @@ static inline uint32_t flow_hash(const struct rte_mbuf *m, const uint8_t *ip)
 	uint64_t addrs;
 	uint32_t ports = 0;
 	uint16_t frag;
-	uint8_t proto = ip[9];
-	unsigned ihl = (ip[0] & 0x0f) * 4u;
-	memcpy(&addrs, ip + 12, sizeof(addrs));
-	memcpy(&frag, ip + 6, sizeof(frag));
+	uint8_t proto = ip[IP_PROTO_OFF];
+	unsigned ihl = ip_hdr_len(ip);
+	memcpy(&addrs, ip + IP_SRC_OFF, sizeof(addrs)); /* source and destination */
+	memcpy(&frag, ip + IP_FRAG_OFF, sizeof(frag));
 	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP) &&
 		!(frag & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) &&
 		(size_t)(ip - rte_pktmbuf_mtod(m, const uint8_t *)) + ihl + 4 <= m->data_len)
@@ -742,18 +806,18 @@ static inline uint32_t flow_hash(const struct rte_mbuf *m, const uint8_t *ip)
  * is being resolved (and not answering) hands its flows to the next bucket
  * with a ready path: only its own flows move. Unknown neighbours are left to
  * the usual punt, which starts their resolution. */
-static __rte_noinline uint32_t group_pick(const struct sl_fib *fib, const struct sl_fib_nh *nht,
-	const struct sl_fib_egress *egt, uint32_t val, const struct rte_mbuf *m, const uint8_t *ip)
+static __rte_noinline uint32_t group_pick(
+	const struct dp_ctx *ctx, uint32_t val, const struct rte_mbuf *m, const uint8_t *ip)
 {
-	const struct sl_fib_nhg *g = &sl_fib_nhg_table(fib)[val & (SL_FIB_VAL_GROUP - 1)];
+	const struct sl_fib_nhg *g = &sl_fib_nhg_table(ctx->fib)[sl_fib_val_group(val)];
 	uint32_t b = flow_hash(m, ip) >> (32 - SL_FIB_NHG_BITS);
 	uint32_t nh = g->bucket[b];
-	if (likely(sl_fib_egress_of(egt, nh)->l2_len != 0) ||
-		!(sl_fib_nh_l2(&nht[nh]) & SL_FIB_L2_PENDING))
+	if (likely(sl_fib_egress_of(ctx->egt, nh)->l2_len != 0) ||
+		!(sl_fib_nh_l2(&ctx->nht[nh]) & SL_FIB_L2_PENDING))
 		return nh;
 	for (uint32_t i = 1; i < SL_FIB_NHG_BUCKETS; i++) {
 		uint32_t o = g->bucket[(b + i) & (SL_FIB_NHG_BUCKETS - 1)];
-		if (sl_fib_egress_of(egt, o)->l2_len != 0)
+		if (sl_fib_egress_of(ctx->egt, o)->l2_len != 0)
 			return o;
 	}
 	return nh;
@@ -852,9 +916,8 @@ static void leak_nat_in(const struct sl_dp_leak_filter *lf, struct dp_burst *b,
 
 /* Returns whether some packet of the burst is denied: when none is, the
  * burst is forwarded as an unfiltered one (the loop without the test). */
-static bool leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter *lf,
-	const struct sl_fib_ifmap *ifm, const struct sl_fib_nh *nht,
-	const struct sl_fib_egress *egt, struct dp_burst *b)
+static bool leak_filter(
+	const struct dp_ctx *ctx, const struct sl_dp_leak_filter *lf, struct dp_burst *b)
 {
 	struct rte_mbuf *fp[SL_DP_BURST];
 	const uint8_t *l3[SL_DP_BURST];
@@ -868,19 +931,19 @@ static bool leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter
 		if (b->denied[k]) /* refused before (a reply for a NAT pool without its flow) */
 			continue;
 		if (sl_fib_val_is_group(val)) /* picked once: forwarding sees the path */
-			b->val[k] = val = group_pick(fib, nht, egt, val, b->m[k], b->ip[k]);
-		if (val >= SL_FIB_VAL_REDIRECT) /* a miss or a second redirect */
+			b->val[k] = val = group_pick(ctx, val, b->m[k], b->ip[k]);
+		if (val_is_miss_or_redirect(val)) /* a miss or a second redirect */
 			continue;
 		/* the egress VRF from the ready record; else from the next hop */
-		const struct sl_fib_egress *e = sl_fib_egress_of(egt, val);
+		const struct sl_fib_egress *e = sl_fib_egress_of(ctx->egt, val);
 		uint32_t out_vrf, in_vrf = b->in_vrf[k];
 		bool local = false;
 		if (likely(e->l2_len != 0)) {
 			out_vrf = e->vrf_id;
 		} else {
-			const struct sl_fib_nh *nh = &nht[val];
+			const struct sl_fib_nh *nh = &ctx->nht[val];
 			if (nh->type == SL_FIB_NH_T_LOCAL) {
-				const struct sl_fib_iface *own = local_across(ifm, nh, b, k);
+				const struct sl_fib_iface *own = local_across(ctx->ifm, nh, b, k);
 				if (own == NULL || !own->answer_across_leaks)
 					continue;
 				local = true;
@@ -888,7 +951,7 @@ static bool leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter
 				   nh->oif >= SL_FIB_IFACE_MAX) {
 				continue;
 			}
-			out_vrf = ifm->ifs[nh->oif].vrf_id;
+			out_vrf = ctx->ifm->ifs[nh->oif].vrf_id;
 		}
 		if (out_vrf == in_vrf)
 			continue;
@@ -919,9 +982,8 @@ static bool leak_filter(const struct sl_fib *fib, const struct sl_dp_leak_filter
 
 /* Every outcome of one looked-up packet, each check in order: the fast loop
  * below hands over whatever is not a resolved gateway on an up interface. */
-static __rte_noinline void forward_slow(const struct sl_fib *fib, const struct sl_fib_ifmap *ifm,
-	const struct sl_fib_nh *nht, struct sl_dp_counters *c, struct sl_dp_out *out,
-	const struct dp_burst *b, bool filtered, uint16_t k, struct rte_mbuf *m, uint32_t val)
+static __rte_noinline void forward_slow(const struct dp_ctx *ctx, const struct dp_burst *b,
+	bool filtered, uint16_t k, struct rte_mbuf *m, uint32_t val)
 {
 	uint16_t in_oif = b->in_oif[k];
 	uint32_t in_vrf = b->in_vrf[k];
@@ -929,76 +991,79 @@ static __rte_noinline void forward_slow(const struct sl_fib *fib, const struct s
 	 * also have missed (the firewall's denials never did) */
 	if (filtered && b->denied[k]) {
 		if (b->denied[k] == SL_DP_DENY_REJECT) { /* the slow path answers */
-			c->dropped[SL_DP_DROP_LEAK_DENIED]++;
-			punt(c, out, m, SL_DP_PUNT_REJECT, in_oif, in_vrf, b->l2_len[k]);
+			ctx->c->dropped[SL_DP_DROP_LEAK_DENIED]++;
+			punt(ctx->c, ctx->out, m, SL_DP_PUNT_REJECT, in_oif, in_vrf, b->l2_len[k]);
 		} else {
-			drop(c, out, m, SL_DP_DROP_LEAK_DENIED);
+			drop(ctx->c, ctx->out, m, SL_DP_DROP_LEAK_DENIED);
 		}
 		return;
 	}
 	if (unlikely(val == VAL_MISS)) {
-		c->dropped[SL_DP_DROP_NO_ROUTE]++;
-		punt(c, out, m, SL_DP_PUNT_NO_ROUTE, in_oif, in_vrf, b->l2_len[k]);
+		ctx->c->dropped[SL_DP_DROP_NO_ROUTE]++;
+		punt(ctx->c, ctx->out, m, SL_DP_PUNT_NO_ROUTE, in_oif, in_vrf, b->l2_len[k]);
 		return;
 	}
 	if (unlikely(sl_fib_val_is_redirect(val))) {
 		/* dropped, and the sender told (the slow path rate-limits ICMP):
 		 * silence would look like a path that works */
-		c->dropped[SL_DP_DROP_LEAK_LOOP]++;
-		punt(c, out, m, SL_DP_PUNT_LEAK_LOOP, in_oif, in_vrf, b->l2_len[k]);
+		ctx->c->dropped[SL_DP_DROP_LEAK_LOOP]++;
+		punt(ctx->c, ctx->out, m, SL_DP_PUNT_LEAK_LOOP, in_oif, in_vrf, b->l2_len[k]);
 		return;
 	}
-	const struct sl_fib_nh *nh = &nht[val];
+	const struct sl_fib_nh *nh = &ctx->nht[val];
 	if (unlikely(nh->type < SL_FIB_NH_T_CONNECTED)) {
 		const struct sl_fib_iface *own;
 		if (nh->type != SL_FIB_NH_T_LOCAL)
-			drop(c, out, m, SL_DP_DROP_BLACKHOLE);
-		else if ((own = local_across(ifm, nh, b, k)) != NULL && !own->answer_across_leaks)
-			drop(c, out, m, SL_DP_DROP_LOCAL_LEAK); /* another VRF's address */
+			drop(ctx->c, ctx->out, m, SL_DP_DROP_BLACKHOLE);
+		else if ((own = local_across(ctx->ifm, nh, b, k)) != NULL &&
+			 !own->answer_across_leaks)
+			drop(ctx->c, ctx->out, m,
+				SL_DP_DROP_LOCAL_LEAK); /* another VRF's address */
 		else /* its own VRF's address, or one that answers across leaks (filtered) */
-			punt(c, out, m, SL_DP_PUNT_LOCAL, in_oif, in_vrf, b->l2_len[k]);
+			punt(ctx->c, ctx->out, m, SL_DP_PUNT_LOCAL, in_oif, in_vrf, b->l2_len[k]);
 		return;
 	}
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, b->l2_len[k]);
 	if (unlikely(ip->time_to_live <= 1)) {
-		c->dropped[SL_DP_DROP_TTL_EXPIRED]++;
-		punt(c, out, m, SL_DP_PUNT_TTL, in_oif, in_vrf, b->l2_len[k]);
+		ctx->c->dropped[SL_DP_DROP_TTL_EXPIRED]++;
+		punt(ctx->c, ctx->out, m, SL_DP_PUNT_TTL, in_oif, in_vrf, b->l2_len[k]);
 		return;
 	}
-	const struct sl_fib_iface *ofc = &ifm->ifs[nh->oif];
+	const struct sl_fib_iface *ofc = &ctx->ifm->ifs[nh->oif];
 	if (unlikely(nh->oif >= SL_FIB_IFACE_MAX || !ofc->up || ofc->port >= SL_FIB_PORT_MAX)) {
-		drop(c, out, m, SL_DP_DROP_IFACE_DOWN);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_IFACE_DOWN);
 		return;
 	}
 	if (nh->type == SL_FIB_NH_T_CONNECTED && unlikely(directed_bcast(ofc, b->dst[k]))) {
-		drop(c, out, m, SL_DP_DROP_DIRECTED_BCAST);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_DIRECTED_BCAST);
 		return;
 	}
 	uint32_t nh_ip = nh->type == SL_FIB_NH_T_GATEWAY ? nh->gw : b->dst[k];
-	uint64_t l2 = nh->type == SL_FIB_NH_T_GATEWAY ? sl_fib_nh_l2(nh)
-						      : sl_fib_neigh_lookup(fib, nh->oif, nh_ip);
+	uint64_t l2 = nh->type == SL_FIB_NH_T_GATEWAY
+			      ? sl_fib_nh_l2(nh)
+			      : sl_fib_neigh_lookup(ctx->fib, nh->oif, nh_ip);
 	if (unlikely(l2 & SL_FIB_L2_PENDING)) {
-		drop(c, out, m, SL_DP_DROP_NEIGH_PENDING);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_NEIGH_PENDING);
 		return;
 	}
 	ttl_decrement(ip);
 	if (unlikely(!(l2 & SL_FIB_L2_VALID))) {
-		punt(c, out, m, SL_DP_PUNT_UNRESOLVED, in_oif, in_vrf, b->l2_len[k]);
+		punt(ctx->c, ctx->out, m, SL_DP_PUNT_UNRESOLVED, in_oif, in_vrf, b->l2_len[k]);
 		sl_dp_meta(m)->out_oif = nh->oif;
 		sl_dp_meta(m)->nh_ip = nh_ip;
 		return;
 	}
 	if (unlikely(l2_write(m, b->l2_len[k], ofc, l2, RTE_ETHER_TYPE_IPV4) < 0)) {
-		drop(c, out, m, SL_DP_DROP_NO_HEADROOM);
+		drop(ctx->c, ctx->out, m, SL_DP_DROP_NO_HEADROOM);
 		return;
 	}
 	uint16_t port = ofc->port;
-	out->tx[port][out->n_tx[port]++] = m;
-	out->tx_ports |= 1u << port;
-	c->forwarded++;
-	c->vrf[in_vrf].forwarded++;
+	ctx->out->tx[port][ctx->out->n_tx[port]++] = m;
+	ctx->out->tx_ports |= 1u << port;
+	ctx->c->forwarded++;
+	ctx->c->vrf[in_vrf].forwarded++;
 	if (ofc->vrf_id != in_vrf)
-		leak_count(c, in_vrf, ofc->vrf_id, 1);
+		leak_count(ctx->c, in_vrf, ofc->vrf_id, 1);
 }
 
 /* Write e's header at h, in front of the IPv4 header (same bytes as
@@ -1024,21 +1089,19 @@ struct fwd_sums {
  * read; everything else (a miss, a second redirect, a denied crossing)
  * through forward_slow.
  */
-static __rte_always_inline void forward_one(const struct sl_fib *fib,
-	const struct sl_fib_ifmap *ifm, const struct sl_fib_nh *nht,
-	const struct sl_fib_egress *egt, struct sl_dp_counters *c, struct sl_dp_out *out,
-	const struct dp_burst *b, bool filtered, bool mixed, uint16_t k, struct fwd_sums *sum)
+static __rte_always_inline void forward_one(const struct dp_ctx *ctx, const struct dp_burst *b,
+	bool filtered, bool mixed, uint16_t k, struct fwd_sums *sum)
 {
 	struct rte_mbuf *m = b->m[k];
 	uint32_t val = b->val[k];
 	/* one compare for a miss (VAL_MISS), a redirect and a group: each is at
 	 * or above the group bit */
-	if (unlikely(val >= SL_FIB_VAL_GROUP || (filtered && b->denied[k]))) {
+	if (unlikely(!val_is_nh(val) || (filtered && b->denied[k]))) {
 		if (!sl_fib_val_is_group(val) || (filtered && b->denied[k]))
 			goto slow;
-		val = group_pick(fib, nht, egt, val, m, b->ip[k]);
+		val = group_pick(ctx, val, m, b->ip[k]);
 	}
-	const struct sl_fib_egress *e = sl_fib_egress_of(egt, val);
+	const struct sl_fib_egress *e = sl_fib_egress_of(ctx->egt, val);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b->ip[k];
 	if (unlikely((e->l2_len == 0) | (ip->time_to_live <= 1)))
 		goto slow;
@@ -1054,17 +1117,17 @@ static __rte_always_inline void forward_one(const struct sl_fib *fib,
 	ttl_decrement(ip);
 	egress_write((uint8_t *)ip - e->l2_len, e);
 	uint16_t port = e->port;
-	out->tx[port][out->n_tx[port]++] = m;
+	ctx->out->tx[port][ctx->out->n_tx[port]++] = m;
 	sum->n_fwd++;
 	uint32_t in_vrf = b->in_vrf[k];
 	if (unlikely(mixed))
-		c->vrf[in_vrf].forwarded++;
+		ctx->c->vrf[in_vrf].forwarded++;
 	/* a crossing: out of an interface of another VRF (by a redirect, or
 	 * by a static next hop resolved in another VRF) */
 	if (e->vrf_id != in_vrf) {
 		if (sum->cross_from != in_vrf || sum->cross_to != e->vrf_id) {
 			if (sum->n_cross > 0)
-				leak_count(c, sum->cross_from, sum->cross_to, sum->n_cross);
+				leak_count(ctx->c, sum->cross_from, sum->cross_to, sum->n_cross);
 			sum->cross_from = in_vrf;
 			sum->cross_to = e->vrf_id;
 			sum->n_cross = 0;
@@ -1073,30 +1136,26 @@ static __rte_always_inline void forward_one(const struct sl_fib *fib,
 	}
 	return;
 slow:
-	forward_slow(fib, ifm, nht, c, out, b, filtered, k, m, val);
+	forward_slow(ctx, b, filtered, k, m, val);
 }
 
 /* Forward the whole burst: the packets the first lookup resolved, by the
  * bits of the rest, then the redirected ones (each run down one path). */
-static __rte_always_inline void forward_all(const struct sl_fib *fib,
-	const struct sl_fib_ifmap *ifm, const struct sl_fib_nh *nht,
-	const struct sl_fib_egress *egt, struct sl_dp_counters *c, struct sl_dp_out *out,
-	struct dp_burst *b, bool filtered, bool mixed, uint32_t redirects, const uint16_t *redir,
-	const uint32_t *rvals, uint16_t n_redir, struct fwd_sums *sum)
+static __rte_always_inline void forward_all(const struct dp_ctx *ctx, struct dp_burst *b,
+	bool filtered, bool mixed, uint32_t redirects, const uint16_t *redir, const uint32_t *rvals,
+	uint16_t n_redir, struct fwd_sums *sum)
 {
 	if (likely(n_redir == 0)) {
 		for (unsigned k = 0; k < b->n; k++)
-			forward_one(
-				fib, ifm, nht, egt, c, out, b, filtered, mixed, (uint16_t)k, sum);
+			forward_one(ctx, b, filtered, mixed, (uint16_t)k, sum);
 		return;
 	}
 	uint32_t all = b->n == 32 ? ~0u : (1u << b->n) - 1;
 	for (uint32_t r = all & ~redirects; r != 0; r &= r - 1)
-		forward_one(fib, ifm, nht, egt, c, out, b, filtered, mixed,
-			(uint16_t)__builtin_ctz(r), sum);
+		forward_one(ctx, b, filtered, mixed, (uint16_t)__builtin_ctz(r), sum);
 	for (uint16_t i = 0; i < n_redir; i++) {
 		b->val[redir[i]] = rvals[i]; /* the second lookup's result */
-		forward_one(fib, ifm, nht, egt, c, out, b, filtered, mixed, redir[i], sum);
+		forward_one(ctx, b, filtered, mixed, redir[i], sum);
 	}
 }
 
@@ -1104,21 +1163,118 @@ static __rte_always_inline void forward_all(const struct sl_fib *fib,
  * ips[]: look them up again into rvals[], in the VRF each redirect names —
  * nearly always one VRF per burst (mixed == 0): then as one run of
  * lookupx4, padded to a multiple of 4 (no scalar tail of a varying length). */
-static __rte_always_inline void redirect_lookup(const struct sl_fib *fib, struct sl_dp_counters *c,
-	struct dp_burst *b, const uint16_t *redir, uint16_t n, uint32_t *ips, uint32_t vrf,
-	uint32_t mixed, uint32_t *rvals)
+static __rte_always_inline void redirect_lookup(const struct dp_ctx *ctx, struct dp_burst *b,
+	const uint16_t *redir, uint16_t n, uint32_t *ips, uint32_t vrf, uint32_t mixed,
+	uint32_t *rvals)
 {
-	c->leaked += n; /* forwarded or not */
+	ctx->c->leaked += n; /* forwarded or not */
 	if (unlikely(mixed != 0)) {
 		for (uint16_t i = 0; i < n; i++)
 			b->vrf[redir[i]] = sl_fib_val_vrf(b->val[redir[i]]);
-		lookup(fib, b, redir, n);
+		lookup(ctx->fib, b, redir, n);
 		for (uint16_t i = 0; i < n; i++)
 			rvals[i] = b->val[redir[i]];
 		return;
 	}
 	ips[n] = ips[n + 1] = ips[n + 2] = ips[n - 1];
-	lookup_vrf(fib, vrf, ips, rvals, (uint16_t)((n + 3) & ~3u));
+	lookup_vrf(ctx->fib, vrf, ips, rvals, (uint16_t)((n + 3) & ~3u));
+}
+
+/* Parse stage: the frames of a burst into b (drops and punts to out),
+ * sources stored only where some interface of the port validates them
+ * (sv, decided once per burst). Returns how many are to be looked up. */
+static __rte_always_inline uint16_t parse_burst(const struct dp_ctx *ctx, uint16_t in_port,
+	struct rte_mbuf **pkts, uint16_t n, struct dp_burst *b, bool sv)
+{
+	const uint16_t *vif_of_vlan = in_port < SL_FIB_PORT_MAX ? ctx->ifm->vif[in_port] : NULL;
+	/* headers of a whole burst in flight at once: with many mbufs cycling
+	 * the data is rarely in cache, and one-ahead prefetch left stalls */
+	for (unsigned i = 0; i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	/* martians are dropped by the parse */
+	unsigned nb = 0; /* in a register, not in b */
+	if (unlikely(vif_of_vlan == NULL))
+		for (unsigned i = 0; i < n; i++)
+			nb = parse_slow(ctx, in_port, pkts[i], b, nb);
+	else if (likely(!sv))
+		for (unsigned i = 0; i < n; i++)
+			nb = parse(ctx, vif_of_vlan, in_port, pkts[i], b, nb, false);
+	else
+		for (unsigned i = 0; i < n; i++)
+			nb = parse(ctx, vif_of_vlan, in_port, pkts[i], b, nb, true);
+	return (uint16_t)nb;
+}
+
+/* First lookup stage: each packet in its ingress VRF (sources checked
+ * first where sv, the failures dropped from b), ipv4_rx counted. *mixed
+ * is nonzero when b has several ingress VRFs. Returns the redirect bits. */
+static __rte_always_inline uint32_t lookup_first(
+	const struct dp_ctx *ctx, struct dp_burst *b, bool sv, uint32_t *mixed)
+{
+	/* per-VRF counters once per burst when the burst has one ingress VRF */
+	uint32_t vrf0 = b->in_vrf[0], mx = 0, redirects;
+	for (uint16_t k = 1; k < b->n; k++)
+		mx |= b->in_vrf[k] ^ vrf0;
+	*mixed = mx;
+	if (likely(mx == 0)) {
+		if (likely(!sv))
+			redirects = lookup_vrf(ctx->fib, vrf0, b->dst, b->val, b->n);
+		else
+			redirects = lookup_validate(ctx, b, vrf0);
+		ctx->c->vrf[vrf0].ipv4_rx += b->n;
+		return redirects;
+	}
+	if (unlikely(sv)) {
+		validate_sources(ctx, b);
+		if (b->n == 0)
+			return 0;
+	}
+	/* many VRFs' counter lines: fetched while the lookups run, counted after */
+	for (uint16_t k = 0; k < b->n; k++)
+		rte_prefetch0(&ctx->c->vrf[b->in_vrf[k]]);
+	lookup_mixed(ctx->fib, b);
+	for (uint16_t k = 0; k < b->n; k++)
+		ctx->c->vrf[b->in_vrf[k]].ipv4_rx++;
+	return redirect_bits(b->val, b->n);
+}
+
+/* Leak stage, its list: the packets of b whose bits are set in redirects
+ * into redir[] and their destinations into ips[]; *vrf is the VRF the
+ * first names, *mixed nonzero when they name several. Returns how many. */
+static __rte_always_inline uint16_t redirect_list(const struct dp_burst *b, uint32_t redirects,
+	uint16_t *redir, uint32_t *ips, uint32_t *vrf, uint32_t *mixed)
+{
+	uint32_t rvrf = redirects ? sl_fib_val_vrf(b->val[__builtin_ctz(redirects)]) : 0, rmx = 0;
+	uint16_t n = 0;
+	for (uint32_t r = redirects; r != 0; r &= r - 1) {
+		uint16_t k = (uint16_t)__builtin_ctz(r);
+		rmx |= sl_fib_val_vrf(b->val[k]) ^ rvrf;
+		ips[n] = b->dst[k];
+		redir[n++] = k;
+	}
+	*vrf = rvrf;
+	*mixed = rmx;
+	return n;
+}
+
+/* Forward stage: the whole burst, then the counters of what it sent. */
+static __rte_always_inline void forward_burst(const struct dp_ctx *ctx, struct dp_burst *b,
+	bool filtered, bool mx, uint32_t redirects, const uint16_t *redir, const uint32_t *rvals,
+	uint16_t n_redir)
+{
+	struct fwd_sums sum = {0};
+	/* the usual burst (one ingress VRF, no filter) with both tests compiled out */
+	if (likely(!mx && !filtered))
+		forward_all(ctx, b, false, false, redirects, redir, rvals, n_redir, &sum);
+	else
+		forward_all(ctx, b, filtered, mx, redirects, redir, rvals, n_redir, &sum);
+	ctx->out->tx_ports =
+		tx_port_bits(ctx->out); /* cheaper once per burst than once per packet */
+	ctx->c->forwarded += sum.n_fwd;
+	if (likely(!mx))
+		ctx->c->vrf[b->in_vrf[0]].forwarded += sum.n_fwd;
+	if (sum.n_cross > 0)
+		leak_count(ctx->c, sum.cross_from, sum.cross_to, sum.n_cross);
 }
 
 void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
@@ -1126,74 +1282,27 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 {
 	const struct sl_fib *fib = dp->fib;
 	const struct sl_fib_ifmap *ifm = sl_fib_ifmap(fib);
-	const uint16_t *vif_of_vlan = in_port < SL_FIB_PORT_MAX ? ifm->vif[in_port] : NULL;
+	struct dp_ctx ctx = {.fib = fib, .ifm = ifm, .c = c, .out = out};
 	struct dp_burst b;
-	uint16_t redir[SL_DP_BURST], n_redir = 0;
 
 	c->rx += n;
-	b.n = 0;
-	/* headers of a whole burst in flight at once: with many mbufs cycling
-	 * the data is rarely in cache, and one-ahead prefetch left stalls */
-	for (unsigned i = 0; i < n; i++)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-	/* martians are dropped by the parse; sources are checked where asked
-	 * (decided once per burst) */
 	bool sv = in_port < SL_FIB_PORT_MAX && ifm->src_valid_port[in_port] != 0;
-	unsigned nb = 0; /* in a register, not in b */
-	if (unlikely(vif_of_vlan == NULL))
-		for (unsigned i = 0; i < n; i++)
-			nb = parse_slow(ifm, c, out, in_port, pkts[i], &b, nb);
-	else if (likely(!sv))
-		for (unsigned i = 0; i < n; i++)
-			nb = parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b, nb, false);
-	else
-		for (unsigned i = 0; i < n; i++)
-			nb = parse(vif_of_vlan, ifm, c, out, in_port, pkts[i], &b, nb, true);
-	b.n = (uint16_t)nb;
+	b.n = parse_burst(&ctx, in_port, pkts, n, &b, sv);
 	if (b.n == 0)
 		return;
-
-	/* per-VRF counters once per burst when the burst has one ingress VRF */
-	uint32_t vrf0 = b.in_vrf[0], mixed = 0, redirects = 0;
-	for (uint16_t k = 1; k < b.n; k++)
-		mixed |= b.in_vrf[k] ^ vrf0;
-	if (likely(mixed == 0)) {
-		if (likely(!sv)) {
-			redirects = lookup_vrf(fib, vrf0, b.dst, b.val, b.n);
-		} else {
-			redirects = lookup_validate(fib, ifm, c, out, &b, vrf0);
-			if (b.n == 0)
-				return;
-		}
-		c->vrf[vrf0].ipv4_rx += b.n;
-	} else {
-		if (unlikely(sv)) {
-			validate_sources(fib, ifm, c, out, &b);
-			if (b.n == 0)
-				return;
-		}
-		/* many VRFs' counter lines: fetched while the lookups run, counted after */
-		for (uint16_t k = 0; k < b.n; k++)
-			rte_prefetch0(&c->vrf[b.in_vrf[k]]);
-		lookup_mixed(fib, &b);
-		for (uint16_t k = 0; k < b.n; k++)
-			c->vrf[b.in_vrf[k]].ipv4_rx++;
-		redirects = redirect_bits(b.val, b.n);
-	}
+	uint32_t mixed;
+	uint32_t redirects = lookup_first(&ctx, &b, sv, &mixed);
+	if (b.n == 0)
+		return;
 
 	/* Leaks: the redirected packets, as a list, looked up again as one burst.
 	 * The others are then forwarded by walking the bits of the rest, and the
 	 * leaked ones after them: each run goes down one path (interleaved, every
 	 * leaked packet cost a mispredicted branch or three). */
 	_Static_assert(SL_DP_BURST <= 32, "one bit per packet of a burst");
-	uint32_t ips[SL_DP_BURST + 3], rvals[SL_DP_BURST + 3];
-	uint32_t rvrf = redirects ? sl_fib_val_vrf(b.val[__builtin_ctz(redirects)]) : 0, rmixed = 0;
-	for (uint32_t r = redirects; r != 0; r &= r - 1) {
-		uint16_t k = (uint16_t)__builtin_ctz(r);
-		rmixed |= sl_fib_val_vrf(b.val[k]) ^ rvrf;
-		ips[n_redir] = b.dst[k];
-		redir[n_redir++] = k;
-	}
+	uint16_t redir[SL_DP_BURST];
+	uint32_t ips[SL_DP_BURST + 3], rvals[SL_DP_BURST + 3], rvrf, rmixed;
+	uint16_t n_redir = redirect_list(&b, redirects, redir, ips, &rvrf, &rmixed);
 	/* installed only while some leak direction is guarded or NATed: it
 	 * judges every crossing of the burst at once, after the redirects are
 	 * resolved; NAT's replies get their destination back before that */
@@ -1204,29 +1313,15 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	if (n_redir > 0) {
 		if (unlikely(filtered && lf->nat_in != NULL))
 			leak_nat_in(lf, &b, redir, n_redir, ips);
-		redirect_lookup(fib, c, &b, redir, n_redir, ips, rvrf, rmixed, rvals);
+		redirect_lookup(&ctx, &b, redir, n_redir, ips, rvrf, rmixed, rvals);
 	}
 
-	const struct sl_fib_nh *nht = sl_fib_nh_table(fib);
-	const struct sl_fib_egress *egt = sl_fib_egress_table(fib);
+	ctx.nht = sl_fib_nh_table(fib);
+	ctx.egt = sl_fib_egress_table(fib);
 	if (unlikely(filtered)) {
 		for (uint16_t i = 0; i < n_redir; i++)
 			b.val[redir[i]] = rvals[i];
-		filtered = leak_filter(fib, lf, ifm, nht, egt, &b);
+		filtered = leak_filter(&ctx, lf, &b);
 	}
-	struct fwd_sums sum = {0};
-	bool mx = mixed != 0;
-	/* the usual burst (one ingress VRF, no filter) with both tests compiled out */
-	if (likely(!mx && !filtered))
-		forward_all(fib, ifm, nht, egt, c, out, &b, false, false, redirects, redir, rvals,
-			n_redir, &sum);
-	else
-		forward_all(fib, ifm, nht, egt, c, out, &b, filtered, mx, redirects, redir, rvals,
-			n_redir, &sum);
-	out->tx_ports = tx_port_bits(out); /* cheaper once per burst than once per packet */
-	c->forwarded += sum.n_fwd;
-	if (likely(!mx))
-		c->vrf[vrf0].forwarded += sum.n_fwd;
-	if (sum.n_cross > 0)
-		leak_count(c, sum.cross_from, sum.cross_to, sum.n_cross);
+	forward_burst(&ctx, &b, filtered, mixed != 0, redirects, redir, rvals, n_redir);
 }

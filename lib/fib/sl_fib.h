@@ -30,7 +30,8 @@
  *                  indexes; a flow hash picks one (sl_fib_nhg_pick).
  *   bits 23, 22 clear : index into the next-hop table (struct sl_fib_nh).
  *                  Index SL_FIB_NH_BLACKHOLE (0) is always a blackhole entry.
- * A miss in the datapath is all ones: at or above every flag, like a redirect.
+ * A miss in the datapath is all ones: at or above every flag, like a redirect
+ * (so sl_fib_val_is_redirect is true of it; lib/dp's val_is_leak is not).
  * ===========================================================================
  *
  * Next-hop groups are immutable: a route whose paths change gets another
@@ -56,7 +57,8 @@
 
 #include "sl_rib.h"
 
-#define SL_FIB_VAL_REDIRECT (1u << 23)
+#define SL_FIB_VAL_REDIRECT_SHIFT 23
+#define SL_FIB_VAL_REDIRECT (1u << SL_FIB_VAL_REDIRECT_SHIFT)
 #define SL_FIB_VAL_MASK 0x00ffffffu
 #define SL_FIB_NH_BLACKHOLE 0u
 #define SL_FIB_NH_MAX (1u << 22) /* next-hop indexes stay below the group bit */
@@ -91,6 +93,12 @@ static inline bool sl_fib_val_is_group(uint32_t v)
 	return (v & (SL_FIB_VAL_REDIRECT | SL_FIB_VAL_GROUP)) == SL_FIB_VAL_GROUP;
 }
 
+/* The group number of group value v. */
+static inline uint32_t sl_fib_val_group(uint32_t v)
+{
+	return v & (SL_FIB_VAL_GROUP - 1);
+}
+
 /* An ECMP next-hop group: each bucket a next-hop index. */
 struct sl_fib_nhg {
 	uint32_t bucket[SL_FIB_NHG_BUCKETS];
@@ -101,7 +109,7 @@ struct sl_fib_nhg {
  * queue sees share those). */
 static inline uint32_t sl_fib_nhg_pick(const struct sl_fib_nhg *t, uint32_t v, uint32_t hash)
 {
-	return t[v & (SL_FIB_VAL_GROUP - 1)].bucket[hash >> (32 - SL_FIB_NHG_BITS)];
+	return t[sl_fib_val_group(v)].bucket[hash >> (32 - SL_FIB_NHG_BITS)];
 }
 
 enum sl_fib_nh_type {
@@ -226,6 +234,7 @@ struct sl_fib_small {
 
 #define SL_FIB_ENT_VALID (1u << 24)
 #define SL_FIB_ENT_GROUP (1u << 25)
+#define SL_FIB_ENT_VAL_MASK 0x00ffffffu /* a value, or a group's number in the pool */
 
 /* Hot, reader-visible part first; the writer's state is private. */
 struct sl_fib {
@@ -306,6 +315,18 @@ static inline bool sl_fib_ent_is_group(uint32_t e)
 	return (e & SL_FIB_ENT_GROUP) != 0; /* only ever set with SL_FIB_ENT_VALID */
 }
 
+/* Small table: the first of the 256 pool entries of group entry e. */
+static inline uint32_t sl_fib_ent_pool_index(uint32_t e)
+{
+	return (e & SL_FIB_ENT_VAL_MASK) << 8;
+}
+
+/* Small table: the value of final entry e, or miss. */
+static inline uint32_t sl_fib_ent_value(uint32_t e, uint32_t miss)
+{
+	return (e & SL_FIB_ENT_VALID) ? (e & SL_FIB_ENT_VAL_MASK) : miss;
+}
+
 /* Small table: the raw entry (rte_lpm_lookup_bulk's format) of ip, given e,
  * its tbl16 entry loaded since the last quiescent state (a mixed burst
  * loads all its tbl16 entries first: lib/dp's lookup_mixed). Any pool
@@ -318,10 +339,10 @@ static inline uint32_t sl_fib_small_entry_from(
 	if (sl_fib_ent_is_group(e)) {
 		const uint32_t *pool = __atomic_load_n(&t->pool, __ATOMIC_ACQUIRE);
 		e = __atomic_load_n(
-			&pool[(e & 0xffffff) << 8 | ((ip >> 8) & 0xff)], __ATOMIC_ACQUIRE);
+			&pool[sl_fib_ent_pool_index(e) | ((ip >> 8) & 0xff)], __ATOMIC_ACQUIRE);
 		if (sl_fib_ent_is_group(e))
 			e = __atomic_load_n(
-				&pool[(e & 0xffffff) << 8 | (ip & 0xff)], __ATOMIC_ACQUIRE);
+				&pool[sl_fib_ent_pool_index(e) | (ip & 0xff)], __ATOMIC_ACQUIRE);
 	}
 	return e;
 }
@@ -341,7 +362,7 @@ static inline void sl_fib_small_lookup_bulk(const struct sl_fib_small *t, const 
 {
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t e = sl_fib_small_entry(t, ips[i]);
-		vals[i] = (e & SL_FIB_ENT_VALID) ? (e & 0xffffff) : miss;
+		vals[i] = sl_fib_ent_value(e, miss);
 	}
 }
 
@@ -350,7 +371,7 @@ static inline uint32_t sl_fib_table_lookup(uintptr_t t, uint32_t ip, uint32_t mi
 {
 	if (sl_fib_table_is_small(t)) {
 		uint32_t e = sl_fib_small_entry(sl_fib_table_small(t), ip);
-		return (e & SL_FIB_ENT_VALID) ? (e & 0xffffff) : miss;
+		return sl_fib_ent_value(e, miss);
 	}
 	uint32_t v;
 	return rte_lpm_lookup(sl_fib_table_lpm(t), ip, &v) == 0 ? v : miss;
