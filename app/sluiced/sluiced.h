@@ -36,7 +36,6 @@ struct sd {
 	const char *socket_group; /* --socket-group; NULL: "sluice" when it exists */
 	unsigned stats_period;
 	unsigned n_mbufs; /* 0: sized from the queues */
-	struct sl_fib_config fib_cfg;
 	enum sl_log_level log_level; /* --log-level (the configuration's wins) */
 
 	struct sl_router *router; /* run.router */
@@ -55,7 +54,7 @@ struct sd {
 	/* ethN → DPDK port, fixed at start-up from the hw-ids (sd_ports_map) */
 	struct sl_port_map eth_map;
 	bool eth_inactive_said[SD_ETH_MAX]; /* "interface inactive" logged once */
-	char sync_note[256]; /* said to the committer after sd_sync ("" none) */
+	char sync_note[256]; /* said to the committer after the FIB sync ("" none) */
 	unsigned n_workers; /* 0: the main lcore polls too */
 	struct sl_dp_worker workers[RTE_MAX_LCORE];
 	uint16_t ctl_txq; /* the control thread's tx queue on every port */
@@ -64,7 +63,7 @@ struct sd {
 
 	uint64_t hz;
 	struct sl_slow *slow; /* neighbours, ARP, ICMP, ping: lib/slow */
-	uint64_t fib_failed; /* FIB changes that failed (sd_sync); lib/tele's "log" says so */
+	uint64_t fib_failed; /* FIB changes that failed (lib/fib's module); lib/tele says so */
 	char fib_failed_why[64];
 
 	/* the router (run.router), its commit history, commit-confirm (lib/commit) */
@@ -76,7 +75,8 @@ extern struct sd sd;
 /*
  * Start-up is declared (lib/module): each file below registers the module it
  * implements, with the modules it needs (pdump and prom register from
- * lib/port and lib/tele, which need nothing of struct sd); main starts them
+ * lib/port and lib/tele, which need nothing of struct sd; fib, fw, fpm,
+ * slow, tele and cpif from their libraries, wired in sluiced_wire.c); main starts them
  * in that order and stops them in reverse. The modules, and what each needs:
  *   config   the router and --config FILE                    (none)
  *   ports    lcores, mbuf pool, every probed ethdev started  (none)
@@ -99,11 +99,9 @@ extern struct sd sd;
 /* ethN → port from the start-up configuration: a hw-id (MAC or PCI address)
  * picks its port, other ethN take port N unless a hw-id took it. */
 void sd_ports_map(struct sd *s);
-/* The port of interface ifs, or -1 (inactive: said in the log). */
-int sd_port_of(struct sd *s, const struct sl_iface_state *ifs);
-
-/* sluiced_sync.c: running configuration → FIB */
-int sd_sync(struct sd *s);
+/* The port of interface ifs and its MAC, or -1 (inactive: said in the log,
+ * once); lib/fib's "fib" module asks (struct sl_fib_wiring's port_of). */
+int sd_port_of(struct sd *s, const struct sl_iface_state *ifs, struct rte_ether_addr *mac);
 
 /* sluiced_sync.c: the log level the configuration (or --log-level) asks for */
 void sd_log_sync(struct sd *s);

@@ -72,7 +72,7 @@ int sd_commit(void *ctx, struct sl_commit_req *c, FILE *err)
 	struct sl_commit_report r = {0};
 	double t = sl_thread_cpu_ms();
 	s->sync_note[0] = '\0';
-	rc = sd_sync(s);
+	rc = sl_fib_module_sync();
 	if (s->sync_note[0])
 		fprintf(err, "%s: warning: %s\n", what, s->sync_note);
 	r.fib_ms = sl_thread_cpu_ms() - t;

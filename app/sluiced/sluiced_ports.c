@@ -119,7 +119,23 @@ void sd_ports_map(struct sd *s)
 	sl_port_map_rest(&s->eth_map, s->n_ports);
 }
 
-int sd_port_of(struct sd *s, const struct sl_iface_state *ifs)
+/* A port's inactive ethN, said once (not at every commit or FPM batch). */
+static void said_inactive(struct sd *s, const struct sl_iface_state *ifs)
+{
+	if (ifs->port_id >= SD_ETH_MAX || s->eth_inactive_said[ifs->port_id])
+		return;
+	s->eth_inactive_said[ifs->port_id] = true;
+	if (ifs->hw_id[0] == '\0' && ifs->port_id < s->n_ports)
+		sl_log(SL_LOG_WARNING, "ports",
+			"%s: port %u is another interface's (by its hw-id): "
+			"interface inactive; give %s a hw-id",
+			ifs->port, ifs->port_id, ifs->port);
+	else
+		SD_LOG(WARNING, "%s: no such port (%u probed%s): interface inactive", ifs->port,
+			s->n_ports, ifs->hw_id[0] ? ", none with its hw-id" : "");
+}
+
+int sd_port_of(struct sd *s, const struct sl_iface_state *ifs, struct rte_ether_addr *mac)
 {
 	bool changed;
 	int port = sl_port_map_get(&s->eth_map, ifs->port_id, ifs->hw_id, &changed);
@@ -133,5 +149,9 @@ int sd_port_of(struct sd *s, const struct sl_iface_state *ifs)
 			ifs->port, ifs->hw_id[0] ? ifs->hw_id : "deleted", ifs->port, now);
 		sl_log(SL_LOG_WARNING, "ports", "%s", s->sync_note);
 	}
+	if (port < 0)
+		said_inactive(s, ifs);
+	else
+		*mac = s->ports[port].mac;
 	return port;
 }
