@@ -55,6 +55,7 @@ struct sd {
 	struct sl_port_map eth_map;
 	bool eth_inactive_said[SD_ETH_MAX]; /* "interface inactive" logged once */
 	char sync_note[256]; /* said to the committer after the FIB sync ("" none) */
+	uint64_t commit_punts; /* lib/slow's commit_punts when this commit began */
 	unsigned n_workers; /* 0: the main lcore polls too */
 	struct sl_dp_worker workers[RTE_MAX_LCORE];
 	uint16_t ctl_txq; /* the control thread's tx queue on every port */
@@ -107,13 +108,6 @@ int sd_port_of(struct sd *s, const struct sl_iface_state *ifs, struct rte_ether_
 void sd_log_sync(struct sd *s);
 
 /* sluiced_cmds.c */
-/* One commit (lib/commit's struct sl_commit_req; ctx: struct sd), then the
- * FIB, the firewall and FPM follow it, and the history records it. 0, or
- * -EIO with the reason on err (c->committed says whether the commit took
- * place all the same: the FIB or the firewall refused some of it). */
-int sd_commit(void *ctx, struct sl_commit_req *c, FILE *err);
-/* One log line per commit: who, what, where its time went (log facility). */
-void sd_commit_log(const char *line);
 /* SIGHUP: the config file becomes the running configuration, as one commit
  * (lib/commit's sl_running_reload). */
 int sd_reload(struct sd *s);

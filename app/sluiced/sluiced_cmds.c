@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* sluiced_cmds.c — the "ctl" module: the control socket and its commands
- * (most are the libraries'), and the commit that `configure`, `rollback`, a
- * commit-confirm's timeout and SIGHUP run (sd_commit; those commands are
- * lib/commit's commit_cmds.c). */
+ * (most are the libraries'), and the steps of the commit that `configure`,
+ * `rollback`, a commit-confirm's timeout and SIGHUP run (lib/commit's
+ * sl_commit_run calls them in its order; the commands are commit_cmds.c's). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -15,105 +15,72 @@
 #include "sl_zebra.h"
 #include "sluiced.h"
 
-void sd_commit_log(const char *line)
-{
-	sl_log(SL_LOG_NOTICE, "commit", "%s", line);
-}
-
-/* Every commit at notice, with who, its revision and where its time went:
- * the operator sees who changed what, and why a big change took long. */
-static void configure_log(struct sd *s, const struct sl_commit_req *c, struct sl_commit_report *r,
-	const struct sl_slow_punt_wait *pw)
-{
-	r->who = c->who;
-	r->comment = c->comment;
-	r->bytes = c->input ? strlen(c->input) : c->replace ? strlen(c->replace) : 0;
-	sl_router_apply_stats(s->router, &r->apply);
-	r->punt_wait_ms = pw->max_ms;
-	r->punt_wait_cpu_ms = pw->max_cpu_ms;
-	char line[1024];
-	sl_commit_report_fmt(r, line, sizeof(line));
-	sd_commit_log(line);
-}
-
-/* input: set/delete lines merged into the running configuration; replace:
- * the whole configuration (rollback); reload: the config file becomes the
- * whole configuration (SIGHUP). Errors are reported as "what: line: msg". */
-int sd_commit(void *ctx, struct sl_commit_req *c, FILE *err)
+/* The commit's steps (lib/commit's sl_commit_run calls them in order). */
+static void step_begin(void *ctx)
 {
 	struct sd *s = ctx;
-	const char *what = c->reload ? s->config_path : c->replace ? "revision" : "configure";
-	struct sl_errors errs = {0};
-	unsigned flags = 0;
 	struct sl_slow_stats ss;
 	sl_slow_stats_get(s->slow, &ss);
-	uint64_t punts = ss.commit_punts;
+	s->commit_punts = ss.commit_punts;
 	sl_slow_punt_wait_start(s->slow);
-	int rc = c->reload    ? sl_router_reload_file(s->router, s->config_path, &errs, &flags)
-		 : c->replace ? sl_router_replace(s->router, c->replace, &errs, &flags)
-			      : sl_router_apply(s->router, c->input, &errs, &flags);
-	const char *file = c->input ? NULL : what;
-	if (rc < 0) {
-		struct sl_slow_punt_wait pw;
-		sl_slow_punt_wait_end(s->slow, &pw);
-		sl_fib_unreserve(s->fib); /* a refused commit holds nothing */
-		sl_log(SL_LOG_WARNING, "commit", "by %s: refused, nothing changed (%zu errors%s%s)",
-			c->who, errs.n, errs.n ? "; first: " : "", errs.n ? errs.v[0].msg : "");
-		sl_errors_print(err, file, &errs, "");
-		if (errs.n == 0)
-			fprintf(err, "%s: %s\n", what, strerror(-rc));
-		sl_errors_free(&errs);
-		return -EIO;
-	}
-	sl_errors_free(&errs);
-	c->committed = true;
-	/* lines accepted without effect (VyOS compatibility): said, not refused */
-	sl_errors_print(err, file, sl_router_warnings(s->router), "warning: ");
-	struct sl_commit_report r = {0};
-	double t = sl_thread_cpu_ms();
-	s->sync_note[0] = '\0';
-	rc = sl_fib_module_sync();
-	if (s->sync_note[0])
-		fprintf(err, "%s: warning: %s\n", what, s->sync_note);
-	r.fib_ms = sl_thread_cpu_ms() - t;
-	/* the firewall follows the committed configuration whatever the FIB said */
-	int frc = sl_fw_module_sync(false);
-	sl_zebra_module_sync();
-	sd_log_sync(s);
-	sl_cpif_module_sync();
-	sl_conf_changes_release(sl_router_conf(s->router)); /* the last reader is done */
-	/* the revision: the whole configuration rendered, diffed and written
-	 * (~3 us a line), the punt ring served meanwhile (sl_progress) */
-	t = sl_thread_cpu_ms();
-	sl_running_record(&s->run, c->who, c->comment, err, &r.revision, &r.added, &r.removed);
-	r.history_ms = sl_thread_cpu_ms() - t;
-	struct sl_slow_punt_wait pw;
-	sl_slow_punt_wait_end(s->slow, &pw);
-	sl_slow_stats_get(s->slow, &ss);
-	r.punts = ss.commit_punts - punts;
-	configure_log(s, c, &r, &pw);
-	if (rc < 0) {
-		fprintf(err, "%s: committed, but the FIB refused some changes: %s\n", what,
-			strerror(-rc));
-		return -EIO;
-	}
-	rc = frc;
-	if (rc < 0) {
-		fprintf(err,
-			"%s: committed, but the firewall rulesets could not be "
-			"compiled (%s): the previous ones stay in force\n",
-			what, strerror(-rc));
-		return -EIO;
-	}
-	if ((flags & SL_APPLY_SAVE) && sl_running_save(&s->run, NULL, NULL, err) < 0)
-		return -EIO;
-	return 0;
 }
 
-/* lib/commit's commands over the running configuration and sd_commit */
+static int step_fib(void *ctx, char *note, size_t note_len)
+{
+	struct sd *s = ctx;
+	s->sync_note[0] = '\0';
+	int rc = sl_fib_module_sync();
+	snprintf(note, note_len, "%s", s->sync_note);
+	return rc;
+}
+
+static int step_fw(void *ctx)
+{
+	(void)ctx;
+	return sl_fw_module_sync(false);
+}
+
+static void step_follow(void *ctx)
+{
+	sl_zebra_module_sync();
+	sd_log_sync(ctx);
+	sl_cpif_module_sync();
+}
+
+static void step_end(void *ctx, struct sl_commit_report *r)
+{
+	struct sd *s = ctx;
+	struct sl_slow_punt_wait pw;
+	sl_slow_punt_wait_end(s->slow, &pw);
+	struct sl_slow_stats ss;
+	sl_slow_stats_get(s->slow, &ss);
+	r->punts = ss.commit_punts - s->commit_punts;
+	r->punt_wait_ms = pw.max_ms;
+	r->punt_wait_cpu_ms = pw.max_cpu_ms;
+}
+
+static void step_refused(void *ctx)
+{
+	struct sd *s = ctx;
+	sl_fib_unreserve(s->fib);
+}
+
+static const struct sl_commit_steps steps = {
+	.run = &sd.run,
+	.ctx = &sd,
+	.begin = step_begin,
+	.fib = step_fib,
+	.fw = step_fw,
+	.follow = step_follow,
+	.end = step_end,
+	.refused = step_refused,
+};
+
+/* lib/commit's commands over the running configuration and sl_commit_run */
 static struct sl_committer committer(struct sd *s)
 {
-	return (struct sl_committer){.run = &s->run, .commit = sd_commit, .ctx = s};
+	return (struct sl_committer){
+		.run = &s->run, .commit = sl_commit_run, .ctx = (void *)&steps};
 }
 
 int sd_reload(struct sd *s)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The commands that commit (commit_cmds.c) around a daemon's commit that
- * applies to the router and records a revision, as sluiced's sd_commit does
+ * applies to the router and records a revision, as lib/commit's sl_commit_run does
  * without the FIB: configure (committed, refused, a bad option), a
  * commit-confirm armed, confirmed or gone back at its deadline, rollback N,
  * and SIGHUP's reload of a good and of a broken file.
