@@ -115,12 +115,7 @@ static int confirm(struct sl_running *run, const char *words, struct io *io)
 
 static bool has_vrf(struct fake *f, const char *name)
 {
-	char *s = snapshot(f->run.router);
-	char line[64];
-	snprintf(line, sizeof(line), "set vrf name %s ", name);
-	bool yes = strstr(s, line) != NULL;
-	free(s);
-	return yes;
+	return router_has_vrf(f->run.router, name);
 }
 
 static void start(struct fake *f, struct sl_committer *k, const char *config_path)
