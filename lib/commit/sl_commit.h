@@ -507,6 +507,11 @@ void sl_running_confirm_tick(const struct sl_committer *k, uint64_t now_ms);
  * (refused whole when it does not apply); said in the log. 0, or -EINVAL
  * (not reloaded), -ENOMEM. Without a config file: nothing, said. */
 int sl_running_reload(const struct sl_committer *k);
+/* `configure`, `confirm`, `rollback` and `save` on the control socket
+ * (lib/ctl; commit_ctl.c, its own library sl_commit_ctl), over k (which must
+ * outlive them), each run by "uid N" of its peer: 0 or sl_ctl_register's
+ * error. */
+int sl_running_ctl_register(const struct sl_committer *k);
 /* CLOCK_MONOTONIC in ms: the clock of commit-confirm deadlines. */
 uint64_t sl_running_now_ms(void);
 
