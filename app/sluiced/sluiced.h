@@ -26,8 +26,6 @@
  * "firewall", ...). */
 #define SD_LOG(level, fmt, ...) sl_log(SL_LOG_##level, NULL, fmt, ##__VA_ARGS__)
 
-#define SD_ETH_MAX SL_PORT_ETH_MAX /* eth0..eth1023 (conf_t_ethernet) */
-
 struct sd {
 	/* options */
 	const char *config_path;
@@ -51,10 +49,8 @@ struct sd {
 
 	uint16_t n_ports;
 	struct sl_port ports[SL_FIB_PORT_MAX];
-	/* ethN → DPDK port, fixed at start-up from the hw-ids (sd_ports_map) */
-	struct sl_port_map eth_map;
-	bool eth_inactive_said[SD_ETH_MAX]; /* "interface inactive" logged once */
-	char sync_note[256]; /* said to the committer after the FIB sync ("" none) */
+	/* ethN → DPDK port, fixed at start-up from the hw-ids (lib/port) */
+	struct sl_port_eths eths;
 	uint64_t commit_punts; /* lib/slow's commit_punts when this commit began */
 	unsigned n_workers; /* 0: the main lcore polls too */
 	struct sl_dp_worker workers[RTE_MAX_LCORE];
@@ -95,14 +91,6 @@ extern struct sd sd;
  *   service  the control socket's group (systemd's unit)     ctl
  *   cpif     control-plane interfaces, kernel TAPs (lib/cpif) fib slow ctl
  */
-
-/* sluiced_ports.c */
-/* ethN → port from the start-up configuration: a hw-id (MAC or PCI address)
- * picks its port, other ethN take port N unless a hw-id took it. */
-void sd_ports_map(struct sd *s);
-/* The port of interface ifs and its MAC, or -1 (inactive: said in the log,
- * once); lib/fib's "fib" module asks (struct sl_fib_wiring's port_of). */
-int sd_port_of(struct sd *s, const struct sl_iface_state *ifs, struct rte_ether_addr *mac);
 
 /* sluiced_sync.c: the log level the configuration (or --log-level) asks for */
 void sd_log_sync(struct sd *s);

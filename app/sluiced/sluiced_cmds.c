@@ -27,9 +27,9 @@ static void step_begin(void *ctx)
 static int step_fib(void *ctx, char *note, size_t note_len)
 {
 	struct sd *s = ctx;
-	s->sync_note[0] = '\0';
+	s->eths.note[0] = '\0';
 	int rc = sl_fib_module_sync();
-	snprintf(note, note_len, "%s", s->sync_note);
+	snprintf(note, note_len, "%s", s->eths.note);
 	return rc;
 }
 

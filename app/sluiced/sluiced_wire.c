@@ -29,14 +29,17 @@ static int fib_sync(void *ctx)
 	return sl_fib_module_sync();
 }
 
+/* ethN → port (lib/port), for the FIB's interface map */
 static void ports_map(void *ctx)
 {
-	sd_ports_map(ctx);
+	struct sd *s = ctx;
+	sl_port_eths_map(&s->eths, s->router, s->ports, s->n_ports);
 }
 
 static int port_of(void *ctx, const struct sl_iface_state *ifs, struct rte_ether_addr *mac)
 {
-	return sd_port_of(ctx, ifs, mac);
+	struct sd *s = ctx;
+	return sl_port_eths_of(&s->eths, ifs, s->ports, s->n_ports, mac);
 }
 
 void sd_tele_src(struct sd *s, struct sl_tele_src *src)
