@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * port_eths.c — ethN → port from the start-up configuration (lib/commit's
- * typed interfaces; never sl_conf.h): a hw-id (MAC or PCI address) picks
- * its port, other ethN take port N unless a hw-id took it; later, the port
- * of an interface for lib/fib's module, with what cannot change until a
- * restart said once.
+ * typed interfaces, not the configuration tree): a hw-id (MAC or PCI
+ * address) picks its port, other ethN take port N unless a hw-id took it;
+ * later, the port of an interface for lib/fib's module, with what cannot
+ * change until a restart said once.
  */
 #include <errno.h>
 #include <stdio.h>
