@@ -26,8 +26,6 @@
  * "firewall", ...). */
 #define SD_LOG(level, fmt, ...) sl_log(SL_LOG_##level, NULL, fmt, ##__VA_ARGS__)
 
-#define SD_ETH_MAX SL_PORT_ETH_MAX /* eth0..eth1023 (conf_t_ethernet) */
-
 struct sd {
 	/* options */
 	const char *config_path;
@@ -36,7 +34,6 @@ struct sd {
 	const char *socket_group; /* --socket-group; NULL: "sluice" when it exists */
 	unsigned stats_period;
 	unsigned n_mbufs; /* 0: sized from the queues */
-	struct sl_fib_config fib_cfg;
 	enum sl_log_level log_level; /* --log-level (the configuration's wins) */
 
 	struct sl_router *router; /* run.router */
@@ -52,10 +49,9 @@ struct sd {
 
 	uint16_t n_ports;
 	struct sl_port ports[SL_FIB_PORT_MAX];
-	/* ethN → DPDK port, fixed at start-up from the hw-ids (sd_ports_map) */
-	struct sl_port_map eth_map;
-	bool eth_inactive_said[SD_ETH_MAX]; /* "interface inactive" logged once */
-	char sync_note[256]; /* said to the committer after sd_sync ("" none) */
+	/* ethN → DPDK port, fixed at start-up from the hw-ids (lib/port) */
+	struct sl_port_eths eths;
+	uint64_t commit_punts; /* lib/slow's commit_punts when this commit began */
 	unsigned n_workers; /* 0: the main lcore polls too */
 	struct sl_dp_worker workers[RTE_MAX_LCORE];
 	uint16_t ctl_txq; /* the control thread's tx queue on every port */
@@ -64,7 +60,7 @@ struct sd {
 
 	uint64_t hz;
 	struct sl_slow *slow; /* neighbours, ARP, ICMP, ping: lib/slow */
-	uint64_t fib_failed; /* FIB changes that failed (sd_sync); lib/tele's "log" says so */
+	uint64_t fib_failed; /* FIB changes that failed (lib/fib's module); lib/tele says so */
 	char fib_failed_why[64];
 
 	/* the router (run.router), its commit history, commit-confirm (lib/commit) */
@@ -76,7 +72,8 @@ extern struct sd sd;
 /*
  * Start-up is declared (lib/module): each file below registers the module it
  * implements, with the modules it needs (pdump and prom register from
- * lib/port and lib/tele, which need nothing of struct sd); main starts them
+ * lib/port and lib/tele, which need nothing of struct sd; fib, fw, fpm,
+ * slow, tele and cpif from their libraries, wired in sluiced_wire.c); main starts them
  * in that order and stops them in reverse. The modules, and what each needs:
  *   config   the router and --config FILE                    (none)
  *   ports    lcores, mbuf pool, every probed ethdev started  (none)
@@ -95,27 +92,10 @@ extern struct sd sd;
  *   cpif     control-plane interfaces, kernel TAPs (lib/cpif) fib slow ctl
  */
 
-/* sluiced_ports.c */
-/* ethN → port from the start-up configuration: a hw-id (MAC or PCI address)
- * picks its port, other ethN take port N unless a hw-id took it. */
-void sd_ports_map(struct sd *s);
-/* The port of interface ifs, or -1 (inactive: said in the log). */
-int sd_port_of(struct sd *s, const struct sl_iface_state *ifs);
-
-/* sluiced_sync.c: running configuration → FIB */
-int sd_sync(struct sd *s);
-
 /* sluiced_sync.c: the log level the configuration (or --log-level) asks for */
 void sd_log_sync(struct sd *s);
 
 /* sluiced_cmds.c */
-/* One commit (lib/commit's struct sl_commit_req; ctx: struct sd), then the
- * FIB, the firewall and FPM follow it, and the history records it. 0, or
- * -EIO with the reason on err (c->committed says whether the commit took
- * place all the same: the FIB or the firewall refused some of it). */
-int sd_commit(void *ctx, struct sl_commit_req *c, FILE *err);
-/* One log line per commit: who, what, where its time went (log facility). */
-void sd_commit_log(const char *line);
 /* SIGHUP: the config file becomes the running configuration, as one commit
  * (lib/commit's sl_running_reload). */
 int sd_reload(struct sd *s);

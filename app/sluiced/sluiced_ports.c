@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* sluiced_ports.c — the "ports" module (lib/port: lcores, mempool, every
- * probed ethdev started) and ethN → port from the start-up configuration. */
+ * probed ethdev started). ethN → port is lib/port's port_eths.c. */
 #include <errno.h>
 #include <string.h>
 
@@ -74,64 +74,3 @@ static void ports_timers(void *ctx)
 static struct sl_module ports_module = {
 	.name = "ports", .init = ports_init, .fini = ports_fini, .timers = ports_timers};
 SL_MODULE_REGISTER(ports_module)
-
-/* ---- ethN → port -------------------------------------------------------- */
-
-struct map_ctx {
-	struct sd *s;
-	struct sl_port_id ids[SL_FIB_PORT_MAX];
-	char macs[SL_FIB_PORT_MAX][RTE_ETHER_ADDR_FMT_SIZE];
-};
-
-static int map_pinned(const struct sl_iface_state *ifs, void *ctx)
-{
-	struct map_ctx *mc = ctx;
-	struct sd *s = mc->s;
-	if (ifs->vlan != 0 || ifs->hw_id[0] == '\0' || ifs->port_id >= SL_PORT_ETH_MAX)
-		return 0;
-	uint32_t other = 0;
-	int p = sl_port_map_pin(&s->eth_map, ifs->port_id, ifs->hw_id, mc->ids, s->n_ports, &other);
-	if (p == -EEXIST)
-		sl_log(SL_LOG_WARNING, "ports",
-			"%s: hw-id %s is port %d, already eth%u's: interface inactive", ifs->port,
-			ifs->hw_id, s->eth_map.eth_port[other], other);
-	else if (p < 0)
-		sl_log(SL_LOG_WARNING, "ports",
-			"%s: hw-id %s matches no port (%u probed; `show interfaces` and the "
-			"start-up lines name them): interface inactive",
-			ifs->port, ifs->hw_id, s->n_ports);
-	else
-		sl_log(SL_LOG_INFO, "ports", "%s: hw-id %s is port %d (%s)", ifs->port, ifs->hw_id,
-			p, s->ports[p].name);
-	return 0;
-}
-
-void sd_ports_map(struct sd *s)
-{
-	struct map_ctx mc = {.s = s};
-	for (uint16_t p = 0; p < s->n_ports; p++) {
-		rte_ether_format_addr(mc.macs[p], sizeof(mc.macs[p]), &s->ports[p].mac);
-		mc.ids[p] = (struct sl_port_id){.mac = mc.macs[p], .name = s->ports[p].name};
-	}
-	sl_port_map_reset(&s->eth_map);
-	memset(s->eth_inactive_said, 0, sizeof(s->eth_inactive_said));
-	sl_router_iface_foreach(s->router, map_pinned, &mc);
-	sl_port_map_rest(&s->eth_map, s->n_ports);
-}
-
-int sd_port_of(struct sd *s, const struct sl_iface_state *ifs)
-{
-	bool changed;
-	int port = sl_port_map_get(&s->eth_map, ifs->port_id, ifs->hw_id, &changed);
-	if (changed) { /* a hw-id is read at start-up only */
-		char now[24] = "inactive";
-		if (port >= 0)
-			snprintf(now, sizeof(now), "port %d", port);
-		snprintf(s->sync_note, sizeof(s->sync_note),
-			"%s hw-id %s: takes effect when sluiced restarts (ports are mapped at "
-			"start-up; %s stays %s until then)",
-			ifs->port, ifs->hw_id[0] ? ifs->hw_id : "deleted", ifs->port, now);
-		sl_log(SL_LOG_WARNING, "ports", "%s", s->sync_note);
-	}
-	return port;
-}

@@ -25,7 +25,21 @@ static bool tx_ctl(void *ctx, uint16_t port, struct rte_mbuf *m)
 /* zebra's routes applied: the FIB follows them */
 static int fib_sync(void *ctx)
 {
-	return sd_sync(ctx);
+	(void)ctx;
+	return sl_fib_module_sync();
+}
+
+/* ethN → port (lib/port), for the FIB's interface map */
+static void ports_map(void *ctx)
+{
+	struct sd *s = ctx;
+	sl_port_eths_map(&s->eths, s->router, s->ports, s->n_ports);
+}
+
+static int port_of(void *ctx, const struct sl_iface_state *ifs, struct rte_ether_addr *mac)
+{
+	struct sd *s = ctx;
+	return sl_port_eths_of(&s->eths, ifs, s->ports, s->n_ports, mac);
 }
 
 void sd_tele_src(struct sd *s, struct sl_tele_src *src)
@@ -47,6 +61,19 @@ static void tele_src(void *ctx, struct sl_tele_src *out)
 
 static void __attribute__((constructor)) sd_wire(void)
 {
+	sl_fib_module_wire(&(struct sl_fib_wiring){
+		.router = &sd.router,
+		.config_path = &sd.config_path,
+		/* at half load, so that cuckoo inserts succeed */
+		.neigh_max = 2 * SL_SLOW_NEIGH_MAX,
+		.ports_map = ports_map,
+		.port_of = port_of,
+		.port_ctx = &sd,
+		.failed = &sd.fib_failed,
+		.failed_why = sd.fib_failed_why,
+		.failed_why_len = sizeof(sd.fib_failed_why),
+		.fib = &sd.fib,
+	});
 	sl_cpif_module_wire(&(struct sl_cpif_wiring){
 		.router = &sd.router,
 		.fib = &sd.fib,

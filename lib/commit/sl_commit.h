@@ -447,10 +447,40 @@ struct sl_commit_req {
 	const char *comment; /* NULL: none */
 	bool committed; /* set by the commit: the running configuration changed hands */
 };
-/* The daemon's commit (sluiced's sd_commit: the router, then the FIB, the
+/* The daemon's commit (sl_commit_run: the router, then the FIB, the
  * firewall, ... follow it and the history records it): 0, or -EIO with the
  * reason on err (c->committed says whether it took place all the same). */
 typedef int (*sl_commit_fn)(void *ctx, struct sl_commit_req *c, FILE *err);
+
+/* ---- one commit and the parts that follow it (commit_steps.c) ---- */
+
+/* What a daemon's parts do around a commit, called in this order by
+ * sl_commit_run (each NULL: nothing; ctx: theirs). */
+struct sl_commit_steps {
+	struct sl_running *run;
+	void *ctx;
+	/* before the router applies (the punt ring's wait is measured from here) */
+	void (*begin)(void *ctx);
+	/* the FIB follows the committed configuration: 0 or a negative errno; a
+	 * warning for the committer may be written to note ("" none) */
+	int (*fib)(void *ctx, char *note, size_t note_len);
+	/* the firewall follows it, whatever the FIB said: 0 or a negative errno */
+	int (*fw)(void *ctx);
+	/* the parts that cannot refuse (FPM, the log level, kernel TAPs) */
+	void (*follow)(void *ctx);
+	/* after the revision is recorded, or after a refusal: r's punts and
+	 * punt-wait figures filled (a refusal's r is not used) */
+	void (*end)(void *ctx, struct sl_commit_report *r);
+	/* a refused commit: what the router's prepare hook reserved is let go */
+	void (*refused)(void *ctx);
+};
+/* One commit (an sl_commit_fn; ctx: const struct sl_commit_steps *): input
+ * merged, replace or run->config_path reloaded whole; errors said on err as
+ * "what: line: msg"; then the steps, the revision recorded and one log line
+ * (who, what, where its time went). 0, or -EIO: refused (nothing changed),
+ * or committed but the FIB or the firewall refused some of it, or the save
+ * a `save` line asked for failed. */
+int sl_commit_run(void *ctx, struct sl_commit_req *c, FILE *err);
 /* The running configuration and the daemon's commit, for the commands. */
 struct sl_committer {
 	struct sl_running *run;
@@ -477,6 +507,11 @@ void sl_running_confirm_tick(const struct sl_committer *k, uint64_t now_ms);
  * (refused whole when it does not apply); said in the log. 0, or -EINVAL
  * (not reloaded), -ENOMEM. Without a config file: nothing, said. */
 int sl_running_reload(const struct sl_committer *k);
+/* `configure`, `confirm`, `rollback` and `save` on the control socket
+ * (lib/ctl; commit_ctl.c, its own library sl_commit_ctl), over k (which must
+ * outlive them), each run by "uid N" of its peer: 0 or sl_ctl_register's
+ * error. */
+int sl_running_ctl_register(const struct sl_committer *k);
 /* CLOCK_MONOTONIC in ms: the clock of commit-confirm deadlines. */
 uint64_t sl_running_now_ms(void);
 

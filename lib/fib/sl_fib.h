@@ -571,4 +571,32 @@ struct sl_fib_vrf_stats {
 /* 0, or -ENOENT when vrf_id has no table. */
 int sl_fib_vrf_stats_get(const struct sl_fib *fib, uint32_t vrf_id, struct sl_fib_vrf_stats *st);
 
+/*
+ * The "fib" module (fib_module.c, its own library sl_fib_module: it reads
+ * lib/commit's typed changes, which this library does not). The daemon wires
+ * it once, before sl_module_init_all; its init needs the modules "config"
+ * (*router made) and "ports" (what port_of answers from).
+ */
+struct sl_iface_state;
+struct sl_router;
+struct sl_fib_wiring {
+	struct sl_router *const *router; /* the changes and interfaces to follow */
+	const char *const *config_path; /* start-up messages; NULL: "the configuration" */
+	uint32_t neigh_max; /* the FIB's copy of the neighbours (sl_fib_config) */
+	/* ethN → port, once, at start-up before the first sync (NULL: none) */
+	void (*ports_map)(void *ctx);
+	/* the port of ifs and its MAC, or -1: inactive (port_of says why) */
+	int (*port_of)(void *ctx, const struct sl_iface_state *ifs, struct rte_ether_addr *mac);
+	void *port_ctx;
+	uint64_t *failed; /* FIB changes that failed (only a bug); NULL: not counted */
+	char *failed_why; /* the last one's reason */
+	size_t failed_why_len;
+	struct sl_fib **fib; /* where the module keeps the FIB (others use it) */
+};
+void sl_fib_module_wire(const struct sl_fib_wiring *w);
+/* The running configuration's RIB changes (reserved by the commit), then its
+ * interfaces, into the FIB: 0, or a negative errno (the interface map is
+ * logged; a failed change is counted in *failed). */
+int sl_fib_module_sync(void);
+
 #endif

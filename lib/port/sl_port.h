@@ -94,4 +94,23 @@ void sl_port_map_rest(struct sl_port_map *m, uint16_t n_ports);
  */
 int sl_port_map_get(struct sl_port_map *m, uint32_t eth, const char *hw_id, bool *changed);
 
+/* ---- ethN of the configuration → port (port_eths.c) ---- */
+
+struct sl_router;
+struct sl_iface_state;
+struct sl_port_eths {
+	struct sl_port_map map; /* fixed at start-up (sl_port_eths_map) */
+	bool inactive_said[SL_PORT_ETH_MAX]; /* "interface inactive" logged once */
+	char note[256]; /* the last hw-id change that waits for a restart ("" none) */
+};
+/* ethN → port from router's interfaces (start-up): a hw-id (MAC or PCI
+ * address) picks its port, other ethN take port N unless a hw-id took it;
+ * each pin or refusal logged. */
+void sl_port_eths_map(struct sl_port_eths *e, const struct sl_router *router,
+	const struct sl_port *ports, uint16_t n_ports);
+/* The port of interface ifs and its MAC (*mac), or -1: inactive (logged once
+ * per ethN); a hw-id changed since start-up is logged and left in e->note. */
+int sl_port_eths_of(struct sl_port_eths *e, const struct sl_iface_state *ifs,
+	const struct sl_port *ports, uint16_t n_ports, struct rte_ether_addr *mac);
+
 #endif

@@ -130,6 +130,13 @@ int sl_show_leak_graph(const struct sl_router *r, const struct sl_show_fw_live *
 int sl_show_commit(
 	const struct sl_running *run, int argc, char **argv, bool json, FILE *out, FILE *err);
 
+/* On the control socket (lib/ctl; show_ctl.c, its own library sl_show_ctl):
+ * `show system commit …` over run and every `show …` that no registration
+ * takes (sl_show_exec over run->router; an unknown one said with the
+ * registered commands among the choices). run must outlive them. 0 or
+ * sl_ctl_register's error. */
+int sl_show_ctl_register(const struct sl_running *run);
+
 /* One line per command lib/show knows, for `help` and completion. */
 void sl_show_help(FILE *out);
 

@@ -26,6 +26,17 @@ static inline char *snapshot(const struct sl_router *r)
 	return buf;
 }
 
+/* Whether r's configuration has VRF name. */
+static inline bool router_has_vrf(const struct sl_router *r, const char *name)
+{
+	char *s = snapshot(r);
+	char line[64];
+	snprintf(line, sizeof(line), "set vrf name %s ", name);
+	bool yes = strstr(s, line) != NULL;
+	free(s);
+	return yes;
+}
+
 /* Apply text; returns the apply result, errors joined into *msgs (caller frees). */
 static inline int apply(struct sl_router *r, const char *text, char **msgs)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The commands that commit (commit_cmds.c) around a daemon's commit that
- * applies to the router and records a revision, as sluiced's sd_commit does
+ * applies to the router and records a revision, as lib/commit's sl_commit_run does
  * without the FIB: configure (committed, refused, a bad option), a
  * commit-confirm armed, confirmed or gone back at its deadline, rollback N,
  * and SIGHUP's reload of a good and of a broken file.
@@ -115,12 +115,7 @@ static int confirm(struct sl_running *run, const char *words, struct io *io)
 
 static bool has_vrf(struct fake *f, const char *name)
 {
-	char *s = snapshot(f->run.router);
-	char line[64];
-	snprintf(line, sizeof(line), "set vrf name %s ", name);
-	bool yes = strstr(s, line) != NULL;
-	free(s);
-	return yes;
+	return router_has_vrf(f->run.router, name);
 }
 
 static void start(struct fake *f, struct sl_committer *k, const char *config_path)
