@@ -24,17 +24,12 @@ static const char *peer_who(char *buf, size_t len)
 }
 
 /* lib/commit's 0, -EINVAL (usage) or failure, as the control socket says it */
-static int ctl_rc(int rc)
-{
-	return rc == -EINVAL ? SL_CTL_USAGE : rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
-}
-
 static int cmd_configure(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)json;
 	char who[32];
-	return ctl_rc(sl_running_configure_cmd(
+	return sl_ctl_rc(sl_running_configure_cmd(
 		ctx, argc, argv, input, peer_who(who, sizeof(who)), out, err));
 }
 
@@ -44,7 +39,8 @@ static int cmd_confirm(
 	(void)argv, (void)json, (void)input;
 	char who[32];
 	const struct sl_committer *k = ctx;
-	return ctl_rc(sl_running_confirm_cmd(k->run, argc, peer_who(who, sizeof(who)), out, err));
+	return sl_ctl_rc(
+		sl_running_confirm_cmd(k->run, argc, peer_who(who, sizeof(who)), out, err));
 }
 
 static int cmd_rollback(
@@ -52,7 +48,7 @@ static int cmd_rollback(
 {
 	(void)json, (void)input;
 	char who[32];
-	return ctl_rc(
+	return sl_ctl_rc(
 		sl_running_rollback_cmd(ctx, argc, argv, peer_who(who, sizeof(who)), out, err));
 }
 
@@ -61,7 +57,7 @@ static int cmd_save(
 {
 	(void)json, (void)input;
 	const struct sl_committer *k = ctx;
-	return ctl_rc(sl_running_save_cmd(k->run, argc, argv, out, err));
+	return sl_ctl_rc(sl_running_save_cmd(k->run, argc, argv, out, err));
 }
 
 int sl_running_ctl_register(const struct sl_committer *k)

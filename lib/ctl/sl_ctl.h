@@ -43,6 +43,7 @@
 #ifndef SL_CTL_H
 #define SL_CTL_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -59,6 +60,13 @@
 
 /* Exit statuses used in replies. */
 enum { SL_CTL_OK = 0, SL_CTL_FAILED = 1, SL_CTL_USAGE = 2 };
+
+/* A library call's result (0, -EINVAL for bad usage, other -errno) as an
+ * exit status. */
+static inline int sl_ctl_rc(int rc)
+{
+	return rc == -EINVAL ? SL_CTL_USAGE : rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
+}
 
 /*
  * A command handler. argv[0..argc) is the full command (argv[0] is the first

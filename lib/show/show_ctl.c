@@ -10,11 +10,6 @@
 #include "sl_ctl.h"
 #include "sl_show.h"
 
-static int ctl_rc(int rc)
-{
-	return rc == -EINVAL ? SL_CTL_USAGE : rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
-}
-
 static int cmd_show_default(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
@@ -37,7 +32,7 @@ static int cmd_show_commit(
 	int argc, char **argv, bool json, const char *input, FILE *out, FILE *err, void *ctx)
 {
 	(void)input;
-	return ctl_rc(sl_show_commit(ctx, argc - 3, argv + 3, json, out, err));
+	return sl_ctl_rc(sl_show_commit(ctx, argc - 3, argv + 3, json, out, err));
 }
 
 static void help_default(FILE *out, void *ctx)

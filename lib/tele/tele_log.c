@@ -196,7 +196,7 @@ static int cmd_show_log(
 {
 	(void)input, (void)ctx;
 	int rc = sl_log_show(argc - 2, argv + 2, json, out, err);
-	return rc == -EINVAL ? SL_CTL_USAGE : rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
+	return sl_ctl_rc(rc);
 }
 
 static int log_init(void *ctx)

@@ -106,7 +106,7 @@ static int ctl_rc(int rc)
 {
 	free(G.counts);
 	G.counts = NULL;
-	return rc == -EINVAL ? SL_CTL_USAGE : rc < 0 ? SL_CTL_FAILED : SL_CTL_OK;
+	return sl_ctl_rc(rc);
 }
 
 /* show firewall [NAME | leak-points], show conntrack [vrf NAME],
