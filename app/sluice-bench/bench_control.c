@@ -76,9 +76,62 @@ struct groute {
 static struct groute *groutes;
 static size_t n_groutes;
 
-static void gen_config(FILE *f, unsigned vrfs, unsigned routes, unsigned shared)
+static const struct groute *by_prefix_v; /* by_prefix's array (qsort has no context) */
+
+/* Routes' indexes by prefix, each prefix's in the order drawn. */
+static int by_prefix(const void *x, const void *y)
+{
+	const struct groute *a = &by_prefix_v[*(const size_t *)x],
+			    *b = &by_prefix_v[*(const size_t *)y];
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	if (a->len != b->len)
+		return (int)a->len - (int)b->len;
+	return *(const size_t *)x < *(const size_t *)y ? -1 : 1;
+}
+
+/*
+ * A prefix drawn again gets another next hop (an ECMP route), but the RIB
+ * takes at most SL_ECMP_MAX: past that many distinct ones, a draw reuses the
+ * prefix's first. Only prefixes drawn more than SL_ECMP_MAX times in one VRF
+ * change (the short ones of a VRF of several 100,000 routes); the others keep
+ * what they drew. v[0..n): one VRF's routes. 0 or -ENOMEM.
+ */
+static int cap_next_hops(struct groute *v, size_t n)
+{
+	size_t *idx = malloc((n + 1) * sizeof(*idx));
+	if (idx == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	by_prefix_v = v;
+	qsort(idx, n, sizeof(*idx), by_prefix);
+	unsigned seen[SL_ECMP_MAX], n_seen = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct groute *g = &v[idx[i]];
+		if (i == 0 || by_prefix_v[idx[i - 1]].addr != g->addr ||
+			by_prefix_v[idx[i - 1]].len != g->len)
+			n_seen = 0; /* a new prefix */
+		unsigned k = 0;
+		while (k < n_seen && seen[k] != g->nh)
+			k++;
+		if (k < n_seen)
+			continue;
+		if (n_seen < SL_ECMP_MAX)
+			seen[n_seen++] = g->nh;
+		else
+			g->nh = seen[0];
+	}
+	free(idx);
+	return 0;
+}
+
+static int gen_config(FILE *f, unsigned vrfs, unsigned routes, unsigned shared)
 {
 	unsigned per = routes / vrfs;
+	struct groute *drawn = malloc(((size_t)per + 1) * sizeof(*drawn));
+	if (drawn == NULL)
+		return -ENOMEM;
 
 	fprintf(f, "set vrf name SHARED table 1000\n");
 	fprintf(f, "set interfaces ethernet eth0 vrf SHARED\n");
@@ -122,15 +175,25 @@ static void gen_config(FILE *f, unsigned vrfs, unsigned routes, unsigned shared)
 			unsigned a = (10u << 24) + (rnd32() & 0x1ffffffu);
 			a &= len == 0 ? 0 : 0xffffffffu << (32 - len);
 			unsigned nh = 2 + rnd32() % 250;
+			drawn[i] = (struct groute){v, a, len, nh};
+		}
+		if (cap_next_hops(drawn, per) < 0) {
+			free(drawn);
+			return -ENOMEM;
+		}
+		for (unsigned i = 0; i < per; i++) {
+			const struct groute *g = &drawn[i];
 			fprintf(f,
 				"set vrf name C%u protocols static route %u.%u.%u.%u/%u next-hop "
 				"192.168.%u.%u\n",
-				v, a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff, len, v,
-				nh);
+				v, g->addr >> 24, (g->addr >> 16) & 0xff, (g->addr >> 8) & 0xff,
+				g->addr & 0xff, g->len, v, g->nh);
 			if (groutes != NULL)
-				groutes[n_groutes++] = (struct groute){v, a, len, nh};
+				groutes[n_groutes++] = *g;
 		}
 	}
+	free(drawn);
+	return 0;
 }
 
 static int apply_line(struct sl_router *r, const char *text)
@@ -306,8 +369,13 @@ int main(int argc, char **argv)
 	if (churn > 0 && (groutes = calloc(routes, sizeof(*groutes))) == NULL)
 		return 1;
 	FILE *m = open_memstream(&text, &len);
-	gen_config(m, vrfs, routes, shared);
+	int gen_rc = gen_config(m, vrfs, routes, shared);
 	fclose(m);
+	if (gen_rc < 0) {
+		fprintf(stderr,
+			"sluice-bench-control: out of memory generating the configuration\n");
+		return 1;
+	}
 	long rss_before = rss_now_kib();
 
 	struct sl_router *r = sl_router_new();

@@ -171,4 +171,45 @@ void sl_log_tally_free(struct sl_log_tally *t);
 /* n with thousands separators ("1,234,567") into buf (>= 27 bytes); buf. */
 const char *sl_log_count_fmt(uint64_t n, char *buf, size_t len);
 
+/* ---- summary lines ------------------------------------------------------------ */
+
+/*
+ * The text of the summaries lib/tele's "log" module says from counters
+ * (plain C, so that every line can be checked without a datapath). Each
+ * fills a line: its level, subsystem and message, cut at SL_LOG_MSG_MAX - 1
+ * bytes and then ending in "..." (as the ring cuts). span_ns: how far back
+ * the count may go (shown in whole seconds, at least 1).
+ */
+struct sl_log_line {
+	enum sl_log_level level;
+	const char *subsys;
+	char msg[SL_LOG_MSG_MAX];
+};
+
+/* rulesets named in a denial line */
+#define SL_LOG_DENIED_TOP 3
+
+/* "eth0: link up" at notice when it changed once, else at warning
+ * "eth0: link down (3 changes in the last 10 s)" (ports). */
+void sl_log_line_link(
+	struct sl_log_line *l, const char *port, bool up, uint64_t changes, uint64_t span_ns);
+/*
+ * "1,200 packets denied at leak points in the last 10 s; 1,000 by RS
+ * (CUSTOMER-A→SHARED), 200 by RS2" (firewall, notice): the total, then the
+ * SL_LOG_DENIED_TOP rulesets whose counts (cur) grew most since the last
+ * line's (prev, as sl_log_tally_top), each with the leak directions spec
+ * binds it to (spec NULL, or a ruleset without bindings: no directions; a
+ * binding naming a ruleset spec does not hold is skipped).
+ */
+void sl_log_line_denied(struct sl_log_line *l, uint64_t denied, uint64_t span_ns,
+	const struct sl_log_tally *cur, const struct sl_log_tally *prev,
+	const struct sl_fw_spec *spec);
+/* "5 changes refused in the last 10 s (last: WHY)" (fib, err); why NULL or
+ * "": "unknown". */
+void sl_log_line_fib_refused(
+	struct sl_log_line *l, uint64_t refused, uint64_t span_ns, const char *why);
+/* "eth1: 12 next hops did not answer ARP in the last 10 s" (neighbour, warning) */
+void sl_log_line_unresolved(
+	struct sl_log_line *l, const char *iface, uint64_t unresolved, uint64_t span_ns);
+
 #endif

@@ -6,11 +6,10 @@
  * once a second the control thread compares the counters (read through the
  * same struct sl_tele_src as telemetry) with what it last said, and says at
  * most one line per kind (per port, per interface) per SUMMARY_PERIOD, only
- * when the counter moved. The level the configuration sets is the daemon's
- * (it follows each commit).
+ * when the counter moved (the lines' text: lib/log's sl_log_line_*). The
+ * level the configuration sets is the daemon's (it follows each commit).
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,7 +26,6 @@
 
 #define SUMMARY_PERIOD_NS (10 * 1000000000ull)
 #define TICK_NS 1000000000ull
-#define FW_TOP 3 /* rulesets named in a denial line */
 
 static struct {
 	uint64_t next_tick_ns;
@@ -59,11 +57,10 @@ static const char *port_name(const struct sl_tele_src *s, uint16_t p, char *buf,
 	return buf;
 }
 
-/* "in the last 10 s", from a span in ns (at least 1 s: the tick) */
-static unsigned span_s(uint64_t span_ns)
+/* Say a summary line built by lib/log (sl_log_line_*). */
+static void say(const struct sl_log_line *l)
 {
-	unsigned v = (unsigned)((span_ns + 500000000ull) / 1000000000ull);
-	return v ? v : 1;
+	sl_log(l->level, l->subsys, "%s", l->msg);
 }
 
 static void summary_links(const struct sl_tele_src *s, uint64_t now)
@@ -79,14 +76,9 @@ static void summary_links(const struct sl_tele_src *s, uint64_t now)
 			    &lg.link[p], lg.link_changes[p], now, SUMMARY_PERIOD_NS, &d, &span))
 			continue;
 		char name[SL_NAME_MAX + 8];
-		port_name(s, p, name, sizeof(name));
-		if (d == 1)
-			sl_log(SL_LOG_NOTICE, "ports", "%s: link %s", name,
-				lg.link_up[p] ? "up" : "down");
-		else
-			sl_log(SL_LOG_WARNING, "ports",
-				"%s: link %s (%" PRIu64 " changes in the last %u s)", name,
-				lg.link_up[p] ? "up" : "down", d, span_s(span));
+		struct sl_log_line l;
+		sl_log_line_link(&l, port_name(s, p, name, sizeof(name)), lg.link_up[p], d, span);
+		say(&l);
 	}
 }
 
@@ -95,40 +87,20 @@ static void rs_collect(const char *ruleset, uint64_t packets, void *ctx)
 	sl_log_tally_add(ctx, ruleset, packets);
 }
 
-/* "; 1,200 by RS (CUSTOMER-A→SHARED), ..." — the rulesets that denied the
- * most since the last line, with the leak directions they guard */
-static void fw_denied_detail(const struct sl_tele_src *s, char *buf, size_t len)
+/* The denial line: the rulesets that denied the most since the last line,
+ * with the leak directions they guard. */
+static void fw_denied_line(const struct sl_tele_src *s, uint64_t d, uint64_t span)
 {
-	buf[0] = '\0';
 	lg.fw_cur.n = 0;
 	sl_fw_denied_foreach(s->fw, rs_collect, &lg.fw_cur);
-	size_t idx[FW_TOP];
-	uint64_t d[FW_TOP];
-	size_t n = sl_log_tally_top(&lg.fw_cur, &lg.fw_prev, FW_TOP, idx, d);
 	struct sl_fw_spec *spec = NULL;
 	struct sl_errors warn = {0}; /* said when the rulesets were built */
-	if (n > 0)
-		sl_router_fw_spec(s->router, &spec, &warn);
+	sl_router_fw_spec(s->router, &spec, &warn);
 	sl_errors_free(&warn);
-	size_t off = 0;
-	for (size_t k = 0; k < n; k++) {
-		const char *name = lg.fw_cur.v[idx[k]].name;
-		char n1[32];
-		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s by %s",
-			k ? ", " : "; ", sl_log_count_fmt(d[k], n1, sizeof(n1)), name);
-		const char *sep = " (";
-		for (size_t b = 0; spec != NULL && b < spec->n_bindings; b++) {
-			const struct sl_fw_binding_spec *bs = &spec->bindings[b];
-			if (strcmp(spec->rulesets[bs->ruleset].name, name) != 0)
-				continue;
-			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s→%s",
-				sep, bs->from, bs->to);
-			sep = ", ";
-		}
-		if (sep[0] == ',')
-			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, ")");
-	}
+	struct sl_log_line l;
+	sl_log_line_denied(&l, d, span, &lg.fw_cur, &lg.fw_prev, spec);
 	sl_fw_spec_free(spec);
+	say(&l);
 	/* the next line counts from here */
 	struct sl_log_tally t = lg.fw_prev;
 	lg.fw_prev = lg.fw_cur;
@@ -138,11 +110,10 @@ static void fw_denied_detail(const struct sl_tele_src *s, char *buf, size_t len)
 static void summary_counters(const struct sl_tele_src *s, uint64_t now)
 {
 	uint64_t d, span;
-	char n1[32];
+	struct sl_log_line l;
 	if (s->fw != NULL) {
 		struct sl_fw_stats fs;
 		sl_fw_stats_get(s->fw, &fs);
-		char detail[256];
 		if (!lg.fw_denied.primed) {
 			/* the firewall counts from zero, and so do the total and the
 			 * per-ruleset parts: a denial before the first tick is news
@@ -151,29 +122,24 @@ static void summary_counters(const struct sl_tele_src *s, uint64_t now)
 			lg.fw_denied = (struct sl_log_rate){.primed = true, .since_ns = now};
 		}
 		if (sl_log_rate_check(&lg.fw_denied, fs.dropped + fs.rejected, now,
-			    SUMMARY_PERIOD_NS, &d, &span)) {
-			fw_denied_detail(s, detail, sizeof(detail));
-			sl_log(SL_LOG_NOTICE, "firewall",
-				"%s packets denied at leak points in the last %u s%s",
-				sl_log_count_fmt(d, n1, sizeof(n1)), span_s(span), detail);
-		}
+			    SUMMARY_PERIOD_NS, &d, &span))
+			fw_denied_line(s, d, span);
 	}
-	if (sl_log_rate_check(
-		    &lg.fib_failed, *sl_tele_wiring.fib_failed, now, SUMMARY_PERIOD_NS, &d, &span))
-		sl_log(SL_LOG_ERR, "fib", "%s changes refused in the last %u s (last: %s)",
-			sl_log_count_fmt(d, n1, sizeof(n1)), span_s(span),
-			sl_tele_wiring.fib_failed_why);
+	if (sl_log_rate_check(&lg.fib_failed, *sl_tele_wiring.fib_failed, now, SUMMARY_PERIOD_NS,
+		    &d, &span)) {
+		sl_log_line_fib_refused(&l, d, span, sl_tele_wiring.fib_failed_why);
+		say(&l);
+	}
 	const struct sl_fib_ifmap *m = s->fib ? sl_fib_ifmap(s->fib) : NULL;
 	for (uint16_t oif = 0; m != NULL && s->slow != NULL && oif < m->n_ifs; oif++) {
 		struct sl_slow_stats st;
 		if (!m->ifs[oif].present || sl_slow_if_stats_get(s->slow, oif, &st) < 0)
 			continue;
-		if (sl_log_rate_check(
-			    &lg.unresolved[oif], st.unresolved, now, SUMMARY_PERIOD_NS, &d, &span))
-			sl_log(SL_LOG_WARNING, "neighbour",
-				"%s: %s next hops did not answer ARP in the last %u s",
-				m->ifs[oif].name, sl_log_count_fmt(d, n1, sizeof(n1)),
-				span_s(span));
+		if (sl_log_rate_check(&lg.unresolved[oif], st.unresolved, now, SUMMARY_PERIOD_NS,
+			    &d, &span)) {
+			sl_log_line_unresolved(&l, m->ifs[oif].name, d, span);
+			say(&l);
+		}
 	}
 }
 
