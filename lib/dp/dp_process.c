@@ -1307,9 +1307,15 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	 * judges every crossing of the burst at once, after the redirects are
 	 * resolved; NAT's replies get their destination back before that */
 	const struct sl_dp_leak_filter *lf = __atomic_load_n(&dp->leak_filter, __ATOMIC_ACQUIRE);
-	bool filtered = lf != NULL;
-	if (unlikely(filtered))
+	/* a burst of one VRF without a redirect crosses only by a route that
+	 * leaves that VRF: none (read after the lookups, as the flag's
+	 * contract asks), nothing to filter nor scan */
+	bool filtered =
+		lf != NULL && (n_redir != 0 || mixed != 0 || sl_fib_vrf_leaves(fib, b.in_vrf[0]));
+	if (unlikely(filtered)) {
+		c->leak_scans++;
 		memset(b.denied, 0, b.n);
+	}
 	if (n_redir > 0) {
 		if (unlikely(filtered && lf->nat_in != NULL))
 			leak_nat_in(lf, &b, redir, n_redir, ips);
