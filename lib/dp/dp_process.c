@@ -552,7 +552,9 @@ static __rte_always_inline void lookup(
 static __rte_always_inline bool src_ok(const struct sl_fib *fib, const struct sl_fib_nh *nht,
 	uint16_t in_oif, uint32_t src, uint32_t val, uint8_t mode)
 {
-	if (unlikely(sl_fib_val_is_redirect(val)))
+	/* a redirect, not a miss: sl_fib_val_is_redirect is true of VAL_MISS
+	 * too, whose "VRF" 0x7fffff has no table to look up */
+	if (unlikely(val_is_leak(val)))
 		val = lookup_one(fib, sl_fib_val_vrf(val), src);
 	if (unlikely(val_is_miss_or_redirect(val))) /* a miss or a second redirect */
 		return false;
