@@ -552,7 +552,9 @@ static __rte_always_inline void lookup(
 static __rte_always_inline bool src_ok(const struct sl_fib *fib, const struct sl_fib_nh *nht,
 	uint16_t in_oif, uint32_t src, uint32_t val, uint8_t mode)
 {
-	if (unlikely(sl_fib_val_is_redirect(val)))
+	/* a redirect, not a miss: sl_fib_val_is_redirect is true of VAL_MISS
+	 * too, whose "VRF" 0x7fffff has no table to look up */
+	if (unlikely(val_is_leak(val)))
 		val = lookup_one(fib, sl_fib_val_vrf(val), src);
 	if (unlikely(val_is_miss_or_redirect(val))) /* a miss or a second redirect */
 		return false;
@@ -1307,9 +1309,15 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	 * judges every crossing of the burst at once, after the redirects are
 	 * resolved; NAT's replies get their destination back before that */
 	const struct sl_dp_leak_filter *lf = __atomic_load_n(&dp->leak_filter, __ATOMIC_ACQUIRE);
-	bool filtered = lf != NULL;
-	if (unlikely(filtered))
+	/* a burst of one VRF without a redirect crosses only by a route that
+	 * leaves that VRF: none (read after the lookups, as the flag's
+	 * contract asks), nothing to filter nor scan */
+	bool filtered =
+		lf != NULL && (n_redir != 0 || mixed != 0 || sl_fib_vrf_leaves(fib, b.in_vrf[0]));
+	if (unlikely(filtered)) {
+		c->leak_scans++;
 		memset(b.denied, 0, b.n);
+	}
 	if (n_redir > 0) {
 		if (unlikely(filtered && lf->nat_in != NULL))
 			leak_nat_in(lf, &b, redir, n_redir, ips);

@@ -148,6 +148,9 @@ struct sl_dp_counters {
 	uint64_t tx;
 	uint64_t forwarded;
 	uint64_t leaked; /* forwarded or punted after a redirect */
+	/* bursts handed to the leak filter stage (a hook installed, and a
+	 * redirect, several VRFs, or a VRF with a route that leaves it) */
+	uint64_t leak_scans;
 	/* TSC cycles the worker spent in sl_dp_process + sl_dp_flush, estimated
 	 * from one burst in 16 (a TSC read is not free): work/rx = sluice's
 	 * cycles per packet beyond rx itself */

@@ -110,6 +110,7 @@ void sl_fib_free(struct sl_fib *fib)
 		for (uint32_t v = 0; v < SL_VRF_MAX; v++)
 			fib_lpm_free(fib->priv->tables[v]);
 		fib_nh_fini(fib);
+		fib_leaves_fini(fib);
 	}
 	fib_release(fib->ifmap);
 	rte_free(fib->qsbr);

@@ -100,10 +100,15 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 		fib_release(m);
 		return 0;
 	}
+	/* a route that leaves its VRF under m: its flag a grace period before
+	 * m and the records it changes can be read (fib_leaves.c) */
+	if (fib_leaves_raise(fib, m))
+		fib_synchronize(fib);
 	__atomic_store_n(&fib->ifmap, m, __ATOMIC_RELEASE);
 	fib_egress_refresh_all(fib); /* ports, MACs, tags, up/down, VRFs */
 	fib_synchronize(fib);
 	fib_release((void *)(uintptr_t)old);
+	fib_leaves_settle(fib);
 	return 0;
 }
 

@@ -37,6 +37,7 @@
 #define ENT_GROUP (1u << 25)
 #define ENT_DEPTH_SHIFT 26
 #define GROUP_ENTRIES RTE_LPM_TBL8_GROUP_NUM_ENTRIES
+_Static_assert(GROUP_ENTRIES == 256, "sl_fib_ent_pool_index: a group's first entry");
 #define GROUPS_MAX RTE_LPM_MAX_TBL8_NUM_GROUPS /* group index fits 24 bits */
 
 /* A trie node: a rule (has_rule) or a branch point with two children. */
@@ -149,8 +150,7 @@ static uint32_t *slot_at(struct fib_lpm *t, uint32_t addr, uint8_t b)
 	uint32_t *e = &t->top_tbl[addr >> (32 - t->top)];
 	for (uint8_t d = t->top; d < b; d += 8) {
 		RTE_VERIFY(is_group(*e));
-		e = &tbl8_of(
-			t)[(size_t)(*e & 0xffffff) * GROUP_ENTRIES + ((addr >> (24 - d)) & 0xff)];
+		e = &tbl8_of(t)[sl_fib_ent_pool_index(*e) | ((addr >> (24 - d)) & 0xff)];
 	}
 	return e;
 }
@@ -462,7 +462,7 @@ static void write_level(struct fib_lpm *t, uint32_t *tab, uint8_t bits, uint64_t
 		uint64_t elo = base + (i << shift), ehi = elo + ((uint64_t)1 << shift);
 		uint32_t cur = tab[i];
 		if (is_group(cur)) {
-			uint32_t *g = &tbl8_of(t)[(size_t)(cur & 0xffffff) * GROUP_ENTRIES];
+			uint32_t *g = &tbl8_of(t)[sl_fib_ent_pool_index(cur)];
 			write_level(t, g, (uint8_t)(bits + 8), elo, lo, RTE_MIN(hi, ehi), e);
 		} else {
 			RTE_VERIFY(lo == elo && ehi <= hi);
@@ -531,7 +531,7 @@ static void group_fold(struct fib_lpm *t, uint32_t addr, uint8_t b)
 	uint32_t *slot = slot_at(t, addr, b);
 	if (!is_group(*slot))
 		return;
-	uint32_t group = *slot & 0xffffff;
+	uint32_t group = *slot & SL_FIB_ENT_VAL_MASK;
 	store(slot, tbl8_of(t)[(size_t)group * GROUP_ENTRIES]);
 	t->groups_used--;
 	group_retire(t, group);
@@ -681,14 +681,14 @@ bool fib_lpm_has_group(const struct fib_lpm *t, uint32_t addr, uint8_t b)
 	for (uint8_t d = t->top; d < b; d += 8) {
 		if (!is_group(e))
 			return false;
-		e = tbl8[(size_t)(e & 0xffffff) * GROUP_ENTRIES + ((addr >> (24 - d)) & 0xff)];
+		e = tbl8[sl_fib_ent_pool_index(e) | ((addr >> (24 - d)) & 0xff)];
 	}
 	return is_group(e);
 }
 
 int fib_lpm_set(struct fib_lpm *t, uint32_t addr, uint8_t depth, uint32_t value)
 {
-	if (depth < 1 || depth > RTE_LPM_MAX_DEPTH || value > 0xffffff)
+	if (depth < 1 || depth > RTE_LPM_MAX_DEPTH || value > SL_FIB_VAL_MASK)
 		return -EINVAL;
 	addr &= mask_of(depth);
 	struct node *n = ix_find(t, addr, depth);

@@ -35,6 +35,9 @@ struct sl_fib_priv {
 	 * layout a small table moves to; reserved: any of them, or a spare array */
 	struct fib_lpm *fresh[SL_VRF_MAX], *promote_to[SL_VRF_MAX];
 	bool reserved;
+	/* [vrf]: bitmap of the interfaces its routes named (fib_leaves.c);
+	 * NULL: no table */
+	uint64_t *leave_oifs[SL_VRF_MAX];
 };
 
 /* Groups a new small table starts with (16 KiB); its pool doubles as needed. */
@@ -98,6 +101,22 @@ void fib_egress_set_unreachable(struct sl_fib *fib, uint32_t index);
 void fib_egress_refresh(struct sl_fib *fib, uint32_t index);
 /* ... every next hop in use (the interface map changed). */
 void fib_egress_refresh_all(struct sl_fib *fib);
+
+/* The flags fib->leaves[] (fib_leaves.c). The bitmap of a new VRF (kept
+ * when it was deleted and is made again): 0, -ENOMEM. */
+int fib_leaves_vrf_init(struct sl_fib *fib, uint32_t vrf_id);
+/* A route of vrf_id with value val is about to be stored: flag first. */
+void fib_leaves_note(struct sl_fib *fib, uint32_t vrf_id, uint32_t val);
+/* Set the flags interface map m needs, before it is published; true when
+ * one was set (then wait for a grace period before publishing m). */
+bool fib_leaves_raise(struct sl_fib *fib, const struct sl_fib_ifmap *m);
+/* Clear the flags the published map no longer needs, a grace period after
+ * it was published. */
+void fib_leaves_settle(struct sl_fib *fib);
+/* Forget deleted VRFs' bits and flags, a grace period after their tables
+ * were unpublished. */
+void fib_leaves_drop_deleted(struct sl_fib *fib);
+void fib_leaves_fini(struct sl_fib *fib);
 
 /* Interface slot by name, created (not present) when missing: oif or -ENOSPC. */
 int fib_iface_slot(struct sl_fib *fib, const char *name);

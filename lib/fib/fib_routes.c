@@ -12,6 +12,11 @@ int fib_vrf_add(struct sl_fib *fib, uint32_t vrf_id)
 	struct sl_fib_priv *p = fib->priv;
 	if (p->tables[vrf_id] != NULL)
 		return 0; /* a re-add (rename, table change) keeps the routes */
+	int err = fib_leaves_vrf_init(fib, vrf_id);
+	if (err < 0) {
+		FIB_LOG(ERR, "cannot create the table of VRF %u: %s", vrf_id, strerror(-err));
+		return err;
+	}
 	/* sl_fib_reserve made it, sized for the VRF's routes */
 	struct fib_lpm *t = p->fresh[vrf_id];
 	p->fresh[vrf_id] = NULL;
@@ -122,6 +127,7 @@ static int route_set(struct sl_fib *fib, const struct sl_fib_change *c)
 	if (rc < 0)
 		return rc;
 	uint32_t addr = c->prefix.addr & sl_mask(c->prefix.len);
+	fib_leaves_note(fib, c->vrf_id, val); /* before the entry: fib_leaves.c */
 	if (c->prefix.len == 0) {
 		old = fib->dflt[SL_AF_IPV4][c->vrf_id];
 		__atomic_store_n(&fib->dflt[SL_AF_IPV4][c->vrf_id], val | RTE_LPM_LOOKUP_SUCCESS,
@@ -177,6 +183,7 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 	struct sl_fib_apply_result r = {0};
 	struct fib_lpm *garbage[SL_VRF_MAX];
 	size_t n_garbage = 0;
+	bool deleted = false; /* a VRF: its leave flag goes after a grace period */
 	int first = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct sl_fib_change *c = &changes[i];
@@ -200,6 +207,7 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 					n_garbage = 0;
 				}
 				vrf_del(fib, c->vrf_id, garbage, &n_garbage);
+				deleted = true;
 				rc = 0;
 				r.vrfs_deleted++;
 				break;
@@ -228,10 +236,12 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 			r.applied++;
 		}
 	}
-	if (n_garbage > 0 || fib->priv->nh_retired > 0 || fib->priv->nhg_retired > 0) {
+	if (deleted || fib->priv->nh_retired > 0 || fib->priv->nhg_retired > 0) {
 		fib_synchronize(fib);
 		for (size_t g = 0; g < n_garbage; g++)
 			fib_lpm_free(garbage[g]);
+		if (deleted)
+			fib_leaves_drop_deleted(fib);
 		fib_nhg_reclaim(fib); /* their synchronize returns at once now */
 		fib_nh_reclaim(fib);
 	}

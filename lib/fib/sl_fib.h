@@ -244,6 +244,9 @@ struct sl_fib {
 	/* rte_lpm has no depth 0: each VRF's default route lives here, as
 	 * value | RTE_LPM_LOOKUP_SUCCESS (0: none), consulted on a miss */
 	uint32_t dflt[SL_AF_COUNT][SL_VRF_MAX];
+	/* [vrf]: 1 when a route of the VRF may leave it other than by a
+	 * redirect (fib_leaves.c); read with sl_fib_vrf_leaves */
+	uint8_t leaves[SL_VRF_MAX];
 	struct sl_fib_nh *nh; /* atomically published */
 	struct sl_fib_egress *egress; /* 2 per next hop; published with nh */
 	struct sl_fib_nhg *nhg; /* next-hop groups, atomically published */
@@ -381,6 +384,20 @@ static inline uint32_t sl_fib_table_lookup(uintptr_t t, uint32_t ip, uint32_t mi
 static inline uint32_t sl_fib_default(const struct sl_fib *fib, unsigned af, uint32_t vrf_id)
 {
 	return __atomic_load_n(&fib->dflt[af][vrf_id], __ATOMIC_RELAXED);
+}
+
+/*
+ * May a route of IPv4 VRF vrf_id (< SL_VRF_MAX) send a packet out of an
+ * interface of another VRF, or to a router address of another VRF, without
+ * a redirect? false is exact for every lookup in the VRF's table done before
+ * the call in the same burst, and for every interface map and egress record
+ * the burst reads (the writer's order: fib_leaves.c); true may be stale.
+ */
+static inline bool sl_fib_vrf_leaves(const struct sl_fib *fib, uint32_t vrf_id)
+{
+	/* the lookups' loads before the flag's: a route seen, its flag seen */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&fib->leaves[vrf_id], __ATOMIC_RELAXED) != 0;
 }
 
 static inline const struct sl_fib_nh *sl_fib_nh_table(const struct sl_fib *fib)

@@ -169,6 +169,22 @@ int sl_fw_rule_counters(const struct sl_fw *fw, const char *name, uint32_t numbe
 	return 0;
 }
 
+int sl_fw_ruleset_classifiers(const struct sl_fw *fw, const char *name)
+{
+	const struct sl_fw_set *s = fw ? fw->active : NULL;
+	for (uint32_t i = 0; s != NULL && name != NULL && i < s->n_rulesets; i++) {
+		const struct fw_ruleset *rs = &s->rulesets[i];
+		if (strcmp(rs->name, name) != 0)
+			continue;
+		int cls = 0;
+		for (unsigned k = 0; k < FW_STATES; k++)
+			cls |= (rs->bv[k] != NULL ? SL_FW_CLS_BV : 0) |
+			       (rs->acl[k] != NULL ? SL_FW_CLS_ACL : 0);
+		return cls;
+	}
+	return -ENOENT;
+}
+
 size_t sl_fw_denied_foreach(const struct sl_fw *fw,
 	void (*cb)(const char *ruleset, uint64_t packets, void *ctx), void *ctx)
 {

@@ -291,6 +291,17 @@ void sl_fw_stats_get(const struct sl_fw *fw, struct sl_fw_stats *st);
 int sl_fw_rule_counters(const struct sl_fw *fw, const char *name, uint32_t number,
 	uint64_t *packets, uint64_t *bytes);
 /*
+ * Which classifiers the compiled contexts (one, or one per state) of ruleset
+ * `name` in the published set use, as bits: SL_FW_CLS_BV (bit vectors,
+ * fw_bv.c: contexts of at most sl_fw_config.bv_rules_max ACL rules) and
+ * SL_FW_CLS_ACL (rte_acl); 0 when none is compiled (no enabled rule, or
+ * the ruleset is bound nowhere); -ENOENT when the set has no such ruleset.
+ * For show.
+ */
+#define SL_FW_CLS_BV 1
+#define SL_FW_CLS_ACL 2
+int sl_fw_ruleset_classifiers(const struct sl_fw *fw, const char *name);
+/*
  * Packets each ruleset of the published set denied (its drop and reject
  * rules and default action, as counted per rule) since the last clear:
  * cb(name, packets, ctx) for each ruleset, in the set's order. Returns how

@@ -47,6 +47,20 @@ static json_t *rule_json(const struct sl_fw_ruleset_spec *rs, const struct sl_fw
 		(json_int_t)(enforced ? p : 0), "bytes", (json_int_t)(enforced ? b : 0));
 }
 
+/* The classifiers of a ruleset's compiled contexts (one, or one per
+ * state), or NULL when the forwarding plane does not say. */
+static const char *classifier_name(const struct sl_show_fw_live *live, const char *ruleset)
+{
+	static const char *const names[] = {
+		[0] = "none (not compiled)",
+		[SL_SHOW_FW_CLS_BV] = "bit vectors",
+		[SL_SHOW_FW_CLS_ACL] = "rte_acl",
+		[SL_SHOW_FW_CLS_BV | SL_SHOW_FW_CLS_ACL] = "bit vectors and rte_acl",
+	};
+	int cls = live->classifiers != NULL ? live->classifiers(live->ctx, ruleset) : -1;
+	return cls >= 0 && (size_t)cls < sizeof(names) / sizeof(names[0]) ? names[cls] : NULL;
+}
+
 static json_t *ruleset_json(
 	const struct sl_fw_spec *spec, size_t i, const struct sl_show_fw_live *live)
 {
@@ -60,9 +74,13 @@ static json_t *ruleset_json(
 			"rules", jr, "leakPoints", leak_points_of(spec, i));
 	uint64_t p = 0, b = 0;
 	live->rule_counters(live->ctx, rs->name, 0, &p, &b);
-	return json_pack("{s:s, s:s, s:I, s:I, s:o, s:o}", "name", rs->name, "defaultAction", dflt,
-		"defaultPackets", (json_int_t)p, "defaultBytes", (json_int_t)b, "rules", jr,
+	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:o, s:o}", "name", rs->name, "defaultAction",
+		dflt, "defaultPackets", (json_int_t)p, "defaultBytes", (json_int_t)b, "rules", jr,
 		"leakPoints", leak_points_of(spec, i));
+	const char *cls = classifier_name(live, rs->name);
+	if (o != NULL && cls != NULL)
+		json_object_set_new(o, "classifier", json_string(cls));
+	return o;
 }
 
 static json_t *summary_json(const struct sl_show_fw_live *live)
@@ -130,6 +148,8 @@ static void ruleset_text(FILE *out, json_t *rs, bool live)
 			jint(rs, "defaultBytes"));
 	else
 		fprintf(out, "%-8s %-8s %-9s\n\n", "default", jstr(rs, "defaultAction"), "all");
+	if (jstr(rs, "classifier") != NULL)
+		fprintf(out, "Classifier: %s\n", jstr(rs, "classifier"));
 	json_t *lp = json_object_get(rs, "leakPoints");
 	if (json_array_size(lp) == 0)
 		fprintf(out, "Leak point: not bound to any leak direction\n");

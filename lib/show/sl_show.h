@@ -38,6 +38,8 @@ struct sl_show_fw_summary {
 	uint64_t nat_exhausted, nat_full, nat_no_flow, nat_untranslatable;
 	uint64_t nat_icmp_unmatched, nat_flushed;
 };
+#define SL_SHOW_FW_CLS_BV 1
+#define SL_SHOW_FW_CLS_ACL 2
 struct sl_show_fw_live {
 	void *ctx;
 	/* Packets and bytes of rule `number` of `ruleset` (0: its default
@@ -45,6 +47,10 @@ struct sl_show_fw_live {
 	int (*rule_counters)(void *ctx, const char *ruleset, uint32_t number, uint64_t *packets,
 		uint64_t *bytes);
 	void (*summary)(void *ctx, struct sl_show_fw_summary *out);
+	/* The classifiers the compiled contexts of `ruleset` use, as bits
+	 * SL_SHOW_FW_CLS_BV (bit vectors) and SL_SHOW_FW_CLS_ACL (rte_acl); 0:
+	 * none compiled; negative: no such ruleset. NULL: not shown. */
+	int (*classifiers)(void *ctx, const char *ruleset);
 	/* The ruleset enforced on from → to (VRF ids), or NULL. */
 	const char *(*binding)(void *ctx, uint32_t from, uint32_t to);
 	/* Packets forwarded from → to since the last clear. */

@@ -63,6 +63,16 @@ static void live_summary(void *ctx, struct sl_show_fw_summary *out)
 	};
 }
 
+static int live_classifiers(void *ctx, const char *ruleset)
+{
+	(void)ctx;
+	int cls = sl_fw_ruleset_classifiers(G.fw, ruleset);
+	if (cls < 0)
+		return cls;
+	return ((cls & SL_FW_CLS_BV) ? SL_SHOW_FW_CLS_BV : 0) |
+	       ((cls & SL_FW_CLS_ACL) ? SL_SHOW_FW_CLS_ACL : 0);
+}
+
 static const char *live_binding(void *ctx, uint32_t from, uint32_t to)
 {
 	(void)ctx;
@@ -96,6 +106,7 @@ static void live_nat_foreach(void *ctx, uint32_t vrf_id, size_t max,
 static const struct sl_show_fw_live live = {
 	.rule_counters = live_rule_counters,
 	.summary = live_summary,
+	.classifiers = live_classifiers,
 	.binding = live_binding,
 	.leak_packets = live_leak_packets,
 	.ct_foreach = live_ct_foreach,

@@ -498,16 +498,20 @@ static int bench_fw(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out)
 		{"SNAT + stateful, tracked flows", nat, 1, true, false},
 	};
 	const char *only = getenv("SL_DP_BENCH_FW_ROW"); /* rows whose name has it, for a profile */
+	static const char native[] = "native, a binding elsewhere";
 	for (unsigned j = 0; j < RTE_DIM(rows); j++) {
-		if (only != NULL && strstr(rows[j].what, only) == NULL)
+		/* the native row goes with the first ruleset, or alone */
+		bool shares_too = only == NULL || strstr(rows[j].what, only) != NULL;
+		bool with_native = j == 0 && (shares_too || strstr(native, only) != NULL);
+		if (!with_native && !shares_too)
 			continue;
 		sl_fib_reader_unregister(fib, rte_lcore_id());
 		if (fw_install(dp, rows[j].text) < 0 ||
 			sl_fib_reader_register(fib, rte_lcore_id()) < 0)
 			return -1;
-		if (j == 0) /* native frames, a binding on BENCH -> PEER only */
-			fw_row(dp, out, "native, a binding elsewhere", 0, 1, false, false, base[0]);
-		for (unsigned k = 0; k < RTE_DIM(shares); k++)
+		if (with_native) /* native frames, a binding on BENCH -> PEER only */
+			fw_row(dp, out, native, 0, 1, false, false, base[0]);
+		for (unsigned k = 0; shares_too && k < RTE_DIM(shares); k++)
 			fw_row(dp, out, rows[j].what, shares[k], rows[j].n_src, rows[j].prime,
 				rows[j].fresh, base[shares[k]]);
 	}

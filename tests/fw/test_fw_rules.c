@@ -404,6 +404,34 @@ static void test_many_rules(void **state)
 	sl_fw_stats_get(fw, &st);
 	assert_int_equal(st.rules, 1000);
 	assert_int_equal(st.acl_rules, 1000);
+	/* past bv_rules_max (512): rte_acl */
+	assert_int_equal(sl_fw_ruleset_classifiers(fw, "RS"), SL_FW_CLS_ACL);
+	sl_fw_free(fw);
+}
+
+/* Which classifier a ruleset's contexts got, as show firewall tells it. */
+static void test_classifiers(void **state)
+{
+	(void)state;
+	static const char text[] = "set firewall ipv4 name RS rule 10 action accept\n"
+				   "set firewall ipv4 name RS rule 10 protocol udp\n"
+				   "set firewall ipv4 name RS rule 20 action accept\n"
+				   "set firewall ipv4 name RS rule 20 state established\n"
+				   "set firewall ipv4 name IDLE rule 10 action drop\n" BIND_A_S;
+	struct sl_fw *fw = fw_new();
+	assert_int_equal(sl_fw_ruleset_classifiers(fw, "RS"), -ENOENT); /* nothing published */
+	assert_int_equal(fwt_load(fw, text), 0);
+	assert_int_equal(sl_fw_ruleset_classifiers(fw, "RS"), SL_FW_CLS_BV);
+	assert_int_equal(sl_fw_ruleset_classifiers(fw, "IDLE"), 0); /* bound nowhere */
+	assert_int_equal(sl_fw_ruleset_classifiers(fw, "NONE"), -ENOENT);
+	assert_int_equal(sl_fw_ruleset_classifiers(fw, NULL), -ENOENT);
+	sl_fw_free(fw);
+	struct sl_fw_config cfg = {
+		.ct_max = 1024, .n_lcores = 1, .tsc_hz = 1, .socket_id = -1, .bv_rules_max = -1};
+	fw = sl_fw_new(&cfg);
+	assert_non_null(fw);
+	assert_int_equal(fwt_load(fw, text), 0);
+	assert_int_equal(sl_fw_ruleset_classifiers(fw, "RS"), SL_FW_CLS_ACL);
 	sl_fw_free(fw);
 }
 
@@ -503,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_counters_carry_and_clear),
 		cmocka_unit_test(test_rule_without_action_refused),
 		cmocka_unit_test(test_many_rules),
+		cmocka_unit_test(test_classifiers),
 		cmocka_unit_test(test_burst_mix),
 		cmocka_unit_test(test_tcp_rst),
 	};

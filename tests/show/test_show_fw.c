@@ -110,9 +110,16 @@ static void fake_ct_foreach(void *ctx, uint32_t vrf_id, size_t max,
 	}
 }
 
+static int fake_classifiers(void *ctx, const char *ruleset)
+{
+	(void)ctx;
+	return strcmp(ruleset, "RS") == 0 ? SL_SHOW_FW_CLS_BV : -ENOENT;
+}
+
 static const struct sl_show_fw_live live = {
 	.rule_counters = fake_rule,
 	.summary = fake_summary,
+	.classifiers = fake_classifiers,
 	.binding = fake_binding,
 	.leak_packets = fake_leak_packets,
 	.ct_foreach = fake_ct_foreach,
@@ -129,6 +136,7 @@ static void test_offline(void **state)
 	assert_non_null(strstr(t, "20       reject   all       (disabled)\n"));
 	assert_non_null(strstr(t, "default  accept   all      \n"));
 	assert_non_null(strstr(t, "Leak point: from vrf A to vrf B\n"));
+	assert_null(strstr(t, "Classifier")); /* the forwarding plane's to say */
 	assert_null(strstr(t, "Packets")); /* offline: no counters, no summary */
 	assert_null(strstr(t, "Leak-crossing packets"));
 	free(t);
@@ -156,8 +164,10 @@ static void test_live_counters(void **state)
 	assert_non_null(strstr(t, "default  accept   all                  3            300\n"));
 	assert_non_null(strstr(t, "10 classified (3 accepted, 7 dropped, 0 rejected)"));
 	assert_non_null(strstr(t, "2 of 64 flows, 5 new flows dropped (conntrack_full)"));
+	assert_non_null(strstr(t, "Classifier: bit vectors\nLeak point: from vrf A to vrf B\n"));
 	free(t);
 	assert_int_equal(run(r, &live, true, &t, 1, rs), 0);
+	assert_non_null(strstr(t, "\"classifier\": \"bit vectors\""));
 	assert_non_null(strstr(t, "\"defaultPackets\": 3"));
 	assert_non_null(strstr(t, "\"enforced\": false"));
 	assert_non_null(strstr(t, "\"conntrackFull\": 5"));

@@ -553,6 +553,7 @@ static void test_show_registered(void **state)
 	assert_int_equal(dispatch("show firewall OUT", &out, &err), SL_CTL_OK);
 	assert_non_null(strstr(out, "OUT"));
 	assert_non_null(strstr(out, "CUST-A"));
+	assert_non_null(strstr(out, "Classifier: bit vectors\n")); /* lib/fw's, a small set */
 	free(out), free(err);
 	assert_int_equal(dispatch("show firewall leak-points", &out, &err), SL_CTL_OK);
 	assert_non_null(strstr(out, "SHARED"));
