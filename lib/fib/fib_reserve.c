@@ -11,6 +11,10 @@
  * split again by a later set of the same change set still counts once: the
  * old one is retired, and fib_lpm's allocator waits for the grace period
  * rather than fail when the array holds no other free group.
+ *
+ * Its loops over the changes call sl_progress(): the tables are whole here
+ * (nothing is published but grown next-hop arrays, copies readers cannot tell
+ * from the old ones), as the hook's contract asks (doc/architecture.md).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -75,6 +79,7 @@ static int nh_distinct(
 	uint32_t count = 0, ecmp = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct sl_fib_change *c = &changes[i];
+		sl_progress(); /* a 1M-route load: no long step without the hook */
 		if (c->op != SL_FIB_ROUTE_SET)
 			continue;
 		if (c->paths == NULL) {
@@ -114,8 +119,11 @@ static int keys_sort(uint64_t **a, size_t n)
 			count[d] = sum;
 			sum += c;
 		}
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
+			if ((i & 4095) == 0)
+				sl_progress();
 			dst[count[src[i] >> shift & mask]++] = src[i];
+		}
 		uint64_t *t = src;
 		src = dst;
 		dst = t;
@@ -242,6 +250,7 @@ int sl_fib_reserve(struct sl_fib *fib, const struct sl_fib_change *changes, size
 	for (size_t i = 0; i < n; i++) {
 		const struct sl_fib_change *c = &changes[i];
 		uint32_t v = c->vrf_id;
+		sl_progress();
 		if (v >= SL_VRF_MAX)
 			continue; /* sl_fib_apply refuses it */
 		if (c->af != SL_AF_IPV4) { /* no tables of that family: refused whole */
@@ -289,6 +298,7 @@ int sl_fib_reserve(struct sl_fib *fib, const struct sl_fib_change *changes, size
 	}
 	for (size_t i = 0; i < n_keys; i++) {
 		uint64_t k = keys[i];
+		sl_progress(); /* a group lookup each: cache misses at 1M routes */
 		if (i > 0 && k == keys[i - 1])
 			continue;
 		uint32_t v = (uint32_t)(k >> KEY_VRF_SHIFT), addr = (uint32_t)(k << 8);
