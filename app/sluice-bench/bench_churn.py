@@ -305,12 +305,13 @@ def main():
         waits = [x["punt_wait_ms"] for x in map(commit_fields, commit_lines(log)[n_log:]) if "punt_wait_ms" in x]
         if cpu:
             c.update({"cpu_ms_p50": statistics.median(cpu), "cpu_ms_p99": pct(cpu, 99), "cpu_ms_max": max(cpu),
-                      "cpu_ms_first": cpu[0]})
+                      "cpu_ms_first": cpu[0], "cpu_ms_first10": [round(x, 2) for x in cpu[:10]]})
         if waits:
             c["punt_wait_ms_max"] = max(waits)
         c.update({"commits": len(lat), "errors": errors[:3], "gap_s": a.commit_gap,
                   "latency_ms_p50": statistics.median(lat), "latency_ms_p99": pct(lat, 99),
                   "latency_ms_max": max(lat), "over_10ms": sum(1 for x in lat if x > 10),
+                  "latency_ms_first10": [round(x, 2) for x in lat[:10]],
                   "slowest_ms": sorted([[round(x, 2), k] for k, x in enumerate(lat)])[-8:]})
         res["commits"] = c
         print("commits: %d, p50 %.2f ms, p99 %.2f ms, max %.1f ms (%d over 10 ms); punt_full %d, lost %d;"

@@ -232,8 +232,16 @@ struct conf_undo {
 	struct sl_conf_node *parent; /* REMOVED: where to reattach */
 };
 
+/* Memory released whole (conf_pool.c): a transaction's change records. */
+struct conf_pool {
+	struct conf_pool_block *head; /* the newest block; NULL: none */
+};
+void *conf_pool_alloc(struct conf_pool *p, size_t bytes);
+void conf_pool_reset(struct conf_pool *p); /* keeps the first block, empty */
+void conf_pool_free(struct conf_pool *p);
+
 struct conf_change {
-	char **tok;
+	char **tok; /* in the conf's chg_mem */
 	size_t ntok;
 	unsigned line;
 	uint32_t hash;
@@ -257,6 +265,7 @@ struct sl_conf {
 	size_t nchg, capchg;
 	uint32_t *chg_set; /* hash set of indexes+1 into chg */
 	uint32_t chg_set_cap;
+	struct conf_pool chg_mem; /* the changes' tokens */
 	struct conf_notice *notices; /* of the current (or last) transaction */
 	size_t nnotices, capnotices;
 };

@@ -43,10 +43,7 @@ static void undo_drop(struct sl_conf *c)
 
 void conf_changes_clear(struct sl_conf *c)
 {
-	for (size_t i = 0; i < c->nchg; i++) {
-		sl_progress();
-		free(c->chg[i].tok); /* one block: pointers, then the strings */
-	}
+	conf_pool_reset(&c->chg_mem); /* every change's tokens */
 	c->nchg = 0;
 	/* a big load left a big set: drop it rather than clear it on every begin */
 	if (c->chg_set_cap > 1024) {
@@ -71,6 +68,7 @@ void sl_conf_free(struct sl_conf *c)
 	free(c->undo);
 	conf_changes_clear(c);
 	free(c->chg);
+	conf_pool_free(&c->chg_mem);
 	free(c->notices);
 	free(c->chg_set);
 	conf_node_free_tree(c->root);
@@ -391,7 +389,7 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 	size_t bytes = (depth ? depth : 1) * sizeof(char *);
 	for (k = 0; k < depth; k++)
 		bytes += strlen(tok[k]) + 1;
-	chg->tok = malloc(bytes);
+	chg->tok = conf_pool_alloc(&c->chg_mem, bytes);
 	if (chg->tok == NULL)
 		return -ENOMEM;
 	char *str = (char *)(chg->tok + (depth ? depth : 1));

@@ -169,7 +169,8 @@ int sl_fib_vrf_stats_get(const struct sl_fib *fib, uint32_t vrf_id, struct sl_fi
 		.routes = ts.rules,
 		.bytes = ts.bytes_dpdk,
 		.groups_used = ts.tbl8_used,
-		.groups = ts.tbl8_groups};
+		.groups = ts.tbl8_groups,
+		.index_grows = ts.index_grows};
 	return 0;
 }
 

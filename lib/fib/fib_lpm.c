@@ -71,6 +71,8 @@ struct fib_lpm {
 	struct node *root;
 	struct ix_slot *ix; /* every rule node by (addr, depth): see ix_find */
 	uint32_t ix_bits; /* ix holds 2^ix_bits slots (0: none yet) */
+	uint32_t ix_keep; /* fib_lpm_reserve_rules's size: no shrink below it */
+	uint32_t ix_grows; /* times the index was rehashed into more slots */
 	size_t rules, nodes;
 	uint32_t groups; /* tbl8 array capacity */
 	uint32_t groups_fresh; /* groups never used yet start here */
@@ -329,14 +331,16 @@ static int ix_reserve(struct fib_lpm *t, size_t rules)
 	uint32_t bits = t->ix_bits ? t->ix_bits + 1 : 4;
 	while (rules * 4 > ((size_t)3 << bits))
 		bits++;
-	return ix_rehash(t, bits);
+	int rc = ix_rehash(t, bits);
+	t->ix_grows += rc == 0;
+	return rc;
 }
 
 /* After deletes: below 1/8 full, half the slots (then 1/4 full), so a VRF
  * that dropped a full table does not keep its index. Failing keeps the old. */
 static void ix_shrink(struct fib_lpm *t)
 {
-	if (t->ix_bits > 4 && t->rules * 8 < ((size_t)1 << t->ix_bits))
+	if (t->ix_bits > 4 && t->ix_bits > t->ix_keep && t->rules * 8 < ((size_t)1 << t->ix_bits))
 		(void)ix_rehash(t, t->ix_bits - 1);
 }
 
@@ -643,7 +647,9 @@ int fib_lpm_reserve(struct fib_lpm *t, uint32_t groups)
 		return -ENOSPC;
 	if (groups <= t->groups || groups <= t->spare_groups)
 		return 0;
-	fib_lpm_unreserve(t);
+	mem_free(t->mem, t->spare, pool_bytes(t->spare_groups)); /* too small */
+	t->spare = NULL;
+	t->spare_groups = 0;
 	/* half again when the memory is there: a table that gains a few groups
 	 * per commit is not copied at every commit, and a small table stays
 	 * within 1.5 times its groups (doc/architecture.md) */
@@ -666,8 +672,25 @@ int fib_lpm_reserve(struct fib_lpm *t, uint32_t groups)
 	return 0;
 }
 
+/* The index in its final size before a change set is applied: growing it
+ * one doubling at a time rehashed every rule again and again during a big
+ * load (+40 % FIB load time at 1M routes, doc/benchmarks.md). */
+int fib_lpm_reserve_rules(struct fib_lpm *t, size_t rules)
+{
+	int rc = ix_reserve(t, rules);
+	if (rc == 0)
+		t->ix_keep = t->ix_bits;
+	return rc;
+}
+
+size_t fib_lpm_rules(const struct fib_lpm *t)
+{
+	return t->rules;
+}
+
 void fib_lpm_unreserve(struct fib_lpm *t)
 {
+	t->ix_keep = 0;
 	mem_free(t->mem, t->spare, pool_bytes(t->spare_groups));
 	t->spare = NULL;
 	t->spare_groups = 0;
@@ -811,6 +834,7 @@ void fib_lpm_stats_get(const struct fib_lpm *t, struct fib_lpm_stats *st)
 		.tbl8_used = t->groups_used,
 		.tbl8_retired = (uint32_t)(t->ret_tail - t->ret_head),
 		.tbl8_grows = t->grows,
+		.index_grows = t->ix_grows,
 		.bytes_dpdk = (t->kind == FIB_LPM_LARGE ? sizeof(struct rte_lpm)
 							: sizeof(struct sl_fib_small)) +
 			      pool_bytes(t->groups) + pool_bytes(t->spare_groups),

@@ -58,8 +58,14 @@ struct fib_lpm *fib_lpm_new_in(enum fib_lpm_kind kind, struct fib_lpm_mem *mem, 
  * growth takes it (a set then cannot fail for memory). 0, -ENOMEM, -ENOSPC.
  */
 int fib_lpm_reserve(struct fib_lpm *t, uint32_t groups);
-/* Free a reserved array that no growth took. */
+/* Size the exact-match index for `rules` rules now (it is not shrunk below
+ * that until fib_lpm_unreserve), so that the sets that follow never rehash
+ * it. 0 or -ENOMEM (the table unchanged). */
+int fib_lpm_reserve_rules(struct fib_lpm *t, size_t rules);
+/* Free a reserved array that no growth took; the index may shrink again. */
 void fib_lpm_unreserve(struct fib_lpm *t);
+/* Rules in the table. */
+size_t fib_lpm_rules(const struct fib_lpm *t);
 /* Does the /b of addr (b: the top level or 8 bits below) have a group now? */
 bool fib_lpm_has_group(const struct fib_lpm *t, uint32_t addr, uint8_t b);
 /* Free everything; the caller ensures no reader can still be inside. */
@@ -99,6 +105,7 @@ struct fib_lpm_stats {
 	uint32_t tbl8_used; /* groups a parent entry points to */
 	uint32_t tbl8_retired; /* folded, waiting for a grace period */
 	uint32_t tbl8_grows; /* times the array was replaced by a bigger one */
+	uint32_t index_grows; /* times the exact-match index was rehashed bigger */
 	size_t bytes_dpdk; /* tbl24 or tbl16 block + group array (rte_malloc) */
 	size_t bytes_heap; /* the writer's trie and lists (C heap) */
 };

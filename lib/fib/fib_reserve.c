@@ -11,6 +11,10 @@
  * split again by a later set of the same change set still counts once: the
  * old one is retired, and fib_lpm's allocator waits for the grace period
  * rather than fail when the array holds no other free group.
+ *
+ * Its loops over the changes call sl_progress(): the tables are whole here
+ * (nothing is published but grown next-hop arrays, copies readers cannot tell
+ * from the old ones), as the hook's contract asks (doc/architecture.md).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,6 +32,7 @@ _Static_assert(SL_VRF_MAX <= 1u << (3 * RADIX_BITS - KEY_VRF_SHIFT), "VRF ids fi
 
 struct vrf_need {
 	uint32_t n16, n24; /* groups to add at /16 and /24 */
+	size_t sets; /* route sets: at most this many rules added */
 	uint8_t deleted; /* a VRF_DEL came: later routes go to a new table */
 	uint8_t added_fresh; /* a VRF_ADD with no live table before it */
 };
@@ -74,6 +79,7 @@ static int nh_distinct(
 	uint32_t count = 0, ecmp = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct sl_fib_change *c = &changes[i];
+		sl_progress(); /* a 1M-route load: no long step without the hook */
 		if (c->op != SL_FIB_ROUTE_SET)
 			continue;
 		if (c->paths == NULL) {
@@ -113,8 +119,11 @@ static int keys_sort(uint64_t **a, size_t n)
 			count[d] = sum;
 			sum += c;
 		}
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
+			if ((i & 4095) == 0)
+				sl_progress();
 			dst[count[src[i] >> shift & mask]++] = src[i];
+		}
 		uint64_t *t = src;
 		src = dst;
 		dst = t;
@@ -129,7 +138,17 @@ static void fail_set(struct sl_fib_reserve_fail *fail, uint32_t vrf_id, uint32_t
 	size_t bytes, bool new_table)
 {
 	if (fail != NULL)
-		*fail = (struct sl_fib_reserve_fail){vrf_id, groups, bytes, new_table, 0};
+		*fail = (struct sl_fib_reserve_fail){vrf_id, groups, bytes, new_table, 0, 0};
+}
+
+/* The rule index of t for `rules` rules (fib_lpm_reserve_rules). */
+static int rules_reserve(
+	struct fib_lpm *t, uint32_t v, size_t rules, struct sl_fib_reserve_fail *fail)
+{
+	int rc = fib_lpm_reserve_rules(t, rules);
+	if (rc < 0 && fail != NULL)
+		*fail = (struct sl_fib_reserve_fail){.vrf_id = v, .rules = rules};
+	return rc;
 }
 
 static size_t table_bytes(enum fib_lpm_kind kind, uint32_t groups)
@@ -145,6 +164,10 @@ static int vrf_reserve(struct sl_fib *fib, uint32_t v, const struct vrf_need *nd
 	struct sl_fib_priv *p = fib->priv;
 	uint32_t max = p->cfg.small_groups_max;
 	struct fib_lpm *t = p->tables[v];
+	/* the index first: the table stays as it is when the heap is short */
+	if (t != NULL && nd->sets != 0 &&
+		rules_reserve(t, v, fib_lpm_rules(t) + nd->sets, fail) < 0)
+		return -ENOMEM;
 	if (t != NULL && (nd->n16 | nd->n24) != 0) {
 		uint32_t used = fib_lpm_groups_used(t);
 		int rc;
@@ -171,6 +194,10 @@ static int vrf_reserve(struct sl_fib *fib, uint32_t v, const struct vrf_need *nd
 					fail_set(fail, v, g, table_bytes(FIB_LPM_LARGE, g), true);
 					return -ENOMEM;
 				}
+				/* the promotion copies every rule into it */
+				if (rules_reserve(p->promote_to[v], v, fib_lpm_rules(t) + nd->sets,
+					    fail) < 0)
+					return -ENOMEM;
 			}
 		}
 	}
@@ -188,6 +215,8 @@ static int vrf_reserve(struct sl_fib *fib, uint32_t v, const struct vrf_need *nd
 			fail_set(fail, v, g, table_bytes(kind, g), true);
 			return -ENOMEM;
 		}
+		if (fresh->sets != 0 && rules_reserve(p->fresh[v], v, fresh->sets, fail) < 0)
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -221,6 +250,7 @@ int sl_fib_reserve(struct sl_fib *fib, const struct sl_fib_change *changes, size
 	for (size_t i = 0; i < n; i++) {
 		const struct sl_fib_change *c = &changes[i];
 		uint32_t v = c->vrf_id;
+		sl_progress();
 		if (v >= SL_VRF_MAX)
 			continue; /* sl_fib_apply refuses it */
 		if (c->af != SL_AF_IPV4) { /* no tables of that family: refused whole */
@@ -238,6 +268,7 @@ int sl_fib_reserve(struct sl_fib *fib, const struct sl_fib_change *changes, size
 				need[SL_VRF_MAX + v].added_fresh = 1;
 			break;
 		case SL_FIB_ROUTE_SET:
+			need[nd->deleted || p->tables[v] == NULL ? SL_VRF_MAX + v : v].sets++;
 			if (c->prefix.len <= 16)
 				break;
 			if (n_keys + 2 > cap) {
@@ -267,6 +298,7 @@ int sl_fib_reserve(struct sl_fib *fib, const struct sl_fib_change *changes, size
 	}
 	for (size_t i = 0; i < n_keys; i++) {
 		uint64_t k = keys[i];
+		sl_progress(); /* a group lookup each: cache misses at 1M routes */
 		if (i > 0 && k == keys[i - 1])
 			continue;
 		uint32_t v = (uint32_t)(k >> KEY_VRF_SHIFT), addr = (uint32_t)(k << 8);
@@ -287,7 +319,8 @@ int sl_fib_reserve(struct sl_fib *fib, const struct sl_fib_change *changes, size
 	}
 	p->reserved = true;
 	for (uint32_t v = 0; v < SL_VRF_MAX && rc == 0; v++)
-		if ((need[v].n16 | need[v].n24) != 0 || need[SL_VRF_MAX + v].added_fresh)
+		if ((need[v].n16 | need[v].n24) != 0 || need[v].sets != 0 ||
+			need[SL_VRF_MAX + v].added_fresh)
 			rc = vrf_reserve(fib, v, &need[v], &need[SL_VRF_MAX + v], fail);
 out:
 	free(keys);
@@ -321,6 +354,10 @@ int sl_fib_reserve_why(
 	if (rc == -EAFNOSUPPORT)
 		snprintf(msg, len, "a route of vrf %s is not IPv4: only IPv4 forwards",
 			vrf_name ? vrf_name : "?");
+	else if (f->rules != 0)
+		snprintf(msg, len,
+			"the forwarding table of vrf %s cannot index %zu rules: out of memory",
+			name, f->rules);
 	else if (f->next_hops != 0)
 		snprintf(msg, len,
 			"the next-hop tables cannot hold %u next hops and their ECMP groups: %s",

@@ -492,6 +492,7 @@ struct sl_fib_reserve_fail {
 	size_t bytes; /* the DPDK memory asked for */
 	bool new_table; /* a new table (a new VRF, or the rte_lpm layout) */
 	uint32_t next_hops; /* not 0: the next-hop table cannot hold this many */
+	size_t rules; /* not 0: the VRF's rule index cannot hold this many */
 };
 
 /*
@@ -584,6 +585,7 @@ struct sl_fib_vrf_stats {
 	size_t routes; /* prefixes /1../32 (the default route lives apart) */
 	size_t bytes; /* DPDK memory: top table + group array */
 	uint32_t groups_used, groups; /* groups in use, capacity of the array */
+	uint32_t index_grows; /* times its rule index was rehashed bigger */
 };
 /* 0, or -ENOENT when vrf_id has no table. */
 int sl_fib_vrf_stats_get(const struct sl_fib *fib, uint32_t vrf_id, struct sl_fib_vrf_stats *st);

@@ -169,3 +169,15 @@ void sl_rib_changes_detach(struct sl_rib *rib)
 {
 	rib->n_log = 0;
 }
+
+void sl_rib_changes_swap(struct sl_rib *rib, struct sl_fib_change **v, size_t *n, size_t *cap)
+{
+	struct sl_fib_change *log = rib->log;
+	size_t n_log = rib->n_log, cap_log = rib->cap_log;
+	rib->log = *v;
+	rib->cap_log = *cap;
+	rib->n_log = 0; /* *n was 0: the caller's array holds nothing */
+	*v = log;
+	*n = n_log;
+	*cap = cap_log;
+}

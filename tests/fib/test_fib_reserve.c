@@ -226,6 +226,7 @@ static void test_layouts(void **state)
 	sl_fib_unreserve(f);
 	assert_int_equal(sl_fib_vrf_stats_get(f, 2, &vs), 0);
 	assert_false(vs.small);
+	assert_int_equal(vs.index_grows, 1); /* the promoted table's, sized by the reserve */
 	for (uint32_t i = 0; i < 100; i++) {
 		uint32_t nh;
 		assert_int_equal(
@@ -249,6 +250,59 @@ static void test_layouts(void **state)
 	sl_fib_unreserve(f);
 	sl_fib_stats_get(f, &st);
 	assert_int_equal(st.bytes_total, bytes);
+	sl_fib_free(f);
+}
+
+/* A reserved change set sizes a table's rule index once: no rehash while
+ * its routes go in, neither into a new table nor into a live one. */
+static void test_index_sized_once(void **state)
+{
+	(void)state;
+	enum { ROUTES = 200000 };
+	struct sl_fib_config cfg = {.socket_id = SOCKET_ID_ANY};
+	struct sl_fib *f = sl_fib_new(&cfg);
+	assert_non_null(f);
+	struct sl_fib_change *ch = calloc(ROUTES + 1, sizeof(*ch));
+	assert_non_null(ch);
+	struct sl_fib_vrf_stats vs;
+	for (int round = 0; round < 2; round++) {
+		size_t n = 0;
+		if (round == 0)
+			ch[n++] = (struct sl_fib_change){.op = SL_FIB_VRF_ADD, .vrf_id = 1};
+		for (uint32_t i = 0; i < ROUTES; i++) { /* /24s, every 8th a /28 */
+			uint32_t k = (uint32_t)round * ROUTES + i;
+			ch[n++] = sl_test_route(1,
+				sl_test_ip4(20 + k / 65536, k / 256 % 256, k % 256, 0),
+				i % 8 ? 24 : 28, SL_NH_BLACKHOLE, NULL, 0);
+		}
+		assert_int_equal(sl_fib_reserve(f, ch, n, NULL), 0);
+		assert_int_equal(sl_fib_apply(f, ch, n, NULL), 0);
+		sl_fib_unreserve(f);
+		assert_int_equal(sl_fib_vrf_stats_get(f, 1, &vs), 0);
+		assert_int_equal(vs.routes, (size_t)(round + 1) * ROUTES);
+		assert_int_equal(vs.index_grows, round + 1);
+	}
+	/* deletes of the first 190,000: the index may shrink once released */
+	size_t n = 0;
+	for (uint32_t i = 0; i < 190000; i++)
+		ch[n++] = (struct sl_fib_change){.op = SL_FIB_ROUTE_DEL,
+			.vrf_id = 1,
+			.af = SL_AF_IPV4,
+			.prefix = {.addr = sl_test_ip4(20 + i / 65536, i / 256 % 256, i % 256, 0),
+				.len = (uint8_t)(i % 8 ? 24 : 28)}};
+	assert_int_equal(sl_fib_reserve(f, ch, n, NULL), 0);
+	assert_int_equal(sl_fib_apply(f, ch, n, NULL), 0);
+	sl_fib_unreserve(f);
+	assert_int_equal(sl_fib_vrf_stats_get(f, 1, &vs), 0);
+	assert_int_equal(vs.routes, 2 * ROUTES - 190000);
+	uint32_t nh;
+	assert_int_equal(sl_fib_lookup(f, 1,
+				 &(struct sl_addr){.af = SL_AF_IPV4,
+					 .v4 = sl_test_ip4(20 + 399999 / 65536, 399999 / 256 % 256,
+						 399999 % 256, 9)},
+				 &nh, NULL),
+		0);
+	free(ch);
 	sl_fib_free(f);
 }
 
@@ -399,6 +453,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_refused_whole, setup, teardown),
 		cmocka_unit_test(test_layouts),
+		cmocka_unit_test(test_index_sized_once),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_reserve_why),
 	};

@@ -585,6 +585,24 @@ static void test_fib_change_log(void **state)
 	assert_int_equal(c[3].nh.type, SL_NH_GATEWAY);
 	assert_int_equal(c[3].nh.gw, ta("10.5.0.9"));
 	assert_string_equal(c[3].nh.ifname, "eth5");
+	/* taken whole (lib/commit after a commit): the same array, no copy; the
+	 * caller's empty array becomes the log's and takes the next changes */
+	const struct sl_fib_change *logged = c;
+	struct sl_fib_change *mine = calloc(2, sizeof(*mine)), *taken = mine;
+	size_t n_taken = 0, cap = 2;
+	assert_non_null(mine);
+	sl_rib_changes_swap(rib, &taken, &n_taken, &cap);
+	assert_ptr_equal(taken, logged);
+	assert_int_equal(n_taken, 4);
+	assert_true(cap >= 4);
+	assert_int_equal(taken[0].op, SL_FIB_VRF_ADD);
+	assert_int_equal(sl_rib_changes(rib, &c), 0);
+	assert_int_equal(t_static1(rib, "RED", "10.9.0.0/16", t_gw("10.5.0.8", NULL)), 0);
+	assert_int_equal(sl_rib_changes(rib, &c), 1);
+	assert_ptr_equal(c, mine);
+	assert_int_equal(c[0].nh.gw, ta("10.5.0.8"));
+	sl_fib_changes_free_paths(taken, n_taken);
+	free(taken);
 	sl_rib_changes_clear(rib);
 	assert_int_equal(sl_rib_changes(rib, &c), 0);
 
