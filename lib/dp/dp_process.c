@@ -870,6 +870,13 @@ static void leak_nat_out(const struct sl_dp_leak_filter *lf, struct rte_mbuf **f
 	uint32_t nf[SL_DP_BURST], nt[SL_DP_BURST];
 	uint8_t nd[SL_DP_BURST];
 	uint16_t at[SL_DP_BURST], m = 0;
+	uint8_t any_local = 0;
+	for (uint16_t i = 0; i < n; i++)
+		any_local |= local_of[i];
+	if (likely(!any_local)) { /* the hook skips the denied: no second list */
+		lf->nat_out(lf->ctx, fp, (uint8_t *const *)(uintptr_t)l3, from, to, n, deny);
+		return;
+	}
 	for (uint16_t i = 0; i < n; i++) {
 		if (deny[i] || local_of[i])
 			continue;
