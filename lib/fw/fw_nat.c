@@ -668,10 +668,11 @@ static inline struct fw_lstats *lstats_of(struct sl_fw *fw, unsigned lcore)
 	return &fw->lstats[lcore < fw->n_lcores ? lcore : fw->n_lcores - 1];
 }
 
-void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
+uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
 	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
 	uint8_t *deny)
 {
+	uint16_t touched = 0;
 	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
 	struct fw_nat_key keys[SL_FW_BURST];
 	const struct fw_nat_pool *pool[SL_FW_BURST];
@@ -704,6 +705,7 @@ void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t
 			else
 				ls->nat_untranslatable++;
 			deny[i] = SL_FW_DROP;
+			touched++;
 			continue;
 		}
 		pool[m] = p;
@@ -711,7 +713,7 @@ void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t
 		at[m++] = i;
 	}
 	if (m == 0)
-		return;
+		return touched;
 	nat_lookup(fw, lcore, keys, m, ent);
 	for (uint16_t j = 0; j < m; j++) {
 		uint16_t i = at[j];
@@ -745,12 +747,14 @@ void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t
 		nat_rewrite_keyed(l3[i], false, e->in.addr[1], e->in.port[1]);
 		ls->nat_out++;
 	}
+	return touched + m; /* each looked up: translated or denied */
 }
 
-void sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
+uint16_t sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
 	const uint16_t *l3_len, const uint32_t *in_vrf, const uint32_t *target_vrf, uint16_t n,
 	uint8_t *deny)
 {
+	uint16_t touched = 0;
 	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
 	struct fw_nat_key keys[SL_FW_BURST];
 	struct fw_nat_entry *ent[SL_FW_BURST];
@@ -777,13 +781,14 @@ void sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t 
 		if (!nat_key_of(l3[i], len, in_vrf[i], 1, &keys[m], &is_err[m], &add[m])) {
 			ls->nat_no_flow++;
 			deny[i] = SL_FW_DROP;
+			touched++;
 			continue;
 		}
 		plen[m] = len;
 		at[m++] = i;
 	}
 	if (m == 0)
-		return;
+		return touched;
 	nat_lookup(fw, lcore, keys, m, ent);
 	for (uint16_t j = 0; j < m; j++) {
 		uint16_t i = at[j];
@@ -802,6 +807,7 @@ void sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t 
 		}
 		ls->nat_in++;
 	}
+	return touched + m; /* each looked up: translated back or denied */
 }
 
 /* Payload bytes of an mbuf from l3 on, capped to the burst element's type. */
@@ -811,34 +817,61 @@ static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
 	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
 }
 
-typedef void nat_burst_fn(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
+typedef uint16_t nat_burst_fn(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
 	const uint16_t *l3_len, const uint32_t *a_vrf, const uint32_t *b_vrf, uint16_t n,
 	uint8_t *deny);
 
 /* An mbuf burst through fn, in pieces of SL_FW_BURST. */
-static inline void nat_mbufs(nat_burst_fn *fn, struct sl_fw *fw, struct rte_mbuf **pkts,
+static inline uint16_t nat_mbufs(nat_burst_fn *fn, struct sl_fw *fw, struct rte_mbuf **pkts,
 	uint8_t *const *l3, const uint32_t *a_vrf, const uint32_t *b_vrf, uint16_t n, uint8_t *deny)
 {
-	uint16_t len[SL_FW_BURST];
+	uint16_t len[SL_FW_BURST], touched = 0;
 	uint64_t now = rte_rdtsc();
 	for (uint16_t off = 0; off < n; off += SL_FW_BURST) {
 		uint16_t m = RTE_MIN((uint16_t)(n - off), (uint16_t)SL_FW_BURST);
 		for (uint16_t i = 0; i < m; i++)
 			len[i] = l3_avail(pkts[off + i], l3[off + i]);
-		fn(fw, rte_lcore_id(), now, l3 + off, len, a_vrf + off, b_vrf + off, m, deny + off);
+		touched += fn(fw, rte_lcore_id(), now, l3 + off, len, a_vrf + off, b_vrf + off, m,
+			deny + off);
 	}
+	return touched;
 }
 
-void sl_fw_nat_out(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const uint32_t *from_vrf,
-	const uint32_t *to_vrf, uint16_t n, uint8_t *deny)
+uint16_t sl_fw_nat_out(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3,
+	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny)
 {
-	nat_mbufs(sl_fw_nat_out_burst, ctx, pkts, l3, from_vrf, to_vrf, n, deny);
+	return nat_mbufs(sl_fw_nat_out_burst, ctx, pkts, l3, from_vrf, to_vrf, n, deny);
 }
 
-void sl_fw_nat_in(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const uint32_t *in_vrf,
+/* Whether some of the redirects can be a reply for a pool: a pool of
+ * target → in for some (in, target) pair. Runs of one pair (a burst's
+ * redirects are nearly always one) cost one comparison a packet. */
+static inline bool nat_in_any(
+	const struct sl_fw_set *s, const uint32_t *in_vrf, const uint32_t *target_vrf, uint16_t n)
+{
+	uint32_t last_in = UINT32_MAX, last_target = UINT32_MAX;
+	if (s == NULL || s->n_pools == 0)
+		return false;
+	for (uint16_t i = 0; i < n; i++) {
+		if (in_vrf[i] == last_in && target_vrf[i] == last_target)
+			continue;
+		last_in = in_vrf[i];
+		last_target = target_vrf[i];
+		if (pool_find(s, last_target, last_in) != NULL)
+			return true;
+	}
+	return false;
+}
+
+uint16_t sl_fw_nat_in(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const uint32_t *in_vrf,
 	const uint32_t *target_vrf, uint16_t n, uint8_t *deny)
 {
-	nat_mbufs(sl_fw_nat_in_burst, ctx, pkts, l3, in_vrf, target_vrf, n, deny);
+	struct sl_fw *fw = ctx;
+	/* the TSC and the lengths only for a burst that may hold replies;
+	 * deny[] is the caller's zeroes: the untouched packets pass */
+	if (!nat_in_any(__atomic_load_n(&fw->active, __ATOMIC_ACQUIRE), in_vrf, target_vrf, n))
+		return 0;
+	return nat_mbufs(sl_fw_nat_in_burst, fw, pkts, l3, in_vrf, target_vrf, n, deny);
 }
 
 /* ---- expiry (control thread) -------------------------------------------- */
