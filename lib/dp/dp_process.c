@@ -880,6 +880,13 @@ static void leak_nat_out(const struct sl_dp_leak_filter *lf, struct rte_mbuf **f
 	uint32_t nf[SL_DP_BURST], nt[SL_DP_BURST];
 	uint8_t nd[SL_DP_BURST];
 	uint16_t at[SL_DP_BURST], m = 0;
+	uint8_t any_local = 0;
+	for (uint16_t i = 0; i < n; i++)
+		any_local |= local_of[i];
+	if (likely(!any_local)) { /* the hook skips the denied: no second list */
+		(void)lf->nat_out(lf->ctx, fp, (uint8_t *const *)(uintptr_t)l3, from, to, n, deny);
+		return;
+	}
 	for (uint16_t i = 0; i < n; i++) {
 		if (deny[i] || local_of[i])
 			continue;
@@ -892,7 +899,7 @@ static void leak_nat_out(const struct sl_dp_leak_filter *lf, struct rte_mbuf **f
 	}
 	if (m == 0)
 		return;
-	lf->nat_out(lf->ctx, np, nl3, nf, nt, m, nd);
+	(void)lf->nat_out(lf->ctx, np, nl3, nf, nt, m, nd);
 	for (uint16_t j = 0; j < m; j++)
 		deny[at[j]] = nd[j];
 }
@@ -915,7 +922,8 @@ static void leak_nat_in(const struct sl_dp_leak_filter *lf, struct dp_burst *b,
 		target[i] = sl_fib_val_vrf(b->val[k]);
 		nd[i] = 0;
 	}
-	lf->nat_in(lf->ctx, np, nl3, in, target, n, nd);
+	if (lf->nat_in(lf->ctx, np, nl3, in, target, n, nd) == 0)
+		return; /* nothing rewritten or denied (b->denied is zeroed) */
 	for (uint16_t i = 0; i < n; i++) {
 		uint16_t k = redir[i];
 		b->denied[k] = nd[i];

@@ -202,9 +202,11 @@ typedef void (*sl_dp_leak_filter_fn)(void *ctx, struct rte_mbuf **pkts, const ui
  * router address); nat_in: before the lookup in the VRF a redirect names,
  * the redirected packets that arrived in a_vrf[i], redirected into b_vrf[i]
  * (a reply for a NAT pool gets its destination back here, so the lookup
- * finds its host). deny[i] as the filter's.
+ * finds its host). deny[i] as the filter's. Returns how many packets it
+ * rewrote or denied; 0: l3 headers and deny[] untouched, so the caller need
+ * not read them back (most redirects are not replies for a pool).
  */
-typedef void (*sl_dp_leak_nat_fn)(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3,
+typedef uint16_t (*sl_dp_leak_nat_fn)(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3,
 	const uint32_t *a_vrf, const uint32_t *b_vrf, uint16_t n, uint8_t *deny);
 
 struct sl_dp_leak_filter {

@@ -148,13 +148,12 @@ static inline uint32_t delta32(uint32_t old, uint32_t new)
 	return (uint32_t)(uint16_t) ~(old >> 16) + (uint16_t)~old + (new >> 16) + (uint16_t) new;
 }
 
-/* sl_fw_nat_rewrite once the IPv4 header is known good: one delta a
- * checksum (a word at a time cost five adjustments and byte stores). */
-static inline int nat_rewrite(uint8_t *ip, uint32_t len, bool dst, uint32_t addr, uint16_t port)
+/* Rewrite the address and the L4 field l4 locates: one delta a checksum
+ * (a word at a time cost five adjustments and byte stores). */
+static inline void rewrite_at(
+	uint8_t *ip, const struct l4_at *l4p, bool dst, uint32_t addr, uint16_t port)
 {
-	struct l4_at l4;
-	if (!l4_of(ip, len, dst, &l4))
-		return -EINVAL;
+	const struct l4_at l4 = *l4p;
 	uint8_t *at = ip + (dst ? 16 : 12);
 	uint32_t old = sl_rd32(at), be = rte_cpu_to_be_32(addr);
 	uint16_t old_port = rd16(l4.port);
@@ -164,10 +163,35 @@ static inline int nat_rewrite(uint8_t *ip, uint32_t len, bool dst, uint32_t addr
 	wr16(l4.port, port);
 	uint16_t ck = rd16(l4.ck.at);
 	if (l4.ck.udp && ck == 0)
-		return 0; /* UDP without a checksum keeps none */
+		return; /* UDP without a checksum keeps none */
 	ck = ck_delta(ck, (l4.pseudo ? da : 0) + (uint16_t)~old_port + port);
 	wr16(l4.ck.at, l4.ck.udp && ck == 0 ? 0xffff : ck);
+}
+
+/* sl_fw_nat_rewrite once the IPv4 header is known good. */
+static inline int nat_rewrite(uint8_t *ip, uint32_t len, bool dst, uint32_t addr, uint16_t port)
+{
+	struct l4_at l4;
+	if (!l4_of(ip, len, dst, &l4))
+		return -EINVAL;
+	rewrite_at(ip, &l4, dst, addr, port);
 	return 0;
+}
+
+/* The rewrite of a packet nat_key_of took as a flow's own (TCP, UDP, an
+ * echo or its reply; not an error): its L4 header is whole, so the protocol
+ * alone says where the port and the checksum are (no second parse). */
+static inline void nat_rewrite_keyed(uint8_t *ip, bool dst, uint32_t addr, uint16_t port)
+{
+	uint8_t *l4 = ip + (ip[0] & 0x0fu) * 4;
+	struct l4_at o;
+	if (ip[9] == IPPROTO_TCP)
+		o = (struct l4_at){l4 + (dst ? 2 : 0), {l4 + 16, false}, true};
+	else if (ip[9] == IPPROTO_UDP)
+		o = (struct l4_at){l4 + (dst ? 2 : 0), {l4 + 6, true}, true};
+	else
+		o = (struct l4_at){l4 + 4, {l4 + 2, false}, false};
+	rewrite_at(ip, &o, dst, addr, port);
 }
 
 int sl_fw_nat_rewrite(uint8_t *ip, uint32_t len, bool dst, uint32_t addr, uint16_t port)
@@ -375,25 +399,35 @@ static inline bool icmp_is_error(uint8_t type)
  * (dir 1) it went pool → peer, leaving FROM (dir 0) it came peer → host (a
  * reply, or an echo reply, as translated back). *err set for an ICMP error.
  * False: nothing we translate. */
-static bool nat_key_of(
-	const uint8_t *ip, uint32_t len, uint32_t vrf, uint8_t dir, struct fw_nat_key *k, bool *err)
+static bool nat_key_of(const uint8_t *ip, uint32_t len, uint32_t vrf, uint8_t dir,
+	struct fw_nat_key *k, bool *err, uint32_t *add)
 {
 	uint32_t ihl = (ip[0] & 0x0fu) * 4;
 	const uint8_t *l4 = ip + ihl;
 	uint8_t proto = ip[9];
 	memset(k, 0, sizeof(*k));
 	*err = false;
+	*add = dir ? CT_REPLIED : 0;
 	k->vrf = (uint16_t)vrf;
 	k->dir = dir;
-	if (rd16(ip + 6) & 0x1fff)
+	if ((rd16(ip + 6) & 0x1fff) || ihl < 20)
 		return false;
 	k->addr[0] = sl_rd32(ip + 12);
 	k->addr[1] = sl_rd32(ip + 16);
 	k->proto = proto;
 	switch (proto) {
 	case IPPROTO_TCP:
+		if (len < ihl + 20u)
+			return false;
+		if (l4[13] & RTE_TCP_FIN_FLAG)
+			*add |= dir ? CT_FIN_REPLY : CT_FIN_ORIG;
+		if (l4[13] & RTE_TCP_RST_FLAG)
+			*add |= CT_RST;
+		k->port[0] = rd16(l4);
+		k->port[1] = rd16(l4 + 2);
+		return true;
 	case IPPROTO_UDP:
-		if (len < ihl + (proto == IPPROTO_TCP ? 20u : 8u))
+		if (len < ihl + 8u)
 			return false;
 		k->port[0] = rd16(l4);
 		k->port[1] = rd16(l4 + 2);
@@ -452,20 +486,6 @@ static inline uint64_t mix64(uint64_t x)
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
 	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
 	return x ^ (x >> 31);
-}
-
-/* Status bits a packet adds to its flow. */
-static inline uint32_t status_add(const uint8_t *ip, uint32_t len, uint8_t dir)
-{
-	uint32_t ihl = (ip[0] & 0x0fu) * 4, add = dir ? CT_REPLIED : 0;
-	if (ip[9] == IPPROTO_TCP && len >= ihl + 20) {
-		uint8_t f = ip[ihl + 13];
-		if (f & RTE_TCP_FIN_FLAG)
-			add |= dir ? CT_FIN_REPLY : CT_FIN_ORIG;
-		if (f & RTE_TCP_RST_FLAG)
-			add |= CT_RST;
-	}
-	return add;
 }
 
 /* A live entry of index idx (the lookup's data), or NULL: being made, or
@@ -648,10 +668,11 @@ static inline struct fw_lstats *lstats_of(struct sl_fw *fw, unsigned lcore)
 	return &fw->lstats[lcore < fw->n_lcores ? lcore : fw->n_lcores - 1];
 }
 
-void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
+uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
 	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
 	uint8_t *deny)
 {
+	uint16_t touched = 0;
 	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
 	struct fw_nat_key keys[SL_FW_BURST];
 	const struct fw_nat_pool *pool[SL_FW_BURST];
@@ -659,6 +680,7 @@ void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t
 	uint16_t at[SL_FW_BURST], m = 0;
 	struct fw_lstats *ls = lstats_of(fw, lcore);
 	bool is_err[SL_FW_BURST];
+	uint32_t add[SL_FW_BURST], plen[SL_FW_BURST];
 
 	const struct fw_nat_pool *p = NULL;
 	uint32_t last_from = UINT32_MAX, last_to = UINT32_MAX;
@@ -674,7 +696,7 @@ void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t
 		if (deny[i] || p == NULL)
 			continue;
 		uint32_t len = RTE_MIN((uint32_t)l3_len[i], (uint32_t)rd16(l3[i] + 2));
-		if (!nat_key_of(l3[i], len, from_vrf[i], 0, &keys[m], &is_err[m])) {
+		if (!nat_key_of(l3[i], len, from_vrf[i], 0, &keys[m], &is_err[m], &add[m])) {
 			/* no port to translate by: it could not come back; ICMP
 			 * that is neither an echo nor an error about a flow has
 			 * its own count */
@@ -683,18 +705,18 @@ void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t
 			else
 				ls->nat_untranslatable++;
 			deny[i] = SL_FW_DROP;
+			touched++;
 			continue;
 		}
 		pool[m] = p;
+		plen[m] = len;
 		at[m++] = i;
 	}
 	if (m == 0)
-		return;
+		return touched;
 	nat_lookup(fw, lcore, keys, m, ent);
 	for (uint16_t j = 0; j < m; j++) {
 		uint16_t i = at[j];
-		uint32_t len = RTE_MIN((uint32_t)l3_len[i], (uint32_t)rd16(l3[i] + 2));
-		uint32_t add = status_add(l3[i], len, 0);
 		struct fw_nat_entry *e = ent[j];
 		if (is_err[j]) {
 			/* an error about a flow's reply: never a new flow */
@@ -703,15 +725,15 @@ void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t
 				deny[i] = SL_FW_DROP;
 				continue;
 			}
-			icmp_error_rewrite(l3[i], len, true, e->in.addr[1], e->in.port[1]);
+			icmp_error_rewrite(l3[i], plen[j], true, e->in.addr[1], e->in.port[1]);
 			ls->nat_out++;
 			continue;
 		}
 		/* a flow the sweeper took after the lookup is made again: its
 		 * reply must find the pair the packet leaves with */
-		if (e == NULL || !entry_touch(fw, e, now, add)) {
+		if (e == NULL || !entry_touch(fw, e, now, add[j])) {
 			bool exhausted;
-			e = nat_create(fw, pool[j], &keys[j], now, add, &exhausted);
+			e = nat_create(fw, pool[j], &keys[j], now, add[j], &exhausted);
 			if (e == NULL) {
 				if (exhausted)
 					ls->nat_exhausted++;
@@ -722,20 +744,23 @@ void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t
 			}
 			ls->nat_created++;
 		}
-		sl_fw_nat_rewrite(l3[i], len, false, e->in.addr[1], e->in.port[1]);
+		nat_rewrite_keyed(l3[i], false, e->in.addr[1], e->in.port[1]);
 		ls->nat_out++;
 	}
+	return touched + m; /* each looked up: translated or denied */
 }
 
-void sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
+uint16_t sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
 	const uint16_t *l3_len, const uint32_t *in_vrf, const uint32_t *target_vrf, uint16_t n,
 	uint8_t *deny)
 {
+	uint16_t touched = 0;
 	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
 	struct fw_nat_key keys[SL_FW_BURST];
 	struct fw_nat_entry *ent[SL_FW_BURST];
 	uint16_t at[SL_FW_BURST], m = 0;
 	bool is_err[SL_FW_BURST];
+	uint32_t add[SL_FW_BURST], plen[SL_FW_BURST];
 	struct fw_lstats *ls = lstats_of(fw, lcore);
 	const struct fw_nat_pool *p = NULL;
 	uint32_t last_in = UINT32_MAX, last_target = UINT32_MAX;
@@ -753,15 +778,17 @@ void sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t 
 			!sl_prefix_contains(p->prefix, (struct sl_prefix){sl_rd32(l3[i] + 16), 32}))
 			continue; /* a leak back, not for the pool: untouched */
 		uint32_t len = RTE_MIN((uint32_t)l3_len[i], (uint32_t)rd16(l3[i] + 2));
-		if (!nat_key_of(l3[i], len, in_vrf[i], 1, &keys[m], &is_err[m])) {
+		if (!nat_key_of(l3[i], len, in_vrf[i], 1, &keys[m], &is_err[m], &add[m])) {
 			ls->nat_no_flow++;
 			deny[i] = SL_FW_DROP;
+			touched++;
 			continue;
 		}
+		plen[m] = len;
 		at[m++] = i;
 	}
 	if (m == 0)
-		return;
+		return touched;
 	nat_lookup(fw, lcore, keys, m, ent);
 	for (uint16_t j = 0; j < m; j++) {
 		uint16_t i = at[j];
@@ -771,16 +798,16 @@ void sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t 
 			deny[i] = SL_FW_DROP;
 			continue;
 		}
-		uint32_t len = RTE_MIN((uint32_t)l3_len[i], (uint32_t)rd16(l3[i] + 2));
 		if (is_err[j]) {
-			icmp_error_rewrite(l3[i], len, false, e->out.addr[0], e->out.port[0]);
+			icmp_error_rewrite(l3[i], plen[j], false, e->out.addr[0], e->out.port[0]);
 		} else {
 			/* a reply racing the flow's expiry still goes home */
-			(void)entry_touch(fw, e, now, status_add(l3[i], len, 1));
-			sl_fw_nat_rewrite(l3[i], len, true, e->out.addr[0], e->out.port[0]);
+			(void)entry_touch(fw, e, now, add[j]);
+			nat_rewrite_keyed(l3[i], true, e->out.addr[0], e->out.port[0]);
 		}
 		ls->nat_in++;
 	}
+	return touched + m; /* each looked up: translated back or denied */
 }
 
 /* Payload bytes of an mbuf from l3 on, capped to the burst element's type. */
@@ -790,34 +817,61 @@ static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
 	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
 }
 
-typedef void nat_burst_fn(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
+typedef uint16_t nat_burst_fn(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
 	const uint16_t *l3_len, const uint32_t *a_vrf, const uint32_t *b_vrf, uint16_t n,
 	uint8_t *deny);
 
 /* An mbuf burst through fn, in pieces of SL_FW_BURST. */
-static inline void nat_mbufs(nat_burst_fn *fn, struct sl_fw *fw, struct rte_mbuf **pkts,
+static inline uint16_t nat_mbufs(nat_burst_fn *fn, struct sl_fw *fw, struct rte_mbuf **pkts,
 	uint8_t *const *l3, const uint32_t *a_vrf, const uint32_t *b_vrf, uint16_t n, uint8_t *deny)
 {
-	uint16_t len[SL_FW_BURST];
+	uint16_t len[SL_FW_BURST], touched = 0;
 	uint64_t now = rte_rdtsc();
 	for (uint16_t off = 0; off < n; off += SL_FW_BURST) {
 		uint16_t m = RTE_MIN((uint16_t)(n - off), (uint16_t)SL_FW_BURST);
 		for (uint16_t i = 0; i < m; i++)
 			len[i] = l3_avail(pkts[off + i], l3[off + i]);
-		fn(fw, rte_lcore_id(), now, l3 + off, len, a_vrf + off, b_vrf + off, m, deny + off);
+		touched += fn(fw, rte_lcore_id(), now, l3 + off, len, a_vrf + off, b_vrf + off, m,
+			deny + off);
 	}
+	return touched;
 }
 
-void sl_fw_nat_out(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const uint32_t *from_vrf,
-	const uint32_t *to_vrf, uint16_t n, uint8_t *deny)
+uint16_t sl_fw_nat_out(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3,
+	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny)
 {
-	nat_mbufs(sl_fw_nat_out_burst, ctx, pkts, l3, from_vrf, to_vrf, n, deny);
+	return nat_mbufs(sl_fw_nat_out_burst, ctx, pkts, l3, from_vrf, to_vrf, n, deny);
 }
 
-void sl_fw_nat_in(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const uint32_t *in_vrf,
+/* Whether some of the redirects can be a reply for a pool: a pool of
+ * target → in for some (in, target) pair. Runs of one pair (a burst's
+ * redirects are nearly always one) cost one comparison a packet. */
+static inline bool nat_in_any(
+	const struct sl_fw_set *s, const uint32_t *in_vrf, const uint32_t *target_vrf, uint16_t n)
+{
+	uint32_t last_in = UINT32_MAX, last_target = UINT32_MAX;
+	if (s == NULL || s->n_pools == 0)
+		return false;
+	for (uint16_t i = 0; i < n; i++) {
+		if (in_vrf[i] == last_in && target_vrf[i] == last_target)
+			continue;
+		last_in = in_vrf[i];
+		last_target = target_vrf[i];
+		if (pool_find(s, last_target, last_in) != NULL)
+			return true;
+	}
+	return false;
+}
+
+uint16_t sl_fw_nat_in(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const uint32_t *in_vrf,
 	const uint32_t *target_vrf, uint16_t n, uint8_t *deny)
 {
-	nat_mbufs(sl_fw_nat_in_burst, ctx, pkts, l3, in_vrf, target_vrf, n, deny);
+	struct sl_fw *fw = ctx;
+	/* the TSC and the lengths only for a burst that may hold replies;
+	 * deny[] is the caller's zeroes: the untouched packets pass */
+	if (!nat_in_any(__atomic_load_n(&fw->active, __ATOMIC_ACQUIRE), in_vrf, target_vrf, n))
+		return 0;
+	return nat_mbufs(sl_fw_nat_in_burst, fw, pkts, l3, in_vrf, target_vrf, n, deny);
 }
 
 /* ---- expiry (control thread) -------------------------------------------- */

@@ -223,18 +223,22 @@ int sl_fw_nat_rewrite(uint8_t *ip, uint32_t len, bool dst, uint32_t addr, uint16
  * deny[i] 0 (accepted by the firewall; others are skipped): translated, or
  * deny[i] = SL_FW_DROP. in: arriving in in_vrf[i], redirected into
  * target_vrf[i]: those for a pool of target → in are translated back or
- * get deny[i] = SL_FW_DROP; deny[] is written for every packet.
+ * get deny[i] = SL_FW_DROP; deny[] is written for every packet. Both return
+ * how many packets they translated or denied.
  */
-void sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
+uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
 	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
 	uint8_t *deny);
-void sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
+uint16_t sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
 	const uint16_t *l3_len, const uint32_t *in_vrf, const uint32_t *target_vrf, uint16_t n,
 	uint8_t *deny);
-/* Adapters with the shape of lib/dp's NAT hooks (ctx: the struct sl_fw). */
-void sl_fw_nat_out(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const uint32_t *from_vrf,
-	const uint32_t *to_vrf, uint16_t n, uint8_t *deny);
-void sl_fw_nat_in(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const uint32_t *in_vrf,
+/* Adapters with the shape of lib/dp's NAT hooks (ctx: the struct sl_fw);
+ * return how many packets they translated or denied. sl_fw_nat_in leaves
+ * deny[] as the caller set it (lib/dp: zeroes) when no pool can take a
+ * reply on any of the burst's (in, target) pairs: most redirects. */
+uint16_t sl_fw_nat_out(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3,
+	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny);
+uint16_t sl_fw_nat_in(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const uint32_t *in_vrf,
 	const uint32_t *target_vrf, uint16_t n, uint8_t *deny);
 
 /* Expire idle NAT flows, as sl_fw_ct_sweep; flush: every one. */

@@ -379,6 +379,54 @@ static void test_no_flow_and_untranslatable(void **state)
 	sl_fw_free(fw);
 }
 
+/* What the burst functions and the hook adapters return: how many packets
+ * they translated or denied, so lib/dp reads back only what changed; a
+ * burst of redirects that no pool can answer is left untouched by
+ * sl_fw_nat_in (deny[] as the caller set it, 0 returned). */
+static void test_touched_counts(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = nat_fw(two_customers, 64);
+	struct fwt_pkt a = rand_pkt(IPPROTO_UDP, 0x0a000002, 4000, 0x0a64000a, 53, 0, 0);
+	struct fwt_pkt b = rand_pkt(IPPROTO_TCP, 0x0a000003, 4001, 0x0a64000a, 22, 0, 0);
+	struct fwt_pkt gre = fwt_ip4_pkt(47, "10.0.0.2", "10.100.0.10");
+	struct fwt_pkt copy = b;
+	uint8_t *l3[3] = {a.b, b.b, gre.b}, deny[3] = {0, SL_FW_DROP, 0};
+	uint16_t len[3] = {a.len, b.len, gre.len};
+	uint32_t from[3] = {V_A, V_A, V_A}, to[3] = {V_S, V_S, V_S};
+	/* a translated, b denied before (skipped), gre untranslatable */
+	assert_int_equal(sl_fw_nat_out_burst(fw, 0, 0, l3, len, from, to, 3, deny), 2);
+	assert_int_equal(deny[0], 0);
+	assert_int_equal(deny[1], SL_FW_DROP);
+	assert_int_equal(deny[2], SL_FW_DROP);
+	assert_memory_equal(b.b, copy.b, b.len);
+	/* leaving into a VRF without NAT: nothing touched */
+	uint32_t to_m[1] = {V_M};
+	uint8_t d1[1] = {0};
+	assert_int_equal(sl_fw_nat_out_burst(fw, 0, 0, l3 + 1, len + 1, from, to_m, 1, d1), 0);
+	/* the reply of a, and a stray for the pool: translated back, denied */
+	struct fwt_pkt r = rand_pkt(IPPROTO_UDP, 0x0a64000a, 53, sl_rd32(a.b + 12),
+		(uint16_t)(a.b[20] << 8 | a.b[21]), 0, 0);
+	struct fwt_pkt stray = rand_pkt(IPPROTO_UDP, 0x0a64000a, 53, 0x64400105, 4000, 0, 0);
+	struct fwt_pkt other = rand_pkt(IPPROTO_UDP, 0x0a64000a, 53, 0x0a000002, 4000, 0, 0);
+	uint8_t *il3[3] = {r.b, stray.b, other.b}, ideny[3] = {7, 7, 7};
+	uint16_t ilen[3] = {r.len, stray.len, other.len};
+	uint32_t in[3] = {V_S, V_S, V_S}, target[3] = {V_A, V_A, V_A};
+	assert_int_equal(sl_fw_nat_in_burst(fw, 1, 0, il3, ilen, in, target, 3, ideny), 2);
+	assert_int_equal(ideny[0], 0);
+	assert_int_equal(ideny[1], SL_FW_DROP);
+	assert_int_equal(ideny[2], 0);
+	assert_int_equal(sl_rd32(r.b + 16), 0x0a000002u);
+	/* redirects from A into S (not replies: S has no pool towards A) */
+	struct rte_mbuf *none[2] = {NULL, NULL};
+	uint32_t in_a[2] = {V_A, V_A}, target_s[2] = {V_S, V_S};
+	uint8_t keep[2] = {5, 5};
+	assert_int_equal(sl_fw_nat_in(fw, none, l3, in_a, target_s, 2, keep), 0);
+	assert_int_equal(keep[0], 5);
+	assert_int_equal(keep[1], 5);
+	sl_fw_free(fw);
+}
+
 /* An ICMP error from TO quoting a translated packet reaches the host with
  * its own address and port in the quote, every checksum whole. */
 static void test_icmp_error_back(void **state)
@@ -777,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_rewrite_property),
 		cmocka_unit_test(test_flows_property),
 		cmocka_unit_test(test_no_flow_and_untranslatable),
+		cmocka_unit_test(test_touched_counts),
 		cmocka_unit_test(test_icmp_error_back),
 		cmocka_unit_test(test_icmp_error_both_ways),
 		cmocka_unit_test(test_icmp_unmatched),
