@@ -224,6 +224,8 @@ const struct sl_conf_node *conf_plist_user(const struct sl_conf *c, const char *
 
 /* ---- the configuration and its transaction ---- */
 
+struct conf_plan;
+
 enum conf_undo_op { CONF_UNDO_CREATED, CONF_UNDO_REMOVED };
 struct conf_undo {
 	enum conf_undo_op op;
@@ -259,6 +261,7 @@ struct sl_conf {
 	uint32_t chg_set_cap;
 	struct conf_notice *notices; /* of the current (or last) transaction */
 	size_t nnotices, capnotices;
+	struct conf_plan *plan; /* sl_conf_exec's scratch (conf_exec.c) */
 };
 
 int conf_txn_created(struct sl_conf *c, struct sl_conf_node *n, unsigned line);

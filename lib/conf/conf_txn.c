@@ -72,6 +72,7 @@ void sl_conf_free(struct sl_conf *c)
 	conf_changes_clear(c);
 	free(c->chg);
 	free(c->notices);
+	free(c->plan);
 	free(c->chg_set);
 	conf_node_free_tree(c->root);
 	conf_refs_free(&c->refs);
