@@ -143,11 +143,16 @@ extern const struct conf_schema conf_s_bgp_af;
 
 /* ---- tree (conf_tree.c) ---- */
 
+/* One slot of a children table: the child's hash with the top bit set (0:
+ * empty) beside its pointer, so that a probe compares hashes without touching
+ * the nodes and a hit costs one cache line of the table, not two. */
+struct conf_slot {
+	uint32_t key;
+	struct sl_conf_node *node;
+};
+
 struct conf_children {
-	struct sl_conf_node **slot; /* open addressing, linear probing; NULL = empty */
-	/* slot[i]'s hash with the top bit set, 0 when empty (same block as
-	 * slot): a probe reads this array, not the nodes (a miss each) */
-	uint32_t *key;
+	struct conf_slot *slot; /* open addressing, linear probing */
 	uint32_t cap, n;
 };
 
