@@ -97,6 +97,9 @@ struct sync {
 		char vrf[SL_NAME_MAX];
 		struct sl_prefix p;
 		unsigned line;
+		/* the route's node when the change knew it (NULL: look it up),
+		 * which spares the probe of the VRF's table of routes */
+		const struct sl_conf_node *route;
 	} * statics;
 	size_t n_statics, cap_statics;
 	/* the first failure: a commit with one is refused even when its error
@@ -109,7 +112,8 @@ struct sync {
 	bool root_ok;
 };
 
-static int add_static(struct sync *s, const char *vrf, const char *prefix, unsigned line)
+static int add_static(struct sync *s, const char *vrf, const char *prefix, unsigned line,
+	const struct sl_conf_node *route)
 {
 	struct sl_prefix p;
 	if (sl_prefix_parse(prefix, &p, false) < 0)
@@ -124,6 +128,7 @@ static int add_static(struct sync *s, const char *vrf, const char *prefix, unsig
 	}
 	snprintf(s->statics[s->n_statics].vrf, SL_NAME_MAX, "%s", vrf);
 	s->statics[s->n_statics].p = p;
+	s->statics[s->n_statics].route = route;
 	s->statics[s->n_statics++].line = line;
 	return 0;
 }
@@ -148,7 +153,8 @@ static int classify(struct sync *s, const struct sl_conf_change *c)
 	case SL_CHG_VRF_IP: /* the interface view (sl_iface_state) carries it */
 		return 0; /* nothing for the RIB */
 	case SL_CHG_STATIC_ROUTE:
-		return add_static(s, c->vrf ? c->vrf : SL_VRF_DEFAULT, c->name, c->line);
+		return add_static(s, c->vrf ? c->vrf : SL_VRF_DEFAULT, c->name, c->line,
+			c->ntokens > 0 && c->name == c->tokens[c->ntokens - 1] ? c->node : NULL);
 	case SL_CHG_STATICS: /* [protocols]: its bgp (the default VRF's) too */
 		s->default_statics_full = true;
 		return set_add(&s->vrfs_bgp, SL_VRF_DEFAULT);
@@ -415,16 +421,18 @@ static const struct sl_conf_node *static_root(struct sync *s, const char *vrf)
 	return s->root;
 }
 
-static void sync_one_static(struct sync *s, const char *vrf, struct sl_prefix p)
+/* route: p's node when known, else NULL (looked up). */
+static void sync_one_static(
+	struct sync *s, const char *vrf, struct sl_prefix p, const struct sl_conf_node *route)
 {
-	const struct sl_conf_node *root = static_root(s, vrf), *route = NULL;
+	const struct sl_conf_node *root;
 	struct sl_static_nh nhs[STATIC_NH_MAX];
 	char ps[SL_PREFIX_STR];
 	int n = 0;
 
 	sl_progress();
 
-	if (root != NULL)
+	if (route == NULL && (root = static_root(s, vrf)) != NULL)
 		route = sl_conf_child(root, sl_prefix_fmt(p, ps));
 	if (route != NULL && (n = commit_static_read(route, nhs, STATIC_NH_MAX)) < 0)
 		n = 0;
@@ -468,11 +476,11 @@ static void sync_vrf_statics(struct sync *s, const char *vrf)
 	for (size_t i = 0; i < old.n; i++) {
 		char ps[SL_PREFIX_STR];
 		if (root == NULL || sl_conf_child(root, sl_prefix_fmt(old.v[i], ps)) == NULL)
-			sync_one_static(s, vrf, old.v[i]);
+			sync_one_static(s, vrf, old.v[i], NULL);
 	}
 	while (root && (c = sl_conf_child_next(root, &cur)) != NULL)
 		if (sl_prefix_parse(sl_conf_node_name(c), &p, false) == 0)
-			sync_one_static(s, vrf, p);
+			sync_one_static(s, vrf, p, c);
 	free(old.v);
 }
 
@@ -491,7 +499,7 @@ static void sync_statics(struct sync *s)
 			       : set_has(&s->vrfs_full, vrf) || set_has(&s->vrfs_del, vrf))
 			continue; /* already re-derived whole */
 		s->line = s->statics[i].line;
-		sync_one_static(s, vrf, s->statics[i].p);
+		sync_one_static(s, vrf, s->statics[i].p, s->statics[i].route);
 	}
 }
 

@@ -231,6 +231,12 @@ const struct sl_conf_node *conf_plist_user(const struct sl_conf *c, const char *
 
 struct conf_plan;
 
+/* Bump allocation for the change records of a transaction, all freed at once
+ * (one malloc per 64 KiB instead of one per change). */
+struct conf_arena {
+	struct conf_arena_block *head;
+};
+
 enum conf_undo_op { CONF_UNDO_CREATED, CONF_UNDO_REMOVED };
 struct conf_undo {
 	enum conf_undo_op op;
@@ -240,8 +246,11 @@ struct conf_undo {
 };
 
 struct conf_change {
-	char **tok;
+	char **tok; /* in sl_conf's chg_arena */
 	size_t ntok;
+	/* the node recorded; it may leave the tree later in the transaction
+	 * (conf_change_node) and is freed at its end */
+	const struct sl_conf_node *node;
 	unsigned line;
 	uint32_t hash;
 	uint8_t kind; /* enum sl_conf_obj_kind */
@@ -262,6 +271,7 @@ struct sl_conf {
 	size_t nundo, capundo;
 	struct conf_change *chg;
 	size_t nchg, capchg;
+	struct conf_arena chg_arena;
 	uint32_t *chg_set; /* hash set of indexes+1 into chg */
 	uint32_t chg_set_cap;
 	struct conf_notice *notices; /* of the current (or last) transaction */
@@ -291,6 +301,8 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 void conf_changes_clear(struct sl_conf *c);
 /* The change kind of n itself (SL_CHG_OTHER: none of its own). */
 enum sl_conf_obj_kind conf_node_kind(const struct sl_conf_node *n);
+/* The node at chg's path in the open transaction; NULL when there is none. */
+const struct sl_conf_node *conf_change_node(const struct sl_conf *c, const struct conf_change *chg);
 /* True when n's own path is a recorded changed path. */
 bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n);
 

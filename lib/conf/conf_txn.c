@@ -41,12 +41,53 @@ static void undo_drop(struct sl_conf *c)
 	}
 }
 
+#define ARENA_BLOCK 65536
+
+struct conf_arena_block {
+	struct conf_arena_block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+static void *arena_alloc(struct conf_arena *a, size_t bytes)
+{
+	struct conf_arena_block *b = a->head;
+
+	bytes = (bytes + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (b == NULL || b->cap - b->used < bytes) {
+		size_t cap = bytes > ARENA_BLOCK ? bytes : ARENA_BLOCK;
+		b = malloc(sizeof(*b) + cap);
+		if (b == NULL)
+			return NULL;
+		*b = (struct conf_arena_block){.next = a->head, .cap = cap};
+		a->head = b;
+	}
+	b->used += bytes;
+	return (char *)b->data + b->used - bytes;
+}
+
+/* Free all but the newest block, which is kept for the next transaction. */
+static void arena_reset(struct conf_arena *a, bool keep)
+{
+	struct conf_arena_block *b = a->head, *next;
+
+	if (b != NULL && keep) {
+		b->used = 0;
+		b = b->next;
+		a->head->next = NULL;
+	} else {
+		a->head = NULL;
+	}
+	for (; b != NULL; b = next) {
+		sl_progress();
+		next = b->next;
+		free(b);
+	}
+}
+
 void conf_changes_clear(struct sl_conf *c)
 {
-	for (size_t i = 0; i < c->nchg; i++) {
-		sl_progress();
-		free(c->chg[i].tok); /* one block: pointers, then the strings */
-	}
+	arena_reset(&c->chg_arena, true);
 	c->nchg = 0;
 	/* a big load left a big set: drop it rather than clear it on every begin */
 	if (c->chg_set_cap > 1024) {
@@ -70,6 +111,7 @@ void sl_conf_free(struct sl_conf *c)
 	undo_drop(c);
 	free(c->undo);
 	conf_changes_clear(c);
+	arena_reset(&c->chg_arena, false);
 	free(c->chg);
 	free(c->notices);
 	free(c->plan);
@@ -392,7 +434,7 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 	size_t bytes = (depth ? depth : 1) * sizeof(char *);
 	for (k = 0; k < depth; k++)
 		bytes += strlen(tok[k]) + 1;
-	chg->tok = malloc(bytes);
+	chg->tok = arena_alloc(&c->chg_arena, bytes);
 	if (chg->tok == NULL)
 		return -ENOMEM;
 	char *str = (char *)(chg->tok + (depth ? depth : 1));
@@ -403,11 +445,34 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 		str += len;
 	}
 	chg->ntok = depth;
+	chg->node = n;
 	change_type(n, depth, chg);
 	chg->line = line;
 	chg->hash = h;
 	c->chg_set[j] = (uint32_t)++c->nchg;
 	return 0;
+}
+
+/* The recorded node while it is in the tree: its parents lead to the root
+ * (a removed subtree's top has none). Cheaper than a lookup by path, whose
+ * probe of a big children table (a VRF's routes) misses the cache. */
+static const struct sl_conf_node *recorded_node(
+	const struct sl_conf *c, const struct conf_change *chg)
+{
+	const struct sl_conf_node *p = chg->node;
+
+	if (!c->in_txn || p == NULL)
+		return NULL; /* after the transaction, removed nodes are freed */
+	while (p->parent != NULL)
+		p = p->parent;
+	return p == c->root ? chg->node : NULL;
+}
+
+const struct sl_conf_node *conf_change_node(const struct sl_conf *c, const struct conf_change *chg)
+{
+	const struct sl_conf_node *n = recorded_node(c, chg);
+
+	return n ? n : sl_conf_find(c, (const char *const *)chg->tok, chg->ntok);
 }
 
 bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n)
@@ -456,5 +521,6 @@ int sl_conf_change_at(const struct sl_conf *c, size_t i, struct sl_conf_change *
 	out->tokens = (const char *const *)chg->tok;
 	out->ntokens = chg->ntok;
 	out->line = chg->line;
+	out->node = recorded_node(c, chg);
 	return 0;
 }

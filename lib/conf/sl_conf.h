@@ -216,6 +216,9 @@ struct sl_conf_change {
 	const char *const *tokens; /* the path itself */
 	size_t ntokens;
 	unsigned line; /* the first line that touched it */
+	/* The node at tokens, known while the transaction is open and the node
+	 * that was recorded is still in the tree; NULL: look the path up. */
+	const struct sl_conf_node *node;
 };
 /* Change i as a typed record; 0 or -ERANGE past the end. */
 int sl_conf_change_at(const struct sl_conf *conf, size_t i, struct sl_conf_change *out);
