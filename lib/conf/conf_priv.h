@@ -231,10 +231,12 @@ const struct sl_conf_node *conf_plist_user(const struct sl_conf *c, const char *
 
 struct conf_plan;
 
-/* Bump allocation for the change records of a transaction, all freed at once
- * (one malloc per 64 KiB instead of one per change). */
+/* Bump allocation for the change records of a transaction, all released at
+ * once (one malloc per 64 KiB instead of one per change); up to
+ * CONF_ARENA_KEEP bytes of blocks stay for the next transactions. */
 struct conf_arena {
-	struct conf_arena_block *head;
+	struct conf_arena_block *head, *cur; /* cur: the block being filled */
+	size_t total; /* bytes of blocks */
 };
 
 enum conf_undo_op { CONF_UNDO_CREATED, CONF_UNDO_REMOVED };

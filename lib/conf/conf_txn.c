@@ -25,6 +25,14 @@ struct sl_conf *sl_conf_new(void)
 	return c;
 }
 
+#define ARENA_BLOCK 65536
+#define ARENA_KEEP (16u << 20)
+/* Change and undo arrays of up to this many entries stay allocated between
+ * transactions: a 100,000-line change would otherwise grow them again
+ * (reallocs, rehashes) and free them, and a free that size makes glibc
+ * consolidate its fast bins. A 1M-line load's are dropped. */
+#define CHG_KEEP (1u << 18)
+
 static void undo_drop(struct sl_conf *c)
 {
 	/* removed subtrees are now garbage; created nodes belong to the tree */
@@ -34,14 +42,12 @@ static void undo_drop(struct sl_conf *c)
 			conf_node_free_tree(c->undo[i].node);
 	}
 	c->nundo = 0;
-	if (c->capundo > 4096) {
+	if (c->capundo > CHG_KEEP) {
 		free(c->undo);
 		c->undo = NULL;
 		c->capundo = 0;
 	}
 }
-
-#define ARENA_BLOCK 65536
 
 struct conf_arena_block {
 	struct conf_arena_block *next;
@@ -51,53 +57,81 @@ struct conf_arena_block {
 
 static void *arena_alloc(struct conf_arena *a, size_t bytes)
 {
-	struct conf_arena_block *b = a->head;
+	struct conf_arena_block *b = a->cur;
 
 	bytes = (bytes + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	while (b != NULL && b->cap - b->used < bytes && b->next != NULL) {
+		b = b->next; /* a block kept from an earlier transaction */
+		b->used = 0;
+	}
 	if (b == NULL || b->cap - b->used < bytes) {
 		size_t cap = bytes > ARENA_BLOCK ? bytes : ARENA_BLOCK;
-		b = malloc(sizeof(*b) + cap);
-		if (b == NULL)
+		struct conf_arena_block *nb = malloc(sizeof(*nb) + cap);
+		if (nb == NULL)
 			return NULL;
-		*b = (struct conf_arena_block){.next = a->head, .cap = cap};
-		a->head = b;
+		*nb = (struct conf_arena_block){.cap = cap};
+		if (b != NULL)
+			b->next = nb; /* b is the last block */
+		else
+			a->head = nb;
+		a->total += cap;
+		b = nb;
 	}
+	a->cur = b;
 	b->used += bytes;
 	return (char *)b->data + b->used - bytes;
 }
 
-/* Free all but the newest block, which is kept for the next transaction. */
+/* Release everything allocated; the blocks stay unless they are many or
+ * !keep. */
 static void arena_reset(struct conf_arena *a, bool keep)
 {
-	struct conf_arena_block *b = a->head, *next;
+	struct conf_arena_block *b, *next;
 
-	if (b != NULL && keep) {
-		b->used = 0;
-		b = b->next;
-		a->head->next = NULL;
-	} else {
-		a->head = NULL;
+	if (keep && a->total <= ARENA_KEEP) {
+		if (a->head != NULL)
+			a->head->used = 0;
+		a->cur = a->head;
+		return;
 	}
-	for (; b != NULL; b = next) {
+	for (b = a->head; b != NULL; b = next) {
 		sl_progress();
 		next = b->next;
 		free(b);
+	}
+	*a = (struct conf_arena){0};
+}
+
+/* Empty the set of changed paths: slot by slot when it is much bigger than
+ * what the transaction put in it. */
+static void chg_set_clear(struct sl_conf *c)
+{
+	uint32_t mask = c->chg_set_cap - 1;
+
+	if (c->nchg * 16 > c->chg_set_cap) {
+		memset(c->chg_set, 0, c->chg_set_cap * sizeof(*c->chg_set));
+		return;
+	}
+	for (size_t i = 0; i < c->nchg; i++) {
+		uint32_t j = c->chg[i].hash & mask;
+		while (c->chg_set[j] != (uint32_t)i + 1)
+			j = (j + 1) & mask;
+		c->chg_set[j] = 0;
 	}
 }
 
 void conf_changes_clear(struct sl_conf *c)
 {
 	arena_reset(&c->chg_arena, true);
-	c->nchg = 0;
-	/* a big load left a big set: drop it rather than clear it on every begin */
-	if (c->chg_set_cap > 1024) {
+	if (c->chg_set_cap > 2 * CHG_KEEP) {
 		free(c->chg_set);
 		c->chg_set = NULL;
 		c->chg_set_cap = 0;
-	} else if (c->chg_set) {
-		memset(c->chg_set, 0, c->chg_set_cap * sizeof(*c->chg_set));
+	} else if (c->chg_set && c->nchg > 0) {
+		chg_set_clear(c);
 	}
-	if (c->capchg > 1024) {
+	c->nchg = 0;
+	if (c->capchg > CHG_KEEP) {
 		free(c->chg);
 		c->chg = NULL;
 		c->capchg = 0;
