@@ -5,6 +5,7 @@
  * being back to its old state) restores the RIB: that is the rollback.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,9 +98,9 @@ struct sync {
 		char vrf[SL_NAME_MAX];
 		struct sl_prefix p;
 		unsigned line;
-		/* the route's node when the change knew it (NULL: look it up),
-		 * which spares the probe of the VRF's table of routes */
-		const struct sl_conf_node *route;
+		/* the change at the route itself (SIZE_MAX: none), whose node
+		 * spares the probe of the VRF's table of routes */
+		size_t chg;
 	} * statics;
 	size_t n_statics, cap_statics;
 	/* the first failure: a commit with one is refused even when its error
@@ -112,8 +113,8 @@ struct sync {
 	bool root_ok;
 };
 
-static int add_static(struct sync *s, const char *vrf, const char *prefix, unsigned line,
-	const struct sl_conf_node *route)
+static int add_static(
+	struct sync *s, const char *vrf, const char *prefix, unsigned line, size_t chg)
 {
 	struct sl_prefix p;
 	if (sl_prefix_parse(prefix, &p, false) < 0)
@@ -128,13 +129,13 @@ static int add_static(struct sync *s, const char *vrf, const char *prefix, unsig
 	}
 	snprintf(s->statics[s->n_statics].vrf, SL_NAME_MAX, "%s", vrf);
 	s->statics[s->n_statics].p = p;
-	s->statics[s->n_statics].route = route;
+	s->statics[s->n_statics].chg = chg;
 	s->statics[s->n_statics++].line = line;
 	return 0;
 }
 
-/* Sort one changed path into the sync plan. */
-static int classify(struct sync *s, const struct sl_conf_change *c)
+/* Sort changed path i, c, into the sync plan. */
+static int classify(struct sync *s, const struct sl_conf_change *c, size_t i)
 {
 	switch (c->kind) {
 	case SL_CHG_VRFS:
@@ -154,7 +155,7 @@ static int classify(struct sync *s, const struct sl_conf_change *c)
 		return 0; /* nothing for the RIB */
 	case SL_CHG_STATIC_ROUTE:
 		return add_static(s, c->vrf ? c->vrf : SL_VRF_DEFAULT, c->name, c->line,
-			c->ntokens > 0 && c->name == c->tokens[c->ntokens - 1] ? c->node : NULL);
+			c->ntokens > 0 && c->name == c->tokens[c->ntokens - 1] ? i : SIZE_MAX);
 	case SL_CHG_STATICS: /* [protocols]: its bgp (the default VRF's) too */
 		s->default_statics_full = true;
 		return set_add(&s->vrfs_bgp, SL_VRF_DEFAULT);
@@ -499,7 +500,12 @@ static void sync_statics(struct sync *s)
 			       : set_has(&s->vrfs_full, vrf) || set_has(&s->vrfs_del, vrf))
 			continue; /* already re-derived whole */
 		s->line = s->statics[i].line;
-		sync_one_static(s, vrf, s->statics[i].p, s->statics[i].route);
+		if (i + 8 < s->n_statics && s->statics[i + 8].chg != SIZE_MAX)
+			sl_conf_change_prefetch(s->r->conf, s->statics[i + 8].chg);
+		sync_one_static(s, vrf, s->statics[i].p,
+			s->statics[i].chg == SIZE_MAX
+				? NULL
+				: sl_conf_change_node(s->r->conf, s->statics[i].chg));
 	}
 }
 
@@ -570,7 +576,7 @@ int commit_sync(struct sl_router *r, struct sl_errors *errs)
 		struct sl_conf_change c;
 		sl_progress();
 		if (sl_conf_change_at(r->conf, i, &c) == 0)
-			rc = classify(&s, &c);
+			rc = classify(&s, &c, i);
 	}
 	if (rc == 0) {
 		/* order: VRFs and policies exist before anything refers to them;

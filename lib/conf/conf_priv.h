@@ -303,6 +303,12 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 void conf_changes_clear(struct sl_conf *c);
 /* The change kind of n itself (SL_CHG_OTHER: none of its own). */
 enum sl_conf_obj_kind conf_node_kind(const struct sl_conf_node *n);
+/* Prefetch n's two cache lines (its name crosses into the second). */
+static inline void conf_node_prefetch(const struct sl_conf_node *n)
+{
+	__builtin_prefetch(n);
+	__builtin_prefetch((const char *)n + 64);
+}
 /* The node at chg's path in the open transaction; NULL when there is none. */
 const struct sl_conf_node *conf_change_node(const struct sl_conf *c, const struct conf_change *chg);
 /* True when n's own path is a recorded changed path. */

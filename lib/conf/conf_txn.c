@@ -555,6 +555,17 @@ int sl_conf_change_at(const struct sl_conf *c, size_t i, struct sl_conf_change *
 	out->tokens = (const char *const *)chg->tok;
 	out->ntokens = chg->ntok;
 	out->line = chg->line;
-	out->node = recorded_node(c, chg);
 	return 0;
+}
+
+const struct sl_conf_node *sl_conf_change_node(const struct sl_conf *c, size_t i)
+{
+	return i < c->nchg ? recorded_node(c, &c->chg[i]) : NULL;
+}
+
+void sl_conf_change_prefetch(const struct sl_conf *c, size_t i)
+{
+	/* a freed node (after the transaction) is harmless to prefetch */
+	if (i < c->nchg && c->chg[i].node != NULL)
+		conf_node_prefetch(c->chg[i].node);
 }

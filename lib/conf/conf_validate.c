@@ -787,6 +787,7 @@ int conf_validate_all(struct sl_conf *c, struct sl_errors *errs)
 	for (size_t i = 0; i < c->nchg; i++) {
 		const struct conf_change *chg = &c->chg[i];
 		sl_progress();
+		sl_conf_change_prefetch(c, i + 8);
 		const struct sl_conf_node *n = conf_change_node(c, chg);
 		const struct sl_conf_node *obj = NULL;
 
