@@ -38,6 +38,9 @@ static void undo_drop(struct sl_conf *c)
 	/* removed subtrees are now garbage; created nodes belong to the tree */
 	for (size_t i = 0; i < c->nundo; i++) {
 		sl_progress();
+		/* the nodes of a big change are long out of the cache */
+		if (i + 8 < c->nundo && c->undo[i + 8].op == CONF_UNDO_REMOVED)
+			conf_node_prefetch(c->undo[i + 8].node);
 		if (c->undo[i].op == CONF_UNDO_REMOVED)
 			conf_node_free_tree(c->undo[i].node);
 	}
