@@ -248,16 +248,16 @@ static int set_one(
 			}
 		}
 		if (child == NULL) {
-			child = conf_node_new(name, s->schema, s->is_value);
+			child = conf_node_new(&c->pool, name, s->schema, s->is_value);
 			if (child == NULL)
 				return -ENOMEM;
-			if ((rc = conf_node_attach(node, child)) < 0) {
-				free(child);
+			if ((rc = conf_node_attach(&c->pool, node, child)) < 0) {
+				conf_node_free(&c->pool, child);
 				return rc;
 			}
 			if ((rc = conf_txn_created(c, child, line)) < 0) {
-				conf_node_detach(child);
-				free(child);
+				conf_node_detach(&c->pool, child);
+				conf_node_free(&c->pool, child);
 				return rc;
 			}
 			if ((rc = conf_refs_add_tree(&c->refs, child)) < 0) {
@@ -265,8 +265,8 @@ static int set_one(
 				 * child, or an abort would walk freed memory */
 				c->nundo--;
 				conf_refs_del_tree(&c->refs, child);
-				conf_node_detach(child);
-				free(child);
+				conf_node_detach(&c->pool, child);
+				conf_node_free(&c->pool, child);
 				return rc;
 			}
 			if (highest == NULL)

@@ -169,6 +169,24 @@ struct sl_conf_node {
 	char name[];
 };
 
+/* Nodes by size class (conf_pool.c): a node of up to
+ * CONF_POOL_CLASSES * CONF_POOL_GRAIN bytes is reused from its class's free
+ * list or cut from a block; bigger ones are malloc'ed. Blocks are freed with
+ * the configuration. */
+#define CONF_POOL_GRAIN 16
+#define CONF_POOL_CLASSES 32
+struct conf_pool {
+	void *free[CONF_POOL_CLASSES];
+	struct conf_pool_block *blocks;
+	char *bump;
+	size_t left;
+};
+/* Zeroed memory of size bytes; NULL when out of memory. */
+void *conf_pool_alloc(struct conf_pool *p, size_t size);
+/* m from conf_pool_alloc(p, size), same size. */
+void conf_pool_free(struct conf_pool *p, void *m, size_t size);
+void conf_pool_release(struct conf_pool *p);
+
 uint32_t conf_hash(const char *s);
 /* n's ancestor k levels up (NULL past the root). */
 static inline const struct sl_conf_node *conf_up(const struct sl_conf_node *n, int k)
@@ -178,11 +196,14 @@ static inline const struct sl_conf_node *conf_up(const struct sl_conf_node *n, i
 	return n;
 }
 struct sl_conf_node *conf_node_new(
-	const char *name, const struct conf_schema *schema, bool is_value);
+	struct conf_pool *p, const char *name, const struct conf_schema *schema, bool is_value);
+/* A node with no children (never attached, or detached). */
+void conf_node_free(struct conf_pool *p, struct sl_conf_node *n);
 struct sl_conf_node *conf_node_child(const struct sl_conf_node *n, const char *name);
-int conf_node_attach(struct sl_conf_node *parent, struct sl_conf_node *child);
-void conf_node_detach(struct sl_conf_node *child);
-void conf_node_free_tree(struct sl_conf_node *n);
+/* Child tables come from p too. */
+int conf_node_attach(struct conf_pool *p, struct sl_conf_node *parent, struct sl_conf_node *child);
+void conf_node_detach(struct conf_pool *p, struct sl_conf_node *child);
+void conf_node_free_tree(struct conf_pool *p, struct sl_conf_node *n);
 /* Schema of the children of n (NULL: n takes no keyword children). */
 const struct conf_schema *conf_node_child_schema_parent(const struct sl_conf_node *n);
 /* "a b c" path of n into buf. */
@@ -267,6 +288,7 @@ struct conf_notice {
 
 struct sl_conf {
 	struct sl_conf_node *root;
+	struct conf_pool pool; /* of its nodes */
 	struct conf_refs refs;
 	bool in_txn, failed, validated;
 	struct conf_undo *undo;

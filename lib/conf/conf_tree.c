@@ -23,11 +23,16 @@ uint32_t conf_hash(const char *s)
 	return h;
 }
 
+static size_t node_size(size_t len)
+{
+	return sizeof(struct sl_conf_node) + len + 1;
+}
+
 struct sl_conf_node *conf_node_new(
-	const char *name, const struct conf_schema *schema, bool is_value)
+	struct conf_pool *p, const char *name, const struct conf_schema *schema, bool is_value)
 {
 	size_t len = strlen(name);
-	struct sl_conf_node *n = calloc(1, sizeof(*n) + len + 1);
+	struct sl_conf_node *n = conf_pool_alloc(p, node_size(len));
 
 	if (n == NULL)
 		return NULL;
@@ -66,7 +71,7 @@ static void slot_put(struct conf_children *k, struct sl_conf_node *c)
 	k->slot[i] = (struct conf_slot){key, c};
 }
 
-int conf_node_attach(struct sl_conf_node *parent, struct sl_conf_node *child)
+int conf_node_attach(struct conf_pool *p, struct sl_conf_node *parent, struct sl_conf_node *child)
 {
 	struct conf_children *k = &parent->kids;
 
@@ -74,7 +79,8 @@ int conf_node_attach(struct sl_conf_node *parent, struct sl_conf_node *child)
 	if ((k->n + 1) * 4 > k->cap * 3) {
 		struct conf_children grown = {.cap = k->cap ? k->cap * 2 : 4, .n = k->n};
 
-		grown.slot = calloc(grown.cap, sizeof(*grown.slot));
+		/* from the pool too: a small table lands beside its node */
+		grown.slot = conf_pool_alloc(p, grown.cap * sizeof(*grown.slot));
 		if (grown.slot == NULL)
 			return -ENOMEM;
 		for (uint32_t i = 0; i < k->cap; i++) {
@@ -83,7 +89,7 @@ int conf_node_attach(struct sl_conf_node *parent, struct sl_conf_node *child)
 			if (k->slot[i].key)
 				slot_put(&grown, k->slot[i].node);
 		}
-		free(k->slot);
+		conf_pool_free(p, k->slot, k->cap * sizeof(*k->slot));
 		*k = grown;
 	}
 	slot_put(k, child);
@@ -92,7 +98,7 @@ int conf_node_attach(struct sl_conf_node *parent, struct sl_conf_node *child)
 	return 0;
 }
 
-void conf_node_detach(struct sl_conf_node *child)
+void conf_node_detach(struct conf_pool *p, struct sl_conf_node *child)
 {
 	struct sl_conf_node *parent = child->parent;
 	struct conf_children *k;
@@ -121,21 +127,27 @@ void conf_node_detach(struct sl_conf_node *child)
 	k->n--;
 	child->parent = NULL;
 	if (k->n == 0) {
-		free(k->slot);
+		conf_pool_free(p, k->slot, k->cap * sizeof(*k->slot));
 		k->slot = NULL;
 		k->cap = 0;
 	}
 }
 
-void conf_node_free_tree(struct sl_conf_node *n)
+void conf_node_free(struct conf_pool *p, struct sl_conf_node *n)
+{
+	if (n != NULL)
+		conf_pool_free(p, n, node_size(strlen(n->name)));
+}
+
+void conf_node_free_tree(struct conf_pool *p, struct sl_conf_node *n)
 {
 	if (n == NULL)
 		return;
 	for (uint32_t i = 0; i < n->kids.cap; i++)
 		if (n->kids.slot[i].key)
-			conf_node_free_tree(n->kids.slot[i].node);
-	free(n->kids.slot);
-	free(n);
+			conf_node_free_tree(p, n->kids.slot[i].node);
+	conf_pool_free(p, n->kids.slot, n->kids.cap * sizeof(*n->kids.slot));
+	conf_node_free(p, n);
 }
 
 const struct conf_schema *conf_node_child_schema_parent(const struct sl_conf_node *n)

@@ -16,7 +16,7 @@ struct sl_conf *sl_conf_new(void)
 
 	if (c == NULL)
 		return NULL;
-	c->root = conf_node_new("", conf_schema_root(), false);
+	c->root = conf_node_new(&c->pool, "", conf_schema_root(), false);
 	if (c->root == NULL) {
 		free(c);
 		errno = ENOMEM;
@@ -42,7 +42,7 @@ static void undo_drop(struct sl_conf *c)
 		if (i + 8 < c->nundo && c->undo[i + 8].op == CONF_UNDO_REMOVED)
 			conf_node_prefetch(c->undo[i + 8].node);
 		if (c->undo[i].op == CONF_UNDO_REMOVED)
-			conf_node_free_tree(c->undo[i].node);
+			conf_node_free_tree(&c->pool, c->undo[i].node);
 	}
 	c->nundo = 0;
 	if (c->capundo > CHG_KEEP) {
@@ -153,7 +153,8 @@ void sl_conf_free(struct sl_conf *c)
 	free(c->notices);
 	free(c->plan);
 	free(c->chg_set);
-	conf_node_free_tree(c->root);
+	conf_node_free_tree(&c->pool, c->root);
+	conf_pool_release(&c->pool);
 	conf_refs_free(&c->refs);
 	free(c);
 }
@@ -307,7 +308,7 @@ int conf_txn_remove(struct sl_conf *c, struct sl_conf_node *n)
 	if (rc < 0)
 		return rc;
 	conf_refs_del_tree(&c->refs, n);
-	conf_node_detach(n);
+	conf_node_detach(&c->pool, n);
 	return 0;
 }
 
@@ -319,15 +320,15 @@ int sl_conf_abort(struct sl_conf *c)
 		struct conf_undo *u = &c->undo[--c->nundo];
 		if (u->op == CONF_UNDO_CREATED) {
 			conf_refs_del_tree(&c->refs, u->node);
-			conf_node_detach(u->node);
-			conf_node_free_tree(u->node);
+			conf_node_detach(&c->pool, u->node);
+			conf_node_free_tree(&c->pool, u->node);
 		} else {
 			/* reattaching into a table that just shrank may allocate; on
 			 * failure the subtree is lost rather than the tree corrupted */
-			if (conf_node_attach(u->parent, u->node) == 0)
+			if (conf_node_attach(&c->pool, u->parent, u->node) == 0)
 				conf_refs_add_tree(&c->refs, u->node);
 			else
-				conf_node_free_tree(u->node);
+				conf_node_free_tree(&c->pool, u->node);
 		}
 	}
 	c->in_txn = false;
