@@ -5,6 +5,7 @@
  * being back to its old state) restores the RIB: that is the rollback.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +98,9 @@ struct sync {
 		char vrf[SL_NAME_MAX];
 		struct sl_prefix p;
 		unsigned line;
+		/* the change at the route itself (SIZE_MAX: none), whose node
+		 * spares the probe of the VRF's table of routes */
+		size_t chg;
 	} * statics;
 	size_t n_statics, cap_statics;
 	/* the first failure: a commit with one is refused even when its error
@@ -109,7 +113,8 @@ struct sync {
 	bool root_ok;
 };
 
-static int add_static(struct sync *s, const char *vrf, const char *prefix, unsigned line)
+static int add_static(
+	struct sync *s, const char *vrf, const char *prefix, unsigned line, size_t chg)
 {
 	struct sl_prefix p;
 	if (sl_prefix_parse(prefix, &p, false) < 0)
@@ -124,12 +129,13 @@ static int add_static(struct sync *s, const char *vrf, const char *prefix, unsig
 	}
 	snprintf(s->statics[s->n_statics].vrf, SL_NAME_MAX, "%s", vrf);
 	s->statics[s->n_statics].p = p;
+	s->statics[s->n_statics].chg = chg;
 	s->statics[s->n_statics++].line = line;
 	return 0;
 }
 
-/* Sort one changed path into the sync plan. */
-static int classify(struct sync *s, const struct sl_conf_change *c)
+/* Sort changed path i, c, into the sync plan. */
+static int classify(struct sync *s, const struct sl_conf_change *c, size_t i)
 {
 	switch (c->kind) {
 	case SL_CHG_VRFS:
@@ -148,7 +154,8 @@ static int classify(struct sync *s, const struct sl_conf_change *c)
 	case SL_CHG_VRF_IP: /* the interface view (sl_iface_state) carries it */
 		return 0; /* nothing for the RIB */
 	case SL_CHG_STATIC_ROUTE:
-		return add_static(s, c->vrf ? c->vrf : SL_VRF_DEFAULT, c->name, c->line);
+		return add_static(s, c->vrf ? c->vrf : SL_VRF_DEFAULT, c->name, c->line,
+			c->ntokens > 0 && c->name == c->tokens[c->ntokens - 1] ? i : SIZE_MAX);
 	case SL_CHG_STATICS: /* [protocols]: its bgp (the default VRF's) too */
 		s->default_statics_full = true;
 		return set_add(&s->vrfs_bgp, SL_VRF_DEFAULT);
@@ -415,16 +422,18 @@ static const struct sl_conf_node *static_root(struct sync *s, const char *vrf)
 	return s->root;
 }
 
-static void sync_one_static(struct sync *s, const char *vrf, struct sl_prefix p)
+/* route: p's node when known, else NULL (looked up). */
+static void sync_one_static(
+	struct sync *s, const char *vrf, struct sl_prefix p, const struct sl_conf_node *route)
 {
-	const struct sl_conf_node *root = static_root(s, vrf), *route = NULL;
+	const struct sl_conf_node *root;
 	struct sl_static_nh nhs[STATIC_NH_MAX];
 	char ps[SL_PREFIX_STR];
 	int n = 0;
 
 	sl_progress();
 
-	if (root != NULL)
+	if (route == NULL && (root = static_root(s, vrf)) != NULL)
 		route = sl_conf_child(root, sl_prefix_fmt(p, ps));
 	if (route != NULL && (n = commit_static_read(route, nhs, STATIC_NH_MAX)) < 0)
 		n = 0;
@@ -468,11 +477,11 @@ static void sync_vrf_statics(struct sync *s, const char *vrf)
 	for (size_t i = 0; i < old.n; i++) {
 		char ps[SL_PREFIX_STR];
 		if (root == NULL || sl_conf_child(root, sl_prefix_fmt(old.v[i], ps)) == NULL)
-			sync_one_static(s, vrf, old.v[i]);
+			sync_one_static(s, vrf, old.v[i], NULL);
 	}
 	while (root && (c = sl_conf_child_next(root, &cur)) != NULL)
 		if (sl_prefix_parse(sl_conf_node_name(c), &p, false) == 0)
-			sync_one_static(s, vrf, p);
+			sync_one_static(s, vrf, p, c);
 	free(old.v);
 }
 
@@ -491,7 +500,12 @@ static void sync_statics(struct sync *s)
 			       : set_has(&s->vrfs_full, vrf) || set_has(&s->vrfs_del, vrf))
 			continue; /* already re-derived whole */
 		s->line = s->statics[i].line;
-		sync_one_static(s, vrf, s->statics[i].p);
+		if (i + 8 < s->n_statics && s->statics[i + 8].chg != SIZE_MAX)
+			sl_conf_change_prefetch(s->r->conf, s->statics[i + 8].chg);
+		sync_one_static(s, vrf, s->statics[i].p,
+			s->statics[i].chg == SIZE_MAX
+				? NULL
+				: sl_conf_change_node(s->r->conf, s->statics[i].chg));
 	}
 }
 
@@ -562,7 +576,7 @@ int commit_sync(struct sl_router *r, struct sl_errors *errs)
 		struct sl_conf_change c;
 		sl_progress();
 		if (sl_conf_change_at(r->conf, i, &c) == 0)
-			rc = classify(&s, &c);
+			rc = classify(&s, &c, i);
 	}
 	if (rc == 0) {
 		/* order: VRFs and policies exist before anything refers to them;

@@ -16,7 +16,9 @@ struct step {
 	char name[VAL_MAX];
 };
 
-struct plan {
+/* A line's resolved path (≈ 40 KiB: kept in struct sl_conf, allocated once,
+ * because a malloc of this size per line costs glibc a consolidation). */
+struct conf_plan {
 	struct step st[CONF_MAX_TOKENS];
 	int n;
 	/* MULTI with split_spaces: the last value may be several */
@@ -37,7 +39,7 @@ static bool is_object(const struct sl_conf_node *n)
 	return n->schema->kind == CONF_TAG ? n->is_value : !n->is_value;
 }
 
-static void path_text(const struct plan *p, int upto, char *buf, size_t size)
+static void path_text(const struct conf_plan *p, int upto, char *buf, size_t size)
 {
 	size_t off = 0;
 
@@ -48,8 +50,8 @@ static void path_text(const struct plan *p, int upto, char *buf, size_t size)
 
 /* Resolve tokens against the schema. strict_values: values must parse (set);
  * otherwise an unparsable value is kept as given (delete: it cannot exist). */
-static int resolve(
-	char **tok, int ntok, bool is_set, struct plan *p, unsigned line, struct sl_errors *errs)
+static int resolve(char **tok, int ntok, bool is_set, struct conf_plan *p, unsigned line,
+	struct sl_errors *errs)
 {
 	const struct conf_schema *parent = conf_schema_root(); /* whose children are keywords */
 	const struct conf_schema *val_of = NULL; /* keyword expecting a value next */
@@ -221,7 +223,8 @@ static const struct sl_conf_node *record_point(
 	return h;
 }
 
-static int set_one(struct sl_conf *c, const struct plan *p, const char *last_value, unsigned line)
+static int set_one(
+	struct sl_conf *c, const struct conf_plan *p, const char *last_value, unsigned line)
 {
 	struct sl_conf_node *node = c->root, *highest = NULL;
 	int rc;
@@ -245,16 +248,16 @@ static int set_one(struct sl_conf *c, const struct plan *p, const char *last_val
 			}
 		}
 		if (child == NULL) {
-			child = conf_node_new(name, s->schema, s->is_value);
+			child = conf_node_new(&c->pool, name, s->schema, s->is_value);
 			if (child == NULL)
 				return -ENOMEM;
-			if ((rc = conf_node_attach(node, child)) < 0) {
-				free(child);
+			if ((rc = conf_node_attach(&c->pool, node, child)) < 0) {
+				conf_node_free(&c->pool, child);
 				return rc;
 			}
 			if ((rc = conf_txn_created(c, child, line)) < 0) {
-				conf_node_detach(child);
-				free(child);
+				conf_node_detach(&c->pool, child);
+				conf_node_free(&c->pool, child);
 				return rc;
 			}
 			if ((rc = conf_refs_add_tree(&c->refs, child)) < 0) {
@@ -262,8 +265,8 @@ static int set_one(struct sl_conf *c, const struct plan *p, const char *last_val
 				 * child, or an abort would walk freed memory */
 				c->nundo--;
 				conf_refs_del_tree(&c->refs, child);
-				conf_node_detach(child);
-				free(child);
+				conf_node_detach(&c->pool, child);
+				conf_node_free(&c->pool, child);
 				return rc;
 			}
 			if (highest == NULL)
@@ -278,7 +281,7 @@ static int set_one(struct sl_conf *c, const struct plan *p, const char *last_val
 	return 0;
 }
 
-static int do_set(struct sl_conf *c, const struct plan *p, unsigned line)
+static int do_set(struct sl_conf *c, const struct conf_plan *p, unsigned line)
 {
 	int rc = set_one(c, p, NULL, line);
 
@@ -296,7 +299,7 @@ static int do_set(struct sl_conf *c, const struct plan *p, unsigned line)
 
 /* The node a delete names (last_value: one of several values), or NULL with
  * the error. */
-static struct sl_conf_node *delete_target(struct sl_conf *c, const struct plan *p,
+static struct sl_conf_node *delete_target(struct sl_conf *c, const struct conf_plan *p,
 	const char *last_value, unsigned line, struct sl_errors *errs)
 {
 	struct sl_conf_node *node = c->root;
@@ -319,7 +322,7 @@ static struct sl_conf_node *delete_target(struct sl_conf *c, const struct plan *
 	return node;
 }
 
-static int delete_one(struct sl_conf *c, const struct plan *p, const char *last_value,
+static int delete_one(struct sl_conf *c, const struct conf_plan *p, const char *last_value,
 	unsigned line, struct sl_errors *errs)
 {
 	struct sl_conf_node *node = delete_target(c, p, last_value, line, errs), *top;
@@ -344,7 +347,8 @@ static int delete_one(struct sl_conf *c, const struct plan *p, const char *last_
 	return conf_txn_remove(c, top);
 }
 
-static int do_delete(struct sl_conf *c, const struct plan *p, unsigned line, struct sl_errors *errs)
+static int do_delete(
+	struct sl_conf *c, const struct conf_plan *p, unsigned line, struct sl_errors *errs)
 {
 	/* all the values first: a line is refused whole, never half done */
 	for (int i = 0; i < p->nextra; i++)
@@ -373,8 +377,8 @@ int sl_conf_exec(struct sl_conf *c, const char *line, unsigned lineno, struct sl
 	enum sl_conf_line *kind)
 {
 	size_t len = strlen(line);
-	char *buf, *tok[CONF_MAX_TOKENS + 1], err[128];
-	struct plan *plan = NULL;
+	char stackbuf[512], *buf, *tok[CONF_MAX_TOKENS + 1], err[128];
+	struct conf_plan *plan;
 	enum sl_conf_line k = SL_CONF_LINE_EMPTY;
 	int ntok, rc = 0;
 	size_t ci;
@@ -383,7 +387,7 @@ int sl_conf_exec(struct sl_conf *c, const char *line, unsigned lineno, struct sl
 		*kind = SL_CONF_LINE_EMPTY;
 	if (!c->in_txn)
 		return -EBUSY;
-	buf = malloc(len + 1);
+	buf = len < sizeof(stackbuf) ? stackbuf : malloc(len + 1);
 	if (buf == NULL)
 		return -ENOMEM;
 	ntok = conf_lex(line, buf, len + 1, tok, CONF_MAX_TOKENS, err, sizeof(err));
@@ -412,11 +416,11 @@ int sl_conf_exec(struct sl_conf *c, const char *line, unsigned lineno, struct sl
 		}
 		goto out;
 	}
-	plan = malloc(sizeof(*plan));
-	if (plan == NULL) {
+	if (c->plan == NULL && (c->plan = malloc(sizeof(*c->plan))) == NULL) {
 		rc = -ENOMEM;
 		goto out;
 	}
+	plan = c->plan;
 	rc = resolve(tok + 1, ntok - 1, k == SL_CONF_LINE_SET, plan, lineno, errs);
 	if (rc == 0)
 		rc = k == SL_CONF_LINE_SET ? do_set(c, plan, lineno)
@@ -426,8 +430,8 @@ out:
 		c->failed = true;
 	if (kind)
 		*kind = k;
-	free(plan);
-	free(buf);
+	if (buf != stackbuf)
+		free(buf);
 	return rc;
 }
 
@@ -445,7 +449,7 @@ int sl_conf_exec_text(struct sl_conf *c, const char *text, unsigned first_lineno
 		const char *nl = strchr(text, '\n');
 		sl_progress();
 		size_t len = nl ? (size_t)(nl - text) : strlen(text);
-		char *line = malloc(len + 1);
+		char stackline[512], *line = len < sizeof(stackline) ? stackline : malloc(len + 1);
 		enum sl_conf_line kind;
 		int r;
 
@@ -454,7 +458,8 @@ int sl_conf_exec_text(struct sl_conf *c, const char *text, unsigned first_lineno
 		memcpy(line, text, len);
 		line[len] = '\0';
 		r = sl_conf_exec(c, line, lineno, errs, &kind);
-		free(line);
+		if (line != stackline)
+			free(line);
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0)

@@ -143,11 +143,16 @@ extern const struct conf_schema conf_s_bgp_af;
 
 /* ---- tree (conf_tree.c) ---- */
 
+/* One slot of a children table: the child's hash with the top bit set (0:
+ * empty) beside its pointer, so that a probe compares hashes without touching
+ * the nodes and a hit costs one cache line of the table, not two. */
+struct conf_slot {
+	uint32_t key;
+	struct sl_conf_node *node;
+};
+
 struct conf_children {
-	struct sl_conf_node **slot; /* open addressing, linear probing; NULL = empty */
-	/* slot[i]'s hash with the top bit set, 0 when empty (same block as
-	 * slot): a probe reads this array, not the nodes (a miss each) */
-	uint32_t *key;
+	struct conf_slot *slot; /* open addressing, linear probing */
 	uint32_t cap, n;
 };
 
@@ -164,6 +169,24 @@ struct sl_conf_node {
 	char name[];
 };
 
+/* Nodes by size class (conf_pool.c): a node of up to
+ * CONF_POOL_CLASSES * CONF_POOL_GRAIN bytes is reused from its class's free
+ * list or cut from a block; bigger ones are malloc'ed. Blocks are freed with
+ * the configuration. */
+#define CONF_POOL_GRAIN 16
+#define CONF_POOL_CLASSES 32
+struct conf_pool {
+	void *free[CONF_POOL_CLASSES];
+	struct conf_pool_block *blocks;
+	char *bump;
+	size_t left;
+};
+/* Zeroed memory of size bytes; NULL when out of memory. */
+void *conf_pool_alloc(struct conf_pool *p, size_t size);
+/* m from conf_pool_alloc(p, size), same size. */
+void conf_pool_free(struct conf_pool *p, void *m, size_t size);
+void conf_pool_release(struct conf_pool *p);
+
 uint32_t conf_hash(const char *s);
 /* n's ancestor k levels up (NULL past the root). */
 static inline const struct sl_conf_node *conf_up(const struct sl_conf_node *n, int k)
@@ -173,11 +196,14 @@ static inline const struct sl_conf_node *conf_up(const struct sl_conf_node *n, i
 	return n;
 }
 struct sl_conf_node *conf_node_new(
-	const char *name, const struct conf_schema *schema, bool is_value);
+	struct conf_pool *p, const char *name, const struct conf_schema *schema, bool is_value);
+/* A node with no children (never attached, or detached). */
+void conf_node_free(struct conf_pool *p, struct sl_conf_node *n);
 struct sl_conf_node *conf_node_child(const struct sl_conf_node *n, const char *name);
-int conf_node_attach(struct sl_conf_node *parent, struct sl_conf_node *child);
-void conf_node_detach(struct sl_conf_node *child);
-void conf_node_free_tree(struct sl_conf_node *n);
+/* Child tables come from p too. */
+int conf_node_attach(struct conf_pool *p, struct sl_conf_node *parent, struct sl_conf_node *child);
+void conf_node_detach(struct conf_pool *p, struct sl_conf_node *child);
+void conf_node_free_tree(struct conf_pool *p, struct sl_conf_node *n);
 /* Schema of the children of n (NULL: n takes no keyword children). */
 const struct conf_schema *conf_node_child_schema_parent(const struct sl_conf_node *n);
 /* "a b c" path of n into buf. */
@@ -224,6 +250,16 @@ const struct sl_conf_node *conf_plist_user(const struct sl_conf *c, const char *
 
 /* ---- the configuration and its transaction ---- */
 
+struct conf_plan;
+
+/* Bump allocation for the change records of a transaction, all released at
+ * once (one malloc per 64 KiB instead of one per change); up to
+ * CONF_ARENA_KEEP bytes of blocks stay for the next transactions. */
+struct conf_arena {
+	struct conf_arena_block *head, *cur; /* cur: the block being filled */
+	size_t total; /* bytes of blocks */
+};
+
 enum conf_undo_op { CONF_UNDO_CREATED, CONF_UNDO_REMOVED };
 struct conf_undo {
 	enum conf_undo_op op;
@@ -232,17 +268,12 @@ struct conf_undo {
 	struct sl_conf_node *parent; /* REMOVED: where to reattach */
 };
 
-/* Memory released whole (conf_pool.c): a transaction's change records. */
-struct conf_pool {
-	struct conf_pool_block *head; /* the newest block; NULL: none */
-};
-void *conf_pool_alloc(struct conf_pool *p, size_t bytes);
-void conf_pool_reset(struct conf_pool *p); /* keeps the first block, empty */
-void conf_pool_free(struct conf_pool *p);
-
 struct conf_change {
-	char **tok; /* in the conf's chg_mem */
+	char **tok; /* in sl_conf's chg_arena */
 	size_t ntok;
+	/* the node recorded; it may leave the tree later in the transaction
+	 * (conf_change_node) and is freed at its end */
+	const struct sl_conf_node *node;
 	unsigned line;
 	uint32_t hash;
 	uint8_t kind; /* enum sl_conf_obj_kind */
@@ -257,17 +288,19 @@ struct conf_notice {
 
 struct sl_conf {
 	struct sl_conf_node *root;
+	struct conf_pool pool; /* of its nodes */
 	struct conf_refs refs;
 	bool in_txn, failed, validated;
 	struct conf_undo *undo;
 	size_t nundo, capundo;
 	struct conf_change *chg;
 	size_t nchg, capchg;
+	struct conf_arena chg_arena;
 	uint32_t *chg_set; /* hash set of indexes+1 into chg */
 	uint32_t chg_set_cap;
-	struct conf_pool chg_mem; /* the changes' tokens */
 	struct conf_notice *notices; /* of the current (or last) transaction */
 	size_t nnotices, capnotices;
+	struct conf_plan *plan; /* sl_conf_exec's scratch (conf_exec.c) */
 };
 
 int conf_txn_created(struct sl_conf *c, struct sl_conf_node *n, unsigned line);
@@ -292,6 +325,14 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 void conf_changes_clear(struct sl_conf *c);
 /* The change kind of n itself (SL_CHG_OTHER: none of its own). */
 enum sl_conf_obj_kind conf_node_kind(const struct sl_conf_node *n);
+/* Prefetch n's two cache lines (its name crosses into the second). */
+static inline void conf_node_prefetch(const struct sl_conf_node *n)
+{
+	__builtin_prefetch(n);
+	__builtin_prefetch((const char *)n + 64);
+}
+/* The node at chg's path in the open transaction; NULL when there is none. */
+const struct sl_conf_node *conf_change_node(const struct sl_conf *c, const struct conf_change *chg);
 /* True when n's own path is a recorded changed path. */
 bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n);
 

@@ -23,11 +23,16 @@ uint32_t conf_hash(const char *s)
 	return h;
 }
 
+static size_t node_size(size_t len)
+{
+	return sizeof(struct sl_conf_node) + len + 1;
+}
+
 struct sl_conf_node *conf_node_new(
-	const char *name, const struct conf_schema *schema, bool is_value)
+	struct conf_pool *p, const char *name, const struct conf_schema *schema, bool is_value)
 {
 	size_t len = strlen(name);
-	struct sl_conf_node *n = calloc(1, sizeof(*n) + len + 1);
+	struct sl_conf_node *n = conf_pool_alloc(p, node_size(len));
 
 	if (n == NULL)
 		return NULL;
@@ -51,9 +56,9 @@ struct sl_conf_node *conf_node_child(const struct sl_conf_node *n, const char *n
 		return NULL;
 	key = slot_key(conf_hash(name));
 	mask = n->kids.cap - 1;
-	for (i = key & mask; n->kids.key[i]; i = (i + 1) & mask)
-		if (n->kids.key[i] == key && strcmp(n->kids.slot[i]->name, name) == 0)
-			return n->kids.slot[i];
+	for (i = key & mask; n->kids.slot[i].key; i = (i + 1) & mask)
+		if (n->kids.slot[i].key == key && strcmp(n->kids.slot[i].node->name, name) == 0)
+			return n->kids.slot[i].node;
 	return NULL;
 }
 
@@ -61,13 +66,12 @@ static void slot_put(struct conf_children *k, struct sl_conf_node *c)
 {
 	uint32_t key = slot_key(c->hash), i;
 
-	for (i = key & (k->cap - 1); k->key[i]; i = (i + 1) & (k->cap - 1))
+	for (i = key & (k->cap - 1); k->slot[i].key; i = (i + 1) & (k->cap - 1))
 		;
-	k->slot[i] = c;
-	k->key[i] = key;
+	k->slot[i] = (struct conf_slot){key, c};
 }
 
-int conf_node_attach(struct sl_conf_node *parent, struct sl_conf_node *child)
+int conf_node_attach(struct conf_pool *p, struct sl_conf_node *parent, struct sl_conf_node *child)
 {
 	struct conf_children *k = &parent->kids;
 
@@ -75,17 +79,17 @@ int conf_node_attach(struct sl_conf_node *parent, struct sl_conf_node *child)
 	if ((k->n + 1) * 4 > k->cap * 3) {
 		struct conf_children grown = {.cap = k->cap ? k->cap * 2 : 4, .n = k->n};
 
-		grown.slot = calloc(grown.cap, sizeof(*grown.slot) + sizeof(*grown.key));
+		/* from the pool too: a small table lands beside its node */
+		grown.slot = conf_pool_alloc(p, grown.cap * sizeof(*grown.slot));
 		if (grown.slot == NULL)
 			return -ENOMEM;
-		grown.key = (uint32_t *)(grown.slot + grown.cap);
 		for (uint32_t i = 0; i < k->cap; i++) {
 			if ((i & 63) == 0)
 				sl_progress(); /* a node of 1M routes would rehash in one go */
-			if (k->slot[i])
-				slot_put(&grown, k->slot[i]);
+			if (k->slot[i].key)
+				slot_put(&grown, k->slot[i].node);
 		}
-		free(k->slot);
+		conf_pool_free(p, k->slot, k->cap * sizeof(*k->slot));
 		*k = grown;
 	}
 	slot_put(k, child);
@@ -94,7 +98,7 @@ int conf_node_attach(struct sl_conf_node *parent, struct sl_conf_node *child)
 	return 0;
 }
 
-void conf_node_detach(struct sl_conf_node *child)
+void conf_node_detach(struct conf_pool *p, struct sl_conf_node *child)
 {
 	struct sl_conf_node *parent = child->parent;
 	struct conf_children *k;
@@ -104,43 +108,46 @@ void conf_node_detach(struct sl_conf_node *child)
 		return;
 	k = &parent->kids;
 	mask = k->cap - 1;
-	for (i = slot_key(child->hash) & mask; k->slot[i] != child; i = (i + 1) & mask)
+	for (i = slot_key(child->hash) & mask; k->slot[i].node != child; i = (i + 1) & mask)
 		;
 	/* backward-shift: move later members of the probe run into the hole */
 	j = i;
 	for (;;) {
 		j = (j + 1) & mask;
-		if (k->key[j] == 0)
+		if (k->slot[j].key == 0)
 			break;
-		uint32_t home = k->key[j] & mask;
+		uint32_t home = k->slot[j].key & mask;
 		/* can slot j's entry move to hole i? only if home is not in (i, j] cyclically */
 		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
 			k->slot[i] = k->slot[j];
-			k->key[i] = k->key[j];
 			i = j;
 		}
 	}
-	k->slot[i] = NULL;
-	k->key[i] = 0;
+	k->slot[i] = (struct conf_slot){0};
 	k->n--;
 	child->parent = NULL;
 	if (k->n == 0) {
-		free(k->slot);
+		conf_pool_free(p, k->slot, k->cap * sizeof(*k->slot));
 		k->slot = NULL;
-		k->key = NULL;
 		k->cap = 0;
 	}
 }
 
-void conf_node_free_tree(struct sl_conf_node *n)
+void conf_node_free(struct conf_pool *p, struct sl_conf_node *n)
+{
+	if (n != NULL)
+		conf_pool_free(p, n, node_size(strlen(n->name)));
+}
+
+void conf_node_free_tree(struct conf_pool *p, struct sl_conf_node *n)
 {
 	if (n == NULL)
 		return;
 	for (uint32_t i = 0; i < n->kids.cap; i++)
-		if (n->kids.slot[i])
-			conf_node_free_tree(n->kids.slot[i]);
-	free(n->kids.slot);
-	free(n);
+		if (n->kids.slot[i].key)
+			conf_node_free_tree(p, n->kids.slot[i].node);
+	conf_pool_free(p, n->kids.slot, n->kids.cap * sizeof(*n->kids.slot));
+	conf_node_free(p, n);
 }
 
 const struct conf_schema *conf_node_child_schema_parent(const struct sl_conf_node *n)
@@ -235,7 +242,7 @@ const struct sl_conf_node *sl_conf_child_next(const struct sl_conf_node *node, s
 	if (node == NULL)
 		return NULL;
 	while (*cursor < node->kids.cap) {
-		const struct sl_conf_node *c = node->kids.slot[(*cursor)++];
+		const struct sl_conf_node *c = node->kids.slot[(*cursor)++].node;
 		if (c)
 			return c;
 	}

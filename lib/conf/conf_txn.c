@@ -16,7 +16,7 @@ struct sl_conf *sl_conf_new(void)
 
 	if (c == NULL)
 		return NULL;
-	c->root = conf_node_new("", conf_schema_root(), false);
+	c->root = conf_node_new(&c->pool, "", conf_schema_root(), false);
 	if (c->root == NULL) {
 		free(c);
 		errno = ENOMEM;
@@ -25,35 +25,116 @@ struct sl_conf *sl_conf_new(void)
 	return c;
 }
 
+#define ARENA_BLOCK 65536
+#define ARENA_KEEP (16u << 20)
+/* Change and undo arrays of up to this many entries stay allocated between
+ * transactions: a 100,000-line change would otherwise grow them again
+ * (reallocs, rehashes) and free them, and a free that size makes glibc
+ * consolidate its fast bins. A 1M-line load's are dropped. */
+#define CHG_KEEP (1u << 18)
+
 static void undo_drop(struct sl_conf *c)
 {
 	/* removed subtrees are now garbage; created nodes belong to the tree */
 	for (size_t i = 0; i < c->nundo; i++) {
 		sl_progress();
+		/* the nodes of a big change are long out of the cache */
+		if (i + 8 < c->nundo && c->undo[i + 8].op == CONF_UNDO_REMOVED)
+			conf_node_prefetch(c->undo[i + 8].node);
 		if (c->undo[i].op == CONF_UNDO_REMOVED)
-			conf_node_free_tree(c->undo[i].node);
+			conf_node_free_tree(&c->pool, c->undo[i].node);
 	}
 	c->nundo = 0;
-	if (c->capundo > 4096) {
+	if (c->capundo > CHG_KEEP) {
 		free(c->undo);
 		c->undo = NULL;
 		c->capundo = 0;
 	}
 }
 
+struct conf_arena_block {
+	struct conf_arena_block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+static void *arena_alloc(struct conf_arena *a, size_t bytes)
+{
+	struct conf_arena_block *b = a->cur;
+
+	bytes = (bytes + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	while (b != NULL && b->cap - b->used < bytes && b->next != NULL) {
+		b = b->next; /* a block kept from an earlier transaction */
+		b->used = 0;
+	}
+	if (b == NULL || b->cap - b->used < bytes) {
+		size_t cap = bytes > ARENA_BLOCK ? bytes : ARENA_BLOCK;
+		struct conf_arena_block *nb = malloc(sizeof(*nb) + cap);
+		if (nb == NULL)
+			return NULL;
+		*nb = (struct conf_arena_block){.cap = cap};
+		if (b != NULL)
+			b->next = nb; /* b is the last block */
+		else
+			a->head = nb;
+		a->total += cap;
+		b = nb;
+	}
+	a->cur = b;
+	b->used += bytes;
+	return (char *)b->data + b->used - bytes;
+}
+
+/* Release everything allocated; the blocks stay unless they are many or
+ * !keep. */
+static void arena_reset(struct conf_arena *a, bool keep)
+{
+	struct conf_arena_block *b, *next;
+
+	if (keep && a->total <= ARENA_KEEP) {
+		if (a->head != NULL)
+			a->head->used = 0;
+		a->cur = a->head;
+		return;
+	}
+	for (b = a->head; b != NULL; b = next) {
+		sl_progress();
+		next = b->next;
+		free(b);
+	}
+	*a = (struct conf_arena){0};
+}
+
+/* Empty the set of changed paths: slot by slot when it is much bigger than
+ * what the transaction put in it. */
+static void chg_set_clear(struct sl_conf *c)
+{
+	uint32_t mask = c->chg_set_cap - 1;
+
+	if (c->nchg * 16 > c->chg_set_cap) {
+		memset(c->chg_set, 0, c->chg_set_cap * sizeof(*c->chg_set));
+		return;
+	}
+	for (size_t i = 0; i < c->nchg; i++) {
+		uint32_t j = c->chg[i].hash & mask;
+		while (c->chg_set[j] != (uint32_t)i + 1)
+			j = (j + 1) & mask;
+		c->chg_set[j] = 0;
+	}
+}
+
 void conf_changes_clear(struct sl_conf *c)
 {
-	conf_pool_reset(&c->chg_mem); /* every change's tokens */
-	c->nchg = 0;
-	/* a big load left a big set: drop it rather than clear it on every begin */
-	if (c->chg_set_cap > 1024) {
+	arena_reset(&c->chg_arena, true);
+	if (c->chg_set_cap > 2 * CHG_KEEP) {
 		free(c->chg_set);
 		c->chg_set = NULL;
 		c->chg_set_cap = 0;
-	} else if (c->chg_set) {
-		memset(c->chg_set, 0, c->chg_set_cap * sizeof(*c->chg_set));
+	} else if (c->chg_set && c->nchg > 0) {
+		chg_set_clear(c);
 	}
-	if (c->capchg > 1024) {
+	c->nchg = 0;
+	if (c->capchg > CHG_KEEP) {
 		free(c->chg);
 		c->chg = NULL;
 		c->capchg = 0;
@@ -67,11 +148,13 @@ void sl_conf_free(struct sl_conf *c)
 	undo_drop(c);
 	free(c->undo);
 	conf_changes_clear(c);
+	arena_reset(&c->chg_arena, false);
 	free(c->chg);
-	conf_pool_free(&c->chg_mem);
 	free(c->notices);
+	free(c->plan);
 	free(c->chg_set);
-	conf_node_free_tree(c->root);
+	conf_node_free_tree(&c->pool, c->root);
+	conf_pool_release(&c->pool);
 	conf_refs_free(&c->refs);
 	free(c);
 }
@@ -225,7 +308,7 @@ int conf_txn_remove(struct sl_conf *c, struct sl_conf_node *n)
 	if (rc < 0)
 		return rc;
 	conf_refs_del_tree(&c->refs, n);
-	conf_node_detach(n);
+	conf_node_detach(&c->pool, n);
 	return 0;
 }
 
@@ -237,15 +320,15 @@ int sl_conf_abort(struct sl_conf *c)
 		struct conf_undo *u = &c->undo[--c->nundo];
 		if (u->op == CONF_UNDO_CREATED) {
 			conf_refs_del_tree(&c->refs, u->node);
-			conf_node_detach(u->node);
-			conf_node_free_tree(u->node);
+			conf_node_detach(&c->pool, u->node);
+			conf_node_free_tree(&c->pool, u->node);
 		} else {
 			/* reattaching into a table that just shrank may allocate; on
 			 * failure the subtree is lost rather than the tree corrupted */
-			if (conf_node_attach(u->parent, u->node) == 0)
+			if (conf_node_attach(&c->pool, u->parent, u->node) == 0)
 				conf_refs_add_tree(&c->refs, u->node);
 			else
-				conf_node_free_tree(u->node);
+				conf_node_free_tree(&c->pool, u->node);
 		}
 	}
 	c->in_txn = false;
@@ -389,7 +472,7 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 	size_t bytes = (depth ? depth : 1) * sizeof(char *);
 	for (k = 0; k < depth; k++)
 		bytes += strlen(tok[k]) + 1;
-	chg->tok = conf_pool_alloc(&c->chg_mem, bytes);
+	chg->tok = arena_alloc(&c->chg_arena, bytes);
 	if (chg->tok == NULL)
 		return -ENOMEM;
 	char *str = (char *)(chg->tok + (depth ? depth : 1));
@@ -400,11 +483,34 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 		str += len;
 	}
 	chg->ntok = depth;
+	chg->node = n;
 	change_type(n, depth, chg);
 	chg->line = line;
 	chg->hash = h;
 	c->chg_set[j] = (uint32_t)++c->nchg;
 	return 0;
+}
+
+/* The recorded node while it is in the tree: its parents lead to the root
+ * (a removed subtree's top has none). Cheaper than a lookup by path, whose
+ * probe of a big children table (a VRF's routes) misses the cache. */
+static const struct sl_conf_node *recorded_node(
+	const struct sl_conf *c, const struct conf_change *chg)
+{
+	const struct sl_conf_node *p = chg->node;
+
+	if (!c->in_txn || p == NULL)
+		return NULL; /* after the transaction, removed nodes are freed */
+	while (p->parent != NULL)
+		p = p->parent;
+	return p == c->root ? chg->node : NULL;
+}
+
+const struct sl_conf_node *conf_change_node(const struct sl_conf *c, const struct conf_change *chg)
+{
+	const struct sl_conf_node *n = recorded_node(c, chg);
+
+	return n ? n : sl_conf_find(c, (const char *const *)chg->tok, chg->ntok);
 }
 
 bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n)
@@ -454,4 +560,16 @@ int sl_conf_change_at(const struct sl_conf *c, size_t i, struct sl_conf_change *
 	out->ntokens = chg->ntok;
 	out->line = chg->line;
 	return 0;
+}
+
+const struct sl_conf_node *sl_conf_change_node(const struct sl_conf *c, size_t i)
+{
+	return i < c->nchg ? recorded_node(c, &c->chg[i]) : NULL;
+}
+
+void sl_conf_change_prefetch(const struct sl_conf *c, size_t i)
+{
+	/* a freed node (after the transaction) is harmless to prefetch */
+	if (i < c->nchg && c->chg[i].node != NULL)
+		conf_node_prefetch(c->chg[i].node);
 }

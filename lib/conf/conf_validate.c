@@ -744,8 +744,8 @@ static void check_tree(struct conf_vctx *v, const struct sl_conf_node *n, unsign
 			ref_word(n->schema->type->ref), n->name, path);
 	}
 	for (uint32_t i = 0; i < n->kids.cap; i++)
-		if (n->kids.slot[i])
-			check_tree(v, n->kids.slot[i], line, false);
+		if (n->kids.slot[i].node)
+			check_tree(v, n->kids.slot[i].node, line, false);
 }
 
 /* A path was deleted (or lost part of itself): whatever it held that others
@@ -787,8 +787,8 @@ int conf_validate_all(struct sl_conf *c, struct sl_errors *errs)
 	for (size_t i = 0; i < c->nchg; i++) {
 		const struct conf_change *chg = &c->chg[i];
 		sl_progress();
-		const struct sl_conf_node *n =
-			sl_conf_find(c, (const char *const *)chg->tok, chg->ntok);
+		sl_conf_change_prefetch(c, i + 8);
+		const struct sl_conf_node *n = conf_change_node(c, chg);
 		const struct sl_conf_node *obj = NULL;
 
 		if (n == NULL) {

@@ -219,6 +219,14 @@ struct sl_conf_change {
 };
 /* Change i as a typed record; 0 or -ERANGE past the end. */
 int sl_conf_change_at(const struct sl_conf *conf, size_t i, struct sl_conf_change *out);
+/* The node at change i's path, known while the transaction is open and the
+ * node that was recorded is still in the tree; NULL: look the path up. It
+ * spares a reader of a big change the lookups by path, each a few cache
+ * misses in a big table (a VRF's routes). */
+const struct sl_conf_node *sl_conf_change_node(const struct sl_conf *conf, size_t i);
+/* Start loading change i's recorded node into the cache (a reader that goes
+ * through the changes in order asks a few ahead). */
+void sl_conf_change_prefetch(const struct sl_conf *conf, size_t i);
 
 /* Forget the last transaction's changed paths once its readers are done, so
  * that the next sl_conf_begin() does not pay for freeing a big one (a load
