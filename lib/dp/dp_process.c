@@ -676,17 +676,88 @@ static __rte_always_inline uint32_t lookup_vrf2(const struct sl_fib *fib, uint32
 	return redirects;
 }
 
+/*
+ * Sources src[0..n) received on interfaces in_oif[] looked up in an rte_lpm
+ * table: which are not surely valid, as bits. A source surely passes when
+ * its tbl24 entry is final (valid, not extended: rte_lpm_lookup's own test)
+ * and names a plain next hop, connected or gateway, that leaves by the
+ * packet's own interface (mask 0xfeffff: valid in every mode) or any
+ * (mask 0xfe0000: loose). One load of the entry and one of a word of the
+ * next hop, no lookupx4 and no value stored: half the instructions of a
+ * lookup then a check. The rest (extended entries, misses, redirects,
+ * groups, failures) are for src_ok.
+ */
+static __rte_always_inline uint32_t sources_unsure(const struct rte_lpm *lpm,
+	const struct sl_fib_nh *nht, const uint32_t *src, const uint16_t *in_oif, uint16_t n,
+	uint32_t mask)
+{
+	_Static_assert(offsetof(struct sl_fib_nh, type) == offsetof(struct sl_fib_nh, oif) + 2,
+		"a next hop's oif (bits 0-15) and type (16-23) in one 32-bit word");
+	_Static_assert(SL_FIB_NH_T_CONNECTED == 2 && SL_FIB_NH_T_GATEWAY == 3,
+		"connected or gateway: (type & 0xfe) == 2");
+	const uint32_t final_nh =
+		RTE_LPM_VALID_EXT_ENTRY_BITMASK | SL_FIB_VAL_REDIRECT | SL_FIB_VAL_GROUP;
+	uint32_t unsure = 0;
+	for (uint16_t k = 0; k < n; k++) {
+		uint32_t e, w;
+		memcpy(&e, &lpm->tbl24[src[k] >> 8], sizeof(e));
+		if (likely((e & final_nh) == RTE_LPM_LOOKUP_SUCCESS)) {
+			const struct sl_fib_nh *nh = &nht[e & (SL_FIB_VAL_GROUP - 1)];
+			memcpy(&w, (const uint8_t *)nh + offsetof(struct sl_fib_nh, oif),
+				sizeof(w));
+			if (likely(((w ^ ((uint32_t)SL_FIB_NH_T_CONNECTED << 16 | in_oif[k])) &
+					   mask) == 0))
+				continue;
+		}
+		unsure |= 1u << k;
+	}
+	return unsure;
+}
+
+/* lookup_validate in a VRF's rte_lpm table, the first packet's interface
+ * validating: the destinations by lookupx4, the sources by sources_unsure,
+ * then the unsure ones each by its interface's mode. */
+static __rte_always_inline uint32_t lookup_validate_lpm(const struct dp_ctx *ctx,
+	struct dp_burst *b, uint32_t vrf, const struct rte_lpm *lpm, uint16_t port)
+{
+	const struct sl_fib_nh *nht = sl_fib_nh_table(ctx->fib);
+	uint16_t n = b->n;
+	/* a strict interface on the port: each source on its own interface */
+	bool strict = port >= SL_FIB_PORT_MAX ||
+		      (ctx->ifm->src_valid_port[port] & SL_SRC_VALID_STRICT) != 0;
+	uint32_t redirects = lookup_vrf(ctx->fib, vrf, b->dst, b->val, n), bad = 0;
+	uint32_t unsure =
+		sources_unsure(lpm, nht, b->src, b->in_oif, n, strict ? 0xfeffffu : 0xfe0000u);
+	for (; unlikely(unsure != 0); unsure &= unsure - 1) {
+		uint16_t k = (uint16_t)__builtin_ctz(unsure), oif = b->in_oif[k];
+		uint8_t mode = ctx->ifm->ifs[oif].src_valid;
+		if (mode != SL_SRC_VALID_DISABLE &&
+			!src_ok(ctx->fib, nht, oif, b->src[k], lookup_one(ctx->fib, vrf, b->src[k]),
+				mode))
+			bad |= 1u << k;
+	}
+	if (likely(bad == 0))
+		return redirects;
+	return drop_invalid(ctx, b, bad, true);
+}
+
 /* The first lookup of a burst of one ingress VRF from a port on which some
- * interface validates sources: sources and destinations looked up together
- * (one pass, their misses overlapping), the sources checked, the failures
- * dropped. Returns the redirect bits of the packets kept. */
+ * interface validates sources: in a big table lookup_validate_lpm; in a
+ * small one sources and destinations looked up together (one pass, their
+ * misses overlapping), the sources checked. The failures dropped. Returns
+ * the redirect bits of the packets kept. */
 static __rte_noinline uint32_t lookup_validate(
 	const struct dp_ctx *ctx, struct dp_burst *b, uint32_t vrf)
 {
 	uint16_t n = b->n, oif0 = b->in_oif[0], moif = 0;
+	const struct sl_fib_iface *if0 = &ctx->ifm->ifs[oif0];
+	uintptr_t tbl = vrf < SL_VRF_MAX ? sl_fib_table(ctx->fib, SL_AF_IPV4, vrf) : 0;
+	if (likely(if0->src_valid != SL_SRC_VALID_DISABLE && tbl != 0 &&
+		    !sl_fib_table_is_small(tbl)))
+		return lookup_validate_lpm(ctx, b, vrf, sl_fib_table_lpm(tbl), if0->port);
 	for (uint16_t k = 1; k < n; k++)
 		moif |= b->in_oif[k] ^ oif0;
-	uint8_t mode = ctx->ifm->ifs[oif0].src_valid;
+	uint8_t mode = if0->src_valid;
 	if (moif == 0 && mode == SL_SRC_VALID_DISABLE)
 		return lookup_vrf(ctx->fib, vrf, b->dst, b->val, n);
 	uint32_t sv[SL_DP_BURST], bad = 0;

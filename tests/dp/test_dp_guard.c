@@ -238,29 +238,56 @@ static void test_source_through_leak(void **state)
 		SL_DP_DROP_SRC_INVALID);
 }
 
+/* One burst from port 2, packet i from src[i] on the untagged interface
+ * (i even) or VLAN 100 (i odd): bad of them dropped as src_invalid, the rest
+ * out of eth3. */
+static void port2_burst(const uint32_t *src, unsigned bad)
+{
+	dpf_reset(&F);
+	struct rte_mbuf *pkts[32];
+	for (unsigned i = 0; i < 32; i++)
+		pkts[i] = dpf_craft(&F, &(struct dpf_pkt){.vlan = i % 2 == 1 ? 100 : 0,
+						.src = src[i],
+						.dst = sl_test_ip4(172, 16, 0, (uint8_t)i)});
+	dpf_run(&F, 2, pkts, 32);
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_SRC_INVALID], bad);
+	assert_int_equal(F.out.n_tx[3], 32 - bad);
+	dpf_free_out(&F);
+}
+
 /* One burst from port 2 mixing the untagged (strict) and VLAN 100 (loose)
  * interfaces, good and bad sources: counted one by one, order kept. */
 static void test_mixed_burst(void **state)
 {
 	(void)state;
-	dpf_reset(&F);
-	struct rte_mbuf *pkts[32];
+	uint32_t src[32];
 	unsigned bad = 0;
 	for (unsigned i = 0; i < 32; i++) {
-		bool vif = i % 2 == 1;
 		/* 10.3.0.9 passes loose, fails strict; 192.168.7.1 fails both */
-		uint32_t src = i % 4 == 3   ? sl_test_ip4(192, 168, 7, 1)
-			       : i % 4 == 0 ? sl_test_ip4(10, 2, 0, 9)
-					    : sl_test_ip4(10, 3, 0, 9);
+		src[i] = i % 4 == 3   ? sl_test_ip4(192, 168, 7, 1)
+			 : i % 4 == 0 ? sl_test_ip4(10, 2, 0, 9)
+				      : sl_test_ip4(10, 3, 0, 9);
 		bad += i % 4 == 3 || i % 4 == 2;
-		pkts[i] = dpf_craft(&F, &(struct dpf_pkt){.vlan = vif ? 100 : 0,
-						.src = src,
-						.dst = sl_test_ip4(172, 16, 0, (uint8_t)i)});
 	}
-	dpf_run(&F, 2, pkts, 32);
-	assert_int_equal(F.cnt.dropped[SL_DP_DROP_SRC_INVALID], bad);
-	assert_int_equal(F.out.n_tx[3], 32 - bad);
-	dpf_free_out(&F);
+	port2_burst(src, bad);
+}
+
+/* The same, VLAN 100's validation turned off: the first packet's interface
+ * (eth2, strict) validates, the others' sources are checked each by its own
+ * interface's mode. */
+static void test_burst_half_disabled(void **state)
+{
+	(void)state;
+	assert_int_equal(
+		dpf_apply(&F, "iface eth2.100 port 2 vlan 100 vrf 1 addr 10.3.0.1/24 sv disable\n"),
+		0);
+	uint32_t src[32];
+	for (unsigned i = 0; i < 32; i++) /* 10.4.0.9 routes out of eth3 */
+		src[i] = i % 4 < 2 ? sl_test_ip4(10, 2, 0, 9) : sl_test_ip4(10, 4, 0, 9);
+	port2_burst(src, 8); /* i % 4 == 2: spoofed on eth2 */
+	assert_int_equal(
+		dpf_apply(&F, "iface eth2.100 port 2 vlan 100 vrf 1 addr 10.3.0.1/24 sv loose\n"),
+		0);
 }
 
 /* Turning validation off on eth2 lets the spoofed source through. */
@@ -426,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_source_validation),
 		cmocka_unit_test(test_source_through_leak),
 		cmocka_unit_test(test_mixed_burst),
+		cmocka_unit_test(test_burst_half_disabled),
 		cmocka_unit_test(test_toggle),
 		cmocka_unit_test(test_bursts_as_singles),
 	};
