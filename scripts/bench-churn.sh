@@ -12,8 +12,10 @@
 # counters: punts dropped at the full punt ring (`punt_full`) and `lost`.
 #
 #   scripts/bench-churn.sh [--routes N] [--changes C] [--reps R] [--commits K]
-#                          [--load-phase] [--sluiced PATH] [--label L] [--out DIR]
+#                          [--load-phase] [--punt-every F] [--sluiced PATH] [--label L]
+#                          [--out DIR]
 #
+# --punt-every F: 1 frame in F is a punt (default 64: a punt storm, ~1.5 %).
 # --load-phase: start with a default route only and load the N routes with
 # `sluicectl configure` while forwarding (the punts during a 1M-line commit).
 # Driver: app/sluice-bench/bench_churn.py; JSON: DIR/churn[-L].json. Not a
@@ -25,7 +27,7 @@ build=${SLUICE_BENCH_BUILD:-$top/build-bench}
 args=() out= sluiced=
 while [ $# -gt 0 ]; do
 	case $1 in
-	--routes | --changes | --reps | --commits | --label) args+=("$1" "$2"); shift ;;
+	--routes | --changes | --reps | --commits | --label | --punt-every) args+=("$1" "$2"); shift ;;
 	--load-phase) args+=("$1") ;;
 	--sluiced) sluiced=$2; shift ;;
 	--out) out=$2; shift ;;
