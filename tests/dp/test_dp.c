@@ -434,6 +434,30 @@ static void test_leak_filter(void **state)
 	free_out();
 }
 
+/* A port with only a tagged interface: its untagged frames have no
+ * interface (the fast parse's per-burst untagged answer must not match),
+ * its tagged ones are forwarded, in one burst. */
+static void test_untagged_without_iface(void **state)
+{
+	(void)state;
+	assert_int_equal(dpf_apply(&F, "iface eth2.7 port 2 vlan 7 vrf 2 addr 10.7.0.1/24\n"
+				       "route 2 10.7.0.0/24 connected eth2.7"),
+		0);
+	uint32_t d = sl_test_ip4(10, 100, 0, 10);
+	struct rte_mbuf *pk[] = {
+		craft(&(struct pkt_spec){.dst = d, .src = sl_test_ip4(10, 7, 0, 10)}),
+		craft(&(struct pkt_spec){.dst = d, .src = sl_test_ip4(10, 7, 0, 10), .vlan = 7}),
+		craft(&(struct pkt_spec){.dst = d, .src = sl_test_ip4(10, 7, 0, 10), .vlan = 8}),
+	};
+	uint64_t rx_before = F.cnt.vrf[VRF_SHARED].ipv4_rx; /* not reset between tests */
+	run(2, pk, RTE_DIM(pk));
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_NO_IFACE], 2);
+	assert_int_equal(F.out.n_tx[1], 1);
+	assert_int_equal(F.cnt.forwarded, 1);
+	assert_int_equal(F.cnt.vrf[VRF_SHARED].ipv4_rx - rx_before, 1);
+	free_out();
+}
+
 /* The fixture's notation: a line that does not parse fails the whole call,
  * and nothing of it is applied (eth0 stays in VRF A). */
 static void test_topology_errors(void **state)
@@ -470,6 +494,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup(test_default_route_gateway, reset),
 		cmocka_unit_test_setup(test_leak_filter, reset),
 		cmocka_unit_test_setup(test_topology_errors, reset),
+		cmocka_unit_test_setup(test_untagged_without_iface, reset),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 	rte_eal_cleanup();
