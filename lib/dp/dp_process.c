@@ -799,6 +799,28 @@ static inline uint16_t ttl_decrement(struct rte_ipv4_hdr *ip)
 	return 0;
 }
 
+/*
+ * ttl_decrement for a TTL of 2 or more, as one add on the 32-bit word of
+ * TTL, protocol and checksum as stored (l3fwd's way, with the end-around
+ * carry it leaves out). On a little-endian load the word is TTL | protocol
+ * << 8 | raw checksum << 16: adding 0xffff takes 1 from the TTL (which
+ * borrows nothing) and adds 1 to the raw checksum, RTE_BE16(0x0100), whose
+ * carry out of bit 31 goes back in as ones' complement asks.
+ */
+static __rte_always_inline void ttl_decrement_fast(struct rte_ipv4_hdr *ip)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	uint8_t *p = &ip->time_to_live;
+	uint32_t w;
+	memcpy(&w, p, sizeof(w));
+	uint64_t y = (uint64_t)w + 0xffff;
+	w = (uint32_t)(y + ((y >> 32) << 16));
+	memcpy(p, &w, sizeof(w));
+#else
+	ttl_decrement(ip);
+#endif
+}
+
 static __rte_always_inline int l2_write(struct rte_mbuf *m, uint16_t cur_l2_len,
 	const struct sl_fib_iface *ifc, uint64_t dst_l2, uint16_t ether_type)
 {
@@ -1158,8 +1180,11 @@ struct fwd_sums {
  * through forward_slow.
  */
 static __rte_always_inline void forward_one(const struct dp_ctx *ctx, const struct dp_burst *b,
-	bool filtered, bool mixed, uint16_t k, struct fwd_sums *sum)
+	bool filtered, bool mixed, unsigned k, struct fwd_sums *sum)
 {
+	/* in registers: the tx slots' stores could alias ctx's pointers */
+	const struct sl_fib_egress *egt = ctx->egt;
+	struct sl_dp_out *out = ctx->out;
 	struct rte_mbuf *m = b->m[k];
 	uint32_t val = b->val[k];
 	/* one compare for a miss (VAL_MISS), a redirect and a group: each is at
@@ -1169,7 +1194,7 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, const stru
 			goto slow;
 		val = group_pick(ctx, val, m, b->ip[k]);
 	}
-	const struct sl_fib_egress *e = sl_fib_egress_of(ctx->egt, val);
+	const struct sl_fib_egress *e = sl_fib_egress_of(egt, val);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b->ip[k];
 	if (unlikely((e->l2_len == 0) | (ip->time_to_live <= 1)))
 		goto slow;
@@ -1182,10 +1207,10 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, const stru
 		m->data_len += grow;
 		m->pkt_len += grow;
 	}
-	ttl_decrement(ip);
+	ttl_decrement_fast(ip);
 	egress_write((uint8_t *)ip - e->l2_len, e);
 	uint16_t port = e->port;
-	ctx->out->tx[port][ctx->out->n_tx[port]++] = m;
+	out->tx[port][out->n_tx[port]++] = m;
 	sum->n_fwd++;
 	uint32_t in_vrf = b->in_vrf[k];
 	if (unlikely(mixed))
@@ -1204,7 +1229,7 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, const stru
 	}
 	return;
 slow:
-	forward_slow(ctx, b, filtered, k, m, val);
+	forward_slow(ctx, b, filtered, (uint16_t)k, m, val);
 }
 
 /* Forward the whole burst: the packets the first lookup resolved, by the
@@ -1214,13 +1239,14 @@ static __rte_always_inline void forward_all(const struct dp_ctx *ctx, struct dp_
 	uint16_t n_redir, struct fwd_sums *sum)
 {
 	if (likely(n_redir == 0)) {
-		for (unsigned k = 0; k < b->n; k++)
-			forward_one(ctx, b, filtered, mixed, (uint16_t)k, sum);
+		/* n read once: the tx counts' stores could alias b->n */
+		for (unsigned k = 0, n = b->n; k < n; k++)
+			forward_one(ctx, b, filtered, mixed, k, sum);
 		return;
 	}
 	uint32_t all = b->n == 32 ? ~0u : (1u << b->n) - 1;
 	for (uint32_t r = all & ~redirects; r != 0; r &= r - 1)
-		forward_one(ctx, b, filtered, mixed, (uint16_t)__builtin_ctz(r), sum);
+		forward_one(ctx, b, filtered, mixed, (unsigned)__builtin_ctz(r), sum);
 	for (uint16_t i = 0; i < n_redir; i++) {
 		b->val[redir[i]] = rvals[i]; /* the second lookup's result */
 		forward_one(ctx, b, filtered, mixed, redir[i], sum);

@@ -152,6 +152,37 @@ static void test_checksum_all_ttls(void **state)
 	}
 }
 
+/* A checksum field of 0xffff (negative zero: it verifies when the other
+ * words sum to 0xffff) through the forward's one-add TTL and checksum
+ * update, whose carry out of the word must come back in. */
+static void test_checksum_negative_zero(void **state)
+{
+	(void)state;
+	/* a resolved gateway: the forward's fast path */
+	assert_int_equal(dpf_apply(&F, "route 1 10.55.0.0/16 via 10.1.0.10 eth0"), 0);
+	static const uint8_t ttls[] = {2, 3, 64, 128, 255};
+	for (size_t i = 0; i < RTE_DIM(ttls); i++) {
+		reset(NULL);
+		struct rte_mbuf *m =
+			craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 55, 0, 1), .ttl = ttls[i]});
+		struct rte_ipv4_hdr *ip = dpf_ip(m, 14);
+		/* the identification that makes the other words sum to 0xffff */
+		ip->packet_id = 0;
+		ip->hdr_checksum = 0;
+		ip->packet_id = (rte_be16_t)~rte_raw_cksum(ip, 20);
+		ip->hdr_checksum = 0xffff;
+		assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+		run(0, &m, 1);
+		assert_int_equal(F.out.n_tx[0], 1);
+		const struct rte_ipv4_hdr *o = ip_of(F.out.tx[0][0], 14);
+		assert_int_equal(o->time_to_live, ttls[i] - 1);
+		assert_int_equal(rte_raw_cksum(o, 20), 0xffff);
+		assert_int_equal(o->hdr_checksum, RTE_BE16(0x0100)); /* RFC 1624: ~(~C + ~m + m') */
+		free_out();
+	}
+	assert_int_equal(dpf_apply(&F, "del 1 10.55.0.0/16"), 0);
+}
+
 static void test_vlan_push_pop(void **state)
 {
 	(void)state;
@@ -486,6 +517,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_leak_forward, reset),
 		cmocka_unit_test_setup(test_checksum_all_ttls, reset),
+		cmocka_unit_test_setup(test_checksum_negative_zero, reset),
 		cmocka_unit_test_setup(test_vlan_push_pop, reset),
 		cmocka_unit_test_setup(test_checksum_check_random, reset),
 		cmocka_unit_test_setup(test_vlan_push_headroom, reset),
