@@ -113,14 +113,14 @@ void fib_egress_refresh(struct sl_fib *fib, uint32_t index)
 {
 	struct sl_fib_egress want, *pair = &fib->egress[2 * (size_t)index];
 	egress_compute(fib, &fib->nh[index], &want);
-	unsigned sel = pair[0].sel & 1;
+	unsigned sel = pair[0].sel != 0; /* the live record's index */
 	if (egress_same(&pair[sel], &want))
 		return;
 	uint64_t *tok = &fib->priv->eg_token[index];
 	if (*tok != 0) /* readers may still be on the idle record: wait for them */
 		rte_rcu_qsbr_check(fib->qsbr, *tok, true);
 	egress_write(&pair[!sel], &want);
-	__atomic_store_n(&pair[0].sel, (uint8_t)!sel, __ATOMIC_RELEASE);
+	__atomic_store_n(&pair[0].sel, sel ? 0 : SL_FIB_EGRESS_SEL1, __ATOMIC_RELEASE);
 	*tok = rte_rcu_qsbr_start(fib->qsbr);
 }
 

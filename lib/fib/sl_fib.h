@@ -152,9 +152,13 @@ struct sl_fib_egress {
 	uint32_t vrf_id;
 	uint16_t port;
 	uint8_t l2_len; /* 14, 18; 0: not ready */
-	uint8_t sel; /* in record 0 of a pair: which record is live */
+	/* in record 0 of a pair: the live record's byte offset from record 0
+	 * (0 or SL_FIB_EGRESS_SEL1), so that readers add it as it is */
+	uint8_t sel;
 	uint32_t pad;
 };
+#define SL_FIB_EGRESS_SEL1 ((uint8_t)sizeof(struct sl_fib_egress))
+_Static_assert(sizeof(struct sl_fib_egress) <= UINT8_MAX, "sel holds a record's size");
 
 /* One (sub)interface as the datapath needs it. */
 struct sl_fib_iface {
@@ -422,7 +426,8 @@ static inline const struct sl_fib_egress *sl_fib_egress_of(
 	const struct sl_fib_egress *t, uint32_t nh_index)
 {
 	const struct sl_fib_egress *pair = &t[2 * (size_t)nh_index];
-	return pair + (__atomic_load_n(&pair->sel, __ATOMIC_ACQUIRE) & 1);
+	return (const struct sl_fib_egress *)((const uint8_t *)pair +
+					      __atomic_load_n(&pair->sel, __ATOMIC_ACQUIRE));
 }
 
 static inline const struct sl_fib_ifmap *sl_fib_ifmap(const struct sl_fib *fib)

@@ -152,6 +152,37 @@ static void test_checksum_all_ttls(void **state)
 	}
 }
 
+/* A checksum field of 0xffff (negative zero: it verifies when the other
+ * words sum to 0xffff) through the forward's one-add TTL and checksum
+ * update, whose carry out of the word must come back in. */
+static void test_checksum_negative_zero(void **state)
+{
+	(void)state;
+	/* a resolved gateway: the forward's fast path */
+	assert_int_equal(dpf_apply(&F, "route 1 10.55.0.0/16 via 10.1.0.10 eth0"), 0);
+	static const uint8_t ttls[] = {2, 3, 64, 128, 255};
+	for (size_t i = 0; i < RTE_DIM(ttls); i++) {
+		reset(NULL);
+		struct rte_mbuf *m =
+			craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 55, 0, 1), .ttl = ttls[i]});
+		struct rte_ipv4_hdr *ip = dpf_ip(m, 14);
+		/* the identification that makes the other words sum to 0xffff */
+		ip->packet_id = 0;
+		ip->hdr_checksum = 0;
+		ip->packet_id = (rte_be16_t)~rte_raw_cksum(ip, 20);
+		ip->hdr_checksum = 0xffff;
+		assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+		run(0, &m, 1);
+		assert_int_equal(F.out.n_tx[0], 1);
+		const struct rte_ipv4_hdr *o = ip_of(F.out.tx[0][0], 14);
+		assert_int_equal(o->time_to_live, ttls[i] - 1);
+		assert_int_equal(rte_raw_cksum(o, 20), 0xffff);
+		assert_int_equal(o->hdr_checksum, RTE_BE16(0x0100)); /* RFC 1624: ~(~C + ~m + m') */
+		free_out();
+	}
+	assert_int_equal(dpf_apply(&F, "del 1 10.55.0.0/16"), 0);
+}
+
 static void test_vlan_push_pop(void **state)
 {
 	(void)state;
@@ -434,6 +465,30 @@ static void test_leak_filter(void **state)
 	free_out();
 }
 
+/* A port with only a tagged interface: its untagged frames have no
+ * interface (the fast parse's per-burst untagged answer must not match),
+ * its tagged ones are forwarded, in one burst. */
+static void test_untagged_without_iface(void **state)
+{
+	(void)state;
+	assert_int_equal(dpf_apply(&F, "iface eth2.7 port 2 vlan 7 vrf 2 addr 10.7.0.1/24\n"
+				       "route 2 10.7.0.0/24 connected eth2.7"),
+		0);
+	uint32_t d = sl_test_ip4(10, 100, 0, 10);
+	struct rte_mbuf *pk[] = {
+		craft(&(struct pkt_spec){.dst = d, .src = sl_test_ip4(10, 7, 0, 10)}),
+		craft(&(struct pkt_spec){.dst = d, .src = sl_test_ip4(10, 7, 0, 10), .vlan = 7}),
+		craft(&(struct pkt_spec){.dst = d, .src = sl_test_ip4(10, 7, 0, 10), .vlan = 8}),
+	};
+	uint64_t rx_before = F.cnt.vrf[VRF_SHARED].ipv4_rx; /* not reset between tests */
+	run(2, pk, RTE_DIM(pk));
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_NO_IFACE], 2);
+	assert_int_equal(F.out.n_tx[1], 1);
+	assert_int_equal(F.cnt.forwarded, 1);
+	assert_int_equal(F.cnt.vrf[VRF_SHARED].ipv4_rx - rx_before, 1);
+	free_out();
+}
+
 /* The fixture's notation: a line that does not parse fails the whole call,
  * and nothing of it is applied (eth0 stays in VRF A). */
 static void test_topology_errors(void **state)
@@ -462,6 +517,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_leak_forward, reset),
 		cmocka_unit_test_setup(test_checksum_all_ttls, reset),
+		cmocka_unit_test_setup(test_checksum_negative_zero, reset),
 		cmocka_unit_test_setup(test_vlan_push_pop, reset),
 		cmocka_unit_test_setup(test_checksum_check_random, reset),
 		cmocka_unit_test_setup(test_vlan_push_headroom, reset),
@@ -470,6 +526,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup(test_default_route_gateway, reset),
 		cmocka_unit_test_setup(test_leak_filter, reset),
 		cmocka_unit_test_setup(test_topology_errors, reset),
+		cmocka_unit_test_setup(test_untagged_without_iface, reset),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 	rte_eal_cleanup();
