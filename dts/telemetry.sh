@@ -190,6 +190,10 @@ else
 	stats_delta "stats: leak_denied +10, CUSTOMER-B -> SHARED crossings +10 (the accepted ones)" \
 		"$TOPO_RUN/f0.json" "$TOPO_RUN/f1.json" \
 		'a["drops"]["leak_denied"] - b["drops"]["leak_denied"] == 10 and leak(a, "CUSTOMER-B", "SHARED") - leak(b, "CUSTOMER-B", "SHARED") == 10 and leak(a, "SHARED", "CUSTOMER-B") - leak(b, "SHARED", "CUSTOMER-B") == 10 and vrf(a, "CUSTOMER-B")["ipv4_rx"] - vrf(b, "CUSTOMER-B")["ipv4_rx"] == 20 and vrf(a, "CUSTOMER-B")["dropped"] - vrf(b, "CUSTOMER-B")["dropped"] == 10'
+	# with a binding the leak stage scans every burst that crosses: B's 20
+	# pings into SHARED at least (each ping is a burst of its own)
+	stats_delta "stats: leak_scans +20 or more (the leak stage saw B's crossing bursts)" \
+		"$TOPO_RUN/f0.json" "$TOPO_RUN/f1.json" 'a["leak_scans"] - b["leak_scans"] >= 20'
 fi
 
 echo "---- concurrent clients (each query is handed to the control thread)"

@@ -23,13 +23,15 @@ void sl_tele_show_dataplane(const struct sl_tele_src *s, unsigned n_workers, boo
 	if (json) {
 		fprintf(out,
 			"{\"rx\":%" PRIu64 ",\"tx\":%" PRIu64 ",\"forwarded\":%" PRIu64
-			",\"leaked\":%" PRIu64 ",\"work_cycles\":%" PRIu64
-			",\"slow_path_drops\":%" PRIu64 ",\"neighbours\":{\"entries\":%u,"
+			",\"leaked\":%" PRIu64 ",\"leak_scans\":%" PRIu64
+			",\"work_cycles\":%" PRIu64 ",\"slow_path_drops\":%" PRIu64
+			",\"neighbours\":{\"entries\":%u,"
 			"\"incomplete\":%u,\"held\":%u,\"refused\":%" PRIu64
 			",\"arp_rate_limited\":%" PRIu64 ",\"icmp_rate_limited\":%" PRIu64
 			"},\"punted\":{",
-			c.rx, c.tx, c.forwarded, c.leaked, c.work_cycles, ss.drops, ss.neighbours,
-			ss.incomplete, ss.held, ss.neigh_refused, ss.arp_limited, ss.icmp_limited);
+			c.rx, c.tx, c.forwarded, c.leaked, c.leak_scans, c.work_cycles, ss.drops,
+			ss.neighbours, ss.incomplete, ss.held, ss.neigh_refused, ss.arp_limited,
+			ss.icmp_limited);
 		for (int i = 0; i < SL_DP_PUNT__COUNT; i++)
 			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", sl_dp_punt_names[i],
 				c.punted[i]);

@@ -123,6 +123,8 @@ static int stats(const struct sl_tele_src *src, char args[][TELE_ARG_LEN], unsig
 	rte_tel_data_add_dict_u64(d, "tx", sum.tx);
 	rte_tel_data_add_dict_u64(d, "forwarded", sum.forwarded);
 	rte_tel_data_add_dict_u64(d, "leaked", sum.leaked);
+	/* bursts the leak stage scanned: native traffic should leave it at 0 */
+	rte_tel_data_add_dict_u64(d, "leak_scans", sum.leak_scans);
 	for (int i = 0; i < SL_DP_DROP__COUNT; i++)
 		rte_tel_data_add_dict_u64(drops, sl_dp_drop_names[i], sum.dropped[i]);
 	for (int i = 0; i < SL_DP_PUNT__COUNT; i++)
