@@ -76,7 +76,25 @@ struct dp_burst {
 	uint16_t in_oif[SL_DP_BURST];
 	uint8_t l2_len[SL_DP_BURST];
 	uint8_t denied[SL_DP_BURST]; /* set only while a leak filter is installed */
+	/* lane: every entry is an untagged frame of the port's untagged
+	 * interface (plain_oif, in plain_vrf), and the parse left in_vrf[1..],
+	 * in_oif[] and l2_len[] unwritten; burst_fill_plain writes them for a
+	 * stage off the fast loop */
+	bool lane;
+	uint16_t plain_oif;
+	uint32_t plain_vrf;
 };
+
+/* Entries [from, to) of b, frames of the port's untagged interface: the
+ * arrays the fast parse leaves unwritten. */
+static __rte_noinline void burst_fill_plain(struct dp_burst *b, unsigned from, unsigned to)
+{
+	for (unsigned k = from; k < to; k++) {
+		b->in_vrf[k] = b->plain_vrf;
+		b->in_oif[k] = b->plain_oif;
+		b->l2_len[k] = RTE_ETHER_HDR_LEN;
+	}
+}
 
 /* What every stage of one burst reads and writes: the tables, as loaded
  * once for the burst (nht and egt once its lookups are done), its counters
@@ -358,15 +376,38 @@ struct parse_port {
 	uint16_t oif_untagged;
 };
 
+/* Entry k was just stored whole (a tagged frame, or one parse_slow took)
+ * in a burst whose plain entries are not: the plain ones since the last
+ * whole entry are written now, so that entries [0, k] are whole. */
+static __rte_always_inline void note_whole(struct dp_burst *b, unsigned k, unsigned *whole)
+{
+	if (unlikely(*whole < k))
+		burst_fill_plain(b, *whole, k);
+	*whole = k + 1;
+}
+
+/* parse_slow, an entry it stores noted in *whole (NULL: the parse writes
+ * every entry whole). */
+static __rte_always_inline unsigned parse_slow_noted(const struct dp_ctx *ctx, uint16_t in_port,
+	struct rte_mbuf *m, struct dp_burst *b, unsigned k, unsigned *whole)
+{
+	unsigned nk = parse_slow(ctx, in_port, m, b, k);
+	if (whole != NULL && nk != k)
+		note_whole(b, k, whole);
+	return nk;
+}
+
 /*
  * The IPv4 header of a frame whose L2 header (l2_len bytes, a constant in
  * each copy) the caller has read: the fixed fields against want, lengths,
  * martians, checksum; into the burst as entry k when it passes, else
- * through parse_slow. Returns the burst's new length.
+ * through parse_slow. A plain entry (the untagged copy, where the burst
+ * may be a lane) leaves in_vrf, in_oif and l2_len unwritten; a whole one
+ * is noted in *whole when that is not NULL. Returns the burst's new length.
  */
 static __rte_always_inline unsigned parse_ip(const struct dp_ctx *ctx, uint16_t in_port,
 	struct rte_mbuf *m, const uint8_t *d, unsigned l2_len, uint64_t want, uint16_t oif,
-	uint32_t vrf, struct dp_burst *b, unsigned k, bool want_src)
+	uint32_t vrf, struct dp_burst *b, unsigned k, bool want_src, bool plain, unsigned *whole)
 {
 	const uint8_t *ip = d + l2_len;
 	uint64_t w;
@@ -383,15 +424,19 @@ static __rte_always_inline unsigned parse_ip(const struct dp_ctx *ctx, uint16_t 
 		goto slow;
 	b->m[k] = m;
 	b->ip[k] = (uint8_t *)(uintptr_t)ip;
-	b->in_vrf[k] = vrf; /* b->vrf[] is filled where a lookup needs it */
 	b->dst[k] = rte_be_to_cpu_32(load32(ip + IP_DST_OFF));
 	if (want_src) /* a constant: the store only where sources are validated */
 		b->src[k] = rte_be_to_cpu_32(load32(ip + IP_SRC_OFF));
-	b->in_oif[k] = oif;
-	b->l2_len[k] = (uint8_t)l2_len;
+	if (!plain) { /* a constant: three stores fewer for a plain frame */
+		b->in_vrf[k] = vrf; /* b->vrf[] is filled where a lookup needs it */
+		b->in_oif[k] = oif;
+		b->l2_len[k] = (uint8_t)l2_len;
+		if (whole != NULL)
+			note_whole(b, k, whole);
+	}
 	return k + 1;
 slow:
-	return parse_slow(ctx, in_port, m, b, k);
+	return parse_slow_noted(ctx, in_port, m, b, k, whole);
 }
 
 /*
@@ -404,28 +449,29 @@ slow:
  * parse_slow, which tells the reasons apart.
  */
 static __rte_always_inline unsigned parse(const struct dp_ctx *ctx, const struct parse_port *pp,
-	uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k, bool want_src)
+	uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k, bool want_src,
+	unsigned *whole)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	if (unlikely(
 		    m->data_len < RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + sizeof(struct rte_ipv4_hdr) ||
 		    (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)))
-		return parse_slow(ctx, in_port, m, b, k);
+		return parse_slow_noted(ctx, in_port, m, b, k, whole);
 	uint16_t type;
 	memcpy(&type, d + ETH_TYPE_OFF, sizeof(type));
 	/* interface and VRF: the burst's; laid out first (4 instructions fewer
 	 * than the tagged copy first, callgrind) */
 	if (likely(type != RTE_BE16(RTE_ETHER_TYPE_VLAN)))
 		return parse_ip(ctx, in_port, m, d, RTE_ETHER_HDR_LEN, pp->want_untagged,
-			pp->oif_untagged, pp->vrf_untagged, b, k, want_src);
+			pp->oif_untagged, pp->vrf_untagged, b, k, want_src, whole != NULL, whole);
 	uint16_t tci;
 	memcpy(&tci, d + VLAN_TCI_OFF, sizeof(tci));
 	uint16_t vif = pp->vif_of_vlan[rte_be_to_cpu_16(tci) & 0xfff];
 	if (unlikely(vif == 0))
-		return parse_slow(ctx, in_port, m, b, k);
+		return parse_slow_noted(ctx, in_port, m, b, k, whole);
 	uint16_t oif = vif - 1;
 	return parse_ip(ctx, in_port, m, d, RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN, HDR_WANT, oif,
-		ctx->ifm->ifs[oif].vrf_id, b, k, want_src);
+		ctx->ifm->ifs[oif].vrf_id, b, k, want_src, false, whole);
 }
 
 /* Bit i set when vals[i] is a redirect (a miss, all ones, is not). */
@@ -1248,10 +1294,11 @@ struct fwd_sums {
  * Forward packet k of b: the usual packet (a resolved gateway on an up
  * interface, TTL left, headroom for a pushed tag) with one egress record
  * read; everything else (a miss, a second redirect, a denied crossing)
- * through forward_slow.
+ * through forward_slow. In a lane (a constant) the packet's ingress VRF is
+ * lane_vrf and its L2 header untagged Ethernet, read from no array.
  */
-static __rte_always_inline void forward_one(const struct dp_ctx *ctx, const struct dp_burst *b,
-	bool filtered, bool mixed, unsigned k, struct fwd_sums *sum)
+static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_burst *b,
+	bool filtered, bool mixed, bool lane, uint32_t lane_vrf, unsigned k, struct fwd_sums *sum)
 {
 	/* in registers: the tx slots' stores could alias ctx's pointers */
 	const struct sl_fib_egress *egt = ctx->egt;
@@ -1269,7 +1316,7 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, const stru
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b->ip[k];
 	if (unlikely((e->l2_len == 0) | (ip->time_to_live <= 1)))
 		goto slow;
-	unsigned l2_len = b->l2_len[k];
+	unsigned l2_len = lane ? RTE_ETHER_HDR_LEN : b->l2_len[k];
 	if (e->l2_len != l2_len) { /* a tag pushed or popped: data_off moves */
 		int grow = (int)e->l2_len - (int)l2_len;
 		if (unlikely(grow > (int)m->data_off))
@@ -1283,7 +1330,7 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, const stru
 	uint16_t port = e->port;
 	out->tx[port][out->n_tx[port]++] = m;
 	sum->n_fwd++;
-	uint32_t in_vrf = b->in_vrf[k];
+	uint32_t in_vrf = lane ? lane_vrf : b->in_vrf[k];
 	if (unlikely(mixed))
 		ctx->c->vrf[in_vrf].forwarded++;
 	/* a crossing: out of an interface of another VRF (by a redirect, or
@@ -1300,27 +1347,30 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, const stru
 	}
 	return;
 slow:
+	if (lane) /* the entry whole, as forward_slow reads it */
+		burst_fill_plain(b, k, k + 1);
 	forward_slow(ctx, b, filtered, (uint16_t)k, m, val);
 }
 
 /* Forward the whole burst: the packets the first lookup resolved, by the
  * bits of the rest, then the redirected ones (each run down one path). */
 static __rte_always_inline void forward_all(const struct dp_ctx *ctx, struct dp_burst *b,
-	bool filtered, bool mixed, uint32_t redirects, const uint16_t *redir, const uint32_t *rvals,
-	uint16_t n_redir, struct fwd_sums *sum)
+	bool filtered, bool mixed, bool lane, uint32_t redirects, const uint16_t *redir,
+	const uint32_t *rvals, uint16_t n_redir, struct fwd_sums *sum)
 {
+	uint32_t lane_vrf = b->plain_vrf; /* read once, as n: the tx stores could alias b */
 	if (likely(n_redir == 0)) {
-		/* n read once: the tx counts' stores could alias b->n */
 		for (unsigned k = 0, n = b->n; k < n; k++)
-			forward_one(ctx, b, filtered, mixed, k, sum);
+			forward_one(ctx, b, filtered, mixed, lane, lane_vrf, k, sum);
 		return;
 	}
 	uint32_t all = b->n == 32 ? ~0u : (1u << b->n) - 1;
 	for (uint32_t r = all & ~redirects; r != 0; r &= r - 1)
-		forward_one(ctx, b, filtered, mixed, (unsigned)__builtin_ctz(r), sum);
+		forward_one(
+			ctx, b, filtered, mixed, lane, lane_vrf, (unsigned)__builtin_ctz(r), sum);
 	for (uint16_t i = 0; i < n_redir; i++) {
 		b->val[redir[i]] = rvals[i]; /* the second lookup's result */
-		forward_one(ctx, b, filtered, mixed, redir[i], sum);
+		forward_one(ctx, b, filtered, mixed, lane, lane_vrf, redir[i], sum);
 	}
 }
 
@@ -1347,7 +1397,9 @@ static __rte_always_inline void redirect_lookup(const struct dp_ctx *ctx, struct
 
 /* Parse stage: the frames of a burst into b (drops and punts to out),
  * sources stored only where some interface of the port validates them
- * (sv, decided once per burst). Returns how many are to be looked up. */
+ * (sv, decided once per burst); b->lane set when every entry is a plain
+ * frame (then not where sources are validated: that reads in_oif). Returns
+ * how many are to be looked up. */
 static __rte_always_inline uint16_t parse_burst(const struct dp_ctx *ctx, uint16_t in_port,
 	struct rte_mbuf **pkts, uint16_t n, struct dp_burst *b, bool sv)
 {
@@ -1358,21 +1410,32 @@ static __rte_always_inline uint16_t parse_burst(const struct dp_ctx *ctx, uint16
 		pp.vrf_untagged = ctx->ifm->ifs[pp.oif_untagged].vrf_id;
 		pp.want_untagged = HDR_WANT;
 	}
+	b->plain_oif = pp.oif_untagged;
+	b->plain_vrf = pp.vrf_untagged;
 	/* headers of a whole burst in flight at once: with many mbufs cycling
 	 * the data is rarely in cache, and one-ahead prefetch left stalls */
 	for (unsigned i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	/* martians are dropped by the parse */
 	unsigned nb = 0; /* in a register, not in b */
-	if (unlikely(vif_of_vlan == NULL))
+	unsigned whole = 0; /* entries [0, whole) written whole */
+	b->lane = false;
+	if (unlikely(vif_of_vlan == NULL)) {
 		for (unsigned i = 0; i < n; i++)
 			nb = parse_slow(ctx, in_port, pkts[i], b, nb);
-	else if (likely(!sv))
+	} else if (likely(!sv)) {
 		for (unsigned i = 0; i < n; i++)
-			nb = parse(ctx, &pp, in_port, pkts[i], b, nb, false);
-	else
+			nb = parse(ctx, &pp, in_port, pkts[i], b, nb, false, &whole);
+		if (likely(whole == 0 && nb > 0)) {
+			b->lane = true;
+			b->in_vrf[0] = pp.vrf_untagged; /* the burst's VRF, as read after */
+		} else if (whole < nb) { /* plain entries after the last whole one */
+			burst_fill_plain(b, whole, nb);
+		}
+	} else {
 		for (unsigned i = 0; i < n; i++)
-			nb = parse(ctx, &pp, in_port, pkts[i], b, nb, true);
+			nb = parse(ctx, &pp, in_port, pkts[i], b, nb, true, NULL);
+	}
 	return (uint16_t)nb;
 }
 
@@ -1384,8 +1447,9 @@ static __rte_always_inline uint32_t lookup_first(
 {
 	/* per-VRF counters once per burst when the burst has one ingress VRF */
 	uint32_t vrf0 = b->in_vrf[0], mx = 0, redirects;
-	for (uint16_t k = 1; k < b->n; k++)
-		mx |= b->in_vrf[k] ^ vrf0;
+	if (!b->lane) /* a lane has one VRF and in_vrf[0] alone */
+		for (uint16_t k = 1; k < b->n; k++)
+			mx |= b->in_vrf[k] ^ vrf0;
 	*mixed = mx;
 	if (likely(mx == 0)) {
 		if (likely(!sv))
@@ -1434,11 +1498,14 @@ static __rte_always_inline void forward_burst(const struct dp_ctx *ctx, struct d
 	uint16_t n_redir)
 {
 	struct fwd_sums sum = {0};
-	/* the usual burst (one ingress VRF, no filter) with both tests compiled out */
-	if (likely(!mx && !filtered))
-		forward_all(ctx, b, false, false, redirects, redir, rvals, n_redir, &sum);
+	/* the usual burst (one ingress VRF, no filter) with both tests compiled
+	 * out; the usual of those a lane (filtered left none) */
+	if (likely(b->lane))
+		forward_all(ctx, b, false, false, true, redirects, redir, rvals, n_redir, &sum);
+	else if (likely(!mx && !filtered))
+		forward_all(ctx, b, false, false, false, redirects, redir, rvals, n_redir, &sum);
 	else
-		forward_all(ctx, b, filtered, mx, redirects, redir, rvals, n_redir, &sum);
+		forward_all(ctx, b, filtered, mx, false, redirects, redir, rvals, n_redir, &sum);
 	ctx->out->tx_ports =
 		tx_port_bits(ctx->out); /* cheaper once per burst than once per packet */
 	ctx->c->forwarded += sum.n_fwd;
@@ -1486,6 +1553,10 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	if (unlikely(filtered)) {
 		c->leak_scans++;
 		memset(b.denied, 0, b.n);
+		if (b.lane) { /* the filter and NAT read every entry's VRF */
+			burst_fill_plain(&b, 0, b.n);
+			b.lane = false;
+		}
 	}
 	if (n_redir > 0) {
 		if (unlikely(filtered && lf->nat_in != NULL))
