@@ -1273,14 +1273,16 @@ static __rte_noinline void forward_slow(const struct dp_ctx *ctx, const struct d
 		leak_count(ctx->c, in_vrf, ofc->vrf_id, 1);
 }
 
-/* Write e's header at h, in front of the IPv4 header (same bytes as
- * l2_write); m->l2_len and the rx VLAN flags are left alone: nothing on the
- * way out reads them. */
-static __rte_always_inline void egress_write(uint8_t *h, const struct sl_fib_egress *e)
+/* Write e's header, l2_len (e->l2_len) bytes, at h in front of the IPv4
+ * header (same bytes as l2_write); m->l2_len and the rx VLAN flags are left
+ * alone: nothing on the way out reads them. l2_len is the caller's: a
+ * constant or a register, not a reload of e after the header's stores. */
+static __rte_always_inline void egress_write(
+	uint8_t *h, const struct sl_fib_egress *e, unsigned l2_len)
 {
 	memcpy(h, &e->w0, 8);
 	memcpy(h + 6, &e->w1, 8);
-	if (e->l2_len != RTE_ETHER_HDR_LEN)
+	if (l2_len != RTE_ETHER_HDR_LEN)
 		memcpy(h + 14, &e->w2, 4);
 }
 
@@ -1317,16 +1319,20 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_
 	if (unlikely((e->l2_len == 0) | (ip->time_to_live <= 1)))
 		goto slow;
 	unsigned l2_len = lane ? RTE_ETHER_HDR_LEN : b->l2_len[k];
-	if (e->l2_len != l2_len) { /* a tag pushed or popped: data_off moves */
-		int grow = (int)e->l2_len - (int)l2_len;
+	if (likely(e->l2_len == l2_len)) { /* in a lane, a write of constant length */
+		ttl_decrement_fast(ip);
+		egress_write((uint8_t *)ip - l2_len, e, l2_len);
+	} else { /* a tag pushed or popped: data_off moves */
+		unsigned el2 = e->l2_len;
+		int grow = (int)el2 - (int)l2_len;
 		if (unlikely(grow > (int)m->data_off))
 			goto slow; /* no headroom: counted there */
 		m->data_off -= grow;
 		m->data_len += grow;
 		m->pkt_len += grow;
+		ttl_decrement_fast(ip);
+		egress_write((uint8_t *)ip - el2, e, el2);
 	}
-	ttl_decrement_fast(ip);
-	egress_write((uint8_t *)ip - e->l2_len, e);
 	uint16_t port = e->port;
 	out->tx[port][out->n_tx[port]++] = m;
 	sum->n_fwd++;
