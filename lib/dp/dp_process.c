@@ -1293,20 +1293,21 @@ struct fwd_sums {
 };
 
 /*
- * Forward packet k of b: the usual packet (a resolved gateway on an up
- * interface, TTL left, headroom for a pushed tag) with one egress record
- * read; everything else (a miss, a second redirect, a denied crossing)
- * through forward_slow. In a lane (a constant) the packet's ingress VRF is
- * lane_vrf and its L2 header untagged Ethernet, read from no array.
+ * Forward packet k of b, whose lookup value is val: the usual packet (a
+ * resolved gateway on an up interface, TTL left, headroom for a pushed tag)
+ * with one egress record read; everything else (a miss, a second redirect,
+ * a denied crossing) through forward_slow. In a lane (a constant) the
+ * packet's ingress VRF is lane_vrf and its L2 header untagged Ethernet,
+ * read from no array.
  */
 static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_burst *b,
-	bool filtered, bool mixed, bool lane, uint32_t lane_vrf, unsigned k, struct fwd_sums *sum)
+	bool filtered, bool mixed, bool lane, uint32_t lane_vrf, unsigned k, uint32_t val,
+	struct fwd_sums *sum)
 {
 	/* in registers: the tx slots' stores could alias ctx's pointers */
 	const struct sl_fib_egress *egt = ctx->egt;
 	struct sl_dp_out *out = ctx->out;
 	struct rte_mbuf *m = b->m[k];
-	uint32_t val = b->val[k];
 	/* one compare for a miss (VAL_MISS), a redirect and a group: each is at
 	 * or above the group bit */
 	if (unlikely(!val_is_nh(val) || (filtered && b->denied[k]))) {
@@ -1342,7 +1343,8 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_
 	/* a crossing: out of an interface of another VRF (by a redirect, or
 	 * by a static next hop resolved in another VRF) */
 	if (e->vrf_id != in_vrf) {
-		if (sum->cross_from != in_vrf || sum->cross_to != e->vrf_id) {
+		/* one ingress VRF (!mixed): a run changes with its egress VRF only */
+		if (sum->cross_to != e->vrf_id || (mixed && sum->cross_from != in_vrf)) {
 			if (sum->n_cross > 0)
 				leak_count(ctx->c, sum->cross_from, sum->cross_to, sum->n_cross);
 			sum->cross_from = in_vrf;
@@ -1367,17 +1369,19 @@ static __rte_always_inline void forward_all(const struct dp_ctx *ctx, struct dp_
 	uint32_t lane_vrf = b->plain_vrf; /* read once, as n: the tx stores could alias b */
 	if (likely(n_redir == 0)) {
 		for (unsigned k = 0, n = b->n; k < n; k++)
-			forward_one(ctx, b, filtered, mixed, lane, lane_vrf, k, sum);
+			forward_one(ctx, b, filtered, mixed, lane, lane_vrf, k, b->val[k], sum);
 		return;
 	}
 	uint32_t all = b->n == 32 ? ~0u : (1u << b->n) - 1;
-	for (uint32_t r = all & ~redirects; r != 0; r &= r - 1)
-		forward_one(
-			ctx, b, filtered, mixed, lane, lane_vrf, (unsigned)__builtin_ctz(r), sum);
-	for (uint16_t i = 0; i < n_redir; i++) {
-		b->val[redir[i]] = rvals[i]; /* the second lookup's result */
-		forward_one(ctx, b, filtered, mixed, lane, lane_vrf, redir[i], sum);
+	for (uint32_t r = all & ~redirects; r != 0; r &= r - 1) {
+		unsigned k = (unsigned)__builtin_ctz(r);
+		forward_one(ctx, b, filtered, mixed, lane, lane_vrf, k, b->val[k], sum);
 	}
+	/* the second lookup's results; filtered, b->val holds them already
+	 * (with a group's path as the filter picked it) */
+	for (uint16_t i = 0; i < n_redir; i++)
+		forward_one(ctx, b, filtered, mixed, lane, lane_vrf, redir[i],
+			filtered ? b->val[redir[i]] : rvals[i], sum);
 }
 
 /* The redirected packets redir[0..n) of b, their destinations gathered in
@@ -1485,15 +1489,17 @@ static __rte_always_inline uint32_t lookup_first(
 static __rte_always_inline uint16_t redirect_list(const struct dp_burst *b, uint32_t redirects,
 	uint16_t *redir, uint32_t *ips, uint32_t *vrf, uint32_t *mixed)
 {
-	uint32_t rvrf = redirects ? sl_fib_val_vrf(b->val[__builtin_ctz(redirects)]) : 0, rmx = 0;
+	/* every value here is a redirect: two name one VRF exactly when equal */
+	uint32_t first = redirects ? b->val[__builtin_ctz(redirects)] : 0, rmx = 0;
 	uint16_t n = 0;
-	for (uint32_t r = redirects; r != 0; r &= r - 1) {
-		uint16_t k = (uint16_t)__builtin_ctz(r);
-		rmx |= sl_fib_val_vrf(b->val[k]) ^ rvrf;
-		ips[n] = b->dst[k];
-		redir[n++] = k;
+	/* two loops: as one, gcc split it in three, each walking the bits */
+	for (uint32_t r = redirects; r != 0; r &= r - 1)
+		redir[n++] = (uint16_t)__builtin_ctz(r);
+	for (uint16_t i = 0; i < n; i++) {
+		rmx |= b->val[redir[i]] ^ first;
+		ips[i] = b->dst[redir[i]];
 	}
-	*vrf = rvrf;
+	*vrf = sl_fib_val_vrf(first);
 	*mixed = rmx;
 	return n;
 }
@@ -1503,7 +1509,7 @@ static __rte_always_inline void forward_burst(const struct dp_ctx *ctx, struct d
 	bool filtered, bool mx, uint32_t redirects, const uint16_t *redir, const uint32_t *rvals,
 	uint16_t n_redir)
 {
-	struct fwd_sums sum = {0};
+	struct fwd_sums sum = {.cross_from = b->in_vrf[0]}; /* the run's, in a burst of one VRF */
 	/* the usual burst (one ingress VRF, no filter) with both tests compiled
 	 * out; the usual of those a lane (filtered left none) */
 	if (likely(b->lane))
