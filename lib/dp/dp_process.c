@@ -418,9 +418,8 @@ static __rte_always_inline unsigned parse_ip(const struct dp_ctx *ctx, uint16_t 
 	uint64_t bad = ((w & HDR_MASK) ^ want ^ hdr_len_term(x)) | (x >> 24) | martian(ip);
 	if (unlikely(bad != 0))
 		goto slow;
-	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-		unlikely(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip_cksum5_ok(ip)))
+	/* the port's verdict bad (or NONE) went to parse_slow: GOOD or UNKNOWN */
+	if (!(m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) && unlikely(!ip_cksum5_ok(ip)))
 		goto slow;
 	b->m[k] = m;
 	b->ip[k] = (uint8_t *)(uintptr_t)ip;
@@ -445,17 +444,20 @@ slow:
  * destination, checksum good (or computed here). EtherType, version/IHL and
  * total length against the frame are one masked 64-bit compare; an untagged
  * frame's interface and VRF are the burst's (struct parse_port). Anything
- * else — ARP, drops, VLAN-stripped offload, options, padding — goes through
- * parse_slow, which tells the reasons apart.
+ * else — ARP, drops, VLAN-stripped offload, a checksum the port did not
+ * pass, options, padding — goes through parse_slow, which tells the reasons
+ * apart.
  */
 static __rte_always_inline unsigned parse(const struct dp_ctx *ctx, const struct parse_port *pp,
 	uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k, bool want_src,
 	unsigned *whole)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	/* one flag test: a stripped tag, and a checksum the port found bad
+	 * (its BAD bit is set in NONE too, which parse_slow checks alike) */
 	if (unlikely(
 		    m->data_len < RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + sizeof(struct rte_ipv4_hdr) ||
-		    (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)))
+		    (m->ol_flags & (RTE_MBUF_F_RX_VLAN_STRIPPED | RTE_MBUF_F_RX_IP_CKSUM_BAD))))
 		return parse_slow_noted(ctx, in_port, m, b, k, whole);
 	uint16_t type;
 	memcpy(&type, d + ETH_TYPE_OFF, sizeof(type));

@@ -12,7 +12,7 @@
  * validates none (its bursts take the datapath's lane); sources from the interface's subnet, other
  * subnets, the routes and anywhere. Bursts of 1-32 frames, each received on one port with mixed VLANs
  * (so VRFs): malformed frames, ARP, TTL 0 and 1, IP options, Ethernet
- * padding, offload flags (VLAN stripped, checksum good or bad, RSS hash).
+ * padding, offload flags (VLAN stripped, checksum good, bad or none, RSS hash).
  * Between bursts routes churn and neighbours change state.
  *
  * Each packet's fate is predicted from a plain longest-prefix match per VRF
@@ -200,6 +200,8 @@ static void make(struct pkt *p, uint16_t in_port)
 		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_BAD;
 	else if (variant == V_GOOD && dm_rnd() % 4 == 0)
 		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	else if ((variant == V_GOOD || variant == V_BAD_CKSUM) && dm_rnd() % 8 == 0)
+		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_NONE; /* not checked for us: checked alike */
 	if (dm_rnd() % 4 == 0) {
 		m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
 		m->hash.rss = flow != UINT32_MAX ? flow * 0x9e3779b1u : dm_rnd();
