@@ -1294,21 +1294,43 @@ struct fwd_sums {
 	uint32_t cross_from, cross_to, n_cross; /* the current run of one crossing */
 };
 
+/* What forward_one reads on every packet, read once for the burst (ctx's
+ * copies are reloaded after each tx store, which could alias them). */
+struct fwd_regs {
+	const struct sl_fib_egress *egt;
+	struct sl_dp_out *out;
+	uint32_t lane_vrf;
+};
+
+/* A run of crossings from VRF `from` to `to` starts: the last one counted.
+ * Out of line with sum passed by address, so that the sums stay in memory
+ * (an add to memory costs an add to a register) and the forwarding loop's
+ * pointers keep the registers that survive calls (callgrind). */
+static __rte_noinline void cross_run_start(
+	const struct dp_ctx *ctx, struct fwd_sums *sum, uint32_t from, uint32_t to)
+{
+	if (sum->n_cross > 0)
+		leak_count(ctx->c, sum->cross_from, sum->cross_to, sum->n_cross);
+	sum->cross_from = from;
+	sum->cross_to = to;
+	sum->n_cross = 0;
+}
+
 /*
  * Forward packet k of b, whose lookup value is val: the usual packet (a
  * resolved gateway on an up interface, TTL left, headroom for a pushed tag)
  * with one egress record read; everything else (a miss, a second redirect,
  * a denied crossing) through forward_slow. In a lane (a constant) the
- * packet's ingress VRF is lane_vrf and its L2 header untagged Ethernet,
+ * packet's ingress VRF is r->lane_vrf and its L2 header untagged Ethernet,
  * read from no array.
  */
 static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_burst *b,
-	bool filtered, bool mixed, bool lane, uint32_t lane_vrf, unsigned k, uint32_t val,
+	bool filtered, bool mixed, bool lane, const struct fwd_regs *r, unsigned k, uint32_t val,
 	struct fwd_sums *sum)
 {
-	/* in registers: the tx slots' stores could alias ctx's pointers */
-	const struct sl_fib_egress *egt = ctx->egt;
-	struct sl_dp_out *out = ctx->out;
+	const struct sl_fib_egress *egt = r->egt;
+	struct sl_dp_out *out = r->out;
+	uint32_t lane_vrf = r->lane_vrf;
 	struct rte_mbuf *m = b->m[k];
 	/* one compare for a miss (VAL_MISS), a redirect and a group: each is at
 	 * or above the group bit */
@@ -1346,13 +1368,8 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_
 	 * by a static next hop resolved in another VRF) */
 	if (e->vrf_id != in_vrf) {
 		/* one ingress VRF (!mixed): a run changes with its egress VRF only */
-		if (sum->cross_to != e->vrf_id || (mixed && sum->cross_from != in_vrf)) {
-			if (sum->n_cross > 0)
-				leak_count(ctx->c, sum->cross_from, sum->cross_to, sum->n_cross);
-			sum->cross_from = in_vrf;
-			sum->cross_to = e->vrf_id;
-			sum->n_cross = 0;
-		}
+		if (sum->cross_to != e->vrf_id || (mixed && sum->cross_from != in_vrf))
+			cross_run_start(ctx, sum, in_vrf, e->vrf_id);
 		sum->n_cross++;
 	}
 	return;
@@ -1368,21 +1385,22 @@ static __rte_always_inline void forward_all(const struct dp_ctx *ctx, struct dp_
 	bool filtered, bool mixed, bool lane, uint32_t redirects, const uint16_t *redir,
 	const uint32_t *rvals, uint16_t n_redir, struct fwd_sums *sum)
 {
-	uint32_t lane_vrf = b->plain_vrf; /* read once, as n: the tx stores could alias b */
+	/* read once, as n: the tx stores could alias b and ctx */
+	const struct fwd_regs regs = {.egt = ctx->egt, .out = ctx->out, .lane_vrf = b->plain_vrf};
 	if (likely(n_redir == 0)) {
 		for (unsigned k = 0, n = b->n; k < n; k++)
-			forward_one(ctx, b, filtered, mixed, lane, lane_vrf, k, b->val[k], sum);
+			forward_one(ctx, b, filtered, mixed, lane, &regs, k, b->val[k], sum);
 		return;
 	}
 	uint32_t all = b->n == 32 ? ~0u : (1u << b->n) - 1;
 	for (uint32_t r = all & ~redirects; r != 0; r &= r - 1) {
 		unsigned k = (unsigned)__builtin_ctz(r);
-		forward_one(ctx, b, filtered, mixed, lane, lane_vrf, k, b->val[k], sum);
+		forward_one(ctx, b, filtered, mixed, lane, &regs, k, b->val[k], sum);
 	}
 	/* the second lookup's results; filtered, b->val holds them already
 	 * (with a group's path as the filter picked it) */
 	for (uint16_t i = 0; i < n_redir; i++)
-		forward_one(ctx, b, filtered, mixed, lane, lane_vrf, redir[i],
+		forward_one(ctx, b, filtered, mixed, lane, &regs, redir[i],
 			filtered ? b->val[redir[i]] : rvals[i], sum);
 }
 
