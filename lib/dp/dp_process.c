@@ -11,6 +11,7 @@
 #include <rte_prefetch.h>
 #include <rte_vect.h>
 
+#include "dp_cksum.h"
 #include "sl_dp.h"
 
 /* A lookup's value: a next hop's index (below SL_FIB_VAL_GROUP), a group
@@ -315,27 +316,6 @@ static __rte_always_inline uint32_t load32(const uint8_t *p)
 }
 
 /*
- * IPv4 header checksum of a 20-byte header (version and IHL already seen to
- * be 0x45). The ones' complement sum of the ten 16-bit words is 0xffff
- * exactly when their plain sum is a non-zero multiple of 65535 (2^16 = 1
- * mod 65535); summing five 32-bit words in host order keeps that (each is
- * hi + lo mod 65535, and a byte swap multiplies by 256, which is invertible
- * mod 65535). Five loads, four adds and one divisibility test, no
- * end-around carries.
- */
-static inline bool ip_cksum5_ok(const uint8_t *ip)
-{
-	/* five scalar loads: a memcpy into a uint32_t[5] went through an xmm
-	 * register and the stack (callgrind) */
-	uint64_t sum = (uint64_t)load32(ip) + load32(ip + 4) + load32(ip + 8) + load32(ip + 12) +
-		       load32(ip + 16);
-	/* the sum is not 0 (the caller saw version 4); 65535 is odd, so the
-	 * compiler tests divisibility with one multiply by its inverse and a
-	 * compare, fewer instructions than folding to 16 bits twice */
-	return sum % 0xffff == 0;
-}
-
-/*
  * The usual frame's fixed fields as one 64-bit word, read from the
  * innermost EtherType on: the EtherType (2 bytes), version/IHL, TOS, total
  * length (2), identification (2). HDR_MASK keeps EtherType, version/IHL and
@@ -419,7 +399,7 @@ static __rte_always_inline unsigned parse_ip(const struct dp_ctx *ctx, uint16_t 
 	if (unlikely(bad != 0))
 		goto slow;
 	/* the port's verdict bad (or NONE) went to parse_slow: GOOD or UNKNOWN */
-	if (!(m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) && unlikely(!ip_cksum5_ok(ip)))
+	if (!(m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) && unlikely(!sl_dp_ip_cksum5_ok(ip)))
 		goto slow;
 	b->m[k] = m;
 	b->ip[k] = (uint8_t *)(uintptr_t)ip;
