@@ -1368,7 +1368,7 @@ static __rte_always_inline void forward_all(const struct dp_ctx *ctx, struct dp_
 	/* read once, as n: the tx stores could alias b and ctx */
 	const struct fwd_regs regs = {.egt = ctx->egt, .out = ctx->out, .lane_vrf = b->plain_vrf};
 	if (likely(n_redir == 0)) {
-		for (unsigned k = 0, n = b->n; k < n; k++)
+		for (size_t k = 0, n = b->n; k < n; k++)
 			forward_one(ctx, b, filtered, mixed, lane, &regs, k, b->val[k], sum);
 		return;
 	}
