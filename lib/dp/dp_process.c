@@ -1321,17 +1321,19 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_
 	}
 	const struct sl_fib_egress *e = sl_fib_egress_of(egt, val);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b->ip[k];
-	if (unlikely((e->l2_len == 0) | (ip->time_to_live <= 1)))
+	if (unlikely(ip->time_to_live <= 1))
 		goto slow;
 	unsigned l2_len = lane ? RTE_ETHER_HDR_LEN : b->l2_len[k];
+	/* a packet's l2_len is 14 or 18: a record that is not ready (0) fails
+	 * this test, and only the other branch tests for it */
 	if (likely(e->l2_len == l2_len)) { /* in a lane, a write of constant length */
 		ttl_decrement_fast(ip);
 		egress_write((uint8_t *)ip - l2_len, e, l2_len);
 	} else { /* a tag pushed or popped: data_off moves */
 		unsigned el2 = e->l2_len;
 		int grow = (int)el2 - (int)l2_len;
-		if (unlikely(grow > (int)m->data_off))
-			goto slow; /* no headroom: counted there */
+		if (unlikely(el2 == 0 || grow > (int)m->data_off))
+			goto slow; /* not ready, or no headroom: counted there */
 		m->data_off -= grow;
 		m->data_len += grow;
 		m->pkt_len += grow;
