@@ -11,6 +11,7 @@
 #include <rte_prefetch.h>
 #include <rte_vect.h>
 
+#include "dp_cksum.h"
 #include "sl_dp.h"
 
 /* A lookup's value: a next hop's index (below SL_FIB_VAL_GROUP), a group
@@ -76,7 +77,25 @@ struct dp_burst {
 	uint16_t in_oif[SL_DP_BURST];
 	uint8_t l2_len[SL_DP_BURST];
 	uint8_t denied[SL_DP_BURST]; /* set only while a leak filter is installed */
+	/* lane: every entry is an untagged frame of the port's untagged
+	 * interface (plain_oif, in plain_vrf), and the parse left in_vrf[1..],
+	 * in_oif[] and l2_len[] unwritten; burst_fill_plain writes them for a
+	 * stage off the fast loop */
+	bool lane;
+	uint16_t plain_oif;
+	uint32_t plain_vrf;
 };
+
+/* Entries [from, to) of b, frames of the port's untagged interface: the
+ * arrays the fast parse leaves unwritten. */
+static __rte_noinline void burst_fill_plain(struct dp_burst *b, unsigned from, unsigned to)
+{
+	for (unsigned k = from; k < to; k++) {
+		b->in_vrf[k] = b->plain_vrf;
+		b->in_oif[k] = b->plain_oif;
+		b->l2_len[k] = RTE_ETHER_HDR_LEN;
+	}
+}
 
 /* What every stage of one burst reads and writes: the tables, as loaded
  * once for the burst (nht and egt once its lookups are done), its counters
@@ -297,27 +316,6 @@ static __rte_always_inline uint32_t load32(const uint8_t *p)
 }
 
 /*
- * IPv4 header checksum of a 20-byte header (version and IHL already seen to
- * be 0x45). The ones' complement sum of the ten 16-bit words is 0xffff
- * exactly when their plain sum is a non-zero multiple of 65535 (2^16 = 1
- * mod 65535); summing five 32-bit words in host order keeps that (each is
- * hi + lo mod 65535, and a byte swap multiplies by 256, which is invertible
- * mod 65535). Five loads, four adds and one divisibility test, no
- * end-around carries.
- */
-static inline bool ip_cksum5_ok(const uint8_t *ip)
-{
-	/* five scalar loads: a memcpy into a uint32_t[5] went through an xmm
-	 * register and the stack (callgrind) */
-	uint64_t sum = (uint64_t)load32(ip) + load32(ip + 4) + load32(ip + 8) + load32(ip + 12) +
-		       load32(ip + 16);
-	/* the sum is not 0 (the caller saw version 4); 65535 is odd, so the
-	 * compiler tests divisibility with one multiply by its inverse and a
-	 * compare, fewer instructions than folding to 16 bits twice */
-	return sum % 0xffff == 0;
-}
-
-/*
  * The usual frame's fixed fields as one 64-bit word, read from the
  * innermost EtherType on: the EtherType (2 bytes), version/IHL, TOS, total
  * length (2), identification (2). HDR_MASK keeps EtherType, version/IHL and
@@ -358,15 +356,38 @@ struct parse_port {
 	uint16_t oif_untagged;
 };
 
+/* Entry k was just stored whole (a tagged frame, or one parse_slow took)
+ * in a burst whose plain entries are not: the plain ones since the last
+ * whole entry are written now, so that entries [0, k] are whole. */
+static __rte_always_inline void note_whole(struct dp_burst *b, unsigned k, unsigned *whole)
+{
+	if (unlikely(*whole < k))
+		burst_fill_plain(b, *whole, k);
+	*whole = k + 1;
+}
+
+/* parse_slow, an entry it stores noted in *whole (NULL: the parse writes
+ * every entry whole). */
+static __rte_always_inline unsigned parse_slow_noted(const struct dp_ctx *ctx, uint16_t in_port,
+	struct rte_mbuf *m, struct dp_burst *b, unsigned k, unsigned *whole)
+{
+	unsigned nk = parse_slow(ctx, in_port, m, b, k);
+	if (whole != NULL && nk != k)
+		note_whole(b, k, whole);
+	return nk;
+}
+
 /*
  * The IPv4 header of a frame whose L2 header (l2_len bytes, a constant in
  * each copy) the caller has read: the fixed fields against want, lengths,
  * martians, checksum; into the burst as entry k when it passes, else
- * through parse_slow. Returns the burst's new length.
+ * through parse_slow. A plain entry (the untagged copy, where the burst
+ * may be a lane) leaves in_vrf, in_oif and l2_len unwritten; a whole one
+ * is noted in *whole when that is not NULL. Returns the burst's new length.
  */
 static __rte_always_inline unsigned parse_ip(const struct dp_ctx *ctx, uint16_t in_port,
 	struct rte_mbuf *m, const uint8_t *d, unsigned l2_len, uint64_t want, uint16_t oif,
-	uint32_t vrf, struct dp_burst *b, unsigned k, bool want_src)
+	uint32_t vrf, struct dp_burst *b, unsigned k, bool want_src, bool plain, unsigned *whole)
 {
 	const uint8_t *ip = d + l2_len;
 	uint64_t w;
@@ -377,21 +398,24 @@ static __rte_always_inline unsigned parse_ip(const struct dp_ctx *ctx, uint16_t 
 	uint64_t bad = ((w & HDR_MASK) ^ want ^ hdr_len_term(x)) | (x >> 24) | martian(ip);
 	if (unlikely(bad != 0))
 		goto slow;
-	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-		unlikely(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip_cksum5_ok(ip)))
+	/* the port's verdict bad (or NONE) went to parse_slow: GOOD or UNKNOWN */
+	if (!(m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) && unlikely(!sl_dp_ip_cksum5_ok(ip)))
 		goto slow;
 	b->m[k] = m;
 	b->ip[k] = (uint8_t *)(uintptr_t)ip;
-	b->in_vrf[k] = vrf; /* b->vrf[] is filled where a lookup needs it */
 	b->dst[k] = rte_be_to_cpu_32(load32(ip + IP_DST_OFF));
 	if (want_src) /* a constant: the store only where sources are validated */
 		b->src[k] = rte_be_to_cpu_32(load32(ip + IP_SRC_OFF));
-	b->in_oif[k] = oif;
-	b->l2_len[k] = (uint8_t)l2_len;
+	if (!plain) { /* a constant: three stores fewer for a plain frame */
+		b->in_vrf[k] = vrf; /* b->vrf[] is filled where a lookup needs it */
+		b->in_oif[k] = oif;
+		b->l2_len[k] = (uint8_t)l2_len;
+		if (whole != NULL)
+			note_whole(b, k, whole);
+	}
 	return k + 1;
 slow:
-	return parse_slow(ctx, in_port, m, b, k);
+	return parse_slow_noted(ctx, in_port, m, b, k, whole);
 }
 
 /*
@@ -400,32 +424,36 @@ slow:
  * destination, checksum good (or computed here). EtherType, version/IHL and
  * total length against the frame are one masked 64-bit compare; an untagged
  * frame's interface and VRF are the burst's (struct parse_port). Anything
- * else — ARP, drops, VLAN-stripped offload, options, padding — goes through
- * parse_slow, which tells the reasons apart.
+ * else — ARP, drops, VLAN-stripped offload, a checksum the port did not
+ * pass, options, padding — goes through parse_slow, which tells the reasons
+ * apart.
  */
 static __rte_always_inline unsigned parse(const struct dp_ctx *ctx, const struct parse_port *pp,
-	uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k, bool want_src)
+	uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k, bool want_src,
+	unsigned *whole)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	/* one flag test: a stripped tag, and a checksum the port found bad
+	 * (its BAD bit is set in NONE too, which parse_slow checks alike) */
 	if (unlikely(
 		    m->data_len < RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + sizeof(struct rte_ipv4_hdr) ||
-		    (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)))
-		return parse_slow(ctx, in_port, m, b, k);
+		    (m->ol_flags & (RTE_MBUF_F_RX_VLAN_STRIPPED | RTE_MBUF_F_RX_IP_CKSUM_BAD))))
+		return parse_slow_noted(ctx, in_port, m, b, k, whole);
 	uint16_t type;
 	memcpy(&type, d + ETH_TYPE_OFF, sizeof(type));
 	/* interface and VRF: the burst's; laid out first (4 instructions fewer
 	 * than the tagged copy first, callgrind) */
 	if (likely(type != RTE_BE16(RTE_ETHER_TYPE_VLAN)))
 		return parse_ip(ctx, in_port, m, d, RTE_ETHER_HDR_LEN, pp->want_untagged,
-			pp->oif_untagged, pp->vrf_untagged, b, k, want_src);
+			pp->oif_untagged, pp->vrf_untagged, b, k, want_src, whole != NULL, whole);
 	uint16_t tci;
 	memcpy(&tci, d + VLAN_TCI_OFF, sizeof(tci));
 	uint16_t vif = pp->vif_of_vlan[rte_be_to_cpu_16(tci) & 0xfff];
 	if (unlikely(vif == 0))
-		return parse_slow(ctx, in_port, m, b, k);
+		return parse_slow_noted(ctx, in_port, m, b, k, whole);
 	uint16_t oif = vif - 1;
 	return parse_ip(ctx, in_port, m, d, RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN, HDR_WANT, oif,
-		ctx->ifm->ifs[oif].vrf_id, b, k, want_src);
+		ctx->ifm->ifs[oif].vrf_id, b, k, want_src, false, whole);
 }
 
 /* Bit i set when vals[i] is a redirect (a miss, all ones, is not). */
@@ -857,39 +885,23 @@ static bool directed_bcast(const struct sl_fib_iface *ifc, uint32_t dst)
 	return false;
 }
 
-static inline uint16_t ttl_decrement(struct rte_ipv4_hdr *ip)
-{
-	/* RFC 1624: TTL is the high byte of its 16-bit word, so the checksum
-	 * rises by 0x0100 (ones' complement, end-around carry). */
-	ip->time_to_live--;
-	/* ones' complement sums do not depend on byte order: 0x0100 in network
-	 * order is RTE_BE16(0x0100) in the raw field */
-	uint32_t sum = (uint32_t)ip->hdr_checksum + RTE_BE16(0x0100);
-	sum = (sum & 0xffff) + (sum >> 16);
-	ip->hdr_checksum = (rte_be16_t)sum;
-	return 0;
-}
-
 /*
- * ttl_decrement for a TTL of 2 or more, as one add on the 32-bit word of
- * TTL, protocol and checksum as stored (l3fwd's way, with the end-around
- * carry it leaves out). On a little-endian load the word is TTL | protocol
- * << 8 | raw checksum << 16: adding 0xffff takes 1 from the TTL (which
- * borrows nothing) and adds 1 to the raw checksum, RTE_BE16(0x0100), whose
- * carry out of bit 31 goes back in as ones' complement asks.
+ * TTL - 1 with the RFC 1624 checksum update: TTL is the high byte of its
+ * 16-bit word, so the checksum rises by 0x0100, ones' complement (the
+ * carry out of the add goes back in). Ones' complement sums do not depend
+ * on byte order: 0x0100 in network order is RTE_BE16(0x0100) in the raw
+ * field. gcc makes the carry an add-with-carry: 5 instructions, where one
+ * add on the 32-bit word of TTL, protocol and checksum with its carry
+ * folded from bit 32 took 7 (callgrind).
  */
-static __rte_always_inline void ttl_decrement_fast(struct rte_ipv4_hdr *ip)
+static __rte_always_inline void ttl_decrement(struct rte_ipv4_hdr *ip)
 {
-#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
-	uint8_t *p = &ip->time_to_live;
-	uint32_t w;
-	memcpy(&w, p, sizeof(w));
-	uint64_t y = (uint64_t)w + 0xffff;
-	w = (uint32_t)(y + ((y >> 32) << 16));
-	memcpy(p, &w, sizeof(w));
-#else
-	ttl_decrement(ip);
-#endif
+	ip->time_to_live--; /* TTL >= 1 here: no borrow */
+	uint16_t ck;
+	/* after a carry ck is at most 0x00ff: adding it back carries nothing */
+	ip->hdr_checksum = __builtin_add_overflow(ip->hdr_checksum, (uint16_t)RTE_BE16(0x0100), &ck)
+				   ? (uint16_t)(ck + 1)
+				   : ck;
 }
 
 static __rte_always_inline int l2_write(struct rte_mbuf *m, uint16_t cur_l2_len,
@@ -1227,14 +1239,16 @@ static __rte_noinline void forward_slow(const struct dp_ctx *ctx, const struct d
 		leak_count(ctx->c, in_vrf, ofc->vrf_id, 1);
 }
 
-/* Write e's header at h, in front of the IPv4 header (same bytes as
- * l2_write); m->l2_len and the rx VLAN flags are left alone: nothing on the
- * way out reads them. */
-static __rte_always_inline void egress_write(uint8_t *h, const struct sl_fib_egress *e)
+/* Write e's header, l2_len (e->l2_len) bytes, at h in front of the IPv4
+ * header (same bytes as l2_write); m->l2_len and the rx VLAN flags are left
+ * alone: nothing on the way out reads them. l2_len is the caller's: a
+ * constant or a register, not a reload of e after the header's stores. */
+static __rte_always_inline void egress_write(
+	uint8_t *h, const struct sl_fib_egress *e, unsigned l2_len)
 {
 	memcpy(h, &e->w0, 8);
 	memcpy(h + 6, &e->w1, 8);
-	if (e->l2_len != RTE_ETHER_HDR_LEN)
+	if (l2_len != RTE_ETHER_HDR_LEN)
 		memcpy(h + 14, &e->w2, 4);
 }
 
@@ -1244,20 +1258,44 @@ struct fwd_sums {
 	uint32_t cross_from, cross_to, n_cross; /* the current run of one crossing */
 };
 
-/*
- * Forward packet k of b: the usual packet (a resolved gateway on an up
- * interface, TTL left, headroom for a pushed tag) with one egress record
- * read; everything else (a miss, a second redirect, a denied crossing)
- * through forward_slow.
- */
-static __rte_always_inline void forward_one(const struct dp_ctx *ctx, const struct dp_burst *b,
-	bool filtered, bool mixed, unsigned k, struct fwd_sums *sum)
+/* What forward_one reads on every packet, read once for the burst (ctx's
+ * copies are reloaded after each tx store, which could alias them). */
+struct fwd_regs {
+	const struct sl_fib_egress *egt;
+	struct sl_dp_out *out;
+	uint32_t lane_vrf;
+};
+
+/* A run of crossings from VRF `from` to `to` starts: the last one counted.
+ * Out of line with sum passed by address, so that the sums stay in memory
+ * (an add to memory costs an add to a register) and the forwarding loop's
+ * pointers keep the registers that survive calls (callgrind). */
+static __rte_noinline void cross_run_start(
+	const struct dp_ctx *ctx, struct fwd_sums *sum, uint32_t from, uint32_t to)
 {
-	/* in registers: the tx slots' stores could alias ctx's pointers */
-	const struct sl_fib_egress *egt = ctx->egt;
-	struct sl_dp_out *out = ctx->out;
+	if (sum->n_cross > 0)
+		leak_count(ctx->c, sum->cross_from, sum->cross_to, sum->n_cross);
+	sum->cross_from = from;
+	sum->cross_to = to;
+	sum->n_cross = 0;
+}
+
+/*
+ * Forward packet k of b, whose lookup value is val: the usual packet (a
+ * resolved gateway on an up interface, TTL left, headroom for a pushed tag)
+ * with one egress record read; everything else (a miss, a second redirect,
+ * a denied crossing) through forward_slow. In a lane (a constant) the
+ * packet's ingress VRF is r->lane_vrf and its L2 header untagged Ethernet,
+ * read from no array.
+ */
+static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_burst *b,
+	bool filtered, bool mixed, bool lane, const struct fwd_regs *r, unsigned k, uint32_t val,
+	struct fwd_sums *sum)
+{
+	const struct sl_fib_egress *egt = r->egt;
+	struct sl_dp_out *out = r->out;
+	uint32_t lane_vrf = r->lane_vrf;
 	struct rte_mbuf *m = b->m[k];
-	uint32_t val = b->val[k];
 	/* one compare for a miss (VAL_MISS), a redirect and a group: each is at
 	 * or above the group bit */
 	if (unlikely(!val_is_nh(val) || (filtered && b->denied[k]))) {
@@ -1267,61 +1305,69 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, const stru
 	}
 	const struct sl_fib_egress *e = sl_fib_egress_of(egt, val);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b->ip[k];
-	if (unlikely((e->l2_len == 0) | (ip->time_to_live <= 1)))
+	if (unlikely(ip->time_to_live <= 1))
 		goto slow;
-	unsigned l2_len = b->l2_len[k];
-	if (e->l2_len != l2_len) { /* a tag pushed or popped: data_off moves */
-		int grow = (int)e->l2_len - (int)l2_len;
-		if (unlikely(grow > (int)m->data_off))
-			goto slow; /* no headroom: counted there */
+	unsigned l2_len = lane ? RTE_ETHER_HDR_LEN : b->l2_len[k];
+	/* a packet's l2_len is 14 or 18: a record that is not ready (0) fails
+	 * this test, and only the other branch tests for it */
+	if (likely(e->l2_len == l2_len)) { /* in a lane, a write of constant length */
+		ttl_decrement(ip);
+		egress_write((uint8_t *)ip - l2_len, e, l2_len);
+	} else { /* a tag pushed or popped: data_off moves */
+		unsigned el2 = e->l2_len;
+		int grow = (int)el2 - (int)l2_len;
+		if (unlikely(el2 == 0 || grow > (int)m->data_off))
+			goto slow; /* not ready, or no headroom: counted there */
 		m->data_off -= grow;
 		m->data_len += grow;
 		m->pkt_len += grow;
+		ttl_decrement(ip);
+		egress_write((uint8_t *)ip - el2, e, el2);
 	}
-	ttl_decrement_fast(ip);
-	egress_write((uint8_t *)ip - e->l2_len, e);
 	uint16_t port = e->port;
 	out->tx[port][out->n_tx[port]++] = m;
 	sum->n_fwd++;
-	uint32_t in_vrf = b->in_vrf[k];
+	uint32_t in_vrf = lane ? lane_vrf : b->in_vrf[k];
 	if (unlikely(mixed))
 		ctx->c->vrf[in_vrf].forwarded++;
 	/* a crossing: out of an interface of another VRF (by a redirect, or
 	 * by a static next hop resolved in another VRF) */
 	if (e->vrf_id != in_vrf) {
-		if (sum->cross_from != in_vrf || sum->cross_to != e->vrf_id) {
-			if (sum->n_cross > 0)
-				leak_count(ctx->c, sum->cross_from, sum->cross_to, sum->n_cross);
-			sum->cross_from = in_vrf;
-			sum->cross_to = e->vrf_id;
-			sum->n_cross = 0;
-		}
+		/* one ingress VRF (!mixed): a run changes with its egress VRF only */
+		if (sum->cross_to != e->vrf_id || (mixed && sum->cross_from != in_vrf))
+			cross_run_start(ctx, sum, in_vrf, e->vrf_id);
 		sum->n_cross++;
 	}
 	return;
 slow:
+	if (lane) /* the entry whole, as forward_slow reads it */
+		burst_fill_plain(b, k, k + 1);
 	forward_slow(ctx, b, filtered, (uint16_t)k, m, val);
 }
 
 /* Forward the whole burst: the packets the first lookup resolved, by the
  * bits of the rest, then the redirected ones (each run down one path). */
 static __rte_always_inline void forward_all(const struct dp_ctx *ctx, struct dp_burst *b,
-	bool filtered, bool mixed, uint32_t redirects, const uint16_t *redir, const uint32_t *rvals,
-	uint16_t n_redir, struct fwd_sums *sum)
+	bool filtered, bool mixed, bool lane, uint32_t redirects, const uint16_t *redir,
+	const uint32_t *rvals, uint16_t n_redir, struct fwd_sums *sum)
 {
+	/* read once, as n: the tx stores could alias b and ctx */
+	const struct fwd_regs regs = {.egt = ctx->egt, .out = ctx->out, .lane_vrf = b->plain_vrf};
 	if (likely(n_redir == 0)) {
-		/* n read once: the tx counts' stores could alias b->n */
-		for (unsigned k = 0, n = b->n; k < n; k++)
-			forward_one(ctx, b, filtered, mixed, k, sum);
+		for (size_t k = 0, n = b->n; k < n; k++)
+			forward_one(ctx, b, filtered, mixed, lane, &regs, k, b->val[k], sum);
 		return;
 	}
 	uint32_t all = b->n == 32 ? ~0u : (1u << b->n) - 1;
-	for (uint32_t r = all & ~redirects; r != 0; r &= r - 1)
-		forward_one(ctx, b, filtered, mixed, (unsigned)__builtin_ctz(r), sum);
-	for (uint16_t i = 0; i < n_redir; i++) {
-		b->val[redir[i]] = rvals[i]; /* the second lookup's result */
-		forward_one(ctx, b, filtered, mixed, redir[i], sum);
+	for (uint32_t r = all & ~redirects; r != 0; r &= r - 1) {
+		unsigned k = (unsigned)__builtin_ctz(r);
+		forward_one(ctx, b, filtered, mixed, lane, &regs, k, b->val[k], sum);
 	}
+	/* the second lookup's results; filtered, b->val holds them already
+	 * (with a group's path as the filter picked it) */
+	for (uint16_t i = 0; i < n_redir; i++)
+		forward_one(ctx, b, filtered, mixed, lane, &regs, redir[i],
+			filtered ? b->val[redir[i]] : rvals[i], sum);
 }
 
 /* The redirected packets redir[0..n) of b, their destinations gathered in
@@ -1347,7 +1393,9 @@ static __rte_always_inline void redirect_lookup(const struct dp_ctx *ctx, struct
 
 /* Parse stage: the frames of a burst into b (drops and punts to out),
  * sources stored only where some interface of the port validates them
- * (sv, decided once per burst). Returns how many are to be looked up. */
+ * (sv, decided once per burst); b->lane set when every entry is a plain
+ * frame (then not where sources are validated: that reads in_oif). Returns
+ * how many are to be looked up. */
 static __rte_always_inline uint16_t parse_burst(const struct dp_ctx *ctx, uint16_t in_port,
 	struct rte_mbuf **pkts, uint16_t n, struct dp_burst *b, bool sv)
 {
@@ -1358,21 +1406,32 @@ static __rte_always_inline uint16_t parse_burst(const struct dp_ctx *ctx, uint16
 		pp.vrf_untagged = ctx->ifm->ifs[pp.oif_untagged].vrf_id;
 		pp.want_untagged = HDR_WANT;
 	}
+	b->plain_oif = pp.oif_untagged;
+	b->plain_vrf = pp.vrf_untagged;
 	/* headers of a whole burst in flight at once: with many mbufs cycling
 	 * the data is rarely in cache, and one-ahead prefetch left stalls */
 	for (unsigned i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	/* martians are dropped by the parse */
 	unsigned nb = 0; /* in a register, not in b */
-	if (unlikely(vif_of_vlan == NULL))
+	unsigned whole = 0; /* entries [0, whole) written whole */
+	b->lane = false;
+	if (unlikely(vif_of_vlan == NULL)) {
 		for (unsigned i = 0; i < n; i++)
 			nb = parse_slow(ctx, in_port, pkts[i], b, nb);
-	else if (likely(!sv))
+	} else if (likely(!sv)) {
 		for (unsigned i = 0; i < n; i++)
-			nb = parse(ctx, &pp, in_port, pkts[i], b, nb, false);
-	else
+			nb = parse(ctx, &pp, in_port, pkts[i], b, nb, false, &whole);
+		if (likely(whole == 0 && nb > 0)) {
+			b->lane = true;
+			b->in_vrf[0] = pp.vrf_untagged; /* the burst's VRF, as read after */
+		} else if (whole < nb) { /* plain entries after the last whole one */
+			burst_fill_plain(b, whole, nb);
+		}
+	} else {
 		for (unsigned i = 0; i < n; i++)
-			nb = parse(ctx, &pp, in_port, pkts[i], b, nb, true);
+			nb = parse(ctx, &pp, in_port, pkts[i], b, nb, true, NULL);
+	}
 	return (uint16_t)nb;
 }
 
@@ -1384,8 +1443,9 @@ static __rte_always_inline uint32_t lookup_first(
 {
 	/* per-VRF counters once per burst when the burst has one ingress VRF */
 	uint32_t vrf0 = b->in_vrf[0], mx = 0, redirects;
-	for (uint16_t k = 1; k < b->n; k++)
-		mx |= b->in_vrf[k] ^ vrf0;
+	if (!b->lane) /* a lane has one VRF and in_vrf[0] alone */
+		for (uint16_t k = 1; k < b->n; k++)
+			mx |= b->in_vrf[k] ^ vrf0;
 	*mixed = mx;
 	if (likely(mx == 0)) {
 		if (likely(!sv))
@@ -1415,15 +1475,17 @@ static __rte_always_inline uint32_t lookup_first(
 static __rte_always_inline uint16_t redirect_list(const struct dp_burst *b, uint32_t redirects,
 	uint16_t *redir, uint32_t *ips, uint32_t *vrf, uint32_t *mixed)
 {
-	uint32_t rvrf = redirects ? sl_fib_val_vrf(b->val[__builtin_ctz(redirects)]) : 0, rmx = 0;
+	/* every value here is a redirect: two name one VRF exactly when equal */
+	uint32_t first = redirects ? b->val[__builtin_ctz(redirects)] : 0, rmx = 0;
 	uint16_t n = 0;
-	for (uint32_t r = redirects; r != 0; r &= r - 1) {
-		uint16_t k = (uint16_t)__builtin_ctz(r);
-		rmx |= sl_fib_val_vrf(b->val[k]) ^ rvrf;
-		ips[n] = b->dst[k];
-		redir[n++] = k;
+	/* two loops: as one, gcc split it in three, each walking the bits */
+	for (uint32_t r = redirects; r != 0; r &= r - 1)
+		redir[n++] = (uint16_t)__builtin_ctz(r);
+	for (uint16_t i = 0; i < n; i++) {
+		rmx |= b->val[redir[i]] ^ first;
+		ips[i] = b->dst[redir[i]];
 	}
-	*vrf = rvrf;
+	*vrf = sl_fib_val_vrf(first);
 	*mixed = rmx;
 	return n;
 }
@@ -1433,12 +1495,15 @@ static __rte_always_inline void forward_burst(const struct dp_ctx *ctx, struct d
 	bool filtered, bool mx, uint32_t redirects, const uint16_t *redir, const uint32_t *rvals,
 	uint16_t n_redir)
 {
-	struct fwd_sums sum = {0};
-	/* the usual burst (one ingress VRF, no filter) with both tests compiled out */
-	if (likely(!mx && !filtered))
-		forward_all(ctx, b, false, false, redirects, redir, rvals, n_redir, &sum);
+	struct fwd_sums sum = {.cross_from = b->in_vrf[0]}; /* the run's, in a burst of one VRF */
+	/* the usual burst (one ingress VRF, no filter) with both tests compiled
+	 * out; the usual of those a lane (filtered left none) */
+	if (likely(b->lane))
+		forward_all(ctx, b, false, false, true, redirects, redir, rvals, n_redir, &sum);
+	else if (likely(!mx && !filtered))
+		forward_all(ctx, b, false, false, false, redirects, redir, rvals, n_redir, &sum);
 	else
-		forward_all(ctx, b, filtered, mx, redirects, redir, rvals, n_redir, &sum);
+		forward_all(ctx, b, filtered, mx, false, redirects, redir, rvals, n_redir, &sum);
 	ctx->out->tx_ports =
 		tx_port_bits(ctx->out); /* cheaper once per burst than once per packet */
 	ctx->c->forwarded += sum.n_fwd;
@@ -1486,6 +1551,10 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	if (unlikely(filtered)) {
 		c->leak_scans++;
 		memset(b.denied, 0, b.n);
+		if (b.lane) { /* the filter and NAT read every entry's VRF */
+			burst_fill_plain(&b, 0, b.n);
+			b.lane = false;
+		}
 	}
 	if (n_redir > 0) {
 		if (unlikely(filtered && lf->nat_in != NULL))

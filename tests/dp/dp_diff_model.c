@@ -259,6 +259,11 @@ char *dm_build(void)
 	add_iface("eth1", 1, 0, 2, sl_test_ip4(10, 2, 3, 0), true);
 	add_iface("eth2", 2, 0, 0, sl_test_ip4(10, 0, 3, 0), true);
 	add_iface("eth3", 3, 0, 3, sl_test_ip4(10, 3, 3, 0), false);
+	/* a port with one untagged interface that validates no source (the
+	 * churn leaves it so): its bursts of untagged frames take the
+	 * datapath's lane */
+	add_iface("eth4", DM_PORT, 0, 2, sl_test_ip4(10, 2, 4, 0), true);
+	dm.ifs[dm.n_ifs - 1].sv = SL_SRC_VALID_DISABLE;
 	for (unsigned i = 0; i < dm.n_ifs; i++) {
 		const struct dm_if *m = &dm.ifs[i];
 		iface_line(t, m);
@@ -335,8 +340,10 @@ char *dm_churn(void)
 	}
 	if (dm_rnd() % 2 == 0) {
 		struct dm_if *m = &dm.ifs[dm_rnd() % dm.n_ifs];
-		m->sv = (uint8_t)((m->sv + 1 + dm_rnd() % 2) % 3);
-		iface_line(t, m);
+		if (m->port != DM_PORT) {
+			m->sv = (uint8_t)((m->sv + 1 + dm_rnd() % 2) % 3);
+			iface_line(t, m);
+		}
 	}
 	assert_int_equal(fclose(t), 0);
 	return text;

@@ -20,7 +20,7 @@
 #include "sl_types.h"
 
 #define DM_VRF 7 /* 0 (default) .. 6 */
-#define DM_PORT 4
+#define DM_PORT 4 /* ports with tagged interfaces; port DM_PORT has eth4 alone */
 #define DM_ROUTES_BIG 6000 /* VRF 1: past DM_SMALL_GROUPS, in the rte_lpm layout */
 #define DM_ROUTES 1500 /* every other VRF */
 #define DM_SMALL_GROUPS 3000 /* the FIB's small_groups_max */

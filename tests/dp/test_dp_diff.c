@@ -8,10 +8,11 @@
  * (and defaults that leak twice: leak loops), ECMP groups, gateways across
  * VRFs and an interface that is down; interfaces tagged and untagged on four
  * ports, each validating sources strictly, loosely or not at all (one
- * changes now and then); sources from the interface's subnet, other
+ * changes now and then), and a fifth port with one untagged interface that
+ * validates none (its bursts take the datapath's lane); sources from the interface's subnet, other
  * subnets, the routes and anywhere. Bursts of 1-32 frames, each received on one port with mixed VLANs
  * (so VRFs): malformed frames, ARP, TTL 0 and 1, IP options, Ethernet
- * padding, offload flags (VLAN stripped, checksum good or bad, RSS hash).
+ * padding, offload flags (VLAN stripped, checksum good, bad or none, RSS hash).
  * Between bursts routes churn and neighbours change state.
  *
  * Each packet's fate is predicted from a plain longest-prefix match per VRF
@@ -199,6 +200,8 @@ static void make(struct pkt *p, uint16_t in_port)
 		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_BAD;
 	else if (variant == V_GOOD && dm_rnd() % 4 == 0)
 		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	else if ((variant == V_GOOD || variant == V_BAD_CKSUM) && dm_rnd() % 8 == 0)
+		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_NONE; /* not checked for us: checked alike */
 	if (dm_rnd() % 4 == 0) {
 		m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
 		m->hash.rss = flow != UINT32_MAX ? flow * 0x9e3779b1u : dm_rnd();
@@ -513,6 +516,7 @@ static void test_bursts_against_model(void **state)
 	assert_non_null(t);
 	assert_non_null(pk);
 	unsigned bursts = env_uint("SL_DP_DIFF_BURSTS", BURSTS), mixed = 0, fates[3] = {0};
+	unsigned lanes = 0; /* bursts of two or more on eth4's port */
 	for (burst_no = 0; burst_no < bursts; burst_no++) {
 		seed_crash_context("seed %" PRIu64 " (SL_DP_DIFF_SEED) burst %u\n", seed, burst_no);
 		if (burst_no % CHURN_EVERY == CHURN_EVERY - 1) {
@@ -522,13 +526,14 @@ static void test_bursts_against_model(void **state)
 			memset(sticky, 0, sizeof(sticky));
 		}
 		uint16_t n = (uint16_t)(1 + dm_rnd() % SL_DP_BURST),
-			 in_port = (uint16_t)(dm_rnd() % DM_PORT);
+			 in_port = (uint16_t)(dm_rnd() % (DM_PORT + 1));
 		struct rte_mbuf *m[SL_DP_BURST];
 		for (unsigned i = 0; i < n; i++) {
 			make(&pk[i], in_port);
 			m[i] = pk[i].m;
 		}
 		t->rx += n;
+		lanes += in_port == DM_PORT && n > 1;
 		dpf_run(&F, in_port, m, n);
 		uint32_t ports = 0;
 		for (pkt_no = 0; pkt_no < n; pkt_no++) {
@@ -601,6 +606,7 @@ static void test_bursts_against_model(void **state)
 					t->punted[r] > 0,
 				"no %s punt", sl_dp_punt_names[r]);
 		CHECK(t->leaked > 1000 && mixed > 1000 && crossed > 100, "too few leaks or mixes");
+		CHECK(lanes > 500, "%u bursts on the port of one untagged interface", lanes);
 		/* each mode let sources through; strict and loose refused some */
 		CHECK(sv_seen[SL_SRC_VALID_DISABLE][1] > 1000 &&
 				sv_seen[SL_SRC_VALID_STRICT][0] > 100 &&
