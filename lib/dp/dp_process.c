@@ -353,6 +353,7 @@ static __rte_always_inline uint64_t hdr_len_term(uint32_t x)
  * (HDR_NEVER when no interface takes untagged frames on the port). */
 struct parse_port {
 	const uint16_t *vif_of_vlan;
+	const uint16_t *vrf_of_vlan; /* the VRF of vif_of_vlan's interface */
 	uint64_t want_untagged;
 	uint32_t vrf_untagged;
 	uint16_t oif_untagged;
@@ -420,12 +421,13 @@ static __rte_always_inline unsigned parse(const struct dp_ctx *ctx, const struct
 			pp->oif_untagged, pp->vrf_untagged, b, k, want_src);
 	uint16_t tci;
 	memcpy(&tci, d + VLAN_TCI_OFF, sizeof(tci));
-	uint16_t vif = pp->vif_of_vlan[rte_be_to_cpu_16(tci) & 0xfff];
+	unsigned vlan = rte_be_to_cpu_16(tci) & 0xfff;
+	uint16_t vif = pp->vif_of_vlan[vlan];
 	if (unlikely(vif == 0))
 		return parse_slow(ctx, in_port, m, b, k);
-	uint16_t oif = vif - 1;
-	return parse_ip(ctx, in_port, m, d, RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN, HDR_WANT, oif,
-		ctx->ifm->ifs[oif].vrf_id, b, k, want_src);
+	/* the VRF by the VLAN too, not by the interface: no load waits on vif */
+	return parse_ip(ctx, in_port, m, d, RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN, HDR_WANT,
+		(uint16_t)(vif - 1), pp->vrf_of_vlan[vlan], b, k, want_src);
 }
 
 /* Bit i set when vals[i] is a redirect (a miss, all ones, is not). */
@@ -1369,7 +1371,9 @@ static __rte_always_inline uint16_t parse_burst(const struct dp_ctx *ctx, uint16
 	struct rte_mbuf **pkts, uint16_t n, struct dp_burst *b, bool sv)
 {
 	const uint16_t *vif_of_vlan = in_port < SL_FIB_PORT_MAX ? ctx->ifm->vif[in_port] : NULL;
-	struct parse_port pp = {.vif_of_vlan = vif_of_vlan, .want_untagged = HDR_NEVER};
+	struct parse_port pp = {.vif_of_vlan = vif_of_vlan,
+		.vrf_of_vlan = in_port < SL_FIB_PORT_MAX ? ctx->ifm->vrf[in_port] : NULL,
+		.want_untagged = HDR_NEVER};
 	if (vif_of_vlan != NULL && vif_of_vlan[0] != 0) {
 		pp.oif_untagged = vif_of_vlan[0] - 1;
 		pp.vrf_untagged = ctx->ifm->ifs[pp.oif_untagged].vrf_id;
