@@ -351,6 +351,7 @@ static __rte_always_inline uint64_t hdr_len_term(uint32_t x)
  * (HDR_NEVER when no interface takes untagged frames on the port). */
 struct parse_port {
 	const uint16_t *vif_of_vlan;
+	const uint16_t *vrf_of_vlan; /* the VRF of vif_of_vlan's interface */
 	uint64_t want_untagged;
 	uint32_t vrf_untagged;
 	uint16_t oif_untagged;
@@ -448,12 +449,13 @@ static __rte_always_inline unsigned parse(const struct dp_ctx *ctx, const struct
 			pp->oif_untagged, pp->vrf_untagged, b, k, want_src, whole != NULL, whole);
 	uint16_t tci;
 	memcpy(&tci, d + VLAN_TCI_OFF, sizeof(tci));
-	uint16_t vif = pp->vif_of_vlan[rte_be_to_cpu_16(tci) & 0xfff];
+	unsigned vlan = rte_be_to_cpu_16(tci) & 0xfff;
+	uint16_t vif = pp->vif_of_vlan[vlan];
 	if (unlikely(vif == 0))
 		return parse_slow_noted(ctx, in_port, m, b, k, whole);
-	uint16_t oif = vif - 1;
-	return parse_ip(ctx, in_port, m, d, RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN, HDR_WANT, oif,
-		ctx->ifm->ifs[oif].vrf_id, b, k, want_src, false, whole);
+	/* the VRF by the VLAN too, not by the interface: no load waits on vif */
+	return parse_ip(ctx, in_port, m, d, RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN, HDR_WANT,
+		(uint16_t)(vif - 1), pp->vrf_of_vlan[vlan], b, k, want_src, false, whole);
 }
 
 /* Bit i set when vals[i] is a redirect (a miss, all ones, is not). */
@@ -560,12 +562,18 @@ static __rte_always_inline uint32_t lookup_one(const struct sl_fib *fib, uint32_
 }
 
 /* The first lookup of a burst of many ingress VRFs: b->val[k] for each
- * packet, in its VRF's table. Two passes: the first loads every packet's
- * table and top entry (a small table's tbl16 entry, prefetching the group
- * line it names; rte_lpm's tbl24 entry prefetched), so that the burst's
- * first-level misses, and their page walks in 64 VRFs' tables, overlap
- * instead of queuing behind each packet's dependent second load. */
-static __rte_always_inline void lookup_mixed(const struct sl_fib *fib, struct dp_burst *b)
+ * packet, in its VRF's table, and each VRF's ipv4_rx counted. Returns the
+ * redirect bits. Three passes, so that the burst's misses overlap instead of
+ * queuing behind each packet's dependent loads: the first only prefetches
+ * (the VRF's counter line, the table's first level: a small table's tbl16
+ * entry and the line of its pool pointer, rte_lpm's tbl24 entry); the second
+ * loads the tbl16 entries, by then arriving, and prefetches the group line
+ * each names; the third resolves and counts. With two (the tbl16 entry
+ * loaded in the first), a miss could hold up the prefetches behind it, and
+ * 64 VRFs' tables spread a burst's first-level lines over as many pages
+ * (≈ 2 cycles a packet less at 64 VRFs, doc/benchmarks.md). */
+static __rte_always_inline uint32_t lookup_mixed(
+	const struct sl_fib *fib, struct dp_burst *b, struct sl_dp_vrf_count *vc)
 {
 	uintptr_t t[SL_DP_BURST];
 	uint32_t e[SL_DP_BURST];
@@ -573,7 +581,19 @@ static __rte_always_inline void lookup_mixed(const struct sl_fib *fib, struct dp
 	for (uint16_t k = 0; k < n; k++) {
 		uint32_t vrf = b->in_vrf[k], ip = b->dst[k];
 		uintptr_t tbl = vrf < SL_VRF_MAX ? sl_fib_table(fib, SL_AF_IPV4, vrf) : 0;
+		rte_prefetch0(&vc[vrf]);
 		t[k] = tbl;
+		if (likely(sl_fib_table_is_small(tbl))) {
+			const struct sl_fib_small *st = sl_fib_table_small(tbl);
+			rte_prefetch0(&st->pool);
+			rte_prefetch0(&st->tbl16[ip >> 16]);
+		} else if (tbl != 0) {
+			rte_prefetch0(&sl_fib_table_lpm(tbl)->tbl24[ip >> 8]);
+		}
+	}
+	for (uint16_t k = 0; k < n; k++) {
+		uint32_t ip = b->dst[k];
+		uintptr_t tbl = t[k];
 		e[k] = 0;
 		if (likely(sl_fib_table_is_small(tbl))) {
 			const struct sl_fib_small *st = sl_fib_table_small(tbl);
@@ -584,13 +604,12 @@ static __rte_always_inline void lookup_mixed(const struct sl_fib *fib, struct dp
 				rte_prefetch0(
 					&pool[sl_fib_ent_pool_index(ek) | ((ip >> 8) & 0xff)]);
 			}
-		} else if (tbl != 0) {
-			rte_prefetch0(&sl_fib_table_lpm(tbl)->tbl24[ip >> 8]);
 		}
 	}
 	for (uint16_t k = 0; k < n; k++) {
 		uintptr_t tbl = t[k];
-		uint32_t v, ip = b->dst[k];
+		uint32_t v, ip = b->dst[k], vrf = b->in_vrf[k];
+		vc[vrf].ipv4_rx++;
 		if (likely(sl_fib_table_is_small(tbl))) {
 			uint32_t ek = sl_fib_small_entry_from(sl_fib_table_small(tbl), e[k], ip);
 			v = sl_fib_ent_value(ek, VAL_MISS);
@@ -600,8 +619,9 @@ static __rte_always_inline void lookup_mixed(const struct sl_fib *fib, struct dp
 			b->val[k] = VAL_MISS; /* no such VRF */
 			continue;
 		}
-		b->val[k] = or_default(fib, b->in_vrf[k], v);
+		b->val[k] = or_default(fib, vrf, v);
 	}
+	return redirect_bits(b->val, n);
 }
 
 /* Look up idx[0..n) of b, each in b->vrf[]: one run of lookupx4 when they
@@ -1400,7 +1420,9 @@ static __rte_always_inline uint16_t parse_burst(const struct dp_ctx *ctx, uint16
 	struct rte_mbuf **pkts, uint16_t n, struct dp_burst *b, bool sv)
 {
 	const uint16_t *vif_of_vlan = in_port < SL_FIB_PORT_MAX ? ctx->ifm->vif[in_port] : NULL;
-	struct parse_port pp = {.vif_of_vlan = vif_of_vlan, .want_untagged = HDR_NEVER};
+	struct parse_port pp = {.vif_of_vlan = vif_of_vlan,
+		.vrf_of_vlan = in_port < SL_FIB_PORT_MAX ? ctx->ifm->vrf[in_port] : NULL,
+		.want_untagged = HDR_NEVER};
 	if (vif_of_vlan != NULL && vif_of_vlan[0] != 0) {
 		pp.oif_untagged = vif_of_vlan[0] - 1;
 		pp.vrf_untagged = ctx->ifm->ifs[pp.oif_untagged].vrf_id;
@@ -1460,13 +1482,7 @@ static __rte_always_inline uint32_t lookup_first(
 		if (b->n == 0)
 			return 0;
 	}
-	/* many VRFs' counter lines: fetched while the lookups run, counted after */
-	for (uint16_t k = 0; k < b->n; k++)
-		rte_prefetch0(&ctx->c->vrf[b->in_vrf[k]]);
-	lookup_mixed(ctx->fib, b);
-	for (uint16_t k = 0; k < b->n; k++)
-		ctx->c->vrf[b->in_vrf[k]].ipv4_rx++;
-	return redirect_bits(b->val, b->n);
+	return lookup_mixed(ctx->fib, b, ctx->c->vrf);
 }
 
 /* Leak stage, its list: the packets of b whose bits are set in redirects

@@ -93,6 +93,7 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 		memcpy(f->addrs, c->addrs, c->n_addrs * sizeof(c->addrs[0]));
 		if (c->up) {
 			m->vif[c->port][c->vlan] = (uint16_t)(oif + 1);
+			m->vrf[c->port][c->vlan] = (uint16_t)c->vrf_id;
 			m->src_valid_port[c->port] |= c->src_valid;
 		}
 	}

@@ -186,6 +186,11 @@ struct sl_fib_iface {
 /* The published interface map. vif[port][vlan] = oif + 1 (0: none). */
 struct sl_fib_ifmap {
 	uint16_t vif[SL_FIB_PORT_MAX][4096];
+	/* vrf[port][vlan]: ifs[vif[port][vlan] - 1].vrf_id where vif[port][vlan]
+	 * is not 0. A tagged frame's VRF by the index of its interface, not by
+	 * a second load that waits on the first: a burst of 64 VRFs' vifs read
+	 * a few lines of this array instead of 64 interfaces' lines. */
+	uint16_t vrf[SL_FIB_PORT_MAX][4096];
 	/* OR of the src_valid of the port's interfaces that are up (in vif[]):
 	 * 0 when no packet received on the port has its source validated, so
 	 * that a worker decides once per burst */
@@ -193,6 +198,7 @@ struct sl_fib_ifmap {
 	struct sl_fib_iface ifs[SL_FIB_IFACE_MAX];
 	uint16_t n_ifs; /* slots used (never shrinks: names keep their oif) */
 };
+_Static_assert(SL_VRF_MAX <= UINT16_MAX + 1, "a VRF id fits sl_fib_ifmap's vrf[][]");
 
 /* Neighbour table key. */
 struct sl_fib_neigh_key {

@@ -489,6 +489,43 @@ static void test_untagged_without_iface(void **state)
 	free_out();
 }
 
+/* A vif moved to another VRF: its tagged frames are looked up in the new
+ * VRF from the next burst on (the fast parse takes a tagged frame's VRF
+ * from the (port, VLAN) map, published with the interfaces), in a burst of
+ * one VRF and in one mixed with untagged frames of VRF A. */
+static void test_vlan_vrf_move(void **state)
+{
+	(void)state;
+	static const char *const vif_in[] = {
+		"iface eth0.100 port 0 vlan 100 vrf 2 addr 10.2.0.1/24",
+		"iface eth0.100 port 0 vlan 100 vrf 3 addr 10.2.0.1/24"};
+	uint32_t src = sl_test_ip4(10, 2, 0, 10), dst = sl_test_ip4(10, 100, 0, 10);
+	for (int mixed = 0; mixed < 2; mixed++) {
+		for (int back = 0; back < 2; back++) {
+			reset(NULL);
+			assert_int_equal(dpf_apply(&F, vif_in[back]), 0);
+			uint64_t rx_shared = F.cnt.vrf[VRF_SHARED].ipv4_rx,
+				 rx_b = F.cnt.vrf[VRF_B].ipv4_rx, rx_a = F.cnt.vrf[VRF_A].ipv4_rx;
+			struct rte_mbuf *pk[] = {
+				craft(&(struct pkt_spec){.vlan = 100, .src = src, .dst = dst}),
+				craft(&(struct pkt_spec){.src = sl_test_ip4(10, 1, 0, 10),
+					.dst = sl_test_ip4(10, 1, 0, 10)}),
+			};
+			if (!mixed)
+				rte_pktmbuf_free(pk[1]);
+			run(0, pk, mixed ? 2 : 1);
+			/* in SHARED, 10.100.0.0/24 is connected; in VRF B, a leak into it */
+			assert_int_equal(F.cnt.leaked, back ? 1 : 0);
+			assert_int_equal(F.cnt.vrf[VRF_SHARED].ipv4_rx - rx_shared, back ? 0 : 1);
+			assert_int_equal(F.cnt.vrf[VRF_B].ipv4_rx - rx_b, back ? 1 : 0);
+			assert_int_equal(F.cnt.vrf[VRF_A].ipv4_rx - rx_a, mixed ? 1 : 0);
+			assert_int_equal(F.out.n_tx[1], 1); /* untagged onto eth1 either way */
+			assert_int_equal(F.cnt.forwarded, mixed ? 2 : 1);
+			free_out();
+		}
+	}
+}
+
 /* The fixture's notation: a line that does not parse fails the whole call,
  * and nothing of it is applied (eth0 stays in VRF A). */
 static void test_topology_errors(void **state)
@@ -527,6 +564,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup(test_leak_filter, reset),
 		cmocka_unit_test_setup(test_topology_errors, reset),
 		cmocka_unit_test_setup(test_untagged_without_iface, reset),
+		cmocka_unit_test_setup(test_vlan_vrf_move, reset),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 	rte_eal_cleanup();

@@ -302,6 +302,14 @@ static void test_iface_map(void **state)
 	assert_int_equal(m->vif[0][0], eth0 + 1);
 	assert_int_equal(m->vif[0][100], vif + 1);
 	assert_int_equal(m->ifs[vif].vrf_id, 2);
+	assert_int_equal(m->vrf[0][0], 1);
+	assert_int_equal(m->vrf[0][100], 2);
+	/* an interface moved to another VRF: its (port, VLAN) says so at once */
+	c[1].vrf_id = 3;
+	assert_int_equal(sl_fib_iface_sync(fib, c, 2), 0);
+	m = sl_fib_ifmap(fib);
+	assert_int_equal(m->vrf[0][100], 3);
+	assert_int_equal(m->ifs[vif].vrf_id, 3);
 	/* an unchanged set publishes nothing */
 	assert_int_equal(sl_fib_iface_sync(fib, c, 2), 0);
 	assert_ptr_equal(sl_fib_ifmap(fib), m);
@@ -339,6 +347,7 @@ static void test_iface_map_full(void **state)
 		assert_string_equal(m->ifs[oif].name, c[i].name);
 		assert_int_equal(m->vif[c[i].port][c[i].vlan], oif + 1);
 		assert_int_equal(m->ifs[oif].vrf_id, c[i].vrf_id);
+		assert_int_equal(m->vrf[c[i].port][c[i].vlan], c[i].vrf_id);
 	}
 	assert_int_equal(sl_fib_iface_index(fib, c[SL_FIB_IFACE_MAX].name), -ENOENT);
 	assert_int_equal(sl_fib_iface_sync(fib, c, SL_FIB_IFACE_MAX + 1), -ENOSPC);
