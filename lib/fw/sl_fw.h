@@ -270,6 +270,9 @@ struct sl_fw_stats {
 	uint64_t ct_created, ct_hits, ct_related;
 	uint64_t ct_full; /* new flows dropped: table full (conntrack_full) */
 	uint64_t ct_expired; /* deleted by the sweeper */
+	/* packets decided by their flow line (fw_line.h): of ct_hits, and of
+	 * nat_out */
+	uint64_t ct_line_hits, nat_line_hits;
 	uint32_t ct_entries, ct_max;
 	uint32_t rulesets, rules, acl_rules, bindings; /* of the published set */
 	uint32_t nat_pools; /* leak-nat directions of the published set */

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The per-lcore flow lines (lib/fw/fw_line.h): a packet of a known flow is
+ * decided from its line, and a line never outlives what it cached — a
+ * publish that changes the verdict, an expired or flushed flow, a state
+ * change, TCP FIN/RST (which must still reach conntrack) — and the counters
+ * of the packets it decides are those of the full path.
+ * Time is simulated: tsc_hz = 1, so `now` counts seconds. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "fw_test_util.h"
+
+#define BINDINGS                                                 \
+	"set vrf name CUST-A leak-firewall to SHARED name OUT\n" \
+	"set vrf name SHARED leak-firewall to CUST-A name BACK\n"
+
+/* CUST-A opens DNS and SSH into SHARED; SHARED answers within flows. */
+#define BACK_ESTABLISHED                                      \
+	"set firewall ipv4 name BACK rule 10 action accept\n" \
+	"set firewall ipv4 name BACK rule 10 state established\n"
+
+static const char policy[] =
+	"set firewall ipv4 name OUT rule 10 action accept\n"
+	"set firewall ipv4 name OUT rule 10 protocol udp\n"
+	"set firewall ipv4 name OUT rule 10 destination port 53\n"
+	"set firewall ipv4 name OUT rule 20 action accept\n"
+	"set firewall ipv4 name OUT rule 20 protocol tcp\n"
+	"set firewall ipv4 name OUT rule 20 destination port 22\n" BACK_ESTABLISHED BINDINGS;
+
+/* The same, DNS now refused. */
+static const char policy_dns_drop[] = "set firewall ipv4 name OUT rule 10 action drop\n"
+				      "set firewall ipv4 name OUT rule 10 protocol udp\n"
+				      "set firewall ipv4 name OUT rule 10 destination port 53\n"
+				      "set firewall ipv4 name OUT rule 20 action accept\n"
+				      "set firewall ipv4 name OUT rule 20 protocol tcp\n"
+				      "set firewall ipv4 name OUT rule 20 destination port "
+				      "22\n" BACK_ESTABLISHED BINDINGS;
+
+/* New DNS flows pass; once answered, CUST-A's side of them is refused
+ * (contrived, so that the state alone changes the verdict). */
+static const char policy_by_state[] = "set firewall ipv4 name OUT rule 10 action accept\n"
+				      "set firewall ipv4 name OUT rule 10 protocol udp\n"
+				      "set firewall ipv4 name OUT rule 10 state new\n"
+				      "set firewall ipv4 name OUT rule 20 action drop\n"
+				      "set firewall ipv4 name OUT rule 20 state "
+				      "established\n" BACK_ESTABLISHED BINDINGS;
+
+static struct sl_fw *fw_new(const char *text)
+{
+	struct sl_fw_config cfg = {.ct_max = 1024, .n_lcores = 2, .tsc_hz = 1, .socket_id = -1};
+	struct sl_fw *fw = sl_fw_new(&cfg);
+	assert_non_null(fw);
+	assert_int_equal(fwt_load(fw, text), 0);
+	return fw;
+}
+
+static struct sl_fw_stats stats(struct sl_fw *fw)
+{
+	struct sl_fw_stats st;
+	sl_fw_stats_get(fw, &st);
+	return st;
+}
+
+static uint64_t rule_packets(struct sl_fw *fw, const char *rs, uint32_t number, uint64_t *bytes)
+{
+	uint64_t p = 0;
+	assert_int_equal(sl_fw_rule_counters(fw, rs, number, &p, bytes), 0);
+	return p;
+}
+
+/* Open the DNS flow q / r and send q until its line decides it. */
+static void open_dns(
+	struct sl_fw *fw, uint64_t now, const struct fwt_pkt *q, const struct fwt_pkt *r)
+{
+	uint64_t hits = stats(fw).ct_line_hits;
+	assert_int_equal(fwt_check(fw, now, q, V_A, V_S), SL_FW_ACCEPT); /* creates */
+	assert_int_equal(fwt_check(fw, now, r, V_S, V_A), SL_FW_ACCEPT); /* replied, fills */
+	assert_int_equal(fwt_check(fw, now, q, V_A, V_S), SL_FW_ACCEPT); /* fills */
+	assert_int_equal(fwt_check(fw, now, r, V_S, V_A), SL_FW_ACCEPT); /* the line */
+	assert_int_equal(fwt_check(fw, now, q, V_A, V_S), SL_FW_ACCEPT); /* the line */
+	assert_int_equal(fwt_check(fw, now, r, V_S, V_A), SL_FW_ACCEPT); /* the line */
+	assert_int_equal(stats(fw).ct_line_hits, hits + 3);
+}
+
+/* A publish that refuses the flow: its next packet is dropped, counted on
+ * the new rule, not on the line's cached accept. */
+static void test_publish_invalidates(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = fw_new(policy);
+	struct fwt_pkt q = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
+	struct fwt_pkt r = fwt_udp("10.100.0.10", 53, "10.1.0.2", 40000);
+	open_dns(fw, 0, &q, &r);
+	uint64_t before = rule_packets(fw, "OUT", 10, NULL);
+	assert_int_equal(fwt_load(fw, policy_dns_drop), 0);
+	assert_int_equal(fwt_check(fw, 1, &q, V_A, V_S), SL_FW_DROP);
+	assert_int_equal(fwt_check(fw, 1, &q, V_A, V_S), SL_FW_DROP);
+	assert_int_equal(rule_packets(fw, "OUT", 10, NULL), before + 2);
+	/* and back: accepted again, by the line once refilled */
+	assert_int_equal(fwt_load(fw, policy), 0);
+	uint64_t hits = stats(fw).ct_line_hits;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(fwt_check(fw, 2, &q, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(stats(fw).ct_line_hits, hits + 2);
+	/* a binding removed: the pair is neither guarded nor tracked */
+	assert_int_equal(fwt_load(fw, "set firewall ipv4 name OUT rule 10 action drop\n"), 0);
+	hits = stats(fw).ct_line_hits;
+	uint64_t unguarded = stats(fw).unguarded;
+	assert_int_equal(fwt_check(fw, 3, &r, V_S, V_A), SL_FW_ACCEPT);
+	assert_int_equal(stats(fw).unguarded, unguarded + 1);
+	assert_int_equal(stats(fw).ct_line_hits, hits);
+	sl_fw_free(fw);
+}
+
+/* An expired flow is not revived by its line: the reply finds no flow and
+ * is dropped, even once the entry's slot holds other flows. */
+static void test_expired_flow(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = fw_new(policy);
+	struct fwt_pkt q = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
+	struct fwt_pkt r = fwt_udp("10.100.0.10", 53, "10.1.0.2", 40000);
+	open_dns(fw, 0, &q, &r);
+	assert_int_equal(sl_fw_ct_sweep(fw, 1000, 1u << 20), 1); /* replied UDP: 180 s */
+	uint64_t hits = stats(fw).ct_line_hits;
+	assert_int_equal(fwt_check(fw, 1000, &r, V_S, V_A), SL_FW_DROP);
+	/* the slot released and taken again by other flows */
+	assert_int_equal(sl_fw_ct_sweep(fw, 1001, 1u << 20), 0);
+	for (uint16_t i = 0; i < 64; i++) {
+		struct fwt_pkt q2 = fwt_udp("10.1.0.3", (uint16_t)(2000 + i), "10.100.0.10", 53);
+		assert_int_equal(fwt_check(fw, 1002, &q2, V_A, V_S), SL_FW_ACCEPT);
+	}
+	assert_int_equal(fwt_check(fw, 1002, &r, V_S, V_A), SL_FW_DROP);
+	assert_int_equal(stats(fw).ct_line_hits, hits);
+	/* flushed: the same */
+	open_dns(fw, 1003, &q, &r);
+	sl_fw_ct_flush(fw);
+	assert_int_equal(fwt_check(fw, 1004, &r, V_S, V_A), SL_FW_DROP);
+	sl_fw_free(fw);
+}
+
+/* The line's verdict is the one of the state it was classified in: when a
+ * reply makes the flow established, its next packet is classified again. */
+static void test_state_change(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = fw_new(policy_by_state);
+	struct fwt_pkt q = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
+	struct fwt_pkt r = fwt_udp("10.100.0.10", 53, "10.1.0.2", 40000);
+	for (int i = 0; i < 4; i++) /* new, one-way: the line decides from the third */
+		assert_int_equal(fwt_check(fw, 0, &q, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(stats(fw).ct_line_hits, 2);
+	assert_int_equal(fwt_check(fw, 1, &r, V_S, V_A), SL_FW_ACCEPT);
+	assert_int_equal(fwt_check(fw, 1, &q, V_A, V_S), SL_FW_DROP);
+	assert_int_equal(fwt_check(fw, 1, &q, V_A, V_S), SL_FW_DROP);
+	assert_int_equal(rule_packets(fw, "OUT", 20, NULL), 2);
+	sl_fw_free(fw);
+}
+
+/* TCP: segments without SYN/FIN/RST take the line; FIN and RST still reach
+ * conntrack (the flow closes and expires in 10 s), and so does a SYN that
+ * reuses the tuple. */
+static void test_tcp_flags_reach_conntrack(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = fw_new(policy);
+	struct fwt_pkt syn = fwt_tcp("10.1.0.2", 40000, "10.100.0.10", 22, FWT_SYN);
+	struct fwt_pkt synack = fwt_tcp("10.100.0.10", 22, "10.1.0.2", 40000, FWT_SYN | FWT_ACK);
+	struct fwt_pkt ack = fwt_tcp("10.1.0.2", 40000, "10.100.0.10", 22, FWT_ACK);
+	struct fwt_pkt back = fwt_tcp("10.100.0.10", 22, "10.1.0.2", 40000, FWT_ACK);
+	struct fwt_pkt fin = fwt_tcp("10.1.0.2", 40000, "10.100.0.10", 22, FWT_FIN | FWT_ACK);
+	struct fwt_pkt fin_back = fwt_tcp("10.100.0.10", 22, "10.1.0.2", 40000, FWT_FIN | FWT_ACK);
+	assert_int_equal(fwt_check(fw, 0, &syn, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(fwt_check(fw, 0, &synack, V_S, V_A), SL_FW_ACCEPT);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(fwt_check(fw, 0, &ack, V_A, V_S), SL_FW_ACCEPT);
+		assert_int_equal(fwt_check(fw, 0, &back, V_S, V_A), SL_FW_ACCEPT);
+	}
+	uint64_t hits = stats(fw).ct_line_hits;
+	assert_true(hits >= 3);
+	/* established: two hours idle */
+	assert_int_equal(fwt_check(fw, 1, &fin, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(fwt_check(fw, 1, &back, V_S, V_A), SL_FW_ACCEPT);
+	assert_int_equal(fwt_check(fw, 1, &fin_back, V_S, V_A), SL_FW_ACCEPT);
+	assert_int_equal(fwt_check(fw, 2, &ack, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(stats(fw).ct_line_hits, hits + 2); /* back and the last ack */
+	assert_int_equal(sl_fw_ct_sweep(fw, 12, 1u << 20), 0);
+	assert_int_equal(sl_fw_ct_sweep(fw, 13, 1u << 20), 1); /* closed: 10 s */
+	assert_int_equal(fwt_check(fw, 14, &back, V_S, V_A), SL_FW_DROP);
+	sl_fw_free(fw);
+}
+
+/* Counters: a burst of many flows, sent again and again, counts on the
+ * rules and in the stats exactly as many packets and bytes as were sent,
+ * however many the lines decided. */
+static void test_counters_exact(void **state)
+{
+	(void)state;
+	enum { FLOWS = 48, ROUNDS = 5 };
+	struct sl_fw *fw = fw_new(policy);
+	struct fwt_pkt q[FLOWS], r[FLOWS];
+	const uint8_t *lq[FLOWS], *lr[FLOWS];
+	uint16_t len[FLOWS];
+	uint32_t a[FLOWS], s[FLOWS];
+	uint8_t v[FLOWS];
+	uint64_t bytes = 0;
+	for (uint16_t i = 0; i < FLOWS; i++) {
+		q[i] = fwt_udp("10.1.0.2", (uint16_t)(3000 + i), "10.100.0.10", 53);
+		r[i] = fwt_udp("10.100.0.10", 53, "10.1.0.2", (uint16_t)(3000 + i));
+		lq[i] = q[i].b;
+		lr[i] = r[i].b;
+		len[i] = q[i].len;
+		a[i] = V_A;
+		s[i] = V_S;
+		bytes += q[i].len;
+	}
+	for (int k = 0; k < ROUNDS; k++) {
+		sl_fw_check_burst(fw, 0, (uint64_t)k, lq, len, a, s, FLOWS, v);
+		for (uint16_t i = 0; i < FLOWS; i++)
+			assert_int_equal(v[i], SL_FW_ACCEPT);
+		sl_fw_check_burst(fw, 0, (uint64_t)k, lr, len, s, a, FLOWS, v);
+		for (uint16_t i = 0; i < FLOWS; i++)
+			assert_int_equal(v[i], SL_FW_ACCEPT);
+	}
+	struct sl_fw_stats st = stats(fw);
+	assert_true(st.ct_line_hits >= (uint64_t)FLOWS * 2 * (ROUNDS - 2));
+	uint64_t by = 0;
+	assert_int_equal(rule_packets(fw, "OUT", 10, &by), (uint64_t)FLOWS * ROUNDS);
+	assert_int_equal(by, bytes * ROUNDS);
+	assert_int_equal(rule_packets(fw, "BACK", 10, &by), (uint64_t)FLOWS * ROUNDS);
+	assert_int_equal(by, bytes * ROUNDS);
+	assert_int_equal(st.checked, (uint64_t)FLOWS * 2 * ROUNDS);
+	assert_int_equal(st.classified, (uint64_t)FLOWS * 2 * ROUNDS);
+	assert_int_equal(st.accepted, (uint64_t)FLOWS * 2 * ROUNDS);
+	assert_int_equal(st.ct_created, FLOWS);
+	assert_int_equal(st.ct_hits, (uint64_t)FLOWS * (2 * ROUNDS - 1));
+	sl_fw_free(fw);
+}
+
+int main(void)
+{
+	if (fwt_eal_init("fw-line", "0") < 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return 1;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_publish_invalidates),
+		cmocka_unit_test(test_expired_flow),
+		cmocka_unit_test(test_state_change),
+		cmocka_unit_test(test_tcp_flags_reach_conntrack),
+		cmocka_unit_test(test_counters_exact),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rte_eal_cleanup();
+	return rc;
+}
