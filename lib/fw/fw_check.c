@@ -464,6 +464,8 @@ static inline bool ct_refresh(
 	uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
 	if (p->kind == K_TCP && st_closing(st) && tcp_pure_syn(p->tcp_flags)) {
 		__atomic_store_n(&e->status, p->from_lo ? 0u : CT_ORIG_HI, __ATOMIC_RELAXED);
+		/* its packets' state may go back to new: lines read it again */
+		__atomic_fetch_add(&fw->line_epoch, 1, __ATOMIC_RELEASE);
 		seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
 		if (seen != CT_SEEN_KILLED)
 			__atomic_compare_exchange_n(&e->last_seen, &seen, now, false,
@@ -631,12 +633,15 @@ static inline void cls_run(const struct sl_fw_set *s, struct cls_list *c)
 /* ---- the flow line (fw_line.h) ----------------------------------------
  * info of a conntrack line: the counter slot + 1 (0: the pair is tracked
  * but unguarded), the slot's action, whether the packet's source is the
- * entry's endpoint lo, and the state (established, else new) the cached
- * result was classified in. */
+ * entry's endpoint lo, the state (established, else new) the cached result
+ * was classified in, and whether the line may decide without reading the
+ * entry (an established flow whose entry a hit read: its state cannot
+ * change but by a reused tuple, which bumps line_epoch). */
 #define LINE_SLOT_MASK 0xffffffu
 #define LINE_ACTION_SHIFT 24
 #define LINE_FROM_LO (1u << 26)
 #define LINE_EST (1u << 27)
+#define LINE_QUIET (1u << 28)
 
 /* The raw key of a TCP or UDP packet that a line may decide: whole L4
  * header, not a fragment, no SYN/FIN/RST (those change the flow's state:
@@ -649,6 +654,7 @@ static inline bool line_key_of(const uint8_t *ip, uint16_t avail_len, uint32_t f
 	uint8_t proto = ip[9];
 	const uint8_t *l4 = ip + ihl;
 	uint16_t frag;
+	uint32_t ports;
 
 	memcpy(&frag, ip + 6, sizeof(frag));
 	if ((frag & RTE_BE16(0x1fff)) != 0 || ((from | to) >> 16) != 0)
@@ -666,8 +672,8 @@ static inline bool line_key_of(const uint8_t *ip, uint16_t avail_len, uint32_t f
 		return false;
 	}
 	memcpy(&k->addrs, ip + 12, 8);
-	memcpy(&k->ports, l4, 4);
-	k->vrfs = from | to << 16;
+	memcpy(&ports, l4, 4);
+	k->pv = ports | (uint64_t)from << 32 | (uint64_t)to << 48;
 	k->proto = proto;
 	return true;
 }
@@ -680,15 +686,14 @@ static inline bool line_key_is(
 {
 	uint32_t src = rte_be_to_cpu_32((uint32_t)k->addrs);
 	uint32_t dst = rte_be_to_cpu_32((uint32_t)(k->addrs >> 32));
-	uint32_t sp = rte_be_to_cpu_16((uint16_t)k->ports);
-	uint32_t dp = rte_be_to_cpu_16((uint16_t)(k->ports >> 16));
-	uint32_t f = k->vrfs & 0xffffu, t = k->vrfs >> 16;
-	uint64_t w[3];
+	uint32_t sp = rte_be_to_cpu_16((uint16_t)k->pv);
+	uint32_t dp = rte_be_to_cpu_16((uint16_t)(k->pv >> 16));
+	uint32_t f = (uint32_t)(k->pv >> 32) & 0xffffu, t = (uint32_t)(k->pv >> 48);
+	uint64_t w[3], x[3];
 	w[0] = from_lo ? (src | (uint64_t)dst << 32) : (dst | (uint64_t)src << 32);
 	w[1] = from_lo ? (sp | dp << 16 | (uint64_t)(f | t << 16) << 32)
 		       : (dp | sp << 16 | (uint64_t)(t | f << 16) << 32);
 	w[2] = k->proto;
-	uint64_t x[3];
 	ct_key_words(&e->key, x);
 	return ((x[0] ^ w[0]) | (x[1] ^ w[1]) | (x[2] ^ w[2])) == 0;
 }
@@ -724,25 +729,38 @@ static inline void slot_run_end(struct fw_count *cnt, const struct slot_run *r)
 	}
 }
 
+/* Whether line l may decide without reading its entry (fw_line.h): this
+ * lcore refreshed the entry less than the refresh interval ago, and no
+ * entry was killed and no tuple reused since. */
+static inline bool line_quiet(
+	const struct sl_fw *fw, const struct fw_line *l, uint32_t epoch, uint64_t now)
+{
+	return (l->info & LINE_QUIET) && l->epoch == epoch &&
+	       (int64_t)(now - l->seen) <= (int64_t)fw->refresh_tsc;
+}
+
 /*
  * The tracked packets trk[0..n) that the lcore's flow lines decide: per
- * burst the raw keys and hashes, then the buckets, then the entries, so
- * the misses overlap. A hit (this set's line; its entry live, not killed,
- * holding the packet's key; the entry's status giving the state the result
- * was cached in, and nothing for this packet to add) gets the cached
- * verdict, counted as the walk's would be, and refreshes its flow as any
- * tracked packet does. Returns how many are left, compacted in trk[], for
- * the full path; their line_ok / line_h say whether they may fill a line.
+ * burst the raw keys and hashes, then the buckets, then the entries of the
+ * lines that must read theirs, so the misses overlap. A hit (this set's
+ * line holding the packet's key; quiet, or its entry live, not killed,
+ * holding the key, and its status giving the state the result was cached
+ * in with nothing for this packet to add) gets the cached verdict, counted
+ * as the walk's would be, and refreshes its flow as any tracked packet
+ * does (a quiet line's was refreshed within the interval). Returns how
+ * many are left, compacted in trk[], for the full path; their line_ok says
+ * whether they may fill a line.
  */
 static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 	struct fw_lstats *ls, unsigned lcore, uint64_t now, struct pkt *pk, uint16_t *trk,
 	uint16_t n, const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
 	const uint32_t *to_vrf, uint8_t *verdict)
 {
-	struct fw_line_bucket *row = &fw->ct_line[(size_t)lcore * (fw->ct_line_mask + 1)];
+	struct fw_line *row = &fw->ct_line[(size_t)lcore * (fw->ct_line_mask + 1)];
+	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
 	struct fw_line_key k[SL_FW_BURST];
 	uint8_t flags[SL_FW_BURST];
-	const struct fw_line *ln[SL_FW_BURST];
+	struct fw_line *ln[SL_FW_BURST];
 	uint16_t left = 0;
 
 	for (uint16_t j = 0; j < n; j++) {
@@ -752,15 +770,16 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 			line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[j], &flags[j]);
 		if (p->line_ok) {
 			p->line_h = fw_line_hash(&k[j]);
-			rte_prefetch0(fw_line_bucket(row, fw->ct_line_mask, p->line_h));
+			fw_line_prefetch(row, fw->ct_line_mask, p->line_h);
 		}
 	}
 	for (uint16_t j = 0; j < n; j++) {
 		const struct pkt *p = &pk[trk[j]];
-		ln[j] = p->line_ok ? fw_line_find(fw_line_bucket(row, fw->ct_line_mask, p->line_h),
-					     p->line_h, s->gen)
+		ln[j] = p->line_ok ? fw_line_find(row, fw->ct_line_mask, p->line_h, &k[j], s->gen)
 				   : NULL;
-		if (ln[j] != NULL && ln[j]->pos < fw->ct_slots)
+		if (ln[j] == NULL || line_quiet(fw, ln[j], epoch, now))
+			continue;
+		if (ln[j]->pos < fw->ct_slots)
 			rte_prefetch0(&fw->ct_entries[ln[j]->pos]);
 		else
 			ln[j] = NULL;
@@ -771,29 +790,34 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 	for (uint16_t j = 0; j < n; j++) {
 		uint16_t i = trk[j];
 		struct pkt *p = &pk[i];
-		const struct fw_line *l = ln[j];
+		struct fw_line *l = ln[j];
 		if (l == NULL) {
 			trk[left++] = i;
 			continue;
 		}
-		const struct fw_ct_entry *e = &fw->ct_entries[l->pos];
 		uint32_t info = l->info;
 		bool from_lo = (info & LINE_FROM_LO) != 0;
-		if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) != CT_LIVE ||
-			__atomic_load_n(&e->last_seen, __ATOMIC_RELAXED) == CT_SEEN_KILLED ||
-			!line_key_is(e, &k[j], from_lo)) {
-			trk[left++] = i;
-			continue;
+		bool quiet = line_quiet(fw, l, epoch, now);
+		if (!quiet) {
+			const struct fw_ct_entry *e = &fw->ct_entries[l->pos];
+			if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) != CT_LIVE ||
+				__atomic_load_n(&e->last_seen, __ATOMIC_RELAXED) ==
+					CT_SEEN_KILLED ||
+				!line_key_is(e, &k[j], from_lo)) {
+				trk[left++] = i;
+				continue;
+			}
+			uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
+			bool orig = from_lo == ((st & CT_ORIG_HI) == 0);
+			bool est = !orig || (st & CT_REPLIED);
+			/* the state it was classified in; a reply that would mark
+			 * the flow replied goes the full way (the state changes) */
+			if (est != ((info & LINE_EST) != 0) || (!orig && !(st & CT_REPLIED))) {
+				trk[left++] = i;
+				continue;
+			}
 		}
-		uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
-		bool orig = from_lo == ((st & CT_ORIG_HI) == 0);
-		bool est = !orig || (st & CT_REPLIED);
-		/* the state it was classified in; a reply that would mark the
-		 * flow replied goes the full way (the state changes for both) */
-		if (est != ((info & LINE_EST) != 0) || (!orig && !(st & CT_REPLIED))) {
-			trk[left++] = i;
-			continue;
-		}
+		fw_line_used(l);
 		uint8_t v = SL_FW_ACCEPT;
 		uint32_t slot1 = info & LINE_SLOT_MASK;
 		if (slot1 != 0) {
@@ -803,13 +827,23 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 		}
 		if (v == SL_FW_ACCEPT) {
 			ls->ct_hits++;
-			p->pos = (int32_t)l->pos;
-			p->kind = k[j].proto == IPPROTO_TCP ? K_TCP : K_UDP;
-			p->tcp_flags = flags[j];
-			p->from_lo = from_lo;
-			if (!ct_refresh(fw, ls, p, now)) {
-				ls->ct_full++;
-				v = SL_FW_DROP; /* conntrack_full */
+			if (!quiet) {
+				p->pos = (int32_t)l->pos;
+				p->kind = k[j].proto == IPPROTO_TCP ? K_TCP : K_UDP;
+				p->tcp_flags = flags[j];
+				p->from_lo = from_lo;
+				if (!ct_refresh(fw, ls, p, now)) {
+					ls->ct_full++;
+					v = SL_FW_DROP; /* conntrack_full */
+				}
+				uint64_t seen = __atomic_load_n(
+					&fw->ct_entries[l->pos].last_seen, __ATOMIC_RELAXED);
+				if (v == SL_FW_ACCEPT && seen != CT_SEEN_KILLED &&
+					(info & LINE_EST)) {
+					l->seen = seen;
+					l->epoch = epoch;
+					l->info = info | LINE_QUIET;
+				}
 			}
 		}
 		verdict[i] = v;
@@ -827,12 +861,15 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 	return left;
 }
 
-/* Fill the line of tracked packet p after the full path: its flow's entry,
- * state and (guarded) the counter slot its result gave. */
+/* Fill the line of tracked packet p after the full path: its flow's
+ * entry, state and (guarded) the counter slot its result gave. */
 static inline void ct_line_fill(struct sl_fw *fw, const struct sl_fw_set *s, unsigned lcore,
-	const struct pkt *p, const struct cls_list *cl)
+	const struct pkt *p, const struct cls_list *cl, const uint8_t *ip, uint16_t len,
+	uint32_t from, uint32_t to)
 {
 	uint32_t info = 0;
+	struct fw_line_key k;
+	uint8_t flags;
 	if (p->cls_at != UINT16_MAX) {
 		uint32_t r = cl->results[p->cls_at];
 		uint32_t slot = r ? r - 1 : ctx_ruleset(s, cl->ctx[p->cls_at])->default_slot;
@@ -840,10 +877,18 @@ static inline void ct_line_fill(struct sl_fw *fw, const struct sl_fw_set *s, uns
 			return;
 		info = (slot + 1) | (uint32_t)s->slots[slot].action << LINE_ACTION_SHIFT;
 	}
+	if (!line_key_of(ip, len, from, to, &k, &flags))
+		return;
 	info |= (p->from_lo ? LINE_FROM_LO : 0) | (p->state == SL_FW_ST_ESTABLISHED ? LINE_EST : 0);
-	const struct fw_line l = {p->line_h, (uint32_t)p->pos, s->gen, info};
-	struct fw_line_bucket *row = &fw->ct_line[(size_t)lcore * (fw->ct_line_mask + 1)];
-	fw_line_fill(fw_line_bucket(row, fw->ct_line_mask, p->line_h), &l);
+	struct fw_line *row = &fw->ct_line[(size_t)lcore * (fw->ct_line_mask + 1)];
+	struct fw_line *l = fw_line_victim(row, fw->ct_line_mask, p->line_h, &k, s->gen);
+	l->key = k;
+	l->gen = s->gen;
+	l->pos = (uint32_t)p->pos;
+	l->info = info;
+	l->epoch = 0;
+	l->seen = 0;
+	l->used = 0;
 }
 
 /* now_valid false: read the TSC only if some packet is tracked. */
@@ -972,7 +1017,8 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 		uint16_t i = trk[j];
 		struct pkt *p = &pk[i];
 		if (p->line_ok && p->pos >= 0)
-			ct_line_fill(fw, s, lcore, p, &cl);
+			ct_line_fill(
+				fw, s, lcore, p, &cl, l3[i], l3_len[i], from_vrf[i], to_vrf[i]);
 		if (verdict[i] != SL_FW_ACCEPT)
 			continue;
 		if (p->state == SL_FW_ST_RELATED) {

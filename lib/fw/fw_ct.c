@@ -197,6 +197,8 @@ bool fw_reap_kill(struct sl_fw *fw, struct fw_reap *r, uint32_t pos, uint64_t se
 			last, &seen, CT_SEEN_KILLED, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 	}
 	if (taken) {
+		/* the workers' flow lines read their entries again (fw_line.h) */
+		__atomic_fetch_add(&fw->line_epoch, 1, __ATOMIC_RELEASE);
 		r->ops->unlink(fw, pos);
 		r->v[r->n++] = pos;
 	}

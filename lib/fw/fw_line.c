@@ -6,35 +6,40 @@
 #include "fw_line.h"
 #include "fw_priv.h"
 
-struct fw_line_bucket *fw_lines_new(
-	const struct sl_fw *fw, uint32_t flows, int socket_id, uint32_t *mask)
+_Static_assert(sizeof(struct fw_line) == RTE_CACHE_LINE_SIZE, "one cache line a flow");
+
+struct fw_line *fw_lines_new(const struct sl_fw *fw, uint32_t flows, int socket_id, uint32_t *mask)
 {
-	/* a line per flow, rounded up to whole buckets: at most 16 Ki buckets
-	 * (64 Ki lines, 1 MiB) an lcore, 16 MiB in all (lines are hints: a
-	 * smaller table costs misses, never answers) */
-	uint32_t want = RTE_MAX(flows, 64u) / FW_LINE_WAYS;
-	uint32_t buckets = rte_align32pow2(RTE_MIN(want, 16384u));
-	while (buckets > 16 &&
-		(size_t)buckets * fw->n_lcores * sizeof(struct fw_line_bucket) > (16u << 20))
-		buckets /= 2;
-	*mask = buckets - 1;
+	/* two lines a flow (few evictions at the table's size), at most 64 Ki
+	 * lines (4 MiB) an lcore, 64 MiB in all: lines are hints, a smaller
+	 * table costs full-path packets, never a wrong answer */
+	uint32_t lines = rte_align32pow2(RTE_MIN(RTE_MAX(flows, 64u), 32768u) * 2);
+	while (lines > 64 && (size_t)lines * fw->n_lcores * sizeof(struct fw_line) > (64u << 20))
+		lines /= 2;
+	*mask = lines - 1;
 	return rte_zmalloc_socket("slfw_lines",
-		(size_t)buckets * fw->n_lcores * sizeof(struct fw_line_bucket), RTE_CACHE_LINE_SIZE,
+		(size_t)lines * fw->n_lcores * sizeof(struct fw_line), RTE_CACHE_LINE_SIZE,
 		socket_id);
 }
 
-void fw_line_fill(struct fw_line_bucket *b, const struct fw_line *l)
+struct fw_line *fw_line_victim(
+	struct fw_line *row, uint32_t mask, uint32_t h, const struct fw_line_key *k, uint32_t gen)
 {
-	unsigned w, stale = FW_LINE_WAYS;
-	for (w = 0; w < FW_LINE_WAYS; w++) {
-		if (b->way[w].tag == l->tag)
-			break;
-		if (stale == FW_LINE_WAYS && b->way[w].gen != l->gen)
-			stale = w;
+	struct fw_line *v = NULL;
+	for (unsigned w = 0; w < FW_LINE_WAYS; w++) /* its own first: one line a key */
+		if (fw_line_key_eq(&fw_line_at(row, mask, h, w)->key, k))
+			return fw_line_at(row, mask, h, w);
+	for (unsigned w = 0; w < FW_LINE_WAYS; w++)
+		if (fw_line_at(row, mask, h, w)->gen != gen)
+			return fw_line_at(row, mask, h, w);
+	/* a second chance (CLOCK): the first not used by a hit since the
+	 * last fill that looked; the lines passed lose their mark */
+	for (unsigned w = 0; w < FW_LINE_WAYS && v == NULL; w++) {
+		struct fw_line *l = fw_line_at(row, mask, h, w);
+		if (l->used == 0)
+			v = l;
+		else
+			l->used = 0;
 	}
-	if (w == FW_LINE_WAYS)
-		/* full of this generation's flows: one by the tag's high bits,
-		 * so that flows of one bucket do not all evict the same way */
-		w = stale != FW_LINE_WAYS ? stale : l->tag >> 30;
-	b->way[w] = *l;
+	return v != NULL ? v : fw_line_at(row, mask, h, 0);
 }

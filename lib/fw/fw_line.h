@@ -1,18 +1,24 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * fw_line.h — the per-lcore flow line: what a packet of a known flow needs
- * (the shared entry's position, the set generation it was decided in, the
- * cached verdict or translation), found with one hash of the packet's raw
- * header fields before any parse, canonical key or table lookup.
+ * fw_line.h — the per-lcore flow line: one cache line per flow, private to
+ * the worker lcore, holding what a packet of a known flow needs (its raw
+ * key, the shared entry's position, the set generation it was decided in,
+ * the cached verdict or translation), found with one hash of the packet's
+ * raw header fields before any parse, canonical key or table lookup.
  *
- * A line is 16 bytes; a bucket is one cache line of four ways, so a lookup
- * reads one line and a burst prefetches all of them first. A line is only
- * a hint: a hit is trusted when the set generation is the published one
- * and the shared entry it names is live, not killed, and holds the packet's
- * own key (compared field by field from the raw headers): the answer the
- * shared table would give (entries are reused only after a grace period,
- * which the burst holds off). So a publish (rulesets, bindings, pools: a
- * new generation) or an expired flow needs nothing invalidated by hand.
+ * Two candidate lines a flow, so that flows whose hashes meet do not evict
+ * each other; a burst prefetches all of its candidates first. A line is used only
+ * when its key is the packet's and its generation the published set's (a
+ * publish of rulesets, bindings or pools makes a new one: nothing is
+ * invalidated by hand). Then either
+ *  - the shared entry is read: trusted when live, not killed and holding
+ *    the flow's key (entries are reused only after a grace period, which
+ *    the burst holds off), and the flow refreshed as before; or
+ *  - the line alone decides, when this lcore refreshed the entry less than
+ *    the refresh interval ago (so the sweeper cannot have judged it idle:
+ *    every timeout is longer) and no entry of either table was killed
+ *    since it was last read (fw->line_epoch: the sweeper, a flush, a
+ *    prune and a reused TCP tuple bump it).
  * Private to the lcore: plain loads and stores.
  */
 #ifndef SL_FW_LINE_H
@@ -25,60 +31,86 @@
 #include <rte_hash_crc.h>
 #include <rte_prefetch.h>
 
-#define FW_LINE_WAYS 4
+#define FW_LINE_WAYS 2
+
+/* The raw key of a TCP or UDP packet, as it arrives. */
+struct fw_line_key {
+	uint64_t addrs; /* ip + 12: source and destination, network order */
+	uint64_t pv; /* l4 + 0: the ports as they are | from << 32 | to << 48 */
+	uint32_t proto;
+};
 
 struct fw_line {
-	uint32_t tag; /* the raw key's hash */
-	uint32_t pos; /* the shared entry's position */
+	struct fw_line_key key;
 	uint32_t gen; /* the set generation it was filled in; 0: empty */
-	uint32_t info; /* the table's own: cached verdict, checksum deltas */
-};
-
-struct fw_line_bucket {
-	struct fw_line way[FW_LINE_WAYS];
+	uint32_t pos; /* the shared entry's position (conntrack) or index (NAT) */
+	uint32_t epoch; /* line_epoch when the entry was last read */
+	uint64_t seen; /* quiet lines: the entry's last_seen when last read */
+	uint32_t info; /* the table's own: cached verdict, state */
+	/* NAT: the source the flow leaves with (host order), and the one's
+	 * complement sums a rewrite adds to the IPv4 and the L4 checksums */
+	uint32_t nat_addr;
+	uint16_t nat_port, ip_delta, l4_delta;
+	uint8_t used; /* a hit since the bucket's last fill looked */
 } __rte_cache_aligned;
 
-/* The raw key of a TCP or UDP packet, as it arrives: (source, destination)
- * as two network-order words, (ports, protocol) and the VRF pair (each
- * below 2^16, as the shared tables' keys hold them). */
-struct fw_line_key {
-	uint64_t addrs; /* ip + 12, 8 bytes as they are */
-	uint32_t ports; /* l4 + 0, 4 bytes as they are */
-	uint32_t vrfs; /* from | to << 16 */
-	uint8_t proto;
-};
-
-/* One hash of the raw key (two CRC instructions). */
+/* One hash of the raw key: two CRC instructions, then a multiply. CRC is
+ * linear over GF(2): flows that differ in a few bits (ports counting up,
+ * neighbour hosts) would fall on a few buckets' worth of a subspace, and
+ * the multiply's high half mixes them. */
 static inline uint32_t fw_line_hash(const struct fw_line_key *k)
 {
-	uint64_t b = (uint64_t)k->ports | (uint64_t)k->vrfs << 32;
-	return rte_hash_crc_8byte(b, rte_hash_crc_8byte(k->addrs, k->proto));
+	uint64_t c = rte_hash_crc_8byte(k->pv, rte_hash_crc_8byte(k->addrs, k->proto));
+	return (uint32_t)((c * 0x9e3779b97f4a7c15ull) >> 32);
 }
 
-static inline struct fw_line_bucket *fw_line_bucket(
-	struct fw_line_bucket *row, uint32_t mask, uint32_t h)
+/* A flow's two candidate lines in an lcore's row of mask + 1 lines: one
+ * from each half of its hash (two choices: three flows must share both of
+ * their lines to evict one another, where in buckets sharing one does). */
+static inline struct fw_line *fw_line_at(struct fw_line *row, uint32_t mask, uint32_t h, unsigned w)
 {
-	return &row[h & mask];
+	return &row[(w == 0 ? h : h >> 16) & mask];
 }
 
-/* The way of bucket b that holds tag h in generation gen, or NULL. */
-static inline const struct fw_line *fw_line_find(
-	const struct fw_line_bucket *b, uint32_t h, uint32_t gen)
+static inline void fw_line_prefetch(const struct fw_line *row, uint32_t mask, uint32_t h)
 {
-	for (unsigned w = 0; w < FW_LINE_WAYS; w++)
-		if (b->way[w].tag == h && b->way[w].gen == gen)
-			return &b->way[w];
+	rte_prefetch0(&row[h & mask]);
+	rte_prefetch0(&row[(h >> 16) & mask]);
+}
+
+static inline bool fw_line_key_eq(const struct fw_line_key *a, const struct fw_line_key *b)
+{
+	return ((a->addrs ^ b->addrs) | (a->pv ^ b->pv) | (a->proto ^ b->proto)) == 0;
+}
+
+/* The line of hash h that holds key k in generation gen, or NULL. */
+static inline struct fw_line *fw_line_find(
+	struct fw_line *row, uint32_t mask, uint32_t h, const struct fw_line_key *k, uint32_t gen)
+{
+	for (unsigned w = 0; w < FW_LINE_WAYS; w++) {
+		struct fw_line *l = fw_line_at(row, mask, h, w);
+		if (l->gen == gen && fw_line_key_eq(&l->key, k))
+			return l;
+	}
 	return NULL;
 }
 
-/* Buckets for up to flows flows an lcore (fw_line.c): a power of two, at
- * most 16 Ki buckets (64 Ki lines, 1 MiB) an lcore and 16 MiB in all;
- * *mask: buckets - 1. NULL: no memory. */
+/* Rows of lines for up to flows flows an lcore (fw_line.c): two lines a
+ * flow, a power of two, at most 64 Ki lines (4 MiB) an lcore and 64 MiB in
+ * all; *mask: lines - 1 (at most 16 bits: fw_line_at). NULL: no memory. */
 struct sl_fw;
-struct fw_line_bucket *fw_lines_new(
-	const struct sl_fw *fw, uint32_t flows, int socket_id, uint32_t *mask);
-/* Write line l (tag l->tag) into bucket b: over its own way, an empty or
- * outdated one (gen not the current), else a way chosen by the tag. */
-void fw_line_fill(struct fw_line_bucket *b, const struct fw_line *l);
+struct fw_line *fw_lines_new(const struct sl_fw *fw, uint32_t flows, int socket_id, uint32_t *mask);
+/* The line to fill for key k of hash h: its own, an empty or outdated one
+ * (gen not the current), else the first one no hit used since the last
+ * fill that looked at it (the lines of flows with packets stay). */
+struct fw_line *fw_line_victim(
+	struct fw_line *row, uint32_t mask, uint32_t h, const struct fw_line_key *k, uint32_t gen);
+
+/* A hit on line l: it stays (fw_line_victim). One store while unmarked. */
+static inline void fw_line_used(struct fw_line *l)
+{
+	if (l->used == 0)
+		l->used = 1;
+}
 
 #endif

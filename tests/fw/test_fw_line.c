@@ -50,6 +50,14 @@ static const char policy_by_state[] = "set firewall ipv4 name OUT rule 10 action
 				      "set firewall ipv4 name OUT rule 20 state "
 				      "established\n" BACK_ESTABLISHED BINDINGS;
 
+/* Established TCP counts on rule 10, new SSH on rule 20. */
+static const char policy_tcp_by_state[] = "set firewall ipv4 name OUT rule 10 action accept\n"
+					  "set firewall ipv4 name OUT rule 10 state established\n"
+					  "set firewall ipv4 name OUT rule 20 action accept\n"
+					  "set firewall ipv4 name OUT rule 20 protocol tcp\n"
+					  "set firewall ipv4 name OUT rule 20 destination port "
+					  "22\n" BACK_ESTABLISHED BINDINGS;
+
 static struct sl_fw *fw_new(const char *text)
 {
 	struct sl_fw_config cfg = {.ct_max = 1024, .n_lcores = 2, .tsc_hz = 1, .socket_id = -1};
@@ -140,7 +148,7 @@ static void test_expired_flow(void **state)
 	/* flushed: the same */
 	open_dns(fw, 1003, &q, &r);
 	sl_fw_ct_flush(fw);
-	assert_int_equal(fwt_check(fw, 1004, &r, V_S, V_A), SL_FW_DROP);
+	assert_int_equal(fwt_check(fw, 1003, &r, V_S, V_A), SL_FW_DROP);
 	sl_fw_free(fw);
 }
 
@@ -192,6 +200,30 @@ static void test_tcp_flags_reach_conntrack(void **state)
 	assert_int_equal(sl_fw_ct_sweep(fw, 12, 1u << 20), 0);
 	assert_int_equal(sl_fw_ct_sweep(fw, 13, 1u << 20), 1); /* closed: 10 s */
 	assert_int_equal(fwt_check(fw, 14, &back, V_S, V_A), SL_FW_DROP);
+	sl_fw_free(fw);
+}
+
+/* A closed TCP tuple reused by a SYN starts a new flow: the old flow's
+ * established lines do not decide its packets (they are new again). */
+static void test_tcp_tuple_reuse(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = fw_new(policy_tcp_by_state);
+	struct fwt_pkt syn = fwt_tcp("10.1.0.2", 40000, "10.100.0.10", 22, FWT_SYN);
+	struct fwt_pkt synack = fwt_tcp("10.100.0.10", 22, "10.1.0.2", 40000, FWT_SYN | FWT_ACK);
+	struct fwt_pkt ack = fwt_tcp("10.1.0.2", 40000, "10.100.0.10", 22, FWT_ACK);
+	struct fwt_pkt rst = fwt_tcp("10.1.0.2", 40000, "10.100.0.10", 22, FWT_RST | FWT_ACK);
+	assert_int_equal(fwt_check(fw, 0, &syn, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(fwt_check(fw, 0, &synack, V_S, V_A), SL_FW_ACCEPT);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(fwt_check(fw, 0, &ack, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(stats(fw).ct_line_hits, 3);
+	assert_int_equal(rule_packets(fw, "OUT", 10, NULL), 4);
+	assert_int_equal(fwt_check(fw, 0, &rst, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(fwt_check(fw, 0, &syn, V_A, V_S), SL_FW_ACCEPT); /* reused */
+	assert_int_equal(fwt_check(fw, 0, &ack, V_A, V_S), SL_FW_ACCEPT); /* new again */
+	assert_int_equal(rule_packets(fw, "OUT", 20, NULL), 3);
+	assert_int_equal(rule_packets(fw, "OUT", 10, NULL), 5);
 	sl_fw_free(fw);
 }
 
@@ -253,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_expired_flow),
 		cmocka_unit_test(test_state_change),
 		cmocka_unit_test(test_tcp_flags_reach_conntrack),
+		cmocka_unit_test(test_tcp_tuple_reuse),
 		cmocka_unit_test(test_counters_exact),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
