@@ -634,49 +634,12 @@ static inline void cls_run(const struct sl_fw_set *s, struct cls_list *c)
  * info of a conntrack line: the counter slot + 1 (0: the pair is tracked
  * but unguarded), the slot's action, whether the packet's source is the
  * entry's endpoint lo, the state (established, else new) the cached result
- * was classified in, and whether the line may decide without reading the
- * entry (an established flow whose entry a hit read: its state cannot
- * change but by a reused tuple, which bumps line_epoch). */
+ * was classified in. Only established lines become quiet (fw_line.h): their
+ * state cannot change but by a reused tuple, which bumps line_epoch. */
 #define LINE_SLOT_MASK 0xffffffu
 #define LINE_ACTION_SHIFT 24
 #define LINE_FROM_LO (1u << 26)
 #define LINE_EST (1u << 27)
-#define LINE_QUIET (1u << 28)
-
-/* The raw key of a TCP or UDP packet that a line may decide: whole L4
- * header, not a fragment, no SYN/FIN/RST (those change the flow's state:
- * conntrack sees them), VRFs below 2^16 (the table's keys hold 16 bits). */
-static inline bool line_key_of(const uint8_t *ip, uint16_t avail_len, uint32_t from, uint32_t to,
-	struct fw_line_key *k, uint8_t *tcp_flags)
-{
-	uint32_t ihl = (ip[0] & 0x0fu) * 4;
-	uint32_t avail = RTE_MIN((uint32_t)avail_len, (uint32_t)rd16(ip + 2));
-	uint8_t proto = ip[9];
-	const uint8_t *l4 = ip + ihl;
-	uint16_t frag;
-	uint32_t ports;
-
-	memcpy(&frag, ip + 6, sizeof(frag));
-	if ((frag & RTE_BE16(0x1fff)) != 0 || ((from | to) >> 16) != 0)
-		return false;
-	if (proto == IPPROTO_TCP) {
-		if (avail < ihl + 20 ||
-			(l4[13] & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG)))
-			return false;
-		*tcp_flags = l4[13];
-	} else if (proto == IPPROTO_UDP) {
-		if (avail < ihl + 8)
-			return false;
-		*tcp_flags = 0;
-	} else {
-		return false;
-	}
-	memcpy(&k->addrs, ip + 12, 8);
-	memcpy(&ports, l4, 4);
-	k->pv = ports | (uint64_t)from << 32 | (uint64_t)to << 48;
-	k->proto = proto;
-	return true;
-}
 
 /* Whether entry e holds the flow of raw key k seen from its endpoint lo
  * (from_lo) or hi: the canonical key compared as three words, built from
@@ -729,16 +692,6 @@ static inline void slot_run_end(struct fw_count *cnt, const struct slot_run *r)
 	}
 }
 
-/* Whether line l may decide without reading its entry (fw_line.h): this
- * lcore refreshed the entry less than the refresh interval ago, and no
- * entry was killed and no tuple reused since. */
-static inline bool line_quiet(
-	const struct sl_fw *fw, const struct fw_line *l, uint32_t epoch, uint64_t now)
-{
-	return (l->info & LINE_QUIET) && l->epoch == epoch &&
-	       (int64_t)(now - l->seen) <= (int64_t)fw->refresh_tsc;
-}
-
 /*
  * The tracked packets trk[0..n) that the lcore's flow lines decide: per
  * burst the raw keys and hashes, then the buckets, then the entries of the
@@ -767,7 +720,7 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 		uint16_t i = trk[j];
 		struct pkt *p = &pk[i];
 		p->line_ok =
-			line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[j], &flags[j]);
+			fw_line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[j], &flags[j]);
 		if (p->line_ok) {
 			p->line_h = fw_line_hash(&k[j]);
 			fw_line_prefetch(row, fw->ct_line_mask, p->line_h);
@@ -777,7 +730,7 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 		const struct pkt *p = &pk[trk[j]];
 		ln[j] = p->line_ok ? fw_line_find(row, fw->ct_line_mask, p->line_h, &k[j], s->gen)
 				   : NULL;
-		if (ln[j] == NULL || line_quiet(fw, ln[j], epoch, now))
+		if (ln[j] == NULL || fw_line_quiet(ln[j], epoch, now, fw->refresh_tsc))
 			continue;
 		if (ln[j]->pos < fw->ct_slots)
 			rte_prefetch0(&fw->ct_entries[ln[j]->pos]);
@@ -797,7 +750,7 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 		}
 		uint32_t info = l->info;
 		bool from_lo = (info & LINE_FROM_LO) != 0;
-		bool quiet = line_quiet(fw, l, epoch, now);
+		bool quiet = fw_line_quiet(l, epoch, now, fw->refresh_tsc);
 		if (!quiet) {
 			const struct fw_ct_entry *e = &fw->ct_entries[l->pos];
 			if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) != CT_LIVE ||
@@ -839,11 +792,8 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 				uint64_t seen = __atomic_load_n(
 					&fw->ct_entries[l->pos].last_seen, __ATOMIC_RELAXED);
 				if (v == SL_FW_ACCEPT && seen != CT_SEEN_KILLED &&
-					(info & LINE_EST)) {
-					l->seen = seen;
-					l->epoch = epoch;
-					l->info = info | LINE_QUIET;
-				}
+					(info & LINE_EST))
+					fw_line_quieten(l, epoch, seen);
 			}
 		}
 		verdict[i] = v;
@@ -877,7 +827,7 @@ static inline void ct_line_fill(struct sl_fw *fw, const struct sl_fw_set *s, uns
 			return;
 		info = (slot + 1) | (uint32_t)s->slots[slot].action << LINE_ACTION_SHIFT;
 	}
-	if (!line_key_of(ip, len, from, to, &k, &flags))
+	if (!fw_line_key_of(ip, len, from, to, &k, &flags))
 		return;
 	info |= (p->from_lo ? LINE_FROM_LO : 0) | (p->state == SL_FW_ST_ESTABLISHED ? LINE_EST : 0);
 	struct fw_line *row = &fw->ct_line[(size_t)lcore * (fw->ct_line_mask + 1)];
@@ -886,9 +836,8 @@ static inline void ct_line_fill(struct sl_fw *fw, const struct sl_fw_set *s, uns
 	l->gen = s->gen;
 	l->pos = (uint32_t)p->pos;
 	l->info = info;
-	l->epoch = 0;
-	l->seen = 0;
 	l->used = 0;
+	l->quiet = 0;
 }
 
 /* now_valid false: read the TSC only if some packet is tracked. */

@@ -24,12 +24,17 @@
 #ifndef SL_FW_LINE_H
 #define SL_FW_LINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
+#include <netinet/in.h>
+
+#include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_hash_crc.h>
 #include <rte_prefetch.h>
+#include <rte_tcp.h>
 
 #define FW_LINE_WAYS 2
 
@@ -51,8 +56,46 @@ struct fw_line {
 	 * complement sums a rewrite adds to the IPv4 and the L4 checksums */
 	uint32_t nat_addr;
 	uint16_t nat_port, ip_delta, l4_delta;
-	uint8_t used; /* a hit since the bucket's last fill looked */
+	uint8_t used; /* a hit since the last fill that looked at it */
+	uint8_t quiet; /* seen and epoch are set: it may decide alone */
 } __rte_cache_aligned;
+
+/* The raw key of a TCP or UDP packet that a line may decide: whole L4
+ * header, not a fragment, no SYN/FIN/RST (those change the flow's state:
+ * the tables see them), VRFs below 2^16 (the tables' keys hold 16 bits).
+ * *tcp_flags: the TCP flags (0 for UDP). */
+static inline bool fw_line_key_of(const uint8_t *ip, uint16_t avail_len, uint32_t from, uint32_t to,
+	struct fw_line_key *k, uint8_t *tcp_flags)
+{
+	uint32_t ihl = (ip[0] & 0x0fu) * 4;
+	uint16_t total, frag;
+	uint32_t ports;
+	memcpy(&total, ip + 2, sizeof(total));
+	memcpy(&frag, ip + 6, sizeof(frag));
+	uint32_t avail = RTE_MIN((uint32_t)avail_len, (uint32_t)rte_be_to_cpu_16(total));
+	uint8_t proto = ip[9];
+	const uint8_t *l4 = ip + ihl;
+
+	if ((frag & RTE_BE16(0x1fff)) != 0 || ((from | to) >> 16) != 0)
+		return false;
+	if (proto == IPPROTO_TCP) {
+		if (avail < ihl + 20 ||
+			(l4[13] & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG)))
+			return false;
+		*tcp_flags = l4[13];
+	} else if (proto == IPPROTO_UDP) {
+		if (avail < ihl + 8)
+			return false;
+		*tcp_flags = 0;
+	} else {
+		return false;
+	}
+	memcpy(&k->addrs, ip + 12, 8);
+	memcpy(&ports, l4, 4);
+	k->pv = ports | (uint64_t)from << 32 | (uint64_t)to << 48;
+	k->proto = proto;
+	return true;
+}
 
 /* One hash of the raw key: two CRC instructions, then a multiply. CRC is
  * linear over GF(2): flows that differ in a few bits (ports counting up,
@@ -93,6 +136,23 @@ static inline struct fw_line *fw_line_find(
 			return l;
 	}
 	return NULL;
+}
+
+/* Whether line l may decide without reading its entry: a hit read the
+ * entry (quiet), this lcore refreshed it less than refresh ago, and no
+ * entry was killed and no tuple reused since (epoch: fw->line_epoch). */
+static inline bool fw_line_quiet(
+	const struct fw_line *l, uint32_t epoch, uint64_t now, uint64_t refresh)
+{
+	return l->quiet && l->epoch == epoch && (int64_t)(now - l->seen) <= (int64_t)refresh;
+}
+
+/* A hit read l's entry, live, last seen at seen, in line_epoch epoch. */
+static inline void fw_line_quieten(struct fw_line *l, uint32_t epoch, uint64_t seen)
+{
+	l->seen = seen;
+	l->epoch = epoch;
+	l->quiet = 1;
 }
 
 /* Rows of lines for up to flows flows an lcore (fw_line.c): two lines a

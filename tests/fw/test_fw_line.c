@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <netinet/in.h>
+
 #include <cmocka.h>
 
 #include "fw_test_util.h"
@@ -274,6 +276,95 @@ static void test_counters_exact(void **state)
 	sl_fw_free(fw);
 }
 
+/* ---- NAT: the lines of flows leaving ---- */
+
+#define NAT_A "set vrf name CUST-A leak-nat to SHARED source translation address "
+
+/* Checksums of ip computed whole (TCP/UDP), as a host would send them. */
+static void sums_set(uint8_t *ip)
+{
+	uint16_t len = (uint16_t)(ip[2] << 8 | ip[3]);
+	uint8_t *ck = ip + 20 + (ip[9] == IPPROTO_TCP ? 16 : 6);
+	ip[10] = ip[11] = 0;
+	fwt_w16(ip + 10, sl_inet_cksum(ip, 20, 0));
+	ck[0] = ck[1] = 0;
+	uint16_t c =
+		sl_inet_cksum(ip + 20, len - 20u, sl_inet_sum(ip + 12, 8, 0) + ip[9] + (len - 20u));
+	fwt_w16(ck, c == 0 ? 0xffff : c);
+}
+
+/* Whether ip's checksums are those a whole computation gives. */
+static void sums_check(const struct fwt_pkt *p)
+{
+	struct fwt_pkt c = *p;
+	sums_set(c.b);
+	assert_memory_equal(c.b, p->b, p->len);
+}
+
+/* p translated leaving CUST-A for SHARED: 0 or the denial. */
+static int nat_out(struct sl_fw *fw, uint64_t now, struct fwt_pkt *p)
+{
+	uint8_t *l3 = p->b;
+	uint32_t from = V_A, to = V_S;
+	uint8_t deny = 0;
+	sl_fw_nat_out_burst(fw, 0, now, &l3, &p->len, &from, &to, 1, &deny);
+	return deny;
+}
+
+/* A flow's packets leave with one translation and true checksums whether
+ * the full path or its line translates them (quiet or reading the entry);
+ * a pool moved gives the new translation; an expired flow is made again,
+ * not translated by its line. */
+static void test_nat_lines(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = fw_new(NAT_A "100.64.1.0/24\n");
+	struct fwt_pkt q = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
+	struct fwt_pkt t = fwt_tcp("10.1.0.2", 40001, "10.100.0.10", 22, FWT_ACK);
+	sums_set(q.b);
+	sums_set(t.b);
+	struct fwt_pkt first = q, first_t = t;
+	assert_int_equal(nat_out(fw, 0, &first), 0);
+	assert_int_equal(nat_out(fw, 0, &first_t), 0);
+	sums_check(&first);
+	sums_check(&first_t);
+	assert_int_equal(first.b[12], 100);
+	for (int k = 0; k < 5; k++) {
+		struct fwt_pkt x = q, y = t;
+		assert_int_equal(nat_out(fw, (uint64_t)(k < 3 ? k : 3), &x), 0);
+		assert_int_equal(nat_out(fw, (uint64_t)(k < 3 ? k : 3), &y), 0);
+		assert_memory_equal(x.b, first.b, q.len);
+		assert_memory_equal(y.b, first_t.b, t.len);
+	}
+	struct sl_fw_stats st = stats(fw);
+	assert_true(st.nat_line_hits >= 6);
+	assert_int_equal(st.nat_out, 12);
+	assert_int_equal(st.nat_created, 2);
+
+	/* the pool moved: the flow is pruned, its next packet takes the new */
+	assert_int_equal(fwt_load(fw, NAT_A "100.64.9.0/24\n"), 0);
+	struct fwt_pkt x = q;
+	assert_int_equal(nat_out(fw, 3, &x), 0);
+	sums_check(&x);
+	assert_int_equal(x.b[14], 9);
+	assert_int_equal(stats(fw).nat_line_hits, st.nat_line_hits);
+	assert_int_equal(stats(fw).nat_created, 3);
+
+	/* expired (30 s unanswered): made again, not translated by its line */
+	for (int k = 0; k < 3; k++) {
+		x = q;
+		assert_int_equal(nat_out(fw, 4, &x), 0);
+	}
+	st = stats(fw);
+	assert_int_equal(sl_fw_nat_sweep(fw, 100, 1u << 20), 1);
+	x = q;
+	assert_int_equal(nat_out(fw, 100, &x), 0);
+	sums_check(&x);
+	assert_int_equal(stats(fw).nat_line_hits, st.nat_line_hits);
+	assert_int_equal(stats(fw).nat_created, st.nat_created + 1);
+	sl_fw_free(fw);
+}
+
 int main(void)
 {
 	if (fwt_eal_init("fw-line", "0") < 0) {
@@ -287,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_flags_reach_conntrack),
 		cmocka_unit_test(test_tcp_tuple_reuse),
 		cmocka_unit_test(test_counters_exact),
+		cmocka_unit_test(test_nat_lines),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();
