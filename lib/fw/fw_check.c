@@ -694,8 +694,8 @@ static inline void slot_run_end(struct fw_count *cnt, const struct slot_run *r)
 
 /*
  * The tracked packets trk[0..n) that the lcore's flow lines decide: per
- * burst the raw keys and hashes, then the buckets, then the entries of the
- * lines that must read theirs, so the misses overlap. A hit (this set's
+ * burst the raw keys and hashes, then the tags, the tagged lines, and the
+ * entries of the lines that must read theirs, so the misses overlap. A hit (this set's
  * line holding the packet's key; quiet, or its entry live, not killed,
  * holding the key, and its status giving the state the result was cached
  * in with nothing for this packet to add) gets the cached verdict, counted
@@ -709,11 +709,12 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 	uint16_t n, const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
 	const uint32_t *to_vrf, uint8_t *verdict)
 {
-	struct fw_line *row = &fw->ct_line[(size_t)lcore * (fw->ct_line_mask + 1)];
+	const struct fw_line_row row = fw_line_row(&fw->ct_lines, lcore);
 	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
 	struct fw_line_key k[SL_FW_BURST];
 	uint8_t flags[SL_FW_BURST];
 	struct fw_line *ln[SL_FW_BURST];
+	uint8_t ways[SL_FW_BURST];
 	uint16_t left = 0;
 
 	for (uint16_t j = 0; j < n; j++) {
@@ -723,19 +724,19 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 			fw_line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[j], &flags[j]);
 		if (p->line_ok) {
 			p->line_h = fw_line_hash(&k[j]);
-			fw_line_prefetch(row, fw->ct_line_mask, p->line_h);
+			fw_line_prefetch(&row, p->line_h);
 		}
 	}
 	for (uint16_t j = 0; j < n; j++) {
 		const struct pkt *p = &pk[trk[j]];
-		ln[j] = p->line_ok ? fw_line_find(row, fw->ct_line_mask, p->line_h, &k[j], s->gen)
-				   : NULL;
-		if (ln[j] == NULL || fw_line_quiet(ln[j], epoch, now, fw->refresh_tsc))
-			continue;
-		if (ln[j]->pos < fw->ct_slots)
-			rte_prefetch0(&fw->ct_entries[ln[j]->pos]);
-		else
-			ln[j] = NULL;
+		ways[j] = p->line_ok ? fw_line_ways(&row, p->line_h) : 0;
+	}
+	for (uint16_t j = 0; j < n; j++) {
+		const struct pkt *p = &pk[trk[j]];
+		ln[j] = ways[j] != 0 ? fw_line_probe(&row, p->line_h, ways[j], &k[j], s->gen, epoch,
+					       now, fw->refresh_tsc, fw->ct_entries,
+					       sizeof(*fw->ct_entries), fw->ct_slots)
+				     : NULL;
 	}
 	struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
 	struct slot_run run = {UINT32_MAX, 0, 0};
@@ -830,8 +831,8 @@ static inline void ct_line_fill(struct sl_fw *fw, const struct sl_fw_set *s, uns
 	if (!fw_line_key_of(ip, len, from, to, &k, &flags))
 		return;
 	info |= (p->from_lo ? LINE_FROM_LO : 0) | (p->state == SL_FW_ST_ESTABLISHED ? LINE_EST : 0);
-	struct fw_line *row = &fw->ct_line[(size_t)lcore * (fw->ct_line_mask + 1)];
-	struct fw_line *l = fw_line_victim(row, fw->ct_line_mask, p->line_h, &k, s->gen);
+	const struct fw_line_row row = fw_line_row(&fw->ct_lines, lcore);
+	struct fw_line *l = fw_line_victim(&row, p->line_h, &k, s->gen);
 	l->key = k;
 	l->gen = s->gen;
 	l->pos = (uint32_t)p->pos;

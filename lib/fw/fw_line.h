@@ -25,6 +25,7 @@
 #define SL_FW_LINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -107,35 +108,65 @@ static inline uint32_t fw_line_hash(const struct fw_line_key *k)
 	return (uint32_t)((c * 0x9e3779b97f4a7c15ull) >> 32);
 }
 
-/* A flow's two candidate lines in an lcore's row of mask + 1 lines: one
- * from each half of its hash (two choices: three flows must share both of
- * their lines to evict one another, where in buckets sharing one does). */
-static inline struct fw_line *fw_line_at(struct fw_line *row, uint32_t mask, uint32_t h, unsigned w)
+/* The lines of one table: per lcore a row of mask + 1 lines and as many
+ * one-byte tags, so that a packet of no known flow (a first packet) reads
+ * two tags, which stay in cache, rather than two lines, which do not. */
+struct fw_lines {
+	struct fw_line *line; /* [lcore * (mask + 1) + i] */
+	uint8_t *tag;
+	uint32_t mask; /* at most 16 bits: fw_line_at */
+};
+
+/* An lcore's row. */
+struct fw_line_row {
+	struct fw_line *line;
+	uint8_t *tag;
+	uint32_t mask;
+};
+
+static inline struct fw_line_row fw_line_row(const struct fw_lines *t, unsigned lcore)
 {
-	return &row[(w == 0 ? h : h >> 16) & mask];
+	size_t at = (size_t)lcore * (t->mask + 1);
+	return (struct fw_line_row){&t->line[at], &t->tag[at], t->mask};
 }
 
-static inline void fw_line_prefetch(const struct fw_line *row, uint32_t mask, uint32_t h)
+/* A flow's two candidate lines: one from each half of its hash (two
+ * choices: three flows must share both of their lines to evict one
+ * another), and the tag each keeps, from the other half. */
+static inline uint32_t fw_line_ix(const struct fw_line_row *r, uint32_t h, unsigned w)
 {
-	rte_prefetch0(&row[h & mask]);
-	rte_prefetch0(&row[(h >> 16) & mask]);
+	return (w == 0 ? h : h >> 16) & r->mask;
+}
+
+static inline uint8_t fw_line_tag(uint32_t h, unsigned w)
+{
+	return (uint8_t)(w == 0 ? h >> 24 : h);
+}
+
+/* Pass 1 of a burst: the tags of hash h. */
+static inline void fw_line_prefetch(const struct fw_line_row *r, uint32_t h)
+{
+	rte_prefetch0(&r->tag[fw_line_ix(r, h, 0)]);
+	rte_prefetch0(&r->tag[fw_line_ix(r, h, 1)]);
+}
+
+/* Pass 2: which candidate lines of hash h have its tag (bit w), those
+ * prefetched. */
+static inline uint8_t fw_line_ways(const struct fw_line_row *r, uint32_t h)
+{
+	uint8_t ways = 0;
+	for (unsigned w = 0; w < FW_LINE_WAYS; w++) {
+		if (r->tag[fw_line_ix(r, h, w)] != fw_line_tag(h, w))
+			continue;
+		ways |= (uint8_t)(1u << w);
+		rte_prefetch0(&r->line[fw_line_ix(r, h, w)]);
+	}
+	return ways;
 }
 
 static inline bool fw_line_key_eq(const struct fw_line_key *a, const struct fw_line_key *b)
 {
 	return ((a->addrs ^ b->addrs) | (a->pv ^ b->pv) | (a->proto ^ b->proto)) == 0;
-}
-
-/* The line of hash h that holds key k in generation gen, or NULL. */
-static inline struct fw_line *fw_line_find(
-	struct fw_line *row, uint32_t mask, uint32_t h, const struct fw_line_key *k, uint32_t gen)
-{
-	for (unsigned w = 0; w < FW_LINE_WAYS; w++) {
-		struct fw_line *l = fw_line_at(row, mask, h, w);
-		if (l->gen == gen && fw_line_key_eq(&l->key, k))
-			return l;
-	}
-	return NULL;
 }
 
 /* Whether line l may decide without reading its entry: a hit read the
@@ -155,16 +186,38 @@ static inline void fw_line_quieten(struct fw_line *l, uint32_t epoch, uint64_t s
 	l->quiet = 1;
 }
 
-/* Rows of lines for up to flows flows an lcore (fw_line.c): two lines a
- * flow, a power of two, at most 64 Ki lines (4 MiB) an lcore and 64 MiB in
- * all; *mask: lines - 1 (at most 16 bits: fw_line_at). NULL: no memory. */
+/* Pass 3: the line of key k (hash h, tagged ways) in generation gen, its
+ * entry prefetched unless it is quiet (entries: max of stride bytes), or
+ * NULL: none, or naming no entry. */
+static inline struct fw_line *fw_line_probe(const struct fw_line_row *r, uint32_t h, uint8_t ways,
+	const struct fw_line_key *k, uint32_t gen, uint32_t epoch, uint64_t now, uint64_t refresh,
+	const void *entries, size_t stride, uint32_t max)
+{
+	struct fw_line *l = NULL;
+	for (unsigned w = 0; w < FW_LINE_WAYS && l == NULL; w++) {
+		struct fw_line *c = &r->line[fw_line_ix(r, h, w)];
+		if ((ways >> w & 1) && c->gen == gen && fw_line_key_eq(&c->key, k))
+			l = c;
+	}
+	if (l == NULL || fw_line_quiet(l, epoch, now, refresh))
+		return l;
+	if (l->pos >= max)
+		return NULL;
+	rte_prefetch0((const uint8_t *)entries + (size_t)l->pos * stride);
+	return l;
+}
+
+/* The lines of a table for up to flows flows an lcore (fw_line.c): two
+ * lines a flow, a power of two, at most 64 Ki lines (4 MiB, and 64 KiB of
+ * tags) an lcore and 64 MiB in all. 0 or -ENOMEM. */
 struct sl_fw;
-struct fw_line *fw_lines_new(const struct sl_fw *fw, uint32_t flows, int socket_id, uint32_t *mask);
-/* The line to fill for key k of hash h: its own, an empty or outdated one
- * (gen not the current), else the first one no hit used since the last
- * fill that looked at it (the lines of flows with packets stay). */
+int fw_lines_init(struct fw_lines *t, const struct sl_fw *fw, uint32_t flows, int socket_id);
+void fw_lines_fini(struct fw_lines *t);
+/* The line to fill for key k of hash h, its tag set: its own, an empty or
+ * outdated one (gen not the current), else the first one no hit used since
+ * the last fill that looked at it (the lines of flows with packets stay). */
 struct fw_line *fw_line_victim(
-	struct fw_line *row, uint32_t mask, uint32_t h, const struct fw_line_key *k, uint32_t gen);
+	const struct fw_line_row *r, uint32_t h, const struct fw_line_key *k, uint32_t gen);
 
 /* A hit on line l: it stays (fw_line_victim). One store while unmarked. */
 static inline void fw_line_used(struct fw_line *l)

@@ -370,8 +370,9 @@ int fw_nat_init(struct sl_fw *fw, const struct sl_fw_config *cfg)
 	fw->n_nat_free = fw->nat_max;
 	/* a flow has two keys, and a worker usually sees one direction */
 	fw->nat_cache = fw_hints_new(fw, fw->nat_max, cfg->socket_id, &fw->nat_cache_mask);
-	fw->nat_line = fw_lines_new(fw, fw->nat_max, cfg->socket_id, &fw->nat_line_mask);
-	return fw->nat_cache != NULL && fw->nat_line != NULL ? 0 : -ENOMEM;
+	if (fw->nat_cache == NULL)
+		return -ENOMEM;
+	return fw_lines_init(&fw->nat_lines, fw, fw->nat_max, cfg->socket_id);
 }
 
 void fw_nat_fini(struct sl_fw *fw)
@@ -381,8 +382,7 @@ void fw_nat_fini(struct sl_fw *fw)
 	rte_free(fw->nat_entries);
 	rte_free(fw->nat_free);
 	rte_free(fw->nat_cache);
-	rte_free(fw->nat_line);
-	fw->nat_line = NULL;
+	fw_lines_fini(&fw->nat_lines);
 	fw_reap_fini(&fw->nat_reap);
 	fw->nat_entries = NULL;
 	fw->nat_free = NULL;
@@ -696,11 +696,11 @@ static inline bool line_out_is(const struct fw_nat_entry *e, const struct fw_lin
 
 /* The line of flow e for raw key k: its translation and the checksum sums
  * it makes (RFC 1624 eqn. 3, folded: the same result as unfolded). */
-static inline void nat_line_fill(struct fw_line *row, uint32_t mask, uint32_t h,
+static inline void nat_line_fill(const struct fw_line_row *r, uint32_t h,
 	const struct fw_line_key *k, uint32_t gen, const struct sl_fw *fw,
 	const struct fw_nat_entry *e)
 {
-	struct fw_line *l = fw_line_victim(row, mask, h, k, gen);
+	struct fw_line *l = fw_line_victim(r, h, k, gen);
 	uint32_t old_addr = rte_be_to_cpu_32((uint32_t)k->addrs);
 	uint16_t old_port = rte_be_to_cpu_16((uint16_t)k->pv);
 	uint32_t da = fold16(delta32(old_addr, e->in.addr[1]));
@@ -758,23 +758,22 @@ static inline bool nat_out_key(uint8_t *ip, uint16_t avail, uint32_t from, struc
  * translation. Returns a mask of the candidates left for the full path.
  */
 static inline uint64_t nat_out_lines(struct sl_fw *fw, const struct sl_fw_set *s,
-	struct fw_lstats *ls, struct fw_line *row, uint64_t now, uint8_t *const *l3,
+	struct fw_lstats *ls, const struct fw_line_row *row, uint64_t now, uint8_t *const *l3,
 	const uint16_t *cand, const struct fw_line_key *lk, const uint32_t *lh, uint16_t n)
 {
 	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
 	struct fw_line *ln[SL_FW_BURST];
+	uint8_t ways[SL_FW_BURST];
 	uint64_t left = 0;
 	uint32_t hits = 0;
 
-	for (uint16_t c = 0; c < n; c++) {
-		ln[c] = fw_line_find(row, fw->nat_line_mask, lh[c], &lk[c], s->gen);
-		if (ln[c] == NULL || fw_line_quiet(ln[c], epoch, now, fw->refresh_tsc))
-			continue;
-		if (ln[c]->pos < fw->nat_max)
-			rte_prefetch0(&fw->nat_entries[ln[c]->pos]);
-		else
-			ln[c] = NULL;
-	}
+	for (uint16_t c = 0; c < n; c++)
+		ways[c] = fw_line_ways(row, lh[c]);
+	for (uint16_t c = 0; c < n; c++)
+		ln[c] = ways[c] != 0 ? fw_line_probe(row, lh[c], ways[c], &lk[c], s->gen, epoch,
+					       now, fw->refresh_tsc, fw->nat_entries,
+					       sizeof(*fw->nat_entries), fw->nat_max)
+				     : NULL;
 	for (uint16_t c = 0; c < n; c++) {
 		struct fw_line *l = ln[c];
 		if (l == NULL) {
@@ -815,8 +814,8 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 	bool is_err[SL_FW_BURST];
 	uint32_t add[SL_FW_BURST], plen[SL_FW_BURST];
 	/* flow line candidates (TCP/UDP), and which full-path key fills one */
-	struct fw_line *row =
-		&fw->nat_line[(size_t)RTE_MIN(lcore, fw->n_lcores - 1) * (fw->nat_line_mask + 1)];
+	const struct fw_line_row row =
+		fw_line_row(&fw->nat_lines, RTE_MIN(lcore, fw->n_lcores - 1));
 	struct fw_line_key lk[SL_FW_BURST];
 	uint32_t lh[SL_FW_BURST];
 	uint16_t cand[SL_FW_BURST], n_cand = 0;
@@ -839,7 +838,7 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 		uint8_t flags;
 		if (fw_line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &lk[n_cand], &flags)) {
 			lh[n_cand] = fw_line_hash(&lk[n_cand]);
-			fw_line_prefetch(row, fw->nat_line_mask, lh[n_cand]);
+			fw_line_prefetch(&row, lh[n_cand]);
 			cpool[n_cand] = p;
 			cand[n_cand++] = i;
 			continue;
@@ -855,7 +854,7 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 		at[m++] = i;
 	}
 	if (n_cand > 0) {
-		uint64_t left = nat_out_lines(fw, s, ls, row, now, l3, cand, lk, lh, n_cand);
+		uint64_t left = nat_out_lines(fw, s, ls, &row, now, l3, cand, lk, lh, n_cand);
 		touched += n_cand; /* each translated or denied */
 		for (uint16_t c = 0; c < n_cand; c++) {
 			uint16_t i = cand[c];
@@ -904,8 +903,7 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 		} else if (fill[j] >= 0) {
 			/* a flow's second packet fills its line: a first packet
 			 * (of most flows, the only one) would pay for it alone */
-			nat_line_fill(
-				row, fw->nat_line_mask, lh[fill[j]], &lk[fill[j]], s->gen, fw, e);
+			nat_line_fill(&row, lh[fill[j]], &lk[fill[j]], s->gen, fw, e);
 		}
 		nat_rewrite_keyed(l3[i], false, e->in.addr[1], e->in.port[1]);
 		ls->nat_out++;

@@ -232,10 +232,9 @@ struct sl_fw {
 	 * never a wrong answer. */
 	uint64_t *ct_cache;
 	uint32_t ct_cache_mask;
-	/* per-lcore flow lines (fw_line.h): ct_line[lcore * (mask + 1) + line];
-	 * a packet of a known flow is decided from its line before any parse */
-	struct fw_line *ct_line;
-	uint32_t ct_line_mask;
+	/* per-lcore flow lines (fw_line.h): a packet of a known flow is
+	 * decided from its line before any parse */
+	struct fw_lines ct_lines;
 	/* bumped (atomic) whenever an entry of either table is killed or a
 	 * TCP tuple reused: a line read before must read its entry again
 	 * (fw_line.h); read once a burst, so on a line of its own */
@@ -266,8 +265,7 @@ struct sl_fw {
 	uint64_t *nat_cache;
 	uint32_t nat_cache_mask;
 	/* per-lcore flow lines of the NAT flows leaving (fw_line.h) */
-	struct fw_line *nat_line;
-	uint32_t nat_line_mask;
+	struct fw_lines nat_lines;
 	/* flows killed at a publish: their leak-nat or pool changed */
 	uint64_t nat_flushed, nat_flushed_cleared;
 };
