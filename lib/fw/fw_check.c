@@ -740,7 +740,7 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 	}
 	struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
 	struct slot_run run = {UINT32_MAX, 0, 0};
-	uint32_t n_cls = 0, acc = 0, drop = 0;
+	uint32_t n_cls = 0, acc = 0, drop = 0, hits = 0; /* summed: one store each */
 	for (uint16_t j = 0; j < n; j++) {
 		uint16_t i = trk[j];
 		struct pkt *p = &pk[i];
@@ -780,7 +780,7 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 			n_cls++;
 		}
 		if (v == SL_FW_ACCEPT) {
-			ls->ct_hits++;
+			hits++;
 			if (!quiet) {
 				p->pos = (int32_t)l->pos;
 				p->kind = k[j].proto == IPPROTO_TCP ? K_TCP : K_UDP;
@@ -804,6 +804,7 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 		}
 	}
 	slot_run_end(cnt, &run);
+	ls->ct_hits += hits;
 	ls->ct_line_hits += n - left;
 	ls->classified += n_cls;
 	ls->accepted += acc;
