@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fw_check.c — the datapath side: per burst, build the ACL keys of the
- * guarded crossing packets; for the packets of tracked pairs (a ruleset on
- * the pair matches on state) also parse the L4 state and look their flows up
- * in one bulk rte_hash call; classify every guarded packet in one
+ * guarded crossing packets; the packets of tracked pairs (a ruleset on the
+ * pair matches on state) are first looked up in the lcore's flow lines
+ * (fw_line.h), and those no line decides have their L4 state parsed and
+ * their flows looked up in one bulk rte_hash call; classify every guarded packet in one
  * rte_acl_classify call, then count, track and refresh.
  * No locks for tracked flows, no allocation, no logging.
  */

@@ -99,9 +99,9 @@ static inline bool fw_line_key_of(const uint8_t *ip, uint16_t avail_len, uint32_
 }
 
 /* One hash of the raw key: two CRC instructions, then a multiply. CRC is
- * linear over GF(2): flows that differ in a few bits (ports counting up,
- * neighbour hosts) would fall on a few buckets' worth of a subspace, and
- * the multiply's high half mixes them. */
+ * linear over GF(2): keys that differ in a few bits (ports counting up,
+ * neighbouring hosts) can fall on a subspace of the indexes; the
+ * multiply's high half mixes them, for one instruction. */
 static inline uint32_t fw_line_hash(const struct fw_line_key *k)
 {
 	uint64_t c = rte_hash_crc_8byte(k->pv, rte_hash_crc_8byte(k->addrs, k->proto));
