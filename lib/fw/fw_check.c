@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fw_check.c — the datapath side: per burst, build the ACL keys of the
- * guarded crossing packets; for the packets of tracked pairs (a ruleset on
- * the pair matches on state) also parse the L4 state and look their flows up
- * in one bulk rte_hash call; classify every guarded packet in one
+ * guarded crossing packets; the packets of tracked pairs (a ruleset on the
+ * pair matches on state) are first looked up in the lcore's flow lines
+ * (fw_line.h), and those no line decides have their L4 state parsed and
+ * their flows looked up in one bulk rte_hash call; classify every guarded packet in one
  * rte_acl_classify call, then count, track and refresh.
  * No locks for tracked flows, no allocation, no logging.
  */
@@ -42,6 +43,9 @@ struct pkt {
 	uint16_t bind;
 	uint16_t ip_len;
 	int32_t pos; /* conntrack position or < 0 */
+	uint16_t cls_at; /* index in the classification list; UINT16_MAX: none */
+	uint8_t line_ok; /* line_h is the flow line's hash: the packet may fill it */
+	uint32_t line_h;
 };
 
 /* Network-order loads (one load and a byte swap, any alignment). */
@@ -461,6 +465,8 @@ static inline bool ct_refresh(
 	uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
 	if (p->kind == K_TCP && st_closing(st) && tcp_pure_syn(p->tcp_flags)) {
 		__atomic_store_n(&e->status, p->from_lo ? 0u : CT_ORIG_HI, __ATOMIC_RELAXED);
+		/* its packets' state may go back to new: lines read it again */
+		__atomic_fetch_add(&fw->line_epoch, 1, __ATOMIC_RELEASE);
 		seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
 		if (seen != CT_SEEN_KILLED)
 			__atomic_compare_exchange_n(&e->last_seen, &seen, now, false,
@@ -625,6 +631,218 @@ static inline void cls_run(const struct sl_fw_set *s, struct cls_list *c)
 		c->results[c->walk[k]] = res[k];
 }
 
+/* ---- the flow line (fw_line.h) ----------------------------------------
+ * info of a conntrack line: the counter slot + 1 (0: the pair is tracked
+ * but unguarded), the slot's action, whether the packet's source is the
+ * entry's endpoint lo, the state (established, else new) the cached result
+ * was classified in. Only established lines become quiet (fw_line.h): their
+ * state cannot change but by a reused tuple, which bumps line_epoch. */
+#define LINE_SLOT_MASK 0xffffffu
+#define LINE_ACTION_SHIFT 24
+#define LINE_FROM_LO (1u << 26)
+#define LINE_EST (1u << 27)
+
+/* Whether entry e holds the flow of raw key k seen from its endpoint lo
+ * (from_lo) or hi: the canonical key compared as three words, built from
+ * the raw fields without ct_key_make's comparisons. */
+static inline bool line_key_is(
+	const struct fw_ct_entry *e, const struct fw_line_key *k, bool from_lo)
+{
+	uint32_t src = rte_be_to_cpu_32((uint32_t)k->addrs);
+	uint32_t dst = rte_be_to_cpu_32((uint32_t)(k->addrs >> 32));
+	uint32_t sp = rte_be_to_cpu_16((uint16_t)k->pv);
+	uint32_t dp = rte_be_to_cpu_16((uint16_t)(k->pv >> 16));
+	uint32_t f = (uint32_t)(k->pv >> 32) & 0xffffu, t = (uint32_t)(k->pv >> 48);
+	uint64_t w[3], x[3];
+	w[0] = from_lo ? (src | (uint64_t)dst << 32) : (dst | (uint64_t)src << 32);
+	w[1] = from_lo ? (sp | dp << 16 | (uint64_t)(f | t << 16) << 32)
+		       : (dp | sp << 16 | (uint64_t)(t | f << 16) << 32);
+	w[2] = k->proto;
+	ct_key_words(&e->key, x);
+	return ((x[0] ^ w[0]) | (x[1] ^ w[1]) | (x[2] ^ w[2])) == 0;
+}
+
+/* Per-slot counts summed over runs of one slot (usually the whole burst):
+ * increments of one memory word would wait on each other. */
+struct slot_run {
+	uint32_t slot, pkts;
+	uint64_t bytes;
+};
+
+static inline void slot_run_add(
+	struct fw_count *cnt, struct slot_run *r, uint32_t slot, uint16_t len)
+{
+	if (slot != r->slot) {
+		if (r->pkts > 0) {
+			cnt[r->slot].packets += r->pkts;
+			cnt[r->slot].bytes += r->bytes;
+		}
+		r->slot = slot;
+		r->pkts = 0;
+		r->bytes = 0;
+	}
+	r->pkts++;
+	r->bytes += len;
+}
+
+static inline void slot_run_end(struct fw_count *cnt, const struct slot_run *r)
+{
+	if (r->pkts > 0) {
+		cnt[r->slot].packets += r->pkts;
+		cnt[r->slot].bytes += r->bytes;
+	}
+}
+
+/*
+ * The tracked packets trk[0..n) that the lcore's flow lines decide: per
+ * burst the raw keys and hashes, then the tags, the tagged lines, and the
+ * entries of the lines that must read theirs, so the misses overlap. A hit (this set's
+ * line holding the packet's key; quiet, or its entry live, not killed,
+ * holding the key, and its status giving the state the result was cached
+ * in with nothing for this packet to add) gets the cached verdict, counted
+ * as the walk's would be, and refreshes its flow as any tracked packet
+ * does (a quiet line's was refreshed within the interval). Returns how
+ * many are left, compacted in trk[], for the full path; their line_ok says
+ * whether they may fill a line.
+ */
+static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
+	struct fw_lstats *ls, unsigned lcore, uint64_t now, struct pkt *pk, uint16_t *trk,
+	uint16_t n, const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
+	const uint32_t *to_vrf, uint8_t *verdict)
+{
+	const struct fw_line_row row = fw_line_row(&fw->ct_lines, lcore);
+	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
+	struct fw_line_key k[SL_FW_BURST];
+	uint8_t flags[SL_FW_BURST];
+	struct fw_line *ln[SL_FW_BURST];
+	uint8_t ways[SL_FW_BURST];
+	uint16_t left = 0;
+
+	for (uint16_t j = 0; j < n; j++) {
+		uint16_t i = trk[j];
+		struct pkt *p = &pk[i];
+		p->line_ok =
+			fw_line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[j], &flags[j]);
+		if (p->line_ok) {
+			p->line_h = fw_line_hash(&k[j]);
+			fw_line_prefetch(&row, p->line_h);
+		}
+	}
+	for (uint16_t j = 0; j < n; j++) {
+		const struct pkt *p = &pk[trk[j]];
+		ways[j] = p->line_ok ? fw_line_ways(&row, p->line_h) : 0;
+	}
+	for (uint16_t j = 0; j < n; j++) {
+		const struct pkt *p = &pk[trk[j]];
+		ln[j] = ways[j] != 0 ? fw_line_probe(&row, p->line_h, ways[j], &k[j], s->gen, epoch,
+					       now, fw->refresh_tsc, fw->ct_entries,
+					       sizeof(*fw->ct_entries), fw->ct_slots)
+				     : NULL;
+	}
+	struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
+	struct slot_run run = {UINT32_MAX, 0, 0};
+	uint32_t n_cls = 0, acc = 0, drop = 0, hits = 0; /* summed: one store each */
+	for (uint16_t j = 0; j < n; j++) {
+		uint16_t i = trk[j];
+		struct pkt *p = &pk[i];
+		struct fw_line *l = ln[j];
+		if (l == NULL) {
+			trk[left++] = i;
+			continue;
+		}
+		uint32_t info = l->info;
+		bool from_lo = (info & LINE_FROM_LO) != 0;
+		bool quiet = fw_line_quiet(l, epoch, now, fw->refresh_tsc);
+		if (!quiet) {
+			const struct fw_ct_entry *e = &fw->ct_entries[l->pos];
+			if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) != CT_LIVE ||
+				__atomic_load_n(&e->last_seen, __ATOMIC_RELAXED) ==
+					CT_SEEN_KILLED ||
+				!line_key_is(e, &k[j], from_lo)) {
+				trk[left++] = i;
+				continue;
+			}
+			uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
+			bool orig = from_lo == ((st & CT_ORIG_HI) == 0);
+			bool est = !orig || (st & CT_REPLIED);
+			/* the state it was classified in; a reply that would mark
+			 * the flow replied goes the full way (the state changes) */
+			if (est != ((info & LINE_EST) != 0) || (!orig && !(st & CT_REPLIED))) {
+				trk[left++] = i;
+				continue;
+			}
+		}
+		fw_line_used(l);
+		uint8_t v = SL_FW_ACCEPT;
+		uint32_t slot1 = info & LINE_SLOT_MASK;
+		if (slot1 != 0) {
+			v = (uint8_t)(info >> LINE_ACTION_SHIFT & 3u);
+			slot_run_add(cnt, &run, slot1 - 1, rd16(l3[i] + 2));
+			n_cls++;
+		}
+		if (v == SL_FW_ACCEPT) {
+			hits++;
+			if (!quiet) {
+				p->pos = (int32_t)l->pos;
+				p->kind = k[j].proto == IPPROTO_TCP ? K_TCP : K_UDP;
+				p->tcp_flags = flags[j];
+				p->from_lo = from_lo;
+				if (!ct_refresh(fw, ls, p, now)) {
+					ls->ct_full++;
+					v = SL_FW_DROP; /* conntrack_full */
+				}
+				uint64_t seen = __atomic_load_n(
+					&fw->ct_entries[l->pos].last_seen, __ATOMIC_RELAXED);
+				if (v == SL_FW_ACCEPT && seen != CT_SEEN_KILLED &&
+					(info & LINE_EST))
+					fw_line_quieten(l, epoch, seen);
+			}
+		}
+		verdict[i] = v;
+		if (slot1 != 0) {
+			acc += v == SL_FW_ACCEPT;
+			drop += v == SL_FW_DROP;
+		}
+	}
+	slot_run_end(cnt, &run);
+	ls->ct_hits += hits;
+	ls->ct_line_hits += n - left;
+	ls->classified += n_cls;
+	ls->accepted += acc;
+	ls->dropped += drop;
+	ls->rejected += n_cls - acc - drop;
+	return left;
+}
+
+/* Fill the line of tracked packet p after the full path: its flow's
+ * entry, state and (guarded) the counter slot its result gave. */
+static inline void ct_line_fill(struct sl_fw *fw, const struct sl_fw_set *s, unsigned lcore,
+	const struct pkt *p, const struct cls_list *cl, const uint8_t *ip, uint16_t len,
+	uint32_t from, uint32_t to)
+{
+	uint32_t info = 0;
+	struct fw_line_key k;
+	uint8_t flags;
+	if (p->cls_at != UINT16_MAX) {
+		uint32_t r = cl->results[p->cls_at];
+		uint32_t slot = r ? r - 1 : ctx_ruleset(s, cl->ctx[p->cls_at])->default_slot;
+		if (slot >= LINE_SLOT_MASK)
+			return;
+		info = (slot + 1) | (uint32_t)s->slots[slot].action << LINE_ACTION_SHIFT;
+	}
+	if (!fw_line_key_of(ip, len, from, to, &k, &flags))
+		return;
+	info |= (p->from_lo ? LINE_FROM_LO : 0) | (p->state == SL_FW_ST_ESTABLISHED ? LINE_EST : 0);
+	const struct fw_line_row row = fw_line_row(&fw->ct_lines, lcore);
+	struct fw_line *l = fw_line_victim(&row, p->line_h, &k, s->gen);
+	l->key = k;
+	l->gen = s->gen;
+	l->pos = (uint32_t)p->pos;
+	l->info = info;
+	l->used = 0;
+	l->quiet = 0;
+}
+
 /* now_valid false: read the TSC only if some packet is tracked. */
 static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, bool now_valid,
 	const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
@@ -664,20 +882,28 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 			continue;
 		}
 		p->pos = -1;
+		p->cls_at = UINT16_MAX;
 		trk[n_trk++] = i;
-		pkt_parse(p, l3[i], l3_len[i], f, t);
-		if (kind_looks_up(p->kind))
-			look[n_look++] = i;
 	}
 	ls->unguarded += n_unguarded;
 
 	if (n_trk > 0) {
 		if (!now_valid)
 			now = rte_rdtsc();
-		/* 2. conntrack: the lcore's hints, then one bulk lookup of the rest */
+		/* 2. the flow lines decide the packets of known flows; the rest
+		 * are parsed for the full path */
+		n_trk = ct_line_pass(fw, s, ls, lcore, now, pk, trk, n_trk, l3, l3_len, from_vrf,
+			to_vrf, verdict);
+		for (uint16_t j = 0; j < n_trk; j++) {
+			uint16_t i = trk[j];
+			pkt_parse(&pk[i], l3[i], l3_len[i], from_vrf[i], to_vrf[i]);
+			if (kind_looks_up(pk[i].kind))
+				look[n_look++] = i;
+		}
+		/* 3. conntrack: the lcore's hints, then one bulk lookup of the rest */
 		if (n_look > 0)
 			ct_lookup(fw, lcore, pk, look, n_look);
-		/* 3. states of the tracked packets; the guarded ones join the
+		/* 4. states of the tracked packets; the guarded ones join the
 		 * classification (state first: a context whose first rule takes
 		 * any packet, such as rule 1 `state established`, needs no walk) */
 		for (uint16_t j = 0; j < n_trk; j++) {
@@ -703,6 +929,7 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 					}
 				}
 				uint16_t at = cls_add_res(&cl, trk[j], p, rs, bit, res);
+				p->cls_at = at;
 				if (want != 0) {
 					fill[n_fill] = trk[j];
 					fill_at[n_fill] = at;
@@ -714,7 +941,7 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	if (cl.n == 0 && n_trk == 0)
 		return;
 
-	/* 4. classify the guarded packets that need a walk; count every one */
+	/* 5. classify the guarded packets that need a walk; count every one */
 	if (cl.n > 0) {
 		cls_run(s, &cl);
 		/* the flows' verdicts, for their next packets */
@@ -723,37 +950,27 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 			__atomic_store_n(&fw->ct_entries[p->pos].verdict[p->from_lo],
 				fill_key[k] | cl.results[fill_at[k]], __ATOMIC_RELAXED);
 		}
-		/* counters summed over runs of one slot (usually the whole burst):
-		 * increments of one memory word would wait on each other */
 		struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
-		uint32_t run_slot = UINT32_MAX, run_pkts = 0;
-		uint64_t run_bytes = 0;
+		struct slot_run run = {UINT32_MAX, 0, 0};
 		uint8_t action = 0;
 		for (uint16_t j = 0; j < cl.n; j++) {
 			uint32_t slot = cl.results[j] ? cl.results[j] - 1
 						      : ctx_ruleset(s, cl.ctx[j])->default_slot;
-			if (slot != run_slot) {
-				if (run_pkts > 0) {
-					cnt[run_slot].packets += run_pkts;
-					cnt[run_slot].bytes += run_bytes;
-				}
-				run_slot = slot;
-				run_pkts = 0;
-				run_bytes = 0;
+			if (slot != run.slot)
 				action = s->slots[slot].action;
-			}
+			slot_run_add(cnt, &run, slot, pk[cl.idx[j]].ip_len);
 			verdict[cl.idx[j]] = action;
-			run_pkts++;
-			run_bytes += pk[cl.idx[j]].ip_len;
 		}
-		cnt[run_slot].packets += run_pkts;
-		cnt[run_slot].bytes += run_bytes;
+		slot_run_end(cnt, &run);
 	}
 
-	/* 5. track and refresh what passes */
+	/* 6. track and refresh what passes; the flows found fill their lines */
 	for (uint16_t j = 0; j < n_trk; j++) {
 		uint16_t i = trk[j];
 		struct pkt *p = &pk[i];
+		if (p->line_ok && p->pos >= 0)
+			ct_line_fill(
+				fw, s, lcore, p, &cl, l3[i], l3_len[i], from_vrf[i], to_vrf[i]);
 		if (verdict[i] != SL_FW_ACCEPT)
 			continue;
 		if (p->state == SL_FW_ST_RELATED) {

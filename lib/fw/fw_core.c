@@ -224,6 +224,8 @@ static void lstats_sum(const struct sl_fw *fw, struct fw_lstats *sum)
 		sum->nat_no_flow += x->nat_no_flow;
 		sum->nat_untranslatable += x->nat_untranslatable;
 		sum->nat_icmp_unmatched += x->nat_icmp_unmatched;
+		sum->ct_line_hits += x->ct_line_hits;
+		sum->nat_line_hits += x->nat_line_hits;
 	}
 }
 
@@ -264,6 +266,8 @@ void sl_fw_stats_get(const struct sl_fw *fw, struct sl_fw_stats *st)
 	st->ct_hits = sum.ct_hits - c->ct_hits;
 	st->ct_related = sum.ct_related - c->ct_related;
 	st->ct_full = sum.ct_full - c->ct_full;
+	st->ct_line_hits = sum.ct_line_hits - c->ct_line_hits;
+	st->nat_line_hits = sum.nat_line_hits - c->nat_line_hits;
 	st->ct_expired = fw->ct_reap.expired - fw->ct_reap.expired_cleared;
 	st->ct_entries = __atomic_load_n(&fw->ct_count, __ATOMIC_RELAXED) - fw->ct_reap.n;
 	st->ct_max = fw->ct_max;

@@ -67,7 +67,9 @@ int fw_ct_init(struct sl_fw *fw, const struct sl_fw_config *cfg)
 	if (fw->ct_entries == NULL || fw_reap_init(&fw->ct_reap, &ct_ops, fw->ct_slots) < 0)
 		return -ENOMEM;
 	fw->ct_cache = fw_hints_new(fw, fw->ct_max, cfg->socket_id, &fw->ct_cache_mask);
-	return fw->ct_cache != NULL ? 0 : -ENOMEM;
+	if (fw->ct_cache == NULL)
+		return -ENOMEM;
+	return fw_lines_init(&fw->ct_lines, fw, fw->ct_max, cfg->socket_id);
 }
 
 uint64_t *fw_hints_new(const struct sl_fw *fw, uint32_t flows, int socket_id, uint32_t *mask)
@@ -88,6 +90,7 @@ void fw_ct_fini(struct sl_fw *fw)
 	rte_free(fw->ct_entries);
 	rte_free(fw->ct_cache);
 	fw->ct_cache = NULL;
+	fw_lines_fini(&fw->ct_lines);
 	fw_reap_fini(&fw->ct_reap);
 }
 
@@ -194,6 +197,8 @@ bool fw_reap_kill(struct sl_fw *fw, struct fw_reap *r, uint32_t pos, uint64_t se
 			last, &seen, CT_SEEN_KILLED, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 	}
 	if (taken) {
+		/* the workers' flow lines read their entries again (fw_line.h) */
+		__atomic_fetch_add(&fw->line_epoch, 1, __ATOMIC_RELEASE);
 		r->ops->unlink(fw, pos);
 		r->v[r->n++] = pos;
 	}

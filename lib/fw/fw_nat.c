@@ -370,7 +370,9 @@ int fw_nat_init(struct sl_fw *fw, const struct sl_fw_config *cfg)
 	fw->n_nat_free = fw->nat_max;
 	/* a flow has two keys, and a worker usually sees one direction */
 	fw->nat_cache = fw_hints_new(fw, fw->nat_max, cfg->socket_id, &fw->nat_cache_mask);
-	return fw->nat_cache != NULL ? 0 : -ENOMEM;
+	if (fw->nat_cache == NULL)
+		return -ENOMEM;
+	return fw_lines_init(&fw->nat_lines, fw, fw->nat_max, cfg->socket_id);
 }
 
 void fw_nat_fini(struct sl_fw *fw)
@@ -380,6 +382,7 @@ void fw_nat_fini(struct sl_fw *fw)
 	rte_free(fw->nat_entries);
 	rte_free(fw->nat_free);
 	rte_free(fw->nat_cache);
+	fw_lines_fini(&fw->nat_lines);
 	fw_reap_fini(&fw->nat_reap);
 	fw->nat_entries = NULL;
 	fw->nat_free = NULL;
@@ -668,6 +671,135 @@ static inline struct fw_lstats *lstats_of(struct sl_fw *fw, unsigned lcore)
 	return &fw->lstats[lcore < fw->n_lcores ? lcore : fw->n_lcores - 1];
 }
 
+/* ---- the flow lines of flows leaving (fw_line.h) ----------------------- */
+
+static inline uint32_t fold16(uint32_t x)
+{
+	x = (x & 0xffff) + (x >> 16);
+	return (x & 0xffff) + (x >> 16);
+}
+
+/* Whether e is the flow of raw key k leaving (its out key). */
+static inline bool line_out_is(const struct fw_nat_entry *e, const struct fw_line_key *k)
+{
+	const struct fw_nat_key o = {
+		.addr = {rte_be_to_cpu_32((uint32_t)k->addrs),
+			rte_be_to_cpu_32((uint32_t)(k->addrs >> 32))},
+		.port = {rte_be_to_cpu_16((uint16_t)k->pv),
+			rte_be_to_cpu_16((uint16_t)(k->pv >> 16))},
+		.vrf = (uint16_t)(k->pv >> 32),
+		.proto = (uint8_t)k->proto,
+		.dir = 0,
+	};
+	return key_eq(&e->out, &o);
+}
+
+/* The line of flow e for raw key k: its translation and the checksum sums
+ * it makes (RFC 1624 eqn. 3, folded: the same result as unfolded). */
+static inline void nat_line_fill(const struct fw_line_row *r, uint32_t h,
+	const struct fw_line_key *k, uint32_t gen, const struct sl_fw *fw,
+	const struct fw_nat_entry *e)
+{
+	struct fw_line *l = fw_line_victim(r, h, k, gen);
+	uint32_t old_addr = rte_be_to_cpu_32((uint32_t)k->addrs);
+	uint16_t old_port = rte_be_to_cpu_16((uint16_t)k->pv);
+	uint32_t da = fold16(delta32(old_addr, e->in.addr[1]));
+	l->key = *k;
+	l->gen = gen;
+	l->pos = (uint32_t)(e - fw->nat_entries);
+	l->nat_addr = e->in.addr[1];
+	l->nat_port = e->in.port[1];
+	l->ip_delta = (uint16_t)da;
+	l->l4_delta = (uint16_t)fold16(da + (uint16_t)~old_port + e->in.port[1]);
+	l->used = 0;
+	l->quiet = 0;
+}
+
+/* A TCP or UDP packet of line l's flow leaves with its translation. */
+static inline void nat_line_rewrite(uint8_t *ip, const struct fw_line *l)
+{
+	uint8_t *l4 = ip + (ip[0] & 0x0fu) * 4;
+	uint32_t be = rte_cpu_to_be_32(l->nat_addr);
+	bool udp = ip[9] == IPPROTO_UDP;
+	uint8_t *ck = l4 + (udp ? 6 : 16);
+	memcpy(ip + 12, &be, sizeof(be));
+	wr16(ip + 10, ck_delta(rd16(ip + 10), l->ip_delta));
+	wr16(l4, l->nat_port);
+	uint16_t c = rd16(ck);
+	if (udp && c == 0)
+		return; /* UDP without a checksum keeps none */
+	c = ck_delta(c, l->l4_delta);
+	wr16(ck, udp && c == 0 ? 0xffff : c);
+}
+
+/* Key the packet i of the out burst for the full path (keys[m], ...):
+ * false when it has nothing to translate by (counted, denied). */
+static inline bool nat_out_key(uint8_t *ip, uint16_t avail, uint32_t from, struct fw_nat_key *k,
+	bool *err, uint32_t *add, uint32_t *plen, struct fw_lstats *ls)
+{
+	uint32_t len = RTE_MIN((uint32_t)avail, (uint32_t)rd16(ip + 2));
+	*plen = len;
+	if (nat_key_of(ip, len, from, 0, k, err, add))
+		return true;
+	/* no port to translate by: it could not come back; ICMP that is
+	 * neither an echo nor an error about a flow has its own count */
+	if (ip[9] == IPPROTO_ICMP && !(rd16(ip + 6) & 0x1fff))
+		ls->nat_icmp_unmatched++;
+	else
+		ls->nat_untranslatable++;
+	return false;
+}
+
+/*
+ * The out burst's packets that their flow lines translate: candidates
+ * cand[0..n) (TCP/UDP, raw keys lk[], hashes lh[]); their lines were
+ * prefetched. A hit (this set's line for the key; quiet, or its entry
+ * live, not killed, the flow's, and refreshed) leaves with the line's
+ * translation. Returns a mask of the candidates left for the full path.
+ */
+static inline uint64_t nat_out_lines(struct sl_fw *fw, const struct sl_fw_set *s,
+	struct fw_lstats *ls, const struct fw_line_row *row, uint64_t now, uint8_t *const *l3,
+	const uint16_t *cand, const struct fw_line_key *lk, const uint32_t *lh, uint16_t n)
+{
+	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
+	struct fw_line *ln[SL_FW_BURST];
+	uint8_t ways[SL_FW_BURST];
+	uint64_t left = 0;
+	uint32_t hits = 0;
+
+	for (uint16_t c = 0; c < n; c++)
+		ways[c] = fw_line_ways(row, lh[c]);
+	for (uint16_t c = 0; c < n; c++)
+		ln[c] = ways[c] != 0 ? fw_line_probe(row, lh[c], ways[c], &lk[c], s->gen, epoch,
+					       now, fw->refresh_tsc, fw->nat_entries,
+					       sizeof(*fw->nat_entries), fw->nat_max)
+				     : NULL;
+	for (uint16_t c = 0; c < n; c++) {
+		struct fw_line *l = ln[c];
+		if (l == NULL) {
+			left |= 1ull << c;
+			continue;
+		}
+		if (!fw_line_quiet(l, epoch, now, fw->refresh_tsc)) {
+			struct fw_nat_entry *e = entry_live(fw, l->pos);
+			/* a flow the sweeper takes meanwhile goes the full way */
+			if (e == NULL || !line_out_is(e, &lk[c]) || !entry_touch(fw, e, now, 0)) {
+				left |= 1ull << c;
+				continue;
+			}
+			uint64_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
+			if (seen != CT_SEEN_KILLED)
+				fw_line_quieten(l, epoch, seen);
+		}
+		fw_line_used(l);
+		nat_line_rewrite(l3[cand[c]], l);
+		hits++;
+	}
+	ls->nat_out += hits;
+	ls->nat_line_hits += hits;
+	return left;
+}
+
 uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
 	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
 	uint8_t *deny)
@@ -681,6 +813,14 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 	struct fw_lstats *ls = lstats_of(fw, lcore);
 	bool is_err[SL_FW_BURST];
 	uint32_t add[SL_FW_BURST], plen[SL_FW_BURST];
+	/* flow line candidates (TCP/UDP), and which full-path key fills one */
+	const struct fw_line_row row =
+		fw_line_row(&fw->nat_lines, RTE_MIN(lcore, fw->n_lcores - 1));
+	struct fw_line_key lk[SL_FW_BURST];
+	uint32_t lh[SL_FW_BURST];
+	uint16_t cand[SL_FW_BURST], n_cand = 0;
+	const struct fw_nat_pool *cpool[SL_FW_BURST];
+	int16_t fill[SL_FW_BURST];
 
 	const struct fw_nat_pool *p = NULL;
 	uint32_t last_from = UINT32_MAX, last_to = UINT32_MAX;
@@ -695,22 +835,39 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 		}
 		if (deny[i] || p == NULL)
 			continue;
-		uint32_t len = RTE_MIN((uint32_t)l3_len[i], (uint32_t)rd16(l3[i] + 2));
-		if (!nat_key_of(l3[i], len, from_vrf[i], 0, &keys[m], &is_err[m], &add[m])) {
-			/* no port to translate by: it could not come back; ICMP
-			 * that is neither an echo nor an error about a flow has
-			 * its own count */
-			if (l3[i][9] == IPPROTO_ICMP && !(rd16(l3[i] + 6) & 0x1fff))
-				ls->nat_icmp_unmatched++;
-			else
-				ls->nat_untranslatable++;
+		uint8_t flags;
+		if (fw_line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &lk[n_cand], &flags)) {
+			lh[n_cand] = fw_line_hash(&lk[n_cand]);
+			fw_line_prefetch(&row, lh[n_cand]);
+			cpool[n_cand] = p;
+			cand[n_cand++] = i;
+			continue;
+		}
+		if (!nat_out_key(l3[i], l3_len[i], from_vrf[i], &keys[m], &is_err[m], &add[m],
+			    &plen[m], ls)) {
 			deny[i] = SL_FW_DROP;
 			touched++;
 			continue;
 		}
 		pool[m] = p;
-		plen[m] = len;
+		fill[m] = -1;
 		at[m++] = i;
+	}
+	if (n_cand > 0) {
+		uint64_t left = nat_out_lines(fw, s, ls, &row, now, l3, cand, lk, lh, n_cand);
+		touched += n_cand; /* each translated or denied */
+		for (uint16_t c = 0; c < n_cand; c++) {
+			uint16_t i = cand[c];
+			if (!((left >> c) & 1))
+				continue;
+			/* TCP/UDP with a whole header: nat_key_of takes it */
+			(void)nat_out_key(l3[i], l3_len[i], from_vrf[i], &keys[m], &is_err[m],
+				&add[m], &plen[m], ls);
+			pool[m] = cpool[c];
+			fill[m] = (int16_t)c;
+			at[m++] = i;
+			touched--; /* counted with the full path's */
+		}
 	}
 	if (m == 0)
 		return touched;
@@ -743,6 +900,10 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 				continue;
 			}
 			ls->nat_created++;
+		} else if (fill[j] >= 0) {
+			/* a flow's second packet fills its line: a first packet
+			 * (of most flows, the only one) would pay for it alone */
+			nat_line_fill(&row, lh[fill[j]], &lk[fill[j]], s->gen, fw, e);
 		}
 		nat_rewrite_keyed(l3[i], false, e->in.addr[1], e->in.port[1]);
 		ls->nat_out++;

@@ -11,6 +11,7 @@
 #include <rte_prefetch.h>
 #include <rte_spinlock.h>
 
+#include "fw_line.h"
 #include "sl_fw.h"
 
 /* ---- ACL input: one key per packet, built from its headers ------------
@@ -211,6 +212,7 @@ struct fw_lstats {
 	uint64_t ct_created, ct_hits, ct_related, ct_full;
 	uint64_t nat_out, nat_in, nat_created, nat_exhausted, nat_full, nat_no_flow;
 	uint64_t nat_untranslatable, nat_icmp_unmatched;
+	uint64_t ct_line_hits, nat_line_hits;
 } __rte_cache_aligned;
 
 struct sl_fw {
@@ -230,6 +232,13 @@ struct sl_fw {
 	 * never a wrong answer. */
 	uint64_t *ct_cache;
 	uint32_t ct_cache_mask;
+	/* per-lcore flow lines (fw_line.h): a packet of a known flow is
+	 * decided from its line before any parse */
+	struct fw_lines ct_lines;
+	/* bumped (atomic) whenever an entry of either table is killed or a
+	 * TCP tuple reused: a line read before must read its entry again
+	 * (fw_line.h); read once a burst, so on a line of its own */
+	uint32_t line_epoch __rte_cache_aligned;
 	uint32_t set_gen; /* the last set built */
 	uint64_t tmo[8]; /* timeouts in TSC units, by enum fw_tmo */
 	uint64_t tsc_hz;
@@ -255,6 +264,8 @@ struct sl_fw {
 	 * trusted only when the entry it names is live and holds the key */
 	uint64_t *nat_cache;
 	uint32_t nat_cache_mask;
+	/* per-lcore flow lines of the NAT flows leaving (fw_line.h) */
+	struct fw_lines nat_lines;
 	/* flows killed at a publish: their leak-nat or pool changed */
 	uint64_t nat_flushed, nat_flushed_cleared;
 };

@@ -54,7 +54,12 @@
  * MULTI_WRITER_ADD): per-lcore tables would need a lookup in every
  * worker's table for each reply, which may arrive on another worker. Each
  * lcore keeps position hints in front of the table (a hint is trusted only
- * when the entry it names is live and holds the flow's key). Entries
+ * when the entry it names is live and holds the flow's key), and in front
+ * of both, flow lines (fw_line.h): a TCP (no SYN/FIN/RST) or UDP packet
+ * of a flow the lcore saw is decided, or translated leaving, from its
+ * line before any parse; a line is of the published set only (a publish
+ * invalidates them all) and reads its entry unless no entry was killed
+ * since and this lcore refreshed it within the refresh interval. Entries
  * carry their last-seen TSC, rewritten at most 16 times a second (a flow may
  * expire up to 1/16 s early); sl_fw_ct_sweep (control thread) deletes
  * expired ones and frees their slots only after a grace period. A packet
@@ -270,6 +275,9 @@ struct sl_fw_stats {
 	uint64_t ct_created, ct_hits, ct_related;
 	uint64_t ct_full; /* new flows dropped: table full (conntrack_full) */
 	uint64_t ct_expired; /* deleted by the sweeper */
+	/* packets decided by their flow line (fw_line.h): of ct_hits, and of
+	 * nat_out */
+	uint64_t ct_line_hits, nat_line_hits;
 	uint32_t ct_entries, ct_max;
 	uint32_t rulesets, rules, acl_rules, bindings; /* of the published set */
 	uint32_t nat_pools; /* leak-nat directions of the published set */

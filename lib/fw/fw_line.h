@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fw_line.h — the per-lcore flow line: one cache line per flow, private to
+ * the worker lcore, holding what a packet of a known flow needs (its raw
+ * key, the shared entry's position, the set generation it was decided in,
+ * the cached verdict or translation), found with one hash of the packet's
+ * raw header fields before any parse, canonical key or table lookup.
+ *
+ * Two candidate lines a flow, so that flows whose hashes meet do not evict
+ * each other; a burst prefetches all of its candidates first. A line is used only
+ * when its key is the packet's and its generation the published set's (a
+ * publish of rulesets, bindings or pools makes a new one: nothing is
+ * invalidated by hand). Then either
+ *  - the shared entry is read: trusted when live, not killed and holding
+ *    the flow's key (entries are reused only after a grace period, which
+ *    the burst holds off), and the flow refreshed as before; or
+ *  - the line alone decides, when this lcore refreshed the entry less than
+ *    the refresh interval ago (so the sweeper cannot have judged it idle:
+ *    every timeout is longer) and no entry of either table was killed
+ *    since it was last read (fw->line_epoch: the sweeper, a flush, a
+ *    prune and a reused TCP tuple bump it).
+ * Private to the lcore: plain loads and stores.
+ */
+#ifndef SL_FW_LINE_H
+#define SL_FW_LINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <netinet/in.h>
+
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_hash_crc.h>
+#include <rte_prefetch.h>
+#include <rte_tcp.h>
+
+#define FW_LINE_WAYS 2
+
+/* The raw key of a TCP or UDP packet, as it arrives. */
+struct fw_line_key {
+	uint64_t addrs; /* ip + 12: source and destination, network order */
+	uint64_t pv; /* l4 + 0: the ports as they are | from << 32 | to << 48 */
+	uint32_t proto;
+};
+
+struct fw_line {
+	struct fw_line_key key;
+	uint32_t gen; /* the set generation it was filled in; 0: empty */
+	uint32_t pos; /* the shared entry's position (conntrack) or index (NAT) */
+	uint32_t epoch; /* line_epoch when the entry was last read */
+	uint64_t seen; /* quiet lines: the entry's last_seen when last read */
+	uint32_t info; /* the table's own: cached verdict, state */
+	/* NAT: the source the flow leaves with (host order), and the one's
+	 * complement sums a rewrite adds to the IPv4 and the L4 checksums */
+	uint32_t nat_addr;
+	uint16_t nat_port, ip_delta, l4_delta;
+	uint8_t used; /* a hit since the last fill that looked at it */
+	uint8_t quiet; /* seen and epoch are set: it may decide alone */
+} __rte_cache_aligned;
+
+/* The raw key of a TCP or UDP packet that a line may decide: whole L4
+ * header, not a fragment, no SYN/FIN/RST (those change the flow's state:
+ * the tables see them), VRFs below 2^16 (the tables' keys hold 16 bits).
+ * *tcp_flags: the TCP flags (0 for UDP). */
+static inline bool fw_line_key_of(const uint8_t *ip, uint16_t avail_len, uint32_t from, uint32_t to,
+	struct fw_line_key *k, uint8_t *tcp_flags)
+{
+	uint32_t ihl = (ip[0] & 0x0fu) * 4;
+	uint16_t total, frag;
+	uint32_t ports;
+	memcpy(&total, ip + 2, sizeof(total));
+	memcpy(&frag, ip + 6, sizeof(frag));
+	uint32_t avail = RTE_MIN((uint32_t)avail_len, (uint32_t)rte_be_to_cpu_16(total));
+	uint8_t proto = ip[9];
+	const uint8_t *l4 = ip + ihl;
+
+	if ((frag & RTE_BE16(0x1fff)) != 0 || ((from | to) >> 16) != 0)
+		return false;
+	if (proto == IPPROTO_TCP) {
+		if (avail < ihl + 20 ||
+			(l4[13] & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG)))
+			return false;
+		*tcp_flags = l4[13];
+	} else if (proto == IPPROTO_UDP) {
+		if (avail < ihl + 8)
+			return false;
+		*tcp_flags = 0;
+	} else {
+		return false;
+	}
+	memcpy(&k->addrs, ip + 12, 8);
+	memcpy(&ports, l4, 4);
+	k->pv = ports | (uint64_t)from << 32 | (uint64_t)to << 48;
+	k->proto = proto;
+	return true;
+}
+
+/* One hash of the raw key: two CRC instructions, then a multiply. CRC is
+ * linear over GF(2): keys that differ in a few bits (ports counting up,
+ * neighbouring hosts) can fall on a subspace of the indexes; the
+ * multiply's high half mixes them, for one instruction. */
+static inline uint32_t fw_line_hash(const struct fw_line_key *k)
+{
+	uint64_t c = rte_hash_crc_8byte(k->pv, rte_hash_crc_8byte(k->addrs, k->proto));
+	return (uint32_t)((c * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
+/* The lines of one table: per lcore a row of mask + 1 lines and as many
+ * one-byte tags, so that a packet of no known flow (a first packet) reads
+ * two tags, which stay in cache, rather than two lines, which do not. */
+struct fw_lines {
+	struct fw_line *line; /* [lcore * (mask + 1) + i] */
+	uint8_t *tag;
+	uint32_t mask; /* at most 16 bits: fw_line_at */
+};
+
+/* An lcore's row. */
+struct fw_line_row {
+	struct fw_line *line;
+	uint8_t *tag;
+	uint32_t mask;
+};
+
+static inline struct fw_line_row fw_line_row(const struct fw_lines *t, unsigned lcore)
+{
+	size_t at = (size_t)lcore * (t->mask + 1);
+	return (struct fw_line_row){&t->line[at], &t->tag[at], t->mask};
+}
+
+/* A flow's two candidate lines: one from each half of its hash (two
+ * choices: three flows must share both of their lines to evict one
+ * another), and the tag each keeps, from the other half. */
+static inline uint32_t fw_line_ix(const struct fw_line_row *r, uint32_t h, unsigned w)
+{
+	return (w == 0 ? h : h >> 16) & r->mask;
+}
+
+static inline uint8_t fw_line_tag(uint32_t h, unsigned w)
+{
+	return (uint8_t)(w == 0 ? h >> 24 : h);
+}
+
+/* Pass 1 of a burst: the tags of hash h. */
+static inline void fw_line_prefetch(const struct fw_line_row *r, uint32_t h)
+{
+	rte_prefetch0(&r->tag[fw_line_ix(r, h, 0)]);
+	rte_prefetch0(&r->tag[fw_line_ix(r, h, 1)]);
+}
+
+/* Pass 2: which candidate lines of hash h have its tag (bit w), those
+ * prefetched. */
+static inline uint8_t fw_line_ways(const struct fw_line_row *r, uint32_t h)
+{
+	uint8_t ways = 0;
+	for (unsigned w = 0; w < FW_LINE_WAYS; w++) {
+		if (r->tag[fw_line_ix(r, h, w)] != fw_line_tag(h, w))
+			continue;
+		ways |= (uint8_t)(1u << w);
+		rte_prefetch0(&r->line[fw_line_ix(r, h, w)]);
+	}
+	return ways;
+}
+
+static inline bool fw_line_key_eq(const struct fw_line_key *a, const struct fw_line_key *b)
+{
+	return ((a->addrs ^ b->addrs) | (a->pv ^ b->pv) | (a->proto ^ b->proto)) == 0;
+}
+
+/* Whether line l may decide without reading its entry: a hit read the
+ * entry (quiet), this lcore refreshed it less than refresh ago, and no
+ * entry was killed and no tuple reused since (epoch: fw->line_epoch). */
+static inline bool fw_line_quiet(
+	const struct fw_line *l, uint32_t epoch, uint64_t now, uint64_t refresh)
+{
+	return l->quiet && l->epoch == epoch && (int64_t)(now - l->seen) <= (int64_t)refresh;
+}
+
+/* A hit read l's entry, live, last seen at seen, in line_epoch epoch. */
+static inline void fw_line_quieten(struct fw_line *l, uint32_t epoch, uint64_t seen)
+{
+	l->seen = seen;
+	l->epoch = epoch;
+	l->quiet = 1;
+}
+
+/* Pass 3: the line of key k (hash h, tagged ways) in generation gen, its
+ * entry prefetched unless it is quiet (entries: max of stride bytes), or
+ * NULL: none, or naming no entry. */
+static inline struct fw_line *fw_line_probe(const struct fw_line_row *r, uint32_t h, uint8_t ways,
+	const struct fw_line_key *k, uint32_t gen, uint32_t epoch, uint64_t now, uint64_t refresh,
+	const void *entries, size_t stride, uint32_t max)
+{
+	struct fw_line *l = NULL;
+	for (unsigned w = 0; w < FW_LINE_WAYS && l == NULL; w++) {
+		struct fw_line *c = &r->line[fw_line_ix(r, h, w)];
+		if ((ways >> w & 1) && c->gen == gen && fw_line_key_eq(&c->key, k))
+			l = c;
+	}
+	if (l == NULL || fw_line_quiet(l, epoch, now, refresh))
+		return l;
+	if (l->pos >= max)
+		return NULL;
+	rte_prefetch0((const uint8_t *)entries + (size_t)l->pos * stride);
+	return l;
+}
+
+/* The lines of a table for up to flows flows an lcore (fw_line.c): two
+ * lines a flow, a power of two, at most 64 Ki lines (4 MiB, and 64 KiB of
+ * tags) an lcore and 64 MiB in all. 0 or -ENOMEM. */
+struct sl_fw;
+int fw_lines_init(struct fw_lines *t, const struct sl_fw *fw, uint32_t flows, int socket_id);
+void fw_lines_fini(struct fw_lines *t);
+/* The line to fill for key k of hash h, its tag set: its own, an empty or
+ * outdated one (gen not the current), else the first one no hit used since
+ * the last fill that looked at it (the lines of flows with packets stay). */
+struct fw_line *fw_line_victim(
+	const struct fw_line_row *r, uint32_t h, const struct fw_line_key *k, uint32_t gen);
+
+/* A hit on line l: it stays (fw_line_victim). One store while unmarked. */
+static inline void fw_line_used(struct fw_line *l)
+{
+	if (l->used == 0)
+		l->used = 1;
+}
+
+#endif

@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The per-lcore flow lines (lib/fw/fw_line.h): a packet of a known flow is
+ * decided from its line, and a line never outlives what it cached — a
+ * publish that changes the verdict, an expired or flushed flow, a state
+ * change, TCP FIN/RST (which must still reach conntrack) — and the counters
+ * of the packets it decides are those of the full path.
+ * Time is simulated: tsc_hz = 1, so `now` counts seconds. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <netinet/in.h>
+
+#include <cmocka.h>
+
+#include "fw_test_util.h"
+
+#define BINDINGS                                                 \
+	"set vrf name CUST-A leak-firewall to SHARED name OUT\n" \
+	"set vrf name SHARED leak-firewall to CUST-A name BACK\n"
+
+/* CUST-A opens DNS and SSH into SHARED; SHARED answers within flows. */
+#define BACK_ESTABLISHED                                      \
+	"set firewall ipv4 name BACK rule 10 action accept\n" \
+	"set firewall ipv4 name BACK rule 10 state established\n"
+
+static const char policy[] =
+	"set firewall ipv4 name OUT rule 10 action accept\n"
+	"set firewall ipv4 name OUT rule 10 protocol udp\n"
+	"set firewall ipv4 name OUT rule 10 destination port 53\n"
+	"set firewall ipv4 name OUT rule 20 action accept\n"
+	"set firewall ipv4 name OUT rule 20 protocol tcp\n"
+	"set firewall ipv4 name OUT rule 20 destination port 22\n" BACK_ESTABLISHED BINDINGS;
+
+/* The same, DNS now refused. */
+static const char policy_dns_drop[] = "set firewall ipv4 name OUT rule 10 action drop\n"
+				      "set firewall ipv4 name OUT rule 10 protocol udp\n"
+				      "set firewall ipv4 name OUT rule 10 destination port 53\n"
+				      "set firewall ipv4 name OUT rule 20 action accept\n"
+				      "set firewall ipv4 name OUT rule 20 protocol tcp\n"
+				      "set firewall ipv4 name OUT rule 20 destination port "
+				      "22\n" BACK_ESTABLISHED BINDINGS;
+
+/* New DNS flows pass; once answered, CUST-A's side of them is refused
+ * (contrived, so that the state alone changes the verdict). */
+static const char policy_by_state[] = "set firewall ipv4 name OUT rule 10 action accept\n"
+				      "set firewall ipv4 name OUT rule 10 protocol udp\n"
+				      "set firewall ipv4 name OUT rule 10 state new\n"
+				      "set firewall ipv4 name OUT rule 20 action drop\n"
+				      "set firewall ipv4 name OUT rule 20 state "
+				      "established\n" BACK_ESTABLISHED BINDINGS;
+
+/* Established TCP counts on rule 10, new SSH on rule 20. */
+static const char policy_tcp_by_state[] = "set firewall ipv4 name OUT rule 10 action accept\n"
+					  "set firewall ipv4 name OUT rule 10 state established\n"
+					  "set firewall ipv4 name OUT rule 20 action accept\n"
+					  "set firewall ipv4 name OUT rule 20 protocol tcp\n"
+					  "set firewall ipv4 name OUT rule 20 destination port "
+					  "22\n" BACK_ESTABLISHED BINDINGS;
+
+static struct sl_fw *fw_new(const char *text)
+{
+	struct sl_fw_config cfg = {.ct_max = 1024, .n_lcores = 2, .tsc_hz = 1, .socket_id = -1};
+	struct sl_fw *fw = sl_fw_new(&cfg);
+	assert_non_null(fw);
+	assert_int_equal(fwt_load(fw, text), 0);
+	return fw;
+}
+
+static struct sl_fw_stats stats(struct sl_fw *fw)
+{
+	struct sl_fw_stats st;
+	sl_fw_stats_get(fw, &st);
+	return st;
+}
+
+static uint64_t rule_packets(struct sl_fw *fw, const char *rs, uint32_t number, uint64_t *bytes)
+{
+	uint64_t p = 0;
+	assert_int_equal(sl_fw_rule_counters(fw, rs, number, &p, bytes), 0);
+	return p;
+}
+
+/* Open the DNS flow q / r and send q until its line decides it. */
+static void open_dns(
+	struct sl_fw *fw, uint64_t now, const struct fwt_pkt *q, const struct fwt_pkt *r)
+{
+	uint64_t hits = stats(fw).ct_line_hits;
+	assert_int_equal(fwt_check(fw, now, q, V_A, V_S), SL_FW_ACCEPT); /* creates */
+	assert_int_equal(fwt_check(fw, now, r, V_S, V_A), SL_FW_ACCEPT); /* replied, fills */
+	assert_int_equal(fwt_check(fw, now, q, V_A, V_S), SL_FW_ACCEPT); /* fills */
+	assert_int_equal(fwt_check(fw, now, r, V_S, V_A), SL_FW_ACCEPT); /* the line */
+	assert_int_equal(fwt_check(fw, now, q, V_A, V_S), SL_FW_ACCEPT); /* the line */
+	assert_int_equal(fwt_check(fw, now, r, V_S, V_A), SL_FW_ACCEPT); /* the line */
+	assert_int_equal(stats(fw).ct_line_hits, hits + 3);
+}
+
+/* A publish that refuses the flow: its next packet is dropped, counted on
+ * the new rule, not on the line's cached accept. */
+static void test_publish_invalidates(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = fw_new(policy);
+	struct fwt_pkt q = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
+	struct fwt_pkt r = fwt_udp("10.100.0.10", 53, "10.1.0.2", 40000);
+	open_dns(fw, 0, &q, &r);
+	uint64_t before = rule_packets(fw, "OUT", 10, NULL);
+	assert_int_equal(fwt_load(fw, policy_dns_drop), 0);
+	assert_int_equal(fwt_check(fw, 1, &q, V_A, V_S), SL_FW_DROP);
+	assert_int_equal(fwt_check(fw, 1, &q, V_A, V_S), SL_FW_DROP);
+	assert_int_equal(rule_packets(fw, "OUT", 10, NULL), before + 2);
+	/* and back: accepted again, by the line once refilled */
+	assert_int_equal(fwt_load(fw, policy), 0);
+	uint64_t hits = stats(fw).ct_line_hits;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(fwt_check(fw, 2, &q, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(stats(fw).ct_line_hits, hits + 2);
+	/* a binding removed: the pair is neither guarded nor tracked */
+	assert_int_equal(fwt_load(fw, "set firewall ipv4 name OUT rule 10 action drop\n"), 0);
+	hits = stats(fw).ct_line_hits;
+	uint64_t unguarded = stats(fw).unguarded;
+	assert_int_equal(fwt_check(fw, 3, &r, V_S, V_A), SL_FW_ACCEPT);
+	assert_int_equal(stats(fw).unguarded, unguarded + 1);
+	assert_int_equal(stats(fw).ct_line_hits, hits);
+	sl_fw_free(fw);
+}
+
+/* An expired flow is not revived by its line: the reply finds no flow and
+ * is dropped, even once the entry's slot holds other flows. */
+static void test_expired_flow(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = fw_new(policy);
+	struct fwt_pkt q = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
+	struct fwt_pkt r = fwt_udp("10.100.0.10", 53, "10.1.0.2", 40000);
+	open_dns(fw, 0, &q, &r);
+	assert_int_equal(sl_fw_ct_sweep(fw, 1000, 1u << 20), 1); /* replied UDP: 180 s */
+	uint64_t hits = stats(fw).ct_line_hits;
+	assert_int_equal(fwt_check(fw, 1000, &r, V_S, V_A), SL_FW_DROP);
+	/* the slot released and taken again by other flows */
+	assert_int_equal(sl_fw_ct_sweep(fw, 1001, 1u << 20), 0);
+	for (uint16_t i = 0; i < 64; i++) {
+		struct fwt_pkt q2 = fwt_udp("10.1.0.3", (uint16_t)(2000 + i), "10.100.0.10", 53);
+		assert_int_equal(fwt_check(fw, 1002, &q2, V_A, V_S), SL_FW_ACCEPT);
+	}
+	assert_int_equal(fwt_check(fw, 1002, &r, V_S, V_A), SL_FW_DROP);
+	assert_int_equal(stats(fw).ct_line_hits, hits);
+	/* flushed: the same */
+	open_dns(fw, 1003, &q, &r);
+	sl_fw_ct_flush(fw);
+	assert_int_equal(fwt_check(fw, 1003, &r, V_S, V_A), SL_FW_DROP);
+	sl_fw_free(fw);
+}
+
+/* The line's verdict is the one of the state it was classified in: when a
+ * reply makes the flow established, its next packet is classified again. */
+static void test_state_change(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = fw_new(policy_by_state);
+	struct fwt_pkt q = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
+	struct fwt_pkt r = fwt_udp("10.100.0.10", 53, "10.1.0.2", 40000);
+	for (int i = 0; i < 4; i++) /* new, one-way: the line decides from the third */
+		assert_int_equal(fwt_check(fw, 0, &q, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(stats(fw).ct_line_hits, 2);
+	assert_int_equal(fwt_check(fw, 1, &r, V_S, V_A), SL_FW_ACCEPT);
+	assert_int_equal(fwt_check(fw, 1, &q, V_A, V_S), SL_FW_DROP);
+	assert_int_equal(fwt_check(fw, 1, &q, V_A, V_S), SL_FW_DROP);
+	assert_int_equal(rule_packets(fw, "OUT", 20, NULL), 2);
+	sl_fw_free(fw);
+}
+
+/* TCP: segments without SYN/FIN/RST take the line; FIN and RST still reach
+ * conntrack (the flow closes and expires in 10 s), and so does a SYN that
+ * reuses the tuple. */
+static void test_tcp_flags_reach_conntrack(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = fw_new(policy);
+	struct fwt_pkt syn = fwt_tcp("10.1.0.2", 40000, "10.100.0.10", 22, FWT_SYN);
+	struct fwt_pkt synack = fwt_tcp("10.100.0.10", 22, "10.1.0.2", 40000, FWT_SYN | FWT_ACK);
+	struct fwt_pkt ack = fwt_tcp("10.1.0.2", 40000, "10.100.0.10", 22, FWT_ACK);
+	struct fwt_pkt back = fwt_tcp("10.100.0.10", 22, "10.1.0.2", 40000, FWT_ACK);
+	struct fwt_pkt fin = fwt_tcp("10.1.0.2", 40000, "10.100.0.10", 22, FWT_FIN | FWT_ACK);
+	struct fwt_pkt fin_back = fwt_tcp("10.100.0.10", 22, "10.1.0.2", 40000, FWT_FIN | FWT_ACK);
+	assert_int_equal(fwt_check(fw, 0, &syn, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(fwt_check(fw, 0, &synack, V_S, V_A), SL_FW_ACCEPT);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(fwt_check(fw, 0, &ack, V_A, V_S), SL_FW_ACCEPT);
+		assert_int_equal(fwt_check(fw, 0, &back, V_S, V_A), SL_FW_ACCEPT);
+	}
+	uint64_t hits = stats(fw).ct_line_hits;
+	assert_true(hits >= 3);
+	/* established: two hours idle */
+	assert_int_equal(fwt_check(fw, 1, &fin, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(fwt_check(fw, 1, &back, V_S, V_A), SL_FW_ACCEPT);
+	assert_int_equal(fwt_check(fw, 1, &fin_back, V_S, V_A), SL_FW_ACCEPT);
+	assert_int_equal(fwt_check(fw, 2, &ack, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(stats(fw).ct_line_hits, hits + 2); /* back and the last ack */
+	assert_int_equal(sl_fw_ct_sweep(fw, 12, 1u << 20), 0);
+	assert_int_equal(sl_fw_ct_sweep(fw, 13, 1u << 20), 1); /* closed: 10 s */
+	assert_int_equal(fwt_check(fw, 14, &back, V_S, V_A), SL_FW_DROP);
+	sl_fw_free(fw);
+}
+
+/* A closed TCP tuple reused by a SYN starts a new flow: the old flow's
+ * established lines do not decide its packets (they are new again). */
+static void test_tcp_tuple_reuse(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = fw_new(policy_tcp_by_state);
+	struct fwt_pkt syn = fwt_tcp("10.1.0.2", 40000, "10.100.0.10", 22, FWT_SYN);
+	struct fwt_pkt synack = fwt_tcp("10.100.0.10", 22, "10.1.0.2", 40000, FWT_SYN | FWT_ACK);
+	struct fwt_pkt ack = fwt_tcp("10.1.0.2", 40000, "10.100.0.10", 22, FWT_ACK);
+	struct fwt_pkt rst = fwt_tcp("10.1.0.2", 40000, "10.100.0.10", 22, FWT_RST | FWT_ACK);
+	assert_int_equal(fwt_check(fw, 0, &syn, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(fwt_check(fw, 0, &synack, V_S, V_A), SL_FW_ACCEPT);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(fwt_check(fw, 0, &ack, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(stats(fw).ct_line_hits, 3);
+	assert_int_equal(rule_packets(fw, "OUT", 10, NULL), 4);
+	assert_int_equal(fwt_check(fw, 0, &rst, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(fwt_check(fw, 0, &syn, V_A, V_S), SL_FW_ACCEPT); /* reused */
+	assert_int_equal(fwt_check(fw, 0, &ack, V_A, V_S), SL_FW_ACCEPT); /* new again */
+	assert_int_equal(rule_packets(fw, "OUT", 20, NULL), 3);
+	assert_int_equal(rule_packets(fw, "OUT", 10, NULL), 5);
+	sl_fw_free(fw);
+}
+
+/* Counters: a burst of many flows, sent again and again, counts on the
+ * rules and in the stats exactly as many packets and bytes as were sent,
+ * however many the lines decided. */
+static void test_counters_exact(void **state)
+{
+	(void)state;
+	enum { FLOWS = 48, ROUNDS = 5 };
+	struct sl_fw *fw = fw_new(policy);
+	struct fwt_pkt q[FLOWS], r[FLOWS];
+	const uint8_t *lq[FLOWS], *lr[FLOWS];
+	uint16_t len[FLOWS];
+	uint32_t a[FLOWS], s[FLOWS];
+	uint8_t v[FLOWS];
+	uint64_t bytes = 0;
+	for (uint16_t i = 0; i < FLOWS; i++) {
+		q[i] = fwt_udp("10.1.0.2", (uint16_t)(3000 + i), "10.100.0.10", 53);
+		r[i] = fwt_udp("10.100.0.10", 53, "10.1.0.2", (uint16_t)(3000 + i));
+		lq[i] = q[i].b;
+		lr[i] = r[i].b;
+		len[i] = q[i].len;
+		a[i] = V_A;
+		s[i] = V_S;
+		bytes += q[i].len;
+	}
+	for (int k = 0; k < ROUNDS; k++) {
+		sl_fw_check_burst(fw, 0, (uint64_t)k, lq, len, a, s, FLOWS, v);
+		for (uint16_t i = 0; i < FLOWS; i++)
+			assert_int_equal(v[i], SL_FW_ACCEPT);
+		sl_fw_check_burst(fw, 0, (uint64_t)k, lr, len, s, a, FLOWS, v);
+		for (uint16_t i = 0; i < FLOWS; i++)
+			assert_int_equal(v[i], SL_FW_ACCEPT);
+	}
+	struct sl_fw_stats st = stats(fw);
+	assert_true(st.ct_line_hits >= (uint64_t)FLOWS * 2 * (ROUNDS - 2));
+	uint64_t by = 0;
+	assert_int_equal(rule_packets(fw, "OUT", 10, &by), (uint64_t)FLOWS * ROUNDS);
+	assert_int_equal(by, bytes * ROUNDS);
+	assert_int_equal(rule_packets(fw, "BACK", 10, &by), (uint64_t)FLOWS * ROUNDS);
+	assert_int_equal(by, bytes * ROUNDS);
+	assert_int_equal(st.checked, (uint64_t)FLOWS * 2 * ROUNDS);
+	assert_int_equal(st.classified, (uint64_t)FLOWS * 2 * ROUNDS);
+	assert_int_equal(st.accepted, (uint64_t)FLOWS * 2 * ROUNDS);
+	assert_int_equal(st.ct_created, FLOWS);
+	assert_int_equal(st.ct_hits, (uint64_t)FLOWS * (2 * ROUNDS - 1));
+	sl_fw_free(fw);
+}
+
+/* ---- NAT: the lines of flows leaving ---- */
+
+#define NAT_A "set vrf name CUST-A leak-nat to SHARED source translation address "
+
+/* Checksums of ip computed whole (TCP/UDP), as a host would send them. */
+static void sums_set(uint8_t *ip)
+{
+	uint16_t len = (uint16_t)(ip[2] << 8 | ip[3]);
+	uint8_t *ck = ip + 20 + (ip[9] == IPPROTO_TCP ? 16 : 6);
+	ip[10] = ip[11] = 0;
+	fwt_w16(ip + 10, sl_inet_cksum(ip, 20, 0));
+	ck[0] = ck[1] = 0;
+	uint16_t c =
+		sl_inet_cksum(ip + 20, len - 20u, sl_inet_sum(ip + 12, 8, 0) + ip[9] + (len - 20u));
+	fwt_w16(ck, c == 0 ? 0xffff : c);
+}
+
+/* Whether ip's checksums are those a whole computation gives. */
+static void sums_check(const struct fwt_pkt *p)
+{
+	struct fwt_pkt c = *p;
+	sums_set(c.b);
+	assert_memory_equal(c.b, p->b, p->len);
+}
+
+/* p translated leaving CUST-A for SHARED: 0 or the denial. */
+static int nat_out(struct sl_fw *fw, uint64_t now, struct fwt_pkt *p)
+{
+	uint8_t *l3 = p->b;
+	uint32_t from = V_A, to = V_S;
+	uint8_t deny = 0;
+	sl_fw_nat_out_burst(fw, 0, now, &l3, &p->len, &from, &to, 1, &deny);
+	return deny;
+}
+
+/* A flow's packets leave with one translation and true checksums whether
+ * the full path or its line translates them (quiet or reading the entry);
+ * a pool moved gives the new translation; an expired flow is made again,
+ * not translated by its line. */
+static void test_nat_lines(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = fw_new(NAT_A "100.64.1.0/24\n");
+	struct fwt_pkt q = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
+	struct fwt_pkt t = fwt_tcp("10.1.0.2", 40001, "10.100.0.10", 22, FWT_ACK);
+	sums_set(q.b);
+	sums_set(t.b);
+	struct fwt_pkt first = q, first_t = t;
+	assert_int_equal(nat_out(fw, 0, &first), 0);
+	assert_int_equal(nat_out(fw, 0, &first_t), 0);
+	sums_check(&first);
+	sums_check(&first_t);
+	assert_int_equal(first.b[12], 100);
+	for (int k = 0; k < 5; k++) {
+		struct fwt_pkt x = q, y = t;
+		assert_int_equal(nat_out(fw, (uint64_t)(k < 3 ? k : 3), &x), 0);
+		assert_int_equal(nat_out(fw, (uint64_t)(k < 3 ? k : 3), &y), 0);
+		assert_memory_equal(x.b, first.b, q.len);
+		assert_memory_equal(y.b, first_t.b, t.len);
+	}
+	struct sl_fw_stats st = stats(fw);
+	assert_true(st.nat_line_hits >= 6);
+	assert_int_equal(st.nat_out, 12);
+	assert_int_equal(st.nat_created, 2);
+
+	/* the pool moved: the flow is pruned, its next packet takes the new */
+	assert_int_equal(fwt_load(fw, NAT_A "100.64.9.0/24\n"), 0);
+	struct fwt_pkt x = q;
+	assert_int_equal(nat_out(fw, 3, &x), 0);
+	sums_check(&x);
+	assert_int_equal(x.b[14], 9);
+	assert_int_equal(stats(fw).nat_line_hits, st.nat_line_hits);
+	assert_int_equal(stats(fw).nat_created, 3);
+
+	/* expired (30 s unanswered): made again, not translated by its line */
+	for (int k = 0; k < 3; k++) {
+		x = q;
+		assert_int_equal(nat_out(fw, 4, &x), 0);
+	}
+	st = stats(fw);
+	assert_int_equal(sl_fw_nat_sweep(fw, 100, 1u << 20), 1);
+	x = q;
+	assert_int_equal(nat_out(fw, 100, &x), 0);
+	sums_check(&x);
+	assert_int_equal(stats(fw).nat_line_hits, st.nat_line_hits);
+	assert_int_equal(stats(fw).nat_created, st.nat_created + 1);
+	sl_fw_free(fw);
+}
+
+int main(void)
+{
+	if (fwt_eal_init("fw-line", "0") < 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return 1;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_publish_invalidates),
+		cmocka_unit_test(test_expired_flow),
+		cmocka_unit_test(test_state_change),
+		cmocka_unit_test(test_tcp_flags_reach_conntrack),
+		cmocka_unit_test(test_tcp_tuple_reuse),
+		cmocka_unit_test(test_counters_exact),
+		cmocka_unit_test(test_nat_lines),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rte_eal_cleanup();
+	return rc;
+}
