@@ -118,7 +118,8 @@ esac
 # (they stay loaded, paused, between reps), the default VRF's table, mbufs,
 # the largest table's group pool once more (growing one copies it: old and
 # new live together for a grace period), the firewall's conntrack and NAT
-# tables (firewall), and slack.
+# tables and their per-lcore flow lines (firewall: up to 64 MiB of lines per
+# table, sized by the flows), and slack.
 # l3fwd (base, and leak or firewall): one table of all the scenario's routes,
 # a tbl8 group per route longer than /24, its IPv6 table (128 MiB), mbufs.
 need_mb=$(/usr/bin/python3 - "$data" "$scenarios" "$l3fwd" <<'EOF'
@@ -132,7 +133,7 @@ for sc, d in (("base", "base"), ("srcval", "srcval"), ("vrfs", "vrfs"), ("leak",
     i = json.load(open(os.path.join(data, d, "info.json")))
     t8 = max(256, 1 << (int(i["tbl8_groups_max"] * 1.25) - 1).bit_length())
     mb += i["vrfs"] * (64 + t8 // 1024 + max(i["routes_per_vrf"]) * 8 // 2**20 + 1) + 64
-    mb += 64 + t8 // 1024 + (64 if sc == "firewall" else 0)
+    mb += 64 + t8 // 1024 + (192 if sc == "firewall" else 0)
     key = "base" if sc in ("base", "srcval") else "leak"
     if l3fwd and sc in want and sc != "vrfs" and key not in l3:
         l3.add(key)
