@@ -66,11 +66,14 @@ static char *recv_all(int fd, size_t *len)
  */
 #define CLIENT_REQUEST_MAX (1u << 20)
 #define CLIENT_CHUNK (256u << 10) /* input bytes per chunk, before JSON escapes */
+#define CLIENT_RAW_CHUNK (CLIENT_REQUEST_MAX - (16u << 10)) /* raw bytes per chunk */
 
-/* The request; input_key "input", or "chunk" with more/session for a streamed one. */
+/* The request; input_key "input", or "chunk" with more/session for a streamed
+ * one, or "chunk_bytes": the header then the input as it is (sl_ctl.h). */
 static char *request_encode(int argc, char **argv, bool json, const char *input_key,
 	const char *input, size_t input_len, bool more, const char *session)
 {
+	bool raw = strcmp(input_key, "chunk_bytes") == 0;
 	json_t *req = json_object();
 	json_t *words = json_array();
 	for (int i = 0; i < argc; i++)
@@ -78,8 +81,10 @@ static char *request_encode(int argc, char **argv, bool json, const char *input_
 	json_object_set_new(req, "argv", words);
 	json_object_set_new(req, "json", json_boolean(json));
 	/* json_stringn refuses invalid UTF-8: say so rather than send no input */
-	if (input != NULL &&
-		json_object_set_new(req, input_key, json_stringn(input, input_len)) < 0) {
+	if (raw)
+		json_object_set_new(req, input_key, json_integer((json_int_t)input_len));
+	else if (input != NULL &&
+		 json_object_set_new(req, input_key, json_stringn(input, input_len)) < 0) {
 		json_decref(req);
 		return NULL;
 	}
@@ -89,7 +94,18 @@ static char *request_encode(int argc, char **argv, bool json, const char *input_
 		json_object_set_new(req, "session", json_string(session));
 	char *text = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
-	return text;
+	if (text == NULL || !raw)
+		return text;
+	size_t hdr = strlen(text);
+	char *framed = realloc(text, hdr + 1 + input_len + 1);
+	if (framed == NULL) {
+		free(text);
+		return NULL;
+	}
+	framed[hdr] = '\n';
+	memcpy(framed + hdr + 1, input, input_len);
+	framed[hdr + 1 + input_len] = '\0';
+	return framed;
 }
 
 /* One request on its own connection; the decoded reply, or NULL (said on stderr). */
@@ -166,17 +182,20 @@ static size_t chunk_cut(const char *s, size_t len, size_t max)
 }
 
 /* The input in chunks of one session; the command runs on the last one.
- * Its reply (or the first refusal), NULL when said on stderr (*status). */
+ * Its reply (or the first refusal), NULL when said on stderr (*status).
+ * The first chunk is a JSON string; when the server answers "raw", the next
+ * ones are sent as they are, bigger, and it decodes nothing of them. */
 static json_t *client_stream(
 	const char *socket_path, int argc, char **argv, bool json, const char *input, int *status)
 {
 	size_t total = strlen(input), off = 0, max = CLIENT_CHUNK;
 	char session[64] = "";
+	bool raw = false;
 	for (;;) {
 		size_t n = chunk_cut(input + off, total - off, max);
 		bool last = off + n == total;
-		char *text = request_encode(argc, argv, json, "chunk", input + off, n, !last,
-			session[0] ? session : NULL);
+		char *text = request_encode(argc, argv, json, raw ? "chunk_bytes" : "chunk",
+			input + off, n, !last, session[0] ? session : NULL);
 		if (text == NULL) {
 			fprintf(stderr,
 				"sluicectl: cannot encode the input near byte %zu (it "
@@ -206,9 +225,11 @@ static json_t *client_stream(
 			return NULL;
 		}
 		snprintf(session, sizeof(session), "%s", id);
+		raw = json_is_true(json_object_get(reply, "raw"));
 		json_decref(reply);
 		off += n;
-		max = CLIENT_CHUNK;
+		/* raw: the header (argv, session) fits in what is left of a request */
+		max = raw ? CLIENT_RAW_CHUNK : CLIENT_CHUNK;
 	}
 }
 

@@ -502,6 +502,14 @@ static void sync_statics(struct sync *s)
 		s->line = s->statics[i].line;
 		if (i + 8 < s->n_statics && s->statics[i + 8].chg != SIZE_MAX)
 			sl_conf_change_prefetch(s->r->conf, s->statics[i + 8].chg);
+		/* the RIB's slot 16 ahead, its entry 8 ahead: in a 1M-route VRF
+		 * each is a cache miss that would come after the other */
+		if (i + 16 < s->n_statics)
+			sl_rib_static_prefetch(
+				s->r->rib, s->statics[i + 16].vrf, s->statics[i + 16].p, 0);
+		if (i + 8 < s->n_statics)
+			sl_rib_static_prefetch(
+				s->r->rib, s->statics[i + 8].vrf, s->statics[i + 8].p, 1);
 		sync_one_static(s, vrf, s->statics[i].p,
 			s->statics[i].chg == SIZE_MAX
 				? NULL

@@ -151,8 +151,15 @@ struct conf_slot {
 	struct sl_conf_node *node;
 };
 
+/* cap 1: no table, `one` is the only child. Most nodes of a big
+ * configuration have one child (a route its `next-hop`, that keyword its
+ * gateway): a walk down them then skips a table's cache miss at each level,
+ * and the tree 128 bytes of tables per route. */
 struct conf_children {
-	struct conf_slot *slot; /* open addressing, linear probing */
+	union {
+		struct conf_slot *slot; /* cap >= 4: open addressing, linear probing */
+		struct sl_conf_node *one; /* cap 1 */
+	};
 	uint32_t cap, n;
 };
 
@@ -200,6 +207,11 @@ struct sl_conf_node *conf_node_new(
 /* A node with no children (never attached, or detached). */
 void conf_node_free(struct conf_pool *p, struct sl_conf_node *n);
 struct sl_conf_node *conf_node_child(const struct sl_conf_node *n, const char *name);
+/* Position i < n->kids.cap of n's children: a child or NULL (an empty slot). */
+static inline struct sl_conf_node *conf_kid(const struct sl_conf_node *n, uint32_t i)
+{
+	return n->kids.cap == 1 ? n->kids.one : n->kids.slot[i].node;
+}
 /* Child tables come from p too. */
 int conf_node_attach(struct conf_pool *p, struct sl_conf_node *parent, struct sl_conf_node *child);
 void conf_node_detach(struct conf_pool *p, struct sl_conf_node *child);

@@ -90,7 +90,7 @@ int conf_refs_add_tree(struct conf_refs *r, struct sl_conf_node *n)
 	if (is_ref(n) && add_one(r, n) < 0)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n->kids.cap; i++)
-		if (n->kids.slot[i].node && conf_refs_add_tree(r, n->kids.slot[i].node) < 0)
+		if (conf_kid(n, i) && conf_refs_add_tree(r, conf_kid(n, i)) < 0)
 			return -ENOMEM;
 	return 0;
 }
@@ -110,8 +110,8 @@ void conf_refs_del_tree(struct conf_refs *r, struct sl_conf_node *n)
 		n->ref_prev = n->ref_next = NULL;
 	}
 	for (uint32_t i = 0; i < n->kids.cap; i++)
-		if (n->kids.slot[i].node)
-			conf_refs_del_tree(r, n->kids.slot[i].node);
+		if (conf_kid(n, i))
+			conf_refs_del_tree(r, conf_kid(n, i));
 }
 
 void conf_refs_free(struct conf_refs *r)

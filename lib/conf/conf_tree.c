@@ -3,6 +3,7 @@
  * Tree nodes. Children live in an open-addressing hash table (linear probing,
  * backward-shift deletion) so that a node with a million children (routes)
  * finds, adds and removes one in O(1); order is imposed only when rendering.
+ * A node with a single child keeps it without a table (struct conf_children).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -54,6 +55,11 @@ struct sl_conf_node *conf_node_child(const struct sl_conf_node *n, const char *n
 
 	if (n == NULL || n->kids.n == 0)
 		return NULL;
+	if (n->kids.cap == 1) {
+		const struct sl_conf_node *c = n->kids.one;
+		return c->hash == conf_hash(name) && strcmp(c->name, name) == 0 ? n->kids.one
+										: NULL;
+	}
 	key = slot_key(conf_hash(name));
 	mask = n->kids.cap - 1;
 	for (i = key & mask; n->kids.slot[i].key; i = (i + 1) & mask)
@@ -71,13 +77,26 @@ static void slot_put(struct conf_children *k, struct sl_conf_node *c)
 	k->slot[i] = (struct conf_slot){key, c};
 }
 
+/* The table of a node with more than one child (none when cap <= 1). */
+static void table_free(struct conf_pool *p, struct conf_children *k)
+{
+	if (k->cap > 1)
+		conf_pool_free(p, k->slot, k->cap * sizeof(*k->slot));
+}
+
 int conf_node_attach(struct conf_pool *p, struct sl_conf_node *parent, struct sl_conf_node *child)
 {
 	struct conf_children *k = &parent->kids;
 
+	if (k->cap == 0) {
+		k->one = child;
+		k->cap = k->n = 1;
+		child->parent = parent;
+		return 0;
+	}
 	/* keep the load under 3/4 */
-	if ((k->n + 1) * 4 > k->cap * 3) {
-		struct conf_children grown = {.cap = k->cap ? k->cap * 2 : 4, .n = k->n};
+	if (k->cap == 1 || (k->n + 1) * 4 > k->cap * 3) {
+		struct conf_children grown = {.cap = k->cap > 1 ? k->cap * 2 : 4, .n = k->n};
 
 		/* from the pool too: a small table lands beside its node */
 		grown.slot = conf_pool_alloc(p, grown.cap * sizeof(*grown.slot));
@@ -86,16 +105,31 @@ int conf_node_attach(struct conf_pool *p, struct sl_conf_node *parent, struct sl
 		for (uint32_t i = 0; i < k->cap; i++) {
 			if ((i & 63) == 0)
 				sl_progress(); /* a node of 1M routes would rehash in one go */
-			if (k->slot[i].key)
-				slot_put(&grown, k->slot[i].node);
+			if (conf_kid(parent, i) != NULL)
+				slot_put(&grown, conf_kid(parent, i));
 		}
-		conf_pool_free(p, k->slot, k->cap * sizeof(*k->slot));
+		table_free(p, k);
 		*k = grown;
 	}
 	slot_put(k, child);
 	k->n++;
 	child->parent = parent;
 	return 0;
+}
+
+/* Back to no table when one child is left of a small table (a route's next
+ * hops going from two to one); a big table stays until it is empty. */
+static void table_shrink(struct conf_pool *p, struct conf_children *k)
+{
+	struct sl_conf_node *last = NULL;
+
+	if (k->n != 1 || k->cap > 16)
+		return;
+	for (uint32_t i = 0; last == NULL; i++)
+		last = k->slot[i].node;
+	table_free(p, k);
+	k->one = last;
+	k->cap = 1;
 }
 
 void conf_node_detach(struct conf_pool *p, struct sl_conf_node *child)
@@ -107,6 +141,11 @@ void conf_node_detach(struct conf_pool *p, struct sl_conf_node *child)
 	if (parent == NULL)
 		return;
 	k = &parent->kids;
+	child->parent = NULL;
+	if (k->cap == 1) {
+		*k = (struct conf_children){0};
+		return;
+	}
 	mask = k->cap - 1;
 	for (i = slot_key(child->hash) & mask; k->slot[i].node != child; i = (i + 1) & mask)
 		;
@@ -125,11 +164,11 @@ void conf_node_detach(struct conf_pool *p, struct sl_conf_node *child)
 	}
 	k->slot[i] = (struct conf_slot){0};
 	k->n--;
-	child->parent = NULL;
 	if (k->n == 0) {
-		conf_pool_free(p, k->slot, k->cap * sizeof(*k->slot));
-		k->slot = NULL;
-		k->cap = 0;
+		table_free(p, k);
+		*k = (struct conf_children){0};
+	} else {
+		table_shrink(p, k);
 	}
 }
 
@@ -144,9 +183,9 @@ void conf_node_free_tree(struct conf_pool *p, struct sl_conf_node *n)
 	if (n == NULL)
 		return;
 	for (uint32_t i = 0; i < n->kids.cap; i++)
-		if (n->kids.slot[i].key)
-			conf_node_free_tree(p, n->kids.slot[i].node);
-	conf_pool_free(p, n->kids.slot, n->kids.cap * sizeof(*n->kids.slot));
+		if (conf_kid(n, i) != NULL)
+			conf_node_free_tree(p, conf_kid(n, i));
+	table_free(p, &n->kids);
 	conf_node_free(p, n);
 }
 
@@ -242,7 +281,7 @@ const struct sl_conf_node *sl_conf_child_next(const struct sl_conf_node *node, s
 	if (node == NULL)
 		return NULL;
 	while (*cursor < node->kids.cap) {
-		const struct sl_conf_node *c = node->kids.slot[(*cursor)++].node;
+		const struct sl_conf_node *c = conf_kid(node, (uint32_t)(*cursor)++);
 		if (c)
 			return c;
 	}

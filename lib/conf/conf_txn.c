@@ -364,15 +364,6 @@ int sl_conf_validate(struct sl_conf *c, struct sl_errors *errs)
 
 /* ---- changed paths ---- */
 
-static uint32_t path_hash(char *const *tok, size_t n)
-{
-	uint32_t h = 0;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h * 31u) ^ conf_hash(tok[i]);
-	return h;
-}
-
 static bool path_eq(const struct conf_change *a, char *const *tok, size_t n)
 {
 	if (a->ntok != n)
@@ -383,14 +374,22 @@ static bool path_eq(const struct conf_change *a, char *const *tok, size_t n)
 	return true;
 }
 
-/* The tokens from the root down to n (n's own name last); returns how many. */
-static size_t node_path(const struct sl_conf_node *n, char *tok[CONF_MAX_TOKENS])
+/* The tokens from the root down to n (n's own name last); returns how many.
+ * *hash: the path's hash, folded from the hashes the nodes keep of their
+ * names (each conf_hash of the token) rather than hashing the text again. */
+static size_t node_path(const struct sl_conf_node *n, char *tok[CONF_MAX_TOKENS], uint32_t *hash)
 {
+	uint32_t hs[CONF_MAX_TOKENS];
 	size_t depth = 0;
 
 	for (const struct sl_conf_node *p = n; p && p->parent && depth < CONF_MAX_TOKENS;
-		p = p->parent)
+		p = p->parent) {
+		hs[depth] = p->hash;
 		tok[depth++] = (char *)p->name;
+	}
+	*hash = 0;
+	for (size_t i = depth; i-- > 0;)
+		*hash = (*hash * 31u) ^ hs[i];
 	for (size_t i = 0; i < depth / 2; i++) {
 		char *t = tok[i];
 		tok[i] = tok[depth - 1 - i];
@@ -452,8 +451,7 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 	size_t depth = 0, k;
 	uint32_t h, j;
 
-	depth = node_path(n, tok);
-	h = path_hash(tok, depth);
+	depth = node_path(n, tok, &h);
 	if ((c->nchg + 1) * 2 > c->chg_set_cap && chg_set_grow(c) < 0)
 		return -ENOMEM;
 	for (j = h & (c->chg_set_cap - 1); c->chg_set[j]; j = (j + 1) & (c->chg_set_cap - 1))
@@ -521,8 +519,7 @@ bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n)
 
 	if (c->chg_set_cap == 0)
 		return false;
-	depth = node_path(n, tok);
-	h = path_hash(tok, depth);
+	depth = node_path(n, tok, &h);
 	for (j = h & (c->chg_set_cap - 1); c->chg_set[j]; j = (j + 1) & (c->chg_set_cap - 1))
 		if (c->chg[c->chg_set[j] - 1].hash == h &&
 			path_eq(&c->chg[c->chg_set[j] - 1], tok, depth))

@@ -744,8 +744,8 @@ static void check_tree(struct conf_vctx *v, const struct sl_conf_node *n, unsign
 			ref_word(n->schema->type->ref), n->name, path);
 	}
 	for (uint32_t i = 0; i < n->kids.cap; i++)
-		if (n->kids.slot[i].node)
-			check_tree(v, n->kids.slot[i].node, line, false);
+		if (conf_kid(n, i))
+			check_tree(v, conf_kid(n, i), line, false);
 }
 
 /* A path was deleted (or lost part of itself): whatever it held that others

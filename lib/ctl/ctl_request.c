@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The control socket's request/reply encoding, with jansson. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,13 +10,34 @@
 
 #include "ctl_request.h"
 
-bool ctl_request_complete(const char *buf, size_t len)
+/* The bytes that follow a request's JSON header, when its "chunk_bytes"
+ * (a non-negative integer) announces them: their offset in buf (after the
+ * header's closing brace and one newline) and count. False when there are
+ * none or the field is malformed (ctl_request_parse says so). */
+static bool raw_extent(const json_t *req, const json_error_t *jerr, size_t *start, size_t *n)
+{
+	const json_t *v = json_object_get(req, "chunk_bytes");
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return false;
+	/* with JSON_DISABLE_EOF_CHECK, jansson leaves the bytes it read here */
+	*start = (size_t)jerr->position + 1;
+	*n = (size_t)json_integer_value(v);
+	return true;
+}
+
+bool ctl_request_complete(const char *buf, size_t len, size_t *need)
 {
 	json_error_t jerr;
+	size_t start, n;
 	json_t *v = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, &jerr);
 	if (v != NULL) {
+		bool raw = raw_extent(v, &jerr, &start, &n);
 		json_decref(v);
-		return true;
+		if (!raw)
+			return true;
+		*need = start + n < start ? SIZE_MAX : start + n;
+		return len >= *need;
 	}
 	/* Anything but "more input needed" is complete enough to be refused. */
 	return json_error_code(&jerr) != json_error_premature_end_of_input;
@@ -47,6 +69,8 @@ int ctl_request_parse(const char *buf, size_t len, struct ctl_parsed *p, char *m
 	json_t *json = json_object_get(req, "json");
 	json_t *input = json_object_get(req, "input");
 	json_t *chunk = json_object_get(req, "chunk");
+	json_t *chunk_bytes = json_object_get(req, "chunk_bytes");
+	size_t raw_start = 0, raw_n = 0;
 	json_t *more = json_object_get(req, "more");
 	json_t *session = json_object_get(req, "session");
 	if (!json_is_object(req)) {
@@ -71,6 +95,35 @@ int ctl_request_parse(const char *buf, size_t len, struct ctl_parsed *p, char *m
 		snprintf(msg, msg_size, "malformed request: \"chunk\" must be a string");
 		goto out;
 	}
+	if (chunk_bytes != NULL && !raw_extent(req, &jerr, &raw_start, &raw_n)) {
+		snprintf(msg, msg_size,
+			"malformed request: \"chunk_bytes\" must be a non-negative integer");
+		goto out;
+	}
+	if (chunk != NULL && chunk_bytes != NULL) {
+		snprintf(msg, msg_size,
+			"malformed request: a chunk is \"chunk\" or \"chunk_bytes\", not both");
+		goto out;
+	}
+	if (chunk_bytes != NULL && (raw_start > len || buf[raw_start - 1] != '\n')) {
+		snprintf(msg, msg_size,
+			"malformed request: \"chunk_bytes\" needs a newline right after the "
+			"request's closing brace, then the bytes");
+		goto out;
+	}
+	if (chunk_bytes != NULL && len - raw_start < raw_n) {
+		snprintf(msg, msg_size,
+			"truncated request: \"chunk_bytes\" announced %zu bytes, %zu came", raw_n,
+			len - raw_start);
+		goto out;
+	}
+	if (chunk_bytes != NULL && memchr(buf + raw_start, '\0', raw_n) != NULL) {
+		snprintf(msg, msg_size,
+			"malformed request: a NUL byte at byte %zu of the chunk (text only)",
+			(size_t)((const char *)memchr(buf + raw_start, '\0', raw_n) -
+				 (buf + raw_start)));
+		goto out;
+	}
 	if (more != NULL && !json_is_boolean(more)) {
 		snprintf(msg, msg_size, "malformed request: \"more\" must be true or false");
 		goto out;
@@ -79,7 +132,7 @@ int ctl_request_parse(const char *buf, size_t len, struct ctl_parsed *p, char *m
 		snprintf(msg, msg_size, "malformed request: \"session\" must be a string");
 		goto out;
 	}
-	p->streamed = chunk != NULL || more != NULL || session != NULL;
+	p->streamed = chunk != NULL || chunk_bytes != NULL || more != NULL || session != NULL;
 	if (p->streamed && input != NULL) {
 		snprintf(msg, msg_size,
 			"malformed request: a streamed request sends \"chunk\", not \"input\"");
@@ -111,9 +164,15 @@ int ctl_request_parse(const char *buf, size_t len, struct ctl_parsed *p, char *m
 	p->more = json_is_true(more);
 	if (chunk != NULL)
 		input = chunk;
-	p->input = strdup(input != NULL ? json_string_value(input) : "");
-	if (p->input == NULL)
+	if (chunk_bytes != NULL) {
+		/* taken as they came: no JSON string to decode */
+		if ((p->input = malloc(raw_n + 1)) == NULL)
+			goto nomem;
+		memcpy(p->input, buf + raw_start, raw_n);
+		p->input[raw_n] = '\0';
+	} else if ((p->input = strdup(input != NULL ? json_string_value(input) : "")) == NULL) {
 		goto nomem;
+	}
 	if (session != NULL && (p->session = strdup(json_string_value(session))) == NULL)
 		goto nomem;
 	rc = 0;
@@ -152,8 +211,11 @@ char *ctl_reply_encode(int status, const char *out, size_t out_len, const char *
 	json_object_set_new(reply, "status", json_integer(status));
 	json_object_set_new(reply, "output", string_utf8(out, out_len));
 	json_object_set_new(reply, "errors", string_utf8(err, err_len));
-	if (session != NULL)
+	if (session != NULL) {
 		json_object_set_new(reply, "session", json_string(session));
+		/* the next chunks may come as "chunk_bytes" (sl_ctl.h) */
+		json_object_set_new(reply, "raw", json_true());
+	}
 	char *text = json_dumps(reply, JSON_COMPACT);
 	json_decref(reply);
 	if (text == NULL)

@@ -38,6 +38,7 @@ struct ctl_client {
 	bool peer_shut; /* EOF seen on read */
 	char *in;
 	size_t in_len, in_cap;
+	size_t in_need; /* 0, or the request's length once its header says it */
 	char *reply;
 	size_t reply_len, reply_off;
 	uint64_t deadline_ms;
@@ -381,7 +382,8 @@ static void client_read(struct ctl_client *c)
 			try_parse = true;
 			break;
 		}
-		if (memchr(c->in + c->in_len, '\n', (size_t)n) != NULL)
+		/* a raw chunk's last bytes need not hold a newline */
+		if (c->in_need != 0 || memchr(c->in + c->in_len, '\n', (size_t)n) != NULL)
 			try_parse = true;
 		c->in_len += (size_t)n;
 		if (c->in_len > c->srv->request_max) {
@@ -392,7 +394,10 @@ static void client_read(struct ctl_client *c)
 	}
 	if (!try_parse)
 		return;
-	if (!c->peer_shut && !ctl_request_complete(c->in, c->in_len))
+	if (!c->peer_shut && c->in_need != 0 && c->in_len < c->in_need)
+		return; /* the rest of a raw chunk: the header is parsed already */
+	if (!c->peer_shut && c->in_need == 0 &&
+		!ctl_request_complete(c->in, c->in_len, &c->in_need))
 		return;
 	if (c->peer_shut && c->in_len == 0) {
 		client_error(c, "empty request: expected a JSON object {\"argv\": [...]}");

@@ -31,6 +31,16 @@
  * runs the command with no input and no "session" in its reply: clients stop
  * there. Only the request limit bounds a chunk; nothing bounds the whole.
  *
+ * Raw chunks: a reply with "session" also says "raw": true; the session's
+ * next chunks may then carry "chunk_bytes": N in place of "chunk", with a
+ * newline right after the closing brace and then N bytes of input as they
+ * are (no JSON escapes, no NUL), which the server copies without decoding:
+ *       {"argv": ["configure"], "more": true, "session": "ID", "chunk_bytes": 6}\n
+ *       set a\n
+ * The request limit counts those bytes too. A client sends the first chunk
+ * as "chunk" and switches only when offered: an older server would take a
+ * raw chunk for an empty one.
+ *
  * A request over the server's request limit (SL_CTL_REQUEST_MAX by default:
  * it guards memory per request; larger inputs are streamed), malformed JSON, a wrong field type, or a request that makes no progress
  * for the request timeout (default 5 s) or is not complete within

@@ -524,6 +524,23 @@ int sl_rib_static_set(struct sl_rib *rib, const char *vrf_name, struct sl_prefix
 	return cfg_replace(rib, vrf_name, prefix, 0, nhs, n);
 }
 
+void sl_rib_static_prefetch(
+	const struct sl_rib *rib, const char *vrf_name, struct sl_prefix prefix, int stage)
+{
+	const struct rib_vrf *vrf = rib ? rib_vrf_by_name(rib, vrf_name) : NULL;
+	const struct rib_entry *e;
+
+	if (vrf == NULL || prefix.len > 32)
+		return;
+	prefix.addr &= sl_mask(prefix.len);
+	if (stage == 0) {
+		rib_table_prefetch(&vrf->routes, prefix.addr, prefix.len);
+	} else if ((e = rib_table_find(&vrf->routes, prefix.addr, prefix.len)) != NULL) {
+		__builtin_prefetch(e);
+		__builtin_prefetch((const char *)e + 64);
+	}
+}
+
 int sl_rib_proto_set(struct sl_rib *rib, const char *vrf_name, struct sl_prefix prefix,
 	enum sl_rt_source source, const struct sl_static_nh *nhs, size_t n)
 {

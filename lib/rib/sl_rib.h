@@ -150,6 +150,13 @@ struct sl_static_nh {
  * prefix must have no host bits (-EINVAL). */
 int sl_rib_static_set(struct sl_rib *rib, const char *vrf, struct sl_prefix prefix,
 	const struct sl_static_nh *nhs, size_t n);
+/* A hint for a batch of sl_rib_static_set calls: start loading what the call
+ * for (vrf, prefix) a few calls later reads, its slot of the VRF's prefix
+ * table (stage 0), then, a few calls after that hint, the entry the slot
+ * holds (stage 1). A big change's prefixes are far apart in memory: each
+ * call would otherwise wait for two or three cache misses in turn. */
+void sl_rib_static_prefetch(
+	const struct sl_rib *rib, const char *vrf, struct sl_prefix prefix, int stage);
 
 /*
  * Routes a routing daemon selected (FRR, through FPM), source SL_SRC_BGP or

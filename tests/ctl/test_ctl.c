@@ -460,6 +460,8 @@ static void test_oversized(void **state)
 	free(text);
 }
 
+static int chunk_reply(int fd, char *id, size_t id_size, bool *raw, char **output, char **errors);
+
 /* One streamed chunk (protocol in sl_ctl.h); the reply's session id, if any, in id. */
 static int chunk_send(const char *argv0, const char *chunk, bool more, const char *session,
 	char *id, size_t id_size, char **output, char **errors)
@@ -475,6 +477,13 @@ static int chunk_send(const char *argv0, const char *chunk, bool more, const cha
 	client_send(fd, text, strlen(text));
 	free(text);
 	shutdown(fd, SHUT_WR);
+	return chunk_reply(fd, id, id_size, NULL, output, errors);
+}
+
+/* The reply to a chunk on fd (then closed): its status; session id in id
+ * (when not NULL), whether it offers raw chunks in *raw (when not NULL). */
+static int chunk_reply(int fd, char *id, size_t id_size, bool *raw, char **output, char **errors)
+{
 	/* client_reply drops "session": read the reply here */
 	size_t cap = 1 << 16, len = 0;
 	char *buf = malloc(cap);
@@ -495,6 +504,8 @@ static int chunk_send(const char *argv0, const char *chunk, bool more, const cha
 	const char *sid = json_string_value(json_object_get(reply, "session"));
 	if (id != NULL)
 		snprintf(id, id_size, "%s", sid != NULL ? sid : "");
+	if (raw != NULL)
+		*raw = json_is_true(json_object_get(reply, "raw"));
 	*output = strdup(json_string_value(json_object_get(reply, "output")));
 	*errors = strdup(json_string_value(json_object_get(reply, "errors")));
 	int status = (int)json_integer_value(json_object_get(reply, "status"));
@@ -546,6 +557,95 @@ static void test_chunked_input(void **state)
 	free(e);
 	free(want);
 	free(chunk);
+}
+
+/* A raw chunk ("chunk_bytes"): the header, a newline, the bytes as they are.
+ * head: the header's JSON without its closing brace. */
+static int raw_send(const char *head, const char *bytes, size_t n, bool pause, bool shut, char *id,
+	size_t id_size, char **output, char **errors)
+{
+	char hdr[512];
+	int len = snprintf(hdr, sizeof(hdr), "%s, \"chunk_bytes\": %zu}\n", head, n);
+	int fd = client_connect();
+	client_send(fd, hdr, (size_t)len);
+	if (pause) {
+		/* the rest comes later, without a newline nor EOF to end it */
+		client_send(fd, bytes, n / 2);
+		usleep(100 * 1000);
+		bytes += n / 2;
+		n -= n / 2;
+	}
+	client_send(fd, bytes, n);
+	if (shut)
+		shutdown(fd, SHUT_WR);
+	return chunk_reply(fd, id, id_size, NULL, output, errors);
+}
+
+/* Chunks after the first may come raw: the server takes their bytes as they
+ * are (quotes, backslashes, no final newline) and joins them in order. */
+static void test_chunked_raw(void **state)
+{
+	(void)state;
+	char id[64], head[256], *o, *e;
+	bool raw = false;
+	json_t *req = json_pack("{s:[s], s:s, s:b}", "argv", "echo", "chunk", "a\n", "more", 1);
+	char *text = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	int fd = client_connect();
+	client_send(fd, text, strlen(text));
+	free(text);
+	shutdown(fd, SHUT_WR);
+	assert_int_equal(chunk_reply(fd, id, sizeof(id), &raw, &o, &e), 0);
+	assert_true(raw); /* the server offers raw chunks */
+	free(o);
+	free(e);
+	snprintf(head, sizeof(head), "{\"argv\": [\"echo\"], \"more\": true, \"session\": \"%s\"",
+		id);
+	static const char mid[] = "b \"q\" \\n\n";
+	assert_int_equal(raw_send(head, mid, strlen(mid), true, false, NULL, 0, &o, &e), 0);
+	assert_string_equal(o, "");
+	free(o);
+	free(e);
+	snprintf(head, sizeof(head), "{\"argv\": [\"echo\"], \"session\": \"%s\"", id);
+	assert_int_equal(raw_send(head, "c", 1, false, false, NULL, 0, &o, &e), 0);
+	assert_string_equal(o, "E echo|text|a\nb \"q\" \\n\nc");
+	free(o);
+	free(e);
+
+	/* Malformed raw chunks. */
+	static const char *const bad[][2] = {
+		{"{\"argv\": [\"echo\"], \"more\": true, \"chunk_bytes\": -1}\n", "non-negative"},
+		{"{\"argv\": [\"echo\"], \"more\": true, \"chunk_bytes\": \"1\"}\nx",
+			"non-negative"},
+		{"{\"argv\": [\"echo\"], \"more\": true, \"chunk\": \"a\", \"chunk_bytes\": 1}\nx",
+			"not both"},
+		{"{\"argv\": [\"echo\"], \"more\": true, \"chunk_bytes\": 1}x", "needs a newline"},
+		{"{\"argv\": [\"echo\"], \"more\": true, \"chunk_bytes\": 10}\nabc", "truncated"},
+		{"{\"argv\": [\"echo\"], \"chunk_bytes\": 1}\nx", "needs \"more\": true"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect(bad[i][0], true, 2, "", bad[i][1]);
+	static const char nul[] =
+		"{\"argv\": [\"echo\"], \"more\": true, \"chunk_bytes\": 3}\na\0b";
+	fd = client_connect();
+	client_send(fd, nul, sizeof(nul) - 1);
+	shutdown(fd, SHUT_WR);
+	assert_int_equal(chunk_reply(fd, NULL, 0, NULL, &o, &e), 2);
+	assert_non_null(strstr(e, "NUL byte at byte 1"));
+	free(o);
+	free(e);
+	/* The request limit counts a raw chunk's bytes. */
+	size_t big = TEST_REQUEST_MAX + 10;
+	char *bytes = malloc(big);
+	assert_non_null(bytes);
+	memset(bytes, 'z', big);
+	assert_int_equal(raw_send("{\"argv\": [\"echo\"], \"more\": true", bytes, big, false, true,
+				 NULL, 0, &o, &e),
+		2);
+	assert_non_null(strstr(e, "request larger than 1048576 bytes"));
+	free(o);
+	free(e);
+	free(bytes);
 }
 
 static void test_chunked_errors(void **state)
@@ -756,6 +856,7 @@ int main(void)
 		cmocka_unit_test(test_streamed),
 		cmocka_unit_test(test_chunked_input),
 		cmocka_unit_test(test_chunked_errors),
+		cmocka_unit_test(test_chunked_raw),
 		cmocka_unit_test(test_half_sent_times_out),
 		cmocka_unit_test(test_several_clients),
 		cmocka_unit_test(test_deferred_reply),
