@@ -764,15 +764,21 @@ static inline uint64_t nat_out_lines(struct sl_fw *fw, const struct sl_fw_set *s
 	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
 	struct fw_line *ln[SL_FW_BURST];
 	uint8_t ways[SL_FW_BURST];
+	bool quiet[SL_FW_BURST];
 	uint64_t left = 0;
 	uint32_t hits = 0;
 
-	for (uint16_t c = 0; c < n; c++)
+	uint8_t any = 0;
+	for (uint16_t c = 0; c < n; c++) {
 		ways[c] = fw_line_ways(row, lh[c]);
+		any |= ways[c];
+	}
+	if (any == 0) /* first packets, mostly: no line to read */
+		return n == 64 ? UINT64_MAX : (1ull << n) - 1;
 	for (uint16_t c = 0; c < n; c++)
 		ln[c] = ways[c] != 0 ? fw_line_probe(row, lh[c], ways[c], &lk[c], s->gen, epoch,
 					       now, fw->refresh_tsc, fw->nat_entries,
-					       sizeof(*fw->nat_entries), fw->nat_max)
+					       sizeof(*fw->nat_entries), fw->nat_max, &quiet[c])
 				     : NULL;
 	for (uint16_t c = 0; c < n; c++) {
 		struct fw_line *l = ln[c];
@@ -780,7 +786,7 @@ static inline uint64_t nat_out_lines(struct sl_fw *fw, const struct sl_fw_set *s
 			left |= 1ull << c;
 			continue;
 		}
-		if (!fw_line_quiet(l, epoch, now, fw->refresh_tsc)) {
+		if (!quiet[c]) {
 			struct fw_nat_entry *e = entry_live(fw, l->pos);
 			/* a flow the sweeper takes meanwhile goes the full way */
 			if (e == NULL || !line_out_is(e, &lk[c]) || !entry_touch(fw, e, now, 0)) {

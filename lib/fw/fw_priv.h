@@ -107,6 +107,7 @@ struct sl_fw_set {
 	uint16_t *bind; /* [from * bind_dim + to] */
 	uint32_t bind_dim;
 	uint32_t n_bindings;
+	bool tracks; /* some pair has FW_BIND_TRACK: its packets may have flow lines */
 	struct fw_ruleset *rulesets;
 	uint32_t n_rulesets;
 	struct fw_slot *slots;
