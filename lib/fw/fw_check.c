@@ -874,7 +874,8 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	/* 1. the flow lines decide the packets of known flows first: a hit
 	 * needs neither its binding nor a parse */
 	uint16_t rest[SL_FW_BURST], n_rest = n;
-	const bool lined = s != NULL && s->tracks; /* else the rest is 0..n */
+	/* else the rest is 0..n, and no packet fills a line */
+	const bool lined = s != NULL && s->tracks && !fw_line_skip(&ls->ct_line_cold);
 	if (lined) {
 		if (!now_valid) {
 			now = rte_rdtsc();
@@ -882,6 +883,7 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 		}
 		n_rest = ct_line_pass(
 			fw, s, ls, lcore, now, pk, n, l3, l3_len, from_vrf, to_vrf, verdict, rest);
+		fw_line_judge(&ls->ct_line_cold, n, n - n_rest);
 	}
 
 	/* 2. bindings of the rest; ACL keys of untracked pairs; parsing of
@@ -904,6 +906,7 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 		}
 		p->pos = -1;
 		p->cls_at = UINT16_MAX;
+		p->line_ok = lined && p->line_ok;
 		trk[n_trk++] = i;
 	}
 	ls->unguarded += n_unguarded;

@@ -211,6 +211,33 @@ static inline struct fw_line *fw_line_probe(const struct fw_line_row *r, uint32_
 	return l;
 }
 
+/* Runs of first packets (flows without a line: new flows, or more flows
+ * than lines) pay the key, the hash and a tag each for nothing. After
+ * FW_LINE_COLD_RUN bursts in a row of at least FW_LINE_COLD_MIN candidates
+ * and no hit, only every FW_LINE_COLD_EVERY-th burst reads its lines (and
+ * fills them for its flows' next packets: the sampled bursts find the
+ * flows that come back); one hit makes every burst read them again. */
+#define FW_LINE_COLD_RUN 8u
+#define FW_LINE_COLD_MIN 8u
+#define FW_LINE_COLD_EVERY 8u
+
+/* Whether this burst leaves its lines alone (*cold: the lcore's run). */
+static inline bool fw_line_skip(uint32_t *cold)
+{
+	if (*cold < FW_LINE_COLD_RUN)
+		return false;
+	return ++*cold % FW_LINE_COLD_EVERY != 0; /* wraps to warm: harmless */
+}
+
+/* A burst read its lines: cand candidates, hits of them hit. */
+static inline void fw_line_judge(uint32_t *cold, uint32_t cand, uint32_t hits)
+{
+	if (hits != 0)
+		*cold = 0;
+	else if (cand >= FW_LINE_COLD_MIN && *cold < FW_LINE_COLD_RUN)
+		++*cold;
+}
+
 /* The lines of a table for up to flows flows an lcore (fw_line.c): two
  * lines a flow, a power of two, at most 64 Ki lines (4 MiB, and 64 KiB of
  * tags) an lcore and 64 MiB in all. 0 or -ENOMEM. */

@@ -830,6 +830,7 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 
 	const struct fw_nat_pool *p = NULL;
 	uint32_t last_from = UINT32_MAX, last_to = UINT32_MAX;
+	const bool lined = !fw_line_skip(&ls->nat_line_cold);
 
 	n = RTE_MIN(n, (uint16_t)SL_FW_BURST);
 	for (uint16_t i = 0; i < n; i++) {
@@ -842,7 +843,8 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 		if (deny[i] || p == NULL)
 			continue;
 		uint8_t flags;
-		if (fw_line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &lk[n_cand], &flags)) {
+		if (lined && fw_line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &lk[n_cand],
+				     &flags)) {
 			lh[n_cand] = fw_line_hash(&lk[n_cand]);
 			fw_line_prefetch(&row, lh[n_cand]);
 			cpool[n_cand] = p;
@@ -861,6 +863,8 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 	}
 	if (n_cand > 0) {
 		uint64_t left = nat_out_lines(fw, s, ls, &row, now, l3, cand, lk, lh, n_cand);
+		fw_line_judge(
+			&ls->nat_line_cold, n_cand, n_cand - (uint32_t)__builtin_popcountll(left));
 		touched += n_cand; /* each translated or denied */
 		for (uint16_t c = 0; c < n_cand; c++) {
 			uint16_t i = cand[c];
