@@ -764,7 +764,6 @@ static inline uint64_t nat_out_lines(struct sl_fw *fw, const struct sl_fw_set *s
 	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
 	struct fw_line *ln[SL_FW_BURST];
 	uint8_t ways[SL_FW_BURST];
-	bool quiet[SL_FW_BURST];
 	uint64_t left = 0;
 	uint32_t hits = 0;
 
@@ -775,28 +774,39 @@ static inline uint64_t nat_out_lines(struct sl_fw *fw, const struct sl_fw_set *s
 	}
 	if (any == 0) /* first packets, mostly: no line to read */
 		return n == 64 ? UINT64_MAX : (1ull << n) - 1;
-	for (uint16_t c = 0; c < n; c++)
-		ln[c] = ways[c] != 0 ? fw_line_probe(row, lh[c], ways[c], &lk[c], s->gen, epoch,
-					       now, fw->refresh_tsc, fw->nat_entries,
-					       sizeof(*fw->nat_entries), fw->nat_max, &quiet[c])
-				     : NULL;
+	/* a quiet line translates at once; the others' entries are read
+	 * after every probe, so that their misses overlap */
+	uint16_t slow[SL_FW_BURST], n_slow = 0;
 	for (uint16_t c = 0; c < n; c++) {
-		struct fw_line *l = ln[c];
+		bool quiet;
+		struct fw_line *l = ways[c] != 0
+					    ? fw_line_probe(row, lh[c], ways[c], &lk[c], s->gen,
+						      epoch, now, fw->refresh_tsc, fw->nat_entries,
+						      sizeof(*fw->nat_entries), fw->nat_max, &quiet)
+					    : NULL;
 		if (l == NULL) {
+			left |= 1ull << c;
+		} else if (quiet) {
+			fw_line_used(l);
+			nat_line_rewrite(l3[cand[c]], l);
+			hits++;
+		} else {
+			ln[n_slow] = l;
+			slow[n_slow++] = c;
+		}
+	}
+	for (uint16_t j = 0; j < n_slow; j++) {
+		uint16_t c = slow[j];
+		struct fw_line *l = ln[j];
+		struct fw_nat_entry *e = entry_live(fw, l->pos);
+		/* a flow the sweeper takes meanwhile goes the full way */
+		if (e == NULL || !line_out_is(e, &lk[c]) || !entry_touch(fw, e, now, 0)) {
 			left |= 1ull << c;
 			continue;
 		}
-		if (!quiet[c]) {
-			struct fw_nat_entry *e = entry_live(fw, l->pos);
-			/* a flow the sweeper takes meanwhile goes the full way */
-			if (e == NULL || !line_out_is(e, &lk[c]) || !entry_touch(fw, e, now, 0)) {
-				left |= 1ull << c;
-				continue;
-			}
-			uint64_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
-			if (seen != CT_SEEN_KILLED)
-				fw_line_quieten(l, epoch, seen);
-		}
+		uint64_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
+		if (seen != CT_SEEN_KILLED)
+			fw_line_quieten(l, epoch, seen);
 		fw_line_used(l);
 		nat_line_rewrite(l3[cand[c]], l);
 		hits++;
