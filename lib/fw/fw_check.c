@@ -849,6 +849,35 @@ static inline void ct_line_fill(struct sl_fw *fw, const struct sl_fw_set *s, uns
 	l->quiet = 0;
 }
 
+/* Packet i's binding: verdict accept until a walk or a flow says
+ * otherwise; a guarded untracked pair's ACL key joins the classification,
+ * a tracked pair's packet the list trk[] (it may fill a line only when
+ * the line pass ran: lined). */
+static __rte_always_inline void bind_one(const struct sl_fw_set *s, uint32_t dim, uint16_t i,
+	bool lined, const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
+	const uint32_t *to_vrf, struct pkt *pk, struct cls_list *cl, uint16_t *trk, uint16_t *n_trk,
+	uint16_t *n_unguarded, uint8_t *verdict)
+{
+	uint32_t f = from_vrf[i], t = to_vrf[i];
+	uint16_t bind = (f < dim && t < dim) ? s->bind[f * dim + t] : 0;
+	uint16_t rs = bind & FW_BIND_RS_MASK;
+	verdict[i] = SL_FW_ACCEPT;
+	*n_unguarded += rs == 0;
+	struct pkt *p = &pk[i];
+	p->bind = bind;
+	if (likely(!(bind & FW_BIND_TRACK))) {
+		if (rs == 0)
+			return; /* unguarded and untracked: passes */
+		p->ip_len = acl_key_make(&p->acl, l3[i], l3_len[i]);
+		cls_add(cl, s, i, p, rs, 0);
+		return;
+	}
+	p->pos = -1;
+	p->cls_at = UINT16_MAX;
+	p->line_ok = lined && p->line_ok;
+	trk[(*n_trk)++] = i;
+}
+
 /* now_valid false: read the TSC only if some packet is tracked. */
 static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, bool now_valid,
 	const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
@@ -887,27 +916,15 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	}
 
 	/* 2. bindings of the rest; ACL keys of untracked pairs; parsing of
-	 * tracked ones */
-	for (uint16_t j = 0; j < n_rest; j++) {
-		uint16_t i = lined ? rest[j] : j;
-		uint32_t f = from_vrf[i], t = to_vrf[i];
-		uint16_t bind = (f < dim && t < dim) ? s->bind[f * dim + t] : 0;
-		uint16_t rs = bind & FW_BIND_RS_MASK;
-		verdict[i] = SL_FW_ACCEPT;
-		n_unguarded += rs == 0;
-		struct pkt *p = &pk[i];
-		p->bind = bind;
-		if (likely(!(bind & FW_BIND_TRACK))) {
-			if (rs == 0)
-				continue; /* unguarded and untracked: passes */
-			p->ip_len = acl_key_make(&p->acl, l3[i], l3_len[i]);
-			cls_add(&cl, s, i, p, rs, 0);
-			continue;
-		}
-		p->pos = -1;
-		p->cls_at = UINT16_MAX;
-		p->line_ok = lined && p->line_ok;
-		trk[n_trk++] = i;
+	 * tracked ones (two loops: the stateless sets' keep indexes plain) */
+	if (lined) {
+		for (uint16_t j = 0; j < n_rest; j++)
+			bind_one(s, dim, rest[j], true, l3, l3_len, from_vrf, to_vrf, pk, &cl, trk,
+				&n_trk, &n_unguarded, verdict);
+	} else {
+		for (uint16_t i = 0; i < n; i++)
+			bind_one(s, dim, i, false, l3, l3_len, from_vrf, to_vrf, pk, &cl, trk,
+				&n_trk, &n_unguarded, verdict);
 	}
 	ls->unguarded += n_unguarded;
 

@@ -97,6 +97,7 @@ struct fw_nat_pool {
 
 struct sl_fw_set {
 	uint32_t gen; /* 1 .. 2^30 - 1, new for each built set: keys the flows' verdicts */
+	bool tracks; /* some pair has FW_BIND_TRACK: its packets may have flow lines */
 	/* NAT pools and their index by (from, to): open addressing, key
 	 * from << 16 | to, value pool index + 1 (0: empty) */
 	struct fw_nat_pool *pools;
@@ -107,7 +108,6 @@ struct sl_fw_set {
 	uint16_t *bind; /* [from * bind_dim + to] */
 	uint32_t bind_dim;
 	uint32_t n_bindings;
-	bool tracks; /* some pair has FW_BIND_TRACK: its packets may have flow lines */
 	struct fw_ruleset *rulesets;
 	uint32_t n_rulesets;
 	struct fw_slot *slots;
