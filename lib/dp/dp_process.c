@@ -1048,16 +1048,13 @@ static inline const struct sl_fib_iface *local_across(const struct sl_fib_ifmap 
  * address: the slow path answers them in their own VRF). */
 static void leak_nat_out(const struct sl_dp_leak_filter *lf, struct rte_mbuf **fp,
 	const uint8_t **l3, const uint32_t *from, const uint32_t *to, uint16_t n, uint8_t *deny,
-	const uint8_t *local_of)
+	const uint8_t *local_of, uint8_t any_local)
 {
 	struct rte_mbuf *np[SL_DP_BURST];
 	uint8_t *nl3[SL_DP_BURST];
 	uint32_t nf[SL_DP_BURST], nt[SL_DP_BURST];
 	uint8_t nd[SL_DP_BURST];
 	uint16_t at[SL_DP_BURST], m = 0;
-	uint8_t any_local = 0;
-	for (uint16_t i = 0; i < n; i++)
-		any_local |= local_of[i];
 	if (likely(!any_local)) { /* the hook skips the denied: no second list */
 		(void)lf->nat_out(lf->ctx, fp, (uint8_t *const *)(uintptr_t)l3, from, to, n, deny);
 		return;
@@ -1117,7 +1114,7 @@ static bool leak_filter(
 	uint32_t from[SL_DP_BURST], to[SL_DP_BURST];
 	uint8_t deny[SL_DP_BURST], local_of[SL_DP_BURST];
 	uint16_t idx[SL_DP_BURST], n = 0;
-	uint8_t any = 0;
+	uint8_t any = 0, any_local = 0;
 	for (uint16_t k = 0; k < b->n; k++) {
 		uint32_t val = b->val[k];
 		any |= b->denied[k];
@@ -1158,6 +1155,7 @@ static bool leak_filter(
 		to[n] = out_vrf;
 		deny[n] = 0;
 		local_of[n] = local;
+		any_local |= local;
 		idx[n++] = k;
 	}
 	if (n == 0)
@@ -1165,7 +1163,7 @@ static bool leak_filter(
 	if (lf->fn != NULL)
 		lf->fn(lf->ctx, fp, l3, from, to, n, deny);
 	if (lf->nat_out != NULL)
-		leak_nat_out(lf, fp, l3, from, to, n, deny, local_of);
+		leak_nat_out(lf, fp, l3, from, to, n, deny, local_of, any_local);
 	for (uint16_t i = 0; i < n; i++) {
 		b->denied[idx[i]] = deny[i];
 		any |= deny[i];

@@ -395,6 +395,7 @@ static int bindings_build(struct sl_fw_set *s, const struct sl_fw_spec *spec, co
 		if (s->rulesets[rs].uses_state) {
 			s->bind[b->from_vrf * dim + b->to_vrf] |= FW_BIND_TRACK;
 			s->bind[b->to_vrf * dim + b->from_vrf] |= FW_BIND_TRACK;
+			s->tracks = true;
 		}
 	}
 	s->n_bindings = (uint32_t)n;

@@ -694,21 +694,24 @@ static inline void slot_run_end(struct fw_count *cnt, const struct slot_run *r)
 }
 
 /*
- * The tracked packets trk[0..n) that the lcore's flow lines decide: per
- * burst the raw keys and hashes, then the tags, the tagged lines, and the
- * entries of the lines that must read theirs, so the misses overlap. A hit (this set's
- * line holding the packet's key; quiet, or its entry live, not killed,
- * holding the key, and its status giving the state the result was cached
- * in with nothing for this packet to add) gets the cached verdict, counted
- * as the walk's would be, and refreshes its flow as any tracked packet
- * does (a quiet line's was refreshed within the interval). Returns how
- * many are left, compacted in trk[], for the full path; their line_ok says
- * whether they may fill a line.
+ * The packets 0..n that the lcore's flow lines decide, before their
+ * bindings are read: a line counts only in the set generation it was
+ * filled in, and only a tracked pair's packets fill one, so a hit implies
+ * the pair's binding. Per burst the raw keys and hashes, then the tags,
+ * the tagged lines, and the entries of the lines that must read theirs,
+ * so the misses overlap. A hit (this set's line holding the packet's key;
+ * quiet, or its entry live, not killed, holding the key, and its status
+ * giving the state the result was cached in with nothing for this packet
+ * to add) gets the cached verdict, counted as the walk's would be, and
+ * refreshes its flow as any tracked packet does (a quiet line's was
+ * refreshed within the interval). Returns how many are left, in left[],
+ * for the bindings and the full path; their line_ok says whether they may
+ * fill a line.
  */
 static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
-	struct fw_lstats *ls, unsigned lcore, uint64_t now, struct pkt *pk, uint16_t *trk,
-	uint16_t n, const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
-	const uint32_t *to_vrf, uint8_t *verdict)
+	struct fw_lstats *ls, unsigned lcore, uint64_t now, struct pkt *pk, uint16_t n,
+	const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
+	const uint32_t *to_vrf, uint8_t *verdict, uint16_t *left_ix)
 {
 	const struct fw_line_row row = fw_line_row(&fw->ct_lines, lcore);
 	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
@@ -716,50 +719,52 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 	uint8_t flags[SL_FW_BURST];
 	struct fw_line *ln[SL_FW_BURST];
 	uint8_t ways[SL_FW_BURST];
+	bool quiet[SL_FW_BURST];
 	uint16_t left = 0;
 
-	for (uint16_t j = 0; j < n; j++) {
-		uint16_t i = trk[j];
+	for (uint16_t i = 0; i < n; i++) {
 		struct pkt *p = &pk[i];
 		p->line_ok =
-			fw_line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[j], &flags[j]);
+			fw_line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[i], &flags[i]);
 		if (p->line_ok) {
-			p->line_h = fw_line_hash(&k[j]);
+			p->line_h = fw_line_hash(&k[i]);
 			fw_line_prefetch(&row, p->line_h);
 		}
 	}
-	for (uint16_t j = 0; j < n; j++) {
-		const struct pkt *p = &pk[trk[j]];
-		ways[j] = p->line_ok ? fw_line_ways(&row, p->line_h) : 0;
+	uint8_t any = 0;
+	for (uint16_t i = 0; i < n; i++) {
+		ways[i] = pk[i].line_ok ? fw_line_ways(&row, pk[i].line_h) : 0;
+		any |= ways[i];
 	}
-	for (uint16_t j = 0; j < n; j++) {
-		const struct pkt *p = &pk[trk[j]];
-		ln[j] = ways[j] != 0 ? fw_line_probe(&row, p->line_h, ways[j], &k[j], s->gen, epoch,
-					       now, fw->refresh_tsc, fw->ct_entries,
-					       sizeof(*fw->ct_entries), fw->ct_slots)
+	if (any == 0) { /* first packets, mostly: no line to read */
+		for (uint16_t i = 0; i < n; i++)
+			left_ix[i] = i;
+		return n;
+	}
+	for (uint16_t i = 0; i < n; i++)
+		ln[i] = ways[i] != 0 ? fw_line_probe(&row, pk[i].line_h, ways[i], &k[i], s->gen,
+					       epoch, now, fw->refresh_tsc, fw->ct_entries,
+					       sizeof(*fw->ct_entries), fw->ct_slots, &quiet[i])
 				     : NULL;
-	}
 	struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
 	struct slot_run run = {UINT32_MAX, 0, 0};
 	uint32_t n_cls = 0, acc = 0, drop = 0, hits = 0; /* summed: one store each */
-	for (uint16_t j = 0; j < n; j++) {
-		uint16_t i = trk[j];
+	for (uint16_t i = 0; i < n; i++) {
 		struct pkt *p = &pk[i];
-		struct fw_line *l = ln[j];
+		struct fw_line *l = ln[i];
 		if (l == NULL) {
-			trk[left++] = i;
+			left_ix[left++] = i;
 			continue;
 		}
 		uint32_t info = l->info;
 		bool from_lo = (info & LINE_FROM_LO) != 0;
-		bool quiet = fw_line_quiet(l, epoch, now, fw->refresh_tsc);
-		if (!quiet) {
+		if (!quiet[i]) {
 			const struct fw_ct_entry *e = &fw->ct_entries[l->pos];
 			if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) != CT_LIVE ||
 				__atomic_load_n(&e->last_seen, __ATOMIC_RELAXED) ==
 					CT_SEEN_KILLED ||
-				!line_key_is(e, &k[j], from_lo)) {
-				trk[left++] = i;
+				!line_key_is(e, &k[i], from_lo)) {
+				left_ix[left++] = i;
 				continue;
 			}
 			uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
@@ -768,7 +773,7 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 			/* the state it was classified in; a reply that would mark
 			 * the flow replied goes the full way (the state changes) */
 			if (est != ((info & LINE_EST) != 0) || (!orig && !(st & CT_REPLIED))) {
-				trk[left++] = i;
+				left_ix[left++] = i;
 				continue;
 			}
 		}
@@ -782,10 +787,10 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 		}
 		if (v == SL_FW_ACCEPT) {
 			hits++;
-			if (!quiet) {
+			if (!quiet[i]) {
 				p->pos = (int32_t)l->pos;
-				p->kind = k[j].proto == IPPROTO_TCP ? K_TCP : K_UDP;
-				p->tcp_flags = flags[j];
+				p->kind = k[i].proto == IPPROTO_TCP ? K_TCP : K_UDP;
+				p->tcp_flags = flags[i];
 				p->from_lo = from_lo;
 				if (!ct_refresh(fw, ls, p, now)) {
 					ls->ct_full++;
@@ -807,6 +812,7 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 	slot_run_end(cnt, &run);
 	ls->ct_hits += hits;
 	ls->ct_line_hits += n - left;
+	ls->unguarded += n - left - n_cls; /* a hit of an unguarded pair: slot 0 */
 	ls->classified += n_cls;
 	ls->accepted += acc;
 	ls->dropped += drop;
@@ -843,6 +849,35 @@ static inline void ct_line_fill(struct sl_fw *fw, const struct sl_fw_set *s, uns
 	l->quiet = 0;
 }
 
+/* Packet i's binding: verdict accept until a walk or a flow says
+ * otherwise; a guarded untracked pair's ACL key joins the classification,
+ * a tracked pair's packet the list trk[] (it may fill a line only when
+ * the line pass ran: lined). */
+static __rte_always_inline void bind_one(const struct sl_fw_set *s, uint32_t dim, uint16_t i,
+	bool lined, const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
+	const uint32_t *to_vrf, struct pkt *pk, struct cls_list *cl, uint16_t *trk, uint16_t *n_trk,
+	uint16_t *n_unguarded, uint8_t *verdict)
+{
+	uint32_t f = from_vrf[i], t = to_vrf[i];
+	uint16_t bind = (f < dim && t < dim) ? s->bind[f * dim + t] : 0;
+	uint16_t rs = bind & FW_BIND_RS_MASK;
+	verdict[i] = SL_FW_ACCEPT;
+	*n_unguarded += rs == 0;
+	struct pkt *p = &pk[i];
+	p->bind = bind;
+	if (likely(!(bind & FW_BIND_TRACK))) {
+		if (rs == 0)
+			return; /* unguarded and untracked: passes */
+		p->ip_len = acl_key_make(&p->acl, l3[i], l3_len[i]);
+		cls_add(cl, s, i, p, rs, 0);
+		return;
+	}
+	p->pos = -1;
+	p->cls_at = UINT16_MAX;
+	p->line_ok = lined && p->line_ok;
+	trk[(*n_trk)++] = i;
+}
+
 /* now_valid false: read the TSC only if some packet is tracked. */
 static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, bool now_valid,
 	const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
@@ -865,35 +900,38 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	ls->checked += n;
 	const uint32_t dim = s != NULL ? s->bind_dim : 0;
 
-	/* 1. bindings; ACL keys of untracked pairs; parsing of tracked ones */
-	for (uint16_t i = 0; i < n; i++) {
-		uint32_t f = from_vrf[i], t = to_vrf[i];
-		uint16_t bind = (f < dim && t < dim) ? s->bind[f * dim + t] : 0;
-		uint16_t rs = bind & FW_BIND_RS_MASK;
-		verdict[i] = SL_FW_ACCEPT;
-		n_unguarded += rs == 0;
-		struct pkt *p = &pk[i];
-		p->bind = bind;
-		if (likely(!(bind & FW_BIND_TRACK))) {
-			if (rs == 0)
-				continue; /* unguarded and untracked: passes */
-			p->ip_len = acl_key_make(&p->acl, l3[i], l3_len[i]);
-			cls_add(&cl, s, i, p, rs, 0);
-			continue;
+	/* 1. the flow lines decide the packets of known flows first: a hit
+	 * needs neither its binding nor a parse */
+	uint16_t rest[SL_FW_BURST], n_rest = n;
+	/* else the rest is 0..n, and no packet fills a line */
+	const bool lined = s != NULL && s->tracks && !fw_line_skip(&ls->ct_line_cold);
+	if (lined) {
+		if (!now_valid) {
+			now = rte_rdtsc();
+			now_valid = true;
 		}
-		p->pos = -1;
-		p->cls_at = UINT16_MAX;
-		trk[n_trk++] = i;
+		n_rest = ct_line_pass(
+			fw, s, ls, lcore, now, pk, n, l3, l3_len, from_vrf, to_vrf, verdict, rest);
+		fw_line_judge(&ls->ct_line_cold, n, n - n_rest);
+	}
+
+	/* 2. bindings of the rest; ACL keys of untracked pairs; parsing of
+	 * tracked ones (two loops: the stateless sets' keep indexes plain) */
+	if (lined) {
+		for (uint16_t j = 0; j < n_rest; j++)
+			bind_one(s, dim, rest[j], true, l3, l3_len, from_vrf, to_vrf, pk, &cl, trk,
+				&n_trk, &n_unguarded, verdict);
+	} else {
+		for (uint16_t i = 0; i < n; i++)
+			bind_one(s, dim, i, false, l3, l3_len, from_vrf, to_vrf, pk, &cl, trk,
+				&n_trk, &n_unguarded, verdict);
 	}
 	ls->unguarded += n_unguarded;
 
 	if (n_trk > 0) {
 		if (!now_valid)
 			now = rte_rdtsc();
-		/* 2. the flow lines decide the packets of known flows; the rest
-		 * are parsed for the full path */
-		n_trk = ct_line_pass(fw, s, ls, lcore, now, pk, trk, n_trk, l3, l3_len, from_vrf,
-			to_vrf, verdict);
+		/* the packets no line decided are parsed for the full path */
 		for (uint16_t j = 0; j < n_trk; j++) {
 			uint16_t i = trk[j];
 			pkt_parse(&pk[i], l3[i], l3_len[i], from_vrf[i], to_vrf[i]);

@@ -14,7 +14,8 @@ int fw_lines_init(struct fw_lines *t, const struct sl_fw *fw, uint32_t flows, in
 {
 	/* two lines a flow (few evictions at the table's size), at most 64 Ki
 	 * lines (4 MiB) an lcore, 64 MiB in all: lines are hints, a smaller
-	 * table costs full-path packets, never a wrong answer */
+	 * table costs full-path packets, never a wrong answer; at least 64,
+	 * the block a flow's two lines share (fw_line_ix) */
 	uint32_t lines = rte_align32pow2(RTE_MIN(RTE_MAX(flows, 64u), 32768u) * 2);
 	while (lines > 64 && (size_t)lines * fw->n_lcores * sizeof(struct fw_line) > (64u << 20))
 		lines /= 2;

@@ -114,7 +114,7 @@ static inline uint32_t fw_line_hash(const struct fw_line_key *k)
 struct fw_lines {
 	struct fw_line *line; /* [lcore * (mask + 1) + i] */
 	uint8_t *tag;
-	uint32_t mask; /* at most 16 bits: fw_line_at */
+	uint32_t mask; /* at most 16 bits, at least 6: fw_line_ix */
 };
 
 /* An lcore's row. */
@@ -130,24 +130,27 @@ static inline struct fw_line_row fw_line_row(const struct fw_lines *t, unsigned 
 	return (struct fw_line_row){&t->line[at], &t->tag[at], t->mask};
 }
 
-/* A flow's two candidate lines: one from each half of its hash (two
- * choices: three flows must share both of their lines to evict one
- * another), and the tag each keeps, from the other half. */
+/* A flow's two candidate lines: one from the hash's low bits, the other
+ * from the next six bits within the same 64 lines (two choices: three
+ * flows must share both of their lines to evict one another), so that
+ * both tags are in one cache line: a first packet reads one, not two.
+ * Both keep the tag of the hash's top byte, which no index uses. */
 static inline uint32_t fw_line_ix(const struct fw_line_row *r, uint32_t h, unsigned w)
 {
-	return (w == 0 ? h : h >> 16) & r->mask;
+	uint32_t ix = h & r->mask;
+	return w == 0 ? ix : ix ^ ((h >> 16 & 63u) | 1u);
 }
 
 static inline uint8_t fw_line_tag(uint32_t h, unsigned w)
 {
-	return (uint8_t)(w == 0 ? h >> 24 : h);
+	(void)w;
+	return (uint8_t)(h >> 24);
 }
 
-/* Pass 1 of a burst: the tags of hash h. */
+/* Pass 1 of a burst: the tags of hash h (one cache line). */
 static inline void fw_line_prefetch(const struct fw_line_row *r, uint32_t h)
 {
 	rte_prefetch0(&r->tag[fw_line_ix(r, h, 0)]);
-	rte_prefetch0(&r->tag[fw_line_ix(r, h, 1)]);
 }
 
 /* Pass 2: which candidate lines of hash h have its tag (bit w), those
@@ -187,11 +190,11 @@ static inline void fw_line_quieten(struct fw_line *l, uint32_t epoch, uint64_t s
 }
 
 /* Pass 3: the line of key k (hash h, tagged ways) in generation gen, its
- * entry prefetched unless it is quiet (entries: max of stride bytes), or
- * NULL: none, or naming no entry. */
+ * entry prefetched unless it is quiet (*quiet; entries: max of stride
+ * bytes), or NULL: none, or naming no entry. */
 static inline struct fw_line *fw_line_probe(const struct fw_line_row *r, uint32_t h, uint8_t ways,
 	const struct fw_line_key *k, uint32_t gen, uint32_t epoch, uint64_t now, uint64_t refresh,
-	const void *entries, size_t stride, uint32_t max)
+	const void *entries, size_t stride, uint32_t max, bool *quiet)
 {
 	struct fw_line *l = NULL;
 	for (unsigned w = 0; w < FW_LINE_WAYS && l == NULL; w++) {
@@ -199,12 +202,40 @@ static inline struct fw_line *fw_line_probe(const struct fw_line_row *r, uint32_
 		if ((ways >> w & 1) && c->gen == gen && fw_line_key_eq(&c->key, k))
 			l = c;
 	}
-	if (l == NULL || fw_line_quiet(l, epoch, now, refresh))
+	*quiet = l != NULL && fw_line_quiet(l, epoch, now, refresh);
+	if (l == NULL || *quiet)
 		return l;
 	if (l->pos >= max)
 		return NULL;
 	rte_prefetch0((const uint8_t *)entries + (size_t)l->pos * stride);
 	return l;
+}
+
+/* Runs of first packets (flows without a line: new flows, or more flows
+ * than lines) pay the key, the hash and a tag each for nothing. After
+ * FW_LINE_COLD_RUN bursts in a row of at least FW_LINE_COLD_MIN candidates
+ * and no hit, only every FW_LINE_COLD_EVERY-th burst reads its lines (and
+ * fills them for its flows' next packets: the sampled bursts find the
+ * flows that come back); one hit makes every burst read them again. */
+#define FW_LINE_COLD_RUN 8u
+#define FW_LINE_COLD_MIN 8u
+#define FW_LINE_COLD_EVERY 8u
+
+/* Whether this burst leaves its lines alone (*cold: the lcore's run). */
+static inline bool fw_line_skip(uint32_t *cold)
+{
+	if (*cold < FW_LINE_COLD_RUN)
+		return false;
+	return ++*cold % FW_LINE_COLD_EVERY != 0; /* wraps to warm: harmless */
+}
+
+/* A burst read its lines: cand candidates, hits of them hit. */
+static inline void fw_line_judge(uint32_t *cold, uint32_t cand, uint32_t hits)
+{
+	if (hits != 0)
+		*cold = 0;
+	else if (cand >= FW_LINE_COLD_MIN && *cold < FW_LINE_COLD_RUN)
+		++*cold;
 }
 
 /* The lines of a table for up to flows flows an lcore (fw_line.c): two

@@ -767,30 +767,46 @@ static inline uint64_t nat_out_lines(struct sl_fw *fw, const struct sl_fw_set *s
 	uint64_t left = 0;
 	uint32_t hits = 0;
 
-	for (uint16_t c = 0; c < n; c++)
-		ways[c] = fw_line_ways(row, lh[c]);
-	for (uint16_t c = 0; c < n; c++)
-		ln[c] = ways[c] != 0 ? fw_line_probe(row, lh[c], ways[c], &lk[c], s->gen, epoch,
-					       now, fw->refresh_tsc, fw->nat_entries,
-					       sizeof(*fw->nat_entries), fw->nat_max)
-				     : NULL;
+	uint8_t any = 0;
 	for (uint16_t c = 0; c < n; c++) {
-		struct fw_line *l = ln[c];
+		ways[c] = fw_line_ways(row, lh[c]);
+		any |= ways[c];
+	}
+	if (any == 0) /* first packets, mostly: no line to read */
+		return n == 64 ? UINT64_MAX : (1ull << n) - 1;
+	/* a quiet line translates at once; the others' entries are read
+	 * after every probe, so that their misses overlap */
+	uint16_t slow[SL_FW_BURST], n_slow = 0;
+	for (uint16_t c = 0; c < n; c++) {
+		bool quiet;
+		struct fw_line *l = ways[c] != 0
+					    ? fw_line_probe(row, lh[c], ways[c], &lk[c], s->gen,
+						      epoch, now, fw->refresh_tsc, fw->nat_entries,
+						      sizeof(*fw->nat_entries), fw->nat_max, &quiet)
+					    : NULL;
 		if (l == NULL) {
+			left |= 1ull << c;
+		} else if (quiet) {
+			fw_line_used(l);
+			nat_line_rewrite(l3[cand[c]], l);
+			hits++;
+		} else {
+			ln[n_slow] = l;
+			slow[n_slow++] = c;
+		}
+	}
+	for (uint16_t j = 0; j < n_slow; j++) {
+		uint16_t c = slow[j];
+		struct fw_line *l = ln[j];
+		struct fw_nat_entry *e = entry_live(fw, l->pos);
+		/* a flow the sweeper takes meanwhile goes the full way */
+		if (e == NULL || !line_out_is(e, &lk[c]) || !entry_touch(fw, e, now, 0)) {
 			left |= 1ull << c;
 			continue;
 		}
-		if (!fw_line_quiet(l, epoch, now, fw->refresh_tsc)) {
-			struct fw_nat_entry *e = entry_live(fw, l->pos);
-			/* a flow the sweeper takes meanwhile goes the full way */
-			if (e == NULL || !line_out_is(e, &lk[c]) || !entry_touch(fw, e, now, 0)) {
-				left |= 1ull << c;
-				continue;
-			}
-			uint64_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
-			if (seen != CT_SEEN_KILLED)
-				fw_line_quieten(l, epoch, seen);
-		}
+		uint64_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
+		if (seen != CT_SEEN_KILLED)
+			fw_line_quieten(l, epoch, seen);
 		fw_line_used(l);
 		nat_line_rewrite(l3[cand[c]], l);
 		hits++;
@@ -824,6 +840,7 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 
 	const struct fw_nat_pool *p = NULL;
 	uint32_t last_from = UINT32_MAX, last_to = UINT32_MAX;
+	const bool lined = !fw_line_skip(&ls->nat_line_cold);
 
 	n = RTE_MIN(n, (uint16_t)SL_FW_BURST);
 	for (uint16_t i = 0; i < n; i++) {
@@ -836,7 +853,8 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 		if (deny[i] || p == NULL)
 			continue;
 		uint8_t flags;
-		if (fw_line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &lk[n_cand], &flags)) {
+		if (lined && fw_line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &lk[n_cand],
+				     &flags)) {
 			lh[n_cand] = fw_line_hash(&lk[n_cand]);
 			fw_line_prefetch(&row, lh[n_cand]);
 			cpool[n_cand] = p;
@@ -855,6 +873,8 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 	}
 	if (n_cand > 0) {
 		uint64_t left = nat_out_lines(fw, s, ls, &row, now, l3, cand, lk, lh, n_cand);
+		fw_line_judge(
+			&ls->nat_line_cold, n_cand, n_cand - (uint32_t)__builtin_popcountll(left));
 		touched += n_cand; /* each translated or denied */
 		for (uint16_t c = 0; c < n_cand; c++) {
 			uint16_t i = cand[c];

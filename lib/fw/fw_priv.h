@@ -97,6 +97,7 @@ struct fw_nat_pool {
 
 struct sl_fw_set {
 	uint32_t gen; /* 1 .. 2^30 - 1, new for each built set: keys the flows' verdicts */
+	bool tracks; /* some pair has FW_BIND_TRACK: its packets may have flow lines */
 	/* NAT pools and their index by (from, to): open addressing, key
 	 * from << 16 | to, value pool index + 1 (0: empty) */
 	struct fw_nat_pool *pools;
@@ -213,6 +214,9 @@ struct fw_lstats {
 	uint64_t nat_out, nat_in, nat_created, nat_exhausted, nat_full, nat_no_flow;
 	uint64_t nat_untranslatable, nat_icmp_unmatched;
 	uint64_t ct_line_hits, nat_line_hits;
+	/* not counters: the lcore's bursts in a row whose lines all missed
+	 * (fw_line_skip), of conntrack and of NAT leaving */
+	uint32_t ct_line_cold, nat_line_cold;
 } __rte_cache_aligned;
 
 struct sl_fw {

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "fw_line.h" /* FW_LINE_COLD_* */
 #include "fw_test_util.h"
 
 #define BINDINGS                                                 \
@@ -276,6 +277,94 @@ static void test_counters_exact(void **state)
 	sl_fw_free(fw);
 }
 
+/* Lines are looked up before bindings: in one burst, a flow's packets that
+ * its line decides, the same tuple across a pair bound statelessly to a
+ * drop (CUST-B to SHARED) and across an unbound pair (CUST-A to MGMT) —
+ * the line is its VRF pair's only: those two are dropped and passed
+ * unguarded, each counted once. */
+static void test_line_pair_only(void **state)
+{
+	(void)state;
+	struct sl_fw *fw =
+		fw_new("set firewall ipv4 name OUT rule 10 action accept\n"
+		       "set firewall ipv4 name OUT rule 10 state established\n"
+		       "set firewall ipv4 name OUT rule 20 action accept\n"
+		       "set firewall ipv4 name OUT rule 20 protocol udp\n"
+		       "set firewall ipv4 name NOPE default-action drop\n"
+		       "set vrf name CUST-B leak-firewall to SHARED name NOPE\n" BACK_ESTABLISHED
+				BINDINGS);
+	struct fwt_pkt q = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
+	struct fwt_pkt r = fwt_udp("10.100.0.10", 53, "10.1.0.2", 40000);
+	open_dns(fw, 0, &q, &r);
+	enum { N = 6 };
+	const uint8_t *l3[N];
+	uint16_t len[N];
+	uint32_t from[N] = {V_A, V_B, V_A, V_A, V_B, V_A}, to[N] = {V_S, V_S, V_M, V_S, V_S, V_M};
+	uint8_t v[N];
+	for (int i = 0; i < N; i++) {
+		l3[i] = q.b;
+		len[i] = q.len;
+	}
+	struct sl_fw_stats a = stats(fw);
+	uint64_t est = rule_packets(fw, "OUT", 10, NULL);
+	sl_fw_check_burst(fw, 0, 1, l3, len, from, to, N, v);
+	uint8_t want[N] = {
+		SL_FW_ACCEPT, SL_FW_DROP, SL_FW_ACCEPT, SL_FW_ACCEPT, SL_FW_DROP, SL_FW_ACCEPT};
+	for (int i = 0; i < N; i++)
+		assert_int_equal(v[i], want[i]);
+	struct sl_fw_stats b = stats(fw);
+	assert_int_equal(b.ct_line_hits - a.ct_line_hits, 2);
+	assert_int_equal(b.checked - a.checked, N);
+	assert_int_equal(b.unguarded - a.unguarded, 2);
+	assert_int_equal(b.classified - a.classified, 4);
+	assert_int_equal(b.dropped - a.dropped, 2);
+	assert_int_equal(rule_packets(fw, "OUT", 10, NULL), est + 2);
+	assert_int_equal(rule_packets(fw, "NOPE", 0, NULL), 2);
+	sl_fw_free(fw);
+}
+
+/* After bursts in a row of first packets only, the lines are read one
+ * burst in FW_LINE_COLD_EVERY (fw_line_skip): a known flow's packets are
+ * still accepted, by the full path, until a sampled burst finds its line;
+ * from then on every burst reads the lines again. */
+static void test_cold_runs(void **state)
+{
+	(void)state;
+	enum { M = 16 };
+	struct sl_fw *fw = fw_new(policy);
+	struct fwt_pkt q = fwt_udp("10.1.0.2", 40000, "10.100.0.10", 53);
+	struct fwt_pkt r = fwt_udp("10.100.0.10", 53, "10.1.0.2", 40000);
+	open_dns(fw, 0, &q, &r);
+	struct fwt_pkt nq[M];
+	const uint8_t *l3[M];
+	uint16_t len[M];
+	uint32_t a[M], s[M];
+	uint8_t v[M];
+	uint64_t created = stats(fw).ct_created, hits = stats(fw).ct_line_hits;
+	for (uint32_t b = 0; b < FW_LINE_COLD_RUN; b++) {
+		for (uint16_t i = 0; i < M; i++) {
+			nq[i] = fwt_udp(
+				"10.1.0.3", (uint16_t)(10000 + b * M + i), "10.100.0.10", 53);
+			l3[i] = nq[i].b;
+			len[i] = nq[i].len;
+			a[i] = V_A;
+			s[i] = V_S;
+		}
+		sl_fw_check_burst(fw, 0, 1, l3, len, a, s, M, v);
+		for (uint16_t i = 0; i < M; i++)
+			assert_int_equal(v[i], SL_FW_ACCEPT);
+	}
+	assert_int_equal(stats(fw).ct_created, created + FW_LINE_COLD_RUN * M);
+	assert_int_equal(stats(fw).ct_line_hits, hits);
+	for (uint32_t b = 1; b < FW_LINE_COLD_EVERY; b++) /* the full path's */
+		assert_int_equal(fwt_check(fw, 1, &q, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(stats(fw).ct_line_hits, hits);
+	for (uint32_t b = 0; b < 4; b++) /* a sampled burst hits: warm again */
+		assert_int_equal(fwt_check(fw, 1, &q, V_A, V_S), SL_FW_ACCEPT);
+	assert_int_equal(stats(fw).ct_line_hits, hits + 4);
+	sl_fw_free(fw);
+}
+
 /* ---- NAT: the lines of flows leaving ---- */
 
 #define NAT_A "set vrf name CUST-A leak-nat to SHARED source translation address "
@@ -378,6 +467,8 @@ int main(void)
 		cmocka_unit_test(test_tcp_flags_reach_conntrack),
 		cmocka_unit_test(test_tcp_tuple_reuse),
 		cmocka_unit_test(test_counters_exact),
+		cmocka_unit_test(test_line_pair_only),
+		cmocka_unit_test(test_cold_runs),
 		cmocka_unit_test(test_nat_lines),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
