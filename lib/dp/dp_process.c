@@ -564,11 +564,13 @@ static __rte_always_inline uint32_t lookup_one(const struct sl_fib *fib, uint32_
 /* The first lookup of a burst of many ingress VRFs: b->val[k] for each
  * packet, in its VRF's table, and each VRF's ipv4_rx counted. Returns the
  * redirect bits. Three passes, so that the burst's misses overlap instead of
- * queuing behind each packet's dependent loads: the first only prefetches
- * (the VRF's counter line, the table's first level: a small table's tbl16
- * entry and the line of its pool pointer, rte_lpm's tbl24 entry); the second
- * loads the tbl16 entries, by then arriving, and prefetches the group line
- * each names; the third resolves and counts. With two (the tbl16 entry
+ * queuing behind each packet's dependent loads: the first counts (where it
+ * prefetched the counter line: the add costs what the prefetch did, and the
+ * third pass no longer reloads the VRF for it, 2 instructions a packet) and
+ * prefetches (the table's first level: a small table's tbl16 entry and the
+ * line of its pool pointer, rte_lpm's tbl24 entry); the second loads the
+ * tbl16 entries, by then arriving, and prefetches the group line each
+ * names; the third resolves. With two (the tbl16 entry
  * loaded in the first), a miss could hold up the prefetches behind it, and
  * 64 VRFs' tables spread a burst's first-level lines over as many pages
  * (≈ 2 cycles a packet less at 64 VRFs, doc/benchmarks.md). */
@@ -581,7 +583,7 @@ static __rte_always_inline uint32_t lookup_mixed(
 	for (uint16_t k = 0; k < n; k++) {
 		uint32_t vrf = b->in_vrf[k], ip = b->dst[k];
 		uintptr_t tbl = vrf < SL_VRF_MAX ? sl_fib_table(fib, SL_AF_IPV4, vrf) : 0;
-		rte_prefetch0(&vc[vrf]);
+		vc[vrf].ipv4_rx++;
 		t[k] = tbl;
 		if (likely(sl_fib_table_is_small(tbl))) {
 			const struct sl_fib_small *st = sl_fib_table_small(tbl);
@@ -609,7 +611,6 @@ static __rte_always_inline uint32_t lookup_mixed(
 	for (uint16_t k = 0; k < n; k++) {
 		uintptr_t tbl = t[k];
 		uint32_t v, ip = b->dst[k], vrf = b->in_vrf[k];
-		vc[vrf].ipv4_rx++;
 		if (likely(sl_fib_table_is_small(tbl))) {
 			uint32_t ek = sl_fib_small_entry_from(sl_fib_table_small(tbl), e[k], ip);
 			v = sl_fib_ent_value(ek, VAL_MISS);
@@ -1281,6 +1282,7 @@ struct fwd_sums {
 struct fwd_regs {
 	const struct sl_fib_egress *egt;
 	struct sl_dp_out *out;
+	struct sl_dp_vrf_count *vc; /* a mixed burst's per-VRF counters */
 	uint32_t lane_vrf;
 };
 
@@ -1313,6 +1315,7 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_
 	const struct sl_fib_egress *egt = r->egt;
 	struct sl_dp_out *out = r->out;
 	uint32_t lane_vrf = r->lane_vrf;
+	struct sl_dp_vrf_count *vc = r->vc;
 	struct rte_mbuf *m = b->m[k];
 	/* one compare for a miss (VAL_MISS), a redirect and a group: each is at
 	 * or above the group bit */
@@ -1347,7 +1350,7 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_
 	sum->n_fwd++;
 	uint32_t in_vrf = lane ? lane_vrf : b->in_vrf[k];
 	if (unlikely(mixed))
-		ctx->c->vrf[in_vrf].forwarded++;
+		vc[in_vrf].forwarded++;
 	/* a crossing: out of an interface of another VRF (by a redirect, or
 	 * by a static next hop resolved in another VRF) */
 	if (e->vrf_id != in_vrf) {
@@ -1370,7 +1373,10 @@ static __rte_always_inline void forward_all(const struct dp_ctx *ctx, struct dp_
 	const uint32_t *rvals, uint16_t n_redir, struct fwd_sums *sum)
 {
 	/* read once, as n: the tx stores could alias b and ctx */
-	const struct fwd_regs regs = {.egt = ctx->egt, .out = ctx->out, .lane_vrf = b->plain_vrf};
+	const struct fwd_regs regs = {.egt = ctx->egt,
+		.out = ctx->out,
+		.vc = mixed ? ctx->c->vrf : NULL, /* a constant: loaded only where counted */
+		.lane_vrf = b->plain_vrf};
 	if (likely(n_redir == 0)) {
 		for (size_t k = 0, n = b->n; k < n; k++)
 			forward_one(ctx, b, filtered, mixed, lane, &regs, k, b->val[k], sum);
@@ -1464,7 +1470,7 @@ static __rte_always_inline uint32_t lookup_first(
 	/* per-VRF counters once per burst when the burst has one ingress VRF */
 	uint32_t vrf0 = b->in_vrf[0], mx = 0, redirects;
 	if (!b->lane) /* a lane has one VRF and in_vrf[0] alone */
-		for (uint16_t k = 1; k < b->n; k++)
+		for (unsigned k = 0, n = b->n; k < n; k++) /* from 0: gcc vectorises it */
 			mx |= b->in_vrf[k] ^ vrf0;
 	*mixed = mx;
 	if (likely(mx == 0)) {
@@ -1504,6 +1510,17 @@ static __rte_always_inline uint16_t redirect_list(const struct dp_burst *b, uint
 	return n;
 }
 
+/* The forwarding loop of a burst of several ingress VRFs and no leak
+ * filter: its own copy without the filter's tests, out of line so that the
+ * usual burst's copies keep their registers (inlined, native bursts cost
+ * 0.3 instructions a packet more, callgrind). */
+static __rte_noinline void forward_mixed(const struct dp_ctx *ctx, struct dp_burst *b,
+	uint32_t redirects, const uint16_t *redir, const uint32_t *rvals, uint16_t n_redir,
+	struct fwd_sums *sum)
+{
+	forward_all(ctx, b, false, true, false, redirects, redir, rvals, n_redir, sum);
+}
+
 /* Forward stage: the whole burst, then the counters of what it sent. */
 static __rte_always_inline void forward_burst(const struct dp_ctx *ctx, struct dp_burst *b,
 	bool filtered, bool mx, uint32_t redirects, const uint16_t *redir, const uint32_t *rvals,
@@ -1516,6 +1533,8 @@ static __rte_always_inline void forward_burst(const struct dp_ctx *ctx, struct d
 		forward_all(ctx, b, false, false, true, redirects, redir, rvals, n_redir, &sum);
 	else if (likely(!mx && !filtered))
 		forward_all(ctx, b, false, false, false, redirects, redir, rvals, n_redir, &sum);
+	else if (!filtered)
+		forward_mixed(ctx, b, redirects, redir, rvals, n_redir, &sum);
 	else
 		forward_all(ctx, b, filtered, mx, false, redirects, redir, rvals, n_redir, &sum);
 	ctx->out->tx_ports =
