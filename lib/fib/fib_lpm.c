@@ -783,6 +783,48 @@ bool fib_lpm_get(const struct fib_lpm *t, uint32_t addr, uint8_t depth, uint32_t
 	return n != NULL;
 }
 
+/* The node in (addr, depth)'s home slot, if that slot holds it: stages 1 and
+ * 2 read no further slot (a probe past it would wait for another miss). */
+static const struct node *ix_home_node(const struct fib_lpm *t, uint32_t addr, uint8_t depth)
+{
+	if (t->ix_bits == 0)
+		return NULL;
+	uint64_t key = ix_key(addr, depth);
+	const struct ix_slot *s = &t->ix[ix_home(t->ix_bits, key)];
+	return s->key == key ? s->n : NULL;
+}
+
+void fib_lpm_prefetch(const struct fib_lpm *t, uint32_t addr, uint8_t depth, unsigned stage)
+{
+	if (depth < 1 || depth > RTE_LPM_MAX_DEPTH)
+		return;
+	addr &= mask_of(depth);
+	const uint32_t *top = &t->top_tbl[addr >> (32 - t->top)];
+	if (stage == 0) {
+		if (t->ix_bits != 0)
+			__builtin_prefetch(&t->ix[ix_home(t->ix_bits, ix_key(addr, depth))]);
+		return;
+	}
+	const struct node *n = ix_home_node(t, addr, depth);
+	if (stage == 1) {
+		if (n != NULL) { /* 40 bytes: it may straddle two lines */
+			__builtin_prefetch(n, 1);
+			__builtin_prefetch((const char *)n + sizeof(*n) - 1, 1);
+		}
+		__builtin_prefetch(top, 1);
+		return;
+	}
+	if (n != NULL && n->parent != NULL)
+		__builtin_prefetch(n->parent, 1);
+	uint32_t e = __atomic_load_n(top, __ATOMIC_RELAXED);
+	if (depth > t->top && is_group(e)) {
+		const uint32_t *tbl8 =
+			t->kind == FIB_LPM_LARGE ? (const uint32_t *)t->lpm->tbl8 : t->small->pool;
+		__builtin_prefetch(
+			&tbl8[sl_fib_ent_pool_index(e) | ((addr >> (24 - t->top)) & 0xff)], 1);
+	}
+}
+
 void fib_qsbr_wait(struct rte_rcu_qsbr *q)
 {
 	uint64_t token = rte_rcu_qsbr_start(q);
