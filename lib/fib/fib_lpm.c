@@ -746,6 +746,25 @@ int fib_lpm_set(struct fib_lpm *t, uint32_t addr, uint8_t depth, uint32_t value)
 	return 0;
 }
 
+/*
+ * The rule that covers (addr, depth) next: the longest shorter prefix of addr
+ * with a rule (in the trie, the nearest ancestor holding one). Asked of the
+ * index: its probes do not depend on each other and miss in parallel, where
+ * the walk up the parents waited for one miss after the other (at 1M rules a
+ * /24 has a dozen rule-less branch points above it, often up to the root).
+ */
+static const struct node *cover_of(const struct fib_lpm *t, uint32_t addr, uint8_t depth)
+{
+	for (uint8_t d = depth - 1; d >= 1; d--)
+		__builtin_prefetch(&t->ix[ix_home(t->ix_bits, ix_key(addr & mask_of(d), d))]);
+	for (uint8_t d = depth - 1; d >= 1; d--) {
+		const struct node *n = ix_find(t, addr & mask_of(d), d);
+		if (n != NULL)
+			return n;
+	}
+	return NULL;
+}
+
 int fib_lpm_del(struct fib_lpm *t, uint32_t addr, uint8_t depth)
 {
 	if (depth < 1 || depth > RTE_LPM_MAX_DEPTH)
@@ -754,9 +773,7 @@ int fib_lpm_del(struct fib_lpm *t, uint32_t addr, uint8_t depth)
 	struct node *n = ix_find(t, addr, depth);
 	if (n == NULL)
 		return -ENOENT;
-	const struct node *cover = n->parent;
-	while (cover != NULL && !cover->has_rule)
-		cover = cover->parent;
+	const struct node *cover = cover_of(t, addr, depth);
 	write_uncovered(t, n, cover ? leaf(cover->value, cover->depth) : 0);
 	ix_del(t, n);
 	trie_remove(t, n);
