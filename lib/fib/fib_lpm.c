@@ -746,6 +746,25 @@ int fib_lpm_set(struct fib_lpm *t, uint32_t addr, uint8_t depth, uint32_t value)
 	return 0;
 }
 
+/*
+ * The rule that covers (addr, depth) next: the longest shorter prefix of addr
+ * with a rule (in the trie, the nearest ancestor holding one). Asked of the
+ * index: its probes do not depend on each other and miss in parallel, where
+ * the walk up the parents waited for one miss after the other (at 1M rules a
+ * /24 has a dozen rule-less branch points above it, often up to the root).
+ */
+static const struct node *cover_of(const struct fib_lpm *t, uint32_t addr, uint8_t depth)
+{
+	for (uint8_t d = depth - 1; d >= 1; d--)
+		__builtin_prefetch(&t->ix[ix_home(t->ix_bits, ix_key(addr & mask_of(d), d))]);
+	for (uint8_t d = depth - 1; d >= 1; d--) {
+		const struct node *n = ix_find(t, addr & mask_of(d), d);
+		if (n != NULL)
+			return n;
+	}
+	return NULL;
+}
+
 int fib_lpm_del(struct fib_lpm *t, uint32_t addr, uint8_t depth)
 {
 	if (depth < 1 || depth > RTE_LPM_MAX_DEPTH)
@@ -754,9 +773,7 @@ int fib_lpm_del(struct fib_lpm *t, uint32_t addr, uint8_t depth)
 	struct node *n = ix_find(t, addr, depth);
 	if (n == NULL)
 		return -ENOENT;
-	const struct node *cover = n->parent;
-	while (cover != NULL && !cover->has_rule)
-		cover = cover->parent;
+	const struct node *cover = cover_of(t, addr, depth);
 	write_uncovered(t, n, cover ? leaf(cover->value, cover->depth) : 0);
 	ix_del(t, n);
 	trie_remove(t, n);
@@ -781,6 +798,48 @@ bool fib_lpm_get(const struct fib_lpm *t, uint32_t addr, uint8_t depth, uint32_t
 	if (n != NULL && value != NULL)
 		*value = n->value;
 	return n != NULL;
+}
+
+/* The node in (addr, depth)'s home slot, if that slot holds it: stages 1 and
+ * 2 read no further slot (a probe past it would wait for another miss). */
+static const struct node *ix_home_node(const struct fib_lpm *t, uint32_t addr, uint8_t depth)
+{
+	if (t->ix_bits == 0)
+		return NULL;
+	uint64_t key = ix_key(addr, depth);
+	const struct ix_slot *s = &t->ix[ix_home(t->ix_bits, key)];
+	return s->key == key ? s->n : NULL;
+}
+
+void fib_lpm_prefetch(const struct fib_lpm *t, uint32_t addr, uint8_t depth, unsigned stage)
+{
+	if (depth < 1 || depth > RTE_LPM_MAX_DEPTH)
+		return;
+	addr &= mask_of(depth);
+	const uint32_t *top = &t->top_tbl[addr >> (32 - t->top)];
+	if (stage == 0) {
+		if (t->ix_bits != 0)
+			__builtin_prefetch(&t->ix[ix_home(t->ix_bits, ix_key(addr, depth))]);
+		return;
+	}
+	const struct node *n = ix_home_node(t, addr, depth);
+	if (stage == 1) {
+		if (n != NULL) { /* 40 bytes: it may straddle two lines */
+			__builtin_prefetch(n, 1);
+			__builtin_prefetch((const char *)n + sizeof(*n) - 1, 1);
+		}
+		__builtin_prefetch(top, 1);
+		return;
+	}
+	if (n != NULL && n->parent != NULL)
+		__builtin_prefetch(n->parent, 1);
+	uint32_t e = __atomic_load_n(top, __ATOMIC_RELAXED);
+	if (depth > t->top && is_group(e)) {
+		const uint32_t *tbl8 =
+			t->kind == FIB_LPM_LARGE ? (const uint32_t *)t->lpm->tbl8 : t->small->pool;
+		__builtin_prefetch(
+			&tbl8[sl_fib_ent_pool_index(e) | ((addr >> (24 - t->top)) & 0xff)], 1);
+	}
 }
 
 void fib_qsbr_wait(struct rte_rcu_qsbr *q)

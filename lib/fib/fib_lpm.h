@@ -95,6 +95,16 @@ int fib_lpm_del(struct fib_lpm *t, uint32_t addr, uint8_t depth);
 /* The value of exactly (addr, depth), if that rule exists. */
 bool fib_lpm_get(const struct fib_lpm *t, uint32_t addr, uint8_t depth, uint32_t *value);
 
+/*
+ * Start loading what a set or delete of (addr, depth) will read, without
+ * waiting for any of it: at 1M rules each is a cache miss that comes only
+ * after the one before it. Stage 0: the index slot. Stage 1 (the slot loaded
+ * by now): the rule node and the top-level entry. Stage 2 (those loaded): the
+ * node's parent, and the group entry below a top-level entry that points to a
+ * group. Calls a batch apart, in stage order, overlap their misses.
+ */
+void fib_lpm_prefetch(const struct fib_lpm *t, uint32_t addr, uint8_t depth, unsigned stage);
+
 /* Call fn with the value of every rule, in no particular order. */
 void fib_lpm_foreach(const struct fib_lpm *t, void (*fn)(uint32_t value, void *arg), void *arg);
 

@@ -177,6 +177,24 @@ static int route_del(struct sl_fib *fib, const struct sl_fib_change *c)
 	return 0;
 }
 
+/* Stage `stage` of fib_lpm_prefetch for change c, when it writes a route of
+ * a table that exists now. */
+static void change_prefetch(const struct sl_fib *fib, const struct sl_fib_change *c, unsigned stage)
+{
+	if ((c->op != SL_FIB_ROUTE_SET && c->op != SL_FIB_ROUTE_DEL) || c->af != SL_AF_IPV4 ||
+		c->vrf_id >= SL_VRF_MAX)
+		return;
+	const struct fib_lpm *t = fib->priv->tables[c->vrf_id];
+	if (t != NULL)
+		fib_lpm_prefetch(t, c->prefix.addr, c->prefix.len, stage);
+}
+
+/* How far ahead of the change being applied each prefetch stage runs: each
+ * stage's lines have had the time of 4-8 changes to arrive. */
+#define AHEAD_INDEX 16
+#define AHEAD_NODE 8
+#define AHEAD_GROUP 4
+
 int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t n,
 	struct sl_fib_apply_result *res)
 {
@@ -189,6 +207,12 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 		const struct sl_fib_change *c = &changes[i];
 		int rc;
 		sl_progress(); /* between two changes: the tables are whole */
+		if (i + AHEAD_INDEX < n)
+			change_prefetch(fib, &changes[i + AHEAD_INDEX], 0);
+		if (i + AHEAD_NODE < n)
+			change_prefetch(fib, &changes[i + AHEAD_NODE], 1);
+		if (i + AHEAD_GROUP < n)
+			change_prefetch(fib, &changes[i + AHEAD_GROUP], 2);
 		if (c->vrf_id >= SL_VRF_MAX || c->af >= SL_AF_COUNT) {
 			rc = -EINVAL;
 		} else if (c->af != SL_AF_IPV4) {
