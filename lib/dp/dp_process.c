@@ -1105,8 +1105,49 @@ static void leak_nat_in(const struct sl_dp_leak_filter *lf, struct dp_burst *b,
 	}
 }
 
+/* The filter, then NAT, on crossings [0, n) (deny[] zero). */
+static inline void leak_hooks(const struct sl_dp_leak_filter *lf, struct rte_mbuf **fp,
+	const uint8_t **l3, const uint32_t *from, const uint32_t *to, uint16_t n, uint8_t *deny,
+	const uint8_t *local_of, uint8_t any_local)
+{
+	if (lf->fn != NULL)
+		lf->fn(lf->ctx, fp, l3, from, to, n, deny);
+	if (lf->nat_out != NULL)
+		leak_nat_out(lf, fp, l3, from, to, n, deny, local_of, any_local);
+}
+
+/* Whether some of d[0..n) is set (d has SL_DP_BURST bytes): a word at a
+ * time. */
+static inline bool any_denied(const uint8_t *d, uint16_t n)
+{
+	_Static_assert(SL_DP_BURST % 8 == 0, "whole words");
+	uint64_t w = 0;
+	for (uint16_t i = 0; i < n; i += 8) {
+		uint64_t v;
+		memcpy(&v, d + i, sizeof(v));
+		w |= n - i >= 8 ? v : v & ((1ull << (n - i) * 8) - 1);
+	}
+	return w != 0;
+}
+
+/* Crossings [from, n) of a burst whose first n packets all cross (their
+ * index is their own) into the hooks' arrays: returns n. */
+static inline uint16_t gather_prefix(const struct dp_burst *b, struct rte_mbuf **fp,
+	const uint8_t **l3, uint32_t *from, uint8_t *deny, uint16_t at, uint16_t n)
+{
+	for (; at < n; at++) {
+		fp[at] = b->m[at];
+		l3[at] = b->ip[at];
+		from[at] = b->in_vrf[at];
+		deny[at] = 0;
+	}
+	return n;
+}
+
 /* Returns whether some packet of the burst is denied: when none is, the
- * burst is forwarded as an unfiltered one (the loop without the test). */
+ * burst is forwarded as an unfiltered one (the loop without the test).
+ * The crossings' arrays are gathered from the first packet that does not
+ * cross on: when every packet crosses the hooks read the burst's own. */
 static bool leak_filter(
 	const struct dp_ctx *ctx, const struct sl_dp_leak_filter *lf, struct dp_burst *b)
 {
@@ -1114,7 +1155,7 @@ static bool leak_filter(
 	const uint8_t *l3[SL_DP_BURST];
 	uint32_t from[SL_DP_BURST], to[SL_DP_BURST];
 	uint8_t deny[SL_DP_BURST], local_of[SL_DP_BURST];
-	uint16_t idx[SL_DP_BURST], n = 0;
+	uint16_t idx[SL_DP_BURST], n = 0, gathered = 0;
 	uint8_t any = 0, any_local = 0;
 	for (uint16_t k = 0; k < b->n; k++) {
 		uint32_t val = b->val[k];
@@ -1150,21 +1191,28 @@ static bool leak_filter(
 		 * answers (a packet for the router itself has no TTL to expire) */
 		if (!local && ((const struct rte_ipv4_hdr *)b->ip[k])->time_to_live <= 1)
 			continue;
-		fp[n] = b->m[k];
-		l3[n] = b->ip[k];
-		from[n] = in_vrf;
+		if (n != k) { /* some packet before did not cross: gather */
+			gathered = gather_prefix(b, fp, l3, from, deny, gathered, n);
+			fp[n] = b->m[k];
+			l3[n] = b->ip[k];
+			from[n] = in_vrf;
+			deny[n] = 0;
+			gathered++;
+		}
 		to[n] = out_vrf;
-		deny[n] = 0;
 		local_of[n] = local;
 		any_local |= local;
 		idx[n++] = k;
 	}
 	if (n == 0)
 		return any != 0;
-	if (lf->fn != NULL)
-		lf->fn(lf->ctx, fp, l3, from, to, n, deny);
-	if (lf->nat_out != NULL)
-		leak_nat_out(lf, fp, l3, from, to, n, deny, local_of, any_local);
+	if (n == b->n) { /* every packet crosses (none was denied): b's own arrays */
+		leak_hooks(lf, b->m, (const uint8_t **)(void *)b->ip, b->in_vrf, to, n, b->denied,
+			local_of, any_local);
+		return any_denied(b->denied, n);
+	}
+	(void)gather_prefix(b, fp, l3, from, deny, gathered, n);
+	leak_hooks(lf, fp, l3, from, to, n, deny, local_of, any_local);
 	for (uint16_t i = 0; i < n; i++) {
 		b->denied[idx[i]] = deny[i];
 		any |= deny[i];

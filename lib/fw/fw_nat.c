@@ -816,11 +816,23 @@ static inline uint64_t nat_out_lines(struct sl_fw *fw, const struct sl_fw_set *s
 	return left;
 }
 
-uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
-	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
-	uint8_t *deny)
+/* Payload bytes of an mbuf from l3 on, capped to the burst element's type. */
+static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
+{
+	uintptr_t start = (uintptr_t)rte_pktmbuf_mtod(mb, const uint8_t *);
+	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
+}
+
+/* The out burst: the lengths from l3_len[], or, when pkts is not NULL,
+ * from the mbufs as the candidate pass reaches each packet (inlined for
+ * both: the hook pays no separate loop over the mbufs and only the packets
+ * of a pool pay for a length). */
+static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcore, uint64_t now,
+	uint8_t *const *l3, struct rte_mbuf *const *pkts, const uint16_t *l3_len,
+	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny)
 {
 	uint16_t touched = 0;
+	uint16_t len[SL_FW_BURST];
 	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
 	struct fw_nat_key keys[SL_FW_BURST];
 	const struct fw_nat_pool *pool[SL_FW_BURST];
@@ -852,16 +864,17 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 		}
 		if (deny[i] || p == NULL)
 			continue;
+		len[i] = pkts != NULL ? l3_avail(pkts[i], l3[i]) : l3_len[i];
 		uint8_t flags;
-		if (lined && fw_line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &lk[n_cand],
-				     &flags)) {
+		if (lined && fw_line_key_of(
+				     l3[i], len[i], from_vrf[i], to_vrf[i], &lk[n_cand], &flags)) {
 			lh[n_cand] = fw_line_hash(&lk[n_cand]);
 			fw_line_prefetch(&row, lh[n_cand]);
 			cpool[n_cand] = p;
 			cand[n_cand++] = i;
 			continue;
 		}
-		if (!nat_out_key(l3[i], l3_len[i], from_vrf[i], &keys[m], &is_err[m], &add[m],
+		if (!nat_out_key(l3[i], len[i], from_vrf[i], &keys[m], &is_err[m], &add[m],
 			    &plen[m], ls)) {
 			deny[i] = SL_FW_DROP;
 			touched++;
@@ -876,13 +889,13 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 		fw_line_judge(
 			&ls->nat_line_cold, n_cand, n_cand - (uint32_t)__builtin_popcountll(left));
 		touched += n_cand; /* each translated or denied */
-		for (uint16_t c = 0; c < n_cand; c++) {
+		/* the misses only: a burst of known flows has none */
+		for (; left != 0; left &= left - 1) {
+			uint16_t c = (uint16_t)__builtin_ctzll(left);
 			uint16_t i = cand[c];
-			if (!((left >> c) & 1))
-				continue;
 			/* TCP/UDP with a whole header: nat_key_of takes it */
-			(void)nat_out_key(l3[i], l3_len[i], from_vrf[i], &keys[m], &is_err[m],
-				&add[m], &plen[m], ls);
+			(void)nat_out_key(l3[i], len[i], from_vrf[i], &keys[m], &is_err[m], &add[m],
+				&plen[m], ls);
 			pool[m] = cpool[c];
 			fill[m] = (int16_t)c;
 			at[m++] = i;
@@ -929,6 +942,13 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 		ls->nat_out++;
 	}
 	return touched + m; /* each looked up: translated or denied */
+}
+
+uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
+	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
+	uint8_t *deny)
+{
+	return nat_out_body(fw, lcore, now, l3, NULL, l3_len, from_vrf, to_vrf, n, deny);
 }
 
 uint16_t sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
@@ -991,13 +1011,6 @@ uint16_t sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint
 	return touched + m; /* each looked up: translated back or denied */
 }
 
-/* Payload bytes of an mbuf from l3 on, capped to the burst element's type. */
-static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
-{
-	uintptr_t start = (uintptr_t)rte_pktmbuf_mtod(mb, const uint8_t *);
-	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
-}
-
 typedef uint16_t nat_burst_fn(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
 	const uint16_t *l3_len, const uint32_t *a_vrf, const uint32_t *b_vrf, uint16_t n,
 	uint8_t *deny);
@@ -1021,7 +1034,14 @@ static inline uint16_t nat_mbufs(nat_burst_fn *fn, struct sl_fw *fw, struct rte_
 uint16_t sl_fw_nat_out(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3,
 	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny)
 {
-	return nat_mbufs(sl_fw_nat_out_burst, ctx, pkts, l3, from_vrf, to_vrf, n, deny);
+	uint16_t touched = 0;
+	uint64_t now = rte_rdtsc();
+	for (uint16_t off = 0; off < n; off += SL_FW_BURST) {
+		uint16_t m = RTE_MIN((uint16_t)(n - off), (uint16_t)SL_FW_BURST);
+		touched += nat_out_body(ctx, rte_lcore_id(), now, l3 + off, pkts + off, NULL,
+			from_vrf + off, to_vrf + off, m, deny + off);
+	}
+	return touched;
 }
 
 /* Whether some of the redirects can be a reply for a pool: a pool of
