@@ -15,6 +15,11 @@
  * valgrind).
  * `bench_dp vrfs [V [R]]`: bench.sh's (b2) instead, V VRFs (default 64) of
  * R routes (16,000) on vifs (V <= 4,000), frames of random VRFs, then sorted by VRF.
+ * Each VRF's frames go to its first routes, whose groups lie together; with
+ * SL_DP_BENCH_DATA=DIR (scripts/gen-bench.py --scenario vrfs --out DIR) the
+ * routes and frames are bench.sh's own (b2) inputs instead, destinations
+ * over all of a VRF's routes, as sluiced sees them.
+ * SL_DP_BENCH_PREFIX=P: EAL file prefix P-PID (default sl-dp-bench).
  * SL_DP_BENCH_REPS=N: N rounds instead of REPS (e.g. many, under perf).
  * SL_DP_BENCH_SMALL_GROUPS=N: VRF tables leave the small layout at N groups
  * instead of SL_FIB_SMALL_GROUPS_MAX (the layout's cost, measured).
@@ -532,6 +537,69 @@ static uint32_t vrf_net(uint32_t v)
 	return sl_test_ip4(100, (uint8_t)(64 + (v >> 8)), (uint8_t)v, 0);
 }
 
+/* SL_DP_BENCH_DATA=DIR: bench.sh's own (b2) inputs, scripts/gen-bench.py
+ * --scenario vrfs --out DIR: DIR/routes.txt ("VRF-INDEX PREFIX/LEN") into
+ * VRF 1 + index, each VRF's routes to its one gateway. */
+static int load_routes(
+	struct sl_fib *fib, const char *dir, const struct sl_fib_iface_conf *ifc, uint32_t n_vrf)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/routes.txt", dir);
+	FILE *f = fopen(path, "r");
+	unsigned vi, a0, a1, a2, a3, len;
+	if (f == NULL)
+		return -1;
+	while (fscanf(f, "%u %u.%u.%u.%u/%u", &vi, &a0, &a1, &a2, &a3, &len) == 6) {
+		if (vi >= n_vrf || len > 32) {
+			fclose(f);
+			return -1;
+		}
+		struct sl_fib_change c = sl_test_route(1 + vi, a0 << 24 | a1 << 16 | a2 << 8 | a3,
+			(uint8_t)len, SL_NH_GATEWAY, NULL, vrf_net(vi) | 10);
+		memcpy(c.nh.ifname, ifc[vi].name, sizeof(ifc[vi].name));
+		if (sl_fib_apply(fib, &c, 1, NULL) < 0) {
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* DIR/traffic.pcap's IPv4 frames (its ARP frames left out, the first ones
+ * repeated up to FRAMES) into tmpl[], addressed to mac0; vrf_of[] from
+ * their VLAN (10 + index). */
+static int load_frames(const char *dir, uint32_t *vrf_of)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/traffic.pcap", dir);
+	FILE *f = fopen(path, "rb");
+	uint8_t gh[24], rh[16], fr[256];
+	int n = 0;
+	if (f == NULL || fread(gh, 1, sizeof(gh), f) != sizeof(gh)) {
+		if (f != NULL)
+			fclose(f);
+		return -1;
+	}
+	while (n < FRAMES && fread(rh, 1, sizeof(rh), f) == sizeof(rh)) {
+		uint32_t cap;
+		memcpy(&cap, rh + 8, 4);
+		if (cap > sizeof(fr) || fread(fr, 1, cap, f) != cap)
+			break;
+		if (cap != FRAME_LEN || fr[12] != 0x81 || fr[16] != 0x08 || fr[17] != 0x00)
+			continue; /* ARP */
+		memcpy(tmpl[n], fr, FRAME_LEN);
+		memcpy(tmpl[n], &mac0, sizeof(mac0));
+		vrf_of[n++] = (uint32_t)(fr[14] << 8 | fr[15]) - 10;
+	}
+	fclose(f);
+	for (int i = n; n > 0 && i < FRAMES; i++) {
+		memcpy(tmpl[i], tmpl[i - n], FRAME_LEN);
+		vrf_of[i] = vrf_of[i - n];
+	}
+	return n > 0 ? 0 : -1;
+}
+
 static int bench_vrfs(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out, uint32_t n_vrf,
 	uint32_t routes)
 {
@@ -556,9 +624,12 @@ static int bench_vrfs(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *ou
 	}
 	for (int i = 0; i < FRAMES; i++)
 		vrf_of[i] = rnd() % n_vrf;
+	const char *data = getenv("SL_DP_BENCH_DATA");
+	if (data != NULL && load_routes(fib, data, ifc, n_vrf) < 0)
+		return -1;
 	for (uint32_t v = 0; v < n_vrf; v++) {
 		uint32_t next = 0; /* frames of v get the first routes of v */
-		for (uint32_t i = 0; i < routes; i++) {
+		for (uint32_t i = 0; data == NULL && i < routes; i++) {
 			uint32_t a = (rnd() % 200 + 1) << 24 | (rnd() & 0xffffff);
 			if ((a >> 24) == 127) /* loopback: a martian */
 				a ^= 1u << 24;
@@ -584,7 +655,9 @@ static int bench_vrfs(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *ou
 	if (sl_fib_reader_register(fib, rte_lcore_id()) < 0) /* loaded: now a reader */
 		return -1;
 	for (int sorted = 0; sorted < 2; sorted++) {
-		for (int i = 0; i < FRAMES; i++) {
+		if (data != NULL && load_frames(data, vrf_of) < 0)
+			return -1;
+		for (int i = 0; data == NULL && i < FRAMES; i++) {
 			frame(tmpl[i] + 0, dst_of[i]);
 			/* tag it: the frame's Ethernet header grows by 4 bytes */
 			memmove(tmpl[i] + 18, tmpl[i] + 14, FRAME_LEN - 18);
@@ -626,7 +699,9 @@ int main(int argc, char **argv)
 	if (getenv("SL_DP_BENCH_REPS") != NULL && atoi(getenv("SL_DP_BENCH_REPS")) > 0)
 		reps = atoi(getenv("SL_DP_BENCH_REPS"));
 	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "--file-prefix=sl-dp-bench-%d", (int)getpid());
+	const char *pfx = getenv("SL_DP_BENCH_PREFIX"); /* e.g. a session's own */
+	snprintf(prefix, sizeof(prefix), "--file-prefix=%s-%d", pfx != NULL ? pfx : "sl-dp-bench",
+		(int)getpid());
 	char *eal[] = {argv[0], "-l", "0", prefix, "--no-pci", "--no-telemetry", "--log-level=5",
 		"--in-memory", NULL, NULL, NULL, NULL};
 	if (getenv("SL_DP_BENCH_NO_HUGE") != NULL) { /* valgrind cannot map hugepages */
