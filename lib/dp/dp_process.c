@@ -1319,9 +1319,11 @@ static __rte_always_inline void egress_write(
 		memcpy(h + 14, &e->w2, 4);
 }
 
-/* What the forwarding loop sums over a burst before touching the counters. */
+/* What the forwarding loop sums over a burst before touching the counters:
+ * the packets it handed to forward_slow (which counts its own), so that
+ * the fast path's count is the burst's length less those, no add a packet. */
 struct fwd_sums {
-	uint32_t n_fwd;
+	uint32_t n_slow;
 	uint32_t cross_from, cross_to, n_cross; /* the current run of one crossing */
 };
 
@@ -1395,7 +1397,6 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_
 	}
 	uint16_t port = e->port;
 	out->tx[port][out->n_tx[port]++] = m;
-	sum->n_fwd++;
 	uint32_t in_vrf = lane ? lane_vrf : b->in_vrf[k];
 	if (unlikely(mixed))
 		vc[in_vrf].forwarded++;
@@ -1411,6 +1412,7 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_
 slow:
 	if (lane) /* the entry whole, as forward_slow reads it */
 		burst_fill_plain(b, k, k + 1);
+	sum->n_slow++;
 	forward_slow(ctx, b, filtered, (uint16_t)k, m, val);
 }
 
@@ -1587,9 +1589,11 @@ static __rte_always_inline void forward_burst(const struct dp_ctx *ctx, struct d
 		forward_all(ctx, b, filtered, mx, false, redirects, redir, rvals, n_redir, &sum);
 	ctx->out->tx_ports =
 		tx_port_bits(ctx->out); /* cheaper once per burst than once per packet */
-	ctx->c->forwarded += sum.n_fwd;
+	/* forward_all took each of b's entries once */
+	uint32_t n_fwd = b->n - sum.n_slow;
+	ctx->c->forwarded += n_fwd;
 	if (likely(!mx))
-		ctx->c->vrf[b->in_vrf[0]].forwarded += sum.n_fwd;
+		ctx->c->vrf[b->in_vrf[0]].forwarded += n_fwd;
 	if (sum.n_cross > 0)
 		leak_count(ctx->c, sum.cross_from, sum.cross_to, sum.n_cross);
 }
