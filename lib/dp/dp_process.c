@@ -911,18 +911,35 @@ static bool directed_bcast(const struct sl_fib_iface *ifc, uint32_t dst)
  * 16-bit word, so the checksum rises by 0x0100, ones' complement (the
  * carry out of the add goes back in). Ones' complement sums do not depend
  * on byte order: 0x0100 in network order is RTE_BE16(0x0100) in the raw
- * field. gcc makes the carry an add-with-carry: 5 instructions, where one
- * add on the 32-bit word of TTL, protocol and checksum with its carry
- * folded from bit 32 took 7 (callgrind).
+ * field. In C (not x86) gcc makes the carry an add-with-carry: 5
+ * instructions, where one add on the 32-bit word of TTL, protocol and
+ * checksum with its carry folded from bit 32 in registers took 7
+ * (callgrind); on x86 two instructions on memory do it.
  */
 static __rte_always_inline void ttl_decrement(struct rte_ipv4_hdr *ip)
 {
+#if defined(RTE_ARCH_X86)
+	/* Both in memory, as two read-modify-writes: gcc wrote them back from
+	 * registers (the TTL it had compared), 6 instructions (callgrind). TTL,
+	 * protocol and checksum are one little-endian word: + 0xffff is TTL - 1
+	 * (TTL >= 2: no borrow) and a carry into the checksum, + 0x0001, which
+	 * is RTE_BE16(0x0100); the carry out of 0xffff is added back. */
+	typedef uint32_t __attribute__((may_alias)) word_t;
+	_Static_assert(offsetof(struct rte_ipv4_hdr, hdr_checksum) ==
+			       offsetof(struct rte_ipv4_hdr, time_to_live) + 2,
+		"TTL, protocol, checksum");
+	__asm__("addl $0xffff, %0\n\tadcw $0, %1"
+		: "+m"(*(word_t *)&ip->time_to_live), "+m"(ip->hdr_checksum)
+		:
+		: "cc");
+#else
 	ip->time_to_live--; /* TTL >= 1 here: no borrow */
 	uint16_t ck;
 	/* after a carry ck is at most 0x00ff: adding it back carries nothing */
 	ip->hdr_checksum = __builtin_add_overflow(ip->hdr_checksum, (uint16_t)RTE_BE16(0x0100), &ck)
 				   ? (uint16_t)(ck + 1)
 				   : ck;
+#endif
 }
 
 static __rte_always_inline int l2_write(struct rte_mbuf *m, uint16_t cur_l2_len,
