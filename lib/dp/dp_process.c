@@ -399,8 +399,11 @@ static __rte_always_inline unsigned parse_ip(const struct dp_ctx *ctx, uint16_t 
 	uint64_t bad = ((w & HDR_MASK) ^ want ^ hdr_len_term(x)) | (x >> 24) | martian(ip);
 	if (unlikely(bad != 0))
 		goto slow;
-	/* the port's verdict bad (or NONE) went to parse_slow: GOOD or UNKNOWN */
-	if (!(m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) && unlikely(!sl_dp_ip_cksum5_ok(ip)))
+	/* the port's verdict bad (or NONE) went to parse_slow: GOOD or UNKNOWN.
+	 * The flags read again, not kept from the first test: gcc spilled them
+	 * to the stack across the header word (2 instructions, callgrind) */
+	if (!(__atomic_load_n(&m->ol_flags, __ATOMIC_RELAXED) & RTE_MBUF_F_RX_IP_CKSUM_GOOD) &&
+		unlikely(!sl_dp_ip_cksum5_ok(ip)))
 		goto slow;
 	b->m[k] = m;
 	b->ip[k] = (uint8_t *)(uintptr_t)ip;
@@ -911,18 +914,35 @@ static bool directed_bcast(const struct sl_fib_iface *ifc, uint32_t dst)
  * 16-bit word, so the checksum rises by 0x0100, ones' complement (the
  * carry out of the add goes back in). Ones' complement sums do not depend
  * on byte order: 0x0100 in network order is RTE_BE16(0x0100) in the raw
- * field. gcc makes the carry an add-with-carry: 5 instructions, where one
- * add on the 32-bit word of TTL, protocol and checksum with its carry
- * folded from bit 32 took 7 (callgrind).
+ * field. In C (not x86) gcc makes the carry an add-with-carry: 5
+ * instructions, where one add on the 32-bit word of TTL, protocol and
+ * checksum with its carry folded from bit 32 in registers took 7
+ * (callgrind); on x86 two instructions on memory do it.
  */
 static __rte_always_inline void ttl_decrement(struct rte_ipv4_hdr *ip)
 {
+#if defined(RTE_ARCH_X86)
+	/* Both in memory, as two read-modify-writes: gcc wrote them back from
+	 * registers (the TTL it had compared), 6 instructions (callgrind). TTL,
+	 * protocol and checksum are one little-endian word: + 0xffff is TTL - 1
+	 * (TTL >= 2: no borrow) and a carry into the checksum, + 0x0001, which
+	 * is RTE_BE16(0x0100); the carry out of 0xffff is added back. */
+	typedef uint32_t __attribute__((may_alias)) word_t;
+	_Static_assert(offsetof(struct rte_ipv4_hdr, hdr_checksum) ==
+			       offsetof(struct rte_ipv4_hdr, time_to_live) + 2,
+		"TTL, protocol, checksum");
+	__asm__("addl $0xffff, %0\n\tadcw $0, %1"
+		: "+m"(*(word_t *)&ip->time_to_live), "+m"(ip->hdr_checksum)
+		:
+		: "cc");
+#else
 	ip->time_to_live--; /* TTL >= 1 here: no borrow */
 	uint16_t ck;
 	/* after a carry ck is at most 0x00ff: adding it back carries nothing */
 	ip->hdr_checksum = __builtin_add_overflow(ip->hdr_checksum, (uint16_t)RTE_BE16(0x0100), &ck)
 				   ? (uint16_t)(ck + 1)
 				   : ck;
+#endif
 }
 
 static __rte_always_inline int l2_write(struct rte_mbuf *m, uint16_t cur_l2_len,
@@ -1319,9 +1339,11 @@ static __rte_always_inline void egress_write(
 		memcpy(h + 14, &e->w2, 4);
 }
 
-/* What the forwarding loop sums over a burst before touching the counters. */
+/* What the forwarding loop sums over a burst before touching the counters:
+ * the packets it handed to forward_slow (which counts its own), so that
+ * the fast path's count is the burst's length less those, no add a packet. */
 struct fwd_sums {
-	uint32_t n_fwd;
+	uint32_t n_slow;
 	uint32_t cross_from, cross_to, n_cross; /* the current run of one crossing */
 };
 
@@ -1395,7 +1417,6 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_
 	}
 	uint16_t port = e->port;
 	out->tx[port][out->n_tx[port]++] = m;
-	sum->n_fwd++;
 	uint32_t in_vrf = lane ? lane_vrf : b->in_vrf[k];
 	if (unlikely(mixed))
 		vc[in_vrf].forwarded++;
@@ -1411,6 +1432,7 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_
 slow:
 	if (lane) /* the entry whole, as forward_slow reads it */
 		burst_fill_plain(b, k, k + 1);
+	sum->n_slow++;
 	forward_slow(ctx, b, filtered, (uint16_t)k, m, val);
 }
 
@@ -1587,9 +1609,11 @@ static __rte_always_inline void forward_burst(const struct dp_ctx *ctx, struct d
 		forward_all(ctx, b, filtered, mx, false, redirects, redir, rvals, n_redir, &sum);
 	ctx->out->tx_ports =
 		tx_port_bits(ctx->out); /* cheaper once per burst than once per packet */
-	ctx->c->forwarded += sum.n_fwd;
+	/* forward_all took each of b's entries once */
+	uint32_t n_fwd = b->n - sum.n_slow;
+	ctx->c->forwarded += n_fwd;
 	if (likely(!mx))
-		ctx->c->vrf[b->in_vrf[0]].forwarded += sum.n_fwd;
+		ctx->c->vrf[b->in_vrf[0]].forwarded += n_fwd;
 	if (sum.n_cross > 0)
 		leak_count(ctx->c, sum.cross_from, sum.cross_to, sum.n_cross);
 }
