@@ -41,6 +41,8 @@ struct fw_bv_field {
 struct fw_bv {
 	uint32_t words; /* 64-bit words of a row */
 	uint32_t n_rules;
+	uint32_t
+		small; /* words when bv_classify_small applies (fewer than 64 × words rules, words ≤ 2), else 0 */
 	uint32_t *res; /* [n_rules]: the classifier's result of rule bit i */
 	uint64_t *ones; /* [1 + words]: every rule */
 	struct fw_bv_field f[BV_FIELDS];
@@ -86,8 +88,60 @@ static inline const uint64_t *bv_row(const struct fw_bv *bv, unsigned f, uint32_
 	return fd->rows + (size_t)r * (bv->words + 1);
 }
 
+/* The five rows of key k, by trie alone (a field no rule looks at has a
+ * one-leaf trie to `ones`: a load, not a test and a branch a field). */
+static __rte_always_inline void bv_rows5(const struct fw_bv *bv, const struct fw_acl_key *k,
+	size_t stride, const uint64_t *r[BV_FIELDS])
+{
+	const struct fw_bv_field *f = bv->f;
+	r[BV_PROTO] = f[BV_PROTO].rows + (size_t)f[BV_PROTO].nodes[k->proto] * stride;
+	r[BV_SRC] =
+		f[BV_SRC].rows + (size_t)bv_row32(&f[BV_SRC], rte_be_to_cpu_32(k->src)) * stride;
+	r[BV_DST] =
+		f[BV_DST].rows + (size_t)bv_row32(&f[BV_DST], rte_be_to_cpu_32(k->dst)) * stride;
+	r[BV_SPORT] = f[BV_SPORT].rows +
+		      (size_t)bv_row16(&f[BV_SPORT], rte_be_to_cpu_16(k->sport)) * stride;
+	r[BV_DPORT] = f[BV_DPORT].rows +
+		      (size_t)bv_row16(&f[BV_DPORT], rte_be_to_cpu_16(k->dport)) * stride;
+}
+
+/*
+ * Contexts of fewer than 64 × words rules, words 1 or 2 (up to 127 rules):
+ * the top bit of the last word is no rule's, so it is set as a sentinel
+ * whose result (bv->res, zeroed) is 0, the default action; the first match
+ * is then one or two ANDs of five words and a select, no loop over the
+ * summary word and no data-dependent branch but the tries'. The stride is a
+ * constant, and each key is done at once (its searches still overlap with
+ * the next keys' in the core).
+ */
+static __rte_always_inline void bv_classify_small(
+	const struct fw_bv *bv, const uint8_t **in, uint32_t *res, uint16_t n, const uint32_t words)
+{
+	const uint64_t top = 1ull << 63;
+	for (uint16_t j = 0; j < n; j++) {
+		const uint64_t *r[BV_FIELDS];
+		bv_rows5(bv, (const struct fw_acl_key *)in[j], words + 1, r);
+		uint64_t m1 = r[0][words] & r[1][words] & r[2][words] & r[3][words] & r[4][words];
+		uint32_t i = (uint32_t)__builtin_ctzll(m1 | top) + 64 * (words - 1);
+		if (words == 2) {
+			uint64_t m0 = r[0][1] & r[1][1] & r[2][1] & r[3][1] & r[4][1];
+			uint32_t i0 = (uint32_t)__builtin_ctzll(m0 | top);
+			i = m0 != 0 ? i0 : i;
+		}
+		res[j] = bv->res[i];
+	}
+}
+
 void fw_bv_classify(const struct fw_bv *bv, const uint8_t **in, uint32_t *res, uint16_t n)
 {
+	if (bv->small == 1) {
+		bv_classify_small(bv, in, res, n, 1);
+		return;
+	}
+	if (bv->small == 2) {
+		bv_classify_small(bv, in, res, n, 2);
+		return;
+	}
 	const uint64_t *row[SL_FW_BURST][BV_FIELDS];
 	/* every key's five searches first: they overlap across the burst */
 	for (uint16_t j = 0; j < n; j++) {
@@ -393,6 +447,9 @@ int fw_bv_build(struct fw_bv **out, const struct fw_acl_rule *v, size_t n)
 		bv->res[i] = sorted[i].data.userdata;
 	for (unsigned f = 0; f < BV_FIELDS && rc == 0; f++)
 		rc = field_build(bv, f, sorted, (uint32_t)n);
+	/* bv->res[64 × words − 1] is no rule's: 0, the sentinel's result */
+	if (n < (size_t)bv->words * 64 && bv->words <= 2)
+		bv->small = bv->words;
 out:
 	free(ord);
 	free(sorted);

@@ -385,8 +385,12 @@ static struct fw_ct_entry *ct_add(struct sl_fw *fw, const struct fw_ct_key *key,
 	struct fw_ct_entry *e = NULL;
 
 	*exists = false;
+	/* the table's hash (rte_hash_crc over the key's 24 bytes, init 0) is
+	 * the low half of ct_key_hash: three CRC instructions inline, before
+	 * the lock, instead of rte_hash's call through its function pointer */
+	hash_sig_t sig = (hash_sig_t)ct_key_hash(key);
 	rte_spinlock_lock(&fw->ct_lock);
-	int32_t pos = rte_hash_add_key(fw->ct, key);
+	int32_t pos = rte_hash_add_key_with_hash(fw->ct, key, sig);
 	if (pos >= 0) {
 		e = &fw->ct_entries[pos];
 		*exists = __atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) != CT_FREE;

@@ -190,6 +190,36 @@ static void test_first_match(void **st)
 	fw_bv_free(bv);
 }
 
+/* Around the word sizes (fewer than 64 or 128 rules take the one- and
+ * two-word path with its sentinel bit; 64, 128 and more the summary word):
+ * rule i accepts UDP to port i + 1 alone, the last rule every UDP port. */
+static void test_word_sizes(void **st)
+{
+	(void)st;
+	static const size_t sizes[] = {1, 2, 62, 63, 64, 65, 126, 127, 128, 129};
+	struct fw_acl_rule v[129];
+	for (unsigned s = 0; s < RTE_DIM(sizes); s++) {
+		size_t n = sizes[s];
+		for (size_t i = 0; i < n; i++) {
+			struct spec r = any;
+			r.proto = 17;
+			if (i + 1 < n)
+				r.dp_lo = r.dp_hi = (uint16_t)(i + 1);
+			v[i] = mk(&r, 1000 - (int32_t)i, (uint32_t)i + 1);
+		}
+		struct fw_bv *bv;
+		assert_int_equal(fw_bv_build(&bv, v, n), 0);
+		/* rule 63 ahead of the last, only the last, none (the sentinel's
+		 * default), the second word's first rule, rule 0 */
+		const struct fw_acl_key k[] = {key(17, 1, 2, 3, 64), key(17, 1, 2, 3, 5000),
+			key(6, 1, 2, 3, 64), key(17, 1, 2, 3, 65), key(17, 1, 2, 3, 1)};
+		const uint32_t want[] = {
+			n > 64 ? 64 : (uint32_t)n, (uint32_t)n, 0, n > 65 ? 65 : (uint32_t)n, 1};
+		check(bv, v, n, k, RTE_DIM(k), want);
+		fw_bv_free(bv);
+	}
+}
+
 static void test_limit(void **st)
 {
 	(void)st;
@@ -343,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_port_edges),
 		cmocka_unit_test(test_prefix_edges),
 		cmocka_unit_test(test_first_match),
+		cmocka_unit_test(test_word_sizes),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_random_small),
 		cmocka_unit_test(test_random_1000),
