@@ -5,7 +5,20 @@
  * neighbour resolves or the interface map changes, so that the workers read
  * one record per packet instead of next hop + interface + neighbour state.
  * Two records per next hop: the writer fills the idle one and flips `sel`;
- * it reuses a record only after the grace period of its last flip.
+ * it reuses a record only after the grace period of its last flip, so a
+ * burst reads at most two successive contents of a record.
+ *
+ * A worker reads a next hop's record twice in a burst (lib/dp: the leak
+ * filter, then the forward) and, while it is not ready, judges and forwards
+ * by the interface map its burst loaded. Both must name one egress VRF, or
+ * a packet judged native could leave into another VRF unfiltered. The two
+ * contents a burst can see therefore never name two VRFs: a record whose
+ * interface moves to another VRF is made not ready before the new map is
+ * published, and ready again only a grace period after it (fib_iface.c);
+ * every other change of a record (a neighbour, a port, up or down) keeps
+ * the VRF of the map every burst holds then. A next-hop index is written
+ * in place only while no reader can hold it (fib_nh.c: freed indexes are
+ * reused a grace period after their last route went).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -109,19 +122,46 @@ void fib_egress_set_unreachable(struct sl_fib *fib, uint32_t index)
 	fib->priv->eg_token[index] = 0;
 }
 
-void fib_egress_refresh(struct sl_fib *fib, uint32_t index)
+/* Make want the live record of next hop index (a flip, unless it is already). */
+static void egress_flip(struct sl_fib *fib, uint32_t index, const struct sl_fib_egress *want)
 {
-	struct sl_fib_egress want, *pair = &fib->egress[2 * (size_t)index];
-	egress_compute(fib, &fib->nh[index], &want);
+	struct sl_fib_egress *pair = &fib->egress[2 * (size_t)index];
 	unsigned sel = pair[0].sel != 0; /* the live record's index */
-	if (egress_same(&pair[sel], &want))
+	if (egress_same(&pair[sel], want))
 		return;
 	uint64_t *tok = &fib->priv->eg_token[index];
 	if (*tok != 0) /* readers may still be on the idle record: wait for them */
 		rte_rcu_qsbr_check(fib->qsbr, *tok, true);
-	egress_write(&pair[!sel], &want);
+	egress_write(&pair[!sel], want);
 	__atomic_store_n(&pair[0].sel, sel ? 0 : SL_FIB_EGRESS_SEL1, __ATOMIC_RELEASE);
 	*tok = rte_rcu_qsbr_start(fib->qsbr);
+}
+
+void fib_egress_refresh(struct sl_fib *fib, uint32_t index)
+{
+	struct sl_fib_egress want;
+	egress_compute(fib, &fib->nh[index], &want);
+	egress_flip(fib, index, &want);
+}
+
+bool fib_egress_park_moved(
+	struct sl_fib *fib, const struct sl_fib_ifmap *old, const struct sl_fib_ifmap *m)
+{
+	const struct sl_fib_priv *p = fib->priv;
+	const struct sl_fib_egress none = {0};
+	bool moved = false;
+	for (uint32_t i = 1; i < p->nh_used; i++) {
+		const struct sl_fib_nh *nh = &fib->nh[i];
+		/* only a gateway's record is ever ready; the others are read
+		 * through the burst's own map */
+		if (p->nh_refcnt[i] == 0 || (p->nh_refcnt[i] & FIB_NH_RETIRED) ||
+			nh->type != SL_FIB_NH_T_GATEWAY || nh->oif >= SL_FIB_IFACE_MAX ||
+			old->ifs[nh->oif].vrf_id == m->ifs[nh->oif].vrf_id)
+			continue;
+		egress_flip(fib, i, &none);
+		moved = true;
+	}
+	return moved;
 }
 
 void fib_egress_refresh_all(struct sl_fib *fib)

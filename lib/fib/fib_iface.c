@@ -101,11 +101,19 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 		fib_release(m);
 		return 0;
 	}
+	/* A record whose interface changes VRF goes through "not ready": a
+	 * burst that loaded the old map judges and forwards it by that map, one
+	 * that loaded m by m; it is ready again (in its new VRF) only once no
+	 * burst holds the old map (fib_egress.c). Its old and new VRF in one
+	 * burst would let a packet judged native leave into another VRF. */
+	bool moved = fib_egress_park_moved(fib, old, m);
 	/* a route that leaves its VRF under m: its flag a grace period before
 	 * m and the records it changes can be read (fib_leaves.c) */
 	if (fib_leaves_raise(fib, m))
 		fib_synchronize(fib);
 	__atomic_store_n(&fib->ifmap, m, __ATOMIC_RELEASE);
+	if (moved)
+		fib_synchronize(fib);
 	fib_egress_refresh_all(fib); /* ports, MACs, tags, up/down, VRFs */
 	fib_synchronize(fib);
 	fib_release((void *)(uintptr_t)old);

@@ -35,9 +35,11 @@ struct sl_fib_priv {
 	 * layout a small table moves to; reserved: any of them, or a spare array */
 	struct fib_lpm *fresh[SL_VRF_MAX], *promote_to[SL_VRF_MAX];
 	bool reserved;
-	/* [vrf]: bitmap of the interfaces its routes named (fib_leaves.c);
+	/* [vrf]: the interfaces its routes name, counted (fib_leaves.c);
 	 * NULL: no table */
-	uint64_t *leave_oifs[SL_VRF_MAX];
+	struct fib_leave_set *leave_oifs[SL_VRF_MAX];
+	/* a flag may be clear now: settle after sl_fib_apply's grace period */
+	bool leaves_stale;
 };
 
 /* Groups a new small table starts with (16 KiB); its pool doubles as needed. */
@@ -101,17 +103,26 @@ void fib_egress_set_unreachable(struct sl_fib *fib, uint32_t index);
 void fib_egress_refresh(struct sl_fib *fib, uint32_t index);
 /* ... every next hop in use (the interface map changed). */
 void fib_egress_refresh_all(struct sl_fib *fib);
+/* Before map m replaces old: make not ready the records of the gateways
+ * whose interface m puts in another VRF; true when there is one (then no
+ * record may be made ready before a grace period after m's publication). */
+bool fib_egress_park_moved(
+	struct sl_fib *fib, const struct sl_fib_ifmap *old, const struct sl_fib_ifmap *m);
 
-/* The flags fib->leaves[] (fib_leaves.c). The bitmap of a new VRF (kept
+/* The flags fib->leaves[] (fib_leaves.c). The counts of a new VRF (zeroed
  * when it was deleted and is made again): 0, -ENOMEM. */
 int fib_leaves_vrf_init(struct sl_fib *fib, uint32_t vrf_id);
 /* A route of vrf_id with value val is about to be stored: flag first. */
 void fib_leaves_note(struct sl_fib *fib, uint32_t vrf_id, uint32_t val);
+/* A route of vrf_id with value val was removed (or, noted, not stored);
+ * before val is released. May set leaves_stale: then fib_leaves_settle
+ * after a grace period. */
+void fib_leaves_forget(struct sl_fib *fib, uint32_t vrf_id, uint32_t val);
 /* Set the flags interface map m needs, before it is published; true when
  * one was set (then wait for a grace period before publishing m). */
 bool fib_leaves_raise(struct sl_fib *fib, const struct sl_fib_ifmap *m);
-/* Clear the flags the published map no longer needs, a grace period after
- * it was published. */
+/* Clear the flags the published map and the routes no longer need, a grace
+ * period after the map was published or the last route removed. */
 void fib_leaves_settle(struct sl_fib *fib);
 /* Forget deleted VRFs' bits and flags, a grace period after their tables
  * were unpublished. */

@@ -117,6 +117,13 @@ static void value_put(struct sl_fib *fib, uint32_t val)
 		fib_nh_put(fib, val);
 }
 
+/* A value vrf_id's table held (or, noted, never stored) is let go. */
+static void route_put(struct sl_fib *fib, uint32_t vrf_id, uint32_t val)
+{
+	fib_leaves_forget(fib, vrf_id, val);
+	value_put(fib, val);
+}
+
 static int route_set(struct sl_fib *fib, const struct sl_fib_change *c)
 {
 	struct fib_lpm *t = fib->priv->tables[c->vrf_id];
@@ -133,21 +140,21 @@ static int route_set(struct sl_fib *fib, const struct sl_fib_change *c)
 		__atomic_store_n(&fib->dflt[SL_AF_IPV4][c->vrf_id], val | RTE_LPM_LOOKUP_SUCCESS,
 			__ATOMIC_RELEASE);
 		if (old & RTE_LPM_LOOKUP_SUCCESS)
-			value_put(fib, old & SL_FIB_VAL_MASK);
+			route_put(fib, c->vrf_id, old & SL_FIB_VAL_MASK);
 		return 0;
 	}
 	bool present = fib_lpm_get(t, addr, c->prefix.len, &old);
 	if (present && old == val) { /* same next hop: nothing to write */
-		value_put(fib, val);
+		route_put(fib, c->vrf_id, val);
 		return 0;
 	}
 	rc = fib_lpm_set(t, addr, c->prefix.len, val);
 	if (rc < 0) { /* the table is unchanged */
-		value_put(fib, val);
+		route_put(fib, c->vrf_id, val);
 		return rc;
 	}
 	if (present)
-		value_put(fib, old);
+		route_put(fib, c->vrf_id, old);
 	if (fib_lpm_kind(t) == FIB_LPM_SMALL &&
 		fib_lpm_groups_used(t) >= fib->priv->cfg.small_groups_max)
 		vrf_promote(fib, c->vrf_id);
@@ -165,7 +172,7 @@ static int route_del(struct sl_fib *fib, const struct sl_fib_change *c)
 		if (!(old & RTE_LPM_LOOKUP_SUCCESS))
 			return -ENOENT;
 		__atomic_store_n(&fib->dflt[SL_AF_IPV4][c->vrf_id], 0, __ATOMIC_RELEASE);
-		value_put(fib, old & SL_FIB_VAL_MASK);
+		route_put(fib, c->vrf_id, old & SL_FIB_VAL_MASK);
 		return 0;
 	}
 	if (!fib_lpm_get(t, addr, c->prefix.len, &old))
@@ -173,7 +180,7 @@ static int route_del(struct sl_fib *fib, const struct sl_fib_change *c)
 	int rc = fib_lpm_del(t, addr, c->prefix.len);
 	if (rc < 0)
 		return rc;
-	value_put(fib, old);
+	route_put(fib, c->vrf_id, old);
 	return 0;
 }
 
@@ -260,12 +267,15 @@ int sl_fib_apply(struct sl_fib *fib, const struct sl_fib_change *changes, size_t
 			r.applied++;
 		}
 	}
-	if (deleted || fib->priv->nh_retired > 0 || fib->priv->nhg_retired > 0) {
+	bool stale = fib->priv->leaves_stale; /* a route that left the VRF went */
+	if (deleted || stale || fib->priv->nh_retired > 0 || fib->priv->nhg_retired > 0) {
 		fib_synchronize(fib);
 		for (size_t g = 0; g < n_garbage; g++)
 			fib_lpm_free(garbage[g]);
 		if (deleted)
 			fib_leaves_drop_deleted(fib);
+		if (stale)
+			fib_leaves_settle(fib);
 		fib_nhg_reclaim(fib); /* their synchronize returns at once now */
 		fib_nh_reclaim(fib);
 	}
