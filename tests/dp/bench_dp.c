@@ -626,7 +626,8 @@ int main(int argc, char **argv)
 	if (getenv("SL_DP_BENCH_REPS") != NULL && atoi(getenv("SL_DP_BENCH_REPS")) > 0)
 		reps = atoi(getenv("SL_DP_BENCH_REPS"));
 	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "--file-prefix=sl-dp-bench-%d", (int)getpid());
+	snprintf(prefix, sizeof(prefix), "--file-prefix=sl-dp-bench%s-%d",
+		getenv("SL_TEST_TAG") != NULL ? getenv("SL_TEST_TAG") : "", (int)getpid());
 	char *eal[] = {argv[0], "-l", "0", prefix, "--no-pci", "--no-telemetry", "--log-level=5",
 		"--in-memory", NULL, NULL, NULL, NULL};
 	if (getenv("SL_DP_BENCH_NO_HUGE") != NULL) { /* valgrind cannot map hugepages */
