@@ -719,8 +719,8 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 	uint8_t flags[SL_FW_BURST];
 	struct fw_line *ln[SL_FW_BURST];
 	uint8_t ways[SL_FW_BURST];
-	bool quiet[SL_FW_BURST];
-	uint16_t left = 0;
+	uint16_t slow[SL_FW_BURST], n_slow = 0;
+	uint64_t miss = 0; /* bit i: packet i is left to the full path */
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct pkt *p = &pk[i];
@@ -741,41 +741,65 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 			left_ix[i] = i;
 		return n;
 	}
-	for (uint16_t i = 0; i < n; i++)
-		ln[i] = ways[i] != 0 ? fw_line_probe(&row, pk[i].line_h, ways[i], &k[i], s->gen,
-					       epoch, now, fw->refresh_tsc, fw->ct_entries,
-					       sizeof(*fw->ct_entries), fw->ct_slots, &quiet[i])
-				     : NULL;
 	struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
 	struct slot_run run = {UINT32_MAX, 0, 0};
 	uint32_t n_cls = 0, acc = 0, drop = 0, hits = 0; /* summed: one store each */
+	/* a quiet line decides at once: only an accepting line becomes quiet
+	 * (ct_line_fill, which rewrites info, makes it loud again), so its
+	 * packet is accepted; the others' entries are read after every probe,
+	 * so that their misses overlap */
 	for (uint16_t i = 0; i < n; i++) {
-		struct pkt *p = &pk[i];
-		struct fw_line *l = ln[i];
+		struct fw_line *l = NULL;
+		for (unsigned w = 0; w < FW_LINE_WAYS && l == NULL; w++) {
+			struct fw_line *c = &row.line[fw_line_ix(&row, pk[i].line_h, w)];
+			if ((ways[i] >> w & 1) && c->gen == s->gen && fw_line_key_eq(&c->key, &k[i]))
+				l = c;
+		}
 		if (l == NULL) {
-			left_ix[left++] = i;
+			miss |= 1ull << i;
 			continue;
 		}
+		if (fw_line_quiet(l, epoch, now, fw->refresh_tsc)) {
+			fw_line_used(l);
+			uint32_t slot1 = l->info & LINE_SLOT_MASK;
+			if (slot1 != 0) {
+				slot_run_add(cnt, &run, slot1 - 1, rd16(l3[i] + 2));
+				n_cls++;
+			}
+			verdict[i] = SL_FW_ACCEPT;
+			hits++;
+			continue;
+		}
+		if (l->pos >= fw->ct_slots) {
+			miss |= 1ull << i;
+			continue;
+		}
+		rte_prefetch0(&fw->ct_entries[l->pos]);
+		ln[n_slow] = l;
+		slow[n_slow++] = i;
+	}
+	acc = n_cls;
+	for (uint16_t j = 0; j < n_slow; j++) {
+		uint16_t i = slow[j];
+		struct pkt *p = &pk[i];
+		struct fw_line *l = ln[j];
 		uint32_t info = l->info;
 		bool from_lo = (info & LINE_FROM_LO) != 0;
-		if (!quiet[i]) {
-			const struct fw_ct_entry *e = &fw->ct_entries[l->pos];
-			if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) != CT_LIVE ||
-				__atomic_load_n(&e->last_seen, __ATOMIC_RELAXED) ==
-					CT_SEEN_KILLED ||
-				!line_key_is(e, &k[i], from_lo)) {
-				left_ix[left++] = i;
-				continue;
-			}
-			uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
-			bool orig = from_lo == ((st & CT_ORIG_HI) == 0);
-			bool est = !orig || (st & CT_REPLIED);
-			/* the state it was classified in; a reply that would mark
-			 * the flow replied goes the full way (the state changes) */
-			if (est != ((info & LINE_EST) != 0) || (!orig && !(st & CT_REPLIED))) {
-				left_ix[left++] = i;
-				continue;
-			}
+		const struct fw_ct_entry *e = &fw->ct_entries[l->pos];
+		if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) != CT_LIVE ||
+			__atomic_load_n(&e->last_seen, __ATOMIC_RELAXED) == CT_SEEN_KILLED ||
+			!line_key_is(e, &k[i], from_lo)) {
+			miss |= 1ull << i;
+			continue;
+		}
+		uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
+		bool orig = from_lo == ((st & CT_ORIG_HI) == 0);
+		bool est = !orig || (st & CT_REPLIED);
+		/* the state it was classified in; a reply that would mark
+		 * the flow replied goes the full way (the state changes) */
+		if (est != ((info & LINE_EST) != 0) || (!orig && !(st & CT_REPLIED))) {
+			miss |= 1ull << i;
+			continue;
 		}
 		fw_line_used(l);
 		uint8_t v = SL_FW_ACCEPT;
@@ -787,21 +811,18 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 		}
 		if (v == SL_FW_ACCEPT) {
 			hits++;
-			if (!quiet[i]) {
-				p->pos = (int32_t)l->pos;
-				p->kind = k[i].proto == IPPROTO_TCP ? K_TCP : K_UDP;
-				p->tcp_flags = flags[i];
-				p->from_lo = from_lo;
-				if (!ct_refresh(fw, ls, p, now)) {
-					ls->ct_full++;
-					v = SL_FW_DROP; /* conntrack_full */
-				}
-				uint64_t seen = __atomic_load_n(
-					&fw->ct_entries[l->pos].last_seen, __ATOMIC_RELAXED);
-				if (v == SL_FW_ACCEPT && seen != CT_SEEN_KILLED &&
-					(info & LINE_EST))
-					fw_line_quieten(l, epoch, seen);
+			p->pos = (int32_t)l->pos;
+			p->kind = k[i].proto == IPPROTO_TCP ? K_TCP : K_UDP;
+			p->tcp_flags = flags[i];
+			p->from_lo = from_lo;
+			if (!ct_refresh(fw, ls, p, now)) {
+				ls->ct_full++;
+				v = SL_FW_DROP; /* conntrack_full */
 			}
+			uint64_t seen = __atomic_load_n(
+				&fw->ct_entries[l->pos].last_seen, __ATOMIC_RELAXED);
+			if (v == SL_FW_ACCEPT && seen != CT_SEEN_KILLED && (info & LINE_EST))
+				fw_line_quieten(l, epoch, seen);
 		}
 		verdict[i] = v;
 		if (slot1 != 0) {
@@ -810,6 +831,9 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 		}
 	}
 	slot_run_end(cnt, &run);
+	uint16_t left = 0;
+	for (uint64_t m = miss; m != 0; m &= m - 1)
+		left_ix[left++] = (uint16_t)__builtin_ctzll(m);
 	ls->ct_hits += hits;
 	ls->ct_line_hits += n - left;
 	ls->unguarded += n - left - n_cls; /* a hit of an unguarded pair: slot 0 */
