@@ -693,6 +693,13 @@ static inline void slot_run_end(struct fw_count *cnt, const struct slot_run *r)
 	}
 }
 
+/* Bytes of mbuf mb from l3 on (its first segment). */
+static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
+{
+	uintptr_t start = (uintptr_t)rte_pktmbuf_mtod(mb, const uint8_t *);
+	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
+}
+
 /*
  * The packets 0..n that the lcore's flow lines decide, before their
  * bindings are read: a line counts only in the set generation it was
@@ -710,8 +717,8 @@ static inline void slot_run_end(struct fw_count *cnt, const struct slot_run *r)
  */
 static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 	struct fw_lstats *ls, unsigned lcore, uint64_t now, struct pkt *pk, uint16_t n,
-	const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
-	const uint32_t *to_vrf, uint8_t *verdict, uint16_t *left_ix)
+	struct rte_mbuf *const *pkts, const uint8_t *const *l3, uint16_t *l3_len,
+	const uint32_t *from_vrf, const uint32_t *to_vrf, uint8_t *verdict, uint16_t *left_ix)
 {
 	const struct fw_line_row row = fw_line_row(&fw->ct_lines, lcore);
 	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
@@ -724,6 +731,8 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct pkt *p = &pk[i];
+		if (pkts != NULL) /* the hook's: no loop of its own over the mbufs */
+			l3_len[i] = l3_avail(pkts[i], l3[i]);
 		p->line_ok =
 			fw_line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[i], &flags[i]);
 		if (p->line_ok) {
@@ -752,7 +761,8 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 		struct fw_line *l = NULL;
 		for (unsigned w = 0; w < FW_LINE_WAYS && l == NULL; w++) {
 			struct fw_line *c = &row.line[fw_line_ix(&row, pk[i].line_h, w)];
-			if ((ways[i] >> w & 1) && c->gen == s->gen && fw_line_key_eq(&c->key, &k[i]))
+			if ((ways[i] >> w & 1) && c->gen == s->gen &&
+				fw_line_key_eq(&c->key, &k[i]))
 				l = c;
 		}
 		if (l == NULL) {
@@ -902,10 +912,11 @@ static __rte_always_inline void bind_one(const struct sl_fw_set *s, uint32_t dim
 	trk[(*n_trk)++] = i;
 }
 
-/* now_valid false: read the TSC only if some packet is tracked. */
+/* now_valid false: read the TSC only if some packet is tracked. The
+ * lengths from l3_len[], or, when pkts is not NULL, from the mbufs. */
 static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, bool now_valid,
-	const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
-	const uint32_t *to_vrf, uint16_t n, uint8_t *verdict)
+	struct rte_mbuf *const *pkts, const uint8_t *const *l3, const uint16_t *given_len,
+	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *verdict)
 {
 	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
 	struct pkt pk[SL_FW_BURST];
@@ -923,6 +934,8 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	n = RTE_MIN(n, (uint16_t)SL_FW_BURST);
 	ls->checked += n;
 	const uint32_t dim = s != NULL ? s->bind_dim : 0;
+	uint16_t own_len[SL_FW_BURST];
+	uint16_t *l3_len = pkts != NULL ? own_len : (uint16_t *)(uintptr_t)given_len;
 
 	/* 1. the flow lines decide the packets of known flows first: a hit
 	 * needs neither its binding nor a parse */
@@ -934,8 +947,8 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 			now = rte_rdtsc();
 			now_valid = true;
 		}
-		n_rest = ct_line_pass(
-			fw, s, ls, lcore, now, pk, n, l3, l3_len, from_vrf, to_vrf, verdict, rest);
+		n_rest = ct_line_pass(fw, s, ls, lcore, now, pk, n, pkts, l3, l3_len, from_vrf,
+			to_vrf, verdict, rest);
 		fw_line_judge(&ls->ct_line_cold, n, n - n_rest);
 	}
 
@@ -946,6 +959,8 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 			bind_one(s, dim, rest[j], true, l3, l3_len, from_vrf, to_vrf, pk, &cl, trk,
 				&n_trk, &n_unguarded, verdict);
 	} else {
+		for (uint16_t i = 0; pkts != NULL && i < n; i++)
+			l3_len[i] = l3_avail(pkts[i], l3[i]);
 		for (uint16_t i = 0; i < n; i++)
 			bind_one(s, dim, i, false, l3, l3_len, from_vrf, to_vrf, pk, &cl, trk,
 				&n_trk, &n_unguarded, verdict);
@@ -1066,26 +1081,19 @@ void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uin
 	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
 	uint8_t *verdict)
 {
-	check_burst(fw, lcore, now, true, l3, l3_len, from_vrf, to_vrf, n, verdict);
+	check_burst(fw, lcore, now, true, NULL, l3, l3_len, from_vrf, to_vrf, n, verdict);
 }
 
 void sl_fw_leak_filter(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
 	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny)
 {
 	struct sl_fw *fw = ctx;
-	uint16_t len[SL_FW_BURST];
 	unsigned lcore = rte_lcore_id();
 
 	for (uint16_t off = 0; off < n; off += SL_FW_BURST) {
 		uint16_t m = RTE_MIN((uint16_t)(n - off), (uint16_t)SL_FW_BURST);
-		for (uint16_t i = 0; i < m; i++) {
-			const struct rte_mbuf *mb = pkts[off + i];
-			uintptr_t start = (uintptr_t)rte_pktmbuf_mtod(mb, const uint8_t *);
-			uintptr_t at = (uintptr_t)l3[off + i];
-			len[i] = (uint16_t)(mb->data_len - (at - start));
-		}
 		/* the TSC is read only when some packet is tracked */
-		check_burst(fw, lcore, 0, false, l3 + off, len, from_vrf + off, to_vrf + off, m,
-			deny + off);
+		check_burst(fw, lcore, 0, false, pkts + off, l3 + off, NULL, from_vrf + off,
+			to_vrf + off, m, deny + off);
 	}
 }

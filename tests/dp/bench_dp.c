@@ -460,6 +460,10 @@ static int bench_fw(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out)
 		.ct_max = 1 << 16, .nat_max = 1 << 16, .n_lcores = 1, .socket_id = SOCKET_ID_ANY};
 	if (getenv("SL_DP_BENCH_BV_MAX") != NULL) /* -1: rte_acl only */
 		cfg.bv_rules_max = atoi(getenv("SL_DP_BENCH_BV_MAX"));
+	/* under valgrind: a faster "TSC" for lib/fw keeps its flow lines quiet
+	 * (refresh 1/16 s of it) as at full speed, so instruction counts repeat */
+	if (getenv("SL_DP_BENCH_FW_TSC_HZ") != NULL)
+		cfg.tsc_hz = strtoull(getenv("SL_DP_BENCH_FW_TSC_HZ"), NULL, 10);
 	bfw = sl_fw_new(&cfg);
 	char *stateless = fw_ruleset_text(100, false), *stateful = fw_ruleset_text(100, true);
 	char *sl10 = fw_ruleset_text(10, false), *sl1000 = fw_ruleset_text(1000, false);
