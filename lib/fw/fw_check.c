@@ -697,6 +697,13 @@ static inline void slot_run_end(struct fw_count *cnt, const struct slot_run *r)
 	}
 }
 
+/* Bytes of mbuf mb from l3 on (its first segment). */
+static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
+{
+	uintptr_t start = (uintptr_t)rte_pktmbuf_mtod(mb, const uint8_t *);
+	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
+}
+
 /*
  * The packets 0..n that the lcore's flow lines decide, before their
  * bindings are read: a line counts only in the set generation it was
@@ -714,8 +721,8 @@ static inline void slot_run_end(struct fw_count *cnt, const struct slot_run *r)
  */
 static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 	struct fw_lstats *ls, unsigned lcore, uint64_t now, struct pkt *pk, uint16_t n,
-	const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
-	const uint32_t *to_vrf, uint8_t *verdict, uint16_t *left_ix)
+	struct rte_mbuf *const *pkts, const uint8_t *const *l3, uint16_t *l3_len,
+	const uint32_t *from_vrf, const uint32_t *to_vrf, uint8_t *verdict, uint16_t *left_ix)
 {
 	const struct fw_line_row row = fw_line_row(&fw->ct_lines, lcore);
 	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
@@ -723,11 +730,13 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 	uint8_t flags[SL_FW_BURST];
 	struct fw_line *ln[SL_FW_BURST];
 	uint8_t ways[SL_FW_BURST];
-	bool quiet[SL_FW_BURST];
-	uint16_t left = 0;
+	uint16_t slow[SL_FW_BURST], n_slow = 0;
+	uint64_t miss = 0; /* bit i: packet i is left to the full path */
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct pkt *p = &pk[i];
+		if (pkts != NULL) /* the hook's: no loop of its own over the mbufs */
+			l3_len[i] = l3_avail(pkts[i], l3[i]);
 		p->line_ok =
 			fw_line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[i], &flags[i]);
 		if (p->line_ok) {
@@ -745,41 +754,66 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 			left_ix[i] = i;
 		return n;
 	}
-	for (uint16_t i = 0; i < n; i++)
-		ln[i] = ways[i] != 0 ? fw_line_probe(&row, pk[i].line_h, ways[i], &k[i], s->gen,
-					       epoch, now, fw->refresh_tsc, fw->ct_entries,
-					       sizeof(*fw->ct_entries), fw->ct_slots, &quiet[i])
-				     : NULL;
 	struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
 	struct slot_run run = {UINT32_MAX, 0, 0};
 	uint32_t n_cls = 0, acc = 0, drop = 0, hits = 0; /* summed: one store each */
+	/* a quiet line decides at once: only an accepting line becomes quiet
+	 * (ct_line_fill, which rewrites info, makes it loud again), so its
+	 * packet is accepted; the others' entries are read after every probe,
+	 * so that their misses overlap */
 	for (uint16_t i = 0; i < n; i++) {
-		struct pkt *p = &pk[i];
-		struct fw_line *l = ln[i];
+		struct fw_line *l = NULL;
+		for (unsigned w = 0; w < FW_LINE_WAYS && l == NULL; w++) {
+			struct fw_line *c = &row.line[fw_line_ix(&row, pk[i].line_h, w)];
+			if ((ways[i] >> w & 1) && c->gen == s->gen &&
+				fw_line_key_eq(&c->key, &k[i]))
+				l = c;
+		}
 		if (l == NULL) {
-			left_ix[left++] = i;
+			miss |= 1ull << i;
 			continue;
 		}
+		if (fw_line_quiet(l, epoch, now, fw->refresh_tsc)) {
+			fw_line_used(l);
+			uint32_t slot1 = l->info & LINE_SLOT_MASK;
+			if (slot1 != 0) {
+				slot_run_add(cnt, &run, slot1 - 1, rd16(l3[i] + 2));
+				n_cls++;
+			}
+			verdict[i] = SL_FW_ACCEPT;
+			hits++;
+			continue;
+		}
+		if (l->pos >= fw->ct_slots) {
+			miss |= 1ull << i;
+			continue;
+		}
+		rte_prefetch0(&fw->ct_entries[l->pos]);
+		ln[n_slow] = l;
+		slow[n_slow++] = i;
+	}
+	acc = n_cls;
+	for (uint16_t j = 0; j < n_slow; j++) {
+		uint16_t i = slow[j];
+		struct pkt *p = &pk[i];
+		struct fw_line *l = ln[j];
 		uint32_t info = l->info;
 		bool from_lo = (info & LINE_FROM_LO) != 0;
-		if (!quiet[i]) {
-			const struct fw_ct_entry *e = &fw->ct_entries[l->pos];
-			if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) != CT_LIVE ||
-				__atomic_load_n(&e->last_seen, __ATOMIC_RELAXED) ==
-					CT_SEEN_KILLED ||
-				!line_key_is(e, &k[i], from_lo)) {
-				left_ix[left++] = i;
-				continue;
-			}
-			uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
-			bool orig = from_lo == ((st & CT_ORIG_HI) == 0);
-			bool est = !orig || (st & CT_REPLIED);
-			/* the state it was classified in; a reply that would mark
-			 * the flow replied goes the full way (the state changes) */
-			if (est != ((info & LINE_EST) != 0) || (!orig && !(st & CT_REPLIED))) {
-				left_ix[left++] = i;
-				continue;
-			}
+		const struct fw_ct_entry *e = &fw->ct_entries[l->pos];
+		if (__atomic_load_n(&e->claim, __ATOMIC_ACQUIRE) != CT_LIVE ||
+			__atomic_load_n(&e->last_seen, __ATOMIC_RELAXED) == CT_SEEN_KILLED ||
+			!line_key_is(e, &k[i], from_lo)) {
+			miss |= 1ull << i;
+			continue;
+		}
+		uint32_t st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
+		bool orig = from_lo == ((st & CT_ORIG_HI) == 0);
+		bool est = !orig || (st & CT_REPLIED);
+		/* the state it was classified in; a reply that would mark
+		 * the flow replied goes the full way (the state changes) */
+		if (est != ((info & LINE_EST) != 0) || (!orig && !(st & CT_REPLIED))) {
+			miss |= 1ull << i;
+			continue;
 		}
 		fw_line_used(l);
 		uint8_t v = SL_FW_ACCEPT;
@@ -791,21 +825,18 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 		}
 		if (v == SL_FW_ACCEPT) {
 			hits++;
-			if (!quiet[i]) {
-				p->pos = (int32_t)l->pos;
-				p->kind = k[i].proto == IPPROTO_TCP ? K_TCP : K_UDP;
-				p->tcp_flags = flags[i];
-				p->from_lo = from_lo;
-				if (!ct_refresh(fw, ls, p, now)) {
-					ls->ct_full++;
-					v = SL_FW_DROP; /* conntrack_full */
-				}
-				uint64_t seen = __atomic_load_n(
-					&fw->ct_entries[l->pos].last_seen, __ATOMIC_RELAXED);
-				if (v == SL_FW_ACCEPT && seen != CT_SEEN_KILLED &&
-					(info & LINE_EST))
-					fw_line_quieten(l, epoch, seen);
+			p->pos = (int32_t)l->pos;
+			p->kind = k[i].proto == IPPROTO_TCP ? K_TCP : K_UDP;
+			p->tcp_flags = flags[i];
+			p->from_lo = from_lo;
+			if (!ct_refresh(fw, ls, p, now)) {
+				ls->ct_full++;
+				v = SL_FW_DROP; /* conntrack_full */
 			}
+			uint64_t seen = __atomic_load_n(
+				&fw->ct_entries[l->pos].last_seen, __ATOMIC_RELAXED);
+			if (v == SL_FW_ACCEPT && seen != CT_SEEN_KILLED && (info & LINE_EST))
+				fw_line_quieten(l, epoch, seen);
 		}
 		verdict[i] = v;
 		if (slot1 != 0) {
@@ -814,6 +845,9 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 		}
 	}
 	slot_run_end(cnt, &run);
+	uint16_t left = 0;
+	for (uint64_t m = miss; m != 0; m &= m - 1)
+		left_ix[left++] = (uint16_t)__builtin_ctzll(m);
 	ls->ct_hits += hits;
 	ls->ct_line_hits += n - left;
 	ls->unguarded += n - left - n_cls; /* a hit of an unguarded pair: slot 0 */
@@ -882,10 +916,11 @@ static __rte_always_inline void bind_one(const struct sl_fw_set *s, uint32_t dim
 	trk[(*n_trk)++] = i;
 }
 
-/* now_valid false: read the TSC only if some packet is tracked. */
+/* now_valid false: read the TSC only if some packet is tracked. The
+ * lengths from l3_len[], or, when pkts is not NULL, from the mbufs. */
 static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, bool now_valid,
-	const uint8_t *const *l3, const uint16_t *l3_len, const uint32_t *from_vrf,
-	const uint32_t *to_vrf, uint16_t n, uint8_t *verdict)
+	struct rte_mbuf *const *pkts, const uint8_t *const *l3, const uint16_t *given_len,
+	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *verdict)
 {
 	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
 	struct pkt pk[SL_FW_BURST];
@@ -903,6 +938,8 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	n = RTE_MIN(n, (uint16_t)SL_FW_BURST);
 	ls->checked += n;
 	const uint32_t dim = s != NULL ? s->bind_dim : 0;
+	uint16_t own_len[SL_FW_BURST];
+	uint16_t *l3_len = pkts != NULL ? own_len : (uint16_t *)(uintptr_t)given_len;
 
 	/* 1. the flow lines decide the packets of known flows first: a hit
 	 * needs neither its binding nor a parse */
@@ -914,8 +951,8 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 			now = rte_rdtsc();
 			now_valid = true;
 		}
-		n_rest = ct_line_pass(
-			fw, s, ls, lcore, now, pk, n, l3, l3_len, from_vrf, to_vrf, verdict, rest);
+		n_rest = ct_line_pass(fw, s, ls, lcore, now, pk, n, pkts, l3, l3_len, from_vrf,
+			to_vrf, verdict, rest);
 		fw_line_judge(&ls->ct_line_cold, n, n - n_rest);
 	}
 
@@ -926,6 +963,8 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 			bind_one(s, dim, rest[j], true, l3, l3_len, from_vrf, to_vrf, pk, &cl, trk,
 				&n_trk, &n_unguarded, verdict);
 	} else {
+		for (uint16_t i = 0; pkts != NULL && i < n; i++)
+			l3_len[i] = l3_avail(pkts[i], l3[i]);
 		for (uint16_t i = 0; i < n; i++)
 			bind_one(s, dim, i, false, l3, l3_len, from_vrf, to_vrf, pk, &cl, trk,
 				&n_trk, &n_unguarded, verdict);
@@ -1046,26 +1085,19 @@ void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uin
 	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
 	uint8_t *verdict)
 {
-	check_burst(fw, lcore, now, true, l3, l3_len, from_vrf, to_vrf, n, verdict);
+	check_burst(fw, lcore, now, true, NULL, l3, l3_len, from_vrf, to_vrf, n, verdict);
 }
 
 void sl_fw_leak_filter(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
 	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny)
 {
 	struct sl_fw *fw = ctx;
-	uint16_t len[SL_FW_BURST];
 	unsigned lcore = rte_lcore_id();
 
 	for (uint16_t off = 0; off < n; off += SL_FW_BURST) {
 		uint16_t m = RTE_MIN((uint16_t)(n - off), (uint16_t)SL_FW_BURST);
-		for (uint16_t i = 0; i < m; i++) {
-			const struct rte_mbuf *mb = pkts[off + i];
-			uintptr_t start = (uintptr_t)rte_pktmbuf_mtod(mb, const uint8_t *);
-			uintptr_t at = (uintptr_t)l3[off + i];
-			len[i] = (uint16_t)(mb->data_len - (at - start));
-		}
 		/* the TSC is read only when some packet is tracked */
-		check_burst(fw, lcore, 0, false, l3 + off, len, from_vrf + off, to_vrf + off, m,
-			deny + off);
+		check_burst(fw, lcore, 0, false, pkts + off, l3 + off, NULL, from_vrf + off,
+			to_vrf + off, m, deny + off);
 	}
 }

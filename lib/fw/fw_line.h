@@ -50,7 +50,9 @@ struct fw_line {
 	struct fw_line_key key;
 	uint32_t gen; /* the set generation it was filled in; 0: empty */
 	uint32_t pos; /* the shared entry's position (conntrack) or index (NAT) */
-	uint32_t epoch; /* line_epoch when the entry was last read */
+	/* 0, or FW_LINE_QUIET | the line_epoch in which the entry was last
+	 * read, seen set: it may decide alone (one compare tests both) */
+	uint64_t quiet;
 	uint64_t seen; /* quiet lines: the entry's last_seen when last read */
 	uint32_t info; /* the table's own: cached verdict, state */
 	/* NAT: the source the flow leaves with (host order), and the one's
@@ -58,8 +60,9 @@ struct fw_line {
 	uint32_t nat_addr;
 	uint16_t nat_port, ip_delta, l4_delta;
 	uint8_t used; /* a hit since the last fill that looked at it */
-	uint8_t quiet; /* seen and epoch are set: it may decide alone */
 } __rte_cache_aligned;
+
+#define FW_LINE_QUIET (1ull << 32)
 
 /* The raw key of a TCP or UDP packet that a line may decide: whole L4
  * header, not a fragment, no SYN/FIN/RST (those change the flow's state:
@@ -178,15 +181,14 @@ static inline bool fw_line_key_eq(const struct fw_line_key *a, const struct fw_l
 static inline bool fw_line_quiet(
 	const struct fw_line *l, uint32_t epoch, uint64_t now, uint64_t refresh)
 {
-	return l->quiet && l->epoch == epoch && (int64_t)(now - l->seen) <= (int64_t)refresh;
+	return l->quiet == (FW_LINE_QUIET | epoch) && (int64_t)(now - l->seen) <= (int64_t)refresh;
 }
 
 /* A hit read l's entry, live, last seen at seen, in line_epoch epoch. */
 static inline void fw_line_quieten(struct fw_line *l, uint32_t epoch, uint64_t seen)
 {
 	l->seen = seen;
-	l->epoch = epoch;
-	l->quiet = 1;
+	l->quiet = FW_LINE_QUIET | epoch;
 }
 
 /* Pass 3: the line of key k (hash h, tagged ways) in generation gen, its

@@ -465,6 +465,10 @@ static int bench_fw(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out)
 		.ct_max = 1 << 16, .nat_max = 1 << 16, .n_lcores = 1, .socket_id = SOCKET_ID_ANY};
 	if (getenv("SL_DP_BENCH_BV_MAX") != NULL) /* -1: rte_acl only */
 		cfg.bv_rules_max = atoi(getenv("SL_DP_BENCH_BV_MAX"));
+	/* under valgrind: a faster "TSC" for lib/fw keeps its flow lines quiet
+	 * (refresh 1/16 s of it) as at full speed, so instruction counts repeat */
+	if (getenv("SL_DP_BENCH_FW_TSC_HZ") != NULL)
+		cfg.tsc_hz = strtoull(getenv("SL_DP_BENCH_FW_TSC_HZ"), NULL, 10);
 	bfw = sl_fw_new(&cfg);
 	char *stateless = fw_ruleset_text(100, false), *stateful = fw_ruleset_text(100, true);
 	char *sl10 = fw_ruleset_text(10, false), *sl1000 = fw_ruleset_text(1000, false);
@@ -700,8 +704,9 @@ int main(int argc, char **argv)
 		reps = atoi(getenv("SL_DP_BENCH_REPS"));
 	char prefix[64];
 	const char *pfx = getenv("SL_DP_BENCH_PREFIX"); /* e.g. a session's own */
-	snprintf(prefix, sizeof(prefix), "--file-prefix=%s-%d", pfx != NULL ? pfx : "sl-dp-bench",
-		(int)getpid());
+	const char *tag = getenv("SL_TEST_TAG");
+	snprintf(prefix, sizeof(prefix), "--file-prefix=%s%s-%d", pfx != NULL ? pfx : "sl-dp-bench",
+		tag != NULL ? tag : "", (int)getpid());
 	char *eal[] = {argv[0], "-l", "0", prefix, "--no-pci", "--no-telemetry", "--log-level=5",
 		"--in-memory", NULL, NULL, NULL, NULL};
 	if (getenv("SL_DP_BENCH_NO_HUGE") != NULL) { /* valgrind cannot map hugepages */

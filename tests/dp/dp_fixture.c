@@ -18,7 +18,8 @@
 int dpf_eal_init(const char *name, const char *lcores, unsigned mem_mb)
 {
 	char prefix[64], mem[16];
-	snprintf(prefix, sizeof(prefix), "--file-prefix=sl-test-%s-%d", name, (int)getpid());
+	snprintf(prefix, sizeof(prefix), "--file-prefix=sl-test%s-%s-%d",
+		getenv("SL_TEST_TAG") != NULL ? getenv("SL_TEST_TAG") : "", name, (int)getpid());
 	snprintf(mem, sizeof(mem), "%u", mem_mb ? mem_mb : 512);
 	char *argv[] = {(char *)name, "-l", (char *)lcores, "--no-huge", "-m", mem, prefix,
 		"--no-pci", "--log-level=5", "--no-telemetry", NULL};

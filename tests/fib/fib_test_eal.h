@@ -5,6 +5,7 @@
 #define SL_FIB_TEST_EAL_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -15,7 +16,8 @@
 static inline int sl_test_eal_init(const char *name, const char *lcores)
 {
 	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "--file-prefix=sl-test-%s-%d", name, (int)getpid());
+	snprintf(prefix, sizeof(prefix), "--file-prefix=sl-test%s-%s-%d",
+		getenv("SL_TEST_TAG") != NULL ? getenv("SL_TEST_TAG") : "", name, (int)getpid());
 	char *argv[] = {(char *)name, "-l", (char *)lcores, "--no-huge", "-m", "512", prefix,
 		"--no-pci", "--log-level=5", "--no-telemetry", NULL};
 	return rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv);
