@@ -1101,12 +1101,16 @@ static void leak_nat_out(const struct sl_dp_leak_filter *lf, struct rte_mbuf **f
  * destination back (the NAT hook rewrites it in place) before the lookup
  * in the VRF the redirect names; one without a flow is denied. */
 static void leak_nat_in(const struct sl_dp_leak_filter *lf, struct dp_burst *b,
-	const uint16_t *redir, uint16_t n, uint32_t *ips)
+	const uint16_t *redir, uint16_t n, uint32_t *ips, bool one_pair, uint32_t target_vrf)
 {
 	struct rte_mbuf *np[SL_DP_BURST];
 	uint8_t *nl3[SL_DP_BURST];
 	uint32_t in[SL_DP_BURST], target[SL_DP_BURST];
 	uint8_t nd[SL_DP_BURST];
+	/* one question for a burst of one (in, target) pair, before any list */
+	if (one_pair && lf->nat_in_may != NULL &&
+		!lf->nat_in_may(lf->ctx, b->in_vrf[0], target_vrf))
+		return;
 	for (uint16_t i = 0; i < n; i++) {
 		uint16_t k = redir[i];
 		np[i] = b->m[k];
@@ -1663,7 +1667,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	}
 	if (n_redir > 0) {
 		if (unlikely(filtered && lf->nat_in != NULL))
-			leak_nat_in(lf, &b, redir, n_redir, ips);
+			leak_nat_in(lf, &b, redir, n_redir, ips, (mixed | rmixed) == 0, rvrf);
 		redirect_lookup(&ctx, &b, redir, n_redir, ips, rvrf, rmixed, rvals);
 	}
 

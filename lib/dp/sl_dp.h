@@ -213,6 +213,11 @@ struct sl_dp_leak_filter {
 	sl_dp_leak_filter_fn fn; /* NULL: no filter */
 	void *ctx;
 	sl_dp_leak_nat_fn nat_out, nat_in; /* NULL: no NAT */
+	/* Optional, with nat_in: whether a redirect that arrived in a_vrf into
+	 * b_vrf may be a reply nat_in translates. A burst whose redirects are
+	 * all of one pair it says no to skips nat_in (the forward direction of
+	 * leaked traffic: no per-packet lists for nothing). NULL: ask nat_in. */
+	bool (*nat_in_may)(void *ctx, uint32_t a_vrf, uint32_t b_vrf);
 };
 
 /* Shared datapath state. */

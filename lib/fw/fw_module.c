@@ -66,6 +66,7 @@ int sl_fw_module_sync(bool force)
 			.ctx = fw,
 			.nat_out = (want & 2) ? sl_fw_nat_out : NULL,
 			.nat_in = (want & 2) ? sl_fw_nat_in : NULL,
+			.nat_in_may = (want & 2) ? sl_fw_nat_in_may : NULL,
 		};
 		int rc = sl_dp_set_leak_hooks(*wire.dp, &h);
 		if (rc < 0) {

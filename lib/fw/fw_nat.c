@@ -1064,6 +1064,13 @@ static inline bool nat_in_any(
 	return false;
 }
 
+bool sl_fw_nat_in_may(void *ctx, uint32_t in_vrf, uint32_t target_vrf)
+{
+	struct sl_fw *fw = ctx;
+	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
+	return nat_in_any(s, &in_vrf, &target_vrf, 1);
+}
+
 uint16_t sl_fw_nat_in(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const uint32_t *in_vrf,
 	const uint32_t *target_vrf, uint16_t n, uint8_t *deny)
 {

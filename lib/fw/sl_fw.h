@@ -245,6 +245,9 @@ uint16_t sl_fw_nat_out(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3,
 	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny);
 uint16_t sl_fw_nat_in(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3, const uint32_t *in_vrf,
 	const uint32_t *target_vrf, uint16_t n, uint8_t *deny);
+/* lib/dp's nat_in_may: whether some pool of target → in can take a reply
+ * that arrived in in_vrf, redirected into target_vrf. */
+bool sl_fw_nat_in_may(void *ctx, uint32_t in_vrf, uint32_t target_vrf);
 
 /* Expire idle NAT flows, as sl_fw_ct_sweep; flush: every one. */
 unsigned sl_fw_nat_sweep(struct sl_fw *fw, uint64_t now, uint32_t budget);

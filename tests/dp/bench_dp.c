@@ -385,6 +385,7 @@ static int fw_install(struct sl_dp *dp, const char *text)
 		.ctx = bfw,
 		.nat_out = st.nat_pools > 0 ? sl_fw_nat_out : NULL,
 		.nat_in = st.nat_pools > 0 ? sl_fw_nat_in : NULL,
+		.nat_in_may = st.nat_pools > 0 ? sl_fw_nat_in_may : NULL,
 	};
 	return sl_dp_set_leak_hooks(dp, &h);
 }

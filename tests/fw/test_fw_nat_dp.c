@@ -68,6 +68,7 @@ static int load(const char *text, bool filter)
 		.ctx = fw,
 		.nat_out = sl_fw_nat_out,
 		.nat_in = sl_fw_nat_in,
+		.nat_in_may = sl_fw_nat_in_may,
 	};
 	if (rc == 0)
 		rc = sl_dp_set_leak_hooks(F.dp, &h);
