@@ -697,11 +697,13 @@ static __rte_noinline uint32_t drop_invalid(
 		}
 		b->m[j] = b->m[k];
 		b->ip[j] = b->ip[k];
-		b->in_vrf[j] = b->in_vrf[k];
 		b->dst[j] = b->dst[k];
 		b->src[j] = b->src[k];
-		b->in_oif[j] = b->in_oif[k];
-		b->l2_len[j] = b->l2_len[k];
+		if (!b->lane) { /* a lane's are unwritten, in_vrf[0] its VRF */
+			b->in_vrf[j] = b->in_vrf[k];
+			b->in_oif[j] = b->in_oif[k];
+			b->l2_len[j] = b->l2_len[k];
+		}
 		if (with_val) {
 			b->val[j] = b->val[k];
 			redirects |= (uint32_t)val_is_leak(b->val[k]) << j;
@@ -787,11 +789,12 @@ static __rte_always_inline uint32_t lookup_vrf2(const struct sl_fib *fib, uint32
  * (mask 0xfe0000: loose). One load of the entry and one of a word of the
  * next hop, no lookupx4 and no value stored: half the instructions of a
  * lookup then a check. The rest (extended entries, misses, redirects,
- * groups, failures) are for src_ok.
+ * groups, failures) are for src_ok. lane (a constant): every packet came
+ * in by interface oif, in_oif[] is not read.
  */
 static __rte_always_inline uint32_t sources_unsure(const struct rte_lpm *lpm,
 	const struct sl_fib_nh *nht, const uint32_t *src, const uint16_t *in_oif, uint16_t n,
-	uint32_t mask)
+	uint32_t mask, bool lane, uint16_t oif)
 {
 	_Static_assert(offsetof(struct sl_fib_nh, type) == offsetof(struct sl_fib_nh, oif) + 2,
 		"a next hop's oif (bits 0-15) and type (16-23) in one 32-bit word");
@@ -807,8 +810,8 @@ static __rte_always_inline uint32_t sources_unsure(const struct rte_lpm *lpm,
 			const struct sl_fib_nh *nh = &nht[e & (SL_FIB_VAL_GROUP - 1)];
 			memcpy(&w, (const uint8_t *)nh + offsetof(struct sl_fib_nh, oif),
 				sizeof(w));
-			if (likely(((w ^ ((uint32_t)SL_FIB_NH_T_CONNECTED << 16 | in_oif[k])) &
-					   mask) == 0))
+			uint16_t o = lane ? oif : in_oif[k];
+			if (likely(((w ^ ((uint32_t)SL_FIB_NH_T_CONNECTED << 16 | o)) & mask) == 0))
 				continue;
 		}
 		unsure |= 1u << k;
@@ -824,14 +827,20 @@ static __rte_always_inline uint32_t lookup_validate_lpm(const struct dp_ctx *ctx
 {
 	const struct sl_fib_nh *nht = sl_fib_nh_table(ctx->fib);
 	uint16_t n = b->n;
-	/* a strict interface on the port: each source on its own interface */
-	bool strict = port >= SL_FIB_PORT_MAX ||
-		      (ctx->ifm->src_valid_port[port] & SL_SRC_VALID_STRICT) != 0;
-	uint32_t redirects = lookup_vrf(ctx->fib, vrf, b->dst, b->val, n), bad = 0;
-	uint32_t unsure =
-		sources_unsure(lpm, nht, b->src, b->in_oif, n, strict ? 0xfeffffu : 0xfe0000u);
+	uint32_t redirects = lookup_vrf(ctx->fib, vrf, b->dst, b->val, n), bad = 0, unsure;
+	if (likely(b->lane)) { /* one interface: its own mode */
+		bool strict = ctx->ifm->ifs[b->plain_oif].src_valid == SL_SRC_VALID_STRICT;
+		unsure = sources_unsure(lpm, nht, b->src, NULL, n, strict ? 0xfeffffu : 0xfe0000u,
+			true, b->plain_oif);
+	} else { /* a strict interface on the port: each source on its own interface */
+		bool strict = port >= SL_FIB_PORT_MAX ||
+			      (ctx->ifm->src_valid_port[port] & SL_SRC_VALID_STRICT) != 0;
+		unsure = sources_unsure(
+			lpm, nht, b->src, b->in_oif, n, strict ? 0xfeffffu : 0xfe0000u, false, 0);
+	}
 	for (; unlikely(unsure != 0); unsure &= unsure - 1) {
-		uint16_t k = (uint16_t)__builtin_ctz(unsure), oif = b->in_oif[k];
+		uint16_t k = (uint16_t)__builtin_ctz(unsure);
+		uint16_t oif = b->lane ? b->plain_oif : b->in_oif[k];
 		uint8_t mode = ctx->ifm->ifs[oif].src_valid;
 		if (mode != SL_SRC_VALID_DISABLE &&
 			!src_ok(ctx->fib, nht, oif, b->src[k], lookup_one(ctx->fib, vrf, b->src[k]),
@@ -851,13 +860,13 @@ static __rte_always_inline uint32_t lookup_validate_lpm(const struct dp_ctx *ctx
 static __rte_noinline uint32_t lookup_validate(
 	const struct dp_ctx *ctx, struct dp_burst *b, uint32_t vrf)
 {
-	uint16_t n = b->n, oif0 = b->in_oif[0], moif = 0;
+	uint16_t n = b->n, oif0 = b->lane ? b->plain_oif : b->in_oif[0], moif = 0;
 	const struct sl_fib_iface *if0 = &ctx->ifm->ifs[oif0];
 	uintptr_t tbl = vrf < SL_VRF_MAX ? sl_fib_table(ctx->fib, SL_AF_IPV4, vrf) : 0;
 	if (likely(if0->src_valid != SL_SRC_VALID_DISABLE && tbl != 0 &&
 		    !sl_fib_table_is_small(tbl)))
 		return lookup_validate_lpm(ctx, b, vrf, sl_fib_table_lpm(tbl), if0->port);
-	for (uint16_t k = 1; k < n; k++)
+	for (uint16_t k = 1; k < n && !b->lane; k++)
 		moif |= b->in_oif[k] ^ oif0;
 	uint8_t mode = if0->src_valid;
 	if (moif == 0 && mode == SL_SRC_VALID_DISABLE)
@@ -1492,8 +1501,8 @@ static __rte_always_inline void redirect_lookup(const struct dp_ctx *ctx, struct
 /* Parse stage: the frames of a burst into b (drops and punts to out),
  * sources stored only where some interface of the port validates them
  * (sv, decided once per burst); b->lane set when every entry is a plain
- * frame (then not where sources are validated: that reads in_oif). Returns
- * how many are to be looked up. */
+ * frame (where sources are validated too: the check then reads plain_oif).
+ * Returns how many are to be looked up. */
 static __rte_always_inline uint16_t parse_burst(const struct dp_ctx *ctx, uint16_t in_port,
 	struct rte_mbuf **pkts, uint16_t n, struct dp_burst *b, bool sv)
 {
@@ -1519,18 +1528,19 @@ static __rte_always_inline uint16_t parse_burst(const struct dp_ctx *ctx, uint16
 	if (unlikely(vif_of_vlan == NULL)) {
 		for (unsigned i = 0; i < n; i++)
 			nb = parse_slow(ctx, in_port, pkts[i], b, nb);
-	} else if (likely(!sv)) {
-		for (unsigned i = 0; i < n; i++)
-			nb = parse(ctx, &pp, in_port, pkts[i], b, nb, false, &whole);
+	} else {
+		if (likely(!sv))
+			for (unsigned i = 0; i < n; i++)
+				nb = parse(ctx, &pp, in_port, pkts[i], b, nb, false, &whole);
+		else /* the sources stored too; a lane's interface is plain_oif */
+			for (unsigned i = 0; i < n; i++)
+				nb = parse(ctx, &pp, in_port, pkts[i], b, nb, true, &whole);
 		if (likely(whole == 0 && nb > 0)) {
 			b->lane = true;
 			b->in_vrf[0] = pp.vrf_untagged; /* the burst's VRF, as read after */
 		} else if (whole < nb) { /* plain entries after the last whole one */
 			burst_fill_plain(b, whole, nb);
 		}
-	} else {
-		for (unsigned i = 0; i < n; i++)
-			nb = parse(ctx, &pp, in_port, pkts[i], b, nb, true, NULL);
 	}
 	return (uint16_t)nb;
 }

@@ -290,6 +290,50 @@ static void test_burst_half_disabled(void **state)
 		0);
 }
 
+/* A burst of untagged frames only (the parse's lane: one interface, whose
+ * in_oif and in_vrf the parse does not store), spoofed sources among them,
+ * the first one too: dropped, the rest forwarded and counted in VRF 1.
+ * Then eth2 loose beside eth2.100 strict: the lane is checked by eth2's
+ * own mode, not the port's strictest. */
+static void test_lane_burst(void **state)
+{
+	(void)state;
+	struct rte_mbuf *pkts[32];
+	uint32_t src[32];
+	unsigned bad = 0;
+	for (unsigned i = 0; i < 32; i++) {
+		/* 10.4.0.9 leaves by eth3: fails strict on eth2, passes loose */
+		src[i] = i % 5 == 0   ? sl_test_ip4(10, 4, 0, 9)
+			 : i % 7 == 3 ? sl_test_ip4(192, 168, 7, 1)
+				      : sl_test_ip4(10, 2, 0, 9);
+		bad += i % 5 == 0 || i % 7 == 3;
+	}
+	for (int loose = 0; loose < 2; loose++) {
+		dpf_reset(&F);
+		uint64_t fwd0 = F.cnt.vrf[1].forwarded;
+		for (unsigned i = 0; i < 32; i++)
+			pkts[i] =
+				dpf_craft(&F, &(struct dpf_pkt){.src = src[i],
+						      .dst = sl_test_ip4(172, 16, 0, (uint8_t)i)});
+		dpf_run(&F, 2, pkts, 32);
+		unsigned want_bad = loose ? 4 : bad; /* loose: 192.168.7.1 alone */
+		assert_int_equal(F.cnt.dropped[SL_DP_DROP_SRC_INVALID], want_bad);
+		assert_int_equal(F.out.n_tx[3], 32 - want_bad);
+		assert_int_equal(F.cnt.vrf[1].forwarded - fwd0, 32 - want_bad);
+		dpf_free_out(&F);
+		assert_int_equal(dpf_apply(&F, loose ? "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 "
+						       "sv strict\n"
+						     : "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 "
+						       "sv loose\n"),
+			0);
+		assert_int_equal(dpf_apply(&F, loose ? "iface eth2.100 port 2 vlan 100 vrf 1 addr "
+						       "10.3.0.1/24 sv loose\n"
+						     : "iface eth2.100 port 2 vlan 100 vrf 1 addr "
+						       "10.3.0.1/24 sv strict\n"),
+			0);
+	}
+}
+
 /* Turning validation off on eth2 lets the spoofed source through. */
 static void test_toggle(void **state)
 {
@@ -455,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_mixed_burst),
 		cmocka_unit_test(test_burst_half_disabled),
 		cmocka_unit_test(test_toggle),
+		cmocka_unit_test(test_lane_burst),
 		cmocka_unit_test(test_bursts_as_singles),
 	};
 	int failed = cmocka_run_group_tests_name("small tables", tests, setup, teardown);
