@@ -13,9 +13,10 @@
 #
 #   scripts/bench-churn.sh [--routes N] [--changes C] [--reps R] [--commits K]
 #                          [--load-phase] [--punt-every F] [--sluiced PATH] [--label L]
-#                          [--out DIR]
+#                          [--out DIR] [--file-prefix P]
 #
 # --punt-every F: 1 frame in F is a punt (default 64: a punt storm, ~1.5 %).
+# --file-prefix P: sluiced's EAL --file-prefix (default churnPID).
 # --load-phase: start with a default route only and load the N routes with
 # `sluicectl configure` while forwarding (the punts during a 1M-line commit).
 # Driver: app/sluice-bench/bench_churn.py; JSON: DIR/churn[-L].json. Not a
@@ -27,11 +28,11 @@ build=${SLUICE_BENCH_BUILD:-$top/build-bench}
 args=() out= sluiced=
 while [ $# -gt 0 ]; do
 	case $1 in
-	--routes | --changes | --reps | --commits | --label | --punt-every) args+=("$1" "$2"); shift ;;
+	--routes | --changes | --reps | --commits | --label | --punt-every | --file-prefix) args+=("$1" "$2"); shift ;;
 	--load-phase) args+=("$1") ;;
 	--sluiced) sluiced=$2; shift ;;
 	--out) out=$2; shift ;;
-	-h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,25p' "$0"; exit 0 ;;
 	*) echo "bench-churn.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift

@@ -212,6 +212,7 @@ def main():
     ap.add_argument("--punt-every", type=int, default=64)
     ap.add_argument("--idle", type=float, default=3.0)
     ap.add_argument("--label", default="")
+    ap.add_argument("--file-prefix", default="", help="sluiced's EAL --file-prefix (default churnPID)")
     ap.add_argument("--load-phase", action="store_true",
                     help="start with a default route only and load the routes with configure")
     a = ap.parse_args()
@@ -244,7 +245,7 @@ def main():
         conf = os.path.join(a.out, "head.conf")
         open(conf, "w").write("\n".join(head + [("set " + ROUTE + " next-hop %s") % ("0.0.0.0/0", gw)]) + "\n")
         open(os.path.join(a.out, "routes.txt"), "w").write("\n".join(routes) + "\n")
-    cmd = [a.sluiced, "-l", "0,1", "--no-pci", "--in-memory", "--file-prefix", "churn%d" % os.getpid(),
+    cmd = [a.sluiced, "-l", "0,1", "--no-pci", "--in-memory", "--file-prefix", a.file_prefix or "churn%d" % os.getpid(),
            "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap, "--",
            "--config", conf, "--socket", sock, "--ctl-request-max", "1"]
     logf = open(log, "w")

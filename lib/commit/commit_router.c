@@ -319,6 +319,7 @@ static int apply(struct sl_router *r, const char *text, bool replace, struct sl_
 		size_t n = sl_conf_change_count(r->conf);
 		for (size_t i = 0; i < n; i++) {
 			struct sl_conf_change chg;
+			sl_progress(); /* a change each: cache misses at 100,000 */
 			if (sl_conf_change_at(r->conf, i, &chg) == 0 &&
 				(chg.kind == SL_CHG_INTERFACES || chg.kind == SL_CHG_INTERFACE ||
 					chg.kind == SL_CHG_VIF))

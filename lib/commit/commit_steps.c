@@ -69,19 +69,24 @@ int sl_commit_run(void *ctx, struct sl_commit_req *c, FILE *err)
 	if (note[0])
 		fprintf(err, "%s: warning: %s\n", what, note);
 	r.fib_ms = sl_thread_cpu_ms() - t;
+	sl_progress_run(); /* between the steps: each runs in one go */
 	/* the firewall follows the committed configuration whatever the FIB said */
 	int frc = st->fw != NULL ? st->fw(st->ctx) : 0;
+	sl_progress_run();
 	if (st->follow != NULL)
 		st->follow(st->ctx);
+	sl_progress_run();
 	sl_conf_changes_release(sl_router_conf(router)); /* the last reader is done */
 	/* the revision: the whole configuration rendered, diffed and written
 	 * (~3 us a line), the punt ring served meanwhile (sl_progress) */
 	t = sl_thread_cpu_ms();
 	sl_running_record(st->run, c->who, c->comment, err, &r.revision, &r.added, &r.removed);
 	r.history_ms = sl_thread_cpu_ms() - t;
+	sl_progress_run();
 	if (st->end != NULL)
 		st->end(st->ctx, &r);
 	commit_log(st, c, &r);
+	sl_progress_run(); /* the log's strlen of a 10 MB change is a step too */
 	if (rc < 0) {
 		fprintf(err, "%s: committed, but the FIB refused some changes: %s\n", what,
 			strerror(-rc));

@@ -67,9 +67,11 @@ static int nh_distinct(
 	const struct sl_fib_change *changes, size_t n, uint32_t *out, uint32_t *groups)
 {
 	size_t total = 0;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		sl_progress(); /* a miss on each change's paths: ms at 100,000 */
 		if (changes[i].op == SL_FIB_ROUTE_SET)
 			total += changes[i].paths != NULL ? changes[i].paths->n : 1;
+	}
 	size_t cap = 64;
 	while (cap < 2 * total)
 		cap *= 2;

@@ -4,7 +4,9 @@
  * sl_commit_run), with fake steps that record the order they ran in: a
  * commit runs begin, FIB, firewall, the rest, end, and is recorded and
  * logged; a refusal runs begin, end, refused and changes nothing; a FIB or a
- * firewall failure is said after a commit that took place all the same.
+ * firewall failure is said after a commit that took place all the same;
+ * the thread's progress hook (sluiced's punt service) runs between the
+ * steps, none of which breathes on its own.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -132,6 +134,28 @@ static void test_committed(void **state)
 	sl_running_close(&f.run);
 }
 
+static void f_hook(void *ctx)
+{
+	ran(ctx, "hook");
+}
+
+static void test_hook_between_steps(void **state)
+{
+	(void)state;
+	struct fake f;
+	start(&f);
+	sl_progress_hook_set(f_hook, &f);
+	bool committed;
+	char *err;
+	assert_int_equal(commit(&f, "set vrf name A table 100\n", &committed, &err), 0);
+	sl_progress_hook_set(NULL, NULL);
+	assert_true(committed);
+	/* a one-line apply makes fewer than SL_PROGRESS_EVERY calls: no hook before fib */
+	assert_string_equal(f.order, "begin fib hook fw hook follow hook hook end hook");
+	free(err);
+	sl_running_close(&f.run);
+}
+
 static void test_refused(void **state)
 {
 	(void)state;
@@ -214,6 +238,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_committed),
+		cmocka_unit_test(test_hook_between_steps),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_fib_fails),
 		cmocka_unit_test(test_fw_fails),

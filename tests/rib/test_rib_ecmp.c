@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -222,6 +223,37 @@ static void test_cross_vrf_paths(void **state)
 	sl_rib_free(rib);
 }
 
+static unsigned hook_calls;
+
+static void count_hook(void *arg)
+{
+	(void)arg;
+	hook_calls++;
+}
+
+/* Freeing a big commit's path blocks (100,000 cold frees) breathes: the
+ * thread's progress hook runs as it goes, and every block is gone. */
+static void test_free_paths_breathes(void **state)
+{
+	(void)state;
+	enum { N = 4 * SL_PROGRESS_EVERY };
+	struct sl_fib_change *c = calloc(N, sizeof(*c));
+	assert_non_null(c);
+	for (unsigned i = 0; i < N; i++) {
+		c[i].op = SL_FIB_ROUTE_SET;
+		c[i].paths = calloc(1, sizeof(*c[i].paths) + 2 * sizeof(c[i].paths->p[0]));
+		assert_non_null(c[i].paths);
+	}
+	hook_calls = 0;
+	sl_progress_hook_set(count_hook, NULL);
+	sl_fib_changes_free_paths(c, N);
+	sl_progress_hook_set(NULL, NULL);
+	assert_true(hook_calls >= N / SL_PROGRESS_EVERY - 1);
+	for (unsigned i = 0; i < N; i++)
+		assert_null(c[i].paths);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_limits_and_non_paths),
 		cmocka_unit_test(test_leaked_ecmp_keeps_paths),
 		cmocka_unit_test(test_cross_vrf_paths),
+		cmocka_unit_test(test_free_paths_breathes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
