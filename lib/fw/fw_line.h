@@ -37,6 +37,10 @@
 #include <rte_prefetch.h>
 #include <rte_tcp.h>
 
+#ifdef __SSE4_2__
+#include <nmmintrin.h>
+#endif
+
 #define FW_LINE_WAYS 2
 
 /* The raw key of a TCP or UDP packet, as it arrives. */
@@ -107,7 +111,11 @@ static inline bool fw_line_key_of(const uint8_t *ip, uint16_t avail_len, uint32_
  * multiply's high half mixes them, for one instruction. */
 static inline uint32_t fw_line_hash(const struct fw_line_key *k)
 {
+#ifdef __SSE4_2__ /* the instruction itself: rte_hash_crc_8byte tests crc32_alg each call */
+	uint64_t c = _mm_crc32_u64(_mm_crc32_u64(k->proto, k->addrs), k->pv);
+#else
 	uint64_t c = rte_hash_crc_8byte(k->pv, rte_hash_crc_8byte(k->addrs, k->proto));
+#endif
 	return (uint32_t)((c * 0x9e3779b97f4a7c15ull) >> 32);
 }
 
