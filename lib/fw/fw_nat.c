@@ -845,12 +845,12 @@ static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
 	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
 }
 
-/* The out burst: the lengths from l3_len[], or, when pkts is not NULL,
- * from the mbufs as the candidate pass reaches each packet (inlined for
- * both: the hook pays no separate loop over the mbufs and only the packets
- * of a pool pay for a length). */
+/* The out burst: the lengths from l3_len[], or, when mbufs (a constant of
+ * each caller: no test a packet), from pkts[] as the candidate pass
+ * reaches each packet (inlined for both: the hook pays no separate loop
+ * over the mbufs and only the packets of a pool pay for a length). */
 static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcore, uint64_t now,
-	uint8_t *const *l3, struct rte_mbuf *const *pkts, const uint16_t *l3_len,
+	uint8_t *const *l3, bool mbufs, struct rte_mbuf *const *pkts, const uint16_t *l3_len,
 	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny)
 {
 	uint16_t touched = 0;
@@ -886,7 +886,7 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 		}
 		if (deny[i] || p == NULL)
 			continue;
-		len[i] = pkts != NULL ? l3_avail(pkts[i], l3[i]) : l3_len[i];
+		len[i] = mbufs ? l3_avail(pkts[i], l3[i]) : l3_len[i];
 		uint8_t flags;
 		if (lined && fw_line_key_of(
 				     l3[i], len[i], from_vrf[i], to_vrf[i], &lk[n_cand], &flags)) {
@@ -970,7 +970,7 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
 	uint8_t *deny)
 {
-	return nat_out_body(fw, lcore, now, l3, NULL, l3_len, from_vrf, to_vrf, n, deny);
+	return nat_out_body(fw, lcore, now, l3, false, NULL, l3_len, from_vrf, to_vrf, n, deny);
 }
 
 uint16_t sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
@@ -1060,7 +1060,7 @@ uint16_t sl_fw_nat_out(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3,
 	uint64_t now = rte_rdtsc();
 	for (uint16_t off = 0; off < n; off += SL_FW_BURST) {
 		uint16_t m = RTE_MIN((uint16_t)(n - off), (uint16_t)SL_FW_BURST);
-		touched += nat_out_body(ctx, rte_lcore_id(), now, l3 + off, pkts + off, NULL,
+		touched += nat_out_body(ctx, rte_lcore_id(), now, l3 + off, true, pkts + off, NULL,
 			from_vrf + off, to_vrf + off, m, deny + off);
 	}
 	return touched;
