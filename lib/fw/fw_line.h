@@ -59,8 +59,8 @@ struct fw_line {
 	uint64_t quiet;
 	uint64_t seen; /* quiet lines: the entry's last_seen when last read */
 	uint32_t info; /* the table's own: cached verdict, state */
-	/* NAT: the source the flow leaves with (host order), and the one's
-	 * complement sums a rewrite adds to the IPv4 and the L4 checksums */
+	/* NAT: the source the flow leaves with, and the one's complement sums
+	 * a rewrite adds to the IPv4 and the L4 checksums, in network order */
 	uint32_t nat_addr;
 	uint16_t nat_port, ip_delta, l4_delta;
 	uint8_t used; /* a hit since the last fill that looked at it */

@@ -695,7 +695,9 @@ static inline bool line_out_is(const struct fw_nat_entry *e, const struct fw_lin
 }
 
 /* The line of flow e for raw key k: its translation and the checksum sums
- * it makes (RFC 1624 eqn. 3, folded: the same result as unfolded). */
+ * it makes (RFC 1624 eqn. 3, folded: the same result as unfolded), all as
+ * the packet holds them: a one's complement sum of byte-swapped words is
+ * the byte-swapped sum (RFC 1071 2.(B)), so the rewrite swaps nothing. */
 static inline void nat_line_fill(const struct fw_line_row *r, uint32_t h,
 	const struct fw_line_key *k, uint32_t gen, const struct sl_fw *fw,
 	const struct fw_nat_entry *e)
@@ -707,29 +709,42 @@ static inline void nat_line_fill(const struct fw_line_row *r, uint32_t h,
 	l->key = *k;
 	l->gen = gen;
 	l->pos = (uint32_t)(e - fw->nat_entries);
-	l->nat_addr = e->in.addr[1];
-	l->nat_port = e->in.port[1];
-	l->ip_delta = (uint16_t)da;
-	l->l4_delta = (uint16_t)fold16(da + (uint16_t)~old_port + e->in.port[1]);
+	l->nat_addr = rte_cpu_to_be_32(e->in.addr[1]);
+	l->nat_port = rte_cpu_to_be_16(e->in.port[1]);
+	l->ip_delta = rte_cpu_to_be_16((uint16_t)da);
+	l->l4_delta = rte_cpu_to_be_16((uint16_t)fold16(da + (uint16_t)~old_port + e->in.port[1]));
 	l->used = 0;
 	l->quiet = 0;
 }
 
-/* A TCP or UDP packet of line l's flow leaves with its translation. */
+/* ck_delta for a folded sum d (at most 0xffff): ~ck + d fits 17 bits, so
+ * one fold ends it. Either byte order, as long as ck and d share it. */
+static inline uint16_t ck_delta16(uint16_t ck, uint16_t d)
+{
+	uint32_t s = (uint32_t)(uint16_t)~ck + d;
+	return (uint16_t) ~((s & 0xffff) + (s >> 16));
+}
+
+/* A TCP or UDP packet of line l's flow leaves with its translation (the
+ * line's words in network order: copied and added as they are). */
 static inline void nat_line_rewrite(uint8_t *ip, const struct fw_line *l)
 {
 	uint8_t *l4 = ip + (ip[0] & 0x0fu) * 4;
-	uint32_t be = rte_cpu_to_be_32(l->nat_addr);
 	bool udp = ip[9] == IPPROTO_UDP;
 	uint8_t *ck = l4 + (udp ? 6 : 16);
-	memcpy(ip + 12, &be, sizeof(be));
-	wr16(ip + 10, ck_delta(rd16(ip + 10), l->ip_delta));
-	wr16(l4, l->nat_port);
-	uint16_t c = rd16(ck);
+	uint16_t c;
+	memcpy(ip + 12, &l->nat_addr, sizeof(l->nat_addr));
+	memcpy(&c, ip + 10, sizeof(c));
+	c = ck_delta16(c, l->ip_delta);
+	memcpy(ip + 10, &c, sizeof(c));
+	memcpy(l4, &l->nat_port, sizeof(l->nat_port));
+	memcpy(&c, ck, sizeof(c));
 	if (udp && c == 0)
 		return; /* UDP without a checksum keeps none */
-	c = ck_delta(c, l->l4_delta);
-	wr16(ck, udp && c == 0 ? 0xffff : c);
+	c = ck_delta16(c, l->l4_delta);
+	if (udp && c == 0)
+		c = 0xffff; /* RFC 768: the same in either byte order */
+	memcpy(ck, &c, sizeof(c));
 }
 
 /* Key the packet i of the out burst for the full path (keys[m], ...):
@@ -756,20 +771,28 @@ static inline bool nat_out_key(uint8_t *ip, uint16_t avail, uint32_t from, struc
  * prefetched. A hit (this set's line for the key; quiet, or its entry
  * live, not killed, the flow's, and refreshed) leaves with the line's
  * translation. Returns a mask of the candidates left for the full path.
+ * Inlined: the arrays are then the body's own, not pointers reloaded from
+ * the stack.
  */
-static inline uint64_t nat_out_lines(struct sl_fw *fw, const struct sl_fw_set *s,
+static __rte_always_inline uint64_t nat_out_lines(struct sl_fw *fw, const struct sl_fw_set *s,
 	struct fw_lstats *ls, const struct fw_line_row *row, uint64_t now, uint8_t *const *l3,
 	const uint16_t *cand, const struct fw_line_key *lk, const uint32_t *lh, uint16_t n)
 {
 	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
+	/* in locals: the rewrites' byte stores may alias anything, which
+	 * would reload each of these a packet */
+	const struct fw_line_row r = *row;
+	const uint32_t gen = s->gen;
+	const uint64_t refresh = fw->refresh_tsc;
+	struct fw_nat_entry *const entries = fw->nat_entries;
+	const uint32_t max = fw->nat_max;
 	struct fw_line *ln[SL_FW_BURST];
 	uint8_t ways[SL_FW_BURST];
 	uint64_t left = 0;
-	uint32_t hits = 0;
 
 	uint8_t any = 0;
 	for (uint16_t c = 0; c < n; c++) {
-		ways[c] = fw_line_ways(row, lh[c]);
+		ways[c] = fw_line_ways(&r, lh[c]);
 		any |= ways[c];
 	}
 	if (any == 0) /* first packets, mostly: no line to read */
@@ -779,17 +802,15 @@ static inline uint64_t nat_out_lines(struct sl_fw *fw, const struct sl_fw_set *s
 	uint16_t slow[SL_FW_BURST], n_slow = 0;
 	for (uint16_t c = 0; c < n; c++) {
 		bool quiet;
-		struct fw_line *l = ways[c] != 0
-					    ? fw_line_probe(row, lh[c], ways[c], &lk[c], s->gen,
-						      epoch, now, fw->refresh_tsc, fw->nat_entries,
-						      sizeof(*fw->nat_entries), fw->nat_max, &quiet)
-					    : NULL;
+		struct fw_line *l =
+			ways[c] != 0 ? fw_line_probe(&r, lh[c], ways[c], &lk[c], gen, epoch, now,
+					       refresh, entries, sizeof(*entries), max, &quiet)
+				     : NULL;
 		if (l == NULL) {
 			left |= 1ull << c;
 		} else if (quiet) {
 			fw_line_used(l);
 			nat_line_rewrite(l3[cand[c]], l);
-			hits++;
 		} else {
 			ln[n_slow] = l;
 			slow[n_slow++] = c;
@@ -809,8 +830,9 @@ static inline uint64_t nat_out_lines(struct sl_fw *fw, const struct sl_fw_set *s
 			fw_line_quieten(l, epoch, seen);
 		fw_line_used(l);
 		nat_line_rewrite(l3[cand[c]], l);
-		hits++;
 	}
+	/* each candidate not left was translated */
+	const uint32_t hits = n - (uint32_t)__builtin_popcountll(left);
 	ls->nat_out += hits;
 	ls->nat_line_hits += hits;
 	return left;
@@ -823,12 +845,12 @@ static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
 	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
 }
 
-/* The out burst: the lengths from l3_len[], or, when pkts is not NULL,
- * from the mbufs as the candidate pass reaches each packet (inlined for
- * both: the hook pays no separate loop over the mbufs and only the packets
- * of a pool pay for a length). */
+/* The out burst: the lengths from l3_len[], or, when mbufs (a constant of
+ * each caller: no test a packet), from pkts[] as the candidate pass
+ * reaches each packet (inlined for both: the hook pays no separate loop
+ * over the mbufs and only the packets of a pool pay for a length). */
 static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcore, uint64_t now,
-	uint8_t *const *l3, struct rte_mbuf *const *pkts, const uint16_t *l3_len,
+	uint8_t *const *l3, bool mbufs, struct rte_mbuf *const *pkts, const uint16_t *l3_len,
 	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny)
 {
 	uint16_t touched = 0;
@@ -864,7 +886,7 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 		}
 		if (deny[i] || p == NULL)
 			continue;
-		len[i] = pkts != NULL ? l3_avail(pkts[i], l3[i]) : l3_len[i];
+		len[i] = mbufs ? l3_avail(pkts[i], l3[i]) : l3_len[i];
 		uint8_t flags;
 		if (lined && fw_line_key_of(
 				     l3[i], len[i], from_vrf[i], to_vrf[i], &lk[n_cand], &flags)) {
@@ -948,7 +970,7 @@ uint16_t sl_fw_nat_out_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uin
 	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
 	uint8_t *deny)
 {
-	return nat_out_body(fw, lcore, now, l3, NULL, l3_len, from_vrf, to_vrf, n, deny);
+	return nat_out_body(fw, lcore, now, l3, false, NULL, l3_len, from_vrf, to_vrf, n, deny);
 }
 
 uint16_t sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint8_t *const *l3,
@@ -1038,7 +1060,7 @@ uint16_t sl_fw_nat_out(void *ctx, struct rte_mbuf **pkts, uint8_t *const *l3,
 	uint64_t now = rte_rdtsc();
 	for (uint16_t off = 0; off < n; off += SL_FW_BURST) {
 		uint16_t m = RTE_MIN((uint16_t)(n - off), (uint16_t)SL_FW_BURST);
-		touched += nat_out_body(ctx, rte_lcore_id(), now, l3 + off, pkts + off, NULL,
+		touched += nat_out_body(ctx, rte_lcore_id(), now, l3 + off, true, pkts + off, NULL,
 			from_vrf + off, to_vrf + off, m, deny + off);
 	}
 	return touched;
