@@ -152,6 +152,7 @@ bool fib_egress_park_moved(
 	bool moved = false;
 	for (uint32_t i = 1; i < p->nh_used; i++) {
 		const struct sl_fib_nh *nh = &fib->nh[i];
+		sl_progress(); /* between two records: each is whole */
 		/* only a gateway's record is ever ready; the others are read
 		 * through the burst's own map */
 		if (p->nh_refcnt[i] == 0 || (p->nh_refcnt[i] & FIB_NH_RETIRED) ||
@@ -167,7 +168,9 @@ bool fib_egress_park_moved(
 void fib_egress_refresh_all(struct sl_fib *fib)
 {
 	const struct sl_fib_priv *p = fib->priv;
-	for (uint32_t i = 1; i < p->nh_used; i++)
+	for (uint32_t i = 1; i < p->nh_used; i++) {
+		sl_progress(); /* every next hop of 1M routes: ms in one go */
 		if (p->nh_refcnt[i] != 0 && !(p->nh_refcnt[i] & FIB_NH_RETIRED))
 			fib_egress_refresh(fib, i);
+	}
 }

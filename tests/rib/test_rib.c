@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <limits.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -634,6 +635,47 @@ static void test_fib_change_log(void **state)
 	sl_rib_free(rib);
 }
 
+static unsigned progress_calls;
+
+/* Counts only sl_progress_run()'s calls: sl_progress() never reaches 0. */
+static void progress_count(void *arg)
+{
+	(void)arg;
+	progress_calls++;
+	sl_progress_left = UINT_MAX;
+}
+
+/* A log past rib_log.c's copy slice grows by copies in slices, the progress
+ * hook run between them: every entry comes through, in order. */
+static void test_fib_change_log_grows(void **state)
+{
+	(void)state;
+	enum { ROUTES = 5000 };
+	struct sl_rib *rib = base();
+	char p[SL_PREFIX_STR], want[SL_PREFIX_STR];
+	sl_rib_change_log(rib, true);
+	progress_calls = 0;
+	sl_progress_hook_set(progress_count, NULL);
+	sl_progress_left = UINT_MAX;
+	for (unsigned i = 0; i < ROUTES; i++) {
+		snprintf(want, sizeof(want), "20.%u.%u.0/24", i >> 8, i & 255);
+		assert_int_equal(t_static1(rib, "CUSTOMER-A", want, t_gw("10.1.0.9", NULL)), 0);
+	}
+	sl_progress_hook_set(NULL, NULL);
+	/* the growths from 2,048 and 4,096 entries: 2 + 4 slices of 1,024 */
+	assert_int_equal(progress_calls, 6);
+	const struct sl_fib_change *c;
+	assert_int_equal(sl_rib_changes(rib, &c), ROUTES);
+	for (unsigned i = 0; i < ROUTES; i++) {
+		snprintf(want, sizeof(want), "20.%u.%u.0/24", i >> 8, i & 255);
+		assert_int_equal(c[i].op, SL_FIB_ROUTE_SET);
+		assert_string_equal(sl_prefix_fmt(c[i].prefix, p), want);
+		assert_int_equal(c[i].nh.gw, ta("10.1.0.9"));
+	}
+	sl_rib_changes_clear(rib);
+	sl_rib_free(rib);
+}
+
 /* Deleting an exporting VRF removes its leaks from every importer. */
 static void test_vrf_delete_removes_leaks(void **state)
 {
@@ -895,6 +937,7 @@ int main(void)
 		cmocka_unit_test(test_no_re_leak_loop_import_vrf),
 		cmocka_unit_test(test_collisions),
 		cmocka_unit_test(test_fib_change_log),
+		cmocka_unit_test(test_fib_change_log_grows),
 		cmocka_unit_test(test_vrf_delete_removes_leaks),
 		cmocka_unit_test(test_redistribute_kinds),
 		cmocka_unit_test(test_recursive_resolution),
