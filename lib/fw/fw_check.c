@@ -46,6 +46,7 @@ struct pkt {
 	uint16_t cls_at; /* index in the classification list; UINT16_MAX: none */
 	uint8_t line_ok; /* line_h is the flow line's hash: the packet may fill it */
 	uint32_t line_h;
+	uint32_t ct_sig; /* the conntrack table's hash of ck (ct_lookup), for ct_add */
 };
 
 /* Network-order loads (one load and a byte swap, any alignment). */
@@ -299,12 +300,15 @@ static inline void ct_lookup(
 	uint64_t h[SL_FW_BURST];
 	uint32_t hint[SL_FW_BURST];
 	const void *keys[SL_FW_BURST];
+	hash_sig_t sigs[SL_FW_BURST];
 	int32_t positions[SL_FW_BURST];
 	uint16_t miss[SL_FW_BURST], n_miss = 0;
 
 	/* hashes, hints, then entries: the burst's cache misses overlap */
-	for (uint16_t j = 0; j < n; j++)
+	for (uint16_t j = 0; j < n; j++) {
 		h[j] = ct_key_hash(&pk[look[j]].ck);
+		pk[look[j]].ct_sig = (uint32_t)h[j];
+	}
 	fw_hints_probe(cache, fw->ct_cache_mask, h, n, fw->ct_slots, fw->ct_entries,
 		sizeof(*fw->ct_entries), hint);
 	for (uint16_t j = 0; j < n; j++) {
@@ -320,11 +324,13 @@ static inline void ct_lookup(
 			}
 		}
 		keys[n_miss] = &p->ck;
+		sigs[n_miss] = (hash_sig_t)h[j];
 		miss[n_miss++] = j;
 	}
 	if (n_miss == 0)
 		return;
-	rte_hash_lookup_bulk(fw->ct, keys, n_miss, positions);
+	/* the table's hash is h's low half (ct_add): not computed again */
+	rte_hash_lookup_with_hash_bulk(fw->ct, keys, sigs, n_miss, positions);
 	for (uint16_t k = 0; k < n_miss; k++) {
 		uint16_t j = miss[k];
 		pk[look[j]].pos = positions[k];
@@ -374,22 +380,20 @@ static inline uint8_t pkt_state(struct sl_fw *fw, struct pkt *p)
 }
 
 /*
- * The entry of flow key: a new one with its creation time, status and
- * last_seen now, or the one another worker (or an earlier packet of this
- * burst) made, *exists set; NULL: the table is full. Under ct_lock, as the
- * sweeper's unlinking, so the add never finds a key the sweeper is deleting.
+ * The entry of flow key (of table hash sig): a new one with its creation
+ * time, status and last_seen now, or the one another worker (or an earlier
+ * packet of this burst) made, *exists set; NULL: the table is full. The
+ * caller holds ct_lock, as the sweeper's unlinking does, so the add never
+ * finds a key the sweeper is deleting. The table's hash (rte_hash_crc over
+ * the key's 24 bytes, init 0) is the low half of ct_key_hash: computed with
+ * the lookup, not through rte_hash's function pointer.
  */
-static struct fw_ct_entry *ct_add(struct sl_fw *fw, const struct fw_ct_key *key, uint64_t created,
-	uint32_t status, uint64_t now, bool *exists)
+static struct fw_ct_entry *ct_add(struct sl_fw *fw, const struct fw_ct_key *key, hash_sig_t sig,
+	uint64_t created, uint32_t status, uint64_t now, bool *exists)
 {
 	struct fw_ct_entry *e = NULL;
 
 	*exists = false;
-	/* the table's hash (rte_hash_crc over the key's 24 bytes, init 0) is
-	 * the low half of ct_key_hash: three CRC instructions inline, before
-	 * the lock, instead of rte_hash's call through its function pointer */
-	hash_sig_t sig = (hash_sig_t)ct_key_hash(key);
-	rte_spinlock_lock(&fw->ct_lock);
 	int32_t pos = rte_hash_add_key_with_hash(fw->ct, key, sig);
 	if (pos >= 0) {
 		e = &fw->ct_entries[pos];
@@ -404,25 +408,44 @@ static struct fw_ct_entry *ct_add(struct sl_fw *fw, const struct fw_ct_key *key,
 			__atomic_store_n(&e->claim, CT_LIVE, __ATOMIC_RELEASE);
 		}
 	}
-	rte_spinlock_unlock(&fw->ct_lock);
 	return e;
 }
 
-/* Track a new flow accepted in state new; false when the table is full. */
-static inline bool ct_create(struct sl_fw *fw, struct fw_lstats *ls, struct pkt *p, uint64_t now)
+/*
+ * Track the flows of packets pk[mk[0..n)], accepted in state new; those
+ * that find the table full, and their flow not in it, are dropped
+ * (conntrack_full). One lock and one count update for the burst, not per
+ * flow: each is a write to a line all workers share. ct_count only changes
+ * under the lock, so its value there plus the flows made so far is the count.
+ */
+static void ct_create(struct sl_fw *fw, struct fw_lstats *ls, const struct pkt *pk,
+	const uint16_t *mk, uint16_t n, uint64_t now, uint8_t *verdict)
 {
-	bool exists = false;
-	if (__atomic_fetch_add(&fw->ct_count, 1, __ATOMIC_RELAXED) < fw->ct_max &&
-		ct_add(fw, &p->ck, now, p->from_lo ? 0u : CT_ORIG_HI, now, &exists) != NULL &&
-		!exists) {
-		ls->ct_created++;
-		return true;
+	uint32_t made = 0;
+
+	rte_spinlock_lock(&fw->ct_lock);
+	uint32_t count = __atomic_load_n(&fw->ct_count, __ATOMIC_RELAXED);
+	for (uint16_t k = 0; k < n; k++) {
+		const struct pkt *p = &pk[mk[k]];
+		bool exists = false;
+		if (count + made < fw->ct_max) {
+			if (ct_add(fw, &p->ck, p->ct_sig, now, p->from_lo ? 0u : CT_ORIG_HI, now,
+				    &exists) != NULL) {
+				made += !exists;
+				continue;
+			}
+		} else if (rte_hash_lookup_with_hash(fw->ct, &p->ck, p->ct_sig) >= 0) {
+			/* full, but the flow was made since the lookup (by an
+			 * earlier packet of the burst, or another worker) */
+			continue;
+		}
+		ls->ct_full++;
+		verdict[mk[k]] = SL_FW_DROP; /* conntrack_full */
 	}
-	__atomic_fetch_sub(&fw->ct_count, 1, __ATOMIC_RELAXED);
-	if (exists)
-		return true;
-	ls->ct_full++;
-	return false;
+	if (made > 0)
+		__atomic_store_n(&fw->ct_count, count + made, __ATOMIC_RELAXED);
+	rte_spinlock_unlock(&fw->ct_lock);
+	ls->ct_created += made;
 }
 
 /*
@@ -437,13 +460,15 @@ static __rte_noinline struct fw_ct_entry *ct_revive(
 {
 	bool exists;
 	uint32_t status = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
+	rte_spinlock_lock(&fw->ct_lock);
 	/* no ct_max check: the old entry, counted until its release, was this flow */
-	__atomic_fetch_add(&fw->ct_count, 1, __ATOMIC_RELAXED);
-	struct fw_ct_entry *n = ct_add(fw, &e->key, e->created, status, now, &exists);
-	if (n != NULL && !exists)
+	struct fw_ct_entry *n = ct_add(
+		fw, &e->key, (hash_sig_t)ct_key_hash(&e->key), e->created, status, now, &exists);
+	if (n != NULL && !exists) {
+		__atomic_store_n(&fw->ct_count, fw->ct_count + 1, __ATOMIC_RELAXED);
 		ls->ct_created++;
-	else
-		__atomic_fetch_sub(&fw->ct_count, 1, __ATOMIC_RELAXED);
+	}
+	rte_spinlock_unlock(&fw->ct_lock);
 	return n;
 }
 
@@ -925,8 +950,8 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
 	struct pkt pk[SL_FW_BURST];
 	struct cls_list cl;
-	uint16_t look[SL_FW_BURST], trk[SL_FW_BURST];
-	uint16_t n_look = 0, n_trk = 0, n_unguarded = 0;
+	uint16_t look[SL_FW_BURST], trk[SL_FW_BURST], mk[SL_FW_BURST];
+	uint16_t n_look = 0, n_trk = 0, n_unguarded = 0, n_mk = 0;
 	/* flows whose verdict the walk gives: packet, list index, verdict key */
 	uint16_t fill[SL_FW_BURST], fill_at[SL_FW_BURST], n_fill = 0;
 	uint64_t fill_key[SL_FW_BURST];
@@ -1062,11 +1087,12 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 				ls->ct_full++;
 				verdict[i] = SL_FW_DROP; /* conntrack_full */
 			}
-		} else if (p->state == SL_FW_ST_NEW && p->kind != K_ICMP_OTHER &&
-			   !ct_create(fw, ls, p, now)) {
-			verdict[i] = SL_FW_DROP; /* conntrack_full */
+		} else if (p->state == SL_FW_ST_NEW && p->kind != K_ICMP_OTHER) {
+			mk[n_mk++] = i; /* a new flow: made below, with the burst's others */
 		}
 	}
+	if (n_mk > 0)
+		ct_create(fw, ls, pk, mk, n_mk, now, verdict);
 
 	/* verdicts of the classified packets, after conntrack_full drops */
 	uint32_t acc = 0, drop = 0;

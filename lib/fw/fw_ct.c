@@ -49,11 +49,13 @@ int fw_ct_init(struct sl_fw *fw, const struct sl_fw_config *cfg)
 		.key_len = sizeof(struct fw_ct_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = cfg->socket_id,
-		/* lock-free readers; workers add concurrently; the extendable
-		 * table guarantees the configured capacity despite cuckoo misses */
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			      RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD |
-			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+		/* lock-free readers; the extendable table guarantees the
+		 * configured capacity despite cuckoo misses. No MULTI_WRITER_ADD:
+		 * ct_lock already serialises the writers (adds, deletes, frees
+		 * of positions), and the flag's reader-writer lock and per-lcore
+		 * slot caches cost each new flow four more atomics */
+		.extra_flag =
+			RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	fw->ct = rte_hash_create(&hp);
 	if (fw->ct == NULL)
@@ -262,13 +264,17 @@ static void ct_unlink(struct sl_fw *fw, uint32_t pos)
 	rte_hash_del_key(fw->ct, &e->key);
 }
 
+/* Under ct_lock: without MULTI_WRITER_ADD the table's free positions are a
+ * single-producer, single-consumer ring, and a worker's add takes from it. */
 static void ct_release(struct sl_fw *fw, const uint32_t *pos, uint32_t n)
 {
+	rte_spinlock_lock(&fw->ct_lock);
 	for (uint32_t i = 0; i < n; i++) {
 		__atomic_store_n(&fw->ct_entries[pos[i]].claim, CT_FREE, __ATOMIC_RELEASE);
 		rte_hash_free_key_with_position(fw->ct, (int32_t)pos[i]);
 	}
-	__atomic_fetch_sub(&fw->ct_count, n, __ATOMIC_RELAXED);
+	__atomic_store_n(&fw->ct_count, fw->ct_count - n, __ATOMIC_RELAXED);
+	rte_spinlock_unlock(&fw->ct_lock);
 }
 
 static rte_spinlock_t *ct_lock_of(struct sl_fw *fw)

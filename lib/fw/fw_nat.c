@@ -352,9 +352,10 @@ int fw_nat_init(struct sl_fw *fw, const struct sl_fw_config *cfg)
 		.key_len = sizeof(struct fw_nat_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = cfg->socket_id,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			      RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD |
-			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+		/* no MULTI_WRITER_ADD: nat_lock serialises the writers (adds,
+		 * deletes, frees of positions); the flag adds atomics to each */
+		.extra_flag =
+			RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	fw->nat = rte_hash_create(&hp);
 	if (fw->nat == NULL)
@@ -476,11 +477,6 @@ static bool nat_key_of(const uint8_t *ip, uint32_t len, uint32_t vrf, uint8_t di
 	}
 }
 
-static inline uint32_t key_hash(const struct fw_nat_key *k)
-{
-	return rte_hash_crc(k, sizeof(*k), 0);
-}
-
 /* splitmix64's finalizer: CRC is linear, and probes drawn from it alone
  * fall on one another (a /32 pool ran out at 42 % used). */
 static inline uint64_t mix64(uint64_t x)
@@ -513,6 +509,14 @@ static inline uint64_t hint_hash(const struct fw_nat_key *k)
 	memcpy(w, k, sizeof(w));
 	return rte_hash_crc_8byte(w[1], rte_hash_crc_8byte(w[0], 0)) |
 	       (uint64_t)rte_hash_crc_8byte(w[0] ^ w[1], (uint32_t)(w[1] >> 32)) << 32;
+}
+
+/* The table's hash of k (rte_hash_crc over its 16 bytes, init 0): the low
+ * half of hint_hash. nat_create hands it to rte_hash, which otherwise
+ * hashes the key again, through a function pointer, on every call. */
+static inline hash_sig_t key_hash(const struct fw_nat_key *k)
+{
+	return (hash_sig_t)hint_hash(k);
 }
 
 static inline bool key_eq(const struct fw_nat_key *a, const struct fw_nat_key *b)
@@ -602,12 +606,13 @@ static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_poo
 	struct fw_nat_entry *e = NULL;
 	uint64_t space = (uint64_t)p->n_addr * p->n_port;
 	uint32_t probes = space < NAT_PROBES ? (uint32_t)space : NAT_PROBES;
-	uint64_t h = mix64(key_hash(k)), start = h % space;
+	hash_sig_t sig = key_hash(k), sig_in = 0;
+	uint64_t h = mix64(sig), start = h % space;
 	void *data;
 
 	*exhausted = false;
 	rte_spinlock_lock(&fw->nat_lock);
-	int32_t pos = rte_hash_lookup_data(fw->nat, k, &data);
+	int32_t pos = rte_hash_lookup_with_hash_data(fw->nat, k, sig, &data);
 	if (pos >= 0 && (e = entry_live(fw, (uintptr_t)data)) != NULL)
 		goto out;
 	e = NULL;
@@ -629,7 +634,8 @@ static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_poo
 		uint64_t c = space <= NAT_PROBES ? (start + t) % space : mix64(h + t) % space;
 		in.addr[1] = p->addr + (uint32_t)(c % p->n_addr);
 		in.port[1] = (uint16_t)(p->port_lo + c / p->n_addr);
-		if (rte_hash_lookup(fw->nat, &in) < 0)
+		sig_in = key_hash(&in);
+		if (rte_hash_lookup_with_hash(fw->nat, &in, sig_in) < 0)
 			break;
 	}
 	if (t == probes) {
@@ -643,11 +649,13 @@ static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_poo
 	e->created = now;
 	__atomic_store_n(&e->status, status, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
-	/* rte_hash_add_key_data answers 0, not the key's position: the
+	/* rte_hash_add_key_*_data answer 0, not the key's position: the
 	 * positions to free come from the deletion (nat_unlink) */
 	e->pos[0] = e->pos[1] = -1;
-	int a0 = rte_hash_add_key_data(fw->nat, k, (void *)(uintptr_t)idx);
-	int a1 = a0 == 0 ? rte_hash_add_key_data(fw->nat, &in, (void *)(uintptr_t)idx) : -ENOSPC;
+	int a0 = rte_hash_add_key_with_hash_data(fw->nat, k, sig, (void *)(uintptr_t)idx);
+	int a1 = a0 == 0 ? rte_hash_add_key_with_hash_data(
+				   fw->nat, &in, sig_in, (void *)(uintptr_t)idx)
+			 : -ENOSPC;
 	if (a1 != 0) { /* the hash is full (cannot be, with 2 keys a slot) */
 		if (a0 == 0) {
 			/* a reader may have found k: the slot is not reused (the

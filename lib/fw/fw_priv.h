@@ -225,9 +225,11 @@ struct sl_fw {
 	struct fw_ct_entry *ct_entries; /* [hash position] */
 	uint32_t ct_slots; /* positions the hash may return */
 	uint32_t ct_max;
-	uint32_t ct_count; /* live + initialising + dead entries, atomic */
-	/* held to add a flow and to delete one: under it a key is in the table
-	 * iff its entry is live and not CT_SEEN_KILLED */
+	/* live + initialising + dead entries; written only under ct_lock
+	 * (plain load and store), read atomically by the statistics */
+	uint32_t ct_count;
+	/* held to add a flow, to delete one and to free positions: under it a
+	 * key is in the table iff its entry is live and not CT_SEEN_KILLED */
 	rte_spinlock_t ct_lock;
 	/* per-lcore hints in front of the table: ct_cache[lcore * (mask + 1) +
 	 * (hash & mask)] = hash >> 32 << 32 | (position + 1), 0 empty. A hint

@@ -198,4 +198,20 @@ static inline int fwt_check(
 	return v;
 }
 
+/* Packets p[0..n) (n <= SL_FW_BURST), all from VRF from into to, in one burst. */
+static inline void fwt_check_n(struct sl_fw *fw, uint64_t now, const struct fwt_pkt *p, uint16_t n,
+	uint32_t from, uint32_t to, uint8_t *v)
+{
+	const uint8_t *l3[SL_FW_BURST];
+	uint16_t len[SL_FW_BURST];
+	uint32_t f[SL_FW_BURST], t[SL_FW_BURST];
+	for (uint16_t i = 0; i < n; i++) {
+		l3[i] = p[i].b;
+		len[i] = p[i].len;
+		f[i] = from;
+		t[i] = to;
+	}
+	sl_fw_check_burst(fw, 0, now, l3, len, f, t, n, v);
+}
+
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Connection tracking: new → established on reply, TCP life cycle, timeouts
  * and the sweeper, a full table (new flows dropped and counted, tracked
- * ones unaffected), which pairs are tracked, listing and flush.
+ * ones unaffected; a burst crossing the limit), which pairs are tracked, listing and flush.
  * Time is simulated: tsc_hz = 1, so `now` counts seconds. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -220,6 +220,38 @@ static void test_table_full(void **state)
 	sl_fw_free(fw);
 }
 
+/* A burst's new flows are made together: as one by one in order, the
+ * flows past the limit are dropped, a repeated flow made earlier in the
+ * burst passes and one dropped earlier is dropped again. */
+static void test_table_full_burst(void **state)
+{
+	(void)state;
+	enum { MAX = 8, FLOWS = 10, N = FLOWS + 2 };
+	struct sl_fw *fw = fw_new(MAX);
+	struct fwt_pkt q[N];
+	uint8_t v[N];
+	for (uint16_t i = 0; i < N; i++) {
+		/* the last two repeat flows 0 (made) and FLOWS - 1 (dropped) */
+		uint16_t f = i < FLOWS ? i : (i == FLOWS ? 0 : FLOWS - 1);
+		q[i] = fwt_udp("10.1.0.2", (uint16_t)(1000 + f), "10.100.0.10", 53);
+	}
+	fwt_check_n(fw, 1, q, N, V_A, V_S, v);
+	for (uint16_t i = 0; i < N; i++)
+		assert_int_equal(v[i], i < MAX || i == FLOWS ? SL_FW_ACCEPT : SL_FW_DROP);
+	struct sl_fw_stats st;
+	sl_fw_stats_get(fw, &st);
+	assert_int_equal(st.ct_created, MAX);
+	assert_int_equal(st.ct_full, N - MAX - 1);
+	assert_int_equal(st.ct_entries, MAX);
+	/* the made flows are tracked: their replies pass */
+	for (uint16_t i = 0; i < FLOWS; i++) {
+		struct fwt_pkt r = fwt_udp("10.100.0.10", 53, "10.1.0.2", (uint16_t)(1000 + i));
+		assert_int_equal(
+			fwt_check(fw, 2, &r, V_S, V_A), i < MAX ? SL_FW_ACCEPT : SL_FW_DROP);
+	}
+	sl_fw_free(fw);
+}
+
 /* The sweeper examines at most `budget` slots per call and resumes. */
 static void test_sweep_budget(void **state)
 {
@@ -328,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_tuple_reuse),
 		cmocka_unit_test(test_icmp),
 		cmocka_unit_test(test_table_full),
+		cmocka_unit_test(test_table_full_burst),
 		cmocka_unit_test(test_sweep_budget),
 		cmocka_unit_test(test_tracked_pairs),
 		cmocka_unit_test(test_listing_and_flush),
