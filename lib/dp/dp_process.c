@@ -1573,25 +1573,53 @@ static __rte_always_inline uint32_t lookup_first(
 	return lookup_mixed(ctx->fib, b, ctx->c->vrf);
 }
 
+/* [x]: the positions of the bits set in byte x, lowest first, one a byte
+ * (redirect_list turns a burst's redirect bits into a list a byte at a
+ * time with it). */
+static uint64_t bit_pos8[256];
+
+RTE_INIT(bit_pos8_init)
+{
+	for (unsigned x = 1; x < 256; x++) /* x's lowest bit, then the rest's one byte up */
+		bit_pos8[x] = bit_pos8[x & (x - 1)] << 8 | (unsigned)__builtin_ctz(x);
+}
+
 /* Leak stage, its list: the packets of b whose bits are set in redirects
  * into redir[] and their destinations into ips[]; *vrf is the VRF the
  * first names, *mixed nonzero when they name several. Returns how many. */
 static __rte_always_inline uint16_t redirect_list(const struct dp_burst *b, uint32_t redirects,
 	uint16_t *redir, uint32_t *ips, uint32_t *vrf, uint32_t *mixed)
 {
+	if (likely(redirects == 0)) {
+		*vrf = *mixed = 0;
+		return 0;
+	}
 	/* every value here is a redirect: two name one VRF exactly when equal */
-	uint32_t first = redirects ? b->val[__builtin_ctz(redirects)] : 0, rmx = 0;
-	uint16_t n = 0;
-	/* two loops: as one, gcc split it in three, each walking the bits */
-	for (uint32_t r = redirects; r != 0; r &= r - 1)
-		redir[n++] = (uint16_t)__builtin_ctz(r);
-	for (uint16_t i = 0; i < n; i++) {
+	uint32_t first = b->val[__builtin_ctz(redirects)], rmx = 0;
+	unsigned n = 0;
+	/* the list a byte of bits at a time: eight positions widened to 16
+	 * bits, stored whole (n + 8 <= SL_DP_BURST before each) and kept as
+	 * far as the byte has bits; a loop over the bits cost 6 instructions
+	 * a leaked packet (callgrind) */
+	_Static_assert(SL_DP_BURST == 32, "four bytes of redirect bits");
+	for (unsigned j = 0; j < 4; j++) {
+		uint32_t byte = (redirects >> (8 * j)) & 0xff;
+#ifdef RTE_ARCH_X86
+		__m128i pos = _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)&bit_pos8[byte]));
+		_mm_storeu_si128((__m128i *)&redir[n], _mm_add_epi16(pos, _mm_set1_epi16(8 * j)));
+#else
+		for (unsigned i = 0; i < 8; i++)
+			redir[n + i] = (uint16_t)(8 * j + (bit_pos8[byte] >> (8 * i) & 0xff));
+#endif
+		n += (unsigned)__builtin_popcount(byte);
+	}
+	for (unsigned i = 0; i < n; i++) {
 		rmx |= b->val[redir[i]] ^ first;
 		ips[i] = b->dst[redir[i]];
 	}
 	*vrf = sl_fib_val_vrf(first);
 	*mixed = rmx;
-	return n;
+	return (uint16_t)n;
 }
 
 /* The forwarding loop of a burst of several ingress VRFs and no leak
