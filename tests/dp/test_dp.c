@@ -222,6 +222,35 @@ static void test_vlan_push_pop(void **state)
 	free_out();
 }
 
+/* Bursts of 32 whose leaked packets sit at chosen positions (all, none
+ * but the last, across the bytes of the redirect bits the leak stage
+ * lists a byte at a time): each leaked packet forwarded once, in burst
+ * order, told by its TTL. */
+static void test_leak_positions(void **state)
+{
+	(void)state;
+	static const uint32_t patterns[] = {0xffffffffu, 0x80000000u, 0x00000001u, 0x00000180u,
+		0x80808080u, 0x01010101u, 0x55aa00ffu, 0x00ffff00u};
+	for (unsigned p = 0; p < RTE_DIM(patterns); p++) {
+		uint32_t bits = patterns[p];
+		struct rte_mbuf *pk[32];
+		for (unsigned k = 0; k < 32; k++)
+			pk[k] = craft(&(struct pkt_spec){.ttl = (uint8_t)(20 + k),
+				.dst = bits >> k & 1 ? sl_test_ip4(10, 100, 0, 10)
+						     : sl_test_ip4(10, 1, 0, 10)});
+		run(0, pk, 32);
+		unsigned n = (unsigned)__builtin_popcount(bits), i = 0;
+		assert_int_equal(F.cnt.leaked, n);
+		assert_int_equal(F.out.n_tx[1], n);
+		assert_int_equal(F.out.n_tx[0], 32 - n);
+		for (uint32_t r = bits; r != 0; r &= r - 1, i++)
+			assert_int_equal(
+				ip_of(F.out.tx[1][i], 14)->time_to_live, 20 + __builtin_ctz(r) - 1);
+		free_out();
+		reset(NULL);
+	}
+}
+
 /* The header checksum check against the ones' complement sum itself, over
  * random headers and random corruptions of the checksum field (some of them
  * none, some the other representation of zero). */
@@ -556,6 +585,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup(test_checksum_all_ttls, reset),
 		cmocka_unit_test_setup(test_checksum_negative_zero, reset),
 		cmocka_unit_test_setup(test_vlan_push_pop, reset),
+		cmocka_unit_test_setup(test_leak_positions, reset),
 		cmocka_unit_test_setup(test_checksum_check_random, reset),
 		cmocka_unit_test_setup(test_vlan_push_headroom, reset),
 		cmocka_unit_test_setup(test_malformed_drops, reset),
