@@ -26,14 +26,19 @@ check_not "a on VLAN 101 (not configured) reaches nothing" \
 
 # The other direction: host a answers while dns, ntp and the internet ping it
 # (the router must push the VLAN 100 tag toward it).
-vhost 100 10.1.0.10/24 10.1.0.1 serve 15 &
+# Wait until it listens (not a fixed sleep: scapy starts slowly under load);
+# it serves long enough for every check below and is stopped after them.
+ready="$TOPO_RUN/vlan-host.ready"
+vhost 100 10.1.0.10/24 10.1.0.1 serve 40 --ready "$ready" &
 serve_pid=$!
-sleep 2
+for _ in $(seq 1 300); do [ -e "$ready" ] && break; sleep 0.1; done
+[ -e "$ready" ] || echo "note: the VLAN host did not report ready in 30 s"
 check "dns -> a (VLAN 100), reply ttl=63" output_matches 'ttl=63' \
 	topo_in dns ping -n -c 2 -W 2 10.1.0.10
 check "internet -> a (VLAN 100)" topo_ping inet 10.1.0.10 2
 check_not "b -> a (VLAN 100) is isolated" topo_ping b 10.1.0.10 1
 check "sluicectl ping 10.1.0.10 vrf CUSTOMER-A" topo_ctl ping 10.1.0.10 vrf CUSTOMER-A count 2
+kill "$serve_pid" 2>/dev/null
 wait "$serve_pid" 2>/dev/null
 check "show interfaces lists eth1.100" output_matches 'eth1\.100' topo_ctl show interfaces
 dts_finish

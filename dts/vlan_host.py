@@ -6,8 +6,9 @@ pings through the router. Runs inside the namespace that holds the trunk tap.
   vlan_host.py IFACE VLAN IP/LEN GW ping DST [--ttl N] [--count N]
       exit 0 when DST answered (prints "reply from DST ttl=T"), 1 otherwise
       (prints an ICMP error if one came back)
-  vlan_host.py IFACE VLAN IP/LEN GW serve SECONDS
-      answer ARP and echo requests for SECONDS
+  vlan_host.py IFACE VLAN IP/LEN GW serve SECONDS [--ready FILE]
+      answer ARP and echo requests for SECONDS; FILE is created once the
+      socket is open (scapy starts slowly on a loaded machine)
   vlan_host.py IFACE batch FILE
       one ping a line of FILE ("VLAN IP/LEN GW DST [--ttl N] [--count N]"),
       one after the other in this one process (scapy starts slowly); prints
@@ -131,10 +132,13 @@ def main():
     ap.add_argument("arg")
     ap.add_argument("--ttl", type=int, default=64)
     ap.add_argument("--count", type=int, default=2)
+    ap.add_argument("--ready", help="serve: create this file once listening")
     a = ap.parse_args()
     host = VlanHost(a.iface, a.vlan, a.ip, a.gw)
     if a.mode == "ping":
         return host.ping(a.arg, a.ttl, a.count)
+    if a.ready:
+        open(a.ready, "w").close()
     for _ in host.poll(float(a.arg)):
         pass
     return 0
