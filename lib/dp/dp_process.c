@@ -370,10 +370,10 @@ static __rte_always_inline void note_whole(struct dp_burst *b, unsigned k, unsig
 
 /* parse_slow, an entry it stores noted in *whole (NULL: the parse writes
  * every entry whole). */
-static __rte_always_inline unsigned parse_slow_noted(const struct dp_ctx *ctx, uint16_t in_port,
-	struct rte_mbuf *m, struct dp_burst *b, unsigned k, unsigned *whole)
+static __rte_always_inline size_t parse_slow_noted(const struct dp_ctx *ctx, uint16_t in_port,
+	struct rte_mbuf *m, struct dp_burst *b, size_t k, unsigned *whole)
 {
-	unsigned nk = parse_slow(ctx, in_port, m, b, k);
+	size_t nk = parse_slow(ctx, in_port, m, b, (unsigned)k);
 	if (whole != NULL && nk != k)
 		note_whole(b, k, whole);
 	return nk;
@@ -387,9 +387,9 @@ static __rte_always_inline unsigned parse_slow_noted(const struct dp_ctx *ctx, u
  * may be a lane) leaves in_vrf, in_oif and l2_len unwritten; a whole one
  * is noted in *whole when that is not NULL. Returns the burst's new length.
  */
-static __rte_always_inline unsigned parse_ip(const struct dp_ctx *ctx, uint16_t in_port,
+static __rte_always_inline size_t parse_ip(const struct dp_ctx *ctx, uint16_t in_port,
 	struct rte_mbuf *m, const uint8_t *d, unsigned l2_len, uint64_t want, uint16_t oif,
-	uint32_t vrf, struct dp_burst *b, unsigned k, bool want_src, bool plain, unsigned *whole)
+	uint32_t vrf, struct dp_burst *b, size_t k, bool want_src, bool plain, unsigned *whole)
 {
 	const uint8_t *ip = d + l2_len;
 	uint64_t w;
@@ -433,8 +433,8 @@ slow:
  * pass, options, padding — goes through parse_slow, which tells the reasons
  * apart.
  */
-static __rte_always_inline unsigned parse(const struct dp_ctx *ctx, const struct parse_port *pp,
-	uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, unsigned k, bool want_src,
+static __rte_always_inline size_t parse(const struct dp_ctx *ctx, const struct parse_port *pp,
+	uint16_t in_port, struct rte_mbuf *m, struct dp_burst *b, size_t k, bool want_src,
 	unsigned *whole)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -1523,12 +1523,12 @@ static __rte_always_inline uint16_t parse_burst(const struct dp_ctx *ctx, uint16
 	for (unsigned i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	/* martians are dropped by the parse */
-	unsigned nb = 0; /* in a register, not in b */
+	size_t nb = 0; /* in a register, not in b; not 32 bits: no zero-extension a frame */
 	unsigned whole = 0; /* entries [0, whole) written whole */
 	b->lane = false;
 	if (unlikely(vif_of_vlan == NULL)) {
 		for (unsigned i = 0; i < n; i++)
-			nb = parse_slow(ctx, in_port, pkts[i], b, nb);
+			nb = parse_slow(ctx, in_port, pkts[i], b, (unsigned)nb);
 	} else {
 		if (likely(!sv))
 			for (unsigned i = 0; i < n; i++)
