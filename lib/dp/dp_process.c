@@ -1520,6 +1520,7 @@ static __rte_always_inline uint16_t parse_burst(const struct dp_ctx *ctx, uint16
 	b->plain_vrf = pp.vrf_untagged;
 	/* headers of a whole burst in flight at once: with many mbufs cycling
 	 * the data is rarely in cache, and one-ahead prefetch left stalls */
+#pragma GCC unroll 4
 	for (unsigned i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	/* martians are dropped by the parse */
