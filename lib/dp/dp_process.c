@@ -1419,7 +1419,9 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_
 		ttl_decrement(ip);
 		egress_write((uint8_t *)ip - l2_len, e, l2_len);
 	} else { /* a tag pushed or popped: data_off moves */
-		unsigned el2 = e->l2_len;
+		/* read again, not kept from the test (which then compares in
+		 * memory, no copy a packet): live records do not change */
+		unsigned el2 = __atomic_load_n(&e->l2_len, __ATOMIC_RELAXED);
 		int grow = (int)el2 - (int)l2_len;
 		if (unlikely(el2 == 0 || grow > (int)m->data_off))
 			goto slow; /* not ready, or no headroom: counted there */
@@ -1437,9 +1439,11 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_
 	/* a crossing: out of an interface of another VRF (by a redirect, or
 	 * by a static next hop resolved in another VRF) */
 	if (e->vrf_id != in_vrf) {
+		/* read again, as l2_len above: the test compares in memory */
+		uint32_t out_vrf = __atomic_load_n(&e->vrf_id, __ATOMIC_RELAXED);
 		/* one ingress VRF (!mixed): a run changes with its egress VRF only */
-		if (sum->cross_to != e->vrf_id || (mixed && sum->cross_from != in_vrf))
-			cross_run_start(ctx, sum, in_vrf, e->vrf_id);
+		if (sum->cross_to != out_vrf || (mixed && sum->cross_from != in_vrf))
+			cross_run_start(ctx, sum, in_vrf, out_vrf);
 		sum->n_cross++;
 	}
 	return;
