@@ -1419,11 +1419,16 @@ static __rte_always_inline void forward_one(const struct dp_ctx *ctx, struct dp_
 		ttl_decrement(ip);
 		egress_write((uint8_t *)ip - l2_len, e, l2_len);
 	} else { /* a tag pushed or popped: data_off moves */
-		/* read again, not kept from the test (which then compares in
-		 * memory, no copy a packet): live records do not change */
-		unsigned el2 = __atomic_load_n(&e->l2_len, __ATOMIC_RELAXED);
+		/* the other length of the two, which a ready record has (0 and
+		 * anything else go slow): in a lane a constant, 18, and so is
+		 * the move (10 instructions a tagged egress fewer, callgrind).
+		 * The record's read again, not kept from the test above (which
+		 * then compares in memory, no copy a packet): a live record
+		 * does not change. */
+		unsigned el2 = 2 * RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN - l2_len;
 		int grow = (int)el2 - (int)l2_len;
-		if (unlikely(el2 == 0 || grow > (int)m->data_off))
+		if (unlikely(__atomic_load_n(&e->l2_len, __ATOMIC_RELAXED) != el2 ||
+			     grow > (int)m->data_off))
 			goto slow; /* not ready, or no headroom: counted there */
 		m->data_off -= grow;
 		m->data_len += grow;
