@@ -272,8 +272,8 @@ static inline uint64_t ct_key_hash(const struct fw_ct_key *k)
 {
 	uint64_t w[3];
 	ct_key_words(k, w);
-	return rte_hash_crc_8byte(w[2], rte_hash_crc_8byte(w[1], rte_hash_crc_8byte(w[0], 0))) |
-	       (uint64_t)rte_hash_crc_8byte(w[0] ^ w[2], (uint32_t)w[1]) << 32;
+	return fw_crc8(w[2], fw_crc8(w[1], fw_crc8(w[0], 0))) |
+	       (uint64_t)fw_crc8(w[0] ^ w[2], (uint32_t)w[1]) << 32;
 }
 
 static inline bool ct_key_eq(const struct fw_ct_key *a, const struct fw_ct_key *b)

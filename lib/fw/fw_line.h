@@ -105,16 +105,29 @@ static inline bool fw_line_key_of(const uint8_t *ip, uint16_t avail_len, uint32_
 	return true;
 }
 
+/* One CRC-32C step over 8 bytes, as rte_hash_crc_8byte(data, init) gives
+ * it: where the build targets SSE4.2, the instruction itself (DPDK's
+ * function tests the global crc32_alg on every call); the values are the
+ * same either way, so tables hashed by rte_hash_crc agree. */
+static inline uint32_t fw_crc8(uint64_t data, uint32_t init)
+{
+#ifdef __SSE4_2__
+	return (uint32_t)_mm_crc32_u64(init, data);
+#else
+	return rte_hash_crc_8byte(data, init);
+#endif
+}
+
 /* One hash of the raw key: two CRC instructions, then a multiply. CRC is
  * linear over GF(2): keys that differ in a few bits (ports counting up,
  * neighbouring hosts) can fall on a subspace of the indexes; the
  * multiply's high half mixes them, for one instruction. */
 static inline uint32_t fw_line_hash(const struct fw_line_key *k)
 {
-#ifdef __SSE4_2__ /* the instruction itself: rte_hash_crc_8byte tests crc32_alg each call */
+#ifdef __SSE4_2__ /* kept 64-bit: no zero-extend before the multiply */
 	uint64_t c = _mm_crc32_u64(_mm_crc32_u64(k->proto, k->addrs), k->pv);
 #else
-	uint64_t c = rte_hash_crc_8byte(k->pv, rte_hash_crc_8byte(k->addrs, k->proto));
+	uint64_t c = fw_crc8(k->pv, fw_crc8(k->addrs, k->proto));
 #endif
 	return (uint32_t)((c * 0x9e3779b97f4a7c15ull) >> 32);
 }

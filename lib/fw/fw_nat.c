@@ -507,8 +507,8 @@ static inline uint64_t hint_hash(const struct fw_nat_key *k)
 	uint64_t w[2];
 	_Static_assert(sizeof(*k) == 16, "two words");
 	memcpy(w, k, sizeof(w));
-	return rte_hash_crc_8byte(w[1], rte_hash_crc_8byte(w[0], 0)) |
-	       (uint64_t)rte_hash_crc_8byte(w[0] ^ w[1], (uint32_t)(w[1] >> 32)) << 32;
+	return fw_crc8(w[1], fw_crc8(w[0], 0)) |
+	       (uint64_t)fw_crc8(w[0] ^ w[1], (uint32_t)(w[1] >> 32)) << 32;
 }
 
 /* The table's hash of k (rte_hash_crc over its 16 bytes, init 0): the low
