@@ -573,8 +573,8 @@ static __rte_always_inline uint32_t lookup_one(const struct sl_fib *fib, uint32_
  * third pass no longer reloads the VRF for it, 2 instructions a packet) and
  * prefetches (the table's first level: a small table's tbl16 entry and the
  * line of its pool pointer, rte_lpm's tbl24 entry); the second loads the
- * tbl16 entries, by then arriving, and prefetches the group line each
- * names; the third resolves. With two (the tbl16 entry
+ * tbl16 entries, by then arriving, and prefetches the group line or dense
+ * record each names; the third resolves. With two (the tbl16 entry
  * loaded in the first), a miss could hold up the prefetches behind it, and
  * 64 VRFs' tables spread a burst's first-level lines over as many pages
  * (≈ 2 cycles a packet less at 64 VRFs, doc/benchmarks.md). */
@@ -605,11 +605,7 @@ static __rte_always_inline uint32_t lookup_mixed(
 			const struct sl_fib_small *st = sl_fib_table_small(tbl);
 			uint32_t ek = __atomic_load_n(&st->tbl16[ip >> 16], __ATOMIC_ACQUIRE);
 			e[k] = ek;
-			if (sl_fib_ent_is_group(ek)) {
-				const uint32_t *pool = __atomic_load_n(&st->pool, __ATOMIC_ACQUIRE);
-				rte_prefetch0(
-					&pool[sl_fib_ent_pool_index(ek) | ((ip >> 8) & 0xff)]);
-			}
+			sl_fib_small_prefetch_below(st, ek, ip);
 		}
 	}
 	for (uint16_t k = 0; k < n; k++) {

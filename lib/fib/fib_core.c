@@ -27,8 +27,9 @@ size_t sl_fib_vrf_bytes(const struct sl_fib_config *cfg)
 	struct sl_fib_config c = *cfg;
 	fib_config_defaults(&c);
 	/* a new VRF is small: tbl16 (2^16 x 4 B) + its first groups (256 x 4 B
-	 * each); the rules live on the C heap */
-	return sizeof(struct sl_fib_small) + (size_t)FIB_SMALL_GROUPS_INIT * 256 * 4;
+	 * and a dense record each); the rules live on the C heap */
+	return sizeof(struct sl_fib_small) +
+	       (size_t)FIB_SMALL_GROUPS_INIT * fib_lpm_group_bytes(FIB_LPM_SMALL);
 }
 
 static int fib_neigh_create(struct sl_fib *fib)

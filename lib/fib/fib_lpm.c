@@ -127,9 +127,15 @@ static void mem_free(struct fib_lpm_mem *m, void *p, size_t bytes)
 	m->used -= bytes;
 }
 
-static inline size_t pool_bytes(uint32_t groups)
+static inline size_t pool_bytes(const struct fib_lpm *t, uint32_t groups)
 {
-	return (size_t)groups * GROUP_ENTRIES * sizeof(uint32_t);
+	return (size_t)groups * fib_lpm_group_bytes(t->kind);
+}
+
+/* SMALL: the records of an array of `groups` groups, after the groups. */
+static inline uint64_t *dense_of(uint32_t *pool, uint32_t groups)
+{
+	return (uint64_t *)(pool + (size_t)groups * GROUP_ENTRIES);
 }
 
 static inline uint32_t *tbl8_of(struct fib_lpm *t)
@@ -137,12 +143,15 @@ static inline uint32_t *tbl8_of(struct fib_lpm *t)
 	return t->kind == FIB_LPM_LARGE ? (uint32_t *)t->lpm->tbl8 : t->small->pool;
 }
 
-static void pool_publish(struct fib_lpm *t, uint32_t *pool)
+/* pool: an array of `groups` groups. */
+static void pool_publish(struct fib_lpm *t, uint32_t *pool, uint32_t groups)
 {
-	if (t->kind == FIB_LPM_LARGE)
+	if (t->kind == FIB_LPM_LARGE) {
 		__atomic_store_n(&t->lpm->tbl8, (struct rte_lpm_tbl_entry *)pool, __ATOMIC_RELEASE);
-	else
+	} else {
+		__atomic_store_n(&t->small->dense, dense_of(pool, groups), __ATOMIC_RELEASE);
 		__atomic_store_n(&t->small->pool, pool, __ATOMIC_RELEASE);
+	}
 }
 
 /* The entry covering the /b of addr (b: top, top + 8, ...); the groups above
@@ -389,17 +398,20 @@ static int groups_grow(struct fib_lpm *t)
 		if (stack == NULL)
 			return -ENOMEM;
 		t->free_groups = stack;
-		tbl8 = mem_zalloc(t->mem, "sl_fib_tbl8", pool_bytes(n));
+		tbl8 = mem_zalloc(t->mem, "sl_fib_tbl8", pool_bytes(t, n));
 		if (tbl8 == NULL)
 			return -ENOMEM;
 	}
 	t->spare = NULL;
 	t->spare_groups = 0;
 	uint32_t *old = tbl8_of(t);
-	memcpy(tbl8, old, pool_bytes(t->groups_fresh));
-	pool_publish(t, tbl8);
+	memcpy(tbl8, old, (size_t)t->groups_fresh * GROUP_ENTRIES * sizeof(uint32_t));
+	if (t->kind == FIB_LPM_SMALL)
+		memcpy(dense_of(tbl8, n), t->small->dense,
+			(size_t)t->groups_fresh * sizeof(uint64_t));
+	pool_publish(t, tbl8, n);
 	fib_qsbr_wait(t->qsbr);
-	mem_free(t->mem, old, pool_bytes(t->groups));
+	mem_free(t->mem, old, pool_bytes(t, t->groups));
 	t->groups = n;
 	t->grows++;
 	retired_reclaim(t, false); /* all of them: their grace period is over */
@@ -541,6 +553,67 @@ static void group_fold(struct fib_lpm *t, uint32_t addr, uint8_t b)
 	group_retire(t, group);
 }
 
+/* ---- dense /16s (SMALL) ------------------------------------------------- */
+
+/* The record of the /16 at addr (its group g) when the /16 holds exactly one
+ * rule deeper than 16, of /17-/24 (sl_fib_dense_entry). Asked of the trie:
+ * a walk of nodes the change just touched, where scanning g's 256 entries
+ * cost ~2,000 instructions a route. */
+static bool dense_record(const struct fib_lpm *t, uint32_t addr, const uint32_t *g, uint64_t *r)
+{
+	const struct node *n = t->root;
+	while (n != NULL && n->depth < 16) {
+		if (!node_covers(n, addr))
+			return false;
+		n = n->child[bit_at(addr, n->depth)];
+	}
+	if (n != NULL && n->depth == 16) { /* the /16's own rule: one child at most */
+		if (!node_covers(n, addr) || (n->child[0] != NULL && n->child[1] != NULL))
+			return false;
+		n = n->child[0] != NULL ? n->child[0] : n->child[1];
+	}
+	/* below the /16 every node is deeper; one rule is one node, no children */
+	if (n == NULL || ((n->addr ^ addr) & mask_of(16)) != 0 || !n->has_rule || n->depth > 24 ||
+		n->child[0] != NULL || n->child[1] != NULL)
+		return false;
+	uint32_t key = (n->addr >> 8) & 0xff;
+	/* the block is at most half the group: the entry across holds the rest */
+	uint32_t cover = g[key ^ 0x80];
+	*r = (cover & (ENT_VALID | SL_FIB_ENT_VAL_MASK)) | (uint64_t)(24 - n->depth) << 25 |
+	     (uint64_t)n->value << 32 | (uint64_t)key << 56;
+	return true;
+}
+
+/* Point tbl16 entry i at its /16's record when the group has one, else at
+ * the group. The record is one atomic 8-byte word, stored before the entry
+ * that names it; a group's entries, written meanwhile, were stored before
+ * the entry points back to it (release). */
+static void dense_update(struct fib_lpm *t, uint32_t i)
+{
+	uint32_t e = t->top_tbl[i], want = e & ~SL_FIB_ENT_DENSE;
+	if (!is_group(e))
+		return;
+	uint32_t group = e & SL_FIB_ENT_VAL_MASK;
+	uint64_t r, *d = &t->small->dense[group];
+	if (dense_record(t, i << 16, &t->small->pool[(size_t)group * GROUP_ENTRIES], &r)) {
+		if ((e & SL_FIB_ENT_DENSE) == 0 || *d != r)
+			__atomic_store_n(d, r, __ATOMIC_RELEASE);
+		want |= SL_FIB_ENT_DENSE;
+	}
+	if (want != e)
+		__atomic_store_n(&t->top_tbl[i], want, __ATOMIC_RELEASE);
+}
+
+/* After a change of (addr, depth) was written: the /16s it touched. */
+static void dense_span(struct fib_lpm *t, uint32_t addr, uint8_t depth)
+{
+	if (t->kind != FIB_LPM_SMALL)
+		return;
+	uint32_t n = depth >= 16 ? 1 : 1u << (16 - depth);
+	for (uint32_t k = 0; k < n; k++)
+		dense_update(t, (addr >> 16) + k);
+}
+
 /* ---- the interface ------------------------------------------------------- */
 
 /* mem NULL: the table counts its own memory, uncapped, on socket_id. */
@@ -568,14 +641,14 @@ static struct fib_lpm *lpm_new(enum fib_lpm_kind kind, struct fib_lpm_mem *mem, 
 		t->top_tbl = t->small ? t->small->tbl16 : NULL;
 	}
 	uint32_t *tbl8 =
-		t->top_tbl ? mem_zalloc(t->mem, "sl_fib_tbl8", pool_bytes(t->groups)) : NULL;
+		t->top_tbl ? mem_zalloc(t->mem, "sl_fib_tbl8", pool_bytes(t, t->groups)) : NULL;
 	if (t->free_groups == NULL || t->top_tbl == NULL || tbl8 == NULL) {
-		mem_free(t->mem, tbl8, pool_bytes(t->groups));
+		mem_free(t->mem, tbl8, pool_bytes(t, t->groups));
 		fib_lpm_free(t);
 		errno = ENOMEM;
 		return NULL;
 	}
-	pool_publish(t, tbl8);
+	pool_publish(t, tbl8, t->groups);
 	return t;
 }
 
@@ -605,11 +678,11 @@ void fib_lpm_free(struct fib_lpm *t)
 	if (t == NULL)
 		return;
 	if (t->lpm != NULL) {
-		mem_free(t->mem, t->lpm->tbl8, pool_bytes(t->groups));
+		mem_free(t->mem, t->lpm->tbl8, pool_bytes(t, t->groups));
 		mem_free(t->mem, t->lpm, sizeof(struct rte_lpm));
 	}
 	if (t->small != NULL) {
-		mem_free(t->mem, t->small->pool, pool_bytes(t->groups));
+		mem_free(t->mem, t->small->pool, pool_bytes(t, t->groups));
 		mem_free(t->mem, t->small, sizeof(struct sl_fib_small));
 	}
 	fib_lpm_unreserve(t);
@@ -647,23 +720,23 @@ int fib_lpm_reserve(struct fib_lpm *t, uint32_t groups)
 		return -ENOSPC;
 	if (groups <= t->groups || groups <= t->spare_groups)
 		return 0;
-	mem_free(t->mem, t->spare, pool_bytes(t->spare_groups)); /* too small */
+	mem_free(t->mem, t->spare, pool_bytes(t, t->spare_groups)); /* too small */
 	t->spare = NULL;
 	t->spare_groups = 0;
 	/* half again when the memory is there: a table that gains a few groups
 	 * per commit is not copied at every commit, and a small table stays
 	 * within 1.5 times its groups (doc/architecture.md) */
 	uint32_t n = RTE_MAX(groups, RTE_MIN(t->groups + t->groups / 2, (uint32_t)GROUPS_MAX));
-	uint32_t *pool = mem_zalloc(t->mem, "sl_fib_tbl8", pool_bytes(n));
+	uint32_t *pool = mem_zalloc(t->mem, "sl_fib_tbl8", pool_bytes(t, n));
 	if (pool == NULL && n > groups) {
 		n = groups;
-		pool = mem_zalloc(t->mem, "sl_fib_tbl8", pool_bytes(n));
+		pool = mem_zalloc(t->mem, "sl_fib_tbl8", pool_bytes(t, n));
 	}
 	if (pool == NULL)
 		return -ENOMEM;
 	uint32_t *stack = realloc(t->free_groups, (size_t)n * sizeof(*stack));
 	if (stack == NULL) {
-		mem_free(t->mem, pool, pool_bytes(n));
+		mem_free(t->mem, pool, pool_bytes(t, n));
 		return -ENOMEM;
 	}
 	t->free_groups = stack;
@@ -691,7 +764,7 @@ size_t fib_lpm_rules(const struct fib_lpm *t)
 void fib_lpm_unreserve(struct fib_lpm *t)
 {
 	t->ix_keep = 0;
-	mem_free(t->mem, t->spare, pool_bytes(t->spare_groups));
+	mem_free(t->mem, t->spare, pool_bytes(t, t->spare_groups));
 	t->spare = NULL;
 	t->spare_groups = 0;
 }
@@ -718,6 +791,7 @@ int fib_lpm_set(struct fib_lpm *t, uint32_t addr, uint8_t depth, uint32_t value)
 	if (n != NULL) { /* re-pointed: its groups are there (the invariant) */
 		n->value = value;
 		write_uncovered(t, n, leaf(value, depth));
+		dense_span(t, addr, depth);
 		return 0;
 	}
 	if (ix_reserve(t, t->rules + 1) < 0)
@@ -743,6 +817,7 @@ int fib_lpm_set(struct fib_lpm *t, uint32_t addr, uint8_t depth, uint32_t value)
 	ix_put(t->ix, t->ix_bits, n);
 	n->value = value;
 	write_uncovered(t, n, leaf(value, depth));
+	dense_span(t, addr, depth);
 	return 0;
 }
 
@@ -786,6 +861,7 @@ int fib_lpm_del(struct fib_lpm *t, uint32_t addr, uint8_t depth)
 			break;
 		group_fold(t, addr, (uint8_t)b);
 	}
+	dense_span(t, addr, depth);
 	ix_shrink(t); /* the table is whole again: sl_progress may run */
 	return 0;
 }
@@ -896,7 +972,7 @@ void fib_lpm_stats_get(const struct fib_lpm *t, struct fib_lpm_stats *st)
 		.index_grows = t->ix_grows,
 		.bytes_dpdk = (t->kind == FIB_LPM_LARGE ? sizeof(struct rte_lpm)
 							: sizeof(struct sl_fib_small)) +
-			      pool_bytes(t->groups) + pool_bytes(t->spare_groups),
+			      pool_bytes(t, t->groups) + pool_bytes(t, t->spare_groups),
 		.bytes_heap = sizeof(*t) + t->nodes * sizeof(struct node) +
 			      (size_t)t->groups * sizeof(uint32_t) +
 			      t->ret_cap * sizeof(struct retired) +

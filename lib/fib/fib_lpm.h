@@ -17,6 +17,8 @@
  * folded back by storing the plain entry, and reused only after a QSBR grace
  * period; the group array grows (copy, publish the pointer, free the old one
  * after a grace period) instead of refusing a route. Exactly one writer thread.
+ * SMALL: a /16 whose group holds one /17-/24 under the /16's own answer is
+ * read from an 8-byte record instead (sl_fib.h), rewritten in one store.
  *
  * Depth 0 is not handled here (lib/fib keeps each VRF's default route apart).
  */
@@ -36,6 +38,14 @@ enum fib_lpm_kind {
 	FIB_LPM_LARGE, /* struct rte_lpm: 24-8 */
 	FIB_LPM_SMALL, /* struct sl_fib_small: 16-8-8 */
 };
+
+/* DPDK memory a group takes in the array: 256 entries, and in a small
+ * table the /16's dense record (sl_fib.h). */
+static inline size_t fib_lpm_group_bytes(enum fib_lpm_kind kind)
+{
+	return RTE_LPM_TBL8_GROUP_NUM_ENTRIES * sizeof(uint32_t) +
+	       (kind == FIB_LPM_SMALL ? sizeof(uint64_t) : 0);
+}
 
 /* groups: initial group array size (a hint; it grows). qsbr: the readers
  * whose grace periods gate group reuse and array frees. NULL with errno. */

@@ -156,7 +156,7 @@ static int rules_reserve(
 static size_t table_bytes(enum fib_lpm_kind kind, uint32_t groups)
 {
 	return (kind == FIB_LPM_LARGE ? sizeof(struct rte_lpm) : sizeof(struct sl_fib_small)) +
-	       (size_t)groups * RTE_LPM_TBL8_GROUP_NUM_ENTRIES * sizeof(uint32_t);
+	       (size_t)groups * fib_lpm_group_bytes(kind);
 }
 
 /* Tables for one VRF; 0 or a negative errno with *fail set. */

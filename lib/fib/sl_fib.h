@@ -53,6 +53,7 @@
 #include <rte_ether.h>
 #include <rte_hash.h>
 #include <rte_lpm.h>
+#include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 
 #include "sl_rib.h"
@@ -229,7 +230,10 @@ struct sl_fib_config {
  *    tbl16 (256 KiB) and a pool of 256-entry groups for the /16s and /24s that
  *    hold longer prefixes. Entries are encoded as rte_lpm's: bits 0-23 value or
  *    group, bit 24 valid, bit 25 "points to a group" (tbl16 and the /16
- *    groups only), bits 26-31 depth. A VRF starts small; at
+ *    groups only), bits 26-31 depth. A tbl16 entry pointing to group g with
+ *    SL_FIB_ENT_DENSE set says the /16 holds one prefix of /17-/24 under its
+ *    own answer: both are the 8-byte record dense[g] (sl_fib_dense_entry),
+ *    and the group's 1 KiB stays the writer's. A VRF starts small; at
  *    SL_FIB_SMALL_GROUPS_MAX groups the writer builds the rte_lpm-layout table
  *    from its rules and swaps the pointer (fib_routes.c).
  */
@@ -238,13 +242,34 @@ struct sl_fib_config {
 
 struct sl_fib_small {
 	uint32_t *pool; /* groups of 256 entries; atomically published (it grows) */
-	uint8_t pad[RTE_CACHE_LINE_SIZE - sizeof(uint32_t *)];
+	/* a record per group, published with pool (the same block). Why: most
+	 * /16s of a BGP-like VRF hold one /24, and 64 VRFs' 1 KiB groups spread
+	 * the lookups over far more pages than the TLB and caches hold
+	 * (doc/benchmarks.md, "Dense /16s") */
+	uint64_t *dense;
+	uint8_t pad[RTE_CACHE_LINE_SIZE - sizeof(uint32_t *) - sizeof(uint64_t *)];
 	uint32_t tbl16[1u << 16];
 };
 
 #define SL_FIB_ENT_VALID (1u << 24)
 #define SL_FIB_ENT_GROUP (1u << 25)
+#define SL_FIB_ENT_DENSE (1u << 26) /* tbl16 group entries only: see above */
 #define SL_FIB_ENT_VAL_MASK 0x00ffffffu /* a value, or a group's number in the pool */
+
+/*
+ * A dense /16's record: bits 0-24 the answer outside the prefix (value |
+ * SL_FIB_ENT_VALID, or 0: a miss), bits 25-27 s, bits 32-55 the prefix's
+ * value, bits 56-63 k: the prefix is the bytes 3 of the address whose
+ * (byte ^ k) >> s is 0 (a /(24 - s)). The raw entry of ip under it, without
+ * depth bits.
+ */
+static inline uint32_t sl_fib_dense_entry(uint64_t r, uint32_t ip)
+{
+	uint32_t b = (ip >> 8) & 0xff, s = ((uint32_t)r >> 25) & 7;
+	return ((b ^ (uint32_t)(r >> 56)) >> s) == 0
+		       ? (((uint32_t)(r >> 32) & SL_FIB_ENT_VAL_MASK) | SL_FIB_ENT_VALID)
+		       : (uint32_t)r & (SL_FIB_ENT_VAL_MASK | SL_FIB_ENT_VALID);
+}
 
 /* Hot, reader-visible part first; the writer's state is private. */
 struct sl_fib {
@@ -345,11 +370,17 @@ static inline uint32_t sl_fib_ent_value(uint32_t e, uint32_t miss)
  * loads all its tbl16 entries first: lib/dp's lookup_mixed). Any pool
  * pointer loaded since the last quiescent state holds every group an entry
  * names: the writer hands out the groups of a grown pool only one grace
- * period after publishing it. */
+ * period after publishing it (and the dense records, published with it). */
 static inline uint32_t sl_fib_small_entry_from(
 	const struct sl_fib_small *t, uint32_t e, uint32_t ip)
 {
 	if (sl_fib_ent_is_group(e)) {
+		if (e & SL_FIB_ENT_DENSE) {
+			const uint64_t *dense = __atomic_load_n(&t->dense, __ATOMIC_ACQUIRE);
+			return sl_fib_dense_entry(
+				__atomic_load_n(&dense[e & SL_FIB_ENT_VAL_MASK], __ATOMIC_ACQUIRE),
+				ip);
+		}
 		const uint32_t *pool = __atomic_load_n(&t->pool, __ATOMIC_ACQUIRE);
 		e = __atomic_load_n(
 			&pool[sl_fib_ent_pool_index(e) | ((ip >> 8) & 0xff)], __ATOMIC_ACQUIRE);
@@ -358,6 +389,22 @@ static inline uint32_t sl_fib_small_entry_from(
 				&pool[sl_fib_ent_pool_index(e) | (ip & 0xff)], __ATOMIC_ACQUIRE);
 	}
 	return e;
+}
+
+/* Small table: prefetch the line below tbl16 entry e of ip (a group entry,
+ * or the record of a dense /16), if any. */
+static inline void sl_fib_small_prefetch_below(
+	const struct sl_fib_small *t, uint32_t e, uint32_t ip)
+{
+	if (!sl_fib_ent_is_group(e))
+		return;
+	if (e & SL_FIB_ENT_DENSE) {
+		const uint64_t *dense = __atomic_load_n(&t->dense, __ATOMIC_ACQUIRE);
+		rte_prefetch0(&dense[e & SL_FIB_ENT_VAL_MASK]);
+	} else {
+		const uint32_t *pool = __atomic_load_n(&t->pool, __ATOMIC_ACQUIRE);
+		rte_prefetch0(&pool[sl_fib_ent_pool_index(e) | ((ip >> 8) & 0xff)]);
+	}
 }
 
 /* Small table: the raw entry of ip. */

@@ -367,7 +367,9 @@ int main(int argc, char **argv)
 	size_t n_lpm = argc > 2 ? strtoul(argv[2], NULL, 0) : 100000;
 	n_lpm = RTE_MIN(n_lpm, n);
 	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "--file-prefix=sl-fib-bench-%d", (int)getpid());
+	/* SL_TEST_TAG as in fib_test_eal.h: a helper's runs stay apart */
+	snprintf(prefix, sizeof(prefix), "--file-prefix=sl-fib-bench%s-%d",
+		getenv("SL_TEST_TAG") != NULL ? getenv("SL_TEST_TAG") : "", (int)getpid());
 	char *eal[12] = {argv[0], "-l", "0", prefix, "--no-pci", "--log-level=5", "--no-telemetry"};
 	int eal_argc = 7;
 	if (getenv("SL_FIB_BENCH_HUGE") == NULL) {

@@ -152,7 +152,9 @@ static int measure(enum fib_lpm_kind kind, const struct route *r, size_t n, cons
 int main(int argc, char **argv)
 {
 	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "--file-prefix=sl-bench-lookup-%d", (int)getpid());
+	/* SL_TEST_TAG as in fib_test_eal.h: a helper's runs stay apart */
+	snprintf(prefix, sizeof(prefix), "--file-prefix=sl-bench-lookup%s-%d",
+		getenv("SL_TEST_TAG") != NULL ? getenv("SL_TEST_TAG") : "", (int)getpid());
 	const char *huge = getenv("SL_FIB_BENCH_HUGE");
 	bool use_huge = huge != NULL && *huge == '1';
 	char *eal[] = {argv[0], "-l", "0", "--no-pci", "--log-level=5", "--no-telemetry", prefix,

@@ -8,7 +8,9 @@
  * sl_fib_apply: nested prefixes /8-/32, groups split and folded, the group
  * arrays grown. Two runs: the VRF moves to the rte_lpm layout at once (its
  * first group), or partway (small_groups_max 1,000): the
- * move from the small table to the big one happens under the reader.
+ * move from the small table to the big one happens under the reader. A third
+ * run spreads the prefixes so that the table stays small and most /16s
+ * switch between a dense record and a group (sl_fib.h) under the reader.
  *
  * What "an answer the table held" means here: the writer bumps `version`
  * after each batch. A reader samples version before (v0) and after (v1) a
@@ -67,6 +69,7 @@ static uint32_t version;
 static uint32_t reader_seen; /* the last version the reader looked up in */
 static volatile bool stop;
 static uint64_t lookups, stretched, small, wrong, batches_read;
+static uint64_t dense_read; /* stretched lookups through a dense /16's record */
 static uint32_t small_ver; /* the last version read in a small table */
 static char wrong_msg[160];
 static uint64_t seed, rng_state;
@@ -120,7 +123,15 @@ static uint32_t stretched_lookup(uintptr_t tbl, uint32_t ip, uint32_t miss)
 	if (sl_fib_table_is_small(tbl)) {
 		const struct sl_fib_small *t = sl_fib_table_small(tbl);
 		const uint32_t *pool = __atomic_load_n(&t->pool, __ATOMIC_RELAXED);
+		const uint64_t *dense = __atomic_load_n(&t->dense, __ATOMIC_RELAXED);
 		uint32_t e = __atomic_load_n(&t->tbl16[ip >> 16], __ATOMIC_RELAXED);
+		if (sl_fib_ent_is_group(e) && (e & SL_FIB_ENT_DENSE)) {
+			dense_read++;
+			for (int i = 0; i < 150; i++)
+				rte_pause();
+			e = sl_fib_dense_entry(
+				__atomic_load_n(&dense[e & 0xffffff], __ATOMIC_RELAXED), ip);
+		}
 		for (unsigned shift = 8; sl_fib_ent_is_group(e); shift -= 8) {
 			for (int i = 0; i < 150; i++)
 				rte_pause();
@@ -258,9 +269,10 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void lpm_rcu_oracle(uint32_t small_groups_max)
+/* small_groups_max 0: the VRF stays small. The prefixes lie in base/bits. */
+static void lpm_rcu_oracle(uint32_t small_groups_max, uint32_t base, unsigned bits)
 {
-	lookups = stretched = small = wrong = batches_read = 0;
+	lookups = stretched = small = wrong = batches_read = dense_read = 0;
 	version = reader_seen = small_ver = 0;
 	memset(hist, 0, sizeof(hist));
 	const char *env = getenv("SL_LPM_SEED");
@@ -270,10 +282,11 @@ static void lpm_rcu_oracle(uint32_t small_groups_max)
 	uint32_t batches = env && *env && *env != '0' ? 30000 : 3000;
 	print_message("seed %" PRIu64 " (SL_LPM_SEED to replay), %u batches\n", seed, batches);
 
-	/* the pool: nested prefixes inside 100.0.0.0/8 */
+	/* the pool: nested prefixes inside base/bits */
 	static struct lpm_rule pool[POOL];
+	uint32_t host = ~lpm_oracle_mask((uint8_t)bits);
 	for (uint32_t i = 0; i < POOL; i++) {
-		uint32_t a = 0x64000000u | (((rnd() << 16) ^ rnd()) & 0x00ffffff);
+		uint32_t a = base | (((rnd() << 16) ^ rnd()) & host);
 		uint8_t d;
 		if (i < 8) {
 			d = (uint8_t)(8 + rnd() % 9);
@@ -290,8 +303,7 @@ static void lpm_rcu_oracle(uint32_t small_groups_max)
 		const struct lpm_rule *r = &pool[rnd() % POOL];
 		uint32_t last = r->addr | ~lpm_oracle_mask(r->depth);
 		uint32_t edge[4] = {r->addr, last, r->addr - 1, last + 1};
-		probe[i] = i % 2 ? edge[rnd() % 4]
-				 : 0x64000000u | (((rnd() << 16) ^ rnd()) & 0x00ffffff);
+		probe[i] = i % 2 ? edge[rnd() % 4] : base | (((rnd() << 16) ^ rnd()) & host);
 	}
 	qsort(probe, PROBES, sizeof(*probe), cmp_u32);
 	lpm_oracle_init(&oracle);
@@ -363,17 +375,21 @@ static void lpm_rcu_oracle(uint32_t small_groups_max)
 	print_message("%" PRIu64 " lookups (%" PRIu64 " stretched, %" PRIu64
 		      " in the small table) during %" PRIu64 " batches, %" PRIu64 " wrong; "
 		      "%zu sets, %zu deletes; groups: at most %u used, %u now; "
-		      "the table grew %u times; rte_lpm layout from batch %u\n",
+		      "the table grew %u times; rte_lpm layout from batch %u; "
+		      "%" PRIu64 " stretched through a dense /16\n",
 		lookups, stretched, small, batches_read, wrong, sets, dels, groups_max,
-		st.tbl8_groups_used, grows, promoted_at);
+		st.tbl8_groups_used, grows, promoted_at, dense_read);
 	if (wrong != 0)
 		fail_msg("seed %" PRIu64 ": %" PRIu64 " wrong answers, first: %s", seed, wrong,
 			wrong_msg);
 	/* the writer waits for the reader: it read during most batches */
 	assert_true(batches_read >= batches / 4);
 	assert_true(groups_max > 200);
-	assert_int_equal(st.promotions, 1);
-	assert_int_equal(st.vrfs_small, 1); /* VRF 0, never used */
+	assert_int_equal(st.promotions, small_groups_max != 0);
+	/* VRF 0, never used, and VRF if it stayed small */
+	assert_int_equal(st.vrfs_small, 1 + (small_groups_max == 0));
+	if (small_groups_max == 0) /* sparse: most /16s hold one prefix */
+		assert_true(dense_read > 1000);
 	if (small_groups_max > 1) { /* the move happened under the reader */
 		assert_true(promoted_at > batches / 20 && promoted_at < batches * 9 / 10);
 		/* the writer stays two batches ahead at most */
@@ -394,13 +410,21 @@ static void lpm_rcu_oracle(uint32_t small_groups_max)
 static void test_lpm_rcu_oracle(void **state)
 {
 	(void)state;
-	lpm_rcu_oracle(1);
+	lpm_rcu_oracle(1, 0x64000000u, 8);
 }
 
 static void test_small_promote_rcu_oracle(void **state)
 {
 	(void)state;
-	lpm_rcu_oracle(1000);
+	lpm_rcu_oracle(1000, 0x64000000u, 8);
+}
+
+/* Prefixes over 64.0.0.0/2, a /16 for every few: /16s switch between a dense
+ * record and their group under the reader. */
+static void test_small_dense_rcu_oracle(void **state)
+{
+	(void)state;
+	lpm_rcu_oracle(0, 0x40000000u, 2);
 }
 
 int main(int argc, char **argv)
@@ -413,6 +437,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lpm_rcu_oracle),
 		cmocka_unit_test(test_small_promote_rcu_oracle),
+		cmocka_unit_test(test_small_dense_rcu_oracle),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();
