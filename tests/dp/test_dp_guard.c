@@ -391,8 +391,9 @@ static unsigned burst_id(struct rte_mbuf *m)
 	return rte_be_to_cpu_16(dpf_ip(m, l2)->packet_id);
 }
 
-/* Bursts of 32 random packets from one port, sources good and bad, native,
- * leaked, ECMP, blackholed and unrouted destinations: each packet goes
+/* Bursts of random packets from one port (32; every fourth round fewer, for
+ * the lookups' last few after the groups of four), sources good and bad,
+ * native, leaked, ECMP, blackholed and unrouted destinations: each packet goes
  * where it goes alone, every drop and punt counted by reason (each packet
  * is in the output once: dpf_run checks the total). vlans: the VLANs to draw from (one interface or
  * several of one VRF). */
@@ -424,6 +425,7 @@ static void bursts_as_singles(uint16_t port, const uint16_t *vlans, unsigned n_v
 		uint16_t vlan[32];
 		uint32_t src[32], dst[32];
 		struct fate want[32];
+		unsigned nb = round % 4 == 3 ? 1 + round / 4 % 31 : 32;
 		memset(alone_dropped, 0, sizeof(alone_dropped));
 		for (unsigned i = 0; i < 32; i++) {
 			vlan[i] = vlans[rnd() % n_vlans];
@@ -433,11 +435,12 @@ static void bursts_as_singles(uint16_t port, const uint16_t *vlans, unsigned n_v
 							       : 0]
 					   : srcs[rnd() % N(srcs)];
 			dst[i] = dsts[rnd() % N(dsts)];
-			want[i] = fate_alone(port, vlan[i], src[i], dst[i]);
+			if (i < nb) /* the same random draws whatever the burst's size */
+				want[i] = fate_alone(port, vlan[i], src[i], dst[i]);
 		}
 		dpf_reset(&F);
 		struct rte_mbuf *pkts[32];
-		for (unsigned i = 0; i < 32; i++) {
+		for (unsigned i = 0; i < nb; i++) {
 			pkts[i] = dpf_craft(&F,
 				&(struct dpf_pkt){.vlan = vlan[i], .src = src[i], .dst = dst[i]});
 			struct rte_ipv4_hdr *ip = dpf_ip(pkts[i], vlan[i] ? 18 : 14);
@@ -445,7 +448,7 @@ static void bursts_as_singles(uint16_t port, const uint16_t *vlans, unsigned n_v
 			ip->hdr_checksum = 0;
 			ip->hdr_checksum = rte_ipv4_cksum(ip);
 		}
-		dpf_run(&F, port, pkts, 32);
+		dpf_run(&F, port, pkts, (uint16_t)nb);
 		for (unsigned r = 0; r < SL_DP_DROP__COUNT; r++)
 			if (F.cnt.dropped[r] != alone_dropped[r])
 				fail_msg("round %u: %u dropped as %s, alone %u", round,
@@ -455,20 +458,20 @@ static void bursts_as_singles(uint16_t port, const uint16_t *vlans, unsigned n_v
 		for (unsigned p = 0; p < SL_FIB_PORT_MAX; p++)
 			for (unsigned j = 0; j < F.out.n_tx[p]; j++) {
 				unsigned id = burst_id(F.out.tx[p][j]);
-				if (id >= 32 || want[id].kind != TX || want[id].arg != p)
+				if (id >= nb || want[id].kind != TX || want[id].arg != p)
 					fail_msg(
 						"round %u: packet %u out of port %u (alone: %d %u)",
-						round, id, p, id < 32 ? want[id].kind : -1,
-						id < 32 ? want[id].arg : 0);
+						round, id, p, id < nb ? want[id].kind : -1,
+						id < nb ? want[id].arg : 0);
 			}
 		for (unsigned j = 0; j < F.out.n_drop; j++) {
 			unsigned id = burst_id(F.out.drop[j]);
-			if (id >= 32 || want[id].kind != DROP)
+			if (id >= nb || want[id].kind != DROP)
 				fail_msg("round %u: packet %u dropped", round, id);
 		}
 		for (unsigned j = 0; j < F.out.n_punt; j++) {
 			unsigned id = burst_id(F.out.punt[j]);
-			if (id >= 32 || want[id].kind != PUNT ||
+			if (id >= nb || want[id].kind != PUNT ||
 				want[id].arg != sl_dp_meta(F.out.punt[j])->reason)
 				fail_msg("round %u: packet %u punted", round, id);
 		}
