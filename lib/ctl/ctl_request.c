@@ -8,7 +8,6 @@
 
 #include <jansson.h>
 
-#include "ctl_buf.h"
 #include "ctl_request.h"
 
 /* The bytes that follow a request's JSON header, when its "chunk_bytes"
@@ -50,10 +49,7 @@ void ctl_parsed_free(struct ctl_parsed *p)
 		for (int i = 0; i < p->argc; i++)
 			free(p->argv[i]);
 	free(p->argv);
-	if (p->input_map != 0)
-		ctl_buf_unmap(p->input, p->input_map);
-	else
-		free(p->input);
+	free(p->input);
 	free(p->session);
 	memset(p, 0, sizeof(*p));
 }

@@ -11,7 +11,6 @@ struct ctl_parsed {
 	char **argv; /* argc strings + NULL, owned */
 	bool json;
 	char *input; /* "" when absent, owned; a streamed request's "chunk" or raw chunk */
-	size_t input_map; /* 0: input is malloc'ed; else a ctl_buf mapping of this size */
 	bool streamed; /* "chunk", "chunk_bytes", "more" or "session" was given (sl_ctl.h) */
 	bool more; /* more chunks follow */
 	char *session; /* NULL when absent, owned */

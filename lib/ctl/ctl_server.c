@@ -19,7 +19,6 @@
 
 #include <jansson.h>
 
-#include "ctl_buf.h"
 #include "ctl_request.h"
 #include "ctl_session.h"
 #include "sl_ctl.h"
@@ -37,7 +36,8 @@ struct ctl_client {
 	int fd;
 	enum client_state state;
 	bool peer_shut; /* EOF seen on read */
-	struct ctl_buf in; /* grows without copying, to the request limit */
+	char *in;
+	size_t in_len, in_cap;
 	size_t in_need; /* 0, or the request's length once its header says it */
 	char *reply;
 	size_t reply_len, reply_off;
@@ -99,7 +99,7 @@ static void client_free(struct ctl_client *c)
 		c->req->client = NULL; /* the handler still owns it; finish discards */
 	epoll_ctl(srv->epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
-	ctl_buf_free(&c->in);
+	free(c->in);
 	free(c->reply);
 	free(c);
 }
@@ -160,7 +160,9 @@ static void client_reply(struct ctl_client *c, char *reply, size_t len)
 	c->reply_off = 0;
 	c->deadline_ms = now_ms() + (uint64_t)c->srv->timeout_ms;
 	c->srv->answered++;
-	ctl_buf_free(&c->in);
+	free(c->in);
+	c->in = NULL;
+	c->in_len = c->in_cap = 0;
 	if (reply == NULL || set_events(c, EPOLLOUT) < 0) {
 		client_free(c);
 		return;
@@ -209,7 +211,7 @@ static void client_run(struct ctl_client *c)
 {
 	struct ctl_parsed p;
 	char msg[256];
-	if (ctl_request_parse(c->in.p, c->in.len, &p, msg, sizeof(msg)) < 0) {
+	if (ctl_request_parse(c->in, c->in_len, &p, msg, sizeof(msg)) < 0) {
 		client_error(c, msg);
 		return;
 	}
@@ -349,21 +351,24 @@ static void client_read(struct ctl_client *c)
 {
 	bool try_parse = false;
 	for (;;) {
-		if (c->in.cap - c->in.len < 4096) {
+		if (c->in_cap - c->in_len < 4096) {
 			size_t max = c->srv->request_max + 4096;
-			size_t cap = c->in.cap ? c->in.cap * 2 : 8192;
+			size_t cap = c->in_cap ? c->in_cap * 2 : 8192;
 			if (cap > max)
 				cap = max;
-			if (cap <= c->in.len) {
+			if (cap <= c->in_len) {
 				client_too_large(c);
 				return;
 			}
-			if (ctl_buf_grow(&c->in, cap) < 0) {
+			char *grown = realloc(c->in, cap);
+			if (grown == NULL) {
 				client_error(c, "out of memory");
 				return;
 			}
+			c->in = grown;
+			c->in_cap = cap;
 		}
-		ssize_t n = recv(c->fd, c->in.p + c->in.len, c->in.cap - c->in.len, MSG_DONTWAIT);
+		ssize_t n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -378,10 +383,10 @@ static void client_read(struct ctl_client *c)
 			break;
 		}
 		/* a raw chunk's last bytes need not hold a newline */
-		if (c->in_need != 0 || memchr(c->in.p + c->in.len, '\n', (size_t)n) != NULL)
+		if (c->in_need != 0 || memchr(c->in + c->in_len, '\n', (size_t)n) != NULL)
 			try_parse = true;
-		c->in.len += (size_t)n;
-		if (c->in.len > c->srv->request_max) {
+		c->in_len += (size_t)n;
+		if (c->in_len > c->srv->request_max) {
 			client_too_large(c);
 			return;
 		}
@@ -389,12 +394,12 @@ static void client_read(struct ctl_client *c)
 	}
 	if (!try_parse)
 		return;
-	if (!c->peer_shut && c->in_need != 0 && c->in.len < c->in_need)
+	if (!c->peer_shut && c->in_need != 0 && c->in_len < c->in_need)
 		return; /* the rest of a raw chunk: the header is parsed already */
 	if (!c->peer_shut && c->in_need == 0 &&
-		!ctl_request_complete(c->in.p, c->in.len, &c->in_need))
+		!ctl_request_complete(c->in, c->in_len, &c->in_need))
 		return;
-	if (c->peer_shut && c->in.len == 0) {
+	if (c->peer_shut && c->in_len == 0) {
 		client_error(c, "empty request: expected a JSON object {\"argv\": [...]}");
 		return;
 	}

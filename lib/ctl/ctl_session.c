@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "ctl_buf.h"
 #include "ctl_session.h"
 #include "sl_ctl.h"
 
@@ -16,7 +15,8 @@ struct ctl_session {
 	uint64_t id;
 	int argc;
 	char **argv; /* the command the session was opened for */
-	struct ctl_buf in; /* the chunks so far, NUL-terminated */
+	char *input; /* the chunks so far, NUL-terminated */
+	size_t len, cap;
 	uint64_t last_ms; /* when the last chunk arrived */
 };
 
@@ -25,7 +25,7 @@ static void session_free(struct ctl_session *s)
 	for (int i = 0; i < s->argc; i++)
 		free(s->argv[i]);
 	free(s->argv);
-	ctl_buf_free(&s->in);
+	free(s->input);
 	free(s);
 }
 
@@ -57,19 +57,22 @@ static bool argv_same(const struct ctl_session *s, const struct ctl_parsed *p)
 	return true;
 }
 
-/* Append a chunk; the buffer doubles without copying (ctl_buf.h). */
+/* Append a chunk; the buffer doubles, so a long stream copies each byte O(1) times. */
 static int session_append(struct ctl_session *s, const char *chunk)
 {
 	size_t n = strlen(chunk);
-	if (s->in.len + n + 1 > s->in.cap) {
-		size_t cap = s->in.cap ? s->in.cap : 65536;
-		while (cap < s->in.len + n + 1)
+	if (s->len + n + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : 65536;
+		while (cap < s->len + n + 1)
 			cap *= 2;
-		if (ctl_buf_grow(&s->in, cap) < 0)
+		char *grown = realloc(s->input, cap);
+		if (grown == NULL)
 			return -ENOMEM;
+		s->input = grown;
+		s->cap = cap;
 	}
-	memcpy(s->in.p + s->in.len, chunk, n + 1);
-	s->in.len += n;
+	memcpy(s->input + s->len, chunk, n + 1);
+	s->len += n;
 	return 0;
 }
 
@@ -135,8 +138,7 @@ int ctl_session_chunk(struct ctl_sessions *ss, struct ctl_parsed *p, uint64_t no
 		}
 	}
 	if (session_append(s, p->input) < 0) {
-		snprintf(msg, msg_size, "out of memory after %zu bytes of streamed input",
-			s->in.len);
+		snprintf(msg, msg_size, "out of memory after %zu bytes of streamed input", s->len);
 		session_unlink(ss, s);
 		session_free(s);
 		return -ENOMEM;
@@ -149,9 +151,8 @@ int ctl_session_chunk(struct ctl_sessions *ss, struct ctl_parsed *p, uint64_t no
 	/* The last chunk: hand the whole input over to the run. */
 	session_unlink(ss, s);
 	free(p->input);
-	p->input = s->in.p;
-	p->input_map = s->in.cap;
-	s->in = (struct ctl_buf){0};
+	p->input = s->input;
+	s->input = NULL;
 	session_free(s);
 	return 0;
 }

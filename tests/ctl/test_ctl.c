@@ -20,7 +20,6 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "ctl_buf.h"
 #include "sl_ctl.h"
 
 static char sock_dir[64];
@@ -514,36 +513,6 @@ static int chunk_reply(int fd, char *id, size_t id_size, bool *raw, char **outpu
 	return status;
 }
 
-/* The input buffer grows by mremap (ctl_buf.h): what it held stays, wherever
- * the mapping moves; a size that cannot be mapped leaves it as it was. */
-static void test_buf_grow(void **state)
-{
-	(void)state;
-	struct ctl_buf b = {0};
-	assert_int_equal(ctl_buf_grow(&b, 100), 0);
-	assert_non_null(b.p);
-	assert_true(b.cap >= 100);
-	for (size_t i = 0; i < b.cap; i++)
-		b.p[i] = (char)(i * 7);
-	size_t had = b.cap;
-	for (size_t want = 1u << 16; want <= 32u << 20; want *= 2) {
-		assert_int_equal(ctl_buf_grow(&b, want), 0);
-		assert_true(b.cap >= want);
-		b.p[want - 1] = 'z'; /* the new pages are there */
-	}
-	for (size_t i = 0; i < had; i++)
-		assert_int_equal(b.p[i], (char)(i * 7));
-	char *p = b.p;
-	size_t cap = b.cap;
-	assert_int_equal(ctl_buf_grow(&b, 10), 0); /* smaller: nothing to do */
-	assert_int_equal(ctl_buf_grow(&b, SIZE_MAX - 1), -ENOMEM);
-	assert_ptr_equal(b.p, p);
-	assert_int_equal(b.cap, cap);
-	ctl_buf_free(&b);
-	assert_null(b.p);
-	assert_int_equal(b.cap, 0);
-}
-
 /* test_chunked_input's 10 MB of chunks and echo make a client starved under
  * load stall longer than the suite's 300 ms timeout; what it tests is the
  * joining, not the timeout (test_half_sent_times_out is). */
@@ -903,7 +872,6 @@ int main(void)
 		cmocka_unit_test(test_oversized),
 		cmocka_unit_test(test_streamed),
 		cmocka_unit_test_setup_teardown(test_chunked_input, timeout_long, timeout_short),
-		cmocka_unit_test(test_buf_grow),
 		cmocka_unit_test(test_chunked_errors),
 		cmocka_unit_test(test_chunked_raw),
 		cmocka_unit_test(test_half_sent_times_out),
