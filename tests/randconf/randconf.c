@@ -244,12 +244,15 @@ static uint32_t mask_of(unsigned len)
 
 /* A prefix from a small space: 10.{1,2,3,10,100}.x.y at a few lengths, plus
  * covering ones (default, /8, /12, /16). `wide` spreads the third octet over
- * 0..255 (for the big tables), else over 0..7 (for collisions). */
+ * 0..255 and draws covering ones a quarter as often (for the big tables),
+ * else over 0..7 (for collisions). */
 static void random_prefix(struct gen *g, bool wide, uint32_t *addr, unsigned *len)
 {
 	static const unsigned lens[] = {20, 22, 24, 24, 24, 24, 25, 26, 28, 30, 32};
 	uint64_t *s = &g->s;
-	switch (rnd(s, 12)) {
+	/* covering prefixes rarer in big tables: each draw of one adds a path
+	 * to it, and more than 16 paths is a refusal */
+	switch (rnd(s, wide ? 48 : 12)) {
 	case 0:
 		*addr = 0, *len = 0;
 		return;
@@ -389,14 +392,33 @@ static void gen_next_hop(struct gen *g, const char *rp, unsigned v)
 	}
 }
 
+/* A prefix of a large table: in 100.64.0.0/10 at /24 to /32, where no
+ * connected subnet lies (a leak of it never collides with one) and thousands
+ * of routes rarely meet (16,384 /24s). */
+static void random_prefix_large(struct gen *g, uint32_t *addr, unsigned *len)
+{
+	static const unsigned lens[] = {24, 25, 26, 27, 28, 29, 30, 32, 32};
+	uint64_t *s = &g->s;
+	unsigned l = lens[rnd(s, sizeof(lens) / sizeof(lens[0]))];
+	uint32_t a = (100u << 24) | (64u << 16) | (rnd(s, 1u << 14) << 8) | rnd(s, 256);
+	*addr = a & mask_of(l);
+	*len = l;
+}
+
 static void gen_statics(struct gen *g)
 {
 	uint64_t *s = &g->s;
 	char p[20];
+	/* one configuration in 25 has a large VRF: its table grows through many
+	 * sizes and a transaction's change log through several of its slices
+	 * (1,024 changes each) */
+	unsigned large = one_in(s, 25) ? rnd(s, g->nv) : g->nv + 1;
 
 	for (unsigned v = 0; v <= g->nv; v++) {
 		unsigned n, size = rnd(s, 10);
-		if (v == g->nv) /* the default VRF: a few */
+		if (v == large)
+			n = 1500 + rnd(s, 3500);
+		else if (v == g->nv) /* the default VRF: a few */
 			n = one_in(s, 2) ? rnd(s, 4) : 0;
 		else if (size < 5)
 			n = rnd(s, 6);
@@ -408,7 +430,10 @@ static void gen_statics(struct gen *g)
 			uint32_t addr;
 			unsigned len;
 			char rp[128];
-			random_prefix(g, n > 20, &addr, &len);
+			if (v == large)
+				random_prefix_large(g, &addr, &len);
+			else
+				random_prefix(g, n > 20, &addr, &len);
 			fmt_prefix(addr, len, p);
 			if (bad_here(g, BAD_HOST_BITS))
 				fmt_prefix(addr | 1, len < 32 && len > 0 ? len : 24, p);

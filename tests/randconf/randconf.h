@@ -3,7 +3,8 @@
  * Random router configurations for tests (lib/conf diff, lib/commit): each
  * seed gives 2-6 VRFs, interfaces and vifs whose addresses collide across
  * VRFs, static routes (gateway, interface, blackhole, distances, cross-VRF
- * leaks; some VRFs with tens to hundreds of routes), RD/RTs, `import vrf`,
+ * leaks; some VRFs with tens to hundreds of routes, one configuration in 25
+ * a VRF of 1,500-5,000), RD/RTs, `import vrf`,
  * prefix-lists and route-maps, redistribute, firewall rulesets and
  * leak-firewall bindings, in `set` syntax. About one configuration in six
  * carries one deliberate error (a syntax or a semantic one).
