@@ -25,6 +25,17 @@ wait_log() {
 }
 hugefiles() { find /dev/hugepages /mnt/huge -maxdepth 1 -name "${TOPO_P}map_*" 2>/dev/null | wc -l; }
 
+echo "---- the control thread's time slice"
+# sluiced asks for a 0.1 ms slice so that it preempts on wake-up (EEVDF,
+# Linux >= 6.12; older kernels keep their own slice)
+slice_ok() {
+	local s
+	[ "$(printf '%s\n' 6.12 "$(uname -r)" | sort -V | head -n 1)" = 6.12 ] || return 0
+	s=$(awk '$1 == "se.slice" {print $3}' "/proc/$TOPO_PID/sched")
+	[ -z "$s" ] || [ "$s" = 100000 ] || { echo "se.slice $s"; return 1; }
+}
+check "the control thread runs with a 0.1 ms slice" slice_ok
+
 echo "---- SIGHUP"
 before=$(topo_ctl show configuration)
 kill -HUP "$TOPO_PID"

@@ -178,6 +178,13 @@ void sl_slow_progress(void *arg)
 		sl->commit_punts += n;
 	} while (n == SLOW_BURST);
 	sl->in_commit = false;
+	/* glibc sorts the chunks freed since into its bins at the next malloc
+	 * that finds no exact fit: after a commit's 100,000 frees that was one
+	 * 3-4 ms stretch without a poll (the first large allocation after the
+	 * commit). A large-bin request here sorts them a slice at a time
+	 * (volatile: the compiler would drop a malloc whose block is unused). */
+	void *volatile probe = malloc(SLOW_SORT_PROBE);
+	free(probe);
 }
 
 void sl_slow_stats_get(const struct sl_slow *sl, struct sl_slow_stats *st)

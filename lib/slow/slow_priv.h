@@ -10,6 +10,8 @@
 #include "sl_slow.h"
 
 #define SLOW_BURST 64
+/* a glibc large-bin size below its 64 KiB trim check (sl_slow_progress) */
+#define SLOW_SORT_PROBE 4096
 
 enum slow_neigh_state { NB_FREE = 0, NB_INCOMPLETE, NB_REACHABLE, NB_STALE };
 
