@@ -534,16 +534,20 @@ static inline bool key_eq(const struct fw_nat_key *a, const struct fw_nat_key *b
  * table gives, since a key is in it iff its entry is live and not killed,
  * and an entry is reused only after a grace period this burst holds off.
  * Hints, then entries, are read in passes so the burst's misses overlap;
- * the keys without a good hint go to one bulk lookup and get their hints.
+ * the keys without a good hint go to one bulk lookup, with the hashes
+ * already made, and get their hints. For the creations that may follow
+ * (absent non-NULL): *absent, the keys the table did not hold, and *adds,
+ * fw->nat_adds before the lookup (nat_create_burst).
  */
 static inline void nat_lookup(struct sl_fw *fw, unsigned lcore, const struct fw_nat_key *k,
-	uint16_t n, struct fw_nat_entry **e)
+	uint16_t n, struct fw_nat_entry **e, uint64_t *absent, uint64_t *adds)
 {
 	uint32_t mask = fw->nat_cache_mask;
 	uint64_t *cache = &fw->nat_cache[(size_t)RTE_MIN(lcore, fw->n_lcores - 1) * (mask + 1)];
 	uint64_t h[SL_FW_BURST];
 	uint32_t hint[SL_FW_BURST];
 	const void *kp[SL_FW_BURST];
+	hash_sig_t sig[SL_FW_BURST];
 	void *data[SL_FW_BURST];
 	uint16_t miss[SL_FW_BURST], n_miss = 0;
 
@@ -557,18 +561,28 @@ static inline void nat_lookup(struct sl_fw *fw, unsigned lcore, const struct fw_
 			continue;
 		e[j] = NULL;
 		kp[n_miss] = &k[j];
+		sig[n_miss] = (hash_sig_t)h[j]; /* key_hash: the table's own */
 		miss[n_miss++] = j;
 	}
+	if (absent != NULL)
+		*absent = 0;
 	if (n_miss == 0)
 		return;
 	uint64_t hits = 0;
-	rte_hash_lookup_bulk_data(fw->nat, kp, n_miss, &hits, data);
+	if (absent != NULL)
+		*adds = __atomic_load_n(&fw->nat_adds, __ATOMIC_ACQUIRE);
+	rte_hash_lookup_with_hash_bulk_data(fw->nat, kp, sig, n_miss, &hits, data);
 	for (uint16_t i = 0; i < n_miss; i++)
 		if ((hits >> i) & 1 && (uintptr_t)data[i] < fw->nat_max)
 			rte_prefetch0(&fw->nat_entries[(uintptr_t)data[i]]);
 	for (uint16_t i = 0; i < n_miss; i++) {
 		uint16_t j = miss[i];
-		if (!((hits >> i) & 1) || (e[j] = entry_live(fw, (uintptr_t)data[i])) == NULL)
+		if (!((hits >> i) & 1)) {
+			if (absent != NULL)
+				*absent |= 1ull << j;
+			continue;
+		}
+		if ((e[j] = entry_live(fw, (uintptr_t)data[i])) == NULL)
 			continue;
 		__atomic_store_n(&cache[h[j] & mask],
 			(h[j] >> 32) << 32 | (uint32_t)((uintptr_t)data[i] + 1), __ATOMIC_RELAXED);
@@ -594,30 +608,33 @@ static inline bool entry_touch(struct sl_fw *fw, struct fw_nat_entry *e, uint64_
 }
 
 /*
- * Make the flow of out key k in pool p: the first free (address, port) of up
- * to NAT_PROBES from a hash of the flow (a pair is free when no flow to the
- * same peer uses it). Under nat_lock, so two workers never take one pair; an
- * entry another worker made for the same key meanwhile is returned as it is.
- * NULL: the pool (*exhausted) or the table is full.
+ * Make the flow of out key k (table hash sig) in pool p, under nat_lock:
+ * the first free (address, port) of up to NAT_PROBES from a hash of the
+ * flow (a pair is free when no flow to the same peer uses it). The lock
+ * keeps two workers from taking one pair. recheck: k may have been added
+ * since the caller's lookup (by another worker, or earlier in this hold):
+ * an entry made for it meanwhile is returned as it is. NULL: the pool
+ * (*exhausted) or the table is full.
  */
 static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_pool *p,
-	const struct fw_nat_key *k, uint64_t now, uint32_t status, bool *exhausted)
+	const struct fw_nat_key *k, hash_sig_t sig, uint64_t now, uint32_t status, bool recheck,
+	bool *exhausted)
 {
 	struct fw_nat_entry *e = NULL;
 	uint64_t space = (uint64_t)p->n_addr * p->n_port;
 	uint32_t probes = space < NAT_PROBES ? (uint32_t)space : NAT_PROBES;
-	hash_sig_t sig = key_hash(k), sig_in = 0;
+	hash_sig_t sig_in = 0;
 	uint64_t h = mix64(sig), start = h % space;
 	void *data;
 
 	*exhausted = false;
-	rte_spinlock_lock(&fw->nat_lock);
-	int32_t pos = rte_hash_lookup_with_hash_data(fw->nat, k, sig, &data);
-	if (pos >= 0 && (e = entry_live(fw, (uintptr_t)data)) != NULL)
-		goto out;
-	e = NULL;
+	if (recheck) {
+		int32_t pos = rte_hash_lookup_with_hash_data(fw->nat, k, sig, &data);
+		if (pos >= 0 && (e = entry_live(fw, (uintptr_t)data)) != NULL)
+			return e;
+	}
 	if (fw->n_nat_free == 0)
-		goto out;
+		return NULL;
 	struct fw_nat_key in = {
 		.addr = {k->addr[1], 0},
 		.port = {k->port[1], 0},
@@ -640,7 +657,7 @@ static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_poo
 	}
 	if (t == probes) {
 		*exhausted = true;
-		goto out;
+		return NULL;
 	}
 	uint32_t idx = fw->nat_free[--fw->n_nat_free];
 	e = &fw->nat_entries[idx];
@@ -665,12 +682,11 @@ static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_poo
 		} else {
 			fw->nat_free[fw->n_nat_free++] = idx;
 		}
-		e = NULL;
-		goto out;
+		return NULL;
 	}
 	__atomic_store_n(&e->claim, CT_LIVE, __ATOMIC_RELEASE);
-out:
-	rte_spinlock_unlock(&fw->nat_lock);
+	/* after the keys: a lookup that read the count before saw them */
+	__atomic_store_n(&fw->nat_adds, fw->nat_adds + 1, __ATOMIC_RELEASE);
 	return e;
 }
 
@@ -934,7 +950,9 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 	}
 	if (m == 0)
 		return touched;
-	nat_lookup(fw, lcore, keys, m, ent);
+	uint64_t absent, adds = 0;
+	uint16_t need[SL_FW_BURST], n_new = 0;
+	nat_lookup(fw, lcore, keys, m, ent, &absent, &adds);
 	for (uint16_t j = 0; j < m; j++) {
 		uint16_t i = at[j];
 		struct fw_nat_entry *e = ent[j];
@@ -952,22 +970,51 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 		/* a flow the sweeper took after the lookup is made again: its
 		 * reply must find the pair the packet leaves with */
 		if (e == NULL || !entry_touch(fw, e, now, add[j])) {
-			bool exhausted;
-			e = nat_create(fw, pool[j], &keys[j], now, add[j], &exhausted);
-			if (e == NULL) {
-				if (exhausted)
-					ls->nat_exhausted++;
-				else
-					ls->nat_full++;
-				deny[i] = SL_FW_DROP;
-				continue;
-			}
-			ls->nat_created++;
-		} else if (fill[j] >= 0) {
+			need[n_new++] = j;
+			continue;
+		}
+		if (fill[j] >= 0) {
 			/* a flow's second packet fills its line: a first packet
 			 * (of most flows, the only one) would pay for it alone */
 			nat_line_fill(&row, lh[fill[j]], &lk[fill[j]], s->gen, fw, e);
 		}
+		nat_rewrite_keyed(l3[i], false, e->in.addr[1], e->in.port[1]);
+		ls->nat_out++;
+	}
+	if (n_new == 0)
+		return touched + m; /* each looked up: translated or denied */
+	/* the burst's new flows under one hold of the lock */
+	uint64_t made[4] = {0}; /* this hold's keys, a bit by the hash's top byte */
+	rte_spinlock_lock(&fw->nat_lock);
+	/* no other worker added a flow since the lookup: a key it did not
+	 * find is still absent, unless this hold made it (a burst with two
+	 * packets of a new flow) */
+	const bool alone = __atomic_load_n(&fw->nat_adds, __ATOMIC_RELAXED) == adds;
+	for (uint16_t q = 0; q < n_new; q++) {
+		uint16_t j = need[q];
+		hash_sig_t sig = key_hash(&keys[j]);
+		uint32_t b = sig >> 24;
+		bool recheck = !alone || !(absent >> j & 1) || (made[b >> 6] >> (b & 63) & 1);
+		bool exhausted;
+		ent[j] = nat_create(fw, pool[j], &keys[j], sig, now, add[j], recheck, &exhausted);
+		if (ent[j] == NULL) {
+			if (exhausted)
+				ls->nat_exhausted++;
+			else
+				ls->nat_full++;
+			continue;
+		}
+		made[b >> 6] |= 1ull << (b & 63);
+	}
+	rte_spinlock_unlock(&fw->nat_lock);
+	for (uint16_t q = 0; q < n_new; q++) {
+		uint16_t j = need[q], i = at[j];
+		struct fw_nat_entry *e = ent[j];
+		if (e == NULL) {
+			deny[i] = SL_FW_DROP;
+			continue;
+		}
+		ls->nat_created++;
 		nat_rewrite_keyed(l3[i], false, e->in.addr[1], e->in.port[1]);
 		ls->nat_out++;
 	}
@@ -1020,7 +1067,7 @@ uint16_t sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint
 	}
 	if (m == 0)
 		return touched;
-	nat_lookup(fw, lcore, keys, m, ent);
+	nat_lookup(fw, lcore, keys, m, ent, NULL, NULL);
 	for (uint16_t j = 0; j < m; j++) {
 		uint16_t i = at[j];
 		struct fw_nat_entry *e = ent[j];
