@@ -869,6 +869,80 @@ static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
 	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
 }
 
+/* Whether crossings [0, n) are all of one (from, to) pair and none is
+ * denied: the usual burst (a constant of nat_out_scan's loop, which then
+ * tests neither a packet). */
+static inline bool burst_one_pair(
+	const uint32_t *from_vrf, const uint32_t *to_vrf, const uint8_t *deny, uint16_t n)
+{
+	uint32_t d = 0;
+	for (uint16_t i = 0; i < n; i++)
+		d |= (from_vrf[i] ^ from_vrf[0]) | (to_vrf[i] ^ to_vrf[0]) | deny[i];
+	return d == 0;
+}
+
+/*
+ * The out burst's pass over its packets (nat_out_body): a TCP/UDP packet a
+ * flow line may translate becomes candidate n_cand (raw key, hash, its
+ * tags prefetched, its pool), any other of a pool is keyed for the full
+ * path (m); one with nothing to translate by is denied. one: every packet
+ * is of pool one's pair and none denied (nat_out_scan is inlined twice:
+ * with one the loop keeps the pair and its pool in registers); NULL: the
+ * pools are found by runs of one pair. Returns the packets denied.
+ */
+static __rte_always_inline uint16_t nat_out_scan(const struct sl_fw_set *s, struct fw_lstats *ls,
+	const struct fw_line_row *row, bool lined, const struct fw_nat_pool *one,
+	uint8_t *const *l3, bool mbufs, struct rte_mbuf *const *pkts, const uint16_t *l3_len,
+	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny, uint16_t *len,
+	struct fw_line_key *lk, uint32_t *lh, uint16_t *cand, const struct fw_nat_pool **cpool,
+	uint16_t *n_cand_p, struct fw_nat_key *keys, bool *is_err, uint32_t *add, uint32_t *plen,
+	const struct fw_nat_pool **pool, int16_t *fill, uint16_t *at, uint16_t *m_p)
+{
+	uint16_t touched = 0, n_cand = 0, m = 0;
+	const struct fw_nat_pool *p = one;
+	uint32_t last_from = UINT32_MAX, last_to = UINT32_MAX;
+	/* in locals: the stores below may alias the VRF arrays */
+	const uint32_t from1 = from_vrf[0], to1 = to_vrf[0];
+	/* a pair beyond 16 bits has no line (fw_line_key_of): tested once */
+	if (one != NULL && ((from1 | to1) >> 16) != 0)
+		lined = false;
+	for (uint16_t i = 0; i < n; i++) {
+		const uint32_t from = one ? from1 : from_vrf[i];
+		const uint32_t to = one ? to1 : to_vrf[i];
+		if (one == NULL) {
+			/* a burst's crossings are nearly always one direction */
+			if (from != last_from || to != last_to) {
+				last_from = from;
+				last_to = to;
+				p = pool_find(s, last_from, last_to);
+			}
+			if (deny[i] || p == NULL)
+				continue;
+		}
+		len[i] = mbufs ? l3_avail(pkts[i], l3[i]) : l3_len[i];
+		uint8_t flags;
+		if (lined && fw_line_key_of(l3[i], len[i], from, to, &lk[n_cand], &flags)) {
+			lh[n_cand] = fw_line_hash(&lk[n_cand]);
+			fw_line_prefetch(row, lh[n_cand]);
+			cpool[n_cand] = p;
+			cand[n_cand++] = i;
+			continue;
+		}
+		if (!nat_out_key(
+			    l3[i], len[i], from, &keys[m], &is_err[m], &add[m], &plen[m], ls)) {
+			deny[i] = SL_FW_DROP;
+			touched++;
+			continue;
+		}
+		pool[m] = p;
+		fill[m] = -1;
+		at[m++] = i;
+	}
+	*n_cand_p = n_cand;
+	*m_p = m;
+	return touched;
+}
+
 /* The out burst: the lengths from l3_len[], or, when mbufs (a constant of
  * each caller: no test a packet), from pkts[] as the candidate pass
  * reaches each packet (inlined for both: the hook pays no separate loop
@@ -896,39 +970,20 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 	const struct fw_nat_pool *cpool[SL_FW_BURST];
 	int16_t fill[SL_FW_BURST];
 
-	const struct fw_nat_pool *p = NULL;
-	uint32_t last_from = UINT32_MAX, last_to = UINT32_MAX;
 	const bool lined = !fw_line_skip(&ls->nat_line_cold);
 
 	n = RTE_MIN(n, (uint16_t)SL_FW_BURST);
-	for (uint16_t i = 0; i < n; i++) {
-		/* a burst's crossings are nearly always one direction */
-		if (from_vrf[i] != last_from || to_vrf[i] != last_to) {
-			last_from = from_vrf[i];
-			last_to = to_vrf[i];
-			p = pool_find(s, last_from, last_to);
-		}
-		if (deny[i] || p == NULL)
-			continue;
-		len[i] = mbufs ? l3_avail(pkts[i], l3[i]) : l3_len[i];
-		uint8_t flags;
-		if (lined && fw_line_key_of(
-				     l3[i], len[i], from_vrf[i], to_vrf[i], &lk[n_cand], &flags)) {
-			lh[n_cand] = fw_line_hash(&lk[n_cand]);
-			fw_line_prefetch(&row, lh[n_cand]);
-			cpool[n_cand] = p;
-			cand[n_cand++] = i;
-			continue;
-		}
-		if (!nat_out_key(l3[i], len[i], from_vrf[i], &keys[m], &is_err[m], &add[m],
-			    &plen[m], ls)) {
-			deny[i] = SL_FW_DROP;
-			touched++;
-			continue;
-		}
-		pool[m] = p;
-		fill[m] = -1;
-		at[m++] = i;
+	if (burst_one_pair(from_vrf, to_vrf, deny, n)) {
+		const struct fw_nat_pool *p = pool_find(s, from_vrf[0], to_vrf[0]);
+		if (p == NULL)
+			return 0; /* no pool this way: nothing touched */
+		touched = nat_out_scan(s, ls, &row, lined, p, l3, mbufs, pkts, l3_len, from_vrf,
+			to_vrf, n, deny, len, lk, lh, cand, cpool, &n_cand, keys, is_err, add, plen,
+			pool, fill, at, &m);
+	} else {
+		touched = nat_out_scan(s, ls, &row, lined, NULL, l3, mbufs, pkts, l3_len, from_vrf,
+			to_vrf, n, deny, len, lk, lh, cand, cpool, &n_cand, keys, is_err, add, plen,
+			pool, fill, at, &m);
 	}
 	if (n_cand > 0) {
 		uint64_t left = nat_out_lines(fw, s, ls, &row, now, l3, cand, lk, lh, n_cand);
