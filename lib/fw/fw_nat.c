@@ -791,7 +791,7 @@ static inline bool nat_out_key(uint8_t *ip, uint16_t avail, uint32_t from, struc
 
 /*
  * The out burst's packets that their flow lines translate: candidates
- * cand[0..n) (TCP/UDP, raw keys lk[], hashes lh[]); their lines were
+ * [0..n) (TCP/UDP, IPv4 headers cl3[], raw keys lk[], hashes lh[]); their lines were
  * prefetched. A hit (this set's line for the key; quiet, or its entry
  * live, not killed, the flow's, and refreshed) leaves with the line's
  * translation. Returns a mask of the candidates left for the full path.
@@ -799,8 +799,8 @@ static inline bool nat_out_key(uint8_t *ip, uint16_t avail, uint32_t from, struc
  * the stack.
  */
 static __rte_always_inline uint64_t nat_out_lines(struct sl_fw *fw, const struct sl_fw_set *s,
-	struct fw_lstats *ls, const struct fw_line_row *row, uint64_t now, uint8_t *const *l3,
-	const uint16_t *cand, const struct fw_line_key *lk, const uint32_t *lh, uint16_t n)
+	struct fw_lstats *ls, const struct fw_line_row *row, uint64_t now, uint8_t *const *cl3,
+	const struct fw_line_key *lk, const uint32_t *lh, uint16_t n)
 {
 	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
 	/* in locals: the rewrites' byte stores may alias anything, which
@@ -834,7 +834,7 @@ static __rte_always_inline uint64_t nat_out_lines(struct sl_fw *fw, const struct
 			left |= 1ull << c;
 		} else if (quiet) {
 			fw_line_used(l);
-			nat_line_rewrite(l3[cand[c]], l);
+			nat_line_rewrite(cl3[c], l);
 		} else {
 			ln[n_slow] = l;
 			slow[n_slow++] = c;
@@ -853,7 +853,7 @@ static __rte_always_inline uint64_t nat_out_lines(struct sl_fw *fw, const struct
 		if (seen != CT_SEEN_KILLED)
 			fw_line_quieten(l, epoch, seen);
 		fw_line_used(l);
-		nat_line_rewrite(l3[cand[c]], l);
+		nat_line_rewrite(cl3[c], l);
 	}
 	/* each candidate not left was translated */
 	const uint32_t hits = n - (uint32_t)__builtin_popcountll(left);
@@ -883,29 +883,28 @@ static inline bool burst_one_pair(
 
 /*
  * The out burst's pass over its packets (nat_out_body): a TCP/UDP packet a
- * flow line may translate becomes candidate n_cand (raw key, hash, its
- * tags prefetched, its pool), any other of a pool is keyed for the full
- * path (m); one with nothing to translate by is denied. one: every packet
- * is of pool one's pair and none denied (nat_out_scan is inlined twice:
- * with one the loop keeps the pair and its pool in registers); NULL: the
- * pools are found by runs of one pair. Returns the packets denied.
+ * flow line may translate becomes candidate n_cand (header, raw key,
+ * hash, its tags prefetched, its pool unless one), any other of a pool is
+ * keyed for the full path (m); one with nothing to translate by is denied.
+ * one: every packet is of pool one's pair, none denied and lined
+ * (nat_out_scan is inlined twice: with one the loop keeps the pair and its
+ * pool in registers); NULL: the pools are found by runs of one pair.
+ * Returns the packets denied.
  */
 static __rte_always_inline uint16_t nat_out_scan(const struct sl_fw_set *s, struct fw_lstats *ls,
 	const struct fw_line_row *row, bool lined, const struct fw_nat_pool *one,
 	uint8_t *const *l3, bool mbufs, struct rte_mbuf *const *pkts, const uint16_t *l3_len,
 	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny, uint16_t *len,
-	struct fw_line_key *lk, uint32_t *lh, uint16_t *cand, const struct fw_nat_pool **cpool,
-	uint16_t *n_cand_p, struct fw_nat_key *keys, bool *is_err, uint32_t *add, uint32_t *plen,
-	const struct fw_nat_pool **pool, int16_t *fill, uint16_t *at, uint16_t *m_p)
+	struct fw_line_key *lk, uint32_t *lh, uint16_t *cand, uint8_t **cl3,
+	const struct fw_nat_pool **cpool, uint16_t *n_cand_p, struct fw_nat_key *keys, bool *is_err,
+	uint32_t *add, uint32_t *plen, const struct fw_nat_pool **pool, int16_t *fill, uint16_t *at,
+	uint16_t *m_p)
 {
 	uint16_t touched = 0, n_cand = 0, m = 0;
 	const struct fw_nat_pool *p = one;
 	uint32_t last_from = UINT32_MAX, last_to = UINT32_MAX;
 	/* in locals: the stores below may alias the VRF arrays */
 	const uint32_t from1 = from_vrf[0], to1 = to_vrf[0];
-	/* a pair beyond 16 bits has no line (fw_line_key_of): tested once */
-	if (one != NULL && ((from1 | to1) >> 16) != 0)
-		lined = false;
 	for (uint16_t i = 0; i < n; i++) {
 		const uint32_t from = one ? from1 : from_vrf[i];
 		const uint32_t to = one ? to1 : to_vrf[i];
@@ -924,7 +923,9 @@ static __rte_always_inline uint16_t nat_out_scan(const struct sl_fw_set *s, stru
 		if (lined && fw_line_key_of(l3[i], len[i], from, to, &lk[n_cand], &flags)) {
 			lh[n_cand] = fw_line_hash(&lk[n_cand]);
 			fw_line_prefetch(row, lh[n_cand]);
-			cpool[n_cand] = p;
+			if (one == NULL) /* else one's, for all */
+				cpool[n_cand] = p;
+			cl3[n_cand] = l3[i];
 			cand[n_cand++] = i;
 			continue;
 		}
@@ -967,26 +968,29 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 	struct fw_line_key lk[SL_FW_BURST];
 	uint32_t lh[SL_FW_BURST];
 	uint16_t cand[SL_FW_BURST], n_cand = 0;
-	const struct fw_nat_pool *cpool[SL_FW_BURST];
+	const struct fw_nat_pool *cpool[SL_FW_BURST], *one = NULL;
+	uint8_t *cl3[SL_FW_BURST];
 	int16_t fill[SL_FW_BURST];
 
 	const bool lined = !fw_line_skip(&ls->nat_line_cold);
 
 	n = RTE_MIN(n, (uint16_t)SL_FW_BURST);
-	if (burst_one_pair(from_vrf, to_vrf, deny, n)) {
-		const struct fw_nat_pool *p = pool_find(s, from_vrf[0], to_vrf[0]);
-		if (p == NULL)
+	/* bursts that read no line (runs of first packets) take the general
+	 * pass: the one-pair loop then tests no `lined` a packet */
+	if (lined && burst_one_pair(from_vrf, to_vrf, deny, n)) {
+		one = pool_find(s, from_vrf[0], to_vrf[0]);
+		if (one == NULL)
 			return 0; /* no pool this way: nothing touched */
-		touched = nat_out_scan(s, ls, &row, lined, p, l3, mbufs, pkts, l3_len, from_vrf,
-			to_vrf, n, deny, len, lk, lh, cand, cpool, &n_cand, keys, is_err, add, plen,
-			pool, fill, at, &m);
+		touched = nat_out_scan(s, ls, &row, true, one, l3, mbufs, pkts, l3_len, from_vrf,
+			to_vrf, n, deny, len, lk, lh, cand, cl3, cpool, &n_cand, keys, is_err, add,
+			plen, pool, fill, at, &m);
 	} else {
 		touched = nat_out_scan(s, ls, &row, lined, NULL, l3, mbufs, pkts, l3_len, from_vrf,
-			to_vrf, n, deny, len, lk, lh, cand, cpool, &n_cand, keys, is_err, add, plen,
-			pool, fill, at, &m);
+			to_vrf, n, deny, len, lk, lh, cand, cl3, cpool, &n_cand, keys, is_err, add,
+			plen, pool, fill, at, &m);
 	}
 	if (n_cand > 0) {
-		uint64_t left = nat_out_lines(fw, s, ls, &row, now, l3, cand, lk, lh, n_cand);
+		uint64_t left = nat_out_lines(fw, s, ls, &row, now, cl3, lk, lh, n_cand);
 		fw_line_judge(
 			&ls->nat_line_cold, n_cand, n_cand - (uint32_t)__builtin_popcountll(left));
 		touched += n_cand; /* each translated or denied */
@@ -997,7 +1001,7 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 			/* TCP/UDP with a whole header: nat_key_of takes it */
 			(void)nat_out_key(l3[i], len[i], from_vrf[i], &keys[m], &is_err[m], &add[m],
 				&plen[m], ls);
-			pool[m] = cpool[c];
+			pool[m] = one != NULL ? one : cpool[c];
 			fill[m] = (int16_t)c;
 			at[m++] = i;
 			touched--; /* counted with the full path's */
