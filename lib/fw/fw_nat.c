@@ -607,24 +607,45 @@ static inline bool entry_touch(struct sl_fw *fw, struct fw_nat_entry *e, uint64_
 	return true;
 }
 
+/* Probe t of flow k (hash h: mix64 of its table hash) in pool p: its in
+ * key (the replies', for an (address, port) of p) into *in, and that key's
+ * table hash. A small pool: every pair in turn; a big one: independent
+ * draws (consecutive pairs would cluster, and run out early). */
+static inline hash_sig_t nat_pair(const struct fw_nat_pool *p, const struct fw_nat_key *k,
+	uint64_t h, uint32_t t, struct fw_nat_key *in)
+{
+	uint64_t space = (uint64_t)p->n_addr * p->n_port;
+	uint64_t c = space <= NAT_PROBES ? (h % space + t) % space : mix64(h + t) % space;
+	*in = (struct fw_nat_key){
+		.addr = {k->addr[1], p->addr + (uint32_t)(c % p->n_addr)},
+		.port = {k->proto == IPPROTO_ICMP ? 0 : k->port[1],
+			(uint16_t)(p->port_lo + c / p->n_addr)},
+		.vrf = (uint16_t)p->to,
+		.proto = k->proto,
+		.dir = 1,
+	};
+	return key_hash(in);
+}
+
 /*
  * Make the flow of out key k (table hash sig) in pool p, under nat_lock:
  * the first free (address, port) of up to NAT_PROBES from a hash of the
  * flow (a pair is free when no flow to the same peer uses it). The lock
  * keeps two workers from taking one pair. recheck: k may have been added
  * since the caller's lookup (by another worker, or earlier in this hold):
- * an entry made for it meanwhile is returned as it is. NULL: the pool
- * (*exhausted) or the table is full.
+ * an entry made for it meanwhile is returned as it is. *in, *sig_in: the
+ * first probe (nat_pair), free0 when known free (a lookup under this hold
+ * missed it and nothing of this hold may have taken it); then the pair
+ * taken. NULL: the pool (*exhausted) or the table is full.
  */
 static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_pool *p,
 	const struct fw_nat_key *k, hash_sig_t sig, uint64_t now, uint32_t status, bool recheck,
-	bool *exhausted)
+	struct fw_nat_key *in, hash_sig_t *sig_in, bool free0, bool *exhausted)
 {
 	struct fw_nat_entry *e = NULL;
 	uint64_t space = (uint64_t)p->n_addr * p->n_port;
 	uint32_t probes = space < NAT_PROBES ? (uint32_t)space : NAT_PROBES;
-	hash_sig_t sig_in = 0;
-	uint64_t h = mix64(sig), start = h % space;
+	uint64_t h = mix64(sig);
 	void *data;
 
 	*exhausted = false;
@@ -635,24 +656,13 @@ static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_poo
 	}
 	if (fw->n_nat_free == 0)
 		return NULL;
-	struct fw_nat_key in = {
-		.addr = {k->addr[1], 0},
-		.port = {k->port[1], 0},
-		.vrf = (uint16_t)p->to,
-		.proto = k->proto,
-		.dir = 1,
-	};
-	if (k->proto == IPPROTO_ICMP)
-		in.port[0] = 0;
 	uint32_t t;
 	for (t = 0; t < probes; t++) {
-		/* a small pool: every pair in turn; a big one: independent draws
-		 * (consecutive pairs would cluster, and run out early) */
-		uint64_t c = space <= NAT_PROBES ? (start + t) % space : mix64(h + t) % space;
-		in.addr[1] = p->addr + (uint32_t)(c % p->n_addr);
-		in.port[1] = (uint16_t)(p->port_lo + c / p->n_addr);
-		sig_in = key_hash(&in);
-		if (rte_hash_lookup_with_hash(fw->nat, &in, sig_in) < 0)
+		if (t > 0)
+			*sig_in = nat_pair(p, k, h, t, in);
+		else if (free0)
+			break;
+		if (rte_hash_lookup_with_hash(fw->nat, in, *sig_in) < 0)
 			break;
 	}
 	if (t == probes) {
@@ -662,7 +672,7 @@ static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_poo
 	uint32_t idx = fw->nat_free[--fw->n_nat_free];
 	e = &fw->nat_entries[idx];
 	e->out = *k;
-	e->in = in;
+	e->in = *in;
 	e->created = now;
 	__atomic_store_n(&e->status, status, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
@@ -671,7 +681,7 @@ static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_poo
 	e->pos[0] = e->pos[1] = -1;
 	int a0 = rte_hash_add_key_with_hash_data(fw->nat, k, sig, (void *)(uintptr_t)idx);
 	int a1 = a0 == 0 ? rte_hash_add_key_with_hash_data(
-				   fw->nat, &in, sig_in, (void *)(uintptr_t)idx)
+				   fw->nat, in, *sig_in, (void *)(uintptr_t)idx)
 			 : -ENOSPC;
 	if (a1 != 0) { /* the hash is full (cannot be, with 2 keys a slot) */
 		if (a0 == 0) {
@@ -1042,20 +1052,34 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 	}
 	if (n_new == 0)
 		return touched + m; /* each looked up: translated or denied */
-	/* the burst's new flows under one hold of the lock */
-	uint64_t made[4] = {0}; /* this hold's keys, a bit by the hash's top byte */
+	/* the burst's new flows under one hold of the lock; their first pairs
+	 * (in keys) made before it, looked up in one bulk under it */
+	struct fw_nat_key in[SL_FW_BURST];
+	hash_sig_t sig[SL_FW_BURST], sig_in[SL_FW_BURST];
+	const void *inp[SL_FW_BURST];
+	void *data[SL_FW_BURST];
+	for (uint16_t q = 0; q < n_new; q++) {
+		uint16_t j = need[q];
+		sig[q] = key_hash(&keys[j]);
+		sig_in[q] = nat_pair(pool[j], &keys[j], mix64(sig[q]), 0, &in[q]);
+		inp[q] = &in[q];
+	}
+	/* this hold's keys, out and in, a bit by their hash's top byte */
+	uint64_t made[4] = {0}, made_in[4] = {0}, held = 0;
 	rte_spinlock_lock(&fw->nat_lock);
 	/* no other worker added a flow since the lookup: a key it did not
 	 * find is still absent, unless this hold made it (a burst with two
 	 * packets of a new flow) */
 	const bool alone = __atomic_load_n(&fw->nat_adds, __ATOMIC_RELAXED) == adds;
+	rte_hash_lookup_with_hash_bulk_data(fw->nat, inp, sig_in, n_new, &held, data);
 	for (uint16_t q = 0; q < n_new; q++) {
 		uint16_t j = need[q];
-		hash_sig_t sig = key_hash(&keys[j]);
-		uint32_t b = sig >> 24;
+		uint32_t b = sig[q] >> 24, bi = sig_in[q] >> 24;
 		bool recheck = !alone || !(absent >> j & 1) || (made[b >> 6] >> (b & 63) & 1);
+		bool free0 = !(held >> q & 1) && !(made_in[bi >> 6] >> (bi & 63) & 1);
 		bool exhausted;
-		ent[j] = nat_create(fw, pool[j], &keys[j], sig, now, add[j], recheck, &exhausted);
+		ent[j] = nat_create(fw, pool[j], &keys[j], sig[q], now, add[j], recheck, &in[q],
+			&sig_in[q], free0, &exhausted);
 		if (ent[j] == NULL) {
 			if (exhausted)
 				ls->nat_exhausted++;
@@ -1063,7 +1087,9 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 				ls->nat_full++;
 			continue;
 		}
+		bi = sig_in[q] >> 24; /* the pair taken */
 		made[b >> 6] |= 1ull << (b & 63);
+		made_in[bi >> 6] |= 1ull << (bi & 63);
 	}
 	rte_spinlock_unlock(&fw->nat_lock);
 	for (uint16_t q = 0; q < n_new; q++) {
