@@ -879,6 +879,67 @@ static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
 	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
 }
 
+/* The out burst's new flows need[0..n_new) (keys[j], packet at[j]), made
+ * under one hold of the lock and rewritten, or denied (absent, adds: from
+ * nat_lookup). Not inlined: the burst of known flows keeps its registers. */
+static __rte_noinline void nat_out_create(struct sl_fw *fw, struct fw_lstats *ls, uint64_t now,
+	uint8_t *const *l3, const struct fw_nat_key *keys, const struct fw_nat_pool *const *pool,
+	const uint32_t *add, const uint16_t *at, const uint16_t *need, uint16_t n_new,
+	uint64_t absent, uint64_t adds, struct fw_nat_entry **ent, uint8_t *deny)
+{
+	/* their first pairs (in keys) made before the lock, looked up in one
+	 * bulk under it */
+	struct fw_nat_key in[SL_FW_BURST];
+	hash_sig_t sig[SL_FW_BURST], sig_in[SL_FW_BURST];
+	const void *inp[SL_FW_BURST];
+	void *data[SL_FW_BURST];
+	for (uint16_t q = 0; q < n_new; q++) {
+		uint16_t j = need[q];
+		sig[q] = key_hash(&keys[j]);
+		sig_in[q] = nat_pair(pool[j], &keys[j], mix64(sig[q]), 0, &in[q]);
+		inp[q] = &in[q];
+	}
+	/* this hold's keys, out and in, a bit by their hash's top byte */
+	uint64_t made[4] = {0}, made_in[4] = {0}, held = 0;
+	rte_spinlock_lock(&fw->nat_lock);
+	/* no other worker added a flow since the lookup: a key it did not
+	 * find is still absent, unless this hold made it (a burst with two
+	 * packets of a new flow) */
+	const bool alone = __atomic_load_n(&fw->nat_adds, __ATOMIC_RELAXED) == adds;
+	rte_hash_lookup_with_hash_bulk_data(fw->nat, inp, sig_in, n_new, &held, data);
+	for (uint16_t q = 0; q < n_new; q++) {
+		uint16_t j = need[q];
+		uint32_t b = sig[q] >> 24, bi = sig_in[q] >> 24;
+		bool recheck = !alone || !(absent >> j & 1) || (made[b >> 6] >> (b & 63) & 1);
+		bool free0 = !(held >> q & 1) && !(made_in[bi >> 6] >> (bi & 63) & 1);
+		bool exhausted;
+		ent[j] = nat_create(fw, pool[j], &keys[j], sig[q], now, add[j], recheck, &in[q],
+			&sig_in[q], free0, &exhausted);
+		if (ent[j] == NULL) {
+			if (exhausted)
+				ls->nat_exhausted++;
+			else
+				ls->nat_full++;
+			continue;
+		}
+		bi = sig_in[q] >> 24; /* the pair taken */
+		made[b >> 6] |= 1ull << (b & 63);
+		made_in[bi >> 6] |= 1ull << (bi & 63);
+	}
+	rte_spinlock_unlock(&fw->nat_lock);
+	for (uint16_t q = 0; q < n_new; q++) {
+		uint16_t j = need[q], i = at[j];
+		struct fw_nat_entry *e = ent[j];
+		if (e == NULL) {
+			deny[i] = SL_FW_DROP;
+			continue;
+		}
+		ls->nat_created++;
+		nat_rewrite_keyed(l3[i], false, e->in.addr[1], e->in.port[1]);
+		ls->nat_out++;
+	}
+}
+
 /* Whether crossings [0, n) are all of one (from, to) pair and none is
  * denied: the usual burst (a constant of nat_out_scan's loop, which then
  * tests neither a packet). */
@@ -1052,57 +1113,7 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 	}
 	if (n_new == 0)
 		return touched + m; /* each looked up: translated or denied */
-	/* the burst's new flows under one hold of the lock; their first pairs
-	 * (in keys) made before it, looked up in one bulk under it */
-	struct fw_nat_key in[SL_FW_BURST];
-	hash_sig_t sig[SL_FW_BURST], sig_in[SL_FW_BURST];
-	const void *inp[SL_FW_BURST];
-	void *data[SL_FW_BURST];
-	for (uint16_t q = 0; q < n_new; q++) {
-		uint16_t j = need[q];
-		sig[q] = key_hash(&keys[j]);
-		sig_in[q] = nat_pair(pool[j], &keys[j], mix64(sig[q]), 0, &in[q]);
-		inp[q] = &in[q];
-	}
-	/* this hold's keys, out and in, a bit by their hash's top byte */
-	uint64_t made[4] = {0}, made_in[4] = {0}, held = 0;
-	rte_spinlock_lock(&fw->nat_lock);
-	/* no other worker added a flow since the lookup: a key it did not
-	 * find is still absent, unless this hold made it (a burst with two
-	 * packets of a new flow) */
-	const bool alone = __atomic_load_n(&fw->nat_adds, __ATOMIC_RELAXED) == adds;
-	rte_hash_lookup_with_hash_bulk_data(fw->nat, inp, sig_in, n_new, &held, data);
-	for (uint16_t q = 0; q < n_new; q++) {
-		uint16_t j = need[q];
-		uint32_t b = sig[q] >> 24, bi = sig_in[q] >> 24;
-		bool recheck = !alone || !(absent >> j & 1) || (made[b >> 6] >> (b & 63) & 1);
-		bool free0 = !(held >> q & 1) && !(made_in[bi >> 6] >> (bi & 63) & 1);
-		bool exhausted;
-		ent[j] = nat_create(fw, pool[j], &keys[j], sig[q], now, add[j], recheck, &in[q],
-			&sig_in[q], free0, &exhausted);
-		if (ent[j] == NULL) {
-			if (exhausted)
-				ls->nat_exhausted++;
-			else
-				ls->nat_full++;
-			continue;
-		}
-		bi = sig_in[q] >> 24; /* the pair taken */
-		made[b >> 6] |= 1ull << (b & 63);
-		made_in[bi >> 6] |= 1ull << (bi & 63);
-	}
-	rte_spinlock_unlock(&fw->nat_lock);
-	for (uint16_t q = 0; q < n_new; q++) {
-		uint16_t j = need[q], i = at[j];
-		struct fw_nat_entry *e = ent[j];
-		if (e == NULL) {
-			deny[i] = SL_FW_DROP;
-			continue;
-		}
-		ls->nat_created++;
-		nat_rewrite_keyed(l3[i], false, e->in.addr[1], e->in.port[1]);
-		ls->nat_out++;
-	}
+	nat_out_create(fw, ls, now, l3, keys, pool, add, at, need, n_new, absent, adds, ent, deny);
 	return touched + m; /* each looked up: translated or denied */
 }
 
