@@ -743,16 +743,17 @@ static void test_pool_exhaustion(void **state)
 	sl_fw_free(fw);
 }
 
+/* A /32 pool of 8 ports for CUST-A. */
+static const char small_pool[] =
+	"set vrf name CUST-A leak-nat to SHARED source translation address 100.64.9.1/32\n"
+	"set vrf name CUST-A leak-nat to SHARED source translation port 2000-2007\n";
+
 /* A /32 pool of 8 ports: exactly 8 flows towards one peer, the 9th and
  * 10th dropped and counted; towards another peer the 8 pairs are free. */
 static void test_small_pool(void **state)
 {
 	(void)state;
-	struct sl_fw *fw =
-		nat_fw("set vrf name CUST-A leak-nat to SHARED source translation address "
-		       "100.64.9.1/32\n"
-		       "set vrf name CUST-A leak-nat to SHARED source translation port 2000-2007\n",
-			64);
+	struct sl_fw *fw = nat_fw(small_pool, 64);
 	uint32_t seen = 0;
 	for (uint16_t i = 0; i < 10; i++) {
 		struct fwt_pkt p = rand_pkt(
@@ -781,11 +782,7 @@ static void test_small_pool(void **state)
 static void test_burst_new_flows(void **state)
 {
 	(void)state;
-	struct sl_fw *fw =
-		nat_fw("set vrf name CUST-A leak-nat to SHARED source translation address "
-		       "100.64.9.1/32\n"
-		       "set vrf name CUST-A leak-nat to SHARED source translation port 2000-2007\n",
-			64);
+	struct sl_fw *fw = nat_fw(small_pool, 64);
 	/* packet k is of flow of_flow[k]: 0 twice in a row, 3 again at the end */
 	static const uint16_t of_flow[] = {0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3};
 	enum { N = RTE_DIM(of_flow) };
