@@ -534,16 +534,20 @@ static inline bool key_eq(const struct fw_nat_key *a, const struct fw_nat_key *b
  * table gives, since a key is in it iff its entry is live and not killed,
  * and an entry is reused only after a grace period this burst holds off.
  * Hints, then entries, are read in passes so the burst's misses overlap;
- * the keys without a good hint go to one bulk lookup and get their hints.
+ * the keys without a good hint go to one bulk lookup, with the hashes
+ * already made, and get their hints. For the creations that may follow
+ * (absent non-NULL): *absent, the keys the table did not hold, and *adds,
+ * fw->nat_adds before the lookup (nat_create_burst).
  */
 static inline void nat_lookup(struct sl_fw *fw, unsigned lcore, const struct fw_nat_key *k,
-	uint16_t n, struct fw_nat_entry **e)
+	uint16_t n, struct fw_nat_entry **e, uint64_t *absent, uint64_t *adds)
 {
 	uint32_t mask = fw->nat_cache_mask;
 	uint64_t *cache = &fw->nat_cache[(size_t)RTE_MIN(lcore, fw->n_lcores - 1) * (mask + 1)];
 	uint64_t h[SL_FW_BURST];
 	uint32_t hint[SL_FW_BURST];
 	const void *kp[SL_FW_BURST];
+	hash_sig_t sig[SL_FW_BURST];
 	void *data[SL_FW_BURST];
 	uint16_t miss[SL_FW_BURST], n_miss = 0;
 
@@ -557,18 +561,28 @@ static inline void nat_lookup(struct sl_fw *fw, unsigned lcore, const struct fw_
 			continue;
 		e[j] = NULL;
 		kp[n_miss] = &k[j];
+		sig[n_miss] = (hash_sig_t)h[j]; /* key_hash: the table's own */
 		miss[n_miss++] = j;
 	}
+	if (absent != NULL)
+		*absent = 0;
 	if (n_miss == 0)
 		return;
 	uint64_t hits = 0;
-	rte_hash_lookup_bulk_data(fw->nat, kp, n_miss, &hits, data);
+	if (absent != NULL)
+		*adds = __atomic_load_n(&fw->nat_adds, __ATOMIC_ACQUIRE);
+	rte_hash_lookup_with_hash_bulk_data(fw->nat, kp, sig, n_miss, &hits, data);
 	for (uint16_t i = 0; i < n_miss; i++)
 		if ((hits >> i) & 1 && (uintptr_t)data[i] < fw->nat_max)
 			rte_prefetch0(&fw->nat_entries[(uintptr_t)data[i]]);
 	for (uint16_t i = 0; i < n_miss; i++) {
 		uint16_t j = miss[i];
-		if (!((hits >> i) & 1) || (e[j] = entry_live(fw, (uintptr_t)data[i])) == NULL)
+		if (!((hits >> i) & 1)) {
+			if (absent != NULL)
+				*absent |= 1ull << j;
+			continue;
+		}
+		if ((e[j] = entry_live(fw, (uintptr_t)data[i])) == NULL)
 			continue;
 		__atomic_store_n(&cache[h[j] & mask],
 			(h[j] >> 32) << 32 | (uint32_t)((uintptr_t)data[i] + 1), __ATOMIC_RELAXED);
@@ -593,59 +607,72 @@ static inline bool entry_touch(struct sl_fw *fw, struct fw_nat_entry *e, uint64_
 	return true;
 }
 
-/*
- * Make the flow of out key k in pool p: the first free (address, port) of up
- * to NAT_PROBES from a hash of the flow (a pair is free when no flow to the
- * same peer uses it). Under nat_lock, so two workers never take one pair; an
- * entry another worker made for the same key meanwhile is returned as it is.
- * NULL: the pool (*exhausted) or the table is full.
- */
-static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_pool *p,
-	const struct fw_nat_key *k, uint64_t now, uint32_t status, bool *exhausted)
+/* Probe t of flow k (hash h: mix64 of its table hash) in pool p: its in
+ * key (the replies', for an (address, port) of p) into *in, and that key's
+ * table hash. A small pool: every pair in turn; a big one: independent
+ * draws (consecutive pairs would cluster, and run out early). */
+static inline hash_sig_t nat_pair(const struct fw_nat_pool *p, const struct fw_nat_key *k,
+	uint64_t h, uint32_t t, struct fw_nat_key *in)
 {
-	struct fw_nat_entry *e = NULL;
 	uint64_t space = (uint64_t)p->n_addr * p->n_port;
-	uint32_t probes = space < NAT_PROBES ? (uint32_t)space : NAT_PROBES;
-	hash_sig_t sig = key_hash(k), sig_in = 0;
-	uint64_t h = mix64(sig), start = h % space;
-	void *data;
-
-	*exhausted = false;
-	rte_spinlock_lock(&fw->nat_lock);
-	int32_t pos = rte_hash_lookup_with_hash_data(fw->nat, k, sig, &data);
-	if (pos >= 0 && (e = entry_live(fw, (uintptr_t)data)) != NULL)
-		goto out;
-	e = NULL;
-	if (fw->n_nat_free == 0)
-		goto out;
-	struct fw_nat_key in = {
-		.addr = {k->addr[1], 0},
-		.port = {k->port[1], 0},
+	uint64_t c = space <= NAT_PROBES ? (h % space + t) % space : mix64(h + t) % space;
+	*in = (struct fw_nat_key){
+		.addr = {k->addr[1], p->addr + (uint32_t)(c % p->n_addr)},
+		.port = {k->proto == IPPROTO_ICMP ? 0 : k->port[1],
+			(uint16_t)(p->port_lo + c / p->n_addr)},
 		.vrf = (uint16_t)p->to,
 		.proto = k->proto,
 		.dir = 1,
 	};
-	if (k->proto == IPPROTO_ICMP)
-		in.port[0] = 0;
+	return key_hash(in);
+}
+
+/*
+ * Make the flow of out key k (table hash sig) in pool p, under nat_lock:
+ * the first free (address, port) of up to NAT_PROBES from a hash of the
+ * flow (a pair is free when no flow to the same peer uses it). The lock
+ * keeps two workers from taking one pair. recheck: k may have been added
+ * since the caller's lookup (by another worker, or earlier in this hold):
+ * an entry made for it meanwhile is returned as it is. *in, *sig_in: the
+ * first probe (nat_pair), free0 when known free (a lookup under this hold
+ * missed it and nothing of this hold may have taken it); then the pair
+ * taken. NULL: the pool (*exhausted) or the table is full.
+ */
+static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_pool *p,
+	const struct fw_nat_key *k, hash_sig_t sig, uint64_t now, uint32_t status, bool recheck,
+	struct fw_nat_key *in, hash_sig_t *sig_in, bool free0, bool *exhausted)
+{
+	struct fw_nat_entry *e = NULL;
+	uint64_t space = (uint64_t)p->n_addr * p->n_port;
+	uint32_t probes = space < NAT_PROBES ? (uint32_t)space : NAT_PROBES;
+	uint64_t h = mix64(sig);
+	void *data;
+
+	*exhausted = false;
+	if (recheck) {
+		int32_t pos = rte_hash_lookup_with_hash_data(fw->nat, k, sig, &data);
+		if (pos >= 0 && (e = entry_live(fw, (uintptr_t)data)) != NULL)
+			return e;
+	}
+	if (fw->n_nat_free == 0)
+		return NULL;
 	uint32_t t;
 	for (t = 0; t < probes; t++) {
-		/* a small pool: every pair in turn; a big one: independent draws
-		 * (consecutive pairs would cluster, and run out early) */
-		uint64_t c = space <= NAT_PROBES ? (start + t) % space : mix64(h + t) % space;
-		in.addr[1] = p->addr + (uint32_t)(c % p->n_addr);
-		in.port[1] = (uint16_t)(p->port_lo + c / p->n_addr);
-		sig_in = key_hash(&in);
-		if (rte_hash_lookup_with_hash(fw->nat, &in, sig_in) < 0)
+		if (t > 0)
+			*sig_in = nat_pair(p, k, h, t, in);
+		else if (free0)
+			break;
+		if (rte_hash_lookup_with_hash(fw->nat, in, *sig_in) < 0)
 			break;
 	}
 	if (t == probes) {
 		*exhausted = true;
-		goto out;
+		return NULL;
 	}
 	uint32_t idx = fw->nat_free[--fw->n_nat_free];
 	e = &fw->nat_entries[idx];
 	e->out = *k;
-	e->in = in;
+	e->in = *in;
 	e->created = now;
 	__atomic_store_n(&e->status, status, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
@@ -654,7 +681,7 @@ static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_poo
 	e->pos[0] = e->pos[1] = -1;
 	int a0 = rte_hash_add_key_with_hash_data(fw->nat, k, sig, (void *)(uintptr_t)idx);
 	int a1 = a0 == 0 ? rte_hash_add_key_with_hash_data(
-				   fw->nat, &in, sig_in, (void *)(uintptr_t)idx)
+				   fw->nat, in, *sig_in, (void *)(uintptr_t)idx)
 			 : -ENOSPC;
 	if (a1 != 0) { /* the hash is full (cannot be, with 2 keys a slot) */
 		if (a0 == 0) {
@@ -665,12 +692,11 @@ static struct fw_nat_entry *nat_create(struct sl_fw *fw, const struct fw_nat_poo
 		} else {
 			fw->nat_free[fw->n_nat_free++] = idx;
 		}
-		e = NULL;
-		goto out;
+		return NULL;
 	}
 	__atomic_store_n(&e->claim, CT_LIVE, __ATOMIC_RELEASE);
-out:
-	rte_spinlock_unlock(&fw->nat_lock);
+	/* after the keys: a lookup that read the count before saw them */
+	__atomic_store_n(&fw->nat_adds, fw->nat_adds + 1, __ATOMIC_RELEASE);
 	return e;
 }
 
@@ -775,7 +801,7 @@ static inline bool nat_out_key(uint8_t *ip, uint16_t avail, uint32_t from, struc
 
 /*
  * The out burst's packets that their flow lines translate: candidates
- * cand[0..n) (TCP/UDP, raw keys lk[], hashes lh[]); their lines were
+ * [0..n) (TCP/UDP, IPv4 headers cl3[], raw keys lk[], hashes lh[]); their lines were
  * prefetched. A hit (this set's line for the key; quiet, or its entry
  * live, not killed, the flow's, and refreshed) leaves with the line's
  * translation. Returns a mask of the candidates left for the full path.
@@ -783,8 +809,8 @@ static inline bool nat_out_key(uint8_t *ip, uint16_t avail, uint32_t from, struc
  * the stack.
  */
 static __rte_always_inline uint64_t nat_out_lines(struct sl_fw *fw, const struct sl_fw_set *s,
-	struct fw_lstats *ls, const struct fw_line_row *row, uint64_t now, uint8_t *const *l3,
-	const uint16_t *cand, const struct fw_line_key *lk, const uint32_t *lh, uint16_t n)
+	struct fw_lstats *ls, const struct fw_line_row *row, uint64_t now, uint8_t *const *cl3,
+	const struct fw_line_key *lk, const uint32_t *lh, uint16_t n)
 {
 	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
 	/* in locals: the rewrites' byte stores may alias anything, which
@@ -818,7 +844,7 @@ static __rte_always_inline uint64_t nat_out_lines(struct sl_fw *fw, const struct
 			left |= 1ull << c;
 		} else if (quiet) {
 			fw_line_used(l);
-			nat_line_rewrite(l3[cand[c]], l);
+			nat_line_rewrite(cl3[c], l);
 		} else {
 			ln[n_slow] = l;
 			slow[n_slow++] = c;
@@ -837,7 +863,7 @@ static __rte_always_inline uint64_t nat_out_lines(struct sl_fw *fw, const struct
 		if (seen != CT_SEEN_KILLED)
 			fw_line_quieten(l, epoch, seen);
 		fw_line_used(l);
-		nat_line_rewrite(l3[cand[c]], l);
+		nat_line_rewrite(cl3[c], l);
 	}
 	/* each candidate not left was translated */
 	const uint32_t hits = n - (uint32_t)__builtin_popcountll(left);
@@ -851,6 +877,142 @@ static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
 {
 	uintptr_t start = (uintptr_t)rte_pktmbuf_mtod(mb, const uint8_t *);
 	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
+}
+
+/* The out burst's new flows need[0..n_new) (keys[j], packet at[j]), made
+ * under one hold of the lock and rewritten, or denied (absent, adds: from
+ * nat_lookup). Not inlined: the burst of known flows keeps its registers. */
+static __rte_noinline void nat_out_create(struct sl_fw *fw, struct fw_lstats *ls, uint64_t now,
+	uint8_t *const *l3, const struct fw_nat_key *keys, const struct fw_nat_pool *const *pool,
+	const uint32_t *add, const uint16_t *at, const uint16_t *need, uint16_t n_new,
+	uint64_t absent, uint64_t adds, struct fw_nat_entry **ent, uint8_t *deny)
+{
+	/* their first pairs (in keys) made before the lock, looked up in one
+	 * bulk under it */
+	struct fw_nat_key in[SL_FW_BURST];
+	hash_sig_t sig[SL_FW_BURST], sig_in[SL_FW_BURST];
+	const void *inp[SL_FW_BURST];
+	void *data[SL_FW_BURST];
+	for (uint16_t q = 0; q < n_new; q++) {
+		uint16_t j = need[q];
+		sig[q] = key_hash(&keys[j]);
+		sig_in[q] = nat_pair(pool[j], &keys[j], mix64(sig[q]), 0, &in[q]);
+		inp[q] = &in[q];
+	}
+	/* this hold's keys, out and in, a bit by their hash's top byte */
+	uint64_t made[4] = {0}, made_in[4] = {0}, held = 0;
+	rte_spinlock_lock(&fw->nat_lock);
+	/* no other worker added a flow since the lookup: a key it did not
+	 * find is still absent, unless this hold made it (a burst with two
+	 * packets of a new flow) */
+	const bool alone = __atomic_load_n(&fw->nat_adds, __ATOMIC_RELAXED) == adds;
+	rte_hash_lookup_with_hash_bulk_data(fw->nat, inp, sig_in, n_new, &held, data);
+	for (uint16_t q = 0; q < n_new; q++) {
+		uint16_t j = need[q];
+		uint32_t b = sig[q] >> 24, bi = sig_in[q] >> 24;
+		bool recheck = !alone || !(absent >> j & 1) || (made[b >> 6] >> (b & 63) & 1);
+		bool free0 = !(held >> q & 1) && !(made_in[bi >> 6] >> (bi & 63) & 1);
+		bool exhausted;
+		ent[j] = nat_create(fw, pool[j], &keys[j], sig[q], now, add[j], recheck, &in[q],
+			&sig_in[q], free0, &exhausted);
+		if (ent[j] == NULL) {
+			if (exhausted)
+				ls->nat_exhausted++;
+			else
+				ls->nat_full++;
+			continue;
+		}
+		bi = sig_in[q] >> 24; /* the pair taken */
+		made[b >> 6] |= 1ull << (b & 63);
+		made_in[bi >> 6] |= 1ull << (bi & 63);
+	}
+	rte_spinlock_unlock(&fw->nat_lock);
+	for (uint16_t q = 0; q < n_new; q++) {
+		uint16_t j = need[q], i = at[j];
+		struct fw_nat_entry *e = ent[j];
+		if (e == NULL) {
+			deny[i] = SL_FW_DROP;
+			continue;
+		}
+		ls->nat_created++;
+		nat_rewrite_keyed(l3[i], false, e->in.addr[1], e->in.port[1]);
+		ls->nat_out++;
+	}
+}
+
+/* Whether crossings [0, n) are all of one (from, to) pair and none is
+ * denied: the usual burst (a constant of nat_out_scan's loop, which then
+ * tests neither a packet). */
+static inline bool burst_one_pair(
+	const uint32_t *from_vrf, const uint32_t *to_vrf, const uint8_t *deny, uint16_t n)
+{
+	uint32_t d = 0;
+	for (uint16_t i = 0; i < n; i++)
+		d |= (from_vrf[i] ^ from_vrf[0]) | (to_vrf[i] ^ to_vrf[0]) | deny[i];
+	return d == 0;
+}
+
+/*
+ * The out burst's pass over its packets (nat_out_body): a TCP/UDP packet a
+ * flow line may translate becomes candidate n_cand (header, raw key,
+ * hash, its tags prefetched, its pool unless one), any other of a pool is
+ * keyed for the full path (m); one with nothing to translate by is denied.
+ * one: every packet is of pool one's pair, none denied and lined
+ * (nat_out_scan is inlined twice: with one the loop keeps the pair and its
+ * pool in registers); NULL: the pools are found by runs of one pair.
+ * Returns the packets denied.
+ */
+static __rte_always_inline uint16_t nat_out_scan(const struct sl_fw_set *s, struct fw_lstats *ls,
+	const struct fw_line_row *row, bool lined, const struct fw_nat_pool *one,
+	uint8_t *const *l3, bool mbufs, struct rte_mbuf *const *pkts, const uint16_t *l3_len,
+	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny, uint16_t *len,
+	struct fw_line_key *lk, uint32_t *lh, uint16_t *cand, uint8_t **cl3,
+	const struct fw_nat_pool **cpool, uint16_t *n_cand_p, struct fw_nat_key *keys, bool *is_err,
+	uint32_t *add, uint32_t *plen, const struct fw_nat_pool **pool, int16_t *fill, uint16_t *at,
+	uint16_t *m_p)
+{
+	uint16_t touched = 0, n_cand = 0, m = 0;
+	const struct fw_nat_pool *p = one;
+	uint32_t last_from = UINT32_MAX, last_to = UINT32_MAX;
+	/* in locals: the stores below may alias the VRF arrays */
+	const uint32_t from1 = from_vrf[0], to1 = to_vrf[0];
+	for (uint16_t i = 0; i < n; i++) {
+		const uint32_t from = one ? from1 : from_vrf[i];
+		const uint32_t to = one ? to1 : to_vrf[i];
+		if (one == NULL) {
+			/* a burst's crossings are nearly always one direction */
+			if (from != last_from || to != last_to) {
+				last_from = from;
+				last_to = to;
+				p = pool_find(s, last_from, last_to);
+			}
+			if (deny[i] || p == NULL)
+				continue;
+		}
+		len[i] = mbufs ? l3_avail(pkts[i], l3[i]) : l3_len[i];
+		uint8_t flags;
+		if (lined && fw_line_key_of(l3[i], len[i], from, to, &lk[n_cand], &flags)) {
+			lh[n_cand] = fw_line_hash(&lk[n_cand]);
+			fw_line_prefetch(row, lh[n_cand]);
+			if (one == NULL) /* else one's, for all */
+				cpool[n_cand] = p;
+			cl3[n_cand] = l3[i];
+			cand[n_cand++] = i;
+			continue;
+		}
+		if (!nat_out_key(
+			    l3[i], len[i], from, &keys[m], &is_err[m], &add[m], &plen[m], ls)) {
+			deny[i] = SL_FW_DROP;
+			touched++;
+			continue;
+		}
+		pool[m] = p;
+		fill[m] = -1;
+		at[m++] = i;
+	}
+	*n_cand_p = n_cand;
+	*m_p = m;
+	return touched;
 }
 
 /* The out burst: the lengths from l3_len[], or, when mbufs (a constant of
@@ -877,45 +1039,29 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 	struct fw_line_key lk[SL_FW_BURST];
 	uint32_t lh[SL_FW_BURST];
 	uint16_t cand[SL_FW_BURST], n_cand = 0;
-	const struct fw_nat_pool *cpool[SL_FW_BURST];
+	const struct fw_nat_pool *cpool[SL_FW_BURST], *one = NULL;
+	uint8_t *cl3[SL_FW_BURST];
 	int16_t fill[SL_FW_BURST];
 
-	const struct fw_nat_pool *p = NULL;
-	uint32_t last_from = UINT32_MAX, last_to = UINT32_MAX;
 	const bool lined = !fw_line_skip(&ls->nat_line_cold);
 
 	n = RTE_MIN(n, (uint16_t)SL_FW_BURST);
-	for (uint16_t i = 0; i < n; i++) {
-		/* a burst's crossings are nearly always one direction */
-		if (from_vrf[i] != last_from || to_vrf[i] != last_to) {
-			last_from = from_vrf[i];
-			last_to = to_vrf[i];
-			p = pool_find(s, last_from, last_to);
-		}
-		if (deny[i] || p == NULL)
-			continue;
-		len[i] = mbufs ? l3_avail(pkts[i], l3[i]) : l3_len[i];
-		uint8_t flags;
-		if (lined && fw_line_key_of(
-				     l3[i], len[i], from_vrf[i], to_vrf[i], &lk[n_cand], &flags)) {
-			lh[n_cand] = fw_line_hash(&lk[n_cand]);
-			fw_line_prefetch(&row, lh[n_cand]);
-			cpool[n_cand] = p;
-			cand[n_cand++] = i;
-			continue;
-		}
-		if (!nat_out_key(l3[i], len[i], from_vrf[i], &keys[m], &is_err[m], &add[m],
-			    &plen[m], ls)) {
-			deny[i] = SL_FW_DROP;
-			touched++;
-			continue;
-		}
-		pool[m] = p;
-		fill[m] = -1;
-		at[m++] = i;
+	/* bursts that read no line (runs of first packets) take the general
+	 * pass: the one-pair loop then tests no `lined` a packet */
+	if (lined && burst_one_pair(from_vrf, to_vrf, deny, n)) {
+		one = pool_find(s, from_vrf[0], to_vrf[0]);
+		if (one == NULL)
+			return 0; /* no pool this way: nothing touched */
+		touched = nat_out_scan(s, ls, &row, true, one, l3, mbufs, pkts, l3_len, from_vrf,
+			to_vrf, n, deny, len, lk, lh, cand, cl3, cpool, &n_cand, keys, is_err, add,
+			plen, pool, fill, at, &m);
+	} else {
+		touched = nat_out_scan(s, ls, &row, lined, NULL, l3, mbufs, pkts, l3_len, from_vrf,
+			to_vrf, n, deny, len, lk, lh, cand, cl3, cpool, &n_cand, keys, is_err, add,
+			plen, pool, fill, at, &m);
 	}
 	if (n_cand > 0) {
-		uint64_t left = nat_out_lines(fw, s, ls, &row, now, l3, cand, lk, lh, n_cand);
+		uint64_t left = nat_out_lines(fw, s, ls, &row, now, cl3, lk, lh, n_cand);
 		fw_line_judge(
 			&ls->nat_line_cold, n_cand, n_cand - (uint32_t)__builtin_popcountll(left));
 		touched += n_cand; /* each translated or denied */
@@ -926,7 +1072,7 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 			/* TCP/UDP with a whole header: nat_key_of takes it */
 			(void)nat_out_key(l3[i], len[i], from_vrf[i], &keys[m], &is_err[m], &add[m],
 				&plen[m], ls);
-			pool[m] = cpool[c];
+			pool[m] = one != NULL ? one : cpool[c];
 			fill[m] = (int16_t)c;
 			at[m++] = i;
 			touched--; /* counted with the full path's */
@@ -934,7 +1080,9 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 	}
 	if (m == 0)
 		return touched;
-	nat_lookup(fw, lcore, keys, m, ent);
+	uint64_t absent, adds = 0;
+	uint16_t need[SL_FW_BURST], n_new = 0;
+	nat_lookup(fw, lcore, keys, m, ent, &absent, &adds);
 	for (uint16_t j = 0; j < m; j++) {
 		uint16_t i = at[j];
 		struct fw_nat_entry *e = ent[j];
@@ -952,18 +1100,10 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 		/* a flow the sweeper took after the lookup is made again: its
 		 * reply must find the pair the packet leaves with */
 		if (e == NULL || !entry_touch(fw, e, now, add[j])) {
-			bool exhausted;
-			e = nat_create(fw, pool[j], &keys[j], now, add[j], &exhausted);
-			if (e == NULL) {
-				if (exhausted)
-					ls->nat_exhausted++;
-				else
-					ls->nat_full++;
-				deny[i] = SL_FW_DROP;
-				continue;
-			}
-			ls->nat_created++;
-		} else if (fill[j] >= 0) {
+			need[n_new++] = j;
+			continue;
+		}
+		if (fill[j] >= 0) {
 			/* a flow's second packet fills its line: a first packet
 			 * (of most flows, the only one) would pay for it alone */
 			nat_line_fill(&row, lh[fill[j]], &lk[fill[j]], s->gen, fw, e);
@@ -971,6 +1111,9 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 		nat_rewrite_keyed(l3[i], false, e->in.addr[1], e->in.port[1]);
 		ls->nat_out++;
 	}
+	if (n_new == 0)
+		return touched + m; /* each looked up: translated or denied */
+	nat_out_create(fw, ls, now, l3, keys, pool, add, at, need, n_new, absent, adds, ent, deny);
 	return touched + m; /* each looked up: translated or denied */
 }
 
@@ -1020,7 +1163,7 @@ uint16_t sl_fw_nat_in_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, uint
 	}
 	if (m == 0)
 		return touched;
-	nat_lookup(fw, lcore, keys, m, ent);
+	nat_lookup(fw, lcore, keys, m, ent, NULL, NULL);
 	for (uint16_t j = 0; j < m; j++) {
 		uint16_t i = at[j];
 		struct fw_nat_entry *e = ent[j];

@@ -265,6 +265,10 @@ struct sl_fw {
 	uint32_t *nat_free; /* free entry indexes (a stack, under nat_lock) */
 	uint32_t n_nat_free;
 	rte_spinlock_t nat_lock;
+	/* flows made: written under nat_lock once a flow's keys are in the
+	 * table, read (acquire) before a lookup; unchanged when the lock is
+	 * taken, no other worker added a key the lookup could have missed */
+	uint64_t nat_adds;
 	struct fw_reap nat_reap;
 	/* per-lcore hints in front of the NAT table, as ct_cache: a hint is
 	 * trusted only when the entry it names is live and holds the key */

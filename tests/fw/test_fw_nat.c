@@ -743,16 +743,17 @@ static void test_pool_exhaustion(void **state)
 	sl_fw_free(fw);
 }
 
+/* A /32 pool of 8 ports for CUST-A. */
+static const char small_pool[] =
+	"set vrf name CUST-A leak-nat to SHARED source translation address 100.64.9.1/32\n"
+	"set vrf name CUST-A leak-nat to SHARED source translation port 2000-2007\n";
+
 /* A /32 pool of 8 ports: exactly 8 flows towards one peer, the 9th and
  * 10th dropped and counted; towards another peer the 8 pairs are free. */
 static void test_small_pool(void **state)
 {
 	(void)state;
-	struct sl_fw *fw =
-		nat_fw("set vrf name CUST-A leak-nat to SHARED source translation address "
-		       "100.64.9.1/32\n"
-		       "set vrf name CUST-A leak-nat to SHARED source translation port 2000-2007\n",
-			64);
+	struct sl_fw *fw = nat_fw(small_pool, 64);
 	uint32_t seen = 0;
 	for (uint16_t i = 0; i < 10; i++) {
 		struct fwt_pkt p = rand_pkt(
@@ -771,6 +772,62 @@ static void test_small_pool(void **state)
 	assert_int_equal(stats(fw).nat_exhausted, 2);
 	struct fwt_pkt o = rand_pkt(IPPROTO_UDP, 0x0a000002, 5000, 0x0a64000b, 53, 0, 0);
 	assert_int_equal(out1(fw, 0, &o, V_A, V_S), 0);
+	sl_fw_free(fw);
+}
+
+/* One burst of new flows (made under one hold of the lock): two packets of
+ * a flow leave alike, wherever they are in the burst; the flows towards one
+ * peer take distinct pairs of a pool of 8 ports, the 9th and 10th are
+ * dropped and counted; each reply goes back to its host. */
+static void test_burst_new_flows(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = nat_fw(small_pool, 64);
+	/* packet k is of flow of_flow[k]: 0 twice in a row, 3 again at the end */
+	static const uint16_t of_flow[] = {0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3};
+	enum { N = RTE_DIM(of_flow) };
+	struct fwt_pkt p[N];
+	uint8_t *l3[N], deny[N] = {0};
+	uint16_t len[N];
+	uint32_t from[N], to[N];
+	for (int k = 0; k < N; k++) {
+		p[k] = rand_pkt(IPPROTO_UDP, 0x0a000002, (uint16_t)(5000 + of_flow[k]), 0x0a64000a,
+			53, 0, 0);
+		l3[k] = p[k].b;
+		len[k] = p[k].len;
+		from[k] = V_A;
+		to[k] = V_S;
+	}
+	assert_int_equal(sl_fw_nat_out_burst(fw, 0, 0, l3, len, from, to, N, deny), N);
+	uint32_t seen = 0;
+	uint16_t port_of[10] = {0};
+	for (int k = 0; k < N; k++) {
+		uint16_t f = of_flow[k], port = rd16(p[k].b + 20);
+		assert_int_equal(deny[k], f < 8 ? 0 : SL_FW_DROP);
+		if (f >= 8)
+			continue;
+		check_sums(p[k].b, false);
+		assert_int_equal(sl_rd32(p[k].b + 12), 0x64400901u);
+		assert_true(port >= 2000 && port <= 2007);
+		if (port_of[f] != 0) { /* a flow's second packet: its first's pair */
+			assert_int_equal(port, port_of[f]);
+			continue;
+		}
+		assert_false(seen & (1u << (port - 2000)));
+		seen |= 1u << (port - 2000);
+		port_of[f] = port;
+	}
+	assert_int_equal(seen, 0xff);
+	struct sl_fw_stats st = stats(fw);
+	assert_int_equal(st.nat_exhausted, 2);
+	assert_int_equal(st.nat_entries, 8);
+	for (uint16_t f = 0; f < 8; f++) {
+		struct fwt_pkt r =
+			rand_pkt(IPPROTO_UDP, 0x0a64000a, 53, 0x64400901, port_of[f], 0, 0);
+		assert_int_equal(in1(fw, 1, &r, V_S, V_A), 0);
+		assert_int_equal(sl_rd32(r.b + 16), 0x0a000002u);
+		assert_int_equal(rd16(r.b + 22), 5000 + f);
+	}
 	sl_fw_free(fw);
 }
 
@@ -838,6 +895,7 @@ int main(void)
 		cmocka_unit_test(test_publish_flushes),
 		cmocka_unit_test(test_pool_exhaustion),
 		cmocka_unit_test(test_small_pool),
+		cmocka_unit_test(test_burst_new_flows),
 		cmocka_unit_test(test_expiry),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
