@@ -468,8 +468,8 @@ static int bench_fw(struct sl_fib *fib, struct sl_dp *dp, struct sl_dp_out *out)
 		cfg.bv_rules_max = atoi(getenv("SL_DP_BENCH_BV_MAX"));
 	/* under valgrind: a faster "TSC" for lib/fw keeps its flow lines quiet
 	 * (refresh 1/16 s of it) as at full speed, so instruction counts repeat */
-	if (getenv("SL_DP_BENCH_FW_TSC_HZ") != NULL)
-		cfg.tsc_hz = strtoull(getenv("SL_DP_BENCH_FW_TSC_HZ"), NULL, 10);
+	if (getenv("SL_DP_BENCH_FW_TSC_HZ") != NULL) /* 2.6e12 or 2600000000000 */
+		cfg.tsc_hz = (uint64_t)strtod(getenv("SL_DP_BENCH_FW_TSC_HZ"), NULL);
 	bfw = sl_fw_new(&cfg);
 	char *stateless = fw_ruleset_text(100, false), *stateful = fw_ruleset_text(100, true);
 	char *sl10 = fw_ruleset_text(10, false), *sl1000 = fw_ruleset_text(1000, false);
