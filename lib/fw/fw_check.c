@@ -701,7 +701,7 @@ struct slot_run {
 static inline void slot_run_add(
 	struct fw_count *cnt, struct slot_run *r, uint32_t slot, uint16_t len)
 {
-	if (slot != r->slot) {
+	if (unlikely(slot != r->slot)) { /* once a burst, usually */
 		if (r->pkts > 0) {
 			cnt[r->slot].packets += r->pkts;
 			cnt[r->slot].bytes += r->bytes;
@@ -765,18 +765,18 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 			l3_len[i] = l3_avail(pkts[i], l3[i]);
 		p->line_ok = fw_line_key_len_of(
 			l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[i], &flags[i], &tot[i]);
-		if (p->line_ok) {
+		if (likely(p->line_ok)) {
 			p->line_h = fw_line_hash(&k[i]);
 			fw_line_prefetch(&row, p->line_h);
 		}
 	}
 	uint8_t any = 0;
 	for (uint16_t i = 0; i < n; i++) {
-		ways[i] = 0;
-		first[i] = NULL;
-		if (pk[i].line_ok)
-			ways[i] = fw_line_ways_first(&row, pk[i].line_h, &first[i]);
-		any |= ways[i];
+		struct fw_line *f = NULL;
+		uint8_t w = pk[i].line_ok ? fw_line_ways_first(&row, pk[i].line_h, &f) : 0;
+		ways[i] = w;
+		first[i] = f;
+		any |= w;
 	}
 	if (any == 0) { /* first packets, mostly: no line to read */
 		for (uint16_t i = 0; i < n; i++)
@@ -789,7 +789,7 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 	 * marks) may alias any field, so what it reads is read once here */
 	uint32_t n_cls = 0, acc = 0, drop = 0, hits = 0, quiet_unguarded = 0;
 	const uint32_t gen = s->gen, slots = fw->ct_slots;
-	const uint64_t refresh = fw->refresh_tsc;
+	const int64_t oldest = fw_line_oldest(now, fw->refresh_tsc);
 	/* a quiet line decides at once: only an accepting line becomes quiet
 	 * (ct_line_fill, which rewrites info, makes it loud again), so its
 	 * packet is accepted; the others' entries are read after every probe,
@@ -807,10 +807,10 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 			miss |= 1ull << i;
 			continue;
 		}
-		if (fw_line_quiet(l, epoch, now, refresh)) {
+		if (fw_line_quiet_since(l, epoch, oldest)) {
 			fw_line_used(l);
 			uint32_t slot1 = l->info & LINE_SLOT_MASK;
-			if (slot1 != 0)
+			if (likely(slot1 != 0))
 				slot_run_add(cnt, &run, slot1 - 1, tot[i]);
 			else
 				quiet_unguarded++;

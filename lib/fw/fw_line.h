@@ -230,15 +230,27 @@ static inline bool fw_line_key_eq(const struct fw_line_key *a, const struct fw_l
 	return ((a->addrs ^ b->addrs) | (a->pv ^ b->pv) | (a->proto ^ b->proto)) == 0;
 }
 
+/* The oldest last_seen of a quiet line at time now: now - refresh (TSC
+ * values below 2^63), computed once a burst (fw_line_quiet_since). */
+static inline int64_t fw_line_oldest(uint64_t now, uint64_t refresh)
+{
+	return (int64_t)(now - refresh);
+}
+
 /* Whether line l may decide without reading its entry: a hit read the
- * entry (quiet), this lcore refreshed it less than refresh ago, and no
- * entry was killed and no tuple reused since (epoch: fw->line_epoch). */
+ * entry (quiet), this lcore refreshed it at oldest or later (less than
+ * refresh ago: fw_line_oldest), and no entry was killed and no tuple
+ * reused since (epoch: fw->line_epoch). */
+static inline bool fw_line_quiet_since(const struct fw_line *l, uint32_t epoch, int64_t oldest)
+{
+	return l->quiet == (FW_LINE_QUIET | epoch) && (int64_t)l->seen >= oldest;
+}
+
+/* fw_line_quiet_since at now with interval refresh. */
 static inline bool fw_line_quiet(
 	const struct fw_line *l, uint32_t epoch, uint64_t now, uint64_t refresh)
 {
-	/* now - seen <= refresh, as seen >= now - refresh (TSC values below
-	 * 2^63): the right side is the same for a burst, computed once */
-	return l->quiet == (FW_LINE_QUIET | epoch) && (int64_t)l->seen >= (int64_t)(now - refresh);
+	return fw_line_quiet_since(l, epoch, fw_line_oldest(now, refresh));
 }
 
 /* A hit read l's entry, live, last seen at seen, in line_epoch epoch. */
