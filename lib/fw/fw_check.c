@@ -752,7 +752,6 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 	const struct fw_line_row row = fw_line_row(&fw->ct_lines, lcore);
 	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
 	struct fw_line_key k[SL_FW_BURST];
-	uint8_t flags[SL_FW_BURST];
 	struct fw_line *ln[SL_FW_BURST];
 	uint8_t ways[SL_FW_BURST];
 	struct fw_line *first[SL_FW_BURST];
@@ -761,10 +760,11 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct pkt *p = &pk[i];
+		uint8_t flags; /* the loud path reads them again */
 		if (mbufs) /* the hook's: no loop of its own over the mbufs */
 			l3_len[i] = l3_avail(pkts[i], l3[i]);
 		p->line_ok = fw_line_key_len_of(
-			l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[i], &flags[i], &tot[i]);
+			l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[i], &flags, &tot[i]);
 		if (likely(p->line_ok)) {
 			p->line_h = fw_line_hash(&k[i]);
 			fw_line_prefetch(&row, p->line_h);
@@ -862,7 +862,9 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 			hits++;
 			p->pos = (int32_t)l->pos;
 			p->kind = k[i].proto == IPPROTO_TCP ? K_TCP : K_UDP;
-			p->tcp_flags = flags[i];
+			/* read again here, not kept for every packet */
+			p->tcp_flags =
+				k[i].proto == IPPROTO_TCP ? l3[i][(l3[i][0] & 0x0fu) * 4 + 13] : 0;
 			p->from_lo = from_lo;
 			if (!ct_refresh(fw, ls, p, now)) {
 				ls->ct_full++;
