@@ -231,6 +231,24 @@ static void test_tcp_tuple_reuse(void **state)
 	sl_fw_free(fw);
 }
 
+/* The counters after rounds rounds of flows flows' queries (bytes bytes a
+ * round) and replies, all accepted: exact, however many lines decided. */
+static void counters_check(struct sl_fw *fw, const struct sl_fw_stats *st, uint64_t flows,
+	uint64_t rounds, uint64_t bytes)
+{
+	uint64_t by = 0;
+	assert_int_equal(rule_packets(fw, "OUT", 10, &by), flows * rounds);
+	assert_int_equal(by, bytes * rounds);
+	assert_int_equal(rule_packets(fw, "BACK", 10, &by), flows * rounds);
+	assert_int_equal(by, bytes * rounds);
+	assert_int_equal(st->checked, flows * 2 * rounds);
+	assert_int_equal(st->classified, flows * 2 * rounds);
+	assert_int_equal(st->accepted, flows * 2 * rounds);
+	assert_int_equal(st->unguarded, 0);
+	assert_int_equal(st->ct_created, flows);
+	assert_int_equal(st->ct_hits, flows * (2 * rounds - 1));
+}
+
 /* Counters: a burst of many flows, sent again and again, counts on the
  * rules and in the stats exactly as many packets and bytes as were sent,
  * however many the lines decided. */
@@ -265,16 +283,7 @@ static void test_counters_exact(void **state)
 	}
 	struct sl_fw_stats st = stats(fw);
 	assert_true(st.ct_line_hits >= (uint64_t)FLOWS * 2 * (ROUNDS - 2));
-	uint64_t by = 0;
-	assert_int_equal(rule_packets(fw, "OUT", 10, &by), (uint64_t)FLOWS * ROUNDS);
-	assert_int_equal(by, bytes * ROUNDS);
-	assert_int_equal(rule_packets(fw, "BACK", 10, &by), (uint64_t)FLOWS * ROUNDS);
-	assert_int_equal(by, bytes * ROUNDS);
-	assert_int_equal(st.checked, (uint64_t)FLOWS * 2 * ROUNDS);
-	assert_int_equal(st.classified, (uint64_t)FLOWS * 2 * ROUNDS);
-	assert_int_equal(st.accepted, (uint64_t)FLOWS * 2 * ROUNDS);
-	assert_int_equal(st.ct_created, FLOWS);
-	assert_int_equal(st.ct_hits, (uint64_t)FLOWS * (2 * ROUNDS - 1));
+	counters_check(fw, &st, FLOWS, ROUNDS, bytes);
 	sl_fw_free(fw);
 }
 
@@ -350,17 +359,7 @@ static void test_quiet_counters_exact(void **state)
 	struct sl_fw_stats st = stats(fw);
 	/* round 0 creates and fills the flows' lines, round 1 reads them */
 	assert_int_equal(st.ct_line_hits, (uint64_t)FLOWS * 2 * (ROUNDS - 1) - FLOWS);
-	uint64_t by = 0;
-	assert_int_equal(rule_packets(fw, "OUT", 10, &by), (uint64_t)FLOWS * ROUNDS);
-	assert_int_equal(by, bytes * ROUNDS);
-	assert_int_equal(rule_packets(fw, "BACK", 10, &by), (uint64_t)FLOWS * ROUNDS);
-	assert_int_equal(by, bytes * ROUNDS);
-	assert_int_equal(st.checked, (uint64_t)FLOWS * 2 * ROUNDS);
-	assert_int_equal(st.classified, (uint64_t)FLOWS * 2 * ROUNDS);
-	assert_int_equal(st.accepted, (uint64_t)FLOWS * 2 * ROUNDS);
-	assert_int_equal(st.unguarded, 0);
-	assert_int_equal(st.ct_created, FLOWS);
-	assert_int_equal(st.ct_hits, (uint64_t)FLOWS * (2 * ROUNDS - 1));
+	counters_check(fw, &st, FLOWS, ROUNDS, bytes);
 	sl_fw_free(fw);
 }
 
