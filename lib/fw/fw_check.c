@@ -701,7 +701,7 @@ struct slot_run {
 static inline void slot_run_add(
 	struct fw_count *cnt, struct slot_run *r, uint32_t slot, uint16_t len)
 {
-	if (slot != r->slot) {
+	if (unlikely(slot != r->slot)) { /* once a burst, usually */
 		if (r->pkts > 0) {
 			cnt[r->slot].packets += r->pkts;
 			cnt[r->slot].bytes += r->bytes;
@@ -744,35 +744,39 @@ static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
  * for the bindings and the full path; their line_ok says whether they may
  * fill a line.
  */
-static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
-	struct fw_lstats *ls, unsigned lcore, uint64_t now, struct pkt *pk, uint16_t n,
+static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
+	struct fw_lstats *ls, unsigned lcore, uint64_t now, struct pkt *pk, uint16_t n, bool mbufs,
 	struct rte_mbuf *const *pkts, const uint8_t *const *l3, uint16_t *l3_len,
 	const uint32_t *from_vrf, const uint32_t *to_vrf, uint8_t *verdict, uint16_t *left_ix)
 {
 	const struct fw_line_row row = fw_line_row(&fw->ct_lines, lcore);
 	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
 	struct fw_line_key k[SL_FW_BURST];
-	uint8_t flags[SL_FW_BURST];
 	struct fw_line *ln[SL_FW_BURST];
 	uint8_t ways[SL_FW_BURST];
-	uint16_t slow[SL_FW_BURST], n_slow = 0;
+	struct fw_line *first[SL_FW_BURST];
+	uint16_t slow[SL_FW_BURST], n_slow = 0, tot[SL_FW_BURST];
 	uint64_t miss = 0; /* bit i: packet i is left to the full path */
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct pkt *p = &pk[i];
-		if (pkts != NULL) /* the hook's: no loop of its own over the mbufs */
+		uint8_t flags; /* the loud path reads them again */
+		if (mbufs) /* the hook's: no loop of its own over the mbufs */
 			l3_len[i] = l3_avail(pkts[i], l3[i]);
-		p->line_ok =
-			fw_line_key_of(l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[i], &flags[i]);
-		if (p->line_ok) {
+		p->line_ok = fw_line_key_len_of(
+			l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[i], &flags, &tot[i]);
+		if (likely(p->line_ok)) {
 			p->line_h = fw_line_hash(&k[i]);
 			fw_line_prefetch(&row, p->line_h);
 		}
 	}
 	uint8_t any = 0;
 	for (uint16_t i = 0; i < n; i++) {
-		ways[i] = pk[i].line_ok ? fw_line_ways(&row, pk[i].line_h) : 0;
-		any |= ways[i];
+		struct fw_line *f = NULL;
+		uint8_t w = pk[i].line_ok ? fw_line_ways_first(&row, pk[i].line_h, &f) : 0;
+		ways[i] = w;
+		first[i] = f;
+		any |= w;
 	}
 	if (any == 0) { /* first packets, mostly: no line to read */
 		for (uint16_t i = 0; i < n; i++)
@@ -781,35 +785,39 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 	}
 	struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
 	struct slot_run run = {UINT32_MAX, 0, 0};
-	uint32_t n_cls = 0, acc = 0, drop = 0, hits = 0; /* summed: one store each */
+	/* summed: one store each; the byte stores of the loop (verdicts, used
+	 * marks) may alias any field, so what it reads is read once here */
+	uint32_t n_cls = 0, acc = 0, drop = 0, hits = 0, quiet_unguarded = 0;
+	const uint32_t gen = s->gen, slots = fw->ct_slots;
+	const int64_t oldest = fw_line_oldest(now, fw->refresh_tsc);
 	/* a quiet line decides at once: only an accepting line becomes quiet
 	 * (ct_line_fill, which rewrites info, makes it loud again), so its
 	 * packet is accepted; the others' entries are read after every probe,
-	 * so that their misses overlap */
+	 * so that their misses overlap. Its hit and classification are
+	 * counted after the loop, from the misses and the loud ones */
 	for (uint16_t i = 0; i < n; i++) {
-		struct fw_line *l = NULL;
-		for (unsigned w = 0; w < FW_LINE_WAYS && l == NULL; w++) {
-			struct fw_line *c = &row.line[fw_line_ix(&row, pk[i].line_h, w)];
-			if ((ways[i] >> w & 1) && c->gen == s->gen &&
-				fw_line_key_eq(&c->key, &k[i]))
+		struct fw_line *l = first[i];
+		if (l != NULL && (l->gen != gen || !fw_line_key_eq(&l->key, &k[i]))) {
+			l = NULL; /* both tagged (rare): way 1 is the other */
+			struct fw_line *c = &row.line[fw_line_ix(&row, pk[i].line_h, 1)];
+			if (ways[i] == 3 && c->gen == gen && fw_line_key_eq(&c->key, &k[i]))
 				l = c;
 		}
 		if (l == NULL) {
 			miss |= 1ull << i;
 			continue;
 		}
-		if (fw_line_quiet(l, epoch, now, fw->refresh_tsc)) {
+		if (fw_line_quiet_since(l, epoch, oldest)) {
 			fw_line_used(l);
 			uint32_t slot1 = l->info & LINE_SLOT_MASK;
-			if (slot1 != 0) {
-				slot_run_add(cnt, &run, slot1 - 1, rd16(l3[i] + 2));
-				n_cls++;
-			}
+			if (likely(slot1 != 0))
+				slot_run_add(cnt, &run, slot1 - 1, tot[i]);
+			else
+				quiet_unguarded++;
 			verdict[i] = SL_FW_ACCEPT;
-			hits++;
 			continue;
 		}
-		if (l->pos >= fw->ct_slots) {
+		if (l->pos >= slots) {
 			miss |= 1ull << i;
 			continue;
 		}
@@ -817,6 +825,8 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 		ln[n_slow] = l;
 		slow[n_slow++] = i;
 	}
+	hits = n - (uint32_t)__builtin_popcountll(miss) - n_slow; /* the quiet ones */
+	n_cls = hits - quiet_unguarded;
 	acc = n_cls;
 	for (uint16_t j = 0; j < n_slow; j++) {
 		uint16_t i = slow[j];
@@ -845,14 +855,16 @@ static inline uint16_t ct_line_pass(struct sl_fw *fw, const struct sl_fw_set *s,
 		uint32_t slot1 = info & LINE_SLOT_MASK;
 		if (slot1 != 0) {
 			v = (uint8_t)(info >> LINE_ACTION_SHIFT & 3u);
-			slot_run_add(cnt, &run, slot1 - 1, rd16(l3[i] + 2));
+			slot_run_add(cnt, &run, slot1 - 1, tot[i]);
 			n_cls++;
 		}
 		if (v == SL_FW_ACCEPT) {
 			hits++;
 			p->pos = (int32_t)l->pos;
 			p->kind = k[i].proto == IPPROTO_TCP ? K_TCP : K_UDP;
-			p->tcp_flags = flags[i];
+			/* read again here, not kept for every packet */
+			p->tcp_flags =
+				k[i].proto == IPPROTO_TCP ? l3[i][(l3[i][0] & 0x0fu) * 4 + 13] : 0;
 			p->from_lo = from_lo;
 			if (!ct_refresh(fw, ls, p, now)) {
 				ls->ct_full++;
@@ -942,10 +954,13 @@ static __rte_always_inline void bind_one(const struct sl_fw_set *s, uint32_t dim
 }
 
 /* now_valid false: read the TSC only if some packet is tracked. The
- * lengths from l3_len[], or, when pkts is not NULL, from the mbufs. */
-static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, bool now_valid,
-	struct rte_mbuf *const *pkts, const uint8_t *const *l3, const uint16_t *given_len,
-	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *verdict)
+ * lengths from given_len[], or, when mbufs, from the mbufs pkts[].
+ * Inlined into both callers with constant flags: the hook's copy tests
+ * neither per packet. */
+static __rte_always_inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now,
+	bool now_valid, bool mbufs, struct rte_mbuf *const *pkts, const uint8_t *const *l3,
+	const uint16_t *given_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
+	uint8_t *verdict)
 {
 	const struct sl_fw_set *s = __atomic_load_n(&fw->active, __ATOMIC_ACQUIRE);
 	struct pkt pk[SL_FW_BURST];
@@ -964,7 +979,7 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 	ls->checked += n;
 	const uint32_t dim = s != NULL ? s->bind_dim : 0;
 	uint16_t own_len[SL_FW_BURST];
-	uint16_t *l3_len = pkts != NULL ? own_len : (uint16_t *)(uintptr_t)given_len;
+	uint16_t *l3_len = mbufs ? own_len : (uint16_t *)(uintptr_t)given_len;
 
 	/* 1. the flow lines decide the packets of known flows first: a hit
 	 * needs neither its binding nor a parse */
@@ -976,8 +991,8 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 			now = rte_rdtsc();
 			now_valid = true;
 		}
-		n_rest = ct_line_pass(fw, s, ls, lcore, now, pk, n, pkts, l3, l3_len, from_vrf,
-			to_vrf, verdict, rest);
+		n_rest = ct_line_pass(fw, s, ls, lcore, now, pk, n, mbufs, pkts, l3, l3_len,
+			from_vrf, to_vrf, verdict, rest);
 		fw_line_judge(&ls->ct_line_cold, n, n - n_rest);
 	}
 
@@ -988,7 +1003,7 @@ static inline void check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, b
 			bind_one(s, dim, rest[j], true, l3, l3_len, from_vrf, to_vrf, pk, &cl, trk,
 				&n_trk, &n_unguarded, verdict);
 	} else {
-		for (uint16_t i = 0; pkts != NULL && i < n; i++)
+		for (uint16_t i = 0; mbufs && i < n; i++)
 			l3_len[i] = l3_avail(pkts[i], l3[i]);
 		for (uint16_t i = 0; i < n; i++)
 			bind_one(s, dim, i, false, l3, l3_len, from_vrf, to_vrf, pk, &cl, trk,
@@ -1111,7 +1126,7 @@ void sl_fw_check_burst(struct sl_fw *fw, unsigned lcore, uint64_t now, const uin
 	const uint16_t *l3_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
 	uint8_t *verdict)
 {
-	check_burst(fw, lcore, now, true, NULL, l3, l3_len, from_vrf, to_vrf, n, verdict);
+	check_burst(fw, lcore, now, true, false, NULL, l3, l3_len, from_vrf, to_vrf, n, verdict);
 }
 
 void sl_fw_leak_filter(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
@@ -1123,7 +1138,7 @@ void sl_fw_leak_filter(void *ctx, struct rte_mbuf **pkts, const uint8_t **l3,
 	for (uint16_t off = 0; off < n; off += SL_FW_BURST) {
 		uint16_t m = RTE_MIN((uint16_t)(n - off), (uint16_t)SL_FW_BURST);
 		/* the TSC is read only when some packet is tracked */
-		check_burst(fw, lcore, 0, false, pkts + off, l3 + off, NULL, from_vrf + off,
+		check_burst(fw, lcore, 0, false, true, pkts + off, l3 + off, NULL, from_vrf + off,
 			to_vrf + off, m, deny + off);
 	}
 }

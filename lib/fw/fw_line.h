@@ -71,28 +71,32 @@ struct fw_line {
 /* The raw key of a TCP or UDP packet that a line may decide: whole L4
  * header, not a fragment, no SYN/FIN/RST (those change the flow's state:
  * the tables see them), VRFs below 2^16 (the tables' keys hold 16 bits).
- * *tcp_flags: the TCP flags (0 for UDP). */
-static inline bool fw_line_key_of(const uint8_t *ip, uint16_t avail_len, uint32_t from, uint32_t to,
-	struct fw_line_key *k, uint8_t *tcp_flags)
+ * *tcp_flags: the TCP flags (0 for UDP); *total: the IPv4 total length,
+ * host order (written whatever the answer: a hit counts its bytes without
+ * loading the header again). */
+static inline bool fw_line_key_len_of(const uint8_t *ip, uint16_t avail_len, uint32_t from,
+	uint32_t to, struct fw_line_key *k, uint8_t *tcp_flags, uint16_t *total)
 {
 	uint32_t ihl = (ip[0] & 0x0fu) * 4;
-	uint16_t total, frag;
+	uint16_t tot, frag;
 	uint32_t ports;
-	memcpy(&total, ip + 2, sizeof(total));
+	memcpy(&tot, ip + 2, sizeof(tot));
 	memcpy(&frag, ip + 6, sizeof(frag));
-	uint32_t avail = RTE_MIN((uint32_t)avail_len, (uint32_t)rte_be_to_cpu_16(total));
+	tot = rte_be_to_cpu_16(tot);
+	*total = tot;
 	uint8_t proto = ip[9];
 	const uint8_t *l4 = ip + ihl;
 
 	if ((frag & RTE_BE16(0x1fff)) != 0 || ((from | to) >> 16) != 0)
 		return false;
+	/* the header's end within both lengths: two compares, not a min */
 	if (proto == IPPROTO_TCP) {
-		if (avail < ihl + 20 ||
+		if (avail_len < ihl + 20 || tot < ihl + 20 ||
 			(l4[13] & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG)))
 			return false;
 		*tcp_flags = l4[13];
 	} else if (proto == IPPROTO_UDP) {
-		if (avail < ihl + 8)
+		if (avail_len < ihl + 8 || tot < ihl + 8)
 			return false;
 		*tcp_flags = 0;
 	} else {
@@ -103,6 +107,13 @@ static inline bool fw_line_key_of(const uint8_t *ip, uint16_t avail_len, uint32_
 	k->pv = ports | (uint64_t)from << 32 | (uint64_t)to << 48;
 	k->proto = proto;
 	return true;
+}
+
+static inline bool fw_line_key_of(const uint8_t *ip, uint16_t avail_len, uint32_t from, uint32_t to,
+	struct fw_line_key *k, uint8_t *tcp_flags)
+{
+	uint16_t total;
+	return fw_line_key_len_of(ip, avail_len, from, to, k, tcp_flags, &total);
 }
 
 /* One CRC-32C step over 8 bytes, as rte_hash_crc_8byte(data, init) gives
@@ -191,18 +202,55 @@ static inline uint8_t fw_line_ways(const struct fw_line_row *r, uint32_t h)
 	return ways;
 }
 
+/* Pass 2, with the first tagged candidate line of hash h (way 0's when
+ * both are) in *first, NULL when neither: pass 3 reads it without
+ * computing its index again. */
+static inline uint8_t fw_line_ways_first(
+	const struct fw_line_row *r, uint32_t h, struct fw_line **first)
+{
+	uint32_t ix0 = fw_line_ix(r, h, 0), ix1 = fw_line_ix(r, h, 1);
+	uint8_t tag = fw_line_tag(h, 0), ways = 0;
+	struct fw_line *l = NULL;
+	if (r->tag[ix1] == tag) {
+		ways = 2;
+		l = &r->line[ix1];
+		rte_prefetch0(l);
+	}
+	if (r->tag[ix0] == tag) {
+		ways |= 1;
+		l = &r->line[ix0];
+		rte_prefetch0(l);
+	}
+	*first = l;
+	return ways;
+}
+
 static inline bool fw_line_key_eq(const struct fw_line_key *a, const struct fw_line_key *b)
 {
 	return ((a->addrs ^ b->addrs) | (a->pv ^ b->pv) | (a->proto ^ b->proto)) == 0;
 }
 
+/* The oldest last_seen of a quiet line at time now: now - refresh (TSC
+ * values below 2^63), computed once a burst (fw_line_quiet_since). */
+static inline int64_t fw_line_oldest(uint64_t now, uint64_t refresh)
+{
+	return (int64_t)(now - refresh);
+}
+
 /* Whether line l may decide without reading its entry: a hit read the
- * entry (quiet), this lcore refreshed it less than refresh ago, and no
- * entry was killed and no tuple reused since (epoch: fw->line_epoch). */
+ * entry (quiet), this lcore refreshed it at oldest or later (less than
+ * refresh ago: fw_line_oldest), and no entry was killed and no tuple
+ * reused since (epoch: fw->line_epoch). */
+static inline bool fw_line_quiet_since(const struct fw_line *l, uint32_t epoch, int64_t oldest)
+{
+	return l->quiet == (FW_LINE_QUIET | epoch) && (int64_t)l->seen >= oldest;
+}
+
+/* fw_line_quiet_since at now with interval refresh. */
 static inline bool fw_line_quiet(
 	const struct fw_line *l, uint32_t epoch, uint64_t now, uint64_t refresh)
 {
-	return l->quiet == (FW_LINE_QUIET | epoch) && (int64_t)(now - l->seen) <= (int64_t)refresh;
+	return fw_line_quiet_since(l, epoch, fw_line_oldest(now, refresh));
 }
 
 /* A hit read l's entry, live, last seen at seen, in line_epoch epoch. */

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "fw_line.h" /* FW_LINE_COLD_* */
+#include "fw_priv.h" /* the lines of a flow, to find colliding ones */
 #include "fw_test_util.h"
 
 #define BINDINGS                                                 \
@@ -230,6 +231,24 @@ static void test_tcp_tuple_reuse(void **state)
 	sl_fw_free(fw);
 }
 
+/* The counters after rounds rounds of flows flows' queries (bytes bytes a
+ * round) and replies, all accepted: exact, however many lines decided. */
+static void counters_check(struct sl_fw *fw, const struct sl_fw_stats *st, uint64_t flows,
+	uint64_t rounds, uint64_t bytes)
+{
+	uint64_t by = 0;
+	assert_int_equal(rule_packets(fw, "OUT", 10, &by), flows * rounds);
+	assert_int_equal(by, bytes * rounds);
+	assert_int_equal(rule_packets(fw, "BACK", 10, &by), flows * rounds);
+	assert_int_equal(by, bytes * rounds);
+	assert_int_equal(st->checked, flows * 2 * rounds);
+	assert_int_equal(st->classified, flows * 2 * rounds);
+	assert_int_equal(st->accepted, flows * 2 * rounds);
+	assert_int_equal(st->unguarded, 0);
+	assert_int_equal(st->ct_created, flows);
+	assert_int_equal(st->ct_hits, flows * (2 * rounds - 1));
+}
+
 /* Counters: a burst of many flows, sent again and again, counts on the
  * rules and in the stats exactly as many packets and bytes as were sent,
  * however many the lines decided. */
@@ -264,16 +283,139 @@ static void test_counters_exact(void **state)
 	}
 	struct sl_fw_stats st = stats(fw);
 	assert_true(st.ct_line_hits >= (uint64_t)FLOWS * 2 * (ROUNDS - 2));
-	uint64_t by = 0;
-	assert_int_equal(rule_packets(fw, "OUT", 10, &by), (uint64_t)FLOWS * ROUNDS);
-	assert_int_equal(by, bytes * ROUNDS);
-	assert_int_equal(rule_packets(fw, "BACK", 10, &by), (uint64_t)FLOWS * ROUNDS);
-	assert_int_equal(by, bytes * ROUNDS);
-	assert_int_equal(st.checked, (uint64_t)FLOWS * 2 * ROUNDS);
-	assert_int_equal(st.classified, (uint64_t)FLOWS * 2 * ROUNDS);
-	assert_int_equal(st.accepted, (uint64_t)FLOWS * 2 * ROUNDS);
-	assert_int_equal(st.ct_created, FLOWS);
-	assert_int_equal(st.ct_hits, (uint64_t)FLOWS * (2 * ROUNDS - 1));
+	counters_check(fw, &st, FLOWS, ROUNDS, bytes);
+	sl_fw_free(fw);
+}
+
+/* A firewall whose refresh interval is 2^16 ticks: with now in ticks,
+ * lines that read a live entry become quiet (decide without reading it). */
+static struct sl_fw *fw_new_quiet(const char *text)
+{
+	struct sl_fw_config cfg = {
+		.ct_max = 1024, .n_lcores = 2, .tsc_hz = 1u << 20, .socket_id = -1};
+	struct sl_fw *fw = sl_fw_new(&cfg);
+	assert_non_null(fw);
+	assert_int_equal(fwt_load(fw, text), 0);
+	return fw;
+}
+
+/* The hash of packet p's flow line, from VRF from into to. */
+static uint32_t line_hash(const struct fwt_pkt *p, uint32_t from, uint32_t to)
+{
+	struct fw_line_key k = {0};
+	uint8_t flags;
+	assert_true(fw_line_key_of(p->b, p->len, from, to, &k, &flags));
+	return fw_line_hash(&k);
+}
+
+/* Whether packet p's flow line (lcore 0) is quiet. */
+static bool line_quiet(struct sl_fw *fw, const struct fwt_pkt *p, uint32_t from, uint32_t to)
+{
+	const struct fw_line_row row = fw_line_row(&fw->ct_lines, 0);
+	uint32_t h = line_hash(p, from, to);
+	struct fw_line_key k = {0};
+	uint8_t flags;
+	assert_true(fw_line_key_of(p->b, p->len, from, to, &k, &flags));
+	for (unsigned w = 0; w < FW_LINE_WAYS; w++) {
+		const struct fw_line *l = &row.line[fw_line_ix(&row, h, w)];
+		if (fw_line_key_eq(&l->key, &k))
+			return l->quiet != 0;
+	}
+	return false;
+}
+
+/* Counters when quiet lines decide (the hits and classifications they
+ * add are summed once a burst): exact, as in test_counters_exact, with
+ * the bursts' flows mixing a guarded direction and one whose lines were
+ * read loud in the same burst. */
+static void test_quiet_counters_exact(void **state)
+{
+	(void)state;
+	enum { FLOWS = 40, ROUNDS = 6 };
+	struct sl_fw *fw = fw_new_quiet(policy);
+	struct fwt_pkt q[FLOWS], r[FLOWS];
+	uint64_t bytes = 0;
+	uint8_t v[FLOWS];
+	for (uint16_t i = 0; i < FLOWS; i++) {
+		q[i] = fwt_udp("10.1.0.2", (uint16_t)(5000 + i), "10.100.0.10", 53);
+		r[i] = fwt_udp("10.100.0.10", 53, "10.1.0.2", (uint16_t)(5000 + i));
+		bytes += q[i].len;
+	}
+	for (int k = 0; k < ROUNDS; k++) {
+		fwt_check_n(fw, (uint64_t)k, q, FLOWS, V_A, V_S, v);
+		for (uint16_t i = 0; i < FLOWS; i++)
+			assert_int_equal(v[i], SL_FW_ACCEPT);
+		/* in the third round half the replies come first: quiet */
+		fwt_check_n(fw, (uint64_t)k, r, k == 2 ? FLOWS / 2 : FLOWS, V_S, V_A, v);
+		for (uint16_t i = 0; i < (k == 2 ? FLOWS / 2 : FLOWS); i++)
+			assert_int_equal(v[i], SL_FW_ACCEPT);
+		if (k == 2)
+			fwt_check_n(fw, (uint64_t)k, r + FLOWS / 2, FLOWS / 2, V_S, V_A, v);
+	}
+	for (uint16_t i = 0; i < FLOWS; i++) {
+		assert_true(line_quiet(fw, &q[i], V_A, V_S));
+		assert_true(line_quiet(fw, &r[i], V_S, V_A));
+	}
+	struct sl_fw_stats st = stats(fw);
+	/* round 0 creates and fills the flows' lines, round 1 reads them */
+	assert_int_equal(st.ct_line_hits, (uint64_t)FLOWS * 2 * (ROUNDS - 1) - FLOWS);
+	counters_check(fw, &st, FLOWS, ROUNDS, bytes);
+	sl_fw_free(fw);
+}
+
+/* Two flows whose lines share their first candidate and their tag: the
+ * second one's line is its other candidate, found past the first, whose
+ * tag matches but whose key does not — loud and quiet, in one burst. */
+static void test_tagged_first_other_flow(void **state)
+{
+	(void)state;
+	struct sl_fw *fw = fw_new_quiet(policy);
+	const struct fw_line_row row = fw_line_row(&fw->ct_lines, 0);
+	enum { TRIES = 1u << 14 };
+	static int32_t seen[1u << 19]; /* first candidate and tag -> port + 1 */
+	memset(seen, 0, sizeof(seen));
+	uint16_t pa = 0, pb = 0;
+	for (uint32_t i = 0; i < TRIES && pb == 0; i++) {
+		uint16_t port = (uint16_t)(10000 + i);
+		struct fwt_pkt q = fwt_udp("10.1.0.2", port, "10.100.0.10", 53);
+		uint32_t h = line_hash(&q, V_A, V_S);
+		uint32_t at = fw_line_ix(&row, h, 0) << 8 | fw_line_tag(h, 0);
+		assert_true(at < RTE_DIM(seen));
+		if (seen[at] != 0) {
+			pa = (uint16_t)(seen[at] - 1);
+			pb = port;
+		}
+		seen[at] = port + 1;
+	}
+	assert_int_not_equal(pb, 0);
+	struct fwt_pkt q[2] = {fwt_udp("10.1.0.2", pa, "10.100.0.10", 53),
+		fwt_udp("10.1.0.2", pb, "10.100.0.10", 53)};
+	struct fwt_pkt r[2] = {fwt_udp("10.100.0.10", 53, "10.1.0.2", pa),
+		fwt_udp("10.100.0.10", 53, "10.1.0.2", pb)};
+	uint8_t v[2];
+	for (uint64_t now = 0; now < 5; now++) {
+		fwt_check_n(fw, now, q, 2, V_A, V_S, v);
+		assert_int_equal(v[0], SL_FW_ACCEPT);
+		assert_int_equal(v[1], SL_FW_ACCEPT);
+		fwt_check_n(fw, now, r, 2, V_S, V_A, v);
+		assert_int_equal(v[0], SL_FW_ACCEPT);
+		assert_int_equal(v[1], SL_FW_ACCEPT);
+	}
+	/* both of q's candidates hold one of the two flows, one tag */
+	uint32_t h = line_hash(&q[1], V_A, V_S);
+	for (unsigned w = 0; w < FW_LINE_WAYS; w++) {
+		assert_int_equal(row.tag[fw_line_ix(&row, h, w)], fw_line_tag(h, 0));
+		assert_int_equal(row.line[fw_line_ix(&row, h, w)].gen, fw->active->gen);
+	}
+	assert_true(line_quiet(fw, &q[0], V_A, V_S));
+	assert_true(line_quiet(fw, &q[1], V_A, V_S));
+	struct sl_fw_stats st = stats(fw);
+	/* now 0: q creates, r replies and fills; now 1: q fills, r's lines
+	 * decide; then every packet's line */
+	assert_int_equal(st.ct_line_hits, 2u * 2 * 4 - 2);
+	assert_int_equal(st.classified, 2u * 2 * 5);
+	assert_int_equal(st.accepted, 2u * 2 * 5);
+	assert_int_equal(rule_packets(fw, "OUT", 10, NULL), 2u * 5);
 	sl_fw_free(fw);
 }
 
@@ -467,6 +609,8 @@ int main(void)
 		cmocka_unit_test(test_tcp_flags_reach_conntrack),
 		cmocka_unit_test(test_tcp_tuple_reuse),
 		cmocka_unit_test(test_counters_exact),
+		cmocka_unit_test(test_quiet_counters_exact),
+		cmocka_unit_test(test_tagged_first_other_flow),
 		cmocka_unit_test(test_line_pair_only),
 		cmocka_unit_test(test_cold_runs),
 		cmocka_unit_test(test_nat_lines),
