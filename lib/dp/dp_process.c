@@ -571,17 +571,17 @@ static __rte_always_inline uint32_t lookup_one(const struct sl_fib *fib, uint32_
  * queuing behind each packet's dependent loads: the first counts (where it
  * prefetched the counter line: the add costs what the prefetch did, and the
  * third pass no longer reloads the VRF for it, 2 instructions a packet) and
- * prefetches (the table's first level: a small table's tbl16 entry and the
- * line of its pool pointer, rte_lpm's tbl24 entry); the second loads the
+ * prefetches (the table's first level: a small table's tbl16 entry,
+ * rte_lpm's tbl24 entry; not the line of a small table's pool pointers,
+ * one of a few dozen that stay hot: without that prefetch (b2)'s data read
+ * 46.6 → 45.1 cycles a packet, its frames sorted by VRF 41.1 → 41.6); the
+ * second loads the
  * tbl16 entries, by then arriving, and prefetches the group line or dense
- * record each names; the third resolves, but for a /24 that is itself a
- * group (a /25-/32 under it: ≈ 5 % of (b2)'s packets) only prefetches that
- * line and leaves the packet to a last short loop, so that a third
- * dependent miss does not stall the burst. With two (the tbl16 entry
+ * record each names; the third resolves. With two (the tbl16 entry
  * loaded in the first), a miss could hold up the prefetches behind it, and
  * 64 VRFs' tables spread a burst's first-level lines over as many pages
  * (≈ 2 cycles a packet less at 64 VRFs, doc/benchmarks.md). */
-static __rte_noinline uint32_t lookup_mixed(
+static __rte_always_inline uint32_t lookup_mixed(
 	const struct sl_fib *fib, struct dp_burst *b, struct sl_dp_vrf_count *vc)
 {
 	uintptr_t t[SL_DP_BURST];
@@ -594,7 +594,6 @@ static __rte_noinline uint32_t lookup_mixed(
 		t[k] = tbl;
 		if (likely(sl_fib_table_is_small(tbl))) {
 			const struct sl_fib_small *st = sl_fib_table_small(tbl);
-			rte_prefetch0(&st->pool);
 			rte_prefetch0(&st->tbl16[ip >> 16]);
 		} else if (tbl != 0) {
 			rte_prefetch0(&sl_fib_table_lpm(tbl)->tbl24[ip >> 8]);
@@ -611,29 +610,11 @@ static __rte_noinline uint32_t lookup_mixed(
 			sl_fib_small_prefetch_below(st, ek, ip);
 		}
 	}
-	/* the packets left to the last loop: t[i] the address to load, e[i] the
-	 * packet, i < n_deep <= k (both arrays read at k and not after) */
-	unsigned n_deep = 0;
 	for (uint16_t k = 0; k < n; k++) {
 		uintptr_t tbl = t[k];
 		uint32_t v, ip = b->dst[k], vrf = b->in_vrf[k];
 		if (likely(sl_fib_table_is_small(tbl))) {
-			const struct sl_fib_small *st = sl_fib_table_small(tbl);
-			uint32_t ek = e[k];
-			if (sl_fib_ent_is_group(ek)) {
-				if (ek & SL_FIB_ENT_DENSE) {
-					ek = sl_fib_small_dense(st, ek, ip);
-				} else {
-					const uint32_t *next = NULL;
-					ek = sl_fib_small_at24(st, ek, ip, &next);
-					if (unlikely(sl_fib_ent_is_group(ek))) { /* /25-/32 */
-						rte_prefetch0(next);
-						t[n_deep] = (uintptr_t)next;
-						e[n_deep++] = k;
-						continue;
-					}
-				}
-			}
+			uint32_t ek = sl_fib_small_entry_from(sl_fib_table_small(tbl), e[k], ip);
 			v = sl_fib_ent_value(ek, VAL_MISS);
 		} else if (likely(tbl != 0)) {
 			v = sl_fib_table_lookup(tbl, ip, VAL_MISS);
@@ -642,13 +623,6 @@ static __rte_noinline uint32_t lookup_mixed(
 			continue;
 		}
 		b->val[k] = or_default(fib, vrf, v);
-	}
-	/* the third level last: its lines arrived meanwhile (the entries
-	 * were loaded since the quiescent state, as sl_fib_small_at24 asks) */
-	for (unsigned i = 0; i < n_deep; i++) {
-		uint32_t k = e[i];
-		uint32_t ek = __atomic_load_n((const uint32_t *)t[i], __ATOMIC_ACQUIRE);
-		b->val[k] = or_default(fib, b->in_vrf[k], sl_fib_ent_value(ek, VAL_MISS));
 	}
 	return redirect_bits(b->val, n);
 }

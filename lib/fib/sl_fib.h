@@ -365,31 +365,6 @@ static inline uint32_t sl_fib_ent_value(uint32_t e, uint32_t miss)
 	return (e & SL_FIB_ENT_VALID) ? (e & SL_FIB_ENT_VAL_MASK) : miss;
 }
 
-/* Small table: the entry of ip from its dense /16's tbl16 entry e (group
- * and SL_FIB_ENT_DENSE set), a leaf. */
-static inline uint32_t sl_fib_small_dense(const struct sl_fib_small *t, uint32_t e, uint32_t ip)
-{
-	const uint64_t *dense = __atomic_load_n(&t->dense, __ATOMIC_ACQUIRE);
-	return sl_fib_dense_entry(
-		__atomic_load_n(&dense[e & SL_FIB_ENT_VAL_MASK], __ATOMIC_ACQUIRE), ip);
-}
-
-/* Small table: ip's entry in the group of its /16, given e, the /16's tbl16
- * entry (group, not dense). When that entry is a group too (a /25-/32 under
- * the /24), *next is the address of ip's entry in it, to load (acquire)
- * before the next quiescent state: a mixed burst prefetches that line and
- * resolves such packets after the others (lib/dp's lookup_mixed) instead of
- * waiting on a third dependent miss in the middle of the burst. */
-static inline uint32_t sl_fib_small_at24(
-	const struct sl_fib_small *t, uint32_t e, uint32_t ip, const uint32_t **next)
-{
-	const uint32_t *pool = __atomic_load_n(&t->pool, __ATOMIC_ACQUIRE);
-	e = __atomic_load_n(&pool[sl_fib_ent_pool_index(e) | ((ip >> 8) & 0xff)], __ATOMIC_ACQUIRE);
-	if (sl_fib_ent_is_group(e))
-		*next = &pool[sl_fib_ent_pool_index(e) | (ip & 0xff)];
-	return e;
-}
-
 /* Small table: the raw entry (rte_lpm_lookup_bulk's format) of ip, given e,
  * its tbl16 entry loaded since the last quiescent state (a mixed burst
  * loads all its tbl16 entries first: lib/dp's lookup_mixed). Any pool
@@ -400,10 +375,12 @@ static inline uint32_t sl_fib_small_entry_from(
 	const struct sl_fib_small *t, uint32_t e, uint32_t ip)
 {
 	if (sl_fib_ent_is_group(e)) {
-		if (e & SL_FIB_ENT_DENSE)
-			return sl_fib_small_dense(t, e, ip);
-		/* not through sl_fib_small_at24: gcc then moved the third level
-		 * into the hot loop of a single table (bench_fib_lookup) */
+		if (e & SL_FIB_ENT_DENSE) {
+			const uint64_t *dense = __atomic_load_n(&t->dense, __ATOMIC_ACQUIRE);
+			return sl_fib_dense_entry(
+				__atomic_load_n(&dense[e & SL_FIB_ENT_VAL_MASK], __ATOMIC_ACQUIRE),
+				ip);
+		}
 		const uint32_t *pool = __atomic_load_n(&t->pool, __ATOMIC_ACQUIRE);
 		e = __atomic_load_n(
 			&pool[sl_fib_ent_pool_index(e) | ((ip >> 8) & 0xff)], __ATOMIC_ACQUIRE);

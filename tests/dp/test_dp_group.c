@@ -225,8 +225,8 @@ static uint32_t pick_dst(uint32_t v)
 
 /* What a run of bursts exercised: packets per outcome, leaked packets,
  * bursts whose leaks went to more than one VRF, packets whose first match is
- * longer than /24 (a small table reads three levels for them, which a mixed
- * burst resolves after the others) and bursts with two or more of those. */
+ * longer than /24 (a small table reads three levels for them) and bursts
+ * with two or more of those. */
 struct seen {
 	unsigned what[3], leaked, mixed_leaks, deep, deep_bursts;
 };
@@ -323,7 +323,7 @@ static void test_mixed_bursts(void **state)
 	assert_true(s.what[W_FWD] > BURSTS * SL_DP_BURST / 2);
 	assert_true(s.what[W_NO_ROUTE] > 50 && s.what[W_LOOP] > 10);
 	assert_true(s.leaked > BURSTS * 2 && s.mixed_leaks > BURSTS / 2);
-	/* and /25-/32s, several in one burst (their third level comes last) */
+	/* and /25-/32s, several in one burst (three levels of a small table) */
 	assert_true(s.deep > 100 && s.deep_bursts > 20);
 }
 
