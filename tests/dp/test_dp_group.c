@@ -223,10 +223,12 @@ static uint32_t pick_dst(uint32_t v)
 	return d;
 }
 
-/* What a run of bursts exercised: packets per outcome, leaked packets, and
- * bursts whose leaks went to more than one VRF. */
+/* What a run of bursts exercised: packets per outcome, leaked packets,
+ * bursts whose leaks went to more than one VRF, packets whose first match is
+ * longer than /24 (a small table reads three levels for them) and bursts
+ * with two or more of those. */
 struct seen {
-	unsigned what[3], leaked, mixed_leaks;
+	unsigned what[3], leaked, mixed_leaks, deep, deep_bursts;
 };
 
 /* Send bursts of 32 whose ingress VRFs come from vrf_of(), check every packet. */
@@ -235,24 +237,28 @@ static struct seen run_bursts(uint32_t (*vrf_of)(unsigned i))
 	struct sl_dp_counters *cnt = &F.cnt;
 	struct sl_dp_out *out = &F.out;
 	dpf_reset(&F);
-	unsigned seen[3] = {0}, leaked = 0, mixed_leaks = 0;
+	unsigned seen[3] = {0}, leaked = 0, mixed_leaks = 0, deep = 0, deep_bursts = 0;
 	for (int burst = 0; burst < BURSTS; burst++) {
 		struct rte_mbuf *pk[SL_DP_BURST];
 		struct want want[SL_DP_BURST];
 		uint32_t first_to = 0;
 		bool leak_vrfs_differ = false;
+		unsigned deep_here = 0;
 		for (unsigned i = 0; i < SL_DP_BURST; i++) {
 			uint32_t v = vrf_of(i), dst = pick_dst(v);
 			pk[i] = craft(v, dst);
 			want[i] = oracle(v, dst);
 			leaked += want[i].leaked;
 			const struct route *r = match(v, dst);
+			deep_here += r != NULL && r->len > 24;
 			if (want[i].leaked) {
 				leak_vrfs_differ |= first_to != 0 && r->to != first_to;
 				first_to = r->to;
 			}
 		}
 		mixed_leaks += leak_vrfs_differ;
+		deep += deep_here;
+		deep_bursts += deep_here >= 2;
 		uint64_t leaked_before = cnt->leaked;
 		dpf_run(&F, 0, pk, SL_DP_BURST);
 		unsigned want_leaked = 0;
@@ -299,7 +305,7 @@ static struct seen run_bursts(uint32_t (*vrf_of)(unsigned i))
 		dpf_free_out(&F);
 	}
 	assert_int_equal(cnt->dropped[SL_DP_DROP_LEAK_LOOP], seen[W_LOOP]);
-	return (struct seen){{seen[0], seen[1], seen[2]}, leaked, mixed_leaks};
+	return (struct seen){{seen[0], seen[1], seen[2]}, leaked, mixed_leaks, deep, deep_bursts};
 }
 
 static uint32_t any_vrf(unsigned i)
@@ -317,6 +323,8 @@ static void test_mixed_bursts(void **state)
 	assert_true(s.what[W_FWD] > BURSTS * SL_DP_BURST / 2);
 	assert_true(s.what[W_NO_ROUTE] > 50 && s.what[W_LOOP] > 10);
 	assert_true(s.leaked > BURSTS * 2 && s.mixed_leaks > BURSTS / 2);
+	/* and /25-/32s, several in one burst (three levels of a small table) */
+	assert_true(s.deep > 100 && s.deep_bursts > 20);
 }
 
 static uint32_t vrf_1(unsigned i)
