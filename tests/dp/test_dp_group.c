@@ -335,6 +335,23 @@ static void test_mixed_redirects(void **state)
 	assert_true(s.leaked > BURSTS * 2 && s.mixed_leaks > BURSTS / 2);
 }
 
+static uint32_t vrf_3(unsigned i)
+{
+	(void)i;
+	return 3;
+}
+
+/* One ingress VRF without a default route: whole bursts looked up four at
+ * a time in one table (prefixes longer than /24 in tbl8 groups, misses)
+ * and their no-route punts. */
+static void test_one_vrf(void **state)
+{
+	(void)state;
+	struct seen s = run_bursts(vrf_3);
+	assert_true(s.what[W_FWD] > BURSTS * SL_DP_BURST / 2 && s.what[W_NO_ROUTE] > 50);
+	assert_true(s.leaked > BURSTS);
+}
+
 /* Runs of one VRF inside a burst (a port's tenants in bursts of a few). */
 static uint32_t runs_of_vrfs(unsigned i)
 {
@@ -378,11 +395,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: cannot start the EAL\n", argv[0]);
 		return 1;
 	}
-#define BURST_TESTS(layouts)                                                    \
-	{                                                                       \
-		cmocka_unit_test(layouts), cmocka_unit_test(test_mixed_bursts), \
-			cmocka_unit_test(test_mixed_redirects),                 \
-			cmocka_unit_test(test_runs_of_vrfs),                    \
+#define BURST_TESTS(layouts)                                                                    \
+	{                                                                                       \
+		cmocka_unit_test(layouts), cmocka_unit_test(test_mixed_bursts),                 \
+			cmocka_unit_test(test_mixed_redirects), cmocka_unit_test(test_one_vrf), \
+			cmocka_unit_test(test_runs_of_vrfs),                                    \
 	}
 	const struct CMUnitTest small[] = BURST_TESTS(test_layouts_small);
 	const struct CMUnitTest lpm[] = BURST_TESTS(test_layouts_lpm);
