@@ -319,26 +319,23 @@ static void test_mixed_bursts(void **state)
 	assert_true(s.leaked > BURSTS * 2 && s.mixed_leaks > BURSTS / 2);
 }
 
-static uint32_t vrf_1(unsigned i)
+static uint32_t fixed_vrf_id; /* the ingress VRF of fixed_vrf's bursts */
+
+static uint32_t fixed_vrf(unsigned i)
 {
 	(void)i;
-	return 1;
+	return fixed_vrf_id;
 }
 
 /* One ingress VRF whose leaks go to several VRFs: the second lookup is grouped. */
 static void test_mixed_redirects(void **state)
 {
 	(void)state;
-	struct seen s = run_bursts(vrf_1);
+	fixed_vrf_id = 1;
+	struct seen s = run_bursts(fixed_vrf);
 	/* VRF 1's misses take the default leaked from VRF 9: no no-route punts */
 	assert_int_equal(s.what[W_NO_ROUTE], 0);
 	assert_true(s.leaked > BURSTS * 2 && s.mixed_leaks > BURSTS / 2);
-}
-
-static uint32_t vrf_3(unsigned i)
-{
-	(void)i;
-	return 3;
 }
 
 /* One ingress VRF without a default route: whole bursts looked up four at
@@ -347,7 +344,8 @@ static uint32_t vrf_3(unsigned i)
 static void test_one_vrf(void **state)
 {
 	(void)state;
-	struct seen s = run_bursts(vrf_3);
+	fixed_vrf_id = 3;
+	struct seen s = run_bursts(fixed_vrf);
 	assert_true(s.what[W_FWD] > BURSTS * SL_DP_BURST / 2 && s.what[W_NO_ROUTE] > 50);
 	assert_true(s.leaked > BURSTS);
 }
