@@ -415,9 +415,10 @@ slow:
 /*
  * The usual frame in one pass and one decision: Ethernet or one 802.1Q tag,
  * IPv4 without options, lengths consistent, no padding, no martian source or
- * destination, checksum good (or computed here). EtherType, version/IHL and
- * total length against the frame are one masked 64-bit compare; an untagged
- * frame's interface and VRF are the burst's (struct parse_port). Anything
+ * destination, checksum good (or computed here). EtherType and version/IHL
+ * are one masked 32-bit compare, the total length one against the frame's
+ * length, both ORed into one test; an untagged frame's interface and VRF
+ * are the burst's (struct parse_port). Anything
  * else — ARP, drops, VLAN-stripped offload, a checksum the port did not
  * pass, options, padding — goes through parse_slow, which tells the reasons
  * apart.
