@@ -327,20 +327,35 @@ static void test_mixed_bursts(void **state)
 	assert_true(s.deep > 100 && s.deep_bursts > 20);
 }
 
-static uint32_t vrf_1(unsigned i)
+static uint32_t fixed_vrf_id; /* the ingress VRF of fixed_vrf's bursts */
+
+static uint32_t fixed_vrf(unsigned i)
 {
 	(void)i;
-	return 1;
+	return fixed_vrf_id;
 }
 
 /* One ingress VRF whose leaks go to several VRFs: the second lookup is grouped. */
 static void test_mixed_redirects(void **state)
 {
 	(void)state;
-	struct seen s = run_bursts(vrf_1);
+	fixed_vrf_id = 1;
+	struct seen s = run_bursts(fixed_vrf);
 	/* VRF 1's misses take the default leaked from VRF 9: no no-route punts */
 	assert_int_equal(s.what[W_NO_ROUTE], 0);
 	assert_true(s.leaked > BURSTS * 2 && s.mixed_leaks > BURSTS / 2);
+}
+
+/* One ingress VRF without a default route: whole bursts looked up four at
+ * a time in one table (prefixes longer than /24 in tbl8 groups, misses)
+ * and their no-route punts. */
+static void test_one_vrf(void **state)
+{
+	(void)state;
+	fixed_vrf_id = 3;
+	struct seen s = run_bursts(fixed_vrf);
+	assert_true(s.what[W_FWD] > BURSTS * SL_DP_BURST / 2 && s.what[W_NO_ROUTE] > 50);
+	assert_true(s.leaked > BURSTS);
 }
 
 /* Runs of one VRF inside a burst (a port's tenants in bursts of a few). */
@@ -386,11 +401,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: cannot start the EAL\n", argv[0]);
 		return 1;
 	}
-#define BURST_TESTS(layouts)                                                    \
-	{                                                                       \
-		cmocka_unit_test(layouts), cmocka_unit_test(test_mixed_bursts), \
-			cmocka_unit_test(test_mixed_redirects),                 \
-			cmocka_unit_test(test_runs_of_vrfs),                    \
+#define BURST_TESTS(layouts)                                                                    \
+	{                                                                                       \
+		cmocka_unit_test(layouts), cmocka_unit_test(test_mixed_bursts),                 \
+			cmocka_unit_test(test_mixed_redirects), cmocka_unit_test(test_one_vrf), \
+			cmocka_unit_test(test_runs_of_vrfs),                                    \
 	}
 	const struct CMUnitTest small[] = BURST_TESTS(test_layouts_small);
 	const struct CMUnitTest lpm[] = BURST_TESTS(test_layouts_lpm);
