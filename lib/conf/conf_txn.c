@@ -272,6 +272,7 @@ static void lines_build(const struct sl_conf *c, struct conf_lines *m)
 	for (size_t i = 0; i < c->nundo; i++) {
 		const struct conf_undo *u = &c->undo[i];
 		uint32_t j;
+		sl_progress(); /* the whole change's undo log */
 		if (u->op != CONF_UNDO_CREATED)
 			continue;
 		for (j = ptr_hash(u->node) & (cap - 1); m->key[j] && m->key[j] != u->node;
@@ -318,6 +319,7 @@ int sl_conf_abort(struct sl_conf *c)
 		return -EBUSY;
 	while (c->nundo > 0) {
 		struct conf_undo *u = &c->undo[--c->nundo];
+		sl_progress(); /* a refused 100,000-line change is undone whole */
 		if (u->op == CONF_UNDO_CREATED) {
 			conf_refs_del_tree(&c->refs, u->node);
 			conf_node_detach(&c->pool, u->node);
@@ -407,6 +409,7 @@ static int chg_set_grow(struct sl_conf *c)
 		return -ENOMEM;
 	for (size_t i = 0; i < c->nchg; i++) {
 		uint32_t j = c->chg[i].hash & (cap - 1);
+		sl_progress(); /* a 100,000-line change rehashes 65,536 paths */
 		while (set[j])
 			j = (j + 1) & (cap - 1);
 		set[j] = (uint32_t)i + 1;

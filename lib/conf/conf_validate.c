@@ -744,8 +744,10 @@ static void check_tree(struct conf_vctx *v, const struct sl_conf_node *n, unsign
 			ref_word(n->schema->type->ref), n->name, path);
 	}
 	for (uint32_t i = 0; i < n->kids.cap; i++)
-		if (conf_kid(n, i))
+		if (conf_kid(n, i)) {
+			sl_progress(); /* a new VRF's subtree: 1M routes */
 			check_tree(v, conf_kid(n, i), line, false);
+		}
 }
 
 /* A path was deleted (or lost part of itself): whatever it held that others
