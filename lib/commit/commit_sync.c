@@ -451,6 +451,7 @@ struct prefix_list {
 static int collect_static(struct sl_prefix prefix, void *arg)
 {
 	struct prefix_list *l = arg;
+	sl_progress(); /* every static route of a VRF: 1M in one */
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 256;
 		void *v = realloc(l->v, cap * sizeof(*l->v));
@@ -476,6 +477,7 @@ static void sync_vrf_statics(struct sync *s, const char *vrf)
 	root = static_root(s, vrf);
 	for (size_t i = 0; i < old.n; i++) {
 		char ps[SL_PREFIX_STR];
+		sl_progress();
 		if (root == NULL || sl_conf_child(root, sl_prefix_fmt(old.v[i], ps)) == NULL)
 			sync_one_static(s, vrf, old.v[i], NULL);
 	}
@@ -580,6 +582,10 @@ int commit_sync(struct sl_router *r, struct sl_errors *errs)
 	size_t before = errs->n;
 	int rc = 0;
 
+	/* room for a static route a change: growing the array by doubling
+	 * copied megabytes in one go (3 ms at 65,536 of a 100,000-line change) */
+	if (n > 0 && (s.statics = malloc(n * sizeof(*s.statics))) != NULL)
+		s.cap_statics = n;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct sl_conf_change c;
 		sl_progress();

@@ -435,6 +435,9 @@ out:
 	return rc;
 }
 
+/* A text of this many lines reserves its change and undo arrays first. */
+#define RESERVE_LINES 4096
+
 int sl_conf_exec_text(struct sl_conf *c, const char *text, unsigned first_lineno,
 	struct sl_errors *errs, bool *saw_save)
 {
@@ -445,6 +448,11 @@ int sl_conf_exec_text(struct sl_conf *c, const char *text, unsigned first_lineno
 		*saw_save = false;
 	if (!c->in_txn)
 		return -EBUSY;
+	size_t lines = 0;
+	for (const char *p = text; (p = strchr(p, '\n')) != NULL; p++, lines++)
+		sl_progress();
+	if (lines >= RESERVE_LINES)
+		conf_txn_reserve(c, lines + 1);
 	while (*text) {
 		const char *nl = strchr(text, '\n');
 		sl_progress();

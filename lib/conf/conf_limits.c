@@ -62,9 +62,11 @@ static int created_init(struct created *cr, const struct sl_conf *c)
 	cr->named.v = calloc(cr->named.cap, sizeof(*cr->named.v));
 	if (cr->v == NULL || cr->seen.v == NULL || cr->named.v == NULL)
 		return -1;
-	for (size_t i = 0; i < c->nundo; i++)
+	for (size_t i = 0; i < c->nundo; i++) {
+		sl_progress(); /* the whole change's undo log */
 		if (c->undo[i].op == CONF_UNDO_CREATED)
 			cr->v[cr->n++] = c->undo[i].node;
+	}
 	qsort(cr->v, cr->n, sizeof(*cr->v), ptr_cmp);
 	return 0;
 }
@@ -126,6 +128,7 @@ static size_t check_vrfs(const struct sl_conf *c, struct sl_errors *errs)
 		left = old < SL_VRF_CONF_MAX ? SL_VRF_CONF_MAX - old : 0;
 		for (size_t i = 0; i < c->nchg && nerr == 1; i++) {
 			const struct conf_change *chg = &c->chg[i];
+			sl_progress();
 			if (vrf_of(chg) == NULL ||
 				!first_created(&cr, sl_conf_child(all, vrf_of(chg))))
 				continue;
@@ -220,6 +223,7 @@ static size_t check_ifaces(const struct sl_conf *c, struct sl_errors *errs)
 		for (size_t i = 0; i < c->nchg; i++) {
 			const struct conf_change *chg = &c->chg[i];
 			const struct sl_conf_node *e, *vif;
+			sl_progress();
 			if (eth_of(chg) != NULL && (e = sl_conf_child(eths, eth_of(chg))) != NULL &&
 				(vif = vif_of(chg, e)) != NULL)
 				set_add(&cr.named, vif);
@@ -227,6 +231,7 @@ static size_t check_ifaces(const struct sl_conf *c, struct sl_errors *errs)
 		for (size_t i = 0; i < c->nchg && nerr == 1; i++) {
 			const struct conf_change *chg = &c->chg[i];
 			const struct sl_conf_node *e, *vif;
+			sl_progress();
 			if (eth_of(chg) == NULL || (e = sl_conf_child(eths, eth_of(chg))) == NULL)
 				continue;
 			if (first_created(&cr, e)) {

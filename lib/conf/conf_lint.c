@@ -163,7 +163,8 @@ static void lint_static_leaks(struct lint *l, const struct sl_conf_node *vrfs)
 			continue;
 		routes = sl_conf_child(
 			sl_conf_child(sl_conf_child(vrf, "protocols"), "static"), "route");
-		while ((r = sl_conf_child_next(routes, &rc)) != NULL)
+		while ((r = sl_conf_child_next(routes, &rc)) != NULL) {
+			sl_progress(); /* every route of the VRF: 1M in one */
 			for (size_t k = 0; k < 2; k++) {
 				const struct sl_conf_node *hops = sl_conf_child(r, kinds[k]), *h;
 				size_t hc = 0;
@@ -181,6 +182,7 @@ static void lint_static_leaks(struct lint *l, const struct sl_conf_node *vrfs)
 						vrf->name, r->name, kinds[k], h->name, z->name, rm);
 				}
 			}
+		}
 	}
 }
 

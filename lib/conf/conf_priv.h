@@ -316,6 +316,9 @@ struct sl_conf {
 };
 
 int conf_txn_created(struct sl_conf *c, struct sl_conf_node *n, unsigned line);
+/* Room for the changes and undo entries of about lines more lines (best
+ * effort: on failure they grow as they go). */
+void conf_txn_reserve(struct sl_conf *c, size_t lines);
 /* A `set` line went through a no-op keyword (schema->noop). */
 int conf_notice_record(struct sl_conf *c, const struct conf_schema *s, unsigned line);
 

@@ -87,6 +87,7 @@ static bool is_ref(const struct sl_conf_node *n)
 
 int conf_refs_add_tree(struct conf_refs *r, struct sl_conf_node *n)
 {
+	sl_progress(); /* a node each: a VRF's subtree can hold 1M routes */
 	if (is_ref(n) && add_one(r, n) < 0)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n->kids.cap; i++)
@@ -97,6 +98,7 @@ int conf_refs_add_tree(struct conf_refs *r, struct sl_conf_node *n)
 
 void conf_refs_del_tree(struct conf_refs *r, struct sl_conf_node *n)
 {
+	sl_progress(); /* a node each: a VRF's subtree can hold 1M routes */
 	if (is_ref(n)) {
 		struct conf_ref_head *h = conf_refs_get(r, n->schema->type->ref, n->name);
 		if (h) {

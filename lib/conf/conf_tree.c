@@ -182,6 +182,7 @@ void conf_node_free_tree(struct conf_pool *p, struct sl_conf_node *n)
 {
 	if (n == NULL)
 		return;
+	sl_progress(); /* a node each: a deleted VRF can hold 1M routes */
 	for (uint32_t i = 0; i < n->kids.cap; i++)
 		if (conf_kid(n, i) != NULL)
 			conf_node_free_tree(p, conf_kid(n, i));

@@ -272,6 +272,7 @@ static void lines_build(const struct sl_conf *c, struct conf_lines *m)
 	for (size_t i = 0; i < c->nundo; i++) {
 		const struct conf_undo *u = &c->undo[i];
 		uint32_t j;
+		sl_progress(); /* the whole change's undo log */
 		if (u->op != CONF_UNDO_CREATED)
 			continue;
 		for (j = ptr_hash(u->node) & (cap - 1); m->key[j] && m->key[j] != u->node;
@@ -318,6 +319,7 @@ int sl_conf_abort(struct sl_conf *c)
 		return -EBUSY;
 	while (c->nundo > 0) {
 		struct conf_undo *u = &c->undo[--c->nundo];
+		sl_progress(); /* a refused 100,000-line change is undone whole */
 		if (u->op == CONF_UNDO_CREATED) {
 			conf_refs_del_tree(&c->refs, u->node);
 			conf_node_detach(&c->pool, u->node);
@@ -398,15 +400,15 @@ static size_t node_path(const struct sl_conf_node *n, char *tok[CONF_MAX_TOKENS]
 	return depth;
 }
 
-static int chg_set_grow(struct sl_conf *c)
+static int chg_set_grow(struct sl_conf *c, uint32_t cap)
 {
-	uint32_t cap = c->chg_set_cap ? c->chg_set_cap * 2 : 64;
 	uint32_t *set = calloc(cap, sizeof(*set));
 
 	if (set == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < c->nchg; i++) {
 		uint32_t j = c->chg[i].hash & (cap - 1);
+		sl_progress(); /* a 100,000-line change rehashes 65,536 paths */
 		while (set[j])
 			j = (j + 1) & (cap - 1);
 		set[j] = (uint32_t)i + 1;
@@ -415,6 +417,38 @@ static int chg_set_grow(struct sl_conf *c)
 	c->chg_set = set;
 	c->chg_set_cap = cap;
 	return 0;
+}
+
+/* An array of want entries (n of them in use), if it is smaller. */
+static void *reserve(void *v, size_t n, size_t *cap, size_t want, size_t size)
+{
+	if (*cap >= want)
+		return v;
+	void *nv = n ? realloc(v, want * size) : malloc(want * size);
+	if (nv == NULL)
+		return v;
+	if (!n)
+		free(v);
+	*cap = want;
+	return nv;
+}
+
+void conf_txn_reserve(struct sl_conf *c, size_t lines)
+{
+	/* a line makes at most one change and one undo entry or more: grown
+	 * as they went, each doubling copied the array in one step (1.7 ms at
+	 * 131,072 changes) and rehashed the set. The undo log takes the size
+	 * its doubling would reach, which CHG_KEEP keeps up to 262,144. */
+	size_t undo = 256;
+	while (undo < c->nundo + lines)
+		undo *= 2;
+	c->chg = reserve(c->chg, c->nchg, &c->capchg, c->nchg + lines, sizeof(*c->chg));
+	c->undo = reserve(c->undo, c->nundo, &c->capundo, undo, sizeof(*c->undo));
+	size_t cap = c->chg_set_cap ? c->chg_set_cap : 64;
+	while (cap < 2 * (c->nchg + lines + 1) && cap <= UINT32_MAX / 4)
+		cap *= 2;
+	if (cap > c->chg_set_cap)
+		(void)chg_set_grow(c, (uint32_t)cap); /* else it grows as it goes */
 }
 
 enum sl_conf_obj_kind conf_node_kind(const struct sl_conf_node *n)
@@ -452,7 +486,8 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 	uint32_t h, j;
 
 	depth = node_path(n, tok, &h);
-	if ((c->nchg + 1) * 2 > c->chg_set_cap && chg_set_grow(c) < 0)
+	if ((c->nchg + 1) * 2 > c->chg_set_cap &&
+		chg_set_grow(c, c->chg_set_cap ? c->chg_set_cap * 2 : 64) < 0)
 		return -ENOMEM;
 	for (j = h & (c->chg_set_cap - 1); c->chg_set[j]; j = (j + 1) & (c->chg_set_cap - 1))
 		if (c->chg[c->chg_set[j] - 1].hash == h &&

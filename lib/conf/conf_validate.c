@@ -731,9 +731,13 @@ static void check_tree(struct conf_vctx *v, const struct sl_conf_node *n, unsign
 {
 	if (is_object(n)) {
 		/* a nested object with its own changed path is checked on its own,
-		 * with its own line (a new VRF loaded with a million routes) */
-		if (!top && conf_change_has_node(v->c, n))
-			return;
+		 * with its own line (a new VRF loaded with a million routes: the
+		 * walk breathes an object at a time) */
+		if (!top) {
+			sl_progress();
+			if (conf_change_has_node(v->c, n))
+				return;
+		}
 		check_specific(v, n, line);
 	}
 	if (n->is_value && n->schema->type && n->schema->type->ref != CONF_REF_NONE &&

@@ -71,6 +71,95 @@ static void test_hook_runs_during_big_commit(void **state)
 	sl_router_free(plain);
 }
 
+static char *render(const struct sl_conf *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	sl_conf_render(c, f);
+	fclose(f);
+	return buf;
+}
+
+/* The walks over a whole subtree, the undo log or a VRF's routes breathe
+ * too: one line deleting a VRF of ROUTES routes, its abort, its commit
+ * (the nodes freed), the abort of a big change, and the lint. */
+static void test_hook_runs_in_whole_tree_walks(void **state)
+{
+	(void)state;
+	const unsigned want = ROUTES / SL_PROGRESS_EVERY;
+	char *add = routes_text(true);
+	struct sl_conf *c = sl_conf_new();
+	struct sl_errors e = {0};
+	assert_non_null(c);
+	assert_int_equal(sl_conf_begin(c), 0);
+	assert_int_equal(sl_conf_exec_text(c, add, 1, &e, NULL), 0);
+	assert_int_equal(sl_conf_exec_text(c,
+				 "set policy route-map IMP rule 10 action permit\n"
+				 "set vrf name A protocols bgp system-as 65000\n"
+				 "set vrf name A protocols bgp address-family ipv4-unicast "
+				 "route-map vpn import IMP\n",
+				 1, &e, NULL),
+		0);
+	assert_int_equal(sl_conf_commit(c, &e), 0);
+	char *before = render(c);
+
+	/* lint: every route of a VRF with an import route-map (none leaks) */
+	calls = 0;
+	sl_progress_hook_set(count, NULL);
+	assert_int_equal(sl_conf_lint(c, &e), 0);
+	assert_true(calls >= want);
+
+	/* one line: the VRF's references dropped node by node */
+	assert_int_equal(sl_conf_begin(c), 0);
+	calls = 0;
+	sl_progress_hook_set(count, NULL);
+	assert_int_equal(sl_conf_exec(c, "delete vrf name A", 1, &e, NULL), 0);
+	assert_true(calls >= want);
+	/* its abort puts them back, node by node */
+	calls = 0;
+	sl_progress_hook_set(count, NULL);
+	assert_int_equal(sl_conf_abort(c), 0);
+	assert_true(calls >= want);
+	char *after = render(c);
+	assert_string_equal(after, before);
+	free(after);
+
+	/* a refused change of ROUTES lines is undone line by line */
+	assert_int_equal(sl_conf_begin(c), 0);
+	char *more = strdup(add);
+	for (char *v = strstr(more, "name A"); v != NULL; v = strstr(v, "name A"))
+		v[5] = 'B'; /* the same routes in a new VRF B */
+	assert_int_equal(sl_conf_exec_text(c, more, 1, &e, NULL), 0);
+	calls = 0;
+	sl_progress_hook_set(count, NULL);
+	assert_int_equal(sl_conf_abort(c), 0);
+	assert_true(calls >= want);
+	after = render(c);
+	assert_string_equal(after, before);
+	free(after);
+	free(more);
+
+	/* the commit of the delete frees the VRF's nodes one by one */
+	assert_int_equal(sl_conf_begin(c), 0);
+	assert_int_equal(sl_conf_exec(c, "delete vrf name A", 1, &e, NULL), 0);
+	assert_int_equal(sl_conf_exec(c, "delete interfaces ethernet eth0 vrf", 2, &e, NULL), 0);
+	calls = 0;
+	sl_progress_hook_set(count, NULL);
+	assert_int_equal(sl_conf_commit(c, &e), 0);
+	assert_true(calls >= want);
+	after = render(c);
+	assert_null(strstr(after, "vrf name A"));
+	free(after);
+
+	sl_progress_hook_set(NULL, NULL);
+	assert_int_equal(e.n, 0);
+	sl_errors_free(&e);
+	free(before);
+	free(add);
+	sl_conf_free(c);
+}
+
 static void *other_thread(void *arg)
 {
 	struct sl_router *r = arg;
@@ -102,6 +191,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hook_runs_during_big_commit),
+		cmocka_unit_test(test_hook_runs_in_whole_tree_walks),
 		cmocka_unit_test(test_hook_is_per_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
