@@ -1461,7 +1461,7 @@ slow:
  * bits of the rest, then the redirected ones (each run down one path). */
 static __rte_always_inline void forward_all(const struct dp_ctx *ctx, struct dp_burst *b,
 	bool filtered, bool mixed, bool lane, uint32_t redirects, const uint16_t *redir,
-	const uint32_t *rvals, uint16_t n_redir, struct fwd_sums *sum)
+	uint16_t n_redir, struct fwd_sums *sum)
 {
 	/* read once, as n: the tx stores could alias b and ctx */
 	const struct fwd_regs regs = {.egt = ctx->egt,
@@ -1478,50 +1478,54 @@ static __rte_always_inline void forward_all(const struct dp_ctx *ctx, struct dp_
 		unsigned k = (unsigned)__builtin_ctz(r);
 		forward_one(ctx, b, filtered, mixed, lane, &regs, k, b->val[k], sum);
 	}
-	/* the second lookup's results; filtered, b->val holds them already
-	 * (with a group's path as the filter picked it). Indexed from the ends
-	 * up to 0: one register less than a count and two bases, so that
-	 * neither array's address nor the lane's VRF is reloaded a packet
-	 * (2 instructions a leaked packet, callgrind) */
+	/* the second lookup's results, in b->val (filtered, with a group's
+	 * path as the filter picked it): b sits at a constant offset from the
+	 * stack pointer, so no array address is reloaded a packet. The list
+	 * indexed from its end up to 0: one register less than a count */
 	const uint16_t *re = redir + n_redir;
-	const uint32_t *ve = rvals + n_redir;
 	for (ptrdiff_t i = -(ptrdiff_t)n_redir; i < 0; i++)
-		forward_one(ctx, b, filtered, mixed, lane, &regs, re[i],
-			filtered ? b->val[re[i]] : ve[i], sum);
+		forward_one(ctx, b, filtered, mixed, lane, &regs, re[i], b->val[re[i]], sum);
 }
 
 /* The redirected packets redir[0..n) of b: look them up again into
- * rvals[], in the VRF each redirect names — nearly always one VRF per burst
+ * b->val[], in the VRF each redirect names — nearly always one VRF per burst
  * (mixed == 0): then, in a small table, each destination read from b as it
  * is looked up (one loop, not a gather then a lookup: at 30 % leaked each
  * loop of a varying length costs a mispredicted exit a burst); in an
  * rte_lpm table gathered and looked up as one run of lookupx4, padded to a
  * multiple of 4 (no scalar tail of a varying length). */
 static __rte_always_inline void redirect_lookup(const struct dp_ctx *ctx, struct dp_burst *b,
-	const uint16_t *redir, uint16_t n, uint32_t vrf, uint32_t mixed, uint32_t *rvals)
+	const uint16_t *redir, uint16_t n, uint32_t vrf, uint32_t mixed)
 {
 	ctx->c->leaked += n; /* forwarded or not */
 	if (unlikely(mixed != 0)) {
 		for (uint16_t i = 0; i < n; i++)
 			b->vrf[redir[i]] = sl_fib_val_vrf(b->val[redir[i]]);
 		lookup(ctx->fib, b, redir, n);
-		for (uint16_t i = 0; i < n; i++)
-			rvals[i] = b->val[redir[i]];
 		return;
 	}
 	uintptr_t tbl = vrf < SL_VRF_MAX ? sl_fib_table(ctx->fib, SL_AF_IPV4, vrf) : 0;
 	if (likely(sl_fib_table_is_small(tbl))) {
 		const struct sl_fib_small *st = sl_fib_table_small(tbl);
 		uint32_t defv = default_val(sl_fib_default(ctx->fib, SL_AF_IPV4, vrf));
-		for (uint16_t i = 0; i < n; i++)
-			rvals[i] = sl_fib_ent_value(sl_fib_small_entry(st, b->dst[redir[i]]), defv);
+		/* the pool pointer once a burst, not once a packet */
+		const uint32_t *pool = __atomic_load_n(&st->pool, __ATOMIC_ACQUIRE);
+		const uint32_t *tbl16 = st->tbl16;
+		for (uint16_t i = 0; i < n; i++) {
+			uint32_t k = redir[i], ip = b->dst[k];
+			uint32_t e = __atomic_load_n(&tbl16[ip >> 16], __ATOMIC_ACQUIRE);
+			b->val[k] =
+				sl_fib_ent_value(sl_fib_small_entry_pool(st, pool, e, ip), defv);
+		}
 		return;
 	}
-	uint32_t ips[SL_DP_BURST + 3];
+	uint32_t ips[SL_DP_BURST + 3], vals[SL_DP_BURST + 3];
 	for (uint16_t i = 0; i < n; i++)
 		ips[i] = b->dst[redir[i]];
 	ips[n] = ips[n + 1] = ips[n + 2] = ips[n - 1];
-	lookup_vrf(ctx->fib, vrf, ips, rvals, (uint16_t)((n + 3) & ~3u));
+	lookup_vrf(ctx->fib, vrf, ips, vals, (uint16_t)((n + 3) & ~3u));
+	for (uint16_t i = 0; i < n; i++)
+		b->val[redir[i]] = vals[i];
 }
 
 /* Parse stage: the frames of a burst into b (drops and punts to out),
@@ -1664,28 +1668,26 @@ static __rte_always_inline uint16_t redirect_list(const struct dp_burst *b, uint
  * usual burst's copies keep their registers (inlined, native bursts cost
  * 0.3 instructions a packet more, callgrind). */
 static __rte_noinline void forward_mixed(const struct dp_ctx *ctx, struct dp_burst *b,
-	uint32_t redirects, const uint16_t *redir, const uint32_t *rvals, uint16_t n_redir,
-	struct fwd_sums *sum)
+	uint32_t redirects, const uint16_t *redir, uint16_t n_redir, struct fwd_sums *sum)
 {
-	forward_all(ctx, b, false, true, false, redirects, redir, rvals, n_redir, sum);
+	forward_all(ctx, b, false, true, false, redirects, redir, n_redir, sum);
 }
 
 /* Forward stage: the whole burst, then the counters of what it sent. */
 static __rte_always_inline void forward_burst(const struct dp_ctx *ctx, struct dp_burst *b,
-	bool filtered, bool mx, uint32_t redirects, const uint16_t *redir, const uint32_t *rvals,
-	uint16_t n_redir)
+	bool filtered, bool mx, uint32_t redirects, const uint16_t *redir, uint16_t n_redir)
 {
 	struct fwd_sums sum = {.cross_from = b->in_vrf[0]}; /* the run's, in a burst of one VRF */
 	/* the usual burst (one ingress VRF, no filter) with both tests compiled
 	 * out; the usual of those a lane (filtered left none) */
 	if (likely(b->lane))
-		forward_all(ctx, b, false, false, true, redirects, redir, rvals, n_redir, &sum);
+		forward_all(ctx, b, false, false, true, redirects, redir, n_redir, &sum);
 	else if (likely(!mx && !filtered))
-		forward_all(ctx, b, false, false, false, redirects, redir, rvals, n_redir, &sum);
+		forward_all(ctx, b, false, false, false, redirects, redir, n_redir, &sum);
 	else if (!filtered)
-		forward_mixed(ctx, b, redirects, redir, rvals, n_redir, &sum);
+		forward_mixed(ctx, b, redirects, redir, n_redir, &sum);
 	else
-		forward_all(ctx, b, filtered, mx, false, redirects, redir, rvals, n_redir, &sum);
+		forward_all(ctx, b, filtered, mx, false, redirects, redir, n_redir, &sum);
 	ctx->out->tx_ports =
 		tx_port_bits(ctx->out); /* cheaper once per burst than once per packet */
 	/* forward_all took each of b's entries once */
@@ -1721,7 +1723,7 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	 * leaked packet cost a mispredicted branch or three). */
 	_Static_assert(SL_DP_BURST <= 32, "one bit per packet of a burst");
 	uint16_t redir[SL_DP_BURST];
-	uint32_t rvals[SL_DP_BURST + 3], rvrf, rmixed;
+	uint32_t rvrf, rmixed;
 	uint16_t n_redir = redirect_list(&b, redirects, redir, &rvrf, &rmixed);
 	/* installed only while some leak direction is guarded or NATed: it
 	 * judges every crossing of the burst at once, after the redirects are
@@ -1743,15 +1745,12 @@ void sl_dp_process(struct sl_dp *dp, struct sl_dp_counters *c, uint16_t in_port,
 	if (n_redir > 0) {
 		if (unlikely(filtered && lf->nat_in != NULL))
 			leak_nat_in(lf, &b, redir, n_redir, (mixed | rmixed) == 0, rvrf);
-		redirect_lookup(&ctx, &b, redir, n_redir, rvrf, rmixed, rvals);
+		redirect_lookup(&ctx, &b, redir, n_redir, rvrf, rmixed);
 	}
 
 	ctx.nht = sl_fib_nh_table(fib);
 	ctx.egt = sl_fib_egress_table(fib);
-	if (unlikely(filtered)) {
-		for (uint16_t i = 0; i < n_redir; i++)
-			b.val[redir[i]] = rvals[i];
+	if (unlikely(filtered))
 		filtered = leak_filter(&ctx, lf, &b);
-	}
-	forward_burst(&ctx, &b, filtered, mixed != 0, redirects, redir, rvals, n_redir);
+	forward_burst(&ctx, &b, filtered, mixed != 0, redirects, redir, n_redir);
 }

@@ -391,6 +391,24 @@ static inline uint32_t sl_fib_small_entry_from(
 	return e;
 }
 
+/* Small table: as sl_fib_small_entry_from, with pool, t's pool pointer
+ * loaded once for many lookups since the last quiescent state (which
+ * holds every group an entry names, as above). */
+static inline uint32_t sl_fib_small_entry_pool(
+	const struct sl_fib_small *t, const uint32_t *pool, uint32_t e, uint32_t ip)
+{
+	if (sl_fib_ent_is_group(e)) {
+		if (unlikely(e & SL_FIB_ENT_DENSE))
+			return sl_fib_small_entry_from(t, e, ip);
+		e = __atomic_load_n(
+			&pool[sl_fib_ent_pool_index(e) | ((ip >> 8) & 0xff)], __ATOMIC_ACQUIRE);
+		if (sl_fib_ent_is_group(e))
+			e = __atomic_load_n(
+				&pool[sl_fib_ent_pool_index(e) | (ip & 0xff)], __ATOMIC_ACQUIRE);
+	}
+	return e;
+}
+
 /* Small table: prefetch the line below tbl16 entry e of ip (a group entry,
  * or the record of a dense /16), if any. */
 static inline void sl_fib_small_prefetch_below(
