@@ -830,8 +830,8 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 		}
 	} else {
 		for (uint16_t i = 0; i < n; i++)
-			if (likely(line_key_hash(
-				    &pk[i], i, mbufs, pkts, l3, l3_len, from_vrf, to_vrf, k, tot)))
+			if (likely(line_key_hash(&pk[i], i, mbufs, pkts, l3, l3_len, from_vrf,
+				    to_vrf, k, tot)))
 				fw_line_prefetch(&row, pk[i].line_h);
 		uint8_t any = 0;
 		for (uint16_t i = 0; i < n; i++) {
@@ -861,8 +861,7 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 				re[n_re++] = i; /* way 1's, after the others */
 				continue;
 			}
-			ct_line_decide(
-				fw, l, i, epoch, oldest, slots, cnt, tot, verdict, ln, slow, &a);
+			ct_line_decide(fw, l, i, epoch, oldest, slots, cnt, tot, verdict, ln, slow, &a);
 		}
 	} else {
 		for (uint16_t i = 0; i < n; i++) {
@@ -873,8 +872,7 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 				if (ways[i] == 3 && c->gen == gen && fw_line_key_eq(&c->key, &k[i]))
 					l = c;
 			}
-			ct_line_decide(
-				fw, l, i, epoch, oldest, slots, cnt, tot, verdict, ln, slow, &a);
+			ct_line_decide(fw, l, i, epoch, oldest, slots, cnt, tot, verdict, ln, slow, &a);
 		}
 	}
 	if (n_re != 0) { /* hot: the tags of those way 0 did not hold */

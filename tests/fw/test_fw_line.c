@@ -409,7 +409,6 @@ static void test_tagged_first_other_flow(void **state)
 	}
 	assert_true(line_quiet(fw, &q[0], V_A, V_S));
 	assert_true(line_quiet(fw, &q[1], V_A, V_S));
-	assert_true(fw->lstats[0].ct_line_hot); /* the last bursts: way 1 past way 0 */
 	struct sl_fw_stats st = stats(fw);
 	/* now 0: q creates, r replies and fills; now 1: q fills, r's lines
 	 * decide; then every packet's line */
@@ -417,67 +416,6 @@ static void test_tagged_first_other_flow(void **state)
 	assert_int_equal(st.classified, 2u * 2 * 5);
 	assert_int_equal(st.accepted, 2u * 2 * 5);
 	assert_int_equal(rule_packets(fw, "OUT", 10, NULL), 2u * 5);
-	sl_fw_free(fw);
-}
-
-/* Hot bursts (fw_line_hot): after a burst its lines decided, the next one
- * reads way-0 lines without their tags. A new flow among known ones goes
- * the full way and is made once; a reply not yet seen is left to the
- * full path too. With more flows than 1 in 8 of the lines, bursts keep
- * the tags, deciding as before. */
-static void test_hot_bursts(void **state)
-{
-	(void)state;
-	enum { FLOWS = 16, MANY = 300 };
-	struct sl_fw *fw = fw_new_quiet(policy); /* 2,048 lines an lcore */
-	struct fwt_pkt q[FLOWS + 1], r[FLOWS];
-	uint8_t v[SL_FW_BURST];
-	for (uint16_t i = 0; i <= FLOWS; i++)
-		q[i] = fwt_udp("10.1.0.2", (uint16_t)(5000 + i), "10.100.0.10", 53);
-	for (uint16_t i = 0; i < FLOWS; i++)
-		r[i] = fwt_udp("10.100.0.10", 53, "10.1.0.2", (uint16_t)(5000 + i));
-	for (uint64_t now = 0; now < 3; now++) {
-		fwt_check_n(fw, now, q, FLOWS, V_A, V_S, v);
-		fwt_check_n(fw, now, r, FLOWS, V_S, V_A, v);
-	}
-	assert_true(fw->lstats[0].ct_line_hot);
-	struct sl_fw_stats st = stats(fw);
-	/* q[FLOWS] is new: 16 of 17 decided by lines, one flow made */
-	fwt_check_n(fw, 3, q, FLOWS + 1, V_A, V_S, v);
-	for (uint16_t i = 0; i <= FLOWS; i++)
-		assert_int_equal(v[i], SL_FW_ACCEPT);
-	struct sl_fw_stats st2 = stats(fw);
-	assert_int_equal(st2.ct_line_hits - st.ct_line_hits, FLOWS);
-	assert_int_equal(st2.ct_created - st.ct_created, 1);
-	assert_true(fw->lstats[0].ct_line_hot);
-	/* again, hot: only flows found fill lines, so the new flow's second
-	 * packet finds it by the full path and fills its line; the third, a
-	 * line (in way 0 or 1) */
-	fwt_check_n(fw, 3, q, FLOWS + 1, V_A, V_S, v);
-	for (uint16_t i = 0; i <= FLOWS; i++)
-		assert_int_equal(v[i], SL_FW_ACCEPT);
-	assert_int_equal(stats(fw).ct_line_hits - st2.ct_line_hits, FLOWS);
-	assert_true(fw->lstats[0].ct_line_hot);
-	fwt_check_n(fw, 3, q, FLOWS + 1, V_A, V_S, v);
-	for (uint16_t i = 0; i <= FLOWS; i++)
-		assert_int_equal(v[i], SL_FW_ACCEPT);
-	assert_int_equal(stats(fw).ct_line_hits - st2.ct_line_hits, 2 * FLOWS + 1);
-	assert_int_equal(stats(fw).ct_created, st2.ct_created);
-
-	/* MANY more flows (over 2,048 / 8): bursts keep the tags */
-	for (uint16_t b = 0; b < MANY; b += 50) {
-		struct fwt_pkt m[50];
-		for (uint16_t i = 0; i < 50; i++)
-			m[i] = fwt_udp("10.1.0.3", (uint16_t)(6000 + b + i), "10.100.0.10", 53);
-		fwt_check_n(fw, 4, m, 50, V_A, V_S, v);
-	}
-	st = stats(fw);
-	fwt_check_n(fw, 4, q, FLOWS, V_A, V_S, v);
-	fwt_check_n(fw, 4, q, FLOWS, V_A, V_S, v);
-	for (uint16_t i = 0; i < FLOWS; i++)
-		assert_int_equal(v[i], SL_FW_ACCEPT);
-	assert_false(fw->lstats[0].ct_line_hot);
-	assert_int_equal(stats(fw).ct_line_hits - st.ct_line_hits, 2 * FLOWS);
 	sl_fw_free(fw);
 }
 
@@ -673,7 +611,6 @@ int main(void)
 		cmocka_unit_test(test_counters_exact),
 		cmocka_unit_test(test_quiet_counters_exact),
 		cmocka_unit_test(test_tagged_first_other_flow),
-		cmocka_unit_test(test_hot_bursts),
 		cmocka_unit_test(test_line_pair_only),
 		cmocka_unit_test(test_cold_runs),
 		cmocka_unit_test(test_nat_lines),
