@@ -729,72 +729,13 @@ static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
 	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
 }
 
-/* Packet i's raw key k[i] and its IPv4 total length tot[i]; when it may
- * be decided by a line (line_ok), its hash. */
-static __rte_always_inline bool line_key_hash(struct pkt *p, uint16_t i, bool mbufs,
-	struct rte_mbuf *const *pkts, const uint8_t *const *l3, uint16_t *l3_len,
-	const uint32_t *from_vrf, const uint32_t *to_vrf, struct fw_line_key *k, uint16_t *tot)
-{
-	uint8_t flags; /* the loud path reads them again */
-	if (mbufs) /* the hook's: no loop of its own over the mbufs */
-		l3_len[i] = l3_avail(pkts[i], l3[i]);
-	p->line_ok = fw_line_key_len_of(
-		l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[i], &flags, &tot[i]);
-	if (likely(p->line_ok))
-		p->line_h = fw_line_hash(&k[i]);
-	return p->line_ok;
-}
-
-/* What a line pass's probes gather for its decisions (ct_line_decide). */
-struct line_acc {
-	uint64_t miss; /* bit i: packet i is left to the full path */
-	uint32_t quiet_unguarded;
-	uint16_t n_slow;
-	struct slot_run run;
-};
-
-/* Packet i's line l (NULL: none). A quiet line decides at once: only an
- * accepting line becomes quiet (ct_line_fill, which rewrites info, makes it
- * loud again), so its packet is accepted; the others' entries are read
- * after every probe (slow[], ln[]), so that their misses overlap. A quiet
- * hit and its classification are counted after the probes, from the misses
- * and the loud ones. */
-static __rte_always_inline void ct_line_decide(struct sl_fw *fw, struct fw_line *l, uint16_t i,
-	uint32_t epoch, int64_t oldest, uint32_t slots, struct fw_count *cnt, const uint16_t *tot,
-	uint8_t *verdict, struct fw_line **ln, uint16_t *slow, struct line_acc *a)
-{
-	if (l == NULL) {
-		a->miss |= 1ull << i;
-		return;
-	}
-	if (fw_line_quiet_since(l, epoch, oldest)) {
-		fw_line_used(l);
-		uint32_t slot1 = l->info & LINE_SLOT_MASK;
-		if (likely(slot1 != 0))
-			slot_run_add(cnt, &a->run, slot1 - 1, tot[i]);
-		else
-			a->quiet_unguarded++;
-		verdict[i] = SL_FW_ACCEPT;
-		return;
-	}
-	if (l->pos >= slots) {
-		a->miss |= 1ull << i;
-		return;
-	}
-	rte_prefetch0(&fw->ct_entries[l->pos]);
-	ln[a->n_slow] = l;
-	slow[a->n_slow++] = i;
-}
-
 /*
  * The packets 0..n that the lcore's flow lines decide, before their
  * bindings are read: a line counts only in the set generation it was
  * filled in, and only a tracked pair's packets fill one, so a hit implies
  * the pair's binding. Per burst the raw keys and hashes, then the tags,
  * the tagged lines, and the entries of the lines that must read theirs,
- * so the misses overlap; a hot burst (fw_line_hot) prefetches the way-0
- * lines instead of the tags and reads the tags of those that miss there.
- * A hit (this set's line holding the packet's key;
+ * so the misses overlap. A hit (this set's line holding the packet's key;
  * quiet, or its entry live, not killed, holding the key, and its status
  * giving the state the result was cached in with nothing for this packet
  * to add) gets the cached verdict, counted as the walk's would be, and
@@ -810,96 +751,82 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 {
 	const struct fw_line_row row = fw_line_row(&fw->ct_lines, lcore);
 	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
-	const bool hot = ls->ct_line_hot;
 	struct fw_line_key k[SL_FW_BURST];
 	struct fw_line *ln[SL_FW_BURST];
 	uint8_t ways[SL_FW_BURST];
 	struct fw_line *first[SL_FW_BURST];
-	uint16_t slow[SL_FW_BURST], tot[SL_FW_BURST], re[SL_FW_BURST], n_re = 0;
+	uint16_t slow[SL_FW_BURST], n_slow = 0, tot[SL_FW_BURST];
+	uint64_t miss = 0; /* bit i: packet i is left to the full path */
 
-	/* the hot and the tag passes in loops of their own: neither tests
-	 * the mode a packet */
-	if (hot) {
-		for (uint16_t i = 0; i < n; i++) {
-			first[i] = NULL;
-			if (likely(line_key_hash(&pk[i], i, mbufs, pkts, l3, l3_len, from_vrf,
-				    to_vrf, k, tot))) {
-				first[i] = &row.line[fw_line_ix(&row, pk[i].line_h, 0)];
-				rte_prefetch0(first[i]);
-			}
+	for (uint16_t i = 0; i < n; i++) {
+		struct pkt *p = &pk[i];
+		uint8_t flags; /* the loud path reads them again */
+		if (mbufs) /* the hook's: no loop of its own over the mbufs */
+			l3_len[i] = l3_avail(pkts[i], l3[i]);
+		p->line_ok = fw_line_key_len_of(
+			l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[i], &flags, &tot[i]);
+		if (likely(p->line_ok)) {
+			p->line_h = fw_line_hash(&k[i]);
+			fw_line_prefetch(&row, p->line_h);
 		}
-	} else {
+	}
+	uint8_t any = 0;
+	for (uint16_t i = 0; i < n; i++) {
+		struct fw_line *f = NULL;
+		uint8_t w = pk[i].line_ok ? fw_line_ways_first(&row, pk[i].line_h, &f) : 0;
+		ways[i] = w;
+		first[i] = f;
+		any |= w;
+	}
+	if (any == 0) { /* first packets, mostly: no line to read */
 		for (uint16_t i = 0; i < n; i++)
-			if (likely(line_key_hash(&pk[i], i, mbufs, pkts, l3, l3_len, from_vrf,
-				    to_vrf, k, tot)))
-				fw_line_prefetch(&row, pk[i].line_h);
-		uint8_t any = 0;
-		for (uint16_t i = 0; i < n; i++) {
-			struct fw_line *f = NULL;
-			uint8_t w = pk[i].line_ok ? fw_line_ways_first(&row, pk[i].line_h, &f) : 0;
-			ways[i] = w;
-			first[i] = f;
-			any |= w;
-		}
-		if (any == 0) { /* first packets, mostly: no line to read */
-			for (uint16_t i = 0; i < n; i++)
-				left_ix[i] = i;
-			return n;
-		}
+			left_ix[i] = i;
+		return n;
 	}
 	struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
-	struct line_acc a = {0, 0, 0, {UINT32_MAX, 0, 0}};
+	struct slot_run run = {UINT32_MAX, 0, 0};
 	/* summed: one store each; the byte stores of the loop (verdicts, used
 	 * marks) may alias any field, so what it reads is read once here */
-	uint32_t n_cls = 0, acc = 0, drop = 0, hits = 0;
+	uint32_t n_cls = 0, acc = 0, drop = 0, hits = 0, quiet_unguarded = 0;
 	const uint32_t gen = s->gen, slots = fw->ct_slots;
 	const int64_t oldest = fw_line_oldest(now, fw->refresh_tsc);
-	if (hot) {
-		for (uint16_t i = 0; i < n; i++) {
-			struct fw_line *l = first[i]; /* way 0's */
-			if (l != NULL && (l->gen != gen || !fw_line_key_eq(&l->key, &k[i]))) {
-				re[n_re++] = i; /* way 1's, after the others */
-				continue;
-			}
-			ct_line_decide(fw, l, i, epoch, oldest, slots, cnt, tot, verdict, ln, slow, &a);
+	/* a quiet line decides at once: only an accepting line becomes quiet
+	 * (ct_line_fill, which rewrites info, makes it loud again), so its
+	 * packet is accepted; the others' entries are read after every probe,
+	 * so that their misses overlap. Its hit and classification are
+	 * counted after the loop, from the misses and the loud ones */
+	for (uint16_t i = 0; i < n; i++) {
+		struct fw_line *l = first[i];
+		if (l != NULL && (l->gen != gen || !fw_line_key_eq(&l->key, &k[i]))) {
+			l = NULL; /* both tagged (rare): way 1 is the other */
+			struct fw_line *c = &row.line[fw_line_ix(&row, pk[i].line_h, 1)];
+			if (ways[i] == 3 && c->gen == gen && fw_line_key_eq(&c->key, &k[i]))
+				l = c;
 		}
-	} else {
-		for (uint16_t i = 0; i < n; i++) {
-			struct fw_line *l = first[i];
-			if (l != NULL && (l->gen != gen || !fw_line_key_eq(&l->key, &k[i]))) {
-				l = NULL; /* both tagged (rare): way 1 is the other */
-				struct fw_line *c = &row.line[fw_line_ix(&row, pk[i].line_h, 1)];
-				if (ways[i] == 3 && c->gen == gen && fw_line_key_eq(&c->key, &k[i]))
-					l = c;
-			}
-			ct_line_decide(fw, l, i, epoch, oldest, slots, cnt, tot, verdict, ln, slow, &a);
+		if (l == NULL) {
+			miss |= 1ull << i;
+			continue;
 		}
+		if (fw_line_quiet_since(l, epoch, oldest)) {
+			fw_line_used(l);
+			uint32_t slot1 = l->info & LINE_SLOT_MASK;
+			if (likely(slot1 != 0))
+				slot_run_add(cnt, &run, slot1 - 1, tot[i]);
+			else
+				quiet_unguarded++;
+			verdict[i] = SL_FW_ACCEPT;
+			continue;
+		}
+		if (l->pos >= slots) {
+			miss |= 1ull << i;
+			continue;
+		}
+		rte_prefetch0(&fw->ct_entries[l->pos]);
+		ln[n_slow] = l;
+		slow[n_slow++] = i;
 	}
-	if (n_re != 0) { /* hot: the tags of those way 0 did not hold */
-		uint16_t m = 0;
-		for (uint16_t r = 0; r < n_re; r++) {
-			uint32_t h = pk[re[r]].line_h;
-			if (row.tag[fw_line_ix(&row, h, 1)] != fw_line_tag(h, 1)) {
-				a.miss |= 1ull << re[r];
-				continue;
-			}
-			rte_prefetch0(&row.line[fw_line_ix(&row, h, 1)]);
-			re[m++] = re[r];
-		}
-		for (uint16_t r = 0; r < m; r++) {
-			uint16_t i = re[r];
-			struct fw_line *l = &row.line[fw_line_ix(&row, pk[i].line_h, 1)];
-			if (l->gen != gen || !fw_line_key_eq(&l->key, &k[i]))
-				l = NULL;
-			ct_line_decide(
-				fw, l, i, epoch, oldest, slots, cnt, tot, verdict, ln, slow, &a);
-		}
-	}
-	const uint16_t n_slow = a.n_slow;
-	uint64_t miss = a.miss;
-	struct slot_run run = a.run;
 	hits = n - (uint32_t)__builtin_popcountll(miss) - n_slow; /* the quiet ones */
-	n_cls = hits - a.quiet_unguarded;
+	n_cls = hits - quiet_unguarded;
 	acc = n_cls;
 	for (uint16_t j = 0; j < n_slow; j++) {
 		uint16_t i = slow[j];
@@ -960,8 +887,6 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 		left_ix[left++] = (uint16_t)__builtin_ctzll(m);
 	ls->ct_hits += hits;
 	ls->ct_line_hits += n - left;
-	ls->ct_line_hot = fw_line_hot(
-		n, n - left, __atomic_load_n(&fw->ct_count, __ATOMIC_RELAXED), row.mask);
 	ls->unguarded += n - left - n_cls; /* a hit of an unguarded pair: slot 0 */
 	ls->classified += n_cls;
 	ls->accepted += acc;

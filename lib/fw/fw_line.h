@@ -302,18 +302,6 @@ static inline void fw_line_judge(uint32_t *cold, uint32_t cand, uint32_t hits)
 		++*cold;
 }
 
-/* A burst whose line hits were at least 7 in 8 of its n packets makes the
- * next one hot: it prefetches each packet's way-0 line at once, skipping
- * the tags, and reads the tags of those way 0 does not hold. Only while
- * the table's flows fill at most 1 in 8 of an lcore's lines: a flow takes
- * way 1 when another holds its way 0, so past that more than about 1 in 8
- * packets would pay a line for nothing and a tag late. Fewer hits (new
- * flows, mostly) keep the tags too, which spare a line a miss. */
-static inline bool fw_line_hot(uint32_t n, uint32_t hits, uint32_t flows, uint32_t mask)
-{
-	return hits * 8 >= n * 7 && n != 0 && (uint64_t)flows * 8 <= (uint64_t)mask + 1;
-}
-
 /* The lines of a table for up to flows flows an lcore (fw_line.c): two
  * lines a flow, a power of two, at most 64 Ki lines (4 MiB, and 64 KiB of
  * tags) an lcore and 64 MiB in all. 0 or -ENOMEM. */

@@ -217,9 +217,6 @@ struct fw_lstats {
 	/* not counters: the lcore's bursts in a row whose lines all missed
 	 * (fw_line_skip), of conntrack and of NAT leaving */
 	uint32_t ct_line_cold, nat_line_cold;
-	/* not a counter: whether the lcore's next tracked line pass is hot
-	 * (fw_line_hot) */
-	uint8_t ct_line_hot;
 } __rte_cache_aligned;
 
 struct sl_fw {
