@@ -189,22 +189,8 @@ static inline void fw_line_prefetch(const struct fw_line_row *r, uint32_t h)
 }
 
 /* Pass 2: which candidate lines of hash h have its tag (bit w), those
- * prefetched. */
-static inline uint8_t fw_line_ways(const struct fw_line_row *r, uint32_t h)
-{
-	uint8_t ways = 0;
-	for (unsigned w = 0; w < FW_LINE_WAYS; w++) {
-		if (r->tag[fw_line_ix(r, h, w)] != fw_line_tag(h, w))
-			continue;
-		ways |= (uint8_t)(1u << w);
-		rte_prefetch0(&r->line[fw_line_ix(r, h, w)]);
-	}
-	return ways;
-}
-
-/* Pass 2, with the first tagged candidate line of hash h (way 0's when
- * both are) in *first, NULL when neither: pass 3 reads it without
- * computing its index again. */
+ * prefetched; the first tagged line (way 0's when both are) in *first, NULL
+ * when neither: pass 3 reads it without computing its index again. */
 static inline uint8_t fw_line_ways_first(
 	const struct fw_line_row *r, uint32_t h, struct fw_line **first)
 {
@@ -223,6 +209,13 @@ static inline uint8_t fw_line_ways_first(
 	}
 	*first = l;
 	return ways;
+}
+
+/* Pass 2 without the first line (fw_line_probe finds it). */
+static inline uint8_t fw_line_ways(const struct fw_line_row *r, uint32_t h)
+{
+	struct fw_line *first;
+	return fw_line_ways_first(r, h, &first);
 }
 
 static inline bool fw_line_key_eq(const struct fw_line_key *a, const struct fw_line_key *b)

@@ -879,6 +879,17 @@ static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
 	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
 }
 
+/* A set of 256 bits (made, made_in below): whether it holds b, add b. */
+static inline bool set256_has(const uint64_t set[4], uint32_t b)
+{
+	return set[b >> 6] >> (b & 63) & 1;
+}
+
+static inline void set256_add(uint64_t set[4], uint32_t b)
+{
+	set[b >> 6] |= 1ull << (b & 63);
+}
+
 /* The out burst's new flows need[0..n_new) (keys[j], packet at[j]), made
  * under one hold of the lock and rewritten, or denied (absent, adds: from
  * nat_lookup). Not inlined: the burst of known flows keeps its registers. */
@@ -910,8 +921,8 @@ static __rte_noinline void nat_out_create(struct sl_fw *fw, struct fw_lstats *ls
 	for (uint16_t q = 0; q < n_new; q++) {
 		uint16_t j = need[q];
 		uint32_t b = sig[q] >> 24, bi = sig_in[q] >> 24;
-		bool recheck = !alone || !(absent >> j & 1) || (made[b >> 6] >> (b & 63) & 1);
-		bool free0 = !(held >> q & 1) && !(made_in[bi >> 6] >> (bi & 63) & 1);
+		bool recheck = !alone || !(absent >> j & 1) || set256_has(made, b);
+		bool free0 = !(held >> q & 1) && !set256_has(made_in, bi);
 		bool exhausted;
 		ent[j] = nat_create(fw, pool[j], &keys[j], sig[q], now, add[j], recheck, &in[q],
 			&sig_in[q], free0, &exhausted);
@@ -923,8 +934,8 @@ static __rte_noinline void nat_out_create(struct sl_fw *fw, struct fw_lstats *ls
 			continue;
 		}
 		bi = sig_in[q] >> 24; /* the pair taken */
-		made[b >> 6] |= 1ull << (b & 63);
-		made_in[bi >> 6] |= 1ull << (bi & 63);
+		set256_add(made, b);
+		set256_add(made_in, bi);
 	}
 	rte_spinlock_unlock(&fw->nat_lock);
 	for (uint16_t q = 0; q < n_new; q++) {
