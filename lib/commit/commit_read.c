@@ -18,7 +18,7 @@ static uint32_t leaf_u32(const struct sl_conf_node *n, const char *leaf, uint32_
 
 static void copy_name(char *dst, const char *src)
 {
-	snprintf(dst, SL_NAME_MAX, "%s", src ? src : "");
+	commit_name_copy(dst, src ? src : "");
 }
 
 /* "eth1.100" → port "eth1", vlan 100 */

@@ -67,7 +67,7 @@ static int set_add(struct name_set *s, const char *name)
 		for (size_t i = 0; i < s->n; i++)
 			*set_slot(s, s->v[i]) = (uint32_t)(i + 1);
 	}
-	snprintf(s->v[s->n], SL_NAME_MAX, "%s", name);
+	commit_name_copy(s->v[s->n], name);
 	*set_slot(s, s->v[s->n]) = (uint32_t)(s->n + 1);
 	s->n++;
 	return 0;
@@ -127,7 +127,7 @@ static int add_static(
 		s->statics = v;
 		s->cap_statics = cap;
 	}
-	snprintf(s->statics[s->n_statics].vrf, SL_NAME_MAX, "%s", vrf);
+	commit_name_copy(s->statics[s->n_statics].vrf, vrf);
 	s->statics[s->n_statics].p = p;
 	s->statics[s->n_statics].chg = chg;
 	s->statics[s->n_statics++].line = line;

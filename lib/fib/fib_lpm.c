@@ -87,7 +87,14 @@ struct fib_lpm {
 		uint64_t token;
 	} * retired; /* FIFO in token order: folded groups waiting for readers */
 	size_t ret_head, ret_tail, ret_cap;
+	/* trie nodes a removal let go, kept for the next insert (chained by
+	 * child[0]): a big commit deletes and adds in turn, and each node
+	 * round trip through the heap cost a calloc and a free */
+	struct node *cache;
+	uint32_t n_cache;
 };
+
+#define NODE_CACHE_MAX 64
 
 static inline uint32_t mask_of(uint8_t depth)
 {
@@ -185,16 +192,36 @@ static struct node **slot_of(struct fib_lpm *t, struct node *n)
 
 /* The node of (addr, depth), inserted without a rule when missing. NULL on
  * ENOMEM, the trie unchanged. */
+static void node_release(struct fib_lpm *t, struct node *n)
+{
+	if (t->n_cache >= NODE_CACHE_MAX) {
+		free(n);
+		return;
+	}
+	n->child[0] = t->cache;
+	t->cache = n;
+	t->n_cache++;
+}
+
+static struct node *node_take(struct fib_lpm *t)
+{
+	struct node *n = t->cache;
+	t->cache = n->child[0];
+	t->n_cache--;
+	return n;
+}
+
 static struct node *trie_insert(struct fib_lpm *t, uint32_t addr, uint8_t depth)
 {
-	struct node *spare[2];
-	spare[0] = calloc(1, sizeof(struct node));
-	spare[1] = calloc(1, sizeof(struct node));
-	if (spare[0] == NULL || spare[1] == NULL) {
-		free(spare[0]);
-		free(spare[1]);
-		return NULL;
+	/* the two nodes an insert may need are there before the trie changes
+	 * (every field is written when one is used) */
+	while (t->n_cache < 2) {
+		struct node *n = malloc(sizeof(*n));
+		if (n == NULL)
+			return NULL;
+		node_release(t, n);
 	}
+	struct node *spare[2] = {node_take(t), node_take(t)};
 	struct node **pp = &t->root, *parent = NULL, *made = NULL;
 	for (;;) {
 		struct node *n = *pp;
@@ -241,8 +268,9 @@ static struct node *trie_insert(struct fib_lpm *t, uint32_t addr, uint8_t depth)
 		*pp = br;
 		break;
 	}
-	free(spare[0]);
-	free(spare[1]);
+	for (int i = 1; i >= 0; i--)
+		if (spare[i] != NULL)
+			node_release(t, spare[i]);
 	return made;
 }
 
@@ -256,7 +284,7 @@ static void trie_remove(struct fib_lpm *t, struct node *n)
 		*slot_of(t, n) = only;
 		if (only != NULL)
 			only->parent = parent;
-		free(n);
+		node_release(t, n);
 		t->nodes--;
 		/* a parent branch point left with one child goes too */
 		n = only == NULL ? parent : NULL;
@@ -687,6 +715,8 @@ void fib_lpm_free(struct fib_lpm *t)
 	}
 	fib_lpm_unreserve(t);
 	nodes_free(t->root);
+	while (t->n_cache > 0)
+		free(node_take(t));
 	free(t->ix);
 	free(t->free_groups);
 	free(t->retired);

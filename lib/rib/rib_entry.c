@@ -17,9 +17,12 @@ struct rib_entry *rib_entry_get(struct sl_rib *rib, struct rib_vrf *vrf, struct 
 	(void)rib;
 	if (e)
 		return e;
-	e = calloc(1, sizeof(*e));
+	/* malloc, not calloc: glibc's calloc skips the tcache that the
+	 * entries a big change deletes go back to */
+	e = malloc(sizeof(*e));
 	if (e == NULL)
 		return NULL;
+	memset(e, 0, sizeof(*e));
 	e->addr = p.addr;
 	e->len = p.len;
 	e->vrf_id = vrf->id;

@@ -467,7 +467,9 @@ static int cfg_replace(struct sl_rib *rib, const char *vrf_name, struct sl_prefi
 	uint8_t source, const struct sl_static_nh *nhs, size_t n)
 {
 	struct rib_vrf *vrf;
-	struct rib_static_cfg *cfg = NULL;
+	/* on the stack: at most 255 (4 KiB); a heap block per route was a
+	 * calloc (no tcache in glibc) for 2/3 of a 100,000-route change */
+	struct rib_static_cfg cfg[255];
 	struct rib_entry *e;
 	size_t kept = 0;
 	int rc;
@@ -483,32 +485,22 @@ static int cfg_replace(struct sl_rib *rib, const char *vrf_name, struct sl_prefi
 		kept += rib_cfg_source(&rib_entry_statics(e)[i]) != source;
 	if (kept + n > 255)
 		return -EINVAL;
-	if (kept + n) {
-		cfg = calloc(kept + n, sizeof(*cfg));
-		if (cfg == NULL)
-			return -ENOMEM;
-	}
 	kept = 0;
 	for (size_t i = 0; e && i < e->n_statics; i++)
 		if (rib_cfg_source(&rib_entry_statics(e)[i]) != source)
 			cfg[kept++] = rib_entry_statics(e)[i];
 	for (size_t i = 0; i < n; i++) {
-		if ((rc = cfg_from_nh(rib, vrf, &nhs[i], &cfg[kept + i])) < 0) {
-			free(cfg);
+		if ((rc = cfg_from_nh(rib, vrf, &nhs[i], &cfg[kept + i])) < 0)
 			return rc;
-		}
 		cfg[kept + i].source = source | (source && nhs[i].noexport ? RIB_SRC_NOEXPORT : 0);
 	}
 	n += kept;
 	if (e == NULL && n)
 		e = rib_entry_get(rib, vrf, prefix);
-	if (e == NULL) {
-		free(cfg);
+	if (e == NULL)
 		return n ? -ENOMEM : 0;
-	}
 	rib_static_unwatch(rib, e);
 	rc = rib_entry_statics_set(e, cfg, n);
-	free(cfg);
 	if (rc == 0)
 		rc = rib_static_watch(rib, e);
 	rib_mark(rib, e);

@@ -414,6 +414,48 @@ static void test_edges(void **state)
 	fib_lpm_free(tbl);
 }
 
+/* Trie nodes a removal lets go are reused by later inserts (fib_lpm.c's
+ * node cache): a reused branch point or leaf starts clean. */
+static void test_node_reuse(void **state)
+{
+	(void)state;
+	tbl = fib_lpm_new(FIB_LPM_LARGE, SOCKET_ID_ANY, 0, qsbr);
+	assert_non_null(tbl);
+	const struct rte_lpm *lpm = fib_lpm_table(tbl);
+	struct fib_lpm_stats st;
+	uint32_t v = 0;
+	for (int round = 0; round < 3; round++) {
+		/* two /24s part at /23 (a branch point), a /16 above both, a /28 below */
+		uint32_t base = 0x0a000000u + ((uint32_t)round << 20);
+		assert_int_equal(fib_lpm_set(tbl, base, 24, 1), 0);
+		assert_int_equal(fib_lpm_set(tbl, base | 0x100, 24, 2), 0);
+		assert_int_equal(fib_lpm_set(tbl, base & 0xffff0000u, 16, 3), 0);
+		assert_int_equal(fib_lpm_set(tbl, base | 0x110, 28, 4), 0);
+		fib_lpm_stats_get(tbl, &st);
+		assert_int_equal(st.rules, 4);
+		assert_int_equal(st.trie_nodes, 5);
+		uint32_t expect[][2] = {{base | 1, 1}, {base | 0x101, 2}, {base | 0x111, 4},
+			{base | 0x120, 2}, {base | 0x200, 3}};
+		for (size_t i = 0; i < RTE_DIM(expect); i++) {
+			assert_int_equal(rte_lpm_lookup(lpm, expect[i][0], &v), 0);
+			assert_int_equal(v, expect[i][1]);
+		}
+		assert_false(fib_lpm_get(tbl, base & 0xfffffe00u, 23, &v));
+		/* every node goes: the next round takes them back in another shape */
+		assert_int_equal(fib_lpm_del(tbl, base | 0x100, 24), 0);
+		assert_int_equal(fib_lpm_del(tbl, base, 24), 0);
+		assert_int_equal(rte_lpm_lookup(lpm, base | 1, &v), 0);
+		assert_int_equal(v, 3);
+		assert_int_equal(fib_lpm_del(tbl, base | 0x110, 28), 0);
+		assert_int_equal(fib_lpm_del(tbl, base & 0xffff0000u, 16), 0);
+		assert_int_equal(rte_lpm_lookup(lpm, base | 0x111, &v), -ENOENT);
+		fib_lpm_stats_get(tbl, &st);
+		assert_int_equal(st.trie_nodes, 0);
+		assert_int_equal(st.rules, 0);
+	}
+	fib_lpm_free(tbl);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -427,6 +469,7 @@ int main(int argc, char **argv)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_node_reuse),
 		cmocka_unit_test(test_table_against_oracle),
 		cmocka_unit_test(test_small_against_oracle),
 		cmocka_unit_test(test_copy),
