@@ -722,13 +722,6 @@ static inline void slot_run_end(struct fw_count *cnt, const struct slot_run *r)
 	}
 }
 
-/* Bytes of mbuf mb from l3 on (its first segment). */
-static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
-{
-	uintptr_t start = (uintptr_t)rte_pktmbuf_mtod(mb, const uint8_t *);
-	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
-}
-
 /*
  * The packets 0..n that the lcore's flow lines decide, before their
  * bindings are read: a line counts only in the set generation it was

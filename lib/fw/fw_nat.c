@@ -872,13 +872,6 @@ static __rte_always_inline uint64_t nat_out_lines(struct sl_fw *fw, const struct
 	return left;
 }
 
-/* Payload bytes of an mbuf from l3 on, capped to the burst element's type. */
-static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
-{
-	uintptr_t start = (uintptr_t)rte_pktmbuf_mtod(mb, const uint8_t *);
-	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
-}
-
 /* The out burst's new flows need[0..n_new) (keys[j], packet at[j]), made
  * under one hold of the lock and rewritten, or denied (absent, adds: from
  * nat_lookup). Not inlined: the burst of known flows keeps its registers. */
