@@ -88,21 +88,48 @@ static inline const uint64_t *bv_row(const struct fw_bv *bv, unsigned f, uint32_
 	return fd->rows + (size_t)r * (bv->words + 1);
 }
 
+/* The row of a field whose value is b[0..width/8), the key's network-order
+ * bytes: each byte indexes one trie level as it is, no byte swap. */
+static inline uint32_t bv_row16b(const struct fw_bv_field *f, const uint8_t *b)
+{
+	uint16_t e = f->nodes[b[0]];
+	if (e & BV_NODE)
+		e = bv_child(f, e)[b[1]];
+	return e;
+}
+
+static inline uint32_t bv_row32b(const struct fw_bv_field *f, const uint8_t *b)
+{
+	uint16_t e = f->nodes[b[0]];
+	if (e & BV_NODE) {
+		e = bv_child(f, e)[b[1]];
+		if (e & BV_NODE) {
+			e = bv_child(f, e)[b[2]];
+			if (e & BV_NODE)
+				e = bv_child(f, e)[b[3]];
+		}
+	}
+	return e;
+}
+
 /* The five rows of key k, by trie alone (a field no rule looks at has a
- * one-leaf trie to `ones`: a load, not a test and a branch a field). */
+ * one-leaf trie to `ones`: a load, not a test and a branch a field);
+ * no_sport: no rule looks at the source port, whose row is left out. */
 static __rte_always_inline void bv_rows5(const struct fw_bv *bv, const struct fw_acl_key *k,
-	size_t stride, const uint64_t *r[BV_FIELDS])
+	size_t stride, const uint64_t *r[BV_FIELDS], const bool no_sport)
 {
 	const struct fw_bv_field *f = bv->f;
 	r[BV_PROTO] = f[BV_PROTO].rows + (size_t)f[BV_PROTO].nodes[k->proto] * stride;
 	r[BV_SRC] =
-		f[BV_SRC].rows + (size_t)bv_row32(&f[BV_SRC], rte_be_to_cpu_32(k->src)) * stride;
+		f[BV_SRC].rows + (size_t)bv_row32b(&f[BV_SRC], (const uint8_t *)&k->src) * stride;
 	r[BV_DST] =
-		f[BV_DST].rows + (size_t)bv_row32(&f[BV_DST], rte_be_to_cpu_32(k->dst)) * stride;
-	r[BV_SPORT] = f[BV_SPORT].rows +
-		      (size_t)bv_row16(&f[BV_SPORT], rte_be_to_cpu_16(k->sport)) * stride;
+		f[BV_DST].rows + (size_t)bv_row32b(&f[BV_DST], (const uint8_t *)&k->dst) * stride;
+	r[BV_SPORT] = no_sport ? bv->ones
+			       : f[BV_SPORT].rows + (size_t)bv_row16b(&f[BV_SPORT],
+							    (const uint8_t *)&k->sport) *
+							    stride;
 	r[BV_DPORT] = f[BV_DPORT].rows +
-		      (size_t)bv_row16(&f[BV_DPORT], rte_be_to_cpu_16(k->dport)) * stride;
+		      (size_t)bv_row16b(&f[BV_DPORT], (const uint8_t *)&k->dport) * stride;
 }
 
 /*
@@ -114,17 +141,22 @@ static __rte_always_inline void bv_rows5(const struct fw_bv *bv, const struct fw
  * constant, and each key is done at once (its searches still overlap with
  * the next keys' in the core).
  */
-static __rte_always_inline void bv_classify_small(
-	const struct fw_bv *bv, const uint8_t **in, uint32_t *res, uint16_t n, const uint32_t words)
+static __rte_always_inline void bv_classify_small(const struct fw_bv *bv, const uint8_t **in,
+	uint32_t *res, uint16_t n, const uint32_t words, const bool no_sport)
 {
 	const uint64_t top = 1ull << 63;
 	for (uint16_t j = 0; j < n; j++) {
 		const uint64_t *r[BV_FIELDS];
-		bv_rows5(bv, (const struct fw_acl_key *)in[j], words + 1, r);
-		uint64_t m1 = r[0][words] & r[1][words] & r[2][words] & r[3][words] & r[4][words];
+		bv_rows5(bv, (const struct fw_acl_key *)in[j], words + 1, r, no_sport);
+		/* no_sport: r[BV_SPORT] is `ones`, its AND left out */
+		uint64_t m1 = r[0][words] & r[1][words] & r[2][words] & r[4][words];
+		if (!no_sport)
+			m1 &= r[3][words];
 		uint32_t i = (uint32_t)__builtin_ctzll(m1 | top) + 64 * (words - 1);
 		if (words == 2) {
-			uint64_t m0 = r[0][1] & r[1][1] & r[2][1] & r[3][1] & r[4][1];
+			uint64_t m0 = r[0][1] & r[1][1] & r[2][1] & r[4][1];
+			if (!no_sport)
+				m0 &= r[3][1];
 			uint32_t i0 = (uint32_t)__builtin_ctzll(m0 | top);
 			i = m0 != 0 ? i0 : i;
 		}
@@ -134,12 +166,20 @@ static __rte_always_inline void bv_classify_small(
 
 void fw_bv_classify(const struct fw_bv *bv, const uint8_t **in, uint32_t *res, uint16_t n)
 {
+	/* rules rarely name a source port: then its search is left out */
+	const bool no_sport = bv->f[BV_SPORT].any;
 	if (bv->small == 1) {
-		bv_classify_small(bv, in, res, n, 1);
+		if (no_sport)
+			bv_classify_small(bv, in, res, n, 1, true);
+		else
+			bv_classify_small(bv, in, res, n, 1, false);
 		return;
 	}
 	if (bv->small == 2) {
-		bv_classify_small(bv, in, res, n, 2);
+		if (no_sport)
+			bv_classify_small(bv, in, res, n, 2, true);
+		else
+			bv_classify_small(bv, in, res, n, 2, false);
 		return;
 	}
 	const uint64_t *row[SL_FW_BURST][BV_FIELDS];
