@@ -113,23 +113,18 @@ static inline uint32_t bv_row32b(const struct fw_bv_field *f, const uint8_t *b)
 }
 
 /* The five rows of key k, by trie alone (a field no rule looks at has a
- * one-leaf trie to `ones`: a load, not a test and a branch a field);
- * no_sport: no rule looks at the source port, whose row is left out. */
-static __rte_always_inline void bv_rows5(const struct fw_bv *bv, const struct fw_acl_key *k,
-	size_t stride, const uint64_t *r[BV_FIELDS], const bool no_sport)
+ * one-leaf trie to `ones`: a load, not a test and a branch a field). In
+ * the contexts of bv_classify_small a leaf holds its row's offset in words,
+ * not its index: no multiply by the stride. */
+static __rte_always_inline void bv_rows5(
+	const struct fw_bv *bv, const struct fw_acl_key *k, const uint64_t *r[BV_FIELDS])
 {
 	const struct fw_bv_field *f = bv->f;
-	r[BV_PROTO] = f[BV_PROTO].rows + (size_t)f[BV_PROTO].nodes[k->proto] * stride;
-	r[BV_SRC] =
-		f[BV_SRC].rows + (size_t)bv_row32b(&f[BV_SRC], (const uint8_t *)&k->src) * stride;
-	r[BV_DST] =
-		f[BV_DST].rows + (size_t)bv_row32b(&f[BV_DST], (const uint8_t *)&k->dst) * stride;
-	r[BV_SPORT] = no_sport ? bv->ones
-			       : f[BV_SPORT].rows + (size_t)bv_row16b(&f[BV_SPORT],
-							    (const uint8_t *)&k->sport) *
-							    stride;
-	r[BV_DPORT] = f[BV_DPORT].rows +
-		      (size_t)bv_row16b(&f[BV_DPORT], (const uint8_t *)&k->dport) * stride;
+	r[BV_PROTO] = f[BV_PROTO].rows + f[BV_PROTO].nodes[k->proto];
+	r[BV_SRC] = f[BV_SRC].rows + bv_row32b(&f[BV_SRC], (const uint8_t *)&k->src);
+	r[BV_DST] = f[BV_DST].rows + bv_row32b(&f[BV_DST], (const uint8_t *)&k->dst);
+	r[BV_SPORT] = f[BV_SPORT].rows + bv_row16b(&f[BV_SPORT], (const uint8_t *)&k->sport);
+	r[BV_DPORT] = f[BV_DPORT].rows + bv_row16b(&f[BV_DPORT], (const uint8_t *)&k->dport);
 }
 
 /*
@@ -137,26 +132,21 @@ static __rte_always_inline void bv_rows5(const struct fw_bv *bv, const struct fw
  * the top bit of the last word is no rule's, so it is set as a sentinel
  * whose result (bv->res, zeroed) is 0, the default action; the first match
  * is then one or two ANDs of five words and a select, no loop over the
- * summary word and no data-dependent branch but the tries'. The stride is a
- * constant, and each key is done at once (its searches still overlap with
- * the next keys' in the core).
+ * summary word and no data-dependent branch but the tries'. Leaves are
+ * word offsets of rows, and each key is done at once (its searches still
+ * overlap with the next keys' in the core).
  */
-static __rte_always_inline void bv_classify_small(const struct fw_bv *bv, const uint8_t **in,
-	uint32_t *res, uint16_t n, const uint32_t words, const bool no_sport)
+static __rte_always_inline void bv_classify_small(
+	const struct fw_bv *bv, const uint8_t **in, uint32_t *res, uint16_t n, const uint32_t words)
 {
 	const uint64_t top = 1ull << 63;
 	for (uint16_t j = 0; j < n; j++) {
 		const uint64_t *r[BV_FIELDS];
-		bv_rows5(bv, (const struct fw_acl_key *)in[j], words + 1, r, no_sport);
-		/* no_sport: r[BV_SPORT] is `ones`, its AND left out */
-		uint64_t m1 = r[0][words] & r[1][words] & r[2][words] & r[4][words];
-		if (!no_sport)
-			m1 &= r[3][words];
+		bv_rows5(bv, (const struct fw_acl_key *)in[j], r);
+		uint64_t m1 = r[0][words] & r[1][words] & r[2][words] & r[3][words] & r[4][words];
 		uint32_t i = (uint32_t)__builtin_ctzll(m1 | top) + 64 * (words - 1);
 		if (words == 2) {
-			uint64_t m0 = r[0][1] & r[1][1] & r[2][1] & r[4][1];
-			if (!no_sport)
-				m0 &= r[3][1];
+			uint64_t m0 = r[0][1] & r[1][1] & r[2][1] & r[3][1] & r[4][1];
 			uint32_t i0 = (uint32_t)__builtin_ctzll(m0 | top);
 			i = m0 != 0 ? i0 : i;
 		}
@@ -166,20 +156,12 @@ static __rte_always_inline void bv_classify_small(const struct fw_bv *bv, const 
 
 void fw_bv_classify(const struct fw_bv *bv, const uint8_t **in, uint32_t *res, uint16_t n)
 {
-	/* rules rarely name a source port: then its search is left out */
-	const bool no_sport = bv->f[BV_SPORT].any;
 	if (bv->small == 1) {
-		if (no_sport)
-			bv_classify_small(bv, in, res, n, 1, true);
-		else
-			bv_classify_small(bv, in, res, n, 1, false);
+		bv_classify_small(bv, in, res, n, 1);
 		return;
 	}
 	if (bv->small == 2) {
-		if (no_sport)
-			bv_classify_small(bv, in, res, n, 2, true);
-		else
-			bv_classify_small(bv, in, res, n, 2, false);
+		bv_classify_small(bv, in, res, n, 2);
 		return;
 	}
 	const uint64_t *row[SL_FW_BURST][BV_FIELDS];
@@ -417,6 +399,10 @@ static int field_build(struct fw_bv *bv, unsigned f, const struct fw_acl_rule *v
 	}
 	uint16_t *row_of = NULL, root;
 	rc = rows_compact(fd, e, &n_e, w, &row_of);
+	/* bv_classify_small's leaves: word offsets. At most 127 rules make at
+	 * most 256 rows of 3 words: below BV_NODE. */
+	for (uint32_t k = 0; rc == 0 && bv->small != 0 && k < n_e; k++)
+		row_of[k] = (uint16_t)(row_of[k] * w);
 	struct bv_trie t = {.row_of = row_of};
 	if (rc == 0)
 		rc = trie_node(&t, e, n_e, 0, bv_width[f] - 8u, &root);
@@ -485,11 +471,11 @@ int fw_bv_build(struct fw_bv **out, const struct fw_acl_rule *v, size_t n)
 	}
 	for (size_t i = 0; i < n; i++)
 		bv->res[i] = sorted[i].data.userdata;
-	for (unsigned f = 0; f < BV_FIELDS && rc == 0; f++)
-		rc = field_build(bv, f, sorted, (uint32_t)n);
 	/* bv->res[64 × words − 1] is no rule's: 0, the sentinel's result */
 	if (n < (size_t)bv->words * 64 && bv->words <= 2)
 		bv->small = bv->words;
+	for (unsigned f = 0; f < BV_FIELDS && rc == 0; f++)
+		rc = field_build(bv, f, sorted, (uint32_t)n);
 out:
 	free(ord);
 	free(sorted);

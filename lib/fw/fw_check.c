@@ -963,39 +963,45 @@ static __rte_always_inline void check_untracked(const struct sl_fw_set *s, struc
 	uint32_t res[SL_FW_BURST];
 	uint16_t idx[SL_FW_BURST], ip_len[SL_FW_BURST], ctx[SL_FW_BURST];
 	const uint32_t dim = s->bind_dim;
-	uint16_t m = 0;
+	uint16_t m = 0, rs = 0, last = 0, changes = 0;
+	uint32_t pf = UINT32_MAX, pt = UINT32_MAX; /* the pair whose ruleset rs is */
 
 	for (uint16_t i = 0; i < n; i++) {
 		uint32_t f = from_vrf[i], t = to_vrf[i];
-		uint16_t rs = (f < dim && t < dim) ? s->bind[f * dim + t] & FW_BIND_RS_MASK : 0;
+		if (f != pf || t != pt) { /* a burst's packets are mostly of one pair */
+			rs = (f < dim && t < dim) ? s->bind[f * dim + t] & FW_BIND_RS_MASK : 0;
+			pf = f;
+			pt = t;
+		}
 		verdict[i] = SL_FW_ACCEPT;
 		if (rs == 0)
 			continue; /* unguarded: passes */
+		changes += rs != last;
+		last = rs;
 		uint16_t len = mbufs ? l3_avail(pkts[i], l3[i]) : given_len[i];
 		ip_len[m] = acl_key_make(&key[m], l3[i], len);
 		in[m] = (const uint8_t *)&key[m];
-		ctx[m] = ctx_key(rs, 0);
+		ctx[m] = rs;
 		idx[m++] = i;
 	}
 	ls->unguarded += n - m;
 	if (m == 0)
 		return;
 
-	uint16_t same = 1;
-	while (same < m && ctx[same] == ctx[0])
-		same++;
-	const bool one = likely(same == m);
+	const bool one = likely(changes == 1); /* every guarded packet of ruleset last */
 	uint32_t def = 0; /* one: the ruleset's default slot */
 	if (one) {
-		const struct fw_ruleset *r = ctx_ruleset(s, ctx[0]);
+		const struct fw_ruleset *r = &s->rulesets[last - 1];
 		def = r->default_slot;
 		if (r->const_res[0] != FW_RES_WALK) {
 			for (uint16_t j = 0; j < m; j++)
 				res[j] = r->const_res[0];
 		} else {
-			classify_ctx(s, ctx[0], in, res, m);
+			classify_ctx(s, ctx_key(last, 0), in, res, m);
 		}
 	} else {
+		for (uint16_t j = 0; j < m; j++)
+			ctx[j] = ctx_key(ctx[j], 0);
 		classify_mixed(s, ctx, in, res, m);
 	}
 
