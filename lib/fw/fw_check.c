@@ -946,6 +946,13 @@ static __rte_always_inline void bind_one(const struct sl_fw_set *s, uint32_t dim
 	trk[(*n_trk)++] = i;
 }
 
+/* The ruleset (index + 1; 0: none) bound on from -> to. */
+static inline uint16_t untracked_rs(const struct sl_fw_set *s, uint32_t from, uint32_t to)
+{
+	const uint32_t dim = s->bind_dim;
+	return (from < dim && to < dim) ? s->bind[from * dim + to] & FW_BIND_RS_MASK : 0;
+}
+
 /*
  * A burst of a set that tracks no pair (all its bound rulesets stateless):
  * no line, parse or conntrack can apply, so a guarded packet's key goes
@@ -962,26 +969,28 @@ static __rte_always_inline void check_untracked(const struct sl_fw_set *s, struc
 	const uint8_t *in[SL_FW_BURST];
 	uint32_t res[SL_FW_BURST];
 	uint16_t idx[SL_FW_BURST], ip_len[SL_FW_BURST], ctx[SL_FW_BURST];
-	const uint32_t dim = s->bind_dim;
 	uint16_t m = 0, rs = 0, last = 0, changes = 0;
 	uint32_t pf = UINT32_MAX, pt = UINT32_MAX; /* the pair whose ruleset rs is */
 
 	for (uint16_t i = 0; i < n; i++) {
 		uint32_t f = from_vrf[i], t = to_vrf[i];
 		if (f != pf || t != pt) { /* a burst's packets are mostly of one pair */
-			rs = (f < dim && t < dim) ? s->bind[f * dim + t] & FW_BIND_RS_MASK : 0;
+			rs = untracked_rs(s, f, t);
 			pf = f;
 			pt = t;
+			/* the guarded packets' rulesets, as runs (rs is a run's) */
+			if (rs != 0 && rs != last) {
+				changes++;
+				last = rs;
+			}
 		}
-		verdict[i] = SL_FW_ACCEPT;
-		if (rs == 0)
-			continue; /* unguarded: passes */
-		changes += rs != last;
-		last = rs;
+		if (rs == 0) {
+			verdict[i] = SL_FW_ACCEPT; /* unguarded: passes */
+			continue;
+		}
 		uint16_t len = mbufs ? l3_avail(pkts[i], l3[i]) : given_len[i];
 		ip_len[m] = acl_key_make(&key[m], l3[i], len);
 		in[m] = (const uint8_t *)&key[m];
-		ctx[m] = rs;
 		idx[m++] = i;
 	}
 	ls->unguarded += n - m;
@@ -999,9 +1008,9 @@ static __rte_always_inline void check_untracked(const struct sl_fw_set *s, struc
 		} else {
 			classify_ctx(s, ctx_key(last, 0), in, res, m);
 		}
-	} else {
+	} else { /* several rulesets: their contexts (rare) */
 		for (uint16_t j = 0; j < m; j++)
-			ctx[j] = ctx_key(ctx[j], 0);
+			ctx[j] = ctx_key(untracked_rs(s, from_vrf[idx[j]], to_vrf[idx[j]]), 0);
 		classify_mixed(s, ctx, in, res, m);
 	}
 
