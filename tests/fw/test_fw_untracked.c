@@ -32,19 +32,9 @@ static uint32_t rnd(void)
 	return (uint32_t)(seed >> 16);
 }
 
-struct rule {
-	uint32_t number;
-	int action; /* SL_FW_ACCEPT, DROP, REJECT */
-	int proto; /* -1 any, 6, 17, 1 */
-	uint32_t src, src_len, dst, dst_len;
-	int sp_lo, sp_hi, dp_lo, dp_hi; /* -1: any */
-	int icmp_type; /* -1: any */
-	uint64_t hits, bytes;
-};
-
 struct ruleset {
 	const char *name;
-	struct rule r[RULES_MAX];
+	struct fwt_rule r[RULES_MAX];
 	unsigned n;
 	int default_action;
 	uint64_t default_hits, default_bytes;
@@ -75,7 +65,7 @@ static void port_range(int *lo, int *hi)
 		*hi = 65535;
 }
 
-static void rule_random(struct rule *r, uint32_t number, bool sports)
+static void rule_random(struct fwt_rule *r, uint32_t number, bool sports)
 {
 	static const int protos[] = {-1, 6, 6, 17, 17, 1};
 	static const int actions[] = {SL_FW_ACCEPT, SL_FW_DROP, SL_FW_REJECT};
@@ -101,35 +91,8 @@ static size_t ruleset_text(char *t, size_t cap, struct ruleset *rs)
 	static const char *const act[] = {"accept", "drop", "reject"};
 	size_t off = (size_t)snprintf(t, cap, "set firewall ipv4 name %s default-action %s\n",
 		rs->name, act[rs->default_action]);
-	for (unsigned i = 0; i < rs->n; i++) {
-		const struct rule *r = &rs->r[i];
-		char pre[64];
-		snprintf(
-			pre, sizeof(pre), "set firewall ipv4 name %s rule %u", rs->name, r->number);
-		off += (size_t)snprintf(t + off, cap - off, "%s action %s\n", pre, act[r->action]);
-		if (r->proto >= 0)
-			off += (size_t)snprintf(t + off, cap - off, "%s protocol %s\n", pre,
-				r->proto == 6	 ? "tcp"
-				: r->proto == 17 ? "udp"
-						 : "icmp");
-		if (r->src_len)
-			off += (size_t)snprintf(t + off, cap - off,
-				"%s source address %u.%u.%u.%u/%u\n", pre, r->src >> 24,
-				r->src >> 16 & 255, r->src >> 8 & 255, r->src & 255, r->src_len);
-		if (r->dst_len)
-			off += (size_t)snprintf(t + off, cap - off,
-				"%s destination address %u.%u.%u.%u/%u\n", pre, r->dst >> 24,
-				r->dst >> 16 & 255, r->dst >> 8 & 255, r->dst & 255, r->dst_len);
-		if (r->sp_lo >= 0)
-			off += (size_t)snprintf(t + off, cap - off, "%s source port %d-%d\n", pre,
-				r->sp_lo, r->sp_hi);
-		if (r->dp_lo >= 0)
-			off += (size_t)snprintf(t + off, cap - off, "%s destination port %d-%d\n",
-				pre, r->dp_lo, r->dp_hi);
-		if (r->icmp_type >= 0)
-			off += (size_t)snprintf(
-				t + off, cap - off, "%s icmp type %d\n", pre, r->icmp_type);
-	}
+	for (unsigned i = 0; i < rs->n; i++)
+		off += fwt_rule_text(t + off, cap - off, rs->name, &rs->r[i]);
 	return off;
 }
 
@@ -149,16 +112,6 @@ static void ruleset_random(struct ruleset *rs, const char *name)
 	}
 }
 
-static bool in_prefix(uint32_t a, uint32_t net, uint32_t len)
-{
-	return len == 0 || (a & (~0u << (32 - len))) == net;
-}
-
-static bool in_range(int v, int lo, int hi)
-{
-	return lo < 0 || (v >= lo && v <= hi);
-}
-
 struct pkt {
 	uint8_t proto;
 	uint32_t src, dst;
@@ -170,12 +123,12 @@ static int reference(struct ruleset *rs, const struct pkt *p, uint16_t len)
 {
 	bool l4 = p->proto == 6 || p->proto == 17;
 	for (unsigned i = 0; i < rs->n; i++) {
-		struct rule *r = &rs->r[i];
+		struct fwt_rule *r = &rs->r[i];
 		if ((r->proto >= 0 && r->proto != p->proto) ||
-			!in_prefix(p->src, r->src, r->src_len) ||
-			!in_prefix(p->dst, r->dst, r->dst_len) ||
-			(l4 && (!in_range(p->sp, r->sp_lo, r->sp_hi) ||
-				       !in_range(p->dp, r->dp_lo, r->dp_hi))) ||
+			!fwt_in_prefix(p->src, r->src, r->src_len) ||
+			!fwt_in_prefix(p->dst, r->dst, r->dst_len) ||
+			(l4 && (!fwt_in_range(p->sp, r->sp_lo, r->sp_hi) ||
+				       !fwt_in_range(p->dp, r->dp_lo, r->dp_hi))) ||
 			(!l4 && (r->sp_lo >= 0 || r->dp_lo >= 0)) ||
 			(r->icmp_type >= 0 && (p->proto != 1 || r->icmp_type != p->sp)))
 			continue;
