@@ -36,6 +36,7 @@ struct fw_bv_field {
 	uint16_t *nodes; /* [n_nodes][256]; node 0 is the root */
 	uint64_t *rows; /* [distinct rows][1 + words] */
 	bool any; /* no rule looks at this field: its row is `ones`, no search */
+	uint32_t n_nodes, n_rows;
 };
 
 struct fw_bv {
@@ -46,6 +47,11 @@ struct fw_bv {
 	uint32_t *res; /* [n_rules]: the classifier's result of rule bit i */
 	uint64_t *ones; /* [1 + words]: every rule */
 	struct fw_bv_field f[BV_FIELDS];
+	/* small: the five tries in one array, field f's root node f, leaves
+	 * word offsets into the five fields' rows, also one array (bv_merge):
+	 * two base pointers a key, not ten (which spilled to the stack) */
+	uint16_t *snodes;
+	uint64_t *srows;
 };
 
 /* The row of value key in field f: the trie's levels unrolled for the
@@ -88,21 +94,67 @@ static inline const uint64_t *bv_row(const struct fw_bv *bv, unsigned f, uint32_
 	return fd->rows + (size_t)r * (bv->words + 1);
 }
 
-/* The five rows of key k, by trie alone (a field no rule looks at has a
- * one-leaf trie to `ones`: a load, not a test and a branch a field). */
-static __rte_always_inline void bv_rows5(const struct fw_bv *bv, const struct fw_acl_key *k,
-	size_t stride, const uint64_t *r[BV_FIELDS])
+/* The row of a field whose value is b[0..width/8), the key's network-order
+ * bytes: each byte indexes one trie level as it is, no byte swap. */
+static inline uint32_t bv_row16b(const struct fw_bv_field *f, const uint8_t *b)
 {
-	const struct fw_bv_field *f = bv->f;
-	r[BV_PROTO] = f[BV_PROTO].rows + (size_t)f[BV_PROTO].nodes[k->proto] * stride;
-	r[BV_SRC] =
-		f[BV_SRC].rows + (size_t)bv_row32(&f[BV_SRC], rte_be_to_cpu_32(k->src)) * stride;
-	r[BV_DST] =
-		f[BV_DST].rows + (size_t)bv_row32(&f[BV_DST], rte_be_to_cpu_32(k->dst)) * stride;
-	r[BV_SPORT] = f[BV_SPORT].rows +
-		      (size_t)bv_row16(&f[BV_SPORT], rte_be_to_cpu_16(k->sport)) * stride;
-	r[BV_DPORT] = f[BV_DPORT].rows +
-		      (size_t)bv_row16(&f[BV_DPORT], rte_be_to_cpu_16(k->dport)) * stride;
+	uint16_t e = f->nodes[b[0]];
+	if (e & BV_NODE)
+		e = bv_child(f, e)[b[1]];
+	return e;
+}
+
+static inline uint32_t bv_row32b(const struct fw_bv_field *f, const uint8_t *b)
+{
+	uint16_t e = f->nodes[b[0]];
+	if (e & BV_NODE) {
+		e = bv_child(f, e)[b[1]];
+		if (e & BV_NODE) {
+			e = bv_child(f, e)[b[2]];
+			if (e & BV_NODE)
+				e = bv_child(f, e)[b[3]];
+		}
+	}
+	return e;
+}
+
+/* The row offset of a field in the merged tries N whose root is node
+ * root, of value b[0..width/8), the key's network-order bytes: each byte
+ * indexes one level as it is, no byte swap. */
+static inline uint32_t bv_srow16(const uint16_t *N, uint32_t root, const uint8_t *b)
+{
+	uint16_t e = N[root * BV_FANOUT + b[0]];
+	if (e & BV_NODE)
+		e = N[(uint32_t)(e & ~BV_NODE) * BV_FANOUT + b[1]];
+	return e;
+}
+
+static inline uint32_t bv_srow32(const uint16_t *N, uint32_t root, const uint8_t *b)
+{
+	uint16_t e = N[root * BV_FANOUT + b[0]];
+	if (e & BV_NODE) {
+		e = N[(uint32_t)(e & ~BV_NODE) * BV_FANOUT + b[1]];
+		if (e & BV_NODE) {
+			e = N[(uint32_t)(e & ~BV_NODE) * BV_FANOUT + b[2]];
+			if (e & BV_NODE)
+				e = N[(uint32_t)(e & ~BV_NODE) * BV_FANOUT + b[3]];
+		}
+	}
+	return e;
+}
+
+/* The five rows of key k in a small context, by trie alone (a field no
+ * rule looks at has a one-leaf trie to a row of every rule). */
+static __rte_always_inline void bv_rows5(
+	const struct fw_bv *bv, const struct fw_acl_key *k, const uint64_t *r[BV_FIELDS])
+{
+	const uint16_t *N = bv->snodes;
+	const uint64_t *R = bv->srows;
+	r[BV_PROTO] = R + N[BV_PROTO * BV_FANOUT + k->proto];
+	r[BV_SRC] = R + bv_srow32(N, BV_SRC, (const uint8_t *)&k->src);
+	r[BV_DST] = R + bv_srow32(N, BV_DST, (const uint8_t *)&k->dst);
+	r[BV_SPORT] = R + bv_srow16(N, BV_SPORT, (const uint8_t *)&k->sport);
+	r[BV_DPORT] = R + bv_srow16(N, BV_DPORT, (const uint8_t *)&k->dport);
 }
 
 /*
@@ -110,9 +162,9 @@ static __rte_always_inline void bv_rows5(const struct fw_bv *bv, const struct fw
  * the top bit of the last word is no rule's, so it is set as a sentinel
  * whose result (bv->res, zeroed) is 0, the default action; the first match
  * is then one or two ANDs of five words and a select, no loop over the
- * summary word and no data-dependent branch but the tries'. The stride is a
- * constant, and each key is done at once (its searches still overlap with
- * the next keys' in the core).
+ * summary word and no data-dependent branch but the tries'. The tries and
+ * rows are merged, and each key is done at once (its searches still
+ * overlap with the next keys' in the core).
  */
 static __rte_always_inline void bv_classify_small(
 	const struct fw_bv *bv, const uint8_t **in, uint32_t *res, uint16_t n, const uint32_t words)
@@ -120,7 +172,7 @@ static __rte_always_inline void bv_classify_small(
 	const uint64_t top = 1ull << 63;
 	for (uint16_t j = 0; j < n; j++) {
 		const uint64_t *r[BV_FIELDS];
-		bv_rows5(bv, (const struct fw_acl_key *)in[j], words + 1, r);
+		bv_rows5(bv, (const struct fw_acl_key *)in[j], r);
 		uint64_t m1 = r[0][words] & r[1][words] & r[2][words] & r[3][words] & r[4][words];
 		uint32_t i = (uint32_t)__builtin_ctzll(m1 | top) + 64 * (words - 1);
 		if (words == 2) {
@@ -308,6 +360,7 @@ static int rows_compact(
 			memcpy(out + (size_t)n_rows++ * w, r, sz);
 		(*row_of)[ord[k]] = (uint16_t)(n_rows - 1);
 	}
+	fd->n_rows = n_rows;
 	free(ord);
 	free(rows);
 	fd->rows = out;
@@ -377,19 +430,70 @@ static int field_build(struct fw_bv *bv, unsigned f, const struct fw_acl_rule *v
 	}
 	uint16_t *row_of = NULL, root;
 	rc = rows_compact(fd, e, &n_e, w, &row_of);
+	/* bv_classify_small's leaves: word offsets (bv_merge adds the field's) */
+	for (uint32_t k = 0; rc == 0 && bv->small != 0 && k < n_e; k++)
+		row_of[k] = (uint16_t)(row_of[k] * w);
 	struct bv_trie t = {.row_of = row_of};
 	if (rc == 0)
 		rc = trie_node(&t, e, n_e, 0, bv_width[f] - 8u, &root);
 	fd->nodes = t.nodes;
+	fd->n_nodes = t.n;
 	free(row_of);
 	free(e);
 	return rc;
+}
+
+/*
+ * A small context's five tries and rows, each field's in one array: roots
+ * first (field f's is node f), then the other nodes field by field, leaves
+ * offset by the words of the fields' rows before. At most 127 rules: at
+ * most 256 + 4 × 255 rows of 3 words and 2 + 2 × 255 + 2 × 3 × 254 nodes,
+ * both below BV_NODE; checked all the same.
+ */
+static int bv_merge(struct fw_bv *bv)
+{
+	const uint32_t w = bv->words + 1;
+	uint32_t base[BV_FIELDS], roff[BV_FIELDS], nodes = BV_FIELDS, words = 0;
+	for (unsigned f = 0; f < BV_FIELDS; f++) {
+		base[f] = nodes - 1; /* old node k > 0 becomes base + k */
+		nodes += bv->f[f].n_nodes - 1;
+		roff[f] = words;
+		words += bv->f[f].n_rows * w;
+	}
+	if (nodes > BV_NODES_MAX || words >= BV_NODE)
+		return -E2BIG;
+	bv->snodes = malloc((size_t)nodes * BV_FANOUT * sizeof(*bv->snodes));
+	bv->srows = malloc((size_t)words * sizeof(*bv->srows));
+	if (bv->snodes == NULL || bv->srows == NULL)
+		return -ENOMEM;
+	for (unsigned f = 0; f < BV_FIELDS; f++) {
+		const struct fw_bv_field *fd = &bv->f[f];
+		memcpy(bv->srows + roff[f], fd->rows, (size_t)fd->n_rows * w * sizeof(uint64_t));
+		for (uint32_t k = 0; k < fd->n_nodes; k++) {
+			uint16_t *to = bv->snodes + (size_t)(k == 0 ? f : base[f] + k) * BV_FANOUT;
+			const uint16_t *from = fd->nodes + (size_t)k * BV_FANOUT;
+			for (uint32_t c = 0; c < BV_FANOUT; c++)
+				to[c] = (from[c] & BV_NODE)
+						? (uint16_t)(BV_NODE |
+							     (base[f] + (from[c] & ~BV_NODE)))
+						: (uint16_t)(from[c] + roff[f]);
+		}
+	}
+	for (unsigned f = 0; f < BV_FIELDS; f++) { /* the general path's, unused */
+		free(bv->f[f].nodes);
+		free(bv->f[f].rows);
+		bv->f[f].nodes = NULL;
+		bv->f[f].rows = NULL;
+	}
+	return 0;
 }
 
 void fw_bv_free(struct fw_bv *bv)
 {
 	if (bv == NULL)
 		return;
+	free(bv->snodes);
+	free(bv->srows);
 	for (unsigned f = 0; f < BV_FIELDS; f++) {
 		free(bv->f[f].nodes);
 		free(bv->f[f].rows);
@@ -445,11 +549,13 @@ int fw_bv_build(struct fw_bv **out, const struct fw_acl_rule *v, size_t n)
 	}
 	for (size_t i = 0; i < n; i++)
 		bv->res[i] = sorted[i].data.userdata;
-	for (unsigned f = 0; f < BV_FIELDS && rc == 0; f++)
-		rc = field_build(bv, f, sorted, (uint32_t)n);
 	/* bv->res[64 × words − 1] is no rule's: 0, the sentinel's result */
 	if (n < (size_t)bv->words * 64 && bv->words <= 2)
 		bv->small = bv->words;
+	for (unsigned f = 0; f < BV_FIELDS && rc == 0; f++)
+		rc = field_build(bv, f, sorted, (uint32_t)n);
+	if (rc == 0 && bv->small != 0)
+		rc = bv_merge(bv);
 out:
 	free(ord);
 	free(sorted);

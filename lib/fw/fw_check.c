@@ -722,13 +722,6 @@ static inline void slot_run_end(struct fw_count *cnt, const struct slot_run *r)
 	}
 }
 
-/* Bytes of mbuf mb from l3 on (its first segment). */
-static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
-{
-	uintptr_t start = (uintptr_t)rte_pktmbuf_mtod(mb, const uint8_t *);
-	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
-}
-
 /*
  * The packets 0..n that the lcore's flow lines decide, before their
  * bindings are read: a line counts only in the set generation it was
@@ -953,6 +946,108 @@ static __rte_always_inline void bind_one(const struct sl_fw_set *s, uint32_t dim
 	trk[(*n_trk)++] = i;
 }
 
+/* The ruleset (index + 1; 0: none) bound on from -> to. */
+static inline uint16_t untracked_rs(const struct sl_fw_set *s, uint32_t from, uint32_t to)
+{
+	const uint32_t dim = s->bind_dim;
+	return (from < dim && to < dim) ? s->bind[from * dim + to] & FW_BIND_RS_MASK : 0;
+}
+
+/*
+ * A burst of a set that tracks no pair (all its bound rulesets stateless):
+ * no line, parse or conntrack can apply, so a guarded packet's key goes
+ * straight into one compact list, and its verdict is its slot's action,
+ * tallied by runs of one slot while they are counted (no list of walks, no
+ * second pass over the verdicts). Counts and verdicts as check_burst's.
+ */
+static __rte_always_inline void check_untracked(const struct sl_fw_set *s, struct fw_lstats *ls,
+	unsigned lcore, bool mbufs, struct rte_mbuf *const *pkts, const uint8_t *const *l3,
+	const uint16_t *given_len, const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n,
+	uint8_t *verdict)
+{
+	struct fw_acl_key key[SL_FW_BURST];
+	const uint8_t *in[SL_FW_BURST];
+	uint32_t res[SL_FW_BURST];
+	uint16_t idx[SL_FW_BURST], ip_len[SL_FW_BURST], ctx[SL_FW_BURST];
+	uint16_t m = 0, rs = 0, last = 0, changes = 0;
+	uint32_t pf = UINT32_MAX, pt = UINT32_MAX; /* the pair whose ruleset rs is */
+
+	for (uint16_t i = 0; i < n; i++) {
+		uint32_t f = from_vrf[i], t = to_vrf[i];
+		if (f != pf || t != pt) { /* a burst's packets are mostly of one pair */
+			rs = untracked_rs(s, f, t);
+			pf = f;
+			pt = t;
+			/* the guarded packets' rulesets, as runs (rs is a run's) */
+			if (rs != 0 && rs != last) {
+				changes++;
+				last = rs;
+			}
+		}
+		if (rs == 0) {
+			verdict[i] = SL_FW_ACCEPT; /* unguarded: passes */
+			continue;
+		}
+		uint16_t len = mbufs ? l3_avail(pkts[i], l3[i]) : given_len[i];
+		ip_len[m] = acl_key_make(&key[m], l3[i], len);
+		in[m] = (const uint8_t *)&key[m];
+		idx[m++] = i;
+	}
+	ls->unguarded += n - m;
+	if (m == 0)
+		return;
+
+	const bool one = likely(changes == 1); /* every guarded packet of ruleset last */
+	uint32_t def = 0; /* one: the ruleset's default slot */
+	if (one) {
+		const struct fw_ruleset *r = &s->rulesets[last - 1];
+		def = r->default_slot;
+		if (r->const_res[0] != FW_RES_WALK) {
+			for (uint16_t j = 0; j < m; j++)
+				res[j] = r->const_res[0];
+		} else {
+			classify_ctx(s, ctx_key(last, 0), in, res, m);
+		}
+	} else { /* several rulesets: their contexts (rare) */
+		for (uint16_t j = 0; j < m; j++)
+			ctx[j] = ctx_key(untracked_rs(s, from_vrf[idx[j]], to_vrf[idx[j]]), 0);
+		classify_mixed(s, ctx, in, res, m);
+	}
+
+	struct fw_count *cnt = &s->counts[(size_t)lcore * s->slot_stride];
+	uint32_t run_slot = UINT32_MAX, run_pkts = 0, acc = 0, drop = 0;
+	uint64_t run_bytes = 0;
+	uint8_t action = 0;
+	for (uint16_t j = 0; j < m; j++) {
+		uint32_t slot = res[j] ? res[j] - 1
+				: one  ? def
+				       : ctx_ruleset(s, ctx[j])->default_slot;
+		if (unlikely(slot != run_slot)) { /* once a burst, usually */
+			if (run_pkts > 0) {
+				cnt[run_slot].packets += run_pkts;
+				cnt[run_slot].bytes += run_bytes;
+				acc += action == SL_FW_ACCEPT ? run_pkts : 0;
+				drop += action == SL_FW_DROP ? run_pkts : 0;
+			}
+			run_slot = slot;
+			run_pkts = 0;
+			run_bytes = 0;
+			action = s->slots[slot].action;
+		}
+		run_pkts++;
+		run_bytes += ip_len[j];
+		verdict[idx[j]] = action;
+	}
+	cnt[run_slot].packets += run_pkts;
+	cnt[run_slot].bytes += run_bytes;
+	acc += action == SL_FW_ACCEPT ? run_pkts : 0;
+	drop += action == SL_FW_DROP ? run_pkts : 0;
+	ls->classified += m;
+	ls->accepted += acc;
+	ls->dropped += drop;
+	ls->rejected += m - acc - drop;
+}
+
 /* now_valid false: read the TSC only if some packet is tracked. The
  * lengths from given_len[], or, when mbufs, from the mbufs pkts[].
  * Inlined into both callers with constant flags: the hook's copy tests
@@ -977,6 +1072,11 @@ static __rte_always_inline void check_burst(struct sl_fw *fw, unsigned lcore, ui
 	struct fw_lstats *ls = &fw->lstats[lcore];
 	n = RTE_MIN(n, (uint16_t)SL_FW_BURST);
 	ls->checked += n;
+	if (s != NULL && !s->tracks) {
+		check_untracked(
+			s, ls, lcore, mbufs, pkts, l3, given_len, from_vrf, to_vrf, n, verdict);
+		return;
+	}
 	const uint32_t dim = s != NULL ? s->bind_dim : 0;
 	uint16_t own_len[SL_FW_BURST];
 	uint16_t *l3_len = mbufs ? own_len : (uint16_t *)(uintptr_t)given_len;

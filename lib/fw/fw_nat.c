@@ -872,13 +872,6 @@ static __rte_always_inline uint64_t nat_out_lines(struct sl_fw *fw, const struct
 	return left;
 }
 
-/* Payload bytes of an mbuf from l3 on, capped to the burst element's type. */
-static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
-{
-	uintptr_t start = (uintptr_t)rte_pktmbuf_mtod(mb, const uint8_t *);
-	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
-}
-
 /* A set of 256 bits (made, made_in below): whether it holds b, add b. */
 static inline bool set256_has(const uint64_t set[4], uint32_t b)
 {

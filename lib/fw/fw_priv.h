@@ -8,6 +8,7 @@
 #include <rte_acl.h>
 #include <rte_common.h>
 #include <rte_hash.h>
+#include <rte_mbuf.h>
 #include <rte_prefetch.h>
 #include <rte_spinlock.h>
 
@@ -324,6 +325,13 @@ static inline void fw_hints_probe(const uint64_t *row, uint32_t mask, const uint
 		else
 			hint[j] = 0;
 	}
+}
+
+/* Bytes of mbuf mb's first segment from l3 on (the hooks' lengths). */
+static inline uint16_t l3_avail(const struct rte_mbuf *mb, const uint8_t *l3)
+{
+	uintptr_t start = (uintptr_t)rte_pktmbuf_mtod(mb, const uint8_t *);
+	return (uint16_t)(mb->data_len - ((uintptr_t)l3 - start));
 }
 
 /* fw_nat.c */

@@ -214,4 +214,64 @@ static inline void fwt_check_n(struct sl_fw *fw, uint64_t now, const struct fwt_
 	sl_fw_check_burst(fw, 0, now, l3, len, f, t, n, v);
 }
 
+/* A rule of the random rulesets of the oracles (fw-oracle, fw-untracked),
+ * checked by a linear scan: -1 or 0-length fields are "any". */
+struct fwt_rule {
+	uint32_t number;
+	int action; /* SL_FW_ACCEPT, DROP, REJECT */
+	int proto; /* -1 any, 6, 17, 1 */
+	uint32_t src, src_len, dst, dst_len;
+	int sp_lo, sp_hi, dp_lo, dp_hi; /* -1: any */
+	int icmp_type; /* -1: any */
+	unsigned states; /* SL_FW_ST_* bits, 0: any */
+	uint64_t hits, bytes; /* the reference's counts */
+};
+
+/* Rule r of ruleset name as configuration text into t; bytes written. */
+static inline size_t fwt_rule_text(char *t, size_t cap, const char *name, const struct fwt_rule *r)
+{
+	static const char *const st_names[] = {"new", "established", "related", "invalid"};
+	static const char *const act[] = {"accept", "drop", "reject"};
+	char pre[64];
+	size_t off = 0;
+	snprintf(pre, sizeof(pre), "set firewall ipv4 name %s rule %u", name, r->number);
+	off += (size_t)snprintf(t + off, cap - off, "%s action %s\n", pre, act[r->action]);
+	if (r->proto >= 0)
+		off += (size_t)snprintf(t + off, cap - off, "%s protocol %s\n", pre,
+			r->proto == 6	 ? "tcp"
+			: r->proto == 17 ? "udp"
+					 : "icmp");
+	if (r->src_len)
+		off += (size_t)snprintf(t + off, cap - off, "%s source address %u.%u.%u.%u/%u\n",
+			pre, r->src >> 24, r->src >> 16 & 255, r->src >> 8 & 255, r->src & 255,
+			r->src_len);
+	if (r->dst_len)
+		off += (size_t)snprintf(t + off, cap - off,
+			"%s destination address %u.%u.%u.%u/%u\n", pre, r->dst >> 24,
+			r->dst >> 16 & 255, r->dst >> 8 & 255, r->dst & 255, r->dst_len);
+	if (r->sp_lo >= 0)
+		off += (size_t)snprintf(
+			t + off, cap - off, "%s source port %d-%d\n", pre, r->sp_lo, r->sp_hi);
+	if (r->dp_lo >= 0)
+		off += (size_t)snprintf(
+			t + off, cap - off, "%s destination port %d-%d\n", pre, r->dp_lo, r->dp_hi);
+	if (r->icmp_type >= 0)
+		off += (size_t)snprintf(t + off, cap - off, "%s icmp type %d\n", pre, r->icmp_type);
+	for (unsigned b = 0; b < 4; b++)
+		if (r->states & (1u << b))
+			off += (size_t)snprintf(
+				t + off, cap - off, "%s state %s\n", pre, st_names[b]);
+	return off;
+}
+
+static inline bool fwt_in_prefix(uint32_t a, uint32_t net, uint32_t len)
+{
+	return len == 0 || (a & (~0u << (32 - len))) == net;
+}
+
+static inline bool fwt_in_range(int v, int lo, int hi)
+{
+	return lo < 0 || (v >= lo && v <= hi);
+}
+
 #endif

@@ -36,17 +36,6 @@ static uint32_t rnd(void)
 	return (uint32_t)(seed >> 16);
 }
 
-struct rule {
-	uint32_t number;
-	int action; /* SL_FW_ACCEPT, DROP, REJECT */
-	int proto; /* -1 any, 6, 17, 1 */
-	uint32_t src, src_len, dst, dst_len;
-	int sp_lo, sp_hi, dp_lo, dp_hi; /* -1: any */
-	int icmp_type; /* -1: any */
-	unsigned states; /* SL_FW_ST_* bits, 0: any */
-	uint64_t hits;
-};
-
 struct flow {
 	uint8_t proto;
 	uint32_t a, s; /* the CUST-A host and the SHARED host */
@@ -54,7 +43,7 @@ struct flow {
 	bool exists, opener_a, replied;
 };
 
-static struct rule rules[RULES_MAX];
+static struct fwt_rule rules[RULES_MAX];
 static unsigned n_rules;
 static int default_action;
 static uint64_t default_hits;
@@ -92,7 +81,7 @@ static void port_range(int *lo, int *hi)
 		*hi = 65535;
 }
 
-static void rule_random(struct rule *r, uint32_t number, bool any)
+static void rule_random(struct fwt_rule *r, uint32_t number, bool any)
 {
 	static const int protos[] = {-1, -1, 6, 17, 1};
 	static const int actions[] = {SL_FW_ACCEPT, SL_FW_ACCEPT, SL_FW_DROP, SL_FW_REJECT};
@@ -120,7 +109,6 @@ static void rule_random(struct rule *r, uint32_t number, bool any)
  * with state rules (the pair tracked) when stateful is set. */
 static char *ruleset_random(void)
 {
-	static const char *const st_names[] = {"new", "established", "related", "invalid"};
 	static const char *const act[] = {"accept", "drop", "reject"};
 	n_rules = 1 + rnd() % (rnd() % 8 == 0 ? RULES_MAX : 40);
 	default_action = (int)(rnd() % 3);
@@ -151,63 +139,23 @@ static char *ruleset_random(void)
 		"set firewall ipv4 name OUT default-action %s\n"
 		"set vrf name CUST-A leak-firewall to SHARED name OUT\n",
 		act[default_action]);
-	for (unsigned i = 0; i < n_rules; i++) {
-		const struct rule *r = &rules[i];
-		char pre[64];
-		snprintf(pre, sizeof(pre), "set firewall ipv4 name OUT rule %u", r->number);
-		off += (size_t)snprintf(t + off, cap - off, "%s action %s\n", pre, act[r->action]);
-		if (r->proto >= 0)
-			off += (size_t)snprintf(t + off, cap - off, "%s protocol %s\n", pre,
-				r->proto == 6	 ? "tcp"
-				: r->proto == 17 ? "udp"
-						 : "icmp");
-		if (r->src_len)
-			off += (size_t)snprintf(t + off, cap - off,
-				"%s source address %u.%u.%u.%u/%u\n", pre, r->src >> 24,
-				r->src >> 16 & 255, r->src >> 8 & 255, r->src & 255, r->src_len);
-		if (r->dst_len)
-			off += (size_t)snprintf(t + off, cap - off,
-				"%s destination address %u.%u.%u.%u/%u\n", pre, r->dst >> 24,
-				r->dst >> 16 & 255, r->dst >> 8 & 255, r->dst & 255, r->dst_len);
-		if (r->sp_lo >= 0)
-			off += (size_t)snprintf(t + off, cap - off, "%s source port %d-%d\n", pre,
-				r->sp_lo, r->sp_hi);
-		if (r->dp_lo >= 0)
-			off += (size_t)snprintf(t + off, cap - off, "%s destination port %d-%d\n",
-				pre, r->dp_lo, r->dp_hi);
-		if (r->icmp_type >= 0)
-			off += (size_t)snprintf(
-				t + off, cap - off, "%s icmp type %d\n", pre, r->icmp_type);
-		for (unsigned b = 0; b < 4; b++)
-			if (r->states & (1u << b))
-				off += (size_t)snprintf(
-					t + off, cap - off, "%s state %s\n", pre, st_names[b]);
-	}
+	for (unsigned i = 0; i < n_rules; i++)
+		off += fwt_rule_text(t + off, cap - off, "OUT", &rules[i]);
 	assert_true(off < cap);
 	return t;
-}
-
-static bool in_prefix(uint32_t a, uint32_t net, uint32_t len)
-{
-	return len == 0 || (a & (~0u << (32 - len))) == net;
-}
-
-static bool in_range(int v, int lo, int hi)
-{
-	return lo < 0 || (v >= lo && v <= hi);
 }
 
 /* The reference: the first rule by number that matches, else the default. */
 static int reference(const struct flow *f, int icmp_type, unsigned state)
 {
 	for (unsigned i = 0; i < n_rules; i++) {
-		struct rule *r = &rules[i];
+		struct fwt_rule *r = &rules[i];
 		bool l4 = f->proto == 6 || f->proto == 17;
 		if ((r->proto >= 0 && r->proto != f->proto) ||
-			!in_prefix(f->a, r->src, r->src_len) ||
-			!in_prefix(f->s, r->dst, r->dst_len) ||
-			(l4 && (!in_range(f->ap, r->sp_lo, r->sp_hi) ||
-				       !in_range(f->sp, r->dp_lo, r->dp_hi))) ||
+			!fwt_in_prefix(f->a, r->src, r->src_len) ||
+			!fwt_in_prefix(f->s, r->dst, r->dst_len) ||
+			(l4 && (!fwt_in_range(f->ap, r->sp_lo, r->sp_hi) ||
+				       !fwt_in_range(f->sp, r->dp_lo, r->dp_hi))) ||
 			(f->proto == 1 && r->icmp_type >= 0 && r->icmp_type != icmp_type) ||
 			(r->states != 0 && !(r->states & state)))
 			continue;
