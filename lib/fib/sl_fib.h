@@ -196,6 +196,10 @@ struct sl_fib_ifmap {
 	 * 0 when no packet received on the port has its source validated, so
 	 * that a worker decides once per burst */
 	uint8_t src_valid_port[SL_FIB_PORT_MAX];
+	/* 1 when some interface of the port that is up (in vif[]) has a VLAN
+	 * tag: on a port without, the parse tests no frame for a tag (a tagged
+	 * frame fails its EtherType compare and takes the slow parse) */
+	uint8_t tagged_port[SL_FIB_PORT_MAX];
 	struct sl_fib_iface ifs[SL_FIB_IFACE_MAX];
 	uint16_t n_ifs; /* slots used (never shrinks: names keep their oif) */
 };
