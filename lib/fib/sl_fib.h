@@ -148,6 +148,8 @@ struct sl_fib_nh {
  * after a grace period, so a reader that loaded sel reads one whole record.
  */
 struct sl_fib_egress {
+	/* the L2 header: bytes 0-15 in w0 and w1 (an untagged header's 14-15
+	 * zero), bytes 14-17 in w2 (0 when untagged) */
 	uint64_t w0, w1;
 	uint32_t w2;
 	uint32_t vrf_id;
@@ -157,7 +159,7 @@ struct sl_fib_egress {
 	 * (0 or SL_FIB_EGRESS_SEL1), so that readers add it as it is */
 	uint8_t sel;
 	uint32_t pad;
-};
+} __rte_aligned(16); /* w0 and w1 one aligned 16-byte load */
 #define SL_FIB_EGRESS_SEL1 ((uint8_t)sizeof(struct sl_fib_egress))
 _Static_assert(sizeof(struct sl_fib_egress) <= UINT8_MAX, "sel holds a record's size");
 
