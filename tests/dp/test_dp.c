@@ -518,6 +518,19 @@ static void test_untagged_without_iface(void **state)
 	free_out();
 }
 
+/* Frames from 10.3.0.10 to 10.100.0.10 into port 3, frame i tagged with
+ * vlans[i] (0: untagged). */
+static void run_port3(const uint16_t *vlans, uint16_t n)
+{
+	struct rte_mbuf *pk[8];
+	assert_true(n <= RTE_DIM(pk));
+	for (uint16_t i = 0; i < n; i++)
+		pk[i] = craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 100, 0, 10),
+			.src = sl_test_ip4(10, 3, 0, 10),
+			.vlan = vlans[i]});
+	run(3, pk, n);
+}
+
 /* A port with only an untagged interface: the fast parse tests no frame
  * for a tag there (sl_fib_ifmap's tagged_port), so a tagged frame goes the
  * slow way: a priority tag (VLAN 0) is the untagged interface's, popped on
@@ -529,14 +542,8 @@ static void test_tag_on_untagged_port(void **state)
 	assert_int_equal(dpf_apply(&F, "iface eth3 port 3 vrf 2 addr 10.3.0.1/24\n"
 				       "route 2 10.3.0.0/24 connected eth3"),
 		0);
-	uint32_t d = sl_test_ip4(10, 100, 0, 10), s = sl_test_ip4(10, 3, 0, 10);
-	struct rte_mbuf *pk[] = {
-		craft(&(struct pkt_spec){.dst = d, .src = s}),
-		craft(&(struct pkt_spec){.dst = d, .src = s, .vlan = 0x2000}), /* PCP 1, VLAN 0 */
-		craft(&(struct pkt_spec){.dst = d, .src = s, .vlan = 9}),
-		craft(&(struct pkt_spec){.dst = d, .src = s}),
-	};
-	run(3, pk, RTE_DIM(pk));
+	static const uint16_t first[] = {0, 0x2000 /* PCP 1, VLAN 0 */, 9, 0}, then[] = {9, 0};
+	run_port3(first, RTE_DIM(first));
 	assert_int_equal(F.cnt.dropped[SL_DP_DROP_NO_IFACE], 1);
 	assert_int_equal(F.cnt.forwarded, 3);
 	assert_int_equal(F.out.n_tx[1], 3);
@@ -545,15 +552,12 @@ static void test_tag_on_untagged_port(void **state)
 		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(o, const struct rte_ether_hdr *);
 		assert_int_equal(rte_be_to_cpu_16(eth->ether_type), RTE_ETHER_TYPE_IPV4);
 		assert_int_equal(o->data_len, F.out.tx[1][0]->data_len);
-		assert_int_equal(ip_of(F.out.tx[1][i], 14)->dst_addr, rte_cpu_to_be_32(d));
+		assert_int_equal(ip_of(F.out.tx[1][i], 14)->dst_addr,
+			rte_cpu_to_be_32(sl_test_ip4(10, 100, 0, 10)));
 	}
 	free_out();
 	assert_int_equal(dpf_apply(&F, "iface eth3.9 port 3 vlan 9 vrf 2 addr 10.9.0.1/24"), 0);
-	struct rte_mbuf *pk2[] = {
-		craft(&(struct pkt_spec){.dst = d, .src = s, .vlan = 9}),
-		craft(&(struct pkt_spec){.dst = d, .src = s}),
-	};
-	run(3, pk2, RTE_DIM(pk2));
+	run_port3(then, RTE_DIM(then));
 	assert_int_equal(F.cnt.dropped[SL_DP_DROP_NO_IFACE], 1);
 	assert_int_equal(F.cnt.forwarded, 5);
 	assert_int_equal(F.out.n_tx[1], 2);
