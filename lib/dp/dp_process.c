@@ -379,23 +379,6 @@ static __rte_always_inline size_t parse_slow_noted(const struct dp_ctx *ctx, uin
 	return nk;
 }
 
-/* Whether the port found m's IPv4 checksum good. The flags read again, not
- * kept from parse's first test: gcc spilled them to the stack across the
- * header word (2 instructions, callgrind). On x86 one test of their first
- * byte in memory: gcc makes a load (atomic or volatile, to force the
- * re-read) a load and an and, one instruction more a frame (callgrind). */
-static __rte_always_inline bool rx_cksum_good(const struct rte_mbuf *m)
-{
-#if defined(RTE_ARCH_X86) && RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
-	_Static_assert(RTE_MBUF_F_RX_IP_CKSUM_GOOD == 0x80, "bit 7 of the first byte");
-	bool good;
-	__asm__("testb %2, %1" : "=@ccnz"(good) : "m"(*(const uint8_t *)&m->ol_flags), "i"(0x80));
-	return good;
-#else
-	return (__atomic_load_n(&m->ol_flags, __ATOMIC_RELAXED) & RTE_MBUF_F_RX_IP_CKSUM_GOOD) != 0;
-#endif
-}
-
 /*
  * The IPv4 header of a frame whose L2 header (l2_len bytes, a constant in
  * each copy) the caller has read: the fixed fields against want, lengths,
@@ -417,8 +400,11 @@ static __rte_always_inline size_t parse_ip(const struct dp_ctx *ctx, uint16_t in
 	uint64_t bad = ((w & HDR_MASK) ^ want ^ hdr_len_term(x)) | (x >> 24) | martian(ip);
 	if (unlikely(bad != 0))
 		goto slow;
-	/* the port's verdict bad (or NONE) went to parse_slow: GOOD or UNKNOWN */
-	if (!rx_cksum_good(m) && unlikely(!sl_dp_ip_cksum5_ok(ip)))
+	/* the port's verdict bad (or NONE) went to parse_slow: GOOD or UNKNOWN.
+	 * The flags read again, not kept from the first test: gcc spilled them
+	 * to the stack across the header word (2 instructions, callgrind) */
+	if (!(__atomic_load_n(&m->ol_flags, __ATOMIC_RELAXED) & RTE_MBUF_F_RX_IP_CKSUM_GOOD) &&
+		unlikely(!sl_dp_ip_cksum5_ok(ip)))
 		goto slow;
 	b->m[k] = m;
 	b->ip[k] = (uint8_t *)(uintptr_t)ip;
