@@ -90,7 +90,7 @@ static void egress_compute(
 		e->l2_len = RTE_ETHER_HDR_LEN;
 	}
 	memcpy(&e->w0, &h[0], 8);
-	memcpy(&e->w1, &h[6], 8);
+	memcpy(&e->w1, &h[8], 8);
 	memcpy(&e->w2, &h[14], 4);
 	e->port = ofc->port;
 	e->vrf_id = ofc->vrf_id;

@@ -95,6 +95,7 @@ int sl_fib_iface_sync(struct sl_fib *fib, const struct sl_fib_iface_conf *confs,
 			m->vif[c->port][c->vlan] = (uint16_t)(oif + 1);
 			m->vrf[c->port][c->vlan] = (uint16_t)c->vrf_id;
 			m->src_valid_port[c->port] |= c->src_valid;
+			m->tagged_port[c->port] |= c->vlan != 0;
 		}
 	}
 	if (memcmp(m, old, sizeof(*m)) == 0) {

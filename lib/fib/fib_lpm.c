@@ -33,8 +33,7 @@
 #include "fib_lpm.h"
 #include "sl_fib.h"
 
-#define ENT_VALID (1u << 24)
-#define ENT_GROUP (1u << 25)
+/* entry bits: sl_fib.h's SL_FIB_ENT_*; a leaf's depth above them */
 #define ENT_DEPTH_SHIFT 26
 #define GROUP_ENTRIES RTE_LPM_TBL8_GROUP_NUM_ENTRIES
 _Static_assert(GROUP_ENTRIES == 256, "sl_fib_ent_pool_index: a group's first entry");
@@ -108,12 +107,12 @@ static inline unsigned bit_at(uint32_t addr, uint8_t pos)
 
 static inline uint32_t leaf(uint32_t value, uint8_t depth)
 {
-	return value | ENT_VALID | (uint32_t)depth << ENT_DEPTH_SHIFT;
+	return value | SL_FIB_ENT_VALID | (uint32_t)depth << ENT_DEPTH_SHIFT;
 }
 
 static inline bool is_group(uint32_t e)
 {
-	return (e & (ENT_VALID | ENT_GROUP)) == (ENT_VALID | ENT_GROUP);
+	return (e & (SL_FIB_ENT_VALID | SL_FIB_ENT_GROUP)) == (SL_FIB_ENT_VALID | SL_FIB_ENT_GROUP);
 }
 
 static void *mem_zalloc(struct fib_lpm_mem *m, const char *type, size_t bytes)
@@ -565,7 +564,7 @@ static int group_split(struct fib_lpm *t, uint32_t addr, uint8_t b)
 	for (unsigned k = 0; k < GROUP_ENTRIES; k++)
 		store(&g[k], *slot);
 	/* readers that see the pointer see the filled group */
-	__atomic_store_n(slot, group | ENT_VALID | ENT_GROUP, __ATOMIC_RELEASE);
+	__atomic_store_n(slot, group | SL_FIB_ENT_VALID | SL_FIB_ENT_GROUP, __ATOMIC_RELEASE);
 	return 1;
 }
 
@@ -607,7 +606,7 @@ static bool dense_record(const struct fib_lpm *t, uint32_t addr, const uint32_t 
 	uint32_t key = (n->addr >> 8) & 0xff;
 	/* the block is at most half the group: the entry across holds the rest */
 	uint32_t cover = g[key ^ 0x80];
-	*r = (cover & (ENT_VALID | SL_FIB_ENT_VAL_MASK)) | (uint64_t)(24 - n->depth) << 25 |
+	*r = (cover & (SL_FIB_ENT_VALID | SL_FIB_ENT_VAL_MASK)) | (uint64_t)(24 - n->depth) << 25 |
 	     (uint64_t)n->value << 32 | (uint64_t)key << 56;
 	return true;
 }

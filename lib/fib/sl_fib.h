@@ -148,6 +148,8 @@ struct sl_fib_nh {
  * after a grace period, so a reader that loaded sel reads one whole record.
  */
 struct sl_fib_egress {
+	/* the L2 header: bytes 0-15 in w0 and w1 (an untagged header's 14-15
+	 * zero), bytes 14-17 in w2 (0 when untagged) */
 	uint64_t w0, w1;
 	uint32_t w2;
 	uint32_t vrf_id;
@@ -157,7 +159,7 @@ struct sl_fib_egress {
 	 * (0 or SL_FIB_EGRESS_SEL1), so that readers add it as it is */
 	uint8_t sel;
 	uint32_t pad;
-};
+} __rte_aligned(16); /* w0 and w1 one aligned 16-byte load */
 #define SL_FIB_EGRESS_SEL1 ((uint8_t)sizeof(struct sl_fib_egress))
 _Static_assert(sizeof(struct sl_fib_egress) <= UINT8_MAX, "sel holds a record's size");
 
@@ -196,6 +198,10 @@ struct sl_fib_ifmap {
 	 * 0 when no packet received on the port has its source validated, so
 	 * that a worker decides once per burst */
 	uint8_t src_valid_port[SL_FIB_PORT_MAX];
+	/* 1 when some interface of the port that is up (in vif[]) has a VLAN
+	 * tag: on a port without, the parse tests no frame for a tag (a tagged
+	 * frame fails its EtherType compare and takes the slow parse) */
+	uint8_t tagged_port[SL_FIB_PORT_MAX];
 	struct sl_fib_iface ifs[SL_FIB_IFACE_MAX];
 	uint16_t n_ifs; /* slots used (never shrinks: names keep their oif) */
 };

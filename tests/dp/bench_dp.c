@@ -25,6 +25,8 @@
  * instead of SL_FIB_SMALL_GROUPS_MAX (the layout's cost, measured).
  * SL_DP_BENCH_ECMP=1: every BENCH route over one ECMP group of the four
  * gateways instead of one of them (the cost of the per-flow pick).
+ * SL_DP_BENCH_PEER_PORT=N: PEER's vif on port N instead of 0, so that port
+ * 0 has no tagged interface, as in bench.sh's (b1).
  * The rows are repeated with each frame's source a host of another BENCH
  * route (one that no frame is sent to, as bench.sh's sources: their own
  * table entries), eth0's source validation disabled and then strict (its
@@ -113,6 +115,8 @@ static int setup_fib(struct sl_fib *fib, uint32_t routes, uint32_t *dsts)
 			.addrs = {{sl_test_ip4(192, 168, 1, 1), 24}}},
 	};
 	memcpy(ifc, ifc_init, sizeof(ifc));
+	if (getenv("SL_DP_BENCH_PEER_PORT") != NULL)
+		ifc[1].port = (uint16_t)atoi(getenv("SL_DP_BENCH_PEER_PORT"));
 	if (sl_fib_iface_sync(fib, ifc, 2) < 0)
 		return -1;
 	struct sl_fib_change ch[] = {

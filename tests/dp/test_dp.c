@@ -518,6 +518,52 @@ static void test_untagged_without_iface(void **state)
 	free_out();
 }
 
+/* Frames from 10.3.0.10 to 10.100.0.10 into port 3, frame i tagged with
+ * vlans[i] (0: untagged). */
+static void run_port3(const uint16_t *vlans, uint16_t n)
+{
+	struct rte_mbuf *pk[8];
+	assert_true(n <= RTE_DIM(pk));
+	for (uint16_t i = 0; i < n; i++)
+		pk[i] = craft(&(struct pkt_spec){.dst = sl_test_ip4(10, 100, 0, 10),
+			.src = sl_test_ip4(10, 3, 0, 10),
+			.vlan = vlans[i]});
+	run(3, pk, n);
+}
+
+/* A port with only an untagged interface: the fast parse tests no frame
+ * for a tag there (sl_fib_ifmap's tagged_port), so a tagged frame goes the
+ * slow way: a priority tag (VLAN 0) is the untagged interface's, popped on
+ * the way out, another VLAN has no interface. Once a vif is added on the
+ * port its frames are forwarded (the flag follows the interfaces). */
+static void test_tag_on_untagged_port(void **state)
+{
+	(void)state;
+	assert_int_equal(dpf_apply(&F, "iface eth3 port 3 vrf 2 addr 10.3.0.1/24\n"
+				       "route 2 10.3.0.0/24 connected eth3"),
+		0);
+	static const uint16_t first[] = {0, 0x2000 /* PCP 1, VLAN 0 */, 9, 0}, then[] = {9, 0};
+	run_port3(first, RTE_DIM(first));
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_NO_IFACE], 1);
+	assert_int_equal(F.cnt.forwarded, 3);
+	assert_int_equal(F.out.n_tx[1], 3);
+	for (int i = 0; i < 3; i++) { /* all untagged, the priority tag popped */
+		const struct rte_mbuf *o = F.out.tx[1][i];
+		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(o, const struct rte_ether_hdr *);
+		assert_int_equal(rte_be_to_cpu_16(eth->ether_type), RTE_ETHER_TYPE_IPV4);
+		assert_int_equal(o->data_len, F.out.tx[1][0]->data_len);
+		assert_int_equal(ip_of(F.out.tx[1][i], 14)->dst_addr,
+			rte_cpu_to_be_32(sl_test_ip4(10, 100, 0, 10)));
+	}
+	free_out();
+	assert_int_equal(dpf_apply(&F, "iface eth3.9 port 3 vlan 9 vrf 2 addr 10.9.0.1/24"), 0);
+	run_port3(then, RTE_DIM(then));
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_NO_IFACE], 1);
+	assert_int_equal(F.cnt.forwarded, 5);
+	assert_int_equal(F.out.n_tx[1], 2);
+	free_out();
+}
+
 /* A vif moved to another VRF: its tagged frames are looked up in the new
  * VRF from the next burst on (the fast parse takes a tagged frame's VRF
  * from the (port, VLAN) map, published with the interfaces), in a burst of
@@ -595,6 +641,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup(test_topology_errors, reset),
 		cmocka_unit_test_setup(test_untagged_without_iface, reset),
 		cmocka_unit_test_setup(test_vlan_vrf_move, reset),
+		cmocka_unit_test_setup(test_tag_on_untagged_port, reset),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 	rte_eal_cleanup();

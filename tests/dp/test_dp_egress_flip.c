@@ -131,12 +131,13 @@ static void read_record(struct reader *r, const char **why)
 	}
 	uint8_t h[18] = {0};
 	memcpy(h, &c.w0, 8);
-	memcpy(h + 6, &c.w1, 8);
-	memcpy(h + 14, &c.w2, 4);
-	if (memcmp(h + 6, (const uint8_t *)&c.w0 + 6, 2) != 0) {
-		*why = "w0 and w1 of different records (torn)";
+	memcpy(h + 8, &c.w1, 8);
+	/* bytes 14-15 are in both w1 and w2: 0 in an untagged record */
+	if (memcmp(h + 14, &c.w2, 2) != 0) {
+		*why = "w1 and w2 of different records (torn)";
 		return;
 	}
+	memcpy(h + 14, &c.w2, 4);
 	if (c.l2_len == 14 && c.w2 != 0) {
 		*why = "a tag left in an untagged record (torn)";
 		return;

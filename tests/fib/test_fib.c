@@ -368,7 +368,7 @@ static const struct sl_fib_egress *egress_for(const char *addr)
 static void egress_header(const struct sl_fib_egress *e, uint8_t h[18])
 {
 	memcpy(h, &e->w0, 8);
-	memcpy(h + 6, &e->w1, 8);
+	memcpy(h + 8, &e->w1, 8);
 	memcpy(h + 14, &e->w2, 4);
 }
 
