@@ -371,6 +371,13 @@ static inline uint32_t sl_fib_ent_value(uint32_t e, uint32_t miss)
 	return (e & SL_FIB_ENT_VALID) ? (e & SL_FIB_ENT_VAL_MASK) : miss;
 }
 
+/* Small table: the record a dense tbl16 entry e names (the same rules as
+ * sl_fib_small_entry_from's pool pointer). */
+static inline const uint64_t *sl_fib_small_dense_rec(const struct sl_fib_small *t, uint32_t e)
+{
+	return &__atomic_load_n(&t->dense, __ATOMIC_ACQUIRE)[e & SL_FIB_ENT_VAL_MASK];
+}
+
 /* Small table: the raw entry (rte_lpm_lookup_bulk's format) of ip, given e,
  * its tbl16 entry loaded since the last quiescent state (a mixed burst
  * loads all its tbl16 entries first: lib/dp's lookup_mixed). Any pool
@@ -381,12 +388,10 @@ static inline uint32_t sl_fib_small_entry_from(
 	const struct sl_fib_small *t, uint32_t e, uint32_t ip)
 {
 	if (sl_fib_ent_is_group(e)) {
-		if (e & SL_FIB_ENT_DENSE) {
-			const uint64_t *dense = __atomic_load_n(&t->dense, __ATOMIC_ACQUIRE);
+		if (e & SL_FIB_ENT_DENSE)
 			return sl_fib_dense_entry(
-				__atomic_load_n(&dense[e & SL_FIB_ENT_VAL_MASK], __ATOMIC_ACQUIRE),
+				__atomic_load_n(sl_fib_small_dense_rec(t, e), __ATOMIC_ACQUIRE),
 				ip);
-		}
 		const uint32_t *pool = __atomic_load_n(&t->pool, __ATOMIC_ACQUIRE);
 		e = __atomic_load_n(
 			&pool[sl_fib_ent_pool_index(e) | ((ip >> 8) & 0xff)], __ATOMIC_ACQUIRE);
@@ -423,8 +428,7 @@ static inline void sl_fib_small_prefetch_below(
 	if (!sl_fib_ent_is_group(e))
 		return;
 	if (e & SL_FIB_ENT_DENSE) {
-		const uint64_t *dense = __atomic_load_n(&t->dense, __ATOMIC_ACQUIRE);
-		rte_prefetch0(&dense[e & SL_FIB_ENT_VAL_MASK]);
+		rte_prefetch0(sl_fib_small_dense_rec(t, e));
 	} else {
 		const uint32_t *pool = __atomic_load_n(&t->pool, __ATOMIC_ACQUIRE);
 		rte_prefetch0(&pool[sl_fib_ent_pool_index(e) | ((ip >> 8) & 0xff)]);

@@ -84,6 +84,21 @@ static const struct route *match(uint32_t v, uint32_t dst)
 	return best;
 }
 
+/* Does dst's /16 hold exactly one route longer than /16, of /17-/24? (A
+ * small table reads such a /16 from its dense record.) */
+static bool dense16(uint32_t v, uint32_t dst)
+{
+	unsigned deeper = 0, deep = 0;
+	for (unsigned i = 0; i < n_routes[v]; i++) {
+		const struct route *r = &routes[v][i];
+		if (r->len > 16 && (dst & mask(16)) == (r->addr & mask(16))) {
+			deeper++;
+			deep += r->len > 24;
+		}
+	}
+	return deeper == 1 && deep == 0;
+}
+
 /* The same routes every time (the RNG reseeded), into tables made by cfg. */
 static int setup_with(const char *name, const struct sl_fib_config *cfg)
 {
@@ -226,9 +241,11 @@ static uint32_t pick_dst(uint32_t v)
 /* What a run of bursts exercised: packets per outcome, leaked packets,
  * bursts whose leaks went to more than one VRF, packets whose first match is
  * longer than /24 (a small table reads three levels for them) and bursts
- * with two or more of those. */
+ * with two or more of those, and bursts where packets of dense /16s
+ * (dense16) and others are interleaved (lookup_mixed resolves the two
+ * apart). */
 struct seen {
-	unsigned what[3], leaked, mixed_leaks, deep, deep_bursts;
+	unsigned what[3], leaked, mixed_leaks, deep, deep_bursts, dense_mixed;
 };
 
 /* Send bursts of 32 whose ingress VRFs come from vrf_of(), check every packet. */
@@ -237,15 +254,21 @@ static struct seen run_bursts(uint32_t (*vrf_of)(unsigned i))
 	struct sl_dp_counters *cnt = &F.cnt;
 	struct sl_dp_out *out = &F.out;
 	dpf_reset(&F);
-	unsigned seen[3] = {0}, leaked = 0, mixed_leaks = 0, deep = 0, deep_bursts = 0;
+	unsigned seen[3] = {0}, leaked = 0, mixed_leaks = 0, deep = 0, deep_bursts = 0,
+		 dense_mixed = 0;
 	for (int burst = 0; burst < BURSTS; burst++) {
 		struct rte_mbuf *pk[SL_DP_BURST];
 		struct want want[SL_DP_BURST];
 		uint32_t first_to = 0;
 		bool leak_vrfs_differ = false;
-		unsigned deep_here = 0;
+		unsigned deep_here = 0, dense_here = 0, dense_runs = 0;
+		bool dense_prev = false;
 		for (unsigned i = 0; i < SL_DP_BURST; i++) {
 			uint32_t v = vrf_of(i), dst = pick_dst(v);
+			bool d = dense16(v, dst);
+			dense_here += d;
+			dense_runs += d && !dense_prev;
+			dense_prev = d;
 			pk[i] = craft(v, dst);
 			want[i] = oracle(v, dst);
 			leaked += want[i].leaked;
@@ -259,6 +282,7 @@ static struct seen run_bursts(uint32_t (*vrf_of)(unsigned i))
 		mixed_leaks += leak_vrfs_differ;
 		deep += deep_here;
 		deep_bursts += deep_here >= 2;
+		dense_mixed += dense_runs >= 2 && dense_here < SL_DP_BURST;
 		uint64_t leaked_before = cnt->leaked;
 		dpf_run(&F, 0, pk, SL_DP_BURST);
 		unsigned want_leaked = 0;
@@ -305,7 +329,8 @@ static struct seen run_bursts(uint32_t (*vrf_of)(unsigned i))
 		dpf_free_out(&F);
 	}
 	assert_int_equal(cnt->dropped[SL_DP_DROP_LEAK_LOOP], seen[W_LOOP]);
-	return (struct seen){{seen[0], seen[1], seen[2]}, leaked, mixed_leaks, deep, deep_bursts};
+	return (struct seen){
+		{seen[0], seen[1], seen[2]}, leaked, mixed_leaks, deep, deep_bursts, dense_mixed};
 }
 
 static uint32_t any_vrf(unsigned i)
@@ -325,6 +350,8 @@ static void test_mixed_bursts(void **state)
 	assert_true(s.leaked > BURSTS * 2 && s.mixed_leaks > BURSTS / 2);
 	/* and /25-/32s, several in one burst (three levels of a small table) */
 	assert_true(s.deep > 100 && s.deep_bursts > 20);
+	/* and dense /16s' packets between others' in most bursts */
+	assert_true(s.dense_mixed > BURSTS / 2);
 }
 
 static uint32_t fixed_vrf_id; /* the ingress VRF of fixed_vrf's bursts */
