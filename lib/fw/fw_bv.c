@@ -94,30 +94,6 @@ static inline const uint64_t *bv_row(const struct fw_bv *bv, unsigned f, uint32_
 	return fd->rows + (size_t)r * (bv->words + 1);
 }
 
-/* The row of a field whose value is b[0..width/8), the key's network-order
- * bytes: each byte indexes one trie level as it is, no byte swap. */
-static inline uint32_t bv_row16b(const struct fw_bv_field *f, const uint8_t *b)
-{
-	uint16_t e = f->nodes[b[0]];
-	if (e & BV_NODE)
-		e = bv_child(f, e)[b[1]];
-	return e;
-}
-
-static inline uint32_t bv_row32b(const struct fw_bv_field *f, const uint8_t *b)
-{
-	uint16_t e = f->nodes[b[0]];
-	if (e & BV_NODE) {
-		e = bv_child(f, e)[b[1]];
-		if (e & BV_NODE) {
-			e = bv_child(f, e)[b[2]];
-			if (e & BV_NODE)
-				e = bv_child(f, e)[b[3]];
-		}
-	}
-	return e;
-}
-
 /* The row offset of a field in the merged tries N whose root is node
  * root, of value b[0..width/8), the key's network-order bytes: each byte
  * indexes one level as it is, no byte swap. */
