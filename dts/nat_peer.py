@@ -27,8 +27,9 @@ answer is theirs.
 import errno
 import socket
 import struct
-import sys
 import time
+
+from peer_util import expect_udp_error, main, udp_queries
 
 
 def log(path, peer):
@@ -69,15 +70,7 @@ def udp(addr, port, sport, token, n):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("0.0.0.0", int(sport)))
     s.settimeout(1.0)
-    got = 0
-    for i in range(int(n)):
-        msg = f"{token}-{i}".encode()
-        s.sendto(msg, (addr, int(port)))
-        try:
-            data, _ = s.recvfrom(2048)
-            got += data == b"re:" + msg
-        except OSError:
-            pass
+    got = udp_queries(s, addr, port, [f"{token}-{i}".encode() for i in range(int(n))])
     print(got)
     return 0 if got == int(n) else 1
 
@@ -99,22 +92,7 @@ def tcp(addr, port, sport, token):
 
 
 def expect_refused(addr, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.connect((addr, int(port)))
-    s.settimeout(2.0)
-    for _ in range(2):
-        try:
-            s.send(b"x")
-            s.recv(2048)
-            print("answered")
-            return 1
-        except socket.timeout:
-            continue
-        except OSError as e:
-            print(errno.errorcode.get(e.errno, e.errno))
-            return 0 if e.errno == errno.ECONNREFUSED else 1
-    print("timeout")
-    return 1
+    return expect_udp_error(addr, port, errno.ECONNREFUSED)
 
 
 def cksum(b):
@@ -196,7 +174,4 @@ CMDS = {
 }
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2 or sys.argv[1] not in CMDS:
-        sys.stderr.write(__doc__)
-        sys.exit(2)
-    sys.exit(CMDS[sys.argv[1]](*sys.argv[2:]) or 0)
+    main(CMDS, __doc__)
