@@ -17,15 +17,21 @@
 #include "sl_conf.h"
 #include "sl_fw.h"
 
-/* --no-huge keeps tests off the hugepages; a per-process prefix lets tests run in parallel. */
+#include "../fib/fib_test_eal.h"
+
+/* The FIB tests' private EAL: --no-huge, a per-process --file-prefix. */
 static inline int fwt_eal_init(const char *name, const char *lcores)
 {
-	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "--file-prefix=sl-test%s-%s-%d",
-		getenv("SL_TEST_TAG") != NULL ? getenv("SL_TEST_TAG") : "", name, (int)getpid());
-	char *argv[] = {(char *)name, "-l", (char *)lcores, "--no-huge", "-m", "512", prefix,
-		"--no-pci", "--log-level=5", "--no-telemetry", NULL};
-	return rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv);
+	return sl_test_eal_init(name, lcores);
+}
+
+/* xorshift64: the random tests' generator; seeds fixed, so runs repeat. */
+static inline uint64_t fwt_xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
 }
 
 /* VRF names of the tests and their ids. */

@@ -24,10 +24,7 @@ static uint64_t rng;
 
 static uint32_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 11);
+	return (uint32_t)(fwt_xorshift(&rng) >> 11);
 }
 
 static uint16_t rd16(const uint8_t *p)

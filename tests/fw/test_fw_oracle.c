@@ -30,10 +30,7 @@
 static uint64_t seed = 0x0c7a11e5ull;
 static uint32_t rnd(void)
 {
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return (uint32_t)(seed >> 16);
+	return (uint32_t)(fwt_xorshift(&seed) >> 16);
 }
 
 struct flow {

@@ -26,10 +26,7 @@
 static uint64_t seed = 0x5ca1ab1eull;
 static uint32_t rnd(void)
 {
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return (uint32_t)(seed >> 16);
+	return (uint32_t)(fwt_xorshift(&seed) >> 16);
 }
 
 struct ruleset {
