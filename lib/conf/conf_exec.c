@@ -223,6 +223,28 @@ static const struct sl_conf_node *record_point(
 	return h;
 }
 
+/* Child name of node, the path's step i: from the memo when the last line
+ * walked the same way (a pointer and a strcmp instead of a hash and a probe). */
+static struct sl_conf_node *walk_child(
+	struct conf_memo *m, int i, struct sl_conf_node *node, const char *name)
+{
+	if (i < m->n && m->v[i]->parent == node && strcmp(m->v[i]->name, name) == 0)
+		return m->v[i];
+	return conf_node_child(node, name);
+}
+
+/* child is the path's step i (steps 0..i-1 noted just before). */
+static void walk_note(struct conf_memo *m, int i, struct sl_conf_node *child)
+{
+	if (i < m->n && m->v[i] == child)
+		return; /* v[i + 1...] stay: still child's descendants */
+	if (i > m->n || i >= CONF_MEMO_MAX)
+		return; /* the chain broke above (a detach on the way) */
+	m->v[i] = child;
+	child->memo = true;
+	m->n = i + 1;
+}
+
 static int set_one(
 	struct sl_conf *c, const struct conf_plan *p, const char *last_value, unsigned line)
 {
@@ -232,7 +254,7 @@ static int set_one(
 	for (int i = 0; i < p->n; i++) {
 		const struct step *s = &p->st[i];
 		const char *name = (i == p->n - 1 && last_value) ? last_value : s->name;
-		struct sl_conf_node *child = conf_node_child(node, name);
+		struct sl_conf_node *child = walk_child(&c->pool.memo, i, node, name);
 
 		if (child == NULL && s->is_value && s->schema->kind == CONF_LEAF) {
 			/* single-valued: the new value replaces the old one */
@@ -272,6 +294,7 @@ static int set_one(
 			if (highest == NULL)
 				highest = child;
 		}
+		walk_note(&c->pool.memo, i, child);
 		node = child;
 	}
 	if (highest) {
@@ -305,9 +328,12 @@ static struct sl_conf_node *delete_target(struct sl_conf *c, const struct conf_p
 	struct sl_conf_node *node = c->root;
 	char path[1024];
 
-	for (int i = 0; i < p->n && node; i++)
-		node = conf_node_child(
-			node, (i == p->n - 1 && last_value) ? last_value : p->st[i].name);
+	for (int i = 0; i < p->n && node; i++) {
+		node = walk_child(&c->pool.memo, i, node,
+			(i == p->n - 1 && last_value) ? last_value : p->st[i].name);
+		if (node)
+			walk_note(&c->pool.memo, i, node);
+	}
 	if (node == NULL) {
 		path_text(p, p->n, path, sizeof(path));
 		if (last_value) {

@@ -173,6 +173,7 @@ struct sl_conf_node {
 	struct sl_conf_node *ref_prev, *ref_next;
 	uint32_t hash;
 	bool is_value;
+	bool memo; /* was in the path memo (struct conf_memo): detach must look */
 	char name[];
 };
 
@@ -182,11 +183,22 @@ struct sl_conf_node {
  * the configuration. */
 #define CONF_POOL_GRAIN 16
 #define CONF_POOL_CLASSES 32
+/* The nodes of the last path a line walked, v[0] a child of the root and each
+ * v[i + 1] a child of v[i]: a run of lines under one VRF's routes walks the
+ * same first six nodes each, found here without hashing. Every entry is
+ * attached: conf_node_detach cuts the memo at a node it removes. */
+#define CONF_MEMO_MAX 16
+struct conf_memo {
+	struct sl_conf_node *v[CONF_MEMO_MAX];
+	int n;
+};
 struct conf_pool {
 	void *free[CONF_POOL_CLASSES];
 	struct conf_pool_block *blocks;
 	char *bump;
 	size_t left;
+	/* here because detach sees only the pool */
+	struct conf_memo memo;
 };
 /* Zeroed memory of size bytes; NULL when out of memory. */
 void *conf_pool_alloc(struct conf_pool *p, size_t size);
