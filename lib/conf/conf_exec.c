@@ -48,8 +48,9 @@ static void path_text(const struct conf_plan *p, int upto, char *buf, size_t siz
 		off += (size_t)snprintf(buf + off, size - off, "%s%s", i ? " " : "", p->st[i].name);
 }
 
-/* Resolve tokens against the schema. strict_values: values must parse (set);
- * otherwise an unparsable value is kept as given (delete: it cannot exist). */
+/* Resolve tokens (conf_lex's: tok[ntok] ends the last) against the schema.
+ * strict_values: values must parse (set); otherwise an unparsable value is
+ * kept as given (delete: it cannot exist). */
 static int resolve(char **tok, int ntok, bool is_set, struct conf_plan *p, unsigned line,
 	struct sl_errors *errs)
 {
@@ -63,6 +64,7 @@ static int resolve(char **tok, int ntok, bool is_set, struct conf_plan *p, unsig
 	p->nextra = 0;
 	for (int i = 0; i < ntok; i++) {
 		const char *t = tok[i];
+		size_t tlen = (size_t)(tok[i + 1] - tok[i]) - 1; /* no strlen */
 		const struct conf_schema *kw = NULL;
 
 		/* the path so far, for messages only: built lazily */
@@ -72,7 +74,7 @@ static int resolve(char **tok, int ntok, bool is_set, struct conf_plan *p, unsig
 				"unexpected '%s' after '%s' (the path is complete)", t, PATH());
 			return -EINVAL;
 		}
-		if (strlen(t) >= VAL_MAX) {
+		if (tlen >= VAL_MAX) {
 			sl_errors_add(errs, line,
 				"token too long after '%s' (at most %d characters)", PATH(),
 				VAL_MAX - 1);
@@ -156,7 +158,7 @@ static int resolve(char **tok, int ntok, bool is_set, struct conf_plan *p, unsig
 		val_of = NULL;
 		p->st[p->n].schema = kw;
 		p->st[p->n].is_value = false;
-		conf_strlcpy(p->st[p->n].name, kw->name, VAL_MAX);
+		memcpy(p->st[p->n].name, t, tlen + 1); /* t is kw->name (strcmp) */
 		p->n++;
 		last = kw;
 		last_is_value = false;

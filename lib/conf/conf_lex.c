@@ -76,6 +76,7 @@ int conf_lex(
 			goto too_long;
 		*o++ = '\0';
 	}
+	tok[n] = o;
 	return n;
 too_long:
 	snprintf(err, errsz, "line too long");

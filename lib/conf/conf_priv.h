@@ -368,8 +368,10 @@ bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n)
  * how many it added. */
 size_t conf_limits_check(const struct sl_conf *c, struct sl_errors *errs);
 
-/* Lexer (conf_lex.c): split a line into tokens. Returns the count, or -EINVAL
- * with the reason in err. Tokens point into buf (a copy of the line). */
+/* Lexer (conf_lex.c): split a line into tokens. Returns the count n, or
+ * -EINVAL with the reason in err. Tokens point into buf (a copy of the line),
+ * one after the other: tok[n] (tok holds maxtok + 1) is where a next would
+ * start, so token i is tok[i + 1] - tok[i] - 1 bytes long. */
 #define CONF_MAX_TOKENS 64
 int conf_lex(
 	const char *line, char *buf, size_t bufsz, char **tok, int maxtok, char *err, size_t errsz);
