@@ -225,12 +225,16 @@ static const struct sl_conf_node *record_point(
 	return h;
 }
 
-/* Child name of node, the path's step i: from the memo when the last line
- * walked the same way (a pointer and a strcmp instead of a hash and a probe). */
-static struct sl_conf_node *walk_child(
-	struct conf_memo *m, int i, struct sl_conf_node *node, const char *name)
+/* Child name of node, the path's step i (kw: its schema when a keyword): from
+ * the memo when the last line walked the same way, instead of a hash and a
+ * probe. A keyword node is named by its schema: no strcmp. */
+static struct sl_conf_node *walk_child(struct conf_memo *m, int i, struct sl_conf_node *node,
+	const char *name, const struct conf_schema *kw)
 {
-	if (i < m->n && m->v[i]->parent == node && strcmp(m->v[i]->name, name) == 0)
+	const struct sl_conf_node *v = i < m->n ? m->v[i] : NULL;
+
+	if (v != NULL && v->parent == node &&
+		(kw ? !v->is_value && v->schema == kw : strcmp(v->name, name) == 0))
 		return m->v[i];
 	return conf_node_child(node, name);
 }
@@ -256,7 +260,8 @@ static int set_one(
 	for (int i = 0; i < p->n; i++) {
 		const struct step *s = &p->st[i];
 		const char *name = (i == p->n - 1 && last_value) ? last_value : s->name;
-		struct sl_conf_node *child = walk_child(&c->pool.memo, i, node, name);
+		struct sl_conf_node *child = walk_child(&c->pool.memo, i, node, name,
+			name == s->name && !s->is_value ? s->schema : NULL);
 
 		if (child == NULL && s->is_value && s->schema->kind == CONF_LEAF) {
 			/* single-valued: the new value replaces the old one */
@@ -331,8 +336,10 @@ static struct sl_conf_node *delete_target(struct sl_conf *c, const struct conf_p
 	char path[1024];
 
 	for (int i = 0; i < p->n && node; i++) {
-		node = walk_child(&c->pool.memo, i, node,
-			(i == p->n - 1 && last_value) ? last_value : p->st[i].name);
+		const struct step *s = &p->st[i];
+		bool last = i == p->n - 1 && last_value;
+		node = walk_child(&c->pool.memo, i, node, last ? last_value : s->name,
+			!last && !s->is_value ? s->schema : NULL);
 		if (node)
 			walk_note(&c->pool.memo, i, node);
 	}
