@@ -50,12 +50,15 @@ int conf_lex(
 		tok[n++] = o;
 		/* a token is a run of quoted and unquoted pieces: ab'c d' is "abc d" */
 		for (;;) {
-			/* the unquoted run: the common case, one class test a byte */
-			while (lex_class[(unsigned char)*p] == LEX_WORD) {
-				if (o == end)
-					goto too_long;
-				*o++ = *p++;
-			}
+			/* the unquoted run, the common case: found by one class test a
+			 * byte, then copied whole */
+			const char *run = p;
+			while (lex_class[(unsigned char)*p] == LEX_WORD)
+				p++;
+			if ((size_t)(p - run) > (size_t)(end - o))
+				goto too_long;
+			memcpy(o, run, (size_t)(p - run));
+			o += p - run;
 			if (lex_class[(unsigned char)*p] != LEX_QUOTE)
 				break;
 			char q = *p++;
