@@ -83,6 +83,11 @@ static void control_thread_slice(void)
 		uint64_t sched_runtime, sched_deadline, sched_period;
 		uint32_t sched_util_min, sched_util_max;
 	} a;
+	/* SLUICED_CONTROL_SLICE=0: the kernel's default slice, for A/B runs
+	 * (a small quiet one leaned against the short slice: issue #10) */
+	const char *env = getenv("SLUICED_CONTROL_SLICE");
+	if (env != NULL && strcmp(env, "0") == 0)
+		return;
 	/* only the slice changes: policy and nice stay as started (chrt, nice) */
 	if (syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0) < 0 || a.sched_policy != SCHED_OTHER)
 		return;

@@ -48,8 +48,9 @@ static void path_text(const struct conf_plan *p, int upto, char *buf, size_t siz
 		off += (size_t)snprintf(buf + off, size - off, "%s%s", i ? " " : "", p->st[i].name);
 }
 
-/* Resolve tokens against the schema. strict_values: values must parse (set);
- * otherwise an unparsable value is kept as given (delete: it cannot exist). */
+/* Resolve tokens (conf_lex's: tok[ntok] ends the last) against the schema.
+ * strict_values: values must parse (set); otherwise an unparsable value is
+ * kept as given (delete: it cannot exist). */
 static int resolve(char **tok, int ntok, bool is_set, struct conf_plan *p, unsigned line,
 	struct sl_errors *errs)
 {
@@ -63,6 +64,7 @@ static int resolve(char **tok, int ntok, bool is_set, struct conf_plan *p, unsig
 	p->nextra = 0;
 	for (int i = 0; i < ntok; i++) {
 		const char *t = tok[i];
+		size_t tlen = (size_t)(tok[i + 1] - tok[i]) - 1; /* no strlen */
 		const struct conf_schema *kw = NULL;
 
 		/* the path so far, for messages only: built lazily */
@@ -72,7 +74,7 @@ static int resolve(char **tok, int ntok, bool is_set, struct conf_plan *p, unsig
 				"unexpected '%s' after '%s' (the path is complete)", t, PATH());
 			return -EINVAL;
 		}
-		if (strlen(t) >= VAL_MAX) {
+		if (tlen >= VAL_MAX) {
 			sl_errors_add(errs, line,
 				"token too long after '%s' (at most %d characters)", PATH(),
 				VAL_MAX - 1);
@@ -156,7 +158,7 @@ static int resolve(char **tok, int ntok, bool is_set, struct conf_plan *p, unsig
 		val_of = NULL;
 		p->st[p->n].schema = kw;
 		p->st[p->n].is_value = false;
-		conf_strlcpy(p->st[p->n].name, kw->name, VAL_MAX);
+		memcpy(p->st[p->n].name, t, tlen + 1); /* t is kw->name (strcmp) */
 		p->n++;
 		last = kw;
 		last_is_value = false;
@@ -223,6 +225,32 @@ static const struct sl_conf_node *record_point(
 	return h;
 }
 
+/* Child name of node, the path's step i (kw: its schema when a keyword): from
+ * the memo when the last line walked the same way, instead of a hash and a
+ * probe. A keyword node is named by its schema: no strcmp. */
+static struct sl_conf_node *walk_child(struct conf_memo *m, int i, struct sl_conf_node *node,
+	const char *name, const struct conf_schema *kw)
+{
+	const struct sl_conf_node *v = i < m->n ? m->v[i] : NULL;
+
+	if (v != NULL && v->parent == node &&
+		(kw ? !v->is_value && v->schema == kw : strcmp(v->name, name) == 0))
+		return m->v[i];
+	return conf_node_child(node, name);
+}
+
+/* child is the path's step i (steps 0..i-1 noted just before). */
+static void walk_note(struct conf_memo *m, int i, struct sl_conf_node *child)
+{
+	if (i < m->n && m->v[i] == child)
+		return; /* v[i + 1...] stay: still child's descendants */
+	if (i > m->n || i >= CONF_MEMO_MAX)
+		return; /* the chain broke above (a detach on the way) */
+	m->v[i] = child;
+	child->memo = true;
+	m->n = i + 1;
+}
+
 static int set_one(
 	struct sl_conf *c, const struct conf_plan *p, const char *last_value, unsigned line)
 {
@@ -232,7 +260,8 @@ static int set_one(
 	for (int i = 0; i < p->n; i++) {
 		const struct step *s = &p->st[i];
 		const char *name = (i == p->n - 1 && last_value) ? last_value : s->name;
-		struct sl_conf_node *child = conf_node_child(node, name);
+		struct sl_conf_node *child = walk_child(&c->pool.memo, i, node, name,
+			name == s->name && !s->is_value ? s->schema : NULL);
 
 		if (child == NULL && s->is_value && s->schema->kind == CONF_LEAF) {
 			/* single-valued: the new value replaces the old one */
@@ -272,6 +301,7 @@ static int set_one(
 			if (highest == NULL)
 				highest = child;
 		}
+		walk_note(&c->pool.memo, i, child);
 		node = child;
 	}
 	if (highest) {
@@ -305,9 +335,14 @@ static struct sl_conf_node *delete_target(struct sl_conf *c, const struct conf_p
 	struct sl_conf_node *node = c->root;
 	char path[1024];
 
-	for (int i = 0; i < p->n && node; i++)
-		node = conf_node_child(
-			node, (i == p->n - 1 && last_value) ? last_value : p->st[i].name);
+	for (int i = 0; i < p->n && node; i++) {
+		const struct step *s = &p->st[i];
+		bool last = i == p->n - 1 && last_value;
+		node = walk_child(&c->pool.memo, i, node, last ? last_value : s->name,
+			!last && !s->is_value ? s->schema : NULL);
+		if (node)
+			walk_note(&c->pool.memo, i, node);
+	}
 	if (node == NULL) {
 		path_text(p, p->n, path, sizeof(path));
 		if (last_value) {

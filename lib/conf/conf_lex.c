@@ -10,9 +10,25 @@
 
 #include "conf_priv.h"
 
+enum { LEX_WORD, LEX_SPACE, LEX_QUOTE, LEX_END };
+
+/* One load a character instead of six compares (a 100,000-line change is
+ * some 10 MB of text). */
+static const unsigned char lex_class[256] = {
+	['\0'] = LEX_END,
+	[' '] = LEX_SPACE,
+	['\t'] = LEX_SPACE,
+	['\r'] = LEX_SPACE,
+	['\n'] = LEX_SPACE,
+	['\v'] = LEX_SPACE,
+	['\f'] = LEX_SPACE,
+	['\''] = LEX_QUOTE,
+	['"'] = LEX_QUOTE,
+};
+
 static bool is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+	return lex_class[(unsigned char)c] == LEX_SPACE;
 }
 
 int conf_lex(
@@ -33,31 +49,37 @@ int conf_lex(
 		}
 		tok[n++] = o;
 		/* a token is a run of quoted and unquoted pieces: ab'c d' is "abc d" */
-		while (*p && !is_space(*p)) {
-			if (*p == '\'' || *p == '"') {
-				char q = *p++;
-				const char *close = strchr(p, q);
-				if (close == NULL) {
-					snprintf(err, errsz, "unterminated %s quote",
-						q == '\'' ? "single" : "double");
-					return -EINVAL;
-				}
-				for (; p < close; p++) {
-					if (o == end)
-						goto too_long;
-					*o++ = *p;
-				}
+		for (;;) {
+			/* the unquoted run, the common case: found by one class test a
+			 * byte, then copied whole */
+			const char *run = p;
+			while (lex_class[(unsigned char)*p] == LEX_WORD)
 				p++;
-			} else {
+			if ((size_t)(p - run) > (size_t)(end - o))
+				goto too_long;
+			memcpy(o, run, (size_t)(p - run));
+			o += p - run;
+			if (lex_class[(unsigned char)*p] != LEX_QUOTE)
+				break;
+			char q = *p++;
+			const char *close = strchr(p, q);
+			if (close == NULL) {
+				snprintf(err, errsz, "unterminated %s quote",
+					q == '\'' ? "single" : "double");
+				return -EINVAL;
+			}
+			for (; p < close; p++) {
 				if (o == end)
 					goto too_long;
-				*o++ = *p++;
+				*o++ = *p;
 			}
+			p++;
 		}
 		if (o == end)
 			goto too_long;
 		*o++ = '\0';
 	}
+	tok[n] = o;
 	return n;
 too_long:
 	snprintf(err, errsz, "line too long");

@@ -173,6 +173,7 @@ struct sl_conf_node {
 	struct sl_conf_node *ref_prev, *ref_next;
 	uint32_t hash;
 	bool is_value;
+	bool memo; /* was in the path memo (struct conf_memo): detach must look */
 	char name[];
 };
 
@@ -182,11 +183,22 @@ struct sl_conf_node {
  * the configuration. */
 #define CONF_POOL_GRAIN 16
 #define CONF_POOL_CLASSES 32
+/* The nodes of the last path a line walked, v[0] a child of the root and each
+ * v[i + 1] a child of v[i]: a run of lines under one VRF's routes walks the
+ * same first six nodes each, found here without hashing. Every entry is
+ * attached: conf_node_detach cuts the memo at a node it removes. */
+#define CONF_MEMO_MAX 16
+struct conf_memo {
+	struct sl_conf_node *v[CONF_MEMO_MAX];
+	int n;
+};
 struct conf_pool {
 	void *free[CONF_POOL_CLASSES];
 	struct conf_pool_block *blocks;
 	char *bump;
 	size_t left;
+	/* here because detach sees only the pool */
+	struct conf_memo memo;
 };
 /* Zeroed memory of size bytes; NULL when out of memory. */
 void *conf_pool_alloc(struct conf_pool *p, size_t size);
@@ -356,8 +368,10 @@ bool conf_change_has_node(const struct sl_conf *c, const struct sl_conf_node *n)
  * how many it added. */
 size_t conf_limits_check(const struct sl_conf *c, struct sl_errors *errs);
 
-/* Lexer (conf_lex.c): split a line into tokens. Returns the count, or -EINVAL
- * with the reason in err. Tokens point into buf (a copy of the line). */
+/* Lexer (conf_lex.c): split a line into tokens. Returns the count n, or
+ * -EINVAL with the reason in err. Tokens point into buf (a copy of the line),
+ * one after the other: tok[n] (tok holds maxtok + 1) is where a next would
+ * start, so token i is tok[i + 1] - tok[i] - 1 bytes long. */
 #define CONF_MAX_TOKENS 64
 int conf_lex(
 	const char *line, char *buf, size_t bufsz, char **tok, int maxtok, char *err, size_t errsz);

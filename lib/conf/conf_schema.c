@@ -45,8 +45,11 @@ const struct conf_schema *conf_schema_child(const struct conf_schema *parent, co
 {
 	if (parent == NULL || parent->children == NULL)
 		return NULL;
+	/* the first byte first: most keywords differ there, and a call of
+	 * strcmp each costs more than the compare */
 	for (size_t i = 0; parent->children[i]; i++)
-		if (strcmp(parent->children[i]->name, name) == 0)
+		if (parent->children[i]->name[0] == name[0] &&
+			strcmp(parent->children[i]->name, name) == 0)
 			return parent->children[i];
 	return NULL;
 }

@@ -140,6 +140,15 @@ void conf_node_detach(struct conf_pool *p, struct sl_conf_node *child)
 
 	if (parent == NULL)
 		return;
+	if (child->memo) {
+		/* the memo is a chain: what follows child is child's subtree */
+		for (int m = 0; m < p->memo.n; m++)
+			if (p->memo.v[m] == child) {
+				p->memo.n = m;
+				break;
+			}
+		child->memo = false;
+	}
 	k = &parent->kids;
 	child->parent = NULL;
 	if (k->cap == 1) {

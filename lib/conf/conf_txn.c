@@ -502,15 +502,15 @@ int conf_change_record(struct sl_conf *c, const struct sl_conf_node *n, unsigned
 		c->capchg = cap;
 	}
 	struct conf_change *chg = &c->chg[c->nchg];
-	size_t bytes = (depth ? depth : 1) * sizeof(char *);
+	size_t bytes = (depth ? depth : 1) * sizeof(char *), lens[CONF_MAX_TOKENS];
 	for (k = 0; k < depth; k++)
-		bytes += strlen(tok[k]) + 1;
+		bytes += (lens[k] = strlen(tok[k]) + 1);
 	chg->tok = arena_alloc(&c->chg_arena, bytes);
 	if (chg->tok == NULL)
 		return -ENOMEM;
 	char *str = (char *)(chg->tok + (depth ? depth : 1));
 	for (k = 0; k < depth; k++) {
-		size_t len = strlen(tok[k]) + 1;
+		size_t len = lens[k];
 		memcpy(str, tok[k], len);
 		chg->tok[k] = str;
 		str += len;

@@ -363,6 +363,7 @@ static int entry_recompute(struct sl_rib *rib, struct rib_entry *e)
 		/* statics resolving through this prefix look at its own routes,
 		 * selected or not */
 		rib_gw_watch_fire(rib, vrf->name, p);
+		rib_gw_memo_forget(rib, &p);
 	}
 
 	if (rib_export_compute(rib, vrf, e, &exp))

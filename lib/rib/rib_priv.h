@@ -196,6 +196,17 @@ struct rib_watch_vec {
 	size_t n, cap;
 };
 
+/* A gateway's longest match over a VRF's own routes (rib_static.c), kept
+ * while no entry whose prefix meets span (every kept gateway is in it)
+ * changed its candidates and no VRF went away: a 1M-route VRF's statics
+ * share a few gateways, each found by a probe per prefix length in use. */
+#define RIB_GW_MEMO 256
+struct rib_gw_memo {
+	const struct rib_vrf *vrf;
+	const struct rib_entry *x; /* NULL: no match */
+	uint32_t gw, gen;
+};
+
 struct sl_rib {
 	struct sl_policy_db *policy;
 	struct rib_vrf *vrfs[SL_VRF_MAX];
@@ -232,7 +243,14 @@ struct sl_rib {
 	/* scratch for recompute */
 	struct rib_cand *scratch;
 	size_t cap_scratch;
+	struct rib_gw_memo gw_memo[RIB_GW_MEMO];
+	uint32_t gw_memo_gen; /* an entry of another is stale */
+	bool gw_memo_any; /* one of this generation: span is set */
+	struct sl_prefix gw_memo_span;
 };
+
+/* Entries meeting p changed their candidates (or every one: NULL). */
+void rib_gw_memo_forget(struct sl_rib *rib, const struct sl_prefix *p);
 
 /* names (rib_names.c) */
 name_id rib_name_intern(

@@ -297,61 +297,99 @@ static bool has_own_routes(const struct rib_entry *x)
  * VRF: a route never resolves through itself, only through its own prefix's
  * connected route.
  */
-static bool resolve_gw(const struct sl_rib *rib, const struct rib_vrf *target, uint32_t gw,
-	const struct rib_entry *self, bool own_connected, name_id own_if, struct rib_nh *nh,
-	uint8_t *depth)
+void rib_gw_memo_forget(struct sl_rib *rib, const struct sl_prefix *p)
 {
-	for (int len = 32; len >= 0; len--) {
-		const struct rib_entry *x;
-		const struct rib_static_cfg *s;
+	if (!rib->gw_memo_any)
+		return;
+	if (p != NULL) {
+		uint8_t len = p->len < rib->gw_memo_span.len ? p->len : rib->gw_memo_span.len;
+		if (((p->addr ^ rib->gw_memo_span.addr) & sl_mask(len)) != 0)
+			return; /* apart from every kept gateway */
+	}
+	if (++rib->gw_memo_gen == 0) /* no stale entry may match after a wrap */
+		memset(rib->gw_memo, 0, sizeof(rib->gw_memo));
+	rib->gw_memo_any = false;
+}
+
+/* The entry through which gw resolves in target: the longest match that
+ * holds own routes, or self itself with own_connected (see below). */
+static const struct rib_entry *gw_match(struct sl_rib *rib, const struct rib_vrf *target,
+	uint32_t gw, const struct rib_entry *self, bool own_connected)
+{
+	/* with self over gw, the answer depends on self: not kept */
+	bool keep = self == NULL || (gw & sl_mask(self->len)) != self->addr;
+	struct rib_gw_memo *m = &rib->gw_memo[(gw ^ gw >> 8 ^ gw >> 16) & (RIB_GW_MEMO - 1)];
+	const struct rib_entry *x = NULL;
+
+	if (keep && m->vrf == target && m->gw == gw && m->gen == rib->gw_memo_gen)
+		return m->x;
+	for (int len = 32; len >= 0 && x == NULL; len--) {
 		if (target->routes.len_count[len] == 0)
 			continue;
 		x = rib_table_find(&target->routes, gw & sl_mask((uint8_t)len), (uint8_t)len);
-		if (x == NULL)
-			continue;
-		if (x == self) {
-			if (!own_connected)
-				continue;
+		if (x != NULL && (x == self ? !own_connected : !has_own_routes(x)))
+			x = NULL;
+	}
+	if (keep) {
+		struct sl_prefix *span = &rib->gw_memo_span;
+		*m = (struct rib_gw_memo){target, x, gw, rib->gw_memo_gen};
+		if (!rib->gw_memo_any) {
+			*span = (struct sl_prefix){gw, 32};
+			rib->gw_memo_any = true;
+		}
+		while (((gw ^ span->addr) & sl_mask(span->len)) != 0)
+			span->len--;
+		span->addr &= sl_mask(span->len);
+	}
+	return x;
+}
+
+static bool resolve_gw(struct sl_rib *rib, const struct rib_vrf *target, uint32_t gw,
+	const struct rib_entry *self, bool own_connected, name_id own_if, struct rib_nh *nh,
+	uint8_t *depth)
+{
+	const struct rib_entry *x = gw_match(rib, target, gw, self, own_connected);
+	const struct rib_static_cfg *s;
+
+	if (x == NULL)
+		return false;
+	if (x == self) {
+		nh->type = SL_NH_GATEWAY;
+		nh->gw = gw;
+		nh->ifname = own_if;
+		*depth = 1;
+		return true;
+	}
+	for (size_t i = 0; i < x->n_cands; i++) {
+		if (x->cands[i].source == SL_SRC_CONNECTED) {
 			nh->type = SL_NH_GATEWAY;
 			nh->gw = gw;
-			nh->ifname = own_if;
+			nh->ifname = x->cands[i].nh.ifname;
 			*depth = 1;
 			return true;
 		}
-		if (!has_own_routes(x))
+	}
+	s = resolving_static(rib, x);
+	if (s == NULL || s->type == SL_STATIC_BLACKHOLE)
+		return false; /* a local address, or a blackhole */
+	for (size_t i = 0; i < x->n_cands; i++) {
+		const struct rib_cand *c = &x->cands[i];
+		if (!rib_src_own_routed(c->source) || !c->active)
 			continue;
-		for (size_t i = 0; i < x->n_cands; i++) {
-			if (x->cands[i].source == SL_SRC_CONNECTED) {
-				nh->type = SL_NH_GATEWAY;
-				nh->gw = gw;
-				nh->ifname = x->cands[i].nh.ifname;
-				*depth = 1;
-				return true;
-			}
+		if (s->type == SL_STATIC_INTERFACE && c->nh.type == SL_NH_CONNECTED &&
+			c->nh.ifname == s->ifname) {
+			nh->type = SL_NH_GATEWAY;
+			nh->gw = gw;
+			nh->ifname = s->ifname;
+			*depth = 1;
+			return true;
 		}
-		s = resolving_static(rib, x);
-		if (s == NULL || s->type == SL_STATIC_BLACKHOLE)
-			return false; /* a local address, or a blackhole */
-		for (size_t i = 0; i < x->n_cands; i++) {
-			const struct rib_cand *c = &x->cands[i];
-			if (!rib_src_own_routed(c->source) || !c->active)
-				continue;
-			if (s->type == SL_STATIC_INTERFACE && c->nh.type == SL_NH_CONNECTED &&
-				c->nh.ifname == s->ifname) {
-				nh->type = SL_NH_GATEWAY;
-				nh->gw = gw;
-				nh->ifname = s->ifname;
-				*depth = 1;
-				return true;
-			}
-			if (s->type == SL_STATIC_GATEWAY && c->nh.type == SL_NH_GATEWAY &&
-				c->cfg_gw == s->gw && c->depth < RIB_RESOLVE_DEPTH_MAX) {
-				*nh = c->nh;
-				*depth = (uint8_t)(c->depth + 1);
-				return true;
-			}
+		if (s->type == SL_STATIC_GATEWAY && c->nh.type == SL_NH_GATEWAY &&
+			c->cfg_gw == s->gw && c->depth < RIB_RESOLVE_DEPTH_MAX) {
+			*nh = c->nh;
+			*depth = (uint8_t)(c->depth + 1);
+			return true;
 		}
-		return false;
 	}
 	return false;
 }

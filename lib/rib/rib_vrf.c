@@ -91,6 +91,7 @@ static void vrf_destroy(struct sl_rib *rib, struct rib_vrf *vrf)
 		rib->name_vrf[vrf->name] = 0;
 	rib->vrfs[vrf->id] = NULL;
 	free(vrf);
+	rib_gw_memo_forget(rib, NULL); /* a new VRF may reuse the address */
 }
 
 void sl_rib_free(struct sl_rib *rib)

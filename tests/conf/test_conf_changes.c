@@ -220,12 +220,141 @@ static void test_big_change_set(void **state)
 	sl_conf_free(c);
 }
 
+/* Lines walk the last line's path from a memo (conf_exec.c): deletes that
+ * prune it, a leaf's value replaced on the way, aborted transactions and
+ * errors must leave the same tree as loading the result afresh. */
+enum { MEMO_VRFS = 2, MEMO_ROUTES = 6, MEMO_GWS = 3 };
+struct memo_model {
+	unsigned desc[MEMO_VRFS]; /* 0: none */
+	unsigned char nh[MEMO_VRFS][MEMO_ROUTES]; /* gateway bits; 0: no route */
+};
+
+static unsigned memo_rng;
+static unsigned memo_rnd(unsigned n)
+{
+	memo_rng = memo_rng * 1103515245u + 12345u;
+	return (memo_rng >> 16) % n;
+}
+
+static char *memo_render(const struct memo_model *m)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	for (unsigned v = 0; v < MEMO_VRFS; v++) {
+		fprintf(f, "set vrf name V%u table %u\n", v, 10 + v);
+		if (m->desc[v])
+			fprintf(f, "set vrf name V%u description d%u\n", v, m->desc[v]);
+		for (unsigned r = 0; r < MEMO_ROUTES; r++)
+			for (unsigned g = 0; g < MEMO_GWS; g++)
+				if (m->nh[v][r] & (1u << g))
+					fprintf(f,
+						"set vrf name V%u protocols static route "
+						"10.0.%u.0/24 next-hop 192.0.2.%u\n",
+						v, r, g + 1);
+	}
+	fclose(f);
+	struct sl_conf *c = conf_with(text);
+	free(text);
+	char *out = sl_conf_render_str(c);
+	sl_conf_free(c);
+	return out;
+}
+
+/* One random line against m (the transaction's view); false: a refused one. */
+static bool memo_line(FILE *f, struct memo_model *m)
+{
+	unsigned v = memo_rnd(MEMO_VRFS), r = memo_rnd(MEMO_ROUTES), g = memo_rnd(MEMO_GWS);
+	const char *route = "vrf name V%u protocols static route 10.0.%u.0/24";
+	bool any = false;
+
+	for (unsigned i = 0; i < MEMO_ROUTES; i++)
+		any |= m->nh[v][i] != 0;
+	switch (memo_rnd(9)) {
+	case 0: /* a leaf's value replaced (set_one removes the old one) */
+		m->desc[v] = 1 + memo_rnd(3);
+		fprintf(f, "set vrf name V%u description d%u\n", v, m->desc[v]);
+		return true;
+	case 1: /* the whole protocols subtree: prunes the memo near the top */
+		if (!any)
+			break;
+		memset(m->nh[v], 0, sizeof(m->nh[v]));
+		fprintf(f, "delete vrf name V%u protocols\n", v);
+		return true;
+	case 2: /* nothing there: refused, the transaction fails */
+		if (m->nh[v][r])
+			break;
+		fprintf(f, "delete ");
+		fprintf(f, route, v, r);
+		fprintf(f, "\n");
+		return false;
+	case 3:
+	case 4: /* a route, or one of its next hops */
+		if (!m->nh[v][r])
+			break;
+		fprintf(f, "delete ");
+		fprintf(f, route, v, r);
+		if ((m->nh[v][r] & (1u << g)) && (m->nh[v][r] & ~(1u << g))) {
+			m->nh[v][r] &= (unsigned char)~(1u << g);
+			fprintf(f, " next-hop 192.0.2.%u", g + 1);
+		} else {
+			m->nh[v][r] = 0;
+		}
+		fprintf(f, "\n");
+		return true;
+	default:
+		break;
+	}
+	m->nh[v][r] |= (unsigned char)(1u << g);
+	fprintf(f, "set ");
+	fprintf(f, route, v, r);
+	fprintf(f, " next-hop 192.0.2.%u\n", g + 1);
+	return true;
+}
+
+static void test_path_memo(void **state)
+{
+	(void)state;
+	struct memo_model m = {0};
+	struct sl_conf *c = conf_with("set vrf name V0 table 10\nset vrf name V1 table 11\n");
+
+	memo_rng = 7;
+	for (int txn = 0; txn < 400; txn++) {
+		struct memo_model t = m;
+		struct sl_errors e = {0};
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		bool ok = true, abort_it = memo_rnd(4) == 0;
+		for (unsigned i = 0, n = 1 + memo_rnd(12); i < n; i++)
+			ok &= memo_line(f, &t);
+		fclose(f);
+		assert_int_equal(sl_conf_begin(c), 0);
+		int rc = sl_conf_exec_text(c, text, 1, &e, NULL);
+		assert_int_equal(rc == 0, ok);
+		if (ok && !abort_it) {
+			assert_int_equal(sl_conf_commit(c, &e), 0);
+			m = t;
+		} else {
+			sl_conf_abort(c);
+		}
+		sl_errors_free(&e);
+		free(text);
+		char *got = sl_conf_render_str(c), *want = memo_render(&m);
+		assert_string_equal(got, want);
+		free(got);
+		free(want);
+	}
+	sl_conf_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kinds_and_keys),
 		cmocka_unit_test(test_areas_and_load),
 		cmocka_unit_test(test_big_change_set),
+		cmocka_unit_test(test_path_memo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
