@@ -751,22 +751,22 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 	uint16_t slow[SL_FW_BURST], n_slow = 0, tot[SL_FW_BURST];
 	uint64_t miss = 0; /* bit i: packet i is left to the full path */
 
-	/* keys, hashes and tags in one pass: a row's tags are a few KiB, in
-	 * L1 or L2, and a separate pass to prefetch them cost more than it hid */
-	uint8_t any = 0;
 	for (uint16_t i = 0; i < n; i++) {
 		struct pkt *p = &pk[i];
 		uint8_t flags; /* the loud path reads them again */
-		struct fw_line *f = NULL;
-		uint8_t w = 0;
 		if (mbufs) /* the hook's: no loop of its own over the mbufs */
 			l3_len[i] = l3_avail(pkts[i], l3[i]);
 		p->line_ok = fw_line_key_len_of(
 			l3[i], l3_len[i], from_vrf[i], to_vrf[i], &k[i], &flags, &tot[i]);
 		if (likely(p->line_ok)) {
 			p->line_h = fw_line_hash(&k[i]);
-			w = fw_line_ways_first(&row, p->line_h, &f);
+			fw_line_prefetch(&row, p->line_h);
 		}
+	}
+	uint8_t any = 0;
+	for (uint16_t i = 0; i < n; i++) {
+		struct fw_line *f = NULL;
+		uint8_t w = pk[i].line_ok ? fw_line_ways_first(&row, pk[i].line_h, &f) : 0;
 		ways[i] = w;
 		first[i] = f;
 		any |= w;

@@ -7,8 +7,7 @@
  * raw header fields before any parse, canonical key or table lookup.
  *
  * Two candidate lines a flow, so that flows whose hashes meet do not evict
- * each other; a burst reads its tags as it hashes, prefetching the tagged
- * lines, and reads those lines in a second pass. A line is used only
+ * each other; a burst prefetches all of its candidates first. A line is used only
  * when its key is the packet's and its generation the published set's (a
  * publish of rulesets, bindings or pools makes a new one: nothing is
  * invalidated by hand). Then either
@@ -183,9 +182,15 @@ static inline uint8_t fw_line_tag(uint32_t h, unsigned w)
 	return (uint8_t)(h >> 24);
 }
 
-/* Pass 1 of a burst, as each key is hashed: which candidate lines of hash
- * h have its tag (bit w), those prefetched; the first tagged line (way 0's when both are) in *first, NULL
- * when neither: pass 2 reads it without computing its index again. */
+/* Pass 1 of a burst: the tags of hash h (one cache line). */
+static inline void fw_line_prefetch(const struct fw_line_row *r, uint32_t h)
+{
+	rte_prefetch0(&r->tag[fw_line_ix(r, h, 0)]);
+}
+
+/* Pass 2: which candidate lines of hash h have its tag (bit w), those
+ * prefetched; the first tagged line (way 0's when both are) in *first, NULL
+ * when neither: pass 3 reads it without computing its index again. */
 static inline uint8_t fw_line_ways_first(
 	const struct fw_line_row *r, uint32_t h, struct fw_line **first)
 {
@@ -206,7 +211,7 @@ static inline uint8_t fw_line_ways_first(
 	return ways;
 }
 
-/* Pass 1 without the first line (fw_line_probe finds it). */
+/* Pass 2 without the first line (fw_line_probe finds it). */
 static inline uint8_t fw_line_ways(const struct fw_line_row *r, uint32_t h)
 {
 	struct fw_line *first;
@@ -248,7 +253,7 @@ static inline void fw_line_quieten(struct fw_line *l, uint32_t epoch, uint64_t s
 	l->quiet = FW_LINE_QUIET | epoch;
 }
 
-/* Pass 2: the line of key k (hash h, tagged ways) in generation gen, its
+/* Pass 3: the line of key k (hash h, tagged ways) in generation gen, its
  * entry prefetched unless it is quiet (*quiet; entries: max of stride
  * bytes), or NULL: none, or naming no entry. */
 static inline struct fw_line *fw_line_probe(const struct fw_line_row *r, uint32_t h, uint8_t ways,

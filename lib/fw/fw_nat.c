@@ -801,8 +801,8 @@ static inline bool nat_out_key(uint8_t *ip, uint16_t avail, uint32_t from, struc
 
 /*
  * The out burst's packets that their flow lines translate: candidates
- * [0..n) (TCP/UDP, IPv4 headers cl3[], raw keys lk[], hashes lh[], tagged
- * ways lw[]); their tagged lines were prefetched. A hit (this set's line for the key; quiet, or its entry
+ * [0..n) (TCP/UDP, IPv4 headers cl3[], raw keys lk[], hashes lh[]); their lines were
+ * prefetched. A hit (this set's line for the key; quiet, or its entry
  * live, not killed, the flow's, and refreshed) leaves with the line's
  * translation. Returns a mask of the candidates left for the full path.
  * Inlined: the arrays are then the body's own, not pointers reloaded from
@@ -810,7 +810,7 @@ static inline bool nat_out_key(uint8_t *ip, uint16_t avail, uint32_t from, struc
  */
 static __rte_always_inline uint64_t nat_out_lines(struct sl_fw *fw, const struct sl_fw_set *s,
 	struct fw_lstats *ls, const struct fw_line_row *row, uint64_t now, uint8_t *const *cl3,
-	const struct fw_line_key *lk, const uint32_t *lh, const uint8_t *lw, uint16_t n)
+	const struct fw_line_key *lk, const uint32_t *lh, uint16_t n)
 {
 	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
 	/* in locals: the rewrites' byte stores may alias anything, which
@@ -821,11 +821,14 @@ static __rte_always_inline uint64_t nat_out_lines(struct sl_fw *fw, const struct
 	struct fw_nat_entry *const entries = fw->nat_entries;
 	const uint32_t max = fw->nat_max;
 	struct fw_line *ln[SL_FW_BURST];
+	uint8_t ways[SL_FW_BURST];
 	uint64_t left = 0;
 
 	uint8_t any = 0;
-	for (uint16_t c = 0; c < n; c++)
-		any |= lw[c];
+	for (uint16_t c = 0; c < n; c++) {
+		ways[c] = fw_line_ways(&r, lh[c]);
+		any |= ways[c];
+	}
 	if (any == 0) /* first packets, mostly: no line to read */
 		return n == 64 ? UINT64_MAX : (1ull << n) - 1;
 	/* a quiet line translates at once; the others' entries are read
@@ -834,9 +837,9 @@ static __rte_always_inline uint64_t nat_out_lines(struct sl_fw *fw, const struct
 	for (uint16_t c = 0; c < n; c++) {
 		bool quiet;
 		struct fw_line *l =
-			lw[c] != 0 ? fw_line_probe(&r, lh[c], lw[c], &lk[c], gen, epoch, now,
-					     refresh, entries, sizeof(*entries), max, &quiet)
-				   : NULL;
+			ways[c] != 0 ? fw_line_probe(&r, lh[c], ways[c], &lk[c], gen, epoch, now,
+					       refresh, entries, sizeof(*entries), max, &quiet)
+				     : NULL;
 		if (l == NULL) {
 			left |= 1ull << c;
 		} else if (quiet) {
@@ -956,7 +959,7 @@ static inline bool burst_one_pair(
 /*
  * The out burst's pass over its packets (nat_out_body): a TCP/UDP packet a
  * flow line may translate becomes candidate n_cand (header, raw key,
- * hash, its tagged ways, their lines prefetched, its pool unless one), any other of a pool is
+ * hash, its tags prefetched, its pool unless one), any other of a pool is
  * keyed for the full path (m); one with nothing to translate by is denied.
  * one: every packet is of pool one's pair, none denied and lined
  * (nat_out_scan is inlined twice: with one the loop keeps the pair and its
@@ -967,7 +970,7 @@ static __rte_always_inline uint16_t nat_out_scan(const struct sl_fw_set *s, stru
 	const struct fw_line_row *row, bool lined, const struct fw_nat_pool *one,
 	uint8_t *const *l3, bool mbufs, struct rte_mbuf *const *pkts, const uint16_t *l3_len,
 	const uint32_t *from_vrf, const uint32_t *to_vrf, uint16_t n, uint8_t *deny, uint16_t *len,
-	struct fw_line_key *lk, uint32_t *lh, uint8_t *lw, uint16_t *cand, uint8_t **cl3,
+	struct fw_line_key *lk, uint32_t *lh, uint16_t *cand, uint8_t **cl3,
 	const struct fw_nat_pool **cpool, uint16_t *n_cand_p, struct fw_nat_key *keys, bool *is_err,
 	uint32_t *add, uint32_t *plen, const struct fw_nat_pool **pool, int16_t *fill, uint16_t *at,
 	uint16_t *m_p)
@@ -994,8 +997,7 @@ static __rte_always_inline uint16_t nat_out_scan(const struct sl_fw_set *s, stru
 		uint8_t flags;
 		if (lined && fw_line_key_of(l3[i], len[i], from, to, &lk[n_cand], &flags)) {
 			lh[n_cand] = fw_line_hash(&lk[n_cand]);
-			/* the tags at once: a row's are in L1 or L2 */
-			lw[n_cand] = fw_line_ways(row, lh[n_cand]);
+			fw_line_prefetch(row, lh[n_cand]);
 			if (one == NULL) /* else one's, for all */
 				cpool[n_cand] = p;
 			cl3[n_cand] = l3[i];
@@ -1040,7 +1042,6 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 		fw_line_row(&fw->nat_lines, RTE_MIN(lcore, fw->n_lcores - 1));
 	struct fw_line_key lk[SL_FW_BURST];
 	uint32_t lh[SL_FW_BURST];
-	uint8_t lw[SL_FW_BURST];
 	uint16_t cand[SL_FW_BURST], n_cand = 0;
 	const struct fw_nat_pool *cpool[SL_FW_BURST], *one = NULL;
 	uint8_t *cl3[SL_FW_BURST];
@@ -1056,15 +1057,15 @@ static __rte_always_inline uint16_t nat_out_body(struct sl_fw *fw, unsigned lcor
 		if (one == NULL)
 			return 0; /* no pool this way: nothing touched */
 		touched = nat_out_scan(s, ls, &row, true, one, l3, mbufs, pkts, l3_len, from_vrf,
-			to_vrf, n, deny, len, lk, lh, lw, cand, cl3, cpool, &n_cand, keys, is_err,
-			add, plen, pool, fill, at, &m);
+			to_vrf, n, deny, len, lk, lh, cand, cl3, cpool, &n_cand, keys, is_err, add,
+			plen, pool, fill, at, &m);
 	} else {
 		touched = nat_out_scan(s, ls, &row, lined, NULL, l3, mbufs, pkts, l3_len, from_vrf,
-			to_vrf, n, deny, len, lk, lh, lw, cand, cl3, cpool, &n_cand, keys, is_err,
-			add, plen, pool, fill, at, &m);
+			to_vrf, n, deny, len, lk, lh, cand, cl3, cpool, &n_cand, keys, is_err, add,
+			plen, pool, fill, at, &m);
 	}
 	if (n_cand > 0) {
-		uint64_t left = nat_out_lines(fw, s, ls, &row, now, cl3, lk, lh, lw, n_cand);
+		uint64_t left = nat_out_lines(fw, s, ls, &row, now, cl3, lk, lh, n_cand);
 		fw_line_judge(
 			&ls->nat_line_cold, n_cand, n_cand - (uint32_t)__builtin_popcountll(left));
 		touched += n_cand; /* each translated or denied */
