@@ -211,6 +211,35 @@ static inline uint8_t fw_line_ways_first(
 	return ways;
 }
 
+/* Pass 2, for a pass 3 that finds the line itself (fw_line_other): the
+ * first candidate line of hash h with its tag, prefetched, or NULL: way 0's,
+ * else way 1's, whose tag is read only when way 0's differs (a flow takes
+ * way 1 only when way 0 is another's, so most flows sit in way 0). */
+static inline struct fw_line *fw_line_first(const struct fw_line_row *r, uint32_t h)
+{
+	const uint8_t tag = fw_line_tag(h, 0);
+	uint32_t ix = fw_line_ix(r, h, 0);
+	if (r->tag[ix] != tag) {
+		ix = fw_line_ix(r, h, 1);
+		if (r->tag[ix] != tag)
+			return NULL;
+	}
+	struct fw_line *l = &r->line[ix];
+	rte_prefetch0(l);
+	return l;
+}
+
+/* Pass 3, when the line fw_line_first gave holds another flow: way 1's
+ * line of hash h when that one was way 0's and way 1 has the tag too (not
+ * prefetched: rare), else NULL. */
+static inline struct fw_line *fw_line_other(
+	const struct fw_line_row *r, uint32_t h, const struct fw_line *first)
+{
+	uint32_t ix = fw_line_ix(r, h, 1);
+	struct fw_line *c = &r->line[ix];
+	return c != first && r->tag[ix] == fw_line_tag(h, 1) ? c : NULL;
+}
+
 /* Pass 2 without the first line (fw_line_probe finds it). */
 static inline uint8_t fw_line_ways(const struct fw_line_row *r, uint32_t h)
 {
