@@ -788,7 +788,9 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 	for (uint16_t i = 0; i < n; i++) {
 		struct fw_line *l = first[i];
 		if (l != NULL && (l->gen != gen || !fw_line_key_eq(&l->key, &k[i]))) {
-			/* both tagged (rare): way 1 may be the flow's */
+			/* fw_line_match written out: through it gcc 12 makes this
+			 * loop 3 instructions longer. Both tagged (rare): way 1
+			 * may be the flow's */
 			l = fw_line_other(&row, pk[i].line_h, l);
 			if (l != NULL && (l->gen != gen || !fw_line_key_eq(&l->key, &k[i])))
 				l = NULL;
