@@ -7,10 +7,12 @@
  * raw header fields before any parse, canonical key or table lookup.
  *
  * Two candidate lines a flow, so that flows whose hashes meet do not evict
- * each other; a burst prefetches all of its candidates first. A line is used only
- * when its key is the packet's and its generation the published set's (a
- * publish of rulesets, bindings or pools makes a new one: nothing is
- * invalidated by hand). Then either
+ * each other; a burst prefetches its packets' tags, then the first tagged
+ * candidate of each (way 0's; way 1's tag is read only when way 0's
+ * differs), then reads those lines. A line is used only when its key is
+ * the packet's and its generation the published set's (a publish of
+ * rulesets, bindings or pools makes a new one: nothing is invalidated by
+ * hand). Then either
  *  - the shared entry is read: trusted when live, not killed and holding
  *    the flow's key (entries are reused only after a grace period, which
  *    the burst holds off), and the flow refreshed as before; or
@@ -189,9 +191,9 @@ static inline void fw_line_prefetch(const struct fw_line_row *r, uint32_t h)
 }
 
 /* Pass 2 of a burst: the first candidate line of hash h with its tag,
- * prefetched, or NULL: way 0's,
- * else way 1's, whose tag is read only when way 0's differs (a flow takes
- * way 1 only when way 0 is another's, so most flows sit in way 0). */
+ * prefetched, or NULL: way 0's, else way 1's, whose tag is read only when
+ * way 0's differs (a flow takes way 1 only when way 0 is another's, so
+ * most flows sit in way 0; fw_line_other finds the rest). */
 static inline struct fw_line *fw_line_first(const struct fw_line_row *r, uint32_t h)
 {
 	const uint8_t tag = fw_line_tag(h, 0);
@@ -250,13 +252,6 @@ static inline int64_t fw_line_oldest(uint64_t now, uint64_t refresh)
 static inline bool fw_line_quiet_since(const struct fw_line *l, uint32_t epoch, int64_t oldest)
 {
 	return l->quiet == (FW_LINE_QUIET | epoch) && (int64_t)l->seen >= oldest;
-}
-
-/* fw_line_quiet_since at now with interval refresh. */
-static inline bool fw_line_quiet(
-	const struct fw_line *l, uint32_t epoch, uint64_t now, uint64_t refresh)
-{
-	return fw_line_quiet_since(l, epoch, fw_line_oldest(now, refresh));
 }
 
 /* A hit read l's entry, live, last seen at seen, in line_epoch epoch. */
