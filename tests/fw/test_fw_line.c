@@ -363,6 +363,29 @@ static void test_quiet_counters_exact(void **state)
 	sl_fw_free(fw);
 }
 
+/* Two source ports *pa, *pb of UDP 10.1.0.2 -> 10.100.0.10:53 from VRF
+ * V_A into V_S whose flow lines in row share their first candidate and
+ * their tag (rows of at most 2 Ki lines). */
+static void ports_sharing_first(const struct fw_line_row *row, uint16_t *pa, uint16_t *pb)
+{
+	static int32_t seen[1u << 19]; /* first candidate and tag -> port + 1 */
+	memset(seen, 0, sizeof(seen));
+	*pb = 0;
+	for (uint32_t i = 0; i < (1u << 14) && *pb == 0; i++) {
+		uint16_t port = (uint16_t)(10000 + i);
+		struct fwt_pkt q = fwt_udp("10.1.0.2", port, "10.100.0.10", 53);
+		uint32_t h = line_hash(&q, V_A, V_S);
+		uint32_t at = fw_line_ix(row, h, 0) << 8 | fw_line_tag(h, 0);
+		assert_true(at < RTE_DIM(seen));
+		if (seen[at] != 0) {
+			*pa = (uint16_t)(seen[at] - 1);
+			*pb = port;
+		}
+		seen[at] = port + 1;
+	}
+	assert_int_not_equal(*pb, 0);
+}
+
 /* Two flows whose lines share their first candidate and their tag: the
  * second one's line is its other candidate, found past the first, whose
  * tag matches but whose key does not — loud and quiet, in one burst. */
@@ -371,23 +394,8 @@ static void test_tagged_first_other_flow(void **state)
 	(void)state;
 	struct sl_fw *fw = fw_new_quiet(policy);
 	const struct fw_line_row row = fw_line_row(&fw->ct_lines, 0);
-	enum { TRIES = 1u << 14 };
-	static int32_t seen[1u << 19]; /* first candidate and tag -> port + 1 */
-	memset(seen, 0, sizeof(seen));
-	uint16_t pa = 0, pb = 0;
-	for (uint32_t i = 0; i < TRIES && pb == 0; i++) {
-		uint16_t port = (uint16_t)(10000 + i);
-		struct fwt_pkt q = fwt_udp("10.1.0.2", port, "10.100.0.10", 53);
-		uint32_t h = line_hash(&q, V_A, V_S);
-		uint32_t at = fw_line_ix(&row, h, 0) << 8 | fw_line_tag(h, 0);
-		assert_true(at < RTE_DIM(seen));
-		if (seen[at] != 0) {
-			pa = (uint16_t)(seen[at] - 1);
-			pb = port;
-		}
-		seen[at] = port + 1;
-	}
-	assert_int_not_equal(pb, 0);
+	uint16_t pa, pb;
+	ports_sharing_first(&row, &pa, &pb);
 	struct fwt_pkt q[2] = {fwt_udp("10.1.0.2", pa, "10.100.0.10", 53),
 		fwt_udp("10.1.0.2", pb, "10.100.0.10", 53)};
 	struct fwt_pkt r[2] = {fwt_udp("10.100.0.10", 53, "10.1.0.2", pa),
@@ -612,22 +620,8 @@ static void test_nat_tagged_first_other_flow(void **state)
 	assert_non_null(fw);
 	assert_int_equal(fwt_load(fw, NAT_A "100.64.1.0/24\n"), 0);
 	const struct fw_line_row row = fw_line_row(&fw->nat_lines, 0);
-	static int32_t seen[1u << 19]; /* first candidate and tag -> port + 1 */
-	memset(seen, 0, sizeof(seen));
-	uint16_t pa = 0, pb = 0;
-	for (uint32_t i = 0; i < (1u << 14) && pb == 0; i++) {
-		uint16_t port = (uint16_t)(10000 + i);
-		struct fwt_pkt q = fwt_udp("10.1.0.2", port, "10.100.0.10", 53);
-		uint32_t h = line_hash(&q, V_A, V_S);
-		uint32_t at = fw_line_ix(&row, h, 0) << 8 | fw_line_tag(h, 0);
-		assert_true(at < RTE_DIM(seen));
-		if (seen[at] != 0) {
-			pa = (uint16_t)(seen[at] - 1);
-			pb = port;
-		}
-		seen[at] = port + 1;
-	}
-	assert_int_not_equal(pb, 0);
+	uint16_t pa, pb;
+	ports_sharing_first(&row, &pa, &pb);
 	struct fwt_pkt q[2] = {fwt_udp("10.1.0.2", pa, "10.100.0.10", 53),
 		fwt_udp("10.1.0.2", pb, "10.100.0.10", 53)};
 	struct fwt_pkt first[2];
