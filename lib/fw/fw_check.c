@@ -746,7 +746,6 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 	const uint32_t epoch = __atomic_load_n(&fw->line_epoch, __ATOMIC_ACQUIRE);
 	struct fw_line_key k[SL_FW_BURST];
 	struct fw_line *ln[SL_FW_BURST];
-	uint8_t ways[SL_FW_BURST];
 	struct fw_line *first[SL_FW_BURST];
 	uint16_t slow[SL_FW_BURST], n_slow = 0, tot[SL_FW_BURST];
 	uint64_t miss = 0; /* bit i: packet i is left to the full path */
@@ -763,13 +762,11 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 			fw_line_prefetch(&row, p->line_h);
 		}
 	}
-	uint8_t any = 0;
+	uintptr_t any = 0;
 	for (uint16_t i = 0; i < n; i++) {
-		struct fw_line *f = NULL;
-		uint8_t w = pk[i].line_ok ? fw_line_ways_first(&row, pk[i].line_h, &f) : 0;
-		ways[i] = w;
+		struct fw_line *f = pk[i].line_ok ? fw_line_first(&row, pk[i].line_h) : NULL;
 		first[i] = f;
-		any |= w;
+		any |= (uintptr_t)f;
 	}
 	if (any == 0) { /* first packets, mostly: no line to read */
 		for (uint16_t i = 0; i < n; i++)
@@ -791,10 +788,12 @@ static __rte_always_inline uint16_t ct_line_pass(struct sl_fw *fw, const struct 
 	for (uint16_t i = 0; i < n; i++) {
 		struct fw_line *l = first[i];
 		if (l != NULL && (l->gen != gen || !fw_line_key_eq(&l->key, &k[i]))) {
-			l = NULL; /* both tagged (rare): way 1 is the other */
-			struct fw_line *c = &row.line[fw_line_ix(&row, pk[i].line_h, 1)];
-			if (ways[i] == 3 && c->gen == gen && fw_line_key_eq(&c->key, &k[i]))
-				l = c;
+			/* fw_line_match written out: through it gcc 12 makes this
+			 * loop 3 instructions longer. Both tagged (rare): way 1
+			 * may be the flow's */
+			l = fw_line_other(&row, pk[i].line_h, l);
+			if (l != NULL && (l->gen != gen || !fw_line_key_eq(&l->key, &k[i])))
+				l = NULL;
 		}
 		if (l == NULL) {
 			miss |= 1ull << i;

@@ -7,10 +7,12 @@
  * raw header fields before any parse, canonical key or table lookup.
  *
  * Two candidate lines a flow, so that flows whose hashes meet do not evict
- * each other; a burst prefetches all of its candidates first. A line is used only
- * when its key is the packet's and its generation the published set's (a
- * publish of rulesets, bindings or pools makes a new one: nothing is
- * invalidated by hand). Then either
+ * each other; a burst prefetches its packets' tags, then the first tagged
+ * candidate of each (way 0's; way 1's tag is read only when way 0's
+ * differs), then reads those lines. A line is used only when its key is
+ * the packet's and its generation the published set's (a publish of
+ * rulesets, bindings or pools makes a new one: nothing is invalidated by
+ * hand). Then either
  *  - the shared entry is read: trusted when live, not killed and holding
  *    the flow's key (entries are reused only after a grace period, which
  *    the burst holds off), and the flow refreshed as before; or
@@ -188,39 +190,52 @@ static inline void fw_line_prefetch(const struct fw_line_row *r, uint32_t h)
 	rte_prefetch0(&r->tag[fw_line_ix(r, h, 0)]);
 }
 
-/* Pass 2: which candidate lines of hash h have its tag (bit w), those
- * prefetched; the first tagged line (way 0's when both are) in *first, NULL
- * when neither: pass 3 reads it without computing its index again. */
-static inline uint8_t fw_line_ways_first(
-	const struct fw_line_row *r, uint32_t h, struct fw_line **first)
+/* Pass 2 of a burst: the first candidate line of hash h with its tag,
+ * prefetched, or NULL: way 0's, else way 1's, whose tag is read only when
+ * way 0's differs (a flow takes way 1 only when way 0 is another's, so
+ * most flows sit in way 0; fw_line_other finds the rest). */
+static inline struct fw_line *fw_line_first(const struct fw_line_row *r, uint32_t h)
 {
-	uint32_t ix0 = fw_line_ix(r, h, 0), ix1 = fw_line_ix(r, h, 1);
-	uint8_t tag = fw_line_tag(h, 0), ways = 0;
-	struct fw_line *l = NULL;
-	if (r->tag[ix1] == tag) {
-		ways = 2;
-		l = &r->line[ix1];
-		rte_prefetch0(l);
+	const uint8_t tag = fw_line_tag(h, 0);
+	uint32_t ix = fw_line_ix(r, h, 0);
+	if (r->tag[ix] != tag) {
+		ix = fw_line_ix(r, h, 1);
+		if (r->tag[ix] != tag)
+			return NULL;
 	}
-	if (r->tag[ix0] == tag) {
-		ways |= 1;
-		l = &r->line[ix0];
-		rte_prefetch0(l);
-	}
-	*first = l;
-	return ways;
+	struct fw_line *l = &r->line[ix];
+	rte_prefetch0(l);
+	return l;
 }
 
-/* Pass 2 without the first line (fw_line_probe finds it). */
-static inline uint8_t fw_line_ways(const struct fw_line_row *r, uint32_t h)
+/* When the line fw_line_first gave holds another flow: way 1's line of
+ * hash h if that one was way 0's and way 1 has the tag too (not
+ * prefetched: rare), else NULL. */
+static inline struct fw_line *fw_line_other(
+	const struct fw_line_row *r, uint32_t h, const struct fw_line *first)
 {
-	struct fw_line *first;
-	return fw_line_ways_first(r, h, &first);
+	uint32_t ix = fw_line_ix(r, h, 1);
+	struct fw_line *c = &r->line[ix];
+	return c != first && r->tag[ix] == fw_line_tag(h, 1) ? c : NULL;
 }
 
 static inline bool fw_line_key_eq(const struct fw_line_key *a, const struct fw_line_key *b)
 {
 	return ((a->addrs ^ b->addrs) | (a->pv ^ b->pv) | (a->proto ^ b->proto)) == 0;
+}
+
+/* Pass 3: the line of key k in generation gen, given first, what pass 2
+ * gave for its hash h; NULL: none. */
+static inline struct fw_line *fw_line_match(const struct fw_line_row *r, uint32_t h,
+	struct fw_line *first, const struct fw_line_key *k, uint32_t gen)
+{
+	struct fw_line *l = first;
+	if (l != NULL && (l->gen != gen || !fw_line_key_eq(&l->key, k))) {
+		l = fw_line_other(r, h, l); /* both tagged (rare): way 1 may be k's */
+		if (l != NULL && (l->gen != gen || !fw_line_key_eq(&l->key, k)))
+			l = NULL;
+	}
+	return l;
 }
 
 /* The oldest last_seen of a quiet line at time now: now - refresh (TSC
@@ -239,40 +254,11 @@ static inline bool fw_line_quiet_since(const struct fw_line *l, uint32_t epoch, 
 	return l->quiet == (FW_LINE_QUIET | epoch) && (int64_t)l->seen >= oldest;
 }
 
-/* fw_line_quiet_since at now with interval refresh. */
-static inline bool fw_line_quiet(
-	const struct fw_line *l, uint32_t epoch, uint64_t now, uint64_t refresh)
-{
-	return fw_line_quiet_since(l, epoch, fw_line_oldest(now, refresh));
-}
-
 /* A hit read l's entry, live, last seen at seen, in line_epoch epoch. */
 static inline void fw_line_quieten(struct fw_line *l, uint32_t epoch, uint64_t seen)
 {
 	l->seen = seen;
 	l->quiet = FW_LINE_QUIET | epoch;
-}
-
-/* Pass 3: the line of key k (hash h, tagged ways) in generation gen, its
- * entry prefetched unless it is quiet (*quiet; entries: max of stride
- * bytes), or NULL: none, or naming no entry. */
-static inline struct fw_line *fw_line_probe(const struct fw_line_row *r, uint32_t h, uint8_t ways,
-	const struct fw_line_key *k, uint32_t gen, uint32_t epoch, uint64_t now, uint64_t refresh,
-	const void *entries, size_t stride, uint32_t max, bool *quiet)
-{
-	struct fw_line *l = NULL;
-	for (unsigned w = 0; w < FW_LINE_WAYS && l == NULL; w++) {
-		struct fw_line *c = &r->line[fw_line_ix(r, h, w)];
-		if ((ways >> w & 1) && c->gen == gen && fw_line_key_eq(&c->key, k))
-			l = c;
-	}
-	*quiet = l != NULL && fw_line_quiet(l, epoch, now, refresh);
-	if (l == NULL || *quiet)
-		return l;
-	if (l->pos >= max)
-		return NULL;
-	rte_prefetch0((const uint8_t *)entries + (size_t)l->pos * stride);
-	return l;
 }
 
 /* Runs of first packets (flows without a line: new flows, or more flows

@@ -817,17 +817,16 @@ static __rte_always_inline uint64_t nat_out_lines(struct sl_fw *fw, const struct
 	 * would reload each of these a packet */
 	const struct fw_line_row r = *row;
 	const uint32_t gen = s->gen;
-	const uint64_t refresh = fw->refresh_tsc;
+	const int64_t oldest = fw_line_oldest(now, fw->refresh_tsc);
 	struct fw_nat_entry *const entries = fw->nat_entries;
 	const uint32_t max = fw->nat_max;
-	struct fw_line *ln[SL_FW_BURST];
-	uint8_t ways[SL_FW_BURST];
+	struct fw_line *ln[SL_FW_BURST], *first[SL_FW_BURST];
 	uint64_t left = 0;
 
-	uint8_t any = 0;
+	uintptr_t any = 0;
 	for (uint16_t c = 0; c < n; c++) {
-		ways[c] = fw_line_ways(&r, lh[c]);
-		any |= ways[c];
+		first[c] = fw_line_first(&r, lh[c]);
+		any |= (uintptr_t)first[c];
 	}
 	if (any == 0) /* first packets, mostly: no line to read */
 		return n == 64 ? UINT64_MAX : (1ull << n) - 1;
@@ -835,17 +834,16 @@ static __rte_always_inline uint64_t nat_out_lines(struct sl_fw *fw, const struct
 	 * after every probe, so that their misses overlap */
 	uint16_t slow[SL_FW_BURST], n_slow = 0;
 	for (uint16_t c = 0; c < n; c++) {
-		bool quiet;
-		struct fw_line *l =
-			ways[c] != 0 ? fw_line_probe(&r, lh[c], ways[c], &lk[c], gen, epoch, now,
-					       refresh, entries, sizeof(*entries), max, &quiet)
-				     : NULL;
+		struct fw_line *l = fw_line_match(&r, lh[c], first[c], &lk[c], gen);
 		if (l == NULL) {
 			left |= 1ull << c;
-		} else if (quiet) {
+		} else if (fw_line_quiet_since(l, epoch, oldest)) {
 			fw_line_used(l);
 			nat_line_rewrite(cl3[c], l);
+		} else if (l->pos >= max) {
+			left |= 1ull << c;
 		} else {
+			rte_prefetch0(&entries[l->pos]);
 			ln[n_slow] = l;
 			slow[n_slow++] = c;
 		}

@@ -363,6 +363,29 @@ static void test_quiet_counters_exact(void **state)
 	sl_fw_free(fw);
 }
 
+/* Two source ports *pa, *pb of UDP 10.1.0.2 -> 10.100.0.10:53 from VRF
+ * V_A into V_S whose flow lines in row share their first candidate and
+ * their tag (rows of at most 2 Ki lines). */
+static void ports_sharing_first(const struct fw_line_row *row, uint16_t *pa, uint16_t *pb)
+{
+	static int32_t seen[1u << 19]; /* first candidate and tag -> port + 1 */
+	memset(seen, 0, sizeof(seen));
+	*pb = 0;
+	for (uint32_t i = 0; i < (1u << 14) && *pb == 0; i++) {
+		uint16_t port = (uint16_t)(10000 + i);
+		struct fwt_pkt q = fwt_udp("10.1.0.2", port, "10.100.0.10", 53);
+		uint32_t h = line_hash(&q, V_A, V_S);
+		uint32_t at = fw_line_ix(row, h, 0) << 8 | fw_line_tag(h, 0);
+		assert_true(at < RTE_DIM(seen));
+		if (seen[at] != 0) {
+			*pa = (uint16_t)(seen[at] - 1);
+			*pb = port;
+		}
+		seen[at] = port + 1;
+	}
+	assert_int_not_equal(*pb, 0);
+}
+
 /* Two flows whose lines share their first candidate and their tag: the
  * second one's line is its other candidate, found past the first, whose
  * tag matches but whose key does not — loud and quiet, in one burst. */
@@ -371,23 +394,8 @@ static void test_tagged_first_other_flow(void **state)
 	(void)state;
 	struct sl_fw *fw = fw_new_quiet(policy);
 	const struct fw_line_row row = fw_line_row(&fw->ct_lines, 0);
-	enum { TRIES = 1u << 14 };
-	static int32_t seen[1u << 19]; /* first candidate and tag -> port + 1 */
-	memset(seen, 0, sizeof(seen));
-	uint16_t pa = 0, pb = 0;
-	for (uint32_t i = 0; i < TRIES && pb == 0; i++) {
-		uint16_t port = (uint16_t)(10000 + i);
-		struct fwt_pkt q = fwt_udp("10.1.0.2", port, "10.100.0.10", 53);
-		uint32_t h = line_hash(&q, V_A, V_S);
-		uint32_t at = fw_line_ix(&row, h, 0) << 8 | fw_line_tag(h, 0);
-		assert_true(at < RTE_DIM(seen));
-		if (seen[at] != 0) {
-			pa = (uint16_t)(seen[at] - 1);
-			pb = port;
-		}
-		seen[at] = port + 1;
-	}
-	assert_int_not_equal(pb, 0);
+	uint16_t pa, pb;
+	ports_sharing_first(&row, &pa, &pb);
 	struct fwt_pkt q[2] = {fwt_udp("10.1.0.2", pa, "10.100.0.10", 53),
 		fwt_udp("10.1.0.2", pb, "10.100.0.10", 53)};
 	struct fwt_pkt r[2] = {fwt_udp("10.100.0.10", 53, "10.1.0.2", pa),
@@ -596,6 +604,61 @@ static void test_nat_lines(void **state)
 	sl_fw_free(fw);
 }
 
+/* Two NAT flows whose lines share their first candidate and their tag:
+ * the second one's line is its other candidate, found past the first
+ * (whose tag matches, its key not); both leave with their own translation
+ * from their lines, loud and then quiet, in one burst. */
+static void test_nat_tagged_first_other_flow(void **state)
+{
+	(void)state;
+	struct sl_fw_config cfg = {.ct_max = 1024,
+		.nat_max = 1024,
+		.n_lcores = 2,
+		.tsc_hz = 1u << 20,
+		.socket_id = -1};
+	struct sl_fw *fw = sl_fw_new(&cfg);
+	assert_non_null(fw);
+	assert_int_equal(fwt_load(fw, NAT_A "100.64.1.0/24\n"), 0);
+	const struct fw_line_row row = fw_line_row(&fw->nat_lines, 0);
+	uint16_t pa, pb;
+	ports_sharing_first(&row, &pa, &pb);
+	struct fwt_pkt q[2] = {fwt_udp("10.1.0.2", pa, "10.100.0.10", 53),
+		fwt_udp("10.1.0.2", pb, "10.100.0.10", 53)};
+	struct fwt_pkt first[2];
+	sums_set(q[0].b);
+	sums_set(q[1].b);
+	for (uint64_t now = 0; now < 5; now++) {
+		struct fwt_pkt x[2] = {q[0], q[1]};
+		uint8_t *l3[2] = {x[0].b, x[1].b};
+		uint16_t len[2] = {x[0].len, x[1].len};
+		uint32_t from[2] = {V_A, V_A}, to[2] = {V_S, V_S};
+		uint8_t deny[2] = {0, 0};
+		sl_fw_nat_out_burst(fw, 0, now, l3, len, from, to, 2, deny);
+		assert_int_equal(deny[0], 0);
+		assert_int_equal(deny[1], 0);
+		if (now == 0)
+			memcpy(first, x, sizeof(first));
+		for (int j = 0; j < 2; j++) {
+			sums_check(&x[j]);
+			assert_memory_equal(x[j].b, first[j].b, x[j].len);
+		}
+	}
+	/* two flows, two translations */
+	assert_memory_not_equal(first[0].b + 12, first[1].b + 12, 4 + 20 + 2);
+	/* both of q's candidates hold one of the two flows, one tag */
+	uint32_t h = line_hash(&q[1], V_A, V_S);
+	for (unsigned w = 0; w < FW_LINE_WAYS; w++) {
+		assert_int_equal(row.tag[fw_line_ix(&row, h, w)], fw_line_tag(h, 0));
+		assert_int_equal(row.line[fw_line_ix(&row, h, w)].gen, fw->active->gen);
+	}
+	struct sl_fw_stats st = stats(fw);
+	/* now 0: made; now 1: found, lines filled; then every packet's line */
+	assert_int_equal(st.nat_line_hits, 2u * 3);
+	assert_int_equal(st.nat_out, 2u * 5);
+	assert_int_equal(st.nat_created, 2);
+	sl_fw_free(fw);
+}
+
 int main(void)
 {
 	if (fwt_eal_init("fw-line", "0") < 0) {
@@ -614,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_line_pair_only),
 		cmocka_unit_test(test_cold_runs),
 		cmocka_unit_test(test_nat_lines),
+		cmocka_unit_test(test_nat_tagged_first_other_flow),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();
