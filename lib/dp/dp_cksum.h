@@ -36,4 +36,28 @@ static inline bool sl_dp_ip_cksum5_ok(const uint8_t *ip)
 	return sum % 0xffff == 0;
 }
 
+/*
+ * sl_dp_ip_cksum5_ok's test, one instruction shorter, for the fast parse
+ * (whose false goes to the exact check of the slow one): true means the
+ * checksum is good; false means bad, or a good one whose sum is at least
+ * 0xffff << 48 (about 1 header in 65,536). Multiplying by the inverse of
+ * 65535 modulo 2^64 maps the multiples of 65535 onto 0 .. UINT64_MAX /
+ * 65535 (0x0001000100010001, the bound gcc compares with, one more 64-bit
+ * constant); below 2^48 are exactly the multiples under 65535 << 48.
+ */
+static inline bool sl_dp_ip_cksum5_fast_ok(const uint8_t *ip)
+{
+	uint64_t a, b;
+	uint32_t c32;
+	memcpy(&a, ip, sizeof(a));
+	memcpy(&b, ip + 8, sizeof(b));
+	memcpy(&c32, ip + 16, sizeof(c32));
+	uint64_t c = c32;
+	uint64_t sum = a + b;
+	sum += sum < a;
+	sum += c;
+	sum += sum < c;
+	return (sum * UINT64_C(0xfffefffefffeffff)) >> 48 == 0;
+}
+
 #endif

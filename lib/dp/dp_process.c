@@ -404,7 +404,7 @@ static __rte_always_inline size_t parse_ip(const struct dp_ctx *ctx, uint16_t in
 	 * The flags read again, not kept from the first test: gcc spilled them
 	 * to the stack across the header word (2 instructions, callgrind) */
 	if (!(__atomic_load_n(&m->ol_flags, __ATOMIC_RELAXED) & RTE_MBUF_F_RX_IP_CKSUM_GOOD) &&
-		unlikely(!sl_dp_ip_cksum5_ok(ip)))
+		unlikely(!sl_dp_ip_cksum5_fast_ok(ip)))
 		goto slow;
 	b->m[k] = m;
 	b->ip[k] = (uint8_t *)(uintptr_t)ip;
