@@ -8,8 +8,9 @@
 #include <string.h>
 
 /*
- * IPv4 header checksum of a 20-byte header whose first byte is not 0 (the
- * parse saw version 4). The ones' complement sum of the ten 16-bit words is
+ * The IPv4 header checksum test's sum of a 20-byte header whose first byte
+ * is not 0 (the parse saw version 4): a multiple of 65535 exactly when the
+ * checksum is good. The ones' complement sum of the ten 16-bit words is
  * 0xffff exactly when their plain sum is a non-zero multiple of 65535
  * (2^16 = 1 mod 65535); summing the header as two 64-bit words and one
  * 32-bit word in host order keeps that (each is the sum of its 16-bit parts
@@ -18,7 +19,7 @@
  * 65535). Three loads, two adds with their carries and one divisibility
  * test: fewer instructions than five 32-bit words (callgrind).
  */
-static inline bool sl_dp_ip_cksum5_ok(const uint8_t *ip)
+static inline uint64_t sl_dp_ip_sum5(const uint8_t *ip)
 {
 	uint64_t a, b;
 	uint32_t c32;
@@ -30,10 +31,16 @@ static inline bool sl_dp_ip_cksum5_ok(const uint8_t *ip)
 	sum += sum < a; /* the carry: then sum < a <= UINT64_MAX, no second one */
 	sum += c;
 	sum += sum < c;
+	return sum;
+}
+
+/* Is the checksum of the 20-byte header at ip (first byte not 0) good? */
+static inline bool sl_dp_ip_cksum5_ok(const uint8_t *ip)
+{
 	/* the sum is not 0 (a is not, and a carry leaves at least 1); 65535
 	 * is odd, so the compiler tests divisibility with one multiply by its
 	 * inverse and a compare, fewer instructions than folding to 16 bits */
-	return sum % 0xffff == 0;
+	return sl_dp_ip_sum5(ip) % 0xffff == 0;
 }
 
 /*
@@ -47,17 +54,7 @@ static inline bool sl_dp_ip_cksum5_ok(const uint8_t *ip)
  */
 static inline bool sl_dp_ip_cksum5_fast_ok(const uint8_t *ip)
 {
-	uint64_t a, b;
-	uint32_t c32;
-	memcpy(&a, ip, sizeof(a));
-	memcpy(&b, ip + 8, sizeof(b));
-	memcpy(&c32, ip + 16, sizeof(c32));
-	uint64_t c = c32;
-	uint64_t sum = a + b;
-	sum += sum < a;
-	sum += c;
-	sum += sum < c;
-	return (sum * UINT64_C(0xfffefffefffeffff)) >> 48 == 0;
+	return (sl_dp_ip_sum5(ip) * UINT64_C(0xfffefffefffeffff)) >> 48 == 0;
 }
 
 #endif
