@@ -17,6 +17,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include "dp_cksum.h"
 #include "dp_fixture.h"
 
 static struct dpf F;
@@ -180,6 +181,35 @@ static void test_checksum_negative_zero(void **state)
 		assert_int_equal(o->hdr_checksum, RTE_BE16(0x0100)); /* RFC 1624: ~(~C + ~m + m') */
 		free_out();
 	}
+	assert_int_equal(dpf_apply(&F, "del 1 10.55.0.0/16"), 0);
+}
+
+/* A good header whose 64-bit sum is at least 0xffff << 48, which the fast
+ * parse's shorter checksum test calls bad (dp_cksum.h): the slow parse's
+ * exact check forwards it. DF's byte and the source's last two (191.255)
+ * make the sum's top 16 bits 0x0040 + 0xffbf, no carry from below. */
+static void test_checksum_fast_test_miss(void **state)
+{
+	(void)state;
+	assert_int_equal(dpf_apply(&F, "route 1 10.55.0.0/16 via 10.1.0.10 eth0"), 0);
+	reset(NULL);
+	struct rte_mbuf *m = craft(&(struct pkt_spec){
+		.src = sl_test_ip4(10, 1, 191, 255), .dst = sl_test_ip4(10, 55, 0, 1), .ttl = 64});
+	struct rte_ipv4_hdr *ip = dpf_ip(m, 14);
+	ip->packet_id = 0;
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	const uint8_t *h = (const uint8_t *)ip;
+	assert_true(sl_dp_ip_cksum5_ok(h));
+	assert_false(sl_dp_ip_cksum5_fast_ok(h)); /* the case this test is for */
+	run(0, &m, 1);
+	assert_int_equal(F.out.n_tx[0], 1);
+	assert_int_equal(F.cnt.dropped[SL_DP_DROP_BAD_CHECKSUM], 0);
+	const struct rte_ipv4_hdr *o = ip_of(F.out.tx[0][0], 14);
+	assert_int_equal(o->time_to_live, 63);
+	assert_int_equal(rte_raw_cksum(o, 20), 0xffff);
+	free_out();
 	assert_int_equal(dpf_apply(&F, "del 1 10.55.0.0/16"), 0);
 }
 
@@ -630,6 +660,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup(test_leak_forward, reset),
 		cmocka_unit_test_setup(test_checksum_all_ttls, reset),
 		cmocka_unit_test_setup(test_checksum_negative_zero, reset),
+		cmocka_unit_test_setup(test_checksum_fast_test_miss, reset),
 		cmocka_unit_test_setup(test_vlan_push_pop, reset),
 		cmocka_unit_test_setup(test_leak_positions, reset),
 		cmocka_unit_test_setup(test_checksum_check_random, reset),
