@@ -820,24 +820,34 @@ static __rte_always_inline uint32_t sources_unsure(const struct rte_lpm *lpm,
 		"a next hop's oif (bits 0-15) and type (16-23) in one 32-bit word");
 	_Static_assert(SL_FIB_NH_T_CONNECTED == 2 && SL_FIB_NH_T_GATEWAY == 3,
 		"connected or gateway: (type & 0xfe) == 2");
+	/* after e ^= RTE_LPM_LOOKUP_SUCCESS, an entry is valid, not extended
+	 * and a plain next hop when none of these bits is set: one test, and
+	 * no copy of e (its index bits are not touched) */
 	const uint32_t final_nh =
 		RTE_LPM_VALID_EXT_ENTRY_BITMASK | SL_FIB_VAL_REDIRECT | SL_FIB_VAL_GROUP;
 	/* a tbl8 entry's bit 25 is its group's valid flag, not "extended" */
 	const uint32_t final_nh8 = RTE_LPM_LOOKUP_SUCCESS | SL_FIB_VAL_REDIRECT | SL_FIB_VAL_GROUP;
 	const struct rte_lpm_tbl_entry *tbl8 = lpm->tbl8;
 	uint32_t unsure = 0;
-	for (uint16_t k = 0; k < n; k++) {
+	/* pointers, not an index: no index kept beside them (the cold path
+	 * reads the source again through p); q: the packets' interfaces, or
+	 * the lane's one */
+	const uint16_t *q = lane ? &oif : in_oif;
+	for (const uint32_t *p = src; p < src + n; p++, q += !lane) {
 		uint32_t e, w;
-		memcpy(&e, &lpm->tbl24[src[k] >> 8], sizeof(e));
-		if (unlikely((e & final_nh) != RTE_LPM_LOOKUP_SUCCESS)) {
+		memcpy(&e, &lpm->tbl24[*p >> 8], sizeof(e));
+		e ^= RTE_LPM_LOOKUP_SUCCESS;
+		if (unlikely(e & final_nh)) {
 			if ((e & RTE_LPM_VALID_EXT_ENTRY_BITMASK) !=
-				RTE_LPM_VALID_EXT_ENTRY_BITMASK)
+				(RTE_LPM_VALID_EXT_ENTRY_BITMASK ^ RTE_LPM_LOOKUP_SUCCESS))
 				goto unsure;
-			memcpy(&e,
-				&tbl8[(e & 0xffffffu) * RTE_LPM_TBL8_GROUP_NUM_ENTRIES +
-					(uint8_t)src[k]],
+			/* the source's low byte read again, volatile so that
+			 * gcc keeps no copy of it in the hot path */
+			uint8_t lo = *(const volatile uint8_t *)p;
+			memcpy(&e, &tbl8[(e & 0xffffffu) * RTE_LPM_TBL8_GROUP_NUM_ENTRIES + lo],
 				sizeof(e));
-			if ((e & final_nh8) != RTE_LPM_LOOKUP_SUCCESS)
+			e ^= RTE_LPM_LOOKUP_SUCCESS;
+			if (e & final_nh8)
 				goto unsure;
 		}
 		/* a plain next hop: a word of it, its oif and type */
@@ -845,11 +855,11 @@ static __rte_always_inline uint32_t sources_unsure(const struct rte_lpm *lpm,
 			(const uint8_t *)&nht[e & (SL_FIB_VAL_GROUP - 1)] +
 				offsetof(struct sl_fib_nh, oif),
 			sizeof(w));
-		uint16_t o = lane ? oif : in_oif[k];
+		uint16_t o = lane ? oif : *q;
 		if (likely(((w ^ ((uint32_t)SL_FIB_NH_T_CONNECTED << 16 | o)) & mask) == 0))
 			continue;
 	unsure:
-		unsure |= 1u << k;
+		unsure |= 1u << (p - src);
 	}
 	return unsure;
 }
