@@ -17,6 +17,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -290,6 +291,14 @@ static void test_burst_half_disabled(void **state)
 		0);
 }
 
+/* eth2's source validation set to mode (strict, loose or disable). */
+static void eth2_sv(const char *mode)
+{
+	char line[80];
+	snprintf(line, sizeof(line), "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 sv %s\n", mode);
+	assert_int_equal(dpf_apply(&F, line), 0);
+}
+
 /* A burst of untagged frames only (the parse's lane: one interface, whose
  * in_oif and in_vrf the parse does not store), spoofed sources among them,
  * the first one too: dropped, the rest forwarded and counted in VRF 1.
@@ -321,11 +330,7 @@ static void test_lane_burst(void **state)
 		assert_int_equal(F.out.n_tx[3], 32 - want_bad);
 		assert_int_equal(F.cnt.vrf[1].forwarded - fwd0, 32 - want_bad);
 		dpf_free_out(&F);
-		assert_int_equal(dpf_apply(&F, loose ? "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 "
-						       "sv strict\n"
-						     : "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 "
-						       "sv loose\n"),
-			0);
+		eth2_sv(loose ? "strict" : "loose");
 		assert_int_equal(dpf_apply(&F, loose ? "iface eth2.100 port 2 vlan 100 vrf 1 addr "
 						       "10.3.0.1/24 sv loose\n"
 						     : "iface eth2.100 port 2 vlan 100 vrf 1 addr "
@@ -380,11 +385,7 @@ static void test_lane_long_prefixes(void **state)
 			assert_false(loose ? kinds[k].loose_ok : kinds[k].strict_ok);
 		}
 		dpf_free_out(&F);
-		assert_int_equal(dpf_apply(&F, loose ? "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 "
-						       "sv strict\n"
-						     : "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 "
-						       "sv loose\n"),
-			0);
+		eth2_sv(loose ? "strict" : "loose");
 	}
 	assert_int_equal(dpf_apply(&F, "del 1 10.6.0.0/25\ndel 1 10.6.0.128/26\n"
 				       "del 1 10.6.0.192/27\ndel 1 10.6.0.224/28\n"),
