@@ -17,6 +17,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -290,6 +291,14 @@ static void test_burst_half_disabled(void **state)
 		0);
 }
 
+/* eth2's source validation set to mode (strict, loose or disable). */
+static void eth2_sv(const char *mode)
+{
+	char line[80];
+	snprintf(line, sizeof(line), "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 sv %s\n", mode);
+	assert_int_equal(dpf_apply(&F, line), 0);
+}
+
 /* A burst of untagged frames only (the parse's lane: one interface, whose
  * in_oif and in_vrf the parse does not store), spoofed sources among them,
  * the first one too: dropped, the rest forwarded and counted in VRF 1.
@@ -321,17 +330,66 @@ static void test_lane_burst(void **state)
 		assert_int_equal(F.out.n_tx[3], 32 - want_bad);
 		assert_int_equal(F.cnt.vrf[1].forwarded - fwd0, 32 - want_bad);
 		dpf_free_out(&F);
-		assert_int_equal(dpf_apply(&F, loose ? "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 "
-						       "sv strict\n"
-						     : "iface eth2 port 2 vrf 1 addr 10.2.0.1/24 "
-						       "sv loose\n"),
-			0);
+		eth2_sv(loose ? "strict" : "loose");
 		assert_int_equal(dpf_apply(&F, loose ? "iface eth2.100 port 2 vlan 100 vrf 1 addr "
 						       "10.3.0.1/24 sv loose\n"
 						     : "iface eth2.100 port 2 vlan 100 vrf 1 addr "
 						       "10.3.0.1/24 sv strict\n"),
 			0);
 	}
+}
+
+/* A lane burst of sources under /25-/32 routes (in the rte_lpm layout
+ * tbl8 entries, which sources_unsure follows itself): a plain next hop on
+ * eth2 or on eth3, a redirect, an ECMP group, an empty slot of the group, a
+ * local address, each passed or dropped as strict and then loose want. */
+static void test_lane_long_prefixes(void **state)
+{
+	(void)state;
+	static const struct {
+		uint32_t src;
+		bool strict_ok, loose_ok;
+	} kinds[] = {
+		{0x0a060009u, true, true}, /* 10.6.0.9: /25 connected eth2 */
+		{0x0a060082u, false, true}, /* 10.6.0.130: /26 via eth3 */
+		{0x0a0600c8u, false, true}, /* 10.6.0.200: /27 leaked, out of eth1 in VRF 0 */
+		{0x0a0600e6u, true, true}, /* 10.6.0.230: /28 ECMP eth3, eth2 */
+		{0x0a0600fau, false, false}, /* 10.6.0.250: no route in the group */
+		{0x0a020001u, false, false}, /* 10.2.0.1: the router's /32 */
+		{0x0a020009u, true, true}, /* 10.2.0.9: beside it, connected eth2 */
+	};
+	static const char routes[] = "route 1 10.6.0.0/25 connected eth2\n"
+				     "route 1 10.6.0.128/26 via 10.4.0.2 eth3\n"
+				     "route 1 10.6.0.192/27 vrf 0\n"
+				     "route 1 10.6.0.224/28 via 10.4.0.2 eth3 via 10.2.0.2 eth2\n";
+	assert_int_equal(dpf_apply(&F, routes), 0);
+	for (int loose = 0; loose < 2; loose++) {
+		struct rte_mbuf *pkts[32];
+		unsigned bad = 0;
+		dpf_reset(&F);
+		for (unsigned i = 0; i < 32; i++) {
+			unsigned k = i % N(kinds);
+			bad += !(loose ? kinds[k].loose_ok : kinds[k].strict_ok);
+			pkts[i] = dpf_craft(&F, &(struct dpf_pkt){.src = kinds[k].src,
+							.dst = sl_test_ip4(172, 16, 0, 7)});
+		}
+		dpf_run(&F, 2, pkts, 32);
+		assert_int_equal(F.cnt.dropped[SL_DP_DROP_SRC_INVALID], bad);
+		assert_int_equal(F.out.n_tx[3], 32 - bad);
+		for (unsigned j = 0; j < F.out.n_drop; j++) { /* the right ones */
+			uint32_t src = rte_be_to_cpu_32(dpf_ip(F.out.drop[j], 14)->src_addr);
+			unsigned k = 0;
+			while (k < N(kinds) && kinds[k].src != src)
+				k++;
+			assert_true(k < N(kinds));
+			assert_false(loose ? kinds[k].loose_ok : kinds[k].strict_ok);
+		}
+		dpf_free_out(&F);
+		eth2_sv(loose ? "strict" : "loose");
+	}
+	assert_int_equal(dpf_apply(&F, "del 1 10.6.0.0/25\ndel 1 10.6.0.128/26\n"
+				       "del 1 10.6.0.192/27\ndel 1 10.6.0.224/28\n"),
+		0);
 }
 
 /* Turning validation off on eth2 lets the spoofed source through. */
@@ -503,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_burst_half_disabled),
 		cmocka_unit_test(test_toggle),
 		cmocka_unit_test(test_lane_burst),
+		cmocka_unit_test(test_lane_long_prefixes),
 		cmocka_unit_test(test_bursts_as_singles),
 	};
 	int failed = cmocka_run_group_tests_name("small tables", tests, setup, teardown);
