@@ -243,9 +243,10 @@ static uint32_t pick_dst(uint32_t v)
  * longer than /24 (a small table reads three levels for them) and bursts
  * with two or more of those, and bursts where packets of dense /16s
  * (dense16) and others are interleaved (lookup_mixed resolves the two
- * apart). */
+ * apart), and leaked packets that the second lookup finds in a dense /16 of
+ * the VRF all the burst's redirects name (redirect_lookup's rare path). */
 struct seen {
-	unsigned what[3], leaked, mixed_leaks, deep, deep_bursts, dense_mixed;
+	unsigned what[3], leaked, mixed_leaks, deep, deep_bursts, dense_mixed, dense_leaks;
 };
 
 /* Send bursts of 32 whose ingress VRFs come from vrf_of(), check every packet. */
@@ -255,13 +256,13 @@ static struct seen run_bursts(uint32_t (*vrf_of)(unsigned i))
 	struct sl_dp_out *out = &F.out;
 	dpf_reset(&F);
 	unsigned seen[3] = {0}, leaked = 0, mixed_leaks = 0, deep = 0, deep_bursts = 0,
-		 dense_mixed = 0;
+		 dense_mixed = 0, dense_leaks = 0;
 	for (int burst = 0; burst < BURSTS; burst++) {
 		struct rte_mbuf *pk[SL_DP_BURST];
 		struct want want[SL_DP_BURST];
 		uint32_t first_to = 0;
 		bool leak_vrfs_differ = false;
-		unsigned deep_here = 0, dense_here = 0, dense_runs = 0;
+		unsigned deep_here = 0, dense_here = 0, dense_runs = 0, dense_leaks_here = 0;
 		bool dense_prev = false;
 		for (unsigned i = 0; i < SL_DP_BURST; i++) {
 			uint32_t v = vrf_of(i), dst = pick_dst(v);
@@ -277,9 +278,11 @@ static struct seen run_bursts(uint32_t (*vrf_of)(unsigned i))
 			if (want[i].leaked) {
 				leak_vrfs_differ |= first_to != 0 && r->to != first_to;
 				first_to = r->to;
+				dense_leaks_here += dense16(r->to, dst);
 			}
 		}
 		mixed_leaks += leak_vrfs_differ;
+		dense_leaks += leak_vrfs_differ ? 0 : dense_leaks_here;
 		deep += deep_here;
 		deep_bursts += deep_here >= 2;
 		dense_mixed += dense_runs >= 2 && dense_here < SL_DP_BURST;
@@ -329,8 +332,8 @@ static struct seen run_bursts(uint32_t (*vrf_of)(unsigned i))
 		dpf_free_out(&F);
 	}
 	assert_int_equal(cnt->dropped[SL_DP_DROP_LEAK_LOOP], seen[W_LOOP]);
-	return (struct seen){
-		{seen[0], seen[1], seen[2]}, leaked, mixed_leaks, deep, deep_bursts, dense_mixed};
+	return (struct seen){{seen[0], seen[1], seen[2]}, leaked, mixed_leaks, deep, deep_bursts,
+		dense_mixed, dense_leaks};
 }
 
 static uint32_t any_vrf(unsigned i)
@@ -383,6 +386,9 @@ static void test_one_vrf(void **state)
 	struct seen s = run_bursts(fixed_vrf);
 	assert_true(s.what[W_FWD] > BURSTS * SL_DP_BURST / 2 && s.what[W_NO_ROUTE] > 50);
 	assert_true(s.leaked > BURSTS);
+	/* and leaks into dense /16s of one exporting VRF (in small tables the
+	 * second lookup's out-of-line path: sl_fib_small_entry_cold) */
+	assert_true(s.dense_leaks > 10);
 }
 
 /* Runs of one VRF inside a burst (a port's tenants in bursts of a few). */
