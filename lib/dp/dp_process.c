@@ -888,7 +888,10 @@ static __rte_always_inline uint32_t lookup_validate_lpm(const struct dp_ctx *ctx
 {
 	const struct sl_fib_nh *nht = sl_fib_nh_table(ctx->fib);
 	uint16_t n = b->n;
-	uint32_t redirects, bad = 0, unsure;
+	/* the destinations before the sources: the other order measured 0.3
+	 * cycles a packet faster at 0 % leaked but 1.5-2 slower at 30-100 %
+	 * (dp-bench strict rows, doc/benchmarks.md session 18) */
+	uint32_t redirects = lookup_vrf(ctx->fib, vrf, b->dst, b->val, n), bad = 0, unsure;
 	if (likely(b->lane)) { /* one interface: its own mode */
 		bool strict = ctx->ifm->ifs[b->plain_oif].src_valid == SL_SRC_VALID_STRICT;
 		unsure = sources_unsure(lpm, nht, b->src, NULL, n, strict ? 0xfeffffu : 0xfe0000u,
@@ -899,9 +902,6 @@ static __rte_always_inline uint32_t lookup_validate_lpm(const struct dp_ctx *ctx
 		unsure = sources_unsure(
 			lpm, nht, b->src, b->in_oif, n, strict ? 0xfeffffu : 0xfe0000u, false, 0);
 	}
-	/* the destinations after the sources: strict 35.2 -> 34.7 cycles a
-	 * packet in dp-bench at 1M routes (the other order measured) */
-	redirects = lookup_vrf(ctx->fib, vrf, b->dst, b->val, n);
 	for (; unlikely(unsure != 0); unsure &= unsure - 1) {
 		uint16_t k = (uint16_t)__builtin_ctz(unsure);
 		uint16_t oif = b->lane ? b->plain_oif : b->in_oif[k];
