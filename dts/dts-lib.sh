@@ -54,9 +54,13 @@ dts_start() {
 
 # Resolve every host's gateway so first packets do not race ARP.
 dts_warm() {
-	local h
+	local h i
 	for h in "${TOPO_HOSTS[@]}"; do
-		topo_in "$h" ping -n -c 1 -W 2 "${TOPO_GW[$h]}" >/dev/null 2>&1 || true
+		# retried: on a loaded machine a first ping can time out before the
+		# router's ARP exchange completes, leaving the neighbour unresolved
+		for ((i = 0; i < 4; i++)); do
+			topo_in "$h" ping -n -c 1 -W 2 "${TOPO_GW[$h]}" >/dev/null 2>&1 && break
+		done
 	done
 }
 

@@ -69,6 +69,17 @@ for g in g1 g2 g3; do
 done
 trap 'rc=$?; kill "${sinks[@]}" 2>/dev/null; (exit $rc); dts_cleanup' EXIT
 dts_warm # the gateways' pings teach the router their MACs
+# gw_resolved: show arp vrf RED has all three gateways, none INCOMPLETE (a
+# flow sent to an unresolved gateway waits in its hold queue or is dropped)
+gw_resolved() {
+	local a out
+	out=$(topo_ctl show arp vrf RED) || return 1
+	for a in 192.0.2.2 198.51.100.2 203.0.113.2; do
+		grep -E "(^|[^0-9.])${a//./\\.}([^0-9.]|$)" <<<"$out" | grep -qv INCOMPLETE || return 1
+	done
+}
+for ((i = 0; i < 50; i++)); do gw_resolved && break; sleep 0.1; done
+check "show arp vrf RED: the three gateways resolved" gw_resolved
 
 # send ROUND: every flow once from both clients; then, per client C and
 # gateway G, the flows G got in that round: $TOPO_RUN/G.rROUND.C
